@@ -1,0 +1,39 @@
+package db
+
+import (
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// TimeLayout is how instants are stored: UTC, fixed width, so that text order
+// is time order on both engines.
+const TimeLayout = "2006-01-02T15:04:05.000000Z"
+
+// TS formats t for storage.
+func TS(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
+// ParseTS reads a stored instant.
+func ParseTS(s string) (time.Time, error) {
+	t, err := time.Parse(TimeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// NullTS formats an optional instant; the zero time is NULL.
+func NullTS(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: TS(t), Valid: true}
+}
+
+// ParseNullTS reads an optional instant; NULL is the zero time.
+func ParseNullTS(s sql.NullString) (time.Time, error) {
+	if !s.Valid || s.String == "" {
+		return time.Time{}, nil
+	}
+	return ParseTS(s.String)
+}

@@ -1,0 +1,110 @@
+// Package dbtest gives tests a fresh, migrated database on each engine:
+// a temporary SQLite file, and a PostgreSQL database of its own when
+// HMS_TEST_POSTGRES_URL is set. With HMS_TEST_REQUIRE=all (CI) a missing
+// PostgreSQL fails the test instead of skipping it.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"hms/internal/platform/db"
+	"hms/internal/platform/migrations"
+)
+
+// Require reports whether the named external part (postgres, chromium, …)
+// must be present: CI sets HMS_TEST_REQUIRE=all.
+func Require(part string) bool {
+	v := os.Getenv("HMS_TEST_REQUIRE")
+	if v == "all" {
+		return true
+	}
+	for _, p := range strings.Split(v, ",") {
+		if strings.TrimSpace(p) == part {
+			return true
+		}
+	}
+	return false
+}
+
+// Engines lists the engines a store test runs on.
+func Engines() []db.Dialect { return []db.Dialect{db.SQLite, db.Postgres} }
+
+// Each runs fn as a subtest on every engine with its own fresh database.
+func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	for _, e := range Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			fn(t, Open(t, e))
+		})
+	}
+}
+
+// Open returns a fresh migrated database of the given engine, removed when
+// the test ends.
+func Open(t testing.TB, engine db.Dialect) *db.DB {
+	t.Helper()
+	cfg := Config(t, engine)
+	d, err := db.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("open %s: %v", engine, err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := migrations.Migrate(context.Background(), d); err != nil {
+		t.Fatalf("migrate %s: %v", engine, err)
+	}
+	return d
+}
+
+// Config returns a db.Config for a fresh, empty database of the engine,
+// without opening it (for tests that start the whole app).
+func Config(t testing.TB, engine db.Dialect) db.Config {
+	t.Helper()
+	if engine == db.SQLite {
+		return db.Config{DataDir: t.TempDir()}
+	}
+	return db.Config{URL: NewPostgresDatabase(t)}
+}
+
+// NewPostgresDatabase creates an empty database on the test server and
+// returns its URL; it is dropped when the test ends.
+func NewPostgresDatabase(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("HMS_TEST_POSTGRES_URL")
+	if base == "" {
+		if Require("postgres") {
+			t.Fatal("HMS_TEST_POSTGRES_URL is not set and HMS_TEST_REQUIRE demands PostgreSQL")
+		}
+		t.Skip("PostgreSQL not configured (set HMS_TEST_POSTGRES_URL)")
+	}
+	admin, err := db.Open(context.Background(), db.Config{URL: base})
+	if err != nil {
+		t.Fatalf("connect to test PostgreSQL: %v", err)
+	}
+	defer admin.Close()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "hms_test_" + hex.EncodeToString(b)
+	if _, err := admin.Raw().Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		a, err := db.Open(context.Background(), db.Config{URL: base})
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		_, _ = a.Raw().Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("HMS_TEST_POSTGRES_URL: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
