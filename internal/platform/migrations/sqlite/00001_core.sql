@@ -6,11 +6,14 @@ CREATE TABLE organisations (
 	slug          TEXT NOT NULL UNIQUE,
 	name          TEXT NOT NULL,
 	created_at    TEXT NOT NULL,
-	trial_ends_at TEXT
+	trial_ends_at TEXT,
+	terms_version TEXT NOT NULL DEFAULT '',
+	terms_accepted_at TEXT
 );
 
 CREATE TABLE users (
 	id                  INTEGER PRIMARY KEY,
+	subject_id          BIGINT NOT NULL,
 	email_index         TEXT NOT NULL UNIQUE,
 	email_sealed        BLOB NOT NULL,
 	name_sealed         BLOB NOT NULL,

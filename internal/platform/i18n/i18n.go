@@ -1,0 +1,117 @@
+// Package i18n translates the user interface: Dutch first, English second.
+// Messages live in locales/*.json (one flat object of id → text per
+// language); a test keeps both catalogs complete.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.json
+var locales embed.FS
+
+// Languages the product speaks, the default first.
+var Languages = []string{"nl", "en"}
+
+// Default is the language of a visitor who states no preference.
+const Default = "nl"
+
+// Catalog holds every translation.
+type Catalog struct {
+	bundle     *goi18n.Bundle
+	localizers map[string]*goi18n.Localizer
+}
+
+// New loads the embedded catalogs.
+func New() (*Catalog, error) {
+	b := goi18n.NewBundle(language.Dutch)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}}
+	for _, lang := range Languages {
+		if _, err := b.LoadMessageFileFS(locales, "locales/"+lang+".json"); err != nil {
+			return nil, fmt.Errorf("load %s catalog: %w", lang, err)
+		}
+		c.localizers[lang] = goi18n.NewLocalizer(b, lang)
+	}
+	return c, nil
+}
+
+// T translates message id into lang, filling {{.Name}} placeholders from
+// data. An unknown id comes back as itself, so a gap is visible, not fatal.
+func (c *Catalog) T(lang, id string, data map[string]any) string {
+	l, ok := c.localizers[lang]
+	if !ok {
+		l = c.localizers[Default]
+	}
+	s, err := l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// Has reports whether id exists in lang.
+func (c *Catalog) Has(lang, id string) bool {
+	l, ok := c.localizers[lang]
+	if !ok {
+		return false
+	}
+	_, tag, err := l.LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id})
+	return err == nil && tag.String() == lang
+}
+
+// IDs lists the message ids of a language catalog file (for tests).
+func IDs(lang string) ([]string, error) {
+	b, err := locales.ReadFile("locales/" + lang + ".json")
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(m))
+	for k := range m {
+		ids = append(ids, k)
+	}
+	return ids, nil
+}
+
+// Supported normalises a language code to one the product speaks, or "".
+func Supported(lang string) string {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	for _, l := range Languages {
+		if lang == l || strings.HasPrefix(lang, l+"-") {
+			return l
+		}
+	}
+	return ""
+}
+
+var matcher = language.NewMatcher([]language.Tag{language.Dutch, language.English})
+
+// Negotiate picks the language from an explicit choice (cookie, account
+// setting) if any, else from the Accept-Language header, else Dutch.
+func Negotiate(choice, acceptLanguage string) string {
+	if l := Supported(choice); l != "" {
+		return l
+	}
+	if acceptLanguage == "" {
+		return Default
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return Default
+	}
+	_, idx, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return Default
+	}
+	return Languages[idx]
+}

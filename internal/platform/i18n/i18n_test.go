@@ -1,0 +1,54 @@
+package i18n
+
+import (
+	"slices"
+	"testing"
+)
+
+// Both catalogs hold the same ids, so no page falls back to an id.
+func TestCatalogsComplete(t *testing.T) {
+	nl, err := IDs("nl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := IDs("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range nl {
+		if !slices.Contains(en, id) {
+			t.Errorf("message %q is in nl.json but not in en.json", id)
+		}
+	}
+	for _, id := range en {
+		if !slices.Contains(nl, id) {
+			t.Errorf("message %q is in en.json but not in nl.json", id)
+		}
+	}
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("nl", "nav.logout", nil); got != "Uitloggen" {
+		t.Errorf("nl nav.logout = %q", got)
+	}
+	if got := c.T("en", "nav.logout", nil); got != "Log out" {
+		t.Errorf("en nav.logout = %q", got)
+	}
+}
+
+func TestNegotiate(t *testing.T) {
+	cases := []struct{ choice, header, want string }{
+		{"", "", "nl"},
+		{"", "en-GB,en;q=0.9", "en"},
+		{"", "de-DE,de;q=0.9", "nl"},
+		{"", "nl-BE,en;q=0.5", "nl"},
+		{"en", "nl", "en"},
+		{"fr", "en", "en"},
+	}
+	for _, c := range cases {
+		if got := Negotiate(c.choice, c.header); got != c.want {
+			t.Errorf("Negotiate(%q, %q) = %q, want %q", c.choice, c.header, got, c.want)
+		}
+	}
+}
