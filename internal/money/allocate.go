@@ -1,10 +1,11 @@
 package money
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/bits"
-	"sort"
+	"slices"
 )
 
 // ErrInvalidWeights is wrapped by the errors of [Allocate].
@@ -60,7 +61,12 @@ func Allocate(total Cents, weights []int64) ([]Cents, error) {
 		for i := range order {
 			order[i] = i
 		}
-		sort.SliceStable(order, func(a, b int) bool { return rems[order[a]] > rems[order[b]] })
+		slices.SortFunc(order, func(a, b int) int {
+			if c := cmp.Compare(rems[b], rems[a]); c != 0 {
+				return c // larger remainder first
+			}
+			return cmp.Compare(a, b) // then lower index first
+		})
 		for _, i := range order[:left] {
 			parts[i]++
 		}
@@ -69,7 +75,7 @@ func Allocate(total Cents, weights []int64) ([]Cents, error) {
 	out := make([]Cents, len(parts))
 	for i, p := range parts {
 		if total < 0 {
-			out[i] = -Cents(p - 1) - 1 // p can be 2^63 when total is MinInt64
+			out[i] = -Cents(p) // p = 2^63 (total MinInt64) wraps to MinInt64, as it should
 		} else {
 			out[i] = Cents(p)
 		}

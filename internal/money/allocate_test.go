@@ -51,6 +51,35 @@ func TestAllocate(t *testing.T) {
 	}
 }
 
+// Many equal remainders: the cents go to the lowest indexes, whatever the
+// sort algorithm does with equal keys.
+func TestAllocateManyTies(t *testing.T) {
+	for _, n := range []int{13, 50, 200} {
+		w := make([]int64, n)
+		for i := range w {
+			w[i] = 7
+		}
+		for _, total := range []Cents{Cents(n / 2), Cents(3*n + n/3), -Cents(n - 1)} {
+			got, err := Allocate(total, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base, extra := total/Cents(n), total%Cents(n)
+			for i, p := range got {
+				want := base
+				if extra > 0 && i < int(extra) {
+					want++
+				} else if extra < 0 && i < int(-extra) {
+					want--
+				}
+				if p != want {
+					t.Fatalf("Allocate(%d, %d equal weights)[%d] = %d, want %d", total, n, i, p, want)
+				}
+			}
+		}
+	}
+}
+
 func TestAllocateErrors(t *testing.T) {
 	for _, w := range [][]int64{nil, {}, {0}, {0, 0, 0}, {1, -1}, {-5}, {math.MaxInt64, math.MaxInt64, math.MaxInt64}} {
 		got, err := Allocate(100, w)
@@ -96,7 +125,18 @@ func refAllocate(total Cents, weights []int64) []Cents {
 }
 
 func randomWeights(rng *rand.Rand) []int64 {
-	w := make([]int64, 1+rng.IntN(12))
+	n := 1 + rng.IntN(12)
+	if rng.IntN(10) == 0 {
+		// many parts with small weights: lots of equal remainders, and
+		// long enough that the sort is not an insertion sort
+		w := make([]int64, 13+rng.IntN(300))
+		for i := range w {
+			w[i] = rng.Int64N(4)
+		}
+		w[0] = 1
+		return w
+	}
+	w := make([]int64, n)
 	for i := range w {
 		switch rng.IntN(4) {
 		case 0:
