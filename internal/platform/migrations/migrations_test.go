@@ -67,7 +67,7 @@ func TestRowLevelSecurityIsolatesOrganisations(t *testing.T) {
 				return err
 			}
 		}
-		if err := tx.QueryRow(`INSERT INTO users (email_index, email_sealed, name_sealed, password_hash, created_at) VALUES ('i', 'x', 'x', 'x', 'x') RETURNING id`).Scan(&u); err != nil {
+		if err := tx.QueryRow(`INSERT INTO users (subject_id, email_index, email_sealed, name_sealed, password_hash, created_at) VALUES (1, 'i', 'x', 'x', 'x', 'x') RETURNING id`).Scan(&u); err != nil {
 			return err
 		}
 		_, err := tx.Exec(`INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $3, 'owner', 'x'), ($2, $3, 'viewer', 'x')`, a, b, u)
