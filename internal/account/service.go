@@ -1,0 +1,528 @@
+package account
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"hms/internal/platform/audit"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/db"
+	"hms/internal/platform/i18n"
+	"hms/internal/platform/mail"
+	"hms/internal/platform/ratelimit"
+	"hms/internal/platform/validation"
+	"hms/internal/platform/vault"
+)
+
+// Problems of this capability (message ids).
+var (
+	ErrInvalidLogin   = &validation.Problem{Status: 401, Code: "login.invalid"}
+	ErrNotConfirmed   = &validation.Problem{Status: 403, Code: "login.not_confirmed"}
+	ErrLinkInvalid    = &validation.Problem{Status: 400, Code: "link.invalid"}
+	ErrTOTPInvalid    = &validation.Problem{Status: 401, Code: "totp.invalid"}
+	ErrLastOwner      = &validation.Problem{Status: 409, Code: "member.last_owner"}
+	ErrTokenMalformed = &validation.Problem{Status: 401, Code: "token.malformed"}
+	ErrTokenInvalid   = &validation.Problem{Status: 401, Code: "token.invalid"}
+)
+
+// Token lifetimes.
+const (
+	confirmTTL     = 48 * time.Hour
+	resetTTL       = time.Hour
+	emailChangeTTL = 24 * time.Hour
+	invitationTTL  = 7 * 24 * time.Hour
+	TrialDays      = 14
+	TermsVersion   = "2026-01"
+)
+
+// Login limits: per account and per client address, per window.
+const (
+	loginWindow     = 15 * time.Minute
+	loginPerAccount = 10
+	loginPerAddress = 50
+)
+
+// Service is the face of the account capability for web, API and CLI.
+type Service struct {
+	db      *db.DB
+	vault   *vault.Vault
+	audit   *audit.Log
+	mail    *mail.Outbox
+	limiter *ratelimit.Limiter
+	clk     clock.Clock
+	texts   *i18n.Catalog
+	baseURL string
+}
+
+// Deps are what the service needs.
+type Deps struct {
+	DB      *db.DB
+	Vault   *vault.Vault
+	Audit   *audit.Log
+	Mail    *mail.Outbox
+	Limiter *ratelimit.Limiter
+	Clock   clock.Clock
+	Texts   *i18n.Catalog
+	BaseURL string // e.g. http://localhost:8080, for links in e-mails
+}
+
+// New returns the service.
+func New(d Deps) *Service {
+	return &Service{db: d.DB, vault: d.Vault, audit: d.Audit, mail: d.Mail, limiter: d.Limiter, clk: d.Clock, texts: d.Texts,
+		baseURL: strings.TrimRight(d.BaseURL, "/")}
+}
+
+// SignUpInput is the public sign-up form.
+type SignUpInput struct {
+	OrgName, Name, Email, Password string
+	AcceptTerms                    bool
+	Lang                           string
+}
+
+// SignUp creates an organisation in its trial, its first owner, and sends
+// the owner a link to confirm the e-mail address.
+func (s *Service) SignUp(ctx context.Context, in SignUpInput) (userID int64, org *Organisation, err error) {
+	email := NormalizeEmail(in.Email)
+	in.OrgName, in.Name = strings.TrimSpace(in.OrgName), strings.TrimSpace(in.Name)
+	fe := validation.Errors{}
+	if in.OrgName == "" || len(in.OrgName) > 120 {
+		fe.Add("org_name", "field.required")
+	}
+	if in.Name == "" || len(in.Name) > 120 {
+		fe.Add("name", "field.required")
+	}
+	if email == "" {
+		fe.Add("email", "email.invalid")
+	}
+	if msg := CheckPassword(in.Password); msg != "" {
+		fe.Add("password", msg)
+	}
+	if !in.AcceptTerms {
+		fe.Add("accept_terms", "signup.terms_required")
+	}
+	if err := fe.Err(); err != nil {
+		return 0, nil, err
+	}
+	lang := i18n.Negotiate(in.Lang, "")
+	now := s.clk.Now()
+	err = s.db.System(ctx, func(tx *db.Tx) error {
+		var err error
+		if userID, err = s.insertUser(ctx, tx, email, in.Name, in.Password, lang, false); err != nil {
+			return err
+		}
+		if org, err = insertOrg(ctx, tx, Slugify(in.OrgName), in.OrgName, now, now.AddDate(0, 0, TrialDays), TermsVersion); err != nil {
+			return err
+		}
+		if err := s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.signed_up",
+			TargetType: "organisation", TargetID: fmt.Sprint(org.ID)}); err != nil {
+			return err
+		}
+		return s.sendConfirmation(ctx, tx, userID, email, lang, "confirm")
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	err = s.db.InOrg(ctx, org.ID, func(tx *db.Tx) error {
+		if err := s.insertMembership(ctx, tx, userID, Owner, now); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "organisation.created",
+			TargetType: "organisation", TargetID: fmt.Sprint(org.ID), Details: map[string]string{"terms_version": TermsVersion}})
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return userID, org, nil
+}
+
+// sendConfirmation mails a link for purpose "confirm" or "email_change".
+func (s *Service) sendConfirmation(ctx context.Context, tx *db.Tx, userID int64, email, lang, purpose string) error {
+	token, hash := newSecret("c_")
+	ttl := confirmTTL
+	var data []byte
+	if purpose == "email_change" {
+		ttl = emailChangeTTL
+		var err error
+		if data, err = s.vault.SealOrg(ctx, tx, "user_tokens.data", []byte(email)); err != nil {
+			return err
+		}
+	}
+	if err := insertUserToken(ctx, tx, userID, purpose, hash, data, s.clk.Now(), ttl); err != nil {
+		return err
+	}
+	link := s.baseURL + "/confirm?token=" + url.QueryEscape(token)
+	return s.sendMail(ctx, tx, email, lang, "mail.confirm", map[string]any{"Link": link})
+}
+
+func (s *Service) sendMail(ctx context.Context, tx *db.Tx, to, lang, id string, data map[string]any) error {
+	_, err := s.mail.Send(ctx, tx, mail.Message{
+		To:      to,
+		Subject: s.texts.T(lang, id+".subject", data),
+		Text:    s.texts.T(lang, id+".body", data),
+	})
+	return err
+}
+
+// ConfirmEmail takes a confirmation link: it confirms a new account's
+// address or completes a change of address.
+func (s *Service) ConfirmEmail(ctx context.Context, token string) error {
+	return s.db.System(ctx, func(tx *db.Tx) error {
+		now := s.clk.Now()
+		if userID, _, err := takeUserToken(ctx, tx, "confirm", token, now); err == nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL`, db.TS(now), userID); err != nil {
+				return fmt.Errorf("confirm e-mail: %w", err)
+			}
+			return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.email_confirmed", TargetType: "user", TargetID: fmt.Sprint(userID)})
+		} else if !errors.Is(err, ErrLinkInvalid) {
+			return err
+		}
+		userID, data, err := takeUserToken(ctx, tx, "email_change", token, now)
+		if err != nil {
+			return err
+		}
+		newEmail, err := s.vault.OpenOrg(ctx, tx, "user_tokens.data", data)
+		if err != nil {
+			return err
+		}
+		return s.setEmail(ctx, tx, userID, string(newEmail))
+	})
+}
+
+func (s *Service) setEmail(ctx context.Context, tx *db.Tx, userID int64, email string) error {
+	u, err := userByID(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	index, err := s.vault.BlindIndex(ctx, tx, "email", email)
+	if err != nil {
+		return err
+	}
+	sealed, err := s.vault.SealString(ctx, tx, vault.SubjectID(u.subject), "users.email", email)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE users SET email_index = $1, email_sealed = $2, email_confirmed_at = $3 WHERE id = $4`,
+		index, sealed, db.TS(s.clk.Now()), userID)
+	if db.IsUniqueViolation(err) {
+		return validation.Errors{"email": "email.taken"}
+	}
+	if err != nil {
+		return fmt.Errorf("change e-mail: %w", err)
+	}
+	return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.email_changed", TargetType: "user", TargetID: fmt.Sprint(userID)})
+}
+
+// LoginResult says who logged in and whether a second factor is due.
+type LoginResult struct {
+	User     *User
+	NeedTOTP bool
+}
+
+// Login checks e-mail and password. An unknown address and a wrong password
+// get the same answer and cost the same time.
+func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (*LoginResult, error) {
+	email = NormalizeEmail(email)
+	if ok, err := s.limiter.Allow(ctx, "login-addr:"+hashSecret(clientAddr), loginPerAddress, loginWindow); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, validation.ErrRateLimited
+	}
+	// Limits are counted in their own transactions, before the login's:
+	// SQLite has one writer, and a nested write would wait for itself.
+	index, err := s.emailIndex(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.limiter.Allow(ctx, "login-acct:"+index, loginPerAccount, loginWindow); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, validation.ErrRateLimited
+	}
+	var res *LoginResult
+	var failed bool
+	err = s.db.System(ctx, func(tx *db.Tx) error {
+		r, err := userByEmailIndex(ctx, tx, index)
+		if errors.Is(err, validation.ErrNotFound) || email == "" {
+			_, _ = VerifyPassword(dummyHash, password)
+			failed = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ok, err := VerifyPassword(r.passwordHash, password)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			failed = true
+			return s.audit.Record(ctx, tx, audit.Event{ActorKind: "user", Action: "user.login_failed", TargetType: "user", TargetID: fmt.Sprint(r.id)})
+		}
+		if !r.confirmedAt.Valid {
+			// Send a fresh link: the first may be lost or expired.
+			u, err := s.open(ctx, tx, r)
+			if err != nil {
+				return err
+			}
+			if err := s.sendConfirmation(ctx, tx, r.id, u.Email, u.Lang, "confirm"); err != nil {
+				return err
+			}
+			return ErrNotConfirmed
+		}
+		u, err := s.open(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		res = &LoginResult{User: u, NeedTOTP: u.TOTPEnabled}
+		if !u.TOTPEnabled {
+			return s.audit.Record(ctx, tx, audit.Event{ActorUserID: u.ID, ActorKind: "user", Action: "user.logged_in", TargetType: "user", TargetID: fmt.Sprint(u.ID)})
+		}
+		return nil
+	})
+	if errors.Is(err, ErrNotConfirmed) {
+		return nil, ErrNotConfirmed
+	}
+	if err != nil {
+		return nil, err
+	}
+	if failed {
+		return nil, ErrInvalidLogin
+	}
+	return res, nil
+}
+
+// emailIndex is the blind index of a normalised address under the
+// platform's key.
+func (s *Service) emailIndex(ctx context.Context, email string) (string, error) {
+	var index string
+	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		var err error
+		index, err = s.vault.BlindIndex(ctx, tx, "email", email)
+		return err
+	})
+	return index, err
+}
+
+// User returns one user with personal fields opened.
+func (s *Service) User(ctx context.Context, id int64) (*User, error) {
+	var u *User
+	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		r, err := userByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		u, err = s.open(ctx, tx, r)
+		return err
+	})
+	return u, err
+}
+
+// SetLanguage stores the user's preferred language.
+func (s *Service) SetLanguage(ctx context.Context, userID int64, lang string) error {
+	lang = i18n.Supported(lang)
+	if lang == "" {
+		return validation.Errors{"lang": "field.invalid"}
+	}
+	return s.db.System(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET lang = $1 WHERE id = $2`, lang, userID)
+		return err
+	})
+}
+
+// Memberships lists the organisations a user belongs to, by name.
+func (s *Service) Memberships(ctx context.Context, userID int64) ([]Membership, error) {
+	var out []Membership
+	// A user's own memberships span organisations: a platform read.
+	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT o.id, o.slug, o.name, o.created_at, o.trial_ends_at, m.role
+			FROM memberships m JOIN organisations o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.name, o.id`, userID)
+		if err != nil {
+			return fmt.Errorf("list memberships: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m Membership
+			var created string
+			var trial sql.NullString
+			if err := rows.Scan(&m.Org.ID, &m.Org.Slug, &m.Org.Name, &created, &trial, &m.Role); err != nil {
+				return err
+			}
+			m.Org.CreatedAt, _ = db.ParseTS(created)
+			m.Org.TrialEndsAt, _ = db.ParseNullTS(trial)
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// ActorFor returns the actor a user is in organisation slug, or ErrNotFound
+// when they are not a member (a foreign organisation looks like none).
+func (s *Service) ActorFor(ctx context.Context, userID int64, slug string) (Actor, error) {
+	var a Actor
+	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		o, err := orgBySlug(ctx, tx, slug)
+		if err != nil {
+			return err
+		}
+		a = Actor{UserID: userID, OrgID: o.ID, OrgSlug: o.Slug, Kind: "user"}
+		return nil
+	})
+	if err != nil {
+		return Actor{}, err
+	}
+	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		a.Role, err = membershipRole(ctx, tx, userID)
+		return err
+	})
+	if err != nil {
+		return Actor{}, err
+	}
+	return a, nil
+}
+
+// Organisation returns the actor's organisation.
+func (s *Service) Organisation(ctx context.Context, a Actor) (*Organisation, error) {
+	var o *Organisation
+	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		var err error
+		o, err = orgByID(ctx, tx, a.OrgID)
+		return err
+	})
+	return o, err
+}
+
+// RequestPasswordReset mails a reset link when the address belongs to an
+// account. It answers the same either way, so it reveals nothing.
+func (s *Service) RequestPasswordReset(ctx context.Context, email, clientAddr string) error {
+	email = NormalizeEmail(email)
+	if email == "" {
+		return validation.Errors{"email": "email.invalid"}
+	}
+	if ok, err := s.limiter.Allow(ctx, "reset-addr:"+hashSecret(clientAddr), 10, time.Hour); err != nil {
+		return err
+	} else if !ok {
+		return validation.ErrRateLimited
+	}
+	index, err := s.emailIndex(ctx, email)
+	if err != nil {
+		return err
+	}
+	if ok, err := s.limiter.Allow(ctx, "reset-acct:"+index, 5, time.Hour); err != nil || !ok {
+		return err // silently drop further requests for this account
+	}
+	return s.db.System(ctx, func(tx *db.Tx) error {
+		r, err := userByEmailIndex(ctx, tx, index)
+		if errors.Is(err, validation.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		token, hash := newSecret("r_")
+		if err := insertUserToken(ctx, tx, r.id, "reset", hash, nil, s.clk.Now(), resetTTL); err != nil {
+			return err
+		}
+		link := s.baseURL + "/password/reset?token=" + url.QueryEscape(token)
+		return s.sendMail(ctx, tx, email, r.lang, "mail.reset", map[string]any{"Link": link})
+	})
+}
+
+// ResetPassword sets a new password with a reset link.
+func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
+	if msg := CheckPassword(password); msg != "" {
+		return validation.Errors{"password": msg}
+	}
+	return s.db.System(ctx, func(tx *db.Tx) error {
+		userID, _, err := takeUserToken(ctx, tx, "reset", token, s.clk.Now())
+		if err != nil {
+			return err
+		}
+		if err := s.setPassword(ctx, tx, userID, password); err != nil {
+			return err
+		}
+		// Receiving the link proves the address.
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, $1) WHERE id = $2`, db.TS(s.clk.Now()), userID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.password_reset", TargetType: "user", TargetID: fmt.Sprint(userID)})
+	})
+}
+
+func (s *Service) setPassword(ctx context.Context, tx *db.Tx, userID int64, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	return nil
+}
+
+// ChangePassword replaces the password after checking the current one.
+func (s *Service) ChangePassword(ctx context.Context, userID int64, current, next string) error {
+	if msg := CheckPassword(next); msg != "" {
+		return validation.Errors{"new_password": msg}
+	}
+	return s.db.System(ctx, func(tx *db.Tx) error {
+		if err := s.checkPassword(ctx, tx, userID, current, "current_password"); err != nil {
+			return err
+		}
+		if err := s.setPassword(ctx, tx, userID, next); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.password_changed", TargetType: "user", TargetID: fmt.Sprint(userID)})
+	})
+}
+
+func (s *Service) checkPassword(ctx context.Context, tx *db.Tx, userID int64, password, field string) error {
+	r, err := userByID(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	ok, err := VerifyPassword(r.passwordHash, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return validation.Errors{field: "password.wrong"}
+	}
+	return nil
+}
+
+// RequestEmailChange mails a confirmation link to the new address; the
+// address changes only when that link is followed.
+func (s *Service) RequestEmailChange(ctx context.Context, userID int64, password, newEmail string) error {
+	email := NormalizeEmail(newEmail)
+	if email == "" {
+		return validation.Errors{"email": "email.invalid"}
+	}
+	return s.db.System(ctx, func(tx *db.Tx) error {
+		if err := s.checkPassword(ctx, tx, userID, password, "password"); err != nil {
+			return err
+		}
+		index, err := s.vault.BlindIndex(ctx, tx, "email", email)
+		if err != nil {
+			return err
+		}
+		if _, err := userByEmailIndex(ctx, tx, index); err == nil {
+			return validation.Errors{"email": "email.taken"}
+		}
+		r, err := userByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		return s.sendConfirmation(ctx, tx, userID, email, r.lang, "email_change")
+	})
+}
+
+
+// SetBaseURL changes the address used in e-mailed links (known only once
+// the server listens, when it was started on port 0).
+func (s *Service) SetBaseURL(u string) { s.baseURL = strings.TrimRight(u, "/") }

@@ -1,0 +1,222 @@
+package api
+
+import (
+	"cmp"
+	"context"
+	"net/http"
+	"slices"
+	"time"
+
+	"hms/internal/account"
+)
+
+type empty struct{}
+
+// MeOutput describes the caller.
+type MeOutput struct {
+	Body struct {
+		UserID       int64    `json:"user_id"`
+		Organisation string   `json:"organisation" doc:"Slug of the token's organisation"`
+		Role         string   `json:"role"`
+		Scopes       []string `json:"scopes"`
+	}
+}
+
+// OrganisationOutput is the token's organisation.
+type OrganisationOutput struct {
+	Body struct {
+		Slug        string    `json:"slug"`
+		Name        string    `json:"name"`
+		CreatedAt   time.Time `json:"created_at"`
+		TrialEndsAt time.Time `json:"trial_ends_at"`
+	}
+}
+
+// MemberJSON is one member.
+type MemberJSON struct {
+	UserID int64     `json:"user_id"`
+	Name   string    `json:"name"`
+	Email  string    `json:"email"`
+	Role   string    `json:"role" enum:"owner,manager,bookkeeper,viewer"`
+	Since  time.Time `json:"since"`
+}
+
+// ListMembersInput pages through members.
+type ListMembersInput struct {
+	Cursor int64 `query:"cursor" doc:"Return members with user_id greater than this (from next_cursor)"`
+	Limit  int   `query:"limit" minimum:"1" maximum:"200" default:"50"`
+}
+
+// MembersOutput is a page of members.
+type MembersOutput struct {
+	Body struct {
+		Items      []MemberJSON `json:"items"`
+		NextCursor int64        `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
+	}
+}
+
+// InviteInput invites a colleague.
+type InviteInput struct {
+	Body struct {
+		Email string `json:"email" maxLength:"254"`
+		Role  string `json:"role" enum:"owner,manager,bookkeeper,viewer"`
+	}
+}
+
+// MemberPathInput names a member.
+type MemberPathInput struct {
+	UserID int64 `path:"user_id"`
+}
+
+// ChangeRoleInput changes a member's role.
+type ChangeRoleInput struct {
+	UserID int64 `path:"user_id"`
+	Body   struct {
+		Role string `json:"role" enum:"owner,manager,bookkeeper,viewer"`
+	}
+}
+
+// TokenJSON describes a token without its secret.
+type TokenJSON struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	Scopes     []string   `json:"scopes"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	Revoked    bool       `json:"revoked"`
+}
+
+// TokensOutput lists tokens.
+type TokensOutput struct {
+	Body struct {
+		Items []TokenJSON `json:"items"`
+	}
+}
+
+// CreateTokenInput makes a token.
+type CreateTokenInput struct {
+	Body struct {
+		Name   string   `json:"name" maxLength:"80"`
+		Scopes []string `json:"scopes"`
+	}
+}
+
+// CreateTokenOutput carries the secret, once.
+type CreateTokenOutput struct {
+	Status int
+	Body   struct {
+		Token string `json:"token" doc:"The secret; shown only in this response"`
+	}
+}
+
+// TokenPathInput names a token.
+type TokenPathInput struct {
+	ID int64 `path:"id"`
+}
+
+// NoContent is an empty 204 answer.
+type NoContent struct {
+	Status int
+}
+
+func (a *API) register() {
+	op(a, http.MethodGet, "/me", "get-me", "Who am I", account.PermOrgRead, func(ctx context.Context, act account.Actor, _ *empty) (*MeOutput, error) {
+		out := &MeOutput{}
+		out.Body.UserID, out.Body.Organisation, out.Body.Role = act.UserID, act.OrgSlug, string(act.Role)
+		out.Body.Scopes = []string{}
+		for _, s := range act.Scopes {
+			out.Body.Scopes = append(out.Body.Scopes, string(s))
+		}
+		return out, nil
+	})
+	op(a, http.MethodGet, "/organisation", "get-organisation", "The token's organisation", account.PermOrgRead, func(ctx context.Context, act account.Actor, _ *empty) (*OrganisationOutput, error) {
+		o, err := a.accounts.Organisation(ctx, act)
+		if err != nil {
+			return nil, err
+		}
+		out := &OrganisationOutput{}
+		out.Body.Slug, out.Body.Name, out.Body.CreatedAt, out.Body.TrialEndsAt = o.Slug, o.Name, o.CreatedAt, o.TrialEndsAt
+		return out, nil
+	})
+	op(a, http.MethodGet, "/members", "list-members", "List members", account.PermOrgRead, func(ctx context.Context, act account.Actor, in *ListMembersInput) (*MembersOutput, error) {
+		ms, _, err := a.accounts.Members(ctx, act)
+		if err != nil {
+			return nil, err
+		}
+		out := &MembersOutput{}
+		out.Body.Items = []MemberJSON{}
+		limit := in.Limit
+		if limit == 0 {
+			limit = 50
+		}
+		slices.SortFunc(ms, func(x, y account.Member) int { return cmp.Compare(x.UserID, y.UserID) })
+		for _, m := range ms {
+			if m.UserID <= in.Cursor {
+				continue
+			}
+			if len(out.Body.Items) == limit {
+				out.Body.NextCursor = out.Body.Items[limit-1].UserID
+				break
+			}
+			out.Body.Items = append(out.Body.Items, MemberJSON{UserID: m.UserID, Name: m.Name, Email: m.Email, Role: string(m.Role), Since: m.Since})
+		}
+		return out, nil
+	})
+	op(a, http.MethodPost, "/members/invitations", "invite-member", "Invite a colleague by e-mail", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *InviteInput) (*NoContent, error) {
+		if err := a.accounts.Invite(ctx, act, in.Body.Email, account.Role(in.Body.Role)); err != nil {
+			return nil, err
+		}
+		return &NoContent{Status: http.StatusAccepted}, nil
+	})
+	op(a, http.MethodPatch, "/members/{user_id}", "change-member-role", "Change a member's role", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *ChangeRoleInput) (*NoContent, error) {
+		if err := a.accounts.ChangeRole(ctx, act, in.UserID, account.Role(in.Body.Role)); err != nil {
+			return nil, err
+		}
+		return &NoContent{Status: http.StatusNoContent}, nil
+	})
+	op(a, http.MethodDelete, "/members/{user_id}", "remove-member", "Remove a member", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *MemberPathInput) (*NoContent, error) {
+		if err := a.accounts.RemoveMember(ctx, act, in.UserID); err != nil {
+			return nil, err
+		}
+		return &NoContent{Status: http.StatusNoContent}, nil
+	})
+	op(a, http.MethodGet, "/tokens", "list-tokens", "List API tokens", account.PermTokensManage, func(ctx context.Context, act account.Actor, _ *empty) (*TokensOutput, error) {
+		ts, err := a.accounts.APITokens(ctx, act)
+		if err != nil {
+			return nil, err
+		}
+		out := &TokensOutput{}
+		out.Body.Items = []TokenJSON{}
+		for _, t := range ts {
+			j := TokenJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, Revoked: t.Revoked, Scopes: []string{}}
+			for _, s := range t.Scopes {
+				j.Scopes = append(j.Scopes, string(s))
+			}
+			if !t.LastUsedAt.IsZero() {
+				lu := t.LastUsedAt
+				j.LastUsedAt = &lu
+			}
+			out.Body.Items = append(out.Body.Items, j)
+		}
+		return out, nil
+	})
+	op(a, http.MethodPost, "/tokens", "create-token", "Create an API token", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *CreateTokenInput) (*CreateTokenOutput, error) {
+		scopes := make([]account.Scope, len(in.Body.Scopes))
+		for i, s := range in.Body.Scopes {
+			scopes[i] = account.Scope(s)
+		}
+		tok, err := a.accounts.CreateAPIToken(ctx, act, in.Body.Name, scopes)
+		if err != nil {
+			return nil, err
+		}
+		out := &CreateTokenOutput{Status: http.StatusCreated}
+		out.Body.Token = tok
+		return out, nil
+	})
+	op(a, http.MethodDelete, "/tokens/{id}", "revoke-token", "Revoke an API token", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *TokenPathInput) (*NoContent, error) {
+		if err := a.accounts.RevokeAPIToken(ctx, act, in.ID); err != nil {
+			return nil, err
+		}
+		return &NoContent{Status: http.StatusNoContent}, nil
+	})
+}

@@ -1,0 +1,233 @@
+// Package app wires HMS together: configuration → database → services →
+// HTTP. The command line (cmd/hms) and the end-to-end tests both start the
+// product through it, so tests run exactly what production runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"hms/internal/account"
+	"hms/internal/api"
+	"hms/internal/platform/audit"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/db"
+	"hms/internal/platform/i18n"
+	"hms/internal/platform/jobs"
+	"hms/internal/platform/mail"
+	"hms/internal/platform/migrations"
+	"hms/internal/platform/ratelimit"
+	"hms/internal/platform/vault"
+	"hms/internal/web"
+)
+
+// Config is every setting of the product. cmd/hms fills it from flags and
+// HMS_* environment variables.
+type Config struct {
+	Addr        string // host:port to listen on; ":0" picks a free port
+	DataDir     string // embedded SQLite directory (default ./hms-data)
+	DatabaseURL string // postgres://… switches to PostgreSQL
+	BaseURL     string // public URL for links in e-mails; derived from Addr when empty
+	SMTPURL     string // smtp://user:pass@host:port; empty keeps mail in the outbox
+	MailFrom    string
+	Workers     int    // background job workers (0: 2)
+	MasterKey   []byte // the vault's master key; nil: from HMS_MASTER_KEY(_FILE) or the data directory
+	Clock       clock.Clock
+	Log         *slog.Logger
+}
+
+// App is a running (or runnable) HMS.
+type App struct {
+	Config
+	DB       *db.DB
+	Vault    *vault.Vault
+	Audit    *audit.Log
+	Jobs     *jobs.Queue
+	Outbox   *mail.Outbox
+	Limiter  *ratelimit.Limiter
+	Texts    *i18n.Catalog
+	Accounts *account.Service
+	API      *api.API
+	Web      *web.Server
+
+	listener net.Listener
+	server   *http.Server
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// Open connects to the database, migrates it and builds every service; it
+// does not listen yet (the CLI uses it without a server).
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "hms-data"
+	}
+	if cfg.MailFrom == "" {
+		cfg.MailFrom = "HMS <noreply@hms.localhost>"
+	}
+	d, err := db.Open(ctx, db.Config{DataDir: cfg.DataDir, URL: cfg.DatabaseURL})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: d}
+	if err := a.build(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context) error {
+	if err := migrations.Migrate(ctx, a.DB); err != nil {
+		return err
+	}
+	// Only the embedded database may generate its own master key; a
+	// PostgreSQL deployment must be given one, or instances would disagree.
+	key := a.MasterKey
+	if key == nil {
+		var err error
+		if key, err = vault.LoadMasterKey(a.DataDir, a.DatabaseURL == ""); err != nil {
+			return err
+		}
+	}
+	var err error
+	if a.Vault, err = vault.New(key); err != nil {
+		return err
+	}
+	a.Vault.SetClock(a.Clock)
+	// The platform's own keys (organisation 0) exist before anyone looks up
+	// a user by blind index in a read-only transaction.
+	if err := a.DB.System(ctx, func(tx *db.Tx) error { return a.Vault.EnsureOrgKeys(ctx, tx) }); err != nil {
+		return fmt.Errorf("platform keys: %w", err)
+	}
+	if a.Texts, err = i18n.New(); err != nil {
+		return err
+	}
+	a.Audit = audit.New(a.Clock)
+	a.Jobs = jobs.New(a.DB, a.Clock)
+	a.Outbox = mail.NewOutbox(a.DB, a.Vault, a.Jobs, a.Clock, mail.Config{SMTPURL: a.SMTPURL, From: a.MailFrom})
+	a.Limiter = ratelimit.New(a.DB, a.Clock)
+	if a.BaseURL == "" {
+		a.BaseURL = baseURLFor(a.Addr)
+	}
+	a.Accounts = account.New(account.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Mail: a.Outbox, Limiter: a.Limiter,
+		Clock: a.Clock, Texts: a.Texts, BaseURL: a.BaseURL})
+	a.API = api.New(api.Deps{Accounts: a.Accounts, Texts: a.Texts, DB: a.DB, Audit: a.Audit, Log: a.Log})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Web, err = web.New(web.Deps{DB: a.DB, Accounts: a.Accounts, Limiter: a.Limiter, Audit: a.Audit, Jobs: a.Jobs, Outbox: a.Outbox,
+		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, SecureCookies: !isLocalHTTP(a.BaseURL)})
+	return err
+}
+
+// Start listens on Addr and serves until Close; background jobs start too.
+func (a *App) Start(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Addr, err)
+	}
+	a.listener = ln
+	if a.BaseURL == "" || strings.HasSuffix(a.BaseURL, ":0") {
+		a.BaseURL = baseURLFor(ln.Addr().String())
+		a.Accounts.SetBaseURL(a.BaseURL)
+	}
+	ctx, a.cancel = context.WithCancel(ctx)
+	workers := a.Workers
+	if workers == 0 {
+		workers = 2
+	}
+	a.Jobs.Start(ctx, workers)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.maintain(ctx)
+	}()
+	a.server = &http.Server{Handler: a.Web, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.Log.Error("http server", "err", err)
+		}
+	}()
+	return nil
+}
+
+// maintain sweeps expired sessions and rate counters now and then. Every
+// instance may do it: the deletes are idempotent.
+func (a *App) maintain(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			now := a.Clock.Now()
+			if err := web.SweepSessions(ctx, a.DB, now); err != nil {
+				a.Log.Error("sweep sessions", "err", err)
+			}
+			if err := a.Limiter.Sweep(ctx, now.Add(-24*time.Hour)); err != nil {
+				a.Log.Error("sweep rate counters", "err", err)
+			}
+		}
+	}
+}
+
+// URL is where the server listens, for tests and the start-up message.
+func (a *App) URL() string {
+	if a.listener == nil {
+		return a.BaseURL
+	}
+	return baseURLFor(a.listener.Addr().String())
+}
+
+// Close stops the server and the workers and closes the database.
+func (a *App) Close() error {
+	var err error
+	if a.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err = a.server.Shutdown(ctx)
+		cancel()
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	if a.Jobs != nil {
+		a.Jobs.Wait()
+	}
+	a.wg.Wait()
+	return errors.Join(err, a.DB.Close())
+}
+
+func baseURLFor(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func isLocalHTTP(base string) bool {
+	return strings.HasPrefix(base, "http://localhost") || strings.HasPrefix(base, "http://127.0.0.1") || strings.HasPrefix(base, "http://[::1]")
+}

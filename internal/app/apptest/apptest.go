@@ -1,0 +1,65 @@
+// Package apptest starts the whole product for tests: a fresh database of
+// the chosen engine, a real SMTP server in memory, the HTTP server on
+// 127.0.0.1:0 and the job workers, exactly as `hms serve` wires them.
+package apptest
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"testing"
+
+	"hms/internal/app"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/db"
+	"hms/internal/platform/dbtest"
+	"hms/internal/platform/mail/mailtest"
+)
+
+// Env is a running HMS with its mail server.
+type Env struct {
+	*app.App
+	Mail *mailtest.Server
+}
+
+// Options change the defaults.
+type Options struct {
+	NoServer bool        // build services only, do not listen or run workers
+	Clock    clock.Clock // nil: the real clock
+}
+
+// Start runs HMS on engine until the test ends.
+func Start(t testing.TB, engine db.Dialect, opts ...Options) *Env {
+	t.Helper()
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	dbc := dbtest.Config(t, engine)
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	smtp := mailtest.NewServer(t)
+	a, err := app.Open(context.Background(), app.Config{
+		Addr: "127.0.0.1:0", DataDir: dbc.DataDir, DatabaseURL: dbc.URL, MasterKey: key,
+		SMTPURL: smtp.URL(), Clock: o.Clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatalf("open app on %s: %v", engine, err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if !o.NoServer {
+		if err := a.Start(context.Background()); err != nil {
+			t.Fatalf("start app: %v", err)
+		}
+	}
+	return &Env{App: a, Mail: smtp}
+}
+
+// Each runs fn on a fresh product per engine.
+func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
+	t.Helper()
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) { fn(t, Start(t, engine)) })
+	}
+}

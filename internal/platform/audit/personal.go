@@ -1,0 +1,64 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+)
+
+// ErrPersonalData is returned by Record when Details holds something that
+// looks like plaintext personal data. See the package documentation.
+var ErrPersonalData = errors.New("audit: details must not contain personal data")
+
+var personalPatterns = []struct {
+	kind string
+	re   *regexp.Regexp
+}{
+	{"an e-mail address", regexp.MustCompile(`[^\s@]+@[^\s@]+\.[^\s@]+`)},
+	// Two letters, two check digits, then 10–30 alphanumerics written
+	// compactly or in the printed groups of four.
+	{"an IBAN", regexp.MustCompile(`(?i)\b[a-z]{2}[0-9]{2}(?:[a-z0-9]{10,30}|(?: [a-z0-9]{4}){2,7}(?: [a-z0-9]{1,4})?)\b`)},
+	{"a BSN", regexp.MustCompile(`\b(?:[0-9]{9}|[0-9]{4}\.[0-9]{2}\.[0-9]{3})\b`)},
+}
+
+// LooksPersonal reports what kind of personal data s appears to contain
+// ("an e-mail address", "an IBAN", "a BSN"), or "" when none.
+func LooksPersonal(s string) string {
+	for _, p := range personalPatterns {
+		if p.re.MatchString(s) {
+			return p.kind
+		}
+	}
+	return ""
+}
+
+// Redact replaces everything in s that looks like personal data by
+// "[redacted]". Other packages use it before storing free text that may echo
+// input, such as an SMTP server's error message in a job's last error.
+func Redact(s string) string {
+	for _, p := range personalPatterns {
+		s = p.re.ReplaceAllString(s, "[redacted]")
+	}
+	return s
+}
+
+// CheckDetails returns an error wrapping ErrPersonalData when a key or value
+// of details looks like personal data. The error names the key, never the
+// value, so it can be logged.
+func CheckDetails(details map[string]string) error {
+	keys := make([]string, 0, len(details))
+	for k := range details {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if kind := LooksPersonal(k); kind != "" {
+			return fmt.Errorf("%w: a details key looks like %s", ErrPersonalData, kind)
+		}
+		if kind := LooksPersonal(details[k]); kind != "" {
+			return fmt.Errorf("%w: details[%q] looks like %s", ErrPersonalData, k, kind)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"hms/internal/account"
+	"hms/internal/platform/i18n"
+	"hms/internal/platform/validation"
+)
+
+// page is what every template receives.
+type page struct {
+	Lang   string
+	Title  string
+	User   *account.User
+	Actor  account.Actor
+	Orgs   []account.Membership
+	Flash  string
+	Errors validation.Errors
+	Form   url.Values
+	Data   any
+	Nav    string
+	texts  *i18n.Catalog
+}
+
+// T translates a message id; args are name/value pairs for placeholders.
+func (p *page) T(id string, args ...any) string {
+	var data map[string]any
+	if len(args) > 1 {
+		data = map[string]any{}
+		for i := 0; i+1 < len(args); i += 2 {
+			data[fmt.Sprint(args[i])] = args[i+1]
+		}
+	}
+	return p.texts.T(p.Lang, id, data)
+}
+
+// Err is the translated error of a form field, or "".
+func (p *page) Err(field string) string {
+	if msg, ok := p.Errors[field]; ok {
+		return p.texts.T(p.Lang, msg, nil)
+	}
+	return ""
+}
+
+// Val is the submitted value of a form field, to fill the form again.
+func (p *page) Val(field string) string { return p.Form.Get(field) }
+
+// Date formats a time in the page language.
+func (p *page) Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(amsterdam)
+	if p.Lang == "nl" {
+		return fmt.Sprintf("%d %s %d", t.Day(), dutchMonths[t.Month()-1], t.Year())
+	}
+	return t.Format("2 January 2006")
+}
+
+var dutchMonths = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+
+var amsterdam, _ = time.LoadLocation("Europe/Amsterdam")
+
+func (s *Server) loadTemplates() error {
+	s.pages = map[string]*template.Template{}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	funcs := template.FuncMap{
+		"join": strings.Join,
+		"dataURL": func(mime string, b []byte) template.URL {
+			return template.URL("data:" + mime + ";base64," + encodeBase64(b))
+		},
+	}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", base, err)
+		}
+		s.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return nil
+}
+
+// newPage prepares the data every page needs.
+func (s *Server) newPage(r *http.Request, title string) *page {
+	p := &page{Lang: langOf(r), Title: title, User: userOf(r), Actor: actorOf(r), Errors: validation.Errors{}, Form: r.PostForm, texts: s.Texts}
+	if p.User != nil {
+		p.Orgs, _ = s.Accounts.Memberships(r.Context(), p.User.ID)
+	}
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return p
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.Log.Error("no template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		s.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msgID string) {
+	p := s.newPage(r, "error.title")
+	p.Data = msgID
+	s.render(w, r, status, "error", p)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusNotFound, "error.not_found")
+}
+
+// fail shows a service error: field errors on the form page, problems as an
+// error page, anything else as a logged internal error.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form string, p *page) {
+	if fe, ok := validation.AsFields(err); ok && form != "" {
+		p.Errors = fe
+		s.render(w, r, http.StatusUnprocessableEntity, form, p)
+		return
+	}
+	if pr, ok := validation.AsProblem(err); ok {
+		if form != "" && pr.Status < 500 {
+			p.Errors = validation.Errors{"_": pr.Code}
+			s.render(w, r, pr.Status, form, p)
+			return
+		}
+		s.renderError(w, r, pr.Status, pr.Code)
+		return
+	}
+	s.Log.Error("request failed", "path", r.URL.Path, "err", err)
+	s.renderError(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+// Can reports whether the page's actor holds a permission (for menus).
+func (p *page) Can(perm string) bool { return p.Actor.Can(account.Permission(perm)) }

@@ -1,0 +1,370 @@
+// Package web serves HMS over HTTP: the public site, the back office under
+// /o/{org}/, the account pages, the staff console and, mounted from package
+// api, the JSON API. Handlers are thin: they read the request, call one
+// service method and render; rules live in the capability packages.
+package web
+
+import (
+	"context"
+	"embed"
+	"crypto/sha256"
+	"encoding/hex"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"hms/internal/account"
+	"hms/internal/platform/audit"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/db"
+	"hms/internal/platform/i18n"
+	"hms/internal/platform/jobs"
+	"hms/internal/platform/mail"
+	"hms/internal/platform/ratelimit"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Deps are what the web layer needs.
+type Deps struct {
+	DB       *db.DB
+	Accounts *account.Service
+	Limiter  *ratelimit.Limiter
+	Audit    *audit.Log
+	Jobs     *jobs.Queue
+	Outbox   *mail.Outbox
+	Texts    *i18n.Catalog
+	Clock    clock.Clock
+	API      http.Handler // mounted at /api/
+	Registry *prometheus.Registry
+	Log      *slog.Logger
+	// SecureCookies is false only when serving plain http on localhost.
+	SecureCookies bool
+}
+
+// Access says who may use a route; TestAuthorizationMatrix walks them all.
+type Access struct {
+	Kind string             // "public", "user", "org", "staff"
+	Perm account.Permission // for Kind "org"
+}
+
+// Route is one registered route, kept so tests can enumerate every route.
+type Route struct {
+	Method, Pattern string
+	Access          Access
+}
+
+// Server is the HTTP handler of the whole product.
+type Server struct {
+	Deps
+	mux      *http.ServeMux
+	sessions *scs.SessionManager
+	pages    map[string]*template.Template
+	routes   []Route
+	handler  http.Handler
+}
+
+// New builds the server with every route registered.
+func New(d Deps) (*Server, error) {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	s := &Server{Deps: d, mux: http.NewServeMux()}
+	s.sessions = scs.New()
+	s.sessions.Store = &sessionStore{db: d.DB}
+	s.sessions.Lifetime = 12 * time.Hour
+	s.sessions.IdleTimeout = 2 * time.Hour
+	s.sessions.Cookie.Name = "hms_session"
+	s.sessions.Cookie.HttpOnly = true
+	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.sessions.Cookie.Secure = d.SecureCookies
+	s.sessions.Cookie.Path = "/"
+	if err := s.loadTemplates(); err != nil {
+		return nil, err
+	}
+	s.registerRoutes()
+	cop := http.NewCrossOriginProtection()
+	s.handler = s.recoverer(s.securityHeaders(cop.Handler(s.sessions.LoadAndSave(s.withLanguage(s.mux)))))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every registered route (for the authorisation test).
+func (s *Server) Routes() []Route { return s.routes }
+
+func (s *Server) handle(method, pattern string, access Access, h http.HandlerFunc) {
+	s.routes = append(s.routes, Route{Method: method, Pattern: pattern, Access: access})
+	var wrapped http.Handler
+	switch access.Kind {
+	case "public":
+		wrapped = h
+	case "user":
+		wrapped = s.requireUser(h)
+	case "org":
+		wrapped = s.requireUser(s.requireOrg(access.Perm, h))
+	case "staff":
+		wrapped = s.requireUser(s.requireStaff(h))
+	default:
+		panic("unknown access kind " + access.Kind)
+	}
+	s.mux.Handle(method+" "+pattern, wrapped)
+}
+
+var (
+	public = Access{Kind: "public"}
+	user   = Access{Kind: "user"}
+	staff  = Access{Kind: "staff"}
+)
+
+func org(p account.Permission) Access { return Access{Kind: "org", Perm: p} }
+
+func (s *Server) registerRoutes() {
+	static, _ := fs.Sub(staticFS, "static")
+	s.mux.Handle("GET /static/", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
+	s.routes = append(s.routes, Route{"GET", "/static/", public})
+
+	s.handle("GET", "/healthz", public, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	s.handle("GET", "/readyz", public, s.readyz)
+	if s.Registry != nil {
+		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
+		s.routes = append(s.routes, Route{"GET", "/metrics", public})
+	}
+	if s.API != nil {
+		s.mux.Handle("/api/", s.API)
+		s.routes = append(s.routes, Route{"ANY", "/api/", Access{Kind: "api"}})
+	}
+
+	s.handle("GET", "/{$}", public, s.home)
+	s.handle("POST", "/lang", public, s.setLanguage)
+	s.handle("GET", "/signup", public, s.signupForm)
+	s.handle("POST", "/signup", public, s.signup)
+	s.handle("GET", "/confirm", public, s.confirm)
+	s.handle("GET", "/login", public, s.loginForm)
+	s.handle("POST", "/login", public, s.login)
+	s.handle("GET", "/login/code", public, s.loginCodeForm)
+	s.handle("POST", "/login/code", public, s.loginCode)
+	s.handle("POST", "/logout", public, s.logout)
+	s.handle("GET", "/password/forgot", public, s.forgotForm)
+	s.handle("POST", "/password/forgot", public, s.forgot)
+	s.handle("GET", "/password/reset", public, s.resetForm)
+	s.handle("POST", "/password/reset", public, s.reset)
+	s.handle("GET", "/invitation", public, s.invitationForm)
+	s.handle("POST", "/invitation", public, s.acceptInvitation)
+
+	s.handle("GET", "/app", user, s.appHome)
+	s.handle("GET", "/orgs", user, s.orgList)
+	s.handle("GET", "/account", user, s.accountPage)
+	s.handle("POST", "/account/password", user, s.changePassword)
+	s.handle("POST", "/account/email", user, s.changeEmail)
+	s.handle("GET", "/account/totp", user, s.totpSetup)
+	s.handle("POST", "/account/totp", user, s.totpEnable)
+	s.handle("POST", "/account/totp/disable", user, s.totpDisable)
+
+	s.handle("GET", "/o/{org}/{$}", org(account.PermOrgRead), s.dashboard)
+	s.handle("GET", "/o/{org}/members", org(account.PermOrgRead), s.members)
+	s.handle("POST", "/o/{org}/members/invite", org(account.PermMembersManage), s.invite)
+	s.handle("POST", "/o/{org}/members/{user}/role", org(account.PermMembersManage), s.changeRole)
+	s.handle("POST", "/o/{org}/members/{user}/remove", org(account.PermMembersManage), s.removeMember)
+	s.handle("GET", "/o/{org}/tokens", org(account.PermTokensManage), s.tokens)
+	s.handle("POST", "/o/{org}/tokens", org(account.PermTokensManage), s.createToken)
+	s.handle("POST", "/o/{org}/tokens/{id}/revoke", org(account.PermTokensManage), s.revokeToken)
+	s.handle("GET", "/o/{org}/jobs/{id}", org(account.PermOrgRead), s.jobStatus)
+
+	s.handle("GET", "/console", staff, s.console)
+	s.handle("GET", "/console/outbox", staff, s.consoleOutbox)
+	s.handle("GET", "/console/jobs", staff, s.consoleJobs)
+	s.handle("POST", "/console/audit/verify", staff, s.consoleAuditVerify)
+
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.DB.Ping(ctx); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets a strict Content-Security-Policy (no inline script or
+// style) and the usual hardening headers on every response.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.Log.Error("panic in handler", "path", r.URL.Path, "panic", p)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type ctxKey int
+
+const (
+	langKey ctxKey = iota
+	userKey
+	actorKey
+)
+
+// withLanguage picks the page language: the visitor's explicit choice (a
+// cookie set only when they press the switch), else Accept-Language.
+func (s *Server) withLanguage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		choice := ""
+		if c, err := r.Cookie("hms_lang"); err == nil {
+			choice = c.Value
+		}
+		lang := i18n.Negotiate(choice, r.Header.Get("Accept-Language"))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), langKey, lang)))
+	})
+}
+
+func langOf(r *http.Request) string {
+	if l, ok := r.Context().Value(langKey).(string); ok {
+		return l
+	}
+	return i18n.Default
+}
+
+func userOf(r *http.Request) *account.User {
+	u, _ := r.Context().Value(userKey).(*account.User)
+	return u
+}
+
+func actorOf(r *http.Request) account.Actor {
+	a, _ := r.Context().Value(actorKey).(account.Actor)
+	return a
+}
+
+// requireUser lets signed-in users through (second factor done where due)
+// and sends others to the login page.
+func (s *Server) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := s.sessions.GetInt64(r.Context(), "user_id")
+		if id == 0 {
+			if r.Method == http.MethodGet {
+				s.sessions.Put(r.Context(), "after_login", r.URL.RequestURI())
+			}
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		u, err := s.Accounts.User(r.Context(), id)
+		if err != nil {
+			_ = s.sessions.Destroy(r.Context())
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
+	})
+}
+
+// requireOrg resolves /o/{org}/ to the user's membership and checks perm.
+// An organisation the user is not in answers 404 (it might not exist) and the
+// attempt is logged.
+func (s *Server) requireOrg(perm account.Permission, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := userOf(r)
+		a, err := s.Accounts.ActorFor(r.Context(), u.ID, r.PathValue("org"))
+		if err != nil {
+			s.logDenied(r, u.ID, "org_not_member")
+			s.notFound(w, r)
+			return
+		}
+		if !a.Can(perm) {
+			s.logDenied(r, u.ID, "permission:"+string(perm))
+			s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey, a)))
+	})
+}
+
+// requireStaff admits platform staff who logged in with a second factor.
+func (s *Server) requireStaff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := userOf(r)
+		if !u.IsStaff {
+			s.logDenied(r, u.ID, "not_staff")
+			s.notFound(w, r)
+			return
+		}
+		if !u.TOTPEnabled || !s.sessions.GetBool(r.Context(), "mfa") {
+			s.flash(r, "console.mfa_required")
+			http.Redirect(w, r, "/account/totp", http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// logDenied writes an access-denied event to the platform's audit chain.
+func (s *Server) logDenied(r *http.Request, userID int64, reason string) {
+	err := s.DB.System(r.Context(), func(tx *db.Tx) error {
+		return s.Audit.Record(r.Context(), tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "access.denied",
+			TargetType: "path", TargetID: r.Method + " " + r.URL.Path, Details: map[string]string{"reason": reason}})
+	})
+	if err != nil {
+		s.Log.Error("audit access denied", "err", err)
+	}
+}
+
+func (s *Server) flash(r *http.Request, msgID string) { s.sessions.Put(r.Context(), "flash", msgID) }
+
+// clientAddr is the remote address without port, for rate limits only.
+func clientAddr(r *http.Request) string {
+	addr := r.RemoteAddr
+	if i := strings.LastIndexByte(addr, ':'); i > 0 {
+		addr = addr[:i]
+	}
+	return addr
+}
+
+// limiterAllow counts one attempt of kind from the client's address.
+func (s *Server) limiterAllow(r *http.Request, kind string, limit int, window time.Duration) (bool, error) {
+	sum := sha256.Sum256([]byte(clientAddr(r)))
+	return s.Limiter.Allow(r.Context(), kind+"-addr:"+hex.EncodeToString(sum[:]), limit, window)
+}
