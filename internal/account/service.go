@@ -522,7 +522,6 @@ func (s *Service) RequestEmailChange(ctx context.Context, userID int64, password
 	})
 }
 
-
 // SetBaseURL changes the address used in e-mailed links (known only once
 // the server listens, when it was started on port 0).
 func (s *Service) SetBaseURL(u string) { s.baseURL = strings.TrimRight(u, "/") }

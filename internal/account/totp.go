@@ -186,4 +186,3 @@ func (s *Service) RecoveryCodesLeft(ctx context.Context, userID int64) (int, err
 	})
 	return n, err
 }
-

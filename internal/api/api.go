@@ -78,6 +78,19 @@ func New(d Deps) *API {
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
 	a.humaAPI = humago.New(a.mux, cfg)
+	// Permission is checked before huma reads and validates the body, so a
+	// caller without the right learns nothing from validation messages.
+	a.humaAPI.UseMiddleware(func(hctx huma.Context, next func(huma.Context)) {
+		perm, _ := hctx.Operation().Metadata["perm"].(account.Permission)
+		actor := actorFrom(hctx.Context())
+		if !actor.Can(perm) {
+			a.denied(hctx.Context(), actor, hctx.Operation().Method+" "+hctx.Operation().Path)
+			lang := langFrom(hctx.Context())
+			_ = huma.WriteErr(a.humaAPI, hctx, http.StatusForbidden, a.texts.T(lang, "error.forbidden", nil))
+			return
+		}
+		next(hctx)
+	})
 	a.register()
 	return a
 }
@@ -132,20 +145,16 @@ func langFrom(ctx context.Context) string {
 	return l
 }
 
-// op registers an operation that needs perm; the handler runs only when the
-// token's actor holds it (services check again).
+// op registers an operation that needs perm; the middleware in New lets the
+// handler run only when the token's actor holds it (services check again).
 func op[I, O any](a *API, method, path, id, summary string, perm account.Permission, h func(context.Context, account.Actor, *I) (*O, error)) {
 	a.ops = append(a.ops, Operation{Method: method, Path: path, Perm: perm})
 	huma.Register(a.humaAPI, huma.Operation{
 		OperationID: id, Method: method, Path: Prefix + path, Summary: summary,
 		Description: fmt.Sprintf("Requires permission `%s`.", perm),
+		Metadata:    map[string]any{"perm": perm},
 	}, func(ctx context.Context, in *I) (*O, error) {
-		actor := actorFrom(ctx)
-		if !actor.Can(perm) {
-			a.denied(ctx, actor, method+" "+path)
-			return nil, a.toHuma(ctx, validation.ErrForbidden)
-		}
-		out, err := h(ctx, actor, in)
+		out, err := h(ctx, actorFrom(ctx), in)
 		if err != nil {
 			return nil, a.toHuma(ctx, err)
 		}

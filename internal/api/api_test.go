@@ -100,11 +100,11 @@ func TestAPIRoutesAndIsolation(t *testing.T) {
 		for _, op := range e.API.Operations() {
 			path := strings.ReplaceAll(op.Path, "{user_id}", fmt.Sprint(viewerA))
 			path = strings.ReplaceAll(path, "{id}", "999999")
-			body := ""
-			switch op.Method {
-			case "POST", "PATCH":
-				body = `{"role":"viewer","email":"new@alpha.nl","name":"t","scopes":["read"]}`
-			}
+			body := map[string]string{
+				"POST /members/invitations": `{"role":"viewer","email":"new@alpha.nl"}`,
+				"PATCH /members/{user_id}":  `{"role":"viewer"}`,
+				"POST /tokens":              `{"name":"t","scopes":["read"]}`,
+			}[op.Method+" "+op.Path]
 			for _, bad := range []string{"", "not-a-token", "hms_" + strings.Repeat("a", 32)} {
 				if st, _ := (call{t, base, bad}).do(op.Method, path, body); st != 401 {
 					t.Errorf("%s %s with token %q: %d, want 401", op.Method, path, bad, st)

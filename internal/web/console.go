@@ -1,7 +1,7 @@
 package web
 
 import (
-	"context"
+	"errors"
 	"net/http"
 
 	"hms/internal/account"
@@ -9,6 +9,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/mail"
+	"hms/internal/platform/validation"
 )
 
 // The console is for HMS staff. It shows customers as organisations and
@@ -91,8 +92,11 @@ func (s *Server) jobStatusFor(r *http.Request, a account.Actor, id int64) (jobs.
 	var st jobs.Status
 	err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
 		var err error
-		st, err = s.Jobs.Status(context.WithoutCancel(r.Context()), tx, id)
+		st, err = s.Jobs.Status(r.Context(), tx, id)
 		return err
 	})
+	if errors.Is(err, jobs.ErrNotFound) {
+		return st, validation.ErrNotFound
+	}
 	return st, err
 }

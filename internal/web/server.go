@@ -6,8 +6,8 @@ package web
 
 import (
 	"context"
-	"embed"
 	"crypto/sha256"
+	"embed"
 	"encoding/hex"
 	"html/template"
 	"io/fs"
