@@ -49,24 +49,34 @@ func (s *Service) Members(ctx context.Context, a Actor) ([]Member, []Invitation,
 		if err != nil {
 			return fmt.Errorf("list invitations: %w", err)
 		}
-		defer is.Close()
+		// Read all rows before opening: PostgreSQL cannot run a query on a
+		// connection while another result set is still open.
+		var sealed [][]byte
 		for is.Next() {
 			var inv Invitation
-			var sealed []byte
+			var s []byte
 			var created, expires string
-			if err := is.Scan(&inv.ID, &sealed, &inv.Role, &created, &expires); err != nil {
+			if err := is.Scan(&inv.ID, &s, &inv.Role, &created, &expires); err != nil {
+				is.Close()
 				return err
 			}
-			email, err := s.vault.OpenOrg(ctx, tx, "invitations.email", sealed)
-			if err != nil {
-				return err
-			}
-			inv.Email = string(email)
 			inv.CreatedAt, _ = db.ParseTS(created)
 			inv.ExpiresAt, _ = db.ParseTS(expires)
 			invs = append(invs, inv)
+			sealed = append(sealed, s)
 		}
-		return is.Err()
+		is.Close()
+		if err := is.Err(); err != nil {
+			return err
+		}
+		for i := range invs {
+			email, err := s.vault.OpenOrg(ctx, tx, "invitations.email", sealed[i])
+			if err != nil {
+				return err
+			}
+			invs[i].Email = string(email)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err

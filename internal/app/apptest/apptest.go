@@ -6,7 +6,8 @@ package apptest
 import (
 	"context"
 	"crypto/rand"
-	"io"
+	"bytes"
+	"sync"
 	"log/slog"
 	"testing"
 
@@ -40,9 +41,16 @@ func Start(t testing.TB, engine db.Dialect, opts ...Options) *Env {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	smtp := mailtest.NewServer(t)
+	// The server's log is shown only when the test fails.
+	logs := &syncBuffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
 	a, err := app.Open(context.Background(), app.Config{
 		Addr: "127.0.0.1:0", DataDir: dbc.DataDir, DatabaseURL: dbc.URL, MasterKey: key,
-		SMTPURL: smtp.URL(), Clock: o.Clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		SMTPURL: smtp.URL(), Clock: o.Clock, Log: slog.New(slog.NewTextHandler(logs, nil)),
 	})
 	if err != nil {
 		t.Fatalf("open app on %s: %v", engine, err)
@@ -62,4 +70,21 @@ func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) { fn(t, Start(t, engine)) })
 	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
