@@ -16,6 +16,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/platform/audit"
+	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
 )
 
@@ -118,6 +119,10 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer os.RemoveAll(dir)
 		cfg.DataDir, cfg.DatabaseURL = dir, ""
+		// A throw-away database: printing its mail lets sign-up work without a mail server.
+		cfg.HeldMail = func(m mail.Message) {
+			fmt.Fprintf(stdout, "\n--- e-mail to %s: %s\n%s\n---\n", m.To, m.Subject, m.Text)
+		}
 	}
 	a, err := app.Open(ctx, cfg)
 	if err != nil {
@@ -136,7 +141,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "Demo organisation %q. Log in as %s with password %s\n", login.OrgSlug, login.Email, login.Password)
 	}
 	if cfg.SMTPURL == "" {
-		fmt.Fprintln(stdout, "No HMS_SMTP_URL set: e-mail stays in the outbox (staff console, or the server log).")
+		fmt.Fprintln(stdout, "No HMS_SMTP_URL set: e-mail stays in the outbox (platform mail is readable by staff at /console/outbox).")
 	}
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "stopping")

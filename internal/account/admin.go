@@ -15,7 +15,8 @@ import (
 
 // CreateUserInput is the operator's `hms user create`.
 type CreateUserInput struct {
-	OrgSlug string // organisation to join; created when missing (name = slug)
+	OrgSlug string // organisation to join; created when missing
+	OrgName string // name of a created organisation (default: the slug)
 	Email   string
 	Name    string
 	Role    Role
@@ -71,7 +72,11 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (password 
 			org, err = orgBySlug(ctx, tx, in.OrgSlug)
 			if errors.Is(err, validation.ErrNotFound) {
 				now := s.clk.Now()
-				org, err = insertOrg(ctx, tx, in.OrgSlug, in.OrgSlug, now, now.AddDate(0, 0, TrialDays), "")
+				name := in.OrgName
+				if name == "" {
+					name = in.OrgSlug
+				}
+				org, err = insertOrg(ctx, tx, in.OrgSlug, name, now, now.AddDate(0, 0, TrialDays), "")
 			}
 			if err != nil {
 				return err

@@ -41,8 +41,9 @@ type Config struct {
 	BaseURL     string // public URL for links in e-mails; derived from Addr when empty
 	SMTPURL     string // smtp://user:pass@host:port; empty keeps mail in the outbox
 	MailFrom    string
-	Workers     int    // background job workers (0: 2)
-	MasterKey   []byte // the vault's master key; nil: from HMS_MASTER_KEY(_FILE) or the data directory
+	Workers     int                // background job workers (0: 2)
+	MasterKey   []byte             // the vault's master key; nil: from HMS_MASTER_KEY(_FILE) or the data directory
+	HeldMail    func(mail.Message) // see mail.Config.Held; only the demo sets it
 	Clock       clock.Clock
 	Log         *slog.Logger
 }
@@ -122,7 +123,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Audit = audit.New(a.Clock)
 	a.Jobs = jobs.New(a.DB, a.Clock)
-	a.Outbox = mail.NewOutbox(a.DB, a.Vault, a.Jobs, a.Clock, mail.Config{SMTPURL: a.SMTPURL, From: a.MailFrom})
+	a.Outbox = mail.NewOutbox(a.DB, a.Vault, a.Jobs, a.Clock, mail.Config{SMTPURL: a.SMTPURL, From: a.MailFrom, Held: a.HeldMail})
 	a.Limiter = ratelimit.New(a.DB, a.Clock)
 	if a.BaseURL == "" {
 		a.BaseURL = baseURLFor(a.Addr)

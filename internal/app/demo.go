@@ -15,7 +15,7 @@ type DemoLogin struct {
 // password is printed on start. Later capabilities add the demo portfolio.
 func (a *App) SeedDemo(ctx context.Context) (DemoLogin, error) {
 	login := DemoLogin{OrgSlug: "demo", Email: "eigenaar@demo.hms.localhost"}
-	pw, _, err := a.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: login.OrgSlug, Email: login.Email, Name: "Demo Eigenaar", Role: account.Owner})
+	pw, _, err := a.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: login.OrgSlug, OrgName: "Demo Vastgoed B.V.", Email: login.Email, Name: "Demo Eigenaar", Role: account.Owner})
 	if err != nil {
 		return login, err
 	}

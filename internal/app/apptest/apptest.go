@@ -4,11 +4,11 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
-	"bytes"
-	"sync"
 	"log/slog"
+	"sync"
 	"testing"
 
 	"hms/internal/app"

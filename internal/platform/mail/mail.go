@@ -63,6 +63,11 @@ type Sealer interface {
 type Config struct {
 	SMTPURL string // smtp://user:pass@host:port, smtps://…, or "" to hold mail
 	From    string // e.g. "HMS <noreply@hms.localhost>"
+	// Held, when set, is shown each message that stays in the outbox for
+	// want of SMTP. Only `hms serve --demo` sets it (to print the links of a
+	// throw-away database); messages carry personal data, so production
+	// never logs them.
+	Held func(Message)
 }
 
 // Validate checks the configuration; the app calls it at start.
@@ -112,6 +117,7 @@ type Outbox struct {
 	clk    clock.Clock
 	from   *netmail.Address
 	smtp   *smtpConfig // nil: hold mail
+	held   func(Message)
 	cfgErr error
 }
 
@@ -121,7 +127,7 @@ func NewOutbox(d *db.DB, s Sealer, q *jobs.Queue, clk clock.Clock, cfg Config) *
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	o := &Outbox{d: d, sealer: s, q: q, clk: clk}
+	o := &Outbox{d: d, sealer: s, q: q, clk: clk, held: cfg.Held}
 	o.from, o.smtp, o.cfgErr = cfg.parse()
 	q.Register(JobKind, o.deliver, jobs.MaxAttempts(8), jobs.Timeout(2*time.Minute))
 	return o
@@ -250,6 +256,9 @@ func (o *Outbox) deliver(ctx context.Context, j *jobs.Job) error {
 		return o.record(ctx, j, p.MessageID, StateFailed, o.cfgErr)
 	}
 	if o.smtp == nil {
+		if o.held != nil {
+			o.held(m)
+		}
 		return o.record(ctx, j, p.MessageID, StateHeld, nil)
 	}
 	if serr := o.smtp.send(ctx, o.from, m, msgID, o.clk.Now()); serr != nil {
