@@ -119,7 +119,14 @@ type NoContent struct {
 	Status int
 }
 
+// areas are the operation registrations of other capability files (each
+// adds itself in init).
+var areas []func(*API)
+
 func (a *API) register() {
+	for _, register := range areas {
+		defer register(a)
+	}
 	op(a, http.MethodGet, "/me", "get-me", "Who am I", account.PermOrgRead, func(ctx context.Context, act account.Actor, _ *empty) (*MeOutput, error) {
 		out := &MeOutput{}
 		out.Body.UserID, out.Body.Organisation, out.Body.Role = act.UserID, act.OrgSlug, string(act.Role)

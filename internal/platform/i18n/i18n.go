@@ -1,12 +1,14 @@
 // Package i18n translates the user interface: Dutch first, English second.
-// Messages live in locales/*.json (one flat object of id → text per
-// language); a test keeps both catalogs complete.
+// Messages live in locales/<area>.<lang>.json, one flat object of id → text
+// per capability and language, so capabilities do not share a file; an id
+// may be defined in one area only, and a test keeps both languages complete.
 package i18n
 
 import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -34,12 +36,43 @@ func New() (*Catalog, error) {
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}}
 	for _, lang := range Languages {
-		if _, err := b.LoadMessageFileFS(locales, "locales/"+lang+".json"); err != nil {
+		merged, err := catalog(lang)
+		if err != nil {
+			return nil, err
+		}
+		data, _ := json.Marshal(merged)
+		if _, err := b.ParseMessageFileBytes(data, lang+".json"); err != nil {
 			return nil, fmt.Errorf("load %s catalog: %w", lang, err)
 		}
 		c.localizers[lang] = goi18n.NewLocalizer(b, lang)
 	}
 	return c, nil
+}
+
+// catalog merges every area file of lang, refusing an id defined twice.
+func catalog(lang string) (map[string]string, error) {
+	files, err := fs.Glob(locales, "locales/*."+lang+".json")
+	if err != nil {
+		return nil, err
+	}
+	merged := map[string]string{}
+	for _, f := range files {
+		b, err := locales.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for k, v := range m {
+			if _, dup := merged[k]; dup {
+				return nil, fmt.Errorf("%s: message %q is defined in another area too", f, k)
+			}
+			merged[k] = v
+		}
+	}
+	return merged, nil
 }
 
 // T translates message id into lang, filling {{.Name}} placeholders from
@@ -66,14 +99,10 @@ func (c *Catalog) Has(lang, id string) bool {
 	return err == nil && tag.String() == lang
 }
 
-// IDs lists the message ids of a language catalog file (for tests).
+// IDs lists the message ids of a language (for tests).
 func IDs(lang string) ([]string, error) {
-	b, err := locales.ReadFile("locales/" + lang + ".json")
+	m, err := catalog(lang)
 	if err != nil {
-		return nil, err
-	}
-	m := map[string]any{}
-	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
 	ids := make([]string, 0, len(m))
