@@ -18,10 +18,14 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"hms/internal/account"
+	"hms/internal/lease"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/db"
 	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
+	"hms/internal/portfolio"
+	"hms/internal/privacy"
+	"hms/internal/relation"
 )
 
 // Prefix is where the API lives.
@@ -36,23 +40,31 @@ type Operation struct {
 
 // API is the http.Handler of /api/v1.
 type API struct {
-	accounts *account.Service
-	texts    *i18n.Catalog
-	db       *db.DB
-	audit    *audit.Log
-	log      *slog.Logger
-	mux      *http.ServeMux
-	humaAPI  huma.API
-	ops      []Operation
+	accounts  *account.Service
+	portfolio *portfolio.Service
+	relations *relation.Service
+	leases    *lease.Service
+	privacy   *privacy.Service
+	texts     *i18n.Catalog
+	db        *db.DB
+	audit     *audit.Log
+	log       *slog.Logger
+	mux       *http.ServeMux
+	humaAPI   huma.API
+	ops       []Operation
 }
 
 // Deps are what the API needs.
 type Deps struct {
-	Accounts *account.Service
-	Texts    *i18n.Catalog
-	DB       *db.DB
-	Audit    *audit.Log
-	Log      *slog.Logger
+	Accounts  *account.Service
+	Portfolio *portfolio.Service
+	Relations *relation.Service
+	Leases    *lease.Service
+	Privacy   *privacy.Service
+	Texts     *i18n.Catalog
+	DB        *db.DB
+	Audit     *audit.Log
+	Log       *slog.Logger
 }
 
 type ctxKey int
@@ -67,7 +79,7 @@ func New(d Deps) *API {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	a := &API{accounts: d.Accounts, texts: d.Texts, db: d.DB, audit: d.Audit, log: d.Log, mux: http.NewServeMux()}
+	a := &API{accounts: d.Accounts, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases, privacy: d.Privacy, texts: d.Texts, db: d.DB, audit: d.Audit, log: d.Log, mux: http.NewServeMux()}
 	cfg := huma.DefaultConfig("HMS API", "1.0.0")
 	cfg.Info.Description = "Rental administration for Dutch landlords. Authenticate with `Authorization: Bearer hms_…`; a token acts with its creator's role, narrowed to its scopes."
 	cfg.OpenAPIPath = Prefix + "/openapi"

@@ -20,6 +20,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/api"
+	"hms/internal/lease"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
@@ -29,6 +30,9 @@ import (
 	"hms/internal/platform/migrations"
 	"hms/internal/platform/ratelimit"
 	"hms/internal/platform/vault"
+	"hms/internal/portfolio"
+	"hms/internal/privacy"
+	"hms/internal/relation"
 	"hms/internal/web"
 )
 
@@ -51,16 +55,20 @@ type Config struct {
 // App is a running (or runnable) HMS.
 type App struct {
 	Config
-	DB       *db.DB
-	Vault    *vault.Vault
-	Audit    *audit.Log
-	Jobs     *jobs.Queue
-	Outbox   *mail.Outbox
-	Limiter  *ratelimit.Limiter
-	Texts    *i18n.Catalog
-	Accounts *account.Service
-	API      *api.API
-	Web      *web.Server
+	DB        *db.DB
+	Vault     *vault.Vault
+	Audit     *audit.Log
+	Jobs      *jobs.Queue
+	Outbox    *mail.Outbox
+	Limiter   *ratelimit.Limiter
+	Texts     *i18n.Catalog
+	Accounts  *account.Service
+	Privacy   *privacy.Service
+	Portfolio *portfolio.Service
+	Relations *relation.Service
+	Leases    *lease.Service
+	API       *api.API
+	Web       *web.Server
 
 	listener net.Listener
 	server   *http.Server
@@ -130,10 +138,15 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Accounts = account.New(account.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Mail: a.Outbox, Limiter: a.Limiter,
 		Clock: a.Clock, Texts: a.Texts, BaseURL: a.BaseURL})
-	a.API = api.New(api.Deps{Accounts: a.Accounts, Texts: a.Texts, DB: a.DB, Audit: a.Audit, Log: a.Log})
+	a.Privacy = privacy.New(privacy.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
+	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
+	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy})
+	a.Leases = lease.New(lease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Portfolio: a.Portfolio, Relations: a.Relations})
+	a.API = api.New(api.Deps{Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Privacy: a.Privacy,
+		Texts: a.Texts, DB: a.DB, Audit: a.Audit, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.Web, err = web.New(web.Deps{DB: a.DB, Accounts: a.Accounts, Limiter: a.Limiter, Audit: a.Audit, Jobs: a.Jobs, Outbox: a.Outbox,
+	a.Web, err = web.New(web.Deps{DB: a.DB, Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Privacy: a.Privacy, Limiter: a.Limiter, Audit: a.Audit, Jobs: a.Jobs, Outbox: a.Outbox,
 		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, SecureCookies: !isLocalHTTP(a.BaseURL)})
 	return err
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hms/internal/account"
+	"hms/internal/lease"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
@@ -28,6 +29,9 @@ import (
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/mail"
 	"hms/internal/platform/ratelimit"
+	"hms/internal/portfolio"
+	"hms/internal/privacy"
+	"hms/internal/relation"
 )
 
 //go:embed templates/*.html
@@ -38,17 +42,21 @@ var staticFS embed.FS
 
 // Deps are what the web layer needs.
 type Deps struct {
-	DB       *db.DB
-	Accounts *account.Service
-	Limiter  *ratelimit.Limiter
-	Audit    *audit.Log
-	Jobs     *jobs.Queue
-	Outbox   *mail.Outbox
-	Texts    *i18n.Catalog
-	Clock    clock.Clock
-	API      http.Handler // mounted at /api/
-	Registry *prometheus.Registry
-	Log      *slog.Logger
+	DB        *db.DB
+	Accounts  *account.Service
+	Portfolio *portfolio.Service
+	Relations *relation.Service
+	Leases    *lease.Service
+	Privacy   *privacy.Service
+	Limiter   *ratelimit.Limiter
+	Audit     *audit.Log
+	Jobs      *jobs.Queue
+	Outbox    *mail.Outbox
+	Texts     *i18n.Catalog
+	Clock     clock.Clock
+	API       http.Handler // mounted at /api/
+	Registry  *prometheus.Registry
+	Log       *slog.Logger
 	// SecureCookies is false only when serving plain http on localhost.
 	SecureCookies bool
 }

@@ -1,0 +1,133 @@
+package web
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"hms/internal/platform/listing"
+)
+
+// ListView is what a list page's template needs for search, sorting, paging
+// and export; build it with newListView and put it in the page data.
+type ListView struct {
+	Query listing.Query
+	Total int
+	path  string
+	vals  url.Values
+	tr    func(id string) string
+}
+
+// T translates a message id in the page's language.
+func (l *ListView) T(id string) string { return l.tr(id) }
+
+func (s *Server) newListView(r *http.Request, q listing.Query, total int) *ListView {
+	v := url.Values{}
+	for k, vs := range r.URL.Query() {
+		if k != "page" && k != "format" {
+			v[k] = vs
+		}
+	}
+	lang := langOf(r)
+	return &ListView{Query: q, Total: total, path: r.URL.Path, vals: v, tr: func(id string) string { return s.Texts.T(lang, id, nil) }}
+}
+
+func (l *ListView) url(set map[string]string) string {
+	v := url.Values{}
+	for k, vs := range l.vals {
+		v[k] = vs
+	}
+	for k, s := range set {
+		if s == "" {
+			v.Del(k)
+		} else {
+			v.Set(k, s)
+		}
+	}
+	if len(v) == 0 {
+		return l.path
+	}
+	return l.path + "?" + v.Encode()
+}
+
+// SortURL sorts by col, flipping the direction when col is already the sort.
+func (l *ListView) SortURL(col string) string {
+	dir := ""
+	if l.Query.Sort == col && !l.Query.Desc {
+		dir = "desc"
+	}
+	return l.url(map[string]string{"sort": col, "dir": dir})
+}
+
+// Arrow marks the sorted column.
+func (l *ListView) Arrow(col string) string {
+	switch {
+	case l.Query.Sort != col:
+		return ""
+	case l.Query.Desc:
+		return " ▼"
+	default:
+		return " ▲"
+	}
+}
+
+// AriaSort is the aria-sort value of a column header.
+func (l *ListView) AriaSort(col string) string {
+	switch {
+	case l.Query.Sort != col:
+		return "none"
+	case l.Query.Desc:
+		return "descending"
+	default:
+		return "ascending"
+	}
+}
+
+// Page numbers and links.
+func (l *ListView) Page() int     { return l.Query.PageNumber() }
+func (l *ListView) Pages() int    { return l.Query.Pages(l.Total) }
+func (l *ListView) HasPrev() bool { return l.Page() > 1 }
+func (l *ListView) HasNext() bool { return l.Page() < l.Pages() }
+func (l *ListView) PrevURL() string {
+	return l.url(map[string]string{"page": strconv.Itoa(l.Page() - 1)})
+}
+func (l *ListView) NextURL() string {
+	return l.url(map[string]string{"page": strconv.Itoa(l.Page() + 1)})
+}
+
+// ExportURL downloads the whole (searched, sorted) list as CSV.
+func (l *ListView) ExportURL() string { return l.url(map[string]string{"format": "csv"}) }
+
+// wantsCSV reports whether the request asks for the CSV export.
+func wantsCSV(r *http.Request) bool { return r.URL.Query().Get("format") == "csv" }
+
+// writeCSV sends rows as a semicolon-separated UTF-8 file with a byte-order
+// mark, which is what Dutch spreadsheet programs open correctly.
+func writeCSV(w http.ResponseWriter, name string, header []string, rows [][]string) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, name))
+	_, _ = w.Write([]byte("\ufeff"))
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	_ = cw.Write(header)
+	for _, r := range rows {
+		_ = cw.Write(csvSafe(r))
+	}
+	cw.Flush()
+}
+
+// csvSafe defuses cells a spreadsheet would run as a formula.
+func csvSafe(row []string) []string {
+	out := make([]string, len(row))
+	for i, c := range row {
+		if c != "" && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@') {
+			if _, err := strconv.ParseFloat(c, 64); err != nil {
+				c = "'" + c
+			}
+		}
+		out[i] = c
+	}
+	return out
+}
