@@ -150,10 +150,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 							}
 							a, _ := e.Accounts.AuthenticateAPIToken(ctx, tok)
 							path = strings.ReplaceAll(path, "{id}", fmt.Sprint(a.TokenID))
-						} else {
-							path = strings.ReplaceAll(path, "{id}", "999999")
 						}
 					}
+					// Any other id names a row that does not exist: the check
+					// under test is who gets to ask, not what is found.
+					path = regexp.MustCompile(`\{[a-z_]+\}`).ReplaceAllString(path, "999999")
 					if rt.Pattern == "/o/{org}/{$}" {
 						path = "/o/a/"
 					}
