@@ -243,40 +243,39 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	} else if !ok {
 		return nil, validation.ErrRateLimited
 	}
+	// Read and verify outside any write transaction: argon2 takes tens of
+	// milliseconds, and SQLite has a single writer.
+	var r *userRow
+	err = s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		var err error
+		r, err = userByEmailIndex(ctx, tx, index)
+		return err
+	})
+	if errors.Is(err, validation.ErrNotFound) || (err == nil && email == "") {
+		_, _ = VerifyPassword(dummyHash, password)
+		return nil, ErrInvalidLogin
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := VerifyPassword(r.passwordHash, password)
+	if err != nil {
+		return nil, err
+	}
 	var res *LoginResult
-	var failed bool
+	var notConfirmed bool
 	err = s.db.System(ctx, func(tx *db.Tx) error {
-		r, err := userByEmailIndex(ctx, tx, index)
-		if errors.Is(err, validation.ErrNotFound) || email == "" {
-			_, _ = VerifyPassword(dummyHash, password)
-			failed = true
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		ok, err := VerifyPassword(r.passwordHash, password)
-		if err != nil {
-			return err
-		}
 		if !ok {
-			failed = true
 			return s.audit.Record(ctx, tx, audit.Event{ActorKind: "user", Action: "user.login_failed", TargetType: "user", TargetID: fmt.Sprint(r.id)})
-		}
-		if !r.confirmedAt.Valid {
-			// Send a fresh link: the first may be lost or expired.
-			u, err := s.open(ctx, tx, r)
-			if err != nil {
-				return err
-			}
-			if err := s.sendConfirmation(ctx, tx, r.id, u.Email, u.Lang, "confirm"); err != nil {
-				return err
-			}
-			return ErrNotConfirmed
 		}
 		u, err := s.open(ctx, tx, r)
 		if err != nil {
 			return err
+		}
+		if !r.confirmedAt.Valid {
+			// Send a fresh link: the first may be lost or expired.
+			notConfirmed = true
+			return s.sendConfirmation(ctx, tx, r.id, u.Email, u.Lang, "confirm")
 		}
 		res = &LoginResult{User: u, NeedTOTP: u.TOTPEnabled}
 		if !u.TOTPEnabled {
@@ -284,14 +283,13 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 		}
 		return nil
 	})
-	if errors.Is(err, ErrNotConfirmed) {
-		return nil, ErrNotConfirmed
-	}
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if failed {
+	case !ok:
 		return nil, ErrInvalidLogin
+	case notConfirmed:
+		return nil, ErrNotConfirmed
 	}
 	return res, nil
 }

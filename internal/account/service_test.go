@@ -99,7 +99,8 @@ func TestLoginConfirmResetAndRateLimit(t *testing.T) {
 		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "correct horse battery", "1.2.3.4"); !errors.Is(err, account.ErrNotConfirmed) {
 			t.Fatalf("login before confirmation: %v", err)
 		}
-		// The first mail and the fresh one sent at the refused login both carry a working link.
+		// The refused login sends a fresh link besides the first; the fresh one works.
+		e.Mail.WaitFor(t, "bram@example.nl", 10*time.Second)
 		m := e.Mail.WaitFor(t, "bram@example.nl", 10*time.Second)
 		link := mailtest.FirstURL(m.Text)
 		if err := e.Accounts.ConfirmEmail(ctx, link[strings.Index(link, "token=")+6:]); err != nil {
@@ -370,6 +371,65 @@ func TestNoPlaintextPersonalData(t *testing.T) {
 		u, err := e.Accounts.User(ctx, uid)
 		if err != nil || u.Email != "geheim.adres@voorbeeld.nl" || u.Name != "Anna de Vries" {
 			t.Fatalf("user round trip: %+v %v", u, err)
+		}
+	})
+}
+
+func TestChangePasswordAndEmail(t *testing.T) {
+	each(t, func(t *testing.T, e *apptest.Env, _ *clock.Fixed) {
+		ctx := context.Background()
+		uid, _ := signUp(t, e, "Wissel BV", "oud@example.nl", "correct horse battery")
+		fieldErr(t, e.Accounts.ChangePassword(ctx, uid, "wrong one here", "a new long secret"), "current_password", "password.wrong")
+		fieldErr(t, e.Accounts.ChangePassword(ctx, uid, "correct horse battery", "short"), "new_password", "password.too_short")
+		if err := e.Accounts.ChangePassword(ctx, uid, "correct horse battery", "a new long secret"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Accounts.Login(ctx, "oud@example.nl", "correct horse battery", "9.9.9.9"); !errors.Is(err, account.ErrInvalidLogin) {
+			t.Fatalf("old password still works: %v", err)
+		}
+		fieldErr(t, e.Accounts.RequestEmailChange(ctx, uid, "a new long secret", "bad"), "email", "email.invalid")
+		fieldErr(t, e.Accounts.RequestEmailChange(ctx, uid, "wrong one here", "nieuw@example.nl"), "password", "password.wrong")
+		_, _ = signUp(t, e, "Ander BV", "bezet@example.nl", "correct horse battery")
+		fieldErr(t, e.Accounts.RequestEmailChange(ctx, uid, "a new long secret", "bezet@example.nl"), "email", "email.taken")
+		if err := e.Accounts.RequestEmailChange(ctx, uid, "a new long secret", "Nieuw@Example.nl"); err != nil {
+			t.Fatal(err)
+		}
+		// Nothing changes until the link sent to the new address is followed.
+		if u, _ := e.Accounts.User(ctx, uid); u.Email != "oud@example.nl" {
+			t.Fatalf("address changed before confirmation: %s", u.Email)
+		}
+		link := mailtest.FirstURL(e.Mail.WaitFor(t, "nieuw@example.nl", 10*time.Second).Text)
+		if err := e.Accounts.ConfirmEmail(ctx, link[strings.Index(link, "token=")+6:]); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := e.Accounts.User(ctx, uid); u.Email != "nieuw@example.nl" {
+			t.Fatalf("address after confirmation: %s", u.Email)
+		}
+		if _, err := e.Accounts.Login(ctx, "nieuw@example.nl", "a new long secret", "9.9.9.9"); err != nil {
+			t.Fatalf("login with the new address: %v", err)
+		}
+		if _, err := e.Accounts.Login(ctx, "oud@example.nl", "a new long secret", "9.9.9.9"); !errors.Is(err, account.ErrInvalidLogin) {
+			t.Fatalf("old address still logs in: %v", err)
+		}
+	})
+}
+
+// A user in two organisations lists both and acts in each with its own role.
+func TestSeveralOrganisations(t *testing.T) {
+	each(t, func(t *testing.T, e *apptest.Env, _ *clock.Fixed) {
+		ctx := context.Background()
+		uid, first := signUp(t, e, "Eerste BV", "twee@example.nl", "correct horse battery")
+		if _, _, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "tweede", Email: "twee@example.nl", Role: account.Viewer}); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := e.Accounts.Memberships(ctx, uid)
+		if err != nil || len(ms) != 2 {
+			t.Fatalf("memberships: %+v %v", ms, err)
+		}
+		a1, _ := e.Accounts.ActorFor(ctx, uid, first.Slug)
+		a2, _ := e.Accounts.ActorFor(ctx, uid, "tweede")
+		if a1.Role != account.Owner || a2.Role != account.Viewer || a1.OrgID == a2.OrgID {
+			t.Fatalf("actors %+v %+v", a1, a2)
 		}
 	})
 }

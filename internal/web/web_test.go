@@ -16,6 +16,8 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/app/apptest"
+	"hms/internal/platform/audit"
+	"hms/internal/platform/db"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/dbtest"
 	"hms/internal/platform/i18n"
@@ -228,6 +230,35 @@ func TestAuthorizationMatrix(t *testing.T) {
 						t.Fatalf("route %s has unknown access %q", rt.Pattern, rt.Access.Kind)
 					}
 				}
+			}
+
+			// Every refused look into another organisation is in the audit log.
+			strangerID, _ := e.Accounts.UserIDByEmail(ctx, fmt.Sprintf("stranger-%d@example.nl", len(account.Roles)+1))
+			var events []audit.Event
+			if err := e.DB.ReadSystem(ctx, func(tx *db.Tx) error {
+				var err error
+				events, err = e.Audit.List(ctx, tx, audit.Filter{Action: "access.denied", ActorUserID: strangerID, Limit: 1000})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			orgRoutes := 0
+			for _, rt := range e.Web.Routes() {
+				if rt.Access.Kind == "org" && rt.Pattern != "/o/{org}/members/{user}/remove" {
+					orgRoutes++
+				}
+			}
+			if len(events) < orgRoutes {
+				t.Fatalf("%d access.denied events for the stranger, want at least %d", len(events), orgRoutes)
+			}
+			foreign := 0
+			for _, ev := range events {
+				if strings.Contains(ev.TargetID, "/o/a/") && ev.Details["reason"] == "org_not_member" {
+					foreign++
+				}
+			}
+			if foreign < orgRoutes {
+				t.Fatalf("%d access.denied events for organisation a, want at least %d", foreign, orgRoutes)
 			}
 		})
 	}
