@@ -1,0 +1,187 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// Column is one known column of the rent-roll file: its canonical (English)
+// key and the Dutch header that means the same.
+type Column struct {
+	Key, Dutch string
+	Required   bool   // required whenever its group is present
+	Group      string // "unit", "tenant" or "lease"
+	Help       string // documentation (English), shown in docs and on the upload page
+}
+
+// Columns documents the file format. A row always describes a unit; tenant
+// and lease columns are optional per row (a vacant unit leaves them empty).
+var Columns = []Column{
+	{"complex", "complex", false, "unit", "name of the complex the unit belongs to (created when new)"},
+	{"street", "straat", true, "unit", "street name"},
+	{"house_number", "huisnummer", true, "unit", "house number (digits)"},
+	{"addition", "toevoeging", false, "unit", "house number addition, e.g. A or 2-hoog"},
+	{"postcode", "postcode", true, "unit", "Dutch postcode, 1234 AB"},
+	{"city", "plaats", true, "unit", "city"},
+	{"unit_type", "type", true, "unit", "zelfstandig, onzelfstandig (kamer), bedrijfsruimte, parkeerplaats or berging"},
+	{"floor_area", "oppervlakte", false, "unit", "floor area in m², Dutch or plain decimals (45,5 or 45.5)"},
+	{"rooms", "kamers", false, "unit", "number of rooms"},
+	{"segment", "segment", false, "unit", "sociaal, middenhuur, vrije sector or commercieel"},
+	{"energy_label", "energielabel", false, "unit", "A++++ … G"},
+	{"wws_points", "wws_punten", false, "unit", "WWS points"},
+	{"tenant_ref", "huurder_nummer", true, "tenant", "your own reference for the tenant (debtor number); the key for re-imports"},
+	{"tenant_initials", "voorletters", false, "tenant", "initials, e.g. J.P."},
+	{"tenant_first_name", "voornamen", false, "tenant", "first name(s)"},
+	{"tenant_prefix", "tussenvoegsel", false, "tenant", "surname prefix, e.g. van der"},
+	{"tenant_surname", "achternaam", true, "tenant", "surname"},
+	{"tenant_email", "email", false, "tenant", "e-mail address"},
+	{"tenant_phone", "telefoon", false, "tenant", "phone number"},
+	{"tenant_iban", "iban", false, "tenant", "IBAN"},
+	{"tenant_birth_date", "geboortedatum", false, "tenant", "birth date, 1-3-1980 or 1980-03-01"},
+	{"lease_ref", "contractnummer", true, "lease", "lease reference; the key for re-imports"},
+	{"lease_start", "ingangsdatum", true, "lease", "start date"},
+	{"lease_end", "einddatum", false, "lease", "end date, empty for indefinite"},
+	{"bare_rent", "kale_huur", true, "lease", "monthly bare rent in euro, e.g. 812,50"},
+	{"service_costs", "servicekosten", false, "lease", "monthly service-cost advance in euro"},
+	{"deposit", "waarborgsom", false, "lease", "deposit in euro"},
+	{"payment_method", "betaalwijze", false, "lease", "incasso (direct debit) or overboeking (transfer)"},
+	{"due_day", "vervaldag", false, "lease", "day of the month rent is due, 1–28"},
+}
+
+// MaxFileSize bounds an upload; a rent roll of 100,000 rows is about 20 MB.
+const MaxFileSize = 64 << 20
+
+// Record is one data line of the file, by canonical column key.
+type Record struct {
+	Line   int // 1-based line number in the file (the header is line 1)
+	Fields map[string]string
+}
+
+// Has reports whether any column of group is filled in.
+func (r Record) Has(group string) bool {
+	for _, c := range Columns {
+		if c.Group == group && r.Fields[c.Key] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// CellError says what is wrong where.
+type CellError struct {
+	Line   int
+	Column string // the header as written in the file ("" for the whole line)
+	Reason string // a message id of the importer catalog
+}
+
+func (e CellError) Error() string { return fmt.Sprintf("line %d, %s: %s", e.Line, e.Column, e.Reason) }
+
+// ErrFormat is a file that cannot be read as a rent roll at all.
+var ErrFormat = errors.New("importer: not a readable CSV rent roll")
+
+// Parse reads a rent-roll CSV: UTF-8 with or without byte-order mark,
+// separated by ';' or ',' (decided from the header line), headers in Dutch
+// or English in any order and case. It returns the records and, for the
+// header, the header as written per key (to name columns in errors).
+func Parse(r io.Reader) ([]Record, map[string]string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read file: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, nil, fmt.Errorf("%w: larger than %d MB", ErrFormat, MaxFileSize>>20)
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !utf8.Valid(data) {
+		return nil, nil, fmt.Errorf("%w: not UTF-8 (save the file as CSV UTF-8)", ErrFormat)
+	}
+	first, _, _ := bufio.NewReader(bytes.NewReader(data)).ReadLine()
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = ','
+	if strings.Count(string(first), ";") > strings.Count(string(first), ",") {
+		cr.Comma = ';'
+	}
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: no header line", ErrFormat)
+	}
+	keys := make([]string, len(header))
+	written := map[string]string{}
+	var unknown []string
+	for i, h := range header {
+		key := columnKey(h)
+		if key == "" {
+			if strings.TrimSpace(h) != "" {
+				unknown = append(unknown, strings.TrimSpace(h))
+			}
+			continue
+		}
+		if _, dup := written[key]; dup {
+			return nil, nil, fmt.Errorf("%w: column %q appears twice", ErrFormat, h)
+		}
+		keys[i] = key
+		written[key] = strings.TrimSpace(h)
+	}
+	if len(unknown) > 0 {
+		return nil, nil, fmt.Errorf("%w: unknown columns %s", ErrFormat, strings.Join(unknown, ", "))
+	}
+	for _, c := range Columns {
+		if c.Group == "unit" && c.Required {
+			if _, ok := written[c.Key]; !ok {
+				return nil, nil, fmt.Errorf("%w: required column %s (%s) is missing", ErrFormat, c.Dutch, c.Key)
+			}
+		}
+	}
+	var recs []Record
+	for {
+		line, _ := cr.FieldPos(0)
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, nil, fmt.Errorf("%w: line %d: %v", ErrFormat, pe.Line, pe.Err)
+			}
+			return nil, nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		}
+		line, _ = cr.FieldPos(0)
+		rec := Record{Line: line, Fields: map[string]string{}}
+		empty := true
+		for i, v := range row {
+			if i < len(keys) && keys[i] != "" {
+				v = strings.TrimSpace(v)
+				rec.Fields[keys[i]] = v
+				if v != "" {
+					empty = false
+				}
+			}
+		}
+		if !empty {
+			recs = append(recs, rec)
+		}
+	}
+	return recs, written, nil
+}
+
+// columnKey maps a header (Dutch or English, any case, spaces or
+// underscores) to its canonical key, or "".
+func columnKey(h string) string {
+	n := strings.ToLower(strings.TrimSpace(h))
+	n = strings.NewReplacer(" ", "_", "-", "_", "é", "e").Replace(n)
+	for _, c := range Columns {
+		if n == c.Key || n == c.Dutch {
+			return c.Key
+		}
+	}
+	return ""
+}
