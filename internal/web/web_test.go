@@ -269,10 +269,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 func TestHeadersAndNoAnonymousCookies(t *testing.T) {
 	e := apptest.Start(t, "sqlite")
 	c := newClient(t, e.URL())
-	for _, p := range []string{"/", "/signup", "/login", "/password/forgot", "/does-not-exist"} {
+	for _, p := range []string{"/", "/signup", "/login", "/password/forgot", "/privacy", "/does-not-exist"} {
 		resp, body := c.do("GET", p, nil)
 		if p == "/does-not-exist" && resp.StatusCode != 404 {
 			t.Errorf("%s: %d", p, resp.StatusCode)
+		}
+		if p == "/privacy" && (!strings.Contains(body, "<h1>Privacy beleid</h1>") || !strings.Contains(body, "<li>IP-adressen.</li>")) {
+			t.Errorf("privacy policy not rendered")
 		}
 		csp := resp.Header.Get("Content-Security-Policy")
 		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
