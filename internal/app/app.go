@@ -142,6 +142,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
 	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy})
 	a.Leases = lease.New(lease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Portfolio: a.Portfolio, Relations: a.Relations})
+	// Unit status follows from leases, and a unit in a lease cannot be deleted.
+	a.Portfolio.SetOccupancy(a.Leases)
 	a.API = api.New(api.Deps{Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Privacy: a.Privacy,
 		Texts: a.Texts, DB: a.DB, Audit: a.Audit, Log: a.Log})
 	reg := prometheus.NewRegistry()

@@ -1,8 +1,15 @@
 // Package privacy keeps the privacy policy's promises that span
 // capabilities. It never imports the capabilities; they call it.
+//
+// So far it holds the processor agreement (verwerkersovereenkomst, GDPR
+// art. 28; PRIVACY.md P9): its versions, and which owner accepted which
+// version when; and the organisation's choice of optional personal-data
+// fields (birth place, nationality; P5), each turned on only with a stated
+// purpose.
 package privacy
 
 import (
+	"hms/internal/account"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
@@ -23,4 +30,20 @@ type Service struct {
 }
 
 // New returns the service.
-func New(d Deps) *Service { return &Service{db: d.DB, audit: d.Audit, clk: d.Clock} }
+func New(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
+	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock}
+}
+
+// isOwner reports whether the actor may take the organisation's privacy
+// decisions: an owner, and through the API only with a token that has the
+// admin scope (the owner-only permission members.manage).
+func isOwner(a account.Actor) bool {
+	return a.Role == account.Owner && a.Can(account.PermMembersManage)
+}
+
+// CanDecide reports whether the actor may accept the processor agreement
+// and change the privacy settings (for pages that show a button or not).
+func CanDecide(a account.Actor) bool { return isOwner(a) }

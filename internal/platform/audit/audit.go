@@ -96,19 +96,13 @@ func (l *Log) Record(ctx context.Context, tx *db.Tx, e Event) error {
 		return fmt.Errorf("record %s: %w", e.Action, err)
 	}
 	org := tx.OrgID()
-	// Make sure the chain has a head, then take it: the UPDATE locks the row
-	// until tx ends, so appends to one organisation's chain are serialised.
-	if _, err := tx.ExecContext(ctx,
-		`INSERT INTO audit_heads (org_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (org_id) DO NOTHING`,
-		org, GenesisHash); err != nil {
-		return fmt.Errorf("record %s: create chain head: %w", e.Action, err)
+	head, err := l.head(ctx, tx, org)
+	if err != nil {
+		return fmt.Errorf("record %s: %w", e.Action, err)
 	}
-	var prev string
-	if err := tx.QueryRowContext(ctx,
-		`UPDATE audit_heads SET seq = seq + 1 WHERE org_id = $1 RETURNING seq, hash`, org,
-	).Scan(&e.Seq, &prev); err != nil {
-		return fmt.Errorf("record %s: lock chain head: %w", e.Action, err)
-	}
+	head.seq++
+	e.Seq = head.seq
+	prev := head.hash
 	e.OrgID = org
 	e.At = l.clk.Now().UTC().Truncate(time.Microsecond)
 	e.PrevHash = prev
@@ -124,10 +118,48 @@ func (l *Log) Record(ctx context.Context, tx *db.Tx, e Event) error {
 		details, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("record %s: insert event: %w", e.Action, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_heads SET hash = $2 WHERE org_id = $1`, org, e.Hash); err != nil {
-		return fmt.Errorf("record %s: advance chain head: %w", e.Action, err)
-	}
+	head.hash = e.Hash
 	return nil
+}
+
+// chainHead is an organisation's chain head as one transaction holds it.
+type chainHead struct {
+	seq  int64
+	hash string
+}
+
+type headKey int64
+
+// head takes the organisation's chain head for this transaction: the first
+// call locks the head row (an UPDATE holds the lock until tx ends, so
+// appends to one chain are serialised across instances) and keeps it in the
+// transaction; the head row is written back once, just before commit. A
+// transaction that records many events updates the row once, not per
+// event: PostgreSQL would otherwise drag an ever longer chain of row
+// versions through every update.
+func (l *Log) head(ctx context.Context, tx *db.Tx, org int64) (*chainHead, error) {
+	if h, ok := tx.Local(headKey(org)).(*chainHead); ok {
+		return h, nil
+	}
+	if _, err := tx.ExecContext(ctx,
+		`INSERT INTO audit_heads (org_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (org_id) DO NOTHING`,
+		org, GenesisHash); err != nil {
+		return nil, fmt.Errorf("create chain head: %w", err)
+	}
+	h := &chainHead{}
+	if err := tx.QueryRowContext(ctx,
+		`UPDATE audit_heads SET seq = seq WHERE org_id = $1 RETURNING seq, hash`, org,
+	).Scan(&h.seq, &h.hash); err != nil {
+		return nil, fmt.Errorf("lock chain head: %w", err)
+	}
+	tx.SetLocal(headKey(org), h)
+	tx.BeforeCommit(func() error {
+		if _, err := tx.ExecContext(ctx, `UPDATE audit_heads SET seq = $2, hash = $3 WHERE org_id = $1`, org, h.seq, h.hash); err != nil {
+			return fmt.Errorf("advance audit chain head: %w", err)
+		}
+		return nil
+	})
+	return h, nil
 }
 
 func encodeDetails(d map[string]string) (string, error) {

@@ -120,7 +120,26 @@ type Tx struct {
 	orgID  int64
 	system bool
 	after  []func()
+	before []func() error
+	local  map[any]any
 }
+
+// Local returns a value a package keeps for the length of this transaction
+// (see SetLocal), or nil.
+func (tx *Tx) Local(key any) any { return tx.local[key] }
+
+// SetLocal keeps v under key until the transaction ends, so a package can
+// carry state across calls in one transaction (the audit chain head).
+func (tx *Tx) SetLocal(key, v any) {
+	if tx.local == nil {
+		tx.local = map[any]any{}
+	}
+	tx.local[key] = v
+}
+
+// BeforeCommit registers fn to run just before the transaction commits; an
+// error rolls the transaction back.
+func (tx *Tx) BeforeCommit(fn func() error) { tx.before = append(tx.before, fn) }
 
 // OrgID is the organisation this transaction acts for. Stores must use it in
 // every query on an organisation's rows.
@@ -191,6 +210,12 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, 
 		if err != nil {
 			_ = stx.Rollback()
 			return
+		}
+		for _, f := range tx.before {
+			if err = f(); err != nil {
+				_ = stx.Rollback()
+				return
+			}
 		}
 		if err = stx.Commit(); err != nil {
 			err = fmt.Errorf("commit: %w", err)

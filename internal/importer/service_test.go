@@ -1,0 +1,176 @@
+package importer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"hms/internal/account"
+	"hms/internal/app/apptest"
+	"hms/internal/demo"
+	"hms/internal/importer"
+	"hms/internal/lease"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/dbtest"
+	"hms/internal/platform/listing"
+	"hms/internal/portfolio"
+	"hms/internal/relation"
+)
+
+func setup(t *testing.T, e *apptest.Env, slug string, accept bool) (account.Actor, *importer.Service) {
+	t.Helper()
+	ctx := context.Background()
+	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: "owner@" + slug + ".nl", Role: account.Owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.Accounts.ActorFor(ctx, id, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if accept {
+		if err := e.Privacy.AcceptProcessorAgreement(ctx, a, e.Privacy.Current().Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, importer.New(importer.Deps{DB: e.DB, Audit: e.Audit, Portfolio: e.Portfolio, Relations: e.Relations, Leases: e.Leases})
+}
+
+type counts struct{ units, persons, leases, components int }
+
+func count(t *testing.T, e *apptest.Env, a account.Actor) counts {
+	t.Helper()
+	ctx := context.Background()
+	u, err := e.Portfolio.ListUnits(ctx, a, portfolio.UnitFilter{}, listing.Query{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.Relations.List(ctx, a, listing.Query{Limit: 1}, relation.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := e.Leases.List(ctx, a, listing.Query{Limit: 500}, lease.ListFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := counts{units: u.Total, persons: p.Total, leases: l.Total}
+	for _, s := range l.Items {
+		comps, err := e.Leases.Components(ctx, a, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.components += len(comps)
+	}
+	return c
+}
+
+func rentRoll(t *testing.T, units int) string {
+	var buf bytes.Buffer
+	if err := demo.WriteCSV(&buf, demo.RentRoll(demo.Options{Seed: 3, Units: units, Today: civil.MustParse("2026-11-25")})); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// A clean rent roll imports whole; the same file again changes nothing; a
+// second organisation sees none of it.
+func TestImportIsCompleteAndIdempotent(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := apptest.Start(t, engine, apptest.Options{NoServer: true})
+			ctx := context.Background()
+			a, imp := setup(t, e, "rol", true)
+			file := rentRoll(t, 60)
+			res, cellErrs, err := imp.Import(ctx, a, strings.NewReader(file), nil)
+			if err != nil {
+				t.Fatalf("import: %v %v", err, cellErrs)
+			}
+			if res.Units != 60 || res.Leases == 0 || res.Tenants != res.Leases {
+				t.Fatalf("result %+v", res)
+			}
+			first := count(t, e, a)
+			if first.units != 60 || first.persons != res.Tenants || first.leases != res.Leases || first.components < first.leases {
+				t.Fatalf("after import %+v (result %+v)", first, res)
+			}
+			if _, _, err := imp.Import(ctx, a, strings.NewReader(file), nil); err != nil {
+				t.Fatalf("second import: %v", err)
+			}
+			if again := count(t, e, a); again != first {
+				t.Fatalf("second import changed the books: %+v → %+v", first, again)
+			}
+			b, _ := setup(t, e, "ander", true)
+			if c := count(t, e, b); c != (counts{}) {
+				t.Fatalf("another organisation sees %+v", c)
+			}
+		})
+	}
+}
+
+// A file with bad rows names line, column and reason, and imports nothing,
+// not even its good rows.
+func TestImportRefusesBadRows(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := apptest.Start(t, engine, apptest.Options{NoServer: true})
+			ctx := context.Background()
+			a, imp := setup(t, e, "fout", true)
+			lines := strings.Split(strings.TrimSpace(rentRoll(t, 8)), "\n")
+			header := strings.Split(lines[0], ";")
+			idx := func(name string) int {
+				for i, h := range header {
+					if h == name {
+						return i
+					}
+				}
+				t.Fatalf("no column %s", name)
+				return -1
+			}
+			// Line 3: a postcode that cannot be; line 5: a rent that is no amount.
+			row := strings.Split(lines[2], ";")
+			row[idx("postcode")] = "0123 XY"
+			lines[2] = strings.Join(row, ";")
+			for i := 4; i < len(lines); i++ {
+				row = strings.Split(lines[i], ";")
+				if row[idx("contractnummer")] != "" {
+					row[idx("kale_huur")] = "veel"
+					lines[i] = strings.Join(row, ";")
+					break
+				}
+			}
+			_, cellErrs, err := imp.Import(ctx, a, strings.NewReader(strings.Join(lines, "\n")), nil)
+			if !errors.Is(err, importer.ErrRows) {
+				t.Fatalf("err = %v", err)
+			}
+			var sawPostcode, sawRent bool
+			for _, ce := range cellErrs {
+				if ce.Line == 3 && ce.Column == "postcode" && ce.Reason != "" {
+					sawPostcode = true
+				}
+				if ce.Column == "kale_huur" && ce.Reason == "import.amount_invalid" {
+					sawRent = true
+				}
+			}
+			if !sawPostcode || !sawRent {
+				t.Fatalf("errors %+v", cellErrs)
+			}
+			if c := count(t, e, a); c != (counts{}) {
+				t.Fatalf("a bad file imported %+v", c)
+			}
+		})
+	}
+}
+
+// Tenants cannot be imported before the processor agreement is accepted.
+func TestImportNeedsProcessorAgreement(t *testing.T) {
+	e := apptest.Start(t, "sqlite", apptest.Options{NoServer: true})
+	a, imp := setup(t, e, "zonder", false)
+	_, _, err := imp.Import(context.Background(), a, strings.NewReader(rentRoll(t, 5)), nil)
+	if err == nil {
+		t.Fatal("imported tenants without a processor agreement")
+	}
+	if c := count(t, e, a); c != (counts{}) {
+		t.Fatalf("imported %+v", c)
+	}
+}

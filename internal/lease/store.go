@@ -1,0 +1,549 @@
+package lease
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"hms/internal/platform/civil"
+	"hms/internal/platform/db"
+	"hms/internal/platform/validation"
+)
+
+// openEnd stands in for "no end" in date comparisons (ISO text order).
+const openEnd = "9999-12-31"
+
+// placeholders returns "$n, $n+1, …" for len(ids) values starting at n, and
+// the values as arguments.
+func placeholders(n int, ids []int64) (string, []any) {
+	ps := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ps[i] = "$" + strconv.Itoa(n+i)
+		args[i] = id
+	}
+	return strings.Join(ps, ", "), args
+}
+
+const leaseColumns = `id, reference, kind, start_date, end_date, ends_on, notice_months_tenant, notice_months_landlord,
+	billing_frequency, due_day, payment_method, vat_opted, deposit_cents, created_at, updated_at`
+
+func scanLease(row interface{ Scan(...any) error }) (*Lease, error) {
+	var l Lease
+	var landlord sql.NullInt64
+	var created, updated string
+	if err := row.Scan(&l.ID, &l.Reference, &l.Kind, &l.Start, &l.End, &l.EndsOn, &l.NoticeMonthsTenant, &landlord,
+		&l.BillingFrequency, &l.DueDay, &l.PaymentMethod, &l.VATOpted, &l.DepositCents, &created, &updated); err != nil {
+		return nil, err
+	}
+	l.NoticeMonthsLandlord = int(landlord.Int64)
+	l.CreatedAt, _ = db.ParseTS(created)
+	l.UpdatedAt, _ = db.ParseTS(updated)
+	return &l, nil
+}
+
+// loadLease reads a lease of the transaction's organisation with its units,
+// parties, components, deposit entries and terminations (ids only: no facts
+// from other capabilities). Another organisation's id is ErrNotFound.
+func loadLease(ctx context.Context, tx *db.Tx, id int64) (*Lease, error) {
+	l, err := scanLease(tx.QueryRowContext(ctx, `SELECT `+leaseColumns+` FROM leases WHERE id = $1 AND org_id = $2`, id, tx.OrgID()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, validation.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load lease: %w", err)
+	}
+	ls := []*Lease{l}
+	if err := loadUnits(ctx, tx, ls); err != nil {
+		return nil, err
+	}
+	if err := loadParties(ctx, tx, ls); err != nil {
+		return nil, err
+	}
+	if err := loadComponents(ctx, tx, ls); err != nil {
+		return nil, err
+	}
+	if err := loadDeposit(ctx, tx, l); err != nil {
+		return nil, err
+	}
+	if err := loadTerminations(ctx, tx, l); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func byID(ls []*Lease) (map[int64]*Lease, []int64) {
+	m := make(map[int64]*Lease, len(ls))
+	ids := make([]int64, len(ls))
+	for i, l := range ls {
+		m[l.ID] = l
+		ids[i] = l.ID
+	}
+	return m, ids
+}
+
+func loadUnits(ctx context.Context, tx *db.Tx, ls []*Lease) error {
+	if len(ls) == 0 {
+		return nil
+	}
+	m, ids := byID(ls)
+	in, args := placeholders(2, ids)
+	rows, err := tx.QueryContext(ctx, `SELECT lease_id, unit_id, complex_id FROM lease_units
+		WHERE org_id = $1 AND lease_id IN (`+in+`) ORDER BY lease_id, unit_id`, append([]any{tx.OrgID()}, args...)...)
+	if err != nil {
+		return fmt.Errorf("load lease units: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var leaseID int64
+		var u Unit
+		if err := rows.Scan(&leaseID, &u.ID, &u.ComplexID); err != nil {
+			return err
+		}
+		m[leaseID].Units = append(m[leaseID].Units, u)
+	}
+	return rows.Err()
+}
+
+func loadParties(ctx context.Context, tx *db.Tx, ls []*Lease) error {
+	if len(ls) == 0 {
+		return nil
+	}
+	m, ids := byID(ls)
+	in, args := placeholders(2, ids)
+	rows, err := tx.QueryContext(ctx, `SELECT lease_id, party_id, role FROM lease_parties
+		WHERE org_id = $1 AND lease_id IN (`+in+`) ORDER BY lease_id, role DESC, position`, append([]any{tx.OrgID()}, args...)...)
+	if err != nil {
+		return fmt.Errorf("load lease parties: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var leaseID int64
+		var p Party
+		if err := rows.Scan(&leaseID, &p.ID, &p.Role); err != nil {
+			return err
+		}
+		m[leaseID].Parties = append(m[leaseID].Parties, p)
+	}
+	return rows.Err()
+}
+
+func loadComponents(ctx context.Context, tx *db.Tx, ls []*Lease) error {
+	if len(ls) == 0 {
+		return nil
+	}
+	m, ids := byID(ls)
+	in, args := placeholders(2, ids)
+	rows, err := tx.QueryContext(ctx, `SELECT lease_id, id, kind, category, label, amount_cents, vat, valid_from, created_at
+		FROM lease_components WHERE org_id = $1 AND lease_id IN (`+in+`) ORDER BY lease_id, valid_from, id`, append([]any{tx.OrgID()}, args...)...)
+	if err != nil {
+		return fmt.Errorf("load lease components: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var leaseID int64
+		var c Component
+		var created string
+		if err := rows.Scan(&leaseID, &c.ID, &c.Kind, &c.Category, &c.Label, &c.AmountCents, &c.VAT, &c.ValidFrom, &created); err != nil {
+			return err
+		}
+		c.CreatedAt, _ = db.ParseTS(created)
+		m[leaseID].Components = append(m[leaseID].Components, c)
+	}
+	return rows.Err()
+}
+
+func loadDeposit(ctx context.Context, tx *db.Tx, l *Lease) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, kind, entry_date, amount_cents, reason, note, created_at
+		FROM lease_deposit_entries WHERE org_id = $1 AND lease_id = $2 ORDER BY entry_date, id`, tx.OrgID(), l.ID)
+	if err != nil {
+		return fmt.Errorf("load deposit entries: %w", err)
+	}
+	defer rows.Close()
+	l.Deposit = nil
+	for rows.Next() {
+		var e DepositEntry
+		var created string
+		if err := rows.Scan(&e.ID, &e.Kind, &e.Date, &e.AmountCents, &e.Reason, &e.Note, &created); err != nil {
+			return err
+		}
+		e.CreatedAt, _ = db.ParseTS(created)
+		l.Deposit = append(l.Deposit, e)
+	}
+	return rows.Err()
+}
+
+func loadTerminations(ctx context.Context, tx *db.Tx, l *Lease) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, given_by, notice_date, notice_months, end_date, reason, created_at, created_by, withdrawn_at, withdrawn_by
+		FROM lease_terminations WHERE org_id = $1 AND lease_id = $2 ORDER BY id DESC`, tx.OrgID(), l.ID)
+	if err != nil {
+		return fmt.Errorf("load terminations: %w", err)
+	}
+	defer rows.Close()
+	l.Terminations, l.Termination = nil, nil
+	for rows.Next() {
+		var t Termination
+		var created string
+		var withdrawn sql.NullString
+		var withdrawnBy sql.NullInt64
+		if err := rows.Scan(&t.ID, &t.By, &t.NoticeDate, &t.NoticeMonths, &t.EndDate, &t.Reason, &created, &t.CreatedBy, &withdrawn, &withdrawnBy); err != nil {
+			return err
+		}
+		t.CreatedAt, _ = db.ParseTS(created)
+		t.WithdrawnAt, _ = db.ParseNullTS(withdrawn)
+		t.WithdrawnBy = withdrawnBy.Int64
+		l.Terminations = append(l.Terminations, t)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range l.Terminations {
+		if l.Terminations[i].Active() {
+			t := l.Terminations[i]
+			l.Termination = &t
+		}
+	}
+	return nil
+}
+
+// overlapping returns the units among unitIDs that another lease (not
+// leaseID) holds on some day between start and endsOn (zero: open-ended).
+func overlapping(ctx context.Context, tx *db.Tx, leaseID int64, unitIDs []int64, start, endsOn civil.Date) ([]int64, error) {
+	if len(unitIDs) == 0 {
+		return nil, nil
+	}
+	end := openEnd
+	if !endsOn.IsZero() {
+		end = endsOn.String()
+	}
+	in, args := placeholders(5, unitIDs)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT lu.unit_id FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id
+		WHERE lu.org_id = $1 AND l.id <> $2 AND l.start_date <= $3 AND COALESCE(l.ends_on, '`+openEnd+`') >= $4
+		AND lu.unit_id IN (`+in+`) ORDER BY lu.unit_id`, append([]any{tx.OrgID(), leaseID, end, start.String()}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("check overlapping leases: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+func referenceTaken(ctx context.Context, tx *db.Tx, leaseID int64, ref string) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases WHERE org_id = $1 AND reference = $2 AND id <> $3`, tx.OrgID(), ref, leaseID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check lease reference: %w", err)
+	}
+	return n > 0, nil
+}
+
+// leaseIDByReference finds a lease by its reference (0 when none).
+func leaseIDByReference(ctx context.Context, tx *db.Tx, ref string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM leases WHERE org_id = $1 AND reference = $2`, tx.OrgID(), ref).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find lease by reference: %w", err)
+	}
+	return id, nil
+}
+
+// nextReference makes a reference "<year>-<nnnn>" from the start year, one
+// above the highest such reference of the organisation.
+func nextReference(ctx context.Context, tx *db.Tx, start civil.Date) (string, error) {
+	prefix := fmt.Sprintf("%04d-", start.Year)
+	rows, err := tx.QueryContext(ctx, `SELECT reference FROM leases WHERE org_id = $1 AND reference LIKE $2`, tx.OrgID(), prefix+"%")
+	if err != nil {
+		return "", fmt.Errorf("next lease reference: %w", err)
+	}
+	defer rows.Close()
+	highest := 0
+	for rows.Next() {
+		var ref string
+		if err := rows.Scan(&ref); err != nil {
+			return "", err
+		}
+		if n, err := strconv.Atoi(strings.TrimPrefix(ref, prefix)); err == nil && n > highest {
+			highest = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s%04d", prefix, highest+1), nil
+}
+
+func nullMonths(n int) sql.NullInt64 {
+	return sql.NullInt64{Int64: int64(n), Valid: n > 0}
+}
+
+func insertLease(ctx context.Context, tx *db.Tx, l *Lease, now string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO leases (org_id, reference, kind, start_date, end_date, ends_on, notice_months_tenant,
+		notice_months_landlord, billing_frequency, due_day, payment_method, vat_opted, deposit_cents, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
+		tx.OrgID(), l.Reference, l.Kind, l.Start, l.End, l.EndsOn, l.NoticeMonthsTenant, nullMonths(l.NoticeMonthsLandlord),
+		l.BillingFrequency, l.DueDay, l.PaymentMethod, l.VATOpted, l.DepositCents, now).Scan(&id)
+	if db.IsUniqueViolation(err) {
+		return 0, validation.Errors{"reference": "lease.reference.taken"}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert lease: %w", err)
+	}
+	return id, nil
+}
+
+func updateLease(ctx context.Context, tx *db.Tx, l *Lease, now string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE leases SET reference = $1, kind = $2, start_date = $3, end_date = $4, ends_on = $5,
+		notice_months_tenant = $6, notice_months_landlord = $7, billing_frequency = $8, due_day = $9, payment_method = $10,
+		vat_opted = $11, deposit_cents = $12, updated_at = $13 WHERE id = $14 AND org_id = $15`,
+		l.Reference, l.Kind, l.Start, l.End, l.EndsOn, l.NoticeMonthsTenant, nullMonths(l.NoticeMonthsLandlord),
+		l.BillingFrequency, l.DueDay, l.PaymentMethod, l.VATOpted, l.DepositCents, now, l.ID, tx.OrgID())
+	if db.IsUniqueViolation(err) {
+		return validation.Errors{"reference": "lease.reference.taken"}
+	}
+	if err != nil {
+		return fmt.Errorf("update lease: %w", err)
+	}
+	return nil
+}
+
+func setEndsOn(ctx context.Context, tx *db.Tx, leaseID int64, endsOn civil.Date, now string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE leases SET ends_on = $1, updated_at = $2 WHERE id = $3 AND org_id = $4`,
+		endsOn, now, leaseID, tx.OrgID()); err != nil {
+		return fmt.Errorf("set lease end: %w", err)
+	}
+	return nil
+}
+
+func replaceUnits(ctx context.Context, tx *db.Tx, leaseID int64, units []Unit) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM lease_units WHERE lease_id = $1 AND org_id = $2`, leaseID, tx.OrgID()); err != nil {
+		return fmt.Errorf("replace lease units: %w", err)
+	}
+	for _, u := range units {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO lease_units (org_id, lease_id, unit_id, complex_id) VALUES ($1, $2, $3, $4)`,
+			tx.OrgID(), leaseID, u.ID, u.ComplexID); err != nil {
+			return fmt.Errorf("insert lease unit: %w", err)
+		}
+	}
+	return nil
+}
+
+func replaceParties(ctx context.Context, tx *db.Tx, leaseID int64, tenants, guarantors []int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM lease_parties WHERE lease_id = $1 AND org_id = $2`, leaseID, tx.OrgID()); err != nil {
+		return fmt.Errorf("replace lease parties: %w", err)
+	}
+	for role, ids := range map[Role][]int64{Tenant: tenants, Guarantor: guarantors} {
+		for i, id := range ids {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO lease_parties (org_id, lease_id, party_id, role, position) VALUES ($1, $2, $3, $4, $5)`,
+				tx.OrgID(), leaseID, id, role, i); err != nil {
+				return fmt.Errorf("insert lease party: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func insertComponent(ctx context.Context, tx *db.Tx, leaseID int64, c ComponentInput, now string, by int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO lease_components (org_id, lease_id, kind, category, label, amount_cents, vat, valid_from, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		tx.OrgID(), leaseID, c.Kind, c.Category, c.Label, c.AmountCents, c.VAT, c.ValidFrom, now, by).Scan(&id)
+	if db.IsUniqueViolation(err) {
+		return 0, validation.Errors{"valid_from": "lease.component.exists"}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert component: %w", err)
+	}
+	return id, nil
+}
+
+func insertDepositEntry(ctx context.Context, tx *db.Tx, leaseID int64, e DepositEntryInput, now string, by int64) (int64, error) {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO lease_deposit_entries (org_id, lease_id, kind, entry_date, amount_cents, reason, note, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		tx.OrgID(), leaseID, e.Kind, e.Date, e.AmountCents, e.Reason, e.Note, now, by).Scan(&id); err != nil {
+		return 0, fmt.Errorf("insert deposit entry: %w", err)
+	}
+	return id, nil
+}
+
+func insertTermination(ctx context.Context, tx *db.Tx, leaseID int64, p NoticePreview, reason, now string, by int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO lease_terminations (org_id, lease_id, given_by, notice_date, notice_months, end_date, reason, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		tx.OrgID(), leaseID, p.By, p.NoticeDate, p.NoticeMonths, p.EndDate, reason, now, by).Scan(&id)
+	if db.IsUniqueViolation(err) {
+		return 0, ErrNoticeGiven
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert termination: %w", err)
+	}
+	return id, nil
+}
+
+func withdrawTermination(ctx context.Context, tx *db.Tx, id int64, now string, by int64) error {
+	res, err := tx.ExecContext(ctx, `UPDATE lease_terminations SET withdrawn_at = $1, withdrawn_by = $2
+		WHERE id = $3 AND org_id = $4 AND withdrawn_at IS NULL`, now, by, id, tx.OrgID())
+	if err != nil {
+		return fmt.Errorf("withdraw termination: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrNoNotice
+	}
+	return nil
+}
+
+// --- documents ---
+
+func insertDocument(ctx context.Context, tx *db.Tx, leaseID int64, kind DocumentKind, lang, sum string, content []byte, now string, by int64) (int64, error) {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO lease_documents (org_id, lease_id, kind, lang, created_at, created_by, sha256, size, content)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		tx.OrgID(), leaseID, kind, lang, now, by, sum, len(content), content).Scan(&id); err != nil {
+		return 0, fmt.Errorf("insert lease document: %w", err)
+	}
+	return id, nil
+}
+
+func listDocuments(ctx context.Context, tx *db.Tx, leaseID int64) ([]Document, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, lease_id, kind, lang, created_at, created_by, sha256, size FROM lease_documents
+		WHERE org_id = $1 AND lease_id = $2 ORDER BY id DESC`, tx.OrgID(), leaseID)
+	if err != nil {
+		return nil, fmt.Errorf("list lease documents: %w", err)
+	}
+	var docs []Document
+	for rows.Next() {
+		var d Document
+		var created string
+		if err := rows.Scan(&d.ID, &d.LeaseID, &d.Kind, &d.Lang, &created, &d.CreatedBy, &d.SHA256, &d.Size); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.CreatedAt, _ = db.ParseTS(created)
+		docs = append(docs, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
+		return docs, nil
+	}
+	idx := map[int64]int{}
+	ids := make([]int64, len(docs))
+	for i, d := range docs {
+		idx[d.ID] = i
+		ids[i] = d.ID
+	}
+	in, args := placeholders(2, ids)
+	drows, err := tx.QueryContext(ctx, `SELECT id, document_id, provided_on, method, recorded_at, recorded_by FROM lease_document_deliveries
+		WHERE org_id = $1 AND document_id IN (`+in+`) ORDER BY provided_on, id`, append([]any{tx.OrgID()}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("list deliveries: %w", err)
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var dl Delivery
+		var docID int64
+		var recorded string
+		if err := drows.Scan(&dl.ID, &docID, &dl.ProvidedOn, &dl.Method, &recorded, &dl.RecordedBy); err != nil {
+			return nil, err
+		}
+		dl.RecordedAt, _ = db.ParseTS(recorded)
+		docs[idx[docID]].Deliveries = append(docs[idx[docID]].Deliveries, dl)
+	}
+	return docs, drows.Err()
+}
+
+func documentContent(ctx context.Context, tx *db.Tx, leaseID, docID int64) ([]byte, string, error) {
+	var content []byte
+	var sum string
+	err := tx.QueryRowContext(ctx, `SELECT content, sha256 FROM lease_documents WHERE id = $1 AND lease_id = $2 AND org_id = $3`,
+		docID, leaseID, tx.OrgID()).Scan(&content, &sum)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", validation.ErrNotFound
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("read lease document: %w", err)
+	}
+	return content, sum, nil
+}
+
+func documentExists(ctx context.Context, tx *db.Tx, leaseID, docID int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM lease_documents WHERE id = $1 AND lease_id = $2 AND org_id = $3`,
+		docID, leaseID, tx.OrgID()).Scan(&n); err != nil {
+		return fmt.Errorf("find lease document: %w", err)
+	}
+	if n == 0 {
+		return validation.ErrNotFound
+	}
+	return nil
+}
+
+func leaseExists(ctx context.Context, tx *db.Tx, id int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases WHERE id = $1 AND org_id = $2`, id, tx.OrgID()).Scan(&n); err != nil {
+		return fmt.Errorf("find lease: %w", err)
+	}
+	if n == 0 {
+		return validation.ErrNotFound
+	}
+	return nil
+}
+
+// --- settings ---
+
+func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
+	st := DefaultSettings()
+	err := tx.QueryRowContext(ctx, `SELECT landlord_name, landlord_address, landlord_phone, landlord_email, meldpunt,
+		deposit_return_days, deposit_deduction_days, extra_information FROM lease_settings WHERE org_id = $1`, tx.OrgID()).
+		Scan(&st.LandlordName, &st.LandlordAddress, &st.LandlordPhone, &st.LandlordEmail, &st.Meldpunt,
+			&st.DepositReturnDays, &st.DepositDeductionDays, &st.ExtraInformation)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("load lease settings: %w", err)
+	}
+	return st, nil
+}
+
+func saveSettings(ctx context.Context, tx *db.Tx, st Settings, now string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO lease_settings (org_id, landlord_name, landlord_address, landlord_phone, landlord_email,
+		meldpunt, deposit_return_days, deposit_deduction_days, extra_information, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (org_id) DO UPDATE SET landlord_name = excluded.landlord_name, landlord_address = excluded.landlord_address,
+		landlord_phone = excluded.landlord_phone, landlord_email = excluded.landlord_email, meldpunt = excluded.meldpunt,
+		deposit_return_days = excluded.deposit_return_days, deposit_deduction_days = excluded.deposit_deduction_days,
+		extra_information = excluded.extra_information, updated_at = excluded.updated_at`,
+		tx.OrgID(), st.LandlordName, st.LandlordAddress, st.LandlordPhone, st.LandlordEmail, st.Meldpunt,
+		st.DepositReturnDays, st.DepositDeductionDays, st.ExtraInformation, now)
+	if err != nil {
+		return fmt.Errorf("save lease settings: %w", err)
+	}
+	return nil
+}
+
+// organisationName is the organisation's own name, the landlord's name on
+// documents unless the settings give another.
+func organisationName(ctx context.Context, tx *db.Tx) (string, error) {
+	var name string
+	if err := tx.QueryRowContext(ctx, `SELECT name FROM organisations WHERE id = $1`, tx.OrgID()).Scan(&name); err != nil {
+		return "", fmt.Errorf("organisation name: %w", err)
+	}
+	return name, nil
+}

@@ -1,0 +1,541 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hms/internal/account"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/listing"
+	"hms/internal/platform/validation"
+	"hms/internal/portfolio"
+)
+
+// The portfolio pages: complexes and units (verhuureenheden) with their
+// meters and readings.
+
+func init() {
+	areas = append(areas, func(s *Server) {
+		read, write := org(account.PermPortfolioRead), org(account.PermPortfolioWrite)
+		s.handle("GET", "/o/{org}/complexes", read, s.complexList)
+		s.handle("GET", "/o/{org}/complexes/new", write, s.complexNew)
+		s.handle("POST", "/o/{org}/complexes", write, s.complexCreate)
+		s.handle("GET", "/o/{org}/complexes/{id}", read, s.complexShow)
+		s.handle("GET", "/o/{org}/complexes/{id}/edit", write, s.complexEdit)
+		s.handle("POST", "/o/{org}/complexes/{id}", write, s.complexUpdate)
+		s.handle("POST", "/o/{org}/complexes/{id}/delete", write, s.complexDelete)
+		s.handle("GET", "/o/{org}/units", read, s.unitList)
+		s.handle("GET", "/o/{org}/units/new", write, s.unitNew)
+		s.handle("POST", "/o/{org}/units", write, s.unitCreate)
+		s.handle("GET", "/o/{org}/units/{id}", read, s.unitShow)
+		s.handle("GET", "/o/{org}/units/{id}/edit", write, s.unitEdit)
+		s.handle("POST", "/o/{org}/units/{id}", write, s.unitUpdate)
+		s.handle("POST", "/o/{org}/units/{id}/delete", write, s.unitDelete)
+		s.handle("POST", "/o/{org}/units/{id}/meters", write, s.meterCreate)
+		s.handle("POST", "/o/{org}/units/{id}/meters/{meter}/readings", write, s.readingCreate)
+	})
+}
+
+// pfView carries what every portfolio page shows besides its data.
+type pfView struct {
+	lang     string
+	CanWrite bool
+	Org      string // slug, for links
+}
+
+func (s *Server) pfPage(r *http.Request, title string) (*page, pfView) {
+	p := s.newPage(r, title)
+	p.Nav = "portfolio"
+	return p, pfViewOf(p)
+}
+
+func pfViewOf(p *page) pfView {
+	return pfView{lang: p.Lang, CanWrite: p.Actor.Can(account.PermPortfolioWrite), Org: p.Actor.OrgSlug}
+}
+
+func (v pfView) sep() string {
+	if v.lang == "nl" {
+		return ","
+	}
+	return "."
+}
+
+// Area formats tenths of m² in the page language, "—" when not stated.
+func (v pfView) Area(tenths int64) string {
+	if tenths == 0 {
+		return "—"
+	}
+	return portfolio.FormatArea(tenths, v.sep()) + " m²"
+}
+
+// Percent formats a permille value as "66,7%".
+func (v pfView) Percent(permille int) string {
+	return portfolio.FormatArea(int64(permille), v.sep()) + "%"
+}
+
+// Day formats a date in the page language: "1 maart 2026".
+func (v pfView) Day(d civil.Date) string {
+	if d.IsZero() {
+		return "—"
+	}
+	if v.lang == "nl" {
+		return fmt.Sprintf("%d %s %d", d.Day, dutchMonths[d.Month-1], d.Year)
+	}
+	return fmt.Sprintf("%d %s %d", d.Day, d.Month, d.Year)
+}
+
+// Points shows optional WWS points.
+func (v pfView) Points(p *int) string {
+	if p == nil {
+		return "—"
+	}
+	return strconv.Itoa(*p)
+}
+
+// Number formats a whole number with the page's thousands separator.
+func (v pfView) Number(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sep := ","
+	if v.lang == "nl" {
+		sep = "."
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// OccupancyBar is one part of the occupancy bar.
+type OccupancyBar struct {
+	Status     portfolio.Status
+	X, W       int // in percent of the bar's width
+	Count      int
+	Fill, Text string
+}
+
+// Bars splits the occupancy into the parts of a server-drawn SVG bar.
+func (v pfView) Bars(o *portfolio.OccupancyCount) []OccupancyBar {
+	if o == nil || o.Total == 0 {
+		return nil
+	}
+	var out []OccupancyBar
+	x := 0
+	for _, part := range []struct {
+		st   portfolio.Status
+		n    int
+		fill string
+	}{{portfolio.StatusLet, o.Let, "#398712"}, {portfolio.StatusNotice, o.Notice, "#c98b00"}, {portfolio.StatusVacant, o.Vacant, "#9aa1ab"}} {
+		if part.n == 0 {
+			continue
+		}
+		w := part.n * 100 / o.Total
+		out = append(out, OccupancyBar{Status: part.st, X: x, W: w, Count: part.n, Fill: part.fill})
+		x += w
+	}
+	// The last part takes what integer division left over.
+	out[len(out)-1].W += 100 - x
+	return out
+}
+
+// --- complexes ---
+
+type complexListView struct {
+	pfView
+	List  *ListView
+	Items []portfolio.Complex
+}
+
+func (s *Server) complexList(w http.ResponseWriter, r *http.Request) {
+	p, v := s.pfPage(r, "portfolio.complexes")
+	q := listing.FromValues(r.URL.Query()).Normalize(portfolio.ComplexSorts...)
+	page, err := s.Portfolio.ListComplexes(r.Context(), actorOf(r), portfolio.ComplexFilter{}, q)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if wantsCSV(r) {
+		rows := make([][]string, len(page.Items))
+		for i, c := range page.Items {
+			rows[i] = []string{fmt.Sprint(c.ID), c.Name, c.Street, c.Number(), c.Postcode, c.City, fmt.Sprint(c.Units)}
+		}
+		writeCSV(w, "complexen.csv", []string{"id", p.T("portfolio.field.name"), p.T("portfolio.field.street"), p.T("portfolio.field.house_number"),
+			p.T("portfolio.field.postcode"), p.T("portfolio.field.city"), p.T("portfolio.field.units")}, rows)
+		return
+	}
+	p.Data = complexListView{pfView: v, List: s.newListView(r, q, page.Total), Items: page.Items}
+	s.render(w, r, http.StatusOK, "portfolio_complexes", p)
+}
+
+type complexFormView struct {
+	pfView
+	ID int64 // 0 for a new complex
+}
+
+func complexForm(r *http.Request) portfolio.ComplexInput {
+	return portfolio.ComplexInput{Name: r.PostFormValue("name"), Street: r.PostFormValue("street"), HouseNumber: r.PostFormValue("house_number"),
+		Addition: r.PostFormValue("addition"), Postcode: r.PostFormValue("postcode"), City: r.PostFormValue("city")}
+}
+
+func (s *Server) complexNew(w http.ResponseWriter, r *http.Request) {
+	p, v := s.pfPage(r, "portfolio.new_complex")
+	p.Data = complexFormView{pfView: v}
+	s.render(w, r, http.StatusOK, "portfolio_complex_form", p)
+}
+
+func (s *Server) complexCreate(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p, v := s.pfPage(r, "portfolio.new_complex")
+	p.Data = complexFormView{pfView: v}
+	id, err := s.Portfolio.CreateComplex(r.Context(), actorOf(r), complexForm(r))
+	if err != nil {
+		s.fail(w, r, err, "portfolio_complex_form", p)
+		return
+	}
+	s.flash(r, "portfolio.complex_created")
+	http.Redirect(w, r, fmt.Sprintf("/o/%s/complexes/%d", v.Org, id), http.StatusSeeOther)
+}
+
+func (s *Server) complexEdit(w http.ResponseWriter, r *http.Request) {
+	p, v := s.pfPage(r, "portfolio.edit_complex")
+	c, err := s.Portfolio.Complex(r.Context(), actorOf(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	hn := ""
+	if c.HouseNumber > 0 {
+		hn = strconv.Itoa(c.HouseNumber)
+	}
+	p.Form = url.Values{"name": {c.Name}, "street": {c.Street}, "house_number": {hn}, "addition": {c.Addition},
+		"postcode": {c.Postcode}, "city": {c.City}}
+	p.Data = complexFormView{pfView: v, ID: c.ID}
+	s.render(w, r, http.StatusOK, "portfolio_complex_form", p)
+}
+
+func (s *Server) complexUpdate(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p, v := s.pfPage(r, "portfolio.edit_complex")
+	id := pathID(r, "id")
+	p.Data = complexFormView{pfView: v, ID: id}
+	if err := s.Portfolio.UpdateComplex(r.Context(), actorOf(r), id, complexForm(r)); err != nil {
+		s.fail(w, r, err, "portfolio_complex_form", p)
+		return
+	}
+	s.flash(r, "portfolio.complex_updated")
+	http.Redirect(w, r, fmt.Sprintf("/o/%s/complexes/%d", v.Org, id), http.StatusSeeOther)
+}
+
+type complexView struct {
+	pfView
+	Complex *portfolio.Complex
+	List    *ListView
+	Units   []portfolio.Unit
+}
+
+func (s *Server) complexShow(w http.ResponseWriter, r *http.Request) {
+	p, _ := s.pfPage(r, "portfolio.complex")
+	if wantsCSV(r) {
+		// The export link of the complex's unit list.
+		q := listing.FromValues(r.URL.Query()).Normalize(portfolio.UnitSorts...)
+		units, err := s.Portfolio.ListUnits(r.Context(), actorOf(r), portfolio.UnitFilter{ComplexID: pathID(r, "id")}, q)
+		if err != nil {
+			s.fail(w, r, err, "", p)
+			return
+		}
+		s.unitCSV(w, p, units.Items)
+		return
+	}
+	s.renderComplex(w, r, http.StatusOK, p)
+}
+
+func (s *Server) renderComplex(w http.ResponseWriter, r *http.Request, status int, p *page) {
+	v := pfViewOf(p)
+	a := actorOf(r)
+	c, err := s.Portfolio.Complex(r.Context(), a, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	q := listing.FromValues(r.URL.Query()).Normalize(portfolio.UnitSorts...)
+	q.All = false
+	units, err := s.Portfolio.ListUnits(r.Context(), a, portfolio.UnitFilter{ComplexID: c.ID}, q)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Data = complexView{pfView: v, Complex: c, List: s.newListView(r, q, units.Total), Units: units.Items}
+	s.render(w, r, status, "portfolio_complex", p)
+}
+
+func (s *Server) complexDelete(w http.ResponseWriter, r *http.Request) {
+	p, v := s.pfPage(r, "portfolio.complex")
+	if err := s.Portfolio.DeleteComplex(r.Context(), actorOf(r), pathID(r, "id")); err != nil {
+		if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
+			p.Errors = validation.Errors{"_": pr.Code}
+			s.renderComplex(w, r, pr.Status, p)
+			return
+		}
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.flash(r, "portfolio.complex_deleted")
+	http.Redirect(w, r, "/o/"+v.Org+"/complexes", http.StatusSeeOther)
+}
+
+// --- units ---
+
+type unitListView struct {
+	pfView
+	List      *ListView
+	Items     []portfolio.Unit
+	ComplexID int64
+	Complex   string // the filtered complex's name, when known
+}
+
+func (s *Server) unitCSV(w http.ResponseWriter, p *page, units []portfolio.Unit) {
+	rows := make([][]string, len(units))
+	for i, u := range units {
+		wws := ""
+		if u.WWSPoints != nil {
+			wws = strconv.Itoa(*u.WWSPoints)
+		}
+		rows[i] = []string{fmt.Sprint(u.ID), u.ComplexName, u.Street, strconv.Itoa(u.HouseNumber), u.Addition, u.Postcode, u.City,
+			p.T("portfolio.type." + string(u.Type)), portfolio.FormatArea(u.FloorAreaTenths, ","), strconv.Itoa(u.Rooms),
+			p.T("portfolio.segment." + string(u.Segment)), wws, u.EnergyLabel, p.T("portfolio.status." + string(u.Status))}
+	}
+	header := []string{"id"}
+	for _, f := range []string{"complex", "street", "house_number", "addition", "postcode", "city", "type", "floor_area", "rooms",
+		"segment", "wws_points", "energy_label", "status"} {
+		header = append(header, p.T("portfolio.field."+f))
+	}
+	writeCSV(w, "eenheden.csv", header, rows)
+}
+
+func (s *Server) unitList(w http.ResponseWriter, r *http.Request) {
+	p, v := s.pfPage(r, "portfolio.units")
+	q := listing.FromValues(r.URL.Query()).Normalize(portfolio.UnitSorts...)
+	complexID, _ := strconv.ParseInt(r.URL.Query().Get("complex"), 10, 64)
+	page, err := s.Portfolio.ListUnits(r.Context(), actorOf(r), portfolio.UnitFilter{ComplexID: complexID}, q)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if wantsCSV(r) {
+		s.unitCSV(w, p, page.Items)
+		return
+	}
+	view := unitListView{pfView: v, List: s.newListView(r, q, page.Total), Items: page.Items, ComplexID: complexID}
+	if complexID > 0 && len(page.Items) > 0 {
+		view.Complex = page.Items[0].ComplexName
+	}
+	p.Data = view
+	s.render(w, r, http.StatusOK, "portfolio_units", p)
+}
+
+type unitFormView struct {
+	pfView
+	ID        int64 // 0 for a new unit
+	Complexes []portfolio.Complex
+	Types     []portfolio.UnitType
+	Segments  []portfolio.Segment
+	Labels    []string
+}
+
+func (s *Server) unitFormView(r *http.Request, v pfView, id int64) (unitFormView, error) {
+	cs, err := s.Portfolio.ListComplexes(r.Context(), actorOf(r), portfolio.ComplexFilter{}, listing.Query{All: true})
+	return unitFormView{pfView: v, ID: id, Complexes: cs.Items, Types: portfolio.UnitTypes, Segments: portfolio.Segments,
+		Labels: portfolio.EnergyLabels}, err
+}
+
+func unitForm(r *http.Request) portfolio.UnitInput {
+	in := portfolio.UnitInput{Street: r.PostFormValue("street"), HouseNumber: r.PostFormValue("house_number"),
+		Addition: r.PostFormValue("addition"), Postcode: r.PostFormValue("postcode"), City: r.PostFormValue("city"),
+		Type: portfolio.UnitType(r.PostFormValue("type")), FloorArea: r.PostFormValue("floor_area"), Rooms: r.PostFormValue("rooms"),
+		Segment: portfolio.Segment(r.PostFormValue("segment")), WWSPoints: r.PostFormValue("wws_points"), EnergyLabel: r.PostFormValue("energy_label")}
+	if c := strings.TrimSpace(r.PostFormValue("complex_id")); c != "" {
+		id, err := strconv.ParseInt(c, 10, 64)
+		if err != nil || id <= 0 {
+			id = -1 // refused by the service as an unknown complex
+		}
+		in.ComplexID = id
+	}
+	return in
+}
+
+func (s *Server) renderUnitForm(w http.ResponseWriter, r *http.Request, status int, p *page, v pfView, id int64, err error) {
+	view, lerr := s.unitFormView(r, v, id)
+	if lerr != nil {
+		s.fail(w, r, lerr, "", p)
+		return
+	}
+	p.Data = view
+	if err != nil {
+		s.fail(w, r, err, "portfolio_unit_form", p)
+		return
+	}
+	s.render(w, r, status, "portfolio_unit_form", p)
+}
+
+func (s *Server) unitNew(w http.ResponseWriter, r *http.Request) {
+	p, v := s.pfPage(r, "portfolio.new_unit")
+	p.Form = url.Values{"complex_id": {r.URL.Query().Get("complex")}}
+	s.renderUnitForm(w, r, http.StatusOK, p, v, 0, nil)
+}
+
+func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p, v := s.pfPage(r, "portfolio.new_unit")
+	id, err := s.Portfolio.CreateUnit(r.Context(), actorOf(r), unitForm(r))
+	if err != nil {
+		s.renderUnitForm(w, r, 0, p, v, 0, err)
+		return
+	}
+	s.flash(r, "portfolio.unit_created")
+	http.Redirect(w, r, fmt.Sprintf("/o/%s/units/%d", v.Org, id), http.StatusSeeOther)
+}
+
+func (s *Server) unitEdit(w http.ResponseWriter, r *http.Request) {
+	p, v := s.pfPage(r, "portfolio.edit_unit")
+	u, err := s.Portfolio.Unit(r.Context(), actorOf(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Form = url.Values{"street": {u.Street}, "house_number": {strconv.Itoa(u.HouseNumber)}, "addition": {u.Addition},
+		"postcode": {u.Postcode}, "city": {u.City}, "type": {string(u.Type)}, "rooms": {strconv.Itoa(u.Rooms)},
+		"segment": {string(u.Segment)}, "energy_label": {u.EnergyLabel}}
+	if u.ComplexID > 0 {
+		p.Form.Set("complex_id", strconv.FormatInt(u.ComplexID, 10))
+	}
+	if u.FloorAreaTenths > 0 {
+		p.Form.Set("floor_area", portfolio.FormatArea(u.FloorAreaTenths, v.sep()))
+	}
+	if u.WWSPoints != nil {
+		p.Form.Set("wws_points", strconv.Itoa(*u.WWSPoints))
+	}
+	s.renderUnitForm(w, r, http.StatusOK, p, v, u.ID, nil)
+}
+
+func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p, v := s.pfPage(r, "portfolio.edit_unit")
+	id := pathID(r, "id")
+	if err := s.Portfolio.UpdateUnit(r.Context(), actorOf(r), id, unitForm(r)); err != nil {
+		s.renderUnitForm(w, r, 0, p, v, id, err)
+		return
+	}
+	s.flash(r, "portfolio.unit_updated")
+	http.Redirect(w, r, fmt.Sprintf("/o/%s/units/%d", v.Org, id), http.StatusSeeOther)
+}
+
+// meterView is a meter with its latest readings.
+type meterView struct {
+	portfolio.Meter
+	Readings []portfolio.Reading
+	More     int // readings not shown
+}
+
+type unitView struct {
+	pfView
+	Unit        *portfolio.Unit
+	Meters      []meterView
+	Kinds       []portfolio.MeterKind
+	Measures    map[portfolio.MeterKind][]string
+	Failed      string // "meter" or "reading" when that form was refused
+	FailedMeter int64  // the meter whose reading form was refused
+	Today       string
+}
+
+// readingsShown is how many readings per meter the unit page lists.
+const readingsShown = 12
+
+func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
+	p, _ := s.pfPage(r, "portfolio.unit")
+	s.renderUnit(w, r, http.StatusOK, p, "", 0)
+}
+
+func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, p *page, failed string, failedMeter int64) {
+	v := pfViewOf(p)
+	a := actorOf(r)
+	id := pathID(r, "id")
+	u, err := s.Portfolio.Unit(r.Context(), a, id)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	ms, err := s.Portfolio.Meters(r.Context(), a, id)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	view := unitView{pfView: v, Unit: u, Kinds: portfolio.MeterKinds, Measures: portfolio.Measures, Failed: failed, FailedMeter: failedMeter,
+		Today: s.Clock.Now().In(amsterdam).Format("2006-01-02")}
+	for _, m := range ms {
+		rs, err := s.Portfolio.Readings(r.Context(), a, id, m.ID, portfolio.ReadingFilter{}, listing.Query{Sort: "date", Desc: true, Limit: readingsShown})
+		if err != nil {
+			s.fail(w, r, err, "", p)
+			return
+		}
+		view.Meters = append(view.Meters, meterView{Meter: m, Readings: rs.Items, More: rs.Total - len(rs.Items)})
+	}
+	p.Data = view
+	s.render(w, r, status, "portfolio_unit", p)
+}
+
+func (s *Server) unitDelete(w http.ResponseWriter, r *http.Request) {
+	p, v := s.pfPage(r, "portfolio.unit")
+	if err := s.Portfolio.DeleteUnit(r.Context(), actorOf(r), pathID(r, "id")); err != nil {
+		if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
+			p.Errors = validation.Errors{"_": pr.Code}
+			s.renderUnit(w, r, pr.Status, p, "", 0)
+			return
+		}
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.flash(r, "portfolio.unit_deleted")
+	http.Redirect(w, r, "/o/"+v.Org+"/units", http.StatusSeeOther)
+}
+
+// formFail re-renders the unit page with the refused meter or reading form.
+func (s *Server) unitFormFail(w http.ResponseWriter, r *http.Request, p *page, err error, failed string, meter int64) {
+	if fe, ok := validation.AsFields(err); ok {
+		p.Errors = fe
+		s.renderUnit(w, r, http.StatusUnprocessableEntity, p, failed, meter)
+		return
+	}
+	s.fail(w, r, err, "", p)
+}
+
+func (s *Server) meterCreate(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p, v := s.pfPage(r, "portfolio.unit")
+	id := pathID(r, "id")
+	in := portfolio.MeterInput{Kind: portfolio.MeterKind(r.PostFormValue("kind")), Number: r.PostFormValue("number"), Measure: r.PostFormValue("unit")}
+	if _, err := s.Portfolio.AddMeter(r.Context(), actorOf(r), id, in); err != nil {
+		s.unitFormFail(w, r, p, err, "meter", 0)
+		return
+	}
+	s.flash(r, "portfolio.meter_added")
+	http.Redirect(w, r, fmt.Sprintf("/o/%s/units/%d#meters", v.Org, id), http.StatusSeeOther)
+}
+
+func (s *Server) readingCreate(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p, v := s.pfPage(r, "portfolio.unit")
+	id, meter := pathID(r, "id"), pathID(r, "meter")
+	in := portfolio.ReadingInput{On: r.PostFormValue("date"), Value: r.PostFormValue("value")}
+	if _, err := s.Portfolio.AddReading(r.Context(), actorOf(r), id, meter, in); err != nil {
+		s.unitFormFail(w, r, p, err, "reading", meter)
+		return
+	}
+	s.flash(r, "portfolio.reading_added")
+	http.Redirect(w, r, fmt.Sprintf("/o/%s/units/%d#meter-%d", v.Org, id, meter), http.StatusSeeOther)
+}

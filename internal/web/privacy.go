@@ -1,0 +1,206 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strings"
+
+	"hms/internal/account"
+	"hms/internal/platform/validation"
+	"hms/internal/privacy"
+)
+
+func init() {
+	areas = append(areas, func(s *Server) {
+		s.handle("GET", "/o/{org}/privacy/processor-agreement", org(account.PermOrgRead), s.agreementPage)
+		s.handle("POST", "/o/{org}/privacy/processor-agreement", org(account.PermMembersManage), s.agreementAccept)
+		s.handle("GET", "/o/{org}/privacy/settings", org(account.PermOrgRead), s.privacySettings)
+		s.handle("POST", "/o/{org}/privacy/settings", org(account.PermMembersManage), s.privacySettingsSave)
+	})
+}
+
+type agreementView struct {
+	Status     *privacy.AgreementStatus
+	Text       template.HTML
+	CanAccept  bool
+	AcceptedBy string
+	History    []agreementRow
+}
+
+type agreementRow struct {
+	privacy.Acceptance
+	Name string
+}
+
+func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request) {
+	s.renderAgreement(w, r, http.StatusOK, s.newPage(r, "privacy.agreement_title"))
+}
+
+func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status int, p *page) {
+	p.Nav = "relations"
+	a := actorOf(r)
+	st, err := s.Privacy.ProcessorAgreementStatus(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	v := agreementView{Status: st, Text: privacyMarkdown(st.Current.Text()), CanAccept: privacy.CanDecide(a)}
+	names := map[int64]string{}
+	for _, h := range st.History {
+		if _, ok := names[h.UserID]; !ok {
+			if u, err := s.Accounts.User(r.Context(), h.UserID); err == nil {
+				names[h.UserID] = u.Name
+			}
+		}
+		v.History = append(v.History, agreementRow{Acceptance: h, Name: names[h.UserID]})
+	}
+	if st.Accepted != nil {
+		v.AcceptedBy = names[st.Accepted.UserID]
+	}
+	p.Data = v
+	s.render(w, r, status, "privacy_agreement", p)
+}
+
+func (s *Server) agreementAccept(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "privacy.agreement_title")
+	if err := s.Privacy.AcceptProcessorAgreement(r.Context(), actorOf(r), r.PostFormValue("version")); err != nil {
+		if fe, ok := validation.AsFields(err); ok {
+			p.Errors = fe
+			s.renderAgreement(w, r, http.StatusUnprocessableEntity, p)
+			return
+		}
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.flash(r, "privacy.agreement_accepted")
+	http.Redirect(w, r, "/o/"+actorOf(r).OrgSlug+"/privacy/processor-agreement", http.StatusSeeOther)
+}
+
+type privacySettingsView struct {
+	Settings  privacy.Settings
+	Fields    []string
+	CanChange bool
+}
+
+// On reports whether an optional field is on in the form (or, before any
+// post, in the settings).
+func (v privacySettingsView) On(p *page, field string) bool {
+	if p.Form != nil {
+		return p.Form.Get(field) == "on"
+	}
+	return v.Settings.Enabled(field)
+}
+
+// Purpose is the purpose text to show in the form.
+func (v privacySettingsView) Purpose(p *page, field string) string {
+	if p.Form != nil {
+		return p.Form.Get(field + "_purpose")
+	}
+	return v.Settings.Fields[field].Purpose
+}
+
+func (s *Server) privacySettings(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "privacy.settings_title")
+	p.Form = nil
+	s.renderPrivacySettings(w, r, http.StatusOK, p)
+}
+
+func (s *Server) renderPrivacySettings(w http.ResponseWriter, r *http.Request, status int, p *page) {
+	p.Nav = "relations"
+	a := actorOf(r)
+	st, err := s.Privacy.Settings(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Data = privacySettingsView{Settings: st, Fields: privacy.OptionalFields, CanChange: privacy.CanDecide(a)}
+	s.render(w, r, status, "privacy_settings", p)
+}
+
+func (s *Server) privacySettingsSave(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "privacy.settings_title")
+	in := privacy.SettingsInput{Enabled: map[string]bool{}, Purposes: map[string]string{}}
+	for _, f := range privacy.OptionalFields {
+		in.Enabled[f] = r.PostFormValue(f) == "on"
+		in.Purposes[f] = r.PostFormValue(f + "_purpose")
+	}
+	if err := s.Privacy.UpdateSettings(r.Context(), actorOf(r), in); err != nil {
+		if fe, ok := validation.AsFields(err); ok {
+			p.Errors = fe
+			s.renderPrivacySettings(w, r, http.StatusUnprocessableEntity, p)
+			return
+		}
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.flash(r, "privacy.settings_saved")
+	http.Redirect(w, r, "/o/"+actorOf(r).OrgSlug+"/privacy/settings", http.StatusSeeOther)
+}
+
+// privacyMarkdown renders the small Markdown subset the agreement texts use:
+// "#" and "##" headings, paragraphs, "- " lists (continued on indented
+// lines) and **bold**. Every piece of text is escaped; the texts are ours,
+// embedded in the binary.
+func privacyMarkdown(md string) template.HTML {
+	var b strings.Builder
+	var para, items []string
+	flush := func() {
+		if len(para) > 0 {
+			b.WriteString("<p>" + privacyInline(strings.Join(para, " ")) + "</p>\n")
+			para = nil
+		}
+		if len(items) > 0 {
+			b.WriteString("<ul>\n")
+			for _, it := range items {
+				b.WriteString("<li>" + privacyInline(it) + "</li>\n")
+			}
+			b.WriteString("</ul>\n")
+			items = nil
+		}
+	}
+	for _, line := range strings.Split(md, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "":
+			flush()
+		case strings.HasPrefix(t, "## "):
+			flush()
+			b.WriteString("<h3>" + privacyInline(t[3:]) + "</h3>\n")
+		case strings.HasPrefix(t, "# "):
+			flush()
+			b.WriteString("<h2>" + privacyInline(t[2:]) + "</h2>\n")
+		case strings.HasPrefix(t, "- "):
+			if len(para) > 0 {
+				flush()
+			}
+			items = append(items, t[2:])
+		case len(items) > 0 && strings.HasPrefix(line, "  "):
+			items[len(items)-1] += " " + t
+		default:
+			if len(items) > 0 {
+				flush()
+			}
+			para = append(para, t)
+		}
+	}
+	flush()
+	return template.HTML(b.String())
+}
+
+// privacyInline escapes text and turns **bold** into <strong>.
+func privacyInline(s string) string {
+	s = template.HTMLEscapeString(s)
+	for {
+		i := strings.Index(s, "**")
+		if i < 0 {
+			return s
+		}
+		j := strings.Index(s[i+2:], "**")
+		if j < 0 {
+			return s
+		}
+		s = s[:i] + "<strong>" + s[i+2:i+2+j] + "</strong>" + s[i+2+j+2:]
+	}
+}
