@@ -232,7 +232,9 @@ func sortErrors(errs []CellError) []CellError {
 func buildPlan(recs []Record, col func(string) string) (*plan, []CellError) {
 	p := &plan{complexOf: map[int]int{}}
 	var errs []CellError
-	bad := func(line int, key, reason string) { errs = append(errs, CellError{Line: line, Column: col(key), Reason: reason}) }
+	bad := func(line int, key, reason string) {
+		errs = append(errs, CellError{Line: line, Column: col(key), Reason: reason})
+	}
 	complexIdx := map[string]int{}
 	unitIdx := map[string]int{}
 	personIdx := map[string]int{}
