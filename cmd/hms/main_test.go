@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"os"
 	"strings"
 	"testing"
 
@@ -88,6 +89,56 @@ func TestCommands(t *testing.T) {
 			}
 			if _, err := hms("frobnicate"); err == nil {
 				t.Fatal("unknown command accepted")
+			}
+		})
+	}
+}
+
+// hms demo builds a portfolio; hms import reads a rent roll, lists bad lines
+// with their column, and a clean file twice changes nothing.
+func TestImportAndDemoCommands(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			cfg := dbtest.Config(t, engine)
+			key := make([]byte, 32)
+			_, _ = rand.Read(key)
+			t.Setenv("HMS_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
+			storage := []string{"--data", cfg.DataDir}
+			if cfg.URL != "" {
+				storage = []string{"--database-url", cfg.URL}
+			}
+			run1 := func(args ...string) (string, error) {
+				var out, errOut bytes.Buffer
+				err := run(context.Background(), args, &out, &errOut)
+				return out.String(), err
+			}
+			out, err := run1(append([]string{"demo", "--org", "proef", "--units", "30"}, storage...)...)
+			if err != nil || !strings.Contains(out, "30 units") || !strings.Contains(out, "password") {
+				t.Fatalf("demo: %q %v", out, err)
+			}
+			again, err := run1(append([]string{"demo", "--org", "proef", "--units", "30"}, storage...)...)
+			if err != nil || strings.Contains(again, "password") {
+				t.Fatalf("demo again: %q %v", again, err)
+			}
+			dir := t.TempDir()
+			bad := dir + "/bad.csv"
+			good := dir + "/good.csv"
+			content := "straat;huisnummer;postcode;plaats;type;oppervlakte;segment\nKerkstraat;1;1234 AB;Ede;zelfstandig;50;sociaal\nKerkstraat;2;0000 XX;Ede;zelfstandig;50;sociaal\n"
+			if err := os.WriteFile(bad, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, err = run1(append(append([]string{"import", "--org", "proef"}, storage...), bad)...)
+			if err == nil || !strings.Contains(out, "line 3, postcode") {
+				t.Fatalf("bad import: %q %v", out, err)
+			}
+			if err := os.WriteFile(good, []byte(strings.Replace(content, "0000 XX", "1234 AC", 1)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 2; i++ {
+				out, err = run1(append(append([]string{"import", "--org", "proef"}, storage...), good)...)
+				if err != nil || !strings.Contains(out, "2 units") {
+					t.Fatalf("good import %d: %q %v", i, out, err)
+				}
 			}
 		})
 	}

@@ -172,3 +172,22 @@ func generatePassword() string {
 	}
 	return string(b)
 }
+
+// ActorIn is the actor a user is in organisation orgID now (for background
+// work done on a user's behalf): their current role, or ErrNotFound when they
+// are no longer a member.
+func (s *Service) ActorIn(ctx context.Context, userID, orgID int64) (Actor, error) {
+	var slug string
+	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		o, err := orgByID(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		slug = o.Slug
+		return nil
+	})
+	if err != nil {
+		return Actor{}, err
+	}
+	return s.ActorFor(ctx, userID, slug)
+}

@@ -20,6 +20,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/api"
+	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
@@ -67,6 +68,7 @@ type App struct {
 	Portfolio *portfolio.Service
 	Relations *relation.Service
 	Leases    *lease.Service
+	Importer  *importer.Service
 	API       *api.API
 	Web       *web.Server
 
@@ -144,11 +146,13 @@ func (a *App) build(ctx context.Context) error {
 	a.Leases = lease.New(lease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Portfolio: a.Portfolio, Relations: a.Relations})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio.SetOccupancy(a.Leases)
+	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases})
+	a.Importer.Background(a.Vault, a.Jobs, a.Accounts)
 	a.API = api.New(api.Deps{Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Privacy: a.Privacy,
 		Texts: a.Texts, DB: a.DB, Audit: a.Audit, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.Web, err = web.New(web.Deps{DB: a.DB, Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Privacy: a.Privacy, Limiter: a.Limiter, Audit: a.Audit, Jobs: a.Jobs, Outbox: a.Outbox,
+	a.Web, err = web.New(web.Deps{DB: a.DB, Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Privacy: a.Privacy, Importer: a.Importer, Limiter: a.Limiter, Audit: a.Audit, Jobs: a.Jobs, Outbox: a.Outbox,
 		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, SecureCookies: !isLocalHTTP(a.BaseURL)})
 	return err
 }

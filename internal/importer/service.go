@@ -16,6 +16,8 @@ import (
 	"hms/internal/platform/audit"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
+	"hms/internal/platform/jobs"
+	"hms/internal/platform/vault"
 	"hms/internal/platform/validation"
 	"hms/internal/portfolio"
 	"hms/internal/relation"
@@ -32,6 +34,9 @@ type Deps struct {
 
 // Service imports rent rolls.
 type Service struct {
+	vault     *vault.Vault
+	jobs      *jobs.Queue
+	accounts  *account.Service
 	db        *db.DB
 	audit     *audit.Log
 	portfolio *portfolio.Service

@@ -77,6 +77,10 @@ func (s *Service) UpsertPersonsTx(ctx context.Context, tx *db.Tx, actor account.
 				rerrs[i] = fe
 				continue
 			}
+			if errors.Is(err, ErrKindMismatch) {
+				rerrs[i] = validation.Errors{"ref": "relation.kind_mismatch"}
+				continue
+			}
 			if err != nil {
 				return nil, nil, err
 			}

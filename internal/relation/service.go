@@ -535,7 +535,8 @@ func (s *Service) List(ctx context.Context, actor account.Actor, q listing.Query
 			page.Items = append(page.Items, it)
 		}
 		if q.All {
-			return s.record(ctx, tx, actor, "relation.list_exported", 0, map[string]string{"rows": fmt.Sprint(len(rs))})
+			return s.audit.Record(ctx, tx, audit.Event{ActorUserID: actor.UserID, ActorKind: actorKind(actor), Action: "relation.list_exported",
+				TargetType: "relation_list", Details: map[string]string{"rows": fmt.Sprint(len(rs))}})
 		}
 		return nil
 	})

@@ -913,8 +913,22 @@ func TestUpsertPersons(t *testing.T) {
 		if hits := apptest.FindPlaintext(t, e.DB, "persoon3@", "voorbeeld.nl", "Veranderd"); len(hits) > 0 {
 			t.Fatalf("plaintext: %v", hits)
 		}
+		// A reference that belongs to a company is a row error.
+		if _, err := e.rel.CreateCompany(ctx, e.manager, relation.CompanyInput{Ref: "C-1", Name: "Bedrijf BV", LegalForm: "bv"}); err != nil {
+			t.Fatal(err)
+		}
+		err := e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error {
+			ids, rerrs, err := e.rel.UpsertPersonsTx(ctx, tx, e.manager, []relation.PersonInput{{Ref: "C-1", Surname: "Persoon"}, {Ref: "N-1", Surname: "Nieuw"}})
+			if err == nil && (rerrs[0]["ref"] != "relation.kind_mismatch" || ids[0] != 0 || ids[1] == 0) {
+				t.Errorf("company ref in import: %v %v", ids, rerrs)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		// A viewer cannot import.
-		err := e.DB.InOrg(ctx, e.viewer.OrgID, func(tx *db.Tx) error {
+		err = e.DB.InOrg(ctx, e.viewer.OrgID, func(tx *db.Tx) error {
 			_, _, err := e.rel.UpsertPersonsTx(ctx, tx, e.viewer, rows[:1])
 			return err
 		})

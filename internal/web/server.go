@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hms/internal/account"
+	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
@@ -48,6 +49,7 @@ type Deps struct {
 	Relations *relation.Service
 	Leases    *lease.Service
 	Privacy   *privacy.Service
+	Importer  *importer.Service
 	Limiter   *ratelimit.Limiter
 	Audit     *audit.Log
 	Jobs      *jobs.Queue

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"hms/internal/account"
+	"hms/internal/importer"
+	"hms/internal/platform/db"
+	"hms/internal/platform/jobs"
+	"hms/internal/platform/validation"
+)
+
+func init() {
+	areas = append(areas, func(s *Server) {
+		s.handle("GET", "/o/{org}/import", org(account.PermPortfolioWrite), s.importForm)
+		s.handle("POST", "/o/{org}/import", org(account.PermPortfolioWrite), s.importUpload)
+		s.handle("GET", "/o/{org}/import/{id}", org(account.PermPortfolioRead), s.importStatus)
+	})
+}
+
+type importView struct {
+	Columns []importer.Column
+	Upload  *importer.Upload
+	Job     *jobs.Status
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "import.title")
+	p.Nav = "import"
+	p.Data = importView{Columns: importer.Columns}
+	s.render(w, r, http.StatusOK, "import", p)
+}
+
+func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "import.title")
+	p.Nav = "import"
+	p.Data = importView{Columns: importer.Columns}
+	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxFileSize+1<<20)
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		s.fail(w, r, validation.Errors{"file": "import.no_file"}, "import", p)
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		s.fail(w, r, validation.Errors{"file": "import.too_large"}, "import", p)
+		return
+	}
+	id, err := s.Importer.Submit(r.Context(), actorOf(r), header.Filename, data)
+	if err != nil {
+		s.fail(w, r, err, "import", p)
+		return
+	}
+	http.Redirect(w, r, "/o/"+actorOf(r).OrgSlug+"/import/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// importStatus shows the upload's job while it runs (the page polls it) and
+// the outcome when it is done: counts, or every bad cell with its line.
+func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "import.title")
+	p.Nav = "import"
+	a := actorOf(r)
+	u, err := s.Importer.GetUpload(r.Context(), a, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	v := importView{Upload: u, Columns: importer.Columns}
+	if u.State == "queued" {
+		err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
+			st, err := s.Jobs.Status(r.Context(), tx, u.JobID)
+			if err == nil {
+				v.Job = &st
+			}
+			return err
+		})
+		if err != nil && !errors.Is(err, jobs.ErrNotFound) {
+			s.fail(w, r, err, "", p)
+			return
+		}
+	}
+	p.Data = v
+	s.render(w, r, http.StatusOK, "import_status", p)
+}
