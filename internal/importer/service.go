@@ -17,8 +17,8 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
-	"hms/internal/platform/vault"
 	"hms/internal/platform/validation"
+	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/relation"
 )
