@@ -93,7 +93,7 @@ func RentRoll(o Options) []map[string]string {
 				"postcode": postcode, "city": city.name, "unit_type": unitType, "floor_area": fmt.Sprintf("%d,%d", area, rng.IntN(10)),
 				"rooms": fmt.Sprint(1 + area/30), "segment": segment, "energy_label": []string{"A", "A", "B", "B", "C", "C", "D", "E", "F", "G"}[rng.IntN(10)],
 			}
-			if segment == "sociaal" {
+			if segment == "sociaal" && (unitType == "zelfstandig" || unitType == "onzelfstandig") {
 				base["wws_points"] = fmt.Sprint(90 + rng.IntN(53))
 			}
 			unit++
