@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"hms/internal/account"
@@ -146,9 +147,9 @@ func (s *Service) runUpload(ctx context.Context, j *jobs.Job) error {
 	var out uploadResult
 	actor, err := s.accounts.ActorIn(ctx, userID, j.OrgID)
 	if err == nil {
-		out.Result, out.Errors, err = s.Import(ctx, actor, bytes.NewReader(data), func(done, total int) {
-			_ = j.Progress(ctx, int64(done), int64(total), "")
-		})
+		progress, stop := asyncProgress(ctx, j)
+		out.Result, out.Errors, err = s.Import(ctx, actor, bytes.NewReader(data), progress)
+		stop()
 	}
 	state := "done"
 	if err != nil {
@@ -168,4 +169,36 @@ func (s *Service) runUpload(ctx context.Context, j *jobs.Job) error {
 		_, err := tx.ExecContext(ctx, `UPDATE imports SET state = $1, result = $2 WHERE id = $3 AND org_id = $4`, state, string(b), p.ImportID, tx.OrgID())
 		return err
 	})
+}
+
+// asyncProgress reports progress from inside the import's transaction
+// without waiting for it: the latest value is written by a goroutine in a
+// transaction of its own. On PostgreSQL the page sees it at once; SQLite has
+// one writer, so there it lands when the import commits (a direct write
+// would wait for itself).
+func asyncProgress(ctx context.Context, j *jobs.Job) (report func(done, total int), stop func()) {
+	var mu sync.Mutex
+	var latest [2]int
+	wake := make(chan struct{}, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range wake {
+			mu.Lock()
+			v := latest
+			mu.Unlock()
+			_ = j.Progress(ctx, int64(v[0]), int64(v[1]), "")
+		}
+	}()
+	report = func(d, t int) {
+		mu.Lock()
+		latest = [2]int{d, t}
+		mu.Unlock()
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	stop = func() { close(wake); <-done }
+	return report, stop
 }
