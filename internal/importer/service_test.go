@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -172,5 +173,59 @@ func TestImportNeedsProcessorAgreement(t *testing.T) {
 	}
 	if c := count(t, e, a); c != (counts{}) {
 		t.Fatalf("imported %+v", c)
+	}
+}
+
+// After importing a demo portfolio the database holds none of its tenants'
+// e-mail addresses, IBANs, phone numbers or (longer) surnames in plaintext:
+// not in any row, and for SQLite not anywhere in the file.
+func TestImportedPersonalDataIsSealed(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := apptest.Start(t, engine, apptest.Options{NoServer: true})
+			a, imp := setup(t, e, "geheim", true)
+			rows := demo.RentRoll(demo.Options{Seed: 11, Units: 80, Today: civil.MustParse("2026-11-25")})
+			var buf bytes.Buffer
+			if err := demo.WriteCSV(&buf, rows); err != nil {
+				t.Fatal(err)
+			}
+			if _, cellErrs, err := imp.Import(context.Background(), a, &buf, nil); err != nil {
+				t.Fatalf("%v %v", err, cellErrs)
+			}
+			var needles []string
+			for _, r := range rows {
+				for _, k := range []string{"tenant_email", "tenant_iban", "tenant_phone"} {
+					if r[k] != "" {
+						needles = append(needles, r[k])
+					}
+				}
+				if len(r["tenant_surname"]) >= 7 {
+					needles = append(needles, r["tenant_surname"])
+				}
+			}
+			if len(needles) < 100 {
+				t.Fatalf("only %d needles", len(needles))
+			}
+			if hits := apptest.FindPlaintext(t, e.DB, needles...); len(hits) > 0 {
+				t.Fatalf("plaintext personal data: %v", hits[:min(5, len(hits))])
+			}
+			if e.DB.Dialect == "sqlite" {
+				if _, err := e.DB.Raw().Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range []string{e.DB.Path, e.DB.Path + "-wal"} {
+					b, err := os.ReadFile(f)
+					if err != nil && !os.IsNotExist(err) {
+						t.Fatal(err)
+					}
+					low := strings.ToLower(string(b))
+					for _, n := range needles {
+						if strings.Contains(low, strings.ToLower(n)) {
+							t.Fatalf("%s holds %q in plaintext", f, n)
+						}
+					}
+				}
+			}
+		})
 	}
 }
