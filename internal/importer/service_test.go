@@ -20,7 +20,11 @@ import (
 	"hms/internal/relation"
 )
 
-func setup(t *testing.T, e *apptest.Env, slug string, accept bool) (account.Actor, *importer.Service) {
+func setupB(b *testing.B, e *apptest.Env, slug string) (account.Actor, *importer.Service) {
+	return setup(b, e, slug, true)
+}
+
+func setup(t testing.TB, e *apptest.Env, slug string, accept bool) (account.Actor, *importer.Service) {
 	t.Helper()
 	ctx := context.Background()
 	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: "owner@" + slug + ".nl", Role: account.Owner})

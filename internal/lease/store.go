@@ -220,8 +220,11 @@ func overlapping(ctx context.Context, tx *db.Tx, leaseID int64, unitIDs []int64,
 		end = endsOn.String()
 	}
 	in, args := placeholders(5, unitIDs)
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT lu.unit_id FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id
-		WHERE lu.org_id = $1 AND l.id <> $2 AND l.start_date <= $3 AND COALESCE(l.ends_on, '`+openEnd+`') >= $4
+	// CROSS JOIN makes SQLite start from the few leases of these units (its
+	// join-order hint) instead of every lease that started before the end;
+	// PostgreSQL plans it as an inner join.
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT lu.unit_id FROM lease_units lu CROSS JOIN leases l
+		WHERE l.id = lu.lease_id AND l.org_id = lu.org_id AND lu.org_id = $1 AND l.id <> $2 AND l.start_date <= $3 AND COALESCE(l.ends_on, '`+openEnd+`') >= $4
 		AND lu.unit_id IN (`+in+`) ORDER BY lu.unit_id`, append([]any{tx.OrgID(), leaseID, end, start.String()}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("check overlapping leases: %w", err)
