@@ -142,7 +142,6 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 	}
 	var recs []Record
 	for {
-		line, _ := cr.FieldPos(0)
 		row, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -154,7 +153,7 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 			}
 			return nil, nil, fmt.Errorf("%w: %v", ErrFormat, err)
 		}
-		line, _ = cr.FieldPos(0)
+		line, _ := cr.FieldPos(0)
 		rec := Record{Line: line, Fields: map[string]string{}}
 		empty := true
 		for i, v := range row {
