@@ -142,8 +142,18 @@ func (s *Service) fillFacts(ctx context.Context, tx *db.Tx, a account.Actor, pur
 	if err != nil {
 		return err
 	}
-	parties, err := s.partyFacts(ctx, tx, a, purpose, partyIDs)
-	if err != nil {
+	var parties map[int64]Party
+	if purpose == PurposeList {
+		// A list shows names only and is not an opening of each record.
+		names, err := s.relations.DisplayNames(ctx, tx, partyIDs...)
+		if err != nil {
+			return err
+		}
+		parties = make(map[int64]Party, len(names))
+		for id, n := range names {
+			parties[id] = Party{ID: id, Name: n}
+		}
+	} else if parties, err = s.partyFacts(ctx, tx, a, purpose, partyIDs); err != nil {
 		return err
 	}
 	for _, l := range ls {
