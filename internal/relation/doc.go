@@ -12,21 +12,24 @@
 // the subject-request work, and nothing here keeps a copy of personal data
 // outside the subject's ciphertexts and the keyed tokens).
 //
-// The identifying fields are sealed under that subject, in five groups, each
-// a small JSON document sealed as one field:
+// The identifying fields are sealed under that subject, in groups, each a
+// small JSON document sealed as one field:
 //
 //	relation.name     initials, first names, surname prefix, surname (persons)
 //	relation.address  street, number, addition, postcode, city, country
 //	relation.contact  e-mail address and phone numbers
 //	relation.birth    birth date, birth place, nationality (persons)
 //	relation.ibans    bank accounts, the first being the one payments go to
+//	relation.list     what a list row shows: "Vries, J. de" and the place
 //
 // Grouping is a measured choice: a Seal or Open costs about 0.1 ms, almost
 // all of it reading and unwrapping the subject's keyset, and hardly depends
 // on the length of the value. One field per column would cost a person some
 // 16 seals on import and a list row 3 opens; grouped, a person costs at most
-// 5 seals and a list row 2 opens (name and place). A group is still bound to
-// its relation, subject and field name by the vault's associated data.
+// 6 seals and a list row one open. A group is still bound to its relation,
+// subject and field name by the vault's associated data. relation.list
+// repeats the name and place under the same key, so shredding the subject
+// covers it too.
 //
 // Plain columns: the kind, the roles, the language, the customer's own
 // reference (ref, e.g. a debtor number, chosen by the customer), supplier
@@ -59,24 +62,42 @@
 //	postcode  the exact postcode ("1234 AB")
 //	phone     the exact number as digits, +31 and 0031 written as 0
 //
-// A KvK number is plain and matched exactly. The index is (org_id, kind,
-// token, …), so a look-up is one index range per search word, and a page
-// fetches and decrypts only its own rows. What the tokens reveal to someone
-// who reads the database without the keys: which relations share a value
-// of a kind (the same e-mail address, the same name prefix), and how many
-// name words of which lengths a relation has; not the values.
+// A KvK number is plain and matched exactly.
+//
+// A search does not depend on the database's query planner: searchIDs reads
+// the matching ids from index ranges of (org_id, kind, token), each already
+// in id order (an exact value is one range; name words start from the
+// longest word's range and narrow it by probing or merging the others),
+// and pageOf orders only what the page needs from relation_order (sorting
+// the keys of up to 1,000 matches, or walking the ranks in order until the
+// page is full). Then only the page's rows are read and decrypted, one
+// small ciphertext each (relation.list). The cost follows the number of
+// matches, not the organisation's size; an IBAN look-up among 100,000
+// persons reads one token row and one relation. Searches combined with a
+// role or kind filter, or sorted by reference, are one SQL query instead.
+// On PostgreSQL searches run with plan_cache_mode = force_custom_plan (a
+// generic plan for a token probe was a hundred times slower), and ordered
+// walks rely on statistics, which autovacuum keeps.
+//
+// What the tokens reveal to someone who reads the database without the
+// keys: which relations share a value of a kind (the same e-mail address,
+// the same name prefix), and how many name words of which lengths a
+// relation has; not the values.
 //
 // # Name order without stored names
 //
 // Lists sort by name ("surname, initials"; diacritics and case ignored,
-// "de Vries" filed under V) through relations.sort_key: a fixed-width rank,
-// a uint64 as 16 hex digits, so ORDER BY sort_key is alphabetical order. A
-// new or renamed relation is placed by bisecting the rank space, decrypting
-// about log2(n) names, and takes a rank between its two neighbours; an
-// import sorts its rows in memory and places them in one pass. When two
-// neighbours have no rank left between them, all ranks of the organisation
-// are spread out again in one pass. Writers take the organisation's
-// relation_order row first, so two never choose the same rank.
+// "de Vries" filed under V) through relation_order(org_id, relation_id,
+// sort_key): a fixed-width rank, a uint64 as 16 hex digits, so ORDER BY
+// sort_key is alphabetical order. It is a narrow table of its own so that
+// ordering thousands of matches reads small index pages, not the relations
+// rows with their ciphertexts. A new or renamed relation is placed by
+// bisecting the rank space, decrypting about log2(n) names, and takes a
+// rank between its two neighbours; an import sorts its rows in memory and
+// places them in one pass. When two neighbours have no rank left between
+// them, all ranks of the organisation are spread out again in one pass.
+// Writers take the organisation's relation_order_state row first, so two
+// never choose the same rank.
 //
 // The leak, deliberately accepted: the ranks show the relative alphabetical
 // order of the relations (who comes before whom), and nothing else — not a

@@ -13,9 +13,9 @@ import (
 	"hms/internal/platform/db"
 )
 
-// Name order without stored names (see doc.go): every relation has a rank,
-// sort_key, a uint64 written as 16 hexadecimal digits so that text order is
-// number order on both engines. A new or renamed relation is placed by
+// Name order without stored names (see doc.go): every relation has a rank
+// in relation_order, sort_key, a uint64 written as 16 hexadecimal digits so
+// that text order is number order on both engines. A new or renamed relation is placed by
 // comparing its name with O(log n) decrypted names and taking a rank
 // between its neighbours; when two neighbours have no rank left between
 // them, the organisation's ranks are spread out again in one pass.
@@ -55,8 +55,8 @@ func compareColl(aColl string, aID int64, bColl string, bID int64) int {
 // lockOrder serialises placements in the organisation: on PostgreSQL the
 // upsert locks the row until the transaction ends; SQLite has one writer.
 func lockOrder(ctx context.Context, tx *db.Tx) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO relation_order (org_id, version) VALUES ($1, 1)
-		ON CONFLICT (org_id) DO UPDATE SET version = relation_order.version + 1`, tx.OrgID())
+	_, err := tx.ExecContext(ctx, `INSERT INTO relation_order_state (org_id, version) VALUES ($1, 1)
+		ON CONFLICT (org_id) DO UPDATE SET version = relation_order_state.version + 1`, tx.OrgID())
 	if err != nil {
 		return fmt.Errorf("lock relation order: %w", err)
 	}
@@ -137,24 +137,25 @@ func (s *Service) probe(ctx context.Context, tx *db.Tx, self int64, from, to uin
 	if last {
 		dir = "DESC"
 	}
-	r, err := scanRow(tx.QueryRowContext(ctx, `SELECT `+rowColumns+` FROM relations
-		WHERE org_id = $1 AND sort_key >= $2 AND sort_key <= $3 AND id <> $4
-		ORDER BY sort_key `+dir+`, id `+dir+` LIMIT 1`, tx.OrgID(), keyString(from), keyString(to), self))
+	e := &entry{}
+	var k string
+	err := tx.QueryRowContext(ctx, `SELECT relation_id, sort_key FROM relation_order
+		WHERE org_id = $1 AND sort_key >= $2 AND sort_key <= $3 AND relation_id <> $4
+		ORDER BY sort_key `+dir+`, relation_id `+dir+` LIMIT 1`, tx.OrgID(), keyString(from), keyString(to), self).Scan(&e.id, &k)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("relation order probe: %w", err)
 	}
-	k, err := parseKey(r.sortKey)
-	if err != nil {
+	if e.key, err = parseKey(k); err != nil {
 		return nil, err
 	}
-	coll, err := s.rowColl(ctx, tx, r)
-	if err != nil {
+	if e.coll, err = s.collOf(ctx, tx, e.id); err != nil {
 		return nil, err
 	}
-	return &entry{id: r.id, key: k, coll: coll, has: true}, nil
+	e.has = true
+	return e, nil
 }
 
 // between picks a rank strictly between two neighbours (nil: open end).
@@ -184,8 +185,12 @@ func between(lo, hi *entry) (uint64, bool) {
 	return 0, false
 }
 
+// setKeySQL stores a relation's rank, new or changed.
+const setKeySQL = `INSERT INTO relation_order (org_id, relation_id, sort_key) VALUES ($1, $2, $3)
+	ON CONFLICT (org_id, relation_id) DO UPDATE SET sort_key = excluded.sort_key`
+
 func setKey(ctx context.Context, tx *db.Tx, id int64, key uint64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE relations SET sort_key = $1 WHERE org_id = $2 AND id = $3`, keyString(key), tx.OrgID(), id); err != nil {
+	if _, err := tx.ExecContext(ctx, setKeySQL, tx.OrgID(), id, keyString(key)); err != nil {
 		return fmt.Errorf("set sort key: %w", err)
 	}
 	return nil
@@ -194,7 +199,7 @@ func setKey(ctx context.Context, tx *db.Tx, id int64, key uint64) error {
 // loadOrder reads every placed relation's rank in order, leaving out the
 // given ids (those about to be placed).
 func loadOrder(ctx context.Context, tx *db.Tx, skip map[int64]bool) ([]entry, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, sort_key FROM relations WHERE org_id = $1 AND sort_key <> '' ORDER BY sort_key, id`, tx.OrgID())
+	rows, err := tx.QueryContext(ctx, `SELECT relation_id, sort_key FROM relation_order WHERE org_id = $1 ORDER BY sort_key, relation_id`, tx.OrgID())
 	if err != nil {
 		return nil, fmt.Errorf("load relation order: %w", err)
 	}
@@ -289,13 +294,13 @@ func (s *Service) placeMany(ctx context.Context, tx *db.Tx, items []entry) error
 		}
 		i = j
 	}
-	stmt, err := tx.PrepareContext(ctx, `UPDATE relations SET sort_key = $1 WHERE org_id = $2 AND id = $3`)
+	stmt, err := tx.PrepareContext(ctx, setKeySQL)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for i, it := range items {
-		if _, err := stmt.ExecContext(ctx, keyString(keys[i]), tx.OrgID(), it.id); err != nil {
+		if _, err := stmt.ExecContext(ctx, tx.OrgID(), it.id, keyString(keys[i])); err != nil {
 			return fmt.Errorf("set sort key: %w", err)
 		}
 	}
@@ -388,17 +393,17 @@ func (s *Service) renumber(ctx context.Context, tx *db.Tx, items []entry) error 
 		merged = append(merged, existing[ei].id)
 	}
 	step := min(keyStep, (math.MaxUint64-keyBase)/uint64(len(merged)+1))
-	stmt, err := tx.PrepareContext(ctx, `UPDATE relations SET sort_key = $1 WHERE org_id = $2 AND id = $3`)
+	stmt, err := tx.PrepareContext(ctx, setKeySQL)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for i, id := range merged {
-		if _, err := stmt.ExecContext(ctx, keyString(keyBase+uint64(i)*step), tx.OrgID(), id); err != nil {
+		if _, err := stmt.ExecContext(ctx, tx.OrgID(), id, keyString(keyBase+uint64(i)*step)); err != nil {
 			return fmt.Errorf("renumber relations: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE relation_order SET renumbered = renumbered + 1 WHERE org_id = $1`, tx.OrgID()); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE relation_order_state SET renumbered = renumbered + 1 WHERE org_id = $1`, tx.OrgID()); err != nil {
 		return fmt.Errorf("renumber relations: %w", err)
 	}
 	return nil

@@ -20,6 +20,7 @@ const (
 	fieldContact = "relation.contact"
 	fieldBirth   = "relation.birth"
 	fieldIBANs   = "relation.ibans"
+	fieldList    = "relation.list"
 )
 
 // row is a relations row as stored.
@@ -34,13 +35,13 @@ type row struct {
 	kvk, btw               sql.NullString
 	categories             string
 	nameS, addrS, contactS []byte
-	birthS, ibansS         []byte
-	sortKey, fingerprint   string
+	birthS, ibansS, listS  []byte
+	fingerprint            string
 	createdAt, updatedAt   string
 }
 
 const rowColumns = `id, kind, subject_id, ref, roles, lang, company_name, legal_form, kvk, btw_id, supplier_categories,
-	name_sealed, address_sealed, contact_sealed, birth_sealed, ibans_sealed, sort_key, fingerprint, created_at, updated_at`
+	name_sealed, address_sealed, contact_sealed, birth_sealed, ibans_sealed, list_sealed, fingerprint, created_at, updated_at`
 
 type scanner interface{ Scan(...any) error }
 
@@ -48,7 +49,7 @@ func scanRow(sc scanner) (*row, error) {
 	var r row
 	var subject, roles int64
 	if err := sc.Scan(&r.id, &r.kind, &subject, &r.ref, &roles, &r.lang, &r.company, &r.legalForm, &r.kvk, &r.btw, &r.categories,
-		&r.nameS, &r.addrS, &r.contactS, &r.birthS, &r.ibansS, &r.sortKey, &r.fingerprint, &r.createdAt, &r.updatedAt); err != nil {
+		&r.nameS, &r.addrS, &r.contactS, &r.birthS, &r.ibansS, &r.listS, &r.fingerprint, &r.createdAt, &r.updatedAt); err != nil {
 		return nil, err
 	}
 	r.subject, r.roles = vault.SubjectID(subject), Roles(roles)
@@ -66,6 +67,40 @@ func getRow(ctx context.Context, tx *db.Tx, id int64) (*row, error) {
 		return nil, fmt.Errorf("read relation %d: %w", id, err)
 	}
 	return r, nil
+}
+
+// getRows reads relations by id, in the order of ids; ids of another
+// organisation are left out.
+func getRows(ctx context.Context, tx *db.Tx, ids []int64) ([]*row, error) {
+	byID := make(map[int64]*row, len(ids))
+	for rest := ids; len(rest) > 0; {
+		chunk := rest[:min(len(rest), 500)]
+		rest = rest[len(chunk):]
+		args := []any{tx.OrgID()}
+		rows, err := tx.QueryContext(ctx, `SELECT `+rowColumns+` FROM relations WHERE org_id = $1 AND id IN (`+marks(&args, chunk)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read relations: %w", err)
+		}
+		for rows.Next() {
+			r, err := scanRow(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			byID[r.id] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*row, 0, len(ids))
+	for _, id := range ids {
+		if r := byID[id]; r != nil {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 func (s *Service) sealJSON(ctx context.Context, tx *db.Tx, subject vault.SubjectID, field string, v any, empty bool) ([]byte, error) {
@@ -97,7 +132,14 @@ func (s *Service) openName(ctx context.Context, tx *db.Tx, r *row) (personName, 
 }
 
 // sealed are the ciphertexts of a clean input.
-type sealed struct{ name, addr, contact, birth, ibans []byte }
+type sealed struct{ name, addr, contact, birth, ibans, list []byte }
+
+// listEntry is what a list row shows, sealed once more on its own so that
+// a row costs one Open.
+type listEntry struct {
+	Name string `json:"n,omitempty"` // "Vries, J. de"; companies' names are plain
+	City string `json:"c,omitempty"`
+}
 
 func (s *Service) seal(ctx context.Context, tx *db.Tx, subject vault.SubjectID, c *clean) (*sealed, error) {
 	var out sealed
@@ -115,6 +157,13 @@ func (s *Service) seal(ctx context.Context, tx *db.Tx, subject vault.SubjectID, 
 		return nil, err
 	}
 	if out.ibans, err = s.sealJSON(ctx, tx, subject, fieldIBANs, c.ibans, len(c.ibans) == 0); err != nil {
+		return nil, err
+	}
+	le := listEntry{City: c.address.City}
+	if c.kind == Person {
+		le.Name = c.name.listName()
+	}
+	if out.list, err = s.sealJSON(ctx, tx, subject, fieldList, le, le == listEntry{}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -192,8 +241,8 @@ func (st *stmts) relationInsert(ctx context.Context) (*sql.Stmt, error) {
 		return st.relation, nil
 	}
 	s, err := st.tx.PrepareContext(ctx, `INSERT INTO relations (org_id, kind, subject_id, ref, roles, lang, company_name, legal_form, kvk, btw_id,
-		supplier_categories, name_sealed, address_sealed, contact_sealed, birth_sealed, ibans_sealed, sort_key, fingerprint, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, '', $17, $18, $18) RETURNING id`)
+		supplier_categories, name_sealed, address_sealed, contact_sealed, birth_sealed, ibans_sealed, list_sealed, fingerprint, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id`)
 	if err != nil {
 		return nil, fmt.Errorf("prepare relation insert: %w", err)
 	}

@@ -33,9 +33,9 @@ CREATE TABLE privacy_optional_fields (
 -- of a natural person and are stored plain; everything that identifies a
 -- person is in the sealed groups. ref is the customer's own reference
 -- (e.g. a debtor number), unique per organisation when given.
--- sort_key is a fixed-width rank: ORDER BY sort_key is alphabetical order.
--- fingerprint is a keyed hash of the sealed content, so an unchanged
--- import writes nothing.
+-- list_sealed holds what a list row shows (name and place), so a page of 50
+-- opens 50 ciphertexts. fingerprint is a keyed hash of the sealed content,
+-- so an unchanged import writes nothing.
 CREATE TABLE relations (
 	id                  INTEGER PRIMARY KEY,
 	org_id              BIGINT NOT NULL REFERENCES organisations(id),
@@ -54,13 +54,12 @@ CREATE TABLE relations (
 	contact_sealed      BLOB,
 	birth_sealed        BLOB,
 	ibans_sealed        BLOB,
-	sort_key            TEXT NOT NULL,
+	list_sealed         BLOB,
 	fingerprint         TEXT NOT NULL,
 	created_at          TEXT NOT NULL,
 	updated_at          TEXT NOT NULL
 );
 CREATE UNIQUE INDEX relations_ref ON relations(org_id, ref);
-CREATE INDEX relations_sort ON relations(org_id, sort_key);
 CREATE INDEX relations_kvk ON relations(org_id, kvk);
 
 -- Keyed tokens for look-ups: name prefixes, exact e-mail address, IBAN,
@@ -84,16 +83,30 @@ CREATE TABLE relation_contacts (
 );
 CREATE INDEX relation_contacts_person ON relation_contacts(org_id, person_id);
 
+-- Name order without readable names: sort_key is a fixed-width rank (16 hex
+-- digits) such that ORDER BY sort_key is alphabetical order of the names. A
+-- narrow table of its own, so that ordering thousands of search matches
+-- reads a few small index pages, not the relations rows with their sealed
+-- data.
+CREATE TABLE relation_order (
+	org_id      BIGINT NOT NULL,
+	relation_id BIGINT NOT NULL REFERENCES relations(id),
+	sort_key    TEXT NOT NULL,
+	PRIMARY KEY (org_id, relation_id)
+) WITHOUT ROWID;
+CREATE INDEX relation_order_key ON relation_order(org_id, sort_key, relation_id);
+
 -- One row per organisation: writers that place a relation in name order
 -- take it first, so two never pick the same rank; renumbered counts how
 -- often the ranks were spread out again.
-CREATE TABLE relation_order (
+CREATE TABLE relation_order_state (
 	org_id     BIGINT PRIMARY KEY REFERENCES organisations(id),
 	version    BIGINT NOT NULL DEFAULT 0,
 	renumbered BIGINT NOT NULL DEFAULT 0
 );
 
 -- +goose Down
+DROP TABLE relation_order_state;
 DROP TABLE relation_order;
 DROP TABLE relation_contacts;
 DROP TABLE relation_search;

@@ -1,0 +1,9 @@
+package relation
+
+// SetStrategyThresholds moves the thresholds of searchIDs and pageOf for a
+// test; the returned function restores them.
+func SetStrategyThresholds(probe, sort, walk int) (restore func()) {
+	p, s, w := probeBelow, sortBelow, walkBatch
+	probeBelow, sortBelow, walkBatch = probe, sort, walk
+	return func() { probeBelow, sortBelow, walkBatch = p, s, w }
+}
