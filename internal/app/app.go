@@ -20,8 +20,10 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/api"
+	"hms/internal/billing"
 	"hms/internal/importer"
 	"hms/internal/lease"
+	"hms/internal/ledger"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
@@ -68,6 +70,8 @@ type App struct {
 	Portfolio *portfolio.Service
 	Relations *relation.Service
 	Leases    *lease.Service
+	Ledger    *ledger.Service
+	Billing   *billing.Service
 	Importer  *importer.Service
 	API       *api.API
 	Web       *web.Server
@@ -146,6 +150,9 @@ func (a *App) build(ctx context.Context) error {
 	a.Leases = lease.New(lease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Portfolio: a.Portfolio, Relations: a.Relations})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio.SetOccupancy(a.Leases)
+	a.Ledger = ledger.New(ledger.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock})
+	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger})
+	a.Billing.Background(a.Jobs, a.Accounts)
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases})
 	a.Importer.Background(a.Vault, a.Jobs, a.Accounts)
 	a.API = api.New(api.Deps{Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Privacy: a.Privacy,

@@ -1,0 +1,44 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"hms/internal/account"
+	"hms/internal/lease"
+	"hms/internal/platform/jobs"
+)
+
+// JobRentRun is the job kind of a rent run started from the UI or API.
+const JobRentRun = "billing.rentrun"
+
+type runPayload struct {
+	RunID  int64              `json:"run_id"`
+	UserID int64              `json:"user_id"`
+	Period string             `json:"period"`
+	Scope  lease.BillingScope `json:"scope"`
+}
+
+// Background registers the rent-run job; it acts as the user who started
+// the run, with their role of now.
+func (s *Service) Background(q *jobs.Queue, accounts *account.Service) {
+	s.jobs = q
+	q.Register(JobRentRun, func(ctx context.Context, j *jobs.Job) error {
+		var p runPayload
+		if err := j.Decode(&p); err != nil {
+			return jobs.Permanent(err)
+		}
+		a, err := accounts.ActorIn(ctx, p.UserID, j.OrgID)
+		if err != nil {
+			return jobs.Permanent(fmt.Errorf("rent run %d: %w", p.RunID, err))
+		}
+		m, err := ParseMonth(p.Period)
+		if err != nil {
+			return jobs.Permanent(err)
+		}
+		progress := func(done, total int) { _ = j.Progress(ctx, int64(done), int64(total), "") }
+		// A failed attempt leaves whole batches; the retry adds what is missing.
+		return s.post(ctx, a, p.RunID, m, p.Scope, progress)
+	}, jobs.MaxAttempts(3), jobs.Timeout(4*time.Hour))
+}

@@ -1,0 +1,635 @@
+package billing
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"hms/internal/account"
+	"hms/internal/lease"
+	"hms/internal/ledger"
+	"hms/internal/money"
+	"hms/internal/nl"
+	"hms/internal/platform/audit"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/db"
+	"hms/internal/platform/jobs"
+	"hms/internal/platform/validation"
+)
+
+// Deps are what the service needs.
+type Deps struct {
+	DB     *db.DB
+	Audit  *audit.Log
+	Clock  clock.Clock
+	Ledger *ledger.Service
+}
+
+// Service is the face of billing: the rent run and invoice documents.
+type Service struct {
+	db     *db.DB
+	audit  *audit.Log
+	clk    clock.Clock
+	ledger *ledger.Service
+	jobs   *jobs.Queue
+	// batch is how many leases one transaction of a run posts.
+	batch int
+	// fault, when set (tests), is asked at every step of a run whether to
+	// fail there, to prove an interrupted run can simply be run again.
+	fault func(point string) error
+}
+
+// New builds the service.
+func New(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
+	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, ledger: d.Ledger, batch: 500}
+}
+
+func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
+func (s *Service) now() string       { return db.TS(s.clk.Now()) }
+
+func (s *Service) check(point string) error {
+	if s.fault == nil {
+		return nil
+	}
+	return s.fault(point)
+}
+
+// --- settings ---
+
+// Settings are an organisation's billing settings.
+type Settings struct {
+	Proration    Proration
+	IssuerKvK    string
+	IssuerVATID  string
+	IssuerIBAN   string
+	SendInvoices bool
+}
+
+// DefaultSettings apply until an organisation saves its own.
+var DefaultSettings = Settings{Proration: ActualDays, SendInvoices: true}
+
+func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
+	st := DefaultSettings
+	var p string
+	err := tx.QueryRowContext(ctx, `SELECT proration, issuer_kvk, issuer_vat_id, issuer_iban, send_invoices FROM billing_settings WHERE org_id = $1`,
+		tx.OrgID()).Scan(&p, &st.IssuerKvK, &st.IssuerVATID, &st.IssuerIBAN, &st.SendInvoices)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil
+	}
+	st.Proration = Proration(p)
+	return st, err
+}
+
+// Settings reads the organisation's billing settings.
+func (s *Service) Settings(ctx context.Context, a account.Actor) (Settings, error) {
+	if !a.Can(account.PermFinanceRead) {
+		return Settings{}, validation.ErrForbidden
+	}
+	var st Settings
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var err error
+		st, err = loadSettings(ctx, tx)
+		return err
+	})
+	return st, err
+}
+
+// SaveSettings replaces the organisation's billing settings.
+func (s *Service) SaveSettings(ctx context.Context, a account.Actor, st Settings) error {
+	if !a.Can(account.PermFinanceWrite) {
+		return validation.ErrForbidden
+	}
+	fe := validation.Errors{}
+	if !slices.Contains(Prorations, st.Proration) {
+		fe.Add("proration", "field.invalid")
+	}
+	if st.IssuerKvK = strings.TrimSpace(st.IssuerKvK); st.IssuerKvK != "" && nl.ValidateKvK(st.IssuerKvK) != nil {
+		fe.Add("issuer_kvk", "relation.kvk.invalid")
+	}
+	if st.IssuerVATID = strings.TrimSpace(st.IssuerVATID); st.IssuerVATID != "" {
+		v, err := nl.NormalizeBTW(st.IssuerVATID)
+		if err != nil {
+			fe.Add("issuer_vat_id", "relation.btw.invalid")
+		}
+		st.IssuerVATID = v
+	}
+	if st.IssuerIBAN = nl.NormalizeIBAN(st.IssuerIBAN); st.IssuerIBAN != "" && nl.ValidateIBAN(st.IssuerIBAN) != nil {
+		fe.Add("issuer_iban", "relation.iban.invalid")
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO billing_settings (org_id, proration, issuer_kvk, issuer_vat_id, issuer_iban, send_invoices, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id) DO UPDATE SET proration = excluded.proration, issuer_kvk = excluded.issuer_kvk,
+			issuer_vat_id = excluded.issuer_vat_id, issuer_iban = excluded.issuer_iban, send_invoices = excluded.send_invoices, updated_at = excluded.updated_at`,
+			tx.OrgID(), string(st.Proration), st.IssuerKvK, st.IssuerVATID, st.IssuerIBAN, st.SendInvoices, s.now()); err != nil {
+			return fmt.Errorf("save billing settings: %w", err)
+		}
+		return s.ledger.Record(ctx, tx, a, "billing.settings_updated", "organisation", tx.OrgID(), nil)
+	})
+}
+
+// --- the rent run ---
+
+// RunInput is what a rent run is asked to do.
+type RunInput struct {
+	Period string // "2026-01"
+	Scope  lease.BillingScope
+}
+
+func (in RunInput) parse() (Month, error) {
+	m, err := ParseMonth(in.Period)
+	if err != nil {
+		return Month{}, validation.Errors{"period": "billing.period.invalid"}
+	}
+	return m, nil
+}
+
+func (in RunInput) scopeText() string {
+	switch {
+	case in.Scope.LeaseID != 0:
+		return fmt.Sprintf("lease:%d", in.Scope.LeaseID)
+	case in.Scope.UnitID != 0:
+		return fmt.Sprintf("unit:%d", in.Scope.UnitID)
+	case in.Scope.ComplexID != 0:
+		return fmt.Sprintf("complex:%d", in.Scope.ComplexID)
+	}
+	return ""
+}
+
+// Preview is what posting a run would do now: only what is missing.
+type Preview struct {
+	Period   string
+	Invoices int
+	Lines    int
+	Net      money.Cents
+	VAT      money.Cents
+	Total    money.Cents
+	ByKind   []KindTotal
+	Warnings []Warning
+	Charges  []Charge // the window [Offset, Offset+Limit) of the invoices to post, in lease order
+	Skipped  int      // leases already charged for their period
+}
+
+// KindTotal is the total of one component kind in a preview.
+type KindTotal struct {
+	Kind  string
+	Net   money.Cents
+	Lines int
+}
+
+// Warning is something to look at before posting.
+type Warning struct {
+	LeaseID   int64
+	Reference string
+	Message   string // message id
+}
+
+// PreviewWindow chooses which invoices a preview lists in full.
+type PreviewWindow struct {
+	Offset, Limit int
+}
+
+// Preview computes the run without writing anything.
+func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w PreviewWindow) (*Preview, error) {
+	if !a.Can(account.PermFinanceRead) {
+		return nil, validation.ErrForbidden
+	}
+	m, err := in.parse()
+	if err != nil {
+		return nil, err
+	}
+	if w.Limit <= 0 || w.Limit > 500 {
+		w.Limit = 50
+	}
+	p := &Preview{Period: m.String()}
+	kinds := map[string]*KindTotal{}
+	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if err := checkScope(ctx, tx, in.Scope); err != nil {
+			return err
+		}
+		st, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return s.walk(ctx, tx, m, in.Scope, st.Proration, func(cs []Charge, skipped int) error {
+			p.Skipped += skipped
+			for _, c := range cs {
+				for _, msg := range c.Warnings {
+					if len(p.Warnings) < 1000 {
+						p.Warnings = append(p.Warnings, Warning{c.LeaseID, c.Reference, msg})
+					}
+				}
+				if len(c.Lines) == 0 {
+					continue
+				}
+				if p.Invoices >= w.Offset && len(p.Charges) < w.Limit {
+					p.Charges = append(p.Charges, c)
+				}
+				p.Invoices++
+				for _, l := range c.Lines {
+					p.Lines++
+					p.Net += l.Net
+					p.VAT += l.VAT()
+					kind, _, _ := strings.Cut(l.Line, "|")
+					k := kinds[kind]
+					if k == nil {
+						k = &KindTotal{Kind: kind}
+						kinds[kind] = k
+					}
+					k.Net += l.Net
+					k.Lines++
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Total = p.Net + p.VAT
+	for _, k := range lease.ComponentKinds {
+		if t := kinds[string(k)]; t != nil {
+			p.ByKind = append(p.ByKind, *t)
+		}
+	}
+	return p, nil
+}
+
+// walk computes, batch by batch in lease order, the charges still missing
+// for month m; fn gets each batch's charges and how many leases were
+// already charged.
+func (s *Service) walk(ctx context.Context, tx *db.Tx, m Month, scope lease.BillingScope, p Proration, fn func([]Charge, int) error) error {
+	var after int64
+	for {
+		cs, last, _, skipped, err := s.batchCharges(ctx, tx, m, scope, p, after)
+		if err != nil {
+			return err
+		}
+		if last == 0 {
+			return nil
+		}
+		if err := fn(cs, skipped); err != nil {
+			return err
+		}
+		after = last
+	}
+}
+
+// batchCharges computes the missing charges of the next batch of leases
+// after afterID; last is the batch's last lease id (0: no more leases).
+func (s *Service) batchCharges(ctx context.Context, tx *db.Tx, m Month, scope lease.BillingScope, p Proration, afterID int64) (cs []Charge, last int64, seen, skipped int, err error) {
+	// A quarterly lease's period can begin two months before m.
+	from := billingPeriod(lease.Quarterly, m).First
+	ls, err := lease.Billable(ctx, tx, scope, from, m.Last(), afterID, s.batch)
+	if err != nil || len(ls) == 0 {
+		return nil, 0, 0, 0, err
+	}
+	last, seen = ls[len(ls)-1].ID, len(ls)
+	have, err := postedLines(ctx, tx, ls[0].ID, last)
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	for _, l := range ls {
+		c := compute(l, m, p)
+		if len(c.Lines) == 0 && len(c.Warnings) == 1 && c.Warnings[0] == "billing.warn.no_components" && c.DueDate.IsZero() {
+			continue // not running in its billing period
+		}
+		posted := have[postedKey{l.ID, c.Period.Key}]
+		if len(posted) > 0 {
+			c.Lines = slices.DeleteFunc(c.Lines, func(dl ledger.DraftLine) bool { return posted[dl.Line] })
+			c.Warnings = nil
+			if len(c.Lines) == 0 {
+				skipped++
+				continue
+			}
+		}
+		cs = append(cs, c)
+	}
+	return cs, last, seen, skipped, nil
+}
+
+type postedKey struct {
+	lease  int64
+	period string
+}
+
+// postedLines are the rent-run lines already posted for leases in
+// [firstID, lastID], by lease and period.
+func postedLines(ctx context.Context, tx *db.Tx, firstID, lastID int64) (map[postedKey]map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT lease_id, period, line FROM ledger_charges
+		WHERE org_id = $1 AND lease_id BETWEEN $2 AND $3 AND period <> '' AND reverses_charge_id IS NULL`, tx.OrgID(), firstID, lastID)
+	if err != nil {
+		return nil, fmt.Errorf("posted lines: %w", err)
+	}
+	defer rows.Close()
+	out := map[postedKey]map[string]bool{}
+	for rows.Next() {
+		var k postedKey
+		var line string
+		if err := rows.Scan(&k.lease, &k.period, &line); err != nil {
+			return nil, err
+		}
+		if out[k] == nil {
+			out[k] = map[string]bool{}
+		}
+		out[k][line] = true
+	}
+	return out, rows.Err()
+}
+
+func checkScope(ctx context.Context, tx *db.Tx, sc lease.BillingScope) error {
+	check := func(field, q string, id int64) error {
+		if id == 0 {
+			return nil
+		}
+		var one int
+		err := tx.QueryRowContext(ctx, q, id, tx.OrgID()).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return validation.Errors{field: "billing.scope.unknown"}
+		}
+		return err
+	}
+	if err := check("complex_id", `SELECT 1 FROM complexes WHERE id = $1 AND org_id = $2`, sc.ComplexID); err != nil {
+		return err
+	}
+	if err := check("unit_id", `SELECT 1 FROM units WHERE id = $1 AND org_id = $2`, sc.UnitID); err != nil {
+		return err
+	}
+	return check("lease_id", `SELECT 1 FROM leases WHERE id = $1 AND org_id = $2`, sc.LeaseID)
+}
+
+// Run is a rent run's record.
+type Run struct {
+	ID         int64
+	Period     string
+	Scope      string
+	State      string
+	JobID      int64
+	Invoices   int64
+	Charges    int64
+	Total      money.Cents
+	Error      string
+	CreatedAt  time.Time
+	FinishedAt time.Time
+}
+
+// StartRun records a run and queues it as a job; the page follows the
+// job's progress.
+func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*Run, error) {
+	if !a.Can(account.PermFinanceWrite) {
+		return nil, validation.ErrForbidden
+	}
+	m, err := in.parse()
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if err := checkScope(ctx, tx, in.Scope); err != nil {
+			return err
+		}
+		var err error
+		if id, err = insertRun(ctx, tx, m, in, s.now(), a.UserID); err != nil {
+			return err
+		}
+		jobID, err := s.jobs.Enqueue(ctx, tx, JobRentRun, runPayload{RunID: id, UserID: a.UserID, Period: m.String(), Scope: in.Scope})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET job_id = $1 WHERE id = $2 AND org_id = $3`, jobID, id, tx.OrgID()); err != nil {
+			return err
+		}
+		return s.ledger.Record(ctx, tx, a, "billing.run_started", "run", id, map[string]string{"period": m.String(), "scope": in.scopeText()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetRun(ctx, a, id)
+}
+
+func insertRun(ctx context.Context, tx *db.Tx, m Month, in RunInput, now string, by int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO ledger_runs (org_id, period, scope, state, created_at, created_by) VALUES ($1, $2, $3, 'queued', $4, $5) RETURNING id`,
+		tx.OrgID(), m.String(), in.scopeText(), now, by).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert run: %w", err)
+	}
+	return id, nil
+}
+
+// PostRun runs a period now, in the caller's goroutine (the CLI and the
+// job): batch by batch, each batch one transaction. Progress, when not
+// nil, hears after every batch.
+func (s *Service) PostRun(ctx context.Context, a account.Actor, in RunInput, progress func(done, total int)) (*Run, error) {
+	if !a.Can(account.PermFinanceWrite) {
+		return nil, validation.ErrForbidden
+	}
+	m, err := in.parse()
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if err := checkScope(ctx, tx, in.Scope); err != nil {
+			return err
+		}
+		var err error
+		id, err = insertRun(ctx, tx, m, in, s.now(), a.UserID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.post(ctx, a, id, m, in.Scope, progress); err != nil {
+		return nil, err
+	}
+	return s.GetRun(ctx, a, id)
+}
+
+// post does the work of run id. Each batch of leases is one transaction
+// that posts the batch's missing invoices, moves the run's counters and
+// writes one audit event; a failure anywhere leaves whole batches, and
+// running the period again adds exactly what is missing.
+func (s *Service) post(ctx context.Context, a account.Actor, runID int64, m Month, scope lease.BillingScope, progress func(done, total int)) (err error) {
+	defer func() {
+		state, msg := "done", ""
+		if err != nil {
+			state, msg = "failed", clip(audit.Redact(err.Error()), 500)
+		}
+		// A fresh context: the run's own may be the thing that was cancelled.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_ = s.db.InOrg(fctx, a.OrgID, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(fctx, `UPDATE ledger_runs SET state = $1, error = $2, finished_at = $3 WHERE id = $4 AND org_id = $5`,
+				state, msg, s.now(), runID, tx.OrgID())
+			return err
+		})
+	}()
+	var total int
+	var prorate Proration
+	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		st, err := loadSettings(ctx, tx)
+		prorate = st.Proration
+		if err != nil {
+			return err
+		}
+		total, err = lease.CountBillable(ctx, tx, scope, billingPeriod(lease.Quarterly, m).First, m.Last())
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	issue := s.today()
+	var after int64
+	done := 0
+	if err := s.setRunning(ctx, a, runID); err != nil {
+		return err
+	}
+	for {
+		if err := s.check("batch.begin"); err != nil {
+			return err
+		}
+		var last int64
+		var seen int
+		err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+			cs, l, n, _, err := s.batchCharges(ctx, tx, m, scope, prorate, after)
+			if err != nil || l == 0 {
+				return err
+			}
+			last, seen = l, n
+			drafts := make([]ledger.Draft, 0, len(cs))
+			var lines int
+			var sum money.Cents
+			for _, c := range cs {
+				if len(c.Lines) == 0 {
+					continue
+				}
+				drafts = append(drafts, ledger.Draft{LeaseID: c.LeaseID, Period: c.Period.Key, IssueDate: issue, DueDate: c.DueDate, RunID: runID, Lines: c.Lines})
+				lines += len(c.Lines)
+			}
+			if err := s.check("batch.computed"); err != nil {
+				return err
+			}
+			posted, err := ledger.PostTx(ctx, tx, drafts, s.now(), a.UserID)
+			if err != nil {
+				return err
+			}
+			if err := s.check("batch.posted"); err != nil {
+				return err
+			}
+			for _, p := range posted {
+				sum += p.Total
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET invoices = invoices + $1, charges = charges + $2, total_cents = total_cents + $3
+				WHERE id = $4 AND org_id = $5`, len(posted), lines, int64(sum), runID, tx.OrgID()); err != nil {
+				return err
+			}
+			if len(posted) > 0 {
+				if err := s.ledger.Record(ctx, tx, a, "billing.invoices_posted", "run", runID, map[string]string{
+					"period": m.String(), "invoices": fmt.Sprint(len(posted)), "first": posted[0].Number, "last": posted[len(posted)-1].Number}); err != nil {
+					return err
+				}
+			}
+			return s.check("batch.commit")
+		})
+		if err != nil {
+			return err
+		}
+		if last == 0 {
+			break
+		}
+		after = last
+		done += seen
+		if progress != nil {
+			progress(min(done, total), total)
+		}
+		if err := s.check("batch.after"); err != nil {
+			return err
+		}
+	}
+	if progress != nil {
+		progress(total, total)
+	}
+	return nil
+}
+
+func (s *Service) setRunning(ctx context.Context, a account.Actor, runID int64) error {
+	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET state = 'running' WHERE id = $1 AND org_id = $2`, runID, tx.OrgID())
+		return err
+	})
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// GetRun reads a run.
+func (s *Service) GetRun(ctx context.Context, a account.Actor, id int64) (*Run, error) {
+	if !a.Can(account.PermFinanceRead) {
+		return nil, validation.ErrForbidden
+	}
+	var r *Run
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		rs, err := runs(ctx, tx, "id = $2", id, 1)
+		if err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			return validation.ErrNotFound
+		}
+		r = &rs[0]
+		return nil
+	})
+	return r, err
+}
+
+// Runs lists the latest runs.
+func (s *Service) Runs(ctx context.Context, a account.Actor, limit int) ([]Run, error) {
+	if !a.Can(account.PermFinanceRead) {
+		return nil, validation.ErrForbidden
+	}
+	var out []Run
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var err error
+		out, err = runs(ctx, tx, "id > $2", 0, limit)
+		return err
+	})
+	return out, err
+}
+
+func runs(ctx context.Context, tx *db.Tx, cond string, arg any, limit int) ([]Run, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, period, scope, state, job_id, invoices, charges, total_cents, error, created_at, COALESCE(finished_at, '')
+		FROM ledger_runs WHERE org_id = $1 AND `+cond+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, max(1, min(limit, 200))), tx.OrgID(), arg)
+	if err != nil {
+		return nil, fmt.Errorf("read runs: %w", err)
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var r Run
+		var total int64
+		var created, finished string
+		if err := rows.Scan(&r.ID, &r.Period, &r.Scope, &r.State, &r.JobID, &r.Invoices, &r.Charges, &total, &r.Error, &created, &finished); err != nil {
+			return nil, err
+		}
+		r.Total = money.Cents(total)
+		r.CreatedAt, _ = db.ParseTS(created)
+		r.FinishedAt, _ = db.ParseTS(finished)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

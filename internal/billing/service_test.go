@@ -1,0 +1,443 @@
+package billing_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"hms/internal/account"
+	"hms/internal/app/apptest"
+	"hms/internal/billing"
+	"hms/internal/lease"
+	"hms/internal/ledger"
+	"hms/internal/money"
+	"hms/internal/nl"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/db"
+	"hms/internal/platform/dbtest"
+	"hms/internal/platform/listing"
+	"hms/internal/platform/validation"
+	"hms/internal/portfolio"
+	"hms/internal/relation"
+)
+
+var ctx = context.Background()
+
+// Today in the tests: 20 January 2026.
+var now = time.Date(2026, time.January, 20, 11, 0, 0, 0, time.UTC)
+
+var d = civil.MustParse
+
+type env struct {
+	*apptest.Env
+	t             *testing.T
+	owner, viewer account.Actor
+	ownerB        account.Actor
+	n             int
+}
+
+func actor(t *testing.T, e *apptest.Env, slug, email string, role account.Role) account.Actor {
+	t.Helper()
+	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: email, Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.Accounts.ActorFor(ctx, id, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func each(t *testing.T, fn func(t *testing.T, e *env)) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clock.NewFixed(now)})
+			e := &env{Env: ae, t: t}
+			e.owner = actor(t, ae, "alpha", "owner@alpha.nl", account.Owner)
+			e.viewer = actor(t, ae, "alpha", "viewer@alpha.nl", account.Viewer)
+			e.ownerB = actor(t, ae, "beta", "owner@beta.nl", account.Owner)
+			for _, a := range []account.Actor{e.owner, e.ownerB} {
+				if err := ae.Privacy.AcceptProcessorAgreement(ctx, a, ae.Privacy.Current().Version); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fn(t, e)
+		})
+	}
+}
+
+// lease makes a unit, a tenant and a lease with bare rent and a
+// service-cost advance.
+func (e *env) lease(a account.Actor, start string, rent, service int64, f lease.Frequency) int64 {
+	e.t.Helper()
+	e.n++
+	u, err := e.Portfolio.CreateUnit(ctx, a, portfolio.UnitInput{Street: "Lindelaan", HouseNumber: fmt.Sprint(e.n),
+		Postcode: "3521 CD", City: "Utrecht", Type: portfolio.TypeZelfstandig, FloorArea: "60", Segment: portfolio.SegmentVrij})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p, err := e.Relations.CreatePerson(ctx, a, relation.PersonInput{FirstNames: "Anna", Surname: fmt.Sprintf("Tenant%d", e.n),
+		Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	comps := []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: money.Cents(rent)}}
+	if service > 0 {
+		comps = append(comps, lease.ComponentInput{Kind: lease.ServiceCosts, Category: "Schoonmaak", AmountCents: money.Cents(service)})
+	}
+	id, err := e.Leases.Create(ctx, a, lease.Input{UnitIDs: []int64{u}, TenantIDs: []int64{p}, Start: d(start), BillingFrequency: f,
+		PaymentMethod: lease.Transfer, Components: comps})
+	if err != nil {
+		e.t.Fatalf("create lease: %v", err)
+	}
+	return id
+}
+
+func (e *env) count(q string, args ...any) int {
+	e.t.Helper()
+	var n int
+	if err := e.DB.Raw().QueryRow(q, args...).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		full := e.lease(e.owner, "2025-06-01", 100000, 5000, lease.Monthly)
+		half := e.lease(e.owner, "2026-01-15", 100000, 0, lease.Monthly)
+		quarterly := e.lease(e.owner, "2025-01-01", 200000, 0, lease.Quarterly)
+		e.lease(e.owner, "2026-02-01", 90000, 0, lease.Monthly) // starts later: not in January
+		e.lease(e.ownerB, "2025-01-01", 70000, 0, lease.Monthly)
+
+		in := billing.RunInput{Period: "2026-01"}
+		pv, err := e.Billing.Preview(ctx, e.viewer, in, billing.PreviewWindow{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 1000 + 50 + 548.39 (17/31 of 1000) + 6000 (quarter)
+		if pv.Invoices != 3 || pv.Lines != 4 || pv.Total != 100000+5000+54839+600000 {
+			t.Fatalf("preview: %d invoices %d lines total %s", pv.Invoices, pv.Lines, pv.Total)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM ledger_invoices`); n != 0 {
+			t.Fatalf("preview wrote %d invoices", n)
+		}
+		if _, err := e.Billing.PostRun(ctx, e.viewer, in, nil); !errors.Is(err, validation.ErrForbidden) {
+			t.Fatalf("viewer posted: %v", err)
+		}
+		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-13"}, nil); err == nil {
+			t.Fatal("bad period accepted")
+		}
+		run, err := e.Billing.PostRun(ctx, e.owner, in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.State != "done" || run.Invoices != 3 || run.Charges != 4 || run.Total != pv.Total {
+			t.Fatalf("run: %+v", run)
+		}
+		// Numbers are gapless from 1 in the issue year, each with a valid kenmerk.
+		page, err := e.Ledger.Invoices(ctx, e.viewer, listing.Query{Sort: "number"}, ledger.InvoiceFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, inv := range page.Items {
+			if inv.Number != ledger.Number(2026, int64(i+1)) {
+				t.Fatalf("invoice %d number %s", i, inv.Number)
+			}
+			if err := nl.ValidateKenmerk(inv.Kenmerk); err != nil || len(inv.Kenmerk) != 16 {
+				t.Fatalf("kenmerk %q: %v", inv.Kenmerk, err)
+			}
+			if inv.Open != inv.Total {
+				t.Fatalf("new invoice open %s of %s", inv.Open, inv.Total)
+			}
+		}
+		var q ledger.Invoice
+		for _, inv := range page.Items {
+			if inv.LeaseID == quarterly {
+				q = inv
+			}
+		}
+		if q.Period != "2026-Q1" || q.DueDate != d("2026-01-01") {
+			t.Fatalf("quarterly invoice: %+v", q)
+		}
+
+		// Again: nothing new. February for the quarterly lease: nothing (its
+		// quarter is charged); a new lease in January: only that one.
+		again, err := e.Billing.PostRun(ctx, e.owner, in, nil)
+		if err != nil || again.Invoices != 0 {
+			t.Fatalf("second run: %+v %v", again, err)
+		}
+		late := e.lease(e.owner, "2026-01-01", 80000, 0, lease.Monthly)
+		again, err = e.Billing.PostRun(ctx, e.owner, in, nil)
+		if err != nil || again.Invoices != 1 || again.Total != 80000 {
+			t.Fatalf("run after new lease: %+v %v", again, err)
+		}
+		// A component added to a charged period adds only that line.
+		if _, err := e.Leases.SetComponent(ctx, e.owner, full, lease.ComponentInput{Kind: lease.Parking, AmountCents: 3100, ValidFrom: d("2026-01-01")}); err != nil {
+			t.Fatal(err)
+		}
+		again, err = e.Billing.PostRun(ctx, e.owner, in, nil)
+		if err != nil || again.Invoices != 1 || again.Charges != 1 || again.Total != 3100 {
+			t.Fatalf("run after new component: %+v %v", again, err)
+		}
+		feb, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-02"}, nil)
+		if err != nil || feb.Invoices != 4 { // full, half, the one starting in February, late; not the quarterly one
+			t.Fatalf("february: %+v %v", feb, err)
+		}
+		_ = half
+		_ = late
+		// Scope: one lease only.
+		mar, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-03", Scope: lease.BillingScope{LeaseID: full}}, nil)
+		if err != nil || mar.Invoices != 1 {
+			t.Fatalf("scoped run: %+v %v", mar, err)
+		}
+		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-03", Scope: lease.BillingScope{LeaseID: 999999}}, nil); err == nil {
+			t.Fatal("unknown lease in scope accepted")
+		}
+		// The other organisation sees none of it, and its own run starts at 1.
+		other, err := e.Ledger.Invoices(ctx, e.ownerB, listing.Query{}, ledger.InvoiceFilter{})
+		if err != nil || other.Total != 0 {
+			t.Fatalf("other org sees %d invoices (%v)", other.Total, err)
+		}
+		if _, err := e.Ledger.Invoice(ctx, e.ownerB, page.Items[0].ID); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("other org read an invoice: %v", err)
+		}
+		runB, err := e.Billing.PostRun(ctx, e.ownerB, in, nil)
+		if err != nil || runB.Invoices != 1 {
+			t.Fatalf("org B run: %+v %v", runB, err)
+		}
+		pb, _ := e.Ledger.Invoices(ctx, e.ownerB, listing.Query{}, ledger.InvoiceFilter{})
+		if pb.Items[0].Number != ledger.Number(2026, 1) {
+			t.Fatalf("org B numbering: %s", pb.Items[0].Number)
+		}
+	})
+}
+
+// books is everything the ledger holds for an organisation, keyed by what
+// does not depend on database ids.
+func books(t *testing.T, e *env, a account.Actor) []string {
+	t.Helper()
+	var out []string
+	err := e.DB.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT i.number, i.kenmerk, l.reference, i.period, i.due_date, i.total_cents, c.line, c.from_date, c.to_date, c.net_cents, c.vat_cents
+			FROM ledger_invoices i JOIN leases l ON l.id = i.lease_id JOIN ledger_charges c ON c.invoice_id = i.id
+			WHERE i.org_id = $1 ORDER BY i.number, c.line`, tx.OrgID())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var f [11]string
+			ptrs := make([]any, len(f))
+			for i := range f {
+				ptrs[i] = &f[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			out = append(out, strings.Join(f[:], ";"))
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The interrupted-run test: two organisations with the same portfolio;
+// one runs cleanly, the other fails at a random point again and again and
+// is simply run again until done. Their books must be the same.
+func TestInterruptedRunLeavesTheSameBooks(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+		const leases = 23
+		for _, a := range []account.Actor{e.owner, e.ownerB} {
+			e.n = 0 // the same addresses and references in both
+			for i := range leases {
+				f := lease.Monthly
+				if i%5 == 0 {
+					f = lease.Quarterly
+				}
+				start := fmt.Sprintf("2025-%02d-%02d", 1+i%12, 1+i%27)
+				if i%7 == 0 {
+					start = fmt.Sprintf("2026-01-%02d", 2+i)
+				}
+				e.lease(a, start, int64(50000+i*1234), int64(i%3*2500), f)
+			}
+		}
+		e.Billing.SetBatch(4)
+		in := billing.RunInput{Period: "2026-01"}
+		if _, err := e.Billing.PostRun(ctx, e.owner, in, nil); err != nil {
+			t.Fatal(err)
+		}
+		want := books(t, e, e.owner)
+		if len(want) < leases {
+			t.Fatalf("clean run booked %d lines", len(want))
+		}
+		crash := errors.New("crash")
+		failures := 0
+		for attempt := 0; ; attempt++ {
+			if attempt > 200 {
+				t.Fatal("run never finished")
+			}
+			calls, failAt := 0, rng.IntN(40)
+			e.Billing.SetFault(func(point string) error {
+				calls++
+				if calls == failAt {
+					return fmt.Errorf("%w at %s", crash, point)
+				}
+				return nil
+			})
+			_, err := e.Billing.PostRun(ctx, e.ownerB, in, nil)
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, crash) {
+				t.Fatal(err)
+			}
+			failures++
+		}
+		e.Billing.SetFault(nil)
+		if failures == 0 {
+			t.Log("no failure injected this time")
+		}
+		got := books(t, e, e.ownerB)
+		if !slices.Equal(got, want) {
+			t.Fatalf("books differ after %d failures:\nclean %d lines\nrerun %d lines\nfirst clean %v\nfirst rerun %v", failures, len(want), len(got), want[:1], got[:1])
+		}
+		var failed int
+		if err := e.DB.ReadOrg(ctx, e.ownerB.OrgID, func(tx *db.Tx) error {
+			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger_runs WHERE org_id = $1 AND state = 'failed'`, tx.OrgID()).Scan(&failed)
+		}); err != nil || failed != failures {
+			t.Fatalf("failed runs recorded: %d of %d (%v)", failed, failures, err)
+		}
+	})
+}
+
+func TestPaymentsCreditsAndStatements(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		l := e.lease(e.owner, "2025-06-01", 100000, 5000, lease.Monthly)
+		for _, p := range []string{"2025-12", "2026-01"} {
+			if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: p}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		open, err := e.Ledger.OpenItems(ctx, e.viewer, ledger.OpenFilter{LeaseID: l})
+		if err != nil || len(open) != 4 {
+			t.Fatalf("open items: %d %v", len(open), err)
+		}
+		// Bad payments change nothing.
+		for _, c := range []struct {
+			in    ledger.PaymentInput
+			field string
+		}{
+			{ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 0, Method: ledger.Transfer}, "amount"},
+			{ledger.PaymentInput{LeaseID: l, Date: d("2026-02-05"), Amount: 100, Method: ledger.Transfer}, "date"},
+			{ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: "cheque"}, "method"},
+			{ledger.PaymentInput{LeaseID: 999999, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer}, "lease_id"},
+			{ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer, Allocations: map[int64]money.Cents{open[0].ID: 200}}, "allocations"},
+		} {
+			_, err := e.Ledger.RecordPayment(ctx, e.owner, c.in)
+			fe, ok := validation.AsFields(err)
+			if !ok || fe[c.field] == "" {
+				t.Fatalf("%+v: want error at %s, got %v", c.in, c.field, err)
+			}
+		}
+		if _, err := e.Ledger.RecordPayment(ctx, e.ownerB, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer}); err == nil {
+			t.Fatal("other organisation paid into this lease")
+		}
+		if n := e.count(`SELECT COUNT(*) FROM ledger_payments`); n != 0 {
+			t.Fatalf("refused payments wrote %d rows", n)
+		}
+		// 1,200 pays December (1,050) and 150 of January's bare rent: oldest first.
+		pay, err := e.Ledger.RecordPayment(ctx, e.owner, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 120000, Method: ledger.Transfer, Reference: "huur"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		open, _ = e.Ledger.OpenItems(ctx, e.viewer, ledger.OpenFilter{LeaseID: l})
+		if len(open) != 2 || open[0].Open() != 100000-15000 || open[1].Open() != 5000 {
+			t.Fatalf("after payment: %+v", open)
+		}
+		// Overpayment: 2,000 settles January (900) and leaves 1,100 credit.
+		if _, err := e.Ledger.RecordPayment(ctx, e.owner, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-10"), Amount: 200000, Method: ledger.Cash}); err != nil {
+			t.Fatal(err)
+		}
+		bal, err := e.Ledger.BalanceAt(ctx, e.viewer, l, d("2026-01-20"))
+		if err != nil || bal.Balance != 210000-320000 || bal.OpenRows != 0 {
+			t.Fatalf("balance: %+v %v", bal, err)
+		}
+		// The balance on an earlier date: invoices count from their issue
+		// date (today), payments from theirs.
+		early, _ := e.Ledger.BalanceAt(ctx, e.viewer, l, d("2026-01-07"))
+		if early.Charged != 0 || early.Paid != 120000 || early.Balance != -120000 {
+			t.Fatalf("balance on 4 January: %+v", early)
+		}
+		// February's run: the credit pays it when applied.
+		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-02"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		applied, err := e.Ledger.AllocateCredit(ctx, e.owner, l)
+		if err != nil || applied != 105000 {
+			t.Fatalf("credit applied %s, %v", applied, err)
+		}
+		// Reversing the first payment reopens what it paid.
+		if _, err := e.Ledger.ReversePayment(ctx, e.owner, pay, "storno"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Ledger.ReversePayment(ctx, e.owner, pay, "again"); err == nil {
+			t.Fatal("reversed twice")
+		}
+		open, _ = e.Ledger.OpenItems(ctx, e.viewer, ledger.OpenFilter{LeaseID: l})
+		var owed money.Cents
+		for _, c := range open {
+			owed += c.Open()
+		}
+		if owed != 120000 { // December and January's first 150 reopen; February stays paid by credit
+			t.Fatalf("owed after reversal: %s", owed)
+		}
+		// Credit note for February: the whole invoice, and no second time.
+		febs, _ := e.Ledger.Invoices(ctx, e.viewer, listing.Query{}, ledger.InvoiceFilter{LeaseID: l, Period: "2026-02"})
+		if febs.Total != 1 {
+			t.Fatalf("february invoices: %d", febs.Total)
+		}
+		if _, err := e.Ledger.Credit(ctx, e.owner, ledger.CreditInput{InvoiceID: febs.Items[0].ID}); err == nil {
+			t.Fatal("credit note without reason")
+		}
+		cn, err := e.Ledger.Credit(ctx, e.owner, ledger.CreditInput{InvoiceID: febs.Items[0].ID, Reason: "verkeerd bedrag"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Ledger.Credit(ctx, e.owner, ledger.CreditInput{InvoiceID: febs.Items[0].ID, Reason: "again"}); err == nil {
+			t.Fatal("credited twice")
+		}
+		note, err := e.Ledger.Invoice(ctx, e.viewer, cn)
+		if err != nil || note.Kind != ledger.KindCreditNote || note.Total != -105000 || note.CreditsInvoiceID != febs.Items[0].ID {
+			t.Fatalf("credit note: %+v %v", note, err)
+		}
+		// The statement adds up: opening + debits − credits = closing = balance.
+		st, err := e.Ledger.StatementOf(ctx, e.viewer, l, d("2026-01-01"), d("2026-01-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		end, _ := e.Ledger.BalanceAt(ctx, e.viewer, l, d("2026-01-31"))
+		if st.Opening != 0 || st.Closing != end.Balance || len(st.Lines) < 4 {
+			t.Fatalf("statement: opening %s closing %s (balance %s), %d lines", st.Opening, st.Closing, end.Balance, len(st.Lines))
+		}
+		// Posted rows are never changed: every charge still has its amount.
+		if n := e.count(`SELECT COUNT(*) FROM ledger_charges WHERE total_cents = 0`); n != 0 {
+			t.Fatalf("%d zero charges", n)
+		}
+		debtors, err := e.Ledger.Debtors(ctx, e.viewer, listing.Query{})
+		if err != nil || debtors.Total != 1 || debtors.Items[0].LeaseID != l {
+			t.Fatalf("debtors: %+v %v", debtors, err)
+		}
+	})
+}
