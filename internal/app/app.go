@@ -36,6 +36,7 @@ import (
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
 	"hms/internal/relation"
+	"hms/internal/rentincrease"
 	"hms/internal/web"
 )
 
@@ -75,6 +76,8 @@ type App struct {
 	Importer  *importer.Service
 	API       *api.API
 	Web       *web.Server
+
+	RentIncreases *rentincrease.Service // yearly rent increases and commercial indexation
 
 	listener net.Listener
 	server   *http.Server
@@ -150,6 +153,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Leases = lease.New(lease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Portfolio: a.Portfolio, Relations: a.Relations})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio.SetOccupancy(a.Leases)
+	a.RentIncreases = rentincrease.New(rentincrease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Leases: a.Leases,
+		Portfolio: a.Portfolio, Relations: a.Relations})
 	a.Ledger = ledger.New(ledger.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock})
 	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger})
 	a.Billing.Background(a.Jobs, a.Accounts)

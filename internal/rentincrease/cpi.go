@@ -1,0 +1,223 @@
+package rentincrease
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"math/big"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"hms/internal/money"
+	"hms/internal/platform/civil"
+)
+
+// Month is a calendar month of an index series, "2025-01".
+type Month struct {
+	Year  int
+	Month int
+}
+
+func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, m.Month) }
+
+// MonthOf is the month of a date.
+func MonthOf(d civil.Date) Month { return Month{d.Year, int(d.Month)} }
+
+// Add moves n months (n may be negative).
+func (m Month) Add(n int) Month {
+	t := m.Year*12 + m.Month - 1 + n
+	return Month{t / 12, t%12 + 1}
+}
+
+var monthRe = regexp.MustCompile(`^(\d{4})-(\d{1,2})$`)
+
+// ParseMonth reads "2025-01" (or "2025-1").
+func ParseMonth(s string) (Month, bool) {
+	m := monthRe.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return Month{}, false
+	}
+	var y, mo int
+	fmt.Sscan(m[1], &y)
+	fmt.Sscan(m[2], &mo)
+	if mo < 1 || mo > 12 || y < 1900 || y > 2200 {
+		return Month{}, false
+	}
+	return Month{y, mo}, true
+}
+
+// CPIPoint is one figure of a price index series.
+type CPIPoint struct {
+	Series string
+	Month  Month
+	Value  string // exact decimal, "." separated: "128.4"
+}
+
+// CellError is what is wrong with one cell of an imported file.
+type CellError struct {
+	Line   int    // 1-based line of the file
+	Column string // series, month or index; "" for the whole line
+	Reason string // message id
+}
+
+var seriesRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 ._()=-]{0,39}$`)
+
+// maxCPIFile caps an uploaded series file.
+const maxCPIFile = 2 << 20
+
+// ParseCPI reads a CPI file: one figure a line, "series;month;index"
+// (CPI-2015;2025-01;128,4). A header line is skipped; ';' is the separator,
+// or ',' or a tab when the file has no ';'. Decimals may be written with
+// ',' or '.'. Every line is checked; nothing is returned unless all pass.
+func ParseCPI(r io.Reader) ([]CPIPoint, []CellError) {
+	b, err := io.ReadAll(io.LimitReader(r, maxCPIFile+1))
+	if err != nil || len(b) > maxCPIFile {
+		return nil, []CellError{{Line: 1, Reason: "rentincrease.cpi.file_too_large"}}
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(b) {
+		return nil, []CellError{{Line: 1, Reason: "rentincrease.cpi.not_text"}}
+	}
+	sep := ";"
+	if !bytes.Contains(b, []byte(";")) {
+		if bytes.Contains(b, []byte("\t")) {
+			sep = "\t"
+		} else {
+			sep = ","
+		}
+	}
+	var out []CPIPoint
+	var errs []CellError
+	seen := map[string]int{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 64<<10), maxCPIFile)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		f := strings.Split(text, sep)
+		for i := range f {
+			f[i] = strings.Trim(strings.TrimSpace(f[i]), `"`)
+		}
+		if line == 1 && len(f) >= 1 && isHeader(f) {
+			continue
+		}
+		if len(f) != 3 {
+			errs = append(errs, CellError{Line: line, Reason: "rentincrease.cpi.fields"})
+			continue
+		}
+		p := CPIPoint{Series: f[0]}
+		bad := false
+		if !seriesRe.MatchString(p.Series) {
+			errs = append(errs, CellError{Line: line, Column: "series", Reason: "rentincrease.cpi.series_invalid"})
+			bad = true
+		}
+		m, ok := ParseMonth(f[1])
+		if !ok {
+			errs = append(errs, CellError{Line: line, Column: "month", Reason: "rentincrease.cpi.month_invalid"})
+			bad = true
+		}
+		p.Month = m
+		v, ok := parseIndex(f[2])
+		if !ok {
+			errs = append(errs, CellError{Line: line, Column: "index", Reason: "rentincrease.cpi.index_invalid"})
+			bad = true
+		}
+		p.Value = v
+		if bad {
+			continue
+		}
+		key := p.Series + "|" + p.Month.String()
+		if _, dup := seen[key]; dup {
+			errs = append(errs, CellError{Line: line, Column: "month", Reason: "rentincrease.cpi.duplicate"})
+			continue
+		}
+		seen[key] = line
+		out = append(out, p)
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, CellError{Line: line + 1, Reason: "rentincrease.cpi.not_text"})
+	}
+	if len(errs) == 0 && len(out) == 0 {
+		errs = append(errs, CellError{Line: 1, Reason: "rentincrease.cpi.empty"})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return out, nil
+}
+
+func isHeader(f []string) bool {
+	h := strings.ToLower(f[0])
+	return h == "series" || h == "reeks" || h == "serie"
+}
+
+var indexRe = regexp.MustCompile(`^\d{1,6}([.,]\d{1,4})?$`)
+
+// parseIndex reads a positive index figure with at most 4 decimals, with
+// ',' or '.' as the decimal separator, into its "." form.
+func parseIndex(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if !indexRe.MatchString(s) {
+		return "", false
+	}
+	s = strings.Replace(s, ",", ".", 1)
+	r, ok := new(big.Rat).SetString(s)
+	if !ok || r.Sign() <= 0 {
+		return "", false
+	}
+	return s, true
+}
+
+func ratOf(s string) *big.Rat {
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return nil
+	}
+	return r
+}
+
+// roundCents rounds a non-negative number of cents half up to whole cents.
+func roundCents(r *big.Rat) money.Cents {
+	num := new(big.Int).Mul(r.Num(), big.NewInt(2))
+	num.Add(num, r.Denom())
+	den := new(big.Int).Mul(r.Denom(), big.NewInt(2))
+	q := new(big.Int).Div(num, den) // floor for positive denominators
+	return money.Cents(q.Int64())
+}
+
+// rateOf is (n − old) / old as a Rate, rounded half up to 0.0001%.
+func rateOf(old, n money.Cents) money.Rate {
+	if old == 0 {
+		return 0
+	}
+	r := new(big.Rat).SetFrac64(int64(n-old)*1_000_000, int64(old))
+	neg := r.Sign() < 0
+	if neg {
+		r.Neg(r)
+	}
+	v := roundCents(r)
+	if neg {
+		v = -v
+	}
+	return money.Rate(v)
+}
+
+// indexed is old × ratio + old × points, rounded half up to the cent, for
+// the CPI method: ratio is CPI[t−lag] / CPI[t−lag−12].
+func indexed(old money.Cents, ratio *big.Rat, points money.Rate, floorZero bool) money.Cents {
+	f := new(big.Rat).Add(ratio, big.NewRat(int64(points), 1_000_000))
+	if floorZero && f.Cmp(big.NewRat(1, 1)) < 0 {
+		return old
+	}
+	v := new(big.Rat).Mul(new(big.Rat).SetInt64(int64(old)), f)
+	if v.Sign() < 0 {
+		return 0
+	}
+	return roundCents(v)
+}

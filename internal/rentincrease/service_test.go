@@ -1,0 +1,515 @@
+package rentincrease_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"hms/internal/account"
+	"hms/internal/app/apptest"
+	"hms/internal/lease"
+	"hms/internal/money"
+	"hms/internal/platform/audit"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/db"
+	"hms/internal/platform/dbtest"
+	"hms/internal/platform/listing"
+	"hms/internal/platform/validation"
+	"hms/internal/portfolio"
+	"hms/internal/relation"
+	"hms/internal/rentincrease"
+)
+
+var ctx = context.Background()
+
+// Today in the tests: 15 March 2026; 1 July 2026 letters are due by 30 April.
+var now = time.Date(2026, time.March, 15, 11, 0, 0, 0, time.UTC)
+
+var d = civil.MustParse
+
+type env struct {
+	*apptest.Env
+	t                         *testing.T
+	clk                       *clock.Fixed
+	owner, bookkeeper, viewer account.Actor
+	ownerB                    account.Actor
+	svc                       *rentincrease.Service
+	n                         int
+}
+
+func actor(t *testing.T, e *apptest.Env, slug, email string, role account.Role) account.Actor {
+	t.Helper()
+	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: email, Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.Accounts.ActorFor(ctx, id, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func each(t *testing.T, fn func(t *testing.T, e *env)) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			clk := clock.NewFixed(now)
+			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clk})
+			e := &env{Env: ae, t: t, clk: clk, svc: ae.RentIncreases}
+			e.owner = actor(t, ae, "alpha", "owner@alpha.nl", account.Owner)
+			e.bookkeeper = actor(t, ae, "alpha", "bookkeeper@alpha.nl", account.Bookkeeper)
+			e.viewer = actor(t, ae, "alpha", "viewer@alpha.nl", account.Viewer)
+			e.ownerB = actor(t, ae, "beta", "owner@beta.nl", account.Owner)
+			for _, a := range []account.Actor{e.owner, e.ownerB} {
+				if err := ae.Privacy.AcceptProcessorAgreement(ctx, a, ae.Privacy.Current().Version); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fn(t, e)
+		})
+	}
+}
+
+// lease makes a unit of the segment, a tenant and a lease from start with
+// the bare rent, and returns the lease id.
+func (e *env) lease(a account.Actor, seg portfolio.Segment, start string, rent money.Cents) int64 {
+	e.t.Helper()
+	e.n++
+	typ := portfolio.TypeZelfstandig
+	if seg == portfolio.SegmentCommercieel {
+		typ = portfolio.TypeBedrijfsruimte
+	}
+	u, err := e.Portfolio.CreateUnit(ctx, a, portfolio.UnitInput{Street: "Lindelaan", HouseNumber: fmt.Sprint(e.n), Postcode: "3521 CD",
+		City: "Utrecht", Type: typ, FloorArea: "60", Segment: seg})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p, err := e.Relations.CreatePerson(ctx, a, relation.PersonInput{FirstNames: "Anneke", Surname: fmt.Sprintf("Çelik %d", e.n),
+		Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	id, err := e.Leases.Create(ctx, a, lease.Input{Reference: fmt.Sprintf("L%02d", e.n), UnitIDs: []int64{u}, TenantIDs: []int64{p}, Start: d(start),
+		Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: rent}, {Kind: lease.ServiceCosts, Category: "schoonmaak", AmountCents: 2500}}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+func byLease(ps []rentincrease.Proposal) map[int64]rentincrease.Proposal {
+	m := map[int64]rentincrease.Proposal{}
+	for _, p := range ps {
+		m[p.LeaseID] = p
+	}
+	return m
+}
+
+func fieldErr(t *testing.T, err error, field, msg string) {
+	t.Helper()
+	fe, ok := validation.AsFields(err)
+	if !ok || fe[field] != msg {
+		t.Fatalf("want field error %s=%s, got %v", field, msg, err)
+	}
+}
+
+func (e *env) events(action string) []audit.Event {
+	e.t.Helper()
+	var evs []audit.Event
+	if err := e.DB.ReadOrg(ctx, e.owner.OrgID, func(tx *db.Tx) error {
+		var err error
+		evs, err = e.Audit.List(ctx, tx, audit.Filter{Action: action, Limit: 1000})
+		return err
+	}); err != nil {
+		e.t.Fatal(err)
+	}
+	return evs
+}
+
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("HMS_TEST_REQUIRE") == "all" {
+			t.Fatal("pdftotext (poppler-utils) is required")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %.20q", pdf)
+	}
+	f := filepath.Join(t.TempDir(), "letter.pdf")
+	if err := os.WriteFile(f, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", f, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// The whole round on both engines: propose for 1 July 2026, review, confirm
+// with letters, record delivery, apply; the rent history keeps the old row.
+func TestProposeConfirmApply(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		on := d("2026-07-01")
+		social := e.lease(e.owner, portfolio.SegmentSociaal, "2020-01-01", 80000)
+		low := e.lease(e.owner, portfolio.SegmentSociaal, "2019-05-01", 30000)
+		free := e.lease(e.owner, portfolio.SegmentVrij, "2021-03-01", 150000)
+		middle := e.lease(e.owner, portfolio.SegmentMiddenhuur, "2024-09-01", 110000)
+		fresh := e.lease(e.owner, portfolio.SegmentSociaal, "2025-09-01", 70000)
+		shop := e.lease(e.owner, portfolio.SegmentCommercieel, "2021-07-01", 250000)
+		e.lease(e.owner, portfolio.SegmentSociaal, "2026-08-01", 70000) // not running on the date: not proposed
+
+		// A 6% clause on the free-sector lease is clipped to 4.4%.
+		if err := e.svc.SetClause(ctx, e.owner, free, rentincrease.ClauseInput{Method: rentincrease.MethodFixed, Percent: "6"}); err != nil {
+			t.Fatal(err)
+		}
+		// Commercial: CPI with the ROZ lag, from an imported series.
+		if _, cellErrs, err := e.svc.ImportCPI(ctx, e.owner, strings.NewReader("series;month;index\nCPI-2015;2025-03;126,1\nCPI-2015;2026-03;130,6\n")); err != nil {
+			t.Fatal(cellErrs, err)
+		}
+		if err := e.svc.SetClause(ctx, e.owner, shop, rentincrease.ClauseInput{Method: rentincrease.MethodCPI, Series: "CPI-2015", BaseYear: 2015,
+			FirstDate: d("2022-07-01")}); err != nil {
+			t.Fatal(err)
+		}
+
+		if _, err := e.svc.Propose(ctx, e.viewer, on); !errors.Is(err, validation.ErrForbidden) {
+			t.Fatalf("viewer proposes: %v", err)
+		}
+		ps, err := e.svc.Propose(ctx, e.bookkeeper, on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := byLease(ps)
+		if len(ps) != 6 {
+			t.Fatalf("%d proposals: %+v", len(ps), ps)
+		}
+		for _, c := range []struct {
+			lease    int64
+			status   rentincrease.Status
+			old, max money.Cents
+			basis    rentincrease.Basis
+		}{
+			{social, rentincrease.StatusDraft, 80000, 83280, rentincrease.BasisCap},
+			{low, rentincrease.StatusDraft, 30000, 32500, rentincrease.BasisCap}, // below €350: up to €25
+			{free, rentincrease.StatusDraft, 150000, 156600, rentincrease.BasisClipped},
+			{middle, rentincrease.StatusDraft, 110000, 116710, rentincrease.BasisCap},
+			{fresh, rentincrease.StatusSkipped, 70000, 0, rentincrease.BasisNotComputed},
+			{shop, rentincrease.StatusDraft, 250000, 258921, rentincrease.BasisIndexation},
+		} {
+			p := got[c.lease]
+			if p.Status != c.status || p.OldCents != c.old || p.MaxCents != c.max || p.Basis != c.basis {
+				t.Errorf("lease %d: %s %d→%d %s, want %s %d→%d %s (%+v)", c.lease, p.Status, p.OldCents, p.MaxCents, p.Basis,
+					c.status, c.old, c.max, c.basis, p.Notes)
+			}
+		}
+		if n := got[fresh].Notes; len(n) != 1 || n[0].Code != "rentincrease.note.within_12_months" {
+			t.Errorf("fresh lease notes: %+v", n)
+		}
+
+		// Review: lower one, refuse a raise above the maximum, exclude one.
+		pSocial, pMiddle := got[social], got[middle]
+		up, down, tooLow := money.Cents(83281), money.Cents(82000), money.Cents(79999)
+		fieldErr(t, e.svc.Adjust(ctx, e.owner, pSocial.ID, rentincrease.Adjustment{NewCents: &up}), "new_amount", "rentincrease.amount.above_max")
+		fieldErr(t, e.svc.Adjust(ctx, e.owner, pSocial.ID, rentincrease.Adjustment{NewCents: &tooLow}), "new_amount", "rentincrease.amount.below_old")
+		if err := e.svc.Adjust(ctx, e.owner, pSocial.ID, rentincrease.Adjustment{NewCents: &down}); err != nil {
+			t.Fatal(err)
+		}
+		yes := true
+		if err := e.svc.Adjust(ctx, e.owner, pMiddle.ID, rentincrease.Adjustment{Excluded: &yes}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Adjust(ctx, e.owner, got[fresh].ID, rentincrease.Adjustment{NewCents: &down}); !errors.Is(err, rentincrease.ErrNotDraft) {
+			t.Fatalf("adjust a skipped proposal: %v", err)
+		}
+		// Proposing again keeps the review.
+		ps, err = e.svc.Propose(ctx, e.owner, on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = byLease(ps)
+		if got[social].NewCents != 82000 || !got[social].Adjusted || got[middle].Status != rentincrease.StatusExcluded || got[social].ID != pSocial.ID {
+			t.Fatalf("second propose lost the review: %+v %+v", got[social], got[middle])
+		}
+
+		// The list: search, sort, page.
+		page, err := e.svc.List(ctx, e.viewer, listing.Query{Sort: "new", Desc: true, Limit: 2}, rentincrease.ListFilter{Date: on})
+		if err != nil || page.Total != 6 || len(page.Items) != 2 || page.Items[0].LeaseID != shop {
+			t.Fatalf("list: %v %+v", err, page)
+		}
+		page, _ = e.svc.List(ctx, e.viewer, listing.Query{Search: "lindelaan 2,"}, rentincrease.ListFilter{Date: on})
+		if page.Total != 1 || page.Items[0].LeaseID != low {
+			t.Fatalf("search: %+v", page)
+		}
+
+		// Confirm makes a letter per draft (not for excluded or skipped).
+		n, err := e.svc.Confirm(ctx, e.bookkeeper, on)
+		if err != nil || n != 4 {
+			t.Fatalf("confirm: %d %v", n, err)
+		}
+		pdf, err := e.svc.Letter(ctx, e.viewer, pSocial.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := pdfText(t, pdf)
+		for _, want := range []string{"Voorstel huurverhoging per 1 juli 2026", "A. Çelik 1", "€ 800,00", "€ 820,00", "€ 20,00", "2,5%",
+			"1 juli 2026", "Huurcommissie", "Bezwaar maken", "sociale huur", "4,1%", "alpha", "geen inkomensafhankelijke"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("letter lacks %q", want)
+			}
+		}
+		shopPDF, _ := e.svc.Letter(ctx, e.owner, got[shop].ID)
+		shopText := pdfText(t, shopPDF)
+		for _, want := range []string{"Huurprijsaanpassing per 1 juli 2026", "€ 2.500,00", "€ 2.589,21", "3,5684%", "CPI-2015", "maart 2026", "maart 2025"} {
+			if !strings.Contains(shopText, want) {
+				t.Errorf("commercial letter lacks %q", want)
+			}
+		}
+		if strings.Contains(shopText, "Huurcommissie") {
+			t.Error("commercial letter mentions the Huurcommissie")
+		}
+		if t.Failed() {
+			t.Logf("letter: %s\ncommercial: %s", text, shopText)
+		}
+		if len(e.events("relation.viewed")) < 4 || len(e.events("rentincrease.confirmed")) != 4 || len(e.events("rentincrease.letter_viewed")) != 2 {
+			t.Errorf("audit: viewed %d confirmed %d letters %d", len(e.events("relation.viewed")), len(e.events("rentincrease.confirmed")),
+				len(e.events("rentincrease.letter_viewed")))
+		}
+		if err := e.svc.Adjust(ctx, e.owner, pSocial.ID, rentincrease.Adjustment{NewCents: &down}); !errors.Is(err, rentincrease.ErrNotDraft) {
+			t.Fatalf("adjust a confirmed proposal: %v", err)
+		}
+
+		// Delivery: not in the future, not later than 30 April.
+		fieldErr(t, e.svc.RecordDelivery(ctx, e.owner, pSocial.ID, rentincrease.Delivery{On: d("2026-03-16"), Method: lease.DeliveredPaper}),
+			"delivered_on", "rentincrease.delivery.future")
+		fieldErr(t, e.svc.RecordDelivery(ctx, e.owner, pSocial.ID, rentincrease.Delivery{On: d("2026-03-10"), Method: "pigeon"}), "method", "field.invalid")
+		if err := e.svc.RecordDelivery(ctx, e.owner, pSocial.ID, rentincrease.Delivery{On: d("2026-03-15"), Method: lease.DeliveredPaper}); err != nil {
+			t.Fatal(err)
+		}
+
+		// Apply: a bookkeeper may not change a lease's rent; an owner may.
+		if err := e.svc.Apply(ctx, e.bookkeeper, pSocial.ID); !errors.Is(err, validation.ErrForbidden) {
+			t.Fatalf("bookkeeper applies: %v", err)
+		}
+		if err := e.svc.Apply(ctx, e.owner, pSocial.ID); err != nil {
+			t.Fatal(err)
+		}
+		l, _ := e.Leases.Get(ctx, e.owner, social)
+		if l.BareRentOn(d("2026-06-30")) != 80000 || l.BareRentOn(on) != 82000 || len(l.Components) != 3 {
+			t.Fatalf("rent history after apply: %+v", l.Components)
+		}
+		if err := e.svc.Apply(ctx, e.owner, pSocial.ID); !errors.Is(err, rentincrease.ErrApplied) {
+			t.Fatalf("apply twice: %v", err)
+		}
+		p, _ := e.svc.Get(ctx, e.owner, pSocial.ID)
+		if p.Status != rentincrease.StatusApplied || p.ComponentID == 0 || p.DeliveredOn != d("2026-03-15") {
+			t.Fatalf("applied proposal: %+v", p)
+		}
+		// The next year's proposal for this lease waits 12 months.
+		ps, _ = e.svc.Propose(ctx, e.owner, d("2027-01-01"))
+		if q := byLease(ps)[social]; q.Status != rentincrease.StatusSkipped || q.Notes[0].Code != "rentincrease.note.within_12_months" {
+			t.Fatalf("half a year later: %+v", q)
+		}
+
+		// After 30 April a residential letter is too late: confirm and
+		// apply without a recorded delivery are refused.
+		e.clk.Set(time.Date(2026, 5, 2, 10, 0, 0, 0, time.UTC))
+		if err := e.svc.Apply(ctx, e.owner, got[low].ID); err == nil {
+			t.Fatal("applied without delivery after the deadline")
+		} else {
+			fieldErr(t, err, "effective_date", "rentincrease.date.too_soon")
+		}
+		fieldErr(t, e.svc.RecordDelivery(ctx, e.owner, got[low].ID, rentincrease.Delivery{On: d("2026-05-01"), Method: lease.DeliveredEmail}),
+			"delivered_on", "rentincrease.delivery.too_late")
+		// A delivery recorded in time makes the apply possible later.
+		if err := e.svc.RecordDelivery(ctx, e.owner, got[low].ID, rentincrease.Delivery{On: d("2026-04-30"), Method: lease.DeliveredEmail}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Apply(ctx, e.owner, got[low].ID); err != nil {
+			t.Fatal(err)
+		}
+		// Commercial indexation has no letter deadline.
+		if err := e.svc.Apply(ctx, e.owner, got[shop].ID); err != nil {
+			t.Fatal(err)
+		}
+		if yes := false; e.svc.Adjust(ctx, e.owner, pMiddle.ID, rentincrease.Adjustment{Excluded: &yes}) != nil {
+			t.Fatal("include again")
+		}
+		if _, err := e.svc.Confirm(ctx, e.owner, on); err == nil {
+			t.Fatal("confirmed on 2 May for 1 July")
+		} else {
+			fieldErr(t, err, "effective_date", "rentincrease.date.too_soon")
+		}
+		if p, _ := e.svc.Get(ctx, e.owner, pMiddle.ID); p.Status != rentincrease.StatusDraft || p.HasLetter() {
+			t.Fatalf("refused confirm changed the proposal: %+v", p)
+		}
+
+		// A second organisation sees nothing.
+		pageB, err := e.svc.List(ctx, e.ownerB, listing.Query{}, rentincrease.ListFilter{Date: on})
+		if err != nil || pageB.Total != 0 {
+			t.Fatalf("other organisation's list: %v %+v", err, pageB)
+		}
+		if _, err := e.svc.Get(ctx, e.ownerB, pSocial.ID); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("other organisation's get: %v", err)
+		}
+		if _, err := e.svc.Letter(ctx, e.ownerB, pSocial.ID); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("other organisation's letter: %v", err)
+		}
+		if err := e.svc.SetClause(ctx, e.ownerB, social, rentincrease.ClauseInput{Method: rentincrease.MethodNone}); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("other organisation's clause: %v", err)
+		}
+		if cpi, _ := e.svc.CPI(ctx, e.ownerB, ""); len(cpi) != 0 {
+			t.Fatalf("other organisation sees CPI: %+v", cpi)
+		}
+		if psB, _ := e.svc.Propose(ctx, e.ownerB, on); len(psB) != 0 {
+			t.Fatalf("other organisation's proposals: %+v", psB)
+		}
+		// Audit events carry ids (no names), and every change left one.
+		for _, ev := range e.events("") {
+			if strings.Contains(fmt.Sprint(ev.Details), "Çelik") {
+				t.Errorf("audit event %s carries a name: %v", ev.Action, ev.Details)
+			}
+		}
+		for _, action := range []string{"rentincrease.proposed", "rentincrease.adjusted", "rentincrease.clause_set", "rentincrease.cpi_imported",
+			"rentincrease.delivered", "rentincrease.applied", "lease.component_set"} {
+			if len(e.events(action)) == 0 {
+				t.Errorf("no %s event", action)
+			}
+		}
+	})
+}
+
+// postedFunc is a small real PostedThrough: the ledger's answer as a func.
+type postedFunc func(ctx context.Context, tx *db.Tx, leaseID int64) (civil.Date, error)
+
+func (f postedFunc) PostedThrough(ctx context.Context, tx *db.Tx, leaseID int64) (civil.Date, error) {
+	return f(ctx, tx, leaseID)
+}
+
+func TestPostedPeriodsAreNotChanged(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		on := d("2026-07-01")
+		a := e.lease(e.owner, portfolio.SegmentSociaal, "2020-01-01", 80000)
+		b := e.lease(e.owner, portfolio.SegmentSociaal, "2020-01-01", 90000)
+		posted := map[int64]civil.Date{}
+		e.svc.SetPostedThrough(postedFunc(func(ctx context.Context, tx *db.Tx, leaseID int64) (civil.Date, error) {
+			// A real answer from inside the caller's transaction.
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases WHERE id = $1 AND org_id = $2`, leaseID, tx.OrgID()).Scan(&n); err != nil || n != 1 {
+				return civil.Date{}, fmt.Errorf("lease %d not in this organisation: %v", leaseID, err)
+			}
+			return posted[leaseID], nil
+		}))
+		posted[a] = d("2026-07-31") // July already charged
+		ps, err := e.svc.Propose(ctx, e.owner, on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := byLease(ps)
+		if got[a].Status != rentincrease.StatusSkipped || got[a].Notes[0].Code != "rentincrease.note.posted" || got[a].Notes[0].Args["through"] != "2026-07-31" {
+			t.Fatalf("posted lease proposed: %+v", got[a])
+		}
+		if got[b].Status != rentincrease.StatusDraft {
+			t.Fatalf("unposted lease: %+v", got[b])
+		}
+		if _, err := e.svc.Confirm(ctx, e.owner, on); err != nil {
+			t.Fatal(err)
+		}
+		// July of lease b is posted between confirm and apply.
+		posted[b] = d("2026-07-31")
+		err = e.svc.Apply(ctx, e.owner, got[b].ID)
+		fieldErr(t, err, "effective_date", "rentincrease.date.posted")
+		l, _ := e.Leases.Get(ctx, e.owner, b)
+		if len(l.Components) != 2 {
+			t.Fatalf("refused apply wrote a component: %+v", l.Components)
+		}
+		posted[b] = d("2026-06-30")
+		if err := e.svc.Apply(ctx, e.owner, got[b].ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestSettingsCapsAndCPIImport(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		// Bad CPI lines come back with line and column; nothing is stored.
+		_, cellErrs, err := e.svc.ImportCPI(ctx, e.owner, strings.NewReader("CPI;2025-01;128,4\nCPI;jan;128\nCPI;2025-03;abc\n"))
+		if err == nil || len(cellErrs) != 2 || cellErrs[0].Line != 2 || cellErrs[0].Column != "month" || cellErrs[1].Line != 3 || cellErrs[1].Column != "index" {
+			t.Fatalf("bad file: %+v %v", cellErrs, err)
+		}
+		if cpi, _ := e.svc.CPI(ctx, e.owner, ""); len(cpi) != 0 {
+			t.Fatalf("bad file stored %d figures", len(cpi))
+		}
+		res, _, err := e.svc.ImportCPI(ctx, e.owner, strings.NewReader("CPI;2025-01;128,4\nCPI;2025-02;128,9\n"))
+		if err != nil || res.Added != 2 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		res, _, _ = e.svc.ImportCPI(ctx, e.owner, strings.NewReader("CPI;2025-01;128.40\nCPI;2025-02;129,0\n"))
+		if res.Unchanged != 1 || res.Changed != 1 {
+			t.Fatalf("second import: %+v", res)
+		}
+		if _, _, err := e.svc.ImportCPI(ctx, e.viewer, strings.NewReader("CPI;2025-01;1\n")); !errors.Is(err, validation.ErrForbidden) {
+			t.Fatalf("viewer imports: %v", err)
+		}
+
+		// An organisation sets the unknown 2027 social cap, with its source.
+		fieldErr(t, e.svc.SetCapOverride(ctx, e.owner, portfolio.SegmentSociaal, 2027, "3,5", ""), "source", "rentincrease.cap.source_required")
+		fieldErr(t, e.svc.SetCapOverride(ctx, e.owner, portfolio.SegmentCommercieel, 2027, "3,5", "x"), "segment", "field.invalid")
+		fieldErr(t, e.svc.SetCapOverride(ctx, e.owner, portfolio.SegmentSociaal, 2027, "abc", "x"), "percent", "rentincrease.percent.invalid")
+		lid := e.lease(e.owner, portfolio.SegmentSociaal, "2020-01-01", 80000)
+		ps, _ := e.svc.Propose(ctx, e.owner, d("2027-07-01"))
+		if ps[0].Status != rentincrease.StatusSkipped || ps[0].Notes[0].Code != "rentincrease.note.no_cap" {
+			t.Fatalf("no 2027 cap: %+v", ps[0])
+		}
+		if err := e.svc.SetCapOverride(ctx, e.owner, portfolio.SegmentSociaal, 2027, "3,5", "Staatscourant 2027, 123"); err != nil {
+			t.Fatal(err)
+		}
+		ps, _ = e.svc.Propose(ctx, e.owner, d("2027-07-01"))
+		if ps[0].LeaseID != lid || ps[0].Status != rentincrease.StatusDraft || ps[0].MaxCents != 82800 {
+			t.Fatalf("with the override: %+v", ps[0])
+		}
+		caps, _ := e.svc.Caps(ctx, e.viewer)
+		found := false
+		for _, c := range caps {
+			if c.Segment == portfolio.SegmentSociaal && c.Year() == 2027 && c.Override && c.Source == "Staatscourant 2027, 123" {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("override missing from the caps: %+v", caps)
+		}
+		if capsB, _ := e.svc.Caps(ctx, e.ownerB); len(capsB) != len(rentincrease.BuiltinCaps()) {
+			t.Fatalf("other organisation sees the override: %d rows", len(capsB))
+		}
+
+		// Clause input is checked field by field.
+		fieldErr(t, e.svc.SetClause(ctx, e.owner, lid, rentincrease.ClauseInput{Method: rentincrease.MethodCPI}), "series", "field.required")
+		fieldErr(t, e.svc.SetClause(ctx, e.owner, lid, rentincrease.ClauseInput{Method: "magic"}), "method", "field.invalid")
+		fieldErr(t, e.svc.SetClause(ctx, e.owner, lid, rentincrease.ClauseInput{Method: rentincrease.MethodFixed, Percent: "x"}), "percent", "rentincrease.percent.invalid")
+		fieldErr(t, e.svc.SetClause(ctx, e.owner, lid, rentincrease.ClauseInput{Method: rentincrease.MethodCPI, Series: "CPI", FirstDate: d("2019-01-01")}),
+			"first_date", "rentincrease.clause.first_before_start")
+		if c, _ := e.svc.Clause(ctx, e.owner, lid); c != nil {
+			t.Fatalf("refused clause stored: %+v", c)
+		}
+
+		// Letter texts.
+		fieldErr(t, e.svc.UpdateSettings(ctx, e.owner, rentincrease.Settings{ObjectionText: " "}), "objection_text", "field.required")
+		if err := e.svc.UpdateSettings(ctx, e.owner, rentincrease.Settings{SenderName: "Woonstichting Zuid", ObjectionText: "Bezwaar binnen zes weken."}); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := e.svc.Settings(ctx, e.owner)
+		stB, _ := e.svc.Settings(ctx, e.ownerB)
+		if st.SenderName != "Woonstichting Zuid" || stB.ObjectionText != rentincrease.DefaultObjectionText {
+			t.Fatalf("settings: %+v / %+v", st, stB)
+		}
+	})
+}
