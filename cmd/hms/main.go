@@ -31,6 +31,9 @@ Usage:
   hms audit verify                           check the hash chains of the audit log
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
   hms demo --org SLUG [--units N]            create (or fill) an organisation with a synthetic portfolio
+  hms rentincrease propose --org SLUG --date YYYY-MM-DD [--confirm]
+                                             propose the yearly increase (and confirm it: letters)
+  hms cpi import --org SLUG FILE.csv         import CPI figures (series;month;index) for indexation
 
 Every command takes:
   --data DIR            embedded SQLite directory (env HMS_DATA_DIR, default ./hms-data)
@@ -100,6 +103,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return importFile(ctx, args[1:], stdout)
 	case "demo":
 		return demoCommand(ctx, args[1:], stdout)
+	case "rentincrease":
+		return rentIncreaseCommand(ctx, args[1:], stdout)
+	case "cpi":
+		return cpiCommand(ctx, args[1:], stdout)
 	case "audit":
 		if len(args) < 2 || args[1] != "verify" {
 			return errors.New("usage: hms audit verify")

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"hms/internal/account"
+	"hms/internal/app"
+	"hms/internal/money"
+	"hms/internal/platform/civil"
+	"hms/internal/rentincrease"
+)
+
+// operatorActor acts for an organisation as the system, with an owner's rights.
+func operatorActor(ctx context.Context, a *app.App, slug string) (account.Actor, error) {
+	org, err := a.Accounts.OrgBySlug(ctx, slug)
+	if err != nil {
+		return account.Actor{}, fmt.Errorf("no organisation %q", slug)
+	}
+	return account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}, nil
+}
+
+// rentIncreaseCommand runs `hms rentincrease propose --org SLUG --date D [--confirm]`.
+func rentIncreaseCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	const use = "usage: hms rentincrease propose --org SLUG --date YYYY-MM-DD [--confirm]"
+	if len(args) < 1 || args[0] != "propose" {
+		return errors.New(use)
+	}
+	var slug, date string
+	var confirm bool
+	a, err := openApp(ctx, "rentincrease propose", args[1:], func(fs *flag.FlagSet) {
+		fs.StringVar(&slug, "org", "", "organisation slug")
+		fs.StringVar(&date, "date", "", "effective date of the increase (YYYY-MM-DD)")
+		fs.BoolVar(&confirm, "confirm", false, "confirm the drafts and make the letters")
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	on, err := civil.Parse(date)
+	if err != nil {
+		return fmt.Errorf("--date: %s (%s)", a.Texts.T("en", "rentincrease.date.invalid", nil), use)
+	}
+	actor, err := operatorActor(ctx, a, slug)
+	if err != nil {
+		return err
+	}
+	ps, err := a.RentIncreases.Propose(ctx, actor, on)
+	if err != nil {
+		return explain(a, err)
+	}
+	slices.SortFunc(ps, func(x, y rentincrease.Proposal) int { return strings.Compare(x.LeaseReference, y.LeaseReference) })
+	w := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "LEASE\tADDRESS\tSTATUS\tOLD\tNEW\tCHANGE\tNOTES")
+	for _, p := range ps {
+		newRent, change := "-", "-"
+		if p.NewCents > 0 {
+			newRent, change = money.FormatPlain(p.NewCents, "en"), money.FormatRate(p.Rate(), "en")
+		}
+		var notes []string
+		for _, n := range p.Notes {
+			args := map[string]any{}
+			for k, v := range n.Args {
+				args[k] = v
+			}
+			notes = append(notes, a.Texts.T("en", n.Code, args))
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.LeaseReference, p.Address, p.Status, money.FormatPlain(p.OldCents, "en"),
+			newRent, change, strings.Join(notes, " "))
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d leases; letters must reach residential tenants by %s\n", len(ps), rentincrease.LastDeliveryDay(on))
+	if !confirm {
+		return nil
+	}
+	n, err := a.RentIncreases.Confirm(ctx, actor, on)
+	if err != nil {
+		return explain(a, err)
+	}
+	fmt.Fprintf(stdout, "confirmed %d proposals; their letters are stored with them\n", n)
+	return nil
+}
+
+// cpiCommand runs `hms cpi import --org SLUG FILE.csv`.
+func cpiCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	const use = "usage: hms cpi import --org SLUG FILE.csv"
+	if len(args) < 1 || args[0] != "import" {
+		return errors.New(use)
+	}
+	var slug string
+	var fs *flag.FlagSet
+	a, err := openApp(ctx, "cpi import", args[1:], func(f *flag.FlagSet) {
+		fs = f
+		f.StringVar(&slug, "org", "", "organisation slug")
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if fs.NArg() != 1 {
+		return errors.New(use)
+	}
+	actor, err := operatorActor(ctx, a, slug)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	res, cellErrs, err := a.RentIncreases.ImportCPI(ctx, actor, f)
+	if len(cellErrs) > 0 {
+		for _, ce := range cellErrs {
+			col := ce.Column
+			if col == "" {
+				col = "(line)"
+			}
+			fmt.Fprintf(stdout, "line %d, %s: %s\n", ce.Line, col, a.Texts.T("en", ce.Reason, nil))
+		}
+		return fmt.Errorf("%d errors; nothing was imported", len(cellErrs))
+	}
+	if err != nil {
+		return explain(a, err)
+	}
+	fmt.Fprintf(stdout, "read %d figures: %d added, %d changed, %d unchanged\n", res.Lines, res.Added, res.Changed, res.Unchanged)
+	return nil
+}
