@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	netmail "net/mail"
 	"strconv"
 	"strings"
@@ -51,7 +52,24 @@ type Message struct {
 	Subject string `json:"subject"`        // plain text
 	Text    string `json:"text"`           // the plain-text body (required)
 	HTML    string `json:"html,omitempty"` // optional HTML alternative
+	// Attachments travel inside the sealed outbox row like the rest of the
+	// message (an invoice PDF is personal data too).
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Name        string `json:"name"`         // file name shown to the recipient: "factuur-20260000001.pdf"
+	ContentType string `json:"content_type"` // "application/pdf"
+	Data        []byte `json:"data"`
+}
+
+// Limits on attachments: a message stays well under what mail servers
+// accept (often 10 to 25 MB after base64 encoding) and the outbox row small.
+const (
+	MaxAttachments     = 5
+	MaxAttachmentBytes = 5 << 20 // all attachments of a message together
+)
 
 // Sealer encrypts with the key of tx's organisation. The vault satisfies it.
 type Sealer interface {
@@ -181,6 +199,29 @@ func validate(m Message) error {
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		return fmt.Errorf("%w: empty text body", ErrInvalid)
+	}
+	return validateAttachments(m.Attachments)
+}
+
+func validateAttachments(as []Attachment) error {
+	if len(as) > MaxAttachments {
+		return fmt.Errorf("%w: %d attachments, at most %d", ErrInvalid, len(as), MaxAttachments)
+	}
+	total := 0
+	for i, a := range as {
+		if strings.TrimSpace(a.Name) == "" || strings.ContainsAny(a.Name, "\r\n\x00/\\") || !utf8.ValidString(a.Name) || len(a.Name) > 200 {
+			return fmt.Errorf("%w: attachment %d: name must be a plain file name", ErrInvalid, i+1)
+		}
+		if _, _, err := mime.ParseMediaType(a.ContentType); err != nil || strings.ContainsAny(a.ContentType, "\r\n") {
+			return fmt.Errorf("%w: attachment %d: content type %q", ErrInvalid, i+1, a.ContentType)
+		}
+		if len(a.Data) == 0 {
+			return fmt.Errorf("%w: attachment %d is empty", ErrInvalid, i+1)
+		}
+		total += len(a.Data)
+	}
+	if total > MaxAttachmentBytes {
+		return fmt.Errorf("%w: attachments of %d bytes, at most %d", ErrInvalid, total, MaxAttachmentBytes)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -189,7 +190,7 @@ func TestSendDeliversOverSMTP(t *testing.T) {
 			t.Fatalf("%d stored", len(stored))
 		}
 		s := stored[0]
-		if s.State != mail.StateSent || !s.SentAt.Equal(t0) || s.Attempts != 1 || s.Message != welcome || s.Unreadable {
+		if s.State != mail.StateSent || !s.SentAt.Equal(t0) || s.Attempts != 1 || !reflect.DeepEqual(s.Message, welcome) || s.Unreadable {
 			t.Fatalf("after delivery: %+v", s)
 		}
 		if got := m.Header.Get("Message-Id"); got != "<"+s.MessageID+">" || !strings.HasSuffix(s.MessageID, "@hms.test") {
@@ -280,7 +281,7 @@ func TestHeldWithoutSMTP(t *testing.T) {
 				t.Fatalf("without SMTP: %+v", s)
 			}
 		}
-		if all[0].To != "new@example.nl" || all[0].OrgID != 0 || all[1].Message != welcome || all[1].OrgID != 1 {
+		if all[0].To != "new@example.nl" || all[0].OrgID != 0 || !reflect.DeepEqual(all[1].Message, welcome) || all[1].OrgID != 1 {
 			t.Fatalf("console list: %+v", all)
 		}
 		assertNoPlaintext(t, d, "jan.jansen@example.nl", "new@example.nl", "signup/xyz")
@@ -498,4 +499,82 @@ func TestPrune(t *testing.T) {
 	if err := e.runOnce(t); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestAttachmentsAreSealedAndSent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		srv := mailtest.NewServer(t)
+		e := newEnv(t, d, srv.URL())
+		pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0, 0xff, 'x', '\n'}, 3000)...)
+		m := mail.Message{To: "huurder@example.nl", Subject: "Factuur 20260000001", Text: "Zie de bijlage.",
+			Attachments: []mail.Attachment{
+				{Name: "factuur-20260000001.pdf", ContentType: "application/pdf", Data: pdf},
+				{Name: "toelichting.txt", ContentType: "text/plain; charset=utf-8", Data: []byte("regel één\n")},
+			}}
+		e.send(t, 1, m)
+		// The attachment travels inside the sealed row: no plaintext of it.
+		var sealed []byte
+		if err := d.Raw().QueryRow(`SELECT message_sealed FROM mail_outbox`).Scan(&sealed); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(sealed, []byte("%PDF")) || bytes.Contains(sealed, []byte("toelichting")) {
+			t.Fatal("attachment stored in clear")
+		}
+		if got := e.list(t, 1); len(got) != 1 || !reflect.DeepEqual(got[0].Attachments, m.Attachments) {
+			t.Fatalf("stored attachments differ: %+v", got)
+		}
+		if err := e.runOnce(t); err != nil {
+			t.Fatal(err)
+		}
+		r := srv.WaitFor(t, "huurder@example.nl", 5*time.Second)
+		if strings.TrimSpace(r.Text) != "Zie de bijlage." {
+			t.Errorf("text %q", r.Text)
+		}
+		if len(r.Attachments) != 2 {
+			t.Fatalf("received %d attachments", len(r.Attachments))
+		}
+		a := r.Attachments[0]
+		if a.Name != "factuur-20260000001.pdf" || a.ContentType != "application/pdf" || !bytes.Equal(a.Data, pdf) {
+			t.Fatalf("pdf attachment: %q %q %d bytes", a.Name, a.ContentType, len(a.Data))
+		}
+		if b := r.Attachments[1]; b.Name != "toelichting.txt" || string(b.Data) != "regel één\n" {
+			t.Fatalf("text attachment: %q %q", b.Name, b.Data)
+		}
+	})
+}
+
+func TestAttachmentLimits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, "")
+		one := mail.Attachment{Name: "a.pdf", ContentType: "application/pdf", Data: []byte("%PDF")}
+		base := mail.Message{To: "a@example.nl", Subject: "s", Text: "t"}
+		for name, as := range map[string][]mail.Attachment{
+			"six":          {one, one, one, one, one, one},
+			"too large":    {{Name: "big.pdf", ContentType: "application/pdf", Data: make([]byte, mail.MaxAttachmentBytes/2+1)}, {Name: "big2.pdf", ContentType: "application/pdf", Data: make([]byte, mail.MaxAttachmentBytes/2+1)}},
+			"empty":        {{Name: "a.pdf", ContentType: "application/pdf"}},
+			"no name":      {{ContentType: "application/pdf", Data: []byte("x")}},
+			"path":         {{Name: "../etc/passwd", ContentType: "text/plain", Data: []byte("x")}},
+			"header break": {{Name: "a.pdf\r\nBcc: x@example.nl", ContentType: "application/pdf", Data: []byte("x")}},
+			"bad type":     {{Name: "a.pdf", ContentType: "pdf please", Data: []byte("x")}},
+		} {
+			m := base
+			m.Attachments = as
+			err := d.InOrg(context.Background(), 1, func(tx *db.Tx) error {
+				_, err := e.o.Send(context.Background(), tx, m)
+				return err
+			})
+			if !errors.Is(err, mail.ErrInvalid) {
+				t.Errorf("%s: %v, want ErrInvalid", name, err)
+			}
+		}
+		// Five attachments of together exactly the limit pass.
+		m := base
+		for range mail.MaxAttachments {
+			m.Attachments = append(m.Attachments, mail.Attachment{Name: "p.pdf", ContentType: "application/pdf", Data: make([]byte, mail.MaxAttachmentBytes/mail.MaxAttachments)})
+		}
+		e.send(t, 1, m)
+		if got := e.list(t, 1); len(got) != 1 {
+			t.Fatalf("%d messages stored; refused ones must store nothing", len(got))
+		}
+	})
 }

@@ -39,7 +39,17 @@ type Received struct {
 	Subject  string // decoded
 	Text     string // the text/plain body, decoded
 	HTML     string // the text/html body, decoded; "" when there is none
+	// Attachments are the parts sent as attachments (Content-Disposition
+	// attachment, or a file name), decoded, in order.
+	Attachments []Attachment
 	Raw      []byte // the message exactly as sent
+}
+
+// Attachment is one attached file as received.
+type Attachment struct {
+	Name        string
+	ContentType string // the media type without parameters
+	Data        []byte
 }
 
 // Server is an SMTP server on 127.0.0.1 that keeps what it receives.
@@ -242,12 +252,12 @@ func parse(m *Received) error {
 	if m.Subject, err = dec.DecodeHeader(msg.Header.Get("Subject")); err != nil {
 		return fmt.Errorf("subject: %w", err)
 	}
-	return walk(m, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
+	return walk(m, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Header.Get("Content-Disposition"), msg.Body)
 }
 
 // walk decodes one MIME part, descending into multiparts, and keeps the
-// first text/plain and text/html bodies.
-func walk(m *Received, contentType, encoding string, body io.Reader) error {
+// first text/plain and text/html bodies and every attachment.
+func walk(m *Received, contentType, encoding, disposition string, body io.Reader) error {
 	if contentType == "" {
 		contentType = "text/plain"
 	}
@@ -265,7 +275,7 @@ func walk(m *Received, contentType, encoding string, body io.Reader) error {
 			if err != nil {
 				return fmt.Errorf("multipart: %w", err)
 			}
-			if err := walk(m, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p); err != nil {
+			if err := walk(m, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p.Header.Get("Content-Disposition"), p); err != nil {
 				return err
 			}
 		}
@@ -281,6 +291,14 @@ func walk(m *Received, contentType, encoding string, body io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("decode %s body: %w", encoding, err)
 	}
+	if name := attachmentName(disposition, params); name != "" {
+		dec := new(mime.WordDecoder)
+		if d, err := dec.DecodeHeader(name); err == nil {
+			name = d
+		}
+		m.Attachments = append(m.Attachments, Attachment{Name: name, ContentType: mt, Data: b})
+		return nil
+	}
 	text := strings.ReplaceAll(string(b), "\r\n", "\n")
 	switch {
 	case mt == "text/plain" && m.Text == "":
@@ -289,4 +307,22 @@ func walk(m *Received, contentType, encoding string, body io.Reader) error {
 		m.HTML = text
 	}
 	return nil
+}
+
+// attachmentName is the file name of a part sent as an attachment, or ""
+// for a body part.
+func attachmentName(disposition string, typeParams map[string]string) string {
+	if disposition != "" {
+		d, params, err := mime.ParseMediaType(disposition)
+		if err == nil && (d == "attachment" || params["filename"] != "") {
+			if params["filename"] != "" {
+				return params["filename"]
+			}
+			if typeParams["name"] != "" {
+				return typeParams["name"]
+			}
+			return "attachment"
+		}
+	}
+	return typeParams["name"]
 }
