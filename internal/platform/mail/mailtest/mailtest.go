@@ -42,7 +42,7 @@ type Received struct {
 	// Attachments are the parts sent as attachments (Content-Disposition
 	// attachment, or a file name), decoded, in order.
 	Attachments []Attachment
-	Raw      []byte // the message exactly as sent
+	Raw         []byte // the message exactly as sent
 }
 
 // Attachment is one attached file as received.
