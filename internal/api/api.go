@@ -26,6 +26,7 @@ import (
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
 	"hms/internal/relation"
+	"hms/internal/rentincrease"
 )
 
 // Prefix is where the API lives.
@@ -52,6 +53,8 @@ type API struct {
 	mux       *http.ServeMux
 	humaAPI   huma.API
 	ops       []Operation
+
+	rentIncreases *rentincrease.Service
 }
 
 // Deps are what the API needs.
@@ -65,6 +68,8 @@ type Deps struct {
 	DB        *db.DB
 	Audit     *audit.Log
 	Log       *slog.Logger
+
+	RentIncreases *rentincrease.Service
 }
 
 type ctxKey int
@@ -79,7 +84,8 @@ func New(d Deps) *API {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	a := &API{accounts: d.Accounts, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases, privacy: d.Privacy, texts: d.Texts, db: d.DB, audit: d.Audit, log: d.Log, mux: http.NewServeMux()}
+	a := &API{accounts: d.Accounts, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases, privacy: d.Privacy, texts: d.Texts, db: d.DB, audit: d.Audit, log: d.Log, mux: http.NewServeMux(),
+		rentIncreases: d.RentIncreases}
 	cfg := huma.DefaultConfig("HMS API", "1.0.0")
 	cfg.Info.Description = "Rental administration for Dutch landlords. Authenticate with `Authorization: Bearer hms_…`; a token acts with its creator's role, narrowed to its scopes."
 	cfg.OpenAPIPath = Prefix + "/openapi"

@@ -298,9 +298,9 @@ func (s *Service) Adjust(ctx context.Context, a account.Actor, id int64, in Adju
 			n := *in.NewCents
 			switch {
 			case n > p.MaxCents:
-				return validation.Errors{"new_amount": "rentincrease.amount.above_max"}
+				return validation.Errors{"new_amount_cents": "rentincrease.amount.above_max"}
 			case n < min(p.OldCents, p.MaxCents) || n <= 0:
-				return validation.Errors{"new_amount": "rentincrease.amount.below_old"}
+				return validation.Errors{"new_amount_cents": "rentincrease.amount.below_old"}
 			}
 			p.NewCents, p.Adjusted = n, n != p.MaxCents
 			details["new_cents"] = fmt.Sprint(n)

@@ -219,8 +219,8 @@ func TestProposeConfirmApply(t *testing.T) {
 		// Review: lower one, refuse a raise above the maximum, exclude one.
 		pSocial, pMiddle := got[social], got[middle]
 		up, down, tooLow := money.Cents(83281), money.Cents(82000), money.Cents(79999)
-		fieldErr(t, e.svc.Adjust(ctx, e.owner, pSocial.ID, rentincrease.Adjustment{NewCents: &up}), "new_amount", "rentincrease.amount.above_max")
-		fieldErr(t, e.svc.Adjust(ctx, e.owner, pSocial.ID, rentincrease.Adjustment{NewCents: &tooLow}), "new_amount", "rentincrease.amount.below_old")
+		fieldErr(t, e.svc.Adjust(ctx, e.owner, pSocial.ID, rentincrease.Adjustment{NewCents: &up}), "new_amount_cents", "rentincrease.amount.above_max")
+		fieldErr(t, e.svc.Adjust(ctx, e.owner, pSocial.ID, rentincrease.Adjustment{NewCents: &tooLow}), "new_amount_cents", "rentincrease.amount.below_old")
 		if err := e.svc.Adjust(ctx, e.owner, pSocial.ID, rentincrease.Adjustment{NewCents: &down}); err != nil {
 			t.Fatal(err)
 		}

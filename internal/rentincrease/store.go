@@ -304,8 +304,9 @@ func deleteProposal(ctx context.Context, tx *db.Tx, id int64) error {
 
 // ListFilter narrows a proposal list.
 type ListFilter struct {
-	Date   civil.Date
-	Status Status
+	Date    civil.Date
+	Status  Status
+	AfterID int64 // API cursor: only ids greater than this (use with sort "id")
 }
 
 var sortColumns = map[string]string{
@@ -326,6 +327,10 @@ func listProposals(ctx context.Context, tx *db.Tx, q listing.Query, f ListFilter
 	if f.Status != "" {
 		args = append(args, string(f.Status))
 		where = append(where, fmt.Sprintf("status = $%d", len(args)))
+	}
+	if f.AfterID > 0 {
+		args = append(args, f.AfterID)
+		where = append(where, fmt.Sprintf("id > $%d", len(args)))
 	}
 	cond := strings.Join(where, " AND ")
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM rent_increase_proposals WHERE `+cond, args...).Scan(&page.Total); err != nil {

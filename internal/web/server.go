@@ -33,6 +33,7 @@ import (
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
 	"hms/internal/relation"
+	"hms/internal/rentincrease"
 )
 
 //go:embed templates/*.html
@@ -59,6 +60,8 @@ type Deps struct {
 	API       http.Handler // mounted at /api/
 	Registry  *prometheus.Registry
 	Log       *slog.Logger
+	// RentIncreases proposes yearly increases and indexation.
+	RentIncreases *rentincrease.Service
 	// SecureCookies is false only when serving plain http on localhost.
 	SecureCookies bool
 }
