@@ -112,17 +112,17 @@ func (s *Service) SaveSettings(ctx context.Context, a account.Actor, st Settings
 		fe.Add("proration", "field.invalid")
 	}
 	if st.IssuerKvK = strings.TrimSpace(st.IssuerKvK); st.IssuerKvK != "" && nl.ValidateKvK(st.IssuerKvK) != nil {
-		fe.Add("issuer_kvk", "relation.kvk.invalid")
+		fe.Add("issuer_kvk", "relation.kvk_invalid")
 	}
 	if st.IssuerVATID = strings.TrimSpace(st.IssuerVATID); st.IssuerVATID != "" {
 		v, err := nl.NormalizeBTW(st.IssuerVATID)
 		if err != nil {
-			fe.Add("issuer_vat_id", "relation.btw.invalid")
+			fe.Add("issuer_vat_id", "relation.btw_invalid")
 		}
 		st.IssuerVATID = v
 	}
 	if st.IssuerIBAN = nl.NormalizeIBAN(st.IssuerIBAN); st.IssuerIBAN != "" && nl.ValidateIBAN(st.IssuerIBAN) != nil {
-		fe.Add("issuer_iban", "relation.iban.invalid")
+		fe.Add("issuer_iban", "relation.iban_invalid")
 	}
 	if err := fe.Err(); err != nil {
 		return err

@@ -21,8 +21,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hms/internal/account"
+	"hms/internal/billing"
 	"hms/internal/importer"
 	"hms/internal/lease"
+	"hms/internal/ledger"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
@@ -49,6 +51,8 @@ type Deps struct {
 	Portfolio *portfolio.Service
 	Relations *relation.Service
 	Leases    *lease.Service
+	Ledger    *ledger.Service
+	Billing   *billing.Service
 	Privacy   *privacy.Service
 	Importer  *importer.Service
 	Limiter   *ratelimit.Limiter

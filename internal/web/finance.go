@@ -1,0 +1,601 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hms/internal/account"
+	"hms/internal/billing"
+	"hms/internal/lease"
+	"hms/internal/ledger"
+	"hms/internal/money"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/db"
+	"hms/internal/platform/jobs"
+	"hms/internal/platform/listing"
+	"hms/internal/platform/validation"
+)
+
+// Finance: the rent run, invoices, lease accounts (open items, payments,
+// statements), debtors and billing settings.
+func init() {
+	areas = append(areas, func(s *Server) {
+		read, write := org(account.PermFinanceRead), org(account.PermFinanceWrite)
+		s.handle("GET", "/o/{org}/finance", read, s.financeDebtors)
+		s.handle("GET", "/o/{org}/finance/rentrun", read, s.financeRentRun)
+		s.handle("POST", "/o/{org}/finance/rentrun", write, s.financeStartRun)
+		s.handle("GET", "/o/{org}/finance/runs/{id}", read, s.financeRun)
+		s.handle("GET", "/o/{org}/finance/invoices", read, s.financeInvoices)
+		s.handle("GET", "/o/{org}/finance/invoices/{id}", read, s.financeInvoice)
+		s.handle("POST", "/o/{org}/finance/invoices/{id}/credit", write, s.financeCredit)
+		s.handle("GET", "/o/{org}/finance/leases/{id}", read, s.financeAccount)
+		s.handle("POST", "/o/{org}/finance/leases/{id}/payments", write, s.financePayment)
+		s.handle("POST", "/o/{org}/finance/leases/{id}/payments/{pid}/reverse", write, s.financeReverse)
+		s.handle("POST", "/o/{org}/finance/leases/{id}/allocate", write, s.financeAllocate)
+		s.handle("GET", "/o/{org}/finance/tenants/{id}", read, s.financeTenant)
+		s.handle("GET", "/o/{org}/finance/settings", read, s.financeSettings)
+		s.handle("POST", "/o/{org}/finance/settings", write, s.financeSaveSettings)
+	})
+}
+
+func (s *Server) financePath(r *http.Request) string { return "/o/" + actorOf(r).OrgSlug + "/finance" }
+
+// financeFmt formats ledger values; it adds charge line names to leaseFmt.
+type financeFmt struct {
+	leaseFmt
+	tr func(string) string
+}
+
+// LineName is a charge line in words: "Kale huur", "Servicekosten (Schoonmaak)".
+func (f financeFmt) LineName(line string) string {
+	kind, rest, _ := strings.Cut(line, "|")
+	cat, label, _ := strings.Cut(rest, "|")
+	out := f.tr("lease.component." + kind)
+	if cat != "" {
+		out += " (" + cat + ")"
+	}
+	if label != "" {
+		out += ": " + label
+	}
+	return out
+}
+
+// Kenmerk groups a betalingskenmerk in fours.
+func (f financeFmt) Kenmerk(k string) string {
+	var b strings.Builder
+	for i, r := range k {
+		if i > 0 && (len(k)-i)%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Negative reports whether an amount is below zero (for styling credit).
+func (f financeFmt) Negative(c money.Cents) bool { return c < 0 }
+
+func (s *Server) financeFmt(p *page) financeFmt {
+	lang := p.Lang
+	return financeFmt{leaseFmt: leaseFmt{lang}, tr: func(id string) string { return s.Texts.T(lang, id, nil) }}
+}
+
+// --- debtors (the overview) ---
+
+type financeDebtorsView struct {
+	financeFmt
+	List     *ListView
+	Items    []ledger.LeaseBalance
+	CanWrite bool
+}
+
+func (s *Server) financeDebtors(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "finance.debtors.title")
+	p.Nav = "finance"
+	a := actorOf(r)
+	q := listing.FromValues(r.URL.Query())
+	if wantsCSV(r) {
+		q.All = true
+	}
+	page, err := s.Ledger.Debtors(r.Context(), a, q)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	fm := s.financeFmt(p)
+	if wantsCSV(r) {
+		rows := make([][]string, 0, len(page.Items))
+		for _, it := range page.Items {
+			rows = append(rows, []string{it.Reference, fm.Amount(it.Charged), fm.Amount(it.Paid), fm.Amount(it.Balance)})
+		}
+		writeCSV(w, "debiteuren.csv", []string{p.T("lease.field.reference"), p.T("finance.charged"), p.T("finance.paid"), p.T("finance.balance")}, rows)
+		return
+	}
+	if q.Sort == "" {
+		q.Sort, q.Desc = "balance", true
+	}
+	p.Data = financeDebtorsView{financeFmt: fm, List: s.newListView(r, q.Normalize("balance", "lease"), page.Total), Items: page.Items,
+		CanWrite: a.Can(account.PermFinanceWrite)}
+	s.render(w, r, http.StatusOK, "finance_debtors", p)
+}
+
+// --- the rent run ---
+
+type financeRunView struct {
+	financeFmt
+	Period   string
+	Scope    financeScope
+	Preview  *billing.Preview
+	List     *ListView
+	Runs     []billing.Run
+	Run      *billing.Run
+	Job      *jobs.Status
+	CanWrite bool
+}
+
+type financeScope struct {
+	Kind string // "", "complex", "lease"
+	ID   int64
+}
+
+func (sc financeScope) billing() lease.BillingScope {
+	switch sc.Kind {
+	case "complex":
+		return lease.BillingScope{ComplexID: sc.ID}
+	case "lease":
+		return lease.BillingScope{LeaseID: sc.ID}
+	case "unit":
+		return lease.BillingScope{UnitID: sc.ID}
+	}
+	return lease.BillingScope{}
+}
+
+func financeScopeOf(v url.Values) financeScope {
+	id, _ := strconv.ParseInt(strings.TrimSpace(v.Get("scope_id")), 10, 64)
+	k := v.Get("scope")
+	if k != "complex" && k != "lease" && k != "unit" {
+		return financeScope{}
+	}
+	return financeScope{Kind: k, ID: id}
+}
+
+// nextMonth is the month a landlord usually charges: the coming one.
+func nextMonth(today civil.Date) string {
+	n := today.FirstOfMonth().AddMonths(1)
+	return fmt.Sprintf("%04d-%02d", n.Year, int(n.Month))
+}
+
+func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "finance.run.title")
+	p.Nav = "finance"
+	a := actorOf(r)
+	v := r.URL.Query()
+	view := financeRunView{financeFmt: s.financeFmt(p), Period: v.Get("period"), Scope: financeScopeOf(v), CanWrite: a.Can(account.PermFinanceWrite)}
+	if view.Period == "" {
+		view.Period = nextMonth(civil.Today(s.Clock.Now()))
+	}
+	p.Form = url.Values{"period": {view.Period}, "scope": {view.Scope.Kind}, "scope_id": {fmt.Sprint(view.Scope.ID)}}
+	runs, err := s.Billing.Runs(r.Context(), a, 10)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	view.Runs = runs
+	if v.Get("preview") != "" {
+		q := listing.FromValues(v).Normalize()
+		pv, err := s.Billing.Preview(r.Context(), a, billing.RunInput{Period: view.Period, Scope: view.Scope.billing()},
+			billing.PreviewWindow{Offset: q.Offset, Limit: q.Limit})
+		if err != nil {
+			p.Data = view
+			s.fail(w, r, err, "finance_rentrun", p)
+			return
+		}
+		view.Preview = pv
+		view.List = s.newListView(r, q, pv.Invoices)
+	}
+	p.Data = view
+	s.render(w, r, http.StatusOK, "finance_rentrun", p)
+}
+
+func (s *Server) financeStartRun(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "finance.run.title")
+	p.Nav = "finance"
+	a := actorOf(r)
+	in := billing.RunInput{Period: r.PostForm.Get("period"), Scope: financeScopeOf(r.PostForm).billing()}
+	run, err := s.Billing.StartRun(r.Context(), a, in)
+	if err != nil {
+		runs, _ := s.Billing.Runs(r.Context(), a, 10)
+		p.Data = financeRunView{financeFmt: s.financeFmt(p), Period: in.Period, Scope: financeScopeOf(r.PostForm), Runs: runs, CanWrite: true}
+		s.fail(w, r, err, "finance_rentrun", p)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("%s/runs/%d", s.financePath(r), run.ID), http.StatusSeeOther)
+}
+
+func (s *Server) financeRun(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "finance.run.title")
+	p.Nav = "finance"
+	a := actorOf(r)
+	run, err := s.Billing.GetRun(r.Context(), a, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	view := financeRunView{financeFmt: s.financeFmt(p), Run: run, Period: run.Period}
+	if run.JobID != 0 && (run.State == "queued" || run.State == "running") {
+		err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
+			st, err := s.Jobs.Status(r.Context(), tx, run.JobID)
+			if err == nil {
+				view.Job = &st
+			}
+			return err
+		})
+		if err != nil && !errors.Is(err, jobs.ErrNotFound) {
+			s.fail(w, r, err, "", p)
+			return
+		}
+	}
+	p.Data = view
+	s.render(w, r, http.StatusOK, "finance_run", p)
+}
+
+// --- invoices ---
+
+type financeInvoicesView struct {
+	financeFmt
+	List   *ListView
+	Items  []ledger.Invoice
+	Filter ledger.InvoiceFilter
+}
+
+func (s *Server) financeInvoices(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "finance.invoices.title")
+	p.Nav = "finance"
+	a := actorOf(r)
+	v := r.URL.Query()
+	q := listing.FromValues(v)
+	if wantsCSV(r) {
+		q.All = true
+	}
+	f := ledger.InvoiceFilter{Period: v.Get("period"), OpenOnly: v.Get("open") == "1"}
+	f.LeaseID, _ = strconv.ParseInt(v.Get("lease"), 10, 64)
+	f.RunID, _ = strconv.ParseInt(v.Get("run"), 10, 64)
+	page, err := s.Ledger.Invoices(r.Context(), a, q, f)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	fm := s.financeFmt(p)
+	if wantsCSV(r) {
+		rows := make([][]string, 0, len(page.Items))
+		for _, it := range page.Items {
+			rows = append(rows, []string{it.Number, p.T("finance.kind." + string(it.Kind)), it.LeaseReference, it.Period, it.IssueDate.String(),
+				it.DueDate.String(), it.Kenmerk, fm.Amount(it.Net), fm.Amount(it.VAT), fm.Amount(it.Total), fm.Amount(it.Open)})
+		}
+		writeCSV(w, "facturen.csv", []string{p.T("finance.number"), p.T("finance.kind"), p.T("lease.field.reference"), p.T("finance.period"),
+			p.T("finance.issue_date"), p.T("finance.due_date"), p.T("finance.kenmerk"), p.T("finance.net"), p.T("finance.vat"),
+			p.T("finance.total"), p.T("finance.open")}, rows)
+		return
+	}
+	if q.Sort == "" {
+		q.Sort, q.Desc = "number", true
+	}
+	p.Data = financeInvoicesView{financeFmt: fm, List: s.newListView(r, q.Normalize(ledger.InvoiceSorts...), page.Total), Items: page.Items, Filter: f}
+	s.render(w, r, http.StatusOK, "finance_invoices", p)
+}
+
+type financeInvoiceView struct {
+	financeFmt
+	Invoice  *ledger.Invoice
+	CanWrite bool
+}
+
+func (s *Server) financeInvoice(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "finance.invoice.title")
+	s.renderInvoice(w, r, p, http.StatusOK)
+}
+
+func (s *Server) renderInvoice(w http.ResponseWriter, r *http.Request, p *page, status int) {
+	p.Nav = "finance"
+	a := actorOf(r)
+	inv, err := s.Ledger.Invoice(r.Context(), a, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Data = financeInvoiceView{financeFmt: s.financeFmt(p), Invoice: inv, CanWrite: a.Can(account.PermFinanceWrite)}
+	s.render(w, r, status, "finance_invoice", p)
+}
+
+func (s *Server) financeCredit(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "finance.invoice.title")
+	id := pathID(r, "id")
+	var charges []int64
+	for _, v := range r.PostForm["charge"] {
+		if cid, err := strconv.ParseInt(v, 10, 64); err == nil {
+			charges = append(charges, cid)
+		}
+	}
+	cn, err := s.Ledger.Credit(r.Context(), actorOf(r), ledger.CreditInput{InvoiceID: id, ChargeIDs: charges, Reason: r.PostForm.Get("reason")})
+	if err != nil {
+		if fe, ok := validation.AsFields(err); ok {
+			p.Errors = fe
+			s.renderInvoice(w, r, p, http.StatusUnprocessableEntity)
+			return
+		}
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.flash(r, "finance.credit.done")
+	http.Redirect(w, r, fmt.Sprintf("%s/invoices/%d", s.financePath(r), cn), http.StatusSeeOther)
+}
+
+// --- a lease's account ---
+
+type financeAccountView struct {
+	financeFmt
+	LeaseID   int64
+	Reference string
+	Balance   ledger.Balance
+	Open      []ledger.Charge
+	Payments  []ledger.Payment
+	Statement *ledger.Statement
+	From, To  civil.Date
+	Methods   []ledger.PaymentMethod
+	Credit    money.Cents
+	CanWrite  bool
+	Today     civil.Date
+}
+
+func (s *Server) financeAccount(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "finance.account.title")
+	s.renderLeaseAccount(w, r, p, http.StatusOK)
+}
+
+func (s *Server) renderLeaseAccount(w http.ResponseWriter, r *http.Request, p *page, status int) {
+	p.Nav = "finance"
+	a := actorOf(r)
+	id := pathID(r, "id")
+	ctx := r.Context()
+	today := civil.Today(s.Clock.Now())
+	v := r.URL.Query()
+	from, to := today.FirstOfMonth().AddMonths(-11), today
+	if d, err := civil.Parse(v.Get("from")); err == nil {
+		from = d
+	}
+	if d, err := civil.Parse(v.Get("to")); err == nil {
+		to = d
+	}
+	view := financeAccountView{financeFmt: s.financeFmt(p), LeaseID: id, From: from, To: to, Methods: ledger.PaymentMethods,
+		CanWrite: a.Can(account.PermFinanceWrite), Today: today}
+	var err error
+	if view.Balance, err = s.Ledger.BalanceAt(ctx, a, id, today); err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if view.Open, err = s.Ledger.OpenItems(ctx, a, ledger.OpenFilter{LeaseID: id}); err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if view.Payments, err = s.Ledger.Payments(ctx, a, id); err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	for _, pm := range view.Payments {
+		view.Credit += pm.Unallocated()
+	}
+	st, err := s.Ledger.StatementOf(ctx, a, id, from, to)
+	if err != nil {
+		if _, ok := validation.AsFields(err); !ok {
+			s.fail(w, r, err, "", p)
+			return
+		}
+		st, _ = s.Ledger.StatementOf(ctx, a, id, today.FirstOfMonth().AddMonths(-11), today)
+	}
+	view.Statement, view.Reference = st, st.LeaseReference
+	if wantsCSV(r) {
+		fm := view.financeFmt
+		rows := [][]string{{from.String(), p.T("finance.opening"), "", "", "", fm.Amount(st.Opening)}}
+		for _, l := range st.Lines {
+			rows = append(rows, []string{l.Date.String(), p.T("finance.entry." + l.Kind), l.Reference, fm.Amount(l.Debit), fm.Amount(l.Credit), fm.Amount(l.Balance)})
+		}
+		writeCSV(w, "rekeningoverzicht-"+st.LeaseReference+".csv", []string{p.T("finance.date"), p.T("finance.kind"), p.T("finance.reference"),
+			p.T("finance.debit"), p.T("finance.credit"), p.T("finance.balance")}, rows)
+		return
+	}
+	if p.Form == nil || p.Form.Get("payment.date") == "" {
+		if p.Form == nil {
+			p.Form = url.Values{}
+		}
+		p.Form.Set("payment.date", today.String())
+	}
+	p.Data = view
+	s.render(w, r, status, "finance_account", p)
+}
+
+func (s *Server) accountBack(w http.ResponseWriter, r *http.Request, id int64, flash string) {
+	s.flash(r, flash)
+	http.Redirect(w, r, fmt.Sprintf("%s/leases/%d", s.financePath(r), id), http.StatusSeeOther)
+}
+
+func (s *Server) financePayment(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "finance.account.title")
+	id := pathID(r, "id")
+	f := r.PostForm
+	fe := validation.Errors{}
+	in := ledger.PaymentInput{LeaseID: id, Method: ledger.PaymentMethod(f.Get("payment.method")), Reference: f.Get("payment.reference")}
+	in.Amount = leaseFormMoney(f, "payment.amount", fe)
+	in.Date = leaseFormDate(f, "payment.date", fe)
+	if f.Get("payment.amount") == "" {
+		fe.Add("payment.amount", "field.required")
+	}
+	// Chosen allocations: alloc.<chargeID> = amount.
+	for k := range f {
+		if cid, ok := strings.CutPrefix(k, "alloc."); ok && strings.TrimSpace(f.Get(k)) != "" {
+			n, err := strconv.ParseInt(cid, 10, 64)
+			amt := leaseFormMoney(f, k, fe)
+			if err == nil && amt != 0 {
+				if in.Allocations == nil {
+					in.Allocations = map[int64]money.Cents{}
+				}
+				in.Allocations[n] = amt
+			}
+		}
+	}
+	err := fe.Err()
+	if err == nil {
+		_, err = s.Ledger.RecordPayment(r.Context(), actorOf(r), in)
+	}
+	if err != nil {
+		if fe, ok := validation.AsFields(err); ok {
+			p.Errors = validation.Errors{}
+			for k, v := range fe {
+				if !strings.HasPrefix(k, "payment.") && !strings.HasPrefix(k, "alloc.") && k != "lease_id" {
+					k = "payment." + k
+				}
+				p.Errors[k] = v
+			}
+			s.renderLeaseAccount(w, r, p, http.StatusUnprocessableEntity)
+			return
+		}
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.accountBack(w, r, id, "finance.payment.saved")
+}
+
+func (s *Server) financeReverse(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "finance.account.title")
+	id := pathID(r, "id")
+	pays, err := s.Ledger.Payments(r.Context(), actorOf(r), id)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	pid := pathID(r, "pid")
+	found := false
+	for _, pm := range pays {
+		found = found || pm.ID == pid
+	}
+	if !found {
+		s.notFound(w, r)
+		return
+	}
+	if _, err := s.Ledger.ReversePayment(r.Context(), actorOf(r), pid, r.PostForm.Get("reason")); err != nil {
+		if fe, ok := validation.AsFields(err); ok {
+			p.Errors = validation.Errors{}
+			for k, v := range fe {
+				p.Errors["reverse."+k] = v
+			}
+			s.renderLeaseAccount(w, r, p, http.StatusUnprocessableEntity)
+			return
+		}
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.accountBack(w, r, id, "finance.payment.reversed")
+}
+
+func (s *Server) financeAllocate(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "finance.account.title")
+	id := pathID(r, "id")
+	if _, err := s.Ledger.AllocateCredit(r.Context(), actorOf(r), id); err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.accountBack(w, r, id, "finance.credit.applied")
+}
+
+// --- a tenant's open items ---
+
+type financeTenantView struct {
+	financeFmt
+	PartyID int64
+	Name    string
+	Open    []ledger.Charge
+	Total   money.Cents
+	Leases  []int64
+}
+
+func (s *Server) financeTenant(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "finance.tenant.title")
+	p.Nav = "finance"
+	a := actorOf(r)
+	id := pathID(r, "id")
+	// The relation must be of this organisation (404 otherwise); its name
+	// heads the page like a list row, without an access-log event.
+	var name string
+	if err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
+		names, err := s.Relations.DisplayNames(r.Context(), tx, id)
+		name = names[id]
+		return err
+	}); err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	open, err := s.Ledger.OpenItems(r.Context(), a, ledger.OpenFilter{PartyID: id})
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	v := financeTenantView{financeFmt: s.financeFmt(p), PartyID: id, Name: name, Open: open}
+	seen := map[int64]bool{}
+	for _, c := range open {
+		v.Total += c.Open()
+		if !seen[c.LeaseID] {
+			seen[c.LeaseID] = true
+			v.Leases = append(v.Leases, c.LeaseID)
+		}
+	}
+	p.Data = v
+	s.render(w, r, http.StatusOK, "finance_tenant", p)
+}
+
+// --- settings ---
+
+type financeSettingsView struct {
+	Prorations []billing.Proration
+	CanWrite   bool
+}
+
+func (s *Server) financeSettings(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "finance.settings.title")
+	p.Nav = "finance"
+	a := actorOf(r)
+	st, err := s.Billing.Settings(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Form = url.Values{"proration": {string(st.Proration)}, "issuer_kvk": {st.IssuerKvK}, "issuer_vat_id": {st.IssuerVATID},
+		"issuer_iban": {st.IssuerIBAN}}
+	if st.SendInvoices {
+		p.Form.Set("send_invoices", "1")
+	}
+	p.Data = financeSettingsView{Prorations: billing.Prorations, CanWrite: a.Can(account.PermFinanceWrite)}
+	s.render(w, r, http.StatusOK, "finance_settings", p)
+}
+
+func (s *Server) financeSaveSettings(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "finance.settings.title")
+	p.Nav = "finance"
+	f := r.PostForm
+	st := billing.Settings{Proration: billing.Proration(f.Get("proration")), IssuerKvK: f.Get("issuer_kvk"), IssuerVATID: f.Get("issuer_vat_id"),
+		IssuerIBAN: f.Get("issuer_iban"), SendInvoices: f.Get("send_invoices") == "1"}
+	if err := s.Billing.SaveSettings(r.Context(), actorOf(r), st); err != nil {
+		p.Data = financeSettingsView{Prorations: billing.Prorations, CanWrite: true}
+		s.fail(w, r, err, "finance_settings", p)
+		return
+	}
+	s.flash(r, "finance.settings.saved")
+	http.Redirect(w, r, s.financePath(r)+"/settings", http.StatusSeeOther)
+}
