@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hms/internal/billing"
+	"hms/internal/ledger"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -55,6 +57,8 @@ type API struct {
 	ops       []Operation
 
 	rentIncreases *rentincrease.Service
+	ledger        *ledger.Service
+	billing       *billing.Service
 }
 
 // Deps are what the API needs.
@@ -70,6 +74,8 @@ type Deps struct {
 	Log       *slog.Logger
 
 	RentIncreases *rentincrease.Service
+	Ledger        *ledger.Service
+	Billing       *billing.Service
 }
 
 type ctxKey int
@@ -85,7 +91,7 @@ func New(d Deps) *API {
 		d.Log = slog.Default()
 	}
 	a := &API{accounts: d.Accounts, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases, privacy: d.Privacy, texts: d.Texts, db: d.DB, audit: d.Audit, log: d.Log, mux: http.NewServeMux(),
-		rentIncreases: d.RentIncreases}
+		rentIncreases: d.RentIncreases, ledger: d.Ledger, billing: d.Billing}
 	cfg := huma.DefaultConfig("HMS API", "1.0.0")
 	cfg.Info.Description = "Rental administration for Dutch landlords. Authenticate with `Authorization: Bearer hms_…`; a token acts with its creator's role, narrowed to its scopes."
 	cfg.OpenAPIPath = Prefix + "/openapi"

@@ -339,7 +339,7 @@ func TestPaymentsCreditsAndStatements(t *testing.T) {
 			in    ledger.PaymentInput
 			field string
 		}{
-			{ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 0, Method: ledger.Transfer}, "amount"},
+			{ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 0, Method: ledger.Transfer}, "amount_cents"},
 			{ledger.PaymentInput{LeaseID: l, Date: d("2026-02-05"), Amount: 100, Method: ledger.Transfer}, "date"},
 			{ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: "cheque"}, "method"},
 			{ledger.PaymentInput{LeaseID: 999999, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer}, "lease_id"},

@@ -61,14 +61,15 @@ func (s *Service) Record(ctx context.Context, tx *db.Tx, a account.Actor, action
 
 // InvoiceFilter narrows an invoice list.
 type InvoiceFilter struct {
-	LeaseID int64
-	RunID   int64
-	Period  string
+	LeaseID  int64
+	RunID    int64
+	Period   string
 	OpenOnly bool
+	AfterID  int64 // API cursor: only ids greater than this, in id order
 }
 
 // InvoiceSorts are the sort keys of Invoices.
-var InvoiceSorts = []string{"number", "issue_date", "due_date", "total", "lease"}
+var InvoiceSorts = []string{"number", "issue_date", "due_date", "total", "lease", "id"}
 
 // Invoices lists invoices and credit notes, newest number first by default.
 func (s *Service) Invoices(ctx context.Context, a account.Actor, q listing.Query, f InvoiceFilter) (listing.Page[Invoice], error) {
@@ -96,6 +97,9 @@ func (s *Service) Invoices(ctx context.Context, a account.Actor, q listing.Query
 		if f.Period != "" {
 			add("i.period = ?", f.Period)
 		}
+		if f.AfterID != 0 {
+			add("i.id > ?", f.AfterID)
+		}
 		if q.Search != "" {
 			args = append(args, "%"+strings.ToLower(listing.EscapeLike(strings.ReplaceAll(q.Search, " ", "")))+"%")
 			n := len(args)
@@ -110,7 +114,7 @@ func (s *Service) Invoices(ctx context.Context, a account.Actor, q listing.Query
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&page.Total); err != nil {
 			return fmt.Errorf("count invoices: %w", err)
 		}
-		order := map[string]string{"number": "i.number", "issue_date": "i.issue_date", "due_date": "i.due_date",
+		order := map[string]string{"id": "i.id", "number": "i.number", "issue_date": "i.issue_date", "due_date": "i.due_date",
 			"total": "i.total_cents", "lease": "l.reference"}[q.Sort]
 		rows, err := tx.QueryContext(ctx, `SELECT i.id, i.number, i.fiscal_year, i.kind, i.lease_id, l.reference, i.period, i.issue_date,
 			i.due_date, i.kenmerk, i.net_cents, i.vat_cents, i.total_cents, COALESCE(i.credits_invoice_id, 0), i.reason, i.run_id,
@@ -326,7 +330,7 @@ func (s *Service) RecordPayment(ctx context.Context, a account.Actor, in Payment
 		fe.Add("date", "ledger.payment.future")
 	}
 	if in.Amount <= 0 {
-		fe.Add("amount", "ledger.amount.positive")
+		fe.Add("amount_cents", "ledger.amount.positive")
 	}
 	if !slices.Contains(PaymentMethods, in.Method) {
 		fe.Add("method", "field.invalid")

@@ -457,6 +457,7 @@ func (s *Server) financePayment(w http.ResponseWriter, r *http.Request) {
 		if fe, ok := validation.AsFields(err); ok {
 			p.Errors = validation.Errors{}
 			for k, v := range fe {
+				k = strings.TrimSuffix(k, "_cents")
 				if !strings.HasPrefix(k, "payment.") && !strings.HasPrefix(k, "alloc.") && k != "lease_id" {
 					k = "payment." + k
 				}

@@ -1,0 +1,690 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"hms/internal/account"
+	"hms/internal/billing"
+	"hms/internal/lease"
+	"hms/internal/ledger"
+	"hms/internal/money"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/db"
+	"hms/internal/platform/listing"
+	"hms/internal/platform/validation"
+)
+
+func init() {
+	areas = append(areas, func(a *API) {
+		read, write := account.PermFinanceRead, account.PermFinanceWrite
+		op(a, http.MethodPost, "/rent-runs/preview", "preview-rent-run", "Preview a rent run: every charge still missing for a month, totals and warnings", read, a.previewRentRun)
+		op(a, http.MethodPost, "/rent-runs", "start-rent-run", "Start a rent run as a background job (idempotent: only what is missing is posted)", write, a.startRentRun)
+		op(a, http.MethodGet, "/rent-runs", "list-rent-runs", "The latest rent runs", read, a.listRentRuns)
+		op(a, http.MethodGet, "/rent-runs/{id}", "get-rent-run", "A rent run and how far it got", read, a.getRentRun)
+		op(a, http.MethodGet, "/invoices", "list-invoices", "List invoices and credit notes", read, a.listInvoices)
+		op(a, http.MethodGet, "/invoices/{id}", "get-invoice", "An invoice or credit note with its charges and what is open", read, a.getInvoice)
+		op(a, http.MethodPost, "/invoices/{id}/credit-notes", "credit-invoice", "Post a credit note for charges of an invoice (all by default)", write, a.creditInvoice)
+		op(a, http.MethodGet, "/leases/{id}/account", "get-lease-account", "A lease account: balance on a date and open items", read, a.getLeaseAccount)
+		op(a, http.MethodGet, "/leases/{id}/statement", "get-lease-statement", "Statement of account between two dates", read, a.getLeaseStatement)
+		op(a, http.MethodGet, "/leases/{id}/payments", "list-lease-payments", "A lease's payments and reversals", read, a.listLeasePayments)
+		op(a, http.MethodPost, "/leases/{id}/payments", "record-lease-payment", "Record a payment and allocate it (oldest first, or as given)", write, a.recordLeasePayment)
+		op(a, http.MethodPost, "/leases/{id}/allocate-credit", "allocate-lease-credit", "Apply the account's unallocated credit to open items, oldest first", write, a.allocateLeaseCredit)
+		op(a, http.MethodPost, "/payments/{id}/reversal", "reverse-payment", "Reverse a payment: it reopens the charges it settled", write, a.reversePayment)
+		op(a, http.MethodGet, "/relations/{id}/open-items", "list-relation-open-items", "The open items of a tenant over all their leases", read, a.listRelationOpenItems)
+		op(a, http.MethodGet, "/debtors", "list-debtors", "Lease accounts with a balance, largest first", read, a.listDebtors)
+		op(a, http.MethodGet, "/billing-settings", "get-billing-settings", "The organisation's billing settings", read, a.getBillingSettings)
+		op(a, http.MethodPut, "/billing-settings", "update-billing-settings", "Replace the organisation's billing settings", write, a.updateBillingSettings)
+	})
+}
+
+// --- shapes ---
+
+// RentRunScopeJSON narrows a run; all zero: the whole organisation.
+type RentRunScopeJSON struct {
+	ComplexID int64 `json:"complex_id,omitempty"`
+	UnitID    int64 `json:"unit_id,omitempty"`
+	LeaseID   int64 `json:"lease_id,omitempty"`
+}
+
+// DraftLineJSON is a charge a run would post.
+type DraftLineJSON struct {
+	Line     string     `json:"line" doc:"kind|category|label of the lease component"`
+	From     civil.Date `json:"from"`
+	To       civil.Date `json:"to"`
+	NetCents int64      `json:"net_cents"`
+	VATRate  string     `json:"vat_rate" doc:"Percentage, e.g. 21"`
+	VATCents int64      `json:"vat_cents"`
+}
+
+// DraftInvoiceJSON is an invoice a run would post.
+type DraftInvoiceJSON struct {
+	LeaseID   int64           `json:"lease_id"`
+	Reference string          `json:"lease_reference"`
+	Period    string          `json:"period" doc:"2026-01, or 2026-Q1 for a quarterly lease"`
+	DueDate   civil.Date      `json:"due_date"`
+	Lines     []DraftLineJSON `json:"lines"`
+}
+
+// RentRunPreviewInput asks for a preview.
+type RentRunPreviewInput struct {
+	Body struct {
+		Period string           `json:"period" doc:"The month, e.g. 2026-01"`
+		Scope  RentRunScopeJSON `json:"scope,omitempty"`
+		Offset int              `json:"offset,omitempty" minimum:"0" doc:"First invoice to list"`
+		Limit  int              `json:"limit,omitempty" minimum:"0" maximum:"500" doc:"How many invoices to list (default 50)"`
+	}
+}
+
+// RentRunPreviewOutput is a preview.
+type RentRunPreviewOutput struct {
+	Body struct {
+		Period     string             `json:"period"`
+		Invoices   int                `json:"invoices"`
+		Lines      int                `json:"lines"`
+		NetCents   int64              `json:"net_cents"`
+		VATCents   int64              `json:"vat_cents"`
+		TotalCents int64              `json:"total_cents"`
+		Skipped    int                `json:"already_charged" doc:"Leases already charged for their period"`
+		ByKind     map[string]int64   `json:"net_cents_by_kind"`
+		Warnings   []RunWarningJSON   `json:"warnings"`
+		Items      []DraftInvoiceJSON `json:"items"`
+	}
+}
+
+// RunWarningJSON is something to look at before posting.
+type RunWarningJSON struct {
+	LeaseID   int64  `json:"lease_id"`
+	Reference string `json:"lease_reference"`
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+}
+
+func scopeOf(s RentRunScopeJSON) lease.BillingScope {
+	return lease.BillingScope{ComplexID: s.ComplexID, UnitID: s.UnitID, LeaseID: s.LeaseID}
+}
+
+func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRunPreviewInput) (*RentRunPreviewOutput, error) {
+	p, err := a.billing.Preview(ctx, act, billing.RunInput{Period: in.Body.Period, Scope: scopeOf(in.Body.Scope)},
+		billing.PreviewWindow{Offset: in.Body.Offset, Limit: in.Body.Limit})
+	if err != nil {
+		return nil, err
+	}
+	out := &RentRunPreviewOutput{}
+	b := &out.Body
+	b.Period, b.Invoices, b.Lines, b.Skipped = p.Period, p.Invoices, p.Lines, p.Skipped
+	b.NetCents, b.VATCents, b.TotalCents = int64(p.Net), int64(p.VAT), int64(p.Total)
+	b.ByKind = map[string]int64{}
+	for _, k := range p.ByKind {
+		b.ByKind[k.Kind] = int64(k.Net)
+	}
+	lang := langFrom(ctx)
+	b.Warnings = make([]RunWarningJSON, 0, len(p.Warnings))
+	for _, w := range p.Warnings {
+		b.Warnings = append(b.Warnings, RunWarningJSON{LeaseID: w.LeaseID, Reference: w.Reference, Code: w.Message, Message: a.texts.T(lang, w.Message, nil)})
+	}
+	b.Items = make([]DraftInvoiceJSON, 0, len(p.Charges))
+	for _, c := range p.Charges {
+		d := DraftInvoiceJSON{LeaseID: c.LeaseID, Reference: c.Reference, Period: c.Period.Key, DueDate: c.DueDate}
+		for _, l := range c.Lines {
+			d.Lines = append(d.Lines, DraftLineJSON{Line: l.Line, From: l.From, To: l.To, NetCents: int64(l.Net), VATRate: l.VATRate.String(), VATCents: int64(l.VAT())})
+		}
+		b.Items = append(b.Items, d)
+	}
+	return out, nil
+}
+
+// RentRunJSON is a run.
+type RentRunJSON struct {
+	ID         int64      `json:"id"`
+	Period     string     `json:"period"`
+	Scope      string     `json:"scope,omitempty"`
+	State      string     `json:"state" enum:"queued,running,done,failed"`
+	JobID      int64      `json:"job_id,omitempty"`
+	Invoices   int64      `json:"invoices"`
+	Charges    int64      `json:"charges"`
+	TotalCents int64      `json:"total_cents"`
+	Error      string     `json:"error,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+}
+
+func runJSON(r *billing.Run) RentRunJSON {
+	j := RentRunJSON{ID: r.ID, Period: r.Period, Scope: r.Scope, State: r.State, JobID: r.JobID, Invoices: r.Invoices, Charges: r.Charges,
+		TotalCents: int64(r.Total), Error: r.Error, CreatedAt: r.CreatedAt}
+	if !r.FinishedAt.IsZero() {
+		f := r.FinishedAt
+		j.FinishedAt = &f
+	}
+	return j
+}
+
+// StartRentRunInput starts a run.
+type StartRentRunInput struct {
+	Body struct {
+		Period string           `json:"period" doc:"The month, e.g. 2026-01"`
+		Scope  RentRunScopeJSON `json:"scope,omitempty"`
+	}
+}
+
+// RentRunOutput is one run.
+type RentRunOutput struct {
+	Body RentRunJSON
+}
+
+func (a *API) startRentRun(ctx context.Context, act account.Actor, in *StartRentRunInput) (*RentRunOutput, error) {
+	r, err := a.billing.StartRun(ctx, act, billing.RunInput{Period: in.Body.Period, Scope: scopeOf(in.Body.Scope)})
+	if err != nil {
+		return nil, err
+	}
+	return &RentRunOutput{Body: runJSON(r)}, nil
+}
+
+type idPath struct {
+	ID int64 `path:"id"`
+}
+
+func (a *API) getRentRun(ctx context.Context, act account.Actor, in *idPath) (*RentRunOutput, error) {
+	r, err := a.billing.GetRun(ctx, act, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &RentRunOutput{Body: runJSON(r)}, nil
+}
+
+// RentRunsOutput lists runs.
+type RentRunsOutput struct {
+	Body struct {
+		Items []RentRunJSON `json:"items"`
+	}
+}
+
+func (a *API) listRentRuns(ctx context.Context, act account.Actor, _ *empty) (*RentRunsOutput, error) {
+	rs, err := a.billing.Runs(ctx, act, 50)
+	if err != nil {
+		return nil, err
+	}
+	out := &RentRunsOutput{}
+	out.Body.Items = make([]RentRunJSON, 0, len(rs))
+	for i := range rs {
+		out.Body.Items = append(out.Body.Items, runJSON(&rs[i]))
+	}
+	return out, nil
+}
+
+// --- invoices ---
+
+// ChargeJSON is a charge.
+type ChargeJSON struct {
+	ID               int64      `json:"id"`
+	InvoiceID        int64      `json:"invoice_id"`
+	InvoiceNumber    string     `json:"invoice_number"`
+	LeaseID          int64      `json:"lease_id"`
+	Period           string     `json:"period,omitempty"`
+	Line             string     `json:"line"`
+	From             civil.Date `json:"from"`
+	To               civil.Date `json:"to"`
+	NetCents         int64      `json:"net_cents"`
+	VATRate          string     `json:"vat_rate"`
+	VATCents         int64      `json:"vat_cents"`
+	TotalCents       int64      `json:"total_cents"`
+	DueDate          civil.Date `json:"due_date"`
+	OpenCents        int64      `json:"open_cents" doc:"Still owed; for a credit-note line the credit not yet used (negative)"`
+	ReversesChargeID int64      `json:"reverses_charge_id,omitempty"`
+}
+
+func chargeJSON(c ledger.Charge) ChargeJSON {
+	return ChargeJSON{ID: c.ID, InvoiceID: c.InvoiceID, InvoiceNumber: c.InvoiceNumber, LeaseID: c.LeaseID, Period: c.Period, Line: c.Line,
+		From: c.From, To: c.To, NetCents: int64(c.Net), VATRate: c.VATRate.String(), VATCents: int64(c.VAT), TotalCents: int64(c.Total),
+		DueDate: c.DueDate, OpenCents: int64(c.Open()), ReversesChargeID: c.ReversesChargeID}
+}
+
+// InvoiceJSON is an invoice or credit note.
+type InvoiceJSON struct {
+	ID               int64        `json:"id"`
+	Number           string       `json:"number"`
+	Kind             string       `json:"kind" enum:"invoice,credit_note"`
+	LeaseID          int64        `json:"lease_id"`
+	LeaseReference   string       `json:"lease_reference"`
+	Period           string       `json:"period,omitempty"`
+	IssueDate        civil.Date   `json:"issue_date"`
+	DueDate          civil.Date   `json:"due_date"`
+	Kenmerk          string       `json:"kenmerk" doc:"16-digit betalingskenmerk"`
+	NetCents         int64        `json:"net_cents"`
+	VATCents         int64        `json:"vat_cents"`
+	TotalCents       int64        `json:"total_cents"`
+	OpenCents        int64        `json:"open_cents"`
+	CreditsInvoiceID int64        `json:"credits_invoice_id,omitempty"`
+	Reason           string       `json:"reason,omitempty"`
+	RunID            int64        `json:"run_id,omitempty"`
+	Charges          []ChargeJSON `json:"charges,omitempty"`
+}
+
+func invoiceJSON(i *ledger.Invoice) InvoiceJSON {
+	j := InvoiceJSON{ID: i.ID, Number: i.Number, Kind: string(i.Kind), LeaseID: i.LeaseID, LeaseReference: i.LeaseReference, Period: i.Period,
+		IssueDate: i.IssueDate, DueDate: i.DueDate, Kenmerk: i.Kenmerk, NetCents: int64(i.Net), VATCents: int64(i.VAT), TotalCents: int64(i.Total),
+		OpenCents: int64(i.Open), CreditsInvoiceID: i.CreditsInvoiceID, Reason: i.Reason, RunID: i.RunID}
+	for _, c := range i.Charges {
+		j.Charges = append(j.Charges, chargeJSON(c))
+	}
+	return j
+}
+
+// ListInvoicesInput pages through invoices in id order.
+type ListInvoicesInput struct {
+	LeaseID  int64  `query:"lease_id"`
+	RunID    int64  `query:"run_id"`
+	Period   string `query:"period"`
+	OpenOnly bool   `query:"open" doc:"Only invoices with something still owed"`
+	Q        string `query:"q" doc:"Search number, kenmerk or lease reference"`
+	Cursor   int64  `query:"cursor" doc:"Return invoices with id greater than this (from next_cursor)"`
+	Limit    int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+}
+
+// InvoicesOutput is a page of invoices.
+type InvoicesOutput struct {
+	Body struct {
+		Items      []InvoiceJSON `json:"items"`
+		NextCursor int64         `json:"next_cursor,omitempty"`
+	}
+}
+
+func (a *API) listInvoices(ctx context.Context, act account.Actor, in *ListInvoicesInput) (*InvoicesOutput, error) {
+	limit := min(max(in.Limit, 1), 200)
+	page, err := a.ledger.Invoices(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
+		ledger.InvoiceFilter{LeaseID: in.LeaseID, RunID: in.RunID, Period: in.Period, OpenOnly: in.OpenOnly, AfterID: in.Cursor})
+	if err != nil {
+		return nil, err
+	}
+	out := &InvoicesOutput{}
+	out.Body.Items = make([]InvoiceJSON, 0, len(page.Items))
+	for i := range page.Items {
+		out.Body.Items = append(out.Body.Items, invoiceJSON(&page.Items[i]))
+	}
+	if len(page.Items) == limit && page.Total > limit {
+		out.Body.NextCursor = page.Items[len(page.Items)-1].ID
+	}
+	return out, nil
+}
+
+// InvoiceOutput is one invoice.
+type InvoiceOutput struct {
+	Body InvoiceJSON
+}
+
+func (a *API) getInvoice(ctx context.Context, act account.Actor, in *idPath) (*InvoiceOutput, error) {
+	inv, err := a.ledger.Invoice(ctx, act, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &InvoiceOutput{Body: invoiceJSON(inv)}, nil
+}
+
+// CreditInvoiceInput credits an invoice.
+type CreditInvoiceInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		ChargeIDs []int64 `json:"charge_ids,omitempty" doc:"The charges to credit; absent: all"`
+		Reason    string  `json:"reason"`
+	}
+}
+
+func (a *API) creditInvoice(ctx context.Context, act account.Actor, in *CreditInvoiceInput) (*InvoiceOutput, error) {
+	id, err := a.ledger.Credit(ctx, act, ledger.CreditInput{InvoiceID: in.ID, ChargeIDs: in.Body.ChargeIDs, Reason: in.Body.Reason})
+	if err != nil {
+		return nil, err
+	}
+	inv, err := a.ledger.Invoice(ctx, act, id)
+	if err != nil {
+		return nil, err
+	}
+	return &InvoiceOutput{Body: invoiceJSON(inv)}, nil
+}
+
+// --- lease accounts ---
+
+// LeaseAccountInput asks for an account on a date.
+type LeaseAccountInput struct {
+	ID int64  `path:"id"`
+	On string `query:"on" doc:"The date of the balance (default today)"`
+}
+
+// LeaseAccountOutput is a lease account.
+type LeaseAccountOutput struct {
+	Body struct {
+		LeaseID      int64        `json:"lease_id"`
+		On           civil.Date   `json:"on"`
+		ChargedCents int64        `json:"charged_cents"`
+		PaidCents    int64        `json:"paid_cents"`
+		BalanceCents int64        `json:"balance_cents" doc:"Positive: owed; negative: credit"`
+		OverdueCents int64        `json:"overdue_cents"`
+		OpenItems    []ChargeJSON `json:"open_items"`
+	}
+}
+
+func (a *API) getLeaseAccount(ctx context.Context, act account.Actor, in *LeaseAccountInput) (*LeaseAccountOutput, error) {
+	on := civil.Today(time.Now())
+	if in.On != "" {
+		d, err := civil.Parse(in.On)
+		if err != nil {
+			return nil, fieldErr("on", "ledger.dates.order")
+		}
+		on = d
+	}
+	b, err := a.ledger.BalanceAt(ctx, act, in.ID, on)
+	if err != nil {
+		return nil, err
+	}
+	open, err := a.ledger.OpenItems(ctx, act, ledger.OpenFilter{LeaseID: in.ID})
+	if err != nil {
+		return nil, err
+	}
+	out := &LeaseAccountOutput{}
+	o := &out.Body
+	o.LeaseID, o.On, o.ChargedCents, o.PaidCents, o.BalanceCents, o.OverdueCents = in.ID, on, int64(b.Charged), int64(b.Paid), int64(b.Balance), int64(b.Overdue)
+	o.OpenItems = make([]ChargeJSON, 0, len(open))
+	for _, c := range open {
+		o.OpenItems = append(o.OpenItems, chargeJSON(c))
+	}
+	return out, nil
+}
+
+// LeaseStatementInput asks for a statement.
+type LeaseStatementInput struct {
+	ID   int64  `path:"id"`
+	From string `query:"from" required:"true" doc:"First day (ISO date)"`
+	To   string `query:"to" required:"true" doc:"Last day (ISO date)"`
+}
+
+// StatementLineJSON is one row of a statement.
+type StatementLineJSON struct {
+	Date         civil.Date `json:"date"`
+	Kind         string     `json:"kind" enum:"invoice,credit_note,payment,reversal"`
+	ID           int64      `json:"id"`
+	Reference    string     `json:"reference"`
+	DebitCents   int64      `json:"debit_cents"`
+	CreditCents  int64      `json:"credit_cents"`
+	BalanceCents int64      `json:"balance_cents"`
+}
+
+// LeaseStatementOutput is a statement of account.
+type LeaseStatementOutput struct {
+	Body struct {
+		LeaseID      int64               `json:"lease_id"`
+		From         civil.Date          `json:"from"`
+		To           civil.Date          `json:"to"`
+		OpeningCents int64               `json:"opening_cents"`
+		Lines        []StatementLineJSON `json:"lines"`
+		ClosingCents int64               `json:"closing_cents"`
+	}
+}
+
+func (a *API) getLeaseStatement(ctx context.Context, act account.Actor, in *LeaseStatementInput) (*LeaseStatementOutput, error) {
+	from, err1 := civil.Parse(in.From)
+	to, err2 := civil.Parse(in.To)
+	if err1 != nil {
+		return nil, fieldErr("from", "ledger.dates.order")
+	}
+	if err2 != nil {
+		return nil, fieldErr("to", "ledger.dates.order")
+	}
+	st, err := a.ledger.StatementOf(ctx, act, in.ID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := &LeaseStatementOutput{}
+	o := &out.Body
+	o.LeaseID, o.From, o.To, o.OpeningCents, o.ClosingCents = in.ID, st.From, st.To, int64(st.Opening), int64(st.Closing)
+	o.Lines = make([]StatementLineJSON, 0, len(st.Lines))
+	for _, l := range st.Lines {
+		o.Lines = append(o.Lines, StatementLineJSON{Date: l.Date, Kind: l.Kind, ID: l.ID, Reference: l.Reference, DebitCents: int64(l.Debit),
+			CreditCents: int64(l.Credit), BalanceCents: int64(l.Balance)})
+	}
+	return out, nil
+}
+
+// PaymentJSON is a payment or reversal.
+type PaymentJSON struct {
+	ID                int64      `json:"id"`
+	LeaseID           int64      `json:"lease_id"`
+	Date              civil.Date `json:"date"`
+	AmountCents       int64      `json:"amount_cents"`
+	Method            string     `json:"method" enum:"transfer,cash,direct_debit,other"`
+	Reference         string     `json:"reference,omitempty"`
+	AllocatedCents    int64      `json:"allocated_cents"`
+	UnallocatedCents  int64      `json:"unallocated_cents" doc:"Credit on the account"`
+	ReversesPaymentID int64      `json:"reverses_payment_id,omitempty"`
+	ReversedBy        int64      `json:"reversed_by,omitempty"`
+}
+
+func paymentJSON(p ledger.Payment) PaymentJSON {
+	return PaymentJSON{ID: p.ID, LeaseID: p.LeaseID, Date: p.Date, AmountCents: int64(p.Amount), Method: string(p.Method), Reference: p.Reference,
+		AllocatedCents: int64(p.Allocated), UnallocatedCents: int64(p.Unallocated()), ReversesPaymentID: p.ReversesPaymentID, ReversedBy: p.ReversedBy}
+}
+
+// PaymentsOutput lists payments.
+type PaymentsOutput struct {
+	Body struct {
+		Items []PaymentJSON `json:"items"`
+	}
+}
+
+func (a *API) listLeasePayments(ctx context.Context, act account.Actor, in *idPath) (*PaymentsOutput, error) {
+	ps, err := a.ledger.Payments(ctx, act, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &PaymentsOutput{}
+	out.Body.Items = make([]PaymentJSON, 0, len(ps))
+	for _, p := range ps {
+		out.Body.Items = append(out.Body.Items, paymentJSON(p))
+	}
+	return out, nil
+}
+
+// AllocationJSON is part of a payment given to a charge.
+type AllocationJSON struct {
+	ChargeID    int64 `json:"charge_id"`
+	AmountCents int64 `json:"amount_cents"`
+}
+
+// RecordPaymentInput is a payment.
+type RecordPaymentInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		Date        civil.Date       `json:"date"`
+		AmountCents int64            `json:"amount_cents"`
+		Method      string           `json:"method" enum:"transfer,cash,direct_debit,other"`
+		Reference   string           `json:"reference,omitempty"`
+		Allocations []AllocationJSON `json:"allocations,omitempty" doc:"Absent: oldest open charge first"`
+	}
+}
+
+// PaymentOutput is one payment.
+type PaymentOutput struct {
+	Body PaymentJSON
+}
+
+func (a *API) recordLeasePayment(ctx context.Context, act account.Actor, in *RecordPaymentInput) (*PaymentOutput, error) {
+	p := ledger.PaymentInput{LeaseID: in.ID, Date: in.Body.Date, Amount: money.Cents(in.Body.AmountCents), Method: ledger.PaymentMethod(in.Body.Method),
+		Reference: in.Body.Reference}
+	for _, al := range in.Body.Allocations {
+		if p.Allocations == nil {
+			p.Allocations = map[int64]money.Cents{}
+		}
+		p.Allocations[al.ChargeID] += money.Cents(al.AmountCents)
+	}
+	id, err := a.ledger.RecordPayment(ctx, act, p)
+	if err != nil {
+		return nil, err
+	}
+	return a.paymentOut(ctx, act, in.ID, id)
+}
+
+func (a *API) paymentOut(ctx context.Context, act account.Actor, leaseID, id int64) (*PaymentOutput, error) {
+	ps, err := a.ledger.Payments(ctx, act, leaseID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if p.ID == id {
+			return &PaymentOutput{Body: paymentJSON(p)}, nil
+		}
+	}
+	return nil, fieldErr("id", "error.not_found")
+}
+
+// AllocateCreditOutput says how much credit was applied.
+type AllocateCreditOutput struct {
+	Body struct {
+		AppliedCents int64 `json:"applied_cents"`
+	}
+}
+
+func (a *API) allocateLeaseCredit(ctx context.Context, act account.Actor, in *idPath) (*AllocateCreditOutput, error) {
+	n, err := a.ledger.AllocateCredit(ctx, act, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &AllocateCreditOutput{}
+	out.Body.AppliedCents = int64(n)
+	return out, nil
+}
+
+// ReversePaymentInput reverses a payment.
+type ReversePaymentInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		Reason string `json:"reason"`
+	}
+}
+
+// ReversalOutput names the reversal.
+type ReversalOutput struct {
+	Body struct {
+		ReversalID int64 `json:"reversal_id"`
+	}
+}
+
+func (a *API) reversePayment(ctx context.Context, act account.Actor, in *ReversePaymentInput) (*ReversalOutput, error) {
+	id, err := a.ledger.ReversePayment(ctx, act, in.ID, in.Body.Reason)
+	if err != nil {
+		return nil, err
+	}
+	out := &ReversalOutput{}
+	out.Body.ReversalID = id
+	return out, nil
+}
+
+// OpenItemsOutput lists open items.
+type OpenItemsOutput struct {
+	Body struct {
+		TotalCents int64        `json:"total_cents"`
+		Items      []ChargeJSON `json:"items"`
+	}
+}
+
+func (a *API) listRelationOpenItems(ctx context.Context, act account.Actor, in *idPath) (*OpenItemsOutput, error) {
+	if err := a.relationInOrg(ctx, act, in.ID); err != nil {
+		return nil, err
+	}
+	open, err := a.ledger.OpenItems(ctx, act, ledger.OpenFilter{PartyID: in.ID})
+	if err != nil {
+		return nil, err
+	}
+	out := &OpenItemsOutput{}
+	out.Body.Items = make([]ChargeJSON, 0, len(open))
+	for _, c := range open {
+		out.Body.TotalCents += int64(c.Open())
+		out.Body.Items = append(out.Body.Items, chargeJSON(c))
+	}
+	return out, nil
+}
+
+// DebtorJSON is a lease account with a balance.
+type DebtorJSON struct {
+	LeaseID        int64  `json:"lease_id"`
+	LeaseReference string `json:"lease_reference"`
+	ChargedCents   int64  `json:"charged_cents"`
+	PaidCents      int64  `json:"paid_cents"`
+	BalanceCents   int64  `json:"balance_cents"`
+}
+
+// ListDebtorsInput pages through debtors.
+type ListDebtorsInput struct {
+	Q      string `query:"q" doc:"Search the lease reference"`
+	Offset int    `query:"offset" minimum:"0"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+}
+
+// DebtorsOutput is a page of debtors.
+type DebtorsOutput struct {
+	Body struct {
+		Total int          `json:"total"`
+		Items []DebtorJSON `json:"items"`
+	}
+}
+
+func (a *API) listDebtors(ctx context.Context, act account.Actor, in *ListDebtorsInput) (*DebtorsOutput, error) {
+	page, err := a.ledger.Debtors(ctx, act, listing.Query{Search: in.Q, Offset: in.Offset, Limit: in.Limit})
+	if err != nil {
+		return nil, err
+	}
+	out := &DebtorsOutput{}
+	out.Body.Total = page.Total
+	out.Body.Items = make([]DebtorJSON, 0, len(page.Items))
+	for _, d := range page.Items {
+		out.Body.Items = append(out.Body.Items, DebtorJSON{LeaseID: d.LeaseID, LeaseReference: d.Reference, ChargedCents: int64(d.Charged),
+			PaidCents: int64(d.Paid), BalanceCents: int64(d.Balance)})
+	}
+	return out, nil
+}
+
+// BillingSettingsJSON are the billing settings.
+type BillingSettingsJSON struct {
+	Proration    string `json:"proration" enum:"actual,days30" doc:"How a partial month is charged"`
+	IssuerKvK    string `json:"issuer_kvk"`
+	IssuerVATID  string `json:"issuer_vat_id"`
+	IssuerIBAN   string `json:"issuer_iban"`
+	SendInvoices bool   `json:"send_invoices"`
+}
+
+// BillingSettingsOutput returns the settings.
+type BillingSettingsOutput struct {
+	Body BillingSettingsJSON
+}
+
+func (a *API) getBillingSettings(ctx context.Context, act account.Actor, _ *empty) (*BillingSettingsOutput, error) {
+	st, err := a.billing.Settings(ctx, act)
+	if err != nil {
+		return nil, err
+	}
+	return &BillingSettingsOutput{Body: BillingSettingsJSON{Proration: string(st.Proration), IssuerKvK: st.IssuerKvK, IssuerVATID: st.IssuerVATID,
+		IssuerIBAN: st.IssuerIBAN, SendInvoices: st.SendInvoices}}, nil
+}
+
+// UpdateBillingSettingsInput replaces the settings.
+type UpdateBillingSettingsInput struct {
+	Body BillingSettingsJSON
+}
+
+func (a *API) updateBillingSettings(ctx context.Context, act account.Actor, in *UpdateBillingSettingsInput) (*BillingSettingsOutput, error) {
+	b := in.Body
+	if err := a.billing.SaveSettings(ctx, act, billing.Settings{Proration: billing.Proration(b.Proration), IssuerKvK: b.IssuerKvK,
+		IssuerVATID: b.IssuerVATID, IssuerIBAN: b.IssuerIBAN, SendInvoices: b.SendInvoices}); err != nil {
+		return nil, err
+	}
+	return a.getBillingSettings(ctx, act, nil)
+}
+
+func fieldErr(field, msg string) error { return validation.Errors{field: msg} }
+
+// relationInOrg answers 404 for a relation that is not the caller's
+// organisation's, without opening (or logging) its record.
+func (a *API) relationInOrg(ctx context.Context, act account.Actor, id int64) error {
+	return a.db.ReadOrg(ctx, act.OrgID, func(tx *db.Tx) error {
+		_, err := a.relations.DisplayNames(ctx, tx, id)
+		return err
+	})
+}
