@@ -156,7 +156,7 @@ func (a *App) build(ctx context.Context) error {
 	a.RentIncreases = rentincrease.New(rentincrease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Leases: a.Leases,
 		Portfolio: a.Portfolio, Relations: a.Relations})
 	a.Ledger = ledger.New(ledger.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock})
-	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger})
+	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases, Outbox: a.Outbox})
 	a.Billing.Background(a.Jobs, a.Accounts)
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases})
 	a.Importer.Background(a.Vault, a.Jobs, a.Accounts)

@@ -20,7 +20,7 @@ type runPayload struct {
 	Scope  lease.BillingScope `json:"scope"`
 }
 
-// Background registers the rent-run job; it acts as the user who started
+// Background registers the rent-run and documents jobs; it acts as the user who started
 // the run, with their role of now.
 func (s *Service) Background(q *jobs.Queue, accounts *account.Service) {
 	s.jobs = q
@@ -41,4 +41,5 @@ func (s *Service) Background(q *jobs.Queue, accounts *account.Service) {
 		// A failed attempt leaves whole batches; the retry adds what is missing.
 		return s.post(ctx, a, p.RunID, m, p.Scope, progress)
 	}, jobs.MaxAttempts(3), jobs.Timeout(4*time.Hour))
+	s.registerDocuments(q, accounts)
 }

@@ -19,7 +19,9 @@ import (
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
+	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
+	"hms/internal/relation"
 )
 
 // Deps are what the service needs.
@@ -28,6 +30,11 @@ type Deps struct {
 	Audit  *audit.Log
 	Clock  clock.Clock
 	Ledger *ledger.Service
+	// For invoice documents: the tenants' names, addresses and e-mail
+	// addresses, the lease's terms and the issuer's details, and the outbox.
+	Relations *relation.Service
+	Leases    *lease.Service
+	Outbox    *mail.Outbox
 }
 
 // Service is the face of billing: the rent run and invoice documents.
@@ -37,6 +44,11 @@ type Service struct {
 	clk    clock.Clock
 	ledger *ledger.Service
 	jobs   *jobs.Queue
+	// documents
+	relations *relation.Service
+	leases    *lease.Service
+	outbox    *mail.Outbox
+	docBatch  int
 	// batch is how many leases one transaction of a run posts.
 	batch int
 	// fault, when set (tests), is asked at every step of a run whether to
@@ -49,7 +61,8 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, ledger: d.Ledger, batch: 500}
+	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, ledger: d.Ledger, batch: 500,
+		relations: d.Relations, leases: d.Leases, outbox: d.Outbox, docBatch: 50}
 }
 
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
@@ -461,14 +474,23 @@ func (s *Service) PostRun(ctx context.Context, a account.Actor, in RunInput, pro
 // writes one audit event; a failure anywhere leaves whole batches, and
 // running the period again adds exactly what is missing.
 func (s *Service) post(ctx context.Context, a account.Actor, runID int64, m Month, scope lease.BillingScope, progress func(done, total int)) (err error) {
+	postedAny := false
 	defer func() {
+		// A fresh context: the run's own may be the thing that was cancelled.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		// The documents are made and sent by their own job, not in the
+		// run's batches, so the run stays fast; also for the batches a
+		// failed run did commit.
+		if postedAny {
+			if qerr := s.enqueueDocuments(fctx, a, runID); qerr != nil && err == nil {
+				err = qerr
+			}
+		}
 		state, msg := "done", ""
 		if err != nil {
 			state, msg = "failed", clip(audit.Redact(err.Error()), 500)
 		}
-		// A fresh context: the run's own may be the thing that was cancelled.
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
 		_ = s.db.InOrg(fctx, a.OrgID, func(tx *db.Tx) error {
 			_, err := tx.ExecContext(fctx, `UPDATE ledger_runs SET state = $1, error = $2, finished_at = $3 WHERE id = $4 AND org_id = $5`,
 				state, msg, s.now(), runID, tx.OrgID())
@@ -500,7 +522,7 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, m Mont
 			return err
 		}
 		var last int64
-		var seen int
+		var seen, batchPosted int
 		err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 			cs, l, n, _, err := s.batchCharges(ctx, tx, m, scope, prorate, after)
 			if err != nil || l == 0 {
@@ -530,6 +552,7 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, m Mont
 			for _, p := range posted {
 				sum += p.Total
 			}
+			batchPosted = len(posted)
 			if _, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET invoices = invoices + $1, charges = charges + $2, total_cents = total_cents + $3
 				WHERE id = $4 AND org_id = $5`, len(posted), lines, int64(sum), runID, tx.OrgID()); err != nil {
 				return err
@@ -545,6 +568,7 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, m Mont
 		if err != nil {
 			return err
 		}
+		postedAny = postedAny || batchPosted > 0
 		if last == 0 {
 			break
 		}
