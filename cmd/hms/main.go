@@ -31,6 +31,8 @@ Usage:
   hms audit verify                           check the hash chains of the audit log
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
   hms demo --org SLUG [--units N]            create (or fill) an organisation with a synthetic portfolio
+  hms rentrun --org SLUG --period YYYY-MM [--preview] [--complex ID | --unit ID | --lease ID]
+                                             charge a month's rent (again: only what is missing)
   hms rentincrease propose --org SLUG --date YYYY-MM-DD [--confirm]
                                              propose the yearly increase (and confirm it: letters)
   hms cpi import --org SLUG FILE.csv         import CPI figures (series;month;index) for indexation
@@ -101,6 +103,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenCreate(ctx, args[2:], stdout)
 	case "import":
 		return importFile(ctx, args[1:], stdout)
+	case "rentrun":
+		return rentRun(ctx, args[1:], stdout)
 	case "demo":
 		return demoCommand(ctx, args[1:], stdout)
 	case "rentincrease":

@@ -1,0 +1,627 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"hms/internal/account"
+	"hms/internal/lease"
+	"hms/internal/money"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/listing"
+	"hms/internal/platform/validation"
+	"hms/internal/portfolio"
+	"hms/internal/rentincrease"
+)
+
+func init() {
+	areas = append(areas, func(s *Server) {
+		read, write := org(account.PermFinanceRead), org(account.PermFinanceWrite)
+		s.handle("GET", "/o/{org}/rent-increases", read, s.riList)
+		s.handle("POST", "/o/{org}/rent-increases", write, s.riPropose)
+		s.handle("POST", "/o/{org}/rent-increases/confirm", write, s.riConfirm)
+		s.handle("GET", "/o/{org}/rent-increases/settings", read, s.riSettings)
+		s.handle("POST", "/o/{org}/rent-increases/settings/caps", write, s.riSaveCap)
+		s.handle("POST", "/o/{org}/rent-increases/settings/cpi", write, s.riImportCPI)
+		s.handle("POST", "/o/{org}/rent-increases/settings/letter", write, s.riSaveLetter)
+		s.handle("GET", "/o/{org}/rent-increase-clauses/{lease}", read, s.riClause)
+		s.handle("POST", "/o/{org}/rent-increase-clauses/{lease}", write, s.riSaveClause)
+		s.handle("POST", "/o/{org}/rent-increases/{id}", write, s.riAdjust)
+		s.handle("GET", "/o/{org}/rent-increases/{id}/letter", read, s.riLetter)
+		s.handle("POST", "/o/{org}/rent-increases/{id}/delivery", write, s.riDelivery)
+		// Applying changes the lease's rent: portfolio.write (and finance.write, which the service checks).
+		s.handle("POST", "/o/{org}/rent-increases/{id}/apply", org(account.PermPortfolioWrite), s.riApply)
+	})
+}
+
+func (s *Server) riPath(r *http.Request) string {
+	return "/o/" + actorOf(r).OrgSlug + "/rent-increases"
+}
+
+// riFmt formats values of the rent-increase pages.
+type riFmt struct{ leaseFmt }
+
+// Rate is a percentage in the page language.
+func (f riFmt) Rate(r money.Rate) string { return money.FormatRate(r, f.Lang) }
+
+// RatePtr is an optional percentage.
+func (f riFmt) RatePtr(r *money.Rate) string {
+	if r == nil {
+		return "—"
+	}
+	return f.Rate(*r)
+}
+
+// --- the proposal list ---
+
+type riListView struct {
+	riFmt
+	Date       civil.Date
+	Dates      []civil.Date
+	List       *ListView
+	Items      []rentincrease.Proposal
+	Status     rentincrease.Status
+	Statuses   []rentincrease.Status
+	Drafts     int
+	Deadline   civil.Date
+	Late       bool
+	Methods    []lease.DeliveryMethod
+	Today      civil.Date
+	CanWrite   bool
+	CanApply   bool
+	path       string
+	query      url.Values
+	noteText   func(n rentincrease.Note) string
+	errorsByID map[int64]validation.Errors
+}
+
+// StatusURL filters the list by status, keeping the date and search.
+func (v riListView) StatusURL(status string) string {
+	q := url.Values{}
+	for k, vs := range v.query {
+		if k != "page" && k != "format" && k != "status" {
+			q[k] = vs
+		}
+	}
+	if status != "" {
+		q.Set("status", status)
+	}
+	return v.path + "?" + q.Encode()
+}
+
+// DateURL shows another effective date.
+func (v riListView) DateURL(d civil.Date) string { return v.path + "?date=" + d.String() }
+
+// Note is a note's text in the page language.
+func (v riListView) Note(n rentincrease.Note) string { return v.noteText(n) }
+
+// Err is the error of a row's form field, or "".
+func (v riListView) Err(id int64, field string) string {
+	if msg, ok := v.errorsByID[id][field]; ok {
+		return v.noteText(rentincrease.Note{Code: msg})
+	}
+	return ""
+}
+
+// nextJuly is the default effective date: the next 1 July at least two
+// months ahead (when social rents change).
+func nextJuly(today civil.Date) civil.Date {
+	d := civil.New(today.Year, 7, 1)
+	if today.After(rentincrease.LastDeliveryDay(d)) {
+		d = civil.New(today.Year+1, 7, 1)
+	}
+	return d
+}
+
+func (s *Server) riList(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "rentincrease.title")
+	s.renderRIList(w, r, http.StatusOK, p, 0, nil)
+}
+
+// renderRIList shows the list of the date in the address (or the form's);
+// rowID/rowErr put a row action's errors beside that row.
+func (s *Server) renderRIList(w http.ResponseWriter, r *http.Request, status int, p *page, rowID int64, rowErr validation.Errors) {
+	p.Nav = "rentincrease"
+	a := actorOf(r)
+	v := r.URL.Query()
+	dates, err := s.RentIncreases.Dates(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	today := s.RentIncreases.Today()
+	date, derr := civil.Parse(strings.TrimSpace(v.Get("date")))
+	if d := r.PostForm.Get("effective_date"); d != "" {
+		date, derr = civil.Parse(d)
+	}
+	if derr != nil || date.IsZero() {
+		date = nextJuly(today)
+		if len(dates) > 0 {
+			date = dates[0]
+		}
+	}
+	if p.Form == nil || p.Form.Get("effective_date") == "" {
+		p.Form = url.Values{"effective_date": {date.String()}}
+	}
+	lang := p.Lang
+	view := riListView{riFmt: riFmt{leaseFmt{lang}}, Date: date, Dates: dates, Statuses: rentincrease.Statuses, Deadline: rentincrease.LastDeliveryDay(date),
+		Methods: lease.DeliveryMethods, Today: today, CanWrite: a.Can(account.PermFinanceWrite), CanApply: a.Can(account.PermFinanceWrite) && a.Can(account.PermPortfolioWrite),
+		path: r.URL.Path, query: v, errorsByID: map[int64]validation.Errors{}}
+	view.Late = today.After(view.Deadline)
+	view.noteText = func(n rentincrease.Note) string {
+		args := map[string]any{}
+		for k, val := range n.Args {
+			args[k] = val
+		}
+		return s.Texts.T(lang, n.Code, args)
+	}
+	if rowID != 0 {
+		view.errorsByID[rowID] = rowErr
+	}
+	q := listing.FromValues(v)
+	f := rentincrease.ListFilter{Date: date, Status: rentincrease.Status(v.Get("status"))}
+	if !slices.Contains(rentincrease.Statuses, f.Status) {
+		f.Status = ""
+	}
+	view.Status = f.Status
+	page, err := s.RentIncreases.List(r.Context(), a, q, f)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if wantsCSV(r) {
+		rows := make([][]string, 0, len(page.Items))
+		for _, it := range page.Items {
+			var notes []string
+			for _, n := range it.Notes {
+				notes = append(notes, view.noteText(n))
+			}
+			rows = append(rows, []string{it.LeaseReference, it.Address, p.T("rentincrease.segment." + string(it.Segment)),
+				view.Amount(it.OldCents), view.Amount(it.NewCents), view.Rate(it.Rate()), p.T("rentincrease.basis." + string(it.Basis)),
+				p.T("rentincrease.status." + string(it.Status)), strings.Join(notes, " ")})
+		}
+		writeCSV(w, "huurverhoging-"+date.String()+".csv", []string{p.T("rentincrease.field.lease"), p.T("rentincrease.field.address"),
+			p.T("rentincrease.field.segment"), p.T("rentincrease.field.old"), p.T("rentincrease.field.new"), p.T("rentincrease.field.percent"),
+			p.T("rentincrease.basis.cap"), p.T("rentincrease.field.status"), p.T("rentincrease.field.notes")}, rows)
+		return
+	}
+	if drafts, err := s.RentIncreases.List(r.Context(), a, listing.Query{Limit: 1}, rentincrease.ListFilter{Date: date, Status: rentincrease.StatusDraft}); err == nil {
+		view.Drafts = drafts.Total
+	}
+	view.List = s.newListView(r, q.Normalize("reference", "address", "old", "new", "percent", "status"), page.Total)
+	view.Items = page.Items
+	p.Data = view
+	s.render(w, r, status, "rentincrease", p)
+}
+
+func riDate(f url.Values, field string, fe validation.Errors) civil.Date {
+	v := strings.TrimSpace(f.Get(field))
+	if v == "" {
+		fe.Add(field, "field.required")
+		return civil.Date{}
+	}
+	d, err := civil.Parse(v)
+	if err != nil {
+		fe.Add(field, "rentincrease.date.invalid")
+	}
+	return d
+}
+
+// riFail shows a page-level error: field errors beside the date picker or
+// a row, problems above the list.
+func (s *Server) riFail(w http.ResponseWriter, r *http.Request, p *page, err error, rowID int64) {
+	if fe, ok := validation.AsFields(err); ok {
+		if rowID != 0 {
+			p.Errors = validation.Errors{"_row": "rentincrease.row_error"}
+			s.renderRIList(w, r, http.StatusUnprocessableEntity, p, rowID, fe)
+			return
+		}
+		p.Errors = fe
+		s.renderRIList(w, r, http.StatusUnprocessableEntity, p, 0, nil)
+		return
+	}
+	if pr, ok := validation.AsProblem(err); ok && pr.Status < 500 && pr.Status != http.StatusNotFound && pr.Status != http.StatusForbidden {
+		p.Errors = validation.Errors{"_": pr.Code}
+		s.renderRIList(w, r, pr.Status, p, 0, nil)
+		return
+	}
+	s.fail(w, r, err, "", p)
+}
+
+func (s *Server) riBack(w http.ResponseWriter, r *http.Request, date civil.Date, flash string) {
+	s.flash(r, flash)
+	http.Redirect(w, r, s.riPath(r)+"?date="+date.String(), http.StatusSeeOther)
+}
+
+func (s *Server) riPropose(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "rentincrease.title")
+	fe := validation.Errors{}
+	date := riDate(r.PostForm, "effective_date", fe)
+	if err := fe.Err(); err != nil {
+		s.riFail(w, r, p, err, 0)
+		return
+	}
+	if _, err := s.RentIncreases.Propose(r.Context(), actorOf(r), date); err != nil {
+		s.riFail(w, r, p, err, 0)
+		return
+	}
+	s.riBack(w, r, date, "rentincrease.proposed")
+}
+
+func (s *Server) riConfirm(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "rentincrease.title")
+	fe := validation.Errors{}
+	date := riDate(r.PostForm, "effective_date", fe)
+	if err := fe.Err(); err != nil {
+		s.riFail(w, r, p, err, 0)
+		return
+	}
+	if _, err := s.RentIncreases.Confirm(r.Context(), actorOf(r), date); err != nil {
+		s.riFail(w, r, p, err, 0)
+		return
+	}
+	s.riBack(w, r, date, "rentincrease.confirmed")
+}
+
+// riProposal reads the proposal named in the path (404 for another
+// organisation's) so a row action returns to its date.
+func (s *Server) riProposal(w http.ResponseWriter, r *http.Request, p *page) (*rentincrease.Proposal, bool) {
+	id, ok := leasePathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return nil, false
+	}
+	pr, err := s.RentIncreases.Get(r.Context(), actorOf(r), id)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return nil, false
+	}
+	// The list shows the proposal's date after the action.
+	q := r.URL.Query()
+	q.Set("date", pr.EffectiveDate.String())
+	r.URL.RawQuery = q.Encode()
+	r.URL.Path = s.riPath(r)
+	return pr, true
+}
+
+func (s *Server) riAdjust(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "rentincrease.title")
+	pr, ok := s.riProposal(w, r, p)
+	if !ok {
+		return
+	}
+	var adj rentincrease.Adjustment
+	switch r.PostForm.Get("action") {
+	case "exclude", "include":
+		excl := r.PostForm.Get("action") == "exclude"
+		adj.Excluded = &excl
+	default:
+		c, err := money.Parse(strings.TrimSpace(r.PostForm.Get("new_amount")))
+		if err != nil {
+			s.riFail(w, r, p, validation.Errors{"new_amount": "rentincrease.amount.invalid"}, pr.ID)
+			return
+		}
+		adj.NewCents = &c
+	}
+	if err := s.RentIncreases.Adjust(r.Context(), actorOf(r), pr.ID, adj); err != nil {
+		if fe, ok := validation.AsFields(err); ok {
+			err = validation.Errors{"new_amount": fe["new_amount_cents"]}
+		}
+		s.riFail(w, r, p, err, pr.ID)
+		return
+	}
+	s.riBack(w, r, pr.EffectiveDate, "rentincrease.adjusted")
+}
+
+func (s *Server) riLetter(w http.ResponseWriter, r *http.Request) {
+	id, ok := leasePathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	pdf, err := s.RentIncreases.Letter(r.Context(), actorOf(r), id)
+	if err != nil {
+		s.fail(w, r, err, "", s.newPage(r, "rentincrease.title"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="huurverhoging-%d.pdf"`, id))
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(pdf)
+}
+
+func (s *Server) riDelivery(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "rentincrease.title")
+	pr, ok := s.riProposal(w, r, p)
+	if !ok {
+		return
+	}
+	fe := validation.Errors{}
+	on := riDate(r.PostForm, "delivered_on", fe)
+	if err := fe.Err(); err != nil {
+		s.riFail(w, r, p, err, pr.ID)
+		return
+	}
+	if err := s.RentIncreases.RecordDelivery(r.Context(), actorOf(r), pr.ID, rentincrease.Delivery{On: on,
+		Method: lease.DeliveryMethod(r.PostForm.Get("method"))}); err != nil {
+		s.riFail(w, r, p, err, pr.ID)
+		return
+	}
+	s.riBack(w, r, pr.EffectiveDate, "rentincrease.delivered")
+}
+
+func (s *Server) riApply(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "rentincrease.title")
+	pr, ok := s.riProposal(w, r, p)
+	if !ok {
+		return
+	}
+	if err := s.RentIncreases.Apply(r.Context(), actorOf(r), pr.ID); err != nil {
+		s.riFail(w, r, p, err, pr.ID)
+		return
+	}
+	s.riBack(w, r, pr.EffectiveDate, "rentincrease.applied")
+}
+
+// --- settings: caps, CPI, letter ---
+
+type riCPISeries struct {
+	Name        string
+	Months      int
+	First, Last rentincrease.Month
+	LastValue   string
+}
+
+type riSettingsView struct {
+	riFmt
+	Caps      []rentincrease.CapRow
+	Segments  []portfolio.Segment
+	Series    []riCPISeries
+	CellErrs  []rentincrease.CellError
+	Imported  *rentincrease.ImportResult
+	CanWrite  bool
+	Default   string
+	errorText func(ce rentincrease.CellError) string
+}
+
+// IsURL reports whether a cap's source is a web address (shown as a link).
+func (v riSettingsView) IsURL(s string) bool { return strings.HasPrefix(s, "https://") }
+
+// CellError is a bad CPI line in the page language.
+func (v riSettingsView) CellError(ce rentincrease.CellError) string { return v.errorText(ce) }
+
+func (s *Server) riSettings(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "rentincrease.settings")
+	st, err := s.RentIncreases.Settings(r.Context(), actorOf(r))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Form = url.Values{"sender_name": {st.SenderName}, "objection_text": {st.ObjectionText}, "year": {fmt.Sprint(s.RentIncreases.Today().Year + 1)}}
+	s.renderRISettings(w, r, http.StatusOK, p, nil, nil)
+}
+
+func (s *Server) renderRISettings(w http.ResponseWriter, r *http.Request, status int, p *page, cellErrs []rentincrease.CellError, imported *rentincrease.ImportResult) {
+	p.Nav = "rentincrease"
+	a := actorOf(r)
+	caps, err := s.RentIncreases.Caps(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	points, err := s.RentIncreases.CPI(r.Context(), a, "")
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	var series []riCPISeries
+	for _, pt := range points {
+		if len(series) == 0 || series[len(series)-1].Name != pt.Series {
+			series = append(series, riCPISeries{Name: pt.Series, First: pt.Month})
+		}
+		cur := &series[len(series)-1]
+		cur.Months++
+		cur.Last, cur.LastValue = pt.Month, pt.Value
+	}
+	lang := p.Lang
+	p.Data = riSettingsView{riFmt: riFmt{leaseFmt{lang}}, Caps: caps, Segments: rentincrease.CapSegments, Series: series, CellErrs: cellErrs,
+		Imported: imported, CanWrite: a.Can(account.PermFinanceWrite), Default: rentincrease.DefaultObjectionText,
+		errorText: func(ce rentincrease.CellError) string {
+			col := ce.Column
+			if col == "" {
+				col = "—"
+			}
+			return s.Texts.T(lang, "rentincrease.cpi.line_error", map[string]any{"line": ce.Line, "column": col, "reason": s.Texts.T(lang, ce.Reason, nil)})
+		}}
+	s.render(w, r, status, "rentincrease_settings", p)
+}
+
+func (s *Server) riSettingsFail(w http.ResponseWriter, r *http.Request, p *page, err error) {
+	if fe, ok := validation.AsFields(err); ok {
+		p.Errors = fe
+		s.renderRISettings(w, r, http.StatusUnprocessableEntity, p, nil, nil)
+		return
+	}
+	s.fail(w, r, err, "", p)
+}
+
+func (s *Server) riSaveCap(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "rentincrease.settings")
+	f := r.PostForm
+	year, err := strconv.Atoi(strings.TrimSpace(f.Get("year")))
+	if err != nil {
+		year = 0
+	}
+	if err := s.RentIncreases.SetCapOverride(r.Context(), actorOf(r), portfolio.Segment(f.Get("segment")), year, f.Get("percent"), f.Get("source")); err != nil {
+		s.riSettingsFail(w, r, p, err)
+		return
+	}
+	s.flash(r, "rentincrease.caps.saved")
+	http.Redirect(w, r, s.riPath(r)+"/settings", http.StatusSeeOther)
+}
+
+func (s *Server) riImportCPI(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "rentincrease.settings")
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		s.riSettingsFail(w, r, p, validation.Errors{"file": "rentincrease.cpi.no_file"})
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		s.riSettingsFail(w, r, p, validation.Errors{"file": "rentincrease.cpi.file_too_large"})
+		return
+	}
+	res, cellErrs, err := s.RentIncreases.ImportCPI(r.Context(), actorOf(r), strings.NewReader(string(data)))
+	if len(cellErrs) > 0 {
+		p.Errors = validation.Errors{"file": "rentincrease.cpi.file_invalid"}
+		s.renderRISettings(w, r, http.StatusUnprocessableEntity, p, cellErrs, nil)
+		return
+	}
+	if err != nil {
+		s.riSettingsFail(w, r, p, err)
+		return
+	}
+	s.renderRISettings(w, r, http.StatusOK, p, nil, &res)
+}
+
+func (s *Server) riSaveLetter(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "rentincrease.settings")
+	f := r.PostForm
+	if err := s.RentIncreases.UpdateSettings(r.Context(), actorOf(r), rentincrease.Settings{SenderName: f.Get("sender_name"),
+		ObjectionText: f.Get("objection_text")}); err != nil {
+		s.riSettingsFail(w, r, p, err)
+		return
+	}
+	s.flash(r, "rentincrease.letter.saved")
+	http.Redirect(w, r, s.riPath(r)+"/settings", http.StatusSeeOther)
+}
+
+// --- a lease's clause ---
+
+type riClauseView struct {
+	LeaseID   int64
+	Reference string
+	Recorded  bool
+	Methods   []rentincrease.Method
+	CanWrite  bool
+	Back      string
+}
+
+func (s *Server) riClause(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "rentincrease.clause.title")
+	id, ok := leasePathID(r, "lease")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	c, err := s.RentIncreases.Clause(r.Context(), actorOf(r), id)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Form = url.Values{"method": {string(rentincrease.MethodCPI)}, "lag_months": {fmt.Sprint(rentincrease.DefaultLagMonths)}}
+	if c != nil {
+		p.Form = url.Values{"method": {string(c.Method)}, "series": {c.Series}, "lag_months": {fmt.Sprint(c.LagMonths)},
+			"first_date": {dateText(c.FirstDate)}}
+		if c.Percent != 0 {
+			p.Form.Set("percent", strings.TrimSuffix(money.FormatRate(c.Percent, p.Lang), "%"))
+		}
+		if c.Cap != nil {
+			p.Form.Set("cap", strings.TrimSuffix(money.FormatRate(*c.Cap, p.Lang), "%"))
+		}
+		if c.BaseYear != 0 {
+			p.Form.Set("base_year", fmt.Sprint(c.BaseYear))
+		}
+		if c.FloorZero {
+			p.Form.Set("floor_zero", "on")
+		}
+	}
+	s.renderRIClause(w, r, http.StatusOK, p, id, c != nil)
+}
+
+func dateText(d civil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func (s *Server) renderRIClause(w http.ResponseWriter, r *http.Request, status int, p *page, id int64, recorded bool) {
+	p.Nav = "rentincrease"
+	a := actorOf(r)
+	ref := ""
+	if a.Can(account.PermPortfolioRead) {
+		if l, err := s.Leases.Get(r.Context(), a, id); err == nil {
+			ref = l.Reference
+		}
+	}
+	back := s.riPath(r)
+	if d := r.URL.Query().Get("date"); d != "" {
+		back += "?date=" + url.QueryEscape(d)
+	}
+	p.Data = riClauseView{LeaseID: id, Reference: ref, Recorded: recorded, Methods: rentincrease.Methods, CanWrite: a.Can(account.PermFinanceWrite), Back: back}
+	s.render(w, r, status, "rentincrease_clause", p)
+}
+
+func (s *Server) riSaveClause(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "rentincrease.clause.title")
+	id, ok := leasePathID(r, "lease")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	f := r.PostForm
+	fe := validation.Errors{}
+	in := rentincrease.ClauseInput{Method: rentincrease.Method(f.Get("method")), Percent: f.Get("percent"), Series: f.Get("series"),
+		FloorZero: f.Get("floor_zero") != "", Cap: f.Get("cap")}
+	if v := strings.TrimSpace(f.Get("lag_months")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fe.Add("lag_months", "rentincrease.clause.lag_invalid")
+		}
+		in.LagMonths = &n
+	}
+	if v := strings.TrimSpace(f.Get("base_year")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fe.Add("base_year", "field.invalid")
+		}
+		in.BaseYear = n
+	}
+	if strings.TrimSpace(f.Get("first_date")) != "" {
+		in.FirstDate = riDate(f, "first_date", fe)
+	}
+	err := fe.Err()
+	if err == nil {
+		err = s.RentIncreases.SetClause(r.Context(), actorOf(r), id, in)
+	} else if _, cerr := s.RentIncreases.Clause(r.Context(), actorOf(r), id); cerr != nil {
+		err = cerr // another organisation's lease is not found, whatever was typed
+	}
+	if err != nil {
+		if fe, ok := validation.AsFields(err); ok {
+			p.Errors = fe
+			s.renderRIClause(w, r, http.StatusUnprocessableEntity, p, id, false)
+			return
+		}
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.flash(r, "rentincrease.clause.saved")
+	http.Redirect(w, r, fmt.Sprintf("/o/%s/rent-increase-clauses/%d", actorOf(r).OrgSlug, id), http.StatusSeeOther)
+}
