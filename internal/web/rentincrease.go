@@ -313,7 +313,12 @@ func (s *Server) riAdjust(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.RentIncreases.Adjust(r.Context(), actorOf(r), pr.ID, adj); err != nil {
 		if fe, ok := validation.AsFields(err); ok {
-			err = validation.Errors{"new_amount": fe["new_amount_cents"]}
+			// The form's field is new_amount (euro), the service's new_amount_cents.
+			renamed := validation.Errors{}
+			for k, msg := range fe {
+				renamed[strings.TrimSuffix(k, "_cents")] = msg
+			}
+			err = renamed
 		}
 		s.riFail(w, r, p, err, pr.ID)
 		return
