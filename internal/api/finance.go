@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -25,6 +26,7 @@ func init() {
 		op(a, http.MethodGet, "/rent-runs/{id}", "get-rent-run", "A rent run and how far it got", read, a.getRentRun)
 		op(a, http.MethodGet, "/invoices", "list-invoices", "List invoices and credit notes", read, a.listInvoices)
 		op(a, http.MethodGet, "/invoices/{id}", "get-invoice", "An invoice or credit note with its charges and what is open", read, a.getInvoice)
+		op(a, http.MethodGet, "/invoices/{id}/pdf", "get-invoice-pdf", "The invoice or credit note as sent (PDF, from the fiscal archive)", read, a.getInvoicePDF)
 		op(a, http.MethodPost, "/invoices/{id}/credit-notes", "credit-invoice", "Post a credit note for charges of an invoice (all by default)", write, a.creditInvoice)
 		op(a, http.MethodGet, "/leases/{id}/account", "get-lease-account", "A lease account: balance on a date and open items", read, a.getLeaseAccount)
 		op(a, http.MethodGet, "/leases/{id}/statement", "get-lease-statement", "Statement of account between two dates", read, a.getLeaseStatement)
@@ -319,6 +321,14 @@ func (a *API) getInvoice(ctx context.Context, act account.Actor, in *idPath) (*I
 		return nil, err
 	}
 	return &InvoiceOutput{Body: invoiceJSON(inv)}, nil
+}
+
+func (a *API) getInvoicePDF(ctx context.Context, act account.Actor, in *idPath) (*LeasePDFOutput, error) {
+	pdf, err := a.billing.InvoiceDocument(ctx, act, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &LeasePDFOutput{ContentType: "application/pdf", ContentDisposition: fmt.Sprintf(`attachment; filename="factuur-%d.pdf"`, in.ID), Body: pdf}, nil
 }
 
 // CreditInvoiceInput credits an invoice.

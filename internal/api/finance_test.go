@@ -66,6 +66,12 @@ func TestFinanceAPI(t *testing.T) {
 			if st, _ := cb.do("GET", invPath, ""); st != 404 {
 				t.Fatalf("other organisation read the invoice: %d", st)
 			}
+			if st, _ := read.do("GET", invPath+"/pdf", ""); st != 200 {
+				t.Fatalf("invoice PDF: %d", st)
+			}
+			if st, _ := cb.do("GET", invPath+"/pdf", ""); st != 404 {
+				t.Fatalf("other organisation read the PDF: %d", st)
+			}
 			acct := fmt.Sprintf("/leases/%d", leaseID)
 			if st, prob := ca.do("POST", acct+"/payments", `{"date":"2026-03-15","amount_cents":0,"method":"transfer"}`); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.amount_cents") {
 				t.Fatalf("zero payment: %d %v", st, prob)

@@ -42,15 +42,15 @@ func month(s string) Month {
 
 func TestComputeProration(t *testing.T) {
 	for _, c := range []struct {
-		name   string
-		l      *lease.Lease
-		m      string
-		p      Proration
-		want   []money.Cents
-		key    string
-		due    string
-		from   string
-		to     string
+		name string
+		l    *lease.Lease
+		m    string
+		p    Proration
+		want []money.Cents
+		key  string
+		due  string
+		from string
+		to   string
 	}{
 		{"full month", mkLease("2025-01-01", "", lease.Monthly, comp(lease.BareRent, 100000, "2025-01-01")), "2026-01", ActualDays,
 			[]money.Cents{100000}, "2026-01", "2026-01-01", "2026-01-01", "2026-01-31"},

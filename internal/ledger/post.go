@@ -41,9 +41,13 @@ type Posted struct {
 	Total     money.Cents
 }
 
-// postBatch is how many invoices go into one multi-row INSERT; with up to
-// a dozen columns it stays under SQLite's and PostgreSQL's parameter limits.
-const postBatch = 400
+// RowsPerStatement is how many rows one multi-row INSERT carries. SQLite
+// looks up each numbered parameter ($N) by name in a list, so the cost of
+// preparing a statement grows with the square of its parameters: a few
+// dozen rows per statement keep that small and still save the round trips.
+const RowsPerStatement = 64
+
+const postBatch = RowsPerStatement
 
 // PostTx posts drafts as invoices in tx: it reserves gapless numbers for
 // the issue year, gives each a betalingskenmerk, and inserts invoices and
@@ -179,7 +183,7 @@ func insertCharges(ctx context.Context, tx *db.Tx, drafts []Draft, posted []Post
 			vat := l.VAT()
 			args = append(args, tx.OrgID(), posted[i].InvoiceID, d.LeaseID, d.Period, l.Line, l.From, l.To,
 				int64(l.Net), int64(l.VATRate), int64(vat), int64(l.Net+vat), d.DueDate)
-			if len(args) >= 600*chargeCols {
+			if len(args) >= RowsPerStatement*chargeCols {
 				if err := flush(); err != nil {
 					return err
 				}

@@ -31,6 +31,7 @@ func init() {
 		s.handle("GET", "/o/{org}/finance/runs/{id}", read, s.financeRun)
 		s.handle("GET", "/o/{org}/finance/invoices", read, s.financeInvoices)
 		s.handle("GET", "/o/{org}/finance/invoices/{id}", read, s.financeInvoice)
+		s.handle("GET", "/o/{org}/finance/invoices/{id}/pdf", read, s.financeInvoicePDF)
 		s.handle("POST", "/o/{org}/finance/invoices/{id}/credit", write, s.financeCredit)
 		s.handle("GET", "/o/{org}/finance/leases/{id}", read, s.financeAccount)
 		s.handle("POST", "/o/{org}/finance/leases/{id}/payments", write, s.financePayment)
@@ -310,6 +311,19 @@ func (s *Server) renderInvoice(w http.ResponseWriter, r *http.Request, p *page, 
 	}
 	p.Data = financeInvoiceView{financeFmt: s.financeFmt(p), Invoice: inv, CanWrite: a.Can(account.PermFinanceWrite)}
 	s.render(w, r, status, "finance_invoice", p)
+}
+
+func (s *Server) financeInvoicePDF(w http.ResponseWriter, r *http.Request) {
+	id := pathID(r, "id")
+	pdf, err := s.Billing.InvoiceDocument(r.Context(), actorOf(r), id)
+	if err != nil {
+		s.fail(w, r, err, "", s.newPage(r, "finance.invoice.title"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="factuur-%d.pdf"`, id))
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(pdf)
 }
 
 func (s *Server) financeCredit(w http.ResponseWriter, r *http.Request) {

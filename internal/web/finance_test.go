@@ -75,6 +75,10 @@ func TestFinancePages(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(body, "Kale huur") || !strings.Contains(body, `id="invoice-open"><strong>€ 885,00`) {
 				t.Fatalf("invoice: %d %.2000s", resp.StatusCode, body)
 			}
+			resp, body = c.do("GET", "/o/a/finance/invoices/"+id[1]+"/pdf", nil)
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF") {
+				t.Fatalf("invoice PDF: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
 			acct := fmt.Sprintf("/o/a/finance/leases/%d", l)
 			// Bad payments: errors at the fields, nothing booked.
 			resp, body = c.do("POST", acct+"/payments", url.Values{"payment.date": {"2026-03-10"}, "payment.amount": {"12,3,4"}, "payment.method": {"transfer"}})
@@ -128,7 +132,7 @@ func TestFinancePages(t *testing.T) {
 			g := newLeaseFixture(t, e, "b")
 			cb := newClient(t, e.URL())
 			cb.login(g.email, g.pw)
-			for _, p := range []string{"/o/b/finance/invoices/" + id[1], fmt.Sprintf("/o/b/finance/leases/%d", l), fmt.Sprintf("/o/b/finance/tenants/%d", f.tenant)} {
+			for _, p := range []string{"/o/b/finance/invoices/" + id[1], "/o/b/finance/invoices/" + id[1] + "/pdf", fmt.Sprintf("/o/b/finance/leases/%d", l), fmt.Sprintf("/o/b/finance/tenants/%d", f.tenant)} {
 				if resp, _ := cb.do("GET", p, nil); resp.StatusCode != http.StatusNotFound {
 					t.Fatalf("%s: %d for another organisation", p, resp.StatusCode)
 				}
