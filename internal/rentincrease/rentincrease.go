@@ -144,7 +144,9 @@ func (p Proposal) Blocked() bool {
 
 // LastDeliveryDay is the last day a proposal may reach the tenant for an
 // increase from effective: at least two months before (1 July → 30 April,
-// DOMAIN.md §4.2).
+// DOMAIN.md §4.2). The rule is the statutory proposal procedure for housing;
+// commercial leases are indexed by their contract (often late, once the CPI
+// month is published), so HMS does not apply it to them.
 func LastDeliveryDay(effective civil.Date) civil.Date {
 	return effective.AddMonths(-2).AddDays(-1)
 }
