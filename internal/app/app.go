@@ -158,6 +158,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Ledger = ledger.New(ledger.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock})
 	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases, Outbox: a.Outbox})
 	a.Billing.Background(a.Jobs, a.Accounts)
+	// A rent increase may only start after the periods already posted.
+	a.RentIncreases.SetPostedThrough(a.Ledger)
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases})
 	a.Importer.Background(a.Vault, a.Jobs, a.Accounts)
 	a.API = api.New(api.Deps{Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Billing: a.Billing, Privacy: a.Privacy,

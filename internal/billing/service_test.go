@@ -193,6 +193,17 @@ func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 		}
 		_ = half
 		_ = late
+		// What a rent increase must respect: the last posted day per lease.
+		for id, want := range map[int64]string{full: "2026-02-28", quarterly: "2026-03-31"} {
+			var got civil.Date
+			if err := e.DB.ReadOrg(ctx, e.owner.OrgID, func(tx *db.Tx) error {
+				var err error
+				got, err = e.Ledger.PostedThrough(ctx, tx, id)
+				return err
+			}); err != nil || got != d(want) {
+				t.Fatalf("lease %d posted through %s, want %s (%v)", id, got, want, err)
+			}
+		}
 		// Scope: one lease only.
 		mar, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-03", Scope: lease.BillingScope{LeaseID: full}}, nil)
 		if err != nil || mar.Invoices != 1 {
