@@ -36,6 +36,8 @@ Usage:
   hms rentincrease propose --org SLUG --date YYYY-MM-DD [--confirm]
                                              propose the yearly increase (and confirm it: letters)
   hms cpi import --org SLUG FILE.csv         import CPI figures (series;month;index) for indexation
+  hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
+                                             docs/settlement-format.md; exit code 2 on invalid input)
 
 Every command takes:
   --data DIR            embedded SQLite directory (env HMS_DATA_DIR, default ./hms-data)
@@ -49,7 +51,7 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "hms:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -111,6 +113,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return rentIncreaseCommand(ctx, args[1:], stdout)
 	case "cpi":
 		return cpiCommand(ctx, args[1:], stdout)
+	case "settlement":
+		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "audit":
 		if len(args) < 2 || args[1] != "verify" {
 			return errors.New("usage: hms audit verify")
