@@ -41,10 +41,9 @@ type Posted struct {
 	Total     money.Cents
 }
 
-// RowsPerStatement is how many rows one multi-row INSERT carries. SQLite
-// looks up each numbered parameter ($N) by name in a list, so the cost of
-// preparing a statement grows with the square of its parameters: a few
-// dozen rows per statement keep that small and still save the round trips.
+// RowsPerStatement is how many rows one multi-row INSERT carries: enough to
+// save the round trips, within both engines' parameter limits. (The
+// parameters are db.Tx.Tuple's, which SQLite prepares in linear time.)
 const RowsPerStatement = 64
 
 const postBatch = RowsPerStatement
@@ -82,7 +81,7 @@ func postPart(ctx context.Context, tx *db.Tx, drafts []Draft, now string, by int
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO ledger_invoices (org_id, number, fiscal_year, kind, lease_id, period, issue_date, due_date,
 		kenmerk, net_cents, vat_cents, total_cents, run_id, created_at, created_by) VALUES `)
-	args := make([]any, 0, len(drafts)*15)
+	args := make([]any, 0, len(drafts)*invoiceCols)
 	byNumber := make(map[string]int, len(drafts))
 	for i, d := range drafts {
 		if d.IssueDate.Year != year {
@@ -107,10 +106,8 @@ func postPart(ctx context.Context, tx *db.Tx, drafts []Draft, now string, by int
 		if i > 0 {
 			sb.WriteString(",")
 		}
-		n := len(args)
-		fmt.Fprintf(&sb, "($%d,$%d,$%d,'invoice',$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)",
-			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12, n+13, n+14)
-		args = append(args, tx.OrgID(), number, year, d.LeaseID, d.Period, d.IssueDate, d.DueDate, kenmerk,
+		sb.WriteString(tx.Tuple(len(args)+1, invoiceCols))
+		args = append(args, tx.OrgID(), number, year, string(KindInvoice), d.LeaseID, d.Period, d.IssueDate, d.DueDate, kenmerk,
 			int64(net), int64(vat), int64(net+vat), d.RunID, now, by)
 	}
 	sb.WriteString(" RETURNING id, number")
@@ -153,7 +150,10 @@ func reserveNumbers(ctx context.Context, tx *db.Tx, year int, n int64) (int64, e
 	return last, nil
 }
 
-const chargeCols = 12
+const (
+	invoiceCols = 15
+	chargeCols  = 12
+)
 
 func insertCharges(ctx context.Context, tx *db.Tx, drafts []Draft, posted []Posted) error {
 	var sb strings.Builder
@@ -177,9 +177,7 @@ func insertCharges(ctx context.Context, tx *db.Tx, drafts []Draft, posted []Post
 			} else {
 				sb.WriteString(",")
 			}
-			n := len(args)
-			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)",
-				n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12)
+			sb.WriteString(tx.Tuple(len(args)+1, chargeCols))
 			vat := l.VAT()
 			args = append(args, tx.OrgID(), posted[i].InvoiceID, d.LeaseID, d.Period, l.Line, l.From, l.To,
 				int64(l.Net), int64(l.VATRate), int64(vat), int64(l.Net+vat), d.DueDate)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -152,6 +153,28 @@ func (tx *Tx) IsSystem() bool { return tx.system }
 
 // Dialect of the underlying engine.
 func (tx *Tx) Dialect() Dialect { return tx.db.Dialect }
+
+// Tuple is "(p1, …, pk)" for the bind parameters first … first+k−1 of a
+// statement whose arguments are appended in order: "$n" on PostgreSQL, and
+// "?" on SQLite, whose parser looks each numbered name up in a list, which
+// makes preparing a multi-row INSERT quadratic in its parameters.
+func (tx *Tx) Tuple(first, k int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i := range k {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if tx.db.Dialect == SQLite {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(first + i))
+		}
+	}
+	b.WriteByte(')')
+	return b.String()
+}
 
 // AfterCommit registers fn to run once the transaction has committed, for
 // side effects that must not happen on rollback (waking a job worker).
