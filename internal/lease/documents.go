@@ -13,6 +13,9 @@ import (
 	"hms/internal/platform/validation"
 )
 
+// documentField binds a sealed lease document to its column.
+const documentField = "lease_documents.content"
+
 // GenerateTenantInformation renders the written tenant information of the
 // Wet goed verhuurderschap for a residential lease (Dutch, PDF), stores it
 // with the lease and returns the document id. Tenants' names and addresses
@@ -62,7 +65,11 @@ func (s *Service) GenerateTenantInformation(ctx context.Context, a account.Actor
 		}
 		sum := sha256.Sum256(pdf)
 		digest := hex.EncodeToString(sum[:])
-		if id, err = insertDocument(ctx, tx, leaseID, TenantInformation, "nl", digest, pdf, db.TS(now), a.UserID); err != nil {
+		sealed, err := s.vault.SealOrg(ctx, tx, documentField, pdf)
+		if err != nil {
+			return err
+		}
+		if id, err = insertDocument(ctx, tx, leaseID, TenantInformation, "nl", digest, len(pdf), sealed, db.TS(now), a.UserID); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "lease.tenant_information_generated", "lease", leaseID, map[string]string{
@@ -130,10 +137,15 @@ func (s *Service) Document(ctx context.Context, a account.Actor, leaseID, docID 
 	}
 	var content []byte
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		var err error
-		var sum string
-		if content, sum, err = documentContent(ctx, tx, leaseID, docID); err != nil {
+		stored, sealed, sum, err := documentContent(ctx, tx, leaseID, docID)
+		if err != nil {
 			return err
+		}
+		content = stored
+		if sealed {
+			if content, err = s.vault.OpenOrg(ctx, tx, documentField, stored); err != nil {
+				return fmt.Errorf("lease document %d: %w", docID, err)
+			}
 		}
 		got := sha256.Sum256(content)
 		if hex.EncodeToString(got[:]) != sum {

@@ -29,6 +29,15 @@ type Deps struct {
 	Clock     clock.Clock
 	Portfolio *portfolio.Service
 	Relations *relation.Service
+	// Vault seals generated documents (they carry tenants' names and
+	// addresses) under the organisation key.
+	Vault Sealer
+}
+
+// Sealer seals and opens bytes under the organisation key (vault.Vault).
+type Sealer interface {
+	SealOrg(ctx context.Context, tx *db.Tx, field string, plaintext []byte) ([]byte, error)
+	OpenOrg(ctx context.Context, tx *db.Tx, field string, ciphertext []byte) ([]byte, error)
 }
 
 // Service is the face of the lease capability.
@@ -38,6 +47,7 @@ type Service struct {
 	clk          clock.Clock
 	portfolio    *portfolio.Service
 	relations    *relation.Service
+	vault        Sealer
 	landlordRule LandlordNoticeRule
 }
 
@@ -46,7 +56,7 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, portfolio: d.Portfolio, relations: d.Relations,
+	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, portfolio: d.Portfolio, relations: d.Relations, vault: d.Vault,
 		landlordRule: StatutoryLandlordNotice}
 }
 
@@ -700,6 +710,19 @@ func (s *Service) AddDepositEntry(ctx context.Context, a account.Actor, leaseID 
 	if !a.Can(account.PermPortfolioWrite) {
 		return 0, validation.ErrForbidden
 	}
+	var id int64
+	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var err error
+		id, err = s.AddDepositEntryTx(ctx, tx, a, leaseID, in)
+		return err
+	})
+	return id, err
+}
+
+// AddDepositEntryTx is AddDepositEntry inside the caller's transaction, for
+// the deposit capability (a deduction and its ledger set-off in one
+// transaction). The caller has checked the actor's permission.
+func (s *Service) AddDepositEntryTx(ctx context.Context, tx *db.Tx, a account.Actor, leaseID int64, in DepositEntryInput) (int64, error) {
 	fe := validation.Errors{}
 	if !slices.Contains(DepositEntryKinds, in.Kind) {
 		fe.Add("kind", "field.invalid")
@@ -721,35 +744,32 @@ func (s *Service) AddDepositEntry(ctx context.Context, a account.Actor, leaseID 
 	if in.Note, ok = cleanText(in.Note, maxNote); !ok {
 		fe.Add("note", "field.invalid")
 	}
-	var id int64
-	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		l, err := loadLease(ctx, tx, leaseID)
-		if err != nil {
-			return err
+	l, err := loadLease(ctx, tx, leaseID)
+	if err != nil {
+		return 0, err
+	}
+	if err := fe.Err(); err != nil {
+		return 0, err
+	}
+	switch in.Kind {
+	case DepositReceived:
+		if l.DepositReceivedTotal()+in.AmountCents > l.DepositCents {
+			fe.Add("amount_cents", "lease.deposit.exceeds_agreed")
 		}
-		if err := fe.Err(); err != nil {
-			return err
+	default:
+		if in.AmountCents > l.DepositHeld() {
+			fe.Add("amount_cents", "lease.deposit.exceeds_held")
 		}
-		switch in.Kind {
-		case DepositReceived:
-			if l.DepositReceivedTotal()+in.AmountCents > l.DepositCents {
-				fe.Add("amount_cents", "lease.deposit.exceeds_agreed")
-			}
-		default:
-			if in.AmountCents > l.DepositHeld() {
-				fe.Add("amount_cents", "lease.deposit.exceeds_held")
-			}
-		}
-		if err := fe.Err(); err != nil {
-			return err
-		}
-		if id, err = insertDepositEntry(ctx, tx, leaseID, in, s.now(), a.UserID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "lease.deposit_entry_added", "lease", leaseID, map[string]string{
-			"entry_id": fmt.Sprint(id), "kind": string(in.Kind), "reason": in.Reason})
-	})
-	return id, err
+	}
+	if err := fe.Err(); err != nil {
+		return 0, err
+	}
+	id, err := insertDepositEntry(ctx, tx, leaseID, in, s.now(), a.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return id, s.record(ctx, tx, a, "lease.deposit_entry_added", "lease", leaseID, map[string]string{
+		"entry_id": fmt.Sprint(id), "kind": string(in.Kind), "reason": in.Reason})
 }
 
 // DepositEntries returns a lease's deposit entries, oldest first.

@@ -652,6 +652,14 @@ func TestTenantInformation(t *testing.T) {
 		if hex.EncodeToString(sum[:]) != docs[0].SHA256 || int64(len(pdf)) != docs[0].Size {
 			t.Fatal("stored checksum does not match the document")
 		}
+		// What the database holds is sealed: not the PDF, and it opens to it.
+		var stored []byte
+		if err := e.DB.Raw().QueryRow(`SELECT content FROM lease_documents WHERE id = $1`, docID).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(string(stored), "%PDF") || strings.Contains(string(stored), "Lindelaan") {
+			t.Fatal("the lease document is stored as plain PDF")
+		}
 		text := pdfText(t, pdf)
 		for _, want := range []string{"A. de Vries", "Oudegracht 12", "3511 AB Utrecht", "Lindelaan", "3521 CD Utrecht",
 			money.Format(123456, "nl"), "€ 1.234,56", "€ 950,00", "schoonmaak", "alpha", "030 123 45 67",

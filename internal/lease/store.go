@@ -411,11 +411,13 @@ func withdrawTermination(ctx context.Context, tx *db.Tx, id int64, now string, b
 
 // --- documents ---
 
-func insertDocument(ctx context.Context, tx *db.Tx, leaseID int64, kind DocumentKind, lang, sum string, content []byte, now string, by int64) (int64, error) {
+// insertDocument stores a generated document; sealed is its content as
+// sealed by the vault, size and sum are of the plain document.
+func insertDocument(ctx context.Context, tx *db.Tx, leaseID int64, kind DocumentKind, lang, sum string, size int, sealed []byte, now string, by int64) (int64, error) {
 	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO lease_documents (org_id, lease_id, kind, lang, created_at, created_by, sha256, size, content)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		tx.OrgID(), leaseID, kind, lang, now, by, sum, len(content), content).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO lease_documents (org_id, lease_id, kind, lang, created_at, created_by, sha256, size, content, sealed)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		tx.OrgID(), leaseID, kind, lang, now, by, sum, size, sealed, true).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert lease document: %w", err)
 	}
 	return id, nil
@@ -471,18 +473,21 @@ func listDocuments(ctx context.Context, tx *db.Tx, leaseID int64) ([]Document, e
 	return docs, drows.Err()
 }
 
-func documentContent(ctx context.Context, tx *db.Tx, leaseID, docID int64) ([]byte, string, error) {
+// documentContent reads a document's stored bytes, whether they are sealed,
+// and the sha256 of the plain document.
+func documentContent(ctx context.Context, tx *db.Tx, leaseID, docID int64) ([]byte, bool, string, error) {
 	var content []byte
 	var sum string
-	err := tx.QueryRowContext(ctx, `SELECT content, sha256 FROM lease_documents WHERE id = $1 AND lease_id = $2 AND org_id = $3`,
-		docID, leaseID, tx.OrgID()).Scan(&content, &sum)
+	var sealed bool
+	err := tx.QueryRowContext(ctx, `SELECT content, sealed, sha256 FROM lease_documents WHERE id = $1 AND lease_id = $2 AND org_id = $3`,
+		docID, leaseID, tx.OrgID()).Scan(&content, &sealed, &sum)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, "", validation.ErrNotFound
+		return nil, false, "", validation.ErrNotFound
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("read lease document: %w", err)
+		return nil, false, "", fmt.Errorf("read lease document: %w", err)
 	}
-	return content, sum, nil
+	return content, sealed, sum, nil
 }
 
 func documentExists(ctx context.Context, tx *db.Tx, leaseID, docID int64) error {
