@@ -303,6 +303,9 @@ func TestLeaseBrowser(t *testing.T) {
 		chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-leases")))
 	b.Run(t, chromedp.Click(css("#nav-leases")), chromedp.WaitVisible(css("#leases")))
 	b.Run(t, chromedp.Click(css("#lease-new")), chromedp.WaitVisible(css("#lease-form")))
+	// The search above the units narrows the choice as one types (htmx).
+	b.Run(t, chromedp.SendKeys(css("#unit_ids-search"), "Lindelaan 1"),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#unit_ids option").length === 1`, chromedp.WithPollingTimeout(5*time.Second)))
 	b.Run(t,
 		chromedp.SetValue(css("#unit_ids"), fmt.Sprint(f.homes[0])),
 		chromedp.SetValue(css("#tenant_ids"), fmt.Sprint(f.tenant)),
