@@ -323,6 +323,19 @@ func (s *Service) RecordPayment(ctx context.Context, a account.Actor, in Payment
 	if !a.Can(account.PermFinanceWrite) {
 		return 0, validation.ErrForbidden
 	}
+	var id int64
+	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var err error
+		id, err = s.RecordPaymentTx(ctx, tx, a, in)
+		return err
+	})
+	return id, err
+}
+
+// RecordPaymentTx is RecordPayment inside the caller's transaction, for
+// other capabilities (a deposit set off against arrears). The caller has
+// checked the actor's permission.
+func (s *Service) RecordPaymentTx(ctx context.Context, tx *db.Tx, a account.Actor, in PaymentInput) (int64, error) {
 	fe := validation.Errors{}
 	if in.Date.IsZero() {
 		fe.Add("date", "field.required")
@@ -339,40 +352,43 @@ func (s *Service) RecordPayment(ctx context.Context, a account.Actor, in Payment
 	if !utf8.ValidString(in.Reference) || utf8.RuneCountInString(in.Reference) > maxReference {
 		fe.Add("reference", "field.invalid")
 	}
+	if err := leaseExists(ctx, tx, in.LeaseID); err != nil {
+		if errors.Is(err, validation.ErrNotFound) {
+			fe.Add("lease_id", "ledger.lease.unknown")
+			return 0, fe
+		}
+		return 0, err
+	}
+	if err := fe.Err(); err != nil {
+		return 0, err
+	}
+	open, err := openItems(ctx, tx, OpenFilter{LeaseID: in.LeaseID})
+	if err != nil {
+		return 0, err
+	}
+	plan, err := planAllocation(open, in.Amount, in.Allocations)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
-	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if err := leaseExists(ctx, tx, in.LeaseID); err != nil {
-			if errors.Is(err, validation.ErrNotFound) {
-				fe.Add("lease_id", "ledger.lease.unknown")
-				return fe
-			}
-			return err
+	if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method, reference, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, tx.OrgID(), in.LeaseID, in.Date, int64(in.Amount), string(in.Method),
+		in.Reference, s.now(), a.UserID).Scan(&id); err != nil {
+		return 0, fmt.Errorf("insert payment: %w", err)
+	}
+	for _, al := range plan {
+		if err := insertAllocation(ctx, tx, in.LeaseID, al.chargeID, id, 0, al.amount, in.Date, s.now()); err != nil {
+			return 0, err
 		}
-		if err := fe.Err(); err != nil {
-			return err
-		}
-		open, err := openItems(ctx, tx, OpenFilter{LeaseID: in.LeaseID})
-		if err != nil {
-			return err
-		}
-		plan, err := planAllocation(open, in.Amount, in.Allocations)
-		if err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method, reference, created_at, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, tx.OrgID(), in.LeaseID, in.Date, int64(in.Amount), string(in.Method),
-			in.Reference, s.now(), a.UserID).Scan(&id); err != nil {
-			return fmt.Errorf("insert payment: %w", err)
-		}
-		for _, al := range plan {
-			if err := insertAllocation(ctx, tx, in.LeaseID, al.chargeID, id, 0, al.amount, in.Date, s.now()); err != nil {
-				return err
-			}
-		}
-		return s.Record(ctx, tx, a, "ledger.payment_recorded", "lease", in.LeaseID, map[string]string{
-			"payment_id": fmt.Sprint(id), "amount_cents": fmt.Sprint(int64(in.Amount)), "method": string(in.Method)})
-	})
-	return id, err
+	}
+	return id, s.Record(ctx, tx, a, "ledger.payment_recorded", "lease", in.LeaseID, map[string]string{
+		"payment_id": fmt.Sprint(id), "amount_cents": fmt.Sprint(int64(in.Amount)), "method": string(in.Method)})
+}
+
+// OpenItemsTx is OpenItems inside the caller's transaction, for other
+// capabilities. The caller has checked the actor's permission.
+func (s *Service) OpenItemsTx(ctx context.Context, tx *db.Tx, f OpenFilter) ([]Charge, error) {
+	return openItems(ctx, tx, f)
 }
 
 type allocation struct {

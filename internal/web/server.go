@@ -22,6 +22,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/billing"
+	"hms/internal/deposit"
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
@@ -36,6 +37,7 @@ import (
 	"hms/internal/privacy"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
+	"hms/internal/settlement"
 )
 
 //go:embed templates/*.html
@@ -66,6 +68,10 @@ type Deps struct {
 	Log       *slog.Logger
 	// RentIncreases proposes yearly increases and indexation.
 	RentIncreases *rentincrease.Service
+	// Deposits settles deposits at lease end.
+	Deposits *deposit.Service
+	// Settlement keeps cost entries and keys and runs the service-cost settlement.
+	Settlement *settlement.Service
 	// SecureCookies is false only when serving plain http on localhost.
 	SecureCookies bool
 }

@@ -1,0 +1,383 @@
+package deposit_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"hms/internal/account"
+	"hms/internal/app/apptest"
+	"hms/internal/billing"
+	"hms/internal/deposit"
+	"hms/internal/lease"
+	"hms/internal/ledger"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/dbtest"
+	"hms/internal/platform/listing"
+	"hms/internal/platform/validation"
+	"hms/internal/portfolio"
+	"hms/internal/relation"
+)
+
+var ctx = context.Background()
+
+// Today in the tests: 10 March 2026. The first lease ended on 28 February.
+var now = time.Date(2026, time.March, 10, 11, 0, 0, 0, time.UTC)
+
+var d = civil.MustParse
+
+type env struct {
+	*apptest.Env
+	t                     *testing.T
+	owner, viewer, ownerB account.Actor
+	n                     int
+}
+
+func actor(t *testing.T, e *apptest.Env, slug, email string, role account.Role) account.Actor {
+	t.Helper()
+	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: email, Role: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.Accounts.ActorFor(ctx, id, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func each(t *testing.T, fn func(t *testing.T, e *env)) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clock.NewFixed(now)})
+			e := &env{Env: ae, t: t}
+			e.owner = actor(t, ae, "alpha", "owner@alpha.nl", account.Owner)
+			e.viewer = actor(t, ae, "alpha", "viewer@alpha.nl", account.Viewer)
+			e.ownerB = actor(t, ae, "beta", "owner@beta.nl", account.Owner)
+			for _, a := range []account.Actor{e.owner, e.ownerB} {
+				if err := ae.Privacy.AcceptProcessorAgreement(ctx, a, ae.Privacy.Current().Version); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fn(t, e)
+		})
+	}
+}
+
+// Lease makes a unit, a tenant and a lease with a bare rent of 1000 and a
+// deposit of 2000 received in full; end may be "".
+func Lease(e *env, a account.Actor, start, end string) int64 {
+	e.t.Helper()
+	e.n++
+	u, err := e.Portfolio.CreateUnit(ctx, a, portfolio.UnitInput{Street: "Lindelaan", HouseNumber: fmt.Sprint(e.n),
+		Postcode: "3521 CD", City: "Utrecht", Type: portfolio.TypeZelfstandig, FloorArea: "60", Segment: portfolio.SegmentVrij})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p, err := e.Relations.CreatePerson(ctx, a, relation.PersonInput{FirstNames: "Anna", Surname: fmt.Sprintf("Huurder%d", e.n),
+		Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	in := lease.Input{UnitIDs: []int64{u}, TenantIDs: []int64{p}, Start: d(start), PaymentMethod: lease.Transfer, DepositCents: 200000,
+		Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 100000}}}
+	if end != "" {
+		in.End = d(end)
+	}
+	id, err := e.Leases.Create(ctx, a, in)
+	if err != nil {
+		e.t.Fatalf("create lease: %v", err)
+	}
+	if _, err := e.Leases.AddDepositEntry(ctx, a, id, lease.DepositEntryInput{Kind: lease.DepositReceived, Date: d(start), AmountCents: 200000}); err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+func fieldErr(t *testing.T, err error, field, msg string) {
+	t.Helper()
+	fe, ok := validation.AsFields(err)
+	if !ok || fe[field] != msg {
+		t.Fatalf("want %s: %s, got %v", field, msg, err)
+	}
+}
+
+func (e *env) count(q string, args ...any) int {
+	e.t.Helper()
+	var n int
+	if err := e.DB.Raw().QueryRow(q, args...).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// A PNG with a recognisable marker, to prove it is stored only sealed.
+const marker = "EVIDENCE-MARKER-7d41c"
+
+func png(extra string) []byte {
+	return append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), []byte(marker+extra)...)
+}
+
+func TestDeadlineAndState(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ended := Lease(e, e.owner, "2025-01-01", "2026-02-28")
+		running := Lease(e, e.owner, "2025-06-01", "")
+		st, err := e.Deposits.Status(ctx, e.viewer, ended)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 14 days after 28 February; today is 10 March: due, 4 days left.
+		if st.State != deposit.StateDue || st.Deadline != d("2026-03-14") || st.TermDays != 14 || st.DaysLeft() != 4 || st.Held != 200000 || !st.CanSettle() {
+			t.Fatalf("status: %+v", st)
+		}
+		if st, _ := e.Deposits.Status(ctx, e.viewer, running); st.State != deposit.StateHeld || !st.Deadline.IsZero() || st.CanSettle() {
+			t.Fatalf("running lease: %+v", st)
+		}
+		// A damage deduction: 30 days.
+		if _, err := e.Deposits.Deduct(ctx, e.owner, ended, deposit.DeductionInput{AmountCents: 25000, Reason: "damage", Note: "kapotte deur"}); err != nil {
+			t.Fatal(err)
+		}
+		st, _ = e.Deposits.Status(ctx, e.viewer, ended)
+		if st.Deadline != d("2026-03-30") || !st.Damage || st.Held != 175000 || len(st.Deductions) != 1 || st.Deductions[0].Note != "kapotte deur" {
+			t.Fatalf("after damage: %+v", st)
+		}
+		// The terms are the organisation's settings.
+		set := lease.DefaultSettings()
+		set.DepositReturnDays, set.DepositDeductionDays = 7, 45
+		if err := e.Leases.UpdateSettings(ctx, e.owner, set); err != nil {
+			t.Fatal(err)
+		}
+		st, _ = e.Deposits.Status(ctx, e.viewer, ended)
+		if st.Deadline != d("2026-04-14") || st.TermDays != 45 {
+			t.Fatalf("45 days: %+v", st)
+		}
+		other := Lease(e, e.owner, "2025-01-01", "2026-02-20")
+		st, _ = e.Deposits.Status(ctx, e.viewer, other)
+		if st.Deadline != d("2026-02-27") || st.State != deposit.StateOverdue || st.DaysLeft() != -11 {
+			t.Fatalf("7 days, overdue: %+v", st)
+		}
+		// The list of deposits to return: ended and ending within 30 days.
+		soon := Lease(e, e.owner, "2025-01-01", "2026-04-05")
+		Lease(e, e.owner, "2025-01-01", "2026-05-01") // beyond the window
+		page, err := e.Deposits.Due(ctx, e.viewer, listing.Query{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, it := range page.Items {
+			got = append(got, it.LeaseID)
+		}
+		// By deadline: other (27 Feb), soon (12 Apr), ended (14 Apr).
+		if page.Total != 3 || fmt.Sprint(got) != fmt.Sprint([]int64{other, soon, ended}) || !page.Items[0].Overdue() || page.Items[2].Held != 175000 {
+			t.Fatalf("due: %+v", page)
+		}
+		ref := page.Items[1].Reference
+		if p, _ := e.Deposits.Due(ctx, e.viewer, listing.Query{Search: ref}); p.Total != 1 || p.Items[0].LeaseID != soon {
+			t.Fatalf("search %s: %+v", ref, p)
+		}
+		if p, _ := e.Deposits.Due(ctx, e.viewer, listing.Query{Sort: "held", Desc: true}); p.Items[0].Held != 200000 || p.Items[2].Held != 175000 {
+			t.Fatalf("by held: %+v", p)
+		}
+		// Another organisation sees nothing.
+		if _, err := e.Deposits.Status(ctx, e.ownerB, ended); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("other organisation: %v", err)
+		}
+		if p, _ := e.Deposits.Due(ctx, e.ownerB, listing.Query{}); p.Total != 0 {
+			t.Fatalf("other organisation's list: %+v", p)
+		}
+	})
+}
+
+func TestDeductionsAndEvidence(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		id := Lease(e, e.owner, "2025-01-01", "2026-02-28")
+		entries := func() int { return e.count(`SELECT COUNT(*) FROM lease_deposit_entries WHERE lease_id = $1`, id) }
+		before := entries()
+		_, err := e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1000, Reason: "administration"})
+		fieldErr(t, err, "reason", "deposit.reason.administration")
+		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1000, Reason: "holiday"})
+		fieldErr(t, err, "reason", "deposit.reason.invalid")
+		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 0, Reason: "damage"})
+		fieldErr(t, err, "amount_cents", "deposit.amount.positive")
+		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage", Date: d("2026-03-11")})
+		fieldErr(t, err, "date", "deposit.date.future")
+		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 200001, Reason: "damage"})
+		fieldErr(t, err, "amount_cents", "lease.deposit.exceeds_held")
+		// Evidence checks: type sniffed (the name says nothing), size.
+		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage",
+			Evidence: []deposit.File{{Name: "foto.png", Data: []byte("just text " + marker)}}})
+		fieldErr(t, err, "evidence", "deposit.evidence.type")
+		big := append(png(""), bytes.Repeat([]byte{0}, deposit.MaxEvidenceSize)...)
+		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage", Evidence: []deposit.File{{Name: "big.png", Data: big}}})
+		fieldErr(t, err, "evidence", "deposit.evidence.too_large")
+		many := make([]deposit.File, deposit.MaxEvidenceFiles+1)
+		for i := range many {
+			many[i] = deposit.File{Name: "f.png", Data: png("")}
+		}
+		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage", Evidence: many})
+		fieldErr(t, err, "evidence", "deposit.evidence.too_many")
+		if _, err := e.Deposits.Deduct(ctx, e.viewer, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage"}); !errors.Is(err, validation.ErrForbidden) {
+			t.Fatalf("viewer deducted: %v", err)
+		}
+		if _, err := e.Deposits.Deduct(ctx, e.ownerB, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage"}); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("other organisation deducted: %v", err)
+		}
+		if n := entries(); n != before || e.count(`SELECT COUNT(*) FROM deposit_evidence`) != 0 {
+			t.Fatalf("bad input wrote %d entries", n-before)
+		}
+		// A damage deduction with a photo and a PDF invoice.
+		photo := png("-photo")
+		pdf := append([]byte("%PDF-1.4\n"), []byte(marker+"-pdf")...)
+		entry, err := e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 30000, Reason: "damage",
+			Evidence: []deposit.File{{Name: `C:\fotos\deur.png`, Data: photo}, {Name: "factuur.pdf", Data: pdf}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		jpeg := append([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), []byte(marker+"-jpeg")...)
+		if _, err := e.Deposits.AddEvidence(ctx, e.owner, id, entry, deposit.File{Name: "later.jpg", Data: jpeg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Deposits.AddEvidence(ctx, e.ownerB, id, entry, deposit.File{Name: "x.jpg", Data: jpeg}); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("other organisation added evidence: %v", err)
+		}
+		st, err := e.Deposits.Status(ctx, e.viewer, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := st.Deductions[0].Evidence
+		if len(ev) != 3 || ev[0].ContentType != "image/png" || ev[1].ContentType != "application/pdf" || ev[2].ContentType != "image/jpeg" {
+			t.Fatalf("evidence: %+v", ev)
+		}
+		meta, data, err := e.Deposits.EvidenceFile(ctx, e.viewer, id, ev[0].ID)
+		if err != nil || !bytes.Equal(data, photo) || meta.FileName != "deur.png" {
+			t.Fatalf("download: %+v %v", meta, err)
+		}
+		if _, _, err := e.Deposits.EvidenceFile(ctx, e.ownerB, id, ev[0].ID); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("other organisation downloaded: %v", err)
+		}
+		// Sealed: neither the bytes nor the file name are anywhere in plain text.
+		if hits := apptest.FindPlaintext(t, e.DB, marker, "deur.png", "factuur.pdf"); len(hits) > 0 {
+			t.Fatalf("evidence in plain text: %v", hits)
+		}
+	})
+}
+
+func TestArrearsSetOff(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		id := Lease(e, e.owner, "2025-01-01", "2026-02-28")
+		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-02"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		open, _ := e.Ledger.OpenItems(ctx, e.owner, ledger.OpenFilter{LeaseID: id})
+		if len(open) != 1 || open[0].Open() != 100000 {
+			t.Fatalf("open items: %+v", open)
+		}
+		_, err := e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 100001, Reason: "arrears"})
+		fieldErr(t, err, "amount_cents", "deposit.arrears.exceeds_open")
+		if n := e.count(`SELECT COUNT(*) FROM ledger_payments`); n != 0 {
+			t.Fatalf("refused set-off wrote %d payments", n)
+		}
+		if _, err := e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 60000, Reason: "arrears"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 40000, Reason: "arrears"}); err != nil {
+			t.Fatal(err)
+		}
+		if open, _ := e.Ledger.OpenItems(ctx, e.owner, ledger.OpenFilter{LeaseID: id}); len(open) != 0 {
+			t.Fatalf("still open: %+v", open)
+		}
+		pays, _ := e.Ledger.Payments(ctx, e.owner, id)
+		if len(pays) != 2 || pays[0].Method != ledger.OtherMethod || pays[0].Reference != deposit.SetOffReference || pays[0].Amount != 60000 || pays[1].Allocated != 40000 {
+			t.Fatalf("payments: %+v", pays)
+		}
+		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1, Reason: "arrears"})
+		fieldErr(t, err, "amount_cents", "deposit.arrears.exceeds_open")
+		st, _ := e.Deposits.Status(ctx, e.owner, id)
+		if st.Held != 100000 || st.Deducted != 100000 || st.Damage || st.Deadline != d("2026-03-14") {
+			t.Fatalf("status: %+v", st)
+		}
+	})
+}
+
+func TestSettleAndPayout(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		id := Lease(e, e.owner, "2025-01-01", "2026-02-28")
+		running := Lease(e, e.owner, "2025-06-01", "2026-03-31")
+		if _, err := e.Deposits.Settle(ctx, e.owner, running); !errors.Is(err, deposit.ErrNotEnded) {
+			t.Fatalf("settled before the end: %v", err)
+		}
+		if _, err := e.Deposits.Settle(ctx, e.viewer, id); !errors.Is(err, validation.ErrForbidden) {
+			t.Fatalf("viewer settled: %v", err)
+		}
+		if _, err := e.Deposits.Settle(ctx, e.ownerB, id); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("other organisation settled: %v", err)
+		}
+		if _, err := e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 45000, Reason: "damage"}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := e.Deposits.Settle(ctx, e.owner, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 2000 − 450 = 1550, due 30 days after the end (damage).
+		if p.Amount != 155000 || p.State != deposit.PayoutOpen || p.DueDate != d("2026-03-30") || p.PayeeID == 0 {
+			t.Fatalf("payout: %+v", p)
+		}
+		st, _ := e.Deposits.Status(ctx, e.owner, id)
+		l, _ := e.Leases.Get(ctx, e.owner, id)
+		last := l.Deposit[len(l.Deposit)-1]
+		if st.Held != 0 || st.State != deposit.StateSettled || st.Payout == nil || st.Payout.ID != p.ID || last.Kind != lease.DepositReturned ||
+			last.AmountCents != 155000 || st.Payout.PayeeID != l.TenantIDs()[0] {
+			t.Fatalf("after settle: %+v, last entry %+v", st, last)
+		}
+		if _, err := e.Deposits.Settle(ctx, e.owner, id); !errors.Is(err, deposit.ErrSettled) {
+			t.Fatalf("second settle: %v", err)
+		}
+		if _, err := e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1, Reason: "damage"}); err == nil {
+			t.Fatal("deduction after settlement accepted")
+		}
+		if page, _ := e.Deposits.Due(ctx, e.owner, listing.Query{}); page.Total != 1 || page.Items[0].LeaseID != running {
+			t.Fatalf("settled lease still due: %+v", page)
+		}
+		open, err := e.Deposits.OpenPayouts(ctx, e.viewer)
+		if err != nil || len(open) != 1 || open[0].ID != p.ID || open[0].Amount != 155000 {
+			t.Fatalf("open payouts: %+v %v", open, err)
+		}
+		if o, _ := e.Deposits.OpenPayouts(ctx, e.ownerB); len(o) != 0 {
+			t.Fatalf("other organisation sees payouts: %+v", o)
+		}
+		if err := e.Deposits.MarkPaid(ctx, e.ownerB, p.ID, d("2026-03-10")); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("other organisation paid: %v", err)
+		}
+		fieldErr(t, e.Deposits.MarkPaid(ctx, e.owner, p.ID, d("2026-03-12")), "date", "deposit.date.future")
+		if err := e.Deposits.MarkPaid(ctx, e.owner, p.ID, d("2026-03-10")); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Deposits.MarkPaid(ctx, e.owner, p.ID, d("2026-03-10")); !errors.Is(err, deposit.ErrPayoutClosed) {
+			t.Fatalf("paid twice: %v", err)
+		}
+		if o, _ := e.Deposits.OpenPayouts(ctx, e.owner); len(o) != 0 {
+			t.Fatalf("paid payout still open: %+v", o)
+		}
+		all, _ := e.Deposits.Payouts(ctx, e.owner, deposit.PayoutFilter{LeaseID: id})
+		if len(all) != 1 || all[0].State != deposit.PayoutPaid || all[0].PaidOn != d("2026-03-10") {
+			t.Fatalf("paid payout: %+v", all)
+		}
+		// Everything deducted: the settlement is recorded without money to pay.
+		all2 := Lease(e, e.owner, "2025-01-01", "2026-02-28")
+		if _, err := e.Deposits.Deduct(ctx, e.owner, all2, deposit.DeductionInput{AmountCents: 200000, Reason: "service_costs"}); err != nil {
+			t.Fatal(err)
+		}
+		p2, err := e.Deposits.Settle(ctx, e.owner, all2)
+		if err != nil || p2.Amount != 0 || p2.State != deposit.PayoutPaid {
+			t.Fatalf("zero refund: %+v %v", p2, err)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM audit_events WHERE action = 'deposit.settled'`); n != 2 {
+			t.Fatalf("%d settle events", n)
+		}
+	})
+}

@@ -1,0 +1,199 @@
+package deposit
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"hms/internal/money"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/db"
+	"hms/internal/platform/listing"
+	"hms/internal/platform/validation"
+)
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func insertEvidence(ctx context.Context, tx *db.Tx, leaseID, entryID int64, name []byte, ct string, size int64, sum string, content []byte, now string, by int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO deposit_evidence (org_id, lease_id, entry_id, name_sealed, content_type, size_bytes, sha256, content_sealed, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, tx.OrgID(), leaseID, entryID, name, ct, size, sum, content, now, by).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert evidence: %w", err)
+	}
+	return id, nil
+}
+
+func countEvidence(ctx context.Context, tx *db.Tx, entryID int64) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM deposit_evidence WHERE org_id = $1 AND entry_id = $2`, tx.OrgID(), entryID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count evidence: %w", err)
+	}
+	return n, nil
+}
+
+const evidenceColumns = `id, lease_id, entry_id, content_type, size_bytes, sha256, created_at, created_by`
+
+func scanEvidence(r interface{ Scan(...any) error }, extra ...any) (Evidence, error) {
+	var e Evidence
+	var created string
+	if err := r.Scan(append([]any{&e.ID, &e.LeaseID, &e.EntryID, &e.ContentType, &e.Size, &e.SHA256, &created, &e.CreatedBy}, extra...)...); err != nil {
+		return e, err
+	}
+	e.CreatedAt, _ = db.ParseTS(created)
+	return e, nil
+}
+
+// evidenceOfLease lists a lease's evidence by deduction entry, without
+// names (they are sealed; the page shows the type and size).
+func evidenceOfLease(ctx context.Context, tx *db.Tx, leaseID int64) (map[int64][]Evidence, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+` FROM deposit_evidence WHERE org_id = $1 AND lease_id = $2 ORDER BY id`, tx.OrgID(), leaseID)
+	if err != nil {
+		return nil, fmt.Errorf("read evidence: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]Evidence{}
+	for rows.Next() {
+		e, err := scanEvidence(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan evidence: %w", err)
+		}
+		out[e.EntryID] = append(out[e.EntryID], e)
+	}
+	return out, rows.Err()
+}
+
+func evidenceRow(ctx context.Context, tx *db.Tx, leaseID, id int64) (Evidence, []byte, []byte, error) {
+	var name, content []byte
+	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+`, name_sealed, content_sealed FROM deposit_evidence
+		WHERE id = $1 AND lease_id = $2 AND org_id = $3`, id, leaseID, tx.OrgID()), &name, &content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, nil, nil, validation.ErrNotFound
+	}
+	if err != nil {
+		return e, nil, nil, fmt.Errorf("read evidence: %w", err)
+	}
+	return e, name, content, nil
+}
+
+const payoutColumns = `p.id, p.lease_id, l.reference, p.payee_id, p.amount_cents, p.due_date, p.state, p.paid_on, p.created_at, p.created_by`
+
+const payoutFrom = ` FROM deposit_payouts p JOIN leases l ON l.id = p.lease_id AND l.org_id = p.org_id WHERE p.org_id = $1`
+
+func scanPayout(r interface{ Scan(...any) error }) (*Payout, error) {
+	var p Payout
+	var amount int64
+	var created string
+	if err := r.Scan(&p.ID, &p.LeaseID, &p.LeaseReference, &p.PayeeID, &amount, &p.DueDate, &p.State, &p.PaidOn, &created, &p.CreatedBy); err != nil {
+		return nil, err
+	}
+	p.Amount = money.Cents(amount)
+	p.CreatedAt, _ = db.ParseTS(created)
+	return &p, nil
+}
+
+// payoutOfLease is the lease's payout that is not cancelled, or nil.
+func payoutOfLease(ctx context.Context, tx *db.Tx, leaseID int64) (*Payout, error) {
+	p, err := scanPayout(tx.QueryRowContext(ctx, `SELECT `+payoutColumns+payoutFrom+` AND p.lease_id = $2 AND p.state <> 'cancelled'`, tx.OrgID(), leaseID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read payout: %w", err)
+	}
+	return p, nil
+}
+
+func payoutByID(ctx context.Context, tx *db.Tx, id int64) (*Payout, error) {
+	p, err := scanPayout(tx.QueryRowContext(ctx, `SELECT `+payoutColumns+payoutFrom+` AND p.id = $2`, tx.OrgID(), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, validation.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read payout: %w", err)
+	}
+	return p, nil
+}
+
+func payouts(ctx context.Context, tx *db.Tx, f PayoutFilter) ([]Payout, error) {
+	q := `SELECT ` + payoutColumns + payoutFrom
+	args := []any{tx.OrgID()}
+	if f.State != "" {
+		args = append(args, string(f.State))
+		q += fmt.Sprintf(" AND p.state = $%d", len(args))
+	}
+	if f.LeaseID != 0 {
+		args = append(args, f.LeaseID)
+		q += fmt.Sprintf(" AND p.lease_id = $%d", len(args))
+	}
+	rows, err := tx.QueryContext(ctx, q+` ORDER BY p.due_date, p.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list payouts: %w", err)
+	}
+	defer rows.Close()
+	var out []Payout
+	for rows.Next() {
+		p, err := scanPayout(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan payout: %w", err)
+		}
+		out = append(out, *p)
+	}
+	return out, rows.Err()
+}
+
+func insertPayout(ctx context.Context, tx *db.Tx, p *Payout, now string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO deposit_payouts (org_id, lease_id, payee_id, amount_cents, due_date, state, paid_on, created_at, created_by, updated_at, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9) RETURNING id`, tx.OrgID(), p.LeaseID, p.PayeeID, int64(p.Amount), p.DueDate, string(p.State),
+		p.PaidOn, now, p.CreatedBy).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert payout: %w", err)
+	}
+	return id, nil
+}
+
+func setPayoutPaid(ctx context.Context, tx *db.Tx, id int64, on civil.Date, now string, by int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE deposit_payouts SET state = 'paid', paid_on = $1, updated_at = $2, updated_by = $3
+		WHERE id = $4 AND org_id = $5 AND state = 'open'`, on, now, by, id, tx.OrgID())
+	if err != nil {
+		return fmt.Errorf("mark payout paid: %w", err)
+	}
+	return nil
+}
+
+// dueLeases are the leases ending on or before until with a positive
+// deposit balance, whose reference contains search.
+func dueLeases(ctx context.Context, tx *db.Tx, until civil.Date, search string) ([]DueItem, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT l.id, l.reference, l.ends_on,
+		SUM(CASE WHEN e.kind = 'received' THEN e.amount_cents ELSE -e.amount_cents END) AS held,
+		MAX(CASE WHEN e.kind = 'deducted' AND e.reason = 'damage' THEN 1 ELSE 0 END) AS damage
+		FROM leases l JOIN lease_deposit_entries e ON e.org_id = l.org_id AND e.lease_id = l.id
+		WHERE l.org_id = $1 AND l.ends_on IS NOT NULL AND l.ends_on <> '' AND l.ends_on <= $2 AND LOWER(l.reference) LIKE $3 ESCAPE '\'
+		GROUP BY l.id, l.reference, l.ends_on
+		HAVING SUM(CASE WHEN e.kind = 'received' THEN e.amount_cents ELSE -e.amount_cents END) > 0`,
+		tx.OrgID(), until, "%"+strings.ToLower(listing.EscapeLike(search))+"%")
+	if err != nil {
+		return nil, fmt.Errorf("list deposits due: %w", err)
+	}
+	defer rows.Close()
+	var out []DueItem
+	for rows.Next() {
+		var it DueItem
+		var held, damage int64
+		if err := rows.Scan(&it.LeaseID, &it.Reference, &it.EndsOn, &held, &damage); err != nil {
+			return nil, fmt.Errorf("scan deposit due: %w", err)
+		}
+		it.Held, it.Damage = money.Cents(held), damage != 0
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
