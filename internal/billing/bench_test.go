@@ -287,9 +287,9 @@ func rawChunk(ctx context.Context, tx *db.Tx, ids []int64, period string, seq *i
 		if j > 0 {
 			is.WriteString(",")
 		}
-		k := len(args)
-		fmt.Fprintf(&is, "($%d,$%d,2026,'invoice',$%d,$%d,$%d,$%d,$%d,83000,0,83000,0,$%d,0)", k+1, k+2, k+3, k+4, k+5, k+6, k+7, k+8)
-		args = append(args, tx.OrgID(), number, id, period, civil.MustParse("2026-01-01"), civil.MustParse("2026-01-01"), kenmerk, now)
+		is.WriteString(tx.Tuple(len(args)+1, 15))
+		args = append(args, tx.OrgID(), number, 2026, "invoice", id, period, civil.MustParse("2026-01-01"), civil.MustParse("2026-01-01"),
+			kenmerk, 83000, 0, 83000, 0, now, 0)
 	}
 	is.WriteString(" RETURNING id, number")
 	rows, err := tx.QueryContext(ctx, is.String(), args...)
@@ -317,9 +317,8 @@ func rawChunk(ctx context.Context, tx *db.Tx, ids []int64, period string, seq *i
 			if j > 0 || c > 0 {
 				cs.WriteString(",")
 			}
-			k := len(cargs)
-			fmt.Fprintf(&cs, "($%d,$%d,$%d,$%d,$%d,'2026-01-01','2026-01-31',75000,0,0,75000,'2026-01-01')", k+1, k+2, k+3, k+4, k+5)
-			cargs = append(cargs, tx.OrgID(), invoice[id], id, period, line)
+			cs.WriteString(tx.Tuple(len(cargs)+1, 12))
+			cargs = append(cargs, tx.OrgID(), invoice[id], id, period, line, "2026-01-01", "2026-01-31", 25000, 0, 0, 25000, "2026-01-01")
 			lines++
 		}
 	}

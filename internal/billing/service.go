@@ -61,7 +61,7 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, ledger: d.Ledger, batch: 500,
+	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, ledger: d.Ledger, batch: 1000,
 		relations: d.Relations, leases: d.Leases, outbox: d.Outbox, docBatch: 50}
 }
 

@@ -44,7 +44,7 @@ type Posted struct {
 // RowsPerStatement is how many rows one multi-row INSERT carries: enough to
 // save the round trips, within both engines' parameter limits. (The
 // parameters are db.Tx.Tuple's, which SQLite prepares in linear time.)
-const RowsPerStatement = 64
+const RowsPerStatement = 250
 
 const postBatch = RowsPerStatement
 
