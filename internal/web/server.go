@@ -37,7 +37,6 @@ import (
 	"hms/internal/privacy"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
-	"hms/internal/settlement"
 )
 
 //go:embed templates/*.html
@@ -70,8 +69,6 @@ type Deps struct {
 	RentIncreases *rentincrease.Service
 	// Deposits settles deposits at lease end.
 	Deposits *deposit.Service
-	// Settlement keeps cost entries and keys and runs the service-cost settlement.
-	Settlement *settlement.Service
 	// SecureCookies is false only when serving plain http on localhost.
 	SecureCookies bool
 }
