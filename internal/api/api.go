@@ -30,6 +30,7 @@ import (
 	"hms/internal/privacy"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
+	"hms/internal/settlement"
 )
 
 // Prefix is where the API lives.
@@ -61,6 +62,7 @@ type API struct {
 	ledger        *ledger.Service
 	billing       *billing.Service
 	deposits      *deposit.Service
+	settlement    *settlement.Service
 }
 
 // Deps are what the API needs.
@@ -79,6 +81,7 @@ type Deps struct {
 	Ledger        *ledger.Service
 	Billing       *billing.Service
 	Deposits      *deposit.Service
+	Settlement    *settlement.Service
 }
 
 type ctxKey int
@@ -94,7 +97,7 @@ func New(d Deps) *API {
 		d.Log = slog.Default()
 	}
 	a := &API{accounts: d.Accounts, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases, privacy: d.Privacy, texts: d.Texts, db: d.DB, audit: d.Audit, log: d.Log, mux: http.NewServeMux(),
-		rentIncreases: d.RentIncreases, ledger: d.Ledger, billing: d.Billing, deposits: d.Deposits}
+		rentIncreases: d.RentIncreases, ledger: d.Ledger, billing: d.Billing, deposits: d.Deposits, settlement: d.Settlement}
 	cfg := huma.DefaultConfig("HMS API", "1.0.0")
 	cfg.Info.Description = "Rental administration for Dutch landlords. Authenticate with `Authorization: Bearer hms_…`; a token acts with its creator's role, narrowed to its scopes."
 	cfg.OpenAPIPath = Prefix + "/openapi"

@@ -38,6 +38,7 @@ import (
 	"hms/internal/privacy"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
+	"hms/internal/settlement"
 	"hms/internal/web"
 )
 
@@ -80,6 +81,7 @@ type App struct {
 
 	RentIncreases *rentincrease.Service // yearly rent increases and commercial indexation
 	Deposits      *deposit.Service      // deposits at lease end: deadline, evidenced deductions, refund payouts
+	Settlement    *settlement.Service   // service-cost settlement: cost entries, keys per year, runs
 
 	listener net.Listener
 	server   *http.Server
@@ -161,16 +163,18 @@ func (a *App) build(ctx context.Context) error {
 	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases, Outbox: a.Outbox})
 	a.Billing.Background(a.Jobs, a.Accounts)
 	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
+	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
+		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})
 	// A rent increase may only start after the periods already posted.
 	a.RentIncreases.SetPostedThrough(a.Ledger)
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases})
 	a.Importer.Background(a.Vault, a.Jobs, a.Accounts)
 	a.API = api.New(api.Deps{Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Billing: a.Billing, Privacy: a.Privacy,
-		Texts: a.Texts, DB: a.DB, Audit: a.Audit, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits})
+		Texts: a.Texts, DB: a.DB, Audit: a.Audit, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web, err = web.New(web.Deps{DB: a.DB, Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Billing: a.Billing, Privacy: a.Privacy, Importer: a.Importer, Limiter: a.Limiter, Audit: a.Audit, Jobs: a.Jobs, Outbox: a.Outbox,
-		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, SecureCookies: !isLocalHTTP(a.BaseURL)})
+		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, SecureCookies: !isLocalHTTP(a.BaseURL)})
 	return err
 }
 

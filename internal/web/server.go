@@ -37,6 +37,7 @@ import (
 	"hms/internal/privacy"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
+	"hms/internal/settlement"
 )
 
 //go:embed templates/*.html
@@ -69,6 +70,8 @@ type Deps struct {
 	RentIncreases *rentincrease.Service
 	// Deposits settles deposits at lease end.
 	Deposits *deposit.Service
+	// Settlement keeps cost entries and keys and runs the service-cost settlement.
+	Settlement *settlement.Service
 	// SecureCookies is false only when serving plain http on localhost.
 	SecureCookies bool
 }
