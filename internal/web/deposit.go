@@ -1,0 +1,343 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"hms/internal/account"
+	"hms/internal/deposit"
+	"hms/internal/platform/db"
+	"hms/internal/platform/listing"
+	"hms/internal/platform/validation"
+)
+
+// Deposits: the list of deposits to return (a finance tab) and a lease's
+// deposit page (status, deadline, deductions with evidence, settle, payout).
+func init() {
+	areas = append(areas, func(s *Server) {
+		read, write := org(account.PermFinanceRead), org(account.PermFinanceWrite)
+		s.handle("GET", "/o/{org}/finance/deposits", read, s.depositDue)
+		s.handle("GET", "/o/{org}/finance/deposits/{id}", read, s.depositPage)
+		s.handle("POST", "/o/{org}/finance/deposits/{id}/deductions", write, s.depositDeduct)
+		s.handle("POST", "/o/{org}/finance/deposits/{id}/deductions/{entry}/evidence", write, s.depositAddEvidence)
+		s.handle("GET", "/o/{org}/finance/deposits/{id}/evidence/{ev}", read, s.depositEvidence)
+		s.handle("POST", "/o/{org}/finance/deposits/{id}/settle", write, s.depositSettle)
+		s.handle("POST", "/o/{org}/finance/deposits/{id}/payout/paid", write, s.depositPaid)
+	})
+}
+
+func (s *Server) depositPath(r *http.Request, leaseID int64) string {
+	return fmt.Sprintf("/o/%s/finance/deposits/%d", actorOf(r).OrgSlug, leaseID)
+}
+
+// --- the list ---
+
+type depositDueView struct {
+	financeFmt
+	List    *ListView
+	Items   []deposit.DueItem
+	Payouts []deposit.Payout
+}
+
+// Abs is the absolute value of a day count (overdue days are negative).
+func (depositDueView) Abs(n int) int { return max(n, -n) }
+
+func (s *Server) depositDue(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "deposit.due.title")
+	p.Nav = "finance"
+	a := actorOf(r)
+	q := listing.FromValues(r.URL.Query())
+	if wantsCSV(r) {
+		q.All = true
+	}
+	page, err := s.Deposits.Due(r.Context(), a, q)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	fm := s.financeFmt(p)
+	if wantsCSV(r) {
+		rows := make([][]string, 0, len(page.Items))
+		for _, it := range page.Items {
+			rows = append(rows, []string{it.Reference, it.EndsOn.String(), it.Deadline.String(), fmt.Sprint(it.DaysLeft), fm.Amount(it.Held),
+				p.T("deposit.state." + string(it.State))})
+		}
+		writeCSV(w, "waarborgsommen.csv", []string{p.T("lease.field.reference"), p.T("deposit.ends_on"), p.T("deposit.deadline"), "days",
+			p.T("deposit.held"), p.T("deposit.state")}, rows)
+		return
+	}
+	payouts, err := s.Deposits.OpenPayouts(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Data = depositDueView{financeFmt: fm, List: s.newListView(r, q.Normalize(deposit.DueSorts...), page.Total), Items: page.Items, Payouts: payouts}
+	s.render(w, r, http.StatusOK, "deposit_due", p)
+}
+
+// --- a lease's deposit ---
+
+type depositView struct {
+	financeFmt
+	Status   *deposit.Status
+	Reasons  []string
+	Payee    string
+	CanWrite bool
+}
+
+// Abs is the absolute value of a day count.
+func (depositView) Abs(n int) int { return max(n, -n) }
+
+func (s *Server) depositPage(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "deposit.title")
+	s.renderDeposit(w, r, p, http.StatusOK)
+}
+
+func (s *Server) renderDeposit(w http.ResponseWriter, r *http.Request, p *page, status int) {
+	p.Nav = "finance"
+	a := actorOf(r)
+	id, ok := leasePathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	st, err := s.Deposits.Status(r.Context(), a, id)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	v := depositView{financeFmt: s.financeFmt(p), Status: st, Reasons: deposit.Reasons, CanWrite: a.Can(account.PermFinanceWrite)}
+	// The payee's name heads the payout like a list row (no access-log
+	// event, as on the tenant's open items).
+	if st.PayeeID != 0 {
+		if err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
+			names, err := s.Relations.DisplayNames(r.Context(), tx, st.PayeeID)
+			v.Payee = names[st.PayeeID]
+			return err
+		}); err != nil {
+			s.fail(w, r, err, "", p)
+			return
+		}
+	}
+	if p.Form == nil {
+		p.Form = url.Values{}
+	}
+	if p.Form.Get("deduct.date") == "" {
+		p.Form.Set("deduct.date", st.Today.String())
+	}
+	if p.Form.Get("paid.date") == "" {
+		p.Form.Set("paid.date", st.Today.String())
+	}
+	p.Data = v
+	s.render(w, r, status, "deposit", p)
+}
+
+// depositFail shows field errors (renamed with prefix) and problems on the
+// deposit page; anything else as fail does.
+func (s *Server) depositFail(w http.ResponseWriter, r *http.Request, p *page, err error, prefix string) {
+	if fe, ok := validation.AsFields(err); ok {
+		p.Errors = validation.Errors{}
+		for k, v := range fe {
+			p.Errors[prefix+"."+strings.TrimSuffix(k, "_cents")] = v
+		}
+		s.renderDeposit(w, r, p, http.StatusUnprocessableEntity)
+		return
+	}
+	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
+		p.Errors = validation.Errors{"_": pr.Code}
+		s.renderDeposit(w, r, p, pr.Status)
+		return
+	}
+	s.fail(w, r, err, "", p)
+}
+
+// maxUpload bounds a request with evidence files: every file at its
+// largest, and room for the other fields.
+const maxUpload = deposit.MaxEvidenceFiles*deposit.MaxEvidenceSize + 1<<20
+
+// parseUpload reads a multipart form (or a plain one) before the page is
+// made, so the page refills the form from PostForm.
+func parseUpload(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		return r.ParseMultipartForm(8 << 20)
+	}
+	return r.ParseForm()
+}
+
+func readFiles(hs []*multipart.FileHeader) ([]deposit.File, error) {
+	var out []deposit.File
+	for _, h := range hs {
+		if h.Size == 0 && h.Filename == "" {
+			continue // an empty file input
+		}
+		if h.Size > deposit.MaxEvidenceSize {
+			return nil, validation.Errors{"evidence": "deposit.evidence.too_large"}
+		}
+		f, err := h.Open()
+		if err != nil {
+			return nil, fmt.Errorf("open upload: %w", err)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, deposit.MaxEvidenceSize+1))
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read upload: %w", err)
+		}
+		out = append(out, deposit.File{Name: h.Filename, Data: data})
+	}
+	return out, nil
+}
+
+func uploadedFiles(r *http.Request, field string) []*multipart.FileHeader {
+	if r.MultipartForm == nil {
+		return nil
+	}
+	return r.MultipartForm.File[field]
+}
+
+func (s *Server) depositDeduct(w http.ResponseWriter, r *http.Request) {
+	perr := parseUpload(w, r)
+	p := s.newPage(r, "deposit.title")
+	id, ok := leasePathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if perr != nil {
+		s.depositFail(w, r, p, validation.Errors{"evidence": "deposit.evidence.too_large"}, "deduct")
+		return
+	}
+	f := r.PostForm
+	fe := validation.Errors{}
+	in := deposit.DeductionInput{Reason: f.Get("deduct.reason"), Note: f.Get("deduct.note")}
+	in.AmountCents = leaseFormMoney(f, "deduct.amount", fe)
+	in.Date = leaseFormDate(f, "deduct.date", fe)
+	if strings.TrimSpace(f.Get("deduct.amount")) == "" {
+		fe.Add("deduct.amount", "field.required")
+	}
+	files, err := readFiles(uploadedFiles(r, "deduct.evidence"))
+	if err != nil {
+		s.depositFail(w, r, p, err, "deduct")
+		return
+	}
+	in.Evidence = files
+	if len(fe) > 0 {
+		// Bad numbers stay at their field; the lease must still be ours.
+		if _, err := s.Deposits.Status(r.Context(), actorOf(r), id); err != nil {
+			s.fail(w, r, err, "", p)
+			return
+		}
+		p.Errors = fe
+		s.renderDeposit(w, r, p, http.StatusUnprocessableEntity)
+		return
+	}
+	if _, err := s.Deposits.Deduct(r.Context(), actorOf(r), id, in); err != nil {
+		s.depositFail(w, r, p, err, "deduct")
+		return
+	}
+	s.flash(r, "deposit.deduct.saved")
+	http.Redirect(w, r, s.depositPath(r, id)+"#deductions", http.StatusSeeOther)
+}
+
+func (s *Server) depositAddEvidence(w http.ResponseWriter, r *http.Request) {
+	perr := parseUpload(w, r)
+	p := s.newPage(r, "deposit.title")
+	id, ok := leasePathID(r, "id")
+	entry, ok2 := leasePathID(r, "entry")
+	if !ok || !ok2 {
+		s.notFound(w, r)
+		return
+	}
+	prefix := fmt.Sprintf("evidence%d", entry)
+	if perr != nil {
+		s.depositFail(w, r, p, validation.Errors{"file": "deposit.evidence.too_large"}, prefix)
+		return
+	}
+	files, err := readFiles(uploadedFiles(r, "file"))
+	if err == nil && len(files) != 1 {
+		err = validation.Errors{"evidence": "deposit.evidence.empty"}
+	}
+	if err != nil {
+		s.depositFail(w, r, p, err, prefix)
+		return
+	}
+	if _, err := s.Deposits.AddEvidence(r.Context(), actorOf(r), id, entry, files[0]); err != nil {
+		s.depositFail(w, r, p, err, prefix)
+		return
+	}
+	s.flash(r, "deposit.evidence.saved")
+	http.Redirect(w, r, s.depositPath(r, id)+"#deductions", http.StatusSeeOther)
+}
+
+func (s *Server) depositEvidence(w http.ResponseWriter, r *http.Request) {
+	id, ok := leasePathID(r, "id")
+	ev, ok2 := leasePathID(r, "ev")
+	if !ok || !ok2 {
+		s.notFound(w, r)
+		return
+	}
+	meta, data, err := s.Deposits.EvidenceFile(r.Context(), actorOf(r), id, ev)
+	if err != nil {
+		s.fail(w, r, err, "", s.newPage(r, "deposit.title"))
+		return
+	}
+	w.Header().Set("Content-Type", meta.ContentType)
+	// The name was cleaned on upload (no quotes or control characters).
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, meta.FileName))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(data)
+}
+
+func (s *Server) depositSettle(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "deposit.title")
+	id, ok := leasePathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if _, err := s.Deposits.Settle(r.Context(), actorOf(r), id); err != nil {
+		s.depositFail(w, r, p, err, "settle")
+		return
+	}
+	s.flash(r, "deposit.settle.done")
+	http.Redirect(w, r, s.depositPath(r, id)+"#payout", http.StatusSeeOther)
+}
+
+func (s *Server) depositPaid(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "deposit.title")
+	id, ok := leasePathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	a := actorOf(r)
+	st, err := s.Deposits.Status(r.Context(), a, id)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if st.Payout == nil {
+		s.notFound(w, r)
+		return
+	}
+	fe := validation.Errors{}
+	date := leaseFormDate(r.PostForm, "paid.date", fe)
+	if err := fe.Err(); err != nil {
+		p.Errors = fe
+		s.renderDeposit(w, r, p, http.StatusUnprocessableEntity)
+		return
+	}
+	if err := s.Deposits.MarkPaid(r.Context(), a, st.Payout.ID, date); err != nil {
+		s.depositFail(w, r, p, err, "paid")
+		return
+	}
+	s.flash(r, "deposit.payout.paid_saved")
+	http.Redirect(w, r, s.depositPath(r, id)+"#payout", http.StatusSeeOther)
+}
