@@ -36,6 +36,7 @@ Usage:
   hms rentincrease propose --org SLUG --date YYYY-MM-DD [--confirm]
                                              propose the yearly increase (and confirm it: letters)
   hms cpi import --org SLUG FILE.csv         import CPI figures (series;month;index) for indexation
+  hms deposits due --org SLUG                deposits to return: ended leases with money held, deadlines
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
 
@@ -113,6 +114,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return rentIncreaseCommand(ctx, args[1:], stdout)
 	case "cpi":
 		return cpiCommand(ctx, args[1:], stdout)
+	case "deposits":
+		return depositCommand(ctx, args[1:], stdout)
 	case "settlement":
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "audit":
