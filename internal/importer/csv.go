@@ -85,6 +85,26 @@ func (e CellError) Error() string { return fmt.Sprintf("line %d, %s: %s", e.Line
 // ErrFormat is a file that cannot be read as a rent roll at all.
 var ErrFormat = errors.New("importer: not a readable CSV rent roll")
 
+// FormatError says why a file is not a readable rent roll, as a message id
+// of the import catalog with its arguments (shown in the page's language)
+// and English text (the command line). It wraps ErrFormat.
+type FormatError struct {
+	ID   string
+	Args map[string]string
+	text string
+}
+
+func (e *FormatError) Error() string { return ErrFormat.Error() + ": " + e.text }
+func (e *FormatError) Unwrap() error { return ErrFormat }
+
+func formatErr(id, text string, args ...string) error {
+	m := map[string]string{}
+	for i := 0; i+1 < len(args); i += 2 {
+		m[args[i]] = args[i+1]
+	}
+	return &FormatError{ID: id, Args: m, text: text}
+}
+
 // Parse reads a rent-roll CSV: UTF-8 with or without byte-order mark,
 // separated by ';' or ',' (decided from the header line), headers in Dutch
 // or English in any order and case. It returns the records and, for the
@@ -95,11 +115,11 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 		return nil, nil, fmt.Errorf("read file: %w", err)
 	}
 	if len(data) > MaxFileSize {
-		return nil, nil, fmt.Errorf("%w: larger than %d MB", ErrFormat, MaxFileSize>>20)
+		return nil, nil, formatErr("import.format.too_large", fmt.Sprintf("larger than %d MB", MaxFileSize>>20), "MB", fmt.Sprint(MaxFileSize>>20))
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
-		return nil, nil, fmt.Errorf("%w: not UTF-8 (save the file as CSV UTF-8)", ErrFormat)
+		return nil, nil, formatErr("import.format.not_utf8", "not UTF-8 (save the file as CSV UTF-8)")
 	}
 	first, _, _ := bufio.NewReader(bytes.NewReader(data)).ReadLine()
 	cr := csv.NewReader(bytes.NewReader(data))
@@ -111,7 +131,7 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: no header line", ErrFormat)
+		return nil, nil, formatErr("import.format.no_header", "no header line")
 	}
 	keys := make([]string, len(header))
 	written := map[string]string{}
@@ -125,18 +145,18 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 			continue
 		}
 		if _, dup := written[key]; dup {
-			return nil, nil, fmt.Errorf("%w: column %q appears twice", ErrFormat, h)
+			return nil, nil, formatErr("import.format.duplicate_column", fmt.Sprintf("column %q appears twice", h), "Column", strings.TrimSpace(h))
 		}
 		keys[i] = key
 		written[key] = strings.TrimSpace(h)
 	}
 	if len(unknown) > 0 {
-		return nil, nil, fmt.Errorf("%w: unknown columns %s", ErrFormat, strings.Join(unknown, ", "))
+		return nil, nil, formatErr("import.format.unknown_columns", "unknown columns "+strings.Join(unknown, ", "), "Columns", strings.Join(unknown, ", "))
 	}
 	for _, c := range Columns {
 		if c.Group == "unit" && c.Required {
 			if _, ok := written[c.Key]; !ok {
-				return nil, nil, fmt.Errorf("%w: required column %s (%s) is missing", ErrFormat, c.Dutch, c.Key)
+				return nil, nil, formatErr("import.format.missing_column", fmt.Sprintf("required column %s (%s) is missing", c.Dutch, c.Key), "Column", c.Dutch, "Key", c.Key)
 			}
 		}
 	}
@@ -149,9 +169,9 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, nil, fmt.Errorf("%w: line %d: %v", ErrFormat, pe.Line, pe.Err)
+				return nil, nil, formatErr("import.format.bad_line", fmt.Sprintf("line %d: %v", pe.Line, pe.Err), "Line", fmt.Sprint(pe.Line))
 			}
-			return nil, nil, fmt.Errorf("%w: %v", ErrFormat, err)
+			return nil, nil, formatErr("import.format.unreadable", err.Error())
 		}
 		line, _ := cr.FieldPos(0)
 		rec := Record{Line: line, Fields: map[string]string{}}

@@ -3,7 +3,6 @@ package importer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"sort"
@@ -89,7 +88,7 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 		return nil, nil, err
 	}
 	if len(recs) == 0 {
-		return nil, nil, fmt.Errorf("%w: no rows", ErrFormat)
+		return nil, nil, formatErr("import.format.no_rows", "no rows")
 	}
 	col := func(key string) string {
 		if h, ok := header[key]; ok {

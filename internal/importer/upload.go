@@ -22,20 +22,22 @@ const JobKind = "import.run"
 
 // Upload is an uploaded rent roll and what became of it.
 type Upload struct {
-	ID        int64
-	FileName  string
-	CreatedAt time.Time
-	JobID     int64
-	State     string // queued, done, failed
-	Result    *Result
-	Errors    []CellError
-	Problem   string // a whole-file problem (format, agreement), as text or message id
+	ID          int64
+	FileName    string
+	CreatedAt   time.Time
+	JobID       int64
+	State       string // queued, done, failed
+	Result      *Result
+	Errors      []CellError
+	Problem     string            // a whole-file problem (format, agreement) as a message id
+	ProblemArgs map[string]string // its arguments
 }
 
 type uploadResult struct {
-	Result  *Result     `json:"result,omitempty"`
-	Errors  []CellError `json:"errors,omitempty"`
-	Problem string      `json:"problem,omitempty"`
+	Result      *Result           `json:"result,omitempty"`
+	Errors      []CellError       `json:"errors,omitempty"`
+	Problem     string            `json:"problem,omitempty"`
+	ProblemArgs map[string]string `json:"problem_args,omitempty"`
 }
 
 // Background wires the job that runs uploads: it needs the vault (the file
@@ -106,7 +108,7 @@ func (s *Service) GetUpload(ctx context.Context, a account.Actor, id int64) (*Up
 			if err := json.Unmarshal([]byte(result), &r); err != nil {
 				return err
 			}
-			u.Result, u.Errors, u.Problem = r.Result, r.Errors, r.Problem
+			u.Result, u.Errors, u.Problem, u.ProblemArgs = r.Result, r.Errors, r.Problem, r.ProblemArgs
 		}
 		return nil
 	})
@@ -154,12 +156,15 @@ func (s *Service) runUpload(ctx context.Context, j *jobs.Job) error {
 	state := "done"
 	if err != nil {
 		state = "failed"
+		var fe *FormatError
 		switch pr, ok := validation.AsProblem(err); {
 		case errors.Is(err, ErrRows):
 		case ok:
 			out.Problem = pr.Code
+		case errors.As(err, &fe):
+			out.Problem, out.ProblemArgs = fe.ID, fe.Args
 		case errors.Is(err, ErrFormat):
-			out.Problem = err.Error()
+			out.Problem = "import.format.unreadable"
 		default:
 			out.Problem = "error.internal"
 		}

@@ -25,6 +25,7 @@ type importView struct {
 	Columns []importer.Column
 	Upload  *importer.Upload
 	Job     *jobs.Status
+	Problem string // the upload's whole-file problem in the page's language
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
@@ -70,6 +71,13 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := importView{Upload: u, Columns: importer.Columns}
+	if u.Problem != "" {
+		args := map[string]any{}
+		for k, a := range u.ProblemArgs {
+			args[k] = a
+		}
+		v.Problem = s.Texts.T(p.Lang, u.Problem, args)
+	}
 	if u.State == "queued" {
 		err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
 			st, err := s.Jobs.Status(r.Context(), tx, u.JobID)

@@ -101,6 +101,17 @@ func TestBrowserPortfolioTenantLeaseAndImport(t *testing.T) {
 			if err := os.WriteFile(file, []byte(rows), 0o600); err != nil {
 				t.Fatal(err)
 			}
+			// A file that is not a rent roll at all: the reason in Dutch.
+			odd := filepath.Join(dir, "kleuren.csv")
+			if err := os.WriteFile(odd, []byte("straat;kleur\nLindelaan;rood\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			b.Run(t, chromedp.Navigate(base+"/import"), chromedp.WaitVisible(css("#import-submit")),
+				chromedp.SetUploadFiles(css("#import-file"), []string{odd}),
+				chromedp.Click(css("#import-submit")), chromedp.WaitVisible(css("#import-problem")))
+			if got := b.Text(t, "#import-problem"); got != "Onbekende kolommen: kleur. Zie de lijst met kolommen hieronder." {
+				t.Fatalf("format problem: %q", got)
+			}
 			b.Run(t, chromedp.Navigate(base+"/import"), chromedp.WaitVisible(css("#import-submit")),
 				chromedp.SetUploadFiles(css("#import-file"), []string{file}),
 				chromedp.Click(css("#import-submit")), chromedp.WaitVisible(css("#import-errors")))
