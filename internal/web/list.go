@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"hms/internal/platform/listing"
 )
@@ -32,6 +34,26 @@ func (s *Server) newListView(r *http.Request, q listing.Query, total int) *ListV
 	}
 	lang := langOf(r)
 	return &ListView{Query: q, Total: total, path: r.URL.Path, vals: v, tr: func(id string) string { return s.Texts.T(lang, id, nil) }}
+}
+
+// Param is a query parameter the search form keeps.
+type Param struct{ Name, Value string }
+
+// Kept are the list's filters (a complex, a status…) that a new search
+// keeps: every parameter but the search, the sort and the page.
+func (l *ListView) Kept() []Param {
+	var out []Param
+	for k, vs := range l.vals {
+		switch k {
+		case "q", "sort", "dir", "page", "format":
+			continue
+		}
+		for _, v := range vs {
+			out = append(out, Param{k, v})
+		}
+	}
+	slices.SortFunc(out, func(a, b Param) int { return strings.Compare(a.Name+"="+a.Value, b.Name+"="+b.Value) })
+	return out
 }
 
 func (l *ListView) url(set map[string]string) string {

@@ -111,6 +111,10 @@ func TestPortfolioPages(t *testing.T) {
 			if _, body = c.do("GET", "/o/a/units?complex="+cid, nil); !strings.Contains(body, `id="complex-filter"`) || !strings.Contains(body, `id="unit-`+uid+`"`) {
 				t.Fatalf("complex filter: %.3000s", body)
 			}
+			// A search from the filtered list keeps the complex.
+			if !strings.Contains(body, `<input type="hidden" name="complex" value="`+cid+`">`) {
+				t.Fatal("the search form drops the complex filter")
+			}
 			resp, body = c.do("GET", "/o/a/units?format=csv&sort=area&dir=desc", nil)
 			if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || !strings.Contains(body, "Kerkstraat;12;A;1234 AB;Utrecht") ||
 				!strings.Contains(body, "Leeg") {
