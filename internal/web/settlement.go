@@ -1,0 +1,637 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"hms/internal/account"
+	"hms/internal/platform/listing"
+	"hms/internal/platform/validation"
+	"hms/internal/settlement"
+)
+
+func init() {
+	areas = append(areas, func(s *Server) {
+		read, write := org(account.PermFinanceRead), org(account.PermFinanceWrite)
+		s.handle("GET", "/o/{org}/settlement", read, s.stCosts)
+		s.handle("POST", "/o/{org}/settlement/import", write, s.stImport)
+		s.handle("GET", "/o/{org}/settlement/costs/new", write, s.stCostNew)
+		s.handle("POST", "/o/{org}/settlement/costs", write, s.stCostCreate)
+		s.handle("GET", "/o/{org}/settlement/costs/{id}", read, s.stCostEdit)
+		s.handle("POST", "/o/{org}/settlement/costs/{id}", write, s.stCostUpdate)
+		s.handle("POST", "/o/{org}/settlement/costs/{id}/delete", write, s.stCostDelete)
+		s.handle("POST", "/o/{org}/settlement/costs/{id}/evidence", write, s.stEvidenceUpload)
+		s.handle("GET", "/o/{org}/settlement/costs/{id}/evidence", read, s.stEvidence)
+		s.handle("GET", "/o/{org}/settlement/keys", read, s.stKeys)
+		s.handle("POST", "/o/{org}/settlement/keys", write, s.stKeySave)
+		s.handle("POST", "/o/{org}/settlement/keys/delete", write, s.stKeyDelete)
+		s.handle("POST", "/o/{org}/settlement/keys/copy", write, s.stKeysCopy)
+		s.handle("POST", "/o/{org}/settlement/year", write, s.stYearSave)
+		s.handle("POST", "/o/{org}/settlement/degree-days", write, s.stDegreeDays)
+		s.handle("GET", "/o/{org}/settlement/runs", read, s.stRuns)
+		s.handle("POST", "/o/{org}/settlement/runs", write, s.stRunCreate)
+		s.handle("GET", "/o/{org}/settlement/runs/{id}", read, s.stRun)
+		s.handle("POST", "/o/{org}/settlement/runs/{id}/finalise", write, s.stRunFinalise)
+	})
+}
+
+func (s *Server) stPath(r *http.Request) string { return "/o/" + actorOf(r).OrgSlug + "/settlement" }
+
+// --- cost entries ---
+
+type stCostsView struct {
+	leaseFmt
+	List        *ListView
+	Items       []settlement.CostEntry
+	Complexes   []settlement.Choice
+	ComplexID   int64
+	Year        string
+	CanWrite    bool
+	ImportErrs  settlement.ImportErrors
+	ImportError string
+}
+
+func (s *Server) stCosts(w http.ResponseWriter, r *http.Request) {
+	s.renderCosts(w, r, http.StatusOK, s.newPage(r, "settlement.costs.title"), nil)
+}
+
+func (s *Server) renderCosts(w http.ResponseWriter, r *http.Request, status int, p *page, importErrs settlement.ImportErrors) {
+	p.Nav = "settlement"
+	a := actorOf(r)
+	v := r.URL.Query()
+	q := listing.FromValues(v)
+	f := settlement.CostFilter{Category: v.Get("category")}
+	f.ComplexID, _ = strconv.ParseInt(v.Get("complex"), 10, 64)
+	f.Year, _ = strconv.Atoi(v.Get("year"))
+	page, err := s.Settlement.Costs(r.Context(), a, q, f)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if wantsCSV(r) {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="kostenposten.csv"`)
+		_ = settlement.WriteCostsCSV(w, page.Items)
+		return
+	}
+	complexes, _, err := s.Settlement.Choices(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	view := stCostsView{leaseFmt: leaseFmt{p.Lang}, Items: page.Items, Complexes: complexes, ComplexID: f.ComplexID, Year: v.Get("year"),
+		CanWrite: a.Can(account.PermFinanceWrite), ImportErrs: importErrs}
+	view.List = s.newListView(r, q.Normalize(settlement.CostSorts...), page.Total)
+	p.Data = view
+	s.render(w, r, status, "settlement_costs", p)
+}
+
+func (s *Server) stImport(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, settlement.MaxEvidenceSize+1<<20)
+	p := s.newPage(r, "settlement.costs.title")
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		p.Errors = validation.Errors{"file": "settlement.file_too_large"}
+		s.renderCosts(w, r, http.StatusUnprocessableEntity, p, nil)
+		return
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		p.Errors = validation.Errors{"file": "settlement.no_file"}
+		s.renderCosts(w, r, http.StatusUnprocessableEntity, p, nil)
+		return
+	}
+	defer file.Close()
+	res, err := s.Settlement.ImportCosts(r.Context(), actorOf(r), file)
+	var ie settlement.ImportErrors
+	if errors.As(err, &ie) {
+		p.Errors = validation.Errors{"file": "settlement.import_errors"}
+		s.renderCosts(w, r, http.StatusUnprocessableEntity, p, ie)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Flash = p.T("settlement.imported", "Created", res.Created, "Updated", res.Updated, "Unchanged", res.Unchanged)
+	s.renderCosts(w, r, http.StatusOK, p, nil)
+}
+
+type stCostView struct {
+	leaseFmt
+	Entry     *settlement.CostEntry
+	Complexes []settlement.Choice
+	Suppliers []settlement.Choice
+	CanWrite  bool
+}
+
+func (s *Server) renderCostForm(w http.ResponseWriter, r *http.Request, status int, p *page, entry *settlement.CostEntry) {
+	p.Nav = "settlement"
+	a := actorOf(r)
+	complexes, suppliers, err := s.Settlement.Choices(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if entry != nil && r.Method == http.MethodGet {
+		units := make([]string, len(entry.UnitIDs))
+		for i, u := range entry.UnitIDs {
+			units[i] = strconv.FormatInt(u, 10)
+		}
+		vat := ""
+		if entry.VAT != 0 {
+			vat = leaseFmt{p.Lang}.Amount(entry.VAT)
+		}
+		p.Form = url.Values{"complex_id": {fmt.Sprint(entry.ComplexID)}, "supplier_id": {fmt.Sprint(entry.SupplierID)},
+			"invoice_number": {entry.InvoiceNumber}, "invoice_date": {entry.InvoiceDate.String()}, "period_start": {entry.PeriodStart.String()},
+			"period_end": {entry.PeriodEnd.String()}, "amount": {leaseFmt{p.Lang}.Amount(entry.Amount)}, "vat": {vat}, "category": {entry.Category},
+			"description": {entry.Description}, "unit_ids": {strings.Join(units, " ")}}
+	}
+	p.Data = stCostView{leaseFmt: leaseFmt{p.Lang}, Entry: entry, Complexes: complexes, Suppliers: suppliers, CanWrite: a.Can(account.PermFinanceWrite)}
+	s.render(w, r, status, "settlement_cost", p)
+}
+
+func (s *Server) stCostNew(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "settlement.cost.new")
+	p.Form = url.Values{"complex_id": {r.URL.Query().Get("complex")}}
+	s.renderCostForm(w, r, http.StatusOK, p, nil)
+}
+
+func costInputOf(f url.Values) (settlement.CostInput, validation.Errors) {
+	fe := validation.Errors{}
+	in := settlement.CostInput{InvoiceNumber: f.Get("invoice_number"), InvoiceDate: f.Get("invoice_date"), PeriodStart: f.Get("period_start"),
+		PeriodEnd: f.Get("period_end"), Amount: f.Get("amount"), VAT: f.Get("vat"), Category: f.Get("category"), Description: f.Get("description")}
+	in.ComplexID, _ = strconv.ParseInt(f.Get("complex_id"), 10, 64)
+	in.SupplierID, _ = strconv.ParseInt(f.Get("supplier_id"), 10, 64)
+	for _, u := range strings.FieldsFunc(f.Get("unit_ids"), func(r rune) bool { return r == ' ' || r == ',' }) {
+		id, err := strconv.ParseInt(u, 10, 64)
+		if err != nil {
+			fe.Add("unit_ids", "settlement.bad_unit_list")
+			break
+		}
+		in.UnitIDs = append(in.UnitIDs, id)
+	}
+	return in, fe
+}
+
+// stUpload reads the multipart cost form; the evidence file is optional.
+func stUpload(w http.ResponseWriter, r *http.Request) (name string, data []byte, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, settlement.MaxEvidenceSize+1<<20)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return "", nil, validation.Errors{"evidence": "settlement.file_too_large"}
+		}
+	} else if err := r.ParseForm(); err != nil {
+		return "", nil, err
+	}
+	file, h, ferr := r.FormFile("evidence")
+	if ferr != nil {
+		return "", nil, nil
+	}
+	defer file.Close()
+	data, err = io.ReadAll(io.LimitReader(file, settlement.MaxEvidenceSize+1))
+	if err != nil {
+		return "", nil, err
+	}
+	if len(data) == 0 && h.Filename == "" {
+		return "", nil, nil
+	}
+	return h.Filename, data, nil
+}
+
+func (s *Server) stCostCreate(w http.ResponseWriter, r *http.Request) {
+	name, data, uerr := stUpload(w, r)
+	p := s.newPage(r, "settlement.cost.new")
+	if uerr != nil {
+		p.Errors, _ = validation.AsFields(uerr)
+		s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, nil)
+		return
+	}
+	in, fe := costInputOf(r.PostForm)
+	a := actorOf(r)
+	if len(fe) > 0 {
+		p.Errors = fe
+		s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, nil)
+		return
+	}
+	if data != nil {
+		// Check the file before anything is written.
+		if err := s.Settlement.SetEvidence(r.Context(), a, 0, name, data); err != nil {
+			if f, ok := validation.AsFields(err); ok {
+				p.Errors = f
+				s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, nil)
+				return
+			}
+		}
+	}
+	id, err := s.Settlement.CreateCost(r.Context(), a, in)
+	if err != nil {
+		if f, ok := validation.AsFields(err); ok {
+			p.Errors = f
+			s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, nil)
+			return
+		}
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if data != nil {
+		if err := s.Settlement.SetEvidence(r.Context(), a, id, name, data); err != nil {
+			s.fail(w, r, err, "", p)
+			return
+		}
+	}
+	s.flash(r, "settlement.saved")
+	http.Redirect(w, r, fmt.Sprintf("%s?complex=%d", s.stPath(r), in.ComplexID), http.StatusSeeOther)
+}
+
+func (s *Server) stCostEdit(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "settlement.cost.edit")
+	e, err := s.Settlement.Cost(r.Context(), actorOf(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.renderCostForm(w, r, http.StatusOK, p, e)
+}
+
+func (s *Server) stCostUpdate(w http.ResponseWriter, r *http.Request) {
+	_, _, uerr := stUpload(w, r)
+	p := s.newPage(r, "settlement.cost.edit")
+	a := actorOf(r)
+	e, err := s.Settlement.Cost(r.Context(), a, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if uerr != nil {
+		s.fail(w, r, uerr, "", p)
+		return
+	}
+	in, fe := costInputOf(r.PostForm)
+	if len(fe) == 0 {
+		err = s.Settlement.UpdateCost(r.Context(), a, e.ID, in)
+	} else {
+		err = fe
+	}
+	if f, ok := validation.AsFields(err); ok {
+		p.Errors = f
+		s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, e)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.flash(r, "settlement.saved")
+	http.Redirect(w, r, fmt.Sprintf("%s/costs/%d", s.stPath(r), e.ID), http.StatusSeeOther)
+}
+
+func (s *Server) stCostDelete(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "settlement.cost.edit")
+	if err := s.Settlement.DeleteCost(r.Context(), actorOf(r), pathID(r, "id")); err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.flash(r, "settlement.deleted")
+	http.Redirect(w, r, s.stPath(r), http.StatusSeeOther)
+}
+
+func (s *Server) stEvidenceUpload(w http.ResponseWriter, r *http.Request) {
+	name, data, uerr := stUpload(w, r)
+	p := s.newPage(r, "settlement.cost.edit")
+	a := actorOf(r)
+	e, err := s.Settlement.Cost(r.Context(), a, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if uerr == nil {
+		uerr = s.Settlement.SetEvidence(r.Context(), a, e.ID, name, data)
+	}
+	if f, ok := validation.AsFields(uerr); ok {
+		p.Errors = f
+		s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, e)
+		return
+	}
+	if uerr != nil {
+		s.fail(w, r, uerr, "", p)
+		return
+	}
+	s.flash(r, "settlement.saved")
+	http.Redirect(w, r, fmt.Sprintf("%s/costs/%d", s.stPath(r), e.ID), http.StatusSeeOther)
+}
+
+func (s *Server) stEvidence(w http.ResponseWriter, r *http.Request) {
+	name, data, err := s.Settlement.Evidence(r.Context(), actorOf(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", s.newPage(r, "settlement.cost.edit"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	// The name was cleaned on upload (no quotes or control characters).
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(data)
+}
+
+// --- keys, year settings, degree days ---
+
+type stKeysView struct {
+	leaseFmt
+	Complexes  []settlement.Choice
+	ComplexID  int64
+	Year       int
+	Settings   *settlement.YearSettings
+	Keys       []string
+	MeterKinds []string
+	DegreeDays []settlement.DegreeDay
+	CanWrite   bool
+}
+
+// SharesText shows a key's shares as "id=share …".
+func (v stKeysView) SharesText(k settlement.CategoryKey) string {
+	var parts []string
+	for u, s := range k.Shares {
+		parts = append(parts, fmt.Sprintf("%d=%s", u, s))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (s *Server) stKeys(w http.ResponseWriter, r *http.Request) {
+	s.renderKeys(w, r, http.StatusOK, s.newPage(r, "settlement.keys.title"))
+}
+
+func (s *Server) stComplexYear(r *http.Request) (int64, int) {
+	v := r.URL.Query()
+	c, y := v.Get("complex"), v.Get("year")
+	if r.Method == http.MethodPost {
+		c, y = r.PostForm.Get("complex"), r.PostForm.Get("year")
+	}
+	id, _ := strconv.ParseInt(c, 10, 64)
+	year, err := strconv.Atoi(y)
+	if err != nil || year == 0 {
+		year = s.Settlement.Today().Year - 1
+	}
+	return id, year
+}
+
+func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, p *page) {
+	p.Nav = "settlement"
+	a := actorOf(r)
+	complexes, _, err := s.Settlement.Choices(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	cx, year := s.stComplexYear(r)
+	if cx == 0 && len(complexes) > 0 {
+		cx = complexes[0].ID
+	}
+	view := stKeysView{leaseFmt: leaseFmt{p.Lang}, Complexes: complexes, ComplexID: cx, Year: year, Keys: settlement.Keys,
+		MeterKinds: settlement.MeterKinds, CanWrite: a.Can(account.PermFinanceWrite)}
+	if cx > 0 {
+		if view.Settings, err = s.Settlement.Year(r.Context(), a, cx, year); err != nil {
+			s.fail(w, r, err, "", p)
+			return
+		}
+	}
+	if view.DegreeDays, err = s.Settlement.DegreeDays(r.Context(), a); err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if view.Settings != nil && (p.Form == nil || p.Form.Get("admin_fee_percent") == "") {
+		if p.Form == nil {
+			p.Form = url.Values{}
+		}
+		p.Form.Set("admin_fee_percent", view.Settings.AdminFeePercent)
+	}
+	p.Data = view
+	s.render(w, r, status, "settlement_keys", p)
+}
+
+func (s *Server) keysBack(w http.ResponseWriter, r *http.Request, flash string) {
+	cx, year := s.stComplexYear(r)
+	s.flash(r, flash)
+	http.Redirect(w, r, fmt.Sprintf("%s/keys?complex=%d&year=%d", s.stPath(r), cx, year), http.StatusSeeOther)
+}
+
+func (s *Server) keysFail(w http.ResponseWriter, r *http.Request, p *page, err error) {
+	// A form without a complex (or with another organisation's) is a field
+	// error on this page, not a missing page.
+	if cx, _ := s.stComplexYear(r); errors.Is(err, validation.ErrNotFound) && cx == 0 {
+		err = validation.Errors{"complex": "field.required"}
+	}
+	if f, ok := validation.AsFields(err); ok {
+		p.Errors = f
+		s.renderKeys(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
+		p.Errors = validation.Errors{"_": pr.Code}
+		s.renderKeys(w, r, pr.Status, p)
+		return
+	}
+	s.fail(w, r, err, "", p)
+}
+
+func (s *Server) stKeySave(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "settlement.keys.title")
+	cx, year := s.stComplexYear(r)
+	f := r.PostForm
+	k := settlement.CategoryKey{Category: f.Get("category"), Key: f.Get("key"), Heating: f.Get("heating") != "", FixedPercent: f.Get("fixed_percent"),
+		AdminFee: f.Get("admin_fee") != "", MeterKind: f.Get("meter_kind")}
+	fe := validation.Errors{}
+	if sh := strings.Fields(f.Get("shares")); len(sh) > 0 {
+		k.Shares = map[int64]string{}
+		for _, part := range sh {
+			u, v, ok := strings.Cut(part, "=")
+			id, err := strconv.ParseInt(u, 10, 64)
+			if !ok || err != nil {
+				fe.Add("shares", "settlement.bad_number")
+				break
+			}
+			k.Shares[id] = v
+		}
+	}
+	err := fe.Err()
+	if err == nil {
+		err = s.Settlement.SetKey(r.Context(), actorOf(r), cx, year, k)
+	}
+	if f, ok := validation.AsFields(err); ok {
+		// A unit's share error shows at the shares field.
+		for field := range f {
+			if strings.HasPrefix(field, "shares.") {
+				f.Add("shares", f[field])
+			}
+		}
+	}
+	if err != nil {
+		s.keysFail(w, r, p, err)
+		return
+	}
+	s.keysBack(w, r, "settlement.saved")
+}
+
+func (s *Server) stKeyDelete(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	cx, year := s.stComplexYear(r)
+	// A key that is gone already is what was asked for.
+	if err := s.Settlement.DeleteKey(r.Context(), actorOf(r), cx, year, r.PostForm.Get("category")); err != nil && (cx == 0 || !errors.Is(err, validation.ErrNotFound)) {
+		s.keysFail(w, r, s.newPage(r, "settlement.keys.title"), err)
+		return
+	}
+	s.keysBack(w, r, "settlement.key_deleted")
+}
+
+func (s *Server) stKeysCopy(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	cx, year := s.stComplexYear(r)
+	if _, err := s.Settlement.CopyKeys(r.Context(), actorOf(r), cx, year-1, year); err != nil {
+		s.keysFail(w, r, s.newPage(r, "settlement.keys.title"), err)
+		return
+	}
+	s.keysBack(w, r, "settlement.keys_copied")
+}
+
+func (s *Server) stYearSave(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	cx, year := s.stComplexYear(r)
+	if err := s.Settlement.SetYearSettings(r.Context(), actorOf(r), cx, year, r.PostForm.Get("admin_fee_percent"), nil); err != nil {
+		s.keysFail(w, r, s.newPage(r, "settlement.keys.title"), err)
+		return
+	}
+	s.keysBack(w, r, "settlement.saved")
+}
+
+func (s *Server) stDegreeDays(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "settlement.keys.title")
+	_, err := s.Settlement.ImportDegreeDays(r.Context(), actorOf(r), strings.NewReader(r.PostForm.Get("degree_days")))
+	var ie settlement.ImportErrors
+	if errors.As(err, &ie) {
+		p.Errors = validation.Errors{"degree_days": ie[0].Message}
+		p.Flash = fmt.Sprintf("%s %d", p.T("settlement.line"), ie[0].Line)
+		s.renderKeys(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	if err != nil {
+		s.keysFail(w, r, p, err)
+		return
+	}
+	s.keysBack(w, r, "settlement.saved")
+}
+
+// --- runs ---
+
+type stRunsView struct {
+	leaseFmt
+	Complexes []settlement.Choice
+	Runs      []settlement.RunSummary
+	Year      int
+	CanWrite  bool
+	Detail    string // the calculator's text when it refused the scenario
+}
+
+func (s *Server) stRuns(w http.ResponseWriter, r *http.Request) {
+	s.renderRuns(w, r, http.StatusOK, s.newPage(r, "settlement.runs.title"), "")
+}
+
+func (s *Server) renderRuns(w http.ResponseWriter, r *http.Request, status int, p *page, detail string) {
+	p.Nav = "settlement"
+	a := actorOf(r)
+	complexes, _, err := s.Settlement.Choices(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	runs, err := s.Settlement.Runs(r.Context(), a, settlement.RunFilter{})
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if p.Form == nil || p.Form.Get("year") == "" {
+		p.Form = url.Values{"year": {fmt.Sprint(s.Settlement.Today().Year - 1)}}
+	}
+	p.Data = stRunsView{leaseFmt: leaseFmt{p.Lang}, Complexes: complexes, Runs: runs, CanWrite: a.Can(account.PermFinanceWrite), Detail: detail}
+	s.render(w, r, status, "settlement_runs", p)
+}
+
+func (s *Server) stRunCreate(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "settlement.runs.title")
+	cx, _ := strconv.ParseInt(r.PostForm.Get("complex"), 10, 64)
+	year, _ := strconv.Atoi(r.PostForm.Get("year"))
+	run, err := s.Settlement.Run(r.Context(), actorOf(r), cx, year)
+	if ce, ok := errors.AsType[*settlement.ComputeError](err); ok {
+		p.Errors = validation.Errors{"_": "settlement.compute_failed"}
+		s.renderRuns(w, r, http.StatusUnprocessableEntity, p, ce.Err.Error())
+		return
+	}
+	if f, ok := validation.AsFields(err); ok {
+		p.Errors = f
+		s.renderRuns(w, r, http.StatusUnprocessableEntity, p, "")
+		return
+	}
+	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
+		p.Errors = validation.Errors{"_": pr.Code}
+		s.renderRuns(w, r, pr.Status, p, "")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.flash(r, "settlement.run_created")
+	http.Redirect(w, r, fmt.Sprintf("%s/runs/%d", s.stPath(r), run.ID), http.StatusSeeOther)
+}
+
+type stRunView struct {
+	leaseFmt
+	Run      *settlement.Run
+	CanWrite bool
+}
+
+func (s *Server) stRun(w http.ResponseWriter, r *http.Request) {
+	s.renderRun(w, r, http.StatusOK, s.newPage(r, "settlement.run.title"))
+}
+
+func (s *Server) renderRun(w http.ResponseWriter, r *http.Request, status int, p *page) {
+	p.Nav = "settlement"
+	a := actorOf(r)
+	run, err := s.Settlement.GetRun(r.Context(), a, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Data = stRunView{leaseFmt: leaseFmt{p.Lang}, Run: run, CanWrite: a.Can(account.PermFinanceWrite)}
+	s.render(w, r, status, "settlement_run", p)
+}
+
+func (s *Server) stRunFinalise(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "settlement.run.title")
+	id := pathID(r, "id")
+	err := s.Settlement.Finalise(r.Context(), actorOf(r), id)
+	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
+		p.Errors = validation.Errors{"_": pr.Code}
+		s.renderRun(w, r, pr.Status, p)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	s.flash(r, "settlement.finalised")
+	http.Redirect(w, r, fmt.Sprintf("%s/runs/%d", s.stPath(r), id), http.StatusSeeOther)
+}
+
+// Fields1 and Fields2 are the text fields of the cost form, by row.
+func (stCostView) Fields1() []string { return []string{"invoice_number", "invoice_date", "category"} }
+
+// Fields2 is the second row of the cost form.
+func (stCostView) Fields2() []string { return []string{"period_start", "period_end", "amount", "vat"} }
