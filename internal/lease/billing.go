@@ -64,7 +64,10 @@ func CountBillable(ctx context.Context, tx *db.Tx, scope BillingScope, from, to 
 }
 
 func billableWhere(tx *db.Tx, scope BillingScope, from, to civil.Date, afterID int64) (string, []any) {
-	where := []string{"l.org_id = $1", "l.id > $2", "l.start_date <= $3", "(l.ends_on IS NULL OR l.ends_on >= $4)"}
+	// "+l.org_id" keeps SQLite from walking the (org_id, start_date) index
+	// and sorting all of an organisation's leases for every batch: the
+	// walk must follow the primary key from afterID.
+	where := []string{"+l.org_id = $1", "l.id > $2", "l.start_date <= $3", "(l.ends_on IS NULL OR l.ends_on >= $4)"}
 	args := []any{tx.OrgID(), afterID, to, from}
 	if scope.LeaseID != 0 {
 		args = append(args, scope.LeaseID)
