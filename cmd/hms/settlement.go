@@ -18,7 +18,10 @@ const settlementUsage = "usage: hms settlement compute < scenario.json > settlem
 // input writes {"error": …, "field": …} on stdout instead (so a script reads
 // one JSON document either way) and returns an error with exit code 2, which
 // main also prints on stderr.
-func settlementCommand(_ context.Context, args []string, stdin io.Reader, stdout, _ io.Writer) error {
+func settlementCommand(ctx context.Context, args []string, stdin io.Reader, stdout, _ io.Writer) error {
+	if len(args) > 0 && (args[0] == "run" || args[0] == "costs") {
+		return settlementStored(ctx, args, stdout)
+	}
 	if len(args) != 1 || args[0] != "compute" {
 		return errors.New(settlementUsage)
 	}
