@@ -452,3 +452,45 @@ func TestPaymentsCreditsAndStatements(t *testing.T) {
 		}
 	})
 }
+
+// A credit note that corrects no single invoice (a settlement refund) is
+// credit on the account that AllocateCredit sets off against charges.
+func TestStandaloneCreditNote(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		l := e.lease(e.owner, "2025-06-01", 100000, 0, lease.Monthly)
+		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-01"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		var posted []ledger.Posted
+		err := e.DB.InOrg(ctx, e.owner.OrgID, func(tx *db.Tx) error {
+			var err error
+			posted, err = ledger.PostTx(ctx, tx, []ledger.Draft{{Kind: ledger.KindCreditNote, Reason: "servicekosten 2025", LeaseID: l,
+				IssueDate: d("2026-01-20"), DueDate: d("2026-01-20"), Lines: []ledger.DraftLine{{Line: "settlement|2025|", From: d("2025-01-01"), To: d("2025-12-31"), Net: -4017}}}}, "2026-01-20T00:00:00Z", 0)
+			if err != nil {
+				return err
+			}
+			// An invoice with a negative total, or a credit note with a positive one, is refused.
+			_, bad := ledger.PostTx(ctx, tx, []ledger.Draft{{LeaseID: l, IssueDate: d("2026-01-20"), DueDate: d("2026-01-20"),
+				Lines: []ledger.DraftLine{{Line: "x||", From: d("2026-01-01"), To: d("2026-01-01"), Net: -1}}}}, "2026-01-20T00:00:00Z", 0)
+			if bad == nil {
+				t.Error("a negative invoice was posted")
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cn, err := e.Ledger.Invoice(ctx, e.viewer, posted[0].InvoiceID)
+		if err != nil || cn.Kind != ledger.KindCreditNote || cn.Total != -4017 || cn.Reason != "servicekosten 2025" || cn.Number != ledger.Number(2026, 2) {
+			t.Fatalf("credit note: %+v %v", cn, err)
+		}
+		applied, err := e.Ledger.AllocateCredit(ctx, e.owner, l)
+		if err != nil || applied != 4017 {
+			t.Fatalf("applied %s, %v", applied, err)
+		}
+		open, _ := e.Ledger.OpenItems(ctx, e.viewer, ledger.OpenFilter{LeaseID: l})
+		if len(open) != 1 || open[0].Open() != 100000-4017 {
+			t.Fatalf("open after set-off: %+v", open)
+		}
+	})
+}

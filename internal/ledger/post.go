@@ -12,8 +12,13 @@ import (
 	"hms/internal/platform/db"
 )
 
-// Draft is an invoice about to be posted.
+// Draft is an invoice about to be posted, or (Kind KindCreditNote, negative
+// lines) a credit note that corrects no single invoice: a refund from a
+// service-cost settlement, say. Its credit stays on the account until it is
+// set off (AllocateCredit) or paid back.
 type Draft struct {
+	Kind      InvoiceKind // "": invoice
+	Reason    string      // credit notes: why
 	LeaseID   int64
 	Period    string
 	IssueDate civil.Date
@@ -80,7 +85,7 @@ func postPart(ctx context.Context, tx *db.Tx, drafts []Draft, now string, by int
 	posted := make([]Posted, len(drafts))
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO ledger_invoices (org_id, number, fiscal_year, kind, lease_id, period, issue_date, due_date,
-		kenmerk, net_cents, vat_cents, total_cents, run_id, created_at, created_by) VALUES `)
+		kenmerk, net_cents, vat_cents, total_cents, run_id, created_at, created_by, reason) VALUES `)
 	args := make([]any, 0, len(drafts)*invoiceCols)
 	byNumber := make(map[string]int, len(drafts))
 	for i, d := range drafts {
@@ -106,9 +111,16 @@ func postPart(ctx context.Context, tx *db.Tx, drafts []Draft, now string, by int
 		if i > 0 {
 			sb.WriteString(",")
 		}
+		kind := d.Kind
+		if kind == "" {
+			kind = KindInvoice
+		}
+		if (kind == KindCreditNote) != (net+vat < 0) {
+			return nil, fmt.Errorf("post: lease %d: a %s of %d cents", d.LeaseID, kind, int64(net+vat))
+		}
 		sb.WriteString(tx.Tuple(len(args)+1, invoiceCols))
-		args = append(args, tx.OrgID(), number, year, string(KindInvoice), d.LeaseID, d.Period, d.IssueDate, d.DueDate, kenmerk,
-			int64(net), int64(vat), int64(net+vat), d.RunID, now, by)
+		args = append(args, tx.OrgID(), number, year, string(kind), d.LeaseID, d.Period, d.IssueDate, d.DueDate, kenmerk,
+			int64(net), int64(vat), int64(net+vat), d.RunID, now, by, d.Reason)
 	}
 	sb.WriteString(" RETURNING id, number")
 	rows, err := tx.QueryContext(ctx, sb.String(), args...)
@@ -151,7 +163,7 @@ func reserveNumbers(ctx context.Context, tx *db.Tx, year int, n int64) (int64, e
 }
 
 const (
-	invoiceCols = 15
+	invoiceCols = 16
 	chargeCols  = 12
 )
 
