@@ -28,6 +28,15 @@ func placeholders(n int, ids []int64) (string, []any) {
 	return strings.Join(ps, ", "), args
 }
 
+// idArgs are ids as query arguments.
+func idArgs(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
 const leaseColumns = `id, reference, kind, start_date, end_date, ends_on, notice_months_tenant, notice_months_landlord,
 	billing_frequency, due_day, payment_method, vat_opted, deposit_cents, created_at, updated_at`
 
@@ -90,7 +99,8 @@ func loadUnits(ctx context.Context, tx *db.Tx, ls []*Lease) error {
 		return nil
 	}
 	m, ids := byID(ls)
-	in, args := placeholders(2, ids)
+	args := idArgs(ids)
+	in := tx.Params(2, len(ids))
 	rows, err := tx.QueryContext(ctx, `SELECT lease_id, unit_id, complex_id FROM lease_units
 		WHERE org_id = $1 AND lease_id IN (`+in+`) ORDER BY lease_id, unit_id`, append([]any{tx.OrgID()}, args...)...)
 	if err != nil {
@@ -113,7 +123,8 @@ func loadParties(ctx context.Context, tx *db.Tx, ls []*Lease) error {
 		return nil
 	}
 	m, ids := byID(ls)
-	in, args := placeholders(2, ids)
+	args := idArgs(ids)
+	in := tx.Params(2, len(ids))
 	rows, err := tx.QueryContext(ctx, `SELECT lease_id, party_id, role FROM lease_parties
 		WHERE org_id = $1 AND lease_id IN (`+in+`) ORDER BY lease_id, role DESC, position`, append([]any{tx.OrgID()}, args...)...)
 	if err != nil {
@@ -136,7 +147,8 @@ func loadComponents(ctx context.Context, tx *db.Tx, ls []*Lease) error {
 		return nil
 	}
 	m, ids := byID(ls)
-	in, args := placeholders(2, ids)
+	args := idArgs(ids)
+	in := tx.Params(2, len(ids))
 	rows, err := tx.QueryContext(ctx, `SELECT lease_id, id, kind, category, label, amount_cents, vat, valid_from, created_at
 		FROM lease_components WHERE org_id = $1 AND lease_id IN (`+in+`) ORDER BY lease_id, valid_from, id`, append([]any{tx.OrgID()}, args...)...)
 	if err != nil {

@@ -154,13 +154,14 @@ func (tx *Tx) IsSystem() bool { return tx.system }
 // Dialect of the underlying engine.
 func (tx *Tx) Dialect() Dialect { return tx.db.Dialect }
 
-// Tuple is "(p1, …, pk)" for the bind parameters first … first+k−1 of a
-// statement whose arguments are appended in order: "$n" on PostgreSQL, and
-// "?" on SQLite, whose parser looks each numbered name up in a list, which
-// makes preparing a multi-row INSERT quadratic in its parameters.
-func (tx *Tx) Tuple(first, k int) string {
+// Params is "p1, …, pk" for the bind parameters first … first+k−1 of a
+// statement whose arguments are appended in order, every earlier parameter
+// written before them: "$n" on PostgreSQL, and "?" on SQLite, whose parser
+// looks each numbered name up in a list, which makes preparing a statement
+// with hundreds of parameters (a multi-row INSERT, a long IN list)
+// quadratic in their number.
+func (tx *Tx) Params(first, k int) string {
 	var b strings.Builder
-	b.WriteByte('(')
 	for i := range k {
 		if i > 0 {
 			b.WriteByte(',')
@@ -172,9 +173,12 @@ func (tx *Tx) Tuple(first, k int) string {
 			b.WriteString(strconv.Itoa(first + i))
 		}
 	}
-	b.WriteByte(')')
 	return b.String()
 }
+
+// Tuple is "(p1, …, pk)": Params in parentheses, one row of a multi-row
+// INSERT.
+func (tx *Tx) Tuple(first, k int) string { return "(" + tx.Params(first, k) + ")" }
 
 // AfterCommit registers fn to run once the transaction has committed, for
 // side effects that must not happen on rollback (waking a job worker).
