@@ -494,3 +494,42 @@ func TestStandaloneCreditNote(t *testing.T) {
 		}
 	})
 }
+
+// A rent increase never reaches a period the rent run has posted: the
+// ledger tells the rent-increase service the last posted day.
+func TestRentIncreaseRespectsPostedPeriods(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		l := e.lease(e.owner, "2024-01-01", 100000, 0, lease.Monthly)
+		for _, p := range []string{"2026-01", "2026-02", "2026-03"} {
+			if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: p}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		posted := func(effective string) bool {
+			t.Helper()
+			ps, err := e.RentIncreases.Propose(ctx, e.owner, d(effective))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps {
+				if p.LeaseID != l {
+					continue
+				}
+				for _, n := range p.Notes {
+					if n.Code == "rentincrease.note.posted" {
+						return p.Status == "skipped"
+					}
+				}
+				return false
+			}
+			t.Fatalf("no proposal for lease %d on %s", l, effective)
+			return false
+		}
+		if !posted("2026-03-01") {
+			t.Fatal("an increase from 1 March was proposed though March is posted")
+		}
+		if posted("2026-04-01") {
+			t.Fatal("an increase from 1 April was stopped though April is not posted")
+		}
+	})
+}
