@@ -39,6 +39,12 @@ Usage:
   hms deposits due --org SLUG                deposits to return: ended leases with money held, deadlines
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
+  hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
+                                             settle a complex's year (or a leaving tenant) from the
+                                             database; stored as a draft for review
+  hms settlement costs import --org SLUG FILE.csv
+                                             import cost entries (supplier invoices); all rows or none,
+                                             exit code 2 with line and column on a bad file
 
 Every command takes:
   --data DIR            embedded SQLite directory (env HMS_DATA_DIR, default ./hms-data)

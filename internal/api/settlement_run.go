@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/danielgtaylor/huma/v2"
+
 	"hms/internal/account"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/listing"
@@ -33,7 +35,7 @@ func init() {
 		op(a, http.MethodGet, "/settlement/degree-days", "list-degree-days", "Weighted degree days per month", read, a.listDegreeDays)
 		op(a, http.MethodPut, "/settlement/degree-days", "set-degree-days", "Set degree days per month (an empty value removes a month)", write, a.setDegreeDays)
 		op(a, http.MethodGet, "/settlement/runs", "list-settlement-runs", "List settlement runs, newest first", read, a.listSettlementRuns)
-		op(a, http.MethodPost, "/settlement/runs", "create-settlement-run", "Run the settlement of a complex and year, or of a leaving tenant's lease (stored as a draft, replacing the draft before)", write, a.createSettlementRun)
+		a.registerSettlementRun(write)
 		op(a, http.MethodGet, "/settlement/runs/{id}", "get-settlement-run", "Get a run with its costs, occupancies and lines", read, a.getSettlementRun)
 		op(a, http.MethodPost, "/settlement/runs/{id}/finalise", "finalise-settlement-run", "Make a draft run final (it is never changed again)", write, a.finaliseSettlementRun)
 	})
@@ -548,6 +550,36 @@ type CreateSettlementRunInput struct {
 	}
 }
 
+// registerSettlementRun registers POST /settlement/runs as op does, except
+// that a run the calculator refused answers 422 with the calculator's own
+// members error and field (as POST /settlement/compute does), which op's
+// mapping of service errors has no place for.
+func (a *API) registerSettlementRun(perm account.Permission) {
+	const path = "/settlement/runs"
+	a.ops = append(a.ops, Operation{Method: http.MethodPost, Path: path, Perm: perm})
+	huma.Register(a.humaAPI, huma.Operation{
+		OperationID: "create-settlement-run", Method: http.MethodPost, Path: Prefix + path,
+		Summary: "Run the settlement of a complex and year, or of a leaving tenant's lease (stored as a draft, replacing the draft before)",
+		Description: fmt.Sprintf("Requires permission `%s`. A scenario the calculator refuses (for a reason that is no single cost's: a cost it "+
+			"refuses is left out with a warning) is a 422 problem document with the calculator's members `error` and `field`.", perm),
+		Metadata: map[string]any{"perm": perm},
+		Errors:   []int{http.StatusUnprocessableEntity},
+	}, func(ctx context.Context, in *CreateSettlementRunInput) (*SettlementRunOutput, error) {
+		out, err := a.createSettlementRun(ctx, actorFrom(ctx), in)
+		if ce, ok := errors.AsType[*settlement.ComputeError](err); ok {
+			return nil, &settlementProblem{
+				ErrorModel: huma.ErrorModel{Type: "about:blank", Title: http.StatusText(http.StatusUnprocessableEntity),
+					Status: http.StatusUnprocessableEntity, Detail: a.texts.T(langFrom(ctx), "settlement.compute_failed", nil) + " " + ce.Err.Error()},
+				Message: ce.Err.Message, Field: ce.Err.Field,
+			}
+		}
+		if err != nil {
+			return nil, a.toHuma(ctx, err)
+		}
+		return out, nil
+	})
+}
+
 func (a *API) createSettlementRun(ctx context.Context, act account.Actor, in *CreateSettlementRunInput) (*SettlementRunOutput, error) {
 	var r *settlement.Run
 	var err error
@@ -555,9 +587,6 @@ func (a *API) createSettlementRun(ctx context.Context, act account.Actor, in *Cr
 		r, err = a.settlement.RunLeaving(ctx, act, in.Body.LeaseID)
 	} else {
 		r, err = a.settlement.Run(ctx, act, in.Body.ComplexID, in.Body.Year)
-	}
-	if _, ok := errors.AsType[*settlement.ComputeError](err); ok {
-		return nil, errComputeFailed
 	}
 	if err != nil {
 		return nil, err
@@ -584,7 +613,3 @@ func (a *API) finaliseSettlementRun(ctx context.Context, act account.Actor, in *
 	}
 	return a.getSettlementRun(ctx, act, in)
 }
-
-// errComputeFailed: the calculator refused the scenario for a reason that is
-// no single cost's (the web page shows its text).
-var errComputeFailed = &validation.Problem{Status: http.StatusUnprocessableEntity, Code: "settlement.compute_failed"}

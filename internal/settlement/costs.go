@@ -349,13 +349,8 @@ func (s *Service) SetEvidence(ctx context.Context, a account.Actor, id int64, na
 	if err := canWrite(a); err != nil {
 		return err
 	}
-	switch {
-	case len(data) == 0:
-		return validation.Errors{"evidence": "settlement.no_file"}
-	case len(data) > MaxEvidenceSize:
-		return validation.Errors{"evidence": "settlement.file_too_large"}
-	case http.DetectContentType(data) != "application/pdf":
-		return validation.Errors{"evidence": "settlement.not_pdf"}
+	if err := CheckEvidence(data); err != nil {
+		return err
 	}
 	name = cleanFileName(name)
 	sum := sha256.Sum256(data)
@@ -374,6 +369,22 @@ func (s *Service) SetEvidence(ctx context.Context, a account.Actor, id int64, na
 		}
 		return s.record(ctx, tx, a, "settlement.evidence_attached", "settlement_cost", id, map[string]string{"sha256": hex.EncodeToString(sum[:])})
 	})
+}
+
+// CheckEvidence says what is wrong with an invoice file, as a field error
+// at "evidence": empty, above MaxEvidenceSize, or not a PDF (the content is
+// sniffed, the name is not trusted). A form checks the file with it before
+// it stores the entry, so a bad file changes nothing.
+func CheckEvidence(data []byte) error {
+	switch {
+	case len(data) == 0:
+		return validation.Errors{"evidence": "settlement.no_file"}
+	case len(data) > MaxEvidenceSize:
+		return validation.Errors{"evidence": "settlement.file_too_large"}
+	case http.DetectContentType(data) != "application/pdf":
+		return validation.Errors{"evidence": "settlement.not_pdf"}
+	}
+	return nil
 }
 
 func cleanFileName(name string) string {
@@ -604,7 +615,7 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 			line := i + 2
 			get := func(name string) string {
 				if k, ok := col[name]; ok && k < len(rec) {
-					return strings.TrimSpace(rec[k])
+					return unDefuse(strings.TrimSpace(rec[k]))
 				}
 				return ""
 			}
@@ -698,6 +709,16 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 	return res, nil
 }
 
+// unDefuse takes back the apostrophe an export puts before a cell that a
+// spreadsheet would run as a formula ('=…, '+…, '-…, '@…), so that an
+// exported file imports as the same entries.
+func unDefuse(c string) string {
+	if len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@", rune(c[1])) {
+		return c[1:]
+	}
+	return c
+}
+
 func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for k := range m {
@@ -713,21 +734,41 @@ func sameCost(o *CostEntry, c *cleanCost) bool {
 		o.Amount == c.amount && o.VAT == c.vat && o.Description == c.desc && slices.Equal(o.UnitIDs, c.units)
 }
 
-// WriteCostsCSV writes cost entries in the import format (amounts with a
-// decimal point, ISO dates), so an export can be imported again.
+// CostCSVRecords are cost entries as rows of the import format (columns
+// CostCSVColumns, amounts with a decimal point, ISO dates), so an export can
+// be imported again. The cells are raw: a writer for people defuses formula
+// cells (the web's writeCSV; WriteCostsCSV).
+func CostCSVRecords(items []CostEntry) [][]string {
+	out := make([][]string, 0, len(items))
+	for _, c := range items {
+		units := make([]string, len(c.UnitIDs))
+		for i, u := range c.UnitIDs {
+			units[i] = fmt.Sprint(u)
+		}
+		out = append(out, []string{fmt.Sprint(c.SupplierID), c.InvoiceNumber, c.InvoiceDate.String(), c.PeriodStart.String(),
+			c.PeriodEnd.String(), c.Amount.String(), c.VAT.String(), c.Category, fmt.Sprint(c.ComplexID), strings.Join(units, " "), c.Description})
+	}
+	return out
+}
+
+// WriteCostsCSV writes cost entries in the import format with a header row.
+// A text cell that starts with = + - or @ gets a leading apostrophe (a
+// spreadsheet would run it as a formula); the import takes it off again.
 func WriteCostsCSV(w io.Writer, items []CostEntry) error {
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'
 	if err := cw.Write(CostCSVColumns); err != nil {
 		return err
 	}
-	for _, c := range items {
-		units := make([]string, len(c.UnitIDs))
-		for i, u := range c.UnitIDs {
-			units[i] = fmt.Sprint(u)
+	for _, rec := range CostCSVRecords(items) {
+		for i, c := range rec {
+			if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
+				if _, err := strconv.ParseFloat(c, 64); err != nil {
+					rec[i] = "'" + c
+				}
+			}
 		}
-		if err := cw.Write([]string{fmt.Sprint(c.SupplierID), c.InvoiceNumber, c.InvoiceDate.String(), c.PeriodStart.String(),
-			c.PeriodEnd.String(), c.Amount.String(), c.VAT.String(), c.Category, fmt.Sprint(c.ComplexID), strings.Join(units, " "), c.Description}); err != nil {
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}

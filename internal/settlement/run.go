@@ -15,6 +15,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
+	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 )
 
@@ -230,7 +231,9 @@ func (s *Service) Finalise(ctx context.Context, a account.Actor, id int64) error
 	})
 }
 
-// GetRun reads a run with its costs, occupancies and lines.
+// GetRun reads a run with all its costs, occupancies and lines, for the API
+// and the CLI. Tenants' names are not opened here (a complex of 10,000 units
+// would open 10,000 sealed records); the review page reads RunPage.
 func (s *Service) GetRun(ctx context.Context, a account.Actor, id int64) (*Run, error) {
 	if err := canRead(a); err != nil {
 		return nil, err
@@ -238,12 +241,31 @@ func (s *Service) GetRun(ctx context.Context, a account.Actor, id int64) (*Run, 
 	var r *Run
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
-		if r, err = loadRun(ctx, tx, id); err != nil {
+		r, err = loadRun(ctx, tx, id)
+		return err
+	})
+	return r, err
+}
+
+// RunPage reads a run with one page of its occupancies, by address
+// (search: lease reference; q.All: every match, without names), and the
+// display name of each listed lease's first tenant, opened in the same
+// transaction. total is the number of occupancies that match.
+func (s *Service) RunPage(ctx context.Context, a account.Actor, id int64, q listing.Query) (r *Run, total int, err error) {
+	if err := canRead(a); err != nil {
+		return nil, 0, err
+	}
+	q = q.Normalize()
+	p := &occPage{search: q.Search, offset: q.Offset, limit: q.Limit}
+	if q.All {
+		p.offset, p.limit = 0, 1_000_000
+	}
+	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var err error
+		if r, total, err = loadRunPage(ctx, tx, id, p); err != nil {
 			return err
 		}
-		// Names are opened one relation at a time; a very large run shows
-		// lease references only.
-		if s.relations == nil || len(r.Occupancies) > maxNamedOccupancies {
+		if s.relations == nil || q.All || len(r.Occupancies) == 0 {
 			return nil
 		}
 		leaseIDs := make([]int64, 0, len(r.Occupancies))
@@ -267,10 +289,8 @@ func (s *Service) GetRun(ctx context.Context, a account.Actor, id int64) (*Run, 
 		}
 		return nil
 	})
-	return r, err
+	return r, total, err
 }
-
-const maxNamedOccupancies = 1000
 
 // RunFilter narrows the run list.
 type RunFilter struct {

@@ -898,31 +898,47 @@ func listRuns(ctx context.Context, tx *db.Tx, f RunFilter) ([]RunSummary, error)
 	return out, rows.Err()
 }
 
+// occPage asks loadRun for one page of a run's occupancies (search: lease
+// reference); nil reads them all.
+type occPage struct {
+	search        string
+	offset, limit int
+}
+
+// loadRun reads a run with all its costs, occupancies and lines.
 func loadRun(ctx context.Context, tx *db.Tx, id int64) (*Run, error) {
+	r, _, err := loadRunPage(ctx, tx, id, nil)
+	return r, err
+}
+
+// loadRunPage reads a run with its costs, landlord lines and occupancies
+// (all, or the page p asks for, with only that page's lines). total is the
+// number of occupancies that match.
+func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, total int, err error) {
 	var inJSON, outJSON, warnings string
-	r := &Run{}
+	r = &Run{}
 	sum, w, err := scanRunSummary(tx.QueryRowContext(ctx, `SELECT `+runCols+` FROM settlement_runs r
 		LEFT JOIN complexes c ON c.id = r.complex_id AND c.org_id = r.org_id WHERE r.id = $1 AND r.org_id = $2`, id, tx.OrgID()))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, validation.ErrNotFound
+		return nil, 0, validation.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("run: %w", err)
+		return nil, 0, fmt.Errorf("run: %w", err)
 	}
 	r.RunSummary, warnings = *sum, w
 	if err := json.Unmarshal([]byte(warnings), &r.WarningList); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT admin_fee_percent, input_json, output_json FROM settlement_runs WHERE id = $1 AND org_id = $2`,
 		id, tx.OrgID()).Scan(&r.AdminFeePercent, &inJSON, &outJSON); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	r.Input, r.Output = json.RawMessage(inJSON), json.RawMessage(outJSON)
 
 	rows, err := tx.QueryContext(ctx, `SELECT cost_id, category, key, heating, admin_fee, amount_cents, allocated_cents, landlord_cents, units_json
 		FROM settlement_run_costs WHERE run_id = $1 AND org_id = $2 ORDER BY position`, id, tx.OrgID())
 	if err != nil {
-		return nil, fmt.Errorf("run costs: %w", err)
+		return nil, 0, fmt.Errorf("run costs: %w", err)
 	}
 	costIdx := map[string]int{}
 	for rows.Next() {
@@ -931,7 +947,7 @@ func loadRun(ctx context.Context, tx *db.Tx, id int64) (*Run, error) {
 		var units string
 		if err := rows.Scan(&c.CostID, &c.Category, &c.Key, &heating, &fee, &c.Amount, &c.Allocated, &c.Landlord, &units); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, 0, err
 		}
 		c.Heating, c.AdminFee = heating != 0, fee != 0
 		_ = json.Unmarshal([]byte(units), &c.UnitIDs)
@@ -940,20 +956,20 @@ func loadRun(ctx context.Context, tx *db.Tx, id int64) (*Run, error) {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT x.cost_id, x.entry_id, COALESCE(e.invoice_number, ''), x.assigned_cents FROM settlement_run_entries x
 		LEFT JOIN settlement_cost_entries e ON e.id = x.entry_id AND e.org_id = x.org_id
 		WHERE x.run_id = $1 AND x.org_id = $2 ORDER BY x.entry_id`, id, tx.OrgID())
 	if err != nil {
-		return nil, fmt.Errorf("run entries: %w", err)
+		return nil, 0, fmt.Errorf("run entries: %w", err)
 	}
 	for rows.Next() {
 		var cost string
 		var e RunEntry
 		if err := rows.Scan(&cost, &e.EntryID, &e.InvoiceNumber, &e.Assigned); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, 0, err
 		}
 		if i, ok := costIdx[cost]; ok {
 			r.Costs[i].Entries = append(r.Costs[i].Entries, e)
@@ -961,18 +977,30 @@ func loadRun(ctx context.Context, tx *db.Tx, id int64) (*Run, error) {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 
+	where, args := "o.run_id = $1 AND o.org_id = $2", []any{id, tx.OrgID()}
+	if p != nil && p.search != "" {
+		args = append(args, "%"+listing.EscapeLike(strings.ToLower(p.search))+"%")
+		where += ` AND LOWER(COALESCE(l.reference, '')) LIKE $3 ESCAPE '\'`
+	}
+	const occFrom = ` FROM settlement_run_occupancies o
+		LEFT JOIN leases l ON l.id = o.lease_id AND l.org_id = o.org_id
+		LEFT JOIN units u ON u.id = o.unit_id AND u.org_id = o.org_id WHERE `
+	limit := ""
+	if p != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+occFrom+where, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count run occupancies: %w", err)
+		}
+		limit = fmt.Sprintf(" LIMIT %d OFFSET %d", p.limit, p.offset)
+	}
 	rows, err = tx.QueryContext(ctx, `SELECT o.id, o.occupancy_ref, o.lease_id, COALESCE(l.reference, ''), o.unit_id,
 		COALESCE(u.street, ''), COALESCE(u.house_number, 0), COALESCE(u.addition, ''), o.start_date, o.end_date,
-		o.subtotal_cents, o.admin_fee_cents, o.total_cents, o.advances_cents, o.paid_cents, o.balance_cents
-		FROM settlement_run_occupancies o
-		LEFT JOIN leases l ON l.id = o.lease_id AND l.org_id = o.org_id
-		LEFT JOIN units u ON u.id = o.unit_id AND u.org_id = o.org_id
-		WHERE o.run_id = $1 AND o.org_id = $2 ORDER BY u.street, u.house_number, u.addition, o.start_date, o.id`, id, tx.OrgID())
+		o.subtotal_cents, o.admin_fee_cents, o.total_cents, o.advances_cents, o.paid_cents, o.balance_cents`+occFrom+where+
+		` ORDER BY u.street, u.house_number, u.addition, o.start_date, o.id`+limit, args...)
 	if err != nil {
-		return nil, fmt.Errorf("run occupancies: %w", err)
+		return nil, 0, fmt.Errorf("run occupancies: %w", err)
 	}
 	occIdx := map[string]int{}
 	for rows.Next() {
@@ -982,7 +1010,7 @@ func loadRun(ctx context.Context, tx *db.Tx, id int64) (*Run, error) {
 		if err := rows.Scan(&o.ID, &o.Ref, &o.LeaseID, &o.LeaseReference, &o.UnitID, &street, &number, &addition, &o.Start, &o.End,
 			&o.Subtotal, &o.AdminFee, &o.Total, &o.Advances, &o.Paid, &o.Balance); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, 0, err
 		}
 		o.Address = address(street, number, addition)
 		occIdx[o.Ref] = len(r.Occupancies)
@@ -990,13 +1018,32 @@ func loadRun(ctx context.Context, tx *db.Tx, id int64) (*Run, error) {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	if p == nil {
+		total = len(r.Occupancies)
+	}
+
+	// The landlord's lines always; the tenants' lines of the occupancies
+	// read (a page: only its own, by the index on occupancy_ref).
+	lineWhere, largs := "(x.occupancy_ref = ''", []any{id, tx.OrgID()}
+	switch {
+	case p == nil:
+		lineWhere += " OR x.occupancy_ref <> ''"
+	case len(r.Occupancies) > 0:
+		ph := make([]string, len(r.Occupancies))
+		for i, o := range r.Occupancies {
+			largs = append(largs, o.Ref)
+			ph[i] = "$" + strconv.Itoa(len(largs))
+		}
+		lineWhere += " OR x.occupancy_ref IN (" + strings.Join(ph, ",") + ")"
+	}
+	lineWhere += ")"
 	rows, err = tx.QueryContext(ctx, `SELECT x.occupancy_ref, x.unit_id, COALESCE(u.street, ''), COALESCE(u.house_number, 0), COALESCE(u.addition, ''),
 		x.cost_id, x.amount_cents FROM settlement_run_lines x LEFT JOIN units u ON u.id = x.unit_id AND u.org_id = x.org_id
-		WHERE x.run_id = $1 AND x.org_id = $2`, id, tx.OrgID())
+		WHERE x.run_id = $1 AND x.org_id = $2 AND `+lineWhere, largs...)
 	if err != nil {
-		return nil, fmt.Errorf("run lines: %w", err)
+		return nil, 0, fmt.Errorf("run lines: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -1004,7 +1051,7 @@ func loadRun(ctx context.Context, tx *db.Tx, id int64) (*Run, error) {
 		var number int
 		var l RunLine
 		if err := rows.Scan(&ref, &l.UnitID, &street, &number, &addition, &l.CostID, &l.Amount); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if ref == "" {
 			l.Address = address(street, number, addition)
@@ -1017,16 +1064,15 @@ func loadRun(ctx context.Context, tx *db.Tx, id int64) (*Run, error) {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// Lines in cost order, as the calculator gives them.
 	pos := func(c string) int { return costIdx[c] }
 	for i := range r.Occupancies {
-		ls := r.Occupancies[i].Lines
-		sortLines(ls, pos)
+		sortLines(r.Occupancies[i].Lines, pos)
 	}
 	sortLandlord(r.Landlord, pos)
-	return r, nil
+	return r, total, nil
 }
 
 func address(street string, number int, addition string) string {

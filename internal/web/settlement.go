@@ -74,9 +74,8 @@ func (s *Server) renderCosts(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	if wantsCSV(r) {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="kostenposten.csv"`)
-		_ = settlement.WriteCostsCSV(w, page.Items)
+		// writeCSV defuses formula cells; the import takes the apostrophe off.
+		writeCSV(w, "kostenposten.csv", settlement.CostCSVColumns, settlement.CostCSVRecords(page.Items))
 		return
 	}
 	complexes, _, err := s.Settlement.Choices(r.Context(), a)
@@ -220,12 +219,10 @@ func (s *Server) stCostCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if data != nil {
 		// Check the file before anything is written.
-		if err := s.Settlement.SetEvidence(r.Context(), a, 0, name, data); err != nil {
-			if f, ok := validation.AsFields(err); ok {
-				p.Errors = f
-				s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, nil)
-				return
-			}
+		if err := settlement.CheckEvidence(data); err != nil {
+			p.Errors, _ = validation.AsFields(err)
+			s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, nil)
+			return
 		}
 	}
 	id, err := s.Settlement.CreateCost(r.Context(), a, in)
@@ -481,7 +478,12 @@ func (s *Server) stKeySave(w http.ResponseWriter, r *http.Request) {
 func (s *Server) stKeyDelete(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	cx, year := s.stComplexYear(r)
-	// A key that is gone already is what was asked for.
+	// Another organisation's complex is not found; a key that is gone
+	// already is what was asked for.
+	if _, err := s.Settlement.Year(r.Context(), actorOf(r), cx, year); err != nil && cx != 0 {
+		s.keysFail(w, r, s.newPage(r, "settlement.keys.title"), err)
+		return
+	}
 	if err := s.Settlement.DeleteKey(r.Context(), actorOf(r), cx, year, r.PostForm.Get("category")); err != nil && (cx == 0 || !errors.Is(err, validation.ErrNotFound)) {
 		s.keysFail(w, r, s.newPage(r, "settlement.keys.title"), err)
 		return
@@ -594,6 +596,7 @@ func (s *Server) stRunCreate(w http.ResponseWriter, r *http.Request) {
 type stRunView struct {
 	leaseFmt
 	Run      *settlement.Run
+	List     *ListView // the page of occupancies shown
 	CanWrite bool
 }
 
@@ -604,12 +607,31 @@ func (s *Server) stRun(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderRun(w http.ResponseWriter, r *http.Request, status int, p *page) {
 	p.Nav = "settlement"
 	a := actorOf(r)
-	run, err := s.Settlement.GetRun(r.Context(), a, pathID(r, "id"))
+	// One page of occupancies: a run of 10,000 units is reviewed by search
+	// (lease reference) and pages, and only the page's names are opened.
+	q := listing.FromValues(r.URL.Query())
+	if r.Method != http.MethodGet {
+		q = listing.Query{}
+	}
+	run, total, err := s.Settlement.RunPage(r.Context(), a, pathID(r, "id"), q)
 	if err != nil {
 		s.fail(w, r, err, "", p)
 		return
 	}
-	p.Data = stRunView{leaseFmt: leaseFmt{p.Lang}, Run: run, CanWrite: a.Can(account.PermFinanceWrite)}
+	if q.All && r.Method == http.MethodGet {
+		rows := make([][]string, 0, len(run.Occupancies))
+		for _, o := range run.Occupancies {
+			rows = append(rows, []string{o.LeaseReference, o.Address, o.Start.String(), o.End.String(), o.Subtotal.String(), o.AdminFee.String(),
+				o.Total.String(), o.Advances.String(), o.Paid.String(), o.Balance.String()})
+		}
+		writeCSV(w, fmt.Sprintf("afrekening-%d.csv", run.ID), []string{"lease", "address", "start", "end", "subtotal", "admin_fee", "total",
+			"advances", "paid", "balance"}, rows)
+		return
+	}
+	view := stRunView{leaseFmt: leaseFmt{p.Lang}, Run: run, CanWrite: a.Can(account.PermFinanceWrite)}
+	view.List = s.newListView(r, q.Normalize(), total)
+	view.List.path = fmt.Sprintf("%s/runs/%d", s.stPath(r), run.ID) // also after a refused finalise
+	p.Data = view
 	s.render(w, r, status, "settlement_run", p)
 }
 
