@@ -79,9 +79,10 @@ type App struct {
 	API       *api.API
 	Web       *web.Server
 
-	RentIncreases *rentincrease.Service // yearly rent increases and commercial indexation
-	Deposits      *deposit.Service      // deposits at lease end: deadline, evidenced deductions, refund payouts
-	Settlement    *settlement.Service   // service-cost settlement: cost entries, keys per year, runs
+	RentIncreases *rentincrease.Service  // yearly rent increases and commercial indexation
+	Deposits      *deposit.Service       // deposits at lease end: deadline, evidenced deductions, refund payouts
+	Settlement    *settlement.Service    // service-cost settlement: cost entries, keys per year, runs
+	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
 
 	listener net.Listener
 	server   *http.Server
@@ -165,6 +166,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
 		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})
+	a.Statements = settlement.NewStatements(a.Settlement, a.Outbox)
+	a.Statements.Background(a.Jobs, a.Accounts)
 	// A rent increase may only start after the periods already posted.
 	a.RentIncreases.SetPostedThrough(a.Ledger)
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases})

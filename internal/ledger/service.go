@@ -481,6 +481,13 @@ func (s *Service) AllocateCredit(ctx context.Context, a account.Actor, leaseID i
 	return applied, err
 }
 
+// AllocateCreditTx is AllocateCredit inside the caller's transaction (a
+// settlement refund set off as it is booked); the caller checks permission
+// and records the audit event.
+func (s *Service) AllocateCreditTx(ctx context.Context, tx *db.Tx, leaseID int64) (money.Cents, error) {
+	return s.allocateCredit(ctx, tx, leaseID)
+}
+
 func (s *Service) allocateCredit(ctx context.Context, tx *db.Tx, leaseID int64) (money.Cents, error) {
 	open, err := openItems(ctx, tx, OpenFilter{LeaseID: leaseID})
 	if err != nil || len(open) == 0 {

@@ -1,0 +1,117 @@
+package settlement
+
+import (
+	"context"
+	"fmt"
+
+	"hms/internal/ledger"
+	"hms/internal/money"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/db"
+)
+
+// Booking a statement's balance (once per occupancy; the statement row
+// remembers the ledger invoice, so sending again books nothing):
+//   - balance > 0: an invoice with the line "settlement|<year>|<complex>"
+//     (one per VAT rate on a commercial statement), due after the
+//     settings' due days;
+//   - balance < 0: a credit note with the negative line(s), correcting no
+//     single invoice. With refund "set_off" its credit is set off against
+//     open charges at once (ledger AllocateCreditTx) and what is left is paid
+//     back when the lease has ended; with "pay_back" all of it becomes an
+//     open settlement_payouts row.
+//
+// Note for the banking issue: a payout row stands for credit that is still
+// unallocated on the lease account (the credit-note line). Paying it out
+// must consume that credit (an outgoing payment allocated to the credit
+// note line), so that AllocateCredit does not set it off a second time.
+// Until banking exists, set-off is the default refund.
+//
+// The ledger invoice has no period (""): it is no rent period, and the rent
+// run's "posted through" reads only month and quarter periods.
+
+// SettlementLine is the ledger line of a settlement balance.
+func SettlementLine(year int, complexID int64) string {
+	return fmt.Sprintf("settlement|%d|%d", year, complexID)
+}
+
+// LevyLine is the ledger line of a levy share.
+func LevyLine(year int, name string) string { return fmt.Sprintf("levy|%d|%s", year, name) }
+
+type booked struct {
+	invoiceID int64
+	number    string
+	amount    money.Cents
+	setOff    money.Cents
+	payout    money.Cents
+	refund    string
+}
+
+// book posts s's balance in tx (the caller knows it is not booked yet) and
+// records it on statement row id.
+func (st *Statements) book(ctx context.Context, tx *db.Tx, s *Statement, id int64, by int64, leaseEnded bool) (booked, error) {
+	b := booked{}
+	var lines []ledger.DraftLine
+	for _, bl := range s.BalanceLines {
+		if bl.Net == 0 {
+			continue
+		}
+		lines = append(lines, ledger.DraftLine{Line: SettlementLine(s.Year, s.ComplexID), From: s.Start, To: s.End, Net: bl.Net, VATRate: bl.Rate})
+	}
+	var total money.Cents
+	for _, l := range lines {
+		total += l.Net + l.VAT()
+	}
+	if len(lines) > 0 && total != 0 {
+		d := ledger.Draft{LeaseID: s.LeaseID, IssueDate: s.IssueDate, DueDate: s.DueDate, Lines: lines}
+		if total < 0 {
+			d.Kind = ledger.KindCreditNote
+			d.Reason = fmt.Sprintf("servicekosten %d", s.Year)
+			d.DueDate = s.IssueDate
+		}
+		posted, err := ledger.PostTx(ctx, tx, []ledger.Draft{d}, st.s.now(), by)
+		if err != nil {
+			return b, fmt.Errorf("book statement of lease %d: %w", s.LeaseID, err)
+		}
+		b.invoiceID, b.number, b.amount = posted[0].InvoiceID, posted[0].Number, posted[0].Total
+	}
+	if b.amount < 0 {
+		b.refund = s.Refund
+		left := -b.amount
+		if s.Refund == RefundSetOff {
+			applied, err := st.s.ledger.AllocateCreditTx(ctx, tx, s.LeaseID)
+			if err != nil {
+				return b, err
+			}
+			b.setOff = min(applied, left)
+			left -= b.setOff
+			if !leaseEnded {
+				left = 0 // stays as credit for the next charges
+			}
+		}
+		if left > 0 {
+			b.payout = left
+			if err := insertPayout(ctx, tx, s.LeaseID, id, 0, left, s.IssueDate.AddDays(st.refundDays(s)), st.s.now()); err != nil {
+				return b, err
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE settlement_statements SET invoice_id = $1, booked_cents = $2, booked_at = $3, refund = $4,
+		set_off_cents = $5 WHERE id = $6 AND org_id = $7 AND booked_at IS NULL`, b.invoiceID, int64(b.amount), st.s.now(), b.refund,
+		int64(b.setOff), id, tx.OrgID()); err != nil {
+		return b, fmt.Errorf("mark statement %d booked: %w", id, err)
+	}
+	return b, nil
+}
+
+// refundDays: a refund is paid within the due days too (DOMAIN.md §7.9: a
+// parameter, no statutory term).
+func (st *Statements) refundDays(s *Statement) int { return s.IssueDate.DaysUntil(s.DueDate) }
+
+func insertPayout(ctx context.Context, tx *db.Tx, leaseID, statementID, levyID int64, amount money.Cents, due civil.Date, now string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_payouts (org_id, lease_id, statement_id, levy_id, amount_cents, due_date, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tx.OrgID(), leaseID, statementID, levyID, int64(amount), due, now); err != nil {
+		return fmt.Errorf("settlement payout of lease %d: %w", leaseID, err)
+	}
+	return nil
+}
