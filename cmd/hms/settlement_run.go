@@ -33,10 +33,19 @@ func settlementStored(ctx context.Context, args []string, stdout io.Writer) erro
 	complexID := fs.Int64("complex", 0, "the complex (id)")
 	year := fs.Int("year", 0, "the calendar year")
 	leaseID := fs.Int64("lease", 0, "a leaving tenant's lease (id): 1 January to its end")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
+	// Flags may also follow the file (… FILE.csv --database-url URL): the
+	// flag package stops at the first argument that is not a flag.
+	var files []string
+	for rest := args[1:]; ; {
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files, rest = append(files, fs.Arg(0)), fs.Args()[1:]
 	}
-	if *slug == "" || (importing && fs.NArg() != 1) || (!importing && (fs.NArg() > 0 || (*leaseID == 0 && (*complexID == 0 || *year == 0)))) {
+	if *slug == "" || (importing && len(files) != 1) || (!importing && (len(files) > 0 || (*leaseID == 0 && (*complexID == 0 || *year == 0)))) {
 		return errors.New(settlementRunUsage)
 	}
 	a, err := app.Open(ctx, cfg)
@@ -50,7 +59,7 @@ func settlementStored(ctx context.Context, args []string, stdout io.Writer) erro
 	}
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	if importing {
-		f, err := os.Open(fs.Arg(0))
+		f, err := os.Open(files[0])
 		if err != nil {
 			return err
 		}
