@@ -151,7 +151,7 @@ func TestLeaseAPI(t *testing.T) {
 			if st, _ := ca.do("POST", path+"/deposit", `{"kind":"received","date":"2026-01-01","amount_cents":150000}`); st != 201 {
 				t.Fatalf("deposit received: %d", st)
 			}
-			if st, prob := ca.do("POST", path+"/deposit", `{"kind":"deducted","date":"2026-01-02","amount_cents":1000}`); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.reason") {
+			if st, prob := ca.do("POST", path+"/deposit", `{"kind":"deducted","date":"2026-01-02","amount_cents":1000}`); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.kind") {
 				t.Fatalf("deduction without reason: %d %v", st, prob)
 			}
 			if st, dep := read.do("GET", path+"/deposit", ""); st != 200 || dep["held_cents"] != float64(150000) || len(dep["items"].([]any)) != 1 {

@@ -703,12 +703,16 @@ func (s *Service) ComponentsOnTx(ctx context.Context, tx *db.Tx, leaseID int64, 
 
 // --- deposit ---
 
-// AddDepositEntry records money received for, returned from or deducted
-// from the deposit. Received money may not exceed the agreed deposit;
-// returns and deductions may not exceed what is held.
+// AddDepositEntry records money received for or returned from the
+// deposit. Received money may not exceed the agreed deposit; returns may not
+// exceed what is held. Deductions go through the deposit capability, which
+// keeps their evidence and sets arrears off in the ledger.
 func (s *Service) AddDepositEntry(ctx context.Context, a account.Actor, leaseID int64, in DepositEntryInput) (int64, error) {
 	if !a.Can(account.PermPortfolioWrite) {
 		return 0, validation.ErrForbidden
+	}
+	if in.Kind == DepositDeducted {
+		return 0, validation.Errors{"kind": "lease.deposit.deduct_on_deposit_page"}
 	}
 	var id int64
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {

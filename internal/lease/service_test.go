@@ -351,9 +351,18 @@ func TestDepositCap(t *testing.T) {
 		if err := add(lease.DepositReceived, 160000, ""); err != nil {
 			t.Fatal(err)
 		}
-		fieldErr(t, add(lease.DepositDeducted, 10000, ""), "reason", "lease.deposit.reason_required")
-		fieldErr(t, add(lease.DepositDeducted, 10000, "administration"), "reason", "lease.deposit.reason_required")
-		if err := add(lease.DepositDeducted, 10000, "damage"); err != nil {
+		// Deductions belong to the deposit capability (evidence, set-off);
+		// inside its transaction the reason rules hold.
+		fieldErr(t, add(lease.DepositDeducted, 10000, "damage"), "kind", "lease.deposit.deduct_on_deposit_page")
+		deduct := func(reason string) error {
+			return e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error {
+				_, err := e.svc.AddDepositEntryTx(ctx, tx, e.manager, id, lease.DepositEntryInput{Kind: lease.DepositDeducted, Date: d("2026-04-01"), AmountCents: 10000, Reason: reason})
+				return err
+			})
+		}
+		fieldErr(t, deduct(""), "reason", "lease.deposit.reason_required")
+		fieldErr(t, deduct("administration"), "reason", "lease.deposit.reason_required")
+		if err := deduct("damage"); err != nil {
 			t.Fatal(err)
 		}
 		fieldErr(t, add(lease.DepositReturned, 150001, ""), "amount_cents", "lease.deposit.exceeds_held")

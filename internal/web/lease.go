@@ -470,7 +470,6 @@ type leaseDetailView struct {
 	ComponentKinds  []lease.ComponentKind
 	VATs            []lease.VAT
 	DepositKinds    []lease.DepositEntryKind
-	DeductReasons   []string
 	DeliveryMethods []lease.DeliveryMethod
 }
 
@@ -501,8 +500,8 @@ func (s *Server) renderLeaseDetail(w http.ResponseWriter, r *http.Request, statu
 	today := civil.Today(s.Clock.Now())
 	v := leaseDetailView{leaseFmt: leaseFmt{p.Lang}, Lease: l, Today: today, Status: l.StatusOn(today), Current: l.ComponentsOn(today),
 		Documents: docs, Preview: preview, CanWrite: a.Can(account.PermPortfolioWrite),
-		ComponentKinds: lease.ComponentKinds, VATs: lease.VATs, DepositKinds: lease.DepositEntryKinds,
-		DeductReasons: lease.DeductionReasons, DeliveryMethods: lease.DeliveryMethods}
+		ComponentKinds: lease.ComponentKinds, VATs: lease.VATs, DepositKinds: []lease.DepositEntryKind{lease.DepositReceived, lease.DepositReturned},
+		DeliveryMethods: lease.DeliveryMethods}
 	for _, c := range v.Current {
 		v.CurrentTotal += c.AmountCents
 	}
