@@ -177,7 +177,7 @@ func (a *App) build(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web, err = web.New(web.Deps{DB: a.DB, Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Billing: a.Billing, Privacy: a.Privacy, Importer: a.Importer, Limiter: a.Limiter, Audit: a.Audit, Jobs: a.Jobs, Outbox: a.Outbox,
-		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, SecureCookies: !isLocalHTTP(a.BaseURL)})
+		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, Statements: a.Statements, SecureCookies: !isLocalHTTP(a.BaseURL)})
 	return err
 }
 

@@ -312,7 +312,7 @@ type Statement struct {
 
 // Issuer is the landlord as printed.
 type Issuer struct {
-	Name, Address   string
+	Name, Address    string
 	KvK, VATID, IBAN string
 }
 

@@ -72,6 +72,8 @@ type Deps struct {
 	Deposits *deposit.Service
 	// Settlement keeps cost entries and keys and runs the service-cost settlement.
 	Settlement *settlement.Service
+	// Statements makes, books and sends settlement statements.
+	Statements *settlement.Statements
 	// SecureCookies is false only when serving plain http on localhost.
 	SecureCookies bool
 }
