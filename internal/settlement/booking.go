@@ -21,11 +21,10 @@ import (
 //     back when the lease has ended; with "pay_back" all of it becomes an
 //     open settlement_payouts row.
 //
-// Note for the banking issue: a payout row stands for credit that is still
-// unallocated on the lease account (the credit-note line). Paying it out
-// must consume that credit (an outgoing payment allocated to the credit
-// note line), so that AllocateCredit does not set it off a second time.
-// Until banking exists, set-off is the default refund.
+// A payout row is backed in the ledger by a debit "payout|settlement|<year>"
+// that the credit-note line settles at once (ledger.PayoutTx): the account's
+// balance is 0 for the refund and AllocateCredit finds no credit to set off
+// a second time. The row stays open until the banking issue pays it.
 //
 // The ledger invoice has no period (""): it is no rent period, and the rent
 // run's "posted through" reads only month and quarter periods.
@@ -91,6 +90,12 @@ func (st *Statements) book(ctx context.Context, tx *db.Tx, s *Statement, id int6
 		}
 		if left > 0 {
 			b.payout = left
+			// The debit that uses the credit up, so it is not set off again
+			// while the payout waits for the bank.
+			if _, err := ledger.PayoutTx(ctx, tx, s.LeaseID, b.invoiceID, left, ledger.PayoutLine("settlement", fmt.Sprint(s.Year)), s.IssueDate,
+				st.s.now(), by); err != nil {
+				return b, err
+			}
 			if err := insertPayout(ctx, tx, s.LeaseID, id, 0, left, s.IssueDate.AddDays(st.refundDays(s)), st.s.now()); err != nil {
 				return b, err
 			}

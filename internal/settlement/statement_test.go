@@ -329,8 +329,20 @@ func TestStatementRefundSetOffAndPayBack(t *testing.T) {
 					t.Fatalf("set off: allocated %d, payouts %d, refund %s", allocated, payouts, -o3.Balance)
 				}
 			case settlement.RefundPayBack:
-				if payouts != -int64(o3.Balance) || allocated != 0 {
-					t.Fatalf("pay back: allocated %d, payouts %d, refund %s", allocated, payouts, -o3.Balance)
+				// The credit is used up by the payout debit, not by rent.
+				var toPayout int64
+				if err := e.DB.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+					return tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.amount_cents), 0) FROM ledger_allocations a JOIN ledger_charges c ON c.id = a.charge_id
+						WHERE a.org_id = $1 AND a.lease_id = $2 AND c.line = $3`, a.OrgID, s.l3, ledger.PayoutLine("settlement", "2025")).Scan(&toPayout)
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if payouts != -int64(o3.Balance) || allocated != payouts || toPayout != payouts {
+					t.Fatalf("pay back: allocated %d (to the payout %d), payouts %d, refund %s", allocated, toPayout, payouts, -o3.Balance)
+				}
+				// Nothing is left to set off against the open January rent.
+				if applied, err := e.Ledger.AllocateCredit(ctx, a, s.l3); err != nil || applied != 0 {
+					t.Fatalf("credit set off again after pay back: %s, %v", applied, err)
 				}
 			}
 		}
