@@ -63,6 +63,7 @@ type API struct {
 	billing       *billing.Service
 	deposits      *deposit.Service
 	settlement    *settlement.Service
+	statements    *settlement.Statements
 }
 
 // Deps are what the API needs.
@@ -82,6 +83,7 @@ type Deps struct {
 	Billing       *billing.Service
 	Deposits      *deposit.Service
 	Settlement    *settlement.Service
+	Statements    *settlement.Statements
 }
 
 type ctxKey int
@@ -97,7 +99,7 @@ func New(d Deps) *API {
 		d.Log = slog.Default()
 	}
 	a := &API{accounts: d.Accounts, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases, privacy: d.Privacy, texts: d.Texts, db: d.DB, audit: d.Audit, log: d.Log, mux: http.NewServeMux(),
-		rentIncreases: d.RentIncreases, ledger: d.Ledger, billing: d.Billing, deposits: d.Deposits, settlement: d.Settlement}
+		rentIncreases: d.RentIncreases, ledger: d.Ledger, billing: d.Billing, deposits: d.Deposits, settlement: d.Settlement, statements: d.Statements}
 	cfg := huma.DefaultConfig("HMS API", "1.0.0")
 	cfg.Info.Description = "Rental administration for Dutch landlords. Authenticate with `Authorization: Bearer hms_…`; a token acts with its creator's role, narrowed to its scopes."
 	cfg.OpenAPIPath = Prefix + "/openapi"

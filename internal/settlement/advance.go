@@ -38,6 +38,10 @@ func (st *Statements) ApplyAdvance(ctx context.Context, a account.Actor, runID, 
 			FROM settlement_statements WHERE run_id = $1 AND occupancy_id = $2 AND org_id = $3`, runID, occupancyID, tx.OrgID()).
 			Scan(&id, &leaseID, &amount, &fromText, &applied, &sent)
 		if errors.Is(err, sql.ErrNoRows) {
+			// Another organisation's run (or occupancy) is not found, not unsent.
+			if _, err := runSummary(ctx, tx, runID); err != nil {
+				return err
+			}
 			return ErrNotSent
 		}
 		if err != nil {

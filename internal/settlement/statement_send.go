@@ -3,6 +3,7 @@ package settlement
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -312,4 +313,46 @@ func statementMail(s *Statement, name, email, lang string, pdf []byte) mail.Mess
 	}
 	return mail.Message{To: (&netmail.Address{Name: name, Address: email}).String(), Subject: subject, Text: b.String(),
 		Attachments: []mail.Attachment{{Name: file, ContentType: "application/pdf", Data: pdf}}}
+}
+
+// SendState is how far sending a run's statements got.
+type SendState struct {
+	RunID       int64
+	Sent, Total int          // statements sent of the run's occupancies
+	Job         *jobs.Status // the latest send job of the run; nil: none was started
+}
+
+// SendStatus reports how many of a run's statements were sent and the state
+// of its latest send job (the API's and the CLI's progress).
+func (st *Statements) SendStatus(ctx context.Context, a account.Actor, runID int64) (SendState, error) {
+	out := SendState{RunID: runID}
+	if err := canRead(a); err != nil {
+		return out, err
+	}
+	err := st.s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if _, err := runSummary(ctx, tx, runID); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM settlement_run_occupancies WHERE run_id = $1 AND org_id = $2),
+			(SELECT COUNT(*) FROM settlement_statements WHERE run_id = $1 AND org_id = $2 AND sent_at IS NOT NULL)`, runID, tx.OrgID()).
+			Scan(&out.Total, &out.Sent); err != nil {
+			return fmt.Errorf("send status of run %d: %w", runID, err)
+		}
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE org_id = $1 AND kind = $2 AND unique_key = $3 ORDER BY id DESC LIMIT 1`,
+			tx.OrgID(), JobSend, fmt.Sprint(runID)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) || st.jobs == nil {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("send job of run %d: %w", runID, err)
+		}
+		js, err := st.jobs.Status(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		out.Job = &js
+		return nil
+	})
+	return out, err
 }
