@@ -190,3 +190,29 @@ func minDate(a, b civil.Date) civil.Date {
 	}
 	return b
 }
+
+// Period is what a rent run is for: one month ("2026-01"), or a quarter
+// ("2026-Q1") run as its three months in order.
+type Period struct {
+	Key    string
+	Months []Month
+}
+
+// ParsePeriod reads "2026-01" or "2026-Q1".
+func ParsePeriod(s string) (Period, error) {
+	s = strings.TrimSpace(s)
+	if y, q, ok := strings.Cut(s, "-Q"); ok {
+		yi, err1 := strconv.Atoi(y)
+		qi, err2 := strconv.Atoi(q)
+		if err1 != nil || err2 != nil || len(y) != 4 || len(q) != 1 || qi < 1 || qi > 4 || yi < 2000 || yi > 2100 {
+			return Period{}, fmt.Errorf("period %q is not a quarter like 2026-Q1", s)
+		}
+		first := time.Month((qi-1)*3 + 1)
+		return Period{Key: s, Months: []Month{{yi, first}, {yi, first + 1}, {yi, first + 2}}}, nil
+	}
+	m, err := ParseMonth(s)
+	if err != nil {
+		return Period{}, err
+	}
+	return Period{Key: m.String(), Months: []Month{m}}, nil
+}

@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"fmt"
 	"testing"
 
 	"hms/internal/lease"
@@ -133,6 +134,23 @@ func TestComputeFullMonthsEveryMonth(t *testing.T) {
 			if n := nets(compute(l, m, p)); len(n) != 1 || n[0] != 98765 {
 				t.Fatalf("%s %s: %v", m, p, n)
 			}
+		}
+	}
+}
+
+func TestParsePeriod(t *testing.T) {
+	for in, want := range map[string]string{"2026-01": "2026-01|1", "2026-Q3": "2026-Q3|3", " 2026-12 ": "2026-12|1"} {
+		p, err := ParsePeriod(in)
+		if err != nil || fmt.Sprintf("%s|%d", p.Key, len(p.Months)) != want {
+			t.Errorf("%q: %+v %v", in, p, err)
+		}
+	}
+	if p, _ := ParsePeriod("2026-Q3"); p.Months[0] != (Month{2026, 7}) || p.Months[2] != (Month{2026, 9}) {
+		t.Errorf("Q3 months: %+v", p.Months)
+	}
+	for _, bad := range []string{"2026-Q0", "2026-Q5", "2026-13", "26-01", "2026-Q", "2026Q1", ""} {
+		if _, err := ParsePeriod(bad); err == nil {
+			t.Errorf("%q accepted", bad)
 		}
 	}
 }

@@ -33,13 +33,13 @@ func (s *Service) Background(q *jobs.Queue, accounts *account.Service) {
 		if err != nil {
 			return jobs.Permanent(fmt.Errorf("rent run %d: %w", p.RunID, err))
 		}
-		m, err := ParseMonth(p.Period)
+		per, err := ParsePeriod(p.Period)
 		if err != nil {
 			return jobs.Permanent(err)
 		}
 		progress := func(done, total int) { _ = j.Progress(ctx, int64(done), int64(total), "") }
 		// A failed attempt leaves whole batches; the retry adds what is missing.
-		return s.post(ctx, a, p.RunID, m, p.Scope, progress)
+		return s.post(ctx, a, p.RunID, per, p.Scope, progress)
 	}, jobs.MaxAttempts(3), jobs.Timeout(4*time.Hour))
 	s.registerDocuments(q, accounts)
 }

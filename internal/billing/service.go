@@ -159,12 +159,12 @@ type RunInput struct {
 	Scope  lease.BillingScope
 }
 
-func (in RunInput) parse() (Month, error) {
-	m, err := ParseMonth(in.Period)
+func (in RunInput) parse() (Period, error) {
+	per, err := ParsePeriod(in.Period)
 	if err != nil {
-		return Month{}, validation.Errors{"period": "billing.period.invalid"}
+		return Period{}, validation.Errors{"period": "billing.period.invalid"}
 	}
-	return m, nil
+	return per, nil
 }
 
 func (in RunInput) scopeText() string {
@@ -217,15 +217,16 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 	if !a.Can(account.PermFinanceRead) {
 		return nil, validation.ErrForbidden
 	}
-	m, err := in.parse()
+	per, err := in.parse()
 	if err != nil {
 		return nil, err
 	}
 	if w.Limit <= 0 || w.Limit > 500 {
 		w.Limit = 50
 	}
-	p := &Preview{Period: m.String()}
+	p := &Preview{Period: per.Key}
 	kinds := map[string]*KindTotal{}
+	seen := map[postedKey]bool{}
 	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		if err := checkScope(ctx, tx, in.Scope); err != nil {
 			return err
@@ -234,37 +235,49 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 		if err != nil {
 			return err
 		}
-		return s.walk(ctx, tx, m, in.Scope, st.Proration, func(cs []Charge, skipped int) error {
-			p.Skipped += skipped
-			for _, c := range cs {
-				for _, msg := range c.Warnings {
-					if len(p.Warnings) < 1000 {
-						p.Warnings = append(p.Warnings, Warning{c.LeaseID, c.Reference, msg})
+		for _, m := range per.Months {
+			if err := s.walk(ctx, tx, m, in.Scope, st.Proration, func(cs []Charge, skipped int) error {
+				p.Skipped += skipped
+				for _, c := range cs {
+					// A quarterly lease meets its quarter in each month of a
+					// quarter run: it is charged once.
+					k := postedKey{c.LeaseID, c.Period.Key}
+					if seen[k] {
+						continue
+					}
+					seen[k] = true
+					for _, msg := range c.Warnings {
+						if len(p.Warnings) < 1000 {
+							p.Warnings = append(p.Warnings, Warning{c.LeaseID, c.Reference, msg})
+						}
+					}
+					if len(c.Lines) == 0 {
+						continue
+					}
+					if p.Invoices >= w.Offset && len(p.Charges) < w.Limit {
+						p.Charges = append(p.Charges, c)
+					}
+					p.Invoices++
+					for _, l := range c.Lines {
+						p.Lines++
+						p.Net += l.Net
+						p.VAT += l.VAT()
+						kind, _, _ := strings.Cut(l.Line, "|")
+						k := kinds[kind]
+						if k == nil {
+							k = &KindTotal{Kind: kind}
+							kinds[kind] = k
+						}
+						k.Net += l.Net
+						k.Lines++
 					}
 				}
-				if len(c.Lines) == 0 {
-					continue
-				}
-				if p.Invoices >= w.Offset && len(p.Charges) < w.Limit {
-					p.Charges = append(p.Charges, c)
-				}
-				p.Invoices++
-				for _, l := range c.Lines {
-					p.Lines++
-					p.Net += l.Net
-					p.VAT += l.VAT()
-					kind, _, _ := strings.Cut(l.Line, "|")
-					k := kinds[kind]
-					if k == nil {
-						k = &KindTotal{Kind: kind}
-						kinds[kind] = k
-					}
-					k.Net += l.Net
-					k.Lines++
-				}
+				return nil
+			}); err != nil {
+				return err
 			}
-			return nil
-		})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -402,7 +415,7 @@ func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*
 	if !a.Can(account.PermFinanceWrite) {
 		return nil, validation.ErrForbidden
 	}
-	m, err := in.parse()
+	per, err := in.parse()
 	if err != nil {
 		return nil, err
 	}
@@ -412,17 +425,17 @@ func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*
 			return err
 		}
 		var err error
-		if id, err = insertRun(ctx, tx, m, in, s.now(), a.UserID); err != nil {
+		if id, err = insertRun(ctx, tx, per, in, s.now(), a.UserID); err != nil {
 			return err
 		}
-		jobID, err := s.jobs.Enqueue(ctx, tx, JobRentRun, runPayload{RunID: id, UserID: a.UserID, Period: m.String(), Scope: in.Scope})
+		jobID, err := s.jobs.Enqueue(ctx, tx, JobRentRun, runPayload{RunID: id, UserID: a.UserID, Period: per.Key, Scope: in.Scope})
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET job_id = $1 WHERE id = $2 AND org_id = $3`, jobID, id, tx.OrgID()); err != nil {
 			return err
 		}
-		return s.ledger.Record(ctx, tx, a, "billing.run_started", "run", id, map[string]string{"period": m.String(), "scope": in.scopeText()})
+		return s.ledger.Record(ctx, tx, a, "billing.run_started", "run", id, map[string]string{"period": per.Key, "scope": in.scopeText()})
 	})
 	if err != nil {
 		return nil, err
@@ -430,10 +443,10 @@ func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*
 	return s.GetRun(ctx, a, id)
 }
 
-func insertRun(ctx context.Context, tx *db.Tx, m Month, in RunInput, now string, by int64) (int64, error) {
+func insertRun(ctx context.Context, tx *db.Tx, per Period, in RunInput, now string, by int64) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO ledger_runs (org_id, period, scope, state, created_at, created_by) VALUES ($1, $2, $3, 'queued', $4, $5) RETURNING id`,
-		tx.OrgID(), m.String(), in.scopeText(), now, by).Scan(&id)
+		tx.OrgID(), per.Key, in.scopeText(), now, by).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert run: %w", err)
 	}
@@ -447,7 +460,7 @@ func (s *Service) PostRun(ctx context.Context, a account.Actor, in RunInput, pro
 	if !a.Can(account.PermFinanceWrite) {
 		return nil, validation.ErrForbidden
 	}
-	m, err := in.parse()
+	per, err := in.parse()
 	if err != nil {
 		return nil, err
 	}
@@ -457,13 +470,13 @@ func (s *Service) PostRun(ctx context.Context, a account.Actor, in RunInput, pro
 			return err
 		}
 		var err error
-		id, err = insertRun(ctx, tx, m, in, s.now(), a.UserID)
+		id, err = insertRun(ctx, tx, per, in, s.now(), a.UserID)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.post(ctx, a, id, m, in.Scope, progress); err != nil {
+	if err := s.post(ctx, a, id, per, in.Scope, progress); err != nil {
 		return nil, err
 	}
 	return s.GetRun(ctx, a, id)
@@ -473,7 +486,7 @@ func (s *Service) PostRun(ctx context.Context, a account.Actor, in RunInput, pro
 // that posts the batch's missing invoices, moves the run's counters and
 // writes one audit event; a failure anywhere leaves whole batches, and
 // running the period again adds exactly what is missing.
-func (s *Service) post(ctx context.Context, a account.Actor, runID int64, m Month, scope lease.BillingScope, progress func(done, total int)) (err error) {
+func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Period, scope lease.BillingScope, progress func(done, total int)) (err error) {
 	postedAny := false
 	defer func() {
 		// A fresh context: the run's own may be the thing that was cancelled.
@@ -505,83 +518,91 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, m Mont
 		if err != nil {
 			return err
 		}
-		total, err = lease.CountBillable(ctx, tx, scope, billingPeriod(lease.Quarterly, m).First, m.Last())
-		return err
+		for _, m := range per.Months {
+			n, err := lease.CountBillable(ctx, tx, scope, billingPeriod(lease.Quarterly, m).First, m.Last())
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	issue := s.today()
-	var after int64
 	done := 0
 	if err := s.setRunning(ctx, a, runID); err != nil {
 		return err
 	}
-	for {
-		if err := s.check("batch.begin"); err != nil {
-			return err
-		}
-		var last int64
-		var seen, batchPosted int
-		err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-			if err := customPlans(ctx, tx); err != nil {
+	for _, m := range per.Months {
+		var after int64
+		for {
+			if err := s.check("batch.begin"); err != nil {
 				return err
 			}
-			cs, l, n, _, err := s.batchCharges(ctx, tx, m, scope, prorate, after)
-			if err != nil || l == 0 {
-				return err
-			}
-			last, seen = l, n
-			drafts := make([]ledger.Draft, 0, len(cs))
-			var lines int
-			var sum money.Cents
-			for _, c := range cs {
-				if len(c.Lines) == 0 {
-					continue
+			var last int64
+			var seen, batchPosted int
+			err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+				if err := customPlans(ctx, tx); err != nil {
+					return err
 				}
-				drafts = append(drafts, ledger.Draft{LeaseID: c.LeaseID, Period: c.Period.Key, IssueDate: issue, DueDate: c.DueDate, RunID: runID, Lines: c.Lines})
-				lines += len(c.Lines)
-			}
-			if err := s.check("batch.computed"); err != nil {
-				return err
-			}
-			posted, err := ledger.PostTx(ctx, tx, drafts, s.now(), a.UserID)
+				cs, l, n, _, err := s.batchCharges(ctx, tx, m, scope, prorate, after)
+				if err != nil || l == 0 {
+					return err
+				}
+				last, seen = l, n
+				drafts := make([]ledger.Draft, 0, len(cs))
+				var lines int
+				var sum money.Cents
+				for _, c := range cs {
+					if len(c.Lines) == 0 {
+						continue
+					}
+					drafts = append(drafts, ledger.Draft{LeaseID: c.LeaseID, Period: c.Period.Key, IssueDate: issue, DueDate: c.DueDate, RunID: runID, Lines: c.Lines})
+					lines += len(c.Lines)
+				}
+				if err := s.check("batch.computed"); err != nil {
+					return err
+				}
+				posted, err := ledger.PostTx(ctx, tx, drafts, s.now(), a.UserID)
+				if err != nil {
+					return err
+				}
+				if err := s.check("batch.posted"); err != nil {
+					return err
+				}
+				for _, p := range posted {
+					sum += p.Total
+				}
+				batchPosted = len(posted)
+				if _, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET invoices = invoices + $1, charges = charges + $2, total_cents = total_cents + $3
+				WHERE id = $4 AND org_id = $5`, len(posted), lines, int64(sum), runID, tx.OrgID()); err != nil {
+					return err
+				}
+				if len(posted) > 0 {
+					if err := s.ledger.Record(ctx, tx, a, "billing.invoices_posted", "run", runID, map[string]string{
+						"period": m.String(), "invoices": fmt.Sprint(len(posted)), "first": posted[0].Number, "last": posted[len(posted)-1].Number}); err != nil {
+						return err
+					}
+				}
+				return s.check("batch.commit")
+			})
 			if err != nil {
 				return err
 			}
-			if err := s.check("batch.posted"); err != nil {
+			postedAny = postedAny || batchPosted > 0
+			if last == 0 {
+				break
+			}
+			after = last
+			done += seen
+			if progress != nil {
+				progress(min(done, total), total)
+			}
+			if err := s.check("batch.after"); err != nil {
 				return err
 			}
-			for _, p := range posted {
-				sum += p.Total
-			}
-			batchPosted = len(posted)
-			if _, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET invoices = invoices + $1, charges = charges + $2, total_cents = total_cents + $3
-				WHERE id = $4 AND org_id = $5`, len(posted), lines, int64(sum), runID, tx.OrgID()); err != nil {
-				return err
-			}
-			if len(posted) > 0 {
-				if err := s.ledger.Record(ctx, tx, a, "billing.invoices_posted", "run", runID, map[string]string{
-					"period": m.String(), "invoices": fmt.Sprint(len(posted)), "first": posted[0].Number, "last": posted[len(posted)-1].Number}); err != nil {
-					return err
-				}
-			}
-			return s.check("batch.commit")
-		})
-		if err != nil {
-			return err
-		}
-		postedAny = postedAny || batchPosted > 0
-		if last == 0 {
-			break
-		}
-		after = last
-		done += seen
-		if progress != nil {
-			progress(min(done, total), total)
-		}
-		if err := s.check("batch.after"); err != nil {
-			return err
 		}
 	}
 	if progress != nil {

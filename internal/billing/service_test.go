@@ -533,3 +533,36 @@ func TestRentIncreaseRespectsPostedPeriods(t *testing.T) {
 		}
 	})
 }
+
+// A run for a quarter charges its three months (monthly leases) and the
+// quarter (quarterly leases), once: the months run on their own later add
+// nothing.
+func TestQuarterRun(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		monthly := e.lease(e.owner, "2025-06-01", 100000, 0, lease.Monthly)
+		quarterly := e.lease(e.owner, "2025-06-01", 200000, 0, lease.Quarterly)
+		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-Q5"}, nil); err == nil {
+			t.Fatal("quarter 5 accepted")
+		}
+		pv, err := e.Billing.Preview(ctx, e.owner, billing.RunInput{Period: "2026-Q2"}, billing.PreviewWindow{})
+		if err != nil || pv.Invoices != 4 || pv.Total != 3*100000+600000 {
+			t.Fatalf("preview: %+v %v", pv, err)
+		}
+		run, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-Q2"}, nil)
+		if err != nil || run.Period != "2026-Q2" || run.Invoices != 4 || run.Total != 900000 {
+			t.Fatalf("quarter run: %+v %v", run, err)
+		}
+		for _, p := range []string{"2026-04", "2026-05", "2026-06", "2026-Q2"} {
+			again, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: p}, nil)
+			if err != nil || again.Invoices != 0 {
+				t.Fatalf("%s again: %+v %v", p, again, err)
+			}
+		}
+		for id, n := range map[int64]int{monthly: 3, quarterly: 1} {
+			page, _ := e.Ledger.Invoices(ctx, e.viewer, listing.Query{}, ledger.InvoiceFilter{LeaseID: id})
+			if page.Total != n {
+				t.Fatalf("lease %d: %d invoices, want %d", id, page.Total, n)
+			}
+		}
+	})
+}

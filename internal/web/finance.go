@@ -179,7 +179,18 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 	if view.Period == "" {
 		view.Period = nextMonth(civil.Today(s.Clock.Now()))
 	}
-	p.Form = url.Values{"period": {view.Period}, "scope": {view.Scope.Kind}, "scope_id": {fmt.Sprint(view.Scope.ID)}}
+	// "Whole quarter": the quarter of the chosen month.
+	if m, err := billing.ParseMonth(view.Period); err == nil && v.Get("quarter") == "1" {
+		view.Period = fmt.Sprintf("%04d-Q%d", m.Year, (int(m.Month)-1)/3+1)
+	}
+	p.Form = url.Values{"period": {view.Period}, "scope": {view.Scope.Kind}, "scope_id": {fmt.Sprint(view.Scope.ID)}, "quarter": {v.Get("quarter")}}
+	if q := view.Period; strings.Contains(q, "-Q") {
+		// The month picker shows the quarter's first month.
+		if per, err := billing.ParsePeriod(q); err == nil {
+			p.Form.Set("period", per.Months[0].String())
+			p.Form.Set("quarter", "1")
+		}
+	}
 	runs, err := s.Billing.Runs(r.Context(), a, 10)
 	if err != nil {
 		s.fail(w, r, err, "", p)

@@ -53,6 +53,11 @@ func TestFinancePages(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-invoices">1<`) || !strings.Contains(body, "€ 885,00") {
 				t.Fatalf("preview: %d %.3000s", resp.StatusCode, body)
 			}
+			// The whole quarter: January to March (the lease starts 1 January).
+			resp, body = c.do("GET", "/o/a/finance/rentrun?period=2026-02&quarter=1&preview=1", nil)
+			if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-invoices">3<`) || !strings.Contains(body, `name="period" value="2026-Q1"`) {
+				t.Fatalf("quarter preview: %d %.3000s", resp.StatusCode, body)
+			}
 			resp, body = c.do("GET", "/o/a/finance/rentrun?period=2026-3x&preview=1", nil)
 			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-period"`) {
 				t.Fatalf("bad period: %d", resp.StatusCode)
