@@ -45,6 +45,10 @@ Usage:
   hms settlement costs import --org SLUG FILE.csv
                                              import cost entries (supplier invoices); all rows or none,
                                              exit code 2 with line and column on a bad file
+  hms settlement send --org SLUG --run ID     send a final run's statements now (book each balance
+                                             once, store and mail the PDF), with progress
+  hms settlement deadlines --org SLUG [--year YYYY]
+                                             complexes and their settlement against 30 June
 
 Every command takes:
   --data DIR            embedded SQLite directory (env HMS_DATA_DIR, default ./hms-data)
