@@ -173,3 +173,14 @@ func TestBrowserPhone(t *testing.T) {
 	}
 	shot(t, b, "phone-signup")
 }
+
+// clickAndLoad clicks sel, which loads a new page, and waits for wait on
+// that new page: the old page is marked first, so an element it also has
+// does not count.
+func clickAndLoad(sel, wait string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Evaluate[chromedp.Void](`document.body.dataset.old = "1"`),
+		chromedp.Click(css(sel)),
+		chromedp.WaitVisible(css("body:not([data-old]) "+wait)),
+	)
+}

@@ -263,7 +263,7 @@ func TestBrowserRelations(t *testing.T) {
 	}
 	shot(t, b, "relation-detail")
 	b.Run(t, chromedp.Click(css("#nav-relations")), chromedp.WaitVisible(css("#relations")),
-		chromedp.SendKeys(css("#list-q"), "heij"), chromedp.Click(css("#list-search")), chromedp.WaitVisible(css("#relations")))
+		chromedp.SendKeys(css("#list-q"), "heij"), clickAndLoad("#list-search", "#relations"))
 	if got := b.Text(t, "#relations tbody"); !strings.Contains(got, "Heijden, A.M. van der") {
 		t.Fatalf("search result %q", got)
 	}

@@ -101,8 +101,7 @@ func TestBrowserRentIncrease(t *testing.T) {
 			}
 			// Search, sort and export.
 			// The search loads a new page: wait for its answer, not the old page's count.
-			b.Run(t, chromedp.Evaluate[chromedp.Void](`document.body.dataset.old = "1"`), chromedp.SendKeys(css("#list-q"), "HC-2"),
-				chromedp.Click(css("#list-search")), chromedp.WaitVisible(css("body:not([data-old]) #list-total")))
+			b.Run(t, chromedp.SendKeys(css("#list-q"), "HC-2"), clickAndLoad("#list-search", "#list-total"))
 			if got := b.Text(t, "#list-total"); !strings.HasPrefix(got, "1 ") {
 				t.Fatalf("search: %q", got)
 			}
