@@ -231,6 +231,9 @@ func TestStatementsSendBookAndMail(t *testing.T) {
 
 		// B's PDF is the stored one, in English, itemised (§7.2).
 		pdf, _ := must2(t)(st.StatementPDF(ctx, e.viewer, s.run.ID, o3.ID))
+		if dir := os.Getenv("HMS_TEST_ARTIFACTS"); dir != "" { // to look at
+			_ = os.WriteFile(filepath.Join(dir, "statement-"+string(e.DB.Dialect)+".pdf"), pdf, 0o600)
+		}
 		txt := pdfText(t, pdf)
 		contains(t, "statement B", txt, "Service charge statement 2025", "1 January 2025 to 31 December 2025", "1 March 2025 to 31 December 2025",
 			"schoonmaak", "1 of 3 units", "70 m² of 232 m²", "306 of 365 days", "Schoon BV S-1", "L-7", "€1,200.00", "€2,320.00",

@@ -48,7 +48,7 @@ func TestSettlementEndToEnd(t *testing.T) {
 		chromedp.SetValue(css("#cost-period_end"), "2025-12-31"), chromedp.SendKeys(css("#cost-amount"), "1.200,00"),
 		chromedp.SetUploadFiles(css("#cost-evidence"), []string{pdf}), chromedp.Click(css("#cost-save")), chromedp.WaitVisible(css(".evidence-download")))
 	b.Run(t, chromedp.Click(css("#tab-keys")), chromedp.WaitVisible(css("#key-form")))
-	b.Run(t, chromedp.SetValue(css("#keys-year"), "2025"), chromedp.Click(css("#keys-filter button")), chromedp.WaitVisible(css("#key-form")))
+	b.Run(t, chromedp.SetValue(css("#keys-year"), "2025"), clickAndLoad("#keys-filter button", "#key-form"))
 	b.Run(t, chromedp.SendKeys(css("#key-category"), "schoonmaak"), chromedp.SetValue(css("#key-key"), "equal"),
 		chromedp.Click(css("#key-admin_fee")), chromedp.Click(css("#key-save")), chromedp.WaitVisible(css("#key-schoonmaak")))
 	b.Run(t, chromedp.Click(css("#tab-runs")), chromedp.WaitVisible(css("#run-form")))

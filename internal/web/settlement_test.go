@@ -423,7 +423,7 @@ func TestSettlementBrowser(t *testing.T) {
 	}
 	shot(t, b, "settlement-costs")
 	b.Run(t, chromedp.Click(css("#tab-keys")), chromedp.WaitVisible(css("#key-form")))
-	b.Run(t, chromedp.SetValue(css("#keys-year"), "2025"), chromedp.Click(css("#keys-filter button")), chromedp.WaitVisible(css("#key-form")))
+	b.Run(t, chromedp.SetValue(css("#keys-year"), "2025"), clickAndLoad("#keys-filter button", "#key-form"))
 	b.Run(t, chromedp.SendKeys(css("#key-category"), "schoonmaak"), chromedp.SetValue(css("#key-key"), "equal"),
 		chromedp.Click(css("#key-admin_fee")), chromedp.Click(css("#key-save")), chromedp.WaitVisible(css("#key-schoonmaak")))
 	shot(t, b, "settlement-keys")
