@@ -344,7 +344,9 @@ func setEndsOn(ctx context.Context, tx *db.Tx, leaseID int64, endsOn civil.Date,
 }
 
 func replaceUnits(ctx context.Context, tx *db.Tx, leaseID int64, units []Unit) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM lease_units WHERE lease_id = $1 AND org_id = $2`, leaseID, tx.OrgID()); err != nil {
+	// "+org_id": SQLite would otherwise pick the (org_id, unit_id) index and
+	// scan the organisation's every lease unit; the key starts with lease_id.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM lease_units WHERE lease_id = $1 AND +org_id = $2`, leaseID, tx.OrgID()); err != nil {
 		return fmt.Errorf("replace lease units: %w", err)
 	}
 	for _, u := range units {
@@ -357,7 +359,8 @@ func replaceUnits(ctx context.Context, tx *db.Tx, leaseID int64, units []Unit) e
 }
 
 func replaceParties(ctx context.Context, tx *db.Tx, leaseID int64, tenants, guarantors []int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM lease_parties WHERE lease_id = $1 AND org_id = $2`, leaseID, tx.OrgID()); err != nil {
+	// "+org_id" as in replaceUnits: the key starts with lease_id.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM lease_parties WHERE lease_id = $1 AND +org_id = $2`, leaseID, tx.OrgID()); err != nil {
 		return fmt.Errorf("replace lease parties: %w", err)
 	}
 	for role, ids := range map[Role][]int64{Tenant: tenants, Guarantor: guarantors} {
