@@ -7,9 +7,12 @@ import (
 	"hash/fnv"
 
 	"hms/internal/account"
+	"hms/internal/billing"
 	"hms/internal/demo"
 	"hms/internal/importer"
+	"hms/internal/ledger"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/listing"
 )
 
 // DemoLogin is the owner login of a demo organisation.
@@ -62,5 +65,60 @@ func (a *App) SeedDemo(ctx context.Context, slug string, units int) (DemoLogin, 
 		}
 		return login, nil, fmt.Errorf("demo import: %w", err)
 	}
+	if err := a.demoBooks(ctx, actor); err != nil {
+		return login, nil, err
+	}
 	return login, res, nil
+}
+
+// demoBooks charges the rent of the last three months and books payments
+// for most of it, so the finance pages show a living ledger: paid
+// invoices, a few in arrears, a credit here and there. Only a run that
+// posted something gets payments, so seeding again changes nothing.
+func (a *App) demoBooks(ctx context.Context, actor account.Actor) error {
+	// Demo tenants have made-up addresses: their invoices are made, not mailed.
+	st := billing.DefaultSettings
+	st.SendInvoices = false
+	if err := a.Billing.SaveSettings(ctx, actor, st); err != nil {
+		return fmt.Errorf("demo billing settings: %w", err)
+	}
+	today := civil.Today(a.Clock.Now())
+	for back := 2; back >= 0; back-- {
+		m := today.FirstOfMonth().AddMonths(-back)
+		run, err := a.Billing.PostRun(ctx, actor, billing.RunInput{Period: fmt.Sprintf("%04d-%02d", m.Year, int(m.Month))}, nil)
+		if err != nil {
+			return fmt.Errorf("demo rent run: %w", err)
+		}
+		if run.Invoices == 0 {
+			continue
+		}
+		page, err := a.Ledger.Invoices(ctx, actor, listing.Query{All: true}, ledger.InvoiceFilter{RunID: run.ID})
+		if err != nil {
+			return err
+		}
+		for i, inv := range page.Items {
+			paid := inv.Total
+			switch {
+			case i%11 == 3: // in arrears
+				continue
+			case i%17 == 5: // paid part
+				paid = inv.Total / 2
+			case i%23 == 7: // paid too much: credit on the account
+				paid = inv.Total + 2500
+			}
+			day := inv.DueDate.AddDays(i % 5)
+			if day.After(today) {
+				day = today
+			}
+			method := ledger.Transfer
+			if i%3 == 0 {
+				method = ledger.DirectDebit
+			}
+			if _, err := a.Ledger.RecordPayment(ctx, actor, ledger.PaymentInput{LeaseID: inv.LeaseID, Date: day, Amount: paid,
+				Method: method, Reference: inv.Number}); err != nil {
+				return fmt.Errorf("demo payment: %w", err)
+			}
+		}
+	}
+	return nil
 }
