@@ -815,23 +815,34 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 	var occs, lines [][]any
 	for i, o := range b.out.Occupancies {
 		bo := b.occ[i]
-		occs = append(occs, []any{org, id, string(o.ID), bo.leaseID, bo.unitID, bo.start, bo.end, int64(o.Subtotal), int64(o.AdminFee),
-			int64(o.Total), int64(bo.advances), int64(bo.paid), int64(o.Total) - int64(bo.advances)})
-		for _, l := range o.Lines {
-			lines = append(lines, []any{org, id, string(o.ID), bo.unitID, string(l.Cost), int64(l.Amount)})
+		ls := make([]storedLine, len(o.Lines))
+		for j, l := range o.Lines {
+			ls[j] = storedLine{Cost: string(l.Cost), Cents: int64(l.Amount)}
 		}
+		lj, err := json.Marshal(ls)
+		if err != nil {
+			return 0, err
+		}
+		occs = append(occs, []any{org, id, string(o.ID), bo.leaseID, bo.unitID, bo.start, bo.end, int64(o.Subtotal), int64(o.AdminFee),
+			int64(o.Total), int64(bo.advances), int64(bo.paid), int64(o.Total) - int64(bo.advances), string(lj)})
 	}
 	for _, l := range b.out.Landlord.Lines {
 		lines = append(lines, []any{org, id, "", parseRef(l.Unit, ""), string(l.Cost), int64(l.Amount)})
 	}
 	if err := bulkInsert(ctx, tx, "settlement_run_occupancies", []string{"org_id", "run_id", "occupancy_ref", "lease_id", "unit_id", "start_date",
-		"end_date", "subtotal_cents", "admin_fee_cents", "total_cents", "advances_cents", "paid_cents", "balance_cents"}, occs); err != nil {
+		"end_date", "subtotal_cents", "admin_fee_cents", "total_cents", "advances_cents", "paid_cents", "balance_cents", "lines_json"}, occs); err != nil {
 		return 0, err
 	}
 	if err := bulkInsert(ctx, tx, "settlement_run_lines", []string{"org_id", "run_id", "occupancy_ref", "unit_id", "cost_id", "amount_cents"}, lines); err != nil {
 		return 0, err
 	}
 	return id, nil
+}
+
+// storedLine is a tenant's line in settlement_run_occupancies.lines_json.
+type storedLine struct {
+	Cost  string `json:"cost"`
+	Cents int64  `json:"cents"`
 }
 
 func nonNil(ids []int64) []int64 {
@@ -997,7 +1008,7 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT o.id, o.occupancy_ref, o.lease_id, COALESCE(l.reference, ''), o.unit_id,
 		COALESCE(u.street, ''), COALESCE(u.house_number, 0), COALESCE(u.addition, ''), o.start_date, o.end_date,
-		o.subtotal_cents, o.admin_fee_cents, o.total_cents, o.advances_cents, o.paid_cents, o.balance_cents`+occFrom+where+
+		o.subtotal_cents, o.admin_fee_cents, o.total_cents, o.advances_cents, o.paid_cents, o.balance_cents, o.lines_json`+occFrom+where+
 		` ORDER BY u.street, u.house_number, u.addition, o.start_date, o.id`+limit, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("run occupancies: %w", err)
@@ -1005,12 +1016,20 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 	occIdx := map[string]int{}
 	for rows.Next() {
 		var o RunOccupancy
-		var street, addition string
+		var street, addition, linesJSON string
 		var number int
 		if err := rows.Scan(&o.ID, &o.Ref, &o.LeaseID, &o.LeaseReference, &o.UnitID, &street, &number, &addition, &o.Start, &o.End,
-			&o.Subtotal, &o.AdminFee, &o.Total, &o.Advances, &o.Paid, &o.Balance); err != nil {
+			&o.Subtotal, &o.AdminFee, &o.Total, &o.Advances, &o.Paid, &o.Balance, &linesJSON); err != nil {
 			rows.Close()
 			return nil, 0, err
+		}
+		var ls []storedLine
+		if err := json.Unmarshal([]byte(linesJSON), &ls); err != nil {
+			rows.Close()
+			return nil, 0, fmt.Errorf("run %d occupancy %s lines: %w", id, o.Ref, err)
+		}
+		for _, l := range ls {
+			o.Lines = append(o.Lines, RunLine{CostID: l.Cost, UnitID: o.UnitID, Amount: money.Cents(l.Cents)})
 		}
 		o.Address = address(street, number, addition)
 		occIdx[o.Ref] = len(r.Occupancies)
@@ -1024,21 +1043,9 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 		total = len(r.Occupancies)
 	}
 
-	// The landlord's lines always; the tenants' lines of the occupancies
-	// read (a page: only its own, by the index on occupancy_ref).
-	lineWhere, largs := "(x.occupancy_ref = ''", []any{id, tx.OrgID()}
-	switch {
-	case p == nil:
-		lineWhere += " OR x.occupancy_ref <> ''"
-	case len(r.Occupancies) > 0:
-		ph := make([]string, len(r.Occupancies))
-		for i, o := range r.Occupancies {
-			largs = append(largs, o.Ref)
-			ph[i] = "$" + strconv.Itoa(len(largs))
-		}
-		lineWhere += " OR x.occupancy_ref IN (" + strings.Join(ph, ",") + ")"
-	}
-	lineWhere += ")"
+	// The landlord's lines (vacant days); the tenants' came with their
+	// occupancies.
+	lineWhere, largs := "x.occupancy_ref = ''", []any{id, tx.OrgID()}
 	rows, err = tx.QueryContext(ctx, `SELECT x.occupancy_ref, x.unit_id, COALESCE(u.street, ''), COALESCE(u.house_number, 0), COALESCE(u.addition, ''),
 		x.cost_id, x.amount_cents FROM settlement_run_lines x LEFT JOIN units u ON u.id = x.unit_id AND u.org_id = x.org_id
 		WHERE x.run_id = $1 AND x.org_id = $2 AND `+lineWhere, largs...)
