@@ -231,6 +231,15 @@ func (a *App) maintain(ctx context.Context) {
 			if err := a.Limiter.Sweep(ctx, now.Add(-24*time.Hour)); err != nil {
 				a.Log.Error("sweep rate counters", "err", err)
 			}
+			// SQLite plans from statistics it only has once analysed;
+			// without them it can prefer an (org_id, …) index to a primary
+			// key and scan an organisation per row. PostgreSQL's autovacuum
+			// does this itself.
+			if a.DB.Dialect == db.SQLite {
+				if _, err := a.DB.Raw().ExecContext(ctx, `PRAGMA optimize`); err != nil {
+					a.Log.Error("sqlite optimize", "err", err)
+				}
+			}
 		}
 	}
 }
