@@ -54,9 +54,10 @@
 // Several application instances may share one database. If an instance kept
 // unwrapped subject keysets in memory, a Shred on another instance would not
 // reach it, and it would go on decrypting an erased person's data until it
-// restarted. So every Seal and Open reads the subject's keyset from the
-// database within the caller's transaction and unwraps it anew (a few
-// microseconds). Unwrapped organisation keys are cached, but only together with
+// restarted. So the first Seal or Open of a subject in a transaction reads
+// its keyset from the database and unwraps it; later ones in the same
+// transaction reuse it (a Shred in that transaction drops it), and the next
+// transaction reads it anew. Unwrapped organisation keys are cached, but only together with
 // the wrapped bytes they came from: every use reads the wrapped row again and
 // uses the cache only when the bytes are unchanged. Deleting an organisation's
 // row in vault_org_keys therefore shreds the whole organisation on every

@@ -50,9 +50,26 @@ func (v *Vault) NewSubject(ctx context.Context, tx *db.Tx, kind string) (Subject
 	return SubjectID(id), nil
 }
 
+// txSubject names a subject's unwrapped keyset kept for one transaction.
+type txSubject struct {
+	v   *Vault
+	org int64
+	s   SubjectID
+}
+
 // subjectAEAD reads the subject's keyset from the database and unwraps it.
-// It is never cached: see the package documentation.
+// It is not cached across transactions (see the package documentation);
+// within one it is kept, because a bulk import seals a person's fields one
+// after the other, and a Shred in the same transaction drops it.
 func (v *Vault) subjectAEAD(ctx context.Context, tx *db.Tx, s SubjectID) (tink.AEAD, error) {
+	org, err := orgOf(tx)
+	if err != nil {
+		return nil, err
+	}
+	key := txSubject{v, org, s}
+	if a, ok := tx.Local(key).(tink.AEAD); ok {
+		return a, nil
+	}
 	h, err := v.subjectHandle(ctx, tx, s)
 	if err != nil {
 		return nil, err
@@ -61,6 +78,7 @@ func (v *Vault) subjectAEAD(ctx context.Context, tx *db.Tx, s SubjectID) (tink.A
 	if err != nil {
 		return nil, fmt.Errorf("vault: subject %d keyset: %w", s, err)
 	}
+	tx.SetLocal(key, a)
 	return a, nil
 }
 
@@ -162,5 +180,6 @@ func (v *Vault) Shred(ctx context.Context, tx *db.Tx, s SubjectID) error {
 	if n == 0 {
 		return ErrNoSubject
 	}
+	tx.SetLocal(txSubject{v, org, s}, nil)
 	return nil
 }

@@ -449,7 +449,19 @@ func TestShred(t *testing.T) {
 			_ = must[[]byte](t)(other2.Open(ctx, tx, s, "relation.name", ct))
 			return nil
 		})
-		inOrg(t, d, 1, func(tx *db.Tx) error { return v.Shred(ctx, tx, s) })
+		// Within one transaction the keyset is kept between seals, but a
+		// Shred in that transaction ends it at once.
+		inOrg(t, d, 1, func(tx *db.Tx) error {
+			_ = must[[]byte](t)(v.Open(ctx, tx, s, "relation.name", ct))
+			if err := v.Shred(ctx, tx, s); err != nil {
+				return err
+			}
+			_, err := v.Open(ctx, tx, s, "relation.name", ct)
+			wantErr(t, "Open after Shred in the same transaction", err, ErrShredded)
+			_, err = v.SealString(ctx, tx, s, "relation.name", "again")
+			wantErr(t, "Seal after Shred in the same transaction", err, ErrShredded)
+			return nil
+		})
 		for _, vv := range []*Vault{v, other2} {
 			readOrg(t, d, 1, func(tx *db.Tx) error {
 				_, err := vv.Open(ctx, tx, s, "relation.name", ct)
