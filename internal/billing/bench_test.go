@@ -169,7 +169,7 @@ func BenchmarkRentRun(b *testing.B) {
 			seedLeases(b, e, run, n)
 			if engine == db.Postgres {
 				// Statistics as autovacuum keeps them, the ledger tables
-				// analysed while empty (the case billing.customPlans guards).
+				// analysed while empty (the case db.Tx.CustomPlans guards).
 				if _, err := e.DB.Raw().ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
 					b.Fatal(err)
 				}
@@ -226,11 +226,9 @@ func rawInsert(b *testing.B, e *apptest.Env, a account.Actor, n, iter int) int {
 	for {
 		var last int64
 		err := e.DB.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-			// The same plan setting as the run (see billing.customPlans).
-			if tx.Dialect() == db.Postgres {
-				if _, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
-					return err
-				}
+			// The same plan setting as the run (db.Tx.CustomPlans).
+			if err := tx.CustomPlans(ctx); err != nil {
+				return err
 			}
 			rows, err := tx.QueryContext(ctx, `SELECT id FROM leases WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT 500`, tx.OrgID(), after)
 			if err != nil {

@@ -544,7 +544,7 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 			var last int64
 			var seen, batchPosted int
 			err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-				if err := customPlans(ctx, tx); err != nil {
+				if err := tx.CustomPlans(ctx); err != nil {
 					return err
 				}
 				cs, l, n, _, err := s.batchCharges(ctx, tx, m, scope, prorate, after)
@@ -680,16 +680,4 @@ func runs(ctx context.Context, tx *db.Tx, cond string, arg any, limit int) ([]Ru
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-// customPlans makes PostgreSQL plan this transaction's statements, the
-// foreign-key checks among them, for the table sizes of now. A cached
-// generic plan made while a ledger table was (analysed as) empty scans it
-// whole for every inserted row: a big first run would take quadratic time.
-func customPlans(ctx context.Context, tx *db.Tx) error {
-	if tx.Dialect() != db.Postgres {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`)
-	return err
 }

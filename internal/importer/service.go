@@ -109,6 +109,10 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 	}
 	res := &Result{Rows: len(recs), Complexes: len(p.complexes), Units: len(p.units), Tenants: len(p.persons), Leases: len(p.leases)}
 	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		// A bulk write: plan for the tables as they are (db.Tx.CustomPlans).
+		if err := tx.CustomPlans(ctx); err != nil {
+			return err
+		}
 		complexIDs, err := s.portfolio.UpsertComplexesTx(ctx, tx, a, p.complexes)
 		if re, ok := portfolio.AsRowErrors(err); ok {
 			cellErrs = append(cellErrs, rowErrors(re, p.complexLine, complexColumns, col)...)

@@ -154,6 +154,23 @@ func (tx *Tx) IsSystem() bool { return tx.system }
 // Dialect of the underlying engine.
 func (tx *Tx) Dialect() Dialect { return tx.db.Dialect }
 
+// CustomPlans makes PostgreSQL plan every statement of the rest of this
+// transaction, foreign-key checks included, for its values and the tables
+// as they are now (on SQLite it does nothing). The plan cache otherwise
+// settles on a generic plan after five executions: a search-token probe
+// blind to its token took 0.8 s instead of 9 ms, and a foreign-key check
+// planned while a table was analysed as empty scanned it for every row a
+// bulk insert wrote. Planning each time costs a fraction of a millisecond.
+func (tx *Tx) CustomPlans(ctx context.Context) error {
+	if tx.db.Dialect != Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
+		return fmt.Errorf("plan mode: %w", err)
+	}
+	return nil
+}
+
 // Params is "p1, …, pk" for the bind parameters first … first+k−1 of a
 // statement whose arguments are appended in order, every earlier parameter
 // written before them: "$n" on PostgreSQL, and "?" on SQLite, whose parser
