@@ -185,6 +185,10 @@ func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, yea
 		if err != nil {
 			return err
 		}
+		// A bulk write: plan for the tables as they are (db.Tx.CustomPlans).
+		if err := tx.CustomPlans(ctx); err != nil {
+			return err
+		}
 		if old > 0 {
 			if err := deleteRun(ctx, tx, old); err != nil {
 				return err

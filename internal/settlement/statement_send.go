@@ -107,6 +107,9 @@ func (st *Statements) Send(ctx context.Context, a account.Actor, runID int64, pr
 	for start := 0; start < total; start += st.batch {
 		part := r.Occupancies[start:min(start+st.batch, total)]
 		err := st.s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+			if err := tx.CustomPlans(ctx); err != nil {
+				return err
+			}
 			c, err := st.runContext(ctx, tx, r)
 			if err != nil {
 				return err
