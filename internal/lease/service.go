@@ -630,10 +630,23 @@ func (s *Service) SetComponent(ctx context.Context, a account.Actor, leaseID int
 	if !a.Can(account.PermPortfolioWrite) {
 		return 0, validation.ErrForbidden
 	}
+	var id int64
+	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var err error
+		id, err = s.SetComponentTx(ctx, tx, a, leaseID, in)
+		return err
+	})
+	return id, err
+}
+
+// SetComponentTx is SetComponent inside the caller's transaction (a rent
+// increase checks the posted periods and sets the new rent in one). The
+// caller has checked the actor's permission.
+func (s *Service) SetComponentTx(ctx context.Context, tx *db.Tx, a account.Actor, leaseID int64, in ComponentInput) (int64, error) {
 	fe := validation.Errors{}
 	in.normalize(fe, "")
 	var id int64
-	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+	err := func() error {
 		l, err := loadLease(ctx, tx, leaseID)
 		if err != nil {
 			return err
@@ -670,7 +683,7 @@ func (s *Service) SetComponent(ctx context.Context, a account.Actor, leaseID int
 		}
 		return s.record(ctx, tx, a, "lease.component_set", "lease", leaseID, map[string]string{
 			"component_id": fmt.Sprint(id), "kind": string(in.Kind), "valid_from": in.ValidFrom.String()})
-	})
+	}()
 	return id, err
 }
 

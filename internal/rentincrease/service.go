@@ -482,17 +482,18 @@ func (s *Service) RecordDelivery(ctx context.Context, a account.Actor, id int64,
 // already posted, or when the rent changed within 12 months. Changing the
 // lease's rent needs portfolio.write besides finance.write.
 //
-// SetComponent runs its own transaction (SQLite has one writer, so it
-// cannot run inside ours): the checks run first, then the component is set,
-// then the proposal is marked. SetComponent does not repeat an identical
-// row, so an apply interrupted half-way is finished by applying again.
+// The checks, the new rent (lease.Service.SetComponentTx) and the mark run
+// in one transaction.
 func (s *Service) Apply(ctx context.Context, a account.Actor, id int64) error {
 	if !a.Can(account.PermFinanceWrite) || !a.Can(account.PermPortfolioWrite) {
 		return validation.ErrForbidden
 	}
 	var p *Proposal
 	var vat lease.VAT
-	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+	// One transaction: the posted-period check and the new rent together,
+	// so no rent run can post the effective month in between (SQLite has
+	// one writer; on PostgreSQL the window is the commit).
+	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
 		if p, err = getProposal(ctx, tx, id); err != nil {
 			return err
@@ -550,23 +551,17 @@ func (s *Service) Apply(ctx context.Context, a account.Actor, id int64) error {
 		if fresh.OldCents != p.OldCents {
 			return validation.Errors{"effective_date": "rentincrease.stale"}
 		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	cid, err := s.leases.SetComponent(ctx, a, p.LeaseID, lease.ComponentInput{Kind: lease.BareRent, AmountCents: p.NewCents, VAT: vat, ValidFrom: p.EffectiveDate})
-	if err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			// The lease's own field names mean nothing here: the date is what
-			// the user chose.
-			for _, msg := range fe {
-				return validation.Errors{"effective_date": msg}
+		cid, err := s.leases.SetComponentTx(ctx, tx, a, p.LeaseID, lease.ComponentInput{Kind: lease.BareRent, AmountCents: p.NewCents, VAT: vat, ValidFrom: p.EffectiveDate})
+		if err != nil {
+			if fe, ok := validation.AsFields(err); ok {
+				// The lease's own field names mean nothing here: the date is
+				// what the user chose.
+				for _, msg := range fe {
+					return validation.Errors{"effective_date": msg}
+				}
 			}
+			return err
 		}
-		return err
-	}
-	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE rent_increase_proposals SET status = 'applied', component_id = $3, applied_at = $4,
 			applied_by = $5, updated_at = $4 WHERE id = $1 AND org_id = $2 AND status = 'confirmed'`, id, tx.OrgID(), cid, s.now(), a.UserID)
 		if err != nil {
