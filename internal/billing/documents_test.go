@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,30 +22,6 @@ import (
 	"hms/internal/portfolio"
 	"hms/internal/relation"
 )
-
-// pdfText extracts a PDF's text with poppler's pdftotext, whitespace
-// collapsed so phrases can be searched whole.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("HMS_TEST_REQUIRE") == "all" {
-			t.Fatal("pdftotext (poppler-utils) is required")
-		}
-		t.Skip("pdftotext not installed")
-	}
-	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		t.Fatalf("not a PDF: %.20q", pdf)
-	}
-	f := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(f, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", f, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
-}
 
 func mustContain(t *testing.T, what, text string, wants ...string) {
 	t.Helper()
@@ -167,12 +140,12 @@ func TestInvoiceDocumentContent(t *testing.T) {
 			t.Fatalf("other organisation: %v", err)
 		}
 		// A bookkeeper (no portfolio access) may print invoices.
-		bookkeeper := actor(t, e.Env, "alpha", "boek@alpha.nl", account.Bookkeeper)
+		bookkeeper := e.Env.Actor(t, "alpha", "boek@alpha.nl", account.Bookkeeper)
 		pdf, err := e.Billing.InvoiceDocument(ctx, bookkeeper, inv.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		txt := pdfText(t, pdf)
+		txt := apptest.PDFText(t, pdf)
 		mustContain(t, "residential invoice", txt,
 			"Factuur", inv.Number, nl.FormatKenmerk(inv.Kenmerk), "M. Zwanenburg", "Oudegracht 12", "3511 AB Utrecht",
 			"Woonstichting Zuiderhuis", "Stationsplein 1", "KvK 40536533", "Btw-id NL000099998B57", "NL91 ABNA 0417 1643 00",
@@ -200,7 +173,7 @@ func TestInvoiceDocumentContent(t *testing.T) {
 		}
 
 		cinv := e.invoiceOf(com, "2026-01")
-		ctxt := pdfText(t, mustDoc(t, e, cinv.ID))
+		ctxt := apptest.PDFText(t, mustDoc(t, e, cinv.ID))
 		mustContain(t, "commercial invoice", ctxt, "Bakkerij Korstmos B.V.", "Vismarkt 3", "21%", "€ 2.000,00", "€ 420,00", "€ 2.420,00",
 			"Btw 21% over € 2.000,00", "Btw-id NL000099998B57")
 		if strings.Contains(ctxt, "Vrijgesteld") {
@@ -216,7 +189,7 @@ func TestInvoiceDocumentContent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ntxt := pdfText(t, mustDoc(t, e, cn))
+		ntxt := apptest.PDFText(t, mustDoc(t, e, cn))
 		mustContain(t, "credit note", ntxt, "Creditnota", note.Number, "Crediteert factuur "+cinv.Number, "Huurkorting januari",
 			"€ -2.000,00", "€ -420,00", "€ -2.420,00", "Bakkerij Korstmos B.V.", "verrekend")
 
@@ -271,7 +244,7 @@ func TestInvoicePrintsAfterTheTenantIsErased(t *testing.T) {
 		if !bytes.Equal(before, after) {
 			t.Fatal("the printed invoice changed after erasure")
 		}
-		mustContain(t, "invoice after erasure", pdfText(t, after), "M. Verhoeckx", "Oudegracht 12")
+		mustContain(t, "invoice after erasure", apptest.PDFText(t, after), "M. Verhoeckx", "Oudegracht 12")
 		// An invoice whose document was never made cannot be made now: its
 		// debtor is gone, and nothing else is printed in their place.
 		if _, err := e.Billing.InvoiceDocument(ctx, e.owner, dec.ID); err == nil {
@@ -282,7 +255,7 @@ func TestInvoicePrintsAfterTheTenantIsErased(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mustContain(t, "credit note after erasure", pdfText(t, mustDoc(t, e, cn)), "Creditnota", "M. Verhoeckx", jan.Number)
+		mustContain(t, "credit note after erasure", apptest.PDFText(t, mustDoc(t, e, cn)), "Creditnota", "M. Verhoeckx", jan.Number)
 	})
 }
 
@@ -315,7 +288,7 @@ func TestRunDocumentsAreStoredAndMailed(t *testing.T) {
 			t.Fatal("sent_at not set")
 		}
 		stored := mustDoc(t, e, inv.ID)
-		mustContain(t, "joint invoice", pdfText(t, stored), "M. Oosterhuis", "M. Brinkman", "hoofdelijk aansprakelijk")
+		mustContain(t, "joint invoice", apptest.PDFText(t, stored), "M. Oosterhuis", "M. Brinkman", "hoofdelijk aansprakelijk")
 
 		m := e.Mail.WaitFor(t, "anna.oosterhuis@example.nl", 5*time.Second)
 		if want := "Factuur " + inv.Number + " — huur januari 2026"; m.Subject != want {
@@ -341,7 +314,7 @@ func TestRunDocumentsAreStoredAndMailed(t *testing.T) {
 		if !dinv.SentAt.IsZero() {
 			t.Fatal("an invoice without a recipient is marked sent")
 		}
-		mustContain(t, "direct-debit invoice", pdfText(t, mustDoc(t, e, dinv.ID)), "automatisch geïncasseerd")
+		mustContain(t, "direct-debit invoice", apptest.PDFText(t, mustDoc(t, e, dinv.ID)), "automatisch geïncasseerd")
 		if got := len(e.Mail.Messages()); got != 2 {
 			t.Fatalf("%d messages sent, want 2", got)
 		}

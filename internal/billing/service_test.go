@@ -42,27 +42,14 @@ type env struct {
 	n             int
 }
 
-func actor(t *testing.T, e *apptest.Env, slug, email string, role account.Role) account.Actor {
-	t.Helper()
-	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: email, Role: role})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := e.Accounts.ActorFor(ctx, id, slug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clock.NewFixed(now)})
 			e := &env{Env: ae, t: t}
-			e.owner = actor(t, ae, "alpha", "owner@alpha.nl", account.Owner)
-			e.viewer = actor(t, ae, "alpha", "viewer@alpha.nl", account.Viewer)
-			e.ownerB = actor(t, ae, "beta", "owner@beta.nl", account.Owner)
+			e.owner = ae.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
+			e.viewer = ae.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer)
+			e.ownerB = ae.Actor(t, "beta", "owner@beta.nl", account.Owner)
 			for _, a := range []account.Actor{e.owner, e.ownerB} {
 				if err := ae.Privacy.AcceptProcessorAgreement(ctx, a, ae.Privacy.Current().Version); err != nil {
 					t.Fatal(err)

@@ -46,19 +46,6 @@ type env struct {
 	n                                  int
 }
 
-func actor(t *testing.T, e *apptest.Env, slug, email string, role account.Role) account.Actor {
-	t.Helper()
-	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: email, Role: role})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := e.Accounts.ActorFor(ctx, id, slug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
@@ -67,11 +54,11 @@ func each(t *testing.T, fn func(t *testing.T, e *env)) {
 			e := &env{Env: ae, t: t, clk: clk, svc: ae.Leases}
 			// app wires this too; setting it again is harmless.
 			ae.Portfolio.SetOccupancy(ae.Leases)
-			e.owner = actor(t, ae, "alpha", "owner@alpha.nl", account.Owner)
-			e.manager = actor(t, ae, "alpha", "manager@alpha.nl", account.Manager)
-			e.viewer = actor(t, ae, "alpha", "viewer@alpha.nl", account.Viewer)
-			e.bookkeeper = actor(t, ae, "alpha", "bookkeeper@alpha.nl", account.Bookkeeper)
-			e.ownerB = actor(t, ae, "beta", "owner@beta.nl", account.Owner)
+			e.owner = ae.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
+			e.manager = ae.Actor(t, "alpha", "manager@alpha.nl", account.Manager)
+			e.viewer = ae.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer)
+			e.bookkeeper = ae.Actor(t, "alpha", "bookkeeper@alpha.nl", account.Bookkeeper)
+			e.ownerB = ae.Actor(t, "beta", "owner@beta.nl", account.Owner)
 			for _, a := range []account.Actor{e.owner, e.ownerB} {
 				if err := ae.Privacy.AcceptProcessorAgreement(ctx, a, ae.Privacy.Current().Version); err != nil {
 					t.Fatal(err)
@@ -799,7 +786,7 @@ func TestPermissions(t *testing.T) {
 // to mark a tenant before it is accepted, so the lease is refused too.
 func TestAgreementRequired(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		gamma := actor(t, e.Env, "gamma", "owner@gamma.nl", account.Owner)
+		gamma := e.Env.Actor(t, "gamma", "owner@gamma.nl", account.Owner)
 		p, err := e.Relations.CreatePerson(ctx, gamma, relation.PersonInput{FirstNames: "Gijs", Surname: "Gamma"})
 		if err != nil {
 			t.Fatal(err)

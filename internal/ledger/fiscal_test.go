@@ -18,27 +18,14 @@ import (
 
 var ctx = context.Background()
 
-func actor(t *testing.T, e *apptest.Env, slug, email string, role account.Role) account.Actor {
-	t.Helper()
-	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: email, Role: role})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := e.Accounts.ActorFor(ctx, id, slug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func TestFiscalArchive(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			clk := clock.NewFixed(time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC))
 			e := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clk})
-			owner := actor(t, e, "alpha", "owner@alpha.nl", account.Owner)
-			manager := actor(t, e, "alpha", "manager@alpha.nl", account.Manager)
-			ownerB := actor(t, e, "beta", "owner@beta.nl", account.Owner)
+			owner := e.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
+			manager := e.Actor(t, "alpha", "manager@alpha.nl", account.Manager)
+			ownerB := e.Actor(t, "beta", "owner@beta.nl", account.Owner)
 			secret := []byte("Anna de Vries, Oudegracht 12, 3511 AB Utrecht")
 
 			// Seal twice in 2025 and once in 2026: one key per year.

@@ -25,7 +25,7 @@ func TestPayoutConsumesTheCredit(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			e := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clock.NewFixed(time.Date(2026, time.January, 20, 11, 0, 0, 0, time.UTC))})
-			a := actor(t, e, "alpha", "owner@alpha.nl", account.Owner)
+			a := e.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
 			if err := e.Privacy.AcceptProcessorAgreement(ctx, a, e.Privacy.Current().Version); err != nil {
 				t.Fatal(err)
 			}

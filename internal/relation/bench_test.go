@@ -43,7 +43,7 @@ func seed(b *testing.B, engine db.Dialect, n int) (*apptest.Env, account.Actor) 
 func seedT(b testing.TB, engine db.Dialect, n int) (*apptest.Env, account.Actor) {
 	b.Helper()
 	e := apptest.Start(b, engine, apptest.Options{NoServer: true})
-	a := actor2(b, e, "bench", "owner@bench.nl", account.Owner)
+	a := e.Actor(b, "bench", "owner@bench.nl", account.Owner)
 	r := rand.New(rand.NewPCG(7, 11))
 	start := time.Now()
 	for from := 0; from < n; from += benchBatch {
@@ -80,19 +80,6 @@ func seedT(b testing.TB, engine db.Dialect, n int) (*apptest.Env, account.Actor)
 		}
 	}
 	return e, a
-}
-
-func actor2(b testing.TB, e *apptest.Env, slug, email string, role account.Role) account.Actor {
-	b.Helper()
-	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: email, Role: role})
-	if err != nil {
-		b.Fatal(err)
-	}
-	a, err := e.Accounts.ActorFor(ctx, id, slug)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return a
 }
 
 // benchSize is the organisation's size: 100,000, 5,000 with -short, or

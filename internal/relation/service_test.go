@@ -36,30 +36,17 @@ type env struct {
 	rel                                *relation.Service
 }
 
-func actor(t *testing.T, e *apptest.Env, slug, email string, role account.Role) account.Actor {
-	t.Helper()
-	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: email, Role: role})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := e.Accounts.ActorFor(ctx, id, slug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			clk := clock.NewFixed(now)
 			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clk})
 			e := &env{Env: ae, clk: clk, rel: ae.Relations}
-			e.owner = actor(t, ae, "alpha", "owner@alpha.nl", account.Owner)
-			e.manager = actor(t, ae, "alpha", "manager@alpha.nl", account.Manager)
-			e.viewer = actor(t, ae, "alpha", "viewer@alpha.nl", account.Viewer)
-			e.bookkeeper = actor(t, ae, "alpha", "bookkeeper@alpha.nl", account.Bookkeeper)
-			e.ownerB = actor(t, ae, "beta", "owner@beta.nl", account.Owner)
+			e.owner = ae.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
+			e.manager = ae.Actor(t, "alpha", "manager@alpha.nl", account.Manager)
+			e.viewer = ae.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer)
+			e.bookkeeper = ae.Actor(t, "alpha", "bookkeeper@alpha.nl", account.Bookkeeper)
+			e.ownerB = ae.Actor(t, "beta", "owner@beta.nl", account.Owner)
 			fn(t, e)
 		})
 	}

@@ -1,13 +1,9 @@
 package rentincrease_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,29 +41,16 @@ type env struct {
 	n                         int
 }
 
-func actor(t *testing.T, e *apptest.Env, slug, email string, role account.Role) account.Actor {
-	t.Helper()
-	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: email, Role: role})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := e.Accounts.ActorFor(ctx, id, slug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			clk := clock.NewFixed(now)
 			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clk})
 			e := &env{Env: ae, t: t, clk: clk, svc: ae.RentIncreases}
-			e.owner = actor(t, ae, "alpha", "owner@alpha.nl", account.Owner)
-			e.bookkeeper = actor(t, ae, "alpha", "bookkeeper@alpha.nl", account.Bookkeeper)
-			e.viewer = actor(t, ae, "alpha", "viewer@alpha.nl", account.Viewer)
-			e.ownerB = actor(t, ae, "beta", "owner@beta.nl", account.Owner)
+			e.owner = ae.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
+			e.bookkeeper = ae.Actor(t, "alpha", "bookkeeper@alpha.nl", account.Bookkeeper)
+			e.viewer = ae.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer)
+			e.ownerB = ae.Actor(t, "beta", "owner@beta.nl", account.Owner)
 			for _, a := range []account.Actor{e.owner, e.ownerB} {
 				if err := ae.Privacy.AcceptProcessorAgreement(ctx, a, ae.Privacy.Current().Version); err != nil {
 					t.Fatal(err)
@@ -132,28 +115,6 @@ func (e *env) events(action string) []audit.Event {
 		e.t.Fatal(err)
 	}
 	return evs
-}
-
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("HMS_TEST_REQUIRE") == "all" {
-			t.Fatal("pdftotext (poppler-utils) is required")
-		}
-		t.Skip("pdftotext not installed")
-	}
-	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		t.Fatalf("not a PDF: %.20q", pdf)
-	}
-	f := filepath.Join(t.TempDir(), "letter.pdf")
-	if err := os.WriteFile(f, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", f, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
 }
 
 // The whole round on both engines: propose for 1 July 2026, review, confirm
@@ -260,7 +221,7 @@ func TestProposeConfirmApply(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := pdfText(t, pdf)
+		text := apptest.PDFText(t, pdf)
 		for _, want := range []string{"Voorstel huurverhoging per 1 juli 2026", "A. Çelik 1", "€ 800,00", "€ 820,00", "€ 20,00", "2,5%",
 			"1 juli 2026", "Huurcommissie", "Bezwaar maken", "sociale huur", "4,1%", "alpha", "geen inkomensafhankelijke"} {
 			if !strings.Contains(text, want) {
@@ -268,7 +229,7 @@ func TestProposeConfirmApply(t *testing.T) {
 			}
 		}
 		shopPDF, _ := e.svc.Letter(ctx, e.owner, got[shop].ID)
-		shopText := pdfText(t, shopPDF)
+		shopText := apptest.PDFText(t, shopPDF)
 		for _, want := range []string{"Huurprijsaanpassing per 1 juli 2026", "€ 2.500,00", "€ 2.589,21", "3,5684%", "CPI-2015", "maart 2026", "maart 2025"} {
 			if !strings.Contains(shopText, want) {
 				t.Errorf("commercial letter lacks %q", want)

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"hms/internal/account"
+	"hms/internal/app/apptest"
 	"hms/internal/billing"
 	"hms/internal/lease"
 	"hms/internal/ledger"
@@ -23,28 +23,6 @@ import (
 	"hms/internal/relation"
 	"hms/internal/settlement"
 )
-
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("HMS_TEST_REQUIRE") == "all" {
-			t.Fatal("pdftotext (poppler-utils) is required")
-		}
-		t.Skip("pdftotext not installed")
-	}
-	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		t.Fatalf("not a PDF: %.20q", pdf)
-	}
-	f := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(f, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", f, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
-}
 
 func contains(t *testing.T, what, text string, wants ...string) {
 	t.Helper()
@@ -234,7 +212,7 @@ func TestStatementsSendBookAndMail(t *testing.T) {
 		if dir := os.Getenv("HMS_TEST_ARTIFACTS"); dir != "" { // to look at
 			_ = os.WriteFile(filepath.Join(dir, "statement-"+string(e.DB.Dialect)+".pdf"), pdf, 0o600)
 		}
-		txt := pdfText(t, pdf)
+		txt := apptest.PDFText(t, pdf)
 		contains(t, "statement B", txt, "Service charge statement 2025", "1 January 2025 to 31 December 2025", "1 March 2025 to 31 December 2025",
 			"schoonmaak", "1 of 3 units", "70 m² of 232 m²", "306 of 365 days", "Schoon BV S-1", "L-7", "€1,200.00", "€2,320.00",
 			"Administration fee 5% of", "Advances charged", "New service charge advance", "art. 7:259(4)", "Woonstichting Zuiderhuis",
@@ -251,7 +229,7 @@ func TestStatementsSendBookAndMail(t *testing.T) {
 		// A (the outgoing tenant) in Dutch.
 		o1 := occOf(t, s.run, s.l1)
 		pdf1, _ := must2(t)(st.StatementPDF(ctx, e.viewer, s.run.ID, o1.ID))
-		txt1 := pdfText(t, pdf1)
+		txt1 := apptest.PDFText(t, pdf1)
 		contains(t, "statement A", txt1, "Afrekening servicekosten 2025", "1 van 3 eenheden", "62 m² van 232 m²", "212 van 365 dagen",
 			"Administratiekosten 5% over", "kantonrechter")
 
@@ -410,7 +388,7 @@ func TestCommercialVATStatement(t *testing.T) {
 			t.Fatalf("booked %+v", invs)
 		}
 		pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, a, run.ID, o.ID))
-		contains(t, "VAT statement", pdfText(t, pdf), "Afrekening servicekosten 2025 — factuur", "Btw 9% over € 800,00", "Btw 21% over € 1.500,00",
+		contains(t, "VAT statement", apptest.PDFText(t, pdf), "Afrekening servicekosten 2025 — factuur", "Btw 9% over € 800,00", "Btw 21% over € 1.500,00",
 			"zelfstandig", "bijkomend", "NL000099998B57", "Factuurnummer "+invs[0].Number, "Bakkerij Korstmos")
 	})
 }
@@ -519,6 +497,6 @@ func TestLevyDistribution(t *testing.T) {
 		}
 		o3 := occOf(t, s.run, s.l3)
 		pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, a, s.run.ID, o3.ID))
-		contains(t, "levy on statement", pdfText(t, pdf), "Levies and user charges", "Afvalstoffenheffing", "€279.45")
+		contains(t, "levy on statement", apptest.PDFText(t, pdf), "Levies and user charges", "Afvalstoffenheffing", "€279.45")
 	})
 }
