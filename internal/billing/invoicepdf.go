@@ -13,6 +13,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/pdfdoc"
 )
 
 // ExemptionText is printed for VAT-exempt lines: the letting of immovable
@@ -20,13 +21,8 @@ import (
 // sub k asks the invoice to say why no VAT is charged.
 const ExemptionText = "Vrijgesteld van btw (art. 11 lid 1 sub b Wet OB 1968)"
 
-// issuer is who sends the invoice (art. 35a Wet OB: name, address, VAT id;
-// Handelsregisterbesluit art. 20: KvK number).
-type issuer struct {
-	Name, Address string
-	KvK, VATID    string
-	IBAN          string
-}
+// issuer is who sends the invoice (pdfdoc.Issuer).
+type issuer = pdfdoc.Issuer
 
 // debtorSnapshot is the debtor as printed, kept sealed in the fiscal
 // archive with the invoice: the tenants are jointly liable, so all their
@@ -207,6 +203,7 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 	lang := docLang(d.Lang)
 	T := func(k string) string { return text(lang, k) }
 	eur := func(c money.Cents) string { return money.Format(c, lang) }
+	labels := pdfdoc.Labels{KvK: T("kvk"), VATID: T("vat_id"), IBAN: T("iban")}
 	credit := d.Kind == ledger.KindCreditNote
 	title := T("invoice")
 	if credit {
@@ -230,15 +227,7 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 		pdf.SetY(-15)
 		pdf.SetFont("dejavu", "", 7.5)
 		pdf.SetTextColor(110, 110, 110)
-		parts := []string{d.Issuer.Name}
-		if d.Issuer.KvK != "" {
-			parts = append(parts, T("kvk")+" "+d.Issuer.KvK)
-		}
-		if d.Issuer.VATID != "" {
-			parts = append(parts, T("vat_id")+" "+d.Issuer.VATID)
-		}
-		parts = append(parts, title+" "+d.Number, fmt.Sprintf(T("page"), pdf.PageNo()))
-		pdf.CellFormat(0, 4, strings.Join(parts, " · "), "", 0, "C", false, 0, "")
+		pdf.CellFormat(0, 4, d.Issuer.Footer(labels, title+" "+d.Number, fmt.Sprintf(T("page"), pdf.PageNo())), "", 0, "C", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	})
 	pdf.AddPage()
@@ -247,25 +236,7 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 	tw := width - left - right
 
 	// Issuer, top right.
-	pdf.SetFont("dejavu", "B", 11)
-	pdf.MultiCell(0, 5.5, d.Issuer.Name, "", "R", false)
-	pdf.SetFont("dejavu", "", 9)
-	var id []string
-	if d.Issuer.Address != "" {
-		id = append(id, d.Issuer.Address)
-	}
-	if d.Issuer.KvK != "" {
-		id = append(id, T("kvk")+" "+d.Issuer.KvK)
-	}
-	if d.Issuer.VATID != "" {
-		id = append(id, T("vat_id")+" "+d.Issuer.VATID)
-	}
-	if d.Issuer.IBAN != "" {
-		id = append(id, T("iban")+" "+nl.FormatIBAN(d.Issuer.IBAN))
-	}
-	if len(id) > 0 {
-		pdf.MultiCell(0, 4.5, strings.Join(id, "\n"), "", "R", false)
-	}
+	pdfdoc.Block(pdf, d.Issuer, labels)
 
 	// Debtor, left: the address window.
 	pdf.SetY(50)

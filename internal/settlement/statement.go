@@ -26,6 +26,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/mail"
+	"hms/internal/platform/pdfdoc"
 	"hms/internal/platform/validation"
 )
 
@@ -310,11 +311,8 @@ type Statement struct {
 	SHA256        string
 }
 
-// Issuer is the landlord as printed.
-type Issuer struct {
-	Name, Address    string
-	KvK, VATID, IBAN string
-}
+// Issuer is the landlord as printed (pdfdoc.Issuer).
+type Issuer = pdfdoc.Issuer
 
 // StatementLine is one cost type on a statement.
 type StatementLine struct {

@@ -12,6 +12,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/pdfdoc"
 )
 
 var stmtTexts = map[string]map[string]string{
@@ -141,6 +142,7 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 	lang := statementLang(s.Lang)
 	T := func(k string) string { return stmtTexts[lang][k] }
 	eur := func(c money.Cents) string { return money.Format(c, lang) }
+	labels := pdfdoc.Labels{KvK: T("kvk"), VATID: T("vat_id"), IBAN: T("iban")}
 	title := fmt.Sprintf(T("title"), s.Year)
 	if s.Commercial {
 		title = fmt.Sprintf(T("title_vat"), s.Year)
@@ -163,15 +165,7 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 		pdf.SetY(-13)
 		pdf.SetFont("dejavu", "", 7.5)
 		pdf.SetTextColor(110, 110, 110)
-		parts := []string{s.Issuer.Name}
-		if s.Issuer.KvK != "" {
-			parts = append(parts, T("kvk")+" "+s.Issuer.KvK)
-		}
-		if s.Issuer.VATID != "" {
-			parts = append(parts, T("vat_id")+" "+s.Issuer.VATID)
-		}
-		parts = append(parts, title, fmt.Sprintf(T("page"), pdf.PageNo()))
-		pdf.CellFormat(0, 4, strings.Join(parts, " · "), "", 0, "C", false, 0, "")
+		pdf.CellFormat(0, 4, s.Issuer.Footer(labels, title, fmt.Sprintf(T("page"), pdf.PageNo())), "", 0, "C", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	})
 	pdf.AddPage()
@@ -180,25 +174,7 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 	tw := width - left - right
 
 	// Issuer, top right; tenants, left.
-	pdf.SetFont("dejavu", "B", 11)
-	pdf.MultiCell(0, 5.5, s.Issuer.Name, "", "R", false)
-	pdf.SetFont("dejavu", "", 9)
-	var id []string
-	if s.Issuer.Address != "" {
-		id = append(id, s.Issuer.Address)
-	}
-	if s.Issuer.KvK != "" {
-		id = append(id, T("kvk")+" "+s.Issuer.KvK)
-	}
-	if s.Issuer.VATID != "" {
-		id = append(id, T("vat_id")+" "+s.Issuer.VATID)
-	}
-	if s.Issuer.IBAN != "" {
-		id = append(id, T("iban")+" "+nl.FormatIBAN(s.Issuer.IBAN))
-	}
-	if len(id) > 0 {
-		pdf.MultiCell(0, 4.5, strings.Join(id, "\n"), "", "R", false)
-	}
+	pdfdoc.Block(pdf, s.Issuer, labels)
 	pdf.SetY(max(pdf.GetY()+4, 45))
 	pdf.SetFont("dejavu", "", 10.5)
 	debtor := strings.Join(s.Names, "\n")
