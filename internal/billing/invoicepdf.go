@@ -210,7 +210,7 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 		title = T("credit_note")
 	}
 
-	regular, bold := lease.Fonts()
+	regular, bold := pdfdoc.Fonts()
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCreationDate(d.Created)
 	pdf.SetModificationDate(d.Created)

@@ -2,7 +2,6 @@ package lease
 
 import (
 	"bytes"
-	_ "embed"
 	"fmt"
 	"strings"
 	"time"
@@ -11,16 +10,11 @@ import (
 
 	"hms/internal/money"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/pdfdoc"
 )
 
-// DejaVu Sans (free to redistribute; see fonts/LICENSE) covers € and every
-// Latin letter a Dutch name or address may hold.
-var (
-	//go:embed fonts/DejaVuSans.ttf
-	fontRegular []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
-	fontBold []byte
-)
+// The embedded DejaVu Sans every document prints with (pdfdoc.Fonts).
+var fontRegular, fontBold = pdfdoc.Fonts()
 
 // infoSheet is what the tenant information prints.
 type infoSheet struct {

@@ -14,6 +14,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
+	"hms/internal/platform/pdfdoc"
 	"hms/internal/portfolio"
 )
 
@@ -69,7 +70,7 @@ func (s *Service) letter(ctx context.Context, tx *db.Tx, a account.Actor, l *lea
 // object.
 func renderLetter(d letterData) ([]byte, error) {
 	p := d.Proposal
-	regular, bold := lease.Fonts()
+	regular, bold := pdfdoc.Fonts()
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCreationDate(d.Created)
 	pdf.SetModificationDate(d.Created)

@@ -8,7 +8,6 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
-	"hms/internal/lease"
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
@@ -148,7 +147,7 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 		title = fmt.Sprintf(T("title_vat"), s.Year)
 	}
 
-	regular, bold := lease.Fonts()
+	regular, bold := pdfdoc.Fonts()
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCreationDate(created)
 	pdf.SetModificationDate(created)
