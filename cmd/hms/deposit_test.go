@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -26,14 +24,7 @@ import (
 func TestDepositsDueCommand(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			cfg := dbtest.Config(t, engine)
-			key := make([]byte, 32)
-			_, _ = rand.Read(key)
-			t.Setenv("HMS_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
-			storage := []string{"--data", cfg.DataDir}
-			if cfg.URL != "" {
-				storage = []string{"--database-url", cfg.URL}
-			}
+			cfg, key, storage := newCLI(t, engine)
 			ctx := context.Background()
 			today := civil.Today(time.Now())
 			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key})

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"os"
 	"strings"
 	"testing"
@@ -19,14 +17,7 @@ import (
 func TestCommands(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			cfg := dbtest.Config(t, engine)
-			key := make([]byte, 32)
-			_, _ = rand.Read(key)
-			t.Setenv("HMS_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
-			storage := []string{"--data", cfg.DataDir}
-			if cfg.URL != "" {
-				storage = []string{"--database-url", cfg.URL}
-			}
+			cfg, key, storage := newCLI(t, engine)
 			ctx := context.Background()
 			hms := func(args ...string) (string, error) {
 				var out, errOut bytes.Buffer
@@ -99,14 +90,7 @@ func TestCommands(t *testing.T) {
 func TestImportAndDemoCommands(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			cfg := dbtest.Config(t, engine)
-			key := make([]byte, 32)
-			_, _ = rand.Read(key)
-			t.Setenv("HMS_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
-			storage := []string{"--data", cfg.DataDir}
-			if cfg.URL != "" {
-				storage = []string{"--database-url", cfg.URL}
-			}
+			_, _, storage := newCLI(t, engine)
 			run1 := func(args ...string) (string, error) {
 				var out, errOut bytes.Buffer
 				err := run(context.Background(), args, &out, &errOut)

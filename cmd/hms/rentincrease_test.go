@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,14 +21,7 @@ import (
 func TestRentIncreaseAndCPICommands(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			cfg := dbtest.Config(t, engine)
-			key := make([]byte, 32)
-			_, _ = rand.Read(key)
-			t.Setenv("HMS_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
-			storage := []string{"--data", cfg.DataDir}
-			if cfg.URL != "" {
-				storage = []string{"--database-url", cfg.URL}
-			}
+			cfg, key, storage := newCLI(t, engine)
 			ctx := context.Background()
 			hms := func(args ...string) (string, error) {
 				var out, errOut bytes.Buffer

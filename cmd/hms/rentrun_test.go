@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,14 +15,7 @@ import (
 func TestRentRunCommand(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			cfg := dbtest.Config(t, engine)
-			key := make([]byte, 32)
-			_, _ = rand.Read(key)
-			t.Setenv("HMS_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
-			storage := []string{"--data", cfg.DataDir}
-			if cfg.URL != "" {
-				storage = []string{"--database-url", cfg.URL}
-			}
+			_, _, storage := newCLI(t, engine)
 			run1 := func(args ...string) (string, error) {
 				var out, errOut bytes.Buffer
 				err := run(context.Background(), append(args, storage...), &out, &errOut)

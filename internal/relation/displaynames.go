@@ -29,3 +29,11 @@ func (s *Service) DisplayNames(ctx context.Context, tx *db.Tx, ids ...int64) (ma
 	}
 	return out, nil
 }
+
+// ExistsTx reports validation.ErrNotFound unless id is a relation of tx's
+// organisation; it opens nothing (another capability checking an id before
+// it lists that person's open items, say).
+func (s *Service) ExistsTx(ctx context.Context, tx *db.Tx, id int64) error {
+	_, err := getRow(ctx, tx, id)
+	return err
+}

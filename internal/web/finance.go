@@ -13,6 +13,7 @@ import (
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
+	"hms/internal/nl"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
@@ -65,17 +66,8 @@ func (f financeFmt) LineName(line string) string {
 	return out
 }
 
-// Kenmerk groups a betalingskenmerk in fours.
-func (f financeFmt) Kenmerk(k string) string {
-	var b strings.Builder
-	for i, r := range k {
-		if i > 0 && (len(k)-i)%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// Kenmerk groups a betalingskenmerk in fours, as on a bank statement.
+func (f financeFmt) Kenmerk(k string) string { return nl.FormatKenmerk(k) }
 
 // Negative reports whether an amount is below zero (for styling credit).
 func (f financeFmt) Negative(c money.Cents) bool { return c < 0 }

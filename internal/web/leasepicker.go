@@ -54,11 +54,20 @@ func (s *Server) leaseOptions(w http.ResponseWriter, r *http.Request) {
 	var out []pickedOption
 	seen := map[int64]bool{}
 	if kind == "units" {
-		// What is chosen stays first and selected.
+		// What is chosen stays first and selected (read in one go; an id
+		// that is not this organisation's unit drops them all).
+		var facts map[int64]portfolio.UnitFacts
+		if len(chosen) > 0 {
+			_ = s.DB.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+				var err error
+				facts, err = s.Portfolio.UnitFacts(ctx, tx, chosen...)
+				return err
+			})
+		}
 		for _, id := range chosen {
-			if u, err := s.Portfolio.Unit(ctx, a, id); err == nil && !seen[id] {
+			if f, ok := facts[id]; ok && !seen[id] {
 				seen[id] = true
-				out = append(out, pickedOption{ID: id, Label: u.Line(), Selected: true})
+				out = append(out, pickedOption{ID: id, Label: f.Address, Selected: true})
 			}
 		}
 		page, err := s.Portfolio.ListUnits(ctx, a, portfolio.UnitFilter{}, q)

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"testing"
+
+	"hms/internal/platform/db"
+	"hms/internal/platform/dbtest"
+)
+
+// newCLI gives a command-line test a fresh database of engine, a master key
+// in HMS_MASTER_KEY (returned too, for opening the app beside the
+// commands) and the storage flags every command takes.
+func newCLI(t *testing.T, engine db.Dialect) (cfg db.Config, key []byte, storage []string) {
+	t.Helper()
+	cfg = dbtest.Config(t, engine)
+	key = make([]byte, 32)
+	_, _ = rand.Read(key)
+	t.Setenv("HMS_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
+	storage = []string{"--data", cfg.DataDir}
+	if cfg.URL != "" {
+		storage = []string{"--database-url", cfg.URL}
+	}
+	return cfg, key, storage
+}
