@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"hms/internal/account"
 	"hms/internal/app"
@@ -26,8 +25,8 @@ func TestDepositsDueCommand(t *testing.T) {
 		t.Run(string(engine), func(t *testing.T) {
 			cfg, key, storage := newCLI(t, engine)
 			ctx := context.Background()
-			today := civil.Today(time.Now())
-			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key})
+			today := civil.Today(cliClock.Now())
+			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock})
 			if err != nil {
 				t.Fatal(err)
 			}

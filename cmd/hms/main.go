@@ -10,12 +10,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
 	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/platform/audit"
+	"hms/internal/platform/clock"
 	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
 )
@@ -73,8 +75,13 @@ func env(name, def string) string {
 	return def
 }
 
+// cliClock is "now" for every command; tests set a clock of their own so
+// they pass on any day.
+var cliClock clock.Clock = clock.Real{}
+
 // commonFlags registers the storage flags every command takes.
 func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
+	cfg.Clock = cliClock
 	fs.StringVar(&cfg.DataDir, "data", env("HMS_DATA_DIR", "hms-data"), "embedded SQLite directory")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", env("HMS_DATABASE_URL", ""), "PostgreSQL URL (postgres://…)")
 	cfg.SMTPURL = os.Getenv("HMS_SMTP_URL")
@@ -343,13 +350,26 @@ func auditVerify(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // explain turns a service error into an English sentence for the terminal.
-func explain(a *app.App, err error) error {
+func explain(a *app.App, err error) error { return explainFlags(a, err, nil) }
+
+// explainFlags is explain for a command whose flags are named otherwise
+// than the service's fields (field → flag); invalid input exits with 2.
+func explainFlags(a *app.App, err error, flags map[string]string) error {
 	if fe, ok := validation.AsFields(err); ok {
 		var parts []string
 		for f, msg := range fe {
-			parts = append(parts, "--"+f+": "+a.Texts.T("en", msg, nil))
+			name := "--" + f
+			if fl, ok := flags[f]; ok {
+				name = fl
+			}
+			if f == "_" {
+				parts = append(parts, a.Texts.T("en", msg, nil))
+				continue
+			}
+			parts = append(parts, name+": "+a.Texts.T("en", msg, nil))
 		}
-		return errors.New(strings.Join(parts, "; "))
+		slices.Sort(parts)
+		return &exitError{code: 2, err: errors.New(strings.Join(parts, "; "))}
 	}
 	if p, ok := validation.AsProblem(err); ok {
 		return errors.New(a.Texts.T("en", p.Code, nil))

@@ -52,7 +52,7 @@ func TestCommands(t *testing.T) {
 				t.Fatalf("audit verify: %q %v", out, err)
 			}
 
-			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key})
+			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"hms/internal/account"
 	"hms/internal/app"
@@ -31,8 +30,8 @@ func TestRentIncreaseAndCPICommands(t *testing.T) {
 			// The effective date lies four months ahead of today, whenever
 			// the test runs; the organisation sets that year's free-sector
 			// cap itself, so the shipped table's years do not matter.
-			on := civil.Today(time.Now()).FirstOfMonth().AddMonths(4)
-			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key})
+			on := civil.Today(cliClock.Now()).FirstOfMonth().AddMonths(4)
+			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock})
 			if err != nil {
 				t.Fatal(err)
 			}

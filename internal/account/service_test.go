@@ -13,6 +13,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/app/apptest"
 	"hms/internal/platform/clock"
+	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
 	"hms/internal/platform/mail/mailtest"
@@ -22,7 +23,7 @@ import (
 func each(t *testing.T, fn func(t *testing.T, e *apptest.Env, clk *clock.Fixed)) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			clk := clock.NewFixed(time.Now().UTC().Truncate(time.Second))
+			clk := clock.NewFixed(clocktest.Now().Truncate(time.Second))
 			fn(t, apptest.Start(t, engine, apptest.Options{Clock: clk}), clk)
 		})
 	}

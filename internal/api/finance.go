@@ -8,7 +8,6 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/billing"
-	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
@@ -24,6 +23,8 @@ func init() {
 		op(a, http.MethodPost, "/rent-runs", "start-rent-run", "Start a rent run as a background job (idempotent: only what is missing is posted)", write, a.startRentRun)
 		op(a, http.MethodGet, "/rent-runs", "list-rent-runs", "The latest rent runs", read, a.listRentRuns)
 		op(a, http.MethodGet, "/rent-runs/{id}", "get-rent-run", "A rent run and how far it got", read, a.getRentRun)
+		op(a, http.MethodGet, "/rent-runs/{id}/undo", "plan-rent-run-undo", "What undoing a rent run would book (a credit note per invoice), or why it cannot", read, a.planRentRunUndo)
+		op(a, http.MethodPost, "/rent-runs/{id}/undo", "undo-rent-run", "Undo a rent run none of whose invoices was sent or paid: the credit notes the plan showed", write, a.undoRentRun)
 		op(a, http.MethodGet, "/invoices", "list-invoices", "List invoices and credit notes", read, a.listInvoices)
 		op(a, http.MethodGet, "/invoices/{id}", "get-invoice", "An invoice or credit note with its charges and what is open", read, a.getInvoice)
 		op(a, http.MethodGet, "/invoices/{id}/pdf", "get-invoice-pdf", "The invoice or credit note as sent (PDF, from the fiscal archive)", read, a.getInvoicePDF)
@@ -43,11 +44,28 @@ func init() {
 
 // --- shapes ---
 
-// RentRunScopeJSON narrows a run; all zero: the whole organisation.
+// RentRunScopeJSON narrows a run. Without a kind it is the whole
+// organisation; with a kind it must name exactly one record (by id, or by
+// text), or the request fails at body.scope: it never widens.
 type RentRunScopeJSON struct {
-	ComplexID int64 `json:"complex_id,omitempty"`
-	UnitID    int64 `json:"unit_id,omitempty"`
-	LeaseID   int64 `json:"lease_id,omitempty"`
+	Kind string `json:"kind,omitempty" enum:"complex,unit,lease" doc:"Leave out for the whole organisation"`
+	ID   int64  `json:"id,omitempty" doc:"The complex, unit or lease"`
+	Text string `json:"text,omitempty" doc:"Instead of id: a lease reference, a unit's address or a complex's name (must match exactly one)"`
+}
+
+// ResolvedScopeJSON is the scope a preview or run covers, in words.
+type ResolvedScopeJSON struct {
+	Kind   string `json:"kind,omitempty" enum:"complex,unit,lease"`
+	ID     int64  `json:"id,omitempty"`
+	Name   string `json:"name,omitempty" doc:"The complex's name, the unit's address, or the lease's reference and address"`
+	Leases int    `json:"leases" doc:"Leases of the scope that run in the period"`
+}
+
+// ExpectJSON repeats what a preview showed; the action is refused when it
+// would now book something else.
+type ExpectJSON struct {
+	Invoices   int   `json:"invoices" minimum:"0"`
+	TotalCents int64 `json:"total_cents"`
 }
 
 // DraftLineJSON is a charge a run would post.
@@ -83,6 +101,7 @@ type RentRunPreviewInput struct {
 type RentRunPreviewOutput struct {
 	Body struct {
 		Period     string             `json:"period"`
+		Scope      ResolvedScopeJSON  `json:"scope"`
 		Invoices   int                `json:"invoices"`
 		Lines      int                `json:"lines"`
 		NetCents   int64              `json:"net_cents"`
@@ -103,8 +122,8 @@ type RunWarningJSON struct {
 	Message   string `json:"message"`
 }
 
-func scopeOf(s RentRunScopeJSON) lease.BillingScope {
-	return lease.BillingScope{ComplexID: s.ComplexID, UnitID: s.UnitID, LeaseID: s.LeaseID}
+func scopeOf(s RentRunScopeJSON) billing.Scope {
+	return billing.Scope{Kind: billing.ScopeKind(s.Kind), ID: s.ID, Text: s.Text}
 }
 
 func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRunPreviewInput) (*RentRunPreviewOutput, error) {
@@ -116,6 +135,7 @@ func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRun
 	out := &RentRunPreviewOutput{}
 	b := &out.Body
 	b.Period, b.Invoices, b.Lines, b.Skipped = p.Period, p.Invoices, p.Lines, p.Skipped
+	b.Scope = ResolvedScopeJSON{Kind: string(p.Scope.Kind), ID: p.Scope.ID, Name: p.Scope.Name, Leases: p.Scope.Leases}
 	b.NetCents, b.VATCents, b.TotalCents = int64(p.Net), int64(p.VAT), int64(p.Total)
 	b.ByKind = map[string]int64{}
 	for _, k := range p.ByKind {
@@ -141,7 +161,8 @@ func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRun
 type RentRunJSON struct {
 	ID         int64      `json:"id"`
 	Period     string     `json:"period"`
-	Scope      string     `json:"scope,omitempty"`
+	Scope      string     `json:"scope,omitempty" doc:"complex:ID, unit:ID or lease:ID; absent for the whole organisation"`
+	ScopeName  string     `json:"scope_name,omitempty" doc:"The scope in words, as confirmed"`
 	State      string     `json:"state" enum:"queued,running,done,failed"`
 	JobID      int64      `json:"job_id,omitempty"`
 	Invoices   int64      `json:"invoices"`
@@ -150,11 +171,18 @@ type RentRunJSON struct {
 	Error      string     `json:"error,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	UndoneAt   *time.Time `json:"undone_at,omitempty"`
+	// UndoCreditNotes is how many credit notes the undo booked.
+	UndoCreditNotes int64 `json:"undo_credit_notes,omitempty"`
 }
 
 func runJSON(r *billing.Run) RentRunJSON {
-	j := RentRunJSON{ID: r.ID, Period: r.Period, Scope: r.Scope, State: r.State, JobID: r.JobID, Invoices: r.Invoices, Charges: r.Charges,
-		TotalCents: int64(r.Total), Error: r.Error, CreatedAt: r.CreatedAt}
+	j := RentRunJSON{ID: r.ID, Period: r.Period, Scope: r.Scope, ScopeName: r.ScopeName, State: r.State, JobID: r.JobID, Invoices: r.Invoices,
+		Charges: r.Charges, TotalCents: int64(r.Total), Error: r.Error, CreatedAt: r.CreatedAt, UndoCreditNotes: r.UndoCreditNotes}
+	if !r.UndoneAt.IsZero() {
+		u := r.UndoneAt
+		j.UndoneAt = &u
+	}
 	if !r.FinishedAt.IsZero() {
 		f := r.FinishedAt
 		j.FinishedAt = &f
@@ -167,6 +195,7 @@ type StartRentRunInput struct {
 	Body struct {
 		Period string           `json:"period" doc:"The month, e.g. 2026-01"`
 		Scope  RentRunScopeJSON `json:"scope,omitempty"`
+		Expect ExpectJSON       `json:"expect" doc:"The invoices and total of the preview being confirmed"`
 	}
 }
 
@@ -176,7 +205,8 @@ type RentRunOutput struct {
 }
 
 func (a *API) startRentRun(ctx context.Context, act account.Actor, in *StartRentRunInput) (*RentRunOutput, error) {
-	r, err := a.billing.StartRun(ctx, act, billing.RunInput{Period: in.Body.Period, Scope: scopeOf(in.Body.Scope)})
+	r, err := a.billing.StartRun(ctx, act, billing.RunInput{Period: in.Body.Period, Scope: scopeOf(in.Body.Scope),
+		Expect: &billing.Expectation{Invoices: in.Body.Expect.Invoices, Total: money.Cents(in.Body.Expect.TotalCents)}})
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +223,75 @@ func (a *API) getRentRun(ctx context.Context, act account.Actor, in *idPath) (*R
 		return nil, err
 	}
 	return &RentRunOutput{Body: runJSON(r)}, nil
+}
+
+// RentRunUndoOutput is what undoing a run books (or booked), or why it cannot.
+type RentRunUndoOutput struct {
+	Body struct {
+		Run        RentRunJSON       `json:"run"`
+		CanUndo    bool              `json:"can_undo"`
+		TotalCents int64             `json:"total_cents" doc:"Of the credit notes (negative)"`
+		Credits    []UndoCreditJSON  `json:"credit_notes" doc:"One credit note per invoice"`
+		Blockers   []UndoBlockerJSON `json:"blockers" doc:"Invoices that keep the run from being undone (sent, paid or already credited)"`
+	}
+}
+
+// UndoCreditJSON is one credit note an undo books.
+type UndoCreditJSON struct {
+	InvoiceID     int64  `json:"invoice_id"`
+	InvoiceNumber string `json:"invoice_number"`
+	LeaseID       int64  `json:"lease_id"`
+	Reference     string `json:"lease_reference"`
+	Period        string `json:"period"`
+	TotalCents    int64  `json:"total_cents"`
+}
+
+// UndoBlockerJSON is an invoice that keeps a run from being undone.
+type UndoBlockerJSON struct {
+	InvoiceID     int64  `json:"invoice_id"`
+	InvoiceNumber string `json:"invoice_number"`
+	Reference     string `json:"lease_reference"`
+	Code          string `json:"code"`
+	Message       string `json:"message"`
+}
+
+func (a *API) undoJSON(ctx context.Context, p *billing.UndoPlan) *RentRunUndoOutput {
+	out := &RentRunUndoOutput{}
+	b := &out.Body
+	b.Run, b.CanUndo, b.TotalCents = runJSON(p.Run), p.CanUndo(), int64(p.Total)
+	b.Credits, b.Blockers = make([]UndoCreditJSON, 0, len(p.Credits)), make([]UndoBlockerJSON, 0, len(p.Blockers))
+	for _, c := range p.Credits {
+		b.Credits = append(b.Credits, UndoCreditJSON{c.InvoiceID, c.InvoiceNumber, c.LeaseID, c.Reference, c.Period, int64(c.Total)})
+	}
+	lang := langFrom(ctx)
+	for _, x := range p.Blockers {
+		b.Blockers = append(b.Blockers, UndoBlockerJSON{x.InvoiceID, x.InvoiceNumber, x.Reference, x.Reason, a.texts.T(lang, x.Reason, nil)})
+	}
+	return out
+}
+
+func (a *API) planRentRunUndo(ctx context.Context, act account.Actor, in *idPath) (*RentRunUndoOutput, error) {
+	p, err := a.billing.UndoPlan(ctx, act, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return a.undoJSON(ctx, p), nil
+}
+
+// UndoRentRunInput confirms an undo plan.
+type UndoRentRunInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		Expect ExpectJSON `json:"expect" doc:"The number of credit notes and their total (negative) from the plan"`
+	}
+}
+
+func (a *API) undoRentRun(ctx context.Context, act account.Actor, in *UndoRentRunInput) (*RentRunUndoOutput, error) {
+	p, err := a.billing.UndoRun(ctx, act, in.ID, billing.Expectation{Invoices: in.Body.Expect.Invoices, Total: money.Cents(in.Body.Expect.TotalCents)})
+	if err != nil {
+		return nil, err
+	}
+	return a.undoJSON(ctx, p), nil
 }
 
 // RentRunsOutput lists runs.

@@ -161,7 +161,7 @@ func (a *App) build(ctx context.Context) error {
 	a.RentIncreases = rentincrease.New(rentincrease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Leases: a.Leases,
 		Portfolio: a.Portfolio, Relations: a.Relations})
 	a.Ledger = ledger.New(ledger.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock})
-	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases, Outbox: a.Outbox})
+	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases, Outbox: a.Outbox, Portfolio: a.Portfolio})
 	a.Billing.Background(a.Jobs, a.Accounts)
 	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,

@@ -212,6 +212,17 @@ func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, 
 	if !send || len(to) == 0 {
 		return r, nil
 	}
+	// An invoice of an undone run is never mailed. The UPDATE above holds
+	// the row lock an undo takes, so this sees its credit note if the undo
+	// committed first (and the undo sees sent_at if this commits first).
+	var credited bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ledger_invoices WHERE credits_invoice_id = $1 AND org_id = $2)`,
+		inv.ID, tx.OrgID()).Scan(&credited); err != nil {
+		return made{}, fmt.Errorf("credit notes of %s: %w", inv.Number, err)
+	}
+	if credited {
+		return r, nil
+	}
 	for _, rc := range to {
 		if _, err := s.outbox.Send(ctx, tx, invoiceMail(doc, rc, pdf)); err != nil {
 			return made{}, fmt.Errorf("mail %s: %w", inv.Number, err)

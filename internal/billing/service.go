@@ -21,6 +21,7 @@ import (
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
+	"hms/internal/portfolio"
 	"hms/internal/relation"
 )
 
@@ -35,6 +36,8 @@ type Deps struct {
 	Relations *relation.Service
 	Leases    *lease.Service
 	Outbox    *mail.Outbox
+	// For scope pickers: complexes and units by name and address.
+	Portfolio *portfolio.Service
 }
 
 // Service is the face of billing: the rent run and invoice documents.
@@ -48,6 +51,7 @@ type Service struct {
 	relations *relation.Service
 	leases    *lease.Service
 	outbox    *mail.Outbox
+	portfolio *portfolio.Service
 	docBatch  int
 	// batch is how many leases one transaction of a run posts.
 	batch int
@@ -62,7 +66,7 @@ func New(d Deps) *Service {
 		d.Clock = clock.Real{}
 	}
 	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, ledger: d.Ledger, batch: 1000,
-		relations: d.Relations, leases: d.Leases, outbox: d.Outbox, docBatch: 50}
+		relations: d.Relations, leases: d.Leases, outbox: d.Outbox, portfolio: d.Portfolio, docBatch: 50}
 }
 
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
@@ -155,8 +159,18 @@ func (s *Service) SaveSettings(ctx context.Context, a account.Actor, st Settings
 
 // RunInput is what a rent run is asked to do.
 type RunInput struct {
-	Period string // "2026-01"
-	Scope  lease.BillingScope
+	Period string // "2026-01" or "2026-Q1"
+	Scope  Scope
+	// Expect is what the person confirmed from a preview. A run starts only
+	// when posting now books exactly that many invoices for that total (nil:
+	// the caller previews and posts in one step, as the CLI and the demo do).
+	Expect *Expectation
+}
+
+// Expectation is a preview's count and total, repeated when confirming.
+type Expectation struct {
+	Invoices int
+	Total    money.Cents
 }
 
 func (in RunInput) parse() (Period, error) {
@@ -167,21 +181,16 @@ func (in RunInput) parse() (Period, error) {
 	return per, nil
 }
 
-func (in RunInput) scopeText() string {
-	switch {
-	case in.Scope.LeaseID != 0:
-		return fmt.Sprintf("lease:%d", in.Scope.LeaseID)
-	case in.Scope.UnitID != 0:
-		return fmt.Sprintf("unit:%d", in.Scope.UnitID)
-	case in.Scope.ComplexID != 0:
-		return fmt.Sprintf("complex:%d", in.Scope.ComplexID)
-	}
-	return ""
+// span is the days a run of per looks at: a quarterly lease's period can
+// begin two months before a month of the run.
+func (per Period) span() (civil.Date, civil.Date) {
+	return billingPeriod(lease.Quarterly, per.Months[0]).First, per.Months[len(per.Months)-1].Last()
 }
 
 // Preview is what posting a run would do now: only what is missing.
 type Preview struct {
 	Period   string
+	Scope    ResolvedScope
 	Invoices int
 	Lines    int
 	Net      money.Cents
@@ -228,15 +237,18 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 	kinds := map[string]*KindTotal{}
 	seen := map[postedKey]bool{}
 	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if err := checkScope(ctx, tx, in.Scope); err != nil {
+		from, to := per.span()
+		scope, err := s.resolveScope(ctx, tx, a, in.Scope, from, to)
+		if err != nil {
 			return err
 		}
+		p.Scope = scope
 		st, err := loadSettings(ctx, tx)
 		if err != nil {
 			return err
 		}
 		for _, m := range per.Months {
-			if err := s.walk(ctx, tx, m, in.Scope, st.Proration, func(cs []Charge, skipped int) error {
+			if err := s.walk(ctx, tx, m, scope.Billing(), st.Proration, func(cs []Charge, skipped int) error {
 				p.Skipped += skipped
 				for _, c := range cs {
 					// A quarterly lease meets its quarter in each month of a
@@ -353,7 +365,7 @@ type postedKey struct {
 // [firstID, lastID], by lease and period.
 func postedLines(ctx context.Context, tx *db.Tx, firstID, lastID int64) (map[postedKey]map[string]bool, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT lease_id, period, line FROM ledger_charges
-		WHERE org_id = $1 AND lease_id BETWEEN $2 AND $3 AND period <> '' AND reverses_charge_id IS NULL`, tx.OrgID(), firstID, lastID)
+		WHERE org_id = $1 AND lease_id BETWEEN $2 AND $3 AND period <> '' AND reverses_charge_id IS NULL AND voided_by IS NULL`, tx.OrgID(), firstID, lastID)
 	if err != nil {
 		return nil, fmt.Errorf("posted lines: %w", err)
 	}
@@ -373,32 +385,12 @@ func postedLines(ctx context.Context, tx *db.Tx, firstID, lastID int64) (map[pos
 	return out, rows.Err()
 }
 
-func checkScope(ctx context.Context, tx *db.Tx, sc lease.BillingScope) error {
-	check := func(field, q string, id int64) error {
-		if id == 0 {
-			return nil
-		}
-		var one int
-		err := tx.QueryRowContext(ctx, q, id, tx.OrgID()).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return validation.Errors{field: "billing.scope.unknown"}
-		}
-		return err
-	}
-	if err := check("complex_id", `SELECT 1 FROM complexes WHERE id = $1 AND org_id = $2`, sc.ComplexID); err != nil {
-		return err
-	}
-	if err := check("unit_id", `SELECT 1 FROM units WHERE id = $1 AND org_id = $2`, sc.UnitID); err != nil {
-		return err
-	}
-	return check("lease_id", `SELECT 1 FROM leases WHERE id = $1 AND org_id = $2`, sc.LeaseID)
-}
-
 // Run is a rent run's record.
 type Run struct {
 	ID         int64
 	Period     string
-	Scope      string
+	Scope      string // "lease:12"; "" for the whole organisation
+	ScopeName  string // the scope in words, as confirmed
 	State      string
 	JobID      int64
 	Invoices   int64
@@ -407,35 +399,36 @@ type Run struct {
 	Error      string
 	CreatedAt  time.Time
 	FinishedAt time.Time
+	UndoneAt   time.Time // zero: not undone
+	// UndoCreditNotes is how many credit notes undoing the run booked.
+	UndoCreditNotes int64
 }
 
 // StartRun records a run and queues it as a job; the page follows the
-// job's progress.
+// job's progress. The scope must resolve, and what the person confirmed
+// (in.Expect) must still be what the run would post.
 func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*Run, error) {
 	if !a.Can(account.PermFinanceWrite) {
 		return nil, validation.ErrForbidden
 	}
-	per, err := in.parse()
+	per, scope, err := s.confirm(ctx, a, in)
 	if err != nil {
 		return nil, err
 	}
 	var id int64
 	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if err := checkScope(ctx, tx, in.Scope); err != nil {
-			return err
-		}
 		var err error
-		if id, err = insertRun(ctx, tx, per, in, s.now(), a.UserID); err != nil {
+		if id, err = insertRun(ctx, tx, per, scope, s.now(), a.UserID); err != nil {
 			return err
 		}
-		jobID, err := s.jobs.Enqueue(ctx, tx, JobRentRun, runPayload{RunID: id, UserID: a.UserID, Period: per.Key, Scope: in.Scope})
+		jobID, err := s.jobs.Enqueue(ctx, tx, JobRentRun, runPayload{RunID: id, UserID: a.UserID, Period: per.Key, Scope: scope.Billing()})
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET job_id = $1 WHERE id = $2 AND org_id = $3`, jobID, id, tx.OrgID()); err != nil {
 			return err
 		}
-		return s.ledger.Record(ctx, tx, a, "billing.run_started", "run", id, map[string]string{"period": per.Key, "scope": in.scopeText()})
+		return s.ledger.Record(ctx, tx, a, "billing.run_started", "run", id, map[string]string{"period": per.Key, "scope": scope.Key()})
 	})
 	if err != nil {
 		return nil, err
@@ -443,10 +436,28 @@ func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*
 	return s.GetRun(ctx, a, id)
 }
 
-func insertRun(ctx context.Context, tx *db.Tx, per Period, in RunInput, now string, by int64) (int64, error) {
+// confirm resolves a run's period and scope and, when the person confirmed
+// a preview, checks that posting now would book the same.
+func (s *Service) confirm(ctx context.Context, a account.Actor, in RunInput) (Period, ResolvedScope, error) {
+	per, err := in.parse()
+	if err != nil {
+		return Period{}, ResolvedScope{}, err
+	}
+	p, err := s.Preview(ctx, a, in, PreviewWindow{Limit: 1})
+	if err != nil {
+		return Period{}, ResolvedScope{}, err
+	}
+	if in.Expect != nil && (in.Expect.Invoices != p.Invoices || in.Expect.Total != p.Total) {
+		return Period{}, ResolvedScope{}, conflict("billing.run.changed")
+	}
+	return per, p.Scope, nil
+}
+
+func insertRun(ctx context.Context, tx *db.Tx, per Period, scope ResolvedScope, now string, by int64) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO ledger_runs (org_id, period, scope, state, created_at, created_by) VALUES ($1, $2, $3, 'queued', $4, $5) RETURNING id`,
-		tx.OrgID(), per.Key, in.scopeText(), now, by).Scan(&id)
+	err := tx.QueryRowContext(ctx, `INSERT INTO ledger_runs (org_id, period, scope, scope_name, state, created_at, created_by)
+		VALUES ($1, $2, $3, $4, 'queued', $5, $6) RETURNING id`,
+		tx.OrgID(), per.Key, scope.Key(), scope.Name, now, by).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert run: %w", err)
 	}
@@ -454,29 +465,26 @@ func insertRun(ctx context.Context, tx *db.Tx, per Period, in RunInput, now stri
 }
 
 // PostRun runs a period now, in the caller's goroutine (the CLI and the
-// job): batch by batch, each batch one transaction. Progress, when not
+// demo): batch by batch, each batch one transaction. Progress, when not
 // nil, hears after every batch.
 func (s *Service) PostRun(ctx context.Context, a account.Actor, in RunInput, progress func(done, total int)) (*Run, error) {
 	if !a.Can(account.PermFinanceWrite) {
 		return nil, validation.ErrForbidden
 	}
-	per, err := in.parse()
+	per, scope, err := s.confirm(ctx, a, in)
 	if err != nil {
 		return nil, err
 	}
 	var id int64
 	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if err := checkScope(ctx, tx, in.Scope); err != nil {
-			return err
-		}
 		var err error
-		id, err = insertRun(ctx, tx, per, in, s.now(), a.UserID)
+		id, err = insertRun(ctx, tx, per, scope, s.now(), a.UserID)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.post(ctx, a, id, per, in.Scope, progress); err != nil {
+	if err := s.post(ctx, a, id, per, scope.Billing(), progress); err != nil {
 		return nil, err
 	}
 	return s.GetRun(ctx, a, id)
@@ -660,8 +668,8 @@ func (s *Service) Runs(ctx context.Context, a account.Actor, limit int) ([]Run, 
 }
 
 func runs(ctx context.Context, tx *db.Tx, cond string, arg any, limit int) ([]Run, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, period, scope, state, job_id, invoices, charges, total_cents, error, created_at, COALESCE(finished_at, '')
-		FROM ledger_runs WHERE org_id = $1 AND `+cond+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, max(1, min(limit, 200))), tx.OrgID(), arg)
+	rows, err := tx.QueryContext(ctx, `SELECT id, period, scope, scope_name, state, job_id, invoices, charges, total_cents, error, created_at,
+		COALESCE(finished_at, ''), COALESCE(undone_at, ''), undo_credit_notes FROM ledger_runs WHERE org_id = $1 AND `+cond+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, max(1, min(limit, 200))), tx.OrgID(), arg)
 	if err != nil {
 		return nil, fmt.Errorf("read runs: %w", err)
 	}
@@ -670,10 +678,12 @@ func runs(ctx context.Context, tx *db.Tx, cond string, arg any, limit int) ([]Ru
 	for rows.Next() {
 		var r Run
 		var total int64
-		var created, finished string
-		if err := rows.Scan(&r.ID, &r.Period, &r.Scope, &r.State, &r.JobID, &r.Invoices, &r.Charges, &total, &r.Error, &created, &finished); err != nil {
+		var created, finished, undone string
+		if err := rows.Scan(&r.ID, &r.Period, &r.Scope, &r.ScopeName, &r.State, &r.JobID, &r.Invoices, &r.Charges, &total, &r.Error, &created,
+			&finished, &undone, &r.UndoCreditNotes); err != nil {
 			return nil, err
 		}
+		r.UndoneAt, _ = db.ParseTS(undone)
 		r.Total = money.Cents(total)
 		r.CreatedAt, _ = db.ParseTS(created)
 		r.FinishedAt, _ = db.ParseTS(finished)

@@ -192,11 +192,11 @@ func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 			}
 		}
 		// Scope: one lease only.
-		mar, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-03", Scope: lease.BillingScope{LeaseID: full}}, nil)
+		mar, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-03", Scope: billing.Scope{Kind: billing.ScopeLease, ID: full}}, nil)
 		if err != nil || mar.Invoices != 1 {
 			t.Fatalf("scoped run: %+v %v", mar, err)
 		}
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-03", Scope: lease.BillingScope{LeaseID: 999999}}, nil); err == nil {
+		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-03", Scope: billing.Scope{Kind: billing.ScopeLease, ID: 999999}}, nil); err == nil {
 			t.Fatal("unknown lease in scope accepted")
 		}
 		// The other organisation sees none of it, and its own run starts at 1.

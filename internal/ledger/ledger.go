@@ -139,6 +139,10 @@ type CreditInput struct {
 	ChargeIDs []int64 // empty: every charge of the invoice
 	Reason    string
 	Date      civil.Date // zero: today
+	// Void frees the credited charges' rent periods to be charged again (an
+	// undone rent run); a plain correction leaves them charged.
+	Void  bool
+	RunID int64 // the rent run being undone, kept on the credit note
 }
 
 // Balance is a lease account at a date: what was charged minus what was

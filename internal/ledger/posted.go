@@ -14,7 +14,8 @@ import (
 // (zero: none). Rent increases start after it: posted charges are never
 // changed.
 func (s *Service) PostedThrough(ctx context.Context, tx *db.Tx, leaseID int64) (civil.Date, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT period FROM ledger_charges WHERE org_id = $1 AND lease_id = $2 AND period <> ''`, tx.OrgID(), leaseID)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT period FROM ledger_charges WHERE org_id = $1 AND lease_id = $2 AND period <> ''
+		AND reverses_charge_id IS NULL AND voided_by IS NULL`, tx.OrgID(), leaseID)
 	if err != nil {
 		return civil.Date{}, fmt.Errorf("posted periods: %w", err)
 	}

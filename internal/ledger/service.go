@@ -620,68 +620,84 @@ func (s *Service) Credit(ctx context.Context, a account.Actor, in CreditInput) (
 	}
 	var id int64
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		inv, err := s.InvoiceTx(ctx, tx, in.InvoiceID)
-		if err != nil {
+		var err error
+		if id, err = s.CreditTx(ctx, tx, in, s.now(), a.UserID); err != nil {
 			return err
 		}
-		if inv.Kind != KindInvoice {
-			return validation.Errors{"invoice": "ledger.credit.not_invoice"}
-		}
-		credited, err := creditedCharges(ctx, tx, in.InvoiceID)
-		if err != nil {
-			return err
-		}
-		var lines []Charge
-		for _, c := range inv.Charges {
-			if len(in.ChargeIDs) > 0 && !slices.Contains(in.ChargeIDs, c.ID) {
-				continue
-			}
-			if credited[c.ID] {
-				if len(in.ChargeIDs) > 0 {
-					return validation.Errors{"charges": "ledger.credit.already_credited"}
-				}
-				continue
-			}
-			lines = append(lines, c)
-		}
-		if len(lines) == 0 {
-			return validation.Errors{"charges": "ledger.credit.nothing"}
-		}
-		last, err := reserveNumbers(ctx, tx, in.Date.Year, 1)
-		if err != nil {
-			return err
-		}
-		number := Number(in.Date.Year, last)
-		var net, vat money.Cents
-		for _, c := range lines {
-			net -= c.Net
-			vat -= c.VAT
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_invoices (org_id, number, fiscal_year, kind, lease_id, period, issue_date, due_date,
-			kenmerk, net_cents, vat_cents, total_cents, credits_invoice_id, reason, created_at, created_by)
-			VALUES ($1, $2, $3, 'credit_note', $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-			tx.OrgID(), number, in.Date.Year, inv.LeaseID, inv.Period, in.Date, "C"+number, int64(net), int64(vat), int64(net+vat),
-			inv.ID, in.Reason, s.now(), a.UserID).Scan(&id); err != nil {
-			return fmt.Errorf("insert credit note: %w", err)
-		}
-		for _, c := range lines {
-			var cid int64
-			if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_charges (org_id, invoice_id, lease_id, period, line, from_date, to_date,
-				net_cents, vat_rate, vat_cents, total_cents, due_date, reverses_charge_id)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`, tx.OrgID(), id, c.LeaseID, c.Period, c.Line,
-				c.From, c.To, -int64(c.Net), int64(c.VATRate), -int64(c.VAT), -int64(c.Total), in.Date, c.ID).Scan(&cid); err != nil {
-				return fmt.Errorf("insert credit line: %w", err)
-			}
-			if open := c.Open(); open > 0 {
-				if err := insertAllocation(ctx, tx, c.LeaseID, c.ID, 0, cid, open, in.Date, s.now()); err != nil {
-					return err
-				}
-			}
-		}
-		return s.Record(ctx, tx, a, "ledger.credit_note_posted", "invoice", inv.ID, map[string]string{
-			"credit_note_id": fmt.Sprint(id), "lines": fmt.Sprint(len(lines))})
+		return s.Record(ctx, tx, a, "ledger.credit_note_posted", "invoice", in.InvoiceID, map[string]string{"credit_note_id": fmt.Sprint(id)})
 	})
 	return id, err
+}
+
+// CreditTx posts the credit note of Credit in tx (in.Reason and in.Date
+// already checked), for callers that credit many invoices in one
+// transaction and write their own audit event.
+func (s *Service) CreditTx(ctx context.Context, tx *db.Tx, in CreditInput, now string, by int64) (int64, error) {
+	inv, err := s.InvoiceTx(ctx, tx, in.InvoiceID)
+	if err != nil {
+		return 0, err
+	}
+	if inv.Kind != KindInvoice {
+		return 0, validation.Errors{"invoice": "ledger.credit.not_invoice"}
+	}
+	credited, err := creditedCharges(ctx, tx, in.InvoiceID)
+	if err != nil {
+		return 0, err
+	}
+	var lines []Charge
+	for _, c := range inv.Charges {
+		if len(in.ChargeIDs) > 0 && !slices.Contains(in.ChargeIDs, c.ID) {
+			continue
+		}
+		if credited[c.ID] {
+			if len(in.ChargeIDs) > 0 {
+				return 0, validation.Errors{"charges": "ledger.credit.already_credited"}
+			}
+			continue
+		}
+		lines = append(lines, c)
+	}
+	if len(lines) == 0 {
+		return 0, validation.Errors{"charges": "ledger.credit.nothing"}
+	}
+	last, err := reserveNumbers(ctx, tx, in.Date.Year, 1)
+	if err != nil {
+		return 0, err
+	}
+	number := Number(in.Date.Year, last)
+	var net, vat money.Cents
+	for _, c := range lines {
+		net -= c.Net
+		vat -= c.VAT
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_invoices (org_id, number, fiscal_year, kind, lease_id, period, issue_date, due_date,
+		kenmerk, net_cents, vat_cents, total_cents, credits_invoice_id, reason, run_id, created_at, created_by)
+		VALUES ($1, $2, $3, 'credit_note', $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		tx.OrgID(), number, in.Date.Year, inv.LeaseID, inv.Period, in.Date, "C"+number, int64(net), int64(vat), int64(net+vat),
+		inv.ID, in.Reason, in.RunID, now, by).Scan(&id); err != nil {
+		return 0, fmt.Errorf("insert credit note: %w", err)
+	}
+	for _, c := range lines {
+		var cid int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_charges (org_id, invoice_id, lease_id, period, line, from_date, to_date,
+			net_cents, vat_rate, vat_cents, total_cents, due_date, reverses_charge_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`, tx.OrgID(), id, c.LeaseID, c.Period, c.Line,
+			c.From, c.To, -int64(c.Net), int64(c.VATRate), -int64(c.VAT), -int64(c.Total), in.Date, c.ID).Scan(&cid); err != nil {
+			return 0, fmt.Errorf("insert credit line: %w", err)
+		}
+		if open := c.Open(); open > 0 {
+			if err := insertAllocation(ctx, tx, c.LeaseID, c.ID, 0, cid, open, in.Date, now); err != nil {
+				return 0, err
+			}
+		}
+		if in.Void {
+			if _, err := tx.ExecContext(ctx, `UPDATE ledger_charges SET voided_by = $1 WHERE id = $2 AND org_id = $3`, id, c.ID, tx.OrgID()); err != nil {
+				return 0, fmt.Errorf("void charge %d: %w", c.ID, err)
+			}
+		}
+	}
+	return id, nil
 }
 
 func creditedCharges(ctx context.Context, tx *db.Tx, invoiceID int64) (map[int64]bool, error) {

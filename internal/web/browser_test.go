@@ -12,7 +12,7 @@ import (
 
 	"hms/internal/app/apptest"
 	"hms/internal/platform/browsertest"
-	"hms/internal/platform/clock"
+	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/dbtest"
 	"hms/internal/platform/mail/mailtest"
 )
@@ -33,7 +33,7 @@ func shot(t *testing.T, b *browsertest.Browser, name string) {
 func TestBrowserSignUpToInvitation(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			clk := clock.NewFixed(time.Now().UTC())
+			clk := clocktest.Fixed()
 			e := apptest.Start(t, engine, apptest.Options{Clock: clk})
 			base := e.URL()
 			b := browsertest.New(t)

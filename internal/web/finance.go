@@ -3,14 +3,15 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/billing"
-	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/nl"
@@ -29,6 +30,9 @@ func init() {
 		s.handle("GET", "/o/{org}/finance", read, s.financeDebtors)
 		s.handle("GET", "/o/{org}/finance/rentrun", read, s.financeRentRun)
 		s.handle("POST", "/o/{org}/finance/rentrun", write, s.financeStartRun)
+		s.handle("GET", "/o/{org}/finance/scope-options", read, s.scopeOptions)
+		s.handle("GET", "/o/{org}/finance/runs/{id}/undo", read, s.financeUndoPlan)
+		s.handle("POST", "/o/{org}/finance/runs/{id}/undo", write, s.financeUndoRun)
 		s.handle("GET", "/o/{org}/finance/runs/{id}", read, s.financeRun)
 		s.handle("GET", "/o/{org}/finance/invoices", read, s.financeInvoices)
 		s.handle("GET", "/o/{org}/finance/invoices/{id}", read, s.financeInvoice)
@@ -65,6 +69,9 @@ func (f financeFmt) LineName(line string) string {
 	}
 	return out
 }
+
+// Instant is the day of an instant (Amsterdam), as Day prints dates.
+func (f financeFmt) Instant(t time.Time) string { return f.Day(civil.Today(t)) }
 
 // Kenmerk groups a betalingskenmerk in fours, as on a bank statement.
 func (f financeFmt) Kenmerk(k string) string { return nl.FormatKenmerk(k) }
@@ -130,30 +137,35 @@ type financeRunView struct {
 	CanWrite bool
 }
 
+// financeScope is the scope fields of the rent-run form: the kind, the
+// record chosen in the picker (scope_id) and what was typed (scope_text).
 type financeScope struct {
-	Kind string // "", "complex", "lease"
+	Kind string
 	ID   int64
+	Text string
+	// Choices are the records matching Text, offered when it did not name
+	// exactly one (or the page is shown again).
+	Choices []billing.ScopeOption
 }
 
-func (sc financeScope) billing() lease.BillingScope {
-	switch sc.Kind {
-	case "complex":
-		return lease.BillingScope{ComplexID: sc.ID}
-	case "lease":
-		return lease.BillingScope{LeaseID: sc.ID}
-	case "unit":
-		return lease.BillingScope{UnitID: sc.ID}
-	}
-	return lease.BillingScope{}
+func (sc financeScope) billing() billing.Scope {
+	return billing.Scope{Kind: billing.ScopeKind(sc.Kind), ID: sc.ID, Text: sc.Text}
 }
 
+// financeScopeOf reads the scope fields. An id that is not a number is
+// kept as text, so it is resolved (or refused) like anything typed: it
+// never becomes 0, "everything".
 func financeScopeOf(v url.Values) financeScope {
-	id, _ := strconv.ParseInt(strings.TrimSpace(v.Get("scope_id")), 10, 64)
-	k := v.Get("scope")
-	if k != "complex" && k != "lease" && k != "unit" {
-		return financeScope{}
+	sc := financeScope{Kind: v.Get("scope"), Text: strings.TrimSpace(v.Get("scope_text"))}
+	if raw := strings.TrimSpace(v.Get("scope_id")); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			sc.Text = raw
+		} else {
+			sc.ID = id
+		}
 	}
-	return financeScope{Kind: k, ID: id}
+	return sc
 }
 
 // nextMonth is the month a landlord usually charges: the coming one.
@@ -175,7 +187,7 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 	if m, err := billing.ParseMonth(view.Period); err == nil && v.Get("quarter") == "1" {
 		view.Period = fmt.Sprintf("%04d-Q%d", m.Year, (int(m.Month)-1)/3+1)
 	}
-	p.Form = url.Values{"period": {view.Period}, "scope": {view.Scope.Kind}, "scope_id": {fmt.Sprint(view.Scope.ID)}, "quarter": {v.Get("quarter")}}
+	p.Form = url.Values{"period": {view.Period}, "scope": {view.Scope.Kind}, "scope_text": {view.Scope.Text}, "quarter": {v.Get("quarter")}}
 	if q := view.Period; strings.Contains(q, "-Q") {
 		// The month picker shows the quarter's first month.
 		if per, err := billing.ParsePeriod(q); err == nil {
@@ -194,11 +206,17 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 		pv, err := s.Billing.Preview(r.Context(), a, billing.RunInput{Period: view.Period, Scope: view.Scope.billing()},
 			billing.PreviewWindow{Offset: q.Offset, Limit: q.Limit})
 		if err != nil {
+			s.offerScopeChoices(r, &view.Scope)
 			p.Data = view
 			s.fail(w, r, err, "finance_rentrun", p)
 			return
 		}
 		view.Preview = pv
+		// The picker now shows what the preview covers.
+		view.Scope.ID = pv.Scope.ID
+		if pv.Scope.Kind != billing.ScopeAll {
+			p.Form.Set("scope_text", pv.Scope.Name)
+		}
 		view.List = s.newListView(r, q, pv.Invoices)
 	}
 	p.Data = view
@@ -210,16 +228,55 @@ func (s *Server) financeStartRun(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "finance.run.title")
 	p.Nav = "finance"
 	a := actorOf(r)
-	in := billing.RunInput{Period: r.PostForm.Get("period"), Scope: financeScopeOf(r.PostForm).billing()}
+	sc := financeScopeOf(r.PostForm)
+	in := billing.RunInput{Period: r.PostForm.Get("period"), Scope: sc.billing(), Expect: &billing.Expectation{}}
+	in.Expect.Invoices, _ = strconv.Atoi(r.PostForm.Get("expect_invoices"))
+	total, _ := strconv.ParseInt(r.PostForm.Get("expect_total"), 10, 64)
+	in.Expect.Total = money.Cents(total)
 	run, err := s.Billing.StartRun(r.Context(), a, in)
 	if err != nil {
 		runs, _ := s.Billing.Runs(r.Context(), a, 10)
-		p.Data = financeRunView{financeFmt: s.financeFmt(p), Period: in.Period, Scope: financeScopeOf(r.PostForm), Runs: runs, CanWrite: true}
+		s.offerScopeChoices(r, &sc)
+		p.Form = url.Values{"period": {in.Period}, "scope": {sc.Kind}, "scope_text": {sc.Text}}
+		p.Data = financeRunView{financeFmt: s.financeFmt(p), Period: in.Period, Scope: sc, Runs: runs, CanWrite: true}
 		s.fail(w, r, err, "finance_rentrun", p)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("%s/runs/%d", s.financePath(r), run.ID), http.StatusSeeOther)
 }
+
+// offerScopeChoices lists the records matching typed scope text, so a
+// scope that did not resolve can be picked from beside its error.
+func (s *Server) offerScopeChoices(r *http.Request, sc *financeScope) {
+	if sc.Kind == "" || sc.ID != 0 || sc.Text == "" {
+		return
+	}
+	sc.Choices, _ = s.Billing.ScopeOptions(r.Context(), actorOf(r), billing.ScopeKind(sc.Kind), sc.Text)
+}
+
+// scopeOptions answers the rent-run scope picker (htmx): the records of the
+// chosen kind that match what was typed, as radio buttons.
+func (s *Server) scopeOptions(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	kind := billing.ScopeKind(v.Get("scope"))
+	if kind == billing.ScopeAll {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		return
+	}
+	opts, err := s.Billing.ScopeOptions(r.Context(), actorOf(r), kind, v.Get("scope_text"))
+	if err != nil {
+		s.fail(w, r, err, "", s.newPage(r, "finance.run.title"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	p := s.newPage(r, "finance.run.title")
+	if err := scopeChoicesHTML.Execute(w, map[string]any{"Choices": opts, "None": p.T("finance.run.scope_none")}); err != nil {
+		s.Log.Error("scope options", "err", err)
+	}
+}
+
+var scopeChoicesHTML = template.Must(template.New("choices").Parse(
+	`{{range .Choices}}<label><input type="radio" name="scope_id" value="{{.ID}}"> {{.Label}}</label>{{else}}<small>{{.None}}</small>{{end}}`))
 
 func (s *Server) financeRun(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "finance.run.title")
@@ -616,4 +673,48 @@ func (s *Server) financeSaveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "finance.settings.saved")
 	http.Redirect(w, r, s.financePath(r)+"/settings", http.StatusSeeOther)
+}
+
+// --- undoing a run ---
+
+type financeUndoView struct {
+	financeFmt
+	Plan     *billing.UndoPlan
+	CanWrite bool
+}
+
+func (s *Server) financeUndoPlan(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "finance.undo.title")
+	p.Nav = "finance"
+	a := actorOf(r)
+	plan, err := s.Billing.UndoPlan(r.Context(), a, pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	p.Data = financeUndoView{financeFmt: s.financeFmt(p), Plan: plan, CanWrite: a.Can(account.PermFinanceWrite)}
+	s.render(w, r, http.StatusOK, "finance_undo", p)
+}
+
+func (s *Server) financeUndoRun(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "finance.undo.title")
+	p.Nav = "finance"
+	a := actorOf(r)
+	id := pathID(r, "id")
+	var expect billing.Expectation
+	expect.Invoices, _ = strconv.Atoi(r.PostForm.Get("expect_invoices"))
+	total, _ := strconv.ParseInt(r.PostForm.Get("expect_total"), 10, 64)
+	expect.Total = money.Cents(total)
+	if _, err := s.Billing.UndoRun(r.Context(), a, id, expect); err != nil {
+		plan, perr := s.Billing.UndoPlan(r.Context(), a, id)
+		if perr != nil {
+			s.fail(w, r, perr, "", p)
+			return
+		}
+		p.Data = financeUndoView{financeFmt: s.financeFmt(p), Plan: plan, CanWrite: true}
+		s.fail(w, r, err, "finance_undo", p)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("%s/runs/%d", s.financePath(r), id), http.StatusSeeOther)
 }

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -16,7 +15,7 @@ import (
 	"hms/internal/app/apptest"
 	"hms/internal/platform/browsertest"
 	"hms/internal/platform/civil"
-	"hms/internal/platform/clock"
+	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
 	"hms/internal/portfolio"
@@ -46,7 +45,7 @@ func pfUnitForm(complexID string) url.Values {
 func TestPortfolioPages(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			clk := clock.NewFixed(time.Now().UTC())
+			clk := clocktest.Fixed()
 			e := apptest.Start(t, engine, apptest.Options{Clock: clk})
 			_, pw := createUser(t, e, "a", "manager@a.nl", account.Manager)
 			_, vpw := createUser(t, e, "a", "viewer@a.nl", account.Viewer)

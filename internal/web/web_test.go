@@ -17,7 +17,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/app/apptest"
 	"hms/internal/platform/audit"
-	"hms/internal/platform/clock"
+	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
 	"hms/internal/platform/i18n"
@@ -81,7 +81,7 @@ func createUser(t *testing.T, e *apptest.Env, slug, email string, role account.R
 func TestAuthorizationMatrix(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			clk := clock.NewFixed(time.Now().UTC())
+			clk := clocktest.Fixed()
 			e := apptest.Start(t, engine, apptest.Options{Clock: clk})
 			ctx := context.Background()
 			base := e.URL()

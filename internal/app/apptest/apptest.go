@@ -13,6 +13,7 @@ import (
 
 	"hms/internal/app"
 	"hms/internal/platform/clock"
+	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
 	"hms/internal/platform/mail/mailtest"
@@ -27,7 +28,7 @@ type Env struct {
 // Options change the defaults.
 type Options struct {
 	NoServer bool        // build services only, do not listen or run workers
-	Clock    clock.Clock // nil: the real clock
+	Clock    clock.Clock // nil: clocktest.Running (the wall clock, or the day HMS_TEST_TODAY sets)
 }
 
 // Start runs HMS on engine until the test ends.
@@ -36,6 +37,9 @@ func Start(t testing.TB, engine db.Dialect, opts ...Options) *Env {
 	var o Options
 	if len(opts) > 0 {
 		o = opts[0]
+	}
+	if o.Clock == nil {
+		o.Clock = clocktest.Running()
 	}
 	dbc := dbtest.Config(t, engine)
 	key := make([]byte, 32)
