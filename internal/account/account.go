@@ -51,6 +51,9 @@ type Member struct {
 	Email  string
 	Role   Role
 	Since  time.Time
+	// Sessions are the member's signed-in browsers (for those who manage
+	// members only).
+	Sessions SessionSummary
 }
 
 // Invitation is an open invitation to join an organisation.

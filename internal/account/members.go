@@ -25,6 +25,7 @@ func (s *Service) Members(ctx context.Context, a Actor) ([]Member, []Invitation,
 	}
 	var rows []row
 	var invs []Invitation
+	var sessions map[int64]SessionSummary
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		rs, err := tx.QueryContext(ctx, `SELECT user_id, role, created_at FROM memberships WHERE org_id = $1`, tx.OrgID())
 		if err != nil {
@@ -43,6 +44,13 @@ func (s *Service) Members(ctx context.Context, a Actor) ([]Member, []Invitation,
 		}
 		if !a.Can(PermMembersManage) {
 			return nil
+		}
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.userID
+		}
+		if sessions, err = s.sessionSummaries(ctx, tx, ids); err != nil {
+			return err
 		}
 		is, err := tx.QueryContext(ctx, `SELECT id, email_sealed, role, created_at, expires_at FROM invitations
 			WHERE org_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY id`, tx.OrgID(), db.TS(s.clk.Now()))
@@ -94,7 +102,7 @@ func (s *Service) Members(ctx context.Context, a Actor) ([]Member, []Invitation,
 				return err
 			}
 			since, _ := db.ParseTS(r.created)
-			members = append(members, Member{UserID: u.ID, Name: u.Name, Email: u.Email, Role: r.role, Since: since})
+			members = append(members, Member{UserID: u.ID, Name: u.Name, Email: u.Email, Role: r.role, Since: since, Sessions: sessions[u.ID]})
 		}
 		return nil
 	})
@@ -373,6 +381,10 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID int64) error
 		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE org_id = $2 AND user_id = $3 AND revoked_at IS NULL`,
 			db.TS(s.clk.Now()), tx.OrgID(), userID); err != nil {
 			return fmt.Errorf("revoke tokens of removed member: %w", err)
+		}
+		// Their browsers are signed out (of every organisation: they sign in again).
+		if _, err := endSessions(ctx, tx, userID); err != nil {
+			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: a.UserID, ActorKind: a.Kind, Action: "member.removed",
 			TargetType: "user", TargetID: fmt.Sprint(userID)})

@@ -444,6 +444,10 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if err := s.setPassword(ctx, tx, userID, password); err != nil {
 			return err
 		}
+		// Whoever knew the old password is signed out everywhere.
+		if _, err := endSessions(ctx, tx, userID); err != nil {
+			return err
+		}
 		// Receiving the link proves the address.
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, $1) WHERE id = $2`, db.TS(s.clk.Now()), userID); err != nil {
 			return err
@@ -473,6 +477,10 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, nex
 			return err
 		}
 		if err := s.setPassword(ctx, tx, userID, next); err != nil {
+			return err
+		}
+		// Every session ends; the web gives the browser that changed it a new one.
+		if _, err := endSessions(ctx, tx, userID); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.password_changed", TargetType: "user", TargetID: fmt.Sprint(userID)})

@@ -105,6 +105,10 @@ func (s *Service) EnableTOTP(ctx context.Context, userID int64, secret, code str
 				return fmt.Errorf("store recovery code: %w", err)
 			}
 		}
+		// Sessions signed in with the password alone end.
+		if _, err := endSessions(ctx, tx, userID); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.totp_enabled", TargetType: "user", TargetID: fmt.Sprint(userID)})
 	})
 	if err != nil {
@@ -123,6 +127,9 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64, password string
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
+			return err
+		}
+		if _, err := endSessions(ctx, tx, userID); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.totp_disabled", TargetType: "user", TargetID: fmt.Sprint(userID)})

@@ -144,6 +144,8 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, "", p)
 		return
 	}
+	// Every session of the user ended; this browser gets a fresh one.
+	_ = s.sessions.RenewToken(r.Context())
 	s.sessions.Remove(r.Context(), "totp_secret")
 	s.sessions.Put(r.Context(), "mfa", true)
 	p.User.TOTPEnabled = true
@@ -158,6 +160,7 @@ func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request) {
 		s.accountFail(w, r, err, p)
 		return
 	}
+	_ = s.sessions.RenewToken(r.Context())
 	s.sessions.Put(r.Context(), "mfa", false)
 	s.flash(r, "totp.disabled")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
@@ -200,6 +203,22 @@ func (s *Server) membersFail(w http.ResponseWriter, r *http.Request, err error, 
 		return
 	}
 	s.fail(w, r, err, "", p)
+}
+
+// endSessions signs a member out of every browser.
+func (s *Server) endSessions(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "members.title")
+	id, err := strconv.ParseInt(r.PathValue("user"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	if _, err := s.Accounts.EndSessions(r.Context(), actorOf(r), id); err != nil {
+		s.membersFail(w, r, err, p)
+		return
+	}
+	s.flash(r, "members.sessions_ended")
+	http.Redirect(w, r, "/o/"+actorOf(r).OrgSlug+"/members", http.StatusSeeOther)
 }
 
 func (s *Server) invite(w http.ResponseWriter, r *http.Request) {

@@ -203,6 +203,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/members/invite", org(account.PermMembersManage), s.invite)
 	s.handle("POST", "/o/{org}/members/{user}/role", org(account.PermMembersManage), s.changeRole)
 	s.handle("POST", "/o/{org}/members/{user}/remove", org(account.PermMembersManage), s.removeMember)
+	s.handle("POST", "/o/{org}/members/{user}/sessions/end", org(account.PermMembersManage), s.endSessions)
 	s.handle("GET", "/o/{org}/tokens", org(account.PermTokensManage), s.tokens)
 	s.handle("POST", "/o/{org}/tokens", org(account.PermTokensManage), s.createToken)
 	s.handle("POST", "/o/{org}/tokens/{id}/revoke", org(account.PermTokensManage), s.revokeToken)

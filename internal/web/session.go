@@ -8,6 +8,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
+
 	"hms/internal/platform/db"
 )
 
@@ -42,11 +44,29 @@ func (s *sessionStore) Find(token string) ([]byte, bool, error) {
 }
 
 func (s *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	user := sessionUser(b)
 	return s.db.System(context.Background(), func(tx *db.Tx) error {
-		_, err := tx.Exec(`INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
-			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, sessionKey(token), b, db.TS(expiry))
+		_, err := tx.Exec(`INSERT INTO sessions (token, data, expiry, user_id, created_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry, user_id = excluded.user_id`,
+			sessionKey(token), b, db.TS(expiry), user, db.TS(time.Now()))
 		return err
 	})
+}
+
+// sessionUser is the user a session belongs to: signed in, or half-way
+// through a two-factor login (0: nobody yet). It is kept beside the data so
+// a user's sessions can be found and ended.
+func sessionUser(b []byte) int64 {
+	_, values, err := scs.GobCodec{}.Decode(b)
+	if err != nil {
+		return 0
+	}
+	for _, k := range []string{"user_id", "pending_user"} {
+		if id, ok := values[k].(int64); ok && id != 0 {
+			return id
+		}
+	}
+	return 0
 }
 
 func (s *sessionStore) Delete(token string) error {
