@@ -81,24 +81,24 @@ type DepositPayoutJSON struct {
 
 // DepositStatusJSON is a lease's deposit.
 type DepositStatusJSON struct {
-	LeaseID       int64                  `json:"lease_id"`
-	Reference     string                 `json:"lease_reference"`
-	State         string                 `json:"state" enum:"none,held,due,overdue,settled"`
-	AgreedCents   int64                  `json:"agreed_cents"`
-	ReceivedCents int64                  `json:"received_cents"`
-	DeductedCents int64                  `json:"deducted_cents"`
-	ReturnedCents int64                  `json:"returned_cents"`
-	HeldCents     int64                  `json:"held_cents"`
-	EndsOn        *string                `json:"ends_on" doc:"The day the lease ends; null while it has no end"`
-	Ended         bool                   `json:"ended"`
-	Damage        bool                   `json:"damage" doc:"A damage deduction is recorded: the longer term applies"`
-	TermDays      int                    `json:"term_days"`
-	Deadline      *string                `json:"deadline" doc:"The return deadline; null while the lease has no end"`
-	DaysLeft      int                    `json:"days_left" doc:"Days to the deadline; negative when overdue"`
-	PayeeID       int64                  `json:"payee_id"`
-	CanSettle     bool                   `json:"can_settle"`
-	Deductions    []DepositDeductionJSON `json:"deductions"`
-	Payout        *DepositPayoutJSON     `json:"payout"`
+	LeaseID        int64                  `json:"lease_id"`
+	Reference      string                 `json:"lease_reference"`
+	State          string                 `json:"state" enum:"none,held,due,overdue,settled"`
+	AgreedCents    int64                  `json:"agreed_cents"`
+	ReceivedCents  int64                  `json:"received_cents"`
+	DeductedCents  int64                  `json:"deducted_cents"`
+	ReturnedCents  int64                  `json:"returned_cents"`
+	HeldCents      int64                  `json:"held_cents"`
+	EndsOn         *string                `json:"ends_on" doc:"The day the lease ends; null while it has no end"`
+	Ended          bool                   `json:"ended"`
+	WithDeductions bool                   `json:"with_deductions" doc:"A deduction is recorded: the longer return term applies (art. 7:261b BW)"`
+	TermDays       int                    `json:"term_days"`
+	Deadline       *string                `json:"deadline" doc:"The return deadline; null while the lease has no end"`
+	DaysLeft       int                    `json:"days_left" doc:"Days to the deadline; negative when overdue"`
+	PayeeID        int64                  `json:"payee_id"`
+	CanSettle      bool                   `json:"can_settle"`
+	Deductions     []DepositDeductionJSON `json:"deductions"`
+	Payout         *DepositPayoutJSON     `json:"payout"`
 }
 
 func dateOrNil(d civil.Date) *string {
@@ -117,7 +117,7 @@ func depositPayoutJSON(p deposit.Payout) DepositPayoutJSON {
 func depositStatusJSON(st *deposit.Status) DepositStatusJSON {
 	out := DepositStatusJSON{LeaseID: st.LeaseID, Reference: st.Reference, State: string(st.State), AgreedCents: int64(st.Agreed),
 		ReceivedCents: int64(st.Received), DeductedCents: int64(st.Deducted), ReturnedCents: int64(st.Returned), HeldCents: int64(st.Held),
-		EndsOn: dateOrNil(st.EndsOn), Ended: st.Ended, Damage: st.Damage, TermDays: st.TermDays, Deadline: dateOrNil(st.Deadline),
+		EndsOn: dateOrNil(st.EndsOn), Ended: st.Ended, WithDeductions: st.WithDeductions, TermDays: st.TermDays, Deadline: dateOrNil(st.Deadline),
 		DaysLeft: st.DaysLeft(), PayeeID: st.PayeeID, CanSettle: st.CanSettle(), Deductions: []DepositDeductionJSON{}}
 	for _, d := range st.Deductions {
 		dj := DepositDeductionJSON{EntryID: d.ID, Date: d.Date, AmountCents: int64(d.AmountCents), Reason: d.Reason, Note: d.Note, Evidence: []DepositEvidenceJSON{}}

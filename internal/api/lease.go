@@ -570,9 +570,25 @@ type LeaseSettingsBody struct {
 	LandlordPhone        string `json:"landlord_phone" maxLength:"40"`
 	LandlordEmail        string `json:"landlord_email" maxLength:"254"`
 	Meldpunt             string `json:"meldpunt" maxLength:"600" doc:"The municipal complaints point as printed"`
-	DepositReturnDays    int    `json:"deposit_return_days" minimum:"1" maximum:"90"`
-	DepositDeductionDays int    `json:"deposit_deduction_days" minimum:"1" maximum:"90"`
-	ExtraInformation     string `json:"extra_information" maxLength:"4000"`
+	DepositReturnDays    int    `json:"deposit_return_days" minimum:"1" maximum:"90" doc:"Without deductions; at most 14 (art. 7:261b BW)"`
+	DepositDeductionDays int    `json:"deposit_deduction_days" minimum:"1" maximum:"90" doc:"With any deduction; default 30"`
+	// Absent keeps the default policy (whole calendar months).
+	NoticeWholeMonths *bool  `json:"notice_whole_months,omitempty" doc:"Notice periods in whole calendar months ending on the last day of a month; absent: true"`
+	ExtraInformation  string `json:"extra_information" maxLength:"4000"`
+}
+
+func leaseSettingsBody(st lease.Settings) LeaseSettingsBody {
+	whole := st.NoticeWholeMonths
+	return LeaseSettingsBody{LandlordName: st.LandlordName, LandlordAddress: st.LandlordAddress, LandlordPhone: st.LandlordPhone,
+		LandlordEmail: st.LandlordEmail, Meldpunt: st.Meldpunt, DepositReturnDays: st.DepositReturnDays,
+		DepositDeductionDays: st.DepositDeductionDays, NoticeWholeMonths: &whole, ExtraInformation: st.ExtraInformation}
+}
+
+func (b LeaseSettingsBody) settings() lease.Settings {
+	whole := b.NoticeWholeMonths == nil || *b.NoticeWholeMonths
+	return lease.Settings{LandlordName: b.LandlordName, LandlordAddress: b.LandlordAddress, LandlordPhone: b.LandlordPhone,
+		LandlordEmail: b.LandlordEmail, Meldpunt: b.Meldpunt, DepositReturnDays: b.DepositReturnDays,
+		DepositDeductionDays: b.DepositDeductionDays, NoticeWholeMonths: whole, ExtraInformation: b.ExtraInformation}
 }
 
 // LeaseSettingsOutput is the settings.
@@ -590,11 +606,11 @@ func (a *API) getLeaseSettings(ctx context.Context, act account.Actor, _ *empty)
 	if err != nil {
 		return nil, err
 	}
-	return &LeaseSettingsOutput{Body: LeaseSettingsBody(st)}, nil
+	return &LeaseSettingsOutput{Body: leaseSettingsBody(st)}, nil
 }
 
 func (a *API) updateLeaseSettings(ctx context.Context, act account.Actor, in *UpdateLeaseSettingsInput) (*LeaseSettingsOutput, error) {
-	if err := a.leases.UpdateSettings(ctx, act, lease.Settings(in.Body)); err != nil {
+	if err := a.leases.UpdateSettings(ctx, act, in.Body.settings()); err != nil {
 		return nil, err
 	}
 	return a.getLeaseSettings(ctx, act, nil)
