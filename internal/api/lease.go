@@ -81,7 +81,9 @@ type LeaseJSON struct {
 	StartDate            civil.Date            `json:"start_date"`
 	EndDate              *civil.Date           `json:"end_date,omitempty" doc:"Absent: indefinite"`
 	EndsOn               *civil.Date           `json:"ends_on,omitempty" doc:"The last day: the end date or the end of the notice, whichever is earlier"`
-	NoticeMonthsTenant   int                   `json:"notice_months_tenant"`
+	NoticeMonthsTenant   int                   `json:"notice_months_tenant" doc:"As agreed in the lease"`
+	TenantNoticeMonths   int                   `json:"tenant_notice_months" doc:"The tenant's notice that applies: at least the payment period, at most 3 months (art. 7:271 lid 5 BW)"`
+	Segment              string                `json:"segment" doc:"sociaal, middenhuur, vrije_sector or commercieel: The units' segment at the contract date, which rent increases follow; empty: units in different segments"`
 	NoticeMonthsLandlord int                   `json:"notice_months_landlord,omitempty" doc:"Absent: the statutory rule (art. 7:271 BW)"`
 	BillingFrequency     string                `json:"billing_frequency" enum:"monthly,quarterly"`
 	DueDay               int                   `json:"due_day"`
@@ -137,6 +139,7 @@ func leaseJSON(l *lease.Lease, today civil.Date) LeaseJSON {
 	}
 	j := LeaseJSON{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Status: string(l.StatusOn(today)), StartDate: l.Start,
 		EndDate: leaseOptDate(l.End), EndsOn: leaseOptDate(l.EndsOn), NoticeMonthsTenant: l.NoticeMonthsTenant, NoticeMonthsLandlord: l.NoticeMonthsLandlord,
+		TenantNoticeMonths: l.TenantNotice(), Segment: string(l.Segment),
 		BillingFrequency: string(l.BillingFrequency), DueDay: l.DueDay, PaymentMethod: string(l.PaymentMethod), VATOpted: l.VATOpted,
 		DepositCents: int64(l.DepositCents), DepositHeldCents: int64(l.DepositHeld()), Units: leaseUnitsJSON(l.Units),
 		Tenants: leasePartiesJSON(l.Tenants()), Guarantors: leasePartiesJSON(l.Guarantors()), Components: leaseComponentsJSON(l.ComponentsOn(on)),

@@ -59,10 +59,13 @@ func TenantNoticeMonths(f Frequency, agreed int) int {
 	return min(max(agreed, PaymentPeriodMonths(f), 1), MaxTenantNoticeMonths)
 }
 
+// TenantNotice is the tenant's notice period of l in months.
+func (l *Lease) TenantNotice() int { return TenantNoticeMonths(l.BillingFrequency, l.NoticeMonthsTenant) }
+
 // noticeMonths is the period that applies when by gives notice on day d.
 func (s *Service) noticeMonths(l *Lease, by By, d civil.Date) int {
 	if by == ByTenant {
-		return TenantNoticeMonths(l.BillingFrequency, l.NoticeMonthsTenant)
+		return l.TenantNotice()
 	}
 	if l.NoticeMonthsLandlord > 0 {
 		return l.NoticeMonthsLandlord

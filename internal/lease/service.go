@@ -377,7 +377,7 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 			fe.Add("unit_ids", "lease.unit.not_found")
 			continue
 		}
-		units = append(units, Unit{ID: id, ComplexID: f.ComplexID, Address: f.Address, Residential: f.Residential})
+		units = append(units, Unit{ID: id, ComplexID: f.ComplexID, Address: f.Address, Residential: f.Residential, Segment: f.Segment})
 		if f.Residential {
 			residential++
 		}
