@@ -83,7 +83,7 @@ type LeaseJSON struct {
 	EndsOn               *civil.Date           `json:"ends_on,omitempty" doc:"The last day: the end date or the end of the notice, whichever is earlier"`
 	NoticeMonthsTenant   int                   `json:"notice_months_tenant" doc:"As agreed in the lease"`
 	TenantNoticeMonths   int                   `json:"tenant_notice_months" doc:"The tenant's notice that applies: at least the payment period, at most 3 months (art. 7:271 lid 5 BW)"`
-	Segment              string                `json:"segment" doc:"sociaal, middenhuur, vrije_sector or commercieel: The units' segment at the contract date, which rent increases follow; empty: units in different segments"`
+	Segment              string                `json:"segment" doc:"sociaal, middenhuur, vrije_sector or commercieel: the units' segment at the contract date, which rent increases follow; empty: units in different segments"`
 	NoticeMonthsLandlord int                   `json:"notice_months_landlord,omitempty" doc:"Absent: the statutory rule (art. 7:271 BW)"`
 	BillingFrequency     string                `json:"billing_frequency" enum:"monthly,quarterly"`
 	DueDay               int                   `json:"due_day"`

@@ -60,7 +60,9 @@ func TenantNoticeMonths(f Frequency, agreed int) int {
 }
 
 // TenantNotice is the tenant's notice period of l in months.
-func (l *Lease) TenantNotice() int { return TenantNoticeMonths(l.BillingFrequency, l.NoticeMonthsTenant) }
+func (l *Lease) TenantNotice() int {
+	return TenantNoticeMonths(l.BillingFrequency, l.NoticeMonthsTenant)
+}
 
 // noticeMonths is the period that applies when by gives notice on day d.
 func (s *Service) noticeMonths(l *Lease, by By, d civil.Date) int {
