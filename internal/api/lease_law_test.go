@@ -57,4 +57,3 @@ func TestLeaseLawAPI(t *testing.T) {
 		})
 	}
 }
-
