@@ -69,6 +69,8 @@ type Status struct {
 	PayeeID        int64 // the first tenant
 	Deductions     []Deduction
 	Payout         *Payout // nil until settled
+	// Specifications are the written specifications given so far, newest first.
+	Specifications []Specification
 	SettleAmount   money.Cents
 }
 

@@ -100,7 +100,12 @@ func (s *Service) status(ctx context.Context, tx *db.Tx, leaseID int64) (*Status
 	if err != nil {
 		return nil, err
 	}
-	st := &Status{LeaseID: l.ID, Reference: l.Reference, Today: s.today(), Agreed: l.DepositCents, EndsOn: l.EndsOn, Payout: payout}
+	specs, err := specificationsOfLease(ctx, tx, leaseID)
+	if err != nil {
+		return nil, err
+	}
+	st := &Status{LeaseID: l.ID, Reference: l.Reference, Today: s.today(), Agreed: l.DepositCents, EndsOn: l.EndsOn, Payout: payout,
+		Specifications: specs}
 	if ts := l.TenantIDs(); len(ts) > 0 {
 		st.PayeeID = ts[0]
 	}
