@@ -21,8 +21,11 @@ func init() {
 		opUpload(a, http.MethodPost, "/leases/{id}/deposit-deductions", "deduct-deposit", "Record a deduction from the deposit with evidence files (base64); arrears are set off against the open items", write, a.deductDeposit)
 		opUpload(a, http.MethodPost, "/leases/{id}/deposit-deductions/{entry_id}/evidence", "add-deposit-evidence", "Add an evidence file (base64 PDF, JPEG or PNG, at most 10 MB) to a deduction", write, a.addDepositEvidence)
 		op(a, http.MethodGet, "/leases/{id}/deposit-evidence/{evidence_id}", "get-deposit-evidence", "Download an evidence file", read, a.getDepositEvidence)
-		op(a, http.MethodPost, "/leases/{id}/deposit-specifications", "create-deposit-specification", "Make and store the written specification of the deductions for the tenant (PDF; art. 7:261b BW); the lease must have ended", write, a.createDepositSpecification)
-		op(a, http.MethodGet, "/leases/{id}/deposit-specifications/{spec_id}", "get-deposit-specification", "Download a stored deposit specification (PDF) exactly as it was made", read, a.getDepositSpecification)
+		op(a, http.MethodPost, "/leases/{id}/deposit-specifications", "create-deposit-specification",
+			"Make and store the written specification of the deductions for the tenant (PDF; art. 7:261b BW); the lease must have ended",
+			write, a.createDepositSpecification)
+		op(a, http.MethodGet, "/leases/{id}/deposit-specifications/{spec_id}", "get-deposit-specification",
+			"Download a stored deposit specification (PDF) exactly as it was made", read, a.getDepositSpecification)
 		op(a, http.MethodPost, "/leases/{id}/deposit-settlement", "settle-deposit", "Settle the deposit after the lease ended: the refund becomes an open payout due on the deadline", write, a.settleDeposit)
 		op(a, http.MethodGet, "/deposit-payouts", "list-deposit-payouts", "Deposit refunds, earliest due first (state open by default)", read, a.listDepositPayouts)
 		op(a, http.MethodPost, "/deposit-payouts/{id}/paid", "mark-deposit-payout-paid", "Record that an open deposit refund was paid", write, a.markDepositPayoutPaid)
@@ -93,7 +96,7 @@ type DepositStatusJSON struct {
 	HeldCents      int64                  `json:"held_cents"`
 	EndsOn         *string                `json:"ends_on" doc:"The day the lease ends; null while it has no end"`
 	Ended          bool                   `json:"ended"`
-	WithDeductions bool                   `json:"with_deductions" doc:"A deduction is recorded: the longer return term applies (art. 7:261b BW)"`
+	WithDeductions bool                   `json:"with_deductions" doc:"A deduction is recorded: the longer term applies"`
 	TermDays       int                    `json:"term_days"`
 	Deadline       *string                `json:"deadline" doc:"The return deadline; null while the lease has no end"`
 	DaysLeft       int                    `json:"days_left" doc:"Days to the deadline; negative when overdue"`
@@ -338,7 +341,8 @@ type SpecificationFileOutput struct {
 	Body               []byte
 }
 
-func (a *API) getDepositSpecification(ctx context.Context, act account.Actor, in *SpecificationPathInput) (*SpecificationFileOutput, error) {
+func (a *API) getDepositSpecification(ctx context.Context, act account.Actor, in *SpecificationPathInput) (
+	*SpecificationFileOutput, error) {
 	pdf, err := a.deposits.SpecificationFile(ctx, act, in.ID, in.SpecID)
 	if err != nil {
 		return nil, err

@@ -82,8 +82,8 @@ type LeaseJSON struct {
 	EndDate              *civil.Date           `json:"end_date,omitempty" doc:"Absent: indefinite"`
 	EndsOn               *civil.Date           `json:"ends_on,omitempty" doc:"The last day: the end date or the end of the notice, whichever is earlier"`
 	NoticeMonthsTenant   int                   `json:"notice_months_tenant" doc:"As agreed in the lease"`
-	TenantNoticeMonths   int                   `json:"tenant_notice_months" doc:"The tenant's notice that applies: at least the payment period, at most 3 months (art. 7:271 lid 5 BW)"`
-	Segment              string                `json:"segment" doc:"sociaal, middenhuur, vrije_sector or commercieel: the units' segment at the contract date, which rent increases follow; empty: units in different segments"`
+	TenantNoticeMonths   int                   `json:"tenant_notice_months" doc:"The notice that applies (art. 7:271 lid 5 BW)"`
+	Segment              string                `json:"segment" doc:"At the contract date; rent increases follow it. Empty: mixed"`
 	NoticeMonthsLandlord int                   `json:"notice_months_landlord,omitempty" doc:"Absent: the statutory rule (art. 7:271 BW)"`
 	BillingFrequency     string                `json:"billing_frequency" enum:"monthly,quarterly"`
 	DueDay               int                   `json:"due_day"`
@@ -233,7 +233,7 @@ type LeaseBody struct {
 	GuarantorIDs         []int64              `json:"guarantor_ids,omitempty"`
 	StartDate            civil.Date           `json:"start_date"`
 	EndDate              civil.Date           `json:"end_date,omitempty" doc:"Absent: indefinite"`
-	NoticeMonthsTenant   int                  `json:"notice_months_tenant,omitempty" doc:"Absent: 1"`
+	NoticeMonthsTenant   int                  `json:"notice_months_tenant,omitempty" doc:"1 to 3; absent: 1. Never shorter than the payment period"`
 	NoticeMonthsLandlord int                  `json:"notice_months_landlord,omitempty" doc:"Absent: the statutory rule"`
 	BillingFrequency     string               `json:"billing_frequency,omitempty" enum:"monthly,quarterly"`
 	DueDay               int                  `json:"due_day,omitempty" doc:"1-28; absent: 1"`
@@ -576,7 +576,7 @@ type LeaseSettingsBody struct {
 	DepositReturnDays    int    `json:"deposit_return_days" minimum:"1" maximum:"90" doc:"Without deductions; at most 14 (art. 7:261b BW)"`
 	DepositDeductionDays int    `json:"deposit_deduction_days" minimum:"1" maximum:"90" doc:"With any deduction; default 30"`
 	// Absent keeps the default policy (whole calendar months).
-	NoticeWholeMonths *bool  `json:"notice_whole_months,omitempty" doc:"Notice periods in whole calendar months ending on the last day of a month; absent: true"`
+	NoticeWholeMonths *bool  `json:"notice_whole_months,omitempty" doc:"Notice in whole calendar months; absent: true"`
 	ExtraInformation  string `json:"extra_information" maxLength:"4000"`
 }
 

@@ -129,7 +129,8 @@ func TestDeadlineAndState(t *testing.T) {
 			t.Fatal(err)
 		}
 		st, _ = e.Deposits.Status(ctx, e.viewer, ended)
-		if st.Deadline != d("2026-03-30") || !st.WithDeductions || st.Held != 175000 || len(st.Deductions) != 1 || st.Deductions[0].Note != "kapotte deur" {
+		if st.Deadline != d("2026-03-30") || !st.WithDeductions || st.Held != 175000 || len(st.Deductions) != 1 ||
+			st.Deductions[0].Note != "kapotte deur" {
 			t.Fatalf("after damage: %+v", st)
 		}
 		// The terms are the organisation's settings.

@@ -112,7 +112,8 @@ func (s *Service) GenerateSpecification(ctx context.Context, a account.Actor, le
 		now := s.now()
 		spec.CreatedAt, _ = db.ParseTS(now)
 		if err := tx.QueryRowContext(ctx, `INSERT INTO deposit_specifications (org_id, lease_id, created_at, created_by, sha256, size, content)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, tx.OrgID(), leaseID, now, a.UserID, spec.SHA256, spec.Size, sealed).Scan(&spec.ID); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, tx.OrgID(), leaseID, now, a.UserID, spec.SHA256, spec.Size, sealed,
+		).Scan(&spec.ID); err != nil {
 			return fmt.Errorf("insert specification: %w", err)
 		}
 		return s.record(ctx, tx, a, "deposit.specification_generated", "lease", leaseID, map[string]string{
@@ -171,7 +172,8 @@ func specificationsOfLease(ctx context.Context, tx *db.Tx, leaseID int64) ([]Spe
 	return out, rows.Err()
 }
 
-var dutchMonths = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+var dutchMonths = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+	"november", "december"}
 
 func longDate(d civil.Date) string {
 	if d.IsZero() {
@@ -203,7 +205,8 @@ func renderSpecification(sh specSheet) ([]byte, error) {
 		pdf.SetY(-13)
 		pdf.SetFont("dejavu", "", 7.5)
 		pdf.SetTextColor(110, 110, 110)
-		pdf.CellFormat(0, 4, sh.Issuer.Footer(labels, title+" "+l.Reference, fmt.Sprintf("pagina %d van {nb}", pdf.PageNo())), "", 0, "C", false, 0, "")
+		footer := sh.Issuer.Footer(labels, title+" "+l.Reference, fmt.Sprintf("pagina %d van {nb}", pdf.PageNo()))
+		pdf.CellFormat(0, 4, footer, "", 0, "C", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	})
 	pdf.AddPage()

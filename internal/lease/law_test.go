@@ -99,7 +99,10 @@ func TestTenantNoticeFollowsPaymentPeriod(t *testing.T) {
 		for _, c := range []struct {
 			f            lease.Frequency
 			agreed, want int
-		}{{lease.Monthly, 1, 1}, {lease.Monthly, 2, 2}, {lease.Monthly, 6, 3}, {lease.Quarterly, 1, 3}, {lease.Quarterly, 0, 3}, {lease.Monthly, 0, 1}} {
+		}{
+			{lease.Monthly, 1, 1}, {lease.Monthly, 2, 2}, {lease.Monthly, 6, 3},
+			{lease.Quarterly, 1, 3}, {lease.Quarterly, 0, 3}, {lease.Monthly, 0, 1},
+		} {
 			if got := lease.TenantNoticeMonths(c.f, c.agreed); got != c.want {
 				t.Errorf("TenantNoticeMonths(%s, %d) = %d, want %d", c.f, c.agreed, got, c.want)
 			}

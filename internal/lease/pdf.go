@@ -208,7 +208,8 @@ func renderTenantInformation(sh infoSheet) ([]byte, error) {
 			para(fmt.Sprintf("De waarborgsom bedraagt %s. Voor woonruimte mag de waarborgsom niet hoger zijn dan twee keer de "+
 				"kale huur per maand; over servicekosten wordt geen waarborgsom gevraagd (artikel 7:261b BW).", money.Format(l.DepositCents, "nl")))
 		} else {
-			para(fmt.Sprintf("De waarborgsom bedraagt %s, zoals afgesproken bij het aangaan van de huurovereenkomst.", money.Format(l.DepositCents, "nl")))
+			para(fmt.Sprintf("De waarborgsom bedraagt %s, zoals afgesproken bij het aangaan van de huurovereenkomst.",
+				money.Format(l.DepositCents, "nl")))
 		}
 		para(fmt.Sprintf("Na het einde van de huurovereenkomst betaalt de verhuurder de waarborgsom binnen %d dagen na het einde aan u terug. "+
 			"Houdt de verhuurder een deel in, dan betaalt hij de rest binnen %d dagen na het einde terug, met een schriftelijke specificatie "+

@@ -708,7 +708,8 @@ func (s *Service) SetComponentTx(ctx context.Context, tx *db.Tx, a account.Actor
 		}
 		all := append(slices.Clone(l.Components), Component{Kind: in.Kind, Category: in.Category, Label: in.Label,
 			AmountCents: in.AmountCents, VAT: in.VAT, ValidFrom: in.ValidFrom})
-		if DepositCapApplies(l.Kind, l.Start) && in.Kind == BareRent && !in.ValidFrom.After(l.Start) && l.DepositCents > depositCap(all, l.Start) {
+		atStart := in.Kind == BareRent && !in.ValidFrom.After(l.Start)
+		if DepositCapApplies(l.Kind, l.Start) && atStart && l.DepositCents > depositCap(all, l.Start) {
 			fe.Add("amount_cents", "lease.deposit.above_cap")
 		}
 		if err := fe.Err(); err != nil {

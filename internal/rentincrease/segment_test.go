@@ -26,7 +26,8 @@ func TestIncreaseFollowsSegmentAtContractDate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, err := e.Leases.Create(ctx, e.owner, lease.Input{Reference: "SEG-1", UnitIDs: []int64{u}, TenantIDs: []int64{p}, Start: d("2020-01-01"),
+		id, err := e.Leases.Create(ctx, e.owner, lease.Input{Reference: "SEG-1", UnitIDs: []int64{u}, TenantIDs: []int64{p},
+			Start:      d("2020-01-01"),
 			Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 80000}}})
 		if err != nil {
 			t.Fatal(err)
@@ -52,7 +53,8 @@ func TestIncreaseFollowsSegmentAtContractDate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id2, err := e.Leases.Create(ctx, e.owner, lease.Input{Reference: "SEG-2", UnitIDs: []int64{u2}, TenantIDs: []int64{p}, Start: d("2020-01-01"),
+		id2, err := e.Leases.Create(ctx, e.owner, lease.Input{Reference: "SEG-2", UnitIDs: []int64{u2}, TenantIDs: []int64{p},
+			Start:      d("2020-01-01"),
 			Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 80000}}})
 		if err != nil {
 			t.Fatal(err)
