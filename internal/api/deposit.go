@@ -21,6 +21,11 @@ func init() {
 		opUpload(a, http.MethodPost, "/leases/{id}/deposit-deductions", "deduct-deposit", "Record a deduction from the deposit with evidence files (base64); arrears are set off against the open items", write, a.deductDeposit)
 		opUpload(a, http.MethodPost, "/leases/{id}/deposit-deductions/{entry_id}/evidence", "add-deposit-evidence", "Add an evidence file (base64 PDF, JPEG or PNG, at most 10 MB) to a deduction", write, a.addDepositEvidence)
 		op(a, http.MethodGet, "/leases/{id}/deposit-evidence/{evidence_id}", "get-deposit-evidence", "Download an evidence file", read, a.getDepositEvidence)
+		op(a, http.MethodPost, "/leases/{id}/deposit-specifications", "create-deposit-specification",
+			"Make and store the written specification of the deductions for the tenant (PDF; art. 7:261b BW); the lease must have ended",
+			write, a.createDepositSpecification)
+		op(a, http.MethodGet, "/leases/{id}/deposit-specifications/{spec_id}", "get-deposit-specification",
+			"Download a stored deposit specification (PDF) exactly as it was made", read, a.getDepositSpecification)
 		op(a, http.MethodPost, "/leases/{id}/deposit-settlement", "settle-deposit", "Settle the deposit after the lease ended: the refund becomes an open payout due on the deadline", write, a.settleDeposit)
 		op(a, http.MethodGet, "/deposit-payouts", "list-deposit-payouts", "Deposit refunds, earliest due first (state open by default)", read, a.listDepositPayouts)
 		op(a, http.MethodPost, "/deposit-payouts/{id}/paid", "mark-deposit-payout-paid", "Record that an open deposit refund was paid", write, a.markDepositPayoutPaid)
@@ -81,24 +86,38 @@ type DepositPayoutJSON struct {
 
 // DepositStatusJSON is a lease's deposit.
 type DepositStatusJSON struct {
-	LeaseID       int64                  `json:"lease_id"`
-	Reference     string                 `json:"lease_reference"`
-	State         string                 `json:"state" enum:"none,held,due,overdue,settled"`
-	AgreedCents   int64                  `json:"agreed_cents"`
-	ReceivedCents int64                  `json:"received_cents"`
-	DeductedCents int64                  `json:"deducted_cents"`
-	ReturnedCents int64                  `json:"returned_cents"`
-	HeldCents     int64                  `json:"held_cents"`
-	EndsOn        *string                `json:"ends_on" doc:"The day the lease ends; null while it has no end"`
-	Ended         bool                   `json:"ended"`
-	Damage        bool                   `json:"damage" doc:"A damage deduction is recorded: the longer term applies"`
-	TermDays      int                    `json:"term_days"`
-	Deadline      *string                `json:"deadline" doc:"The return deadline; null while the lease has no end"`
-	DaysLeft      int                    `json:"days_left" doc:"Days to the deadline; negative when overdue"`
-	PayeeID       int64                  `json:"payee_id"`
-	CanSettle     bool                   `json:"can_settle"`
-	Deductions    []DepositDeductionJSON `json:"deductions"`
-	Payout        *DepositPayoutJSON     `json:"payout"`
+	LeaseID        int64                  `json:"lease_id"`
+	Reference      string                 `json:"lease_reference"`
+	State          string                 `json:"state" enum:"none,held,due,overdue,settled"`
+	AgreedCents    int64                  `json:"agreed_cents"`
+	ReceivedCents  int64                  `json:"received_cents"`
+	DeductedCents  int64                  `json:"deducted_cents"`
+	ReturnedCents  int64                  `json:"returned_cents"`
+	HeldCents      int64                  `json:"held_cents"`
+	EndsOn         *string                `json:"ends_on" doc:"The day the lease ends; null while it has no end"`
+	Ended          bool                   `json:"ended"`
+	WithDeductions bool                   `json:"with_deductions" doc:"A deduction is recorded: the longer term applies"`
+	TermDays       int                    `json:"term_days"`
+	Deadline       *string                `json:"deadline" doc:"The return deadline; null while the lease has no end"`
+	DaysLeft       int                    `json:"days_left" doc:"Days to the deadline; negative when overdue"`
+	PayeeID        int64                  `json:"payee_id"`
+	CanSettle      bool                   `json:"can_settle"`
+	Deductions     []DepositDeductionJSON `json:"deductions"`
+	Payout         *DepositPayoutJSON     `json:"payout"`
+	// Specifications given to the tenant, newest first.
+	Specifications []DepositSpecificationJSON `json:"specifications"`
+}
+
+// DepositSpecificationJSON is a stored deposit specification (without its bytes).
+type DepositSpecificationJSON struct {
+	ID        int64     `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	SHA256    string    `json:"sha256"`
+	Size      int64     `json:"size"`
+}
+
+func depositSpecificationJSON(sp deposit.Specification) DepositSpecificationJSON {
+	return DepositSpecificationJSON{ID: sp.ID, CreatedAt: sp.CreatedAt, SHA256: sp.SHA256, Size: sp.Size}
 }
 
 func dateOrNil(d civil.Date) *string {
@@ -117,8 +136,12 @@ func depositPayoutJSON(p deposit.Payout) DepositPayoutJSON {
 func depositStatusJSON(st *deposit.Status) DepositStatusJSON {
 	out := DepositStatusJSON{LeaseID: st.LeaseID, Reference: st.Reference, State: string(st.State), AgreedCents: int64(st.Agreed),
 		ReceivedCents: int64(st.Received), DeductedCents: int64(st.Deducted), ReturnedCents: int64(st.Returned), HeldCents: int64(st.Held),
-		EndsOn: dateOrNil(st.EndsOn), Ended: st.Ended, Damage: st.Damage, TermDays: st.TermDays, Deadline: dateOrNil(st.Deadline),
-		DaysLeft: st.DaysLeft(), PayeeID: st.PayeeID, CanSettle: st.CanSettle(), Deductions: []DepositDeductionJSON{}}
+		EndsOn: dateOrNil(st.EndsOn), Ended: st.Ended, WithDeductions: st.WithDeductions, TermDays: st.TermDays, Deadline: dateOrNil(st.Deadline),
+		DaysLeft: st.DaysLeft(), PayeeID: st.PayeeID, CanSettle: st.CanSettle(), Deductions: []DepositDeductionJSON{},
+		Specifications: []DepositSpecificationJSON{}}
+	for _, sp := range st.Specifications {
+		out.Specifications = append(out.Specifications, depositSpecificationJSON(sp))
+	}
 	for _, d := range st.Deductions {
 		dj := DepositDeductionJSON{EntryID: d.ID, Date: d.Date, AmountCents: int64(d.AmountCents), Reason: d.Reason, Note: d.Note, Evidence: []DepositEvidenceJSON{}}
 		for _, e := range d.Evidence {
@@ -289,4 +312,41 @@ func (a *API) markDepositPayoutPaid(ctx context.Context, act account.Actor, in *
 		}
 	}
 	return nil, fmt.Errorf("payout %d vanished", in.ID)
+}
+
+// DepositSpecificationOutput is a specification just made.
+type DepositSpecificationOutput struct {
+	Status int
+	Body   DepositSpecificationJSON
+}
+
+func (a *API) createDepositSpecification(ctx context.Context, act account.Actor, in *idPath) (*DepositSpecificationOutput, error) {
+	sp, err := a.deposits.GenerateSpecification(ctx, act, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &DepositSpecificationOutput{Status: http.StatusCreated, Body: depositSpecificationJSON(*sp)}, nil
+}
+
+// SpecificationPathInput names a deposit specification of a lease.
+type SpecificationPathInput struct {
+	ID     int64 `path:"id"`
+	SpecID int64 `path:"spec_id"`
+}
+
+// SpecificationFileOutput is the specification as a PDF.
+type SpecificationFileOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               []byte
+}
+
+func (a *API) getDepositSpecification(ctx context.Context, act account.Actor, in *SpecificationPathInput) (
+	*SpecificationFileOutput, error) {
+	pdf, err := a.deposits.SpecificationFile(ctx, act, in.ID, in.SpecID)
+	if err != nil {
+		return nil, err
+	}
+	return &SpecificationFileOutput{ContentType: "application/pdf",
+		ContentDisposition: fmt.Sprintf(`attachment; filename="specificatie-waarborgsom-%d.pdf"`, in.SpecID), Body: pdf}, nil
 }

@@ -81,7 +81,9 @@ type LeaseJSON struct {
 	StartDate            civil.Date            `json:"start_date"`
 	EndDate              *civil.Date           `json:"end_date,omitempty" doc:"Absent: indefinite"`
 	EndsOn               *civil.Date           `json:"ends_on,omitempty" doc:"The last day: the end date or the end of the notice, whichever is earlier"`
-	NoticeMonthsTenant   int                   `json:"notice_months_tenant"`
+	NoticeMonthsTenant   int                   `json:"notice_months_tenant" doc:"As agreed in the lease"`
+	TenantNoticeMonths   int                   `json:"tenant_notice_months" doc:"The notice that applies (art. 7:271 lid 5 BW)"`
+	Segment              string                `json:"segment" doc:"At the contract date; rent increases follow it. Empty: mixed"`
 	NoticeMonthsLandlord int                   `json:"notice_months_landlord,omitempty" doc:"Absent: the statutory rule (art. 7:271 BW)"`
 	BillingFrequency     string                `json:"billing_frequency" enum:"monthly,quarterly"`
 	DueDay               int                   `json:"due_day"`
@@ -137,6 +139,7 @@ func leaseJSON(l *lease.Lease, today civil.Date) LeaseJSON {
 	}
 	j := LeaseJSON{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Status: string(l.StatusOn(today)), StartDate: l.Start,
 		EndDate: leaseOptDate(l.End), EndsOn: leaseOptDate(l.EndsOn), NoticeMonthsTenant: l.NoticeMonthsTenant, NoticeMonthsLandlord: l.NoticeMonthsLandlord,
+		TenantNoticeMonths: l.TenantNotice(), Segment: string(l.Segment),
 		BillingFrequency: string(l.BillingFrequency), DueDay: l.DueDay, PaymentMethod: string(l.PaymentMethod), VATOpted: l.VATOpted,
 		DepositCents: int64(l.DepositCents), DepositHeldCents: int64(l.DepositHeld()), Units: leaseUnitsJSON(l.Units),
 		Tenants: leasePartiesJSON(l.Tenants()), Guarantors: leasePartiesJSON(l.Guarantors()), Components: leaseComponentsJSON(l.ComponentsOn(on)),
@@ -230,7 +233,7 @@ type LeaseBody struct {
 	GuarantorIDs         []int64              `json:"guarantor_ids,omitempty"`
 	StartDate            civil.Date           `json:"start_date"`
 	EndDate              civil.Date           `json:"end_date,omitempty" doc:"Absent: indefinite"`
-	NoticeMonthsTenant   int                  `json:"notice_months_tenant,omitempty" doc:"Absent: 1"`
+	NoticeMonthsTenant   int                  `json:"notice_months_tenant,omitempty" doc:"1 to 3; absent: 1. Never shorter than the payment period"`
 	NoticeMonthsLandlord int                  `json:"notice_months_landlord,omitempty" doc:"Absent: the statutory rule"`
 	BillingFrequency     string               `json:"billing_frequency,omitempty" enum:"monthly,quarterly"`
 	DueDay               int                  `json:"due_day,omitempty" doc:"1-28; absent: 1"`
@@ -570,9 +573,25 @@ type LeaseSettingsBody struct {
 	LandlordPhone        string `json:"landlord_phone" maxLength:"40"`
 	LandlordEmail        string `json:"landlord_email" maxLength:"254"`
 	Meldpunt             string `json:"meldpunt" maxLength:"600" doc:"The municipal complaints point as printed"`
-	DepositReturnDays    int    `json:"deposit_return_days" minimum:"1" maximum:"90"`
-	DepositDeductionDays int    `json:"deposit_deduction_days" minimum:"1" maximum:"90"`
-	ExtraInformation     string `json:"extra_information" maxLength:"4000"`
+	DepositReturnDays    int    `json:"deposit_return_days" minimum:"1" maximum:"90" doc:"Without deductions; at most 14 (art. 7:261b BW)"`
+	DepositDeductionDays int    `json:"deposit_deduction_days" minimum:"1" maximum:"90" doc:"With any deduction; default 30"`
+	// Absent keeps the default policy (whole calendar months).
+	NoticeWholeMonths *bool  `json:"notice_whole_months,omitempty" doc:"Notice in whole calendar months; absent: true"`
+	ExtraInformation  string `json:"extra_information" maxLength:"4000"`
+}
+
+func leaseSettingsBody(st lease.Settings) LeaseSettingsBody {
+	whole := st.NoticeWholeMonths
+	return LeaseSettingsBody{LandlordName: st.LandlordName, LandlordAddress: st.LandlordAddress, LandlordPhone: st.LandlordPhone,
+		LandlordEmail: st.LandlordEmail, Meldpunt: st.Meldpunt, DepositReturnDays: st.DepositReturnDays,
+		DepositDeductionDays: st.DepositDeductionDays, NoticeWholeMonths: &whole, ExtraInformation: st.ExtraInformation}
+}
+
+func (b LeaseSettingsBody) settings() lease.Settings {
+	whole := b.NoticeWholeMonths == nil || *b.NoticeWholeMonths
+	return lease.Settings{LandlordName: b.LandlordName, LandlordAddress: b.LandlordAddress, LandlordPhone: b.LandlordPhone,
+		LandlordEmail: b.LandlordEmail, Meldpunt: b.Meldpunt, DepositReturnDays: b.DepositReturnDays,
+		DepositDeductionDays: b.DepositDeductionDays, NoticeWholeMonths: whole, ExtraInformation: b.ExtraInformation}
 }
 
 // LeaseSettingsOutput is the settings.
@@ -590,11 +609,11 @@ func (a *API) getLeaseSettings(ctx context.Context, act account.Actor, _ *empty)
 	if err != nil {
 		return nil, err
 	}
-	return &LeaseSettingsOutput{Body: LeaseSettingsBody(st)}, nil
+	return &LeaseSettingsOutput{Body: leaseSettingsBody(st)}, nil
 }
 
 func (a *API) updateLeaseSettings(ctx context.Context, act account.Actor, in *UpdateLeaseSettingsInput) (*LeaseSettingsOutput, error) {
-	if err := a.leases.UpdateSettings(ctx, act, lease.Settings(in.Body)); err != nil {
+	if err := a.leases.UpdateSettings(ctx, act, in.Body.settings()); err != nil {
 		return nil, err
 	}
 	return a.getLeaseSettings(ctx, act, nil)

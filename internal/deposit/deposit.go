@@ -1,6 +1,6 @@
 // Package deposit treats the deposit (waarborgsom, art. 7:261b BW) as a
 // liability per lease: received, held, and at lease end returned within the
-// return term (longer when damage is deducted), minus deductions that carry
+// return term (lease.DepositReturnDeadline: longer once anything is deducted), minus deductions that carry
 // their evidence. Settling creates the refund as an open payout that the
 // banking capability pays later.
 //
@@ -60,16 +60,18 @@ type Status struct {
 	Returned money.Cents
 	Held     money.Cents // received − deducted − returned
 
-	EndsOn       civil.Date // zero: the lease has no end yet
-	Ended        bool       // EndsOn is before today
-	Damage       bool       // a damage deduction is recorded: the longer term applies
-	TermDays     int        // the return term that applies
-	Deadline     civil.Date // EndsOn + TermDays; zero without an end
-	State        State
-	PayeeID      int64 // the first tenant
-	Deductions   []Deduction
-	Payout       *Payout // nil until settled
-	SettleAmount money.Cents
+	EndsOn         civil.Date // zero: the lease has no end yet
+	Ended          bool       // EndsOn is before today
+	WithDeductions bool       // a deduction is recorded: the longer term applies
+	TermDays       int        // the return term that applies
+	Deadline       civil.Date // EndsOn + TermDays; zero without an end
+	State          State
+	PayeeID        int64 // the first tenant
+	Deductions     []Deduction
+	Payout         *Payout // nil until settled
+	// Specifications are the written specifications given so far, newest first.
+	Specifications []Specification
+	SettleAmount   money.Cents
 }
 
 // CanSettle reports whether Settle would be accepted now.
@@ -145,14 +147,14 @@ type Payout struct {
 // DueItem is a deposit to return: a lease ended (or ending soon) with
 // something held.
 type DueItem struct {
-	LeaseID   int64
-	Reference string
-	EndsOn    civil.Date
-	Held      money.Cents
-	Damage    bool
-	Deadline  civil.Date
-	DaysLeft  int // negative: overdue
-	State     State
+	LeaseID        int64
+	Reference      string
+	EndsOn         civil.Date
+	Held           money.Cents
+	WithDeductions bool
+	Deadline       civil.Date
+	DaysLeft       int // negative: overdue
+	State          State
 }
 
 // Overdue reports whether the deadline has passed.

@@ -100,7 +100,12 @@ func (s *Service) status(ctx context.Context, tx *db.Tx, leaseID int64) (*Status
 	if err != nil {
 		return nil, err
 	}
-	st := &Status{LeaseID: l.ID, Reference: l.Reference, Today: s.today(), Agreed: l.DepositCents, EndsOn: l.EndsOn, Payout: payout}
+	specs, err := specificationsOfLease(ctx, tx, leaseID)
+	if err != nil {
+		return nil, err
+	}
+	st := &Status{LeaseID: l.ID, Reference: l.Reference, Today: s.today(), Agreed: l.DepositCents, EndsOn: l.EndsOn, Payout: payout,
+		Specifications: specs}
 	if ts := l.TenantIDs(); len(ts) > 0 {
 		st.PayeeID = ts[0]
 	}
@@ -112,28 +117,17 @@ func (s *Service) status(ctx context.Context, tx *db.Tx, leaseID int64) (*Status
 			st.Returned += e.AmountCents
 		case lease.DepositDeducted:
 			st.Deducted += e.AmountCents
-			st.Damage = st.Damage || e.Reason == "damage"
+			st.WithDeductions = true
 			st.Deductions = append(st.Deductions, Deduction{DepositEntry: e, Evidence: ev[e.ID]})
 		}
 	}
 	st.Held = l.DepositHeld()
 	st.SettleAmount = st.Held
 	st.Ended = !l.EndsOn.IsZero() && l.EndsOn.Before(st.Today)
-	st.TermDays = termDays(set, st.Damage)
-	if !l.EndsOn.IsZero() {
-		st.Deadline = l.EndsOn.AddDays(st.TermDays)
-	}
+	st.TermDays = lease.DepositReturnDays(set, st.WithDeductions)
+	st.Deadline = lease.DepositReturnDeadline(set, l.EndsOn, st.WithDeductions)
 	st.State = stateOf(st.Today, st.Held, st.Ended, st.Deadline, payout != nil)
 	return st, nil
-}
-
-// termDays is the return term: the longer one once damage is deducted
-// (art. 7:261b BW; both are settings, DOMAIN §10 item 8).
-func termDays(set lease.Settings, damage bool) int {
-	if damage {
-		return set.DepositDeductionDays
-	}
-	return set.DepositReturnDays
 }
 
 func stateOf(today civil.Date, held money.Cents, ended bool, deadline civil.Date, settled bool) State {
@@ -450,7 +444,7 @@ func (s *Service) Due(ctx context.Context, a account.Actor, q listing.Query) (li
 		}
 		for i := range items {
 			it := &items[i]
-			it.Deadline = it.EndsOn.AddDays(termDays(set, it.Damage))
+			it.Deadline = lease.DepositReturnDeadline(set, it.EndsOn, it.WithDeductions)
 			it.DaysLeft = today.DaysUntil(it.Deadline)
 			it.State = stateOf(today, it.Held, it.EndsOn.Before(today), it.Deadline, false)
 		}

@@ -129,7 +129,8 @@ func TestDeadlineAndState(t *testing.T) {
 			t.Fatal(err)
 		}
 		st, _ = e.Deposits.Status(ctx, e.viewer, ended)
-		if st.Deadline != d("2026-03-30") || !st.Damage || st.Held != 175000 || len(st.Deductions) != 1 || st.Deductions[0].Note != "kapotte deur" {
+		if st.Deadline != d("2026-03-30") || !st.WithDeductions || st.Held != 175000 || len(st.Deductions) != 1 ||
+			st.Deductions[0].Note != "kapotte deur" {
 			t.Fatalf("after damage: %+v", st)
 		}
 		// The terms are the organisation's settings.
@@ -284,7 +285,8 @@ func TestArrearsSetOff(t *testing.T) {
 		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1, Reason: "arrears"})
 		fieldErr(t, err, "amount_cents", "deposit.arrears.exceeds_open")
 		st, _ := e.Deposits.Status(ctx, e.owner, id)
-		if st.Held != 100000 || st.Deducted != 100000 || st.Damage || st.Deadline != d("2026-03-14") {
+		// Any deduction, arrears too, takes the longer term (art. 7:261b BW, DOMAIN.md §2.5).
+		if st.Held != 100000 || st.Deducted != 100000 || !st.WithDeductions || st.Deadline != d("2026-03-30") {
 			t.Fatalf("status: %+v", st)
 		}
 	})

@@ -175,7 +175,7 @@ func setPayoutPaid(ctx context.Context, tx *db.Tx, id int64, on civil.Date, now 
 func dueLeases(ctx context.Context, tx *db.Tx, until civil.Date, search string) ([]DueItem, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT l.id, l.reference, l.ends_on,
 		SUM(CASE WHEN e.kind = 'received' THEN e.amount_cents ELSE -e.amount_cents END) AS held,
-		MAX(CASE WHEN e.kind = 'deducted' AND e.reason = 'damage' THEN 1 ELSE 0 END) AS damage
+		MAX(CASE WHEN e.kind = 'deducted' THEN 1 ELSE 0 END) AS deducted
 		FROM leases l JOIN lease_deposit_entries e ON e.org_id = l.org_id AND e.lease_id = l.id
 		WHERE l.org_id = $1 AND l.ends_on IS NOT NULL AND l.ends_on <> '' AND l.ends_on <= $2 AND LOWER(l.reference) LIKE $3 ESCAPE '\'
 		GROUP BY l.id, l.reference, l.ends_on
@@ -188,11 +188,11 @@ func dueLeases(ctx context.Context, tx *db.Tx, until civil.Date, search string) 
 	var out []DueItem
 	for rows.Next() {
 		var it DueItem
-		var held, damage int64
-		if err := rows.Scan(&it.LeaseID, &it.Reference, &it.EndsOn, &held, &damage); err != nil {
+		var held, deducted int64
+		if err := rows.Scan(&it.LeaseID, &it.Reference, &it.EndsOn, &held, &deducted); err != nil {
 			return nil, fmt.Errorf("scan deposit due: %w", err)
 		}
-		it.Held, it.Damage = money.Cents(held), damage != 0
+		it.Held, it.WithDeductions = money.Cents(held), deducted != 0
 		out = append(out, it)
 	}
 	return out, rows.Err()

@@ -30,7 +30,7 @@ func (s *Service) unitFacts(ctx context.Context, tx *db.Tx, ids []int64) (map[in
 		return nil, err
 	}
 	for id, f := range fs {
-		out[id] = Unit{ID: f.ID, ComplexID: f.ComplexID, Address: f.Address, Residential: f.Residential}
+		out[id] = Unit{ID: f.ID, ComplexID: f.ComplexID, Address: f.Address, Residential: f.Residential, Segment: f.Segment}
 	}
 	return out, nil
 }

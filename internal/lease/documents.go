@@ -155,3 +155,20 @@ func (s *Service) Document(ctx context.Context, a account.Actor, leaseID, docID 
 	})
 	return content, err
 }
+
+// TenantDocumentTx is GetTx with the units' addresses and the tenants'
+// names and addresses (read from relations with purpose, which logs the
+// access), for other capabilities' documents to the tenants (the deposit
+// specification). Guarantors are left out. The caller has checked the
+// actor's permission.
+func (s *Service) TenantDocumentTx(ctx context.Context, tx *db.Tx, a account.Actor, leaseID int64, purpose string) (*Lease, error) {
+	l, err := loadLease(ctx, tx, leaseID)
+	if err != nil {
+		return nil, err
+	}
+	l.Parties = l.Tenants()
+	if err := s.fillFacts(ctx, tx, a, purpose, []*Lease{l}); err != nil {
+		return nil, err
+	}
+	return l, nil
+}

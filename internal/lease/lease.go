@@ -11,6 +11,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/validation"
+	"hms/internal/portfolio"
 )
 
 // Kind says which body of lease law applies; it follows from the units.
@@ -152,6 +153,11 @@ type Lease struct {
 	PaymentMethod        PaymentMethod
 	VATOpted             bool
 	DepositCents         money.Cents
+	// Segment is the rent regime of the units at the contract date (set when
+	// the lease is created, DOMAIN.md §2.2): rent increases follow it even
+	// when a unit's segment changes later. "": residential units in
+	// different segments.
+	Segment              portfolio.Segment
 	CreatedAt, UpdatedAt time.Time
 
 	Units      []Unit
@@ -170,6 +176,7 @@ type Unit struct {
 	ComplexID   int64
 	Address     string
 	Residential bool
+	Segment     portfolio.Segment // the unit's current segment (only filled where the service read unit facts)
 }
 
 // Party is a tenant or guarantor, with display facts from relations (only
@@ -415,7 +422,7 @@ type Input struct {
 	GuarantorIDs         []int64
 	Start                civil.Date
 	End                  civil.Date // zero: indefinite
-	NoticeMonthsTenant   int        // 0: 1 month
+	NoticeMonthsTenant   int        // 0: 1 month; at most 3, and never less than the payment period (TenantNoticeMonths)
 	NoticeMonthsLandlord int        // 0: the statutory rule (art. 7:271 BW)
 	BillingFrequency     Frequency  // "": monthly
 	DueDay               int        // 0: the 1st
@@ -536,8 +543,8 @@ func (in *Input) normalize(fe validation.Errors) {
 	if in.NoticeMonthsTenant == 0 {
 		in.NoticeMonthsTenant = 1
 	}
-	if in.NoticeMonthsTenant < 1 || in.NoticeMonthsTenant > 12 {
-		fe.Add("notice_months_tenant", "lease.notice_months.invalid")
+	if in.NoticeMonthsTenant < 1 || in.NoticeMonthsTenant > MaxTenantNoticeMonths {
+		fe.Add("notice_months_tenant", "lease.notice_months.tenant_invalid")
 	}
 	if in.NoticeMonthsLandlord < 0 || in.NoticeMonthsLandlord > 24 {
 		fe.Add("notice_months_landlord", "lease.notice_months.invalid")

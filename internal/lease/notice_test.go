@@ -26,7 +26,7 @@ func TestNoticeEnd(t *testing.T) {
 		{"2026-03-14", 0, "2026-04-30"}, // no period is one month
 	}
 	for _, c := range cases {
-		if got := NoticeEnd(civil.MustParse(c.notice), c.months); got.String() != c.want {
+		if got := NoticeEnd(civil.MustParse(c.notice), c.months, true); got.String() != c.want {
 			t.Errorf("NoticeEnd(%s, %d) = %s, want %s", c.notice, c.months, got, c.want)
 		}
 	}
@@ -61,7 +61,7 @@ func TestNoticeMonthsAndEnd(t *testing.T) {
 	}
 	// A landlord's notice after three years' lease: six months, ending 30 September.
 	m := s.noticeMonths(l, ByLandlord, notice)
-	if end := NoticeEnd(notice, m); m != 6 || end.String() != "2026-09-30" {
+	if end := NoticeEnd(notice, m, true); m != 6 || end.String() != "2026-09-30" {
 		t.Fatalf("landlord after 3 years: %d months, end %s", m, end)
 	}
 	l.NoticeMonthsLandlord = 4 // the lease's own period wins

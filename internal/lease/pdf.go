@@ -204,13 +204,18 @@ func renderTenantInformation(sh infoSheet) ([]byte, error) {
 	if l.DepositCents == 0 {
 		para("Er is geen waarborgsom afgesproken.")
 	} else {
-		para(fmt.Sprintf("De waarborgsom bedraagt %s. Voor woonruimte mag de waarborgsom niet hoger zijn dan twee keer de "+
-			"kale huur per maand; over servicekosten wordt geen waarborgsom gevraagd (artikel 7:261b BW).", money.Format(l.DepositCents, "nl")))
-		para(fmt.Sprintf("Na het einde van de huurovereenkomst betaalt de verhuurder de waarborgsom binnen %d dagen aan u terug. "+
-			"Houdt de verhuurder een deel in, dan betaalt hij de rest binnen %d dagen terug, met een schriftelijke specificatie "+
+		if DepositCapApplies(l.Kind, l.Start) {
+			para(fmt.Sprintf("De waarborgsom bedraagt %s. Voor woonruimte mag de waarborgsom niet hoger zijn dan twee keer de "+
+				"kale huur per maand; over servicekosten wordt geen waarborgsom gevraagd (artikel 7:261b BW).", money.Format(l.DepositCents, "nl")))
+		} else {
+			para(fmt.Sprintf("De waarborgsom bedraagt %s, zoals afgesproken bij het aangaan van de huurovereenkomst.",
+				money.Format(l.DepositCents, "nl")))
+		}
+		para(fmt.Sprintf("Na het einde van de huurovereenkomst betaalt de verhuurder de waarborgsom binnen %d dagen na het einde aan u terug. "+
+			"Houdt de verhuurder een deel in, dan betaalt hij de rest binnen %d dagen na het einde terug, met een schriftelijke specificatie "+
 			"van wat is ingehouden en waarom. Inhouden mag alleen voor achterstallige huur, servicekosten, de energieprestatievergoeding "+
 			"en schade aan de woning; administratiekosten mogen niet worden ingehouden. De verhuurder moet aantonen dat een inhouding terecht is.",
-			sh.Settings.DepositReturnDays, sh.Settings.DepositDeductionDays))
+			DepositReturnDays(sh.Settings, false), DepositReturnDays(sh.Settings, true)))
 	}
 
 	heading("6. Uw rechten en plichten")
@@ -236,8 +241,16 @@ func renderTenantInformation(sh infoSheet) ([]byte, error) {
 		"discrimineren of intimideren.")
 
 	heading("7. Opzegging")
-	para(fmt.Sprintf("U kunt de huurovereenkomst schriftelijk opzeggen met een opzegtermijn van %s. De opzegtermijn gaat in op de "+
-		"eerste dag van de maand na uw opzegging; de huurovereenkomst eindigt op de laatste dag van een maand.", months(l.NoticeMonthsTenant)))
+	tenantMonths := TenantNoticeMonths(l.BillingFrequency, l.NoticeMonthsTenant)
+	if sh.Settings.NoticeWholeMonths {
+		para(fmt.Sprintf("U kunt de huurovereenkomst schriftelijk opzeggen met een opzegtermijn van %s. De opzegtermijn gaat in op de "+
+			"eerste dag van de maand na uw opzegging; de huurovereenkomst eindigt op de laatste dag van een maand.", months(tenantMonths)))
+	} else {
+		para(fmt.Sprintf("U kunt de huurovereenkomst schriftelijk opzeggen met een opzegtermijn van %s, gerekend vanaf de dag na uw opzegging.",
+			months(tenantMonths)))
+	}
+	para("De opzegtermijn van de huurder is gelijk aan de termijn waarover u de huur betaalt, maar ten minste één en ten hoogste " +
+		"drie maanden (artikel 7:271 lid 5 BW).")
 	if sh.LandlordMonths > 0 {
 		para(fmt.Sprintf("De verhuurder kan alleen opzeggen om een reden die de wet noemt (artikel 7:274 BW), met een opzegtermijn van %s.",
 			months(sh.LandlordMonths)))

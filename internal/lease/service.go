@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/money"
@@ -255,7 +256,7 @@ func (s *Service) List(ctx context.Context, a account.Actor, q listing.Query, f 
 			var landlord any
 			var created, updated string
 			if err := rows.Scan(&l.ID, &l.Reference, &l.Kind, &l.Start, &l.End, &l.EndsOn, &l.NoticeMonthsTenant, &landlord,
-				&l.BillingFrequency, &l.DueDay, &l.PaymentMethod, &l.VATOpted, &l.DepositCents, &created, &updated, &n); err != nil {
+				&l.BillingFrequency, &l.DueDay, &l.PaymentMethod, &l.VATOpted, &l.DepositCents, &l.Segment, &created, &updated, &n); err != nil {
 				rows.Close()
 				return err
 			}
@@ -376,7 +377,7 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 			fe.Add("unit_ids", "lease.unit.not_found")
 			continue
 		}
-		units = append(units, Unit{ID: id, ComplexID: f.ComplexID, Address: f.Address, Residential: f.Residential})
+		units = append(units, Unit{ID: id, ComplexID: f.ComplexID, Address: f.Address, Residential: f.Residential, Segment: f.Segment})
 		if f.Residential {
 			residential++
 		}
@@ -387,6 +388,12 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 		kind = Residential
 	case residential > 0:
 		fe.Add("unit_ids", "lease.units.mixed")
+	}
+	// The segment is fixed at the contract date (DOMAIN.md §2.2): taken from
+	// the units when the lease is created and kept from then on.
+	segment := segmentOfUnits(kind, units)
+	if old != nil {
+		segment = old.Segment
 	}
 
 	// Reference: given, kept, or generated; unique in the organisation.
@@ -442,9 +449,10 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 		fe.Add("vat_opted", "lease.vat.residential")
 	}
 
-	// Deposit: at most twice the monthly bare rent at the start (Wgv, art.
-	// 7:261b BW) for residential leases.
-	if kind == Residential && in.DepositCents > depositCap(all, in.Start) {
+	// Deposit: at most twice the monthly bare rent at the start for
+	// residential leases that start on or after 1 July 2023 (Wgv, art.
+	// 7:261b BW); older leases keep what was agreed.
+	if DepositCapApplies(kind, in.Start) && in.DepositCents > depositCap(all, in.Start) {
 		fe.Add("deposit_cents", "lease.deposit.above_cap")
 	}
 
@@ -491,7 +499,7 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 	l := &Lease{ID: oldID, Reference: in.Reference, Kind: kind, Start: in.Start, End: in.End, EndsOn: endsOn,
 		NoticeMonthsTenant: in.NoticeMonthsTenant, NoticeMonthsLandlord: in.NoticeMonthsLandlord,
 		BillingFrequency: in.BillingFrequency, DueDay: in.DueDay, PaymentMethod: in.PaymentMethod,
-		VATOpted: in.VATOpted, DepositCents: in.DepositCents, Units: units}
+		VATOpted: in.VATOpted, DepositCents: in.DepositCents, Segment: segment, Units: units}
 	changed := old == nil || !sameTerms(old, l) || !slices.Equal(oldTenants, in.TenantIDs) || !slices.Equal(oldGuarantors, in.GuarantorIDs)
 	if !changed && len(newComponents) == 0 {
 		return oldID, false, nil
@@ -550,6 +558,23 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 	return id, true, nil
 }
 
+// segmentOfUnits is the segment a new lease of kind on units is in:
+// commercieel for commercial leases, else the units' common segment, or ""
+// when they differ.
+func segmentOfUnits(kind Kind, units []Unit) portfolio.Segment {
+	if kind == Commercial {
+		return portfolio.SegmentCommercieel
+	}
+	var seg portfolio.Segment
+	for i, u := range units {
+		if i > 0 && u.Segment != seg {
+			return ""
+		}
+		seg = u.Segment
+	}
+	return seg
+}
+
 func sameTerms(a, b *Lease) bool {
 	return a.Reference == b.Reference && a.Kind == b.Kind && a.Start == b.Start && a.End == b.End && a.EndsOn == b.EndsOn &&
 		a.NoticeMonthsTenant == b.NoticeMonthsTenant && a.NoticeMonthsLandlord == b.NoticeMonthsLandlord &&
@@ -569,6 +594,17 @@ func effectiveEnd(end civil.Date, t *Termination) civil.Date {
 		return t.EndDate
 	}
 	return end
+}
+
+// DepositCapFrom is the day art. 7:261b BW (Wet goed verhuurderschap) took
+// effect: residential leases starting on or after it may ask a deposit of at
+// most twice the monthly bare rent (DOMAIN.md §2.5).
+var DepositCapFrom = civil.New(2023, time.July, 1)
+
+// DepositCapApplies reports whether the deposit cap holds for a lease of
+// kind starting on start.
+func DepositCapApplies(kind Kind, start civil.Date) bool {
+	return kind == Residential && !start.Before(DepositCapFrom)
 }
 
 // depositCap is twice the monthly bare rent valid on the start date.
@@ -672,7 +708,8 @@ func (s *Service) SetComponentTx(ctx context.Context, tx *db.Tx, a account.Actor
 		}
 		all := append(slices.Clone(l.Components), Component{Kind: in.Kind, Category: in.Category, Label: in.Label,
 			AmountCents: in.AmountCents, VAT: in.VAT, ValidFrom: in.ValidFrom})
-		if l.Kind == Residential && in.Kind == BareRent && !in.ValidFrom.After(l.Start) && l.DepositCents > depositCap(all, l.Start) {
+		atStart := in.Kind == BareRent && !in.ValidFrom.After(l.Start)
+		if DepositCapApplies(l.Kind, l.Start) && atStart && l.DepositCents > depositCap(all, l.Start) {
 			fe.Add("amount_cents", "lease.deposit.above_cap")
 		}
 		if err := fe.Err(); err != nil {
@@ -808,8 +845,9 @@ func (s *Service) DepositEntries(ctx context.Context, a account.Actor, leaseID i
 
 // --- notice ---
 
-// preview computes what notice in would do to l, or says what is wrong.
-func (s *Service) preview(l *Lease, in *NoticeInput) (NoticePreview, error) {
+// preview computes what notice in would do to l, or says what is wrong;
+// wholeMonths is the organisation's notice policy (Settings).
+func (s *Service) preview(l *Lease, in *NoticeInput, wholeMonths bool) (NoticePreview, error) {
 	fe := validation.Errors{}
 	if in.By != ByTenant && in.By != ByLandlord {
 		fe.Add("by", "field.invalid")
@@ -828,7 +866,7 @@ func (s *Service) preview(l *Lease, in *NoticeInput) (NoticePreview, error) {
 		return NoticePreview{}, ErrNoticeGiven
 	}
 	months := s.noticeMonths(l, in.By, in.NoticeDate)
-	p := NoticePreview{By: in.By, NoticeDate: in.NoticeDate, NoticeMonths: months, EndDate: NoticeEnd(in.NoticeDate, months)}
+	p := NoticePreview{By: in.By, NoticeDate: in.NoticeDate, NoticeMonths: months, EndDate: NoticeEnd(in.NoticeDate, months, wholeMonths)}
 	switch {
 	case !l.EndsOn.IsZero() && l.EndsOn.Before(in.NoticeDate):
 		fe.Add("notice_date", "lease.notice.after_end")
@@ -851,7 +889,11 @@ func (s *Service) PreviewNotice(ctx context.Context, a account.Actor, leaseID in
 		if err != nil {
 			return err
 		}
-		p, err = s.preview(l, &in)
+		st, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		p, err = s.preview(l, &in, st.NoticeWholeMonths)
 		return err
 	})
 	return p, err
@@ -869,7 +911,11 @@ func (s *Service) GiveNotice(ctx context.Context, a account.Actor, leaseID int64
 		if err != nil {
 			return err
 		}
-		if p, err = s.preview(l, &in); err != nil {
+		st, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if p, err = s.preview(l, &in, st.NoticeWholeMonths); err != nil {
 			return err
 		}
 		now := s.now()

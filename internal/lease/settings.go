@@ -25,6 +25,10 @@ type Settings struct {
 	// configurable, DOMAIN.md §2.5).
 	DepositReturnDays    int
 	DepositDeductionDays int
+	// NoticeWholeMonths makes notice periods whole calendar months ending
+	// on the last day of a month (manager policy, not law: DOMAIN.md §2.6);
+	// off, a period ends the same day of the month months later.
+	NoticeWholeMonths bool
 	// ExtraInformation is printed as a last section: items the Regeling
 	// goed verhuurderschap may add later, or the organisation's own.
 	ExtraInformation string
@@ -37,7 +41,7 @@ const DefaultMeldpunt = "Het meldpunt goed verhuurderschap van de gemeente waari
 
 // DefaultSettings are the settings of an organisation that set none.
 func DefaultSettings() Settings {
-	return Settings{Meldpunt: DefaultMeldpunt, DepositReturnDays: 14, DepositDeductionDays: 30}
+	return Settings{Meldpunt: DefaultMeldpunt, DepositReturnDays: 14, DepositDeductionDays: 30, NoticeWholeMonths: true}
 }
 
 // Settings returns the organisation's lease settings (defaults when unset).
@@ -84,8 +88,8 @@ func (s *Service) UpdateSettings(ctx context.Context, a account.Actor, st Settin
 	if st.Meldpunt == "" {
 		fe.Add("meldpunt", "field.required")
 	}
-	if st.DepositReturnDays < 1 || st.DepositReturnDays > 90 {
-		fe.Add("deposit_return_days", "lease.settings.days_invalid")
+	if st.DepositReturnDays < 1 || st.DepositReturnDays > StatutoryReturnDays {
+		fe.Add("deposit_return_days", "lease.settings.return_days_invalid")
 	}
 	if st.DepositDeductionDays < st.DepositReturnDays || st.DepositDeductionDays > 90 {
 		fe.Add("deposit_deduction_days", "lease.settings.days_invalid")

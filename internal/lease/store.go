@@ -38,14 +38,14 @@ func idArgs(ids []int64) []any {
 }
 
 const leaseColumns = `id, reference, kind, start_date, end_date, ends_on, notice_months_tenant, notice_months_landlord,
-	billing_frequency, due_day, payment_method, vat_opted, deposit_cents, created_at, updated_at`
+	billing_frequency, due_day, payment_method, vat_opted, deposit_cents, segment, created_at, updated_at`
 
 func scanLease(row interface{ Scan(...any) error }) (*Lease, error) {
 	var l Lease
 	var landlord sql.NullInt64
 	var created, updated string
 	if err := row.Scan(&l.ID, &l.Reference, &l.Kind, &l.Start, &l.End, &l.EndsOn, &l.NoticeMonthsTenant, &landlord,
-		&l.BillingFrequency, &l.DueDay, &l.PaymentMethod, &l.VATOpted, &l.DepositCents, &created, &updated); err != nil {
+		&l.BillingFrequency, &l.DueDay, &l.PaymentMethod, &l.VATOpted, &l.DepositCents, &l.Segment, &created, &updated); err != nil {
 		return nil, err
 	}
 	l.NoticeMonthsLandlord = int(landlord.Int64)
@@ -307,10 +307,10 @@ func nullMonths(n int) sql.NullInt64 {
 func insertLease(ctx context.Context, tx *db.Tx, l *Lease, now string) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO leases (org_id, reference, kind, start_date, end_date, ends_on, notice_months_tenant,
-		notice_months_landlord, billing_frequency, due_day, payment_method, vat_opted, deposit_cents, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
+		notice_months_landlord, billing_frequency, due_day, payment_method, vat_opted, deposit_cents, segment, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
 		tx.OrgID(), l.Reference, l.Kind, l.Start, l.End, l.EndsOn, l.NoticeMonthsTenant, nullMonths(l.NoticeMonthsLandlord),
-		l.BillingFrequency, l.DueDay, l.PaymentMethod, l.VATOpted, l.DepositCents, now).Scan(&id)
+		l.BillingFrequency, l.DueDay, l.PaymentMethod, l.VATOpted, l.DepositCents, string(l.Segment), now).Scan(&id)
 	if db.IsUniqueViolation(err) {
 		return 0, validation.Errors{"reference": "lease.reference.taken"}
 	}
@@ -533,9 +533,9 @@ func leaseExists(ctx context.Context, tx *db.Tx, id int64) error {
 func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 	st := DefaultSettings()
 	err := tx.QueryRowContext(ctx, `SELECT landlord_name, landlord_address, landlord_phone, landlord_email, meldpunt,
-		deposit_return_days, deposit_deduction_days, extra_information FROM lease_settings WHERE org_id = $1`, tx.OrgID()).
+		deposit_return_days, deposit_deduction_days, extra_information, notice_whole_months FROM lease_settings WHERE org_id = $1`, tx.OrgID()).
 		Scan(&st.LandlordName, &st.LandlordAddress, &st.LandlordPhone, &st.LandlordEmail, &st.Meldpunt,
-			&st.DepositReturnDays, &st.DepositDeductionDays, &st.ExtraInformation)
+			&st.DepositReturnDays, &st.DepositDeductionDays, &st.ExtraInformation, &st.NoticeWholeMonths)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
@@ -547,14 +547,14 @@ func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 
 func saveSettings(ctx context.Context, tx *db.Tx, st Settings, now string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO lease_settings (org_id, landlord_name, landlord_address, landlord_phone, landlord_email,
-		meldpunt, deposit_return_days, deposit_deduction_days, extra_information, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		meldpunt, deposit_return_days, deposit_deduction_days, extra_information, notice_whole_months, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (org_id) DO UPDATE SET landlord_name = excluded.landlord_name, landlord_address = excluded.landlord_address,
 		landlord_phone = excluded.landlord_phone, landlord_email = excluded.landlord_email, meldpunt = excluded.meldpunt,
 		deposit_return_days = excluded.deposit_return_days, deposit_deduction_days = excluded.deposit_deduction_days,
-		extra_information = excluded.extra_information, updated_at = excluded.updated_at`,
+		extra_information = excluded.extra_information, notice_whole_months = excluded.notice_whole_months, updated_at = excluded.updated_at`,
 		tx.OrgID(), st.LandlordName, st.LandlordAddress, st.LandlordPhone, st.LandlordEmail, st.Meldpunt,
-		st.DepositReturnDays, st.DepositDeductionDays, st.ExtraInformation, now)
+		st.DepositReturnDays, st.DepositDeductionDays, st.ExtraInformation, st.NoticeWholeMonths, now)
 	if err != nil {
 		return fmt.Errorf("save lease settings: %w", err)
 	}

@@ -199,7 +199,7 @@ func (s *Service) computeFor(ctx context.Context, tx *db.Tx, l *lease.Lease, d c
 			return nil, fmt.Errorf("posted through: %w", err)
 		}
 	}
-	seg := segmentOf(l, facts)
+	seg := l.Segment // fixed at the contract date (DOMAIN.md §2.2), not the unit's segment today
 	c := compute(computeInput{Lease: l, Segment: seg, Date: d, Clause: cl, Overrides: overrides, CPI: cpi.lookup, PostedThrough: posted, Own: own})
 	var addrs []string
 	for _, u := range l.Units {

@@ -14,7 +14,6 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
-	"hms/internal/portfolio"
 )
 
 // --- caps ---
@@ -351,24 +350,4 @@ func listProposals(ctx context.Context, tx *db.Tx, q listing.Query, f ListFilter
 		page.Items = append(page.Items, *p)
 	}
 	return page, rows.Err()
-}
-
-// segmentOf is the segment of a lease's units: commercial leases are
-// commercieel; residential units in different segments give "".
-func segmentOf(l *lease.Lease, facts map[int64]portfolio.UnitFacts) portfolio.Segment {
-	if l.Kind == lease.Commercial {
-		return portfolio.SegmentCommercieel
-	}
-	var seg portfolio.Segment
-	for _, u := range l.Units {
-		f, ok := facts[u.ID]
-		if !ok {
-			continue
-		}
-		if seg != "" && f.Segment != seg {
-			return ""
-		}
-		seg = f.Segment
-	}
-	return seg
 }

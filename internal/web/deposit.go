@@ -26,6 +26,8 @@ func init() {
 		s.handle("POST", "/o/{org}/finance/deposits/{id}/deductions/{entry}/evidence", write, s.depositAddEvidence)
 		s.handle("GET", "/o/{org}/finance/deposits/{id}/evidence/{ev}", read, s.depositEvidence)
 		s.handle("POST", "/o/{org}/finance/deposits/{id}/settle", write, s.depositSettle)
+		s.handle("POST", "/o/{org}/finance/deposits/{id}/specifications", write, s.depositSpecify)
+		s.handle("GET", "/o/{org}/finance/deposits/{id}/specifications/{spec}", read, s.depositSpecification)
 		s.handle("POST", "/o/{org}/finance/deposits/{id}/payout/paid", write, s.depositPaid)
 	})
 }
@@ -340,4 +342,40 @@ func (s *Server) depositPaid(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "deposit.payout.paid_saved")
 	http.Redirect(w, r, s.depositPath(r, id)+"#payout", http.StatusSeeOther)
+}
+
+// depositSpecify makes the written specification of the deductions.
+func (s *Server) depositSpecify(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "deposit.title")
+	id, ok := leasePathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if _, err := s.Deposits.GenerateSpecification(r.Context(), actorOf(r), id); err != nil {
+		s.depositFail(w, r, p, err, "specification")
+		return
+	}
+	s.flash(r, "deposit.specification.done")
+	http.Redirect(w, r, s.depositPath(r, id)+"#specification", http.StatusSeeOther)
+}
+
+func (s *Server) depositSpecification(w http.ResponseWriter, r *http.Request) {
+	id, ok := leasePathID(r, "id")
+	spec, ok2 := leasePathID(r, "spec")
+	if !ok || !ok2 {
+		s.notFound(w, r)
+		return
+	}
+	pdf, err := s.Deposits.SpecificationFile(r.Context(), actorOf(r), id, spec)
+	if err != nil {
+		s.fail(w, r, err, "", s.newPage(r, "deposit.title"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="specificatie-waarborgsom-%d.pdf"`, spec))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(pdf)
 }

@@ -743,6 +743,9 @@ func (s *Server) leaseSettings(w http.ResponseWriter, r *http.Request) {
 	p.Form = url.Values{"landlord_name": {st.LandlordName}, "landlord_address": {st.LandlordAddress}, "landlord_phone": {st.LandlordPhone},
 		"landlord_email": {st.LandlordEmail}, "meldpunt": {st.Meldpunt}, "deposit_return_days": {strconv.Itoa(st.DepositReturnDays)},
 		"deposit_deduction_days": {strconv.Itoa(st.DepositDeductionDays)}, "extra_information": {st.ExtraInformation}}
+	if st.NoticeWholeMonths {
+		p.Form.Set("notice_whole_months", "on")
+	}
 	p.Data = leaseSettingsView{CanWrite: a.Can(account.PermPortfolioWrite)}
 	s.render(w, r, http.StatusOK, "lease_settings", p)
 }
@@ -756,7 +759,8 @@ func (s *Server) leaseSaveSettings(w http.ResponseWriter, r *http.Request) {
 	fe := validation.Errors{}
 	st := lease.Settings{LandlordName: f.Get("landlord_name"), LandlordAddress: f.Get("landlord_address"), LandlordPhone: f.Get("landlord_phone"),
 		LandlordEmail: f.Get("landlord_email"), Meldpunt: f.Get("meldpunt"), ExtraInformation: f.Get("extra_information"),
-		DepositReturnDays: leaseFormInt(f, "deposit_return_days", fe), DepositDeductionDays: leaseFormInt(f, "deposit_deduction_days", fe)}
+		DepositReturnDays: leaseFormInt(f, "deposit_return_days", fe), DepositDeductionDays: leaseFormInt(f, "deposit_deduction_days", fe),
+		NoticeWholeMonths: f.Get("notice_whole_months") != ""}
 	err := fe.Err()
 	if err == nil {
 		err = s.Leases.UpdateSettings(r.Context(), actorOf(r), st)

@@ -1,0 +1,315 @@
+package deposit
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"hms/internal/account"
+	"hms/internal/lease"
+	"hms/internal/money"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/db"
+	"hms/internal/platform/pdfdoc"
+	"hms/internal/platform/validation"
+)
+
+// Specification is a stored written specification of the deductions from a
+// deposit (art. 7:261b BW: with deductions the landlord returns the rest
+// with a specification), without its bytes.
+type Specification struct {
+	ID        int64
+	LeaseID   int64
+	CreatedAt time.Time
+	CreatedBy int64
+	SHA256    string
+	Size      int64
+}
+
+// CreatedOn is the day the specification was made (Europe/Amsterdam).
+func (sp Specification) CreatedOn() civil.Date { return civil.Today(sp.CreatedAt) }
+
+// PurposeSpecification is the purpose of reading the tenants' names and
+// addresses for the specification (relations logs it).
+const PurposeSpecification = "deposit.specification"
+
+// fieldSpecification binds a sealed specification to its column.
+const fieldSpecification = "deposit_specifications.content"
+
+// specSheet is what the specification prints.
+type specSheet struct {
+	Lease      *lease.Lease // units and tenants with their facts
+	Status     *Status
+	Issuer     pdfdoc.Issuer
+	ReturnDays int         // the term that applies
+	ToReturn   money.Cents // what the tenant gets back
+	Earlier    money.Cents // returned before, outside the settlement
+	SetOff     money.Cents // arrears deductions, set off in the ledger
+	Created    time.Time
+}
+
+// reasonNames are the deduction reasons as printed for the tenant.
+var reasonNames = map[string]string{
+	"arrears": "Achterstallige huur", "service_costs": "Servicekosten", "epv": "Energieprestatievergoeding", "damage": "Schade aan de woning",
+}
+
+// GenerateSpecification writes the specification of a deposit's deductions
+// for the tenants (Dutch, PDF): each deduction with its reason and amount,
+// the deposit received, what was set off against arrears, the amount to be
+// returned and the return deadline (lease.DepositReturnDeadline). It is
+// stored sealed with the lease, so what the tenant received can be shown
+// again exactly. The lease must have ended.
+func (s *Service) GenerateSpecification(ctx context.Context, a account.Actor, leaseID int64) (*Specification, error) {
+	if !a.Can(account.PermFinanceWrite) {
+		return nil, validation.ErrForbidden
+	}
+	var spec *Specification
+	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		st, err := s.status(ctx, tx, leaseID)
+		if err != nil {
+			return err
+		}
+		if !st.Ended {
+			return ErrNotEnded
+		}
+		if st.Received <= 0 {
+			return ErrNothingHeld
+		}
+		l, err := s.leases.TenantDocumentTx(ctx, tx, a, leaseID, PurposeSpecification)
+		if err != nil {
+			return err
+		}
+		set, err := s.leases.DocumentSettingsTx(ctx, tx)
+		if err != nil {
+			return err
+		}
+		sh := specSheet{Lease: l, Status: st, Issuer: pdfdoc.Issuer{Name: set.LandlordName, Address: set.LandlordAddress},
+			ReturnDays: st.TermDays, ToReturn: st.Held, Created: s.clk.Now()}
+		if st.Payout != nil {
+			sh.ToReturn = st.Payout.Amount
+		}
+		sh.Earlier = st.Received - st.Deducted - sh.ToReturn
+		for _, d := range st.Deductions {
+			if d.Reason == "arrears" {
+				sh.SetOff += d.AmountCents
+			}
+		}
+		pdf, err := renderSpecification(sh)
+		if err != nil {
+			return err
+		}
+		sealed, err := s.vault.SealOrg(ctx, tx, fieldSpecification, pdf)
+		if err != nil {
+			return fmt.Errorf("seal specification: %w", err)
+		}
+		spec = &Specification{LeaseID: leaseID, CreatedBy: a.UserID, SHA256: sha256Hex(pdf), Size: int64(len(pdf))}
+		now := s.now()
+		spec.CreatedAt, _ = db.ParseTS(now)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO deposit_specifications (org_id, lease_id, created_at, created_by, sha256, size, content)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, tx.OrgID(), leaseID, now, a.UserID, spec.SHA256, spec.Size, sealed,
+		).Scan(&spec.ID); err != nil {
+			return fmt.Errorf("insert specification: %w", err)
+		}
+		return s.record(ctx, tx, a, "deposit.specification_generated", "lease", leaseID, map[string]string{
+			"specification_id": fmt.Sprint(spec.ID), "sha256": spec.SHA256, "to_return_cents": fmt.Sprint(int64(sh.ToReturn))})
+	})
+	return spec, err
+}
+
+// SpecificationFile returns a stored specification exactly as generated. It
+// holds personal data, so each read is recorded.
+func (s *Service) SpecificationFile(ctx context.Context, a account.Actor, leaseID, specID int64) ([]byte, error) {
+	if !a.Can(account.PermFinanceRead) {
+		return nil, validation.ErrForbidden
+	}
+	var pdf []byte
+	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var sealed []byte
+		var sum string
+		err := tx.QueryRowContext(ctx, `SELECT content, sha256 FROM deposit_specifications WHERE id = $1 AND lease_id = $2 AND org_id = $3`,
+			specID, leaseID, tx.OrgID()).Scan(&sealed, &sum)
+		if errors.Is(err, sql.ErrNoRows) {
+			return validation.ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("read specification: %w", err)
+		}
+		if pdf, err = s.vault.OpenOrg(ctx, tx, fieldSpecification, sealed); err != nil {
+			return fmt.Errorf("open specification %d: %w", specID, err)
+		}
+		if sha256Hex(pdf) != sum {
+			return fmt.Errorf("specification %d: content does not match its sha256", specID)
+		}
+		return s.record(ctx, tx, a, "deposit.specification_viewed", "lease", leaseID, map[string]string{"specification_id": fmt.Sprint(specID)})
+	})
+	return pdf, err
+}
+
+// specificationsOfLease lists a lease's specifications, newest first.
+func specificationsOfLease(ctx context.Context, tx *db.Tx, leaseID int64) ([]Specification, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, lease_id, created_at, created_by, sha256, size FROM deposit_specifications
+		WHERE org_id = $1 AND lease_id = $2 ORDER BY id DESC`, tx.OrgID(), leaseID)
+	if err != nil {
+		return nil, fmt.Errorf("list specifications: %w", err)
+	}
+	defer rows.Close()
+	var out []Specification
+	for rows.Next() {
+		var sp Specification
+		var created string
+		if err := rows.Scan(&sp.ID, &sp.LeaseID, &created, &sp.CreatedBy, &sp.SHA256, &sp.Size); err != nil {
+			return nil, fmt.Errorf("scan specification: %w", err)
+		}
+		sp.CreatedAt, _ = db.ParseTS(created)
+		out = append(out, sp)
+	}
+	return out, rows.Err()
+}
+
+var dutchMonths = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+	"november", "december"}
+
+func longDate(d civil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d %s %d", d.Day, dutchMonths[d.Month-1], d.Year)
+}
+
+// renderSpecification writes the specification (Dutch, A4).
+func renderSpecification(sh specSheet) ([]byte, error) {
+	l, st := sh.Lease, sh.Status
+	eur := func(c money.Cents) string { return money.Format(c, "nl") }
+	title := "Specificatie waarborgsom"
+	regular, bold := pdfdoc.Fonts()
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCreationDate(sh.Created)
+	pdf.SetModificationDate(sh.Created)
+	pdf.SetTitle(title+" – huurovereenkomst "+l.Reference, true)
+	pdf.SetAuthor(sh.Issuer.Name, true)
+	pdf.SetCreator("HMS", true)
+	pdf.SetLang("nl-NL")
+	pdf.AddUTF8FontFromBytes("dejavu", "", regular)
+	pdf.AddUTF8FontFromBytes("dejavu", "B", bold)
+	pdf.SetMargins(18, 16, 18)
+	pdf.SetAutoPageBreak(true, 20)
+	pdf.AliasNbPages("{nb}")
+	labels := pdfdoc.Labels{KvK: "KvK", VATID: "Btw-id", IBAN: "IBAN"}
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-13)
+		pdf.SetFont("dejavu", "", 7.5)
+		pdf.SetTextColor(110, 110, 110)
+		footer := sh.Issuer.Footer(labels, title+" "+l.Reference, fmt.Sprintf("pagina %d van {nb}", pdf.PageNo()))
+		pdf.CellFormat(0, 4, footer, "", 0, "C", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	})
+	pdf.AddPage()
+	width, _ := pdf.GetPageSize()
+	left, _, right, _ := pdf.GetMargins()
+	tw := width - left - right
+
+	pdfdoc.Block(pdf, sh.Issuer, labels)
+	pdf.SetY(max(pdf.GetY()+4, 45))
+	pdf.SetFont("dejavu", "", 10.5)
+	var to []string
+	for _, t := range l.Tenants() {
+		to = append(to, t.Name)
+	}
+	if ts := l.Tenants(); len(ts) > 0 && ts[0].Address != "" {
+		to = append(to, ts[0].Address)
+	}
+	pdf.MultiCell(tw*0.6, 5.2, strings.Join(to, "\n"), "", "L", false)
+
+	pdf.SetY(max(pdf.GetY()+6, 78))
+	pdf.SetFont("dejavu", "B", 16)
+	pdf.MultiCell(0, 8, title, "", "L", false)
+	pdf.SetFont("dejavu", "", 9.5)
+	var addrs []string
+	for _, u := range l.Units {
+		addrs = append(addrs, u.Address)
+	}
+	pdf.MultiCell(0, 5, fmt.Sprintf("Huurovereenkomst %s · %s\nEinde huurovereenkomst: %s · opgesteld op %s", l.Reference,
+		strings.Join(addrs, "; "), longDate(st.EndsOn), longDate(civil.Today(sh.Created))), "", "L", false)
+	pdf.Ln(4)
+
+	para := func(s string) {
+		pdf.SetFont("dejavu", "", 10)
+		pdf.MultiCell(0, 5, s, "", "L", false)
+		pdf.Ln(1.5)
+	}
+	row := func(label, value string, b bool) {
+		style := ""
+		if b {
+			style = "B"
+		}
+		pdf.SetFont("dejavu", style, 10)
+		pdf.CellFormat(tw*0.7, 6.5, label, "B", 0, "L", false, 0, "")
+		pdf.CellFormat(tw*0.3, 6.5, value, "B", 1, "R", false, 0, "")
+	}
+
+	if len(st.Deductions) > 0 {
+		para("Na het einde van de huurovereenkomst betalen wij de waarborgsom aan u terug. Wij houden een deel in; hieronder staat " +
+			"per inhouding waarom en hoeveel (artikel 7:261b BW).")
+	} else {
+		para("Na het einde van de huurovereenkomst betalen wij de waarborgsom aan u terug. Wij houden niets in.")
+	}
+	pdf.SetFont("dejavu", "B", 11)
+	pdf.MultiCell(0, 6, "Inhoudingen", "", "L", false)
+	pdf.SetFont("dejavu", "B", 9.5)
+	pdf.CellFormat(tw*0.18, 6, "Datum", "B", 0, "L", false, 0, "")
+	pdf.CellFormat(tw*0.52, 6, "Reden", "B", 0, "L", false, 0, "")
+	pdf.CellFormat(tw*0.3, 6, "Bedrag", "B", 1, "R", false, 0, "")
+	pdf.SetFont("dejavu", "", 9.5)
+	if len(st.Deductions) == 0 {
+		pdf.CellFormat(tw, 6, "Er is niets ingehouden.", "B", 1, "L", false, 0, "")
+	}
+	for _, d := range st.Deductions {
+		reason := reasonNames[d.Reason]
+		if d.Note != "" {
+			reason += ": " + d.Note
+		}
+		y := pdf.GetY()
+		pdf.CellFormat(tw*0.18, 6, d.Date.Dutch(), "", 0, "L", false, 0, "")
+		x := pdf.GetX()
+		pdf.MultiCell(tw*0.52, 6, reason, "", "L", false)
+		end := pdf.GetY()
+		pdf.SetXY(x+tw*0.52, y)
+		pdf.CellFormat(tw*0.3, 6, eur(d.AmountCents), "", 1, "R", false, 0, "")
+		pdf.SetY(end)
+		pdf.Line(left, end, left+tw, end)
+	}
+	pdf.Ln(4)
+
+	row("Ontvangen waarborgsom", eur(st.Received), false)
+	if sh.Earlier > 0 {
+		row("Eerder aan u terugbetaald", "− "+eur(sh.Earlier), false)
+	}
+	if sh.SetOff > 0 {
+		row("Verrekend met achterstallige huur (openstaande posten)", "− "+eur(sh.SetOff), false)
+	}
+	if other := st.Deducted - sh.SetOff; other > 0 {
+		row("Overige inhoudingen", "− "+eur(other), false)
+	}
+	row("Totaal ingehouden", eur(st.Deducted), false)
+	row("Terug te betalen aan u", eur(sh.ToReturn), true)
+	pdf.Ln(4)
+
+	para(fmt.Sprintf("Wij betalen %s uiterlijk op %s aan u terug: binnen %d dagen na het einde van de huurovereenkomst op %s.",
+		eur(sh.ToReturn), longDate(st.Deadline), sh.ReturnDays, longDate(st.EndsOn)))
+	para("Inhouden mag alleen voor achterstallige huur, servicekosten, de energieprestatievergoeding en schade aan de woning; " +
+		"administratiekosten worden niet ingehouden. Wij moeten aantonen dat een inhouding terecht is: de bewijsstukken kunt u bij ons " +
+		"opvragen. Bent u het niet eens met een inhouding, neem dan contact met ons op; u kunt ook terecht bij het meldpunt goed " +
+		"verhuurderschap van uw gemeente of bij de rechter.")
+
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("render deposit specification: %w", err)
+	}
+	return buf.Bytes(), nil
+}
