@@ -20,6 +20,7 @@ import (
 	"hms/internal/platform/clock"
 	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
+	"hms/internal/web"
 )
 
 const usage = `hms: rental administration for Dutch landlords
@@ -56,7 +57,8 @@ Every command takes:
   --data DIR            embedded SQLite directory (env HMS_DATA_DIR, default ./hms-data)
   --database-url URL    PostgreSQL (env HMS_DATABASE_URL); wins over --data
 Secrets come from the environment only: HMS_MASTER_KEY or HMS_MASTER_KEY_FILE,
-HMS_SMTP_URL (smtp://user:pass@host:port). Other settings: HMS_BASE_URL, HMS_MAIL_FROM.
+HMS_SMTP_URL (smtp://user:pass@host:port). Other settings: HMS_BASE_URL, HMS_MAIL_FROM,
+HMS_TRUSTED_PROXIES (addresses or networks of reverse proxies whose X-Forwarded-For names the client).
 `
 
 func main() {
@@ -153,6 +155,11 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	proxies, err := web.ParseTrustedProxies(os.Getenv("HMS_TRUSTED_PROXIES"))
+	if err != nil {
+		return fmt.Errorf("HMS_TRUSTED_PROXIES: %w", err)
+	}
+	cfg.TrustedProxies = proxies
 	if *demo {
 		dir, err := os.MkdirTemp("", "hms-demo-")
 		if err != nil {

@@ -40,12 +40,22 @@ const (
 	TermsVersion   = "2026-01"
 )
 
-// Login limits: per account and per client address, per window.
+// Login limits: attempts per client address in a sliding window, and per
+// account a delay after repeated failures that nobody can turn into a
+// lock-out: after five failures each further one doubles the wait (2 s up
+// to 15 minutes), the right password after the wait still works, and
+// failures are forgotten an hour after the last.
 const (
 	loginWindow     = 15 * time.Minute
-	loginPerAccount = 10
+	loginPerAccount = 10 // second-factor codes per user and window
 	loginPerAddress = 50
 )
+
+var loginBackoff = ratelimit.Backoff{Free: 5, Base: 2 * time.Second, Max: 15 * time.Minute, Forget: time.Hour}
+
+// ErrLoginWait refuses a login attempt made before the delay after failed
+// attempts has passed; it does not count as a failure.
+var ErrLoginWait = &validation.Problem{Status: 429, Code: "login.wait"}
 
 // Service is the face of the account capability for web, API and CLI.
 type Service struct {
@@ -110,6 +120,33 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (userID int64, org
 	}
 	lang := i18n.Negotiate(in.Lang, "")
 	now := s.clk.Now()
+	// An address that has an account gets the same answer as a new one (so
+	// sign-up does not tell who is a customer); its owner is mailed instead.
+	index, err := s.emailIndex(ctx, email)
+	if err != nil {
+		return 0, nil, err
+	}
+	var existing *userRow
+	err = s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		var err error
+		existing, err = userByEmailIndex(ctx, tx, index)
+		return err
+	})
+	if err == nil {
+		_, _ = HashPassword(in.Password) // the same work as a new account
+		err = s.db.System(ctx, func(tx *db.Tx) error {
+			if err := s.sendMail(ctx, tx, email, existing.lang, "mail.signup_exists", map[string]any{
+				"Login": s.baseURL + "/login", "Reset": s.baseURL + "/password/forgot"}); err != nil {
+				return err
+			}
+			return s.audit.Record(ctx, tx, audit.Event{ActorKind: "user", Action: "user.signup_existing",
+				TargetType: "user", TargetID: fmt.Sprint(existing.id)})
+		})
+		return 0, nil, err
+	}
+	if !errors.Is(err, validation.ErrNotFound) {
+		return 0, nil, err
+	}
 	err = s.db.System(ctx, func(tx *db.Tx) error {
 		var err error
 		if userID, err = s.insertUser(ctx, tx, email, in.Name, in.Password, lang, false); err != nil {
@@ -238,10 +275,11 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := s.limiter.Allow(ctx, "login-acct:"+index, loginPerAccount, loginWindow); err != nil {
+	failKey := "login-fail:" + index
+	if wait, err := s.limiter.Wait(ctx, failKey, loginBackoff); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, validation.ErrRateLimited
+	} else if wait > 0 {
+		return nil, ErrLoginWait
 	}
 	// Read and verify outside any write transaction: argon2 takes tens of
 	// milliseconds, and SQLite has a single writer.
@@ -253,6 +291,10 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	})
 	if errors.Is(err, validation.ErrNotFound) || (err == nil && email == "") {
 		_, _ = VerifyPassword(dummyHash, password)
+		// Unknown addresses slow down the same way, so they cannot be told apart.
+		if err := s.limiter.Fail(ctx, failKey, loginBackoff); err != nil {
+			return nil, err
+		}
 		return nil, ErrInvalidLogin
 	}
 	if err != nil {
@@ -287,7 +329,15 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	case err != nil:
 		return nil, err
 	case !ok:
+		if err := s.limiter.Fail(ctx, failKey, loginBackoff); err != nil {
+			return nil, err
+		}
 		return nil, ErrInvalidLogin
+	}
+	if err := s.limiter.Forget(ctx, failKey); err != nil {
+		return nil, err
+	}
+	switch {
 	case notConfirmed:
 		return nil, ErrNotConfirmed
 	}

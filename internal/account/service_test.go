@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -85,8 +86,21 @@ func TestSignUpValidationChangesNothing(t *testing.T) {
 		if _, _, err := e.Accounts.SignUp(ctx, good); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err := e.Accounts.SignUp(ctx, good)
-		fieldErr(t, err, "email", "email.taken")
+		// The same address again: the same answer as a new sign-up, no new
+		// organisation, and the address's owner hears of it.
+		again := good
+		again.OrgName = "Tweede BV"
+		if _, _, err := e.Accounts.SignUp(ctx, again); err != nil {
+			t.Fatalf("sign-up with a known address answered differently: %v", err)
+		}
+		if _, err := e.Accounts.OrgBySlug(ctx, "tweede-bv"); !errors.Is(err, validation.ErrNotFound) {
+			t.Fatalf("a sign-up with a known address created an organisation: %v", err)
+		}
+		m := e.Mail.WaitFor(t, good.Email, 10*time.Second) // the confirmation of the first
+		m = e.Mail.WaitFor(t, good.Email, 10*time.Second)
+		if !strings.Contains(m.Subject, "Aanmelding bij HMS") || !strings.Contains(m.Text, "/password/forgot") {
+			t.Fatalf("mail to the address's owner: %q %q", m.Subject, m.Text)
+		}
 	})
 }
 
@@ -148,13 +162,44 @@ func TestLoginConfirmResetAndRateLimit(t *testing.T) {
 			t.Fatalf("expired reset link: %v", err)
 		}
 
-		// Ten failures per account per window, then even the right password waits.
+		// Failed logins slow the account down but never lock it out: five are
+		// free, the sixth makes the next attempt wait 2 s (even with the right
+		// password, which does not count as a failure); after the wait the
+		// right password works and the count starts again.
 		clk.Advance(20 * time.Minute)
-		for i := 0; i < 10; i++ {
-			_, _ = e.Accounts.Login(ctx, "bram@example.nl", "guess guess guess", "5.6.7.8")
+		for i := 0; i < 6; i++ {
+			if _, err := e.Accounts.Login(ctx, "bram@example.nl", "guess guess guess", "5.6.7.8"); !errors.Is(err, account.ErrInvalidLogin) {
+				t.Fatalf("failure %d: %v", i+1, err)
+			}
 		}
-		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "a brand new secret", "5.6.7.8"); !errors.Is(err, validation.ErrRateLimited) {
-			t.Fatalf("11th attempt: %v, want rate limited", err)
+		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "a brand new secret", "5.6.7.8"); !errors.Is(err, account.ErrLoginWait) {
+			t.Fatalf("right password within the delay: %v, want to wait", err)
+		}
+		clk.Advance(2 * time.Second)
+		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "a brand new secret", "5.6.7.8"); err != nil {
+			t.Fatalf("right password after the delay: %v", err)
+		}
+		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "guess guess guess", "5.6.7.8"); !errors.Is(err, account.ErrInvalidLogin) {
+			t.Fatalf("a success did not forget the failures: %v", err)
+		}
+		// A hammering attacker meets the cap (15 minutes), not a lock-out.
+		for i := 0; i < 30; i++ {
+			clk.Advance(15 * time.Minute)
+			_, _ = e.Accounts.Login(ctx, "bram@example.nl", "guess guess guess", fmt.Sprintf("10.0.0.%d", i))
+		}
+		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "a brand new secret", "5.6.7.8"); !errors.Is(err, account.ErrLoginWait) {
+			t.Fatalf("right password within the capped delay: %v", err)
+		}
+		clk.Advance(15 * time.Minute)
+		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "a brand new secret", "5.6.7.8"); err != nil {
+			t.Fatalf("right password after the capped delay: %v", err)
+		}
+		// An unknown address slows down alike, so it cannot be told from a known one.
+		for i := 0; i < 6; i++ {
+			_, _ = e.Accounts.Login(ctx, "niemand@example.nl", "guess guess guess", "5.6.7.8")
+		}
+		if _, err := e.Accounts.Login(ctx, "niemand@example.nl", "guess guess guess", "5.6.7.8"); !errors.Is(err, account.ErrLoginWait) {
+			t.Fatalf("unknown address: %v, want to wait like a known one", err)
 		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -25,6 +26,7 @@ import (
 	"hms/internal/platform/audit"
 	"hms/internal/platform/db"
 	"hms/internal/platform/i18n"
+	"hms/internal/platform/ratelimit"
 	"hms/internal/platform/validation"
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
@@ -64,6 +66,7 @@ type API struct {
 	deposits      *deposit.Service
 	settlement    *settlement.Service
 	statements    *settlement.Statements
+	limiter       *ratelimit.Limiter
 }
 
 // Deps are what the API needs.
@@ -84,6 +87,9 @@ type Deps struct {
 	Deposits      *deposit.Service
 	Settlement    *settlement.Service
 	Statements    *settlement.Statements
+	// Limiter counts access-denied answers, so the audit log gets one event
+	// per caller and minute instead of one per request.
+	Limiter *ratelimit.Limiter
 }
 
 type ctxKey int
@@ -99,7 +105,8 @@ func New(d Deps) *API {
 		d.Log = slog.Default()
 	}
 	a := &API{accounts: d.Accounts, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases, privacy: d.Privacy, texts: d.Texts, db: d.DB, audit: d.Audit, log: d.Log, mux: http.NewServeMux(),
-		rentIncreases: d.RentIncreases, ledger: d.Ledger, billing: d.Billing, deposits: d.Deposits, settlement: d.Settlement, statements: d.Statements}
+		rentIncreases: d.RentIncreases, ledger: d.Ledger, billing: d.Billing, deposits: d.Deposits, settlement: d.Settlement, statements: d.Statements,
+		limiter: d.Limiter}
 	cfg := huma.DefaultConfig("HMS API", "1.0.0")
 	cfg.Info.Description = "Rental administration for Dutch landlords. Authenticate with `Authorization: Bearer hms_…`; a token acts with its creator's role, narrowed to its scopes."
 	cfg.OpenAPIPath = Prefix + "/openapi"
@@ -195,6 +202,18 @@ func op[I, O any](a *API, method, path, id, summary string, perm account.Permiss
 }
 
 func (a *API) denied(ctx context.Context, actor account.Actor, what string) {
+	a.log.Info("access denied", "org", actor.OrgID, "user", actor.UserID, "what", what)
+	// A client that keeps knocking on one operation writes one event a
+	// minute, not one a request.
+	if a.limiter != nil {
+		first, err := a.limiter.First(ctx, fmt.Sprintf("denied-api:%d:%d:%s", actor.OrgID, actor.UserID, what), time.Minute)
+		if err != nil {
+			a.log.Error("count api denied", "err", err)
+		}
+		if !first {
+			return
+		}
+	}
 	err := a.db.InOrg(ctx, actor.OrgID, func(tx *db.Tx) error {
 		return a.audit.Record(ctx, tx, audit.Event{ActorUserID: actor.UserID, ActorKind: "api", Action: "access.denied",
 			TargetType: "api", TargetID: what})

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -56,6 +57,9 @@ type Config struct {
 	HeldMail    func(mail.Message) // see mail.Config.Held; only the demo sets it
 	Clock       clock.Clock
 	Log         *slog.Logger
+	// TrustedProxies are the reverse proxies in front of HMS, whose
+	// X-Forwarded-For names the client (HMS_TRUSTED_PROXIES).
+	TrustedProxies []netip.Prefix
 }
 
 // App is a running (or runnable) HMS.
@@ -173,11 +177,13 @@ func (a *App) build(ctx context.Context) error {
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases})
 	a.Importer.Background(a.Vault, a.Jobs, a.Accounts)
 	a.API = api.New(api.Deps{Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Billing: a.Billing, Privacy: a.Privacy,
-		Texts: a.Texts, DB: a.DB, Audit: a.Audit, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, Statements: a.Statements})
+		Texts: a.Texts, DB: a.DB, Audit: a.Audit, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, Statements: a.Statements,
+		Limiter: a.Limiter})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web, err = web.New(web.Deps{DB: a.DB, Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Billing: a.Billing, Privacy: a.Privacy, Importer: a.Importer, Limiter: a.Limiter, Audit: a.Audit, Jobs: a.Jobs, Outbox: a.Outbox,
-		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, Statements: a.Statements, SecureCookies: !isLocalHTTP(a.BaseURL)})
+		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, Statements: a.Statements, SecureCookies: !isLocalHTTP(a.BaseURL),
+		TrustedProxies: a.TrustedProxies})
 	return err
 }
 

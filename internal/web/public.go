@@ -69,7 +69,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	p := s.newPage(r, "login.title")
-	res, err := s.Accounts.Login(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), clientAddr(r))
+	res, err := s.Accounts.Login(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), s.clientAddr(r))
 	if err != nil {
 		s.fail(w, r, err, "login", p)
 		return
@@ -140,7 +140,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	p := s.newPage(r, "forgot.title")
-	if err := s.Accounts.RequestPasswordReset(r.Context(), r.PostFormValue("email"), clientAddr(r)); err != nil {
+	if err := s.Accounts.RequestPasswordReset(r.Context(), r.PostFormValue("email"), s.clientAddr(r)); err != nil {
 		s.fail(w, r, err, "forgot", p)
 		return
 	}

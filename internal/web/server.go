@@ -9,11 +9,12 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strings"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -76,6 +77,9 @@ type Deps struct {
 	Statements *settlement.Statements
 	// SecureCookies is false only when serving plain http on localhost.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (HMS_TRUSTED_PROXIES); empty: the connection's peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Access says who may use a route; TestAuthorizationMatrix walks them all.
@@ -98,6 +102,8 @@ type Server struct {
 	pages    map[string]*template.Template
 	routes   []Route
 	handler  http.Handler
+	// trustedProxies is Deps.TrustedProxies (see clientAddr).
+	trustedProxies []netip.Prefix
 }
 
 // New builds the server with every route registered.
@@ -105,7 +111,7 @@ func New(d Deps) (*Server, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	s := &Server{Deps: d, mux: http.NewServeMux()}
+	s := &Server{Deps: d, mux: http.NewServeMux(), trustedProxies: d.TrustedProxies}
 	s.sessions = scs.New()
 	s.sessions.Store = &sessionStore{db: d.DB}
 	s.sessions.Lifetime = 12 * time.Hour
@@ -377,7 +383,17 @@ func (s *Server) requireStaff(next http.Handler) http.Handler {
 
 // logDenied writes an access-denied event to the platform's audit chain.
 func (s *Server) logDenied(r *http.Request, userID int64, reason string) {
-	err := s.DB.System(r.Context(), func(tx *db.Tx) error {
+	s.Log.Info("access denied", "user", userID, "path", r.URL.Path, "reason", reason)
+	// A visitor who keeps knocking on one route (trying id after id) writes
+	// one event a minute, not one a request.
+	first, err := s.Limiter.First(r.Context(), fmt.Sprintf("denied-web:%d:%s", userID, r.Pattern), time.Minute)
+	if err != nil {
+		s.Log.Error("count access denied", "err", err)
+	}
+	if !first {
+		return
+	}
+	err = s.DB.System(r.Context(), func(tx *db.Tx) error {
 		return s.Audit.Record(r.Context(), tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "access.denied",
 			TargetType: "path", TargetID: r.Method + " " + r.URL.Path, Details: map[string]string{"reason": reason}})
 	})
@@ -388,17 +404,8 @@ func (s *Server) logDenied(r *http.Request, userID int64, reason string) {
 
 func (s *Server) flash(r *http.Request, msgID string) { s.sessions.Put(r.Context(), "flash", msgID) }
 
-// clientAddr is the remote address without port, for rate limits only.
-func clientAddr(r *http.Request) string {
-	addr := r.RemoteAddr
-	if i := strings.LastIndexByte(addr, ':'); i > 0 {
-		addr = addr[:i]
-	}
-	return addr
-}
-
 // limiterAllow counts one attempt of kind from the client's address.
 func (s *Server) limiterAllow(r *http.Request, kind string, limit int, window time.Duration) (bool, error) {
-	sum := sha256.Sum256([]byte(clientAddr(r)))
+	sum := sha256.Sum256([]byte(s.clientAddr(r)))
 	return s.Limiter.Allow(r.Context(), kind+"-addr:"+hex.EncodeToString(sum[:]), limit, window)
 }
