@@ -3,8 +3,8 @@ package account_test
 import (
 	"context"
 	"errors"
-	"os"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
