@@ -156,8 +156,8 @@ func TestSettlementRunAPI(t *testing.T) {
 					t.Fatalf("key %s: %d %v", k, st, r)
 				}
 			}
-			if st, prob := ca.do("PUT", year, `{"admin_fee_percent":"150"}`); st != 422 || !strings.Contains(errorsAt(prob), "body.admin_fee_percent") {
-				t.Fatalf("fee 150%%: %d %v", st, prob)
+			if st, prob := ca.do("PUT", year, `{"admin_fee_percent":"12"}`); st != 422 || !strings.Contains(errorsAt(prob), "body.admin_fee_percent") {
+				t.Fatalf("fee 12%% (above the 5%% cap): %d %v", st, prob)
 			}
 			if st, y := ca.do("PUT", year, `{"admin_fee_percent":"3"}`); st != 200 || y["admin_fee_percent"] != "3" || len(y["keys"].([]any)) != 2 {
 				t.Fatalf("year: %d %v", st, y)

@@ -42,7 +42,7 @@ import (
 // Input is one settlement scenario.
 type Input struct {
 	Period          Period             `json:"period"`
-	AdminFeePercent Decimal            `json:"admin_fee_percent,omitempty" doc:"Percentage of the admin-fee cost lines, e.g. \"5\"; default 0"`
+	AdminFeePercent Decimal            `json:"admin_fee_percent,omitempty" doc:"Percentage of the admin-fee cost lines, e.g. \"5\"; 0 to 5, default 0"`
 	Units           []Unit             `json:"units"`
 	Occupancies     []Occupancy        `json:"occupancies"`
 	DegreeDays      map[string]Decimal `json:"degree_days,omitempty" doc:"Weighted degree days per month, keyed YYYY-MM"`
@@ -85,6 +85,12 @@ type Cost struct {
 	Readings     map[string]Decimal `json:"readings,omitempty" doc:"Key meter: consumption per unit id"`
 	Shares       map[string]Decimal `json:"shares,omitempty" doc:"Key shares: weight per unit id"`
 }
+
+// MaxAdminFeePercent caps the administration fee: the Huurcommissie allows
+// "in het algemeen maximaal 5% van de totale servicekosten" (DOMAIN.md §7.5).
+// Only the base of the fee is uncertain there, not the cap, so the cap is
+// not a setting: a landlord may charge less, never more.
+const MaxAdminFeePercent = 5
 
 // The keys a cost can be divided by.
 const (
@@ -530,8 +536,13 @@ func build(in *Input) (*model, error) {
 	m.feePercent = decimal{m: new(big.Int)}
 	if in.AdminFeePercent != "" {
 		p, ok := parseDecimal(string(in.AdminFeePercent))
-		if !ok || p.m.Sign() < 0 || ratCmp(p, 100) > 0 {
-			return nil, fieldErr("admin_fee_percent", "must be a percentage from 0 to 100 such as \"5\", not %s", showScalar(string(in.AdminFeePercent)))
+		if !ok || p.m.Sign() < 0 {
+			return nil, fieldErr("admin_fee_percent", "must be a percentage from 0 to %d such as \"5\", not %s", MaxAdminFeePercent,
+				showScalar(string(in.AdminFeePercent)))
+		}
+		if ratCmp(p, MaxAdminFeePercent) > 0 {
+			return nil, fieldErr("admin_fee_percent", "may be at most %d%% of the service costs (DOMAIN.md §7.5, Huurcommissie), not %s",
+				MaxAdminFeePercent, showScalar(string(in.AdminFeePercent)))
 		}
 		m.feePercent = p
 	}

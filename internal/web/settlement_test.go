@@ -262,8 +262,10 @@ func TestSettlementPages(t *testing.T) {
 			if body := mustBody(t, c, fmt.Sprintf("%s/keys?complex=%d&year=2026", base, f.complex)); !strings.Contains(body, `id="key-gas"`) {
 				t.Fatal("keys not copied to 2026")
 			}
-			if resp, body := c.do("POST", base+"/year", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "admin_fee_percent": {"150"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "aria-invalid") {
-				t.Fatalf("fee of 150%%: %d", resp.StatusCode)
+			// Above 5% is refused beside the field with the reason (DOMAIN.md §7.5).
+			if resp, body := c.do("POST", base+"/year", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "admin_fee_percent": {"12"}}); resp.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(body, `id="year-admin_fee_percent" inputmode="decimal" value="12" aria-invalid="true"`) || !strings.Contains(body, "hoogstens 5%") {
+				t.Fatalf("fee of 12%%: %d", resp.StatusCode)
 			}
 
 			// Degree days: a bad line is named; the year's months are kept.

@@ -1,0 +1,30 @@
+-- +goose Up
+-- Settlement corrections against DOMAIN.md §7.
+
+-- §7.5: the administration fee is at most 5% of the service costs. A
+-- percentage above it was never lawful; it is lowered to the cap, which is
+-- what the settings now refuse to go beyond.
+UPDATE settlement_years SET admin_fee_percent = '5' WHERE CAST(admin_fee_percent AS REAL) > 5;
+
+-- §7.6: daily mean temperatures (TG, in 0.1 °C, as KNMI publishes them) per
+-- KNMI station, imported from the station's daggegevens file. A run weighs
+-- them into degree days per month for the station chosen for the complex
+-- and year (knmi_station; 0: none), and names its source in
+-- degree_days_source ('knmi:<station>', 'entered' for the monthly values
+-- entered by hand, 'table' for the VDI 2067 fallback).
+CREATE TABLE settlement_knmi_days (
+	org_id      BIGINT NOT NULL REFERENCES organisations(id),
+	station     INTEGER NOT NULL,
+	day         TEXT NOT NULL,
+	tg          INTEGER NOT NULL,
+	imported_at TEXT NOT NULL,
+	PRIMARY KEY (org_id, station, day)
+);
+
+ALTER TABLE settlement_years ADD COLUMN knmi_station INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE settlement_runs ADD COLUMN degree_days_source TEXT NOT NULL DEFAULT '';
+
+-- +goose Down
+ALTER TABLE settlement_runs DROP COLUMN degree_days_source;
+ALTER TABLE settlement_years DROP COLUMN knmi_station;
+DROP TABLE settlement_knmi_days;
