@@ -113,6 +113,31 @@ func TestSettlementRunCommand(t *testing.T) {
 				t.Fatalf("import again: %q %v", out, err)
 			}
 
+			// KNMI daily temperatures (DOMAIN.md §7.6): January 2024 at 2.0 °C is
+			// 31 × 16.0 × 1.1 = 545.60 weighted degree days; a bad TG is line and column.
+			knmi := "# STN,YYYYMMDD,   TG\n"
+			for day := 1; day <= 31; day++ {
+				knmi += fmt.Sprintf("  260,202401%02d,   20\n", day)
+			}
+			knmiPath := filepath.Join(dir, "etmgeg_260.txt")
+			if err := os.WriteFile(knmiPath, []byte(strings.Replace(knmi, "20240105,   20", "20240105,  2.0", 1)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := run1("settlement", "degreedays", "import", "--org", "alpha", "--station", "260", knmiPath); exitCode(err) != 2 ||
+				!strings.Contains(out, "line 6, TG: ") {
+				t.Fatalf("bad KNMI file: %q %v", out, err)
+			}
+			if err := os.WriteFile(knmiPath, []byte(knmi), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := run1("settlement", "degreedays", "import", "--org", "alpha", "--station", "260", knmiPath); err != nil ||
+				!strings.Contains(out, "station 260: 31 days imported, 2024-01-01 to 2024-01-31") || !strings.Contains(out, "2024-01  545.60 weighted degree days") {
+				t.Fatalf("KNMI import: %q %v", out, err)
+			}
+			if _, err := run1("settlement", "degreedays", "import", "--org", "alpha", knmiPath); err == nil || !strings.Contains(err.Error(), "usage") {
+				t.Fatalf("no station: %v", err)
+			}
+
 			if _, err := run1("settlement", "run", "--org", "alpha", "--complex", fmt.Sprint(cx)); err == nil || !strings.Contains(err.Error(), "usage") {
 				t.Fatalf("run without year: %v", err)
 			}

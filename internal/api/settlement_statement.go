@@ -98,6 +98,8 @@ type SettlementStatementJSON struct {
 	Payout          string                        `json:"payout"`
 	Mails           int                           `json:"mails"`
 	SentAt          *time.Time                    `json:"sent_at,omitempty"`
+	DegreeDays      string                        `json:"degree_days_source" doc:"Source of the run's degree days: knmi:<station>, entered or table"`
+	DegreeDaysText  string                        `json:"degree_days_text,omitempty" doc:"The statement's sentence naming it, when degree days divided a line"`
 }
 
 func statementJSON(s *settlement.Statement) SettlementStatementJSON {
@@ -106,7 +108,8 @@ func statementJSON(s *settlement.Statement) SettlementStatementJSON {
 		Total: s.Total.String(), TotalInclVAT: s.TotalInclVAT.String(), Advances: s.Advances.String(), Paid: s.Paid.String(),
 		Balance: s.Balance.String(), Refund: s.Refund, ProposedAdvance: s.ProposedAdvance.String(), AdvanceApplied: s.AdvanceApplied,
 		IssueDate: s.IssueDate, DueDate: s.DueDate, Deadline: s.Deadline, Booked: s.Booked, InvoiceID: s.InvoiceID, InvoiceNumber: s.InvoiceNumber,
-		SetOff: s.SetOff.String(), Payout: s.PayoutCents.String(), Mails: s.Mails, Lines: []SettlementStatementLineJSON{}, Levies: []SettlementLevyLineJSON{}}
+		SetOff: s.SetOff.String(), Payout: s.PayoutCents.String(), Mails: s.Mails, Lines: []SettlementStatementLineJSON{}, Levies: []SettlementLevyLineJSON{},
+		DegreeDays: s.DegreeDaysSource, DegreeDaysText: settlement.DegreeDaysText(s, s.Lang)}
 	if !s.AdvanceFrom.IsZero() {
 		from := s.AdvanceFrom
 		j.AdvanceFrom = &from

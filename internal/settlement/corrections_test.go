@@ -2,9 +2,11 @@ package settlement_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"hms/internal/app/apptest"
 	"hms/internal/settlement"
 )
 
@@ -44,6 +46,137 @@ func TestAdminFeeCappedAt5PercentDOMAIN75(t *testing.T) {
 		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "2,5", nil))
 		if y := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.owner, cx, 2025)); y.AdminFeePercent != "2.5" {
 			t.Fatalf("2,5%%: stored %s", y.AdminFeePercent)
+		}
+	})
+}
+
+// knmiYear is a KNMI daily-data file (the daggegevens script's layout: '#'
+// lines, the header "# STN,YYYYMMDD,   TG,…") for station 260 in 2025 with
+// one mean temperature per month, except that 1 January is 19.0 °C. A row of
+// station 240 and one of 1999 are ignored. skip leaves a day out.
+func knmiYear(skip string) string {
+	tg := []int{20, 30, 60, 100, 130, 185, 200, 175, 145, 105, 55, -15}
+	var b strings.Builder
+	b.WriteString("# BRON: KONINKLIJK NEDERLANDS METEOROLOGISCH INSTITUUT (KNMI)\n# \n# STN      LON(east)   LAT(north)     ALT(m)  NAME\n" +
+		"# 260:         5.180       52.100       1.90  De Bilt\n# \n" +
+		"# TG        : Etmaalgemiddelde temperatuur (in 0.1 graden Celsius) / Daily mean temperature in (0.1 degrees Celsius)\n# \n" +
+		"# STN,YYYYMMDD,   TG,   TN,   TX\n# \n  260,19991231,   40,   10,   70\n")
+	for day := d("2025-01-01"); day.Year == 2025; day = day.AddDays(1) {
+		if day.String() == skip {
+			continue
+		}
+		t := tg[day.Month-1]
+		if day.String() == "2025-01-01" {
+			t = 190
+		}
+		fmt.Fprintf(&b, "  260,%04d%02d%02d,%5d,%5d,%5d\n", day.Year, day.Month, day.Day, t, t-30, t+40)
+	}
+	b.WriteString("  240,20250101,   10,    0,   20\n")
+	return b.String()
+}
+
+// Weighted degree days from KNMI daily temperatures (DOMAIN.md §7.6): per
+// day 18 °C − TG when positive, weighted 1.1 (Nov–Feb), 1.0 (Mar, Oct) or
+// 0.8 (Apr–Sep). By hand, for knmiYear:
+//
+//	Jan (1 Jan at 19.0 °C counts 0, 30 days at 2.0 °C) 30 × 16.0 × 1.1 = 528.00
+//	Feb 28 × 15.0 × 1.1 = 462.00   Mar 31 × 12.0 = 372.00   Apr 30 × 8.0 × 0.8 = 192.00
+//	May 31 × 5.0 × 0.8 = 124.00    Jun (18.5 °C) and Jul (20.0 °C) 0.00
+//	Aug 31 × 0.5 × 0.8 = 12.40     Sep 30 × 3.5 × 0.8 = 84.00   Oct 31 × 7.5 = 232.50
+//	Nov 30 × 12.5 × 1.1 = 412.50   Dec (−1.5 °C) 31 × 19.5 × 1.1 = 664.95;  year 3,084.35
+//
+// A unit whose tenant changes on 1 May splits its €1,000.00 of heating by
+// them: January–April 1,554.00 of 3,084.35 = €503.83 and the rest €496.17;
+// the run and the statement name KNMI station 260 as the source. Without a
+// station (or with a month incomplete) the disclosed VDI 2067 table serves:
+// January–April (170 + 150 + 130 + 80) ‰ = 530 ‰, so €530.00 and €470.00.
+func TestKNMIWeightedDegreeDaysDOMAIN76(t *testing.T) {
+	days := must[[]settlement.KNMIDay](t)(settlement.ParseKNMI(strings.NewReader(knmiYear("")), 260))
+	if len(days) != 365 {
+		t.Fatalf("%d days of station 260 in 2025, want 365", len(days))
+	}
+	want := map[string]string{"2025-01": "528.00", "2025-02": "462.00", "2025-03": "372.00", "2025-04": "192.00", "2025-05": "124.00",
+		"2025-06": "0.00", "2025-07": "0.00", "2025-08": "12.40", "2025-09": "84.00", "2025-10": "232.50", "2025-11": "412.50", "2025-12": "664.95"}
+	if got := settlement.WeightedDegreeDays(days); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("weighted degree days\n got %v\nwant %v", got, want)
+	}
+	// A bad temperature is named by line and column; the etmgeg layout (no '#') reads the same.
+	bad := strings.Replace(knmiYear(""), "  260,20250315,   60,", "  260,20250315,  6.0,", 1)
+	var ie settlement.ImportErrors
+	if _, err := settlement.ParseKNMI(strings.NewReader(bad), 260); !errors.As(err, &ie) || ie[0].Column != "TG" || ie[0].Line != 84 {
+		t.Fatalf("bad TG: %v", err)
+	}
+	etmgeg := strings.Replace(strings.ReplaceAll(knmiYear(""), "# ", ""), "#\n", "\n", -1)
+	if d2, err := settlement.ParseKNMI(strings.NewReader(etmgeg), 260); err != nil || len(d2) != 365 {
+		t.Fatalf("etmgeg layout: %d days, %v", len(d2), err)
+	}
+
+	each(t, func(t *testing.T, e *env) {
+		// A bad file changes nothing.
+		if _, err := e.Settlement.ImportKNMI(ctx, e.owner, 260, strings.NewReader(bad)); !errors.As(err, &ie) {
+			t.Fatalf("bad file: %v", err)
+		}
+		fieldErr(t, func() error {
+			_, err := e.Settlement.ImportKNMI(ctx, e.owner, 0, strings.NewReader(knmiYear("")))
+			return err
+		}(),
+			"station", "settlement.knmi_bad_station")
+		if _, err := e.Settlement.ImportKNMI(ctx, e.viewer, 260, strings.NewReader(knmiYear(""))); err == nil {
+			t.Fatal("a viewer imported")
+		}
+		if sts := must[[]settlement.KNMIStation](t)(e.Settlement.KNMIStations(ctx, e.owner)); len(sts) != 0 {
+			t.Fatalf("stations after refusals: %+v", sts)
+		}
+		res := must[settlement.KNMIImport](t)(e.Settlement.ImportKNMI(ctx, e.owner, 260, strings.NewReader(knmiYear(""))))
+		if res.Days != 365 || res.First.String() != "2025-01-01" || res.Last.String() != "2025-12-31" {
+			t.Fatalf("import: %+v", res)
+		}
+		// Imported twice, nothing doubles.
+		must[settlement.KNMIImport](t)(e.Settlement.ImportKNMI(ctx, e.owner, 260, strings.NewReader(knmiYear(""))))
+		dd := must[[]settlement.DegreeDay](t)(e.Settlement.KNMIDegreeDays(ctx, e.owner, 260, 2025))
+		if len(dd) != 12 || dd[0].Value != "528.00" || dd[11].Value != "664.95" {
+			t.Fatalf("degree days: %+v", dd)
+		}
+		if sts := must[[]settlement.KNMIStation](t)(e.Settlement.KNMIStations(ctx, e.ownerB)); len(sts) != 0 {
+			t.Fatalf("another organisation sees stations %+v", sts)
+		}
+
+		cx := e.complex(e.owner, "De Linde")
+		u := e.unit(e.owner, cx, "70")
+		la, lb := e.lease(e.owner, u, "2024-01-01", "2025-04-30"), e.lease(e.owner, u, "2025-05-01", "")
+		sup := e.supplier(e.owner, "Warmte BV")
+		e.cost(e.owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
+			PeriodEnd: "2025-12-31", Amount: "1000.00", Category: "verwarming"})
+		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "verwarming", Key: "area", Heating: true}))
+		shares := func(r *settlement.Run) string {
+			return occOf(t, r, la).Total.String() + " " + occOf(t, r, lb).Total.String()
+		}
+
+		// No station: the table, disclosed.
+		r := must[*settlement.Run](t)(e.Settlement.Run(ctx, e.owner, cx, 2025))
+		if r.DegreeDaysSource != settlement.SourceTable || shares(r) != "530.00 470.00" || r.Warnings != 0 {
+			t.Fatalf("table: %s %s, %d warnings", r.DegreeDaysSource, shares(r), r.Warnings)
+		}
+		fieldErr(t, e.Settlement.SetDegreeDayStation(ctx, e.owner, cx, 2025, 1234), "station", "settlement.knmi_bad_station")
+		must[struct{}](t)(struct{}{}, e.Settlement.SetDegreeDayStation(ctx, e.owner, cx, 2025, 260))
+		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "4", nil)) // keeps the station
+		if y := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.owner, cx, 2025)); y.KNMIStation != 260 || y.AdminFeePercent != "4" {
+			t.Fatalf("year: %+v", y)
+		}
+		r = must[*settlement.Run](t)(e.Settlement.Run(ctx, e.owner, cx, 2025))
+		if r.DegreeDaysSource != "knmi:260" || shares(r) != "503.83 496.17" {
+			t.Fatalf("KNMI 260: %s %s", r.DegreeDaysSource, shares(r))
+		}
+		pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, e.owner, r.ID, occOf(t, r, la).ID))
+		contains(t, "statement", apptest.PDFText(t, pdf), "gewogen graaddagen", "KNMI-station 260")
+
+		// A station with a day missing is no complete KNMI source: the table again.
+		must[struct{}](t)(struct{}{}, e.Settlement.SetDegreeDayStation(ctx, e.owner, cx, 2025, 240))
+		must[settlement.KNMIImport](t)(e.Settlement.ImportKNMI(ctx, e.owner, 240, strings.NewReader(strings.ReplaceAll(
+			strings.TrimSuffix(knmiYear("2025-06-10"), "  240,20250101,   10,    0,   20\n"), "  260,", "  240,"))))
+		r = must[*settlement.Run](t)(e.Settlement.Run(ctx, e.owner, cx, 2025))
+		if r.DegreeDaysSource != settlement.SourceTable || shares(r) != "530.00 470.00" {
+			t.Fatalf("incomplete station 240: %s %s", r.DegreeDaysSource, shares(r))
 		}
 	})
 }

@@ -43,6 +43,7 @@ type YearSettings struct {
 	ComplexID       int64
 	Year            int
 	AdminFeePercent string // DefaultAdminFeePercent when never set
+	KNMIStation     int    // the KNMI station of the degree days; 0: none
 	Keys            []CategoryKey
 	Occupants       map[int64]string // unit id → occupants; absent: 1
 }

@@ -54,6 +54,9 @@ type RunSummary struct {
 	CreatedAt     time.Time
 	CreatedBy     int64
 	FinalisedAt   time.Time
+	// DegreeDaysSource is where the run's degree days come from: "knmi:260"
+	// (KNMI station 260), "entered" (by hand) or "table" (VDI 2067).
+	DegreeDaysSource string
 }
 
 // Run is a stored settlement with its lines.
@@ -211,6 +214,16 @@ func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, yea
 	return s.GetRun(ctx, a, id)
 }
 
+// KNMIStation is the station of a run whose degree days come from KNMI
+// data ("260"), else "".
+func (r RunSummary) KNMIStation() string {
+	st, _ := strings.CutPrefix(r.DegreeDaysSource, SourceKNMIPrefix)
+	if st == r.DegreeDaysSource {
+		return ""
+	}
+	return st
+}
+
 // Finalise marks a draft run final: from then on it is never changed.
 func (s *Service) Finalise(ctx context.Context, a account.Actor, id int64) error {
 	if err := canWrite(a); err != nil {
@@ -324,6 +337,7 @@ type built struct {
 	year       int
 	from, to   civil.Date
 	feePercent string
+	ddSource   string
 	in         Input
 	out        Output
 	costs      []builtCost // parallel to in.Costs
@@ -509,18 +523,8 @@ func (s *Service) build(ctx context.Context, tx *db.Tx, complexID int64, year in
 		b.costs = append(b.costs, builtCost{category: g.category, units: g.units, entries: g.entries})
 	}
 
-	dd, err := loadDegreeDays(ctx, tx)
-	if err != nil {
+	if b.in.DegreeDays, b.ddSource, err = periodDegreeDays(ctx, tx, ys.KNMIStation, from, to); err != nil {
 		return nil, err
-	}
-	for d := from.FirstOfMonth(); !d.After(to); d = d.AddMonths(1) {
-		k := fmt.Sprintf("%04d-%02d", d.Year, d.Month)
-		if v, ok := dd[k]; ok {
-			if b.in.DegreeDays == nil {
-				b.in.DegreeDays = map[string]Decimal{}
-			}
-			b.in.DegreeDays[k] = Decimal(v)
-		}
 	}
 	return b, nil
 }

@@ -289,16 +289,18 @@ type Statement struct {
 	Balance         money.Cents // to pay (> 0) or to refund (< 0)
 	BalanceLines    []BalanceLine
 	Vacancy         money.Cents // the landlord's cost of vacant units in the complex
-	Refund          string
-	ProposedAdvance money.Cents // per month, whole euros; 0: the lease does not run on
-	AdvanceFrom     civil.Date
-	AdvanceApplied  bool
-	Levies          []LevyShareLine
-	LeviesTotal     money.Cents
-	InspectionText  string
-	ObjectionText   string
-	Deadline        civil.Date // 30 June after the year
-	ObjectUntil     civil.Date // the Huurcommissie's 24 months after the deadline
+	// DegreeDaysSource is the run's source of degree days (Run.DegreeDaysSource).
+	DegreeDaysSource string
+	Refund           string
+	ProposedAdvance  money.Cents // per month, whole euros; 0: the lease does not run on
+	AdvanceFrom      civil.Date
+	AdvanceApplied   bool
+	Levies           []LevyShareLine
+	LeviesTotal      money.Cents
+	InspectionText   string
+	ObjectionText    string
+	Deadline         civil.Date // 30 June after the year
+	ObjectUntil      civil.Date // the Huurcommissie's 24 months after the deadline
 
 	InvoiceID     int64
 	InvoiceNumber string
@@ -554,7 +556,7 @@ func (st *Statements) build(ctx context.Context, tx *db.Tx, a account.Actor, c *
 	s := &Statement{RunID: r.ID, OccupancyID: o.ID, LeaseID: o.LeaseID, Year: r.Year, RunKind: r.Kind, ComplexID: r.ComplexID,
 		ComplexName: r.ComplexName, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, Start: o.Start, End: o.End, Address: o.Address,
 		LeaseReference: o.LeaseReference, Issuer: c.issuer, Subtotal: o.Subtotal, AdminFeePercent: r.AdminFeePercent, AdminFee: o.AdminFee,
-		Total: o.Total, Advances: o.Advances, Paid: o.Paid, Vacancy: r.LandlordTotal, Refund: c.settings.Refund,
+		Total: o.Total, Advances: o.Advances, Paid: o.Paid, Vacancy: r.LandlordTotal, Refund: c.settings.Refund, DegreeDaysSource: r.DegreeDaysSource,
 		InspectionText: c.settings.InspectionText, ObjectionText: c.settings.ObjectionText, Deadline: deadline(r.Year), Lang: "nl"}
 	s.ObjectUntil = s.Deadline.AddMonths(24)
 	l, err := st.s.leases.GetTx(ctx, tx, o.LeaseID)

@@ -40,6 +40,9 @@ var stmtTexts = map[string]map[string]string{
 		"key.equal": "%s van %s eenheden", "key.area": "%s m² van %s m²", "key.gas_35_65": "35%% gelijk (1 van %d), 65%% naar m² (%s m² van %s m²)",
 		"key.occupants": "%s van %s bewoners", "key.meter": "verbruik %s van %s", "key.shares": "%s van %s delen",
 		"days": "%d van %d dagen", "heating": "graaddagen",
+		"dd.knmi":    "Het variabele deel van de stookkosten is verdeeld naar gewogen graaddagen (18 °C, maandfactoren 0,8 / 1,0 / 1,1) van KNMI-station %s.",
+		"dd.entered": "Het variabele deel van de stookkosten is verdeeld naar de gewogen graaddagen per maand die de verhuurder heeft ingevoerd.",
+		"dd.table":   "Het variabele deel van de stookkosten is verdeeld naar de graaddagentabel VDI 2067 (per mille per maand), omdat er geen KNMI-gegevens waren.",
 	},
 	"en": {
 		"title": "Service charge statement %d", "title_vat": "Service charge statement %d — invoice", "period": "Period",
@@ -66,6 +69,9 @@ var stmtTexts = map[string]map[string]string{
 		"key.equal": "%s of %s units", "key.area": "%s m² of %s m²", "key.gas_35_65": "35%% equal (1 of %d), 65%% by m² (%s m² of %s m²)",
 		"key.occupants": "%s of %s occupants", "key.meter": "use %s of %s", "key.shares": "%s of %s shares",
 		"days": "%d of %d days", "heating": "degree days",
+		"dd.knmi":    "The variable part of the heating costs is divided by weighted degree days (18 °C, month factors 0.8 / 1.0 / 1.1) of KNMI station %s.",
+		"dd.entered": "The variable part of the heating costs is divided by the weighted degree days per month that the landlord entered.",
+		"dd.table":   "The variable part of the heating costs is divided by the VDI 2067 degree-day table (per mille per month), as there were no KNMI data.",
 	},
 }
 
@@ -133,6 +139,25 @@ func BasisText(b Basis, lang string) string {
 		}
 	}
 	return s
+}
+
+// DegreeDaysText names where the degree days of the statement's heating
+// costs come from (DOMAIN.md §7.6), when they divided one of its lines: a
+// heating cost of a tenant who was there for part of the period; else "".
+func DegreeDaysText(s *Statement, lang string) string {
+	lang = statementLang(lang)
+	used := false
+	for _, l := range s.Lines {
+		used = used || (l.Basis.Heating && l.Basis.Days > 0 && l.Basis.Days < l.Basis.Of)
+	}
+	switch station, knmi := strings.CutPrefix(s.DegreeDaysSource, SourceKNMIPrefix); {
+	case !used || s.DegreeDaysSource == "":
+		return ""
+	case knmi:
+		return fmt.Sprintf(stmtTexts[lang]["dd.knmi"], station)
+	default:
+		return stmtTexts[lang]["dd."+s.DegreeDaysSource]
+	}
 }
 
 // renderStatement writes a statement (A4) that meets DOMAIN.md §7.2, and
@@ -314,6 +339,9 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 	}
 	if s.Vacancy > 0 {
 		para(fmt.Sprintf(T("vacancy"), eur(s.Vacancy)), false)
+	}
+	if t := DegreeDaysText(s, lang); t != "" {
+		para(t, false)
 	}
 	if s.ProposedAdvance > 0 {
 		para(fmt.Sprintf(T("advance"), eur(s.ProposedAdvance), longDate(s.AdvanceFrom, lang)), true)

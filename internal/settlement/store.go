@@ -389,8 +389,8 @@ func bulkInsert(ctx context.Context, tx *db.Tx, table string, cols []string, row
 
 func loadYear(ctx context.Context, tx *db.Tx, complexID int64, year int) (*YearSettings, error) {
 	y := &YearSettings{ComplexID: complexID, Year: year, AdminFeePercent: DefaultAdminFeePercent, Occupants: map[int64]string{}}
-	err := tx.QueryRowContext(ctx, `SELECT admin_fee_percent FROM settlement_years WHERE org_id = $1 AND complex_id = $2 AND year = $3`,
-		tx.OrgID(), complexID, year).Scan(&y.AdminFeePercent)
+	err := tx.QueryRowContext(ctx, `SELECT admin_fee_percent, knmi_station FROM settlement_years WHERE org_id = $1 AND complex_id = $2 AND year = $3`,
+		tx.OrgID(), complexID, year).Scan(&y.AdminFeePercent, &y.KNMIStation)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("settlement year: %w", err)
 	}
@@ -485,11 +485,10 @@ func deleteKey(ctx context.Context, tx *db.Tx, complexID int64, year int, catego
 }
 
 func saveYear(ctx context.Context, tx *db.Tx, complexID int64, year int, pct string, occ map[int64]string, by int64, now string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM settlement_years WHERE org_id = $1 AND complex_id = $2 AND year = $3`, tx.OrgID(), complexID, year); err != nil {
-		return fmt.Errorf("settlement year: %w", err)
-	}
+	// An upsert: the row also holds the degree-day station, set on its own.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_years (org_id, complex_id, year, admin_fee_percent, updated_at, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6)`, tx.OrgID(), complexID, year, pct, now, by); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, complex_id, year) DO UPDATE SET admin_fee_percent = excluded.admin_fee_percent,
+		updated_at = excluded.updated_at, updated_by = excluded.updated_by`, tx.OrgID(), complexID, year, pct, now, by); err != nil {
 		return fmt.Errorf("settlement year: %w", err)
 	}
 	for u, v := range occ {
@@ -785,9 +784,10 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO settlement_runs (org_id, complex_id, year, kind, lease_id, period_start, period_end, state,
-		admin_fee_percent, input_json, output_json, warnings_json, corrects_run_id, created_at, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-		tx.OrgID(), b.complexID, b.year, kind, leaseID, b.from, b.to, b.feePercent, string(inJSON), string(outJSON), string(wJSON), corrects, now, by).Scan(&id); err != nil {
+		admin_fee_percent, input_json, output_json, warnings_json, corrects_run_id, created_at, created_by, degree_days_source)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		tx.OrgID(), b.complexID, b.year, kind, leaseID, b.from, b.to, b.feePercent, string(inJSON), string(outJSON), string(wJSON), corrects, now, by,
+		b.ddSource).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert run: %w", err)
 	}
 	org := tx.OrgID()
@@ -853,13 +853,13 @@ func nonNil(ids []int64) []int64 {
 }
 
 const runCols = `r.id, r.complex_id, COALESCE(c.name, ''), r.year, r.kind, r.lease_id, r.period_start, r.period_end, r.state, r.warnings_json,
-	r.corrects_run_id, r.created_at, r.created_by, COALESCE(r.finalised_at, '')`
+	r.corrects_run_id, r.created_at, r.created_by, COALESCE(r.finalised_at, ''), r.degree_days_source`
 
 func scanRunSummary(sc interface{ Scan(...any) error }) (*RunSummary, string, error) {
 	var r RunSummary
 	var warnings, created, final string
 	if err := sc.Scan(&r.ID, &r.ComplexID, &r.ComplexName, &r.Year, &r.Kind, &r.LeaseID, &r.PeriodStart, &r.PeriodEnd, &r.State, &warnings,
-		&r.CorrectsRunID, &created, &r.CreatedBy, &final); err != nil {
+		&r.CorrectsRunID, &created, &r.CreatedBy, &final, &r.DegreeDaysSource); err != nil {
 		return nil, "", err
 	}
 	var ws []Warning

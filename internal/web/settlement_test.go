@@ -268,6 +268,29 @@ func TestSettlementPages(t *testing.T) {
 				t.Fatalf("fee of 12%%: %d", resp.StatusCode)
 			}
 
+			// KNMI days (DOMAIN.md §7.6): a bad TG is named beside the file field; a good file lists the station.
+			knmi := "# STN,YYYYMMDD,   TG\n"
+			for day := 1; day <= 31; day++ {
+				knmi += fmt.Sprintf("  260,202501%02d,   20\n", day)
+			}
+			knmiForm := url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "station": {"260"}}
+			resp, body = c.postFiles(base+"/knmi", knmiForm, "knmi_file", "etmgeg_260.txt", []byte(strings.Replace(knmi, "20250105,   20", "20250105,  2.0", 1)))
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-knmi_file"`) || !strings.Contains(body, "tienden van een graad") {
+				t.Fatalf("bad KNMI file: %d", resp.StatusCode)
+			}
+			if resp, _ := c.postFiles(base+"/knmi", knmiForm, "knmi_file", "etmgeg_260.txt", []byte(knmi)); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("KNMI import: %d", resp.StatusCode)
+			}
+			if body := mustBody(t, c, fmt.Sprintf("%s/keys?complex=%d&year=2025", base, f.complex)); !strings.Contains(body, `<tr class="knmi-station"><td>260</td>`) {
+				t.Fatal("the imported station is not listed")
+			}
+			if resp, _ := c.do("POST", base+"/station", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "knmi_station": {"260"}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("station: %d", resp.StatusCode)
+			}
+			if body := mustBody(t, c, fmt.Sprintf("%s/keys?complex=%d&year=2025", base, f.complex)); !strings.Contains(body, `id="year-knmi_station" inputmode="numeric" value="260"`) {
+				t.Fatal("the chosen station is not shown")
+			}
+
 			// Degree days: a bad line is named; the year's months are kept.
 			dd := "maand;graaddagen\n2025-01;400\n2025-02;veel\n"
 			resp, body = c.do("POST", base+"/degree-days", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "degree_days": {dd}})
