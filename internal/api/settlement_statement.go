@@ -443,6 +443,7 @@ func (a *API) bookSettlementLevy(ctx context.Context, act account.Actor, in *Set
 type StatementSettingsJSON struct {
 	DueDays        int    `json:"due_days" doc:"Days until an extra charge is due (1–365)"`
 	Refund         string `json:"refund" doc:"set_off (against open charges; what is left stays as credit) or pay_back"`
+	AdvancesBasis  string `json:"advances_basis,omitempty" enum:"charged,received," doc:"What a statement settles against: the advances charged (default; an unpaid advance stays in the arrears) or received (it is owed in the settlement, and its charge is credited when the statement is booked)"`
 	InspectionText string `json:"inspection_text" doc:"How tenants inspect the invoices; empty: the built-in text"`
 	ObjectionText  string `json:"objection_text" doc:"How tenants object; empty: the built-in text"`
 }
@@ -456,7 +457,7 @@ func (a *API) getStatementSettings(ctx context.Context, act account.Actor, _ *st
 		return nil, err
 	}
 	return &StatementSettingsOutput{Body: StatementSettingsJSON{DueDays: ss.DueDays, Refund: ss.Refund, InspectionText: ss.InspectionText,
-		ObjectionText: ss.ObjectionText}}, nil
+		ObjectionText: ss.ObjectionText, AdvancesBasis: ss.AdvancesBasis}}, nil
 }
 
 // PutStatementSettingsInput replaces the settings.
@@ -465,7 +466,7 @@ type PutStatementSettingsInput struct{ Body StatementSettingsJSON }
 func (a *API) putStatementSettings(ctx context.Context, act account.Actor, in *PutStatementSettingsInput) (*StatementSettingsOutput, error) {
 	b := in.Body
 	if err := a.statements.SaveSettings(ctx, act, settlement.StatementSettings{DueDays: b.DueDays, Refund: b.Refund, InspectionText: b.InspectionText,
-		ObjectionText: b.ObjectionText}); err != nil {
+		ObjectionText: b.ObjectionText, AdvancesBasis: b.AdvancesBasis}); err != nil {
 		return nil, err
 	}
 	return a.getStatementSettings(ctx, act, nil)

@@ -6,7 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"hms/internal/account"
 	"hms/internal/app/apptest"
+	"hms/internal/billing"
+	"hms/internal/lease"
+	"hms/internal/ledger"
+	"hms/internal/money"
 	"hms/internal/settlement"
 )
 
@@ -178,5 +183,99 @@ func TestKNMIWeightedDegreeDaysDOMAIN76(t *testing.T) {
 		if r.DegreeDaysSource != settlement.SourceTable || shares(r) != "530.00 470.00" {
 			t.Fatalf("incomplete station 240: %s %s", r.DegreeDaysSource, shares(r))
 		}
+	})
+}
+
+// advancesScenario lets one home of a new complex all 2025 with advances of
+// €50.00 a month (rent €800.00), charges the year, and pays everything but
+// December's advance; the complex's cleaning of €1,200.00 is all the
+// tenant's. The run is made and finalised with the settings of now.
+func (e *env) advancesScenario(a account.Actor, name string) (int64, *settlement.Run) {
+	t := e.t
+	t.Helper()
+	cx := e.complex(a, name)
+	l := e.lease(a, e.unit(a, cx, "70"), "2024-01-01", "")
+	for m := 1; m <= 12; m++ {
+		if _, err := e.Billing.PostRun(ctx, a, billing.RunInput{Period: fmt.Sprintf("2025-%02d", m), Scope: lease.BillingScope{LeaseID: l}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := must[[]ledger.Charge](t)(e.Ledger.OpenItems(ctx, a, ledger.OpenFilter{LeaseID: l}))
+	pay := map[int64]money.Cents{}
+	var sum money.Cents
+	for _, c := range open {
+		if strings.HasPrefix(c.Line, "service_costs|") && c.From.String() == "2025-12-01" {
+			continue
+		}
+		pay[c.ID], sum = c.Open(), sum+c.Open()
+	}
+	if len(pay) != 23 || sum != 12*80000+11*5000 {
+		t.Fatalf("charges to pay: %d, %s", len(pay), sum)
+	}
+	must[int64](t)(e.Ledger.RecordPayment(ctx, a, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: sum, Method: ledger.Transfer,
+		Allocations: pay}))
+	e.cost(a, settlement.CostInput{ComplexID: cx, SupplierID: e.supplier(a, "Schoon "+name), InvoiceNumber: "S-" + name, InvoiceDate: "2025-12-31",
+		PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "1200.00", Category: "schoonmaak"})
+	must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, a, cx, 2025, settlement.CategoryKey{Category: "schoonmaak", Key: "equal"}))
+	run := must[*settlement.Run](t)(e.Settlement.Run(ctx, a, cx, 2025))
+	must[struct{}](t)(struct{}{}, e.Settlement.Finalise(ctx, a, run.ID))
+	return l, must[*settlement.Run](t)(e.Settlement.GetRun(ctx, a, run.ID))
+}
+
+// An unpaid advance is owed once (DOMAIN.md §7.2: the statement shows the
+// advances received). €1,200.00 of costs against €600.00 of advances charged,
+// €550.00 received and €50.00 (December) open: the tenant owes €650.00 in all.
+// Settling against the charged (the default), the statement asks €600.00 and
+// the €50.00 stays in the arrears; settling against the received, it asks
+// €650.00 and booking it credits December's advance, so the arrears no longer
+// hold it. Either way the lease's balance after sending is €650.00, not
+// €700.00, and the PDF shows charged, received and open.
+func TestUnpaidAdvanceOwedOnceDOMAIN72(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		if err := e.Billing.SaveSettings(ctx, e.owner, billing.Settings{Proration: billing.ActualDays, IssuerIBAN: "NL91ABNA0417164300"}); err != nil {
+			t.Fatal(err)
+		}
+		balance := func(l int64) money.Cents {
+			return must[ledger.Balance](t)(e.Ledger.BalanceAt(ctx, e.owner, l, d("2026-12-31"))).Balance
+		}
+		openAdvances := func(l int64) money.Cents {
+			var sum money.Cents
+			for _, c := range must[[]ledger.Charge](t)(e.Ledger.OpenItems(ctx, e.owner, ledger.OpenFilter{LeaseID: l})) {
+				if strings.HasPrefix(c.Line, "service_costs|") {
+					sum += c.Open()
+				}
+			}
+			return sum
+		}
+		for _, c := range []struct {
+			basis, name, pay, against, note string
+			balance, open                   money.Cents
+		}{
+			{settlement.AdvancesCharged, "Het Hof", "Te betalen € 600,00", "Verrekend: in rekening gebrachte voorschotten",
+				"is niet in dit saldo verrekend: het staat als achterstand", 60000, 5000},
+			{settlement.AdvancesReceived, "De Linde", "Te betalen € 650,00", "Verrekend: ontvangen voorschotten",
+				"is in dit saldo opgenomen; het vervalt als achterstand", 65000, 0},
+		} {
+			ss := settlement.DefaultStatementSettings
+			ss.AdvancesBasis = c.basis
+			must[struct{}](t)(struct{}{}, e.Statements.SaveSettings(ctx, e.owner, ss))
+			l, run := e.advancesScenario(e.owner, c.name)
+			o := occOf(t, run, l)
+			if run.AdvancesBasis != c.basis || o.Advances != 60000 || o.Paid != 55000 || o.Total != 120000 || o.Balance != c.balance {
+				t.Fatalf("%s: run %s, advances %s, paid %s, total %s, balance %s", c.basis, run.AdvancesBasis, o.Advances, o.Paid, o.Total, o.Balance)
+			}
+			if b := balance(l); b != 5000 {
+				t.Fatalf("%s: before sending the lease owes %s, want December's advance 50.00", c.basis, b)
+			}
+			must[settlement.SendResult](t)(e.Statements.Send(ctx, e.owner, run.ID, nil))
+			if b, open := balance(l), openAdvances(l); b != 65000 || open != c.open {
+				t.Fatalf("%s: after sending the lease owes %s (open advances %s), want 650.00 (%s)", c.basis, b, open, c.open)
+			}
+			pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, e.owner, run.ID, o.ID))
+			contains(t, c.basis, apptest.PDFText(t, pdf), "Voorschotten in rekening gebracht € 600,00", "waarvan ontvangen € 550,00",
+				"waarvan nog open € 50,00", c.against, c.pay, c.note)
+		}
+		fieldErr(t, e.Statements.SaveSettings(ctx, e.owner, settlement.StatementSettings{DueDays: 30, Refund: settlement.RefundSetOff,
+			AdvancesBasis: "billed"}), "advances_basis", "field.invalid")
 	})
 }

@@ -57,6 +57,9 @@ type RunSummary struct {
 	// DegreeDaysSource is where the run's degree days come from: "knmi:260"
 	// (KNMI station 260), "entered" (by hand) or "table" (VDI 2067).
 	DegreeDaysSource string
+	// AdvancesBasis is what the run settled the costs against:
+	// AdvancesCharged or AdvancesReceived (commercial leases: always charged).
+	AdvancesBasis string
 }
 
 // Run is a stored settlement with its lines.
@@ -108,7 +111,7 @@ type RunOccupancy struct {
 	Total          money.Cents
 	Advances       money.Cents // charged in the ledger for the period
 	Paid           money.Cents // of which paid
-	Balance        money.Cents // Total − Advances; negative: a refund
+	Balance        money.Cents // Total − Advances (or − Paid, Run.AdvancesBasis); negative: a refund
 	Lines          []RunLine
 }
 
@@ -336,8 +339,9 @@ type built struct {
 	complexID  int64
 	year       int
 	from, to   civil.Date
-	feePercent string
-	ddSource   string
+	feePercent    string
+	ddSource      string
+	advancesBasis string
 	in         Input
 	out        Output
 	costs      []builtCost // parallel to in.Costs
@@ -390,11 +394,17 @@ func (s *Service) build(ctx context.Context, tx *db.Tx, complexID int64, year in
 	}
 
 	// Occupancies: one per lease and unit of the complex. A lease's advances
-	// go to the occupancy of its lowest unit id.
+	// go to the occupancy of its lowest unit id, charged or received as the
+	// statement settings say (commercial leases: charged, see AdvancesCharged).
 	occs, err := complexOccupancies(ctx, tx, complexID, from, to)
 	if err != nil {
 		return nil, err
 	}
+	ss, err := loadStatementSettings(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	b.advancesBasis = ss.AdvancesBasis
 	adv, err := complexAdvances(ctx, tx, complexID, from, to)
 	if err != nil {
 		return nil, err
@@ -414,7 +424,11 @@ func (s *Service) build(ctx context.Context, tx *db.Tx, complexID int64, year in
 			given[o.leaseID] = true
 			a := adv[o.leaseID]
 			bo.advances, bo.paid = a.charged, a.paid
-			co.AdvancesPaid = Decimal(max(a.charged, 0).String())
+			against := a.charged
+			if b.advancesBasis == AdvancesReceived && !o.commercial {
+				against = a.paid
+			}
+			co.AdvancesPaid = Decimal(max(against, 0).String())
 		}
 		b.in.Occupancies = append(b.in.Occupancies, co)
 		b.occ = append(b.occ, bo)

@@ -21,8 +21,11 @@ var stmtTexts = map[string]map[string]string{
 		"cost": "Kostensoort", "total_cost": "Totale kosten", "key": "Verdeelsleutel", "share": "Uw aandeel", "vat": "Btw",
 		"invoices": "Facturen", "subtotal": "Subtotaal", "admin_fee": "Administratiekosten %s%% over %s", "total": "Totaal servicekosten",
 		"total_vat": "Totaal incl. btw", "vat_over": "Btw %s over %s", "exempt_over": "Vrijgesteld van btw over %s",
-		"advances": "Betaalde voorschotten (in rekening gebracht)", "received": "waarvan ontvangen %s",
-		"to_pay": "Te betalen", "to_refund": "In uw voordeel", "nil": "Saldo nihil",
+		"advances": "Voorschotten in rekening gebracht", "received": "waarvan ontvangen", "open": "waarvan nog open",
+		"against.charged": "Verrekend: in rekening gebrachte voorschotten", "against.received": "Verrekend: ontvangen voorschotten",
+		"open.charged":  "Het nog openstaande voorschot van %s is niet in dit saldo verrekend: het staat als achterstand op uw huurrekening.",
+		"open.received": "Het nog niet betaalde voorschot van %s is in dit saldo opgenomen; het vervalt als achterstand op uw huurrekening.",
+		"to_pay":        "Te betalen", "to_refund": "In uw voordeel", "nil": "Saldo nihil",
 		"pay":         "Wij verzoeken u %s uiterlijk %s over te maken op %s ten name van %s, onder vermelding van factuur %s.",
 		"pay_no_iban": "Wij verzoeken u %s uiterlijk %s te betalen, onder vermelding van factuur %s.",
 		"set_off":     "Het bedrag van %s wordt verrekend met wat u nog verschuldigd bent; een tegoed blijft op uw rekening staan voor de volgende termijnen.",
@@ -50,8 +53,11 @@ var stmtTexts = map[string]map[string]string{
 		"cost": "Cost type", "total_cost": "Total cost", "key": "Distribution key", "share": "Your share", "vat": "VAT",
 		"invoices": "Invoices", "subtotal": "Subtotal", "admin_fee": "Administration fee %s%% of %s", "total": "Total service charges",
 		"total_vat": "Total incl. VAT", "vat_over": "VAT %s on %s", "exempt_over": "Exempt from VAT on %s",
-		"advances": "Advances charged", "received": "of which received %s",
-		"to_pay": "To pay", "to_refund": "In your favour", "nil": "Balance nil",
+		"advances": "Advances charged", "received": "of which received", "open": "of which still open",
+		"against.charged": "Settled: advances charged", "against.received": "Settled: advances received",
+		"open.charged":  "The advance of %s still open is not settled in this balance: it stays as arrears on your rent account.",
+		"open.received": "The unpaid advance of %s is included in this balance; it no longer counts as arrears on your rent account.",
+		"to_pay":        "To pay", "to_refund": "In your favour", "nil": "Balance nil",
 		"pay":         "Please transfer %s no later than %s to %s in the name of %s, quoting invoice %s.",
 		"pay_no_iban": "Please pay %s no later than %s, quoting invoice %s.",
 		"set_off":     "The amount of %s is set off against what you still owe; any credit stays on your account for the next instalments.",
@@ -304,7 +310,16 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 		}
 		row(T("total_vat"), eur(s.TotalInclVAT), true)
 	}
-	row(T("advances")+" ("+fmt.Sprintf(T("received"), eur(s.Paid))+")", eur(-s.Advances), false)
+	// The advances: charged, received and open (§7.2), then what the balance
+	// settles against (StatementSettings.AdvancesBasis).
+	row(T("advances"), eur(s.Advances), false)
+	row(T("received"), eur(s.Paid), false)
+	row(T("open"), eur(s.AdvancesOpen), false)
+	against := s.Advances
+	if s.AdvancesBasis == AdvancesReceived {
+		against = s.Paid
+	}
+	row(T("against."+s.AdvancesBasis), eur(-against), false)
 	switch {
 	case s.Balance > 0:
 		row(T("to_pay"), eur(s.Balance), true)
@@ -333,6 +348,9 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 		para(fmt.Sprintf(T("pay_back"), eur(-s.Balance), longDate(s.DueDate, lang)), true)
 	case s.Balance < 0:
 		para(fmt.Sprintf(T("set_off"), eur(-s.Balance)), true)
+	}
+	if s.AdvancesOpen > 0 {
+		para(fmt.Sprintf(T("open."+s.AdvancesBasis), eur(s.AdvancesOpen)), false)
 	}
 	if exempt {
 		para(T("exemption"), false)

@@ -565,12 +565,13 @@ func complexUnits(ctx context.Context, tx *db.Tx, complexID int64) ([]unitRow, e
 type occRow struct {
 	leaseID, unitID int64
 	start, end      civil.Date // end zero: open
+	commercial      bool
 }
 
 // complexOccupancies are the leases on units of the complex that run in
 // from..to (ends_on is the actual last day, termination included).
 func complexOccupancies(ctx context.Context, tx *db.Tx, complexID int64, from, to civil.Date) ([]occRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT lu.lease_id, lu.unit_id, l.start_date, COALESCE(l.ends_on, '')
+	rows, err := tx.QueryContext(ctx, `SELECT lu.lease_id, lu.unit_id, l.start_date, COALESCE(l.ends_on, ''), l.kind = 'commercial'
 		FROM lease_units lu
 		JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id
 		JOIN units u ON u.id = lu.unit_id AND u.org_id = lu.org_id
@@ -584,7 +585,7 @@ func complexOccupancies(ctx context.Context, tx *db.Tx, complexID int64, from, t
 	for rows.Next() {
 		var o occRow
 		var end string
-		if err := rows.Scan(&o.leaseID, &o.unitID, &o.start, &end); err != nil {
+		if err := rows.Scan(&o.leaseID, &o.unitID, &o.start, &end, &o.commercial); err != nil {
 			return nil, err
 		}
 		if end != "" {
@@ -784,10 +785,10 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO settlement_runs (org_id, complex_id, year, kind, lease_id, period_start, period_end, state,
-		admin_fee_percent, input_json, output_json, warnings_json, corrects_run_id, created_at, created_by, degree_days_source)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		admin_fee_percent, input_json, output_json, warnings_json, corrects_run_id, created_at, created_by, degree_days_source, advances_basis)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 		tx.OrgID(), b.complexID, b.year, kind, leaseID, b.from, b.to, b.feePercent, string(inJSON), string(outJSON), string(wJSON), corrects, now, by,
-		b.ddSource).Scan(&id); err != nil {
+		b.ddSource, b.advancesBasis).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert run: %w", err)
 	}
 	org := tx.OrgID()
@@ -824,7 +825,7 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 			return 0, err
 		}
 		occs = append(occs, []any{org, id, string(o.ID), bo.leaseID, bo.unitID, bo.start, bo.end, int64(o.Subtotal), int64(o.AdminFee),
-			int64(o.Total), int64(bo.advances), int64(bo.paid), int64(o.Total) - int64(bo.advances), string(lj)})
+			int64(o.Total), int64(bo.advances), int64(bo.paid), int64(o.Balance), string(lj)})
 	}
 	for _, l := range b.out.Landlord.Lines {
 		lines = append(lines, []any{org, id, "", parseRef(l.Unit, ""), string(l.Cost), int64(l.Amount)})
@@ -853,13 +854,13 @@ func nonNil(ids []int64) []int64 {
 }
 
 const runCols = `r.id, r.complex_id, COALESCE(c.name, ''), r.year, r.kind, r.lease_id, r.period_start, r.period_end, r.state, r.warnings_json,
-	r.corrects_run_id, r.created_at, r.created_by, COALESCE(r.finalised_at, ''), r.degree_days_source`
+	r.corrects_run_id, r.created_at, r.created_by, COALESCE(r.finalised_at, ''), r.degree_days_source, r.advances_basis`
 
 func scanRunSummary(sc interface{ Scan(...any) error }) (*RunSummary, string, error) {
 	var r RunSummary
 	var warnings, created, final string
 	if err := sc.Scan(&r.ID, &r.ComplexID, &r.ComplexName, &r.Year, &r.Kind, &r.LeaseID, &r.PeriodStart, &r.PeriodEnd, &r.State, &warnings,
-		&r.CorrectsRunID, &created, &r.CreatedBy, &final, &r.DegreeDaysSource); err != nil {
+		&r.CorrectsRunID, &created, &r.CreatedBy, &final, &r.DegreeDaysSource, &r.AdvancesBasis); err != nil {
 		return nil, "", err
 	}
 	var ws []Warning

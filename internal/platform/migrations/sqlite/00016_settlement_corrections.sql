@@ -24,7 +24,17 @@ CREATE TABLE settlement_knmi_days (
 ALTER TABLE settlement_years ADD COLUMN knmi_station INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE settlement_runs ADD COLUMN degree_days_source TEXT NOT NULL DEFAULT '';
 
+-- §7.2: a statement shows the advances charged and, of them, received and
+-- still open; it settles against one of them (advances_basis): 'charged'
+-- (an unpaid advance stays owed in the arrears) or 'received' (it is owed in
+-- the settlement instead, and booking the statement credits the open
+-- advance charges). The run keeps the basis it was computed with.
+ALTER TABLE settlement_settings ADD COLUMN advances_basis TEXT NOT NULL DEFAULT 'charged' CHECK (advances_basis IN ('charged','received'));
+ALTER TABLE settlement_runs ADD COLUMN advances_basis TEXT NOT NULL DEFAULT 'charged';
+
 -- +goose Down
+ALTER TABLE settlement_runs DROP COLUMN advances_basis;
+ALTER TABLE settlement_settings DROP COLUMN advances_basis;
 ALTER TABLE settlement_runs DROP COLUMN degree_days_source;
 ALTER TABLE settlement_years DROP COLUMN knmi_station;
 DROP TABLE settlement_knmi_days;
