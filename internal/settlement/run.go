@@ -336,17 +336,17 @@ func (s *Service) Runs(ctx context.Context, a account.Actor, f RunFilter) ([]Run
 
 // built is a run's input as it is being made from the database.
 type built struct {
-	complexID  int64
-	year       int
-	from, to   civil.Date
+	complexID     int64
+	year          int
+	from, to      civil.Date
 	feePercent    string
 	ddSource      string
 	advancesBasis string
-	in         Input
-	out        Output
-	costs      []builtCost // parallel to in.Costs
-	occ        []builtOcc  // parallel to in.Occupancies
-	warnings   []Warning
+	in            Input
+	out           Output
+	costs         []builtCost // parallel to in.Costs
+	occ           []builtOcc  // parallel to in.Occupancies
+	warnings      []Warning
 }
 
 type builtCost struct {

@@ -308,7 +308,7 @@ type Statement struct {
 	Paid            money.Cents                // of Advances, received
 	AdvancesOpen    money.Cents                // of Advances, still open when the run was made
 	AdvancesBasis   string                     // what Balance settles against: AdvancesCharged or AdvancesReceived
-	Balance         money.Cents // to pay (> 0) or to refund (< 0)
+	Balance         money.Cents                // to pay (> 0) or to refund (< 0)
 	BalanceLines    []BalanceLine
 	Vacancy         money.Cents // the landlord's cost of vacant units in the complex
 	// DegreeDaysSource is the run's source of degree days (Run.DegreeDaysSource).
