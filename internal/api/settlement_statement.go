@@ -52,6 +52,9 @@ type SettlementStatementLineJSON struct {
 	AdminFee  bool   `json:"admin_fee"`
 	VATClass  string `json:"vat_class,omitempty" enum:"ancillary,independent,"`
 	VATRate   string `json:"vat_rate,omitempty" doc:"Percent"`
+	// Key meter: the readings behind the share, and the pool's cost per unit of use.
+	Meter  *settlement.OccupancyReads `json:"meter,omitempty" doc:"Key meter: start and end readings per meter, the use, and by_days when the unit changed hands without a reading"`
+	Tariff string                     `json:"tariff,omitempty" doc:"Key meter: euros per unit of use, four decimals"`
 }
 
 // SettlementLevyLineJSON is a levy printed on a statement.
@@ -81,7 +84,9 @@ type SettlementStatementJSON struct {
 	Total           string                        `json:"total" doc:"Excluding VAT"`
 	TotalInclVAT    string                        `json:"total_incl_vat"`
 	Advances        string                        `json:"advances"`
-	Paid            string                        `json:"paid"`
+	Paid            string                        `json:"paid" doc:"Of the advances charged, received"`
+	AdvancesOpen    string                        `json:"advances_open" doc:"Of the advances charged, still open when the run was made"`
+	AdvancesBasis   string                        `json:"advances_basis" enum:"charged,received" doc:"What balance settles against"`
 	Balance         string                        `json:"balance" doc:"To pay when positive, to refund when negative"`
 	Refund          string                        `json:"refund" enum:"set_off,pay_back"`
 	ProposedAdvance string                        `json:"proposed_advance" doc:"A month, from advance_from; 0.00 when the lease does not run on"`
@@ -109,7 +114,8 @@ func statementJSON(s *settlement.Statement) SettlementStatementJSON {
 		Balance: s.Balance.String(), Refund: s.Refund, ProposedAdvance: s.ProposedAdvance.String(), AdvanceApplied: s.AdvanceApplied,
 		IssueDate: s.IssueDate, DueDate: s.DueDate, Deadline: s.Deadline, Booked: s.Booked, InvoiceID: s.InvoiceID, InvoiceNumber: s.InvoiceNumber,
 		SetOff: s.SetOff.String(), Payout: s.PayoutCents.String(), Mails: s.Mails, Lines: []SettlementStatementLineJSON{}, Levies: []SettlementLevyLineJSON{},
-		DegreeDays: s.DegreeDaysSource, DegreeDaysText: settlement.DegreeDaysText(s, s.Lang)}
+		DegreeDays: s.DegreeDaysSource, DegreeDaysText: settlement.DegreeDaysText(s, s.Lang), AdvancesOpen: s.AdvancesOpen.String(),
+		AdvancesBasis: s.AdvancesBasis}
 	if !s.AdvanceFrom.IsZero() {
 		from := s.AdvanceFrom
 		j.AdvanceFrom = &from
@@ -120,7 +126,8 @@ func statementJSON(s *settlement.Statement) SettlementStatementJSON {
 	}
 	for _, l := range s.Lines {
 		lj := SettlementStatementLineJSON{CostID: l.CostID, Category: l.Category, Key: l.Key, CostTotal: l.CostTotal.String(), Share: l.Share.String(),
-			Mine: l.Basis.Mine, Of: l.Basis.Total, Days: l.Basis.Days, PeriodDay: l.Basis.Of, AdminFee: l.AdminFee, VATClass: l.VATClass}
+			Mine: l.Basis.Mine, Of: l.Basis.Total, Days: l.Basis.Days, PeriodDay: l.Basis.Of, AdminFee: l.AdminFee, VATClass: l.VATClass,
+			Meter: l.Meter, Tariff: l.Tariff}
 		if l.VATClass != "" {
 			lj.VATRate = strings.TrimSuffix(l.VATRate.String(), "%")
 		}

@@ -1,6 +1,7 @@
 package settlement_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
+	"hms/internal/portfolio"
 	"hms/internal/settlement"
 )
 
@@ -277,5 +279,70 @@ func TestUnpaidAdvanceOwedOnceDOMAIN72(t *testing.T) {
 		}
 		fieldErr(t, e.Statements.SaveSettings(ctx, e.owner, settlement.StatementSettings{DueDays: 30, Refund: settlement.RefundSetOff,
 			AdvancesBasis: "billed"}), "advances_basis", "field.invalid")
+	})
+}
+
+// Metered costs on the statement (DOMAIN.md §7.2: start and end readings,
+// use, tariff; §7.7: actual use). Water of €700.00 over three homes read
+// 1 January and 31 December: home 1 changes tenant on 1 May with a reading of
+// 1,040 on 30 April (1,000 → 1,040 → 1,100), home 2 is let all year (500 →
+// 580), home 3 changes tenant on 1 July without a reading then (0 → 73). The
+// pool used 100 + 80 + 73 = 253 m³: a tariff of 700/253 = €2.7668 per m³.
+// Home 1 is split by its readings: 700 × 40/253 = 110.6719… and 700 ×
+// 60/253 = 166.0079…; home 2 700 × 80/253 = 221.3438…; home 3 only by days:
+// 700 × 73/253 × 181/365 = 100.1581… and × 184/365 = 101.8181…. Rounded over
+// all five by largest remainder: 110.67, 166.01, 221.34, 100.16, 101.82
+// (by days, home 1's first tenant would have paid 276.68 × 120/365 = 90.96).
+func TestMeteredSplitByReadingsDOMAIN72(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		a := e.owner
+		cx := e.complex(a, "De Linde")
+		var units [3]int64
+		var leases []int64
+		for i, lets := range [][2]string{{"2025-04-30", "2025-05-01"}, {"", ""}, {"2025-06-30", "2025-07-01"}} {
+			units[i] = e.unit(a, cx, "70")
+			leases = append(leases, e.lease(a, units[i], "2024-01-01", lets[0]))
+			if lets[1] != "" {
+				leases = append(leases, e.lease(a, units[i], lets[1], ""))
+			}
+			m := must[int64](t)(e.Portfolio.AddMeter(ctx, a, units[i], portfolio.MeterInput{Kind: "water", Number: fmt.Sprintf("W%d", i+1), Measure: "m3"}))
+			reads := map[int][][2]string{0: {{"2025-01-01", "1000"}, {"2025-04-30", "1040"}, {"2025-12-31", "1100"}},
+				1: {{"2025-01-01", "500"}, {"2025-12-31", "580"}}, 2: {{"2025-01-01", "0"}, {"2025-12-31", "73"}}}[i]
+			for _, r := range reads {
+				must[int64](t)(e.Portfolio.AddReading(ctx, a, units[i], m, portfolio.ReadingInput{On: r[0], Value: r[1]}))
+			}
+		}
+		e.cost(a, settlement.CostInput{ComplexID: cx, SupplierID: e.supplier(a, "Vitens"), InvoiceNumber: "W-2025", InvoiceDate: "2025-12-31",
+			PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "700.00", Category: "water"})
+		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, a, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter", MeterKind: "water"}))
+		run := must[*settlement.Run](t)(e.Settlement.Run(ctx, a, cx, 2025))
+		if run.Warnings != 0 {
+			t.Fatalf("warnings: %+v", run.WarningList)
+		}
+		want := []string{"110.67", "166.01", "221.34", "100.16", "101.82"}
+		for i, l := range leases {
+			if got := occOf(t, run, l).Subtotal.String(); got != want[i] {
+				t.Errorf("lease %d: %s, want %s", i, got, want[i])
+			}
+		}
+		pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, a, run.ID, occOf(t, run, leases[0]).ID))
+		contains(t, "split by readings", apptest.PDFText(t, pdf), "verbruik 40 van 253", "Meter W1: 1 januari 2025 1.000, 30 april 2025 1.040; verbruik 40 m3",
+			"tarief € 2,7668 per m3")
+		pdf, _ = must2(t)(e.Statements.StatementPDF(ctx, a, run.ID, occOf(t, run, leases[3]).ID))
+		contains(t, "by days", apptest.PDFText(t, pdf), "verbruik 73 van 253; 181 van 365 dagen",
+			"Geen meterstand bij de wissel van huurder: het verbruik van de woning is naar dagen verdeeld.")
+
+		// The calculator refuses occupancy readings that do not add up.
+		var in settlement.Input
+		if err := json.Unmarshal(run.Input, &in); err != nil {
+			t.Fatal(err)
+		}
+		for id := range in.Costs[0].OccupancyReadings {
+			in.Costs[0].OccupancyReadings[id] = "1000"
+		}
+		var ce *settlement.Error
+		if _, err := settlement.Compute(in); !errors.As(err, &ce) || ce.Field != "costs[0].occupancy_readings" {
+			t.Fatalf("readings above the unit's: %v", err)
+		}
 	})
 }

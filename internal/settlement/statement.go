@@ -350,6 +350,11 @@ type StatementLine struct {
 	AdminFee  bool
 	VATClass  string
 	VATRate   money.Rate
+	// Key meter (§7.2: start and end readings, use, tariff): the readings
+	// behind the share, and the tariff, the cost per unit of use of the pool
+	// ("3.9266", euros).
+	Meter  *OccupancyReads
+	Tariff string
 }
 
 // StatementInvoice is a supplier invoice behind a cost line.
@@ -368,6 +373,7 @@ type Basis struct {
 	Units       int    // units in the pool
 	Days, Of    int    // the tenant's days of the period's
 	Heating     bool
+	ByReadings  bool // key meter: Mine is the tenant's own use, from readings at the change of tenant
 }
 
 // VATGroup is the net and VAT of one rate.
@@ -617,6 +623,15 @@ func (st *Statements) build(ctx context.Context, tx *db.Tx, a account.Actor, c *
 			Share: ln.Amount, AdminFee: x.AdminFee}
 		line.Basis = basisOf(costs[ln.CostID], c.in, c.units, o.UnitID)
 		line.Basis.Days, line.Basis.Of = days, of
+		if x.Key == KeyMeter {
+			if mr, ok := x.Readings[o.Ref]; ok {
+				line.Meter = &mr
+				if !mr.ByDays && mr.Use != line.Basis.Mine {
+					line.Basis.Mine, line.Basis.ByReadings = mr.Use, true
+				}
+			}
+			line.Tariff = tariff(x.Amount, line.Basis.Total)
+		}
 		if line.AdminFee {
 			s.AdminFeeBase += ln.Amount
 		}
@@ -795,6 +810,16 @@ func basisOf(c Cost, in Input, units map[string]Unit, unitID int64) Basis {
 		b.Mine, b.Total = sum(func(id string) string { return string(c.Shares[id]) })
 	}
 	return b
+}
+
+// tariff is amount over use in euros with four decimals ("3.9266"); "" for
+// no use.
+func tariff(amount money.Cents, use string) string {
+	u, ok := new(big.Rat).SetString(use)
+	if !ok || u.Sign() <= 0 {
+		return ""
+	}
+	return new(big.Rat).Quo(new(big.Rat).SetFrac64(int64(amount), 100), u).FloatString(4)
 }
 
 func ratText(r *big.Rat) string {

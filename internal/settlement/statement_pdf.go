@@ -3,6 +3,7 @@ package settlement
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ var stmtTexts = map[string]map[string]string{
 		"key.equal": "%s van %s eenheden", "key.area": "%s m² van %s m²", "key.gas_35_65": "35%% gelijk (1 van %d), 65%% naar m² (%s m² van %s m²)",
 		"key.occupants": "%s van %s bewoners", "key.meter": "verbruik %s van %s", "key.shares": "%s van %s delen",
 		"days": "%d van %d dagen", "heating": "graaddagen",
+		"meter":         "Meter %s: %s %s, %s %s; verbruik %s %s",
+		"tariff":        "tarief %s per %s",
+		"meter_by_days": "Geen meterstand bij de wissel van huurder: het verbruik van de woning is naar dagen verdeeld.",
 		"dd.knmi":    "Het variabele deel van de stookkosten is verdeeld naar gewogen graaddagen (18 °C, maandfactoren 0,8 / 1,0 / 1,1) van KNMI-station %s.",
 		"dd.entered": "Het variabele deel van de stookkosten is verdeeld naar de gewogen graaddagen per maand die de verhuurder heeft ingevoerd.",
 		"dd.table":   "Het variabele deel van de stookkosten is verdeeld naar de graaddagentabel VDI 2067 (per mille per maand), omdat er geen KNMI-gegevens waren.",
@@ -75,6 +79,9 @@ var stmtTexts = map[string]map[string]string{
 		"key.equal": "%s of %s units", "key.area": "%s m² of %s m²", "key.gas_35_65": "35%% equal (1 of %d), 65%% by m² (%s m² of %s m²)",
 		"key.occupants": "%s of %s occupants", "key.meter": "use %s of %s", "key.shares": "%s of %s shares",
 		"days": "%d of %d days", "heating": "degree days",
+		"meter":         "Meter %s: %s %s, %s %s; use %s %s",
+		"tariff":        "tariff %s per %s",
+		"meter_by_days": "No meter reading at the change of tenant: the home's use is divided by days.",
 		"dd.knmi":    "The variable part of the heating costs is divided by weighted degree days (18 °C, month factors 0.8 / 1.0 / 1.1) of KNMI station %s.",
 		"dd.entered": "The variable part of the heating costs is divided by the weighted degree days per month that the landlord entered.",
 		"dd.table":   "The variable part of the heating costs is divided by the VDI 2067 degree-day table (per mille per month), as there were no KNMI data.",
@@ -138,13 +145,41 @@ func BasisText(b Basis, lang string) string {
 	default:
 		s = fmt.Sprintf(T("key."+b.Key), D(b.Mine), D(b.Total))
 	}
-	if b.Days > 0 && b.Days < b.Of {
+	if b.Days > 0 && b.Days < b.Of && !b.ByReadings {
 		s += "; " + fmt.Sprintf(T("days"), b.Days, b.Of)
 		if b.Heating {
 			s += ", " + T("heating")
 		}
 	}
 	return s
+}
+
+// MeterText is a metered line's readings, use and tariff as printed
+// (DOMAIN.md §7.2), or why it went by days; "" for other lines.
+func MeterText(l StatementLine, lang string) string {
+	if l.Meter == nil {
+		return ""
+	}
+	lang = statementLang(lang)
+	T := func(k string) string { return stmtTexts[lang][k] }
+	D := func(n int64) string { return decimalText(fmt.Sprint(n), lang) }
+	var parts []string
+	measure := ""
+	for _, r := range l.Meter.Reads {
+		measure = r.Measure
+		parts = append(parts, fmt.Sprintf(T("meter"), r.Meter, longDate(r.FromDate, lang), D(r.From), longDate(r.ToDate, lang), D(r.To),
+			D(r.To-r.From), r.Measure))
+	}
+	if l.Tariff != "" && measure != "" {
+		whole, frac, _ := strings.Cut(l.Tariff, ".")
+		cents, _ := strconv.ParseInt(whole+frac[:2], 10, 64)
+		eur := money.Format(money.Cents(cents), lang) + frac[2:]
+		parts = append(parts, fmt.Sprintf(T("tariff"), eur, measure))
+	}
+	if l.Meter.ByDays {
+		parts = append(parts, T("meter_by_days"))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // DegreeDaysText names where the degree days of the statement's heating
@@ -272,6 +307,12 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 			vat += " (" + T(l.VATClass) + ")"
 		}
 		pdf.CellFormat(cols[4], 5, vat, "", 1, "R", false, 0, "")
+		if t := MeterText(l, lang); t != "" {
+			pdf.SetFont("dejavu", "", 7.5)
+			pdf.SetTextColor(90, 90, 90)
+			pdf.MultiCell(tw, 3.8, t, "", "L", false)
+			pdf.SetTextColor(0, 0, 0)
+		}
 		if len(l.Invoices) > 0 {
 			pdf.SetFont("dejavu", "", 7.5)
 			pdf.SetTextColor(90, 90, 90)

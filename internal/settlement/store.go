@@ -676,7 +676,7 @@ func complexEntries(ctx context.Context, tx *db.Tx, complexID int64, from, to ci
 // complexReadings are the readings of the complex's meters of one kind, per
 // unit and meter, ascending by date.
 func complexReadings(ctx context.Context, tx *db.Tx, complexID int64, kind string) (map[int64][]meterReads, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT m.unit_id, m.id, r.read_on, r.value FROM meters m
+	rows, err := tx.QueryContext(ctx, `SELECT m.unit_id, m.id, m.number, m.measure, r.read_on, r.value FROM meters m
 		JOIN units u ON u.id = m.unit_id AND u.org_id = m.org_id
 		LEFT JOIN meter_readings r ON r.meter_id = m.id AND r.org_id = m.org_id
 		WHERE m.org_id = $1 AND u.complex_id = $2 AND m.kind = $3 ORDER BY m.unit_id, m.id, r.read_on`, tx.OrgID(), complexID, kind)
@@ -687,14 +687,15 @@ func complexReadings(ctx context.Context, tx *db.Tx, complexID int64, kind strin
 	out := map[int64][]meterReads{}
 	for rows.Next() {
 		var unit, meter int64
+		var number, measure string
 		var on sql.NullString
 		var v sql.NullInt64
-		if err := rows.Scan(&unit, &meter, &on, &v); err != nil {
+		if err := rows.Scan(&unit, &meter, &number, &measure, &on, &v); err != nil {
 			return nil, err
 		}
 		ms := out[unit]
 		if len(ms) == 0 || ms[len(ms)-1].meterID != meter {
-			ms = append(ms, meterReads{meterID: meter})
+			ms = append(ms, meterReads{meterID: meter, number: number, measure: measure})
 		}
 		if on.Valid {
 			d, err := civil.Parse(on.String)
@@ -800,14 +801,20 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 	for i, c := range b.in.Costs {
 		units, _ := json.Marshal(nonNil(b.costs[i].units))
 		r := b.out.Costs[i]
+		reads := []byte("{}")
+		if len(b.costs[i].readings) > 0 {
+			if reads, err = json.Marshal(b.costs[i].readings); err != nil {
+				return 0, err
+			}
+		}
 		costs = append(costs, []any{org, id, i, string(c.ID), b.costs[i].category, c.Key, b2i(c.Heating || c.Key == KeyGas3565), b2i(c.AdminFee),
-			int64(r.Amount), int64(r.Allocated), int64(landlordBy[string(c.ID)]), string(units)})
+			int64(r.Amount), int64(r.Allocated), int64(landlordBy[string(c.ID)]), string(units), string(reads)})
 		for _, e := range b.costs[i].entries {
 			entries = append(entries, []any{org, id, string(c.ID), e.EntryID, int64(e.Assigned)})
 		}
 	}
 	if err := bulkInsert(ctx, tx, "settlement_run_costs", []string{"org_id", "run_id", "position", "cost_id", "category", "key", "heating",
-		"admin_fee", "amount_cents", "allocated_cents", "landlord_cents", "units_json"}, costs); err != nil {
+		"admin_fee", "amount_cents", "allocated_cents", "landlord_cents", "units_json", "readings_json"}, costs); err != nil {
 		return 0, err
 	}
 	if err := bulkInsert(ctx, tx, "settlement_run_entries", []string{"org_id", "run_id", "cost_id", "entry_id", "assigned_cents"}, entries); err != nil {
@@ -947,8 +954,8 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 	}
 	r.Input, r.Output = json.RawMessage(inJSON), json.RawMessage(outJSON)
 
-	rows, err := tx.QueryContext(ctx, `SELECT cost_id, category, key, heating, admin_fee, amount_cents, allocated_cents, landlord_cents, units_json
-		FROM settlement_run_costs WHERE run_id = $1 AND org_id = $2 ORDER BY position`, id, tx.OrgID())
+	rows, err := tx.QueryContext(ctx, `SELECT cost_id, category, key, heating, admin_fee, amount_cents, allocated_cents, landlord_cents, units_json,
+		readings_json FROM settlement_run_costs WHERE run_id = $1 AND org_id = $2 ORDER BY position`, id, tx.OrgID())
 	if err != nil {
 		return nil, 0, fmt.Errorf("run costs: %w", err)
 	}
@@ -956,13 +963,19 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 	for rows.Next() {
 		var c RunCost
 		var heating, fee int
-		var units string
-		if err := rows.Scan(&c.CostID, &c.Category, &c.Key, &heating, &fee, &c.Amount, &c.Allocated, &c.Landlord, &units); err != nil {
+		var units, reads string
+		if err := rows.Scan(&c.CostID, &c.Category, &c.Key, &heating, &fee, &c.Amount, &c.Allocated, &c.Landlord, &units, &reads); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
 		c.Heating, c.AdminFee = heating != 0, fee != 0
 		_ = json.Unmarshal([]byte(units), &c.UnitIDs)
+		if reads != "{}" {
+			if err := json.Unmarshal([]byte(reads), &c.Readings); err != nil {
+				rows.Close()
+				return nil, 0, fmt.Errorf("run cost %s readings: %w", c.CostID, err)
+			}
+		}
 		costIdx[c.CostID] = len(r.Costs)
 		r.Costs = append(r.Costs, c)
 	}

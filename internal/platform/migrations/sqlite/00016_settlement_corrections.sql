@@ -32,7 +32,15 @@ ALTER TABLE settlement_runs ADD COLUMN degree_days_source TEXT NOT NULL DEFAULT 
 ALTER TABLE settlement_settings ADD COLUMN advances_basis TEXT NOT NULL DEFAULT 'charged' CHECK (advances_basis IN ('charged','received'));
 ALTER TABLE settlement_runs ADD COLUMN advances_basis TEXT NOT NULL DEFAULT 'charged';
 
+-- §7.2: metered costs show the start and end readings, the use and the
+-- tariff. readings_json keeps, per occupancy ref of a key-'meter' cost, the
+-- readings a run used ({"L1-U2": {"reads": [{"meter","measure","from_date",
+-- "from","to_date","to"}], "use": "48", "by_days": false}}); by_days: the
+-- unit changed hands without a reading at the change, so it went by days.
+ALTER TABLE settlement_run_costs ADD COLUMN readings_json TEXT NOT NULL DEFAULT '{}';
+
 -- +goose Down
+ALTER TABLE settlement_run_costs DROP COLUMN readings_json;
 ALTER TABLE settlement_runs DROP COLUMN advances_basis;
 ALTER TABLE settlement_settings DROP COLUMN advances_basis;
 ALTER TABLE settlement_runs DROP COLUMN degree_days_source;
