@@ -86,7 +86,7 @@ type Cost struct {
 	// OccupancyReadings splits a unit that changes hands by its meter
 	// readings at the change rather than by days (DOMAIN.md §7.2, §7.7).
 	OccupancyReadings map[string]Decimal `json:"occupancy_readings,omitempty" doc:"Key meter, no heating: consumption per occupancy id; a unit whose occupancies all have one is split by them (the rest of its reading is the landlord's vacancy), other units by days"`
-	Shares       map[string]Decimal `json:"shares,omitempty" doc:"Key shares: weight per unit id"`
+	Shares            map[string]Decimal `json:"shares,omitempty" doc:"Key shares: weight per unit id"`
 }
 
 // MaxAdminFeePercent caps the administration fee: the Huurcommissie allows
