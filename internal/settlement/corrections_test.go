@@ -10,7 +10,6 @@ import (
 	"hms/internal/account"
 	"hms/internal/app/apptest"
 	"hms/internal/billing"
-	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/portfolio"
@@ -198,7 +197,7 @@ func (e *env) advancesScenario(a account.Actor, name string) (int64, *settlement
 	cx := e.complex(a, name)
 	l := e.lease(a, e.unit(a, cx, "70"), "2024-01-01", "")
 	for m := 1; m <= 12; m++ {
-		if _, err := e.Billing.PostRun(ctx, a, billing.RunInput{Period: fmt.Sprintf("2025-%02d", m), Scope: lease.BillingScope{LeaseID: l}}, nil); err != nil {
+		if _, err := e.Billing.PostRun(ctx, a, billing.RunInput{Period: fmt.Sprintf("2025-%02d", m), Scope: billing.Scope{Kind: billing.ScopeLease, ID: l}}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
