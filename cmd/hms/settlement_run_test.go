@@ -131,10 +131,12 @@ func TestSettlementRunCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 			if out, err := run1("settlement", "degreedays", "import", "--org", "alpha", "--station", "260", knmiPath); err != nil ||
-				!strings.Contains(out, "station 260: 31 days imported, 2024-01-01 to 2024-01-31") || !strings.Contains(out, "2024-01  545.60 weighted degree days") {
+				!strings.Contains(out, "station 260: 31 days imported, 2024-01-01 to 2024-01-31") ||
+				!strings.Contains(out, "2024-01  545.60 weighted degree days") {
 				t.Fatalf("KNMI import: %q %v", out, err)
 			}
-			if _, err := run1("settlement", "degreedays", "import", "--org", "alpha", knmiPath); err == nil || !strings.Contains(err.Error(), "usage") {
+			_, err = run1("settlement", "degreedays", "import", "--org", "alpha", knmiPath)
+			if err == nil || !strings.Contains(err.Error(), "usage") {
 				t.Fatalf("no station: %v", err)
 			}
 

@@ -17,7 +17,8 @@ import (
 func init() {
 	areas = append(areas, func(a *API) {
 		read, write := account.PermFinanceRead, account.PermFinanceWrite
-		op(a, http.MethodGet, "/settlement/knmi-stations", "list-knmi-stations", "KNMI stations with imported daily temperatures", read, a.listKNMIStations)
+		op(a, http.MethodGet, "/settlement/knmi-stations", "list-knmi-stations", "KNMI stations with imported daily temperatures", read,
+			a.listKNMIStations)
 		op(a, http.MethodPost, "/settlement/knmi-stations/{station}/days", "import-knmi-days",
 			"Import a KNMI daily-data file (etmgeg_NNN.txt) of a station; all rows or none", write, a.importKNMIDays)
 		op(a, http.MethodGet, "/settlement/knmi-stations/{station}/degree-days/{year}", "get-knmi-degree-days",

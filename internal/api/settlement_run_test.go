@@ -156,7 +156,8 @@ func TestSettlementRunAPI(t *testing.T) {
 					t.Fatalf("key %s: %d %v", k, st, r)
 				}
 			}
-			if st, prob := ca.do("PUT", year, `{"admin_fee_percent":"12"}`); st != 422 || !strings.Contains(errorsAt(prob), "body.admin_fee_percent") {
+			if st, prob := ca.do("PUT", year, `{"admin_fee_percent":"12"}`); st != 422 ||
+				!strings.Contains(errorsAt(prob), "body.admin_fee_percent") {
 				t.Fatalf("fee 12%% (above the 5%% cap): %d %v", st, prob)
 			}
 			if st, y := ca.do("PUT", year, `{"admin_fee_percent":"3"}`); st != 200 || y["admin_fee_percent"] != "3" || len(y["keys"].([]any)) != 2 {
@@ -193,13 +194,15 @@ func TestSettlementRunAPI(t *testing.T) {
 			if st, res := postKNMI(ca, "260", knmi); st != 200 || res["days"] != float64(31) || res["last"] != "2025-01-31" {
 				t.Fatalf("KNMI import: %d %v", st, res)
 			}
-			if st, dd := ca.do("GET", "/settlement/knmi-stations/260/degree-days/2025", ""); st != 200 || fmt.Sprint(dd["items"]) != "[map[month:2025-01 value:545.60]]" {
+			st, dd := ca.do("GET", "/settlement/knmi-stations/260/degree-days/2025", "")
+			if st != 200 || fmt.Sprint(dd["items"]) != "[map[month:2025-01 value:545.60]]" {
 				t.Fatalf("KNMI degree days: %d %v", st, dd)
 			}
 			if st, l := cb.do("GET", "/settlement/knmi-stations", ""); st != 200 || len(l["items"].([]any)) != 0 {
 				t.Fatalf("other organisation's stations: %d %v", st, l)
 			}
-			if st, y := ca.do("PUT", year+"/knmi-station", `{"station":260}`); st != 200 || y["knmi_station"] != float64(260) || y["admin_fee_percent"] != "3" {
+			st, y := ca.do("PUT", year+"/knmi-station", `{"station":260}`)
+			if st != 200 || y["knmi_station"] != float64(260) || y["admin_fee_percent"] != "3" {
 				t.Fatalf("station: %d %v", st, y)
 			}
 			if st, _ := cb.do("PUT", year+"/knmi-station", `{"station":260}`); st != 404 {

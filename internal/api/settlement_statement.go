@@ -53,7 +53,7 @@ type SettlementStatementLineJSON struct {
 	VATClass  string `json:"vat_class,omitempty" enum:"ancillary,independent,"`
 	VATRate   string `json:"vat_rate,omitempty" doc:"Percent"`
 	// Key meter: the readings behind the share, and the pool's cost per unit of use.
-	Meter  *settlement.OccupancyReads `json:"meter,omitempty" doc:"Key meter: start and end readings per meter, the use, and by_days when the unit changed hands without a reading"`
+	Meter  *settlement.OccupancyReads `json:"meter,omitempty" doc:"Key meter: readings per meter, use; by_days: no reading at a change"`
 	Tariff string                     `json:"tariff,omitempty" doc:"Key meter: euros per unit of use, four decimals"`
 }
 
@@ -103,8 +103,8 @@ type SettlementStatementJSON struct {
 	Payout          string                        `json:"payout"`
 	Mails           int                           `json:"mails"`
 	SentAt          *time.Time                    `json:"sent_at,omitempty"`
-	DegreeDays      string                        `json:"degree_days_source" doc:"Source of the run's degree days: knmi:<station>, entered or table"`
-	DegreeDaysText  string                        `json:"degree_days_text,omitempty" doc:"The statement's sentence naming it, when degree days divided a line"`
+	DegreeDays      string                        `json:"degree_days_source" doc:"knmi:<station>, entered or table (VDI 2067)"`
+	DegreeDaysText  string                        `json:"degree_days_text,omitempty" doc:"The sentence naming it, when it divided a line"`
 }
 
 func statementJSON(s *settlement.Statement) SettlementStatementJSON {
@@ -113,9 +113,9 @@ func statementJSON(s *settlement.Statement) SettlementStatementJSON {
 		Total: s.Total.String(), TotalInclVAT: s.TotalInclVAT.String(), Advances: s.Advances.String(), Paid: s.Paid.String(),
 		Balance: s.Balance.String(), Refund: s.Refund, ProposedAdvance: s.ProposedAdvance.String(), AdvanceApplied: s.AdvanceApplied,
 		IssueDate: s.IssueDate, DueDate: s.DueDate, Deadline: s.Deadline, Booked: s.Booked, InvoiceID: s.InvoiceID, InvoiceNumber: s.InvoiceNumber,
-		SetOff: s.SetOff.String(), Payout: s.PayoutCents.String(), Mails: s.Mails, Lines: []SettlementStatementLineJSON{}, Levies: []SettlementLevyLineJSON{},
-		DegreeDays: s.DegreeDaysSource, DegreeDaysText: settlement.DegreeDaysText(s, s.Lang), AdvancesOpen: s.AdvancesOpen.String(),
-		AdvancesBasis: s.AdvancesBasis}
+		SetOff: s.SetOff.String(), Payout: s.PayoutCents.String(), Mails: s.Mails, Lines: []SettlementStatementLineJSON{},
+		Levies: []SettlementLevyLineJSON{}, DegreeDays: s.DegreeDaysSource, DegreeDaysText: settlement.DegreeDaysText(s, s.Lang),
+		AdvancesOpen: s.AdvancesOpen.String(), AdvancesBasis: s.AdvancesBasis}
 	if !s.AdvanceFrom.IsZero() {
 		from := s.AdvanceFrom
 		j.AdvanceFrom = &from
@@ -448,9 +448,11 @@ func (a *API) bookSettlementLevy(ctx context.Context, act account.Actor, in *Set
 
 // StatementSettingsJSON are the statement settings.
 type StatementSettingsJSON struct {
-	DueDays        int    `json:"due_days" doc:"Days until an extra charge is due (1–365)"`
-	Refund         string `json:"refund" doc:"set_off (against open charges; what is left stays as credit) or pay_back"`
-	AdvancesBasis  string `json:"advances_basis,omitempty" enum:"charged,received," doc:"What a statement settles against: the advances charged (default; an unpaid advance stays in the arrears) or received (it is owed in the settlement, and its charge is credited when the statement is booked)"`
+	DueDays int    `json:"due_days" doc:"Days until an extra charge is due (1–365)"`
+	Refund  string `json:"refund" doc:"set_off (against open charges; what is left stays as credit) or pay_back"`
+	// charged (default): an unpaid advance stays in the arrears; received: it
+	// is owed in the settlement, and its charge is credited as it is booked.
+	AdvancesBasis  string `json:"advances_basis,omitempty" enum:"charged,received," doc:"Settle against advances charged or received"`
 	InspectionText string `json:"inspection_text" doc:"How tenants inspect the invoices; empty: the built-in text"`
 	ObjectionText  string `json:"objection_text" doc:"How tenants object; empty: the built-in text"`
 }

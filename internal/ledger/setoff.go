@@ -15,7 +15,8 @@ import (
 // off. A settlement statement that settles an unpaid advance uses it to close
 // that advance's charge, so the advance is not owed in the arrears as well.
 // The caller records the audit event.
-func SetOffTx(ctx context.Context, tx *db.Tx, leaseID, creditNoteID int64, chargeIDs []int64, on civil.Date, now string) (money.Cents, error) {
+func SetOffTx(ctx context.Context, tx *db.Tx, leaseID, creditNoteID int64, chargeIDs []int64, on civil.Date,
+	now string) (money.Cents, error) {
 	credit, err := charges(ctx, tx, "c.invoice_id = $2", creditNoteID)
 	if err != nil {
 		return 0, err

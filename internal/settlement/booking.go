@@ -145,8 +145,8 @@ func (st *Statements) creditOpenAdvances(ctx context.Context, tx *db.Tx, s *Stat
 		left -= v
 	}
 	if left > 0 {
-		lines = append(lines, ledger.DraftLine{Line: ledger.Line("service_costs", "", fmt.Sprintf("afrekening %d", s.Year)), From: s.Start, To: s.End,
-			Net: -left})
+		line := ledger.Line("service_costs", "", fmt.Sprintf("afrekening %d", s.Year))
+		lines = append(lines, ledger.DraftLine{Line: line, From: s.Start, To: s.End, Net: -left})
 	}
 	posted, err := ledger.PostTx(ctx, tx, []ledger.Draft{{Kind: ledger.KindCreditNote, LeaseID: s.LeaseID, IssueDate: s.IssueDate,
 		DueDate: s.IssueDate, Reason: fmt.Sprintf("voorschot servicekosten %d in de afrekening", s.Year), Lines: lines}}, st.s.now(), by)

@@ -42,7 +42,7 @@ import (
 // Input is one settlement scenario.
 type Input struct {
 	Period          Period             `json:"period"`
-	AdminFeePercent Decimal            `json:"admin_fee_percent,omitempty" doc:"Percentage of the admin-fee cost lines, e.g. \"5\"; 0 to 5, default 0"`
+	AdminFeePercent Decimal            `json:"admin_fee_percent,omitempty" doc:"Percent of the admin-fee lines, e.g. \"5\"; 0 to 5, default 0"`
 	Units           []Unit             `json:"units"`
 	Occupancies     []Occupancy        `json:"occupancies"`
 	DegreeDays      map[string]Decimal `json:"degree_days,omitempty" doc:"Weighted degree days per month, keyed YYYY-MM"`
@@ -85,7 +85,7 @@ type Cost struct {
 	Readings     map[string]Decimal `json:"readings,omitempty" doc:"Key meter: consumption per unit id"`
 	// OccupancyReadings splits a unit that changes hands by its meter
 	// readings at the change rather than by days (DOMAIN.md §7.2, §7.7).
-	OccupancyReadings map[string]Decimal `json:"occupancy_readings,omitempty" doc:"Key meter, no heating: consumption per occupancy id; a unit whose occupancies all have one is split by them (the rest of its reading is the landlord's vacancy), other units by days"`
+	OccupancyReadings map[string]Decimal `json:"occupancy_readings,omitempty" doc:"Key meter: consumption per occupancy id"`
 	Shares            map[string]Decimal `json:"shares,omitempty" doc:"Key shares: weight per unit id"`
 }
 

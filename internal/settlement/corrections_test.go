@@ -102,7 +102,8 @@ func TestKNMIWeightedDegreeDaysDOMAIN76(t *testing.T) {
 		t.Fatalf("%d days of station 260 in 2025, want 365", len(days))
 	}
 	want := map[string]string{"2025-01": "528.00", "2025-02": "462.00", "2025-03": "372.00", "2025-04": "192.00", "2025-05": "124.00",
-		"2025-06": "0.00", "2025-07": "0.00", "2025-08": "12.40", "2025-09": "84.00", "2025-10": "232.50", "2025-11": "412.50", "2025-12": "664.95"}
+		"2025-06": "0.00", "2025-07": "0.00", "2025-08": "12.40", "2025-09": "84.00", "2025-10": "232.50", "2025-11": "412.50",
+		"2025-12": "664.95"}
 	if got := settlement.WeightedDegreeDays(days); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("weighted degree days\n got %v\nwant %v", got, want)
 	}
@@ -151,9 +152,10 @@ func TestKNMIWeightedDegreeDaysDOMAIN76(t *testing.T) {
 		u := e.unit(e.owner, cx, "70")
 		la, lb := e.lease(e.owner, u, "2024-01-01", "2025-04-30"), e.lease(e.owner, u, "2025-05-01", "")
 		sup := e.supplier(e.owner, "Warmte BV")
-		e.cost(e.owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
-			PeriodEnd: "2025-12-31", Amount: "1000.00", Category: "verwarming"})
-		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "verwarming", Key: "area", Heating: true}))
+		e.cost(e.owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-1", InvoiceDate: "2025-12-31",
+			PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "1000.00", Category: "verwarming"})
+		heating := settlement.CategoryKey{Category: "verwarming", Key: "area", Heating: true}
+		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.owner, cx, 2025, heating))
 		shares := func(r *settlement.Run) string {
 			return occOf(t, r, la).Total.String() + " " + occOf(t, r, lb).Total.String()
 		}
@@ -197,7 +199,8 @@ func (e *env) advancesScenario(a account.Actor, name string) (int64, *settlement
 	cx := e.complex(a, name)
 	l := e.lease(a, e.unit(a, cx, "70"), "2024-01-01", "")
 	for m := 1; m <= 12; m++ {
-		if _, err := e.Billing.PostRun(ctx, a, billing.RunInput{Period: fmt.Sprintf("2025-%02d", m), Scope: billing.Scope{Kind: billing.ScopeLease, ID: l}}, nil); err != nil {
+		in := billing.RunInput{Period: fmt.Sprintf("2025-%02d", m), Scope: billing.Scope{Kind: billing.ScopeLease, ID: l}}
+		if _, err := e.Billing.PostRun(ctx, a, in, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -215,8 +218,8 @@ func (e *env) advancesScenario(a account.Actor, name string) (int64, *settlement
 	}
 	must[int64](t)(e.Ledger.RecordPayment(ctx, a, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: sum, Method: ledger.Transfer,
 		Allocations: pay}))
-	e.cost(a, settlement.CostInput{ComplexID: cx, SupplierID: e.supplier(a, "Schoon "+name), InvoiceNumber: "S-" + name, InvoiceDate: "2025-12-31",
-		PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "1200.00", Category: "schoonmaak"})
+	e.cost(a, settlement.CostInput{ComplexID: cx, SupplierID: e.supplier(a, "Schoon "+name), InvoiceNumber: "S-" + name,
+		InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "1200.00", Category: "schoonmaak"})
 	must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, a, cx, 2025, settlement.CategoryKey{Category: "schoonmaak", Key: "equal"}))
 	run := must[*settlement.Run](t)(e.Settlement.Run(ctx, a, cx, 2025))
 	must[struct{}](t)(struct{}{}, e.Settlement.Finalise(ctx, a, run.ID))
@@ -233,7 +236,8 @@ func (e *env) advancesScenario(a account.Actor, name string) (int64, *settlement
 // €700.00, and the PDF shows charged, received and open.
 func TestUnpaidAdvanceOwedOnceDOMAIN72(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		if err := e.Billing.SaveSettings(ctx, e.owner, billing.Settings{Proration: billing.ActualDays, IssuerIBAN: "NL91ABNA0417164300"}); err != nil {
+		bs := billing.Settings{Proration: billing.ActualDays, IssuerIBAN: "NL91ABNA0417164300"}
+		if err := e.Billing.SaveSettings(ctx, e.owner, bs); err != nil {
 			t.Fatal(err)
 		}
 		balance := func(l int64) money.Cents {
@@ -304,7 +308,8 @@ func TestMeteredSplitByReadingsDOMAIN72(t *testing.T) {
 			if lets[1] != "" {
 				leases = append(leases, e.lease(a, units[i], lets[1], ""))
 			}
-			m := must[int64](t)(e.Portfolio.AddMeter(ctx, a, units[i], portfolio.MeterInput{Kind: "water", Number: fmt.Sprintf("W%d", i+1), Measure: "m3"}))
+			meter := portfolio.MeterInput{Kind: "water", Number: fmt.Sprintf("W%d", i+1), Measure: "m3"}
+			m := must[int64](t)(e.Portfolio.AddMeter(ctx, a, units[i], meter))
 			reads := map[int][][2]string{0: {{"2025-01-01", "1000"}, {"2025-04-30", "1040"}, {"2025-12-31", "1100"}},
 				1: {{"2025-01-01", "500"}, {"2025-12-31", "580"}}, 2: {{"2025-01-01", "0"}, {"2025-12-31", "73"}}}[i]
 			for _, r := range reads {
@@ -313,7 +318,8 @@ func TestMeteredSplitByReadingsDOMAIN72(t *testing.T) {
 		}
 		e.cost(a, settlement.CostInput{ComplexID: cx, SupplierID: e.supplier(a, "Vitens"), InvoiceNumber: "W-2025", InvoiceDate: "2025-12-31",
 			PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "700.00", Category: "water"})
-		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, a, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter", MeterKind: "water"}))
+		water := settlement.CategoryKey{Category: "water", Key: "meter", MeterKind: "water"}
+		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, a, cx, 2025, water))
 		run := must[*settlement.Run](t)(e.Settlement.Run(ctx, a, cx, 2025))
 		if run.Warnings != 0 {
 			t.Fatalf("warnings: %+v", run.WarningList)
@@ -325,7 +331,8 @@ func TestMeteredSplitByReadingsDOMAIN72(t *testing.T) {
 			}
 		}
 		pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, a, run.ID, occOf(t, run, leases[0]).ID))
-		contains(t, "split by readings", apptest.PDFText(t, pdf), "verbruik 40 van 253", "Meter W1: 1 januari 2025 1.000, 30 april 2025 1.040; verbruik 40 m3",
+		contains(t, "split by readings", apptest.PDFText(t, pdf), "verbruik 40 van 253",
+			"Meter W1: 1 januari 2025 1.000, 30 april 2025 1.040; verbruik 40 m3",
 			"tarief € 2,7668 per m3")
 		pdf, _ = must2(t)(e.Statements.StatementPDF(ctx, a, run.ID, occOf(t, run, leases[3]).ID))
 		contains(t, "by days", apptest.PDFText(t, pdf), "verbruik 73 van 253; 181 van 365 dagen",

@@ -386,7 +386,8 @@ func (s *Service) SetDegreeDayStation(ctx context.Context, a account.Actor, comp
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_years (org_id, complex_id, year, knmi_station, updated_at, updated_by)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, complex_id, year) DO UPDATE SET knmi_station = excluded.knmi_station,
-			updated_at = excluded.updated_at, updated_by = excluded.updated_by`, tx.OrgID(), complexID, year, station, s.now(), a.UserID); err != nil {
+			updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+			tx.OrgID(), complexID, year, station, s.now(), a.UserID); err != nil {
 			return fmt.Errorf("degree-day station: %w", err)
 		}
 		return s.record(ctx, tx, a, "settlement.station_set", "complex", complexID, map[string]string{"year": strconv.Itoa(year),

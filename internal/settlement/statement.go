@@ -104,8 +104,8 @@ var DefaultStatementSettings = StatementSettings{DueDays: 30, Refund: RefundSetO
 
 func loadStatementSettings(ctx context.Context, tx *db.Tx) (StatementSettings, error) {
 	ss := DefaultStatementSettings
-	err := tx.QueryRowContext(ctx, `SELECT due_days, refund, inspection_text, objection_text, advances_basis FROM settlement_settings WHERE org_id = $1`,
-		tx.OrgID()).Scan(&ss.DueDays, &ss.Refund, &ss.InspectionText, &ss.ObjectionText, &ss.AdvancesBasis)
+	err := tx.QueryRowContext(ctx, `SELECT due_days, refund, inspection_text, objection_text, advances_basis FROM settlement_settings
+		WHERE org_id = $1`, tx.OrgID()).Scan(&ss.DueDays, &ss.Refund, &ss.InspectionText, &ss.ObjectionText, &ss.AdvancesBasis)
 	if errors.Is(err, sql.ErrNoRows) {
 		return DefaultStatementSettings, nil
 	}
@@ -160,10 +160,10 @@ func (st *Statements) SaveSettings(ctx context.Context, a account.Actor, in Stat
 		return err
 	}
 	return st.s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_settings (org_id, due_days, refund, inspection_text, objection_text, advances_basis,
-			updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id) DO UPDATE SET due_days = excluded.due_days, refund = excluded.refund,
-			inspection_text = excluded.inspection_text, objection_text = excluded.objection_text, advances_basis = excluded.advances_basis,
-			updated_at = excluded.updated_at`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_settings (org_id, due_days, refund, inspection_text, objection_text,
+			advances_basis, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id) DO UPDATE SET due_days = excluded.due_days,
+			refund = excluded.refund, inspection_text = excluded.inspection_text, objection_text = excluded.objection_text,
+			advances_basis = excluded.advances_basis, updated_at = excluded.updated_at`,
 			tx.OrgID(), in.DueDays, in.Refund, in.InspectionText, in.ObjectionText, in.AdvancesBasis, st.s.now()); err != nil {
 			return fmt.Errorf("save statement settings: %w", err)
 		}
@@ -584,8 +584,9 @@ func (st *Statements) build(ctx context.Context, tx *db.Tx, a account.Actor, c *
 	s := &Statement{RunID: r.ID, OccupancyID: o.ID, LeaseID: o.LeaseID, Year: r.Year, RunKind: r.Kind, ComplexID: r.ComplexID,
 		ComplexName: r.ComplexName, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, Start: o.Start, End: o.End, Address: o.Address,
 		LeaseReference: o.LeaseReference, Issuer: c.issuer, Subtotal: o.Subtotal, AdminFeePercent: r.AdminFeePercent, AdminFee: o.AdminFee,
-		Total: o.Total, Advances: o.Advances, Paid: o.Paid, Vacancy: r.LandlordTotal, Refund: c.settings.Refund, DegreeDaysSource: r.DegreeDaysSource,
-		InspectionText: c.settings.InspectionText, ObjectionText: c.settings.ObjectionText, Deadline: deadline(r.Year), Lang: "nl"}
+		Total: o.Total, Advances: o.Advances, Paid: o.Paid, Vacancy: r.LandlordTotal, Refund: c.settings.Refund,
+		DegreeDaysSource: r.DegreeDaysSource,
+		InspectionText:   c.settings.InspectionText, ObjectionText: c.settings.ObjectionText, Deadline: deadline(r.Year), Lang: "nl"}
 	s.ObjectUntil = s.Deadline.AddMonths(24)
 	l, err := st.s.leases.GetTx(ctx, tx, o.LeaseID)
 	if err != nil {

@@ -47,9 +47,12 @@ var stmtTexts = map[string]map[string]string{
 		"meter":         "Meter %s: %s %s, %s %s; verbruik %s %s",
 		"tariff":        "tarief %s per %s",
 		"meter_by_days": "Geen meterstand bij de wissel van huurder: het verbruik van de woning is naar dagen verdeeld.",
-		"dd.knmi":       "Het variabele deel van de stookkosten is verdeeld naar gewogen graaddagen (18 °C, maandfactoren 0,8 / 1,0 / 1,1) van KNMI-station %s.",
-		"dd.entered":    "Het variabele deel van de stookkosten is verdeeld naar de gewogen graaddagen per maand die de verhuurder heeft ingevoerd.",
-		"dd.table":      "Het variabele deel van de stookkosten is verdeeld naar de graaddagentabel VDI 2067 (per mille per maand), omdat er geen KNMI-gegevens waren.",
+		"dd.knmi": "Het variabele deel van de stookkosten is verdeeld naar gewogen graaddagen " +
+			"(18 °C, maandfactoren 0,8 / 1,0 / 1,1) van KNMI-station %s.",
+		"dd.entered": "Het variabele deel van de stookkosten is verdeeld naar de gewogen graaddagen per maand " +
+			"die de verhuurder heeft ingevoerd.",
+		"dd.table": "Het variabele deel van de stookkosten is verdeeld naar de graaddagentabel VDI 2067 " +
+			"(per mille per maand), omdat er geen KNMI-gegevens waren.",
 	},
 	"en": {
 		"title": "Service charge statement %d", "title_vat": "Service charge statement %d — invoice", "period": "Period",
@@ -82,9 +85,12 @@ var stmtTexts = map[string]map[string]string{
 		"meter":         "Meter %s: %s %s, %s %s; use %s %s",
 		"tariff":        "tariff %s per %s",
 		"meter_by_days": "No meter reading at the change of tenant: the home's use is divided by days.",
-		"dd.knmi":       "The variable part of the heating costs is divided by weighted degree days (18 °C, month factors 0.8 / 1.0 / 1.1) of KNMI station %s.",
-		"dd.entered":    "The variable part of the heating costs is divided by the weighted degree days per month that the landlord entered.",
-		"dd.table":      "The variable part of the heating costs is divided by the VDI 2067 degree-day table (per mille per month), as there were no KNMI data.",
+		"dd.knmi": "The variable part of the heating costs is divided by weighted degree days " +
+			"(18 °C, month factors 0.8 / 1.0 / 1.1) of KNMI station %s.",
+		"dd.entered": "The variable part of the heating costs is divided by the weighted degree days per month " +
+			"that the landlord entered.",
+		"dd.table": "The variable part of the heating costs is divided by the VDI 2067 degree-day table " +
+			"(per mille per month), as there were no KNMI data.",
 	},
 }
 

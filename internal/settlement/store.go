@@ -389,8 +389,8 @@ func bulkInsert(ctx context.Context, tx *db.Tx, table string, cols []string, row
 
 func loadYear(ctx context.Context, tx *db.Tx, complexID int64, year int) (*YearSettings, error) {
 	y := &YearSettings{ComplexID: complexID, Year: year, AdminFeePercent: DefaultAdminFeePercent, Occupants: map[int64]string{}}
-	err := tx.QueryRowContext(ctx, `SELECT admin_fee_percent, knmi_station FROM settlement_years WHERE org_id = $1 AND complex_id = $2 AND year = $3`,
-		tx.OrgID(), complexID, year).Scan(&y.AdminFeePercent, &y.KNMIStation)
+	err := tx.QueryRowContext(ctx, `SELECT admin_fee_percent, knmi_station FROM settlement_years
+		WHERE org_id = $1 AND complex_id = $2 AND year = $3`, tx.OrgID(), complexID, year).Scan(&y.AdminFeePercent, &y.KNMIStation)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("settlement year: %w", err)
 	}
@@ -788,8 +788,8 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 	if err := tx.QueryRowContext(ctx, `INSERT INTO settlement_runs (org_id, complex_id, year, kind, lease_id, period_start, period_end, state,
 		admin_fee_percent, input_json, output_json, warnings_json, corrects_run_id, created_at, created_by, degree_days_source, advances_basis)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
-		tx.OrgID(), b.complexID, b.year, kind, leaseID, b.from, b.to, b.feePercent, string(inJSON), string(outJSON), string(wJSON), corrects, now, by,
-		b.ddSource, b.advancesBasis).Scan(&id); err != nil {
+		tx.OrgID(), b.complexID, b.year, kind, leaseID, b.from, b.to, b.feePercent, string(inJSON), string(outJSON), string(wJSON), corrects,
+		now, by, b.ddSource, b.advancesBasis).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert run: %w", err)
 	}
 	org := tx.OrgID()
@@ -954,8 +954,8 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 	}
 	r.Input, r.Output = json.RawMessage(inJSON), json.RawMessage(outJSON)
 
-	rows, err := tx.QueryContext(ctx, `SELECT cost_id, category, key, heating, admin_fee, amount_cents, allocated_cents, landlord_cents, units_json,
-		readings_json FROM settlement_run_costs WHERE run_id = $1 AND org_id = $2 ORDER BY position`, id, tx.OrgID())
+	rows, err := tx.QueryContext(ctx, `SELECT cost_id, category, key, heating, admin_fee, amount_cents, allocated_cents, landlord_cents,
+		units_json, readings_json FROM settlement_run_costs WHERE run_id = $1 AND org_id = $2 ORDER BY position`, id, tx.OrgID())
 	if err != nil {
 		return nil, 0, fmt.Errorf("run costs: %w", err)
 	}

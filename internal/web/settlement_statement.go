@@ -393,8 +393,8 @@ func (s *Server) stSettingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	p.Form = f
-	in := settlement.StatementSettings{Refund: f.Get("refund"), InspectionText: f.Get("inspection_text"), ObjectionText: f.Get("objection_text"),
-		AdvancesBasis: f.Get("advances_basis")}
+	in := settlement.StatementSettings{Refund: f.Get("refund"), InspectionText: f.Get("inspection_text"),
+		ObjectionText: f.Get("objection_text"), AdvancesBasis: f.Get("advances_basis")}
 	days, err := strconv.Atoi(strings.TrimSpace(f.Get("due_days")))
 	if err != nil {
 		days = 0 // refused below, beside the field

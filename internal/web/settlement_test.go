@@ -263,8 +263,10 @@ func TestSettlementPages(t *testing.T) {
 				t.Fatal("keys not copied to 2026")
 			}
 			// Above 5% is refused beside the field with the reason (DOMAIN.md §7.5).
-			if resp, body := c.do("POST", base+"/year", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "admin_fee_percent": {"12"}}); resp.StatusCode != http.StatusUnprocessableEntity ||
-				!strings.Contains(body, `id="year-admin_fee_percent" inputmode="decimal" value="12" aria-invalid="true"`) || !strings.Contains(body, "hoogstens 5%") {
+			yearForm := url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "admin_fee_percent": {"12"}}
+			if resp, body := c.do("POST", base+"/year", yearForm); resp.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(body, `id="year-admin_fee_percent" inputmode="decimal" value="12" aria-invalid="true"`) ||
+				!strings.Contains(body, "hoogstens 5%") {
 				t.Fatalf("fee of 12%%: %d", resp.StatusCode)
 			}
 
@@ -274,20 +276,24 @@ func TestSettlementPages(t *testing.T) {
 				knmi += fmt.Sprintf("  260,202501%02d,   20\n", day)
 			}
 			knmiForm := url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "station": {"260"}}
-			resp, body = c.postFiles(base+"/knmi", knmiForm, "knmi_file", "etmgeg_260.txt", []byte(strings.Replace(knmi, "20250105,   20", "20250105,  2.0", 1)))
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-knmi_file"`) || !strings.Contains(body, "tienden van een graad") {
+			bad := []byte(strings.Replace(knmi, "20250105,   20", "20250105,  2.0", 1))
+			resp, body = c.postFiles(base+"/knmi", knmiForm, "knmi_file", "etmgeg_260.txt", bad)
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-knmi_file"`) ||
+				!strings.Contains(body, "tienden van een graad") {
 				t.Fatalf("bad KNMI file: %d", resp.StatusCode)
 			}
 			if resp, _ := c.postFiles(base+"/knmi", knmiForm, "knmi_file", "etmgeg_260.txt", []byte(knmi)); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("KNMI import: %d", resp.StatusCode)
 			}
-			if body := mustBody(t, c, fmt.Sprintf("%s/keys?complex=%d&year=2025", base, f.complex)); !strings.Contains(body, `<tr class="knmi-station"><td>260</td>`) {
+			keysPage := fmt.Sprintf("%s/keys?complex=%d&year=2025", base, f.complex)
+			if body := mustBody(t, c, keysPage); !strings.Contains(body, `<tr class="knmi-station"><td>260</td>`) {
 				t.Fatal("the imported station is not listed")
 			}
-			if resp, _ := c.do("POST", base+"/station", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "knmi_station": {"260"}}); resp.StatusCode != http.StatusSeeOther {
+			stationForm := url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "knmi_station": {"260"}}
+			if resp, _ := c.do("POST", base+"/station", stationForm); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("station: %d", resp.StatusCode)
 			}
-			if body := mustBody(t, c, fmt.Sprintf("%s/keys?complex=%d&year=2025", base, f.complex)); !strings.Contains(body, `id="year-knmi_station" inputmode="numeric" value="260"`) {
+			if body := mustBody(t, c, keysPage); !strings.Contains(body, `id="year-knmi_station" inputmode="numeric" value="260"`) {
 				t.Fatal("the chosen station is not shown")
 			}
 
