@@ -130,8 +130,17 @@ func TestSettlementStatementAPI(t *testing.T) {
 				t.Fatalf("read token saved settings: %d", st)
 			}
 			if st, ss := ca.do("PUT", "/settlement/statement-settings", `{"due_days":14,"refund":"set_off","inspection_text":"Inzage op afspraak.","objection_text":""}`); st != 200 ||
-				ss["due_days"] != float64(14) || ss["inspection_text"] != "Inzage op afspraak." {
+				ss["due_days"] != float64(14) || ss["inspection_text"] != "Inzage op afspraak." || ss["advances_basis"] != "charged" {
 				t.Fatalf("settings: %d %v", st, ss)
+			}
+			// What statements settle against (DOMAIN.md §7.2): charged by default, or received.
+			basis := `{"due_days":14,"refund":"set_off","inspection_text":"Inzage op afspraak.","objection_text":"","advances_basis":"%s"}`
+			if st, prob := ca.do("PUT", "/settlement/statement-settings", fmt.Sprintf(basis, "billed")); st != 422 ||
+				!strings.Contains(errorsAt(prob), "body.advances_basis") {
+				t.Fatalf("bad advances basis: %d %v", st, prob)
+			}
+			if st, ss := ca.do("PUT", "/settlement/statement-settings", fmt.Sprintf(basis, "received")); st != 200 || ss["advances_basis"] != "received" {
+				t.Fatalf("advances basis: %d %v", st, ss)
 			}
 
 			// The review: three statements; B's balance is the run's.
