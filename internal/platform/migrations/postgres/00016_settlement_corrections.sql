@@ -4,7 +4,11 @@
 -- §7.5: the administration fee is at most 5% of the service costs. A
 -- percentage above it was never lawful; it is lowered to the cap, which is
 -- what the settings now refuse to go beyond.
+-- Every organisation's rows: an explicit platform-wide step (hms.scope,
+-- 00001_core.sql), for the transaction only.
+SELECT set_config('hms.scope', 'system', true);
 UPDATE settlement_years SET admin_fee_percent = '5' WHERE CAST(admin_fee_percent AS NUMERIC) > 5;
+SELECT set_config('hms.scope', '', true);
 
 -- §7.6: daily mean temperatures (TG, in 0.1 °C, as KNMI publishes them) per
 -- KNMI station, imported from the station's daggegevens file. A run weighs
