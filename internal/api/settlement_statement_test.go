@@ -153,6 +153,12 @@ func TestSettlementStatementAPI(t *testing.T) {
 				len(one["lines"].([]any)) != 1 || one["sent_at"] != nil || one["booked"] != false {
 				t.Fatalf("statement B: %d %v (run balance %s)", st, one, o3.Balance)
 			}
+			// The run was made before the basis changed: its statements keep settling against the charged.
+			var paid float64
+			_, _ = fmt.Sscan(fmt.Sprint(one["paid"]), &paid)
+			if one["advances_basis"] != "charged" || one["advances_open"] != fmt.Sprintf("%.2f", 360-paid) {
+				t.Fatalf("statement B's advances: %v, paid %v, open %v", one["advances_basis"], one["paid"], one["advances_open"])
+			}
 			if names, _ := one["names"].([]any); len(names) != 1 || !strings.Contains(fmt.Sprint(names[0]), "Visser") {
 				t.Fatalf("names on the statement: %v", one["names"])
 			}
