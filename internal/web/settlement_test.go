@@ -343,6 +343,10 @@ func TestSettlementPages(t *testing.T) {
 			if strings.Count(body, `class="run-cost"`) != 3 || !strings.Contains(body, `id="list-total">3 `) {
 				t.Fatalf("costs or total: %.4000s", body)
 			}
+			// Station 260 has January only, so the months entered by hand serve, and the run says so (DOMAIN.md §7.6).
+			if !strings.Contains(body, `id="run-dd-source">ingevoerde graaddagen<`) {
+				t.Fatalf("degree-day source: %.4000s", body)
+			}
 			// A page of one, and a search by lease reference.
 			body = mustBody(t, c, run+"?per=1")
 			if strings.Count(body, `class="run-occupancy"`) != 1 || !strings.Contains(body, `id="list-next"`) || !strings.Contains(body, `id="landlord-total"`) {
