@@ -557,8 +557,8 @@ func (s *Service) build(ctx context.Context, tx *db.Tx, complexID int64, year in
 			continue
 		}
 		bc := builtCost{category: g.category, units: g.units, entries: g.entries}
-		if key.Key == KeyMeter && !key.Heating {
-			bc.readings = b.splitByReadings(&c, readings[key.MeterKind], pool)
+		if key.Key == KeyMeter {
+			bc.readings = b.splitByReadings(&c, readings[key.MeterKind], pool, !key.Heating)
 		}
 		b.in.Costs = append(b.in.Costs, c)
 		b.costs = append(b.costs, bc)
@@ -626,8 +626,10 @@ func consumptionReads(ms []meterReads, from, to civil.Date) (int64, []MeterRead,
 // counts for a day is the first on or after it; at a change of tenant both
 // use the reading for the outgoing tenant's last day, so consecutive tenants
 // share it and their uses add up to the unit's. A unit without such
-// readings goes by days, and its statements say so.
-func (b *built) splitByReadings(c *Cost, reads map[int64][]meterReads, pool []int64) map[string]OccupancyReads {
+// readings goes by days, and its statements say so. A heating cost
+// (split false) is not split by readings: its variable part follows the
+// degree days (§7.6), and every tenant's statement shows the unit's readings.
+func (b *built) splitByReadings(c *Cost, reads map[int64][]meterReads, pool []int64, split bool) map[string]OccupancyReads {
 	out := map[string]OccupancyReads{}
 	inPool := map[int64]bool{}
 	for _, u := range pool {
@@ -645,9 +647,11 @@ func (b *built) splitByReadings(c *Cost, reads map[int64][]meterReads, pool []in
 			continue
 		}
 		unitUse := string(c.Readings[string(unitRef(u))])
-		if len(occs) == 1 && b.occ[occs[0]].start == b.from && b.occ[occs[0]].end == b.to {
+		if !split || (len(occs) == 1 && b.occ[occs[0]].start == b.from && b.occ[occs[0]].end == b.to) {
 			_, rs, _ := consumptionReads(reads[u], b.from, b.to)
-			out[string(b.in.Occupancies[occs[0]].ID)] = OccupancyReads{Reads: rs, Use: unitUse}
+			for _, i := range occs {
+				out[string(b.in.Occupancies[i].ID)] = OccupancyReads{Reads: rs, Use: unitUse}
+			}
 			continue
 		}
 		own := map[string]OccupancyReads{}
