@@ -48,6 +48,9 @@ Usage:
   hms settlement costs import --org SLUG FILE.csv
                                              import cost entries (supplier invoices); all rows or none,
                                              exit code 2 with line and column on a bad file
+  hms settlement degreedays import --org SLUG --station N FILE
+                                             import a KNMI station's daily temperatures (etmgeg_NNN.txt)
+                                             for weighted degree days; exit code 2 on a bad file
   hms settlement send --org SLUG --run ID     send a final run's statements now (book each balance
                                              once, store and mail the PDF), with progress
   hms settlement deadlines --org SLUG [--year YYYY]

@@ -22,6 +22,9 @@ func settlementCommand(ctx context.Context, args []string, stdin io.Reader, stdo
 	if len(args) > 0 && (args[0] == "run" || args[0] == "costs") {
 		return settlementStored(ctx, args, stdout)
 	}
+	if len(args) > 0 && args[0] == "degreedays" {
+		return settlementDegreeDays(ctx, args, stdout)
+	}
 	if len(args) > 0 && (args[0] == "send" || args[0] == "deadlines") {
 		return settlementSend(ctx, args, stdout)
 	}

@@ -87,10 +87,12 @@ func settlementStored(ctx context.Context, args []string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "run %d (%s): %s to %s, %d occupancies, %d costs, vacancy %s\n", run.ID, run.State, run.PeriodStart, run.PeriodEnd,
-		len(run.Occupancies), len(run.Costs), run.LandlordTotal)
+	fmt.Fprintf(stdout, "run %d (%s): %s to %s, %d occupancies, %d costs, vacancy %s; degree days: %s; settled against advances %s\n",
+		run.ID, run.State, run.PeriodStart, run.PeriodEnd, len(run.Occupancies), len(run.Costs), run.LandlordTotal, run.DegreeDaysSource,
+		run.AdvancesBasis)
 	for _, o := range run.Occupancies {
-		fmt.Fprintf(stdout, "  %s lease %s: total %s, advances %s, balance %s\n", o.Ref, o.LeaseReference, o.Total, o.Advances, o.Balance)
+		fmt.Fprintf(stdout, "  %s lease %s: total %s, advances %s (received %s, open %s), balance %s\n", o.Ref, o.LeaseReference, o.Total,
+			o.Advances, o.Paid, o.Advances-o.Paid, o.Balance)
 	}
 	for _, w := range run.WarningList {
 		fmt.Fprintf(stdout, "  warning: %s unit %d: %s %s\n", w.Category, w.UnitID, a.Texts.T("en", w.Message, nil), w.Detail)

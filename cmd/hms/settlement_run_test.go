@@ -113,6 +113,33 @@ func TestSettlementRunCommand(t *testing.T) {
 				t.Fatalf("import again: %q %v", out, err)
 			}
 
+			// KNMI daily temperatures (DOMAIN.md §7.6): January 2024 at 2.0 °C is
+			// 31 × 16.0 × 1.1 = 545.60 weighted degree days; a bad TG is line and column.
+			knmi := "# STN,YYYYMMDD,   TG\n"
+			for day := 1; day <= 31; day++ {
+				knmi += fmt.Sprintf("  260,202401%02d,   20\n", day)
+			}
+			knmiPath := filepath.Join(dir, "etmgeg_260.txt")
+			if err := os.WriteFile(knmiPath, []byte(strings.Replace(knmi, "20240105,   20", "20240105,  2.0", 1)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := run1("settlement", "degreedays", "import", "--org", "alpha", "--station", "260", knmiPath); exitCode(err) != 2 ||
+				!strings.Contains(out, "line 6, TG: ") {
+				t.Fatalf("bad KNMI file: %q %v", out, err)
+			}
+			if err := os.WriteFile(knmiPath, []byte(knmi), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := run1("settlement", "degreedays", "import", "--org", "alpha", "--station", "260", knmiPath); err != nil ||
+				!strings.Contains(out, "station 260: 31 days imported, 2024-01-01 to 2024-01-31") ||
+				!strings.Contains(out, "2024-01  545.60 weighted degree days") {
+				t.Fatalf("KNMI import: %q %v", out, err)
+			}
+			_, err = run1("settlement", "degreedays", "import", "--org", "alpha", knmiPath)
+			if err == nil || !strings.Contains(err.Error(), "usage") {
+				t.Fatalf("no station: %v", err)
+			}
+
 			if _, err := run1("settlement", "run", "--org", "alpha", "--complex", fmt.Sprint(cx)); err == nil || !strings.Contains(err.Error(), "usage") {
 				t.Fatalf("run without year: %v", err)
 			}
@@ -120,8 +147,9 @@ func TestSettlementRunCommand(t *testing.T) {
 			// 784.00 a home; the tenant had the first for 182 of 366 days
 			// (389.86), the rest is vacancy on the landlord (1178.14).
 			out, err = run1("settlement", "run", "--org", "alpha", "--complex", fmt.Sprint(cx), "--year", "2024")
-			if err != nil || !regexp.MustCompile(`run \d+ \(draft\): 2024-01-01 to 2024-12-31, 1 occupancies, 1 costs, vacancy 1178\.14\n`).MatchString(out) ||
-				!strings.Contains(out, "total 389.86, advances 0.00, balance 389.86") {
+			if err != nil || !regexp.MustCompile(`run \d+ \(draft\): 2024-01-01 to 2024-12-31, 1 occupancies, 1 costs, vacancy 1178\.14; `+
+				`degree days: table; settled against advances charged\n`).MatchString(out) ||
+				!strings.Contains(out, "total 389.86, advances 0.00 (received 0.00, open 0.00), balance 389.86") {
 				t.Fatalf("run: %q %v", out, err)
 			}
 			out, err = run1("settlement", "run", "--org", "alpha", "--lease", fmt.Sprint(leaving))

@@ -63,6 +63,15 @@ func TestSettlementCommand(t *testing.T) {
 	if jerr := json.Unmarshal(out.Bytes(), &e); jerr != nil || e.Field != "costs[0].key" || !strings.Contains(e.Error, "m2") {
 		t.Fatalf("error document %q (%v)", out.String(), jerr)
 	}
+	// An administration fee above 5% (DOMAIN.md §7.5) is refused at its field.
+	out.Reset()
+	high := strings.Replace(settlementScenario, `"admin_fee_percent": "5"`, `"admin_fee_percent": "12"`, 1)
+	if err := settlementCommand(ctx, []string{"compute"}, strings.NewReader(high), &out, &errOut); exitCode(err) != 2 {
+		t.Fatalf("12%% admin fee: %v (exit code %d)", err, exitCode(err))
+	}
+	if jerr := json.Unmarshal(out.Bytes(), &e); jerr != nil || e.Field != "admin_fee_percent" || !strings.Contains(e.Error, "at most 5%") {
+		t.Fatalf("12%% admin fee: error document %q (%v)", out.String(), jerr)
+	}
 	out.Reset()
 	if err := settlementCommand(ctx, []string{"compute"}, strings.NewReader("{"), &out, &errOut); exitCode(err) != 2 || !strings.Contains(out.String(), `"field": ""`) {
 		t.Fatalf("broken JSON: %v %s", err, out.String())

@@ -251,6 +251,7 @@ type SettlementYearOutput struct {
 		ComplexID       int64               `json:"complex_id"`
 		Year            int                 `json:"year"`
 		AdminFeePercent string              `json:"admin_fee_percent"`
+		KNMIStation     int                 `json:"knmi_station" doc:"The KNMI station of the degree days; 0: none"`
 		Keys            []SettlementKeyJSON `json:"keys"`
 		Occupants       map[string]string   `json:"occupants" doc:"Per unit id; a unit not listed counts 1"`
 	}
@@ -268,7 +269,7 @@ func (a *API) getSettlementYear(ctx context.Context, act account.Actor, in *Sett
 		return nil, err
 	}
 	out := &SettlementYearOutput{}
-	out.Body.ComplexID, out.Body.Year, out.Body.AdminFeePercent = y.ComplexID, y.Year, y.AdminFeePercent
+	out.Body.ComplexID, out.Body.Year, out.Body.AdminFeePercent, out.Body.KNMIStation = y.ComplexID, y.Year, y.AdminFeePercent, y.KNMIStation
 	out.Body.Keys = []SettlementKeyJSON{}
 	for _, k := range y.Keys {
 		kj := SettlementKeyJSON{Category: k.Category, Key: k.Key, Heating: k.Heating, FixedPercent: k.FixedPercent, AdminFee: k.AdminFee, MeterKind: k.MeterKind}
@@ -417,11 +418,12 @@ type SettlementRunSummaryJSON struct {
 	State         string     `json:"state" enum:"draft,final"`
 	Warnings      int        `json:"warnings"`
 	CorrectsRunID int64      `json:"corrects_run_id,omitempty"`
+	DegreeDays    string     `json:"degree_days_source" doc:"Source of the degree days: knmi:<station>, entered or table (VDI 2067)"`
 }
 
 func runSummaryJSON(r settlement.RunSummary) SettlementRunSummaryJSON {
 	return SettlementRunSummaryJSON{ID: r.ID, ComplexID: r.ComplexID, Year: r.Year, Kind: r.Kind, LeaseID: r.LeaseID, PeriodStart: r.PeriodStart,
-		PeriodEnd: r.PeriodEnd, State: r.State, Warnings: r.Warnings, CorrectsRunID: r.CorrectsRunID}
+		PeriodEnd: r.PeriodEnd, State: r.State, Warnings: r.Warnings, CorrectsRunID: r.CorrectsRunID, DegreeDays: r.DegreeDaysSource}
 }
 
 // ListSettlementRunsInput filters runs.

@@ -156,8 +156,9 @@ func TestSettlementRunAPI(t *testing.T) {
 					t.Fatalf("key %s: %d %v", k, st, r)
 				}
 			}
-			if st, prob := ca.do("PUT", year, `{"admin_fee_percent":"150"}`); st != 422 || !strings.Contains(errorsAt(prob), "body.admin_fee_percent") {
-				t.Fatalf("fee 150%%: %d %v", st, prob)
+			if st, prob := ca.do("PUT", year, `{"admin_fee_percent":"12"}`); st != 422 ||
+				!strings.Contains(errorsAt(prob), "body.admin_fee_percent") {
+				t.Fatalf("fee 12%% (above the 5%% cap): %d %v", st, prob)
 			}
 			if st, y := ca.do("PUT", year, `{"admin_fee_percent":"3"}`); st != 200 || y["admin_fee_percent"] != "3" || len(y["keys"].([]any)) != 2 {
 				t.Fatalf("year: %d %v", st, y)
@@ -166,12 +167,56 @@ func TestSettlementRunAPI(t *testing.T) {
 				t.Fatalf("bad degree days: %d %v", st, prob)
 			}
 
+			// KNMI days (DOMAIN.md §7.6), as the file comes: January 2025 at 2.0 °C
+			// is 31 × 16.0 × 1.1 = 545.60 weighted degree days.
+			knmi := "# STN,YYYYMMDD,   TG\n"
+			for day := 1; day <= 31; day++ {
+				knmi += fmt.Sprintf("  260,202501%02d,   20\n", day)
+			}
+			postKNMI := func(c call, station, body string) (int, map[string]any) {
+				t.Helper()
+				req, _ := http.NewRequest("POST", c.base+"/api/v1/settlement/knmi-stations/"+station+"/days", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+c.token)
+				req.Header.Set("Content-Type", "text/plain")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				var m map[string]any
+				_ = json.NewDecoder(resp.Body).Decode(&m)
+				return resp.StatusCode, m
+			}
+			if st, prob := postKNMI(ca, "260", strings.Replace(knmi, "20250105,   20", "20250105,  2.0", 1)); st != 422 ||
+				!strings.Contains(errorsAt(prob), "body.file[6].TG") {
+				t.Fatalf("bad KNMI file: %d %v", st, prob)
+			}
+			if st, res := postKNMI(ca, "260", knmi); st != 200 || res["days"] != float64(31) || res["last"] != "2025-01-31" {
+				t.Fatalf("KNMI import: %d %v", st, res)
+			}
+			st, dd := ca.do("GET", "/settlement/knmi-stations/260/degree-days/2025", "")
+			if st != 200 || fmt.Sprint(dd["items"]) != "[map[month:2025-01 value:545.60]]" {
+				t.Fatalf("KNMI degree days: %d %v", st, dd)
+			}
+			if st, l := cb.do("GET", "/settlement/knmi-stations", ""); st != 200 || len(l["items"].([]any)) != 0 {
+				t.Fatalf("other organisation's stations: %d %v", st, l)
+			}
+			st, y := ca.do("PUT", year+"/knmi-station", `{"station":260}`)
+			if st != 200 || y["knmi_station"] != float64(260) || y["admin_fee_percent"] != "3" {
+				t.Fatalf("station: %d %v", st, y)
+			}
+			if st, _ := cb.do("PUT", year+"/knmi-station", `{"station":260}`); st != 404 {
+				t.Fatalf("other organisation set the station: %d", st)
+			}
+
 			// A run: the empty second home's half goes to the landlord.
 			if st, prob := ca.do("POST", "/settlement/runs", `{"complex_id":0,"year":1999}`); st != 422 || !strings.Contains(errorsAt(prob), "body.year") {
 				t.Fatalf("bad run: %d %v", st, prob)
 			}
 			st, run := ca.do("POST", "/settlement/runs", fmt.Sprintf(`{"complex_id":%d,"year":2025}`, cx))
-			if st != 200 || run["state"] != "draft" || run["landlord_total"] != "900.00" || len(run["occupancies"].([]any)) != 2 {
+			// The station's data cover January only, so the run names the table as its degree days.
+			if st != 200 || run["state"] != "draft" || run["landlord_total"] != "900.00" || len(run["occupancies"].([]any)) != 2 ||
+				run["degree_days_source"] != "table" {
 				t.Fatalf("run: %d %v", st, run)
 			}
 			var sum float64

@@ -52,6 +52,9 @@ type SettlementStatementLineJSON struct {
 	AdminFee  bool   `json:"admin_fee"`
 	VATClass  string `json:"vat_class,omitempty" enum:"ancillary,independent,"`
 	VATRate   string `json:"vat_rate,omitempty" doc:"Percent"`
+	// Key meter: the readings behind the share, and the pool's cost per unit of use.
+	Meter  *settlement.OccupancyReads `json:"meter,omitempty" doc:"Key meter: readings per meter, use; by_days: no reading at a change"`
+	Tariff string                     `json:"tariff,omitempty" doc:"Key meter: euros per unit of use, four decimals"`
 }
 
 // SettlementLevyLineJSON is a levy printed on a statement.
@@ -81,7 +84,9 @@ type SettlementStatementJSON struct {
 	Total           string                        `json:"total" doc:"Excluding VAT"`
 	TotalInclVAT    string                        `json:"total_incl_vat"`
 	Advances        string                        `json:"advances"`
-	Paid            string                        `json:"paid"`
+	Paid            string                        `json:"paid" doc:"Of the advances charged, received"`
+	AdvancesOpen    string                        `json:"advances_open" doc:"Of the advances charged, still open when the run was made"`
+	AdvancesBasis   string                        `json:"advances_basis" enum:"charged,received" doc:"What balance settles against"`
 	Balance         string                        `json:"balance" doc:"To pay when positive, to refund when negative"`
 	Refund          string                        `json:"refund" enum:"set_off,pay_back"`
 	ProposedAdvance string                        `json:"proposed_advance" doc:"A month, from advance_from; 0.00 when the lease does not run on"`
@@ -98,6 +103,8 @@ type SettlementStatementJSON struct {
 	Payout          string                        `json:"payout"`
 	Mails           int                           `json:"mails"`
 	SentAt          *time.Time                    `json:"sent_at,omitempty"`
+	DegreeDays      string                        `json:"degree_days_source" doc:"knmi:<station>, entered or table (VDI 2067)"`
+	DegreeDaysText  string                        `json:"degree_days_text,omitempty" doc:"The sentence naming it, when it divided a line"`
 }
 
 func statementJSON(s *settlement.Statement) SettlementStatementJSON {
@@ -106,7 +113,9 @@ func statementJSON(s *settlement.Statement) SettlementStatementJSON {
 		Total: s.Total.String(), TotalInclVAT: s.TotalInclVAT.String(), Advances: s.Advances.String(), Paid: s.Paid.String(),
 		Balance: s.Balance.String(), Refund: s.Refund, ProposedAdvance: s.ProposedAdvance.String(), AdvanceApplied: s.AdvanceApplied,
 		IssueDate: s.IssueDate, DueDate: s.DueDate, Deadline: s.Deadline, Booked: s.Booked, InvoiceID: s.InvoiceID, InvoiceNumber: s.InvoiceNumber,
-		SetOff: s.SetOff.String(), Payout: s.PayoutCents.String(), Mails: s.Mails, Lines: []SettlementStatementLineJSON{}, Levies: []SettlementLevyLineJSON{}}
+		SetOff: s.SetOff.String(), Payout: s.PayoutCents.String(), Mails: s.Mails, Lines: []SettlementStatementLineJSON{},
+		Levies: []SettlementLevyLineJSON{}, DegreeDays: s.DegreeDaysSource, DegreeDaysText: settlement.DegreeDaysText(s, s.Lang),
+		AdvancesOpen: s.AdvancesOpen.String(), AdvancesBasis: s.AdvancesBasis}
 	if !s.AdvanceFrom.IsZero() {
 		from := s.AdvanceFrom
 		j.AdvanceFrom = &from
@@ -117,7 +126,8 @@ func statementJSON(s *settlement.Statement) SettlementStatementJSON {
 	}
 	for _, l := range s.Lines {
 		lj := SettlementStatementLineJSON{CostID: l.CostID, Category: l.Category, Key: l.Key, CostTotal: l.CostTotal.String(), Share: l.Share.String(),
-			Mine: l.Basis.Mine, Of: l.Basis.Total, Days: l.Basis.Days, PeriodDay: l.Basis.Of, AdminFee: l.AdminFee, VATClass: l.VATClass}
+			Mine: l.Basis.Mine, Of: l.Basis.Total, Days: l.Basis.Days, PeriodDay: l.Basis.Of, AdminFee: l.AdminFee, VATClass: l.VATClass,
+			Meter: l.Meter, Tariff: l.Tariff}
 		if l.VATClass != "" {
 			lj.VATRate = strings.TrimSuffix(l.VATRate.String(), "%")
 		}
@@ -438,8 +448,11 @@ func (a *API) bookSettlementLevy(ctx context.Context, act account.Actor, in *Set
 
 // StatementSettingsJSON are the statement settings.
 type StatementSettingsJSON struct {
-	DueDays        int    `json:"due_days" doc:"Days until an extra charge is due (1–365)"`
-	Refund         string `json:"refund" doc:"set_off (against open charges; what is left stays as credit) or pay_back"`
+	DueDays int    `json:"due_days" doc:"Days until an extra charge is due (1–365)"`
+	Refund  string `json:"refund" doc:"set_off (against open charges; what is left stays as credit) or pay_back"`
+	// charged (default): an unpaid advance stays in the arrears; received: it
+	// is owed in the settlement, and its charge is credited as it is booked.
+	AdvancesBasis  string `json:"advances_basis,omitempty" enum:"charged,received," doc:"Settle against advances charged or received"`
 	InspectionText string `json:"inspection_text" doc:"How tenants inspect the invoices; empty: the built-in text"`
 	ObjectionText  string `json:"objection_text" doc:"How tenants object; empty: the built-in text"`
 }
@@ -453,7 +466,7 @@ func (a *API) getStatementSettings(ctx context.Context, act account.Actor, _ *st
 		return nil, err
 	}
 	return &StatementSettingsOutput{Body: StatementSettingsJSON{DueDays: ss.DueDays, Refund: ss.Refund, InspectionText: ss.InspectionText,
-		ObjectionText: ss.ObjectionText}}, nil
+		ObjectionText: ss.ObjectionText, AdvancesBasis: ss.AdvancesBasis}}, nil
 }
 
 // PutStatementSettingsInput replaces the settings.
@@ -462,7 +475,7 @@ type PutStatementSettingsInput struct{ Body StatementSettingsJSON }
 func (a *API) putStatementSettings(ctx context.Context, act account.Actor, in *PutStatementSettingsInput) (*StatementSettingsOutput, error) {
 	b := in.Body
 	if err := a.statements.SaveSettings(ctx, act, settlement.StatementSettings{DueDays: b.DueDays, Refund: b.Refund, InspectionText: b.InspectionText,
-		ObjectionText: b.ObjectionText}); err != nil {
+		ObjectionText: b.ObjectionText, AdvancesBasis: b.AdvancesBasis}); err != nil {
 		return nil, err
 	}
 	return a.getStatementSettings(ctx, act, nil)

@@ -130,8 +130,17 @@ func TestSettlementStatementAPI(t *testing.T) {
 				t.Fatalf("read token saved settings: %d", st)
 			}
 			if st, ss := ca.do("PUT", "/settlement/statement-settings", `{"due_days":14,"refund":"set_off","inspection_text":"Inzage op afspraak.","objection_text":""}`); st != 200 ||
-				ss["due_days"] != float64(14) || ss["inspection_text"] != "Inzage op afspraak." {
+				ss["due_days"] != float64(14) || ss["inspection_text"] != "Inzage op afspraak." || ss["advances_basis"] != "charged" {
 				t.Fatalf("settings: %d %v", st, ss)
+			}
+			// What statements settle against (DOMAIN.md §7.2): charged by default, or received.
+			basis := `{"due_days":14,"refund":"set_off","inspection_text":"Inzage op afspraak.","objection_text":"","advances_basis":"%s"}`
+			if st, prob := ca.do("PUT", "/settlement/statement-settings", fmt.Sprintf(basis, "billed")); st != 422 ||
+				!strings.Contains(errorsAt(prob), "body.advances_basis") {
+				t.Fatalf("bad advances basis: %d %v", st, prob)
+			}
+			if st, ss := ca.do("PUT", "/settlement/statement-settings", fmt.Sprintf(basis, "received")); st != 200 || ss["advances_basis"] != "received" {
+				t.Fatalf("advances basis: %d %v", st, ss)
 			}
 
 			// The review: three statements; B's balance is the run's.
@@ -143,6 +152,12 @@ func TestSettlementStatementAPI(t *testing.T) {
 			if st != 200 || one["balance"] != o3.Balance.String() || one["total"] != o3.Total.String() || one["advances"] != "360.00" ||
 				len(one["lines"].([]any)) != 1 || one["sent_at"] != nil || one["booked"] != false {
 				t.Fatalf("statement B: %d %v (run balance %s)", st, one, o3.Balance)
+			}
+			// The run was made before the basis changed: its statements keep settling against the charged.
+			var paid float64
+			_, _ = fmt.Sscan(fmt.Sprint(one["paid"]), &paid)
+			if one["advances_basis"] != "charged" || one["advances_open"] != fmt.Sprintf("%.2f", 360-paid) {
+				t.Fatalf("statement B's advances: %v, paid %v, open %v", one["advances_basis"], one["paid"], one["advances_open"])
 			}
 			if names, _ := one["names"].([]any); len(names) != 1 || !strings.Contains(fmt.Sprint(names[0]), "Visser") {
 				t.Fatalf("names on the statement: %v", one["names"])

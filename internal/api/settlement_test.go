@@ -53,6 +53,8 @@ func TestSettlementComputeAPI(t *testing.T) {
 		{strings.Replace(settlementScenario, `"key": "area"`, `"key": "m2"`, 1), "costs[0].key", "unknown key"},
 		{strings.Replace(settlementScenario, `"end": "2025-06-30"`, `"end": "2019-12-31"`, 1), "occupancies[1].end", "before the start"},
 		{strings.Replace(settlementScenario, `"period"`, `"periode"`, 1), "periode", "unknown field"},
+		// The administration fee is capped at 5% (DOMAIN.md §7.5).
+		{strings.Replace(settlementScenario, `"admin_fee_percent": "5"`, `"admin_fee_percent": "12"`, 1), "admin_fee_percent", "at most 5%"},
 		{`{"units": [`, "", "ends too early"},
 		{``, "", "no input"},
 	} {

@@ -3,6 +3,7 @@ package settlement
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"hms/internal/ledger"
 	"hms/internal/money"
@@ -50,6 +51,13 @@ type booked struct {
 // records it on statement row id.
 func (st *Statements) book(ctx context.Context, tx *db.Tx, s *Statement, id int64, by int64, leaseEnded bool) (booked, error) {
 	b := booked{}
+	// First, so that a refund's set-off below cannot close the advance
+	// charges that this credit note is for.
+	if s.AdvancesBasis == AdvancesReceived && s.AdvancesOpen > 0 {
+		if err := st.creditOpenAdvances(ctx, tx, s, by); err != nil {
+			return b, err
+		}
+	}
 	var lines []ledger.DraftLine
 	for _, bl := range s.BalanceLines {
 		if bl.Net == 0 {
@@ -107,6 +115,48 @@ func (st *Statements) book(ctx context.Context, tx *db.Tx, s *Statement, id int6
 		return b, fmt.Errorf("mark statement %d booked: %w", id, err)
 	}
 	return b, nil
+}
+
+// creditOpenAdvances takes the advance that a statement settled against
+// the advances received out of the arrears: the statement's balance already
+// holds the advance still open, so a credit note for it (one line per open
+// advance charge of the tenant's days, the same line and dates) is set off
+// against those charges at once. What the tenant paid on them after the run
+// was made is credited too (a line for the settlement), and AllocateCredit
+// sets it off like any credit: the advance is owed once.
+func (st *Statements) creditOpenAdvances(ctx context.Context, tx *db.Tx, s *Statement, by int64) error {
+	open, err := st.s.ledger.OpenItemsTx(ctx, tx, ledger.OpenFilter{LeaseID: s.LeaseID})
+	if err != nil {
+		return err
+	}
+	left := s.AdvancesOpen
+	var lines []ledger.DraftLine
+	var ids []int64
+	for _, c := range open {
+		if left == 0 {
+			break
+		}
+		if !strings.HasPrefix(c.Line, "service_costs|") || c.Total <= 0 || c.VATRate != 0 || c.To.Before(s.Start) || c.From.After(s.End) {
+			continue
+		}
+		v := min(left, c.Open())
+		lines = append(lines, ledger.DraftLine{Line: c.Line, From: c.From, To: c.To, Net: -v})
+		ids = append(ids, c.ID)
+		left -= v
+	}
+	if left > 0 {
+		line := ledger.Line("service_costs", "", fmt.Sprintf("afrekening %d", s.Year))
+		lines = append(lines, ledger.DraftLine{Line: line, From: s.Start, To: s.End, Net: -left})
+	}
+	posted, err := ledger.PostTx(ctx, tx, []ledger.Draft{{Kind: ledger.KindCreditNote, LeaseID: s.LeaseID, IssueDate: s.IssueDate,
+		DueDate: s.IssueDate, Reason: fmt.Sprintf("voorschot servicekosten %d in de afrekening", s.Year), Lines: lines}}, st.s.now(), by)
+	if err != nil {
+		return fmt.Errorf("credit the open advances of lease %d: %w", s.LeaseID, err)
+	}
+	if _, err := ledger.SetOffTx(ctx, tx, s.LeaseID, posted[0].InvoiceID, ids, s.IssueDate, st.s.now()); err != nil {
+		return err
+	}
+	return nil
 }
 
 // refundDays: a refund is paid within the due days too (DOMAIN.md §7.9: a

@@ -42,7 +42,7 @@ import (
 // Input is one settlement scenario.
 type Input struct {
 	Period          Period             `json:"period"`
-	AdminFeePercent Decimal            `json:"admin_fee_percent,omitempty" doc:"Percentage of the admin-fee cost lines, e.g. \"5\"; default 0"`
+	AdminFeePercent Decimal            `json:"admin_fee_percent,omitempty" doc:"Percent of the admin-fee lines, e.g. \"5\"; 0 to 5, default 0"`
 	Units           []Unit             `json:"units"`
 	Occupancies     []Occupancy        `json:"occupancies"`
 	DegreeDays      map[string]Decimal `json:"degree_days,omitempty" doc:"Weighted degree days per month, keyed YYYY-MM"`
@@ -83,8 +83,17 @@ type Cost struct {
 	FixedPercent Decimal            `json:"fixed_percent,omitempty" doc:"Heating only: the part split by days; default 0 (gas_35_65: 35)"`
 	AdminFee     bool               `json:"admin_fee,omitempty" doc:"The administration fee is charged on this line"`
 	Readings     map[string]Decimal `json:"readings,omitempty" doc:"Key meter: consumption per unit id"`
-	Shares       map[string]Decimal `json:"shares,omitempty" doc:"Key shares: weight per unit id"`
+	// OccupancyReadings splits a unit that changes hands by its meter
+	// readings at the change rather than by days (DOMAIN.md §7.2, §7.7).
+	OccupancyReadings map[string]Decimal `json:"occupancy_readings,omitempty" doc:"Key meter: consumption per occupancy id"`
+	Shares            map[string]Decimal `json:"shares,omitempty" doc:"Key shares: weight per unit id"`
 }
+
+// MaxAdminFeePercent caps the administration fee: the Huurcommissie allows
+// "in het algemeen maximaal 5% van de totale servicekosten" (DOMAIN.md §7.5).
+// Only the base of the fee is uncertain there, not the cap, so the cap is
+// not a setting: a landlord may charge less, never more.
+const MaxAdminFeePercent = 5
 
 // The keys a cost can be divided by.
 const (
@@ -530,8 +539,13 @@ func build(in *Input) (*model, error) {
 	m.feePercent = decimal{m: new(big.Int)}
 	if in.AdminFeePercent != "" {
 		p, ok := parseDecimal(string(in.AdminFeePercent))
-		if !ok || p.m.Sign() < 0 || ratCmp(p, 100) > 0 {
-			return nil, fieldErr("admin_fee_percent", "must be a percentage from 0 to 100 such as \"5\", not %s", showScalar(string(in.AdminFeePercent)))
+		if !ok || p.m.Sign() < 0 {
+			return nil, fieldErr("admin_fee_percent", "must be a percentage from 0 to %d such as \"5\", not %s", MaxAdminFeePercent,
+				showScalar(string(in.AdminFeePercent)))
+		}
+		if ratCmp(p, MaxAdminFeePercent) > 0 {
+			return nil, fieldErr("admin_fee_percent", "may be at most %d%% of the service costs (DOMAIN.md §7.5, Huurcommissie), not %s",
+				MaxAdminFeePercent, showScalar(string(in.AdminFeePercent)))
 		}
 		m.feePercent = p
 	}
@@ -723,10 +737,12 @@ func monthIndex(y int, m time.Month) int { return y*12 + int(m) - 1 }
 
 // costPlan is a valid cost, ready to divide.
 type costPlan struct {
-	amount money.Cents
-	pool   []int     // unit indexes, in unit order
-	inPool []bool    // by unit index
-	values []decimal // keys meter and shares: the value of each unit (by unit index)
+	amount     money.Cents
+	pool       []int     // unit indexes, in unit order
+	inPool     []bool    // by unit index
+	values     []decimal // keys meter and shares: the value of each unit (by unit index)
+	occValues  map[int]decimal
+	byReadings []bool // by unit index: split over its recipients by occValues
 }
 
 // checkCost validates cost ci.
@@ -828,7 +844,126 @@ func (m *model) checkCost(ci int) (*costPlan, error) {
 			}
 		}
 	}
+	if len(c.OccupancyReadings) > 0 {
+		if err := m.checkOccupancyReadings(ci, plan); err != nil {
+			return nil, err
+		}
+	}
 	return plan, nil
+}
+
+// checkOccupancyReadings validates cost ci's occupancy_readings and marks
+// the units they split: every occupancy of such a unit with days in the
+// period has one, and together they are at most the unit's reading.
+func (m *model) checkOccupancyReadings(ci int, plan *costPlan) error {
+	c := m.in.Costs[ci]
+	f := fmt.Sprintf("costs[%d].occupancy_readings", ci)
+	switch {
+	case c.Key != KeyMeter:
+		return fieldErr(f, "belong to key meter, and this cost's key is %s", c.Key)
+	case c.Heating:
+		return fieldErr(f, "a heating cost's variable part follows the degree days; leave occupancy_readings out")
+	}
+	occ := make(map[ID]int, len(m.in.Occupancies))
+	for i, o := range m.in.Occupancies {
+		occ[o.ID] = i
+	}
+	plan.occValues = map[int]decimal{}
+	plan.byReadings = make([]bool, len(m.in.Units))
+	for _, id := range sortedKeys(c.OccupancyReadings) {
+		ff := f + "." + id
+		i, ok := occ[ID(id)]
+		if !ok {
+			return fieldErr(ff, "no occupancy %q in occupancies", id)
+		}
+		u := m.recipients[i].unit
+		if !plan.inPool[u] {
+			return fieldErr(ff, "occupancy %q is of unit %q, which is not among this cost's units", id, m.in.Units[u].ID)
+		}
+		d, ok := parseDecimal(string(c.OccupancyReadings[id]))
+		if !ok || d.m.Sign() < 0 {
+			return fieldErr(ff, "must be a number of 0 or more, not %s", showScalar(string(c.OccupancyReadings[id])))
+		}
+		plan.occValues[i] = d
+		plan.byReadings[u] = true
+	}
+	for u, split := range plan.byReadings {
+		if !split {
+			continue
+		}
+		ds := []decimal{plan.values[u]}
+		vacant := false
+		for _, r := range m.byUnit[u] {
+			rec := m.recipients[r]
+			if rec.occ < 0 {
+				vacant = true
+				continue
+			}
+			v, ok := plan.occValues[r]
+			if !ok && rec.days > 0 {
+				return fieldErr(f, "no reading for occupancy %q of unit %q, whose other occupancies have one", m.in.Occupancies[r].ID, m.in.Units[u].ID)
+			}
+			if ok {
+				ds = append(ds, v)
+			}
+		}
+		sc := scaled(ds)
+		unitUse := showScalar(string(c.Readings[string(m.in.Units[u].ID)]))
+		switch cmp := sum(sc[1:]).Cmp(sc[0]); {
+		case cmp > 0:
+			return fieldErr(f, "the occupancies of unit %q add up to more than its reading %s", m.in.Units[u].ID, unitUse)
+		case cmp < 0 && !vacant:
+			// Nobody else can bear the rest: the unit is never vacant.
+			return fieldErr(f, "the occupancies of unit %q add up to less than its reading %s, and it is never vacant", m.in.Units[u].ID, unitUse)
+		}
+	}
+	return nil
+}
+
+// readingWeights are the recipients' weights of a meter cost with
+// occupancy readings: a unit they split gives each occupancy its own use
+// and the landlord the rest of the unit's, times the period's days; another
+// unit gives its use times each recipient's days.
+func (m *model) readingWeights(plan *costPlan, idx []int) []*big.Int {
+	var ds []decimal
+	unitAt := map[int]int{}
+	for _, u := range plan.pool {
+		unitAt[u] = len(ds)
+		ds = append(ds, plan.values[u])
+	}
+	occAt := map[int]int{}
+	for r, v := range plan.occValues {
+		occAt[r] = len(ds)
+		ds = append(ds, v)
+	}
+	sc := scaled(ds)
+	rest := map[int]*big.Int{} // unit → its use left for the landlord
+	for u, split := range plan.byReadings {
+		if split {
+			rest[u] = new(big.Int).Set(sc[unitAt[u]])
+		}
+	}
+	for r, k := range occAt {
+		rest[m.recipients[r].unit].Sub(rest[m.recipients[r].unit], sc[k])
+	}
+	n := big.NewInt(m.period.days())
+	out := make([]*big.Int, len(idx))
+	for k, r := range idx {
+		rec := m.recipients[r]
+		w := new(big.Int)
+		switch {
+		case !plan.byReadings[rec.unit]:
+			w.Mul(sc[unitAt[rec.unit]], big.NewInt(rec.days))
+		case rec.occ < 0:
+			w.Mul(rest[rec.unit], n)
+		default:
+			if at, ok := occAt[r]; ok {
+				w.Mul(sc[at], n)
+			}
+		}
+		out[k] = w
+	}
+	return out
 }
 
 // keyWeights are the pool's units' weights under key (in pool order), as
@@ -911,6 +1046,9 @@ func (m *model) divide(ci int, plan *costPlan, idx []int) ([]money.Cents, error)
 		sumV = sum(vw)
 	}
 
+	if plan.byReadings != nil {
+		return allocate(plan.amount, m.readingWeights(plan, idx)), nil
+	}
 	if !varPart {
 		// By days alone, F(u)·days(r): usually small enough for int64, and
 		// then money.Allocate does the rounding without big numbers.

@@ -15,7 +15,8 @@ import (
 )
 
 // DefaultAdminFeePercent is the administration fee of a complex and year
-// that has no percentage of its own (Huurcommissie: in general at most 5%).
+// that has no percentage of its own (Huurcommissie: in general at most 5%,
+// MaxAdminFeePercent).
 const DefaultAdminFeePercent = "5"
 
 // Meter kinds a key "meter" can read (portfolio meters).
@@ -42,6 +43,7 @@ type YearSettings struct {
 	ComplexID       int64
 	Year            int
 	AdminFeePercent string // DefaultAdminFeePercent when never set
+	KNMIStation     int    // the KNMI station of the degree days; 0: none
 	Keys            []CategoryKey
 	Occupants       map[int64]string // unit id → occupants; absent: 1
 }
@@ -211,12 +213,14 @@ func (s *Service) SetYearSettings(ctx context.Context, a account.Actor, complexI
 	}
 	fe := validation.Errors{}
 	checkYear(year, fe)
-	pct, ok := checkDecimal(adminFeePercent, 100)
+	pct, ok := checkDecimal(adminFeePercent, 0)
 	if strings.TrimSpace(adminFeePercent) == "" {
 		pct, ok = DefaultAdminFeePercent, true
 	}
 	if !ok {
 		fe.Add("admin_fee_percent", "settlement.bad_percent")
+	} else if d, _ := parseDecimal(pct); ratCmp(d, MaxAdminFeePercent) > 0 {
+		fe.Add("admin_fee_percent", "settlement.admin_fee_cap")
 	}
 	occ := map[int64]string{}
 	for u, v := range occupants {

@@ -54,6 +54,12 @@ type RunSummary struct {
 	CreatedAt     time.Time
 	CreatedBy     int64
 	FinalisedAt   time.Time
+	// DegreeDaysSource is where the run's degree days come from: "knmi:260"
+	// (KNMI station 260), "entered" (by hand) or "table" (VDI 2067).
+	DegreeDaysSource string
+	// AdvancesBasis is what the run settled the costs against:
+	// AdvancesCharged or AdvancesReceived (commercial leases: always charged).
+	AdvancesBasis string
 }
 
 // Run is a stored settlement with its lines.
@@ -81,6 +87,28 @@ type RunCost struct {
 	Landlord  money.Cents
 	UnitIDs   []int64 // empty: every unit of the complex
 	Entries   []RunEntry
+	Readings  map[string]OccupancyReads // key meter: per occupancy ref, the readings used
+}
+
+// MeterRead is one meter's readings at the start and end of a stretch of
+// days, as a statement prints them (DOMAIN.md §7.2).
+type MeterRead struct {
+	Meter    string     `json:"meter"`   // the meter's number
+	Measure  string     `json:"measure"` // m3, kWh, GJ
+	FromDate civil.Date `json:"from_date"`
+	From     int64      `json:"from"`
+	ToDate   civil.Date `json:"to_date"`
+	To       int64      `json:"to"`
+}
+
+// OccupancyReads are the readings behind an occupancy's share of a meter
+// cost: its own when its unit changed hands with readings at the change (or
+// the unit's, when the tenant had it all period); ByDays when the unit
+// changed hands without them, so the share went by days of the unit's use.
+type OccupancyReads struct {
+	Reads  []MeterRead `json:"reads,omitempty"`
+	Use    string      `json:"use"`
+	ByDays bool        `json:"by_days,omitempty"`
 }
 
 // RunEntry is the part of a cost entry assigned to the run's period.
@@ -105,7 +133,7 @@ type RunOccupancy struct {
 	Total          money.Cents
 	Advances       money.Cents // charged in the ledger for the period
 	Paid           money.Cents // of which paid
-	Balance        money.Cents // Total − Advances; negative: a refund
+	Balance        money.Cents // Total − Advances (or − Paid, Run.AdvancesBasis); negative: a refund
 	Lines          []RunLine
 }
 
@@ -209,6 +237,16 @@ func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, yea
 		return nil, err
 	}
 	return s.GetRun(ctx, a, id)
+}
+
+// KNMIStation is the station of a run whose degree days come from KNMI
+// data ("260"), else "".
+func (r RunSummary) KNMIStation() string {
+	st, _ := strings.CutPrefix(r.DegreeDaysSource, SourceKNMIPrefix)
+	if st == r.DegreeDaysSource {
+		return ""
+	}
+	return st
 }
 
 // Finalise marks a draft run final: from then on it is never changed.
@@ -320,21 +358,24 @@ func (s *Service) Runs(ctx context.Context, a account.Actor, f RunFilter) ([]Run
 
 // built is a run's input as it is being made from the database.
 type built struct {
-	complexID  int64
-	year       int
-	from, to   civil.Date
-	feePercent string
-	in         Input
-	out        Output
-	costs      []builtCost // parallel to in.Costs
-	occ        []builtOcc  // parallel to in.Occupancies
-	warnings   []Warning
+	complexID     int64
+	year          int
+	from, to      civil.Date
+	feePercent    string
+	ddSource      string
+	advancesBasis string
+	in            Input
+	out           Output
+	costs         []builtCost // parallel to in.Costs
+	occ           []builtOcc  // parallel to in.Occupancies
+	warnings      []Warning
 }
 
 type builtCost struct {
 	category string
 	units    []int64
 	entries  []RunEntry
+	readings map[string]OccupancyReads // key meter: by occupancy ref
 }
 
 type builtOcc struct {
@@ -376,11 +417,17 @@ func (s *Service) build(ctx context.Context, tx *db.Tx, complexID int64, year in
 	}
 
 	// Occupancies: one per lease and unit of the complex. A lease's advances
-	// go to the occupancy of its lowest unit id.
+	// go to the occupancy of its lowest unit id, charged or received as the
+	// statement settings say (commercial leases: charged, see AdvancesCharged).
 	occs, err := complexOccupancies(ctx, tx, complexID, from, to)
 	if err != nil {
 		return nil, err
 	}
+	ss, err := loadStatementSettings(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	b.advancesBasis = ss.AdvancesBasis
 	adv, err := complexAdvances(ctx, tx, complexID, from, to)
 	if err != nil {
 		return nil, err
@@ -400,7 +447,11 @@ func (s *Service) build(ctx context.Context, tx *db.Tx, complexID int64, year in
 			given[o.leaseID] = true
 			a := adv[o.leaseID]
 			bo.advances, bo.paid = a.charged, a.paid
-			co.AdvancesPaid = Decimal(max(a.charged, 0).String())
+			against := a.charged
+			if b.advancesBasis == AdvancesReceived && !o.commercial {
+				against = a.paid
+			}
+			co.AdvancesPaid = Decimal(max(against, 0).String())
 		}
 		b.in.Occupancies = append(b.in.Occupancies, co)
 		b.occ = append(b.occ, bo)
@@ -505,22 +556,16 @@ func (s *Service) build(ctx context.Context, tx *db.Tx, complexID int64, year in
 		if bad {
 			continue
 		}
+		bc := builtCost{category: g.category, units: g.units, entries: g.entries}
+		if key.Key == KeyMeter {
+			bc.readings = b.splitByReadings(&c, readings[key.MeterKind], pool, !key.Heating)
+		}
 		b.in.Costs = append(b.in.Costs, c)
-		b.costs = append(b.costs, builtCost{category: g.category, units: g.units, entries: g.entries})
+		b.costs = append(b.costs, bc)
 	}
 
-	dd, err := loadDegreeDays(ctx, tx)
-	if err != nil {
+	if b.in.DegreeDays, b.ddSource, err = periodDegreeDays(ctx, tx, ys.KNMIStation, from, to); err != nil {
 		return nil, err
-	}
-	for d := from.FirstOfMonth(); !d.After(to); d = d.AddMonths(1) {
-		k := fmt.Sprintf("%04d-%02d", d.Year, d.Month)
-		if v, ok := dd[k]; ok {
-			if b.in.DegreeDays == nil {
-				b.in.DegreeDays = map[string]Decimal{}
-			}
-			b.in.DegreeDays[k] = Decimal(v)
-		}
 	}
 	return b, nil
 }
@@ -531,6 +576,8 @@ const readingWindow = 31
 
 type meterReads struct {
 	meterID int64
+	number  string
+	measure string
 	on      []civil.Date // ascending
 	value   []int64
 }
@@ -540,29 +587,102 @@ type meterReads struct {
 // on or after its last day (each within readingWindow days), summed over
 // the unit's meters. A missing meter or reading is a warning message id.
 func consumption(ms []meterReads, from, to civil.Date) (int64, string) {
+	use, _, w := consumptionReads(ms, from, to)
+	return use, w
+}
+
+// consumptionReads is consumption with the readings it used.
+func consumptionReads(ms []meterReads, from, to civil.Date) (int64, []MeterRead, string) {
 	if len(ms) == 0 {
-		return 0, "settlement.warn_no_meter"
+		return 0, nil, "settlement.warn_no_meter"
 	}
 	var total int64
+	var reads []MeterRead
 	for _, m := range ms {
-		at := func(d civil.Date) (int64, bool) {
+		at := func(d civil.Date) (civil.Date, int64, bool) {
 			i, _ := slices.BinarySearchFunc(m.on, d, func(a, b civil.Date) int { return a.Compare(b) })
 			if i == len(m.on) || d.DaysUntil(m.on[i]) > readingWindow {
-				return 0, false
+				return civil.Date{}, 0, false
 			}
-			return m.value[i], true
+			return m.on[i], m.value[i], true
 		}
-		first, ok1 := at(from)
-		last, ok2 := at(to)
+		d1, first, ok1 := at(from)
+		d2, last, ok2 := at(to)
 		if !ok1 || !ok2 {
-			return 0, "settlement.warn_missing_reading"
+			return 0, nil, "settlement.warn_missing_reading"
 		}
 		if last < first {
-			return 0, "settlement.warn_meter_backwards"
+			return 0, nil, "settlement.warn_meter_backwards"
 		}
 		total += last - first
+		reads = append(reads, MeterRead{Meter: m.number, Measure: m.measure, FromDate: d1, From: first, ToDate: d2, To: last})
 	}
-	return total, ""
+	return total, reads, ""
+}
+
+// splitByReadings gives the occupancies of the meter cost c (pool units
+// pool) their own use when their unit changes hands in the period and every
+// one of them has readings at both ends. As in consumption, the reading that
+// counts for a day is the first on or after it; at a change of tenant both
+// use the reading for the outgoing tenant's last day, so consecutive tenants
+// share it and their uses add up to the unit's. A unit without such
+// readings goes by days, and its statements say so. A heating cost
+// (split false) is not split by readings: its variable part follows the
+// degree days (§7.6), and every tenant's statement shows the unit's readings.
+func (b *built) splitByReadings(c *Cost, reads map[int64][]meterReads, pool []int64, split bool) map[string]OccupancyReads {
+	out := map[string]OccupancyReads{}
+	inPool := map[int64]bool{}
+	for _, u := range pool {
+		inPool[u] = true
+	}
+	byUnit := map[int64][]int{}
+	for i, o := range b.occ {
+		if inPool[o.unitID] && !o.end.Before(o.start) {
+			byUnit[o.unitID] = append(byUnit[o.unitID], i)
+		}
+	}
+	for _, u := range pool {
+		occs := byUnit[u]
+		if len(occs) == 0 {
+			continue
+		}
+		unitUse := string(c.Readings[string(unitRef(u))])
+		if !split || (len(occs) == 1 && b.occ[occs[0]].start == b.from && b.occ[occs[0]].end == b.to) {
+			_, rs, _ := consumptionReads(reads[u], b.from, b.to)
+			for _, i := range occs {
+				out[string(b.in.Occupancies[i].ID)] = OccupancyReads{Reads: rs, Use: unitUse}
+			}
+			continue
+		}
+		own := map[string]OccupancyReads{}
+		for _, i := range occs {
+			o := b.occ[i]
+			first := o.start
+			if first.After(b.from) {
+				first = first.AddDays(-1) // the reading at the change: on or after the outgoing tenant's last day
+			}
+			use, rs, w := consumptionReads(reads[u], first, o.end)
+			if w != "" {
+				own = nil
+				break
+			}
+			own[string(b.in.Occupancies[i].ID)] = OccupancyReads{Reads: rs, Use: strconv.FormatInt(use, 10)}
+		}
+		if own == nil {
+			for _, i := range occs {
+				out[string(b.in.Occupancies[i].ID)] = OccupancyReads{Use: unitUse, ByDays: true}
+			}
+			continue
+		}
+		if c.OccupancyReadings == nil {
+			c.OccupancyReadings = map[string]Decimal{}
+		}
+		for id, r := range own {
+			out[id] = r
+			c.OccupancyReadings[id] = Decimal(r.Use)
+		}
+	}
+	return out
 }
 
 var costRef = regexp.MustCompile(`^costs\[(\d+)\]`)

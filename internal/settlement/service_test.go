@@ -391,7 +391,7 @@ func TestKeysPerYearAndWarnings(t *testing.T) {
 		fieldErr(t, e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "equal", FixedPercent: "20"}), "fixed_percent", "settlement.fixed_heating_only")
 		fieldErr(t, e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "tuin", Key: "shares", Shares: map[int64]string{ua: "x"}}),
 			fmt.Sprintf("shares.%d", ua), "settlement.bad_number")
-		fieldErr(t, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "101", nil), "admin_fee_percent", "settlement.bad_percent")
+		fieldErr(t, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "vijf", nil), "admin_fee_percent", "settlement.bad_percent")
 
 		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter", MeterKind: "water"}))
 		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.owner, cx, 2024, settlement.CategoryKey{Category: "tuin", Key: "area", AdminFee: true}))

@@ -70,6 +70,18 @@ const (
 	RefundPayBack = "pay_back"
 )
 
+// What a statement settles the costs against (StatementSettings.AdvancesBasis;
+// DOMAIN.md §7.2 asks for the advances received). Either way an unpaid
+// advance is owed once: with AdvancesCharged it stays in the arrears and the
+// settlement leaves it out; with AdvancesReceived the settlement includes it
+// and booking the statement credits the open advance charges, so the arrears
+// no longer hold it. A commercial statement is a VAT invoice that corrects
+// the advances invoiced with VAT, so it always settles against the charged.
+const (
+	AdvancesCharged  = "charged"
+	AdvancesReceived = "received"
+)
+
 // VAT classes of a cost category for commercial leases (§7.11).
 const (
 	VATAncillary   = "ancillary"
@@ -82,17 +94,18 @@ const (
 type StatementSettings struct {
 	DueDays        int    // days until an extra charge is due
 	Refund         string // RefundSetOff or RefundPayBack
+	AdvancesBasis  string // AdvancesCharged or AdvancesReceived
 	InspectionText string // "": the built-in text
 	ObjectionText  string // "": the built-in text
 }
 
 // DefaultStatementSettings apply until an organisation saves its own.
-var DefaultStatementSettings = StatementSettings{DueDays: 30, Refund: RefundSetOff}
+var DefaultStatementSettings = StatementSettings{DueDays: 30, Refund: RefundSetOff, AdvancesBasis: AdvancesCharged}
 
 func loadStatementSettings(ctx context.Context, tx *db.Tx) (StatementSettings, error) {
 	ss := DefaultStatementSettings
-	err := tx.QueryRowContext(ctx, `SELECT due_days, refund, inspection_text, objection_text FROM settlement_settings WHERE org_id = $1`,
-		tx.OrgID()).Scan(&ss.DueDays, &ss.Refund, &ss.InspectionText, &ss.ObjectionText)
+	err := tx.QueryRowContext(ctx, `SELECT due_days, refund, inspection_text, objection_text, advances_basis FROM settlement_settings
+		WHERE org_id = $1`, tx.OrgID()).Scan(&ss.DueDays, &ss.Refund, &ss.InspectionText, &ss.ObjectionText, &ss.AdvancesBasis)
 	if errors.Is(err, sql.ErrNoRows) {
 		return DefaultStatementSettings, nil
 	}
@@ -130,6 +143,12 @@ func (st *Statements) SaveSettings(ctx context.Context, a account.Actor, in Stat
 	if in.Refund != RefundSetOff && in.Refund != RefundPayBack {
 		fe.Add("refund", "field.invalid")
 	}
+	if in.AdvancesBasis == "" {
+		in.AdvancesBasis = AdvancesCharged
+	}
+	if in.AdvancesBasis != AdvancesCharged && in.AdvancesBasis != AdvancesReceived {
+		fe.Add("advances_basis", "field.invalid")
+	}
 	in.InspectionText, in.ObjectionText = strings.TrimSpace(in.InspectionText), strings.TrimSpace(in.ObjectionText)
 	if len(in.InspectionText) > maxText {
 		fe.Add("inspection_text", "settlement_statement.text_too_long")
@@ -141,14 +160,15 @@ func (st *Statements) SaveSettings(ctx context.Context, a account.Actor, in Stat
 		return err
 	}
 	return st.s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_settings (org_id, due_days, refund, inspection_text, objection_text, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id) DO UPDATE SET due_days = excluded.due_days, refund = excluded.refund,
-			inspection_text = excluded.inspection_text, objection_text = excluded.objection_text, updated_at = excluded.updated_at`,
-			tx.OrgID(), in.DueDays, in.Refund, in.InspectionText, in.ObjectionText, st.s.now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_settings (org_id, due_days, refund, inspection_text, objection_text,
+			advances_basis, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id) DO UPDATE SET due_days = excluded.due_days,
+			refund = excluded.refund, inspection_text = excluded.inspection_text, objection_text = excluded.objection_text,
+			advances_basis = excluded.advances_basis, updated_at = excluded.updated_at`,
+			tx.OrgID(), in.DueDays, in.Refund, in.InspectionText, in.ObjectionText, in.AdvancesBasis, st.s.now()); err != nil {
 			return fmt.Errorf("save statement settings: %w", err)
 		}
 		return st.s.record(ctx, tx, a, "settlement.statement_settings_saved", "organisation", tx.OrgID(),
-			map[string]string{"due_days": fmt.Sprint(in.DueDays), "refund": in.Refund})
+			map[string]string{"due_days": fmt.Sprint(in.DueDays), "refund": in.Refund, "advances_basis": in.AdvancesBasis})
 	})
 }
 
@@ -283,22 +303,26 @@ type Statement struct {
 	Total           money.Cents // excl. VAT
 	VAT             []VATGroup  // commercial
 	TotalInclVAT    money.Cents
-	Advances        money.Cents
+	Advances        money.Cents                // charged for the tenant's days
 	AdvancesNet     map[money.Rate]money.Cents // commercial: the advances' net amount per rate
-	Paid            money.Cents
-	Balance         money.Cents // to pay (> 0) or to refund (< 0)
+	Paid            money.Cents                // of Advances, received
+	AdvancesOpen    money.Cents                // of Advances, still open when the run was made
+	AdvancesBasis   string                     // what Balance settles against: AdvancesCharged or AdvancesReceived
+	Balance         money.Cents                // to pay (> 0) or to refund (< 0)
 	BalanceLines    []BalanceLine
 	Vacancy         money.Cents // the landlord's cost of vacant units in the complex
-	Refund          string
-	ProposedAdvance money.Cents // per month, whole euros; 0: the lease does not run on
-	AdvanceFrom     civil.Date
-	AdvanceApplied  bool
-	Levies          []LevyShareLine
-	LeviesTotal     money.Cents
-	InspectionText  string
-	ObjectionText   string
-	Deadline        civil.Date // 30 June after the year
-	ObjectUntil     civil.Date // the Huurcommissie's 24 months after the deadline
+	// DegreeDaysSource is the run's source of degree days (Run.DegreeDaysSource).
+	DegreeDaysSource string
+	Refund           string
+	ProposedAdvance  money.Cents // per month, whole euros; 0: the lease does not run on
+	AdvanceFrom      civil.Date
+	AdvanceApplied   bool
+	Levies           []LevyShareLine
+	LeviesTotal      money.Cents
+	InspectionText   string
+	ObjectionText    string
+	Deadline         civil.Date // 30 June after the year
+	ObjectUntil      civil.Date // the Huurcommissie's 24 months after the deadline
 
 	InvoiceID     int64
 	InvoiceNumber string
@@ -326,6 +350,11 @@ type StatementLine struct {
 	AdminFee  bool
 	VATClass  string
 	VATRate   money.Rate
+	// Key meter (§7.2: start and end readings, use, tariff): the readings
+	// behind the share, and the tariff, the cost per unit of use of the pool
+	// ("3.9266", euros).
+	Meter  *OccupancyReads
+	Tariff string
 }
 
 // StatementInvoice is a supplier invoice behind a cost line.
@@ -344,6 +373,7 @@ type Basis struct {
 	Units       int    // units in the pool
 	Days, Of    int    // the tenant's days of the period's
 	Heating     bool
+	ByReadings  bool // key meter: Mine is the tenant's own use, from readings at the change of tenant
 }
 
 // VATGroup is the net and VAT of one rate.
@@ -555,13 +585,18 @@ func (st *Statements) build(ctx context.Context, tx *db.Tx, a account.Actor, c *
 		ComplexName: r.ComplexName, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, Start: o.Start, End: o.End, Address: o.Address,
 		LeaseReference: o.LeaseReference, Issuer: c.issuer, Subtotal: o.Subtotal, AdminFeePercent: r.AdminFeePercent, AdminFee: o.AdminFee,
 		Total: o.Total, Advances: o.Advances, Paid: o.Paid, Vacancy: r.LandlordTotal, Refund: c.settings.Refund,
-		InspectionText: c.settings.InspectionText, ObjectionText: c.settings.ObjectionText, Deadline: deadline(r.Year), Lang: "nl"}
+		DegreeDaysSource: r.DegreeDaysSource,
+		InspectionText:   c.settings.InspectionText, ObjectionText: c.settings.ObjectionText, Deadline: deadline(r.Year), Lang: "nl"}
 	s.ObjectUntil = s.Deadline.AddMonths(24)
 	l, err := st.s.leases.GetTx(ctx, tx, o.LeaseID)
 	if err != nil {
 		return nil, err
 	}
 	s.Commercial = l.Kind == lease.Commercial
+	s.AdvancesOpen, s.AdvancesBasis = max(o.Advances-o.Paid, 0), r.AdvancesBasis
+	if s.Commercial || s.AdvancesBasis == "" {
+		s.AdvancesBasis = AdvancesCharged
+	}
 	var segment string
 	err = tx.QueryRowContext(ctx, `SELECT segment FROM units WHERE id = $1 AND org_id = $2`, o.UnitID, tx.OrgID()).Scan(&segment)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -589,6 +624,15 @@ func (st *Statements) build(ctx context.Context, tx *db.Tx, a account.Actor, c *
 			Share: ln.Amount, AdminFee: x.AdminFee}
 		line.Basis = basisOf(costs[ln.CostID], c.in, c.units, o.UnitID)
 		line.Basis.Days, line.Basis.Of = days, of
+		if x.Key == KeyMeter {
+			if mr, ok := x.Readings[o.Ref]; ok {
+				line.Meter = &mr
+				if !mr.ByDays && mr.Use != line.Basis.Mine {
+					line.Basis.Mine, line.Basis.ByReadings = mr.Use, true
+				}
+			}
+			line.Tariff = tariff(x.Amount, line.Basis.Total)
+		}
 		if line.AdminFee {
 			s.AdminFeeBase += ln.Amount
 		}
@@ -767,6 +811,16 @@ func basisOf(c Cost, in Input, units map[string]Unit, unitID int64) Basis {
 		b.Mine, b.Total = sum(func(id string) string { return string(c.Shares[id]) })
 	}
 	return b
+}
+
+// tariff is amount over use in euros with four decimals ("3.9266"); "" for
+// no use.
+func tariff(amount money.Cents, use string) string {
+	u, ok := new(big.Rat).SetString(use)
+	if !ok || u.Sign() <= 0 {
+		return ""
+	}
+	return new(big.Rat).Quo(new(big.Rat).SetFrac64(int64(amount), 100), u).FloatString(4)
 }
 
 func ratText(r *big.Rat) string {

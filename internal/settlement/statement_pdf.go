@@ -3,6 +3,7 @@ package settlement
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,8 +22,11 @@ var stmtTexts = map[string]map[string]string{
 		"cost": "Kostensoort", "total_cost": "Totale kosten", "key": "Verdeelsleutel", "share": "Uw aandeel", "vat": "Btw",
 		"invoices": "Facturen", "subtotal": "Subtotaal", "admin_fee": "Administratiekosten %s%% over %s", "total": "Totaal servicekosten",
 		"total_vat": "Totaal incl. btw", "vat_over": "Btw %s over %s", "exempt_over": "Vrijgesteld van btw over %s",
-		"advances": "Betaalde voorschotten (in rekening gebracht)", "received": "waarvan ontvangen %s",
-		"to_pay": "Te betalen", "to_refund": "In uw voordeel", "nil": "Saldo nihil",
+		"advances": "Voorschotten in rekening gebracht", "received": "waarvan ontvangen", "open": "waarvan nog open",
+		"against.charged": "Verrekend: in rekening gebrachte voorschotten", "against.received": "Verrekend: ontvangen voorschotten",
+		"open.charged":  "Het nog openstaande voorschot van %s is niet in dit saldo verrekend: het staat als achterstand op uw huurrekening.",
+		"open.received": "Het nog niet betaalde voorschot van %s is in dit saldo opgenomen; het vervalt als achterstand op uw huurrekening.",
+		"to_pay":        "Te betalen", "to_refund": "In uw voordeel", "nil": "Saldo nihil",
 		"pay":         "Wij verzoeken u %s uiterlijk %s over te maken op %s ten name van %s, onder vermelding van factuur %s.",
 		"pay_no_iban": "Wij verzoeken u %s uiterlijk %s te betalen, onder vermelding van factuur %s.",
 		"set_off":     "Het bedrag van %s wordt verrekend met wat u nog verschuldigd bent; een tegoed blijft op uw rekening staan voor de volgende termijnen.",
@@ -40,6 +44,15 @@ var stmtTexts = map[string]map[string]string{
 		"key.equal": "%s van %s eenheden", "key.area": "%s m² van %s m²", "key.gas_35_65": "35%% gelijk (1 van %d), 65%% naar m² (%s m² van %s m²)",
 		"key.occupants": "%s van %s bewoners", "key.meter": "verbruik %s van %s", "key.shares": "%s van %s delen",
 		"days": "%d van %d dagen", "heating": "graaddagen",
+		"meter":         "Meter %s: %s %s, %s %s; verbruik %s %s",
+		"tariff":        "tarief %s per %s",
+		"meter_by_days": "Geen meterstand bij de wissel van huurder: het verbruik van de woning is naar dagen verdeeld.",
+		"dd.knmi": "Het variabele deel van de stookkosten is verdeeld naar gewogen graaddagen " +
+			"(18 °C, maandfactoren 0,8 / 1,0 / 1,1) van KNMI-station %s.",
+		"dd.entered": "Het variabele deel van de stookkosten is verdeeld naar de gewogen graaddagen per maand " +
+			"die de verhuurder heeft ingevoerd.",
+		"dd.table": "Het variabele deel van de stookkosten is verdeeld naar de graaddagentabel VDI 2067 " +
+			"(per mille per maand), omdat er geen KNMI-gegevens waren.",
 	},
 	"en": {
 		"title": "Service charge statement %d", "title_vat": "Service charge statement %d — invoice", "period": "Period",
@@ -47,8 +60,11 @@ var stmtTexts = map[string]map[string]string{
 		"cost": "Cost type", "total_cost": "Total cost", "key": "Distribution key", "share": "Your share", "vat": "VAT",
 		"invoices": "Invoices", "subtotal": "Subtotal", "admin_fee": "Administration fee %s%% of %s", "total": "Total service charges",
 		"total_vat": "Total incl. VAT", "vat_over": "VAT %s on %s", "exempt_over": "Exempt from VAT on %s",
-		"advances": "Advances charged", "received": "of which received %s",
-		"to_pay": "To pay", "to_refund": "In your favour", "nil": "Balance nil",
+		"advances": "Advances charged", "received": "of which received", "open": "of which still open",
+		"against.charged": "Settled: advances charged", "against.received": "Settled: advances received",
+		"open.charged":  "The advance of %s still open is not settled in this balance: it stays as arrears on your rent account.",
+		"open.received": "The unpaid advance of %s is included in this balance; it no longer counts as arrears on your rent account.",
+		"to_pay":        "To pay", "to_refund": "In your favour", "nil": "Balance nil",
 		"pay":         "Please transfer %s no later than %s to %s in the name of %s, quoting invoice %s.",
 		"pay_no_iban": "Please pay %s no later than %s, quoting invoice %s.",
 		"set_off":     "The amount of %s is set off against what you still owe; any credit stays on your account for the next instalments.",
@@ -66,6 +82,15 @@ var stmtTexts = map[string]map[string]string{
 		"key.equal": "%s of %s units", "key.area": "%s m² of %s m²", "key.gas_35_65": "35%% equal (1 of %d), 65%% by m² (%s m² of %s m²)",
 		"key.occupants": "%s of %s occupants", "key.meter": "use %s of %s", "key.shares": "%s of %s shares",
 		"days": "%d of %d days", "heating": "degree days",
+		"meter":         "Meter %s: %s %s, %s %s; use %s %s",
+		"tariff":        "tariff %s per %s",
+		"meter_by_days": "No meter reading at the change of tenant: the home's use is divided by days.",
+		"dd.knmi": "The variable part of the heating costs is divided by weighted degree days " +
+			"(18 °C, month factors 0.8 / 1.0 / 1.1) of KNMI station %s.",
+		"dd.entered": "The variable part of the heating costs is divided by the weighted degree days per month " +
+			"that the landlord entered.",
+		"dd.table": "The variable part of the heating costs is divided by the VDI 2067 degree-day table " +
+			"(per mille per month), as there were no KNMI data.",
 	},
 }
 
@@ -126,13 +151,60 @@ func BasisText(b Basis, lang string) string {
 	default:
 		s = fmt.Sprintf(T("key."+b.Key), D(b.Mine), D(b.Total))
 	}
-	if b.Days > 0 && b.Days < b.Of {
+	if b.Days > 0 && b.Days < b.Of && !b.ByReadings {
 		s += "; " + fmt.Sprintf(T("days"), b.Days, b.Of)
 		if b.Heating {
 			s += ", " + T("heating")
 		}
 	}
 	return s
+}
+
+// MeterText is a metered line's readings, use and tariff as printed
+// (DOMAIN.md §7.2), or why it went by days; "" for other lines.
+func MeterText(l StatementLine, lang string) string {
+	if l.Meter == nil {
+		return ""
+	}
+	lang = statementLang(lang)
+	T := func(k string) string { return stmtTexts[lang][k] }
+	D := func(n int64) string { return decimalText(fmt.Sprint(n), lang) }
+	var parts []string
+	measure := ""
+	for _, r := range l.Meter.Reads {
+		measure = r.Measure
+		parts = append(parts, fmt.Sprintf(T("meter"), r.Meter, longDate(r.FromDate, lang), D(r.From), longDate(r.ToDate, lang), D(r.To),
+			D(r.To-r.From), r.Measure))
+	}
+	if l.Tariff != "" && measure != "" {
+		whole, frac, _ := strings.Cut(l.Tariff, ".")
+		cents, _ := strconv.ParseInt(whole+frac[:2], 10, 64)
+		eur := money.Format(money.Cents(cents), lang) + frac[2:]
+		parts = append(parts, fmt.Sprintf(T("tariff"), eur, measure))
+	}
+	if l.Meter.ByDays {
+		parts = append(parts, T("meter_by_days"))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// DegreeDaysText names where the degree days of the statement's heating
+// costs come from (DOMAIN.md §7.6), when they divided one of its lines: a
+// heating cost of a tenant who was there for part of the period; else "".
+func DegreeDaysText(s *Statement, lang string) string {
+	lang = statementLang(lang)
+	used := false
+	for _, l := range s.Lines {
+		used = used || (l.Basis.Heating && l.Basis.Days > 0 && l.Basis.Days < l.Basis.Of)
+	}
+	switch station, knmi := strings.CutPrefix(s.DegreeDaysSource, SourceKNMIPrefix); {
+	case !used || s.DegreeDaysSource == "":
+		return ""
+	case knmi:
+		return fmt.Sprintf(stmtTexts[lang]["dd.knmi"], station)
+	default:
+		return stmtTexts[lang]["dd."+s.DegreeDaysSource]
+	}
 }
 
 // renderStatement writes a statement (A4) that meets DOMAIN.md §7.2, and
@@ -241,6 +313,12 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 			vat += " (" + T(l.VATClass) + ")"
 		}
 		pdf.CellFormat(cols[4], 5, vat, "", 1, "R", false, 0, "")
+		if t := MeterText(l, lang); t != "" {
+			pdf.SetFont("dejavu", "", 7.5)
+			pdf.SetTextColor(90, 90, 90)
+			pdf.MultiCell(tw, 3.8, t, "", "L", false)
+			pdf.SetTextColor(0, 0, 0)
+		}
 		if len(l.Invoices) > 0 {
 			pdf.SetFont("dejavu", "", 7.5)
 			pdf.SetTextColor(90, 90, 90)
@@ -279,7 +357,16 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 		}
 		row(T("total_vat"), eur(s.TotalInclVAT), true)
 	}
-	row(T("advances")+" ("+fmt.Sprintf(T("received"), eur(s.Paid))+")", eur(-s.Advances), false)
+	// The advances: charged, received and open (§7.2), then what the balance
+	// settles against (StatementSettings.AdvancesBasis).
+	row(T("advances"), eur(s.Advances), false)
+	row(T("received"), eur(s.Paid), false)
+	row(T("open"), eur(s.AdvancesOpen), false)
+	against := s.Advances
+	if s.AdvancesBasis == AdvancesReceived {
+		against = s.Paid
+	}
+	row(T("against."+s.AdvancesBasis), eur(-against), false)
 	switch {
 	case s.Balance > 0:
 		row(T("to_pay"), eur(s.Balance), true)
@@ -309,11 +396,17 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 	case s.Balance < 0:
 		para(fmt.Sprintf(T("set_off"), eur(-s.Balance)), true)
 	}
+	if s.AdvancesOpen > 0 {
+		para(fmt.Sprintf(T("open."+s.AdvancesBasis), eur(s.AdvancesOpen)), false)
+	}
 	if exempt {
 		para(T("exemption"), false)
 	}
 	if s.Vacancy > 0 {
 		para(fmt.Sprintf(T("vacancy"), eur(s.Vacancy)), false)
+	}
+	if t := DegreeDaysText(s, lang); t != "" {
+		para(t, false)
 	}
 	if s.ProposedAdvance > 0 {
 		para(fmt.Sprintf(T("advance"), eur(s.ProposedAdvance), longDate(s.AdvanceFrom, lang)), true)

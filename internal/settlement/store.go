@@ -389,8 +389,8 @@ func bulkInsert(ctx context.Context, tx *db.Tx, table string, cols []string, row
 
 func loadYear(ctx context.Context, tx *db.Tx, complexID int64, year int) (*YearSettings, error) {
 	y := &YearSettings{ComplexID: complexID, Year: year, AdminFeePercent: DefaultAdminFeePercent, Occupants: map[int64]string{}}
-	err := tx.QueryRowContext(ctx, `SELECT admin_fee_percent FROM settlement_years WHERE org_id = $1 AND complex_id = $2 AND year = $3`,
-		tx.OrgID(), complexID, year).Scan(&y.AdminFeePercent)
+	err := tx.QueryRowContext(ctx, `SELECT admin_fee_percent, knmi_station FROM settlement_years
+		WHERE org_id = $1 AND complex_id = $2 AND year = $3`, tx.OrgID(), complexID, year).Scan(&y.AdminFeePercent, &y.KNMIStation)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("settlement year: %w", err)
 	}
@@ -485,11 +485,10 @@ func deleteKey(ctx context.Context, tx *db.Tx, complexID int64, year int, catego
 }
 
 func saveYear(ctx context.Context, tx *db.Tx, complexID int64, year int, pct string, occ map[int64]string, by int64, now string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM settlement_years WHERE org_id = $1 AND complex_id = $2 AND year = $3`, tx.OrgID(), complexID, year); err != nil {
-		return fmt.Errorf("settlement year: %w", err)
-	}
+	// An upsert: the row also holds the degree-day station, set on its own.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_years (org_id, complex_id, year, admin_fee_percent, updated_at, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6)`, tx.OrgID(), complexID, year, pct, now, by); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, complex_id, year) DO UPDATE SET admin_fee_percent = excluded.admin_fee_percent,
+		updated_at = excluded.updated_at, updated_by = excluded.updated_by`, tx.OrgID(), complexID, year, pct, now, by); err != nil {
 		return fmt.Errorf("settlement year: %w", err)
 	}
 	for u, v := range occ {
@@ -566,12 +565,13 @@ func complexUnits(ctx context.Context, tx *db.Tx, complexID int64) ([]unitRow, e
 type occRow struct {
 	leaseID, unitID int64
 	start, end      civil.Date // end zero: open
+	commercial      bool
 }
 
 // complexOccupancies are the leases on units of the complex that run in
 // from..to (ends_on is the actual last day, termination included).
 func complexOccupancies(ctx context.Context, tx *db.Tx, complexID int64, from, to civil.Date) ([]occRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT lu.lease_id, lu.unit_id, l.start_date, COALESCE(l.ends_on, '')
+	rows, err := tx.QueryContext(ctx, `SELECT lu.lease_id, lu.unit_id, l.start_date, COALESCE(l.ends_on, ''), l.kind = 'commercial'
 		FROM lease_units lu
 		JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id
 		JOIN units u ON u.id = lu.unit_id AND u.org_id = lu.org_id
@@ -585,7 +585,7 @@ func complexOccupancies(ctx context.Context, tx *db.Tx, complexID int64, from, t
 	for rows.Next() {
 		var o occRow
 		var end string
-		if err := rows.Scan(&o.leaseID, &o.unitID, &o.start, &end); err != nil {
+		if err := rows.Scan(&o.leaseID, &o.unitID, &o.start, &end, &o.commercial); err != nil {
 			return nil, err
 		}
 		if end != "" {
@@ -676,7 +676,7 @@ func complexEntries(ctx context.Context, tx *db.Tx, complexID int64, from, to ci
 // complexReadings are the readings of the complex's meters of one kind, per
 // unit and meter, ascending by date.
 func complexReadings(ctx context.Context, tx *db.Tx, complexID int64, kind string) (map[int64][]meterReads, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT m.unit_id, m.id, r.read_on, r.value FROM meters m
+	rows, err := tx.QueryContext(ctx, `SELECT m.unit_id, m.id, m.number, m.measure, r.read_on, r.value FROM meters m
 		JOIN units u ON u.id = m.unit_id AND u.org_id = m.org_id
 		LEFT JOIN meter_readings r ON r.meter_id = m.id AND r.org_id = m.org_id
 		WHERE m.org_id = $1 AND u.complex_id = $2 AND m.kind = $3 ORDER BY m.unit_id, m.id, r.read_on`, tx.OrgID(), complexID, kind)
@@ -687,14 +687,15 @@ func complexReadings(ctx context.Context, tx *db.Tx, complexID int64, kind strin
 	out := map[int64][]meterReads{}
 	for rows.Next() {
 		var unit, meter int64
+		var number, measure string
 		var on sql.NullString
 		var v sql.NullInt64
-		if err := rows.Scan(&unit, &meter, &on, &v); err != nil {
+		if err := rows.Scan(&unit, &meter, &number, &measure, &on, &v); err != nil {
 			return nil, err
 		}
 		ms := out[unit]
 		if len(ms) == 0 || ms[len(ms)-1].meterID != meter {
-			ms = append(ms, meterReads{meterID: meter})
+			ms = append(ms, meterReads{meterID: meter, number: number, measure: measure})
 		}
 		if on.Valid {
 			d, err := civil.Parse(on.String)
@@ -785,9 +786,10 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO settlement_runs (org_id, complex_id, year, kind, lease_id, period_start, period_end, state,
-		admin_fee_percent, input_json, output_json, warnings_json, corrects_run_id, created_at, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-		tx.OrgID(), b.complexID, b.year, kind, leaseID, b.from, b.to, b.feePercent, string(inJSON), string(outJSON), string(wJSON), corrects, now, by).Scan(&id); err != nil {
+		admin_fee_percent, input_json, output_json, warnings_json, corrects_run_id, created_at, created_by, degree_days_source, advances_basis)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+		tx.OrgID(), b.complexID, b.year, kind, leaseID, b.from, b.to, b.feePercent, string(inJSON), string(outJSON), string(wJSON), corrects,
+		now, by, b.ddSource, b.advancesBasis).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert run: %w", err)
 	}
 	org := tx.OrgID()
@@ -799,14 +801,20 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 	for i, c := range b.in.Costs {
 		units, _ := json.Marshal(nonNil(b.costs[i].units))
 		r := b.out.Costs[i]
+		reads := []byte("{}")
+		if len(b.costs[i].readings) > 0 {
+			if reads, err = json.Marshal(b.costs[i].readings); err != nil {
+				return 0, err
+			}
+		}
 		costs = append(costs, []any{org, id, i, string(c.ID), b.costs[i].category, c.Key, b2i(c.Heating || c.Key == KeyGas3565), b2i(c.AdminFee),
-			int64(r.Amount), int64(r.Allocated), int64(landlordBy[string(c.ID)]), string(units)})
+			int64(r.Amount), int64(r.Allocated), int64(landlordBy[string(c.ID)]), string(units), string(reads)})
 		for _, e := range b.costs[i].entries {
 			entries = append(entries, []any{org, id, string(c.ID), e.EntryID, int64(e.Assigned)})
 		}
 	}
 	if err := bulkInsert(ctx, tx, "settlement_run_costs", []string{"org_id", "run_id", "position", "cost_id", "category", "key", "heating",
-		"admin_fee", "amount_cents", "allocated_cents", "landlord_cents", "units_json"}, costs); err != nil {
+		"admin_fee", "amount_cents", "allocated_cents", "landlord_cents", "units_json", "readings_json"}, costs); err != nil {
 		return 0, err
 	}
 	if err := bulkInsert(ctx, tx, "settlement_run_entries", []string{"org_id", "run_id", "cost_id", "entry_id", "assigned_cents"}, entries); err != nil {
@@ -824,7 +832,7 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 			return 0, err
 		}
 		occs = append(occs, []any{org, id, string(o.ID), bo.leaseID, bo.unitID, bo.start, bo.end, int64(o.Subtotal), int64(o.AdminFee),
-			int64(o.Total), int64(bo.advances), int64(bo.paid), int64(o.Total) - int64(bo.advances), string(lj)})
+			int64(o.Total), int64(bo.advances), int64(bo.paid), int64(o.Balance), string(lj)})
 	}
 	for _, l := range b.out.Landlord.Lines {
 		lines = append(lines, []any{org, id, "", parseRef(l.Unit, ""), string(l.Cost), int64(l.Amount)})
@@ -853,13 +861,13 @@ func nonNil(ids []int64) []int64 {
 }
 
 const runCols = `r.id, r.complex_id, COALESCE(c.name, ''), r.year, r.kind, r.lease_id, r.period_start, r.period_end, r.state, r.warnings_json,
-	r.corrects_run_id, r.created_at, r.created_by, COALESCE(r.finalised_at, '')`
+	r.corrects_run_id, r.created_at, r.created_by, COALESCE(r.finalised_at, ''), r.degree_days_source, r.advances_basis`
 
 func scanRunSummary(sc interface{ Scan(...any) error }) (*RunSummary, string, error) {
 	var r RunSummary
 	var warnings, created, final string
 	if err := sc.Scan(&r.ID, &r.ComplexID, &r.ComplexName, &r.Year, &r.Kind, &r.LeaseID, &r.PeriodStart, &r.PeriodEnd, &r.State, &warnings,
-		&r.CorrectsRunID, &created, &r.CreatedBy, &final); err != nil {
+		&r.CorrectsRunID, &created, &r.CreatedBy, &final, &r.DegreeDaysSource, &r.AdvancesBasis); err != nil {
 		return nil, "", err
 	}
 	var ws []Warning
@@ -946,8 +954,8 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 	}
 	r.Input, r.Output = json.RawMessage(inJSON), json.RawMessage(outJSON)
 
-	rows, err := tx.QueryContext(ctx, `SELECT cost_id, category, key, heating, admin_fee, amount_cents, allocated_cents, landlord_cents, units_json
-		FROM settlement_run_costs WHERE run_id = $1 AND org_id = $2 ORDER BY position`, id, tx.OrgID())
+	rows, err := tx.QueryContext(ctx, `SELECT cost_id, category, key, heating, admin_fee, amount_cents, allocated_cents, landlord_cents,
+		units_json, readings_json FROM settlement_run_costs WHERE run_id = $1 AND org_id = $2 ORDER BY position`, id, tx.OrgID())
 	if err != nil {
 		return nil, 0, fmt.Errorf("run costs: %w", err)
 	}
@@ -955,13 +963,19 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 	for rows.Next() {
 		var c RunCost
 		var heating, fee int
-		var units string
-		if err := rows.Scan(&c.CostID, &c.Category, &c.Key, &heating, &fee, &c.Amount, &c.Allocated, &c.Landlord, &units); err != nil {
+		var units, reads string
+		if err := rows.Scan(&c.CostID, &c.Category, &c.Key, &heating, &fee, &c.Amount, &c.Allocated, &c.Landlord, &units, &reads); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
 		c.Heating, c.AdminFee = heating != 0, fee != 0
 		_ = json.Unmarshal([]byte(units), &c.UnitIDs)
+		if reads != "{}" {
+			if err := json.Unmarshal([]byte(reads), &c.Readings); err != nil {
+				rows.Close()
+				return nil, 0, fmt.Errorf("run cost %s readings: %w", c.CostID, err)
+			}
+		}
 		costIdx[c.CostID] = len(r.Costs)
 		r.Costs = append(r.Costs, c)
 	}

@@ -33,6 +33,8 @@ func init() {
 		s.handle("POST", "/o/{org}/settlement/keys/copy", write, s.stKeysCopy)
 		s.handle("POST", "/o/{org}/settlement/year", write, s.stYearSave)
 		s.handle("POST", "/o/{org}/settlement/degree-days", write, s.stDegreeDays)
+		s.handle("POST", "/o/{org}/settlement/knmi", write, s.stKNMIImport)
+		s.handle("POST", "/o/{org}/settlement/station", write, s.stStationSave)
 		s.handle("GET", "/o/{org}/settlement/runs", read, s.stRuns)
 		s.handle("POST", "/o/{org}/settlement/runs", write, s.stRunCreate)
 		s.handle("GET", "/o/{org}/settlement/runs/{id}", read, s.stRun)
@@ -347,6 +349,7 @@ type stKeysView struct {
 	Keys       []string
 	MeterKinds []string
 	DegreeDays []settlement.DegreeDay
+	Stations   []settlement.KNMIStation
 	CanWrite   bool
 }
 
@@ -401,11 +404,20 @@ func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, 
 		s.fail(w, r, err, "", p)
 		return
 	}
-	if view.Settings != nil && (p.Form == nil || p.Form.Get("admin_fee_percent") == "") {
+	if view.Stations, err = s.Settlement.KNMIStations(r.Context(), a); err != nil {
+		s.fail(w, r, err, "", p)
+		return
+	}
+	if view.Settings != nil {
 		if p.Form == nil {
 			p.Form = url.Values{}
 		}
-		p.Form.Set("admin_fee_percent", view.Settings.AdminFeePercent)
+		if p.Form.Get("admin_fee_percent") == "" {
+			p.Form.Set("admin_fee_percent", view.Settings.AdminFeePercent)
+		}
+		if _, ok := p.Form["knmi_station"]; !ok && view.Settings.KNMIStation > 0 {
+			p.Form.Set("knmi_station", strconv.Itoa(view.Settings.KNMIStation))
+		}
 	}
 	p.Data = view
 	s.render(w, r, status, "settlement_keys", p)
@@ -523,6 +535,70 @@ func (s *Server) stDegreeDays(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		s.keysFail(w, r, p, err)
+		return
+	}
+	s.keysBack(w, r, "settlement.saved")
+}
+
+// stKNMIImport imports a KNMI station's daily temperatures (DOMAIN.md §7.6).
+func (s *Server) stKNMIImport(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 33<<20)
+	p := s.newPage(r, "settlement.keys.title")
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		p.Errors = validation.Errors{"knmi_file": "settlement.file_too_large"}
+		s.renderKeys(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	p.Form = r.PostForm
+	station, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("station")))
+	if err != nil {
+		station = 0 // the service names the field
+	}
+	file, _, ferr := r.FormFile("knmi_file")
+	if ferr != nil {
+		p.Errors = validation.Errors{"knmi_file": "settlement.no_file"}
+		if station < 1 || station > 999 {
+			p.Errors.Add("station", "settlement.knmi_bad_station")
+		}
+		s.renderKeys(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	defer file.Close()
+	_, err = s.Settlement.ImportKNMI(r.Context(), actorOf(r), station, file)
+	var ie settlement.ImportErrors
+	if errors.As(err, &ie) {
+		p.Errors = validation.Errors{"knmi_file": ie[0].Message}
+		p.Flash = fmt.Sprintf("%s %d", p.T("settlement.line"), ie[0].Line)
+		s.renderKeys(w, r, http.StatusUnprocessableEntity, p)
+		return
+	}
+	if err != nil {
+		s.keysFail(w, r, p, err)
+		return
+	}
+	s.keysBack(w, r, "settlement.knmi.imported")
+}
+
+// stStationSave chooses the KNMI station of a complex and year.
+func (s *Server) stStationSave(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := s.newPage(r, "settlement.keys.title")
+	cx, year := s.stComplexYear(r)
+	station := 0
+	if v := strings.TrimSpace(r.PostForm.Get("knmi_station")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			p.Errors = validation.Errors{"knmi_station": "settlement.knmi_bad_station"}
+			s.renderKeys(w, r, http.StatusUnprocessableEntity, p)
+			return
+		}
+		station = n
+	}
+	if err := s.Settlement.SetDegreeDayStation(r.Context(), actorOf(r), cx, year, station); err != nil {
+		if f, ok := validation.AsFields(err); ok && f["station"] != "" {
+			err = validation.Errors{"knmi_station": f["station"]}
+		}
 		s.keysFail(w, r, p, err)
 		return
 	}

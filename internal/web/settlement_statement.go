@@ -379,7 +379,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 	if p.Form == nil || p.Form.Get("form") != "settings" {
 		// The settings form shows what is saved, unless it comes back with errors.
 		p.Form = map[string][]string{"due_days": {strconv.Itoa(ss.DueDays)}, "refund": {ss.Refund}, "inspection_text": {ss.InspectionText},
-			"objection_text": {ss.ObjectionText}}
+			"objection_text": {ss.ObjectionText}, "advances_basis": {ss.AdvancesBasis}}
 	}
 	p.Data = v
 	s.render(w, r, status, "settlement_settings", p)
@@ -393,7 +393,8 @@ func (s *Server) stSettingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	p.Form = f
-	in := settlement.StatementSettings{Refund: f.Get("refund"), InspectionText: f.Get("inspection_text"), ObjectionText: f.Get("objection_text")}
+	in := settlement.StatementSettings{Refund: f.Get("refund"), InspectionText: f.Get("inspection_text"),
+		ObjectionText: f.Get("objection_text"), AdvancesBasis: f.Get("advances_basis")}
 	days, err := strconv.Atoi(strings.TrimSpace(f.Get("due_days")))
 	if err != nil {
 		days = 0 // refused below, beside the field
@@ -446,6 +447,11 @@ func (stLevyFormView) Bases() []string { return []string{settlement.LevyEqual, s
 // Refunds are the refund ways in form order.
 func (stSettingsView) Refunds() []string {
 	return []string{settlement.RefundSetOff, settlement.RefundPayBack}
+}
+
+// AdvancesBases are what a statement can settle against, in form order.
+func (stSettingsView) AdvancesBases() []string {
+	return []string{settlement.AdvancesCharged, settlement.AdvancesReceived}
 }
 
 // Classes are the VAT classes in form order.

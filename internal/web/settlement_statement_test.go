@@ -82,10 +82,12 @@ func TestSettlementStatementPages(t *testing.T) {
 				!strings.Contains(body, "Op afspraak.") {
 				t.Fatalf("bad settings: %d %.3000s", resp.StatusCode, body)
 			}
-			if resp, _ := c.do("POST", base+"/settings", url.Values{"form": {"settings"}, "due_days": {"21"}, "refund": {"pay_back"}}); resp.StatusCode != http.StatusSeeOther {
+			settings := url.Values{"form": {"settings"}, "due_days": {"21"}, "refund": {"pay_back"}, "advances_basis": {"received"}}
+			if resp, _ := c.do("POST", base+"/settings", settings); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("settings: %d", resp.StatusCode)
 			}
-			if body := mustBody(t, c, base+"/settings"); !strings.Contains(body, `value="21"`) || !strings.Contains(body, `<option value="pay_back" selected>`) {
+			if body := mustBody(t, c, base+"/settings"); !strings.Contains(body, `value="21"`) || !strings.Contains(body, `<option value="pay_back" selected>`) ||
+				!strings.Contains(body, `<option value="received" selected>`) {
 				t.Fatalf("saved settings: %.3000s", body)
 			}
 			// VAT classes: a bad rate at its field; then energy at 21%.

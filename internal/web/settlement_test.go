@@ -262,8 +262,39 @@ func TestSettlementPages(t *testing.T) {
 			if body := mustBody(t, c, fmt.Sprintf("%s/keys?complex=%d&year=2026", base, f.complex)); !strings.Contains(body, `id="key-gas"`) {
 				t.Fatal("keys not copied to 2026")
 			}
-			if resp, body := c.do("POST", base+"/year", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "admin_fee_percent": {"150"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "aria-invalid") {
-				t.Fatalf("fee of 150%%: %d", resp.StatusCode)
+			// Above 5% is refused beside the field with the reason (DOMAIN.md §7.5).
+			yearForm := url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "admin_fee_percent": {"12"}}
+			if resp, body := c.do("POST", base+"/year", yearForm); resp.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(body, `id="year-admin_fee_percent" inputmode="decimal" value="12" aria-invalid="true"`) ||
+				!strings.Contains(body, "hoogstens 5%") {
+				t.Fatalf("fee of 12%%: %d", resp.StatusCode)
+			}
+
+			// KNMI days (DOMAIN.md §7.6): a bad TG is named beside the file field; a good file lists the station.
+			knmi := "# STN,YYYYMMDD,   TG\n"
+			for day := 1; day <= 31; day++ {
+				knmi += fmt.Sprintf("  260,202501%02d,   20\n", day)
+			}
+			knmiForm := url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "station": {"260"}}
+			bad := []byte(strings.Replace(knmi, "20250105,   20", "20250105,  2.0", 1))
+			resp, body = c.postFiles(base+"/knmi", knmiForm, "knmi_file", "etmgeg_260.txt", bad)
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-knmi_file"`) ||
+				!strings.Contains(body, "tienden van een graad") {
+				t.Fatalf("bad KNMI file: %d", resp.StatusCode)
+			}
+			if resp, _ := c.postFiles(base+"/knmi", knmiForm, "knmi_file", "etmgeg_260.txt", []byte(knmi)); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("KNMI import: %d", resp.StatusCode)
+			}
+			keysPage := fmt.Sprintf("%s/keys?complex=%d&year=2025", base, f.complex)
+			if body := mustBody(t, c, keysPage); !strings.Contains(body, `<tr class="knmi-station"><td>260</td>`) {
+				t.Fatal("the imported station is not listed")
+			}
+			stationForm := url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "knmi_station": {"260"}}
+			if resp, _ := c.do("POST", base+"/station", stationForm); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("station: %d", resp.StatusCode)
+			}
+			if body := mustBody(t, c, keysPage); !strings.Contains(body, `id="year-knmi_station" inputmode="numeric" value="260"`) {
+				t.Fatal("the chosen station is not shown")
 			}
 
 			// Degree days: a bad line is named; the year's months are kept.
@@ -311,6 +342,10 @@ func TestSettlementPages(t *testing.T) {
 			}
 			if strings.Count(body, `class="run-cost"`) != 3 || !strings.Contains(body, `id="list-total">3 `) {
 				t.Fatalf("costs or total: %.4000s", body)
+			}
+			// Station 260 has January only, so the months entered by hand serve, and the run says so (DOMAIN.md §7.6).
+			if !strings.Contains(body, `id="run-dd-source">ingevoerde graaddagen<`) {
+				t.Fatalf("degree-day source: %.4000s", body)
 			}
 			// A page of one, and a search by lease reference.
 			body = mustBody(t, c, run+"?per=1")
