@@ -171,6 +171,8 @@ func (s *Service) Deduct(ctx context.Context, a account.Actor, leaseID int64, in
 	}
 	if in.AmountCents <= 0 {
 		fe.Add("amount_cents", "deposit.amount.positive")
+	} else if !in.AmountCents.InBounds() {
+		fe.Add("amount_cents", money.TooLarge)
 	}
 	if len(in.Evidence) > MaxEvidenceFiles {
 		fe.Add("evidence", "deposit.evidence.too_many")

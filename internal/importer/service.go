@@ -332,6 +332,8 @@ func buildPlan(recs []Record, col func(string) string) (*plan, []CellError) {
 			c, err := money.Parse(v)
 			if err != nil || c < 0 {
 				bad(r.Line, key, "import.amount_invalid")
+			} else if !c.InBounds() {
+				bad(r.Line, key, money.TooLarge)
 			}
 			return c
 		}

@@ -132,23 +132,25 @@ func TestImportRefusesBadRows(t *testing.T) {
 				t.Fatalf("no column %s", name)
 				return -1
 			}
-			// Line 3: a postcode that cannot be; line 5: a rent that is no amount.
+			// Line 3: a postcode that cannot be; then a rent that is no
+			// amount, and a rent beyond what HMS takes (€100 million).
 			row := strings.Split(lines[2], ";")
 			row[idx("postcode")] = "0123 XY"
 			lines[2] = strings.Join(row, ";")
-			for i := 4; i < len(lines); i++ {
+			bad := []string{"veel", "90.000.000.000.000.000,00"}
+			for i := 4; i < len(lines) && len(bad) > 0; i++ {
 				row = strings.Split(lines[i], ";")
 				if row[idx("contractnummer")] != "" {
-					row[idx("kale_huur")] = "veel"
+					row[idx("kale_huur")] = bad[0]
+					bad = bad[1:]
 					lines[i] = strings.Join(row, ";")
-					break
 				}
 			}
 			_, cellErrs, err := imp.Import(ctx, a, strings.NewReader(strings.Join(lines, "\n")), nil)
 			if !errors.Is(err, importer.ErrRows) {
 				t.Fatalf("err = %v", err)
 			}
-			var sawPostcode, sawRent bool
+			var sawPostcode, sawRent, sawHuge bool
 			for _, ce := range cellErrs {
 				if ce.Line == 3 && ce.Column == "postcode" && ce.Reason != "" {
 					sawPostcode = true
@@ -156,8 +158,11 @@ func TestImportRefusesBadRows(t *testing.T) {
 				if ce.Column == "kale_huur" && ce.Reason == "import.amount_invalid" {
 					sawRent = true
 				}
+				if ce.Column == "kale_huur" && ce.Reason == "amount.too_large" {
+					sawHuge = true
+				}
 			}
-			if !sawPostcode || !sawRent {
+			if !sawPostcode || !sawRent || !sawHuge {
 				t.Fatalf("errors %+v", cellErrs)
 			}
 			if c := count(t, e, a); c != (counts{}) {

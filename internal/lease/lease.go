@@ -569,6 +569,8 @@ func (in *Input) normalize(fe validation.Errors) {
 	}
 	if in.DepositCents < 0 {
 		fe.Add("deposit_cents", "lease.amount.negative")
+	} else if !in.DepositCents.InBounds() {
+		fe.Add("deposit_cents", money.TooLarge)
 	}
 	seen := map[string]bool{}
 	for i := range in.Components {
@@ -633,6 +635,8 @@ func (c *ComponentInput) normalize(fe validation.Errors, field string) {
 	}
 	if c.AmountCents < 0 {
 		fe.Add(key("amount_cents"), "lease.amount.negative")
+	} else if !c.AmountCents.InBounds() {
+		fe.Add(key("amount_cents"), money.TooLarge)
 	}
 	if c.VAT == "" {
 		c.VAT = VATExempt

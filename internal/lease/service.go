@@ -786,6 +786,8 @@ func (s *Service) AddDepositEntryTx(ctx context.Context, tx *db.Tx, a account.Ac
 	}
 	if in.AmountCents <= 0 {
 		fe.Add("amount_cents", "lease.amount.positive")
+	} else if !in.AmountCents.InBounds() {
+		fe.Add("amount_cents", money.TooLarge)
 	}
 	if in.Kind == DepositDeducted {
 		if !slices.Contains(DeductionReasons, in.Reason) {

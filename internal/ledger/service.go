@@ -344,6 +344,13 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *db.Tx, a account.Acto
 	}
 	if in.Amount <= 0 {
 		fe.Add("amount_cents", "ledger.amount.positive")
+	} else if !in.Amount.InBounds() {
+		fe.Add("amount_cents", money.TooLarge)
+	}
+	for _, v := range in.Allocations {
+		if !v.InBounds() {
+			fe.Add("allocations", money.TooLarge)
+		}
 	}
 	if !slices.Contains(PaymentMethods, in.Method) {
 		fe.Add("method", "field.invalid")

@@ -149,8 +149,8 @@ func (in CostInput) check() (*cleanCost, validation.Errors) {
 		fe.Add("amount", "field.required")
 	} else if a, err := money.Parse(in.Amount); err != nil {
 		fe.Add("amount", "settlement.bad_amount")
-	} else if a.Abs() > maxAmount {
-		fe.Add("amount", "settlement.bad_amount")
+	} else if !a.InBounds() {
+		fe.Add("amount", money.TooLarge)
 	} else {
 		c.amount = a
 	}

@@ -91,6 +91,8 @@ func (st *Statements) CreateLevy(ctx context.Context, a account.Actor, in LevyIn
 	amount, err := money.Parse(in.Amount)
 	if err != nil || amount <= 0 {
 		fe.Add("amount", "settlement_statement.amount_positive")
+	} else if !amount.InBounds() {
+		fe.Add("amount", money.TooLarge)
 	}
 	if in.Basis != LevyEqual && in.Basis != LevyArea {
 		fe.Add("basis", "field.invalid")
