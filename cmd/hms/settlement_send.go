@@ -14,7 +14,7 @@ import (
 	"hms/internal/settlement"
 )
 
-const settlementSendUsage = "usage: hms settlement send --org SLUG --run ID\n       hms settlement deadlines --org SLUG [--year YYYY]"
+const settlementSendUsage = "usage: hms settlement send --org SLUG --run ID [--confirm]\n       hms settlement deadlines --org SLUG [--year YYYY]"
 
 // settlementSend runs `hms settlement send` (a final run's statements:
 // booked, stored and mailed now, with progress; sending again sends nothing
@@ -27,6 +27,7 @@ func settlementSend(ctx context.Context, args []string, stdout io.Writer) error 
 	slug := fs.String("org", "", "organisation slug")
 	runID := fs.Int64("run", 0, "the final run (id)")
 	year := fs.Int("year", 0, "the year to settle (default: last year)")
+	confirm := fs.Bool("confirm", false, "send what the plan shows; without it nothing is sent")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -46,6 +47,20 @@ func settlementSend(ctx context.Context, args []string, stdout io.Writer) error 
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	eur := func(c money.Cents) string { return money.Format(c, "en") }
 	if sending {
+		rev, err := a.Statements.Review(ctx, actor, *runID)
+		if err != nil {
+			return problemText(a, err)
+		}
+		if rev.Run.State != settlement.StateFinal {
+			return problemText(a, settlement.ErrNotFinal)
+		}
+		plan := rev.Unsent()
+		fmt.Fprintf(stdout, "%s %d: %d statements to send, to pay %s, to refund %s\n", rev.Run.ComplexName, rev.Run.Year, plan.Statements,
+			eur(plan.ToPay), eur(plan.ToRefund))
+		if !*confirm {
+			fmt.Fprintln(stdout, "nothing was sent (--confirm sends)")
+			return nil
+		}
 		res, err := a.Statements.Send(ctx, actor, *runID, func(done, total int) {
 			fmt.Fprintf(stdout, "\r%d / %d statements", done, total)
 		})
@@ -55,8 +70,7 @@ func settlementSend(ctx context.Context, args []string, stdout io.Writer) error 
 		}
 		fmt.Fprintf(stdout, "run %d: %d statements sent, %d balances booked, %d mails queued, %d sent before\n", *runID, res.Statements,
 			res.Invoices, res.Mails, res.Skipped)
-		rev, err := a.Statements.Review(ctx, actor, *runID)
-		if err != nil {
+		if rev, err = a.Statements.Review(ctx, actor, *runID); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "to pay %s, to refund %s\n", eur(rev.ToPay), eur(rev.ToRefund))

@@ -129,10 +129,14 @@ func TestSettlementSendCommand(t *testing.T) {
 			// 600.00 a home: the leaver 181 days (297.53), the newcomer 184
 			// (302.47), B 600.00 against 480.00 advances.
 			out, err := run1("settlement", "send", "--org", "alpha", "--run", fmt.Sprint(final.ID))
+			if err != nil || !strings.Contains(out, "De Linde 2025: 3 statements to send, to pay ") || !strings.Contains(out, "nothing was sent") {
+				t.Fatalf("send plan: %q %v", out, err)
+			}
+			out, err = run1("settlement", "send", "--org", "alpha", "--run", fmt.Sprint(final.ID), "--confirm")
 			if err != nil || !strings.Contains(out, "3 / 3 statements") || !strings.Contains(out, "3 statements sent, 3 balances booked, 3 mails queued, 0 sent before") {
 				t.Fatalf("send: %q %v", out, err)
 			}
-			out, err = run1("settlement", "send", "--org", "alpha", "--run", fmt.Sprint(final.ID))
+			out, err = run1("settlement", "send", "--org", "alpha", "--run", fmt.Sprint(final.ID), "--confirm")
 			if err != nil || !strings.Contains(out, "0 statements sent, 0 balances booked, 0 mails queued, 3 sent before") {
 				t.Fatalf("send again: %q %v", out, err)
 			}

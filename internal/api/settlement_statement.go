@@ -9,6 +9,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/platform/civil"
+	"hms/internal/money"
 	"hms/internal/settlement"
 )
 
@@ -160,8 +161,18 @@ type ListSettlementStatementsOutput struct {
 		Booked   int                       `json:"booked"`
 		ToPay    string                    `json:"to_pay"`
 		ToRefund string                    `json:"to_refund"`
+		Unsent   SendPlanJSON              `json:"unsent" doc:"What sending now would do: confirm it in POST …/send"`
 		Items    []SettlementStatementJSON `json:"items"`
 	}
+}
+
+// SendPlanJSON is what sending a run now would do.
+type SendPlanJSON struct {
+	Complex       string `json:"complex"`
+	Year          int    `json:"year"`
+	Statements    int    `json:"statements"`
+	ToPayCents    int64  `json:"to_pay_cents"`
+	ToRefundCents int64  `json:"to_refund_cents"`
 }
 
 func (a *API) listSettlementStatements(ctx context.Context, act account.Actor, in *SettlementRunIDPathInput) (*ListSettlementStatementsOutput, error) {
@@ -172,6 +183,9 @@ func (a *API) listSettlementStatements(ctx context.Context, act account.Actor, i
 	out := &ListSettlementStatementsOutput{}
 	out.Body.RunID, out.Body.State, out.Body.Sent, out.Body.Booked = rev.Run.ID, rev.Run.State, rev.Sent, rev.Booked
 	out.Body.ToPay, out.Body.ToRefund = rev.ToPay.String(), rev.ToRefund.String()
+	u := rev.Unsent()
+	out.Body.Unsent = SendPlanJSON{Complex: rev.Run.ComplexName, Year: rev.Run.Year, Statements: u.Statements, ToPayCents: int64(u.ToPay),
+		ToRefundCents: int64(u.ToRefund)}
 	out.Body.Items = make([]SettlementStatementJSON, 0, len(rev.Statements))
 	for i := range rev.Statements {
 		out.Body.Items = append(out.Body.Items, statementJSON(&rev.Statements[i]))
@@ -249,11 +263,26 @@ func sendJSON(s settlement.SendState) SettlementSendJSON {
 	return j
 }
 
-func (a *API) sendSettlementRun(ctx context.Context, act account.Actor, in *SettlementRunIDPathInput) (*SettlementSendOutput, error) {
-	if _, err := a.statements.StartSend(ctx, act, in.ID); err != nil {
+// SendSettlementRunInput confirms the send plan of a run (GET
+// …/statements shows it: the statements not sent yet and their balances).
+type SendSettlementRunInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		Expect struct {
+			Statements    int   `json:"statements" minimum:"1" doc:"Statements not sent yet"`
+			ToPayCents    int64 `json:"to_pay_cents" doc:"What those statements ask tenants to pay"`
+			ToRefundCents int64 `json:"to_refund_cents" doc:"What those statements pay back"`
+		} `json:"expect" doc:"The plan being confirmed; a send that would now do something else is refused (409)"`
+	}
+}
+
+func (a *API) sendSettlementRun(ctx context.Context, act account.Actor, in *SendSettlementRunInput) (*SettlementSendOutput, error) {
+	e := in.Body.Expect
+	if _, err := a.statements.StartSend(ctx, act, in.ID, settlement.SendPlan{Statements: e.Statements, ToPay: money.Cents(e.ToPayCents),
+		ToRefund: money.Cents(e.ToRefundCents)}); err != nil {
 		return nil, err
 	}
-	return a.getSettlementSend(ctx, act, in)
+	return a.getSettlementSend(ctx, act, &SettlementRunIDPathInput{ID: in.ID})
 }
 
 func (a *API) getSettlementSend(ctx context.Context, act account.Actor, in *SettlementRunIDPathInput) (*SettlementSendOutput, error) {

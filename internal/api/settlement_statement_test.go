@@ -170,11 +170,21 @@ func TestSettlementStatementAPI(t *testing.T) {
 				t.Fatalf("advance before sending: %d", st)
 			}
 
-			// Send: a job, polled until done; a read token cannot start it.
-			if st, _ := read.do("POST", runPath+"/send", ""); st != 403 {
+			// Send: the review says what sending does; the send repeats it. A
+			// job, polled until done; a read token cannot start it.
+			_, rev := read.do("GET", runPath+"/statements", "")
+			u, _ := rev["unsent"].(map[string]any)
+			if u["statements"] != float64(3) {
+				t.Fatalf("unsent plan: %v", rev["unsent"])
+			}
+			sendBody := fmt.Sprintf(`{"expect":{"statements":3,"to_pay_cents":%v,"to_refund_cents":%v}}`, u["to_pay_cents"], u["to_refund_cents"])
+			if st, _ := read.do("POST", runPath+"/send", sendBody); st != 403 {
 				t.Fatalf("read token sent: %d", st)
 			}
-			st, job := ca.do("POST", runPath+"/send", "")
+			if st, _ := ca.do("POST", runPath+"/send", `{"expect":{"statements":2,"to_pay_cents":0,"to_refund_cents":0}}`); st != 409 {
+				t.Fatalf("send with another plan: %d", st)
+			}
+			st, job := ca.do("POST", runPath+"/send", sendBody)
 			if st != 200 || job["job_id"] == nil || job["total"] != float64(3) {
 				t.Fatalf("send: %d %v", st, job)
 			}
@@ -197,7 +207,7 @@ func TestSettlementStatementAPI(t *testing.T) {
 				t.Fatalf("statement B after sending: %v", one)
 			}
 			// Sending again books nothing twice.
-			_, _ = ca.do("POST", runPath+"/send", "")
+			_, _ = ca.do("POST", runPath+"/send", sendBody)
 			ctx := context.Background()
 			owner, _ := e.Accounts.ActorFor(ctx, a.ownerID, a.slug)
 			for range 600 {
@@ -317,7 +327,7 @@ func TestSettlementStatementAPI(t *testing.T) {
 					t.Errorf("GET %s: %d for another organisation", p, st)
 				}
 			}
-			if st, _ := cb.do("POST", runPath+"/send", ""); st != 404 {
+			if st, _ := cb.do("POST", runPath+"/send", `{"expect":{"statements":1,"to_pay_cents":0,"to_refund_cents":0}}`); st != 404 {
 				t.Errorf("other organisation sent the run: %d", st)
 			}
 			if st, _ := cb.do("PUT", vat+"/energie", `{"class":"ancillary"}`); st != 404 {

@@ -50,16 +50,58 @@ func (st *Statements) Background(q *jobs.Queue, accounts *account.Service) {
 	}, jobs.MaxAttempts(5), jobs.Timeout(4*time.Hour))
 }
 
-// StartSend queues the send job of a final run and returns its id.
-func (st *Statements) StartSend(ctx context.Context, a account.Actor, runID int64) (int64, error) {
+// SendPlan is what sending a run's statements now would do: the
+// statements not sent yet and the balances they book. It is shown before
+// the send and repeated when confirming it.
+type SendPlan struct {
+	Statements int
+	ToPay      money.Cents
+	ToRefund   money.Cents
+}
+
+// Unsent is the plan of the statements of rs that were not sent yet.
+func (rs *RunStatements) Unsent() SendPlan {
+	var p SendPlan
+	for _, s := range rs.Statements {
+		if !s.SentAt.IsZero() {
+			continue
+		}
+		p.Statements++
+		if s.Balance > 0 {
+			p.ToPay += s.Balance
+		} else {
+			p.ToRefund -= s.Balance
+		}
+	}
+	return p
+}
+
+// ErrSendChanged refuses a send whose confirmed plan is no longer what it
+// would do (a statement was sent or a run changed meanwhile).
+var ErrSendChanged = &validation.Problem{Status: 409, Code: "settlement_statement.send_changed"}
+
+// StartSend queues the send job of a final run and returns its id. expect
+// is the plan the person confirmed; if sending now would do something else,
+// nothing is queued.
+func (st *Statements) StartSend(ctx context.Context, a account.Actor, runID int64, expect SendPlan) (int64, error) {
 	if err := canWrite(a); err != nil {
 		return 0, err
 	}
 	if st.jobs == nil {
 		return 0, ErrStatementNoJobs
 	}
+	rev, err := st.Review(ctx, a, runID)
+	if err != nil {
+		return 0, err
+	}
+	if rev.Run.State != StateFinal {
+		return 0, ErrNotFinal
+	}
+	if rev.Unsent() != expect || expect.Statements == 0 {
+		return 0, ErrSendChanged
+	}
 	var id int64
-	err := st.s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+	err = st.s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		r, err := runSummary(ctx, tx, runID)
 		if err != nil {
 			return err

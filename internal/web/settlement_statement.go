@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"hms/internal/account"
+	"hms/internal/money"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/listing"
@@ -82,7 +83,13 @@ func (s *Server) renderStatements(w http.ResponseWriter, r *http.Request, status
 func (s *Server) stSend(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "settlement_statement.title")
 	id := pathID(r, "id")
-	job, err := s.Statements.StartSend(r.Context(), actorOf(r), id)
+	_ = r.ParseForm()
+	var expect settlement.SendPlan
+	expect.Statements, _ = strconv.Atoi(r.PostForm.Get("expect_statements"))
+	pay, _ := strconv.ParseInt(r.PostForm.Get("expect_to_pay"), 10, 64)
+	refund, _ := strconv.ParseInt(r.PostForm.Get("expect_to_refund"), 10, 64)
+	expect.ToPay, expect.ToRefund = money.Cents(pay), money.Cents(refund)
+	job, err := s.Statements.StartSend(r.Context(), actorOf(r), id, expect)
 	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
 		p.Errors = validation.Errors{"_": pr.Code}
 		s.renderStatements(w, r, pr.Status, p)

@@ -114,8 +114,20 @@ func TestSettlementStatementPages(t *testing.T) {
 			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
 				t.Fatalf("statement PDF: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 			}
+			// Send: the page repeats what will be sent; a send with other
+			// figures than the page showed sends nothing.
+			plan := regexp.MustCompile(`name="expect_statements" value="(\d+)">\s*<input type="hidden" name="expect_to_pay" value="(-?\d+)">`+
+				`\s*<input type="hidden" name="expect_to_refund" value="(-?\d+)">`).FindStringSubmatch(body)
+			if plan == nil || plan[1] != fmt.Sprint(len(run.Occupancies)) || !strings.Contains(body, `id="send-confirm"`) {
+				t.Fatalf("send plan on the page: %.6000s", body)
+			}
+			form := url.Values{"expect_statements": {plan[1]}, "expect_to_pay": {plan[2]}, "expect_to_refund": {plan[3]}}
+			if resp, _ := c.do("POST", runPath+"/send", url.Values{"expect_statements": {"1"}, "expect_to_pay": {plan[2]},
+				"expect_to_refund": {plan[3]}}); resp.StatusCode != http.StatusConflict {
+				t.Fatalf("send with another count: %d", resp.StatusCode)
+			}
 			// Send: a job; the page follows it until it is done.
-			resp, _ = c.do("POST", runPath+"/send", nil)
+			resp, _ = c.do("POST", runPath+"/send", form)
 			loc := resp.Header.Get("Location")
 			if resp.StatusCode != http.StatusSeeOther || !regexp.MustCompile(`/statements\?job=\d+$`).MatchString(loc) {
 				t.Fatalf("send: %d %s", resp.StatusCode, loc)
