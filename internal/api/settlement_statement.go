@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"hms/internal/account"
-	"hms/internal/platform/civil"
 	"hms/internal/money"
+	"hms/internal/platform/civil"
 	"hms/internal/settlement"
 )
 

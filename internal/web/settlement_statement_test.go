@@ -116,7 +116,7 @@ func TestSettlementStatementPages(t *testing.T) {
 			}
 			// Send: the page repeats what will be sent; a send with other
 			// figures than the page showed sends nothing.
-			plan := regexp.MustCompile(`name="expect_statements" value="(\d+)">\s*<input type="hidden" name="expect_to_pay" value="(-?\d+)">`+
+			plan := regexp.MustCompile(`name="expect_statements" value="(\d+)">\s*<input type="hidden" name="expect_to_pay" value="(-?\d+)">` +
 				`\s*<input type="hidden" name="expect_to_refund" value="(-?\d+)">`).FindStringSubmatch(body)
 			if plan == nil || plan[1] != fmt.Sprint(len(run.Occupancies)) || !strings.Contains(body, `id="send-confirm"`) {
 				t.Fatalf("send plan on the page: %.6000s", body)
