@@ -79,10 +79,15 @@ func rentIncreaseCommand(ctx context.Context, args []string, stdout io.Writer) e
 		return err
 	}
 	fmt.Fprintf(stdout, "%d leases; letters must reach residential tenants by %s\n", len(ps), rentincrease.LastDeliveryDay(on))
+	plan, err := a.RentIncreases.PlanConfirm(ctx, actor, on)
+	if err != nil {
+		return explain(a, err)
+	}
+	fmt.Fprintf(stdout, "to confirm: %d draft proposals, together %s a month more\n", plan.Proposals, money.Format(plan.Increase, "en"))
 	if !confirm {
 		return nil
 	}
-	n, err := a.RentIncreases.Confirm(ctx, actor, on)
+	n, err := a.RentIncreases.Confirm(ctx, actor, on, plan)
 	if err != nil {
 		return explain(a, err)
 	}

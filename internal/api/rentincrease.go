@@ -22,7 +22,8 @@ func init() {
 		read, write := account.PermFinanceRead, account.PermFinanceWrite
 		op(a, http.MethodPost, "/rent-increases", "propose-rent-increases", "Propose the increase of every running lease for an effective date (drafts)", write, a.proposeRentIncreases)
 		op(a, http.MethodGet, "/rent-increases", "list-rent-increases", "List the proposals of an effective date", read, a.listRentIncreases)
-		op(a, http.MethodPost, "/rent-increases/confirm", "confirm-rent-increases", "Confirm the drafts of an effective date and make the letters", write, a.confirmRentIncreases)
+		op(a, http.MethodGet, "/rent-increases/confirm-plan", "plan-rent-increase-confirmation", "What confirming an effective date would do: how many drafts, what they add", read, a.confirmPlan)
+		op(a, http.MethodPost, "/rent-increases/confirm", "confirm-rent-increases", "Confirm the drafts of an effective date as their plan showed and make the letters", write, a.confirmRentIncreases)
 		op(a, http.MethodGet, "/rent-increases/{id}", "get-rent-increase", "Get a proposal", read, a.getRentIncrease)
 		op(a, http.MethodPatch, "/rent-increases/{id}", "adjust-rent-increase", "Lower a draft's new rent, or exclude or include the lease", write, a.adjustRentIncrease)
 		op(a, http.MethodGet, "/rent-increases/{id}/letter", "get-rent-increase-letter", "Download the letter (PDF) exactly as it was made", read, a.getRentIncreaseLetter)
@@ -166,8 +167,52 @@ type ConfirmedOutput struct {
 	}
 }
 
-func (a *API) confirmRentIncreases(ctx context.Context, act account.Actor, in *EffectiveDateBody) (*ConfirmedOutput, error) {
-	n, err := a.rentIncreases.Confirm(ctx, act, in.Body.EffectiveDate)
+// ConfirmRentIncreasesInput confirms the drafts of a date as their plan
+// showed them (GET /rent-increases/confirm-plan).
+type ConfirmRentIncreasesInput struct {
+	Body struct {
+		EffectiveDate civil.Date        `json:"effective_date" doc:"Required"`
+		Expect        ConfirmExpectJSON `json:"expect" doc:"The plan being confirmed; if the drafts changed since, nothing is confirmed (409)"`
+	}
+}
+
+// ConfirmExpectJSON repeats a rent-increase confirmation plan.
+type ConfirmExpectJSON struct {
+	Proposals     int   `json:"proposals" minimum:"1" doc:"Draft proposals of the date"`
+	IncreaseCents int64 `json:"increase_cents" doc:"New minus old monthly rent of those drafts, together"`
+}
+
+// ConfirmPlanInput asks what confirming a date would do.
+type ConfirmPlanInput struct {
+	EffectiveDate string `query:"effective_date" required:"true" doc:"YYYY-MM-DD"`
+}
+
+// ConfirmPlanOutput is what confirming a date would do.
+type ConfirmPlanOutput struct {
+	Body struct {
+		EffectiveDate civil.Date `json:"effective_date"`
+		Proposals     int        `json:"proposals"`
+		IncreaseCents int64      `json:"increase_cents"`
+	}
+}
+
+func (a *API) confirmPlan(ctx context.Context, act account.Actor, in *ConfirmPlanInput) (*ConfirmPlanOutput, error) {
+	d, err := civil.Parse(in.EffectiveDate)
+	if err != nil {
+		return nil, validation.Errors{"effective_date": "rentincrease.date.invalid"}
+	}
+	plan, err := a.rentIncreases.PlanConfirm(ctx, act, d)
+	if err != nil {
+		return nil, err
+	}
+	out := &ConfirmPlanOutput{}
+	out.Body.EffectiveDate, out.Body.Proposals, out.Body.IncreaseCents = d, plan.Proposals, int64(plan.Increase)
+	return out, nil
+}
+
+func (a *API) confirmRentIncreases(ctx context.Context, act account.Actor, in *ConfirmRentIncreasesInput) (*ConfirmedOutput, error) {
+	n, err := a.rentIncreases.Confirm(ctx, act, in.Body.EffectiveDate, rentincrease.ConfirmPlan{Proposals: in.Body.Expect.Proposals,
+		Increase: money.Cents(in.Body.Expect.IncreaseCents)})
 	if err != nil {
 		return nil, err
 	}

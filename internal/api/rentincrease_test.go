@@ -62,7 +62,15 @@ func TestRentIncreaseAPI(t *testing.T) {
 			if st != 200 || len(got["items"].([]any)) != 1 {
 				t.Fatalf("list: %d %v", st, got)
 			}
-			st, got = ca.do("POST", "/rent-increases/confirm", `{"effective_date":"2026-07-01"}`)
+			st, plan := read.do("GET", "/rent-increases/confirm-plan?effective_date=2026-07-01", "")
+			if st != 200 || plan["proposals"] != float64(1) || plan["increase_cents"] == nil {
+				t.Fatalf("confirm plan: %d %v", st, plan)
+			}
+			if st, _ := ca.do("POST", "/rent-increases/confirm", `{"effective_date":"2026-07-01","expect":{"proposals":2,"increase_cents":0}}`); st != 409 {
+				t.Fatalf("confirm of another plan: %d", st)
+			}
+			st, got = ca.do("POST", "/rent-increases/confirm", fmt.Sprintf(`{"effective_date":"2026-07-01","expect":{"proposals":1,"increase_cents":%v}}`,
+				plan["increase_cents"]))
 			if st != 200 || got["confirmed"] != float64(1) {
 				t.Fatalf("confirm: %d %v", st, got)
 			}

@@ -268,12 +268,15 @@ func sendJSON(s settlement.SendState) SettlementSendJSON {
 type SendSettlementRunInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
-		Expect struct {
-			Statements    int   `json:"statements" minimum:"1" doc:"Statements not sent yet"`
-			ToPayCents    int64 `json:"to_pay_cents" doc:"What those statements ask tenants to pay"`
-			ToRefundCents int64 `json:"to_refund_cents" doc:"What those statements pay back"`
-		} `json:"expect" doc:"The plan being confirmed; a send that would now do something else is refused (409)"`
+		Expect SendExpectJSON `json:"expect" doc:"The plan being confirmed; a send that would now do something else is refused (409)"`
 	}
+}
+
+// SendExpectJSON repeats a settlement send plan.
+type SendExpectJSON struct {
+	Statements    int   `json:"statements" minimum:"1" doc:"Statements not sent yet"`
+	ToPayCents    int64 `json:"to_pay_cents" doc:"What those statements ask tenants to pay"`
+	ToRefundCents int64 `json:"to_refund_cents" doc:"What those statements pay back"`
 }
 
 func (a *API) sendSettlementRun(ctx context.Context, act account.Actor, in *SendSettlementRunInput) (*SettlementSendOutput, error) {

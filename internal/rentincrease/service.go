@@ -319,11 +319,60 @@ func (s *Service) Adjust(ctx context.Context, a account.Actor, id int64, in Adju
 	})
 }
 
+// ConfirmPlan is what confirming an effective date does: how many draft
+// proposals get their letter and what they add to the monthly rent in all.
+// It is shown before confirming and repeated when confirming.
+type ConfirmPlan struct {
+	Proposals int
+	Increase  money.Cents // the sum of new minus old rent of the drafts
+}
+
+// ErrConfirmChanged refuses a confirmation whose plan is no longer what it
+// would confirm (a proposal was adjusted, added or skipped meanwhile).
+var ErrConfirmChanged = &validation.Problem{Status: 409, Code: "rentincrease.confirm_changed"}
+
+func planOf(drafts []*Proposal) ConfirmPlan {
+	p := ConfirmPlan{Proposals: len(drafts)}
+	for _, d := range drafts {
+		p.Increase += d.NewCents - d.OldCents
+	}
+	return p
+}
+
+func draftsOn(ctx context.Context, tx *db.Tx, effective civil.Date) ([]*Proposal, error) {
+	ps, err := proposalsOn(ctx, tx, effective)
+	if err != nil {
+		return nil, err
+	}
+	var drafts []*Proposal
+	for _, p := range ps {
+		if p.Status == StatusDraft {
+			drafts = append(drafts, p)
+		}
+	}
+	return drafts, nil
+}
+
+// PlanConfirm says what Confirm would do for an effective date.
+func (s *Service) PlanConfirm(ctx context.Context, a account.Actor, effective civil.Date) (ConfirmPlan, error) {
+	if !a.Can(account.PermFinanceRead) {
+		return ConfirmPlan{}, validation.ErrForbidden
+	}
+	var plan ConfirmPlan
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		drafts, err := draftsOn(ctx, tx, effective)
+		plan = planOf(drafts)
+		return err
+	})
+	return plan, err
+}
+
 // Confirm confirms every draft of an effective date and makes each lease's
-// letter. Residential proposals must reach the tenant at least two months
+// letter, if the drafts are still what the person saw (expect: PlanConfirm).
+// Residential proposals must reach the tenant at least two months
 // before the effective date: Confirm refuses a date for which today is
 // already too late. It returns the number confirmed.
-func (s *Service) Confirm(ctx context.Context, a account.Actor, effective civil.Date) (int, error) {
+func (s *Service) Confirm(ctx context.Context, a account.Actor, effective civil.Date, expect ConfirmPlan) (int, error) {
 	if !a.Can(account.PermFinanceWrite) {
 		return 0, validation.ErrForbidden
 	}
@@ -332,18 +381,15 @@ func (s *Service) Confirm(ctx context.Context, a account.Actor, effective civil.
 	}
 	n := 0
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		ps, err := proposalsOn(ctx, tx, effective)
+		drafts, err := draftsOn(ctx, tx, effective)
 		if err != nil {
 			return err
 		}
-		var drafts []*Proposal
-		for _, p := range ps {
-			if p.Status == StatusDraft {
-				drafts = append(drafts, p)
-			}
-		}
 		if len(drafts) == 0 {
 			return ErrNothingToDo
+		}
+		if planOf(drafts) != expect {
+			return ErrConfirmChanged
 		}
 		slices.SortFunc(drafts, func(x, y *Proposal) int { return strings.Compare(x.LeaseReference, y.LeaseReference) })
 		for _, p := range drafts {

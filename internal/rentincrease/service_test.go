@@ -212,8 +212,27 @@ func TestProposeConfirmApply(t *testing.T) {
 			t.Fatalf("search: %+v", page)
 		}
 
-		// Confirm makes a letter per draft (not for excluded or skipped).
-		n, err := e.svc.Confirm(ctx, e.bookkeeper, on)
+		// Confirm makes a letter per draft (not for excluded or skipped),
+		// when the drafts are still what the plan showed.
+		plan, err := e.svc.PlanConfirm(ctx, e.viewer, on)
+		if err != nil || plan.Proposals != 4 {
+			t.Fatalf("plan: %+v %v", plan, err)
+		}
+		var increase money.Cents
+		for _, p := range got {
+			if p.Status == rentincrease.StatusDraft {
+				increase += p.NewCents - p.OldCents
+			}
+		}
+		if plan.Increase != increase {
+			t.Fatalf("plan adds %s, the drafts %s", plan.Increase, increase)
+		}
+		stale := plan
+		stale.Increase++
+		if _, err := e.svc.Confirm(ctx, e.bookkeeper, on, stale); err != rentincrease.ErrConfirmChanged {
+			t.Fatalf("confirm of another plan: %v", err)
+		}
+		n, err := e.svc.Confirm(ctx, e.bookkeeper, on, plan)
 		if err != nil || n != 4 {
 			t.Fatalf("confirm: %d %v", n, err)
 		}
@@ -305,7 +324,8 @@ func TestProposeConfirmApply(t *testing.T) {
 		if yes := false; e.svc.Adjust(ctx, e.owner, pMiddle.ID, rentincrease.Adjustment{Excluded: &yes}) != nil {
 			t.Fatal("include again")
 		}
-		if _, err := e.svc.Confirm(ctx, e.owner, on); err == nil {
+		plan, _ = e.svc.PlanConfirm(ctx, e.owner, on)
+		if _, err := e.svc.Confirm(ctx, e.owner, on, plan); err == nil {
 			t.Fatal("confirmed on 2 May for 1 July")
 		} else {
 			fieldErr(t, err, "effective_date", "rentincrease.date.too_soon")
@@ -382,7 +402,8 @@ func TestPostedPeriodsAreNotChanged(t *testing.T) {
 		if got[b].Status != rentincrease.StatusDraft {
 			t.Fatalf("unposted lease: %+v", got[b])
 		}
-		if _, err := e.svc.Confirm(ctx, e.owner, on); err != nil {
+		plan, _ := e.svc.PlanConfirm(ctx, e.owner, on)
+		if _, err := e.svc.Confirm(ctx, e.owner, on, plan); err != nil {
 			t.Fatal(err)
 		}
 		// July of lease b is posted between confirm and apply.

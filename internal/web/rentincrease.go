@@ -68,6 +68,7 @@ type riListView struct {
 	Status     rentincrease.Status
 	Statuses   []rentincrease.Status
 	Drafts     int
+	Plan       rentincrease.ConfirmPlan // what confirming the date does
 	Deadline   civil.Date
 	Late       bool
 	Methods    []lease.DeliveryMethod
@@ -190,8 +191,8 @@ func (s *Server) renderRIList(w http.ResponseWriter, r *http.Request, status int
 			p.T("rentincrease.basis.cap"), p.T("rentincrease.field.status"), p.T("rentincrease.field.notes")}, rows)
 		return
 	}
-	if drafts, err := s.RentIncreases.List(r.Context(), a, listing.Query{Limit: 1}, rentincrease.ListFilter{Date: date, Status: rentincrease.StatusDraft}); err == nil {
-		view.Drafts = drafts.Total
+	if plan, err := s.RentIncreases.PlanConfirm(r.Context(), a, date); err == nil {
+		view.Drafts, view.Plan = plan.Proposals, plan
 	}
 	view.List = s.newListView(r, q.Normalize("reference", "address", "old", "new", "percent", "status"), page.Total)
 	view.Items = page.Items
@@ -263,7 +264,11 @@ func (s *Server) riConfirm(w http.ResponseWriter, r *http.Request) {
 		s.riFail(w, r, p, err, 0)
 		return
 	}
-	if _, err := s.RentIncreases.Confirm(r.Context(), actorOf(r), date); err != nil {
+	var expect rentincrease.ConfirmPlan
+	expect.Proposals, _ = strconv.Atoi(r.PostForm.Get("expect_proposals"))
+	inc, _ := strconv.ParseInt(r.PostForm.Get("expect_increase"), 10, 64)
+	expect.Increase = money.Cents(inc)
+	if _, err := s.RentIncreases.Confirm(r.Context(), actorOf(r), date, expect); err != nil {
 		s.riFail(w, r, p, err, 0)
 		return
 	}
