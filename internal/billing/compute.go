@@ -96,6 +96,16 @@ type Rules struct {
 	Period      PeriodProration
 	PaymentTerm int        // days after Today for an invoice whose due date has passed
 	Today       civil.Date // the issue date; zero: due dates as the lease says
+	// RunFirst is the first month of the run: periods before it that lack
+	// a line now due are corrected by the run (the run's own periods get
+	// their missing lines the ordinary way).
+	RunFirst Month
+}
+
+// forRun sets the run's first month.
+func (r Rules) forRun(per Period) Rules {
+	r.RunFirst = per.Months[0]
+	return r
 }
 
 // Method names the proration method as the invoice stores it.

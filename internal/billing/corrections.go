@@ -21,7 +21,8 @@ import (
 // charges stay as posted; corrections are charges of the same lease and
 // period on their own line (ledger.CorrectionLine), so the sum of a line's
 // charges is what the period costs now, and a second run finds nothing to
-// correct. Manual credit notes (reversals) are not counted: crediting an
+// correct. A line added back into a period before the run is charged in
+// the correcting invoice under its own key. Manual credit notes (reversals) are not counted: crediting an
 // invoice is a decision, not a change to be undone; charges voided by
 // undoing a run are not counted either (the run charges them anew).
 
@@ -178,8 +179,10 @@ func changedSincePosting(l *lease.Lease, postedAt string, last civil.Date) bool 
 
 // correctionsOf compares period key of lease l as charged (pp) with what
 // it costs now, line by line, and drafts an invoice for the lines that
-// cost more and a credit note for those that cost less. Lines never
-// charged for the period are the run's ordinary business, not corrections.
+// cost more and a credit note for those that cost less. A line never
+// charged for the period (a component added back into it) is charged in
+// the correcting invoice when the period lies before the run; the run's
+// own periods get such lines the ordinary way.
 func correctionsOf(l *lease.Lease, key string, m Month, pp *postedPeriod, r Rules) []Charge {
 	now := compute(l, m, r)
 	if now.Period.Key != key {
@@ -189,9 +192,17 @@ func correctionsOf(l *lease.Lease, key string, m Month, pp *postedPeriod, r Rule
 	for _, dl := range now.Lines {
 		expected[dl.Line] = dl
 	}
+	before := r.RunFirst.Year != 0 && now.Period.Last.Before(billingPeriod(l.BillingFrequency, r.RunFirst).First)
 	bases := make([]string, 0, len(pp.lines))
 	for b := range pp.lines {
 		bases = append(bases, b)
+	}
+	var missing []string
+	for _, dl := range now.Lines {
+		if pp.lines[dl.Line] == nil && before {
+			missing = append(missing, dl.Line)
+			bases = append(bases, dl.Line)
+		}
 	}
 	slices.Sort(bases)
 	more := Charge{LeaseID: l.ID, Reference: l.Reference, Period: now.Period, DueDate: now.DueDate, Correction: true, Kind: ledger.KindInvoice}
@@ -200,6 +211,9 @@ func correctionsOf(l *lease.Lease, key string, m Month, pp *postedPeriod, r Rule
 	var moreWhy, lessWhy []string
 	for _, base := range bases {
 		pl := pp.lines[base]
+		if pl == nil {
+			pl = &postedLine{} // never charged: the line itself, under its own key
+		}
 		want, ok := expected[base]
 		if !ok {
 			want = ledger.DraftLine{Line: base, From: now.Period.First, To: now.Period.Last, VATRate: pl.rate}
@@ -211,6 +225,9 @@ func correctionsOf(l *lease.Lease, key string, m Month, pp *postedPeriod, r Rule
 		// One correction of the difference: quantity 1 at the difference.
 		line := ledger.DraftLine{Line: ledger.CorrectionLine(base, pl.last+1), From: want.From, To: want.To, Net: diff, VATRate: want.VATRate,
 			Basis: []ledger.Basis{{Unit: diff, Num: 1, Den: 1}}}
+		if slices.Contains(missing, base) {
+			line = want
+		}
 		why := fmt.Sprintf("correctie %s %s: %s → %s", strings.ToLower(lineName(base, "nl")), periodName(key, "nl"),
 			money.Format(pl.net, "nl"), money.Format(want.Net, "nl"))
 		if diff > 0 {

@@ -253,6 +253,33 @@ func TestBackdatedRentChangeIsCorrectedDOMAIN31(t *testing.T) {
 			billing.PreviewWindow{}); err != nil || pv.Invoices != 0 {
 			t.Fatalf("after a manual credit note: %+v %v", pv, err)
 		}
+
+		// A parking space added from 1 January: the April run charges April
+		// and, as corrections, January to March (€50.00 each).
+		e.clk.Advance(time.Hour)
+		if _, err := e.Leases.SetComponent(ctx, e.owner, l, lease.ComponentInput{Kind: lease.Parking, AmountCents: 5000,
+			ValidFrom: d("2026-01-01")}); err != nil {
+			t.Fatal(err)
+		}
+		pv, err = e.Billing.Preview(ctx, e.owner, billing.RunInput{Period: "2026-04"}, billing.PreviewWindow{})
+		var reasons []string
+		for _, c := range pv.Charges {
+			if c.Correction {
+				reasons = append(reasons, c.Reason)
+			}
+		}
+		if err != nil || pv.Invoices != 4 || pv.Total != 96000+5000+3*5000 || strings.Join(reasons, "|") !=
+			"correctie parkeren januari 2026: € 0,00 → € 50,00|correctie parkeren februari 2026: € 0,00 → € 50,00|"+
+				"correctie parkeren maart 2026: € 0,00 → € 50,00" {
+			t.Fatalf("parking added back: %d invoices, %s, %q %v", pv.Invoices, pv.Total, reasons, err)
+		}
+		if run, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-04"}, nil); err != nil || run.Invoices != 4 {
+			t.Fatalf("April run: %+v %v", run, err)
+		}
+		if pv, err := e.Billing.Preview(ctx, e.owner, billing.RunInput{Period: "2026-Q1"}, billing.PreviewWindow{}); err != nil ||
+			pv.Invoices != 0 {
+			t.Fatalf("the first quarter again: %+v %v", pv, err)
+		}
 	})
 }
 

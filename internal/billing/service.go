@@ -282,7 +282,7 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 			return err
 		}
 		for _, m := range per.Months {
-			if err := s.walk(ctx, tx, m, scope.Billing(), st.rules(s.today()), func(cs []Charge, skipped int) error {
+			if err := s.walk(ctx, tx, m, scope.Billing(), st.rules(s.today()).forRun(per), func(cs []Charge, skipped int) error {
 				p.Skipped += skipped
 				for _, c := range cs {
 					// A quarterly lease meets its quarter in each month of a
@@ -570,7 +570,7 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 	issue := s.today()
 	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		st, err := loadSettings(ctx, tx)
-		prorate = st.rules(issue)
+		prorate = st.rules(issue).forRun(per)
 		if err != nil {
 			return err
 		}
