@@ -38,6 +38,8 @@ Usage:
                                              charge a month's rent (again: only what is missing)
   hms rentincrease propose --org SLUG --date YYYY-MM-DD [--confirm]
                                              propose the yearly increase (and confirm it: letters)
+  hms rentincrease caps import --org SLUG FILE.csv
+                                             own maximum increases (segment;year;percent;source)
   hms cpi import --org SLUG FILE.csv         import CPI figures (series;month;index) for indexation
   hms deposits due --org SLUG                deposits to return: ended leases with money held, deadlines
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;

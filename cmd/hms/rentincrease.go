@@ -29,7 +29,10 @@ func operatorActor(ctx context.Context, a *app.App, slug string) (account.Actor,
 
 // rentIncreaseCommand runs `hms rentincrease propose --org SLUG --date D [--confirm]`.
 func rentIncreaseCommand(ctx context.Context, args []string, stdout io.Writer) error {
-	const use = "usage: hms rentincrease propose --org SLUG --date YYYY-MM-DD [--confirm]"
+	const use = "usage: hms rentincrease propose --org SLUG --date YYYY-MM-DD [--confirm] | hms rentincrease caps import --org SLUG FILE.csv"
+	if len(args) >= 2 && args[0] == "caps" && args[1] == "import" {
+		return capsImportCommand(ctx, args[2:], stdout)
+	}
 	if len(args) < 1 || args[0] != "propose" {
 		return errors.New(use)
 	}
@@ -69,6 +72,9 @@ func rentIncreaseCommand(ctx context.Context, args []string, stdout io.Writer) e
 			args := map[string]any{}
 			for k, v := range n.Args {
 				args[k] = v
+				if k == "segment" {
+					args[k] = strings.ToLower(a.Texts.T("en", "rentincrease.segment."+v, nil))
+				}
 			}
 			notes = append(notes, a.Texts.T("en", n.Code, args))
 		}
@@ -93,6 +99,54 @@ func rentIncreaseCommand(ctx context.Context, args []string, stdout io.Writer) e
 	}
 	fmt.Fprintf(stdout, "confirmed %d proposals; their letters are stored with them\n", n)
 	return nil
+}
+
+// capsImportCommand runs `hms rentincrease caps import --org SLUG FILE.csv`:
+// the organisation's own maximums, as on the caps page.
+func capsImportCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	const use = "usage: hms rentincrease caps import --org SLUG FILE.csv"
+	var slug string
+	var fs *flag.FlagSet
+	a, err := openApp(ctx, "rentincrease caps import", args, func(f *flag.FlagSet) {
+		fs = f
+		f.StringVar(&slug, "org", "", "organisation slug")
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if fs.NArg() != 1 {
+		return errors.New(use)
+	}
+	actor, err := operatorActor(ctx, a, slug)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	res, cellErrs, err := a.RentIncreases.ImportCaps(ctx, actor, f)
+	if len(cellErrs) > 0 {
+		printCellErrors(a, stdout, cellErrs)
+		return fmt.Errorf("%d errors; nothing was imported", len(cellErrs))
+	}
+	if err != nil {
+		return explain(a, err)
+	}
+	fmt.Fprintf(stdout, "read %d maximums: %d added, %d changed, %d unchanged\n", res.Lines, res.Added, res.Changed, res.Unchanged)
+	return nil
+}
+
+func printCellErrors(a *app.App, stdout io.Writer, cellErrs []rentincrease.CellError) {
+	for _, ce := range cellErrs {
+		col := ce.Column
+		if col == "" {
+			col = "(line)"
+		}
+		fmt.Fprintf(stdout, "line %d, %s: %s\n", ce.Line, col, a.Texts.T("en", ce.Reason, nil))
+	}
 }
 
 // cpiCommand runs `hms cpi import --org SLUG FILE.csv`.
@@ -125,13 +179,7 @@ func cpiCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	defer f.Close()
 	res, cellErrs, err := a.RentIncreases.ImportCPI(ctx, actor, f)
 	if len(cellErrs) > 0 {
-		for _, ce := range cellErrs {
-			col := ce.Column
-			if col == "" {
-				col = "(line)"
-			}
-			fmt.Fprintf(stdout, "line %d, %s: %s\n", ce.Line, col, a.Texts.T("en", ce.Reason, nil))
-		}
+		printCellErrors(a, stdout, cellErrs)
 		return fmt.Errorf("%d errors; nothing was imported", len(cellErrs))
 	}
 	if err != nil {

@@ -80,12 +80,21 @@ func rentRun(ctx context.Context, args []string, stdout io.Writer) error {
 			total += l.Net + l.VAT()
 		}
 		fmt.Fprintf(stdout, "%s\t%s\tdue %s\t%s\n", c.Reference, c.Period.Key, c.DueDate, eur(total))
+		if c.Reason != "" {
+			fmt.Fprintf(stdout, "  %s: %s\n", c.Kind, c.Reason)
+		}
 	}
 	if p.Invoices > len(p.Charges) {
 		fmt.Fprintf(stdout, "… and %d more\n", p.Invoices-len(p.Charges))
 	}
 	for _, w := range p.Warnings {
 		fmt.Fprintf(stdout, "warning: %s: %s\n", w.Reference, a.Texts.T("en", w.Message, nil))
+	}
+	if len(p.VATBlocked) > 0 {
+		fmt.Fprintf(stdout, "blocked: %s\n", a.Texts.T("en", "finance.run.vat_blocked", nil))
+		for _, m := range p.VATBlocked {
+			fmt.Fprintf(stdout, "  - %s: /o/%s/%s/settings\n", a.Texts.T("en", "finance.issuer."+m.Field, nil), org.Slug, m.Page)
+		}
 	}
 	if !*confirm {
 		fmt.Fprintf(stdout, "preview %s: %d invoices, %d lines, %s (VAT %s); %d leases already charged; nothing was posted (--confirm posts)\n",

@@ -70,12 +70,26 @@ type ExpectJSON struct {
 
 // DraftLineJSON is a charge a run would post.
 type DraftLineJSON struct {
-	Line     string     `json:"line" doc:"kind|category|label of the lease component"`
-	From     civil.Date `json:"from"`
-	To       civil.Date `json:"to"`
-	NetCents int64      `json:"net_cents"`
-	VATRate  string     `json:"vat_rate" doc:"Percentage, e.g. 21"`
-	VATCents int64      `json:"vat_cents"`
+	Line     string      `json:"line" doc:"kind|category|label of the lease component"`
+	From     civil.Date  `json:"from"`
+	To       civil.Date  `json:"to"`
+	NetCents int64       `json:"net_cents"`
+	VATRate  string      `json:"vat_rate" doc:"Percentage, e.g. 21"`
+	VATCents int64       `json:"vat_cents"`
+	Basis    []BasisJSON `json:"basis" doc:"Quantity × unit price, as the invoice prints them"`
+}
+
+// BasisJSON is one part of a line: quantity (a fraction of the period) × unit price.
+type BasisJSON struct {
+	Quantity       string `json:"quantity" doc:"Periods, e.g. 1, or 50/90 (days of the period)"`
+	UnitPriceCents int64  `json:"unit_price_cents" doc:"The amount of one whole period"`
+}
+
+// VATBlockedJSON is an issuer detail that lines with VAT need and that is not set.
+type VATBlockedJSON struct {
+	Field        string `json:"field" doc:"issuer_kvk, issuer_vat_id (PUT /billing-settings) or landlord_address (lease settings)"`
+	SettingsPage string `json:"settings_page" doc:"The web page where it is entered"`
+	Message      string `json:"message"`
 }
 
 // DraftInvoiceJSON is an invoice a run would post.
@@ -85,6 +99,8 @@ type DraftInvoiceJSON struct {
 	Period    string          `json:"period" doc:"2026-01, or 2026-Q1 for a quarterly lease"`
 	DueDate   civil.Date      `json:"due_date"`
 	Lines     []DraftLineJSON `json:"lines"`
+	Kind      string          `json:"kind" enum:"invoice,credit_note"`
+	Reason    string          `json:"reason,omitempty" doc:"A correction of a period already charged: what changed"`
 }
 
 // RentRunPreviewInput asks for a preview.
@@ -111,6 +127,8 @@ type RentRunPreviewOutput struct {
 		ByKind     map[string]int64   `json:"net_cents_by_kind"`
 		Warnings   []RunWarningJSON   `json:"warnings"`
 		Items      []DraftInvoiceJSON `json:"items"`
+		// Issuer details that VAT invoices need (art. 35a Wet OB).
+		VATBlocked []VATBlockedJSON `json:"vat_blocked" doc:"Issuer details VAT invoices need; posting is refused while any is listed"`
 	}
 }
 
@@ -146,11 +164,25 @@ func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRun
 	for _, w := range p.Warnings {
 		b.Warnings = append(b.Warnings, RunWarningJSON{LeaseID: w.LeaseID, Reference: w.Reference, Code: w.Message, Message: a.texts.T(lang, w.Message, nil)})
 	}
+	b.VATBlocked = make([]VATBlockedJSON, 0, len(p.VATBlocked))
+	for _, m := range p.VATBlocked {
+		b.VATBlocked = append(b.VATBlocked, VATBlockedJSON{Field: m.Field, SettingsPage: "/o/" + act.OrgSlug + "/" + m.Page + "/settings",
+			Message: a.texts.T(lang, "finance.issuer."+m.Field, nil)})
+	}
 	b.Items = make([]DraftInvoiceJSON, 0, len(p.Charges))
 	for _, c := range p.Charges {
-		d := DraftInvoiceJSON{LeaseID: c.LeaseID, Reference: c.Reference, Period: c.Period.Key, DueDate: c.DueDate}
+		d := DraftInvoiceJSON{LeaseID: c.LeaseID, Reference: c.Reference, Period: c.Period.Key, DueDate: c.DueDate, Kind: "invoice",
+			Reason: c.Reason}
+		if c.Kind != "" {
+			d.Kind = string(c.Kind)
+		}
 		for _, l := range c.Lines {
-			d.Lines = append(d.Lines, DraftLineJSON{Line: l.Line, From: l.From, To: l.To, NetCents: int64(l.Net), VATRate: l.VATRate.String(), VATCents: int64(l.VAT())})
+			dl := DraftLineJSON{Line: l.Line, From: l.From, To: l.To, NetCents: int64(l.Net), VATRate: l.VATRate.String(), VATCents: int64(l.VAT()),
+				Basis: []BasisJSON{}}
+			for _, bs := range l.Basis {
+				dl.Basis = append(dl.Basis, BasisJSON{Quantity: bs.Quantity(), UnitPriceCents: int64(bs.Unit)})
+			}
+			d.Lines = append(d.Lines, dl)
 		}
 		b.Items = append(b.Items, d)
 	}
@@ -752,11 +784,13 @@ func (a *API) listDebtors(ctx context.Context, act account.Actor, in *ListDebtor
 
 // BillingSettingsJSON are the billing settings.
 type BillingSettingsJSON struct {
-	Proration    string `json:"proration" enum:"actual,days30" doc:"How a partial month is charged"`
-	IssuerKvK    string `json:"issuer_kvk"`
-	IssuerVATID  string `json:"issuer_vat_id"`
-	IssuerIBAN   string `json:"issuer_iban"`
-	SendInvoices bool   `json:"send_invoices"`
+	Proration       string `json:"proration" enum:"actual,days30" doc:"How a partial month is charged"`
+	PeriodProration string `json:"period_proration,omitempty" enum:"period,month" doc:"Part of a quarter: whole period or by month"`
+	PaymentTermDays int    `json:"payment_term_days,omitempty" minimum:"0" doc:"Days to pay when a run is late (0 or absent: 14)"`
+	IssuerKvK       string `json:"issuer_kvk"`
+	IssuerVATID     string `json:"issuer_vat_id"`
+	IssuerIBAN      string `json:"issuer_iban"`
+	SendInvoices    bool   `json:"send_invoices"`
 }
 
 // BillingSettingsOutput returns the settings.
@@ -770,7 +804,8 @@ func (a *API) getBillingSettings(ctx context.Context, act account.Actor, _ *empt
 		return nil, err
 	}
 	return &BillingSettingsOutput{Body: BillingSettingsJSON{Proration: string(st.Proration), IssuerKvK: st.IssuerKvK, IssuerVATID: st.IssuerVATID,
-		IssuerIBAN: st.IssuerIBAN, SendInvoices: st.SendInvoices}}, nil
+		IssuerIBAN: st.IssuerIBAN, SendInvoices: st.SendInvoices, PeriodProration: string(st.PeriodProration),
+		PaymentTermDays: st.PaymentTermDays}}, nil
 }
 
 // UpdateBillingSettingsInput replaces the settings.
@@ -781,7 +816,9 @@ type UpdateBillingSettingsInput struct {
 func (a *API) updateBillingSettings(ctx context.Context, act account.Actor, in *UpdateBillingSettingsInput) (*BillingSettingsOutput, error) {
 	b := in.Body
 	if err := a.billing.SaveSettings(ctx, act, billing.Settings{Proration: billing.Proration(b.Proration), IssuerKvK: b.IssuerKvK,
-		IssuerVATID: b.IssuerVATID, IssuerIBAN: b.IssuerIBAN, SendInvoices: b.SendInvoices}); err != nil {
+		IssuerVATID: b.IssuerVATID, IssuerIBAN: b.IssuerIBAN, SendInvoices: b.SendInvoices,
+		PeriodProration: billing.PeriodProration(b.PeriodProration),
+		PaymentTermDays: b.PaymentTermDays}); err != nil {
 		return nil, err
 	}
 	return a.getBillingSettings(ctx, act, nil)

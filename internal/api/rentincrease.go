@@ -34,6 +34,8 @@ func init() {
 		op(a, http.MethodGet, "/leases/{id}/increase-clause", "get-lease-increase-clause", "The lease's increase or indexation clause", read, a.getIncreaseClause)
 		op(a, http.MethodPut, "/leases/{id}/increase-clause", "set-lease-increase-clause", "Record the lease's increase or indexation clause", write, a.setIncreaseClause)
 		op(a, http.MethodGet, "/rent-increase-caps", "list-rent-increase-caps", "Legal maximum increases per segment and year, with the organisation's own", read, a.listRentIncreaseCaps)
+		op(a, http.MethodPost, "/rent-increase-caps/import", "import-rent-increase-caps",
+			"Import the organisation's own maximums (segment;year;percent;source lines); all or nothing", write, a.importRentIncreaseCaps)
 		op(a, http.MethodPut, "/rent-increase-caps/{segment}/{year}", "set-rent-increase-cap", "Set (or, with an empty percent, remove) the organisation's own maximum", write, a.setRentIncreaseCap)
 		op(a, http.MethodGet, "/rent-increase-settings", "get-rent-increase-settings", "The letter's sender and objection text", read, a.getRentIncreaseSettings)
 		op(a, http.MethodPut, "/rent-increase-settings", "update-rent-increase-settings", "Replace the letter's sender and objection text", write, a.updateRentIncreaseSettings)
@@ -99,6 +101,9 @@ func (a *API) rentIncreaseJSON(ctx context.Context, p rentincrease.Proposal) Ren
 		args := map[string]any{}
 		for k, v := range n.Args {
 			args[k] = v
+			if k == "segment" {
+				args[k] = strings.ToLower(a.texts.T(lang, "rentincrease.segment."+v, nil))
+			}
 		}
 		j.Notes = append(j.Notes, RentIncreaseNoteJSON{Code: n.Code, Message: a.texts.T(lang, n.Code, args), Args: n.Args, Blocking: n.Blocking})
 	}
@@ -424,8 +429,9 @@ func (a *API) setRentIncreaseCap(ctx context.Context, act account.Actor, in *Set
 
 // RentIncreaseSettingsJSON are the letter texts.
 type RentIncreaseSettingsJSON struct {
-	SenderName    string `json:"sender_name" maxLength:"120" doc:"Empty: the organisation's name"`
-	ObjectionText string `json:"objection_text" maxLength:"3000"`
+	SenderName        string `json:"sender_name" maxLength:"120" doc:"Empty: the organisation's name"`
+	ObjectionText     string `json:"objection_text" maxLength:"3000" doc:"How a social or middenhuur tenant objects (Huurcommissie)"`
+	ObjectionTextFree string `json:"objection_text_free,omitempty" maxLength:"3000" doc:"Free sector (kantonrechter); empty: built in"`
 }
 
 // RentIncreaseSettingsOutput returns the settings.
@@ -438,7 +444,8 @@ func (a *API) getRentIncreaseSettings(ctx context.Context, act account.Actor, _ 
 	if err != nil {
 		return nil, err
 	}
-	return &RentIncreaseSettingsOutput{Body: RentIncreaseSettingsJSON{SenderName: st.SenderName, ObjectionText: st.ObjectionText}}, nil
+	return &RentIncreaseSettingsOutput{Body: RentIncreaseSettingsJSON{SenderName: st.SenderName, ObjectionText: st.ObjectionText,
+		ObjectionTextFree: st.ObjectionTextFree}}, nil
 }
 
 // UpdateRentIncreaseSettingsInput replaces the settings.
@@ -447,7 +454,9 @@ type UpdateRentIncreaseSettingsInput struct {
 }
 
 func (a *API) updateRentIncreaseSettings(ctx context.Context, act account.Actor, in *UpdateRentIncreaseSettingsInput) (*RentIncreaseSettingsOutput, error) {
-	if err := a.rentIncreases.UpdateSettings(ctx, act, rentincrease.Settings{SenderName: in.Body.SenderName, ObjectionText: in.Body.ObjectionText}); err != nil {
+	if err := a.rentIncreases.UpdateSettings(ctx, act, rentincrease.Settings{SenderName: in.Body.SenderName,
+		ObjectionText:     in.Body.ObjectionText,
+		ObjectionTextFree: in.Body.ObjectionTextFree}); err != nil {
 		return nil, err
 	}
 	return a.getRentIncreaseSettings(ctx, act, nil)
@@ -502,10 +511,22 @@ type ImportCPIOutput struct {
 	}
 }
 
-func (a *API) importCPI(ctx context.Context, act account.Actor, in *ImportCPIInput) (*ImportCPIOutput, error) {
-	res, cellErrs, err := a.rentIncreases.ImportCPI(ctx, act, strings.NewReader(in.Body.CSV))
+// ImportCapsInput carries a caps file's text.
+type ImportCapsInput struct {
+	Body struct {
+		CSV string `json:"csv" maxLength:"2097152" doc:"segment;year;percent;source per line (sociaal;2027;3,5;https://…)"`
+	}
+}
+
+func (a *API) importRentIncreaseCaps(ctx context.Context, act account.Actor, in *ImportCapsInput) (*ImportCPIOutput, error) {
+	res, cellErrs, err := a.rentIncreases.ImportCaps(ctx, act, strings.NewReader(in.Body.CSV))
+	return importOutput(res, cellErrs, err)
+}
+
+// importOutput answers a CSV import: each bad cell named by line and
+// column (body.csv[line].column), or the counts.
+func importOutput(res rentincrease.ImportResult, cellErrs []rentincrease.CellError, err error) (*ImportCPIOutput, error) {
 	if len(cellErrs) > 0 {
-		// Each bad cell is named by line and column: body.csv[line].column.
 		fe := validation.Errors{}
 		for _, ce := range cellErrs {
 			loc := fmt.Sprintf("csv[%d]", ce.Line)
@@ -525,4 +546,9 @@ func (a *API) importCPI(ctx context.Context, act account.Actor, in *ImportCPIInp
 	out := &ImportCPIOutput{}
 	out.Body.Lines, out.Body.Added, out.Body.Changed, out.Body.Unchanged = res.Lines, res.Added, res.Changed, res.Unchanged
 	return out, nil
+}
+
+func (a *API) importCPI(ctx context.Context, act account.Actor, in *ImportCPIInput) (*ImportCPIOutput, error) {
+	res, cellErrs, err := a.rentIncreases.ImportCPI(ctx, act, strings.NewReader(in.Body.CSV))
+	return importOutput(res, cellErrs, err)
 }

@@ -70,9 +70,46 @@ func billingPeriod(f lease.Frequency, m Month) BillingPeriod {
 	return BillingPeriod{Key: m.String(), First: m.First(), Last: m.Last()}
 }
 
-// common is a multiple of every month's day count (28, 29, 30, 31): exact
-// fractions of a month in integer arithmetic.
-const common = 377_580
+// PeriodProration is how a partial quarter is prorated. DOMAIN §3.1's
+// default, WholePeriod, charges the period's amount × occupied days / days
+// in the period (a quarterly lease at €900 a month from 10 February 2026:
+// €2,700 × 50/90 = €1,500.00); ByMonth charges each month on its own
+// (19/28 of February + March = €1,510.71). Monthly leases are charged the
+// same either way.
+type PeriodProration string
+
+const (
+	WholePeriod PeriodProration = "period"
+	ByMonth     PeriodProration = "month"
+)
+
+// PeriodProrations in form order.
+var PeriodProrations = []PeriodProration{WholePeriod, ByMonth}
+
+// DefaultPaymentTerm is the days a late run gives to pay (§3.1 leaves the
+// due date to the lease; an invoice is never due before it is issued).
+const DefaultPaymentTerm = 14
+
+// Rules are the settings a run computes charges with.
+type Rules struct {
+	Proration   Proration
+	Period      PeriodProration
+	PaymentTerm int        // days after Today for an invoice whose due date has passed
+	Today       civil.Date // the issue date; zero: due dates as the lease says
+	// RunFirst is the first month of the run: periods before it that lack
+	// a line now due are corrected by the run (the run's own periods get
+	// their missing lines the ordinary way).
+	RunFirst Month
+}
+
+// forRun sets the run's first month.
+func (r Rules) forRun(per Period) Rules {
+	r.RunFirst = per.Months[0]
+	return r
+}
+
+// Method names the proration method as the invoice stores it.
+func (r Rules) Method() string { return string(r.Proration) + "/" + string(r.Period) }
 
 // Charge is the computation for one lease and period, before posting.
 type Charge struct {
@@ -82,13 +119,29 @@ type Charge struct {
 	DueDate   civil.Date
 	Lines     []ledger.DraftLine
 	Warnings  []string // message ids
+	// A correction of a period already charged (corrections.go): an
+	// invoice or credit note for the difference, with the reason.
+	Correction bool
+	Kind       ledger.InvoiceKind
+	Reason     string
+}
+
+// key is what a run posts a charge under once: corrections apart from the
+// period's ordinary invoice.
+func (c Charge) key() postedKey {
+	if c.Correction {
+		return postedKey{c.LeaseID, "correction:" + string(c.Kind) + ":" + c.Period.Key}
+	}
+	return postedKey{c.LeaseID, c.Period.Key}
 }
 
 // compute charges lease l for the billing period that contains month m:
-// per component line, per month of the period, the amount of each version
-// times its days in the lease's running days over the month's days, summed
-// exactly and rounded half up once per line.
-func compute(l *lease.Lease, m Month, p Proration) Charge {
+// per component line, the amount of each version times its share of the
+// period (Rules.Period: over the whole period, or month by month; the
+// day count per Rules.Proration), summed exactly and rounded half up once
+// per line. The parts are kept as the line's basis (quantity × unit
+// price) for the invoice.
+func compute(l *lease.Lease, m Month, r Rules) Charge {
 	bp := billingPeriod(l.BillingFrequency, m)
 	c := Charge{LeaseID: l.ID, Reference: l.Reference, Period: bp}
 	from, to := bp.First, bp.Last
@@ -105,25 +158,44 @@ func compute(l *lease.Lease, m Month, p Proration) Charge {
 	if c.DueDate.Before(from) {
 		c.DueDate = from
 	}
+	if !r.Today.IsZero() && c.DueDate.Before(r.Today) {
+		// A late run: the tenant gets the payment term from the issue date.
+		c.DueDate = r.Today.AddDays(max(r.PaymentTerm, 0))
+	}
 	if len(l.TenantIDs()) == 0 {
 		c.Warnings = append(c.Warnings, "billing.warn.no_tenant")
 	}
+	months := 0
+	for mf := bp.First; !mf.After(bp.Last); mf = mf.AddMonths(1) {
+		months++
+	}
+	whole := r.Period != ByMonth && months > 1
+	periodDays := int64(bp.First.DaysUntil(bp.Last) + 1)
 	// Lines in the lease's display order; a line exists when any of its
 	// versions applies on some running day.
 	type acc struct {
-		num      int64 // in cents × common
+		basis    []ledger.Basis
 		from, to civil.Date
 		vat      lease.VAT
 	}
 	sums := map[string]*acc{}
 	var order []string
+	add := func(s *acc, b ledger.Basis) {
+		for i := range s.basis {
+			if x := &s.basis[i]; x.Unit == b.Unit && x.Den == b.Den {
+				x.Num += b.Num
+				return
+			}
+		}
+		s.basis = append(s.basis, b)
+	}
 	for mf := bp.First; !mf.After(bp.Last); mf = mf.AddMonths(1) {
 		ml := mf.LastOfMonth()
 		a, b := maxDate(from, mf), minDate(to, ml)
 		if b.Before(a) {
 			continue
 		}
-		dim := civil.DaysIn(mf.Year, mf.Month)
+		dim := int64(civil.DaysIn(mf.Year, mf.Month))
 		full := a == mf && b == ml
 		for d := a; !d.After(b); {
 			on := l.ComponentsOn(d)
@@ -134,7 +206,7 @@ func compute(l *lease.Lease, m Month, p Proration) Charge {
 					next = row.ValidFrom
 				}
 			}
-			days := d.DaysUntil(next)
+			days := int64(d.DaysUntil(next))
 			for _, comp := range on {
 				key := comp.Line()
 				s := sums[key]
@@ -145,23 +217,36 @@ func compute(l *lease.Lease, m Month, p Proration) Charge {
 				}
 				s.to = next.AddDays(-1)
 				s.vat = comp.VAT
-				var share int64
+				var part ledger.Basis
 				switch {
+				case whole && r.Proration == Days30:
+					n := min(days, 30)
+					if full && days == dim {
+						n = 30
+					}
+					part = ledger.Basis{Unit: comp.AmountCents * money.Cents(months), Num: n, Den: 30 * int64(months)}
+				case whole:
+					part = ledger.Basis{Unit: comp.AmountCents * money.Cents(months), Num: days, Den: periodDays}
 				case full && days == dim:
-					share = common
-				case p == Days30:
-					share = min(int64(days), 30) * (common / 30)
+					part = ledger.Basis{Unit: comp.AmountCents, Num: 1, Den: 1}
+				case r.Proration == Days30:
+					part = ledger.Basis{Unit: comp.AmountCents, Num: min(days, 30), Den: 30}
 				default:
-					share = int64(days) * (common / int64(dim))
+					part = ledger.Basis{Unit: comp.AmountCents, Num: days, Den: dim}
 				}
-				s.num += int64(comp.AmountCents) * share
+				add(s, part)
 			}
 			d = next
 		}
 	}
 	for _, key := range order {
 		s := sums[key]
-		net := money.Cents((s.num + common/2) / common)
+		for i, b := range s.basis {
+			if b.Num%b.Den == 0 {
+				s.basis[i] = ledger.Basis{Unit: b.Unit, Num: b.Num / b.Den, Den: 1}
+			}
+		}
+		net := basisNet(s.basis)
 		if net == 0 {
 			continue
 		}
@@ -169,12 +254,33 @@ func compute(l *lease.Lease, m Month, p Proration) Charge {
 		if s.vat == lease.VATStandard {
 			rate = lease.StandardRate
 		}
-		c.Lines = append(c.Lines, ledger.DraftLine{Line: key, From: s.from, To: s.to, Net: net, VATRate: rate})
+		c.Lines = append(c.Lines, ledger.DraftLine{Line: key, From: s.from, To: s.to, Net: net, VATRate: rate, Basis: s.basis})
 	}
 	if len(c.Lines) == 0 {
 		c.Warnings = append(c.Warnings, "billing.warn.no_components")
 	}
 	return c
+}
+
+// basisNet is Σ unit × num / den, exact over the common denominator and
+// rounded half up once.
+func basisNet(bs []ledger.Basis) money.Cents {
+	l := int64(1)
+	for _, b := range bs {
+		l = l / gcd(l, b.Den) * b.Den
+	}
+	var num int64
+	for _, b := range bs {
+		num += int64(b.Unit) * b.Num * (l / b.Den)
+	}
+	return money.Cents((num + l/2) / l)
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 func maxDate(a, b civil.Date) civil.Date {

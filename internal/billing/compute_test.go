@@ -75,11 +75,12 @@ func TestComputeProration(t *testing.T) {
 		{"quarterly full", mkLease("2025-01-01", "", lease.Quarterly, comp(lease.BareRent, 100000, "2025-01-01"), comp(lease.Parking, 5000, "2025-01-01")), "2026-02", ActualDays,
 			[]money.Cents{300000, 15000}, "2026-Q1", "2026-01-01", "2026-01-01", "2026-03-31"},
 		// starts 16 Feb: Feb 13/28 + March full = 46428.57 + 100000 → 146429
+		// starts 16 Feb, over the whole quarter: 300000 × 44/90 = 146666.67 → 146667
 		{"quarterly partial", mkLease("2026-02-16", "", lease.Quarterly, comp(lease.BareRent, 100000, "2026-02-16")), "2026-03", ActualDays,
-			[]money.Cents{146429}, "2026-Q1", "2026-02-16", "2026-02-16", "2026-03-31"},
+			[]money.Cents{146667}, "2026-Q1", "2026-02-16", "2026-02-16", "2026-03-31"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := compute(c.l, month(c.m), c.p)
+			got := compute(c.l, month(c.m), Rules{Proration: c.p, Period: WholePeriod})
 			if g := nets(got); len(g) != len(c.want) || func() bool {
 				for i := range g {
 					if g[i] != c.want[i] {
@@ -100,7 +101,7 @@ func TestComputeProration(t *testing.T) {
 func TestComputeVATAndWarnings(t *testing.T) {
 	l := mkLease("2025-01-01", "", lease.Monthly, lease.Component{Kind: lease.BareRent, AmountCents: 123457, VAT: lease.VATStandard, ValidFrom: d("2025-01-01")})
 	l.Kind = lease.Commercial
-	c := compute(l, month("2026-03"), ActualDays)
+	c := compute(l, month("2026-03"), Rules{Proration: ActualDays})
 	// 21% of 1234.57 = 259.2597 → 259.26, rounded half up per line
 	if len(c.Lines) != 1 || c.Lines[0].VAT() != 25926 || c.Lines[0].VATRate != lease.StandardRate {
 		t.Fatalf("VAT line: %+v", c.Lines)
@@ -110,13 +111,13 @@ func TestComputeVATAndWarnings(t *testing.T) {
 	}
 	empty := mkLease("2025-01-01", "", lease.Monthly)
 	empty.Parties = nil
-	c = compute(empty, month("2026-03"), ActualDays)
+	c = compute(empty, month("2026-03"), Rules{Proration: ActualDays})
 	if len(c.Lines) != 0 || len(c.Warnings) != 2 {
 		t.Fatalf("warnings: %v", c.Warnings)
 	}
 	// a lease that ended before the month is not charged at all
 	gone := mkLease("2025-01-01", "2026-02-28", lease.Monthly, comp(lease.BareRent, 100000, "2025-01-01"))
-	if c := compute(gone, month("2026-03"), ActualDays); len(c.Lines) != 0 || !c.DueDate.IsZero() {
+	if c := compute(gone, month("2026-03"), Rules{Proration: ActualDays}); len(c.Lines) != 0 || !c.DueDate.IsZero() {
 		t.Fatalf("ended lease charged: %+v", c)
 	}
 }
@@ -131,10 +132,54 @@ func TestComputeFullMonthsEveryMonth(t *testing.T) {
 			m = Month{m.Year + 1, 1}
 		}
 		for _, p := range Prorations {
-			if n := nets(compute(l, m, p)); len(n) != 1 || n[0] != 98765 {
+			if n := nets(compute(l, m, Rules{Proration: p})); len(n) != 1 || n[0] != 98765 {
 				t.Fatalf("%s %s: %v", m, p, n)
 			}
 		}
+	}
+}
+
+// DOMAIN §3.1: proration is amount × occupied days / days in the period by
+// default. A quarterly lease at €900 a month from 10 February 2026 is
+// charged €2,700 × 50/90 = €1,500.00 for Q1; month by month (a setting) it
+// is 19/28 × €900 + €900 = €1,510.71. With 30-day months both ways give
+// (19 + 30)/90 × €2,700 = €1,470.00.
+func TestQuarterProrationOverTheWholePeriodDOMAIN31(t *testing.T) {
+	l := mkLease("2026-02-10", "", lease.Quarterly, comp(lease.BareRent, 90000, "2026-02-10"))
+	for _, c := range []struct {
+		r     Rules
+		net   money.Cents
+		basis string
+	}{
+		{Rules{Proration: ActualDays, Period: WholePeriod}, 150000, "270000*50/90"},
+		{Rules{Proration: ActualDays, Period: ByMonth}, 151071, "90000*19/28;90000*1/1"},
+		{Rules{Proration: Days30, Period: WholePeriod}, 147000, "270000*49/90"},
+		{Rules{Proration: Days30, Period: ByMonth}, 147000, "90000*19/30;90000*1/1"},
+	} {
+		got := compute(l, month("2026-02"), c.r)
+		if len(got.Lines) != 1 || got.Lines[0].Net != c.net || ledger.EncodeBasis(got.Lines[0].Basis) != c.basis || got.Period.Key != "2026-Q1" {
+			t.Errorf("%s: %+v", c.r.Method(), got.Lines)
+		}
+	}
+	// A full quarter is one period at the quarter's amount.
+	full := compute(mkLease("2025-01-01", "", lease.Quarterly, comp(lease.BareRent, 90000, "2025-01-01")), month("2026-01"),
+		Rules{Proration: ActualDays})
+	if b := full.Lines[0].Basis; len(b) != 1 || b[0] != (ledger.Basis{Unit: 270000, Num: 1, Den: 1}) || full.Lines[0].Net != 270000 {
+		t.Errorf("full quarter: %+v", full.Lines)
+	}
+}
+
+// An invoice is never due before it is issued: a run on 20 January for
+// January (due 1 January by the lease) dates it 20 January + the payment
+// term; a run ahead of the period keeps the lease's due day.
+func TestLateRunDueDateIsIssuePlusTerm(t *testing.T) {
+	l := mkLease("2025-01-01", "", lease.Monthly, comp(lease.BareRent, 100000, "2025-01-01"))
+	r := Rules{Proration: ActualDays, PaymentTerm: 14, Today: d("2026-01-20")}
+	if c := compute(l, month("2026-01"), r); c.DueDate != d("2026-02-03") {
+		t.Errorf("late run due %s, want 2026-02-03", c.DueDate)
+	}
+	if c := compute(l, month("2026-02"), r); c.DueDate != d("2026-02-01") {
+		t.Errorf("run ahead due %s, want 2026-02-01", c.DueDate)
 	}
 }
 

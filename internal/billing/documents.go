@@ -157,12 +157,12 @@ func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, 
 	send = send && ds.billing.SendInvoices && inv.Kind == ledger.KindInvoice && inv.SentAt.IsZero() && s.outbox != nil
 	doc := invoiceDoc{Kind: inv.Kind, Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Period: inv.Period,
 		LeaseReference: inv.LeaseReference, Kenmerk: inv.Kenmerk, Issuer: ds.issuer, Net: inv.Net, VAT: inv.VAT, Total: inv.Total,
-		DirectDebit: l.PaymentMethod == lease.DirectDebit, Reason: inv.Reason, Created: s.clk.Now()}
+		DirectDebit: l.PaymentMethod == lease.DirectDebit, Reason: inv.Reason, Proration: inv.Proration, Created: s.clk.Now()}
 	for _, c := range inv.Charges {
-		doc.Lines = append(doc.Lines, docLine{Line: c.Line, From: c.From, To: c.To, Net: c.Net, Rate: c.VATRate, VAT: c.VAT})
+		doc.Lines = append(doc.Lines, docLine{Line: c.Line, From: c.From, To: c.To, Net: c.Net, Rate: c.VATRate, VAT: c.VAT, Basis: c.Basis})
 	}
 	var snap *debtorSnapshot
-	if inv.Kind == ledger.KindCreditNote {
+	if inv.Kind == ledger.KindCreditNote && inv.CreditsInvoiceID != 0 {
 		// A credit note goes to the debtor of the invoice it corrects, as
 		// printed there (that person may have been erased since).
 		if doc.CreditedNumber, snap, err = s.creditedInvoice(ctx, tx, inv.CreditsInvoiceID); err != nil {

@@ -149,11 +149,11 @@ func TestInvoiceDocumentContent(t *testing.T) {
 		mustContain(t, "residential invoice", txt,
 			"Factuur", inv.Number, nl.FormatKenmerk(inv.Kenmerk), "M. Zwanenburg", "Oudegracht 12", "3511 AB Utrecht",
 			"Woonstichting Zuiderhuis", "Stationsplein 1", "KvK 40536533", "Btw-id NL000099998B57", "NL91 ABNA 0417 1643 00",
-			"Factuurdatum 20 januari 2026", "Vervaldatum 1 januari 2026", "januari 2026",
+			"Factuurdatum 20 januari 2026", "Vervaldatum 3 februari 2026", "januari 2026",
 			"Kale huur", "Voorschot servicekosten (schoonmaak)", "€ 1.234,56", "€ 50,00", "€ 1.284,56",
 			"1 januari 2026 t/m 31 januari 2026 (31 dagen)",
 			"Vrijgesteld van btw (art. 11 lid 1 sub b Wet OB 1968)",
-			"Wij verzoeken u € 1.284,56 uiterlijk 1 januari 2026 over te maken")
+			"Wij verzoeken u € 1.284,56 uiterlijk 3 februari 2026 over te maken")
 		if strings.Contains(txt, "21%") {
 			t.Errorf("exempt invoice shows 21%%:\n%s", txt)
 		}
@@ -191,7 +191,7 @@ func TestInvoiceDocumentContent(t *testing.T) {
 		}
 		ntxt := apptest.PDFText(t, mustDoc(t, e, cn))
 		mustContain(t, "credit note", ntxt, "Creditnota", note.Number, "Crediteert factuur "+cinv.Number, "Huurkorting januari",
-			"€ -2.000,00", "€ -420,00", "€ -2.420,00", "Bakkerij Korstmos B.V.", "verrekend")
+			"€ -2.000,00", "€ -420,00", "€ -2.420,00", "Bakkerij Korstmos B.V.", "verrekend", "Kale huur 1 € -2.000,00 € -2.000,00 21%")
 
 		// Nothing of the person's name is stored in clear anywhere (a company name is no personal data).
 		if hits := apptest.FindPlaintext(t, e.DB, "Zwanenburg"); len(hits) > 0 {
@@ -294,7 +294,7 @@ func TestRunDocumentsAreStoredAndMailed(t *testing.T) {
 		if want := "Factuur " + inv.Number + " — huur januari 2026"; m.Subject != want {
 			t.Errorf("subject %q, want %q", m.Subject, want)
 		}
-		mustContain(t, "mail text", m.Text, "Beste M. Oosterhuis", money.Format(inv.Total, "nl"), "1 januari 2026",
+		mustContain(t, "mail text", m.Text, "Beste M. Oosterhuis", money.Format(inv.Total, "nl"), "3 februari 2026",
 			"NL91 ABNA 0417 1643 00", nl.FormatKenmerk(inv.Kenmerk))
 		if len(m.Attachments) != 1 || !bytes.HasPrefix(m.Attachments[0].Data, []byte("%PDF")) || m.Attachments[0].ContentType != "application/pdf" {
 			t.Fatalf("attachments: %+v", m.Attachments)

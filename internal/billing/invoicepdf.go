@@ -40,6 +40,7 @@ type docLine struct {
 	Net      money.Cents
 	Rate     money.Rate
 	VAT      money.Cents
+	Basis    []ledger.Basis // quantity × unit price; nil on lines without (corrections, credit notes)
 }
 
 // invoiceDoc is everything an invoice or credit note prints.
@@ -60,6 +61,7 @@ type invoiceDoc struct {
 	DirectDebit    bool
 	CreditedNumber string // credit notes: the invoice they correct
 	Reason         string // credit notes
+	Proration      string // Rules.Method() of the run that posted it
 	Created        time.Time
 }
 
@@ -78,6 +80,10 @@ var docTexts = map[string]map[string]string{
 		"joint":       "De huurders zijn hoofdelijk aansprakelijk.",
 		"quarter":     "%de kwartaal %d",
 		"exemption":   ExemptionText,
+		"qty":         "Aantal", "unit_price": "Prijs", "per_month": "per maand", "per_quarter": "per kwartaal",
+		"proration": "Berekening deelperiode: %s, %s.",
+		"m_actual":  "werkelijke dagen", "m_days30": "30 dagen per maand",
+		"m_period": "bedrag van de periode × dagen / dagen in de periode", "m_month": "per maand",
 	},
 	"en": {
 		"invoice": "Invoice", "credit_note": "Credit note", "number": "Invoice number", "credit_number": "Credit note number",
@@ -92,6 +98,10 @@ var docTexts = map[string]map[string]string{
 		"credit_pay":  "The amount of %s is set off against what you still owe; a credit balance is paid back to you.",
 		"joint":       "The tenants are jointly and severally liable.",
 		"quarter":     "Q%d %d",
+		"qty":         "Quantity", "unit_price": "Price", "per_month": "per month", "per_quarter": "per quarter",
+		"proration": "Partial period: %s, %s.",
+		"m_actual":  "actual days", "m_days30": "30 days a month",
+		"m_period": "the period's amount × days / days in the period", "m_month": "month by month",
 		// The legal reference stays Dutch: it is what the tax authority reads.
 		"exemption": "Exempt from VAT / " + ExemptionText,
 	},
@@ -135,6 +145,13 @@ func periodName(key, lang string) string {
 // lineName is a charge line's name on documents, as the lease documents
 // name components.
 func lineName(line, lang string) string {
+	base, n := ledger.BaseLine(line)
+	if n > 0 {
+		if docLang(lang) == "en" {
+			return lineName(base, lang) + " (correction)"
+		}
+		return lineName(base, lang) + " (correctie)"
+	}
 	kind, rest, _ := strings.Cut(line, "|")
 	category, label, _ := strings.Cut(rest, "|")
 	en := docLang(lang) == "en"
@@ -271,16 +288,24 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 		meta(T("date"), longDate(d.IssueDate, lang))
 		meta(T("due"), longDate(d.DueDate, lang))
 		meta(T("kenmerk"), nl.FormatKenmerk(d.Kenmerk))
+		meta(T("reason"), d.Reason) // a correction says what it corrects
 	}
 	meta(T("lease"), d.LeaseReference)
 	meta(T("period"), periodName(d.Period, lang))
 	pdf.Ln(5)
 
-	// Lines: description (and the days charged below it), net, rate, VAT.
-	cols := []float64{tw * 0.40, tw * 0.08, tw * 0.19, tw * 0.15, tw * 0.18}
+	// Lines: description, quantity and unit price (art. 35a Wet OB), net,
+	// rate, VAT; below each, the days charged and, for a line of several
+	// parts, each part's quantity × price.
+	cols := []float64{tw * 0.31, tw * 0.09, tw * 0.16, tw * 0.17, tw * 0.10, tw * 0.17}
+	per := T("per_month")
+	if strings.Contains(d.Period, "-Q") && !strings.HasSuffix(d.Proration, "/"+string(ByMonth)) {
+		per = T("per_quarter")
+	}
+	partial := false
 	pdf.SetFont("dejavu", "B", 9)
 	pdf.SetFillColor(238, 238, 238)
-	for i, h := range []string{T("description"), T("days"), T("net"), T("rate"), T("vat")} {
+	for i, h := range []string{T("description"), T("qty"), T("unit_price"), T("net"), T("rate"), T("vat")} {
 		align := "R"
 		if i == 0 {
 			align = "L"
@@ -296,20 +321,38 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 			rate = money.FormatRate(l.Rate, lang)
 			vat = eur(l.VAT)
 		}
+		qty, price := "", ""
+		if len(l.Basis) == 1 {
+			qty, price = l.Basis[0].Quantity(), eur(l.Basis[0].Unit)
+		}
+		for _, b := range l.Basis {
+			partial = partial || !b.Whole()
+		}
 		pdf.SetFont("dejavu", "", 9.5)
 		pdf.CellFormat(cols[0], 5.5, lineName(l.Line, lang), "", 0, "L", false, 0, "")
-		pdf.CellFormat(cols[1], 5.5, fmt.Sprint(days), "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[2], 5.5, eur(l.Net), "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[3], 5.5, rate, "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[4], 5.5, vat, "", 1, "R", false, 0, "")
+		pdf.CellFormat(cols[1], 5.5, qty, "", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[2], 5.5, price, "", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[3], 5.5, eur(l.Net), "", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[4], 5.5, rate, "", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[5], 5.5, vat, "", 1, "R", false, 0, "")
 		pdf.SetFont("dejavu", "", 8)
 		pdf.SetTextColor(90, 90, 90)
+		if len(l.Basis) > 1 {
+			for _, b := range l.Basis {
+				pdf.CellFormat(cols[0], 4.5, "", "", 0, "L", false, 0, "")
+				pdf.CellFormat(cols[1], 4.5, b.Quantity(), "", 0, "R", false, 0, "")
+				pdf.CellFormat(cols[2], 4.5, eur(b.Unit), "", 1, "R", false, 0, "")
+			}
+		}
 		dayWord := T("days_n")
 		if days == 1 {
 			dayWord = T("day")
 		}
-		pdf.CellFormat(tw, 4.5, fmt.Sprintf("%s %s %s (%d %s)", longDate(l.From, lang), T("to"), longDate(l.To, lang), days, dayWord),
-			"B", 1, "L", false, 0, "")
+		span := fmt.Sprintf("%s %s %s (%d %s)", longDate(l.From, lang), T("to"), longDate(l.To, lang), days, dayWord)
+		if len(l.Basis) > 0 {
+			span += " · " + T("unit_price") + " " + per
+		}
+		pdf.CellFormat(tw, 4.5, span, "B", 1, "L", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	}
 	pdf.Ln(2)
@@ -337,6 +380,10 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 	total(T("total"), eur(d.Total), true)
 	pdf.Ln(3)
 	pdf.SetFont("dejavu", "", 9.5)
+	if day, period, ok := strings.Cut(d.Proration, "/"); ok && partial {
+		pdf.MultiCell(0, 5, fmt.Sprintf(T("proration"), T("m_"+day), T("m_"+period)), "", "L", false)
+		pdf.Ln(1)
+	}
 	if exempt {
 		pdf.MultiCell(0, 5, T("exemption"), "", "L", false)
 		pdf.Ln(1)

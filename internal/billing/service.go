@@ -83,26 +83,40 @@ func (s *Service) check(point string) error {
 
 // Settings are an organisation's billing settings.
 type Settings struct {
-	Proration    Proration
-	IssuerKvK    string
-	IssuerVATID  string
-	IssuerIBAN   string
-	SendInvoices bool
+	Proration       Proration
+	PeriodProration PeriodProration
+	PaymentTermDays int // a late run's invoices are due this many days after issue (0 when saving: the default)
+	IssuerKvK       string
+	IssuerVATID     string
+	IssuerIBAN      string
+	SendInvoices    bool
 }
 
+// MaxPaymentTerm is the longest payment term a setting may give.
+const MaxPaymentTerm = 365
+
 // DefaultSettings apply until an organisation saves its own.
-var DefaultSettings = Settings{Proration: ActualDays, SendInvoices: true}
+var DefaultSettings = Settings{Proration: ActualDays, PeriodProration: WholePeriod, PaymentTermDays: DefaultPaymentTerm, SendInvoices: true}
+
+// rules are the settings a run on issue date today computes with.
+func (st Settings) rules(today civil.Date) Rules {
+	return Rules{Proration: st.Proration, Period: st.PeriodProration, PaymentTerm: st.PaymentTermDays, Today: today}
+}
 
 func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 	st := DefaultSettings
-	var p string
-	err := tx.QueryRowContext(ctx, `SELECT proration, issuer_kvk, issuer_vat_id, issuer_iban, send_invoices FROM billing_settings WHERE org_id = $1`,
-		tx.OrgID()).Scan(&p, &st.IssuerKvK, &st.IssuerVATID, &st.IssuerIBAN, &st.SendInvoices)
+	var p, pp string
+	err := tx.QueryRowContext(ctx, `SELECT proration, period_proration, payment_term_days, issuer_kvk, issuer_vat_id, issuer_iban,
+		send_invoices FROM billing_settings WHERE org_id = $1`,
+		tx.OrgID()).Scan(&p, &pp, &st.PaymentTermDays, &st.IssuerKvK, &st.IssuerVATID, &st.IssuerIBAN, &st.SendInvoices)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
-	st.Proration = Proration(p)
-	return st, err
+	st.Proration, st.PeriodProration = Proration(p), PeriodProration(pp)
+	if err != nil {
+		return st, fmt.Errorf("load billing settings: %w", err)
+	}
+	return st, nil
 }
 
 // Settings reads the organisation's billing settings.
@@ -128,6 +142,18 @@ func (s *Service) SaveSettings(ctx context.Context, a account.Actor, st Settings
 	if !slices.Contains(Prorations, st.Proration) {
 		fe.Add("proration", "field.invalid")
 	}
+	if st.PeriodProration == "" {
+		st.PeriodProration = WholePeriod
+	}
+	if !slices.Contains(PeriodProrations, st.PeriodProration) {
+		fe.Add("period_proration", "field.invalid")
+	}
+	if st.PaymentTermDays == 0 {
+		st.PaymentTermDays = DefaultPaymentTerm
+	}
+	if st.PaymentTermDays < 1 || st.PaymentTermDays > MaxPaymentTerm {
+		fe.Add("payment_term_days", "finance.settings.payment_term_invalid")
+	}
 	if st.IssuerKvK = strings.TrimSpace(st.IssuerKvK); st.IssuerKvK != "" && nl.ValidateKvK(st.IssuerKvK) != nil {
 		fe.Add("issuer_kvk", "relation.kvk_invalid")
 	}
@@ -145,10 +171,14 @@ func (s *Service) SaveSettings(ctx context.Context, a account.Actor, st Settings
 		return err
 	}
 	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO billing_settings (org_id, proration, issuer_kvk, issuer_vat_id, issuer_iban, send_invoices, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id) DO UPDATE SET proration = excluded.proration, issuer_kvk = excluded.issuer_kvk,
-			issuer_vat_id = excluded.issuer_vat_id, issuer_iban = excluded.issuer_iban, send_invoices = excluded.send_invoices, updated_at = excluded.updated_at`,
-			tx.OrgID(), string(st.Proration), st.IssuerKvK, st.IssuerVATID, st.IssuerIBAN, st.SendInvoices, s.now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO billing_settings (org_id, proration, issuer_kvk, issuer_vat_id, issuer_iban,
+			send_invoices, updated_at, period_proration, payment_term_days)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (org_id) DO UPDATE SET proration = excluded.proration,
+			issuer_kvk = excluded.issuer_kvk, issuer_vat_id = excluded.issuer_vat_id, issuer_iban = excluded.issuer_iban,
+			send_invoices = excluded.send_invoices, updated_at = excluded.updated_at,
+			period_proration = excluded.period_proration, payment_term_days = excluded.payment_term_days`,
+			tx.OrgID(), string(st.Proration), st.IssuerKvK, st.IssuerVATID, st.IssuerIBAN, st.SendInvoices, s.now(),
+			string(st.PeriodProration), st.PaymentTermDays); err != nil {
 			return fmt.Errorf("save billing settings: %w", err)
 		}
 		return s.ledger.Record(ctx, tx, a, "billing.settings_updated", "organisation", tx.OrgID(), nil)
@@ -200,6 +230,9 @@ type Preview struct {
 	Warnings []Warning
 	Charges  []Charge // the window [Offset, Offset+Limit) of the invoices to post, in lease order
 	Skipped  int      // leases already charged for their period
+	// VATBlocked names the issuer details that lines with VAT need and the
+	// organisation has not set: posting is refused until they are.
+	VATBlocked []IssuerSetting
 }
 
 // KindTotal is the total of one component kind in a preview.
@@ -236,6 +269,7 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 	p := &Preview{Period: per.Key}
 	kinds := map[string]*KindTotal{}
 	seen := map[postedKey]bool{}
+	hasVAT := false
 	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		from, to := per.span()
 		scope, err := s.resolveScope(ctx, tx, a, in.Scope, from, to)
@@ -248,12 +282,12 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 			return err
 		}
 		for _, m := range per.Months {
-			if err := s.walk(ctx, tx, m, scope.Billing(), st.Proration, func(cs []Charge, skipped int) error {
+			if err := s.walk(ctx, tx, m, scope.Billing(), st.rules(s.today()).forRun(per), func(cs []Charge, skipped int) error {
 				p.Skipped += skipped
 				for _, c := range cs {
 					// A quarterly lease meets its quarter in each month of a
 					// quarter run: it is charged once.
-					k := postedKey{c.LeaseID, c.Period.Key}
+					k := c.key()
 					if seen[k] {
 						continue
 					}
@@ -271,6 +305,7 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 					}
 					p.Invoices++
 					for _, l := range c.Lines {
+						hasVAT = hasVAT || l.VATRate != 0
 						p.Lines++
 						p.Net += l.Net
 						p.VAT += l.VAT()
@@ -289,7 +324,10 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 				return err
 			}
 		}
-		return nil
+		if hasVAT {
+			p.VATBlocked, err = s.missingForVAT(ctx, tx, st)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -306,7 +344,7 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 // walk computes, batch by batch in lease order, the charges still missing
 // for month m; fn gets each batch's charges and how many leases were
 // already charged.
-func (s *Service) walk(ctx context.Context, tx *db.Tx, m Month, scope lease.BillingScope, p Proration, fn func([]Charge, int) error) error {
+func (s *Service) walk(ctx context.Context, tx *db.Tx, m Month, scope lease.BillingScope, p Rules, fn func([]Charge, int) error) error {
 	var after int64
 	for {
 		cs, last, _, skipped, err := s.batchCharges(ctx, tx, m, scope, p, after)
@@ -325,7 +363,8 @@ func (s *Service) walk(ctx context.Context, tx *db.Tx, m Month, scope lease.Bill
 
 // batchCharges computes the missing charges of the next batch of leases
 // after afterID; last is the batch's last lease id (0: no more leases).
-func (s *Service) batchCharges(ctx context.Context, tx *db.Tx, m Month, scope lease.BillingScope, p Proration, afterID int64) (cs []Charge, last int64, seen, skipped int, err error) {
+func (s *Service) batchCharges(ctx context.Context, tx *db.Tx, m Month, scope lease.BillingScope, p Rules, afterID int64) (
+	cs []Charge, last int64, seen, skipped int, err error) {
 	// A quarterly lease's period can begin two months before m.
 	from := billingPeriod(lease.Quarterly, m).First
 	ls, err := lease.Billable(ctx, tx, scope, from, m.Last(), afterID, s.batch)
@@ -353,6 +392,11 @@ func (s *Service) batchCharges(ctx context.Context, tx *db.Tx, m Month, scope le
 		}
 		cs = append(cs, c)
 	}
+	cc, err := corrections(ctx, tx, ls, p)
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	cs = append(cs, cc...)
 	return cs, last, seen, skipped, nil
 }
 
@@ -447,6 +491,9 @@ func (s *Service) confirm(ctx context.Context, a account.Actor, in RunInput) (Pe
 	if err != nil {
 		return Period{}, ResolvedScope{}, err
 	}
+	if len(p.VATBlocked) > 0 {
+		return Period{}, ResolvedScope{}, ErrVATIssuerMissing
+	}
 	if in.Expect != nil && (in.Expect.Invoices != p.Invoices || in.Expect.Total != p.Total) {
 		return Period{}, ResolvedScope{}, conflict("billing.run.changed")
 	}
@@ -519,10 +566,11 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 		})
 	}()
 	var total int
-	var prorate Proration
+	var prorate Rules
+	issue := s.today()
 	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		st, err := loadSettings(ctx, tx)
-		prorate = st.Proration
+		prorate = st.rules(issue).forRun(per)
 		if err != nil {
 			return err
 		}
@@ -538,7 +586,6 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 	if err != nil {
 		return err
 	}
-	issue := s.today()
 	done := 0
 	if err := s.setRunning(ctx, a, runID); err != nil {
 		return err
@@ -567,7 +614,8 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 					if len(c.Lines) == 0 {
 						continue
 					}
-					drafts = append(drafts, ledger.Draft{LeaseID: c.LeaseID, Period: c.Period.Key, IssueDate: issue, DueDate: c.DueDate, RunID: runID, Lines: c.Lines})
+					drafts = append(drafts, ledger.Draft{LeaseID: c.LeaseID, Period: c.Period.Key, IssueDate: issue, DueDate: c.DueDate,
+						RunID: runID, Lines: c.Lines, Proration: prorate.Method(), Kind: c.Kind, Reason: c.Reason})
 					lines += len(c.Lines)
 				}
 				if err := s.check("batch.computed"); err != nil {

@@ -40,13 +40,15 @@ type env struct {
 	owner, viewer account.Actor
 	ownerB        account.Actor
 	n             int
+	clk           *clock.Fixed
 }
 
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clock.NewFixed(now)})
-			e := &env{Env: ae, t: t}
+			clk := clock.NewFixed(now)
+			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clk})
+			e := &env{Env: ae, t: t, clk: clk}
 			e.owner = ae.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
 			e.viewer = ae.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer)
 			e.ownerB = ae.Actor(t, "beta", "owner@beta.nl", account.Owner)
@@ -151,7 +153,8 @@ func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 				q = inv
 			}
 		}
-		if q.Period != "2026-Q1" || q.DueDate != d("2026-01-01") {
+		// Run on 20 January: 1 January has passed, so due 14 days after issue.
+		if q.Period != "2026-Q1" || q.DueDate != d("2026-02-03") {
 			t.Fatalf("quarterly invoice: %+v", q)
 		}
 

@@ -52,6 +52,7 @@ type Invoice struct {
 	CreditsInvoiceID int64       // credit notes: the invoice they correct
 	Reason           string      // credit notes: why
 	RunID            int64
+	Proration        string // how partial periods were computed (Draft.Proration)
 	HasDocument      bool
 	SentAt           time.Time
 	CreatedAt        time.Time
@@ -73,6 +74,7 @@ type Charge struct {
 	Total            money.Cents
 	DueDate          civil.Date
 	ReversesChargeID int64
+	Basis            []Basis     // quantity and unit price, when the line has them
 	Allocated        money.Cents // settled by payments and credit notes (for a credit line: used)
 }
 

@@ -25,6 +25,9 @@ type Draft struct {
 	DueDate   civil.Date
 	RunID     int64
 	Lines     []DraftLine
+	// Proration names how partial periods were computed ("actual/period",
+	// …), printed on the invoice (DOMAIN §3.1).
+	Proration string
 }
 
 // DraftLine is a charge about to be posted.
@@ -33,6 +36,7 @@ type DraftLine struct {
 	From, To civil.Date
 	Net      money.Cents
 	VATRate  money.Rate
+	Basis    []Basis // quantity and unit price; nil for lines without one
 }
 
 // VAT is the line's VAT, rounded half up per line.
@@ -85,7 +89,7 @@ func postPart(ctx context.Context, tx *db.Tx, drafts []Draft, now string, by int
 	posted := make([]Posted, len(drafts))
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO ledger_invoices (org_id, number, fiscal_year, kind, lease_id, period, issue_date, due_date,
-		kenmerk, net_cents, vat_cents, total_cents, run_id, created_at, created_by, reason) VALUES `)
+		kenmerk, net_cents, vat_cents, total_cents, run_id, created_at, created_by, reason, proration) VALUES `)
 	args := make([]any, 0, len(drafts)*invoiceCols)
 	byNumber := make(map[string]int, len(drafts))
 	for i, d := range drafts {
@@ -120,7 +124,7 @@ func postPart(ctx context.Context, tx *db.Tx, drafts []Draft, now string, by int
 		}
 		sb.WriteString(tx.Tuple(len(args)+1, invoiceCols))
 		args = append(args, tx.OrgID(), number, year, string(kind), d.LeaseID, d.Period, d.IssueDate, d.DueDate, kenmerk,
-			int64(net), int64(vat), int64(net+vat), d.RunID, now, by, d.Reason)
+			int64(net), int64(vat), int64(net+vat), d.RunID, now, by, d.Reason, d.Proration)
 	}
 	sb.WriteString(" RETURNING id, number")
 	rows, err := tx.QueryContext(ctx, sb.String(), args...)
@@ -163,8 +167,8 @@ func reserveNumbers(ctx context.Context, tx *db.Tx, year int, n int64) (int64, e
 }
 
 const (
-	invoiceCols = 16
-	chargeCols  = 12
+	invoiceCols = 17
+	chargeCols  = 13
 )
 
 func insertCharges(ctx context.Context, tx *db.Tx, drafts []Draft, posted []Posted) error {
@@ -185,14 +189,14 @@ func insertCharges(ctx context.Context, tx *db.Tx, drafts []Draft, posted []Post
 		for _, l := range d.Lines {
 			if len(args) == 0 {
 				sb.WriteString(`INSERT INTO ledger_charges (org_id, invoice_id, lease_id, period, line, from_date, to_date,
-					net_cents, vat_rate, vat_cents, total_cents, due_date) VALUES `)
+					net_cents, vat_rate, vat_cents, total_cents, due_date, basis) VALUES `)
 			} else {
 				sb.WriteString(",")
 			}
 			sb.WriteString(tx.Tuple(len(args)+1, chargeCols))
 			vat := l.VAT()
 			args = append(args, tx.OrgID(), posted[i].InvoiceID, d.LeaseID, d.Period, l.Line, l.From, l.To,
-				int64(l.Net), int64(l.VATRate), int64(vat), int64(l.Net+vat), d.DueDate)
+				int64(l.Net), int64(l.VATRate), int64(vat), int64(l.Net+vat), d.DueDate, EncodeBasis(l.Basis))
 			if len(args) >= RowsPerStatement*chargeCols {
 				if err := flush(); err != nil {
 					return err

@@ -136,7 +136,7 @@ func (s *Service) Invoices(ctx context.Context, a account.Actor, q listing.Query
 	return page, err
 }
 
-func scanInvoice(r interface{ Scan(...any) error }, withOpen bool) (Invoice, error) {
+func scanInvoice(r interface{ Scan(...any) error }, withOpen bool, extra ...any) (Invoice, error) {
 	var inv Invoice
 	var kind, sent, created string
 	var net, vat, total, open int64
@@ -145,6 +145,7 @@ func scanInvoice(r interface{ Scan(...any) error }, withOpen bool) (Invoice, err
 	if withOpen {
 		dest = append(dest, &open)
 	}
+	dest = append(dest, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return inv, fmt.Errorf("scan invoice: %w", err)
 	}
@@ -174,17 +175,19 @@ func (s *Service) Invoice(ctx context.Context, a account.Actor, id int64) (*Invo
 
 // InvoiceTx reads an invoice of tx's organisation.
 func (s *Service) InvoiceTx(ctx context.Context, tx *db.Tx, id int64) (*Invoice, error) {
+	var proration string
 	row := tx.QueryRowContext(ctx, `SELECT i.id, i.number, i.fiscal_year, i.kind, i.lease_id, l.reference, i.period, i.issue_date,
 		i.due_date, i.kenmerk, i.net_cents, i.vat_cents, i.total_cents, COALESCE(i.credits_invoice_id, 0), i.reason, i.run_id,
-		i.document_sealed IS NOT NULL, COALESCE(i.sent_at, ''), i.created_at
+		i.document_sealed IS NOT NULL, COALESCE(i.sent_at, ''), i.created_at, i.proration
 		FROM ledger_invoices i JOIN leases l ON l.id = i.lease_id AND l.org_id = i.org_id WHERE i.id = $1 AND i.org_id = $2`, id, tx.OrgID())
-	inv, err := scanInvoice(row, false)
+	inv, err := scanInvoice(row, false, &proration)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, validation.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
+	inv.Proration = proration
 	if inv.Charges, err = charges(ctx, tx, "c.invoice_id = $2", id); err != nil {
 		return nil, err
 	}
@@ -200,7 +203,7 @@ func (s *Service) InvoiceTx(ctx context.Context, tx *db.Tx, id int64) (*Invoice,
 // with what is allocated to each, by due date.
 func charges(ctx context.Context, tx *db.Tx, cond string, arg any) ([]Charge, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.invoice_id, i.number, c.lease_id, c.period, c.line, c.from_date, c.to_date,
-		c.net_cents, c.vat_rate, c.vat_cents, c.total_cents, c.due_date, COALESCE(c.reverses_charge_id, 0),
+		c.net_cents, c.vat_rate, c.vat_cents, c.total_cents, c.due_date, COALESCE(c.reverses_charge_id, 0), c.basis,
 		COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al WHERE al.charge_id = c.id), 0)
 		+ COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al WHERE al.credit_charge_id = c.id), 0)
 		FROM ledger_charges c JOIN ledger_invoices i ON i.id = c.invoice_id
@@ -213,9 +216,14 @@ func charges(ctx context.Context, tx *db.Tx, cond string, arg any) ([]Charge, er
 	for rows.Next() {
 		var c Charge
 		var net, rate, vat, total, alloc int64
+		var basis string
 		if err := rows.Scan(&c.ID, &c.InvoiceID, &c.InvoiceNumber, &c.LeaseID, &c.Period, &c.Line, &c.From, &c.To,
-			&net, &rate, &vat, &total, &c.DueDate, &c.ReversesChargeID, &alloc); err != nil {
+			&net, &rate, &vat, &total, &c.DueDate, &c.ReversesChargeID, &basis, &alloc); err != nil {
 			return nil, fmt.Errorf("scan charge: %w", err)
+		}
+		var err error
+		if c.Basis, err = DecodeBasis(basis); err != nil {
+			return nil, err
 		}
 		c.Net, c.VATRate, c.VAT, c.Total, c.Allocated = money.Cents(net), money.Rate(rate), money.Cents(vat), money.Cents(total), money.Cents(alloc)
 		out = append(out, c)
@@ -688,9 +696,10 @@ func (s *Service) CreditTx(ctx context.Context, tx *db.Tx, in CreditInput, now s
 	for _, c := range lines {
 		var cid int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_charges (org_id, invoice_id, lease_id, period, line, from_date, to_date,
-			net_cents, vat_rate, vat_cents, total_cents, due_date, reverses_charge_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`, tx.OrgID(), id, c.LeaseID, c.Period, c.Line,
-			c.From, c.To, -int64(c.Net), int64(c.VATRate), -int64(c.VAT), -int64(c.Total), in.Date, c.ID).Scan(&cid); err != nil {
+			net_cents, vat_rate, vat_cents, total_cents, due_date, reverses_charge_id, basis)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`, tx.OrgID(), id, c.LeaseID, c.Period, c.Line,
+			c.From, c.To, -int64(c.Net), int64(c.VATRate), -int64(c.VAT), -int64(c.Total), in.Date, c.ID,
+			EncodeBasis(negated(c.Basis))).Scan(&cid); err != nil {
 			return 0, fmt.Errorf("insert credit line: %w", err)
 		}
 		if open := c.Open(); open > 0 {

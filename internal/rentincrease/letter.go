@@ -160,7 +160,7 @@ func renderLetter(d letterData) ([]byte, error) {
 		pdf.SetFont("dejavu", "B", 10.5)
 		pdf.MultiCell(0, 6, "Bezwaar maken", "", "L", false)
 		pdf.SetFont("dejavu", "", 10)
-		para(d.Settings.ObjectionText)
+		para(d.Settings.objectionText(p.Segment))
 	} else {
 		para("Servicekosten en andere onderdelen van de huurprijs veranderen door deze aanpassing niet.")
 	}

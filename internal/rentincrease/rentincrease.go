@@ -166,7 +166,25 @@ type Delivery struct {
 // Settings are an organisation's letter texts.
 type Settings struct {
 	SenderName    string // "" prints the organisation's name
-	ObjectionText string // how the tenant objects; "" prints DefaultObjectionText
+	ObjectionText string // how a regulated tenant objects; "" prints DefaultObjectionText
+	// ObjectionTextFree is how a free-sector tenant objects: before the
+	// kantonrechter, not the Huurcommissie (DOMAIN §2.1); "" prints
+	// DefaultObjectionTextFree.
+	ObjectionTextFree string
+}
+
+// objectionText is the text for a residential lease of segment seg.
+func (st Settings) objectionText(seg portfolio.Segment) string {
+	if seg == portfolio.SegmentVrij {
+		if st.ObjectionTextFree == "" {
+			return DefaultObjectionTextFree
+		}
+		return st.ObjectionTextFree
+	}
+	if st.ObjectionText == "" {
+		return DefaultObjectionText
+	}
+	return st.ObjectionText
 }
 
 // DefaultObjectionText tells a residential tenant how to object. The 7:253
@@ -176,6 +194,15 @@ const DefaultObjectionText = "Gaat u niet akkoord met dit voorstel? Laat het ons
 	"Betaalt u de nieuwe huur niet en maakt u geen bezwaar, dan geldt de verhoging als aanvaard. " +
 	"Houden wij het voorstel na uw bezwaar aan, dan kunnen wij of u de Huurcommissie vragen een uitspraak te doen " +
 	"(www.huurcommissie.nl, binnen de termijnen van artikel 7:253 BW). Voor gratis advies kunt u terecht bij het Juridisch Loket (www.juridischloket.nl)."
+
+// DefaultObjectionTextFree tells a free-sector tenant how to object: the
+// Huurcommissie does not rule on liberalised rents, the kantonrechter does
+// (DOMAIN §2.1 table, §7.1).
+const DefaultObjectionTextFree = "Gaat u niet akkoord met dit voorstel? " +
+	"Laat het ons dan vóór de ingangsdatum schriftelijk weten, met de reden. " +
+	"Uw woning valt in de vrije sector (geliberaliseerde huur): de Huurcommissie doet over deze huurverhoging geen uitspraak. " +
+	"Komen wij er samen niet uit, dan kunnen wij of u de kantonrechter vragen erover te oordelen; ook dan geldt de wettelijke " +
+	"maximale verhoging voor de vrije sector. Voor gratis advies kunt u terecht bij het Juridisch Loket (www.juridischloket.nl)."
 
 // ImportResult counts what a CPI import changed.
 type ImportResult struct {

@@ -737,6 +737,22 @@ func (s *Service) SetCapOverride(ctx context.Context, a account.Actor, seg portf
 	if !a.Can(account.PermFinanceWrite) {
 		return validation.ErrForbidden
 	}
+	o, remove, fe := checkCap(seg, year, percent, source)
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if err := s.saveCap(ctx, tx, a, o, remove); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "rentincrease.cap_set", "organisation", tx.OrgID(), map[string]string{
+			"segment": string(seg), "year": fmt.Sprint(year), "percent": o.Percent.String(), "removed": fmt.Sprint(remove)})
+	})
+}
+
+// checkCap checks an override as entered (field ids segment, year, percent,
+// source); an empty percent asks to remove the override.
+func checkCap(seg portfolio.Segment, year int, percent, source string) (override, bool, validation.Errors) {
 	fe := validation.Errors{}
 	if !slices.Contains(CapSegments, seg) {
 		fe.Add("segment", "field.invalid")
@@ -758,25 +774,26 @@ func (s *Service) SetCapOverride(ctx context.Context, a account.Actor, seg portf
 	} else if !remove && source == "" {
 		fe.Add("source", "rentincrease.cap.source_required")
 	}
-	if err := fe.Err(); err != nil {
-		return err
+	return override{Segment: seg, Year: year, Percent: r, Source: source}, remove, fe
+}
+
+// saveCap stores (or removes) an override in tx.
+func (s *Service) saveCap(ctx context.Context, tx *db.Tx, a account.Actor, o override, remove bool) error {
+	var err error
+	if remove {
+		_, err = tx.ExecContext(ctx, `DELETE FROM rent_increase_cap_overrides WHERE org_id = $1 AND segment = $2 AND year = $3`,
+			tx.OrgID(), o.Segment, o.Year)
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO rent_increase_cap_overrides (org_id, segment, year, percent_rate, source,
+			updated_at, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, segment, year) DO UPDATE SET percent_rate = excluded.percent_rate,
+			source = excluded.source, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+			tx.OrgID(), o.Segment, o.Year, o.Percent, o.Source, s.now(), a.UserID)
 	}
-	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		var err error
-		if remove {
-			_, err = tx.ExecContext(ctx, `DELETE FROM rent_increase_cap_overrides WHERE org_id = $1 AND segment = $2 AND year = $3`, tx.OrgID(), seg, year)
-		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO rent_increase_cap_overrides (org_id, segment, year, percent_rate, source, updated_at, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, segment, year) DO UPDATE SET percent_rate = excluded.percent_rate,
-				source = excluded.source, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-				tx.OrgID(), seg, year, r, source, s.now(), a.UserID)
-		}
-		if err != nil {
-			return fmt.Errorf("save cap override: %w", err)
-		}
-		return s.record(ctx, tx, a, "rentincrease.cap_set", "organisation", tx.OrgID(), map[string]string{
-			"segment": string(seg), "year": fmt.Sprint(year), "percent": r.String(), "removed": fmt.Sprint(remove)})
-	})
+	if err != nil {
+		return fmt.Errorf("save cap override: %w", err)
+	}
+	return nil
 }
 
 // Settings returns the organisation's letter texts (defaults filled).
@@ -788,9 +805,8 @@ func (s *Service) Settings(ctx context.Context, a account.Actor) (Settings, erro
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
 		st, err = loadSettings(ctx, tx)
-		if st.ObjectionText == "" {
-			st.ObjectionText = DefaultObjectionText
-		}
+		st.ObjectionText = st.objectionText(portfolio.SegmentSociaal)
+		st.ObjectionTextFree = st.objectionText(portfolio.SegmentVrij)
 		return err
 	})
 	return st, err
@@ -811,13 +827,21 @@ func (s *Service) UpdateSettings(ctx context.Context, a account.Actor, st Settin
 	} else if st.ObjectionText == "" {
 		fe.Add("objection_text", "field.required")
 	}
+	// Empty: the built-in kantonrechter text.
+	if st.ObjectionTextFree, ok = cleanText(st.ObjectionTextFree, 3000); !ok {
+		fe.Add("objection_text_free", "field.invalid")
+	} else if st.ObjectionTextFree == DefaultObjectionTextFree {
+		st.ObjectionTextFree = ""
+	}
 	if err := fe.Err(); err != nil {
 		return err
 	}
 	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rent_increase_settings (org_id, sender_name, objection_text, updated_at)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO UPDATE SET sender_name = excluded.sender_name,
-			objection_text = excluded.objection_text, updated_at = excluded.updated_at`, tx.OrgID(), st.SenderName, st.ObjectionText, s.now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rent_increase_settings (org_id, sender_name, objection_text, objection_text_free,
+			updated_at)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (org_id) DO UPDATE SET sender_name = excluded.sender_name,
+			objection_text = excluded.objection_text, objection_text_free = excluded.objection_text_free, updated_at = excluded.updated_at`,
+			tx.OrgID(), st.SenderName, st.ObjectionText, st.ObjectionTextFree, s.now()); err != nil {
 			return fmt.Errorf("save rent increase settings: %w", err)
 		}
 		return s.record(ctx, tx, a, "rentincrease.settings_updated", "organisation", tx.OrgID(), nil)
@@ -828,9 +852,6 @@ func (s *Service) letterSettings(ctx context.Context, tx *db.Tx) (Settings, erro
 	st, err := loadSettings(ctx, tx)
 	if err != nil {
 		return st, err
-	}
-	if st.ObjectionText == "" {
-		st.ObjectionText = DefaultObjectionText
 	}
 	if st.SenderName == "" {
 		if st.SenderName, err = organisationName(ctx, tx); err != nil {

@@ -39,8 +39,8 @@ func loadOverrides(ctx context.Context, tx *db.Tx) ([]override, error) {
 
 func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 	var st Settings
-	err := tx.QueryRowContext(ctx, `SELECT sender_name, objection_text FROM rent_increase_settings WHERE org_id = $1`, tx.OrgID()).
-		Scan(&st.SenderName, &st.ObjectionText)
+	err := tx.QueryRowContext(ctx, `SELECT sender_name, objection_text, objection_text_free FROM rent_increase_settings WHERE org_id = $1`,
+		tx.OrgID()).Scan(&st.SenderName, &st.ObjectionText, &st.ObjectionTextFree)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return st, fmt.Errorf("load rent increase settings: %w", err)
 	}

@@ -338,6 +338,12 @@ func TestCommercialVATStatement(t *testing.T) {
 		if err := e.Billing.SaveSettings(ctx, a, billing.Settings{Proration: billing.ActualDays, IssuerVATID: "NL000099998B57", IssuerKvK: "40536533"}); err != nil {
 			t.Fatal(err)
 		}
+		// The rent run posts VAT lines only with the issuer's address (DOMAIN §3.4).
+		ls := lease.DefaultSettings()
+		ls.LandlordAddress = "Stationsplein 1\n3511 ED Utrecht"
+		if err := e.Leases.UpdateSettings(ctx, a, ls); err != nil {
+			t.Fatal(err)
+		}
 		cx := e.complex(a, "Winkelhof")
 		shop := must[int64](t)(e.Portfolio.CreateUnit(ctx, a, portfolio.UnitInput{ComplexID: cx, Street: "Vismarkt", HouseNumber: "3", Postcode: "3511 KB",
 			City: "Utrecht", Type: portfolio.TypeBedrijfsruimte, FloorArea: "100", Segment: portfolio.SegmentCommercieel}))

@@ -58,6 +58,9 @@ type financeFmt struct {
 
 // LineName is a charge line in words: "Kale huur", "Servicekosten (Schoonmaak)".
 func (f financeFmt) LineName(line string) string {
+	if base, n := ledger.BaseLine(line); n > 0 {
+		return f.LineName(base) + " (" + f.tr("finance.correction") + ")"
+	}
 	kind, rest, _ := strings.Cut(line, "|")
 	cat, label, _ := strings.Cut(rest, "|")
 	out := f.tr("lease.component." + kind)
@@ -637,8 +640,9 @@ func (s *Server) financeTenant(w http.ResponseWriter, r *http.Request) {
 // --- settings ---
 
 type financeSettingsView struct {
-	Prorations []billing.Proration
-	CanWrite   bool
+	Prorations       []billing.Proration
+	PeriodProrations []billing.PeriodProration
+	CanWrite         bool
 }
 
 func (s *Server) financeSettings(w http.ResponseWriter, r *http.Request) {
@@ -651,11 +655,12 @@ func (s *Server) financeSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Form = url.Values{"proration": {string(st.Proration)}, "issuer_kvk": {st.IssuerKvK}, "issuer_vat_id": {st.IssuerVATID},
-		"issuer_iban": {st.IssuerIBAN}}
+		"issuer_iban": {st.IssuerIBAN}, "period_proration": {string(st.PeriodProration)}, "payment_term_days": {fmt.Sprint(st.PaymentTermDays)}}
 	if st.SendInvoices {
 		p.Form.Set("send_invoices", "1")
 	}
-	p.Data = financeSettingsView{Prorations: billing.Prorations, CanWrite: a.Can(account.PermFinanceWrite)}
+	p.Data = financeSettingsView{Prorations: billing.Prorations, PeriodProrations: billing.PeriodProrations,
+		CanWrite: a.Can(account.PermFinanceWrite)}
 	s.render(w, r, http.StatusOK, "finance_settings", p)
 }
 
@@ -665,9 +670,17 @@ func (s *Server) financeSaveSettings(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "finance"
 	f := r.PostForm
 	st := billing.Settings{Proration: billing.Proration(f.Get("proration")), IssuerKvK: f.Get("issuer_kvk"), IssuerVATID: f.Get("issuer_vat_id"),
-		IssuerIBAN: f.Get("issuer_iban"), SendInvoices: f.Get("send_invoices") == "1"}
+		IssuerIBAN: f.Get("issuer_iban"), SendInvoices: f.Get("send_invoices") == "1",
+		PeriodProration: billing.PeriodProration(f.Get("period_proration"))}
+	if term := strings.TrimSpace(f.Get("payment_term_days")); term != "" {
+		n, err := strconv.Atoi(term)
+		if err != nil || n <= 0 {
+			n = -1 // not a number of days: the service names the field
+		}
+		st.PaymentTermDays = n
+	}
 	if err := s.Billing.SaveSettings(r.Context(), actorOf(r), st); err != nil {
-		p.Data = financeSettingsView{Prorations: billing.Prorations, CanWrite: true}
+		p.Data = financeSettingsView{Prorations: billing.Prorations, PeriodProrations: billing.PeriodProrations, CanWrite: true}
 		s.fail(w, r, err, "finance_settings", p)
 		return
 	}

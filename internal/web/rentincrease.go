@@ -28,6 +28,7 @@ func init() {
 		s.handle("GET", "/o/{org}/rent-increases/settings", read, s.riSettings)
 		s.handle("POST", "/o/{org}/rent-increases/settings/caps", write, s.riSaveCap)
 		s.handle("POST", "/o/{org}/rent-increases/settings/cpi", write, s.riImportCPI)
+		s.handle("POST", "/o/{org}/rent-increases/settings/caps/import", write, s.riImportCaps)
 		s.handle("POST", "/o/{org}/rent-increases/settings/letter", write, s.riSaveLetter)
 		s.handle("GET", "/o/{org}/rent-increase-clauses/{lease}", read, s.riClause)
 		s.handle("POST", "/o/{org}/rent-increase-clauses/{lease}", write, s.riSaveClause)
@@ -158,6 +159,9 @@ func (s *Server) renderRIList(w http.ResponseWriter, r *http.Request, status int
 		args := map[string]any{}
 		for k, val := range n.Args {
 			args[k] = val
+			if k == "segment" {
+				args[k] = strings.ToLower(s.Texts.T(lang, "rentincrease.segment."+val, nil))
+			}
 		}
 		return s.Texts.T(lang, n.Code, args)
 	}
@@ -394,14 +398,17 @@ type riCPISeries struct {
 
 type riSettingsView struct {
 	riFmt
-	Caps      []rentincrease.CapRow
-	Segments  []portfolio.Segment
-	Series    []riCPISeries
-	CellErrs  []rentincrease.CellError
-	Imported  *rentincrease.ImportResult
-	CanWrite  bool
-	Default   string
-	errorText func(ce rentincrease.CellError) string
+	Caps     []rentincrease.CapRow
+	Segments []portfolio.Segment
+	Series   []riCPISeries
+	CellErrs []rentincrease.CellError
+	Imported *rentincrease.ImportResult
+	// the caps file: its bad lines, or what it changed
+	CapErrs      []rentincrease.CellError
+	CapsImported *rentincrease.ImportResult
+	CanWrite     bool
+	Default      string
+	errorText    func(ce rentincrease.CellError) string
 }
 
 // IsURL reports whether a cap's source is a web address (shown as a link).
@@ -417,11 +424,13 @@ func (s *Server) riSettings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, "", p)
 		return
 	}
-	p.Form = url.Values{"sender_name": {st.SenderName}, "objection_text": {st.ObjectionText}, "year": {fmt.Sprint(s.RentIncreases.Today().Year + 1)}}
+	p.Form = url.Values{"sender_name": {st.SenderName}, "objection_text": {st.ObjectionText}, "objection_text_free": {st.ObjectionTextFree},
+		"year": {fmt.Sprint(s.RentIncreases.Today().Year + 1)}}
 	s.renderRISettings(w, r, http.StatusOK, p, nil, nil)
 }
 
-func (s *Server) renderRISettings(w http.ResponseWriter, r *http.Request, status int, p *page, cellErrs []rentincrease.CellError, imported *rentincrease.ImportResult) {
+func (s *Server) renderRISettings(w http.ResponseWriter, r *http.Request, status int, p *page, cellErrs []rentincrease.CellError,
+	imported *rentincrease.ImportResult, more ...func(*riSettingsView)) {
 	p.Nav = "rentincrease"
 	a := actorOf(r)
 	caps, err := s.RentIncreases.Caps(r.Context(), a)
@@ -453,6 +462,11 @@ func (s *Server) renderRISettings(w http.ResponseWriter, r *http.Request, status
 			}
 			return s.Texts.T(lang, "rentincrease.cpi.line_error", map[string]any{"line": ce.Line, "column": col, "reason": s.Texts.T(lang, ce.Reason, nil)})
 		}}
+	for _, fn := range more {
+		v := p.Data.(riSettingsView)
+		fn(&v)
+		p.Data = v
+	}
 	s.render(w, r, status, "rentincrease_settings", p)
 }
 
@@ -479,6 +493,35 @@ func (s *Server) riSaveCap(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "rentincrease.caps.saved")
 	http.Redirect(w, r, s.riPath(r)+"/settings", http.StatusSeeOther)
+}
+
+// riImportCaps reads a caps file (segment;year;percent;source a line):
+// the published maximums before HMS ships them.
+func (s *Server) riImportCaps(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "rentincrease.settings")
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+	file, _, err := r.FormFile("caps_file")
+	if err != nil {
+		s.riSettingsFail(w, r, p, validation.Errors{"caps_file": "rentincrease.cpi.no_file"})
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		s.riSettingsFail(w, r, p, validation.Errors{"caps_file": "rentincrease.cpi.file_too_large"})
+		return
+	}
+	res, cellErrs, err := s.RentIncreases.ImportCaps(r.Context(), actorOf(r), strings.NewReader(string(data)))
+	if len(cellErrs) > 0 {
+		p.Errors = validation.Errors{"caps_file": "rentincrease.cpi.file_invalid"}
+		s.renderRISettings(w, r, http.StatusUnprocessableEntity, p, nil, nil, func(v *riSettingsView) { v.CapErrs = cellErrs })
+		return
+	}
+	if err != nil {
+		s.riSettingsFail(w, r, p, err)
+		return
+	}
+	s.renderRISettings(w, r, http.StatusOK, p, nil, nil, func(v *riSettingsView) { v.CapsImported = &res })
 }
 
 func (s *Server) riImportCPI(w http.ResponseWriter, r *http.Request) {
@@ -513,7 +556,7 @@ func (s *Server) riSaveLetter(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "rentincrease.settings")
 	f := r.PostForm
 	if err := s.RentIncreases.UpdateSettings(r.Context(), actorOf(r), rentincrease.Settings{SenderName: f.Get("sender_name"),
-		ObjectionText: f.Get("objection_text")}); err != nil {
+		ObjectionText: f.Get("objection_text"), ObjectionTextFree: f.Get("objection_text_free")}); err != nil {
 		s.riSettingsFail(w, r, p, err)
 		return
 	}
