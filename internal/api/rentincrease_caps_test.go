@@ -57,7 +57,9 @@ func TestRentIncreaseCapsImportAPI(t *testing.T) {
 			if st != 200 || set["objection_text_free"] != "Niet eens? Dan beslist de kantonrechter in Utrecht." {
 				t.Fatalf("settings: %d %v", st, set)
 			}
-			if st, got := ca.do("POST", "/rent-increases/confirm", `{"effective_date":"2027-07-01"}`); st != 200 || got["confirmed"] != float64(1) {
+			_, plan := ca.do("GET", "/rent-increases/confirm-plan?effective_date=2027-07-01", "")
+			body := fmt.Sprintf(`{"effective_date":"2027-07-01","expect":{"proposals":%v,"increase_cents":%v}}`, plan["proposals"], plan["increase_cents"])
+			if st, got := ca.do("POST", "/rent-increases/confirm", body); st != 200 || got["confirmed"] != float64(1) {
 				t.Fatalf("confirm: %d %v", st, got)
 			}
 			req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/rent-increases/%v/letter", e.URL(), item["id"]), nil)

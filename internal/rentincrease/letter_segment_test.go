@@ -21,7 +21,11 @@ func TestIncreaseLetterObjectionFollowsTheSegmentDOMAIN21(t *testing.T) {
 		if _, err := e.svc.Propose(ctx, e.owner, on); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Confirm(ctx, e.owner, on); err != nil {
+		plan, err := e.svc.PlanConfirm(ctx, e.owner, on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Confirm(ctx, e.owner, on, plan); err != nil {
 			t.Fatal(err)
 		}
 		letter := func(leaseID int64) string {
