@@ -90,6 +90,12 @@ func TestFinancePages(t *testing.T) {
 			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-payment-amount"`) {
 				t.Fatalf("bad amount: %d", resp.StatusCode)
 			}
+			// An amount beyond what HMS takes (€100 million) is refused at the field.
+			resp, body = c.do("POST", acct+"/payments", url.Values{"payment.date": {"2026-03-10"}, "payment.amount": {"92.233.720.368.547.758,07"},
+				"payment.method": {"transfer"}})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-payment-amount"`) || !strings.Contains(body, "100 miljoen") {
+				t.Fatalf("an overflowing amount: %d %.3000s", resp.StatusCode, body)
+			}
 			resp, body = c.do("POST", acct+"/payments", url.Values{"payment.date": {"2026-04-10"}, "payment.amount": {"100"}, "payment.method": {"transfer"}})
 			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-payment-date"`) {
 				t.Fatalf("future date: %d", resp.StatusCode)
