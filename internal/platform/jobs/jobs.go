@@ -224,6 +224,7 @@ type Queue struct {
 
 	mu      sync.RWMutex
 	kinds   map[string]*kindSpec
+	running map[int64]bool // jobs this queue's workers run now
 	cancels []context.CancelFunc
 	wg      sync.WaitGroup
 	wake    chan struct{}
@@ -247,6 +248,7 @@ func New(d *db.DB, clk clock.Clock) *Queue {
 		PollInterval: time.Second,
 		Logger:       slog.Default(),
 		kinds:        map[string]*kindSpec{},
+		running:      map[int64]bool{},
 		wake:         make(chan struct{}, 64),
 	}
 }
@@ -376,9 +378,22 @@ func (q *Queue) claim(ctx context.Context, worker string) (*Job, error) {
 		args = append(args, k)
 		marks[i] = fmt.Sprintf("$%d", len(args))
 	}
+	// A job this very queue runs is alive even when its lease looks lapsed:
+	// on SQLite the heartbeat waits for the one writer, which a handler's
+	// long transaction may hold longer than a lease.
+	mine := ""
+	q.mu.RLock()
+	for id := range q.running {
+		args = append(args, id)
+		mine += fmt.Sprintf(", $%d", len(args))
+	}
+	q.mu.RUnlock()
+	if mine != "" {
+		mine = ` AND j.id NOT IN (` + mine[2:] + `)`
+	}
 	pick := `SELECT j.id FROM jobs j LEFT JOIN job_turns t ON t.org_id = j.org_id
 		WHERE j.kind IN (` + strings.Join(marks, ", ") + `)
-		  AND ((j.state IN ('queued','failed') AND j.run_at <= $1) OR (j.state = 'running' AND j.locked_until <= $1))
+		  AND ((j.state IN ('queued','failed') AND j.run_at <= $1) OR (j.state = 'running' AND j.locked_until <= $1))` + mine + `
 		ORDER BY j.priority DESC, COALESCE(t.last_claim, 0), j.run_at, j.id LIMIT 1`
 	if q.d.Dialect == db.Postgres {
 		pick += ` FOR UPDATE OF j SKIP LOCKED`
@@ -417,6 +432,11 @@ func (q *Queue) claim(ctx context.Context, worker string) (*Job, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim job: %w", err)
+	}
+	if j != nil {
+		q.mu.Lock()
+		q.running[j.ID] = true
+		q.mu.Unlock()
 	}
 	return j, nil
 }
@@ -470,6 +490,11 @@ func (q *Queue) heartbeat(ctx context.Context, j *Job, lost context.CancelCauseF
 
 // run executes a claimed job and records the outcome.
 func (q *Queue) run(ctx context.Context, j *Job) error {
+	defer func() {
+		q.mu.Lock()
+		delete(q.running, j.ID)
+		q.mu.Unlock()
+	}()
 	spec := q.spec(j.Kind)
 	var runErr error
 	if j.Attempt > spec.maxAttempts {

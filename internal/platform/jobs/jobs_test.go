@@ -755,3 +755,47 @@ func TestOneOrganisationsBulkJobsCannotStarveAnother(t *testing.T) {
 		}
 	})
 }
+
+// A queue never takes over a job its own workers are running, even when
+// the lease looks lapsed (on SQLite a handler's long transaction holds the
+// one writer, so its heartbeat waits); another process does.
+func TestQueueDoesNotTakeOverItsOwnRunningJob(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		clk := clock.NewFixed(t0)
+		a, b := jobs.New(d, clk), jobs.New(d, clk)
+		a.Lease, a.Heartbeat = time.Minute, time.Hour // a heartbeat that cannot get through
+		started, release := make(chan struct{}), make(chan struct{})
+		runs := make(chan int, 4)
+		h := func(ctx context.Context, j *jobs.Job) error {
+			runs <- j.Attempt
+			if j.Attempt == 1 {
+				close(started)
+				<-release
+			}
+			return nil
+		}
+		a.Register("long", h, jobs.Timeout(time.Hour))
+		b.Register("long", h, jobs.Timeout(time.Hour))
+		enqueue(t, d, a, 1, "long", nil)
+		done := make(chan error, 1)
+		go func() {
+			_, err := a.RunOnce(context.Background())
+			done <- err
+		}()
+		<-started
+		clk.Advance(2 * time.Minute)
+		if ran, err := a.RunOnce(context.Background()); ran || err != nil {
+			t.Fatalf("the queue took over its own running job: %v %v", ran, err)
+		}
+		if ran, err := b.RunOnce(context.Background()); !ran || err != nil {
+			t.Fatalf("another process could not take over a lapsed lease: %v %v", ran, err)
+		}
+		close(release)
+		if err := <-done; !errors.Is(err, jobs.ErrLeaseLost) {
+			t.Fatalf("a's RunOnce = %v, want ErrLeaseLost", err)
+		}
+		if got := fmt.Sprint(<-runs, <-runs); got != "1 2" {
+			t.Fatalf("attempts %s", got)
+		}
+	})
+}
