@@ -626,7 +626,8 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 			return err
 		}
 		var before int64
-		if err := tx.QueryRowContext(ctx, `SELECT invoices FROM ledger_runs WHERE id = $1 AND org_id = $2`, runID, tx.OrgID()).Scan(&before); err != nil {
+		err = tx.QueryRowContext(ctx, `SELECT invoices FROM ledger_runs WHERE id = $1 AND org_id = $2`, runID, tx.OrgID()).Scan(&before)
+		if err != nil {
 			return fmt.Errorf("read run %d: %w", runID, err)
 		}
 		resumed = before > 0

@@ -94,7 +94,8 @@ func (j *Job) Progress(ctx context.Context, done, total int64, note string) erro
 	var n int64
 	err := j.q.d.System(ctx, func(tx *db.Tx) error {
 		// Progress is a heartbeat too: it renews the lease.
-		res, err := tx.ExecContext(ctx, `UPDATE jobs SET progress_done = $1, progress_total = $2, progress_note = $3, updated_at = $4, locked_until = $8
+		res, err := tx.ExecContext(ctx, `UPDATE jobs
+			SET progress_done = $1, progress_total = $2, progress_note = $3, updated_at = $4, locked_until = $8
 			WHERE id = $5 AND state = 'running' AND locked_by = $6 AND attempts = $7`,
 			done, total, clip(audit.Redact(note), 500), db.TS(now), j.ID, j.worker, j.Attempt, db.TS(now.Add(j.q.lease())))
 		if err != nil {
