@@ -13,7 +13,9 @@ func (s *Service) SetFault(fault func(point string) error) {
 
 // SetFaultContext is SetFault with the run's context, for a fault that
 // waits for the worker to be stopped.
-func (s *Service) SetFaultContext(fault func(ctx context.Context, point string) error) { s.fault = fault }
+func (s *Service) SetFaultContext(fault func(ctx context.Context, point string) error) {
+	s.fault = fault
+}
 
 // SetBatch sets how many leases one transaction of a run posts.
 func (s *Service) SetBatch(n int) { s.batch = n }
