@@ -154,7 +154,9 @@ func TestKilledWorkerRunIsResumedAfterRestart(t *testing.T) {
 // no job) whose process was killed stays "running" until the next start-up
 // notices that its process stopped renewing it; then it is failed with the
 // reason the run page shows, and running the period again posts only what
-// is missing. A run whose process is still alive is left alone.
+// is missing. A run whose process is still alive is left alone, and so is a
+// web run while the queue owns its job; once that job died without closing
+// the run (its lease ran out on the last attempt), the run is failed too.
 func TestStoppedCLIRunIsFailedOnStartUp(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.portfolio(12)
@@ -193,6 +195,12 @@ func TestStoppedCLIRunIsFailedOnStartUp(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A web run whose job waits in the queue.
+		web, err := e.Billing.StartRun(ctx, e.owner, billing.RunInput{Period: "2026-02"})
+		if err != nil {
+			t.Fatal(err)
+		}
+
 		// Within the lease the process may still be posting: left alone.
 		if n, err := e.Billing.RecoverRuns(ctx); err != nil || n != 0 {
 			t.Fatalf("RecoverRuns while alive = %d, %v", n, err)
@@ -201,7 +209,18 @@ func TestStoppedCLIRunIsFailedOnStartUp(t *testing.T) {
 			t.Fatalf("a live run was closed: %+v", r)
 		}
 
-		// The next start-up, after the lease, closes it.
+		if r, _ := e.Billing.GetRun(ctx, e.owner, web.ID); r.State != "queued" {
+			t.Fatalf("a queued web run was closed: %+v", r)
+		}
+		// Its job dies as when the lease runs out on the last attempt.
+		if err := e.DB.System(ctx, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'dead', attempts = 3, last_error = 'lease expired' WHERE id = $1`, web.JobID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+
+		// The next start-up, after the lease, closes both.
 		if err := e.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -213,6 +232,9 @@ func TestStoppedCLIRunIsFailedOnStartUp(t *testing.T) {
 		}
 		if r.State != "failed" || r.Error != billing.RunStoppedReason || r.FinishedAt.IsZero() {
 			t.Fatalf("stopped run after start-up: %s %q", r.State, r.Error)
+		}
+		if r, err := e2.Billing.GetRun(ctx, e.owner, web.ID); err != nil || r.State != "failed" || r.Error != billing.RunStoppedReason {
+			t.Fatalf("web run whose job died, after start-up: %+v %v", r, err)
 		}
 		if n := e2.count(`SELECT COUNT(*) FROM audit_events WHERE action = 'billing.run_stopped' AND target_id = $1`, fmt.Sprint(runID)); n != 1 {
 			t.Fatalf("%d audit events for the stopped run", n)
