@@ -200,7 +200,7 @@ type RentRunJSON struct {
 	Invoices   int64      `json:"invoices"`
 	Charges    int64      `json:"charges"`
 	TotalCents int64      `json:"total_cents"`
-	Error      string     `json:"error,omitempty"`
+	Error      string     `json:"error,omitempty" doc:"Why a failed run stopped (finance.run.process_stopped: the process running it died)"`
 	CreatedAt  time.Time  `json:"created_at"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 	UndoneAt   *time.Time `json:"undone_at,omitempty"`

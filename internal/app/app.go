@@ -118,7 +118,22 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
+	a.recoverRuns(ctx)
 	return a, nil
+}
+
+// recoverRuns closes rent runs whose process stopped (see
+// billing.RecoverRuns), at every start-up (serve and each CLI command) and
+// in the upkeep. A run whose job is still owned by the queue is resumed by
+// the queue itself when its dead worker's lease lapses.
+func (a *App) recoverRuns(ctx context.Context) {
+	n, err := a.Billing.RecoverRuns(ctx)
+	if err != nil {
+		a.Log.Error("recover rent runs", "err", err)
+	}
+	if n > 0 {
+		a.Log.Warn("rent runs whose process stopped marked failed", "runs", n)
+	}
 }
 
 func (a *App) build(ctx context.Context) error {
@@ -220,7 +235,8 @@ func (a *App) Start(ctx context.Context) error {
 	return nil
 }
 
-// maintain sweeps expired sessions and rate counters now and then. Every
+// maintain sweeps expired sessions and rate counters and closes stopped
+// rent runs now and then. Every
 // instance may do it: the deletes are idempotent.
 func (a *App) maintain(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
@@ -237,6 +253,7 @@ func (a *App) maintain(ctx context.Context) {
 			if err := a.Limiter.Sweep(ctx, now.Add(-24*time.Hour)); err != nil {
 				a.Log.Error("sweep rate counters", "err", err)
 			}
+			a.recoverRuns(ctx)
 			// SQLite plans from statistics it only has once analysed;
 			// without them it can prefer an (org_id, …) index to a primary
 			// key and scan an organisation per row. PostgreSQL's autovacuum

@@ -21,7 +21,9 @@ type runPayload struct {
 }
 
 // Background registers the rent-run and documents jobs; it acts as the user who started
-// the run, with their role of now.
+// the run, with their role of now. The rent run is interactive (claimed before bulk work);
+// its timeout bounds the whole run, while a dead worker's run is resumed as soon as its
+// lease lapses (a minute), adding only what is missing.
 func (s *Service) Background(q *jobs.Queue, accounts *account.Service) {
 	s.jobs = q
 	q.Register(JobRentRun, func(ctx context.Context, j *jobs.Job) error {
@@ -40,6 +42,6 @@ func (s *Service) Background(q *jobs.Queue, accounts *account.Service) {
 		progress := func(done, total int) { _ = j.Progress(ctx, int64(done), int64(total), "") }
 		// A failed attempt leaves whole batches; the retry adds what is missing.
 		return s.post(ctx, a, p.RunID, per, p.Scope, progress)
-	}, jobs.MaxAttempts(3), jobs.Timeout(4*time.Hour))
+	}, jobs.MaxAttempts(3), jobs.Timeout(4*time.Hour), jobs.Interactive())
 	s.registerDocuments(q, accounts)
 }

@@ -57,7 +57,7 @@ type Service struct {
 	batch int
 	// fault, when set (tests), is asked at every step of a run whether to
 	// fail there, to prove an interrupted run can simply be run again.
-	fault func(point string) error
+	fault func(ctx context.Context, point string) error
 }
 
 // New builds the service.
@@ -72,11 +72,11 @@ func New(d Deps) *Service {
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
 func (s *Service) now() string       { return db.TS(s.clk.Now()) }
 
-func (s *Service) check(point string) error {
+func (s *Service) check(ctx context.Context, point string) error {
 	if s.fault == nil {
 		return nil
 	}
-	return s.fault(point)
+	return s.fault(ctx, point)
 }
 
 // --- settings ---
@@ -525,16 +525,60 @@ func (s *Service) PostRun(ctx context.Context, a account.Actor, in RunInput, pro
 	var id int64
 	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
-		id, err = insertRun(ctx, tx, per, scope, s.now(), a.UserID)
-		return err
+		if id, err = insertRun(ctx, tx, per, scope, s.now(), a.UserID); err != nil {
+			return err
+		}
+		return s.renewAlive(ctx, tx, id)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.post(ctx, a, id, per, scope.Billing(), progress); err != nil {
+	stop := s.keepAlive(ctx, a.OrgID, id)
+	err = s.post(ctx, a, id, per, scope.Billing(), progress)
+	stop()
+	if err != nil {
 		return nil, err
 	}
 	return s.GetRun(ctx, a, id)
+}
+
+// A run posted in-process has no job whose lease shows it is alive: its
+// process renews the run's alive_until instead, on the queue's rhythm, so
+// that RecoverRuns can tell a run whose process died from one still posting.
+const (
+	aliveFor   = jobs.DefaultLease
+	aliveEvery = jobs.DefaultLease / 3
+)
+
+func (s *Service) renewAlive(ctx context.Context, tx *db.Tx, runID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET alive_until = $1 WHERE id = $2 AND org_id = $3`,
+		db.TS(s.clk.Now().Add(aliveFor)), runID, tx.OrgID())
+	if err != nil {
+		return fmt.Errorf("run %d alive: %w", runID, err)
+	}
+	return nil
+}
+
+// keepAlive renews run runID's alive_until until the returned stop is called.
+func (s *Service) keepAlive(ctx context.Context, orgID, runID int64) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(aliveEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				// A failed renewal is retried at the next tick; the run is
+				// only judged dead after a whole aliveFor without one.
+				_ = s.db.InOrg(ctx, orgID, func(tx *db.Tx) error { return s.renewAlive(ctx, tx, runID) })
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // post does the work of run id. Each batch of leases is one transaction
@@ -542,15 +586,22 @@ func (s *Service) PostRun(ctx context.Context, a account.Actor, in RunInput, pro
 // writes one audit event; a failure anywhere leaves whole batches, and
 // running the period again adds exactly what is missing.
 func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Period, scope lease.BillingScope, progress func(done, total int)) (err error) {
-	postedAny := false
+	postedAny, resumed := false, false
 	defer func() {
+		// The queue gave the job to another worker, or this process is
+		// going away: that worker (or the next process) finishes the run,
+		// so this one records nothing, as if it had died.
+		if c := context.Cause(ctx); err != nil && (errors.Is(c, jobs.ErrAbandoned) || errors.Is(c, jobs.ErrLeaseLost)) {
+			return
+		}
 		// A fresh context: the run's own may be the thing that was cancelled.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		// The documents are made and sent by their own job, not in the
 		// run's batches, so the run stays fast; also for the batches a
-		// failed run did commit.
-		if postedAny {
+		// failed run did commit, and for a resumed run whose earlier
+		// attempt posted it all (the job only makes what is missing).
+		if postedAny || resumed {
 			if qerr := s.enqueueDocuments(fctx, a, runID); qerr != nil && err == nil {
 				err = qerr
 			}
@@ -574,6 +625,12 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 		if err != nil {
 			return err
 		}
+		var before int64
+		err = tx.QueryRowContext(ctx, `SELECT invoices FROM ledger_runs WHERE id = $1 AND org_id = $2`, runID, tx.OrgID()).Scan(&before)
+		if err != nil {
+			return fmt.Errorf("read run %d: %w", runID, err)
+		}
+		resumed = before > 0
 		for _, m := range per.Months {
 			n, err := lease.CountBillable(ctx, tx, scope, billingPeriod(lease.Quarterly, m).First, m.Last())
 			if err != nil {
@@ -593,7 +650,7 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 	for _, m := range per.Months {
 		var after int64
 		for {
-			if err := s.check("batch.begin"); err != nil {
+			if err := s.check(ctx, "batch.begin"); err != nil {
 				return err
 			}
 			var last int64
@@ -618,14 +675,14 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 						RunID: runID, Lines: c.Lines, Proration: prorate.Method(), Kind: c.Kind, Reason: c.Reason})
 					lines += len(c.Lines)
 				}
-				if err := s.check("batch.computed"); err != nil {
+				if err := s.check(ctx, "batch.computed"); err != nil {
 					return err
 				}
 				posted, err := ledger.PostTx(ctx, tx, drafts, s.now(), a.UserID)
 				if err != nil {
 					return err
 				}
-				if err := s.check("batch.posted"); err != nil {
+				if err := s.check(ctx, "batch.posted"); err != nil {
 					return err
 				}
 				for _, p := range posted {
@@ -642,7 +699,7 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 						return err
 					}
 				}
-				return s.check("batch.commit")
+				return s.check(ctx, "batch.commit")
 			})
 			if err != nil {
 				return err
@@ -656,7 +713,7 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 			if progress != nil {
 				progress(min(done, total), total)
 			}
-			if err := s.check("batch.after"); err != nil {
+			if err := s.check(ctx, "batch.after"); err != nil {
 				return err
 			}
 		}

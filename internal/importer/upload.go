@@ -44,7 +44,7 @@ type uploadResult struct {
 // is sealed), the queue, and accounts to act as the uploader.
 func (s *Service) Background(v *vault.Vault, q *jobs.Queue, accounts *account.Service) {
 	s.vault, s.jobs, s.accounts = v, q, accounts
-	q.Register(JobKind, s.runUpload, jobs.MaxAttempts(1), jobs.Timeout(2*time.Hour))
+	q.Register(JobKind, s.runUpload, jobs.MaxAttempts(1), jobs.Timeout(2*time.Hour), jobs.Interactive())
 }
 
 // Submit stores an uploaded file (sealed) and queues its import. The page

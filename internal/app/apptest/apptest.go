@@ -23,6 +23,9 @@ import (
 type Env struct {
 	*app.App
 	Mail *mailtest.Server
+
+	dbc db.Config
+	key []byte
 }
 
 // Options change the defaults.
@@ -34,6 +37,21 @@ type Options struct {
 // Start runs HMS on engine until the test ends.
 func Start(t testing.TB, engine db.Dialect, opts ...Options) *Env {
 	t.Helper()
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return open(t, dbtest.Config(t, engine), key, mailtest.NewServer(t), opts...)
+}
+
+// Reopen starts a second HMS on e's database, master key and mail server,
+// as a restarted process would (crash-recovery tests); the caller closes
+// or abandons e first.
+func (e *Env) Reopen(t testing.TB, opts ...Options) *Env {
+	t.Helper()
+	return open(t, e.dbc, e.key, e.Mail, opts...)
+}
+
+func open(t testing.TB, dbc db.Config, key []byte, smtp *mailtest.Server, opts ...Options) *Env {
+	t.Helper()
 	var o Options
 	if len(opts) > 0 {
 		o = opts[0]
@@ -41,10 +59,6 @@ func Start(t testing.TB, engine db.Dialect, opts ...Options) *Env {
 	if o.Clock == nil {
 		o.Clock = clocktest.Running()
 	}
-	dbc := dbtest.Config(t, engine)
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	smtp := mailtest.NewServer(t)
 	// The server's log is shown only when the test fails.
 	logs := &syncBuffer{}
 	t.Cleanup(func() {
@@ -57,7 +71,7 @@ func Start(t testing.TB, engine db.Dialect, opts ...Options) *Env {
 		SMTPURL: smtp.URL(), Clock: o.Clock, Log: slog.New(slog.NewTextHandler(logs, nil)),
 	})
 	if err != nil {
-		t.Fatalf("open app on %s: %v", engine, err)
+		t.Fatalf("open app: %v", err)
 	}
 	t.Cleanup(func() { a.Close() })
 	if !o.NoServer {
@@ -65,7 +79,7 @@ func Start(t testing.TB, engine db.Dialect, opts ...Options) *Env {
 			t.Fatalf("start app: %v", err)
 		}
 	}
-	return &Env{App: a, Mail: smtp}
+	return &Env{App: a, Mail: smtp, dbc: dbc, key: key}
 }
 
 // Each runs fn on a fresh product per engine.

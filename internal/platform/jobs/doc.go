@@ -16,20 +16,31 @@
 //
 // A worker claims one due job in a short System transaction: it sets the
 // state to running, increments attempts and takes a lease (locked_until =
-// now + the kind's timeout, locked_by = the worker). PostgreSQL picks the job
-// with SELECT … FOR UPDATE SKIP LOCKED, so concurrent instances never claim
-// the same job; SQLite has a single writer, which serialises claims. The
-// handler then runs outside any transaction with a context that ends at the
-// timeout; it does its own database work for the job's organisation.
+// now + Queue.Lease, locked_by = the worker). PostgreSQL picks the job with
+// SELECT … FOR UPDATE SKIP LOCKED, so concurrent instances never claim the
+// same job; SQLite has a single writer, which serialises claims. The handler
+// then runs outside any transaction with a context that ends at the kind's
+// timeout; it does its own database work for the job's organisation. While
+// it runs, a heartbeat renews the lease every Queue.Heartbeat, so the lease
+// can be short (a dead worker's job is free again within a minute) while
+// the timeout is long (a rent run may take hours).
+//
+// The claim order is fair: kinds registered Interactive (work a person
+// waits for) go first; within a priority, the organisation whose last claim
+// is oldest (job_turns); then the oldest due job. One organisation's
+// backlog of bulk jobs therefore delays another's by at most one job per
+// worker.
 //
 //   - success: state done.
 //   - error or panic: state failed, retried at now + backoff (by default
 //     10s·2^(attempt-1), at most one hour) until the kind's MaxAttempts
 //     (default 5) are used, then state dead with the last error. An error
 //     wrapped with Permanent goes to dead at once.
-//   - the worker died: the lease expires and another worker claims the job
+//   - the worker died (or Abandon was called, which plays that): the
+//     heartbeat stops, the lease expires and another worker claims the job
 //     again (that counts as an attempt; a lease that expires on the last
-//     attempt makes the job dead).
+//     attempt makes the job dead). A worker whose lease was taken over
+//     sees its context end with cause ErrLeaseLost.
 //
 // A handler may therefore run more than once for one job (at-least-once):
 // handlers must be idempotent, for example by checking what they already did.

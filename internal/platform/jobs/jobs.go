@@ -35,7 +35,9 @@ const (
 const (
 	DefaultMaxAttempts = 5
 	DefaultTimeout     = 5 * time.Minute
-	maxBackoff         = time.Hour
+	// DefaultLease is how long a claim lasts without a heartbeat.
+	DefaultLease = 45 * time.Second
+	maxBackoff   = time.Hour
 )
 
 var (
@@ -46,10 +48,17 @@ var (
 	// ErrLeaseLost: the worker no longer holds the job (its lease expired and
 	// another worker took it over); the handler should stop.
 	ErrLeaseLost = errors.New("jobs: lease on job lost")
+	// ErrAbandoned: the queue was abandoned (Abandon) while the job ran; its
+	// outcome is not recorded and another worker resumes it. A handler sees
+	// it as context.Cause of its context.
+	ErrAbandoned = errors.New("jobs: job abandoned by its worker")
 )
 
 // Handler runs one job. It returns nil when the job is done; an error makes
-// the queue retry it later (see Permanent). ctx ends at the kind's timeout.
+// the queue retry it later (see Permanent). ctx ends at the kind's timeout,
+// when the worker loses its lease (cause ErrLeaseLost) or when the queue is
+// abandoned (cause ErrAbandoned); in the last two cases another worker owns
+// the job, and the handler should stop without recording anything more.
 type Handler func(ctx context.Context, j *Job) error
 
 // Job is a claimed job as its handler sees it.
@@ -84,9 +93,11 @@ func (j *Job) Progress(ctx context.Context, done, total int64, note string) erro
 	now := j.q.clk.Now()
 	var n int64
 	err := j.q.d.System(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE jobs SET progress_done = $1, progress_total = $2, progress_note = $3, updated_at = $4
+		// Progress is a heartbeat too: it renews the lease.
+		res, err := tx.ExecContext(ctx, `UPDATE jobs
+			SET progress_done = $1, progress_total = $2, progress_note = $3, updated_at = $4, locked_until = $8
 			WHERE id = $5 AND state = 'running' AND locked_by = $6 AND attempts = $7`,
-			done, total, clip(audit.Redact(note), 500), db.TS(now), j.ID, j.worker, j.Attempt)
+			done, total, clip(audit.Redact(note), 500), db.TS(now), j.ID, j.worker, j.Attempt, db.TS(now.Add(j.q.lease())))
 		if err != nil {
 			return err
 		}
@@ -123,6 +134,7 @@ func IsPermanent(err error) bool {
 
 type kindSpec struct {
 	handler     Handler
+	priority    int
 	maxAttempts int
 	timeout     time.Duration
 	backoff     func(attempt int) time.Duration
@@ -136,13 +148,20 @@ func MaxAttempts(n int) KindOption {
 	return func(k *kindSpec) { k.maxAttempts = max(n, 1) }
 }
 
-// Timeout sets the lease and the handler's deadline.
+// Timeout sets how long one run of the handler may take (its context's
+// deadline). It is not the lease: a live worker keeps renewing that.
 func Timeout(d time.Duration) KindOption {
 	return func(k *kindSpec) {
 		if d > 0 {
 			k.timeout = d
 		}
 	}
+}
+
+// Interactive marks work a person is waiting for (a rent run, an import):
+// its jobs are claimed before those of bulk kinds (documents, mail).
+func Interactive() KindOption {
+	return func(k *kindSpec) { k.priority = 1 }
 }
 
 // Backoff sets the wait before the retry that follows failed attempt n (from 1).
@@ -193,9 +212,20 @@ type Queue struct {
 	PollInterval time.Duration
 	// Logger receives worker errors. Default slog.Default().
 	Logger *slog.Logger
+	// Lease is how long a claim lasts without being renewed: a job whose
+	// worker died is claimable again this long after its last heartbeat.
+	// Default DefaultLease. Set it before Start.
+	Lease time.Duration
+	// Heartbeat is how often (in real time) the worker of a running job
+	// renews its lease. Default a third of Lease.
+	Heartbeat time.Duration
+
+	halt     context.Context // ends when the queue is abandoned
+	haltWith context.CancelCauseFunc
 
 	mu      sync.RWMutex
 	kinds   map[string]*kindSpec
+	running map[int64]bool // jobs this queue's workers run now
 	cancels []context.CancelFunc
 	wg      sync.WaitGroup
 	wake    chan struct{}
@@ -209,13 +239,17 @@ func New(d *db.DB, clk clock.Clock) *Queue {
 	host, _ := os.Hostname()
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
+	halt, haltWith := context.WithCancelCause(context.Background())
 	return &Queue{
+		halt:         halt,
+		haltWith:     haltWith,
 		d:            d,
 		clk:          clk,
 		id:           fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b)),
 		PollInterval: time.Second,
 		Logger:       slog.Default(),
 		kinds:        map[string]*kindSpec{},
+		running:      map[int64]bool{},
 		wake:         make(chan struct{}, 64),
 	}
 }
@@ -274,10 +308,10 @@ func (q *Queue) Enqueue(ctx context.Context, tx *db.Tx, kind string, payload any
 	}
 	key := sql.NullString{String: o.uniqueKey, Valid: o.uniqueKey != ""}
 	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO jobs (org_id, kind, payload, unique_key, state, run_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, 'queued', $5, $6, $6)
+	err = tx.QueryRowContext(ctx, `INSERT INTO jobs (org_id, kind, payload, unique_key, state, run_at, created_at, updated_at, priority)
+		VALUES ($1, $2, $3, $4, 'queued', $5, $6, $6, $7)
 		ON CONFLICT DO NOTHING RETURNING id`,
-		tx.OrgID(), kind, string(body), key, db.TS(runAt), db.TS(now)).Scan(&id)
+		tx.OrgID(), kind, string(body), key, db.TS(runAt), db.TS(now), q.spec(kind).priority).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) && key.Valid {
 		err = tx.QueryRowContext(ctx, `SELECT id FROM jobs
 			WHERE org_id = $1 AND kind = $2 AND unique_key = $3 AND state IN ('queued','running','failed')`,
@@ -306,6 +340,9 @@ func (q *Queue) RunOnce(ctx context.Context) (ran bool, err error) {
 }
 
 func (q *Queue) runOnce(claimCtx, runCtx context.Context, worker string) (bool, error) {
+	if q.halt.Err() != nil { // abandoned: this queue claims nothing more
+		return false, nil
+	}
 	j, err := q.claim(claimCtx, worker)
 	if err != nil || j == nil {
 		return false, err
@@ -313,32 +350,61 @@ func (q *Queue) runOnce(claimCtx, runCtx context.Context, worker string) (bool, 
 	return true, q.run(runCtx, j)
 }
 
-// claim takes the next due job, or returns nil when there is none.
+func (q *Queue) lease() time.Duration {
+	if q.Lease > 0 {
+		return q.Lease
+	}
+	return DefaultLease
+}
+
+func (q *Queue) heartbeatEvery() time.Duration {
+	if q.Heartbeat > 0 {
+		return q.Heartbeat
+	}
+	return q.lease() / 3
+}
+
+// claim takes the next due job, or returns nil when there is none. The
+// order is fair: interactive kinds first, then the organisation whose last
+// claim is oldest (job_turns), then the oldest due job.
 func (q *Queue) claim(ctx context.Context, worker string) (*Job, error) {
 	kinds := q.kindNames()
 	if len(kinds) == 0 {
 		return nil, nil
 	}
-	now := db.TS(q.clk.Now())
-	args := []any{now, worker}
+	now := q.clk.Now()
+	args := []any{db.TS(now), worker, db.TS(now.Add(q.lease()))}
 	marks := make([]string, len(kinds))
 	for i, k := range kinds {
 		args = append(args, k)
 		marks[i] = fmt.Sprintf("$%d", len(args))
 	}
-	pick := `SELECT id FROM jobs
-		WHERE kind IN (` + strings.Join(marks, ", ") + `)
-		  AND ((state IN ('queued','failed') AND run_at <= $1) OR (state = 'running' AND locked_until <= $1))
-		ORDER BY run_at, id LIMIT 1`
+	// A job this very queue runs is alive even when its lease looks lapsed:
+	// on SQLite the heartbeat waits for the one writer, which a handler's
+	// long transaction may hold longer than a lease.
+	mine := ""
+	q.mu.RLock()
+	for id := range q.running {
+		args = append(args, id)
+		mine += fmt.Sprintf(", $%d", len(args))
+	}
+	q.mu.RUnlock()
+	if mine != "" {
+		mine = ` AND j.id NOT IN (` + mine[2:] + `)`
+	}
+	pick := `SELECT j.id FROM jobs j LEFT JOIN job_turns t ON t.org_id = j.org_id
+		WHERE j.kind IN (` + strings.Join(marks, ", ") + `)
+		  AND ((j.state IN ('queued','failed') AND j.run_at <= $1) OR (j.state = 'running' AND j.locked_until <= $1))` + mine + `
+		ORDER BY j.priority DESC, COALESCE(t.last_claim, 0), j.run_at, j.id LIMIT 1`
 	if q.d.Dialect == db.Postgres {
-		pick += ` FOR UPDATE SKIP LOCKED`
+		pick += ` FOR UPDATE OF j SKIP LOCKED`
 	}
 	var j *Job
 	err := q.d.System(ctx, func(tx *db.Tx) error {
 		var c Job
 		var payload string
 		err := tx.QueryRowContext(ctx, `UPDATE jobs
-			SET state = 'running', attempts = attempts + 1, locked_by = $2, locked_until = $1,
+			SET state = 'running', attempts = attempts + 1, locked_by = $2, locked_until = $3,
 			    started_at = $1, updated_at = $1, progress_done = 0, progress_total = 0, progress_note = ''
 			WHERE id = (`+pick+`)
 			RETURNING id, org_id, kind, payload, attempts`, args...).Scan(&c.ID, &c.OrgID, &c.Kind, &payload, &c.Attempt)
@@ -352,8 +418,11 @@ func (q *Queue) claim(ctx context.Context, worker string) (*Job, error) {
 		if spec == nil { // unregistered between kindNames and now: not possible today
 			return fmt.Errorf("claimed job %d of unknown kind %q", c.ID, c.Kind)
 		}
-		lease := q.clk.Now().Add(spec.timeout)
-		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET locked_until = $2 WHERE id = $1`, c.ID, db.TS(lease)); err != nil {
+		// The organisation goes to the back of the line. (WHERE true lets
+		// SQLite tell the upsert's ON CONFLICT from a join's ON.)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO job_turns (org_id, last_claim)
+			SELECT $1, COALESCE(MAX(last_claim), 0) + 1 FROM job_turns WHERE true
+			ON CONFLICT (org_id) DO UPDATE SET last_claim = excluded.last_claim`, c.OrgID); err != nil {
 			return err
 		}
 		c.Payload = json.RawMessage(payload)
@@ -365,20 +434,92 @@ func (q *Queue) claim(ctx context.Context, worker string) (*Job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("claim job: %w", err)
 	}
+	if j != nil {
+		q.mu.Lock()
+		q.running[j.ID] = true
+		q.mu.Unlock()
+	}
 	return j, nil
+}
+
+// renew extends j's lease; false means another worker has the job now.
+func (q *Queue) renew(ctx context.Context, j *Job) (bool, error) {
+	var n int64
+	err := q.d.System(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET locked_until = $1
+			WHERE id = $2 AND state = 'running' AND locked_by = $3 AND attempts = $4`,
+			db.TS(q.clk.Now().Add(q.lease())), j.ID, j.worker, j.Attempt)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n > 0, err
+}
+
+// heartbeat renews j's lease every Heartbeat until ctx ends; when the lease
+// is gone it ends the handler's context with ErrLeaseLost.
+func (q *Queue) heartbeat(ctx context.Context, j *Job, lost context.CancelCauseFunc) {
+	t := time.NewTicker(q.heartbeatEvery())
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		// Not cut short by the handler's end: a statement cancelled midway
+		// leaves PostgreSQL holding the row lock a moment longer, which
+		// would hide the job from the next claim.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), q.lease())
+		ok, err := q.renew(rctx, j)
+		cancel()
+		switch {
+		case err != nil && ctx.Err() == nil:
+			// A passing database error: the lease still runs for a while,
+			// and the next beat tries again.
+			if q.Logger != nil {
+				q.Logger.Warn("job heartbeat", "job", j.ID, "err", err)
+			}
+		case err == nil && !ok:
+			lost(ErrLeaseLost)
+			return
+		}
+	}
 }
 
 // run executes a claimed job and records the outcome.
 func (q *Queue) run(ctx context.Context, j *Job) error {
+	defer func() {
+		q.mu.Lock()
+		delete(q.running, j.ID)
+		q.mu.Unlock()
+	}()
 	spec := q.spec(j.Kind)
 	var runErr error
 	if j.Attempt > spec.maxAttempts {
 		// Its lease expired on the last attempt: the worker that had it died.
 		runErr = Permanent(fmt.Errorf("lease expired on attempt %d of %d (worker lost)", j.Attempt-1, spec.maxAttempts))
 	} else {
-		hctx, cancel := context.WithTimeout(ctx, spec.timeout)
+		tctx, cancelTimeout := context.WithTimeout(ctx, spec.timeout)
+		hctx, stop := context.WithCancelCause(tctx)
+		unhalt := context.AfterFunc(q.halt, func() { stop(ErrAbandoned) })
+		beat := make(chan struct{})
+		go func() {
+			defer close(beat)
+			q.heartbeat(hctx, j, stop)
+		}()
 		runErr = call(hctx, spec.handler, j)
-		cancel()
+		stop(nil)
+		<-beat
+		unhalt()
+		cancelTimeout()
+		if q.halt.Err() != nil {
+			// As if the process had died: nothing is recorded, the lease
+			// lapses and another worker resumes the job.
+			return fmt.Errorf("job %d (%s) attempt %d: %w", j.ID, j.Kind, j.Attempt, ErrAbandoned)
+		}
 	}
 	// Record the outcome even when ctx has just been cancelled.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
@@ -481,6 +622,16 @@ func (q *Queue) Stop() {
 		c()
 	}
 	q.wg.Wait()
+}
+
+// Abandon stops the workers at once, as if the process had died: running
+// handlers see their context end with cause ErrAbandoned, their outcome is
+// not recorded, and another worker (of this or another instance) resumes
+// their jobs once the leases lapse. For a shutdown that cannot wait for
+// long jobs, and for tests of crash recovery. The queue runs nothing more.
+func (q *Queue) Abandon() {
+	q.haltWith(ErrAbandoned)
+	q.Stop()
 }
 
 // Wait blocks until every worker has returned (after ctx is done or Stop).

@@ -616,3 +616,186 @@ func TestTwoInstancesNeverRunAJobTwice(t *testing.T) {
 	}
 	t.Logf("instance one ran %d jobs, instance two %d", by["one"], by["two"])
 }
+
+// A live worker renews its lease while the handler runs, however long that
+// takes; once the worker is gone (Abandon plays the process dying) nothing
+// is recorded and another worker resumes the job when the lease lapses.
+// A handler whose lease was taken over hears ErrLeaseLost from its context.
+func TestHeartbeatKeepsLeaseAndDeadWorkersJobIsResumed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		clk := clock.NewFixed(t0)
+		a, b := jobs.New(d, clk), jobs.New(d, clk)
+		a.Lease, a.Heartbeat = time.Minute, 5*time.Millisecond
+		b.Lease = time.Minute
+		started := make(chan struct{}, 1)
+		cause := make(chan error, 1)
+		a.Register("long", func(ctx context.Context, j *jobs.Job) error {
+			started <- struct{}{}
+			<-ctx.Done()
+			cause <- context.Cause(ctx)
+			return ctx.Err()
+		}, jobs.Timeout(time.Hour))
+		var bRan []int
+		b.Register("long", func(ctx context.Context, j *jobs.Job) error {
+			bRan = append(bRan, j.Attempt)
+			return nil
+		}, jobs.Timeout(time.Hour))
+		id := enqueue(t, d, a, 1, "long", nil)
+		a.Start(context.Background(), 1)
+		<-started
+		lockedUntil := func() string {
+			var s string
+			if err := d.ReadSystem(context.Background(), func(tx *db.Tx) error {
+				return tx.QueryRow(`SELECT locked_until FROM jobs WHERE id = $1`, id).Scan(&s)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		// Three leases go by on the clock; the heartbeat keeps renewing.
+		clk.Advance(3 * time.Minute)
+		want := db.TS(t0.Add(4 * time.Minute))
+		for deadline := time.Now().Add(10 * time.Second); lockedUntil() != want; {
+			if time.Now().After(deadline) {
+				t.Fatalf("lease not renewed: locked until %s, want %s", lockedUntil(), want)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if ran, err := b.RunOnce(context.Background()); ran || err != nil {
+			t.Fatalf("b claimed a job whose worker is alive: %v %v", ran, err)
+		}
+		a.Abandon()
+		if c := <-cause; !errors.Is(c, jobs.ErrAbandoned) {
+			t.Fatalf("handler's cause = %v, want ErrAbandoned", c)
+		}
+		if s := status(t, d, a, id); s.State != jobs.StateRunning || s.Attempts != 1 || s.LastError != "" {
+			t.Fatalf("after the worker died: %+v", s)
+		}
+		if ran, _ := b.RunOnce(context.Background()); ran {
+			t.Fatal("claimed before the dead worker's lease lapsed")
+		}
+		clk.Advance(time.Minute)
+		if ran, err := b.RunOnce(context.Background()); !ran || err != nil {
+			t.Fatalf("b after the lease lapsed: %v %v (locked until %s, now %s)", ran, err, lockedUntil(), db.TS(clk.Now()))
+		}
+		if s := status(t, d, b, id); s.State != jobs.StateDone || s.Attempts != 2 || fmt.Sprint(bRan) != "[2]" {
+			t.Fatalf("resumed: %+v, b ran %v", s, bRan)
+		}
+
+		// A worker whose job was taken over stops at its next heartbeat.
+		c := jobs.New(d, clk)
+		c.Lease, c.Heartbeat = time.Minute, 5*time.Millisecond
+		c.Register("long", func(ctx context.Context, j *jobs.Job) error {
+			started <- struct{}{}
+			<-ctx.Done()
+			cause <- context.Cause(ctx)
+			return ctx.Err()
+		}, jobs.Timeout(time.Hour))
+		id = enqueue(t, d, c, 1, "long", nil)
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.RunOnce(context.Background())
+			done <- err
+		}()
+		<-started
+		if err := d.System(context.Background(), func(tx *db.Tx) error {
+			_, err := tx.Exec(`UPDATE jobs SET locked_by = 'other', attempts = 2 WHERE id = $1`, id)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got := <-cause; !errors.Is(got, jobs.ErrLeaseLost) {
+			t.Fatalf("cause after take-over = %v, want ErrLeaseLost", got)
+		}
+		if err := <-done; !errors.Is(err, jobs.ErrLeaseLost) {
+			t.Fatalf("RunOnce = %v, want ErrLeaseLost", err)
+		}
+	})
+}
+
+// Fair queues (hardening: runs and jobs recover): one organisation's hundred
+// queued PDF jobs do not hold back another organisation's work. An
+// interactive job (a rent run) is claimed next; a bulk job of a second
+// organisation gets the very next turn after the first organisation's.
+func TestOneOrganisationsBulkJobsCannotStarveAnother(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		clk := clock.NewFixed(t0)
+		q := jobs.New(d, clk)
+		var order []string
+		record := func(ctx context.Context, j *jobs.Job) error {
+			order = append(order, fmt.Sprintf("%s@%d", j.Kind, j.OrgID))
+			return nil
+		}
+		q.Register("pdf", record)
+		q.Register("rentrun", record, jobs.Interactive())
+		err := d.InOrg(context.Background(), 1, func(tx *db.Tx) error {
+			for i := range 100 {
+				if _, err := q.Enqueue(context.Background(), tx, "pdf", i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(time.Second) // enqueued later than every PDF job
+		enqueue(t, d, q, 2, "rentrun", nil)
+		clk.Advance(time.Second)
+		enqueue(t, d, q, 3, "pdf", nil)
+		for range 4 {
+			if ran, err := q.RunOnce(context.Background()); !ran || err != nil {
+				t.Fatalf("RunOnce = %v, %v", ran, err)
+			}
+		}
+		// The rent run first; then organisation 1 and 3 take turns (3 has
+		// never had one, so it goes before 1's second).
+		if got := strings.Join(order, " "); got != "rentrun@2 pdf@1 pdf@3 pdf@1" && got != "rentrun@2 pdf@3 pdf@1 pdf@1" {
+			t.Fatalf("claim order %s", got)
+		}
+	})
+}
+
+// A queue never takes over a job its own workers are running, even when
+// the lease looks lapsed (on SQLite a handler's long transaction holds the
+// one writer, so its heartbeat waits); another process does.
+func TestQueueDoesNotTakeOverItsOwnRunningJob(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		clk := clock.NewFixed(t0)
+		a, b := jobs.New(d, clk), jobs.New(d, clk)
+		a.Lease, a.Heartbeat = time.Minute, time.Hour // a heartbeat that cannot get through
+		started, release := make(chan struct{}), make(chan struct{})
+		runs := make(chan int, 4)
+		h := func(ctx context.Context, j *jobs.Job) error {
+			runs <- j.Attempt
+			if j.Attempt == 1 {
+				close(started)
+				<-release
+			}
+			return nil
+		}
+		a.Register("long", h, jobs.Timeout(time.Hour))
+		b.Register("long", h, jobs.Timeout(time.Hour))
+		enqueue(t, d, a, 1, "long", nil)
+		done := make(chan error, 1)
+		go func() {
+			_, err := a.RunOnce(context.Background())
+			done <- err
+		}()
+		<-started
+		clk.Advance(2 * time.Minute)
+		if ran, err := a.RunOnce(context.Background()); ran || err != nil {
+			t.Fatalf("the queue took over its own running job: %v %v", ran, err)
+		}
+		if ran, err := b.RunOnce(context.Background()); !ran || err != nil {
+			t.Fatalf("another process could not take over a lapsed lease: %v %v", ran, err)
+		}
+		close(release)
+		if err := <-done; !errors.Is(err, jobs.ErrLeaseLost) {
+			t.Fatalf("a's RunOnce = %v, want ErrLeaseLost", err)
+		}
+		if got := fmt.Sprint(<-runs, <-runs); got != "1 2" {
+			t.Fatalf("attempts %s", got)
+		}
+	})
+}

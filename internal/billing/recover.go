@@ -1,0 +1,79 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+
+	"hms/internal/platform/audit"
+	"hms/internal/platform/db"
+)
+
+// RunStoppedReason is the error (a message id the run page shows) of a run
+// whose process stopped while it posted.
+const RunStoppedReason = "finance.run.process_stopped"
+
+// RecoverRuns closes the runs that say queued or running but that nothing
+// is running any more, for every organisation; start-up (`hms serve` and
+// every CLI command) and the regular upkeep call it. Such a run is marked
+// failed with RunStoppedReason: its batches are whole, and running the
+// period again posts only what is missing.
+//
+//   - A run started from the web or API is a job: while its job is queued,
+//     retrying or running, the job queue owns it, and a dead worker's lease
+//     lapses so that another worker resumes the run (it adds only what is
+//     missing). Only a run whose job has finished or is gone (the lease ran
+//     out on the job's last attempt) is closed here.
+//   - A run posted in-process by the CLI has no job: it is closed once its
+//     process stopped renewing alive_until. It is not resumed, because the
+//     person who ran it at the terminal decides whether to run it again.
+//
+// It returns how many runs it closed.
+func (s *Service) RecoverRuns(ctx context.Context) (int, error) {
+	type stale struct{ id, org int64 }
+	var found []stale
+	now := s.now()
+	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT r.id, r.org_id FROM ledger_runs r
+			LEFT JOIN jobs j ON j.id = r.job_id AND j.org_id = r.org_id
+			WHERE r.state IN ('queued','running')
+			  AND ((r.job_id = 0 AND (r.alive_until IS NULL OR r.alive_until < $1))
+			    OR (r.job_id <> 0 AND (j.id IS NULL OR j.state IN ('done','dead'))))
+			ORDER BY r.id`, now)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r stale
+			if err := rows.Scan(&r.id, &r.org); err != nil {
+				return err
+			}
+			found = append(found, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("find stopped runs: %w", err)
+	}
+	closed := 0
+	for _, r := range found {
+		err := s.db.InOrg(ctx, r.org, func(tx *db.Tx) error {
+			// The state check again: the run may have finished meanwhile.
+			res, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET state = 'failed', error = $1, finished_at = $2
+				WHERE id = $3 AND org_id = $4 AND state IN ('queued','running')`, RunStoppedReason, now, r.id, tx.OrgID())
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return err
+			}
+			closed++
+			return s.audit.Record(ctx, tx, audit.Event{ActorKind: audit.ActorSystem, Action: "billing.run_stopped",
+				TargetType: "run", TargetID: fmt.Sprint(r.id)})
+		})
+		if err != nil {
+			return closed, fmt.Errorf("close stopped run %d: %w", r.id, err)
+		}
+	}
+	return closed, nil
+}
