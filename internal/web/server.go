@@ -138,16 +138,17 @@ func (s *Server) Routes() []Route { return s.routes }
 
 func (s *Server) handle(method, pattern string, access Access, h http.HandlerFunc) {
 	s.routes = append(s.routes, Route{Method: method, Pattern: pattern, Access: access})
+	clean := s.cleanInput(h) // after the access check: a refusal says nothing to outsiders
 	var wrapped http.Handler
 	switch access.Kind {
 	case "public":
-		wrapped = h
+		wrapped = clean
 	case "user":
-		wrapped = s.requireUser(h)
+		wrapped = s.requireUser(clean)
 	case "org":
-		wrapped = s.requireUser(s.requireOrg(access.Perm, h))
+		wrapped = s.requireUser(s.requireOrg(access.Perm, clean))
 	case "staff":
-		wrapped = s.requireUser(s.requireStaff(h))
+		wrapped = s.requireUser(s.requireStaff(clean))
 	default:
 		panic("unknown access kind " + access.Kind)
 	}
