@@ -101,6 +101,11 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 		}
 		return key
 	}
+	// Text that is not clean (validation.Text) stops the import before
+	// anything reaches the database, at its line and column.
+	if errs := textErrors(recs, col); len(errs) > 0 {
+		return nil, sortErrors(errs), ErrRows
+	}
 	// The file's own checks and the services' checks are both collected, so
 	// one round shows every problem it can.
 	p, cellErrs := buildPlan(recs, col)
@@ -177,6 +182,20 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 		progress(len(recs), len(recs))
 	}
 	return res, nil, nil
+}
+
+// textErrors checks every cell with validation.Text: a rent roll has no
+// multi-line cells.
+func textErrors(recs []Record, col func(string) string) []CellError {
+	var errs []CellError
+	for _, r := range recs {
+		for key, v := range r.Fields {
+			if msg := validation.Text(v, false); msg != "" {
+				errs = append(errs, CellError{Line: r.Line, Column: col(key), Reason: msg})
+			}
+		}
+	}
+	return errs
 }
 
 // Which file column each service field comes from.

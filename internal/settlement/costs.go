@@ -113,6 +113,12 @@ func validCategory(c string) bool {
 func (in CostInput) check() (*cleanCost, validation.Errors) {
 	fe := validation.Errors{}
 	c := &cleanCost{complexID: in.ComplexID, supplierID: in.SupplierID}
+	// Text with control characters, bidi overrides or broken UTF-8 is
+	// refused here for the form, the API and the CSV alike.
+	for field, v := range map[string]string{"invoice_number": in.InvoiceNumber, "invoice_date": in.InvoiceDate, "period_start": in.PeriodStart,
+		"period_end": in.PeriodEnd, "amount": in.Amount, "vat": in.VAT, "category": in.Category, "description": in.Description} {
+		fe.CheckText(field, v, false)
+	}
 	if in.ComplexID <= 0 {
 		fe.Add("complex_id", "field.required")
 	}
@@ -625,6 +631,9 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 			in := CostInput{InvoiceNumber: get("invoice_number"), InvoiceDate: get("invoice_date"), PeriodStart: get("period_start"),
 				PeriodEnd: get("period_end"), Amount: get("amount"), VAT: get("vat"), Category: get("category"), Description: get("description")}
 			rowErrs := validation.Errors{}
+			rowErrs.CheckText("supplier_id", get("supplier"), false)
+			rowErrs.CheckText("complex_id", get("complex"), false)
+			rowErrs.CheckText("unit_ids", get("units"), false)
 			if v := get("supplier"); v == "" {
 				rowErrs.Add("supplier_id", "field.required")
 			} else if id, ok := look.supplier(v); ok {

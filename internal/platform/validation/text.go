@@ -49,10 +49,11 @@ func (e Errors) CheckText(field, s string, multiline bool) {
 
 // multiline are the fields, by their form or JSON name, that hold lines of
 // text: the web's textareas (a test in internal/web checks the templates
-// against this list) and the same fields in the API.
+// against this list), the same fields in the API, and the API's "csv"
+// (a whole file, whose importer checks every cell itself).
 var multiline = map[string]bool{
 	"landlord_address": true, "meldpunt": true, "extra_information": true, "objection_text": true,
-	"inspection_text": true, "reason": true, "degree_days": true, "purposes": true,
+	"inspection_text": true, "reason": true, "degree_days": true, "purposes": true, "csv": true,
 }
 
 // Multiline reports whether the field named name (a form name such as
