@@ -20,6 +20,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/csvsafe"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
@@ -621,7 +622,7 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 			line := i + 2
 			get := func(name string) string {
 				if k, ok := col[name]; ok && k < len(rec) {
-					return unDefuse(strings.TrimSpace(rec[k]))
+					return csvsafe.Undo(strings.TrimSpace(rec[k]))
 				}
 				return ""
 			}
@@ -718,15 +719,6 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 	return res, nil
 }
 
-// unDefuse takes back the apostrophe an export puts before a cell that a
-// spreadsheet would run as a formula ('=…, '+…, '-…, '@…), so that an
-// exported file imports as the same entries.
-func unDefuse(c string) string {
-	if len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@", rune(c[1])) {
-		return c[1:]
-	}
-	return c
-}
 
 func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	return func(yield func(string) bool) {
@@ -761,8 +753,8 @@ func CostCSVRecords(items []CostEntry) [][]string {
 }
 
 // WriteCostsCSV writes cost entries in the import format with a header row.
-// A text cell that starts with = + - or @ gets a leading apostrophe (a
-// spreadsheet would run it as a formula); the import takes it off again.
+// Cells a spreadsheet would run as a formula are defused (csvsafe); the
+// import takes the apostrophe off again.
 func WriteCostsCSV(w io.Writer, items []CostEntry) error {
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'
@@ -770,14 +762,7 @@ func WriteCostsCSV(w io.Writer, items []CostEntry) error {
 		return err
 	}
 	for _, rec := range CostCSVRecords(items) {
-		for i, c := range rec {
-			if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
-				if _, err := strconv.ParseFloat(c, 64); err != nil {
-					rec[i] = "'" + c
-				}
-			}
-		}
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(csvsafe.Row(rec)); err != nil {
 			return err
 		}
 	}

@@ -1,13 +1,19 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/app/apptest"
+	"hms/internal/ledger"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/clock"
 	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/dbtest"
 )
@@ -60,5 +66,34 @@ func TestWebFormsRefuseNULBidiAndBrokenUTF8(t *testing.T) {
 				t.Fatalf("lease settings with a NUL: %d", resp.StatusCode)
 			}
 		})
+	}
+}
+
+// CSV export defuses formulas without turning negative amounts into text
+// (hardening issue, "clean input"): a payment of € 12,50 on a lease with
+// nothing charged leaves a balance of -12,50, which the statement CSV
+// writes as the number -12,50 (before: '-12,50, text a spreadsheet does
+// not add up), while the payment's reference "=HYPERLINK(…)" and
+// "-2+3+cmd|…" get an apostrophe.
+func TestCSVExportKeepsNegativeAmountsNumbers(t *testing.T) {
+	clk := clock.NewFixed(time.Date(2026, time.March, 15, 11, 0, 0, 0, time.UTC))
+	e := apptest.Start(t, "sqlite", apptest.Options{Clock: clk})
+	f := newLeaseFixture(t, e, "a")
+	l := financeLease(t, e, f)
+	for _, ref := range []string{`=HYPERLINK("http://x")`, "-2+3+cmd|' /C calc'!A0"} {
+		if _, err := e.Ledger.RecordPayment(context.Background(), f.owner, ledger.PaymentInput{LeaseID: l, Date: civil.New(2026, time.March, 10),
+			Amount: 625, Method: ledger.Transfer, Reference: ref}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newClient(t, e.URL())
+	c.login(f.email, f.pw)
+	resp, body := c.do("GET", fmt.Sprintf("/o/a/finance/leases/%d?from=2026-03-01&to=2026-03-31&format=csv", l), nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, ";-6,25\r\n") && !strings.Contains(body, ";-6,25\n") ||
+		!strings.Contains(body, ";-12,50\n") || strings.Contains(body, "'-12,50") {
+		t.Fatalf("negative balance in the CSV: %d %q", resp.StatusCode, body)
+	}
+	if !strings.Contains(body, `"'=HYPERLINK(""http://x"")"`) || !strings.Contains(body, `;'-2+3+cmd|' /C calc'!A0;`) {
+		t.Fatalf("formula cells not defused: %q", body)
 	}
 }
