@@ -63,7 +63,8 @@ Every command takes:
   --database-url URL    PostgreSQL (env HMS_DATABASE_URL); wins over --data
 Secrets come from the environment only: HMS_MASTER_KEY or HMS_MASTER_KEY_FILE,
 HMS_SMTP_URL (smtp://user:pass@host:port). Other settings: HMS_BASE_URL, HMS_MAIL_FROM,
-HMS_TRUSTED_PROXIES (addresses or networks of reverse proxies whose X-Forwarded-For names the client).
+HMS_TRUSTED_PROXIES (addresses or networks of reverse proxies whose X-Forwarded-For names the client),
+HMS_METRICS_ADDR (addresses or networks that may read /metrics) and HMS_METRICS_TOKEN (secret: a bearer token for /metrics).
 `
 
 func main() {
@@ -165,6 +166,10 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("HMS_TRUSTED_PROXIES: %w", err)
 	}
 	cfg.TrustedProxies = proxies
+	if cfg.MetricsFrom, err = web.ParseNetworks(os.Getenv("HMS_METRICS_ADDR")); err != nil {
+		return fmt.Errorf("HMS_METRICS_ADDR: %w", err)
+	}
+	cfg.MetricsToken = os.Getenv("HMS_METRICS_TOKEN")
 	if *demo {
 		dir, err := os.MkdirTemp("", "hms-demo-")
 		if err != nil {
