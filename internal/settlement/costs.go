@@ -719,7 +719,6 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 	return res, nil
 }
 
-
 func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for k := range m {

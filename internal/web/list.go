@@ -140,4 +140,3 @@ func writeCSV(w http.ResponseWriter, name string, header []string, rows [][]stri
 	}
 	cw.Flush()
 }
-
