@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"hms/internal/account"
 	"hms/internal/app/apptest"
 	"hms/internal/ledger"
@@ -16,6 +18,7 @@ import (
 	"hms/internal/platform/clock"
 	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/dbtest"
+	"hms/internal/platform/mail/mailtest"
 )
 
 // Clean input at the web forms (hardening issue, "clean input"): a NUL in a
@@ -95,5 +98,48 @@ func TestCSVExportKeepsNegativeAmountsNumbers(t *testing.T) {
 	}
 	if !strings.Contains(body, `"'=HYPERLINK(""http://x"")"`) || !strings.Contains(body, `;'-2+3+cmd|' /C calc'!A0;`) {
 		t.Fatalf("formula cells not defused: %q", body)
+	}
+}
+
+// Staff reading the outbox see reset links masked (hardening issue, "clean
+// input"): after a password reset is asked for, the console's outbox shows
+// the mail and its /password/reset link without the token the user got, so
+// staff cannot take over the account with it.
+func TestOutboxMasksResetLinks(t *testing.T) {
+	clk := clock.NewFixed(time.Date(2026, time.March, 15, 11, 0, 0, 0, time.UTC))
+	e := apptest.Start(t, "sqlite", apptest.Options{Clock: clk})
+	createUser(t, e, "a", "pim@a.nl", account.Owner)
+	if resp, _ := newClient(t, e.URL()).do("POST", "/password/forgot", url.Values{"email": {"pim@a.nl"}}); resp.StatusCode >= 400 {
+		t.Fatalf("forgot: %d", resp.StatusCode)
+	}
+	link, err := url.Parse(mailtest.FirstURL(e.Mail.WaitFor(t, "pim@a.nl", 10*time.Second).Text))
+	if err != nil || link.Query().Get("token") == "" {
+		t.Fatalf("reset link: %v %v", link, err)
+	}
+	token := link.Query().Get("token")
+
+	ctx := context.Background()
+	pw, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{Email: "staff@hms.example", Staff: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup, _ := e.Accounts.StartTOTP(ctx, id)
+	code, _ := totp.GenerateCode(setup.Secret, clk.Now())
+	if _, err := e.Accounts.EnableTOTP(ctx, id, setup.Secret, code); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(30 * time.Second)
+	staff := newClient(t, e.URL())
+	staff.login("staff@hms.example", pw)
+	code, _ = totp.GenerateCode(setup.Secret, clk.Now())
+	if resp, body := staff.do("POST", "/login/code", url.Values{"code": {code}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second factor: %d %s", resp.StatusCode, body)
+	}
+	resp, body := staff.do("GET", "/console/outbox", nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, "/password/reset?token=…") {
+		t.Fatalf("outbox: %d %.3000s", resp.StatusCode, body)
+	}
+	if strings.Contains(body, token) || strings.Contains(body, url.QueryEscape(token)) {
+		t.Fatal("the outbox shows the reset token to staff")
 	}
 }
