@@ -16,6 +16,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/app"
+	"hms/internal/importer"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/mail"
@@ -323,6 +324,12 @@ func importFile(ctx context.Context, args []string, stdout io.Writer) error {
 		return explain(a, err)
 	}
 	fmt.Fprintf(stdout, "imported %d lines: %d complexes, %d units, %d tenants, %d leases\n", res.Rows, res.Complexes, res.Units, res.Tenants, res.Leases)
+	for _, c := range []struct {
+		what string
+		n    importer.Counts
+	}{{"new", res.New}, {"updated", res.Changed}, {"unchanged", res.Unchanged}} {
+		fmt.Fprintf(stdout, "  %s: %d units, %d tenants, %d leases\n", c.what, c.n.Units, c.n.Tenants, c.n.Leases)
+	}
 	return nil
 }
 

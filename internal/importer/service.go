@@ -48,9 +48,13 @@ func New(d Deps) *Service {
 	return &Service{db: d.DB, audit: d.Audit, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases}
 }
 
-// Result counts what one clean import touched.
+// Result counts what one clean import touched: the file's lines, and its
+// complexes, units, tenants and leases; and of the units, tenants and
+// leases which were new, which the import changed, and which were already
+// as the file says (a second import of the same file: all of them).
 type Result struct {
 	Rows, Complexes, Units, Tenants, Leases int
+	New, Changed, Unchanged                 Counts
 }
 
 // ErrRows is returned (wrapped) when rows have errors; the CellErrors say
@@ -118,6 +122,10 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 		if err := tx.CustomPlans(ctx); err != nil {
 			return err
 		}
+		before, err := takeFootprint(ctx, tx)
+		if err != nil {
+			return err
+		}
 		complexIDs, err := s.portfolio.UpsertComplexesTx(ctx, tx, a, p.complexes)
 		if re, ok := portfolio.AsRowErrors(err); ok {
 			cellErrs = append(cellErrs, rowErrors(re, p.complexLine, complexColumns, col)...)
@@ -157,7 +165,7 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 				p.leases[i].TenantIDs = append(p.leases[i].TenantIDs, personIDs[t])
 			}
 		}
-		_, lerrs, err := s.leases.UpsertLeasesTx(ctx, tx, a, p.leases)
+		leaseIDs, lerrs, err := s.leases.UpsertLeasesTx(ctx, tx, a, p.leases)
 		if err != nil {
 			return err
 		}
@@ -168,6 +176,9 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 		}
 		if len(cellErrs) > 0 {
 			return ErrRows
+		}
+		if res.New, res.Changed, res.Unchanged, err = before.compare(ctx, tx, unitIDs, personIDs, leaseIDs); err != nil {
+			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: a.UserID, ActorKind: a.Kind, Action: "import.completed", TargetType: "import",
 			Details: map[string]string{"rows": strconv.Itoa(res.Rows), "units": strconv.Itoa(res.Units), "tenants": strconv.Itoa(res.Tenants), "leases": strconv.Itoa(res.Leases)}})
