@@ -53,7 +53,7 @@ func (e Errors) CheckText(field, s string, multiline bool) {
 // (a whole file, whose importer checks every cell itself).
 var multiline = map[string]bool{
 	"landlord_address": true, "meldpunt": true, "extra_information": true, "objection_text": true,
-	"inspection_text": true, "reason": true, "degree_days": true, "purposes": true, "csv": true,
+	"objection_text_free": true, "inspection_text": true, "reason": true, "degree_days": true, "purposes": true, "csv": true,
 }
 
 // Multiline reports whether the field named name (a form name such as
