@@ -16,6 +16,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/app"
+	"hms/internal/importer"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/mail"
@@ -63,7 +64,8 @@ Every command takes:
   --database-url URL    PostgreSQL (env HMS_DATABASE_URL); wins over --data
 Secrets come from the environment only: HMS_MASTER_KEY or HMS_MASTER_KEY_FILE,
 HMS_SMTP_URL (smtp://user:pass@host:port). Other settings: HMS_BASE_URL, HMS_MAIL_FROM,
-HMS_TRUSTED_PROXIES (addresses or networks of reverse proxies whose X-Forwarded-For names the client).
+HMS_TRUSTED_PROXIES (addresses or networks of reverse proxies whose X-Forwarded-For names the client),
+HMS_METRICS_ADDR (addresses or networks that may read /metrics) and HMS_METRICS_TOKEN (secret: a bearer token for /metrics).
 `
 
 func main() {
@@ -165,6 +167,10 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("HMS_TRUSTED_PROXIES: %w", err)
 	}
 	cfg.TrustedProxies = proxies
+	if cfg.MetricsFrom, err = web.ParseNetworks(os.Getenv("HMS_METRICS_ADDR")); err != nil {
+		return fmt.Errorf("HMS_METRICS_ADDR: %w", err)
+	}
+	cfg.MetricsToken = os.Getenv("HMS_METRICS_TOKEN")
 	if *demo {
 		dir, err := os.MkdirTemp("", "hms-demo-")
 		if err != nil {
@@ -318,6 +324,12 @@ func importFile(ctx context.Context, args []string, stdout io.Writer) error {
 		return explain(a, err)
 	}
 	fmt.Fprintf(stdout, "imported %d lines: %d complexes, %d units, %d tenants, %d leases\n", res.Rows, res.Complexes, res.Units, res.Tenants, res.Leases)
+	for _, c := range []struct {
+		what string
+		n    importer.Counts
+	}{{"new", res.New}, {"updated", res.Changed}, {"unchanged", res.Unchanged}} {
+		fmt.Fprintf(stdout, "  %s: %d units, %d tenants, %d leases\n", c.what, c.n.Units, c.n.Tenants, c.n.Leases)
+	}
 	return nil
 }
 

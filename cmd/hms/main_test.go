@@ -118,11 +118,16 @@ func TestImportAndDemoCommands(t *testing.T) {
 			if err := os.WriteFile(good, []byte(strings.Replace(content, "0000 XX", "1234 AC", 1)), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			for i := 0; i < 2; i++ {
+			// The second run says that nothing was new (hardening issue: a
+			// re-import reports what was new and what was unchanged).
+			for i, says := range []string{"new: 2 units, 0 tenants, 0 leases", "unchanged: 2 units, 0 tenants, 0 leases"} {
 				out, err = run1(append(append([]string{"import", "--org", "proef"}, storage...), good)...)
-				if err != nil || !strings.Contains(out, "2 units") {
-					t.Fatalf("good import %d: %q %v", i, out, err)
+				if err != nil || !strings.Contains(out, "2 units") || !strings.Contains(out, says) {
+					t.Fatalf("good import %d: %q %v, want %q", i, out, err, says)
 				}
+			}
+			if !strings.Contains(out, "new: 0 units, 0 tenants, 0 leases") || !strings.Contains(out, "updated: 0 units") {
+				t.Fatalf("second import: %q", out)
 			}
 		})
 	}

@@ -117,6 +117,7 @@ func New(d Deps) *API {
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
 	a.humaAPI = humago.New(a.mux, cfg)
+	a.quietErrors()
 	// Permission is checked before huma reads and validates the body, so a
 	// caller without the right learns nothing from validation messages.
 	a.humaAPI.UseMiddleware(func(hctx huma.Context, next func(huma.Context)) {
@@ -193,6 +194,9 @@ func op[I, O any](a *API, method, path, id, summary string, perm account.Permiss
 		Description: fmt.Sprintf("Requires permission `%s`.", perm),
 		Metadata:    map[string]any{"perm": perm},
 	}, func(ctx context.Context, in *I) (*O, error) {
+		if err := a.cleanText(ctx, in); err != nil {
+			return nil, err
+		}
 		out, err := h(ctx, actorFrom(ctx), in)
 		if err != nil {
 			return nil, a.toHuma(ctx, err)

@@ -42,6 +42,9 @@ func opUpload[I, O any](a *API, method, path, id, summary string, perm account.P
 		Metadata:     map[string]any{"perm": perm},
 		MaxBodyBytes: int64(deposit.MaxEvidenceFiles*deposit.MaxEvidenceSize)*4/3 + 1<<20,
 	}, func(ctx context.Context, in *I) (*O, error) {
+		if err := a.cleanText(ctx, in); err != nil {
+			return nil, err
+		}
 		out, err := h(ctx, actorFrom(ctx), in)
 		if err != nil {
 			return nil, a.toHuma(ctx, err)

@@ -567,6 +567,9 @@ func (a *API) registerSettlementRun(perm account.Permission) {
 		Metadata: map[string]any{"perm": perm},
 		Errors:   []int{http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *CreateSettlementRunInput) (*SettlementRunOutput, error) {
+		if err := a.cleanText(ctx, in); err != nil {
+			return nil, err
+		}
 		out, err := a.createSettlementRun(ctx, actorFrom(ctx), in)
 		if ce, ok := errors.AsType[*settlement.ComputeError](err); ok {
 			return nil, &settlementProblem{

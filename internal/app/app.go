@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -60,6 +61,10 @@ type Config struct {
 	// TrustedProxies are the reverse proxies in front of HMS, whose
 	// X-Forwarded-For names the client (HMS_TRUSTED_PROXIES).
 	TrustedProxies []netip.Prefix
+	// MetricsToken (HMS_METRICS_TOKEN) and MetricsFrom (HMS_METRICS_ADDR)
+	// say who may read /metrics; with neither, nobody does.
+	MetricsToken string
+	MetricsFrom  []netip.Prefix
 }
 
 // App is a running (or runnable) HMS.
@@ -197,8 +202,8 @@ func (a *App) build(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web, err = web.New(web.Deps{DB: a.DB, Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Billing: a.Billing, Privacy: a.Privacy, Importer: a.Importer, Limiter: a.Limiter, Audit: a.Audit, Jobs: a.Jobs, Outbox: a.Outbox,
-		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, Statements: a.Statements, SecureCookies: !isLocalHTTP(a.BaseURL),
-		TrustedProxies: a.TrustedProxies})
+		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, Statements: a.Statements, SecureCookies: !servesLocalHTTP(a.BaseURL, a.Addr),
+		TrustedProxies: a.TrustedProxies, MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom})
 	return err
 }
 
@@ -304,6 +309,24 @@ func baseURLFor(addr string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-func isLocalHTTP(base string) bool {
-	return strings.HasPrefix(base, "http://localhost") || strings.HasPrefix(base, "http://127.0.0.1") || strings.HasPrefix(base, "http://[::1]")
+// servesLocalHTTP reports whether HMS is only on this machine over plain
+// HTTP: the base URL is http:// on localhost or a loopback address, or, with
+// no base URL, the listen address is. Only then are cookies sent without
+// Secure and HSTS left out; "http://localhost.example.nl" or listening on
+// 0.0.0.0 is not local.
+func servesLocalHTTP(base, addr string) bool {
+	if base != "" {
+		u, err := url.Parse(base)
+		return err == nil && u.Scheme == "http" && loopbackHost(u.Hostname())
+	}
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && loopbackHost(host)
+}
+
+func loopbackHost(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && a.Unmap().IsLoopback()
 }

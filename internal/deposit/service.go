@@ -164,6 +164,8 @@ func (s *Service) Deduct(ctx context.Context, a account.Actor, leaseID int64, in
 	case !slices.Contains(Reasons, in.Reason):
 		fe.Add("reason", "deposit.reason.invalid")
 	}
+	// The web sends this form as multipart, past its input check.
+	fe.CheckText("note", in.Note, false)
 	if in.Date.IsZero() {
 		in.Date = s.today()
 	} else if in.Date.After(s.today()) {

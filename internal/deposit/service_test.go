@@ -195,6 +195,13 @@ func TestDeductionsAndEvidence(t *testing.T) {
 		fieldErr(t, err, "date", "deposit.date.future")
 		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 200001, Reason: "damage"})
 		fieldErr(t, err, "amount_cents", "lease.deposit.exceeds_held")
+		// Clean input (hardening issue): the web sends this form as
+		// multipart, past its input check, so the service refuses a NUL or
+		// a bidi override in the note itself.
+		for _, note := range []string{"kapotte\x00deur", "deur\u202egpj.exe"} {
+			_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage", Note: note})
+			fieldErr(t, err, "note", validation.MsgText)
+		}
 		// Evidence checks: type sniffed (the name says nothing), size.
 		_, err = e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage",
 			Evidence: []deposit.File{{Name: "foto.png", Data: []byte("just text " + marker)}}})

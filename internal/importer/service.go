@@ -48,9 +48,13 @@ func New(d Deps) *Service {
 	return &Service{db: d.DB, audit: d.Audit, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases}
 }
 
-// Result counts what one clean import touched.
+// Result counts what one clean import touched: the file's lines, and its
+// complexes, units, tenants and leases; and of the units, tenants and
+// leases which were new, which the import changed, and which were already
+// as the file says (a second import of the same file: all of them).
 type Result struct {
 	Rows, Complexes, Units, Tenants, Leases int
+	New, Changed, Unchanged                 Counts
 }
 
 // ErrRows is returned (wrapped) when rows have errors; the CellErrors say
@@ -101,6 +105,11 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 		}
 		return key
 	}
+	// Text that is not clean (validation.Text) stops the import before
+	// anything reaches the database, at its line and column.
+	if errs := textErrors(recs, col); len(errs) > 0 {
+		return nil, sortErrors(errs), ErrRows
+	}
 	// The file's own checks and the services' checks are both collected, so
 	// one round shows every problem it can.
 	p, cellErrs := buildPlan(recs, col)
@@ -111,6 +120,10 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		// A bulk write: plan for the tables as they are (db.Tx.CustomPlans).
 		if err := tx.CustomPlans(ctx); err != nil {
+			return err
+		}
+		before, err := takeFootprint(ctx, tx)
+		if err != nil {
 			return err
 		}
 		complexIDs, err := s.portfolio.UpsertComplexesTx(ctx, tx, a, p.complexes)
@@ -152,7 +165,7 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 				p.leases[i].TenantIDs = append(p.leases[i].TenantIDs, personIDs[t])
 			}
 		}
-		_, lerrs, err := s.leases.UpsertLeasesTx(ctx, tx, a, p.leases)
+		leaseIDs, lerrs, err := s.leases.UpsertLeasesTx(ctx, tx, a, p.leases)
 		if err != nil {
 			return err
 		}
@@ -163,6 +176,9 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 		}
 		if len(cellErrs) > 0 {
 			return ErrRows
+		}
+		if res.New, res.Changed, res.Unchanged, err = before.compare(ctx, tx, unitIDs, personIDs, leaseIDs); err != nil {
+			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: a.UserID, ActorKind: a.Kind, Action: "import.completed", TargetType: "import",
 			Details: map[string]string{"rows": strconv.Itoa(res.Rows), "units": strconv.Itoa(res.Units), "tenants": strconv.Itoa(res.Tenants), "leases": strconv.Itoa(res.Leases)}})
@@ -177,6 +193,20 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 		progress(len(recs), len(recs))
 	}
 	return res, nil, nil
+}
+
+// textErrors checks every cell with validation.Text: a rent roll has no
+// multi-line cells.
+func textErrors(recs []Record, col func(string) string) []CellError {
+	var errs []CellError
+	for _, r := range recs {
+		for key, v := range r.Fields {
+			if msg := validation.Text(v, false); msg != "" {
+				errs = append(errs, CellError{Line: r.Line, Column: col(key), Reason: msg})
+			}
+		}
+	}
+	return errs
 }
 
 // Which file column each service field comes from.

@@ -20,6 +20,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/csvsafe"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
@@ -113,6 +114,12 @@ func validCategory(c string) bool {
 func (in CostInput) check() (*cleanCost, validation.Errors) {
 	fe := validation.Errors{}
 	c := &cleanCost{complexID: in.ComplexID, supplierID: in.SupplierID}
+	// Text with control characters, bidi overrides or broken UTF-8 is
+	// refused here for the form, the API and the CSV alike.
+	for field, v := range map[string]string{"invoice_number": in.InvoiceNumber, "invoice_date": in.InvoiceDate, "period_start": in.PeriodStart,
+		"period_end": in.PeriodEnd, "amount": in.Amount, "vat": in.VAT, "category": in.Category, "description": in.Description} {
+		fe.CheckText(field, v, false)
+	}
 	if in.ComplexID <= 0 {
 		fe.Add("complex_id", "field.required")
 	}
@@ -615,7 +622,7 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 			line := i + 2
 			get := func(name string) string {
 				if k, ok := col[name]; ok && k < len(rec) {
-					return unDefuse(strings.TrimSpace(rec[k]))
+					return csvsafe.Undo(strings.TrimSpace(rec[k]))
 				}
 				return ""
 			}
@@ -625,6 +632,9 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 			in := CostInput{InvoiceNumber: get("invoice_number"), InvoiceDate: get("invoice_date"), PeriodStart: get("period_start"),
 				PeriodEnd: get("period_end"), Amount: get("amount"), VAT: get("vat"), Category: get("category"), Description: get("description")}
 			rowErrs := validation.Errors{}
+			rowErrs.CheckText("supplier_id", get("supplier"), false)
+			rowErrs.CheckText("complex_id", get("complex"), false)
+			rowErrs.CheckText("unit_ids", get("units"), false)
 			if v := get("supplier"); v == "" {
 				rowErrs.Add("supplier_id", "field.required")
 			} else if id, ok := look.supplier(v); ok {
@@ -709,16 +719,6 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 	return res, nil
 }
 
-// unDefuse takes back the apostrophe an export puts before a cell that a
-// spreadsheet would run as a formula ('=…, '+…, '-…, '@…), so that an
-// exported file imports as the same entries.
-func unDefuse(c string) string {
-	if len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@", rune(c[1])) {
-		return c[1:]
-	}
-	return c
-}
-
 func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for k := range m {
@@ -752,8 +752,8 @@ func CostCSVRecords(items []CostEntry) [][]string {
 }
 
 // WriteCostsCSV writes cost entries in the import format with a header row.
-// A text cell that starts with = + - or @ gets a leading apostrophe (a
-// spreadsheet would run it as a formula); the import takes it off again.
+// Cells a spreadsheet would run as a formula are defused (csvsafe); the
+// import takes the apostrophe off again.
 func WriteCostsCSV(w io.Writer, items []CostEntry) error {
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'
@@ -761,14 +761,7 @@ func WriteCostsCSV(w io.Writer, items []CostEntry) error {
 		return err
 	}
 	for _, rec := range CostCSVRecords(items) {
-		for i, c := range rec {
-			if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
-				if _, err := strconv.ParseFloat(c, 64); err != nil {
-					rec[i] = "'" + c
-				}
-			}
-		}
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(csvsafe.Row(rec)); err != nil {
 			return err
 		}
 	}

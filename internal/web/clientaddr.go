@@ -10,7 +10,11 @@ import (
 // ParseTrustedProxies reads HMS_TRUSTED_PROXIES: addresses or networks
 // (CIDR), separated by commas or spaces, of the reverse proxies in front of
 // HMS. Only their X-Forwarded-For is believed.
-func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
+func ParseTrustedProxies(s string) ([]netip.Prefix, error) { return ParseNetworks(s) }
+
+// ParseNetworks reads addresses or networks (CIDR) separated by commas or
+// spaces (HMS_TRUSTED_PROXIES, HMS_METRICS_ADDR).
+func ParseNetworks(s string) ([]netip.Prefix, error) {
 	var out []netip.Prefix
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
 		if p, err := netip.ParsePrefix(f); err == nil {
@@ -19,7 +23,7 @@ func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
 		}
 		a, err := netip.ParseAddr(f)
 		if err != nil {
-			return nil, fmt.Errorf("trusted proxy %q is not an address or network", f)
+			return nil, fmt.Errorf("%q is not an address or network", f)
 		}
 		out = append(out, netip.PrefixFrom(a, a.BitLen()))
 	}

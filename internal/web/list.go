@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hms/internal/platform/csvsafe"
 	"hms/internal/platform/listing"
 )
 
@@ -135,21 +136,7 @@ func writeCSV(w http.ResponseWriter, name string, header []string, rows [][]stri
 	cw.Comma = ';'
 	_ = cw.Write(header)
 	for _, r := range rows {
-		_ = cw.Write(csvSafe(r))
+		_ = cw.Write(csvsafe.Row(r))
 	}
 	cw.Flush()
-}
-
-// csvSafe defuses cells a spreadsheet would run as a formula.
-func csvSafe(row []string) []string {
-	out := make([]string, len(row))
-	for i, c := range row {
-		if c != "" && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@') {
-			if _, err := strconv.ParseFloat(c, 64); err != nil {
-				c = "'" + c
-			}
-		}
-		out[i] = c
-	}
-	return out
 }

@@ -125,10 +125,17 @@ func TestBrowserPortfolioTenantLeaseAndImport(t *testing.T) {
 			b.Run(t, chromedp.Click(css("#import-again")), chromedp.WaitVisible(css("#import-submit")),
 				chromedp.SetUploadFiles(css("#import-file"), []string{file}),
 				chromedp.Click(css("#import-submit")), chromedp.WaitVisible(css("#import-done")))
-			if got := b.Text(t, "#import-done"); !strings.Contains(got, "2 eenheden") {
+			if got := b.Text(t, "#import-done"); !strings.Contains(got, "2 eenheden") || !strings.Contains(b.Text(t, "#import-new"), "Nieuw: 2 eenheden") {
 				t.Fatalf("import result: %q", got)
 			}
 			shot(t, b, "import-done")
+			// The same file again: nothing new, all of it unchanged.
+			b.Run(t, chromedp.Navigate(base+"/import"), chromedp.WaitVisible(css("#import-submit")),
+				chromedp.SetUploadFiles(css("#import-file"), []string{file}),
+				chromedp.Click(css("#import-submit")), chromedp.WaitVisible(css("#import-done")))
+			if got := b.Text(t, "#import-unchanged"); !strings.Contains(got, "2 eenheden") || !strings.Contains(b.Text(t, "#import-new"), "Nieuw: 0 eenheden") {
+				t.Fatalf("re-import result: %q", got)
+			}
 			b.Run(t, chromedp.Navigate(base+"/units"), chromedp.WaitVisible(css("main table")))
 			if got := b.Text(t, "main table"); !strings.Contains(got, "Lindelaan 5") || !strings.Contains(got, "Lindelaan 7") {
 				t.Fatalf("units after import: %q", got)

@@ -80,6 +80,9 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (HMS_TRUSTED_PROXIES); empty: the connection's peer is the client.
 	TrustedProxies []netip.Prefix
+	// MetricsToken and MetricsFrom say who may read /metrics (metricsGate).
+	MetricsToken string
+	MetricsFrom  []netip.Prefix
 }
 
 // Access says who may use a route; TestAuthorizationMatrix walks them all.
@@ -138,16 +141,17 @@ func (s *Server) Routes() []Route { return s.routes }
 
 func (s *Server) handle(method, pattern string, access Access, h http.HandlerFunc) {
 	s.routes = append(s.routes, Route{Method: method, Pattern: pattern, Access: access})
+	clean := s.cleanInput(h) // after the access check: a refusal says nothing to outsiders
 	var wrapped http.Handler
 	switch access.Kind {
 	case "public":
-		wrapped = h
+		wrapped = clean
 	case "user":
-		wrapped = s.requireUser(h)
+		wrapped = s.requireUser(clean)
 	case "org":
-		wrapped = s.requireUser(s.requireOrg(access.Perm, h))
+		wrapped = s.requireUser(s.requireOrg(access.Perm, clean))
 	case "staff":
-		wrapped = s.requireUser(s.requireStaff(h))
+		wrapped = s.requireUser(s.requireStaff(clean))
 	default:
 		panic("unknown access kind " + access.Kind)
 	}
@@ -170,7 +174,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/healthz", public, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	s.handle("GET", "/readyz", public, s.readyz)
 	if s.Registry != nil {
-		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
+		s.mux.Handle("GET /metrics", s.metricsGate(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{})))
 		s.routes = append(s.routes, Route{"GET", "/metrics", public})
 	}
 	if s.API != nil {

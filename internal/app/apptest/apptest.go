@@ -32,6 +32,9 @@ type Env struct {
 type Options struct {
 	NoServer bool        // build services only, do not listen or run workers
 	Clock    clock.Clock // nil: clocktest.Running (the wall clock, or the day HMS_TEST_TODAY sets)
+	// Configure, when set, changes the configuration before the app opens
+	// (a base URL, who may read /metrics).
+	Configure func(*app.Config)
 }
 
 // Start runs HMS on engine until the test ends.
@@ -66,10 +69,14 @@ func open(t testing.TB, dbc db.Config, key []byte, smtp *mailtest.Server, opts .
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	a, err := app.Open(context.Background(), app.Config{
+	cfg := app.Config{
 		Addr: "127.0.0.1:0", DataDir: dbc.DataDir, DatabaseURL: dbc.URL, MasterKey: key,
 		SMTPURL: smtp.URL(), Clock: o.Clock, Log: slog.New(slog.NewTextHandler(logs, nil)),
-	})
+	}
+	if o.Configure != nil {
+		o.Configure(&cfg)
+	}
+	a, err := app.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}
