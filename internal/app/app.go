@@ -139,6 +139,14 @@ func (a *App) recoverRuns(ctx context.Context) {
 	if n > 0 {
 		a.Log.Warn("rent runs whose process stopped marked failed", "runs", n)
 	}
+	// An import runs in one transaction: one whose worker died kept nothing
+	// and is marked failed, to be uploaded again.
+	if n, err = a.Importer.RecoverUploads(ctx); err != nil {
+		a.Log.Error("recover imports", "err", err)
+	}
+	if n > 0 {
+		a.Log.Warn("imports whose process stopped marked failed", "imports", n)
+	}
 }
 
 func (a *App) build(ctx context.Context) error {
