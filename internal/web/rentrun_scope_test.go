@@ -64,7 +64,7 @@ func TestRentRunScopePage(t *testing.T) {
 			}
 			resp, body := c.do("GET", "/o/a/finance/rentrun?period=2026-04&preview=1&scope=lease&scope_text="+url.QueryEscape(ref), nil)
 			if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-invoices">1<`) || !strings.Contains(body, "1 contract: "+ref+", Lindelaan 2") ||
-				!strings.Contains(body, "1 facturen boeken (€ 950,00)") {
+				!strings.Contains(body, "Facturen boeken: 1 (€ 950,00)") {
 				t.Fatalf("preview of %s: %d %.4000s", ref, resp.StatusCode, body)
 			}
 			// The picker's answer: radio buttons with the lease in words.
@@ -146,7 +146,7 @@ func TestRentRunScopeBrowser(t *testing.T) {
 			if got := b.Text(t, "#preview-scope"); !strings.HasPrefix(got, "1 contract: "+ref+", Lindelaan 2") {
 				t.Fatalf("preview scope %q", got)
 			}
-			if got := b.Text(t, "#run-post"); got != "1 facturen boeken (€ 950,00)" {
+			if got := b.Text(t, "#run-post"); got != "Facturen boeken: 1 (€ 950,00)" {
 				t.Fatalf("post button %q", got)
 			}
 			shot(t, b, "rentrun-scope-preview-"+size)
