@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"hms/internal/app"
 	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
@@ -29,7 +30,25 @@ func newCLI(t *testing.T, engine db.Dialect) (cfg db.Config, key []byte, storage
 	t.Setenv("HMS_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
 	storage = []string{"--data", cfg.DataDir}
 	if cfg.URL != "" {
-		storage = []string{"--database-url", cfg.URL}
+		// The two roles' URLs, as a server has them; only migrate is given
+		// the owner's (ownerFlag).
+		storage = []string{"--database-url", cfg.URL, "--database-system-url", cfg.SystemURL}
 	}
 	return cfg, key, storage
+}
+
+// ownerFlag is the owner's URL for hms migrate on PostgreSQL, nothing on
+// SQLite.
+func ownerFlag(cfg db.Config) []string {
+	if cfg.OwnerURL == "" {
+		return nil
+	}
+	return []string{"--database-owner-url", cfg.OwnerURL}
+}
+
+// appConfig opens the app beside the commands on cfg's database; with the
+// owner's URL it migrates first, as hms migrate does before a server starts.
+func appConfig(cfg db.Config, key []byte) app.Config {
+	return app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, DatabaseSystemURL: cfg.SystemURL,
+		DatabaseOwnerURL: cfg.OwnerURL, MasterKey: key, Clock: cliClock}
 }

@@ -24,7 +24,7 @@ func TestCommands(t *testing.T) {
 				err := run(ctx, append(args, storage...), &out, &errOut)
 				return out.String(), err
 			}
-			if out, err := hms("migrate"); err != nil || !strings.Contains(out, "up to date") {
+			if out, err := hms(append([]string{"migrate"}, ownerFlag(cfg)...)...); err != nil || !strings.Contains(out, "up to date") {
 				t.Fatalf("migrate: %q %v", out, err)
 			}
 			out, err := hms("user", "create", "--org", "acme", "--email", "Owner@Acme.nl", "--role", "owner", "--name", "Olga")
@@ -52,7 +52,7 @@ func TestCommands(t *testing.T) {
 				t.Fatalf("audit verify: %q %v", out, err)
 			}
 
-			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock})
+			a, err := app.Open(ctx, appConfig(cfg, key))
 			if err != nil {
 				t.Fatal(err)
 			}
