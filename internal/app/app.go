@@ -50,13 +50,6 @@ type Config struct {
 	Addr        string // host:port to listen on; ":0" picks a free port
 	DataDir     string // embedded SQLite directory (default ./hms-data)
 	DatabaseURL string // postgres://hms_org…: PostgreSQL, organisation work (HMS_DATABASE_URL)
-	// DatabaseSystemURL is the same database as hms_system, for the
-	// cross-organisation work (HMS_DATABASE_SYSTEM_URL).
-	DatabaseSystemURL string
-	// DatabaseOwnerURL is the schema owner's URL: only `hms migrate` (and
-	// tests) set it, and then Open migrates first. A server without it
-	// checks that the schema is up to date instead.
-	DatabaseOwnerURL string
 	BaseURL     string // public URL for links in e-mails; derived from Addr when empty
 	SMTPURL     string // smtp://user:pass@host:port; empty keeps mail in the outbox
 	MailFrom    string
@@ -72,6 +65,13 @@ type Config struct {
 	// say who may read /metrics; with neither, nobody does.
 	MetricsToken string
 	MetricsFrom  []netip.Prefix
+	// DatabaseSystemURL is the same database as hms_system, for the
+	// cross-organisation work (HMS_DATABASE_SYSTEM_URL).
+	DatabaseSystemURL string
+	// DatabaseOwnerURL is the schema owner's URL: only `hms migrate` (and
+	// tests) set it, and then Open migrates first. A server without it
+	// checks that the schema is up to date instead.
+	DatabaseOwnerURL string
 }
 
 // App is a running (or runnable) HMS.
