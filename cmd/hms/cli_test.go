@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"io"
 	"os"
 	"testing"
 
@@ -31,8 +33,12 @@ func newCLI(t *testing.T, engine db.Dialect) (cfg db.Config, key []byte, storage
 	storage = []string{"--data", cfg.DataDir}
 	if cfg.URL != "" {
 		// The two roles' URLs, as a server has them; only migrate is given
-		// the owner's (ownerFlag).
+		// the owner's (ownerFlag). As on a server, the operator has migrated
+		// the database before any other command runs.
 		storage = []string{"--database-url", cfg.URL, "--database-system-url", cfg.SystemURL}
+		if err := run(context.Background(), append([]string{"migrate"}, append(ownerFlag(cfg), storage...)...), io.Discard, io.Discard); err != nil {
+			t.Fatalf("migrate: %v", err)
+		}
 	}
 	return cfg, key, storage
 }

@@ -73,6 +73,15 @@ func Check(ctx context.Context, d *db.DB) error {
 	if d.Dialect != db.Postgres {
 		return nil
 	}
+	// goose would try to create a missing version table, which the system
+	// role may not: a database never migrated is simply behind.
+	var exists bool
+	if err := d.SystemPool().QueryRowContext(ctx, `SELECT to_regclass('goose_db_version') IS NOT NULL`).Scan(&exists); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if !exists {
+		return ErrBehind
+	}
 	sub, err := fs.Sub(files, "postgres")
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)

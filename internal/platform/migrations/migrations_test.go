@@ -3,7 +3,9 @@ package migrations_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"hms/internal/platform/db"
@@ -283,5 +285,63 @@ func TestOrganisationRoleCannotEscalate(t *testing.T) {
 		return tx.QueryRow(`SELECT role FROM memberships WHERE org_id = $1`, b).Scan(&role)
 	}); err != nil || role != "viewer" {
 		t.Fatalf("b's membership is %q (%v), want viewer", role, err)
+	}
+}
+
+// A server connects only as the two roles hms migrate made: the owner's (a
+// superuser's) URL, or one role's URL given for the other, is refused before
+// any work; and a server on a database that was never migrated says so
+// instead of creating tables it has no right to.
+func TestServerConnectsOnlyAsTheUnprivilegedRoles(t *testing.T) {
+	ctx := context.Background()
+	cfg := dbtest.Config(t, db.Postgres)
+	server := db.Config{URL: cfg.URL, SystemURL: cfg.SystemURL}
+	owner, err := db.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	if err := migrations.Migrate(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	// Now the roles exist (they belong to the cluster): a server on another,
+	// never migrated database.
+	fresh := dbtest.Config(t, db.Postgres)
+	unmigrated, err := db.Open(ctx, db.Config{URL: fresh.URL, SystemURL: fresh.SystemURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unmigrated.Close()
+	if err := migrations.Check(ctx, unmigrated); !errors.Is(err, migrations.ErrBehind) {
+		t.Fatalf("check before migrating: %v, want ErrBehind", err)
+	}
+	for _, c := range []struct {
+		name string
+		cfg  db.Config
+		want string
+	}{
+		{"owner as organisation role", db.Config{URL: cfg.OwnerURL, SystemURL: cfg.SystemURL}, "must connect as " + db.OrgRole},
+		{"owner as system role", db.Config{URL: cfg.URL, SystemURL: cfg.OwnerURL}, "must connect as " + db.SystemRole},
+		{"organisation role for system work", db.Config{URL: cfg.URL, SystemURL: cfg.URL}, "must connect as " + db.SystemRole},
+		{"no system url", db.Config{URL: cfg.URL}, db.SystemRole},
+	} {
+		d, err := db.Open(ctx, c.cfg)
+		if err == nil {
+			d.Close()
+			t.Errorf("%s: opened", c.name)
+		} else if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+	d, err := db.Open(ctx, server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := migrations.Check(ctx, d); err != nil {
+		t.Fatalf("check after migrating: %v", err)
+	}
+	if err := migrations.Migrate(ctx, d); err == nil {
+		t.Fatal("a server without the owner's URL migrated")
 	}
 }
