@@ -36,7 +36,8 @@ func newCLI(t *testing.T, engine db.Dialect) (cfg db.Config, key []byte, storage
 		// the owner's (ownerFlag). As on a server, the operator has migrated
 		// the database before any other command runs.
 		storage = []string{"--database-url", cfg.URL, "--database-system-url", cfg.SystemURL}
-		if err := run(context.Background(), append([]string{"migrate"}, append(ownerFlag(cfg), storage...)...), io.Discard, io.Discard); err != nil {
+		args := append(append([]string{"migrate"}, ownerFlag(cfg)...), storage...)
+		if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
 			t.Fatalf("migrate: %v", err)
 		}
 	}

@@ -146,7 +146,12 @@ func grantRoles(ctx context.Context, d *db.DB) error {
 	const both = db.OrgRole + ", " + db.SystemRole
 	_, err := d.Raw().ExecContext(ctx, `
 		DO $$ BEGIN
-			EXECUTE format('GRANT CONNECT ON DATABASE %I TO `+both+`', current_database());
+			-- PUBLIC may connect unless the operator revoked it; only then is
+			-- this grant needed (and the owner must own the database).
+			IF NOT has_database_privilege('`+db.OrgRole+`', current_database(), 'CONNECT')
+			   OR NOT has_database_privilege('`+db.SystemRole+`', current_database(), 'CONNECT') THEN
+				EXECUTE format('GRANT CONNECT ON DATABASE %I TO `+both+`', current_database());
+			END IF;
 			IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'hms_app') THEN
 				REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hms_app;
 				REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM hms_app;

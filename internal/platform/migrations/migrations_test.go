@@ -158,7 +158,8 @@ func TestOrganisationRoleCannotEscalate(t *testing.T) {
 			slug string
 			id   *int64
 		}{{"a", &a}, {"b", &b}} {
-			if err := tx.QueryRow(`INSERT INTO organisations (slug, name, created_at) VALUES ($1, $1, 'x') RETURNING id`, p.slug).Scan(p.id); err != nil {
+			if err := tx.QueryRow(`INSERT INTO organisations (slug, name, created_at) VALUES ($1, $1, 'x') RETURNING id`,
+				p.slug).Scan(p.id); err != nil {
 				return err
 			}
 		}
@@ -167,7 +168,8 @@ func TestOrganisationRoleCannotEscalate(t *testing.T) {
 			VALUES (1, 'i', 'x', 'x', 'x', 'x') RETURNING id`).Scan(&u); err != nil {
 			return err
 		}
-		_, err := tx.Exec(`INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $3, 'owner', 'x'), ($2, $3, 'viewer', 'x')`, a, b, u)
+		_, err := tx.Exec(`INSERT INTO memberships (org_id, user_id, role, created_at)
+			VALUES ($1, $3, 'owner', 'x'), ($2, $3, 'viewer', 'x')`, a, b, u)
 		return err
 	})
 	if err != nil {
