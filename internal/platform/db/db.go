@@ -134,6 +134,11 @@ func openPostgres(ctx context.Context, cfg Config) (*DB, error) {
 		}
 		pool.SetMaxOpenConns(20)
 		pool.SetMaxIdleConns(10)
+		if p.pool == &d.owner {
+			// Migrations and tests' inspections need few connections.
+			pool.SetMaxOpenConns(4)
+			pool.SetMaxIdleConns(1)
+		}
 		pool.SetConnMaxIdleTime(5 * time.Minute)
 		*p.pool = pool
 	}
