@@ -138,33 +138,47 @@ func ensureRoles(ctx context.Context, d *db.DB) error {
 	return nil
 }
 
-// grantRoles gives both roles this database's tables and sequences, except
-// the seals (hms_system only) and goose's version table (hms_system reads
-// it to check the schema), and takes back what the old shared role hms_app
-// had.
+// grantRoles gives hms_system every table but the seals' deletion and the
+// version table's writes. hms_org gets only what organisation work needs,
+// and nothing by default: every table that forced row-level security guards,
+// the organisations' names (documents print them) and, of sessions, what
+// signing a member out needs (not the token hashes or data); no users, no
+// tokens, no seals. A new platform table stays closed to it until granted
+// here. It also takes back what the old shared role hms_app had. One
+// multi-statement string is one transaction: a running server never sees
+// the rights half-given.
 func grantRoles(ctx context.Context, d *db.DB) error {
-	const both = db.OrgRole + ", " + db.SystemRole
+	const org, system = db.OrgRole, db.SystemRole
 	_, err := d.Raw().ExecContext(ctx, `
-		DO $$ BEGIN
+		DO $$
+		DECLARE t regclass;
+		BEGIN
 			-- PUBLIC may connect unless the operator revoked it; only then is
 			-- this grant needed (and the owner must own the database).
-			IF NOT has_database_privilege('`+db.OrgRole+`', current_database(), 'CONNECT')
-			   OR NOT has_database_privilege('`+db.SystemRole+`', current_database(), 'CONNECT') THEN
-				EXECUTE format('GRANT CONNECT ON DATABASE %I TO `+both+`', current_database());
+			IF NOT has_database_privilege('`+org+`', current_database(), 'CONNECT')
+			   OR NOT has_database_privilege('`+system+`', current_database(), 'CONNECT') THEN
+				EXECUTE format('GRANT CONNECT ON DATABASE %I TO `+org+`, `+system+`', current_database());
 			END IF;
 			IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'hms_app') THEN
 				REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hms_app;
 				REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM hms_app;
 				REVOKE ALL ON SCHEMA public FROM hms_app;
 			END IF;
+			REVOKE ALL ON ALL TABLES IN SCHEMA public FROM `+org+`;
+			FOR t IN SELECT c.oid::regclass FROM pg_class c
+				JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+				WHERE c.relkind = 'r' AND c.relrowsecurity AND c.relforcerowsecurity LOOP
+				EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO `+org+`', t);
+			END LOOP;
 		END $$;
-		GRANT USAGE ON SCHEMA public TO `+both+`;
-		GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO `+both+`;
-		GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO `+both+`;
-		REVOKE ALL ON hms_org_seals, goose_db_version FROM `+db.OrgRole+`;
-		REVOKE ALL ON hms_org_seals, goose_db_version FROM `+db.SystemRole+`;
-		GRANT SELECT, INSERT, UPDATE ON hms_org_seals TO `+db.SystemRole+`;
-		GRANT SELECT ON goose_db_version TO `+db.SystemRole)
+		GRANT USAGE ON SCHEMA public TO `+org+`, `+system+`;
+		GRANT SELECT ON organisations TO `+org+`;
+		GRANT SELECT (user_id, expiry, created_at), DELETE ON sessions TO `+org+`;
+		GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO `+system+`;
+		GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO `+system+`;
+		REVOKE ALL ON hms_org_seals, goose_db_version FROM `+system+`;
+		GRANT SELECT, INSERT, UPDATE ON hms_org_seals TO `+system+`;
+		GRANT SELECT ON goose_db_version TO `+system)
 	if err != nil {
 		return fmt.Errorf("grant roles: %w", err)
 	}
