@@ -24,6 +24,10 @@ func TestCommands(t *testing.T) {
 				err := run(ctx, append(args, storage...), &out, &errOut)
 				return out.String(), err
 			}
+			// A server's URLs cannot migrate PostgreSQL: only the owner's can.
+			if _, err := hms("migrate"); engine == db.Postgres && (err == nil || !strings.Contains(err.Error(), "HMS_DATABASE_OWNER_URL")) {
+				t.Fatalf("migrate without the owner's URL: %v", err)
+			}
 			if out, err := hms(append([]string{"migrate"}, ownerFlag(cfg)...)...); err != nil || !strings.Contains(out, "up to date") {
 				t.Fatalf("migrate: %q %v", out, err)
 			}

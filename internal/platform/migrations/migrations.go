@@ -92,7 +92,7 @@ func Check(ctx context.Context, d *db.DB) error {
 	}
 	pending, err := p.HasPending(ctx)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrBehind, err)
+		return fmt.Errorf("check the schema version: %w", err)
 	}
 	if pending {
 		return ErrBehind
