@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"io"
 	"os"
 	"testing"
 
+	"hms/internal/app"
 	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
@@ -29,7 +32,30 @@ func newCLI(t *testing.T, engine db.Dialect) (cfg db.Config, key []byte, storage
 	t.Setenv("HMS_MASTER_KEY", base64.StdEncoding.EncodeToString(key))
 	storage = []string{"--data", cfg.DataDir}
 	if cfg.URL != "" {
-		storage = []string{"--database-url", cfg.URL}
+		// The two roles' URLs, as a server has them; only migrate is given
+		// the owner's (ownerFlag). As on a server, the operator has migrated
+		// the database before any other command runs.
+		storage = []string{"--database-url", cfg.URL, "--database-system-url", cfg.SystemURL}
+		args := append(append([]string{"migrate"}, ownerFlag(cfg)...), storage...)
+		if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
+			t.Fatalf("migrate: %v", err)
+		}
 	}
 	return cfg, key, storage
+}
+
+// ownerFlag is the owner's URL for hms migrate on PostgreSQL, nothing on
+// SQLite.
+func ownerFlag(cfg db.Config) []string {
+	if cfg.OwnerURL == "" {
+		return nil
+	}
+	return []string{"--database-owner-url", cfg.OwnerURL}
+}
+
+// appConfig opens the app beside the commands on cfg's database; with the
+// owner's URL it migrates first, as hms migrate does before a server starts.
+func appConfig(cfg db.Config, key []byte) app.Config {
+	return app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, DatabaseSystemURL: cfg.SystemURL,
+		DatabaseOwnerURL: cfg.OwnerURL, MasterKey: key, Clock: cliClock}
 }

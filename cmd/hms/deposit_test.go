@@ -26,7 +26,7 @@ func TestDepositsDueCommand(t *testing.T) {
 			cfg, key, storage := newCLI(t, engine)
 			ctx := context.Background()
 			today := civil.Today(cliClock.Now())
-			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock})
+			a, err := app.Open(ctx, appConfig(cfg, key))
 			if err != nil {
 				t.Fatal(err)
 			}

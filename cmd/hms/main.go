@@ -28,7 +28,8 @@ const usage = `hms: rental administration for Dutch landlords
 
 Usage:
   hms serve [--addr HOST:PORT] [--demo]      run the web server and background jobs
-  hms migrate                                bring the database schema up to date
+  hms migrate [--database-owner-url URL]     bring the database schema up to date (PostgreSQL: as the
+                                             schema owner; creates the roles hms_org and hms_system)
   hms user create --org SLUG --email E --role owner|manager|bookkeeper|viewer [--name N]
   hms user create --staff --email E           create a platform staff account
   hms token create --org SLUG --email E [--name N] [--scopes read,write,admin]
@@ -61,7 +62,9 @@ Usage:
 
 Every command takes:
   --data DIR            embedded SQLite directory (env HMS_DATA_DIR, default ./hms-data)
-  --database-url URL    PostgreSQL (env HMS_DATABASE_URL); wins over --data
+  --database-url URL    PostgreSQL as the role hms_org (env HMS_DATABASE_URL); wins over --data
+  --database-system-url URL
+                        the same database as the role hms_system (env HMS_DATABASE_SYSTEM_URL)
 Secrets come from the environment only: HMS_MASTER_KEY or HMS_MASTER_KEY_FILE,
 HMS_SMTP_URL (smtp://user:pass@host:port). Other settings: HMS_BASE_URL, HMS_MAIL_FROM,
 HMS_TRUSTED_PROXIES (addresses or networks of reverse proxies whose X-Forwarded-For names the client),
@@ -92,7 +95,9 @@ var cliClock clock.Clock = clock.Real{}
 func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 	cfg.Clock = cliClock
 	fs.StringVar(&cfg.DataDir, "data", env("HMS_DATA_DIR", "hms-data"), "embedded SQLite directory")
-	fs.StringVar(&cfg.DatabaseURL, "database-url", env("HMS_DATABASE_URL", ""), "PostgreSQL URL (postgres://…)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", env("HMS_DATABASE_URL", ""), "PostgreSQL URL as hms_org (postgres://…)")
+	fs.StringVar(&cfg.DatabaseSystemURL, "database-system-url", env("HMS_DATABASE_SYSTEM_URL", ""),
+		"PostgreSQL URL as hms_system (postgres://…)")
 	cfg.SMTPURL = os.Getenv("HMS_SMTP_URL")
 	cfg.MailFrom = env("HMS_MAIL_FROM", "")
 	cfg.BaseURL = env("HMS_BASE_URL", "")
@@ -110,8 +115,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		var cfg app.Config
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		commonFlags(fs, &cfg)
+		// Only migrate takes the owner's URL: a server never holds it.
+		fs.StringVar(&cfg.DatabaseOwnerURL, "database-owner-url", env("HMS_DATABASE_OWNER_URL", ""),
+			"PostgreSQL URL as the schema owner (postgres://…)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
+		}
+		if cfg.DatabaseURL != "" && cfg.DatabaseOwnerURL == "" {
+			return errors.New("hms migrate on PostgreSQL needs the schema owner's URL: --database-owner-url or HMS_DATABASE_OWNER_URL")
 		}
 		a, err := app.Open(ctx, cfg)
 		if err != nil {

@@ -24,7 +24,11 @@ func TestCommands(t *testing.T) {
 				err := run(ctx, append(args, storage...), &out, &errOut)
 				return out.String(), err
 			}
-			if out, err := hms("migrate"); err != nil || !strings.Contains(out, "up to date") {
+			// A server's URLs cannot migrate PostgreSQL: only the owner's can.
+			if _, err := hms("migrate"); engine == db.Postgres && (err == nil || !strings.Contains(err.Error(), "HMS_DATABASE_OWNER_URL")) {
+				t.Fatalf("migrate without the owner's URL: %v", err)
+			}
+			if out, err := hms(append([]string{"migrate"}, ownerFlag(cfg)...)...); err != nil || !strings.Contains(out, "up to date") {
 				t.Fatalf("migrate: %q %v", out, err)
 			}
 			out, err := hms("user", "create", "--org", "acme", "--email", "Owner@Acme.nl", "--role", "owner", "--name", "Olga")
@@ -52,7 +56,7 @@ func TestCommands(t *testing.T) {
 				t.Fatalf("audit verify: %q %v", out, err)
 			}
 
-			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock})
+			a, err := app.Open(ctx, appConfig(cfg, key))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -37,7 +37,7 @@ func TestRentIncreaseCapsImportCommand(t *testing.T) {
 				err := run(ctx, append(append([]string{"rentincrease", "caps", "import", "--org", "acme"}, storage...), file), &out, &errOut)
 				return out.String(), err
 			}
-			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock})
+			a, err := app.Open(ctx, appConfig(cfg, key))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -31,7 +31,7 @@ func TestRentIncreaseAndCPICommands(t *testing.T) {
 			// the test runs; the organisation sets that year's free-sector
 			// cap itself, so the shipped table's years do not matter.
 			on := civil.Today(cliClock.Now()).FirstOfMonth().AddMonths(4)
-			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock})
+			a, err := app.Open(ctx, appConfig(cfg, key))
 			if err != nil {
 				t.Fatal(err)
 			}

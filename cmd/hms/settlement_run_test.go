@@ -31,7 +31,7 @@ func TestSettlementRunCommand(t *testing.T) {
 		t.Run(string(engine), func(t *testing.T) {
 			cfg, key, storage := newCLI(t, engine)
 			ctx := context.Background()
-			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock})
+			a, err := app.Open(ctx, appConfig(cfg, key))
 			if err != nil {
 				t.Fatal(err)
 			}

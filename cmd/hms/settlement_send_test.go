@@ -29,7 +29,7 @@ func TestSettlementSendCommand(t *testing.T) {
 		t.Run(string(engine), func(t *testing.T) {
 			cfg, key, storage := newCLI(t, engine)
 			ctx := context.Background()
-			a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock})
+			a, err := app.Open(ctx, appConfig(cfg, key))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +115,7 @@ func TestSettlementSendCommand(t *testing.T) {
 				t.Fatalf("send a draft: %v", err)
 			}
 			// Finalised, the same run can be sent.
-			if a, err = app.Open(ctx, app.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.URL, MasterKey: key, Clock: cliClock}); err != nil {
+			if a, err = app.Open(ctx, appConfig(cfg, key)); err != nil {
 				t.Fatal(err)
 			}
 			if err := a.Settlement.Finalise(ctx, owner, draft.ID); err != nil {

@@ -49,7 +49,7 @@ import (
 type Config struct {
 	Addr        string // host:port to listen on; ":0" picks a free port
 	DataDir     string // embedded SQLite directory (default ./hms-data)
-	DatabaseURL string // postgres://… switches to PostgreSQL
+	DatabaseURL string // postgres://hms_org…: PostgreSQL, organisation work (HMS_DATABASE_URL)
 	BaseURL     string // public URL for links in e-mails; derived from Addr when empty
 	SMTPURL     string // smtp://user:pass@host:port; empty keeps mail in the outbox
 	MailFrom    string
@@ -65,6 +65,13 @@ type Config struct {
 	// say who may read /metrics; with neither, nobody does.
 	MetricsToken string
 	MetricsFrom  []netip.Prefix
+	// DatabaseSystemURL is the same database as hms_system, for the
+	// cross-organisation work (HMS_DATABASE_SYSTEM_URL).
+	DatabaseSystemURL string
+	// DatabaseOwnerURL is the schema owner's URL: only `hms migrate` (and
+	// tests) set it, and then Open migrates first. A server without it
+	// checks that the schema is up to date instead.
+	DatabaseOwnerURL string
 }
 
 // App is a running (or runnable) HMS.
@@ -114,7 +121,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.MailFrom == "" {
 		cfg.MailFrom = "HMS <noreply@hms.localhost>"
 	}
-	d, err := db.Open(ctx, db.Config{DataDir: cfg.DataDir, URL: cfg.DatabaseURL})
+	d, err := db.Open(ctx, db.Config{DataDir: cfg.DataDir, URL: cfg.DatabaseURL, SystemURL: cfg.DatabaseSystemURL,
+		OwnerURL: cfg.DatabaseOwnerURL})
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +158,11 @@ func (a *App) recoverRuns(ctx context.Context) {
 }
 
 func (a *App) build(ctx context.Context) error {
-	if err := migrations.Migrate(ctx, a.DB); err != nil {
+	if a.DB.Dialect == db.Postgres && a.DB.Owner() == nil {
+		if err := migrations.Check(ctx, a.DB); err != nil {
+			return fmt.Errorf("%w: run hms migrate with the owner's URL (HMS_DATABASE_OWNER_URL) first", err)
+		}
+	} else if err := migrations.Migrate(ctx, a.DB); err != nil {
 		return err
 	}
 	// Only the embedded database may generate its own master key; a

@@ -688,7 +688,7 @@ func TestDeleteRefusedByForeignKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		if d.Dialect == db.Postgres {
-			if _, err := d.Raw().Exec(`GRANT SELECT ON test_refs TO ` + db.AppRole); err != nil {
+			if _, err := d.Raw().Exec(`GRANT SELECT ON test_refs TO ` + db.OrgRole); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -70,7 +70,9 @@ func open(t testing.TB, dbc db.Config, key []byte, smtp *mailtest.Server, opts .
 		}
 	})
 	cfg := app.Config{
-		Addr: "127.0.0.1:0", DataDir: dbc.DataDir, DatabaseURL: dbc.URL, MasterKey: key,
+		Addr: "127.0.0.1:0", DataDir: dbc.DataDir, MasterKey: key,
+		// As production: the two roles, and the owner that migrates first.
+		DatabaseURL: dbc.URL, DatabaseSystemURL: dbc.SystemURL, DatabaseOwnerURL: dbc.OwnerURL,
 		SMTPURL: smtp.URL(), Clock: o.Clock, Log: slog.New(slog.NewTextHandler(logs, nil)),
 	}
 	if o.Configure != nil {

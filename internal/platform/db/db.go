@@ -8,13 +8,16 @@ package db
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -29,44 +32,54 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// AppRole is the PostgreSQL role every organisation transaction switches to.
-// It has no BYPASSRLS, so row-level security applies to it even when the
-// connecting user is the table owner or a superuser.
-const AppRole = "hms_app"
+// On PostgreSQL HMS connects with two login roles that `hms migrate` (run
+// with the schema owner's URL) creates; neither is a superuser, has
+// BYPASSRLS or is a member of any role, so neither SET ROLE nor RESET ROLE
+// leads anywhere else.
+//
+// OrgRole does all organisation work (InOrg, ReadOrg). Row-level security
+// lets it see only the organisation whose seal the transaction presents in
+// hms.org_seal: a random secret per organisation that OrgRole cannot read
+// (hms_org_id() in migration 00022), so SQL injected into organisation work
+// can neither claim "all organisations" nor name another one.
+//
+// SystemRole does the few cross-organisation reads and writes (System,
+// ReadSystem: login, tokens, job claiming, the console); the policies let
+// exactly this role through, by its name, not by a setting.
+const (
+	OrgRole    = "hms_org"
+	SystemRole = "hms_system"
+)
 
 // Config says where the data lives. URL wins over DataDir.
 type Config struct {
-	DataDir string // directory of the embedded SQLite file
-	URL     string // postgres://… to use PostgreSQL
+	DataDir   string // directory of the embedded SQLite file
+	URL       string // postgres://hms_org…: PostgreSQL, for organisation work
+	SystemURL string // postgres://hms_system…: the same database, for System and ReadSystem
+	// OwnerURL connects as the owner of the schema. Only migrations (hms
+	// migrate) and tests use it; a server never holds it. When it is set,
+	// Open does not check the two roles, because migrating creates them
+	// (migrations.Migrate checks them afterwards).
+	OwnerURL string
 }
 
 // DB is the application's handle on its database.
 type DB struct {
 	Dialect Dialect
-	write   *sql.DB // SQLite: one connection, so writers queue instead of failing busy
+	write   *sql.DB // SQLite: one connection, so writers queue instead of failing busy; PostgreSQL: OrgRole
 	read    *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool as write
+	system  *sql.DB // PostgreSQL: SystemRole; SQLite: nil (System uses write and read)
+	owner   *sql.DB // PostgreSQL: the schema owner, only when Config.OwnerURL is set
 	Path    string  // SQLite file path, empty on PostgreSQL
+	cfg     Config
+	seals   sync.Map // organisation id → its seal (PostgreSQL)
 }
 
 // Open connects to the configured engine and applies the pool settings that
 // engine needs. It does not migrate; call Migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.URL != "" {
-		if !strings.HasPrefix(cfg.URL, "postgres://") && !strings.HasPrefix(cfg.URL, "postgresql://") {
-			return nil, fmt.Errorf("database url must start with postgres://")
-		}
-		pool, err := sql.Open("pgx", cfg.URL)
-		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
-		}
-		pool.SetMaxOpenConns(20)
-		pool.SetMaxIdleConns(10)
-		pool.SetConnMaxIdleTime(5 * time.Minute)
-		if err := pool.PingContext(ctx); err != nil {
-			pool.Close()
-			return nil, fmt.Errorf("connect postgres: %w", err)
-		}
-		return &DB{Dialect: Postgres, write: pool, read: pool}, nil
+		return openPostgres(ctx, cfg)
 	}
 	dir := cfg.DataDir
 	if dir == "" {
@@ -94,13 +107,99 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
 	}
 	read.SetMaxOpenConns(8)
-	return &DB{Dialect: SQLite, write: write, read: read, Path: path}, nil
+	return &DB{Dialect: SQLite, write: write, read: read, Path: path, cfg: cfg}, nil
 }
 
-// Close releases both pools.
+func openPostgres(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.SystemURL == "" {
+		return nil, fmt.Errorf("PostgreSQL needs a second URL for the %s role (system database url)", SystemRole)
+	}
+	d := &DB{Dialect: Postgres, cfg: cfg}
+	var err error
+	for _, p := range []struct {
+		url  string
+		pool **sql.DB
+	}{{cfg.URL, &d.write}, {cfg.SystemURL, &d.system}, {cfg.OwnerURL, &d.owner}} {
+		if p.url == "" {
+			continue
+		}
+		if !strings.HasPrefix(p.url, "postgres://") && !strings.HasPrefix(p.url, "postgresql://") {
+			err = fmt.Errorf("database url must start with postgres://")
+			break
+		}
+		var pool *sql.DB
+		if pool, err = sql.Open("pgx", p.url); err != nil {
+			err = fmt.Errorf("open postgres: %w", err)
+			break
+		}
+		pool.SetMaxOpenConns(20)
+		pool.SetMaxIdleConns(10)
+		if p.pool == &d.owner {
+			// Migrations and tests' inspections need few connections.
+			pool.SetMaxOpenConns(4)
+			pool.SetMaxIdleConns(1)
+		}
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		*p.pool = pool
+	}
+	d.read = d.write
+	if err == nil && d.owner != nil {
+		err = d.owner.PingContext(ctx)
+		if err != nil {
+			err = fmt.Errorf("connect postgres as the schema owner: %w", err)
+		}
+	} else if err == nil {
+		err = d.CheckRoles(ctx)
+	}
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// CheckRoles makes sure the organisation pool is OrgRole and the system pool
+// SystemRole, and that neither can step outside its rights: no superuser,
+// no BYPASSRLS, member of no role (so SET ROLE has nowhere to go). A server
+// refuses to start otherwise.
+func (d *DB) CheckRoles(ctx context.Context) error {
+	if d.Dialect != Postgres {
+		return nil
+	}
+	for _, p := range []struct {
+		pool *sql.DB
+		role string
+		what string
+	}{{d.write, OrgRole, "database url"}, {d.system, SystemRole, "system database url"}} {
+		var user string
+		var super, bypass, member bool
+		err := p.pool.QueryRowContext(ctx, `SELECT r.rolname, r.rolsuper, r.rolbypassrls,
+				EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid)
+			FROM pg_roles r WHERE r.rolname = current_user`).Scan(&user, &super, &bypass, &member)
+		if err != nil {
+			return fmt.Errorf("connect postgres as %s (%s): %w", p.role, p.what, err)
+		}
+		switch {
+		case user != p.role:
+			return fmt.Errorf("the %s connects as %q; it must connect as %s (created by hms migrate)", p.what, user, p.role)
+		case super || bypass:
+			return fmt.Errorf("role %s is a superuser or has BYPASSRLS; it must have neither", user)
+		case member:
+			return fmt.Errorf("role %s is a member of another role; it must be a member of none", user)
+		}
+	}
+	return nil
+}
+
+// Close releases every pool.
 func (d *DB) Close() error {
-	err := d.write.Close()
-	if d.read != d.write {
+	var err error
+	for _, p := range []*sql.DB{d.write, d.system, d.owner} {
+		if p != nil {
+			err = errors.Join(err, p.Close())
+		}
+	}
+	if d.read != nil && d.read != d.write {
 		err = errors.Join(err, d.read.Close())
 	}
 	return err
@@ -109,9 +208,33 @@ func (d *DB) Close() error {
 // Ping checks the database answers (readiness).
 func (d *DB) Ping(ctx context.Context) error { return d.read.PingContext(ctx) }
 
-// Raw returns the writer pool for migrations and tests that inspect the
-// schema. Business code uses InOrg, ReadOrg and System.
-func (d *DB) Raw() *sql.DB { return d.write }
+// Raw returns the pool migrations run on and tests inspect the schema with:
+// the schema owner on PostgreSQL when Config.OwnerURL was given, otherwise
+// the writer (on PostgreSQL the organisation role, which sees nothing
+// outside a transaction of InOrg). Business code uses InOrg, ReadOrg and
+// System.
+func (d *DB) Raw() *sql.DB {
+	if d.owner != nil {
+		return d.owner
+	}
+	return d.write
+}
+
+// Owner is the schema owner's pool, or nil when Config.OwnerURL was not
+// given (a server).
+func (d *DB) Owner() *sql.DB { return d.owner }
+
+// SystemPool is the pool of System transactions (SystemRole on PostgreSQL).
+func (d *DB) SystemPool() *sql.DB {
+	if d.system != nil {
+		return d.system
+	}
+	return d.write
+}
+
+// Config returns the configuration d was opened with (migrations take the
+// roles' passwords from its URLs).
+func (d *DB) Config() Config { return d.cfg }
 
 // Tx is one transaction, acting for one organisation (or for the platform
 // when OrgID is 0 and System is true).
@@ -206,8 +329,9 @@ func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 var ErrNoOrg = errors.New("db: organisation transaction without organisation")
 
 // InOrg runs fn in a read-write transaction for organisation orgID. On
-// PostgreSQL the transaction switches to AppRole and sets hms.org_id, so
-// row-level security hides every other organisation's rows.
+// PostgreSQL the transaction runs as OrgRole and presents the
+// organisation's seal, so row-level security hides every other
+// organisation's rows.
 func (d *DB) InOrg(ctx context.Context, orgID int64, fn func(*Tx) error) error {
 	if orgID <= 0 {
 		return ErrNoOrg
@@ -228,18 +352,53 @@ func (d *DB) ReadOrg(ctx context.Context, orgID int64, fn func(*Tx) error) error
 // Use it only where no organisation is known yet (login, token look-up, job
 // claiming, sign-up) or where the platform itself acts.
 func (d *DB) System(ctx context.Context, fn func(*Tx) error) error {
-	return d.run(ctx, d.write, false, 0, true, fn)
+	pool := d.write
+	if d.system != nil {
+		pool = d.system
+	}
+	return d.run(ctx, pool, false, 0, true, fn)
 }
 
 // ReadSystem is System for work that only reads.
 func (d *DB) ReadSystem(ctx context.Context, fn func(*Tx) error) error {
-	return d.run(ctx, d.read, true, 0, true, fn)
+	pool := d.read
+	if d.system != nil {
+		pool = d.system
+	}
+	return d.run(ctx, pool, true, 0, true, fn)
+}
+
+// seal returns organisation orgID's seal, creating it on first use. Only
+// SystemRole may read or create seals; they stay in this process's memory.
+func (d *DB) seal(ctx context.Context, orgID int64) (string, error) {
+	if s, ok := d.seals.Load(orgID); ok {
+		return s.(string), nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("organisation seal: %w", err)
+	}
+	var s string
+	// An existing seal wins over the new one (another instance made it first).
+	if err := d.system.QueryRowContext(ctx, `INSERT INTO hms_org_seals (org_id, seal) VALUES ($1, $2)
+		ON CONFLICT (org_id) DO UPDATE SET seal = hms_org_seals.seal RETURNING seal`,
+		orgID, hex.EncodeToString(b)).Scan(&s); err != nil {
+		return "", fmt.Errorf("organisation seal: %w", err)
+	}
+	d.seals.Store(orgID, s)
+	return s, nil
 }
 
 func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, system bool, fn func(*Tx) error) (err error) {
 	opts := &sql.TxOptions{}
 	if readOnly && d.Dialect == Postgres {
 		opts.ReadOnly = true
+	}
+	var seal string
+	if d.Dialect == Postgres && !system {
+		if seal, err = d.seal(ctx, orgID); err != nil {
+			return err
+		}
 	}
 	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
@@ -269,18 +428,13 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, 
 			f()
 		}
 	}()
-	if d.Dialect == Postgres {
-		// All settings are local to this transaction: a pooled connection
-		// never carries one organisation's scope into the next request. A
-		// system transaction says so explicitly in hms.scope; the policies
-		// (hms_org_isolate) let it through, and nothing else.
-		scope := ""
-		if system {
-			scope = "system"
-		}
-		if _, err = stx.ExecContext(ctx,
-			`SELECT set_config('role', $1, true), set_config('hms.org_id', $2, true), set_config('hms.scope', $3, true)`,
-			AppRole, fmt.Sprint(orgID), scope); err != nil {
+	if seal != "" {
+		// Local to this transaction: a pooled connection never carries one
+		// organisation's seal into the next request. A system transaction
+		// needs no setting: its role is what the policies let through.
+		// The seal travels as a parameter, never in the statement text that
+		// pg_stat_activity shows to other sessions of the role.
+		if _, err = stx.ExecContext(ctx, `SELECT set_config('hms.org_seal', $1, true)`, seal); err != nil {
 			return fmt.Errorf("scope transaction to organisation: %w", err)
 		}
 	}

@@ -7,6 +7,7 @@ package dbtest
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"net/url"
 	"os"
@@ -62,17 +63,35 @@ func Open(t testing.TB, engine db.Dialect) *db.DB {
 }
 
 // Config returns a db.Config for a fresh, empty database of the engine,
-// without opening it (for tests that start the whole app).
+// without opening it (for tests that start the whole app). On PostgreSQL it
+// is what production uses: the organisation role's URL, the system role's,
+// and the owner's (the test server's user) for migrating and for tests that
+// inspect every row.
 func Config(t testing.TB, engine db.Dialect) db.Config {
 	t.Helper()
 	if engine == db.SQLite {
 		return db.Config{DataDir: t.TempDir()}
 	}
-	return db.Config{URL: NewPostgresDatabase(t)}
+	owner := NewPostgresDatabase(t)
+	return db.Config{URL: AsRole(t, owner, db.OrgRole), SystemURL: AsRole(t, owner, db.SystemRole), OwnerURL: owner}
+}
+
+// AsRole is dbURL with role as its user and no password: the test server
+// must let the two roles that migrating creates log in from the test host
+// (trust), as CI's does.
+func AsRole(t testing.TB, dbURL, role string) string {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatalf("database url: %v", err)
+	}
+	u.User = url.User(role)
+	return u.String()
 }
 
 // NewPostgresDatabase creates an empty database on the test server and
-// returns its URL; it is dropped when the test ends.
+// returns its URL for the server's (owner) user; it is dropped when the test
+// ends.
 func NewPostgresDatabase(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("HMS_TEST_POSTGRES_URL")
@@ -82,7 +101,7 @@ func NewPostgresDatabase(t testing.TB) string {
 		}
 		t.Skip("PostgreSQL not configured (set HMS_TEST_POSTGRES_URL)")
 	}
-	admin, err := db.Open(context.Background(), db.Config{URL: base})
+	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatalf("connect to test PostgreSQL: %v", err)
 	}
@@ -90,16 +109,16 @@ func NewPostgresDatabase(t testing.TB) string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	name := "hms_test_" + hex.EncodeToString(b)
-	if _, err := admin.Raw().Exec("CREATE DATABASE " + name); err != nil {
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
-		a, err := db.Open(context.Background(), db.Config{URL: base})
+		a, err := sql.Open("pgx", base)
 		if err != nil {
 			return
 		}
 		defer a.Close()
-		_, _ = a.Raw().Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		_, _ = a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
 	u, err := url.Parse(base)
 	if err != nil {

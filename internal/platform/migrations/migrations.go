@@ -4,13 +4,18 @@
 // Each change is written twice, sqlite/ and postgres/, with the same number.
 // Every PostgreSQL table with an org_id column must call hms_org_isolate() in
 // the migration that creates it; TestEveryOrgTableHasPolicy enforces that.
+// A data migration that must change every organisation's rows says so with
+// set_config('hms.scope', 'system', true), which only the schema owner's
+// role is trusted with (00022).
 package migrations
 
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 
 	"github.com/pressly/goose/v3"
 
@@ -20,13 +25,20 @@ import (
 //go:embed sqlite/*.sql postgres/*.sql
 var files embed.FS
 
-// Migrate applies every pending migration and, on PostgreSQL, makes sure the
-// application role exists and may use the tables (RLS still applies to it).
+// Migrate applies every pending migration. On PostgreSQL it needs the schema
+// owner's connection (db.Config.OwnerURL): it makes sure the login roles
+// db.OrgRole and db.SystemRole exist (roles belong to the cluster, so this is
+// idempotent and safe when several databases race), takes their passwords
+// from the organisation and system URLs, grants them this database's tables
+// and then checks that both can connect and neither can escalate.
 func Migrate(ctx context.Context, d *db.DB) error {
 	dialect, dir := goose.DialectSQLite3, "sqlite"
 	if d.Dialect == db.Postgres {
 		dialect, dir = goose.DialectPostgres, "postgres"
-		if err := ensureAppRole(ctx, d); err != nil {
+		if d.Owner() == nil {
+			return errors.New("migrating PostgreSQL needs the schema owner's URL (database owner url)")
+		}
+		if err := ensureRoles(ctx, d); err != nil {
 			return err
 		}
 	}
@@ -42,41 +54,133 @@ func Migrate(ctx context.Context, d *db.DB) error {
 		return fmt.Errorf("migrate %s: %w", dir, err)
 	}
 	if d.Dialect == db.Postgres {
-		return grantAppRole(ctx, d)
+		if err := grantRoles(ctx, d); err != nil {
+			return err
+		}
+		return d.CheckRoles(ctx)
 	}
 	return nil
 }
 
-func ensureAppRole(ctx context.Context, d *db.DB) error {
-	// Roles are cluster-wide; several databases (tests) may race to create it.
-	_, err := d.Raw().ExecContext(ctx, `DO $$ BEGIN
-		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '`+db.AppRole+`') THEN
-			CREATE ROLE `+db.AppRole+` NOLOGIN NOBYPASSRLS;
-		END IF;
-	EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-	END $$`)
+// ErrBehind is returned by Check when the database lacks a migration this
+// build has.
+var ErrBehind = errors.New("the database schema is not up to date")
+
+// Check reports ErrBehind when a PostgreSQL database lacks a migration this
+// build has. A server connects without the owner and cannot migrate; it
+// checks instead (as SystemRole, which may read goose's version table).
+func Check(ctx context.Context, d *db.DB) error {
+	if d.Dialect != db.Postgres {
+		return nil
+	}
+	// goose would try to create a missing version table, which the system
+	// role may not: a database never migrated is simply behind.
+	var exists bool
+	if err := d.SystemPool().QueryRowContext(ctx, `SELECT to_regclass('goose_db_version') IS NOT NULL`).Scan(&exists); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if !exists {
+		return ErrBehind
+	}
+	sub, err := fs.Sub(files, "postgres")
 	if err != nil {
-		return fmt.Errorf("create application role: %w", err)
+		return fmt.Errorf("migrations: %w", err)
 	}
-	var member bool
-	if err := d.Raw().QueryRowContext(ctx, `SELECT pg_has_role(current_user, '`+db.AppRole+`', 'MEMBER')`).Scan(&member); err != nil {
-		return fmt.Errorf("check application role: %w", err)
+	p, err := goose.NewProvider(goose.DialectPostgres, d.SystemPool(), sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
 	}
-	if !member {
-		if _, err := d.Raw().ExecContext(ctx, `GRANT `+db.AppRole+` TO CURRENT_USER`); err != nil {
-			return fmt.Errorf("grant application role to %s: %w", "current user", err)
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("check the schema version: %w", err)
+	}
+	if pending {
+		return ErrBehind
+	}
+	return nil
+}
+
+// ensureRoles creates the two login roles when they are missing. Neither is
+// a superuser, has BYPASSRLS, may create roles or databases, or inherits
+// anything; db.CheckRoles refuses roles that were made otherwise.
+func ensureRoles(ctx context.Context, d *db.DB) error {
+	cfg := d.Config()
+	for _, r := range []struct{ role, url string }{{db.OrgRole, cfg.URL}, {db.SystemRole, cfg.SystemURL}} {
+		// Several databases (tests) may race to create the same role.
+		_, err := d.Raw().ExecContext(ctx, `DO $$ BEGIN
+			IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '`+r.role+`') THEN
+				CREATE ROLE `+r.role+` LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION NOINHERIT;
+			END IF;
+		EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+		END $$`)
+		if err != nil {
+			return fmt.Errorf("create role %s: %w", r.role, err)
+		}
+		u, err := url.Parse(r.url)
+		if err != nil {
+			return fmt.Errorf("url of role %s: %w", r.role, err)
+		}
+		if u.User != nil && u.User.Username() != r.role {
+			return fmt.Errorf("the url for %s names the user %q; it must be %s", r.role, u.User.Username(), r.role)
+		}
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			// ALTER ROLE takes no parameters: format() quotes the password.
+			var stmt string
+			if err := d.Raw().QueryRowContext(ctx, `SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', $1::text, $2::text)`,
+				r.role, pw).Scan(&stmt); err != nil {
+				return fmt.Errorf("password of role %s: %w", r.role, err)
+			}
+			if _, err := d.Raw().ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("password of role %s: %w", r.role, err)
+			}
 		}
 	}
 	return nil
 }
 
-func grantAppRole(ctx context.Context, d *db.DB) error {
+// grantRoles gives hms_system every table but the seals' deletion and the
+// version table's writes. hms_org gets only what organisation work needs,
+// and nothing by default: every table that forced row-level security guards,
+// the organisations' names (documents print them) and, of sessions, what
+// signing a member out needs (not the token hashes or data); no users, no
+// tokens, no seals. A new platform table stays closed to it until granted
+// here. It also takes back what the old shared role hms_app had. One
+// multi-statement string is one transaction: a running server never sees
+// the rights half-given.
+func grantRoles(ctx context.Context, d *db.DB) error {
+	const org, system = db.OrgRole, db.SystemRole
 	_, err := d.Raw().ExecContext(ctx, `
-		GRANT USAGE ON SCHEMA public TO `+db.AppRole+`;
-		GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO `+db.AppRole+`;
-		GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO `+db.AppRole)
+		DO $$
+		DECLARE t regclass;
+		BEGIN
+			-- PUBLIC may connect unless the operator revoked it; only then is
+			-- this grant needed (and the owner must own the database).
+			IF NOT has_database_privilege('`+org+`', current_database(), 'CONNECT')
+			   OR NOT has_database_privilege('`+system+`', current_database(), 'CONNECT') THEN
+				EXECUTE format('GRANT CONNECT ON DATABASE %I TO `+org+`, `+system+`', current_database());
+			END IF;
+			IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'hms_app') THEN
+				REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hms_app;
+				REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM hms_app;
+				REVOKE ALL ON SCHEMA public FROM hms_app;
+			END IF;
+			REVOKE ALL ON ALL TABLES IN SCHEMA public FROM `+org+`;
+			FOR t IN SELECT c.oid::regclass FROM pg_class c
+				JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+				WHERE c.relkind = 'r' AND c.relrowsecurity AND c.relforcerowsecurity LOOP
+				EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO `+org+`', t);
+			END LOOP;
+		END $$;
+		GRANT USAGE ON SCHEMA public TO `+org+`, `+system+`;
+		GRANT SELECT ON organisations TO `+org+`;
+		GRANT SELECT (user_id, expiry, created_at), DELETE ON sessions TO `+org+`;
+		GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO `+system+`;
+		GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO `+system+`;
+		REVOKE ALL ON hms_org_seals, goose_db_version FROM `+system+`;
+		GRANT SELECT, INSERT, UPDATE ON hms_org_seals TO `+system+`;
+		GRANT SELECT ON goose_db_version TO `+system)
 	if err != nil {
-		return fmt.Errorf("grant application role: %w", err)
+		return fmt.Errorf("grant roles: %w", err)
 	}
 	return nil
 }

@@ -2,6 +2,10 @@ package migrations_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"hms/internal/platform/db"
@@ -29,6 +33,8 @@ func TestEveryOrgTableHasPolicy(t *testing.T) {
 		FROM pg_class c
 		JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
 		WHERE c.relkind = 'r'
+		  -- the organisations' seals are no organisation's data: hms_org may not read them at all (00022)
+		  AND c.relname <> 'hms_org_seals'
 		  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped)`)
 	if err != nil {
 		t.Fatal(err)
@@ -109,13 +115,19 @@ func TestRowLevelSecurityIsolatesOrganisations(t *testing.T) {
 	if role != "viewer" {
 		t.Fatalf("organisation a changed b's membership to %q", role)
 	}
-	// Without any scope set (a raw transaction switched to the app role) nothing is visible: fail closed.
-	raw, err := d.Raw().Begin()
+	// Without a seal (a bare connection as the organisation role, even one
+	// that names organisation a by id) nothing is visible: fail closed.
+	org, err := sql.Open("pgx", d.Config().URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer org.Close()
+	raw, err := org.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Rollback()
-	if _, err := raw.Exec(`SET LOCAL ROLE ` + db.AppRole); err != nil {
+	if _, err := raw.Exec(`SELECT set_config('hms.org_id', $1, true)`, fmt.Sprint(a)); err != nil {
 		t.Fatal(err)
 	}
 	var n int
@@ -123,6 +135,224 @@ func TestRowLevelSecurityIsolatesOrganisations(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n != 0 {
-		t.Fatalf("unscoped app role sees %d rows", n)
+		t.Fatalf("organisation role without a seal sees %d rows", n)
+	}
+}
+
+// The database role cannot escalate (hardening: one SQL injection must not
+// read every organisation). SQL run inside organisation a's transaction, on
+// the organisation role's own connection, tries every way out: claim the
+// system scope, name organisation b, guess a seal, read the seals or the
+// users, RESET ROLE, SET ROLE to the owner or the system role, switch row
+// security off.
+// Each one fails or shows nothing of b, while the system role sees both.
+func TestOrganisationRoleCannotEscalate(t *testing.T) {
+	d := dbtest.Open(t, db.Postgres)
+	ctx := context.Background()
+	var a, b int64
+	var owner string
+	if err := d.Raw().QueryRow(`SELECT current_user`).Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	err := d.System(ctx, func(tx *db.Tx) error {
+		for _, p := range []struct {
+			slug string
+			id   *int64
+		}{{"a", &a}, {"b", &b}} {
+			if err := tx.QueryRow(`INSERT INTO organisations (slug, name, created_at) VALUES ($1, $1, 'x') RETURNING id`,
+				p.slug).Scan(p.id); err != nil {
+				return err
+			}
+		}
+		var u int64
+		if err := tx.QueryRow(`INSERT INTO users (subject_id, email_index, email_sealed, name_sealed, password_hash, created_at)
+			VALUES (1, 'i', 'x', 'x', 'x', 'x') RETURNING id`).Scan(&u); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO memberships (org_id, user_id, role, created_at)
+			VALUES ($1, $3, 'owner', 'x'), ($2, $3, 'viewer', 'x')`, a, b, u)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all int
+	if err := d.ReadSystem(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(`SELECT count(*) FROM memberships`).Scan(&all)
+	}); err != nil || all != 2 {
+		t.Fatalf("system role sees %d memberships (%v), want 2", all, err)
+	}
+	// b has a seal too (as after any request of b's).
+	if err := d.ReadOrg(ctx, b, func(tx *db.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	count := func(tx *db.Tx, what string) int {
+		t.Helper()
+		var n int
+		if err := tx.QueryRow(`SELECT count(*) FROM memberships`).Scan(&n); err != nil {
+			t.Fatalf("%s: count: %v", what, err)
+		}
+		return n
+	}
+	// attempt runs one injected statement in a savepoint; a statement that
+	// succeeds must leave organisation a seeing only its own membership.
+	attempt := func(tx *db.Tx, stmt string, mustFail bool) {
+		t.Helper()
+		if _, err := tx.Exec(`SAVEPOINT injected`); err != nil {
+			t.Fatal(err)
+		}
+		_, err := tx.Exec(stmt)
+		switch {
+		case err != nil && !mustFail:
+			t.Errorf("%s: %v", stmt, err)
+		case err == nil && mustFail:
+			t.Errorf("%s succeeded", stmt)
+		case err == nil:
+			if n := count(tx, stmt); n != 1 {
+				t.Errorf("after %s organisation a sees %d memberships, want 1", stmt, n)
+			}
+			var user string
+			var super bool
+			if err := tx.QueryRow(`SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&user, &super); err != nil {
+				t.Fatal(err)
+			}
+			if user != db.OrgRole || super {
+				t.Errorf("after %s the transaction runs as %s (superuser %v)", stmt, user, super)
+			}
+		}
+		if _, err := tx.Exec(`ROLLBACK TO SAVEPOINT injected`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = d.ReadOrg(ctx, a, func(tx *db.Tx) error {
+		if n := count(tx, "before"); n != 1 {
+			t.Fatalf("organisation a sees %d memberships before any attempt, want 1", n)
+		}
+		attempt(tx, `SELECT set_config('hms.scope', 'system', true)`, false)
+		attempt(tx, `SET LOCAL hms.scope = 'system'`, false)
+		attempt(tx, `SET hms.scope = 'system'`, false)
+		attempt(tx, fmt.Sprintf(`SET LOCAL hms.org_id = '%d'`, b), false)
+		attempt(tx, `RESET ROLE`, false)
+		attempt(tx, `RESET SESSION AUTHORIZATION`, false)
+		attempt(tx, `SET ROLE `+owner, true)
+		attempt(tx, `SET ROLE `+db.SystemRole, true)
+		attempt(tx, `SET SESSION AUTHORIZATION `+owner, true)
+		attempt(tx, `SELECT set_config('role', '`+owner+`', true)`, true)
+		attempt(tx, `SELECT seal FROM hms_org_seals`, true)
+		// The platform's own tables have no org_id to guard them; the role
+		// has no rights there (a staff password or flag would be the way
+		// into the console), except sessions' non-secret columns.
+		attempt(tx, `SELECT password_hash FROM users`, true)
+		attempt(tx, `UPDATE users SET is_staff = true`, true)
+		attempt(tx, `SELECT token_hash FROM user_tokens`, true)
+		attempt(tx, `SELECT token FROM sessions`, true)
+		attempt(tx, `UPDATE organisations SET name = 'x'`, true)
+		attempt(tx, `ALTER TABLE memberships NO FORCE ROW LEVEL SECURITY`, true)
+		attempt(tx, `ALTER TABLE memberships DISABLE ROW LEVEL SECURITY`, true)
+		// Row security off makes a query it would filter an error, not a way round it.
+		if _, err := tx.Exec(`SAVEPOINT injected`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`SET LOCAL row_security = off`); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(`SELECT count(*) FROM memberships`).Scan(&n); err == nil {
+			t.Errorf("with row_security off organisation a counted %d memberships", n)
+		}
+		if _, err := tx.Exec(`ROLLBACK TO SAVEPOINT injected`); err != nil {
+			return err
+		}
+		// A guessed seal shows nothing at all.
+		if _, err := tx.Exec(`SELECT set_config('hms.org_seal', repeat('0', 64), true)`); err != nil {
+			return err
+		}
+		if n := count(tx, "guessed seal"); n != 0 {
+			t.Errorf("a guessed seal sees %d memberships", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nor can it write for b, whatever it claims.
+	err = d.InOrg(ctx, a, func(tx *db.Tx) error {
+		_, err := tx.Exec(`SELECT set_config('hms.scope', 'system', true), set_config('hms.org_id', $1, true)`, fmt.Sprint(b))
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(`UPDATE memberships SET role = 'owner' WHERE org_id = $1`, b)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(`INSERT INTO memberships (org_id, user_id, role, created_at) SELECT $1, user_id, 'owner', 'y' FROM memberships`, b)
+		return err
+	})
+	if err == nil {
+		t.Fatal("organisation a wrote a membership for b")
+	}
+	var role string
+	if err := d.ReadSystem(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(`SELECT role FROM memberships WHERE org_id = $1`, b).Scan(&role)
+	}); err != nil || role != "viewer" {
+		t.Fatalf("b's membership is %q (%v), want viewer", role, err)
+	}
+}
+
+// A server connects only as the two roles hms migrate made: the owner's (a
+// superuser's) URL, or one role's URL given for the other, is refused before
+// any work; and a server on a database that was never migrated says so
+// instead of creating tables it has no right to.
+func TestServerConnectsOnlyAsTheUnprivilegedRoles(t *testing.T) {
+	ctx := context.Background()
+	cfg := dbtest.Config(t, db.Postgres)
+	server := db.Config{URL: cfg.URL, SystemURL: cfg.SystemURL}
+	owner, err := db.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	if err := migrations.Migrate(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	// Now the roles exist (they belong to the cluster): a server on another,
+	// never migrated database.
+	fresh := dbtest.Config(t, db.Postgres)
+	unmigrated, err := db.Open(ctx, db.Config{URL: fresh.URL, SystemURL: fresh.SystemURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unmigrated.Close()
+	if err := migrations.Check(ctx, unmigrated); !errors.Is(err, migrations.ErrBehind) {
+		t.Fatalf("check before migrating: %v, want ErrBehind", err)
+	}
+	for _, c := range []struct {
+		name string
+		cfg  db.Config
+		want string
+	}{
+		{"owner as organisation role", db.Config{URL: cfg.OwnerURL, SystemURL: cfg.SystemURL}, "must connect as " + db.OrgRole},
+		{"owner as system role", db.Config{URL: cfg.URL, SystemURL: cfg.OwnerURL}, "must connect as " + db.SystemRole},
+		{"organisation role for system work", db.Config{URL: cfg.URL, SystemURL: cfg.URL}, "must connect as " + db.SystemRole},
+		{"no system url", db.Config{URL: cfg.URL}, db.SystemRole},
+	} {
+		d, err := db.Open(ctx, c.cfg)
+		if err == nil {
+			d.Close()
+			t.Errorf("%s: opened", c.name)
+		} else if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+	d, err := db.Open(ctx, server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := migrations.Check(ctx, d); err != nil {
+		t.Fatalf("check after migrating: %v", err)
+	}
+	if err := migrations.Migrate(ctx, d); err == nil {
+		t.Fatal("a server without the owner's URL migrated")
 	}
 }
