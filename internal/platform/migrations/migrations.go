@@ -147,6 +147,11 @@ func ensureRoles(ctx context.Context, d *db.DB) error {
 // here. It also takes back what the old shared role hms_app had. One
 // multi-statement string is one transaction: a running server never sees
 // the rights half-given.
+// systemOrgTables are the organisation tables the system role works on
+// across organisations; every other organisation table is closed to it.
+const systemOrgTables = `'memberships', 'invitations', 'api_tokens', 'audit_events', 'audit_heads', 'jobs', 'job_turns',
+	'mail_outbox', 'vault_org_keys', 'vault_subjects', 'ledger_runs', 'imports'`
+
 func grantRoles(ctx context.Context, d *db.DB) error {
 	const org, system = db.OrgRole, db.SystemRole
 	_, err := d.Raw().ExecContext(ctx, `
@@ -178,7 +183,23 @@ func grantRoles(ctx context.Context, d *db.DB) error {
 		GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO `+system+`;
 		REVOKE ALL ON hms_org_seals, goose_db_version FROM `+system+`;
 		GRANT SELECT, INSERT, UPDATE ON hms_org_seals TO `+system+`;
-		GRANT SELECT ON goose_db_version TO `+system)
+		GRANT SELECT ON goose_db_version TO `+system+`;
+		-- The system role does the cross-organisation work (sign-in, sessions,
+		-- tokens, invitations, jobs, mail, the audit chains, the console, and
+		-- closing runs and imports whose process stopped): of the organisation
+		-- tables it gets exactly those; the business data (relations, leases,
+		-- the ledger, settlements, …) and every organisation table added later
+		-- stay closed to it.
+		DO $$
+		DECLARE t regclass;
+		BEGIN
+			FOR t IN SELECT c.oid::regclass FROM pg_class c
+				JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+				WHERE c.relkind = 'r' AND c.relrowsecurity AND c.relforcerowsecurity
+				  AND c.relname NOT IN (`+systemOrgTables+`) LOOP
+				EXECUTE format('REVOKE ALL ON %s FROM `+system+`', t);
+			END LOOP;
+		END $$;`)
 	if err != nil {
 		return fmt.Errorf("grant roles: %w", err)
 	}

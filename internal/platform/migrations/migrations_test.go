@@ -182,6 +182,17 @@ func TestOrganisationRoleCannotEscalate(t *testing.T) {
 	}); err != nil || all != 2 {
 		t.Fatalf("system role sees %d memberships (%v), want 2", all, err)
 	}
+	// The system role's rights are its cross-organisation work: the business
+	// data of organisations is closed to it.
+	for _, tbl := range []string{"relations", "leases", "ledger_invoices", "ledger_payments", "units", "settlement_statements", "deposit_evidence"} {
+		err := d.ReadSystem(ctx, func(tx *db.Tx) error {
+			var n int
+			return tx.QueryRow(`SELECT count(*) FROM ` + tbl).Scan(&n)
+		})
+		if err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("system role reads %s: %v", tbl, err)
+		}
+	}
 	// b has a seal too (as after any request of b's).
 	if err := d.ReadOrg(ctx, b, func(tx *db.Tx) error { return nil }); err != nil {
 		t.Fatal(err)
