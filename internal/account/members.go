@@ -363,7 +363,7 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID int64) error
 	if !a.Can(PermMembersManage) {
 		return validation.ErrForbidden
 	}
-	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		old, err := membershipRole(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -382,11 +382,17 @@ func (s *Service) RemoveMember(ctx context.Context, a Actor, userID int64) error
 			db.TS(s.clk.Now()), tx.OrgID(), userID); err != nil {
 			return fmt.Errorf("revoke tokens of removed member: %w", err)
 		}
-		// Their browsers are signed out (of every organisation: they sign in again).
-		if _, err := endSessions(ctx, tx, userID); err != nil {
-			return err
-		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: a.UserID, ActorKind: a.Kind, Action: "member.removed",
 			TargetType: "user", TargetID: fmt.Sprint(userID)})
+	})
+	if err != nil {
+		return err
+	}
+	// Their browsers are signed out (of every organisation: they sign in
+	// again). Sessions are the platform's: the organisation's role may not
+	// delete them, so this is a platform transaction of its own.
+	return s.db.System(ctx, func(tx *db.Tx) error {
+		_, err := endSessions(ctx, tx, userID)
+		return err
 	})
 }

@@ -70,17 +70,24 @@ func (s *Service) EndSessions(ctx context.Context, a Actor, userID int64) (int64
 	if !a.Can(PermMembersManage) {
 		return 0, validation.ErrForbidden
 	}
+	if err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		_, err := membershipRole(ctx, tx, userID)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	// Sessions are the platform's: the organisation's role may not delete
+	// them (injected SQL could sign everybody out), so the platform does.
 	var n int64
-	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if _, err := membershipRole(ctx, tx, userID); err != nil {
-			return err
-		}
+	if err := s.db.System(ctx, func(tx *db.Tx) error {
 		var err error
-		if n, err = endSessions(ctx, tx, userID); err != nil {
-			return err
-		}
+		n, err = endSessions(ctx, tx, userID)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	return n, s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: a.UserID, ActorKind: a.Kind, Action: "member.sessions_ended",
 			TargetType: "user", TargetID: fmt.Sprint(userID), Details: map[string]string{"sessions": fmt.Sprint(n)}})
 	})
-	return n, err
 }

@@ -178,7 +178,8 @@ func grantRoles(ctx context.Context, d *db.DB) error {
 		END $$;
 		GRANT USAGE ON SCHEMA public TO `+org+`, `+system+`;
 		GRANT SELECT ON organisations TO `+org+`;
-		GRANT SELECT (user_id, expiry, created_at), DELETE ON sessions TO `+org+`;
+		REVOKE ALL ON sessions FROM `+org+`;
+		GRANT SELECT (user_id, expiry, created_at) ON sessions TO `+org+`;
 		GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO `+system+`;
 		GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO `+system+`;
 		REVOKE ALL ON hms_org_seals, goose_db_version FROM `+system+`;

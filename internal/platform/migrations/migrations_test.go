@@ -257,6 +257,7 @@ func TestOrganisationRoleCannotEscalate(t *testing.T) {
 		attempt(tx, `UPDATE users SET is_staff = true`, true)
 		attempt(tx, `SELECT token_hash FROM user_tokens`, true)
 		attempt(tx, `SELECT token FROM sessions`, true)
+		attempt(tx, `DELETE FROM sessions`, true)
 		attempt(tx, `UPDATE organisations SET name = 'x'`, true)
 		attempt(tx, `ALTER TABLE memberships NO FORCE ROW LEVEL SECURITY`, true)
 		attempt(tx, `ALTER TABLE memberships DISABLE ROW LEVEL SECURITY`, true)
