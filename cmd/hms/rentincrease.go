@@ -104,10 +104,17 @@ func rentIncreaseCommand(ctx context.Context, args []string, stdout io.Writer) e
 // capsImportCommand runs `hms rentincrease caps import --org SLUG FILE.csv`:
 // the organisation's own maximums, as on the caps page.
 func capsImportCommand(ctx context.Context, args []string, stdout io.Writer) error {
-	const use = "usage: hms rentincrease caps import --org SLUG FILE.csv"
+	return rentIncreaseImport(ctx, "rentincrease caps import", "maximums", args, stdout, (*rentincrease.Service).ImportCaps)
+}
+
+// rentIncreaseImport opens the app, reads FILE.csv for --org with imp (all
+// lines or none) and reports what changed, or every bad cell.
+func rentIncreaseImport(ctx context.Context, name, what string, args []string, stdout io.Writer,
+	imp func(*rentincrease.Service, context.Context, account.Actor, io.Reader) (rentincrease.ImportResult, []rentincrease.CellError, error)) error {
+	use := "usage: hms " + name + " --org SLUG FILE.csv"
 	var slug string
 	var fs *flag.FlagSet
-	a, err := openApp(ctx, "rentincrease caps import", args, func(f *flag.FlagSet) {
+	a, err := openApp(ctx, name, args, func(f *flag.FlagSet) {
 		fs = f
 		f.StringVar(&slug, "org", "", "organisation slug")
 	})
@@ -127,7 +134,7 @@ func capsImportCommand(ctx context.Context, args []string, stdout io.Writer) err
 		return err
 	}
 	defer f.Close()
-	res, cellErrs, err := a.RentIncreases.ImportCaps(ctx, actor, f)
+	res, cellErrs, err := imp(a.RentIncreases, ctx, actor, f)
 	if len(cellErrs) > 0 {
 		printCellErrors(a, stdout, cellErrs)
 		return fmt.Errorf("%d errors; nothing was imported", len(cellErrs))
@@ -135,7 +142,7 @@ func capsImportCommand(ctx context.Context, args []string, stdout io.Writer) err
 	if err != nil {
 		return explain(a, err)
 	}
-	fmt.Fprintf(stdout, "read %d maximums: %d added, %d changed, %d unchanged\n", res.Lines, res.Added, res.Changed, res.Unchanged)
+	fmt.Fprintf(stdout, "read %d %s: %d added, %d changed, %d unchanged\n", res.Lines, what, res.Added, res.Changed, res.Unchanged)
 	return nil
 }
 
@@ -151,40 +158,8 @@ func printCellErrors(a *app.App, stdout io.Writer, cellErrs []rentincrease.CellE
 
 // cpiCommand runs `hms cpi import --org SLUG FILE.csv`.
 func cpiCommand(ctx context.Context, args []string, stdout io.Writer) error {
-	const use = "usage: hms cpi import --org SLUG FILE.csv"
 	if len(args) < 1 || args[0] != "import" {
-		return errors.New(use)
+		return errors.New("usage: hms cpi import --org SLUG FILE.csv")
 	}
-	var slug string
-	var fs *flag.FlagSet
-	a, err := openApp(ctx, "cpi import", args[1:], func(f *flag.FlagSet) {
-		fs = f
-		f.StringVar(&slug, "org", "", "organisation slug")
-	})
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	if fs.NArg() != 1 {
-		return errors.New(use)
-	}
-	actor, err := operatorActor(ctx, a, slug)
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	res, cellErrs, err := a.RentIncreases.ImportCPI(ctx, actor, f)
-	if len(cellErrs) > 0 {
-		printCellErrors(a, stdout, cellErrs)
-		return fmt.Errorf("%d errors; nothing was imported", len(cellErrs))
-	}
-	if err != nil {
-		return explain(a, err)
-	}
-	fmt.Fprintf(stdout, "read %d figures: %d added, %d changed, %d unchanged\n", res.Lines, res.Added, res.Changed, res.Unchanged)
-	return nil
+	return rentIncreaseImport(ctx, "cpi import", "figures", args[1:], stdout, (*rentincrease.Service).ImportCPI)
 }

@@ -91,6 +91,15 @@ func ParseScopeKey(key string) (Scope, error) {
 	return Scope{Kind: ScopeKind(kind), ID: n}, nil
 }
 
+// ScopeKind is the kind of the run's scope ("" for the whole organisation).
+func (r Run) ScopeKind() ScopeKind {
+	sc, err := ParseScopeKey(r.Scope)
+	if err != nil {
+		return ScopeAll
+	}
+	return sc.Kind
+}
+
 // resolveScope turns what was asked into exactly one record of tx's
 // organisation, or an error at the scope field: a kind without a record, an
 // id of nothing (or of another organisation), text that matches nothing or

@@ -162,15 +162,6 @@ func (s *Service) UndoRun(ctx context.Context, a account.Actor, id int64, expect
 	return s.UndoPlan(ctx, a, id)
 }
 
-// ScopeKind is the kind of the run's scope ("" for the whole organisation).
-func (r Run) ScopeKind() ScopeKind {
-	sc, err := ParseScopeKey(r.Scope)
-	if err != nil {
-		return ScopeAll
-	}
-	return sc.Kind
-}
-
 // conflict is a refusal because of the state things are in (409): the
 // books changed since they were shown, or the run cannot be undone.
 func conflict(code string) error { return &validation.Problem{Status: http.StatusConflict, Code: code} }
