@@ -6,6 +6,7 @@ package billing
 
 import (
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -179,6 +180,7 @@ func compute(l *lease.Lease, m Month, r Rules) Charge {
 		vat      lease.VAT
 	}
 	sums := map[string]*acc{}
+	outOfRange := false
 	var order []string
 	add := func(s *acc, b ledger.Basis) {
 		for i := range s.basis {
@@ -208,6 +210,12 @@ func compute(l *lease.Lease, m Month, r Rules) Charge {
 			}
 			days := int64(d.DaysUntil(next))
 			for _, comp := range on {
+				if !comp.AmountCents.InBounds() {
+					// Only a component stored before amounts were bounded can be
+					// here; it is named in the preview, the other lines still bill.
+					outOfRange = true
+					continue
+				}
 				key := comp.Line()
 				s := sums[key]
 				if s == nil {
@@ -246,7 +254,11 @@ func compute(l *lease.Lease, m Month, r Rules) Charge {
 				s.basis[i] = ledger.Basis{Unit: b.Unit, Num: b.Num / b.Den, Den: 1}
 			}
 		}
-		net := basisNet(s.basis)
+		net, ok := basisNet(s.basis)
+		if !ok {
+			outOfRange = true
+			continue
+		}
 		if net == 0 {
 			continue
 		}
@@ -256,6 +268,9 @@ func compute(l *lease.Lease, m Month, r Rules) Charge {
 		}
 		c.Lines = append(c.Lines, ledger.DraftLine{Line: key, From: s.from, To: s.to, Net: net, VATRate: rate, Basis: s.basis})
 	}
+	if outOfRange {
+		c.Warnings = append(c.Warnings, "billing.warn.amount_out_of_range")
+	}
 	if len(c.Lines) == 0 {
 		c.Warnings = append(c.Warnings, "billing.warn.no_components")
 	}
@@ -263,24 +278,32 @@ func compute(l *lease.Lease, m Month, r Rules) Charge {
 }
 
 // basisNet is Σ unit × num / den, exact over the common denominator and
-// rounded half up once.
-func basisNet(bs []ledger.Basis) money.Cents {
-	l := int64(1)
+// rounded half up once. It is computed in big integers because the common
+// denominator of a year's day counts times an amount leaves int64; ok is
+// false when the net itself is beyond what money.Cents can hold.
+func basisNet(bs []ledger.Basis) (net money.Cents, ok bool) {
+	l := big.NewInt(1)
+	var g big.Int
 	for _, b := range bs {
-		l = l / gcd(l, b.Den) * b.Den
+		d := big.NewInt(b.Den)
+		g.GCD(nil, nil, l, d)
+		l.Mul(l, d).Quo(l, &g)
 	}
-	var num int64
+	num := new(big.Int)
+	var term big.Int
 	for _, b := range bs {
-		num += int64(b.Unit) * b.Num * (l / b.Den)
+		term.Quo(l, big.NewInt(b.Den))
+		term.Mul(&term, big.NewInt(b.Num))
+		term.Mul(&term, big.NewInt(int64(b.Unit)))
+		num.Add(num, &term)
 	}
-	return money.Cents((num + l/2) / l)
-}
-
-func gcd(a, b int64) int64 {
-	for b != 0 {
-		a, b = b, a%b
+	// (num + l/2) / l truncated towards zero, as the int64 form always did.
+	num.Add(num, new(big.Int).Quo(l, big.NewInt(2)))
+	num.Quo(num, l)
+	if !num.IsInt64() {
+		return 0, false
 	}
-	return a
+	return money.Cents(num.Int64()), true
 }
 
 func maxDate(a, b civil.Date) civil.Date {

@@ -199,3 +199,35 @@ func TestParsePeriod(t *testing.T) {
 		}
 	}
 }
+
+// A common denominator of many day counts times a large amount leaves int64;
+// the net must still come out exact, and a net beyond Cents must not wrap.
+func TestBasisNetIsExactBeyondInt64AndRefusesWhatCentsCannotHold(t *testing.T) {
+	bs := []ledger.Basis{
+		{Unit: money.MaxAmount, Num: 1, Den: 28}, {Unit: money.MaxAmount, Num: 1, Den: 29},
+		{Unit: money.MaxAmount, Num: 1, Den: 31}, {Unit: money.MaxAmount, Num: 1, Den: 365},
+		{Unit: money.MaxAmount, Num: 1, Den: 366}, {Unit: money.MaxAmount, Num: 1, Den: 30 * 7},
+	}
+	// Σ 1e10/d for the six denominators, rounded half up once (computed with exact fractions).
+	if net, ok := basisNet(bs); !ok || net != 1_126_889_801 {
+		t.Fatalf("basisNet = %d, %v; want 1126889801", net, ok)
+	}
+	huge := []ledger.Basis{{Unit: 9_000_000_000_000_000_000, Num: 3, Den: 1}}
+	if net, ok := basisNet(huge); ok {
+		t.Fatalf("basisNet of 2.7e19 cents = %d, ok; want refused", net)
+	}
+}
+
+// A component stored before amounts were bounded (9e18 cents) must not
+// make the run fail: the lease gets a warning and its other lines bill.
+func TestComputeWarnsAboutAnAmountBeyondRangeAndBillsTheRest(t *testing.T) {
+	l := mkLease("2026-01-01", "", lease.Quarterly,
+		comp(lease.BareRent, 900_00, "2026-01-01"), comp(lease.Parking, 9_000_000_000_000_000_000, "2026-01-01"))
+	c := compute(l, month("2026-02"), Rules{Proration: ActualDays, Period: WholePeriod})
+	if got := nets(c); len(got) != 1 || got[0] != 2700_00 {
+		t.Fatalf("nets = %v; want only the bare rent of the quarter, 2700.00", got)
+	}
+	if fmt.Sprint(c.Warnings) != "[billing.warn.amount_out_of_range]" {
+		t.Fatalf("warnings = %v", c.Warnings)
+	}
+}

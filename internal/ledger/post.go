@@ -107,10 +107,18 @@ func postPart(ctx context.Context, tx *db.Tx, drafts []Draft, now string, by int
 		}
 		var net, vat money.Cents
 		for _, l := range d.Lines {
-			net += l.Net
-			vat += l.VAT()
+			if net, err = money.Add(net, l.Net); err == nil {
+				vat, err = money.Add(vat, l.VAT())
+			}
+			if err != nil {
+				return nil, fmt.Errorf("post: total of %s: %w", number, err)
+			}
 		}
-		posted[i] = Posted{Number: number, Kenmerk: kenmerk, Total: net + vat}
+		total, err := money.Add(net, vat)
+		if err != nil {
+			return nil, fmt.Errorf("post: total of %s: %w", number, err)
+		}
+		posted[i] = Posted{Number: number, Kenmerk: kenmerk, Total: total}
 		byNumber[number] = i
 		if i > 0 {
 			sb.WriteString(",")
