@@ -2,10 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"hms/internal/account"
-	"hms/internal/platform/validation"
 )
 
 // appHome sends a signed-in user to their organisation, or to the list when
@@ -13,7 +11,7 @@ import (
 func (s *Server) appHome(w http.ResponseWriter, r *http.Request) {
 	ms, err := s.Accounts.Memberships(r.Context(), userOf(r).ID)
 	if err != nil {
-		s.fail(w, r, err, "", nil)
+		s.fail(w, r, err, nil)
 		return
 	}
 	if len(ms) == 1 {
@@ -40,7 +38,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "dashboard"
 	o, err := s.Accounts.Organisation(r.Context(), actorOf(r))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = dashboardView{Org: o}
@@ -64,12 +62,20 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, "account", p)
 }
 
+// accountAgain shows the account page again with a form's errors.
+func (s *Server) accountAgain(w http.ResponseWriter, r *http.Request, p *page) again {
+	return onPage(func(status int) { s.renderAccount(w, r, status, p) }, nil)
+}
+
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "account.title")
-	err := s.Accounts.ChangePassword(r.Context(), p.User.ID, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
+	err := f.Err()
+	if err == nil {
+		err = s.Accounts.ChangePassword(r.Context(), p.User.ID, f.String("current_password"), f.String("new_password"))
+	}
 	if err != nil {
-		s.accountFail(w, r, err, p)
+		s.fail(w, r, err, p, s.accountAgain(w, r, p))
 		return
 	}
 	_ = s.sessions.RenewToken(r.Context())
@@ -78,23 +84,18 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "account.title")
-	if err := s.Accounts.RequestEmailChange(r.Context(), p.User.ID, r.PostFormValue("password"), r.PostFormValue("email")); err != nil {
-		s.accountFail(w, r, err, p)
+	err := f.Err()
+	if err == nil {
+		err = s.Accounts.RequestEmailChange(r.Context(), p.User.ID, f.String("password"), f.String("email"))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.accountAgain(w, r, p))
 		return
 	}
 	s.flash(r, "account.email_sent")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
-}
-
-func (s *Server) accountFail(w http.ResponseWriter, r *http.Request, err error, p *page) {
-	if fe, ok := validation.AsFields(err); ok {
-		p.Errors = fe
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, p)
-		return
-	}
-	s.fail(w, r, err, "", p)
 }
 
 type totpView struct {
@@ -112,7 +113,7 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 	}
 	setup, err := s.Accounts.StartTOTP(r.Context(), p.User.ID)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	s.sessions.Put(r.Context(), "totp_secret", setup.Secret)
@@ -121,27 +122,28 @@ func (s *Server) totpSetup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "totp.title")
 	secret := s.sessions.GetString(r.Context(), "totp_secret")
 	if secret == "" {
 		http.Redirect(w, r, "/account/totp", http.StatusSeeOther)
 		return
 	}
-	codes, err := s.Accounts.EnableTOTP(r.Context(), p.User.ID, secret, r.PostFormValue("code"))
+	err := f.Err()
+	var codes []string
+	if err == nil {
+		codes, err = s.Accounts.EnableTOTP(r.Context(), p.User.ID, secret, f.String("code"))
+	}
 	if err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			p.Errors = fe
-			// Show the same secret again so the user can retry.
+		s.fail(w, r, err, p, onPage(func(status int) {
+			// A new secret to scan, as the code was not accepted.
 			setup, _ := s.Accounts.StartTOTP(r.Context(), p.User.ID)
 			if setup != nil {
 				s.sessions.Put(r.Context(), "totp_secret", setup.Secret)
 			}
 			p.Data = totpView{Setup: setup}
-			s.render(w, r, http.StatusUnprocessableEntity, "totp", p)
-			return
-		}
-		s.fail(w, r, err, "", p)
+			s.render(w, r, status, "totp", p)
+		}, nil))
 		return
 	}
 	// Every session of the user ended; this browser gets a fresh one.
@@ -154,10 +156,14 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "account.title")
-	if err := s.Accounts.DisableTOTP(r.Context(), p.User.ID, r.PostFormValue("password")); err != nil {
-		s.accountFail(w, r, err, p)
+	err := f.Err()
+	if err == nil {
+		err = s.Accounts.DisableTOTP(r.Context(), p.User.ID, f.String("password"))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.accountAgain(w, r, p))
 		return
 	}
 	_ = s.sessions.RenewToken(r.Context())
@@ -184,37 +190,34 @@ func (s *Server) renderMembers(w http.ResponseWriter, r *http.Request, status in
 	a := actorOf(r)
 	ms, invs, err := s.Accounts.Members(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = membersView{Members: ms, Invitations: invs, Roles: account.Roles, CanManage: a.Can(account.PermMembersManage)}
 	s.render(w, r, status, "members", p)
 }
 
-func (s *Server) membersFail(w http.ResponseWriter, r *http.Request, err error, p *page) {
-	if fe, ok := validation.AsFields(err); ok {
-		p.Errors = fe
-		s.renderMembers(w, r, http.StatusUnprocessableEntity, p)
-		return
-	}
-	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
-		p.Errors = validation.Errors{"_": pr.Code}
-		s.renderMembers(w, r, pr.Status, p)
-		return
-	}
-	s.fail(w, r, err, "", p)
+// membersAgain shows the members page again with a form's errors, and a
+// conflict (the last owner) above it.
+func (s *Server) membersAgain(w http.ResponseWriter, r *http.Request, p *page) again {
+	return onPage(func(status int) { s.renderMembers(w, r, status, p) }, conflicts)
 }
 
 // endSessions signs a member out of every browser.
 func (s *Server) endSessions(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "members.title")
-	id, err := strconv.ParseInt(r.PathValue("user"), 10, 64)
-	if err != nil {
+	id := pathID(r, "user")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	if _, err := s.Accounts.EndSessions(r.Context(), actorOf(r), id); err != nil {
-		s.membersFail(w, r, err, p)
+	err := f.Err()
+	if err == nil {
+		_, err = s.Accounts.EndSessions(r.Context(), actorOf(r), id)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.membersAgain(w, r, p))
 		return
 	}
 	s.flash(r, "members.sessions_ended")
@@ -222,26 +225,29 @@ func (s *Server) endSessions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "members.title")
-	if err := s.Accounts.Invite(r.Context(), actorOf(r), r.PostFormValue("email"), account.Role(r.PostFormValue("role"))); err != nil {
-		s.membersFail(w, r, err, p)
+	err := f.Err()
+	if err == nil {
+		err = s.Accounts.Invite(r.Context(), actorOf(r), f.String("email"), account.Role(f.String("role")))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.membersAgain(w, r, p))
 		return
 	}
 	s.flash(r, "members.invited")
 	http.Redirect(w, r, "/o/"+actorOf(r).OrgSlug+"/members", http.StatusSeeOther)
 }
 
-func pathID(r *http.Request, name string) int64 {
-	id, _ := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id
-}
-
 func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "members.title")
-	if err := s.Accounts.ChangeRole(r.Context(), actorOf(r), pathID(r, "user"), account.Role(r.PostFormValue("role"))); err != nil {
-		s.membersFail(w, r, err, p)
+	err := f.Err()
+	if err == nil {
+		err = s.Accounts.ChangeRole(r.Context(), actorOf(r), pathID(r, "user"), account.Role(f.String("role")))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.membersAgain(w, r, p))
 		return
 	}
 	s.flash(r, "members.role_changed")
@@ -249,9 +255,14 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "members.title")
-	if err := s.Accounts.RemoveMember(r.Context(), actorOf(r), pathID(r, "user")); err != nil {
-		s.membersFail(w, r, err, p)
+	err := f.Err()
+	if err == nil {
+		err = s.Accounts.RemoveMember(r.Context(), actorOf(r), pathID(r, "user"))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.membersAgain(w, r, p))
 		return
 	}
 	s.flash(r, "members.removed")
@@ -274,7 +285,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 	p.Nav = "tokens"
 	ts, err := s.Accounts.APITokens(r.Context(), actorOf(r))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = tokensView{Tokens: ts, Scopes: account.Scopes, Created: created}
@@ -282,20 +293,19 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "tokens.title")
 	var scopes []account.Scope
-	for _, sc := range r.PostForm["scopes"] {
+	for _, sc := range f.Strings("scopes") {
 		scopes = append(scopes, account.Scope(sc))
 	}
-	token, err := s.Accounts.CreateAPIToken(r.Context(), actorOf(r), r.PostFormValue("name"), scopes)
+	err := f.Err()
+	var token string
+	if err == nil {
+		token, err = s.Accounts.CreateAPIToken(r.Context(), actorOf(r), f.String("name"), scopes)
+	}
 	if err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			p.Errors = fe
-			s.renderTokens(w, r, http.StatusUnprocessableEntity, p, "")
-			return
-		}
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderTokens(w, r, status, p, "") }, nil))
 		return
 	}
 	p.Form = nil
@@ -303,9 +313,14 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "tokens.title")
-	if err := s.Accounts.RevokeAPIToken(r.Context(), actorOf(r), pathID(r, "id")); err != nil {
-		s.fail(w, r, err, "", p)
+	err := f.Err()
+	if err == nil {
+		err = s.Accounts.RevokeAPIToken(r.Context(), actorOf(r), pathID(r, "id"))
+	}
+	if err != nil {
+		s.fail(w, r, err, p)
 		return
 	}
 	s.flash(r, "tokens.revoked")
@@ -317,7 +332,7 @@ func (s *Server) jobStatus(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "job.title")
 	st, err := s.jobStatusFor(r, actorOf(r), pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = st

@@ -28,7 +28,7 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "console"
 	orgs, err := s.Accounts.ConsoleOrganisations(r.Context())
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = consoleView{Orgs: orgs}
@@ -47,7 +47,7 @@ func (s *Server) consoleOutbox(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	// Staff read mail that is not theirs: the links' tokens (password
@@ -70,7 +70,7 @@ func (s *Server) consoleJobs(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = consoleView{Jobs: list}
@@ -78,16 +78,21 @@ func (s *Server) consoleJobs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) consoleAuditVerify(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "console.audit")
 	p.Nav = "console"
+	if err := f.Err(); err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
 	rep, err := audit.Verify(r.Context(), s.DB)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	orgs, err := s.Accounts.ConsoleOrganisations(r.Context())
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = consoleView{Orgs: orgs, Audit: &rep}

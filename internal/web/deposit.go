@@ -52,33 +52,26 @@ func (s *Server) depositDue(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "deposit.due.title")
 	p.Nav = "finance"
 	a := actorOf(r)
-	q := listing.FromValues(r.URL.Query())
-	if wantsCSV(r) {
-		q.All = true
-	}
-	page, err := s.Deposits.Due(r.Context(), a, q)
-	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
 	fm := s.financeFmt(p)
-	if wantsCSV(r) {
-		rows := make([][]string, 0, len(page.Items))
-		for _, it := range page.Items {
-			rows = append(rows, []string{it.Reference, it.EndsOn.String(), it.Deadline.String(), fmt.Sprint(it.DaysLeft), fm.Amount(it.Held),
-				p.T("deposit.state." + string(it.State))})
-		}
-		writeCSV(w, "waarborgsommen.csv", []string{p.T("lease.field.reference"), p.T("deposit.ends_on"), p.T("deposit.deadline"), "days",
-			p.T("deposit.held"), p.T("deposit.state")}, rows)
-		return
-	}
-	payouts, err := s.Deposits.OpenPayouts(r.Context(), a)
-	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
-	p.Data = depositDueView{financeFmt: fm, List: s.newListView(r, q.Normalize(deposit.DueSorts...), page.Total), Items: page.Items, Payouts: payouts}
-	s.render(w, r, http.StatusOK, "deposit_due", p)
+	serveList(s, w, r, p, listSpec[deposit.DueItem]{
+		Sorts: deposit.DueSorts,
+		Fetch: func(q listing.Query) (listing.Page[deposit.DueItem], error) { return s.Deposits.Due(r.Context(), a, q) },
+		CSV: func(items []deposit.DueItem) csvFile {
+			rows := make([][]string, 0, len(items))
+			for _, it := range items {
+				rows = append(rows, []string{it.Reference, it.EndsOn.String(), it.Deadline.String(), fmt.Sprint(it.DaysLeft), fm.Amount(it.Held),
+					p.T("deposit.state." + string(it.State))})
+			}
+			return csvFile{"waarborgsommen.csv", []string{p.T("lease.field.reference"), p.T("deposit.ends_on"), p.T("deposit.deadline"), "days",
+				p.T("deposit.held"), p.T("deposit.state")}, rows}
+		},
+		Show: func(list *ListView, items []deposit.DueItem) error {
+			payouts, err := s.Deposits.OpenPayouts(r.Context(), a)
+			p.Data = depositDueView{financeFmt: fm, List: list, Items: items, Payouts: payouts}
+			return err
+		},
+		Template: "deposit_due",
+	})
 }
 
 // --- a lease's deposit ---
@@ -102,14 +95,14 @@ func (s *Server) depositPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderDeposit(w http.ResponseWriter, r *http.Request, p *page, status int) {
 	p.Nav = "finance"
 	a := actorOf(r)
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
 	st, err := s.Deposits.Status(r.Context(), a, id)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	v := depositView{financeFmt: s.financeFmt(p), Status: st, Reasons: deposit.Reasons, CanWrite: a.Can(account.PermFinanceWrite)}
@@ -121,7 +114,7 @@ func (s *Server) renderDeposit(w http.ResponseWriter, r *http.Request, p *page, 
 			v.Payee = names[st.PayeeID]
 			return err
 		}); err != nil {
-			s.fail(w, r, err, "", p)
+			s.fail(w, r, err, p)
 			return
 		}
 	}
@@ -138,23 +131,10 @@ func (s *Server) renderDeposit(w http.ResponseWriter, r *http.Request, p *page, 
 	s.render(w, r, status, "deposit", p)
 }
 
-// depositFail shows field errors (renamed with prefix) and problems on the
-// deposit page; anything else as fail does.
-func (s *Server) depositFail(w http.ResponseWriter, r *http.Request, p *page, err error, prefix string) {
-	if fe, ok := validation.AsFields(err); ok {
-		p.Errors = validation.Errors{}
-		for k, v := range fe {
-			p.Errors[prefix+"."+strings.TrimSuffix(k, "_cents")] = v
-		}
-		s.renderDeposit(w, r, p, http.StatusUnprocessableEntity)
-		return
-	}
-	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
-		p.Errors = validation.Errors{"_": pr.Code}
-		s.renderDeposit(w, r, p, pr.Status)
-		return
-	}
-	s.fail(w, r, err, "", p)
+// depositAgain shows the deposit page again with a form's errors (the
+// caller names them with the form's prefix) and a conflict above it.
+func (s *Server) depositAgain(w http.ResponseWriter, r *http.Request, p *page) again {
+	return onPage(func(status int) { s.renderDeposit(w, r, p, status) }, conflicts)
 }
 
 // maxUpload bounds a request with evidence files: every file at its
@@ -203,42 +183,36 @@ func uploadedFiles(r *http.Request, field string) []*multipart.FileHeader {
 
 func (s *Server) depositDeduct(w http.ResponseWriter, r *http.Request) {
 	perr := parseUpload(w, r)
+	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "deposit.title")
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
 	if perr != nil {
-		s.depositFail(w, r, p, validation.Errors{"evidence": "deposit.evidence.too_large"}, "deduct")
+		s.fail(w, r, validation.Errors{"deduct.evidence": "deposit.evidence.too_large"}, p, s.depositAgain(w, r, p))
 		return
 	}
-	f := r.PostForm
-	fe := validation.Errors{}
-	in := deposit.DeductionInput{Reason: f.Get("deduct.reason"), Note: f.Get("deduct.note")}
-	in.AmountCents = leaseFormMoney(f, "deduct.amount", fe)
-	in.Date = leaseFormDate(f, "deduct.date", fe)
-	if strings.TrimSpace(f.Get("deduct.amount")) == "" {
-		fe.Add("deduct.amount", "field.required")
-	}
+	in := deposit.DeductionInput{Reason: f.String("deduct.reason"), Note: f.String("deduct.note")}
+	in.AmountCents = f.Money("deduct.amount")
+	in.Date = f.Date("deduct.date")
+	f.Require("deduct.amount")
 	files, err := readFiles(uploadedFiles(r, "deduct.evidence"))
 	if err != nil {
-		s.depositFail(w, r, p, err, "deduct")
+		s.fail(w, r, formErrors(err, "deduct", nil), p, s.depositAgain(w, r, p))
 		return
 	}
 	in.Evidence = files
-	if len(fe) > 0 {
-		// Bad numbers stay at their field; the lease must still be ours.
-		if _, err := s.Deposits.Status(r.Context(), actorOf(r), id); err != nil {
-			s.fail(w, r, err, "", p)
-			return
-		}
-		p.Errors = fe
-		s.renderDeposit(w, r, p, http.StatusUnprocessableEntity)
-		return
+	// Bad numbers stay at their field; showing the page again reads the
+	// deposit, so another organisation's lease is 404 whatever was typed.
+	err = f.Err()
+	if err == nil {
+		_, err = s.Deposits.Deduct(r.Context(), actorOf(r), id, in)
+		err = formErrors(err, "deduct", nil)
 	}
-	if _, err := s.Deposits.Deduct(r.Context(), actorOf(r), id, in); err != nil {
-		s.depositFail(w, r, p, err, "deduct")
+	if err != nil {
+		s.fail(w, r, err, p, s.depositAgain(w, r, p))
 		return
 	}
 	s.flash(r, "deposit.deduct.saved")
@@ -247,28 +221,31 @@ func (s *Server) depositDeduct(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) depositAddEvidence(w http.ResponseWriter, r *http.Request) {
 	perr := parseUpload(w, r)
+	f := readForm(r)
 	p := s.newPage(r, "deposit.title")
-	id, ok := leasePathID(r, "id")
-	entry, ok2 := leasePathID(r, "entry")
-	if !ok || !ok2 {
+	id, entry := pathID(r, "id"), pathID(r, "entry")
+	if id == 0 || entry == 0 {
 		s.notFound(w, r)
 		return
 	}
 	prefix := fmt.Sprintf("evidence%d", entry)
-	if perr != nil {
-		s.depositFail(w, r, p, validation.Errors{"file": "deposit.evidence.too_large"}, prefix)
-		return
+	err := f.Err()
+	if err == nil && perr != nil {
+		err = formErrors(validation.Errors{"file": "deposit.evidence.too_large"}, prefix, nil)
 	}
-	files, err := readFiles(uploadedFiles(r, "file"))
-	if err == nil && len(files) != 1 {
-		err = validation.Errors{"evidence": "deposit.evidence.empty"}
+	if err == nil {
+		var files []deposit.File
+		files, err = readFiles(uploadedFiles(r, "file"))
+		if err == nil && len(files) != 1 {
+			err = validation.Errors{"evidence": "deposit.evidence.empty"}
+		}
+		if err == nil {
+			_, err = s.Deposits.AddEvidence(r.Context(), actorOf(r), id, entry, files[0])
+		}
+		err = formErrors(err, prefix, nil)
 	}
 	if err != nil {
-		s.depositFail(w, r, p, err, prefix)
-		return
-	}
-	if _, err := s.Deposits.AddEvidence(r.Context(), actorOf(r), id, entry, files[0]); err != nil {
-		s.depositFail(w, r, p, err, prefix)
+		s.fail(w, r, err, p, s.depositAgain(w, r, p))
 		return
 	}
 	s.flash(r, "deposit.evidence.saved")
@@ -276,15 +253,14 @@ func (s *Server) depositAddEvidence(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) depositEvidence(w http.ResponseWriter, r *http.Request) {
-	id, ok := leasePathID(r, "id")
-	ev, ok2 := leasePathID(r, "ev")
-	if !ok || !ok2 {
+	id, ev := pathID(r, "id"), pathID(r, "ev")
+	if id == 0 || ev == 0 {
 		s.notFound(w, r)
 		return
 	}
 	meta, data, err := s.Deposits.EvidenceFile(r.Context(), actorOf(r), id, ev)
 	if err != nil {
-		s.fail(w, r, err, "", s.newPage(r, "deposit.title"))
+		s.fail(w, r, err, s.newPage(r, "deposit.title"))
 		return
 	}
 	w.Header().Set("Content-Type", meta.ContentType)
@@ -296,15 +272,20 @@ func (s *Server) depositEvidence(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) depositSettle(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "deposit.title")
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	if _, err := s.Deposits.Settle(r.Context(), actorOf(r), id); err != nil {
-		s.depositFail(w, r, p, err, "settle")
+	err := f.Err()
+	if err == nil {
+		_, err = s.Deposits.Settle(r.Context(), actorOf(r), id)
+		err = formErrors(err, "settle", nil)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.depositAgain(w, r, p))
 		return
 	}
 	s.flash(r, "deposit.settle.done")
@@ -312,32 +293,30 @@ func (s *Server) depositSettle(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) depositPaid(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "deposit.title")
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
 	a := actorOf(r)
 	st, err := s.Deposits.Status(r.Context(), a, id)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if st.Payout == nil {
 		s.notFound(w, r)
 		return
 	}
-	fe := validation.Errors{}
-	date := leaseFormDate(r.PostForm, "paid.date", fe)
-	if err := fe.Err(); err != nil {
-		p.Errors = fe
-		s.renderDeposit(w, r, p, http.StatusUnprocessableEntity)
-		return
+	date := f.Date("paid.date")
+	err = f.Err()
+	if err == nil {
+		err = formErrors(s.Deposits.MarkPaid(r.Context(), a, st.Payout.ID, date), "paid", nil)
 	}
-	if err := s.Deposits.MarkPaid(r.Context(), a, st.Payout.ID, date); err != nil {
-		s.depositFail(w, r, p, err, "paid")
+	if err != nil {
+		s.fail(w, r, err, p, s.depositAgain(w, r, p))
 		return
 	}
 	s.flash(r, "deposit.payout.paid_saved")
@@ -346,15 +325,20 @@ func (s *Server) depositPaid(w http.ResponseWriter, r *http.Request) {
 
 // depositSpecify makes the written specification of the deductions.
 func (s *Server) depositSpecify(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "deposit.title")
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	if _, err := s.Deposits.GenerateSpecification(r.Context(), actorOf(r), id); err != nil {
-		s.depositFail(w, r, p, err, "specification")
+	err := f.Err()
+	if err == nil {
+		_, err = s.Deposits.GenerateSpecification(r.Context(), actorOf(r), id)
+		err = formErrors(err, "specification", nil)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.depositAgain(w, r, p))
 		return
 	}
 	s.flash(r, "deposit.specification.done")
@@ -362,15 +346,14 @@ func (s *Server) depositSpecify(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) depositSpecification(w http.ResponseWriter, r *http.Request) {
-	id, ok := leasePathID(r, "id")
-	spec, ok2 := leasePathID(r, "spec")
-	if !ok || !ok2 {
+	id, spec := pathID(r, "id"), pathID(r, "spec")
+	if id == 0 || spec == 0 {
 		s.notFound(w, r)
 		return
 	}
 	pdf, err := s.Deposits.SpecificationFile(r.Context(), actorOf(r), id, spec)
 	if err != nil {
-		s.fail(w, r, err, "", s.newPage(r, "deposit.title"))
+		s.fail(w, r, err, s.newPage(r, "deposit.title"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")

@@ -100,30 +100,27 @@ func (s *Server) financeDebtors(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "finance.debtors.title")
 	p.Nav = "finance"
 	a := actorOf(r)
-	q := listing.FromValues(r.URL.Query())
-	if wantsCSV(r) {
-		q.All = true
-	}
-	page, err := s.Ledger.Debtors(r.Context(), a, q)
-	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
 	fm := s.financeFmt(p)
-	if wantsCSV(r) {
-		rows := make([][]string, 0, len(page.Items))
-		for _, it := range page.Items {
-			rows = append(rows, []string{it.Reference, fm.Amount(it.Charged), fm.Amount(it.Paid), fm.Amount(it.Balance)})
-		}
-		writeCSV(w, "debiteuren.csv", []string{p.T("lease.field.reference"), p.T("finance.charged"), p.T("finance.paid"), p.T("finance.balance")}, rows)
-		return
-	}
-	if q.Sort == "" {
-		q.Sort, q.Desc = "balance", true
-	}
-	p.Data = financeDebtorsView{financeFmt: fm, List: s.newListView(r, q.Normalize("balance", "lease"), page.Total), Items: page.Items,
-		CanWrite: a.Can(account.PermFinanceWrite)}
-	s.render(w, r, http.StatusOK, "finance_debtors", p)
+	serveList(s, w, r, p, listSpec[ledger.LeaseBalance]{
+		Sorts: []string{"balance", "lease"},
+		Desc:  true,
+		Fetch: func(q listing.Query) (listing.Page[ledger.LeaseBalance], error) {
+			return s.Ledger.Debtors(r.Context(), a, q)
+		},
+		CSV: func(items []ledger.LeaseBalance) csvFile {
+			rows := make([][]string, 0, len(items))
+			for _, it := range items {
+				rows = append(rows, []string{it.Reference, fm.Amount(it.Charged), fm.Amount(it.Paid), fm.Amount(it.Balance)})
+			}
+			return csvFile{"debiteuren.csv", []string{p.T("lease.field.reference"), p.T("finance.charged"), p.T("finance.paid"),
+				p.T("finance.balance")}, rows}
+		},
+		Show: func(list *ListView, items []ledger.LeaseBalance) error {
+			p.Data = financeDebtorsView{financeFmt: fm, List: list, Items: items, CanWrite: a.Can(account.PermFinanceWrite)}
+			return nil
+		},
+		Template: "finance_debtors",
+	})
 }
 
 // --- the rent run ---
@@ -200,7 +197,7 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 	}
 	runs, err := s.Billing.Runs(r.Context(), a, 10)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	view.Runs = runs
@@ -211,7 +208,7 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			s.offerScopeChoices(r, &view.Scope)
 			p.Data = view
-			s.fail(w, r, err, "finance_rentrun", p)
+			s.fail(w, r, err, p, s.onForm(w, r, "finance_rentrun", p))
 			return
 		}
 		view.Preview = pv
@@ -227,22 +224,25 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) financeStartRun(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "finance.run.title")
 	p.Nav = "finance"
 	a := actorOf(r)
-	sc := financeScopeOf(r.PostForm)
-	in := billing.RunInput{Period: r.PostForm.Get("period"), Scope: sc.billing(), Expect: &billing.Expectation{}}
-	in.Expect.Invoices, _ = strconv.Atoi(r.PostForm.Get("expect_invoices"))
-	total, _ := strconv.ParseInt(r.PostForm.Get("expect_total"), 10, 64)
-	in.Expect.Total = money.Cents(total)
-	run, err := s.Billing.StartRun(r.Context(), a, in)
+	sc := financeScopeOf(f.values)
+	in := billing.RunInput{Period: f.String("period"), Scope: sc.billing(), Expect: &billing.Expectation{}}
+	in.Expect.Invoices = int(f.Number("expect_invoices"))
+	in.Expect.Total = money.Cents(f.Number("expect_total"))
+	err := f.Err()
+	var run *billing.Run
+	if err == nil {
+		run, err = s.Billing.StartRun(r.Context(), a, in)
+	}
 	if err != nil {
 		runs, _ := s.Billing.Runs(r.Context(), a, 10)
 		s.offerScopeChoices(r, &sc)
 		p.Form = url.Values{"period": {in.Period}, "scope": {sc.Kind}, "scope_text": {sc.Text}}
 		p.Data = financeRunView{financeFmt: s.financeFmt(p), Period: in.Period, Scope: sc, Runs: runs, CanWrite: true}
-		s.fail(w, r, err, "finance_rentrun", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "finance_rentrun", p))
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("%s/runs/%d", s.financePath(r), run.ID), http.StatusSeeOther)
@@ -268,7 +268,7 @@ func (s *Server) scopeOptions(w http.ResponseWriter, r *http.Request) {
 	}
 	opts, err := s.Billing.ScopeOptions(r.Context(), actorOf(r), kind, v.Get("scope_text"))
 	if err != nil {
-		s.fail(w, r, err, "", s.newPage(r, "finance.run.title"))
+		s.fail(w, r, err, s.newPage(r, "finance.run.title"))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -287,7 +287,7 @@ func (s *Server) financeRun(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	run, err := s.Billing.GetRun(r.Context(), a, pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	view := financeRunView{financeFmt: s.financeFmt(p), Run: run, Period: run.Period}
@@ -300,7 +300,7 @@ func (s *Server) financeRun(w http.ResponseWriter, r *http.Request) {
 			return err
 		})
 		if err != nil && !errors.Is(err, jobs.ErrNotFound) {
-			s.fail(w, r, err, "", p)
+			s.fail(w, r, err, p)
 			return
 		}
 	}
@@ -322,35 +322,32 @@ func (s *Server) financeInvoices(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "finance"
 	a := actorOf(r)
 	v := r.URL.Query()
-	q := listing.FromValues(v)
-	if wantsCSV(r) {
-		q.All = true
-	}
 	f := ledger.InvoiceFilter{Period: v.Get("period"), OpenOnly: v.Get("open") == "1"}
 	f.LeaseID, _ = strconv.ParseInt(v.Get("lease"), 10, 64)
 	f.RunID, _ = strconv.ParseInt(v.Get("run"), 10, 64)
-	page, err := s.Ledger.Invoices(r.Context(), a, q, f)
-	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
 	fm := s.financeFmt(p)
-	if wantsCSV(r) {
-		rows := make([][]string, 0, len(page.Items))
-		for _, it := range page.Items {
-			rows = append(rows, []string{it.Number, p.T("finance.kind." + string(it.Kind)), it.LeaseReference, it.Period, it.IssueDate.String(),
-				it.DueDate.String(), it.Kenmerk, fm.Amount(it.Net), fm.Amount(it.VAT), fm.Amount(it.Total), fm.Amount(it.Open)})
-		}
-		writeCSV(w, "facturen.csv", []string{p.T("finance.number"), p.T("finance.kind"), p.T("lease.field.reference"), p.T("finance.period"),
-			p.T("finance.issue_date"), p.T("finance.due_date"), p.T("finance.kenmerk"), p.T("finance.net"), p.T("finance.vat"),
-			p.T("finance.total"), p.T("finance.open")}, rows)
-		return
-	}
-	if q.Sort == "" {
-		q.Sort, q.Desc = "number", true
-	}
-	p.Data = financeInvoicesView{financeFmt: fm, List: s.newListView(r, q.Normalize(ledger.InvoiceSorts...), page.Total), Items: page.Items, Filter: f}
-	s.render(w, r, http.StatusOK, "finance_invoices", p)
+	serveList(s, w, r, p, listSpec[ledger.Invoice]{
+		Sorts: ledger.InvoiceSorts,
+		Desc:  true,
+		Fetch: func(q listing.Query) (listing.Page[ledger.Invoice], error) {
+			return s.Ledger.Invoices(r.Context(), a, q, f)
+		},
+		CSV: func(items []ledger.Invoice) csvFile {
+			rows := make([][]string, 0, len(items))
+			for _, it := range items {
+				rows = append(rows, []string{it.Number, p.T("finance.kind." + string(it.Kind)), it.LeaseReference, it.Period, it.IssueDate.String(),
+					it.DueDate.String(), it.Kenmerk, fm.Amount(it.Net), fm.Amount(it.VAT), fm.Amount(it.Total), fm.Amount(it.Open)})
+			}
+			return csvFile{"facturen.csv", []string{p.T("finance.number"), p.T("finance.kind"), p.T("lease.field.reference"),
+				p.T("finance.period"), p.T("finance.issue_date"), p.T("finance.due_date"), p.T("finance.kenmerk"), p.T("finance.net"),
+				p.T("finance.vat"), p.T("finance.total"), p.T("finance.open")}, rows}
+		},
+		Show: func(list *ListView, items []ledger.Invoice) error {
+			p.Data = financeInvoicesView{financeFmt: fm, List: list, Items: items, Filter: f}
+			return nil
+		},
+		Template: "finance_invoices",
+	})
 }
 
 type financeInvoiceView struct {
@@ -369,7 +366,7 @@ func (s *Server) renderInvoice(w http.ResponseWriter, r *http.Request, p *page, 
 	a := actorOf(r)
 	inv, err := s.Ledger.Invoice(r.Context(), a, pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = financeInvoiceView{financeFmt: s.financeFmt(p), Invoice: inv, CanWrite: a.Can(account.PermFinanceWrite)}
@@ -380,7 +377,7 @@ func (s *Server) financeInvoicePDF(w http.ResponseWriter, r *http.Request) {
 	id := pathID(r, "id")
 	pdf, err := s.Billing.InvoiceDocument(r.Context(), actorOf(r), id)
 	if err != nil {
-		s.fail(w, r, err, "", s.newPage(r, "finance.invoice.title"))
+		s.fail(w, r, err, s.newPage(r, "finance.invoice.title"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -390,23 +387,22 @@ func (s *Server) financeInvoicePDF(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) financeCredit(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "finance.invoice.title")
 	id := pathID(r, "id")
 	var charges []int64
-	for _, v := range r.PostForm["charge"] {
+	for _, v := range f.Strings("charge") {
 		if cid, err := strconv.ParseInt(v, 10, 64); err == nil {
 			charges = append(charges, cid)
 		}
 	}
-	cn, err := s.Ledger.Credit(r.Context(), actorOf(r), ledger.CreditInput{InvoiceID: id, ChargeIDs: charges, Reason: r.PostForm.Get("reason")})
+	err := f.Err()
+	var cn int64
+	if err == nil {
+		cn, err = s.Ledger.Credit(r.Context(), actorOf(r), ledger.CreditInput{InvoiceID: id, ChargeIDs: charges, Reason: f.String("reason")})
+	}
 	if err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			p.Errors = fe
-			s.renderInvoice(w, r, p, http.StatusUnprocessableEntity)
-			return
-		}
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderInvoice(w, r, p, status) }, nil))
 		return
 	}
 	s.flash(r, "finance.credit.done")
@@ -453,15 +449,15 @@ func (s *Server) renderLeaseAccount(w http.ResponseWriter, r *http.Request, p *p
 		CanWrite: a.Can(account.PermFinanceWrite), Today: today}
 	var err error
 	if view.Balance, err = s.Ledger.BalanceAt(ctx, a, id, today); err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if view.Open, err = s.Ledger.OpenItems(ctx, a, ledger.OpenFilter{LeaseID: id}); err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if view.Payments, err = s.Ledger.Payments(ctx, a, id); err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	for _, pm := range view.Payments {
@@ -470,7 +466,7 @@ func (s *Server) renderLeaseAccount(w http.ResponseWriter, r *http.Request, p *p
 	st, err := s.Ledger.StatementOf(ctx, a, id, from, to)
 	if err != nil {
 		if _, ok := validation.AsFields(err); !ok {
-			s.fail(w, r, err, "", p)
+			s.fail(w, r, err, p)
 			return
 		}
 		st, _ = s.Ledger.StatementOf(ctx, a, id, today.FirstOfMonth().AddMonths(-11), today)
@@ -496,28 +492,31 @@ func (s *Server) renderLeaseAccount(w http.ResponseWriter, r *http.Request, p *p
 	s.render(w, r, status, "finance_account", p)
 }
 
+// leaseAccountAgain shows a lease's account again with a form's errors.
+func (s *Server) leaseAccountAgain(w http.ResponseWriter, r *http.Request, p *page) again {
+	return onPage(func(status int) { s.renderLeaseAccount(w, r, p, status) }, nil)
+}
+
 func (s *Server) accountBack(w http.ResponseWriter, r *http.Request, id int64, flash string) {
 	s.flash(r, flash)
 	http.Redirect(w, r, fmt.Sprintf("%s/leases/%d", s.financePath(r), id), http.StatusSeeOther)
 }
 
 func (s *Server) financePayment(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "finance.account.title")
 	id := pathID(r, "id")
-	f := r.PostForm
-	fe := validation.Errors{}
-	in := ledger.PaymentInput{LeaseID: id, Method: ledger.PaymentMethod(f.Get("payment.method")), Reference: f.Get("payment.reference")}
-	in.Amount = leaseFormMoney(f, "payment.amount", fe)
-	in.Date = leaseFormDate(f, "payment.date", fe)
-	if f.Get("payment.amount") == "" {
-		fe.Add("payment.amount", "field.required")
+	in := ledger.PaymentInput{LeaseID: id, Method: ledger.PaymentMethod(f.String("payment.method")), Reference: f.String("payment.reference")}
+	in.Amount = f.Money("payment.amount")
+	in.Date = f.Date("payment.date")
+	if f.String("payment.amount") == "" {
+		f.Add("payment.amount", "field.required")
 	}
 	// Chosen allocations: alloc.<chargeID> = amount.
-	for k := range f {
-		if cid, ok := strings.CutPrefix(k, "alloc."); ok && strings.TrimSpace(f.Get(k)) != "" {
+	for k := range f.values {
+		if cid, ok := strings.CutPrefix(k, "alloc."); ok && f.Filled(k) {
 			n, err := strconv.ParseInt(cid, 10, 64)
-			amt := leaseFormMoney(f, k, fe)
+			amt := f.Money(k)
 			if err == nil && amt != 0 {
 				if in.Allocations == nil {
 					in.Allocations = map[int64]money.Cents{}
@@ -526,36 +525,39 @@ func (s *Server) financePayment(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	err := fe.Err()
+	err := f.Err()
 	if err == nil {
 		_, err = s.Ledger.RecordPayment(r.Context(), actorOf(r), in)
-	}
-	if err != nil {
 		if fe, ok := validation.AsFields(err); ok {
-			p.Errors = validation.Errors{}
+			renamed := validation.Errors{}
 			for k, v := range fe {
 				k = strings.TrimSuffix(k, "_cents")
 				if !strings.HasPrefix(k, "payment.") && !strings.HasPrefix(k, "alloc.") && k != "lease_id" {
 					k = "payment." + k
 				}
-				p.Errors[k] = v
+				renamed[k] = v
 			}
-			s.renderLeaseAccount(w, r, p, http.StatusUnprocessableEntity)
-			return
+			err = renamed
 		}
-		s.fail(w, r, err, "", p)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.leaseAccountAgain(w, r, p))
 		return
 	}
 	s.accountBack(w, r, id, "finance.payment.saved")
 }
 
 func (s *Server) financeReverse(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "finance.account.title")
 	id := pathID(r, "id")
+	if err := f.Err(); err != nil {
+		s.fail(w, r, err, p, s.leaseAccountAgain(w, r, p))
+		return
+	}
 	pays, err := s.Ledger.Payments(r.Context(), actorOf(r), id)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	pid := pathID(r, "pid")
@@ -567,26 +569,23 @@ func (s *Server) financeReverse(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	if _, err := s.Ledger.ReversePayment(r.Context(), actorOf(r), pid, r.PostForm.Get("reason")); err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			p.Errors = validation.Errors{}
-			for k, v := range fe {
-				p.Errors["reverse."+k] = v
-			}
-			s.renderLeaseAccount(w, r, p, http.StatusUnprocessableEntity)
-			return
-		}
-		s.fail(w, r, err, "", p)
+	if _, err := s.Ledger.ReversePayment(r.Context(), actorOf(r), pid, f.String("reason")); err != nil {
+		s.fail(w, r, formErrors(err, "reverse", nil), p, s.leaseAccountAgain(w, r, p))
 		return
 	}
 	s.accountBack(w, r, id, "finance.payment.reversed")
 }
 
 func (s *Server) financeAllocate(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "finance.account.title")
 	id := pathID(r, "id")
-	if _, err := s.Ledger.AllocateCredit(r.Context(), actorOf(r), id); err != nil {
-		s.fail(w, r, err, "", p)
+	err := f.Err()
+	if err == nil {
+		_, err = s.Ledger.AllocateCredit(r.Context(), actorOf(r), id)
+	}
+	if err != nil {
+		s.fail(w, r, err, p)
 		return
 	}
 	s.accountBack(w, r, id, "finance.credit.applied")
@@ -616,12 +615,12 @@ func (s *Server) financeTenant(w http.ResponseWriter, r *http.Request) {
 		name = names[id]
 		return err
 	}); err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	open, err := s.Ledger.OpenItems(r.Context(), a, ledger.OpenFilter{PartyID: id})
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	v := financeTenantView{financeFmt: s.financeFmt(p), PartyID: id, Name: name, Open: open}
@@ -651,7 +650,7 @@ func (s *Server) financeSettings(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	st, err := s.Billing.Settings(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Form = url.Values{"proration": {string(st.Proration)}, "issuer_kvk": {st.IssuerKvK}, "issuer_vat_id": {st.IssuerVATID},
@@ -665,23 +664,25 @@ func (s *Server) financeSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) financeSaveSettings(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "finance.settings.title")
 	p.Nav = "finance"
-	f := r.PostForm
-	st := billing.Settings{Proration: billing.Proration(f.Get("proration")), IssuerKvK: f.Get("issuer_kvk"), IssuerVATID: f.Get("issuer_vat_id"),
-		IssuerIBAN: f.Get("issuer_iban"), SendInvoices: f.Get("send_invoices") == "1",
-		PeriodProration: billing.PeriodProration(f.Get("period_proration"))}
-	if term := strings.TrimSpace(f.Get("payment_term_days")); term != "" {
-		n, err := strconv.Atoi(term)
-		if err != nil || n <= 0 {
-			n = -1 // not a number of days: the service names the field
+	st := billing.Settings{Proration: billing.Proration(f.String("proration")), IssuerKvK: f.String("issuer_kvk"),
+		IssuerVATID: f.String("issuer_vat_id"), IssuerIBAN: f.String("issuer_iban"), SendInvoices: f.String("send_invoices") == "1",
+		PeriodProration: billing.PeriodProration(f.String("period_proration"))}
+	if f.Filled("payment_term_days") {
+		st.PaymentTermDays = int(f.Number("payment_term_days"))
+		if st.PaymentTermDays <= 0 {
+			st.PaymentTermDays = -1 // not a number of days: the service names the field
 		}
-		st.PaymentTermDays = n
 	}
-	if err := s.Billing.SaveSettings(r.Context(), actorOf(r), st); err != nil {
+	err := f.Err()
+	if err == nil {
+		err = s.Billing.SaveSettings(r.Context(), actorOf(r), st)
+	}
+	if err != nil {
 		p.Data = financeSettingsView{Prorations: billing.Prorations, PeriodProrations: billing.PeriodProrations, CanWrite: true}
-		s.fail(w, r, err, "finance_settings", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "finance_settings", p))
 		return
 	}
 	s.flash(r, "finance.settings.saved")
@@ -702,7 +703,7 @@ func (s *Server) financeUndoPlan(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	plan, err := s.Billing.UndoPlan(r.Context(), a, pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = financeUndoView{financeFmt: s.financeFmt(p), Plan: plan, CanWrite: a.Can(account.PermFinanceWrite)}
@@ -710,23 +711,24 @@ func (s *Server) financeUndoPlan(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) financeUndoRun(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "finance.undo.title")
 	p.Nav = "finance"
 	a := actorOf(r)
 	id := pathID(r, "id")
-	var expect billing.Expectation
-	expect.Invoices, _ = strconv.Atoi(r.PostForm.Get("expect_invoices"))
-	total, _ := strconv.ParseInt(r.PostForm.Get("expect_total"), 10, 64)
-	expect.Total = money.Cents(total)
-	if _, err := s.Billing.UndoRun(r.Context(), a, id, expect); err != nil {
+	expect := billing.Expectation{Invoices: int(f.Number("expect_invoices")), Total: money.Cents(f.Number("expect_total"))}
+	err := f.Err()
+	if err == nil {
+		_, err = s.Billing.UndoRun(r.Context(), a, id, expect)
+	}
+	if err != nil {
 		plan, perr := s.Billing.UndoPlan(r.Context(), a, id)
 		if perr != nil {
-			s.fail(w, r, perr, "", p)
+			s.fail(w, r, perr, p)
 			return
 		}
 		p.Data = financeUndoView{financeFmt: s.financeFmt(p), Plan: plan, CanWrite: true}
-		s.fail(w, r, err, "finance_undo", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "finance_undo", p))
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("%s/runs/%d", s.financePath(r), id), http.StatusSeeOther)

@@ -42,18 +42,18 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxFileSize+1<<20)
 	file, header, err := r.FormFile("file")
 	if err != nil {
-		s.fail(w, r, validation.Errors{"file": "import.no_file"}, "import", p)
+		s.fail(w, r, validation.Errors{"file": "import.no_file"}, p, s.onForm(w, r, "import", p))
 		return
 	}
 	defer file.Close()
 	data, err := io.ReadAll(file)
 	if err != nil {
-		s.fail(w, r, validation.Errors{"file": "import.too_large"}, "import", p)
+		s.fail(w, r, validation.Errors{"file": "import.too_large"}, p, s.onForm(w, r, "import", p))
 		return
 	}
 	id, err := s.Importer.Submit(r.Context(), actorOf(r), header.Filename, data)
 	if err != nil {
-		s.fail(w, r, err, "import", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "import", p))
 		return
 	}
 	http.Redirect(w, r, "/o/"+actorOf(r).OrgSlug+"/import/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
@@ -67,7 +67,7 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	u, err := s.Importer.GetUpload(r.Context(), a, pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	v := importView{Upload: u, Columns: importer.Columns}
@@ -87,7 +87,7 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
 			return err
 		})
 		if err != nil && !errors.Is(err, jobs.ErrNotFound) {
-			s.fail(w, r, err, "", p)
+			s.fail(w, r, err, p)
 			return
 		}
 	}

@@ -71,11 +71,6 @@ func (f leaseFmt) Short(s string) string {
 
 func (s *Server) leasesPath(r *http.Request) string { return "/o/" + actorOf(r).OrgSlug + "/leases" }
 
-func leasePathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // --- list ---
 
 type leaseListView struct {
@@ -112,46 +107,47 @@ func (s *Server) leaseList(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "leases"
 	a := actorOf(r)
 	v := r.URL.Query()
-	q := listing.FromValues(v)
 	f := lease.ListFilter{Status: lease.Status(v.Get("status"))}
 	f.UnitID, _ = strconv.ParseInt(v.Get("unit"), 10, 64)
 	f.ComplexID, _ = strconv.ParseInt(v.Get("complex"), 10, 64)
 	f.TenantID, _ = strconv.ParseInt(v.Get("tenant"), 10, 64)
-	page, err := s.Leases.List(r.Context(), a, q, f)
-	if err != nil {
-		if _, ok := validation.AsFields(err); ok {
-			// An unknown status in the address: show the unfiltered list.
-			f.Status = ""
-			page, err = s.Leases.List(r.Context(), a, q, f)
-		}
-		if err != nil {
-			s.fail(w, r, err, "", p)
-			return
-		}
-	}
 	fm := leaseFmt{p.Lang}
-	if wantsCSV(r) {
-		rows := make([][]string, 0, len(page.Items))
-		for _, it := range page.Items {
-			var units, tenants []string
-			for _, u := range it.Units {
-				units = append(units, u.Address)
+	serveList(s, w, r, p, listSpec[lease.Summary]{
+		Sorts: []string{"reference", "start_date"},
+		Fetch: func(q listing.Query) (listing.Page[lease.Summary], error) {
+			page, err := s.Leases.List(r.Context(), a, q, f)
+			if _, ok := validation.AsFields(err); ok {
+				// An unknown status in the address: show the unfiltered list.
+				f.Status = ""
+				page, err = s.Leases.List(r.Context(), a, q, f)
 			}
-			for _, t := range it.Tenants {
-				tenants = append(tenants, t.Name)
+			return page, err
+		},
+		CSV: func(items []lease.Summary) csvFile {
+			rows := make([][]string, 0, len(items))
+			for _, it := range items {
+				var units, tenants []string
+				for _, u := range it.Units {
+					units = append(units, u.Address)
+				}
+				for _, t := range it.Tenants {
+					tenants = append(tenants, t.Name)
+				}
+				rows = append(rows, []string{it.Reference, p.T("lease.kind." + string(it.Kind)), it.Start.String(), it.EndsOn.String(),
+					p.T("lease.status." + string(it.Status)), strings.Join(units, " | "), strings.Join(tenants, " | "),
+					fm.Amount(it.BareRentCents), fm.Amount(it.TotalCents)})
 			}
-			rows = append(rows, []string{it.Reference, p.T("lease.kind." + string(it.Kind)), it.Start.String(), it.EndsOn.String(),
-				p.T("lease.status." + string(it.Status)), strings.Join(units, " | "), strings.Join(tenants, " | "),
-				fm.Amount(it.BareRentCents), fm.Amount(it.TotalCents)})
-		}
-		writeCSV(w, "huurcontracten.csv", []string{p.T("lease.field.reference"), p.T("lease.field.kind"), p.T("lease.field.start_date"),
-			p.T("lease.field.ends_on"), p.T("lease.field.status"), p.T("lease.field.units"), p.T("lease.field.tenants"),
-			p.T("lease.field.bare_rent"), p.T("lease.field.total")}, rows)
-		return
-	}
-	p.Data = leaseListView{leaseFmt: fm, List: s.newListView(r, q.Normalize("reference", "start_date"), page.Total), Items: page.Items,
-		Filter: f, Statuses: lease.Statuses, CanWrite: a.Can(account.PermPortfolioWrite), path: r.URL.Path, query: r.URL.Query()}
-	s.render(w, r, http.StatusOK, "lease_list", p)
+			return csvFile{"huurcontracten.csv", []string{p.T("lease.field.reference"), p.T("lease.field.kind"), p.T("lease.field.start_date"),
+				p.T("lease.field.ends_on"), p.T("lease.field.status"), p.T("lease.field.units"), p.T("lease.field.tenants"),
+				p.T("lease.field.bare_rent"), p.T("lease.field.total")}, rows}
+		},
+		Show: func(list *ListView, items []lease.Summary) error {
+			p.Data = leaseListView{leaseFmt: fm, List: list, Items: items, Filter: f, Statuses: lease.Statuses,
+				CanWrite: a.Can(account.PermPortfolioWrite), path: r.URL.Path, query: r.URL.Query()}
+			return nil
+		},
+		Template: "lease_list",
+	})
 }
 
 // --- create and edit ---
@@ -244,18 +240,19 @@ func (s *Server) leaseNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) leaseCreate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "lease.new.title")
 	p.Nav = "leases"
-	in, rows, fe := leaseParseForm(r, true)
+	in, rows := leaseParseForm(f, true)
 	var id int64
-	err := fe.Err()
+	err := f.Err()
 	if err == nil {
 		id, err = s.Leases.Create(r.Context(), actorOf(r), in)
+		err = formErrors(err, "", rows)
 	}
 	if err != nil {
 		p.Data = s.leaseFormView(r, p, nil)
-		s.fail(w, r, leaseFormErrors(err, "", rows), "lease_form", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "lease_form", p))
 		return
 	}
 	s.flash(r, "lease.created")
@@ -265,14 +262,14 @@ func (s *Server) leaseCreate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) leaseEdit(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "lease.edit.title")
 	p.Nav = "leases"
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
 	l, err := s.Leases.Get(r.Context(), actorOf(r), id)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Form = leaseFormValues(l, p.Lang)
@@ -281,28 +278,28 @@ func (s *Server) leaseEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) leaseUpdate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "lease.edit.title")
 	p.Nav = "leases"
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
 	a := actorOf(r)
-	in, _, fe := leaseParseForm(r, false)
-	err := fe.Err()
+	in, _ := leaseParseForm(f, false)
+	err := f.Err()
 	if err == nil {
-		err = s.Leases.Update(r.Context(), a, id, in)
+		err = formErrors(s.Leases.Update(r.Context(), a, id, in), "", nil)
 	}
 	if err != nil {
 		l, gerr := s.Leases.Get(r.Context(), a, id)
 		if gerr != nil {
-			s.fail(w, r, gerr, "", p)
+			s.fail(w, r, gerr, p)
 			return
 		}
 		p.Data = s.leaseFormView(r, p, l)
-		s.fail(w, r, leaseFormErrors(err, "", nil), "lease_form", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "lease_form", p))
 		return
 	}
 	s.flash(r, "lease.updated")
@@ -339,98 +336,45 @@ func leaseFormValues(l *lease.Lease, lang string) url.Values {
 	return v
 }
 
-// parseLeaseForm reads the lease form. rows maps the index of each
+// leaseParseForm reads the lease form. rows maps the index of each
 // component in the input to its row in the form (components are read only
 // when withComponents).
-func leaseParseForm(r *http.Request, withComponents bool) (lease.Input, []int, validation.Errors) {
-	fe := validation.Errors{}
-	f := r.PostForm
-	in := lease.Input{Reference: f.Get("reference"), BillingFrequency: lease.Frequency(f.Get("billing_frequency")),
-		PaymentMethod: lease.PaymentMethod(f.Get("payment_method")), VATOpted: f.Get("vat_opted") != ""}
-	in.UnitIDs = leaseFormIDs(f, "unit_ids", fe)
-	in.TenantIDs = leaseFormIDs(f, "tenant_ids", fe)
-	in.GuarantorIDs = leaseFormIDs(f, "guarantor_ids", fe)
-	in.Start = leaseFormDate(f, "start_date", fe)
-	in.End = leaseFormDate(f, "end_date", fe)
-	in.NoticeMonthsTenant = leaseFormInt(f, "notice_months_tenant", fe)
-	in.NoticeMonthsLandlord = leaseFormInt(f, "notice_months_landlord", fe)
-	in.DueDay = leaseFormInt(f, "due_day", fe)
-	in.DepositCents = leaseFormMoney(f, "deposit", fe)
+func leaseParseForm(f *form, withComponents bool) (lease.Input, []int) {
+	in := lease.Input{Reference: f.String("reference"), BillingFrequency: lease.Frequency(f.String("billing_frequency")),
+		PaymentMethod: lease.PaymentMethod(f.String("payment_method")), VATOpted: f.Bool("vat_opted")}
+	in.UnitIDs = f.IDs("unit_ids")
+	in.TenantIDs = f.IDs("tenant_ids")
+	in.GuarantorIDs = f.IDs("guarantor_ids")
+	in.Start = f.Date("start_date")
+	in.End = f.Date("end_date")
+	in.NoticeMonthsTenant = f.Int("notice_months_tenant")
+	in.NoticeMonthsLandlord = f.Int("notice_months_landlord")
+	in.DueDay = f.Int("due_day")
+	in.DepositCents = f.Money("deposit")
 	var rows []int
 	if withComponents {
 		for i := range leaseComponentRows {
 			key := func(name string) string { return fmt.Sprintf("components[%d].%s", i, name) }
-			if strings.TrimSpace(f.Get(key("amount"))) == "" {
+			if !f.Filled(key("amount")) {
 				continue
 			}
-			c := lease.ComponentInput{Kind: lease.ComponentKind(f.Get(key("kind"))), Category: f.Get(key("category")),
-				Label: f.Get(key("label")), VAT: lease.VAT(f.Get(key("vat")))}
-			c.AmountCents = leaseFormMoney(f, key("amount"), fe)
+			c := lease.ComponentInput{Kind: lease.ComponentKind(f.String(key("kind"))), Category: f.String(key("category")),
+				Label: f.String(key("label")), VAT: lease.VAT(f.String(key("vat")))}
+			c.AmountCents = f.Money(key("amount"))
 			in.Components = append(in.Components, c)
 			rows = append(rows, i)
 		}
 	}
-	return in, rows, fe
+	return in, rows
 }
 
-func leaseFormIDs(f url.Values, field string, fe validation.Errors) []int64 {
-	var ids []int64
-	for _, s := range f[field] {
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-		if err != nil || id <= 0 {
-			fe.Add(field, "field.invalid")
-			continue
-		}
-		ids = append(ids, id)
-	}
-	return ids
-}
+var componentKey = regexp.MustCompile(`^components\[(\d+)\]\.(.*)$`)
 
-func leaseFormDate(f url.Values, field string, fe validation.Errors) civil.Date {
-	s := strings.TrimSpace(f.Get(field))
-	if s == "" {
-		return civil.Date{}
-	}
-	d, err := civil.Parse(s)
-	if err != nil {
-		fe.Add(field, "lease.date.invalid")
-	}
-	return d
-}
-
-func leaseFormInt(f url.Values, field string, fe validation.Errors) int {
-	s := strings.TrimSpace(f.Get(field))
-	if s == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		fe.Add(field, "field.invalid")
-	}
-	return n
-}
-
-func leaseFormMoney(f url.Values, field string, fe validation.Errors) money.Cents {
-	s := strings.TrimSpace(f.Get(field))
-	if s == "" {
-		return 0
-	}
-	c, err := money.Parse(s)
-	if err != nil {
-		fe.Add(field, "lease.amount.invalid")
-	}
-	return c
-}
-
-var leaseComponentKey = regexp.MustCompile(`^components\[(\d+)\]\.(.*)$`)
-
-// leaseFormErrors renames a service's field errors to the form's fields:
-// money fields lose their _cents suffix, components get their form row,
-// and prefix (a form on the detail page) is put in front.
-func leaseFormErrors(err error, prefix string, rows []int) error {
+// formErrors renames a service's field errors to the form's fields: money
+// fields lose their _cents suffix, components get their form row, and
+// prefix (one of several forms on a page) is put in front. Other errors
+// pass as they are.
+func formErrors(err error, prefix string, rows []int) error {
 	fe, ok := validation.AsFields(err)
 	if !ok {
 		return err
@@ -438,7 +382,7 @@ func leaseFormErrors(err error, prefix string, rows []int) error {
 	out := validation.Errors{}
 	for k, msg := range fe {
 		k = strings.TrimSuffix(k, "_cents")
-		if m := leaseComponentKey.FindStringSubmatch(k); m != nil {
+		if m := componentKey.FindStringSubmatch(k); m != nil {
 			i, _ := strconv.Atoi(m[1])
 			if i < len(rows) {
 				i = rows[i]
@@ -481,20 +425,20 @@ func (s *Server) leaseDetail(w http.ResponseWriter, r *http.Request) {
 // its page with errors and values, a notice preview passes preview.
 func (s *Server) renderLeaseDetail(w http.ResponseWriter, r *http.Request, status int, p *page, preview *lease.NoticePreview) {
 	p.Nav = "leases"
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
 	a := actorOf(r)
 	l, err := s.Leases.Get(r.Context(), a, id)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	docs, err := s.Leases.Documents(r.Context(), a, id)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	today := civil.Today(s.Clock.Now())
@@ -515,21 +459,10 @@ func (s *Server) renderLeaseDetail(w http.ResponseWriter, r *http.Request, statu
 	s.render(w, r, status, "lease_detail", p)
 }
 
-// leaseDetailFail shows a failed form of the detail page: field errors at
-// the form (prefixed), problems above the page.
-func (s *Server) leaseDetailFail(w http.ResponseWriter, r *http.Request, p *page, err error, prefix string) {
-	err = leaseFormErrors(err, prefix, nil)
-	if fe, ok := validation.AsFields(err); ok {
-		p.Errors = fe
-		s.renderLeaseDetail(w, r, http.StatusUnprocessableEntity, p, nil)
-		return
-	}
-	if pr, ok := validation.AsProblem(err); ok && pr.Status < 500 && pr.Status != http.StatusNotFound && pr.Status != http.StatusForbidden {
-		p.Errors = validation.Errors{"_": pr.Code}
-		s.renderLeaseDetail(w, r, pr.Status, p, nil)
-		return
-	}
-	s.fail(w, r, err, "", p)
+// leaseDetailAgain shows the lease page again with a failed form of it:
+// field errors at the form (prefixed by the caller), problems above the page.
+func (s *Server) leaseDetailAgain(w http.ResponseWriter, r *http.Request, p *page) again {
+	return onPage(func(status int) { s.renderLeaseDetail(w, r, status, p, nil) }, pageProblems)
 }
 
 func (s *Server) leaseBack(w http.ResponseWriter, r *http.Request, id int64, flash, anchor string) {
@@ -538,153 +471,161 @@ func (s *Server) leaseBack(w http.ResponseWriter, r *http.Request, id int64, fla
 }
 
 func (s *Server) leaseSetComponent(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "lease.detail.title")
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	f := r.PostForm
-	fe := validation.Errors{}
-	in := lease.ComponentInput{Kind: lease.ComponentKind(f.Get("component.kind")), Category: f.Get("component.category"),
-		Label: f.Get("component.label"), VAT: lease.VAT(f.Get("component.vat"))}
-	in.AmountCents = leaseFormMoney(f, "component.amount", fe)
-	in.ValidFrom = leaseFormDate(f, "component.valid_from", fe)
-	if err := fe.Err(); err != nil {
-		// Ask the service anyway so a lease of another organisation is 404.
-		if _, gerr := s.Leases.Components(r.Context(), actorOf(r), id); gerr != nil {
-			s.fail(w, r, gerr, "", p)
-			return
-		}
-		p.Errors = fe
-		s.renderLeaseDetail(w, r, http.StatusUnprocessableEntity, p, nil)
-		return
+	in := lease.ComponentInput{Kind: lease.ComponentKind(f.String("component.kind")), Category: f.String("component.category"),
+		Label: f.String("component.label"), VAT: lease.VAT(f.String("component.vat"))}
+	in.AmountCents = f.Money("component.amount")
+	in.ValidFrom = f.Date("component.valid_from")
+	// Showing the page again reads the lease, so another organisation's is 404 whatever was typed.
+	err := f.Err()
+	if err == nil {
+		_, err = s.Leases.SetComponent(r.Context(), actorOf(r), id, in)
+		err = formErrors(err, "component", nil)
 	}
-	if _, err := s.Leases.SetComponent(r.Context(), actorOf(r), id, in); err != nil {
-		s.leaseDetailFail(w, r, p, err, "component")
+	if err != nil {
+		s.fail(w, r, err, p, s.leaseDetailAgain(w, r, p))
 		return
 	}
 	s.leaseBack(w, r, id, "lease.component.saved", "components")
 }
 
 func (s *Server) leaseAddDeposit(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "lease.detail.title")
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	f := r.PostForm
-	fe := validation.Errors{}
-	in := lease.DepositEntryInput{Kind: lease.DepositEntryKind(f.Get("deposit.kind")), Reason: f.Get("deposit.reason"), Note: f.Get("deposit.note")}
-	in.AmountCents = leaseFormMoney(f, "deposit.amount", fe)
-	in.Date = leaseFormDate(f, "deposit.date", fe)
-	if err := fe.Err(); err != nil {
-		if _, gerr := s.Leases.DepositEntries(r.Context(), actorOf(r), id); gerr != nil {
-			s.fail(w, r, gerr, "", p)
-			return
-		}
-		p.Errors = fe
-		s.renderLeaseDetail(w, r, http.StatusUnprocessableEntity, p, nil)
-		return
+	in := lease.DepositEntryInput{Kind: lease.DepositEntryKind(f.String("deposit.kind")), Reason: f.String("deposit.reason"),
+		Note: f.String("deposit.note")}
+	in.AmountCents = f.Money("deposit.amount")
+	in.Date = f.Date("deposit.date")
+	err := f.Err()
+	if err == nil {
+		_, err = s.Leases.AddDepositEntry(r.Context(), actorOf(r), id, in)
+		err = formErrors(err, "deposit", nil)
 	}
-	if _, err := s.Leases.AddDepositEntry(r.Context(), actorOf(r), id, in); err != nil {
-		s.leaseDetailFail(w, r, p, err, "deposit")
+	if err != nil {
+		s.fail(w, r, err, p, s.leaseDetailAgain(w, r, p))
 		return
 	}
 	s.leaseBack(w, r, id, "lease.deposit.saved", "deposit")
 }
 
-func leaseNoticeForm(f url.Values, fe validation.Errors) lease.NoticeInput {
-	return lease.NoticeInput{By: lease.By(f.Get("notice.by")), NoticeDate: leaseFormDate(f, "notice.notice_date", fe), Reason: f.Get("notice.reason")}
+func leaseNoticeForm(f *form) lease.NoticeInput {
+	return lease.NoticeInput{By: lease.By(f.String("notice.by")), NoticeDate: f.Date("notice.notice_date"), Reason: f.String("notice.reason")}
 }
 
 func (s *Server) leaseNoticePreview(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "lease.detail.title")
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	fe := validation.Errors{}
-	in := leaseNoticeForm(r.PostForm, fe)
-	pv, err := s.Leases.PreviewNotice(r.Context(), actorOf(r), id, in)
-	if err == nil {
-		err = fe.Err()
+	in := leaseNoticeForm(f)
+	err := f.Err()
+	var pv lease.NoticePreview
+	if !f.Refused() {
+		// The service's word on the notice first (a lease of another
+		// organisation, a notice already given), then the form's.
+		pv, err = s.Leases.PreviewNotice(r.Context(), actorOf(r), id, in)
+		if err = formErrors(err, "notice", nil); err == nil {
+			err = f.Err()
+		}
 	}
 	if err != nil {
-		s.leaseDetailFail(w, r, p, err, "notice")
+		s.fail(w, r, err, p, s.leaseDetailAgain(w, r, p))
 		return
 	}
 	s.renderLeaseDetail(w, r, http.StatusOK, p, &pv)
 }
 
 func (s *Server) leaseNoticeGive(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "lease.detail.title")
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	fe := validation.Errors{}
-	in := leaseNoticeForm(r.PostForm, fe)
-	var err error
-	if len(fe) == 0 {
+	in := leaseNoticeForm(f)
+	err := f.Err()
+	switch {
+	case err == nil:
 		_, err = s.Leases.GiveNotice(r.Context(), actorOf(r), id, in)
-	} else if _, err = s.Leases.PreviewNotice(r.Context(), actorOf(r), id, in); err == nil || leaseIsFieldErr(err) {
-		err = fe
+		err = formErrors(err, "notice", nil)
+	case !f.Refused():
+		// A problem with the notice itself goes before the form's errors.
+		if _, perr := s.Leases.PreviewNotice(r.Context(), actorOf(r), id, in); perr != nil && !isFieldErr(perr) {
+			err = perr
+		}
 	}
 	if err != nil {
-		s.leaseDetailFail(w, r, p, err, "notice")
+		s.fail(w, r, err, p, s.leaseDetailAgain(w, r, p))
 		return
 	}
 	s.leaseBack(w, r, id, "lease.notice.given", "termination")
 }
 
-func leaseIsFieldErr(err error) bool { _, ok := validation.AsFields(err); return ok }
+func isFieldErr(err error) bool { _, ok := validation.AsFields(err); return ok }
 
 func (s *Server) leaseNoticeWithdraw(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "lease.detail.title")
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	if err := s.Leases.WithdrawNotice(r.Context(), actorOf(r), id); err != nil {
-		s.leaseDetailFail(w, r, p, err, "notice")
+	err := f.Err()
+	if err == nil {
+		err = formErrors(s.Leases.WithdrawNotice(r.Context(), actorOf(r), id), "notice", nil)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.leaseDetailAgain(w, r, p))
 		return
 	}
 	s.leaseBack(w, r, id, "lease.notice.withdrawn", "termination")
 }
 
 func (s *Server) leaseGenerateInformation(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "lease.detail.title")
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	if _, err := s.Leases.GenerateTenantInformation(r.Context(), actorOf(r), id); err != nil {
-		s.leaseDetailFail(w, r, p, err, "documents")
+	err := f.Err()
+	if err == nil {
+		_, err = s.Leases.GenerateTenantInformation(r.Context(), actorOf(r), id)
+		err = formErrors(err, "documents", nil)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.leaseDetailAgain(w, r, p))
 		return
 	}
 	s.leaseBack(w, r, id, "lease.information.generated", "documents")
 }
 
 func (s *Server) leaseDocument(w http.ResponseWriter, r *http.Request) {
-	id, ok1 := leasePathID(r, "id")
-	docID, ok2 := leasePathID(r, "doc")
-	if !ok1 || !ok2 {
+	id, docID := pathID(r, "id"), pathID(r, "doc")
+	if id == 0 || docID == 0 {
 		s.notFound(w, r)
 		return
 	}
 	pdf, err := s.Leases.Document(r.Context(), actorOf(r), id, docID)
 	if err != nil {
-		s.fail(w, r, err, "", s.newPage(r, "lease.detail.title"))
+		s.fail(w, r, err, s.newPage(r, "lease.detail.title"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -694,32 +635,27 @@ func (s *Server) leaseDocument(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) leaseInformationProvided(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "lease.detail.title")
-	id, ok1 := leasePathID(r, "id")
-	docID, ok2 := leasePathID(r, "doc")
-	if !ok1 || !ok2 {
+	id, docID := pathID(r, "id"), pathID(r, "doc")
+	if id == 0 || docID == 0 {
 		s.notFound(w, r)
 		return
 	}
-	fe := validation.Errors{}
-	in := lease.InformationProvided{ProvidedOn: leaseFormDate(r.PostForm, "provided.provided_on", fe), Method: lease.DeliveryMethod(r.PostForm.Get("provided.method"))}
-	var err error
-	if len(fe) == 0 {
+	in := lease.InformationProvided{ProvidedOn: f.Date("provided.provided_on"), Method: lease.DeliveryMethod(f.String("provided.method"))}
+	err := f.Err()
+	if err == nil {
 		_, err = s.Leases.RecordInformationProvided(r.Context(), actorOf(r), id, docID, in)
-	} else if _, err = s.Leases.Documents(r.Context(), actorOf(r), id); err == nil {
-		err = fe
+		err = formErrors(err, "provided", nil)
 	}
 	if err != nil {
-		if leaseIsFieldErr(err) {
-			// The errors belong to the form of this one document.
-			fe2, _ := validation.AsFields(leaseFormErrors(err, "provided", nil))
-			p.Errors = fe2
-			p.Form.Set("provided.doc", fmt.Sprint(docID))
-			s.renderLeaseDetail(w, r, http.StatusUnprocessableEntity, p, nil)
-			return
-		}
-		s.leaseDetailFail(w, r, p, err, "provided")
+		s.fail(w, r, err, p, onPage(func(status int) {
+			if _, problem := p.Errors["_"]; !problem {
+				// The errors belong to the form of this one document.
+				p.Form.Set("provided.doc", fmt.Sprint(docID))
+			}
+			s.renderLeaseDetail(w, r, status, p, nil)
+		}, pageProblems))
 		return
 	}
 	s.leaseBack(w, r, id, "lease.information.provided_saved", "documents")
@@ -737,7 +673,7 @@ func (s *Server) leaseSettings(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	st, err := s.Leases.Settings(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Form = url.Values{"landlord_name": {st.LandlordName}, "landlord_address": {st.LandlordAddress}, "landlord_phone": {st.LandlordPhone},
@@ -751,22 +687,20 @@ func (s *Server) leaseSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) leaseSaveSettings(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "lease.settings.title")
 	p.Nav = "leases"
 	p.Data = leaseSettingsView{CanWrite: true}
-	f := r.PostForm
-	fe := validation.Errors{}
-	st := lease.Settings{LandlordName: f.Get("landlord_name"), LandlordAddress: f.Get("landlord_address"), LandlordPhone: f.Get("landlord_phone"),
-		LandlordEmail: f.Get("landlord_email"), Meldpunt: f.Get("meldpunt"), ExtraInformation: f.Get("extra_information"),
-		DepositReturnDays: leaseFormInt(f, "deposit_return_days", fe), DepositDeductionDays: leaseFormInt(f, "deposit_deduction_days", fe),
-		NoticeWholeMonths: f.Get("notice_whole_months") != ""}
-	err := fe.Err()
+	st := lease.Settings{LandlordName: f.String("landlord_name"), LandlordAddress: f.String("landlord_address"),
+		LandlordPhone: f.String("landlord_phone"), LandlordEmail: f.String("landlord_email"), Meldpunt: f.String("meldpunt"),
+		ExtraInformation: f.String("extra_information"), DepositReturnDays: f.Int("deposit_return_days"),
+		DepositDeductionDays: f.Int("deposit_deduction_days"), NoticeWholeMonths: f.Bool("notice_whole_months")}
+	err := f.Err()
 	if err == nil {
 		err = s.Leases.UpdateSettings(r.Context(), actorOf(r), st)
 	}
 	if err != nil {
-		s.fail(w, r, err, "lease_settings", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "lease_settings", p))
 		return
 	}
 	s.flash(r, "lease.settings.saved")

@@ -72,7 +72,7 @@ func (s *Server) leaseOptions(w http.ResponseWriter, r *http.Request) {
 		}
 		page, err := s.Portfolio.ListUnits(ctx, a, portfolio.UnitFilter{}, q)
 		if err != nil {
-			s.fail(w, r, err, "", s.newPage(r, "lease.new.title"))
+			s.fail(w, r, err, s.newPage(r, "lease.new.title"))
 			return
 		}
 		for _, u := range page.Items {
@@ -105,7 +105,7 @@ func (s *Server) leaseOptions(w http.ResponseWriter, r *http.Request) {
 		}
 		page, err := s.Relations.List(ctx, a, q, relation.Filter{})
 		if err != nil {
-			s.fail(w, r, err, "", s.newPage(r, "lease.new.title"))
+			s.fail(w, r, err, s.newPage(r, "lease.new.title"))
 			return
 		}
 		for _, it := range page.Items {

@@ -123,6 +123,54 @@ func (l *ListView) NextURL() string {
 // ExportURL downloads the whole (searched, sorted) list as CSV.
 func (l *ListView) ExportURL() string { return l.url(map[string]string{"format": "csv"}) }
 
+// listSpec is one back-office list for serveList: how to fetch a page of
+// it, its CSV export, and its page.
+type listSpec[T any] struct {
+	Sorts    []string // the sort columns the page offers; the first is the default
+	Desc     bool     // without a sort asked for, the default column runs from high to low
+	Fetch    func(q listing.Query) (listing.Page[T], error)
+	CSV      func(items []T) csvFile               // the whole searched and sorted list
+	Show     func(list *ListView, items []T) error // fills the page's data
+	Template string
+	Status   int // 0: 200 OK (another when a failed form shows the list again)
+}
+
+// csvFile is what a list exports.
+type csvFile struct {
+	Name   string
+	Header []string
+	Rows   [][]string
+}
+
+// serveList answers a list's address: the query (search, sort, page) read
+// from it, the page asked of the service, then either the whole list as CSV
+// (?format=csv, which listing.FromValues turns into every row) or the page.
+func serveList[T any](s *Server, w http.ResponseWriter, r *http.Request, p *page, spec listSpec[T]) {
+	q := listing.FromValues(r.URL.Query())
+	items, err := spec.Fetch(q)
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	if wantsCSV(r) && spec.CSV != nil {
+		f := spec.CSV(items.Items)
+		writeCSV(w, f.Name, f.Header, f.Rows)
+		return
+	}
+	if q.Sort == "" && spec.Desc {
+		q.Desc = true
+	}
+	if err := spec.Show(s.newListView(r, q.Normalize(spec.Sorts...), items.Total), items.Items); err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	status := spec.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	s.render(w, r, status, spec.Template, p)
+}
+
 // wantsCSV reports whether the request asks for the CSV export.
 func wantsCSV(r *http.Request) bool { return r.URL.Query().Get("format") == "csv" }
 

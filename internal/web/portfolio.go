@@ -10,7 +10,6 @@ import (
 	"hms/internal/account"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/listing"
-	"hms/internal/platform/validation"
 	"hms/internal/portfolio"
 )
 
@@ -154,23 +153,25 @@ type complexListView struct {
 
 func (s *Server) complexList(w http.ResponseWriter, r *http.Request) {
 	p, v := s.pfPage(r, "portfolio.complexes")
-	q := listing.FromValues(r.URL.Query()).Normalize(portfolio.ComplexSorts...)
-	page, err := s.Portfolio.ListComplexes(r.Context(), actorOf(r), portfolio.ComplexFilter{}, q)
-	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
-	if wantsCSV(r) {
-		rows := make([][]string, len(page.Items))
-		for i, c := range page.Items {
-			rows[i] = []string{fmt.Sprint(c.ID), c.Name, c.Street, c.Number(), c.Postcode, c.City, fmt.Sprint(c.Units)}
-		}
-		writeCSV(w, "complexen.csv", []string{"id", p.T("portfolio.field.name"), p.T("portfolio.field.street"), p.T("portfolio.field.house_number"),
-			p.T("portfolio.field.postcode"), p.T("portfolio.field.city"), p.T("portfolio.field.units")}, rows)
-		return
-	}
-	p.Data = complexListView{pfView: v, List: s.newListView(r, q, page.Total), Items: page.Items}
-	s.render(w, r, http.StatusOK, "portfolio_complexes", p)
+	serveList(s, w, r, p, listSpec[portfolio.Complex]{
+		Sorts: portfolio.ComplexSorts,
+		Fetch: func(q listing.Query) (listing.Page[portfolio.Complex], error) {
+			return s.Portfolio.ListComplexes(r.Context(), actorOf(r), portfolio.ComplexFilter{}, q)
+		},
+		CSV: func(items []portfolio.Complex) csvFile {
+			rows := make([][]string, len(items))
+			for i, c := range items {
+				rows[i] = []string{fmt.Sprint(c.ID), c.Name, c.Street, c.Number(), c.Postcode, c.City, fmt.Sprint(c.Units)}
+			}
+			return csvFile{"complexen.csv", []string{"id", p.T("portfolio.field.name"), p.T("portfolio.field.street"),
+				p.T("portfolio.field.house_number"), p.T("portfolio.field.postcode"), p.T("portfolio.field.city"), p.T("portfolio.field.units")}, rows}
+		},
+		Show: func(list *ListView, items []portfolio.Complex) error {
+			p.Data = complexListView{pfView: v, List: list, Items: items}
+			return nil
+		},
+		Template: "portfolio_complexes",
+	})
 }
 
 type complexFormView struct {
@@ -178,9 +179,9 @@ type complexFormView struct {
 	ID int64 // 0 for a new complex
 }
 
-func complexForm(r *http.Request) portfolio.ComplexInput {
-	return portfolio.ComplexInput{Name: r.PostFormValue("name"), Street: r.PostFormValue("street"), HouseNumber: r.PostFormValue("house_number"),
-		Addition: r.PostFormValue("addition"), Postcode: r.PostFormValue("postcode"), City: r.PostFormValue("city")}
+func complexForm(f *form) portfolio.ComplexInput {
+	return portfolio.ComplexInput{Name: f.String("name"), Street: f.String("street"), HouseNumber: f.String("house_number"),
+		Addition: f.String("addition"), Postcode: f.String("postcode"), City: f.String("city")}
 }
 
 func (s *Server) complexNew(w http.ResponseWriter, r *http.Request) {
@@ -190,12 +191,16 @@ func (s *Server) complexNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) complexCreate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p, v := s.pfPage(r, "portfolio.new_complex")
 	p.Data = complexFormView{pfView: v}
-	id, err := s.Portfolio.CreateComplex(r.Context(), actorOf(r), complexForm(r))
+	err := f.Err()
+	var id int64
+	if err == nil {
+		id, err = s.Portfolio.CreateComplex(r.Context(), actorOf(r), complexForm(f))
+	}
 	if err != nil {
-		s.fail(w, r, err, "portfolio_complex_form", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "portfolio_complex_form", p))
 		return
 	}
 	s.flash(r, "portfolio.complex_created")
@@ -206,7 +211,7 @@ func (s *Server) complexEdit(w http.ResponseWriter, r *http.Request) {
 	p, v := s.pfPage(r, "portfolio.edit_complex")
 	c, err := s.Portfolio.Complex(r.Context(), actorOf(r), pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	hn := ""
@@ -220,12 +225,16 @@ func (s *Server) complexEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) complexUpdate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p, v := s.pfPage(r, "portfolio.edit_complex")
 	id := pathID(r, "id")
 	p.Data = complexFormView{pfView: v, ID: id}
-	if err := s.Portfolio.UpdateComplex(r.Context(), actorOf(r), id, complexForm(r)); err != nil {
-		s.fail(w, r, err, "portfolio_complex_form", p)
+	err := f.Err()
+	if err == nil {
+		err = s.Portfolio.UpdateComplex(r.Context(), actorOf(r), id, complexForm(f))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.onForm(w, r, "portfolio_complex_form", p))
 		return
 	}
 	s.flash(r, "portfolio.complex_updated")
@@ -246,10 +255,11 @@ func (s *Server) complexShow(w http.ResponseWriter, r *http.Request) {
 		q := listing.FromValues(r.URL.Query()).Normalize(portfolio.UnitSorts...)
 		units, err := s.Portfolio.ListUnits(r.Context(), actorOf(r), portfolio.UnitFilter{ComplexID: pathID(r, "id")}, q)
 		if err != nil {
-			s.fail(w, r, err, "", p)
+			s.fail(w, r, err, p)
 			return
 		}
-		s.unitCSV(w, p, units.Items)
+		f := unitCSV(p, units.Items)
+		writeCSV(w, f.Name, f.Header, f.Rows)
 		return
 	}
 	s.renderComplex(w, r, http.StatusOK, p)
@@ -260,14 +270,14 @@ func (s *Server) renderComplex(w http.ResponseWriter, r *http.Request, status in
 	a := actorOf(r)
 	c, err := s.Portfolio.Complex(r.Context(), a, pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	q := listing.FromValues(r.URL.Query()).Normalize(portfolio.UnitSorts...)
 	q.All = false
 	units, err := s.Portfolio.ListUnits(r.Context(), a, portfolio.UnitFilter{ComplexID: c.ID}, q)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = complexView{pfView: v, Complex: c, List: s.newListView(r, q, units.Total), Units: units.Items}
@@ -275,14 +285,14 @@ func (s *Server) renderComplex(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Server) complexDelete(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p, v := s.pfPage(r, "portfolio.complex")
-	if err := s.Portfolio.DeleteComplex(r.Context(), actorOf(r), pathID(r, "id")); err != nil {
-		if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
-			p.Errors = validation.Errors{"_": pr.Code}
-			s.renderComplex(w, r, pr.Status, p)
-			return
-		}
-		s.fail(w, r, err, "", p)
+	err := f.Err()
+	if err == nil {
+		err = s.Portfolio.DeleteComplex(r.Context(), actorOf(r), pathID(r, "id"))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderComplex(w, r, status, p) }, conflicts))
 		return
 	}
 	s.flash(r, "portfolio.complex_deleted")
@@ -299,7 +309,7 @@ type unitListView struct {
 	Complex   string // the filtered complex's name, when known
 }
 
-func (s *Server) unitCSV(w http.ResponseWriter, p *page, units []portfolio.Unit) {
+func unitCSV(p *page, units []portfolio.Unit) csvFile {
 	rows := make([][]string, len(units))
 	for i, u := range units {
 		wws := ""
@@ -315,28 +325,28 @@ func (s *Server) unitCSV(w http.ResponseWriter, p *page, units []portfolio.Unit)
 		"segment", "wws_points", "energy_label", "status"} {
 		header = append(header, p.T("portfolio.field."+f))
 	}
-	writeCSV(w, "eenheden.csv", header, rows)
+	return csvFile{"eenheden.csv", header, rows}
 }
 
 func (s *Server) unitList(w http.ResponseWriter, r *http.Request) {
 	p, v := s.pfPage(r, "portfolio.units")
-	q := listing.FromValues(r.URL.Query()).Normalize(portfolio.UnitSorts...)
 	complexID, _ := strconv.ParseInt(r.URL.Query().Get("complex"), 10, 64)
-	page, err := s.Portfolio.ListUnits(r.Context(), actorOf(r), portfolio.UnitFilter{ComplexID: complexID}, q)
-	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
-	if wantsCSV(r) {
-		s.unitCSV(w, p, page.Items)
-		return
-	}
-	view := unitListView{pfView: v, List: s.newListView(r, q, page.Total), Items: page.Items, ComplexID: complexID}
-	if complexID > 0 && len(page.Items) > 0 {
-		view.Complex = page.Items[0].ComplexName
-	}
-	p.Data = view
-	s.render(w, r, http.StatusOK, "portfolio_units", p)
+	serveList(s, w, r, p, listSpec[portfolio.Unit]{
+		Sorts: portfolio.UnitSorts,
+		Fetch: func(q listing.Query) (listing.Page[portfolio.Unit], error) {
+			return s.Portfolio.ListUnits(r.Context(), actorOf(r), portfolio.UnitFilter{ComplexID: complexID}, q)
+		},
+		CSV: func(items []portfolio.Unit) csvFile { return unitCSV(p, items) },
+		Show: func(list *ListView, items []portfolio.Unit) error {
+			view := unitListView{pfView: v, List: list, Items: items, ComplexID: complexID}
+			if complexID > 0 && len(items) > 0 {
+				view.Complex = items[0].ComplexName
+			}
+			p.Data = view
+			return nil
+		},
+		Template: "portfolio_units",
+	})
 }
 
 type unitFormView struct {
@@ -354,12 +364,12 @@ func (s *Server) unitFormView(r *http.Request, v pfView, id int64) (unitFormView
 		Labels: portfolio.EnergyLabels}, err
 }
 
-func unitForm(r *http.Request) portfolio.UnitInput {
-	in := portfolio.UnitInput{Street: r.PostFormValue("street"), HouseNumber: r.PostFormValue("house_number"),
-		Addition: r.PostFormValue("addition"), Postcode: r.PostFormValue("postcode"), City: r.PostFormValue("city"),
-		Type: portfolio.UnitType(r.PostFormValue("type")), FloorArea: r.PostFormValue("floor_area"), Rooms: r.PostFormValue("rooms"),
-		Segment: portfolio.Segment(r.PostFormValue("segment")), WWSPoints: r.PostFormValue("wws_points"), EnergyLabel: r.PostFormValue("energy_label")}
-	if c := strings.TrimSpace(r.PostFormValue("complex_id")); c != "" {
+func unitForm(f *form) portfolio.UnitInput {
+	in := portfolio.UnitInput{Street: f.String("street"), HouseNumber: f.String("house_number"),
+		Addition: f.String("addition"), Postcode: f.String("postcode"), City: f.String("city"),
+		Type: portfolio.UnitType(f.String("type")), FloorArea: f.String("floor_area"), Rooms: f.String("rooms"),
+		Segment: portfolio.Segment(f.String("segment")), WWSPoints: f.String("wws_points"), EnergyLabel: f.String("energy_label")}
+	if c := strings.TrimSpace(f.String("complex_id")); c != "" {
 		id, err := strconv.ParseInt(c, 10, 64)
 		if err != nil || id <= 0 {
 			id = -1 // refused by the service as an unknown complex
@@ -369,32 +379,37 @@ func unitForm(r *http.Request) portfolio.UnitInput {
 	return in
 }
 
-func (s *Server) renderUnitForm(w http.ResponseWriter, r *http.Request, status int, p *page, v pfView, id int64, err error) {
-	view, lerr := s.unitFormView(r, v, id)
-	if lerr != nil {
-		s.fail(w, r, lerr, "", p)
+func (s *Server) renderUnitForm(w http.ResponseWriter, r *http.Request, status int, p *page, v pfView, id int64) {
+	view, err := s.unitFormView(r, v, id)
+	if err != nil {
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = view
-	if err != nil {
-		s.fail(w, r, err, "portfolio_unit_form", p)
-		return
-	}
 	s.render(w, r, status, "portfolio_unit_form", p)
+}
+
+// unitFormAgain shows the unit form again with its errors.
+func (s *Server) unitFormAgain(w http.ResponseWriter, r *http.Request, p *page, v pfView, id int64) again {
+	return onPage(func(status int) { s.renderUnitForm(w, r, status, p, v, id) }, belowServerError)
 }
 
 func (s *Server) unitNew(w http.ResponseWriter, r *http.Request) {
 	p, v := s.pfPage(r, "portfolio.new_unit")
 	p.Form = url.Values{"complex_id": {r.URL.Query().Get("complex")}}
-	s.renderUnitForm(w, r, http.StatusOK, p, v, 0, nil)
+	s.renderUnitForm(w, r, http.StatusOK, p, v, 0)
 }
 
 func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p, v := s.pfPage(r, "portfolio.new_unit")
-	id, err := s.Portfolio.CreateUnit(r.Context(), actorOf(r), unitForm(r))
+	err := f.Err()
+	var id int64
+	if err == nil {
+		id, err = s.Portfolio.CreateUnit(r.Context(), actorOf(r), unitForm(f))
+	}
 	if err != nil {
-		s.renderUnitForm(w, r, 0, p, v, 0, err)
+		s.fail(w, r, err, p, s.unitFormAgain(w, r, p, v, 0))
 		return
 	}
 	s.flash(r, "portfolio.unit_created")
@@ -405,7 +420,7 @@ func (s *Server) unitEdit(w http.ResponseWriter, r *http.Request) {
 	p, v := s.pfPage(r, "portfolio.edit_unit")
 	u, err := s.Portfolio.Unit(r.Context(), actorOf(r), pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Form = url.Values{"street": {u.Street}, "house_number": {strconv.Itoa(u.HouseNumber)}, "addition": {u.Addition},
@@ -420,15 +435,19 @@ func (s *Server) unitEdit(w http.ResponseWriter, r *http.Request) {
 	if u.WWSPoints != nil {
 		p.Form.Set("wws_points", strconv.Itoa(*u.WWSPoints))
 	}
-	s.renderUnitForm(w, r, http.StatusOK, p, v, u.ID, nil)
+	s.renderUnitForm(w, r, http.StatusOK, p, v, u.ID)
 }
 
 func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p, v := s.pfPage(r, "portfolio.edit_unit")
 	id := pathID(r, "id")
-	if err := s.Portfolio.UpdateUnit(r.Context(), actorOf(r), id, unitForm(r)); err != nil {
-		s.renderUnitForm(w, r, 0, p, v, id, err)
+	err := f.Err()
+	if err == nil {
+		err = s.Portfolio.UpdateUnit(r.Context(), actorOf(r), id, unitForm(f))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.unitFormAgain(w, r, p, v, id))
 		return
 	}
 	s.flash(r, "portfolio.unit_updated")
@@ -467,12 +486,12 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, 
 	id := pathID(r, "id")
 	u, err := s.Portfolio.Unit(r.Context(), a, id)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	ms, err := s.Portfolio.Meters(r.Context(), a, id)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	view := unitView{pfView: v, Unit: u, Kinds: portfolio.MeterKinds, Measures: portfolio.Measures, Failed: failed, FailedMeter: failedMeter,
@@ -480,7 +499,7 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, 
 	for _, m := range ms {
 		rs, err := s.Portfolio.Readings(r.Context(), a, id, m.ID, portfolio.ReadingFilter{}, listing.Query{Sort: "date", Desc: true, Limit: readingsShown})
 		if err != nil {
-			s.fail(w, r, err, "", p)
+			s.fail(w, r, err, p)
 			return
 		}
 		view.Meters = append(view.Meters, meterView{Meter: m, Readings: rs.Items, More: rs.Total - len(rs.Items)})
@@ -490,37 +509,36 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Server) unitDelete(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p, v := s.pfPage(r, "portfolio.unit")
-	if err := s.Portfolio.DeleteUnit(r.Context(), actorOf(r), pathID(r, "id")); err != nil {
-		if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
-			p.Errors = validation.Errors{"_": pr.Code}
-			s.renderUnit(w, r, pr.Status, p, "", 0)
-			return
-		}
-		s.fail(w, r, err, "", p)
+	err := f.Err()
+	if err == nil {
+		err = s.Portfolio.DeleteUnit(r.Context(), actorOf(r), pathID(r, "id"))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderUnit(w, r, status, p, "", 0) }, conflicts))
 		return
 	}
 	s.flash(r, "portfolio.unit_deleted")
 	http.Redirect(w, r, "/o/"+v.Org+"/units", http.StatusSeeOther)
 }
 
-// formFail re-renders the unit page with the refused meter or reading form.
-func (s *Server) unitFormFail(w http.ResponseWriter, r *http.Request, p *page, err error, failed string, meter int64) {
-	if fe, ok := validation.AsFields(err); ok {
-		p.Errors = fe
-		s.renderUnit(w, r, http.StatusUnprocessableEntity, p, failed, meter)
-		return
-	}
-	s.fail(w, r, err, "", p)
+// unitAgain shows the unit page again with its refused meter or reading form.
+func (s *Server) unitAgain(w http.ResponseWriter, r *http.Request, p *page, failed string, meter int64) again {
+	return onPage(func(status int) { s.renderUnit(w, r, status, p, failed, meter) }, nil)
 }
 
 func (s *Server) meterCreate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p, v := s.pfPage(r, "portfolio.unit")
 	id := pathID(r, "id")
-	in := portfolio.MeterInput{Kind: portfolio.MeterKind(r.PostFormValue("kind")), Number: r.PostFormValue("number"), Measure: r.PostFormValue("unit")}
-	if _, err := s.Portfolio.AddMeter(r.Context(), actorOf(r), id, in); err != nil {
-		s.unitFormFail(w, r, p, err, "meter", 0)
+	in := portfolio.MeterInput{Kind: portfolio.MeterKind(f.String("kind")), Number: f.String("number"), Measure: f.String("unit")}
+	err := f.Err()
+	if err == nil {
+		_, err = s.Portfolio.AddMeter(r.Context(), actorOf(r), id, in)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.unitAgain(w, r, p, "meter", 0))
 		return
 	}
 	s.flash(r, "portfolio.meter_added")
@@ -528,12 +546,16 @@ func (s *Server) meterCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) readingCreate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p, v := s.pfPage(r, "portfolio.unit")
 	id, meter := pathID(r, "id"), pathID(r, "meter")
-	in := portfolio.ReadingInput{On: r.PostFormValue("date"), Value: r.PostFormValue("value")}
-	if _, err := s.Portfolio.AddReading(r.Context(), actorOf(r), id, meter, in); err != nil {
-		s.unitFormFail(w, r, p, err, "reading", meter)
+	in := portfolio.ReadingInput{On: f.String("date"), Value: f.String("value")}
+	err := f.Err()
+	if err == nil {
+		_, err = s.Portfolio.AddReading(r.Context(), actorOf(r), id, meter, in)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.unitAgain(w, r, p, "reading", meter))
 		return
 	}
 	s.flash(r, "portfolio.reading_added")

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"hms/internal/account"
-	"hms/internal/platform/validation"
 	"hms/internal/privacy"
 )
 
@@ -41,7 +40,7 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status 
 	a := actorOf(r)
 	st, err := s.Privacy.ProcessorAgreementStatus(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	v := agreementView{Status: st, Text: privacyMarkdown(st.Current.Text()), CanAccept: privacy.CanDecide(a)}
@@ -62,15 +61,14 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) agreementAccept(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "privacy.agreement_title")
-	if err := s.Privacy.AcceptProcessorAgreement(r.Context(), actorOf(r), r.PostFormValue("version")); err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			p.Errors = fe
-			s.renderAgreement(w, r, http.StatusUnprocessableEntity, p)
-			return
-		}
-		s.fail(w, r, err, "", p)
+	err := f.Err()
+	if err == nil {
+		err = s.Privacy.AcceptProcessorAgreement(r.Context(), actorOf(r), f.String("version"))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderAgreement(w, r, status, p) }, nil))
 		return
 	}
 	s.flash(r, "privacy.agreement_accepted")
@@ -111,7 +109,7 @@ func (s *Server) renderPrivacySettings(w http.ResponseWriter, r *http.Request, s
 	a := actorOf(r)
 	st, err := s.Privacy.Settings(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = privacySettingsView{Settings: st, Fields: privacy.OptionalFields, CanChange: privacy.CanDecide(a)}
@@ -119,20 +117,19 @@ func (s *Server) renderPrivacySettings(w http.ResponseWriter, r *http.Request, s
 }
 
 func (s *Server) privacySettingsSave(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "privacy.settings_title")
 	in := privacy.SettingsInput{Enabled: map[string]bool{}, Purposes: map[string]string{}}
-	for _, f := range privacy.OptionalFields {
-		in.Enabled[f] = r.PostFormValue(f) == "on"
-		in.Purposes[f] = r.PostFormValue(f + "_purpose")
+	for _, field := range privacy.OptionalFields {
+		in.Enabled[field] = f.String(field) == "on"
+		in.Purposes[field] = f.String(field + "_purpose")
 	}
-	if err := s.Privacy.UpdateSettings(r.Context(), actorOf(r), in); err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			p.Errors = fe
-			s.renderPrivacySettings(w, r, http.StatusUnprocessableEntity, p)
-			return
-		}
-		s.fail(w, r, err, "", p)
+	err := f.Err()
+	if err == nil {
+		err = s.Privacy.UpdateSettings(r.Context(), actorOf(r), in)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderPrivacySettings(w, r, status, p) }, nil))
 		return
 	}
 	s.flash(r, "privacy.settings_saved")

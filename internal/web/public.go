@@ -17,6 +17,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // setLanguage stores an explicit language choice in a functional cookie
 // (not tracking: it only remembers the switch the visitor pressed).
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	if err := readForm(r).Err(); err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
 	lang := i18n.Supported(r.FormValue("lang"))
 	if lang == "" {
 		lang = i18n.Default
@@ -34,18 +38,22 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "signup.title")
+	if err := f.Err(); err != nil {
+		s.fail(w, r, err, p, s.onForm(w, r, "signup", p))
+		return
+	}
 	if ok, err := s.limiterAllow(r, "signup", 10, time.Hour); err != nil || !ok {
-		s.fail(w, r, validation.ErrRateLimited, "signup", p)
+		s.fail(w, r, validation.ErrRateLimited, p, s.onForm(w, r, "signup", p))
 		return
 	}
 	_, _, err := s.Accounts.SignUp(r.Context(), account.SignUpInput{
-		OrgName: r.PostFormValue("org_name"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
-		Password: r.PostFormValue("password"), AcceptTerms: r.PostFormValue("accept_terms") == "on", Lang: langOf(r),
+		OrgName: f.String("org_name"), Name: f.String("name"), Email: f.String("email"),
+		Password: f.String("password"), AcceptTerms: f.String("accept_terms") == "on", Lang: langOf(r),
 	})
 	if err != nil {
-		s.fail(w, r, err, "signup", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "signup", p))
 		return
 	}
 	p.Data = "signup.check_mail"
@@ -55,7 +63,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "confirm.title")
 	if err := s.Accounts.ConfirmEmail(r.Context(), r.URL.Query().Get("token")); err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = "confirm.done"
@@ -67,16 +75,20 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "login.title")
-	res, err := s.Accounts.Login(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), s.clientAddr(r))
+	if err := f.Err(); err != nil {
+		s.fail(w, r, err, p, s.onForm(w, r, "login", p))
+		return
+	}
+	res, err := s.Accounts.Login(r.Context(), f.String("email"), f.String("password"), s.clientAddr(r))
 	if err != nil {
-		s.fail(w, r, err, "login", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "login", p))
 		return
 	}
 	// A fresh token on every change of privilege stops session fixation.
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if res.NeedTOTP {
@@ -107,28 +119,36 @@ func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "login.code_title")
 	id := s.sessions.GetInt64(r.Context(), "pending_user")
 	if id == 0 {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	if err := s.Accounts.VerifySecondFactor(r.Context(), id, r.PostFormValue("code")); err != nil {
+	err := f.Err()
+	if err == nil {
+		err = s.Accounts.VerifySecondFactor(r.Context(), id, f.String("code"))
+	}
+	if err != nil {
 		if errors.Is(err, account.ErrTOTPInvalid) {
 			err = validation.Errors{"code": "totp.invalid"}
 		}
-		s.fail(w, r, err, "login_code", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "login_code", p))
 		return
 	}
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	s.finishLogin(w, r, id, true)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := readForm(r).Err(); err != nil {
+		s.fail(w, r, err, nil)
+		return
+	}
 	_ = s.sessions.Destroy(r.Context())
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
@@ -138,10 +158,14 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "forgot.title")
-	if err := s.Accounts.RequestPasswordReset(r.Context(), r.PostFormValue("email"), s.clientAddr(r)); err != nil {
-		s.fail(w, r, err, "forgot", p)
+	err := f.Err()
+	if err == nil {
+		err = s.Accounts.RequestPasswordReset(r.Context(), f.String("email"), s.clientAddr(r))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.onForm(w, r, "forgot", p))
 		return
 	}
 	p.Data = "forgot.sent"
@@ -155,11 +179,15 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "reset.title")
-	p.Data = r.PostFormValue("token")
-	if err := s.Accounts.ResetPassword(r.Context(), r.PostFormValue("token"), r.PostFormValue("password")); err != nil {
-		s.fail(w, r, err, "reset", p)
+	p.Data = f.String("token")
+	err := f.Err()
+	if err == nil {
+		err = s.Accounts.ResetPassword(r.Context(), f.String("token"), f.String("password"))
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.onForm(w, r, "reset", p))
 		return
 	}
 	s.flash(r, "reset.done")
@@ -177,7 +205,7 @@ func (s *Server) invitationForm(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("token")
 	info, err := s.Accounts.Invitation(r.Context(), token)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if info.UserExists && s.sessions.GetInt64(r.Context(), "user_id") == 0 {
@@ -188,19 +216,27 @@ func (s *Server) invitationForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "invitation.title")
-	token := r.PostFormValue("token")
+	token := f.String("token")
+	if err := f.Err(); err != nil && token == "" {
+		s.fail(w, r, err, p) // nothing to show the form of
+		return
+	}
 	info, err := s.Accounts.Invitation(r.Context(), token)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	current := s.sessions.GetInt64(r.Context(), "user_id")
 	p.Data = invitationView{Token: token, Info: info, SignedIn: current != 0}
-	userID, slug, err := s.Accounts.AcceptInvitation(r.Context(), token, current, r.PostFormValue("name"), r.PostFormValue("password"))
+	if err := f.Err(); err != nil {
+		s.fail(w, r, err, p, s.onForm(w, r, "invitation", p))
+		return
+	}
+	userID, slug, err := s.Accounts.AcceptInvitation(r.Context(), token, current, f.String("name"), f.String("password"))
 	if err != nil {
-		s.fail(w, r, err, "invitation", p)
+		s.fail(w, r, err, p, s.onForm(w, r, "invitation", p))
 		return
 	}
 	if current == 0 {

@@ -31,12 +31,6 @@ func init() {
 	})
 }
 
-// relPathID reads a numeric path parameter; anything else is not found.
-func relPathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // --- list ---
 
 type relationListView struct {
@@ -58,7 +52,6 @@ func (s *Server) relationList(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "relation.list_title")
 	p.Nav = "relations"
 	a := actorOf(r)
-	q := listing.FromValues(r.URL.Query())
 	f := relation.Filter{Role: relation.Role(r.URL.Query().Get("role")), Kind: relation.Kind(r.URL.Query().Get("kind"))}
 	if !f.Role.Valid() {
 		f.Role = ""
@@ -66,34 +59,37 @@ func (s *Server) relationList(w http.ResponseWriter, r *http.Request) {
 	if f.Kind != relation.Person && f.Kind != relation.Company {
 		f.Kind = ""
 	}
-	page, err := s.Relations.List(r.Context(), a, q, f)
-	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
-	if wantsCSV(r) {
-		rows := make([][]string, 0, len(page.Items))
-		for _, it := range page.Items {
-			rows = append(rows, []string{it.Name, p.T("relation.kind." + string(it.Kind)), s.roleNames(p, it.Roles), it.City, it.Ref})
-		}
-		writeCSV(w, "relaties.csv", []string{p.T("relation.col_name"), p.T("relation.col_kind"), p.T("relation.col_roles"),
-			p.T("relation.col_city"), p.T("relation.col_ref")}, rows)
-		return
-	}
-	lv := s.newListView(r, q.Normalize("name", "ref", "created"), page.Total)
-	v := relationListView{List: lv, Items: page.Items, CanWrite: a.Can(account.PermPortfolioWrite)}
-	v.Filters = append(v.Filters, relationFilterLink{Label: "relation.filter_all", URL: lv.url(map[string]string{"role": "", "kind": ""}), Current: f.Role == "" && f.Kind == "", ID: "filter-all"})
-	for _, role := range relation.AllRoles {
-		v.Filters = append(v.Filters, relationFilterLink{Label: "relation.roles." + string(role), URL: lv.url(map[string]string{"role": string(role), "kind": ""}),
-			Current: f.Role == role, ID: "filter-" + string(role)})
-	}
-	v.Filters = append(v.Filters, relationFilterLink{Label: "relation.filter_companies", URL: lv.url(map[string]string{"role": "", "kind": "company"}),
-		Current: f.Kind == relation.Company, ID: "filter-company"})
-	if st, err := s.Privacy.ProcessorAgreementStatus(r.Context(), a); err == nil {
-		v.NeedsAgreem = st.Accepted == nil
-	}
-	p.Data = v
-	s.render(w, r, http.StatusOK, "relation_list", p)
+	serveList(s, w, r, p, listSpec[relation.ListItem]{
+		Sorts: []string{"name", "ref", "created"},
+		Fetch: func(q listing.Query) (listing.Page[relation.ListItem], error) {
+			return s.Relations.List(r.Context(), a, q, f)
+		},
+		CSV: func(items []relation.ListItem) csvFile {
+			rows := make([][]string, 0, len(items))
+			for _, it := range items {
+				rows = append(rows, []string{it.Name, p.T("relation.kind." + string(it.Kind)), s.roleNames(p, it.Roles), it.City, it.Ref})
+			}
+			return csvFile{"relaties.csv", []string{p.T("relation.col_name"), p.T("relation.col_kind"), p.T("relation.col_roles"),
+				p.T("relation.col_city"), p.T("relation.col_ref")}, rows}
+		},
+		Show: func(lv *ListView, items []relation.ListItem) error {
+			v := relationListView{List: lv, Items: items, CanWrite: a.Can(account.PermPortfolioWrite)}
+			v.Filters = append(v.Filters, relationFilterLink{Label: "relation.filter_all", URL: lv.url(map[string]string{"role": "", "kind": ""}),
+				Current: f.Role == "" && f.Kind == "", ID: "filter-all"})
+			for _, role := range relation.AllRoles {
+				v.Filters = append(v.Filters, relationFilterLink{Label: "relation.roles." + string(role),
+					URL: lv.url(map[string]string{"role": string(role), "kind": ""}), Current: f.Role == role, ID: "filter-" + string(role)})
+			}
+			v.Filters = append(v.Filters, relationFilterLink{Label: "relation.filter_companies",
+				URL: lv.url(map[string]string{"role": "", "kind": "company"}), Current: f.Kind == relation.Company, ID: "filter-company"})
+			if st, err := s.Privacy.ProcessorAgreementStatus(r.Context(), a); err == nil {
+				v.NeedsAgreem = st.Accepted == nil
+			}
+			p.Data = v
+			return nil
+		},
+		Template: "relation_list",
+	})
 }
 
 func (s *Server) roleNames(p *page, roles relation.Roles) string {
@@ -174,20 +170,22 @@ func (s *Server) relationNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) relationCreate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
-	kind := relFormKind(r.PostFormValue("kind"))
+	f := readForm(r)
+	kind := relFormKind(f.String("kind"))
 	p := s.newPage(r, "relation.title_new_"+string(kind))
 	p.Nav = "relations"
 	p.Data = s.relationFormView(r, kind, 0)
+	err := f.Err()
 	var id int64
-	var err error
-	if kind == relation.Company {
-		id, err = s.Relations.CreateCompany(r.Context(), actorOf(r), relCompanyFromForm(r.PostForm))
-	} else {
-		id, err = s.Relations.CreatePerson(r.Context(), actorOf(r), relPersonFromForm(r.PostForm))
+	switch {
+	case err != nil:
+	case kind == relation.Company:
+		id, err = s.Relations.CreateCompany(r.Context(), actorOf(r), relCompanyFromForm(f))
+	default:
+		id, err = s.Relations.CreatePerson(r.Context(), actorOf(r), relPersonFromForm(f))
 	}
 	if err != nil {
-		s.relationFormFail(w, r, err, p)
+		s.fail(w, r, relationFormErr(err), p, s.onForm(w, r, "relation_form", p))
 		return
 	}
 	s.flash(r, "relation.saved")
@@ -197,14 +195,14 @@ func (s *Server) relationCreate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) relationEdit(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "relation.title_edit")
 	p.Nav = "relations"
-	id, ok := relPathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
 	rel, err := s.Relations.Get(r.Context(), actorOf(r), id, relation.ViaWeb)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Form = relFormFromRelation(rel)
@@ -213,24 +211,26 @@ func (s *Server) relationEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) relationUpdate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "relation.title_edit")
 	p.Nav = "relations"
-	id, ok := relPathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	kind := relFormKind(r.PostFormValue("kind"))
+	kind := relFormKind(f.String("kind"))
 	p.Data = s.relationFormView(r, kind, id)
-	var err error
-	if kind == relation.Company {
-		err = s.Relations.UpdateCompany(r.Context(), actorOf(r), id, relCompanyFromForm(r.PostForm))
-	} else {
-		err = s.Relations.UpdatePerson(r.Context(), actorOf(r), id, relPersonFromForm(r.PostForm))
+	err := f.Err()
+	switch {
+	case err != nil:
+	case kind == relation.Company:
+		err = s.Relations.UpdateCompany(r.Context(), actorOf(r), id, relCompanyFromForm(f))
+	default:
+		err = s.Relations.UpdatePerson(r.Context(), actorOf(r), id, relPersonFromForm(f))
 	}
 	if err != nil {
-		s.relationFormFail(w, r, err, p)
+		s.fail(w, r, relationFormErr(err), p, s.onForm(w, r, "relation_form", p))
 		return
 	}
 	s.flash(r, "relation.saved")
@@ -238,38 +238,41 @@ func (s *Server) relationUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 // relFormList reads the inputs name[0], name[1], … of a form.
-func relFormList(f url.Values, name string, n int) []string {
+func relFormList(f *form, name string, n int) []string {
 	var out []string
 	for i := range n {
-		out = append(out, f.Get(fmt.Sprintf("%s[%d]", name, i)))
+		out = append(out, f.String(fmt.Sprintf("%s[%d]", name, i)))
 	}
 	return out
 }
 
-func relRolesFromForm(f url.Values) relation.Roles {
+func relRolesFromForm(f *form) relation.Roles {
 	var rs []relation.Role
-	for _, v := range f["roles"] {
+	for _, v := range f.Strings("roles") {
 		rs = append(rs, relation.Role(v))
 	}
 	return relation.RolesOf(rs...)
 }
 
-func relAddressFromForm(f url.Values) relation.Address {
-	return relation.Address{Street: f.Get("street"), HouseNumber: f.Get("house_number"), HouseNumberAddition: f.Get("house_number_addition"),
-		Postcode: f.Get("postcode"), City: f.Get("city"), Country: f.Get("country")}
+func relAddressFromForm(f *form) relation.Address {
+	return relation.Address{Street: f.String("street"), HouseNumber: f.String("house_number"),
+		HouseNumberAddition: f.String("house_number_addition"), Postcode: f.String("postcode"), City: f.String("city"),
+		Country: f.String("country")}
 }
 
-func relPersonFromForm(f url.Values) relation.PersonInput {
-	return relation.PersonInput{Ref: f.Get("ref"), Initials: f.Get("initials"), FirstNames: f.Get("first_names"), SurnamePrefix: f.Get("surname_prefix"),
-		Surname: f.Get("surname"), Address: relAddressFromForm(f), Email: f.Get("email"), Phones: relFormList(f, "phones", 3),
-		BirthDate: f.Get("birth_date"), BirthPlace: f.Get("birth_place"), Nationality: f.Get("nationality"), IBANs: relFormList(f, "ibans", 3),
-		Language: f.Get("language"), Roles: relRolesFromForm(f), SupplierCategories: []string{f.Get("supplier_categories")}}
+func relPersonFromForm(f *form) relation.PersonInput {
+	return relation.PersonInput{Ref: f.String("ref"), Initials: f.String("initials"), FirstNames: f.String("first_names"),
+		SurnamePrefix: f.String("surname_prefix"), Surname: f.String("surname"), Address: relAddressFromForm(f), Email: f.String("email"),
+		Phones: relFormList(f, "phones", 3), BirthDate: f.String("birth_date"), BirthPlace: f.String("birth_place"),
+		Nationality: f.String("nationality"), IBANs: relFormList(f, "ibans", 3), Language: f.String("language"),
+		Roles: relRolesFromForm(f), SupplierCategories: []string{f.String("supplier_categories")}}
 }
 
-func relCompanyFromForm(f url.Values) relation.CompanyInput {
-	return relation.CompanyInput{Ref: f.Get("ref"), Name: f.Get("name"), LegalForm: f.Get("legal_form"), KvK: f.Get("kvk"), BTW: f.Get("btw_id"),
-		Address: relAddressFromForm(f), Email: f.Get("email"), Phone: f.Get("phones[0]"), IBANs: relFormList(f, "ibans", 3),
-		Language: f.Get("language"), Roles: relRolesFromForm(f), SupplierCategories: []string{f.Get("supplier_categories")}}
+func relCompanyFromForm(f *form) relation.CompanyInput {
+	return relation.CompanyInput{Ref: f.String("ref"), Name: f.String("name"), LegalForm: f.String("legal_form"), KvK: f.String("kvk"),
+		BTW: f.String("btw_id"), Address: relAddressFromForm(f), Email: f.String("email"), Phone: f.String("phones[0]"),
+		IBANs: relFormList(f, "ibans", 3), Language: f.String("language"), Roles: relRolesFromForm(f),
+		SupplierCategories: []string{f.String("supplier_categories")}}
 }
 
 // relFormFromRelation fills the edit form with a relation's values.
@@ -338,8 +341,8 @@ type relAccessRow struct {
 func (s *Server) relationShow(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "relation.title_show")
 	p.Nav = "relations"
-	id, ok := relPathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
@@ -350,7 +353,7 @@ func (s *Server) renderRelation(w http.ResponseWriter, r *http.Request, status i
 	a := actorOf(r)
 	rel, err := s.Relations.Get(r.Context(), a, id, relation.ViaWeb)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	v := relationShowView{Rel: rel, CanWrite: a.Can(account.PermPortfolioWrite)}
@@ -359,7 +362,7 @@ func (s *Server) renderRelation(w http.ResponseWriter, r *http.Request, status i
 	}
 	evs, err := s.Relations.AccessLog(r.Context(), a, id, 10)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	names := map[int64]string{}
@@ -379,7 +382,7 @@ func (s *Server) renderRelation(w http.ResponseWriter, r *http.Request, status i
 			v.Searched = true
 			found, err := s.Relations.List(r.Context(), a, listing.Query{Search: v.ContactQ, Limit: 10}, relation.Filter{Kind: relation.Person})
 			if err != nil {
-				s.fail(w, r, err, "", p)
+				s.fail(w, r, err, p)
 				return
 			}
 			v.Candidates = found.Items
@@ -396,23 +399,24 @@ func (v relationShowView) Time(p *page, t time.Time) string {
 }
 
 func (s *Server) relationLinkContact(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "relation.title_show")
 	p.Nav = "relations"
-	id, ok := relPathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	person, _ := strconv.ParseInt(r.PostFormValue("person_id"), 10, 64)
-	err := s.Relations.LinkContact(r.Context(), actorOf(r), id, person)
-	if fe, ok := validation.AsFields(err); ok {
-		p.Errors = validation.Errors{"_": fe["person_id"]}
-		s.renderRelation(w, r, http.StatusUnprocessableEntity, p, id)
-		return
+	err := f.Err()
+	if err == nil {
+		err = s.Relations.LinkContact(r.Context(), actorOf(r), id, f.Number("person_id"))
+		if fe, ok := validation.AsFields(err); ok {
+			// The person is chosen from a list: its error heads the page.
+			err = validation.Errors{"_": fe["person_id"]}
+		}
 	}
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderRelation(w, r, status, p, id) }, nil))
 		return
 	}
 	s.flash(r, "relation.contact_linked")
@@ -420,15 +424,19 @@ func (s *Server) relationLinkContact(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) relationUnlinkContact(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "relation.title_show")
-	id, ok1 := relPathID(r, "id")
-	person, ok2 := relPathID(r, "person")
-	if !ok1 || !ok2 {
+	id, person := pathID(r, "id"), pathID(r, "person")
+	if id == 0 || person == 0 {
 		s.notFound(w, r)
 		return
 	}
-	if err := s.Relations.UnlinkContact(r.Context(), actorOf(r), id, person); err != nil {
-		s.fail(w, r, err, "", p)
+	err := f.Err()
+	if err == nil {
+		err = s.Relations.UnlinkContact(r.Context(), actorOf(r), id, person)
+	}
+	if err != nil {
+		s.fail(w, r, err, p)
 		return
 	}
 	s.flash(r, "relation.contact_unlinked")
@@ -441,13 +449,11 @@ func (v relationFormView) AgreementMissing(p *page) bool {
 	return p.Errors["_"] == "relation.agreement_notice"
 }
 
-// relationFormFail shows a failed save on the form; the missing processor
-// agreement (409) in words for people, with a link to it on the form.
-func (s *Server) relationFormFail(w http.ResponseWriter, r *http.Request, err error, p *page) {
+// relationFormErr says the missing processor agreement (409) in words for
+// people, which the form shows with a link to it.
+func relationFormErr(err error) error {
 	if errors.Is(err, privacy.ErrAgreementNotAccepted) {
-		p.Errors = validation.Errors{"_": "relation.agreement_notice"}
-		s.render(w, r, http.StatusConflict, "relation_form", p)
-		return
+		return &validation.Problem{Status: http.StatusConflict, Code: "relation.agreement_notice"}
 	}
-	s.fail(w, r, err, "relation_form", p)
+	return err
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -135,18 +136,61 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, http.StatusNotFound, "error.not_found")
 }
 
-// fail shows a service error: field errors on the form page, problems as an
-// error page, anything else as a logged internal error.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form string, p *page) {
-	if fe, ok := validation.AsFields(err); ok && form != "" {
-		p.Errors = fe
-		s.render(w, r, http.StatusUnprocessableEntity, form, p)
-		return
+// again says how fail shows a page again with a failed request's errors:
+// render draws the page (p, with its Errors set) at a status, and problems
+// picks the problems that belong above that page; the others get an error
+// page. Build one with onForm or onPage.
+type again struct {
+	render   func(status int)
+	problems func(*validation.Problem) bool
+}
+
+// onForm shows the template name again with p as it is, with every problem
+// below 500 above the form.
+func (s *Server) onForm(w http.ResponseWriter, r *http.Request, name string, p *page) again {
+	return again{render: func(status int) { s.render(w, r, status, name, p) }, problems: belowServerError}
+}
+
+// onPage shows a page again through render (the page's own render function,
+// which fills its data), with the problems that problems picks (nil: none).
+func onPage(render func(status int), problems func(*validation.Problem) bool) again {
+	return again{render: render, problems: problems}
+}
+
+// Which problems a page shows above itself.
+func belowServerError(pr *validation.Problem) bool { return pr.Status < 500 }
+func conflicts(pr *validation.Problem) bool        { return pr.Status == http.StatusConflict }
+
+// pageProblems are the problems of an action on a page the visitor may see:
+// not a missing or forbidden record, which get their error page.
+func pageProblems(pr *validation.Problem) bool {
+	return pr.Status < 500 && pr.Status != http.StatusNotFound && pr.Status != http.StatusForbidden
+}
+
+// fail shows what went wrong with a request: field errors beside their
+// fields on the page shown again (or, without one, refused input on a 422
+// page naming the fields), problems above that page or as an error page,
+// anything else as a logged internal error.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, p *page, on ...again) {
+	var a again
+	if len(on) > 0 {
+		a = on[0]
+	}
+	if fe, ok := validation.AsFields(err); ok {
+		if a.render != nil {
+			p.Errors = fe
+			a.render(http.StatusUnprocessableEntity)
+			return
+		}
+		if fields, ok := refusedOnly(fe); ok {
+			s.refuseInput(w, r, fields)
+			return
+		}
 	}
 	if pr, ok := validation.AsProblem(err); ok {
-		if form != "" && pr.Status < 500 {
+		if a.render != nil && a.problems != nil && a.problems(pr) {
 			p.Errors = validation.Errors{"_": pr.Code}
-			s.render(w, r, pr.Status, form, p)
+			a.render(pr.Status)
 			return
 		}
 		s.renderError(w, r, pr.Status, pr.Code)
@@ -154,6 +198,20 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form st
 	}
 	s.Log.Error("request failed", "path", r.URL.Path, "err", err)
 	s.renderError(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+// refusedOnly lists, sorted, the fields of fe when every one of them is
+// text cleanInput refused.
+func refusedOnly(fe validation.Errors) ([]string, bool) {
+	var fields []string
+	for f, msg := range fe {
+		if msg != validation.MsgText {
+			return nil, false
+		}
+		fields = append(fields, f)
+	}
+	slices.Sort(fields)
+	return fields, len(fields) > 0
 }
 
 // Can reports whether the page's actor holds a permission (for menus).

@@ -133,7 +133,7 @@ func (s *Server) renderRIList(w http.ResponseWriter, r *http.Request, status int
 	v := r.URL.Query()
 	dates, err := s.RentIncreases.Dates(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	today := s.RentIncreases.Today()
@@ -168,74 +168,62 @@ func (s *Server) renderRIList(w http.ResponseWriter, r *http.Request, status int
 	if rowID != 0 {
 		view.errorsByID[rowID] = rowErr
 	}
-	q := listing.FromValues(v)
 	f := rentincrease.ListFilter{Date: date, Status: rentincrease.Status(v.Get("status"))}
 	if !slices.Contains(rentincrease.Statuses, f.Status) {
 		f.Status = ""
 	}
 	view.Status = f.Status
-	page, err := s.RentIncreases.List(r.Context(), a, q, f)
-	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
-	if wantsCSV(r) {
-		rows := make([][]string, 0, len(page.Items))
-		for _, it := range page.Items {
-			var notes []string
-			for _, n := range it.Notes {
-				notes = append(notes, view.noteText(n))
+	serveList(s, w, r, p, listSpec[rentincrease.Proposal]{
+		Sorts: []string{"reference", "address", "old", "new", "percent", "status"},
+		Fetch: func(q listing.Query) (listing.Page[rentincrease.Proposal], error) {
+			return s.RentIncreases.List(r.Context(), a, q, f)
+		},
+		CSV: func(items []rentincrease.Proposal) csvFile {
+			rows := make([][]string, 0, len(items))
+			for _, it := range items {
+				var notes []string
+				for _, n := range it.Notes {
+					notes = append(notes, view.noteText(n))
+				}
+				rows = append(rows, []string{it.LeaseReference, it.Address, p.T("rentincrease.segment." + string(it.Segment)),
+					view.Amount(it.OldCents), view.Amount(it.NewCents), view.Rate(it.Rate()), p.T("rentincrease.basis." + string(it.Basis)),
+					p.T("rentincrease.status." + string(it.Status)), strings.Join(notes, " ")})
 			}
-			rows = append(rows, []string{it.LeaseReference, it.Address, p.T("rentincrease.segment." + string(it.Segment)),
-				view.Amount(it.OldCents), view.Amount(it.NewCents), view.Rate(it.Rate()), p.T("rentincrease.basis." + string(it.Basis)),
-				p.T("rentincrease.status." + string(it.Status)), strings.Join(notes, " ")})
-		}
-		writeCSV(w, "huurverhoging-"+date.String()+".csv", []string{p.T("rentincrease.field.lease"), p.T("rentincrease.field.address"),
-			p.T("rentincrease.field.segment"), p.T("rentincrease.field.old"), p.T("rentincrease.field.new"), p.T("rentincrease.field.percent"),
-			p.T("rentincrease.basis.cap"), p.T("rentincrease.field.status"), p.T("rentincrease.field.notes")}, rows)
-		return
-	}
-	if plan, err := s.RentIncreases.PlanConfirm(r.Context(), a, date); err == nil {
-		view.Drafts, view.Plan = plan.Proposals, plan
-	}
-	view.List = s.newListView(r, q.Normalize("reference", "address", "old", "new", "percent", "status"), page.Total)
-	view.Items = page.Items
-	p.Data = view
-	s.render(w, r, status, "rentincrease", p)
+			return csvFile{"huurverhoging-" + date.String() + ".csv", []string{p.T("rentincrease.field.lease"), p.T("rentincrease.field.address"),
+				p.T("rentincrease.field.segment"), p.T("rentincrease.field.old"), p.T("rentincrease.field.new"), p.T("rentincrease.field.percent"),
+				p.T("rentincrease.basis.cap"), p.T("rentincrease.field.status"), p.T("rentincrease.field.notes")}, rows}
+		},
+		Show: func(list *ListView, items []rentincrease.Proposal) error {
+			if plan, err := s.RentIncreases.PlanConfirm(r.Context(), a, date); err == nil {
+				view.Drafts, view.Plan = plan.Proposals, plan
+			}
+			view.List, view.Items = list, items
+			p.Data = view
+			return nil
+		},
+		Template: "rentincrease",
+		Status:   status,
+	})
 }
 
-func riDate(f url.Values, field string, fe validation.Errors) civil.Date {
-	v := strings.TrimSpace(f.Get(field))
-	if v == "" {
-		fe.Add(field, "field.required")
-		return civil.Date{}
-	}
-	d, err := civil.Parse(v)
-	if err != nil {
-		fe.Add(field, "rentincrease.date.invalid")
-	}
-	return d
+// riDate reads a date the rent-increase forms require.
+func riDate(f *form, field string) civil.Date {
+	f.Require(field)
+	return f.Date(field)
 }
 
-// riFail shows a page-level error: field errors beside the date picker or
-// a row, problems above the list.
-func (s *Server) riFail(w http.ResponseWriter, r *http.Request, p *page, err error, rowID int64) {
-	if fe, ok := validation.AsFields(err); ok {
-		if rowID != 0 {
+// riAgain shows the list again: field errors beside the date picker or,
+// with rowID, beside that row; problems above the list.
+func (s *Server) riAgain(w http.ResponseWriter, r *http.Request, p *page, rowID int64) again {
+	return onPage(func(status int) {
+		if _, problem := p.Errors["_"]; rowID != 0 && !problem {
+			rowErr := p.Errors
 			p.Errors = validation.Errors{"_row": "rentincrease.row_error"}
-			s.renderRIList(w, r, http.StatusUnprocessableEntity, p, rowID, fe)
+			s.renderRIList(w, r, status, p, rowID, rowErr)
 			return
 		}
-		p.Errors = fe
-		s.renderRIList(w, r, http.StatusUnprocessableEntity, p, 0, nil)
-		return
-	}
-	if pr, ok := validation.AsProblem(err); ok && pr.Status < 500 && pr.Status != http.StatusNotFound && pr.Status != http.StatusForbidden {
-		p.Errors = validation.Errors{"_": pr.Code}
-		s.renderRIList(w, r, pr.Status, p, 0, nil)
-		return
-	}
-	s.fail(w, r, err, "", p)
+		s.renderRIList(w, r, status, p, 0, nil)
+	}, pageProblems)
 }
 
 func (s *Server) riBack(w http.ResponseWriter, r *http.Request, date civil.Date, flash string) {
@@ -244,36 +232,31 @@ func (s *Server) riBack(w http.ResponseWriter, r *http.Request, date civil.Date,
 }
 
 func (s *Server) riPropose(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("rentincrease")
 	p := s.newPage(r, "rentincrease.title")
-	fe := validation.Errors{}
-	date := riDate(r.PostForm, "effective_date", fe)
-	if err := fe.Err(); err != nil {
-		s.riFail(w, r, p, err, 0)
-		return
+	date := riDate(f, "effective_date")
+	err := f.Err()
+	if err == nil {
+		_, err = s.RentIncreases.Propose(r.Context(), actorOf(r), date)
 	}
-	if _, err := s.RentIncreases.Propose(r.Context(), actorOf(r), date); err != nil {
-		s.riFail(w, r, p, err, 0)
+	if err != nil {
+		s.fail(w, r, err, p, s.riAgain(w, r, p, 0))
 		return
 	}
 	s.riBack(w, r, date, "rentincrease.proposed")
 }
 
 func (s *Server) riConfirm(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("rentincrease")
 	p := s.newPage(r, "rentincrease.title")
-	fe := validation.Errors{}
-	date := riDate(r.PostForm, "effective_date", fe)
-	if err := fe.Err(); err != nil {
-		s.riFail(w, r, p, err, 0)
-		return
+	date := riDate(f, "effective_date")
+	expect := rentincrease.ConfirmPlan{Proposals: int(f.Number("expect_proposals")), Increase: money.Cents(f.Number("expect_increase"))}
+	err := f.Err()
+	if err == nil {
+		_, err = s.RentIncreases.Confirm(r.Context(), actorOf(r), date, expect)
 	}
-	var expect rentincrease.ConfirmPlan
-	expect.Proposals, _ = strconv.Atoi(r.PostForm.Get("expect_proposals"))
-	inc, _ := strconv.ParseInt(r.PostForm.Get("expect_increase"), 10, 64)
-	expect.Increase = money.Cents(inc)
-	if _, err := s.RentIncreases.Confirm(r.Context(), actorOf(r), date, expect); err != nil {
-		s.riFail(w, r, p, err, 0)
+	if err != nil {
+		s.fail(w, r, err, p, s.riAgain(w, r, p, 0))
 		return
 	}
 	s.riBack(w, r, date, "rentincrease.confirmed")
@@ -282,14 +265,14 @@ func (s *Server) riConfirm(w http.ResponseWriter, r *http.Request) {
 // riProposal reads the proposal named in the path (404 for another
 // organisation's) so a row action returns to its date.
 func (s *Server) riProposal(w http.ResponseWriter, r *http.Request, p *page) (*rentincrease.Proposal, bool) {
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return nil, false
 	}
 	pr, err := s.RentIncreases.Get(r.Context(), actorOf(r), id)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return nil, false
 	}
 	// The list shows the proposal's date after the action.
@@ -301,49 +284,45 @@ func (s *Server) riProposal(w http.ResponseWriter, r *http.Request, p *page) (*r
 }
 
 func (s *Server) riAdjust(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("rentincrease")
 	p := s.newPage(r, "rentincrease.title")
 	pr, ok := s.riProposal(w, r, p)
 	if !ok {
 		return
 	}
 	var adj rentincrease.Adjustment
-	switch r.PostForm.Get("action") {
+	switch f.String("action") {
 	case "exclude", "include":
-		excl := r.PostForm.Get("action") == "exclude"
+		excl := f.String("action") == "exclude"
 		adj.Excluded = &excl
 	default:
-		c, err := money.Parse(strings.TrimSpace(r.PostForm.Get("new_amount")))
-		if err != nil {
-			s.riFail(w, r, p, validation.Errors{"new_amount": "rentincrease.amount.invalid"}, pr.ID)
-			return
+		c := f.Money("new_amount")
+		if !f.Filled("new_amount") {
+			f.Add("new_amount", "rentincrease.amount.invalid")
 		}
 		adj.NewCents = &c
 	}
-	if err := s.RentIncreases.Adjust(r.Context(), actorOf(r), pr.ID, adj); err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			// The form's field is new_amount (euro), the service's new_amount_cents.
-			renamed := validation.Errors{}
-			for k, msg := range fe {
-				renamed[strings.TrimSuffix(k, "_cents")] = msg
-			}
-			err = renamed
-		}
-		s.riFail(w, r, p, err, pr.ID)
+	err := f.Err()
+	if err == nil {
+		// The form's field is new_amount (euro), the service's new_amount_cents.
+		err = formErrors(s.RentIncreases.Adjust(r.Context(), actorOf(r), pr.ID, adj), "", nil)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.riAgain(w, r, p, pr.ID))
 		return
 	}
 	s.riBack(w, r, pr.EffectiveDate, "rentincrease.adjusted")
 }
 
 func (s *Server) riLetter(w http.ResponseWriter, r *http.Request) {
-	id, ok := leasePathID(r, "id")
-	if !ok {
+	id := pathID(r, "id")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
 	pdf, err := s.RentIncreases.Letter(r.Context(), actorOf(r), id)
 	if err != nil {
-		s.fail(w, r, err, "", s.newPage(r, "rentincrease.title"))
+		s.fail(w, r, err, s.newPage(r, "rentincrease.title"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -353,35 +332,38 @@ func (s *Server) riLetter(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) riDelivery(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("rentincrease")
 	p := s.newPage(r, "rentincrease.title")
 	pr, ok := s.riProposal(w, r, p)
 	if !ok {
 		return
 	}
-	fe := validation.Errors{}
-	on := riDate(r.PostForm, "delivered_on", fe)
-	if err := fe.Err(); err != nil {
-		s.riFail(w, r, p, err, pr.ID)
-		return
+	on := riDate(f, "delivered_on")
+	err := f.Err()
+	if err == nil {
+		err = s.RentIncreases.RecordDelivery(r.Context(), actorOf(r), pr.ID, rentincrease.Delivery{On: on,
+			Method: lease.DeliveryMethod(f.String("method"))})
 	}
-	if err := s.RentIncreases.RecordDelivery(r.Context(), actorOf(r), pr.ID, rentincrease.Delivery{On: on,
-		Method: lease.DeliveryMethod(r.PostForm.Get("method"))}); err != nil {
-		s.riFail(w, r, p, err, pr.ID)
+	if err != nil {
+		s.fail(w, r, err, p, s.riAgain(w, r, p, pr.ID))
 		return
 	}
 	s.riBack(w, r, pr.EffectiveDate, "rentincrease.delivered")
 }
 
 func (s *Server) riApply(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "rentincrease.title")
 	pr, ok := s.riProposal(w, r, p)
 	if !ok {
 		return
 	}
-	if err := s.RentIncreases.Apply(r.Context(), actorOf(r), pr.ID); err != nil {
-		s.riFail(w, r, p, err, pr.ID)
+	err := f.Err()
+	if err == nil {
+		err = s.RentIncreases.Apply(r.Context(), actorOf(r), pr.ID)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.riAgain(w, r, p, pr.ID))
 		return
 	}
 	s.riBack(w, r, pr.EffectiveDate, "rentincrease.applied")
@@ -421,7 +403,7 @@ func (s *Server) riSettings(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "rentincrease.settings")
 	st, err := s.RentIncreases.Settings(r.Context(), actorOf(r))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Form = url.Values{"sender_name": {st.SenderName}, "objection_text": {st.ObjectionText}, "objection_text_free": {st.ObjectionTextFree},
@@ -435,12 +417,12 @@ func (s *Server) renderRISettings(w http.ResponseWriter, r *http.Request, status
 	a := actorOf(r)
 	caps, err := s.RentIncreases.Caps(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	points, err := s.RentIncreases.CPI(r.Context(), a, "")
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	var series []riCPISeries
@@ -470,25 +452,22 @@ func (s *Server) renderRISettings(w http.ResponseWriter, r *http.Request, status
 	s.render(w, r, status, "rentincrease_settings", p)
 }
 
-func (s *Server) riSettingsFail(w http.ResponseWriter, r *http.Request, p *page, err error) {
-	if fe, ok := validation.AsFields(err); ok {
-		p.Errors = fe
-		s.renderRISettings(w, r, http.StatusUnprocessableEntity, p, nil, nil)
-		return
-	}
-	s.fail(w, r, err, "", p)
+// riSettingsAgain shows the settings page again with a form's errors.
+func (s *Server) riSettingsAgain(w http.ResponseWriter, r *http.Request, p *page) again {
+	return onPage(func(status int) { s.renderRISettings(w, r, status, p, nil, nil) }, nil)
 }
 
 func (s *Server) riSaveCap(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "rentincrease.settings")
-	f := r.PostForm
-	year, err := strconv.Atoi(strings.TrimSpace(f.Get("year")))
-	if err != nil {
-		year = 0
+	year := int(f.Number("year")) // not a year: the service names the field
+	err := f.Err()
+	if err == nil {
+		err = s.RentIncreases.SetCapOverride(r.Context(), actorOf(r), portfolio.Segment(f.String("segment")), year, f.String("percent"),
+			f.String("source"))
 	}
-	if err := s.RentIncreases.SetCapOverride(r.Context(), actorOf(r), portfolio.Segment(f.Get("segment")), year, f.Get("percent"), f.Get("source")); err != nil {
-		s.riSettingsFail(w, r, p, err)
+	if err != nil {
+		s.fail(w, r, err, p, s.riSettingsAgain(w, r, p))
 		return
 	}
 	s.flash(r, "rentincrease.caps.saved")
@@ -502,13 +481,13 @@ func (s *Server) riImportCaps(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
 	file, _, err := r.FormFile("caps_file")
 	if err != nil {
-		s.riSettingsFail(w, r, p, validation.Errors{"caps_file": "rentincrease.cpi.no_file"})
+		s.fail(w, r, validation.Errors{"caps_file": "rentincrease.cpi.no_file"}, p, s.riSettingsAgain(w, r, p))
 		return
 	}
 	defer file.Close()
 	data, err := io.ReadAll(file)
 	if err != nil {
-		s.riSettingsFail(w, r, p, validation.Errors{"caps_file": "rentincrease.cpi.file_too_large"})
+		s.fail(w, r, validation.Errors{"caps_file": "rentincrease.cpi.file_too_large"}, p, s.riSettingsAgain(w, r, p))
 		return
 	}
 	res, cellErrs, err := s.RentIncreases.ImportCaps(r.Context(), actorOf(r), strings.NewReader(string(data)))
@@ -518,7 +497,7 @@ func (s *Server) riImportCaps(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.riSettingsFail(w, r, p, err)
+		s.fail(w, r, err, p, s.riSettingsAgain(w, r, p))
 		return
 	}
 	s.renderRISettings(w, r, http.StatusOK, p, nil, nil, func(v *riSettingsView) { v.CapsImported = &res })
@@ -529,13 +508,13 @@ func (s *Server) riImportCPI(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
 	file, _, err := r.FormFile("file")
 	if err != nil {
-		s.riSettingsFail(w, r, p, validation.Errors{"file": "rentincrease.cpi.no_file"})
+		s.fail(w, r, validation.Errors{"file": "rentincrease.cpi.no_file"}, p, s.riSettingsAgain(w, r, p))
 		return
 	}
 	defer file.Close()
 	data, err := io.ReadAll(file)
 	if err != nil {
-		s.riSettingsFail(w, r, p, validation.Errors{"file": "rentincrease.cpi.file_too_large"})
+		s.fail(w, r, validation.Errors{"file": "rentincrease.cpi.file_too_large"}, p, s.riSettingsAgain(w, r, p))
 		return
 	}
 	res, cellErrs, err := s.RentIncreases.ImportCPI(r.Context(), actorOf(r), strings.NewReader(string(data)))
@@ -545,19 +524,22 @@ func (s *Server) riImportCPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.riSettingsFail(w, r, p, err)
+		s.fail(w, r, err, p, s.riSettingsAgain(w, r, p))
 		return
 	}
 	s.renderRISettings(w, r, http.StatusOK, p, nil, &res)
 }
 
 func (s *Server) riSaveLetter(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "rentincrease.settings")
-	f := r.PostForm
-	if err := s.RentIncreases.UpdateSettings(r.Context(), actorOf(r), rentincrease.Settings{SenderName: f.Get("sender_name"),
-		ObjectionText: f.Get("objection_text"), ObjectionTextFree: f.Get("objection_text_free")}); err != nil {
-		s.riSettingsFail(w, r, p, err)
+	err := f.Err()
+	if err == nil {
+		err = s.RentIncreases.UpdateSettings(r.Context(), actorOf(r), rentincrease.Settings{SenderName: f.String("sender_name"),
+			ObjectionText: f.String("objection_text"), ObjectionTextFree: f.String("objection_text_free")})
+	}
+	if err != nil {
+		s.fail(w, r, err, p, s.riSettingsAgain(w, r, p))
 		return
 	}
 	s.flash(r, "rentincrease.letter.saved")
@@ -577,14 +559,14 @@ type riClauseView struct {
 
 func (s *Server) riClause(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "rentincrease.clause.title")
-	id, ok := leasePathID(r, "lease")
-	if !ok {
+	id := pathID(r, "lease")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
 	c, err := s.RentIncreases.Clause(r.Context(), actorOf(r), id)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Form = url.Values{"method": {string(rentincrease.MethodCPI)}, "lag_months": {fmt.Sprint(rentincrease.DefaultLagMonths)}}
@@ -632,47 +614,32 @@ func (s *Server) renderRIClause(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) riSaveClause(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r).Messages("rentincrease")
 	p := s.newPage(r, "rentincrease.clause.title")
-	id, ok := leasePathID(r, "lease")
-	if !ok {
+	id := pathID(r, "lease")
+	if id == 0 {
 		s.notFound(w, r)
 		return
 	}
-	f := r.PostForm
-	fe := validation.Errors{}
-	in := rentincrease.ClauseInput{Method: rentincrease.Method(f.Get("method")), Percent: f.Get("percent"), Series: f.Get("series"),
-		FloorZero: f.Get("floor_zero") != "", Cap: f.Get("cap")}
-	if v := strings.TrimSpace(f.Get("lag_months")); v != "" {
-		n, err := strconv.Atoi(v)
+	in := rentincrease.ClauseInput{Method: rentincrease.Method(f.String("method")), Percent: f.String("percent"), Series: f.String("series"),
+		FloorZero: f.Bool("floor_zero"), Cap: f.String("cap")}
+	if f.Filled("lag_months") {
+		n, err := strconv.Atoi(strings.TrimSpace(f.String("lag_months")))
 		if err != nil {
-			fe.Add("lag_months", "rentincrease.clause.lag_invalid")
+			f.Add("lag_months", "rentincrease.clause.lag_invalid")
 		}
 		in.LagMonths = &n
 	}
-	if v := strings.TrimSpace(f.Get("base_year")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			fe.Add("base_year", "field.invalid")
-		}
-		in.BaseYear = n
-	}
-	if strings.TrimSpace(f.Get("first_date")) != "" {
-		in.FirstDate = riDate(f, "first_date", fe)
-	}
-	err := fe.Err()
+	in.BaseYear = f.Int("base_year")
+	in.FirstDate = f.Date("first_date")
+	err := f.Err()
 	if err == nil {
 		err = s.RentIncreases.SetClause(r.Context(), actorOf(r), id, in)
 	} else if _, cerr := s.RentIncreases.Clause(r.Context(), actorOf(r), id); cerr != nil {
 		err = cerr // another organisation's lease is not found, whatever was typed
 	}
 	if err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			p.Errors = fe
-			s.renderRIClause(w, r, http.StatusUnprocessableEntity, p, id, false)
-			return
-		}
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderRIClause(w, r, status, p, id, false) }, nil))
 		return
 	}
 	s.flash(r, "rentincrease.clause.saved")

@@ -66,30 +66,27 @@ func (s *Server) renderCosts(w http.ResponseWriter, r *http.Request, status int,
 	p.Nav = "settlement"
 	a := actorOf(r)
 	v := r.URL.Query()
-	q := listing.FromValues(v)
 	f := settlement.CostFilter{Category: v.Get("category")}
 	f.ComplexID, _ = strconv.ParseInt(v.Get("complex"), 10, 64)
 	f.Year, _ = strconv.Atoi(v.Get("year"))
-	page, err := s.Settlement.Costs(r.Context(), a, q, f)
-	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
-	if wantsCSV(r) {
-		// writeCSV defuses formula cells; the import takes the apostrophe off.
-		writeCSV(w, "kostenposten.csv", settlement.CostCSVColumns, settlement.CostCSVRecords(page.Items))
-		return
-	}
-	complexes, _, err := s.Settlement.Choices(r.Context(), a)
-	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
-	view := stCostsView{leaseFmt: leaseFmt{p.Lang}, Items: page.Items, Complexes: complexes, ComplexID: f.ComplexID, Year: v.Get("year"),
-		CanWrite: a.Can(account.PermFinanceWrite), ImportErrs: importErrs}
-	view.List = s.newListView(r, q.Normalize(settlement.CostSorts...), page.Total)
-	p.Data = view
-	s.render(w, r, status, "settlement_costs", p)
+	serveList(s, w, r, p, listSpec[settlement.CostEntry]{
+		Sorts: settlement.CostSorts,
+		Fetch: func(q listing.Query) (listing.Page[settlement.CostEntry], error) {
+			return s.Settlement.Costs(r.Context(), a, q, f)
+		},
+		CSV: func(items []settlement.CostEntry) csvFile {
+			// writeCSV defuses formula cells; the import takes the apostrophe off.
+			return csvFile{"kostenposten.csv", settlement.CostCSVColumns, settlement.CostCSVRecords(items)}
+		},
+		Show: func(list *ListView, items []settlement.CostEntry) error {
+			complexes, _, err := s.Settlement.Choices(r.Context(), a)
+			p.Data = stCostsView{leaseFmt: leaseFmt{p.Lang}, List: list, Items: items, Complexes: complexes, ComplexID: f.ComplexID,
+				Year: v.Get("year"), CanWrite: a.Can(account.PermFinanceWrite), ImportErrs: importErrs}
+			return err
+		},
+		Template: "settlement_costs",
+		Status:   status,
+	})
 }
 
 func (s *Server) stImport(w http.ResponseWriter, r *http.Request) {
@@ -115,7 +112,7 @@ func (s *Server) stImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Flash = p.T("settlement.imported", "Created", res.Created, "Updated", res.Updated, "Unchanged", res.Unchanged)
@@ -135,7 +132,7 @@ func (s *Server) renderCostForm(w http.ResponseWriter, r *http.Request, status i
 	a := actorOf(r)
 	complexes, suppliers, err := s.Settlement.Choices(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if entry != nil && r.Method == http.MethodGet {
@@ -162,21 +159,26 @@ func (s *Server) stCostNew(w http.ResponseWriter, r *http.Request) {
 	s.renderCostForm(w, r, http.StatusOK, p, nil)
 }
 
-func costInputOf(f url.Values) (settlement.CostInput, validation.Errors) {
-	fe := validation.Errors{}
-	in := settlement.CostInput{InvoiceNumber: f.Get("invoice_number"), InvoiceDate: f.Get("invoice_date"), PeriodStart: f.Get("period_start"),
-		PeriodEnd: f.Get("period_end"), Amount: f.Get("amount"), VAT: f.Get("vat"), Category: f.Get("category"), Description: f.Get("description")}
-	in.ComplexID, _ = strconv.ParseInt(f.Get("complex_id"), 10, 64)
-	in.SupplierID, _ = strconv.ParseInt(f.Get("supplier_id"), 10, 64)
-	for _, u := range strings.FieldsFunc(f.Get("unit_ids"), func(r rune) bool { return r == ' ' || r == ',' }) {
+func costInputOf(f *form) settlement.CostInput {
+	in := settlement.CostInput{InvoiceNumber: f.String("invoice_number"), InvoiceDate: f.String("invoice_date"),
+		PeriodStart: f.String("period_start"), PeriodEnd: f.String("period_end"), Amount: f.String("amount"), VAT: f.String("vat"),
+		Category: f.String("category"), Description: f.String("description")}
+	in.ComplexID = f.Number("complex_id")
+	in.SupplierID = f.Number("supplier_id")
+	for _, u := range strings.FieldsFunc(f.String("unit_ids"), func(r rune) bool { return r == ' ' || r == ',' }) {
 		id, err := strconv.ParseInt(u, 10, 64)
 		if err != nil {
-			fe.Add("unit_ids", "settlement.bad_unit_list")
+			f.Add("unit_ids", "settlement.bad_unit_list")
 			break
 		}
 		in.UnitIDs = append(in.UnitIDs, id)
 	}
-	return in, fe
+	return in
+}
+
+// costFormAgain shows the cost form again with its errors.
+func (s *Server) costFormAgain(w http.ResponseWriter, r *http.Request, p *page, entry *settlement.CostEntry) again {
+	return onPage(func(status int) { s.renderCostForm(w, r, status, p, entry) }, nil)
 }
 
 // stUpload reads the multipart cost form; the evidence file is optional.
@@ -206,40 +208,31 @@ func stUpload(w http.ResponseWriter, r *http.Request) (name string, data []byte,
 
 func (s *Server) stCostCreate(w http.ResponseWriter, r *http.Request) {
 	name, data, uerr := stUpload(w, r)
+	f := readForm(r)
 	p := s.newPage(r, "settlement.cost.new")
 	if uerr != nil {
-		p.Errors, _ = validation.AsFields(uerr)
-		s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, nil)
+		fe, _ := validation.AsFields(uerr)
+		s.fail(w, r, fe, p, s.costFormAgain(w, r, p, nil))
 		return
 	}
-	in, fe := costInputOf(r.PostForm)
+	in := costInputOf(f)
 	a := actorOf(r)
-	if len(fe) > 0 {
-		p.Errors = fe
-		s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, nil)
-		return
-	}
-	if data != nil {
+	err := f.Err()
+	if err == nil && data != nil {
 		// Check the file before anything is written.
-		if err := settlement.CheckEvidence(data); err != nil {
-			p.Errors, _ = validation.AsFields(err)
-			s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, nil)
-			return
-		}
+		err = settlement.CheckEvidence(data)
 	}
-	id, err := s.Settlement.CreateCost(r.Context(), a, in)
+	var id int64
+	if err == nil {
+		id, err = s.Settlement.CreateCost(r.Context(), a, in)
+	}
 	if err != nil {
-		if f, ok := validation.AsFields(err); ok {
-			p.Errors = f
-			s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, nil)
-			return
-		}
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, s.costFormAgain(w, r, p, nil))
 		return
 	}
 	if data != nil {
 		if err := s.Settlement.SetEvidence(r.Context(), a, id, name, data); err != nil {
-			s.fail(w, r, err, "", p)
+			s.fail(w, r, err, p)
 			return
 		}
 	}
@@ -251,7 +244,7 @@ func (s *Server) stCostEdit(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "settlement.cost.edit")
 	e, err := s.Settlement.Cost(r.Context(), actorOf(r), pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	s.renderCostForm(w, r, http.StatusOK, p, e)
@@ -259,30 +252,25 @@ func (s *Server) stCostEdit(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) stCostUpdate(w http.ResponseWriter, r *http.Request) {
 	_, _, uerr := stUpload(w, r)
+	f := readForm(r)
 	p := s.newPage(r, "settlement.cost.edit")
 	a := actorOf(r)
 	e, err := s.Settlement.Cost(r.Context(), a, pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if uerr != nil {
-		s.fail(w, r, uerr, "", p)
+		s.fail(w, r, uerr, p)
 		return
 	}
-	in, fe := costInputOf(r.PostForm)
-	if len(fe) == 0 {
+	in := costInputOf(f)
+	err = f.Err()
+	if err == nil {
 		err = s.Settlement.UpdateCost(r.Context(), a, e.ID, in)
-	} else {
-		err = fe
-	}
-	if f, ok := validation.AsFields(err); ok {
-		p.Errors = f
-		s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, e)
-		return
 	}
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, s.costFormAgain(w, r, p, e))
 		return
 	}
 	s.flash(r, "settlement.saved")
@@ -290,9 +278,14 @@ func (s *Server) stCostUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stCostDelete(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "settlement.cost.edit")
-	if err := s.Settlement.DeleteCost(r.Context(), actorOf(r), pathID(r, "id")); err != nil {
-		s.fail(w, r, err, "", p)
+	err := f.Err()
+	if err == nil {
+		err = s.Settlement.DeleteCost(r.Context(), actorOf(r), pathID(r, "id"))
+	}
+	if err != nil {
+		s.fail(w, r, err, p)
 		return
 	}
 	s.flash(r, "settlement.deleted")
@@ -301,23 +294,22 @@ func (s *Server) stCostDelete(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) stEvidenceUpload(w http.ResponseWriter, r *http.Request) {
 	name, data, uerr := stUpload(w, r)
+	f := readForm(r)
 	p := s.newPage(r, "settlement.cost.edit")
 	a := actorOf(r)
 	e, err := s.Settlement.Cost(r.Context(), a, pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
+	}
+	if uerr == nil {
+		uerr = f.Err()
 	}
 	if uerr == nil {
 		uerr = s.Settlement.SetEvidence(r.Context(), a, e.ID, name, data)
 	}
-	if f, ok := validation.AsFields(uerr); ok {
-		p.Errors = f
-		s.renderCostForm(w, r, http.StatusUnprocessableEntity, p, e)
-		return
-	}
 	if uerr != nil {
-		s.fail(w, r, uerr, "", p)
+		s.fail(w, r, uerr, p, s.costFormAgain(w, r, p, e))
 		return
 	}
 	s.flash(r, "settlement.saved")
@@ -327,7 +319,7 @@ func (s *Server) stEvidenceUpload(w http.ResponseWriter, r *http.Request) {
 func (s *Server) stEvidence(w http.ResponseWriter, r *http.Request) {
 	name, data, err := s.Settlement.Evidence(r.Context(), actorOf(r), pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", s.newPage(r, "settlement.cost.edit"))
+		s.fail(w, r, err, s.newPage(r, "settlement.cost.edit"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -385,7 +377,7 @@ func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, 
 	a := actorOf(r)
 	complexes, _, err := s.Settlement.Choices(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	cx, year := s.stComplexYear(r)
@@ -396,16 +388,16 @@ func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, 
 		MeterKinds: settlement.MeterKinds, CanWrite: a.Can(account.PermFinanceWrite)}
 	if cx > 0 {
 		if view.Settings, err = s.Settlement.Year(r.Context(), a, cx, year); err != nil {
-			s.fail(w, r, err, "", p)
+			s.fail(w, r, err, p)
 			return
 		}
 	}
 	if view.DegreeDays, err = s.Settlement.DegreeDays(r.Context(), a); err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if view.Stations, err = s.Settlement.KNMIStations(r.Context(), a); err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if view.Settings != nil {
@@ -429,46 +421,40 @@ func (s *Server) keysBack(w http.ResponseWriter, r *http.Request, flash string) 
 	http.Redirect(w, r, fmt.Sprintf("%s/keys?complex=%d&year=%d", s.stPath(r), cx, year), http.StatusSeeOther)
 }
 
-func (s *Server) keysFail(w http.ResponseWriter, r *http.Request, p *page, err error) {
-	// A form without a complex (or with another organisation's) is a field
-	// error on this page, not a missing page.
+// keysAgain shows the keys page again with a form's errors, a conflict
+// above it.
+func (s *Server) keysAgain(w http.ResponseWriter, r *http.Request, p *page) again {
+	return onPage(func(status int) { s.renderKeys(w, r, status, p) }, conflicts)
+}
+
+// keysErr makes a form without a complex a field error on the keys page,
+// not a missing page.
+func (s *Server) keysErr(r *http.Request, err error) error {
 	if cx, _ := s.stComplexYear(r); errors.Is(err, validation.ErrNotFound) && cx == 0 {
-		err = validation.Errors{"complex": "field.required"}
+		return validation.Errors{"complex": "field.required"}
 	}
-	if f, ok := validation.AsFields(err); ok {
-		p.Errors = f
-		s.renderKeys(w, r, http.StatusUnprocessableEntity, p)
-		return
-	}
-	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
-		p.Errors = validation.Errors{"_": pr.Code}
-		s.renderKeys(w, r, pr.Status, p)
-		return
-	}
-	s.fail(w, r, err, "", p)
+	return err
 }
 
 func (s *Server) stKeySave(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "settlement.keys.title")
 	cx, year := s.stComplexYear(r)
-	f := r.PostForm
-	k := settlement.CategoryKey{Category: f.Get("category"), Key: f.Get("key"), Heating: f.Get("heating") != "", FixedPercent: f.Get("fixed_percent"),
-		AdminFee: f.Get("admin_fee") != "", MeterKind: f.Get("meter_kind")}
-	fe := validation.Errors{}
-	if sh := strings.Fields(f.Get("shares")); len(sh) > 0 {
+	k := settlement.CategoryKey{Category: f.String("category"), Key: f.String("key"), Heating: f.Bool("heating"),
+		FixedPercent: f.String("fixed_percent"), AdminFee: f.Bool("admin_fee"), MeterKind: f.String("meter_kind")}
+	if sh := strings.Fields(f.String("shares")); len(sh) > 0 {
 		k.Shares = map[int64]string{}
 		for _, part := range sh {
 			u, v, ok := strings.Cut(part, "=")
 			id, err := strconv.ParseInt(u, 10, 64)
 			if !ok || err != nil {
-				fe.Add("shares", "settlement.bad_number")
+				f.Add("shares", "settlement.bad_number")
 				break
 			}
 			k.Shares[id] = v
 		}
 	}
-	err := fe.Err()
+	err := f.Err()
 	if err == nil {
 		err = s.Settlement.SetKey(r.Context(), actorOf(r), cx, year, k)
 	}
@@ -481,52 +467,73 @@ func (s *Server) stKeySave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.keysFail(w, r, p, err)
+		s.fail(w, r, s.keysErr(r, err), p, s.keysAgain(w, r, p))
 		return
 	}
 	s.keysBack(w, r, "settlement.saved")
 }
 
 func (s *Server) stKeyDelete(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	cx, year := s.stComplexYear(r)
+	if err := f.Err(); err != nil {
+		p := s.newPage(r, "settlement.keys.title")
+		s.fail(w, r, s.keysErr(r, err), p, s.keysAgain(w, r, p))
+		return
+	}
 	// Another organisation's complex is not found; a key that is gone
 	// already is what was asked for.
 	if _, err := s.Settlement.Year(r.Context(), actorOf(r), cx, year); err != nil && cx != 0 {
-		s.keysFail(w, r, s.newPage(r, "settlement.keys.title"), err)
+		p := s.newPage(r, "settlement.keys.title")
+		s.fail(w, r, s.keysErr(r, err), p, s.keysAgain(w, r, p))
 		return
 	}
-	if err := s.Settlement.DeleteKey(r.Context(), actorOf(r), cx, year, r.PostForm.Get("category")); err != nil && (cx == 0 || !errors.Is(err, validation.ErrNotFound)) {
-		s.keysFail(w, r, s.newPage(r, "settlement.keys.title"), err)
+	err := s.Settlement.DeleteKey(r.Context(), actorOf(r), cx, year, f.String("category"))
+	if err != nil && (cx == 0 || !errors.Is(err, validation.ErrNotFound)) {
+		p := s.newPage(r, "settlement.keys.title")
+		s.fail(w, r, s.keysErr(r, err), p, s.keysAgain(w, r, p))
 		return
 	}
 	s.keysBack(w, r, "settlement.key_deleted")
 }
 
 func (s *Server) stKeysCopy(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	cx, year := s.stComplexYear(r)
-	if _, err := s.Settlement.CopyKeys(r.Context(), actorOf(r), cx, year-1, year); err != nil {
-		s.keysFail(w, r, s.newPage(r, "settlement.keys.title"), err)
+	err := f.Err()
+	if err == nil {
+		_, err = s.Settlement.CopyKeys(r.Context(), actorOf(r), cx, year-1, year)
+	}
+	if err != nil {
+		p := s.newPage(r, "settlement.keys.title")
+		s.fail(w, r, s.keysErr(r, err), p, s.keysAgain(w, r, p))
 		return
 	}
 	s.keysBack(w, r, "settlement.keys_copied")
 }
 
 func (s *Server) stYearSave(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	cx, year := s.stComplexYear(r)
-	if err := s.Settlement.SetYearSettings(r.Context(), actorOf(r), cx, year, r.PostForm.Get("admin_fee_percent"), nil); err != nil {
-		s.keysFail(w, r, s.newPage(r, "settlement.keys.title"), err)
+	err := f.Err()
+	if err == nil {
+		err = s.Settlement.SetYearSettings(r.Context(), actorOf(r), cx, year, f.String("admin_fee_percent"), nil)
+	}
+	if err != nil {
+		p := s.newPage(r, "settlement.keys.title")
+		s.fail(w, r, s.keysErr(r, err), p, s.keysAgain(w, r, p))
 		return
 	}
 	s.keysBack(w, r, "settlement.saved")
 }
 
 func (s *Server) stDegreeDays(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "settlement.keys.title")
-	_, err := s.Settlement.ImportDegreeDays(r.Context(), actorOf(r), strings.NewReader(r.PostForm.Get("degree_days")))
+	err := f.Err()
+	if err == nil {
+		_, err = s.Settlement.ImportDegreeDays(r.Context(), actorOf(r), strings.NewReader(f.String("degree_days")))
+	}
 	var ie settlement.ImportErrors
 	if errors.As(err, &ie) {
 		p.Errors = validation.Errors{"degree_days": ie[0].Message}
@@ -535,7 +542,7 @@ func (s *Server) stDegreeDays(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.keysFail(w, r, p, err)
+		s.fail(w, r, s.keysErr(r, err), p, s.keysAgain(w, r, p))
 		return
 	}
 	s.keysBack(w, r, "settlement.saved")
@@ -574,7 +581,7 @@ func (s *Server) stKNMIImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.keysFail(w, r, p, err)
+		s.fail(w, r, s.keysErr(r, err), p, s.keysAgain(w, r, p))
 		return
 	}
 	s.keysBack(w, r, "settlement.knmi.imported")
@@ -582,24 +589,24 @@ func (s *Server) stKNMIImport(w http.ResponseWriter, r *http.Request) {
 
 // stStationSave chooses the KNMI station of a complex and year.
 func (s *Server) stStationSave(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "settlement.keys.title")
 	cx, year := s.stComplexYear(r)
 	station := 0
-	if v := strings.TrimSpace(r.PostForm.Get("knmi_station")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			p.Errors = validation.Errors{"knmi_station": "settlement.knmi_bad_station"}
-			s.renderKeys(w, r, http.StatusUnprocessableEntity, p)
-			return
+	if f.Filled("knmi_station") {
+		if station = int(f.Number("knmi_station")); station <= 0 {
+			f.Add("knmi_station", "settlement.knmi_bad_station")
 		}
-		station = n
 	}
-	if err := s.Settlement.SetDegreeDayStation(r.Context(), actorOf(r), cx, year, station); err != nil {
+	err := f.Err()
+	if err == nil {
+		err = s.Settlement.SetDegreeDayStation(r.Context(), actorOf(r), cx, year, station)
+	}
+	if err != nil {
 		if f, ok := validation.AsFields(err); ok && f["station"] != "" {
 			err = validation.Errors{"knmi_station": f["station"]}
 		}
-		s.keysFail(w, r, p, err)
+		s.fail(w, r, s.keysErr(r, err), p, s.keysAgain(w, r, p))
 		return
 	}
 	s.keysBack(w, r, "settlement.saved")
@@ -625,12 +632,12 @@ func (s *Server) renderRuns(w http.ResponseWriter, r *http.Request, status int, 
 	a := actorOf(r)
 	complexes, _, err := s.Settlement.Choices(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	runs, err := s.Settlement.Runs(r.Context(), a, settlement.RunFilter{})
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if p.Form == nil || p.Form.Get("year") == "" {
@@ -641,28 +648,20 @@ func (s *Server) renderRuns(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Server) stRunCreate(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	f := readForm(r)
 	p := s.newPage(r, "settlement.runs.title")
-	cx, _ := strconv.ParseInt(r.PostForm.Get("complex"), 10, 64)
-	year, _ := strconv.Atoi(r.PostForm.Get("year"))
-	run, err := s.Settlement.Run(r.Context(), actorOf(r), cx, year)
+	err := f.Err()
+	var run *settlement.Run
+	if err == nil {
+		run, err = s.Settlement.Run(r.Context(), actorOf(r), f.Number("complex"), int(f.Number("year")))
+	}
 	if ce, ok := errors.AsType[*settlement.ComputeError](err); ok {
 		p.Errors = validation.Errors{"_": "settlement.compute_failed"}
 		s.renderRuns(w, r, http.StatusUnprocessableEntity, p, ce.Err.Error())
 		return
 	}
-	if f, ok := validation.AsFields(err); ok {
-		p.Errors = f
-		s.renderRuns(w, r, http.StatusUnprocessableEntity, p, "")
-		return
-	}
-	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
-		p.Errors = validation.Errors{"_": pr.Code}
-		s.renderRuns(w, r, pr.Status, p, "")
-		return
-	}
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderRuns(w, r, status, p, "") }, conflicts))
 		return
 	}
 	s.flash(r, "settlement.run_created")
@@ -691,7 +690,7 @@ func (s *Server) renderRun(w http.ResponseWriter, r *http.Request, status int, p
 	}
 	run, total, err := s.Settlement.RunPage(r.Context(), a, pathID(r, "id"), q)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	if q.All && r.Method == http.MethodGet {
@@ -712,16 +711,15 @@ func (s *Server) renderRun(w http.ResponseWriter, r *http.Request, status int, p
 }
 
 func (s *Server) stRunFinalise(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "settlement.run.title")
 	id := pathID(r, "id")
-	err := s.Settlement.Finalise(r.Context(), actorOf(r), id)
-	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
-		p.Errors = validation.Errors{"_": pr.Code}
-		s.renderRun(w, r, pr.Status, p)
-		return
+	err := f.Err()
+	if err == nil {
+		err = s.Settlement.Finalise(r.Context(), actorOf(r), id)
 	}
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderRun(w, r, status, p) }, conflicts))
 		return
 	}
 	s.flash(r, "settlement.finalised")

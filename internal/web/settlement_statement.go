@@ -59,7 +59,7 @@ func (s *Server) renderStatements(w http.ResponseWriter, r *http.Request, status
 	a := actorOf(r)
 	rev, err := s.Statements.Review(r.Context(), a, pathID(r, "id"))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	v := stStatementsView{leaseFmt: leaseFmt{p.Lang}, Review: rev, CanWrite: a.Can(account.PermFinanceWrite)}
@@ -72,7 +72,7 @@ func (s *Server) renderStatements(w http.ResponseWriter, r *http.Request, status
 			return err
 		})
 		if err != nil && !errors.Is(err, jobs.ErrNotFound) {
-			s.fail(w, r, err, "", p)
+			s.fail(w, r, err, p)
 			return
 		}
 	}
@@ -80,23 +80,24 @@ func (s *Server) renderStatements(w http.ResponseWriter, r *http.Request, status
 	s.render(w, r, status, "settlement_statements", p)
 }
 
+// statementsAgain shows a run's statements again with a conflict above them.
+func (s *Server) statementsAgain(w http.ResponseWriter, r *http.Request, p *page) again {
+	return onPage(func(status int) { s.renderStatements(w, r, status, p) }, conflicts)
+}
+
 func (s *Server) stSend(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "settlement_statement.title")
 	id := pathID(r, "id")
-	_ = r.ParseForm()
-	var expect settlement.SendPlan
-	expect.Statements, _ = strconv.Atoi(r.PostForm.Get("expect_statements"))
-	pay, _ := strconv.ParseInt(r.PostForm.Get("expect_to_pay"), 10, 64)
-	refund, _ := strconv.ParseInt(r.PostForm.Get("expect_to_refund"), 10, 64)
-	expect.ToPay, expect.ToRefund = money.Cents(pay), money.Cents(refund)
-	job, err := s.Statements.StartSend(r.Context(), actorOf(r), id, expect)
-	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
-		p.Errors = validation.Errors{"_": pr.Code}
-		s.renderStatements(w, r, pr.Status, p)
-		return
+	expect := settlement.SendPlan{Statements: int(f.Number("expect_statements")), ToPay: money.Cents(f.Number("expect_to_pay")),
+		ToRefund: money.Cents(f.Number("expect_to_refund"))}
+	err := f.Err()
+	var job int64
+	if err == nil {
+		job, err = s.Statements.StartSend(r.Context(), actorOf(r), id, expect)
 	}
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, s.statementsAgain(w, r, p))
 		return
 	}
 	s.flash(r, "settlement_statement.send_started")
@@ -106,7 +107,7 @@ func (s *Server) stSend(w http.ResponseWriter, r *http.Request) {
 func (s *Server) stStatementPDF(w http.ResponseWriter, r *http.Request) {
 	pdf, name, err := s.Statements.StatementPDF(r.Context(), actorOf(r), pathID(r, "id"), pathID(r, "occ"))
 	if err != nil {
-		s.fail(w, r, err, "", s.newPage(r, "settlement_statement.title"))
+		s.fail(w, r, err, s.newPage(r, "settlement_statement.title"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -116,16 +117,15 @@ func (s *Server) stStatementPDF(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stApplyAdvance(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "settlement_statement.title")
 	id := pathID(r, "id")
-	_, err := s.Statements.ApplyAdvance(r.Context(), actorOf(r), id, pathID(r, "occ"))
-	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
-		p.Errors = validation.Errors{"_": pr.Code}
-		s.renderStatements(w, r, pr.Status, p)
-		return
+	err := f.Err()
+	if err == nil {
+		_, err = s.Statements.ApplyAdvance(r.Context(), actorOf(r), id, pathID(r, "occ"))
 	}
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, s.statementsAgain(w, r, p))
 		return
 	}
 	s.flash(r, "settlement_statement.advance_applied")
@@ -152,7 +152,7 @@ func (s *Server) stDeadlines(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := s.Statements.Deadlines(r.Context(), actorOf(r), year)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = stDeadlinesView{leaseFmt: leaseFmt{p.Lang}, Year: year, Rows: rows}
@@ -181,11 +181,34 @@ func (s *Server) stLevies(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderLevies(w http.ResponseWriter, r *http.Request, status int, p *page) {
 	p.Nav = "settlement"
 	a := actorOf(r)
-	q := listing.FromValues(r.URL.Query()).Normalize(levySorts...)
+	serveList(s, w, r, p, listSpec[settlement.Levy]{
+		Sorts: levySorts,
+		Fetch: func(q listing.Query) (listing.Page[settlement.Levy], error) { return s.levyPage(r, a, q) },
+		CSV: func(items []settlement.Levy) csvFile {
+			rows := make([][]string, 0, len(items))
+			for _, l := range items {
+				rows = append(rows, []string{l.Name, l.ComplexName, l.PeriodStart.String(), l.PeriodEnd.String(), l.Amount.String(), l.Basis,
+					strconv.FormatBool(l.OnStatement), l.Landlord.String(), strconv.Itoa(l.Booked)})
+			}
+			return csvFile{"heffingen.csv", []string{"name", "complex", "period_start", "period_end", "amount", "basis", "on_statement",
+				"landlord", "booked"}, rows}
+		},
+		Show: func(list *ListView, items []settlement.Levy) error {
+			p.Data = stLeviesView{leaseFmt: leaseFmt{p.Lang}, List: list, Items: items, CanWrite: a.Can(account.PermFinanceWrite)}
+			return nil
+		},
+		Template: "settlement_levies",
+		Status:   status,
+	})
+}
+
+// levyPage searches, sorts and pages the organisation's levies in memory
+// (every one of them for the CSV export).
+func (s *Server) levyPage(r *http.Request, a account.Actor, q listing.Query) (listing.Page[settlement.Levy], error) {
+	q = q.Normalize(levySorts...)
 	all, err := s.Statements.Levies(r.Context(), a, settlement.LevyFilter{})
 	if err != nil {
-		s.fail(w, r, err, "", p)
-		return
+		return listing.Page[settlement.Levy]{}, err
 	}
 	if term := strings.ToLower(strings.TrimSpace(q.Search)); term != "" {
 		all = slices.DeleteFunc(all, func(l settlement.Levy) bool {
@@ -212,20 +235,13 @@ func (s *Server) renderLevies(w http.ResponseWriter, r *http.Request, status int
 		}
 		return c
 	})
-	if wantsCSV(r) {
-		rows := make([][]string, 0, len(all))
-		for _, l := range all {
-			rows = append(rows, []string{l.Name, l.ComplexName, l.PeriodStart.String(), l.PeriodEnd.String(), l.Amount.String(), l.Basis,
-				strconv.FormatBool(l.OnStatement), l.Landlord.String(), strconv.Itoa(l.Booked)})
-		}
-		writeCSV(w, "heffingen.csv", []string{"name", "complex", "period_start", "period_end", "amount", "basis", "on_statement", "landlord", "booked"}, rows)
-		return
-	}
 	total := len(all)
+	if q.All {
+		return listing.Page[settlement.Levy]{Items: all, Total: total}, nil
+	}
 	from := min(q.Offset, total)
 	to := min(from+q.Limit, total)
-	p.Data = stLeviesView{leaseFmt: leaseFmt{p.Lang}, List: s.newListView(r, q, total), Items: all[from:to], CanWrite: a.Can(account.PermFinanceWrite)}
-	s.render(w, r, status, "settlement_levies", p)
+	return listing.Page[settlement.Levy]{Items: all[from:to], Total: total}, nil
 }
 
 type stLevyFormView struct {
@@ -237,7 +253,7 @@ func (s *Server) renderLevyForm(w http.ResponseWriter, r *http.Request, status i
 	p.Nav = "settlement"
 	complexes, _, err := s.Settlement.Choices(r.Context(), actorOf(r))
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = stLevyFormView{leaseFmt: leaseFmt{p.Lang}, Complexes: complexes}
@@ -254,31 +270,23 @@ func (s *Server) stLevyNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stLevyCreate(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "settlement_statement.levy.new")
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err, "", p)
-		return
-	}
-	p.Form = r.PostForm
-	f := r.PostForm
-	in := settlement.LevyInput{Name: f.Get("name"), PeriodStart: f.Get("period_start"), PeriodEnd: f.Get("period_end"), Amount: f.Get("amount"),
-		Basis: f.Get("basis"), OnStatement: f.Get("on_statement") != ""}
-	if v := f.Get("complex_id"); v != "" {
+	in := settlement.LevyInput{Name: f.String("name"), PeriodStart: f.String("period_start"), PeriodEnd: f.String("period_end"),
+		Amount: f.String("amount"), Basis: f.String("basis"), OnStatement: f.Bool("on_statement")}
+	if v := f.String("complex_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			p.Errors = validation.Errors{"complex_id": "field.invalid"}
-			s.renderLevyForm(w, r, http.StatusUnprocessableEntity, p)
-			return
+			f.Add("complex_id", "field.invalid")
 		}
 		in.ComplexID = id
 	}
-	if _, err := s.Statements.CreateLevy(r.Context(), actorOf(r), in); err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			p.Errors = fe
-			s.renderLevyForm(w, r, http.StatusUnprocessableEntity, p)
-			return
-		}
-		s.fail(w, r, err, "", p)
+	err := f.Err()
+	if err == nil {
+		_, err = s.Statements.CreateLevy(r.Context(), actorOf(r), in)
+	}
+	if err != nil {
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderLevyForm(w, r, status, p) }, nil))
 		return
 	}
 	s.flash(r, "settlement_statement.levy.saved")
@@ -286,10 +294,15 @@ func (s *Server) stLevyCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stLevyBook(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "settlement_statement.levies.title")
-	n, err := s.Statements.BookLevy(r.Context(), actorOf(r), pathID(r, "id"))
+	err := f.Err()
+	var n int
+	if err == nil {
+		n, err = s.Statements.BookLevy(r.Context(), actorOf(r), pathID(r, "id"))
+	}
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	msg := "settlement_statement.levy.booked_now"
@@ -301,15 +314,14 @@ func (s *Server) stLevyBook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stLevyDelete(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "settlement_statement.levies.title")
-	err := s.Statements.DeleteLevy(r.Context(), actorOf(r), pathID(r, "id"))
-	if pr, ok := validation.AsProblem(err); ok && pr.Status == http.StatusConflict {
-		p.Errors = validation.Errors{"_": pr.Code}
-		s.renderLevies(w, r, pr.Status, p)
-		return
+	err := f.Err()
+	if err == nil {
+		err = s.Statements.DeleteLevy(r.Context(), actorOf(r), pathID(r, "id"))
 	}
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderLevies(w, r, status, p) }, conflicts))
 		return
 	}
 	s.flash(r, "settlement_statement.levy.deleted")
@@ -353,12 +365,12 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 	a := actorOf(r)
 	ss, err := s.Statements.Settings(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	complexes, _, err := s.Settlement.Choices(r.Context(), a)
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p)
 		return
 	}
 	v := stSettingsView{leaseFmt: leaseFmt{p.Lang}, Settings: ss, Complexes: complexes, ComplexID: complexID, Year: year, CanWrite: a.Can(account.PermFinanceWrite)}
@@ -376,7 +388,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 	}
 	if v.ComplexID > 0 {
 		if v.VAT, err = s.Statements.VATClasses(r.Context(), a, v.ComplexID, v.Year); err != nil {
-			s.fail(w, r, err, "", p)
+			s.fail(w, r, err, p)
 			return
 		}
 	}
@@ -393,27 +405,17 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) stSettingsSave(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "settlement_statement.settings.title")
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err, "", p)
-		return
+	in := settlement.StatementSettings{Refund: f.String("refund"), InspectionText: f.String("inspection_text"),
+		ObjectionText: f.String("objection_text"), AdvancesBasis: f.String("advances_basis")}
+	in.DueDays = int(f.Number("due_days")) // not a number: refused by the service, beside the field
+	err := f.Err()
+	if err == nil {
+		err = s.Statements.SaveSettings(r.Context(), actorOf(r), in)
 	}
-	f := r.PostForm
-	p.Form = f
-	in := settlement.StatementSettings{Refund: f.Get("refund"), InspectionText: f.Get("inspection_text"),
-		ObjectionText: f.Get("objection_text"), AdvancesBasis: f.Get("advances_basis")}
-	days, err := strconv.Atoi(strings.TrimSpace(f.Get("due_days")))
 	if err != nil {
-		days = 0 // refused below, beside the field
-	}
-	in.DueDays = days
-	if err := s.Statements.SaveSettings(r.Context(), actorOf(r), in); err != nil {
-		if fe, ok := validation.AsFields(err); ok {
-			p.Errors = fe
-			s.renderSettings(w, r, http.StatusUnprocessableEntity, p, 0, 0)
-			return
-		}
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, onPage(func(status int) { s.renderSettings(w, r, status, p, 0, 0) }, nil))
 		return
 	}
 	s.flash(r, "settlement.saved")
@@ -421,27 +423,26 @@ func (s *Server) stSettingsSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) stVATSave(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
 	p := s.newPage(r, "settlement_statement.settings.title")
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err, "", p)
-		return
+	cx, year := f.Number("complex"), int(f.Number("year"))
+	err := f.Err()
+	if err == nil {
+		err = s.Statements.SetVATClass(r.Context(), actorOf(r), cx, year, settlement.VATClassInput{Category: f.String("category"),
+			Class: f.String("class"), Rate: f.String("rate")})
 	}
-	f := r.PostForm
-	cx, _ := strconv.ParseInt(f.Get("complex"), 10, 64)
-	year, _ := strconv.Atoi(f.Get("year"))
-	err := s.Statements.SetVATClass(r.Context(), actorOf(r), cx, year, settlement.VATClassInput{Category: f.Get("category"), Class: f.Get("class"),
-		Rate: f.Get("rate")})
 	if fe, ok := validation.AsFields(err); ok {
-		p.Errors = validation.Errors{}
+		renamed := validation.Errors{}
 		for k, v := range fe {
-			p.Errors["vat_"+k] = v // the VAT form's fields, apart from the settings form's
+			renamed["vat_"+k] = v // the VAT form's fields, apart from the settings form's
 		}
-		p.Form = nil
-		s.renderSettings(w, r, http.StatusUnprocessableEntity, p, cx, year)
-		return
+		err = renamed
 	}
 	if err != nil {
-		s.fail(w, r, err, "", p)
+		s.fail(w, r, err, p, onPage(func(status int) {
+			p.Form = nil
+			s.renderSettings(w, r, status, p, cx, year)
+		}, nil))
 		return
 	}
 	s.flash(r, "settlement.saved")
