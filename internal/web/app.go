@@ -125,11 +125,11 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r)
 	p := s.newPage(r, "totp.title")
 	secret := s.sessions.GetString(r.Context(), "totp_secret")
-	if secret == "" {
+	err := f.Err()
+	if err == nil && secret == "" {
 		http.Redirect(w, r, "/account/totp", http.StatusSeeOther)
 		return
 	}
-	err := f.Err()
 	var codes []string
 	if err == nil {
 		codes, err = s.Accounts.EnableTOTP(r.Context(), p.User.ID, secret, f.String("code"))

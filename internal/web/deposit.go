@@ -300,6 +300,10 @@ func (s *Server) depositPaid(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	if err := f.Err(); err != nil {
+		s.fail(w, r, err, p, s.depositAgain(w, r, p))
+		return
+	}
 	a := actorOf(r)
 	st, err := s.Deposits.Status(r.Context(), a, id)
 	if err != nil {

@@ -121,16 +121,16 @@ func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r)
 	p := s.newPage(r, "login.code_title")
+	if err := f.Err(); err != nil {
+		s.fail(w, r, err, p, s.onForm(w, r, "login_code", p))
+		return
+	}
 	id := s.sessions.GetInt64(r.Context(), "pending_user")
 	if id == 0 {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	err := f.Err()
-	if err == nil {
-		err = s.Accounts.VerifySecondFactor(r.Context(), id, f.String("code"))
-	}
-	if err != nil {
+	if err := s.Accounts.VerifySecondFactor(r.Context(), id, f.String("code")); err != nil {
 		if errors.Is(err, account.ErrTOTPInvalid) {
 			err = validation.Errors{"code": "totp.invalid"}
 		}
