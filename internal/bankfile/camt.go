@@ -45,13 +45,12 @@ type camtParser struct {
 }
 
 type camtBal struct {
-	code     string
-	amount   money.Cents
-	hasAmt   bool
-	ccy      string
-	mark     string
-	date     civil.Date
-	datePath string
+	code   string
+	amount money.Cents
+	hasAmt bool
+	ccy    string
+	mark   string
+	date   civil.Date
 }
 
 type camtNtry struct {
@@ -63,21 +62,26 @@ type camtNtry struct {
 }
 
 type camtTx struct {
-	tx             Tx
-	amount         money.Cents
-	hasAmt, instd  bool
-	mark           string
-	dbtr, cdtr     Party
-	dbtrID, cdtrID string
-	path           string
+	tx            Tx
+	amount        money.Cents
+	hasAmt, instd bool
+	mark          string
+	dbtr, cdtr    Party
+	path          string
 }
 
 func parseCamt(r io.Reader) (*File, error) {
 	p := &camtParser{dec: xml.NewDecoder(r), file: &File{Format: FormatCamt053}}
 	p.dec.CharsetReader = charsetReader
 	for {
-		tok, err := p.dec.Token()
+		// RawToken skips the namespace bookkeeping of Token, which this reader does
+		// not need (elements are matched by local name); start and end tags are
+		// matched in end.
+		tok, err := p.dec.RawToken()
 		if errors.Is(err, io.EOF) {
+			if len(p.names) > 0 {
+				return nil, p.fail(ErrXML, "the file ends inside an element")
+			}
 			break
 		}
 		if err != nil {
@@ -94,6 +98,9 @@ func parseCamt(r io.Reader) (*File, error) {
 		case xml.CharData:
 			p.text = append(p.text, t...)
 		case xml.EndElement:
+			if len(p.names) == 0 || p.names[len(p.names)-1] != t.Name.Local {
+				return nil, p.fail(ErrXML, "element closed by </"+t.Name.Local+">")
+			}
 			if err := p.end(); err != nil {
 				return nil, err
 			}
@@ -138,8 +145,12 @@ func (p *camtParser) start(t xml.StartElement) error {
 		if name != "Document" {
 			return &ParseError{Path: name, MsgID: ErrUnknownFormat, Detail: "the root element is not Document"}
 		}
-		if i := strings.LastIndexByte(t.Name.Space, ':'); i >= 0 {
-			p.file.Version = t.Name.Space[i+1:]
+		for _, a := range t.Attr {
+			if a.Name.Space == "" && a.Name.Local == "xmlns" || a.Name.Space == "xmlns" {
+				if i := strings.LastIndexByte(a.Value, ':'); i >= 0 && strings.HasPrefix(a.Value[i+1:], "camt.") {
+					p.file.Version = a.Value[i+1:]
+				}
+			}
 		}
 	case depth == 2:
 		if name != "BkToCstmrStmt" {
@@ -364,7 +375,9 @@ func (p *camtParser) entryValue(rel string) error {
 		}
 		e.Reversal = b
 	case "Sts", "Sts/Cd", "Sts/Prtry":
-		e.Status = strings.ToUpper(v)
+		if v != "" { // v08 nests the code; Sts itself then holds only white space
+			e.Status = strings.ToUpper(v)
+		}
 	case "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm":
 		d, err := p.date(strings.HasSuffix(rel, "DtTm"), v)
 		if err != nil {

@@ -78,8 +78,12 @@ func Parse(r io.Reader, opt Options) (*File, error) {
 	}
 	lr := &limitedReader{r: r, left: limit}
 	br := bufio.NewReaderSize(lr, 64<<10)
+	tooLarge := &ParseError{MsgID: ErrTooLarge, Detail: "more than " + strconv.FormatInt(limit, 10) + " bytes"}
 	head, err := br.Peek(64 << 10)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		if lr.exceeded {
+			return nil, tooLarge
+		}
 		return nil, readError(err)
 	}
 	var f *File
@@ -93,7 +97,7 @@ func Parse(r io.Reader, opt Options) (*File, error) {
 	}
 	if err != nil {
 		if lr.exceeded {
-			return nil, &ParseError{MsgID: ErrTooLarge, Detail: "more than " + strconv.FormatInt(limit, 10) + " bytes"}
+			return nil, tooLarge
 		}
 		var pe *ParseError
 		if errors.As(err, &pe) {
