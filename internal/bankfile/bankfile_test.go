@@ -9,6 +9,7 @@ import (
 
 	"hms/internal/money"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/i18n"
 )
 
 func hasWarning(s Statement, id string) bool {
@@ -307,10 +308,38 @@ func TestUnstructuredLayouts(t *testing.T) {
 		!strings.HasPrefix(sepa.Remittance, "TENAAMSTELLING TEGENREKENING EN ADRES") {
 		t.Errorf("triodos %+v", sepa)
 	}
+	f = parseFile(t, "mt940/ing-mt940-ibp-unstructured-example.txt", Options{Today: today})
+	ibp := f.Statements[0].Entries
+	if rf := ibp[2].Details[0].CreditorRef; rf != (CreditorRef{Ref: "RF35567890123456789012345", Issuer: "ISO"}) {
+		t.Errorf("RF reference %+v", rf)
+	}
+	ret := ibp[3].Details[0]
+	if ret.ReturnReason != "AC04" || ret.Counterparty.BIC != "INGBNL2A" || ret.Counterparty.Account != "NL20INGB0002222222" ||
+		!strings.HasPrefix(ret.Remittance, "Creditor Name 01 E2ENA01014ULT24102013T1100xxxx1xxxx ") {
+		t.Errorf("ING IBP return %+v", ret)
+	}
 	f = parseFile(t, "mt940/sns-mt940-oca.940", Options{Today: today})
 	dd := f.Statements[0].Entries[2].Details[0]
 	if dd.Counterparty.IBAN != "NL94INGB0000869000" || dd.Counterparty.Name != "vitens nv" ||
 		dd.CreditorID != "NL84ZZZ050695810000" || dd.MandateID != "bla" {
 		t.Errorf("sns %+v", dd)
+	}
+}
+
+// Every message id this package gives out can be said in Dutch and English.
+func TestMessagesInCatalog(t *testing.T) {
+	c, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{ErrUnknownFormat, ErrTooLarge, ErrRead, ErrXML, ErrStructure, ErrAmount, ErrDate, ErrMark,
+		ErrNoStatements, WarnNoOpeningBalance, WarnNoClosingBalance, WarnBalancesDoNotAddUp, WarnDatedAfterToday,
+		WarnLenientValue, WarnCurrencyDiffers, WarnTxAmountsDiffer, WarnNotUTF8, WarnTooMany}
+	for _, id := range ids {
+		for _, lang := range i18n.Languages {
+			if !c.Has(lang, id) {
+				t.Errorf("%s has no %s text", id, lang)
+			}
+		}
 	}
 }
