@@ -124,7 +124,7 @@ func (s *Service) UndoRun(ctx context.Context, a account.Actor, id int64, expect
 		return nil, validation.ErrForbidden
 	}
 	var p *UndoPlan
-	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+	undo := func(tx *db.Tx) error {
 		var err error
 		if p, err = undoPlan(ctx, tx, id, true); err != nil {
 			return err
@@ -155,7 +155,14 @@ func (s *Service) UndoRun(ctx context.Context, a account.Actor, id int64, expect
 		}
 		return s.ledger.Record(ctx, tx, a, "billing.run_undone", "run", id, map[string]string{
 			"credit_notes": fmt.Sprint(len(p.Credits)), "total_cents": fmt.Sprint(int64(p.Total))})
-	})
+	}
+	// The undo locks every invoice of the run while the documents and mail
+	// jobs may be writing some of them: PostgreSQL can end it to break a
+	// deadlock. It was rolled back whole, and it checks the plan again.
+	err := s.db.InOrg(ctx, a.OrgID, undo)
+	for attempt := 1; attempt < 3 && db.IsDeadlock(err); attempt++ {
+		err = s.db.InOrg(ctx, a.OrgID, undo)
+	}
 	if err != nil {
 		return nil, err
 	}
