@@ -2,7 +2,6 @@ package sepa
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"time"
 
@@ -112,43 +111,49 @@ func DirectDebit(c Collection) (*File, error) {
 	created := ck.header(c.MessageID, c.CreatedAt)
 	today := civil.Today(c.CreatedAt)
 	cdtr := Creditor{
-		Name: ck.name("creditor.name", c.Creditor.Name), IBAN: ck.iban("creditor.iban", c.Creditor.IBAN),
-		BIC: ck.bic("creditor.bic", c.Creditor.BIC), CreditorID: ck.creditorID("creditor.creditor_id", c.Creditor.CreditorID),
+		Name: ck.name(top("creditor.name"), c.Creditor.Name), IBAN: ck.iban(top("creditor.iban"), c.Creditor.IBAN),
+		BIC: ck.bic(top("creditor.bic"), c.Creditor.BIC), CreditorID: ck.creditorID(top("creditor.creditor_id"), c.Creditor.CreditorID),
 	}
 	if len(c.Debits) == 0 {
 		ck.errs.Add("debits", MsgEmpty)
 	}
 	usesDefault := slices.ContainsFunc(c.Debits, func(d Debit) bool { return d.CollectionDate.IsZero() })
 	if usesDefault || !c.CollectionDate.IsZero() {
-		ck.date("collection_date", c.CollectionDate, today)
+		ck.date(top("collection_date"), c.CollectionDate, today)
 	}
 	txs := make([]xDirectDebitT, len(c.Debits))
-	groups := map[[2]string]*debitGroup{}
+	type groupKey struct {
+		date civil.Date
+		seq  Sequence
+	}
+	groups := map[groupKey]*debitGroup{}
+	// One scheme id for every debit of a .02 file: the encoder only reads it.
+	txScheme := creditorScheme(cdtr.CreditorID)
 	seen := make(map[string]int, len(c.Debits))
 	bicfi := version == Pain008V08
 	var total money.Cents
 	for i, d := range c.Debits {
-		f := fmt.Sprintf("debits[%d]", i)
-		ck.id(f+".end_to_end_id", d.EndToEndID)
+		f := item("debits", i)
+		ck.id(f.dot("end_to_end_id"), d.EndToEndID)
 		if _, dup := seen[d.EndToEndID]; dup {
-			ck.errs.Add(f+".end_to_end_id", MsgIDDuplicate)
+			ck.add(f.dot("end_to_end_id"), MsgIDDuplicate)
 		}
 		seen[d.EndToEndID] = i
-		ck.amount(f+".amount", d.Amount)
+		ck.amount(f.dot("amount"), d.Amount)
 		if d.Amount > 0 && d.Amount <= MaxAmount {
-			total = ck.total("debits", total, d.Amount)
+			total = ck.total(top("debits"), total, d.Amount)
 		}
 		if _, ok := sequenceOrder[d.Sequence]; !ok {
-			ck.errs.Add(f+".sequence", MsgSequence)
+			ck.add(f.dot("sequence"), MsgSequence)
 		}
 		date := d.CollectionDate
 		if date.IsZero() {
 			date = c.CollectionDate
 		} else {
-			ck.date(f+".collection_date", date, today)
+			ck.date(f.dot("collection_date"), date, today)
 		}
-		debtor := ck.party(f+".debtor", d.Debtor)
-		mandate := ck.mandate(f+".mandate", d.Mandate, date, debtor.IBAN, cdtr.CreditorID)
+		debtor := ck.party(f.dot("debtor"), d.Debtor)
+		mandate := ck.mandate(f.dot("mandate"), d.Mandate, date, debtor.IBAN, cdtr.CreditorID)
 		kenmerk, text := ck.remittance(f, d.Kenmerk, d.Remittance)
 		txs[i] = xDirectDebitT{
 			EndToEndID: d.EndToEndID,
@@ -161,9 +166,9 @@ func DirectDebit(c Collection) (*File, error) {
 		}
 		if version == Pain008V02 {
 			// The Dutch banks' .02 examples carry the incassant ID per debit.
-			txs[i].SchemeID = creditorScheme(cdtr.CreditorID)
+			txs[i].SchemeID = txScheme
 		}
-		key := [2]string{date.String(), string(d.Sequence)}
+		key := groupKey{date, d.Sequence}
 		g := groups[key]
 		if g == nil {
 			g = &debitGroup{seq: d.Sequence, date: date}
@@ -214,42 +219,42 @@ func DirectDebit(c Collection) (*File, error) {
 }
 
 // mandate checks a debit's mandate and returns its MndtRltdInf.
-func (c *checker) mandate(field string, m Mandate, collect civil.Date, debtorIBAN, creditorID string) xMandate {
-	c.id(field+".id", m.ID)
+func (c *checker) mandate(at field, m Mandate, collect civil.Date, debtorIBAN, creditorID string) xMandate {
+	c.id(at.dot("id"), m.ID)
 	switch {
 	case m.SignedOn.IsZero():
-		c.errs.Add(field+".signed_on", MsgDateRequired)
+		c.add(at.dot("signed_on"), MsgDateRequired)
 	case !collect.IsZero() && m.SignedOn.After(collect):
-		c.errs.Add(field+".signed_on", MsgSignedOn)
+		c.add(at.dot("signed_on"), MsgSignedOn)
 	}
-	x := xMandate{MndtID: m.ID, DtOfSgntr: m.SignedOn.String()}
+	x := xMandate{MndtID: m.ID, DtOfSgntr: c.isoDate(m.SignedOn)}
 	a := m.Amendment
 	if a == nil {
 		return x
 	}
-	f := field + ".amendment"
+	f := at.dot("amendment")
 	x.AmdmntInd = true
 	x.AmdmntInfDtls = &xAmendment{}
 	if a.OriginalID == "" && a.OriginalIBAN == "" && a.OriginalCreditorID == "" {
-		c.errs.Add(f, MsgAmendmentEmpty)
+		c.add(f, MsgAmendmentEmpty)
 	}
 	if a.OriginalID != "" {
-		c.id(f+".original_id", a.OriginalID)
+		c.id(f.dot("original_id"), a.OriginalID)
 		if a.OriginalID == m.ID {
-			c.errs.Add(f+".original_id", MsgAmendmentNothing)
+			c.add(f.dot("original_id"), MsgAmendmentNothing)
 		}
 		x.AmdmntInfDtls.OrgnlMndtID = a.OriginalID
 	}
 	if a.OriginalCreditorID != "" {
-		id := c.creditorID(f+".original_creditor_id", a.OriginalCreditorID)
+		id := c.creditorID(f.dot("original_creditor_id"), a.OriginalCreditorID)
 		if id == creditorID {
-			c.errs.Add(f+".original_creditor_id", MsgAmendmentNothing)
+			c.add(f.dot("original_creditor_id"), MsgAmendmentNothing)
 		}
 		x.AmdmntInfDtls.OrgnlCdtrSchmeID = creditorScheme(id)
 	}
 	if a.OriginalIBAN != "" {
-		if c.iban(f+".original_iban", a.OriginalIBAN) == debtorIBAN {
-			c.errs.Add(f+".original_iban", MsgAmendmentNothing)
+		if c.iban(f.dot("original_iban"), a.OriginalIBAN) == debtorIBAN {
+			c.add(f.dot("original_iban"), MsgAmendmentNothing)
 		}
 		x.AmdmntInfDtls.OrgnlDbtrAcct = &xAccount{ID: xAccountID{Other: &xOther{ID: "SMNDA"}}}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,89 +92,132 @@ var amsterdam = func() *time.Location {
 
 // checker gathers the field errors of one file.
 type checker struct {
-	errs validation.Errors
+	errs  validation.Errors
+	dates map[civil.Date]string
 }
 
-func (c *checker) id(field, s string) {
+// isoDate is d.String(), remembered: a file repeats few dates many times.
+func (c *checker) isoDate(d civil.Date) string {
+	s, ok := c.dates[d]
+	if !ok {
+		if c.dates == nil {
+			c.dates = map[civil.Date]string{}
+		}
+		s = d.String()
+		c.dates[d] = s
+	}
+	return s
+}
+
+func (c *checker) add(at field, msg string) { c.errs.Add(at.String(), msg) }
+
+// field names an input field, such as "debits[3].debtor.iban". Its text is
+// built only for an error: a file of 100,000 valid debits builds none.
+type field struct {
+	list  string // "debits"; "" for a field outside the lists
+	index int
+	path  [3]string
+	depth int
+}
+
+func top(name string) field { return field{path: [3]string{name}, depth: 1} }
+
+func item(list string, index int) field { return field{list: list, index: index} }
+
+func (f field) dot(name string) field {
+	f.path[f.depth] = name
+	f.depth++
+	return f
+}
+
+func (f field) String() string {
+	parts := f.path[:f.depth]
+	if f.list != "" {
+		return f.list + "[" + strconv.Itoa(f.index) + "]." + strings.Join(parts, ".")
+	}
+	return strings.Join(parts, ".")
+}
+
+func (c *checker) id(at field, s string) {
 	if !validID(s) {
-		c.errs.Add(field, MsgID)
+		c.add(at, MsgID)
 	}
 }
 
 // name returns s reduced to the SEPA character set and cut to the length of
 // a name, or adds an error when nothing of it is left.
-func (c *checker) name(field, s string) string {
+func (c *checker) name(at field, s string) string {
 	n := Text(s, maxName)
 	if n == "" {
-		c.errs.Add(field, MsgName)
+		c.add(at, MsgName)
 	}
 	return n
 }
 
-func (c *checker) iban(field, s string) string {
+func (c *checker) iban(at field, s string) string {
 	if err := nl.ValidateIBAN(s); err != nil {
-		c.errs.Add(field, MsgIBAN)
+		c.add(at, MsgIBAN)
 	}
 	return nl.NormalizeIBAN(s)
 }
 
 // bic checks an optional BIC.
-func (c *checker) bic(field, s string) string {
+func (c *checker) bic(at field, s string) string {
 	n := nl.NormalizeBIC(s)
 	if n != "" && nl.ValidateBIC(n) != nil {
-		c.errs.Add(field, MsgBIC)
+		c.add(at, MsgBIC)
 	}
 	return n
 }
 
-func (c *checker) creditorID(field, s string) string {
+func (c *checker) creditorID(at field, s string) string {
 	if err := nl.ValidateCreditorID(s); err != nil {
-		c.errs.Add(field, MsgCreditorID)
+		c.add(at, MsgCreditorID)
 	}
 	return nl.NormalizeCreditorID(s)
 }
 
-func (c *checker) party(field string, p Party) Party {
-	return Party{Name: c.name(field+".name", p.Name), IBAN: c.iban(field+".iban", p.IBAN), BIC: c.bic(field+".bic", p.BIC)}
+func (c *checker) party(at field, p Party) Party {
+	return Party{Name: c.name(at.dot("name"), p.Name), IBAN: c.iban(at.dot("iban"), p.IBAN), BIC: c.bic(at.dot("bic"), p.BIC)}
 }
 
-func (c *checker) amount(field string, a money.Cents) {
+func (c *checker) amount(at field, a money.Cents) {
 	switch {
 	case a <= 0:
-		c.errs.Add(field, MsgAmountPositive)
+		c.add(at, MsgAmountPositive)
 	case a > MaxAmount:
-		c.errs.Add(field, MsgAmountTooLarge)
+		c.add(at, MsgAmountTooLarge)
 	}
 }
 
 // remittance checks a kenmerk and free text, of which a transaction carries
 // one, and returns them cleaned.
-func (c *checker) remittance(field, kenmerk, text string) (string, string) {
+func (c *checker) remittance(at field, kenmerk, text string) (string, string) {
 	k := strings.Join(strings.Fields(kenmerk), "")
 	t := Text(text, maxRemittance)
 	switch {
 	case k != "" && nl.ValidateKenmerk(k) != nil:
-		c.errs.Add(field+".kenmerk", MsgKenmerk)
+		c.add(at.dot("kenmerk"), MsgKenmerk)
 	case k != "" && t != "":
-		c.errs.Add(field+".remittance", MsgRemittanceOneOf)
+		c.add(at.dot("remittance"), MsgRemittanceOneOf)
 	}
 	return k, t
 }
 
 // date checks that d is given and not before the day the file is made.
-func (c *checker) date(field string, d, created civil.Date) {
+func (c *checker) date(at field, d, created civil.Date) {
 	switch {
 	case d.IsZero():
-		c.errs.Add(field, MsgDateRequired)
+		c.add(at, MsgDateRequired)
 	case d.Before(created):
-		c.errs.Add(field, MsgDatePast)
+		c.add(at, MsgDatePast)
 	}
 }
 
 // header checks the message id and creation time and returns the time as
 // the file writes it.
 func (c *checker) header(msgID string, created time.Time) string {
-	c.id("message_id", msgID)
+	c.id(top("message_id"), msgID)
 	if created.IsZero() {
 		c.errs.Add("created_at", MsgCreatedAt)
 		return ""
@@ -182,10 +226,10 @@ func (c *checker) header(msgID string, created time.Time) string {
 }
 
 // total adds a to sum, or reports that the file's total is out of range.
-func (c *checker) total(field string, sum, a money.Cents) money.Cents {
+func (c *checker) total(at field, sum, a money.Cents) money.Cents {
 	s, err := money.Add(sum, a)
 	if err != nil {
-		c.errs.Add(field, MsgTotalTooLarge)
+		c.add(at, MsgTotalTooLarge)
 	}
 	return s
 }

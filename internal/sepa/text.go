@@ -43,6 +43,9 @@ var transliterations = map[rune]string{
 // and the result is trimmed and cut to at most max characters (all of them
 // ASCII, so also max bytes). Text that has nothing a bank can carry becomes "".
 func Text(s string, max int) string {
+	if isSEPAText(s, max) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(min(len(s), max+1))
 	space := true // drops leading spaces and collapses runs
@@ -99,6 +102,20 @@ func validID(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf || !sepaASCII[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// isSEPAText reports whether Text would return s unchanged, as it does for
+// most names and descriptions.
+func isSEPAText(s string, max int) bool {
+	if len(s) > max || s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf || !sepaASCII[s[i]] || s[i] == ' ' && s[i+1] == ' ' {
 			return false
 		}
 	}

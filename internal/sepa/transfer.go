@@ -2,7 +2,6 @@ package sepa
 
 import (
 	"cmp"
-	"fmt"
 	"time"
 
 	"hms/internal/money"
@@ -54,28 +53,28 @@ func CreditTransfer(t Transfer) (*File, error) {
 		ck.errs.Add("version", MsgVersion)
 	}
 	created := ck.header(t.MessageID, t.CreatedAt)
-	debtor := ck.party("debtor", t.Debtor)
+	debtor := ck.party(top("debtor"), t.Debtor)
 	if len(t.Payments) == 0 {
 		ck.errs.Add("payments", MsgEmpty)
 	} else {
-		ck.date("execution_date", t.ExecutionDate, civil.Today(t.CreatedAt))
+		ck.date(top("execution_date"), t.ExecutionDate, civil.Today(t.CreatedAt))
 	}
 	bicfi := version == Pain001V09
 	txs := make([]xCreditTransferT, len(t.Payments))
 	seen := make(map[string]bool, len(t.Payments))
 	var total money.Cents
 	for i, p := range t.Payments {
-		f := fmt.Sprintf("payments[%d]", i)
-		ck.id(f+".end_to_end_id", p.EndToEndID)
+		f := item("payments", i)
+		ck.id(f.dot("end_to_end_id"), p.EndToEndID)
 		if seen[p.EndToEndID] {
-			ck.errs.Add(f+".end_to_end_id", MsgIDDuplicate)
+			ck.add(f.dot("end_to_end_id"), MsgIDDuplicate)
 		}
 		seen[p.EndToEndID] = true
-		ck.amount(f+".amount", p.Amount)
+		ck.amount(f.dot("amount"), p.Amount)
 		if p.Amount > 0 && p.Amount <= MaxAmount {
-			total = ck.total("payments", total, p.Amount)
+			total = ck.total(top("payments"), total, p.Amount)
 		}
-		creditor := ck.party(f+".creditor", p.Creditor)
+		creditor := ck.party(f.dot("creditor"), p.Creditor)
 		kenmerk, text := ck.remittance(f, p.Kenmerk, p.Remittance)
 		txs[i] = xCreditTransferT{
 			EndToEndID: p.EndToEndID,
