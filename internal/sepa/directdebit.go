@@ -129,18 +129,17 @@ func DirectDebit(c Collection) (*File, error) {
 	groups := map[groupKey]*debitGroup{}
 	// One scheme id for every debit of a .02 file: the encoder only reads it.
 	txScheme := creditorScheme(cdtr.CreditorID)
-	seen := make(map[string]int, len(c.Debits))
+	seen := make(map[string]bool, len(c.Debits))
 	bicfi := version == Pain008V08
 	var total money.Cents
 	for i, d := range c.Debits {
 		f := item("debits", i)
 		ck.id(f.dot("end_to_end_id"), d.EndToEndID)
-		if _, dup := seen[d.EndToEndID]; dup {
+		if seen[d.EndToEndID] {
 			ck.add(f.dot("end_to_end_id"), MsgIDDuplicate)
 		}
-		seen[d.EndToEndID] = i
-		ck.amount(f.dot("amount"), d.Amount)
-		if d.Amount > 0 && d.Amount <= MaxAmount {
+		seen[d.EndToEndID] = true
+		if ck.amount(f.dot("amount"), d.Amount) {
 			total = ck.total(top("debits"), total, d.Amount)
 		}
 		if _, ok := sequenceOrder[d.Sequence]; !ok {

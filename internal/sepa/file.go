@@ -181,13 +181,17 @@ func (c *checker) party(at field, p Party) Party {
 	return Party{Name: c.name(at.dot("name"), p.Name), IBAN: c.iban(at.dot("iban"), p.IBAN), BIC: c.bic(at.dot("bic"), p.BIC)}
 }
 
-func (c *checker) amount(at field, a money.Cents) {
+// amount reports whether a can be paid in one SEPA transaction.
+func (c *checker) amount(at field, a money.Cents) bool {
 	switch {
 	case a <= 0:
 		c.add(at, MsgAmountPositive)
 	case a > MaxAmount:
 		c.add(at, MsgAmountTooLarge)
+	default:
+		return true
 	}
+	return false
 }
 
 // remittance checks a kenmerk and free text, of which a transaction carries

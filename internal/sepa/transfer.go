@@ -70,8 +70,7 @@ func CreditTransfer(t Transfer) (*File, error) {
 			ck.add(f.dot("end_to_end_id"), MsgIDDuplicate)
 		}
 		seen[p.EndToEndID] = true
-		ck.amount(f.dot("amount"), p.Amount)
-		if p.Amount > 0 && p.Amount <= MaxAmount {
+		if ck.amount(f.dot("amount"), p.Amount) {
 			total = ck.total(top("payments"), total, p.Amount)
 		}
 		creditor := ck.party(f.dot("creditor"), p.Creditor)
