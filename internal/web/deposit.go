@@ -17,20 +17,6 @@ import (
 
 // Deposits: the list of deposits to return (a finance tab) and a lease's
 // deposit page (status, deadline, deductions with evidence, settle, payout).
-func init() {
-	areas = append(areas, func(s *Server) {
-		read, write := org(account.PermFinanceRead), org(account.PermFinanceWrite)
-		s.handle("GET", "/o/{org}/finance/deposits", read, s.depositDue)
-		s.handle("GET", "/o/{org}/finance/deposits/{id}", read, s.depositPage)
-		s.handle("POST", "/o/{org}/finance/deposits/{id}/deductions", write, s.depositDeduct)
-		s.handle("POST", "/o/{org}/finance/deposits/{id}/deductions/{entry}/evidence", write, s.depositAddEvidence)
-		s.handle("GET", "/o/{org}/finance/deposits/{id}/evidence/{ev}", read, s.depositEvidence)
-		s.handle("POST", "/o/{org}/finance/deposits/{id}/settle", write, s.depositSettle)
-		s.handle("POST", "/o/{org}/finance/deposits/{id}/specifications", write, s.depositSpecify)
-		s.handle("GET", "/o/{org}/finance/deposits/{id}/specifications/{spec}", read, s.depositSpecification)
-		s.handle("POST", "/o/{org}/finance/deposits/{id}/payout/paid", write, s.depositPaid)
-	})
-}
 
 func (s *Server) depositPath(r *http.Request, leaseID int64) string {
 	return fmt.Sprintf("/o/%s/finance/deposits/%d", actorOf(r).OrgSlug, leaseID)

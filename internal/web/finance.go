@@ -24,29 +24,6 @@ import (
 
 // Finance: the rent run, invoices, lease accounts (open items, payments,
 // statements), debtors and billing settings.
-func init() {
-	areas = append(areas, func(s *Server) {
-		read, write := org(account.PermFinanceRead), org(account.PermFinanceWrite)
-		s.handle("GET", "/o/{org}/finance", read, s.financeDebtors)
-		s.handle("GET", "/o/{org}/finance/rentrun", read, s.financeRentRun)
-		s.handle("POST", "/o/{org}/finance/rentrun", write, s.financeStartRun)
-		s.handle("GET", "/o/{org}/finance/scope-options", read, s.scopeOptions)
-		s.handle("GET", "/o/{org}/finance/runs/{id}/undo", read, s.financeUndoPlan)
-		s.handle("POST", "/o/{org}/finance/runs/{id}/undo", write, s.financeUndoRun)
-		s.handle("GET", "/o/{org}/finance/runs/{id}", read, s.financeRun)
-		s.handle("GET", "/o/{org}/finance/invoices", read, s.financeInvoices)
-		s.handle("GET", "/o/{org}/finance/invoices/{id}", read, s.financeInvoice)
-		s.handle("GET", "/o/{org}/finance/invoices/{id}/pdf", read, s.financeInvoicePDF)
-		s.handle("POST", "/o/{org}/finance/invoices/{id}/credit", write, s.financeCredit)
-		s.handle("GET", "/o/{org}/finance/leases/{id}", read, s.financeAccount)
-		s.handle("POST", "/o/{org}/finance/leases/{id}/payments", write, s.financePayment)
-		s.handle("POST", "/o/{org}/finance/leases/{id}/payments/{pid}/reverse", write, s.financeReverse)
-		s.handle("POST", "/o/{org}/finance/leases/{id}/allocate", write, s.financeAllocate)
-		s.handle("GET", "/o/{org}/finance/tenants/{id}", read, s.financeTenant)
-		s.handle("GET", "/o/{org}/finance/settings", read, s.financeSettings)
-		s.handle("POST", "/o/{org}/finance/settings", write, s.financeSaveSettings)
-	})
-}
 
 func (s *Server) financePath(r *http.Request) string { return "/o/" + actorOf(r).OrgSlug + "/finance" }
 

@@ -6,20 +6,11 @@ import (
 	"net/http"
 	"strconv"
 
-	"hms/internal/account"
 	"hms/internal/importer"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/validation"
 )
-
-func init() {
-	areas = append(areas, func(s *Server) {
-		s.handle("GET", "/o/{org}/import", org(account.PermPortfolioWrite), s.importForm)
-		s.handle("POST", "/o/{org}/import", org(account.PermPortfolioWrite), s.importUpload)
-		s.handle("GET", "/o/{org}/import/{id}", org(account.PermPortfolioRead), s.importStatus)
-	})
-}
 
 type importView struct {
 	Columns []importer.Column

@@ -18,28 +18,6 @@ import (
 	"hms/internal/relation"
 )
 
-func init() {
-	areas = append(areas, func(s *Server) {
-		read, write := org(account.PermPortfolioRead), org(account.PermPortfolioWrite)
-		s.handle("GET", "/o/{org}/leases", read, s.leaseList)
-		s.handle("GET", "/o/{org}/leases/new", write, s.leaseNew)
-		s.handle("POST", "/o/{org}/leases/new", write, s.leaseCreate)
-		s.handle("GET", "/o/{org}/leases/settings", read, s.leaseSettings)
-		s.handle("POST", "/o/{org}/leases/settings", write, s.leaseSaveSettings)
-		s.handle("GET", "/o/{org}/leases/{id}", read, s.leaseDetail)
-		s.handle("GET", "/o/{org}/leases/{id}/edit", write, s.leaseEdit)
-		s.handle("POST", "/o/{org}/leases/{id}/edit", write, s.leaseUpdate)
-		s.handle("POST", "/o/{org}/leases/{id}/components", write, s.leaseSetComponent)
-		s.handle("POST", "/o/{org}/leases/{id}/deposit", write, s.leaseAddDeposit)
-		s.handle("POST", "/o/{org}/leases/{id}/notice/preview", write, s.leaseNoticePreview)
-		s.handle("POST", "/o/{org}/leases/{id}/notice", write, s.leaseNoticeGive)
-		s.handle("POST", "/o/{org}/leases/{id}/notice/withdraw", write, s.leaseNoticeWithdraw)
-		s.handle("POST", "/o/{org}/leases/{id}/documents", write, s.leaseGenerateInformation)
-		s.handle("GET", "/o/{org}/leases/{id}/documents/{doc}", read, s.leaseDocument)
-		s.handle("POST", "/o/{org}/leases/{id}/documents/{doc}/provided", write, s.leaseInformationProvided)
-	})
-}
-
 // leaseFmt formats lease values in the page language (templates reach it
 // through the view).
 type leaseFmt struct{ Lang string }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"hms/internal/account"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/portfolio"
@@ -16,11 +15,6 @@ import (
 // relations; a search field above each asks this endpoint (htmx) for the
 // options matching what was typed, keeping what is already chosen, so a
 // portfolio of any size can be picked from.
-func init() {
-	areas = append(areas, func(s *Server) {
-		s.handle("GET", "/o/{org}/lease-options/{kind}", org(account.PermPortfolioWrite), s.leaseOptions)
-	})
-}
 
 // leasePickerLimit is how many matches the search offers at a time.
 const leasePickerLimit = 50

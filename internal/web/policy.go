@@ -53,7 +53,3 @@ func (s *Server) policy(w http.ResponseWriter, r *http.Request) {
 	p.Data = parsePolicy(privacyPolicy)
 	s.render(w, r, http.StatusOK, "policy", p)
 }
-
-func init() {
-	areas = append(areas, func(s *Server) { s.handle("GET", "/privacy", public, s.policy) })
-}

@@ -16,28 +16,6 @@ import (
 // The portfolio pages: complexes and units (verhuureenheden) with their
 // meters and readings.
 
-func init() {
-	areas = append(areas, func(s *Server) {
-		read, write := org(account.PermPortfolioRead), org(account.PermPortfolioWrite)
-		s.handle("GET", "/o/{org}/complexes", read, s.complexList)
-		s.handle("GET", "/o/{org}/complexes/new", write, s.complexNew)
-		s.handle("POST", "/o/{org}/complexes", write, s.complexCreate)
-		s.handle("GET", "/o/{org}/complexes/{id}", read, s.complexShow)
-		s.handle("GET", "/o/{org}/complexes/{id}/edit", write, s.complexEdit)
-		s.handle("POST", "/o/{org}/complexes/{id}", write, s.complexUpdate)
-		s.handle("POST", "/o/{org}/complexes/{id}/delete", write, s.complexDelete)
-		s.handle("GET", "/o/{org}/units", read, s.unitList)
-		s.handle("GET", "/o/{org}/units/new", write, s.unitNew)
-		s.handle("POST", "/o/{org}/units", write, s.unitCreate)
-		s.handle("GET", "/o/{org}/units/{id}", read, s.unitShow)
-		s.handle("GET", "/o/{org}/units/{id}/edit", write, s.unitEdit)
-		s.handle("POST", "/o/{org}/units/{id}", write, s.unitUpdate)
-		s.handle("POST", "/o/{org}/units/{id}/delete", write, s.unitDelete)
-		s.handle("POST", "/o/{org}/units/{id}/meters", write, s.meterCreate)
-		s.handle("POST", "/o/{org}/units/{id}/meters/{meter}/readings", write, s.readingCreate)
-	})
-}
-
 // pfView carries what every portfolio page shows besides its data.
 type pfView struct {
 	lang     string

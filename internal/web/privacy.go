@@ -5,18 +5,8 @@ import (
 	"net/http"
 	"strings"
 
-	"hms/internal/account"
 	"hms/internal/privacy"
 )
-
-func init() {
-	areas = append(areas, func(s *Server) {
-		s.handle("GET", "/o/{org}/privacy/processor-agreement", org(account.PermOrgRead), s.agreementPage)
-		s.handle("POST", "/o/{org}/privacy/processor-agreement", org(account.PermMembersManage), s.agreementAccept)
-		s.handle("GET", "/o/{org}/privacy/settings", org(account.PermOrgRead), s.privacySettings)
-		s.handle("POST", "/o/{org}/privacy/settings", org(account.PermMembersManage), s.privacySettingsSave)
-	})
-}
 
 type agreementView struct {
 	Status     *privacy.AgreementStatus

@@ -18,19 +18,6 @@ import (
 	"hms/internal/relation"
 )
 
-func init() {
-	areas = append(areas, func(s *Server) {
-		s.handle("GET", "/o/{org}/relations", org(account.PermPortfolioRead), s.relationList)
-		s.handle("GET", "/o/{org}/relations/new", org(account.PermPortfolioWrite), s.relationNew)
-		s.handle("POST", "/o/{org}/relations", org(account.PermPortfolioWrite), s.relationCreate)
-		s.handle("GET", "/o/{org}/relations/{id}", org(account.PermPortfolioRead), s.relationShow)
-		s.handle("GET", "/o/{org}/relations/{id}/edit", org(account.PermPortfolioWrite), s.relationEdit)
-		s.handle("POST", "/o/{org}/relations/{id}", org(account.PermPortfolioWrite), s.relationUpdate)
-		s.handle("POST", "/o/{org}/relations/{id}/contacts", org(account.PermPortfolioWrite), s.relationLinkContact)
-		s.handle("POST", "/o/{org}/relations/{id}/contacts/{person}/remove", org(account.PermPortfolioWrite), s.relationUnlinkContact)
-	})
-}
-
 // --- list ---
 
 type relationListView struct {

@@ -19,27 +19,6 @@ import (
 	"hms/internal/rentincrease"
 )
 
-func init() {
-	areas = append(areas, func(s *Server) {
-		read, write := org(account.PermFinanceRead), org(account.PermFinanceWrite)
-		s.handle("GET", "/o/{org}/rent-increases", read, s.riList)
-		s.handle("POST", "/o/{org}/rent-increases", write, s.riPropose)
-		s.handle("POST", "/o/{org}/rent-increases/confirm", write, s.riConfirm)
-		s.handle("GET", "/o/{org}/rent-increases/settings", read, s.riSettings)
-		s.handle("POST", "/o/{org}/rent-increases/settings/caps", write, s.riSaveCap)
-		s.handle("POST", "/o/{org}/rent-increases/settings/cpi", write, s.riImportCPI)
-		s.handle("POST", "/o/{org}/rent-increases/settings/caps/import", write, s.riImportCaps)
-		s.handle("POST", "/o/{org}/rent-increases/settings/letter", write, s.riSaveLetter)
-		s.handle("GET", "/o/{org}/rent-increase-clauses/{lease}", read, s.riClause)
-		s.handle("POST", "/o/{org}/rent-increase-clauses/{lease}", write, s.riSaveClause)
-		s.handle("POST", "/o/{org}/rent-increases/{id}", write, s.riAdjust)
-		s.handle("GET", "/o/{org}/rent-increases/{id}/letter", read, s.riLetter)
-		s.handle("POST", "/o/{org}/rent-increases/{id}/delivery", write, s.riDelivery)
-		// Applying changes the lease's rent: portfolio.write (and finance.write, which the service checks).
-		s.handle("POST", "/o/{org}/rent-increases/{id}/apply", org(account.PermPortfolioWrite), s.riApply)
-	})
-}
-
 func (s *Server) riPath(r *http.Request) string {
 	return "/o/" + actorOf(r).OrgSlug + "/rent-increases"
 }

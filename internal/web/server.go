@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hms/internal/account"
 	"hms/internal/billing"
@@ -85,18 +83,6 @@ type Deps struct {
 	MetricsFrom  []netip.Prefix
 }
 
-// Access says who may use a route; TestAuthorizationMatrix walks them all.
-type Access struct {
-	Kind string             // "public", "user", "org", "staff"
-	Perm account.Permission // for Kind "org"
-}
-
-// Route is one registered route, kept so tests can enumerate every route.
-type Route struct {
-	Method, Pattern string
-	Access          Access
-}
-
 // Server is the HTTP handler of the whole product.
 type Server struct {
 	Deps
@@ -138,102 +124,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Routes lists every registered route (for the authorisation test).
 func (s *Server) Routes() []Route { return s.routes }
-
-func (s *Server) handle(method, pattern string, access Access, h http.HandlerFunc) {
-	s.routes = append(s.routes, Route{Method: method, Pattern: pattern, Access: access})
-	clean := s.cleanInput(h) // after the access check: a refusal says nothing to outsiders
-	var wrapped http.Handler
-	switch access.Kind {
-	case "public":
-		wrapped = clean
-	case "user":
-		wrapped = s.requireUser(clean)
-	case "org":
-		wrapped = s.requireUser(s.requireOrg(access.Perm, clean))
-	case "staff":
-		wrapped = s.requireUser(s.requireStaff(clean))
-	default:
-		panic("unknown access kind " + access.Kind)
-	}
-	s.mux.Handle(method+" "+pattern, wrapped)
-}
-
-var (
-	public = Access{Kind: "public"}
-	user   = Access{Kind: "user"}
-	staff  = Access{Kind: "staff"}
-)
-
-func org(p account.Permission) Access { return Access{Kind: "org", Perm: p} }
-
-func (s *Server) registerRoutes() {
-	static, _ := fs.Sub(staticFS, "static")
-	s.mux.Handle("GET /static/", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
-	s.routes = append(s.routes, Route{"GET", "/static/", public})
-
-	s.handle("GET", "/healthz", public, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
-	s.handle("GET", "/readyz", public, s.readyz)
-	if s.Registry != nil {
-		s.mux.Handle("GET /metrics", s.metricsGate(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{})))
-		s.routes = append(s.routes, Route{"GET", "/metrics", public})
-	}
-	if s.API != nil {
-		s.mux.Handle("/api/", s.API)
-		s.routes = append(s.routes, Route{"ANY", "/api/", Access{Kind: "api"}})
-	}
-
-	s.handle("GET", "/{$}", public, s.home)
-	s.handle("POST", "/lang", public, s.setLanguage)
-	s.handle("GET", "/signup", public, s.signupForm)
-	s.handle("POST", "/signup", public, s.signup)
-	s.handle("GET", "/confirm", public, s.confirm)
-	s.handle("GET", "/login", public, s.loginForm)
-	s.handle("POST", "/login", public, s.login)
-	s.handle("GET", "/login/code", public, s.loginCodeForm)
-	s.handle("POST", "/login/code", public, s.loginCode)
-	s.handle("POST", "/logout", public, s.logout)
-	s.handle("GET", "/password/forgot", public, s.forgotForm)
-	s.handle("POST", "/password/forgot", public, s.forgot)
-	s.handle("GET", "/password/reset", public, s.resetForm)
-	s.handle("POST", "/password/reset", public, s.reset)
-	s.handle("GET", "/invitation", public, s.invitationForm)
-	s.handle("POST", "/invitation", public, s.acceptInvitation)
-
-	s.handle("GET", "/app", user, s.appHome)
-	s.handle("GET", "/orgs", user, s.orgList)
-	s.handle("GET", "/account", user, s.accountPage)
-	s.handle("POST", "/account/password", user, s.changePassword)
-	s.handle("POST", "/account/email", user, s.changeEmail)
-	s.handle("GET", "/account/totp", user, s.totpSetup)
-	s.handle("POST", "/account/totp", user, s.totpEnable)
-	s.handle("POST", "/account/totp/disable", user, s.totpDisable)
-
-	s.handle("GET", "/o/{org}/{$}", org(account.PermOrgRead), s.dashboard)
-	s.handle("GET", "/o/{org}/members", org(account.PermOrgRead), s.members)
-	s.handle("POST", "/o/{org}/members/invite", org(account.PermMembersManage), s.invite)
-	s.handle("POST", "/o/{org}/members/{user}/role", org(account.PermMembersManage), s.changeRole)
-	s.handle("POST", "/o/{org}/members/{user}/remove", org(account.PermMembersManage), s.removeMember)
-	s.handle("POST", "/o/{org}/members/{user}/sessions/end", org(account.PermMembersManage), s.endSessions)
-	s.handle("GET", "/o/{org}/tokens", org(account.PermTokensManage), s.tokens)
-	s.handle("POST", "/o/{org}/tokens", org(account.PermTokensManage), s.createToken)
-	s.handle("POST", "/o/{org}/tokens/{id}/revoke", org(account.PermTokensManage), s.revokeToken)
-	s.handle("GET", "/o/{org}/jobs/{id}", org(account.PermOrgRead), s.jobStatus)
-
-	s.handle("GET", "/console", staff, s.console)
-	s.handle("GET", "/console/outbox", staff, s.consoleOutbox)
-	s.handle("GET", "/console/jobs", staff, s.consoleJobs)
-	s.handle("POST", "/console/audit/verify", staff, s.consoleAuditVerify)
-
-	for _, register := range areas {
-		register(s)
-	}
-
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
-}
-
-// areas are the route registrations of the capability handler files (one
-// file per area adds itself in init), so areas do not share one function.
-var areas []func(*Server)
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

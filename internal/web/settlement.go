@@ -15,33 +15,6 @@ import (
 	"hms/internal/settlement"
 )
 
-func init() {
-	areas = append(areas, func(s *Server) {
-		read, write := org(account.PermFinanceRead), org(account.PermFinanceWrite)
-		s.handle("GET", "/o/{org}/settlement", read, s.stCosts)
-		s.handle("POST", "/o/{org}/settlement/import", write, s.stImport)
-		s.handle("GET", "/o/{org}/settlement/costs/new", write, s.stCostNew)
-		s.handle("POST", "/o/{org}/settlement/costs", write, s.stCostCreate)
-		s.handle("GET", "/o/{org}/settlement/costs/{id}", read, s.stCostEdit)
-		s.handle("POST", "/o/{org}/settlement/costs/{id}", write, s.stCostUpdate)
-		s.handle("POST", "/o/{org}/settlement/costs/{id}/delete", write, s.stCostDelete)
-		s.handle("POST", "/o/{org}/settlement/costs/{id}/evidence", write, s.stEvidenceUpload)
-		s.handle("GET", "/o/{org}/settlement/costs/{id}/evidence", read, s.stEvidence)
-		s.handle("GET", "/o/{org}/settlement/keys", read, s.stKeys)
-		s.handle("POST", "/o/{org}/settlement/keys", write, s.stKeySave)
-		s.handle("POST", "/o/{org}/settlement/keys/delete", write, s.stKeyDelete)
-		s.handle("POST", "/o/{org}/settlement/keys/copy", write, s.stKeysCopy)
-		s.handle("POST", "/o/{org}/settlement/year", write, s.stYearSave)
-		s.handle("POST", "/o/{org}/settlement/degree-days", write, s.stDegreeDays)
-		s.handle("POST", "/o/{org}/settlement/knmi", write, s.stKNMIImport)
-		s.handle("POST", "/o/{org}/settlement/station", write, s.stStationSave)
-		s.handle("GET", "/o/{org}/settlement/runs", read, s.stRuns)
-		s.handle("POST", "/o/{org}/settlement/runs", write, s.stRunCreate)
-		s.handle("GET", "/o/{org}/settlement/runs/{id}", read, s.stRun)
-		s.handle("POST", "/o/{org}/settlement/runs/{id}/finalise", write, s.stRunFinalise)
-	})
-}
-
 func (s *Server) stPath(r *http.Request) string { return "/o/" + actorOf(r).OrgSlug + "/settlement" }
 
 // --- cost entries ---

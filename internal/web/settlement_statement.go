@@ -22,25 +22,6 @@ import (
 // Settlement statements: review and send a final run's statements (a job
 // with progress), open a tenant's PDF, apply the new advance; the deadline
 // list.
-func init() {
-	areas = append(areas, func(s *Server) {
-		read, write := org(account.PermFinanceRead), org(account.PermFinanceWrite)
-		s.handle("GET", "/o/{org}/settlement/runs/{id}/statements", read, s.stStatements)
-		s.handle("POST", "/o/{org}/settlement/runs/{id}/send", write, s.stSend)
-		s.handle("GET", "/o/{org}/settlement/runs/{id}/statements/{occ}/pdf", read, s.stStatementPDF)
-		// Setting the advance changes the lease: portfolio write (the service checks finance write too).
-		s.handle("POST", "/o/{org}/settlement/runs/{id}/statements/{occ}/advance", org(account.PermPortfolioWrite), s.stApplyAdvance)
-		s.handle("GET", "/o/{org}/settlement/deadlines", read, s.stDeadlines)
-		s.handle("GET", "/o/{org}/settlement/levies", read, s.stLevies)
-		s.handle("GET", "/o/{org}/settlement/levies/new", write, s.stLevyNew)
-		s.handle("POST", "/o/{org}/settlement/levies", write, s.stLevyCreate)
-		s.handle("POST", "/o/{org}/settlement/levies/{id}/book", write, s.stLevyBook)
-		s.handle("POST", "/o/{org}/settlement/levies/{id}/delete", write, s.stLevyDelete)
-		s.handle("GET", "/o/{org}/settlement/settings", read, s.stSettings)
-		s.handle("POST", "/o/{org}/settlement/settings", write, s.stSettingsSave)
-		s.handle("POST", "/o/{org}/settlement/vat", write, s.stVATSave)
-	})
-}
 
 type stStatementsView struct {
 	leaseFmt

@@ -1,0 +1,282 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"hms/internal/account"
+)
+
+// Access says who may use a route; TestAuthorizationMatrix walks them all.
+type Access struct {
+	Kind string             // "public", "user", "org", "staff"
+	Perm account.Permission // for Kind "org"
+}
+
+// Route is one registered route, kept so tests can enumerate every route.
+type Route struct {
+	Method, Pattern string
+	Access          Access
+}
+
+var (
+	public = Access{Kind: "public"}
+	user   = Access{Kind: "user"}
+	staff  = Access{Kind: "staff"}
+)
+
+// org admits members of the organisation in the path whose role holds p.
+func org(p account.Permission) Access { return Access{Kind: "org", Perm: p} }
+
+// The permissions the back office asks for, by name, so each line below reads
+// as path, access, handler.
+var (
+	orgRead        = org(account.PermOrgRead)
+	membersManage  = org(account.PermMembersManage)
+	tokensManage   = org(account.PermTokensManage)
+	portfolioRead  = org(account.PermPortfolioRead)
+	portfolioWrite = org(account.PermPortfolioWrite)
+	financeRead    = org(account.PermFinanceRead)
+	financeWrite   = org(account.PermFinanceWrite)
+)
+
+// registerRoutes is the route table: every page and action of the site, each
+// with who may use it and its handler, read top to bottom. A new route is one
+// line here (see docs/ARCHITECTURE.md, "House style").
+func (s *Server) registerRoutes() {
+	// The platform: static files, health, metrics, the JSON API.
+	static, _ := fs.Sub(staticFS, "static")
+	s.mux.Handle("GET /static/", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
+	s.routes = append(s.routes, Route{"GET", "/static/", public})
+	s.handle("GET", "/healthz", public, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	s.handle("GET", "/readyz", public, s.readyz)
+	if s.Registry != nil {
+		s.mux.Handle("GET /metrics", s.metricsGate(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{})))
+		s.routes = append(s.routes, Route{"GET", "/metrics", public})
+	}
+	if s.API != nil {
+		s.mux.Handle("/api/", s.API)
+		s.routes = append(s.routes, Route{"ANY", "/api/", Access{Kind: "api"}})
+	}
+
+	// The public site: sign-up, login, password reset, invitations.
+	s.handle("GET", "/{$}", public, s.home)
+	s.handle("GET", "/privacy", public, s.policy)
+	s.handle("POST", "/lang", public, s.setLanguage)
+	s.handle("GET", "/signup", public, s.signupForm)
+	s.handle("POST", "/signup", public, s.signup)
+	s.handle("GET", "/confirm", public, s.confirm)
+	s.handle("GET", "/login", public, s.loginForm)
+	s.handle("POST", "/login", public, s.login)
+	s.handle("GET", "/login/code", public, s.loginCodeForm)
+	s.handle("POST", "/login/code", public, s.loginCode)
+	s.handle("POST", "/logout", public, s.logout)
+	s.handle("GET", "/password/forgot", public, s.forgotForm)
+	s.handle("POST", "/password/forgot", public, s.forgot)
+	s.handle("GET", "/password/reset", public, s.resetForm)
+	s.handle("POST", "/password/reset", public, s.reset)
+	s.handle("GET", "/invitation", public, s.invitationForm)
+	s.handle("POST", "/invitation", public, s.acceptInvitation)
+
+	// A signed-in user's own pages.
+	s.handle("GET", "/app", user, s.appHome)
+	s.handle("GET", "/orgs", user, s.orgList)
+	s.handle("GET", "/account", user, s.accountPage)
+	s.handle("POST", "/account/password", user, s.changePassword)
+	s.handle("POST", "/account/email", user, s.changeEmail)
+	s.handle("GET", "/account/totp", user, s.totpSetup)
+	s.handle("POST", "/account/totp", user, s.totpEnable)
+	s.handle("POST", "/account/totp/disable", user, s.totpDisable)
+
+	// The organisation: dashboard, members, API tokens, job progress.
+	s.handle("GET", "/o/{org}/{$}", orgRead, s.dashboard)
+	s.handle("GET", "/o/{org}/members", orgRead, s.members)
+	s.handle("POST", "/o/{org}/members/invite", membersManage, s.invite)
+	s.handle("POST", "/o/{org}/members/{user}/role", membersManage, s.changeRole)
+	s.handle("POST", "/o/{org}/members/{user}/remove", membersManage, s.removeMember)
+	s.handle("POST", "/o/{org}/members/{user}/sessions/end", membersManage, s.endSessions)
+	s.handle("GET", "/o/{org}/tokens", tokensManage, s.tokens)
+	s.handle("POST", "/o/{org}/tokens", tokensManage, s.createToken)
+	s.handle("POST", "/o/{org}/tokens/{id}/revoke", tokensManage, s.revokeToken)
+	s.handle("GET", "/o/{org}/jobs/{id}", orgRead, s.jobStatus)
+
+	// Privacy: the processor agreement and the organisation's settings.
+	s.handle("GET", "/o/{org}/privacy/processor-agreement", orgRead, s.agreementPage)
+	s.handle("POST", "/o/{org}/privacy/processor-agreement", membersManage, s.agreementAccept)
+	s.handle("GET", "/o/{org}/privacy/settings", orgRead, s.privacySettings)
+	s.handle("POST", "/o/{org}/privacy/settings", membersManage, s.privacySettingsSave)
+
+	// Portfolio: complexes and units with their meters and readings.
+	s.handle("GET", "/o/{org}/complexes", portfolioRead, s.complexList)
+	s.handle("GET", "/o/{org}/complexes/new", portfolioWrite, s.complexNew)
+	s.handle("POST", "/o/{org}/complexes", portfolioWrite, s.complexCreate)
+	s.handle("GET", "/o/{org}/complexes/{id}", portfolioRead, s.complexShow)
+	s.handle("GET", "/o/{org}/complexes/{id}/edit", portfolioWrite, s.complexEdit)
+	s.handle("POST", "/o/{org}/complexes/{id}", portfolioWrite, s.complexUpdate)
+	s.handle("POST", "/o/{org}/complexes/{id}/delete", portfolioWrite, s.complexDelete)
+	s.handle("GET", "/o/{org}/units", portfolioRead, s.unitList)
+	s.handle("GET", "/o/{org}/units/new", portfolioWrite, s.unitNew)
+	s.handle("POST", "/o/{org}/units", portfolioWrite, s.unitCreate)
+	s.handle("GET", "/o/{org}/units/{id}", portfolioRead, s.unitShow)
+	s.handle("GET", "/o/{org}/units/{id}/edit", portfolioWrite, s.unitEdit)
+	s.handle("POST", "/o/{org}/units/{id}", portfolioWrite, s.unitUpdate)
+	s.handle("POST", "/o/{org}/units/{id}/delete", portfolioWrite, s.unitDelete)
+	s.handle("POST", "/o/{org}/units/{id}/meters", portfolioWrite, s.meterCreate)
+	s.handle("POST", "/o/{org}/units/{id}/meters/{meter}/readings", portfolioWrite, s.readingCreate)
+
+	// Relations: persons and companies.
+	s.handle("GET", "/o/{org}/relations", portfolioRead, s.relationList)
+	s.handle("GET", "/o/{org}/relations/new", portfolioWrite, s.relationNew)
+	s.handle("POST", "/o/{org}/relations", portfolioWrite, s.relationCreate)
+	s.handle("GET", "/o/{org}/relations/{id}", portfolioRead, s.relationShow)
+	s.handle("GET", "/o/{org}/relations/{id}/edit", portfolioWrite, s.relationEdit)
+	s.handle("POST", "/o/{org}/relations/{id}", portfolioWrite, s.relationUpdate)
+	s.handle("POST", "/o/{org}/relations/{id}/contacts", portfolioWrite, s.relationLinkContact)
+	s.handle("POST", "/o/{org}/relations/{id}/contacts/{person}/remove", portfolioWrite, s.relationUnlinkContact)
+
+	// Leases: components, deposit, notice, the Wgv tenant information; the
+	// lease form's search for units and relations (htmx).
+	s.handle("GET", "/o/{org}/leases", portfolioRead, s.leaseList)
+	s.handle("GET", "/o/{org}/leases/new", portfolioWrite, s.leaseNew)
+	s.handle("POST", "/o/{org}/leases/new", portfolioWrite, s.leaseCreate)
+	s.handle("GET", "/o/{org}/leases/settings", portfolioRead, s.leaseSettings)
+	s.handle("POST", "/o/{org}/leases/settings", portfolioWrite, s.leaseSaveSettings)
+	s.handle("GET", "/o/{org}/leases/{id}", portfolioRead, s.leaseDetail)
+	s.handle("GET", "/o/{org}/leases/{id}/edit", portfolioWrite, s.leaseEdit)
+	s.handle("POST", "/o/{org}/leases/{id}/edit", portfolioWrite, s.leaseUpdate)
+	s.handle("POST", "/o/{org}/leases/{id}/components", portfolioWrite, s.leaseSetComponent)
+	s.handle("POST", "/o/{org}/leases/{id}/deposit", portfolioWrite, s.leaseAddDeposit)
+	s.handle("POST", "/o/{org}/leases/{id}/notice/preview", portfolioWrite, s.leaseNoticePreview)
+	s.handle("POST", "/o/{org}/leases/{id}/notice", portfolioWrite, s.leaseNoticeGive)
+	s.handle("POST", "/o/{org}/leases/{id}/notice/withdraw", portfolioWrite, s.leaseNoticeWithdraw)
+	s.handle("POST", "/o/{org}/leases/{id}/documents", portfolioWrite, s.leaseGenerateInformation)
+	s.handle("GET", "/o/{org}/leases/{id}/documents/{doc}", portfolioRead, s.leaseDocument)
+	s.handle("POST", "/o/{org}/leases/{id}/documents/{doc}/provided", portfolioWrite, s.leaseInformationProvided)
+	s.handle("GET", "/o/{org}/lease-options/{kind}", portfolioWrite, s.leaseOptions)
+
+	// The rent-roll import (a background job; the page polls it).
+	s.handle("GET", "/o/{org}/import", portfolioWrite, s.importForm)
+	s.handle("POST", "/o/{org}/import", portfolioWrite, s.importUpload)
+	s.handle("GET", "/o/{org}/import/{id}", portfolioRead, s.importStatus)
+
+	// Finance: the rent run, invoices, lease accounts (open items, payments,
+	// statements), debtors and billing settings.
+	s.handle("GET", "/o/{org}/finance", financeRead, s.financeDebtors)
+	s.handle("GET", "/o/{org}/finance/rentrun", financeRead, s.financeRentRun)
+	s.handle("POST", "/o/{org}/finance/rentrun", financeWrite, s.financeStartRun)
+	s.handle("GET", "/o/{org}/finance/scope-options", financeRead, s.scopeOptions)
+	s.handle("GET", "/o/{org}/finance/runs/{id}/undo", financeRead, s.financeUndoPlan)
+	s.handle("POST", "/o/{org}/finance/runs/{id}/undo", financeWrite, s.financeUndoRun)
+	s.handle("GET", "/o/{org}/finance/runs/{id}", financeRead, s.financeRun)
+	s.handle("GET", "/o/{org}/finance/invoices", financeRead, s.financeInvoices)
+	s.handle("GET", "/o/{org}/finance/invoices/{id}", financeRead, s.financeInvoice)
+	s.handle("GET", "/o/{org}/finance/invoices/{id}/pdf", financeRead, s.financeInvoicePDF)
+	s.handle("POST", "/o/{org}/finance/invoices/{id}/credit", financeWrite, s.financeCredit)
+	s.handle("GET", "/o/{org}/finance/leases/{id}", financeRead, s.financeAccount)
+	s.handle("POST", "/o/{org}/finance/leases/{id}/payments", financeWrite, s.financePayment)
+	s.handle("POST", "/o/{org}/finance/leases/{id}/payments/{pid}/reverse", financeWrite, s.financeReverse)
+	s.handle("POST", "/o/{org}/finance/leases/{id}/allocate", financeWrite, s.financeAllocate)
+	s.handle("GET", "/o/{org}/finance/tenants/{id}", financeRead, s.financeTenant)
+	s.handle("GET", "/o/{org}/finance/settings", financeRead, s.financeSettings)
+	s.handle("POST", "/o/{org}/finance/settings", financeWrite, s.financeSaveSettings)
+
+	// Deposits: the list to return (a finance tab) and a lease's deposit
+	// page (deadline, deductions with evidence, settle, specification, payout).
+	s.handle("GET", "/o/{org}/finance/deposits", financeRead, s.depositDue)
+	s.handle("GET", "/o/{org}/finance/deposits/{id}", financeRead, s.depositPage)
+	s.handle("POST", "/o/{org}/finance/deposits/{id}/deductions", financeWrite, s.depositDeduct)
+	s.handle("POST", "/o/{org}/finance/deposits/{id}/deductions/{entry}/evidence", financeWrite, s.depositAddEvidence)
+	s.handle("GET", "/o/{org}/finance/deposits/{id}/evidence/{ev}", financeRead, s.depositEvidence)
+	s.handle("POST", "/o/{org}/finance/deposits/{id}/settle", financeWrite, s.depositSettle)
+	s.handle("POST", "/o/{org}/finance/deposits/{id}/specifications", financeWrite, s.depositSpecify)
+	s.handle("GET", "/o/{org}/finance/deposits/{id}/specifications/{spec}", financeRead, s.depositSpecification)
+	s.handle("POST", "/o/{org}/finance/deposits/{id}/payout/paid", financeWrite, s.depositPaid)
+
+	// Rent increases: proposals, confirmation, letters, caps, CPI, clauses.
+	s.handle("GET", "/o/{org}/rent-increases", financeRead, s.riList)
+	s.handle("POST", "/o/{org}/rent-increases", financeWrite, s.riPropose)
+	s.handle("POST", "/o/{org}/rent-increases/confirm", financeWrite, s.riConfirm)
+	s.handle("GET", "/o/{org}/rent-increases/settings", financeRead, s.riSettings)
+	s.handle("POST", "/o/{org}/rent-increases/settings/caps", financeWrite, s.riSaveCap)
+	s.handle("POST", "/o/{org}/rent-increases/settings/cpi", financeWrite, s.riImportCPI)
+	s.handle("POST", "/o/{org}/rent-increases/settings/caps/import", financeWrite, s.riImportCaps)
+	s.handle("POST", "/o/{org}/rent-increases/settings/letter", financeWrite, s.riSaveLetter)
+	s.handle("GET", "/o/{org}/rent-increase-clauses/{lease}", financeRead, s.riClause)
+	s.handle("POST", "/o/{org}/rent-increase-clauses/{lease}", financeWrite, s.riSaveClause)
+	s.handle("POST", "/o/{org}/rent-increases/{id}", financeWrite, s.riAdjust)
+	s.handle("GET", "/o/{org}/rent-increases/{id}/letter", financeRead, s.riLetter)
+	s.handle("POST", "/o/{org}/rent-increases/{id}/delivery", financeWrite, s.riDelivery)
+	// Applying changes the lease's rent: portfolio write (the service checks finance write too).
+	s.handle("POST", "/o/{org}/rent-increases/{id}/apply", portfolioWrite, s.riApply)
+
+	// Service-cost settlement: cost entries, keys, degree days, runs.
+	s.handle("GET", "/o/{org}/settlement", financeRead, s.stCosts)
+	s.handle("POST", "/o/{org}/settlement/import", financeWrite, s.stImport)
+	s.handle("GET", "/o/{org}/settlement/costs/new", financeWrite, s.stCostNew)
+	s.handle("POST", "/o/{org}/settlement/costs", financeWrite, s.stCostCreate)
+	s.handle("GET", "/o/{org}/settlement/costs/{id}", financeRead, s.stCostEdit)
+	s.handle("POST", "/o/{org}/settlement/costs/{id}", financeWrite, s.stCostUpdate)
+	s.handle("POST", "/o/{org}/settlement/costs/{id}/delete", financeWrite, s.stCostDelete)
+	s.handle("POST", "/o/{org}/settlement/costs/{id}/evidence", financeWrite, s.stEvidenceUpload)
+	s.handle("GET", "/o/{org}/settlement/costs/{id}/evidence", financeRead, s.stEvidence)
+	s.handle("GET", "/o/{org}/settlement/keys", financeRead, s.stKeys)
+	s.handle("POST", "/o/{org}/settlement/keys", financeWrite, s.stKeySave)
+	s.handle("POST", "/o/{org}/settlement/keys/delete", financeWrite, s.stKeyDelete)
+	s.handle("POST", "/o/{org}/settlement/keys/copy", financeWrite, s.stKeysCopy)
+	s.handle("POST", "/o/{org}/settlement/year", financeWrite, s.stYearSave)
+	s.handle("POST", "/o/{org}/settlement/degree-days", financeWrite, s.stDegreeDays)
+	s.handle("POST", "/o/{org}/settlement/knmi", financeWrite, s.stKNMIImport)
+	s.handle("POST", "/o/{org}/settlement/station", financeWrite, s.stStationSave)
+	s.handle("GET", "/o/{org}/settlement/runs", financeRead, s.stRuns)
+	s.handle("POST", "/o/{org}/settlement/runs", financeWrite, s.stRunCreate)
+	s.handle("GET", "/o/{org}/settlement/runs/{id}", financeRead, s.stRun)
+	s.handle("POST", "/o/{org}/settlement/runs/{id}/finalise", financeWrite, s.stRunFinalise)
+
+	// Settlement statements: review and send a final run's statements (a job
+	// with progress), a tenant's PDF, the new advance; deadlines and levies.
+	s.handle("GET", "/o/{org}/settlement/runs/{id}/statements", financeRead, s.stStatements)
+	s.handle("POST", "/o/{org}/settlement/runs/{id}/send", financeWrite, s.stSend)
+	s.handle("GET", "/o/{org}/settlement/runs/{id}/statements/{occ}/pdf", financeRead, s.stStatementPDF)
+	// Setting the advance changes the lease: portfolio write (the service checks finance write too).
+	s.handle("POST", "/o/{org}/settlement/runs/{id}/statements/{occ}/advance", portfolioWrite, s.stApplyAdvance)
+	s.handle("GET", "/o/{org}/settlement/deadlines", financeRead, s.stDeadlines)
+	s.handle("GET", "/o/{org}/settlement/levies", financeRead, s.stLevies)
+	s.handle("GET", "/o/{org}/settlement/levies/new", financeWrite, s.stLevyNew)
+	s.handle("POST", "/o/{org}/settlement/levies", financeWrite, s.stLevyCreate)
+	s.handle("POST", "/o/{org}/settlement/levies/{id}/book", financeWrite, s.stLevyBook)
+	s.handle("POST", "/o/{org}/settlement/levies/{id}/delete", financeWrite, s.stLevyDelete)
+	s.handle("GET", "/o/{org}/settlement/settings", financeRead, s.stSettings)
+	s.handle("POST", "/o/{org}/settlement/settings", financeWrite, s.stSettingsSave)
+	s.handle("POST", "/o/{org}/settlement/vat", financeWrite, s.stVATSave)
+
+	// The staff console (second factor required).
+	s.handle("GET", "/console", staff, s.console)
+	s.handle("GET", "/console/outbox", staff, s.consoleOutbox)
+	s.handle("GET", "/console/jobs", staff, s.consoleJobs)
+	s.handle("POST", "/console/audit/verify", staff, s.consoleAuditVerify)
+
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
+}
+
+// handle registers one route behind its access check and the clean-input
+// check, and remembers it for Routes.
+func (s *Server) handle(method, pattern string, access Access, h http.HandlerFunc) {
+	s.routes = append(s.routes, Route{Method: method, Pattern: pattern, Access: access})
+	clean := s.cleanInput(h) // after the access check: a refusal says nothing to outsiders
+	var wrapped http.Handler
+	switch access.Kind {
+	case "public":
+		wrapped = clean
+	case "user":
+		wrapped = s.requireUser(clean)
+	case "org":
+		wrapped = s.requireUser(s.requireOrg(access.Perm, clean))
+	case "staff":
+		wrapped = s.requireUser(s.requireStaff(clean))
+	default:
+		panic("unknown access kind " + access.Kind)
+	}
+	s.mux.Handle(method+" "+pattern, wrapped)
+}
