@@ -22,6 +22,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/api"
+	"hms/internal/app/services"
 	"hms/internal/billing"
 	"hms/internal/deposit"
 	"hms/internal/importer"
@@ -74,31 +75,13 @@ type Config struct {
 	DatabaseOwnerURL string
 }
 
-// App is a running (or runnable) HMS.
+// App is a running (or runnable) HMS: its settings, the services it built
+// and the two HTTP faces.
 type App struct {
 	Config
-	DB        *db.DB
-	Vault     *vault.Vault
-	Audit     *audit.Log
-	Jobs      *jobs.Queue
-	Outbox    *mail.Outbox
-	Limiter   *ratelimit.Limiter
-	Texts     *i18n.Catalog
-	Accounts  *account.Service
-	Privacy   *privacy.Service
-	Portfolio *portfolio.Service
-	Relations *relation.Service
-	Leases    *lease.Service
-	Ledger    *ledger.Service
-	Billing   *billing.Service
-	Importer  *importer.Service
-	API       *api.API
-	Web       *web.Server
-
-	RentIncreases *rentincrease.Service  // yearly rent increases and commercial indexation
-	Deposits      *deposit.Service       // deposits at lease end: deadline, evidenced deductions, refund payouts
-	Settlement    *settlement.Service    // service-cost settlement: cost entries, keys per year, runs
-	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
+	services.Services
+	API *api.API
+	Web *web.Server
 
 	listener net.Listener
 	server   *http.Server
@@ -126,7 +109,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: d}
+	a := &App{Config: cfg, Services: services.Services{DB: d}}
 	if err := a.build(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -216,14 +199,11 @@ func (a *App) build(ctx context.Context) error {
 	a.RentIncreases.SetPostedThrough(a.Ledger)
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases})
 	a.Importer.Background(a.Vault, a.Jobs, a.Accounts)
-	a.API = api.New(api.Deps{Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Billing: a.Billing, Privacy: a.Privacy,
-		Texts: a.Texts, DB: a.DB, Audit: a.Audit, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, Statements: a.Statements,
-		Limiter: a.Limiter})
+	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.Web, err = web.New(web.Deps{DB: a.DB, Accounts: a.Accounts, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Billing: a.Billing, Privacy: a.Privacy, Importer: a.Importer, Limiter: a.Limiter, Audit: a.Audit, Jobs: a.Jobs, Outbox: a.Outbox,
-		Texts: a.Texts, Clock: a.Clock, API: a.API, Registry: reg, Log: a.Log, RentIncreases: a.RentIncreases, Deposits: a.Deposits, Settlement: a.Settlement, Statements: a.Statements, SecureCookies: !servesLocalHTTP(a.BaseURL, a.Addr),
-		TrustedProxies: a.TrustedProxies, MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom})
+	a.Web, err = web.New(web.Deps{Services: a.Services, Clock: a.Clock, Log: a.Log, API: a.API, Registry: reg,
+		SecureCookies: !servesLocalHTTP(a.BaseURL, a.Addr), TrustedProxies: a.TrustedProxies, MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom})
 	return err
 }
 

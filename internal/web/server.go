@@ -20,23 +20,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"hms/internal/account"
-	"hms/internal/billing"
-	"hms/internal/deposit"
-	"hms/internal/importer"
-	"hms/internal/lease"
-	"hms/internal/ledger"
+	"hms/internal/app/services"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
 	"hms/internal/platform/i18n"
-	"hms/internal/platform/jobs"
-	"hms/internal/platform/mail"
-	"hms/internal/platform/ratelimit"
-	"hms/internal/portfolio"
-	"hms/internal/privacy"
-	"hms/internal/relation"
-	"hms/internal/rentincrease"
-	"hms/internal/settlement"
 )
 
 //go:embed templates/*.html
@@ -45,34 +33,14 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Deps are what the web layer needs.
+// Deps are what the web layer needs: the services app built, and the web's
+// own settings.
 type Deps struct {
-	DB        *db.DB
-	Accounts  *account.Service
-	Portfolio *portfolio.Service
-	Relations *relation.Service
-	Leases    *lease.Service
-	Ledger    *ledger.Service
-	Billing   *billing.Service
-	Privacy   *privacy.Service
-	Importer  *importer.Service
-	Limiter   *ratelimit.Limiter
-	Audit     *audit.Log
-	Jobs      *jobs.Queue
-	Outbox    *mail.Outbox
-	Texts     *i18n.Catalog
-	Clock     clock.Clock
-	API       http.Handler // mounted at /api/
-	Registry  *prometheus.Registry
-	Log       *slog.Logger
-	// RentIncreases proposes yearly increases and indexation.
-	RentIncreases *rentincrease.Service
-	// Deposits settles deposits at lease end.
-	Deposits *deposit.Service
-	// Settlement keeps cost entries and keys and runs the service-cost settlement.
-	Settlement *settlement.Service
-	// Statements makes, books and sends settlement statements.
-	Statements *settlement.Statements
+	services.Services
+	Clock    clock.Clock
+	Log      *slog.Logger
+	API      http.Handler // mounted at /api/
+	Registry *prometheus.Registry
 	// SecureCookies is false only when serving plain http on localhost.
 	SecureCookies bool
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the

@@ -1,0 +1,51 @@
+// Package services is the one list of what HMS is built from: the platform
+// pieces and the capability services. Package app builds it once; the web
+// server and the JSON API embed it in their Deps, so a handler writes
+// s.Leases and a new service is added here, in app, and nowhere else.
+package services
+
+import (
+	"hms/internal/account"
+	"hms/internal/billing"
+	"hms/internal/deposit"
+	"hms/internal/importer"
+	"hms/internal/lease"
+	"hms/internal/ledger"
+	"hms/internal/platform/audit"
+	"hms/internal/platform/db"
+	"hms/internal/platform/i18n"
+	"hms/internal/platform/jobs"
+	"hms/internal/platform/mail"
+	"hms/internal/platform/ratelimit"
+	"hms/internal/platform/vault"
+	"hms/internal/portfolio"
+	"hms/internal/privacy"
+	"hms/internal/relation"
+	"hms/internal/rentincrease"
+	"hms/internal/settlement"
+)
+
+// Services are the built platform and capabilities. The clock and the logger
+// are settings (app.Config), not services, so they are not here.
+type Services struct {
+	DB      *db.DB
+	Vault   *vault.Vault
+	Audit   *audit.Log
+	Jobs    *jobs.Queue
+	Outbox  *mail.Outbox
+	Limiter *ratelimit.Limiter
+	Texts   *i18n.Catalog
+
+	Accounts      *account.Service
+	Privacy       *privacy.Service
+	Portfolio     *portfolio.Service
+	Relations     *relation.Service
+	Leases        *lease.Service
+	Ledger        *ledger.Service
+	Billing       *billing.Service
+	Importer      *importer.Service
+	RentIncreases *rentincrease.Service  // yearly rent increases and commercial indexation
+	Deposits      *deposit.Service       // deposits at lease end: deadline, evidenced deductions, refund payouts
+	Settlement    *settlement.Service    // service-cost settlement: cost entries, keys per year, runs
+	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
+}
