@@ -10,9 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hms/internal/billing"
-	"hms/internal/deposit"
-	"hms/internal/ledger"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -22,17 +19,11 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"hms/internal/account"
-	"hms/internal/lease"
+	"hms/internal/app/services"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/db"
 	"hms/internal/platform/i18n"
-	"hms/internal/platform/ratelimit"
 	"hms/internal/platform/validation"
-	"hms/internal/portfolio"
-	"hms/internal/privacy"
-	"hms/internal/relation"
-	"hms/internal/rentincrease"
-	"hms/internal/settlement"
 )
 
 // Prefix is where the API lives.
@@ -47,49 +38,18 @@ type Operation struct {
 
 // API is the http.Handler of /api/v1.
 type API struct {
-	accounts  *account.Service
-	portfolio *portfolio.Service
-	relations *relation.Service
-	leases    *lease.Service
-	privacy   *privacy.Service
-	texts     *i18n.Catalog
-	db        *db.DB
-	audit     *audit.Log
-	log       *slog.Logger
-	mux       *http.ServeMux
-	humaAPI   huma.API
-	ops       []Operation
-
-	rentIncreases *rentincrease.Service
-	ledger        *ledger.Service
-	billing       *billing.Service
-	deposits      *deposit.Service
-	settlement    *settlement.Service
-	statements    *settlement.Statements
-	limiter       *ratelimit.Limiter
+	Deps
+	mux     *http.ServeMux
+	humaAPI huma.API
+	ops     []Operation
 }
 
-// Deps are what the API needs.
+// Deps are what the API needs: the services app built (among them Limiter,
+// which counts access-denied answers so the audit log gets one event per
+// caller and minute instead of one per request) and a logger.
 type Deps struct {
-	Accounts  *account.Service
-	Portfolio *portfolio.Service
-	Relations *relation.Service
-	Leases    *lease.Service
-	Privacy   *privacy.Service
-	Texts     *i18n.Catalog
-	DB        *db.DB
-	Audit     *audit.Log
-	Log       *slog.Logger
-
-	RentIncreases *rentincrease.Service
-	Ledger        *ledger.Service
-	Billing       *billing.Service
-	Deposits      *deposit.Service
-	Settlement    *settlement.Service
-	Statements    *settlement.Statements
-	// Limiter counts access-denied answers, so the audit log gets one event
-	// per caller and minute instead of one per request.
-	Limiter *ratelimit.Limiter
+	services.Services
+	Log *slog.Logger
 }
 
 type ctxKey int
@@ -104,9 +64,7 @@ func New(d Deps) *API {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	a := &API{accounts: d.Accounts, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases, privacy: d.Privacy, texts: d.Texts, db: d.DB, audit: d.Audit, log: d.Log, mux: http.NewServeMux(),
-		rentIncreases: d.RentIncreases, ledger: d.Ledger, billing: d.Billing, deposits: d.Deposits, settlement: d.Settlement, statements: d.Statements,
-		limiter: d.Limiter}
+	a := &API{Deps: d, mux: http.NewServeMux()}
 	cfg := huma.DefaultConfig("HMS API", "1.0.0")
 	cfg.Info.Description = "Rental administration for Dutch landlords. Authenticate with `Authorization: Bearer hms_…`; a token acts with its creator's role, narrowed to its scopes."
 	cfg.OpenAPIPath = Prefix + "/openapi"
@@ -126,7 +84,7 @@ func New(d Deps) *API {
 		if !actor.Can(perm) {
 			a.denied(hctx.Context(), actor, hctx.Operation().Method+" "+hctx.Operation().Path)
 			lang := langFrom(hctx.Context())
-			_ = huma.WriteErr(a.humaAPI, hctx, http.StatusForbidden, a.texts.T(lang, "error.forbidden", nil))
+			_ = huma.WriteErr(a.humaAPI, hctx, http.StatusForbidden, a.Texts.T(lang, "error.forbidden", nil))
 			return
 		}
 		next(hctx)
@@ -153,13 +111,13 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.problem(w, lang, http.StatusUnauthorized, "error.unauthorized")
 		return
 	}
-	actor, err := a.accounts.AuthenticateAPIToken(ctx, token)
+	actor, err := a.Accounts.AuthenticateAPIToken(ctx, token)
 	if err != nil {
 		if p, ok := validation.AsProblem(err); ok {
 			a.problem(w, lang, p.Status, p.Code)
 			return
 		}
-		a.log.Error("api token", "err", err)
+		a.Log.Error("api token", "err", err)
 		a.problem(w, lang, http.StatusInternalServerError, "error.internal")
 		return
 	}
@@ -172,7 +130,7 @@ func (a *API) problem(w http.ResponseWriter, lang string, status int, code strin
 		w.Header().Set("WWW-Authenticate", `Bearer realm="hms"`)
 	}
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(huma.ErrorModel{Title: http.StatusText(status), Status: status, Detail: a.texts.T(lang, code, nil), Type: "about:blank"})
+	_ = json.NewEncoder(w).Encode(huma.ErrorModel{Title: http.StatusText(status), Status: status, Detail: a.Texts.T(lang, code, nil), Type: "about:blank"})
 }
 
 func actorFrom(ctx context.Context) account.Actor {
@@ -206,24 +164,24 @@ func op[I, O any](a *API, method, path, id, summary string, perm account.Permiss
 }
 
 func (a *API) denied(ctx context.Context, actor account.Actor, what string) {
-	a.log.Info("access denied", "org", actor.OrgID, "user", actor.UserID, "what", what)
+	a.Log.Info("access denied", "org", actor.OrgID, "user", actor.UserID, "what", what)
 	// A client that keeps knocking on one operation writes one event a
 	// minute, not one a request.
-	if a.limiter != nil {
-		first, err := a.limiter.First(ctx, fmt.Sprintf("denied-api:%d:%d:%s", actor.OrgID, actor.UserID, what), time.Minute)
+	if a.Limiter != nil {
+		first, err := a.Limiter.First(ctx, fmt.Sprintf("denied-api:%d:%d:%s", actor.OrgID, actor.UserID, what), time.Minute)
 		if err != nil {
-			a.log.Error("count api denied", "err", err)
+			a.Log.Error("count api denied", "err", err)
 		}
 		if !first {
 			return
 		}
 	}
-	err := a.db.InOrg(ctx, actor.OrgID, func(tx *db.Tx) error {
-		return a.audit.Record(ctx, tx, audit.Event{ActorUserID: actor.UserID, ActorKind: "api", Action: "access.denied",
+	err := a.DB.InOrg(ctx, actor.OrgID, func(tx *db.Tx) error {
+		return a.Audit.Record(ctx, tx, audit.Event{ActorUserID: actor.UserID, ActorKind: "api", Action: "access.denied",
 			TargetType: "api", TargetID: what})
 	})
 	if err != nil {
-		a.log.Error("audit api denied", "err", err)
+		a.Log.Error("audit api denied", "err", err)
 	}
 }
 
@@ -234,14 +192,14 @@ func (a *API) toHuma(ctx context.Context, err error) error {
 	if fe, ok := validation.AsFields(err); ok {
 		details := make([]error, 0, len(fe))
 		for field, msg := range fe {
-			details = append(details, &huma.ErrorDetail{Location: "body." + field, Message: a.texts.T(lang, msg, nil)})
+			details = append(details, &huma.ErrorDetail{Location: "body." + field, Message: a.Texts.T(lang, msg, nil)})
 		}
-		return huma.NewError(http.StatusUnprocessableEntity, a.texts.T(lang, "api.invalid", nil), details...)
+		return huma.NewError(http.StatusUnprocessableEntity, a.Texts.T(lang, "api.invalid", nil), details...)
 	}
 	var p *validation.Problem
 	if errors.As(err, &p) {
-		return huma.NewError(p.Status, a.texts.T(lang, p.Code, nil))
+		return huma.NewError(p.Status, a.Texts.T(lang, p.Code, nil))
 	}
-	a.log.Error("api request failed", "err", err)
-	return huma.NewError(http.StatusInternalServerError, a.texts.T(lang, "error.internal", nil))
+	a.Log.Error("api request failed", "err", err)
+	return huma.NewError(http.StatusInternalServerError, a.Texts.T(lang, "error.internal", nil))
 }

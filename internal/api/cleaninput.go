@@ -141,17 +141,17 @@ func (a *API) quietError(hctx huma.Context, status int, msg string, errs ...erro
 		_, rawBody := d.Value.(string)
 		switch {
 		case d.Location == "body" && rawBody:
-			d.Message = a.texts.T(lang, "api.body_unreadable", nil)
+			d.Message = a.Texts.T(lang, "api.body_unreadable", nil)
 		case d.Message == validation.MsgExpectedRFC3339Date || strings.Contains(d.Message, civil.ErrInvalid.Error()):
-			d.Message = a.texts.T(lang, "field.date", nil)
+			d.Message = a.Texts.T(lang, "field.date", nil)
 		case strings.HasPrefix(d.Message, "invalid value: "):
 			// A parameter's decoder quotes what it was given.
-			d.Message = a.texts.T(lang, "field.invalid", nil)
+			d.Message = a.Texts.T(lang, "field.invalid", nil)
 		}
 		d.Value = nil
 	}
 	if msg == "validation failed" {
-		msg = a.texts.T(lang, "api.invalid", nil)
+		msg = a.Texts.T(lang, "api.invalid", nil)
 	}
 	return huma.NewError(status, msg, errs...)
 }
@@ -166,7 +166,7 @@ func (a *API) cleanText(ctx context.Context, in any) error {
 	lang := langFrom(ctx)
 	details := make([]error, 0, len(bad))
 	for loc, msg := range bad {
-		details = append(details, &huma.ErrorDetail{Location: loc, Message: a.texts.T(lang, msg, nil)})
+		details = append(details, &huma.ErrorDetail{Location: loc, Message: a.Texts.T(lang, msg, nil)})
 	}
-	return huma.NewError(http.StatusUnprocessableEntity, a.texts.T(lang, "api.invalid", nil), details...)
+	return huma.NewError(http.StatusUnprocessableEntity, a.Texts.T(lang, "api.invalid", nil), details...)
 }

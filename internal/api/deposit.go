@@ -165,7 +165,7 @@ type DepositStatusOutput struct {
 }
 
 func (a *API) getDepositStatus(ctx context.Context, act account.Actor, in *idPath) (*DepositStatusOutput, error) {
-	st, err := a.deposits.Status(ctx, act, in.ID)
+	st, err := a.Deposits.Status(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +195,7 @@ func (a *API) deductDeposit(ctx context.Context, act account.Actor, in *DeductDe
 	for _, f := range in.Body.Evidence {
 		d.Evidence = append(d.Evidence, deposit.File{Name: f.FileName, Data: f.Content})
 	}
-	if _, err := a.deposits.Deduct(ctx, act, in.ID, d); err != nil {
+	if _, err := a.Deposits.Deduct(ctx, act, in.ID, d); err != nil {
 		return nil, err
 	}
 	return a.getDepositStatus(ctx, act, &idPath{ID: in.ID})
@@ -214,11 +214,11 @@ type EvidenceOutput struct {
 }
 
 func (a *API) addDepositEvidence(ctx context.Context, act account.Actor, in *AddEvidenceInput) (*EvidenceOutput, error) {
-	id, err := a.deposits.AddEvidence(ctx, act, in.ID, in.EntryID, deposit.File{Name: in.Body.FileName, Data: in.Body.Content})
+	id, err := a.Deposits.AddEvidence(ctx, act, in.ID, in.EntryID, deposit.File{Name: in.Body.FileName, Data: in.Body.Content})
 	if err != nil {
 		return nil, err
 	}
-	meta, _, err := a.deposits.EvidenceFile(ctx, act, in.ID, id)
+	meta, _, err := a.Deposits.EvidenceFile(ctx, act, in.ID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +239,7 @@ type EvidenceFileOutput struct {
 }
 
 func (a *API) getDepositEvidence(ctx context.Context, act account.Actor, in *EvidencePathInput) (*EvidenceFileOutput, error) {
-	meta, data, err := a.deposits.EvidenceFile(ctx, act, in.ID, in.EvidenceID)
+	meta, data, err := a.Deposits.EvidenceFile(ctx, act, in.ID, in.EvidenceID)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +252,7 @@ type PayoutOutput struct {
 }
 
 func (a *API) settleDeposit(ctx context.Context, act account.Actor, in *idPath) (*PayoutOutput, error) {
-	p, err := a.deposits.Settle(ctx, act, in.ID)
+	p, err := a.Deposits.Settle(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func (a *API) listDepositPayouts(ctx context.Context, act account.Actor, in *Lis
 	case "all":
 		f.State = ""
 	}
-	ps, err := a.deposits.Payouts(ctx, act, f)
+	ps, err := a.Deposits.Payouts(ctx, act, f)
 	if err != nil {
 		return nil, err
 	}
@@ -302,10 +302,10 @@ type MarkPaidInput struct {
 }
 
 func (a *API) markDepositPayoutPaid(ctx context.Context, act account.Actor, in *MarkPaidInput) (*PayoutOutput, error) {
-	if err := a.deposits.MarkPaid(ctx, act, in.ID, in.Body.Date); err != nil {
+	if err := a.Deposits.MarkPaid(ctx, act, in.ID, in.Body.Date); err != nil {
 		return nil, err
 	}
-	ps, err := a.deposits.Payouts(ctx, act, deposit.PayoutFilter{})
+	ps, err := a.Deposits.Payouts(ctx, act, deposit.PayoutFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,7 @@ type DepositSpecificationOutput struct {
 }
 
 func (a *API) createDepositSpecification(ctx context.Context, act account.Actor, in *idPath) (*DepositSpecificationOutput, error) {
-	sp, err := a.deposits.GenerateSpecification(ctx, act, in.ID)
+	sp, err := a.Deposits.GenerateSpecification(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +346,7 @@ type SpecificationFileOutput struct {
 
 func (a *API) getDepositSpecification(ctx context.Context, act account.Actor, in *SpecificationPathInput) (
 	*SpecificationFileOutput, error) {
-	pdf, err := a.deposits.SpecificationFile(ctx, act, in.ID, in.SpecID)
+	pdf, err := a.Deposits.SpecificationFile(ctx, act, in.ID, in.SpecID)
 	if err != nil {
 		return nil, err
 	}

@@ -145,7 +145,7 @@ func scopeOf(s RentRunScopeJSON) billing.Scope {
 }
 
 func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRunPreviewInput) (*RentRunPreviewOutput, error) {
-	p, err := a.billing.Preview(ctx, act, billing.RunInput{Period: in.Body.Period, Scope: scopeOf(in.Body.Scope)},
+	p, err := a.Billing.Preview(ctx, act, billing.RunInput{Period: in.Body.Period, Scope: scopeOf(in.Body.Scope)},
 		billing.PreviewWindow{Offset: in.Body.Offset, Limit: in.Body.Limit})
 	if err != nil {
 		return nil, err
@@ -162,12 +162,12 @@ func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRun
 	lang := langFrom(ctx)
 	b.Warnings = make([]RunWarningJSON, 0, len(p.Warnings))
 	for _, w := range p.Warnings {
-		b.Warnings = append(b.Warnings, RunWarningJSON{LeaseID: w.LeaseID, Reference: w.Reference, Code: w.Message, Message: a.texts.T(lang, w.Message, nil)})
+		b.Warnings = append(b.Warnings, RunWarningJSON{LeaseID: w.LeaseID, Reference: w.Reference, Code: w.Message, Message: a.Texts.T(lang, w.Message, nil)})
 	}
 	b.VATBlocked = make([]VATBlockedJSON, 0, len(p.VATBlocked))
 	for _, m := range p.VATBlocked {
 		b.VATBlocked = append(b.VATBlocked, VATBlockedJSON{Field: m.Field, SettingsPage: "/o/" + act.OrgSlug + "/" + m.Page + "/settings",
-			Message: a.texts.T(lang, "finance.issuer."+m.Field, nil)})
+			Message: a.Texts.T(lang, "finance.issuer."+m.Field, nil)})
 	}
 	b.Items = make([]DraftInvoiceJSON, 0, len(p.Charges))
 	for _, c := range p.Charges {
@@ -237,7 +237,7 @@ type RentRunOutput struct {
 }
 
 func (a *API) startRentRun(ctx context.Context, act account.Actor, in *StartRentRunInput) (*RentRunOutput, error) {
-	r, err := a.billing.StartRun(ctx, act, billing.RunInput{Period: in.Body.Period, Scope: scopeOf(in.Body.Scope),
+	r, err := a.Billing.StartRun(ctx, act, billing.RunInput{Period: in.Body.Period, Scope: scopeOf(in.Body.Scope),
 		Expect: &billing.Expectation{Invoices: in.Body.Expect.Invoices, Total: money.Cents(in.Body.Expect.TotalCents)}})
 	if err != nil {
 		return nil, err
@@ -250,7 +250,7 @@ type idPath struct {
 }
 
 func (a *API) getRentRun(ctx context.Context, act account.Actor, in *idPath) (*RentRunOutput, error) {
-	r, err := a.billing.GetRun(ctx, act, in.ID)
+	r, err := a.Billing.GetRun(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -297,13 +297,13 @@ func (a *API) undoJSON(ctx context.Context, p *billing.UndoPlan) *RentRunUndoOut
 	}
 	lang := langFrom(ctx)
 	for _, x := range p.Blockers {
-		b.Blockers = append(b.Blockers, UndoBlockerJSON{x.InvoiceID, x.InvoiceNumber, x.Reference, x.Reason, a.texts.T(lang, x.Reason, nil)})
+		b.Blockers = append(b.Blockers, UndoBlockerJSON{x.InvoiceID, x.InvoiceNumber, x.Reference, x.Reason, a.Texts.T(lang, x.Reason, nil)})
 	}
 	return out
 }
 
 func (a *API) planRentRunUndo(ctx context.Context, act account.Actor, in *idPath) (*RentRunUndoOutput, error) {
-	p, err := a.billing.UndoPlan(ctx, act, in.ID)
+	p, err := a.Billing.UndoPlan(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +319,7 @@ type UndoRentRunInput struct {
 }
 
 func (a *API) undoRentRun(ctx context.Context, act account.Actor, in *UndoRentRunInput) (*RentRunUndoOutput, error) {
-	p, err := a.billing.UndoRun(ctx, act, in.ID, billing.Expectation{Invoices: in.Body.Expect.Invoices, Total: money.Cents(in.Body.Expect.TotalCents)})
+	p, err := a.Billing.UndoRun(ctx, act, in.ID, billing.Expectation{Invoices: in.Body.Expect.Invoices, Total: money.Cents(in.Body.Expect.TotalCents)})
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +334,7 @@ type RentRunsOutput struct {
 }
 
 func (a *API) listRentRuns(ctx context.Context, act account.Actor, _ *empty) (*RentRunsOutput, error) {
-	rs, err := a.billing.Runs(ctx, act, 50)
+	rs, err := a.Billing.Runs(ctx, act, 50)
 	if err != nil {
 		return nil, err
 	}
@@ -425,7 +425,7 @@ type InvoicesOutput struct {
 
 func (a *API) listInvoices(ctx context.Context, act account.Actor, in *ListInvoicesInput) (*InvoicesOutput, error) {
 	limit := min(max(in.Limit, 1), 200)
-	page, err := a.ledger.Invoices(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
+	page, err := a.Ledger.Invoices(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
 		ledger.InvoiceFilter{LeaseID: in.LeaseID, RunID: in.RunID, Period: in.Period, OpenOnly: in.OpenOnly, AfterID: in.Cursor})
 	if err != nil {
 		return nil, err
@@ -447,7 +447,7 @@ type InvoiceOutput struct {
 }
 
 func (a *API) getInvoice(ctx context.Context, act account.Actor, in *idPath) (*InvoiceOutput, error) {
-	inv, err := a.ledger.Invoice(ctx, act, in.ID)
+	inv, err := a.Ledger.Invoice(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -455,7 +455,7 @@ func (a *API) getInvoice(ctx context.Context, act account.Actor, in *idPath) (*I
 }
 
 func (a *API) getInvoicePDF(ctx context.Context, act account.Actor, in *idPath) (*LeasePDFOutput, error) {
-	pdf, err := a.billing.InvoiceDocument(ctx, act, in.ID)
+	pdf, err := a.Billing.InvoiceDocument(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -472,11 +472,11 @@ type CreditInvoiceInput struct {
 }
 
 func (a *API) creditInvoice(ctx context.Context, act account.Actor, in *CreditInvoiceInput) (*InvoiceOutput, error) {
-	id, err := a.ledger.Credit(ctx, act, ledger.CreditInput{InvoiceID: in.ID, ChargeIDs: in.Body.ChargeIDs, Reason: in.Body.Reason})
+	id, err := a.Ledger.Credit(ctx, act, ledger.CreditInput{InvoiceID: in.ID, ChargeIDs: in.Body.ChargeIDs, Reason: in.Body.Reason})
 	if err != nil {
 		return nil, err
 	}
-	inv, err := a.ledger.Invoice(ctx, act, id)
+	inv, err := a.Ledger.Invoice(ctx, act, id)
 	if err != nil {
 		return nil, err
 	}
@@ -513,11 +513,11 @@ func (a *API) getLeaseAccount(ctx context.Context, act account.Actor, in *LeaseA
 		}
 		on = d
 	}
-	b, err := a.ledger.BalanceAt(ctx, act, in.ID, on)
+	b, err := a.Ledger.BalanceAt(ctx, act, in.ID, on)
 	if err != nil {
 		return nil, err
 	}
-	open, err := a.ledger.OpenItems(ctx, act, ledger.OpenFilter{LeaseID: in.ID})
+	open, err := a.Ledger.OpenItems(ctx, act, ledger.OpenFilter{LeaseID: in.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -570,7 +570,7 @@ func (a *API) getLeaseStatement(ctx context.Context, act account.Actor, in *Leas
 	if err2 != nil {
 		return nil, fieldErr("to", "ledger.dates.order")
 	}
-	st, err := a.ledger.StatementOf(ctx, act, in.ID, from, to)
+	st, err := a.Ledger.StatementOf(ctx, act, in.ID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -612,7 +612,7 @@ type PaymentsOutput struct {
 }
 
 func (a *API) listLeasePayments(ctx context.Context, act account.Actor, in *idPath) (*PaymentsOutput, error) {
-	ps, err := a.ledger.Payments(ctx, act, in.ID)
+	ps, err := a.Ledger.Payments(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -656,7 +656,7 @@ func (a *API) recordLeasePayment(ctx context.Context, act account.Actor, in *Rec
 		}
 		p.Allocations[al.ChargeID] += money.Cents(al.AmountCents)
 	}
-	id, err := a.ledger.RecordPayment(ctx, act, p)
+	id, err := a.Ledger.RecordPayment(ctx, act, p)
 	if err != nil {
 		return nil, err
 	}
@@ -664,7 +664,7 @@ func (a *API) recordLeasePayment(ctx context.Context, act account.Actor, in *Rec
 }
 
 func (a *API) paymentOut(ctx context.Context, act account.Actor, leaseID, id int64) (*PaymentOutput, error) {
-	ps, err := a.ledger.Payments(ctx, act, leaseID)
+	ps, err := a.Ledger.Payments(ctx, act, leaseID)
 	if err != nil {
 		return nil, err
 	}
@@ -684,7 +684,7 @@ type AllocateCreditOutput struct {
 }
 
 func (a *API) allocateLeaseCredit(ctx context.Context, act account.Actor, in *idPath) (*AllocateCreditOutput, error) {
-	n, err := a.ledger.AllocateCredit(ctx, act, in.ID)
+	n, err := a.Ledger.AllocateCredit(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -709,7 +709,7 @@ type ReversalOutput struct {
 }
 
 func (a *API) reversePayment(ctx context.Context, act account.Actor, in *ReversePaymentInput) (*ReversalOutput, error) {
-	id, err := a.ledger.ReversePayment(ctx, act, in.ID, in.Body.Reason)
+	id, err := a.Ledger.ReversePayment(ctx, act, in.ID, in.Body.Reason)
 	if err != nil {
 		return nil, err
 	}
@@ -730,7 +730,7 @@ func (a *API) listRelationOpenItems(ctx context.Context, act account.Actor, in *
 	if err := a.relationInOrg(ctx, act, in.ID); err != nil {
 		return nil, err
 	}
-	open, err := a.ledger.OpenItems(ctx, act, ledger.OpenFilter{PartyID: in.ID})
+	open, err := a.Ledger.OpenItems(ctx, act, ledger.OpenFilter{PartyID: in.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -768,7 +768,7 @@ type DebtorsOutput struct {
 }
 
 func (a *API) listDebtors(ctx context.Context, act account.Actor, in *ListDebtorsInput) (*DebtorsOutput, error) {
-	page, err := a.ledger.Debtors(ctx, act, listing.Query{Search: in.Q, Offset: in.Offset, Limit: in.Limit})
+	page, err := a.Ledger.Debtors(ctx, act, listing.Query{Search: in.Q, Offset: in.Offset, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}
@@ -799,7 +799,7 @@ type BillingSettingsOutput struct {
 }
 
 func (a *API) getBillingSettings(ctx context.Context, act account.Actor, _ *empty) (*BillingSettingsOutput, error) {
-	st, err := a.billing.Settings(ctx, act)
+	st, err := a.Billing.Settings(ctx, act)
 	if err != nil {
 		return nil, err
 	}
@@ -815,7 +815,7 @@ type UpdateBillingSettingsInput struct {
 
 func (a *API) updateBillingSettings(ctx context.Context, act account.Actor, in *UpdateBillingSettingsInput) (*BillingSettingsOutput, error) {
 	b := in.Body
-	if err := a.billing.SaveSettings(ctx, act, billing.Settings{Proration: billing.Proration(b.Proration), IssuerKvK: b.IssuerKvK,
+	if err := a.Billing.SaveSettings(ctx, act, billing.Settings{Proration: billing.Proration(b.Proration), IssuerKvK: b.IssuerKvK,
 		IssuerVATID: b.IssuerVATID, IssuerIBAN: b.IssuerIBAN, SendInvoices: b.SendInvoices,
 		PeriodProration: billing.PeriodProration(b.PeriodProration),
 		PaymentTermDays: b.PaymentTermDays}); err != nil {
@@ -829,5 +829,5 @@ func fieldErr(field, msg string) error { return validation.Errors{field: msg} }
 // relationInOrg answers 404 for a relation that is not the caller's
 // organisation's, without opening (or logging) its record.
 func (a *API) relationInOrg(ctx context.Context, act account.Actor, id int64) error {
-	return a.db.ReadOrg(ctx, act.OrgID, func(tx *db.Tx) error { return a.relations.ExistsTx(ctx, tx, id) })
+	return a.DB.ReadOrg(ctx, act.OrgID, func(tx *db.Tx) error { return a.Relations.ExistsTx(ctx, tx, id) })
 }

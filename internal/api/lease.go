@@ -192,7 +192,7 @@ func (a *API) listLeases(ctx context.Context, act account.Actor, in *ListLeasesI
 		limit = 50
 	}
 	limit = min(limit, 200)
-	page, err := a.leases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
+	page, err := a.Leases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
 		lease.ListFilter{Status: lease.Status(in.Status), UnitID: in.UnitID, ComplexID: in.ComplexID, TenantID: in.TenantID, AfterID: in.Cursor})
 	if err != nil {
 		return nil, err
@@ -277,15 +277,15 @@ type LeaseOutput struct {
 }
 
 func (a *API) leaseOutput(ctx context.Context, act account.Actor, id int64, status int) (*LeaseOutput, error) {
-	l, err := a.leases.Get(ctx, act, id)
+	l, err := a.Leases.Get(ctx, act, id)
 	if err != nil {
 		return nil, err
 	}
-	return &LeaseOutput{Status: status, Body: leaseJSON(l, a.leases.Today())}, nil
+	return &LeaseOutput{Status: status, Body: leaseJSON(l, a.Leases.Today())}, nil
 }
 
 func (a *API) createLease(ctx context.Context, act account.Actor, in *CreateLeaseInput) (*LeaseOutput, error) {
-	id, err := a.leases.Create(ctx, act, in.Body.input())
+	id, err := a.Leases.Create(ctx, act, in.Body.input())
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +297,7 @@ func (a *API) getLease(ctx context.Context, act account.Actor, in *LeasePathInpu
 }
 
 func (a *API) updateLease(ctx context.Context, act account.Actor, in *UpdateLeaseInput) (*LeaseOutput, error) {
-	if err := a.leases.Update(ctx, act, in.ID, in.Body.input()); err != nil {
+	if err := a.Leases.Update(ctx, act, in.ID, in.Body.input()); err != nil {
 		return nil, err
 	}
 	return a.leaseOutput(ctx, act, in.ID, http.StatusOK)
@@ -319,7 +319,7 @@ type LeaseComponentsOutput struct {
 }
 
 func (a *API) listLeaseComponents(ctx context.Context, act account.Actor, in *ListLeaseComponentsInput) (*LeaseComponentsOutput, error) {
-	cs, err := a.leases.Components(ctx, act, in.ID)
+	cs, err := a.Leases.Components(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +352,7 @@ func leaseCreated(id int64) *LeaseCreatedOutput {
 }
 
 func (a *API) setLeaseComponent(ctx context.Context, act account.Actor, in *SetLeaseComponentInput) (*LeaseCreatedOutput, error) {
-	id, err := a.leases.SetComponent(ctx, act, in.ID, in.Body.input())
+	id, err := a.Leases.SetComponent(ctx, act, in.ID, in.Body.input())
 	if err != nil {
 		return nil, err
 	}
@@ -382,7 +382,7 @@ type LeaseDepositOutput struct {
 }
 
 func (a *API) getLeaseDeposit(ctx context.Context, act account.Actor, in *LeasePathInput) (*LeaseDepositOutput, error) {
-	l, err := a.leases.Get(ctx, act, in.ID)
+	l, err := a.Leases.Get(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +410,7 @@ type AddLeaseDepositEntryInput struct {
 
 func (a *API) addLeaseDepositEntry(ctx context.Context, act account.Actor, in *AddLeaseDepositEntryInput) (*LeaseCreatedOutput, error) {
 	b := in.Body
-	id, err := a.leases.AddDepositEntry(ctx, act, in.ID, lease.DepositEntryInput{Kind: lease.DepositEntryKind(b.Kind), Date: b.Date,
+	id, err := a.Leases.AddDepositEntry(ctx, act, in.ID, lease.DepositEntryInput{Kind: lease.DepositEntryKind(b.Kind), Date: b.Date,
 		AmountCents: money.Cents(b.AmountCents), Reason: b.Reason, Note: b.Note})
 	if err != nil {
 		return nil, err
@@ -449,10 +449,10 @@ func (a *API) giveLeaseNotice(ctx context.Context, act account.Actor, in *GiveLe
 	var err error
 	status := http.StatusCreated
 	if in.Preview {
-		p, err = a.leases.PreviewNotice(ctx, act, in.ID, n)
+		p, err = a.Leases.PreviewNotice(ctx, act, in.ID, n)
 		status = http.StatusOK
 	} else {
-		p, err = a.leases.GiveNotice(ctx, act, in.ID, n)
+		p, err = a.Leases.GiveNotice(ctx, act, in.ID, n)
 	}
 	if err != nil {
 		return nil, err
@@ -463,7 +463,7 @@ func (a *API) giveLeaseNotice(ctx context.Context, act account.Actor, in *GiveLe
 }
 
 func (a *API) withdrawLeaseNotice(ctx context.Context, act account.Actor, in *LeasePathInput) (*NoContent, error) {
-	if err := a.leases.WithdrawNotice(ctx, act, in.ID); err != nil {
+	if err := a.Leases.WithdrawNotice(ctx, act, in.ID); err != nil {
 		return nil, err
 	}
 	return &NoContent{Status: http.StatusNoContent}, nil
@@ -498,7 +498,7 @@ type LeaseDocumentsOutput struct {
 }
 
 func (a *API) listLeaseDocuments(ctx context.Context, act account.Actor, in *LeasePathInput) (*LeaseDocumentsOutput, error) {
-	docs, err := a.leases.Documents(ctx, act, in.ID)
+	docs, err := a.Leases.Documents(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -516,7 +516,7 @@ func (a *API) listLeaseDocuments(ctx context.Context, act account.Actor, in *Lea
 }
 
 func (a *API) generateLeaseInformation(ctx context.Context, act account.Actor, in *LeasePathInput) (*LeaseCreatedOutput, error) {
-	id, err := a.leases.GenerateTenantInformation(ctx, act, in.ID)
+	id, err := a.Leases.GenerateTenantInformation(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -537,7 +537,7 @@ type LeasePDFOutput struct {
 }
 
 func (a *API) getLeaseDocument(ctx context.Context, act account.Actor, in *LeaseDocumentPathInput) (*LeasePDFOutput, error) {
-	pdf, err := a.leases.Document(ctx, act, in.ID, in.DocID)
+	pdf, err := a.Leases.Document(ctx, act, in.ID, in.DocID)
 	if err != nil {
 		return nil, err
 	}
@@ -556,7 +556,7 @@ type RecordLeaseDeliveryInput struct {
 }
 
 func (a *API) recordLeaseDelivery(ctx context.Context, act account.Actor, in *RecordLeaseDeliveryInput) (*LeaseCreatedOutput, error) {
-	id, err := a.leases.RecordInformationProvided(ctx, act, in.ID, in.DocID,
+	id, err := a.Leases.RecordInformationProvided(ctx, act, in.ID, in.DocID,
 		lease.InformationProvided{ProvidedOn: in.Body.ProvidedOn, Method: lease.DeliveryMethod(in.Body.Method)})
 	if err != nil {
 		return nil, err
@@ -605,7 +605,7 @@ type UpdateLeaseSettingsInput struct {
 }
 
 func (a *API) getLeaseSettings(ctx context.Context, act account.Actor, _ *empty) (*LeaseSettingsOutput, error) {
-	st, err := a.leases.Settings(ctx, act)
+	st, err := a.Leases.Settings(ctx, act)
 	if err != nil {
 		return nil, err
 	}
@@ -613,7 +613,7 @@ func (a *API) getLeaseSettings(ctx context.Context, act account.Actor, _ *empty)
 }
 
 func (a *API) updateLeaseSettings(ctx context.Context, act account.Actor, in *UpdateLeaseSettingsInput) (*LeaseSettingsOutput, error) {
-	if err := a.leases.UpdateSettings(ctx, act, in.Body.settings()); err != nil {
+	if err := a.Leases.UpdateSettings(ctx, act, in.Body.settings()); err != nil {
 		return nil, err
 	}
 	return a.getLeaseSettings(ctx, act, nil)

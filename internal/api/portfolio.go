@@ -140,7 +140,7 @@ func pfLimit(n int) int {
 
 func (a *API) listComplexes(ctx context.Context, act account.Actor, in *ListComplexesInput) (*ComplexesOutput, error) {
 	limit := pfLimit(in.Limit)
-	page, err := a.portfolio.ListComplexes(ctx, act, portfolio.ComplexFilter{AfterID: in.Cursor},
+	page, err := a.Portfolio.ListComplexes(ctx, act, portfolio.ComplexFilter{AfterID: in.Cursor},
 		listing.Query{Search: in.Q, Sort: "id", Limit: limit + 1})
 	if err != nil {
 		return nil, err
@@ -158,7 +158,7 @@ func (a *API) listComplexes(ctx context.Context, act account.Actor, in *ListComp
 }
 
 func (a *API) complexOutput(ctx context.Context, act account.Actor, id int64, status int) (*ComplexOutput, error) {
-	c, err := a.portfolio.Complex(ctx, act, id)
+	c, err := a.Portfolio.Complex(ctx, act, id)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (a *API) complexOutput(ctx context.Context, act account.Actor, id int64, st
 }
 
 func (a *API) createComplex(ctx context.Context, act account.Actor, in *CreateComplexInput) (*ComplexOutput, error) {
-	id, err := a.portfolio.CreateComplex(ctx, act, in.Body.input())
+	id, err := a.Portfolio.CreateComplex(ctx, act, in.Body.input())
 	if err != nil {
 		return nil, err
 	}
@@ -178,14 +178,14 @@ func (a *API) getComplex(ctx context.Context, act account.Actor, in *PortfolioID
 }
 
 func (a *API) updateComplex(ctx context.Context, act account.Actor, in *UpdateComplexInput) (*ComplexOutput, error) {
-	if err := a.portfolio.UpdateComplex(ctx, act, in.ID, in.Body.input()); err != nil {
+	if err := a.Portfolio.UpdateComplex(ctx, act, in.ID, in.Body.input()); err != nil {
 		return nil, err
 	}
 	return a.complexOutput(ctx, act, in.ID, http.StatusOK)
 }
 
 func (a *API) deleteComplex(ctx context.Context, act account.Actor, in *PortfolioIDInput) (*NoContent, error) {
-	if err := a.portfolio.DeleteComplex(ctx, act, in.ID); err != nil {
+	if err := a.Portfolio.DeleteComplex(ctx, act, in.ID); err != nil {
 		return nil, err
 	}
 	return &NoContent{Status: http.StatusNoContent}, nil
@@ -309,7 +309,7 @@ type UpdateUnitInput struct {
 
 func (a *API) listUnits(ctx context.Context, act account.Actor, in *ListUnitsInput) (*UnitsOutput, error) {
 	limit := pfLimit(in.Limit)
-	page, err := a.portfolio.ListUnits(ctx, act, portfolio.UnitFilter{ComplexID: in.Complex, AfterID: in.Cursor},
+	page, err := a.Portfolio.ListUnits(ctx, act, portfolio.UnitFilter{ComplexID: in.Complex, AfterID: in.Cursor},
 		listing.Query{Search: in.Q, Sort: "id", Limit: limit + 1})
 	if err != nil {
 		return nil, err
@@ -327,7 +327,7 @@ func (a *API) listUnits(ctx context.Context, act account.Actor, in *ListUnitsInp
 }
 
 func (a *API) unitOutput(ctx context.Context, act account.Actor, id int64, status int) (*UnitOutput, error) {
-	u, err := a.portfolio.Unit(ctx, act, id)
+	u, err := a.Portfolio.Unit(ctx, act, id)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +335,7 @@ func (a *API) unitOutput(ctx context.Context, act account.Actor, id int64, statu
 }
 
 func (a *API) createUnit(ctx context.Context, act account.Actor, in *CreateUnitInput) (*UnitOutput, error) {
-	id, err := a.portfolio.CreateUnit(ctx, act, in.Body.input())
+	id, err := a.Portfolio.CreateUnit(ctx, act, in.Body.input())
 	if err != nil {
 		return nil, pfRenameFields(err, pfUnitFieldNames)
 	}
@@ -347,14 +347,14 @@ func (a *API) getUnit(ctx context.Context, act account.Actor, in *PortfolioIDInp
 }
 
 func (a *API) updateUnit(ctx context.Context, act account.Actor, in *UpdateUnitInput) (*UnitOutput, error) {
-	if err := a.portfolio.UpdateUnit(ctx, act, in.ID, in.Body.input()); err != nil {
+	if err := a.Portfolio.UpdateUnit(ctx, act, in.ID, in.Body.input()); err != nil {
 		return nil, pfRenameFields(err, pfUnitFieldNames)
 	}
 	return a.unitOutput(ctx, act, in.ID, http.StatusOK)
 }
 
 func (a *API) deleteUnit(ctx context.Context, act account.Actor, in *PortfolioIDInput) (*NoContent, error) {
-	if err := a.portfolio.DeleteUnit(ctx, act, in.ID); err != nil {
+	if err := a.Portfolio.DeleteUnit(ctx, act, in.ID); err != nil {
 		return nil, err
 	}
 	return &NoContent{Status: http.StatusNoContent}, nil
@@ -452,7 +452,7 @@ type ReadingOutput struct {
 }
 
 func (a *API) listMeters(ctx context.Context, act account.Actor, in *PortfolioIDInput) (*MetersOutput, error) {
-	ms, err := a.portfolio.Meters(ctx, act, in.ID)
+	ms, err := a.Portfolio.Meters(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -465,11 +465,11 @@ func (a *API) listMeters(ctx context.Context, act account.Actor, in *PortfolioID
 }
 
 func (a *API) createMeter(ctx context.Context, act account.Actor, in *CreateMeterInput) (*MeterOutput, error) {
-	id, err := a.portfolio.AddMeter(ctx, act, in.ID, portfolio.MeterInput{Kind: portfolio.MeterKind(in.Body.Kind), Number: in.Body.Number, Measure: in.Body.Unit})
+	id, err := a.Portfolio.AddMeter(ctx, act, in.ID, portfolio.MeterInput{Kind: portfolio.MeterKind(in.Body.Kind), Number: in.Body.Number, Measure: in.Body.Unit})
 	if err != nil {
 		return nil, err
 	}
-	ms, err := a.portfolio.Meters(ctx, act, in.ID)
+	ms, err := a.Portfolio.Meters(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +483,7 @@ func (a *API) createMeter(ctx context.Context, act account.Actor, in *CreateMete
 
 func (a *API) listReadings(ctx context.Context, act account.Actor, in *ReadingsPathInput) (*ReadingsOutput, error) {
 	limit := pfLimit(in.Limit)
-	page, err := a.portfolio.Readings(ctx, act, in.ID, in.MeterID, portfolio.ReadingFilter{AfterID: in.Cursor},
+	page, err := a.Portfolio.Readings(ctx, act, in.ID, in.MeterID, portfolio.ReadingFilter{AfterID: in.Cursor},
 		listing.Query{Sort: "id", Limit: limit + 1})
 	if err != nil {
 		return nil, err
@@ -501,12 +501,12 @@ func (a *API) listReadings(ctx context.Context, act account.Actor, in *ReadingsP
 }
 
 func (a *API) createReading(ctx context.Context, act account.Actor, in *CreateReadingInput) (*ReadingOutput, error) {
-	id, err := a.portfolio.AddReading(ctx, act, in.ID, in.MeterID,
+	id, err := a.Portfolio.AddReading(ctx, act, in.ID, in.MeterID,
 		portfolio.ReadingInput{On: in.Body.Date, Value: strconv.FormatInt(in.Body.Value, 10)})
 	if err != nil {
 		return nil, err
 	}
-	page, err := a.portfolio.Readings(ctx, act, in.ID, in.MeterID, portfolio.ReadingFilter{AfterID: id - 1}, listing.Query{Sort: "id", Limit: 1})
+	page, err := a.Portfolio.Readings(ctx, act, in.ID, in.MeterID, portfolio.ReadingFilter{AfterID: id - 1}, listing.Query{Sort: "id", Limit: 1})
 	if err != nil {
 		return nil, err
 	}

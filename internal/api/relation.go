@@ -190,7 +190,7 @@ func (a *API) relationList(ctx context.Context, act account.Actor, in *ListRelat
 	if limit == 0 {
 		limit = 50
 	}
-	page, err := a.relations.List(ctx, act, listing.Query{Search: in.Q, Sort: "created", Limit: limit + 1},
+	page, err := a.Relations.List(ctx, act, listing.Query{Search: in.Q, Sort: "created", Limit: limit + 1},
 		relation.Filter{Role: relation.Role(in.Role), Kind: relation.Kind(in.Kind), AfterID: in.Cursor})
 	if err != nil {
 		return nil, err
@@ -231,9 +231,9 @@ func (a *API) relationCreate(ctx context.Context, act account.Actor, in *CreateR
 	var id int64
 	var err error
 	if in.Body.Kind == string(relation.Company) {
-		id, err = a.relations.CreateCompany(ctx, act, in.Body.company())
+		id, err = a.Relations.CreateCompany(ctx, act, in.Body.company())
 	} else {
-		id, err = a.relations.CreatePerson(ctx, act, in.Body.person())
+		id, err = a.Relations.CreatePerson(ctx, act, in.Body.person())
 	}
 	if err != nil {
 		return nil, err
@@ -254,7 +254,7 @@ type RelationOutput struct {
 }
 
 func (a *API) relationGet(ctx context.Context, act account.Actor, in *RelationPathInput) (*RelationOutput, error) {
-	r, err := a.relations.Get(ctx, act, in.ID, relation.ViaAPI)
+	r, err := a.Relations.Get(ctx, act, in.ID, relation.ViaAPI)
 	if err != nil {
 		return nil, err
 	}
@@ -273,9 +273,9 @@ func (a *API) relationUpdate(ctx context.Context, act account.Actor, in *UpdateR
 	}
 	var err error
 	if in.Body.Kind == string(relation.Company) {
-		err = a.relations.UpdateCompany(ctx, act, in.ID, in.Body.company())
+		err = a.Relations.UpdateCompany(ctx, act, in.ID, in.Body.company())
 	} else {
-		err = a.relations.UpdatePerson(ctx, act, in.ID, in.Body.person())
+		err = a.Relations.UpdatePerson(ctx, act, in.ID, in.Body.person())
 	}
 	if err != nil {
 		return nil, err
@@ -296,7 +296,7 @@ type AgreementOutput struct {
 }
 
 func (a *API) agreementStatus(ctx context.Context, act account.Actor, _ *empty) (*AgreementOutput, error) {
-	st, err := a.privacy.ProcessorAgreementStatus(ctx, act)
+	st, err := a.Privacy.ProcessorAgreementStatus(ctx, act)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ type AcceptAgreementInput struct {
 }
 
 func (a *API) agreementAccept(ctx context.Context, act account.Actor, in *AcceptAgreementInput) (*NoContent, error) {
-	if err := a.privacy.AcceptProcessorAgreement(ctx, act, in.Body.Version); err != nil {
+	if err := a.Privacy.AcceptProcessorAgreement(ctx, act, in.Body.Version); err != nil {
 		return nil, err
 	}
 	return &NoContent{Status: http.StatusNoContent}, nil

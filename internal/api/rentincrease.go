@@ -102,10 +102,10 @@ func (a *API) rentIncreaseJSON(ctx context.Context, p rentincrease.Proposal) Ren
 		for k, v := range n.Args {
 			args[k] = v
 			if k == "segment" {
-				args[k] = strings.ToLower(a.texts.T(lang, "rentincrease.segment."+v, nil))
+				args[k] = strings.ToLower(a.Texts.T(lang, "rentincrease.segment."+v, nil))
 			}
 		}
-		j.Notes = append(j.Notes, RentIncreaseNoteJSON{Code: n.Code, Message: a.texts.T(lang, n.Code, args), Args: n.Args, Blocking: n.Blocking})
+		j.Notes = append(j.Notes, RentIncreaseNoteJSON{Code: n.Code, Message: a.Texts.T(lang, n.Code, args), Args: n.Args, Blocking: n.Blocking})
 	}
 	return j
 }
@@ -126,7 +126,7 @@ type RentIncreasesOutput struct {
 }
 
 func (a *API) proposeRentIncreases(ctx context.Context, act account.Actor, in *EffectiveDateBody) (*RentIncreasesOutput, error) {
-	ps, err := a.rentIncreases.Propose(ctx, act, in.Body.EffectiveDate)
+	ps, err := a.RentIncreases.Propose(ctx, act, in.Body.EffectiveDate)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ type ListRentIncreasesInput struct {
 
 func (a *API) listRentIncreases(ctx context.Context, act account.Actor, in *ListRentIncreasesInput) (*RentIncreasesOutput, error) {
 	limit := min(max(in.Limit, 1), 200)
-	page, err := a.rentIncreases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
+	page, err := a.RentIncreases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
 		rentincrease.ListFilter{Date: in.EffectiveDate, Status: rentincrease.Status(in.Status), AfterID: in.Cursor})
 	if err != nil {
 		return nil, err
@@ -206,7 +206,7 @@ func (a *API) confirmPlan(ctx context.Context, act account.Actor, in *ConfirmPla
 	if err != nil {
 		return nil, validation.Errors{"effective_date": "rentincrease.date.invalid"}
 	}
-	plan, err := a.rentIncreases.PlanConfirm(ctx, act, d)
+	plan, err := a.RentIncreases.PlanConfirm(ctx, act, d)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +216,7 @@ func (a *API) confirmPlan(ctx context.Context, act account.Actor, in *ConfirmPla
 }
 
 func (a *API) confirmRentIncreases(ctx context.Context, act account.Actor, in *ConfirmRentIncreasesInput) (*ConfirmedOutput, error) {
-	n, err := a.rentIncreases.Confirm(ctx, act, in.Body.EffectiveDate, rentincrease.ConfirmPlan{Proposals: in.Body.Expect.Proposals,
+	n, err := a.RentIncreases.Confirm(ctx, act, in.Body.EffectiveDate, rentincrease.ConfirmPlan{Proposals: in.Body.Expect.Proposals,
 		Increase: money.Cents(in.Body.Expect.IncreaseCents)})
 	if err != nil {
 		return nil, err
@@ -237,7 +237,7 @@ type RentIncreaseOutput struct {
 }
 
 func (a *API) rentIncreaseOutput(ctx context.Context, act account.Actor, id int64) (*RentIncreaseOutput, error) {
-	p, err := a.rentIncreases.Get(ctx, act, id)
+	p, err := a.RentIncreases.Get(ctx, act, id)
 	if err != nil {
 		return nil, err
 	}
@@ -264,14 +264,14 @@ func (a *API) adjustRentIncrease(ctx context.Context, act account.Actor, in *Adj
 		adj.NewCents = &c
 	}
 	adj.Excluded = in.Body.Excluded
-	if err := a.rentIncreases.Adjust(ctx, act, in.ID, adj); err != nil {
+	if err := a.RentIncreases.Adjust(ctx, act, in.ID, adj); err != nil {
 		return nil, err
 	}
 	return a.rentIncreaseOutput(ctx, act, in.ID)
 }
 
 func (a *API) getRentIncreaseLetter(ctx context.Context, act account.Actor, in *RentIncreasePathInput) (*LeasePDFOutput, error) {
-	pdf, err := a.rentIncreases.Letter(ctx, act, in.ID)
+	pdf, err := a.RentIncreases.Letter(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ type RentIncreaseDeliveryInput struct {
 }
 
 func (a *API) recordRentIncreaseDelivery(ctx context.Context, act account.Actor, in *RentIncreaseDeliveryInput) (*RentIncreaseOutput, error) {
-	if err := a.rentIncreases.RecordDelivery(ctx, act, in.ID, rentincrease.Delivery{On: in.Body.DeliveredOn,
+	if err := a.RentIncreases.RecordDelivery(ctx, act, in.ID, rentincrease.Delivery{On: in.Body.DeliveredOn,
 		Method: lease.DeliveryMethod(in.Body.Method)}); err != nil {
 		return nil, err
 	}
@@ -297,7 +297,7 @@ func (a *API) recordRentIncreaseDelivery(ctx context.Context, act account.Actor,
 }
 
 func (a *API) applyRentIncrease(ctx context.Context, act account.Actor, in *RentIncreasePathInput) (*RentIncreaseOutput, error) {
-	if err := a.rentIncreases.Apply(ctx, act, in.ID); err != nil {
+	if err := a.RentIncreases.Apply(ctx, act, in.ID); err != nil {
 		return nil, err
 	}
 	return a.rentIncreaseOutput(ctx, act, in.ID)
@@ -325,7 +325,7 @@ type IncreaseClauseOutput struct {
 }
 
 func (a *API) getIncreaseClause(ctx context.Context, act account.Actor, in *LeasePathInput) (*IncreaseClauseOutput, error) {
-	c, err := a.rentIncreases.Clause(ctx, act, in.ID)
+	c, err := a.RentIncreases.Clause(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +358,7 @@ func (a *API) setIncreaseClause(ctx context.Context, act account.Actor, in *SetI
 	if b.FirstDate != nil {
 		ci.FirstDate = *b.FirstDate
 	}
-	if err := a.rentIncreases.SetClause(ctx, act, in.ID, ci); err != nil {
+	if err := a.RentIncreases.SetClause(ctx, act, in.ID, ci); err != nil {
 		if fe, ok := validation.AsFields(err); ok && fe["cap"] != "" {
 			fe["cap_percent"] = fe["cap"]
 			delete(fe, "cap")
@@ -393,7 +393,7 @@ type RentIncreaseCapsOutput struct {
 }
 
 func (a *API) listRentIncreaseCaps(ctx context.Context, act account.Actor, _ *struct{}) (*RentIncreaseCapsOutput, error) {
-	rows, err := a.rentIncreases.Caps(ctx, act)
+	rows, err := a.RentIncreases.Caps(ctx, act)
 	if err != nil {
 		return nil, err
 	}
@@ -421,7 +421,7 @@ type SetRentIncreaseCapInput struct {
 }
 
 func (a *API) setRentIncreaseCap(ctx context.Context, act account.Actor, in *SetRentIncreaseCapInput) (*RentIncreaseCapsOutput, error) {
-	if err := a.rentIncreases.SetCapOverride(ctx, act, portfolio.Segment(in.Segment), in.Year, strings.TrimSuffix(in.Body.Percent, "%"), in.Body.Source); err != nil {
+	if err := a.RentIncreases.SetCapOverride(ctx, act, portfolio.Segment(in.Segment), in.Year, strings.TrimSuffix(in.Body.Percent, "%"), in.Body.Source); err != nil {
 		return nil, err
 	}
 	return a.listRentIncreaseCaps(ctx, act, nil)
@@ -440,7 +440,7 @@ type RentIncreaseSettingsOutput struct {
 }
 
 func (a *API) getRentIncreaseSettings(ctx context.Context, act account.Actor, _ *struct{}) (*RentIncreaseSettingsOutput, error) {
-	st, err := a.rentIncreases.Settings(ctx, act)
+	st, err := a.RentIncreases.Settings(ctx, act)
 	if err != nil {
 		return nil, err
 	}
@@ -454,7 +454,7 @@ type UpdateRentIncreaseSettingsInput struct {
 }
 
 func (a *API) updateRentIncreaseSettings(ctx context.Context, act account.Actor, in *UpdateRentIncreaseSettingsInput) (*RentIncreaseSettingsOutput, error) {
-	if err := a.rentIncreases.UpdateSettings(ctx, act, rentincrease.Settings{SenderName: in.Body.SenderName,
+	if err := a.RentIncreases.UpdateSettings(ctx, act, rentincrease.Settings{SenderName: in.Body.SenderName,
 		ObjectionText:     in.Body.ObjectionText,
 		ObjectionTextFree: in.Body.ObjectionTextFree}); err != nil {
 		return nil, err
@@ -482,7 +482,7 @@ type CPIOutput struct {
 }
 
 func (a *API) listCPI(ctx context.Context, act account.Actor, in *ListCPIInput) (*CPIOutput, error) {
-	ps, err := a.rentIncreases.CPI(ctx, act, in.Series)
+	ps, err := a.RentIncreases.CPI(ctx, act, in.Series)
 	if err != nil {
 		return nil, err
 	}
@@ -519,7 +519,7 @@ type ImportCapsInput struct {
 }
 
 func (a *API) importRentIncreaseCaps(ctx context.Context, act account.Actor, in *ImportCapsInput) (*ImportCPIOutput, error) {
-	res, cellErrs, err := a.rentIncreases.ImportCaps(ctx, act, strings.NewReader(in.Body.CSV))
+	res, cellErrs, err := a.RentIncreases.ImportCaps(ctx, act, strings.NewReader(in.Body.CSV))
 	return importOutput(res, cellErrs, err)
 }
 
@@ -549,6 +549,6 @@ func importOutput(res rentincrease.ImportResult, cellErrs []rentincrease.CellErr
 }
 
 func (a *API) importCPI(ctx context.Context, act account.Actor, in *ImportCPIInput) (*ImportCPIOutput, error) {
-	res, cellErrs, err := a.rentIncreases.ImportCPI(ctx, act, strings.NewReader(in.Body.CSV))
+	res, cellErrs, err := a.RentIncreases.ImportCPI(ctx, act, strings.NewReader(in.Body.CSV))
 	return importOutput(res, cellErrs, err)
 }

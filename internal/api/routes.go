@@ -137,7 +137,7 @@ func (a *API) register() {
 		return out, nil
 	})
 	op(a, http.MethodGet, "/organisation", "get-organisation", "The token's organisation", account.PermOrgRead, func(ctx context.Context, act account.Actor, _ *empty) (*OrganisationOutput, error) {
-		o, err := a.accounts.Organisation(ctx, act)
+		o, err := a.Accounts.Organisation(ctx, act)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +146,7 @@ func (a *API) register() {
 		return out, nil
 	})
 	op(a, http.MethodGet, "/members", "list-members", "List members", account.PermOrgRead, func(ctx context.Context, act account.Actor, in *ListMembersInput) (*MembersOutput, error) {
-		ms, _, err := a.accounts.Members(ctx, act)
+		ms, _, err := a.Accounts.Members(ctx, act)
 		if err != nil {
 			return nil, err
 		}
@@ -170,25 +170,25 @@ func (a *API) register() {
 		return out, nil
 	})
 	op(a, http.MethodPost, "/members/invitations", "invite-member", "Invite a colleague by e-mail", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *InviteInput) (*NoContent, error) {
-		if err := a.accounts.Invite(ctx, act, in.Body.Email, account.Role(in.Body.Role)); err != nil {
+		if err := a.Accounts.Invite(ctx, act, in.Body.Email, account.Role(in.Body.Role)); err != nil {
 			return nil, err
 		}
 		return &NoContent{Status: http.StatusAccepted}, nil
 	})
 	op(a, http.MethodPatch, "/members/{user_id}", "change-member-role", "Change a member's role", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *ChangeRoleInput) (*NoContent, error) {
-		if err := a.accounts.ChangeRole(ctx, act, in.UserID, account.Role(in.Body.Role)); err != nil {
+		if err := a.Accounts.ChangeRole(ctx, act, in.UserID, account.Role(in.Body.Role)); err != nil {
 			return nil, err
 		}
 		return &NoContent{Status: http.StatusNoContent}, nil
 	})
 	op(a, http.MethodDelete, "/members/{user_id}", "remove-member", "Remove a member", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *MemberPathInput) (*NoContent, error) {
-		if err := a.accounts.RemoveMember(ctx, act, in.UserID); err != nil {
+		if err := a.Accounts.RemoveMember(ctx, act, in.UserID); err != nil {
 			return nil, err
 		}
 		return &NoContent{Status: http.StatusNoContent}, nil
 	})
 	op(a, http.MethodGet, "/tokens", "list-tokens", "List API tokens", account.PermTokensManage, func(ctx context.Context, act account.Actor, _ *empty) (*TokensOutput, error) {
-		ts, err := a.accounts.APITokens(ctx, act)
+		ts, err := a.Accounts.APITokens(ctx, act)
 		if err != nil {
 			return nil, err
 		}
@@ -212,7 +212,7 @@ func (a *API) register() {
 		for i, s := range in.Body.Scopes {
 			scopes[i] = account.Scope(s)
 		}
-		tok, err := a.accounts.CreateAPIToken(ctx, act, in.Body.Name, scopes)
+		tok, err := a.Accounts.CreateAPIToken(ctx, act, in.Body.Name, scopes)
 		if err != nil {
 			return nil, err
 		}
@@ -221,7 +221,7 @@ func (a *API) register() {
 		return out, nil
 	})
 	op(a, http.MethodDelete, "/tokens/{id}", "revoke-token", "Revoke an API token", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *TokenPathInput) (*NoContent, error) {
-		if err := a.accounts.RevokeAPIToken(ctx, act, in.ID); err != nil {
+		if err := a.Accounts.RevokeAPIToken(ctx, act, in.ID); err != nil {
 			return nil, err
 		}
 		return &NoContent{Status: http.StatusNoContent}, nil

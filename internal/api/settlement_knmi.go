@@ -44,7 +44,7 @@ type KNMIStationsOutput struct {
 }
 
 func (a *API) listKNMIStations(ctx context.Context, act account.Actor, _ *struct{}) (*KNMIStationsOutput, error) {
-	sts, err := a.settlement.KNMIStations(ctx, act)
+	sts, err := a.Settlement.KNMIStations(ctx, act)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ type ImportKNMIDaysOutput struct {
 }
 
 func (a *API) importKNMIDays(ctx context.Context, act account.Actor, in *ImportKNMIDaysInput) (*ImportKNMIDaysOutput, error) {
-	res, err := a.settlement.ImportKNMI(ctx, act, in.Station, bytes.NewReader(in.RawBody))
+	res, err := a.Settlement.ImportKNMI(ctx, act, in.Station, bytes.NewReader(in.RawBody))
 	var ie settlement.ImportErrors
 	if errors.As(err, &ie) {
 		// Each bad cell is named by line and column: body.file[line].column.
@@ -95,7 +95,7 @@ type KNMIDegreeDaysInput struct {
 }
 
 func (a *API) getKNMIDegreeDays(ctx context.Context, act account.Actor, in *KNMIDegreeDaysInput) (*DegreeDaysOutput, error) {
-	dd, err := a.settlement.KNMIDegreeDays(ctx, act, in.Station, in.Year)
+	dd, err := a.Settlement.KNMIDegreeDays(ctx, act, in.Station, in.Year)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ type SetSettlementStationInput struct {
 }
 
 func (a *API) setSettlementStation(ctx context.Context, act account.Actor, in *SetSettlementStationInput) (*SettlementYearOutput, error) {
-	if err := a.settlement.SetDegreeDayStation(ctx, act, in.Complex, in.Year, in.Body.Station); err != nil {
+	if err := a.Settlement.SetDegreeDayStation(ctx, act, in.Complex, in.Year, in.Body.Station); err != nil {
 		return nil, err
 	}
 	return a.getSettlementYear(ctx, act, &SettlementYearInput{Complex: in.Complex, Year: in.Year})

@@ -119,7 +119,7 @@ type ListSettlementCostsOutput struct {
 }
 
 func (a *API) listSettlementCosts(ctx context.Context, act account.Actor, in *ListSettlementCostsInput) (*ListSettlementCostsOutput, error) {
-	page, err := a.settlement.Costs(ctx, act, listing.Query{Search: in.Q, Sort: in.Sort, Desc: in.Dir == "desc", Offset: in.Offset, Limit: in.Limit},
+	page, err := a.Settlement.Costs(ctx, act, listing.Query{Search: in.Q, Sort: in.Sort, Desc: in.Dir == "desc", Offset: in.Offset, Limit: in.Limit},
 		settlement.CostFilter{ComplexID: in.ComplexID, Year: in.Year, Category: in.Category})
 	if err != nil {
 		return nil, err
@@ -137,7 +137,7 @@ func (a *API) listSettlementCosts(ctx context.Context, act account.Actor, in *Li
 type CreateSettlementCostInput struct{ Body SettlementCostBody }
 
 func (a *API) createSettlementCost(ctx context.Context, act account.Actor, in *CreateSettlementCostInput) (*SettlementCostOutput, error) {
-	id, err := a.settlement.CreateCost(ctx, act, in.Body.input())
+	id, err := a.Settlement.CreateCost(ctx, act, in.Body.input())
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (a *API) createSettlementCost(ctx context.Context, act account.Actor, in *C
 }
 
 func (a *API) getSettlementCost(ctx context.Context, act account.Actor, in *SettlementCostIDInput) (*SettlementCostOutput, error) {
-	c, err := a.settlement.Cost(ctx, act, in.ID)
+	c, err := a.Settlement.Cost(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -159,14 +159,14 @@ type UpdateSettlementCostInput struct {
 }
 
 func (a *API) updateSettlementCost(ctx context.Context, act account.Actor, in *UpdateSettlementCostInput) (*SettlementCostOutput, error) {
-	if err := a.settlement.UpdateCost(ctx, act, in.ID, in.Body.input()); err != nil {
+	if err := a.Settlement.UpdateCost(ctx, act, in.ID, in.Body.input()); err != nil {
 		return nil, err
 	}
 	return a.getSettlementCost(ctx, act, &SettlementCostIDInput{ID: in.ID})
 }
 
 func (a *API) deleteSettlementCost(ctx context.Context, act account.Actor, in *SettlementCostIDInput) (*struct{}, error) {
-	return nil, a.settlement.DeleteCost(ctx, act, in.ID)
+	return nil, a.Settlement.DeleteCost(ctx, act, in.ID)
 }
 
 // PutSettlementEvidenceInput is the PDF itself.
@@ -181,14 +181,14 @@ func (a *API) putSettlementEvidence(ctx context.Context, act account.Actor, in *
 	if name == "" {
 		name = fmt.Sprintf("factuur-%d.pdf", in.ID)
 	}
-	if err := a.settlement.SetEvidence(ctx, act, in.ID, name, in.RawBody); err != nil {
+	if err := a.Settlement.SetEvidence(ctx, act, in.ID, name, in.RawBody); err != nil {
 		return nil, err
 	}
 	return a.getSettlementCost(ctx, act, &SettlementCostIDInput{ID: in.ID})
 }
 
 func (a *API) getSettlementEvidence(ctx context.Context, act account.Actor, in *SettlementCostIDInput) (*LeasePDFOutput, error) {
-	name, data, err := a.settlement.Evidence(ctx, act, in.ID)
+	name, data, err := a.Settlement.Evidence(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +212,7 @@ type ImportSettlementCostsOutput struct {
 }
 
 func (a *API) importSettlementCosts(ctx context.Context, act account.Actor, in *ImportSettlementCostsInput) (*ImportSettlementCostsOutput, error) {
-	res, err := a.settlement.ImportCosts(ctx, act, strings.NewReader(in.Body.CSV))
+	res, err := a.Settlement.ImportCosts(ctx, act, strings.NewReader(in.Body.CSV))
 	var ie settlement.ImportErrors
 	if errors.As(err, &ie) {
 		// Each bad cell is named by line and column: body.csv[line].column.
@@ -264,7 +264,7 @@ type SettlementYearInput struct {
 }
 
 func (a *API) getSettlementYear(ctx context.Context, act account.Actor, in *SettlementYearInput) (*SettlementYearOutput, error) {
-	y, err := a.settlement.Year(ctx, act, in.Complex, in.Year)
+	y, err := a.Settlement.Year(ctx, act, in.Complex, in.Year)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +318,7 @@ func (a *API) setSettlementYear(ctx context.Context, act account.Actor, in *SetS
 	if err != nil {
 		return nil, err
 	}
-	if err := a.settlement.SetYearSettings(ctx, act, in.Complex, in.Year, in.Body.AdminFeePercent, occ); err != nil {
+	if err := a.Settlement.SetYearSettings(ctx, act, in.Complex, in.Year, in.Body.AdminFeePercent, occ); err != nil {
 		return nil, err
 	}
 	return a.getSettlementYear(ctx, act, &SettlementYearInput{Complex: in.Complex, Year: in.Year})
@@ -344,7 +344,7 @@ func (a *API) setSettlementKey(ctx context.Context, act account.Actor, in *SetSe
 	if err != nil {
 		return nil, err
 	}
-	if err := a.settlement.SetKey(ctx, act, in.Complex, in.Year, settlement.CategoryKey{Category: in.Category, Key: in.Body.Key, Heating: in.Body.Heating,
+	if err := a.Settlement.SetKey(ctx, act, in.Complex, in.Year, settlement.CategoryKey{Category: in.Category, Key: in.Body.Key, Heating: in.Body.Heating,
 		FixedPercent: in.Body.FixedPercent, AdminFee: in.Body.AdminFee, MeterKind: in.Body.MeterKind, Shares: shares}); err != nil {
 		return nil, err
 	}
@@ -359,7 +359,7 @@ type DeleteSettlementKeyInput struct {
 }
 
 func (a *API) deleteSettlementKey(ctx context.Context, act account.Actor, in *DeleteSettlementKeyInput) (*struct{}, error) {
-	return nil, a.settlement.DeleteKey(ctx, act, in.Complex, in.Year, in.Category)
+	return nil, a.Settlement.DeleteKey(ctx, act, in.Complex, in.Year, in.Category)
 }
 
 // DegreeDayJSON is one month.
@@ -376,7 +376,7 @@ type DegreeDaysOutput struct {
 }
 
 func (a *API) listDegreeDays(ctx context.Context, act account.Actor, _ *struct{}) (*DegreeDaysOutput, error) {
-	dd, err := a.settlement.DegreeDays(ctx, act)
+	dd, err := a.Settlement.DegreeDays(ctx, act)
 	if err != nil {
 		return nil, err
 	}
@@ -400,7 +400,7 @@ func (a *API) setDegreeDays(ctx context.Context, act account.Actor, in *SetDegre
 	for i, d := range in.Body.Items {
 		days[i] = settlement.DegreeDay{Month: d.Month, Value: d.Value}
 	}
-	if err := a.settlement.SetDegreeDays(ctx, act, days); err != nil {
+	if err := a.Settlement.SetDegreeDays(ctx, act, days); err != nil {
 		return nil, err
 	}
 	return a.listDegreeDays(ctx, act, nil)
@@ -440,7 +440,7 @@ type ListSettlementRunsOutput struct {
 }
 
 func (a *API) listSettlementRuns(ctx context.Context, act account.Actor, in *ListSettlementRunsInput) (*ListSettlementRunsOutput, error) {
-	rs, err := a.settlement.Runs(ctx, act, settlement.RunFilter{ComplexID: in.ComplexID, Year: in.Year})
+	rs, err := a.Settlement.Runs(ctx, act, settlement.RunFilter{ComplexID: in.ComplexID, Year: in.Year})
 	if err != nil {
 		return nil, err
 	}
@@ -574,7 +574,7 @@ func (a *API) registerSettlementRun(perm account.Permission) {
 		if ce, ok := errors.AsType[*settlement.ComputeError](err); ok {
 			return nil, &settlementProblem{
 				ErrorModel: huma.ErrorModel{Type: "about:blank", Title: http.StatusText(http.StatusUnprocessableEntity),
-					Status: http.StatusUnprocessableEntity, Detail: a.texts.T(langFrom(ctx), "settlement.compute_failed", nil) + " " + ce.Err.Error()},
+					Status: http.StatusUnprocessableEntity, Detail: a.Texts.T(langFrom(ctx), "settlement.compute_failed", nil) + " " + ce.Err.Error()},
 				Message: ce.Err.Message, Field: ce.Err.Field,
 			}
 		}
@@ -589,9 +589,9 @@ func (a *API) createSettlementRun(ctx context.Context, act account.Actor, in *Cr
 	var r *settlement.Run
 	var err error
 	if in.Body.LeaseID > 0 {
-		r, err = a.settlement.RunLeaving(ctx, act, in.Body.LeaseID)
+		r, err = a.Settlement.RunLeaving(ctx, act, in.Body.LeaseID)
 	} else {
-		r, err = a.settlement.Run(ctx, act, in.Body.ComplexID, in.Body.Year)
+		r, err = a.Settlement.Run(ctx, act, in.Body.ComplexID, in.Body.Year)
 	}
 	if err != nil {
 		return nil, err
@@ -605,7 +605,7 @@ type SettlementRunIDInput struct {
 }
 
 func (a *API) getSettlementRun(ctx context.Context, act account.Actor, in *SettlementRunIDInput) (*SettlementRunOutput, error) {
-	r, err := a.settlement.GetRun(ctx, act, in.ID)
+	r, err := a.Settlement.GetRun(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -613,7 +613,7 @@ func (a *API) getSettlementRun(ctx context.Context, act account.Actor, in *Settl
 }
 
 func (a *API) finaliseSettlementRun(ctx context.Context, act account.Actor, in *SettlementRunIDInput) (*SettlementRunOutput, error) {
-	if err := a.settlement.Finalise(ctx, act, in.ID); err != nil {
+	if err := a.Settlement.Finalise(ctx, act, in.ID); err != nil {
 		return nil, err
 	}
 	return a.getSettlementRun(ctx, act, in)

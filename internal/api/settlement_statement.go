@@ -176,7 +176,7 @@ type SendPlanJSON struct {
 }
 
 func (a *API) listSettlementStatements(ctx context.Context, act account.Actor, in *SettlementRunIDPathInput) (*ListSettlementStatementsOutput, error) {
-	rev, err := a.statements.Review(ctx, act, in.ID)
+	rev, err := a.Statements.Review(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func (a *API) listSettlementStatements(ctx context.Context, act account.Actor, i
 type SettlementStatementOutput struct{ Body SettlementStatementJSON }
 
 func (a *API) getSettlementStatement(ctx context.Context, act account.Actor, in *SettlementStatementInput) (*SettlementStatementOutput, error) {
-	s, err := a.statements.Statement(ctx, act, in.ID, in.Occupancy)
+	s, err := a.Statements.Statement(ctx, act, in.ID, in.Occupancy)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (a *API) getSettlementStatement(ctx context.Context, act account.Actor, in 
 }
 
 func (a *API) getSettlementStatementPDF(ctx context.Context, act account.Actor, in *SettlementStatementInput) (*LeasePDFOutput, error) {
-	pdf, name, err := a.statements.StatementPDF(ctx, act, in.ID, in.Occupancy)
+	pdf, name, err := a.Statements.StatementPDF(ctx, act, in.ID, in.Occupancy)
 	if err != nil {
 		return nil, err
 	}
@@ -222,11 +222,11 @@ type SettlementAdvanceOutput struct {
 }
 
 func (a *API) applySettlementAdvance(ctx context.Context, act account.Actor, in *SettlementStatementInput) (*SettlementAdvanceOutput, error) {
-	amount, err := a.statements.ApplyAdvance(ctx, act, in.ID, in.Occupancy)
+	amount, err := a.Statements.ApplyAdvance(ctx, act, in.ID, in.Occupancy)
 	if err != nil {
 		return nil, err
 	}
-	s, err := a.statements.Statement(ctx, act, in.ID, in.Occupancy)
+	s, err := a.Statements.Statement(ctx, act, in.ID, in.Occupancy)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +281,7 @@ type SendExpectJSON struct {
 
 func (a *API) sendSettlementRun(ctx context.Context, act account.Actor, in *SendSettlementRunInput) (*SettlementSendOutput, error) {
 	e := in.Body.Expect
-	if _, err := a.statements.StartSend(ctx, act, in.ID, settlement.SendPlan{Statements: e.Statements, ToPay: money.Cents(e.ToPayCents),
+	if _, err := a.Statements.StartSend(ctx, act, in.ID, settlement.SendPlan{Statements: e.Statements, ToPay: money.Cents(e.ToPayCents),
 		ToRefund: money.Cents(e.ToRefundCents)}); err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func (a *API) sendSettlementRun(ctx context.Context, act account.Actor, in *Send
 }
 
 func (a *API) getSettlementSend(ctx context.Context, act account.Actor, in *SettlementRunIDPathInput) (*SettlementSendOutput, error) {
-	s, err := a.statements.SendStatus(ctx, act, in.ID)
+	s, err := a.Statements.SendStatus(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -329,12 +329,12 @@ type ListSettlementDeadlinesOutput struct {
 func (a *API) listSettlementDeadlines(ctx context.Context, act account.Actor, in *ListSettlementDeadlinesInput) (*ListSettlementDeadlinesOutput, error) {
 	year := in.Year
 	if year == 0 {
-		year = a.settlement.Today().Year - 1
+		year = a.Settlement.Today().Year - 1
 	}
 	if year < 2000 {
 		return nil, fieldErr("year", "settlement.bad_year")
 	}
-	rows, err := a.statements.Deadlines(ctx, act, year)
+	rows, err := a.Statements.Deadlines(ctx, act, year)
 	if err != nil {
 		return nil, err
 	}
@@ -399,7 +399,7 @@ type ListSettlementLeviesOutput struct {
 }
 
 func (a *API) listSettlementLevies(ctx context.Context, act account.Actor, in *ListSettlementLeviesInput) (*ListSettlementLeviesOutput, error) {
-	ls, err := a.statements.Levies(ctx, act, settlement.LevyFilter{ComplexID: in.ComplexID})
+	ls, err := a.Statements.Levies(ctx, act, settlement.LevyFilter{ComplexID: in.ComplexID})
 	if err != nil {
 		return nil, err
 	}
@@ -429,7 +429,7 @@ type SettlementLevyOutput struct{ Body SettlementLevyJSON }
 
 func (a *API) createSettlementLevy(ctx context.Context, act account.Actor, in *CreateSettlementLevyInput) (*SettlementLevyOutput, error) {
 	b := in.Body
-	id, err := a.statements.CreateLevy(ctx, act, settlement.LevyInput{ComplexID: b.ComplexID, Name: b.Name, PeriodStart: b.PeriodStart,
+	id, err := a.Statements.CreateLevy(ctx, act, settlement.LevyInput{ComplexID: b.ComplexID, Name: b.Name, PeriodStart: b.PeriodStart,
 		PeriodEnd: b.PeriodEnd, Amount: b.Amount, Basis: b.Basis, OnStatement: b.OnStatement})
 	if err != nil {
 		return nil, err
@@ -438,7 +438,7 @@ func (a *API) createSettlementLevy(ctx context.Context, act account.Actor, in *C
 }
 
 func (a *API) levyByID(ctx context.Context, act account.Actor, complexID, id int64) (*SettlementLevyOutput, error) {
-	ls, err := a.statements.Levies(ctx, act, settlement.LevyFilter{ComplexID: complexID})
+	ls, err := a.Statements.Levies(ctx, act, settlement.LevyFilter{ComplexID: complexID})
 	if err != nil {
 		return nil, err
 	}
@@ -456,7 +456,7 @@ type SettlementLevyIDInput struct {
 }
 
 func (a *API) deleteSettlementLevy(ctx context.Context, act account.Actor, in *SettlementLevyIDInput) (*struct{}, error) {
-	return nil, a.statements.DeleteLevy(ctx, act, in.ID)
+	return nil, a.Statements.DeleteLevy(ctx, act, in.ID)
 }
 
 // BookSettlementLevyOutput counts the invoices posted.
@@ -467,7 +467,7 @@ type BookSettlementLevyOutput struct {
 }
 
 func (a *API) bookSettlementLevy(ctx context.Context, act account.Actor, in *SettlementLevyIDInput) (*BookSettlementLevyOutput, error) {
-	n, err := a.statements.BookLevy(ctx, act, in.ID)
+	n, err := a.Statements.BookLevy(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -493,7 +493,7 @@ type StatementSettingsJSON struct {
 type StatementSettingsOutput struct{ Body StatementSettingsJSON }
 
 func (a *API) getStatementSettings(ctx context.Context, act account.Actor, _ *struct{}) (*StatementSettingsOutput, error) {
-	ss, err := a.statements.Settings(ctx, act)
+	ss, err := a.Statements.Settings(ctx, act)
 	if err != nil {
 		return nil, err
 	}
@@ -506,7 +506,7 @@ type PutStatementSettingsInput struct{ Body StatementSettingsJSON }
 
 func (a *API) putStatementSettings(ctx context.Context, act account.Actor, in *PutStatementSettingsInput) (*StatementSettingsOutput, error) {
 	b := in.Body
-	if err := a.statements.SaveSettings(ctx, act, settlement.StatementSettings{DueDays: b.DueDays, Refund: b.Refund, InspectionText: b.InspectionText,
+	if err := a.Statements.SaveSettings(ctx, act, settlement.StatementSettings{DueDays: b.DueDays, Refund: b.Refund, InspectionText: b.InspectionText,
 		ObjectionText: b.ObjectionText, AdvancesBasis: b.AdvancesBasis}); err != nil {
 		return nil, err
 	}
@@ -538,10 +538,10 @@ type VATClassesOutput struct {
 }
 
 func (a *API) listVATClasses(ctx context.Context, act account.Actor, in *VATClassesInput) (*VATClassesOutput, error) {
-	if _, err := a.settlement.Year(ctx, act, in.Complex, in.Year); err != nil {
+	if _, err := a.Settlement.Year(ctx, act, in.Complex, in.Year); err != nil {
 		return nil, err // another organisation's complex: not found
 	}
-	vs, err := a.statements.VATClasses(ctx, act, in.Complex, in.Year)
+	vs, err := a.Statements.VATClasses(ctx, act, in.Complex, in.Year)
 	if err != nil {
 		return nil, err
 	}
@@ -570,7 +570,7 @@ type PutVATClassInput struct {
 }
 
 func (a *API) putVATClass(ctx context.Context, act account.Actor, in *PutVATClassInput) (*VATClassesOutput, error) {
-	if err := a.statements.SetVATClass(ctx, act, in.Complex, in.Year, settlement.VATClassInput{Category: in.Category, Class: in.Body.Class,
+	if err := a.Statements.SetVATClass(ctx, act, in.Complex, in.Year, settlement.VATClassInput{Category: in.Category, Class: in.Body.Class,
 		Rate: in.Body.Rate}); err != nil {
 		return nil, err
 	}
