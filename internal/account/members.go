@@ -190,7 +190,7 @@ func (s *Service) Invite(ctx context.Context, a Actor, email string, role Role) 
 			TargetType: "invitation", TargetID: fmt.Sprint(id), Details: map[string]string{"role": string(role)}}); err != nil {
 			return err
 		}
-		link := s.baseURL + "/invitation?token=" + url.QueryEscape(token)
+		link := s.baseURL() + "/invitation?token=" + url.QueryEscape(token)
 		return s.sendMail(ctx, tx, email, "nl", "mail.invite", map[string]any{"Link": link, "Org": orgName, "Inviter": inviterName})
 	})
 }

@@ -66,7 +66,7 @@ type Service struct {
 	limiter *ratelimit.Limiter
 	clk     clock.Clock
 	texts   *i18n.Catalog
-	baseURL string
+	base    func() string
 }
 
 // Deps are what the service needs.
@@ -78,14 +78,23 @@ type Deps struct {
 	Limiter *ratelimit.Limiter
 	Clock   clock.Clock
 	Texts   *i18n.Catalog
-	BaseURL string // e.g. http://localhost:8080, for links in e-mails
+	// BaseURL is the public address for links in e-mails, e.g.
+	// http://localhost:8080. It is asked each time a link is made, because a
+	// server started on port 0 knows its address only once it listens.
+	BaseURL func() string
 }
 
 // New returns the service.
 func New(d Deps) *Service {
-	return &Service{db: d.DB, vault: d.Vault, audit: d.Audit, mail: d.Mail, limiter: d.Limiter, clk: d.Clock, texts: d.Texts,
-		baseURL: strings.TrimRight(d.BaseURL, "/")}
+	base := d.BaseURL
+	if base == nil {
+		base = func() string { return "" }
+	}
+	return &Service{db: d.DB, vault: d.Vault, audit: d.Audit, mail: d.Mail, limiter: d.Limiter, clk: d.Clock, texts: d.Texts, base: base}
 }
+
+// baseURL is where links in e-mails point, without a trailing slash.
+func (s *Service) baseURL() string { return strings.TrimRight(s.base(), "/") }
 
 // SignUpInput is the public sign-up form.
 type SignUpInput struct {
@@ -136,7 +145,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (userID int64, org
 		_, _ = HashPassword(in.Password) // the same work as a new account
 		err = s.db.System(ctx, func(tx *db.Tx) error {
 			if err := s.sendMail(ctx, tx, email, existing.lang, "mail.signup_exists", map[string]any{
-				"Login": s.baseURL + "/login", "Reset": s.baseURL + "/password/forgot"}); err != nil {
+				"Login": s.baseURL() + "/login", "Reset": s.baseURL() + "/password/forgot"}); err != nil {
 				return err
 			}
 			return s.audit.Record(ctx, tx, audit.Event{ActorKind: "user", Action: "user.signup_existing",
@@ -192,7 +201,7 @@ func (s *Service) sendConfirmation(ctx context.Context, tx *db.Tx, userID int64,
 	if err := insertUserToken(ctx, tx, userID, purpose, hash, data, s.clk.Now(), ttl); err != nil {
 		return err
 	}
-	link := s.baseURL + "/confirm?token=" + url.QueryEscape(token)
+	link := s.baseURL() + "/confirm?token=" + url.QueryEscape(token)
 	return s.sendMail(ctx, tx, email, lang, "mail.confirm", map[string]any{"Link": link})
 }
 
@@ -476,7 +485,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, clientAddr st
 		if err := insertUserToken(ctx, tx, r.id, "reset", hash, nil, s.clk.Now(), resetTTL); err != nil {
 			return err
 		}
-		link := s.baseURL + "/password/reset?token=" + url.QueryEscape(token)
+		link := s.baseURL() + "/password/reset?token=" + url.QueryEscape(token)
 		return s.sendMail(ctx, tx, email, r.lang, "mail.reset", map[string]any{"Link": link})
 	})
 }
@@ -577,7 +586,3 @@ func (s *Service) RequestEmailChange(ctx context.Context, userID int64, password
 		return s.sendConfirmation(ctx, tx, userID, email, r.lang, "email_change")
 	})
 }
-
-// SetBaseURL changes the address used in e-mailed links (known only once
-// the server listens, when it was started on port 0).
-func (s *Service) SetBaseURL(u string) { s.baseURL = strings.TrimRight(u, "/") }

@@ -158,10 +158,9 @@ func (a *App) build(ctx context.Context) error {
 		}
 	}
 	var err error
-	if a.Vault, err = vault.New(key); err != nil {
+	if a.Vault, err = vault.New(key, a.Clock); err != nil {
 		return err
 	}
-	a.Vault.SetClock(a.Clock)
 	// The platform's own keys (organisation 0) exist before anyone looks up
 	// a user by blind index in a read-only transaction.
 	if err := a.DB.System(ctx, func(tx *db.Tx) error { return a.Vault.EnsureOrgKeys(ctx, tx) }); err != nil {
@@ -178,16 +177,16 @@ func (a *App) build(ctx context.Context) error {
 		a.BaseURL = baseURLFor(a.Addr)
 	}
 	a.Accounts = account.New(account.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Mail: a.Outbox, Limiter: a.Limiter,
-		Clock: a.Clock, Texts: a.Texts, BaseURL: a.BaseURL})
+		Clock: a.Clock, Texts: a.Texts, BaseURL: func() string { return a.BaseURL }})
 	a.Privacy = privacy.New(privacy.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
-	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
+	// Unit status follows from leases, and a unit in a lease cannot be deleted.
+	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
 	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy})
 	a.Leases = lease.New(lease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Portfolio: a.Portfolio, Relations: a.Relations, Vault: a.Vault})
-	// Unit status follows from leases, and a unit in a lease cannot be deleted.
-	a.Portfolio.SetOccupancy(a.Leases)
-	a.RentIncreases = rentincrease.New(rentincrease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Leases: a.Leases,
-		Portfolio: a.Portfolio, Relations: a.Relations})
 	a.Ledger = ledger.New(ledger.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock})
+	// A rent increase may only start after the periods already posted.
+	a.RentIncreases = rentincrease.New(rentincrease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Leases: a.Leases,
+		Portfolio: a.Portfolio, Relations: a.Relations, PostedThrough: a.Ledger})
 	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases, Outbox: a.Outbox, Portfolio: a.Portfolio})
 	a.Billing.Background(a.Jobs, a.Accounts)
 	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
@@ -195,8 +194,6 @@ func (a *App) build(ctx context.Context) error {
 		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})
 	a.Statements = settlement.NewStatements(a.Settlement, a.Outbox)
 	a.Statements.Background(a.Jobs, a.Accounts)
-	// A rent increase may only start after the periods already posted.
-	a.RentIncreases.SetPostedThrough(a.Ledger)
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases})
 	a.Importer.Background(a.Vault, a.Jobs, a.Accounts)
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
@@ -215,8 +212,7 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	a.listener = ln
 	if a.BaseURL == "" || strings.HasSuffix(a.BaseURL, ":0") {
-		a.BaseURL = baseURLFor(ln.Addr().String())
-		a.Accounts.SetBaseURL(a.BaseURL)
+		a.BaseURL = baseURLFor(ln.Addr().String()) // before serving: the accounts service reads it for links
 	}
 	ctx, a.cancel = context.WithCancel(ctx)
 	workers := a.Workers

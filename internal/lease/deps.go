@@ -60,12 +60,21 @@ func (s *Service) markTenant(ctx context.Context, tx *db.Tx, a account.Actor, id
 	return s.relations.MarkTenantTx(ctx, tx, a, id)
 }
 
-var _ portfolio.Occupancy = (*Service)(nil)
+// Occupancy is the portfolio's view of leases: unit statuses, and which
+// units a lease names. It reads only lease tables in the caller's
+// transaction and needs nothing of the Service, so app can give it to the
+// portfolio service that the lease service is built on, without a cycle.
+type Occupancy struct{}
+
+var (
+	_ portfolio.Occupancy    = Occupancy{}
+	_ portfolio.UnitReferrer = Occupancy{}
+)
 
 // UnitStatus implements portfolio.Occupancy: a unit is let when a lease
 // covers it on day on, under notice when that lease has an active
 // termination ending after on, and vacant otherwise.
-func (s *Service) UnitStatus(ctx context.Context, tx *db.Tx, unitIDs []int64, on civil.Date) (map[int64]portfolio.Status, error) {
+func (Occupancy) UnitStatus(ctx context.Context, tx *db.Tx, unitIDs []int64, on civil.Date) (map[int64]portfolio.Status, error) {
 	occ, err := unitStatus(ctx, tx, unitIDs, on)
 	if err != nil {
 		return nil, err
@@ -84,11 +93,9 @@ func (s *Service) UnitStatus(ctx context.Context, tx *db.Tx, unitIDs []int64, on
 	return out, nil
 }
 
-var _ portfolio.UnitReferrer = (*Service)(nil)
-
 // UnitsInUse implements portfolio.UnitReferrer: a unit that any lease
 // names, past or future, may not be deleted.
-func (s *Service) UnitsInUse(ctx context.Context, tx *db.Tx, unitIDs []int64) (map[int64]bool, error) {
+func (Occupancy) UnitsInUse(ctx context.Context, tx *db.Tx, unitIDs []int64) (map[int64]bool, error) {
 	out := make(map[int64]bool, len(unitIDs))
 	if len(unitIDs) == 0 {
 		return out, nil

@@ -52,8 +52,6 @@ func each(t *testing.T, fn func(t *testing.T, e *env)) {
 			clk := clock.NewFixed(now)
 			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clk})
 			e := &env{Env: ae, t: t, clk: clk, svc: ae.Leases}
-			// app wires this too; setting it again is harmless.
-			ae.Portfolio.SetOccupancy(ae.Leases)
 			e.owner = ae.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
 			e.manager = ae.Actor(t, "alpha", "manager@alpha.nl", account.Manager)
 			e.viewer = ae.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer)
@@ -449,16 +447,6 @@ func TestComponentHistory(t *testing.T) {
 		if err != nil || len(hist) != 4 {
 			t.Fatalf("history: %d %v", len(hist), err)
 		}
-		err = e.DB.ReadOrg(ctx, e.owner.OrgID, func(tx *db.Tx) error {
-			cs, err := e.svc.ComponentsOnTx(ctx, tx, id, d("2026-07-15"))
-			if err == nil && (len(cs) != 2 || cs[0].AmountCents != 104000) {
-				return fmt.Errorf("components on 15 July: %+v", cs)
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
 	})
 }
 
@@ -545,7 +533,7 @@ func TestUnitStatus(t *testing.T) {
 			var m map[int64]portfolio.Status
 			err := e.DB.ReadOrg(ctx, e.owner.OrgID, func(tx *db.Tx) error {
 				var err error
-				m, err = e.svc.UnitStatus(ctx, tx, []int64{let, notice, vacant, ended, future}, d(on))
+				m, err = lease.Occupancy{}.UnitStatus(ctx, tx, []int64{let, notice, vacant, ended, future}, d(on))
 				return err
 			})
 			if err != nil {
@@ -569,7 +557,7 @@ func TestUnitStatus(t *testing.T) {
 		}
 		// Organisation B asks about A's units: vacant, it sees no leases.
 		err := e.DB.ReadOrg(ctx, e.ownerB.OrgID, func(tx *db.Tx) error {
-			m, err := e.svc.UnitStatus(ctx, tx, []int64{let}, d("2026-03-15"))
+			m, err := lease.Occupancy{}.UnitStatus(ctx, tx, []int64{let}, d("2026-03-15"))
 			if err == nil && m[let] != portfolio.StatusVacant {
 				return fmt.Errorf("B sees A's lease: %v", m)
 			}

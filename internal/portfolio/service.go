@@ -12,8 +12,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"hms/internal/account"
 	"hms/internal/platform/audit"
@@ -39,7 +37,7 @@ type Occupancy interface {
 
 // UnitReferrer is something that refers to units by id without a foreign
 // key (the lease package): a unit it reports in use cannot be deleted. An
-// Occupancy that also implements it is consulted automatically.
+// Occupancy that also implements it is consulted.
 type UnitReferrer interface {
 	UnitsInUse(ctx context.Context, tx *db.Tx, unitIDs []int64) (map[int64]bool, error)
 }
@@ -49,6 +47,10 @@ type Deps struct {
 	DB    *db.DB
 	Audit *audit.Log
 	Clock clock.Clock
+	// Occupancy tells unit statuses (app passes the lease package's); nil:
+	// every unit is vacant. When it is also a UnitReferrer, a unit it reports
+	// in use cannot be deleted.
+	Occupancy Occupancy
 }
 
 // Service is the face of the portfolio capability for web, API and CLI.
@@ -56,50 +58,24 @@ type Service struct {
 	db    *db.DB
 	audit *audit.Log
 	clk   clock.Clock
-	occ   atomic.Pointer[occupancyBox]
-
-	mu        sync.Mutex
-	referrers []UnitReferrer
+	occ   Occupancy
 }
-
-type occupancyBox struct{ o Occupancy }
 
 // New returns the service.
-func New(d Deps) *Service { return &Service{db: d.DB, audit: d.Audit, clk: d.Clock} }
+func New(d Deps) *Service { return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, occ: d.Occupancy} }
 
-// SetOccupancy tells the service where unit statuses come from (the lease
-// service, once it is built). Without one every unit is vacant.
-func (s *Service) SetOccupancy(o Occupancy) { s.occ.Store(&occupancyBox{o}) }
-
-// AddUnitReferrer registers another package that refers to units, so that
-// DeleteUnit refuses units it uses.
-func (s *Service) AddUnitReferrer(r UnitReferrer) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.referrers = append(s.referrers, r)
-}
-
-// unitInUse asks every referrer (and the Occupancy, when it is one) whether
-// unit id is in use.
+// unitInUse asks the Occupancy, when it refers to units, whether unit id is
+// in use.
 func (s *Service) unitInUse(ctx context.Context, tx *db.Tx, id int64) (bool, error) {
-	s.mu.Lock()
-	rs := slices.Clone(s.referrers)
-	s.mu.Unlock()
-	if box := s.occ.Load(); box != nil {
-		if r, ok := box.o.(UnitReferrer); ok {
-			rs = append(rs, r)
-		}
+	r, ok := s.occ.(UnitReferrer)
+	if !ok {
+		return false, nil
 	}
-	for _, r := range rs {
-		m, err := r.UnitsInUse(ctx, tx, []int64{id})
-		if err != nil {
-			return false, fmt.Errorf("unit in use: %w", err)
-		}
-		if m[id] {
-			return true, nil
-		}
+	m, err := r.UnitsInUse(ctx, tx, []int64{id})
+	if err != nil {
+		return false, fmt.Errorf("unit in use: %w", err)
 	}
-	return false, nil
+	return m[id], nil
 }
 
 // occupancyChunk bounds the ids passed to Occupancy in one call, so the
@@ -112,12 +88,11 @@ func (s *Service) statuses(ctx context.Context, tx *db.Tx, ids []int64, on civil
 	for _, id := range ids {
 		out[id] = StatusVacant
 	}
-	box := s.occ.Load()
-	if box == nil || box.o == nil || len(ids) == 0 {
+	if s.occ == nil || len(ids) == 0 {
 		return out, nil
 	}
 	for chunk := range slices.Chunk(ids, occupancyChunk) {
-		m, err := box.o.UnitStatus(ctx, tx, chunk, on)
+		m, err := s.occ.UnitStatus(ctx, tx, chunk, on)
 		if err != nil {
 			return nil, fmt.Errorf("unit status: %w", err)
 		}

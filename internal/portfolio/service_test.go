@@ -611,7 +611,8 @@ func TestOccupancyAndPaging(t *testing.T) {
 		}
 		f := &fakeLeases{status: map[int64]portfolio.Status{ids[0]: portfolio.StatusLet, ids[1]: portfolio.StatusLet,
 			ids[2]: portfolio.StatusNotice, ids[6]: portfolio.StatusLet}, inUse: map[int64]bool{ids[0]: true}}
-		e.svc.SetOccupancy(f)
+		plain := e.svc
+		e.svc = portfolio.New(portfolio.Deps{DB: d, Audit: audit.New(e.clk), Clock: e.clk, Occupancy: f})
 		c, _ = e.svc.Complex(ctx, e.a, cid)
 		if o := c.Occupancy; o.Total != 6 || o.Let != 2 || o.Notice != 1 || o.Vacant != 3 || o.LetPermille() != 500 || o.On != civil.MustParse("2026-03-15") {
 			t.Fatalf("occupancy: %+v", o)
@@ -671,7 +672,7 @@ func TestOccupancyAndPaging(t *testing.T) {
 		if err := e.svc.DeleteUnit(ctx, e.a, ids[1]); err != nil {
 			t.Fatal(err)
 		}
-		e.svc.SetOccupancy(nil)
+		e.svc = plain
 		u, _ = e.svc.Unit(ctx, e.a, ids[6])
 		if u.Status != portfolio.StatusVacant {
 			t.Fatalf("status without occupancy: %s", u.Status)

@@ -33,8 +33,8 @@ import (
 	"hms/internal/relation"
 )
 
-// Deps are what the service needs. PostedThrough is optional until the
-// ledger exists; without it no posted period is assumed.
+// Deps are what the service needs. PostedThrough (the ledger) may be nil:
+// then no posted period is assumed.
 type Deps struct {
 	DB            *db.DB
 	Audit         *audit.Log
@@ -63,10 +63,6 @@ func New(d Deps) *Service {
 	}
 	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, leases: d.Leases, portfolio: d.Portfolio, relations: d.Relations, posted: d.PostedThrough}
 }
-
-// SetPostedThrough wires the ledger's answer once it exists. Call it before
-// the service is used.
-func (s *Service) SetPostedThrough(p PostedThrough) { s.posted = p }
 
 // Problems of this capability (message ids in rentincrease.<lang>.json).
 var (

@@ -382,14 +382,15 @@ func TestPostedPeriodsAreNotChanged(t *testing.T) {
 		a := e.lease(e.owner, portfolio.SegmentSociaal, "2020-01-01", 80000)
 		b := e.lease(e.owner, portfolio.SegmentSociaal, "2020-01-01", 90000)
 		posted := map[int64]civil.Date{}
-		e.svc.SetPostedThrough(postedFunc(func(ctx context.Context, tx *db.Tx, leaseID int64) (civil.Date, error) {
-			// A real answer from inside the caller's transaction.
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases WHERE id = $1 AND org_id = $2`, leaseID, tx.OrgID()).Scan(&n); err != nil || n != 1 {
-				return civil.Date{}, fmt.Errorf("lease %d not in this organisation: %v", leaseID, err)
-			}
-			return posted[leaseID], nil
-		}))
+		e.svc = rentincrease.New(rentincrease.Deps{DB: e.DB, Audit: e.Audit, Clock: e.clk, Leases: e.Leases, Portfolio: e.Portfolio,
+			Relations: e.Relations, PostedThrough: postedFunc(func(ctx context.Context, tx *db.Tx, leaseID int64) (civil.Date, error) {
+				// A real answer from inside the caller's transaction.
+				var n int
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases WHERE id = $1 AND org_id = $2`, leaseID, tx.OrgID()).Scan(&n); err != nil || n != 1 {
+					return civil.Date{}, fmt.Errorf("lease %d not in this organisation: %v", leaseID, err)
+				}
+				return posted[leaseID], nil
+			})})
 		posted[a] = d("2026-07-31") // July already charged
 		ps, err := e.svc.Propose(ctx, e.owner, on)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,12 +14,12 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/app/apptest"
+	"hms/internal/lease"
 	"hms/internal/platform/browsertest"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/clock/clocktest"
-	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
-	"hms/internal/portfolio"
+	"hms/internal/relation"
 )
 
 var pfIDAtEnd = regexp.MustCompile(`/(\d+)(#.*)?$`)
@@ -208,19 +209,6 @@ func TestPortfolioPages(t *testing.T) {
 	}
 }
 
-// pfOccupancy stands in for the lease package.
-type pfOccupancy map[int64]portfolio.Status
-
-func (f pfOccupancy) UnitStatus(_ context.Context, _ *db.Tx, ids []int64, _ civil.Date) (map[int64]portfolio.Status, error) {
-	out := map[int64]portfolio.Status{}
-	for _, id := range ids {
-		if st, ok := f[id]; ok {
-			out[id] = st
-		}
-	}
-	return out, nil
-}
-
 // The portfolio in Chromium: no console errors (CSP) on any page, and
 // screenshots to look at with HMS_TEST_ARTIFACTS.
 func TestBrowserPortfolio(t *testing.T) {
@@ -230,16 +218,16 @@ func TestBrowserPortfolio(t *testing.T) {
 	c.login("manager@a.nl", pw)
 	resp, body := c.do("POST", "/o/a/complexes", url.Values{"name": {"Parkzicht"}, "street": {"Parklaan"}, "house_number": {"1"}, "postcode": {"3511AA"}, "city": {"Utrecht"}})
 	cid := pfCreated(t, resp.StatusCode, resp.Header.Get("Location"), body)
-	statuses := map[int64]portfolio.Status{}
+	var units []int64
 	for i := 1; i <= 4; i++ {
 		f := pfUnitForm(cid)
 		f.Set("house_number", fmt.Sprint(i*2))
 		f.Set("addition", "")
 		resp, body := c.do("POST", "/o/a/units", f)
 		id, _ := strconv.ParseInt(pfCreated(t, resp.StatusCode, resp.Header.Get("Location"), body), 10, 64)
-		statuses[id] = []portfolio.Status{portfolio.StatusLet, portfolio.StatusLet, portfolio.StatusNotice, portfolio.StatusVacant}[i-1]
+		units = append(units, id)
 	}
-	e.Portfolio.SetOccupancy(pfOccupancy(statuses))
+	pfLeases(t, e, units[:2], units[2:3]) // two let, one under notice, one vacant
 	b := browsertest.New(t)
 	base := e.URL()
 	b.Run(t, chromedp.Navigate(base+"/login"),
@@ -279,6 +267,40 @@ func TestBrowserPortfolio(t *testing.T) {
 	for _, msg := range b.ConsoleErrors() {
 		if !strings.Contains(msg, "status of 422") {
 			t.Errorf("browser console: %s", msg)
+		}
+	}
+}
+
+// pfLeases gives the units in let running leases and those in notice leases
+// whose tenant has given notice today, so their status comes from real leases.
+func pfLeases(t *testing.T, e *apptest.Env, let, notice []int64) {
+	t.Helper()
+	ctx := context.Background()
+	id, _ := createUser(t, e, "a", "owner@a.nl", account.Owner)
+	owner, err := e.Accounts.ActorFor(ctx, id, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Privacy.AcceptProcessorAgreement(ctx, owner, e.Privacy.Current().Version); err != nil {
+		t.Fatal(err)
+	}
+	tenant, err := e.Relations.CreatePerson(ctx, owner, relation.PersonInput{FirstNames: "Anna", Surname: "Visser", BirthDate: "1990-01-01",
+		Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := civil.Today(e.Clock.Now())
+	start := civil.New(today.Year-1, today.Month, 1)
+	for _, u := range append(slices.Clone(let), notice...) {
+		l, err := e.Leases.Create(ctx, owner, lease.Input{UnitIDs: []int64{u}, TenantIDs: []int64{tenant}, Start: start,
+			PaymentMethod: lease.Transfer, Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 85000}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(notice, u) {
+			if _, err := e.Leases.GiveNotice(ctx, owner, l, lease.NoticeInput{By: lease.ByTenant, NoticeDate: today}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }

@@ -23,7 +23,7 @@ func TestWithVault(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		key := make([]byte, vault.MasterKeySize)
 		_, _ = rand.Read(key)
-		v, err := vault.New(key)
+		v, err := vault.New(key, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -69,8 +69,9 @@ type orgKeys struct {
 }
 
 // New returns a Vault whose organisation keys are wrapped by masterKey
-// (32 bytes, see LoadMasterKey).
-func New(masterKey []byte) (*Vault, error) {
+// (32 bytes, see LoadMasterKey); clk stamps created_at and shredded_at (nil:
+// the real clock).
+func New(masterKey []byte, clk clock.Clock) (*Vault, error) {
 	if len(masterKey) != MasterKeySize {
 		return nil, fmt.Errorf("vault: master key is %d bytes, want %d", len(masterKey), MasterKeySize)
 	}
@@ -78,12 +79,11 @@ func New(masterKey []byte) (*Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("vault: master key: %w", err)
 	}
-	return &Vault{master: m, clock: clock.Real{}, orgs: map[int64]*orgKeys{}}, nil
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	return &Vault{master: m, clock: clk, orgs: map[int64]*orgKeys{}}, nil
 }
-
-// SetClock sets the clock for created_at and shredded_at. Call it before the
-// Vault is used.
-func (v *Vault) SetClock(c clock.Clock) { v.clock = c }
 
 func (v *Vault) now() string { return db.TS(v.clock.Now()) }
 

@@ -38,7 +38,7 @@ func randomKey(t testing.TB) []byte {
 func newVault(t testing.TB) (*Vault, []byte) {
 	t.Helper()
 	k := randomKey(t)
-	v, err := New(k)
+	v, err := New(k, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func wantErr(t testing.TB, what string, err, want error) {
 
 func TestNewRefusesBadKeyLength(t *testing.T) {
 	for _, n := range []int{0, 16, 31, 33, 64} {
-		if _, err := New(make([]byte, n)); err == nil {
+		if _, err := New(make([]byte, n), nil); err == nil {
 			t.Errorf("New accepted a %d-byte master key", n)
 		}
 	}
@@ -112,7 +112,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 		// A second Vault with the same master key (another instance, empty
 		// cache) opens everything, also in a read-only transaction.
-		v2 := must[*Vault](t)(New(master))
+		v2 := must[*Vault](t)(New(master, nil))
 		for _, vv := range []*Vault{v, v2} {
 			readOrg(t, d, 1, func(tx *db.Tx) error {
 				if got := must[[]byte](t)(vv.Open(ctx, tx, s, "relation.name", ct)); string(got) != "Jan de Vries" {
@@ -280,7 +280,7 @@ func TestWrappedKeysDoNotMove(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		v2 := must[*Vault](t)(New(master))
+		v2 := must[*Vault](t)(New(master, nil))
 		for _, vv := range []*Vault{v, v2} {
 			readOrg(t, d, 1, func(tx *db.Tx) error {
 				if _, err := vv.Open(ctx, tx, b, "relation.name", ct); err == nil {
@@ -321,7 +321,7 @@ func TestBlindIndex(t *testing.T) {
 		if b := idx(1, "relation.email", "jan@example.nl"); b != a {
 			t.Errorf("same input, same org: %s then %s", a, b)
 		}
-		v2 := must[*Vault](t)(New(master))
+		v2 := must[*Vault](t)(New(master, nil))
 		readOrg(t, d, 1, func(tx *db.Tx) error {
 			if b := must[string](t)(v2.BlindIndex(ctx, tx, "relation.email", "jan@example.nl")); b != a {
 				t.Errorf("another instance in a read-only tx: %s, want %s", b, a)
@@ -428,9 +428,9 @@ func countRows(t testing.TB, d *db.DB, q string, args ...any) int {
 
 func TestShred(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		v, master := newVault(t)
+		_, master := newVault(t)
 		clk := clock.NewFixed(time.Date(2031, 3, 4, 5, 6, 7, 0, time.UTC))
-		v.SetClock(clk)
+		v := must[*Vault](t)(New(master, clk))
 		var s, other SubjectID
 		var ct, co, wrapped []byte
 		inOrg(t, d, 1, func(tx *db.Tx) error {
@@ -444,7 +444,7 @@ func TestShred(t *testing.T) {
 			t.Fatalf("wrapped keyset is %d bytes", len(wrapped))
 		}
 		// Another instance opens before the shred: nothing cached survives it.
-		other2 := must[*Vault](t)(New(master))
+		other2 := must[*Vault](t)(New(master, nil))
 		readOrg(t, d, 1, func(tx *db.Tx) error {
 			_ = must[[]byte](t)(other2.Open(ctx, tx, s, "relation.name", ct))
 			return nil
@@ -758,7 +758,7 @@ func TestConcurrentFirstUseYieldsOneKey(t *testing.T) {
 			var once sync.Once
 			isReady := func() { once.Do(ready.Done) }
 			defer isReady()
-			v, err := New(master) // one instance each: no shared cache
+			v, err := New(master, nil) // one instance each: no shared cache
 			if err != nil {
 				errs[i] = err
 				return
@@ -795,7 +795,7 @@ func TestConcurrentFirstUseYieldsOneKey(t *testing.T) {
 			t.Errorf("instance %d computed blind index %s, instance 0 %s", i, idx[i], idx[0])
 		}
 	}
-	v := must[*Vault](t)(New(master))
+	v := must[*Vault](t)(New(master, nil))
 	readOrg(t, d, org, func(tx *db.Tx) error {
 		for i, c := range cts {
 			got, err := v.OpenOrg(ctx, tx, "outbox.body", c)
