@@ -2,16 +2,11 @@ package lease
 
 import "hms/internal/platform/civil"
 
-// LandlordNoticeRule gives the landlord's notice period in months for a
-// lease of kind that started on start, when notice is given on noticeDate.
-// Replace it with Service.SetLandlordNoticeRule; a lease's own landlord
-// notice period (when set) wins over the rule.
-type LandlordNoticeRule func(kind Kind, start, noticeDate civil.Date) int
-
 // StatutoryLandlordNotice is art. 7:271 lid 5 sub a BW: three months plus
 // one month for every full year the lease has lasted on the day notice is
 // given, at most six months. Commercial leases have no statutory period in
-// this sense; they use the same default until a lease sets its own.
+// this sense; they use the same default until a lease sets its own. A
+// lease's own landlord notice period (when set) wins over the rule.
 func StatutoryLandlordNotice(_ Kind, start, noticeDate civil.Date) int {
 	years := max(start.YearsOn(noticeDate), 0)
 	return min(3+years, 6)
@@ -72,5 +67,5 @@ func (s *Service) noticeMonths(l *Lease, by By, d civil.Date) int {
 	if l.NoticeMonthsLandlord > 0 {
 		return l.NoticeMonthsLandlord
 	}
-	return max(s.landlordRule(l.Kind, l.Start, d), 1)
+	return max(StatutoryLandlordNotice(l.Kind, l.Start, d), 1)
 }

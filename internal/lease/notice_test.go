@@ -68,11 +68,6 @@ func TestNoticeMonthsAndEnd(t *testing.T) {
 	if m := s.noticeMonths(l, ByLandlord, notice); m != 4 {
 		t.Fatalf("lease's landlord period: %d", m)
 	}
-	l.NoticeMonthsLandlord = 0
-	s.SetLandlordNoticeRule(func(Kind, civil.Date, civil.Date) int { return 2 })
-	if m := s.noticeMonths(l, ByLandlord, notice); m != 2 {
-		t.Fatalf("configured rule: %d", m)
-	}
 }
 
 func TestComponentsOn(t *testing.T) {

@@ -43,13 +43,12 @@ type Sealer interface {
 
 // Service is the face of the lease capability.
 type Service struct {
-	db           *db.DB
-	audit        *audit.Log
-	clk          clock.Clock
-	portfolio    *portfolio.Service
-	relations    *relation.Service
-	vault        Sealer
-	landlordRule LandlordNoticeRule
+	db        *db.DB
+	audit     *audit.Log
+	clk       clock.Clock
+	portfolio *portfolio.Service
+	relations *relation.Service
+	vault     Sealer
 }
 
 // New returns the service.
@@ -57,17 +56,7 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, portfolio: d.Portfolio, relations: d.Relations, vault: d.Vault,
-		landlordRule: StatutoryLandlordNotice}
-}
-
-// SetLandlordNoticeRule replaces the landlord notice rule (default:
-// StatutoryLandlordNotice). Call it before the service is used.
-func (s *Service) SetLandlordNoticeRule(r LandlordNoticeRule) {
-	if r == nil {
-		r = StatutoryLandlordNotice
-	}
-	s.landlordRule = r
+	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, portfolio: d.Portfolio, relations: d.Relations, vault: d.Vault}
 }
 
 // Problems of this capability (message ids in lease.<lang>.json).
@@ -739,16 +728,6 @@ func (s *Service) Components(ctx context.Context, a account.Actor, leaseID int64
 		return nil
 	})
 	return out, err
-}
-
-// ComponentsOnTx is the set of components of a lease valid on day d, for
-// other capabilities inside their transaction (the rent run).
-func (s *Service) ComponentsOnTx(ctx context.Context, tx *db.Tx, leaseID int64, d civil.Date) ([]Component, error) {
-	l, err := loadLease(ctx, tx, leaseID)
-	if err != nil {
-		return nil, err
-	}
-	return l.ComponentsOn(d), nil
 }
 
 // --- deposit ---
