@@ -737,7 +737,7 @@ func sameCost(o *CostEntry, c *cleanCost) bool {
 // CostCSVRecords are cost entries as rows of the import format (columns
 // CostCSVColumns, amounts with a decimal point, ISO dates), so an export can
 // be imported again. The cells are raw: a writer for people defuses formula
-// cells (the web's writeCSV; WriteCostsCSV).
+// cells (the web's writeCSV).
 func CostCSVRecords(items []CostEntry) [][]string {
 	out := make([][]string, 0, len(items))
 	for _, c := range items {
@@ -749,22 +749,4 @@ func CostCSVRecords(items []CostEntry) [][]string {
 			c.PeriodEnd.String(), c.Amount.String(), c.VAT.String(), c.Category, fmt.Sprint(c.ComplexID), strings.Join(units, " "), c.Description})
 	}
 	return out
-}
-
-// WriteCostsCSV writes cost entries in the import format with a header row.
-// Cells a spreadsheet would run as a formula are defused (csvsafe); the
-// import takes the apostrophe off again.
-func WriteCostsCSV(w io.Writer, items []CostEntry) error {
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	if err := cw.Write(CostCSVColumns); err != nil {
-		return err
-	}
-	for _, rec := range CostCSVRecords(items) {
-		if err := cw.Write(csvsafe.Row(rec)); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
 }

@@ -32,8 +32,8 @@
 // worker.
 //
 //   - success: state done.
-//   - error or panic: state failed, retried at now + backoff (by default
-//     10s·2^(attempt-1), at most one hour) until the kind's MaxAttempts
+//   - error or panic: state failed, retried at now + DefaultBackoff
+//     (10s·2^(attempt-1), at most one hour) until the kind's MaxAttempts
 //     (default 5) are used, then state dead with the last error. An error
 //     wrapped with Permanent goes to dead at once.
 //   - the worker died (or Abandon was called, which plays that): the

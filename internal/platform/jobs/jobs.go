@@ -137,7 +137,6 @@ type kindSpec struct {
 	priority    int
 	maxAttempts int
 	timeout     time.Duration
-	backoff     func(attempt int) time.Duration
 }
 
 // KindOption configures a job kind at Register.
@@ -162,15 +161,6 @@ func Timeout(d time.Duration) KindOption {
 // its jobs are claimed before those of bulk kinds (documents, mail).
 func Interactive() KindOption {
 	return func(k *kindSpec) { k.priority = 1 }
-}
-
-// Backoff sets the wait before the retry that follows failed attempt n (from 1).
-func Backoff(f func(attempt int) time.Duration) KindOption {
-	return func(k *kindSpec) {
-		if f != nil {
-			k.backoff = f
-		}
-	}
 }
 
 // DefaultBackoff waits 10s·2^(attempt-1), at most an hour.
@@ -259,7 +249,7 @@ func (q *Queue) Register(kind string, h Handler, opts ...KindOption) {
 	if kind == "" || h == nil {
 		panic("jobs: Register needs a kind and a handler")
 	}
-	k := &kindSpec{handler: h, maxAttempts: DefaultMaxAttempts, timeout: DefaultTimeout, backoff: DefaultBackoff}
+	k := &kindSpec{handler: h, maxAttempts: DefaultMaxAttempts, timeout: DefaultTimeout}
 	for _, o := range opts {
 		o(k)
 	}
@@ -539,7 +529,7 @@ func (q *Queue) run(ctx context.Context, j *Job) error {
 			WHERE id = $2 AND state = 'running' AND locked_by = $3 AND attempts = $4`
 		args = []any{db.TS(now), j.ID, j.worker, j.Attempt, errorText(runErr)}
 	default:
-		retry := now.Add(spec.backoff(j.Attempt))
+		retry := now.Add(DefaultBackoff(j.Attempt))
 		stmt = `UPDATE jobs SET state = 'failed', run_at = $6, updated_at = $1, locked_by = NULL, locked_until = NULL, last_error = $5
 			WHERE id = $2 AND state = 'running' AND locked_by = $3 AND attempts = $4`
 		args = []any{db.TS(now), j.ID, j.worker, j.Attempt, errorText(runErr), db.TS(retry)}
