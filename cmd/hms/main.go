@@ -11,8 +11,10 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/app"
@@ -68,7 +70,8 @@ Every command takes:
 Secrets come from the environment only: HMS_MASTER_KEY or HMS_MASTER_KEY_FILE,
 HMS_SMTP_URL (smtp://user:pass@host:port). Other settings: HMS_BASE_URL, HMS_MAIL_FROM,
 HMS_TRUSTED_PROXIES (addresses or networks of reverse proxies whose X-Forwarded-For names the client),
-HMS_METRICS_ADDR (addresses or networks that may read /metrics) and HMS_METRICS_TOKEN (secret: a bearer token for /metrics).
+HMS_METRICS_ADDR (addresses or networks that may read /metrics), HMS_METRICS_TOKEN (secret: a bearer token for /metrics)
+and HMS_RETENTION_DAYS (days finished jobs and sent mail are kept, default 30).
 `
 
 func main() {
@@ -182,6 +185,13 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("HMS_METRICS_ADDR: %w", err)
 	}
 	cfg.MetricsToken = os.Getenv("HMS_METRICS_TOKEN")
+	if days := os.Getenv("HMS_RETENTION_DAYS"); days != "" {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 {
+			return fmt.Errorf("HMS_RETENTION_DAYS: %q is not a number of days", days)
+		}
+		cfg.Retention = time.Duration(n) * 24 * time.Hour
+	}
 	if *demo {
 		dir, err := os.MkdirTemp("", "hms-demo-")
 		if err != nil {

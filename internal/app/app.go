@@ -73,6 +73,9 @@ type Config struct {
 	// tests) set it, and then Open migrates first. A server without it
 	// checks that the schema is up to date instead.
 	DatabaseOwnerURL string
+	// Retention is how long finished jobs and mail that will not be sent
+	// any more are kept (HMS_RETENTION_DAYS); zero: DefaultRetention.
+	Retention time.Duration
 }
 
 // App is a running (or runnable) HMS: its settings, the services it built
@@ -173,6 +176,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Jobs = jobs.New(a.DB, a.Clock)
 	a.Outbox = mail.NewOutbox(a.DB, a.Vault, a.Jobs, a.Clock, mail.Config{SMTPURL: a.SMTPURL, From: a.MailFrom, Held: a.HeldMail})
 	a.Limiter = ratelimit.New(a.DB, a.Clock)
+	a.registerRetention()
 	if a.BaseURL == "" {
 		a.BaseURL = baseURLFor(a.Addr)
 	}
@@ -206,6 +210,9 @@ func (a *App) build(ctx context.Context) error {
 
 // Start listens on Addr and serves until Close; background jobs start too.
 func (a *App) Start(ctx context.Context) error {
+	if err := a.scheduleRetention(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", a.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.Addr, err)
