@@ -174,7 +174,12 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Audit = audit.New(a.Clock)
 	a.Jobs = jobs.New(a.DB, a.Clock)
-	a.Outbox = mail.NewOutbox(a.DB, a.Vault, a.Jobs, a.Clock, mail.Config{SMTPURL: a.SMTPURL, From: a.MailFrom, Held: a.HeldMail})
+	mailCfg := mail.Config{SMTPURL: a.SMTPURL, From: a.MailFrom, Held: a.HeldMail}
+	// A bad SMTP URL or sender stops the start, not every later send.
+	if err := mailCfg.Validate(); err != nil {
+		return err
+	}
+	a.Outbox = mail.NewOutbox(a.DB, a.Vault, a.Jobs, a.Clock, mailCfg)
 	a.Limiter = ratelimit.New(a.DB, a.Clock)
 	a.registerRetention()
 	if a.BaseURL == "" {

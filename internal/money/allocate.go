@@ -82,26 +82,3 @@ func Allocate(total Cents, weights []int64) ([]Cents, error) {
 	}
 	return out, nil
 }
-
-// Split divides total into n parts that differ by at most one cent and add up
-// to total; the first parts get the extra cents (for a negative total, the
-// first parts are the more negative ones). It is Allocate with n equal
-// weights. Split panics when n < 1.
-func Split(total Cents, n int) []Cents {
-	if n < 1 {
-		panic(fmt.Sprintf("money: Split into %d parts", n))
-	}
-	q, r := total/Cents(n), total%Cents(n) // r has the sign of total
-	out := make([]Cents, n)
-	for i := range out {
-		out[i] = q
-	}
-	step := Cents(1)
-	if r < 0 {
-		step, r = -1, -r
-	}
-	for i := Cents(0); i < r; i++ {
-		out[i] += step
-	}
-	return out
-}

@@ -207,48 +207,6 @@ func checkAllocation(t *testing.T, total Cents, w []int64, got []Cents) {
 	}
 }
 
-func TestSplit(t *testing.T) {
-	tests := []struct {
-		total Cents
-		n     int
-		want  []Cents
-	}{
-		{100, 3, []Cents{34, 33, 33}},
-		{-100, 3, []Cents{-34, -33, -33}},
-		{5, 2, []Cents{3, 2}},
-		{-5, 3, []Cents{-2, -2, -1}},
-		{2, 5, []Cents{1, 1, 0, 0, 0}},
-		{0, 2, []Cents{0, 0}},
-		{7, 1, []Cents{7}},
-		{math.MinInt64, 2, []Cents{math.MinInt64 / 2, math.MinInt64 / 2}},
-		{math.MaxInt64, 2, []Cents{math.MaxInt64/2 + 1, math.MaxInt64 / 2}},
-	}
-	for _, tt := range tests {
-		if got := Split(tt.total, tt.n); !slices.Equal(got, tt.want) {
-			t.Errorf("Split(%d, %d) = %v, want %v", tt.total, tt.n, got, tt.want)
-		}
-	}
-	rng := rand.New(rand.NewPCG(7, 8))
-	for range 10_000 {
-		total := Cents(rng.Int64() - rng.Int64())
-		n := 1 + rng.IntN(50)
-		w := make([]int64, n)
-		for i := range w {
-			w[i] = 1
-		}
-		want, _ := Allocate(total, w)
-		if got := Split(total, n); !slices.Equal(got, want) {
-			t.Fatalf("Split(%d, %d) = %v, Allocate with equal weights = %v", total, n, got, want)
-		}
-	}
-	defer func() {
-		if recover() == nil {
-			t.Error("Split(1, 0) did not panic")
-		}
-	}()
-	Split(1, 0)
-}
-
 func FuzzAllocate(f *testing.F) {
 	f.Add(int64(100), int64(1), int64(1), int64(1), int64(0), uint8(3))
 	f.Add(int64(-7), int64(0), int64(2), int64(0), int64(1), uint8(4))
