@@ -20,11 +20,11 @@ type runPayload struct {
 	Scope  lease.BillingScope `json:"scope"`
 }
 
-// Background registers the rent-run and documents jobs; it acts as the user who started
+// registerJobs registers the rent-run and documents jobs; it acts as the user who started
 // the run, with their role of now. The rent run is interactive (claimed before bulk work);
 // its timeout bounds the whole run, while a dead worker's run is resumed as soon as its
 // lease lapses (a minute), adding only what is missing.
-func (s *Service) Background(q *jobs.Queue, accounts *account.Service) {
+func (s *Service) registerJobs(q *jobs.Queue, accounts *account.Service) {
 	s.jobs = q
 	q.Register(JobRentRun, func(ctx context.Context, j *jobs.Job) error {
 		var p runPayload

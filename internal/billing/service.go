@@ -38,6 +38,10 @@ type Deps struct {
 	Outbox    *mail.Outbox
 	// For scope pickers: complexes and units by name and address.
 	Portfolio *portfolio.Service
+	// Jobs runs rent runs and invoice documents in the background, acting
+	// as the user who started them (Accounts); nil: no background work.
+	Jobs     *jobs.Queue
+	Accounts *account.Service
 }
 
 // Service is the face of billing: the rent run and invoice documents.
@@ -65,8 +69,12 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, ledger: d.Ledger, batch: 1000,
+	s := &Service{db: d.DB, audit: d.Audit, clk: d.Clock, ledger: d.Ledger, batch: 1000,
 		relations: d.Relations, leases: d.Leases, outbox: d.Outbox, portfolio: d.Portfolio, docBatch: 50}
+	if d.Jobs != nil {
+		s.registerJobs(d.Jobs, d.Accounts)
+	}
+	return s
 }
 
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/lease"
@@ -29,6 +30,11 @@ type Deps struct {
 	Portfolio *portfolio.Service
 	Relations *relation.Service
 	Leases    *lease.Service
+	// Uploads: the file is sealed (Vault) and imported by a job (Jobs) that
+	// acts as the uploader (Accounts); without Jobs only Import works.
+	Vault    *vault.Vault
+	Jobs     *jobs.Queue
+	Accounts *account.Service
 }
 
 // Service imports rent rolls.
@@ -45,7 +51,12 @@ type Service struct {
 
 // New returns the service.
 func New(d Deps) *Service {
-	return &Service{db: d.DB, audit: d.Audit, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases}
+	s := &Service{db: d.DB, audit: d.Audit, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases,
+		vault: d.Vault, jobs: d.Jobs, accounts: d.Accounts}
+	if d.Jobs != nil {
+		d.Jobs.Register(JobKind, s.runUpload, jobs.MaxAttempts(1), jobs.Timeout(2*time.Hour), jobs.Interactive())
+	}
+	return s
 }
 
 // Result counts what one clean import touched: the file's lines, and its

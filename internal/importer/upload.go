@@ -14,7 +14,6 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/validation"
-	"hms/internal/platform/vault"
 )
 
 // JobKind is the background job that runs an uploaded import.
@@ -38,13 +37,6 @@ type uploadResult struct {
 	Errors      []CellError       `json:"errors,omitempty"`
 	Problem     string            `json:"problem,omitempty"`
 	ProblemArgs map[string]string `json:"problem_args,omitempty"`
-}
-
-// Background wires the job that runs uploads: it needs the vault (the file
-// is sealed), the queue, and accounts to act as the uploader.
-func (s *Service) Background(v *vault.Vault, q *jobs.Queue, accounts *account.Service) {
-	s.vault, s.jobs, s.accounts = v, q, accounts
-	q.Register(JobKind, s.runUpload, jobs.MaxAttempts(1), jobs.Timeout(2*time.Hour), jobs.Interactive())
 }
 
 // Submit stores an uploaded file (sealed) and queues its import. The page

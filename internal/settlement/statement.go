@@ -39,16 +39,14 @@ type Statements struct {
 }
 
 // NewStatements returns the statements service on top of s. outbox may be
-// nil (nothing is mailed).
-func NewStatements(s *Service, outbox *mail.Outbox) *Statements {
-	return &Statements{s: s, outbox: outbox, batch: 50}
-}
-
-// SetBatch changes how many occupancies one send transaction handles (tests).
-func (st *Statements) SetBatch(n int) {
-	if n > 0 {
-		st.batch = n
+// nil (nothing is mailed); q, when not nil, runs the send job, which acts as
+// the user who started it (accounts).
+func NewStatements(s *Service, outbox *mail.Outbox, q *jobs.Queue, accounts *account.Service) *Statements {
+	st := &Statements{s: s, outbox: outbox, batch: 50}
+	if q != nil {
+		st.registerSend(q, accounts)
 	}
+	return st
 }
 
 // PurposeStatement is the purpose logged when a statement reads tenants.

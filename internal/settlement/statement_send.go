@@ -27,9 +27,9 @@ type sendPayload struct {
 	UserID int64 `json:"user_id"`
 }
 
-// Background registers the send job; it acts as the user who started it,
+// registerSend registers the send job; it acts as the user who started it,
 // with their role of now.
-func (st *Statements) Background(q *jobs.Queue, accounts *account.Service) {
+func (st *Statements) registerSend(q *jobs.Queue, accounts *account.Service) {
 	st.jobs = q
 	q.Register(JobSend, func(ctx context.Context, j *jobs.Job) error {
 		var p sendPayload
