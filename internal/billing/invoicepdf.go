@@ -132,7 +132,7 @@ func longDate(d civil.Date, lang string) string {
 // periodName writes a billing period key: "2026-01" → "januari 2026",
 // "2026-Q1" → "1e kwartaal 2026"; other text as it is.
 func periodName(key, lang string) string {
-	if m, err := ParseMonth(key); err == nil {
+	if m, err := civil.ParseMonth(key); err == nil {
 		return monthNames[docLang(lang)][m.Month-1] + " " + fmt.Sprint(m.Year)
 	}
 	var y, q int

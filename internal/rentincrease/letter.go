@@ -38,7 +38,7 @@ func longDate(d civil.Date) string {
 	return fmt.Sprintf("%d %s %d", d.Day, dutchMonths[d.Month-1], d.Year)
 }
 
-func monthName(m Month) string { return fmt.Sprintf("%s %d", dutchMonths[m.Month-1], m.Year) }
+func monthName(m civil.Month) string { return fmt.Sprintf("%s %d", dutchMonths[m.Month-1], m.Year) }
 
 var segmentNames = map[portfolio.Segment]string{
 	portfolio.SegmentSociaal: "sociale huur", portfolio.SegmentMiddenhuur: "middenhuur", portfolio.SegmentVrij: "vrije sector",
@@ -186,7 +186,7 @@ func basisText(p *Proposal, cl *Clause) string {
 		case MethodFixed:
 			clauseText = fmt.Sprintf("De huurovereenkomst bepaalt een jaarlijkse verhoging van %s.", money.FormatRate(cl.Percent, "nl"))
 		case MethodCPI:
-			newM := MonthOf(p.EffectiveDate).Add(-cl.LagMonths)
+			newM := civil.MonthOf(p.EffectiveDate).Add(-cl.LagMonths)
 			clauseText = fmt.Sprintf("De huurovereenkomst koppelt de huur aan het consumentenprijsindexcijfer (reeks %s): het cijfer van %s "+
 				"ten opzichte van dat van %s", cl.Series, monthName(newM), monthName(newM.Add(-12)))
 			if cl.Percent != 0 {
