@@ -31,29 +31,10 @@ const (
 // Prorations in form order.
 var Prorations = []Proration{ActualDays, Days30}
 
-// Month is the month a rent run is for.
-type Month struct {
-	Year  int
-	Month time.Month
+// quarterStart is the first month of m's quarter.
+func quarterStart(m civil.Month) civil.Month {
+	return civil.Month{Year: m.Year, Month: time.Month((int(m.Month)-1)/3*3 + 1)}
 }
-
-// ParseMonth reads "2026-01".
-func ParseMonth(s string) (Month, error) {
-	y, m, ok := strings.Cut(strings.TrimSpace(s), "-")
-	yi, err1 := strconv.Atoi(y)
-	mi, err2 := strconv.Atoi(m)
-	if !ok || err1 != nil || err2 != nil || len(y) != 4 || mi < 1 || mi > 12 || yi < 2000 || yi > 2100 {
-		return Month{}, fmt.Errorf("period %q is not a month like 2026-01", s)
-	}
-	return Month{yi, time.Month(mi)}, nil
-}
-
-func (m Month) String() string    { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month)) }
-func (m Month) First() civil.Date { return civil.New(m.Year, m.Month, 1) }
-func (m Month) Last() civil.Date  { return m.First().LastOfMonth() }
-
-// quarterOf is the first month of m's quarter.
-func (m Month) quarterStart() Month { return Month{m.Year, time.Month((int(m.Month)-1)/3*3 + 1)} }
 
 // BillingPeriod is what one invoice of a lease covers: a month, or for a
 // quarterly lease the quarter that contains the run's month.
@@ -62,9 +43,9 @@ type BillingPeriod struct {
 	First, Last civil.Date
 }
 
-func billingPeriod(f lease.Frequency, m Month) BillingPeriod {
+func billingPeriod(f lease.Frequency, m civil.Month) BillingPeriod {
 	if f == lease.Quarterly {
-		q := m.quarterStart()
+		q := quarterStart(m)
 		return BillingPeriod{Key: fmt.Sprintf("%04d-Q%d", q.Year, (int(q.Month)-1)/3+1), First: q.First(),
 			Last: civil.New(q.Year, q.Month+2, 1).LastOfMonth()}
 	}
@@ -100,7 +81,7 @@ type Rules struct {
 	// RunFirst is the first month of the run: periods before it that lack
 	// a line now due are corrected by the run (the run's own periods get
 	// their missing lines the ordinary way).
-	RunFirst Month
+	RunFirst civil.Month
 }
 
 // forRun sets the run's first month.
@@ -142,7 +123,7 @@ func (c Charge) key() postedKey {
 // day count per Rules.Proration), summed exactly and rounded half up once
 // per line. The parts are kept as the line's basis (quantity × unit
 // price) for the invoice.
-func compute(l *lease.Lease, m Month, r Rules) Charge {
+func compute(l *lease.Lease, m civil.Month, r Rules) Charge {
 	bp := billingPeriod(l.BillingFrequency, m)
 	c := Charge{LeaseID: l.ID, Reference: l.Reference, Period: bp}
 	from, to := bp.First, bp.Last
@@ -324,7 +305,7 @@ func minDate(a, b civil.Date) civil.Date {
 // ("2026-Q1") run as its three months in order.
 type Period struct {
 	Key    string
-	Months []Month
+	Months []civil.Month
 }
 
 // ParsePeriod reads "2026-01" or "2026-Q1".
@@ -333,15 +314,15 @@ func ParsePeriod(s string) (Period, error) {
 	if y, q, ok := strings.Cut(s, "-Q"); ok {
 		yi, err1 := strconv.Atoi(y)
 		qi, err2 := strconv.Atoi(q)
-		if err1 != nil || err2 != nil || len(y) != 4 || len(q) != 1 || qi < 1 || qi > 4 || yi < 2000 || yi > 2100 {
+		if err1 != nil || err2 != nil || len(y) != 4 || len(q) != 1 || qi < 1 || qi > 4 || yi < civil.MinMonthYear || yi > civil.MaxMonthYear {
 			return Period{}, fmt.Errorf("period %q is not a quarter like 2026-Q1", s)
 		}
 		first := time.Month((qi-1)*3 + 1)
-		return Period{Key: s, Months: []Month{{yi, first}, {yi, first + 1}, {yi, first + 2}}}, nil
+		return Period{Key: s, Months: []civil.Month{{Year: yi, Month: first}, {Year: yi, Month: first + 1}, {Year: yi, Month: first + 2}}}, nil
 	}
-	m, err := ParseMonth(s)
+	m, err := civil.ParseMonth(s)
 	if err != nil {
-		return Period{}, err
+		return Period{}, fmt.Errorf("period %q is not a month like 2026-01: %w", s, err)
 	}
-	return Period{Key: m.String(), Months: []Month{m}}, nil
+	return Period{Key: m.String(), Months: []civil.Month{m}}, nil
 }

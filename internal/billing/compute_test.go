@@ -33,8 +33,8 @@ func nets(c Charge) []money.Cents {
 	return out
 }
 
-func month(s string) Month {
-	m, err := ParseMonth(s)
+func month(s string) civil.Month {
+	m, err := civil.ParseMonth(s)
 	if err != nil {
 		panic(err)
 	}
@@ -127,10 +127,7 @@ func TestComputeVATAndWarnings(t *testing.T) {
 // parts: proration never loses or invents money beyond rounding.
 func TestComputeFullMonthsEveryMonth(t *testing.T) {
 	l := mkLease("2024-01-01", "", lease.Monthly, comp(lease.BareRent, 98765, "2024-01-01"))
-	for m := month("2024-01"); m.Year < 2029; m = (Month{m.Year, m.Month + 1}) {
-		if m.Month > 12 {
-			m = Month{m.Year + 1, 1}
-		}
+	for m := month("2024-01"); m.Year < 2029; m = m.Add(1) {
 		for _, p := range Prorations {
 			if n := nets(compute(l, m, Rules{Proration: p})); len(n) != 1 || n[0] != 98765 {
 				t.Fatalf("%s %s: %v", m, p, n)
@@ -190,7 +187,7 @@ func TestParsePeriod(t *testing.T) {
 			t.Errorf("%q: %+v %v", in, p, err)
 		}
 	}
-	if p, _ := ParsePeriod("2026-Q3"); p.Months[0] != (Month{2026, 7}) || p.Months[2] != (Month{2026, 9}) {
+	if p, _ := ParsePeriod("2026-Q3"); p.Months[0] != (civil.Month{Year: 2026, Month: 7}) || p.Months[2] != (civil.Month{Year: 2026, Month: 9}) {
 		t.Errorf("Q3 months: %+v", p.Months)
 	}
 	for _, bad := range []string{"2026-Q0", "2026-Q5", "2026-13", "26-01", "2026-Q", "2026Q1", ""} {

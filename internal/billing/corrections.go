@@ -103,14 +103,14 @@ func postedPeriods(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]map[s
 }
 
 // periodMonth is the first month of a billing period key ("2026-01", "2026-Q1").
-func periodMonth(key string) (Month, bool) {
-	if m, err := ParseMonth(key); err == nil {
+func periodMonth(key string) (civil.Month, bool) {
+	if m, err := civil.ParseMonth(key); err == nil {
 		return m, true
 	}
 	if p, err := ParsePeriod(key); err == nil {
 		return p.Months[0], true
 	}
-	return Month{}, false
+	return civil.Month{}, false
 }
 
 // rulesOf are the rules a period was charged with: the stored method, the
@@ -183,7 +183,7 @@ func changedSincePosting(l *lease.Lease, postedAt string, last civil.Date) bool 
 // charged for the period (a component added back into it) is charged in
 // the correcting invoice when the period lies before the run; the run's
 // own periods get such lines the ordinary way.
-func correctionsOf(l *lease.Lease, key string, m Month, pp *postedPeriod, r Rules) []Charge {
+func correctionsOf(l *lease.Lease, key string, m civil.Month, pp *postedPeriod, r Rules) []Charge {
 	now := compute(l, m, r)
 	if now.Period.Key != key {
 		return nil // the lease's billing frequency changed since: not a correction the run can make

@@ -316,7 +316,7 @@ func invoiceMail(d invoiceDoc, rc recipient, pdf []byte) mail.Message {
 		if d.Period != "" {
 			fmt.Fprintf(&b, " for the rent of %s", periodName(d.Period, lang))
 		}
-		fmt.Fprintf(&b, ".\n\nAmount: %s\nDue date: %s\n", eur(d.Total), longDate(d.DueDate, lang))
+		fmt.Fprintf(&b, ".\n\nAmount: %s\nDue date: %s\n", eur(d.Total), d.DueDate.Long(lang))
 		if d.DirectDebit {
 			fmt.Fprintf(&b, "Payment reference: %s\n\nThe amount will be collected from your account by direct debit; you need not do anything.\n", kenmerk)
 		} else {
@@ -331,7 +331,7 @@ func invoiceMail(d invoiceDoc, rc recipient, pdf []byte) mail.Message {
 		if d.Period != "" {
 			fmt.Fprintf(&b, " voor de huur van %s", periodName(d.Period, lang))
 		}
-		fmt.Fprintf(&b, ".\n\nBedrag: %s\nVervaldatum: %s\n", eur(d.Total), longDate(d.DueDate, lang))
+		fmt.Fprintf(&b, ".\n\nBedrag: %s\nVervaldatum: %s\n", eur(d.Total), d.DueDate.Long(lang))
 		if d.DirectDebit {
 			fmt.Fprintf(&b, "Betalingskenmerk: %s\n\nHet bedrag wordt automatisch van uw rekening geïncasseerd; u hoeft niets te doen.\n", kenmerk)
 		} else {

@@ -1,12 +1,9 @@
 package billing
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"time"
-
-	"codeberg.org/go-pdf/fpdf"
 
 	"hms/internal/lease"
 	"hms/internal/ledger"
@@ -15,11 +12,6 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/pdfdoc"
 )
-
-// ExemptionText is printed for VAT-exempt lines: the letting of immovable
-// property is exempt (art. 11 lid 1 sub b Wet OB 1968), and art. 35a lid 1
-// sub k asks the invoice to say why no VAT is charged.
-const ExemptionText = "Vrijgesteld van btw (art. 11 lid 1 sub b Wet OB 1968)"
 
 // issuer is who sends the invoice (pdfdoc.Issuer).
 type issuer = pdfdoc.Issuer
@@ -65,79 +57,17 @@ type invoiceDoc struct {
 	Created        time.Time
 }
 
-var docTexts = map[string]map[string]string{
-	"nl": {
-		"invoice": "Factuur", "credit_note": "Creditnota", "number": "Factuurnummer", "credit_number": "Nummer creditnota",
-		"date": "Factuurdatum", "credit_date": "Datum", "due": "Vervaldatum", "kenmerk": "Betalingskenmerk", "lease": "Huurovereenkomst",
-		"period": "Periode", "credits": "Crediteert factuur", "reason": "Reden", "description": "Omschrijving", "days": "Dagen",
-		"net": "Bedrag excl. btw", "rate": "Btw", "vat": "Btw-bedrag", "total_net": "Totaal excl. btw", "vat_over": "Btw %s over %s",
-		"exempt_over": "Vrijgesteld van btw over %s", "total": "Totaal", "exempt": "vrijgesteld", "kvk": "KvK", "vat_id": "Btw-id",
-		"iban": "IBAN", "page": "pagina %d van {nb}", "to": "t/m", "day": "dag", "days_n": "dagen",
-		"pay":         "Wij verzoeken u %s uiterlijk %s over te maken op %s ten name van %s, onder vermelding van betalingskenmerk %s.",
-		"pay_no_iban": "Wij verzoeken u %s uiterlijk %s te betalen, onder vermelding van betalingskenmerk %s.",
-		"debit":       "Het bedrag van %s wordt automatisch geïncasseerd rond %s van uw rekening (betalingskenmerk %s).",
-		"credit_pay":  "Het bedrag van %s wordt verrekend met wat u nog verschuldigd bent; een tegoed betalen wij aan u terug.",
-		"joint":       "De huurders zijn hoofdelijk aansprakelijk.",
-		"quarter":     "%de kwartaal %d",
-		"exemption":   ExemptionText,
-		"qty":         "Aantal", "unit_price": "Prijs", "per_month": "per maand", "per_quarter": "per kwartaal",
-		"proration": "Berekening deelperiode: %s, %s.",
-		"m_actual":  "werkelijke dagen", "m_days30": "30 dagen per maand",
-		"m_period": "bedrag van de periode × dagen / dagen in de periode", "m_month": "per maand",
-	},
-	"en": {
-		"invoice": "Invoice", "credit_note": "Credit note", "number": "Invoice number", "credit_number": "Credit note number",
-		"date": "Invoice date", "credit_date": "Date", "due": "Due date", "kenmerk": "Payment reference", "lease": "Lease",
-		"period": "Period", "credits": "Credits invoice", "reason": "Reason", "description": "Description", "days": "Days",
-		"net": "Amount excl. VAT", "rate": "VAT", "vat": "VAT amount", "total_net": "Total excl. VAT", "vat_over": "VAT %s on %s",
-		"exempt_over": "Exempt from VAT on %s", "total": "Total", "exempt": "exempt", "kvk": "Chamber of Commerce", "vat_id": "VAT id",
-		"iban": "IBAN", "page": "page %d of {nb}", "to": "to", "day": "day", "days_n": "days",
-		"pay":         "Please transfer %s no later than %s to %s in the name of %s, quoting payment reference %s.",
-		"pay_no_iban": "Please pay %s no later than %s, quoting payment reference %s.",
-		"debit":       "The amount of %s will be collected by direct debit around %s (payment reference %s).",
-		"credit_pay":  "The amount of %s is set off against what you still owe; a credit balance is paid back to you.",
-		"joint":       "The tenants are jointly and severally liable.",
-		"quarter":     "Q%d %d",
-		"qty":         "Quantity", "unit_price": "Price", "per_month": "per month", "per_quarter": "per quarter",
-		"proration": "Partial period: %s, %s.",
-		"m_actual":  "actual days", "m_days30": "30 days a month",
-		"m_period": "the period's amount × days / days in the period", "m_month": "month by month",
-		// The legal reference stays Dutch: it is what the tax authority reads.
-		"exemption": "Exempt from VAT / " + ExemptionText,
-	},
-}
-
-func docLang(lang string) string {
-	if strings.HasPrefix(strings.ToLower(lang), "en") {
-		return "en"
-	}
-	return "nl"
-}
-
-func text(lang, key string) string { return docTexts[docLang(lang)][key] }
-
-var monthNames = map[string][]string{
-	"nl": {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
-	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-}
-
-// longDate writes "14 maart 2026" / "14 March 2026".
-func longDate(d civil.Date, lang string) string {
-	if d.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("%d %s %d", d.Day, monthNames[docLang(lang)][d.Month-1], d.Year)
-}
+func docLang(lang string) string { return pdfdoc.TextsIn(lang).Lang }
 
 // periodName writes a billing period key: "2026-01" → "januari 2026",
 // "2026-Q1" → "1e kwartaal 2026"; other text as it is.
 func periodName(key, lang string) string {
-	if m, err := ParseMonth(key); err == nil {
-		return monthNames[docLang(lang)][m.Month-1] + " " + fmt.Sprint(m.Year)
+	if m, err := civil.ParseMonth(key); err == nil {
+		return m.Long(lang)
 	}
 	var y, q int
 	if n, _ := fmt.Sscanf(key, "%d-Q%d", &y, &q); n == 2 && q >= 1 && q <= 4 {
-		return fmt.Sprintf(text(lang, "quarter"), q, y)
+		return pdfdoc.TextsIn(lang).T("doc.invoice.quarter", "Quarter", q, "Year", y)
 	}
 	return key
 }
@@ -145,41 +75,22 @@ func periodName(key, lang string) string {
 // lineName is a charge line's name on documents, as the lease documents
 // name components.
 func lineName(line, lang string) string {
+	t := pdfdoc.TextsIn(lang)
 	base, n := ledger.BaseLine(line)
 	if n > 0 {
-		if docLang(lang) == "en" {
-			return lineName(base, lang) + " (correction)"
-		}
-		return lineName(base, lang) + " (correctie)"
+		return t.T("doc.invoice.line.correction", "Line", lineName(base, lang))
 	}
 	kind, rest, _ := strings.Cut(line, "|")
 	category, label, _ := strings.Cut(rest, "|")
-	en := docLang(lang) == "en"
-	switch lease.ComponentKind(kind) {
-	case lease.BareRent:
-		if en {
-			return "Base rent"
-		}
-		return "Kale huur"
+	switch k := lease.ComponentKind(kind); k {
+	case lease.BareRent, lease.Parking, lease.Furnishing:
+		return t.T("doc.invoice.line." + string(k))
 	case lease.ServiceCosts:
-		name := "Voorschot servicekosten"
-		if en {
-			name = "Service charges (advance)"
-		}
+		name := t.T("doc.invoice.line.service_costs")
 		if category != "" {
 			name += " (" + category + ")"
 		}
 		return name
-	case lease.Parking:
-		if en {
-			return "Parking"
-		}
-		return "Parkeren"
-	case lease.Furnishing:
-		if en {
-			return "Furnishing"
-		}
-		return "Meubilering en stoffering"
 	}
 	if label != "" {
 		return label
@@ -218,51 +129,20 @@ func vatGroups(ls []docLine) []vatGroup {
 // VAT amount, or the exemption; and how to pay.
 func renderInvoice(d invoiceDoc) ([]byte, error) {
 	lang := docLang(d.Lang)
-	T := func(k string) string { return text(lang, k) }
+	T := pdfdoc.TextsIn(lang).T
 	eur := func(c money.Cents) string { return money.Format(c, lang) }
-	labels := pdfdoc.Labels{KvK: T("kvk"), VATID: T("vat_id"), IBAN: T("iban")}
 	credit := d.Kind == ledger.KindCreditNote
-	title := T("invoice")
+	title := T("doc.invoice.invoice")
 	if credit {
-		title = T("credit_note")
+		title = T("doc.invoice.credit_note")
 	}
-
-	regular, bold := pdfdoc.Fonts()
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCreationDate(d.Created)
-	pdf.SetModificationDate(d.Created)
-	pdf.SetTitle(title+" "+d.Number, true)
-	pdf.SetAuthor(d.Issuer.Name, true)
-	pdf.SetCreator("HMS", true)
-	pdf.SetLang(map[string]string{"nl": "nl-NL", "en": "en-GB"}[lang])
-	pdf.AddUTF8FontFromBytes("dejavu", "", regular)
-	pdf.AddUTF8FontFromBytes("dejavu", "B", bold)
-	pdf.SetMargins(20, 18, 20)
-	pdf.SetAutoPageBreak(true, 22)
-	pdf.AliasNbPages("{nb}")
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-15)
-		pdf.SetFont("dejavu", "", 7.5)
-		pdf.SetTextColor(110, 110, 110)
-		pdf.CellFormat(0, 4, d.Issuer.Footer(labels, title+" "+d.Number, fmt.Sprintf(T("page"), pdf.PageNo())), "", 0, "C", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-	})
-	pdf.AddPage()
-	width, _ := pdf.GetPageSize()
-	left, _, right, _ := pdf.GetMargins()
-	tw := width - left - right
-
-	// Issuer, top right.
-	pdfdoc.Block(pdf, d.Issuer, labels)
-
-	// Debtor, left: the address window.
-	pdf.SetY(50)
-	pdf.SetFont("dejavu", "", 10.5)
 	debtor := strings.Join(d.Debtor.Names, "\n")
 	if d.Debtor.Address != "" {
 		debtor += "\n" + d.Debtor.Address
 	}
-	pdf.MultiCell(tw*0.6, 5.2, debtor, "", "L", false)
+	pdf := pdfdoc.New(pdfdoc.Meta{Title: title + " " + d.Number, Author: d.Issuer.Name, Lang: lang, Created: d.Created,
+		Layout: pdfdoc.InvoiceLayout, Issuer: &d.Issuer, Recipient: debtor, Footer: []string{title + " " + d.Number}, Paged: true})
+	tw := pdf.TextWidth
 
 	pdf.SetY(max(pdf.GetY()+8, 88))
 	pdf.SetFont("dejavu", "B", 18)
@@ -279,33 +159,34 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 		pdf.CellFormat(0, 5.2, value, "", 1, "L", false, 0, "")
 	}
 	if credit {
-		meta(T("credit_number"), d.Number)
-		meta(T("credit_date"), longDate(d.IssueDate, lang))
-		meta(T("credits"), d.CreditedNumber)
-		meta(T("reason"), d.Reason)
+		meta(T("doc.invoice.credit_number"), d.Number)
+		meta(T("doc.invoice.credit_date"), d.IssueDate.Long(lang))
+		meta(T("doc.invoice.credits"), d.CreditedNumber)
+		meta(T("doc.invoice.reason"), d.Reason)
 	} else {
-		meta(T("number"), d.Number)
-		meta(T("date"), longDate(d.IssueDate, lang))
-		meta(T("due"), longDate(d.DueDate, lang))
-		meta(T("kenmerk"), nl.FormatKenmerk(d.Kenmerk))
-		meta(T("reason"), d.Reason) // a correction says what it corrects
+		meta(T("doc.invoice.number"), d.Number)
+		meta(T("doc.invoice.date"), d.IssueDate.Long(lang))
+		meta(T("doc.invoice.due"), d.DueDate.Long(lang))
+		meta(T("doc.invoice.kenmerk"), nl.FormatKenmerk(d.Kenmerk))
+		meta(T("doc.invoice.reason"), d.Reason) // a correction says what it corrects
 	}
-	meta(T("lease"), d.LeaseReference)
-	meta(T("period"), periodName(d.Period, lang))
+	meta(T("doc.invoice.lease"), d.LeaseReference)
+	meta(T("doc.invoice.period"), periodName(d.Period, lang))
 	pdf.Ln(5)
 
 	// Lines: description, quantity and unit price (art. 35a Wet OB), net,
 	// rate, VAT; below each, the days charged and, for a line of several
 	// parts, each part's quantity × price.
 	cols := []float64{tw * 0.31, tw * 0.09, tw * 0.16, tw * 0.17, tw * 0.10, tw * 0.17}
-	per := T("per_month")
+	per := T("doc.invoice.per_month")
 	if strings.Contains(d.Period, "-Q") && !strings.HasSuffix(d.Proration, "/"+string(ByMonth)) {
-		per = T("per_quarter")
+		per = T("doc.invoice.per_quarter")
 	}
 	partial := false
 	pdf.SetFont("dejavu", "B", 9)
 	pdf.SetFillColor(238, 238, 238)
-	for i, h := range []string{T("description"), T("qty"), T("unit_price"), T("net"), T("rate"), T("vat")} {
+	for i, h := range []string{T("doc.invoice.description"), T("doc.invoice.qty"), T("doc.invoice.unit_price"), T("doc.invoice.net"),
+		T("doc.invoice.rate"), T("doc.invoice.vat")} {
 		align := "R"
 		if i == 0 {
 			align = "L"
@@ -315,7 +196,7 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 	pdf.Ln(-1)
 	for _, l := range d.Lines {
 		days := l.From.DaysUntil(l.To) + 1
-		rate := T("exempt")
+		rate := T("doc.exempt")
 		vat := ""
 		if l.Rate != 0 {
 			rate = money.FormatRate(l.Rate, lang)
@@ -344,13 +225,13 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 				pdf.CellFormat(cols[2], 4.5, eur(b.Unit), "", 1, "R", false, 0, "")
 			}
 		}
-		dayWord := T("days_n")
+		dayWord := T("doc.invoice.days_n")
 		if days == 1 {
-			dayWord = T("day")
+			dayWord = T("doc.invoice.day")
 		}
-		span := fmt.Sprintf("%s %s %s (%d %s)", longDate(l.From, lang), T("to"), longDate(l.To, lang), days, dayWord)
+		span := fmt.Sprintf("%s %s %s (%d %s)", l.From.Long(lang), T("doc.to"), l.To.Long(lang), days, dayWord)
 		if len(l.Basis) > 0 {
-			span += " · " + T("unit_price") + " " + per
+			span += " · " + T("doc.invoice.unit_price") + " " + per
 		}
 		pdf.CellFormat(tw, 4.5, span, "B", 1, "L", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
@@ -367,29 +248,29 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 		pdf.CellFormat(tw*0.7, 5.5, label, "", 0, "R", false, 0, "")
 		pdf.CellFormat(tw*0.3, 5.5, value, "", 1, "R", false, 0, "")
 	}
-	total(T("total_net"), eur(d.Net), false)
+	total(T("doc.invoice.total_net"), eur(d.Net), false)
 	exempt := false
 	for _, g := range vatGroups(d.Lines) {
 		if g.Rate == 0 {
 			exempt = true
-			total(fmt.Sprintf(T("exempt_over"), eur(g.Net)), eur(0), false)
+			total(T("doc.exempt_over", "Net", eur(g.Net)), eur(0), false)
 			continue
 		}
-		total(fmt.Sprintf(T("vat_over"), money.FormatRate(g.Rate, lang), eur(g.Net)), eur(g.VAT), false)
+		total(T("doc.vat_over", "Rate", money.FormatRate(g.Rate, lang), "Net", eur(g.Net)), eur(g.VAT), false)
 	}
-	total(T("total"), eur(d.Total), true)
+	total(T("doc.invoice.total"), eur(d.Total), true)
 	pdf.Ln(3)
 	pdf.SetFont("dejavu", "", 9.5)
 	if day, period, ok := strings.Cut(d.Proration, "/"); ok && partial {
-		pdf.MultiCell(0, 5, fmt.Sprintf(T("proration"), T("m_"+day), T("m_"+period)), "", "L", false)
+		pdf.MultiCell(0, 5, T("doc.invoice.proration", "Days", T("doc.invoice.m_"+day), "Period", T("doc.invoice.m_"+period)), "", "L", false)
 		pdf.Ln(1)
 	}
 	if exempt {
-		pdf.MultiCell(0, 5, T("exemption"), "", "L", false)
+		pdf.MultiCell(0, 5, T("doc.exemption"), "", "L", false)
 		pdf.Ln(1)
 	}
 	if len(d.Debtor.Names) > 1 {
-		pdf.MultiCell(0, 5, T("joint"), "", "L", false)
+		pdf.MultiCell(0, 5, T("doc.joint"), "", "L", false)
 		pdf.Ln(1)
 	}
 
@@ -398,21 +279,21 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 	var pay string
 	switch {
 	case credit:
-		pay = fmt.Sprintf(T("credit_pay"), eur(-d.Total))
+		pay = T("doc.invoice.credit_pay", "Amount", eur(-d.Total))
 	case d.DirectDebit:
-		pay = fmt.Sprintf(T("debit"), eur(d.Total), longDate(d.DueDate, lang), nl.FormatKenmerk(d.Kenmerk))
+		pay = T("doc.invoice.debit", "Amount", eur(d.Total), "Due", d.DueDate.Long(lang), "Kenmerk", nl.FormatKenmerk(d.Kenmerk))
 	case d.Issuer.IBAN != "":
-		pay = fmt.Sprintf(T("pay"), eur(d.Total), longDate(d.DueDate, lang), nl.FormatIBAN(d.Issuer.IBAN), d.Issuer.Name,
-			nl.FormatKenmerk(d.Kenmerk))
+		pay = T("doc.invoice.pay", "Amount", eur(d.Total), "Due", d.DueDate.Long(lang), "IBAN", nl.FormatIBAN(d.Issuer.IBAN),
+			"Name", d.Issuer.Name, "Kenmerk", nl.FormatKenmerk(d.Kenmerk))
 	default:
-		pay = fmt.Sprintf(T("pay_no_iban"), eur(d.Total), longDate(d.DueDate, lang), nl.FormatKenmerk(d.Kenmerk))
+		pay = T("doc.invoice.pay_no_iban", "Amount", eur(d.Total), "Due", d.DueDate.Long(lang), "Kenmerk", nl.FormatKenmerk(d.Kenmerk))
 	}
 	pdf.SetFont("dejavu", "B", 10)
 	pdf.MultiCell(0, 5.5, pay, "", "L", false)
 
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
+	b, err := pdf.Bytes()
+	if err != nil {
 		return nil, fmt.Errorf("render %s %s: %w", d.Kind, d.Number, err)
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }

@@ -352,7 +352,7 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 // walk computes, batch by batch in lease order, the charges still missing
 // for month m; fn gets each batch's charges and how many leases were
 // already charged.
-func (s *Service) walk(ctx context.Context, tx *db.Tx, m Month, scope lease.BillingScope, p Rules, fn func([]Charge, int) error) error {
+func (s *Service) walk(ctx context.Context, tx *db.Tx, m civil.Month, scope lease.BillingScope, p Rules, fn func([]Charge, int) error) error {
 	var after int64
 	for {
 		cs, last, _, skipped, err := s.batchCharges(ctx, tx, m, scope, p, after)
@@ -371,7 +371,7 @@ func (s *Service) walk(ctx context.Context, tx *db.Tx, m Month, scope lease.Bill
 
 // batchCharges computes the missing charges of the next batch of leases
 // after afterID; last is the batch's last lease id (0: no more leases).
-func (s *Service) batchCharges(ctx context.Context, tx *db.Tx, m Month, scope lease.BillingScope, p Rules, afterID int64) (
+func (s *Service) batchCharges(ctx context.Context, tx *db.Tx, m civil.Month, scope lease.BillingScope, p Rules, afterID int64) (
 	cs []Charge, last int64, seen, skipped int, err error) {
 	// A quarterly lease's period can begin two months before m.
 	from := billingPeriod(lease.Quarterly, m).First

@@ -1,15 +1,12 @@
 package deposit
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"codeberg.org/go-pdf/fpdf"
 
 	"hms/internal/account"
 	"hms/internal/lease"
@@ -52,11 +49,6 @@ type specSheet struct {
 	Earlier    money.Cents // returned before, outside the settlement
 	SetOff     money.Cents // arrears deductions, set off in the ledger
 	Created    time.Time
-}
-
-// reasonNames are the deduction reasons as printed for the tenant.
-var reasonNames = map[string]string{
-	"arrears": "Achterstallige huur", "service_costs": "Servicekosten", "epv": "Energieprestatievergoeding", "damage": "Schade aan de woning",
 }
 
 // GenerateSpecification writes the specification of a deposit's deductions
@@ -172,51 +164,11 @@ func specificationsOfLease(ctx context.Context, tx *db.Tx, leaseID int64) ([]Spe
 	return out, rows.Err()
 }
 
-var dutchMonths = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-	"november", "december"}
-
-func longDate(d civil.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("%d %s %d", d.Day, dutchMonths[d.Month-1], d.Year)
-}
-
 // renderSpecification writes the specification (Dutch, A4).
 func renderSpecification(sh specSheet) ([]byte, error) {
 	l, st := sh.Lease, sh.Status
 	eur := func(c money.Cents) string { return money.Format(c, "nl") }
-	title := "Specificatie waarborgsom"
-	regular, bold := pdfdoc.Fonts()
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCreationDate(sh.Created)
-	pdf.SetModificationDate(sh.Created)
-	pdf.SetTitle(title+" – huurovereenkomst "+l.Reference, true)
-	pdf.SetAuthor(sh.Issuer.Name, true)
-	pdf.SetCreator("HMS", true)
-	pdf.SetLang("nl-NL")
-	pdf.AddUTF8FontFromBytes("dejavu", "", regular)
-	pdf.AddUTF8FontFromBytes("dejavu", "B", bold)
-	pdf.SetMargins(18, 16, 18)
-	pdf.SetAutoPageBreak(true, 20)
-	pdf.AliasNbPages("{nb}")
-	labels := pdfdoc.Labels{KvK: "KvK", VATID: "Btw-id", IBAN: "IBAN"}
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-13)
-		pdf.SetFont("dejavu", "", 7.5)
-		pdf.SetTextColor(110, 110, 110)
-		footer := sh.Issuer.Footer(labels, title+" "+l.Reference, fmt.Sprintf("pagina %d van {nb}", pdf.PageNo()))
-		pdf.CellFormat(0, 4, footer, "", 0, "C", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-	})
-	pdf.AddPage()
-	width, _ := pdf.GetPageSize()
-	left, _, right, _ := pdf.GetMargins()
-	tw := width - left - right
-
-	pdfdoc.Block(pdf, sh.Issuer, labels)
-	pdf.SetY(max(pdf.GetY()+4, 45))
-	pdf.SetFont("dejavu", "", 10.5)
+	T := pdfdoc.TextsIn("nl").T
 	var to []string
 	for _, t := range l.Tenants() {
 		to = append(to, t.Name)
@@ -224,18 +176,22 @@ func renderSpecification(sh specSheet) ([]byte, error) {
 	if ts := l.Tenants(); len(ts) > 0 && ts[0].Address != "" {
 		to = append(to, ts[0].Address)
 	}
-	pdf.MultiCell(tw*0.6, 5.2, strings.Join(to, "\n"), "", "L", false)
+	pdf := pdfdoc.New(pdfdoc.Meta{Title: T("doc.deposit_spec.meta_title", "Reference", l.Reference), Author: sh.Issuer.Name, Lang: "nl",
+		Created: sh.Created, Layout: pdfdoc.StatementLayout, Issuer: &sh.Issuer, Recipient: strings.Join(to, "\n"),
+		Footer: []string{T("doc.deposit_spec.footer", "Reference", l.Reference)}, Paged: true})
+	tw := pdf.TextWidth
+	left, _, _, _ := pdf.GetMargins()
 
 	pdf.SetY(max(pdf.GetY()+6, 78))
 	pdf.SetFont("dejavu", "B", 16)
-	pdf.MultiCell(0, 8, title, "", "L", false)
+	pdf.MultiCell(0, 8, T("doc.deposit_spec.title"), "", "L", false)
 	pdf.SetFont("dejavu", "", 9.5)
 	var addrs []string
 	for _, u := range l.Units {
 		addrs = append(addrs, u.Address)
 	}
-	pdf.MultiCell(0, 5, fmt.Sprintf("Huurovereenkomst %s · %s\nEinde huurovereenkomst: %s · opgesteld op %s", l.Reference,
-		strings.Join(addrs, "; "), longDate(st.EndsOn), longDate(civil.Today(sh.Created))), "", "L", false)
+	pdf.MultiCell(0, 5, T("doc.deposit_spec.subtitle", "Reference", l.Reference, "Units", strings.Join(addrs, "; "),
+		"End", st.EndsOn.Long("nl"), "Date", civil.Today(sh.Created).Long("nl")), "", "L", false)
 	pdf.Ln(4)
 
 	para := func(s string) {
@@ -254,23 +210,22 @@ func renderSpecification(sh specSheet) ([]byte, error) {
 	}
 
 	if len(st.Deductions) > 0 {
-		para("Na het einde van de huurovereenkomst betalen wij de waarborgsom aan u terug. Wij houden een deel in; hieronder staat " +
-			"per inhouding waarom en hoeveel (artikel 7:261b BW).")
+		para(T("doc.deposit_spec.intro_deducted"))
 	} else {
-		para("Na het einde van de huurovereenkomst betalen wij de waarborgsom aan u terug. Wij houden niets in.")
+		para(T("doc.deposit_spec.intro_none"))
 	}
 	pdf.SetFont("dejavu", "B", 11)
-	pdf.MultiCell(0, 6, "Inhoudingen", "", "L", false)
+	pdf.MultiCell(0, 6, T("doc.deposit_spec.deductions"), "", "L", false)
 	pdf.SetFont("dejavu", "B", 9.5)
-	pdf.CellFormat(tw*0.18, 6, "Datum", "B", 0, "L", false, 0, "")
-	pdf.CellFormat(tw*0.52, 6, "Reden", "B", 0, "L", false, 0, "")
-	pdf.CellFormat(tw*0.3, 6, "Bedrag", "B", 1, "R", false, 0, "")
+	pdf.CellFormat(tw*0.18, 6, T("doc.deposit_spec.date"), "B", 0, "L", false, 0, "")
+	pdf.CellFormat(tw*0.52, 6, T("doc.deposit_spec.reason"), "B", 0, "L", false, 0, "")
+	pdf.CellFormat(tw*0.3, 6, T("doc.deposit_spec.amount"), "B", 1, "R", false, 0, "")
 	pdf.SetFont("dejavu", "", 9.5)
 	if len(st.Deductions) == 0 {
-		pdf.CellFormat(tw, 6, "Er is niets ingehouden.", "B", 1, "L", false, 0, "")
+		pdf.CellFormat(tw, 6, T("doc.deposit_spec.nothing"), "B", 1, "L", false, 0, "")
 	}
 	for _, d := range st.Deductions {
-		reason := reasonNames[d.Reason]
+		reason := T("doc.deposit_spec.reason." + d.Reason)
 		if d.Note != "" {
 			reason += ": " + d.Note
 		}
@@ -286,30 +241,27 @@ func renderSpecification(sh specSheet) ([]byte, error) {
 	}
 	pdf.Ln(4)
 
-	row("Ontvangen waarborgsom", eur(st.Received), false)
+	row(T("doc.deposit_spec.received"), eur(st.Received), false)
 	if sh.Earlier > 0 {
-		row("Eerder aan u terugbetaald", "− "+eur(sh.Earlier), false)
+		row(T("doc.deposit_spec.earlier"), "− "+eur(sh.Earlier), false)
 	}
 	if sh.SetOff > 0 {
-		row("Verrekend met achterstallige huur (openstaande posten)", "− "+eur(sh.SetOff), false)
+		row(T("doc.deposit_spec.set_off"), "− "+eur(sh.SetOff), false)
 	}
 	if other := st.Deducted - sh.SetOff; other > 0 {
-		row("Overige inhoudingen", "− "+eur(other), false)
+		row(T("doc.deposit_spec.other"), "− "+eur(other), false)
 	}
-	row("Totaal ingehouden", eur(st.Deducted), false)
-	row("Terug te betalen aan u", eur(sh.ToReturn), true)
+	row(T("doc.deposit_spec.deducted"), eur(st.Deducted), false)
+	row(T("doc.deposit_spec.to_return"), eur(sh.ToReturn), true)
 	pdf.Ln(4)
 
-	para(fmt.Sprintf("Wij betalen %s uiterlijk op %s aan u terug: binnen %d dagen na het einde van de huurovereenkomst op %s.",
-		eur(sh.ToReturn), longDate(st.Deadline), sh.ReturnDays, longDate(st.EndsOn)))
-	para("Inhouden mag alleen voor achterstallige huur, servicekosten, de energieprestatievergoeding en schade aan de woning; " +
-		"administratiekosten worden niet ingehouden. Wij moeten aantonen dat een inhouding terecht is: de bewijsstukken kunt u bij ons " +
-		"opvragen. Bent u het niet eens met een inhouding, neem dan contact met ons op; u kunt ook terecht bij het meldpunt goed " +
-		"verhuurderschap van uw gemeente of bij de rechter.")
+	para(T("doc.deposit_spec.return", "Amount", eur(sh.ToReturn), "Deadline", st.Deadline.Long("nl"), "Days", sh.ReturnDays,
+		"End", st.EndsOn.Long("nl")))
+	para(T("doc.deposit_spec.rules"))
 
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
+	b, err := pdf.Bytes()
+	if err != nil {
 		return nil, fmt.Errorf("render deposit specification: %w", err)
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }

@@ -1,20 +1,14 @@
 package lease
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"time"
-
-	"codeberg.org/go-pdf/fpdf"
 
 	"hms/internal/money"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/pdfdoc"
 )
-
-// The embedded DejaVu Sans every document prints with (pdfdoc.Fonts).
-var fontRegular, fontBold = pdfdoc.Fonts()
 
 // infoSheet is what the tenant information prints.
 type infoSheet struct {
@@ -30,34 +24,24 @@ type infoSheet struct {
 	LandlordMonths int
 }
 
-var dutchMonthNames = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
-
-// longDate writes 14 maart 2026.
-func longDate(d civil.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("%d %s %d", d.Day, dutchMonthNames[d.Month-1], d.Year)
-}
+// docText is a text of the tenant information (Dutch, the language of the
+// sheet), from the i18n catalogs.
+func docText(id string, args ...any) string { return pdfdoc.TextsIn("nl").T(id, args...) }
 
 func months(n int) string {
 	if n == 1 {
-		return "1 maand"
+		return docText("doc.tenant_info.month_1")
 	}
-	return fmt.Sprintf("%d maanden", n)
+	return docText("doc.tenant_info.months", "N", n)
 }
 
-// componentName is a component's Dutch name on documents.
+// componentName is a component's name on documents.
 func componentName(c Component) string {
 	switch c.Kind {
-	case BareRent:
-		return "Kale huur"
+	case BareRent, Parking, Furnishing:
+		return docText("doc.tenant_info.component." + string(c.Kind))
 	case ServiceCosts:
-		return "Voorschot servicekosten (" + c.Category + ")"
-	case Parking:
-		return "Parkeren"
-	case Furnishing:
-		return "Meubilering en stoffering"
+		return docText("doc.tenant_info.component.service_costs", "Category", c.Category)
 	}
 	return c.Label
 }
@@ -65,29 +49,12 @@ func componentName(c Component) string {
 // renderTenantInformation writes the Wgv information sheet (Dutch, A4).
 func renderTenantInformation(sh infoSheet) ([]byte, error) {
 	l := sh.Lease
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCreationDate(sh.Created)
-	pdf.SetModificationDate(sh.Created)
-	pdf.SetTitle("Informatie voor de huurder – huurovereenkomst "+l.Reference, true)
-	pdf.SetAuthor(sh.Settings.LandlordName, true)
-	pdf.SetCreator("HMS", true)
-	pdf.SetLang("nl-NL")
-	pdf.AddUTF8FontFromBytes("dejavu", "", fontRegular)
-	pdf.AddUTF8FontFromBytes("dejavu", "B", fontBold)
-	pdf.SetMargins(20, 18, 20)
-	pdf.SetAutoPageBreak(true, 20)
-	pdf.AliasNbPages("{nb}")
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-14)
-		pdf.SetFont("dejavu", "", 8)
-		pdf.SetTextColor(110, 110, 110)
-		pdf.CellFormat(0, 5, fmt.Sprintf("Huurovereenkomst %s · pagina %d van {nb}", l.Reference, pdf.PageNo()), "", 0, "C", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-	})
-	pdf.AddPage()
-	width, _ := pdf.GetPageSize()
-	left, _, right, _ := pdf.GetMargins()
-	textWidth := width - left - right
+	T := docText
+	pdf := pdfdoc.New(pdfdoc.Meta{Title: T("doc.tenant_info.meta_title", "Reference", l.Reference), Author: sh.Settings.LandlordName,
+		Lang: "nl", Created: sh.Created, Layout: pdfdoc.SheetLayout, Paged: true,
+		Footer: []string{T("doc.tenant_info.footer", "Reference", l.Reference)}})
+	textWidth := pdf.TextWidth
+	long := func(d civil.Date) string { return d.Long("nl") }
 
 	heading := func(s string) {
 		pdf.Ln(3)
@@ -113,15 +80,14 @@ func renderTenantInformation(sh infoSheet) ([]byte, error) {
 	}
 
 	pdf.SetFont("dejavu", "B", 17)
-	pdf.MultiCell(0, 8, "Informatie voor de huurder", "", "L", false)
+	pdf.MultiCell(0, 8, T("doc.tenant_info.title"), "", "L", false)
 	pdf.SetFont("dejavu", "", 9.5)
-	pdf.MultiCell(0, 5, "Schriftelijke informatie bij uw huurovereenkomst, zoals de Wet goed verhuurderschap (artikel 2) "+
-		"en de Regeling goed verhuurderschap voorschrijven.", "", "L", false)
+	pdf.MultiCell(0, 5, T("doc.tenant_info.intro"), "", "L", false)
 	pdf.Ln(1)
-	pdf.MultiCell(0, 5, fmt.Sprintf("Huurovereenkomst %s · opgesteld op %s", l.Reference, longDate(civil.Today(sh.Created))), "", "L", false)
+	pdf.MultiCell(0, 5, T("doc.tenant_info.drawn_up", "Reference", l.Reference, "Date", long(civil.Today(sh.Created))), "", "L", false)
 	pdf.SetFont("dejavu", "", 10)
 
-	heading("1. Huurder")
+	heading(T("doc.tenant_info.h_tenant"))
 	for _, t := range sh.Tenants {
 		pdf.SetFont("dejavu", "B", 10)
 		pdf.MultiCell(0, 5, t.Name, "", "L", false)
@@ -132,43 +98,39 @@ func renderTenantInformation(sh infoSheet) ([]byte, error) {
 		pdf.Ln(1.5)
 	}
 	if len(sh.Tenants) > 1 {
-		para("De huurders zijn ieder hoofdelijk aansprakelijk voor alle verplichtingen uit de huurovereenkomst: " +
-			"de verhuurder kan de hele huur van ieder van hen vragen.")
+		para(T("doc.tenant_info.joint"))
 	}
 
-	heading("2. De woonruimte en de huurovereenkomst")
+	heading(T("doc.tenant_info.h_home"))
 	for _, u := range sh.Units {
 		para(u.Address)
 	}
-	term := "voor onbepaalde tijd"
+	term := T("doc.tenant_info.term_open")
 	if !l.End.IsZero() {
-		term = "voor bepaalde tijd, tot en met " + longDate(l.End)
+		term = T("doc.tenant_info.term_fixed", "End", long(l.End))
 	}
-	para(fmt.Sprintf("De huurovereenkomst gaat in op %s en is aangegaan %s.", longDate(l.Start), term))
-	para("Soorten huurovereenkomsten: een huurovereenkomst voor woonruimte wordt in de regel aangegaan voor onbepaalde tijd. " +
-		"Een huurovereenkomst voor bepaalde tijd is alleen toegestaan in de gevallen die de wet noemt. " +
-		"Bij een huurovereenkomst voor onbepaalde tijd heeft u huurbescherming: de verhuurder kan alleen opzeggen " +
-		"om een reden die in de wet staat, en als u niet instemt beslist de rechter.")
+	para(T("doc.tenant_info.starts", "Start", long(l.Start), "Term", term))
+	para(T("doc.tenant_info.kinds"))
 
-	heading("3. Verhuurder en contactpunt voor de woning")
-	para("Voor vragen, reparatieverzoeken, onderhoud en klachten over de woning kunt u terecht bij:")
+	heading(T("doc.tenant_info.h_contact"))
+	para(T("doc.tenant_info.contact"))
 	contact := []string{sh.Settings.LandlordName}
 	if sh.Settings.LandlordAddress != "" {
 		contact = append(contact, sh.Settings.LandlordAddress)
 	}
 	if sh.Settings.LandlordPhone != "" {
-		contact = append(contact, "Telefoon: "+sh.Settings.LandlordPhone)
+		contact = append(contact, T("doc.tenant_info.phone", "Phone", sh.Settings.LandlordPhone))
 	}
 	if sh.Settings.LandlordEmail != "" {
-		contact = append(contact, "E-mail: "+sh.Settings.LandlordEmail)
+		contact = append(contact, T("doc.tenant_info.email", "Email", sh.Settings.LandlordEmail))
 	}
 	para(strings.Join(contact, "\n"))
 
-	heading("4. Huurprijs en servicekosten")
+	heading(T("doc.tenant_info.h_rent"))
 	if len(sh.Components) == 0 {
-		para("Er zijn nog geen bedragen vastgelegd.")
+		para(T("doc.tenant_info.no_amounts"))
 	} else {
-		para(fmt.Sprintf("Bedragen per maand, geldend vanaf %s:", longDate(latestFrom(sh.Components, sh.PriceDate))))
+		para(T("doc.tenant_info.amounts_from", "Date", long(latestFrom(sh.Components, sh.PriceDate))))
 		var total money.Cents
 		hasService := false
 		for _, c := range sh.Components {
@@ -177,105 +139,79 @@ func renderTenantInformation(sh infoSheet) ([]byte, error) {
 			hasService = hasService || c.Kind == ServiceCosts
 		}
 		pdf.SetFont("dejavu", "B", 10)
-		pdf.CellFormat(textWidth*0.62, 6, "Totaal per maand", "", 0, "L", false, 0, "")
+		pdf.CellFormat(textWidth*0.62, 6, T("doc.tenant_info.total"), "", 0, "L", false, 0, "")
 		pdf.CellFormat(textWidth*0.38, 6, money.Format(total, "nl"), "", 1, "R", false, 0, "")
 		pdf.SetFont("dejavu", "", 10)
 		pdf.Ln(2)
 		if hasService {
-			para("Servicekosten: u betaalt maandelijks een voorschot voor leveringen en diensten die met het huren " +
-				"samenhangen. De verhuurder mag geen onredelijke servicekosten in rekening brengen. U ontvangt ieder jaar, " +
-				"uiterlijk zes maanden na afloop van het kalenderjaar, een overzicht van de werkelijke kosten per post en hoe die " +
-				"zijn berekend (artikel 7:259 BW). Wat u te veel heeft betaald, krijgt u terug.")
+			para(T("doc.tenant_info.service"))
 		} else {
-			para("Servicekosten: er worden geen servicekosten in rekening gebracht.")
+			para(T("doc.tenant_info.no_service"))
 		}
 	}
-	period := "maand"
+	period := T("doc.tenant_info.month")
 	if l.BillingFrequency == Quarterly {
-		period = "kwartaal"
+		period = T("doc.tenant_info.quarter")
 	}
-	how := "overmaken"
+	how := T("doc.tenant_info.transfer")
 	if l.PaymentMethod == DirectDebit {
-		how = "automatische incasso"
+		how = T("doc.tenant_info.direct_debit")
 	}
-	para(fmt.Sprintf("U betaalt de huur per %s, uiterlijk op dag %d van de periode, door %s.", period, l.DueDay, how))
+	para(T("doc.tenant_info.payment", "Period", period, "Day", l.DueDay, "How", how))
 
-	heading("5. Waarborgsom")
+	heading(T("doc.tenant_info.h_deposit"))
 	if l.DepositCents == 0 {
-		para("Er is geen waarborgsom afgesproken.")
+		para(T("doc.tenant_info.no_deposit"))
 	} else {
 		if DepositCapApplies(l.Kind, l.Start) {
-			para(fmt.Sprintf("De waarborgsom bedraagt %s. Voor woonruimte mag de waarborgsom niet hoger zijn dan twee keer de "+
-				"kale huur per maand; over servicekosten wordt geen waarborgsom gevraagd (artikel 7:261b BW).", money.Format(l.DepositCents, "nl")))
+			para(T("doc.tenant_info.deposit_capped", "Amount", money.Format(l.DepositCents, "nl")))
 		} else {
-			para(fmt.Sprintf("De waarborgsom bedraagt %s, zoals afgesproken bij het aangaan van de huurovereenkomst.",
-				money.Format(l.DepositCents, "nl")))
+			para(T("doc.tenant_info.deposit", "Amount", money.Format(l.DepositCents, "nl")))
 		}
-		para(fmt.Sprintf("Na het einde van de huurovereenkomst betaalt de verhuurder de waarborgsom binnen %d dagen na het einde aan u terug. "+
-			"Houdt de verhuurder een deel in, dan betaalt hij de rest binnen %d dagen na het einde terug, met een schriftelijke specificatie "+
-			"van wat is ingehouden en waarom. Inhouden mag alleen voor achterstallige huur, servicekosten, de energieprestatievergoeding "+
-			"en schade aan de woning; administratiekosten mogen niet worden ingehouden. De verhuurder moet aantonen dat een inhouding terecht is.",
-			DepositReturnDays(sh.Settings, false), DepositReturnDays(sh.Settings, true)))
+		para(T("doc.tenant_info.deposit_return", "Days", DepositReturnDays(sh.Settings, false),
+			"DaysDeducted", DepositReturnDays(sh.Settings, true)))
 	}
 
-	heading("6. Uw rechten en plichten")
-	para("Gebruik van de woning: u gebruikt de woonruimte om te wonen, zoals in de huurovereenkomst is afgesproken. Gebruikt u " +
-		"de woning zonder toestemming van de verhuurder voor iets anders, dan komt u de huurovereenkomst niet na. Dat kan ertoe " +
-		"leiden dat de rechter de huurovereenkomst ontbindt en dat u de schade moet vergoeden.")
-	para("Toegang tot de woning: de verhuurder mag de woning alleen binnengaan als u daarvoor toestemming geeft. Dat geldt niet bij:")
-	for _, s := range []string{
-		"een spoedeisende noodsituatie;",
-		"dringende werkzaamheden (artikel 7:220 lid 1 BW);",
-		"renovatie waarmee u heeft ingestemd of die de rechter heeft toegestaan (artikel 7:220 lid 2 BW);",
-		"werkzaamheden waarvoor de buren recht op toegang hebben (artikel 5:56 BW);",
-		"bezichtiging door kandidaat-kopers of kandidaat-huurders als de woning wordt verkocht of de huurovereenkomst eindigt (artikel 7:223 BW).",
-	} {
-		bullet(s)
+	heading(T("doc.tenant_info.h_rights"))
+	para(T("doc.tenant_info.use"))
+	para(T("doc.tenant_info.access"))
+	for _, s := range []string{"emergency", "urgent", "renovation", "neighbours", "viewing"} {
+		bullet(T("doc.tenant_info.access." + s))
 	}
 	pdf.Ln(1.5)
-	para("U betaalt de huur op tijd, gebruikt de woning als een goed huurder en zorgt zelf voor kleine herstellingen " +
-		"(artikel 7:217 BW). De verhuurder zorgt voor het overige onderhoud en herstelt gebreken (artikel 7:206 BW).")
-	para("Geschillen: over de huurprijs, de servicekosten en onderhoudsgebreken kunt u zich in veel gevallen wenden tot de " +
-		"Huurcommissie (www.huurcommissie.nl). Voor gratis juridisch advies kunt u terecht bij het Juridisch Loket " +
-		"(www.juridischloket.nl) of bij een huurteam of huurdersvereniging in uw gemeente. De verhuurder mag niet " +
-		"discrimineren of intimideren.")
+	para(T("doc.tenant_info.duties"))
+	para(T("doc.tenant_info.disputes"))
 
-	heading("7. Opzegging")
+	heading(T("doc.tenant_info.h_notice"))
 	tenantMonths := TenantNoticeMonths(l.BillingFrequency, l.NoticeMonthsTenant)
 	if sh.Settings.NoticeWholeMonths {
-		para(fmt.Sprintf("U kunt de huurovereenkomst schriftelijk opzeggen met een opzegtermijn van %s. De opzegtermijn gaat in op de "+
-			"eerste dag van de maand na uw opzegging; de huurovereenkomst eindigt op de laatste dag van een maand.", months(tenantMonths)))
+		para(T("doc.tenant_info.notice_whole", "Term", months(tenantMonths)))
 	} else {
-		para(fmt.Sprintf("U kunt de huurovereenkomst schriftelijk opzeggen met een opzegtermijn van %s, gerekend vanaf de dag na uw opzegging.",
-			months(tenantMonths)))
+		para(T("doc.tenant_info.notice_days", "Term", months(tenantMonths)))
 	}
-	para("De opzegtermijn van de huurder is gelijk aan de termijn waarover u de huur betaalt, maar ten minste één en ten hoogste " +
-		"drie maanden (artikel 7:271 lid 5 BW).")
+	para(T("doc.tenant_info.notice_rule"))
 	if sh.LandlordMonths > 0 {
-		para(fmt.Sprintf("De verhuurder kan alleen opzeggen om een reden die de wet noemt (artikel 7:274 BW), met een opzegtermijn van %s.",
-			months(sh.LandlordMonths)))
+		para(T("doc.tenant_info.landlord_notice", "Term", months(sh.LandlordMonths)))
 	} else {
-		para("De verhuurder kan alleen opzeggen om een reden die de wet noemt (artikel 7:274 BW), met een opzegtermijn van drie maanden, " +
-			"plus één maand voor ieder jaar dat de huurovereenkomst heeft geduurd, tot ten hoogste zes maanden (artikel 7:271 BW).")
+		para(T("doc.tenant_info.landlord_statutory"))
 	}
 
-	heading("8. Meldpunt goed verhuurderschap")
-	para("Houdt de verhuurder zich niet aan de regels van goed verhuurderschap, bijvoorbeeld bij discriminatie, intimidatie, " +
-		"een te hoge waarborgsom of onredelijke servicekosten, dan kunt u dat melden bij het meldpunt van de gemeente:")
+	heading(T("doc.tenant_info.h_meldpunt"))
+	para(T("doc.tenant_info.meldpunt_intro"))
 	pdf.SetFont("dejavu", "B", 10)
-	pdf.MultiCell(0, 5, "Meldpunt: "+sh.Settings.Meldpunt, "", "L", false)
+	pdf.MultiCell(0, 5, T("doc.tenant_info.meldpunt", "Meldpunt", sh.Settings.Meldpunt), "", "L", false)
 	pdf.SetFont("dejavu", "", 10)
 
 	if sh.Settings.ExtraInformation != "" {
-		heading("9. Overige informatie")
+		heading(T("doc.tenant_info.h_extra"))
 		para(sh.Settings.ExtraInformation)
 	}
 
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
+	b, err := pdf.Bytes()
+	if err != nil {
 		return nil, fmt.Errorf("render tenant information: %w", err)
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }
 
 // latestFrom is the latest valid_from among components valid on d: the day

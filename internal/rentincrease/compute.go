@@ -17,7 +17,7 @@ type computeInput struct {
 	Date      civil.Date
 	Clause    *Clause // nil: none recorded
 	Overrides []override
-	CPI       func(series string, m Month) (string, bool)
+	CPI       func(series string, m civil.Month) (string, bool)
 	// PostedThrough is the last posted day (zero: nothing posted).
 	PostedThrough civil.Date
 	// Own is the component row an earlier apply of this very proposal wrote
@@ -113,7 +113,7 @@ func compute(in computeInput) computed {
 				out.note("rentincrease.note.cpi_missing", true, "series", cl.Series, "month", missing.String())
 			} else {
 				clauseMax = indexed(out.Old, ratio, cl.Percent, cl.FloorZero)
-				newM := MonthOf(d).Add(-cl.LagMonths)
+				newM := civil.MonthOf(d).Add(-cl.LagMonths)
 				out.note("rentincrease.note.cpi", false, "series", cl.Series, "new_month", newM.String(), "old_month", newM.Add(-12).String())
 			}
 		}

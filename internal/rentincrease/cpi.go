@@ -3,7 +3,6 @@ package rentincrease
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"math/big"
 	"regexp"
@@ -14,44 +13,10 @@ import (
 	"hms/internal/platform/civil"
 )
 
-// Month is a calendar month of an index series, "2025-01".
-type Month struct {
-	Year  int
-	Month int
-}
-
-func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, m.Month) }
-
-// MonthOf is the month of a date.
-func MonthOf(d civil.Date) Month { return Month{d.Year, int(d.Month)} }
-
-// Add moves n months (n may be negative).
-func (m Month) Add(n int) Month {
-	t := m.Year*12 + m.Month - 1 + n
-	return Month{t / 12, t%12 + 1}
-}
-
-var monthRe = regexp.MustCompile(`^(\d{4})-(\d{1,2})$`)
-
-// ParseMonth reads "2025-01" (or "2025-1").
-func ParseMonth(s string) (Month, bool) {
-	m := monthRe.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return Month{}, false
-	}
-	var y, mo int
-	fmt.Sscan(m[1], &y)
-	fmt.Sscan(m[2], &mo)
-	if mo < 1 || mo > 12 || y < 1900 || y > 2200 {
-		return Month{}, false
-	}
-	return Month{y, mo}, true
-}
-
 // CPIPoint is one figure of a price index series.
 type CPIPoint struct {
 	Series string
-	Month  Month
+	Month  civil.Month
 	Value  string // exact decimal, "." separated: "128.4"
 }
 
@@ -117,8 +82,8 @@ func ParseCPI(r io.Reader) ([]CPIPoint, []CellError) {
 			errs = append(errs, CellError{Line: line, Column: "series", Reason: "rentincrease.cpi.series_invalid"})
 			bad = true
 		}
-		m, ok := ParseMonth(f[1])
-		if !ok {
+		m, err := civil.ParseMonth(f[1])
+		if err != nil {
 			errs = append(errs, CellError{Line: line, Column: "month", Reason: "rentincrease.cpi.month_invalid"})
 			bad = true
 		}

@@ -1,13 +1,10 @@
 package rentincrease
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
 	"time"
-
-	"codeberg.org/go-pdf/fpdf"
 
 	"hms/internal/account"
 	"hms/internal/lease"
@@ -15,7 +12,6 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/pdfdoc"
-	"hms/internal/portfolio"
 )
 
 // letterData is what a letter prints.
@@ -29,20 +25,11 @@ type letterData struct {
 	Created  time.Time
 }
 
-var dutchMonths = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+// docText is the letter's words (Dutch, the language of the letter), from
+// the i18n catalogs.
+func docText(id string, args ...any) string { return pdfdoc.TextsIn("nl").T(id, args...) }
 
-func longDate(d civil.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("%d %s %d", d.Day, dutchMonths[d.Month-1], d.Year)
-}
-
-func monthName(m Month) string { return fmt.Sprintf("%s %d", dutchMonths[m.Month-1], m.Year) }
-
-var segmentNames = map[portfolio.Segment]string{
-	portfolio.SegmentSociaal: "sociale huur", portfolio.SegmentMiddenhuur: "middenhuur", portfolio.SegmentVrij: "vrije sector",
-}
+func longDate(d civil.Date) string { return d.Long("nl") }
 
 // letter reads the tenants (logged with purpose rentincrease.letter) and
 // renders the proposal letter.
@@ -70,33 +57,14 @@ func (s *Service) letter(ctx context.Context, tx *db.Tx, a account.Actor, l *lea
 // object.
 func renderLetter(d letterData) ([]byte, error) {
 	p := d.Proposal
-	regular, bold := pdfdoc.Fonts()
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCreationDate(d.Created)
-	pdf.SetModificationDate(d.Created)
-	title := "Voorstel huurverhoging per " + longDate(p.EffectiveDate)
+	T := docText
+	title := T("doc.letter.title", "Date", longDate(p.EffectiveDate))
 	if p.Kind == lease.Commercial {
-		title = "Huurprijsaanpassing per " + longDate(p.EffectiveDate)
+		title = T("doc.letter.title_commercial", "Date", longDate(p.EffectiveDate))
 	}
-	pdf.SetTitle(title, true)
-	pdf.SetAuthor(d.Settings.SenderName, true)
-	pdf.SetCreator("HMS", true)
-	pdf.SetLang("nl-NL")
-	pdf.AddUTF8FontFromBytes("dejavu", "", regular)
-	pdf.AddUTF8FontFromBytes("dejavu", "B", bold)
-	pdf.SetMargins(22, 20, 22)
-	pdf.SetAutoPageBreak(true, 20)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-14)
-		pdf.SetFont("dejavu", "", 8)
-		pdf.SetTextColor(110, 110, 110)
-		pdf.CellFormat(0, 5, fmt.Sprintf("%s · huurovereenkomst %s", d.Settings.SenderName, p.LeaseReference), "", 0, "C", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-	})
-	pdf.AddPage()
-	width, _ := pdf.GetPageSize()
-	left, _, right, _ := pdf.GetMargins()
-	textWidth := width - left - right
+	pdf := pdfdoc.New(pdfdoc.Meta{Title: title, Author: d.Settings.SenderName, Lang: "nl", Created: d.Created, Layout: pdfdoc.LetterLayout,
+		Footer: []string{d.Settings.SenderName, T("doc.letter.footer", "Reference", p.LeaseReference)}})
+	textWidth := pdf.TextWidth
 	para := func(s string) {
 		pdf.MultiCell(0, 5, s, "", "L", false)
 		pdf.Ln(2)
@@ -121,10 +89,10 @@ func renderLetter(d letterData) ([]byte, error) {
 		pdf.MultiCell(0, 5, d.Address, "", "L", false)
 	}
 	pdf.Ln(8)
-	pdf.MultiCell(0, 5, "Datum: "+longDate(civil.Today(d.Created)), "", "L", false)
-	pdf.MultiCell(0, 5, "Huurovereenkomst: "+p.LeaseReference, "", "L", false)
+	pdf.MultiCell(0, 5, T("doc.letter.date", "Date", longDate(civil.Today(d.Created))), "", "L", false)
+	pdf.MultiCell(0, 5, T("doc.letter.lease", "Reference", p.LeaseReference), "", "L", false)
 	if d.Units != "" {
-		pdf.MultiCell(0, 5, "Gehuurde: "+d.Units, "", "L", false)
+		pdf.MultiCell(0, 5, T("doc.letter.units", "Units", d.Units), "", "L", false)
 	}
 	pdf.Ln(5)
 	pdf.SetFont("dejavu", "B", 14)
@@ -132,65 +100,63 @@ func renderLetter(d letterData) ([]byte, error) {
 	pdf.Ln(3)
 	pdf.SetFont("dejavu", "", 10)
 
-	greeting := "Geachte huurder,"
+	greeting := T("doc.letter.greeting")
 	if len(d.Tenants) > 1 {
-		greeting = "Geachte huurders,"
+		greeting = T("doc.letter.greeting_n")
 	}
 	para(greeting)
 	if p.Kind == lease.Commercial {
-		para(fmt.Sprintf("Op grond van de huurovereenkomst wordt de huurprijs jaarlijks aangepast. Per %s wordt uw kale huur als volgt aangepast:",
-			longDate(p.EffectiveDate)))
+		para(T("doc.letter.intro_commercial", "Date", longDate(p.EffectiveDate)))
 	} else {
-		para(fmt.Sprintf("Wij stellen u voor uw kale huur per %s te verhogen. Hieronder ziet u wat dat voor u betekent.", longDate(p.EffectiveDate)))
+		para(T("doc.letter.intro", "Date", longDate(p.EffectiveDate)))
 	}
-	row("Huidige kale huur per maand", money.Format(p.OldCents, "nl"), false)
-	row("Nieuwe kale huur per maand", money.Format(p.NewCents, "nl"), true)
-	change := "Verhoging"
+	row(T("doc.letter.old"), money.Format(p.OldCents, "nl"), false)
+	row(T("doc.letter.new"), money.Format(p.NewCents, "nl"), true)
+	change := "increase"
 	if p.NewCents < p.OldCents {
-		change = "Verlaging"
+		change = "decrease"
 	}
-	row(change+" per maand", money.Format((p.NewCents-p.OldCents).Abs(), "nl"), false)
-	row(change+" in procenten", money.FormatRate(absRate(p.Rate()), "nl"), false)
-	row("Ingangsdatum", longDate(p.EffectiveDate), false)
+	row(T("doc.letter."+change+"_month"), money.Format((p.NewCents-p.OldCents).Abs(), "nl"), false)
+	row(T("doc.letter."+change+"_rate"), money.FormatRate(absRate(p.Rate()), "nl"), false)
+	row(T("doc.letter.effective"), longDate(p.EffectiveDate), false)
 	pdf.Ln(4)
 
 	para(basisText(p, d.Clause))
 	if p.Kind == lease.Residential {
-		para("Dit is geen inkomensafhankelijke huurverhoging. Servicekosten en andere onderdelen van de huurprijs veranderen door dit voorstel niet.")
+		para(T("doc.letter.not_income"))
 		pdf.SetFont("dejavu", "B", 10.5)
-		pdf.MultiCell(0, 6, "Bezwaar maken", "", "L", false)
+		pdf.MultiCell(0, 6, T("doc.letter.objection"), "", "L", false)
 		pdf.SetFont("dejavu", "", 10)
 		para(d.Settings.objectionText(p.Segment))
 	} else {
-		para("Servicekosten en andere onderdelen van de huurprijs veranderen door deze aanpassing niet.")
+		para(T("doc.letter.unchanged"))
 	}
-	para("Met vriendelijke groet,\n\n" + d.Settings.SenderName)
+	para(T("doc.letter.closing", "Sender", d.Settings.SenderName))
 
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
+	b, err := pdf.Bytes()
+	if err != nil {
 		return nil, fmt.Errorf("render rent increase letter: %w", err)
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }
 
 // basisText explains where the new rent comes from.
 func basisText(p *Proposal, cl *Clause) string {
 	capText := ""
 	if p.CapRate != nil {
-		capText = fmt.Sprintf("De maximale huurverhoging voor %s per %s is %s.", segmentNames[p.Segment], longDate(p.EffectiveDate),
-			money.FormatRate(*p.CapRate, "nl"))
+		capText = docText("doc.letter.cap", "Segment", docText("doc.letter.segment."+string(p.Segment)), "Date", longDate(p.EffectiveDate),
+			"Rate", money.FormatRate(*p.CapRate, "nl"))
 	}
 	clauseText := ""
 	if cl != nil {
 		switch cl.Method {
 		case MethodFixed:
-			clauseText = fmt.Sprintf("De huurovereenkomst bepaalt een jaarlijkse verhoging van %s.", money.FormatRate(cl.Percent, "nl"))
+			clauseText = docText("doc.letter.fixed", "Rate", money.FormatRate(cl.Percent, "nl"))
 		case MethodCPI:
-			newM := MonthOf(p.EffectiveDate).Add(-cl.LagMonths)
-			clauseText = fmt.Sprintf("De huurovereenkomst koppelt de huur aan het consumentenprijsindexcijfer (reeks %s): het cijfer van %s "+
-				"ten opzichte van dat van %s", cl.Series, monthName(newM), monthName(newM.Add(-12)))
+			newM := civil.MonthOf(p.EffectiveDate).Add(-cl.LagMonths)
+			clauseText = docText("doc.letter.cpi", "Series", cl.Series, "New", newM.Long("nl"), "Old", newM.Add(-12).Long("nl"))
 			if cl.Percent != 0 {
-				clauseText += fmt.Sprintf(", plus %s", money.FormatRate(cl.Percent, "nl"))
+				clauseText += docText("doc.letter.cpi_plus", "Rate", money.FormatRate(cl.Percent, "nl"))
 			}
 			clauseText += "."
 		}
@@ -201,7 +167,7 @@ func basisText(p *Proposal, cl *Clause) string {
 	case BasisClause, BasisIndexation, BasisFixed:
 		return strings.TrimSpace(clauseText + " " + capText)
 	case BasisClipped:
-		return strings.TrimSpace(clauseText+" "+capText) + " Wij verhogen daarom niet meer dan dit maximum."
+		return strings.TrimSpace(clauseText+" "+capText) + " " + docText("doc.letter.clipped")
 	}
 	return ""
 }

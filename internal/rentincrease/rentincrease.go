@@ -221,8 +221,8 @@ type PostedThrough interface {
 
 // cpiRatio is CPI[t−lag] / CPI[t−lag−12] for effective date d, or the
 // month that is missing.
-func cpiRatio(lookup func(series string, m Month) (string, bool), series string, lag int, d civil.Date) (*big.Rat, Month, bool) {
-	newM := MonthOf(d).Add(-lag)
+func cpiRatio(lookup func(series string, m civil.Month) (string, bool), series string, lag int, d civil.Date) (*big.Rat, civil.Month, bool) {
+	newM := civil.MonthOf(d).Add(-lag)
 	oldM := newM.Add(-12)
 	nv, ok := lookup(series, newM)
 	if !ok {
@@ -236,5 +236,5 @@ func cpiRatio(lookup func(series string, m Month) (string, bool), series string,
 	if n == nil || o == nil || o.Sign() == 0 {
 		return nil, oldM, false
 	}
-	return new(big.Rat).Quo(n, o), Month{}, true
+	return new(big.Rat).Quo(n, o), civil.Month{}, true
 }

@@ -131,7 +131,7 @@ func saveClause(ctx context.Context, tx *db.Tx, c *Clause, now string, by int64)
 // cpiTable is every figure of the organisation, by series and month.
 type cpiTable map[string]string
 
-func (t cpiTable) lookup(series string, m Month) (string, bool) {
+func (t cpiTable) lookup(series string, m civil.Month) (string, bool) {
 	v, ok := t[series+"|"+m.String()]
 	return v, ok
 }
@@ -151,11 +151,9 @@ func loadCPI(ctx context.Context, tx *db.Tx, series string) ([]CPIPoint, error) 
 	var out []CPIPoint
 	for rows.Next() {
 		var p CPIPoint
-		var m string
-		if err := rows.Scan(&p.Series, &m, &p.Value); err != nil {
-			return nil, err
+		if err := rows.Scan(&p.Series, &p.Month, &p.Value); err != nil {
+			return nil, fmt.Errorf("scan cpi: %w", err)
 		}
-		p.Month, _ = ParseMonth(m)
 		out = append(out, p)
 	}
 	return out, rows.Err()

@@ -684,15 +684,15 @@ func build(in *Input) (*model, error) {
 		m.degreeDays = map[int]decimal{}
 		for _, k := range sortedKeys(in.DegreeDays) {
 			f := "degree_days." + k
-			t, err := time.Parse("2006-01", k)
-			if err != nil || len(k) != 7 {
+			mo, err := civil.ParseMonth(k)
+			if err != nil || mo.String() != k {
 				return nil, fieldErr(f, "months are keyed YYYY-MM, such as 2025-01")
 			}
 			d, ok := parseDecimal(string(in.DegreeDays[k]))
 			if !ok || d.m.Sign() < 0 {
 				return nil, fieldErr(f, "must be a number of 0 or more, not %s", showScalar(string(in.DegreeDays[k])))
 			}
-			m.degreeDays[monthIndex(t.Year(), t.Month())] = d
+			m.degreeDays[monthIndex(mo.Year, mo.Month)] = d
 		}
 	}
 

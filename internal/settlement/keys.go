@@ -7,9 +7,9 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"hms/internal/account"
+	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
 )
@@ -324,9 +324,10 @@ func (s *Service) DegreeDays(ctx context.Context, a account.Actor) ([]DegreeDay,
 	return out, err
 }
 
+// checkMonth reports whether s is a month key as stored: "2025-01".
 func checkMonth(s string) bool {
-	t, err := time.Parse("2006-01", s)
-	return err == nil && len(s) == 7 && t.Year() >= 2000 && t.Year() <= 2100
+	m, err := civil.ParseMonth(s)
+	return err == nil && m.String() == s
 }
 
 // SetDegreeDays stores degree days per month (an empty value removes the

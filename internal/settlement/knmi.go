@@ -182,9 +182,9 @@ func WeightedDegreeDays(days []KNMIDay) map[string]string {
 		n   int
 		sum int64 // hundredths of a weighted degree day
 	}
-	months := map[string]*acc{}
+	months := map[civil.Month]*acc{}
 	for _, d := range days {
-		k := fmt.Sprintf("%04d-%02d", d.Day.Year, d.Day.Month)
+		k := civil.MonthOf(d.Day)
 		a := months[k]
 		if a == nil {
 			a = &acc{}
@@ -195,9 +195,8 @@ func WeightedDegreeDays(days []KNMIDay) map[string]string {
 	}
 	out := map[string]string{}
 	for k, a := range months {
-		t, _ := time.Parse("2006-01", k)
-		if a.n == civil.DaysIn(t.Year(), t.Month()) {
-			out[k] = fmt.Sprintf("%d.%02d", a.sum/100, a.sum%100)
+		if a.n == civil.DaysIn(k.Year, k.Month) {
+			out[k.String()] = fmt.Sprintf("%d.%02d", a.sum/100, a.sum%100)
 		}
 	}
 	return out
@@ -210,7 +209,7 @@ func periodDegreeDays(ctx context.Context, tx *db.Tx, station int, from, to civi
 	for d := from.FirstOfMonth(); !d.After(to); d = d.AddMonths(1) {
 		months = append(months, d)
 	}
-	key := func(d civil.Date) string { return fmt.Sprintf("%04d-%02d", d.Year, d.Month) }
+	key := func(d civil.Date) string { return civil.MonthOf(d).String() }
 	complete := func(vals map[string]string) map[string]Decimal {
 		out := map[string]Decimal{}
 		for _, m := range months {

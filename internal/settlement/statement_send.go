@@ -337,7 +337,7 @@ func statementMail(s *Statement, name, email, lang string, pdf []byte) mail.Mess
 		fmt.Fprintf(&b, "Dear %s,\n\nPlease find attached the statement of the service charges for %d.\n\n", name, s.Year)
 		switch {
 		case s.Balance > 0:
-			fmt.Fprintf(&b, "Balance to pay: %s, no later than %s.\n", eur(s.Balance), longDate(s.DueDate, lang))
+			fmt.Fprintf(&b, "Balance to pay: %s, no later than %s.\n", eur(s.Balance), s.DueDate.Long(lang))
 		case s.Balance < 0:
 			fmt.Fprintf(&b, "Balance in your favour: %s.\n", eur(-s.Balance))
 		default:
@@ -348,7 +348,7 @@ func statementMail(s *Statement, name, email, lang string, pdf []byte) mail.Mess
 		fmt.Fprintf(&b, "Beste %s,\n\nIn de bijlage vindt u de afrekening van de servicekosten over %d.\n\n", name, s.Year)
 		switch {
 		case s.Balance > 0:
-			fmt.Fprintf(&b, "Te betalen: %s, uiterlijk %s.\n", eur(s.Balance), longDate(s.DueDate, lang))
+			fmt.Fprintf(&b, "Te betalen: %s, uiterlijk %s.\n", eur(s.Balance), s.DueDate.Long(lang))
 		case s.Balance < 0:
 			fmt.Fprintf(&b, "In uw voordeel: %s.\n", eur(-s.Balance))
 		default:

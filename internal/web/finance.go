@@ -147,8 +147,7 @@ func financeScopeOf(v url.Values) financeScope {
 
 // nextMonth is the month a landlord usually charges: the coming one.
 func nextMonth(today civil.Date) string {
-	n := today.FirstOfMonth().AddMonths(1)
-	return fmt.Sprintf("%04d-%02d", n.Year, int(n.Month))
+	return civil.MonthOf(today).Add(1).String()
 }
 
 func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +160,7 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 		view.Period = nextMonth(civil.Today(s.Clock.Now()))
 	}
 	// "Whole quarter": the quarter of the chosen month.
-	if m, err := billing.ParseMonth(view.Period); err == nil && v.Get("quarter") == "1" {
+	if m, err := civil.ParseMonth(view.Period); err == nil && v.Get("quarter") == "1" {
 		view.Period = fmt.Sprintf("%04d-Q%d", m.Year, (int(m.Month)-1)/3+1)
 	}
 	p.Form = url.Values{"period": {view.Period}, "scope": {view.Scope.Kind}, "scope_text": {view.Scope.Text}, "quarter": {v.Get("quarter")}}

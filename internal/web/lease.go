@@ -30,13 +30,7 @@ func (f leaseFmt) Amount(c money.Cents) string { return money.FormatPlain(c, f.L
 
 // Day is a calendar date in words, "—" for none.
 func (f leaseFmt) Day(d civil.Date) string {
-	if d.IsZero() {
-		return "—"
-	}
-	if f.Lang == "nl" {
-		return fmt.Sprintf("%d %s %d", d.Day, dutchMonths[d.Month-1], d.Year)
-	}
-	return fmt.Sprintf("%d %s %d", d.Day, d.Month, d.Year)
+	return longDay(f.Lang, d)
 }
 
 // Short is the first characters of a checksum.

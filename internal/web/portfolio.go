@@ -55,13 +55,7 @@ func (v pfView) Percent(permille int) string {
 
 // Day formats a date in the page language: "1 maart 2026".
 func (v pfView) Day(d civil.Date) string {
-	if d.IsZero() {
-		return "—"
-	}
-	if v.lang == "nl" {
-		return fmt.Sprintf("%d %s %d", d.Day, dutchMonths[d.Month-1], d.Year)
-	}
-	return fmt.Sprintf("%d %s %d", d.Day, d.Month, d.Year)
+	return longDay(v.lang, d)
 }
 
 // Points shows optional WWS points.

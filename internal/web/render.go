@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"hms/internal/account"
+	"hms/internal/platform/civil"
 	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
 )
@@ -60,16 +61,28 @@ func (p *page) Date(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	t = t.In(amsterdam)
-	if p.Lang == "nl" {
-		return fmt.Sprintf("%d %s %d", t.Day(), dutchMonths[t.Month()-1], t.Year())
-	}
-	return t.Format("2 January 2006")
+	return longDay(p.Lang, civil.Of(t.In(amsterdam)))
 }
 
-var dutchMonths = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+// longDay is a calendar date in words in the page language ("1 maart
+// 2026"), "—" for none; templates call it as longdate.
+func longDay(lang string, d civil.Date) string {
+	if d.IsZero() {
+		return "—"
+	}
+	return d.Long(lang)
+}
 
 var amsterdam, _ = time.LoadLocation("Europe/Amsterdam")
+
+// templateFuncs are the functions every template may call.
+var templateFuncs = template.FuncMap{
+	"join":     strings.Join,
+	"longdate": longDay,
+	"dataURL": func(mime string, b []byte) template.URL {
+		return template.URL("data:" + mime + ";base64," + encodeBase64(b))
+	},
+}
 
 func (s *Server) loadTemplates() error {
 	s.pages = map[string]*template.Template{}
@@ -77,18 +90,12 @@ func (s *Server) loadTemplates() error {
 	if err != nil {
 		return err
 	}
-	funcs := template.FuncMap{
-		"join": strings.Join,
-		"dataURL": func(mime string, b []byte) template.URL {
-			return template.URL("data:" + mime + ";base64," + encodeBase64(b))
-		},
-	}
 	for _, n := range names {
 		base := path.Base(n)
 		if base == "layout.html" || base == "partials.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", base, err)
 		}

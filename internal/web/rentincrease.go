@@ -353,7 +353,7 @@ func (s *Server) riApply(w http.ResponseWriter, r *http.Request) {
 type riCPISeries struct {
 	Name        string
 	Months      int
-	First, Last rentincrease.Month
+	First, Last civil.Month
 	LastValue   string
 }
 

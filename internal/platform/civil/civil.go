@@ -1,6 +1,8 @@
 // Package civil is the calendar date of business rules (a lease starts on 1
-// March, a birth date, a due date): no time of day, no zone. Dates are stored
-// as ISO text (2026-03-01), so text order is date order on both engines.
+// March, a birth date, a due date) and the calendar month (a rent run's
+// period): no time of day, no zone. Both are stored as ISO text (2026-03-01,
+// 2026-03), so text order is date order on both engines, and written in
+// words in the product's languages by Long.
 package civil
 
 import (

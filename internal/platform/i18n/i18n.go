@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -48,6 +49,17 @@ func New() (*Catalog, error) {
 	}
 	return c, nil
 }
+
+// Shared is the catalog for code that has no Catalog handed to it, such as
+// the documents a pure function renders. The embedded catalogs are checked
+// by this package's tests, so failing to load them is a broken build.
+var Shared = sync.OnceValue(func() *Catalog {
+	c, err := New()
+	if err != nil {
+		panic(err)
+	}
+	return c
+})
 
 // catalog merges every area file of lang, refusing an id defined twice.
 func catalog(lang string) (map[string]string, error) {

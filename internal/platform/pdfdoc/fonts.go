@@ -14,5 +14,5 @@ var (
 	fontBold []byte
 )
 
-// Fonts returns the embedded DejaVu Sans regular and bold faces.
-func Fonts() (regular, bold []byte) { return fontRegular, fontBold }
+// fonts returns the embedded DejaVu Sans regular and bold faces.
+func fonts() (regular, bold []byte) { return fontRegular, fontBold }

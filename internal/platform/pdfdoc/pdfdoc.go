@@ -1,16 +1,23 @@
-// Package pdfdoc holds what HMS's documents (invoices, settlement
-// statements) print alike: the issuer's block at the top right and the
-// footer line with the issuer's numbers, so every document names the
+// Package pdfdoc sets up HMS's documents (invoices, settlement statements,
+// the tenant information, the deposit specification, rent-increase letters)
+// the one same way: New gives a first page with the embedded font, the
+// margins of the document's Layout, the issuer's block at the top right and
+// the footer line with the issuer's numbers, so every document names the
 // landlord the same way (art. 35a Wet OB: name, address, VAT id;
-// Handelsregisterbesluit art. 20: KvK number).
+// Handelsregisterbesluit art. 20: KvK number), and the recipient in the
+// address window. Document words come from the i18n catalogs (Texts).
 package pdfdoc
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 
 	"hms/internal/nl"
+	"hms/internal/platform/i18n"
 )
 
 // Issuer is who sends a document: the landlord as printed.
@@ -56,13 +63,147 @@ func (i Issuer) Footer(l Labels, parts ...string) string {
 	return strings.Join(append(append([]string{i.Name}, i.Numbers(l)...), parts...), " · ")
 }
 
-// Block writes the issuer top right: the name in bold, then its lines,
-// in the "dejavu" font the document has loaded.
-func Block(pdf *fpdf.Fpdf, i Issuer, l Labels) {
-	pdf.SetFont("dejavu", "B", 11)
-	pdf.MultiCell(0, 5.5, i.Name, "", "R", false)
-	pdf.SetFont("dejavu", "", 9)
-	if lines := i.Lines(l); len(lines) > 0 {
-		pdf.MultiCell(0, 4.5, strings.Join(lines, "\n"), "", "R", false)
+// Layout is where a kind of document puts things, in mm. The documents
+// keep the layouts they were designed with; a new document picks one.
+type Layout struct {
+	Side, Top, Bottom        float64 // margins; Bottom is where text breaks to a new page
+	FooterY                  float64 // the footer's distance from the bottom edge
+	FooterSize, FooterHeight float64 // its font size (pt) and line height
+	// AddressY is the highest the address window starts, AddressGap the
+	// room it keeps below the issuer's block.
+	AddressY, AddressGap float64
+}
+
+// The layouts of HMS's documents.
+var (
+	// InvoiceLayout: invoices and credit notes.
+	InvoiceLayout = Layout{Side: 20, Top: 18, Bottom: 22, FooterY: 15, FooterSize: 7.5, FooterHeight: 4, AddressY: 50}
+	// StatementLayout: settlement statements and deposit specifications.
+	StatementLayout = Layout{Side: 18, Top: 16, Bottom: 20, FooterY: 13, FooterSize: 7.5, FooterHeight: 4, AddressY: 45, AddressGap: 4}
+	// SheetLayout: the tenant information, which has no issuer block or address.
+	SheetLayout = Layout{Side: 20, Top: 18, Bottom: 20, FooterY: 14, FooterSize: 8, FooterHeight: 5}
+	// LetterLayout: letters, which print their sender and addressee as a letter does.
+	LetterLayout = Layout{Side: 22, Top: 20, Bottom: 20, FooterY: 14, FooterSize: 8, FooterHeight: 5}
+)
+
+// Meta is what a document is and says on every page.
+type Meta struct {
+	Title   string // the PDF's title
+	Author  string // the landlord's name
+	Lang    string // "nl" or "en"
+	Created time.Time
+	Layout  Layout
+	// Issuer, when it has a name, prints top right and leads the footer.
+	Issuer *Issuer
+	// Recipient is the address window's text (names, then the address);
+	// "" prints none.
+	Recipient string
+	// Footer are the document's parts of the footer line (after the
+	// issuer's name and numbers); Paged adds "page n of N".
+	Footer []string
+	Paged  bool
+}
+
+// Doc is a document being written: the fpdf document, its words and the
+// width between the margins.
+type Doc struct {
+	*fpdf.Fpdf
+	Texts     Texts
+	Labels    Labels
+	TextWidth float64
+}
+
+// New starts a document: metadata, the DejaVu font as "dejavu" (regular and
+// "B"), the layout's margins and footer, and the first page with the
+// issuer's block and the address window. The cursor is left below them.
+func New(m Meta) *Doc {
+	regular, bold := fonts()
+	pdf := fpdf.New("P", "mm", "A4", "")
+	t := TextsIn(m.Lang)
+	d := &Doc{Fpdf: pdf, Texts: t, Labels: Labels{KvK: t.T("doc.kvk"), VATID: t.T("doc.vat_id"), IBAN: t.T("doc.iban")}}
+	pdf.SetCreationDate(m.Created)
+	pdf.SetModificationDate(m.Created)
+	pdf.SetTitle(m.Title, true)
+	pdf.SetAuthor(m.Author, true)
+	pdf.SetCreator("HMS", true)
+	pdf.SetLang(map[string]string{"nl": "nl-NL", "en": "en-GB"}[t.Lang])
+	pdf.AddUTF8FontFromBytes("dejavu", "", regular)
+	pdf.AddUTF8FontFromBytes("dejavu", "B", bold)
+	l := m.Layout
+	pdf.SetMargins(l.Side, l.Top, l.Side)
+	pdf.SetAutoPageBreak(true, l.Bottom)
+	if m.Paged {
+		pdf.AliasNbPages("{nb}")
 	}
+	pdf.SetFooterFunc(func() {
+		parts := m.Footer
+		if m.Paged {
+			parts = append(parts[:len(parts):len(parts)], t.T("doc.page", "Page", pdf.PageNo()))
+		}
+		line := strings.Join(parts, " · ")
+		if m.Issuer != nil && m.Issuer.Name != "" {
+			line = m.Issuer.Footer(d.Labels, parts...)
+		}
+		pdf.SetY(-l.FooterY)
+		pdf.SetFont("dejavu", "", l.FooterSize)
+		pdf.SetTextColor(110, 110, 110)
+		pdf.CellFormat(0, l.FooterHeight, line, "", 0, "C", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	})
+	pdf.AddPage()
+	width, _ := pdf.GetPageSize()
+	d.TextWidth = width - 2*l.Side
+	if m.Issuer != nil && m.Issuer.Name != "" {
+		d.issuerBlock(*m.Issuer)
+	}
+	if m.Recipient != "" {
+		pdf.SetY(max(pdf.GetY()+l.AddressGap, l.AddressY))
+		pdf.SetFont("dejavu", "", 10.5)
+		pdf.MultiCell(d.TextWidth*0.6, 5.2, m.Recipient, "", "L", false)
+	}
+	return d
+}
+
+// issuerBlock writes the issuer top right: the name in bold, then its lines.
+func (d *Doc) issuerBlock(i Issuer) {
+	d.SetFont("dejavu", "B", 11)
+	d.MultiCell(0, 5.5, i.Name, "", "R", false)
+	d.SetFont("dejavu", "", 9)
+	if lines := i.Lines(d.Labels); len(lines) > 0 {
+		d.MultiCell(0, 4.5, strings.Join(lines, "\n"), "", "R", false)
+	}
+}
+
+// Bytes finishes the document.
+func (d *Doc) Bytes() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := d.Output(&buf); err != nil {
+		return nil, fmt.Errorf("write pdf: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Texts are a document's words in its language, from the i18n catalogs
+// (locales/documents.*.json).
+type Texts struct{ Lang string }
+
+// TextsIn is the words of lang: English for "en" and "en-…", else Dutch.
+func TextsIn(lang string) Texts {
+	if strings.HasPrefix(strings.ToLower(lang), "en") {
+		return Texts{"en"}
+	}
+	return Texts{"nl"}
+}
+
+// T is the text of id; args are name/value pairs for its {{.Name}}
+// placeholders.
+func (t Texts) T(id string, args ...any) string {
+	var data map[string]any
+	if len(args) > 1 {
+		data = map[string]any{}
+		for i := 0; i+1 < len(args); i += 2 {
+			data[fmt.Sprint(args[i])] = args[i+1]
+		}
+	}
+	return i18n.Shared().T(t.Lang, id, data)
 }
