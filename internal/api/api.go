@@ -116,6 +116,7 @@ func New(d Deps) *API {
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An API token created by an organisation owner (hms_…)."},
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
+	cfg.Servers, cfg.Tags = servers, tags
 	a.humaAPI = humago.New(a.mux, cfg)
 	a.quietErrors()
 	// Permission is checked before huma reads and validates the body, so a
@@ -192,6 +193,8 @@ func op[I, O any](a *API, method, path, id, summary string, perm account.Permiss
 	huma.Register(a.humaAPI, huma.Operation{
 		OperationID: id, Method: method, Path: Prefix + path, Summary: summary,
 		Description: fmt.Sprintf("Requires permission `%s`.", perm),
+		Tags:        []string{tagOf(path)},
+		Errors:      errorsOf[I](method, path),
 		Metadata:    map[string]any{"perm": perm},
 	}, func(ctx context.Context, in *I) (*O, error) {
 		if err := a.cleanText(ctx, in); err != nil {
@@ -237,6 +240,10 @@ func (a *API) toHuma(ctx context.Context, err error) error {
 			details = append(details, &huma.ErrorDetail{Location: "body." + field, Message: a.texts.T(lang, msg, nil)})
 		}
 		return huma.NewError(http.StatusUnprocessableEntity, a.texts.T(lang, "api.invalid", nil), details...)
+	}
+	if errors.Is(err, errBadCursor) {
+		return huma.NewError(http.StatusUnprocessableEntity, a.texts.T(lang, "api.invalid", nil),
+			&huma.ErrorDetail{Location: "query.cursor", Message: a.texts.T(lang, "field.invalid", nil)})
 	}
 	var p *validation.Problem
 	if errors.As(err, &p) {

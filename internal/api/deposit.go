@@ -259,16 +259,18 @@ func (a *API) settleDeposit(ctx context.Context, act account.Actor, in *idPath) 
 	return &PayoutOutput{Body: depositPayoutJSON(*p)}, nil
 }
 
-// ListPayoutsInput filters refunds.
+// ListPayoutsInput filters refunds and pages through them (the cursor is the
+// last id seen).
 type ListPayoutsInput struct {
 	State string `query:"state" enum:"open,paid,cancelled,all" doc:"Default: open"`
+	PageInput
 }
 
-// PayoutsOutput lists refunds.
+// PayoutsOutput is a page of refunds.
 type PayoutsOutput struct {
 	Body struct {
-		Items      []DepositPayoutJSON `json:"items"`
-		TotalCents int64               `json:"total_cents"`
+		Page[DepositPayoutJSON]
+		TotalCents int64 `json:"total_cents" doc:"Over all pages"`
 	}
 }
 
@@ -285,10 +287,13 @@ func (a *API) listDepositPayouts(ctx context.Context, act account.Actor, in *Lis
 		return nil, err
 	}
 	out := &PayoutsOutput{}
-	out.Body.Items = []DepositPayoutJSON{}
+	items := make([]DepositPayoutJSON, 0, len(ps))
 	for _, p := range ps {
-		out.Body.Items = append(out.Body.Items, depositPayoutJSON(p))
+		items = append(items, depositPayoutJSON(p))
 		out.Body.TotalCents += int64(p.Amount)
+	}
+	if out.Body.Page, err = pageOf(items, in.PageInput, func(p DepositPayoutJSON) string { return idKey(p.ID) }); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

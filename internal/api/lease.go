@@ -167,47 +167,37 @@ type LeaseSummaryJSON struct {
 
 // --- list, create, get, update ---
 
-// ListLeasesInput pages through leases.
+// ListLeasesInput pages through leases in id order.
 type ListLeasesInput struct {
 	Q         string `query:"q" doc:"Search the reference"`
 	Status    string `query:"status" doc:"Only leases with this status today: active, notice, upcoming or ended"`
 	UnitID    int64  `query:"unit_id" doc:"Only leases of this unit"`
 	ComplexID int64  `query:"complex_id" doc:"Only leases of units in this complex"`
 	TenantID  int64  `query:"tenant_id" doc:"Only leases of this tenant (relation id)"`
-	Cursor    int64  `query:"cursor" doc:"Return leases with id greater than this (from next_cursor)"`
-	Limit     int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageInput
 }
 
 // LeasesOutput is a page of leases.
 type LeasesOutput struct {
-	Body struct {
-		Items      []LeaseSummaryJSON `json:"items"`
-		NextCursor int64              `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[LeaseSummaryJSON]
 }
 
 func (a *API) listLeases(ctx context.Context, act account.Actor, in *ListLeasesInput) (*LeasesOutput, error) {
-	limit := in.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	limit = min(limit, 200)
-	page, err := a.leases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
-		lease.ListFilter{Status: lease.Status(in.Status), UnitID: in.UnitID, ComplexID: in.ComplexID, TenantID: in.TenantID, AfterID: in.Cursor})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &LeasesOutput{}
-	out.Body.Items = make([]LeaseSummaryJSON, 0, len(page.Items))
-	for _, it := range page.Items {
-		out.Body.Items = append(out.Body.Items, LeaseSummaryJSON{ID: it.ID, Reference: it.Reference, Kind: string(it.Kind), Status: string(it.Status),
-			StartDate: it.Start, EndsOn: leaseOptDate(it.EndsOn), Units: leaseUnitsJSON(it.Units), Tenants: leasePartiesJSON(it.Tenants),
-			BareRentCents: int64(it.BareRentCents), TotalCents: int64(it.TotalCents)})
+	page, err := a.leases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1},
+		lease.ListFilter{Status: lease.Status(in.Status), UnitID: in.UnitID, ComplexID: in.ComplexID, TenantID: in.TenantID, AfterID: after})
+	if err != nil {
+		return nil, err
 	}
-	if page.Total > len(page.Items) && len(page.Items) > 0 {
-		out.Body.NextCursor = page.Items[len(page.Items)-1].ID
-	}
-	return out, nil
+	return &LeasesOutput{Body: pageByID(page.Items, in.PageInput, func(it lease.Summary) int64 { return it.ID },
+		func(it lease.Summary) LeaseSummaryJSON {
+			return LeaseSummaryJSON{ID: it.ID, Reference: it.Reference, Kind: string(it.Kind), Status: string(it.Status),
+				StartDate: it.Start, EndsOn: leaseOptDate(it.EndsOn), Units: leaseUnitsJSON(it.Units), Tenants: leasePartiesJSON(it.Tenants),
+				BareRentCents: int64(it.BareRentCents), TotalCents: int64(it.TotalCents)}
+		})}, nil
 }
 
 // LeaseComponentBody sets a component.
@@ -309,13 +299,12 @@ func (a *API) updateLease(ctx context.Context, act account.Actor, in *UpdateLeas
 type ListLeaseComponentsInput struct {
 	ID int64      `path:"id"`
 	On civil.Date `query:"on" doc:"Only the components valid on this date; absent: the whole history"`
+	PageInput
 }
 
-// LeaseComponentsOutput lists components.
+// LeaseComponentsOutput is a page of components.
 type LeaseComponentsOutput struct {
-	Body struct {
-		Items []LeaseComponentJSON `json:"items"`
-	}
+	Body Page[LeaseComponentJSON]
 }
 
 func (a *API) listLeaseComponents(ctx context.Context, act account.Actor, in *ListLeaseComponentsInput) (*LeaseComponentsOutput, error) {
@@ -326,9 +315,11 @@ func (a *API) listLeaseComponents(ctx context.Context, act account.Actor, in *Li
 	if !in.On.IsZero() {
 		cs = (&lease.Lease{Components: cs}).ComponentsOn(in.On)
 	}
-	out := &LeaseComponentsOutput{}
-	out.Body.Items = leaseComponentsJSON(cs)
-	return out, nil
+	page, err := pageOf(leaseComponentsJSON(cs), in.PageInput, func(c LeaseComponentJSON) string { return idKey(c.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &LeaseComponentsOutput{Body: page}, nil
 }
 
 // SetLeaseComponentInput sets a component from a date.
@@ -490,29 +481,30 @@ type LeaseDocumentJSON struct {
 	Deliveries []LeaseDeliveryJSON `json:"deliveries"`
 }
 
-// LeaseDocumentsOutput lists documents.
+// LeaseDocumentsOutput is a page of documents.
 type LeaseDocumentsOutput struct {
-	Body struct {
-		Items []LeaseDocumentJSON `json:"items"`
-	}
+	Body Page[LeaseDocumentJSON]
 }
 
-func (a *API) listLeaseDocuments(ctx context.Context, act account.Actor, in *LeasePathInput) (*LeaseDocumentsOutput, error) {
+func (a *API) listLeaseDocuments(ctx context.Context, act account.Actor, in *IDPageInput) (*LeaseDocumentsOutput, error) {
 	docs, err := a.leases.Documents(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := &LeaseDocumentsOutput{}
-	out.Body.Items = make([]LeaseDocumentJSON, 0, len(docs))
+	items := make([]LeaseDocumentJSON, 0, len(docs))
 	for _, d := range docs {
 		j := LeaseDocumentJSON{ID: d.ID, Kind: string(d.Kind), Lang: d.Lang, CreatedAt: d.CreatedAt, SHA256: d.SHA256, Size: d.Size,
 			Deliveries: []LeaseDeliveryJSON{}}
 		for _, dl := range d.Deliveries {
 			j.Deliveries = append(j.Deliveries, LeaseDeliveryJSON{ID: dl.ID, ProvidedOn: dl.ProvidedOn, Method: string(dl.Method), RecordedAt: dl.RecordedAt})
 		}
-		out.Body.Items = append(out.Body.Items, j)
+		items = append(items, j)
 	}
-	return out, nil
+	page, err := pageOf(items, in.PageInput, func(d LeaseDocumentJSON) string { return idKey(d.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &LeaseDocumentsOutput{Body: page}, nil
 }
 
 func (a *API) generateLeaseInformation(ctx context.Context, act account.Actor, in *LeasePathInput) (*LeaseCreatedOutput, error) {

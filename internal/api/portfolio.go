@@ -96,17 +96,13 @@ func complexJSON(c portfolio.Complex) ComplexJSON {
 
 // ListComplexesInput pages through complexes.
 type ListComplexesInput struct {
-	Q      string `query:"q" doc:"Search name, street, postcode and city"`
-	Cursor int64  `query:"cursor" doc:"Return complexes with id greater than this (from next_cursor)"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Q string `query:"q" doc:"Search name, street, postcode and city"`
+	PageInput
 }
 
 // ComplexesOutput is a page of complexes.
 type ComplexesOutput struct {
-	Body struct {
-		Items      []ComplexJSON `json:"items"`
-		NextCursor int64         `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[ComplexJSON]
 }
 
 // ComplexOutput is one complex.
@@ -131,30 +127,17 @@ type PortfolioIDInput struct {
 	ID int64 `path:"id"`
 }
 
-func pfLimit(n int) int {
-	if n <= 0 {
-		return 50
-	}
-	return min(n, 200)
-}
-
 func (a *API) listComplexes(ctx context.Context, act account.Actor, in *ListComplexesInput) (*ComplexesOutput, error) {
-	limit := pfLimit(in.Limit)
-	page, err := a.portfolio.ListComplexes(ctx, act, portfolio.ComplexFilter{AfterID: in.Cursor},
-		listing.Query{Search: in.Q, Sort: "id", Limit: limit + 1})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &ComplexesOutput{}
-	out.Body.Items = []ComplexJSON{}
-	for i, c := range page.Items {
-		if i == limit {
-			out.Body.NextCursor = page.Items[limit-1].ID
-			break
-		}
-		out.Body.Items = append(out.Body.Items, complexJSON(c))
+	page, err := a.portfolio.ListComplexes(ctx, act, portfolio.ComplexFilter{AfterID: after},
+		listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &ComplexesOutput{Body: pageByID(page.Items, in.PageInput, func(c portfolio.Complex) int64 { return c.ID }, complexJSON)}, nil
 }
 
 func (a *API) complexOutput(ctx context.Context, act account.Actor, id int64, status int) (*ComplexOutput, error) {
@@ -278,16 +261,12 @@ func unitJSON(u portfolio.Unit) UnitJSON {
 type ListUnitsInput struct {
 	Q       string `query:"q" doc:"Search street (with number), postcode, city and complex name"`
 	Complex int64  `query:"complex" doc:"Only this complex's units"`
-	Cursor  int64  `query:"cursor" doc:"Return units with id greater than this (from next_cursor)"`
-	Limit   int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageInput
 }
 
 // UnitsOutput is a page of units.
 type UnitsOutput struct {
-	Body struct {
-		Items      []UnitJSON `json:"items"`
-		NextCursor int64      `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[UnitJSON]
 }
 
 // UnitOutput is one unit.
@@ -308,22 +287,16 @@ type UpdateUnitInput struct {
 }
 
 func (a *API) listUnits(ctx context.Context, act account.Actor, in *ListUnitsInput) (*UnitsOutput, error) {
-	limit := pfLimit(in.Limit)
-	page, err := a.portfolio.ListUnits(ctx, act, portfolio.UnitFilter{ComplexID: in.Complex, AfterID: in.Cursor},
-		listing.Query{Search: in.Q, Sort: "id", Limit: limit + 1})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &UnitsOutput{}
-	out.Body.Items = []UnitJSON{}
-	for i, u := range page.Items {
-		if i == limit {
-			out.Body.NextCursor = page.Items[limit-1].ID
-			break
-		}
-		out.Body.Items = append(out.Body.Items, unitJSON(u))
+	page, err := a.portfolio.ListUnits(ctx, act, portfolio.UnitFilter{ComplexID: in.Complex, AfterID: after},
+		listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &UnitsOutput{Body: pageByID(page.Items, in.PageInput, func(u portfolio.Unit) int64 { return u.ID }, unitJSON)}, nil
 }
 
 func (a *API) unitOutput(ctx context.Context, act account.Actor, id int64, status int) (*UnitOutput, error) {
@@ -396,11 +369,9 @@ func meterJSON(m portfolio.Meter) MeterJSON {
 	return j
 }
 
-// MetersOutput lists a unit's meters.
+// MetersOutput is a page of a unit's meters.
 type MetersOutput struct {
-	Body struct {
-		Items []MeterJSON `json:"items"`
-	}
+	Body Page[MeterJSON]
 }
 
 // CreateMeterInput adds a meter.
@@ -419,20 +390,17 @@ type MeterOutput struct {
 	Body   MeterJSON
 }
 
-// ReadingsPathInput names a meter of a unit.
+// ReadingsPathInput names a meter of a unit and pages through its readings
+// in id order (oldest first).
 type ReadingsPathInput struct {
 	ID      int64 `path:"id"`
 	MeterID int64 `path:"meter_id"`
-	Cursor  int64 `query:"cursor" doc:"Return readings with id greater than this (from next_cursor); readings come oldest first"`
-	Limit   int   `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageInput
 }
 
 // ReadingsOutput is a page of readings.
 type ReadingsOutput struct {
-	Body struct {
-		Items      []ReadingJSON `json:"items"`
-		NextCursor int64         `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[ReadingJSON]
 }
 
 // CreateReadingInput records a reading.
@@ -451,17 +419,20 @@ type ReadingOutput struct {
 	Body   ReadingJSON
 }
 
-func (a *API) listMeters(ctx context.Context, act account.Actor, in *PortfolioIDInput) (*MetersOutput, error) {
+func (a *API) listMeters(ctx context.Context, act account.Actor, in *IDPageInput) (*MetersOutput, error) {
 	ms, err := a.portfolio.Meters(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := &MetersOutput{}
-	out.Body.Items = []MeterJSON{}
+	items := make([]MeterJSON, 0, len(ms))
 	for _, m := range ms {
-		out.Body.Items = append(out.Body.Items, meterJSON(m))
+		items = append(items, meterJSON(m))
 	}
-	return out, nil
+	page, err := pageOf(items, in.PageInput, func(m MeterJSON) string { return idKey(m.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &MetersOutput{Body: page}, nil
 }
 
 func (a *API) createMeter(ctx context.Context, act account.Actor, in *CreateMeterInput) (*MeterOutput, error) {
@@ -482,22 +453,16 @@ func (a *API) createMeter(ctx context.Context, act account.Actor, in *CreateMete
 }
 
 func (a *API) listReadings(ctx context.Context, act account.Actor, in *ReadingsPathInput) (*ReadingsOutput, error) {
-	limit := pfLimit(in.Limit)
-	page, err := a.portfolio.Readings(ctx, act, in.ID, in.MeterID, portfolio.ReadingFilter{AfterID: in.Cursor},
-		listing.Query{Sort: "id", Limit: limit + 1})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &ReadingsOutput{}
-	out.Body.Items = []ReadingJSON{}
-	for i, r := range page.Items {
-		if i == limit {
-			out.Body.NextCursor = page.Items[limit-1].ID
-			break
-		}
-		out.Body.Items = append(out.Body.Items, readingJSON(r))
+	page, err := a.portfolio.Readings(ctx, act, in.ID, in.MeterID, portfolio.ReadingFilter{AfterID: after},
+		listing.Query{Sort: "id", Limit: in.limit() + 1})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &ReadingsOutput{Body: pageByID(page.Items, in.PageInput, func(r portfolio.Reading) int64 { return r.ID }, readingJSON)}, nil
 }
 
 func (a *API) createReading(ctx context.Context, act account.Actor, in *CreateReadingInput) (*ReadingOutput, error) {

@@ -41,18 +41,15 @@ type MemberJSON struct {
 	Since  time.Time `json:"since"`
 }
 
-// ListMembersInput pages through members.
+// ListMembersInput pages through members in user_id order (the cursor is
+// the last user_id seen).
 type ListMembersInput struct {
-	Cursor int64 `query:"cursor" doc:"Return members with user_id greater than this (from next_cursor)"`
-	Limit  int   `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageInput
 }
 
 // MembersOutput is a page of members.
 type MembersOutput struct {
-	Body struct {
-		Items      []MemberJSON `json:"items"`
-		NextCursor int64        `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[MemberJSON]
 }
 
 // InviteInput invites a colleague.
@@ -86,11 +83,14 @@ type TokenJSON struct {
 	Revoked    bool       `json:"revoked"`
 }
 
-// TokensOutput lists tokens.
+// ListTokensInput pages through tokens, newest first.
+type ListTokensInput struct {
+	PageInput
+}
+
+// TokensOutput is a page of tokens.
 type TokensOutput struct {
-	Body struct {
-		Items []TokenJSON `json:"items"`
-	}
+	Body Page[TokenJSON]
 }
 
 // CreateTokenInput makes a token.
@@ -150,24 +150,17 @@ func (a *API) register() {
 		if err != nil {
 			return nil, err
 		}
-		out := &MembersOutput{}
-		out.Body.Items = []MemberJSON{}
-		limit := in.Limit
-		if limit == 0 {
-			limit = 50
-		}
+		// An organisation has few members: the service reads them whole.
 		slices.SortFunc(ms, func(x, y account.Member) int { return cmp.Compare(x.UserID, y.UserID) })
+		items := make([]MemberJSON, 0, len(ms))
 		for _, m := range ms {
-			if m.UserID <= in.Cursor {
-				continue
-			}
-			if len(out.Body.Items) == limit {
-				out.Body.NextCursor = out.Body.Items[limit-1].UserID
-				break
-			}
-			out.Body.Items = append(out.Body.Items, MemberJSON{UserID: m.UserID, Name: m.Name, Email: m.Email, Role: string(m.Role), Since: m.Since})
+			items = append(items, MemberJSON{UserID: m.UserID, Name: m.Name, Email: m.Email, Role: string(m.Role), Since: m.Since})
 		}
-		return out, nil
+		page, err := pageOf(items, in.PageInput, func(m MemberJSON) string { return idKey(m.UserID) })
+		if err != nil {
+			return nil, err
+		}
+		return &MembersOutput{Body: page}, nil
 	})
 	op(a, http.MethodPost, "/members/invitations", "invite-member", "Invite a colleague by e-mail", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *InviteInput) (*NoContent, error) {
 		if err := a.accounts.Invite(ctx, act, in.Body.Email, account.Role(in.Body.Role)); err != nil {
@@ -187,13 +180,12 @@ func (a *API) register() {
 		}
 		return &NoContent{Status: http.StatusNoContent}, nil
 	})
-	op(a, http.MethodGet, "/tokens", "list-tokens", "List API tokens", account.PermTokensManage, func(ctx context.Context, act account.Actor, _ *empty) (*TokensOutput, error) {
+	op(a, http.MethodGet, "/tokens", "list-tokens", "List API tokens", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *ListTokensInput) (*TokensOutput, error) {
 		ts, err := a.accounts.APITokens(ctx, act)
 		if err != nil {
 			return nil, err
 		}
-		out := &TokensOutput{}
-		out.Body.Items = []TokenJSON{}
+		items := make([]TokenJSON, 0, len(ts))
 		for _, t := range ts {
 			j := TokenJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, Revoked: t.Revoked, Scopes: []string{}}
 			for _, s := range t.Scopes {
@@ -203,9 +195,13 @@ func (a *API) register() {
 				lu := t.LastUsedAt
 				j.LastUsedAt = &lu
 			}
-			out.Body.Items = append(out.Body.Items, j)
+			items = append(items, j)
 		}
-		return out, nil
+		page, err := pageOf(items, in.PageInput, func(t TokenJSON) string { return idKey(t.ID) })
+		if err != nil {
+			return nil, err
+		}
+		return &TokensOutput{Body: page}, nil
 	})
 	op(a, http.MethodPost, "/tokens", "create-token", "Create an API token", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *CreateTokenInput) (*CreateTokenOutput, error) {
 		scopes := make([]account.Scope, len(in.Body.Scopes))

@@ -103,33 +103,35 @@ type ListSettlementCostsInput struct {
 	Q         string `query:"q" doc:"Search invoice number, category, supplier, description"`
 	Sort      string `query:"sort" enum:"invoice_date,supplier,invoice_number,category,amount,period_start,complex,"`
 	Dir       string `query:"dir" enum:"asc,desc,"`
-	Offset    int    `query:"offset" minimum:"0"`
-	Limit     int    `query:"limit" minimum:"0" maximum:"500"`
 	ComplexID int64  `query:"complex_id"`
 	Year      int    `query:"year" doc:"Entries whose period touches the year"`
 	Category  string `query:"category"`
+	PageInput
 }
 
 // ListSettlementCostsOutput is a page of entries.
 type ListSettlementCostsOutput struct {
 	Body struct {
-		Items []SettlementCostJSON `json:"items"`
-		Total int                  `json:"total"`
+		Page[SettlementCostJSON]
+		Total int `json:"total" doc:"Entries over all pages"`
 	}
 }
 
 func (a *API) listSettlementCosts(ctx context.Context, act account.Actor, in *ListSettlementCostsInput) (*ListSettlementCostsOutput, error) {
-	page, err := a.settlement.Costs(ctx, act, listing.Query{Search: in.Q, Sort: in.Sort, Desc: in.Dir == "desc", Offset: in.Offset, Limit: in.Limit},
+	// The caller chooses the sort, so the list is paged by position: the
+	// cursor counts the entries already seen.
+	offset, err := in.offset()
+	if err != nil {
+		return nil, err
+	}
+	page, err := a.settlement.Costs(ctx, act, listing.Query{Search: in.Q, Sort: in.Sort, Desc: in.Dir == "desc", Offset: offset, Limit: in.limit() + 1},
 		settlement.CostFilter{ComplexID: in.ComplexID, Year: in.Year, Category: in.Category})
 	if err != nil {
 		return nil, err
 	}
 	out := &ListSettlementCostsOutput{}
 	out.Body.Total = page.Total
-	out.Body.Items = make([]SettlementCostJSON, 0, len(page.Items))
-	for _, c := range page.Items {
-		out.Body.Items = append(out.Body.Items, settlementCostJSON(c))
-	}
+	out.Body.Page = pageAt(page.Items, in.PageInput, offset, settlementCostJSON)
 	return out, nil
 }
 
@@ -368,24 +370,39 @@ type DegreeDayJSON struct {
 	Value string `json:"value" doc:"Weighted degree days; empty removes the month"`
 }
 
-// DegreeDaysOutput lists months.
-type DegreeDaysOutput struct {
-	Body struct {
-		Items []DegreeDayJSON `json:"items"`
-	}
+// ListDegreeDaysInput pages through the months (the cursor is the last
+// month seen).
+type ListDegreeDaysInput struct {
+	PageInput
 }
 
-func (a *API) listDegreeDays(ctx context.Context, act account.Actor, _ *struct{}) (*DegreeDaysOutput, error) {
+// DegreeDaysOutput is a page of months (all of them after a change).
+type DegreeDaysOutput struct {
+	Body Page[DegreeDayJSON]
+}
+
+func (a *API) listDegreeDays(ctx context.Context, act account.Actor, in *ListDegreeDaysInput) (*DegreeDaysOutput, error) {
+	items, err := a.degreeDays(ctx, act)
+	if err != nil {
+		return nil, err
+	}
+	page, err := pageOf(items, in.PageInput, func(d DegreeDayJSON) string { return d.Month })
+	if err != nil {
+		return nil, err
+	}
+	return &DegreeDaysOutput{Body: page}, nil
+}
+
+func (a *API) degreeDays(ctx context.Context, act account.Actor) ([]DegreeDayJSON, error) {
 	dd, err := a.settlement.DegreeDays(ctx, act)
 	if err != nil {
 		return nil, err
 	}
-	out := &DegreeDaysOutput{}
-	out.Body.Items = make([]DegreeDayJSON, 0, len(dd))
+	items := make([]DegreeDayJSON, 0, len(dd))
 	for _, d := range dd {
-		out.Body.Items = append(out.Body.Items, DegreeDayJSON{Month: d.Month, Value: d.Value})
+		items = append(items, DegreeDayJSON{Month: d.Month, Value: d.Value})
 	}
-	return out, nil
+	return items, nil
 }
 
 // SetDegreeDaysInput carries months.
@@ -403,7 +420,11 @@ func (a *API) setDegreeDays(ctx context.Context, act account.Actor, in *SetDegre
 	if err := a.settlement.SetDegreeDays(ctx, act, days); err != nil {
 		return nil, err
 	}
-	return a.listDegreeDays(ctx, act, nil)
+	items, err := a.degreeDays(ctx, act)
+	if err != nil {
+		return nil, err
+	}
+	return &DegreeDaysOutput{Body: Page[DegreeDayJSON]{Items: items}}, nil
 }
 
 // SettlementRunSummaryJSON is a run in a list.
@@ -426,17 +447,17 @@ func runSummaryJSON(r settlement.RunSummary) SettlementRunSummaryJSON {
 		PeriodEnd: r.PeriodEnd, State: r.State, Warnings: r.Warnings, CorrectsRunID: r.CorrectsRunID, DegreeDays: r.DegreeDaysSource}
 }
 
-// ListSettlementRunsInput filters runs.
+// ListSettlementRunsInput filters runs and pages through them, newest first
+// (the cursor is the last id seen).
 type ListSettlementRunsInput struct {
 	ComplexID int64 `query:"complex_id"`
 	Year      int   `query:"year"`
+	PageInput
 }
 
-// ListSettlementRunsOutput lists runs.
+// ListSettlementRunsOutput is a page of runs.
 type ListSettlementRunsOutput struct {
-	Body struct {
-		Items []SettlementRunSummaryJSON `json:"items"`
-	}
+	Body Page[SettlementRunSummaryJSON]
 }
 
 func (a *API) listSettlementRuns(ctx context.Context, act account.Actor, in *ListSettlementRunsInput) (*ListSettlementRunsOutput, error) {
@@ -444,12 +465,15 @@ func (a *API) listSettlementRuns(ctx context.Context, act account.Actor, in *Lis
 	if err != nil {
 		return nil, err
 	}
-	out := &ListSettlementRunsOutput{}
-	out.Body.Items = make([]SettlementRunSummaryJSON, 0, len(rs))
+	items := make([]SettlementRunSummaryJSON, 0, len(rs))
 	for _, r := range rs {
-		out.Body.Items = append(out.Body.Items, runSummaryJSON(r))
+		items = append(items, runSummaryJSON(r))
 	}
-	return out, nil
+	page, err := pageOf(items, in.PageInput, func(r SettlementRunSummaryJSON) string { return idKey(r.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &ListSettlementRunsOutput{Body: page}, nil
 }
 
 // SettlementLineJSON is a share of a cost.
