@@ -188,15 +188,22 @@ func langFrom(ctx context.Context) string {
 
 // op registers an operation that needs perm; the middleware in New lets the
 // handler run only when the token's actor holds it (services check again).
-func op[I, O any](a *API, method, path, id, summary string, perm account.Permission, h func(context.Context, account.Actor, *I) (*O, error)) {
+// Its tag and error answers follow from the path and input (document.go);
+// opts adjust the rest (a larger body).
+func op[I, O any](a *API, method, path, id, summary string, perm account.Permission, h func(context.Context, account.Actor, *I) (*O, error),
+	opts ...func(*huma.Operation)) {
 	a.ops = append(a.ops, Operation{Method: method, Path: path, Perm: perm})
-	huma.Register(a.humaAPI, huma.Operation{
+	hop := huma.Operation{
 		OperationID: id, Method: method, Path: Prefix + path, Summary: summary,
 		Description: fmt.Sprintf("Requires permission `%s`.", perm),
 		Tags:        []string{tagOf(path)},
 		Errors:      errorsOf[I](method, path),
 		Metadata:    map[string]any{"perm": perm},
-	}, func(ctx context.Context, in *I) (*O, error) {
+	}
+	for _, o := range opts {
+		o(&hop)
+	}
+	huma.Register(a.humaAPI, hop, func(ctx context.Context, in *I) (*O, error) {
 		if err := a.cleanText(ctx, in); err != nil {
 			return nil, err
 		}
