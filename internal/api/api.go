@@ -118,6 +118,7 @@ func New(d Deps) *API {
 	cfg.Security = []map[string][]string{{"bearer": {}}}
 	cfg.Servers, cfg.Tags = servers, tags
 	a.humaAPI = humago.New(a.mux, cfg)
+	registerEnums(a.humaAPI.OpenAPI().Components.Schemas)
 	a.quietErrors()
 	// Permission is checked before huma reads and validates the body, so a
 	// caller without the right learns nothing from validation messages.
@@ -247,6 +248,10 @@ func (a *API) toHuma(ctx context.Context, err error) error {
 			details = append(details, &huma.ErrorDetail{Location: "body." + field, Message: a.texts.T(lang, msg, nil)})
 		}
 		return huma.NewError(http.StatusUnprocessableEntity, a.texts.T(lang, "api.invalid", nil), details...)
+	}
+	var answer huma.StatusError
+	if errors.As(err, &answer) {
+		return err // already a problem document (the calculator's, with its own members)
 	}
 	if errors.Is(err, errBadCursor) {
 		return huma.NewError(http.StatusUnprocessableEntity, a.texts.T(lang, "api.invalid", nil),

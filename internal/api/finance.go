@@ -48,17 +48,17 @@ func init() {
 // organisation; with a kind it must name exactly one record (by id, or by
 // text), or the request fails at body.scope: it never widens.
 type RentRunScopeJSON struct {
-	Kind string `json:"kind,omitempty" enum:"complex,unit,lease" doc:"Leave out for the whole organisation"`
-	ID   int64  `json:"id,omitempty" doc:"The complex, unit or lease"`
-	Text string `json:"text,omitempty" doc:"Instead of id: a lease reference, a unit's address or a complex's name (must match exactly one)"`
+	Kind billing.ScopeKind `json:"kind,omitempty" doc:"Leave out (or empty) for the whole organisation"`
+	ID   int64             `json:"id,omitempty" doc:"The complex, unit or lease"`
+	Text string            `json:"text,omitempty" doc:"Instead of id: a lease reference, a unit's address or a complex's name (must match exactly one)"`
 }
 
 // ResolvedScopeJSON is the scope a preview or run covers, in words.
 type ResolvedScopeJSON struct {
-	Kind   string `json:"kind,omitempty" enum:"complex,unit,lease"`
-	ID     int64  `json:"id,omitempty"`
-	Name   string `json:"name,omitempty" doc:"The complex's name, the unit's address, or the lease's reference and address"`
-	Leases int    `json:"leases" doc:"Leases of the scope that run in the period"`
+	Kind   billing.ScopeKind `json:"kind,omitempty"`
+	ID     int64             `json:"id,omitempty"`
+	Name   string            `json:"name,omitempty" doc:"The complex's name, the unit's address, or the lease's reference and address"`
+	Leases int               `json:"leases" doc:"Leases of the scope that run in the period"`
 }
 
 // ExpectJSON repeats what a preview showed; the action is refused when it
@@ -153,7 +153,7 @@ func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRun
 	out := &RentRunPreviewOutput{}
 	b := &out.Body
 	b.Period, b.Invoices, b.Lines, b.Skipped = p.Period, p.Invoices, p.Lines, p.Skipped
-	b.Scope = ResolvedScopeJSON{Kind: string(p.Scope.Kind), ID: p.Scope.ID, Name: p.Scope.Name, Leases: p.Scope.Leases}
+	b.Scope = ResolvedScopeJSON{Kind: p.Scope.Kind, ID: p.Scope.ID, Name: p.Scope.Name, Leases: p.Scope.Leases}
 	b.NetCents, b.VATCents, b.TotalCents = int64(p.Net), int64(p.VAT), int64(p.Total)
 	b.ByKind = map[string]int64{}
 	for _, k := range p.ByKind {
@@ -583,20 +583,20 @@ func (a *API) getLeaseStatement(ctx context.Context, act account.Actor, in *Leas
 
 // PaymentJSON is a payment or reversal.
 type PaymentJSON struct {
-	ID                int64      `json:"id"`
-	LeaseID           int64      `json:"lease_id"`
-	Date              civil.Date `json:"date"`
-	AmountCents       int64      `json:"amount_cents"`
-	Method            string     `json:"method" enum:"transfer,cash,direct_debit,other"`
-	Reference         string     `json:"reference,omitempty"`
-	AllocatedCents    int64      `json:"allocated_cents"`
-	UnallocatedCents  int64      `json:"unallocated_cents" doc:"Credit on the account"`
-	ReversesPaymentID int64      `json:"reverses_payment_id,omitempty"`
-	ReversedBy        int64      `json:"reversed_by,omitempty"`
+	ID                int64                `json:"id"`
+	LeaseID           int64                `json:"lease_id"`
+	Date              civil.Date           `json:"date"`
+	AmountCents       int64                `json:"amount_cents"`
+	Method            ledger.PaymentMethod `json:"method"`
+	Reference         string               `json:"reference,omitempty"`
+	AllocatedCents    int64                `json:"allocated_cents"`
+	UnallocatedCents  int64                `json:"unallocated_cents" doc:"Credit on the account"`
+	ReversesPaymentID int64                `json:"reverses_payment_id,omitempty"`
+	ReversedBy        int64                `json:"reversed_by,omitempty"`
 }
 
 func paymentJSON(p ledger.Payment) PaymentJSON {
-	return PaymentJSON{ID: p.ID, LeaseID: p.LeaseID, Date: p.Date, AmountCents: int64(p.Amount), Method: string(p.Method), Reference: p.Reference,
+	return PaymentJSON{ID: p.ID, LeaseID: p.LeaseID, Date: p.Date, AmountCents: int64(p.Amount), Method: p.Method, Reference: p.Reference,
 		AllocatedCents: int64(p.Allocated), UnallocatedCents: int64(p.Unallocated()), ReversesPaymentID: p.ReversesPaymentID, ReversedBy: p.ReversedBy}
 }
 
@@ -631,11 +631,11 @@ type AllocationJSON struct {
 type RecordPaymentInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
-		Date        civil.Date       `json:"date"`
-		AmountCents int64            `json:"amount_cents"`
-		Method      string           `json:"method" enum:"transfer,cash,direct_debit,other"`
-		Reference   string           `json:"reference,omitempty"`
-		Allocations []AllocationJSON `json:"allocations,omitempty" doc:"Absent: oldest open charge first"`
+		Date        civil.Date           `json:"date"`
+		AmountCents int64                `json:"amount_cents"`
+		Method      ledger.PaymentMethod `json:"method"`
+		Reference   string               `json:"reference,omitempty"`
+		Allocations []AllocationJSON     `json:"allocations,omitempty" doc:"Absent: oldest open charge first"`
 	}
 }
 
@@ -788,13 +788,13 @@ func (a *API) listDebtors(ctx context.Context, act account.Actor, in *ListDebtor
 
 // BillingSettingsJSON are the billing settings.
 type BillingSettingsJSON struct {
-	Proration       string `json:"proration" enum:"actual,days30" doc:"How a partial month is charged"`
-	PeriodProration string `json:"period_proration,omitempty" enum:"period,month" doc:"Part of a quarter: whole period or by month"`
-	PaymentTermDays int    `json:"payment_term_days,omitempty" minimum:"0" doc:"Days to pay when a run is late (0 or absent: 14)"`
-	IssuerKvK       string `json:"issuer_kvk"`
-	IssuerVATID     string `json:"issuer_vat_id"`
-	IssuerIBAN      string `json:"issuer_iban"`
-	SendInvoices    bool   `json:"send_invoices"`
+	Proration       billing.Proration       `json:"proration" doc:"How a partial month is charged"`
+	PeriodProration billing.PeriodProration `json:"period_proration,omitempty" doc:"Part of a quarter: whole period or by month"`
+	PaymentTermDays int                     `json:"payment_term_days,omitempty" minimum:"0" doc:"Days to pay when a run is late (0 or absent: 14)"`
+	IssuerKvK       string                  `json:"issuer_kvk"`
+	IssuerVATID     string                  `json:"issuer_vat_id"`
+	IssuerIBAN      string                  `json:"issuer_iban"`
+	SendInvoices    bool                    `json:"send_invoices"`
 }
 
 // BillingSettingsOutput returns the settings.
@@ -807,8 +807,8 @@ func (a *API) getBillingSettings(ctx context.Context, act account.Actor, _ *empt
 	if err != nil {
 		return nil, err
 	}
-	return &BillingSettingsOutput{Body: BillingSettingsJSON{Proration: string(st.Proration), IssuerKvK: st.IssuerKvK, IssuerVATID: st.IssuerVATID,
-		IssuerIBAN: st.IssuerIBAN, SendInvoices: st.SendInvoices, PeriodProration: string(st.PeriodProration),
+	return &BillingSettingsOutput{Body: BillingSettingsJSON{Proration: st.Proration, IssuerKvK: st.IssuerKvK, IssuerVATID: st.IssuerVATID,
+		IssuerIBAN: st.IssuerIBAN, SendInvoices: st.SendInvoices, PeriodProration: st.PeriodProration,
 		PaymentTermDays: st.PaymentTermDays}}, nil
 }
 

@@ -178,18 +178,18 @@ func (a *API) deleteComplex(ctx context.Context, act account.Actor, in *Portfoli
 
 // UnitBody is a unit as sent.
 type UnitBody struct {
-	ComplexID       int64  `json:"complex_id,omitempty" doc:"The complex the unit belongs to; 0 or absent for a stand-alone unit"`
-	Street          string `json:"street" maxLength:"100"`
-	HouseNumber     int    `json:"house_number"`
-	Addition        string `json:"addition,omitempty" doc:"Toevoeging, stored in capitals (12-A)"`
-	Postcode        string `json:"postcode" doc:"Dutch postcode, stored as 1234 AB"`
-	City            string `json:"city" maxLength:"80"`
-	Type            string `json:"type" enum:"zelfstandig,onzelfstandig,bedrijfsruimte,parkeerplaats,berging"`
-	FloorAreaTenths int64  `json:"floor_area_tenths,omitempty" doc:"Floor area in tenths of m² (625 = 62.5 m²); required for dwellings, rooms and commercial premises"`
-	Rooms           int    `json:"rooms,omitempty"`
-	Segment         string `json:"segment" enum:"sociaal,middenhuur,vrije_sector,commercieel"`
-	WWSPoints       *int   `json:"wws_points,omitempty" doc:"Woningwaarderingsstelsel points; absent when not known"`
-	EnergyLabel     string `json:"energy_label,omitempty" doc:"A++++ … G, or empty"`
+	ComplexID       int64              `json:"complex_id,omitempty" doc:"The complex the unit belongs to; 0 or absent for a stand-alone unit"`
+	Street          string             `json:"street" maxLength:"100"`
+	HouseNumber     int                `json:"house_number"`
+	Addition        string             `json:"addition,omitempty" doc:"Toevoeging, stored in capitals (12-A)"`
+	Postcode        string             `json:"postcode" doc:"Dutch postcode, stored as 1234 AB"`
+	City            string             `json:"city" maxLength:"80"`
+	Type            portfolio.UnitType `json:"type"`
+	FloorAreaTenths int64              `json:"floor_area_tenths,omitempty" doc:"Floor area in tenths of m² (625 = 62.5 m²); required for dwellings, rooms and commercial premises"`
+	Rooms           int                `json:"rooms,omitempty"`
+	Segment         portfolio.Segment  `json:"segment"`
+	WWSPoints       *int               `json:"wws_points,omitempty" doc:"Woningwaarderingsstelsel points; absent when not known"`
+	EnergyLabel     string             `json:"energy_label,omitempty" doc:"A++++ … G, or empty"`
 }
 
 // pfUnitFieldNames maps the service's field names to the body's.
@@ -229,32 +229,32 @@ func pfRenameFields(err error, names map[string]string) error {
 
 // UnitJSON is a unit.
 type UnitJSON struct {
-	ID              int64     `json:"id"`
-	ComplexID       int64     `json:"complex_id,omitempty"`
-	ComplexName     string    `json:"complex_name,omitempty"`
-	Street          string    `json:"street"`
-	HouseNumber     int       `json:"house_number"`
-	Addition        string    `json:"addition"`
-	Postcode        string    `json:"postcode"`
-	City            string    `json:"city"`
-	Address         string    `json:"address" doc:"The address on one line"`
-	Type            string    `json:"type"`
-	Residential     bool      `json:"residential"`
-	FloorAreaTenths int64     `json:"floor_area_tenths" doc:"Tenths of m²; 0 when not stated"`
-	Rooms           int       `json:"rooms"`
-	Segment         string    `json:"segment"`
-	WWSPoints       *int      `json:"wws_points" doc:"null when not known"`
-	EnergyLabel     string    `json:"energy_label"`
-	Status          string    `json:"status" enum:"vacant,let,notice" doc:"Today, from the unit's leases"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	ID              int64              `json:"id"`
+	ComplexID       int64              `json:"complex_id,omitempty"`
+	ComplexName     string             `json:"complex_name,omitempty"`
+	Street          string             `json:"street"`
+	HouseNumber     int                `json:"house_number"`
+	Addition        string             `json:"addition"`
+	Postcode        string             `json:"postcode"`
+	City            string             `json:"city"`
+	Address         string             `json:"address" doc:"The address on one line"`
+	Type            portfolio.UnitType `json:"type"`
+	Residential     bool               `json:"residential"`
+	FloorAreaTenths int64              `json:"floor_area_tenths" doc:"Tenths of m²; 0 when not stated"`
+	Rooms           int                `json:"rooms"`
+	Segment         portfolio.Segment  `json:"segment"`
+	WWSPoints       *int               `json:"wws_points" doc:"null when not known"`
+	EnergyLabel     string             `json:"energy_label"`
+	Status          portfolio.Status   `json:"status" doc:"Today, from the unit's leases"`
+	CreatedAt       time.Time          `json:"created_at"`
+	UpdatedAt       time.Time          `json:"updated_at"`
 }
 
 func unitJSON(u portfolio.Unit) UnitJSON {
 	return UnitJSON{ID: u.ID, ComplexID: u.ComplexID, ComplexName: u.ComplexName, Street: u.Street, HouseNumber: u.HouseNumber,
-		Addition: u.Addition, Postcode: u.Postcode, City: u.City, Address: u.Line(), Type: string(u.Type), Residential: u.Type.Residential(),
-		FloorAreaTenths: u.FloorAreaTenths, Rooms: u.Rooms, Segment: string(u.Segment), WWSPoints: u.WWSPoints, EnergyLabel: u.EnergyLabel,
-		Status: string(u.Status), CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		Addition: u.Addition, Postcode: u.Postcode, City: u.City, Address: u.Line(), Type: u.Type, Residential: u.Type.Residential(),
+		FloorAreaTenths: u.FloorAreaTenths, Rooms: u.Rooms, Segment: u.Segment, WWSPoints: u.WWSPoints, EnergyLabel: u.EnergyLabel,
+		Status: u.Status, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
 // ListUnitsInput pages through units.
@@ -351,17 +351,17 @@ func readingJSON(r portfolio.Reading) ReadingJSON {
 
 // MeterJSON is a meter with its latest reading.
 type MeterJSON struct {
-	ID          int64        `json:"id"`
-	UnitID      int64        `json:"unit_id"`
-	Kind        string       `json:"kind" enum:"gas,electricity,water,heat"`
-	Number      string       `json:"number"`
-	Unit        string       `json:"unit" doc:"Unit of the readings: m3, kWh, GJ or units"`
-	LastReading *ReadingJSON `json:"last_reading,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
+	ID          int64               `json:"id"`
+	UnitID      int64               `json:"unit_id"`
+	Kind        portfolio.MeterKind `json:"kind"`
+	Number      string              `json:"number"`
+	Unit        string              `json:"unit" doc:"Unit of the readings: m3, kWh, GJ or units"`
+	LastReading *ReadingJSON        `json:"last_reading,omitempty"`
+	CreatedAt   time.Time           `json:"created_at"`
 }
 
 func meterJSON(m portfolio.Meter) MeterJSON {
-	j := MeterJSON{ID: m.ID, UnitID: m.UnitID, Kind: string(m.Kind), Number: m.Number, Unit: m.Measure, CreatedAt: m.CreatedAt}
+	j := MeterJSON{ID: m.ID, UnitID: m.UnitID, Kind: m.Kind, Number: m.Number, Unit: m.Measure, CreatedAt: m.CreatedAt}
 	if m.Last != nil {
 		r := readingJSON(*m.Last)
 		j.LastReading = &r
@@ -378,9 +378,9 @@ type MetersOutput struct {
 type CreateMeterInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
-		Kind   string `json:"kind" enum:"gas,electricity,water,heat"`
-		Number string `json:"number" maxLength:"40"`
-		Unit   string `json:"unit,omitempty" doc:"m3 (gas, water), kWh (electricity, heat), GJ or units (heat); absent: the kind's default"`
+		Kind   portfolio.MeterKind `json:"kind"`
+		Number string              `json:"number" maxLength:"40"`
+		Unit   string              `json:"unit,omitempty" doc:"m3 (gas, water), kWh (electricity, heat), GJ or units (heat); absent: the kind's default"`
 	}
 }
 

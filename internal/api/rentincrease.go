@@ -59,7 +59,7 @@ type RentIncreaseJSON struct {
 	LeaseReference   string                 `json:"lease_reference"`
 	Address          string                 `json:"address"`
 	EffectiveDate    civil.Date             `json:"effective_date"`
-	Status           string                 `json:"status" enum:"draft,excluded,skipped,confirmed,applied"`
+	Status           rentincrease.Status    `json:"status"`
 	Kind             string                 `json:"kind" enum:"residential,commercial"`
 	Segment          string                 `json:"segment,omitempty"`
 	Basis            string                 `json:"basis" enum:"cap,clause,clipped,indexation,fixed,not_computed"`
@@ -89,7 +89,7 @@ func optTime(t time.Time) *time.Time {
 func (a *API) rentIncreaseJSON(ctx context.Context, p rentincrease.Proposal) RentIncreaseJSON {
 	lang := langFrom(ctx)
 	j := RentIncreaseJSON{ID: p.ID, LeaseID: p.LeaseID, LeaseReference: p.LeaseReference, Address: p.Address, EffectiveDate: p.EffectiveDate,
-		Status: string(p.Status), Kind: string(p.Kind), Segment: string(p.Segment), Basis: string(p.Basis), OldCents: int64(p.OldCents),
+		Status: p.Status, Kind: string(p.Kind), Segment: string(p.Segment), Basis: string(p.Basis), OldCents: int64(p.OldCents),
 		MaxCents: int64(p.MaxCents), NewCents: int64(p.NewCents), Percent: p.Rate().String(), Adjusted: p.Adjusted,
 		Notes: []RentIncreaseNoteJSON{}, LetterSHA256: p.LetterSHA256, LastDeliveryDate: rentincrease.LastDeliveryDay(p.EffectiveDate),
 		DeliveredOn: leaseOptDate(p.DeliveredOn), DeliveryMethod: string(p.DeliveryMethod), ComponentID: p.ComponentID,
@@ -275,8 +275,8 @@ func (a *API) getRentIncreaseLetter(ctx context.Context, act account.Actor, in *
 type RentIncreaseDeliveryInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
-		DeliveredOn civil.Date `json:"delivered_on"`
-		Method      string     `json:"method" enum:"email,paper,portal"`
+		DeliveredOn civil.Date           `json:"delivered_on"`
+		Method      lease.DeliveryMethod `json:"method"`
 	}
 }
 
@@ -299,14 +299,14 @@ func (a *API) applyRentIncrease(ctx context.Context, act account.Actor, in *Rent
 
 // IncreaseClauseJSON is a lease's clause.
 type IncreaseClauseJSON struct {
-	Method     string      `json:"method" enum:"cpi,fixed,none"`
-	Percent    string      `json:"percent,omitempty" doc:"Fixed percentage, or points added to the CPI change"`
-	Series     string      `json:"series,omitempty" doc:"CPI series name (cpi)"`
-	BaseYear   int         `json:"base_year,omitempty"`
-	LagMonths  *int        `json:"lag_months,omitempty" doc:"Absent: 4 (index 4 months before against 16 months before)"`
-	FloorZero  bool        `json:"floor_zero,omitempty" doc:"Increase only"`
-	CapPercent string      `json:"cap_percent,omitempty" doc:"At most this increase"`
-	FirstDate  *civil.Date `json:"first_date,omitempty" doc:"First adjustment date; then yearly"`
+	Method     rentincrease.Method `json:"method"`
+	Percent    string              `json:"percent,omitempty" doc:"Fixed percentage, or points added to the CPI change"`
+	Series     string              `json:"series,omitempty" doc:"CPI series name (cpi)"`
+	BaseYear   int                 `json:"base_year,omitempty"`
+	LagMonths  *int                `json:"lag_months,omitempty" doc:"Absent: 4 (index 4 months before against 16 months before)"`
+	FloorZero  bool                `json:"floor_zero,omitempty" doc:"Increase only"`
+	CapPercent string              `json:"cap_percent,omitempty" doc:"At most this increase"`
+	FirstDate  *civil.Date         `json:"first_date,omitempty" doc:"First adjustment date; then yearly"`
 }
 
 // IncreaseClauseOutput is a lease's clause; absent method: none recorded.
@@ -324,7 +324,7 @@ func (a *API) getIncreaseClause(ctx context.Context, act account.Actor, in *Leas
 	out := &IncreaseClauseOutput{}
 	if c != nil {
 		lag := c.LagMonths
-		j := &IncreaseClauseJSON{Method: string(c.Method), Series: c.Series, BaseYear: c.BaseYear, LagMonths: &lag, FloorZero: c.FloorZero,
+		j := &IncreaseClauseJSON{Method: c.Method, Series: c.Series, BaseYear: c.BaseYear, LagMonths: &lag, FloorZero: c.FloorZero,
 			FirstDate: leaseOptDate(c.FirstDate)}
 		if c.Percent != 0 {
 			j.Percent = c.Percent.String()

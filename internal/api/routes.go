@@ -15,10 +15,10 @@ type empty struct{}
 // MeOutput describes the caller.
 type MeOutput struct {
 	Body struct {
-		UserID       int64    `json:"user_id"`
-		Organisation string   `json:"organisation" doc:"Slug of the token's organisation"`
-		Role         string   `json:"role"`
-		Scopes       []string `json:"scopes"`
+		UserID       int64           `json:"user_id"`
+		Organisation string          `json:"organisation" doc:"Slug of the token's organisation"`
+		Role         account.Role    `json:"role"`
+		Scopes       []account.Scope `json:"scopes"`
 	}
 }
 
@@ -34,11 +34,11 @@ type OrganisationOutput struct {
 
 // MemberJSON is one member.
 type MemberJSON struct {
-	UserID int64     `json:"user_id"`
-	Name   string    `json:"name"`
-	Email  string    `json:"email"`
-	Role   string    `json:"role" enum:"owner,manager,bookkeeper,viewer"`
-	Since  time.Time `json:"since"`
+	UserID int64        `json:"user_id"`
+	Name   string       `json:"name"`
+	Email  string       `json:"email"`
+	Role   account.Role `json:"role"`
+	Since  time.Time    `json:"since"`
 }
 
 // ListMembersInput pages through members in user_id order (the cursor is
@@ -55,8 +55,8 @@ type MembersOutput struct {
 // InviteInput invites a colleague.
 type InviteInput struct {
 	Body struct {
-		Email string `json:"email" maxLength:"254"`
-		Role  string `json:"role" enum:"owner,manager,bookkeeper,viewer"`
+		Email string       `json:"email" maxLength:"254"`
+		Role  account.Role `json:"role"`
 	}
 }
 
@@ -69,18 +69,18 @@ type MemberPathInput struct {
 type ChangeRoleInput struct {
 	UserID int64 `path:"user_id"`
 	Body   struct {
-		Role string `json:"role" enum:"owner,manager,bookkeeper,viewer"`
+		Role account.Role `json:"role"`
 	}
 }
 
 // TokenJSON describes a token without its secret.
 type TokenJSON struct {
-	ID         int64      `json:"id"`
-	Name       string     `json:"name"`
-	Scopes     []string   `json:"scopes"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
-	Revoked    bool       `json:"revoked"`
+	ID         int64           `json:"id"`
+	Name       string          `json:"name"`
+	Scopes     []account.Scope `json:"scopes"`
+	CreatedAt  time.Time       `json:"created_at"`
+	LastUsedAt *time.Time      `json:"last_used_at,omitempty"`
+	Revoked    bool            `json:"revoked"`
 }
 
 // ListTokensInput pages through tokens, newest first.
@@ -96,8 +96,8 @@ type TokensOutput struct {
 // CreateTokenInput makes a token.
 type CreateTokenInput struct {
 	Body struct {
-		Name   string   `json:"name" maxLength:"80"`
-		Scopes []string `json:"scopes"`
+		Name   string          `json:"name" maxLength:"80"`
+		Scopes []account.Scope `json:"scopes"`
 	}
 }
 
@@ -129,11 +129,8 @@ func (a *API) register() {
 	}
 	op(a, http.MethodGet, "/me", "get-me", "Who am I", account.PermOrgRead, func(ctx context.Context, act account.Actor, _ *empty) (*MeOutput, error) {
 		out := &MeOutput{}
-		out.Body.UserID, out.Body.Organisation, out.Body.Role = act.UserID, act.OrgSlug, string(act.Role)
-		out.Body.Scopes = []string{}
-		for _, s := range act.Scopes {
-			out.Body.Scopes = append(out.Body.Scopes, string(s))
-		}
+		out.Body.UserID, out.Body.Organisation, out.Body.Role = act.UserID, act.OrgSlug, act.Role
+		out.Body.Scopes = append([]account.Scope{}, act.Scopes...)
 		return out, nil
 	})
 	op(a, http.MethodGet, "/organisation", "get-organisation", "The token's organisation", account.PermOrgRead, func(ctx context.Context, act account.Actor, _ *empty) (*OrganisationOutput, error) {
@@ -154,7 +151,7 @@ func (a *API) register() {
 		slices.SortFunc(ms, func(x, y account.Member) int { return cmp.Compare(x.UserID, y.UserID) })
 		items := make([]MemberJSON, 0, len(ms))
 		for _, m := range ms {
-			items = append(items, MemberJSON{UserID: m.UserID, Name: m.Name, Email: m.Email, Role: string(m.Role), Since: m.Since})
+			items = append(items, MemberJSON{UserID: m.UserID, Name: m.Name, Email: m.Email, Role: m.Role, Since: m.Since})
 		}
 		page, err := pageOf(items, in.PageInput, func(m MemberJSON) string { return idKey(m.UserID) })
 		if err != nil {
@@ -187,10 +184,7 @@ func (a *API) register() {
 		}
 		items := make([]TokenJSON, 0, len(ts))
 		for _, t := range ts {
-			j := TokenJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, Revoked: t.Revoked, Scopes: []string{}}
-			for _, s := range t.Scopes {
-				j.Scopes = append(j.Scopes, string(s))
-			}
+			j := TokenJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, Revoked: t.Revoked, Scopes: append([]account.Scope{}, t.Scopes...)}
 			if !t.LastUsedAt.IsZero() {
 				lu := t.LastUsedAt
 				j.LastUsedAt = &lu
@@ -204,11 +198,7 @@ func (a *API) register() {
 		return &TokensOutput{Body: page}, nil
 	})
 	op(a, http.MethodPost, "/tokens", "create-token", "Create an API token", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *CreateTokenInput) (*CreateTokenOutput, error) {
-		scopes := make([]account.Scope, len(in.Body.Scopes))
-		for i, s := range in.Body.Scopes {
-			scopes[i] = account.Scope(s)
-		}
-		tok, err := a.accounts.CreateAPIToken(ctx, act, in.Body.Name, scopes)
+		tok, err := a.accounts.CreateAPIToken(ctx, act, in.Body.Name, in.Body.Scopes)
 		if err != nil {
 			return nil, err
 		}

@@ -35,7 +35,12 @@ func init() {
 		op(a, http.MethodGet, "/settlement/degree-days", "list-degree-days", "Weighted degree days per month", read, a.listDegreeDays)
 		op(a, http.MethodPut, "/settlement/degree-days", "set-degree-days", "Set degree days per month (an empty value removes a month)", write, a.setDegreeDays)
 		op(a, http.MethodGet, "/settlement/runs", "list-settlement-runs", "List settlement runs, newest first", read, a.listSettlementRuns)
-		a.registerSettlementRun(write)
+		op(a, http.MethodPost, "/settlement/runs", "create-settlement-run",
+			"Run the settlement of a complex and year, or of a leaving tenant's lease (stored as a draft, replacing the draft before)",
+			write, a.createSettlementRun, func(o *huma.Operation) {
+				o.Description += " A scenario the calculator refuses (for a reason that is no single cost's: a cost it refuses is left out " +
+					"with a warning) is a 422 problem document with the calculator's members `error` and `field`."
+			})
 		op(a, http.MethodGet, "/settlement/runs/{id}", "get-settlement-run", "Get a run with its costs, occupancies and lines", read, a.getSettlementRun)
 		op(a, http.MethodPost, "/settlement/runs/{id}/finalise", "finalise-settlement-run", "Make a draft run final (it is never changed again)", write, a.finaliseSettlementRun)
 	})
@@ -576,39 +581,6 @@ type CreateSettlementRunInput struct {
 	}
 }
 
-// registerSettlementRun registers POST /settlement/runs as op does, except
-// that a run the calculator refused answers 422 with the calculator's own
-// members error and field (as POST /settlement/compute does), which op's
-// mapping of service errors has no place for.
-func (a *API) registerSettlementRun(perm account.Permission) {
-	const path = "/settlement/runs"
-	a.ops = append(a.ops, Operation{Method: http.MethodPost, Path: path, Perm: perm})
-	huma.Register(a.humaAPI, huma.Operation{
-		OperationID: "create-settlement-run", Method: http.MethodPost, Path: Prefix + path,
-		Summary: "Run the settlement of a complex and year, or of a leaving tenant's lease (stored as a draft, replacing the draft before)",
-		Description: fmt.Sprintf("Requires permission `%s`. A scenario the calculator refuses (for a reason that is no single cost's: a cost it "+
-			"refuses is left out with a warning) is a 422 problem document with the calculator's members `error` and `field`.", perm),
-		Metadata: map[string]any{"perm": perm},
-		Errors:   []int{http.StatusUnprocessableEntity},
-	}, func(ctx context.Context, in *CreateSettlementRunInput) (*SettlementRunOutput, error) {
-		if err := a.cleanText(ctx, in); err != nil {
-			return nil, err
-		}
-		out, err := a.createSettlementRun(ctx, actorFrom(ctx), in)
-		if ce, ok := errors.AsType[*settlement.ComputeError](err); ok {
-			return nil, &settlementProblem{
-				ErrorModel: huma.ErrorModel{Type: "about:blank", Title: http.StatusText(http.StatusUnprocessableEntity),
-					Status: http.StatusUnprocessableEntity, Detail: a.texts.T(langFrom(ctx), "settlement.compute_failed", nil) + " " + ce.Err.Error()},
-				Message: ce.Err.Message, Field: ce.Err.Field,
-			}
-		}
-		if err != nil {
-			return nil, a.toHuma(ctx, err)
-		}
-		return out, nil
-	})
-}
-
 func (a *API) createSettlementRun(ctx context.Context, act account.Actor, in *CreateSettlementRunInput) (*SettlementRunOutput, error) {
 	var r *settlement.Run
 	var err error
@@ -616,6 +588,15 @@ func (a *API) createSettlementRun(ctx context.Context, act account.Actor, in *Cr
 		r, err = a.settlement.RunLeaving(ctx, act, in.Body.LeaseID)
 	} else {
 		r, err = a.settlement.Run(ctx, act, in.Body.ComplexID, in.Body.Year)
+	}
+	// A run the calculator refused answers with the calculator's own members
+	// error and field, as POST /settlement/compute does.
+	if ce, ok := errors.AsType[*settlement.ComputeError](err); ok {
+		return nil, &settlementProblem{
+			ErrorModel: huma.ErrorModel{Type: "about:blank", Title: http.StatusText(http.StatusUnprocessableEntity),
+				Status: http.StatusUnprocessableEntity, Detail: a.texts.T(langFrom(ctx), "settlement.compute_failed", nil) + " " + ce.Err.Error()},
+			Message: ce.Err.Message, Field: ce.Err.Field,
+		}
 	}
 	if err != nil {
 		return nil, err
