@@ -74,7 +74,9 @@ func New(d Deps) *API {
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An API token created by an organisation owner (hms_…)."},
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}}
+	cfg.Servers, cfg.Tags = servers, tags
 	a.humaAPI = humago.New(a.mux, cfg)
+	registerEnums(a.humaAPI.OpenAPI().Components.Schemas)
 	a.quietErrors()
 	// Permission is checked before huma reads and validates the body, so a
 	// caller without the right learns nothing from validation messages.
@@ -145,13 +147,22 @@ func langFrom(ctx context.Context) string {
 
 // op registers an operation that needs perm; the middleware in New lets the
 // handler run only when the token's actor holds it (services check again).
-func op[I, O any](a *API, method, path, id, summary string, perm account.Permission, h func(context.Context, account.Actor, *I) (*O, error)) {
+// Its tag and error answers follow from the path and input (document.go);
+// opts adjust the rest (a larger body).
+func op[I, O any](a *API, method, path, id, summary string, perm account.Permission, h func(context.Context, account.Actor, *I) (*O, error),
+	opts ...func(*huma.Operation)) {
 	a.ops = append(a.ops, Operation{Method: method, Path: path, Perm: perm})
-	huma.Register(a.humaAPI, huma.Operation{
+	hop := huma.Operation{
 		OperationID: id, Method: method, Path: Prefix + path, Summary: summary,
 		Description: fmt.Sprintf("Requires permission `%s`.", perm),
+		Tags:        []string{tagOf(path)},
+		Errors:      errorsOf[I](method, path),
 		Metadata:    map[string]any{"perm": perm},
-	}, func(ctx context.Context, in *I) (*O, error) {
+	}
+	for _, o := range opts {
+		o(&hop)
+	}
+	huma.Register(a.humaAPI, hop, func(ctx context.Context, in *I) (*O, error) {
 		if err := a.cleanText(ctx, in); err != nil {
 			return nil, err
 		}
@@ -195,6 +206,14 @@ func (a *API) toHuma(ctx context.Context, err error) error {
 			details = append(details, &huma.ErrorDetail{Location: "body." + field, Message: a.Texts.T(lang, msg, nil)})
 		}
 		return huma.NewError(http.StatusUnprocessableEntity, a.Texts.T(lang, "api.invalid", nil), details...)
+	}
+	var answer huma.StatusError
+	if errors.As(err, &answer) {
+		return err // already a problem document (the calculator's, with its own members)
+	}
+	if errors.Is(err, errBadCursor) {
+		return huma.NewError(http.StatusUnprocessableEntity, a.Texts.T(lang, "api.invalid", nil),
+			&huma.ErrorDetail{Location: "query.cursor", Message: a.Texts.T(lang, "field.invalid", nil)})
 	}
 	var p *validation.Problem
 	if errors.As(err, &p) {

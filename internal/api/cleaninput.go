@@ -32,6 +32,13 @@ func checkText(in any) map[string]string {
 	if v.Kind() != reflect.Struct {
 		return bad
 	}
+	checkFields(v, bad)
+	return bad
+}
+
+// checkFields checks the parameters and body of an input struct, and those
+// of the structs it embeds (PageInput).
+func checkFields(v reflect.Value, bad map[string]string) {
 	t := v.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -39,6 +46,8 @@ func checkText(in any) map[string]string {
 			continue
 		}
 		switch {
+		case f.Anonymous && f.Type.Kind() == reflect.Struct:
+			checkFields(v.Field(i), bad)
 		case f.Name == "Body":
 			walkText(v.Field(i), "body", "", bad)
 		case f.Tag.Get("path") != "":
@@ -49,7 +58,6 @@ func checkText(in any) map[string]string {
 			walkText(v.Field(i), "header."+f.Tag.Get("header"), f.Tag.Get("header"), bad)
 		}
 	}
-	return bad
 }
 
 // walkText checks the strings in v at loc; name is the JSON name of the

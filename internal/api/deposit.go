@@ -18,8 +18,10 @@ func init() {
 	areas = append(areas, func(a *API) {
 		read, write := account.PermFinanceRead, account.PermFinanceWrite
 		op(a, http.MethodGet, "/leases/{id}/deposit-status", "get-deposit-status", "A lease's deposit: amounts, return deadline, state, deductions with evidence, payout", read, a.getDepositStatus)
-		opUpload(a, http.MethodPost, "/leases/{id}/deposit-deductions", "deduct-deposit", "Record a deduction from the deposit with evidence files (base64); arrears are set off against the open items", write, a.deductDeposit)
-		opUpload(a, http.MethodPost, "/leases/{id}/deposit-deductions/{entry_id}/evidence", "add-deposit-evidence", "Add an evidence file (base64 PDF, JPEG or PNG, at most 10 MB) to a deduction", write, a.addDepositEvidence)
+		op(a, http.MethodPost, "/leases/{id}/deposit-deductions", "deduct-deposit",
+			"Record a deduction from the deposit with evidence files (base64); arrears are set off against the open items", write, a.deductDeposit, evidenceBody)
+		op(a, http.MethodPost, "/leases/{id}/deposit-deductions/{entry_id}/evidence", "add-deposit-evidence",
+			"Add an evidence file (base64 PDF, JPEG or PNG, at most 10 MB) to a deduction", write, a.addDepositEvidence, evidenceBody)
 		op(a, http.MethodGet, "/leases/{id}/deposit-evidence/{evidence_id}", "get-deposit-evidence", "Download an evidence file", read, a.getDepositEvidence)
 		op(a, http.MethodPost, "/leases/{id}/deposit-specifications", "create-deposit-specification",
 			"Make and store the written specification of the deductions for the tenant (PDF; art. 7:261b BW); the lease must have ended",
@@ -32,25 +34,10 @@ func init() {
 	})
 }
 
-// opUpload is op for operations whose body carries files: a larger body
-// limit (every file at its largest, base64).
-func opUpload[I, O any](a *API, method, path, id, summary string, perm account.Permission, h func(context.Context, account.Actor, *I) (*O, error)) {
-	a.ops = append(a.ops, Operation{Method: method, Path: path, Perm: perm})
-	huma.Register(a.humaAPI, huma.Operation{
-		OperationID: id, Method: method, Path: Prefix + path, Summary: summary,
-		Description:  fmt.Sprintf("Requires permission `%s`.", perm),
-		Metadata:     map[string]any{"perm": perm},
-		MaxBodyBytes: int64(deposit.MaxEvidenceFiles*deposit.MaxEvidenceSize)*4/3 + 1<<20,
-	}, func(ctx context.Context, in *I) (*O, error) {
-		if err := a.cleanText(ctx, in); err != nil {
-			return nil, err
-		}
-		out, err := h(ctx, actorFrom(ctx), in)
-		if err != nil {
-			return nil, a.toHuma(ctx, err)
-		}
-		return out, nil
-	})
+// evidenceBody lets an operation's body carry evidence files: base64 makes
+// them a third larger, and the rest of the body gets a megabyte.
+func evidenceBody(o *huma.Operation) {
+	o.MaxBodyBytes = int64(deposit.MaxEvidenceFiles*deposit.MaxEvidenceSize)*4/3 + 1<<20
 }
 
 // --- shapes ---
@@ -259,16 +246,18 @@ func (a *API) settleDeposit(ctx context.Context, act account.Actor, in *idPath) 
 	return &PayoutOutput{Body: depositPayoutJSON(*p)}, nil
 }
 
-// ListPayoutsInput filters refunds.
+// ListPayoutsInput filters refunds and pages through them (the cursor is the
+// last id seen).
 type ListPayoutsInput struct {
 	State string `query:"state" enum:"open,paid,cancelled,all" doc:"Default: open"`
+	PageInput
 }
 
-// PayoutsOutput lists refunds.
+// PayoutsOutput is a page of refunds.
 type PayoutsOutput struct {
 	Body struct {
-		Items      []DepositPayoutJSON `json:"items"`
-		TotalCents int64               `json:"total_cents"`
+		Page[DepositPayoutJSON]
+		TotalCents int64 `json:"total_cents" doc:"Over all pages"`
 	}
 }
 
@@ -285,10 +274,13 @@ func (a *API) listDepositPayouts(ctx context.Context, act account.Actor, in *Lis
 		return nil, err
 	}
 	out := &PayoutsOutput{}
-	out.Body.Items = []DepositPayoutJSON{}
+	items := make([]DepositPayoutJSON, 0, len(ps))
 	for _, p := range ps {
-		out.Body.Items = append(out.Body.Items, depositPayoutJSON(p))
+		items = append(items, depositPayoutJSON(p))
 		out.Body.TotalCents += int64(p.Amount)
+	}
+	if out.Body.Page, err = pageOf(items, in.PageInput, func(p DepositPayoutJSON) string { return idKey(p.ID) }); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -48,17 +48,17 @@ func init() {
 // organisation; with a kind it must name exactly one record (by id, or by
 // text), or the request fails at body.scope: it never widens.
 type RentRunScopeJSON struct {
-	Kind string `json:"kind,omitempty" enum:"complex,unit,lease" doc:"Leave out for the whole organisation"`
-	ID   int64  `json:"id,omitempty" doc:"The complex, unit or lease"`
-	Text string `json:"text,omitempty" doc:"Instead of id: a lease reference, a unit's address or a complex's name (must match exactly one)"`
+	Kind billing.ScopeKind `json:"kind,omitempty" doc:"Leave out (or empty) for the whole organisation"`
+	ID   int64             `json:"id,omitempty" doc:"The complex, unit or lease"`
+	Text string            `json:"text,omitempty" doc:"Instead of id: a lease reference, a unit's address or a complex's name (must match exactly one)"`
 }
 
 // ResolvedScopeJSON is the scope a preview or run covers, in words.
 type ResolvedScopeJSON struct {
-	Kind   string `json:"kind,omitempty" enum:"complex,unit,lease"`
-	ID     int64  `json:"id,omitempty"`
-	Name   string `json:"name,omitempty" doc:"The complex's name, the unit's address, or the lease's reference and address"`
-	Leases int    `json:"leases" doc:"Leases of the scope that run in the period"`
+	Kind   billing.ScopeKind `json:"kind,omitempty"`
+	ID     int64             `json:"id,omitempty"`
+	Name   string            `json:"name,omitempty" doc:"The complex's name, the unit's address, or the lease's reference and address"`
+	Leases int               `json:"leases" doc:"Leases of the scope that run in the period"`
 }
 
 // ExpectJSON repeats what a preview showed; the action is refused when it
@@ -153,7 +153,7 @@ func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRun
 	out := &RentRunPreviewOutput{}
 	b := &out.Body
 	b.Period, b.Invoices, b.Lines, b.Skipped = p.Period, p.Invoices, p.Lines, p.Skipped
-	b.Scope = ResolvedScopeJSON{Kind: string(p.Scope.Kind), ID: p.Scope.ID, Name: p.Scope.Name, Leases: p.Scope.Leases}
+	b.Scope = ResolvedScopeJSON{Kind: p.Scope.Kind, ID: p.Scope.ID, Name: p.Scope.Name, Leases: p.Scope.Leases}
 	b.NetCents, b.VATCents, b.TotalCents = int64(p.Net), int64(p.VAT), int64(p.Total)
 	b.ByKind = map[string]int64{}
 	for _, k := range p.ByKind {
@@ -326,24 +326,28 @@ func (a *API) undoRentRun(ctx context.Context, act account.Actor, in *UndoRentRu
 	return a.undoJSON(ctx, p), nil
 }
 
-// RentRunsOutput lists runs.
-type RentRunsOutput struct {
-	Body struct {
-		Items []RentRunJSON `json:"items"`
-	}
+// ListRentRunsInput pages through rent runs, newest first (the cursor is
+// the last id seen).
+type ListRentRunsInput struct {
+	PageInput
 }
 
-func (a *API) listRentRuns(ctx context.Context, act account.Actor, _ *empty) (*RentRunsOutput, error) {
-	rs, err := a.Billing.Runs(ctx, act, 50)
+// RentRunsOutput is a page of runs.
+type RentRunsOutput struct {
+	Body Page[RentRunJSON]
+}
+
+func (a *API) listRentRuns(ctx context.Context, act account.Actor, in *ListRentRunsInput) (*RentRunsOutput, error) {
+	before, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &RentRunsOutput{}
-	out.Body.Items = make([]RentRunJSON, 0, len(rs))
-	for i := range rs {
-		out.Body.Items = append(out.Body.Items, runJSON(&rs[i]))
+	rs, err := a.Billing.Runs(ctx, act, before, in.limit()+1)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &RentRunsOutput{Body: pageByID(rs, in.PageInput, func(r billing.Run) int64 { return r.ID },
+		func(r billing.Run) RentRunJSON { return runJSON(&r) })}, nil
 }
 
 // --- invoices ---
@@ -411,34 +415,26 @@ type ListInvoicesInput struct {
 	Period   string `query:"period"`
 	OpenOnly bool   `query:"open" doc:"Only invoices with something still owed"`
 	Q        string `query:"q" doc:"Search number, kenmerk or lease reference"`
-	Cursor   int64  `query:"cursor" doc:"Return invoices with id greater than this (from next_cursor)"`
-	Limit    int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageInput
 }
 
 // InvoicesOutput is a page of invoices.
 type InvoicesOutput struct {
-	Body struct {
-		Items      []InvoiceJSON `json:"items"`
-		NextCursor int64         `json:"next_cursor,omitempty"`
-	}
+	Body Page[InvoiceJSON]
 }
 
 func (a *API) listInvoices(ctx context.Context, act account.Actor, in *ListInvoicesInput) (*InvoicesOutput, error) {
-	limit := min(max(in.Limit, 1), 200)
-	page, err := a.Ledger.Invoices(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
-		ledger.InvoiceFilter{LeaseID: in.LeaseID, RunID: in.RunID, Period: in.Period, OpenOnly: in.OpenOnly, AfterID: in.Cursor})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &InvoicesOutput{}
-	out.Body.Items = make([]InvoiceJSON, 0, len(page.Items))
-	for i := range page.Items {
-		out.Body.Items = append(out.Body.Items, invoiceJSON(&page.Items[i]))
+	page, err := a.Ledger.Invoices(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1},
+		ledger.InvoiceFilter{LeaseID: in.LeaseID, RunID: in.RunID, Period: in.Period, OpenOnly: in.OpenOnly, AfterID: after})
+	if err != nil {
+		return nil, err
 	}
-	if len(page.Items) == limit && page.Total > limit {
-		out.Body.NextCursor = page.Items[len(page.Items)-1].ID
-	}
-	return out, nil
+	return &InvoicesOutput{Body: pageByID(page.Items, in.PageInput, func(i ledger.Invoice) int64 { return i.ID },
+		func(i ledger.Invoice) InvoiceJSON { return invoiceJSON(&i) })}, nil
 }
 
 // InvoiceOutput is one invoice.
@@ -587,41 +583,42 @@ func (a *API) getLeaseStatement(ctx context.Context, act account.Actor, in *Leas
 
 // PaymentJSON is a payment or reversal.
 type PaymentJSON struct {
-	ID                int64      `json:"id"`
-	LeaseID           int64      `json:"lease_id"`
-	Date              civil.Date `json:"date"`
-	AmountCents       int64      `json:"amount_cents"`
-	Method            string     `json:"method" enum:"transfer,cash,direct_debit,other"`
-	Reference         string     `json:"reference,omitempty"`
-	AllocatedCents    int64      `json:"allocated_cents"`
-	UnallocatedCents  int64      `json:"unallocated_cents" doc:"Credit on the account"`
-	ReversesPaymentID int64      `json:"reverses_payment_id,omitempty"`
-	ReversedBy        int64      `json:"reversed_by,omitempty"`
+	ID                int64                `json:"id"`
+	LeaseID           int64                `json:"lease_id"`
+	Date              civil.Date           `json:"date"`
+	AmountCents       int64                `json:"amount_cents"`
+	Method            ledger.PaymentMethod `json:"method"`
+	Reference         string               `json:"reference,omitempty"`
+	AllocatedCents    int64                `json:"allocated_cents"`
+	UnallocatedCents  int64                `json:"unallocated_cents" doc:"Credit on the account"`
+	ReversesPaymentID int64                `json:"reverses_payment_id,omitempty"`
+	ReversedBy        int64                `json:"reversed_by,omitempty"`
 }
 
 func paymentJSON(p ledger.Payment) PaymentJSON {
-	return PaymentJSON{ID: p.ID, LeaseID: p.LeaseID, Date: p.Date, AmountCents: int64(p.Amount), Method: string(p.Method), Reference: p.Reference,
+	return PaymentJSON{ID: p.ID, LeaseID: p.LeaseID, Date: p.Date, AmountCents: int64(p.Amount), Method: p.Method, Reference: p.Reference,
 		AllocatedCents: int64(p.Allocated), UnallocatedCents: int64(p.Unallocated()), ReversesPaymentID: p.ReversesPaymentID, ReversedBy: p.ReversedBy}
 }
 
-// PaymentsOutput lists payments.
+// PaymentsOutput is a page of payments, by date.
 type PaymentsOutput struct {
-	Body struct {
-		Items []PaymentJSON `json:"items"`
-	}
+	Body Page[PaymentJSON]
 }
 
-func (a *API) listLeasePayments(ctx context.Context, act account.Actor, in *idPath) (*PaymentsOutput, error) {
+func (a *API) listLeasePayments(ctx context.Context, act account.Actor, in *IDPageInput) (*PaymentsOutput, error) {
 	ps, err := a.Ledger.Payments(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := &PaymentsOutput{}
-	out.Body.Items = make([]PaymentJSON, 0, len(ps))
+	items := make([]PaymentJSON, 0, len(ps))
 	for _, p := range ps {
-		out.Body.Items = append(out.Body.Items, paymentJSON(p))
+		items = append(items, paymentJSON(p))
 	}
-	return out, nil
+	page, err := pageOf(items, in.PageInput, func(p PaymentJSON) string { return idKey(p.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &PaymentsOutput{Body: page}, nil
 }
 
 // AllocationJSON is part of a payment given to a charge.
@@ -634,11 +631,11 @@ type AllocationJSON struct {
 type RecordPaymentInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
-		Date        civil.Date       `json:"date"`
-		AmountCents int64            `json:"amount_cents"`
-		Method      string           `json:"method" enum:"transfer,cash,direct_debit,other"`
-		Reference   string           `json:"reference,omitempty"`
-		Allocations []AllocationJSON `json:"allocations,omitempty" doc:"Absent: oldest open charge first"`
+		Date        civil.Date           `json:"date"`
+		AmountCents int64                `json:"amount_cents"`
+		Method      ledger.PaymentMethod `json:"method"`
+		Reference   string               `json:"reference,omitempty"`
+		Allocations []AllocationJSON     `json:"allocations,omitempty" doc:"Absent: oldest open charge first"`
 	}
 }
 
@@ -718,15 +715,15 @@ func (a *API) reversePayment(ctx context.Context, act account.Actor, in *Reverse
 	return out, nil
 }
 
-// OpenItemsOutput lists open items.
+// OpenItemsOutput is a page of open items.
 type OpenItemsOutput struct {
 	Body struct {
-		TotalCents int64        `json:"total_cents"`
-		Items      []ChargeJSON `json:"items"`
+		TotalCents int64 `json:"total_cents" doc:"Open over all pages"`
+		Page[ChargeJSON]
 	}
 }
 
-func (a *API) listRelationOpenItems(ctx context.Context, act account.Actor, in *idPath) (*OpenItemsOutput, error) {
+func (a *API) listRelationOpenItems(ctx context.Context, act account.Actor, in *IDPageInput) (*OpenItemsOutput, error) {
 	if err := a.relationInOrg(ctx, act, in.ID); err != nil {
 		return nil, err
 	}
@@ -735,10 +732,13 @@ func (a *API) listRelationOpenItems(ctx context.Context, act account.Actor, in *
 		return nil, err
 	}
 	out := &OpenItemsOutput{}
-	out.Body.Items = make([]ChargeJSON, 0, len(open))
+	items := make([]ChargeJSON, 0, len(open))
 	for _, c := range open {
 		out.Body.TotalCents += int64(c.Open())
-		out.Body.Items = append(out.Body.Items, chargeJSON(c))
+		items = append(items, chargeJSON(c))
+	}
+	if out.Body.Page, err = pageOf(items, in.PageInput, func(c ChargeJSON) string { return idKey(c.ID) }); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -754,43 +754,47 @@ type DebtorJSON struct {
 
 // ListDebtorsInput pages through debtors.
 type ListDebtorsInput struct {
-	Q      string `query:"q" doc:"Search the lease reference"`
-	Offset int    `query:"offset" minimum:"0"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Q string `query:"q" doc:"Search the lease reference"`
+	PageInput
 }
 
 // DebtorsOutput is a page of debtors.
 type DebtorsOutput struct {
 	Body struct {
-		Total int          `json:"total"`
-		Items []DebtorJSON `json:"items"`
+		Total int `json:"total" doc:"Debtors over all pages"`
+		Page[DebtorJSON]
 	}
 }
 
 func (a *API) listDebtors(ctx context.Context, act account.Actor, in *ListDebtorsInput) (*DebtorsOutput, error) {
-	page, err := a.Ledger.Debtors(ctx, act, listing.Query{Search: in.Q, Offset: in.Offset, Limit: in.Limit})
+	// Balances order the list and change with every payment, so it is paged
+	// by position: the cursor counts the debtors already seen.
+	offset, err := in.offset()
+	if err != nil {
+		return nil, err
+	}
+	page, err := a.Ledger.Debtors(ctx, act, listing.Query{Search: in.Q, Offset: offset, Limit: in.limit() + 1})
 	if err != nil {
 		return nil, err
 	}
 	out := &DebtorsOutput{}
 	out.Body.Total = page.Total
-	out.Body.Items = make([]DebtorJSON, 0, len(page.Items))
-	for _, d := range page.Items {
-		out.Body.Items = append(out.Body.Items, DebtorJSON{LeaseID: d.LeaseID, LeaseReference: d.Reference, ChargedCents: int64(d.Charged),
-			PaidCents: int64(d.Paid), BalanceCents: int64(d.Balance)})
-	}
+	out.Body.Page = pageAt(page.Items, in.PageInput, offset, func(d ledger.LeaseBalance) DebtorJSON {
+		return DebtorJSON{LeaseID: d.LeaseID, LeaseReference: d.Reference, ChargedCents: int64(d.Charged), PaidCents: int64(d.Paid),
+			BalanceCents: int64(d.Balance)}
+	})
 	return out, nil
 }
 
 // BillingSettingsJSON are the billing settings.
 type BillingSettingsJSON struct {
-	Proration       string `json:"proration" enum:"actual,days30" doc:"How a partial month is charged"`
-	PeriodProration string `json:"period_proration,omitempty" enum:"period,month" doc:"Part of a quarter: whole period or by month"`
-	PaymentTermDays int    `json:"payment_term_days,omitempty" minimum:"0" doc:"Days to pay when a run is late (0 or absent: 14)"`
-	IssuerKvK       string `json:"issuer_kvk"`
-	IssuerVATID     string `json:"issuer_vat_id"`
-	IssuerIBAN      string `json:"issuer_iban"`
-	SendInvoices    bool   `json:"send_invoices"`
+	Proration       billing.Proration       `json:"proration" doc:"How a partial month is charged"`
+	PeriodProration billing.PeriodProration `json:"period_proration,omitempty" doc:"Part of a quarter: whole period or by month"`
+	PaymentTermDays int                     `json:"payment_term_days,omitempty" minimum:"0" doc:"Days to pay when a run is late (0 or absent: 14)"`
+	IssuerKvK       string                  `json:"issuer_kvk"`
+	IssuerVATID     string                  `json:"issuer_vat_id"`
+	IssuerIBAN      string                  `json:"issuer_iban"`
+	SendInvoices    bool                    `json:"send_invoices"`
 }
 
 // BillingSettingsOutput returns the settings.
@@ -803,8 +807,8 @@ func (a *API) getBillingSettings(ctx context.Context, act account.Actor, _ *empt
 	if err != nil {
 		return nil, err
 	}
-	return &BillingSettingsOutput{Body: BillingSettingsJSON{Proration: string(st.Proration), IssuerKvK: st.IssuerKvK, IssuerVATID: st.IssuerVATID,
-		IssuerIBAN: st.IssuerIBAN, SendInvoices: st.SendInvoices, PeriodProration: string(st.PeriodProration),
+	return &BillingSettingsOutput{Body: BillingSettingsJSON{Proration: st.Proration, IssuerKvK: st.IssuerKvK, IssuerVATID: st.IssuerVATID,
+		IssuerIBAN: st.IssuerIBAN, SendInvoices: st.SendInvoices, PeriodProration: st.PeriodProration,
 		PaymentTermDays: st.PaymentTermDays}}, nil
 }
 

@@ -51,14 +51,14 @@ type LeasePartyJSON struct {
 
 // LeaseComponentJSON is a row of the rent history.
 type LeaseComponentJSON struct {
-	ID          int64      `json:"id"`
-	Kind        string     `json:"kind" enum:"bare_rent,service_costs,parking,furnishing,other"`
-	Category    string     `json:"category,omitempty" doc:"Service-cost category code"`
-	Label       string     `json:"label,omitempty"`
-	AmountCents int64      `json:"amount_cents" doc:"Per month, excluding VAT"`
-	VAT         string     `json:"vat" enum:"exempt,standard"`
-	ValidFrom   civil.Date `json:"valid_from"`
-	CreatedAt   time.Time  `json:"created_at"`
+	ID          int64               `json:"id"`
+	Kind        lease.ComponentKind `json:"kind"`
+	Category    string              `json:"category,omitempty" doc:"Service-cost category code"`
+	Label       string              `json:"label,omitempty"`
+	AmountCents int64               `json:"amount_cents" doc:"Per month, excluding VAT"`
+	VAT         lease.VAT           `json:"vat"`
+	ValidFrom   civil.Date          `json:"valid_from"`
+	CreatedAt   time.Time           `json:"created_at"`
 }
 
 // LeaseTerminationJSON is notice given.
@@ -77,7 +77,7 @@ type LeaseJSON struct {
 	ID                   int64                 `json:"id"`
 	Reference            string                `json:"reference"`
 	Kind                 string                `json:"kind" enum:"residential,commercial"`
-	Status               string                `json:"status" enum:"upcoming,active,notice,ended" doc:"Today"`
+	Status               lease.Status          `json:"status" doc:"Today"`
 	StartDate            civil.Date            `json:"start_date"`
 	EndDate              *civil.Date           `json:"end_date,omitempty" doc:"Absent: indefinite"`
 	EndsOn               *civil.Date           `json:"ends_on,omitempty" doc:"The last day: the end date or the end of the notice, whichever is earlier"`
@@ -85,9 +85,9 @@ type LeaseJSON struct {
 	TenantNoticeMonths   int                   `json:"tenant_notice_months" doc:"The notice that applies (art. 7:271 lid 5 BW)"`
 	Segment              string                `json:"segment" doc:"At the contract date; rent increases follow it. Empty: mixed"`
 	NoticeMonthsLandlord int                   `json:"notice_months_landlord,omitempty" doc:"Absent: the statutory rule (art. 7:271 BW)"`
-	BillingFrequency     string                `json:"billing_frequency" enum:"monthly,quarterly"`
+	BillingFrequency     lease.Frequency       `json:"billing_frequency"`
 	DueDay               int                   `json:"due_day"`
-	PaymentMethod        string                `json:"payment_method" enum:"transfer,direct_debit"`
+	PaymentMethod        lease.PaymentMethod   `json:"payment_method"`
 	VATOpted             bool                  `json:"vat_opted"`
 	DepositCents         int64                 `json:"deposit_cents"`
 	DepositHeldCents     int64                 `json:"deposit_held_cents"`
@@ -110,8 +110,8 @@ func leaseOptDate(d civil.Date) *civil.Date {
 func leaseComponentsJSON(cs []lease.Component) []LeaseComponentJSON {
 	out := make([]LeaseComponentJSON, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, LeaseComponentJSON{ID: c.ID, Kind: string(c.Kind), Category: c.Category, Label: c.Label,
-			AmountCents: int64(c.AmountCents), VAT: string(c.VAT), ValidFrom: c.ValidFrom, CreatedAt: c.CreatedAt})
+		out = append(out, LeaseComponentJSON{ID: c.ID, Kind: c.Kind, Category: c.Category, Label: c.Label,
+			AmountCents: int64(c.AmountCents), VAT: c.VAT, ValidFrom: c.ValidFrom, CreatedAt: c.CreatedAt})
 	}
 	return out
 }
@@ -137,10 +137,10 @@ func leaseJSON(l *lease.Lease, today civil.Date) LeaseJSON {
 	if on.Before(l.Start) {
 		on = l.Start
 	}
-	j := LeaseJSON{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Status: string(l.StatusOn(today)), StartDate: l.Start,
+	j := LeaseJSON{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Status: l.StatusOn(today), StartDate: l.Start,
 		EndDate: leaseOptDate(l.End), EndsOn: leaseOptDate(l.EndsOn), NoticeMonthsTenant: l.NoticeMonthsTenant, NoticeMonthsLandlord: l.NoticeMonthsLandlord,
 		TenantNoticeMonths: l.TenantNotice(), Segment: string(l.Segment),
-		BillingFrequency: string(l.BillingFrequency), DueDay: l.DueDay, PaymentMethod: string(l.PaymentMethod), VATOpted: l.VATOpted,
+		BillingFrequency: l.BillingFrequency, DueDay: l.DueDay, PaymentMethod: l.PaymentMethod, VATOpted: l.VATOpted,
 		DepositCents: int64(l.DepositCents), DepositHeldCents: int64(l.DepositHeld()), Units: leaseUnitsJSON(l.Units),
 		Tenants: leasePartiesJSON(l.Tenants()), Guarantors: leasePartiesJSON(l.Guarantors()), Components: leaseComponentsJSON(l.ComponentsOn(on)),
 		CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
@@ -156,7 +156,7 @@ type LeaseSummaryJSON struct {
 	ID            int64            `json:"id"`
 	Reference     string           `json:"reference"`
 	Kind          string           `json:"kind" enum:"residential,commercial"`
-	Status        string           `json:"status" enum:"upcoming,active,notice,ended"`
+	Status        lease.Status     `json:"status"`
 	StartDate     civil.Date       `json:"start_date"`
 	EndsOn        *civil.Date      `json:"ends_on,omitempty"`
 	Units         []LeaseUnitJSON  `json:"units"`
@@ -167,57 +167,47 @@ type LeaseSummaryJSON struct {
 
 // --- list, create, get, update ---
 
-// ListLeasesInput pages through leases.
+// ListLeasesInput pages through leases in id order.
 type ListLeasesInput struct {
 	Q         string `query:"q" doc:"Search the reference"`
 	Status    string `query:"status" doc:"Only leases with this status today: active, notice, upcoming or ended"`
 	UnitID    int64  `query:"unit_id" doc:"Only leases of this unit"`
 	ComplexID int64  `query:"complex_id" doc:"Only leases of units in this complex"`
 	TenantID  int64  `query:"tenant_id" doc:"Only leases of this tenant (relation id)"`
-	Cursor    int64  `query:"cursor" doc:"Return leases with id greater than this (from next_cursor)"`
-	Limit     int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageInput
 }
 
 // LeasesOutput is a page of leases.
 type LeasesOutput struct {
-	Body struct {
-		Items      []LeaseSummaryJSON `json:"items"`
-		NextCursor int64              `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[LeaseSummaryJSON]
 }
 
 func (a *API) listLeases(ctx context.Context, act account.Actor, in *ListLeasesInput) (*LeasesOutput, error) {
-	limit := in.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	limit = min(limit, 200)
-	page, err := a.Leases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
-		lease.ListFilter{Status: lease.Status(in.Status), UnitID: in.UnitID, ComplexID: in.ComplexID, TenantID: in.TenantID, AfterID: in.Cursor})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &LeasesOutput{}
-	out.Body.Items = make([]LeaseSummaryJSON, 0, len(page.Items))
-	for _, it := range page.Items {
-		out.Body.Items = append(out.Body.Items, LeaseSummaryJSON{ID: it.ID, Reference: it.Reference, Kind: string(it.Kind), Status: string(it.Status),
-			StartDate: it.Start, EndsOn: leaseOptDate(it.EndsOn), Units: leaseUnitsJSON(it.Units), Tenants: leasePartiesJSON(it.Tenants),
-			BareRentCents: int64(it.BareRentCents), TotalCents: int64(it.TotalCents)})
+	page, err := a.Leases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1},
+		lease.ListFilter{Status: lease.Status(in.Status), UnitID: in.UnitID, ComplexID: in.ComplexID, TenantID: in.TenantID, AfterID: after})
+	if err != nil {
+		return nil, err
 	}
-	if page.Total > len(page.Items) && len(page.Items) > 0 {
-		out.Body.NextCursor = page.Items[len(page.Items)-1].ID
-	}
-	return out, nil
+	return &LeasesOutput{Body: pageByID(page.Items, in.PageInput, func(it lease.Summary) int64 { return it.ID },
+		func(it lease.Summary) LeaseSummaryJSON {
+			return LeaseSummaryJSON{ID: it.ID, Reference: it.Reference, Kind: string(it.Kind), Status: it.Status,
+				StartDate: it.Start, EndsOn: leaseOptDate(it.EndsOn), Units: leaseUnitsJSON(it.Units), Tenants: leasePartiesJSON(it.Tenants),
+				BareRentCents: int64(it.BareRentCents), TotalCents: int64(it.TotalCents)}
+		})}, nil
 }
 
 // LeaseComponentBody sets a component.
 type LeaseComponentBody struct {
-	Kind        string     `json:"kind" enum:"bare_rent,service_costs,parking,furnishing,other"`
-	Category    string     `json:"category,omitempty" maxLength:"40" doc:"Service-cost category code (service_costs only)"`
-	Label       string     `json:"label,omitempty" maxLength:"80" doc:"Description (other only)"`
-	AmountCents int64      `json:"amount_cents" doc:"Per month, excluding VAT; 0 stops the component"`
-	VAT         string     `json:"vat,omitempty" enum:"exempt,standard" doc:"Absent: exempt. standard (21%) only on commercial leases opted to taxed letting"`
-	ValidFrom   civil.Date `json:"valid_from,omitempty" doc:"Absent on create: the start date"`
+	Kind        lease.ComponentKind `json:"kind"`
+	Category    string              `json:"category,omitempty" maxLength:"40" doc:"Service-cost category code (service_costs only)"`
+	Label       string              `json:"label,omitempty" maxLength:"80" doc:"Description (other only)"`
+	AmountCents int64               `json:"amount_cents" doc:"Per month, excluding VAT; 0 stops the component"`
+	VAT         lease.VAT           `json:"vat,omitempty" doc:"Absent: exempt. standard (21%) only on commercial leases opted to taxed letting"`
+	ValidFrom   civil.Date          `json:"valid_from,omitempty" doc:"Absent on create: the start date"`
 }
 
 func (b LeaseComponentBody) input() lease.ComponentInput {
@@ -235,9 +225,9 @@ type LeaseBody struct {
 	EndDate              civil.Date           `json:"end_date,omitempty" doc:"Absent: indefinite"`
 	NoticeMonthsTenant   int                  `json:"notice_months_tenant,omitempty" doc:"1 to 3; absent: 1. Never shorter than the payment period"`
 	NoticeMonthsLandlord int                  `json:"notice_months_landlord,omitempty" doc:"Absent: the statutory rule"`
-	BillingFrequency     string               `json:"billing_frequency,omitempty" enum:"monthly,quarterly"`
+	BillingFrequency     lease.Frequency      `json:"billing_frequency,omitempty"`
 	DueDay               int                  `json:"due_day,omitempty" doc:"1-28; absent: 1"`
-	PaymentMethod        string               `json:"payment_method,omitempty" enum:"transfer,direct_debit"`
+	PaymentMethod        lease.PaymentMethod  `json:"payment_method,omitempty"`
 	VATOpted             bool                 `json:"vat_opted,omitempty" doc:"Opted to taxed letting (commercial only)"`
 	DepositCents         int64                `json:"deposit_cents,omitempty" doc:"Residential: at most twice the bare rent at the start"`
 	Components           []LeaseComponentBody `json:"components,omitempty" doc:"The first components (create only; use /components to change them)"`
@@ -309,13 +299,12 @@ func (a *API) updateLease(ctx context.Context, act account.Actor, in *UpdateLeas
 type ListLeaseComponentsInput struct {
 	ID int64      `path:"id"`
 	On civil.Date `query:"on" doc:"Only the components valid on this date; absent: the whole history"`
+	PageInput
 }
 
-// LeaseComponentsOutput lists components.
+// LeaseComponentsOutput is a page of components.
 type LeaseComponentsOutput struct {
-	Body struct {
-		Items []LeaseComponentJSON `json:"items"`
-	}
+	Body Page[LeaseComponentJSON]
 }
 
 func (a *API) listLeaseComponents(ctx context.Context, act account.Actor, in *ListLeaseComponentsInput) (*LeaseComponentsOutput, error) {
@@ -326,9 +315,11 @@ func (a *API) listLeaseComponents(ctx context.Context, act account.Actor, in *Li
 	if !in.On.IsZero() {
 		cs = (&lease.Lease{Components: cs}).ComponentsOn(in.On)
 	}
-	out := &LeaseComponentsOutput{}
-	out.Body.Items = leaseComponentsJSON(cs)
-	return out, nil
+	page, err := pageOf(leaseComponentsJSON(cs), in.PageInput, func(c LeaseComponentJSON) string { return idKey(c.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &LeaseComponentsOutput{Body: page}, nil
 }
 
 // SetLeaseComponentInput sets a component from a date.
@@ -363,13 +354,13 @@ func (a *API) setLeaseComponent(ctx context.Context, act account.Actor, in *SetL
 
 // LeaseDepositEntryJSON is a deposit entry.
 type LeaseDepositEntryJSON struct {
-	ID          int64      `json:"id"`
-	Kind        string     `json:"kind" enum:"received,returned,deducted"`
-	Date        civil.Date `json:"date"`
-	AmountCents int64      `json:"amount_cents"`
-	Reason      string     `json:"reason,omitempty" doc:"Deductions: arrears, service_costs, epv or damage"`
-	Note        string     `json:"note,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
+	ID          int64                  `json:"id"`
+	Kind        lease.DepositEntryKind `json:"kind"`
+	Date        civil.Date             `json:"date"`
+	AmountCents int64                  `json:"amount_cents"`
+	Reason      string                 `json:"reason,omitempty" doc:"Deductions: arrears, service_costs, epv or damage"`
+	Note        string                 `json:"note,omitempty"`
+	CreatedAt   time.Time              `json:"created_at"`
 }
 
 // LeaseDepositOutput is the deposit with its entries.
@@ -390,7 +381,7 @@ func (a *API) getLeaseDeposit(ctx context.Context, act account.Actor, in *LeaseP
 	out.Body.AgreedCents, out.Body.HeldCents = int64(l.DepositCents), int64(l.DepositHeld())
 	out.Body.Items = make([]LeaseDepositEntryJSON, 0, len(l.Deposit))
 	for _, e := range l.Deposit {
-		out.Body.Items = append(out.Body.Items, LeaseDepositEntryJSON{ID: e.ID, Kind: string(e.Kind), Date: e.Date, AmountCents: int64(e.AmountCents),
+		out.Body.Items = append(out.Body.Items, LeaseDepositEntryJSON{ID: e.ID, Kind: e.Kind, Date: e.Date, AmountCents: int64(e.AmountCents),
 			Reason: e.Reason, Note: e.Note, CreatedAt: e.CreatedAt})
 	}
 	return out, nil
@@ -400,11 +391,11 @@ func (a *API) getLeaseDeposit(ctx context.Context, act account.Actor, in *LeaseP
 type AddLeaseDepositEntryInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
-		Kind        string     `json:"kind" enum:"received,returned,deducted"`
-		Date        civil.Date `json:"date"`
-		AmountCents int64      `json:"amount_cents" doc:"Positive"`
-		Reason      string     `json:"reason,omitempty" enum:"arrears,service_costs,epv,damage" doc:"Required for deducted"`
-		Note        string     `json:"note,omitempty" maxLength:"500"`
+		Kind        lease.DepositEntryKind `json:"kind"`
+		Date        civil.Date             `json:"date"`
+		AmountCents int64                  `json:"amount_cents" doc:"Positive"`
+		Reason      string                 `json:"reason,omitempty" enum:"arrears,service_costs,epv,damage" doc:"Required for deducted"`
+		Note        string                 `json:"note,omitempty" maxLength:"500"`
 	}
 }
 
@@ -473,10 +464,10 @@ func (a *API) withdrawLeaseNotice(ctx context.Context, act account.Actor, in *Le
 
 // LeaseDeliveryJSON records that a document was provided.
 type LeaseDeliveryJSON struct {
-	ID         int64      `json:"id"`
-	ProvidedOn civil.Date `json:"provided_on"`
-	Method     string     `json:"method" enum:"email,paper,portal"`
-	RecordedAt time.Time  `json:"recorded_at"`
+	ID         int64                `json:"id"`
+	ProvidedOn civil.Date           `json:"provided_on"`
+	Method     lease.DeliveryMethod `json:"method"`
+	RecordedAt time.Time            `json:"recorded_at"`
 }
 
 // LeaseDocumentJSON is a stored document (without its bytes).
@@ -490,29 +481,30 @@ type LeaseDocumentJSON struct {
 	Deliveries []LeaseDeliveryJSON `json:"deliveries"`
 }
 
-// LeaseDocumentsOutput lists documents.
+// LeaseDocumentsOutput is a page of documents.
 type LeaseDocumentsOutput struct {
-	Body struct {
-		Items []LeaseDocumentJSON `json:"items"`
-	}
+	Body Page[LeaseDocumentJSON]
 }
 
-func (a *API) listLeaseDocuments(ctx context.Context, act account.Actor, in *LeasePathInput) (*LeaseDocumentsOutput, error) {
+func (a *API) listLeaseDocuments(ctx context.Context, act account.Actor, in *IDPageInput) (*LeaseDocumentsOutput, error) {
 	docs, err := a.Leases.Documents(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := &LeaseDocumentsOutput{}
-	out.Body.Items = make([]LeaseDocumentJSON, 0, len(docs))
+	items := make([]LeaseDocumentJSON, 0, len(docs))
 	for _, d := range docs {
 		j := LeaseDocumentJSON{ID: d.ID, Kind: string(d.Kind), Lang: d.Lang, CreatedAt: d.CreatedAt, SHA256: d.SHA256, Size: d.Size,
 			Deliveries: []LeaseDeliveryJSON{}}
 		for _, dl := range d.Deliveries {
-			j.Deliveries = append(j.Deliveries, LeaseDeliveryJSON{ID: dl.ID, ProvidedOn: dl.ProvidedOn, Method: string(dl.Method), RecordedAt: dl.RecordedAt})
+			j.Deliveries = append(j.Deliveries, LeaseDeliveryJSON{ID: dl.ID, ProvidedOn: dl.ProvidedOn, Method: dl.Method, RecordedAt: dl.RecordedAt})
 		}
-		out.Body.Items = append(out.Body.Items, j)
+		items = append(items, j)
 	}
-	return out, nil
+	page, err := pageOf(items, in.PageInput, func(d LeaseDocumentJSON) string { return idKey(d.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &LeaseDocumentsOutput{Body: page}, nil
 }
 
 func (a *API) generateLeaseInformation(ctx context.Context, act account.Actor, in *LeasePathInput) (*LeaseCreatedOutput, error) {
@@ -550,8 +542,8 @@ type RecordLeaseDeliveryInput struct {
 	ID    int64 `path:"id"`
 	DocID int64 `path:"doc_id"`
 	Body  struct {
-		ProvidedOn civil.Date `json:"provided_on"`
-		Method     string     `json:"method" enum:"email,paper,portal"`
+		ProvidedOn civil.Date           `json:"provided_on"`
+		Method     lease.DeliveryMethod `json:"method"`
 	}
 }
 

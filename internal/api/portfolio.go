@@ -96,17 +96,13 @@ func complexJSON(c portfolio.Complex) ComplexJSON {
 
 // ListComplexesInput pages through complexes.
 type ListComplexesInput struct {
-	Q      string `query:"q" doc:"Search name, street, postcode and city"`
-	Cursor int64  `query:"cursor" doc:"Return complexes with id greater than this (from next_cursor)"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Q string `query:"q" doc:"Search name, street, postcode and city"`
+	PageInput
 }
 
 // ComplexesOutput is a page of complexes.
 type ComplexesOutput struct {
-	Body struct {
-		Items      []ComplexJSON `json:"items"`
-		NextCursor int64         `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[ComplexJSON]
 }
 
 // ComplexOutput is one complex.
@@ -131,30 +127,17 @@ type PortfolioIDInput struct {
 	ID int64 `path:"id"`
 }
 
-func pfLimit(n int) int {
-	if n <= 0 {
-		return 50
-	}
-	return min(n, 200)
-}
-
 func (a *API) listComplexes(ctx context.Context, act account.Actor, in *ListComplexesInput) (*ComplexesOutput, error) {
-	limit := pfLimit(in.Limit)
-	page, err := a.Portfolio.ListComplexes(ctx, act, portfolio.ComplexFilter{AfterID: in.Cursor},
-		listing.Query{Search: in.Q, Sort: "id", Limit: limit + 1})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &ComplexesOutput{}
-	out.Body.Items = []ComplexJSON{}
-	for i, c := range page.Items {
-		if i == limit {
-			out.Body.NextCursor = page.Items[limit-1].ID
-			break
-		}
-		out.Body.Items = append(out.Body.Items, complexJSON(c))
+	page, err := a.Portfolio.ListComplexes(ctx, act, portfolio.ComplexFilter{AfterID: after},
+		listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &ComplexesOutput{Body: pageByID(page.Items, in.PageInput, func(c portfolio.Complex) int64 { return c.ID }, complexJSON)}, nil
 }
 
 func (a *API) complexOutput(ctx context.Context, act account.Actor, id int64, status int) (*ComplexOutput, error) {
@@ -195,18 +178,18 @@ func (a *API) deleteComplex(ctx context.Context, act account.Actor, in *Portfoli
 
 // UnitBody is a unit as sent.
 type UnitBody struct {
-	ComplexID       int64  `json:"complex_id,omitempty" doc:"The complex the unit belongs to; 0 or absent for a stand-alone unit"`
-	Street          string `json:"street" maxLength:"100"`
-	HouseNumber     int    `json:"house_number"`
-	Addition        string `json:"addition,omitempty" doc:"Toevoeging, stored in capitals (12-A)"`
-	Postcode        string `json:"postcode" doc:"Dutch postcode, stored as 1234 AB"`
-	City            string `json:"city" maxLength:"80"`
-	Type            string `json:"type" enum:"zelfstandig,onzelfstandig,bedrijfsruimte,parkeerplaats,berging"`
-	FloorAreaTenths int64  `json:"floor_area_tenths,omitempty" doc:"Floor area in tenths of m² (625 = 62.5 m²); required for dwellings, rooms and commercial premises"`
-	Rooms           int    `json:"rooms,omitempty"`
-	Segment         string `json:"segment" enum:"sociaal,middenhuur,vrije_sector,commercieel"`
-	WWSPoints       *int   `json:"wws_points,omitempty" doc:"Woningwaarderingsstelsel points; absent when not known"`
-	EnergyLabel     string `json:"energy_label,omitempty" doc:"A++++ … G, or empty"`
+	ComplexID       int64              `json:"complex_id,omitempty" doc:"The complex the unit belongs to; 0 or absent for a stand-alone unit"`
+	Street          string             `json:"street" maxLength:"100"`
+	HouseNumber     int                `json:"house_number"`
+	Addition        string             `json:"addition,omitempty" doc:"Toevoeging, stored in capitals (12-A)"`
+	Postcode        string             `json:"postcode" doc:"Dutch postcode, stored as 1234 AB"`
+	City            string             `json:"city" maxLength:"80"`
+	Type            portfolio.UnitType `json:"type"`
+	FloorAreaTenths int64              `json:"floor_area_tenths,omitempty" doc:"Floor area in tenths of m² (625 = 62.5 m²); required for dwellings, rooms and commercial premises"`
+	Rooms           int                `json:"rooms,omitempty"`
+	Segment         portfolio.Segment  `json:"segment"`
+	WWSPoints       *int               `json:"wws_points,omitempty" doc:"Woningwaarderingsstelsel points; absent when not known"`
+	EnergyLabel     string             `json:"energy_label,omitempty" doc:"A++++ … G, or empty"`
 }
 
 // pfUnitFieldNames maps the service's field names to the body's.
@@ -246,48 +229,44 @@ func pfRenameFields(err error, names map[string]string) error {
 
 // UnitJSON is a unit.
 type UnitJSON struct {
-	ID              int64     `json:"id"`
-	ComplexID       int64     `json:"complex_id,omitempty"`
-	ComplexName     string    `json:"complex_name,omitempty"`
-	Street          string    `json:"street"`
-	HouseNumber     int       `json:"house_number"`
-	Addition        string    `json:"addition"`
-	Postcode        string    `json:"postcode"`
-	City            string    `json:"city"`
-	Address         string    `json:"address" doc:"The address on one line"`
-	Type            string    `json:"type"`
-	Residential     bool      `json:"residential"`
-	FloorAreaTenths int64     `json:"floor_area_tenths" doc:"Tenths of m²; 0 when not stated"`
-	Rooms           int       `json:"rooms"`
-	Segment         string    `json:"segment"`
-	WWSPoints       *int      `json:"wws_points" doc:"null when not known"`
-	EnergyLabel     string    `json:"energy_label"`
-	Status          string    `json:"status" enum:"vacant,let,notice" doc:"Today, from the unit's leases"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	ID              int64              `json:"id"`
+	ComplexID       int64              `json:"complex_id,omitempty"`
+	ComplexName     string             `json:"complex_name,omitempty"`
+	Street          string             `json:"street"`
+	HouseNumber     int                `json:"house_number"`
+	Addition        string             `json:"addition"`
+	Postcode        string             `json:"postcode"`
+	City            string             `json:"city"`
+	Address         string             `json:"address" doc:"The address on one line"`
+	Type            portfolio.UnitType `json:"type"`
+	Residential     bool               `json:"residential"`
+	FloorAreaTenths int64              `json:"floor_area_tenths" doc:"Tenths of m²; 0 when not stated"`
+	Rooms           int                `json:"rooms"`
+	Segment         portfolio.Segment  `json:"segment"`
+	WWSPoints       *int               `json:"wws_points" doc:"null when not known"`
+	EnergyLabel     string             `json:"energy_label"`
+	Status          portfolio.Status   `json:"status" doc:"Today, from the unit's leases"`
+	CreatedAt       time.Time          `json:"created_at"`
+	UpdatedAt       time.Time          `json:"updated_at"`
 }
 
 func unitJSON(u portfolio.Unit) UnitJSON {
 	return UnitJSON{ID: u.ID, ComplexID: u.ComplexID, ComplexName: u.ComplexName, Street: u.Street, HouseNumber: u.HouseNumber,
-		Addition: u.Addition, Postcode: u.Postcode, City: u.City, Address: u.Line(), Type: string(u.Type), Residential: u.Type.Residential(),
-		FloorAreaTenths: u.FloorAreaTenths, Rooms: u.Rooms, Segment: string(u.Segment), WWSPoints: u.WWSPoints, EnergyLabel: u.EnergyLabel,
-		Status: string(u.Status), CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		Addition: u.Addition, Postcode: u.Postcode, City: u.City, Address: u.Line(), Type: u.Type, Residential: u.Type.Residential(),
+		FloorAreaTenths: u.FloorAreaTenths, Rooms: u.Rooms, Segment: u.Segment, WWSPoints: u.WWSPoints, EnergyLabel: u.EnergyLabel,
+		Status: u.Status, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
 // ListUnitsInput pages through units.
 type ListUnitsInput struct {
 	Q       string `query:"q" doc:"Search street (with number), postcode, city and complex name"`
 	Complex int64  `query:"complex" doc:"Only this complex's units"`
-	Cursor  int64  `query:"cursor" doc:"Return units with id greater than this (from next_cursor)"`
-	Limit   int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageInput
 }
 
 // UnitsOutput is a page of units.
 type UnitsOutput struct {
-	Body struct {
-		Items      []UnitJSON `json:"items"`
-		NextCursor int64      `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[UnitJSON]
 }
 
 // UnitOutput is one unit.
@@ -308,22 +287,16 @@ type UpdateUnitInput struct {
 }
 
 func (a *API) listUnits(ctx context.Context, act account.Actor, in *ListUnitsInput) (*UnitsOutput, error) {
-	limit := pfLimit(in.Limit)
-	page, err := a.Portfolio.ListUnits(ctx, act, portfolio.UnitFilter{ComplexID: in.Complex, AfterID: in.Cursor},
-		listing.Query{Search: in.Q, Sort: "id", Limit: limit + 1})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &UnitsOutput{}
-	out.Body.Items = []UnitJSON{}
-	for i, u := range page.Items {
-		if i == limit {
-			out.Body.NextCursor = page.Items[limit-1].ID
-			break
-		}
-		out.Body.Items = append(out.Body.Items, unitJSON(u))
+	page, err := a.Portfolio.ListUnits(ctx, act, portfolio.UnitFilter{ComplexID: in.Complex, AfterID: after},
+		listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &UnitsOutput{Body: pageByID(page.Items, in.PageInput, func(u portfolio.Unit) int64 { return u.ID }, unitJSON)}, nil
 }
 
 func (a *API) unitOutput(ctx context.Context, act account.Actor, id int64, status int) (*UnitOutput, error) {
@@ -378,17 +351,17 @@ func readingJSON(r portfolio.Reading) ReadingJSON {
 
 // MeterJSON is a meter with its latest reading.
 type MeterJSON struct {
-	ID          int64        `json:"id"`
-	UnitID      int64        `json:"unit_id"`
-	Kind        string       `json:"kind" enum:"gas,electricity,water,heat"`
-	Number      string       `json:"number"`
-	Unit        string       `json:"unit" doc:"Unit of the readings: m3, kWh, GJ or units"`
-	LastReading *ReadingJSON `json:"last_reading,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
+	ID          int64               `json:"id"`
+	UnitID      int64               `json:"unit_id"`
+	Kind        portfolio.MeterKind `json:"kind"`
+	Number      string              `json:"number"`
+	Unit        string              `json:"unit" doc:"Unit of the readings: m3, kWh, GJ or units"`
+	LastReading *ReadingJSON        `json:"last_reading,omitempty"`
+	CreatedAt   time.Time           `json:"created_at"`
 }
 
 func meterJSON(m portfolio.Meter) MeterJSON {
-	j := MeterJSON{ID: m.ID, UnitID: m.UnitID, Kind: string(m.Kind), Number: m.Number, Unit: m.Measure, CreatedAt: m.CreatedAt}
+	j := MeterJSON{ID: m.ID, UnitID: m.UnitID, Kind: m.Kind, Number: m.Number, Unit: m.Measure, CreatedAt: m.CreatedAt}
 	if m.Last != nil {
 		r := readingJSON(*m.Last)
 		j.LastReading = &r
@@ -396,20 +369,18 @@ func meterJSON(m portfolio.Meter) MeterJSON {
 	return j
 }
 
-// MetersOutput lists a unit's meters.
+// MetersOutput is a page of a unit's meters.
 type MetersOutput struct {
-	Body struct {
-		Items []MeterJSON `json:"items"`
-	}
+	Body Page[MeterJSON]
 }
 
 // CreateMeterInput adds a meter.
 type CreateMeterInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
-		Kind   string `json:"kind" enum:"gas,electricity,water,heat"`
-		Number string `json:"number" maxLength:"40"`
-		Unit   string `json:"unit,omitempty" doc:"m3 (gas, water), kWh (electricity, heat), GJ or units (heat); absent: the kind's default"`
+		Kind   portfolio.MeterKind `json:"kind"`
+		Number string              `json:"number" maxLength:"40"`
+		Unit   string              `json:"unit,omitempty" doc:"m3 (gas, water), kWh (electricity, heat), GJ or units (heat); absent: the kind's default"`
 	}
 }
 
@@ -419,20 +390,17 @@ type MeterOutput struct {
 	Body   MeterJSON
 }
 
-// ReadingsPathInput names a meter of a unit.
+// ReadingsPathInput names a meter of a unit and pages through its readings
+// in id order (oldest first).
 type ReadingsPathInput struct {
 	ID      int64 `path:"id"`
 	MeterID int64 `path:"meter_id"`
-	Cursor  int64 `query:"cursor" doc:"Return readings with id greater than this (from next_cursor); readings come oldest first"`
-	Limit   int   `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageInput
 }
 
 // ReadingsOutput is a page of readings.
 type ReadingsOutput struct {
-	Body struct {
-		Items      []ReadingJSON `json:"items"`
-		NextCursor int64         `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[ReadingJSON]
 }
 
 // CreateReadingInput records a reading.
@@ -451,17 +419,20 @@ type ReadingOutput struct {
 	Body   ReadingJSON
 }
 
-func (a *API) listMeters(ctx context.Context, act account.Actor, in *PortfolioIDInput) (*MetersOutput, error) {
+func (a *API) listMeters(ctx context.Context, act account.Actor, in *IDPageInput) (*MetersOutput, error) {
 	ms, err := a.Portfolio.Meters(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := &MetersOutput{}
-	out.Body.Items = []MeterJSON{}
+	items := make([]MeterJSON, 0, len(ms))
 	for _, m := range ms {
-		out.Body.Items = append(out.Body.Items, meterJSON(m))
+		items = append(items, meterJSON(m))
 	}
-	return out, nil
+	page, err := pageOf(items, in.PageInput, func(m MeterJSON) string { return idKey(m.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &MetersOutput{Body: page}, nil
 }
 
 func (a *API) createMeter(ctx context.Context, act account.Actor, in *CreateMeterInput) (*MeterOutput, error) {
@@ -482,22 +453,16 @@ func (a *API) createMeter(ctx context.Context, act account.Actor, in *CreateMete
 }
 
 func (a *API) listReadings(ctx context.Context, act account.Actor, in *ReadingsPathInput) (*ReadingsOutput, error) {
-	limit := pfLimit(in.Limit)
-	page, err := a.Portfolio.Readings(ctx, act, in.ID, in.MeterID, portfolio.ReadingFilter{AfterID: in.Cursor},
-		listing.Query{Sort: "id", Limit: limit + 1})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &ReadingsOutput{}
-	out.Body.Items = []ReadingJSON{}
-	for i, r := range page.Items {
-		if i == limit {
-			out.Body.NextCursor = page.Items[limit-1].ID
-			break
-		}
-		out.Body.Items = append(out.Body.Items, readingJSON(r))
+	page, err := a.Portfolio.Readings(ctx, act, in.ID, in.MeterID, portfolio.ReadingFilter{AfterID: after},
+		listing.Query{Sort: "id", Limit: in.limit() + 1})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &ReadingsOutput{Body: pageByID(page.Items, in.PageInput, func(r portfolio.Reading) int64 { return r.ID }, readingJSON)}, nil
 }
 
 func (a *API) createReading(ctx context.Context, act account.Actor, in *CreateReadingInput) (*ReadingOutput, error) {

@@ -170,45 +170,35 @@ type RelationItemJSON struct {
 
 // ListRelationsInput pages through relations by id.
 type ListRelationsInput struct {
-	Q      string `query:"q" maxLength:"200" doc:"Start of name words (every word must match), or an exact e-mail address, IBAN, postcode, phone or KvK number"`
-	Role   string `query:"role" enum:"tenant,guarantor,contact,supplier,owner," doc:"Only relations with this role"`
-	Kind   string `query:"kind" enum:"person,company," doc:"Only persons or only companies"`
-	Cursor int64  `query:"cursor" doc:"Return relations with id greater than this (from next_cursor)"`
-	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Q    string `query:"q" maxLength:"200" doc:"Start of name words (every word must match), or an exact e-mail address, IBAN, postcode, phone or KvK number"`
+	Role string `query:"role" enum:"tenant,guarantor,contact,supplier,owner," doc:"Only relations with this role"`
+	Kind string `query:"kind" enum:"person,company," doc:"Only persons or only companies"`
+	PageInput
 }
 
 // RelationsOutput is a page of relations.
 type RelationsOutput struct {
-	Body struct {
-		Items      []RelationItemJSON `json:"items"`
-		NextCursor int64              `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[RelationItemJSON]
 }
 
 func (a *API) relationList(ctx context.Context, act account.Actor, in *ListRelationsInput) (*RelationsOutput, error) {
-	limit := in.Limit
-	if limit == 0 {
-		limit = 50
-	}
-	page, err := a.Relations.List(ctx, act, listing.Query{Search: in.Q, Sort: "created", Limit: limit + 1},
-		relation.Filter{Role: relation.Role(in.Role), Kind: relation.Kind(in.Kind), AfterID: in.Cursor})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &RelationsOutput{}
-	out.Body.Items = []RelationItemJSON{}
-	for i, it := range page.Items {
-		if i == limit {
-			out.Body.NextCursor = page.Items[i-1].ID
-			break
-		}
-		j := RelationItemJSON{ID: it.ID, Kind: string(it.Kind), Name: it.Name, City: it.City, Ref: it.Ref, Roles: []string{}}
-		for _, r := range it.Roles.List() {
-			j.Roles = append(j.Roles, string(r))
-		}
-		out.Body.Items = append(out.Body.Items, j)
+	page, err := a.Relations.List(ctx, act, listing.Query{Search: in.Q, Sort: "created", Limit: in.limit() + 1},
+		relation.Filter{Role: relation.Role(in.Role), Kind: relation.Kind(in.Kind), AfterID: after})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &RelationsOutput{Body: pageByID(page.Items, in.PageInput, func(it relation.ListItem) int64 { return it.ID },
+		func(it relation.ListItem) RelationItemJSON {
+			j := RelationItemJSON{ID: it.ID, Kind: string(it.Kind), Name: it.Name, City: it.City, Ref: it.Ref, Roles: []string{}}
+			for _, r := range it.Roles.List() {
+				j.Roles = append(j.Roles, string(r))
+			}
+			return j
+		})}, nil
 }
 
 // CreateRelationInput creates a relation.

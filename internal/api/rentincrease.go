@@ -59,7 +59,7 @@ type RentIncreaseJSON struct {
 	LeaseReference   string                 `json:"lease_reference"`
 	Address          string                 `json:"address"`
 	EffectiveDate    civil.Date             `json:"effective_date"`
-	Status           string                 `json:"status" enum:"draft,excluded,skipped,confirmed,applied"`
+	Status           rentincrease.Status    `json:"status"`
 	Kind             string                 `json:"kind" enum:"residential,commercial"`
 	Segment          string                 `json:"segment,omitempty"`
 	Basis            string                 `json:"basis" enum:"cap,clause,clipped,indexation,fixed,not_computed"`
@@ -89,7 +89,7 @@ func optTime(t time.Time) *time.Time {
 func (a *API) rentIncreaseJSON(ctx context.Context, p rentincrease.Proposal) RentIncreaseJSON {
 	lang := langFrom(ctx)
 	j := RentIncreaseJSON{ID: p.ID, LeaseID: p.LeaseID, LeaseReference: p.LeaseReference, Address: p.Address, EffectiveDate: p.EffectiveDate,
-		Status: string(p.Status), Kind: string(p.Kind), Segment: string(p.Segment), Basis: string(p.Basis), OldCents: int64(p.OldCents),
+		Status: p.Status, Kind: string(p.Kind), Segment: string(p.Segment), Basis: string(p.Basis), OldCents: int64(p.OldCents),
 		MaxCents: int64(p.MaxCents), NewCents: int64(p.NewCents), Percent: p.Rate().String(), Adjusted: p.Adjusted,
 		Notes: []RentIncreaseNoteJSON{}, LetterSHA256: p.LetterSHA256, LastDeliveryDate: rentincrease.LastDeliveryDay(p.EffectiveDate),
 		DeliveredOn: leaseOptDate(p.DeliveredOn), DeliveryMethod: string(p.DeliveryMethod), ComponentID: p.ComponentID,
@@ -117,12 +117,9 @@ type EffectiveDateBody struct {
 	}
 }
 
-// RentIncreasesOutput is a list of proposals.
+// RentIncreasesOutput is a page of proposals (all of them after proposing).
 type RentIncreasesOutput struct {
-	Body struct {
-		Items      []RentIncreaseJSON `json:"items"`
-		NextCursor int64              `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[RentIncreaseJSON]
 }
 
 func (a *API) proposeRentIncreases(ctx context.Context, act account.Actor, in *EffectiveDateBody) (*RentIncreasesOutput, error) {
@@ -131,7 +128,7 @@ func (a *API) proposeRentIncreases(ctx context.Context, act account.Actor, in *E
 		return nil, err
 	}
 	out := &RentIncreasesOutput{}
-	out.Body.Items = make([]RentIncreaseJSON, 0, len(ps))
+	out.Body.Items = make([]RentIncreaseJSON, 0, len(ps)) // every proposal made: no further page
 	for _, p := range ps {
 		out.Body.Items = append(out.Body.Items, a.rentIncreaseJSON(ctx, p))
 	}
@@ -143,26 +140,21 @@ type ListRentIncreasesInput struct {
 	EffectiveDate civil.Date `query:"effective_date" required:"true"`
 	Status        string     `query:"status" doc:"draft, excluded, skipped, confirmed or applied"`
 	Q             string     `query:"q" doc:"Search the lease reference and address"`
-	Cursor        int64      `query:"cursor" doc:"Return proposals with id greater than this (from next_cursor)"`
-	Limit         int        `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageInput
 }
 
 func (a *API) listRentIncreases(ctx context.Context, act account.Actor, in *ListRentIncreasesInput) (*RentIncreasesOutput, error) {
-	limit := min(max(in.Limit, 1), 200)
-	page, err := a.RentIncreases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: limit},
-		rentincrease.ListFilter{Date: in.EffectiveDate, Status: rentincrease.Status(in.Status), AfterID: in.Cursor})
+	after, err := in.afterID()
 	if err != nil {
 		return nil, err
 	}
-	out := &RentIncreasesOutput{}
-	out.Body.Items = make([]RentIncreaseJSON, 0, len(page.Items))
-	for _, p := range page.Items {
-		out.Body.Items = append(out.Body.Items, a.rentIncreaseJSON(ctx, p))
+	page, err := a.RentIncreases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1},
+		rentincrease.ListFilter{Date: in.EffectiveDate, Status: rentincrease.Status(in.Status), AfterID: after})
+	if err != nil {
+		return nil, err
 	}
-	if page.Total > len(page.Items) && len(page.Items) > 0 {
-		out.Body.NextCursor = page.Items[len(page.Items)-1].ID
-	}
-	return out, nil
+	return &RentIncreasesOutput{Body: pageByID(page.Items, in.PageInput, func(p rentincrease.Proposal) int64 { return p.ID },
+		func(p rentincrease.Proposal) RentIncreaseJSON { return a.rentIncreaseJSON(ctx, p) })}, nil
 }
 
 // ConfirmedOutput counts confirmed proposals.
@@ -283,8 +275,8 @@ func (a *API) getRentIncreaseLetter(ctx context.Context, act account.Actor, in *
 type RentIncreaseDeliveryInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
-		DeliveredOn civil.Date `json:"delivered_on"`
-		Method      string     `json:"method" enum:"email,paper,portal"`
+		DeliveredOn civil.Date           `json:"delivered_on"`
+		Method      lease.DeliveryMethod `json:"method"`
 	}
 }
 
@@ -307,14 +299,14 @@ func (a *API) applyRentIncrease(ctx context.Context, act account.Actor, in *Rent
 
 // IncreaseClauseJSON is a lease's clause.
 type IncreaseClauseJSON struct {
-	Method     string      `json:"method" enum:"cpi,fixed,none"`
-	Percent    string      `json:"percent,omitempty" doc:"Fixed percentage, or points added to the CPI change"`
-	Series     string      `json:"series,omitempty" doc:"CPI series name (cpi)"`
-	BaseYear   int         `json:"base_year,omitempty"`
-	LagMonths  *int        `json:"lag_months,omitempty" doc:"Absent: 4 (index 4 months before against 16 months before)"`
-	FloorZero  bool        `json:"floor_zero,omitempty" doc:"Increase only"`
-	CapPercent string      `json:"cap_percent,omitempty" doc:"At most this increase"`
-	FirstDate  *civil.Date `json:"first_date,omitempty" doc:"First adjustment date; then yearly"`
+	Method     rentincrease.Method `json:"method"`
+	Percent    string              `json:"percent,omitempty" doc:"Fixed percentage, or points added to the CPI change"`
+	Series     string              `json:"series,omitempty" doc:"CPI series name (cpi)"`
+	BaseYear   int                 `json:"base_year,omitempty"`
+	LagMonths  *int                `json:"lag_months,omitempty" doc:"Absent: 4 (index 4 months before against 16 months before)"`
+	FloorZero  bool                `json:"floor_zero,omitempty" doc:"Increase only"`
+	CapPercent string              `json:"cap_percent,omitempty" doc:"At most this increase"`
+	FirstDate  *civil.Date         `json:"first_date,omitempty" doc:"First adjustment date; then yearly"`
 }
 
 // IncreaseClauseOutput is a lease's clause; absent method: none recorded.
@@ -332,7 +324,7 @@ func (a *API) getIncreaseClause(ctx context.Context, act account.Actor, in *Leas
 	out := &IncreaseClauseOutput{}
 	if c != nil {
 		lag := c.LagMonths
-		j := &IncreaseClauseJSON{Method: string(c.Method), Series: c.Series, BaseYear: c.BaseYear, LagMonths: &lag, FloorZero: c.FloorZero,
+		j := &IncreaseClauseJSON{Method: c.Method, Series: c.Series, BaseYear: c.BaseYear, LagMonths: &lag, FloorZero: c.FloorZero,
 			FirstDate: leaseOptDate(c.FirstDate)}
 		if c.Percent != 0 {
 			j.Percent = c.Percent.String()
@@ -385,29 +377,44 @@ type RentIncreaseCapJSON struct {
 	BuiltinPercent string     `json:"builtin_percent,omitempty" doc:"The shipped figure the override replaces"`
 }
 
-// RentIncreaseCapsOutput lists the caps.
-type RentIncreaseCapsOutput struct {
-	Body struct {
-		Items []RentIncreaseCapJSON `json:"items"`
-	}
+// ListRentIncreaseCapsInput pages through the caps (the cursor names the
+// last segment and year seen).
+type ListRentIncreaseCapsInput struct {
+	PageInput
 }
 
-func (a *API) listRentIncreaseCaps(ctx context.Context, act account.Actor, _ *struct{}) (*RentIncreaseCapsOutput, error) {
+// RentIncreaseCapsOutput is a page of caps (all of them after a change).
+type RentIncreaseCapsOutput struct {
+	Body Page[RentIncreaseCapJSON]
+}
+
+func (a *API) listRentIncreaseCaps(ctx context.Context, act account.Actor, in *ListRentIncreaseCapsInput) (*RentIncreaseCapsOutput, error) {
+	items, err := a.rentIncreaseCaps(ctx, act)
+	if err != nil {
+		return nil, err
+	}
+	page, err := pageOf(items, in.PageInput, func(c RentIncreaseCapJSON) string { return fmt.Sprintf("%s/%d", c.Segment, c.Year) })
+	if err != nil {
+		return nil, err
+	}
+	return &RentIncreaseCapsOutput{Body: page}, nil
+}
+
+func (a *API) rentIncreaseCaps(ctx context.Context, act account.Actor) ([]RentIncreaseCapJSON, error) {
 	rows, err := a.RentIncreases.Caps(ctx, act)
 	if err != nil {
 		return nil, err
 	}
-	out := &RentIncreaseCapsOutput{}
-	out.Body.Items = make([]RentIncreaseCapJSON, 0, len(rows))
+	items := make([]RentIncreaseCapJSON, 0, len(rows))
 	for _, r := range rows {
 		j := RentIncreaseCapJSON{Segment: string(r.Segment), Year: r.Year(), From: r.From, To: r.To, Percent: r.Percent.String(),
 			LowRentBelow: int64(r.LowRentBelow), LowRentMax: int64(r.LowRentMax), Rule: r.Rule, Source: r.Source, Override: r.Override}
 		if r.Builtin != nil {
 			j.BuiltinPercent = r.Builtin.Percent.String()
 		}
-		out.Body.Items = append(out.Body.Items, j)
+		items = append(items, j)
 	}
-	return out, nil
+	return items, nil
 }
 
 // SetRentIncreaseCapInput sets an own maximum.
@@ -424,7 +431,11 @@ func (a *API) setRentIncreaseCap(ctx context.Context, act account.Actor, in *Set
 	if err := a.RentIncreases.SetCapOverride(ctx, act, portfolio.Segment(in.Segment), in.Year, strings.TrimSuffix(in.Body.Percent, "%"), in.Body.Source); err != nil {
 		return nil, err
 	}
-	return a.listRentIncreaseCaps(ctx, act, nil)
+	items, err := a.rentIncreaseCaps(ctx, act)
+	if err != nil {
+		return nil, err
+	}
+	return &RentIncreaseCapsOutput{Body: Page[RentIncreaseCapJSON]{Items: items}}, nil
 }
 
 // RentIncreaseSettingsJSON are the letter texts.
@@ -469,16 +480,16 @@ type CPIPointJSON struct {
 	Index  string `json:"index" doc:"Exact decimal"`
 }
 
-// ListCPIInput chooses a series.
+// ListCPIInput chooses a series and pages through its figures (the cursor
+// names the last series and month seen).
 type ListCPIInput struct {
 	Series string `query:"series" doc:"Absent: every series"`
+	PageInput
 }
 
-// CPIOutput lists figures.
+// CPIOutput is a page of figures.
 type CPIOutput struct {
-	Body struct {
-		Items []CPIPointJSON `json:"items"`
-	}
+	Body Page[CPIPointJSON]
 }
 
 func (a *API) listCPI(ctx context.Context, act account.Actor, in *ListCPIInput) (*CPIOutput, error) {
@@ -486,12 +497,15 @@ func (a *API) listCPI(ctx context.Context, act account.Actor, in *ListCPIInput) 
 	if err != nil {
 		return nil, err
 	}
-	out := &CPIOutput{}
-	out.Body.Items = make([]CPIPointJSON, 0, len(ps))
+	items := make([]CPIPointJSON, 0, len(ps))
 	for _, p := range ps {
-		out.Body.Items = append(out.Body.Items, CPIPointJSON{Series: p.Series, Month: p.Month.String(), Index: p.Value})
+		items = append(items, CPIPointJSON{Series: p.Series, Month: p.Month.String(), Index: p.Value})
 	}
-	return out, nil
+	page, err := pageOf(items, in.PageInput, func(p CPIPointJSON) string { return p.Series + "/" + p.Month })
+	if err != nil {
+		return nil, err
+	}
+	return &CPIOutput{Body: page}, nil
 }
 
 // ImportCPIInput carries the file's text.

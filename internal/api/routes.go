@@ -15,10 +15,10 @@ type empty struct{}
 // MeOutput describes the caller.
 type MeOutput struct {
 	Body struct {
-		UserID       int64    `json:"user_id"`
-		Organisation string   `json:"organisation" doc:"Slug of the token's organisation"`
-		Role         string   `json:"role"`
-		Scopes       []string `json:"scopes"`
+		UserID       int64           `json:"user_id"`
+		Organisation string          `json:"organisation" doc:"Slug of the token's organisation"`
+		Role         account.Role    `json:"role"`
+		Scopes       []account.Scope `json:"scopes"`
 	}
 }
 
@@ -34,32 +34,29 @@ type OrganisationOutput struct {
 
 // MemberJSON is one member.
 type MemberJSON struct {
-	UserID int64     `json:"user_id"`
-	Name   string    `json:"name"`
-	Email  string    `json:"email"`
-	Role   string    `json:"role" enum:"owner,manager,bookkeeper,viewer"`
-	Since  time.Time `json:"since"`
+	UserID int64        `json:"user_id"`
+	Name   string       `json:"name"`
+	Email  string       `json:"email"`
+	Role   account.Role `json:"role"`
+	Since  time.Time    `json:"since"`
 }
 
-// ListMembersInput pages through members.
+// ListMembersInput pages through members in user_id order (the cursor is
+// the last user_id seen).
 type ListMembersInput struct {
-	Cursor int64 `query:"cursor" doc:"Return members with user_id greater than this (from next_cursor)"`
-	Limit  int   `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	PageInput
 }
 
 // MembersOutput is a page of members.
 type MembersOutput struct {
-	Body struct {
-		Items      []MemberJSON `json:"items"`
-		NextCursor int64        `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page; absent on the last page"`
-	}
+	Body Page[MemberJSON]
 }
 
 // InviteInput invites a colleague.
 type InviteInput struct {
 	Body struct {
-		Email string `json:"email" maxLength:"254"`
-		Role  string `json:"role" enum:"owner,manager,bookkeeper,viewer"`
+		Email string       `json:"email" maxLength:"254"`
+		Role  account.Role `json:"role"`
 	}
 }
 
@@ -72,32 +69,35 @@ type MemberPathInput struct {
 type ChangeRoleInput struct {
 	UserID int64 `path:"user_id"`
 	Body   struct {
-		Role string `json:"role" enum:"owner,manager,bookkeeper,viewer"`
+		Role account.Role `json:"role"`
 	}
 }
 
 // TokenJSON describes a token without its secret.
 type TokenJSON struct {
-	ID         int64      `json:"id"`
-	Name       string     `json:"name"`
-	Scopes     []string   `json:"scopes"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
-	Revoked    bool       `json:"revoked"`
+	ID         int64           `json:"id"`
+	Name       string          `json:"name"`
+	Scopes     []account.Scope `json:"scopes"`
+	CreatedAt  time.Time       `json:"created_at"`
+	LastUsedAt *time.Time      `json:"last_used_at,omitempty"`
+	Revoked    bool            `json:"revoked"`
 }
 
-// TokensOutput lists tokens.
+// ListTokensInput pages through tokens, newest first.
+type ListTokensInput struct {
+	PageInput
+}
+
+// TokensOutput is a page of tokens.
 type TokensOutput struct {
-	Body struct {
-		Items []TokenJSON `json:"items"`
-	}
+	Body Page[TokenJSON]
 }
 
 // CreateTokenInput makes a token.
 type CreateTokenInput struct {
 	Body struct {
-		Name   string   `json:"name" maxLength:"80"`
-		Scopes []string `json:"scopes"`
+		Name   string          `json:"name" maxLength:"80"`
+		Scopes []account.Scope `json:"scopes"`
 	}
 }
 
@@ -129,11 +129,8 @@ func (a *API) register() {
 	}
 	op(a, http.MethodGet, "/me", "get-me", "Who am I", account.PermOrgRead, func(ctx context.Context, act account.Actor, _ *empty) (*MeOutput, error) {
 		out := &MeOutput{}
-		out.Body.UserID, out.Body.Organisation, out.Body.Role = act.UserID, act.OrgSlug, string(act.Role)
-		out.Body.Scopes = []string{}
-		for _, s := range act.Scopes {
-			out.Body.Scopes = append(out.Body.Scopes, string(s))
-		}
+		out.Body.UserID, out.Body.Organisation, out.Body.Role = act.UserID, act.OrgSlug, act.Role
+		out.Body.Scopes = append([]account.Scope{}, act.Scopes...)
 		return out, nil
 	})
 	op(a, http.MethodGet, "/organisation", "get-organisation", "The token's organisation", account.PermOrgRead, func(ctx context.Context, act account.Actor, _ *empty) (*OrganisationOutput, error) {
@@ -150,24 +147,17 @@ func (a *API) register() {
 		if err != nil {
 			return nil, err
 		}
-		out := &MembersOutput{}
-		out.Body.Items = []MemberJSON{}
-		limit := in.Limit
-		if limit == 0 {
-			limit = 50
-		}
+		// An organisation has few members: the service reads them whole.
 		slices.SortFunc(ms, func(x, y account.Member) int { return cmp.Compare(x.UserID, y.UserID) })
+		items := make([]MemberJSON, 0, len(ms))
 		for _, m := range ms {
-			if m.UserID <= in.Cursor {
-				continue
-			}
-			if len(out.Body.Items) == limit {
-				out.Body.NextCursor = out.Body.Items[limit-1].UserID
-				break
-			}
-			out.Body.Items = append(out.Body.Items, MemberJSON{UserID: m.UserID, Name: m.Name, Email: m.Email, Role: string(m.Role), Since: m.Since})
+			items = append(items, MemberJSON{UserID: m.UserID, Name: m.Name, Email: m.Email, Role: m.Role, Since: m.Since})
 		}
-		return out, nil
+		page, err := pageOf(items, in.PageInput, func(m MemberJSON) string { return idKey(m.UserID) })
+		if err != nil {
+			return nil, err
+		}
+		return &MembersOutput{Body: page}, nil
 	})
 	op(a, http.MethodPost, "/members/invitations", "invite-member", "Invite a colleague by e-mail", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *InviteInput) (*NoContent, error) {
 		if err := a.Accounts.Invite(ctx, act, in.Body.Email, account.Role(in.Body.Role)); err != nil {
@@ -187,32 +177,28 @@ func (a *API) register() {
 		}
 		return &NoContent{Status: http.StatusNoContent}, nil
 	})
-	op(a, http.MethodGet, "/tokens", "list-tokens", "List API tokens", account.PermTokensManage, func(ctx context.Context, act account.Actor, _ *empty) (*TokensOutput, error) {
+	op(a, http.MethodGet, "/tokens", "list-tokens", "List API tokens", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *ListTokensInput) (*TokensOutput, error) {
 		ts, err := a.Accounts.APITokens(ctx, act)
 		if err != nil {
 			return nil, err
 		}
-		out := &TokensOutput{}
-		out.Body.Items = []TokenJSON{}
+		items := make([]TokenJSON, 0, len(ts))
 		for _, t := range ts {
-			j := TokenJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, Revoked: t.Revoked, Scopes: []string{}}
-			for _, s := range t.Scopes {
-				j.Scopes = append(j.Scopes, string(s))
-			}
+			j := TokenJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, Revoked: t.Revoked, Scopes: append([]account.Scope{}, t.Scopes...)}
 			if !t.LastUsedAt.IsZero() {
 				lu := t.LastUsedAt
 				j.LastUsedAt = &lu
 			}
-			out.Body.Items = append(out.Body.Items, j)
+			items = append(items, j)
 		}
-		return out, nil
+		page, err := pageOf(items, in.PageInput, func(t TokenJSON) string { return idKey(t.ID) })
+		if err != nil {
+			return nil, err
+		}
+		return &TokensOutput{Body: page}, nil
 	})
 	op(a, http.MethodPost, "/tokens", "create-token", "Create an API token", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *CreateTokenInput) (*CreateTokenOutput, error) {
-		scopes := make([]account.Scope, len(in.Body.Scopes))
-		for i, s := range in.Body.Scopes {
-			scopes[i] = account.Scope(s)
-		}
-		tok, err := a.Accounts.CreateAPIToken(ctx, act, in.Body.Name, scopes)
+		tok, err := a.Accounts.CreateAPIToken(ctx, act, in.Body.Name, in.Body.Scopes)
 		if err != nil {
 			return nil, err
 		}

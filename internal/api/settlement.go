@@ -62,7 +62,9 @@ func (a *API) registerSettlementCompute() {
 		Metadata:         map[string]any{"perm": perm},
 		MaxBodyBytes:     maxScenarioBytes,
 		SkipValidateBody: true,
-		Errors:           []int{http.StatusUnprocessableEntity},
+		Tags:             []string{tagOf(path)},
+		// It stores nothing, so nothing can conflict: errorsOf's 409 for a write does not apply.
+		Errors: []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity},
 		Responses: map[string]*huma.Response{"200": {Description: "The settlement",
 			Content: map[string]*huma.MediaType{"application/json": {Schema: outSchema}}}},
 	}, func(ctx context.Context, in *SettlementComputeInput) (*SettlementComputeOutput, error) {
@@ -110,7 +112,11 @@ func (a *API) settlementSchemas() (in, out *huma.Schema) {
 	// up the Go type of a referenced response schema in its own registry.
 	out = reg.Schema(reflect.TypeFor[settlement.Output](), false, "")
 	shared := a.humaAPI.OpenAPI().Components.Schemas.Map()
+	inline := "Settlement" + huma.DefaultSchemaNamer(reflect.TypeFor[settlement.Output](), "")
 	for name, s := range reg.Map() {
+		if name == inline {
+			continue // no reference points to it
+		}
 		if _, taken := shared[name]; taken {
 			panic("api: schema name " + name + " is taken")
 		}

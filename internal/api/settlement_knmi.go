@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"hms/internal/account"
 	"hms/internal/platform/civil"
@@ -36,24 +37,31 @@ type KNMIStationJSON struct {
 	Last    civil.Date `json:"last"`
 }
 
-// KNMIStationsOutput lists stations.
-type KNMIStationsOutput struct {
-	Body struct {
-		Items []KNMIStationJSON `json:"items"`
-	}
+// ListKNMIStationsInput pages through the stations in number order (the
+// cursor is the last station number seen).
+type ListKNMIStationsInput struct {
+	PageInput
 }
 
-func (a *API) listKNMIStations(ctx context.Context, act account.Actor, _ *struct{}) (*KNMIStationsOutput, error) {
+// KNMIStationsOutput is a page of stations.
+type KNMIStationsOutput struct {
+	Body Page[KNMIStationJSON]
+}
+
+func (a *API) listKNMIStations(ctx context.Context, act account.Actor, in *ListKNMIStationsInput) (*KNMIStationsOutput, error) {
 	sts, err := a.Settlement.KNMIStations(ctx, act)
 	if err != nil {
 		return nil, err
 	}
-	out := &KNMIStationsOutput{}
-	out.Body.Items = make([]KNMIStationJSON, 0, len(sts))
+	items := make([]KNMIStationJSON, 0, len(sts))
 	for _, s := range sts {
-		out.Body.Items = append(out.Body.Items, KNMIStationJSON{Station: s.Station, Days: s.Days, First: s.First, Last: s.Last})
+		items = append(items, KNMIStationJSON{Station: s.Station, Days: s.Days, First: s.First, Last: s.Last})
 	}
-	return out, nil
+	page, err := pageOf(items, in.PageInput, func(s KNMIStationJSON) string { return strconv.Itoa(s.Station) })
+	if err != nil {
+		return nil, err
+	}
+	return &KNMIStationsOutput{Body: page}, nil
 }
 
 // ImportKNMIDaysInput is the file as KNMI publishes it.

@@ -35,7 +35,12 @@ func init() {
 		op(a, http.MethodGet, "/settlement/degree-days", "list-degree-days", "Weighted degree days per month", read, a.listDegreeDays)
 		op(a, http.MethodPut, "/settlement/degree-days", "set-degree-days", "Set degree days per month (an empty value removes a month)", write, a.setDegreeDays)
 		op(a, http.MethodGet, "/settlement/runs", "list-settlement-runs", "List settlement runs, newest first", read, a.listSettlementRuns)
-		a.registerSettlementRun(write)
+		op(a, http.MethodPost, "/settlement/runs", "create-settlement-run",
+			"Run the settlement of a complex and year, or of a leaving tenant's lease (stored as a draft, replacing the draft before)",
+			write, a.createSettlementRun, func(o *huma.Operation) {
+				o.Description += " A scenario the calculator refuses (for a reason that is no single cost's: a cost it refuses is left out " +
+					"with a warning) is a 422 problem document with the calculator's members `error` and `field`."
+			})
 		op(a, http.MethodGet, "/settlement/runs/{id}", "get-settlement-run", "Get a run with its costs, occupancies and lines", read, a.getSettlementRun)
 		op(a, http.MethodPost, "/settlement/runs/{id}/finalise", "finalise-settlement-run", "Make a draft run final (it is never changed again)", write, a.finaliseSettlementRun)
 	})
@@ -103,33 +108,35 @@ type ListSettlementCostsInput struct {
 	Q         string `query:"q" doc:"Search invoice number, category, supplier, description"`
 	Sort      string `query:"sort" enum:"invoice_date,supplier,invoice_number,category,amount,period_start,complex,"`
 	Dir       string `query:"dir" enum:"asc,desc,"`
-	Offset    int    `query:"offset" minimum:"0"`
-	Limit     int    `query:"limit" minimum:"0" maximum:"500"`
 	ComplexID int64  `query:"complex_id"`
 	Year      int    `query:"year" doc:"Entries whose period touches the year"`
 	Category  string `query:"category"`
+	PageInput
 }
 
 // ListSettlementCostsOutput is a page of entries.
 type ListSettlementCostsOutput struct {
 	Body struct {
-		Items []SettlementCostJSON `json:"items"`
-		Total int                  `json:"total"`
+		Page[SettlementCostJSON]
+		Total int `json:"total" doc:"Entries over all pages"`
 	}
 }
 
 func (a *API) listSettlementCosts(ctx context.Context, act account.Actor, in *ListSettlementCostsInput) (*ListSettlementCostsOutput, error) {
-	page, err := a.Settlement.Costs(ctx, act, listing.Query{Search: in.Q, Sort: in.Sort, Desc: in.Dir == "desc", Offset: in.Offset, Limit: in.Limit},
+	// The caller chooses the sort, so the list is paged by position: the
+	// cursor counts the entries already seen.
+	offset, err := in.offset()
+	if err != nil {
+		return nil, err
+	}
+	page, err := a.Settlement.Costs(ctx, act, listing.Query{Search: in.Q, Sort: in.Sort, Desc: in.Dir == "desc", Offset: offset, Limit: in.limit() + 1},
 		settlement.CostFilter{ComplexID: in.ComplexID, Year: in.Year, Category: in.Category})
 	if err != nil {
 		return nil, err
 	}
 	out := &ListSettlementCostsOutput{}
 	out.Body.Total = page.Total
-	out.Body.Items = make([]SettlementCostJSON, 0, len(page.Items))
-	for _, c := range page.Items {
-		out.Body.Items = append(out.Body.Items, settlementCostJSON(c))
-	}
+	out.Body.Page = pageAt(page.Items, in.PageInput, offset, settlementCostJSON)
 	return out, nil
 }
 
@@ -368,24 +375,39 @@ type DegreeDayJSON struct {
 	Value string `json:"value" doc:"Weighted degree days; empty removes the month"`
 }
 
-// DegreeDaysOutput lists months.
-type DegreeDaysOutput struct {
-	Body struct {
-		Items []DegreeDayJSON `json:"items"`
-	}
+// ListDegreeDaysInput pages through the months (the cursor is the last
+// month seen).
+type ListDegreeDaysInput struct {
+	PageInput
 }
 
-func (a *API) listDegreeDays(ctx context.Context, act account.Actor, _ *struct{}) (*DegreeDaysOutput, error) {
+// DegreeDaysOutput is a page of months (all of them after a change).
+type DegreeDaysOutput struct {
+	Body Page[DegreeDayJSON]
+}
+
+func (a *API) listDegreeDays(ctx context.Context, act account.Actor, in *ListDegreeDaysInput) (*DegreeDaysOutput, error) {
+	items, err := a.degreeDays(ctx, act)
+	if err != nil {
+		return nil, err
+	}
+	page, err := pageOf(items, in.PageInput, func(d DegreeDayJSON) string { return d.Month })
+	if err != nil {
+		return nil, err
+	}
+	return &DegreeDaysOutput{Body: page}, nil
+}
+
+func (a *API) degreeDays(ctx context.Context, act account.Actor) ([]DegreeDayJSON, error) {
 	dd, err := a.Settlement.DegreeDays(ctx, act)
 	if err != nil {
 		return nil, err
 	}
-	out := &DegreeDaysOutput{}
-	out.Body.Items = make([]DegreeDayJSON, 0, len(dd))
+	items := make([]DegreeDayJSON, 0, len(dd))
 	for _, d := range dd {
-		out.Body.Items = append(out.Body.Items, DegreeDayJSON{Month: d.Month, Value: d.Value})
+		items = append(items, DegreeDayJSON{Month: d.Month, Value: d.Value})
 	}
-	return out, nil
+	return items, nil
 }
 
 // SetDegreeDaysInput carries months.
@@ -403,7 +425,11 @@ func (a *API) setDegreeDays(ctx context.Context, act account.Actor, in *SetDegre
 	if err := a.Settlement.SetDegreeDays(ctx, act, days); err != nil {
 		return nil, err
 	}
-	return a.listDegreeDays(ctx, act, nil)
+	items, err := a.degreeDays(ctx, act)
+	if err != nil {
+		return nil, err
+	}
+	return &DegreeDaysOutput{Body: Page[DegreeDayJSON]{Items: items}}, nil
 }
 
 // SettlementRunSummaryJSON is a run in a list.
@@ -426,17 +452,17 @@ func runSummaryJSON(r settlement.RunSummary) SettlementRunSummaryJSON {
 		PeriodEnd: r.PeriodEnd, State: r.State, Warnings: r.Warnings, CorrectsRunID: r.CorrectsRunID, DegreeDays: r.DegreeDaysSource}
 }
 
-// ListSettlementRunsInput filters runs.
+// ListSettlementRunsInput filters runs and pages through them, newest first
+// (the cursor is the last id seen).
 type ListSettlementRunsInput struct {
 	ComplexID int64 `query:"complex_id"`
 	Year      int   `query:"year"`
+	PageInput
 }
 
-// ListSettlementRunsOutput lists runs.
+// ListSettlementRunsOutput is a page of runs.
 type ListSettlementRunsOutput struct {
-	Body struct {
-		Items []SettlementRunSummaryJSON `json:"items"`
-	}
+	Body Page[SettlementRunSummaryJSON]
 }
 
 func (a *API) listSettlementRuns(ctx context.Context, act account.Actor, in *ListSettlementRunsInput) (*ListSettlementRunsOutput, error) {
@@ -444,12 +470,15 @@ func (a *API) listSettlementRuns(ctx context.Context, act account.Actor, in *Lis
 	if err != nil {
 		return nil, err
 	}
-	out := &ListSettlementRunsOutput{}
-	out.Body.Items = make([]SettlementRunSummaryJSON, 0, len(rs))
+	items := make([]SettlementRunSummaryJSON, 0, len(rs))
 	for _, r := range rs {
-		out.Body.Items = append(out.Body.Items, runSummaryJSON(r))
+		items = append(items, runSummaryJSON(r))
 	}
-	return out, nil
+	page, err := pageOf(items, in.PageInput, func(r SettlementRunSummaryJSON) string { return idKey(r.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &ListSettlementRunsOutput{Body: page}, nil
 }
 
 // SettlementLineJSON is a share of a cost.
@@ -552,39 +581,6 @@ type CreateSettlementRunInput struct {
 	}
 }
 
-// registerSettlementRun registers POST /settlement/runs as op does, except
-// that a run the calculator refused answers 422 with the calculator's own
-// members error and field (as POST /settlement/compute does), which op's
-// mapping of service errors has no place for.
-func (a *API) registerSettlementRun(perm account.Permission) {
-	const path = "/settlement/runs"
-	a.ops = append(a.ops, Operation{Method: http.MethodPost, Path: path, Perm: perm})
-	huma.Register(a.humaAPI, huma.Operation{
-		OperationID: "create-settlement-run", Method: http.MethodPost, Path: Prefix + path,
-		Summary: "Run the settlement of a complex and year, or of a leaving tenant's lease (stored as a draft, replacing the draft before)",
-		Description: fmt.Sprintf("Requires permission `%s`. A scenario the calculator refuses (for a reason that is no single cost's: a cost it "+
-			"refuses is left out with a warning) is a 422 problem document with the calculator's members `error` and `field`.", perm),
-		Metadata: map[string]any{"perm": perm},
-		Errors:   []int{http.StatusUnprocessableEntity},
-	}, func(ctx context.Context, in *CreateSettlementRunInput) (*SettlementRunOutput, error) {
-		if err := a.cleanText(ctx, in); err != nil {
-			return nil, err
-		}
-		out, err := a.createSettlementRun(ctx, actorFrom(ctx), in)
-		if ce, ok := errors.AsType[*settlement.ComputeError](err); ok {
-			return nil, &settlementProblem{
-				ErrorModel: huma.ErrorModel{Type: "about:blank", Title: http.StatusText(http.StatusUnprocessableEntity),
-					Status: http.StatusUnprocessableEntity, Detail: a.Texts.T(langFrom(ctx), "settlement.compute_failed", nil) + " " + ce.Err.Error()},
-				Message: ce.Err.Message, Field: ce.Err.Field,
-			}
-		}
-		if err != nil {
-			return nil, a.toHuma(ctx, err)
-		}
-		return out, nil
-	})
-}
-
 func (a *API) createSettlementRun(ctx context.Context, act account.Actor, in *CreateSettlementRunInput) (*SettlementRunOutput, error) {
 	var r *settlement.Run
 	var err error
@@ -592,6 +588,15 @@ func (a *API) createSettlementRun(ctx context.Context, act account.Actor, in *Cr
 		r, err = a.Settlement.RunLeaving(ctx, act, in.Body.LeaseID)
 	} else {
 		r, err = a.Settlement.Run(ctx, act, in.Body.ComplexID, in.Body.Year)
+	}
+	// A run the calculator refused answers with the calculator's own members
+	// error and field, as POST /settlement/compute does.
+	if ce, ok := errors.AsType[*settlement.ComputeError](err); ok {
+		return nil, &settlementProblem{
+			ErrorModel: huma.ErrorModel{Type: "about:blank", Title: http.StatusText(http.StatusUnprocessableEntity),
+				Status: http.StatusUnprocessableEntity, Detail: a.Texts.T(langFrom(ctx), "settlement.compute_failed", nil) + " " + ce.Err.Error()},
+			Message: ce.Err.Message, Field: ce.Err.Field,
+		}
 	}
 	if err != nil {
 		return nil, err

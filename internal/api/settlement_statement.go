@@ -155,14 +155,14 @@ type SettlementStatementInput struct {
 // ListSettlementStatementsOutput is a run's statements with totals.
 type ListSettlementStatementsOutput struct {
 	Body struct {
-		RunID    int64                     `json:"run_id"`
-		State    string                    `json:"state"`
-		Sent     int                       `json:"sent"`
-		Booked   int                       `json:"booked"`
-		ToPay    string                    `json:"to_pay"`
-		ToRefund string                    `json:"to_refund"`
-		Unsent   SendPlanJSON              `json:"unsent" doc:"What sending now would do: confirm it in POST …/send"`
-		Items    []SettlementStatementJSON `json:"items"`
+		RunID    int64        `json:"run_id"`
+		State    string       `json:"state"`
+		Sent     int          `json:"sent"`
+		Booked   int          `json:"booked"`
+		ToPay    string       `json:"to_pay"`
+		ToRefund string       `json:"to_refund"`
+		Unsent   SendPlanJSON `json:"unsent" doc:"What sending now would do: confirm it in POST …/send"`
+		Page[SettlementStatementJSON]
 	}
 }
 
@@ -175,7 +175,7 @@ type SendPlanJSON struct {
 	ToRefundCents int64  `json:"to_refund_cents"`
 }
 
-func (a *API) listSettlementStatements(ctx context.Context, act account.Actor, in *SettlementRunIDPathInput) (*ListSettlementStatementsOutput, error) {
+func (a *API) listSettlementStatements(ctx context.Context, act account.Actor, in *IDPageInput) (*ListSettlementStatementsOutput, error) {
 	rev, err := a.Statements.Review(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
@@ -186,9 +186,12 @@ func (a *API) listSettlementStatements(ctx context.Context, act account.Actor, i
 	u := rev.Unsent()
 	out.Body.Unsent = SendPlanJSON{Complex: rev.Run.ComplexName, Year: rev.Run.Year, Statements: u.Statements, ToPayCents: int64(u.ToPay),
 		ToRefundCents: int64(u.ToRefund)}
-	out.Body.Items = make([]SettlementStatementJSON, 0, len(rev.Statements))
+	items := make([]SettlementStatementJSON, 0, len(rev.Statements))
 	for i := range rev.Statements {
-		out.Body.Items = append(out.Body.Items, statementJSON(&rev.Statements[i]))
+		items = append(items, statementJSON(&rev.Statements[i]))
+	}
+	if out.Body.Page, err = pageOf(items, in.PageInput, func(s SettlementStatementJSON) string { return idKey(s.OccupancyID) }); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -298,9 +301,11 @@ func (a *API) getSettlementSend(ctx context.Context, act account.Actor, in *Sett
 
 // --- deadlines ---
 
-// ListSettlementDeadlinesInput chooses the year.
+// ListSettlementDeadlinesInput chooses the year and pages through the
+// complexes (the cursor is the last complex_id seen).
 type ListSettlementDeadlinesInput struct {
 	Year int `query:"year" doc:"The year to settle; default last year" minimum:"0" maximum:"2100"`
+	PageInput
 }
 
 // SettlementDeadlineJSON is one complex on the deadline list.
@@ -321,8 +326,8 @@ type SettlementDeadlineJSON struct {
 // ListSettlementDeadlinesOutput is the list.
 type ListSettlementDeadlinesOutput struct {
 	Body struct {
-		Year  int                      `json:"year"`
-		Items []SettlementDeadlineJSON `json:"items"`
+		Year int `json:"year"`
+		Page[SettlementDeadlineJSON]
 	}
 }
 
@@ -340,10 +345,13 @@ func (a *API) listSettlementDeadlines(ctx context.Context, act account.Actor, in
 	}
 	out := &ListSettlementDeadlinesOutput{}
 	out.Body.Year = year
-	out.Body.Items = make([]SettlementDeadlineJSON, 0, len(rows))
+	items := make([]SettlementDeadlineJSON, 0, len(rows))
 	for _, r := range rows {
-		out.Body.Items = append(out.Body.Items, SettlementDeadlineJSON{ComplexID: r.ComplexID, ComplexName: r.ComplexName, Year: r.Year, Leases: r.Leases,
+		items = append(items, SettlementDeadlineJSON{ComplexID: r.ComplexID, ComplexName: r.ComplexName, Year: r.Year, Leases: r.Leases,
 			State: r.State, RunID: r.RunID, Sent: r.Sent, Total: r.Total, Due: r.Due, DaysLeft: r.DaysLeft, Warning: r.Warning})
+	}
+	if out.Body.Page, err = pageOf(items, in.PageInput, func(d SettlementDeadlineJSON) string { return idKey(d.ComplexID) }); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -386,16 +394,16 @@ func levyJSON(l settlement.Levy) SettlementLevyJSON {
 	return j
 }
 
-// ListSettlementLeviesInput filters levies.
+// ListSettlementLeviesInput filters levies and pages through them (the
+// cursor is the last id seen).
 type ListSettlementLeviesInput struct {
 	ComplexID int64 `query:"complex_id"`
+	PageInput
 }
 
-// ListSettlementLeviesOutput is the list.
+// ListSettlementLeviesOutput is a page of levies.
 type ListSettlementLeviesOutput struct {
-	Body struct {
-		Items []SettlementLevyJSON `json:"items"`
-	}
+	Body Page[SettlementLevyJSON]
 }
 
 func (a *API) listSettlementLevies(ctx context.Context, act account.Actor, in *ListSettlementLeviesInput) (*ListSettlementLeviesOutput, error) {
@@ -403,12 +411,15 @@ func (a *API) listSettlementLevies(ctx context.Context, act account.Actor, in *L
 	if err != nil {
 		return nil, err
 	}
-	out := &ListSettlementLeviesOutput{}
-	out.Body.Items = make([]SettlementLevyJSON, 0, len(ls))
+	items := make([]SettlementLevyJSON, 0, len(ls))
 	for _, l := range ls {
-		out.Body.Items = append(out.Body.Items, levyJSON(l))
+		items = append(items, levyJSON(l))
 	}
-	return out, nil
+	page, err := pageOf(items, in.PageInput, func(l SettlementLevyJSON) string { return idKey(l.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &ListSettlementLeviesOutput{Body: page}, nil
 }
 
 // CreateSettlementLevyInput is a levy as sent.
@@ -522,40 +533,55 @@ type VATClassJSON struct {
 	Rate     string `json:"rate,omitempty" doc:"Independent only: 21, 9 or 0"`
 }
 
-// VATClassesInput names a complex and year.
+// VATClassesInput names a complex and year and pages through its classes
+// (the cursor is the last category seen).
 type VATClassesInput struct {
 	Complex int64 `path:"complex"`
 	Year    int   `path:"year"`
+	PageInput
 }
 
 // VATClassesOutput lists the classes set.
 type VATClassesOutput struct {
 	Body struct {
-		ComplexID int64          `json:"complex_id"`
-		Year      int            `json:"year"`
-		Items     []VATClassJSON `json:"items" doc:"Categories not listed are ancillary: they follow the rent's VAT"`
+		ComplexID int64 `json:"complex_id"`
+		Year      int   `json:"year"`
+		Page[VATClassJSON]
 	}
 }
 
 func (a *API) listVATClasses(ctx context.Context, act account.Actor, in *VATClassesInput) (*VATClassesOutput, error) {
-	if _, err := a.Settlement.Year(ctx, act, in.Complex, in.Year); err != nil {
-		return nil, err // another organisation's complex: not found
-	}
-	vs, err := a.Statements.VATClasses(ctx, act, in.Complex, in.Year)
+	out, items, err := a.vatClasses(ctx, act, in.Complex, in.Year)
 	if err != nil {
 		return nil, err
 	}
+	if out.Body.Page, err = pageOf(items, in.PageInput, func(v VATClassJSON) string { return v.Category }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// vatClasses reads the classes set (categories not listed are ancillary:
+// they follow the rent's VAT).
+func (a *API) vatClasses(ctx context.Context, act account.Actor, complexID int64, year int) (*VATClassesOutput, []VATClassJSON, error) {
+	if _, err := a.Settlement.Year(ctx, act, complexID, year); err != nil {
+		return nil, nil, err // another organisation's complex: not found
+	}
+	vs, err := a.Statements.VATClasses(ctx, act, complexID, year)
+	if err != nil {
+		return nil, nil, err
+	}
 	out := &VATClassesOutput{}
-	out.Body.ComplexID, out.Body.Year = in.Complex, in.Year
-	out.Body.Items = make([]VATClassJSON, 0, len(vs))
+	out.Body.ComplexID, out.Body.Year = complexID, year
+	items := make([]VATClassJSON, 0, len(vs))
 	for _, v := range vs {
 		j := VATClassJSON{Category: v.Category, Class: v.Class}
 		if v.Class == settlement.VATIndependent {
 			j.Rate = strings.TrimSuffix(v.Rate.String(), "%")
 		}
-		out.Body.Items = append(out.Body.Items, j)
+		items = append(items, j)
 	}
-	return out, nil
+	return out, items, nil
 }
 
 // PutVATClassInput sets one category's class.
@@ -574,5 +600,10 @@ func (a *API) putVATClass(ctx context.Context, act account.Actor, in *PutVATClas
 		Rate: in.Body.Rate}); err != nil {
 		return nil, err
 	}
-	return a.listVATClasses(ctx, act, &VATClassesInput{Complex: in.Complex, Year: in.Year})
+	out, items, err := a.vatClasses(ctx, act, in.Complex, in.Year)
+	if err != nil {
+		return nil, err
+	}
+	out.Body.Items = items // every class after a change
+	return out, nil
 }

@@ -19,6 +19,7 @@ import (
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
+	"hms/internal/platform/listing"
 	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
 	"hms/internal/portfolio"
@@ -766,15 +767,20 @@ func (s *Service) GetRun(ctx context.Context, a account.Actor, id int64) (*Run, 
 	return r, err
 }
 
-// Runs lists the latest runs.
-func (s *Service) Runs(ctx context.Context, a account.Actor, limit int) ([]Run, error) {
+// Runs lists runs newest first: the latest limit, or the limit before the
+// run beforeID (the API pages with it).
+func (s *Service) Runs(ctx context.Context, a account.Actor, beforeID int64, limit int) ([]Run, error) {
 	if !a.Can(account.PermFinanceRead) {
 		return nil, validation.ErrForbidden
+	}
+	cond := "id > $2" // every run
+	if beforeID > 0 {
+		cond = "id < $2"
 	}
 	var out []Run
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
-		out, err = runs(ctx, tx, "id > $2", 0, limit)
+		out, err = runs(ctx, tx, cond, beforeID, limit)
 		return err
 	})
 	return out, err
@@ -782,7 +788,7 @@ func (s *Service) Runs(ctx context.Context, a account.Actor, limit int) ([]Run, 
 
 func runs(ctx context.Context, tx *db.Tx, cond string, arg any, limit int) ([]Run, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, period, scope, scope_name, state, job_id, invoices, charges, total_cents, error, created_at,
-		COALESCE(finished_at, ''), COALESCE(undone_at, ''), undo_credit_notes FROM ledger_runs WHERE org_id = $1 AND `+cond+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, max(1, min(limit, 200))), tx.OrgID(), arg)
+		COALESCE(finished_at, ''), COALESCE(undone_at, ''), undo_credit_notes FROM ledger_runs WHERE org_id = $1 AND `+cond+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, max(1, min(limit, listing.MaxLimit))), tx.OrgID(), arg)
 	if err != nil {
 		return nil, fmt.Errorf("read runs: %w", err)
 	}

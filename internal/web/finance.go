@@ -171,7 +171,7 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 			p.Form.Set("quarter", "1")
 		}
 	}
-	runs, err := s.Billing.Runs(r.Context(), a, 10)
+	runs, err := s.Billing.Runs(r.Context(), a, 0, 10)
 	if err != nil {
 		s.fail(w, r, err, p)
 		return
@@ -214,7 +214,7 @@ func (s *Server) financeStartRun(w http.ResponseWriter, r *http.Request) {
 		run, err = s.Billing.StartRun(r.Context(), a, in)
 	}
 	if err != nil {
-		runs, _ := s.Billing.Runs(r.Context(), a, 10)
+		runs, _ := s.Billing.Runs(r.Context(), a, 0, 10)
 		s.offerScopeChoices(r, &sc)
 		p.Form = url.Values{"period": {in.Period}, "scope": {sc.Kind}, "scope_text": {sc.Text}}
 		p.Data = financeRunView{financeFmt: s.financeFmt(p), Period: in.Period, Scope: sc, Runs: runs, CanWrite: true}

@@ -1,0 +1,78 @@
+package api
+
+import (
+	"reflect"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"hms/internal/account"
+	"hms/internal/billing"
+	"hms/internal/lease"
+	"hms/internal/ledger"
+	"hms/internal/portfolio"
+	"hms/internal/relation"
+	"hms/internal/rentincrease"
+)
+
+// enumValues are the Go constant lists behind the enums of the OpenAPI
+// document, by the Go type of the constants. A field of one of these types
+// gets its enum from the list (registerEnums); TestEnumsComeFromGoConstants
+// checks every enum in the document against them.
+var enumValues = map[reflect.Type][]string{}
+
+// enumTypes pair each Go type with the schema type that stands for it.
+var enumTypes []struct{ goType, schemaType reflect.Type }
+
+func enumOf[T ~string](values []T) {
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = string(v)
+	}
+	enumValues[reflect.TypeFor[T]()] = names
+	enumTypes = append(enumTypes, struct{ goType, schemaType reflect.Type }{reflect.TypeFor[T](), reflect.TypeFor[oneOf[T]]()})
+}
+
+func init() {
+	enumOf(account.Roles)
+	enumOf(account.Scopes)
+	enumOf(portfolio.UnitTypes)
+	enumOf(portfolio.Segments)
+	enumOf(portfolio.Statuses)
+	enumOf(portfolio.MeterKinds)
+	enumOf(relation.AllRoles)
+	enumOf(lease.Frequencies)
+	enumOf(lease.PaymentMethods)
+	enumOf(lease.ComponentKinds)
+	enumOf(lease.VATs)
+	enumOf(lease.Statuses)
+	enumOf(lease.DepositEntryKinds)
+	enumOf(lease.DeliveryMethods)
+	enumOf(ledger.PaymentMethods)
+	enumOf(billing.Prorations)
+	enumOf(billing.PeriodProrations)
+	enumOf(billing.ScopeKinds)
+	enumOf(rentincrease.Statuses)
+	enumOf(rentincrease.Methods)
+}
+
+// oneOf is how a Go type with constants appears in the document: a string
+// limited to its constants (huma validates input against it too).
+type oneOf[T ~string] string
+
+// Schema implements huma.SchemaProvider.
+func (oneOf[T]) Schema(huma.Registry) *huma.Schema {
+	values := enumValues[reflect.TypeFor[T]()]
+	enum := make([]any, len(values))
+	for i, v := range values {
+		enum[i] = v
+	}
+	return &huma.Schema{Type: huma.TypeString, Enum: enum}
+}
+
+// registerEnums makes every field typed with one of the enumValues types
+// carry its enum.
+func registerEnums(r huma.Registry) {
+	for _, e := range enumTypes {
+		r.RegisterTypeAlias(e.goType, e.schemaType)
+	}
+}
