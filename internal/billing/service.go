@@ -446,6 +446,9 @@ type Run struct {
 	UndoneAt   time.Time // zero: not undone
 	// UndoCreditNotes is how many credit notes undoing the run booked.
 	UndoCreditNotes int64
+	// Job is the progress of a queued or running run's job (GetRun only;
+	// nil otherwise, or once the job is gone).
+	Job *jobs.Status
 }
 
 // StartRun records a run and queues it as a job; the page follows the
@@ -753,6 +756,17 @@ func (s *Service) GetRun(ctx context.Context, a account.Actor, id int64) (*Run, 
 			return validation.ErrNotFound
 		}
 		r = &rs[0]
+		if r.JobID == 0 || (r.State != "queued" && r.State != "running") {
+			return nil
+		}
+		st, err := s.jobs.Status(ctx, tx, r.JobID)
+		if errors.Is(err, jobs.ErrNotFound) {
+			return nil
+		}
+		if err != nil { // jobs.Status names the job
+			return err
+		}
+		r.Job = &st
 		return nil
 	})
 	return r, err

@@ -31,6 +31,7 @@ type Upload struct {
 	Errors      []CellError
 	Problem     string            // a whole-file problem (format, agreement) as a message id
 	ProblemArgs map[string]string // its arguments
+	Job         *jobs.Status      // while queued: its job's progress (nil once the job is gone)
 }
 
 type uploadResult struct {
@@ -110,6 +111,17 @@ func (s *Service) GetUpload(ctx context.Context, a account.Actor, id int64) (*Up
 			}
 			u.Result, u.Errors, u.Problem, u.ProblemArgs = r.Result, r.Errors, r.Problem, r.ProblemArgs
 		}
+		if u.State != "queued" || s.jobs == nil {
+			return nil
+		}
+		st, err := s.jobs.Status(ctx, tx, u.JobID)
+		if errors.Is(err, jobs.ErrNotFound) {
+			return nil
+		}
+		if err != nil { // jobs.Status names the job
+			return err
+		}
+		u.Job = &st
 		return nil
 	})
 	return u, err
