@@ -156,9 +156,9 @@ func runs(ctx context.Context, tx *db.Tx, cond string, arg any, limit int) ([]Ru
 		r.Total = money.Cents(total)
 		// The instants are shown, never computed with; "" (not finished,
 		// not undone) is the zero time, as is one that does not parse.
-		r.CreatedAt, _ = db.ParseTS(created)
-		r.FinishedAt, _ = db.ParseTS(finished)
-		r.UndoneAt, _ = db.ParseTS(undone)
+		r.CreatedAt = db.ShownTS(created)
+		r.FinishedAt = db.ShownTS(finished)
+		r.UndoneAt = db.ShownTS(undone)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -103,7 +103,7 @@ func (s *Service) GetUpload(ctx context.Context, a account.Actor, id int64) (*Up
 		if err != nil {
 			return err
 		}
-		u.CreatedAt, _ = db.ParseTS(created)
+		u.CreatedAt = db.ShownTS(created)
 		if result != "" {
 			var r uploadResult
 			if err := json.Unmarshal([]byte(result), &r); err != nil {
@@ -204,6 +204,7 @@ func asyncProgress(ctx context.Context, j *jobs.Job) (report func(done, total in
 			mu.Lock()
 			v := latest
 			mu.Unlock()
+			// Shown, not needed: a lost lease ends ctx instead.
 			_ = j.Progress(ctx, int64(v[0]), int64(v[1]), "")
 		}
 	}()

@@ -53,12 +53,7 @@ func scanLease(row interface{ Scan(...any) error }, extra ...any) (*Lease, error
 		return nil, err
 	}
 	l.NoticeMonthsLandlord = int(landlord.Int64)
-	var errC, errU error
-	l.CreatedAt, errC = db.ParseTS(created)
-	l.UpdatedAt, errU = db.ParseTS(updated)
-	if err := errors.Join(errC, errU); err != nil {
-		return nil, fmt.Errorf("lease %d: %w", l.ID, err)
-	}
+	l.CreatedAt, l.UpdatedAt = db.ShownTS(created), db.ShownTS(updated)
 	return &l, nil
 }
 
@@ -282,7 +277,7 @@ func loadComponents(ctx context.Context, tx *db.Tx, ls []*Lease) error {
 		if err := rows.Scan(&leaseID, &c.ID, &c.Kind, &c.Category, &c.Label, &c.AmountCents, &c.VAT, &c.ValidFrom, &created); err != nil {
 			return err
 		}
-		c.CreatedAt, _ = db.ParseTS(created)
+		c.CreatedAt = db.ShownTS(created)
 		m[leaseID].Components = append(m[leaseID].Components, c)
 	}
 	return rows.Err()
@@ -302,7 +297,7 @@ func loadDeposit(ctx context.Context, tx *db.Tx, l *Lease) error {
 		if err := rows.Scan(&e.ID, &e.Kind, &e.Date, &e.AmountCents, &e.Reason, &e.Note, &created); err != nil {
 			return err
 		}
-		e.CreatedAt, _ = db.ParseTS(created)
+		e.CreatedAt = db.ShownTS(created)
 		l.Deposit = append(l.Deposit, e)
 	}
 	return rows.Err()
@@ -324,8 +319,8 @@ func loadTerminations(ctx context.Context, tx *db.Tx, l *Lease) error {
 		if err := rows.Scan(&t.ID, &t.By, &t.NoticeDate, &t.NoticeMonths, &t.EndDate, &t.Reason, &created, &t.CreatedBy, &withdrawn, &withdrawnBy); err != nil {
 			return err
 		}
-		t.CreatedAt, _ = db.ParseTS(created)
-		t.WithdrawnAt, _ = db.ParseNullTS(withdrawn)
+		t.CreatedAt = db.ShownTS(created)
+		t.WithdrawnAt = db.ShownNullTS(withdrawn)
 		t.WithdrawnBy = withdrawnBy.Int64
 		l.Terminations = append(l.Terminations, t)
 	}
@@ -572,7 +567,7 @@ func listDocuments(ctx context.Context, tx *db.Tx, leaseID int64) ([]Document, e
 			rows.Close()
 			return nil, err
 		}
-		d.CreatedAt, _ = db.ParseTS(created)
+		d.CreatedAt = db.ShownTS(created)
 		docs = append(docs, d)
 	}
 	rows.Close()
@@ -602,7 +597,7 @@ func listDocuments(ctx context.Context, tx *db.Tx, leaseID int64) ([]Document, e
 		if err := drows.Scan(&dl.ID, &docID, &dl.ProvidedOn, &dl.Method, &recorded, &dl.RecordedBy); err != nil {
 			return nil, err
 		}
-		dl.RecordedAt, _ = db.ParseTS(recorded)
+		dl.RecordedAt = db.ShownTS(recorded)
 		docs[idx[docID]].Deliveries = append(docs[idx[docID]].Deliveries, dl)
 	}
 	return docs, drows.Err()

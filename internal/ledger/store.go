@@ -110,8 +110,8 @@ func scanInvoice(r interface{ Scan(...any) error }, withOpen bool, extra ...any)
 	// The instants are shown, never computed with: one that does not parse
 	// (posted by a caller with its own layout) shows as unknown rather
 	// than hiding the invoice.
-	inv.SentAt, _ = db.ParseTS(sent)
-	inv.CreatedAt, _ = db.ParseTS(created)
+	inv.SentAt = db.ShownTS(sent)
+	inv.CreatedAt = db.ShownTS(created)
 	return inv, nil
 }
 
@@ -395,7 +395,7 @@ func payments(ctx context.Context, tx *db.Tx, cond string, arg any) ([]Payment, 
 			return nil, fmt.Errorf("ledger: read payments: %w", err)
 		}
 		p.Amount, p.Allocated, p.Method = money.Cents(amount), money.Cents(alloc), PaymentMethod(method)
-		p.CreatedAt, _ = db.ParseTS(created) // shown only; see scanInvoice
+		p.CreatedAt = db.ShownTS(created) // shown only; see scanInvoice
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
