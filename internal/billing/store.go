@@ -48,7 +48,8 @@ func saveSettings(ctx context.Context, tx *db.Tx, st Settings, now string) error
 // [firstID, lastID], by lease and period.
 func postedLines(ctx context.Context, tx *db.Tx, firstID, lastID int64) (map[postedKey]map[string]bool, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT lease_id, period, line FROM ledger_charges
-		WHERE org_id = $1 AND lease_id BETWEEN $2 AND $3 AND period <> '' AND reverses_charge_id IS NULL AND voided_by IS NULL`, tx.OrgID(), firstID, lastID)
+		WHERE org_id = $1 AND lease_id BETWEEN $2 AND $3 AND period <> ''
+		AND reverses_charge_id IS NULL AND voided_by IS NULL`, tx.OrgID(), firstID, lastID)
 	if err != nil {
 		return nil, fmt.Errorf("billing: posted lines: %w", err)
 	}
@@ -139,7 +140,8 @@ func startRun(ctx context.Context, tx *db.Tx, runID int64) error {
 
 func runs(ctx context.Context, tx *db.Tx, cond string, arg any, limit int) ([]Run, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, period, scope, scope_name, state, job_id, invoices, charges, total_cents, error, created_at,
-		COALESCE(finished_at, ''), COALESCE(undone_at, ''), undo_credit_notes FROM ledger_runs WHERE org_id = $1 AND `+cond+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, max(1, min(limit, 200))), tx.OrgID(), arg)
+		COALESCE(finished_at, ''), COALESCE(undone_at, ''), undo_credit_notes FROM ledger_runs
+		WHERE org_id = $1 AND `+cond+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, max(1, min(limit, 200))), tx.OrgID(), arg)
 	if err != nil {
 		return nil, fmt.Errorf("billing: read runs: %w", err)
 	}

@@ -267,7 +267,8 @@ func charges(ctx context.Context, tx *db.Tx, cond string, arg any) ([]Charge, er
 		if c.Basis, err = DecodeBasis(basis); err != nil {
 			return nil, fmt.Errorf("ledger: charge %d: %w", c.ID, err)
 		}
-		c.Net, c.VATRate, c.VAT, c.Total, c.Allocated = money.Cents(net), money.Rate(rate), money.Cents(vat), money.Cents(total), money.Cents(alloc)
+		c.Net, c.VATRate, c.VAT = money.Cents(net), money.Rate(rate), money.Cents(vat)
+		c.Total, c.Allocated = money.Cents(total), money.Cents(alloc)
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
@@ -344,7 +345,8 @@ func insertCreditLine(ctx context.Context, tx *db.Tx, noteID int64, c Charge, on
 // voidCharge marks a charge voided by credit note noteID, so its period can
 // be charged again.
 func voidCharge(ctx context.Context, tx *db.Tx, chargeID, noteID int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE ledger_charges SET voided_by = $1 WHERE id = $2 AND org_id = $3`, noteID, chargeID, tx.OrgID()); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE ledger_charges SET voided_by = $1 WHERE id = $2 AND org_id = $3`,
+		noteID, chargeID, tx.OrgID()); err != nil {
 		return fmt.Errorf("ledger: void charge %d: %w", chargeID, err)
 	}
 	return nil
@@ -566,7 +568,8 @@ func listDebtors(ctx context.Context, tx *db.Tx, q listing.Query) (listing.Page[
 		return page, fmt.Errorf("ledger: count debtors: %w", err)
 	}
 	order := map[string]string{"balance": "balance", "lease": "reference"}[q.Sort]
-	rows, err := tx.QueryContext(ctx, sub+fmt.Sprintf(" ORDER BY %s %s, id LIMIT %d OFFSET %d", order, q.Direction(), limitOf(q), q.Offset), args...)
+	rows, err := tx.QueryContext(ctx, sub+fmt.Sprintf(" ORDER BY %s %s, id LIMIT %d OFFSET %d", order, q.Direction(), limitOf(q), q.Offset),
+		args...)
 	if err != nil {
 		return page, fmt.Errorf("ledger: list debtors: %w", err)
 	}
