@@ -69,6 +69,15 @@ type Actor struct {
 	TokenID int64
 }
 
+// JobsOrg is the organisation whose jobs' progress the actor may follow
+// (jobs.Viewer): any member who may read the organisation, 0 otherwise.
+func (a Actor) JobsOrg() int64 {
+	if !a.Can(PermOrgRead) {
+		return 0
+	}
+	return a.OrgID
+}
+
 // Can reports whether the actor holds permission p.
 func (a Actor) Can(p Permission) bool {
 	if a.OrgID == 0 || !slices.Contains(rolePermissions[a.Role], p) {

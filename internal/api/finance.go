@@ -11,7 +11,6 @@ import (
 	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
-	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 )
@@ -724,7 +723,9 @@ type OpenItemsOutput struct {
 }
 
 func (a *API) listRelationOpenItems(ctx context.Context, act account.Actor, in *IDPageInput) (*OpenItemsOutput, error) {
-	if err := a.relationInOrg(ctx, act, in.ID); err != nil {
+	// 404 for a relation that is not the caller's organisation's, without
+	// opening (or logging) its record.
+	if err := a.Relations.Exists(ctx, act, in.ID); err != nil {
 		return nil, err
 	}
 	open, err := a.Ledger.OpenItems(ctx, act, ledger.OpenFilter{PartyID: in.ID})
@@ -829,9 +830,3 @@ func (a *API) updateBillingSettings(ctx context.Context, act account.Actor, in *
 }
 
 func fieldErr(field, msg string) error { return validation.Errors{field: msg} }
-
-// relationInOrg answers 404 for a relation that is not the caller's
-// organisation's, without opening (or logging) its record.
-func (a *API) relationInOrg(ctx context.Context, act account.Actor, id int64) error {
-	return a.DB.ReadOrg(ctx, act.OrgID, func(tx *db.Tx) error { return a.Relations.ExistsTx(ctx, tx, id) })
-}

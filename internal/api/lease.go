@@ -133,10 +133,7 @@ func leaseUnitsJSON(us []lease.Unit) []LeaseUnitJSON {
 }
 
 func leaseJSON(l *lease.Lease, today civil.Date) LeaseJSON {
-	on := today
-	if on.Before(l.Start) {
-		on = l.Start
-	}
+	on := l.PriceDate(today)
 	j := LeaseJSON{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Status: l.StatusOn(today), StartDate: l.Start,
 		EndDate: leaseOptDate(l.End), EndsOn: leaseOptDate(l.EndsOn), NoticeMonthsTenant: l.NoticeMonthsTenant, NoticeMonthsLandlord: l.NoticeMonthsLandlord,
 		TenantNoticeMonths: l.TenantNotice(), Segment: string(l.Segment),

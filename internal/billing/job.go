@@ -39,6 +39,8 @@ func (s *Service) registerJobs(q *jobs.Queue, accounts *account.Service) {
 		if err != nil {
 			return jobs.Permanent(err)
 		}
+		// Progress is shown, not needed: a failure to record it does not stop
+		// the run (a lost lease ends ctx instead).
 		progress := func(done, total int) { _ = j.Progress(ctx, int64(done), int64(total), "") }
 		// A failed attempt leaves whole batches; the retry adds what is missing.
 		return s.post(ctx, a, p.RunID, per, p.Scope, progress)

@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -19,7 +18,6 @@ import (
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
-	"hms/internal/platform/listing"
 	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
 	"hms/internal/portfolio"
@@ -112,22 +110,6 @@ func (st Settings) rules(today civil.Date) Rules {
 	return Rules{Proration: st.Proration, Period: st.PeriodProration, PaymentTerm: st.PaymentTermDays, Today: today}
 }
 
-func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
-	st := DefaultSettings
-	var p, pp string
-	err := tx.QueryRowContext(ctx, `SELECT proration, period_proration, payment_term_days, issuer_kvk, issuer_vat_id, issuer_iban,
-		send_invoices FROM billing_settings WHERE org_id = $1`,
-		tx.OrgID()).Scan(&p, &pp, &st.PaymentTermDays, &st.IssuerKvK, &st.IssuerVATID, &st.IssuerIBAN, &st.SendInvoices)
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, nil
-	}
-	st.Proration, st.PeriodProration = Proration(p), PeriodProration(pp)
-	if err != nil {
-		return st, fmt.Errorf("load billing settings: %w", err)
-	}
-	return st, nil
-}
-
 // Settings reads the organisation's billing settings.
 func (s *Service) Settings(ctx context.Context, a account.Actor) (Settings, error) {
 	if !a.Can(account.PermFinanceRead) {
@@ -180,15 +162,8 @@ func (s *Service) SaveSettings(ctx context.Context, a account.Actor, st Settings
 		return err
 	}
 	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO billing_settings (org_id, proration, issuer_kvk, issuer_vat_id, issuer_iban,
-			send_invoices, updated_at, period_proration, payment_term_days)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (org_id) DO UPDATE SET proration = excluded.proration,
-			issuer_kvk = excluded.issuer_kvk, issuer_vat_id = excluded.issuer_vat_id, issuer_iban = excluded.issuer_iban,
-			send_invoices = excluded.send_invoices, updated_at = excluded.updated_at,
-			period_proration = excluded.period_proration, payment_term_days = excluded.payment_term_days`,
-			tx.OrgID(), string(st.Proration), st.IssuerKvK, st.IssuerVATID, st.IssuerIBAN, st.SendInvoices, s.now(),
-			string(st.PeriodProration), st.PaymentTermDays); err != nil {
-			return fmt.Errorf("save billing settings: %w", err)
+		if err := saveSettings(ctx, tx, st, s.now()); err != nil {
+			return err
 		}
 		return s.ledger.Record(ctx, tx, a, "billing.settings_updated", "organisation", tx.OrgID(), nil)
 	})
@@ -414,30 +389,6 @@ type postedKey struct {
 	period string
 }
 
-// postedLines are the rent-run lines already posted for leases in
-// [firstID, lastID], by lease and period.
-func postedLines(ctx context.Context, tx *db.Tx, firstID, lastID int64) (map[postedKey]map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT lease_id, period, line FROM ledger_charges
-		WHERE org_id = $1 AND lease_id BETWEEN $2 AND $3 AND period <> '' AND reverses_charge_id IS NULL AND voided_by IS NULL`, tx.OrgID(), firstID, lastID)
-	if err != nil {
-		return nil, fmt.Errorf("posted lines: %w", err)
-	}
-	defer rows.Close()
-	out := map[postedKey]map[string]bool{}
-	for rows.Next() {
-		var k postedKey
-		var line string
-		if err := rows.Scan(&k.lease, &k.period, &line); err != nil {
-			return nil, err
-		}
-		if out[k] == nil {
-			out[k] = map[string]bool{}
-		}
-		out[k][line] = true
-	}
-	return out, rows.Err()
-}
-
 // Run is a rent run's record.
 type Run struct {
 	ID         int64
@@ -455,6 +406,9 @@ type Run struct {
 	UndoneAt   time.Time // zero: not undone
 	// UndoCreditNotes is how many credit notes undoing the run booked.
 	UndoCreditNotes int64
+	// Job is the progress of a queued or running run's job (GetRun only;
+	// nil otherwise, or once the job is gone).
+	Job *jobs.Status
 }
 
 // StartRun records a run and queues it as a job; the page follows the
@@ -478,7 +432,7 @@ func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET job_id = $1 WHERE id = $2 AND org_id = $3`, jobID, id, tx.OrgID()); err != nil {
+		if err := setRunJob(ctx, tx, id, jobID); err != nil {
 			return err
 		}
 		return s.ledger.Record(ctx, tx, a, "billing.run_started", "run", id, map[string]string{"period": per.Key, "scope": scope.Key()})
@@ -507,17 +461,6 @@ func (s *Service) confirm(ctx context.Context, a account.Actor, in RunInput) (Pe
 		return Period{}, ResolvedScope{}, conflict("billing.run.changed")
 	}
 	return per, p.Scope, nil
-}
-
-func insertRun(ctx context.Context, tx *db.Tx, per Period, scope ResolvedScope, now string, by int64) (int64, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO ledger_runs (org_id, period, scope, scope_name, state, created_at, created_by)
-		VALUES ($1, $2, $3, $4, 'queued', $5, $6) RETURNING id`,
-		tx.OrgID(), per.Key, scope.Key(), scope.Name, now, by).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("insert run: %w", err)
-	}
-	return id, nil
 }
 
 // PostRun runs a period now, in the caller's goroutine (the CLI and the
@@ -560,12 +503,7 @@ const (
 )
 
 func (s *Service) renewAlive(ctx context.Context, tx *db.Tx, runID int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET alive_until = $1 WHERE id = $2 AND org_id = $3`,
-		db.TS(s.clk.Now().Add(aliveFor)), runID, tx.OrgID())
-	if err != nil {
-		return fmt.Errorf("run %d alive: %w", runID, err)
-	}
-	return nil
+	return setRunAlive(ctx, tx, runID, db.TS(s.clk.Now().Add(aliveFor)))
 }
 
 // keepAlive renews run runID's alive_until until the returned stop is called.
@@ -619,11 +557,11 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 		if err != nil {
 			state, msg = "failed", clip(audit.Redact(err.Error()), 500)
 		}
-		_ = s.db.InOrg(fctx, a.OrgID, func(tx *db.Tx) error {
-			_, err := tx.ExecContext(fctx, `UPDATE ledger_runs SET state = $1, error = $2, finished_at = $3 WHERE id = $4 AND org_id = $5`,
-				state, msg, s.now(), runID, tx.OrgID())
-			return err
-		})
+		// A run whose outcome cannot be recorded stays "running" until
+		// RecoverRuns closes it; the caller hears both errors.
+		if ferr := s.db.InOrg(fctx, a.OrgID, func(tx *db.Tx) error { return finishRun(fctx, tx, runID, state, msg, s.now()) }); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
 	}()
 	var total int
 	var prorate Rules
@@ -634,10 +572,9 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 		if err != nil {
 			return err
 		}
-		var before int64
-		err = tx.QueryRowContext(ctx, `SELECT invoices FROM ledger_runs WHERE id = $1 AND org_id = $2`, runID, tx.OrgID()).Scan(&before)
+		before, err := runInvoices(ctx, tx, runID)
 		if err != nil {
-			return fmt.Errorf("read run %d: %w", runID, err)
+			return err
 		}
 		resumed = before > 0
 		for _, m := range per.Months {
@@ -698,8 +635,7 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 					sum += p.Total
 				}
 				batchPosted = len(posted)
-				if _, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET invoices = invoices + $1, charges = charges + $2, total_cents = total_cents + $3
-				WHERE id = $4 AND org_id = $5`, len(posted), lines, int64(sum), runID, tx.OrgID()); err != nil {
+				if err := addToRun(ctx, tx, runID, len(posted), lines, sum); err != nil {
 					return err
 				}
 				if len(posted) > 0 {
@@ -734,10 +670,7 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 }
 
 func (s *Service) setRunning(ctx context.Context, a account.Actor, runID int64) error {
-	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET state = 'running' WHERE id = $1 AND org_id = $2`, runID, tx.OrgID())
-		return err
-	})
+	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error { return startRun(ctx, tx, runID) })
 }
 
 func clip(s string, n int) string {
@@ -762,6 +695,17 @@ func (s *Service) GetRun(ctx context.Context, a account.Actor, id int64) (*Run, 
 			return validation.ErrNotFound
 		}
 		r = &rs[0]
+		if r.JobID == 0 || (r.State != "queued" && r.State != "running") {
+			return nil
+		}
+		st, err := s.jobs.Status(ctx, tx, r.JobID)
+		if errors.Is(err, jobs.ErrNotFound) {
+			return nil
+		}
+		if err != nil { // jobs.Status names the job
+			return err
+		}
+		r.Job = &st
 		return nil
 	})
 	return r, err
@@ -784,29 +728,4 @@ func (s *Service) Runs(ctx context.Context, a account.Actor, beforeID int64, lim
 		return err
 	})
 	return out, err
-}
-
-func runs(ctx context.Context, tx *db.Tx, cond string, arg any, limit int) ([]Run, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, period, scope, scope_name, state, job_id, invoices, charges, total_cents, error, created_at,
-		COALESCE(finished_at, ''), COALESCE(undone_at, ''), undo_credit_notes FROM ledger_runs WHERE org_id = $1 AND `+cond+fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, max(1, min(limit, listing.MaxLimit))), tx.OrgID(), arg)
-	if err != nil {
-		return nil, fmt.Errorf("read runs: %w", err)
-	}
-	defer rows.Close()
-	var out []Run
-	for rows.Next() {
-		var r Run
-		var total int64
-		var created, finished, undone string
-		if err := rows.Scan(&r.ID, &r.Period, &r.Scope, &r.ScopeName, &r.State, &r.JobID, &r.Invoices, &r.Charges, &total, &r.Error, &created,
-			&finished, &undone, &r.UndoCreditNotes); err != nil {
-			return nil, err
-		}
-		r.UndoneAt, _ = db.ParseTS(undone)
-		r.Total = money.Cents(total)
-		r.CreatedAt, _ = db.ParseTS(created)
-		r.FinishedAt, _ = db.ParseTS(finished)
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }

@@ -48,7 +48,7 @@ func scanEvidence(r interface{ Scan(...any) error }, extra ...any) (Evidence, er
 	if err := r.Scan(append([]any{&e.ID, &e.LeaseID, &e.EntryID, &e.ContentType, &e.Size, &e.SHA256, &created, &e.CreatedBy}, extra...)...); err != nil {
 		return e, err
 	}
-	e.CreatedAt, _ = db.ParseTS(created)
+	e.CreatedAt = db.ShownTS(created)
 	return e, nil
 }
 
@@ -96,7 +96,7 @@ func scanPayout(r interface{ Scan(...any) error }) (*Payout, error) {
 		return nil, err
 	}
 	p.Amount = money.Cents(amount)
-	p.CreatedAt, _ = db.ParseTS(created)
+	p.CreatedAt = db.ShownTS(created)
 	return &p, nil
 }
 

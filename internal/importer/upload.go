@@ -30,6 +30,7 @@ type Upload struct {
 	Errors      []CellError
 	Problem     string            // a whole-file problem (format, agreement) as a message id
 	ProblemArgs map[string]string // its arguments
+	Job         *jobs.Status      // while queued: its job's progress (nil once the job is gone)
 }
 
 type uploadResult struct {
@@ -94,7 +95,7 @@ func (s *Service) GetUpload(ctx context.Context, a account.Actor, id int64) (*Up
 		if err != nil {
 			return err
 		}
-		u.CreatedAt, _ = db.ParseTS(created)
+		u.CreatedAt = db.ShownTS(created)
 		if result != "" {
 			var r uploadResult
 			if err := json.Unmarshal([]byte(result), &r); err != nil {
@@ -102,6 +103,17 @@ func (s *Service) GetUpload(ctx context.Context, a account.Actor, id int64) (*Up
 			}
 			u.Result, u.Errors, u.Problem, u.ProblemArgs = r.Result, r.Errors, r.Problem, r.ProblemArgs
 		}
+		if u.State != "queued" || s.jobs == nil {
+			return nil
+		}
+		st, err := s.jobs.Status(ctx, tx, u.JobID)
+		if errors.Is(err, jobs.ErrNotFound) {
+			return nil
+		}
+		if err != nil { // jobs.Status names the job
+			return err
+		}
+		u.Job = &st
 		return nil
 	})
 	return u, err
@@ -184,6 +196,7 @@ func asyncProgress(ctx context.Context, j *jobs.Job) (report func(done, total in
 			mu.Lock()
 			v := latest
 			mu.Unlock()
+			// Shown, not needed: a lost lease ends ctx instead.
 			_ = j.Progress(ctx, int64(v[0]), int64(v[1]), "")
 		}
 	}()

@@ -51,12 +51,7 @@ func (s *Service) GenerateTenantInformation(ctx context.Context, a account.Actor
 			return err
 		}
 		now := s.clk.Now()
-		// Amounts as they are today, or at the start of a lease that has
-		// not started yet.
-		priceDate := civil.Today(now)
-		if priceDate.Before(l.Start) {
-			priceDate = l.Start
-		}
+		priceDate := l.PriceDate(civil.Today(now))
 		pdf, err := renderTenantInformation(infoSheet{Lease: l, Tenants: l.Tenants(), Units: l.Units,
 			Components: l.ComponentsOn(priceDate), PriceDate: priceDate, Settings: st, Created: now,
 			LandlordMonths: l.NoticeMonthsLandlord})

@@ -185,75 +185,18 @@ func (s *Service) List(ctx context.Context, a account.Actor, q listing.Query, f 
 	if q.All {
 		q.Offset, q.Limit = 0, maxExport
 	}
-	today := s.today().String()
-	where := []string{"l.org_id = $1"}
-	args := []any{int64(0)}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+	day := s.today()
+	lq, err := newListQuery(f, q.Search, day)
+	if err != nil {
+		return page, err
 	}
-	if q.Search != "" {
-		where = append(where, `LOWER(l.reference) LIKE `+arg("%"+strings.ToLower(listing.EscapeLike(q.Search))+"%")+` ESCAPE '\'`)
-	}
-	if f.UnitID > 0 {
-		where = append(where, `EXISTS (SELECT 1 FROM lease_units u WHERE u.lease_id = l.id AND u.org_id = l.org_id AND u.unit_id = `+arg(f.UnitID)+`)`)
-	}
-	if f.ComplexID > 0 {
-		where = append(where, `EXISTS (SELECT 1 FROM lease_units u WHERE u.lease_id = l.id AND u.org_id = l.org_id AND u.complex_id = `+arg(f.ComplexID)+`)`)
-	}
-	if f.TenantID > 0 {
-		where = append(where, `EXISTS (SELECT 1 FROM lease_parties p WHERE p.lease_id = l.id AND p.org_id = l.org_id AND p.role = 'tenant' AND p.party_id = `+arg(f.TenantID)+`)`)
-	}
-	if f.AfterID > 0 {
-		where = append(where, `l.id > `+arg(f.AfterID))
-	}
-	const active = `EXISTS (SELECT 1 FROM lease_terminations t WHERE t.lease_id = l.id AND t.org_id = l.org_id AND t.withdrawn_at IS NULL)`
-	switch f.Status {
-	case "":
-	case StatusUpcoming:
-		where = append(where, `l.start_date > `+arg(today))
-	case StatusEnded:
-		where = append(where, `l.ends_on IS NOT NULL AND l.ends_on < `+arg(today))
-	case StatusNotice, StatusActive:
-		t := arg(today)
-		cond := `l.start_date <= ` + t + ` AND (l.ends_on IS NULL OR l.ends_on >= ` + t + `) AND `
-		if f.Status == StatusActive {
-			cond += "NOT "
+	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var err error
+		if page.Total, err = lq.count(ctx, tx); err != nil {
+			return err
 		}
-		where = append(where, cond+active)
-	default:
-		return page, validation.Errors{"status": "field.invalid"}
-	}
-	order := map[string]string{"reference": "l.reference", "start_date": "l.start_date", "id": "l.id"}[q.Sort]
-	dir := q.Direction()
-	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		args[0] = tx.OrgID()
-		cond := strings.Join(where, " AND ")
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases l WHERE `+cond, args...).Scan(&page.Total); err != nil {
-			return fmt.Errorf("count leases: %w", err)
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("l.", leaseColumns)+`, `+active+` FROM leases l WHERE `+cond+
-			` ORDER BY `+order+` `+dir+`, l.id `+dir+fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit, q.Offset), args...)
+		ls, notice, err := lq.leases(ctx, tx, q)
 		if err != nil {
-			return fmt.Errorf("list leases: %w", err)
-		}
-		var ls []*Lease
-		var notice []bool
-		for rows.Next() {
-			var l Lease
-			var n bool
-			var landlord any
-			var created, updated string
-			if err := rows.Scan(&l.ID, &l.Reference, &l.Kind, &l.Start, &l.End, &l.EndsOn, &l.NoticeMonthsTenant, &landlord,
-				&l.BillingFrequency, &l.DueDay, &l.PaymentMethod, &l.VATOpted, &l.DepositCents, &l.Segment, &created, &updated, &n); err != nil {
-				rows.Close()
-				return err
-			}
-			ls = append(ls, &l)
-			notice = append(notice, n)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		if err := loadUnits(ctx, tx, ls); err != nil {
@@ -273,7 +216,6 @@ func (s *Service) List(ctx context.Context, a account.Actor, q listing.Query, f 
 		if err := s.fillFacts(ctx, tx, a, PurposeList, ls); err != nil {
 			return err
 		}
-		day := s.today()
 		for i, l := range ls {
 			if notice[i] {
 				l.Termination = &Termination{}
@@ -285,14 +227,6 @@ func (s *Service) List(ctx context.Context, a account.Actor, q listing.Query, f 
 		return nil
 	})
 	return page, err
-}
-
-func prefixed(p, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, c := range parts {
-		parts[i] = p + strings.TrimSpace(c)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // --- create and update ---
@@ -926,11 +860,8 @@ func (s *Service) WithdrawNotice(ctx context.Context, a account.Actor, leaseID i
 			return err
 		}
 		t := l.Termination
-		if t == nil {
-			return ErrNoNotice
-		}
-		if s.today().After(t.EndDate) {
-			return ErrWithdrawTooLate
+		if err := withdrawable(t, s.today()); err != nil {
+			return err
 		}
 		clash, err := overlapping(ctx, tx, leaseID, l.UnitIDs(), l.Start, l.End)
 		if err != nil {
@@ -949,51 +880,6 @@ func (s *Service) WithdrawNotice(ctx context.Context, a account.Actor, leaseID i
 		return s.record(ctx, tx, a, "lease.notice_withdrawn", "lease", leaseID, map[string]string{"termination_id": fmt.Sprint(t.ID)})
 	})
 }
-
-// --- occupancy ---
-
-// unitStatus is the occupancy of units on day on: the status of the lease
-// that covers the day, or vacant.
-func unitStatus(ctx context.Context, tx *db.Tx, unitIDs []int64, on civil.Date) (map[int64]occupancy, error) {
-	out := make(map[int64]occupancy, len(unitIDs))
-	for _, id := range unitIDs {
-		out[id] = vacant
-	}
-	if len(unitIDs) == 0 {
-		return out, nil
-	}
-	in, args := placeholders(3, unitIDs)
-	rows, err := tx.QueryContext(ctx, `SELECT lu.unit_id,
-		EXISTS (SELECT 1 FROM lease_terminations t WHERE t.lease_id = l.id AND t.org_id = l.org_id AND t.withdrawn_at IS NULL AND t.end_date > $2)
-		FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id
-		WHERE lu.org_id = $1 AND l.start_date <= $2 AND COALESCE(l.ends_on, '`+openEnd+`') >= $2 AND lu.unit_id IN (`+in+`)`,
-		append([]any{tx.OrgID(), on.String()}, args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("unit occupancy: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var notice bool
-		if err := rows.Scan(&id, &notice); err != nil {
-			return nil, err
-		}
-		if notice {
-			out[id] = noticeGiven
-		} else if out[id] != noticeGiven {
-			out[id] = let
-		}
-	}
-	return out, rows.Err()
-}
-
-type occupancy int
-
-const (
-	vacant occupancy = iota
-	let
-	noticeGiven
-)
 
 // Today is the service's current date (Europe/Amsterdam), for callers that
 // show statuses.

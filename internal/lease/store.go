@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
+	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 )
 
@@ -40,18 +42,131 @@ func idArgs(ids []int64) []any {
 const leaseColumns = `id, reference, kind, start_date, end_date, ends_on, notice_months_tenant, notice_months_landlord,
 	billing_frequency, due_day, payment_method, vat_opted, deposit_cents, segment, created_at, updated_at`
 
-func scanLease(row interface{ Scan(...any) error }) (*Lease, error) {
+// scanLease reads leaseColumns and then extra, the columns a query adds.
+func scanLease(row interface{ Scan(...any) error }, extra ...any) (*Lease, error) {
 	var l Lease
 	var landlord sql.NullInt64
 	var created, updated string
-	if err := row.Scan(&l.ID, &l.Reference, &l.Kind, &l.Start, &l.End, &l.EndsOn, &l.NoticeMonthsTenant, &landlord,
-		&l.BillingFrequency, &l.DueDay, &l.PaymentMethod, &l.VATOpted, &l.DepositCents, &l.Segment, &created, &updated); err != nil {
+	dest := append([]any{&l.ID, &l.Reference, &l.Kind, &l.Start, &l.End, &l.EndsOn, &l.NoticeMonthsTenant, &landlord,
+		&l.BillingFrequency, &l.DueDay, &l.PaymentMethod, &l.VATOpted, &l.DepositCents, &l.Segment, &created, &updated}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	l.NoticeMonthsLandlord = int(landlord.Int64)
-	l.CreatedAt, _ = db.ParseTS(created)
-	l.UpdatedAt, _ = db.ParseTS(updated)
+	l.CreatedAt, l.UpdatedAt = db.ShownTS(created), db.ShownTS(updated)
 	return &l, nil
+}
+
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// listQuery is List's filter as SQL: conditions on leases l, with their
+// arguments ($1 is the organisation, set from the transaction).
+type listQuery struct {
+	where []string
+	args  []any
+}
+
+// noticeActive is true for a lease with notice given and not withdrawn.
+const noticeActive = `EXISTS (SELECT 1 FROM lease_terminations t WHERE t.lease_id = l.id AND t.org_id = l.org_id
+	AND t.withdrawn_at IS NULL)`
+
+// newListQuery builds the conditions of f and search; statuses are those
+// on day today. An unknown status is a field error.
+func newListQuery(f ListFilter, search string, today civil.Date) (*listQuery, error) {
+	lq := &listQuery{where: []string{"l.org_id = $1"}, args: []any{int64(0)}}
+	arg := func(v any) string {
+		lq.args = append(lq.args, v)
+		return fmt.Sprintf("$%d", len(lq.args))
+	}
+	if search != "" {
+		lq.where = append(lq.where, `LOWER(l.reference) LIKE `+arg("%"+strings.ToLower(listing.EscapeLike(search))+"%")+` ESCAPE '\'`)
+	}
+	if f.UnitID > 0 {
+		lq.where = append(lq.where, `EXISTS (SELECT 1 FROM lease_units u WHERE u.lease_id = l.id AND u.org_id = l.org_id AND u.unit_id = `+
+			arg(f.UnitID)+`)`)
+	}
+	if f.ComplexID > 0 {
+		lq.where = append(lq.where, `EXISTS (SELECT 1 FROM lease_units u WHERE u.lease_id = l.id AND u.org_id = l.org_id AND u.complex_id = `+
+			arg(f.ComplexID)+`)`)
+	}
+	if f.TenantID > 0 {
+		lq.where = append(lq.where, `EXISTS (SELECT 1 FROM lease_parties p WHERE p.lease_id = l.id AND p.org_id = l.org_id AND p.role = 'tenant'
+			AND p.party_id = `+arg(f.TenantID)+`)`)
+	}
+	if f.AfterID > 0 {
+		lq.where = append(lq.where, `l.id > `+arg(f.AfterID))
+	}
+	switch f.Status {
+	case "":
+	case StatusUpcoming:
+		lq.where = append(lq.where, `l.start_date > `+arg(today.String()))
+	case StatusEnded:
+		lq.where = append(lq.where, `l.ends_on IS NOT NULL AND l.ends_on < `+arg(today.String()))
+	case StatusNotice, StatusActive:
+		t := arg(today.String())
+		cond := `l.start_date <= ` + t + ` AND (l.ends_on IS NULL OR l.ends_on >= ` + t + `) AND `
+		if f.Status == StatusActive {
+			cond += "NOT "
+		}
+		lq.where = append(lq.where, cond+noticeActive)
+	default:
+		return nil, validation.Errors{"status": "field.invalid"}
+	}
+	return lq, nil
+}
+
+func (lq *listQuery) bind(tx *db.Tx) (string, []any) {
+	args := slices.Clone(lq.args)
+	args[0] = tx.OrgID()
+	return strings.Join(lq.where, " AND "), args
+}
+
+// count is how many leases match.
+func (lq *listQuery) count(ctx context.Context, tx *db.Tx) (int, error) {
+	cond, args := lq.bind(tx)
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases l WHERE `+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("lease: count: %w", err)
+	}
+	return n, nil
+}
+
+// leases reads q's page of the matching leases (sorted by q.Sort, one of
+// "reference", "start_date", "id") and whether notice was given on each.
+func (lq *listQuery) leases(ctx context.Context, tx *db.Tx, q listing.Query) ([]*Lease, []bool, error) {
+	cond, args := lq.bind(tx)
+	order := map[string]string{"reference": "l.reference", "start_date": "l.start_date", "id": "l.id"}[q.Sort]
+	if order == "" {
+		order = "l.reference"
+	}
+	dir := q.Direction()
+	rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("l.", leaseColumns)+`, `+noticeActive+` FROM leases l WHERE `+cond+
+		` ORDER BY `+order+` `+dir+`, l.id `+dir+fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit, q.Offset), args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("lease: list: %w", err)
+	}
+	defer rows.Close()
+	var ls []*Lease
+	var notice []bool
+	for rows.Next() {
+		var n bool
+		l, err := scanLease(rows, &n)
+		if err != nil {
+			return nil, nil, fmt.Errorf("lease: list: %w", err)
+		}
+		ls = append(ls, l)
+		notice = append(notice, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("lease: list: %w", err)
+	}
+	return ls, notice, nil
 }
 
 // loadLease reads a lease of the transaction's organisation with its units,
@@ -162,7 +277,7 @@ func loadComponents(ctx context.Context, tx *db.Tx, ls []*Lease) error {
 		if err := rows.Scan(&leaseID, &c.ID, &c.Kind, &c.Category, &c.Label, &c.AmountCents, &c.VAT, &c.ValidFrom, &created); err != nil {
 			return err
 		}
-		c.CreatedAt, _ = db.ParseTS(created)
+		c.CreatedAt = db.ShownTS(created)
 		m[leaseID].Components = append(m[leaseID].Components, c)
 	}
 	return rows.Err()
@@ -182,7 +297,7 @@ func loadDeposit(ctx context.Context, tx *db.Tx, l *Lease) error {
 		if err := rows.Scan(&e.ID, &e.Kind, &e.Date, &e.AmountCents, &e.Reason, &e.Note, &created); err != nil {
 			return err
 		}
-		e.CreatedAt, _ = db.ParseTS(created)
+		e.CreatedAt = db.ShownTS(created)
 		l.Deposit = append(l.Deposit, e)
 	}
 	return rows.Err()
@@ -204,8 +319,8 @@ func loadTerminations(ctx context.Context, tx *db.Tx, l *Lease) error {
 		if err := rows.Scan(&t.ID, &t.By, &t.NoticeDate, &t.NoticeMonths, &t.EndDate, &t.Reason, &created, &t.CreatedBy, &withdrawn, &withdrawnBy); err != nil {
 			return err
 		}
-		t.CreatedAt, _ = db.ParseTS(created)
-		t.WithdrawnAt, _ = db.ParseNullTS(withdrawn)
+		t.CreatedAt = db.ShownTS(created)
+		t.WithdrawnAt = db.ShownNullTS(withdrawn)
 		t.WithdrawnBy = withdrawnBy.Int64
 		l.Terminations = append(l.Terminations, t)
 	}
@@ -452,7 +567,7 @@ func listDocuments(ctx context.Context, tx *db.Tx, leaseID int64) ([]Document, e
 			rows.Close()
 			return nil, err
 		}
-		d.CreatedAt, _ = db.ParseTS(created)
+		d.CreatedAt = db.ShownTS(created)
 		docs = append(docs, d)
 	}
 	rows.Close()
@@ -482,7 +597,7 @@ func listDocuments(ctx context.Context, tx *db.Tx, leaseID int64) ([]Document, e
 		if err := drows.Scan(&dl.ID, &docID, &dl.ProvidedOn, &dl.Method, &recorded, &dl.RecordedBy); err != nil {
 			return nil, err
 		}
-		dl.RecordedAt, _ = db.ParseTS(recorded)
+		dl.RecordedAt = db.ShownTS(recorded)
 		docs[idx[docID]].Deliveries = append(docs[idx[docID]].Deliveries, dl)
 	}
 	return docs, drows.Err()
@@ -570,3 +685,48 @@ func organisationName(ctx context.Context, tx *db.Tx) (string, error) {
 	}
 	return name, nil
 }
+
+// --- occupancy ---
+
+// unitStatus is the occupancy of units on day on: the status of the lease
+// that covers the day, or vacant.
+func unitStatus(ctx context.Context, tx *db.Tx, unitIDs []int64, on civil.Date) (map[int64]occupancy, error) {
+	out := make(map[int64]occupancy, len(unitIDs))
+	for _, id := range unitIDs {
+		out[id] = vacant
+	}
+	if len(unitIDs) == 0 {
+		return out, nil
+	}
+	in, args := placeholders(3, unitIDs)
+	rows, err := tx.QueryContext(ctx, `SELECT lu.unit_id,
+		EXISTS (SELECT 1 FROM lease_terminations t WHERE t.lease_id = l.id AND t.org_id = l.org_id AND t.withdrawn_at IS NULL AND t.end_date > $2)
+		FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id
+		WHERE lu.org_id = $1 AND l.start_date <= $2 AND COALESCE(l.ends_on, '`+openEnd+`') >= $2 AND lu.unit_id IN (`+in+`)`,
+		append([]any{tx.OrgID(), on.String()}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("unit occupancy: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var notice bool
+		if err := rows.Scan(&id, &notice); err != nil {
+			return nil, err
+		}
+		if notice {
+			out[id] = noticeGiven
+		} else if out[id] != noticeGiven {
+			out[id] = let
+		}
+	}
+	return out, rows.Err()
+}
+
+type occupancy int
+
+const (
+	vacant occupancy = iota
+	let
+	noticeGiven
+)

@@ -39,44 +39,35 @@ var (
 // makes it on first use (tx must be able to write). Without create, a
 // year that has none yet is vault.ErrNoSubject.
 func (s *Service) fiscalSubject(ctx context.Context, tx *db.Tx, year int, create bool) (vault.SubjectID, error) {
-	read := func() (vault.SubjectID, error) {
-		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT subject_id FROM ledger_fiscal_keys WHERE org_id = $1 AND year = $2`, tx.OrgID(), year).Scan(&id)
-		return vault.SubjectID(id), err
-	}
-	id, err := read()
+	id, err := fiscalKey(ctx, tx, year)
 	if err == nil {
 		return id, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("fiscal key %d: %w", year, err)
+		return 0, err
 	}
 	if !create {
 		return 0, vault.ErrNoSubject
 	}
 	fresh, err := s.vault.NewSubject(ctx, tx, fiscalSubjectKind)
 	if err != nil {
-		return 0, fmt.Errorf("fiscal key %d: %w", year, err)
+		return 0, fmt.Errorf("ledger: fiscal key %d: %w", year, err)
 	}
 	// On PostgreSQL another transaction may create the year's key at the
 	// same time: the insert then waits for it and does nothing, and the
 	// row read next is the winner's (READ COMMITTED sees it).
-	res, err := tx.ExecContext(ctx, `INSERT INTO ledger_fiscal_keys (org_id, year, subject_id) VALUES ($1, $2, $3) ON CONFLICT (org_id, year) DO NOTHING`,
-		tx.OrgID(), year, int64(fresh))
+	stored, err := insertFiscalKey(ctx, tx, year, fresh)
 	if err != nil {
-		return 0, fmt.Errorf("fiscal key %d: %w", year, err)
+		return 0, err
 	}
-	if n, _ := res.RowsAffected(); n == 1 {
+	if stored {
 		return fresh, nil
 	}
 	// Lost the race: our subject seals nothing; destroy its key.
 	if err := s.vault.Shred(ctx, tx, fresh); err != nil {
-		return 0, fmt.Errorf("fiscal key %d: %w", year, err)
+		return 0, fmt.Errorf("ledger: fiscal key %d: %w", year, err)
 	}
-	if id, err = read(); err != nil {
-		return 0, fmt.Errorf("fiscal key %d: %w", year, err)
-	}
-	return id, nil
+	return fiscalKey(ctx, tx, year)
 }
 
 // SealFiscal seals data in the fiscal archive of year for tx's

@@ -14,27 +14,21 @@ import (
 // (zero: none). Rent increases start after it: posted charges are never
 // changed.
 func (s *Service) PostedThrough(ctx context.Context, tx *db.Tx, leaseID int64) (civil.Date, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT period FROM ledger_charges WHERE org_id = $1 AND lease_id = $2 AND period <> ''
-		AND reverses_charge_id IS NULL AND voided_by IS NULL`, tx.OrgID(), leaseID)
+	periods, err := postedPeriods(ctx, tx, leaseID)
 	if err != nil {
-		return civil.Date{}, fmt.Errorf("posted periods: %w", err)
+		return civil.Date{}, err
 	}
-	defer rows.Close()
 	var last civil.Date
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return civil.Date{}, err
-		}
+	for _, p := range periods {
 		end, ok := PeriodEnd(p)
 		if !ok {
-			return civil.Date{}, fmt.Errorf("posted period %q of lease %d is not a month or quarter", p, leaseID)
+			return civil.Date{}, fmt.Errorf("ledger: posted period %q of lease %d is not a month or quarter", p, leaseID)
 		}
 		if end.After(last) {
 			last = end
 		}
 	}
-	return last, rows.Err()
+	return last, nil
 }
 
 // PeriodEnd is the last day of a rent period key: "2026-01" or "2026-Q1".

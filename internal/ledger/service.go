@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -80,83 +79,13 @@ func (s *Service) Invoices(ctx context.Context, a account.Actor, q listing.Query
 		q.Sort, q.Desc = "number", true
 	}
 	q = q.Normalize(InvoiceSorts...)
-	page := listing.Page[Invoice]{}
+	var page listing.Page[Invoice]
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		where := []string{"i.org_id = $1"}
-		args := []any{tx.OrgID()}
-		add := func(cond string, v any) {
-			args = append(args, v)
-			where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-		}
-		if f.LeaseID != 0 {
-			add("i.lease_id = ?", f.LeaseID)
-		}
-		if f.RunID != 0 {
-			add("i.run_id = ?", f.RunID)
-		}
-		if f.Period != "" {
-			add("i.period = ?", f.Period)
-		}
-		if f.AfterID != 0 {
-			add("i.id > ?", f.AfterID)
-		}
-		if q.Search != "" {
-			args = append(args, "%"+strings.ToLower(listing.EscapeLike(strings.ReplaceAll(q.Search, " ", "")))+"%")
-			n := len(args)
-			where = append(where, fmt.Sprintf(`(i.number LIKE $%[1]d ESCAPE '\' OR LOWER(l.reference) LIKE $%[1]d ESCAPE '\' OR i.kenmerk LIKE $%[1]d ESCAPE '\')`, n))
-		}
-		open := `COALESCE((SELECT SUM(c.total_cents) FROM ledger_charges c WHERE c.invoice_id = i.id), 0)
-			- COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al JOIN ledger_charges c2 ON c2.id = al.charge_id WHERE c2.invoice_id = i.id), 0)`
-		if f.OpenOnly {
-			where = append(where, "i.kind = 'invoice' AND ("+open+") > 0")
-		}
-		from := ` FROM ledger_invoices i JOIN leases l ON l.id = i.lease_id AND l.org_id = i.org_id WHERE ` + strings.Join(where, " AND ")
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&page.Total); err != nil {
-			return fmt.Errorf("count invoices: %w", err)
-		}
-		order := map[string]string{"id": "i.id", "number": "i.number", "issue_date": "i.issue_date", "due_date": "i.due_date",
-			"total": "i.total_cents", "lease": "l.reference"}[q.Sort]
-		rows, err := tx.QueryContext(ctx, `SELECT i.id, i.number, i.fiscal_year, i.kind, i.lease_id, l.reference, i.period, i.issue_date,
-			i.due_date, i.kenmerk, i.net_cents, i.vat_cents, i.total_cents, COALESCE(i.credits_invoice_id, 0), i.reason, i.run_id,
-			i.document_sealed IS NOT NULL, COALESCE(i.sent_at, ''), i.created_at, `+open+from+
-			fmt.Sprintf(" ORDER BY %s %s, i.id %s LIMIT %d OFFSET %d", order, q.Direction(), q.Direction(), limitOf(q), q.Offset), args...)
-		if err != nil {
-			return fmt.Errorf("list invoices: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			inv, err := scanInvoice(rows, true)
-			if err != nil {
-				return err
-			}
-			page.Items = append(page.Items, inv)
-		}
-		return rows.Err()
+		var err error
+		page, err = listInvoices(ctx, tx, q, f)
+		return err
 	})
 	return page, err
-}
-
-func scanInvoice(r interface{ Scan(...any) error }, withOpen bool, extra ...any) (Invoice, error) {
-	var inv Invoice
-	var kind, sent, created string
-	var net, vat, total, open int64
-	dest := []any{&inv.ID, &inv.Number, &inv.FiscalYear, &kind, &inv.LeaseID, &inv.LeaseReference, &inv.Period, &inv.IssueDate,
-		&inv.DueDate, &inv.Kenmerk, &net, &vat, &total, &inv.CreditsInvoiceID, &inv.Reason, &inv.RunID, &inv.HasDocument, &sent, &created}
-	if withOpen {
-		dest = append(dest, &open)
-	}
-	dest = append(dest, extra...)
-	if err := r.Scan(dest...); err != nil {
-		return inv, fmt.Errorf("scan invoice: %w", err)
-	}
-	inv.Kind = InvoiceKind(kind)
-	inv.Net, inv.VAT, inv.Total, inv.Open = money.Cents(net), money.Cents(vat), money.Cents(total), money.Cents(open)
-	if inv.Kind == KindCreditNote {
-		inv.Open = 0
-	}
-	inv.SentAt, _ = db.ParseTS(sent)
-	inv.CreatedAt, _ = db.ParseTS(created)
-	return inv, nil
 }
 
 // Invoice returns one invoice with its charges and what is allocated to them.
@@ -175,19 +104,10 @@ func (s *Service) Invoice(ctx context.Context, a account.Actor, id int64) (*Invo
 
 // InvoiceTx reads an invoice of tx's organisation.
 func (s *Service) InvoiceTx(ctx context.Context, tx *db.Tx, id int64) (*Invoice, error) {
-	var proration string
-	row := tx.QueryRowContext(ctx, `SELECT i.id, i.number, i.fiscal_year, i.kind, i.lease_id, l.reference, i.period, i.issue_date,
-		i.due_date, i.kenmerk, i.net_cents, i.vat_cents, i.total_cents, COALESCE(i.credits_invoice_id, 0), i.reason, i.run_id,
-		i.document_sealed IS NOT NULL, COALESCE(i.sent_at, ''), i.created_at, i.proration
-		FROM ledger_invoices i JOIN leases l ON l.id = i.lease_id AND l.org_id = i.org_id WHERE i.id = $1 AND i.org_id = $2`, id, tx.OrgID())
-	inv, err := scanInvoice(row, false, &proration)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, validation.ErrNotFound
-	}
+	inv, err := readInvoice(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
-	inv.Proration = proration
 	if inv.Charges, err = charges(ctx, tx, "c.invoice_id = $2", id); err != nil {
 		return nil, err
 	}
@@ -197,38 +117,6 @@ func (s *Service) InvoiceTx(ctx context.Context, tx *db.Tx, id int64) (*Invoice,
 		}
 	}
 	return &inv, nil
-}
-
-// charges reads charges of tx's organisation matching cond ($2 is arg),
-// with what is allocated to each, by due date.
-func charges(ctx context.Context, tx *db.Tx, cond string, arg any) ([]Charge, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.invoice_id, i.number, c.lease_id, c.period, c.line, c.from_date, c.to_date,
-		c.net_cents, c.vat_rate, c.vat_cents, c.total_cents, c.due_date, COALESCE(c.reverses_charge_id, 0), c.basis,
-		COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al WHERE al.charge_id = c.id), 0)
-		+ COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al WHERE al.credit_charge_id = c.id), 0)
-		FROM ledger_charges c JOIN ledger_invoices i ON i.id = c.invoice_id
-		WHERE c.org_id = $1 AND `+cond+` ORDER BY c.due_date, c.id`, tx.OrgID(), arg)
-	if err != nil {
-		return nil, fmt.Errorf("read charges: %w", err)
-	}
-	defer rows.Close()
-	var out []Charge
-	for rows.Next() {
-		var c Charge
-		var net, rate, vat, total, alloc int64
-		var basis string
-		if err := rows.Scan(&c.ID, &c.InvoiceID, &c.InvoiceNumber, &c.LeaseID, &c.Period, &c.Line, &c.From, &c.To,
-			&net, &rate, &vat, &total, &c.DueDate, &c.ReversesChargeID, &basis, &alloc); err != nil {
-			return nil, fmt.Errorf("scan charge: %w", err)
-		}
-		var err error
-		if c.Basis, err = DecodeBasis(basis); err != nil {
-			return nil, err
-		}
-		c.Net, c.VATRate, c.VAT, c.Total, c.Allocated = money.Cents(net), money.Rate(rate), money.Cents(vat), money.Cents(total), money.Cents(alloc)
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // OpenFilter chooses whose open items to show.
@@ -258,7 +146,7 @@ func openItems(ctx context.Context, tx *db.Tx, f OpenFilter) ([]Charge, error) {
 	case f.LeaseID != 0:
 		cs, err = charges(ctx, tx, "c.lease_id = $2", f.LeaseID)
 	case f.PartyID != 0:
-		cs, err = charges(ctx, tx, "c.lease_id IN (SELECT lp.lease_id FROM lease_parties lp WHERE lp.org_id = c.org_id AND lp.role = 'tenant' AND lp.party_id = $2)", f.PartyID)
+		cs, err = charges(ctx, tx, chargesOfTenant, f.PartyID)
 	default:
 		return nil, validation.Errors{"lease_id": "field.required"}
 	}
@@ -283,41 +171,6 @@ func (s *Service) Payments(ctx context.Context, a account.Actor, leaseID int64) 
 		return err
 	})
 	return out, err
-}
-
-func payments(ctx context.Context, tx *db.Tx, cond string, arg any) ([]Payment, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.lease_id, l.reference, p.payment_date, p.amount_cents, p.method, p.reference,
-		COALESCE(p.reverses_payment_id, 0), COALESCE((SELECT r.id FROM ledger_payments r WHERE r.reverses_payment_id = p.id), 0),
-		COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al WHERE al.payment_id = p.id), 0), p.created_at
-		FROM ledger_payments p JOIN leases l ON l.id = p.lease_id AND l.org_id = p.org_id
-		WHERE p.org_id = $1 AND `+cond+` ORDER BY p.payment_date, p.id`, tx.OrgID(), arg)
-	if err != nil {
-		return nil, fmt.Errorf("read payments: %w", err)
-	}
-	defer rows.Close()
-	var out []Payment
-	for rows.Next() {
-		var p Payment
-		var amount, alloc int64
-		var method, created string
-		if err := rows.Scan(&p.ID, &p.LeaseID, &p.LeaseReference, &p.Date, &amount, &method, &p.Reference, &p.ReversesPaymentID,
-			&p.ReversedBy, &alloc, &created); err != nil {
-			return nil, fmt.Errorf("scan payment: %w", err)
-		}
-		p.Amount, p.Allocated, p.Method = money.Cents(amount), money.Cents(alloc), PaymentMethod(method)
-		p.CreatedAt, _ = db.ParseTS(created)
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
-
-func leaseExists(ctx context.Context, tx *db.Tx, id int64) error {
-	var one int
-	err := tx.QueryRowContext(ctx, `SELECT 1 FROM leases WHERE id = $1 AND org_id = $2`, id, tx.OrgID()).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return validation.ErrNotFound
-	}
-	return err
 }
 
 // --- payments ---
@@ -385,11 +238,10 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *db.Tx, a account.Acto
 	if err != nil {
 		return 0, err
 	}
-	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method, reference, created_at, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, tx.OrgID(), in.LeaseID, in.Date, int64(in.Amount), string(in.Method),
-		in.Reference, s.now(), a.UserID).Scan(&id); err != nil {
-		return 0, fmt.Errorf("insert payment: %w", err)
+	id, err := insertPayment(ctx, tx, paymentRow{leaseID: in.LeaseID, date: in.Date, amount: in.Amount, method: in.Method,
+		reference: in.Reference, now: s.now(), by: a.UserID})
+	if err != nil {
+		return 0, err
 	}
 	for _, al := range plan {
 		if err := insertAllocation(ctx, tx, in.LeaseID, al.chargeID, id, 0, al.amount, in.Date, s.now()); err != nil {
@@ -456,22 +308,6 @@ func planAllocation(open []Charge, amount money.Cents, chosen map[int64]money.Ce
 		left -= v
 	}
 	return plan, nil
-}
-
-func insertAllocation(ctx context.Context, tx *db.Tx, leaseID, chargeID, paymentID, creditChargeID int64, amount money.Cents, on civil.Date, now string) error {
-	var pay, credit any
-	if paymentID != 0 {
-		pay = paymentID
-	}
-	if creditChargeID != 0 {
-		credit = creditChargeID
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ledger_allocations (org_id, lease_id, charge_id, payment_id, credit_charge_id, amount_cents, allocated_on, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, tx.OrgID(), leaseID, chargeID, pay, credit, int64(amount), on, now)
-	if err != nil {
-		return fmt.Errorf("insert allocation: %w", err)
-	}
-	return nil
 }
 
 // AllocateCredit applies the account's unallocated credit (payments and
@@ -579,28 +415,12 @@ func (s *Service) ReversePayment(ctx context.Context, a account.Actor, paymentID
 			return validation.Errors{"payment": "ledger.payment.already_reversed"}
 		}
 		today := s.today()
-		if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method, reference, reverses_payment_id, created_at, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, tx.OrgID(), p.LeaseID, today, -int64(p.Amount), string(p.Method),
-			reason, p.ID, s.now(), a.UserID).Scan(&id); err != nil {
-			return fmt.Errorf("insert reversal: %w", err)
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT charge_id, SUM(amount_cents) FROM ledger_allocations WHERE org_id = $1 AND payment_id = $2 GROUP BY charge_id ORDER BY charge_id`,
-			tx.OrgID(), p.ID)
-		if err != nil {
+		if id, err = insertPayment(ctx, tx, paymentRow{leaseID: p.LeaseID, date: today, amount: -p.Amount, method: p.Method,
+			reference: reason, reverses: p.ID, now: s.now(), by: a.UserID}); err != nil {
 			return err
 		}
-		var undo []allocation
-		for rows.Next() {
-			var al allocation
-			var v int64
-			if err := rows.Scan(&al.chargeID, &v); err != nil {
-				rows.Close()
-				return err
-			}
-			al.amount = money.Cents(v)
-			undo = append(undo, al)
-		}
-		if err := rows.Close(); err != nil {
+		undo, err := allocationsOfPayment(ctx, tx, p.ID)
+		if err != nil {
 			return err
 		}
 		for _, al := range undo {
@@ -685,22 +505,15 @@ func (s *Service) CreditTx(ctx context.Context, tx *db.Tx, in CreditInput, now s
 		net -= c.Net
 		vat -= c.VAT
 	}
-	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_invoices (org_id, number, fiscal_year, kind, lease_id, period, issue_date, due_date,
-		kenmerk, net_cents, vat_cents, total_cents, credits_invoice_id, reason, run_id, created_at, created_by)
-		VALUES ($1, $2, $3, 'credit_note', $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-		tx.OrgID(), number, in.Date.Year, inv.LeaseID, inv.Period, in.Date, "C"+number, int64(net), int64(vat), int64(net+vat),
-		inv.ID, in.Reason, in.RunID, now, by).Scan(&id); err != nil {
-		return 0, fmt.Errorf("insert credit note: %w", err)
+	id, err := insertCreditNote(ctx, tx, creditNote{number: number, year: in.Date.Year, leaseID: inv.LeaseID, period: inv.Period,
+		date: in.Date, net: net, vat: vat, creditsID: inv.ID, reason: in.Reason, runID: in.RunID, now: now, byUser: by})
+	if err != nil {
+		return 0, err
 	}
 	for _, c := range lines {
-		var cid int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_charges (org_id, invoice_id, lease_id, period, line, from_date, to_date,
-			net_cents, vat_rate, vat_cents, total_cents, due_date, reverses_charge_id, basis)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`, tx.OrgID(), id, c.LeaseID, c.Period, c.Line,
-			c.From, c.To, -int64(c.Net), int64(c.VATRate), -int64(c.VAT), -int64(c.Total), in.Date, c.ID,
-			EncodeBasis(negated(c.Basis))).Scan(&cid); err != nil {
-			return 0, fmt.Errorf("insert credit line: %w", err)
+		cid, err := insertCreditLine(ctx, tx, id, c, in.Date)
+		if err != nil {
+			return 0, err
 		}
 		if open := c.Open(); open > 0 {
 			if err := insertAllocation(ctx, tx, c.LeaseID, c.ID, 0, cid, open, in.Date, now); err != nil {
@@ -708,30 +521,12 @@ func (s *Service) CreditTx(ctx context.Context, tx *db.Tx, in CreditInput, now s
 			}
 		}
 		if in.Void {
-			if _, err := tx.ExecContext(ctx, `UPDATE ledger_charges SET voided_by = $1 WHERE id = $2 AND org_id = $3`, id, c.ID, tx.OrgID()); err != nil {
-				return 0, fmt.Errorf("void charge %d: %w", c.ID, err)
+			if err := voidCharge(ctx, tx, c.ID, id); err != nil {
+				return 0, err
 			}
 		}
 	}
 	return id, nil
-}
-
-func creditedCharges(ctx context.Context, tx *db.Tx, invoiceID int64) (map[int64]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT c.reverses_charge_id FROM ledger_charges c JOIN ledger_charges o ON o.id = c.reverses_charge_id
-		WHERE c.org_id = $1 AND o.invoice_id = $2`, tx.OrgID(), invoiceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
 }
 
 // --- balances and statements ---
@@ -747,16 +542,11 @@ func (s *Service) BalanceAt(ctx context.Context, a account.Actor, leaseID int64,
 		if err := leaseExists(ctx, tx, leaseID); err != nil {
 			return err
 		}
-		var charged, paid int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(total_cents), 0) FROM ledger_invoices WHERE org_id = $1 AND lease_id = $2 AND issue_date <= $3`,
-			tx.OrgID(), leaseID, on).Scan(&charged); err != nil {
+		charged, paid, err := balanceTotals(ctx, tx, leaseID, on)
+		if err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_cents), 0) FROM ledger_payments WHERE org_id = $1 AND lease_id = $2 AND payment_date <= $3`,
-			tx.OrgID(), leaseID, on).Scan(&paid); err != nil {
-			return err
-		}
-		b.Charged, b.Paid, b.Balance = money.Cents(charged), money.Cents(paid), money.Cents(charged-paid)
+		b.Charged, b.Paid, b.Balance = charged, paid, charged-paid
 		open, err := openItems(ctx, tx, OpenFilter{LeaseID: leaseID})
 		if err != nil {
 			return err
@@ -784,48 +574,32 @@ func (s *Service) StatementOf(ctx context.Context, a account.Actor, leaseID int6
 	}
 	st := &Statement{LeaseID: leaseID, From: from, To: to}
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT reference FROM leases WHERE id = $1 AND org_id = $2`, leaseID, tx.OrgID()).Scan(&st.LeaseReference); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return validation.ErrNotFound
-			}
+		var err error
+		if st.LeaseReference, err = leaseReference(ctx, tx, leaseID); err != nil {
 			return err
 		}
-		var opening int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT SUM(total_cents) FROM ledger_invoices WHERE org_id = $1 AND lease_id = $2 AND issue_date < $3), 0)
-			- COALESCE((SELECT SUM(amount_cents) FROM ledger_payments WHERE org_id = $1 AND lease_id = $2 AND payment_date < $3), 0)`,
-			tx.OrgID(), leaseID, from).Scan(&opening); err != nil {
+		if st.Opening, err = openingBalance(ctx, tx, leaseID, from); err != nil {
 			return err
 		}
-		st.Opening = money.Cents(opening)
-		rows, err := tx.QueryContext(ctx, `SELECT issue_date, kind, number, id, total_cents, period FROM ledger_invoices
-			WHERE org_id = $1 AND lease_id = $2 AND issue_date BETWEEN $3 AND $4
-			UNION ALL
-			SELECT payment_date, CASE WHEN amount_cents < 0 THEN 'reversal' ELSE 'payment' END, reference, id, amount_cents, method FROM ledger_payments
-			WHERE org_id = $1 AND lease_id = $2 AND payment_date BETWEEN $3 AND $4
-			ORDER BY 1, 2, 4`, tx.OrgID(), leaseID, from, to)
+		lines, err := statementLines(ctx, tx, leaseID, from, to)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
 		bal := st.Opening
-		for rows.Next() {
-			var l StatementLine
-			var amount int64
-			if err := rows.Scan(&l.Date, &l.Kind, &l.Reference, &l.ID, &amount, &l.Description); err != nil {
-				return err
-			}
+		for _, sl := range lines {
+			l, amount := sl.StatementLine, sl.amount
 			switch l.Kind {
 			case "invoice", "credit_note":
 				if amount >= 0 {
-					l.Debit = money.Cents(amount)
+					l.Debit = amount
 				} else {
-					l.Credit = money.Cents(-amount)
+					l.Credit = -amount
 				}
 			default:
 				if amount >= 0 {
-					l.Credit = money.Cents(amount)
+					l.Credit = amount
 				} else {
-					l.Debit = money.Cents(-amount)
+					l.Debit = -amount
 				}
 			}
 			bal += l.Debit - l.Credit
@@ -833,7 +607,7 @@ func (s *Service) StatementOf(ctx context.Context, a account.Actor, leaseID int6
 			st.Lines = append(st.Lines, l)
 		}
 		st.Closing = bal
-		return rows.Err()
+		return nil
 	})
 	return st, err
 }
@@ -857,33 +631,11 @@ func (s *Service) Debtors(ctx context.Context, a account.Actor, q listing.Query)
 		q.Sort, q.Desc = "balance", true
 	}
 	q = q.Normalize("balance", "lease")
-	page := listing.Page[LeaseBalance]{}
+	var page listing.Page[LeaseBalance]
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		base := `SELECT l.id, l.reference,
-			COALESCE((SELECT SUM(i.total_cents) FROM ledger_invoices i WHERE i.org_id = l.org_id AND i.lease_id = l.id), 0) AS charged,
-			COALESCE((SELECT SUM(p.amount_cents) FROM ledger_payments p WHERE p.org_id = l.org_id AND p.lease_id = l.id), 0) AS paid
-			FROM leases l WHERE l.org_id = $1 AND LOWER(l.reference) LIKE $2 ESCAPE '\'`
-		sub := `SELECT * FROM (SELECT id, reference, charged, paid, charged - paid AS balance FROM (` + base + `) b) d WHERE balance <> 0`
-		args := []any{tx.OrgID(), "%" + strings.ToLower(listing.EscapeLike(q.Search)) + "%"}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+sub+`) c`, args...).Scan(&page.Total); err != nil {
-			return fmt.Errorf("count debtors: %w", err)
-		}
-		order := map[string]string{"balance": "balance", "lease": "reference"}[q.Sort]
-		rows, err := tx.QueryContext(ctx, sub+fmt.Sprintf(" ORDER BY %s %s, id LIMIT %d OFFSET %d", order, q.Direction(), limitOf(q), q.Offset), args...)
-		if err != nil {
-			return fmt.Errorf("list debtors: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var b LeaseBalance
-			var charged, paid, bal int64
-			if err := rows.Scan(&b.LeaseID, &b.Reference, &charged, &paid, &bal); err != nil {
-				return err
-			}
-			b.Charged, b.Paid, b.Balance = money.Cents(charged), money.Cents(paid), money.Cents(bal)
-			page.Items = append(page.Items, b)
-		}
-		return rows.Err()
+		var err error
+		page, err = listDebtors(ctx, tx, q)
+		return err
 	})
 	return page, err
 }

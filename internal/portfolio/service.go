@@ -537,6 +537,28 @@ func (s *Service) UnitFacts(ctx context.Context, tx *db.Tx, ids ...int64) (map[i
 	return out, nil
 }
 
+// UnitNames gives the address lines of units for a page that shows them as
+// a list does (the lease picker keeps the chosen units at its top). Any id
+// that is not a unit of a's organisation is validation.ErrNotFound.
+func (s *Service) UnitNames(ctx context.Context, a account.Actor, ids ...int64) (map[int64]string, error) {
+	if !a.Can(account.PermPortfolioRead) {
+		return nil, validation.ErrForbidden
+	}
+	var out map[int64]string
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		facts, err := s.UnitFacts(ctx, tx, ids...)
+		if err != nil {
+			return err
+		}
+		out = make(map[int64]string, len(facts))
+		for id, f := range facts {
+			out[id] = f.Address
+		}
+		return nil
+	})
+	return out, err
+}
+
 // --- meters ---
 
 // AddMeter gives a unit a meter; its number must be new for that kind of

@@ -3,7 +3,9 @@ package relation
 import (
 	"context"
 
+	"hms/internal/account"
 	"hms/internal/platform/db"
+	"hms/internal/platform/validation"
 )
 
 // DisplayNames gives the names ("J. de Vries", a company's name) of ids
@@ -36,4 +38,38 @@ func (s *Service) DisplayNames(ctx context.Context, tx *db.Tx, ids ...int64) (ma
 func (s *Service) ExistsTx(ctx context.Context, tx *db.Tx, id int64) error {
 	_, err := getRow(ctx, tx, id)
 	return err
+}
+
+// mayReadNames reports whether a can see relations' names as a list shows
+// them: who reads the portfolio, and who keeps the books (a bookkeeper sees
+// the debtor's name on a tenant's open items and on a deposit's payout).
+func mayReadNames(a account.Actor) bool {
+	return a.Can(account.PermPortfolioRead) || a.Can(account.PermFinanceRead)
+}
+
+// Names gives the display names of ids for a page that shows them as a
+// list does (a picker, the head of a tenant's open items): not logged per
+// row, like List. Any id that is not a relation of a's organisation is
+// validation.ErrNotFound.
+func (s *Service) Names(ctx context.Context, a account.Actor, ids ...int64) (map[int64]string, error) {
+	if !mayReadNames(a) {
+		return nil, validation.ErrForbidden
+	}
+	var out map[int64]string
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var err error
+		out, err = s.DisplayNames(ctx, tx, ids...)
+		return err
+	})
+	return out, err
+}
+
+// Exists is validation.ErrNotFound unless id is a relation of a's
+// organisation; it opens nothing (the API checks a path id before it lists
+// that person's open items).
+func (s *Service) Exists(ctx context.Context, a account.Actor, id int64) error {
+	if !mayReadNames(a) {
+		return validation.ErrForbidden
+	}
+	return s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error { return s.ExistsTx(ctx, tx, id) })
 }

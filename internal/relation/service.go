@@ -397,8 +397,8 @@ func (s *Service) open(ctx context.Context, tx *db.Tx, r *row, links bool) (*Rel
 	rel := &Relation{ID: r.id, Kind: r.kind, Ref: r.ref.String, Roles: r.roles, Language: r.lang,
 		Name: r.company.String, LegalForm: r.legalForm.String, KvK: r.kvk.String, BTW: r.btw.String,
 		SupplierCategories: categoriesList(r.categories)}
-	rel.CreatedAt, _ = db.ParseTS(r.createdAt)
-	rel.UpdatedAt, _ = db.ParseTS(r.updatedAt)
+	rel.CreatedAt = db.ShownTS(r.createdAt)
+	rel.UpdatedAt = db.ShownTS(r.updatedAt)
 	if r.kind == Person {
 		n, err := s.openName(ctx, tx, r)
 		if err != nil {

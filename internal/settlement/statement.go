@@ -865,11 +865,24 @@ type RunStatements struct {
 	Booked     int
 	ToPay      money.Cents
 	ToRefund   money.Cents
+	// SendJob is the send job the page follows (ReviewSending only; nil
+	// when it is gone or not a send job).
+	SendJob *jobs.Status
 }
 
 // Review lists a run's statements as they are or would be sent (without
 // the tenants' names and addresses, which only the PDF reads).
 func (st *Statements) Review(ctx context.Context, a account.Actor, runID int64) (*RunStatements, error) {
+	return st.review(ctx, a, runID, 0)
+}
+
+// ReviewSending is Review with the progress of the send job jobID, which
+// the page started and follows.
+func (st *Statements) ReviewSending(ctx context.Context, a account.Actor, runID, jobID int64) (*RunStatements, error) {
+	return st.review(ctx, a, runID, jobID)
+}
+
+func (st *Statements) review(ctx context.Context, a account.Actor, runID, jobID int64) (*RunStatements, error) {
 	if err := canRead(a); err != nil {
 		return nil, err
 	}
@@ -900,6 +913,19 @@ func (st *Statements) Review(ctx context.Context, a account.Actor, runID int64) 
 				out.ToRefund -= s.Balance
 			}
 			out.Statements = append(out.Statements, *s)
+		}
+		if jobID <= 0 || st.jobs == nil {
+			return nil
+		}
+		js, err := st.jobs.Status(ctx, tx, jobID)
+		if errors.Is(err, jobs.ErrNotFound) {
+			return nil
+		}
+		if err != nil { // jobs.Status names the job
+			return err
+		}
+		if js.Kind == JobSend {
+			out.SendJob = &js
 		}
 		return nil
 	})

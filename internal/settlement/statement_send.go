@@ -40,6 +40,8 @@ func (st *Statements) registerSend(q *jobs.Queue, accounts *account.Service) {
 		if err != nil {
 			return jobs.Permanent(fmt.Errorf("send run %d: %w", p.RunID, err))
 		}
+		// Progress is shown, not needed: a failure to record it does not stop
+		// the sending (a lost lease ends ctx instead).
 		progress := func(done, total int) { _ = j.Progress(ctx, int64(done), int64(total), "") }
 		_, err = st.Send(ctx, a, p.RunID, progress)
 		if errors.Is(err, validation.ErrForbidden) || errors.Is(err, validation.ErrNotFound) || errors.Is(err, ErrNotFinal) {

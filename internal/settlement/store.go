@@ -123,7 +123,7 @@ func scanCost(sc interface{ Scan(...any) error }) (*CostEntry, error) {
 		&c.PeriodStart, &c.PeriodEnd, &c.Amount, &c.VAT, &c.Category, &c.Description, &c.Scope, &c.EvidenceName, &c.EvidenceSize, &created); err != nil {
 		return nil, err
 	}
-	c.CreatedAt, _ = db.ParseTS(created)
+	c.CreatedAt = db.ShownTS(created)
 	return &c, nil
 }
 
@@ -870,12 +870,14 @@ func scanRunSummary(sc interface{ Scan(...any) error }) (*RunSummary, string, er
 		&r.CorrectsRunID, &created, &r.CreatedBy, &final, &r.DegreeDaysSource, &r.AdvancesBasis); err != nil {
 		return nil, "", err
 	}
+	// Only the number of warnings is shown here (the run page reads them
+	// whole); text that is not a list counts none.
 	var ws []Warning
 	_ = json.Unmarshal([]byte(warnings), &ws)
 	r.Warnings = len(ws)
-	r.CreatedAt, _ = db.ParseTS(created)
+	r.CreatedAt = db.ShownTS(created)
 	if final != "" {
-		r.FinalisedAt, _ = db.ParseTS(final)
+		r.FinalisedAt = db.ShownTS(final)
 	}
 	return &r, warnings, nil
 }
@@ -969,7 +971,10 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 			return nil, 0, err
 		}
 		c.Heating, c.AdminFee = heating != 0, fee != 0
-		_ = json.Unmarshal([]byte(units), &c.UnitIDs)
+		if err := json.Unmarshal([]byte(units), &c.UnitIDs); err != nil {
+			rows.Close()
+			return nil, 0, fmt.Errorf("settlement: units of cost %s: %w", c.CostID, err)
+		}
 		if reads != "{}" {
 			if err := json.Unmarshal([]byte(reads), &c.Readings); err != nil {
 				rows.Close()

@@ -330,7 +330,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 // jobStatus is polled by pages that show a long job's progress.
 func (s *Server) jobStatus(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "job.title")
-	st, err := s.jobStatusFor(r, actorOf(r), pathID(r, "id"))
+	st, err := s.Jobs.StatusFor(r.Context(), actorOf(r), pathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err, p)
 		return

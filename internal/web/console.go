@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"hms/internal/account"
@@ -9,7 +8,6 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/mail"
-	"hms/internal/platform/validation"
 )
 
 // The console is for HMS staff. It shows customers as organisations and
@@ -97,17 +95,4 @@ func (s *Server) consoleAuditVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = consoleView{Orgs: orgs, Audit: &rep}
 	s.render(w, r, http.StatusOK, "console", p)
-}
-
-func (s *Server) jobStatusFor(r *http.Request, a account.Actor, id int64) (jobs.Status, error) {
-	var st jobs.Status
-	err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
-		var err error
-		st, err = s.Jobs.Status(r.Context(), tx, id)
-		return err
-	})
-	if errors.Is(err, jobs.ErrNotFound) {
-		return st, validation.ErrNotFound
-	}
-	return st, err
 }

@@ -10,7 +10,6 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/deposit"
-	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 )
@@ -95,14 +94,12 @@ func (s *Server) renderDeposit(w http.ResponseWriter, r *http.Request, p *page, 
 	// The payee's name heads the payout like a list row (no access-log
 	// event, as on the tenant's open items).
 	if st.PayeeID != 0 {
-		if err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
-			names, err := s.Relations.DisplayNames(r.Context(), tx, st.PayeeID)
-			v.Payee = names[st.PayeeID]
-			return err
-		}); err != nil {
+		names, err := s.Relations.Names(r.Context(), a, st.PayeeID)
+		if err != nil {
 			s.fail(w, r, err, p)
 			return
 		}
+		v.Payee = names[st.PayeeID]
 	}
 	if p.Form == nil {
 		p.Form = url.Values{}

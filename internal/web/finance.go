@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
-	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
@@ -266,21 +264,7 @@ func (s *Server) financeRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, p)
 		return
 	}
-	view := financeRunView{financeFmt: s.financeFmt(p), Run: run, Period: run.Period}
-	if run.JobID != 0 && (run.State == "queued" || run.State == "running") {
-		err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
-			st, err := s.Jobs.Status(r.Context(), tx, run.JobID)
-			if err == nil {
-				view.Job = &st
-			}
-			return err
-		})
-		if err != nil && !errors.Is(err, jobs.ErrNotFound) {
-			s.fail(w, r, err, p)
-			return
-		}
-	}
-	p.Data = view
+	p.Data = financeRunView{financeFmt: s.financeFmt(p), Run: run, Period: run.Period, Job: run.Job}
 	s.render(w, r, http.StatusOK, "finance_run", p)
 }
 
@@ -585,15 +569,12 @@ func (s *Server) financeTenant(w http.ResponseWriter, r *http.Request) {
 	id := pathID(r, "id")
 	// The relation must be of this organisation (404 otherwise); its name
 	// heads the page like a list row, without an access-log event.
-	var name string
-	if err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
-		names, err := s.Relations.DisplayNames(r.Context(), tx, id)
-		name = names[id]
-		return err
-	}); err != nil {
+	names, err := s.Relations.Names(r.Context(), a, id)
+	if err != nil {
 		s.fail(w, r, err, p)
 		return
 	}
+	name := names[id]
 	open, err := s.Ledger.OpenItems(r.Context(), a, ledger.OpenFilter{PartyID: id})
 	if err != nil {
 		s.fail(w, r, err, p)

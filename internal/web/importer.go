@@ -1,13 +1,11 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
 
 	"hms/internal/importer"
-	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/validation"
 )
@@ -61,26 +59,13 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, p)
 		return
 	}
-	v := importView{Upload: u, Columns: importer.Columns}
+	v := importView{Upload: u, Columns: importer.Columns, Job: u.Job}
 	if u.Problem != "" {
 		args := map[string]any{}
 		for k, a := range u.ProblemArgs {
 			args[k] = a
 		}
 		v.Problem = s.Texts.T(p.Lang, u.Problem, args)
-	}
-	if u.State == "queued" {
-		err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
-			st, err := s.Jobs.Status(r.Context(), tx, u.JobID)
-			if err == nil {
-				v.Job = &st
-			}
-			return err
-		})
-		if err != nil && !errors.Is(err, jobs.ErrNotFound) {
-			s.fail(w, r, err, p)
-			return
-		}
 	}
 	p.Data = v
 	s.render(w, r, http.StatusOK, "import_status", p)

@@ -373,16 +373,9 @@ func formErrors(err error, prefix string, rows []int) error {
 
 type leaseDetailView struct {
 	leaseFmt
-	Lease           *lease.Lease
-	Today           civil.Date
-	Status          lease.Status
-	Current         []lease.Component
-	CurrentTotal    money.Cents
-	Documents       []lease.Document
+	*lease.Detail
 	Preview         *lease.NoticePreview
-	LandlordMonths  int // the landlord's notice period if notice were given today
 	CanWrite        bool
-	CanWithdraw     bool
 	ComponentKinds  []lease.ComponentKind
 	VATs            []lease.VAT
 	DepositKinds    []lease.DepositEntryKind
@@ -403,29 +396,14 @@ func (s *Server) renderLeaseDetail(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	a := actorOf(r)
-	l, err := s.Leases.Get(r.Context(), a, id)
+	det, err := s.Leases.Detail(r.Context(), a, id)
 	if err != nil {
 		s.fail(w, r, err, p)
 		return
 	}
-	docs, err := s.Leases.Documents(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err, p)
-		return
-	}
-	today := civil.Today(s.Clock.Now())
-	v := leaseDetailView{leaseFmt: leaseFmt{p.Lang}, Lease: l, Today: today, Status: l.StatusOn(today), Current: l.ComponentsOn(today),
-		Documents: docs, Preview: preview, CanWrite: a.Can(account.PermPortfolioWrite),
+	v := leaseDetailView{leaseFmt: leaseFmt{p.Lang}, Detail: det, Preview: preview, CanWrite: a.Can(account.PermPortfolioWrite),
 		ComponentKinds: lease.ComponentKinds, VATs: lease.VATs, DepositKinds: []lease.DepositEntryKind{lease.DepositReceived, lease.DepositReturned},
 		DeliveryMethods: lease.DeliveryMethods}
-	for _, c := range v.Current {
-		v.CurrentTotal += c.AmountCents
-	}
-	v.CanWithdraw = v.CanWrite && l.Termination != nil && !today.After(l.Termination.EndDate)
-	v.LandlordMonths = l.NoticeMonthsLandlord
-	if v.LandlordMonths == 0 {
-		v.LandlordMonths = lease.StatutoryLandlordNotice(l.Kind, l.Start, today)
-	}
 	p.Title = "lease.detail.title"
 	p.Data = v
 	s.render(w, r, status, "lease_detail", p)

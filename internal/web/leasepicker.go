@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/portfolio"
 	"hms/internal/relation"
@@ -48,20 +47,17 @@ func (s *Server) leaseOptions(w http.ResponseWriter, r *http.Request) {
 	var out []pickedOption
 	seen := map[int64]bool{}
 	if kind == "units" {
-		// What is chosen stays first and selected (read in one go; an id
-		// that is not this organisation's unit drops them all).
-		var facts map[int64]portfolio.UnitFacts
+		// What is chosen stays first and selected (read in one go). An id
+		// that is not this organisation's unit drops them all: the error is
+		// not shown, the search below still answers.
+		var names map[int64]string
 		if len(chosen) > 0 {
-			_ = s.DB.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-				var err error
-				facts, err = s.Portfolio.UnitFacts(ctx, tx, chosen...)
-				return err
-			})
+			names, _ = s.Portfolio.UnitNames(ctx, a, chosen...)
 		}
 		for _, id := range chosen {
-			if f, ok := facts[id]; ok && !seen[id] {
+			if name, ok := names[id]; ok && !seen[id] {
 				seen[id] = true
-				out = append(out, pickedOption{ID: id, Label: f.Address, Selected: true})
+				out = append(out, pickedOption{ID: id, Label: name, Selected: true})
 			}
 		}
 		page, err := s.Portfolio.ListUnits(ctx, a, portfolio.UnitFilter{}, q)
@@ -82,12 +78,7 @@ func (s *Server) leaseOptions(w http.ResponseWriter, r *http.Request) {
 	} else {
 		if len(chosen) > 0 {
 			// Names as in a list: the picker is not a record being opened.
-			var names map[int64]string
-			err := s.DB.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-				var err error
-				names, err = s.Relations.DisplayNames(ctx, tx, chosen...)
-				return err
-			})
+			names, err := s.Relations.Names(ctx, a, chosen...)
 			if err == nil {
 				for _, id := range chosen {
 					if !seen[id] {

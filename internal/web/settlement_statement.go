@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,7 +11,6 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/money"
-	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
@@ -38,24 +36,16 @@ func (s *Server) stStatements(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderStatements(w http.ResponseWriter, r *http.Request, status int, p *page) {
 	p.Nav = "settlement"
 	a := actorOf(r)
-	rev, err := s.Statements.Review(r.Context(), a, pathID(r, "id"))
+	// The page follows the send job it started (?job=); not a number is none.
+	jobID, _ := strconv.ParseInt(r.URL.Query().Get("job"), 10, 64)
+	rev, err := s.Statements.ReviewSending(r.Context(), a, pathID(r, "id"), jobID)
 	if err != nil {
 		s.fail(w, r, err, p)
 		return
 	}
 	v := stStatementsView{leaseFmt: leaseFmt{p.Lang}, Review: rev, CanWrite: a.Can(account.PermFinanceWrite)}
-	if id, _ := strconv.ParseInt(r.URL.Query().Get("job"), 10, 64); id > 0 {
-		err := s.DB.ReadOrg(r.Context(), a.OrgID, func(tx *db.Tx) error {
-			st, err := s.Jobs.Status(r.Context(), tx, id)
-			if err == nil && st.Kind == settlement.JobSend {
-				v.Job, v.JobID = &st, id
-			}
-			return err
-		})
-		if err != nil && !errors.Is(err, jobs.ErrNotFound) {
-			s.fail(w, r, err, p)
-			return
-		}
+	if rev.SendJob != nil {
+		v.Job, v.JobID = rev.SendJob, rev.SendJob.ID
 	}
 	p.Data = v
 	s.render(w, r, status, "settlement_statements", p)

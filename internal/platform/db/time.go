@@ -37,3 +37,17 @@ func ParseNullTS(s sql.NullString) (time.Time, error) {
 	}
 	return ParseTS(s.String)
 }
+
+// ShownTS reads a stored instant that is only shown (when a row was made,
+// sent, finished), never computed with: one that does not parse, or "",
+// is the zero time ("unknown") rather than an error that hides the row.
+func ShownTS(s string) time.Time {
+	t, err := ParseTS(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// ShownNullTS is ShownTS for an optional instant; NULL is the zero time.
+func ShownNullTS(s sql.NullString) time.Time { return ShownTS(s.String) }

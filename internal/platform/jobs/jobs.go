@@ -228,7 +228,7 @@ func New(d *db.DB, clk clock.Clock) *Queue {
 	}
 	host, _ := os.Hostname()
 	b := make([]byte, 4)
-	_, _ = rand.Read(b)
+	_, _ = rand.Read(b) // crypto/rand.Read never returns an error
 	halt, haltWith := context.WithCancelCause(context.Background())
 	return &Queue{
 		halt:         halt,

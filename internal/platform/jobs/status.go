@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hms/internal/platform/db"
+	"hms/internal/platform/validation"
 )
 
 // Status is what a page or the console shows of a job.
@@ -120,4 +121,33 @@ func (q *Queue) Prune(ctx context.Context, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("prune jobs: %w", err)
 	}
 	return n, nil
+}
+
+// Viewer is who follows a job's progress on a page. The queue sits below
+// account (whose mail it carries), so it asks the actor through this
+// interface; account.Actor answers it with its permission.
+type Viewer interface {
+	// JobsOrg is the organisation whose jobs the viewer may follow, or 0
+	// when it may follow none.
+	JobsOrg() int64
+}
+
+// StatusFor returns job id as the viewer may see it, read in a transaction
+// of its own: validation.ErrForbidden for a viewer that may follow no jobs,
+// validation.ErrNotFound for a job of another organisation.
+func (q *Queue) StatusFor(ctx context.Context, v Viewer, id int64) (Status, error) {
+	org := v.JobsOrg()
+	if org == 0 {
+		return Status{}, validation.ErrForbidden
+	}
+	var st Status
+	err := q.d.ReadOrg(ctx, org, func(tx *db.Tx) error {
+		var err error
+		st, err = q.Status(ctx, tx, id)
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return Status{}, validation.ErrNotFound
+	}
+	return st, err
 }
