@@ -274,8 +274,9 @@ func TestParseCPI(t *testing.T) {
 		t.Fatalf("comma file: %+v %+v", ps, errs)
 	}
 	_, errs = ParseCPI(strings.NewReader("CPI;2025-01;128,4\nCPI;2025-13;1\nCPI;2025-02;-3\nCPI;2025-01;128,4\nCPI;2025-03\n;2025-04;1\n"))
-	want := []CellError{{2, "month", "rentincrease.cpi.month_invalid"}, {3, "index", "rentincrease.cpi.index_invalid"},
-		{4, "month", "rentincrease.cpi.duplicate"}, {5, "", "rentincrease.cpi.fields"}, {6, "series", "rentincrease.cpi.series_invalid"}}
+	want := []CellError{{Line: 2, Column: "month", Reason: "rentincrease.cpi.month_invalid"},
+		{Line: 3, Column: "index", Reason: "rentincrease.cpi.index_invalid"}, {Line: 4, Column: "month", Reason: "rentincrease.cpi.duplicate"},
+		{Line: 5, Column: "", Reason: "rentincrease.cpi.fields"}, {Line: 6, Column: "series", Reason: "rentincrease.cpi.series_invalid"}}
 	if !slices.Equal(errs, want) {
 		t.Errorf("errors:\n got %+v\nwant %+v", errs, want)
 	}
