@@ -47,7 +47,7 @@ func TestCostEntriesImportAndEvidence(t *testing.T) {
 		}
 		got := map[string]string{}
 		for _, c := range ie {
-			got[fmt.Sprintf("%d:%s", c.Line, c.Column)] = c.Message
+			got[fmt.Sprintf("%d:%s", c.Line, c.Column)] = c.Reason
 		}
 		if got["4:supplier"] != "settlement.unknown_supplier" || got["4:amount"] != "settlement.bad_amount" || got["4:complex"] != "settlement.unknown_complex" ||
 			got["5:units"] != "settlement.unit_not_in_complex" || got["5:invoice_number"] != "settlement.csv_duplicate_row" || len(ie) != 5 {
