@@ -117,7 +117,7 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 	case errors.As(err, &le):
 		return nil, nil, formatErr("import.format.no_header", "no header line")
 	case err != nil:
-		return nil, nil, formatErr("import.format.unreadable", err.Error())
+		return nil, nil, err // the reader failed, not the file
 	}
 	if len(f.Rows) == 0 {
 		return nil, nil, formatErr("import.format.no_header", "no header line")
