@@ -68,7 +68,7 @@ func settlementStored(ctx context.Context, args []string, stdout io.Writer) erro
 		var ie settlement.ImportErrors
 		if errors.As(err, &ie) {
 			for _, c := range ie {
-				fmt.Fprintf(stdout, "line %d, %s: %s\n", c.Line, c.Column, a.Texts.T("en", c.Message, nil))
+				fmt.Fprintf(stdout, "line %d, %s: %s\n", c.Line, c.Column, a.Texts.T("en", c.Reason, nil))
 			}
 			return &exitError{code: 2, err: fmt.Errorf("%d errors; nothing imported", len(ie))}
 		}

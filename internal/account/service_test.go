@@ -13,21 +13,15 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/app/apptest"
-	"hms/internal/platform/clock"
-	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/db"
-	"hms/internal/platform/dbtest"
 	"hms/internal/platform/mail/mailtest"
 	"hms/internal/platform/validation"
 )
 
-func each(t *testing.T, fn func(t *testing.T, e *apptest.Env, clk *clock.Fixed)) {
-	for _, engine := range dbtest.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			clk := clock.NewFixed(clocktest.Now().Truncate(time.Second))
-			fn(t, apptest.Start(t, engine, apptest.Options{Clock: clk}), clk)
-		})
-	}
+// each runs fn per engine with the server running (account mails links and
+// its tests follow them); the organisations of the fixture are unused here.
+func each(t *testing.T, fn func(t *testing.T, e *apptest.Org)) {
+	apptest.EachOrg(t, apptest.OrgOptions{Server: true}, fn)
 }
 
 func fieldErr(t *testing.T, err error, field, msg string) {
@@ -42,7 +36,7 @@ func fieldErr(t *testing.T, err error, field, msg string) {
 }
 
 // signUp creates an organisation and confirms its owner through the e-mail link.
-func signUp(t *testing.T, e *apptest.Env, org, email, pw string) (int64, *account.Organisation) {
+func signUp(t *testing.T, e *apptest.Org, org, email, pw string) (int64, *account.Organisation) {
 	t.Helper()
 	ctx := context.Background()
 	uid, o, err := e.Accounts.SignUp(ctx, account.SignUpInput{OrgName: org, Name: "Anna de Vries", Email: email, Password: pw, AcceptTerms: true})
@@ -61,7 +55,7 @@ func signUp(t *testing.T, e *apptest.Env, org, email, pw string) (int64, *accoun
 }
 
 func TestSignUpValidationChangesNothing(t *testing.T) {
-	each(t, func(t *testing.T, e *apptest.Env, _ *clock.Fixed) {
+	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
 		good := account.SignUpInput{OrgName: "Verhuur BV", Name: "Anna", Email: "anna@example.nl", Password: "lang genoeg wachtwoord", AcceptTerms: true}
 		cases := []struct {
@@ -105,7 +99,7 @@ func TestSignUpValidationChangesNothing(t *testing.T) {
 }
 
 func TestLoginConfirmResetAndRateLimit(t *testing.T) {
-	each(t, func(t *testing.T, e *apptest.Env, clk *clock.Fixed) {
+	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
 		_, _, err := e.Accounts.SignUp(ctx, account.SignUpInput{OrgName: "Pand & Co", Name: "Bram", Email: "Bram@Example.nl", Password: "correct horse battery", AcceptTerms: true})
 		if err != nil {
@@ -157,7 +151,7 @@ func TestLoginConfirmResetAndRateLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		reset = waitSubject(t, e, "bram@example.nl", "wachtwoord", 1)
-		clk.Advance(61 * time.Minute)
+		e.Clock.Advance(61 * time.Minute)
 		if err := e.Accounts.ResetPassword(ctx, reset[strings.Index(reset, "token=")+6:], "expired link pass"); !errors.Is(err, account.ErrLinkInvalid) {
 			t.Fatalf("expired reset link: %v", err)
 		}
@@ -166,7 +160,7 @@ func TestLoginConfirmResetAndRateLimit(t *testing.T) {
 		// free, the sixth makes the next attempt wait 2 s (even with the right
 		// password, which does not count as a failure); after the wait the
 		// right password works and the count starts again.
-		clk.Advance(20 * time.Minute)
+		e.Clock.Advance(20 * time.Minute)
 		for i := 0; i < 6; i++ {
 			if _, err := e.Accounts.Login(ctx, "bram@example.nl", "guess guess guess", "5.6.7.8"); !errors.Is(err, account.ErrInvalidLogin) {
 				t.Fatalf("failure %d: %v", i+1, err)
@@ -175,7 +169,7 @@ func TestLoginConfirmResetAndRateLimit(t *testing.T) {
 		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "a brand new secret", "5.6.7.8"); !errors.Is(err, account.ErrLoginWait) {
 			t.Fatalf("right password within the delay: %v, want to wait", err)
 		}
-		clk.Advance(2 * time.Second)
+		e.Clock.Advance(2 * time.Second)
 		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "a brand new secret", "5.6.7.8"); err != nil {
 			t.Fatalf("right password after the delay: %v", err)
 		}
@@ -184,13 +178,13 @@ func TestLoginConfirmResetAndRateLimit(t *testing.T) {
 		}
 		// A hammering attacker meets the cap (15 minutes), not a lock-out.
 		for i := 0; i < 30; i++ {
-			clk.Advance(15 * time.Minute)
+			e.Clock.Advance(15 * time.Minute)
 			_, _ = e.Accounts.Login(ctx, "bram@example.nl", "guess guess guess", fmt.Sprintf("10.0.0.%d", i))
 		}
 		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "a brand new secret", "5.6.7.8"); !errors.Is(err, account.ErrLoginWait) {
 			t.Fatalf("right password within the capped delay: %v", err)
 		}
-		clk.Advance(15 * time.Minute)
+		e.Clock.Advance(15 * time.Minute)
 		if _, err := e.Accounts.Login(ctx, "bram@example.nl", "a brand new secret", "5.6.7.8"); err != nil {
 			t.Fatalf("right password after the capped delay: %v", err)
 		}
@@ -205,7 +199,7 @@ func TestLoginConfirmResetAndRateLimit(t *testing.T) {
 }
 
 // mailsAbout lists the links of mails to addr whose subject contains word.
-func mailsAbout(e *apptest.Env, addr, word string) []string {
+func mailsAbout(e *apptest.Org, addr, word string) []string {
 	var links []string
 	for _, m := range e.Mail.Messages() {
 		if strings.Contains(strings.ToLower(m.Subject), word) && len(m.To) > 0 && m.To[0] == addr {
@@ -217,7 +211,7 @@ func mailsAbout(e *apptest.Env, addr, word string) []string {
 
 // waitSubject waits for one more mail about word to addr than there were
 // (before) and returns its link.
-func waitSubject(t *testing.T, e *apptest.Env, addr, word string, before int) string {
+func waitSubject(t *testing.T, e *apptest.Org, addr, word string, before int) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -231,7 +225,7 @@ func waitSubject(t *testing.T, e *apptest.Env, addr, word string, before int) st
 }
 
 func TestTOTPCodesWorkOnce(t *testing.T) {
-	each(t, func(t *testing.T, e *apptest.Env, clk *clock.Fixed) {
+	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
 		uid, _ := signUp(t, e, "Twee Factor BV", "tf@example.nl", "correct horse battery")
 		setup, err := e.Accounts.StartTOTP(ctx, uid)
@@ -243,7 +237,7 @@ func TestTOTPCodesWorkOnce(t *testing.T) {
 		}
 		_, err = e.Accounts.EnableTOTP(ctx, uid, setup.Secret, "000000")
 		fieldErr(t, err, "code", "totp.invalid")
-		code, _ := totp.GenerateCode(setup.Secret, clk.Now())
+		code, _ := totp.GenerateCode(setup.Secret, e.Clock.Now())
 		codes, err := e.Accounts.EnableTOTP(ctx, uid, setup.Secret, code)
 		if err != nil || len(codes) != 10 {
 			t.Fatalf("enable: %v, %d codes", err, len(codes))
@@ -256,8 +250,8 @@ func TestTOTPCodesWorkOnce(t *testing.T) {
 		if err := e.Accounts.VerifySecondFactor(ctx, uid, code); !errors.Is(err, account.ErrTOTPInvalid) {
 			t.Fatalf("enabling code reused: %v", err)
 		}
-		clk.Advance(30 * time.Second)
-		next, _ := totp.GenerateCode(setup.Secret, clk.Now())
+		e.Clock.Advance(30 * time.Second)
+		next, _ := totp.GenerateCode(setup.Secret, e.Clock.Now())
 		if err := e.Accounts.VerifySecondFactor(ctx, uid, next); err != nil {
 			t.Fatalf("fresh code: %v", err)
 		}
@@ -277,7 +271,7 @@ func TestTOTPCodesWorkOnce(t *testing.T) {
 }
 
 func TestMembersInvitationsAndRoles(t *testing.T) {
-	each(t, func(t *testing.T, e *apptest.Env, _ *clock.Fixed) {
+	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
 		ownerID, org := signUp(t, e, "Woningbeheer Noord", "owner@example.nl", "correct horse battery")
 		owner, err := e.Accounts.ActorFor(ctx, ownerID, org.Slug)
@@ -348,7 +342,7 @@ func TestMembersInvitationsAndRoles(t *testing.T) {
 }
 
 func TestAPITokens(t *testing.T) {
-	each(t, func(t *testing.T, e *apptest.Env, _ *clock.Fixed) {
+	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
 		uid, org := signUp(t, e, "Token BV", "tok@example.nl", "correct horse battery")
 		owner, _ := e.Accounts.ActorFor(ctx, uid, org.Slug)
@@ -385,7 +379,7 @@ func TestAPITokens(t *testing.T) {
 // Users' e-mail addresses and names never reach the database in plaintext:
 // not in any row, and (SQLite) not anywhere in the file or its WAL.
 func TestNoPlaintextPersonalData(t *testing.T) {
-	each(t, func(t *testing.T, e *apptest.Env, _ *clock.Fixed) {
+	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
 		uid, org := signUp(t, e, "Privacy Verhuur", "geheim.adres@voorbeeld.nl", "correct horse battery")
 		owner, _ := e.Accounts.ActorFor(ctx, uid, org.Slug)
@@ -422,7 +416,7 @@ func TestNoPlaintextPersonalData(t *testing.T) {
 }
 
 func TestChangePasswordAndEmail(t *testing.T) {
-	each(t, func(t *testing.T, e *apptest.Env, _ *clock.Fixed) {
+	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
 		uid, _ := signUp(t, e, "Wissel BV", "oud@example.nl", "correct horse battery")
 		fieldErr(t, e.Accounts.ChangePassword(ctx, uid, "wrong one here", "a new long secret"), "current_password", "password.wrong")
@@ -462,7 +456,7 @@ func TestChangePasswordAndEmail(t *testing.T) {
 
 // A user in two organisations lists both and acts in each with its own role.
 func TestSeveralOrganisations(t *testing.T) {
-	each(t, func(t *testing.T, e *apptest.Env, _ *clock.Fixed) {
+	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
 		uid, first := signUp(t, e, "Eerste BV", "twee@example.nl", "correct horse battery")
 		if _, _, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "tweede", Email: "twee@example.nl", Role: account.Viewer}); err != nil {

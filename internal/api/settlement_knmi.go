@@ -86,7 +86,7 @@ func (a *API) importKNMIDays(ctx context.Context, act account.Actor, in *ImportK
 			if ce.Column != "" {
 				loc += "." + ce.Column
 			}
-			fe.Add(loc, ce.Message)
+			fe.Add(loc, ce.Reason)
 		}
 		return nil, fe
 	}

@@ -229,7 +229,7 @@ func (a *API) importSettlementCosts(ctx context.Context, act account.Actor, in *
 			if ce.Column != "" {
 				loc += "." + ce.Column
 			}
-			fe.Add(loc, ce.Message)
+			fe.Add(loc, ce.Reason)
 		}
 		return nil, fe
 	}

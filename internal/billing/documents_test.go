@@ -3,7 +3,6 @@ package billing_test
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -34,26 +33,26 @@ func mustContain(t *testing.T, what, text string, wants ...string) {
 
 // issuer gives org a's landlord and billing settings.
 func (e *env) issuer(a account.Actor, send bool) {
-	e.t.Helper()
+	e.T.Helper()
 	ls := lease.DefaultSettings()
 	ls.LandlordName = "Woonstichting Zuiderhuis"
 	ls.LandlordAddress = "Stationsplein 1\n3511 ED Utrecht"
 	if err := e.Leases.UpdateSettings(ctx, a, ls); err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	if err := e.Billing.SaveSettings(ctx, a, billing.Settings{Proration: billing.ActualDays, IssuerKvK: "40536533",
 		IssuerVATID: "NL000099998B57", IssuerIBAN: "NL91ABNA0417164300", SendInvoices: send}); err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 }
 
 // person makes a tenant with a distinctive surname.
 func (e *env) person(a account.Actor, surname, email, lang string) int64 {
-	e.t.Helper()
+	e.T.Helper()
 	p, err := e.Relations.CreatePerson(ctx, a, relation.PersonInput{FirstNames: "Maria", Surname: surname, Email: email, Language: lang,
 		Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return p
 }
@@ -61,30 +60,20 @@ func (e *env) person(a account.Actor, surname, email, lang string) int64 {
 // residential lets a dwelling to tenants from 2025-06-01 with rent and a
 // service-cost advance, VAT exempt.
 func (e *env) residential(a account.Actor, pay lease.PaymentMethod, tenants ...int64) int64 {
-	e.t.Helper()
-	e.n++
-	u, err := e.Portfolio.CreateUnit(ctx, a, portfolio.UnitInput{Street: "Lindelaan", HouseNumber: fmt.Sprint(e.n),
-		Postcode: "3521 CD", City: "Utrecht", Type: portfolio.TypeZelfstandig, FloorArea: "60", Segment: portfolio.SegmentVrij})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	id, err := e.Leases.Create(ctx, a, lease.Input{UnitIDs: []int64{u}, TenantIDs: tenants, Start: d("2025-06-01"),
+	e.T.Helper()
+	return e.Lease(a, lease.Input{UnitIDs: []int64{e.Unit(a, portfolio.UnitInput{})}, TenantIDs: tenants, Start: d("2025-06-01"),
 		PaymentMethod: pay, Components: []lease.ComponentInput{
 			{Kind: lease.BareRent, AmountCents: 123456},
 			{Kind: lease.ServiceCosts, Category: "schoonmaak", AmountCents: 5000},
 		}})
-	if err != nil {
-		e.t.Fatalf("create lease: %v", err)
-	}
-	return id
 }
 
 // invoiceOf is the lease's invoice for period.
 func (e *env) invoiceOf(leaseID int64, period string) ledger.Invoice {
-	e.t.Helper()
-	page, err := e.Ledger.Invoices(ctx, e.owner, listing.Query{}, ledger.InvoiceFilter{LeaseID: leaseID, Period: period})
+	e.T.Helper()
+	page, err := e.Ledger.Invoices(ctx, e.Owner, listing.Query{}, ledger.InvoiceFilter{LeaseID: leaseID, Period: period})
 	if err != nil || page.Total != 1 {
-		e.t.Fatalf("invoices of lease %d %s: %d %v", leaseID, period, page.Total, err)
+		e.T.Fatalf("invoices of lease %d %s: %d %v", leaseID, period, page.Total, err)
 	}
 	return page.Items[0]
 }
@@ -92,43 +81,43 @@ func (e *env) invoiceOf(leaseID int64, period string) ledger.Invoice {
 // drain runs queued jobs (the documents job, then the mail it queued)
 // until none is left.
 func (e *env) drain() {
-	e.t.Helper()
+	e.T.Helper()
 	for range 100 {
 		ran, err := e.Jobs.RunOnce(ctx)
 		if err != nil {
-			e.t.Fatalf("job: %v", err)
+			e.T.Fatalf("job: %v", err)
 		}
 		if !ran {
 			return
 		}
 	}
-	e.t.Fatal("jobs never ran out")
+	e.T.Fatal("jobs never ran out")
 }
 
 func TestInvoiceDocumentContent(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		e.issuer(e.owner, false)
-		maria := e.person(e.owner, "Zwanenburg", "", "")
-		res := e.residential(e.owner, lease.Transfer, maria)
+		e.issuer(e.Owner, false)
+		maria := e.person(e.Owner, "Zwanenburg", "", "")
+		res := e.residential(e.Owner, lease.Transfer, maria)
 
 		// A commercial lease opted into taxed letting: 21% VAT on the rent.
-		shop, err := e.Portfolio.CreateUnit(ctx, e.owner, portfolio.UnitInput{Street: "Vismarkt", HouseNumber: "3", Postcode: "3511 KB",
+		shop, err := e.Portfolio.CreateUnit(ctx, e.Owner, portfolio.UnitInput{Street: "Vismarkt", HouseNumber: "3", Postcode: "3511 KB",
 			City: "Utrecht", Type: portfolio.TypeBedrijfsruimte, FloorArea: "120", Segment: portfolio.SegmentCommercieel})
 		if err != nil {
 			t.Fatal(err)
 		}
-		co, err := e.Relations.CreateCompany(ctx, e.owner, relation.CompanyInput{Name: "Bakkerij Korstmos B.V.", KvK: "69599084",
+		co, err := e.Relations.CreateCompany(ctx, e.Owner, relation.CompanyInput{Name: "Bakkerij Korstmos B.V.", KvK: "69599084",
 			Address: relation.Address{Street: "Vismarkt", HouseNumber: "3", Postcode: "3511 KB", City: "Utrecht"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		com, err := e.Leases.Create(ctx, e.owner, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{co}, Start: d("2025-01-01"),
+		com, err := e.Leases.Create(ctx, e.Owner, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{co}, Start: d("2025-01-01"),
 			PaymentMethod: lease.Transfer, VATOpted: true, Components: []lease.ComponentInput{
 				{Kind: lease.BareRent, AmountCents: 200000, VAT: lease.VATStandard}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-01"}, nil); err != nil {
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-01"}, nil); err != nil {
 			t.Fatal(err)
 		}
 
@@ -136,7 +125,7 @@ func TestInvoiceDocumentContent(t *testing.T) {
 		if inv.HasDocument {
 			t.Fatal("the run made the document itself")
 		}
-		if _, err := e.Billing.InvoiceDocument(ctx, e.ownerB, inv.ID); !errors.Is(err, validation.ErrNotFound) {
+		if _, err := e.Billing.InvoiceDocument(ctx, e.OwnerB, inv.ID); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other organisation: %v", err)
 		}
 		// A bookkeeper (no portfolio access) may print invoices.
@@ -158,17 +147,17 @@ func TestInvoiceDocumentContent(t *testing.T) {
 			t.Errorf("exempt invoice shows 21%%:\n%s", txt)
 		}
 		// Stored: the same bytes every time, for anyone allowed to read.
-		again, err := e.Billing.InvoiceDocument(ctx, e.viewer, inv.ID)
+		again, err := e.Billing.InvoiceDocument(ctx, e.Viewer, inv.ID)
 		if err != nil || !bytes.Equal(again, pdf) {
 			t.Fatalf("second read differs (%v)", err)
 		}
 		if inv = e.invoiceOf(res, "2026-01"); !inv.HasDocument {
 			t.Fatal("document not stored")
 		}
-		if n := e.count(`SELECT COUNT(*) FROM ledger_invoices WHERE id = $1 AND debtor_sealed IS NOT NULL AND document_sha256 <> ''`, inv.ID); n != 1 {
+		if n := e.Count(`SELECT COUNT(*) FROM ledger_invoices WHERE id = $1 AND debtor_sealed IS NOT NULL AND document_sha256 <> ''`, inv.ID); n != 1 {
 			t.Fatal("debtor snapshot or digest missing")
 		}
-		if n := e.count(`SELECT COUNT(*) FROM audit_events WHERE action = 'relation.viewed' AND details LIKE '%billing.invoice%'`); n != 1 {
+		if n := e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'relation.viewed' AND details LIKE '%billing.invoice%'`); n != 1 {
 			t.Fatalf("%d logged reads of the tenant for the invoice, want 1", n)
 		}
 
@@ -181,11 +170,11 @@ func TestInvoiceDocumentContent(t *testing.T) {
 		}
 
 		// A credit note: its number, the invoice it credits, negative amounts.
-		cn, err := e.Ledger.Credit(ctx, e.owner, ledger.CreditInput{InvoiceID: cinv.ID, Reason: "Huurkorting januari"})
+		cn, err := e.Ledger.Credit(ctx, e.Owner, ledger.CreditInput{InvoiceID: cinv.ID, Reason: "Huurkorting januari"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		note, err := e.Ledger.Invoice(ctx, e.owner, cn)
+		note, err := e.Ledger.Invoice(ctx, e.Owner, cn)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +191,7 @@ func TestInvoiceDocumentContent(t *testing.T) {
 
 func mustDoc(t *testing.T, e *env, id int64) []byte {
 	t.Helper()
-	pdf, err := e.Billing.InvoiceDocument(ctx, e.owner, id)
+	pdf, err := e.Billing.InvoiceDocument(ctx, e.Owner, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +200,7 @@ func mustDoc(t *testing.T, e *env, id int64) []byte {
 
 // shred crypto-shreds a person's vault subject, as erasing them will.
 func (e *env) shred(a account.Actor, person int64) {
-	e.t.Helper()
+	e.T.Helper()
 	if err := e.DB.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var subject int64
 		if err := tx.QueryRowContext(ctx, `SELECT subject_id FROM relations WHERE id = $1 AND org_id = $2`, person, tx.OrgID()).Scan(&subject); err != nil {
@@ -219,25 +208,25 @@ func (e *env) shred(a account.Actor, person int64) {
 		}
 		return e.Vault.Shred(ctx, tx, vault.SubjectID(subject))
 	}); err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 }
 
 func TestInvoicePrintsAfterTheTenantIsErased(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		e.issuer(e.owner, false)
-		p := e.person(e.owner, "Verhoeckx", "", "")
-		l := e.residential(e.owner, lease.Transfer, p)
+		e.issuer(e.Owner, false)
+		p := e.person(e.Owner, "Verhoeckx", "", "")
+		l := e.residential(e.Owner, lease.Transfer, p)
 		for _, period := range []string{"2025-12", "2026-01"} {
-			if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: period}, nil); err != nil {
+			if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: period}, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
 		dec, jan := e.invoiceOf(l, "2025-12"), e.invoiceOf(l, "2026-01")
 		before := mustDoc(t, e, jan.ID)
 
-		e.shred(e.owner, p)
-		after, err := e.Billing.InvoiceDocument(ctx, e.owner, jan.ID)
+		e.shred(e.Owner, p)
+		after, err := e.Billing.InvoiceDocument(ctx, e.Owner, jan.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,11 +236,11 @@ func TestInvoicePrintsAfterTheTenantIsErased(t *testing.T) {
 		mustContain(t, "invoice after erasure", apptest.PDFText(t, after), "M. Verhoeckx", "Oudegracht 12")
 		// An invoice whose document was never made cannot be made now: its
 		// debtor is gone, and nothing else is printed in their place.
-		if _, err := e.Billing.InvoiceDocument(ctx, e.owner, dec.ID); err == nil {
+		if _, err := e.Billing.InvoiceDocument(ctx, e.Owner, dec.ID); err == nil {
 			t.Fatal("an invoice without a snapshot printed after erasure")
 		}
 		// A credit note for the printed invoice goes to the debtor as printed there.
-		cn, err := e.Ledger.Credit(ctx, e.owner, ledger.CreditInput{InvoiceID: jan.ID, Reason: "dubbel"})
+		cn, err := e.Ledger.Credit(ctx, e.Owner, ledger.CreditInput{InvoiceID: jan.ID, Reason: "dubbel"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -261,26 +250,26 @@ func TestInvoicePrintsAfterTheTenantIsErased(t *testing.T) {
 
 func TestRunDocumentsAreStoredAndMailed(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		e.issuer(e.owner, true)
-		anna := e.person(e.owner, "Oosterhuis", "anna.oosterhuis@example.nl", "")
-		ben := e.person(e.owner, "Brinkman", "ben.brinkman@example.nl", "en")
-		nomail := e.person(e.owner, "Zondermail", "", "")
-		joint := e.residential(e.owner, lease.Transfer, anna, ben)
-		debit := e.residential(e.owner, lease.DirectDebit, nomail)
+		e.issuer(e.Owner, true)
+		anna := e.person(e.Owner, "Oosterhuis", "anna.oosterhuis@example.nl", "")
+		ben := e.person(e.Owner, "Brinkman", "ben.brinkman@example.nl", "en")
+		nomail := e.person(e.Owner, "Zondermail", "", "")
+		joint := e.residential(e.Owner, lease.Transfer, anna, ben)
+		debit := e.residential(e.Owner, lease.DirectDebit, nomail)
 		_ = debit
 
-		run, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-01"}, nil)
+		run, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-01"}, nil)
 		if err != nil || run.Invoices != 2 {
 			t.Fatalf("run: %+v %v", run, err)
 		}
-		if n := e.count(`SELECT COUNT(*) FROM jobs WHERE kind = $1`, billing.JobDocuments); n != 1 {
+		if n := e.Count(`SELECT COUNT(*) FROM jobs WHERE kind = $1`, billing.JobDocuments); n != 1 {
 			t.Fatalf("%d documents jobs queued", n)
 		}
-		if n := e.count(`SELECT COUNT(*) FROM ledger_invoices WHERE document_sealed IS NOT NULL`); n != 0 {
+		if n := e.Count(`SELECT COUNT(*) FROM ledger_invoices WHERE document_sealed IS NOT NULL`); n != 0 {
 			t.Fatalf("the run itself stored %d documents", n)
 		}
 		e.drain()
-		if n := e.count(`SELECT COUNT(*) FROM ledger_invoices WHERE run_id = $1 AND document_sealed IS NOT NULL`, run.ID); n != 2 {
+		if n := e.Count(`SELECT COUNT(*) FROM ledger_invoices WHERE run_id = $1 AND document_sealed IS NOT NULL`, run.ID); n != 2 {
 			t.Fatalf("%d documents stored by the job", n)
 		}
 		inv := e.invoiceOf(joint, "2026-01")
@@ -319,14 +308,14 @@ func TestRunDocumentsAreStoredAndMailed(t *testing.T) {
 			t.Fatalf("%d messages sent, want 2", got)
 		}
 		// Again: nothing new is made or sent.
-		if err := e.Billing.MakeRunDocuments(ctx, e.owner, run.ID, nil); err != nil {
+		if err := e.Billing.MakeRunDocuments(ctx, e.Owner, run.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		e.drain()
 		if got := len(e.Mail.Messages()); got != 2 {
 			t.Fatalf("%d messages after a second pass", got)
 		}
-		if err := e.Billing.MakeRunDocuments(ctx, e.viewer, run.ID, nil); !errors.Is(err, validation.ErrForbidden) {
+		if err := e.Billing.MakeRunDocuments(ctx, e.Viewer, run.ID, nil); !errors.Is(err, validation.ErrForbidden) {
 			t.Fatalf("viewer made documents: %v", err)
 		}
 		if hits := apptest.FindPlaintext(t, e.DB, "Oosterhuis", "anna.oosterhuis@example.nl"); len(hits) > 0 {

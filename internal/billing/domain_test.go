@@ -20,25 +20,18 @@ import (
 // commercial lets a shop to a company from start, opted into taxed
 // letting: the bare rent carries 21% VAT.
 func (e *env) commercial(start string, rent int64, f lease.Frequency) int64 {
-	e.t.Helper()
-	e.n++
-	shop, err := e.Portfolio.CreateUnit(ctx, e.owner, portfolio.UnitInput{Street: "Vismarkt", HouseNumber: "3", Postcode: "3511 KB",
-		City: "Utrecht", Type: portfolio.TypeBedrijfsruimte, FloorArea: "120", Segment: portfolio.SegmentCommercieel})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	co, err := e.Relations.CreateCompany(ctx, e.owner, relation.CompanyInput{Name: "Bakkerij Korstmos B.V.", KvK: "69599084",
+	e.T.Helper()
+	e.Next() // numbers as before: the next unit's house number follows
+	shop := e.Unit(e.Owner, portfolio.UnitInput{Street: "Vismarkt", HouseNumber: "3", Postcode: "3511 KB", City: "Utrecht",
+		Type: portfolio.TypeBedrijfsruimte, FloorArea: "120"})
+	co, err := e.Relations.CreateCompany(ctx, e.Owner, relation.CompanyInput{Name: "Bakkerij Korstmos B.V.", KvK: "69599084",
 		Address: relation.Address{Street: "Vismarkt", HouseNumber: "3", Postcode: "3511 KB", City: "Utrecht"}})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
-	id, err := e.Leases.Create(ctx, e.owner, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{co}, Start: d(start),
+	return e.Lease(e.Owner, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{co}, Start: d(start),
 		BillingFrequency: f, PaymentMethod: lease.Transfer, VATOpted: true, Components: []lease.ComponentInput{
 			{Kind: lease.BareRent, AmountCents: money.Cents(rent), VAT: lease.VATStandard}}})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return id
 }
 
 // DOMAIN §3.4 (art. 35a Wet OB 1968): a VAT invoice names the supplier's
@@ -49,7 +42,7 @@ func TestVATInvoiceNeedsTheIssuersDetailsDOMAIN34(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		com := e.commercial("2025-01-01", 200000, lease.Monthly)
 		in := billing.RunInput{Period: "2026-01"}
-		pv, err := e.Billing.Preview(ctx, e.owner, in, billing.PreviewWindow{})
+		pv, err := e.Billing.Preview(ctx, e.Owner, in, billing.PreviewWindow{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,27 +53,27 @@ func TestVATInvoiceNeedsTheIssuersDetailsDOMAIN34(t *testing.T) {
 		if got := strings.Join(fields, ","); got != "issuer_kvk@finance,issuer_vat_id@finance,landlord_address@leases" {
 			t.Fatalf("blocked by %q", got)
 		}
-		if _, err := e.Billing.PostRun(ctx, e.owner, in, nil); !errors.Is(err, billing.ErrVATIssuerMissing) {
+		if _, err := e.Billing.PostRun(ctx, e.Owner, in, nil); !errors.Is(err, billing.ErrVATIssuerMissing) {
 			t.Fatalf("posted without the issuer's details: %v", err)
 		}
-		if _, err := e.Billing.StartRun(ctx, e.owner, in); !errors.Is(err, billing.ErrVATIssuerMissing) {
+		if _, err := e.Billing.StartRun(ctx, e.Owner, in); !errors.Is(err, billing.ErrVATIssuerMissing) {
 			t.Fatalf("started without the issuer's details: %v", err)
 		}
-		if n := e.count(`SELECT COUNT(*) FROM ledger_invoices`); n != 0 {
+		if n := e.Count(`SELECT COUNT(*) FROM ledger_invoices`); n != 0 {
 			t.Fatalf("%d invoices posted", n)
 		}
 		// A VAT-exempt run of the same organisation is not held up.
-		res := e.lease(e.owner, "2025-01-01", 100000, 0, lease.Monthly)
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-01", Scope: billing.Scope{Kind: billing.ScopeLease, ID: res}},
+		res := e.lease(e.Owner, "2025-01-01", 100000, 0, lease.Monthly)
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-01", Scope: billing.Scope{Kind: billing.ScopeLease, ID: res}},
 			nil); err != nil {
 			t.Fatalf("exempt run refused: %v", err)
 		}
 
-		e.issuer(e.owner, false)
-		if pv, err = e.Billing.Preview(ctx, e.owner, in, billing.PreviewWindow{}); err != nil || len(pv.VATBlocked) != 0 {
+		e.issuer(e.Owner, false)
+		if pv, err = e.Billing.Preview(ctx, e.Owner, in, billing.PreviewWindow{}); err != nil || len(pv.VATBlocked) != 0 {
 			t.Fatalf("still blocked: %+v %v", pv.VATBlocked, err)
 		}
-		if _, err := e.Billing.PostRun(ctx, e.owner, in, nil); err != nil {
+		if _, err := e.Billing.PostRun(ctx, e.Owner, in, nil); err != nil {
 			t.Fatal(err)
 		}
 		txt := apptest.PDFText(t, mustDoc(t, e, e.invoiceOf(com, "2026-01").ID))
@@ -97,12 +90,12 @@ func TestVATInvoiceNeedsTheIssuersDetailsDOMAIN34(t *testing.T) {
 // month by month is charged 19/28 × €900 + €900 = €1,510.71.
 func TestQuarterlyLeaseProratedOverTheQuarterDOMAIN31(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		e.issuer(e.owner, false)
-		q := e.lease(e.owner, "2026-02-10", 90000, 0, lease.Quarterly)
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-Q1"}, nil); err != nil {
+		e.issuer(e.Owner, false)
+		q := e.lease(e.Owner, "2026-02-10", 90000, 0, lease.Quarterly)
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-Q1"}, nil); err != nil {
 			t.Fatal(err)
 		}
-		inv, err := e.Ledger.Invoice(ctx, e.owner, e.invoiceOf(q, "2026-Q1").ID)
+		inv, err := e.Ledger.Invoice(ctx, e.Owner, e.invoiceOf(q, "2026-Q1").ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,16 +108,16 @@ func TestQuarterlyLeaseProratedOverTheQuarterDOMAIN31(t *testing.T) {
 			"Berekening deelperiode: werkelijke dagen, bedrag van de periode × dagen / dagen in de periode.")
 
 		// Month by month, as a setting, in organisation B.
-		if err := e.Billing.SaveSettings(ctx, e.ownerB, billing.Settings{Proration: billing.ActualDays,
+		if err := e.Billing.SaveSettings(ctx, e.OwnerB, billing.Settings{Proration: billing.ActualDays,
 			PeriodProration: billing.ByMonth}); err != nil {
 			t.Fatal(err)
 		}
-		qb := e.lease(e.ownerB, "2026-02-10", 90000, 0, lease.Quarterly)
-		pv, err := e.Billing.Preview(ctx, e.ownerB, billing.RunInput{Period: "2026-Q1"}, billing.PreviewWindow{})
+		qb := e.lease(e.OwnerB, "2026-02-10", 90000, 0, lease.Quarterly)
+		pv, err := e.Billing.Preview(ctx, e.OwnerB, billing.RunInput{Period: "2026-Q1"}, billing.PreviewWindow{})
 		if err != nil || pv.Total != 151071 || len(pv.Charges) != 1 || pv.Charges[0].LeaseID != qb {
 			t.Fatalf("month by month: %+v %v", pv, err)
 		}
-		if err := e.Billing.SaveSettings(ctx, e.ownerB, billing.Settings{Proration: billing.ActualDays,
+		if err := e.Billing.SaveSettings(ctx, e.OwnerB, billing.Settings{Proration: billing.ActualDays,
 			PeriodProration: "weekly"}); !isField(err, "period_proration") {
 			t.Fatalf("bad method: %v", err)
 		}
@@ -137,26 +130,26 @@ func TestQuarterlyLeaseProratedOverTheQuarterDOMAIN31(t *testing.T) {
 // February; 30 days set: 19 February); February keeps 1 February.
 func TestLateRunIsDueAfterTheIssueDateDOMAIN31(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		l := e.lease(e.owner, "2025-01-01", 100000, 0, lease.Monthly)
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-01"}, nil); err != nil {
+		l := e.lease(e.Owner, "2025-01-01", 100000, 0, lease.Monthly)
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-01"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if inv := e.invoiceOf(l, "2026-01"); inv.IssueDate != d("2026-01-20") || inv.DueDate != d("2026-02-03") {
 			t.Fatalf("issued %s due %s, want due 2026-02-03", inv.IssueDate, inv.DueDate)
 		}
-		if err := e.Billing.SaveSettings(ctx, e.owner, billing.Settings{Proration: billing.ActualDays,
+		if err := e.Billing.SaveSettings(ctx, e.Owner, billing.Settings{Proration: billing.ActualDays,
 			PaymentTermDays: 400}); !isField(err, "payment_term_days") {
 			t.Fatalf("term 400: %v", err)
 		}
-		if err := e.Billing.SaveSettings(ctx, e.owner, billing.Settings{Proration: billing.ActualDays, PaymentTermDays: 30}); err != nil {
+		if err := e.Billing.SaveSettings(ctx, e.Owner, billing.Settings{Proration: billing.ActualDays, PaymentTermDays: 30}); err != nil {
 			t.Fatal(err)
 		}
-		l2 := e.lease(e.owner, "2025-01-01", 100000, 0, lease.Monthly)
-		pv, err := e.Billing.Preview(ctx, e.owner, billing.RunInput{Period: "2026-01"}, billing.PreviewWindow{})
+		l2 := e.lease(e.Owner, "2025-01-01", 100000, 0, lease.Monthly)
+		pv, err := e.Billing.Preview(ctx, e.Owner, billing.RunInput{Period: "2026-01"}, billing.PreviewWindow{})
 		if err != nil || len(pv.Charges) != 1 || pv.Charges[0].LeaseID != l2 || pv.Charges[0].DueDate != d("2026-02-19") {
 			t.Fatalf("preview due: %+v %v", pv.Charges, err)
 		}
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-02"}, nil); err != nil {
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-02"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if inv := e.invoiceOf(l2, "2026-02"); inv.DueDate != d("2026-02-01") {
@@ -181,22 +174,22 @@ func isField(err error, field string) bool {
 // note is not undone.
 func TestBackdatedRentChangeIsCorrectedDOMAIN31(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		e.issuer(e.owner, false)
-		l := e.lease(e.owner, "2025-01-01", 95000, 0, lease.Monthly)
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-01"}, nil); err != nil {
+		e.issuer(e.Owner, false)
+		l := e.lease(e.Owner, "2025-01-01", 95000, 0, lease.Monthly)
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-01"}, nil); err != nil {
 			t.Fatal(err)
 		}
-		e.clk.Advance(time.Hour)
-		if _, err := e.Leases.SetComponent(ctx, e.owner, l, lease.ComponentInput{Kind: lease.BareRent, AmountCents: 97500,
+		e.Clock.Advance(time.Hour)
+		if _, err := e.Leases.SetComponent(ctx, e.Owner, l, lease.ComponentInput{Kind: lease.BareRent, AmountCents: 97500,
 			ValidFrom: d("2026-01-01")}); err != nil {
 			t.Fatal(err)
 		}
 		// Running January again: the correction, nothing else.
-		pv, err := e.Billing.Preview(ctx, e.owner, billing.RunInput{Period: "2026-01"}, billing.PreviewWindow{})
+		pv, err := e.Billing.Preview(ctx, e.Owner, billing.RunInput{Period: "2026-01"}, billing.PreviewWindow{})
 		if err != nil || pv.Invoices != 1 || pv.Total != 2500 || len(pv.Charges) != 1 || !pv.Charges[0].Correction {
 			t.Fatalf("January again: %+v %v", pv, err)
 		}
-		pv, err = e.Billing.Preview(ctx, e.owner, billing.RunInput{Period: "2026-02"}, billing.PreviewWindow{})
+		pv, err = e.Billing.Preview(ctx, e.Owner, billing.RunInput{Period: "2026-02"}, billing.PreviewWindow{})
 		if err != nil || pv.Invoices != 2 || pv.Total != 97500+2500 {
 			t.Fatalf("February preview: %+v %v", pv, err)
 		}
@@ -210,14 +203,14 @@ func TestBackdatedRentChangeIsCorrectedDOMAIN31(t *testing.T) {
 			corr.Lines[0].Net != 2500 || corr.Lines[0].Line != "bare_rent|||c1" {
 			t.Fatalf("correction: %+v", corr)
 		}
-		run, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-02"}, nil)
+		run, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-02"}, nil)
 		if err != nil || run.Invoices != 2 || run.Total != 100000 {
 			t.Fatalf("February run: %+v %v", run, err)
 		}
-		if again, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-02"}, nil); err != nil || again.Invoices != 0 {
+		if again, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-02"}, nil); err != nil || again.Invoices != 0 {
 			t.Fatalf("second run posted %+v %v", again, err)
 		}
-		page, err := e.Ledger.Invoices(ctx, e.owner, listing.Query{Sort: "number"}, ledger.InvoiceFilter{LeaseID: l, Period: "2026-01"})
+		page, err := e.Ledger.Invoices(ctx, e.Owner, listing.Query{Sort: "number"}, ledger.InvoiceFilter{LeaseID: l, Period: "2026-01"})
 		if err != nil || page.Total != 2 {
 			t.Fatalf("January invoices: %d %v", page.Total, err)
 		}
@@ -228,16 +221,16 @@ func TestBackdatedRentChangeIsCorrectedDOMAIN31(t *testing.T) {
 			"Kale huur (correctie) 1 € 25,00 € 25,00")
 
 		// Lowered from February: a credit note in the March run.
-		e.clk.Advance(time.Hour)
-		if _, err := e.Leases.SetComponent(ctx, e.owner, l, lease.ComponentInput{Kind: lease.BareRent, AmountCents: 96000,
+		e.Clock.Advance(time.Hour)
+		if _, err := e.Leases.SetComponent(ctx, e.Owner, l, lease.ComponentInput{Kind: lease.BareRent, AmountCents: 96000,
 			ValidFrom: d("2026-02-01")}); err != nil {
 			t.Fatal(err)
 		}
-		run, err = e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-03"}, nil)
+		run, err = e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-03"}, nil)
 		if err != nil || run.Invoices != 2 || run.Total != 96000-1500 {
 			t.Fatalf("March run: %+v %v", run, err)
 		}
-		page, _ = e.Ledger.Invoices(ctx, e.owner, listing.Query{Sort: "number"}, ledger.InvoiceFilter{LeaseID: l, Period: "2026-02"})
+		page, _ = e.Ledger.Invoices(ctx, e.Owner, listing.Query{Sort: "number"}, ledger.InvoiceFilter{LeaseID: l, Period: "2026-02"})
 		if page.Total != 2 || page.Items[1].Kind != ledger.KindCreditNote || page.Items[1].Total != -1500 ||
 			page.Items[1].Reason != "correctie kale huur februari 2026: € 975,00 → € 960,00" {
 			t.Fatalf("February credit note: %+v", page.Items)
@@ -246,22 +239,22 @@ func TestBackdatedRentChangeIsCorrectedDOMAIN31(t *testing.T) {
 
 		// Crediting January's invoice by hand is a decision the run keeps.
 		jan := e.invoiceOf2(l, "2026-01")
-		if _, err := e.Ledger.Credit(ctx, e.owner, ledger.CreditInput{InvoiceID: jan, Reason: "kwijtschelding"}); err != nil {
+		if _, err := e.Ledger.Credit(ctx, e.Owner, ledger.CreditInput{InvoiceID: jan, Reason: "kwijtschelding"}); err != nil {
 			t.Fatal(err)
 		}
-		if pv, err := e.Billing.Preview(ctx, e.owner, billing.RunInput{Period: "2026-03"},
+		if pv, err := e.Billing.Preview(ctx, e.Owner, billing.RunInput{Period: "2026-03"},
 			billing.PreviewWindow{}); err != nil || pv.Invoices != 0 {
 			t.Fatalf("after a manual credit note: %+v %v", pv, err)
 		}
 
 		// A parking space added from 1 January: the April run charges April
 		// and, as corrections, January to March (€50.00 each).
-		e.clk.Advance(time.Hour)
-		if _, err := e.Leases.SetComponent(ctx, e.owner, l, lease.ComponentInput{Kind: lease.Parking, AmountCents: 5000,
+		e.Clock.Advance(time.Hour)
+		if _, err := e.Leases.SetComponent(ctx, e.Owner, l, lease.ComponentInput{Kind: lease.Parking, AmountCents: 5000,
 			ValidFrom: d("2026-01-01")}); err != nil {
 			t.Fatal(err)
 		}
-		pv, err = e.Billing.Preview(ctx, e.owner, billing.RunInput{Period: "2026-04"}, billing.PreviewWindow{})
+		pv, err = e.Billing.Preview(ctx, e.Owner, billing.RunInput{Period: "2026-04"}, billing.PreviewWindow{})
 		var reasons []string
 		for _, c := range pv.Charges {
 			if c.Correction {
@@ -273,10 +266,10 @@ func TestBackdatedRentChangeIsCorrectedDOMAIN31(t *testing.T) {
 				"correctie parkeren maart 2026: € 0,00 → € 50,00" {
 			t.Fatalf("parking added back: %d invoices, %s, %q %v", pv.Invoices, pv.Total, reasons, err)
 		}
-		if run, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-04"}, nil); err != nil || run.Invoices != 4 {
+		if run, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-04"}, nil); err != nil || run.Invoices != 4 {
 			t.Fatalf("April run: %+v %v", run, err)
 		}
-		if pv, err := e.Billing.Preview(ctx, e.owner, billing.RunInput{Period: "2026-Q1"}, billing.PreviewWindow{}); err != nil ||
+		if pv, err := e.Billing.Preview(ctx, e.Owner, billing.RunInput{Period: "2026-Q1"}, billing.PreviewWindow{}); err != nil ||
 			pv.Invoices != 0 {
 			t.Fatalf("the first quarter again: %+v %v", pv, err)
 		}
@@ -285,10 +278,10 @@ func TestBackdatedRentChangeIsCorrectedDOMAIN31(t *testing.T) {
 
 // invoiceOf2 is the first (original) invoice of the lease's period.
 func (e *env) invoiceOf2(leaseID int64, period string) int64 {
-	e.t.Helper()
-	page, err := e.Ledger.Invoices(ctx, e.owner, listing.Query{Sort: "number"}, ledger.InvoiceFilter{LeaseID: leaseID, Period: period})
+	e.T.Helper()
+	page, err := e.Ledger.Invoices(ctx, e.Owner, listing.Query{Sort: "number"}, ledger.InvoiceFilter{LeaseID: leaseID, Period: period})
 	if err != nil || page.Total == 0 {
-		e.t.Fatalf("invoices of lease %d %s: %v", leaseID, period, err)
+		e.T.Fatalf("invoices of lease %d %s: %v", leaseID, period, err)
 	}
 	return page.Items[0].ID
 }

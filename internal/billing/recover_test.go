@@ -19,9 +19,9 @@ import (
 // some starting in the run's month), so a clean run of one can be compared
 // with the interrupted run of the other.
 func (e *env) portfolio(n int) {
-	e.t.Helper()
-	for _, a := range []account.Actor{e.owner, e.ownerB} {
-		e.n = 0
+	e.T.Helper()
+	for _, a := range []account.Actor{e.Owner, e.OwnerB} {
+		e.RestartNumbers()
 		for i := range n {
 			f := lease.Monthly
 			if i%5 == 0 {
@@ -62,11 +62,11 @@ func TestKilledWorkerRunIsResumedAfterRestart(t *testing.T) {
 		e.portfolio(leases)
 		e.Billing.SetBatch(4)
 		in := billing.RunInput{Period: "2026-01"}
-		if _, err := e.Billing.PostRun(ctx, e.owner, in, nil); err != nil {
+		if _, err := e.Billing.PostRun(ctx, e.Owner, in, nil); err != nil {
 			t.Fatal(err)
 		}
-		want := books(t, e, e.owner)
-		wantInvoices, _ := invoiceFacts(t, e, e.owner)
+		want := books(t, e, e.Owner)
+		wantInvoices, _ := invoiceFacts(t, e, e.Owner)
 		if wantInvoices < leases/2 {
 			t.Fatalf("clean run booked only %d invoices", wantInvoices)
 		}
@@ -86,14 +86,14 @@ func TestKilledWorkerRunIsResumedAfterRestart(t *testing.T) {
 			}
 			return nil
 		})
-		run, err := e.Billing.StartRun(ctx, e.ownerB, in)
+		run, err := e.Billing.StartRun(ctx, e.OwnerB, in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.Jobs.Start(ctx, 1)
 		<-midway
 		e.Jobs.Abandon()
-		killed, err := e.Billing.GetRun(ctx, e.ownerB, run.ID)
+		killed, err := e.Billing.GetRun(ctx, e.OwnerB, run.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,12 +106,12 @@ func TestKilledWorkerRunIsResumedAfterRestart(t *testing.T) {
 
 		// The new process starts after the dead worker's lease has lapsed
 		// (on the tests' clock; the wall-clock minute below is real).
-		e.clk.Advance(jobs.DefaultLease)
+		e.Clock.Advance(jobs.DefaultLease)
 		restarted := time.Now()
-		e2 := &env{Env: e.Reopen(t, apptest.Options{Clock: e.clk}), t: t, clk: e.clk}
+		e2 := &env{e.Reopen(t, apptest.Options{})}
 		var r *billing.Run
 		for {
-			if r, err = e2.Billing.GetRun(ctx, e.ownerB, run.ID); err != nil {
+			if r, err = e2.Billing.GetRun(ctx, e.OwnerB, run.ID); err != nil {
 				t.Fatal(err)
 			}
 			if r.State != "queued" && r.State != "running" {
@@ -125,18 +125,18 @@ func TestKilledWorkerRunIsResumedAfterRestart(t *testing.T) {
 		if r.State != "done" || r.Error != "" {
 			t.Fatalf("resumed run: %s %q", r.State, r.Error)
 		}
-		got := books(t, e2, e.ownerB)
+		got := books(t, e2, e.OwnerB)
 		if !slices.Equal(got, want) {
 			t.Fatalf("books differ from a clean run: clean %d lines, resumed %d lines", len(want), len(got))
 		}
-		invoices, distinct := invoiceFacts(t, e2, e.ownerB)
+		invoices, distinct := invoiceFacts(t, e2, e.OwnerB)
 		if invoices != wantInvoices || distinct != invoices || r.Invoices != int64(invoices) {
 			t.Fatalf("invoices %d (distinct %d, run says %d), clean run %d", invoices, distinct, r.Invoices, wantInvoices)
 		}
 		// The run is done a moment before its job records its outcome.
 		var js jobs.Status
 		for js.State == "" || !js.Finished() && time.Since(restarted) < time.Minute {
-			if err := e2.DB.ReadOrg(ctx, e.ownerB.OrgID, func(tx *db.Tx) error {
+			if err := e2.DB.ReadOrg(ctx, e.OwnerB.OrgID, func(tx *db.Tx) error {
 				js, err = e2.Jobs.Status(ctx, tx, r.JobID)
 				return err
 			}); err != nil {
@@ -162,10 +162,10 @@ func TestStoppedCLIRunIsFailedOnStartUp(t *testing.T) {
 		e.portfolio(12)
 		e.Billing.SetBatch(3)
 		in := billing.RunInput{Period: "2026-01"}
-		if _, err := e.Billing.PostRun(ctx, e.owner, in, nil); err != nil {
+		if _, err := e.Billing.PostRun(ctx, e.Owner, in, nil); err != nil {
 			t.Fatal(err)
 		}
-		want := books(t, e, e.owner)
+		want := books(t, e, e.Owner)
 
 		// Play `hms rentrun --confirm` killed after its second batch: the
 		// batches it committed stay, and the run says running, last
@@ -179,12 +179,12 @@ func TestStoppedCLIRunIsFailedOnStartUp(t *testing.T) {
 			}
 			return nil
 		})
-		if _, err := e.Billing.PostRun(ctx, e.ownerB, in, nil); err == nil {
+		if _, err := e.Billing.PostRun(ctx, e.OwnerB, in, nil); err == nil {
 			t.Fatal("the run was not interrupted")
 		}
 		e.Billing.SetFault(nil)
 		var runID int64
-		if err := e.DB.InOrg(ctx, e.ownerB.OrgID, func(tx *db.Tx) error {
+		if err := e.DB.InOrg(ctx, e.OwnerB.OrgID, func(tx *db.Tx) error {
 			if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM ledger_runs WHERE org_id = $1`, tx.OrgID()).Scan(&runID); err != nil {
 				return err
 			}
@@ -196,7 +196,7 @@ func TestStoppedCLIRunIsFailedOnStartUp(t *testing.T) {
 		}
 
 		// A web run whose job waits in the queue.
-		web, err := e.Billing.StartRun(ctx, e.owner, billing.RunInput{Period: "2026-02"})
+		web, err := e.Billing.StartRun(ctx, e.Owner, billing.RunInput{Period: "2026-02"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,11 +205,11 @@ func TestStoppedCLIRunIsFailedOnStartUp(t *testing.T) {
 		if n, err := e.Billing.RecoverRuns(ctx); err != nil || n != 0 {
 			t.Fatalf("RecoverRuns while alive = %d, %v", n, err)
 		}
-		if r, _ := e.Billing.GetRun(ctx, e.ownerB, runID); r.State != "running" {
+		if r, _ := e.Billing.GetRun(ctx, e.OwnerB, runID); r.State != "running" {
 			t.Fatalf("a live run was closed: %+v", r)
 		}
 
-		if r, _ := e.Billing.GetRun(ctx, e.owner, web.ID); r.State != "queued" {
+		if r, _ := e.Billing.GetRun(ctx, e.Owner, web.ID); r.State != "queued" {
 			t.Fatalf("a queued web run was closed: %+v", r)
 		}
 		// Its job dies as when the lease runs out on the last attempt.
@@ -224,28 +224,28 @@ func TestStoppedCLIRunIsFailedOnStartUp(t *testing.T) {
 		if err := e.Close(); err != nil {
 			t.Fatal(err)
 		}
-		e.clk.Advance(jobs.DefaultLease + time.Second)
-		e2 := &env{Env: e.Reopen(t, apptest.Options{NoServer: true, Clock: e.clk}), t: t, clk: e.clk}
-		r, err := e2.Billing.GetRun(ctx, e.ownerB, runID)
+		e.Clock.Advance(jobs.DefaultLease + time.Second)
+		e2 := &env{e.Reopen(t, apptest.Options{NoServer: true})}
+		r, err := e2.Billing.GetRun(ctx, e.OwnerB, runID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.State != "failed" || r.Error != billing.RunStoppedReason || r.FinishedAt.IsZero() {
 			t.Fatalf("stopped run after start-up: %s %q", r.State, r.Error)
 		}
-		if r, err := e2.Billing.GetRun(ctx, e.owner, web.ID); err != nil || r.State != "failed" || r.Error != billing.RunStoppedReason {
+		if r, err := e2.Billing.GetRun(ctx, e.Owner, web.ID); err != nil || r.State != "failed" || r.Error != billing.RunStoppedReason {
 			t.Fatalf("web run whose job died, after start-up: %+v %v", r, err)
 		}
-		if n := e2.count(`SELECT COUNT(*) FROM audit_events WHERE action = 'billing.run_stopped' AND target_id = $1`, fmt.Sprint(runID)); n != 1 {
+		if n := e2.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'billing.run_stopped' AND target_id = $1`, fmt.Sprint(runID)); n != 1 {
 			t.Fatalf("%d audit events for the stopped run", n)
 		}
 		if n, err := e2.Billing.RecoverRuns(ctx); err != nil || n != 0 {
 			t.Fatalf("RecoverRuns again = %d, %v", n, err)
 		}
-		if _, err := e2.Billing.PostRun(ctx, e.ownerB, in, nil); err != nil {
+		if _, err := e2.Billing.PostRun(ctx, e.OwnerB, in, nil); err != nil {
 			t.Fatal(err)
 		}
-		if got := books(t, e2, e.ownerB); !slices.Equal(got, want) {
+		if got := books(t, e2, e.OwnerB); !slices.Equal(got, want) {
 			t.Fatalf("books after running the period again differ: clean %d lines, now %d", len(want), len(got))
 		}
 	})

@@ -18,9 +18,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
-	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
-	"hms/internal/platform/dbtest"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 	"hms/internal/portfolio"
@@ -34,80 +32,37 @@ var now = time.Date(2026, time.January, 20, 11, 0, 0, 0, time.UTC)
 
 var d = civil.MustParse
 
-type env struct {
-	*apptest.Env
-	t             *testing.T
-	owner, viewer account.Actor
-	ownerB        account.Actor
-	n             int
-	clk           *clock.Fixed
-}
+type env struct{ *apptest.Org }
 
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
-	for _, engine := range dbtest.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			clk := clock.NewFixed(now)
-			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clk})
-			e := &env{Env: ae, t: t, clk: clk}
-			e.owner = ae.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
-			e.viewer = ae.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer)
-			e.ownerB = ae.Actor(t, "beta", "owner@beta.nl", account.Owner)
-			for _, a := range []account.Actor{e.owner, e.ownerB} {
-				if err := ae.Privacy.AcceptProcessorAgreement(ctx, a, ae.Privacy.Current().Version); err != nil {
-					t.Fatal(err)
-				}
-			}
-			fn(t, e)
-		})
-	}
+	apptest.EachOrg(t, apptest.OrgOptions{Now: now}, func(t *testing.T, o *apptest.Org) { fn(t, &env{o}) })
 }
 
 // lease makes a unit, a tenant and a lease with bare rent and a
 // service-cost advance.
 func (e *env) lease(a account.Actor, start string, rent, service int64, f lease.Frequency) int64 {
-	e.t.Helper()
-	e.n++
-	u, err := e.Portfolio.CreateUnit(ctx, a, portfolio.UnitInput{Street: "Lindelaan", HouseNumber: fmt.Sprint(e.n),
-		Postcode: "3521 CD", City: "Utrecht", Type: portfolio.TypeZelfstandig, FloorArea: "60", Segment: portfolio.SegmentVrij})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	p, err := e.Relations.CreatePerson(ctx, a, relation.PersonInput{FirstNames: "Anna", Surname: fmt.Sprintf("Tenant%d", e.n),
-		Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	e.T.Helper()
+	n := e.Next()
+	u := e.Unit(a, portfolio.UnitInput{Street: "Lindelaan", HouseNumber: fmt.Sprint(n), Postcode: "3521 CD", City: "Utrecht"})
+	p := e.Person(a, relation.PersonInput{Surname: fmt.Sprintf("Tenant%d", n)})
 	comps := []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: money.Cents(rent)}}
 	if service > 0 {
 		comps = append(comps, lease.ComponentInput{Kind: lease.ServiceCosts, Category: "Schoonmaak", AmountCents: money.Cents(service)})
 	}
-	id, err := e.Leases.Create(ctx, a, lease.Input{UnitIDs: []int64{u}, TenantIDs: []int64{p}, Start: d(start), BillingFrequency: f,
+	return e.Lease(a, lease.Input{UnitIDs: []int64{u}, TenantIDs: []int64{p}, Start: d(start), BillingFrequency: f,
 		PaymentMethod: lease.Transfer, Components: comps})
-	if err != nil {
-		e.t.Fatalf("create lease: %v", err)
-	}
-	return id
-}
-
-func (e *env) count(q string, args ...any) int {
-	e.t.Helper()
-	var n int
-	if err := e.DB.Raw().QueryRow(q, args...).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
 }
 
 func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		full := e.lease(e.owner, "2025-06-01", 100000, 5000, lease.Monthly)
-		half := e.lease(e.owner, "2026-01-15", 100000, 0, lease.Monthly)
-		quarterly := e.lease(e.owner, "2025-01-01", 200000, 0, lease.Quarterly)
-		e.lease(e.owner, "2026-02-01", 90000, 0, lease.Monthly) // starts later: not in January
-		e.lease(e.ownerB, "2025-01-01", 70000, 0, lease.Monthly)
+		full := e.lease(e.Owner, "2025-06-01", 100000, 5000, lease.Monthly)
+		half := e.lease(e.Owner, "2026-01-15", 100000, 0, lease.Monthly)
+		quarterly := e.lease(e.Owner, "2025-01-01", 200000, 0, lease.Quarterly)
+		e.lease(e.Owner, "2026-02-01", 90000, 0, lease.Monthly) // starts later: not in January
+		e.lease(e.OwnerB, "2025-01-01", 70000, 0, lease.Monthly)
 
 		in := billing.RunInput{Period: "2026-01"}
-		pv, err := e.Billing.Preview(ctx, e.viewer, in, billing.PreviewWindow{})
+		pv, err := e.Billing.Preview(ctx, e.Viewer, in, billing.PreviewWindow{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,16 +70,16 @@ func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 		if pv.Invoices != 3 || pv.Lines != 4 || pv.Total != 100000+5000+54839+600000 {
 			t.Fatalf("preview: %d invoices %d lines total %s", pv.Invoices, pv.Lines, pv.Total)
 		}
-		if n := e.count(`SELECT COUNT(*) FROM ledger_invoices`); n != 0 {
+		if n := e.Count(`SELECT COUNT(*) FROM ledger_invoices`); n != 0 {
 			t.Fatalf("preview wrote %d invoices", n)
 		}
-		if _, err := e.Billing.PostRun(ctx, e.viewer, in, nil); !errors.Is(err, validation.ErrForbidden) {
+		if _, err := e.Billing.PostRun(ctx, e.Viewer, in, nil); !errors.Is(err, validation.ErrForbidden) {
 			t.Fatalf("viewer posted: %v", err)
 		}
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-13"}, nil); err == nil {
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-13"}, nil); err == nil {
 			t.Fatal("bad period accepted")
 		}
-		run, err := e.Billing.PostRun(ctx, e.owner, in, nil)
+		run, err := e.Billing.PostRun(ctx, e.Owner, in, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +87,7 @@ func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 			t.Fatalf("run: %+v", run)
 		}
 		// Numbers are gapless from 1 in the issue year, each with a valid kenmerk.
-		page, err := e.Ledger.Invoices(ctx, e.viewer, listing.Query{Sort: "number"}, ledger.InvoiceFilter{})
+		page, err := e.Ledger.Invoices(ctx, e.Viewer, listing.Query{Sort: "number"}, ledger.InvoiceFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,24 +115,24 @@ func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 
 		// Again: nothing new. February for the quarterly lease: nothing (its
 		// quarter is charged); a new lease in January: only that one.
-		again, err := e.Billing.PostRun(ctx, e.owner, in, nil)
+		again, err := e.Billing.PostRun(ctx, e.Owner, in, nil)
 		if err != nil || again.Invoices != 0 {
 			t.Fatalf("second run: %+v %v", again, err)
 		}
-		late := e.lease(e.owner, "2026-01-01", 80000, 0, lease.Monthly)
-		again, err = e.Billing.PostRun(ctx, e.owner, in, nil)
+		late := e.lease(e.Owner, "2026-01-01", 80000, 0, lease.Monthly)
+		again, err = e.Billing.PostRun(ctx, e.Owner, in, nil)
 		if err != nil || again.Invoices != 1 || again.Total != 80000 {
 			t.Fatalf("run after new lease: %+v %v", again, err)
 		}
 		// A component added to a charged period adds only that line.
-		if _, err := e.Leases.SetComponent(ctx, e.owner, full, lease.ComponentInput{Kind: lease.Parking, AmountCents: 3100, ValidFrom: d("2026-01-01")}); err != nil {
+		if _, err := e.Leases.SetComponent(ctx, e.Owner, full, lease.ComponentInput{Kind: lease.Parking, AmountCents: 3100, ValidFrom: d("2026-01-01")}); err != nil {
 			t.Fatal(err)
 		}
-		again, err = e.Billing.PostRun(ctx, e.owner, in, nil)
+		again, err = e.Billing.PostRun(ctx, e.Owner, in, nil)
 		if err != nil || again.Invoices != 1 || again.Charges != 1 || again.Total != 3100 {
 			t.Fatalf("run after new component: %+v %v", again, err)
 		}
-		feb, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-02"}, nil)
+		feb, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-02"}, nil)
 		if err != nil || feb.Invoices != 4 { // full, half, the one starting in February, late; not the quarterly one
 			t.Fatalf("february: %+v %v", feb, err)
 		}
@@ -186,7 +141,7 @@ func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 		// What a rent increase must respect: the last posted day per lease.
 		for id, want := range map[int64]string{full: "2026-02-28", quarterly: "2026-03-31"} {
 			var got civil.Date
-			if err := e.DB.ReadOrg(ctx, e.owner.OrgID, func(tx *db.Tx) error {
+			if err := e.DB.ReadOrg(ctx, e.Owner.OrgID, func(tx *db.Tx) error {
 				var err error
 				got, err = e.Ledger.PostedThrough(ctx, tx, id)
 				return err
@@ -195,26 +150,26 @@ func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 			}
 		}
 		// Scope: one lease only.
-		mar, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-03", Scope: billing.Scope{Kind: billing.ScopeLease, ID: full}}, nil)
+		mar, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-03", Scope: billing.Scope{Kind: billing.ScopeLease, ID: full}}, nil)
 		if err != nil || mar.Invoices != 1 {
 			t.Fatalf("scoped run: %+v %v", mar, err)
 		}
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-03", Scope: billing.Scope{Kind: billing.ScopeLease, ID: 999999}}, nil); err == nil {
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-03", Scope: billing.Scope{Kind: billing.ScopeLease, ID: 999999}}, nil); err == nil {
 			t.Fatal("unknown lease in scope accepted")
 		}
 		// The other organisation sees none of it, and its own run starts at 1.
-		other, err := e.Ledger.Invoices(ctx, e.ownerB, listing.Query{}, ledger.InvoiceFilter{})
+		other, err := e.Ledger.Invoices(ctx, e.OwnerB, listing.Query{}, ledger.InvoiceFilter{})
 		if err != nil || other.Total != 0 {
 			t.Fatalf("other org sees %d invoices (%v)", other.Total, err)
 		}
-		if _, err := e.Ledger.Invoice(ctx, e.ownerB, page.Items[0].ID); !errors.Is(err, validation.ErrNotFound) {
+		if _, err := e.Ledger.Invoice(ctx, e.OwnerB, page.Items[0].ID); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other org read an invoice: %v", err)
 		}
-		runB, err := e.Billing.PostRun(ctx, e.ownerB, in, nil)
+		runB, err := e.Billing.PostRun(ctx, e.OwnerB, in, nil)
 		if err != nil || runB.Invoices != 1 {
 			t.Fatalf("org B run: %+v %v", runB, err)
 		}
-		pb, _ := e.Ledger.Invoices(ctx, e.ownerB, listing.Query{}, ledger.InvoiceFilter{})
+		pb, _ := e.Ledger.Invoices(ctx, e.OwnerB, listing.Query{}, ledger.InvoiceFilter{})
 		if pb.Items[0].Number != ledger.Number(2026, 1) {
 			t.Fatalf("org B numbering: %s", pb.Items[0].Number)
 		}
@@ -260,8 +215,8 @@ func TestInterruptedRunLeavesTheSameBooks(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 		const leases = 23
-		for _, a := range []account.Actor{e.owner, e.ownerB} {
-			e.n = 0 // the same addresses and references in both
+		for _, a := range []account.Actor{e.Owner, e.OwnerB} {
+			e.RestartNumbers() // the same addresses and references in both
 			for i := range leases {
 				f := lease.Monthly
 				if i%5 == 0 {
@@ -276,10 +231,10 @@ func TestInterruptedRunLeavesTheSameBooks(t *testing.T) {
 		}
 		e.Billing.SetBatch(4)
 		in := billing.RunInput{Period: "2026-01"}
-		if _, err := e.Billing.PostRun(ctx, e.owner, in, nil); err != nil {
+		if _, err := e.Billing.PostRun(ctx, e.Owner, in, nil); err != nil {
 			t.Fatal(err)
 		}
-		want := books(t, e, e.owner)
+		want := books(t, e, e.Owner)
 		if len(want) < leases {
 			t.Fatalf("clean run booked %d lines", len(want))
 		}
@@ -303,7 +258,7 @@ func TestInterruptedRunLeavesTheSameBooks(t *testing.T) {
 				}
 				return nil
 			})
-			_, err := e.Billing.PostRun(ctx, e.ownerB, in, nil)
+			_, err := e.Billing.PostRun(ctx, e.OwnerB, in, nil)
 			if err == nil {
 				break
 			}
@@ -316,12 +271,12 @@ func TestInterruptedRunLeavesTheSameBooks(t *testing.T) {
 		if failures == 0 {
 			t.Fatal("no run was interrupted: the test proved nothing")
 		}
-		got := books(t, e, e.ownerB)
+		got := books(t, e, e.OwnerB)
 		if !slices.Equal(got, want) {
 			t.Fatalf("books differ after %d failures:\nclean %d lines\nrerun %d lines\nfirst clean %v\nfirst rerun %v", failures, len(want), len(got), want[:1], got[:1])
 		}
 		var failed int
-		if err := e.DB.ReadOrg(ctx, e.ownerB.OrgID, func(tx *db.Tx) error {
+		if err := e.DB.ReadOrg(ctx, e.OwnerB.OrgID, func(tx *db.Tx) error {
 			return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger_runs WHERE org_id = $1 AND state = 'failed'`, tx.OrgID()).Scan(&failed)
 		}); err != nil || failed != failures {
 			t.Fatalf("failed runs recorded: %d of %d (%v)", failed, failures, err)
@@ -331,13 +286,13 @@ func TestInterruptedRunLeavesTheSameBooks(t *testing.T) {
 
 func TestPaymentsCreditsAndStatements(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		l := e.lease(e.owner, "2025-06-01", 100000, 5000, lease.Monthly)
+		l := e.lease(e.Owner, "2025-06-01", 100000, 5000, lease.Monthly)
 		for _, p := range []string{"2025-12", "2026-01"} {
-			if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: p}, nil); err != nil {
+			if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: p}, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
-		open, err := e.Ledger.OpenItems(ctx, e.viewer, ledger.OpenFilter{LeaseID: l})
+		open, err := e.Ledger.OpenItems(ctx, e.Viewer, ledger.OpenFilter{LeaseID: l})
 		if err != nil || len(open) != 4 {
 			t.Fatalf("open items: %d %v", len(open), err)
 		}
@@ -352,57 +307,57 @@ func TestPaymentsCreditsAndStatements(t *testing.T) {
 			{ledger.PaymentInput{LeaseID: 999999, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer}, "lease_id"},
 			{ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer, Allocations: map[int64]money.Cents{open[0].ID: 200}}, "allocations"},
 		} {
-			_, err := e.Ledger.RecordPayment(ctx, e.owner, c.in)
+			_, err := e.Ledger.RecordPayment(ctx, e.Owner, c.in)
 			fe, ok := validation.AsFields(err)
 			if !ok || fe[c.field] == "" {
 				t.Fatalf("%+v: want error at %s, got %v", c.in, c.field, err)
 			}
 		}
-		if _, err := e.Ledger.RecordPayment(ctx, e.ownerB, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer}); err == nil {
+		if _, err := e.Ledger.RecordPayment(ctx, e.OwnerB, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer}); err == nil {
 			t.Fatal("other organisation paid into this lease")
 		}
-		if n := e.count(`SELECT COUNT(*) FROM ledger_payments`); n != 0 {
+		if n := e.Count(`SELECT COUNT(*) FROM ledger_payments`); n != 0 {
 			t.Fatalf("refused payments wrote %d rows", n)
 		}
 		// 1,200 pays December (1,050) and 150 of January's bare rent: oldest first.
-		pay, err := e.Ledger.RecordPayment(ctx, e.owner, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 120000, Method: ledger.Transfer, Reference: "huur"})
+		pay, err := e.Ledger.RecordPayment(ctx, e.Owner, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 120000, Method: ledger.Transfer, Reference: "huur"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		open, _ = e.Ledger.OpenItems(ctx, e.viewer, ledger.OpenFilter{LeaseID: l})
+		open, _ = e.Ledger.OpenItems(ctx, e.Viewer, ledger.OpenFilter{LeaseID: l})
 		if len(open) != 2 || open[0].Open() != 100000-15000 || open[1].Open() != 5000 {
 			t.Fatalf("after payment: %+v", open)
 		}
 		// Overpayment: 2,000 settles January (900) and leaves 1,100 credit.
-		if _, err := e.Ledger.RecordPayment(ctx, e.owner, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-10"), Amount: 200000, Method: ledger.Cash}); err != nil {
+		if _, err := e.Ledger.RecordPayment(ctx, e.Owner, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-10"), Amount: 200000, Method: ledger.Cash}); err != nil {
 			t.Fatal(err)
 		}
-		bal, err := e.Ledger.BalanceAt(ctx, e.viewer, l, d("2026-01-20"))
+		bal, err := e.Ledger.BalanceAt(ctx, e.Viewer, l, d("2026-01-20"))
 		if err != nil || bal.Balance != 210000-320000 || bal.OpenRows != 0 {
 			t.Fatalf("balance: %+v %v", bal, err)
 		}
 		// The balance on an earlier date: invoices count from their issue
 		// date (today), payments from theirs.
-		early, _ := e.Ledger.BalanceAt(ctx, e.viewer, l, d("2026-01-07"))
+		early, _ := e.Ledger.BalanceAt(ctx, e.Viewer, l, d("2026-01-07"))
 		if early.Charged != 0 || early.Paid != 120000 || early.Balance != -120000 {
 			t.Fatalf("balance on 4 January: %+v", early)
 		}
 		// February's run: the credit pays it when applied.
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-02"}, nil); err != nil {
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-02"}, nil); err != nil {
 			t.Fatal(err)
 		}
-		applied, err := e.Ledger.AllocateCredit(ctx, e.owner, l)
+		applied, err := e.Ledger.AllocateCredit(ctx, e.Owner, l)
 		if err != nil || applied != 105000 {
 			t.Fatalf("credit applied %s, %v", applied, err)
 		}
 		// Reversing the first payment reopens what it paid.
-		if _, err := e.Ledger.ReversePayment(ctx, e.owner, pay, "storno"); err != nil {
+		if _, err := e.Ledger.ReversePayment(ctx, e.Owner, pay, "storno"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Ledger.ReversePayment(ctx, e.owner, pay, "again"); err == nil {
+		if _, err := e.Ledger.ReversePayment(ctx, e.Owner, pay, "again"); err == nil {
 			t.Fatal("reversed twice")
 		}
-		open, _ = e.Ledger.OpenItems(ctx, e.viewer, ledger.OpenFilter{LeaseID: l})
+		open, _ = e.Ledger.OpenItems(ctx, e.Viewer, ledger.OpenFilter{LeaseID: l})
 		var owed money.Cents
 		for _, c := range open {
 			owed += c.Open()
@@ -411,38 +366,38 @@ func TestPaymentsCreditsAndStatements(t *testing.T) {
 			t.Fatalf("owed after reversal: %s", owed)
 		}
 		// Credit note for February: the whole invoice, and no second time.
-		febs, _ := e.Ledger.Invoices(ctx, e.viewer, listing.Query{}, ledger.InvoiceFilter{LeaseID: l, Period: "2026-02"})
+		febs, _ := e.Ledger.Invoices(ctx, e.Viewer, listing.Query{}, ledger.InvoiceFilter{LeaseID: l, Period: "2026-02"})
 		if febs.Total != 1 {
 			t.Fatalf("february invoices: %d", febs.Total)
 		}
-		if _, err := e.Ledger.Credit(ctx, e.owner, ledger.CreditInput{InvoiceID: febs.Items[0].ID}); err == nil {
+		if _, err := e.Ledger.Credit(ctx, e.Owner, ledger.CreditInput{InvoiceID: febs.Items[0].ID}); err == nil {
 			t.Fatal("credit note without reason")
 		}
-		cn, err := e.Ledger.Credit(ctx, e.owner, ledger.CreditInput{InvoiceID: febs.Items[0].ID, Reason: "verkeerd bedrag"})
+		cn, err := e.Ledger.Credit(ctx, e.Owner, ledger.CreditInput{InvoiceID: febs.Items[0].ID, Reason: "verkeerd bedrag"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Ledger.Credit(ctx, e.owner, ledger.CreditInput{InvoiceID: febs.Items[0].ID, Reason: "again"}); err == nil {
+		if _, err := e.Ledger.Credit(ctx, e.Owner, ledger.CreditInput{InvoiceID: febs.Items[0].ID, Reason: "again"}); err == nil {
 			t.Fatal("credited twice")
 		}
-		note, err := e.Ledger.Invoice(ctx, e.viewer, cn)
+		note, err := e.Ledger.Invoice(ctx, e.Viewer, cn)
 		if err != nil || note.Kind != ledger.KindCreditNote || note.Total != -105000 || note.CreditsInvoiceID != febs.Items[0].ID {
 			t.Fatalf("credit note: %+v %v", note, err)
 		}
 		// The statement adds up: opening + debits − credits = closing = balance.
-		st, err := e.Ledger.StatementOf(ctx, e.viewer, l, d("2026-01-01"), d("2026-01-31"))
+		st, err := e.Ledger.StatementOf(ctx, e.Viewer, l, d("2026-01-01"), d("2026-01-31"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		end, _ := e.Ledger.BalanceAt(ctx, e.viewer, l, d("2026-01-31"))
+		end, _ := e.Ledger.BalanceAt(ctx, e.Viewer, l, d("2026-01-31"))
 		if st.Opening != 0 || st.Closing != end.Balance || len(st.Lines) < 4 {
 			t.Fatalf("statement: opening %s closing %s (balance %s), %d lines", st.Opening, st.Closing, end.Balance, len(st.Lines))
 		}
 		// Posted rows are never changed: every charge still has its amount.
-		if n := e.count(`SELECT COUNT(*) FROM ledger_charges WHERE total_cents = 0`); n != 0 {
+		if n := e.Count(`SELECT COUNT(*) FROM ledger_charges WHERE total_cents = 0`); n != 0 {
 			t.Fatalf("%d zero charges", n)
 		}
-		debtors, err := e.Ledger.Debtors(ctx, e.viewer, listing.Query{})
+		debtors, err := e.Ledger.Debtors(ctx, e.Viewer, listing.Query{})
 		if err != nil || debtors.Total != 1 || debtors.Items[0].LeaseID != l {
 			t.Fatalf("debtors: %+v %v", debtors, err)
 		}
@@ -453,12 +408,12 @@ func TestPaymentsCreditsAndStatements(t *testing.T) {
 // credit on the account that AllocateCredit sets off against charges.
 func TestStandaloneCreditNote(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		l := e.lease(e.owner, "2025-06-01", 100000, 0, lease.Monthly)
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-01"}, nil); err != nil {
+		l := e.lease(e.Owner, "2025-06-01", 100000, 0, lease.Monthly)
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-01"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		var posted []ledger.Posted
-		err := e.DB.InOrg(ctx, e.owner.OrgID, func(tx *db.Tx) error {
+		err := e.DB.InOrg(ctx, e.Owner.OrgID, func(tx *db.Tx) error {
 			var err error
 			posted, err = ledger.PostTx(ctx, tx, []ledger.Draft{{Kind: ledger.KindCreditNote, Reason: "servicekosten 2025", LeaseID: l,
 				IssueDate: d("2026-01-20"), DueDate: d("2026-01-20"), Lines: []ledger.DraftLine{{Line: "settlement|2025|", From: d("2025-01-01"), To: d("2025-12-31"), Net: -4017}}}}, "2026-01-20T00:00:00Z", 0)
@@ -476,15 +431,15 @@ func TestStandaloneCreditNote(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cn, err := e.Ledger.Invoice(ctx, e.viewer, posted[0].InvoiceID)
+		cn, err := e.Ledger.Invoice(ctx, e.Viewer, posted[0].InvoiceID)
 		if err != nil || cn.Kind != ledger.KindCreditNote || cn.Total != -4017 || cn.Reason != "servicekosten 2025" || cn.Number != ledger.Number(2026, 2) {
 			t.Fatalf("credit note: %+v %v", cn, err)
 		}
-		applied, err := e.Ledger.AllocateCredit(ctx, e.owner, l)
+		applied, err := e.Ledger.AllocateCredit(ctx, e.Owner, l)
 		if err != nil || applied != 4017 {
 			t.Fatalf("applied %s, %v", applied, err)
 		}
-		open, _ := e.Ledger.OpenItems(ctx, e.viewer, ledger.OpenFilter{LeaseID: l})
+		open, _ := e.Ledger.OpenItems(ctx, e.Viewer, ledger.OpenFilter{LeaseID: l})
 		if len(open) != 1 || open[0].Open() != 100000-4017 {
 			t.Fatalf("open after set-off: %+v", open)
 		}
@@ -495,15 +450,15 @@ func TestStandaloneCreditNote(t *testing.T) {
 // ledger tells the rent-increase service the last posted day.
 func TestRentIncreaseRespectsPostedPeriods(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		l := e.lease(e.owner, "2024-01-01", 100000, 0, lease.Monthly)
+		l := e.lease(e.Owner, "2024-01-01", 100000, 0, lease.Monthly)
 		for _, p := range []string{"2026-01", "2026-02", "2026-03"} {
-			if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: p}, nil); err != nil {
+			if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: p}, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
 		posted := func(effective string) bool {
 			t.Helper()
-			ps, err := e.RentIncreases.Propose(ctx, e.owner, d(effective))
+			ps, err := e.RentIncreases.Propose(ctx, e.Owner, d(effective))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -535,27 +490,27 @@ func TestRentIncreaseRespectsPostedPeriods(t *testing.T) {
 // nothing.
 func TestQuarterRun(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		monthly := e.lease(e.owner, "2025-06-01", 100000, 0, lease.Monthly)
-		quarterly := e.lease(e.owner, "2025-06-01", 200000, 0, lease.Quarterly)
-		if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-Q5"}, nil); err == nil {
+		monthly := e.lease(e.Owner, "2025-06-01", 100000, 0, lease.Monthly)
+		quarterly := e.lease(e.Owner, "2025-06-01", 200000, 0, lease.Quarterly)
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-Q5"}, nil); err == nil {
 			t.Fatal("quarter 5 accepted")
 		}
-		pv, err := e.Billing.Preview(ctx, e.owner, billing.RunInput{Period: "2026-Q2"}, billing.PreviewWindow{})
+		pv, err := e.Billing.Preview(ctx, e.Owner, billing.RunInput{Period: "2026-Q2"}, billing.PreviewWindow{})
 		if err != nil || pv.Invoices != 4 || pv.Total != 3*100000+600000 {
 			t.Fatalf("preview: %+v %v", pv, err)
 		}
-		run, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: "2026-Q2"}, nil)
+		run, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-Q2"}, nil)
 		if err != nil || run.Period != "2026-Q2" || run.Invoices != 4 || run.Total != 900000 {
 			t.Fatalf("quarter run: %+v %v", run, err)
 		}
 		for _, p := range []string{"2026-04", "2026-05", "2026-06", "2026-Q2"} {
-			again, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: p}, nil)
+			again, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: p}, nil)
 			if err != nil || again.Invoices != 0 {
 				t.Fatalf("%s again: %+v %v", p, again, err)
 			}
 		}
 		for id, n := range map[int64]int{monthly: 3, quarterly: 1} {
-			page, _ := e.Ledger.Invoices(ctx, e.viewer, listing.Query{}, ledger.InvoiceFilter{LeaseID: id})
+			page, _ := e.Ledger.Invoices(ctx, e.Viewer, listing.Query{}, ledger.InvoiceFilter{LeaseID: id})
 			if page.Total != n {
 				t.Fatalf("lease %d: %d invoices, want %d", id, page.Total, n)
 			}

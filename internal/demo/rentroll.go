@@ -7,7 +7,6 @@
 package demo
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -18,6 +17,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/csvfile"
 )
 
 var (
@@ -180,27 +180,19 @@ func withLease(rng *rand.Rand, base map[string]string, tenant, lease int, start,
 	return row
 }
 
-// WriteCSV writes rows as a Dutch rent-roll file (semicolons, Dutch
-// headers), the format the importer documents.
+// WriteCSV writes rows as a Dutch rent-roll file (csvfile.Write: semicolons,
+// Dutch headers), the format the importer documents.
 func WriteCSV(w io.Writer, rows []map[string]string) error {
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
 	header := make([]string, len(importer.Columns))
 	for i, c := range importer.Columns {
 		header[i] = c.Dutch
 	}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	rec := make([]string, len(importer.Columns))
-	for _, r := range rows {
+	recs := make([][]string, len(rows))
+	for n, r := range rows {
+		recs[n] = make([]string, len(importer.Columns))
 		for i, c := range importer.Columns {
-			rec[i] = r[c.Key]
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
+			recs[n][i] = r[c.Key]
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return csvfile.Write(w, header, recs)
 }

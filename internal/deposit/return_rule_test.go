@@ -21,14 +21,14 @@ import (
 func TestOneReturnRuleAndSpecification(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		// Ended 28 February 2026 with €2,000 received; today is 10 March.
-		id := Lease(e, e.owner, "2025-01-01", "2026-02-28")
+		id := Lease(e, e.Owner, "2025-01-01", "2026-02-28")
 		dates := func() (status, list string) {
 			t.Helper()
-			st, err := e.Deposits.Status(ctx, e.viewer, id)
+			st, err := e.Deposits.Status(ctx, e.Viewer, id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			page, err := e.Deposits.Due(ctx, e.viewer, listing.Query{})
+			page, err := e.Deposits.Due(ctx, e.Viewer, listing.Query{})
 			if err != nil || page.Total != 1 || page.Items[0].LeaseID != id {
 				t.Fatalf("due list: %+v %v", page, err)
 			}
@@ -38,11 +38,11 @@ func TestOneReturnRuleAndSpecification(t *testing.T) {
 			t.Fatalf("without deductions: status %s, list %s, want 2026-03-14", st, list)
 		}
 		// The tenant information states the same two terms.
-		docID, err := e.Leases.GenerateTenantInformation(ctx, e.owner, id)
+		docID, err := e.Leases.GenerateTenantInformation(ctx, e.Owner, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sheet, err := e.Leases.Document(ctx, e.owner, id, docID)
+		sheet, err := e.Leases.Document(ctx, e.Owner, id, docID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func TestOneReturnRuleAndSpecification(t *testing.T) {
 		}
 
 		// A deduction of any kind (here service costs, not damage): 30 days.
-		if _, err := e.Deposits.Deduct(ctx, e.owner, id, deposit.DeductionInput{AmountCents: 15000, Reason: "service_costs",
+		if _, err := e.Deposits.Deduct(ctx, e.Owner, id, deposit.DeductionInput{AmountCents: 15000, Reason: "service_costs",
 			Note: "eindafrekening 2025"}); err != nil {
 			t.Fatal(err)
 		}
@@ -62,11 +62,11 @@ func TestOneReturnRuleAndSpecification(t *testing.T) {
 			t.Fatalf("with a deduction: status %s, list %s, want 2026-03-30", st, list)
 		}
 
-		spec, err := e.Deposits.GenerateSpecification(ctx, e.owner, id)
+		spec, err := e.Deposits.GenerateSpecification(ctx, e.Owner, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		pdf, err := e.Deposits.SpecificationFile(ctx, e.viewer, id, spec.ID)
+		pdf, err := e.Deposits.SpecificationFile(ctx, e.Viewer, id, spec.ID)
 		if err != nil || sha(pdf) != spec.SHA256 {
 			t.Fatalf("specification file: %v", err)
 		}
@@ -87,20 +87,20 @@ func TestOneReturnRuleAndSpecification(t *testing.T) {
 			strings.Contains(string(stored), "%PDF-") || len(stored) == 0 {
 			t.Fatalf("stored specification: %d bytes, %v", len(stored), err)
 		}
-		st, _ := e.Deposits.Status(ctx, e.viewer, id)
+		st, _ := e.Deposits.Status(ctx, e.Viewer, id)
 		if len(st.Specifications) != 1 || st.Specifications[0].ID != spec.ID {
 			t.Fatalf("status specifications: %+v", st.Specifications)
 		}
 		// Read rights only read; another organisation finds nothing.
-		if _, err := e.Deposits.GenerateSpecification(ctx, e.viewer, id); err == nil {
+		if _, err := e.Deposits.GenerateSpecification(ctx, e.Viewer, id); err == nil {
 			t.Fatal("viewer made a specification")
 		}
-		if _, err := e.Deposits.SpecificationFile(ctx, e.ownerB, id, spec.ID); err == nil {
+		if _, err := e.Deposits.SpecificationFile(ctx, e.OwnerB, id, spec.ID); err == nil {
 			t.Fatal("another organisation read the specification")
 		}
 		// A running lease has no specification yet.
-		running := Lease(e, e.owner, "2025-06-01", "")
-		if _, err := e.Deposits.GenerateSpecification(ctx, e.owner, running); !errors.Is(err, deposit.ErrNotEnded) {
+		running := Lease(e, e.Owner, "2025-06-01", "")
+		if _, err := e.Deposits.GenerateSpecification(ctx, e.Owner, running); !errors.Is(err, deposit.ErrNotEnded) {
 			t.Fatalf("running lease: %v", err)
 		}
 	})

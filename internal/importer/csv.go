@@ -1,14 +1,12 @@
 package importer
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+
+	"hms/internal/platform/csvfile"
 )
 
 // Column is one known column of the rent-roll file: its canonical (English)
@@ -73,14 +71,10 @@ func (r Record) Has(group string) bool {
 	return false
 }
 
-// CellError says what is wrong where.
-type CellError struct {
-	Line   int
-	Column string // the header as written in the file ("" for the whole line)
-	Reason string // a message id of the importer catalog
-}
-
-func (e CellError) Error() string { return fmt.Sprintf("line %d, %s: %s", e.Line, e.Column, e.Reason) }
+// CellError says what is wrong where: the column as the header is written
+// in the file ("" for the whole line), the reason a message id of the
+// importer catalog.
+type CellError = csvfile.CellError
 
 // ErrFormat is a file that cannot be read as a rent roll at all.
 var ErrFormat = errors.New("importer: not a readable CSV rent roll")
@@ -105,34 +99,30 @@ func formatErr(id, text string, args ...string) error {
 	return &FormatError{ID: id, Args: m, text: text}
 }
 
-// Parse reads a rent-roll CSV: UTF-8 with or without byte-order mark,
-// separated by ';' or ',' (decided from the header line), headers in Dutch
+// Parse reads a rent-roll CSV (csvfile.Read: UTF-8 with or without
+// byte-order mark, separated by ';', ',' or a tab), headers in Dutch
 // or English in any order and case. It returns the records and, for the
 // header, the header as written per key (to name columns in errors).
 func Parse(r io.Reader) ([]Record, map[string]string, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, nil, fmt.Errorf("read file: %w", err)
-	}
-	if len(data) > MaxFileSize {
+	// Undo: the demo rent roll is written by csvfile.Write, which defuses.
+	f, err := csvfile.Read(r, csvfile.Options{MaxSize: MaxFileSize, Undo: true})
+	var le *csvfile.LineError
+	switch {
+	case errors.Is(err, csvfile.ErrTooLarge):
 		return nil, nil, formatErr("import.format.too_large", fmt.Sprintf("larger than %d MB", MaxFileSize>>20), "MB", fmt.Sprint(MaxFileSize>>20))
-	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if !utf8.Valid(data) {
+	case errors.Is(err, csvfile.ErrNotUTF8):
 		return nil, nil, formatErr("import.format.not_utf8", "not UTF-8 (save the file as CSV UTF-8)")
+	case errors.As(err, &le) && le.Line > 1:
+		return nil, nil, formatErr("import.format.bad_line", le.Error(), "Line", fmt.Sprint(le.Line))
+	case errors.As(err, &le):
+		return nil, nil, formatErr("import.format.no_header", "no header line")
+	case err != nil:
+		return nil, nil, err // the reader failed, not the file
 	}
-	first, _, _ := bufio.NewReader(bytes.NewReader(data)).ReadLine()
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = ','
-	if strings.Count(string(first), ";") > strings.Count(string(first), ",") {
-		cr.Comma = ';'
-	}
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if err != nil {
+	if len(f.Rows) == 0 {
 		return nil, nil, formatErr("import.format.no_header", "no header line")
 	}
+	header := f.Rows[0].Cells
 	keys := make([]string, len(header))
 	written := map[string]string{}
 	var unknown []string
@@ -161,24 +151,11 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 		}
 	}
 	var recs []Record
-	for {
-		row, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, nil, formatErr("import.format.bad_line", fmt.Sprintf("line %d: %v", pe.Line, pe.Err), "Line", fmt.Sprint(pe.Line))
-			}
-			return nil, nil, formatErr("import.format.unreadable", err.Error())
-		}
-		line, _ := cr.FieldPos(0)
-		rec := Record{Line: line, Fields: map[string]string{}}
+	for _, row := range f.Rows[1:] {
+		rec := Record{Line: row.Line, Fields: map[string]string{}}
 		empty := true
-		for i, v := range row {
+		for i, v := range row.Cells {
 			if i < len(keys) && keys[i] != "" {
-				v = strings.TrimSpace(v)
 				rec.Fields[keys[i]] = v
 				if v != "" {
 					empty = false

@@ -11,12 +11,12 @@ import (
 // Detail applies the lease's rules on today, so no page computes them again.
 func TestDetailAppliesTheRulesOfToday(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		anna := e.person(e.owner, "Anna", "de Vries", "")
+		anna := e.person(e.Owner, "Anna", "de Vries", "")
 
 		// Upcoming (today is 15 March): its amounts are those of its first day.
-		upcoming := e.lease(e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"),
+		upcoming := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"),
 			Components: []lease.ComponentInput{rent(90000), {Kind: lease.ServiceCosts, Category: "Schoonmaak", AmountCents: 2500}}})
-		det, err := e.svc.Detail(ctx, e.viewer, upcoming)
+		det, err := e.svc.Detail(ctx, e.Viewer, upcoming)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,12 +33,12 @@ func TestDetailAppliesTheRulesOfToday(t *testing.T) {
 		// Six years running: the statutory landlord notice is six months.
 		// Notice given by the tenant may be withdrawn until the lease ends,
 		// by who may change leases.
-		old := e.lease(e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2020-01-01"),
+		old := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2020-01-01"),
 			Components: []lease.ComponentInput{rent(80000)}})
-		if _, err := e.svc.GiveNotice(ctx, e.manager, old, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-14")}); err != nil {
+		if _, err := e.svc.GiveNotice(ctx, e.Manager, old, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-14")}); err != nil {
 			t.Fatal(err)
 		}
-		det, err = e.svc.Detail(ctx, e.manager, old)
+		det, err = e.svc.Detail(ctx, e.Manager, old)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,26 +46,26 @@ func TestDetailAppliesTheRulesOfToday(t *testing.T) {
 			t.Errorf("running lease: price date %s, total %d, landlord months %d, can withdraw %v",
 				det.PriceDate, det.CurrentTotal, det.LandlordMonths, det.CanWithdraw)
 		}
-		if det, err := e.svc.Detail(ctx, e.viewer, old); err != nil || det.CanWithdraw {
+		if det, err := e.svc.Detail(ctx, e.Viewer, old); err != nil || det.CanWithdraw {
 			t.Errorf("a viewer may not withdraw notice: %v, %v", det.CanWithdraw, err)
 		}
 		// The lease's own landlord notice period wins over the statutory rule.
-		own := e.lease(e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2020-01-01"),
+		own := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2020-01-01"),
 			NoticeMonthsLandlord: 4})
-		if det, err := e.svc.Detail(ctx, e.viewer, own); err != nil || det.LandlordMonths != 4 {
+		if det, err := e.svc.Detail(ctx, e.Viewer, own); err != nil || det.LandlordMonths != 4 {
 			t.Errorf("own landlord notice: %d, %v", det.LandlordMonths, err)
 		}
 
 		// After the end date (30 April) notice can no longer be withdrawn.
-		e.clk.Advance(60 * 24 * time.Hour)
-		if det, err := e.svc.Detail(ctx, e.manager, old); err != nil || det.CanWithdraw || det.Status != lease.StatusEnded {
+		e.Clock.Advance(60 * 24 * time.Hour)
+		if det, err := e.svc.Detail(ctx, e.Manager, old); err != nil || det.CanWithdraw || det.Status != lease.StatusEnded {
 			t.Errorf("ended lease: can withdraw %v, status %s, %v", det.CanWithdraw, det.Status, err)
 		}
-		wantErr(t, e.svc.WithdrawNotice(ctx, e.manager, old), lease.ErrWithdrawTooLate)
+		wantErr(t, e.svc.WithdrawNotice(ctx, e.Manager, old), lease.ErrWithdrawTooLate)
 
-		_, err = e.svc.Detail(ctx, e.bookkeeper, upcoming)
+		_, err = e.svc.Detail(ctx, e.Bookkeeper, upcoming)
 		wantErr(t, err, validation.ErrForbidden)
-		_, err = e.svc.Detail(ctx, e.ownerB, upcoming)
+		_, err = e.svc.Detail(ctx, e.OwnerB, upcoming)
 		wantErr(t, err, validation.ErrNotFound)
 	})
 }

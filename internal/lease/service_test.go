@@ -19,9 +19,7 @@ import (
 	"hms/internal/lease"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
-	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
-	"hms/internal/platform/dbtest"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 	"hms/internal/portfolio"
@@ -37,50 +35,17 @@ var now = time.Date(2026, time.March, 15, 11, 0, 0, 0, time.UTC)
 var d = civil.MustParse
 
 type env struct {
-	*apptest.Env
-	t                                  *testing.T
-	clk                                *clock.Fixed
-	owner, manager, viewer, bookkeeper account.Actor
-	ownerB                             account.Actor
-	svc                                *lease.Service
-	n                                  int
+	*apptest.Org
+	svc *lease.Service
 }
 
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
-	for _, engine := range dbtest.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			clk := clock.NewFixed(now)
-			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clk})
-			e := &env{Env: ae, t: t, clk: clk, svc: ae.Leases}
-			e.owner = ae.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
-			e.manager = ae.Actor(t, "alpha", "manager@alpha.nl", account.Manager)
-			e.viewer = ae.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer)
-			e.bookkeeper = ae.Actor(t, "alpha", "bookkeeper@alpha.nl", account.Bookkeeper)
-			e.ownerB = ae.Actor(t, "beta", "owner@beta.nl", account.Owner)
-			for _, a := range []account.Actor{e.owner, e.ownerB} {
-				if err := ae.Privacy.AcceptProcessorAgreement(ctx, a, ae.Privacy.Current().Version); err != nil {
-					t.Fatal(err)
-				}
-			}
-			fn(t, e)
-		})
-	}
+	apptest.EachOrg(t, apptest.OrgOptions{Now: now}, func(t *testing.T, o *apptest.Org) { fn(t, &env{Org: o, svc: o.Leases}) })
 }
 
 // unit makes a unit of type typ for a's organisation.
 func (e *env) unit(a account.Actor, typ portfolio.UnitType, complexID int64) int64 {
-	e.t.Helper()
-	e.n++
-	seg := portfolio.SegmentVrij
-	if typ == portfolio.TypeBedrijfsruimte || typ == portfolio.TypeParkeerplaats {
-		seg = portfolio.SegmentCommercieel
-	}
-	id, err := e.Portfolio.CreateUnit(ctx, a, portfolio.UnitInput{ComplexID: complexID, Street: "Lindelaan", HouseNumber: fmt.Sprint(e.n),
-		Postcode: "3521 CD", City: "Utrecht", Type: typ, FloorArea: "60", Segment: seg})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return id
+	return e.Unit(a, portfolio.UnitInput{ComplexID: complexID, Type: typ})
 }
 
 func (e *env) home(a account.Actor) int64 { return e.unit(a, portfolio.TypeZelfstandig, 0) }
@@ -88,13 +53,7 @@ func (e *env) shop(a account.Actor) int64 { return e.unit(a, portfolio.TypeBedri
 
 // person makes a relation; birth "" is unknown.
 func (e *env) person(a account.Actor, first, surname, birth string) int64 {
-	e.t.Helper()
-	id, err := e.Relations.CreatePerson(ctx, a, relation.PersonInput{FirstNames: first, Surname: surname, BirthDate: birth,
-		Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return id
+	return e.Person(a, relation.PersonInput{FirstNames: first, Surname: surname, BirthDate: birth})
 }
 
 func rent(cents int64) lease.ComponentInput {
@@ -102,21 +61,12 @@ func rent(cents int64) lease.ComponentInput {
 }
 
 func (e *env) lease(a account.Actor, in lease.Input) int64 {
-	e.t.Helper()
+	e.T.Helper()
 	id, err := e.svc.Create(ctx, a, in)
 	if err != nil {
-		e.t.Fatalf("create lease: %v", err)
+		e.T.Fatalf("create lease: %v", err)
 	}
 	return id
-}
-
-func (e *env) count(query string, args ...any) int {
-	e.t.Helper()
-	var n int
-	if err := e.DB.Raw().QueryRow(query, args...).Scan(&n); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
 }
 
 func fieldErr(t *testing.T, err error, field, msg string) {
@@ -139,14 +89,14 @@ func wantErr(t *testing.T, err, want error) {
 
 func TestCreateAndValidation(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		u1, u2, shop := e.home(e.owner), e.home(e.owner), e.shop(e.owner)
-		anna, bram := e.person(e.owner, "Anna", "de Vries", "1990-05-01"), e.person(e.owner, "Bram", "Jansen", "")
-		child := e.person(e.owner, "Kees", "Klein", "2014-01-01")
+		u1, u2, shop := e.home(e.Owner), e.home(e.Owner), e.shop(e.Owner)
+		anna, bram := e.person(e.Owner, "Anna", "de Vries", "1990-05-01"), e.person(e.Owner, "Bram", "Jansen", "")
+		child := e.person(e.Owner, "Kees", "Klein", "2014-01-01")
 		good := func() lease.Input {
 			return lease.Input{UnitIDs: []int64{u1}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), DepositCents: 100000,
 				Components: []lease.ComponentInput{rent(90000), {Kind: lease.ServiceCosts, Category: "Schoonmaak", AmountCents: 2500}}}
 		}
-		before := e.count(`SELECT COUNT(*) FROM leases`)
+		before := e.Count(`SELECT COUNT(*) FROM leases`)
 		for _, c := range []struct {
 			name       string
 			mod        func(*lease.Input)
@@ -170,21 +120,21 @@ func TestCreateAndValidation(t *testing.T) {
 		} {
 			in := good()
 			c.mod(&in)
-			_, err := e.svc.Create(ctx, e.manager, in)
+			_, err := e.svc.Create(ctx, e.Manager, in)
 			if err == nil {
 				t.Fatalf("%s: accepted", c.name)
 			}
 			fieldErr(t, err, c.field, c.msg)
 		}
-		if n := e.count(`SELECT COUNT(*) FROM leases`); n != before {
+		if n := e.Count(`SELECT COUNT(*) FROM leases`); n != before {
 			t.Fatalf("refused leases were written: %d", n-before)
 		}
 
 		in := good()
 		in.TenantIDs = []int64{anna, bram}
 		in.GuarantorIDs = []int64{}
-		id := e.lease(e.manager, in)
-		l, err := e.svc.Get(ctx, e.viewer, id)
+		id := e.lease(e.Manager, in)
+		l, err := e.svc.Get(ctx, e.Viewer, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,44 +153,44 @@ func TestCreateAndValidation(t *testing.T) {
 		}
 		// Both became tenants in relations.
 		for _, p := range []int64{anna, bram} {
-			r, err := e.Relations.Get(ctx, e.manager, p, relation.ViaWeb)
+			r, err := e.Relations.Get(ctx, e.Manager, p, relation.ViaWeb)
 			if err != nil || !r.Roles.Has(relation.RoleTenant) {
 				t.Fatalf("relation %d not marked tenant: %v", p, err)
 			}
 		}
 		// The next generated reference counts on; a given one must be unique.
-		id2 := e.lease(e.manager, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{bram}, Start: d("2026-05-01")})
-		if l2, _ := e.svc.Get(ctx, e.manager, id2); l2.Reference != "2026-0002" {
+		id2 := e.lease(e.Manager, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{bram}, Start: d("2026-05-01")})
+		if l2, _ := e.svc.Get(ctx, e.Manager, id2); l2.Reference != "2026-0002" {
 			t.Fatalf("second reference %q", l2.Reference)
 		}
-		_, err = e.svc.Create(ctx, e.manager, lease.Input{Reference: "2026-0002", UnitIDs: []int64{shop}, TenantIDs: []int64{bram}, Start: d("2026-05-01")})
+		_, err = e.svc.Create(ctx, e.Manager, lease.Input{Reference: "2026-0002", UnitIDs: []int64{shop}, TenantIDs: []int64{bram}, Start: d("2026-05-01")})
 		fieldErr(t, err, "reference", "lease.reference.taken")
 		// The lease names the unit: portfolio may not delete it.
-		wantErr(t, e.Portfolio.DeleteUnit(ctx, e.owner, u1), portfolio.ErrUnitInUse)
+		wantErr(t, e.Portfolio.DeleteUnit(ctx, e.Owner, u1), portfolio.ErrUnitInUse)
 
 		// Update: terms change, history stays; bad input changes nothing.
 		in2 := lease.Input{Reference: "HC-7", UnitIDs: []int64{u1}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), End: d("2027-03-31"),
 			DueDay: 5, PaymentMethod: lease.DirectDebit, DepositCents: 100000, NoticeMonthsLandlord: 4}
-		if err := e.svc.Update(ctx, e.manager, id, in2); err != nil {
+		if err := e.svc.Update(ctx, e.Manager, id, in2); err != nil {
 			t.Fatal(err)
 		}
-		l, _ = e.svc.Get(ctx, e.manager, id)
+		l, _ = e.svc.Get(ctx, e.Manager, id)
 		if l.Reference != "HC-7" || l.End != d("2027-03-31") || l.EndsOn != d("2027-03-31") || l.DueDay != 5 || len(l.Tenants()) != 1 ||
 			len(l.Components) != 2 || l.NoticeMonthsLandlord != 4 {
 			t.Fatalf("after update: %+v", l)
 		}
 		bad := in2
 		bad.End = d("2026-01-01")
-		fieldErr(t, e.svc.Update(ctx, e.manager, id, bad), "end_date", "lease.end.before_start")
+		fieldErr(t, e.svc.Update(ctx, e.Manager, id, bad), "end_date", "lease.end.before_start")
 		// Unchanged input writes nothing, not even an audit event.
-		events := e.count(`SELECT COUNT(*) FROM audit_events`)
-		if err := e.svc.Update(ctx, e.manager, id, in2); err != nil {
+		events := e.Count(`SELECT COUNT(*) FROM audit_events`)
+		if err := e.svc.Update(ctx, e.Manager, id, in2); err != nil {
 			t.Fatal(err)
 		}
-		if n := e.count(`SELECT COUNT(*) FROM audit_events`); n != events {
+		if n := e.Count(`SELECT COUNT(*) FROM audit_events`); n != events {
 			t.Fatalf("unchanged update recorded %d events", n-events)
 		}
-		if e.count(`SELECT COUNT(*) FROM audit_events WHERE action = 'lease.created'`) != 2 || e.count(`SELECT COUNT(*) FROM audit_events WHERE action = 'lease.updated'`) != 1 {
+		if e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'lease.created'`) != 2 || e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'lease.updated'`) != 1 {
 			t.Fatal("audit events missing")
 		}
 	})
@@ -250,9 +200,9 @@ func TestCreateAndValidation(t *testing.T) {
 // and a notice that ends a lease frees the unit after its end.
 func TestOverlap(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		u1, u2 := e.home(e.owner), e.home(e.owner)
-		anna, bram := e.person(e.owner, "Anna", "de Vries", ""), e.person(e.owner, "Bram", "Jansen", "")
-		open := e.lease(e.manager, lease.Input{UnitIDs: []int64{u1}, TenantIDs: []int64{anna}, Start: d("2026-01-01")})
+		u1, u2 := e.home(e.Owner), e.home(e.Owner)
+		anna, bram := e.person(e.Owner, "Anna", "de Vries", ""), e.person(e.Owner, "Bram", "Jansen", "")
+		open := e.lease(e.Manager, lease.Input{UnitIDs: []int64{u1}, TenantIDs: []int64{anna}, Start: d("2026-01-01")})
 		for _, c := range []struct {
 			start, end string
 			ok         bool
@@ -262,7 +212,7 @@ func TestOverlap(t *testing.T) {
 			{"2025-06-01", "2026-01-01", false}, // ends on its first day
 			{"2025-01-01", "2025-12-31", true},  // ends the day before
 		} {
-			_, err := e.svc.Create(ctx, e.manager, lease.Input{UnitIDs: []int64{u2, u1}, TenantIDs: []int64{bram}, Start: d(c.start), End: civilOr(c.end)})
+			_, err := e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{u2, u1}, TenantIDs: []int64{bram}, Start: d(c.start), End: civilOr(c.end)})
 			if c.ok && err != nil {
 				t.Fatalf("%s–%s: %v", c.start, c.end, err)
 			}
@@ -271,23 +221,23 @@ func TestOverlap(t *testing.T) {
 			}
 		}
 		// u2 is now let 2025: a fixed-term lease there, then one after it.
-		fixed := e.lease(e.manager, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-06-30")})
-		e.lease(e.manager, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{bram}, Start: d("2026-07-01")})
+		fixed := e.lease(e.Manager, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-06-30")})
+		e.lease(e.Manager, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{bram}, Start: d("2026-07-01")})
 		// Stretching the fixed-term lease into the next one is refused.
-		err := e.svc.Update(ctx, e.manager, fixed, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-07-01")})
+		err := e.svc.Update(ctx, e.Manager, fixed, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-07-01")})
 		fieldErr(t, err, "unit_ids", "lease.units.overlap")
-		err = e.svc.Update(ctx, e.manager, fixed, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{anna}, Start: d("2026-01-01")})
+		err = e.svc.Update(ctx, e.Manager, fixed, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{anna}, Start: d("2026-01-01")})
 		fieldErr(t, err, "unit_ids", "lease.units.overlap")
 
 		// Notice on the open-ended lease: it ends 30 April; a new lease may start 1 May.
-		if _, err := e.svc.GiveNotice(ctx, e.manager, open, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-14")}); err != nil {
+		if _, err := e.svc.GiveNotice(ctx, e.Manager, open, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-14")}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.svc.Create(ctx, e.manager, lease.Input{UnitIDs: []int64{u1}, TenantIDs: []int64{bram}, Start: d("2026-04-30")})
+		_, err = e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{u1}, TenantIDs: []int64{bram}, Start: d("2026-04-30")})
 		fieldErr(t, err, "unit_ids", "lease.units.overlap")
-		e.lease(e.manager, lease.Input{UnitIDs: []int64{u1}, TenantIDs: []int64{bram}, Start: d("2026-05-01")})
+		e.lease(e.Manager, lease.Input{UnitIDs: []int64{u1}, TenantIDs: []int64{bram}, Start: d("2026-05-01")})
 		// Withdrawing the notice now would let two leases overlap.
-		wantErr(t, e.svc.WithdrawNotice(ctx, e.manager, open), lease.ErrWithdrawOverlap)
+		wantErr(t, e.svc.WithdrawNotice(ctx, e.Manager, open), lease.ErrWithdrawOverlap)
 	})
 }
 
@@ -300,36 +250,36 @@ func civilOr(s string) civil.Date {
 
 func TestDepositCap(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		anna := e.person(e.owner, "Anna", "de Vries", "")
+		anna := e.person(e.Owner, "Anna", "de Vries", "")
 		mk := func(unit, deposit int64) lease.Input {
 			return lease.Input{UnitIDs: []int64{unit}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), DepositCents: money.Cents(deposit),
 				Components: []lease.ComponentInput{rent(80000), {Kind: lease.ServiceCosts, Category: "energie", AmountCents: 15000}}}
 		}
-		home := e.home(e.owner)
+		home := e.home(e.Owner)
 		// Twice the bare rent (not the service costs) passes; one cent more does not.
-		_, err := e.svc.Create(ctx, e.manager, mk(home, 160001))
+		_, err := e.svc.Create(ctx, e.Manager, mk(home, 160001))
 		fieldErr(t, err, "deposit_cents", "lease.deposit.above_cap")
-		id := e.lease(e.manager, mk(home, 160000))
+		id := e.lease(e.Manager, mk(home, 160000))
 		// Update checks it too.
 		in := mk(home, 160001)
 		in.Components = nil
-		fieldErr(t, e.svc.Update(ctx, e.manager, id, in), "deposit_cents", "lease.deposit.above_cap")
+		fieldErr(t, e.svc.Update(ctx, e.Manager, id, in), "deposit_cents", "lease.deposit.above_cap")
 		// Commercial leases have no cap.
-		e.lease(e.manager, mk(e.shop(e.owner), 1000000))
+		e.lease(e.Manager, mk(e.shop(e.Owner), 1000000))
 		// A rent increase later does not raise the cap at the start.
-		if _, err := e.svc.SetComponent(ctx, e.manager, id, lease.ComponentInput{Kind: lease.BareRent, AmountCents: 90000, ValidFrom: d("2026-07-01")}); err != nil {
+		if _, err := e.svc.SetComponent(ctx, e.Manager, id, lease.ComponentInput{Kind: lease.BareRent, AmountCents: 90000, ValidFrom: d("2026-07-01")}); err != nil {
 			t.Fatal(err)
 		}
 		in.DepositCents = 170000
-		fieldErr(t, e.svc.Update(ctx, e.manager, id, in), "deposit_cents", "lease.deposit.above_cap")
+		fieldErr(t, e.svc.Update(ctx, e.Manager, id, in), "deposit_cents", "lease.deposit.above_cap")
 		// A lease without bare rent at the start cannot take a deposit.
-		_, err = e.svc.Create(ctx, e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), DepositCents: 1})
+		_, err = e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), DepositCents: 1})
 		fieldErr(t, err, "deposit_cents", "lease.deposit.above_cap")
 
 		// Deposit entries: received up to the agreed amount, returned and
 		// deducted up to what is held, deductions with a reason.
 		add := func(k lease.DepositEntryKind, amount int64, reason string) error {
-			_, err := e.svc.AddDepositEntry(ctx, e.manager, id, lease.DepositEntryInput{Kind: k, Date: d("2026-04-01"), AmountCents: money.Cents(amount), Reason: reason})
+			_, err := e.svc.AddDepositEntry(ctx, e.Manager, id, lease.DepositEntryInput{Kind: k, Date: d("2026-04-01"), AmountCents: money.Cents(amount), Reason: reason})
 			return err
 		}
 		fieldErr(t, add(lease.DepositReceived, 160001, ""), "amount_cents", "lease.deposit.exceeds_agreed")
@@ -340,8 +290,8 @@ func TestDepositCap(t *testing.T) {
 		// inside its transaction the reason rules hold.
 		fieldErr(t, add(lease.DepositDeducted, 10000, "damage"), "kind", "lease.deposit.deduct_on_deposit_page")
 		deduct := func(reason string) error {
-			return e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error {
-				_, err := e.svc.AddDepositEntryTx(ctx, tx, e.manager, id, lease.DepositEntryInput{Kind: lease.DepositDeducted, Date: d("2026-04-01"), AmountCents: 10000, Reason: reason})
+			return e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
+				_, err := e.svc.AddDepositEntryTx(ctx, tx, e.Manager, id, lease.DepositEntryInput{Kind: lease.DepositDeducted, Date: d("2026-04-01"), AmountCents: 10000, Reason: reason})
 				return err
 			})
 		}
@@ -355,11 +305,11 @@ func TestDepositCap(t *testing.T) {
 		if err := add(lease.DepositReturned, 150000, ""); err != nil {
 			t.Fatal(err)
 		}
-		es, err := e.svc.DepositEntries(ctx, e.viewer, id)
+		es, err := e.svc.DepositEntries(ctx, e.Viewer, id)
 		if err != nil || len(es) != 3 || es[1].Reason != "damage" {
 			t.Fatalf("entries: %+v %v", es, err)
 		}
-		if l, _ := e.svc.Get(ctx, e.viewer, id); l.DepositHeld() != 0 {
+		if l, _ := e.svc.Get(ctx, e.Viewer, id); l.DepositHeld() != 0 {
 			t.Fatalf("held %d", l.DepositHeld())
 		}
 	})
@@ -367,36 +317,36 @@ func TestDepositCap(t *testing.T) {
 
 func TestVAT(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		anna := e.person(e.owner, "Anna", "de Vries", "")
+		anna := e.person(e.Owner, "Anna", "de Vries", "")
 		taxed := lease.ComponentInput{Kind: lease.BareRent, AmountCents: 200000, VAT: lease.VATStandard}
-		_, err := e.svc.Create(ctx, e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"),
+		_, err := e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"),
 			Components: []lease.ComponentInput{taxed}})
 		fieldErr(t, err, "components[0].vat", "lease.vat.residential")
-		_, err = e.svc.Create(ctx, e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), VATOpted: true})
+		_, err = e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), VATOpted: true})
 		fieldErr(t, err, "vat_opted", "lease.vat.residential")
-		shop := e.shop(e.owner)
-		_, err = e.svc.Create(ctx, e.manager, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{anna}, Start: d("2026-04-01"),
+		shop := e.shop(e.Owner)
+		_, err = e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{anna}, Start: d("2026-04-01"),
 			Components: []lease.ComponentInput{taxed}})
 		fieldErr(t, err, "components[0].vat", "lease.vat.not_opted")
-		id := e.lease(e.manager, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), VATOpted: true,
+		id := e.lease(e.Manager, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), VATOpted: true,
 			Components: []lease.ComponentInput{taxed}})
 		// Opting out is refused while components carry VAT.
-		err = e.svc.Update(ctx, e.manager, id, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{anna}, Start: d("2026-04-01")})
+		err = e.svc.Update(ctx, e.Manager, id, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{anna}, Start: d("2026-04-01")})
 		fieldErr(t, err, "vat_opted", "lease.vat_opted.components_taxed")
 
-		home := e.lease(e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01")})
-		_, err = e.svc.SetComponent(ctx, e.manager, home, lease.ComponentInput{Kind: lease.Parking, AmountCents: 5000, VAT: lease.VATStandard, ValidFrom: d("2026-05-01")})
+		home := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01")})
+		_, err = e.svc.SetComponent(ctx, e.Manager, home, lease.ComponentInput{Kind: lease.Parking, AmountCents: 5000, VAT: lease.VATStandard, ValidFrom: d("2026-05-01")})
 		fieldErr(t, err, "vat", "lease.vat.residential")
 	})
 }
 
 func TestComponentHistory(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		anna := e.person(e.owner, "Anna", "de Vries", "")
-		id := e.lease(e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2027-12-31"),
+		anna := e.person(e.Owner, "Anna", "de Vries", "")
+		id := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2027-12-31"),
 			Components: []lease.ComponentInput{rent(100000), {Kind: lease.Other, Label: "Tuinonderhoud", AmountCents: 1500}}})
-		rows := func() int { return e.count(`SELECT COUNT(*) FROM lease_components WHERE lease_id = $1`, id) }
-		set := func(in lease.ComponentInput) (int64, error) { return e.svc.SetComponent(ctx, e.manager, id, in) }
+		rows := func() int { return e.Count(`SELECT COUNT(*) FROM lease_components WHERE lease_id = $1`, id) }
+		set := func(in lease.ComponentInput) (int64, error) { return e.svc.SetComponent(ctx, e.Manager, id, in) }
 		if rows() != 2 {
 			t.Fatalf("rows %d", rows())
 		}
@@ -425,7 +375,7 @@ func TestComponentHistory(t *testing.T) {
 		if _, err := set(lease.ComponentInput{Kind: lease.Other, Label: "Tuinonderhoud", AmountCents: 0, ValidFrom: d("2026-09-01")}); err != nil {
 			t.Fatal(err)
 		}
-		l, err := e.svc.Get(ctx, e.viewer, id)
+		l, err := e.svc.Get(ctx, e.Viewer, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -443,7 +393,7 @@ func TestComponentHistory(t *testing.T) {
 				t.Errorf("on %s: rent %d total %d, want %d %d", c.on, r, tot, c.rent, c.total)
 			}
 		}
-		hist, err := e.svc.Components(ctx, e.viewer, id)
+		hist, err := e.svc.Components(ctx, e.Viewer, id)
 		if err != nil || len(hist) != 4 {
 			t.Fatalf("history: %d %v", len(hist), err)
 		}
@@ -452,86 +402,86 @@ func TestComponentHistory(t *testing.T) {
 
 func TestNotice(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		anna := e.person(e.owner, "Anna", "de Vries", "")
-		id := e.lease(e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2023-01-01")})
+		anna := e.person(e.Owner, "Anna", "de Vries", "")
+		id := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2023-01-01")})
 		// Preview computes and writes nothing.
-		before := e.count(`SELECT COUNT(*) FROM lease_terminations`)
-		p, err := e.svc.PreviewNotice(ctx, e.manager, id, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-14")})
+		before := e.Count(`SELECT COUNT(*) FROM lease_terminations`)
+		p, err := e.svc.PreviewNotice(ctx, e.Manager, id, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-14")})
 		if err != nil || p.EndDate != d("2026-04-30") || p.NoticeMonths != 1 {
 			t.Fatalf("tenant preview: %+v %v", p, err)
 		}
 		// The landlord, after more than three years: six months.
-		p, err = e.svc.PreviewNotice(ctx, e.manager, id, lease.NoticeInput{By: lease.ByLandlord, NoticeDate: d("2026-03-14")})
+		p, err = e.svc.PreviewNotice(ctx, e.Manager, id, lease.NoticeInput{By: lease.ByLandlord, NoticeDate: d("2026-03-14")})
 		if err != nil || p.EndDate != d("2026-09-30") || p.NoticeMonths != 6 {
 			t.Fatalf("landlord preview: %+v %v", p, err)
 		}
-		if e.count(`SELECT COUNT(*) FROM lease_terminations`) != before {
+		if e.Count(`SELECT COUNT(*) FROM lease_terminations`) != before {
 			t.Fatal("preview wrote a termination")
 		}
-		_, err = e.svc.PreviewNotice(ctx, e.manager, id, lease.NoticeInput{By: "neighbour", NoticeDate: d("2026-03-14")})
+		_, err = e.svc.PreviewNotice(ctx, e.Manager, id, lease.NoticeInput{By: "neighbour", NoticeDate: d("2026-03-14")})
 		fieldErr(t, err, "by", "field.invalid")
-		_, err = e.svc.PreviewNotice(ctx, e.manager, id, lease.NoticeInput{By: lease.ByTenant})
+		_, err = e.svc.PreviewNotice(ctx, e.Manager, id, lease.NoticeInput{By: lease.ByTenant})
 		fieldErr(t, err, "notice_date", "field.required")
-		_, err = e.svc.PreviewNotice(ctx, e.viewer, id, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-14")})
+		_, err = e.svc.PreviewNotice(ctx, e.Viewer, id, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-14")})
 		wantErr(t, err, validation.ErrForbidden)
 
 		reason := "Verhuist naar Groningen"
-		got, err := e.svc.GiveNotice(ctx, e.manager, id, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-14"), Reason: reason})
+		got, err := e.svc.GiveNotice(ctx, e.Manager, id, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-14"), Reason: reason})
 		if err != nil || got.EndDate != d("2026-04-30") {
 			t.Fatalf("give: %+v %v", got, err)
 		}
-		l, _ := e.svc.Get(ctx, e.manager, id)
+		l, _ := e.svc.Get(ctx, e.Manager, id)
 		if l.Termination == nil || l.Termination.Reason != reason || l.EndsOn != d("2026-04-30") || l.StatusOn(d("2026-03-15")) != lease.StatusNotice ||
 			l.StatusOn(d("2026-05-01")) != lease.StatusEnded {
 			t.Fatalf("after notice: %+v %+v", l.Termination, l.EndsOn)
 		}
-		if e.count(`SELECT COUNT(*) FROM audit_events WHERE details LIKE '%Groningen%'`) != 0 {
+		if e.Count(`SELECT COUNT(*) FROM audit_events WHERE details LIKE '%Groningen%'`) != 0 {
 			t.Fatal("the free-text reason reached the audit log")
 		}
-		_, err = e.svc.GiveNotice(ctx, e.manager, id, lease.NoticeInput{By: lease.ByLandlord, NoticeDate: d("2026-03-15")})
+		_, err = e.svc.GiveNotice(ctx, e.Manager, id, lease.NoticeInput{By: lease.ByLandlord, NoticeDate: d("2026-03-15")})
 		wantErr(t, err, lease.ErrNoticeGiven)
 
 		// Withdrawn before the end: the lease runs on.
-		if err := e.svc.WithdrawNotice(ctx, e.manager, id); err != nil {
+		if err := e.svc.WithdrawNotice(ctx, e.Manager, id); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, e.svc.WithdrawNotice(ctx, e.manager, id), lease.ErrNoNotice)
-		l, _ = e.svc.Get(ctx, e.manager, id)
+		wantErr(t, e.svc.WithdrawNotice(ctx, e.Manager, id), lease.ErrNoNotice)
+		l, _ = e.svc.Get(ctx, e.Manager, id)
 		if l.Termination != nil || !l.EndsOn.IsZero() || len(l.Terminations) != 1 || l.Terminations[0].Active() {
 			t.Fatalf("after withdrawal: %+v", l)
 		}
 		// Notice again; after the end date it can no longer be withdrawn.
-		if _, err := e.svc.GiveNotice(ctx, e.manager, id, lease.NoticeInput{By: lease.ByLandlord, NoticeDate: d("2026-03-15")}); err != nil {
+		if _, err := e.svc.GiveNotice(ctx, e.Manager, id, lease.NoticeInput{By: lease.ByLandlord, NoticeDate: d("2026-03-15")}); err != nil {
 			t.Fatal(err)
 		}
-		e.clk.Set(time.Date(2026, time.September, 30, 22, 30, 0, 0, time.UTC)) // 1 October, 00:30 in Amsterdam
-		wantErr(t, e.svc.WithdrawNotice(ctx, e.manager, id), lease.ErrWithdrawTooLate)
+		e.Clock.Set(time.Date(2026, time.September, 30, 22, 30, 0, 0, time.UTC)) // 1 October, 00:30 in Amsterdam
+		wantErr(t, e.svc.WithdrawNotice(ctx, e.Manager, id), lease.ErrWithdrawTooLate)
 
 		// A fixed-term lease: notice may not end it after its end date.
-		fixed := e.lease(e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-12-31")})
-		_, err = e.svc.PreviewNotice(ctx, e.manager, fixed, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-12-01")})
+		fixed := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-12-31")})
+		_, err = e.svc.PreviewNotice(ctx, e.Manager, fixed, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-12-01")})
 		fieldErr(t, err, "notice_date", "lease.notice.past_end_date")
 		// Notice before a lease starts that would end it before its start.
-		later := e.lease(e.manager, lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2027-01-01")})
-		_, err = e.svc.PreviewNotice(ctx, e.manager, later, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-10-15")})
+		later := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2027-01-01")})
+		_, err = e.svc.PreviewNotice(ctx, e.Manager, later, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-10-15")})
 		fieldErr(t, err, "notice_date", "lease.notice.before_start")
 	})
 }
 
 func TestUnitStatus(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		anna := e.person(e.owner, "Anna", "de Vries", "")
-		let, notice, vacant, ended, future := e.home(e.owner), e.home(e.owner), e.home(e.owner), e.home(e.owner), e.home(e.owner)
-		e.lease(e.manager, lease.Input{UnitIDs: []int64{let}, TenantIDs: []int64{anna}, Start: d("2025-01-01")})
-		n := e.lease(e.manager, lease.Input{UnitIDs: []int64{notice}, TenantIDs: []int64{anna}, Start: d("2025-01-01")})
-		if _, err := e.svc.GiveNotice(ctx, e.manager, n, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-01")}); err != nil {
+		anna := e.person(e.Owner, "Anna", "de Vries", "")
+		let, notice, vacant, ended, future := e.home(e.Owner), e.home(e.Owner), e.home(e.Owner), e.home(e.Owner), e.home(e.Owner)
+		e.lease(e.Manager, lease.Input{UnitIDs: []int64{let}, TenantIDs: []int64{anna}, Start: d("2025-01-01")})
+		n := e.lease(e.Manager, lease.Input{UnitIDs: []int64{notice}, TenantIDs: []int64{anna}, Start: d("2025-01-01")})
+		if _, err := e.svc.GiveNotice(ctx, e.Manager, n, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-01")}); err != nil {
 			t.Fatal(err)
 		}
-		e.lease(e.manager, lease.Input{UnitIDs: []int64{ended}, TenantIDs: []int64{anna}, Start: d("2025-01-01"), End: d("2026-03-14")})
-		e.lease(e.manager, lease.Input{UnitIDs: []int64{future}, TenantIDs: []int64{anna}, Start: d("2026-03-16")})
+		e.lease(e.Manager, lease.Input{UnitIDs: []int64{ended}, TenantIDs: []int64{anna}, Start: d("2025-01-01"), End: d("2026-03-14")})
+		e.lease(e.Manager, lease.Input{UnitIDs: []int64{future}, TenantIDs: []int64{anna}, Start: d("2026-03-16")})
 		status := func(on string) map[int64]portfolio.Status {
 			var m map[int64]portfolio.Status
-			err := e.DB.ReadOrg(ctx, e.owner.OrgID, func(tx *db.Tx) error {
+			err := e.DB.ReadOrg(ctx, e.Owner.OrgID, func(tx *db.Tx) error {
 				var err error
 				m, err = lease.Occupancy{}.UnitStatus(ctx, tx, []int64{let, notice, vacant, ended, future}, d(on))
 				return err
@@ -556,7 +506,7 @@ func TestUnitStatus(t *testing.T) {
 			t.Fatalf("after the end: %v, want %v", got, want)
 		}
 		// Organisation B asks about A's units: vacant, it sees no leases.
-		err := e.DB.ReadOrg(ctx, e.ownerB.OrgID, func(tx *db.Tx) error {
+		err := e.DB.ReadOrg(ctx, e.OwnerB.OrgID, func(tx *db.Tx) error {
 			m, err := lease.Occupancy{}.UnitStatus(ctx, tx, []int64{let}, d("2026-03-15"))
 			if err == nil && m[let] != portfolio.StatusVacant {
 				return fmt.Errorf("B sees A's lease: %v", m)
@@ -602,33 +552,33 @@ func pdfText(t *testing.T, pdf []byte) string {
 
 func TestTenantInformation(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		anna := e.person(e.owner, "Anna", "de Vries", "1990-05-01")
-		home := e.home(e.owner)
-		id := e.lease(e.manager, lease.Input{UnitIDs: []int64{home}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), DepositCents: 123456,
+		anna := e.person(e.Owner, "Anna", "de Vries", "1990-05-01")
+		home := e.home(e.Owner)
+		id := e.lease(e.Manager, lease.Input{UnitIDs: []int64{home}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), DepositCents: 123456,
 			Components: []lease.ComponentInput{rent(95000), {Kind: lease.ServiceCosts, Category: "schoonmaak", AmountCents: 2500}}})
-		st, err := e.svc.Settings(ctx, e.viewer)
+		st, err := e.svc.Settings(ctx, e.Viewer)
 		if err != nil || st.Meldpunt != lease.DefaultMeldpunt || st.DepositReturnDays != 14 {
 			t.Fatalf("default settings: %+v %v", st, err)
 		}
 		st.Meldpunt = "Meldpunt Goed Verhuurderschap gemeente Utrecht, telefoon 14 030"
 		st.LandlordPhone = "030 123 45 67"
-		if err := e.svc.UpdateSettings(ctx, e.manager, st); err != nil {
+		if err := e.svc.UpdateSettings(ctx, e.Manager, st); err != nil {
 			t.Fatal(err)
 		}
 		bad := st
 		bad.Meldpunt = ""
-		fieldErr(t, e.svc.UpdateSettings(ctx, e.manager, bad), "meldpunt", "field.required")
-		wantErr(t, e.svc.UpdateSettings(ctx, e.viewer, st), validation.ErrForbidden)
+		fieldErr(t, e.svc.UpdateSettings(ctx, e.Manager, bad), "meldpunt", "field.required")
+		wantErr(t, e.svc.UpdateSettings(ctx, e.Viewer, st), validation.ErrForbidden)
 
-		docID, err := e.svc.GenerateTenantInformation(ctx, e.manager, id)
+		docID, err := e.svc.GenerateTenantInformation(ctx, e.Manager, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		docs, err := e.svc.Documents(ctx, e.viewer, id)
+		docs, err := e.svc.Documents(ctx, e.Viewer, id)
 		if err != nil || len(docs) != 1 || docs[0].ID != docID || docs[0].Kind != lease.TenantInformation || len(docs[0].Deliveries) != 0 {
 			t.Fatalf("documents: %+v %v", docs, err)
 		}
-		pdf, err := e.svc.Document(ctx, e.viewer, id, docID)
+		pdf, err := e.svc.Document(ctx, e.Viewer, id, docID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -656,31 +606,31 @@ func TestTenantInformation(t *testing.T) {
 			t.Logf("PDF text: %s", text)
 		}
 		// Reading the tenant for the sheet was logged with its purpose.
-		if e.count(`SELECT COUNT(*) FROM audit_events WHERE action = 'relation.viewed' AND target_id = $1 AND details LIKE '%lease.tenant_information%'`, fmt.Sprint(anna)) != 1 {
+		if e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'relation.viewed' AND target_id = $1 AND details LIKE '%lease.tenant_information%'`, fmt.Sprint(anna)) != 1 {
 			t.Error("the tenant read for the information sheet was not logged")
 		}
 		// Shown again exactly, also after the tenant's data changes.
-		again, _ := e.svc.Document(ctx, e.manager, id, docID)
+		again, _ := e.svc.Document(ctx, e.Manager, id, docID)
 		if string(again) != string(pdf) {
 			t.Fatal("the stored document changed")
 		}
 
-		_, err = e.svc.RecordInformationProvided(ctx, e.manager, id, docID, lease.InformationProvided{ProvidedOn: d("2026-03-16"), Method: lease.DeliveredEmail})
+		_, err = e.svc.RecordInformationProvided(ctx, e.Manager, id, docID, lease.InformationProvided{ProvidedOn: d("2026-03-16"), Method: lease.DeliveredEmail})
 		fieldErr(t, err, "provided_on", "lease.provided_on.future")
-		_, err = e.svc.RecordInformationProvided(ctx, e.manager, id, docID, lease.InformationProvided{ProvidedOn: d("2026-03-15"), Method: "pigeon"})
+		_, err = e.svc.RecordInformationProvided(ctx, e.Manager, id, docID, lease.InformationProvided{ProvidedOn: d("2026-03-15"), Method: "pigeon"})
 		fieldErr(t, err, "method", "field.invalid")
-		if _, err := e.svc.RecordInformationProvided(ctx, e.manager, id, docID, lease.InformationProvided{ProvidedOn: d("2026-03-15"), Method: lease.DeliveredPaper}); err != nil {
+		if _, err := e.svc.RecordInformationProvided(ctx, e.Manager, id, docID, lease.InformationProvided{ProvidedOn: d("2026-03-15"), Method: lease.DeliveredPaper}); err != nil {
 			t.Fatal(err)
 		}
-		docs, _ = e.svc.Documents(ctx, e.viewer, id)
+		docs, _ = e.svc.Documents(ctx, e.Viewer, id)
 		if len(docs[0].Deliveries) != 1 || docs[0].Deliveries[0].Method != lease.DeliveredPaper || docs[0].Deliveries[0].ProvidedOn != d("2026-03-15") {
 			t.Fatalf("deliveries: %+v", docs[0].Deliveries)
 		}
 		// Not for a commercial lease; not for a document of another lease.
-		shop := e.lease(e.manager, lease.Input{UnitIDs: []int64{e.shop(e.owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01")})
-		_, err = e.svc.GenerateTenantInformation(ctx, e.manager, shop)
+		shop := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.shop(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01")})
+		_, err = e.svc.GenerateTenantInformation(ctx, e.Manager, shop)
 		wantErr(t, err, lease.ErrResidentialOnly)
-		_, err = e.svc.Document(ctx, e.manager, shop, docID)
+		_, err = e.svc.Document(ctx, e.Manager, shop, docID)
 		wantErr(t, err, validation.ErrNotFound)
 	})
 }
@@ -688,15 +638,15 @@ func TestTenantInformation(t *testing.T) {
 // Organisation B sees and changes nothing of organisation A.
 func TestIsolation(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		anna := e.person(e.owner, "Anna", "de Vries", "")
-		home := e.home(e.owner)
-		id := e.lease(e.manager, lease.Input{UnitIDs: []int64{home}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), DepositCents: 1000,
+		anna := e.person(e.Owner, "Anna", "de Vries", "")
+		home := e.home(e.Owner)
+		id := e.lease(e.Manager, lease.Input{UnitIDs: []int64{home}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), DepositCents: 1000,
 			Components: []lease.ComponentInput{rent(90000)}})
-		docID, err := e.svc.GenerateTenantInformation(ctx, e.manager, id)
+		docID, err := e.svc.GenerateTenantInformation(ctx, e.Manager, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := e.ownerB
+		b := e.OwnerB
 		_, err = e.svc.Get(ctx, b, id)
 		wantErr(t, err, validation.ErrNotFound)
 		in := lease.Input{UnitIDs: []int64{home}, TenantIDs: []int64{anna}, Start: d("2026-01-01")}
@@ -733,12 +683,12 @@ func TestIsolation(t *testing.T) {
 		_, err = e.svc.Create(ctx, b, lease.Input{UnitIDs: []int64{e.home(b)}, TenantIDs: []int64{anna}, Start: d("2026-01-01")})
 		fieldErr(t, err, "tenant_ids", "lease.party.not_found")
 		// B's own lease on its own unit, with A's reference: references are per organisation.
-		l, _ := e.svc.Get(ctx, e.owner, id)
+		l, _ := e.svc.Get(ctx, e.Owner, id)
 		if _, err := e.svc.Create(ctx, b, lease.Input{Reference: l.Reference, UnitIDs: []int64{e.home(b)}, TenantIDs: []int64{bPerson}, Start: d("2026-01-01")}); err != nil {
 			t.Fatal(err)
 		}
 		// A's lease is unchanged.
-		l2, _ := e.svc.Get(ctx, e.owner, id)
+		l2, _ := e.svc.Get(ctx, e.Owner, id)
 		if len(l2.Components) != 1 || len(l2.Deposit) != 0 || l2.Termination != nil {
 			t.Fatalf("A's lease changed: %+v", l2)
 		}
@@ -747,25 +697,25 @@ func TestIsolation(t *testing.T) {
 
 func TestPermissions(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		anna := e.person(e.owner, "Anna", "de Vries", "")
-		in := lease.Input{UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{anna}, Start: d("2026-01-01")}
-		_, err := e.svc.Create(ctx, e.viewer, in)
+		anna := e.person(e.Owner, "Anna", "de Vries", "")
+		in := lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-01-01")}
+		_, err := e.svc.Create(ctx, e.Viewer, in)
 		wantErr(t, err, validation.ErrForbidden)
-		_, err = e.svc.Create(ctx, e.bookkeeper, in)
+		_, err = e.svc.Create(ctx, e.Bookkeeper, in)
 		wantErr(t, err, validation.ErrForbidden)
-		id := e.lease(e.owner, in)
-		if _, err := e.svc.Get(ctx, e.viewer, id); err != nil {
+		id := e.lease(e.Owner, in)
+		if _, err := e.svc.Get(ctx, e.Viewer, id); err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.svc.Get(ctx, e.bookkeeper, id)
+		_, err = e.svc.Get(ctx, e.Bookkeeper, id)
 		wantErr(t, err, validation.ErrForbidden)
-		_, err = e.svc.List(ctx, e.bookkeeper, listing.Query{}, lease.ListFilter{})
+		_, err = e.svc.List(ctx, e.Bookkeeper, listing.Query{}, lease.ListFilter{})
 		wantErr(t, err, validation.ErrForbidden)
-		_, err = e.svc.GenerateTenantInformation(ctx, e.viewer, id)
+		_, err = e.svc.GenerateTenantInformation(ctx, e.Viewer, id)
 		wantErr(t, err, validation.ErrForbidden)
-		wantErr(t, e.svc.WithdrawNotice(ctx, e.viewer, id), validation.ErrForbidden)
+		wantErr(t, e.svc.WithdrawNotice(ctx, e.Viewer, id), validation.ErrForbidden)
 		var tx *db.Tx
-		_, _, err = e.svc.UpsertLeasesTx(ctx, tx, e.viewer, nil)
+		_, _, err = e.svc.UpsertLeasesTx(ctx, tx, e.Viewer, nil)
 		wantErr(t, err, validation.ErrForbidden)
 	})
 }
@@ -781,7 +731,7 @@ func TestAgreementRequired(t *testing.T) {
 		}
 		_, err = e.svc.Create(ctx, gamma, lease.Input{UnitIDs: []int64{e.home(gamma)}, TenantIDs: []int64{p}, Start: d("2026-01-01")})
 		wantErr(t, err, privacy.ErrAgreementNotAccepted)
-		if n := e.count(`SELECT COUNT(*) FROM leases WHERE org_id = $1`, gamma.OrgID); n != 0 {
+		if n := e.Count(`SELECT COUNT(*) FROM leases WHERE org_id = $1`, gamma.OrgID); n != 0 {
 			t.Fatalf("lease written without agreement: %d", n)
 		}
 	})
@@ -789,23 +739,23 @@ func TestAgreementRequired(t *testing.T) {
 
 func TestList(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		cx, err := e.Portfolio.CreateComplex(ctx, e.owner, portfolio.ComplexInput{Name: "De Linde"})
+		cx, err := e.Portfolio.CreateComplex(ctx, e.Owner, portfolio.ComplexInput{Name: "De Linde"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		anna, bram := e.person(e.owner, "Anna", "de Vries", ""), e.person(e.owner, "Bram", "Jansen", "")
-		inCx := e.unit(e.owner, portfolio.TypeZelfstandig, cx)
-		a := e.lease(e.manager, lease.Input{Reference: "B-2", UnitIDs: []int64{inCx}, TenantIDs: []int64{anna}, Start: d("2025-01-01"),
+		anna, bram := e.person(e.Owner, "Anna", "de Vries", ""), e.person(e.Owner, "Bram", "Jansen", "")
+		inCx := e.unit(e.Owner, portfolio.TypeZelfstandig, cx)
+		a := e.lease(e.Manager, lease.Input{Reference: "B-2", UnitIDs: []int64{inCx}, TenantIDs: []int64{anna}, Start: d("2025-01-01"),
 			Components: []lease.ComponentInput{rent(80000)}})
-		b := e.lease(e.manager, lease.Input{Reference: "A-1", UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{bram}, Start: d("2024-01-01"), End: d("2025-12-31")})
-		c := e.lease(e.manager, lease.Input{Reference: "C-3", UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{bram, anna}, Start: d("2026-06-01")})
-		dd := e.lease(e.manager, lease.Input{Reference: "D-4", UnitIDs: []int64{e.home(e.owner)}, TenantIDs: []int64{bram}, Start: d("2026-01-01")})
-		if _, err := e.svc.GiveNotice(ctx, e.manager, dd, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-01")}); err != nil {
+		b := e.lease(e.Manager, lease.Input{Reference: "A-1", UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{bram}, Start: d("2024-01-01"), End: d("2025-12-31")})
+		c := e.lease(e.Manager, lease.Input{Reference: "C-3", UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{bram, anna}, Start: d("2026-06-01")})
+		dd := e.lease(e.Manager, lease.Input{Reference: "D-4", UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{bram}, Start: d("2026-01-01")})
+		if _, err := e.svc.GiveNotice(ctx, e.Manager, dd, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-01")}); err != nil {
 			t.Fatal(err)
 		}
 		ids := func(q listing.Query, f lease.ListFilter) []int64 {
 			t.Helper()
-			page, err := e.svc.List(ctx, e.viewer, q, f)
+			page, err := e.svc.List(ctx, e.Viewer, q, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -833,13 +783,13 @@ func TestList(t *testing.T) {
 		check("ended", ids(listing.Query{}, lease.ListFilter{Status: lease.StatusEnded}), b)
 		check("upcoming", ids(listing.Query{}, lease.ListFilter{Status: lease.StatusUpcoming}), c)
 		check("cursor", ids(listing.Query{Sort: "id", Limit: 2}, lease.ListFilter{AfterID: a}), b, c)
-		_, err = e.svc.List(ctx, e.viewer, listing.Query{}, lease.ListFilter{Status: "bogus"})
+		_, err = e.svc.List(ctx, e.Viewer, listing.Query{}, lease.ListFilter{Status: "bogus"})
 		fieldErr(t, err, "status", "field.invalid")
-		page, _ := e.svc.List(ctx, e.viewer, listing.Query{Limit: 1}, lease.ListFilter{})
+		page, _ := e.svc.List(ctx, e.Viewer, listing.Query{Limit: 1}, lease.ListFilter{})
 		if page.Total != 4 || len(page.Items) != 1 || page.Items[0].Reference != "A-1" {
 			t.Fatalf("paging: %+v", page)
 		}
-		page, _ = e.svc.List(ctx, e.viewer, listing.Query{Search: "B-2"}, lease.ListFilter{})
+		page, _ = e.svc.List(ctx, e.Viewer, listing.Query{Search: "B-2"}, lease.ListFilter{})
 		it := page.Items[0]
 		if it.Status != lease.StatusActive || it.BareRentCents != 80000 || len(it.Tenants) != 1 || it.Tenants[0].Name != "A. de Vries" ||
 			len(it.Units) != 1 || it.Units[0].Address == "" {
@@ -852,8 +802,8 @@ func TestList(t *testing.T) {
 // does not stop the others.
 func TestUpsertLeases(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		anna, bram := e.person(e.owner, "Anna", "de Vries", ""), e.person(e.owner, "Bram", "Jansen", "")
-		u1, u2 := e.home(e.owner), e.home(e.owner)
+		anna, bram := e.person(e.Owner, "Anna", "de Vries", ""), e.person(e.Owner, "Bram", "Jansen", "")
+		u1, u2 := e.home(e.Owner), e.home(e.Owner)
 		rows := []lease.LeaseInput{
 			{Reference: "IMP-1", UnitIDs: []int64{u1}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), DepositCents: 150000,
 				Components: []lease.ComponentInput{rent(90000), {Kind: lease.ServiceCosts, Category: "energie", AmountCents: 4000}}},
@@ -866,9 +816,9 @@ func TestUpsertLeases(t *testing.T) {
 			t.Helper()
 			var ids []int64
 			var errs lease.RowErrors
-			err := e.DB.InOrg(ctx, e.owner.OrgID, func(tx *db.Tx) error {
+			err := e.DB.InOrg(ctx, e.Owner.OrgID, func(tx *db.Tx) error {
 				var err error
-				ids, errs, err = e.svc.UpsertLeasesTx(ctx, tx, e.manager, rows)
+				ids, errs, err = e.svc.UpsertLeasesTx(ctx, tx, e.Manager, rows)
 				return err
 			})
 			if err != nil {
@@ -883,7 +833,7 @@ func TestUpsertLeases(t *testing.T) {
 		if ids[0] == 0 || ids[3] == 0 || ids[1] != 0 || ids[2] != 0 {
 			t.Fatalf("ids: %v", ids)
 		}
-		leases, comps, events := e.count(`SELECT COUNT(*) FROM leases`), e.count(`SELECT COUNT(*) FROM lease_components`), e.count(`SELECT COUNT(*) FROM audit_events`)
+		leases, comps, events := e.Count(`SELECT COUNT(*) FROM leases`), e.Count(`SELECT COUNT(*) FROM lease_components`), e.Count(`SELECT COUNT(*) FROM audit_events`)
 		if leases != 2 || comps != 3 {
 			t.Fatalf("after the first run: %d leases, %d components", leases, comps)
 		}
@@ -892,8 +842,8 @@ func TestUpsertLeases(t *testing.T) {
 		if !slices.Equal(ids, ids2) || len(errs2) != 3 {
 			t.Fatalf("second run: %v %v", ids2, errs2)
 		}
-		if e.count(`SELECT COUNT(*) FROM leases`) != leases || e.count(`SELECT COUNT(*) FROM lease_components`) != comps ||
-			e.count(`SELECT COUNT(*) FROM audit_events`) != events {
+		if e.Count(`SELECT COUNT(*) FROM leases`) != leases || e.Count(`SELECT COUNT(*) FROM lease_components`) != comps ||
+			e.Count(`SELECT COUNT(*) FROM audit_events`) != events {
 			t.Fatal("the second run changed something")
 		}
 		// A changed row updates; a rent increase from a later date adds one row.
@@ -901,7 +851,7 @@ func TestUpsertLeases(t *testing.T) {
 		rows[0].DepositCents = 180000
 		rows[0].Components = append(rows[0].Components, lease.ComponentInput{Kind: lease.BareRent, AmountCents: 95000, ValidFrom: d("2026-07-01")})
 		run()
-		l, _ := e.svc.Get(ctx, e.manager, ids[0])
+		l, _ := e.svc.Get(ctx, e.Manager, ids[0])
 		if l.DepositCents != 180000 || len(l.Components) != 3 || l.BareRentOn(d("2026-07-01")) != 95000 {
 			t.Fatalf("after the change: %+v", l)
 		}

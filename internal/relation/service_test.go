@@ -14,9 +14,7 @@ import (
 	"hms/internal/app/apptest"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/civil"
-	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
-	"hms/internal/platform/dbtest"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 	"hms/internal/privacy"
@@ -29,27 +27,14 @@ var ctx = context.Background()
 var now = time.Date(2026, time.March, 15, 11, 0, 0, 0, time.UTC)
 
 type env struct {
-	*apptest.Env
-	clk                                *clock.Fixed
-	owner, manager, viewer, bookkeeper account.Actor
-	ownerB                             account.Actor
-	rel                                *relation.Service
+	*apptest.Org
+	rel *relation.Service
 }
 
+// each runs fn per engine; the processor agreement is not accepted yet
+// (TestProcessorAgreementGate tests the gate; other tests accept it).
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
-	for _, engine := range dbtest.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			clk := clock.NewFixed(now)
-			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clk})
-			e := &env{Env: ae, clk: clk, rel: ae.Relations}
-			e.owner = ae.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
-			e.manager = ae.Actor(t, "alpha", "manager@alpha.nl", account.Manager)
-			e.viewer = ae.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer)
-			e.bookkeeper = ae.Actor(t, "alpha", "bookkeeper@alpha.nl", account.Bookkeeper)
-			e.ownerB = ae.Actor(t, "beta", "owner@beta.nl", account.Owner)
-			fn(t, e)
-		})
-	}
+	apptest.EachOrg(t, apptest.OrgOptions{Now: now, NoAgreement: true}, func(t *testing.T, o *apptest.Org) { fn(t, &env{Org: o, rel: o.Relations}) })
 }
 
 func fieldErr(t *testing.T, err error, field, msg string) {
@@ -115,7 +100,7 @@ func acceptAgreement(t *testing.T, e *env, a account.Actor) {
 // sealing and opening, normalised.
 func TestSealingRoundTrip(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		if err := e.Privacy.UpdateSettings(ctx, e.owner, privacy.SettingsInput{
+		if err := e.Privacy.UpdateSettings(ctx, e.Owner, privacy.SettingsInput{
 			Enabled:  map[string]bool{privacy.FieldBirthPlace: true, privacy.FieldNationality: true},
 			Purposes: map[string]string{privacy.FieldBirthPlace: "Vereist door de woningcorporatie voor de inschrijving.", privacy.FieldNationality: "Vereist voor de huurtoeslagaanvraag."},
 		}); err != nil {
@@ -123,11 +108,11 @@ func TestSealingRoundTrip(t *testing.T) {
 		}
 		in := annaInput()
 		in.BirthPlace, in.Nationality = "Utrecht", "Nederlandse"
-		id, err := e.rel.CreatePerson(ctx, e.manager, in)
+		id, err := e.rel.CreatePerson(ctx, e.Manager, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := e.rel.Get(ctx, e.viewer, id, relation.ViaWeb)
+		r, err := e.rel.Get(ctx, e.Viewer, id, relation.ViaWeb)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,14 +131,14 @@ func TestSealingRoundTrip(t *testing.T) {
 			t.Errorf("display %q, address %q", r.DisplayName(), r.Address.Postal())
 		}
 
-		cid, err := e.rel.CreateCompany(ctx, e.manager, relation.CompanyInput{Ref: "L-7", Name: "Schoonmaakbedrijf Glans B.V.", LegalForm: "bv",
+		cid, err := e.rel.CreateCompany(ctx, e.Manager, relation.CompanyInput{Ref: "L-7", Name: "Schoonmaakbedrijf Glans B.V.", LegalForm: "bv",
 			KvK: "12345678", BTW: "nl0044.95.445.b01", Address: relation.Address{Street: "Industrieweg", HouseNumber: "4", Postcode: "3542 AD", City: "Utrecht"},
 			Email: "info@glans.example", Phone: "030 123 4567", IBANs: []string{"NL02ABNA0123456789"},
 			Roles: relation.RolesOf(relation.RoleSupplier), SupplierCategories: []string{"schoonmaak, glasbewassing"}, ContactPersonIDs: []int64{id}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := e.rel.Get(ctx, e.viewer, cid, relation.ViaAPI)
+		c, err := e.rel.Get(ctx, e.Viewer, cid, relation.ViaAPI)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,13 +148,13 @@ func TestSealingRoundTrip(t *testing.T) {
 			t.Fatalf("company %+v", c)
 		}
 		// The person sees the company it is a contact of.
-		r, _ = e.rel.Get(ctx, e.viewer, id, relation.ViaWeb)
+		r, _ = e.rel.Get(ctx, e.Viewer, id, relation.ViaWeb)
 		if len(r.Links) != 1 || r.Links[0].ID != cid {
 			t.Fatalf("person's companies %+v", r.Links)
 		}
 		// An update with the same data writes nothing.
 		before := count(t, e, `SELECT count(*) FROM audit_events`)
-		if err := e.rel.UpdatePerson(ctx, e.manager, id, r.PersonInput()); err != nil {
+		if err := e.rel.UpdatePerson(ctx, e.Manager, id, r.PersonInput()); err != nil {
 			t.Fatal(err)
 		}
 		if after := count(t, e, `SELECT count(*) FROM audit_events`); after != before {
@@ -199,7 +184,7 @@ func TestSearch(t *testing.T) {
 		}
 		ids := map[string]int64{}
 		for _, p := range people {
-			id, err := e.rel.CreatePerson(ctx, e.manager, p)
+			id, err := e.rel.CreatePerson(ctx, e.Manager, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -207,11 +192,11 @@ func TestSearch(t *testing.T) {
 		}
 		// The same people in another organisation must never be found from A.
 		for _, p := range people {
-			if _, err := e.rel.CreatePerson(ctx, e.ownerB, p); err != nil {
+			if _, err := e.rel.CreatePerson(ctx, e.OwnerB, p); err != nil {
 				t.Fatal(err)
 			}
 		}
-		cid, err := e.rel.CreateCompany(ctx, e.manager, relation.CompanyInput{Name: "Jansen Installatietechniek", KvK: "87654321"})
+		cid, err := e.rel.CreateCompany(ctx, e.Manager, relation.CompanyInput{Name: "Jansen Installatietechniek", KvK: "87654321"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,32 +257,32 @@ func TestSearch(t *testing.T) {
 			{"!!!", nil},
 		}
 		for _, c := range cases {
-			if got := search(e.viewer, c.q); !slices.Equal(got, c.want) {
+			if got := search(e.Viewer, c.q); !slices.Equal(got, c.want) {
 				t.Errorf("search %q: got %v, want %v", c.q, got, c.want)
 			}
 		}
 		// Organisation B finds its own people, none of A's.
 		for _, q := range []string{"jans", "jan@jansen.example", "NL44RABO0123456789", "1094 AA", "0612345678", "87654321"} {
-			for _, id := range search(e.ownerB, q) {
+			for _, id := range search(e.OwnerB, q) {
 				if slices.Contains(ids2(ids), id) {
 					t.Errorf("organisation B's search %q found A's relation %d", q, id)
 				}
 			}
 		}
-		if got := search(e.ownerB, "jan@jansen.example"); len(got) != 1 {
+		if got := search(e.OwnerB, "jan@jansen.example"); len(got) != 1 {
 			t.Errorf("B's own search: %v", got)
 		}
 		// Filters.
-		p, err := e.rel.List(ctx, e.viewer, listing.Query{Search: "jans"}, relation.Filter{Kind: relation.Company})
+		p, err := e.rel.List(ctx, e.Viewer, listing.Query{Search: "jans"}, relation.Filter{Kind: relation.Company})
 		if err != nil || len(p.Items) != 1 || p.Items[0].ID != cid || p.Items[0].Name != "Jansen Installatietechniek" {
 			t.Fatalf("company filter: %+v %v", p, err)
 		}
-		p, err = e.rel.List(ctx, e.viewer, listing.Query{}, relation.Filter{Role: relation.RoleGuarantor})
+		p, err = e.rel.List(ctx, e.Viewer, listing.Query{}, relation.Filter{Role: relation.RoleGuarantor})
 		if err != nil || len(p.Items) != 1 || p.Items[0].Name != "Heijden, A.M. van der" || p.Items[0].City != "Amsterdam" {
 			t.Fatalf("role filter: %+v %v", p, err)
 		}
 		// A bookkeeper has no portfolio access.
-		if _, err := e.rel.List(ctx, e.bookkeeper, listing.Query{}, relation.Filter{}); !errors.Is(err, validation.ErrForbidden) {
+		if _, err := e.rel.List(ctx, e.Bookkeeper, listing.Query{}, relation.Filter{}); !errors.Is(err, validation.ErrForbidden) {
 			t.Fatalf("bookkeeper list: %v", err)
 		}
 	})
@@ -313,8 +298,8 @@ func TestSearchStrategiesAgree(t *testing.T) {
 		for i := range 90 {
 			rows = append(rows, randomPerson(r, i))
 		}
-		if err := e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error {
-			_, _, err := e.rel.UpsertPersonsTx(ctx, tx, e.manager, rows)
+		if err := e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
+			_, _, err := e.rel.UpsertPersonsTx(ctx, tx, e.Manager, rows)
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -325,7 +310,7 @@ func TestSearchStrategiesAgree(t *testing.T) {
 		}
 		run := func(q listing.Query, f relation.Filter) result {
 			t.Helper()
-			p, err := e.rel.List(ctx, e.viewer, q, f)
+			p, err := e.rel.List(ctx, e.Viewer, q, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -455,7 +440,7 @@ func TestSortOrder(t *testing.T) {
 		var ids []int64
 		for i := range 120 {
 			p := randomPerson(r, i)
-			id, err := e.rel.CreatePerson(ctx, e.manager, p)
+			id, err := e.rel.CreatePerson(ctx, e.Manager, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -466,10 +451,10 @@ func TestSortOrder(t *testing.T) {
 			batch = append(batch, randomPerson(r, i))
 		}
 		var bids []int64
-		err := e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error {
+		err := e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
 			var rerrs relation.RowErrors
 			var err error
-			bids, rerrs, err = e.rel.UpsertPersonsTx(ctx, tx, e.manager, batch)
+			bids, rerrs, err = e.rel.UpsertPersonsTx(ctx, tx, e.Manager, batch)
 			if len(rerrs) > 0 {
 				return fmt.Errorf("row errors: %v", rerrs)
 			}
@@ -479,12 +464,12 @@ func TestSortOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		ps, ids = append(ps, batch...), append(ids, bids...)
-		got, names := listAll(t, e, e.viewer, false)
+		got, names := listAll(t, e, e.Viewer, false)
 		want := expectedOrder(ps, ids)
 		if !slices.Equal(got, want) {
 			t.Fatalf("name order wrong:\n%s", strings.Join(names, "\n"))
 		}
-		desc, _ := listAll(t, e, e.viewer, true)
+		desc, _ := listAll(t, e, e.Viewer, true)
 		slices.Reverse(desc)
 		if !slices.Equal(desc, want) {
 			t.Fatal("descending order is not the reverse")
@@ -492,10 +477,10 @@ func TestSortOrder(t *testing.T) {
 
 		// A rename moves the person to its new place.
 		ps[0].Surname, ps[0].SurnamePrefix = "Aalders", ""
-		if err := e.rel.UpdatePerson(ctx, e.manager, ids[0], ps[0]); err != nil {
+		if err := e.rel.UpdatePerson(ctx, e.Manager, ids[0], ps[0]); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := listAll(t, e, e.viewer, false); !slices.Equal(got, expectedOrder(ps, ids)) || got[0] != ids[0] {
+		if got, _ := listAll(t, e, e.Viewer, false); !slices.Equal(got, expectedOrder(ps, ids)) || got[0] != ids[0] {
 			t.Fatal("order wrong after a rename")
 		}
 
@@ -503,16 +488,16 @@ func TestSortOrder(t *testing.T) {
 		// neighbours: the gap runs out and the ranks are spread out again.
 		for i := range 70 {
 			p := relation.PersonInput{Initials: "Z.", Surname: fmt.Sprintf("Mmm%03d", 999-i)}
-			id, err := e.rel.CreatePerson(ctx, e.manager, p)
+			id, err := e.rel.CreatePerson(ctx, e.Manager, p)
 			if err != nil {
 				t.Fatal(err)
 			}
 			ps, ids = append(ps, p), append(ids, id)
 		}
-		if n := count(t, e, `SELECT renumbered FROM relation_order_state WHERE org_id = $1`, e.manager.OrgID); n == 0 {
+		if n := count(t, e, `SELECT renumbered FROM relation_order_state WHERE org_id = $1`, e.Manager.OrgID); n == 0 {
 			t.Error("the squeezed gap never needed renumbering; the test does not test it")
 		}
-		if got, names := listAll(t, e, e.viewer, false); !slices.Equal(got, expectedOrder(ps, ids)) {
+		if got, names := listAll(t, e, e.Viewer, false); !slices.Equal(got, expectedOrder(ps, ids)) {
 			t.Fatalf("order wrong after renumbering:\n%s", strings.Join(names, "\n"))
 		}
 	})
@@ -520,48 +505,48 @@ func TestSortOrder(t *testing.T) {
 
 func TestMinors(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		acceptAgreement(t, e, e.owner)
+		acceptAgreement(t, e, e.Owner)
 		child := relation.PersonInput{Initials: "T.", Surname: "Kind", BirthDate: "2010-03-16", Roles: relation.RolesOf(relation.RoleTenant)}
-		_, err := e.rel.CreatePerson(ctx, e.manager, child)
+		_, err := e.rel.CreatePerson(ctx, e.Manager, child)
 		fieldErr(t, err, "birth_date", "relation.tenant_under_16")
 		// As a guarantor's household member, say, it is stored and flagged.
 		child.Roles = relation.RolesOf(relation.RoleContact)
-		id, err := e.rel.CreatePerson(ctx, e.manager, child)
+		id, err := e.rel.CreatePerson(ctx, e.Manager, child)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := e.rel.Get(ctx, e.viewer, id, relation.ViaWeb)
+		r, err := e.rel.Get(ctx, e.Viewer, id, relation.ViaWeb)
 		if err != nil || !r.Minor {
 			t.Fatalf("minor flag: %+v %v", r, err)
 		}
-		err = e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error { return e.rel.CheckTenantAge(ctx, tx, id) })
+		err = e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error { return e.rel.CheckTenantAge(ctx, tx, id) })
 		wantErr(t, err, relation.ErrTenantUnder16)
-		err = e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.manager, id) })
+		err = e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.Manager, id) })
 		wantErr(t, err, relation.ErrTenantUnder16)
 		// Sixteen today: a tenant.
 		adult := relation.PersonInput{Initials: "S.", Surname: "Zestien", BirthDate: "15-3-2010", Roles: relation.RolesOf(relation.RoleTenant)}
-		aid, err := e.rel.CreatePerson(ctx, e.manager, adult)
+		aid, err := e.rel.CreatePerson(ctx, e.Manager, adult)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r, _ := e.rel.Get(ctx, e.viewer, aid, relation.ViaWeb); r.Minor || !r.Roles.Has(relation.RoleTenant) {
+		if r, _ := e.rel.Get(ctx, e.Viewer, aid, relation.ViaWeb); r.Minor || !r.Roles.Has(relation.RoleTenant) {
 			t.Fatalf("sixteen-year-old: %+v", r)
 		}
 		// The next day the child turns 16 and may become a tenant.
-		e.clk.Advance(24 * time.Hour)
-		err = e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.manager, id) })
+		e.Clock.Advance(24 * time.Hour)
+		err = e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.Manager, id) })
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r, _ := e.rel.Get(ctx, e.viewer, id, relation.ViaWeb); r.Minor || !r.Roles.Has(relation.RoleTenant) {
+		if r, _ := e.rel.Get(ctx, e.Viewer, id, relation.ViaWeb); r.Minor || !r.Roles.Has(relation.RoleTenant) {
 			t.Fatalf("after the birthday: %+v", r)
 		}
 		// Birth dates in the future or from before 1896 are refused.
-		_, err = e.rel.CreatePerson(ctx, e.manager, relation.PersonInput{Surname: "Later", BirthDate: "2027-01-01"})
+		_, err = e.rel.CreatePerson(ctx, e.Manager, relation.PersonInput{Surname: "Later", BirthDate: "2027-01-01"})
 		fieldErr(t, err, "birth_date", "relation.birth_date_future")
-		_, err = e.rel.CreatePerson(ctx, e.manager, relation.PersonInput{Surname: "Oud", BirthDate: "1800-01-01"})
+		_, err = e.rel.CreatePerson(ctx, e.Manager, relation.PersonInput{Surname: "Oud", BirthDate: "1800-01-01"})
 		fieldErr(t, err, "birth_date", "relation.birth_date_past")
-		_, err = e.rel.CreatePerson(ctx, e.manager, relation.PersonInput{Surname: "Fout", BirthDate: "31-02-2000"})
+		_, err = e.rel.CreatePerson(ctx, e.Manager, relation.PersonInput{Surname: "Fout", BirthDate: "31-02-2000"})
 		fieldErr(t, err, "birth_date", "relation.date_invalid")
 	})
 }
@@ -569,36 +554,36 @@ func TestMinors(t *testing.T) {
 func TestOptionalFields(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		in := relation.PersonInput{Surname: "Reiziger", BirthPlace: "Rotterdam"}
-		_, err := e.rel.CreatePerson(ctx, e.manager, in)
+		_, err := e.rel.CreatePerson(ctx, e.Manager, in)
 		fieldErr(t, err, "birth_place", "relation.field_disabled")
 		in = relation.PersonInput{Surname: "Reiziger", Nationality: "Belgische"}
-		_, err = e.rel.CreatePerson(ctx, e.manager, in)
+		_, err = e.rel.CreatePerson(ctx, e.Manager, in)
 		fieldErr(t, err, "nationality", "relation.field_disabled")
 
 		on := privacy.SettingsInput{Enabled: map[string]bool{privacy.FieldBirthPlace: true}, Purposes: map[string]string{privacy.FieldBirthPlace: "kort"}}
-		fieldErr(t, e.Privacy.UpdateSettings(ctx, e.owner, on), "birth_place_purpose", "privacy.purpose_required")
+		fieldErr(t, e.Privacy.UpdateSettings(ctx, e.Owner, on), "birth_place_purpose", "privacy.purpose_required")
 		on.Purposes[privacy.FieldBirthPlace] = "Nodig voor de aanvraag van een verklaring omtrent het gedrag."
-		wantErr(t, e.Privacy.UpdateSettings(ctx, e.manager, on), validation.ErrForbidden)
-		if err := e.Privacy.UpdateSettings(ctx, e.owner, on); err != nil {
+		wantErr(t, e.Privacy.UpdateSettings(ctx, e.Manager, on), validation.ErrForbidden)
+		if err := e.Privacy.UpdateSettings(ctx, e.Owner, on); err != nil {
 			t.Fatal(err)
 		}
-		st, err := e.Privacy.Settings(ctx, e.viewer)
+		st, err := e.Privacy.Settings(ctx, e.Viewer)
 		if err != nil || !st.Enabled(privacy.FieldBirthPlace) || st.Enabled(privacy.FieldNationality) ||
 			st.Fields[privacy.FieldBirthPlace].Purpose != on.Purposes[privacy.FieldBirthPlace] {
 			t.Fatalf("settings %+v %v", st, err)
 		}
 		in = relation.PersonInput{Surname: "Reiziger", BirthPlace: "Rotterdam"}
-		id, err := e.rel.CreatePerson(ctx, e.manager, in)
+		id, err := e.rel.CreatePerson(ctx, e.Manager, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r, _ := e.rel.Get(ctx, e.viewer, id, relation.ViaWeb); r.BirthPlace != "Rotterdam" {
+		if r, _ := e.rel.Get(ctx, e.Viewer, id, relation.ViaWeb); r.BirthPlace != "Rotterdam" {
 			t.Fatalf("birth place %q", r.BirthPlace)
 		}
 		// Another organisation's settings are its own.
-		_, err = e.rel.CreatePerson(ctx, e.ownerB, in)
+		_, err = e.rel.CreatePerson(ctx, e.OwnerB, in)
 		fieldErr(t, err, "birth_place", "relation.field_disabled")
-		if n := len(events(t, e, e.owner.OrgID, "privacy.optional_field_enabled")); n != 1 {
+		if n := len(events(t, e, e.Owner.OrgID, "privacy.optional_field_enabled")); n != 1 {
 			t.Fatalf("%d enable events", n)
 		}
 	})
@@ -607,25 +592,25 @@ func TestOptionalFields(t *testing.T) {
 func TestProcessorAgreementGate(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		tenant := relation.PersonInput{Initials: "H.", Surname: "Huurder", Roles: relation.RolesOf(relation.RoleTenant)}
-		_, err := e.rel.CreatePerson(ctx, e.manager, tenant)
+		_, err := e.rel.CreatePerson(ctx, e.Manager, tenant)
 		wantErr(t, err, relation.ErrAgreementRequired)
 		if p, ok := validation.AsProblem(err); !ok || p.Status != 409 {
 			t.Fatalf("not a 409 problem: %v", err)
 		}
-		_, err = e.rel.CreateCompany(ctx, e.manager, relation.CompanyInput{Name: "Winkel BV", LegalForm: "bv", Roles: relation.RolesOf(relation.RoleTenant)})
+		_, err = e.rel.CreateCompany(ctx, e.Manager, relation.CompanyInput{Name: "Winkel BV", LegalForm: "bv", Roles: relation.RolesOf(relation.RoleTenant)})
 		wantErr(t, err, relation.ErrAgreementRequired)
 		// Other roles are fine, but adding the tenant role is not.
 		tenant.Roles = relation.RolesOf(relation.RoleGuarantor)
-		id, err := e.rel.CreatePerson(ctx, e.manager, tenant)
+		id, err := e.rel.CreatePerson(ctx, e.Manager, tenant)
 		if err != nil {
 			t.Fatal(err)
 		}
 		tenant.Roles = relation.RolesOf(relation.RoleGuarantor, relation.RoleTenant)
-		wantErr(t, e.rel.UpdatePerson(ctx, e.manager, id, tenant), relation.ErrAgreementRequired)
-		err = e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.manager, id) })
+		wantErr(t, e.rel.UpdatePerson(ctx, e.Manager, id, tenant), relation.ErrAgreementRequired)
+		err = e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.Manager, id) })
 		wantErr(t, err, relation.ErrAgreementRequired)
-		err = e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error {
-			_, _, err := e.rel.UpsertPersonsTx(ctx, tx, e.manager, []relation.PersonInput{{Ref: "X1", Surname: "Import", Roles: relation.RolesOf(relation.RoleTenant)}})
+		err = e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
+			_, _, err := e.rel.UpsertPersonsTx(ctx, tx, e.Manager, []relation.PersonInput{{Ref: "X1", Surname: "Import", Roles: relation.RolesOf(relation.RoleTenant)}})
 			return err
 		})
 		wantErr(t, err, relation.ErrAgreementRequired)
@@ -638,72 +623,72 @@ func TestProcessorAgreementGate(t *testing.T) {
 		if v != "2026-01" || !strings.Contains(e.Privacy.Current().Text(), "artikel 28") {
 			t.Fatalf("current agreement %q", v)
 		}
-		for _, a := range []account.Actor{e.manager, e.viewer, e.bookkeeper} {
+		for _, a := range []account.Actor{e.Manager, e.Viewer, e.Bookkeeper} {
 			wantErr(t, e.Privacy.AcceptProcessorAgreement(ctx, a, v), validation.ErrForbidden)
 		}
-		api := e.owner
+		api := e.Owner
 		api.Kind, api.Scopes = "api", []account.Scope{account.ScopeRead, account.ScopeWrite}
 		wantErr(t, e.Privacy.AcceptProcessorAgreement(ctx, api, v), validation.ErrForbidden)
-		fieldErr(t, e.Privacy.AcceptProcessorAgreement(ctx, e.owner, "2019-01"), "version", "privacy.agreement_version")
-		st, err := e.Privacy.ProcessorAgreementStatus(ctx, e.viewer)
+		fieldErr(t, e.Privacy.AcceptProcessorAgreement(ctx, e.Owner, "2019-01"), "version", "privacy.agreement_version")
+		st, err := e.Privacy.ProcessorAgreementStatus(ctx, e.Viewer)
 		if err != nil || st.Accepted != nil {
 			t.Fatalf("status before: %+v %v", st, err)
 		}
-		acceptAgreement(t, e, e.owner)
-		acceptAgreement(t, e, e.owner) // again: no second record
-		st, err = e.Privacy.ProcessorAgreementStatus(ctx, e.viewer)
-		if err != nil || st.Accepted == nil || st.Accepted.UserID != e.owner.UserID || st.Accepted.Version != v || len(st.History) != 1 ||
+		acceptAgreement(t, e, e.Owner)
+		acceptAgreement(t, e, e.Owner) // again: no second record
+		st, err = e.Privacy.ProcessorAgreementStatus(ctx, e.Viewer)
+		if err != nil || st.Accepted == nil || st.Accepted.UserID != e.Owner.UserID || st.Accepted.Version != v || len(st.History) != 1 ||
 			!st.Accepted.AcceptedAt.Equal(now) {
 			t.Fatalf("status after: %+v %v", st, err)
 		}
-		if n := len(events(t, e, e.owner.OrgID, "privacy.processor_agreement_accepted")); n != 1 {
+		if n := len(events(t, e, e.Owner.OrgID, "privacy.processor_agreement_accepted")); n != 1 {
 			t.Fatalf("%d acceptance events", n)
 		}
-		if _, err := e.rel.CreatePerson(ctx, e.manager, relation.PersonInput{Surname: "Huurder", Roles: relation.RolesOf(relation.RoleTenant)}); err != nil {
+		if _, err := e.rel.CreatePerson(ctx, e.Manager, relation.PersonInput{Surname: "Huurder", Roles: relation.RolesOf(relation.RoleTenant)}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.manager, id) }); err != nil {
+		if err := e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.Manager, id) }); err != nil {
 			t.Fatal(err)
 		}
 		// Organisation B has not accepted anything.
-		_, err = e.rel.CreatePerson(ctx, e.ownerB, relation.PersonInput{Surname: "Huurder", Roles: relation.RolesOf(relation.RoleTenant)})
+		_, err = e.rel.CreatePerson(ctx, e.OwnerB, relation.PersonInput{Surname: "Huurder", Roles: relation.RolesOf(relation.RoleTenant)})
 		wantErr(t, err, relation.ErrAgreementRequired)
 	})
 }
 
 func TestAccessLog(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		acceptAgreement(t, e, e.owner)
+		acceptAgreement(t, e, e.Owner)
 		in := annaInput()
 		in.Roles = relation.RolesOf(relation.RoleTenant)
-		id, err := e.rel.CreatePerson(ctx, e.manager, in)
+		id, err := e.rel.CreatePerson(ctx, e.Manager, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cid, err := e.rel.CreateCompany(ctx, e.manager, relation.CompanyInput{Name: "Huurder BV", LegalForm: "bv"})
+		cid, err := e.rel.CreateCompany(ctx, e.Manager, relation.CompanyInput{Name: "Huurder BV", LegalForm: "bv"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := len(events(t, e, e.owner.OrgID, "relation.viewed")); n != 0 {
+		if n := len(events(t, e, e.Owner.OrgID, "relation.viewed")); n != 0 {
 			t.Fatalf("%d views before anyone looked", n)
 		}
 		// Lists are not logged.
-		if _, err := e.rel.List(ctx, e.viewer, listing.Query{}, relation.Filter{}); err != nil {
+		if _, err := e.rel.List(ctx, e.Viewer, listing.Query{}, relation.Filter{}); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(events(t, e, e.owner.OrgID, "relation.viewed")); n != 0 {
+		if n := len(events(t, e, e.Owner.OrgID, "relation.viewed")); n != 0 {
 			t.Fatalf("a list logged %d views", n)
 		}
-		if _, err := e.rel.Get(ctx, e.viewer, id, relation.ViaWeb); err != nil {
+		if _, err := e.rel.Get(ctx, e.Viewer, id, relation.ViaWeb); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.rel.Get(ctx, e.manager, id, relation.ViaAPI); err != nil {
+		if _, err := e.rel.Get(ctx, e.Manager, id, relation.ViaAPI); err != nil {
 			t.Fatal(err)
 		}
 		var facts map[int64]relation.PartyFacts
-		err = e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error {
+		err = e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
 			var err error
-			facts, err = e.rel.PartyFacts(ctx, tx, e.manager, "lease.contract", id, cid, id)
+			facts, err = e.rel.PartyFacts(ctx, tx, e.Manager, "lease.contract", id, cid, id)
 			return err
 		})
 		if err != nil {
@@ -717,7 +702,7 @@ func TestAccessLog(t *testing.T) {
 		if facts[cid].DisplayName != "Huurder BV" || facts[cid].Kind != "company" || facts[cid].IsTenant {
 			t.Fatalf("company facts %+v", facts[cid])
 		}
-		evs := events(t, e, e.owner.OrgID, "relation.viewed")
+		evs := events(t, e, e.Owner.OrgID, "relation.viewed")
 		var got []string
 		for _, ev := range evs {
 			got = append(got, fmt.Sprintf("%d %s %s %s", ev.ActorUserID, ev.TargetType, ev.TargetID, ev.Details["via"]))
@@ -726,34 +711,34 @@ func TestAccessLog(t *testing.T) {
 			}
 		}
 		want := []string{
-			fmt.Sprintf("%d relation %d lease.contract", e.manager.UserID, cid),
-			fmt.Sprintf("%d relation %d lease.contract", e.manager.UserID, id),
-			fmt.Sprintf("%d relation %d api", e.manager.UserID, id),
-			fmt.Sprintf("%d relation %d web", e.viewer.UserID, id),
+			fmt.Sprintf("%d relation %d lease.contract", e.Manager.UserID, cid),
+			fmt.Sprintf("%d relation %d lease.contract", e.Manager.UserID, id),
+			fmt.Sprintf("%d relation %d api", e.Manager.UserID, id),
+			fmt.Sprintf("%d relation %d web", e.Viewer.UserID, id),
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("access events\n got %q\nwant %q", got, want)
 		}
-		log, err := e.rel.AccessLog(ctx, e.viewer, id, 10)
+		log, err := e.rel.AccessLog(ctx, e.Viewer, id, 10)
 		if err != nil || len(log) != 3 {
 			t.Fatalf("access log of the record: %d %v", len(log), err)
 		}
 		// A CSV export is logged once, with the number of rows.
-		if _, err := e.rel.List(ctx, e.viewer, listing.Query{All: true}, relation.Filter{}); err != nil {
+		if _, err := e.rel.List(ctx, e.Viewer, listing.Query{All: true}, relation.Filter{}); err != nil {
 			t.Fatal(err)
 		}
-		if evs := events(t, e, e.owner.OrgID, "relation.list_exported"); len(evs) != 1 || evs[0].Details["rows"] != "2" {
+		if evs := events(t, e, e.Owner.OrgID, "relation.list_exported"); len(evs) != 1 || evs[0].Details["rows"] != "2" {
 			t.Fatalf("export events %+v", evs)
 		}
 		// PartyFacts refuses a purpose that is not a code, and ids of
 		// another organisation.
-		err = e.DB.InOrg(ctx, e.ownerB.OrgID, func(tx *db.Tx) error {
-			_, err := e.rel.PartyFacts(ctx, tx, e.ownerB, "lease.contract", id)
+		err = e.DB.InOrg(ctx, e.OwnerB.OrgID, func(tx *db.Tx) error {
+			_, err := e.rel.PartyFacts(ctx, tx, e.OwnerB, "lease.contract", id)
 			return err
 		})
 		wantErr(t, err, validation.ErrNotFound)
-		err = e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error {
-			_, err := e.rel.PartyFacts(ctx, tx, e.manager, "Anna van der Heijden", id)
+		err = e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
+			_, err := e.rel.PartyFacts(ctx, tx, e.Manager, "Anna van der Heijden", id)
 			return err
 		})
 		if err == nil {
@@ -777,13 +762,13 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 		person := func(mut func(*relation.PersonInput)) error {
 			in := annaInput()
 			mut(&in)
-			_, err := e.rel.CreatePerson(ctx, e.manager, in)
+			_, err := e.rel.CreatePerson(ctx, e.Manager, in)
 			return err
 		}
 		company := func(mut func(*relation.CompanyInput)) error {
 			in := relation.CompanyInput{Name: "Bouwbedrijf Van Dam", LegalForm: "bv", KvK: "12345678"}
 			mut(&in)
-			_, err := e.rel.CreateCompany(ctx, e.manager, in)
+			_, err := e.rel.CreateCompany(ctx, e.Manager, in)
 			return err
 		}
 		fieldErr(t, person(func(in *relation.PersonInput) { in.IBANs = []string{"NL91ABNA0417164300", "NL91ABNA0417164301"} }), "ibans[1]", "relation.iban_invalid")
@@ -816,17 +801,17 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A taken reference is a field error.
-		if _, err := e.rel.CreatePerson(ctx, e.manager, annaInput()); err != nil {
+		if _, err := e.rel.CreatePerson(ctx, e.Manager, annaInput()); err != nil {
 			t.Fatal(err)
 		}
-		_, err := e.rel.CreatePerson(ctx, e.manager, annaInput())
+		_, err := e.rel.CreatePerson(ctx, e.Manager, annaInput())
 		fieldErr(t, err, "ref", "relation.ref_taken")
 		// Another organisation may use the same reference.
-		if _, err := e.rel.CreatePerson(ctx, e.ownerB, annaInput()); err != nil {
+		if _, err := e.rel.CreatePerson(ctx, e.OwnerB, annaInput()); err != nil {
 			t.Fatal(err)
 		}
 		// Roles: a viewer cannot write.
-		_, err = e.rel.CreatePerson(ctx, e.viewer, annaInput())
+		_, err = e.rel.CreatePerson(ctx, e.Viewer, annaInput())
 		wantErr(t, err, validation.ErrForbidden)
 	})
 }
@@ -834,48 +819,48 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 // Organisation B can neither see nor change A's relations.
 func TestIsolation(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		id, err := e.rel.CreatePerson(ctx, e.manager, annaInput())
+		id, err := e.rel.CreatePerson(ctx, e.Manager, annaInput())
 		if err != nil {
 			t.Fatal(err)
 		}
-		cid, err := e.rel.CreateCompany(ctx, e.manager, relation.CompanyInput{Name: "Glans BV", LegalForm: "bv"})
+		cid, err := e.rel.CreateCompany(ctx, e.Manager, relation.CompanyInput{Name: "Glans BV", LegalForm: "bv"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.rel.Get(ctx, e.ownerB, id, relation.ViaWeb)
+		_, err = e.rel.Get(ctx, e.OwnerB, id, relation.ViaWeb)
 		wantErr(t, err, validation.ErrNotFound)
-		wantErr(t, e.rel.UpdatePerson(ctx, e.ownerB, id, annaInput()), validation.ErrNotFound)
-		wantErr(t, e.rel.UpdateCompany(ctx, e.ownerB, cid, relation.CompanyInput{Name: "Overgenomen"}), validation.ErrNotFound)
-		wantErr(t, e.rel.LinkContact(ctx, e.ownerB, cid, id), validation.ErrNotFound)
-		_, err = e.rel.AccessLog(ctx, e.ownerB, id, 10)
+		wantErr(t, e.rel.UpdatePerson(ctx, e.OwnerB, id, annaInput()), validation.ErrNotFound)
+		wantErr(t, e.rel.UpdateCompany(ctx, e.OwnerB, cid, relation.CompanyInput{Name: "Overgenomen"}), validation.ErrNotFound)
+		wantErr(t, e.rel.LinkContact(ctx, e.OwnerB, cid, id), validation.ErrNotFound)
+		_, err = e.rel.AccessLog(ctx, e.OwnerB, id, 10)
 		wantErr(t, err, validation.ErrNotFound)
-		err = e.DB.InOrg(ctx, e.ownerB.OrgID, func(tx *db.Tx) error { return e.rel.CheckTenantAge(ctx, tx, id) })
+		err = e.DB.InOrg(ctx, e.OwnerB.OrgID, func(tx *db.Tx) error { return e.rel.CheckTenantAge(ctx, tx, id) })
 		wantErr(t, err, validation.ErrNotFound)
 		// B's own company cannot take A's person as contact.
-		bc, err := e.rel.CreateCompany(ctx, e.ownerB, relation.CompanyInput{Name: "Beta BV", LegalForm: "bv"})
+		bc, err := e.rel.CreateCompany(ctx, e.OwnerB, relation.CompanyInput{Name: "Beta BV", LegalForm: "bv"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		fieldErr(t, e.rel.LinkContact(ctx, e.ownerB, bc, id), "person_id", "relation.contact_not_person")
-		p, err := e.rel.List(ctx, e.ownerB, listing.Query{}, relation.Filter{})
+		fieldErr(t, e.rel.LinkContact(ctx, e.OwnerB, bc, id), "person_id", "relation.contact_not_person")
+		p, err := e.rel.List(ctx, e.OwnerB, listing.Query{}, relation.Filter{})
 		if err != nil || p.Total != 1 || p.Items[0].ID != bc {
 			t.Fatalf("B's list: %+v %v", p, err)
 		}
 		// A's record is unchanged.
-		r, err := e.rel.Get(ctx, e.viewer, id, relation.ViaWeb)
+		r, err := e.rel.Get(ctx, e.Viewer, id, relation.ViaWeb)
 		if err != nil || r.Surname != "Heijden" {
 			t.Fatalf("A's person: %+v %v", r, err)
 		}
 		// Linking and unlinking within A.
-		if err := e.rel.LinkContact(ctx, e.manager, cid, id); err != nil {
+		if err := e.rel.LinkContact(ctx, e.Manager, cid, id); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, e.rel.LinkContact(ctx, e.manager, id, cid), relation.ErrKindMismatch)
-		if err := e.rel.UnlinkContact(ctx, e.manager, cid, id); err != nil {
+		wantErr(t, e.rel.LinkContact(ctx, e.Manager, id, cid), relation.ErrKindMismatch)
+		if err := e.rel.UnlinkContact(ctx, e.Manager, cid, id); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, e.rel.UnlinkContact(ctx, e.manager, cid, id), validation.ErrNotFound)
-		wantErr(t, e.rel.UpdateCompany(ctx, e.manager, id, relation.CompanyInput{Name: "X"}), relation.ErrKindMismatch)
+		wantErr(t, e.rel.UnlinkContact(ctx, e.Manager, cid, id), validation.ErrNotFound)
+		wantErr(t, e.rel.UpdateCompany(ctx, e.Manager, id, relation.CompanyInput{Name: "X"}), relation.ErrKindMismatch)
 	})
 }
 
@@ -897,9 +882,9 @@ func TestUpsertPersons(t *testing.T) {
 		var rerrs relation.RowErrors
 		importRows := func() {
 			t.Helper()
-			if err := e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error {
+			if err := e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
 				var err error
-				ids, rerrs, err = e.rel.UpsertPersonsTx(ctx, tx, e.manager, rows)
+				ids, rerrs, err = e.rel.UpsertPersonsTx(ctx, tx, e.Manager, rows)
 				return err
 			}); err != nil {
 				t.Fatal(err)
@@ -927,8 +912,8 @@ func TestUpsertPersons(t *testing.T) {
 			t.Fatalf("importing twice changed %v: %v → %v", tables, before, after)
 		}
 		// The tenant role given elsewhere survives a re-import.
-		acceptAgreement(t, e, e.owner)
-		if err := e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.manager, ids[0]) }); err != nil {
+		acceptAgreement(t, e, e.Owner)
+		if err := e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.Manager, ids[0]) }); err != nil {
 			t.Fatal(err)
 		}
 		rows[1].Surname = "Veranderd"
@@ -937,13 +922,13 @@ func TestUpsertPersons(t *testing.T) {
 		if !slices.Equal(ids, first) {
 			t.Fatal("ids changed")
 		}
-		p0, _ := e.rel.Get(ctx, e.viewer, ids[0], relation.ViaWeb)
-		p1, _ := e.rel.Get(ctx, e.viewer, ids[1], relation.ViaWeb)
-		p2, _ := e.rel.Get(ctx, e.viewer, ids[2], relation.ViaWeb)
+		p0, _ := e.rel.Get(ctx, e.Viewer, ids[0], relation.ViaWeb)
+		p1, _ := e.rel.Get(ctx, e.Viewer, ids[1], relation.ViaWeb)
+		p2, _ := e.rel.Get(ctx, e.Viewer, ids[2], relation.ViaWeb)
 		if !p0.Roles.Has(relation.RoleTenant) || p1.Surname != "Veranderd" || !p2.Roles.Has(relation.RoleOwner) {
 			t.Fatalf("after update import: %v %q %v", p0.Roles.List(), p1.Surname, p2.Roles.List())
 		}
-		got, _ := listAll(t, e, e.viewer, false)
+		got, _ := listAll(t, e, e.Viewer, false)
 		var valid []relation.PersonInput
 		var vids []int64
 		for i, p := range rows {
@@ -954,22 +939,22 @@ func TestUpsertPersons(t *testing.T) {
 		if !slices.Equal(got, expectedOrder(valid, vids)) {
 			t.Fatal("import order wrong")
 		}
-		if n := len(events(t, e, e.owner.OrgID, "relation.updated")); n != 3 {
+		if n := len(events(t, e, e.Owner.OrgID, "relation.updated")); n != 3 {
 			t.Fatalf("%d update events, want 3 (tenant mark, rename, role)", n)
 		}
 		// The e-mail addresses are found, and not readable.
-		if p, _ := e.rel.List(ctx, e.viewer, listing.Query{Search: "persoon3@voorbeeld.nl"}, relation.Filter{}); p.Total != 1 || p.Items[0].ID != ids[3] {
+		if p, _ := e.rel.List(ctx, e.Viewer, listing.Query{Search: "persoon3@voorbeeld.nl"}, relation.Filter{}); p.Total != 1 || p.Items[0].ID != ids[3] {
 			t.Fatalf("search after import: %+v", p)
 		}
 		if hits := apptest.FindPlaintext(t, e.DB, "persoon3@", "voorbeeld.nl", "Veranderd"); len(hits) > 0 {
 			t.Fatalf("plaintext: %v", hits)
 		}
 		// A reference that belongs to a company is a row error.
-		if _, err := e.rel.CreateCompany(ctx, e.manager, relation.CompanyInput{Ref: "C-1", Name: "Bedrijf BV", LegalForm: "bv"}); err != nil {
+		if _, err := e.rel.CreateCompany(ctx, e.Manager, relation.CompanyInput{Ref: "C-1", Name: "Bedrijf BV", LegalForm: "bv"}); err != nil {
 			t.Fatal(err)
 		}
-		err := e.DB.InOrg(ctx, e.manager.OrgID, func(tx *db.Tx) error {
-			ids, rerrs, err := e.rel.UpsertPersonsTx(ctx, tx, e.manager, []relation.PersonInput{{Ref: "C-1", Surname: "Persoon"}, {Ref: "N-1", Surname: "Nieuw"}})
+		err := e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
+			ids, rerrs, err := e.rel.UpsertPersonsTx(ctx, tx, e.Manager, []relation.PersonInput{{Ref: "C-1", Surname: "Persoon"}, {Ref: "N-1", Surname: "Nieuw"}})
 			if err == nil && (rerrs[0]["ref"] != "relation.kind_mismatch" || ids[0] != 0 || ids[1] == 0) {
 				t.Errorf("company ref in import: %v %v", ids, rerrs)
 			}
@@ -979,8 +964,8 @@ func TestUpsertPersons(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A viewer cannot import.
-		err = e.DB.InOrg(ctx, e.viewer.OrgID, func(tx *db.Tx) error {
-			_, _, err := e.rel.UpsertPersonsTx(ctx, tx, e.viewer, rows[:1])
+		err = e.DB.InOrg(ctx, e.Viewer.OrgID, func(tx *db.Tx) error {
+			_, _, err := e.rel.UpsertPersonsTx(ctx, tx, e.Viewer, rows[:1])
 			return err
 		})
 		wantErr(t, err, validation.ErrForbidden)

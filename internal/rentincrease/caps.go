@@ -3,13 +3,13 @@ package rentincrease
 import (
 	"bytes"
 	_ "embed"
-	"encoding/csv"
 	"fmt"
 	"slices"
 	"strings"
 
 	"hms/internal/money"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/csvfile"
 	"hms/internal/portfolio"
 )
 
@@ -83,45 +83,38 @@ func mustParseCaps(b []byte) []Cap {
 }
 
 func parseCaps(b []byte) ([]Cap, error) {
-	var lines [][]byte
-	for l := range bytes.Lines(b) {
-		if !bytes.HasPrefix(bytes.TrimSpace(l), []byte("#")) {
-			lines = append(lines, l)
-		}
-	}
-	r := csv.NewReader(bytes.NewReader(bytes.Join(lines, nil)))
-	r.Comma = ';'
-	recs, err := r.ReadAll()
+	f, err := csvfile.Read(bytes.NewReader(b), csvfile.Options{MaxSize: int64(len(b)), Comment: '#'})
 	if err != nil {
 		return nil, fmt.Errorf("caps.csv: %w", err)
 	}
 	var out []Cap
-	for i, rec := range recs {
+	for i, row := range f.Rows {
+		rec := row.Cells
 		if i == 0 {
 			continue // header
 		}
 		if len(rec) != 8 {
-			return nil, fmt.Errorf("caps.csv row %d: %d fields", i+1, len(rec))
+			return nil, fmt.Errorf("caps.csv line %d: %d fields", row.Line, len(rec))
 		}
 		c := Cap{Segment: portfolio.Segment(rec[0]), Rule: rec[6], Source: rec[7]}
 		if !c.Segment.Valid() || c.Segment == portfolio.SegmentCommercieel {
-			return nil, fmt.Errorf("caps.csv row %d: segment %q", i+1, rec[0])
+			return nil, fmt.Errorf("caps.csv line %d: segment %q", row.Line, rec[0])
 		}
 		if c.From, err = civil.Parse(rec[1]); err != nil {
-			return nil, fmt.Errorf("caps.csv row %d: %w", i+1, err)
+			return nil, fmt.Errorf("caps.csv line %d: %w", row.Line, err)
 		}
 		if c.To, err = civil.Parse(rec[2]); err != nil {
-			return nil, fmt.Errorf("caps.csv row %d: %w", i+1, err)
+			return nil, fmt.Errorf("caps.csv line %d: %w", row.Line, err)
 		}
 		if c.Percent, err = money.ParseRate(rec[3]); err != nil {
-			return nil, fmt.Errorf("caps.csv row %d: %w", i+1, err)
+			return nil, fmt.Errorf("caps.csv line %d: %w", row.Line, err)
 		}
 		if strings.TrimSpace(rec[4]) != "" {
 			if c.LowRentBelow, err = money.Parse(rec[4]); err != nil {
-				return nil, fmt.Errorf("caps.csv row %d: %w", i+1, err)
+				return nil, fmt.Errorf("caps.csv line %d: %w", row.Line, err)
 			}
 			if c.LowRentMax, err = money.Parse(rec[5]); err != nil {
-				return nil, fmt.Errorf("caps.csv row %d: %w", i+1, err)
+				return nil, fmt.Errorf("caps.csv line %d: %w", row.Line, err)
 			}
 		}
 		out = append(out, c)

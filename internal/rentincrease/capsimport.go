@@ -1,15 +1,12 @@
 package rentincrease
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"hms/internal/account"
 	"hms/internal/platform/db"
@@ -26,8 +23,8 @@ import (
 //
 // segment is sociaal, middenhuur or vrije_sector (also "sociale huur" and
 // "vrije sector"); year is the cap year (sociaal: from 1 July of it, the
-// others the calendar year). A header line is skipped; ';' separates, or
-// ',' or a tab when the file has no ';'.
+// others the calendar year). A header line is skipped; ';', ',' or a tab
+// separates (csvfile.Read), cells may be quoted.
 
 // CapLine is one checked line of a caps file.
 type CapLine struct {
@@ -45,37 +42,14 @@ var segmentWords = map[string]portfolio.Segment{
 // ParseCaps reads a caps file; every line is checked, with the same rules
 // as the caps page, and nothing is returned unless all pass.
 func ParseCaps(r io.Reader) ([]CapLine, []CellError) {
-	b, err := io.ReadAll(io.LimitReader(r, maxCPIFile+1))
-	if err != nil || len(b) > maxCPIFile {
-		return nil, []CellError{{Line: 1, Reason: "rentincrease.cpi.file_too_large"}}
-	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(b) {
-		return nil, []CellError{{Line: 1, Reason: "rentincrease.cpi.not_text"}}
-	}
-	sep := ";"
-	if !bytes.Contains(b, []byte(";")) {
-		sep = ","
-		if bytes.Contains(b, []byte("\t")) {
-			sep = "\t"
-		}
+	rows, errs := readLines(r)
+	if errs != nil {
+		return nil, errs
 	}
 	var out []CapLine
-	var errs []CellError
 	seen := map[string]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 64<<10), maxCPIFile)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
-		f := strings.Split(text, sep)
-		for i := range f {
-			f[i] = strings.Trim(strings.TrimSpace(f[i]), `"`)
-		}
+	for _, row := range rows {
+		line, f := row.Line, row.Cells
 		if line == 1 && strings.EqualFold(f[0], "segment") {
 			continue
 		}
@@ -116,9 +90,6 @@ func ParseCaps(r io.Reader) ([]CapLine, []CellError) {
 		}
 		seen[key] = true
 		out = append(out, CapLine{Segment: seg, Year: year, Percent: f[2], Source: f[3]})
-	}
-	if err := sc.Err(); err != nil {
-		errs = append(errs, CellError{Line: line + 1, Reason: "rentincrease.cpi.not_text"})
 	}
 	if len(errs) == 0 && len(out) == 0 {
 		errs = append(errs, CellError{Line: 1, Reason: "rentincrease.caps.empty"})

@@ -19,8 +19,8 @@ import (
 // again changes nothing; another organisation does not see it.
 func TestProposal2027NamesTheCapsPageAndCapsImportDOMAIN41(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		lid := e.lease(e.owner, portfolio.SegmentSociaal, "2020-01-01", 80000)
-		ps, err := e.svc.Propose(ctx, e.owner, d("2027-07-01"))
+		lid := e.lease(e.Owner, portfolio.SegmentSociaal, "2020-01-01", 80000)
+		ps, err := e.svc.Propose(ctx, e.Owner, d("2027-07-01"))
 		if err != nil || len(ps) != 1 || ps[0].Status != rentincrease.StatusSkipped || ps[0].Notes[0].Code != "rentincrease.note.no_cap" {
 			t.Fatalf("2027 without a cap: %+v %v", ps, err)
 		}
@@ -38,7 +38,7 @@ func TestProposal2027NamesTheCapsPageAndCapsImportDOMAIN41(t *testing.T) {
 			"middenhuur;2028;4;\n" + // source required
 			"sociaal;2027;3,6;dubbel\n" + // duplicate segment and year
 			"sociaal;2027\n" // fields
-		_, cellErrs, err := e.svc.ImportCaps(ctx, e.owner, strings.NewReader(bad))
+		_, cellErrs, err := e.svc.ImportCaps(ctx, e.Owner, strings.NewReader(bad))
 		var got []string
 		for _, ce := range cellErrs {
 			got = append(got, fmt.Sprintf("%d:%s:%s", ce.Line, ce.Column, ce.Reason))
@@ -53,29 +53,29 @@ func TestProposal2027NamesTheCapsPageAndCapsImportDOMAIN41(t *testing.T) {
 				t.Errorf("no text for %s", ce.Reason)
 			}
 		}
-		if caps, _ := e.svc.Caps(ctx, e.owner); len(caps) != len(rentincrease.BuiltinCaps()) {
+		if caps, _ := e.svc.Caps(ctx, e.Owner); len(caps) != len(rentincrease.BuiltinCaps()) {
 			t.Fatalf("a bad file stored caps: %d rows", len(caps))
 		}
-		if _, _, err := e.svc.ImportCaps(ctx, e.viewer, strings.NewReader("sociaal;2027;3,5;x\n")); !errors.Is(err, validation.ErrForbidden) {
+		if _, _, err := e.svc.ImportCaps(ctx, e.Viewer, strings.NewReader("sociaal;2027;3,5;x\n")); !errors.Is(err, validation.ErrForbidden) {
 			t.Fatalf("viewer imports: %v", err)
 		}
 
 		good := "segment;year;percent;source\nsociaal;2027;3,5;https://www.rijksoverheid.nl/2027\n"
-		res, _, err := e.svc.ImportCaps(ctx, e.owner, strings.NewReader(good))
+		res, _, err := e.svc.ImportCaps(ctx, e.Owner, strings.NewReader(good))
 		if err != nil || res.Added != 1 || res.Lines != 1 {
 			t.Fatalf("import: %+v %v", res, err)
 		}
-		if res, _, _ = e.svc.ImportCaps(ctx, e.owner, strings.NewReader(good)); res.Unchanged != 1 || res.Added+res.Changed != 0 {
+		if res, _, _ = e.svc.ImportCaps(ctx, e.Owner, strings.NewReader(good)); res.Unchanged != 1 || res.Added+res.Changed != 0 {
 			t.Fatalf("second import: %+v", res)
 		}
 		if evs := e.events("rentincrease.caps_imported"); len(evs) != 1 {
 			t.Fatalf("%d import events, want 1", len(evs))
 		}
-		ps, _ = e.svc.Propose(ctx, e.owner, d("2027-07-01"))
+		ps, _ = e.svc.Propose(ctx, e.Owner, d("2027-07-01"))
 		if ps[0].LeaseID != lid || ps[0].Status != rentincrease.StatusDraft || ps[0].MaxCents != 82800 {
 			t.Fatalf("with the imported cap: %+v", ps[0])
 		}
-		if capsB, _ := e.svc.Caps(ctx, e.ownerB); len(capsB) != len(rentincrease.BuiltinCaps()) {
+		if capsB, _ := e.svc.Caps(ctx, e.OwnerB); len(capsB) != len(rentincrease.BuiltinCaps()) {
 			t.Fatalf("other organisation sees the import: %d rows", len(capsB))
 		}
 	})

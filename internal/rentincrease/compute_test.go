@@ -246,6 +246,24 @@ func TestRounding(t *testing.T) {
 	}
 }
 
+// Spreadsheets quote cells: a comma-separated file keeps its decimal
+// comma inside quotes, and a quoted series name may hold the separator.
+// The CPI file was split by hand and broke on both.
+func TestParseCPIQuotedFields(t *testing.T) {
+	ps, errs := ParseCPI(strings.NewReader("\"series\",\"month\",\"index\"\n\"CPI-2015\",\"2025-01\",\"128,4\"\n\"CPI (2015=100)\",2025-02,128.95\n"))
+	if len(errs) > 0 || len(ps) != 2 || ps[0].Value != "128.4" || ps[1].Series != "CPI (2015=100)" || ps[1].Value != "128.95" {
+		t.Fatalf("comma file with quoted cells: %+v %+v", ps, errs)
+	}
+	ps, errs = ParseCPI(strings.NewReader("reeks;maand;index\n\"CPI; alle bestedingen\";2025-01;128,4\n"))
+	if len(errs) != 1 || errs[0] != (CellError{Line: 2, Column: "series", Reason: "rentincrease.cpi.series_invalid"}) {
+		t.Fatalf("a quoted series with the separator is one cell (and not a valid name): %+v %+v", ps, errs)
+	}
+	caps, errs := ParseCaps(strings.NewReader("segment;year;percent;source\nsociaal;2027;3,5;\"Staatscourant 2027; nr. 12\"\n"))
+	if len(errs) > 0 || len(caps) != 1 || caps[0].Source != "Staatscourant 2027; nr. 12" {
+		t.Fatalf("caps with a quoted source: %+v %+v", caps, errs)
+	}
+}
+
 func TestParseCPI(t *testing.T) {
 	ps, errs := ParseCPI(strings.NewReader("\ufeffseries;month;index\nCPI-2015;2025-01;128,4\nCPI-2015;2025-02;128.95\n\n"))
 	if len(errs) > 0 || len(ps) != 2 || ps[0].Value != "128.4" || ps[1].Month.String() != "2025-02" || ps[1].Value != "128.95" {
@@ -256,8 +274,9 @@ func TestParseCPI(t *testing.T) {
 		t.Fatalf("comma file: %+v %+v", ps, errs)
 	}
 	_, errs = ParseCPI(strings.NewReader("CPI;2025-01;128,4\nCPI;2025-13;1\nCPI;2025-02;-3\nCPI;2025-01;128,4\nCPI;2025-03\n;2025-04;1\n"))
-	want := []CellError{{2, "month", "rentincrease.cpi.month_invalid"}, {3, "index", "rentincrease.cpi.index_invalid"},
-		{4, "month", "rentincrease.cpi.duplicate"}, {5, "", "rentincrease.cpi.fields"}, {6, "series", "rentincrease.cpi.series_invalid"}}
+	want := []CellError{{Line: 2, Column: "month", Reason: "rentincrease.cpi.month_invalid"},
+		{Line: 3, Column: "index", Reason: "rentincrease.cpi.index_invalid"}, {Line: 4, Column: "month", Reason: "rentincrease.cpi.duplicate"},
+		{Line: 5, Column: "", Reason: "rentincrease.cpi.fields"}, {Line: 6, Column: "series", Reason: "rentincrease.cpi.series_invalid"}}
 	if !slices.Equal(errs, want) {
 		t.Errorf("errors:\n got %+v\nwant %+v", errs, want)
 	}

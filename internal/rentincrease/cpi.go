@@ -1,16 +1,15 @@
 package rentincrease
 
 import (
-	"bufio"
-	"bytes"
+	"errors"
 	"io"
 	"math/big"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"hms/internal/money"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/csvfile"
 )
 
 // CPIPoint is one figure of a price index series.
@@ -21,55 +20,50 @@ type CPIPoint struct {
 }
 
 // CellError is what is wrong with one cell of an imported file.
-type CellError struct {
-	Line   int    // 1-based line of the file
-	Column string // series, month or index; "" for the whole line
-	Reason string // message id
-}
+type CellError = csvfile.CellError
 
 var seriesRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 ._()=-]{0,39}$`)
 
 // maxCPIFile caps an uploaded series file.
 const maxCPIFile = 2 << 20
 
-// ParseCPI reads a CPI file: one figure a line, "series;month;index"
-// (CPI-2015;2025-01;128,4). A header line is skipped; ';' is the separator,
-// or ',' or a tab when the file has no ';'. Decimals may be written with
-// ',' or '.'. Every line is checked; nothing is returned unless all pass.
-func ParseCPI(r io.Reader) ([]CPIPoint, []CellError) {
-	b, err := io.ReadAll(io.LimitReader(r, maxCPIFile+1))
-	if err != nil || len(b) > maxCPIFile {
+// readLines reads a CPI or caps file (csvfile: ';', ',' or tab, quoted
+// cells) and returns its rows without the empty ones, or the whole-file
+// problem in the words of the CPI page.
+func readLines(r io.Reader) ([]csvfile.Row, []CellError) {
+	f, err := csvfile.Read(r, csvfile.Options{MaxSize: maxCPIFile})
+	var le *csvfile.LineError
+	switch {
+	case errors.As(err, &le):
+		return nil, []CellError{{Line: le.Line, Reason: "rentincrease.cpi.fields"}}
+	case errors.Is(err, csvfile.ErrNotUTF8):
+		return nil, []CellError{{Line: 1, Reason: "rentincrease.cpi.not_text"}}
+	case err != nil:
 		return nil, []CellError{{Line: 1, Reason: "rentincrease.cpi.file_too_large"}}
 	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(b) {
-		return nil, []CellError{{Line: 1, Reason: "rentincrease.cpi.not_text"}}
-	}
-	sep := ";"
-	if !bytes.Contains(b, []byte(";")) {
-		if bytes.Contains(b, []byte("\t")) {
-			sep = "\t"
-		} else {
-			sep = ","
+	rows := f.Rows[:0]
+	for _, row := range f.Rows {
+		if !row.Blank() || len(row.Cells) > 1 {
+			rows = append(rows, row)
 		}
+	}
+	return rows, nil
+}
+
+// ParseCPI reads a CPI file: one figure a line, "series;month;index"
+// (CPI-2015;2025-01;128,4). A header line is skipped; ';', ',' or a tab
+// separates (csvfile.Read), cells may be quoted. Decimals may be written
+// with ',' or '.'. Every line is checked; nothing is returned unless all pass.
+func ParseCPI(r io.Reader) ([]CPIPoint, []CellError) {
+	rows, errs := readLines(r)
+	if errs != nil {
+		return nil, errs
 	}
 	var out []CPIPoint
-	var errs []CellError
 	seen := map[string]int{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 64<<10), maxCPIFile)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
-		f := strings.Split(text, sep)
-		for i := range f {
-			f[i] = strings.Trim(strings.TrimSpace(f[i]), `"`)
-		}
-		if line == 1 && len(f) >= 1 && isHeader(f) {
+	for _, row := range rows {
+		line, f := row.Line, row.Cells
+		if line == 1 && isHeader(f) {
 			continue
 		}
 		if len(f) != 3 {
@@ -105,9 +99,6 @@ func ParseCPI(r io.Reader) ([]CPIPoint, []CellError) {
 		seen[key] = line
 		out = append(out, p)
 	}
-	if err := sc.Err(); err != nil {
-		errs = append(errs, CellError{Line: line + 1, Reason: "rentincrease.cpi.not_text"})
-	}
 	if len(errs) == 0 && len(out) == 0 {
 		errs = append(errs, CellError{Line: 1, Reason: "rentincrease.cpi.empty"})
 	}
@@ -127,11 +118,10 @@ var indexRe = regexp.MustCompile(`^\d{1,6}([.,]\d{1,4})?$`)
 // parseIndex reads a positive index figure with at most 4 decimals, with
 // ',' or '.' as the decimal separator, into its "." form.
 func parseIndex(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if !indexRe.MatchString(s) {
+	s, ok := csvfile.Decimal(s)
+	if !ok || !indexRe.MatchString(s) {
 		return "", false
 	}
-	s = strings.Replace(s, ",", ".", 1)
 	r, ok := new(big.Rat).SetString(s)
 	if !ok || r.Sign() <= 0 {
 		return "", false

@@ -17,29 +17,29 @@ func TestIncreaseFollowsSegmentAtContractDate(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		unit := portfolio.UnitInput{Street: "Lindelaan", HouseNumber: "90", Postcode: "3521 CD", City: "Utrecht",
 			Type: portfolio.TypeZelfstandig, FloorArea: "60", Segment: portfolio.SegmentSociaal}
-		u, err := e.Portfolio.CreateUnit(ctx, e.owner, unit)
+		u, err := e.Portfolio.CreateUnit(ctx, e.Owner, unit)
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := e.Relations.CreatePerson(ctx, e.owner, relation.PersonInput{FirstNames: "Anneke", Surname: "Jansen",
+		p, err := e.Relations.CreatePerson(ctx, e.Owner, relation.PersonInput{FirstNames: "Anneke", Surname: "Jansen",
 			Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, err := e.Leases.Create(ctx, e.owner, lease.Input{Reference: "SEG-1", UnitIDs: []int64{u}, TenantIDs: []int64{p},
+		id, err := e.Leases.Create(ctx, e.Owner, lease.Input{Reference: "SEG-1", UnitIDs: []int64{u}, TenantIDs: []int64{p},
 			Start:      d("2020-01-01"),
 			Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 80000}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		unit.Segment = portfolio.SegmentVrij
-		if err := e.Portfolio.UpdateUnit(ctx, e.owner, u, unit); err != nil {
+		if err := e.Portfolio.UpdateUnit(ctx, e.Owner, u, unit); err != nil {
 			t.Fatal(err)
 		}
-		if l, err := e.Leases.Get(ctx, e.viewer, id); err != nil || l.Segment != portfolio.SegmentSociaal {
+		if l, err := e.Leases.Get(ctx, e.Viewer, id); err != nil || l.Segment != portfolio.SegmentSociaal {
 			t.Fatalf("lease segment after the unit changed: %q %v", l.Segment, err)
 		}
-		ps, err := e.svc.Propose(ctx, e.owner, d("2026-07-01"))
+		ps, err := e.svc.Propose(ctx, e.Owner, d("2026-07-01"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,17 +49,17 @@ func TestIncreaseFollowsSegmentAtContractDate(t *testing.T) {
 		}
 		// Another unit, free sector when its lease is made: 4.4%.
 		unit.HouseNumber = "92"
-		u2, err := e.Portfolio.CreateUnit(ctx, e.owner, unit)
+		u2, err := e.Portfolio.CreateUnit(ctx, e.Owner, unit)
 		if err != nil {
 			t.Fatal(err)
 		}
-		id2, err := e.Leases.Create(ctx, e.owner, lease.Input{Reference: "SEG-2", UnitIDs: []int64{u2}, TenantIDs: []int64{p},
+		id2, err := e.Leases.Create(ctx, e.Owner, lease.Input{Reference: "SEG-2", UnitIDs: []int64{u2}, TenantIDs: []int64{p},
 			Start:      d("2020-01-01"),
 			Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 80000}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ps, err = e.svc.Propose(ctx, e.owner, d("2026-07-01"))
+		ps, err = e.svc.Propose(ctx, e.Owner, d("2026-07-01"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,17 +40,17 @@ func TestAdminFeeCappedAt5PercentDOMAIN75(t *testing.T) {
 	}
 
 	each(t, func(t *testing.T, e *env) {
-		cx := e.complex(e.owner, "Het Hof")
-		e.unit(e.owner, cx, "62")
-		fieldErr(t, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "12", nil), "admin_fee_percent", "settlement.admin_fee_cap")
-		fieldErr(t, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "5,5", nil), "admin_fee_percent", "settlement.admin_fee_cap")
-		y := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.owner, cx, 2025))
+		cx := e.complex(e.Owner, "Het Hof")
+		e.unit(e.Owner, cx, "62")
+		fieldErr(t, e.Settlement.SetYearSettings(ctx, e.Owner, cx, 2025, "12", nil), "admin_fee_percent", "settlement.admin_fee_cap")
+		fieldErr(t, e.Settlement.SetYearSettings(ctx, e.Owner, cx, 2025, "5,5", nil), "admin_fee_percent", "settlement.admin_fee_cap")
+		y := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.Owner, cx, 2025))
 		if y.AdminFeePercent != settlement.DefaultAdminFeePercent {
 			t.Fatalf("a refused percentage was stored: %s", y.AdminFeePercent)
 		}
-		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "5", nil))
-		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "2,5", nil))
-		if y := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.owner, cx, 2025)); y.AdminFeePercent != "2.5" {
+		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.Owner, cx, 2025, "5", nil))
+		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.Owner, cx, 2025, "2,5", nil))
+		if y := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.Owner, cx, 2025)); y.AdminFeePercent != "2.5" {
 			t.Fatalf("2,5%%: stored %s", y.AdminFeePercent)
 		}
 	})
@@ -120,69 +120,69 @@ func TestKNMIWeightedDegreeDaysDOMAIN76(t *testing.T) {
 
 	each(t, func(t *testing.T, e *env) {
 		// A bad file changes nothing.
-		if _, err := e.Settlement.ImportKNMI(ctx, e.owner, 260, strings.NewReader(bad)); !errors.As(err, &ie) {
+		if _, err := e.Settlement.ImportKNMI(ctx, e.Owner, 260, strings.NewReader(bad)); !errors.As(err, &ie) {
 			t.Fatalf("bad file: %v", err)
 		}
 		fieldErr(t, func() error {
-			_, err := e.Settlement.ImportKNMI(ctx, e.owner, 0, strings.NewReader(knmiYear("")))
+			_, err := e.Settlement.ImportKNMI(ctx, e.Owner, 0, strings.NewReader(knmiYear("")))
 			return err
 		}(),
 			"station", "settlement.knmi_bad_station")
-		if _, err := e.Settlement.ImportKNMI(ctx, e.viewer, 260, strings.NewReader(knmiYear(""))); err == nil {
+		if _, err := e.Settlement.ImportKNMI(ctx, e.Viewer, 260, strings.NewReader(knmiYear(""))); err == nil {
 			t.Fatal("a viewer imported")
 		}
-		if sts := must[[]settlement.KNMIStation](t)(e.Settlement.KNMIStations(ctx, e.owner)); len(sts) != 0 {
+		if sts := must[[]settlement.KNMIStation](t)(e.Settlement.KNMIStations(ctx, e.Owner)); len(sts) != 0 {
 			t.Fatalf("stations after refusals: %+v", sts)
 		}
-		res := must[settlement.KNMIImport](t)(e.Settlement.ImportKNMI(ctx, e.owner, 260, strings.NewReader(knmiYear(""))))
+		res := must[settlement.KNMIImport](t)(e.Settlement.ImportKNMI(ctx, e.Owner, 260, strings.NewReader(knmiYear(""))))
 		if res.Days != 365 || res.First.String() != "2025-01-01" || res.Last.String() != "2025-12-31" {
 			t.Fatalf("import: %+v", res)
 		}
 		// Imported twice, nothing doubles.
-		must[settlement.KNMIImport](t)(e.Settlement.ImportKNMI(ctx, e.owner, 260, strings.NewReader(knmiYear(""))))
-		dd := must[[]settlement.DegreeDay](t)(e.Settlement.KNMIDegreeDays(ctx, e.owner, 260, 2025))
+		must[settlement.KNMIImport](t)(e.Settlement.ImportKNMI(ctx, e.Owner, 260, strings.NewReader(knmiYear(""))))
+		dd := must[[]settlement.DegreeDay](t)(e.Settlement.KNMIDegreeDays(ctx, e.Owner, 260, 2025))
 		if len(dd) != 12 || dd[0].Value != "528.00" || dd[11].Value != "664.95" {
 			t.Fatalf("degree days: %+v", dd)
 		}
-		if sts := must[[]settlement.KNMIStation](t)(e.Settlement.KNMIStations(ctx, e.ownerB)); len(sts) != 0 {
+		if sts := must[[]settlement.KNMIStation](t)(e.Settlement.KNMIStations(ctx, e.OwnerB)); len(sts) != 0 {
 			t.Fatalf("another organisation sees stations %+v", sts)
 		}
 
-		cx := e.complex(e.owner, "De Linde")
-		u := e.unit(e.owner, cx, "70")
-		la, lb := e.lease(e.owner, u, "2024-01-01", "2025-04-30"), e.lease(e.owner, u, "2025-05-01", "")
-		sup := e.supplier(e.owner, "Warmte BV")
-		e.cost(e.owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-1", InvoiceDate: "2025-12-31",
+		cx := e.complex(e.Owner, "De Linde")
+		u := e.unit(e.Owner, cx, "70")
+		la, lb := e.lease(e.Owner, u, "2024-01-01", "2025-04-30"), e.lease(e.Owner, u, "2025-05-01", "")
+		sup := e.supplier(e.Owner, "Warmte BV")
+		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-1", InvoiceDate: "2025-12-31",
 			PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "1000.00", Category: "verwarming"})
 		heating := settlement.CategoryKey{Category: "verwarming", Key: "area", Heating: true}
-		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.owner, cx, 2025, heating))
+		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, heating))
 		shares := func(r *settlement.Run) string {
 			return occOf(t, r, la).Total.String() + " " + occOf(t, r, lb).Total.String()
 		}
 
 		// No station: the table, disclosed.
-		r := must[*settlement.Run](t)(e.Settlement.Run(ctx, e.owner, cx, 2025))
+		r := must[*settlement.Run](t)(e.Settlement.Run(ctx, e.Owner, cx, 2025))
 		if r.DegreeDaysSource != settlement.SourceTable || shares(r) != "530.00 470.00" || r.Warnings != 0 {
 			t.Fatalf("table: %s %s, %d warnings", r.DegreeDaysSource, shares(r), r.Warnings)
 		}
-		fieldErr(t, e.Settlement.SetDegreeDayStation(ctx, e.owner, cx, 2025, 1234), "station", "settlement.knmi_bad_station")
-		must[struct{}](t)(struct{}{}, e.Settlement.SetDegreeDayStation(ctx, e.owner, cx, 2025, 260))
-		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "4", nil)) // keeps the station
-		if y := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.owner, cx, 2025)); y.KNMIStation != 260 || y.AdminFeePercent != "4" {
+		fieldErr(t, e.Settlement.SetDegreeDayStation(ctx, e.Owner, cx, 2025, 1234), "station", "settlement.knmi_bad_station")
+		must[struct{}](t)(struct{}{}, e.Settlement.SetDegreeDayStation(ctx, e.Owner, cx, 2025, 260))
+		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.Owner, cx, 2025, "4", nil)) // keeps the station
+		if y := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.Owner, cx, 2025)); y.KNMIStation != 260 || y.AdminFeePercent != "4" {
 			t.Fatalf("year: %+v", y)
 		}
-		r = must[*settlement.Run](t)(e.Settlement.Run(ctx, e.owner, cx, 2025))
+		r = must[*settlement.Run](t)(e.Settlement.Run(ctx, e.Owner, cx, 2025))
 		if r.DegreeDaysSource != "knmi:260" || shares(r) != "503.83 496.17" {
 			t.Fatalf("KNMI 260: %s %s", r.DegreeDaysSource, shares(r))
 		}
-		pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, e.owner, r.ID, occOf(t, r, la).ID))
+		pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, e.Owner, r.ID, occOf(t, r, la).ID))
 		contains(t, "statement", apptest.PDFText(t, pdf), "gewogen graaddagen", "KNMI-station 260")
 
 		// A station with a day missing is no complete KNMI source: the table again.
-		must[struct{}](t)(struct{}{}, e.Settlement.SetDegreeDayStation(ctx, e.owner, cx, 2025, 240))
-		must[settlement.KNMIImport](t)(e.Settlement.ImportKNMI(ctx, e.owner, 240, strings.NewReader(strings.ReplaceAll(
+		must[struct{}](t)(struct{}{}, e.Settlement.SetDegreeDayStation(ctx, e.Owner, cx, 2025, 240))
+		must[settlement.KNMIImport](t)(e.Settlement.ImportKNMI(ctx, e.Owner, 240, strings.NewReader(strings.ReplaceAll(
 			strings.TrimSuffix(knmiYear("2025-06-10"), "  240,20250101,   10,    0,   20\n"), "  260,", "  240,"))))
-		r = must[*settlement.Run](t)(e.Settlement.Run(ctx, e.owner, cx, 2025))
+		r = must[*settlement.Run](t)(e.Settlement.Run(ctx, e.Owner, cx, 2025))
 		if r.DegreeDaysSource != settlement.SourceTable || shares(r) != "530.00 470.00" {
 			t.Fatalf("incomplete station 240: %s %s", r.DegreeDaysSource, shares(r))
 		}
@@ -194,7 +194,7 @@ func TestKNMIWeightedDegreeDaysDOMAIN76(t *testing.T) {
 // December's advance; the complex's cleaning of €1,200.00 is all the
 // tenant's. The run is made and finalised with the settings of now.
 func (e *env) advancesScenario(a account.Actor, name string) (int64, *settlement.Run) {
-	t := e.t
+	t := e.T
 	t.Helper()
 	cx := e.complex(a, name)
 	l := e.lease(a, e.unit(a, cx, "70"), "2024-01-01", "")
@@ -237,15 +237,15 @@ func (e *env) advancesScenario(a account.Actor, name string) (int64, *settlement
 func TestUnpaidAdvanceOwedOnceDOMAIN72(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		bs := billing.Settings{Proration: billing.ActualDays, IssuerIBAN: "NL91ABNA0417164300"}
-		if err := e.Billing.SaveSettings(ctx, e.owner, bs); err != nil {
+		if err := e.Billing.SaveSettings(ctx, e.Owner, bs); err != nil {
 			t.Fatal(err)
 		}
 		balance := func(l int64) money.Cents {
-			return must[ledger.Balance](t)(e.Ledger.BalanceAt(ctx, e.owner, l, d("2026-12-31"))).Balance
+			return must[ledger.Balance](t)(e.Ledger.BalanceAt(ctx, e.Owner, l, d("2026-12-31"))).Balance
 		}
 		openAdvances := func(l int64) money.Cents {
 			var sum money.Cents
-			for _, c := range must[[]ledger.Charge](t)(e.Ledger.OpenItems(ctx, e.owner, ledger.OpenFilter{LeaseID: l})) {
+			for _, c := range must[[]ledger.Charge](t)(e.Ledger.OpenItems(ctx, e.Owner, ledger.OpenFilter{LeaseID: l})) {
 				if strings.HasPrefix(c.Line, "service_costs|") {
 					sum += c.Open()
 				}
@@ -263,8 +263,8 @@ func TestUnpaidAdvanceOwedOnceDOMAIN72(t *testing.T) {
 		} {
 			ss := settlement.DefaultStatementSettings
 			ss.AdvancesBasis = c.basis
-			must[struct{}](t)(struct{}{}, e.Statements.SaveSettings(ctx, e.owner, ss))
-			l, run := e.advancesScenario(e.owner, c.name)
+			must[struct{}](t)(struct{}{}, e.Statements.SaveSettings(ctx, e.Owner, ss))
+			l, run := e.advancesScenario(e.Owner, c.name)
 			o := occOf(t, run, l)
 			if run.AdvancesBasis != c.basis || o.Advances != 60000 || o.Paid != 55000 || o.Total != 120000 || o.Balance != c.balance {
 				t.Fatalf("%s: run %s, advances %s, paid %s, total %s, balance %s", c.basis, run.AdvancesBasis, o.Advances, o.Paid, o.Total, o.Balance)
@@ -272,15 +272,15 @@ func TestUnpaidAdvanceOwedOnceDOMAIN72(t *testing.T) {
 			if b := balance(l); b != 5000 {
 				t.Fatalf("%s: before sending the lease owes %s, want December's advance 50.00", c.basis, b)
 			}
-			must[settlement.SendResult](t)(e.Statements.Send(ctx, e.owner, run.ID, nil))
+			must[settlement.SendResult](t)(e.Statements.Send(ctx, e.Owner, run.ID, nil))
 			if b, open := balance(l), openAdvances(l); b != 65000 || open != c.open {
 				t.Fatalf("%s: after sending the lease owes %s (open advances %s), want 650.00 (%s)", c.basis, b, open, c.open)
 			}
-			pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, e.owner, run.ID, o.ID))
+			pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, e.Owner, run.ID, o.ID))
 			contains(t, c.basis, apptest.PDFText(t, pdf), "Voorschotten in rekening gebracht € 600,00", "waarvan ontvangen € 550,00",
 				"waarvan nog open € 50,00", c.against, c.pay, c.note)
 		}
-		fieldErr(t, e.Statements.SaveSettings(ctx, e.owner, settlement.StatementSettings{DueDays: 30, Refund: settlement.RefundSetOff,
+		fieldErr(t, e.Statements.SaveSettings(ctx, e.Owner, settlement.StatementSettings{DueDays: 30, Refund: settlement.RefundSetOff,
 			AdvancesBasis: "billed"}), "advances_basis", "field.invalid")
 	})
 }
@@ -298,7 +298,7 @@ func TestUnpaidAdvanceOwedOnceDOMAIN72(t *testing.T) {
 // (by days, home 1's first tenant would have paid 276.68 × 120/365 = 90.96).
 func TestMeteredSplitByReadingsDOMAIN72(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		a := e.owner
+		a := e.Owner
 		cx := e.complex(a, "De Linde")
 		var units [3]int64
 		var leases []int64

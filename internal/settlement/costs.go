@@ -1,11 +1,9 @@
 package settlement
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -20,7 +18,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
-	"hms/internal/platform/csvsafe"
+	"hms/internal/platform/csvfile"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
@@ -515,11 +513,7 @@ var CostCSVColumns = []string{"supplier", "invoice_number", "invoice_date", "per
 
 // CellError is one problem in an import file: the line (1 is the header),
 // the column name and the message id.
-type CellError struct {
-	Line    int    `json:"line"`
-	Column  string `json:"column"`
-	Message string `json:"message"`
-}
+type CellError = csvfile.CellError
 
 // ImportResult is what an import did.
 type ImportResult struct {
@@ -538,7 +532,7 @@ func (e ImportErrors) Error() string {
 			parts = append(parts, fmt.Sprintf("… %d more", len(e)-5))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("line %d, %s: %s", c.Line, c.Column, c.Message))
+		parts = append(parts, c.Error())
 	}
 	return "settlement import: " + strings.Join(parts, "; ")
 }
@@ -559,48 +553,35 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 	if err := canWrite(a); err != nil {
 		return ImportResult{}, err
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxEvidenceSize+1))
-	if err != nil {
+	f, err := csvfile.Read(r, csvfile.Options{MaxSize: MaxEvidenceSize, Undo: true})
+	var le *csvfile.LineError
+	switch {
+	case errors.Is(err, csvfile.ErrTooLarge):
+		return ImportResult{}, ImportErrors{{Line: 0, Column: "", Reason: "settlement.file_too_large"}}
+	case errors.Is(err, csvfile.ErrNotUTF8):
+		return ImportResult{}, ImportErrors{{Line: 1, Column: "", Reason: "settlement.not_utf8"}}
+	case errors.As(err, &le):
+		return ImportResult{}, ImportErrors{{Line: le.Line, Reason: "settlement.csv_malformed"}}
+	case err != nil:
 		return ImportResult{}, fmt.Errorf("read import: %w", err)
 	}
-	if len(data) > MaxEvidenceSize {
-		return ImportResult{}, ImportErrors{{Line: 0, Column: "", Message: "settlement.file_too_large"}}
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return ImportResult{}, ImportErrors{{Line: 1, Column: "", Message: "settlement.not_utf8"}}
-	}
-	first, _, _ := strings.Cut(string(data), "\n")
-	cr := csv.NewReader(bytes.NewReader(data))
-	if strings.Count(first, ";") > strings.Count(first, ",") {
-		cr.Comma = ';'
-	}
-	cr.FieldsPerRecord = -1
-	rows, err := cr.ReadAll()
-	if err != nil {
-		line := 0
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			line = pe.Line
-		}
-		return ImportResult{}, ImportErrors{{Line: line, Message: "settlement.csv_malformed"}}
-	}
+	rows := f.Rows
 	if len(rows) < 2 {
-		return ImportResult{}, ImportErrors{{Line: 1, Message: "settlement.csv_empty"}}
+		return ImportResult{}, ImportErrors{{Line: 1, Reason: "settlement.csv_empty"}}
 	}
 	col := map[string]int{}
 	var errs ImportErrors
-	for i, h := range rows[0] {
-		h = strings.ToLower(strings.TrimSpace(h))
+	for i, h := range rows[0].Cells {
+		h = strings.ToLower(h)
 		if !slices.Contains(CostCSVColumns, h) {
-			errs = append(errs, CellError{Line: 1, Column: h, Message: "settlement.csv_unknown_column"})
+			errs = append(errs, CellError{Line: 1, Column: h, Reason: "settlement.csv_unknown_column"})
 			continue
 		}
 		col[h] = i
 	}
 	for _, need := range []string{"supplier", "invoice_number", "invoice_date", "period_start", "period_end", "amount", "category", "complex"} {
 		if _, ok := col[need]; !ok {
-			errs = append(errs, CellError{Line: 1, Column: need, Message: "settlement.csv_missing_column"})
+			errs = append(errs, CellError{Line: 1, Column: need, Reason: "settlement.csv_missing_column"})
 		}
 	}
 	if len(errs) > 0 {
@@ -618,15 +599,15 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 		}
 		var good []row
 		seen := map[string]int{}
-		for i, rec := range rows[1:] {
-			line := i + 2
+		for _, rec := range rows[1:] {
+			line := rec.Line
 			get := func(name string) string {
-				if k, ok := col[name]; ok && k < len(rec) {
-					return csvsafe.Undo(strings.TrimSpace(rec[k]))
+				if k, ok := col[name]; ok {
+					return rec.Cell(k)
 				}
 				return ""
 			}
-			if strings.Join(rec, "") == "" {
+			if rec.Blank() {
 				continue
 			}
 			in := CostInput{InvoiceNumber: get("invoice_number"), InvoiceDate: get("invoice_date"), PeriodStart: get("period_start"),
@@ -677,7 +658,7 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 				seen[k] = line
 			}
 			for _, f := range slices.Sorted(mapKeys(rowErrs)) {
-				errs = append(errs, CellError{Line: line, Column: formFieldColumn[f], Message: rowErrs[f]})
+				errs = append(errs, CellError{Line: line, Column: formFieldColumn[f], Reason: rowErrs[f]})
 			}
 			if len(rowErrs) == 0 {
 				good = append(good, row{line, c})
@@ -687,7 +668,7 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 			return errs
 		}
 		if len(good) == 0 {
-			return ImportErrors{{Line: 2, Message: "settlement.csv_empty"}}
+			return ImportErrors{{Line: 2, Reason: "settlement.csv_empty"}}
 		}
 		now := s.now()
 		for _, g := range good {

@@ -394,12 +394,12 @@ func (s *Service) ImportDegreeDays(ctx context.Context, a account.Actor, r io.Re
 		month, value, ok := strings.Cut(text, sep)
 		month, value = strings.TrimSpace(month), strings.TrimSpace(value)
 		if !ok || !checkMonth(month) {
-			errs = append(errs, CellError{Line: line, Column: "month", Message: "settlement.bad_month"})
+			errs = append(errs, CellError{Line: line, Column: "month", Reason: "settlement.bad_month"})
 			continue
 		}
 		v, ok := checkDecimal(value, 10000)
 		if !ok {
-			errs = append(errs, CellError{Line: line, Column: "value", Message: "settlement.bad_number"})
+			errs = append(errs, CellError{Line: line, Column: "value", Reason: "settlement.bad_number"})
 			continue
 		}
 		days = append(days, DegreeDay{Month: month, Value: v})
@@ -411,7 +411,7 @@ func (s *Service) ImportDegreeDays(ctx context.Context, a account.Actor, r io.Re
 		return 0, errs
 	}
 	if len(days) == 0 {
-		return 0, ImportErrors{{Line: 1, Message: "settlement.csv_empty"}}
+		return 0, ImportErrors{{Line: 1, Reason: "settlement.csv_empty"}}
 	}
 	return len(days), s.SetDegreeDays(ctx, a, days)
 }

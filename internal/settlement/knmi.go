@@ -101,7 +101,7 @@ func ParseKNMI(r io.Reader, station int) ([]KNMIDay, error) {
 				}
 			}
 			if iDate < 0 || iTG < 0 {
-				return nil, ImportErrors{{Line: line, Column: "TG", Message: "settlement.knmi_no_tg"}}
+				return nil, ImportErrors{{Line: line, Column: "TG", Reason: "settlement.knmi_no_tg"}}
 			}
 			width = max(iDate, iTG) + 1
 			continue
@@ -111,12 +111,12 @@ func ParseKNMI(r io.Reader, station int) ([]KNMIDay, error) {
 		}
 		cols := splitKNMI(text)
 		if len(cols) < width {
-			errs = append(errs, CellError{Line: line, Message: "settlement.knmi_bad_row"})
+			errs = append(errs, CellError{Line: line, Reason: "settlement.knmi_bad_row"})
 			continue
 		}
 		stn, err := strconv.Atoi(cols[0])
 		if err != nil {
-			errs = append(errs, CellError{Line: line, Column: "STN", Message: "settlement.knmi_bad_station"})
+			errs = append(errs, CellError{Line: line, Column: "STN", Reason: "settlement.knmi_bad_station"})
 			continue
 		}
 		if stn != station {
@@ -125,7 +125,7 @@ func ParseKNMI(r io.Reader, station int) ([]KNMIDay, error) {
 		}
 		day, ok := knmiDate(cols[iDate])
 		if !ok {
-			errs = append(errs, CellError{Line: line, Column: "YYYYMMDD", Message: "settlement.bad_date"})
+			errs = append(errs, CellError{Line: line, Column: "YYYYMMDD", Reason: "settlement.bad_date"})
 			continue
 		}
 		if day.Year < 2000 || cols[iTG] == "" {
@@ -133,11 +133,11 @@ func ParseKNMI(r io.Reader, station int) ([]KNMIDay, error) {
 		}
 		tg, err := strconv.Atoi(cols[iTG])
 		if err != nil || tg < -600 || tg > 600 {
-			errs = append(errs, CellError{Line: line, Column: "TG", Message: "settlement.knmi_bad_tg"})
+			errs = append(errs, CellError{Line: line, Column: "TG", Reason: "settlement.knmi_bad_tg"})
 			continue
 		}
 		if seen[day] {
-			errs = append(errs, CellError{Line: line, Column: "YYYYMMDD", Message: "settlement.knmi_duplicate_day"})
+			errs = append(errs, CellError{Line: line, Column: "YYYYMMDD", Reason: "settlement.knmi_duplicate_day"})
 			continue
 		}
 		seen[day] = true
@@ -150,11 +150,11 @@ func ParseKNMI(r io.Reader, station int) ([]KNMIDay, error) {
 	case len(errs) > 0:
 		return nil, errs
 	case iTG < 0:
-		return nil, ImportErrors{{Line: 1, Column: "STN", Message: "settlement.knmi_no_header"}}
+		return nil, ImportErrors{{Line: 1, Column: "STN", Reason: "settlement.knmi_no_header"}}
 	case len(days) == 0 && other:
-		return nil, ImportErrors{{Line: 1, Column: "STN", Message: "settlement.knmi_other_station"}}
+		return nil, ImportErrors{{Line: 1, Column: "STN", Reason: "settlement.knmi_other_station"}}
 	case len(days) == 0:
-		return nil, ImportErrors{{Line: 1, Message: "settlement.csv_empty"}}
+		return nil, ImportErrors{{Line: 1, Reason: "settlement.csv_empty"}}
 	}
 	return days, nil
 }

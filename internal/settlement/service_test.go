@@ -16,8 +16,6 @@ import (
 	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
-	"hms/internal/platform/clock"
-	"hms/internal/platform/dbtest"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 	"hms/internal/portfolio"
@@ -32,32 +30,13 @@ var now = time.Date(2026, time.January, 20, 11, 0, 0, 0, time.UTC)
 
 var d = civil.MustParse
 
-type env struct {
-	*apptest.Env
-	t                     *testing.T
-	owner, viewer, ownerB account.Actor
-	n                     int
-}
+type env struct{ *apptest.Org }
 
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
-	for _, engine := range dbtest.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			ae := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clock.NewFixed(now)})
-			e := &env{Env: ae, t: t}
-			e.owner = ae.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
-			e.viewer = ae.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer)
-			e.ownerB = ae.Actor(t, "beta", "owner@beta.nl", account.Owner)
-			for _, a := range []account.Actor{e.owner, e.ownerB} {
-				if err := ae.Privacy.AcceptProcessorAgreement(ctx, a, ae.Privacy.Current().Version); err != nil {
-					t.Fatal(err)
-				}
-			}
-			fn(t, e)
-		})
-	}
+	apptest.EachOrg(t, apptest.OrgOptions{Now: now}, func(t *testing.T, o *apptest.Org) { fn(t, &env{o}) })
 }
 
-func must[T any](t *testing.T) func(T, error) T {
+func must[T any](t testing.TB) func(T, error) T {
 	return func(v T, err error) T {
 		t.Helper()
 		if err != nil {
@@ -67,21 +46,15 @@ func must[T any](t *testing.T) func(T, error) T {
 	}
 }
 
-func (e *env) complex(a account.Actor, name string) int64 {
-	e.t.Helper()
-	return must[int64](e.t)(e.Portfolio.CreateComplex(ctx, a, portfolio.ComplexInput{Name: name, City: "Utrecht"}))
-}
+func (e *env) complex(a account.Actor, name string) int64 { return e.Complex(a, name) }
 
 func (e *env) unit(a account.Actor, complexID int64, area string) int64 {
-	e.t.Helper()
-	e.n++
-	return must[int64](e.t)(e.Portfolio.CreateUnit(ctx, a, portfolio.UnitInput{ComplexID: complexID, Street: "Lindelaan", HouseNumber: fmt.Sprint(e.n),
-		Postcode: "3521 CD", City: "Utrecht", Type: portfolio.TypeZelfstandig, FloorArea: area, Segment: portfolio.SegmentVrij}))
+	return e.Unit(a, portfolio.UnitInput{ComplexID: complexID, FloorArea: area})
 }
 
 func (e *env) supplier(a account.Actor, name string) int64 {
-	e.t.Helper()
-	return must[int64](e.t)(e.Relations.CreateCompany(ctx, a, relation.CompanyInput{Name: name, KvK: "12345678",
+	e.T.Helper()
+	return must[int64](e.T)(e.Relations.CreateCompany(ctx, a, relation.CompanyInput{Name: name, KvK: "12345678",
 		Address: relation.Address{Street: "Industrieweg", HouseNumber: "1", Postcode: "3542 AD", City: "Utrecht"},
 		IBANs:   []string{"NL91ABNA0417164300"}, Roles: relation.RolesOf(relation.RoleSupplier), SupplierCategories: []string{"schoonmaak"}}))
 }
@@ -89,21 +62,19 @@ func (e *env) supplier(a account.Actor, name string) int64 {
 // lease lets unit from start (to end, if given) with a bare rent of 800.00
 // and a cleaning advance of 50.00 a month.
 func (e *env) lease(a account.Actor, unit int64, start, end string) int64 {
-	e.t.Helper()
-	e.n++
-	p := must[int64](e.t)(e.Relations.CreatePerson(ctx, a, relation.PersonInput{FirstNames: "Anna", Surname: fmt.Sprintf("Huurder%d", e.n),
-		Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}}))
-	in := lease.Input{UnitIDs: []int64{unit}, TenantIDs: []int64{p}, Start: d(start), PaymentMethod: lease.Transfer,
+	e.T.Helper()
+	in := lease.Input{UnitIDs: []int64{unit}, TenantIDs: []int64{e.Person(a, relation.PersonInput{Surname: fmt.Sprintf("Huurder%d", e.Next())})},
+		Start: d(start), PaymentMethod: lease.Transfer,
 		Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 80000}, {Kind: lease.ServiceCosts, Category: "Schoonmaak", AmountCents: 5000}}}
 	if end != "" {
 		in.End = d(end)
 	}
-	return must[int64](e.t)(e.Leases.Create(ctx, a, in))
+	return e.Lease(a, in)
 }
 
 func (e *env) cost(a account.Actor, in settlement.CostInput) int64 {
-	e.t.Helper()
-	return must[int64](e.t)(e.Settlement.CreateCost(ctx, a, in))
+	e.T.Helper()
+	return must[int64](e.T)(e.Settlement.CreateCost(ctx, a, in))
 }
 
 func fieldErr(t *testing.T, err error, field, msg string) {
@@ -147,41 +118,41 @@ func TestYearShareSplitsOverYearsExactly(t *testing.T) {
 // hand, with the vacancy on the landlord.
 func TestRunFromDatabaseMatchesCompute(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		cx := e.complex(e.owner, "De Linde")
-		ua, ub, uc := e.unit(e.owner, cx, "50"), e.unit(e.owner, cx, "70"), e.unit(e.owner, cx, "100")
-		l1 := e.lease(e.owner, ua, "2024-01-01", "2025-07-31")
-		l2 := e.lease(e.owner, ua, "2025-08-01", "")
-		l3 := e.lease(e.owner, ub, "2025-03-01", "")
-		sup := e.supplier(e.owner, "Schoon BV")
+		cx := e.complex(e.Owner, "De Linde")
+		ua, ub, uc := e.unit(e.Owner, cx, "50"), e.unit(e.Owner, cx, "70"), e.unit(e.Owner, cx, "100")
+		l1 := e.lease(e.Owner, ua, "2024-01-01", "2025-07-31")
+		l2 := e.lease(e.Owner, ua, "2025-08-01", "")
+		l3 := e.lease(e.Owner, ub, "2025-03-01", "")
+		sup := e.supplier(e.Owner, "Schoon BV")
 
 		for m := 1; m <= 12; m++ {
-			if _, err := e.Billing.PostRun(ctx, e.owner, billing.RunInput{Period: fmt.Sprintf("2025-%02d", m)}, nil); err != nil {
+			if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: fmt.Sprintf("2025-%02d", m)}, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// Tenant 3 paid everything: 10 × (800 + 50).
-		if _, err := e.Ledger.RecordPayment(ctx, e.owner, ledger.PaymentInput{LeaseID: l3, Date: d("2026-01-05"), Amount: 850000, Method: ledger.Transfer}); err != nil {
+		if _, err := e.Ledger.RecordPayment(ctx, e.Owner, ledger.PaymentInput{LeaseID: l3, Date: d("2026-01-05"), Amount: 850000, Method: ledger.Transfer}); err != nil {
 			t.Fatal(err)
 		}
 
-		e.cost(e.owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "S-1", InvoiceDate: "31-12-2025", PeriodStart: "2025-01-01",
+		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "S-1", InvoiceDate: "31-12-2025", PeriodStart: "2025-01-01",
 			PeriodEnd: "2025-12-31", Amount: "1.200,00", Category: "Schoonmaak"})
 		// Gas for July 2024 – June 2025 and July – December 2025.
-		e.cost(e.owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-1", InvoiceDate: "2025-07-10", PeriodStart: "2024-07-01",
+		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-1", InvoiceDate: "2025-07-10", PeriodStart: "2024-07-01",
 			PeriodEnd: "2025-06-30", Amount: "7000.00", VAT: "1214.88", Category: "gas"})
-		e.cost(e.owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-2", InvoiceDate: "2026-01-10", PeriodStart: "2025-07-01",
+		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-2", InvoiceDate: "2026-01-10", PeriodStart: "2025-07-01",
 			PeriodEnd: "2025-12-31", Amount: "3000.00", Category: "gas"})
 		// Lift: units A and B only.
-		e.cost(e.owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "L-1", InvoiceDate: "2025-12-01", PeriodStart: "2025-01-01",
+		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "L-1", InvoiceDate: "2025-12-01", PeriodStart: "2025-01-01",
 			PeriodEnd: "2025-12-31", Amount: "600.00", Category: "lift", UnitIDs: []int64{ua, ub}})
 
-		if err := e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "schoonmaak", Key: "equal", AdminFee: true}); err != nil {
+		if err := e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "schoonmaak", Key: "equal", AdminFee: true}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "gas", Key: "gas_35_65"}); err != nil {
+		if err := e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "gas", Key: "gas_35_65"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "lift", Key: "area", AdminFee: true}); err != nil {
+		if err := e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "lift", Key: "area", AdminFee: true}); err != nil {
 			t.Fatal(err)
 		}
 		wdd := []string{"400", "350", "300", "180", "90", "40", "30", "35", "80", "200", "300", "380"}
@@ -190,14 +161,14 @@ func TestRunFromDatabaseMatchesCompute(t *testing.T) {
 		for i, v := range wdd {
 			fmt.Fprintf(&dd, "2025-%02d;%s,5\n", i+1, v)
 		}
-		if n, err := e.Settlement.ImportDegreeDays(ctx, e.owner, strings.NewReader(dd.String())); err != nil || n != 12 {
+		if n, err := e.Settlement.ImportDegreeDays(ctx, e.Owner, strings.NewReader(dd.String())); err != nil || n != 12 {
 			t.Fatalf("degree days: %d %v", n, err)
 		}
 
-		if _, err := e.Settlement.Run(ctx, e.viewer, cx, 2025); !errors.Is(err, validation.ErrForbidden) {
+		if _, err := e.Settlement.Run(ctx, e.Viewer, cx, 2025); !errors.Is(err, validation.ErrForbidden) {
 			t.Fatalf("viewer ran: %v", err)
 		}
-		run, err := e.Settlement.Run(ctx, e.owner, cx, 2025)
+		run, err := e.Settlement.Run(ctx, e.Owner, cx, 2025)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,13 +231,13 @@ func TestRunFromDatabaseMatchesCompute(t *testing.T) {
 		}
 		// The review page's view: a page of occupancies with the tenants'
 		// names, searched by lease reference.
-		page, total, err := e.Settlement.RunPage(ctx, e.owner, run.ID, listing.Query{Limit: 2})
+		page, total, err := e.Settlement.RunPage(ctx, e.Owner, run.ID, listing.Query{Limit: 2})
 		if err != nil || total != 3 || len(page.Occupancies) != 2 || page.Occupancies[0].Tenant == "" || len(page.Occupancies[0].Lines) == 0 ||
 			page.LandlordTotal != run.LandlordTotal {
 			t.Fatalf("run page: %d of %d, %v", len(page.Occupancies), total, err)
 		}
 		ref := run.Occupancies[2].LeaseReference
-		page, total, err = e.Settlement.RunPage(ctx, e.owner, run.ID, listing.Query{Search: ref})
+		page, total, err = e.Settlement.RunPage(ctx, e.Owner, run.ID, listing.Query{Search: ref})
 		if err != nil || total != 1 || page.Occupancies[0].LeaseReference != ref || !strings.HasPrefix(page.Occupancies[0].Tenant, "A. Huurder") {
 			t.Fatalf("run page searched for %s: %d, %+v %v", ref, total, page.Occupancies, err)
 		}
@@ -307,56 +278,56 @@ func TestRunFromDatabaseMatchesCompute(t *testing.T) {
 		}
 
 		// Another organisation sees nothing.
-		if _, err := e.Settlement.GetRun(ctx, e.ownerB, run.ID); !errors.Is(err, validation.ErrNotFound) {
+		if _, err := e.Settlement.GetRun(ctx, e.OwnerB, run.ID); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other org: %v", err)
 		}
-		if rs, err := e.Settlement.Runs(ctx, e.ownerB, settlement.RunFilter{}); err != nil || len(rs) != 0 {
+		if rs, err := e.Settlement.Runs(ctx, e.OwnerB, settlement.RunFilter{}); err != nil || len(rs) != 0 {
 			t.Fatalf("other org runs: %v %v", rs, err)
 		}
-		if p, err := e.Settlement.Costs(ctx, e.ownerB, listing.Query{}, settlement.CostFilter{}); err != nil || p.Total != 0 {
+		if p, err := e.Settlement.Costs(ctx, e.OwnerB, listing.Query{}, settlement.CostFilter{}); err != nil || p.Total != 0 {
 			t.Fatalf("other org costs: %v %v", p, err)
 		}
-		if _, err := e.Settlement.Run(ctx, e.ownerB, cx, 2025); !errors.Is(err, validation.ErrNotFound) {
+		if _, err := e.Settlement.Run(ctx, e.OwnerB, cx, 2025); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other org ran our complex: %v", err)
 		}
 
 		// Running again replaces the draft; final is final; a new run
 		// corrects it.
-		again, err := e.Settlement.Run(ctx, e.owner, cx, 2025)
+		again, err := e.Settlement.Run(ctx, e.Owner, cx, 2025)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if runs, _ := e.Settlement.Runs(ctx, e.viewer, settlement.RunFilter{ComplexID: cx, Year: 2025}); len(runs) != 1 || runs[0].ID != again.ID {
+		if runs, _ := e.Settlement.Runs(ctx, e.Viewer, settlement.RunFilter{ComplexID: cx, Year: 2025}); len(runs) != 1 || runs[0].ID != again.ID {
 			t.Fatalf("draft not replaced: %+v", runs)
 		}
-		if err := e.Settlement.Finalise(ctx, e.viewer, again.ID); !errors.Is(err, validation.ErrForbidden) {
+		if err := e.Settlement.Finalise(ctx, e.Viewer, again.ID); !errors.Is(err, validation.ErrForbidden) {
 			t.Fatalf("viewer finalised: %v", err)
 		}
-		if err := e.Settlement.Finalise(ctx, e.owner, again.ID); err != nil {
+		if err := e.Settlement.Finalise(ctx, e.Owner, again.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.Settlement.Finalise(ctx, e.owner, again.ID); !errors.Is(err, settlement.ErrFinal) {
+		if err := e.Settlement.Finalise(ctx, e.Owner, again.ID); !errors.Is(err, settlement.ErrFinal) {
 			t.Fatalf("finalised twice: %v", err)
 		}
-		corr, err := e.Settlement.Run(ctx, e.owner, cx, 2025)
+		corr, err := e.Settlement.Run(ctx, e.Owner, cx, 2025)
 		if err != nil {
 			t.Fatal(err)
 		}
-		kept, err := e.Settlement.GetRun(ctx, e.owner, again.ID)
+		kept, err := e.Settlement.GetRun(ctx, e.Owner, again.ID)
 		if err != nil || kept.State != settlement.StateFinal || corr.CorrectsRunID != again.ID || string(kept.Output) != string(again.Output) {
 			t.Fatalf("final run changed or correction wrong: %v %+v", err, corr.RunSummary)
 		}
-		if runs, _ := e.Settlement.Runs(ctx, e.viewer, settlement.RunFilter{ComplexID: cx}); len(runs) != 2 {
+		if runs, _ := e.Settlement.Runs(ctx, e.Viewer, settlement.RunFilter{ComplexID: cx}); len(runs) != 2 {
 			t.Fatalf("%d runs", len(runs))
 		}
 		// An entry a final run used cannot be deleted.
 		entry := kept.Costs[0].Entries[0].EntryID
-		if err := e.Settlement.DeleteCost(ctx, e.owner, entry); !errors.Is(err, settlement.ErrInFinalRun) {
+		if err := e.Settlement.DeleteCost(ctx, e.Owner, entry); !errors.Is(err, settlement.ErrInFinalRun) {
 			t.Fatalf("deleted an entry of a final run: %v", err)
 		}
 
 		// The tenant leaving on 31 July: January to July.
-		leave, err := e.Settlement.RunLeaving(ctx, e.owner, l1)
+		leave, err := e.Settlement.RunLeaving(ctx, e.Owner, l1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -368,7 +339,7 @@ func TestRunFromDatabaseMatchesCompute(t *testing.T) {
 				t.Fatalf("leaving advances %s", o.Advances)
 			}
 		}
-		if _, err := e.Settlement.RunLeaving(ctx, e.owner, l2); !errors.Is(err, settlement.ErrNotLeaving) {
+		if _, err := e.Settlement.RunLeaving(ctx, e.Owner, l2); !errors.Is(err, settlement.ErrNotLeaving) {
 			t.Fatalf("open lease: %v", err)
 		}
 	})
@@ -376,61 +347,61 @@ func TestRunFromDatabaseMatchesCompute(t *testing.T) {
 
 func TestKeysPerYearAndWarnings(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		cx := e.complex(e.owner, "Het Hof")
-		ua, ub := e.unit(e.owner, cx, "60"), e.unit(e.owner, cx, "40")
-		e.lease(e.owner, ua, "2024-01-01", "")
-		sup := e.supplier(e.owner, "Water BV")
-		e.cost(e.owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "W-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
+		cx := e.complex(e.Owner, "Het Hof")
+		ua, ub := e.unit(e.Owner, cx, "60"), e.unit(e.Owner, cx, "40")
+		e.lease(e.Owner, ua, "2024-01-01", "")
+		sup := e.supplier(e.Owner, "Water BV")
+		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "W-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
 			PeriodEnd: "2025-12-31", Amount: "500.00", Category: "water"})
-		e.cost(e.owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "T-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
+		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "T-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
 			PeriodEnd: "2025-12-31", Amount: "100.00", Category: "tuin"})
 
 		// Bad keys change nothing.
-		fieldErr(t, e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "by_magic"}), "key", "settlement.bad_key")
-		fieldErr(t, e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter"}), "meter_kind", "settlement.bad_meter_kind")
-		fieldErr(t, e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "equal", FixedPercent: "20"}), "fixed_percent", "settlement.fixed_heating_only")
-		fieldErr(t, e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "tuin", Key: "shares", Shares: map[int64]string{ua: "x"}}),
+		fieldErr(t, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "by_magic"}), "key", "settlement.bad_key")
+		fieldErr(t, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter"}), "meter_kind", "settlement.bad_meter_kind")
+		fieldErr(t, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "equal", FixedPercent: "20"}), "fixed_percent", "settlement.fixed_heating_only")
+		fieldErr(t, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "tuin", Key: "shares", Shares: map[int64]string{ua: "x"}}),
 			fmt.Sprintf("shares.%d", ua), "settlement.bad_number")
-		fieldErr(t, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "vijf", nil), "admin_fee_percent", "settlement.bad_percent")
+		fieldErr(t, e.Settlement.SetYearSettings(ctx, e.Owner, cx, 2025, "vijf", nil), "admin_fee_percent", "settlement.bad_percent")
 
-		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter", MeterKind: "water"}))
-		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.owner, cx, 2024, settlement.CategoryKey{Category: "tuin", Key: "area", AdminFee: true}))
-		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.owner, cx, 2025, "3,5", map[int64]string{ua: "2"}))
+		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter", MeterKind: "water"}))
+		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.Owner, cx, 2024, settlement.CategoryKey{Category: "tuin", Key: "area", AdminFee: true}))
+		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.Owner, cx, 2025, "3,5", map[int64]string{ua: "2"}))
 
-		y24 := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.viewer, cx, 2024))
-		y25 := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.viewer, cx, 2025))
+		y24 := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.Viewer, cx, 2024))
+		y25 := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.Viewer, cx, 2025))
 		if len(y24.Keys) != 1 || y24.Keys[0].Key != "area" || y24.AdminFeePercent != "5" || len(y25.Keys) != 1 || y25.AdminFeePercent != "3.5" || y25.Occupants[ua] != "2" {
 			t.Fatalf("years: %+v %+v", y24, y25)
 		}
 		// Copying 2024's keys to 2025 adds tuin and keeps water.
-		if n := must[int](t)(e.Settlement.CopyKeys(ctx, e.owner, cx, 2024, 2025)); n != 1 {
+		if n := must[int](t)(e.Settlement.CopyKeys(ctx, e.Owner, cx, 2024, 2025)); n != 1 {
 			t.Fatalf("copied %d", n)
 		}
 
 		// Water by meter: unit A has readings, B has a meter without the
 		// year-end reading. The cost is left out with a warning, and the run
 		// cannot be made final.
-		ma := must[int64](t)(e.Portfolio.AddMeter(ctx, e.owner, ua, portfolio.MeterInput{Kind: "water", Number: "A1"}))
-		mb := must[int64](t)(e.Portfolio.AddMeter(ctx, e.owner, ub, portfolio.MeterInput{Kind: "water", Number: "B1"}))
+		ma := must[int64](t)(e.Portfolio.AddMeter(ctx, e.Owner, ua, portfolio.MeterInput{Kind: "water", Number: "A1"}))
+		mb := must[int64](t)(e.Portfolio.AddMeter(ctx, e.Owner, ub, portfolio.MeterInput{Kind: "water", Number: "B1"}))
 		for _, r := range []struct {
 			unit, meter int64
 			on, value   string
 		}{{ua, ma, "2025-01-03", "100"}, {ua, ma, "2026-01-02", "160"}, {ub, mb, "2025-01-01", "10"}} {
-			must[int64](t)(e.Portfolio.AddReading(ctx, e.owner, r.unit, r.meter, portfolio.ReadingInput{On: r.on, Value: r.value}))
+			must[int64](t)(e.Portfolio.AddReading(ctx, e.Owner, r.unit, r.meter, portfolio.ReadingInput{On: r.on, Value: r.value}))
 		}
-		run := must[*settlement.Run](t)(e.Settlement.Run(ctx, e.owner, cx, 2025))
+		run := must[*settlement.Run](t)(e.Settlement.Run(ctx, e.Owner, cx, 2025))
 		if len(run.WarningList) != 1 || run.WarningList[0].Message != "settlement.warn_missing_reading" || run.WarningList[0].UnitID != ub {
 			t.Fatalf("warnings: %+v", run.WarningList)
 		}
 		if len(run.Costs) != 1 || run.Costs[0].CostID != "tuin" {
 			t.Fatalf("costs: %+v", run.Costs)
 		}
-		if err := e.Settlement.Finalise(ctx, e.owner, run.ID); !errors.Is(err, settlement.ErrHasWarnings) {
+		if err := e.Settlement.Finalise(ctx, e.Owner, run.ID); !errors.Is(err, settlement.ErrHasWarnings) {
 			t.Fatalf("finalised with warnings: %v", err)
 		}
 		// The missing reading arrives: 10 → 25 for B, 60 for A.
-		must[int64](t)(e.Portfolio.AddReading(ctx, e.owner, ub, mb, portfolio.ReadingInput{On: "2025-12-31", Value: "25"}))
-		run = must[*settlement.Run](t)(e.Settlement.Run(ctx, e.owner, cx, 2025))
+		must[int64](t)(e.Portfolio.AddReading(ctx, e.Owner, ub, mb, portfolio.ReadingInput{On: "2025-12-31", Value: "25"}))
+		run = must[*settlement.Run](t)(e.Settlement.Run(ctx, e.Owner, cx, 2025))
 		if len(run.WarningList) != 0 || len(run.Costs) != 2 {
 			t.Fatalf("after reading: %+v %+v", run.WarningList, run.Costs)
 		}
@@ -446,12 +417,12 @@ func TestKeysPerYearAndWarnings(t *testing.T) {
 			t.Fatalf("occupants: %+v", in.Units)
 		}
 		// Degree days: a bad line is refused and nothing stored.
-		_, err := e.Settlement.ImportDegreeDays(ctx, e.owner, strings.NewReader("2025-01;400\n2025-13;3\n2025-03;abc\n"))
+		_, err := e.Settlement.ImportDegreeDays(ctx, e.Owner, strings.NewReader("2025-01;400\n2025-13;3\n2025-03;abc\n"))
 		var ie settlement.ImportErrors
 		if !errors.As(err, &ie) || len(ie) != 2 || ie[0].Line != 2 || ie[1].Column != "value" {
 			t.Fatalf("degree days errors: %v", err)
 		}
-		if dd := must[[]settlement.DegreeDay](t)(e.Settlement.DegreeDays(ctx, e.owner)); len(dd) != 0 {
+		if dd := must[[]settlement.DegreeDay](t)(e.Settlement.DegreeDays(ctx, e.Owner)); len(dd) != 0 {
 			t.Fatalf("stored %v", dd)
 		}
 	})

@@ -44,32 +44,32 @@ type scenario struct {
 }
 
 func (e *env) tenant(a account.Actor, surname, email, lang string) int64 {
-	e.t.Helper()
-	return must[int64](e.t)(e.Relations.CreatePerson(ctx, a, relation.PersonInput{FirstNames: "Anna", Surname: surname, Email: email, Language: lang,
+	e.T.Helper()
+	return must[int64](e.T)(e.Relations.CreatePerson(ctx, a, relation.PersonInput{FirstNames: "Anna", Surname: surname, Email: email, Language: lang,
 		Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}}))
 }
 
 // drain runs queued jobs (the mail the send queued) until none is left.
 func (e *env) drain() {
-	e.t.Helper()
+	e.T.Helper()
 	for range 100 {
 		ran, err := e.Jobs.RunOnce(ctx)
 		if err != nil {
-			e.t.Fatalf("job: %v", err)
+			e.T.Fatalf("job: %v", err)
 		}
 		if !ran {
 			return
 		}
 	}
-	e.t.Fatal("jobs never ran out")
+	e.T.Fatal("jobs never ran out")
 }
 
 func (e *env) scenario(a account.Actor) *scenario { return e.scenarioWith(a, 5000) }
 
 // scenarioWith gives B an advance of advanceB a month.
 func (e *env) scenarioWith(a account.Actor, advanceB money.Cents) *scenario {
-	e.t.Helper()
-	t := e.t
+	e.T.Helper()
+	t := e.T
 	ls := lease.DefaultSettings()
 	ls.LandlordName = "Woonstichting Zuiderhuis"
 	ls.LandlordAddress = "Stationsplein 1\n3511 ED Utrecht"
@@ -124,14 +124,14 @@ func occOf(t *testing.T, r *settlement.Run, leaseID int64) settlement.RunOccupan
 }
 
 func (e *env) invoicesOf(leaseID int64) []ledger.Invoice {
-	e.t.Helper()
-	page, err := e.Ledger.Invoices(ctx, e.owner, listing.Query{Limit: 100}, ledger.InvoiceFilter{LeaseID: leaseID})
+	e.T.Helper()
+	page, err := e.Ledger.Invoices(ctx, e.Owner, listing.Query{Limit: 100}, ledger.InvoiceFilter{LeaseID: leaseID})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	var out []ledger.Invoice
 	for _, inv := range page.Items {
-		full := must[*ledger.Invoice](e.t)(e.Ledger.Invoice(ctx, e.owner, inv.ID))
+		full := must[*ledger.Invoice](e.T)(e.Ledger.Invoice(ctx, e.Owner, inv.ID))
 		if len(full.Charges) > 0 && strings.HasPrefix(full.Charges[0].Line, "settlement|") {
 			out = append(out, *full)
 		}
@@ -141,24 +141,24 @@ func (e *env) invoicesOf(leaseID int64) []ledger.Invoice {
 
 func TestStatementsSendBookAndMail(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		s := e.scenario(e.owner)
+		s := e.scenario(e.Owner)
 		st := e.Statements
 		st.SetBatch(2) // two transactions for three occupancies
 		o3 := occOf(t, s.run, s.l3)
 
 		// A draft run cannot be sent; a viewer cannot send; another organisation sees nothing.
-		if _, err := st.Send(ctx, e.viewer, s.run.ID, nil); !errors.Is(err, validation.ErrForbidden) {
+		if _, err := st.Send(ctx, e.Viewer, s.run.ID, nil); !errors.Is(err, validation.ErrForbidden) {
 			t.Fatalf("viewer sends: %v", err)
 		}
-		if _, err := st.Review(ctx, e.ownerB, s.run.ID); !errors.Is(err, validation.ErrNotFound) {
+		if _, err := st.Review(ctx, e.OwnerB, s.run.ID); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other organisation: %v", err)
 		}
-		if _, _, err := st.StatementPDF(ctx, e.ownerB, s.run.ID, o3.ID); !errors.Is(err, validation.ErrNotFound) {
+		if _, _, err := st.StatementPDF(ctx, e.OwnerB, s.run.ID, o3.ID); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other organisation's PDF: %v", err)
 		}
 
 		// Shares: cleaning 400.00 per unit (by days for A), lift 2,320 × 70/232 = 700.00 for B.
-		rev := must[*settlement.RunStatements](t)(st.Review(ctx, e.viewer, s.run.ID))
+		rev := must[*settlement.RunStatements](t)(st.Review(ctx, e.Viewer, s.run.ID))
 		if len(rev.Statements) != 3 || rev.Sent != 0 {
 			t.Fatalf("review: %d statements, %d sent", len(rev.Statements), rev.Sent)
 		}
@@ -178,7 +178,7 @@ func TestStatementsSendBookAndMail(t *testing.T) {
 			t.Fatalf("proposed advance %s, want %d", b.ProposedAdvance, want)
 		}
 
-		res, err := st.Send(ctx, e.owner, s.run.ID, nil)
+		res, err := st.Send(ctx, e.Owner, s.run.ID, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -186,7 +186,7 @@ func TestStatementsSendBookAndMail(t *testing.T) {
 			t.Fatalf("sent %+v", res)
 		}
 		// Again: nothing twice.
-		again := must[settlement.SendResult](t)(st.Send(ctx, e.owner, s.run.ID, nil))
+		again := must[settlement.SendResult](t)(st.Send(ctx, e.Owner, s.run.ID, nil))
 		if again.Statements != 0 || again.Invoices != 0 || again.Skipped != 3 {
 			t.Fatalf("second send %+v", again)
 		}
@@ -208,7 +208,7 @@ func TestStatementsSendBookAndMail(t *testing.T) {
 		}
 
 		// B's PDF is the stored one, in English, itemised (§7.2).
-		pdf, _ := must2(t)(st.StatementPDF(ctx, e.viewer, s.run.ID, o3.ID))
+		pdf, _ := must2(t)(st.StatementPDF(ctx, e.Viewer, s.run.ID, o3.ID))
 		if dir := os.Getenv("HMS_TEST_ARTIFACTS"); dir != "" { // to look at
 			_ = os.WriteFile(filepath.Join(dir, "statement-"+string(e.DB.Dialect)+".pdf"), pdf, 0o600)
 		}
@@ -228,19 +228,19 @@ func TestStatementsSendBookAndMail(t *testing.T) {
 
 		// A (the outgoing tenant) in Dutch.
 		o1 := occOf(t, s.run, s.l1)
-		pdf1, _ := must2(t)(st.StatementPDF(ctx, e.viewer, s.run.ID, o1.ID))
+		pdf1, _ := must2(t)(st.StatementPDF(ctx, e.Viewer, s.run.ID, o1.ID))
 		txt1 := apptest.PDFText(t, pdf1)
 		contains(t, "statement A", txt1, "Afrekening servicekosten 2025", "1 van 3 eenheden", "62 m² van 232 m²", "212 van 365 dagen",
 			"Administratiekosten 5% over", "kantonrechter")
 
 		// The new advance is applied once, from the month after sending.
-		if _, err := st.ApplyAdvance(ctx, e.owner, s.run.ID, o3.ID); err != nil {
+		if _, err := st.ApplyAdvance(ctx, e.Owner, s.run.ID, o3.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.ApplyAdvance(ctx, e.owner, s.run.ID, o3.ID); !errors.Is(err, settlement.ErrAdvanceApplied) {
+		if _, err := st.ApplyAdvance(ctx, e.Owner, s.run.ID, o3.ID); !errors.Is(err, settlement.ErrAdvanceApplied) {
 			t.Fatalf("second apply: %v", err)
 		}
-		l3 := must[*lease.Lease](t)(e.Leases.Get(ctx, e.owner, s.l3))
+		l3 := must[*lease.Lease](t)(e.Leases.Get(ctx, e.Owner, s.l3))
 		var got money.Cents
 		for _, c := range l3.ComponentsOn(d("2026-02-01")) {
 			if c.Kind == lease.ServiceCosts {
@@ -273,9 +273,9 @@ func must2(t *testing.T) func([]byte, string, error) ([]byte, string) {
 func TestStatementRefundSetOffAndPayBack(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		for _, mode := range []string{settlement.RefundSetOff, settlement.RefundPayBack} {
-			a := e.owner
+			a := e.Owner
 			if mode == settlement.RefundPayBack {
-				a = e.ownerB
+				a = e.OwnerB
 			}
 			if err := e.Statements.SaveSettings(ctx, a, settlement.StatementSettings{DueDays: 14, Refund: mode}); err != nil {
 				t.Fatal(err)
@@ -334,7 +334,7 @@ func TestStatementRefundSetOffAndPayBack(t *testing.T) {
 // an independent line has its own rate; the statement is a VAT invoice.
 func TestCommercialVATStatement(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		a := e.owner
+		a := e.Owner
 		if err := e.Billing.SaveSettings(ctx, a, billing.Settings{Proration: billing.ActualDays, IssuerVATID: "NL000099998B57", IssuerKvK: "40536533"}); err != nil {
 			t.Fatal(err)
 		}
@@ -401,7 +401,7 @@ func TestCommercialVATStatement(t *testing.T) {
 
 func TestDeadlineStates(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		a := e.owner
+		a := e.Owner
 		none := e.complex(a, "A Geen")
 		e.lease(a, e.unit(a, none, "50"), "2024-01-01", "")
 		draft := e.complex(a, "B Concept")
@@ -424,7 +424,7 @@ func TestDeadlineStates(t *testing.T) {
 				}
 			}
 		}
-		rows := must[[]settlement.DeadlineRow](t)(e.Statements.Deadlines(ctx, e.viewer, 2025))
+		rows := must[[]settlement.DeadlineRow](t)(e.Statements.Deadlines(ctx, e.Viewer, 2025))
 		var got []string
 		for _, r := range rows {
 			got = append(got, r.ComplexName+":"+r.State+":"+r.Warning)
@@ -436,11 +436,11 @@ func TestDeadlineStates(t *testing.T) {
 			t.Fatalf("deadlines %v", got)
 		}
 		// 2024: overdue for A, whose lease ran then.
-		rows = must[[]settlement.DeadlineRow](t)(e.Statements.Deadlines(ctx, e.viewer, 2024))
+		rows = must[[]settlement.DeadlineRow](t)(e.Statements.Deadlines(ctx, e.Viewer, 2024))
 		if len(rows) != 2 || rows[0].ComplexName != "A Geen" || rows[0].Warning != settlement.WarnOverdue {
 			t.Fatalf("2024: %+v", rows)
 		}
-		if rows, _ := e.Statements.Deadlines(ctx, e.ownerB, 2025); len(rows) != 0 {
+		if rows, _ := e.Statements.Deadlines(ctx, e.OwnerB, 2025); len(rows) != 0 {
 			t.Fatalf("other organisation sees %d", len(rows))
 		}
 	})
@@ -464,7 +464,7 @@ func TestDeadlineWarnings(t *testing.T) {
 // exactly, vacancy stays with the landlord; booking is idempotent.
 func TestLevyDistribution(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		a := e.owner
+		a := e.Owner
 		s := e.scenario(a)
 		_, err := e.Statements.CreateLevy(ctx, a, settlement.LevyInput{ComplexID: s.cx, Name: "", PeriodStart: "2025-01-01", PeriodEnd: "2024-12-31",
 			Amount: "-1", Basis: "x"})
@@ -488,7 +488,7 @@ func TestLevyDistribution(t *testing.T) {
 		if sum != 100000 || byLease[s.l1] != 19361 || byLease[s.l2] != 13973 || byLease[s.l3] != 27945 || byLease[0] != 38721 {
 			t.Fatalf("shares %v sum %s", byLease, sum)
 		}
-		if rows, _ := e.Statements.Levies(ctx, e.ownerB, settlement.LevyFilter{}); len(rows) != 0 {
+		if rows, _ := e.Statements.Levies(ctx, e.OwnerB, settlement.LevyFilter{}); len(rows) != 0 {
 			t.Fatal("other organisation sees levies")
 		}
 		// Sending the statements books the levies on them; BookLevy after it books nothing more.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"hms/internal/platform/csvsafe"
+	"hms/internal/platform/csvfile"
 	"hms/internal/platform/listing"
 )
 
@@ -174,17 +173,12 @@ func serveList[T any](s *Server, w http.ResponseWriter, r *http.Request, p *page
 // wantsCSV reports whether the request asks for the CSV export.
 func wantsCSV(r *http.Request) bool { return r.URL.Query().Get("format") == "csv" }
 
-// writeCSV sends rows as a semicolon-separated UTF-8 file with a byte-order
-// mark, which is what Dutch spreadsheet programs open correctly.
+// writeCSV sends rows as a download (csvfile.Write: what Dutch spreadsheet
+// programs open correctly, formula cells defused).
 func writeCSV(w http.ResponseWriter, name string, header []string, rows [][]string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, name))
-	_, _ = w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	_ = cw.Write(header)
-	for _, r := range rows {
-		_ = cw.Write(csvsafe.Row(r))
-	}
-	cw.Flush()
+	// The status line is sent with the first byte: a failed write can only
+	// be a client that went away, and there is nobody left to tell.
+	_ = csvfile.Write(w, header, rows)
 }

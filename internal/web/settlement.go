@@ -509,7 +509,7 @@ func (s *Server) stDegreeDays(w http.ResponseWriter, r *http.Request) {
 	}
 	var ie settlement.ImportErrors
 	if errors.As(err, &ie) {
-		p.Errors = validation.Errors{"degree_days": ie[0].Message}
+		p.Errors = validation.Errors{"degree_days": ie[0].Reason}
 		p.Flash = fmt.Sprintf("%s %d", p.T("settlement.line"), ie[0].Line)
 		s.renderKeys(w, r, http.StatusUnprocessableEntity, p)
 		return
@@ -548,7 +548,7 @@ func (s *Server) stKNMIImport(w http.ResponseWriter, r *http.Request) {
 	_, err = s.Settlement.ImportKNMI(r.Context(), actorOf(r), station, file)
 	var ie settlement.ImportErrors
 	if errors.As(err, &ie) {
-		p.Errors = validation.Errors{"knmi_file": ie[0].Message}
+		p.Errors = validation.Errors{"knmi_file": ie[0].Reason}
 		p.Flash = fmt.Sprintf("%s %d", p.T("settlement.line"), ie[0].Line)
 		s.renderKeys(w, r, http.StatusUnprocessableEntity, p)
 		return

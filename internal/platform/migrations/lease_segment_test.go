@@ -3,7 +3,6 @@ package migrations_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/pressly/goose/v3"
@@ -14,6 +13,7 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
+	"hms/internal/platform/migrations"
 	"hms/internal/portfolio"
 	"hms/internal/relation"
 )
@@ -58,11 +58,15 @@ func TestLeaseSegmentBackfill(t *testing.T) {
 			mixed := mk(unit(portfolio.TypeZelfstandig, portfolio.SegmentVrij), unit(portfolio.TypeZelfstandig, portfolio.SegmentMiddenhuur))
 			shop := mk(unit(portfolio.TypeBedrijfsruimte, portfolio.SegmentCommercieel))
 
-			dialect, dir := goose.DialectSQLite3, "sqlite"
+			dialect := goose.DialectSQLite3
 			if engine == db.Postgres {
-				dialect, dir = goose.DialectPostgres, "postgres"
+				dialect = goose.DialectPostgres
 			}
-			p, err := goose.NewProvider(dialect, e.DB.Raw(), os.DirFS(dir))
+			files, err := migrations.Files(engine)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := goose.NewProvider(dialect, e.DB.Raw(), files)
 			if err != nil {
 				t.Fatal(err)
 			}

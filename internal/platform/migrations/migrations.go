@@ -1,7 +1,12 @@
 // Package migrations holds the schema of both engines as goose SQL files and
 // brings a database up to date.
 //
-// Each change is written twice, sqlite/ and postgres/, with the same number.
+// A change whose SQL is the same on both engines is one file in shared/;
+// where the engines differ (types, identity columns, row-level security) it
+// is one file in sqlite/ and one in postgres/ with the same number. Goose
+// sees, per engine, shared/ and that engine's directory as one (Files); a
+// number is in exactly one of them (TestEachNumberOncePerEngine), so the
+// versions goose recorded stay what they were before files were shared.
 // Every PostgreSQL table with an org_id column must call hms_org_isolate() in
 // the migration that creates it; TestEveryOrgTableHasPolicy enforces that.
 // A data migration that must change every organisation's rows says so with
@@ -16,14 +21,69 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path"
+	"slices"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 
 	"hms/internal/platform/db"
 )
 
-//go:embed sqlite/*.sql postgres/*.sql
+//go:embed shared/*.sql sqlite/*.sql postgres/*.sql
 var files embed.FS
+
+// Files are the migrations of an engine: shared/ and the engine's own
+// directory seen as one flat directory of goose files.
+func Files(engine db.Dialect) (fs.FS, error) {
+	m := merged{"shared", "sqlite"}
+	if engine == db.Postgres {
+		m[1] = "postgres"
+	}
+	if _, err := m.ReadDir("."); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// merged is the union of two embedded directories; a name in both is an
+// error, so no file can hide another.
+type merged [2]string
+
+func (m merged) Open(name string) (fs.File, error) {
+	if name == "." {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid} // listed through ReadDir
+	}
+	for _, dir := range m {
+		if f, err := files.Open(path.Join(dir, name)); err == nil {
+			return f, nil
+		}
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+func (m merged) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name != "." {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+	}
+	var all []fs.DirEntry
+	seen := map[string]string{}
+	for _, dir := range m {
+		entries, err := files.ReadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		for _, e := range entries {
+			if other, dup := seen[e.Name()]; dup {
+				return nil, fmt.Errorf("migrations: %s is in %s/ and %s/", e.Name(), other, dir)
+			}
+			seen[e.Name()] = dir
+			all = append(all, e)
+		}
+	}
+	slices.SortFunc(all, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return all, nil
+}
 
 // Migrate applies every pending migration. On PostgreSQL it needs the schema
 // owner's connection (db.Config.OwnerURL): it makes sure the login roles
@@ -32,9 +92,9 @@ var files embed.FS
 // from the organisation and system URLs, grants them this database's tables
 // and then checks that both can connect and neither can escalate.
 func Migrate(ctx context.Context, d *db.DB) error {
-	dialect, dir := goose.DialectSQLite3, "sqlite"
+	dialect := goose.DialectSQLite3
 	if d.Dialect == db.Postgres {
-		dialect, dir = goose.DialectPostgres, "postgres"
+		dialect = goose.DialectPostgres
 		if d.Owner() == nil {
 			return errors.New("migrating PostgreSQL needs the schema owner's URL (database owner url)")
 		}
@@ -42,16 +102,16 @@ func Migrate(ctx context.Context, d *db.DB) error {
 			return err
 		}
 	}
-	sub, err := fs.Sub(files, dir)
+	sub, err := Files(d.Dialect)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return err
 	}
 	p, err := goose.NewProvider(dialect, d.Raw(), sub)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate %s: %w", dir, err)
+		return fmt.Errorf("migrate %s: %w", d.Dialect, err)
 	}
 	if d.Dialect == db.Postgres {
 		if err := grantRoles(ctx, d); err != nil {
@@ -82,9 +142,9 @@ func Check(ctx context.Context, d *db.DB) error {
 	if !exists {
 		return ErrBehind
 	}
-	sub, err := fs.Sub(files, "postgres")
+	sub, err := Files(db.Postgres)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return err
 	}
 	p, err := goose.NewProvider(goose.DialectPostgres, d.SystemPool(), sub)
 	if err != nil {

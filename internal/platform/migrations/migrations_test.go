@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,6 +23,39 @@ func TestMigrateIsIdempotent(t *testing.T) {
 			t.Fatalf("second migrate: %v", err)
 		}
 	})
+}
+
+// Goose records versions, so shared/ plus an engine's own directory must
+// give every number from 1 up exactly once, the same numbers on both
+// engines, in the order they always had.
+func TestEachNumberOncePerEngine(t *testing.T) {
+	var numbers [2][]int
+	for i, engine := range []db.Dialect{db.SQLite, db.Postgres} {
+		files, err := migrations.Files(engine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, err := fs.Glob(files, "*.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range names {
+			n, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+			if err != nil {
+				t.Fatalf("%s: %s has no number", engine, name)
+			}
+			if n != len(numbers[i])+1 {
+				t.Errorf("%s: %s, want number %d (each once, none skipped)", engine, name, len(numbers[i])+1)
+			}
+			numbers[i] = append(numbers[i], n)
+			if _, err := fs.ReadFile(files, name); err != nil {
+				t.Errorf("%s: read %s: %v", engine, name, err)
+			}
+		}
+	}
+	if len(numbers[0]) < 22 || !slices.Equal(numbers[0], numbers[1]) {
+		t.Fatalf("sqlite %v, postgres %v", numbers[0], numbers[1])
+	}
 }
 
 // Every PostgreSQL table with an org_id column has forced row-level security
