@@ -27,6 +27,7 @@ var tags = []*huma.Tag{
 	{Name: "Rent increases", Description: "Yearly rent increases, legal caps and CPI indexation"},
 	{Name: "Deposits", Description: "Deposit refunds"},
 	{Name: "Service costs", Description: "Service-cost settlement: costs, keys, degree days, runs, statements and levies"},
+	{Name: "Banking", Description: "The organisation's bank accounts and direct-debit (SEPA creditor) settings"},
 }
 
 var tagOfSegment = map[string]string{
@@ -39,6 +40,7 @@ var tagOfSegment = map[string]string{
 	"cpi":             "Rent increases",
 	"deposit-payouts": "Deposits",
 	"settlement":      "Service costs",
+	"bank-accounts":   "Banking", "bank-settings": "Banking",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

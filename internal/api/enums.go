@@ -6,6 +6,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"hms/internal/account"
+	"hms/internal/bank"
 	"hms/internal/billing"
 	"hms/internal/lease"
 	"hms/internal/ledger"
@@ -53,6 +54,9 @@ func init() {
 	enumOf(billing.ScopeKinds)
 	enumOf(rentincrease.Statuses)
 	enumOf(rentincrease.Methods)
+	enumOf(bank.Purposes)
+	enumOf(bank.DirectDebitVersions)
+	enumOf(bank.TransferVersions)
 }
 
 // oneOf is how a Go type with constants appears in the document: a string

@@ -23,6 +23,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/api"
 	"hms/internal/app/services"
+	"hms/internal/bank"
 	"hms/internal/billing"
 	"hms/internal/deposit"
 	"hms/internal/importer"
@@ -198,6 +199,7 @@ func (a *App) build(ctx context.Context) error {
 		Portfolio: a.Portfolio, Relations: a.Relations, PostedThrough: a.Ledger})
 	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases,
 		Outbox: a.Outbox, Portfolio: a.Portfolio, Jobs: a.Jobs, Accounts: a.Accounts})
+	a.Bank = bank.New(bank.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
 	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
 		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})

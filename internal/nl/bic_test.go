@@ -32,3 +32,17 @@ func TestValidateBIC(t *testing.T) {
 		t.Errorf("NormalizeBIC = %q", got)
 	}
 }
+
+func TestBICOfIBAN(t *testing.T) {
+	for iban, want := range map[string]string{
+		"NL91ABNA0417164300": "ABNANL2A", "NL86INGB0002445588": "INGBNL2A", "NL44RABO0123456789": "RABONL2U",
+		"NL00ZZZZ0123456789": "", "DE89370400440532013000": "",
+	} {
+		if got := BICOfIBAN(iban); got != want {
+			t.Errorf("BICOfIBAN(%s) = %q, want %q", iban, got, want)
+		}
+		if got := BICOfIBAN(iban); got != "" && ValidateBIC(got) != nil {
+			t.Errorf("BICOfIBAN(%s) = %q is no valid BIC", iban, got)
+		}
+	}
+}

@@ -6,6 +6,7 @@ package services
 
 import (
 	"hms/internal/account"
+	"hms/internal/bank"
 	"hms/internal/billing"
 	"hms/internal/deposit"
 	"hms/internal/importer"
@@ -48,4 +49,5 @@ type Services struct {
 	Deposits      *deposit.Service       // deposits at lease end: deadline, evidenced deductions, refund payouts
 	Settlement    *settlement.Service    // service-cost settlement: cost entries, keys per year, runs
 	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
+	Bank          *bank.Service          // the organisation's bank accounts and SEPA creditor settings
 }
