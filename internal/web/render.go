@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"hms/internal/account"
+	"hms/internal/nl"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
@@ -79,6 +80,7 @@ var amsterdam, _ = time.LoadLocation("Europe/Amsterdam")
 var templateFuncs = template.FuncMap{
 	"join":     strings.Join,
 	"longdate": longDay,
+	"iban":     nl.FormatIBAN,
 	"dataURL": func(mime string, b []byte) template.URL {
 		return template.URL("data:" + mime + ";base64," + encodeBase64(b))
 	},
