@@ -26,7 +26,8 @@ func init() {
 // BankAccountJSON is one of the organisation's bank accounts.
 type BankAccountJSON struct {
 	ID                 int64                   `json:"id" readOnly:"true"`
-	IBAN               string                  `json:"iban" maxLength:"42" doc:"Without spaces"`
+	IBAN               string                  `json:"iban" maxLength:"42" doc:"Without spaces; empty for an account known only by statement_number"`
+	StatementNumber    string                  `json:"statement_number,omitempty" maxLength:"34" doc:"The account number old MT940 statements carry instead of the IBAN"`
 	BIC                string                  `json:"bic" maxLength:"11" doc:"Empty on input: derived for Dutch banks"`
 	Name               string                  `json:"name" maxLength:"70" doc:"The account holder's name"`
 	Purpose            bank.Purpose            `json:"purpose"`
@@ -36,12 +37,12 @@ type BankAccountJSON struct {
 }
 
 func bankAccountJSON(ac bank.Account) BankAccountJSON {
-	return BankAccountJSON{ID: ac.ID, IBAN: ac.IBAN, BIC: ac.BIC, Name: ac.Name, Purpose: ac.Purpose,
+	return BankAccountJSON{ID: ac.ID, IBAN: ac.IBAN, StatementNumber: ac.StatementNumber, BIC: ac.BIC, Name: ac.Name, Purpose: ac.Purpose,
 		DirectDebitVersion: ac.DirectDebitVersion, TransferVersion: ac.TransferVersion, Archived: ac.Archived}
 }
 
 func (b BankAccountJSON) input() bank.AccountInput {
-	return bank.AccountInput{IBAN: b.IBAN, BIC: b.BIC, Name: b.Name, Purpose: b.Purpose,
+	return bank.AccountInput{IBAN: b.IBAN, StatementNumber: b.StatementNumber, BIC: b.BIC, Name: b.Name, Purpose: b.Purpose,
 		DirectDebitVersion: b.DirectDebitVersion, TransferVersion: b.TransferVersion}
 }
 
