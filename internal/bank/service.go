@@ -42,8 +42,8 @@ var (
 
 // Account is one of the organisation's bank accounts.
 type Account struct {
-	ID                 int64
-	IBAN               string // normalised, without spaces; "" for an account known only by StatementNumber
+	ID   int64
+	IBAN string // normalised, without spaces; "" for an account known only by StatementNumber
 	// StatementNumber is the account as old MT940 layouts write it instead
 	// of the IBAN (a plain account number), "" when statements carry the IBAN.
 	StatementNumber    string
