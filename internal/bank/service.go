@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"hms/internal/account"
+	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
@@ -76,6 +77,9 @@ type Settings struct {
 	// LeadBusinessDays is how many TARGET2 business days before the
 	// collection date the bank wants the file (Rabobank: 2).
 	LeadBusinessDays int
+	// StornoFee is charged to the tenant for a returned direct debit
+	// (DOMAIN §5.4; 0: none). A refund on request (MD06) is never charged.
+	StornoFee money.Cents
 }
 
 // Defaults of Settings.
@@ -83,6 +87,7 @@ const (
 	DefaultPrenoticeDays    = 14
 	DefaultLeadBusinessDays = 2
 	maxName                 = 70 // a SEPA name
+	maxStornoFee            = 5000
 )
 
 // Deps are what the service needs.
@@ -325,6 +330,9 @@ func (s *Service) SaveSettings(ctx context.Context, a account.Actor, st Settings
 	}
 	if st.LeadBusinessDays < 1 || st.LeadBusinessDays > 10 {
 		fe.Add("lead_business_days", "bank.settings.lead_days_invalid")
+	}
+	if st.StornoFee < 0 || st.StornoFee > maxStornoFee {
+		fe.Add("storno_fee", "bank.settings.storno_fee_invalid")
 	}
 	if err := fe.Err(); err != nil {
 		return err

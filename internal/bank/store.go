@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"hms/internal/money"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
 	"hms/internal/sepa"
@@ -83,8 +84,10 @@ func updateAccount(ctx context.Context, tx *db.Tx, id int64, in AccountInput, ar
 
 func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 	st := Settings{PrenoticeDays: DefaultPrenoticeDays, LeadBusinessDays: DefaultLeadBusinessDays}
-	err := tx.QueryRowContext(ctx, `SELECT creditor_id, creditor_name, prenotice_days, lead_business_days
-		FROM bank_settings WHERE org_id = $1`, tx.OrgID()).Scan(&st.CreditorID, &st.CreditorName, &st.PrenoticeDays, &st.LeadBusinessDays)
+	var fee int64
+	err := tx.QueryRowContext(ctx, `SELECT creditor_id, creditor_name, prenotice_days, lead_business_days, storno_fee_cents
+		FROM bank_settings WHERE org_id = $1`, tx.OrgID()).Scan(&st.CreditorID, &st.CreditorName, &st.PrenoticeDays, &st.LeadBusinessDays, &fee)
+	st.StornoFee = money.Cents(fee)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
@@ -95,11 +98,12 @@ func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 }
 
 func saveSettings(ctx context.Context, tx *db.Tx, st Settings, now string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO bank_settings (org_id, creditor_id, creditor_name, prenotice_days, lead_business_days, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id) DO UPDATE SET creditor_id = excluded.creditor_id,
+	_, err := tx.ExecContext(ctx, `INSERT INTO bank_settings (org_id, creditor_id, creditor_name, prenotice_days, lead_business_days,
+		storno_fee_cents, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $7, $6) ON CONFLICT (org_id) DO UPDATE SET creditor_id = excluded.creditor_id,
 		creditor_name = excluded.creditor_name, prenotice_days = excluded.prenotice_days,
-		lead_business_days = excluded.lead_business_days, updated_at = excluded.updated_at`,
-		tx.OrgID(), st.CreditorID, st.CreditorName, st.PrenoticeDays, st.LeadBusinessDays, now)
+		lead_business_days = excluded.lead_business_days, storno_fee_cents = excluded.storno_fee_cents, updated_at = excluded.updated_at`,
+		tx.OrgID(), st.CreditorID, st.CreditorName, st.PrenoticeDays, st.LeadBusinessDays, now, int64(st.StornoFee))
 	if err != nil {
 		return fmt.Errorf("bank: save settings: %w", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
+	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
 	"hms/internal/settlement"
@@ -50,4 +51,5 @@ type Services struct {
 	Settlement    *settlement.Service    // service-cost settlement: cost entries, keys per year, runs
 	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
 	Bank          *bank.Service          // the organisation's bank accounts and SEPA creditor settings
+	Reconcile     *reconcile.Service     // bank statements: import, matching, review, returned debits
 }
