@@ -229,3 +229,26 @@ func TestMatchingRulesAndTheReviewQueue(t *testing.T) {
 		}
 	})
 }
+
+// Every reason code, rule and state the pages show has its words in Dutch
+// and English.
+func TestReasonsRulesAndStatesHaveWords(t *testing.T) {
+	o := apptest.NewOrg(t, "sqlite", apptest.OrgOptions{})
+	var ids []string
+	for _, c := range reconcile.ReturnReasons {
+		ids = append(ids, "bank.return."+c)
+	}
+	for _, r := range reconcile.Rules {
+		ids = append(ids, "bank.rule."+string(r))
+	}
+	for _, s := range reconcile.States {
+		ids = append(ids, "bank.state."+string(s))
+	}
+	for _, id := range ids {
+		for _, lang := range []string{"nl", "en"} {
+			if !o.Texts.Has(lang, id) {
+				t.Errorf("no %s text for %s", lang, id)
+			}
+		}
+	}
+}
