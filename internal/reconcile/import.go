@@ -27,6 +27,7 @@ type importer struct {
 	today civil.Date
 	res   Result
 	fee   feeRule
+	total int // entries in the file, for progress
 }
 
 const (
@@ -36,6 +37,9 @@ const (
 
 func (im *importer) run(ctx context.Context, f *bankfile.File, sum string) (Result, error) {
 	im.res.Format = string(f.Format)
+	for _, st := range f.Statements {
+		im.total += len(st.Entries)
+	}
 	st, err := bank.SettingsTx(ctx, im.tx)
 	if err != nil {
 		return Result{}, err
@@ -138,6 +142,9 @@ func (im *importer) statement(ctx context.Context, importID int64, ac bank.Accou
 // day stay two and a re-import finds both again.
 func (im *importer) entry(ctx context.Context, ac bank.Account, stmtID int64, e *bankfile.Entry, seen map[string]int) error {
 	im.res.Entries++
+	if im.opt.Progress != nil && (im.res.Entries%100 == 0 || im.res.Entries == im.total) {
+		im.opt.Progress(im.res.Entries, im.total)
+	}
 	first := e.Details[0]
 	base := strings.Join([]string{e.BookingDate.String(), e.ValueDate.String(), fmt.Sprint(int64(e.Amount), e.Reversal),
 		e.AccountServicerRef, e.BankRef, e.BatchRef, first.EndToEndID, first.MandateID, first.CreditorRef.Ref,

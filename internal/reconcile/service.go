@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/bank"
@@ -17,6 +18,7 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
+	"hms/internal/platform/jobs"
 	"hms/internal/platform/validation"
 	"hms/internal/platform/vault"
 )
@@ -27,6 +29,8 @@ type Deps struct {
 	Audit       *audit.Log
 	Vault       *vault.Vault
 	Clock       clock.Clock
+	Accounts    *account.Service
+	Jobs        *jobs.Queue
 	Ledger      *ledger.Service
 	Bank        *bank.Service
 	Collections Collections
@@ -39,6 +43,8 @@ type Service struct {
 	audit       *audit.Log
 	vault       *vault.Vault
 	clk         clock.Clock
+	accounts    *account.Service
+	jobs        *jobs.Queue
 	ledger      *ledger.Service
 	bank        *bank.Service
 	collections Collections
@@ -50,8 +56,12 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, ledger: d.Ledger, bank: d.Bank,
-		collections: d.Collections, payouts: d.Payouts}
+	s := &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, accounts: d.Accounts, jobs: d.Jobs, ledger: d.Ledger,
+		bank: d.Bank, collections: d.Collections, payouts: d.Payouts}
+	if d.Jobs != nil {
+		d.Jobs.Register(JobKind, s.runUpload, jobs.MaxAttempts(1), jobs.Timeout(time.Hour), jobs.Interactive())
+	}
+	return s
 }
 
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
@@ -72,6 +82,8 @@ type ImportOptions struct {
 	// AddAccount adds the accounts of the file the organisation does not
 	// have yet, instead of refusing the file.
 	AddAccount bool
+	// Progress, when set, hears how many entries of the file are stored.
+	Progress func(done, total int)
 }
 
 // MaxFileBytes bounds an uploaded statement file.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"hms/internal/account"
+	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/i18n"
@@ -81,6 +82,7 @@ var templateFuncs = template.FuncMap{
 	"join":     strings.Join,
 	"longdate": longDay,
 	"iban":     nl.FormatIBAN,
+	"minCents": func(a, b money.Cents) money.Cents { return min(a, b) },
 	"dataURL": func(mime string, b []byte) template.URL {
 		return template.URL("data:" + mime + ";base64," + encodeBase64(b))
 	},

@@ -105,11 +105,29 @@ CREATE TABLE bank_payers (
 	PRIMARY KEY (org_id, payer_token, lease_id)
 );
 
+-- A statement file uploaded in the back office, imported by a job: the
+-- file sealed until the job has read it (then dropped), and the outcome.
+CREATE TABLE bank_uploads (
+	id          INTEGER PRIMARY KEY,
+	org_id      BIGINT NOT NULL REFERENCES organisations(id),
+	file_name   TEXT NOT NULL DEFAULT '',
+	file_sealed BLOB,
+	add_account INTEGER NOT NULL DEFAULT 0,
+	job_id      BIGINT NOT NULL DEFAULT 0,
+	state       TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','done','failed')),
+	import_id   BIGINT NOT NULL DEFAULT 0,
+	outcome     TEXT NOT NULL DEFAULT '',
+	created_at  TEXT NOT NULL,
+	created_by  BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX bank_uploads_org ON bank_uploads(org_id, id);
+
 -- DOMAIN §5.4: a fee charged to the tenant for a returned debit (0: none).
 ALTER TABLE bank_settings ADD COLUMN storno_fee_cents BIGINT NOT NULL DEFAULT 0;
 
 -- +goose Down
 ALTER TABLE bank_settings DROP COLUMN storno_fee_cents;
+DROP TABLE bank_uploads;
 DROP TABLE bank_payers;
 DROP TABLE bank_lines;
 DROP TABLE bank_entries;
