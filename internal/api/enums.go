@@ -11,6 +11,7 @@ import (
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/portfolio"
+	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
 )
@@ -57,6 +58,8 @@ func init() {
 	enumOf(bank.Purposes)
 	enumOf(bank.DirectDebitVersions)
 	enumOf(bank.TransferVersions)
+	enumOf(reconcile.States)
+	enumOf(reconcile.Rules)
 }
 
 // oneOf is how a Go type with constants appears in the document: a string
