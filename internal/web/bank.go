@@ -7,6 +7,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/bank"
+	"hms/internal/money"
 	"hms/internal/sepa"
 )
 
@@ -47,7 +48,8 @@ func (s *Server) bankPage(w http.ResponseWriter, r *http.Request, status int, p 
 		}
 		p.Form = url.Values{"creditor_id": {st.CreditorID}, "creditor_name": {st.CreditorName},
 			"prenotice_days": {fmt.Sprint(st.PrenoticeDays)}, "lead_business_days": {fmt.Sprint(st.LeadBusinessDays)},
-			"purpose": {string(bank.PurposeRent)}}
+			"storno_fee": {money.FormatPlain(st.StornoFee, p.Lang)},
+			"purpose":    {string(bank.PurposeRent)}}
 	}
 	p.Data = v
 	s.render(w, r, status, "bank", p)
@@ -129,7 +131,7 @@ func (s *Server) bankSaveSettings(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r)
 	p := s.newPage(r, "bank.title")
 	p.Nav = "finance"
-	st := bank.Settings{CreditorID: f.String("creditor_id"), CreditorName: f.String("creditor_name")}
+	st := bank.Settings{CreditorID: f.String("creditor_id"), CreditorName: f.String("creditor_name"), StornoFee: f.Money("storno_fee")}
 	// A typed 0 or less is no number of days: -1 lets the service name the
 	// field (0 would mean "the default").
 	if f.Filled("prenotice_days") {
