@@ -166,11 +166,11 @@ type LeaseSummaryJSON struct {
 
 // ListLeasesInput pages through leases in id order.
 type ListLeasesInput struct {
-	Q         string `query:"q" doc:"Search the reference"`
-	Status    string `query:"status" doc:"Only leases with this status today: active, notice, upcoming or ended"`
-	UnitID    int64  `query:"unit_id" doc:"Only leases of this unit"`
-	ComplexID int64  `query:"complex_id" doc:"Only leases of units in this complex"`
-	TenantID  int64  `query:"tenant_id" doc:"Only leases of this tenant (relation id)"`
+	Q         string       `query:"q" doc:"Search the reference"`
+	Status    lease.Status `query:"status" doc:"Only leases with this status today"`
+	UnitID    int64        `query:"unit_id" doc:"Only leases of this unit"`
+	ComplexID int64        `query:"complex_id" doc:"Only leases of units in this complex"`
+	TenantID  int64        `query:"tenant_id" doc:"Only leases of this tenant (relation id)"`
 	PageInput
 }
 
@@ -185,7 +185,7 @@ func (a *API) listLeases(ctx context.Context, act account.Actor, in *ListLeasesI
 		return nil, err
 	}
 	page, err := a.Leases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1},
-		lease.ListFilter{Status: lease.Status(in.Status), UnitID: in.UnitID, ComplexID: in.ComplexID, TenantID: in.TenantID, AfterID: after})
+		lease.ListFilter{Status: in.Status, UnitID: in.UnitID, ComplexID: in.ComplexID, TenantID: in.TenantID, AfterID: after})
 	if err != nil {
 		return nil, err
 	}

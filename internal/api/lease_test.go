@@ -51,6 +51,72 @@ func leaseSetup(t *testing.T, e *apptest.Env, o *org) (homes []int64, shop, tena
 	return homes, shop, tenant
 }
 
+// The status filter is applied, with the cursor: each status lists only its
+// own leases, page by page; an unknown status is a 422 at query.status that
+// names the statuses there are.
+func TestLeaseListStatusFilter(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			clk := clock.NewFixed(time.Date(2026, time.March, 15, 11, 0, 0, 0, time.UTC))
+			e := apptest.Start(t, engine, apptest.Options{Clock: clk})
+			a := setupOrg(t, e, "alpha")
+			homes, shop, tenant := leaseSetup(t, e, a)
+			ca := call{t, e.URL(), a.tokens["admin"]}
+			read := call{t, e.URL(), a.tokens["read"]}
+			for _, l := range []struct{ ref, dates string }{
+				{"ACTIVE", fmt.Sprintf(`"unit_ids":[%d],"start_date":"2026-01-01"`, homes[0])},
+				{"ENDED-1", fmt.Sprintf(`"unit_ids":[%d],"start_date":"2024-01-01","end_date":"2024-12-31"`, homes[1])},
+				{"ENDED-2", fmt.Sprintf(`"unit_ids":[%d],"start_date":"2025-01-01","end_date":"2025-12-31"`, homes[1])},
+				{"UPCOMING", fmt.Sprintf(`"unit_ids":[%d],"start_date":"2026-06-01"`, shop)},
+			} {
+				body := fmt.Sprintf(`{"reference":%q,"tenant_ids":[%d],%s,
+					"components":[{"kind":"bare_rent","amount_cents":100000}]}`, l.ref, tenant, l.dates)
+				if st, got := ca.do("POST", "/leases", body); st != 201 {
+					t.Fatalf("create %s: %d %v", l.ref, st, got)
+				}
+			}
+			// refs lists the references of every page of a list, one page
+			// of one lease at a time.
+			refs := func(query string) []string {
+				var refs []string
+				cursor := ""
+				for range 10 {
+					st, page := read.do("GET", "/leases?limit=1&"+query+cursor, "")
+					if st != 200 {
+						t.Fatalf("%s: %d %v", query, st, page)
+					}
+					for _, it := range page["items"].([]any) {
+						refs = append(refs, fmt.Sprint(it.(map[string]any)["reference"]))
+					}
+					next, _ := page["next_cursor"].(string)
+					if next == "" {
+						return refs
+					}
+					cursor = "&cursor=" + next
+				}
+				t.Fatalf("%s: no last page", query)
+				return nil
+			}
+			for query, want := range map[string]string{
+				"status=ended":    "[ENDED-1 ENDED-2]",
+				"status=active":   "[ACTIVE]",
+				"status=upcoming": "[UPCOMING]",
+				"status=notice":   "[]",
+				"q=":              "[ACTIVE ENDED-1 ENDED-2 UPCOMING]",
+			} {
+				if got := fmt.Sprint(refs(query)); got != want {
+					t.Errorf("%s: %s, want %s", query, got, want)
+				}
+			}
+			st, prob := read.do("GET", "/leases?status=finished", "")
+			if errs := fmt.Sprint(prob["errors"]); st != 422 || !strings.Contains(errs, "query.status") ||
+				!strings.Contains(errs, "active") || !strings.Contains(errs, "ended") {
+				t.Fatalf("unknown status: %d %v", st, prob)
+			}
+		})
+	}
+}
+
 func TestLeaseAPI(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
