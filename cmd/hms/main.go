@@ -349,7 +349,8 @@ func importFile(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return explain(a, err)
 	}
-	fmt.Fprintf(stdout, "imported %d lines: %d complexes, %d units, %d tenants, %d leases\n", res.Rows, res.Complexes, res.Units, res.Tenants, res.Leases)
+	fmt.Fprintf(stdout, "imported %d lines: %d complexes, %d units, %d tenants, %d leases\n", res.Rows, res.Complexes,
+		res.Units, res.Tenants, res.Leases)
 	for _, c := range []struct {
 		what string
 		n    importer.Counts

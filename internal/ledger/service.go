@@ -47,7 +47,8 @@ func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
 func (s *Service) now() string       { return db.TS(s.clk.Now()) }
 
 // Record writes an audit event for a ledger change in tx.
-func (s *Service) Record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64, details map[string]string) error {
+func (s *Service) Record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64,
+	details map[string]string) error {
 	kind := a.Kind
 	if kind == "" {
 		kind = audit.ActorUser

@@ -110,7 +110,8 @@ func (s *Server) loadTemplates() error {
 
 // newPage prepares the data every page needs.
 func (s *Server) newPage(r *http.Request, title string) *page {
-	p := &page{Lang: langOf(r), Title: title, User: userOf(r), Actor: actorOf(r), Errors: validation.Errors{}, Form: r.PostForm, texts: s.Texts}
+	p := &page{Lang: langOf(r), Title: title, User: userOf(r), Actor: actorOf(r), Errors: validation.Errors{},
+		Form: r.PostForm, texts: s.Texts}
 	if p.User != nil {
 		p.Orgs, _ = s.Accounts.Memberships(r.Context(), p.User.ID)
 	}
