@@ -26,7 +26,8 @@ func TestBankImportCommand(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := a.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "alpha", Email: "owner@alpha.nl", Role: account.Owner}); err != nil {
+			if _, _, err := a.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "alpha", Email: "owner@alpha.nl",
+				Role: account.Owner}); err != nil {
 				t.Fatal(err)
 			}
 			a.Close()

@@ -15,20 +15,24 @@ import (
 func init() {
 	areas = append(areas, func(a *API) {
 		read, write := account.PermFinanceRead, account.PermFinanceWrite
-		op(a, http.MethodGet, "/bank-accounts", "list-bank-accounts", "The organisation's bank accounts, archived ones last", read, a.listBankAccounts)
-		op(a, http.MethodPost, "/bank-accounts", "add-bank-account", "Add a bank account (the BIC of a Dutch bank is filled in)", write, a.addBankAccount)
+		op(a, http.MethodGet, "/bank-accounts", "list-bank-accounts", "The organisation's bank accounts, archived ones last", read,
+			a.listBankAccounts)
+		op(a, http.MethodPost, "/bank-accounts", "add-bank-account", "Add a bank account (the BIC of a Dutch bank is filled in)", write,
+			a.addBankAccount)
 		op(a, http.MethodGet, "/bank-accounts/{id}", "get-bank-account", "One bank account", read, a.getBankAccount)
 		op(a, http.MethodPut, "/bank-accounts/{id}", "update-bank-account", "Change or archive a bank account", write, a.updateBankAccount)
-		op(a, http.MethodGet, "/bank-settings", "get-bank-settings", "The SEPA creditor settings: Incassant-ID and direct-debit timing", read, a.getBankSettings)
-		op(a, http.MethodPut, "/bank-settings", "update-bank-settings", "Replace the SEPA creditor settings (the Incassant-ID is checked)", write, a.updateBankSettings)
+		op(a, http.MethodGet, "/bank-settings", "get-bank-settings", "The SEPA creditor settings: Incassant-ID and direct-debit timing",
+			read, a.getBankSettings)
+		op(a, http.MethodPut, "/bank-settings", "update-bank-settings",
+			"Replace the SEPA creditor settings (the Incassant-ID is checked)", write, a.updateBankSettings)
 	})
 }
 
 // BankAccountJSON is one of the organisation's bank accounts.
 type BankAccountJSON struct {
 	ID                 int64                   `json:"id" readOnly:"true"`
-	IBAN               string                  `json:"iban" maxLength:"42" doc:"Without spaces; empty for an account known only by statement_number"`
-	StatementNumber    string                  `json:"statement_number,omitempty" maxLength:"34" doc:"The account number old MT940 statements carry instead of the IBAN"`
+	IBAN               string                  `json:"iban" maxLength:"42" doc:"Without spaces; empty: known by statement_number"`
+	StatementNumber    string                  `json:"statement_number,omitempty" maxLength:"34" doc:"Old MT940 statements' account number"`
 	BIC                string                  `json:"bic" maxLength:"11" doc:"Empty on input: derived for Dutch banks"`
 	Name               string                  `json:"name" maxLength:"70" doc:"The account holder's name"`
 	Purpose            bank.Purpose            `json:"purpose"`
@@ -128,9 +132,9 @@ func (a *API) bankAccountOutput(ctx context.Context, act account.Actor, id int64
 type BankSettingsJSON struct {
 	CreditorID       string `json:"creditor_id" maxLength:"35" doc:"Incassant-ID, e.g. NL51ZZZ405365330000; empty until the bank issued one"`
 	CreditorName     string `json:"creditor_name" maxLength:"70" doc:"Empty: the organisation's name"`
-	PrenoticeDays    int    `json:"prenotice_days,omitempty" minimum:"0" maximum:"60" doc:"Days before a collection the debtor is told (0: 14)"`
-	LeadBusinessDays int    `json:"lead_business_days,omitempty" minimum:"0" maximum:"10" doc:"Business days the bank wants the file ahead (0: 2)"`
-	StornoFeeCents   int64  `json:"storno_fee_cents,omitempty" minimum:"0" maximum:"5000" doc:"Charged for a returned direct debit (never for MD06); 0: none"`
+	PrenoticeDays    int    `json:"prenotice_days,omitempty" minimum:"0" maximum:"60" doc:"Days' notice before a collection (0: 14)"`
+	LeadBusinessDays int    `json:"lead_business_days,omitempty" minimum:"0" maximum:"10" doc:"Business days ahead (0: 2)"`
+	StornoFeeCents   int64  `json:"storno_fee_cents,omitempty" minimum:"0" maximum:"5000" doc:"Fee for a returned debit (not MD06)"`
 }
 
 // BankSettingsOutput returns the settings.

@@ -52,7 +52,8 @@ func TestBankAccountsAPI(t *testing.T) {
 				t.Fatalf("a refused Incassant-ID was stored: %v", s)
 			}
 			st, s := ca.do("PUT", "/bank-settings", `{"creditor_id":"NL51ZZZ405365330000","creditor_name":"Alpha Vastgoed"}`)
-			if st != 200 || s["creditor_id"] != "NL51ZZZ405365330000" || s["prenotice_days"] != float64(14) || s["lead_business_days"] != float64(2) {
+			if st != 200 || s["creditor_id"] != "NL51ZZZ405365330000" || s["prenotice_days"] != float64(14) ||
+				s["lead_business_days"] != float64(2) {
 				t.Fatalf("settings: %d %v", st, s)
 			}
 			if _, s := cb.do("GET", "/bank-settings", ""); s["creditor_id"] != "" {

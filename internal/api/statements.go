@@ -22,11 +22,13 @@ func init() {
 		op(a, http.MethodPost, "/bank-statements", "import-bank-statement",
 			"Import a camt.053 or MT940 statement file (base64) and match its credits: all or nothing; a refusal names the line or element",
 			write, a.importBankStatement, statementBody)
-		op(a, http.MethodGet, "/bank-lines", "list-bank-lines", "Statement lines and what became of each (state review: the queue)", read, a.listBankLines)
+		op(a, http.MethodGet, "/bank-lines", "list-bank-lines", "Statement lines and what became of each (state review: the queue)", read,
+			a.listBankLines)
 		op(a, http.MethodGet, "/bank-lines/{id}", "get-bank-line", "A statement line with, in review, ranked suggestions", read, a.getBankLine)
 		op(a, http.MethodPost, "/bank-lines/{id}/match", "match-bank-line",
 			"Book a line in review on a lease (amounts per invoice, or oldest open first); the payer's IBAN is learned", write, a.matchBankLine)
-		op(a, http.MethodPost, "/bank-lines/{id}/ignore", "ignore-bank-line", "Put a line in review aside, with the reason", write, a.ignoreBankLine)
+		op(a, http.MethodPost, "/bank-lines/{id}/ignore", "ignore-bank-line", "Put a line in review aside, with the reason", write,
+			a.ignoreBankLine)
 	})
 }
 

@@ -40,7 +40,8 @@ func TestBankStatementsAPI(t *testing.T) {
 				t.Fatalf("again: %d %v", st, res)
 			}
 			broken := strings.Replace(string(data), ":62F:C", ":62F:X", 1)
-			st, prob = ca.do("POST", "/bank-statements", fmt.Sprintf(`{"content":%q,"add_account":true}`, base64.StdEncoding.EncodeToString([]byte(broken))))
+			st, prob = ca.do("POST", "/bank-statements", fmt.Sprintf(`{"content":%q,"add_account":true}`,
+				base64.StdEncoding.EncodeToString([]byte(broken))))
 			if st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "line ") {
 				t.Fatalf("broken: %d %v", st, prob)
 			}

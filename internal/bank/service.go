@@ -194,7 +194,8 @@ func (s *Service) AddAccountTx(ctx context.Context, tx *db.Tx, a account.Actor, 
 	if err != nil {
 		return 0, err
 	}
-	return id, s.record(ctx, tx, a, "bank.account_added", id, map[string]string{"account": maskIBAN(in.IBAN + in.StatementNumber), "purpose": string(in.Purpose)})
+	return id, s.record(ctx, tx, a, "bank.account_added", id, map[string]string{"account": maskIBAN(in.IBAN + in.StatementNumber),
+		"purpose": string(in.Purpose)})
 }
 
 // UpdateAccount changes an account's details; archived accounts keep their
@@ -217,7 +218,8 @@ func (s *Service) UpdateAccount(ctx context.Context, a account.Actor, id int64, 
 		if err := updateAccount(ctx, tx, id, in, archived, s.now()); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "bank.account_changed", id, map[string]string{"account": maskIBAN(in.IBAN + in.StatementNumber), "archived": fmt.Sprint(archived)})
+		return s.record(ctx, tx, a, "bank.account_changed", id, map[string]string{"account": maskIBAN(in.IBAN + in.StatementNumber),
+			"archived": fmt.Sprint(archived)})
 	})
 }
 

@@ -36,7 +36,8 @@ func TestAccountsAreCheckedKeptPerOrganisationAndGetTheirBIC(t *testing.T) {
 			fe["purpose"] != "field.invalid" {
 			t.Errorf("bad input: %v", err)
 		}
-		if _, err := o.Bank.AddAccount(ctx, o.Viewer, bank.AccountInput{IBAN: "NL86INGB0002445588", Name: "V"}); !errors.Is(err, validation.ErrForbidden) {
+		if _, err := o.Bank.AddAccount(ctx, o.Viewer, bank.AccountInput{IBAN: "NL86INGB0002445588", Name: "V"}); !errors.Is(err,
+			validation.ErrForbidden) {
 			t.Errorf("a viewer adds an account: %v", err)
 		}
 		// The other organisation neither sees it nor collides with it.

@@ -102,7 +102,8 @@ func camt(id string, txs ...tx) string {
 				fmt.Fprintf(&b, `<Ustrd>%s</Ustrd>`, t.remittance)
 			}
 			if t.kenmerk != "" {
-				fmt.Fprintf(&b, `<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>CUR</Issr></Tp><Ref>%s</Ref></CdtrRefInf></Strd>`, t.kenmerk)
+				fmt.Fprintf(&b, `<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>CUR</Issr></Tp>`+
+					`<Ref>%s</Ref></CdtrRefInf></Strd>`, t.kenmerk)
 			}
 			b.WriteString(`</RmtInf>`)
 		}

@@ -125,7 +125,8 @@ func TestImportRefusesWholly(t *testing.T) {
 				t.Errorf("%s holds %d rows after refusals", table, n)
 			}
 		}
-		if _, err := o.Reconcile.Import(ctx, o.Viewer, strings.NewReader(string(data)), reconcile.ImportOptions{AddAccount: true}); !errors.Is(err,
+		if _, err := o.Reconcile.Import(ctx, o.Viewer, strings.NewReader(string(data)),
+			reconcile.ImportOptions{AddAccount: true}); !errors.Is(err,
 			validation.ErrForbidden) {
 			t.Errorf("a viewer imports: %v", err)
 		}

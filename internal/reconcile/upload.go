@@ -61,7 +61,8 @@ func (s *Service) Submit(ctx context.Context, a account.Actor, fileName string, 
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO bank_uploads (org_id, file_name, file_sealed, add_account, created_at, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, tx.OrgID(), fileName, sealed, boolInt(addAccount), s.now(), a.UserID).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			tx.OrgID(), fileName, sealed, boolInt(addAccount), s.now(), a.UserID).Scan(&id); err != nil {
 			return fmt.Errorf("reconcile: store upload: %w", err)
 		}
 		jobID, err := s.jobs.Enqueue(ctx, tx, JobKind, map[string]int64{"upload_id": id})

@@ -78,7 +78,8 @@ func (s *Server) bankAddAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func bankAccountInput(f *form) bank.AccountInput {
-	return bank.AccountInput{IBAN: f.String("iban"), StatementNumber: f.String("statement_number"), BIC: f.String("bic"), Name: f.String("name"),
+	return bank.AccountInput{IBAN: f.String("iban"), StatementNumber: f.String("statement_number"), BIC: f.String("bic"),
+		Name:    f.String("name"),
 		Purpose: bank.Purpose(f.String("purpose")), DirectDebitVersion: sepa.DirectDebitVersion(f.String("direct_debit_version")),
 		TransferVersion: sepa.TransferVersion(f.String("transfer_version"))}
 }
@@ -91,7 +92,8 @@ func (s *Server) bankAccountForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Form = url.Values{"iban": {ac.IBAN}, "statement_number": {ac.StatementNumber}, "bic": {ac.BIC}, "name": {ac.Name}, "purpose": {string(ac.Purpose)},
+	p.Form = url.Values{"iban": {ac.IBAN}, "statement_number": {ac.StatementNumber}, "bic": {ac.BIC}, "name": {ac.Name},
+		"purpose":              {string(ac.Purpose)},
 		"direct_debit_version": {string(ac.DirectDebitVersion)}, "transfer_version": {string(ac.TransferVersion)}}
 	if ac.Archived {
 		p.Form.Set("archived", "1")

@@ -27,7 +27,8 @@ func TestBankPage(t *testing.T) {
 			c := newClient(t, e.URL())
 			c.login(f.email, f.pw)
 			resp, body := c.do("POST", "/o/a/finance/bank/accounts", url.Values{"iban": {"NL91ABNA0417164301"}, "name": {""}, "purpose": {"rent"}})
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-iban"`) || !strings.Contains(body, `id="err-name"`) {
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-iban"`) || !strings.Contains(body,
+				`id="err-name"`) {
 				t.Fatalf("bad account: %d %.3000s", resp.StatusCode, body)
 			}
 			if body := mustBody(t, c, "/o/a/finance/bank"); strings.Contains(body, `class="bank-account`) {
@@ -70,7 +71,8 @@ func TestBankPage(t *testing.T) {
 			_, pw := createUser(t, e, "a", "viewer@a.nl", account.Viewer)
 			v := newClient(t, e.URL())
 			v.login("viewer@a.nl", pw)
-			if body := mustBody(t, v, "/o/a/finance/bank"); !strings.Contains(body, "<fieldset disabled") || strings.Contains(body, "add-account-form") {
+			if body := mustBody(t, v, "/o/a/finance/bank"); !strings.Contains(body, "<fieldset disabled") || strings.Contains(body,
+				"add-account-form") {
 				t.Fatalf("viewer: %.4000s", body)
 			}
 			if resp, _ := v.do("POST", "/o/a/finance/bank/settings", url.Values{"creditor_id": {""}}); resp.StatusCode != http.StatusForbidden {

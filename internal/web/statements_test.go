@@ -32,7 +32,8 @@ func statementFile(id string, day civil.Date, amount money.Cents, payerIBAN, pay
 <CreDtTm>2020-01-01T00:00:00</CreDtTm></GrpHdr><Stmt><Id>%[1]s</Id><CreDtTm>2020-01-01T00:00:00</CreDtTm>
 <Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>
 <Ntry><Amt Ccy="EUR">%[3]d.%02[4]d</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>%[2]s</Dt></BookgDt>
-<ValDt><Dt>%[2]s</Dt></ValDt><AcctSvcrRef>%[1]s-1</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+<ValDt><Dt>%[2]s</Dt></ValDt><AcctSvcrRef>%[1]s-1</AcctSvcrRef>
+<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
 <NtryDtls><TxDtls><RltdPties><Dbtr><Nm>%[6]s</Nm></Dbtr><DbtrAcct><Id><IBAN>%[5]s</IBAN></Id></DbtrAcct></RltdPties>
 <RmtInf><Ustrd>%[7]s</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`,
 		id, day, int64(amount)/100, int64(amount)%100, payerIBAN, payer, text))
