@@ -8,6 +8,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/billing"
 	"hms/internal/deposit"
+	"hms/internal/dunning"
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
@@ -48,4 +49,5 @@ type Services struct {
 	Deposits      *deposit.Service       // deposits at lease end: deadline, evidenced deductions, refund payouts
 	Settlement    *settlement.Service    // service-cost settlement: cost entries, keys per year, runs
 	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
+	Dunning       *dunning.Service       // arrears: proposals, letters, collection costs, hand-overs, payment plans, ageing
 }
