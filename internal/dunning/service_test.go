@@ -417,7 +417,10 @@ func TestHandoverNeedsApproval(t *testing.T) {
 		if actor != e.Bookkeeper.UserID || !strings.Contains(details, fmt.Sprint(e.Bookkeeper.UserID)) {
 			t.Fatalf("audit: actor %d details %s", actor, details)
 		}
-		fe := func(err error) bool { f, ok := validation.AsFields(err); return ok && f["reason"] == "dunning.reason.required" }
+		fe := func(err error) bool {
+			f, ok := validation.AsFields(err)
+			return ok && f["reason"] == "dunning.reason.required"
+		}
 		if err := e.Dunning.DecideHandover(ctx, e.Owner, ho2.ID, false, " "); !fe(err) {
 			t.Fatalf("rejected without a reason: %v", err)
 		}
