@@ -175,7 +175,7 @@ func (s *Service) CreatePlan(ctx context.Context, a account.Actor, in PlanInput)
 	}
 	fe := validation.Errors{}
 	in.Note = strings.TrimSpace(in.Note)
-	fe.CheckText("note", in.Note, true)
+	fe.CheckText("note", in.Note, false)
 	if utf8.RuneCountInString(in.Note) > 1000 {
 		fe.Add("note", "dunning.plan.note_too_long")
 	}
