@@ -37,7 +37,9 @@ func (f dunningFmt) StageName(st dunning.Stage) string { return f.tr("dunning.st
 func (f dunningFmt) StateName(st dunning.State) string { return f.tr("dunning.state." + string(st)) }
 
 // PlanStateName is a plan's state in words.
-func (f dunningFmt) PlanStateName(st dunning.PlanState) string { return f.tr("dunning.plan.state." + string(st)) }
+func (f dunningFmt) PlanStateName(st dunning.PlanState) string {
+	return f.tr("dunning.plan.state." + string(st))
+}
 
 // Names are a list of tenants' names on one line.
 func (f dunningFmt) Names(ns []string) string { return strings.Join(ns, ", ") }
