@@ -127,6 +127,7 @@ type Letter struct {
 	SHA256         string
 	CreatedAt      time.Time
 	CreatedBy      int64
+	Tenants        []string // filled by Letters, as a list shows them
 }
 
 // Plan is a payment plan (betalingsregeling) on a lease: terms that pay the

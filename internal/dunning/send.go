@@ -86,8 +86,20 @@ func (s *Service) PlanSend(ctx context.Context, a account.Actor, ids []int64) (*
 	var plan *SendPlan
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
-		plan, _, err = s.planSend(ctx, tx, ids, s.today())
-		return err
+		if plan, _, err = s.planSend(ctx, tx, ids, s.today()); err != nil {
+			return err
+		}
+		ps := make([]Proposal, 0, len(plan.Letters))
+		for _, l := range plan.Letters {
+			ps = append(ps, l.Proposal)
+		}
+		if err := s.nameProposals(ctx, tx, ps); err != nil {
+			return err
+		}
+		for i := range plan.Letters {
+			plan.Letters[i].Proposal = ps[i]
+		}
+		return nil
 	})
 	return plan, err
 }
@@ -322,8 +334,25 @@ func (s *Service) Letters(ctx context.Context, a account.Actor, f LetterFilter) 
 	var out []Letter
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
-		out, err = listLetters(ctx, tx, letterFilter{leaseID: f.LeaseID, beforeID: f.BeforeID, limit: f.Limit})
-		return err
+		if out, err = listLetters(ctx, tx, letterFilter{leaseID: f.LeaseID, beforeID: f.BeforeID, limit: f.Limit}); err != nil {
+			return err
+		}
+		var ids []int64
+		for _, lt := range out {
+			if !slices.Contains(ids, lt.LeaseID) {
+				ids = append(ids, lt.LeaseID)
+			}
+		}
+		ls, err := s.leases.ListedTx(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			if l, ok := ls[out[i].LeaseID]; ok {
+				out[i].Tenants, _ = namesAndAddress(l.Parties, nil)
+			}
+		}
+		return nil
 	})
 	return out, err
 }
