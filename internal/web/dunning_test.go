@@ -218,7 +218,6 @@ func TestDunningPages(t *testing.T) {
 	}
 }
 
-
 // In Chromium, at 1280 and at 390 pixels: the proposals page, the choice of
 // letters, the confirm step, and the letter listed after sending; nothing
 // wider than the phone's screen.
