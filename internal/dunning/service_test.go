@@ -591,7 +591,8 @@ func TestArrearsAgeing(t *testing.T) {
 		if ag, err := e.Dunning.Arrears(ctx, e.OwnerB, d("2026-04-01"), listing.Query{}); err != nil || len(ag.Rows) != 0 {
 			t.Fatalf("beta sees %+v %v", ag, err)
 		}
-		if _, err := e.Dunning.Arrears(ctx, account.Actor{OrgID: e.Owner.OrgID, Role: "nobody"}, d("2026-04-01"), listing.Query{}); !errors.Is(err, validation.ErrForbidden) {
+		nobody := account.Actor{OrgID: e.Owner.OrgID, Role: "nobody"}
+		if _, err := e.Dunning.Arrears(ctx, nobody, d("2026-04-01"), listing.Query{}); !errors.Is(err, validation.ErrForbidden) {
 			t.Fatalf("no role: %v", err)
 		}
 	})

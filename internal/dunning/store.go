@@ -148,7 +148,8 @@ func listProposals(ctx context.Context, tx *db.Tx, f proposalFilter) ([]Proposal
 // readProposal reads one proposal; another organisation's is
 // validation.ErrNotFound.
 func readProposal(ctx context.Context, tx *db.Tx, id int64) (Proposal, error) {
-	p, err := scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalColumns+proposalFrom+` WHERE p.id = $1 AND p.org_id = $2`, id, tx.OrgID()))
+	p, err := scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalColumns+proposalFrom+` WHERE p.id = $1 AND p.org_id = $2`,
+		id, tx.OrgID()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, validation.ErrNotFound
 	}
@@ -205,7 +206,8 @@ func updateProposal(ctx context.Context, tx *db.Tx, id int64, r proposalRow) err
 
 // decideProposal moves a proposal from proposed to state; false when it
 // was not waiting any more.
-func decideProposal(ctx context.Context, tx *db.Tx, id int64, state State, on civil.Date, now string, by int64, reason string) (bool, error) {
+func decideProposal(ctx context.Context, tx *db.Tx, id int64, state State, on civil.Date, now string, by int64,
+	reason string) (bool, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE dunning_proposals SET state = $1, updated_on = $2, decided_at = $3, decided_by = $4, reason = $5
 		WHERE id = $6 AND org_id = $7 AND state = 'proposed'`, string(state), on, now, by, reason, id, tx.OrgID())
 	if err != nil {
@@ -222,7 +224,8 @@ func setProposalLink(ctx context.Context, tx *db.Tx, id int64, column string, v 
 	if column != "letter_id" && column != "invoice_id" {
 		return fmt.Errorf("dunning: proposal column %q", column)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE dunning_proposals SET `+column+` = $1 WHERE id = $2 AND org_id = $3`, v, id, tx.OrgID()); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE dunning_proposals SET `+column+` = $1 WHERE id = $2 AND org_id = $3`,
+		v, id, tx.OrgID()); err != nil {
 		return fmt.Errorf("dunning: link proposal %d: %w", id, err)
 	}
 	return nil
@@ -477,7 +480,8 @@ func storeLetterDocument(ctx context.Context, tx *db.Tx, id int64, sealed []byte
 }
 
 func markCostsChecked(ctx context.Context, tx *db.Tx, id int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE dunning_letters SET costs_checked = 1 WHERE id = $1 AND org_id = $2`, id, tx.OrgID()); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE dunning_letters SET costs_checked = 1 WHERE id = $1 AND org_id = $2`,
+		id, tx.OrgID()); err != nil {
 		return fmt.Errorf("dunning: letter %d costs checked: %w", id, err)
 	}
 	return nil

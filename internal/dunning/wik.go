@@ -31,7 +31,8 @@ type WIKScale struct {
 // WIKScales are the versions of the scale, oldest first.
 var WIKScales = []WIKScale{{
 	ValidFrom: civil.New(2012, 7, 1),
-	Source:    "Besluit vergoeding voor buitengerechtelijke incassokosten, Stb. 2012, 141, https://zoek.officielebekendmakingen.nl/stb-2012-141.html",
+	Source: "Besluit vergoeding voor buitengerechtelijke incassokosten, Stb. 2012, 141, " +
+		"https://zoek.officielebekendmakingen.nl/stb-2012-141.html",
 	Bands: []WIKBand{
 		{UpTo: 2_500_00, Rate: 15 * money.Percent},
 		{UpTo: 5_000_00, Rate: 10 * money.Percent},

@@ -558,7 +558,8 @@ func (s *Server) dnSettingsSave(w http.ResponseWriter, r *http.Request) {
 	st := dunning.Settings{ReminderDays: f.Int("reminder_days"), NoticeDays: f.Int("notice_days"), FinalDays: f.Int("final_days"),
 		TermDays: f.Int("term_days"), ReceiptDays: f.Int("receipt_days"), HandoverDays: f.Int("handover_days"),
 		PlanGraceDays: f.Int("plan_grace_days"), CostsVAT: f.Bool("costs_vat"), CompanyCosts: f.Bool("company_costs")}
-	for _, name := range []string{"reminder_days", "notice_days", "final_days", "term_days", "receipt_days", "handover_days", "plan_grace_days"} {
+	for _, name := range []string{"reminder_days", "notice_days", "final_days", "term_days", "receipt_days", "handover_days",
+		"plan_grace_days"} {
 		f.Require(name)
 	}
 	err := f.Err()
