@@ -27,6 +27,7 @@ var tags = []*huma.Tag{
 	{Name: "Rent increases", Description: "Yearly rent increases, legal caps and CPI indexation"},
 	{Name: "Deposits", Description: "Deposit refunds"},
 	{Name: "Service costs", Description: "Service-cost settlement: costs, keys, degree days, runs, statements and levies"},
+	{Name: "Dunning", Description: "Arrears: proposals, letters, hand-overs, collection costs, payment plans and the ageing list"},
 }
 
 var tagOfSegment = map[string]string{
@@ -39,6 +40,7 @@ var tagOfSegment = map[string]string{
 	"cpi":             "Rent increases",
 	"deposit-payouts": "Deposits",
 	"settlement":      "Service costs",
+	"dunning":         "Dunning", "payment-plans": "Dunning", "arrears": "Dunning",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

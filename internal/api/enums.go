@@ -7,6 +7,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/billing"
+	"hms/internal/dunning"
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/portfolio"
@@ -53,6 +54,9 @@ func init() {
 	enumOf(billing.ScopeKinds)
 	enumOf(rentincrease.Statuses)
 	enumOf(rentincrease.Methods)
+	enumOf(dunning.Stages)
+	enumOf(dunning.States)
+	enumOf(dunning.PlanStates)
 }
 
 // oneOf is how a Go type with constants appears in the document: a string
