@@ -46,6 +46,8 @@ Usage:
                                              own maximum increases (segment;year;percent;source)
   hms cpi import --org SLUG FILE.csv         import CPI figures (series;month;index) for indexation
   hms deposits due --org SLUG                deposits to return: ended leases with money held, deadlines
+  hms dunning propose --org SLUG             propose the next dunning step per lease in arrears now (as the daily
+                                             run does) and print what waits for a person: count and total
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
@@ -156,6 +158,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cpiCommand(ctx, args[1:], stdout)
 	case "deposits":
 		return depositCommand(ctx, args[1:], stdout)
+	case "dunning":
+		return dunningCommand(ctx, args[1:], stdout)
 	case "settlement":
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "audit":
