@@ -76,6 +76,11 @@ func TestLetterPDFAndMail(t *testing.T) {
 		if lt.Principal != 125050 || lt.Costs != 18758 || lt.Deadline != d("2026-03-26") || lt.Mailed != 1 {
 			t.Fatalf("letter %+v", lt)
 		}
+		// The letter and its mail are sealed: the tenant's name and address
+		// are nowhere in the clear.
+		if found := apptest.FindPlaintext(t, e.DB, "Zwanenburg", "maria@example.nl", "Brinkman"); len(found) > 0 {
+			t.Fatalf("plaintext in %v", found)
+		}
 		pdf, got, err := e.Dunning.LetterDocument(ctx, e.Bookkeeper, lt.ID)
 		if err != nil || got.ID != lt.ID {
 			t.Fatal(err)
