@@ -97,7 +97,9 @@ func periodText(l letterLine, lang string) string {
 func renderLetter(d letterDoc) ([]byte, error) {
 	lang := pdfdoc.TextsIn(d.Lang).Lang
 	T := pdfdoc.TextsIn(lang).T
-	eur := func(c money.Cents) string { return money.Format(c, lang) }
+	// An amount never breaks over two lines: "€" and its number are held
+	// together by a no-break space.
+	eur := func(c money.Cents) string { return strings.ReplaceAll(money.Format(c, lang), " ", "\u00a0") }
 	title := T("doc.dunning.title." + string(d.Stage))
 	recipient := strings.Join(d.Tenants, "\n")
 	if d.Address != "" {
