@@ -133,6 +133,7 @@ type letterPlan struct {
 	consumer  bool
 	charges   []ledger.Charge
 	principal money.Cents
+	base      money.Cents // the principal sum the costs are computed over
 	costs     money.Cents
 	oldest    civil.Date
 }
@@ -164,7 +165,9 @@ func (b *books) dueLetter(leaseID int64, consumer bool) (letterPlan, bool) {
 
 // letterFor is the letter of stage for lease today: the dunnable charges
 // that have not reached the stage, their total and, for a final letter that
-// names them, the collection costs of the scale of today.
+// names them, the collection costs of the scale of today. Collection costs
+// charged before are asked for with the rest but are no principal sum: no
+// costs are computed over costs.
 func (b *books) letterFor(leaseID int64, stage Stage, consumer bool) (letterPlan, error) {
 	lp := letterPlan{leaseID: leaseID, stage: stage, consumer: consumer}
 	for _, c := range b.dunnable(leaseID) {
@@ -173,13 +176,16 @@ func (b *books) letterFor(leaseID int64, stage Stage, consumer bool) (letterPlan
 		}
 		lp.charges = append(lp.charges, c)
 		lp.principal += c.Open()
+		if c.Kind() != ledger.CollectionCostsKind {
+			lp.base += c.Open()
+		}
 		if lp.oldest.IsZero() || c.DueDate.Before(lp.oldest) {
 			lp.oldest = c.DueDate
 		}
 	}
 	if stage == StageWIK || (stage == StageDemand && b.st.CompanyCosts) {
 		var err error
-		if lp.costs, err = CollectionCosts(lp.principal, b.today, b.st.CostsVAT); err != nil {
+		if lp.costs, err = CollectionCosts(lp.base, b.today, b.st.CostsVAT); err != nil {
 			return lp, err
 		}
 	}

@@ -29,6 +29,7 @@ type letterDoc struct {
 	Address   string
 	Lines     []letterLine
 	Principal money.Cents
+	Base      money.Cents // the principal sum the costs are computed over
 	Costs     money.Cents // 14-day letter (or a sommatie that names them)
 	CostsVAT  bool
 	Created   time.Time
@@ -171,7 +172,7 @@ func renderLetter(d letterDoc) ([]byte, error) {
 	switch d.Stage {
 	case StageWIK:
 		para(T("doc.dunning.wik.term", "Amount", eur(d.Principal), "Days", d.TermDays, "Deadline", d.Deadline.Long(lang)), true)
-		costs := T("doc.dunning.wik.costs", "Costs", eur(d.Costs), "Amount", eur(d.Principal))
+		costs := T("doc.dunning.wik.costs", "Costs", eur(d.Costs), "Amount", eur(d.Base))
 		if d.CostsVAT {
 			costs += " " + T("doc.dunning.wik.costs_vat")
 		}

@@ -28,7 +28,7 @@ func TestLetterGolden(t *testing.T) {
 	created := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	wik := letterDoc{Lang: "nl", Stage: StageWIK, Date: d("2026-03-10"), Deadline: d("2026-03-26"), TermDays: 14, Reference: "2025-0007",
 		Units: "Lindelaan 4 bis, 3521 CD Utrecht", Issuer: issuer, Tenants: []string{"M. Zwanenburg", "B. Brinkman"},
-		Address: "Oudegracht 12\n3511 AB Utrecht", Lines: lines, Principal: 173550, Costs: 26033, Created: created}
+		Address: "Oudegracht 12\n3511 AB Utrecht", Lines: lines, Principal: 173550, Base: 173550, Costs: 26033, Created: created}
 	golden(t, "wik_nl", wik)
 	en := wik
 	en.Lang, en.CostsVAT, en.Costs = "en", true, 31500

@@ -37,6 +37,7 @@ type StageCount struct {
 type PlannedLetter struct {
 	Proposal  Proposal
 	Principal money.Cents
+	Base      money.Cents // the principal sum of the costs (without costs charged before)
 	Costs     money.Cents
 	Items     int
 	OldestDue civil.Date
@@ -140,7 +141,7 @@ func (s *Service) planSend(ctx context.Context, tx *db.Tx, ids []int64, today ci
 			plan.Stale = append(plan.Stale, p)
 			continue
 		}
-		pl := PlannedLetter{Proposal: p, Principal: lp.principal, Costs: lp.costs, Items: len(lp.charges), OldestDue: lp.oldest}
+		pl := PlannedLetter{Proposal: p, Principal: lp.principal, Base: lp.base, Costs: lp.costs, Items: len(lp.charges), OldestDue: lp.oldest}
 		if p.Stage.Final() {
 			pl.Deadline = today.AddDays(b.st.ReceiptDays + b.st.TermDays)
 		}
@@ -241,7 +242,7 @@ func (s *Service) sendLetter(ctx context.Context, tx *db.Tx, a account.Actor, is
 		return Letter{}, fmt.Errorf("letter to lease %s: %w", l.Reference, err)
 	}
 	doc := letterDoc{Stage: p.Stage, Date: today, Deadline: pl.Deadline, TermDays: st.TermDays, Reference: l.Reference, Issuer: issuer,
-		Lines: linesOf(lp.charges), Principal: pl.Principal, Costs: pl.Costs, CostsVAT: st.CostsVAT, Created: s.clk.Now()}
+		Lines: linesOf(lp.charges), Principal: pl.Principal, Base: pl.Base, Costs: pl.Costs, CostsVAT: st.CostsVAT, Created: s.clk.Now()}
 	var addrs []string
 	for _, id := range l.UnitIDs() {
 		if u, ok := units[id]; ok {
