@@ -49,6 +49,8 @@ Usage:
   hms bank import --org SLUG [--add-account] [--json] FILE
                                              import a camt.053 or MT940 statement and match its credits;
                                              all or nothing, exit code 2 naming the line or element
+  hms dunning propose --org SLUG             propose the next dunning step per lease in arrears now (as the daily
+                                             run does) and print what waits for a person: count and total
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
@@ -161,6 +163,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return depositCommand(ctx, args[1:], stdout)
 	case "bank":
 		return bankCommand(ctx, args[1:], stdout)
+	case "dunning":
+		return dunningCommand(ctx, args[1:], stdout)
 	case "settlement":
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "audit":

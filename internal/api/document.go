@@ -28,6 +28,7 @@ var tags = []*huma.Tag{
 	{Name: "Deposits", Description: "Deposit refunds"},
 	{Name: "Service costs", Description: "Service-cost settlement: costs, keys, degree days, runs, statements and levies"},
 	{Name: "Banking", Description: "Bank accounts, direct-debit (SEPA creditor) settings, statement import and the matching of its lines"},
+	{Name: "Dunning", Description: "Arrears: proposals, letters, hand-overs, collection costs, payment plans and the ageing list"},
 }
 
 var tagOfSegment = map[string]string{
@@ -41,6 +42,7 @@ var tagOfSegment = map[string]string{
 	"deposit-payouts": "Deposits",
 	"settlement":      "Service costs",
 	"bank-accounts":   "Banking", "bank-settings": "Banking", "bank-statements": "Banking", "bank-lines": "Banking",
+	"dunning": "Dunning", "payment-plans": "Dunning", "arrears": "Dunning",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

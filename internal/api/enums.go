@@ -8,6 +8,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/bank"
 	"hms/internal/billing"
+	"hms/internal/dunning"
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/portfolio"
@@ -61,6 +62,9 @@ func init() {
 	enumOf(reconcile.States)
 	enumOf(reconcile.Rules)
 	enumValues[reflect.TypeFor[legalForm]()] = relation.LegalForms
+	enumOf(dunning.Stages)
+	enumOf(dunning.States)
+	enumOf(dunning.PlanStates)
 }
 
 // oneOf is how a Go type with constants appears in the document: a string

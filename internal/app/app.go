@@ -26,6 +26,7 @@ import (
 	"hms/internal/bank"
 	"hms/internal/billing"
 	"hms/internal/deposit"
+	"hms/internal/dunning"
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
@@ -207,6 +208,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
 		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})
 	a.Statements = settlement.NewStatements(a.Settlement, a.Outbox, a.Jobs, a.Accounts)
+	a.Dunning = dunning.New(dunning.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Leases: a.Leases, Relations: a.Relations,
+		Portfolio: a.Portfolio, Billing: a.Billing, Outbox: a.Outbox, Jobs: a.Jobs})
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases,
 		Vault: a.Vault, Jobs: a.Jobs, Accounts: a.Accounts})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
@@ -221,6 +224,9 @@ func (a *App) build(ctx context.Context) error {
 // Start listens on Addr and serves until Close; background jobs start too.
 func (a *App) Start(ctx context.Context) error {
 	if err := a.scheduleRetention(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
+	if err := a.Dunning.ScheduleDaily(ctx, a.Clock.Now()); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", a.Addr)

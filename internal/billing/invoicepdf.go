@@ -85,6 +85,8 @@ func lineName(line, lang string) string {
 	switch k := lease.ComponentKind(kind); k {
 	case lease.BareRent, lease.Parking, lease.Furnishing:
 		return t.T("doc.invoice.line." + string(k))
+	case ledger.CollectionCostsKind:
+		return t.T("doc.invoice.line.collection_costs")
 	case lease.ServiceCosts:
 		name := t.T("doc.invoice.line.service_costs")
 		if category != "" {

@@ -210,6 +210,28 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/finance/deposits/{id}/specifications/{spec}", financeRead, s.depositSpecification)
 	s.handle("POST", "/o/{org}/finance/deposits/{id}/payout/paid", financeWrite, s.depositPaid)
 
+	// Dunning (a finance tab): the daily run's proposals, sending letters
+	// with a confirm step, hand-overs and collection costs decided by a
+	// person, the letters sent, a lease's dunning with its payment plans, the
+	// arrears ageing list and the settings.
+	s.handle("GET", "/o/{org}/dunning", financeRead, s.dnProposals)
+	s.handle("POST", "/o/{org}/dunning/propose", financeWrite, s.dnPropose)
+	s.handle("POST", "/o/{org}/dunning/send/confirm", financeWrite, s.dnSendConfirm)
+	s.handle("POST", "/o/{org}/dunning/send", financeWrite, s.dnSend)
+	s.handle("POST", "/o/{org}/dunning/proposals/{id}/dismiss", financeWrite, s.dnDismiss)
+	s.handle("POST", "/o/{org}/dunning/proposals/{id}/approve", financeWrite, s.dnApprove)
+	s.handle("POST", "/o/{org}/dunning/proposals/{id}/reject", financeWrite, s.dnReject)
+	s.handle("POST", "/o/{org}/dunning/proposals/{id}/charge", financeWrite, s.dnCharge)
+	s.handle("GET", "/o/{org}/dunning/letters", financeRead, s.dnLetters)
+	s.handle("GET", "/o/{org}/dunning/letters/{id}/pdf", financeRead, s.dnLetterPDF)
+	s.handle("GET", "/o/{org}/dunning/leases/{id}", financeRead, s.dnLease)
+	s.handle("POST", "/o/{org}/dunning/leases/{id}/plans", financeWrite, s.dnPlanCreate)
+	s.handle("GET", "/o/{org}/dunning/plans", financeRead, s.dnPlans)
+	s.handle("POST", "/o/{org}/dunning/plans/{id}/cancel", financeWrite, s.dnPlanCancel)
+	s.handle("GET", "/o/{org}/dunning/arrears", financeRead, s.dnArrears)
+	s.handle("GET", "/o/{org}/dunning/settings", financeRead, s.dnSettings)
+	s.handle("POST", "/o/{org}/dunning/settings", financeWrite, s.dnSettingsSave)
+
 	// Rent increases: proposals, confirmation, letters, caps, CPI, clauses.
 	s.handle("GET", "/o/{org}/rent-increases", financeRead, s.riList)
 	s.handle("POST", "/o/{org}/rent-increases", financeWrite, s.riPropose)

@@ -9,6 +9,7 @@ import (
 	"hms/internal/bank"
 	"hms/internal/billing"
 	"hms/internal/deposit"
+	"hms/internal/dunning"
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
@@ -52,4 +53,5 @@ type Services struct {
 	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
 	Bank          *bank.Service          // the organisation's bank accounts and SEPA creditor settings
 	Reconcile     *reconcile.Service     // bank statements: import, matching, review, returned debits
+	Dunning       *dunning.Service       // arrears: proposals, letters, collection costs, hand-overs, payment plans, ageing
 }
