@@ -26,6 +26,7 @@ import (
 	"hms/internal/bank"
 	"hms/internal/billing"
 	"hms/internal/deposit"
+	"hms/internal/directdebit"
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
@@ -200,6 +201,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases,
 		Outbox: a.Outbox, Portfolio: a.Portfolio, Jobs: a.Jobs, Accounts: a.Accounts})
 	a.Bank = bank.New(bank.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
+	a.DirectDebit = directdebit.New(directdebit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases,
+		Relations: a.Relations, Portfolio: a.Portfolio, Outbox: a.Outbox, Jobs: a.Jobs, Texts: a.Texts})
 	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
 		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})
@@ -217,6 +220,9 @@ func (a *App) build(ctx context.Context) error {
 // Start listens on Addr and serves until Close; background jobs start too.
 func (a *App) Start(ctx context.Context) error {
 	if err := a.scheduleRetention(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
+	if err := a.DirectDebit.ScheduleExpiry(ctx, a.Clock.Now()); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", a.Addr)

@@ -9,6 +9,7 @@ import (
 	"hms/internal/bank"
 	"hms/internal/billing"
 	"hms/internal/deposit"
+	"hms/internal/directdebit"
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
@@ -50,4 +51,5 @@ type Services struct {
 	Settlement    *settlement.Service    // service-cost settlement: cost entries, keys per year, runs
 	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
 	Bank          *bank.Service          // the organisation's bank accounts and SEPA creditor settings
+	DirectDebit   *directdebit.Service   // SEPA direct debit: mandates per lease, collections (pain.008)
 }
