@@ -25,7 +25,7 @@ func TestCollections(t *testing.T) {
 		e.creditor(e.Owner, "")
 		l1, _, iban1 := e.lease(e.Owner, tenantOpts{})
 		l2, _, _ := e.lease(e.Owner, tenantOpts{lang: "en"})
-		l3, _, _ := e.lease(e.Owner, tenantOpts{})                         // direct debit, no mandate
+		l3, _, _ := e.lease(e.Owner, tenantOpts{})                       // direct debit, no mandate
 		l4, _, _ := e.lease(e.Owner, tenantOpts{method: lease.Transfer}) // pays by transfer: not listed
 		_ = l4
 		m1 := e.mandate(e.Owner, l1, directdebit.Recurrent)

@@ -160,7 +160,8 @@ func renderForm(sh formSheet) ([]byte, error) {
 	row(T("doc.mandate.purpose"), purpose)
 	pdf.Ln(4)
 
-	para(T(consent, "Creditor", sh.CreditorName, "Purpose", purpose))
+	// A name that ends in a full stop (B.V.) ends the sentence too.
+	para(strings.Replace(T(consent, "Creditor", sh.CreditorName, "Purpose", purpose), "..", ".", 1))
 	para(T("doc.mandate.refund"))
 	pdf.Ln(2)
 

@@ -1,6 +1,7 @@
 package directdebit_test
 
 import (
+	"strings"
 	"testing"
 
 	"hms/internal/app/apptest"
@@ -121,5 +122,43 @@ func TestAmendAndResume(t *testing.T) {
 		}
 		fieldErr(t, e.DirectDebit.AmendMandate(ctx, e.Owner, id, directdebit.AmendInput{IBAN: "NL02ABNA0123456780"}), "iban", "relation.iban_invalid")
 		problem(t, e.DirectDebit.ResumeMandate(ctx, e.Owner, id), directdebit.ErrNotSuspended)
+	})
+}
+
+// The printable mandate form: the title by kind, the creditor with its
+// Incassant-ID, the reference, the 8-week refund right and the debtor, in
+// the tenant's language; without an Incassant-ID there is no form.
+func TestMandateForm(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		l1, _, _ := e.lease(e.Owner, tenantOpts{})
+		l2, _, _ := e.lease(e.Owner, tenantOpts{lang: "en"})
+		m1 := e.mandate(e.Owner, l1, directdebit.OneOff)
+		m2 := e.mandate(e.Owner, l2, directdebit.Recurrent)
+		_, err := e.DirectDebit.MandateForm(ctx, e.Owner, m1)
+		problem(t, err, directdebit.ErrNoCreditorID)
+		e.creditor(e.Owner, "")
+		pdf, err := e.DirectDebit.MandateForm(ctx, e.Viewer, m1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := apptest.PDFText(t, pdf)
+		for _, want := range []string{"Eenmalige SEPA-machtiging", "Alpha Vastgoed B.V.", creditorID, "HMS-2025-0001-1",
+			"binnen 8 weken na afschrijving", "Z. Huurder1", "NL44 RABO 0123 4567 89", "Utrecht", "1 december 2024", "Handtekening"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("form lacks %q:\n%s", want, text)
+			}
+		}
+		pdf, err = e.DirectDebit.MandateForm(ctx, e.Owner, m2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := apptest.PDFText(t, pdf); !strings.Contains(text, "Recurring SEPA Direct Debit mandate") || !strings.Contains(text, "within 8 weeks") {
+			t.Fatalf("English form: %s", text)
+		}
+		_, err = e.DirectDebit.MandateForm(ctx, e.OwnerB, m1)
+		problem(t, err, validation.ErrNotFound)
+		if n := e.Count(`SELECT count(*) FROM audit_events WHERE action = 'directdebit.mandate_form_printed'`); n != 2 {
+			t.Fatalf("%d print events", n)
+		}
 	})
 }
