@@ -40,7 +40,7 @@ var tagOfSegment = map[string]string{
 	"cpi":             "Rent increases",
 	"deposit-payouts": "Deposits",
 	"settlement":      "Service costs",
-	"bank-accounts":   "Banking", "bank-settings": "Banking",
+	"bank-accounts":   "Banking", "bank-settings": "Banking", "mandates": "Banking", "collections": "Banking",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

@@ -8,6 +8,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/bank"
 	"hms/internal/billing"
+	"hms/internal/directdebit"
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/portfolio"
@@ -57,6 +58,11 @@ func init() {
 	enumOf(bank.Purposes)
 	enumOf(bank.DirectDebitVersions)
 	enumOf(bank.TransferVersions)
+	enumOf(directdebit.Kinds)
+	enumOf(directdebit.Statuses)
+	enumOf(directdebit.ItemStates)
+	enumOf(directdebit.Prenotices)
+	enumOf(directdebit.Sequences)
 }
 
 // oneOf is how a Go type with constants appears in the document: a string

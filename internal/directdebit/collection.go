@@ -51,6 +51,13 @@ const (
 	PrenoticeMail Prenotice = "mail"
 )
 
+// Prenotices in display order.
+var Prenotices = []Prenotice{PrenoticeInvoice, PrenoticeMail}
+
+// Sequences are the sequence types a collection uses (never FNAL: a lease's
+// last debit is an ordinary one).
+var Sequences = []sepa.Sequence{sepa.First, sepa.Recurrent, sepa.OneOff}
+
 // Reasons an invoice is left out of a collection (message ids).
 const (
 	ReasonNoMandate        = "directdebit.reason.no_mandate"
