@@ -510,3 +510,10 @@ func (s *Service) setStatus(ctx context.Context, a account.Actor, id int64, to S
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// HasMandateTx reports whether a lease has any mandate (the demo adds one
+// only where none is).
+func (s *Service) HasMandateTx(ctx context.Context, tx *db.Tx, leaseID int64) (bool, error) {
+	n, err := countMandates(ctx, tx, leaseID)
+	return n > 0, err
+}
