@@ -46,7 +46,7 @@ type MandateJSON struct {
 	IBAN              string             `json:"iban"`
 	LastCollectedOn   *civil.Date        `json:"last_collected_on,omitempty"`
 	ExpiresOn         civil.Date         `json:"expires_on" doc:"Unused until after this day, the mandate expires (36 months)"`
-	NextSequence      sepa.Sequence      `json:"next_sequence,omitempty" doc:"The sequence type of its next debit; absent when it cannot be collected again"`
+	NextSequence      sepa.Sequence      `json:"next_sequence,omitempty" doc:"Its next debit's sequence type; absent: cannot be collected again"`
 	Amended           bool               `json:"amended" doc:"The next collection reports a changed reference or IBAN"`
 	OriginalReference string             `json:"original_reference,omitempty"`
 	StatusReason      string             `json:"status_reason,omitempty" doc:"Why suspended or ended, e.g. a return reason code (AC04)"`
@@ -189,7 +189,7 @@ func (a *API) getMandateForm(ctx context.Context, act account.Actor, in *idPath)
 // CollectionJSON asks for a collection.
 type CollectionJSON struct {
 	CollectionDate civil.Date  `json:"collection_date" doc:"The requested collection date: a TARGET2 business day, the bank's lead days ahead"`
-	DueUntil       *civil.Date `json:"due_until,omitempty" doc:"Take the open invoices due on or before this day (default: the collection date)"`
+	DueUntil       *civil.Date `json:"due_until,omitempty" doc:"Take the open invoices due up to this day (default: the collection date)"`
 	AccountID      int64       `json:"account_id,omitempty" doc:"The account to collect to (default: the account for rent)"`
 }
 

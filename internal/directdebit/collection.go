@@ -591,7 +591,8 @@ func (s *Service) Create(ctx context.Context, a account.Actor, in CollectionInpu
 
 func invoiceKenmerk(ctx context.Context, tx *db.Tx, id int64) (string, error) {
 	var k string
-	if err := tx.QueryRowContext(ctx, `SELECT kenmerk FROM ledger_invoices WHERE org_id = $1 AND id = $2`, tx.OrgID(), id).Scan(&k); err != nil {
+	err := tx.QueryRowContext(ctx, `SELECT kenmerk FROM ledger_invoices WHERE org_id = $1 AND id = $2`, tx.OrgID(), id).Scan(&k)
+	if err != nil {
 		return "", fmt.Errorf("directdebit: kenmerk of invoice %d: %w", id, err)
 	}
 	return k, nil

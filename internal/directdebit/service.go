@@ -95,7 +95,8 @@ const (
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
 func (s *Service) now() string       { return db.TS(s.clk.Now()) }
 
-func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64, details map[string]string) error {
+func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64,
+	details map[string]string) error {
 	kind := a.Kind
 	if kind == "" {
 		kind = audit.ActorUser

@@ -84,7 +84,8 @@ func (s *Server) mandateResume(w http.ResponseWriter, r *http.Request) {
 	s.mandateStatus(w, r, s.DirectDebit.ResumeMandate, "directdebit.mandate.resumed")
 }
 
-func (s *Server) mandateStatus(w http.ResponseWriter, r *http.Request, change func(ctx context.Context, a account.Actor, id int64) error, flash string) {
+func (s *Server) mandateStatus(w http.ResponseWriter, r *http.Request, change func(context.Context, account.Actor, int64) error,
+	flash string) {
 	f := readForm(r)
 	p := s.newPage(r, "finance.account.title")
 	id, mid, ok := s.mandateOfLease(w, r, p)
@@ -163,7 +164,8 @@ func (s *Server) collections(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := &form{values: p.Form, errs: map[string]string{}, date: "lease.date.invalid", amount: "field.invalid"}
-	in := directdebit.CollectionInput{CollectionDate: f.Date("collection_date"), DueUntil: f.Date("due_until"), AccountID: f.Number("account_id")}
+	in := directdebit.CollectionInput{CollectionDate: f.Date("collection_date"), DueUntil: f.Date("due_until"),
+		AccountID: f.Number("account_id")}
 	if v.Get("collection_date") == "" {
 		f.Add("collection_date", "field.required")
 	}
@@ -206,7 +208,8 @@ func (s *Server) renderCollections(w http.ResponseWriter, r *http.Request, p *pa
 func (s *Server) collectionCreate(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "directdebit.title")
-	in := directdebit.CollectionInput{CollectionDate: f.Date("collection_date"), DueUntil: f.Date("due_until"), AccountID: f.Number("account_id")}
+	in := directdebit.CollectionInput{CollectionDate: f.Date("collection_date"), DueUntil: f.Date("due_until"),
+		AccountID: f.Number("account_id")}
 	expect := directdebit.Expectation{Count: int(f.Number("expect_count")), Total: money.Cents(f.Number("expect_total"))}
 	err := f.Err()
 	var b *directdebit.Batch
