@@ -58,7 +58,8 @@ func TestDepositsDueCommand(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if _, err := a.Leases.AddDepositEntry(ctx, owner, id, lease.DepositEntryInput{Kind: lease.DepositReceived, Date: start, AmountCents: 150000}); err != nil {
+					if _, err := a.Leases.AddDepositEntry(ctx, owner, id,
+						lease.DepositEntryInput{Kind: lease.DepositReceived, Date: start, AmountCents: 150000}); err != nil {
 						t.Fatal(err)
 					}
 					l, _ := a.Leases.Get(ctx, owner, id)
@@ -68,7 +69,8 @@ func TestDepositsDueCommand(t *testing.T) {
 			a.Close()
 
 			var out, errOut bytes.Buffer
-			if err := run(ctx, append([]string{"deposits", "due"}, storage...), &out, &errOut); err == nil || !strings.Contains(err.Error(), "--org") {
+			if err := run(ctx, append([]string{"deposits", "due"}, storage...), &out, &errOut); err == nil ||
+				!strings.Contains(err.Error(), "--org") {
 				t.Fatalf("without --org: %v", err)
 			}
 			if err := run(ctx, append([]string{"deposits", "due", "--org", "nobody"}, storage...), &out, &errOut); err == nil {

@@ -49,6 +49,9 @@ Usage:
   hms sepa export --org SLUG --collection-date YYYY-MM-DD [--due-until YYYY-MM-DD] --out FILE
                                              collect the open invoices of leases with a mandate: makes the
                                              batch (pre-notifications by mail) and writes its pain.008 file
+  hms bank import --org SLUG [--add-account] [--json] FILE
+                                             import a camt.053 or MT940 statement and match its credits;
+                                             all or nothing, exit code 2 naming the line or element
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
@@ -161,6 +164,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return depositCommand(ctx, args[1:], stdout)
 	case "sepa":
 		return sepaCommand(ctx, args[1:], stdout)
+	case "bank":
+		return bankCommand(ctx, args[1:], stdout)
 	case "settlement":
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "audit":
@@ -349,7 +354,8 @@ func importFile(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return explain(a, err)
 	}
-	fmt.Fprintf(stdout, "imported %d lines: %d complexes, %d units, %d tenants, %d leases\n", res.Rows, res.Complexes, res.Units, res.Tenants, res.Leases)
+	fmt.Fprintf(stdout, "imported %d lines: %d complexes, %d units, %d tenants, %d leases\n", res.Rows, res.Complexes,
+		res.Units, res.Tenants, res.Leases)
 	for _, c := range []struct {
 		what string
 		n    importer.Counts

@@ -36,10 +36,12 @@ func TestCommands(t *testing.T) {
 				t.Fatalf("user create: %q %v", out, err)
 			}
 			password := strings.TrimSpace(out[strings.Index(out, "one-time password: ")+19:])
-			if _, err := hms("user", "create", "--org", "acme", "--email", "x@acme.nl", "--role", "boss"); err == nil || !strings.Contains(err.Error(), "--role") {
+			if _, err := hms("user", "create", "--org", "acme", "--email", "x@acme.nl", "--role", "boss"); err == nil ||
+				!strings.Contains(err.Error(), "--role") {
 				t.Fatalf("bad role: %v", err)
 			}
-			if _, err := hms("user", "create", "--org", "acme", "--email", "nope", "--role", "viewer"); err == nil || !strings.Contains(err.Error(), "--email") {
+			if _, err := hms("user", "create", "--org", "acme", "--email", "nope", "--role", "viewer"); err == nil ||
+				!strings.Contains(err.Error(), "--email") {
 				t.Fatalf("bad e-mail: %v", err)
 			}
 			if _, err := hms("user", "create", "--org", "acme", "--email", "v@acme.nl", "--role", "viewer"); err != nil {
@@ -74,7 +76,8 @@ func TestCommands(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if _, err := a.DB.Raw().Exec(`UPDATE audit_events SET action = 'member.removed' WHERE seq = 1 AND org_id = (SELECT id FROM organisations WHERE slug = 'acme')`); err != nil {
+			if _, err := a.DB.Raw().Exec(`UPDATE audit_events SET action = 'member.removed' WHERE seq = 1 AND org_id = (SELECT id FROM organisations
+				WHERE slug = 'acme')`); err != nil {
 				t.Fatal(err)
 			}
 			a.Close()
@@ -111,7 +114,8 @@ func TestImportAndDemoCommands(t *testing.T) {
 			dir := t.TempDir()
 			bad := dir + "/bad.csv"
 			good := dir + "/good.csv"
-			content := "straat;huisnummer;postcode;plaats;type;oppervlakte;segment\nKerkstraat;1;1234 AB;Ede;zelfstandig;50;sociaal\nKerkstraat;2;0000 XX;Ede;zelfstandig;50;sociaal\n"
+			content := "straat;huisnummer;postcode;plaats;type;oppervlakte;segment\nKerkstraat;1;1234 AB;Ede;zelfstandig;50;sociaal\n" +
+				"Kerkstraat;2;0000 XX;Ede;zelfstandig;50;sociaal\n"
 			if err := os.WriteFile(bad, []byte(content), 0o600); err != nil {
 				t.Fatal(err)
 			}

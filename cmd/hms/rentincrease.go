@@ -110,7 +110,8 @@ func capsImportCommand(ctx context.Context, args []string, stdout io.Writer) err
 // rentIncreaseImport opens the app, reads FILE.csv for --org with imp (all
 // lines or none) and reports what changed, or every bad cell.
 func rentIncreaseImport(ctx context.Context, name, what string, args []string, stdout io.Writer,
-	imp func(*rentincrease.Service, context.Context, account.Actor, io.Reader) (rentincrease.ImportResult, []rentincrease.CellError, error)) error {
+	imp func(*rentincrease.Service, context.Context, account.Actor,
+		io.Reader) (rentincrease.ImportResult, []rentincrease.CellError, error)) error {
 	use := "usage: hms " + name + " --org SLUG FILE.csv"
 	var slug string
 	var fs *flag.FlagSet

@@ -43,8 +43,9 @@ func TestRentIncreaseAndCPICommands(t *testing.T) {
 			if err := a.Privacy.AcceptProcessorAgreement(ctx, owner, a.Privacy.Current().Version); err != nil {
 				t.Fatal(err)
 			}
-			unit, err := a.Portfolio.CreateUnit(ctx, owner, portfolio.UnitInput{Street: "Kerkstraat", HouseNumber: "1", Postcode: "1234 AB", City: "Ede",
-				Type: portfolio.TypeZelfstandig, FloorArea: "70", Segment: portfolio.SegmentVrij})
+			unit, err := a.Portfolio.CreateUnit(ctx, owner,
+				portfolio.UnitInput{Street: "Kerkstraat", HouseNumber: "1", Postcode: "1234 AB", City: "Ede",
+					Type: portfolio.TypeZelfstandig, FloorArea: "70", Segment: portfolio.SegmentVrij})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,8 +53,9 @@ func TestRentIncreaseAndCPICommands(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := a.Leases.Create(ctx, owner, lease.Input{Reference: "H-1", UnitIDs: []int64{unit}, TenantIDs: []int64{p}, Start: civil.MustParse("2020-01-01"),
-				Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 100000}}}); err != nil {
+			if _, err := a.Leases.Create(ctx, owner,
+				lease.Input{Reference: "H-1", UnitIDs: []int64{unit}, TenantIDs: []int64{p}, Start: civil.MustParse("2020-01-01"),
+					Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 100000}}}); err != nil {
 				t.Fatal(err)
 			}
 			if err := a.RentIncreases.SetCapOverride(ctx, owner, portfolio.SegmentVrij, on.Year, "4", "test"); err != nil {
@@ -61,10 +63,12 @@ func TestRentIncreaseAndCPICommands(t *testing.T) {
 			}
 			a.Close()
 
-			if _, err := hms("rentincrease", "propose", "--org", "acme", "--date", "1-7-2027x"); err == nil || !strings.Contains(err.Error(), "--date") {
+			if _, err := hms("rentincrease", "propose", "--org", "acme", "--date", "1-7-2027x"); err == nil ||
+				!strings.Contains(err.Error(), "--date") {
 				t.Fatalf("bad date: %v", err)
 			}
-			if _, err := hms("rentincrease", "propose", "--org", "nope", "--date", on.String()); err == nil || !strings.Contains(err.Error(), "nope") {
+			if _, err := hms("rentincrease", "propose", "--org", "nope", "--date", on.String()); err == nil ||
+				!strings.Contains(err.Error(), "nope") {
 				t.Fatalf("unknown organisation: %v", err)
 			}
 			out, err := hms("rentincrease", "propose", "--org", "acme", "--date", on.String())

@@ -14,8 +14,9 @@ import (
 	"hms/internal/money"
 )
 
-const rentRunUsage = `usage: hms rentrun --org SLUG --period YYYY-MM|YYYY-Qn [--complex NAME | --unit ADDRESS | --lease REFERENCE] [--confirm]
-       hms rentrun undo --org SLUG --run ID [--confirm]`
+const rentRunUsage = "usage: hms rentrun --org SLUG --period YYYY-MM|YYYY-Qn [--complex NAME | --unit ADDRESS | --lease REFERENCE] " +
+	"[--confirm]\n" +
+	"       hms rentrun undo --org SLUG --run ID [--confirm]"
 
 // rentRun previews a month's rent and, with --confirm, posts it: the same
 // service the rent-run page and POST /api/v1/rent-runs use, run in this
@@ -174,7 +175,8 @@ func rentRunUndo(ctx context.Context, args []string, stdout io.Writer) error {
 		return &exitError{code: 2, err: fmt.Errorf("run %d cannot be undone", p.Run.ID)}
 	}
 	if !*confirm {
-		fmt.Fprintf(stdout, "undo run %d: %d credit notes, %s; nothing was booked (--confirm books them)\n", p.Run.ID, len(p.Credits), eur(p.Total))
+		fmt.Fprintf(stdout, "undo run %d: %d credit notes, %s; nothing was booked (--confirm books them)\n",
+			p.Run.ID, len(p.Credits), eur(p.Total))
 		return nil
 	}
 	done, err := a.Billing.UndoRun(ctx, actor, runID, billing.Expectation{Invoices: len(p.Credits), Total: p.Total})

@@ -54,7 +54,8 @@ func TestRentRunCommand(t *testing.T) {
 			}
 			ref := strings.SplitN(strings.Split(out, "\n")[1], "\t", 2)[0]
 			out, err = run1("rentrun", "--org", "proef", "--period", next, "--lease", ref)
-			if err != nil || !strings.Contains(out, "scope: 1 lease: "+ref+", ") || !strings.Contains(out, ": 1 invoices") || !strings.Contains(out, "nothing was posted") {
+			if err != nil || !strings.Contains(out, "scope: 1 lease: "+ref+", ") || !strings.Contains(out, ": 1 invoices") ||
+				!strings.Contains(out, "nothing was posted") {
 				t.Fatalf("preview of %s: %q %v", ref, out, err)
 			}
 			out, err = run1("rentrun", "--org", "proef", "--period", next, "--lease", ref, "--confirm")
@@ -75,7 +76,8 @@ func TestRentRunCommand(t *testing.T) {
 			}
 
 			out, err = run1("rentrun", "undo", "--org", "proef", "--run", runID[1])
-			if err != nil || !strings.Contains(out, fmt.Sprintf("undo run %s: %d credit notes", runID[1], rest)) || !strings.Contains(out, "nothing was booked") {
+			if err != nil || !strings.Contains(out, fmt.Sprintf("undo run %s: %d credit notes", runID[1], rest)) ||
+				!strings.Contains(out, "nothing was booked") {
 				t.Fatalf("undo plan: %q %v", out, err)
 			}
 			out, err = run1("rentrun", "undo", "--org", "proef", "--run", runID[1], "--confirm")

@@ -13,7 +13,8 @@ import (
 	"hms/internal/settlement"
 )
 
-const settlementRunUsage = "usage: hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)\n       hms settlement costs import --org SLUG FILE.csv"
+const settlementRunUsage = "usage: hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)\n" +
+	"       hms settlement costs import --org SLUG FILE.csv"
 
 // settlementStored runs `hms settlement run` (the stored settlement of a
 // complex and year, or of a leaving tenant's lease, as a draft) and `hms
@@ -45,7 +46,8 @@ func settlementStored(ctx context.Context, args []string, stdout io.Writer) erro
 		}
 		files, rest = append(files, fs.Arg(0)), fs.Args()[1:]
 	}
-	if *slug == "" || (importing && len(files) != 1) || (!importing && (len(files) > 0 || (*leaseID == 0 && (*complexID == 0 || *year == 0)))) {
+	if *slug == "" || (importing && len(files) != 1) ||
+		(!importing && (len(files) > 0 || (*leaseID == 0 && (*complexID == 0 || *year == 0)))) {
 		return errors.New(settlementRunUsage)
 	}
 	a, err := app.Open(ctx, cfg)

@@ -77,7 +77,8 @@ func TestSettlementRunCommand(t *testing.T) {
 				IBANs:   []string{"NL91ABNA0417164300"}, Roles: relation.RolesOf(relation.RoleSupplier)}); err != nil {
 				t.Fatal(err)
 			}
-			if err := a.Settlement.SetKey(ctx, owner, cx, 2024, settlement.CategoryKey{Category: "schoonmaak", Key: settlement.KeyEqual}); err != nil {
+			if err := a.Settlement.SetKey(ctx, owner, cx, 2024,
+				settlement.CategoryKey{Category: "schoonmaak", Key: settlement.KeyEqual}); err != nil {
 				t.Fatal(err)
 			}
 			a.Close() // SQLite has one writer: the commands open their own.
@@ -90,7 +91,8 @@ func TestSettlementRunCommand(t *testing.T) {
 			dir := t.TempDir()
 			file := func(name, rows string) string {
 				path := filepath.Join(dir, name)
-				if err := os.WriteFile(path, []byte("supplier;invoice_number;invoice_date;period_start;period_end;amount;category;complex\n"+rows), 0o600); err != nil {
+				if err := os.WriteFile(path,
+					[]byte("supplier;invoice_number;invoice_date;period_start;period_end;amount;category;complex\n"+rows), 0o600); err != nil {
 					t.Fatal(err)
 				}
 				return path
@@ -106,10 +108,12 @@ func TestSettlementRunCommand(t *testing.T) {
 				t.Fatalf("no file: %q %v", out, err)
 			}
 			path := file("good.csv", good)
-			if out, err := run1("settlement", "costs", "import", "--org", "alpha", path); err != nil || !strings.Contains(out, "imported: 2 new, 0 changed, 0 unchanged") {
+			if out, err := run1("settlement", "costs", "import", "--org", "alpha", path); err != nil ||
+				!strings.Contains(out, "imported: 2 new, 0 changed, 0 unchanged") {
 				t.Fatalf("import: %q %v", out, err)
 			}
-			if out, err := run1("settlement", "costs", "import", "--org", "alpha", path); err != nil || !strings.Contains(out, "imported: 0 new, 0 changed, 2 unchanged") {
+			if out, err := run1("settlement", "costs", "import", "--org", "alpha", path); err != nil ||
+				!strings.Contains(out, "imported: 0 new, 0 changed, 2 unchanged") {
 				t.Fatalf("import again: %q %v", out, err)
 			}
 
@@ -140,7 +144,8 @@ func TestSettlementRunCommand(t *testing.T) {
 				t.Fatalf("no station: %v", err)
 			}
 
-			if _, err := run1("settlement", "run", "--org", "alpha", "--complex", fmt.Sprint(cx)); err == nil || !strings.Contains(err.Error(), "usage") {
+			if _, err := run1("settlement", "run", "--org", "alpha", "--complex", fmt.Sprint(cx)); err == nil ||
+				!strings.Contains(err.Error(), "usage") {
 				t.Fatalf("run without year: %v", err)
 			}
 			// 2024: 1200.00 and S-2's 184 of 365 days (368.00) make 1568.00,

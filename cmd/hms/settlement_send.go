@@ -14,7 +14,8 @@ import (
 	"hms/internal/settlement"
 )
 
-const settlementSendUsage = "usage: hms settlement send --org SLUG --run ID [--confirm]\n       hms settlement deadlines --org SLUG [--year YYYY]"
+const settlementSendUsage = "usage: hms settlement send --org SLUG --run ID [--confirm]\n" +
+	"       hms settlement deadlines --org SLUG [--year YYYY]"
 
 // settlementSend runs `hms settlement send` (a final run's statements:
 // booked, stored and mailed now, with progress; sending again sends nothing

@@ -94,7 +94,8 @@ func TestSettlementSendCommand(t *testing.T) {
 				InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "1200.00", Category: "schoonmaak"}); err != nil {
 				t.Fatal(err)
 			}
-			if err := a.Settlement.SetKey(ctx, owner, complexes[0], 2025, settlement.CategoryKey{Category: "schoonmaak", Key: settlement.KeyEqual}); err != nil {
+			if err := a.Settlement.SetKey(ctx, owner, complexes[0], 2025,
+				settlement.CategoryKey{Category: "schoonmaak", Key: settlement.KeyEqual}); err != nil {
 				t.Fatal(err)
 			}
 			draft, err := a.Settlement.Run(ctx, owner, complexes[0], 2025)
@@ -111,7 +112,8 @@ func TestSettlementSendCommand(t *testing.T) {
 			if _, err := run1("settlement", "send", "--org", "alpha"); err == nil || !strings.Contains(err.Error(), "usage") {
 				t.Fatalf("send without a run: %v", err)
 			}
-			if _, err := run1("settlement", "send", "--org", "alpha", "--run", fmt.Sprint(draft.ID)); err == nil || !strings.Contains(err.Error(), "final first") {
+			if _, err := run1("settlement", "send", "--org", "alpha", "--run", fmt.Sprint(draft.ID)); err == nil ||
+				!strings.Contains(err.Error(), "final first") {
 				t.Fatalf("send a draft: %v", err)
 			}
 			// Finalised, the same run can be sent.
@@ -123,7 +125,8 @@ func TestSettlementSendCommand(t *testing.T) {
 			}
 			a.Close()
 			final := draft
-			if _, err := run1("settlement", "send", "--org", "beta", "--run", fmt.Sprint(final.ID)); err == nil || !strings.Contains(err.Error(), "does not exist") {
+			if _, err := run1("settlement", "send", "--org", "beta", "--run", fmt.Sprint(final.ID)); err == nil ||
+				!strings.Contains(err.Error(), "does not exist") {
 				t.Fatalf("another organisation sent the run: %v", err)
 			}
 			// 600.00 a home: the leaver 181 days (297.53), the newcomer 184
@@ -133,7 +136,8 @@ func TestSettlementSendCommand(t *testing.T) {
 				t.Fatalf("send plan: %q %v", out, err)
 			}
 			out, err = run1("settlement", "send", "--org", "alpha", "--run", fmt.Sprint(final.ID), "--confirm")
-			if err != nil || !strings.Contains(out, "3 / 3 statements") || !strings.Contains(out, "3 statements sent, 3 balances booked, 3 mails queued, 0 sent before") {
+			if err != nil || !strings.Contains(out, "3 / 3 statements") ||
+				!strings.Contains(out, "3 statements sent, 3 balances booked, 3 mails queued, 0 sent before") {
 				t.Fatalf("send: %q %v", out, err)
 			}
 			out, err = run1("settlement", "send", "--org", "alpha", "--run", fmt.Sprint(final.ID), "--confirm")
@@ -141,11 +145,13 @@ func TestSettlementSendCommand(t *testing.T) {
 				t.Fatalf("send again: %q %v", out, err)
 			}
 			out, err = run1("settlement", "deadlines", "--org", "alpha", "--year", "2025")
-			if err != nil || !strings.Contains(out, "settlement 2025, due 2026-06-30") || !strings.Contains(out, fmt.Sprintf("%d\tDe Linde\t3 leases\tsent", complexes[0])) ||
+			if err != nil || !strings.Contains(out, "settlement 2025, due 2026-06-30") ||
+				!strings.Contains(out, fmt.Sprintf("%d\tDe Linde\t3 leases\tsent", complexes[0])) ||
 				!strings.Contains(out, fmt.Sprintf("%d\tZonnehof\t1 leases\tnone", complexes[1])) {
 				t.Fatalf("deadlines: %q %v", out, err)
 			}
-			if out, err := run1("settlement", "deadlines", "--org", "beta", "--year", "2025"); err != nil || !strings.Contains(out, "no complex had leases in 2025") {
+			if out, err := run1("settlement", "deadlines", "--org", "beta", "--year", "2025"); err != nil ||
+				!strings.Contains(out, "no complex had leases in 2025") {
 				t.Fatalf("another organisation's deadlines: %q %v", out, err)
 			}
 			if _, err := run1("settlement", "deadlines", "--org", "alpha", "--year", "1999"); err == nil || exitCode(err) != 2 {

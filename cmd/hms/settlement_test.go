@@ -73,7 +73,8 @@ func TestSettlementCommand(t *testing.T) {
 		t.Fatalf("12%% admin fee: error document %q (%v)", out.String(), jerr)
 	}
 	out.Reset()
-	if err := settlementCommand(ctx, []string{"compute"}, strings.NewReader("{"), &out, &errOut); exitCode(err) != 2 || !strings.Contains(out.String(), `"field": ""`) {
+	if err := settlementCommand(ctx, []string{"compute"}, strings.NewReader("{"), &out, &errOut); exitCode(err) != 2 ||
+		!strings.Contains(out.String(), `"field": ""`) {
 		t.Fatalf("broken JSON: %v %s", err, out.String())
 	}
 	// Usage errors are ordinary failures (exit code 1).

@@ -82,7 +82,8 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (password 
 				return err
 			}
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorKind: "system", Action: "user.created_by_operator", TargetType: "user", TargetID: fmt.Sprint(userID)})
+		return s.audit.Record(ctx, tx,
+			audit.Event{ActorKind: "system", Action: "user.created_by_operator", TargetType: "user", TargetID: fmt.Sprint(userID)})
 	})
 	if err != nil || org == nil {
 		return password, userID, err
@@ -95,8 +96,9 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (password 
 		if err := s.insertMembership(ctx, tx, userID, in.Role, s.clk.Now()); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorKind: "system", Action: "member.added_by_operator", TargetType: "user", TargetID: fmt.Sprint(userID),
-			Details: map[string]string{"role": string(in.Role)}})
+		return s.audit.Record(ctx, tx,
+			audit.Event{ActorKind: "system", Action: "member.added_by_operator", TargetType: "user", TargetID: fmt.Sprint(userID),
+				Details: map[string]string{"role": string(in.Role)}})
 	})
 	return password, userID, err
 }

@@ -181,7 +181,8 @@ func (s *Service) Invite(ctx context.Context, a Actor, email string, role Role) 
 		token, hash := newSecret("i_")
 		now := s.clk.Now()
 		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO invitations (org_id, email_index, email_sealed, role, token_hash, invited_by, created_at, expires_at)
+		if err := tx.QueryRowContext(ctx,
+			`INSERT INTO invitations (org_id, email_index, email_sealed, role, token_hash, invited_by, created_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, tx.OrgID(), index, sealed, string(role), hash, a.UserID,
 			db.TS(now), db.TS(now.Add(invitationTTL))).Scan(&id); err != nil {
 			return fmt.Errorf("insert invitation: %w", err)
@@ -350,7 +351,8 @@ func (s *Service) ChangeRole(ctx context.Context, a Actor, userID int64, role Ro
 				return ErrLastOwner
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET role = $1 WHERE org_id = $2 AND user_id = $3`, string(role), tx.OrgID(), userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET role = $1 WHERE org_id = $2 AND user_id = $3`, string(role),
+			tx.OrgID(), userID); err != nil {
 			return fmt.Errorf("change role: %w", err)
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: a.UserID, ActorKind: a.Kind, Action: "member.role_changed",

@@ -220,10 +220,12 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) error {
 	return s.db.System(ctx, func(tx *db.Tx) error {
 		now := s.clk.Now()
 		if userID, _, err := takeUserToken(ctx, tx, "confirm", token, now); err == nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL`, db.TS(now), userID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL`,
+				db.TS(now), userID); err != nil {
 				return fmt.Errorf("confirm e-mail: %w", err)
 			}
-			return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.email_confirmed", TargetType: "user", TargetID: fmt.Sprint(userID)})
+			return s.audit.Record(ctx, tx,
+				audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.email_confirmed", TargetType: "user", TargetID: fmt.Sprint(userID)})
 		} else if !errors.Is(err, ErrLinkInvalid) {
 			return err
 		}
@@ -260,7 +262,8 @@ func (s *Service) setEmail(ctx context.Context, tx *db.Tx, userID int64, email s
 	if err != nil {
 		return fmt.Errorf("change e-mail: %w", err)
 	}
-	return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.email_changed", TargetType: "user", TargetID: fmt.Sprint(userID)})
+	return s.audit.Record(ctx, tx,
+		audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.email_changed", TargetType: "user", TargetID: fmt.Sprint(userID)})
 }
 
 // LoginResult says who logged in and whether a second factor is due.
@@ -317,7 +320,8 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	var notConfirmed bool
 	err = s.db.System(ctx, func(tx *db.Tx) error {
 		if !ok {
-			return s.audit.Record(ctx, tx, audit.Event{ActorKind: "user", Action: "user.login_failed", TargetType: "user", TargetID: fmt.Sprint(r.id)})
+			return s.audit.Record(ctx, tx,
+				audit.Event{ActorKind: "user", Action: "user.login_failed", TargetType: "user", TargetID: fmt.Sprint(r.id)})
 		}
 		u, err := s.open(ctx, tx, r)
 		if err != nil {
@@ -330,7 +334,8 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 		}
 		res = &LoginResult{User: u, NeedTOTP: u.TOTPEnabled}
 		if !u.TOTPEnabled {
-			return s.audit.Record(ctx, tx, audit.Event{ActorUserID: u.ID, ActorKind: "user", Action: "user.logged_in", TargetType: "user", TargetID: fmt.Sprint(u.ID)})
+			return s.audit.Record(ctx, tx,
+				audit.Event{ActorUserID: u.ID, ActorKind: "user", Action: "user.logged_in", TargetType: "user", TargetID: fmt.Sprint(u.ID)})
 		}
 		return nil
 	})
@@ -508,10 +513,12 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 			return err
 		}
 		// Receiving the link proves the address.
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, $1) WHERE id = $2`, db.TS(s.clk.Now()), userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, $1) WHERE id = $2`,
+			db.TS(s.clk.Now()), userID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.password_reset", TargetType: "user", TargetID: fmt.Sprint(userID)})
+		return s.audit.Record(ctx, tx,
+			audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.password_reset", TargetType: "user", TargetID: fmt.Sprint(userID)})
 	})
 }
 
@@ -542,7 +549,8 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, current, nex
 		if _, err := endSessions(ctx, tx, userID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.password_changed", TargetType: "user", TargetID: fmt.Sprint(userID)})
+		return s.audit.Record(ctx, tx,
+			audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.password_changed", TargetType: "user", TargetID: fmt.Sprint(userID)})
 	})
 }
 

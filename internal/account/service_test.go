@@ -39,7 +39,8 @@ func fieldErr(t *testing.T, err error, field, msg string) {
 func signUp(t *testing.T, e *apptest.Org, org, email, pw string) (int64, *account.Organisation) {
 	t.Helper()
 	ctx := context.Background()
-	uid, o, err := e.Accounts.SignUp(ctx, account.SignUpInput{OrgName: org, Name: "Anna de Vries", Email: email, Password: pw, AcceptTerms: true})
+	uid, o, err := e.Accounts.SignUp(ctx,
+		account.SignUpInput{OrgName: org, Name: "Anna de Vries", Email: email, Password: pw, AcceptTerms: true})
 	if err != nil {
 		t.Fatalf("sign up: %v", err)
 	}
@@ -57,7 +58,8 @@ func signUp(t *testing.T, e *apptest.Org, org, email, pw string) (int64, *accoun
 func TestSignUpValidationChangesNothing(t *testing.T) {
 	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
-		good := account.SignUpInput{OrgName: "Verhuur BV", Name: "Anna", Email: "anna@example.nl", Password: "lang genoeg wachtwoord", AcceptTerms: true}
+		good := account.SignUpInput{OrgName: "Verhuur BV", Name: "Anna", Email: "anna@example.nl",
+			Password: "lang genoeg wachtwoord", AcceptTerms: true}
 		cases := []struct {
 			mut          func(*account.SignUpInput)
 			field, msgID string
@@ -101,7 +103,8 @@ func TestSignUpValidationChangesNothing(t *testing.T) {
 func TestLoginConfirmResetAndRateLimit(t *testing.T) {
 	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
-		_, _, err := e.Accounts.SignUp(ctx, account.SignUpInput{OrgName: "Pand & Co", Name: "Bram", Email: "Bram@Example.nl", Password: "correct horse battery", AcceptTerms: true})
+		_, _, err := e.Accounts.SignUp(ctx,
+			account.SignUpInput{OrgName: "Pand & Co", Name: "Bram", Email: "Bram@Example.nl", Password: "correct horse battery", AcceptTerms: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +155,8 @@ func TestLoginConfirmResetAndRateLimit(t *testing.T) {
 		}
 		reset = waitSubject(t, e, "bram@example.nl", "wachtwoord", 1)
 		e.Clock.Advance(61 * time.Minute)
-		if err := e.Accounts.ResetPassword(ctx, reset[strings.Index(reset, "token=")+6:], "expired link pass"); !errors.Is(err, account.ErrLinkInvalid) {
+		if err := e.Accounts.ResetPassword(ctx, reset[strings.Index(reset, "token=")+6:],
+			"expired link pass"); !errors.Is(err, account.ErrLinkInvalid) {
 			t.Fatalf("expired reset link: %v", err)
 		}
 
@@ -459,7 +463,8 @@ func TestSeveralOrganisations(t *testing.T) {
 	each(t, func(t *testing.T, e *apptest.Org) {
 		ctx := context.Background()
 		uid, first := signUp(t, e, "Eerste BV", "twee@example.nl", "correct horse battery")
-		if _, _, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "tweede", Email: "twee@example.nl", Role: account.Viewer}); err != nil {
+		if _, _, err := e.Accounts.CreateUser(ctx,
+			account.CreateUserInput{OrgSlug: "tweede", Email: "twee@example.nl", Role: account.Viewer}); err != nil {
 			t.Fatal(err)
 		}
 		ms, err := e.Accounts.Memberships(ctx, uid)

@@ -45,8 +45,9 @@ func (s *Service) sessionSummaries(ctx context.Context, tx *db.Tx, users []int64
 	for _, u := range users {
 		args = append(args, u)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT user_id, COUNT(*), MAX(created_at) FROM sessions WHERE expiry > `+tx.Params(1, 1)+` AND user_id IN (`+
-		tx.Params(2, len(users))+`) GROUP BY user_id`, args...)
+	rows, err := tx.QueryContext(ctx,
+		`SELECT user_id, COUNT(*), MAX(created_at) FROM sessions WHERE expiry > `+tx.Params(1, 1)+` AND user_id IN (`+
+			tx.Params(2, len(users))+`) GROUP BY user_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("session summaries: %w", err)
 	}

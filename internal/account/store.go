@@ -104,7 +104,8 @@ func (s *Service) insertUser(ctx context.Context, tx *db.Tx, email, name, passwo
 		confirmedAt = db.NullTS(now)
 	}
 	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO users (subject_id, email_index, email_sealed, name_sealed, password_hash, email_confirmed_at, lang, created_at)
+	err = tx.QueryRowContext(ctx,
+		`INSERT INTO users (subject_id, email_index, email_sealed, name_sealed, password_hash, email_confirmed_at, lang, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		int64(subj), index, emailSealed, nameSealed, hash, confirmedAt, lang, db.TS(now)).Scan(&id)
 	if db.IsUniqueViolation(err) {
@@ -208,7 +209,8 @@ func countOwners(ctx context.Context, tx *db.Tx) (int, error) {
 }
 
 // insertUserToken stores a one-time token (confirm, reset, email change).
-func insertUserToken(ctx context.Context, tx *db.Tx, userID int64, purpose, hash string, data []byte, now time.Time, ttl time.Duration) error {
+func insertUserToken(ctx context.Context, tx *db.Tx, userID int64, purpose, hash string, data []byte,
+	now time.Time, ttl time.Duration) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO user_tokens (user_id, purpose, token_hash, data_sealed, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, userID, purpose, hash, data, db.TS(now), db.TS(now.Add(ttl)))
 	if err != nil {

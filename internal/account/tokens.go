@@ -45,7 +45,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, a Actor, name string, scop
 			strs[i] = string(sc)
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (org_id, user_id, name, token_hash, scopes, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, tx.OrgID(), a.UserID, name, hash, strings.Join(strs, " "), db.TS(s.clk.Now())).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6)
+			RETURNING id`, tx.OrgID(), a.UserID, name, hash, strings.Join(strs, " "), db.TS(s.clk.Now())).Scan(&id); err != nil {
 			return fmt.Errorf("insert api token: %w", err)
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: a.UserID, ActorKind: a.Kind, Action: "api_token.created",
@@ -114,7 +115,8 @@ func (s *Service) RevokeAPIToken(ctx context.Context, a Actor, id int64) error {
 // demoted creator's token loses rights at once.
 func (s *Service) AuthenticateAPIToken(ctx context.Context, token string) (Actor, error) {
 	token = strings.TrimSpace(token)
-	if !strings.HasPrefix(token, tokenPrefix) || len(token) != len(tokenPrefix)+32 || strings.Trim(token[len(tokenPrefix):], "abcdefghijklmnopqrstuvwxyz234567") != "" {
+	if !strings.HasPrefix(token, tokenPrefix) || len(token) != len(tokenPrefix)+32 ||
+		strings.Trim(token[len(tokenPrefix):], "abcdefghijklmnopqrstuvwxyz234567") != "" {
 		return Actor{}, ErrTokenMalformed
 	}
 	var a Actor

@@ -101,7 +101,8 @@ func (s *Service) EnableTOTP(ctx context.Context, userID int64, secret, code str
 			_, _ = rand.Read(b)
 			h := hex.EncodeToString(b)
 			codes[i] = h[:5] + "-" + h[5:]
-			if _, err := tx.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)`, userID, hashSecret(codes[i])); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)`, userID,
+				hashSecret(codes[i])); err != nil {
 				return fmt.Errorf("store recovery code: %w", err)
 			}
 		}
@@ -109,7 +110,8 @@ func (s *Service) EnableTOTP(ctx context.Context, userID int64, secret, code str
 		if _, err := endSessions(ctx, tx, userID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.totp_enabled", TargetType: "user", TargetID: fmt.Sprint(userID)})
+		return s.audit.Record(ctx, tx,
+			audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.totp_enabled", TargetType: "user", TargetID: fmt.Sprint(userID)})
 	})
 	if err != nil {
 		return nil, err
@@ -132,7 +134,8 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64, password string
 		if _, err := endSessions(ctx, tx, userID); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.totp_disabled", TargetType: "user", TargetID: fmt.Sprint(userID)})
+		return s.audit.Record(ctx, tx,
+			audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.totp_disabled", TargetType: "user", TargetID: fmt.Sprint(userID)})
 	})
 }
 
@@ -161,8 +164,9 @@ func (s *Service) VerifySecondFactor(ctx context.Context, userID int64, code str
 			if n, _ := res.RowsAffected(); n != 1 {
 				return ErrTOTPInvalid
 			}
-			return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.logged_in", TargetType: "user", TargetID: fmt.Sprint(userID),
-				Details: map[string]string{"second_factor": "recovery_code"}})
+			return s.audit.Record(ctx, tx,
+				audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.logged_in", TargetType: "user", TargetID: fmt.Sprint(userID),
+					Details: map[string]string{"second_factor": "recovery_code"}})
 		}
 		secret, err := s.vault.OpenString(ctx, tx, vault.SubjectID(r.subject), "users.totp_secret", r.totpSealed)
 		if err != nil {
@@ -173,15 +177,17 @@ func (s *Service) VerifySecondFactor(ctx context.Context, userID int64, code str
 			return ErrTOTPInvalid
 		}
 		// Conditional on the old step, so two requests racing with one code cannot both pass.
-		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step = $3`, step, userID, r.totpLastStep)
+		res, err := tx.ExecContext(ctx,
+			`UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step = $3`, step, userID, r.totpLastStep)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrTOTPInvalid
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.logged_in", TargetType: "user", TargetID: fmt.Sprint(userID),
-			Details: map[string]string{"second_factor": "totp"}})
+		return s.audit.Record(ctx, tx,
+			audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.logged_in", TargetType: "user", TargetID: fmt.Sprint(userID),
+				Details: map[string]string{"second_factor": "totp"}})
 	})
 }
 

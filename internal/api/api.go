@@ -66,7 +66,9 @@ func New(d Deps) *API {
 	}
 	a := &API{Deps: d, mux: http.NewServeMux()}
 	cfg := huma.DefaultConfig("HMS API", "1.0.0")
-	cfg.Info.Description = "Rental administration for Dutch landlords. Authenticate with `Authorization: Bearer hms_…`; a token acts with its creator's role, narrowed to its scopes."
+	cfg.Info.Description = "Rental administration for Dutch landlords. Authenticate with `Authorization: Bearer hms_…`; a token acts with " +
+		"its creator's role, narrowed to its scopes. Lists come in pages: pass a page's next_cursor as the cursor of the next. " +
+		"For a list in id order the cursor is the last id seen, so a number from an earlier client still works."
 	cfg.OpenAPIPath = Prefix + "/openapi"
 	cfg.DocsPath = "" // the built-in docs page loads scripts from a CDN; the JSON is the contract
 	cfg.SchemasPath = Prefix + "/schemas"
@@ -132,7 +134,8 @@ func (a *API) problem(w http.ResponseWriter, lang string, status int, code strin
 		w.Header().Set("WWW-Authenticate", `Bearer realm="hms"`)
 	}
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(huma.ErrorModel{Title: http.StatusText(status), Status: status, Detail: a.Texts.T(lang, code, nil), Type: "about:blank"})
+	_ = json.NewEncoder(w).Encode(huma.ErrorModel{Title: http.StatusText(status), Status: status,
+		Detail: a.Texts.T(lang, code, nil), Type: "about:blank"})
 }
 
 func actorFrom(ctx context.Context) account.Actor {

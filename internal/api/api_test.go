@@ -51,11 +51,13 @@ type org struct {
 func setupOrg(t *testing.T, e *apptest.Env, slug string) *org {
 	t.Helper()
 	ctx := context.Background()
-	_, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: "owner@" + slug + ".nl", Name: "Owner " + slug, Role: account.Owner})
+	_, id, err := e.Accounts.CreateUser(ctx,
+		account.CreateUserInput{OrgSlug: slug, Email: "owner@" + slug + ".nl", Name: "Owner " + slug, Role: account.Owner})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, Email: "viewer@" + slug + ".nl", Name: "Viewer " + slug, Role: account.Viewer}); err != nil {
+	if _, _, err := e.Accounts.CreateUser(ctx,
+		account.CreateUserInput{OrgSlug: slug, Email: "viewer@" + slug + ".nl", Name: "Viewer " + slug, Role: account.Viewer}); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := e.Accounts.ActorFor(ctx, id, slug)

@@ -8,6 +8,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/bank"
+	"hms/internal/money"
 	"hms/internal/sepa"
 )
 
@@ -26,7 +27,8 @@ func init() {
 // BankAccountJSON is one of the organisation's bank accounts.
 type BankAccountJSON struct {
 	ID                 int64                   `json:"id" readOnly:"true"`
-	IBAN               string                  `json:"iban" maxLength:"42" doc:"Without spaces"`
+	IBAN               string                  `json:"iban" maxLength:"42" doc:"Without spaces; empty for an account known only by statement_number"`
+	StatementNumber    string                  `json:"statement_number,omitempty" maxLength:"34" doc:"The account number old MT940 statements carry instead of the IBAN"`
 	BIC                string                  `json:"bic" maxLength:"11" doc:"Empty on input: derived for Dutch banks"`
 	Name               string                  `json:"name" maxLength:"70" doc:"The account holder's name"`
 	Purpose            bank.Purpose            `json:"purpose"`
@@ -36,12 +38,12 @@ type BankAccountJSON struct {
 }
 
 func bankAccountJSON(ac bank.Account) BankAccountJSON {
-	return BankAccountJSON{ID: ac.ID, IBAN: ac.IBAN, BIC: ac.BIC, Name: ac.Name, Purpose: ac.Purpose,
+	return BankAccountJSON{ID: ac.ID, IBAN: ac.IBAN, StatementNumber: ac.StatementNumber, BIC: ac.BIC, Name: ac.Name, Purpose: ac.Purpose,
 		DirectDebitVersion: ac.DirectDebitVersion, TransferVersion: ac.TransferVersion, Archived: ac.Archived}
 }
 
 func (b BankAccountJSON) input() bank.AccountInput {
-	return bank.AccountInput{IBAN: b.IBAN, BIC: b.BIC, Name: b.Name, Purpose: b.Purpose,
+	return bank.AccountInput{IBAN: b.IBAN, StatementNumber: b.StatementNumber, BIC: b.BIC, Name: b.Name, Purpose: b.Purpose,
 		DirectDebitVersion: b.DirectDebitVersion, TransferVersion: b.TransferVersion}
 }
 
@@ -128,6 +130,7 @@ type BankSettingsJSON struct {
 	CreditorName     string `json:"creditor_name" maxLength:"70" doc:"Empty: the organisation's name"`
 	PrenoticeDays    int    `json:"prenotice_days,omitempty" minimum:"0" maximum:"60" doc:"Days before a collection the debtor is told (0: 14)"`
 	LeadBusinessDays int    `json:"lead_business_days,omitempty" minimum:"0" maximum:"10" doc:"Business days the bank wants the file ahead (0: 2)"`
+	StornoFeeCents   int64  `json:"storno_fee_cents,omitempty" minimum:"0" maximum:"5000" doc:"Charged for a returned direct debit (never for MD06); 0: none"`
 }
 
 // BankSettingsOutput returns the settings.
@@ -141,7 +144,7 @@ func (a *API) getBankSettings(ctx context.Context, act account.Actor, _ *empty) 
 		return nil, err
 	}
 	return &BankSettingsOutput{Body: BankSettingsJSON{CreditorID: st.CreditorID, CreditorName: st.CreditorName,
-		PrenoticeDays: st.PrenoticeDays, LeadBusinessDays: st.LeadBusinessDays}}, nil
+		PrenoticeDays: st.PrenoticeDays, LeadBusinessDays: st.LeadBusinessDays, StornoFeeCents: int64(st.StornoFee)}}, nil
 }
 
 // UpdateBankSettingsInput replaces the settings.
@@ -152,7 +155,7 @@ type UpdateBankSettingsInput struct {
 func (a *API) updateBankSettings(ctx context.Context, act account.Actor, in *UpdateBankSettingsInput) (*BankSettingsOutput, error) {
 	b := in.Body
 	if err := a.Bank.SaveSettings(ctx, act, bank.Settings{CreditorID: b.CreditorID, CreditorName: b.CreditorName,
-		PrenoticeDays: b.PrenoticeDays, LeadBusinessDays: b.LeadBusinessDays}); err != nil {
+		PrenoticeDays: b.PrenoticeDays, LeadBusinessDays: b.LeadBusinessDays, StornoFee: money.Cents(b.StornoFeeCents)}); err != nil {
 		return nil, err
 	}
 	return a.getBankSettings(ctx, act, nil)

@@ -28,7 +28,8 @@ func TestAmountsHaveBoundsAPI(t *testing.T) {
 			homes, _, tenant := leaseSetup(t, e, a)
 			owner, _ := e.Accounts.ActorFor(context.Background(), a.ownerID, a.slug)
 			leaseID, err := e.Leases.Create(context.Background(), owner, lease.Input{UnitIDs: []int64{homes[0]}, TenantIDs: []int64{tenant},
-				Start: civil.New(2026, time.January, 1), PaymentMethod: lease.Transfer, Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 93000}}})
+				Start: civil.New(2026, time.January, 1), PaymentMethod: lease.Transfer,
+				Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 93000}}})
 			if err != nil {
 				t.Fatal(err)
 			}

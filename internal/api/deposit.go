@@ -17,20 +17,26 @@ import (
 func init() {
 	areas = append(areas, func(a *API) {
 		read, write := account.PermFinanceRead, account.PermFinanceWrite
-		op(a, http.MethodGet, "/leases/{id}/deposit-status", "get-deposit-status", "A lease's deposit: amounts, return deadline, state, deductions with evidence, payout", read, a.getDepositStatus)
+		op(a, http.MethodGet, "/leases/{id}/deposit-status", "get-deposit-status",
+			"A lease's deposit: amounts, return deadline, state, deductions with evidence, payout", read, a.getDepositStatus)
 		op(a, http.MethodPost, "/leases/{id}/deposit-deductions", "deduct-deposit",
-			"Record a deduction from the deposit with evidence files (base64); arrears are set off against the open items", write, a.deductDeposit, evidenceBody)
+			"Record a deduction from the deposit with evidence files (base64); arrears are set off against the open items", write,
+			a.deductDeposit, evidenceBody)
 		op(a, http.MethodPost, "/leases/{id}/deposit-deductions/{entry_id}/evidence", "add-deposit-evidence",
 			"Add an evidence file (base64 PDF, JPEG or PNG, at most 10 MB) to a deduction", write, a.addDepositEvidence, evidenceBody)
-		op(a, http.MethodGet, "/leases/{id}/deposit-evidence/{evidence_id}", "get-deposit-evidence", "Download an evidence file", read, a.getDepositEvidence)
+		op(a, http.MethodGet, "/leases/{id}/deposit-evidence/{evidence_id}", "get-deposit-evidence",
+			"Download an evidence file", read, a.getDepositEvidence)
 		op(a, http.MethodPost, "/leases/{id}/deposit-specifications", "create-deposit-specification",
 			"Make and store the written specification of the deductions for the tenant (PDF; art. 7:261b BW); the lease must have ended",
 			write, a.createDepositSpecification)
 		op(a, http.MethodGet, "/leases/{id}/deposit-specifications/{spec_id}", "get-deposit-specification",
 			"Download a stored deposit specification (PDF) exactly as it was made", read, a.getDepositSpecification)
-		op(a, http.MethodPost, "/leases/{id}/deposit-settlement", "settle-deposit", "Settle the deposit after the lease ended: the refund becomes an open payout due on the deadline", write, a.settleDeposit)
-		op(a, http.MethodGet, "/deposit-payouts", "list-deposit-payouts", "Deposit refunds, earliest due first (state open by default)", read, a.listDepositPayouts)
-		op(a, http.MethodPost, "/deposit-payouts/{id}/paid", "mark-deposit-payout-paid", "Record that an open deposit refund was paid", write, a.markDepositPayoutPaid)
+		op(a, http.MethodPost, "/leases/{id}/deposit-settlement", "settle-deposit",
+			"Settle the deposit after the lease ended: the refund becomes an open payout due on the deadline", write, a.settleDeposit)
+		op(a, http.MethodGet, "/deposit-payouts", "list-deposit-payouts",
+			"Deposit refunds, earliest due first (state open by default)", read, a.listDepositPayouts)
+		op(a, http.MethodPost, "/deposit-payouts/{id}/paid", "mark-deposit-payout-paid",
+			"Record that an open deposit refund was paid", write, a.markDepositPayoutPaid)
 	})
 }
 
@@ -133,9 +139,11 @@ func depositStatusJSON(st *deposit.Status) DepositStatusJSON {
 		out.Specifications = append(out.Specifications, depositSpecificationJSON(sp))
 	}
 	for _, d := range st.Deductions {
-		dj := DepositDeductionJSON{EntryID: d.ID, Date: d.Date, AmountCents: int64(d.AmountCents), Reason: d.Reason, Note: d.Note, Evidence: []DepositEvidenceJSON{}}
+		dj := DepositDeductionJSON{EntryID: d.ID, Date: d.Date, AmountCents: int64(d.AmountCents), Reason: d.Reason, Note: d.Note,
+			Evidence: []DepositEvidenceJSON{}}
 		for _, e := range d.Evidence {
-			dj.Evidence = append(dj.Evidence, DepositEvidenceJSON{ID: e.ID, ContentType: e.ContentType, Size: e.Size, SHA256: e.SHA256, CreatedAt: e.CreatedAt})
+			dj.Evidence = append(dj.Evidence,
+				DepositEvidenceJSON{ID: e.ID, ContentType: e.ContentType, Size: e.Size, SHA256: e.SHA256, CreatedAt: e.CreatedAt})
 		}
 		out.Deductions = append(out.Deductions, dj)
 	}
@@ -209,7 +217,8 @@ func (a *API) addDepositEvidence(ctx context.Context, act account.Actor, in *Add
 	if err != nil {
 		return nil, err
 	}
-	return &EvidenceOutput{Body: DepositEvidenceJSON{ID: meta.ID, ContentType: meta.ContentType, Size: meta.Size, SHA256: meta.SHA256, CreatedAt: meta.CreatedAt}}, nil
+	return &EvidenceOutput{Body: DepositEvidenceJSON{ID: meta.ID, ContentType: meta.ContentType, Size: meta.Size, SHA256: meta.SHA256,
+		CreatedAt: meta.CreatedAt}}, nil
 }
 
 // EvidencePathInput names an evidence file of a lease.
@@ -230,7 +239,8 @@ func (a *API) getDepositEvidence(ctx context.Context, act account.Actor, in *Evi
 	if err != nil {
 		return nil, err
 	}
-	return &EvidenceFileOutput{ContentType: meta.ContentType, ContentDisposition: fmt.Sprintf(`attachment; filename="%s"`, meta.FileName), Body: data}, nil
+	return &EvidenceFileOutput{ContentType: meta.ContentType,
+		ContentDisposition: fmt.Sprintf(`attachment; filename="%s"`, meta.FileName), Body: data}, nil
 }
 
 // PayoutOutput is one deposit refund.

@@ -32,7 +32,8 @@ func TestDepositAPI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := e.Leases.AddDepositEntry(ctx, owner, leaseID, lease.DepositEntryInput{Kind: lease.DepositReceived, Date: civil.New(2025, time.January, 1), AmountCents: 180000}); err != nil {
+			if _, err := e.Leases.AddDepositEntry(ctx, owner, leaseID,
+				lease.DepositEntryInput{Kind: lease.DepositReceived, Date: civil.New(2025, time.January, 1), AmountCents: 180000}); err != nil {
 				t.Fatal(err)
 			}
 			base := e.URL()
@@ -46,16 +47,20 @@ func TestDepositAPI(t *testing.T) {
 			if st, _ := cb.do("GET", lp+"/deposit-status", ""); st != 404 {
 				t.Fatalf("other organisation read the deposit: %d", st)
 			}
-			if st, prob := ca.do("POST", lp+"/deposit-deductions", `{"amount_cents":1000,"reason":"administration"}`); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.reason") {
+			if st, prob := ca.do("POST", lp+"/deposit-deductions", `{"amount_cents":1000,"reason":"administration"}`); st != 422 ||
+				!strings.Contains(fmt.Sprint(prob["errors"]), "body.reason") {
 				t.Fatalf("administration costs: %d %v", st, prob)
 			}
 			text := base64.StdEncoding.EncodeToString([]byte("not an image"))
-			if st, prob := ca.do("POST", lp+"/deposit-deductions", `{"amount_cents":1000,"reason":"damage","evidence":[{"file_name":"a.png","content":"`+text+`"}]}`); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.evidence") {
+			if st, prob := ca.do("POST", lp+"/deposit-deductions",
+				`{"amount_cents":1000,"reason":"damage","evidence":[{"file_name":"a.png","content":"`+text+`"}]}`); st != 422 ||
+				!strings.Contains(fmt.Sprint(prob["errors"]), "body.evidence") {
 				t.Fatalf("text as evidence: %d %v", st, prob)
 			}
 			photo := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), []byte("API-EVIDENCE")...)
-			st, s = ca.do("POST", lp+"/deposit-deductions", `{"amount_cents":30000,"reason":"damage","note":"deur","evidence":[{"file_name":"deur.png","content":"`+
-				base64.StdEncoding.EncodeToString(photo)+`"}]}`)
+			st, s = ca.do("POST", lp+"/deposit-deductions",
+				`{"amount_cents":30000,"reason":"damage","note":"deur","evidence":[{"file_name":"deur.png","content":"`+
+					base64.StdEncoding.EncodeToString(photo)+`"}]}`)
 			deds, _ := s["deductions"].([]any)
 			if st != 200 || s["deadline"] != "2026-03-30" || s["held_cents"] != float64(150000) || len(deds) != 1 {
 				t.Fatalf("deduction: %d %v", st, s)
@@ -73,7 +78,8 @@ func TestDepositAPI(t *testing.T) {
 				t.Fatalf("other organisation downloaded: %d", st)
 			}
 			pdf := base64.StdEncoding.EncodeToString([]byte("%PDF-1.4\nfactuur"))
-			st, ev := ca.do("POST", fmt.Sprintf("%s/deposit-deductions/%v/evidence", lp, ded["entry_id"]), `{"file_name":"factuur.pdf","content":"`+pdf+`"}`)
+			st, ev := ca.do("POST", fmt.Sprintf("%s/deposit-deductions/%v/evidence", lp, ded["entry_id"]),
+				`{"file_name":"factuur.pdf","content":"`+pdf+`"}`)
 			if st != 200 || ev["content_type"] != "application/pdf" {
 				t.Fatalf("add evidence: %d %v", st, ev)
 			}
@@ -81,7 +87,8 @@ func TestDepositAPI(t *testing.T) {
 				t.Fatalf("read token settled: %d", st)
 			}
 			st, p := ca.do("POST", lp+"/deposit-settlement", "")
-			if st != 200 || p["amount_cents"] != float64(150000) || p["state"] != "open" || p["due_date"] != "2026-03-30" || p["payee_id"] != float64(tenant) {
+			if st != 200 || p["amount_cents"] != float64(150000) || p["state"] != "open" || p["due_date"] != "2026-03-30" ||
+				p["payee_id"] != float64(tenant) {
 				t.Fatalf("settle: %d %v", st, p)
 			}
 			if st, _ := ca.do("POST", lp+"/deposit-settlement", ""); st != 409 {

@@ -27,7 +27,7 @@ var tags = []*huma.Tag{
 	{Name: "Rent increases", Description: "Yearly rent increases, legal caps and CPI indexation"},
 	{Name: "Deposits", Description: "Deposit refunds"},
 	{Name: "Service costs", Description: "Service-cost settlement: costs, keys, degree days, runs, statements and levies"},
-	{Name: "Banking", Description: "The organisation's bank accounts and direct-debit (SEPA creditor) settings"},
+	{Name: "Banking", Description: "Bank accounts, direct-debit (SEPA creditor) settings, mandates and collections, statement import and matching"},
 }
 
 var tagOfSegment = map[string]string{
@@ -40,7 +40,8 @@ var tagOfSegment = map[string]string{
 	"cpi":             "Rent increases",
 	"deposit-payouts": "Deposits",
 	"settlement":      "Service costs",
-	"bank-accounts":   "Banking", "bank-settings": "Banking", "mandates": "Banking", "collections": "Banking",
+	"bank-accounts":   "Banking", "bank-settings": "Banking", "bank-statements": "Banking", "bank-lines": "Banking",
+	"mandates": "Banking", "collections": "Banking",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

@@ -12,6 +12,7 @@ import (
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/portfolio"
+	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
 )
@@ -63,6 +64,9 @@ func init() {
 	enumOf(directdebit.ItemStates)
 	enumOf(directdebit.Prenotices)
 	enumOf(directdebit.Sequences)
+	enumOf(reconcile.States)
+	enumOf(reconcile.Rules)
+	enumValues[reflect.TypeFor[legalForm]()] = relation.LegalForms
 }
 
 // oneOf is how a Go type with constants appears in the document: a string
@@ -77,6 +81,19 @@ func (oneOf[T]) Schema(huma.Registry) *huma.Schema {
 		enum[i] = v
 	}
 	return &huma.Schema{Type: huma.TypeString, Enum: enum}
+}
+
+// legalForm is a company's legal form as the API takes it: one of
+// relation.LegalForms, or "" when it is not known.
+type legalForm string
+
+// Schema implements huma.SchemaProvider.
+func (legalForm) Schema(huma.Registry) *huma.Schema {
+	enum := make([]any, 0, len(relation.LegalForms)+1)
+	for _, f := range relation.LegalForms {
+		enum = append(enum, f)
+	}
+	return &huma.Schema{Type: huma.TypeString, Enum: append(enum, "")}
 }
 
 // registerEnums makes every field typed with one of the enumValues types

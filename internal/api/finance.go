@@ -18,26 +18,39 @@ import (
 func init() {
 	areas = append(areas, func(a *API) {
 		read, write := account.PermFinanceRead, account.PermFinanceWrite
-		op(a, http.MethodPost, "/rent-runs/preview", "preview-rent-run", "Preview a rent run: every charge still missing for a month, totals and warnings", read, a.previewRentRun)
-		op(a, http.MethodPost, "/rent-runs", "start-rent-run", "Start a rent run as a background job (idempotent: only what is missing is posted)", write, a.startRentRun)
+		op(a, http.MethodPost, "/rent-runs/preview", "preview-rent-run",
+			"Preview a rent run: every charge still missing for a month, totals and warnings", read, a.previewRentRun)
+		op(a, http.MethodPost, "/rent-runs", "start-rent-run",
+			"Start a rent run as a background job (idempotent: only what is missing is posted)", write, a.startRentRun)
 		op(a, http.MethodGet, "/rent-runs", "list-rent-runs", "The latest rent runs", read, a.listRentRuns)
 		op(a, http.MethodGet, "/rent-runs/{id}", "get-rent-run", "A rent run and how far it got", read, a.getRentRun)
-		op(a, http.MethodGet, "/rent-runs/{id}/undo", "plan-rent-run-undo", "What undoing a rent run would book (a credit note per invoice), or why it cannot", read, a.planRentRunUndo)
-		op(a, http.MethodPost, "/rent-runs/{id}/undo", "undo-rent-run", "Undo a rent run none of whose invoices was sent or paid: the credit notes the plan showed", write, a.undoRentRun)
+		op(a, http.MethodGet, "/rent-runs/{id}/undo", "plan-rent-run-undo",
+			"What undoing a rent run would book (a credit note per invoice), or why it cannot", read, a.planRentRunUndo)
+		op(a, http.MethodPost, "/rent-runs/{id}/undo", "undo-rent-run",
+			"Undo a rent run none of whose invoices was sent or paid: the credit notes the plan showed", write, a.undoRentRun)
 		op(a, http.MethodGet, "/invoices", "list-invoices", "List invoices and credit notes", read, a.listInvoices)
 		op(a, http.MethodGet, "/invoices/{id}", "get-invoice", "An invoice or credit note with its charges and what is open", read, a.getInvoice)
-		op(a, http.MethodGet, "/invoices/{id}/pdf", "get-invoice-pdf", "The invoice or credit note as sent (PDF, from the fiscal archive)", read, a.getInvoicePDF)
-		op(a, http.MethodPost, "/invoices/{id}/credit-notes", "credit-invoice", "Post a credit note for charges of an invoice (all by default)", write, a.creditInvoice)
-		op(a, http.MethodGet, "/leases/{id}/account", "get-lease-account", "A lease account: balance on a date and open items", read, a.getLeaseAccount)
-		op(a, http.MethodGet, "/leases/{id}/statement", "get-lease-statement", "Statement of account between two dates", read, a.getLeaseStatement)
+		op(a, http.MethodGet, "/invoices/{id}/pdf", "get-invoice-pdf",
+			"The invoice or credit note as sent (PDF, from the fiscal archive)", read, a.getInvoicePDF)
+		op(a, http.MethodPost, "/invoices/{id}/credit-notes", "credit-invoice",
+			"Post a credit note for charges of an invoice (all by default)", write, a.creditInvoice)
+		op(a, http.MethodGet, "/leases/{id}/account", "get-lease-account",
+			"A lease account: balance on a date and open items", read, a.getLeaseAccount)
+		op(a, http.MethodGet, "/leases/{id}/statement", "get-lease-statement",
+			"Statement of account between two dates", read, a.getLeaseStatement)
 		op(a, http.MethodGet, "/leases/{id}/payments", "list-lease-payments", "A lease's payments and reversals", read, a.listLeasePayments)
-		op(a, http.MethodPost, "/leases/{id}/payments", "record-lease-payment", "Record a payment and allocate it (oldest first, or as given)", write, a.recordLeasePayment)
-		op(a, http.MethodPost, "/leases/{id}/allocate-credit", "allocate-lease-credit", "Apply the account's unallocated credit to open items, oldest first", write, a.allocateLeaseCredit)
-		op(a, http.MethodPost, "/payments/{id}/reversal", "reverse-payment", "Reverse a payment: it reopens the charges it settled", write, a.reversePayment)
-		op(a, http.MethodGet, "/relations/{id}/open-items", "list-relation-open-items", "The open items of a tenant over all their leases", read, a.listRelationOpenItems)
+		op(a, http.MethodPost, "/leases/{id}/payments", "record-lease-payment",
+			"Record a payment and allocate it (oldest first, or as given)", write, a.recordLeasePayment)
+		op(a, http.MethodPost, "/leases/{id}/allocate-credit", "allocate-lease-credit",
+			"Apply the account's unallocated credit to open items, oldest first", write, a.allocateLeaseCredit)
+		op(a, http.MethodPost, "/payments/{id}/reversal", "reverse-payment",
+			"Reverse a payment: it reopens the charges it settled", write, a.reversePayment)
+		op(a, http.MethodGet, "/relations/{id}/open-items", "list-relation-open-items",
+			"The open items of a tenant over all their leases", read, a.listRelationOpenItems)
 		op(a, http.MethodGet, "/debtors", "list-debtors", "Lease accounts with a balance, largest first", read, a.listDebtors)
 		op(a, http.MethodGet, "/billing-settings", "get-billing-settings", "The organisation's billing settings", read, a.getBillingSettings)
-		op(a, http.MethodPut, "/billing-settings", "update-billing-settings", "Replace the organisation's billing settings", write, a.updateBillingSettings)
+		op(a, http.MethodPut, "/billing-settings", "update-billing-settings",
+			"Replace the organisation's billing settings", write, a.updateBillingSettings)
 	})
 }
 
@@ -49,7 +62,7 @@ func init() {
 type RentRunScopeJSON struct {
 	Kind billing.ScopeKind `json:"kind,omitempty" doc:"Leave out (or empty) for the whole organisation"`
 	ID   int64             `json:"id,omitempty" doc:"The complex, unit or lease"`
-	Text string            `json:"text,omitempty" doc:"Instead of id: a lease reference, a unit's address or a complex's name (must match exactly one)"`
+	Text string            `json:"text,omitempty" doc:"Instead of id: a lease reference, unit address or complex name; must match exactly one"`
 }
 
 // ResolvedScopeJSON is the scope a preview or run covers, in words.
@@ -161,7 +174,8 @@ func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRun
 	lang := langFrom(ctx)
 	b.Warnings = make([]RunWarningJSON, 0, len(p.Warnings))
 	for _, w := range p.Warnings {
-		b.Warnings = append(b.Warnings, RunWarningJSON{LeaseID: w.LeaseID, Reference: w.Reference, Code: w.Message, Message: a.Texts.T(lang, w.Message, nil)})
+		b.Warnings = append(b.Warnings,
+			RunWarningJSON{LeaseID: w.LeaseID, Reference: w.Reference, Code: w.Message, Message: a.Texts.T(lang, w.Message, nil)})
 	}
 	b.VATBlocked = make([]VATBlockedJSON, 0, len(p.VATBlocked))
 	for _, m := range p.VATBlocked {
@@ -318,7 +332,8 @@ type UndoRentRunInput struct {
 }
 
 func (a *API) undoRentRun(ctx context.Context, act account.Actor, in *UndoRentRunInput) (*RentRunUndoOutput, error) {
-	p, err := a.Billing.UndoRun(ctx, act, in.ID, billing.Expectation{Invoices: in.Body.Expect.Invoices, Total: money.Cents(in.Body.Expect.TotalCents)})
+	p, err := a.Billing.UndoRun(ctx, act, in.ID,
+		billing.Expectation{Invoices: in.Body.Expect.Invoices, Total: money.Cents(in.Body.Expect.TotalCents)})
 	if err != nil {
 		return nil, err
 	}
@@ -399,8 +414,8 @@ type InvoiceJSON struct {
 
 func invoiceJSON(i *ledger.Invoice) InvoiceJSON {
 	j := InvoiceJSON{ID: i.ID, Number: i.Number, Kind: string(i.Kind), LeaseID: i.LeaseID, LeaseReference: i.LeaseReference, Period: i.Period,
-		IssueDate: i.IssueDate, DueDate: i.DueDate, Kenmerk: i.Kenmerk, NetCents: int64(i.Net), VATCents: int64(i.VAT), TotalCents: int64(i.Total),
-		OpenCents: int64(i.Open), CreditsInvoiceID: i.CreditsInvoiceID, Reason: i.Reason, RunID: i.RunID}
+		IssueDate: i.IssueDate, DueDate: i.DueDate, Kenmerk: i.Kenmerk, NetCents: int64(i.Net), VATCents: int64(i.VAT),
+		TotalCents: int64(i.Total), OpenCents: int64(i.Open), CreditsInvoiceID: i.CreditsInvoiceID, Reason: i.Reason, RunID: i.RunID}
 	for _, c := range i.Charges {
 		j.Charges = append(j.Charges, chargeJSON(c))
 	}
@@ -454,7 +469,8 @@ func (a *API) getInvoicePDF(ctx context.Context, act account.Actor, in *idPath) 
 	if err != nil {
 		return nil, err
 	}
-	return &LeasePDFOutput{ContentType: "application/pdf", ContentDisposition: fmt.Sprintf(`attachment; filename="factuur-%d.pdf"`, in.ID), Body: pdf}, nil
+	return &LeasePDFOutput{ContentType: "application/pdf",
+		ContentDisposition: fmt.Sprintf(`attachment; filename="factuur-%d.pdf"`, in.ID), Body: pdf}, nil
 }
 
 // CreditInvoiceInput credits an invoice.
@@ -518,7 +534,8 @@ func (a *API) getLeaseAccount(ctx context.Context, act account.Actor, in *LeaseA
 	}
 	out := &LeaseAccountOutput{}
 	o := &out.Body
-	o.LeaseID, o.On, o.ChargedCents, o.PaidCents, o.BalanceCents, o.OverdueCents = in.ID, on, int64(b.Charged), int64(b.Paid), int64(b.Balance), int64(b.Overdue)
+	o.LeaseID, o.On, o.ChargedCents, o.PaidCents, o.BalanceCents, o.OverdueCents = in.ID, on, int64(b.Charged), int64(b.Paid),
+		int64(b.Balance), int64(b.Overdue)
 	o.OpenItems = make([]ChargeJSON, 0, len(open))
 	for _, c := range open {
 		o.OpenItems = append(o.OpenItems, chargeJSON(c))
@@ -596,7 +613,8 @@ type PaymentJSON struct {
 
 func paymentJSON(p ledger.Payment) PaymentJSON {
 	return PaymentJSON{ID: p.ID, LeaseID: p.LeaseID, Date: p.Date, AmountCents: int64(p.Amount), Method: p.Method, Reference: p.Reference,
-		AllocatedCents: int64(p.Allocated), UnallocatedCents: int64(p.Unallocated()), ReversesPaymentID: p.ReversesPaymentID, ReversedBy: p.ReversedBy}
+		AllocatedCents: int64(p.Allocated), UnallocatedCents: int64(p.Unallocated()),
+		ReversesPaymentID: p.ReversesPaymentID, ReversedBy: p.ReversedBy}
 }
 
 // PaymentsOutput is a page of payments, by date.
@@ -644,8 +662,8 @@ type PaymentOutput struct {
 }
 
 func (a *API) recordLeasePayment(ctx context.Context, act account.Actor, in *RecordPaymentInput) (*PaymentOutput, error) {
-	p := ledger.PaymentInput{LeaseID: in.ID, Date: in.Body.Date, Amount: money.Cents(in.Body.AmountCents), Method: ledger.PaymentMethod(in.Body.Method),
-		Reference: in.Body.Reference}
+	p := ledger.PaymentInput{LeaseID: in.ID, Date: in.Body.Date, Amount: money.Cents(in.Body.AmountCents),
+		Method: ledger.PaymentMethod(in.Body.Method), Reference: in.Body.Reference}
 	for _, al := range in.Body.Allocations {
 		if p.Allocations == nil {
 			p.Allocations = map[int64]money.Cents{}
@@ -791,7 +809,7 @@ func (a *API) listDebtors(ctx context.Context, act account.Actor, in *ListDebtor
 type BillingSettingsJSON struct {
 	Proration       billing.Proration       `json:"proration" doc:"How a partial month is charged"`
 	PeriodProration billing.PeriodProration `json:"period_proration,omitempty" doc:"Part of a quarter: whole period or by month"`
-	PaymentTermDays int                     `json:"payment_term_days,omitempty" minimum:"0" doc:"Days to pay when a run is late (0 or absent: 14)"`
+	PaymentTermDays int                     `json:"payment_term_days,omitempty" minimum:"0" doc:"Late run: days to pay (0 or absent: 14)"`
 	IssuerKvK       string                  `json:"issuer_kvk"`
 	IssuerVATID     string                  `json:"issuer_vat_id"`
 	IssuerIBAN      string                  `json:"issuer_iban"`
@@ -818,7 +836,8 @@ type UpdateBillingSettingsInput struct {
 	Body BillingSettingsJSON
 }
 
-func (a *API) updateBillingSettings(ctx context.Context, act account.Actor, in *UpdateBillingSettingsInput) (*BillingSettingsOutput, error) {
+func (a *API) updateBillingSettings(ctx context.Context, act account.Actor,
+	in *UpdateBillingSettingsInput) (*BillingSettingsOutput, error) {
 	b := in.Body
 	if err := a.Billing.SaveSettings(ctx, act, billing.Settings{Proration: billing.Proration(b.Proration), IssuerKvK: b.IssuerKvK,
 		IssuerVATID: b.IssuerVATID, IssuerIBAN: b.IssuerIBAN, SendInvoices: b.SendInvoices,

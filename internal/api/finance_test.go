@@ -24,7 +24,8 @@ func TestFinanceAPI(t *testing.T) {
 			homes, _, tenant := leaseSetup(t, e, a)
 			owner, _ := e.Accounts.ActorFor(context.Background(), a.ownerID, a.slug)
 			leaseID, err := e.Leases.Create(context.Background(), owner, lease.Input{UnitIDs: []int64{homes[0]}, TenantIDs: []int64{tenant},
-				Start: civil.New(2026, time.March, 16), PaymentMethod: lease.Transfer, Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 93000}}})
+				Start: civil.New(2026, time.March, 16), PaymentMethod: lease.Transfer,
+				Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 93000}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -36,7 +37,8 @@ func TestFinanceAPI(t *testing.T) {
 			if st != 200 || pv["invoices"] != float64(1) || pv["total_cents"] != float64(48000) {
 				t.Fatalf("preview: %d %v", st, pv)
 			}
-			if st, prob := ca.do("POST", "/rent-runs/preview", `{"period":"March"}`); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.period") {
+			if st, prob := ca.do("POST", "/rent-runs/preview", `{"period":"March"}`); st != 422 ||
+				!strings.Contains(fmt.Sprint(prob["errors"]), "body.period") {
 				t.Fatalf("bad period: %d %v", st, prob)
 			}
 			if st, _ := read.do("POST", "/rent-runs", `{"period":"2026-03"}`); st != 403 {
@@ -74,7 +76,8 @@ func TestFinanceAPI(t *testing.T) {
 				t.Fatalf("other organisation read the PDF: %d", st)
 			}
 			acct := fmt.Sprintf("/leases/%d", leaseID)
-			if st, prob := ca.do("POST", acct+"/payments", `{"date":"2026-03-15","amount_cents":0,"method":"transfer"}`); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.amount_cents") {
+			if st, prob := ca.do("POST", acct+"/payments", `{"date":"2026-03-15","amount_cents":0,"method":"transfer"}`); st != 422 ||
+				!strings.Contains(fmt.Sprint(prob["errors"]), "body.amount_cents") {
 				t.Fatalf("zero payment: %d %v", st, prob)
 			}
 			if st, _ := cb.do("POST", acct+"/payments", `{"date":"2026-03-15","amount_cents":100,"method":"transfer"}`); st != 404 && st != 422 {
@@ -111,10 +114,12 @@ func TestFinanceAPI(t *testing.T) {
 			if st != 200 || cn["kind"] != "credit_note" || cn["total_cents"] != float64(-48000) {
 				t.Fatalf("credit note: %d %v", st, cn)
 			}
-			if st, _ := ca.do("PUT", "/billing-settings", `{"proration":"days30","issuer_kvk":"1234","issuer_vat_id":"","issuer_iban":"","send_invoices":false}`); st != 422 {
+			if st, _ := ca.do("PUT", "/billing-settings",
+				`{"proration":"days30","issuer_kvk":"1234","issuer_vat_id":"","issuer_iban":"","send_invoices":false}`); st != 422 {
 				t.Fatalf("bad KvK accepted: %d", st)
 			}
-			st, set := ca.do("PUT", "/billing-settings", `{"proration":"days30","issuer_kvk":"","issuer_vat_id":"","issuer_iban":"","send_invoices":false}`)
+			st, set := ca.do("PUT", "/billing-settings",
+				`{"proration":"days30","issuer_kvk":"","issuer_vat_id":"","issuer_iban":"","send_invoices":false}`)
 			if st != 200 || set["proration"] != "days30" {
 				t.Fatalf("settings: %d %v", st, set)
 			}
@@ -180,7 +185,8 @@ func TestRentRunScopeAndUndoAPI(t *testing.T) {
 				_, run = read.do("GET", runPath, "")
 			}
 			st, plan := read.do("GET", runPath+"/undo", "")
-			if credits, _ := plan["credit_notes"].([]any); st != 200 || plan["can_undo"] != true || len(credits) != 2 || plan["total_cents"] != float64(-173000) {
+			if credits, _ := plan["credit_notes"].([]any); st != 200 || plan["can_undo"] != true || len(credits) != 2 ||
+				plan["total_cents"] != float64(-173000) {
 				t.Fatalf("undo plan: %d %v", st, plan)
 			}
 			if st, _ := cb.do("GET", runPath+"/undo", ""); st != 404 {
@@ -197,7 +203,8 @@ func TestRentRunScopeAndUndoAPI(t *testing.T) {
 				t.Fatalf("undo with another total: %d %v", st, prob)
 			}
 			st, done := ca.do("POST", runPath+"/undo", undo)
-			if r, _ := done["run"].(map[string]any); st != 200 || r["undone_at"] == nil || r["undo_credit_notes"] != float64(2) || done["can_undo"] != false {
+			if r, _ := done["run"].(map[string]any); st != 200 || r["undone_at"] == nil ||
+				r["undo_credit_notes"] != float64(2) || done["can_undo"] != false {
 				t.Fatalf("undo: %d %v", st, done)
 			}
 			st, invs := read.do("GET", "/invoices", "")

@@ -20,18 +20,27 @@ func init() {
 		op(a, http.MethodPost, "/leases", "create-lease", "Create a lease with its first components", write, a.createLease)
 		op(a, http.MethodGet, "/leases/{id}", "get-lease", "Get a lease", read, a.getLease)
 		op(a, http.MethodPut, "/leases/{id}", "update-lease", "Replace a lease's terms, units and parties", write, a.updateLease)
-		op(a, http.MethodGet, "/leases/{id}/components", "list-lease-components", "Rent history, or the components valid on a date", read, a.listLeaseComponents)
-		op(a, http.MethodPost, "/leases/{id}/components", "set-lease-component", "Set a component from a date (adds a row to the rent history)", write, a.setLeaseComponent)
+		op(a, http.MethodGet, "/leases/{id}/components", "list-lease-components",
+			"Rent history, or the components valid on a date", read, a.listLeaseComponents)
+		op(a, http.MethodPost, "/leases/{id}/components", "set-lease-component",
+			"Set a component from a date (adds a row to the rent history)", write, a.setLeaseComponent)
 		op(a, http.MethodGet, "/leases/{id}/deposit", "get-lease-deposit", "The deposit and its entries", read, a.getLeaseDeposit)
-		op(a, http.MethodPost, "/leases/{id}/deposit", "add-lease-deposit-entry", "Record deposit received, returned or deducted", write, a.addLeaseDepositEntry)
+		op(a, http.MethodPost, "/leases/{id}/deposit", "add-lease-deposit-entry",
+			"Record deposit received, returned or deducted", write, a.addLeaseDepositEntry)
 		op(a, http.MethodPost, "/leases/{id}/notice", "give-lease-notice", "Preview (preview=true) or give notice", write, a.giveLeaseNotice)
-		op(a, http.MethodDelete, "/leases/{id}/notice", "withdraw-lease-notice", "Withdraw the notice before the lease ends", write, a.withdrawLeaseNotice)
+		op(a, http.MethodDelete, "/leases/{id}/notice", "withdraw-lease-notice",
+			"Withdraw the notice before the lease ends", write, a.withdrawLeaseNotice)
 		op(a, http.MethodGet, "/leases/{id}/documents", "list-lease-documents", "List a lease's generated documents", read, a.listLeaseDocuments)
-		op(a, http.MethodPost, "/leases/{id}/documents", "generate-lease-information", "Generate the Wgv tenant information (residential leases)", write, a.generateLeaseInformation)
-		op(a, http.MethodGet, "/leases/{id}/documents/{doc_id}", "get-lease-document", "Download a stored document (PDF)", read, a.getLeaseDocument)
-		op(a, http.MethodPost, "/leases/{id}/documents/{doc_id}/deliveries", "record-lease-document-delivery", "Record that a document was provided to the tenant", write, a.recordLeaseDelivery)
-		op(a, http.MethodGet, "/lease-settings", "get-lease-settings", "The organisation's settings for lease documents", read, a.getLeaseSettings)
-		op(a, http.MethodPut, "/lease-settings", "update-lease-settings", "Replace the organisation's settings for lease documents", write, a.updateLeaseSettings)
+		op(a, http.MethodPost, "/leases/{id}/documents", "generate-lease-information",
+			"Generate the Wgv tenant information (residential leases)", write, a.generateLeaseInformation)
+		op(a, http.MethodGet, "/leases/{id}/documents/{doc_id}", "get-lease-document",
+			"Download a stored document (PDF)", read, a.getLeaseDocument)
+		op(a, http.MethodPost, "/leases/{id}/documents/{doc_id}/deliveries", "record-lease-document-delivery",
+			"Record that a document was provided to the tenant", write, a.recordLeaseDelivery)
+		op(a, http.MethodGet, "/lease-settings", "get-lease-settings",
+			"The organisation's settings for lease documents", read, a.getLeaseSettings)
+		op(a, http.MethodPut, "/lease-settings", "update-lease-settings",
+			"Replace the organisation's settings for lease documents", write, a.updateLeaseSettings)
 	})
 }
 
@@ -80,7 +89,7 @@ type LeaseJSON struct {
 	Status               lease.Status          `json:"status" doc:"Today"`
 	StartDate            civil.Date            `json:"start_date"`
 	EndDate              *civil.Date           `json:"end_date,omitempty" doc:"Absent: indefinite"`
-	EndsOn               *civil.Date           `json:"ends_on,omitempty" doc:"The last day: the end date or the end of the notice, whichever is earlier"`
+	EndsOn               *civil.Date           `json:"ends_on,omitempty" doc:"The last day: end date or end of notice, whichever is earlier"`
 	NoticeMonthsTenant   int                   `json:"notice_months_tenant" doc:"As agreed in the lease"`
 	TenantNoticeMonths   int                   `json:"tenant_notice_months" doc:"The notice that applies (art. 7:271 lid 5 BW)"`
 	Segment              string                `json:"segment" doc:"At the contract date; rent increases follow it. Empty: mixed"`
@@ -135,8 +144,8 @@ func leaseUnitsJSON(us []lease.Unit) []LeaseUnitJSON {
 func leaseJSON(l *lease.Lease, today civil.Date) LeaseJSON {
 	on := l.PriceDate(today)
 	j := LeaseJSON{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Status: l.StatusOn(today), StartDate: l.Start,
-		EndDate: leaseOptDate(l.End), EndsOn: leaseOptDate(l.EndsOn), NoticeMonthsTenant: l.NoticeMonthsTenant, NoticeMonthsLandlord: l.NoticeMonthsLandlord,
-		TenantNoticeMonths: l.TenantNotice(), Segment: string(l.Segment),
+		EndDate: leaseOptDate(l.End), EndsOn: leaseOptDate(l.EndsOn), NoticeMonthsTenant: l.NoticeMonthsTenant,
+		NoticeMonthsLandlord: l.NoticeMonthsLandlord, TenantNoticeMonths: l.TenantNotice(), Segment: string(l.Segment),
 		BillingFrequency: l.BillingFrequency, DueDay: l.DueDay, PaymentMethod: l.PaymentMethod, VATOpted: l.VATOpted,
 		DepositCents: int64(l.DepositCents), DepositHeldCents: int64(l.DepositHeld()), Units: leaseUnitsJSON(l.Units),
 		Tenants: leasePartiesJSON(l.Tenants()), Guarantors: leasePartiesJSON(l.Guarantors()), Components: leaseComponentsJSON(l.ComponentsOn(on)),
@@ -166,11 +175,11 @@ type LeaseSummaryJSON struct {
 
 // ListLeasesInput pages through leases in id order.
 type ListLeasesInput struct {
-	Q         string `query:"q" doc:"Search the reference"`
-	Status    string `query:"status" doc:"Only leases with this status today: active, notice, upcoming or ended"`
-	UnitID    int64  `query:"unit_id" doc:"Only leases of this unit"`
-	ComplexID int64  `query:"complex_id" doc:"Only leases of units in this complex"`
-	TenantID  int64  `query:"tenant_id" doc:"Only leases of this tenant (relation id)"`
+	Q         string       `query:"q" doc:"Search the reference"`
+	Status    lease.Status `query:"status" doc:"Only leases with this status today"`
+	UnitID    int64        `query:"unit_id" doc:"Only leases of this unit"`
+	ComplexID int64        `query:"complex_id" doc:"Only leases of units in this complex"`
+	TenantID  int64        `query:"tenant_id" doc:"Only leases of this tenant (relation id)"`
 	PageInput
 }
 
@@ -185,7 +194,7 @@ func (a *API) listLeases(ctx context.Context, act account.Actor, in *ListLeasesI
 		return nil, err
 	}
 	page, err := a.Leases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1},
-		lease.ListFilter{Status: lease.Status(in.Status), UnitID: in.UnitID, ComplexID: in.ComplexID, TenantID: in.TenantID, AfterID: after})
+		lease.ListFilter{Status: in.Status, UnitID: in.UnitID, ComplexID: in.ComplexID, TenantID: in.TenantID, AfterID: after})
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +212,7 @@ type LeaseComponentBody struct {
 	Category    string              `json:"category,omitempty" maxLength:"40" doc:"Service-cost category code (service_costs only)"`
 	Label       string              `json:"label,omitempty" maxLength:"80" doc:"Description (other only)"`
 	AmountCents int64               `json:"amount_cents" doc:"Per month, excluding VAT; 0 stops the component"`
-	VAT         lease.VAT           `json:"vat,omitempty" doc:"Absent: exempt. standard (21%) only on commercial leases opted to taxed letting"`
+	VAT         lease.VAT           `json:"vat,omitempty" doc:"Absent: exempt. standard (21%): only commercial leases opted to taxed letting"`
 	ValidFrom   civil.Date          `json:"valid_from,omitempty" doc:"Absent on create: the start date"`
 }
 
@@ -220,14 +229,14 @@ type LeaseBody struct {
 	GuarantorIDs         []int64              `json:"guarantor_ids,omitempty"`
 	StartDate            civil.Date           `json:"start_date"`
 	EndDate              civil.Date           `json:"end_date,omitempty" doc:"Absent: indefinite"`
-	NoticeMonthsTenant   int                  `json:"notice_months_tenant,omitempty" doc:"1 to 3; absent: 1. Never shorter than the payment period"`
+	NoticeMonthsTenant   int                  `json:"notice_months_tenant,omitempty" doc:"1 to 3 (absent: 1); not below the payment period"`
 	NoticeMonthsLandlord int                  `json:"notice_months_landlord,omitempty" doc:"Absent: the statutory rule"`
 	BillingFrequency     lease.Frequency      `json:"billing_frequency,omitempty"`
 	DueDay               int                  `json:"due_day,omitempty" doc:"1-28; absent: 1"`
 	PaymentMethod        lease.PaymentMethod  `json:"payment_method,omitempty"`
 	VATOpted             bool                 `json:"vat_opted,omitempty" doc:"Opted to taxed letting (commercial only)"`
 	DepositCents         int64                `json:"deposit_cents,omitempty" doc:"Residential: at most twice the bare rent at the start"`
-	Components           []LeaseComponentBody `json:"components,omitempty" doc:"The first components (create only; use /components to change them)"`
+	Components           []LeaseComponentBody `json:"components,omitempty" doc:"The first components (create only; /components changes them)"`
 }
 
 func (b LeaseBody) input() lease.Input {
@@ -446,7 +455,8 @@ func (a *API) giveLeaseNotice(ctx context.Context, act account.Actor, in *GiveLe
 		return nil, err
 	}
 	out := &LeaseNoticeOutput{Status: status}
-	out.Body.Preview, out.Body.By, out.Body.NoticeDate, out.Body.NoticeMonths, out.Body.EndDate = in.Preview, string(p.By), p.NoticeDate, p.NoticeMonths, p.EndDate
+	out.Body.Preview, out.Body.By, out.Body.NoticeDate, out.Body.NoticeMonths, out.Body.EndDate = in.Preview, string(p.By),
+		p.NoticeDate, p.NoticeMonths, p.EndDate
 	return out, nil
 }
 
@@ -493,7 +503,8 @@ func (a *API) listLeaseDocuments(ctx context.Context, act account.Actor, in *IDP
 		j := LeaseDocumentJSON{ID: d.ID, Kind: string(d.Kind), Lang: d.Lang, CreatedAt: d.CreatedAt, SHA256: d.SHA256, Size: d.Size,
 			Deliveries: []LeaseDeliveryJSON{}}
 		for _, dl := range d.Deliveries {
-			j.Deliveries = append(j.Deliveries, LeaseDeliveryJSON{ID: dl.ID, ProvidedOn: dl.ProvidedOn, Method: dl.Method, RecordedAt: dl.RecordedAt})
+			j.Deliveries = append(j.Deliveries,
+				LeaseDeliveryJSON{ID: dl.ID, ProvidedOn: dl.ProvidedOn, Method: dl.Method, RecordedAt: dl.RecordedAt})
 		}
 		items = append(items, j)
 	}

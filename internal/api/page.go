@@ -17,7 +17,7 @@ const (
 // PageInput is embedded in the input of every list operation. The parameter
 // names are the ones clients already send (cursor, limit).
 type PageInput struct {
-	Cursor string `query:"cursor" maxLength:"200" doc:"Opaque: the next_cursor of the previous page; absent for the first page. For a list in id order it is the last id seen, so a number from an earlier client still works."`
+	Cursor string `query:"cursor" maxLength:"200" doc:"Opaque: the next_cursor of the previous page; absent for the first page"`
 	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"Items per page (default 50, at most 200)"`
 }
 

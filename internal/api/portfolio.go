@@ -185,7 +185,7 @@ type UnitBody struct {
 	Postcode        string             `json:"postcode" doc:"Dutch postcode, stored as 1234 AB"`
 	City            string             `json:"city" maxLength:"80"`
 	Type            portfolio.UnitType `json:"type"`
-	FloorAreaTenths int64              `json:"floor_area_tenths,omitempty" doc:"Floor area in tenths of m² (625 = 62.5 m²); required for dwellings, rooms and commercial premises"`
+	FloorAreaTenths int64              `json:"floor_area_tenths,omitempty" doc:"Tenths of m² (625 = 62.5 m²); optional for parking, storage"`
 	Rooms           int                `json:"rooms,omitempty"`
 	Segment         portfolio.Segment  `json:"segment"`
 	WWSPoints       *int               `json:"wws_points,omitempty" doc:"Woningwaarderingsstelsel points; absent when not known"`
@@ -380,7 +380,7 @@ type CreateMeterInput struct {
 	Body struct {
 		Kind   portfolio.MeterKind `json:"kind"`
 		Number string              `json:"number" maxLength:"40"`
-		Unit   string              `json:"unit,omitempty" doc:"m3 (gas, water), kWh (electricity, heat), GJ or units (heat); absent: the kind's default"`
+		Unit   string              `json:"unit,omitempty" doc:"m3 (gas, water), kWh (electricity, heat), GJ, units (heat); default by kind"`
 	}
 }
 
@@ -436,7 +436,8 @@ func (a *API) listMeters(ctx context.Context, act account.Actor, in *IDPageInput
 }
 
 func (a *API) createMeter(ctx context.Context, act account.Actor, in *CreateMeterInput) (*MeterOutput, error) {
-	id, err := a.Portfolio.AddMeter(ctx, act, in.ID, portfolio.MeterInput{Kind: portfolio.MeterKind(in.Body.Kind), Number: in.Body.Number, Measure: in.Body.Unit})
+	id, err := a.Portfolio.AddMeter(ctx, act, in.ID,
+		portfolio.MeterInput{Kind: portfolio.MeterKind(in.Body.Kind), Number: in.Body.Number, Measure: in.Body.Unit})
 	if err != nil {
 		return nil, err
 	}
@@ -471,7 +472,8 @@ func (a *API) createReading(ctx context.Context, act account.Actor, in *CreateRe
 	if err != nil {
 		return nil, err
 	}
-	page, err := a.Portfolio.Readings(ctx, act, in.ID, in.MeterID, portfolio.ReadingFilter{AfterID: id - 1}, listing.Query{Sort: "id", Limit: 1})
+	page, err := a.Portfolio.Readings(ctx, act, in.ID, in.MeterID, portfolio.ReadingFilter{AfterID: id - 1},
+		listing.Query{Sort: "id", Limit: 1})
 	if err != nil {
 		return nil, err
 	}

@@ -68,14 +68,16 @@ func TestPortfolioAPI(t *testing.T) {
 		if !strings.Contains(fmt.Sprint(prob), "Er is al een eenheid op dit adres") {
 			t.Fatalf("problem not in Dutch: %v", prob)
 		}
-		st, prob = ca.do("POST", "/units", `{"street":"Markt","house_number":1,"postcode":"1234 AB","city":"Utrecht","type":"kasteel","segment":"sociaal"}`)
+		st, prob = ca.do("POST", "/units",
+			`{"street":"Markt","house_number":1,"postcode":"1234 AB","city":"Utrecht","type":"kasteel","segment":"sociaal"}`)
 		pfProblemAt(t, st, prob, 422, "body.type")
 		if _, list := ca.do("GET", "/units", ""); len(pfItems(list)) != 1 {
 			t.Fatalf("refused units were written: %v", list)
 		}
 
 		// A second unit, then lists: search, complex filter, cursor.
-		st, u2 := ca.do("POST", "/units", `{"street":"Dorpsweg","house_number":3,"postcode":"3701AB","city":"Zeist","type":"parkeerplaats","segment":"vrije_sector"}`)
+		st, u2 := ca.do("POST", "/units",
+			`{"street":"Dorpsweg","house_number":3,"postcode":"3701AB","city":"Zeist","type":"parkeerplaats","segment":"vrije_sector"}`)
 		if st != 201 || u2["wws_points"] != nil {
 			t.Fatalf("second unit: %d %v", st, u2)
 		}
@@ -131,7 +133,8 @@ func TestPortfolioAPI(t *testing.T) {
 		st, prob = ca.do("POST", readings, `{"date":"2025-05-01","value":300}`)
 		pfProblemAt(t, st, prob, 422, "body.date")
 		st, rl := cr.do("GET", readings+"?limit=1", "")
-		if st != 200 || len(pfItems(rl)) != 1 || pfItems(rl)[0]["value"] != 100.0 || pfItems(rl)[0]["date"] != "2025-01-01" || rl["next_cursor"] == nil {
+		if st != 200 || len(pfItems(rl)) != 1 || pfItems(rl)[0]["value"] != 100.0 ||
+			pfItems(rl)[0]["date"] != "2025-01-01" || rl["next_cursor"] == nil {
 			t.Fatalf("readings page: %d %v", st, rl)
 		}
 		if st, ml := cr.do("GET", fmt.Sprintf("/units/%d/meters", uid), ""); st != 200 || len(pfItems(ml)) != 1 ||
@@ -170,7 +173,8 @@ func TestPortfolioAPI(t *testing.T) {
 		}
 
 		// Deleting: a complex with units is refused with a problem; units go.
-		if st, _ := ca.do("PUT", fmt.Sprintf("/units/%d", uid), strings.Replace(fmt.Sprintf(pfUnitBody, fmt.Sprintf(`,"complex_id":%d`, cid)), `"rooms":3`, `"rooms":4`, 1)); st != 200 {
+		if st, _ := ca.do("PUT", fmt.Sprintf("/units/%d", uid),
+			strings.Replace(fmt.Sprintf(pfUnitBody, fmt.Sprintf(`,"complex_id":%d`, cid)), `"rooms":3`, `"rooms":4`, 1)); st != 200 {
 			t.Fatalf("move unit into complex: %d", st)
 		}
 		st, prob = ca.do("DELETE", fmt.Sprintf("/complexes/%d", cid), "")

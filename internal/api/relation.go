@@ -33,32 +33,32 @@ func init() {
 // RelationBody is a person or company as sent. Which fields apply depends
 // on kind; an update replaces every field.
 type RelationBody struct {
-	Kind                string   `json:"kind" enum:"person,company"`
-	Ref                 string   `json:"ref,omitempty" maxLength:"64" doc:"Your own reference (e.g. a debtor number), unique in the organisation"`
-	Initials            string   `json:"initials,omitempty" doc:"Person: initials, stored as J.P."`
-	FirstNames          string   `json:"first_names,omitempty" doc:"Person"`
-	SurnamePrefix       string   `json:"surname_prefix,omitempty" doc:"Person: tussenvoegsel, e.g. van der"`
-	Surname             string   `json:"surname,omitempty" doc:"Person: required"`
-	BirthDate           string   `json:"birth_date,omitempty" doc:"Person: ISO date; a tenant must be 16 or older"`
-	BirthPlace          string   `json:"birth_place,omitempty" doc:"Person: only when the organisation turned it on in the privacy settings"`
-	Nationality         string   `json:"nationality,omitempty" doc:"Person: only when the organisation turned it on in the privacy settings"`
-	Name                string   `json:"name,omitempty" doc:"Company: required"`
-	LegalForm           string   `json:"legal_form,omitempty" enum:"eenmanszaak,vof,maatschap,cv,bv,nv,stichting,vereniging,cooperatie,overig," doc:"Company; empty when unknown"`
-	KvK                 string   `json:"kvk,omitempty" doc:"Company: 8 digits"`
-	BTW                 string   `json:"btw_id,omitempty" doc:"Company: Dutch VAT id; an old sole trader's id containing a BSN is refused"`
-	Street              string   `json:"street,omitempty"`
-	HouseNumber         string   `json:"house_number,omitempty"`
-	HouseNumberAddition string   `json:"house_number_addition,omitempty"`
-	Postcode            string   `json:"postcode,omitempty" doc:"Stored as 1234 AB for Dutch addresses"`
-	City                string   `json:"city,omitempty"`
-	Country             string   `json:"country,omitempty" doc:"ISO 3166 code; NL when absent"`
-	Email               string   `json:"email,omitempty"`
-	Phones              []string `json:"phones,omitempty" maxItems:"3" doc:"A company has one"`
-	IBANs               []string `json:"ibans,omitempty" maxItems:"5" doc:"The first is the account payments go to; required for a supplier"`
-	Language            string   `json:"language,omitempty" enum:"nl,en," doc:"nl when absent"`
-	Roles               []string `json:"roles,omitempty" doc:"tenant, guarantor, contact, supplier, owner; a tenant needs the accepted processor agreement"`
-	SupplierCategories  []string `json:"supplier_categories,omitempty" doc:"Supplier's cost category codes, e.g. schoonmaak"`
-	ContactPersonIDs    []int64  `json:"contact_person_ids,omitempty" doc:"Company: ids of persons; absent leaves them as they are on an update"`
+	Kind                string    `json:"kind" enum:"person,company"`
+	Ref                 string    `json:"ref,omitempty" maxLength:"64" doc:"Your own reference, e.g. a debtor number; unique per organisation"`
+	Initials            string    `json:"initials,omitempty" doc:"Person: initials, stored as J.P."`
+	FirstNames          string    `json:"first_names,omitempty" doc:"Person"`
+	SurnamePrefix       string    `json:"surname_prefix,omitempty" doc:"Person: tussenvoegsel, e.g. van der"`
+	Surname             string    `json:"surname,omitempty" doc:"Person: required"`
+	BirthDate           string    `json:"birth_date,omitempty" doc:"Person: ISO date; a tenant must be 16 or older"`
+	BirthPlace          string    `json:"birth_place,omitempty" doc:"Person: only when the organisation turned it on in the privacy settings"`
+	Nationality         string    `json:"nationality,omitempty" doc:"Person: only when the organisation turned it on in the privacy settings"`
+	Name                string    `json:"name,omitempty" doc:"Company: required"`
+	LegalForm           legalForm `json:"legal_form,omitempty" doc:"Company; empty when unknown"`
+	KvK                 string    `json:"kvk,omitempty" doc:"Company: 8 digits"`
+	BTW                 string    `json:"btw_id,omitempty" doc:"Company: Dutch VAT id; an old sole trader's id containing a BSN is refused"`
+	Street              string    `json:"street,omitempty"`
+	HouseNumber         string    `json:"house_number,omitempty"`
+	HouseNumberAddition string    `json:"house_number_addition,omitempty"`
+	Postcode            string    `json:"postcode,omitempty" doc:"Stored as 1234 AB for Dutch addresses"`
+	City                string    `json:"city,omitempty"`
+	Country             string    `json:"country,omitempty" doc:"ISO 3166 code; NL when absent"`
+	Email               string    `json:"email,omitempty"`
+	Phones              []string  `json:"phones,omitempty" maxItems:"3" doc:"A company has one"`
+	IBANs               []string  `json:"ibans,omitempty" maxItems:"5" doc:"The first is the account payments go to; required for a supplier"`
+	Language            string    `json:"language,omitempty" enum:"nl,en," doc:"nl when absent"`
+	Roles               []string  `json:"roles,omitempty" doc:"tenant, guarantor, contact, supplier, owner; tenant needs processor agreement"`
+	SupplierCategories  []string  `json:"supplier_categories,omitempty" doc:"Supplier's cost category codes, e.g. schoonmaak"`
+	ContactPersonIDs    []int64   `json:"contact_person_ids,omitempty" doc:"Company: person ids; absent leaves them as they are on an update"`
 }
 
 func relationRoles(rs []string) relation.Roles {
@@ -90,8 +90,9 @@ func (b RelationBody) person() relation.PersonInput {
 }
 
 func (b RelationBody) company() relation.CompanyInput {
-	in := relation.CompanyInput{Ref: b.Ref, Name: b.Name, LegalForm: b.LegalForm, KvK: b.KvK, BTW: b.BTW, Address: b.address(), Email: b.Email,
-		IBANs: b.IBANs, Language: b.Language, Roles: relationRoles(b.Roles), SupplierCategories: b.SupplierCategories, ContactPersonIDs: b.ContactPersonIDs}
+	in := relation.CompanyInput{Ref: b.Ref, Name: b.Name, LegalForm: string(b.LegalForm), KvK: b.KvK, BTW: b.BTW, Address: b.address(),
+		Email: b.Email, IBANs: b.IBANs, Language: b.Language, Roles: relationRoles(b.Roles), SupplierCategories: b.SupplierCategories,
+		ContactPersonIDs: b.ContactPersonIDs}
 	if len(b.Phones) > 0 {
 		in.Phone = b.Phones[0]
 	}
@@ -170,7 +171,7 @@ type RelationItemJSON struct {
 
 // ListRelationsInput pages through relations by id.
 type ListRelationsInput struct {
-	Q    string `query:"q" maxLength:"200" doc:"Start of name words (every word must match), or an exact e-mail address, IBAN, postcode, phone or KvK number"`
+	Q    string `query:"q" maxLength:"200" doc:"Starts of name words (all must match), or exact e-mail, IBAN, postcode, phone or KvK number"`
 	Role string `query:"role" enum:"tenant,guarantor,contact,supplier,owner," doc:"Only relations with this role"`
 	Kind string `query:"kind" enum:"person,company," doc:"Only persons or only companies"`
 	PageInput

@@ -24,7 +24,8 @@ func TestRelationsAPI(t *testing.T) {
 		cb := call{t, base, b.tokens["admin"]}
 
 		person := `{"kind":"person","initials":"j","first_names":"Jan","surname":"Jansen","email":"Jan@Jansen.example","phones":["06-12345678"],
-			"ibans":["nl91 abna 0417 1643 00"],"postcode":"1234ab","street":"Dorpsstraat","house_number":"1","city":"Ergens","birth_date":"1984-07-21","roles":["tenant"]}`
+			"ibans":["nl91 abna 0417 1643 00"],"postcode":"1234ab","street":"Dorpsstraat","house_number":"1","city":"Ergens",
+			"birth_date":"1984-07-21","roles":["tenant"]}`
 		// No tenant before the processor agreement.
 		st, prob := cw.do("POST", "/relations", person)
 		if st != 409 || !strings.Contains(fmt.Sprint(prob["detail"]), "processor-agreement") {
@@ -38,7 +39,8 @@ func TestRelationsAPI(t *testing.T) {
 		if st, _ := cw.do("POST", "/privacy/processor-agreement", `{"version":"2026-01"}`); st != 403 {
 			t.Fatalf("write token accepted: %d", st)
 		}
-		if st, prob := ca.do("POST", "/privacy/processor-agreement", `{"version":"2025-01"}`); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.version") {
+		if st, prob := ca.do("POST", "/privacy/processor-agreement", `{"version":"2025-01"}`); st != 422 ||
+			!strings.Contains(fmt.Sprint(prob["errors"]), "body.version") {
 			t.Fatalf("wrong version: %d %v", st, prob)
 		}
 		if st, _ := ca.do("POST", "/privacy/processor-agreement", `{"version":"2026-01"}`); st != 204 {
@@ -55,7 +57,8 @@ func TestRelationsAPI(t *testing.T) {
 		id := int64(created["id"].(float64))
 		st, got := cr.do("GET", fmt.Sprintf("/relations/%d", id), "")
 		if st != 200 || got["display_name"] != "J. Jansen" || got["email"] != "jan@jansen.example" || got["postcode"] != "1234 AB" ||
-			fmt.Sprint(got["ibans"]) != "[NL91ABNA0417164300]" || got["birth_date"] != "1984-07-21" || fmt.Sprint(got["roles"]) != "[tenant]" || got["minor"] != false {
+			fmt.Sprint(got["ibans"]) != "[NL91ABNA0417164300]" || got["birth_date"] != "1984-07-21" ||
+			fmt.Sprint(got["roles"]) != "[tenant]" || got["minor"] != false {
 			t.Fatalf("get person: %d %v", st, got)
 		}
 		// Bad input names the body field.
@@ -72,7 +75,8 @@ func TestRelationsAPI(t *testing.T) {
 				t.Errorf("%s: %d %v, want error at %s", body, st, prob, field)
 			}
 		}
-		st, c := cw.do("POST", "/relations", fmt.Sprintf(`{"kind":"company","name":"Jansen Bouw BV","legal_form":"bv","kvk":"12345678","contact_person_ids":[%d]}`, id))
+		st, c := cw.do("POST", "/relations",
+			fmt.Sprintf(`{"kind":"company","name":"Jansen Bouw BV","legal_form":"bv","kvk":"12345678","contact_person_ids":[%d]}`, id))
 		if st != 201 {
 			t.Fatalf("create company: %d %v", st, c)
 		}

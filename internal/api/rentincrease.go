@@ -20,25 +20,38 @@ import (
 func init() {
 	areas = append(areas, func(a *API) {
 		read, write := account.PermFinanceRead, account.PermFinanceWrite
-		op(a, http.MethodPost, "/rent-increases", "propose-rent-increases", "Propose the increase of every running lease for an effective date (drafts)", write, a.proposeRentIncreases)
+		op(a, http.MethodPost, "/rent-increases", "propose-rent-increases",
+			"Propose the increase of every running lease for an effective date (drafts)", write, a.proposeRentIncreases)
 		op(a, http.MethodGet, "/rent-increases", "list-rent-increases", "List the proposals of an effective date", read, a.listRentIncreases)
-		op(a, http.MethodGet, "/rent-increases/confirm-plan", "plan-rent-increase-confirmation", "What confirming an effective date would do: how many drafts, what they add", read, a.confirmPlan)
-		op(a, http.MethodPost, "/rent-increases/confirm", "confirm-rent-increases", "Confirm the drafts of an effective date as their plan showed and make the letters", write, a.confirmRentIncreases)
+		op(a, http.MethodGet, "/rent-increases/confirm-plan", "plan-rent-increase-confirmation",
+			"What confirming an effective date would do: how many drafts, what they add", read, a.confirmPlan)
+		op(a, http.MethodPost, "/rent-increases/confirm", "confirm-rent-increases",
+			"Confirm the drafts of an effective date as their plan showed and make the letters", write, a.confirmRentIncreases)
 		op(a, http.MethodGet, "/rent-increases/{id}", "get-rent-increase", "Get a proposal", read, a.getRentIncrease)
-		op(a, http.MethodPatch, "/rent-increases/{id}", "adjust-rent-increase", "Lower a draft's new rent, or exclude or include the lease", write, a.adjustRentIncrease)
-		op(a, http.MethodGet, "/rent-increases/{id}/letter", "get-rent-increase-letter", "Download the letter (PDF) exactly as it was made", read, a.getRentIncreaseLetter)
-		op(a, http.MethodPost, "/rent-increases/{id}/delivery", "record-rent-increase-delivery", "Record when and how the letter reached the tenant", write, a.recordRentIncreaseDelivery)
+		op(a, http.MethodPatch, "/rent-increases/{id}", "adjust-rent-increase",
+			"Lower a draft's new rent, or exclude or include the lease", write, a.adjustRentIncrease)
+		op(a, http.MethodGet, "/rent-increases/{id}/letter", "get-rent-increase-letter",
+			"Download the letter (PDF) exactly as it was made", read, a.getRentIncreaseLetter)
+		op(a, http.MethodPost, "/rent-increases/{id}/delivery", "record-rent-increase-delivery",
+			"Record when and how the letter reached the tenant", write, a.recordRentIncreaseDelivery)
 		// Applying changes the lease's rent, which needs portfolio.write
 		// (the service checks finance.write too).
-		op(a, http.MethodPost, "/rent-increases/{id}/apply", "apply-rent-increase", "Write the new bare rent into the lease's rent history from the effective date", account.PermPortfolioWrite, a.applyRentIncrease)
-		op(a, http.MethodGet, "/leases/{id}/increase-clause", "get-lease-increase-clause", "The lease's increase or indexation clause", read, a.getIncreaseClause)
-		op(a, http.MethodPut, "/leases/{id}/increase-clause", "set-lease-increase-clause", "Record the lease's increase or indexation clause", write, a.setIncreaseClause)
-		op(a, http.MethodGet, "/rent-increase-caps", "list-rent-increase-caps", "Legal maximum increases per segment and year, with the organisation's own", read, a.listRentIncreaseCaps)
+		op(a, http.MethodPost, "/rent-increases/{id}/apply", "apply-rent-increase",
+			"Write the new bare rent into the lease's rent history from the effective date", account.PermPortfolioWrite, a.applyRentIncrease)
+		op(a, http.MethodGet, "/leases/{id}/increase-clause", "get-lease-increase-clause",
+			"The lease's increase or indexation clause", read, a.getIncreaseClause)
+		op(a, http.MethodPut, "/leases/{id}/increase-clause", "set-lease-increase-clause",
+			"Record the lease's increase or indexation clause", write, a.setIncreaseClause)
+		op(a, http.MethodGet, "/rent-increase-caps", "list-rent-increase-caps",
+			"Legal maximum increases per segment and year, with the organisation's own", read, a.listRentIncreaseCaps)
 		op(a, http.MethodPost, "/rent-increase-caps/import", "import-rent-increase-caps",
 			"Import the organisation's own maximums (segment;year;percent;source lines); all or nothing", write, a.importRentIncreaseCaps)
-		op(a, http.MethodPut, "/rent-increase-caps/{segment}/{year}", "set-rent-increase-cap", "Set (or, with an empty percent, remove) the organisation's own maximum", write, a.setRentIncreaseCap)
-		op(a, http.MethodGet, "/rent-increase-settings", "get-rent-increase-settings", "The letter's sender and objection text", read, a.getRentIncreaseSettings)
-		op(a, http.MethodPut, "/rent-increase-settings", "update-rent-increase-settings", "Replace the letter's sender and objection text", write, a.updateRentIncreaseSettings)
+		op(a, http.MethodPut, "/rent-increase-caps/{segment}/{year}", "set-rent-increase-cap",
+			"Set (or, with an empty percent, remove) the organisation's own maximum", write, a.setRentIncreaseCap)
+		op(a, http.MethodGet, "/rent-increase-settings", "get-rent-increase-settings",
+			"The letter's sender and objection text", read, a.getRentIncreaseSettings)
+		op(a, http.MethodPut, "/rent-increase-settings", "update-rent-increase-settings",
+			"Replace the letter's sender and objection text", write, a.updateRentIncreaseSettings)
 		op(a, http.MethodGet, "/cpi", "list-cpi", "Imported consumer price index figures", read, a.listCPI)
 		op(a, http.MethodPost, "/cpi", "import-cpi", "Import CPI figures (series;month;index lines); all or nothing", write, a.importCPI)
 	})
@@ -280,7 +293,8 @@ type RentIncreaseDeliveryInput struct {
 	}
 }
 
-func (a *API) recordRentIncreaseDelivery(ctx context.Context, act account.Actor, in *RentIncreaseDeliveryInput) (*RentIncreaseOutput, error) {
+func (a *API) recordRentIncreaseDelivery(ctx context.Context, act account.Actor,
+	in *RentIncreaseDeliveryInput) (*RentIncreaseOutput, error) {
 	if err := a.RentIncreases.RecordDelivery(ctx, act, in.ID, rentincrease.Delivery{On: in.Body.DeliveredOn,
 		Method: lease.DeliveryMethod(in.Body.Method)}); err != nil {
 		return nil, err
@@ -428,7 +442,8 @@ type SetRentIncreaseCapInput struct {
 }
 
 func (a *API) setRentIncreaseCap(ctx context.Context, act account.Actor, in *SetRentIncreaseCapInput) (*RentIncreaseCapsOutput, error) {
-	if err := a.RentIncreases.SetCapOverride(ctx, act, portfolio.Segment(in.Segment), in.Year, strings.TrimSuffix(in.Body.Percent, "%"), in.Body.Source); err != nil {
+	if err := a.RentIncreases.SetCapOverride(ctx, act, portfolio.Segment(in.Segment), in.Year,
+		strings.TrimSuffix(in.Body.Percent, "%"), in.Body.Source); err != nil {
 		return nil, err
 	}
 	items, err := a.rentIncreaseCaps(ctx, act)
@@ -464,7 +479,8 @@ type UpdateRentIncreaseSettingsInput struct {
 	Body RentIncreaseSettingsJSON
 }
 
-func (a *API) updateRentIncreaseSettings(ctx context.Context, act account.Actor, in *UpdateRentIncreaseSettingsInput) (*RentIncreaseSettingsOutput, error) {
+func (a *API) updateRentIncreaseSettings(ctx context.Context, act account.Actor,
+	in *UpdateRentIncreaseSettingsInput) (*RentIncreaseSettingsOutput, error) {
 	if err := a.RentIncreases.UpdateSettings(ctx, act, rentincrease.Settings{SenderName: in.Body.SenderName,
 		ObjectionText:     in.Body.ObjectionText,
 		ObjectionTextFree: in.Body.ObjectionTextFree}); err != nil {

@@ -58,7 +58,8 @@ func TestRentIncreaseCapsImportAPI(t *testing.T) {
 				t.Fatalf("settings: %d %v", st, set)
 			}
 			_, plan := ca.do("GET", "/rent-increases/confirm-plan?effective_date=2027-07-01", "")
-			body := fmt.Sprintf(`{"effective_date":"2027-07-01","expect":{"proposals":%v,"increase_cents":%v}}`, plan["proposals"], plan["increase_cents"])
+			body := fmt.Sprintf(`{"effective_date":"2027-07-01","expect":{"proposals":%v,"increase_cents":%v}}`,
+				plan["proposals"], plan["increase_cents"])
 			if st, got := ca.do("POST", "/rent-increases/confirm", body); st != 200 || got["confirmed"] != float64(1) {
 				t.Fatalf("confirm: %d %v", st, got)
 			}

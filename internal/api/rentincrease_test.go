@@ -66,11 +66,13 @@ func TestRentIncreaseAPI(t *testing.T) {
 			if st != 200 || plan["proposals"] != float64(1) || plan["increase_cents"] == nil {
 				t.Fatalf("confirm plan: %d %v", st, plan)
 			}
-			if st, _ := ca.do("POST", "/rent-increases/confirm", `{"effective_date":"2026-07-01","expect":{"proposals":2,"increase_cents":0}}`); st != 409 {
+			if st, _ := ca.do("POST", "/rent-increases/confirm",
+				`{"effective_date":"2026-07-01","expect":{"proposals":2,"increase_cents":0}}`); st != 409 {
 				t.Fatalf("confirm of another plan: %d", st)
 			}
-			st, got = ca.do("POST", "/rent-increases/confirm", fmt.Sprintf(`{"effective_date":"2026-07-01","expect":{"proposals":1,"increase_cents":%v}}`,
-				plan["increase_cents"]))
+			st, got = ca.do("POST", "/rent-increases/confirm",
+				fmt.Sprintf(`{"effective_date":"2026-07-01","expect":{"proposals":1,"increase_cents":%v}}`,
+					plan["increase_cents"]))
 			if st != 200 || got["confirmed"] != float64(1) {
 				t.Fatalf("confirm: %d %v", st, got)
 			}
@@ -89,7 +91,8 @@ func TestRentIncreaseAPI(t *testing.T) {
 			if st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.delivered_on") {
 				t.Fatalf("late delivery: %d %v", st, prob)
 			}
-			if st, got = ca.do("POST", "/rent-increases/"+id+"/delivery", `{"delivered_on":"2026-03-14","method":"paper"}`); st != 200 || got["delivered_on"] != "2026-03-14" {
+			if st, got = ca.do("POST", "/rent-increases/"+id+"/delivery", `{"delivered_on":"2026-03-14","method":"paper"}`); st != 200 ||
+				got["delivered_on"] != "2026-03-14" {
 				t.Fatalf("delivery: %d %v", st, got)
 			}
 			if st, got = ca.do("POST", "/rent-increases/"+id+"/apply", ""); st != 200 || got["status"] != "applied" {
@@ -99,7 +102,8 @@ func TestRentIncreaseAPI(t *testing.T) {
 				t.Fatalf("apply twice: %d", st)
 			}
 			st, comps := ca.do("GET", fmt.Sprintf("/leases/%v/components", leaseID), "")
-			if st != 200 || !strings.Contains(fmt.Sprint(comps["items"]), "amount_cents:103000") || !strings.Contains(fmt.Sprint(comps["items"]), "amount_cents:100000") {
+			if st != 200 || !strings.Contains(fmt.Sprint(comps["items"]), "amount_cents:103000") ||
+				!strings.Contains(fmt.Sprint(comps["items"]), "amount_cents:100000") {
 				t.Fatalf("rent history: %d %v", st, comps)
 			}
 
@@ -116,7 +120,8 @@ func TestRentIncreaseAPI(t *testing.T) {
 
 			// Clause, caps and CPI.
 			st, prob = ca.do("PUT", fmt.Sprintf("/leases/%v/increase-clause", leaseID), `{"method":"cpi","cap_percent":"x"}`)
-			if st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.series") || !strings.Contains(fmt.Sprint(prob["errors"]), "body.cap_percent") {
+			if st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.series") ||
+				!strings.Contains(fmt.Sprint(prob["errors"]), "body.cap_percent") {
 				t.Fatalf("bad clause: %d %v", st, prob)
 			}
 			st, got = ca.do("PUT", fmt.Sprintf("/leases/%v/increase-clause", leaseID), `{"method":"fixed","percent":"2.5"}`)

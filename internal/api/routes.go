@@ -127,89 +127,98 @@ func (a *API) register() {
 	for _, register := range areas {
 		defer register(a)
 	}
-	op(a, http.MethodGet, "/me", "get-me", "Who am I", account.PermOrgRead, func(ctx context.Context, act account.Actor, _ *empty) (*MeOutput, error) {
-		out := &MeOutput{}
-		out.Body.UserID, out.Body.Organisation, out.Body.Role = act.UserID, act.OrgSlug, act.Role
-		out.Body.Scopes = append([]account.Scope{}, act.Scopes...)
-		return out, nil
-	})
-	op(a, http.MethodGet, "/organisation", "get-organisation", "The token's organisation", account.PermOrgRead, func(ctx context.Context, act account.Actor, _ *empty) (*OrganisationOutput, error) {
-		o, err := a.Accounts.Organisation(ctx, act)
-		if err != nil {
-			return nil, err
-		}
-		out := &OrganisationOutput{}
-		out.Body.Slug, out.Body.Name, out.Body.CreatedAt, out.Body.TrialEndsAt = o.Slug, o.Name, o.CreatedAt, o.TrialEndsAt
-		return out, nil
-	})
-	op(a, http.MethodGet, "/members", "list-members", "List members", account.PermOrgRead, func(ctx context.Context, act account.Actor, in *ListMembersInput) (*MembersOutput, error) {
-		ms, _, err := a.Accounts.Members(ctx, act)
-		if err != nil {
-			return nil, err
-		}
-		// An organisation has few members: the service reads them whole.
-		slices.SortFunc(ms, func(x, y account.Member) int { return cmp.Compare(x.UserID, y.UserID) })
-		items := make([]MemberJSON, 0, len(ms))
-		for _, m := range ms {
-			items = append(items, MemberJSON{UserID: m.UserID, Name: m.Name, Email: m.Email, Role: m.Role, Since: m.Since})
-		}
-		page, err := pageOf(items, in.PageInput, func(m MemberJSON) string { return idKey(m.UserID) })
-		if err != nil {
-			return nil, err
-		}
-		return &MembersOutput{Body: page}, nil
-	})
-	op(a, http.MethodPost, "/members/invitations", "invite-member", "Invite a colleague by e-mail", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *InviteInput) (*NoContent, error) {
-		if err := a.Accounts.Invite(ctx, act, in.Body.Email, account.Role(in.Body.Role)); err != nil {
-			return nil, err
-		}
-		return &NoContent{Status: http.StatusAccepted}, nil
-	})
-	op(a, http.MethodPatch, "/members/{user_id}", "change-member-role", "Change a member's role", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *ChangeRoleInput) (*NoContent, error) {
-		if err := a.Accounts.ChangeRole(ctx, act, in.UserID, account.Role(in.Body.Role)); err != nil {
-			return nil, err
-		}
-		return &NoContent{Status: http.StatusNoContent}, nil
-	})
-	op(a, http.MethodDelete, "/members/{user_id}", "remove-member", "Remove a member", account.PermMembersManage, func(ctx context.Context, act account.Actor, in *MemberPathInput) (*NoContent, error) {
-		if err := a.Accounts.RemoveMember(ctx, act, in.UserID); err != nil {
-			return nil, err
-		}
-		return &NoContent{Status: http.StatusNoContent}, nil
-	})
-	op(a, http.MethodGet, "/tokens", "list-tokens", "List API tokens", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *ListTokensInput) (*TokensOutput, error) {
-		ts, err := a.Accounts.APITokens(ctx, act)
-		if err != nil {
-			return nil, err
-		}
-		items := make([]TokenJSON, 0, len(ts))
-		for _, t := range ts {
-			j := TokenJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, Revoked: t.Revoked, Scopes: append([]account.Scope{}, t.Scopes...)}
-			if !t.LastUsedAt.IsZero() {
-				lu := t.LastUsedAt
-				j.LastUsedAt = &lu
+	op(a, http.MethodGet, "/me", "get-me", "Who am I", account.PermOrgRead,
+		func(ctx context.Context, act account.Actor, _ *empty) (*MeOutput, error) {
+			out := &MeOutput{}
+			out.Body.UserID, out.Body.Organisation, out.Body.Role = act.UserID, act.OrgSlug, act.Role
+			out.Body.Scopes = append([]account.Scope{}, act.Scopes...)
+			return out, nil
+		})
+	op(a, http.MethodGet, "/organisation", "get-organisation", "The token's organisation", account.PermOrgRead,
+		func(ctx context.Context, act account.Actor, _ *empty) (*OrganisationOutput, error) {
+			o, err := a.Accounts.Organisation(ctx, act)
+			if err != nil {
+				return nil, err
 			}
-			items = append(items, j)
-		}
-		page, err := pageOf(items, in.PageInput, func(t TokenJSON) string { return idKey(t.ID) })
-		if err != nil {
-			return nil, err
-		}
-		return &TokensOutput{Body: page}, nil
-	})
-	op(a, http.MethodPost, "/tokens", "create-token", "Create an API token", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *CreateTokenInput) (*CreateTokenOutput, error) {
-		tok, err := a.Accounts.CreateAPIToken(ctx, act, in.Body.Name, in.Body.Scopes)
-		if err != nil {
-			return nil, err
-		}
-		out := &CreateTokenOutput{Status: http.StatusCreated}
-		out.Body.Token = tok
-		return out, nil
-	})
-	op(a, http.MethodDelete, "/tokens/{id}", "revoke-token", "Revoke an API token", account.PermTokensManage, func(ctx context.Context, act account.Actor, in *TokenPathInput) (*NoContent, error) {
-		if err := a.Accounts.RevokeAPIToken(ctx, act, in.ID); err != nil {
-			return nil, err
-		}
-		return &NoContent{Status: http.StatusNoContent}, nil
-	})
+			out := &OrganisationOutput{}
+			out.Body.Slug, out.Body.Name, out.Body.CreatedAt, out.Body.TrialEndsAt = o.Slug, o.Name, o.CreatedAt, o.TrialEndsAt
+			return out, nil
+		})
+	op(a, http.MethodGet, "/members", "list-members", "List members", account.PermOrgRead,
+		func(ctx context.Context, act account.Actor, in *ListMembersInput) (*MembersOutput, error) {
+			ms, _, err := a.Accounts.Members(ctx, act)
+			if err != nil {
+				return nil, err
+			}
+			// An organisation has few members: the service reads them whole.
+			slices.SortFunc(ms, func(x, y account.Member) int { return cmp.Compare(x.UserID, y.UserID) })
+			items := make([]MemberJSON, 0, len(ms))
+			for _, m := range ms {
+				items = append(items, MemberJSON{UserID: m.UserID, Name: m.Name, Email: m.Email, Role: m.Role, Since: m.Since})
+			}
+			page, err := pageOf(items, in.PageInput, func(m MemberJSON) string { return idKey(m.UserID) })
+			if err != nil {
+				return nil, err
+			}
+			return &MembersOutput{Body: page}, nil
+		})
+	op(a, http.MethodPost, "/members/invitations", "invite-member", "Invite a colleague by e-mail", account.PermMembersManage,
+		func(ctx context.Context, act account.Actor, in *InviteInput) (*NoContent, error) {
+			if err := a.Accounts.Invite(ctx, act, in.Body.Email, account.Role(in.Body.Role)); err != nil {
+				return nil, err
+			}
+			return &NoContent{Status: http.StatusAccepted}, nil
+		})
+	op(a, http.MethodPatch, "/members/{user_id}", "change-member-role", "Change a member's role", account.PermMembersManage,
+		func(ctx context.Context, act account.Actor, in *ChangeRoleInput) (*NoContent, error) {
+			if err := a.Accounts.ChangeRole(ctx, act, in.UserID, account.Role(in.Body.Role)); err != nil {
+				return nil, err
+			}
+			return &NoContent{Status: http.StatusNoContent}, nil
+		})
+	op(a, http.MethodDelete, "/members/{user_id}", "remove-member", "Remove a member", account.PermMembersManage,
+		func(ctx context.Context, act account.Actor, in *MemberPathInput) (*NoContent, error) {
+			if err := a.Accounts.RemoveMember(ctx, act, in.UserID); err != nil {
+				return nil, err
+			}
+			return &NoContent{Status: http.StatusNoContent}, nil
+		})
+	op(a, http.MethodGet, "/tokens", "list-tokens", "List API tokens", account.PermTokensManage,
+		func(ctx context.Context, act account.Actor, in *ListTokensInput) (*TokensOutput, error) {
+			ts, err := a.Accounts.APITokens(ctx, act)
+			if err != nil {
+				return nil, err
+			}
+			items := make([]TokenJSON, 0, len(ts))
+			for _, t := range ts {
+				j := TokenJSON{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, Revoked: t.Revoked, Scopes: append([]account.Scope{}, t.Scopes...)}
+				if !t.LastUsedAt.IsZero() {
+					lu := t.LastUsedAt
+					j.LastUsedAt = &lu
+				}
+				items = append(items, j)
+			}
+			page, err := pageOf(items, in.PageInput, func(t TokenJSON) string { return idKey(t.ID) })
+			if err != nil {
+				return nil, err
+			}
+			return &TokensOutput{Body: page}, nil
+		})
+	op(a, http.MethodPost, "/tokens", "create-token", "Create an API token", account.PermTokensManage,
+		func(ctx context.Context, act account.Actor, in *CreateTokenInput) (*CreateTokenOutput, error) {
+			tok, err := a.Accounts.CreateAPIToken(ctx, act, in.Body.Name, in.Body.Scopes)
+			if err != nil {
+				return nil, err
+			}
+			out := &CreateTokenOutput{Status: http.StatusCreated}
+			out.Body.Token = tok
+			return out, nil
+		})
+	op(a, http.MethodDelete, "/tokens/{id}", "revoke-token", "Revoke an API token", account.PermTokensManage,
+		func(ctx context.Context, act account.Actor, in *TokenPathInput) (*NoContent, error) {
+			if err := a.Accounts.RevokeAPIToken(ctx, act, in.ID); err != nil {
+				return nil, err
+			}
+			return &NoContent{Status: http.StatusNoContent}, nil
+		})
 }

@@ -20,20 +20,32 @@ import (
 func init() {
 	areas = append(areas, func(a *API) {
 		read, write := account.PermFinanceRead, account.PermFinanceWrite
-		op(a, http.MethodGet, "/settlement/costs", "list-settlement-costs", "List cost entries (supplier invoices) of the service-cost settlement", read, a.listSettlementCosts)
+		op(a, http.MethodGet, "/settlement/costs", "list-settlement-costs",
+			"List cost entries (supplier invoices) of the service-cost settlement", read, a.listSettlementCosts)
 		op(a, http.MethodPost, "/settlement/costs", "create-settlement-cost", "Enter a cost entry", write, a.createSettlementCost)
-		op(a, http.MethodPost, "/settlement/costs/import", "import-settlement-costs", "Import cost entries from CSV; all rows or none", write, a.importSettlementCosts)
+		op(a, http.MethodPost, "/settlement/costs/import", "import-settlement-costs",
+			"Import cost entries from CSV; all rows or none", write, a.importSettlementCosts, func(o *huma.Operation) {
+				o.Description += " The file's header row: " + strings.Join(settlement.CostCSVColumns, ";") + "."
+			})
 		op(a, http.MethodGet, "/settlement/costs/{id}", "get-settlement-cost", "Get a cost entry", read, a.getSettlementCost)
 		op(a, http.MethodPut, "/settlement/costs/{id}", "update-settlement-cost", "Replace a cost entry", write, a.updateSettlementCost)
-		op(a, http.MethodDelete, "/settlement/costs/{id}", "delete-settlement-cost", "Delete a cost entry no final run used", write, a.deleteSettlementCost)
-		op(a, http.MethodPut, "/settlement/costs/{id}/evidence", "put-settlement-cost-evidence", "Attach the invoice PDF (at most 10 MB)", write, a.putSettlementEvidence)
-		op(a, http.MethodGet, "/settlement/costs/{id}/evidence", "get-settlement-cost-evidence", "Download the invoice PDF", read, a.getSettlementEvidence)
-		op(a, http.MethodGet, "/settlement/complexes/{complex}/years/{year}", "get-settlement-year", "Keys, administration fee and occupants of a complex for a year", read, a.getSettlementYear)
-		op(a, http.MethodPut, "/settlement/complexes/{complex}/years/{year}", "set-settlement-year", "Set the administration-fee percentage and occupants of a complex for a year", write, a.setSettlementYear)
-		op(a, http.MethodPut, "/settlement/complexes/{complex}/years/{year}/keys/{category}", "set-settlement-key", "Set the distribution key of a cost category", write, a.setSettlementKey)
-		op(a, http.MethodDelete, "/settlement/complexes/{complex}/years/{year}/keys/{category}", "delete-settlement-key", "Remove the key of a cost category", write, a.deleteSettlementKey)
+		op(a, http.MethodDelete, "/settlement/costs/{id}", "delete-settlement-cost",
+			"Delete a cost entry no final run used", write, a.deleteSettlementCost)
+		op(a, http.MethodPut, "/settlement/costs/{id}/evidence", "put-settlement-cost-evidence",
+			"Attach the invoice PDF (at most 10 MB)", write, a.putSettlementEvidence)
+		op(a, http.MethodGet, "/settlement/costs/{id}/evidence", "get-settlement-cost-evidence",
+			"Download the invoice PDF", read, a.getSettlementEvidence)
+		op(a, http.MethodGet, "/settlement/complexes/{complex}/years/{year}", "get-settlement-year",
+			"Keys, administration fee and occupants of a complex for a year", read, a.getSettlementYear)
+		op(a, http.MethodPut, "/settlement/complexes/{complex}/years/{year}", "set-settlement-year",
+			"Set the administration-fee percentage and occupants of a complex for a year", write, a.setSettlementYear)
+		op(a, http.MethodPut, "/settlement/complexes/{complex}/years/{year}/keys/{category}", "set-settlement-key",
+			"Set the distribution key of a cost category", write, a.setSettlementKey)
+		op(a, http.MethodDelete, "/settlement/complexes/{complex}/years/{year}/keys/{category}", "delete-settlement-key",
+			"Remove the key of a cost category", write, a.deleteSettlementKey)
 		op(a, http.MethodGet, "/settlement/degree-days", "list-degree-days", "Weighted degree days per month", read, a.listDegreeDays)
-		op(a, http.MethodPut, "/settlement/degree-days", "set-degree-days", "Set degree days per month (an empty value removes a month)", write, a.setDegreeDays)
+		op(a, http.MethodPut, "/settlement/degree-days", "set-degree-days",
+			"Set degree days per month (an empty value removes a month)", write, a.setDegreeDays)
 		op(a, http.MethodGet, "/settlement/runs", "list-settlement-runs", "List settlement runs, newest first", read, a.listSettlementRuns)
 		op(a, http.MethodPost, "/settlement/runs", "create-settlement-run",
 			"Run the settlement of a complex and year, or of a leaving tenant's lease (stored as a draft, replacing the draft before)",
@@ -41,8 +53,10 @@ func init() {
 				o.Description += " A scenario the calculator refuses (for a reason that is no single cost's: a cost it refuses is left out " +
 					"with a warning) is a 422 problem document with the calculator's members `error` and `field`."
 			})
-		op(a, http.MethodGet, "/settlement/runs/{id}", "get-settlement-run", "Get a run with its costs, occupancies and lines", read, a.getSettlementRun)
-		op(a, http.MethodPost, "/settlement/runs/{id}/finalise", "finalise-settlement-run", "Make a draft run final (it is never changed again)", write, a.finaliseSettlementRun)
+		op(a, http.MethodGet, "/settlement/runs/{id}", "get-settlement-run",
+			"Get a run with its costs, occupancies and lines", read, a.getSettlementRun)
+		op(a, http.MethodPost, "/settlement/runs/{id}/finalise", "finalise-settlement-run",
+			"Make a draft run final (it is never changed again)", write, a.finaliseSettlementRun)
 	})
 }
 
@@ -70,9 +84,9 @@ func settlementCostJSON(c settlement.CostEntry) SettlementCostJSON {
 	if units == nil {
 		units = []int64{}
 	}
-	return SettlementCostJSON{ID: c.ID, ComplexID: c.ComplexID, SupplierID: c.SupplierID, SupplierName: c.SupplierName, InvoiceNumber: c.InvoiceNumber,
-		InvoiceDate: c.InvoiceDate, PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd, Amount: c.Amount.String(), VAT: c.VAT.String(),
-		Category: c.Category, Description: c.Description, Scope: c.Scope, UnitIDs: units, HasEvidence: c.HasEvidence()}
+	return SettlementCostJSON{ID: c.ID, ComplexID: c.ComplexID, SupplierID: c.SupplierID, SupplierName: c.SupplierName,
+		InvoiceNumber: c.InvoiceNumber, InvoiceDate: c.InvoiceDate, PeriodStart: c.PeriodStart, PeriodEnd: c.PeriodEnd, Amount: c.Amount.String(),
+		VAT: c.VAT.String(), Category: c.Category, Description: c.Description, Scope: c.Scope, UnitIDs: units, HasEvidence: c.HasEvidence()}
 }
 
 // SettlementCostBody is a cost entry as sent.
@@ -92,7 +106,8 @@ type SettlementCostBody struct {
 
 func (b SettlementCostBody) input() settlement.CostInput {
 	return settlement.CostInput{ComplexID: b.ComplexID, SupplierID: b.SupplierID, InvoiceNumber: b.InvoiceNumber, InvoiceDate: b.InvoiceDate,
-		PeriodStart: b.PeriodStart, PeriodEnd: b.PeriodEnd, Amount: b.Amount, VAT: b.VAT, Category: b.Category, Description: b.Description, UnitIDs: b.UnitIDs}
+		PeriodStart: b.PeriodStart, PeriodEnd: b.PeriodEnd, Amount: b.Amount, VAT: b.VAT, Category: b.Category,
+		Description: b.Description, UnitIDs: b.UnitIDs}
 }
 
 // SettlementCostOutput is one cost entry.
@@ -122,14 +137,16 @@ type ListSettlementCostsOutput struct {
 	}
 }
 
-func (a *API) listSettlementCosts(ctx context.Context, act account.Actor, in *ListSettlementCostsInput) (*ListSettlementCostsOutput, error) {
+func (a *API) listSettlementCosts(ctx context.Context, act account.Actor,
+	in *ListSettlementCostsInput) (*ListSettlementCostsOutput, error) {
 	// The caller chooses the sort, so the list is paged by position: the
 	// cursor counts the entries already seen.
 	offset, err := in.offset()
 	if err != nil {
 		return nil, err
 	}
-	page, err := a.Settlement.Costs(ctx, act, listing.Query{Search: in.Q, Sort: in.Sort, Desc: in.Dir == "desc", Offset: offset, Limit: in.limit() + 1},
+	page, err := a.Settlement.Costs(ctx, act,
+		listing.Query{Search: in.Q, Sort: in.Sort, Desc: in.Dir == "desc", Offset: offset, Limit: in.limit() + 1},
 		settlement.CostFilter{ComplexID: in.ComplexID, Year: in.Year, Category: in.Category})
 	if err != nil {
 		return nil, err
@@ -199,13 +216,14 @@ func (a *API) getSettlementEvidence(ctx context.Context, act account.Actor, in *
 	if err != nil {
 		return nil, err
 	}
-	return &LeasePDFOutput{ContentType: "application/pdf", ContentDisposition: fmt.Sprintf(`attachment; filename="%s"`, strings.ReplaceAll(name, `"`, "")), Body: data}, nil
+	return &LeasePDFOutput{ContentType: "application/pdf",
+		ContentDisposition: fmt.Sprintf(`attachment; filename="%s"`, strings.ReplaceAll(name, `"`, "")), Body: data}, nil
 }
 
 // ImportSettlementCostsInput carries the file's text.
 type ImportSettlementCostsInput struct {
 	Body struct {
-		CSV string `json:"csv" maxLength:"10485760" doc:"The file: a header row (supplier;invoice_number;invoice_date;period_start;period_end;amount;vat;category;complex;units;description), then one entry per row"`
+		CSV string `json:"csv" maxLength:"10485760" doc:"The file: the header row of the operation's description, then one entry per row"`
 	}
 }
 
@@ -218,7 +236,8 @@ type ImportSettlementCostsOutput struct {
 	}
 }
 
-func (a *API) importSettlementCosts(ctx context.Context, act account.Actor, in *ImportSettlementCostsInput) (*ImportSettlementCostsOutput, error) {
+func (a *API) importSettlementCosts(ctx context.Context, act account.Actor,
+	in *ImportSettlementCostsInput) (*ImportSettlementCostsOutput, error) {
 	res, err := a.Settlement.ImportCosts(ctx, act, strings.NewReader(in.Body.CSV))
 	var ie settlement.ImportErrors
 	if errors.As(err, &ie) {
@@ -279,7 +298,8 @@ func (a *API) getSettlementYear(ctx context.Context, act account.Actor, in *Sett
 	out.Body.ComplexID, out.Body.Year, out.Body.AdminFeePercent, out.Body.KNMIStation = y.ComplexID, y.Year, y.AdminFeePercent, y.KNMIStation
 	out.Body.Keys = []SettlementKeyJSON{}
 	for _, k := range y.Keys {
-		kj := SettlementKeyJSON{Category: k.Category, Key: k.Key, Heating: k.Heating, FixedPercent: k.FixedPercent, AdminFee: k.AdminFee, MeterKind: k.MeterKind}
+		kj := SettlementKeyJSON{Category: k.Category, Key: k.Key, Heating: k.Heating, FixedPercent: k.FixedPercent,
+			AdminFee: k.AdminFee, MeterKind: k.MeterKind}
 		if len(k.Shares) > 0 {
 			kj.Shares = map[string]string{}
 			for u, v := range k.Shares {
@@ -351,8 +371,9 @@ func (a *API) setSettlementKey(ctx context.Context, act account.Actor, in *SetSe
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Settlement.SetKey(ctx, act, in.Complex, in.Year, settlement.CategoryKey{Category: in.Category, Key: in.Body.Key, Heating: in.Body.Heating,
-		FixedPercent: in.Body.FixedPercent, AdminFee: in.Body.AdminFee, MeterKind: in.Body.MeterKind, Shares: shares}); err != nil {
+	if err := a.Settlement.SetKey(ctx, act, in.Complex, in.Year,
+		settlement.CategoryKey{Category: in.Category, Key: in.Body.Key, Heating: in.Body.Heating,
+			FixedPercent: in.Body.FixedPercent, AdminFee: in.Body.AdminFee, MeterKind: in.Body.MeterKind, Shares: shares}); err != nil {
 		return nil, err
 	}
 	return a.getSettlementYear(ctx, act, &SettlementYearInput{Complex: in.Complex, Year: in.Year})
@@ -448,8 +469,9 @@ type SettlementRunSummaryJSON struct {
 }
 
 func runSummaryJSON(r settlement.RunSummary) SettlementRunSummaryJSON {
-	return SettlementRunSummaryJSON{ID: r.ID, ComplexID: r.ComplexID, Year: r.Year, Kind: r.Kind, LeaseID: r.LeaseID, PeriodStart: r.PeriodStart,
-		PeriodEnd: r.PeriodEnd, State: r.State, Warnings: r.Warnings, CorrectsRunID: r.CorrectsRunID, DegreeDays: r.DegreeDaysSource}
+	return SettlementRunSummaryJSON{ID: r.ID, ComplexID: r.ComplexID, Year: r.Year, Kind: r.Kind, LeaseID: r.LeaseID,
+		PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, State: r.State, Warnings: r.Warnings, CorrectsRunID: r.CorrectsRunID,
+		DegreeDays: r.DegreeDaysSource}
 }
 
 // ListSettlementRunsInput filters runs and pages through them, newest first
@@ -539,14 +561,15 @@ func settlementRunOutput(r *settlement.Run) *SettlementRunOutput {
 	out := &SettlementRunOutput{}
 	b := &out.Body
 	b.SettlementRunSummaryJSON = runSummaryJSON(r.RunSummary)
-	b.AdminFeePercent, b.Warnings, b.LandlordTotal, b.Input, b.Output = r.AdminFeePercent, r.WarningList, r.LandlordTotal.String(), r.Input, r.Output
+	b.AdminFeePercent, b.Warnings, b.LandlordTotal, b.Input, b.Output = r.AdminFeePercent, r.WarningList,
+		r.LandlordTotal.String(), r.Input, r.Output
 	if b.Warnings == nil {
 		b.Warnings = []settlement.Warning{}
 	}
 	b.Costs = []SettlementRunCostJSON{}
 	for _, c := range r.Costs {
-		cj := SettlementRunCostJSON{CostID: c.CostID, Category: c.Category, Key: c.Key, Heating: c.Heating, AdminFee: c.AdminFee, Amount: c.Amount.String(),
-			Allocated: c.Allocated.String(), Landlord: c.Landlord.String(), UnitIDs: c.UnitIDs, EntryIDs: []int64{}}
+		cj := SettlementRunCostJSON{CostID: c.CostID, Category: c.Category, Key: c.Key, Heating: c.Heating, AdminFee: c.AdminFee,
+			Amount: c.Amount.String(), Allocated: c.Allocated.String(), Landlord: c.Landlord.String(), UnitIDs: c.UnitIDs, EntryIDs: []int64{}}
 		if cj.UnitIDs == nil {
 			cj.UnitIDs = []int64{}
 		}
@@ -557,9 +580,9 @@ func settlementRunOutput(r *settlement.Run) *SettlementRunOutput {
 	}
 	b.Occupancies = []SettlementOccupancyJSON{}
 	for _, o := range r.Occupancies {
-		oj := SettlementOccupancyJSON{ID: o.ID, Ref: o.Ref, LeaseID: o.LeaseID, LeaseReference: o.LeaseReference, UnitID: o.UnitID, Start: o.Start, End: o.End,
-			Subtotal: o.Subtotal.String(), AdminFee: o.AdminFee.String(), Total: o.Total.String(), Advances: o.Advances.String(), Paid: o.Paid.String(),
-			Balance: o.Balance.String(), Lines: []SettlementLineJSON{}}
+		oj := SettlementOccupancyJSON{ID: o.ID, Ref: o.Ref, LeaseID: o.LeaseID, LeaseReference: o.LeaseReference, UnitID: o.UnitID,
+			Start: o.Start, End: o.End, Subtotal: o.Subtotal.String(), AdminFee: o.AdminFee.String(), Total: o.Total.String(),
+			Advances: o.Advances.String(), Paid: o.Paid.String(), Balance: o.Balance.String(), Lines: []SettlementLineJSON{}}
 		for _, l := range o.Lines {
 			oj.Lines = append(oj.Lines, SettlementLineJSON{CostID: l.CostID, UnitID: l.UnitID, Amount: l.Amount.String()})
 		}

@@ -123,7 +123,8 @@ func TestSettlementRunAPI(t *testing.T) {
 			if st := put(cb, "%PDF-1.4\nOTHER\n%%EOF\n"); st != 404 {
 				t.Fatalf("other organisation attached evidence: %d", st)
 			}
-			if body, ct := raw(t, e.URL(), a.tokens["read"], costPath+"/evidence"); ct != "application/pdf" || !strings.Contains(body, "API-MARKER") {
+			if body, ct := raw(t, e.URL(), a.tokens["read"], costPath+"/evidence"); ct != "application/pdf" ||
+				!strings.Contains(body, "API-MARKER") {
 				t.Fatalf("evidence download: %s %q", ct, body)
 			}
 
@@ -163,7 +164,8 @@ func TestSettlementRunAPI(t *testing.T) {
 			if st, y := ca.do("PUT", year, `{"admin_fee_percent":"3"}`); st != 200 || y["admin_fee_percent"] != "3" || len(y["keys"].([]any)) != 2 {
 				t.Fatalf("year: %d %v", st, y)
 			}
-			if st, prob := ca.do("PUT", "/settlement/degree-days", `{"items":[{"month":"2025-13","value":"1"}]}`); st != 422 || !strings.Contains(errorsAt(prob), "body.degree_days.2025-13") {
+			if st, prob := ca.do("PUT", "/settlement/degree-days", `{"items":[{"month":"2025-13","value":"1"}]}`); st != 422 ||
+				!strings.Contains(errorsAt(prob), "body.degree_days.2025-13") {
 				t.Fatalf("bad degree days: %d %v", st, prob)
 			}
 
@@ -210,7 +212,8 @@ func TestSettlementRunAPI(t *testing.T) {
 			}
 
 			// A run: the empty second home's half goes to the landlord.
-			if st, prob := ca.do("POST", "/settlement/runs", `{"complex_id":0,"year":1999}`); st != 422 || !strings.Contains(errorsAt(prob), "body.year") {
+			if st, prob := ca.do("POST", "/settlement/runs", `{"complex_id":0,"year":1999}`); st != 422 ||
+				!strings.Contains(errorsAt(prob), "body.year") {
 				t.Fatalf("bad run: %d %v", st, prob)
 			}
 			st, run := ca.do("POST", "/settlement/runs", fmt.Sprintf(`{"complex_id":%d,"year":2025}`, cx))
@@ -252,7 +255,8 @@ func TestSettlementRunAPI(t *testing.T) {
 				t.Fatal(err)
 			}
 			st, prob = ca.do("POST", "/settlement/runs", fmt.Sprintf(`{"complex_id":%d,"year":2025}`, cx))
-			if st != 422 || !strings.HasPrefix(fmt.Sprint(prob["field"]), "occupancies[") || !strings.Contains(fmt.Sprint(prob["error"]), "overlaps") ||
+			if st != 422 || !strings.HasPrefix(fmt.Sprint(prob["field"]), "occupancies[") ||
+				!strings.Contains(fmt.Sprint(prob["error"]), "overlaps") ||
 				!strings.Contains(fmt.Sprint(prob["detail"]), "overlaps") {
 				t.Fatalf("refused scenario: %d %v", st, prob)
 			}

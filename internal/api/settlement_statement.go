@@ -19,21 +19,36 @@ import (
 func init() {
 	areas = append(areas, func(a *API) {
 		read, write := account.PermFinanceRead, account.PermFinanceWrite
-		op(a, http.MethodGet, "/settlement/runs/{id}/statements", "list-settlement-statements", "The statements of a run per tenant: balance, booking, new advance, sent or not", read, a.listSettlementStatements)
-		op(a, http.MethodGet, "/settlement/runs/{id}/statements/{occupancy}", "get-settlement-statement", "One tenant's statement, itemised as printed (reads the tenants' names)", read, a.getSettlementStatement)
-		op(a, http.MethodGet, "/settlement/runs/{id}/statements/{occupancy}/pdf", "get-settlement-statement-pdf", "The statement PDF: as sent, or as it would be sent today", read, a.getSettlementStatementPDF)
-		op(a, http.MethodPost, "/settlement/runs/{id}/statements/{occupancy}/advance", "apply-settlement-advance", "Set the proposed new advance of a sent statement on the lease (once; needs portfolio write too)", write, a.applySettlementAdvance)
-		op(a, http.MethodPost, "/settlement/runs/{id}/send", "send-settlement-run", "Send a final run's statements as a background job: book each balance once, store and mail the PDF", write, a.sendSettlementRun)
-		op(a, http.MethodGet, "/settlement/runs/{id}/send", "get-settlement-send", "How far sending a run got: statements sent and the latest send job", read, a.getSettlementSend)
-		op(a, http.MethodGet, "/settlement/deadlines", "list-settlement-deadlines", "Complexes with their settlement state for a year against the legal date (30 June)", read, a.listSettlementDeadlines)
-		op(a, http.MethodGet, "/settlement/levies", "list-settlement-levies", "Levies with their distribution per lease", read, a.listSettlementLevies)
-		op(a, http.MethodPost, "/settlement/levies", "create-settlement-levy", "Enter a levy; it is distributed over the complex's leases by occupancy days", write, a.createSettlementLevy)
-		op(a, http.MethodDelete, "/settlement/levies/{id}", "delete-settlement-levy", "Delete a levy none of whose shares is booked", write, a.deleteSettlementLevy)
-		op(a, http.MethodPost, "/settlement/levies/{id}/book", "book-settlement-levy", "Book every unbooked tenant share of a levy as an invoice", write, a.bookSettlementLevy)
-		op(a, http.MethodGet, "/settlement/statement-settings", "get-settlement-statement-settings", "The organisation's statement settings", read, a.getStatementSettings)
-		op(a, http.MethodPut, "/settlement/statement-settings", "update-settlement-statement-settings", "Replace the organisation's statement settings", write, a.putStatementSettings)
-		op(a, http.MethodGet, "/settlement/complexes/{complex}/years/{year}/vat-classes", "list-settlement-vat-classes", "VAT classes per cost category (commercial statements)", read, a.listVATClasses)
-		op(a, http.MethodPut, "/settlement/complexes/{complex}/years/{year}/vat-classes/{category}", "set-settlement-vat-class", "Set the VAT class of a cost category", write, a.putVATClass)
+		op(a, http.MethodGet, "/settlement/runs/{id}/statements", "list-settlement-statements",
+			"The statements of a run per tenant: balance, booking, new advance, sent or not", read, a.listSettlementStatements)
+		op(a, http.MethodGet, "/settlement/runs/{id}/statements/{occupancy}", "get-settlement-statement",
+			"One tenant's statement, itemised as printed (reads the tenants' names)", read, a.getSettlementStatement)
+		op(a, http.MethodGet, "/settlement/runs/{id}/statements/{occupancy}/pdf", "get-settlement-statement-pdf",
+			"The statement PDF: as sent, or as it would be sent today", read, a.getSettlementStatementPDF)
+		op(a, http.MethodPost, "/settlement/runs/{id}/statements/{occupancy}/advance", "apply-settlement-advance",
+			"Set the proposed new advance of a sent statement on the lease (once; needs portfolio write too)", write, a.applySettlementAdvance)
+		op(a, http.MethodPost, "/settlement/runs/{id}/send", "send-settlement-run",
+			"Send a final run's statements as a background job: book each balance once, store and mail the PDF", write, a.sendSettlementRun)
+		op(a, http.MethodGet, "/settlement/runs/{id}/send", "get-settlement-send",
+			"How far sending a run got: statements sent and the latest send job", read, a.getSettlementSend)
+		op(a, http.MethodGet, "/settlement/deadlines", "list-settlement-deadlines",
+			"Complexes with their settlement state for a year against the legal date (30 June)", read, a.listSettlementDeadlines)
+		op(a, http.MethodGet, "/settlement/levies", "list-settlement-levies",
+			"Levies with their distribution per lease", read, a.listSettlementLevies)
+		op(a, http.MethodPost, "/settlement/levies", "create-settlement-levy",
+			"Enter a levy; it is distributed over the complex's leases by occupancy days", write, a.createSettlementLevy)
+		op(a, http.MethodDelete, "/settlement/levies/{id}", "delete-settlement-levy",
+			"Delete a levy none of whose shares is booked", write, a.deleteSettlementLevy)
+		op(a, http.MethodPost, "/settlement/levies/{id}/book", "book-settlement-levy",
+			"Book every unbooked tenant share of a levy as an invoice", write, a.bookSettlementLevy)
+		op(a, http.MethodGet, "/settlement/statement-settings", "get-settlement-statement-settings",
+			"The organisation's statement settings", read, a.getStatementSettings)
+		op(a, http.MethodPut, "/settlement/statement-settings", "update-settlement-statement-settings",
+			"Replace the organisation's statement settings", write, a.putStatementSettings)
+		op(a, http.MethodGet, "/settlement/complexes/{complex}/years/{year}/vat-classes", "list-settlement-vat-classes",
+			"VAT classes per cost category (commercial statements)", read, a.listVATClasses)
+		op(a, http.MethodPut, "/settlement/complexes/{complex}/years/{year}/vat-classes/{category}", "set-settlement-vat-class",
+			"Set the VAT class of a cost category", write, a.putVATClass)
 	})
 }
 
@@ -90,7 +105,7 @@ type SettlementStatementJSON struct {
 	AdvancesBasis   string                        `json:"advances_basis" enum:"charged,received" doc:"What balance settles against"`
 	Balance         string                        `json:"balance" doc:"To pay when positive, to refund when negative"`
 	Refund          string                        `json:"refund" enum:"set_off,pay_back"`
-	ProposedAdvance string                        `json:"proposed_advance" doc:"A month, from advance_from; 0.00 when the lease does not run on"`
+	ProposedAdvance string                        `json:"proposed_advance" doc:"A month, from advance_from; 0.00 if the lease does not run on"`
 	AdvanceFrom     *civil.Date                   `json:"advance_from,omitempty"`
 	AdvanceApplied  bool                          `json:"advance_applied"`
 	Levies          []SettlementLevyLineJSON      `json:"levies"`
@@ -109,14 +124,14 @@ type SettlementStatementJSON struct {
 }
 
 func statementJSON(s *settlement.Statement) SettlementStatementJSON {
-	j := SettlementStatementJSON{RunID: s.RunID, OccupancyID: s.OccupancyID, LeaseID: s.LeaseID, LeaseReference: s.LeaseReference, Address: s.Address,
-		Start: s.Start, End: s.End, Names: s.Names, Commercial: s.Commercial, Subtotal: s.Subtotal.String(), AdminFee: s.AdminFee.String(),
-		Total: s.Total.String(), TotalInclVAT: s.TotalInclVAT.String(), Advances: s.Advances.String(), Paid: s.Paid.String(),
-		Balance: s.Balance.String(), Refund: s.Refund, ProposedAdvance: s.ProposedAdvance.String(), AdvanceApplied: s.AdvanceApplied,
-		IssueDate: s.IssueDate, DueDate: s.DueDate, Deadline: s.Deadline, Booked: s.Booked, InvoiceID: s.InvoiceID, InvoiceNumber: s.InvoiceNumber,
-		SetOff: s.SetOff.String(), Payout: s.PayoutCents.String(), Mails: s.Mails, Lines: []SettlementStatementLineJSON{},
-		Levies: []SettlementLevyLineJSON{}, DegreeDays: s.DegreeDaysSource, DegreeDaysText: settlement.DegreeDaysText(s, s.Lang),
-		AdvancesOpen: s.AdvancesOpen.String(), AdvancesBasis: s.AdvancesBasis}
+	j := SettlementStatementJSON{RunID: s.RunID, OccupancyID: s.OccupancyID, LeaseID: s.LeaseID, LeaseReference: s.LeaseReference,
+		Address: s.Address, Start: s.Start, End: s.End, Names: s.Names, Commercial: s.Commercial, Subtotal: s.Subtotal.String(),
+		AdminFee: s.AdminFee.String(), Total: s.Total.String(), TotalInclVAT: s.TotalInclVAT.String(), Advances: s.Advances.String(),
+		Paid: s.Paid.String(), Balance: s.Balance.String(), Refund: s.Refund, ProposedAdvance: s.ProposedAdvance.String(),
+		AdvanceApplied: s.AdvanceApplied, IssueDate: s.IssueDate, DueDate: s.DueDate, Deadline: s.Deadline, Booked: s.Booked,
+		InvoiceID: s.InvoiceID, InvoiceNumber: s.InvoiceNumber, SetOff: s.SetOff.String(), Payout: s.PayoutCents.String(), Mails: s.Mails,
+		Lines: []SettlementStatementLineJSON{}, Levies: []SettlementLevyLineJSON{}, DegreeDays: s.DegreeDaysSource,
+		DegreeDaysText: settlement.DegreeDaysText(s, s.Lang), AdvancesOpen: s.AdvancesOpen.String(), AdvancesBasis: s.AdvancesBasis}
 	if !s.AdvanceFrom.IsZero() {
 		from := s.AdvanceFrom
 		j.AdvanceFrom = &from
@@ -126,9 +141,9 @@ func statementJSON(s *settlement.Statement) SettlementStatementJSON {
 		j.SentAt = &at
 	}
 	for _, l := range s.Lines {
-		lj := SettlementStatementLineJSON{CostID: l.CostID, Category: l.Category, Key: l.Key, CostTotal: l.CostTotal.String(), Share: l.Share.String(),
-			Mine: l.Basis.Mine, Of: l.Basis.Total, Days: l.Basis.Days, PeriodDay: l.Basis.Of, AdminFee: l.AdminFee, VATClass: l.VATClass,
-			Meter: l.Meter, Tariff: l.Tariff}
+		lj := SettlementStatementLineJSON{CostID: l.CostID, Category: l.Category, Key: l.Key, CostTotal: l.CostTotal.String(),
+			Share: l.Share.String(), Mine: l.Basis.Mine, Of: l.Basis.Total, Days: l.Basis.Days, PeriodDay: l.Basis.Of, AdminFee: l.AdminFee,
+			VATClass: l.VATClass, Meter: l.Meter, Tariff: l.Tariff}
 		if l.VATClass != "" {
 			lj.VATRate = strings.TrimSuffix(l.VATRate.String(), "%")
 		}
@@ -199,7 +214,8 @@ func (a *API) listSettlementStatements(ctx context.Context, act account.Actor, i
 // SettlementStatementOutput is one statement.
 type SettlementStatementOutput struct{ Body SettlementStatementJSON }
 
-func (a *API) getSettlementStatement(ctx context.Context, act account.Actor, in *SettlementStatementInput) (*SettlementStatementOutput, error) {
+func (a *API) getSettlementStatement(ctx context.Context, act account.Actor,
+	in *SettlementStatementInput) (*SettlementStatementOutput, error) {
 	s, err := a.Statements.Statement(ctx, act, in.ID, in.Occupancy)
 	if err != nil {
 		return nil, err
@@ -224,7 +240,8 @@ type SettlementAdvanceOutput struct {
 	}
 }
 
-func (a *API) applySettlementAdvance(ctx context.Context, act account.Actor, in *SettlementStatementInput) (*SettlementAdvanceOutput, error) {
+func (a *API) applySettlementAdvance(ctx context.Context, act account.Actor,
+	in *SettlementStatementInput) (*SettlementAdvanceOutput, error) {
 	amount, err := a.Statements.ApplyAdvance(ctx, act, in.ID, in.Occupancy)
 	if err != nil {
 		return nil, err
@@ -331,7 +348,8 @@ type ListSettlementDeadlinesOutput struct {
 	}
 }
 
-func (a *API) listSettlementDeadlines(ctx context.Context, act account.Actor, in *ListSettlementDeadlinesInput) (*ListSettlementDeadlinesOutput, error) {
+func (a *API) listSettlementDeadlines(ctx context.Context, act account.Actor,
+	in *ListSettlementDeadlinesInput) (*ListSettlementDeadlinesOutput, error) {
 	year := in.Year
 	if year == 0 {
 		year = a.Settlement.Today().Year - 1
@@ -385,11 +403,12 @@ type SettlementLevyJSON struct {
 }
 
 func levyJSON(l settlement.Levy) SettlementLevyJSON {
-	j := SettlementLevyJSON{ID: l.ID, ComplexID: l.ComplexID, ComplexName: l.ComplexName, Name: l.Name, PeriodStart: l.PeriodStart, PeriodEnd: l.PeriodEnd,
-		Amount: l.Amount.String(), Basis: l.Basis, OnStatement: l.OnStatement, Landlord: l.Landlord.String(), Booked: l.Booked,
-		Shares: make([]SettlementLevyShareJSON, 0, len(l.Shares))}
+	j := SettlementLevyJSON{ID: l.ID, ComplexID: l.ComplexID, ComplexName: l.ComplexName, Name: l.Name, PeriodStart: l.PeriodStart,
+		PeriodEnd: l.PeriodEnd, Amount: l.Amount.String(), Basis: l.Basis, OnStatement: l.OnStatement, Landlord: l.Landlord.String(),
+		Booked: l.Booked, Shares: make([]SettlementLevyShareJSON, 0, len(l.Shares))}
 	for _, s := range l.Shares {
-		j.Shares = append(j.Shares, SettlementLevyShareJSON{LeaseID: s.LeaseID, UnitID: s.UnitID, Days: s.Days, Amount: s.Amount.String(), InvoiceID: s.InvoiceID})
+		j.Shares = append(j.Shares,
+			SettlementLevyShareJSON{LeaseID: s.LeaseID, UnitID: s.UnitID, Days: s.Days, Amount: s.Amount.String(), InvoiceID: s.InvoiceID})
 	}
 	return j
 }
@@ -406,7 +425,8 @@ type ListSettlementLeviesOutput struct {
 	Body Page[SettlementLevyJSON]
 }
 
-func (a *API) listSettlementLevies(ctx context.Context, act account.Actor, in *ListSettlementLeviesInput) (*ListSettlementLeviesOutput, error) {
+func (a *API) listSettlementLevies(ctx context.Context, act account.Actor,
+	in *ListSettlementLeviesInput) (*ListSettlementLeviesOutput, error) {
 	ls, err := a.Statements.Levies(ctx, act, settlement.LevyFilter{ComplexID: in.ComplexID})
 	if err != nil {
 		return nil, err
@@ -431,7 +451,7 @@ type CreateSettlementLevyInput struct {
 		PeriodEnd   string `json:"period_end" doc:"ISO date"`
 		Amount      string `json:"amount" doc:"\"1234.56\" or \"1.234,56\""`
 		Basis       string `json:"basis" doc:"equal (per let unit-day) or area (unit-day × floor area)"`
-		OnStatement bool   `json:"on_statement,omitempty" doc:"Print the tenant's share on the settlement statement (and book it when that is sent)"`
+		OnStatement bool   `json:"on_statement,omitempty" doc:"Print the tenant's share on the settlement statement (booked when that is sent)"`
 	}
 }
 
@@ -515,10 +535,12 @@ func (a *API) getStatementSettings(ctx context.Context, act account.Actor, _ *st
 // PutStatementSettingsInput replaces the settings.
 type PutStatementSettingsInput struct{ Body StatementSettingsJSON }
 
-func (a *API) putStatementSettings(ctx context.Context, act account.Actor, in *PutStatementSettingsInput) (*StatementSettingsOutput, error) {
+func (a *API) putStatementSettings(ctx context.Context, act account.Actor,
+	in *PutStatementSettingsInput) (*StatementSettingsOutput, error) {
 	b := in.Body
-	if err := a.Statements.SaveSettings(ctx, act, settlement.StatementSettings{DueDays: b.DueDays, Refund: b.Refund, InspectionText: b.InspectionText,
-		ObjectionText: b.ObjectionText, AdvancesBasis: b.AdvancesBasis}); err != nil {
+	if err := a.Statements.SaveSettings(ctx, act,
+		settlement.StatementSettings{DueDays: b.DueDays, Refund: b.Refund, InspectionText: b.InspectionText,
+			ObjectionText: b.ObjectionText, AdvancesBasis: b.AdvancesBasis}); err != nil {
 		return nil, err
 	}
 	return a.getStatementSettings(ctx, act, nil)

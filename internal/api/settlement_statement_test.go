@@ -71,11 +71,13 @@ func stSetup(t *testing.T, e *apptest.Env, o *org) stScenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Settlement.CreateCost(ctx, owner, settlement.CostInput{ComplexID: s.cx, SupplierID: sup, InvoiceNumber: "S-1", InvoiceDate: "2025-12-31",
-		PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "1200.00", Category: "schoonmaak"}); err != nil {
+	if _, err := e.Settlement.CreateCost(ctx, owner,
+		settlement.CostInput{ComplexID: s.cx, SupplierID: sup, InvoiceNumber: "S-1", InvoiceDate: "2025-12-31",
+			PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "1200.00", Category: "schoonmaak"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Settlement.SetKey(ctx, owner, s.cx, 2025, settlement.CategoryKey{Category: "schoonmaak", Key: "equal", AdminFee: true}); err != nil {
+	if err := e.Settlement.SetKey(ctx, owner, s.cx, 2025,
+		settlement.CategoryKey{Category: "schoonmaak", Key: "equal", AdminFee: true}); err != nil {
 		t.Fatal(err)
 	}
 	r, err := e.Settlement.Run(ctx, owner, s.cx, 2025)
@@ -119,17 +121,20 @@ func TestSettlementStatementAPI(t *testing.T) {
 			occPath := fmt.Sprintf("%s/statements/%d", runPath, o3.ID)
 
 			// Settings first: errors at body fields, then pay back.
-			if st, prob := ca.do("PUT", "/settlement/statement-settings", `{"due_days":0,"refund":"later","inspection_text":"","objection_text":""}`); st != 422 ||
+			if st, prob := ca.do("PUT", "/settlement/statement-settings",
+				`{"due_days":0,"refund":"later","inspection_text":"","objection_text":""}`); st != 422 ||
 				!strings.Contains(errorsAt(prob), "body.due_days") || !strings.Contains(errorsAt(prob), "body.refund") {
 				t.Fatalf("bad settings: %d %v", st, prob)
 			}
-			if st, ss := read.do("GET", "/settlement/statement-settings", ""); st != 200 || ss["due_days"] != float64(30) || ss["refund"] != "set_off" {
+			if st, ss := read.do("GET", "/settlement/statement-settings", ""); st != 200 ||
+				ss["due_days"] != float64(30) || ss["refund"] != "set_off" {
 				t.Fatalf("default settings: %d %v", st, ss)
 			}
 			if st, _ := read.do("PUT", "/settlement/statement-settings", `{"due_days":14,"refund":"pay_back"}`); st != 403 {
 				t.Fatalf("read token saved settings: %d", st)
 			}
-			if st, ss := ca.do("PUT", "/settlement/statement-settings", `{"due_days":14,"refund":"set_off","inspection_text":"Inzage op afspraak.","objection_text":""}`); st != 200 ||
+			if st, ss := ca.do("PUT", "/settlement/statement-settings",
+				`{"due_days":14,"refund":"set_off","inspection_text":"Inzage op afspraak.","objection_text":""}`); st != 200 ||
 				ss["due_days"] != float64(14) || ss["inspection_text"] != "Inzage op afspraak." || ss["advances_basis"] != "charged" {
 				t.Fatalf("settings: %d %v", st, ss)
 			}
@@ -139,7 +144,8 @@ func TestSettlementStatementAPI(t *testing.T) {
 				!strings.Contains(errorsAt(prob), "body.advances_basis") {
 				t.Fatalf("bad advances basis: %d %v", st, prob)
 			}
-			if st, ss := ca.do("PUT", "/settlement/statement-settings", fmt.Sprintf(basis, "received")); st != 200 || ss["advances_basis"] != "received" {
+			if st, ss := ca.do("PUT", "/settlement/statement-settings", fmt.Sprintf(basis, "received")); st != 200 ||
+				ss["advances_basis"] != "received" {
 				t.Fatalf("advances basis: %d %v", st, ss)
 			}
 
@@ -248,7 +254,8 @@ func TestSettlementStatementAPI(t *testing.T) {
 			}
 
 			// Levies: errors at body fields; distribution by days; booking; no delete once booked.
-			st, prob := ca.do("POST", "/settlement/levies", fmt.Sprintf(`{"complex_id":%d,"name":"","period_start":"2025-12-31","period_end":"2025-01-01","amount":"-5","basis":"m2"}`, s.cx))
+			st, prob := ca.do("POST", "/settlement/levies",
+				fmt.Sprintf(`{"complex_id":%d,"name":"","period_start":"2025-12-31","period_end":"2025-01-01","amount":"-5","basis":"m2"}`, s.cx))
 			if st != 422 {
 				t.Fatalf("bad levy: %d %v", st, prob)
 			}
@@ -257,7 +264,8 @@ func TestSettlementStatementAPI(t *testing.T) {
 					t.Errorf("no error at %s: %v", loc, prob)
 				}
 			}
-			levy := fmt.Sprintf(`{"complex_id":%d,"name":"Rioolheffing","period_start":"2025-01-01","period_end":"2025-12-31","amount":"730.00","basis":"equal"}`, s.cx)
+			levy := fmt.Sprintf(`{"complex_id":%d,"name":"Rioolheffing","period_start":"2025-01-01","period_end":"2025-12-31","amount":"730.00",`+
+				`"basis":"equal"}`, s.cx)
 			if st, _ := cb.do("POST", "/settlement/levies", levy); st != 422 {
 				t.Fatalf("other organisation's levy on the complex: %d", st)
 			}
@@ -310,7 +318,8 @@ func TestSettlementStatementAPI(t *testing.T) {
 
 			// VAT classes: errors at body fields; independent with its rate.
 			vat := fmt.Sprintf("/settlement/complexes/%d/years/2025/vat-classes", s.cx)
-			if st, prob := ca.do("PUT", vat+"/schoonmaak", `{"class":"independent","rate":"veel"}`); st != 422 || !strings.Contains(errorsAt(prob), "body.rate") {
+			if st, prob := ca.do("PUT", vat+"/schoonmaak", `{"class":"independent","rate":"veel"}`); st != 422 ||
+				!strings.Contains(errorsAt(prob), "body.rate") {
 				t.Fatalf("bad rate: %d %v", st, prob)
 			}
 			if st, prob := ca.do("PUT", vat+"/schoonmaak", `{"class":"sometimes"}`); st != 422 || !strings.Contains(errorsAt(prob), "body.class") {
@@ -351,7 +360,8 @@ func TestSettlementStatementAPI(t *testing.T) {
 func countSettlementInvoices(t *testing.T, e *apptest.Env, leaseID int64) int {
 	t.Helper()
 	var n int
-	if err := e.DB.Raw().QueryRow(`SELECT COUNT(DISTINCT invoice_id) FROM ledger_charges WHERE lease_id = $1 AND line LIKE 'settlement|%'`, leaseID).Scan(&n); err != nil {
+	if err := e.DB.Raw().QueryRow(`SELECT COUNT(DISTINCT invoice_id) FROM ledger_charges WHERE lease_id = $1 AND line LIKE 'settlement|%'`,
+		leaseID).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -41,6 +41,7 @@ import (
 	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
+	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
 	"hms/internal/settlement"
@@ -203,6 +204,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Bank = bank.New(bank.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
 	a.DirectDebit = directdebit.New(directdebit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases,
 		Relations: a.Relations, Portfolio: a.Portfolio, Outbox: a.Outbox, Jobs: a.Jobs, Texts: a.Texts})
+	a.Reconcile = reconcile.New(reconcile.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Accounts: a.Accounts,
+		Jobs: a.Jobs, Ledger: a.Ledger, Bank: a.Bank})
 	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
 		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})
@@ -213,7 +216,8 @@ func (a *App) build(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web, err = web.New(web.Deps{Services: a.Services, Clock: a.Clock, Log: a.Log, API: a.API, Registry: reg,
-		SecureCookies: !servesLocalHTTP(a.BaseURL, a.Addr), TrustedProxies: a.TrustedProxies, MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom})
+		SecureCookies: !servesLocalHTTP(a.BaseURL, a.Addr), TrustedProxies: a.TrustedProxies,
+		MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom})
 	return err
 }
 

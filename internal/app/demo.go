@@ -34,7 +34,8 @@ func (a *App) SeedDemo(ctx context.Context, slug string, units int) (DemoLogin, 
 	if slug == "demo" {
 		name = "Demo Vastgoed B.V."
 	}
-	pw, userID, err := a.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, OrgName: name, Email: login.Email, Name: "Demo Eigenaar", Role: account.Owner})
+	pw, userID, err := a.Accounts.CreateUser(ctx,
+		account.CreateUserInput{OrgSlug: slug, OrgName: name, Email: login.Email, Name: "Demo Eigenaar", Role: account.Owner})
 	if err != nil {
 		return login, nil, fmt.Errorf("demo owner: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"hms/internal/account"
+	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
@@ -42,8 +43,11 @@ var (
 
 // Account is one of the organisation's bank accounts.
 type Account struct {
-	ID                 int64
-	IBAN               string // normalised, without spaces
+	ID   int64
+	IBAN string // normalised, without spaces; "" for an account known only by StatementNumber
+	// StatementNumber is the account as old MT940 layouts write it instead
+	// of the IBAN (a plain account number), "" when statements carry the IBAN.
+	StatementNumber    string
 	BIC                string // may be empty: derived for Dutch banks where known
 	Name               string // account holder's name, as on the bank's contract
 	Purpose            Purpose
@@ -55,6 +59,7 @@ type Account struct {
 // AccountInput adds or changes an account.
 type AccountInput struct {
 	IBAN               string
+	StatementNumber    string
 	BIC                string
 	Name               string
 	Purpose            Purpose
@@ -72,6 +77,9 @@ type Settings struct {
 	// LeadBusinessDays is how many TARGET2 business days before the
 	// collection date the bank wants the file (Rabobank: 2).
 	LeadBusinessDays int
+	// StornoFee is charged to the tenant for a returned direct debit
+	// (DOMAIN §5.4; 0: none). A refund on request (MD06) is never charged.
+	StornoFee money.Cents
 }
 
 // Defaults of Settings.
@@ -79,6 +87,7 @@ const (
 	DefaultPrenoticeDays    = 14
 	DefaultLeadBusinessDays = 2
 	maxName                 = 70 // a SEPA name
+	maxStornoFee            = 5000
 )
 
 // Deps are what the service needs.
@@ -142,12 +151,20 @@ func (s *Service) Account(ctx context.Context, a account.Actor, id int64) (Accou
 	return out, err
 }
 
-// AccountByIBANTx finds the organisation's account with iban (in any
-// notation), for the statement import; validation.ErrNotFound when the
-// organisation has none.
-func AccountByIBANTx(ctx context.Context, tx *db.Tx, iban string) (Account, error) {
-	return readAccount(ctx, tx, "iban = $2", nl.NormalizeIBAN(iban))
+// AccountOfStatementTx finds the organisation's account a statement is for,
+// by the account the statement names (an IBAN in any notation, or an old
+// account number); validation.ErrNotFound when the organisation has none.
+func AccountOfStatementTx(ctx context.Context, tx *db.Tx, account string) (Account, error) {
+	n := StatementNumber(account)
+	return readAccount(ctx, tx, "(iban = $2 OR statement_number = $2)", n)
 }
+
+// StatementNumber is the account a statement names as HMS compares it:
+// without spaces, upper case.
+func StatementNumber(account string) string { return nl.NormalizeIBAN(account) }
+
+// HasIBAN reports whether collections and payouts can use the account.
+func (ac Account) HasIBAN() bool { return ac.IBAN != "" }
 
 // AddAccount adds an account; the same IBAN twice is refused at the field.
 func (s *Service) AddAccount(ctx context.Context, a account.Actor, in AccountInput) (int64, error) {
@@ -170,14 +187,14 @@ func (s *Service) AddAccountTx(ctx context.Context, tx *db.Tx, a account.Actor, 
 	if err != nil {
 		return 0, err
 	}
-	id, err := insertAccount(ctx, tx, in, s.now(), a.UserID)
-	if db.IsUniqueViolation(err) {
-		return 0, validation.Errors{"iban": "bank.account.iban_exists"}
+	if err := accountTaken(ctx, tx, 0, in); err != nil {
+		return 0, err
 	}
+	id, err := insertAccount(ctx, tx, in, s.now(), a.UserID)
 	if err != nil {
 		return 0, err
 	}
-	return id, s.record(ctx, tx, a, "bank.account_added", id, map[string]string{"account": maskIBAN(in.IBAN), "purpose": string(in.Purpose)})
+	return id, s.record(ctx, tx, a, "bank.account_added", id, map[string]string{"account": maskIBAN(in.IBAN + in.StatementNumber), "purpose": string(in.Purpose)})
 }
 
 // UpdateAccount changes an account's details; archived accounts keep their
@@ -194,28 +211,49 @@ func (s *Service) UpdateAccount(ctx context.Context, a account.Actor, id int64, 
 		if _, err := readAccount(ctx, tx, "id = $2", id); err != nil {
 			return err
 		}
-		err := updateAccount(ctx, tx, id, in, archived, s.now())
-		if db.IsUniqueViolation(err) {
-			return validation.Errors{"iban": "bank.account.iban_exists"}
-		}
-		if err != nil {
+		if err := accountTaken(ctx, tx, id, in); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, "bank.account_changed", id, map[string]string{"account": maskIBAN(in.IBAN), "archived": fmt.Sprint(archived)})
+		if err := updateAccount(ctx, tx, id, in, archived, s.now()); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "bank.account_changed", id, map[string]string{"account": maskIBAN(in.IBAN + in.StatementNumber), "archived": fmt.Sprint(archived)})
 	})
+}
+
+// accountTaken refuses an IBAN or statement number another account (not
+// id) of the organisation has.
+func accountTaken(ctx context.Context, tx *db.Tx, id int64, in AccountInput) error {
+	fe := validation.Errors{}
+	for field, v := range map[string]string{"iban": in.IBAN, "statement_number": in.StatementNumber} {
+		if v == "" {
+			continue
+		}
+		other, err := readAccount(ctx, tx, "(iban = $2 OR statement_number = $2)", v)
+		switch {
+		case err == nil && other.ID != id:
+			fe.Add(field, "bank.account.iban_exists")
+		case err != nil && !errors.Is(err, validation.ErrNotFound):
+			return err
+		}
+	}
+	return fe.Err()
 }
 
 func checkAccount(in AccountInput) (AccountInput, error) {
 	fe := validation.Errors{}
-	in.IBAN = nl.NormalizeIBAN(in.IBAN)
+	in.IBAN, in.StatementNumber = nl.NormalizeIBAN(in.IBAN), StatementNumber(in.StatementNumber)
 	switch {
-	case in.IBAN == "":
+	case in.IBAN == "" && in.StatementNumber == "":
 		fe.Add("iban", "field.required")
-	case nl.ValidateIBAN(in.IBAN) != nil:
+	case in.IBAN != "" && nl.ValidateIBAN(in.IBAN) != nil:
 		fe.Add("iban", "relation.iban_invalid")
 	}
+	if len(in.StatementNumber) > 34 {
+		fe.Add("statement_number", "field.invalid")
+	}
 	in.BIC = nl.NormalizeBIC(in.BIC)
-	if in.BIC == "" && fe["iban"] == "" {
+	if in.BIC == "" && in.IBAN != "" && fe["iban"] == "" {
 		in.BIC = nl.BICOfIBAN(in.IBAN)
 	}
 	if in.BIC != "" && nl.ValidateBIC(in.BIC) != nil {
@@ -292,6 +330,9 @@ func (s *Service) SaveSettings(ctx context.Context, a account.Actor, st Settings
 	}
 	if st.LeadBusinessDays < 1 || st.LeadBusinessDays > 10 {
 		fe.Add("lead_business_days", "bank.settings.lead_days_invalid")
+	}
+	if st.StornoFee < 0 || st.StornoFee > maxStornoFee {
+		fe.Add("storno_fee", "bank.settings.storno_fee_invalid")
 	}
 	if err := fe.Err(); err != nil {
 		return err

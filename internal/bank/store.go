@@ -6,17 +6,18 @@ import (
 	"errors"
 	"fmt"
 
+	"hms/internal/money"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
 	"hms/internal/sepa"
 )
 
-const accountColumns = `id, iban, bic, name, purpose, format_dd, format_ct, archived_at IS NOT NULL`
+const accountColumns = `id, iban, statement_number, bic, name, purpose, format_dd, format_ct, archived_at IS NOT NULL`
 
 func scanAccount(r interface{ Scan(...any) error }) (Account, error) {
 	var ac Account
 	var purpose, dd, ct string
-	err := r.Scan(&ac.ID, &ac.IBAN, &ac.BIC, &ac.Name, &purpose, &dd, &ct, &ac.Archived)
+	err := r.Scan(&ac.ID, &ac.IBAN, &ac.StatementNumber, &ac.BIC, &ac.Name, &purpose, &dd, &ct, &ac.Archived)
 	ac.Purpose, ac.DirectDebitVersion, ac.TransferVersion = Purpose(purpose), sepa.DirectDebitVersion(dd), sepa.TransferVersion(ct)
 	return ac, err
 }
@@ -55,11 +56,11 @@ func readAccount(ctx context.Context, tx *db.Tx, cond string, arg any) (Account,
 func insertAccount(ctx context.Context, tx *db.Tx, in AccountInput, now string, by int64) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO bank_accounts
-		(org_id, iban, bic, name, purpose, format_dd, format_ct, created_at, created_by, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) RETURNING id`,
+		(org_id, iban, statement_number, bic, name, purpose, format_dd, format_ct, created_at, created_by, updated_at)
+		VALUES ($1, $2, $10, $3, $4, $5, $6, $7, $8, $9, $8) RETURNING id`,
 		tx.OrgID(), in.IBAN, in.BIC, in.Name, string(in.Purpose), string(in.DirectDebitVersion), string(in.TransferVersion),
-		now, by).Scan(&id)
-	if err != nil && !db.IsUniqueViolation(err) {
+		now, by, in.StatementNumber).Scan(&id)
+	if err != nil {
 		err = fmt.Errorf("bank: add account: %w", err)
 	}
 	return id, err
@@ -70,12 +71,12 @@ func updateAccount(ctx context.Context, tx *db.Tx, id int64, in AccountInput, ar
 	if archived {
 		archivedAt = now
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE bank_accounts SET iban = $3, bic = $4, name = $5, purpose = $6, format_dd = $7,
+	_, err := tx.ExecContext(ctx, `UPDATE bank_accounts SET iban = $3, statement_number = $11, bic = $4, name = $5, purpose = $6, format_dd = $7,
 		format_ct = $8, archived_at = CASE WHEN $9 IS NULL THEN NULL ELSE COALESCE(archived_at, $9) END, updated_at = $10
 		WHERE org_id = $1 AND id = $2`,
 		tx.OrgID(), id, in.IBAN, in.BIC, in.Name, string(in.Purpose), string(in.DirectDebitVersion), string(in.TransferVersion),
-		archivedAt, now)
-	if err != nil && !db.IsUniqueViolation(err) {
+		archivedAt, now, in.StatementNumber)
+	if err != nil {
 		err = fmt.Errorf("bank: change account: %w", err)
 	}
 	return err
@@ -83,8 +84,10 @@ func updateAccount(ctx context.Context, tx *db.Tx, id int64, in AccountInput, ar
 
 func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 	st := Settings{PrenoticeDays: DefaultPrenoticeDays, LeadBusinessDays: DefaultLeadBusinessDays}
-	err := tx.QueryRowContext(ctx, `SELECT creditor_id, creditor_name, prenotice_days, lead_business_days
-		FROM bank_settings WHERE org_id = $1`, tx.OrgID()).Scan(&st.CreditorID, &st.CreditorName, &st.PrenoticeDays, &st.LeadBusinessDays)
+	var fee int64
+	err := tx.QueryRowContext(ctx, `SELECT creditor_id, creditor_name, prenotice_days, lead_business_days, storno_fee_cents
+		FROM bank_settings WHERE org_id = $1`, tx.OrgID()).Scan(&st.CreditorID, &st.CreditorName, &st.PrenoticeDays, &st.LeadBusinessDays, &fee)
+	st.StornoFee = money.Cents(fee)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
@@ -95,11 +98,12 @@ func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 }
 
 func saveSettings(ctx context.Context, tx *db.Tx, st Settings, now string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO bank_settings (org_id, creditor_id, creditor_name, prenotice_days, lead_business_days, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id) DO UPDATE SET creditor_id = excluded.creditor_id,
+	_, err := tx.ExecContext(ctx, `INSERT INTO bank_settings (org_id, creditor_id, creditor_name, prenotice_days, lead_business_days,
+		storno_fee_cents, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $7, $6) ON CONFLICT (org_id) DO UPDATE SET creditor_id = excluded.creditor_id,
 		creditor_name = excluded.creditor_name, prenotice_days = excluded.prenotice_days,
-		lead_business_days = excluded.lead_business_days, updated_at = excluded.updated_at`,
-		tx.OrgID(), st.CreditorID, st.CreditorName, st.PrenoticeDays, st.LeadBusinessDays, now)
+		lead_business_days = excluded.lead_business_days, storno_fee_cents = excluded.storno_fee_cents, updated_at = excluded.updated_at`,
+		tx.OrgID(), st.CreditorID, st.CreditorName, st.PrenoticeDays, st.LeadBusinessDays, now, int64(st.StornoFee))
 	if err != nil {
 		return fmt.Errorf("bank: save settings: %w", err)
 	}

@@ -44,7 +44,8 @@ func seedLeases(b *testing.B, e *apptest.Env, a account.Actor, n int) {
 		err := e.DB.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 			var ls strings.Builder
 			var args []any
-			ls.WriteString(`INSERT INTO leases (org_id, reference, start_date, created_at, updated_at, kind, billing_frequency, due_day, payment_method) VALUES `)
+			ls.WriteString(`INSERT INTO leases (org_id, reference, start_date, created_at, updated_at, kind, billing_frequency, due_day,
+				payment_method) VALUES `)
 			for i := start; i < end; i++ {
 				if i > start {
 					ls.WriteString(",")
@@ -309,7 +310,8 @@ func rawChunk(ctx context.Context, tx *db.Tx, ids []int64, period string, seq *i
 	}
 	var cs strings.Builder
 	var cargs []any
-	cs.WriteString(`INSERT INTO ledger_charges (org_id, invoice_id, lease_id, period, line, from_date, to_date, net_cents, vat_rate, vat_cents, total_cents, due_date) VALUES `)
+	cs.WriteString(`INSERT INTO ledger_charges (org_id, invoice_id, lease_id, period, line, from_date, to_date, net_cents, vat_rate, vat_cents,
+		total_cents, due_date) VALUES `)
 	for j, id := range ids {
 		for c, line := range []string{"bare_rent||", "service_costs|Schoonmaak|", "parking||"} {
 			if j > 0 || c > 0 {

@@ -70,10 +70,12 @@ func TestComputeProration(t *testing.T) {
 		{"days30", mkLease("2026-01-15", "", lease.Monthly, comp(lease.BareRent, 100000, "2026-01-15")), "2026-01", Days30,
 			[]money.Cents{56667}, "2026-01", "2026-01-15", "2026-01-15", "2026-01-31"},
 		// the rent changes on the 16th: 100000 × 15/31 + 110000 × 16/31 = 48387.09 + 56774.19 = 105161.29 → 105161
-		{"change mid-month", mkLease("2025-01-01", "", lease.Monthly, comp(lease.BareRent, 100000, "2025-01-01"), comp(lease.BareRent, 110000, "2026-01-16")), "2026-01", ActualDays,
-			[]money.Cents{105161}, "2026-01", "2026-01-01", "2026-01-01", "2026-01-31"},
-		{"quarterly full", mkLease("2025-01-01", "", lease.Quarterly, comp(lease.BareRent, 100000, "2025-01-01"), comp(lease.Parking, 5000, "2025-01-01")), "2026-02", ActualDays,
-			[]money.Cents{300000, 15000}, "2026-Q1", "2026-01-01", "2026-01-01", "2026-03-31"},
+		{"change mid-month",
+			mkLease("2025-01-01", "", lease.Monthly, comp(lease.BareRent, 100000, "2025-01-01"), comp(lease.BareRent, 110000, "2026-01-16")),
+			"2026-01", ActualDays, []money.Cents{105161}, "2026-01", "2026-01-01", "2026-01-01", "2026-01-31"},
+		{"quarterly full",
+			mkLease("2025-01-01", "", lease.Quarterly, comp(lease.BareRent, 100000, "2025-01-01"), comp(lease.Parking, 5000, "2025-01-01")),
+			"2026-02", ActualDays, []money.Cents{300000, 15000}, "2026-Q1", "2026-01-01", "2026-01-01", "2026-03-31"},
 		// starts 16 Feb: Feb 13/28 + March full = 46428.57 + 100000 → 146429
 		// starts 16 Feb, over the whole quarter: 300000 × 44/90 = 146666.67 → 146667
 		{"quarterly partial", mkLease("2026-02-16", "", lease.Quarterly, comp(lease.BareRent, 100000, "2026-02-16")), "2026-03", ActualDays,
@@ -99,7 +101,8 @@ func TestComputeProration(t *testing.T) {
 }
 
 func TestComputeVATAndWarnings(t *testing.T) {
-	l := mkLease("2025-01-01", "", lease.Monthly, lease.Component{Kind: lease.BareRent, AmountCents: 123457, VAT: lease.VATStandard, ValidFrom: d("2025-01-01")})
+	l := mkLease("2025-01-01", "", lease.Monthly,
+		lease.Component{Kind: lease.BareRent, AmountCents: 123457, VAT: lease.VATStandard, ValidFrom: d("2025-01-01")})
 	l.Kind = lease.Commercial
 	c := compute(l, month("2026-03"), Rules{Proration: ActualDays})
 	// 21% of 1234.57 = 259.2597 → 259.26, rounded half up per line
@@ -187,7 +190,8 @@ func TestParsePeriod(t *testing.T) {
 			t.Errorf("%q: %+v %v", in, p, err)
 		}
 	}
-	if p, _ := ParsePeriod("2026-Q3"); p.Months[0] != (civil.Month{Year: 2026, Month: 7}) || p.Months[2] != (civil.Month{Year: 2026, Month: 9}) {
+	if p, _ := ParsePeriod("2026-Q3"); p.Months[0] != (civil.Month{Year: 2026, Month: 7}) ||
+		p.Months[2] != (civil.Month{Year: 2026, Month: 9}) {
 		t.Errorf("Q3 months: %+v", p.Months)
 	}
 	for _, bad := range []string{"2026-Q0", "2026-Q5", "2026-13", "26-01", "2026-Q", "2026Q1", ""} {

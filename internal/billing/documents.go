@@ -149,7 +149,8 @@ type made struct {
 // (the run's documents job) and the organisation's send_invoices on, an
 // invoice is also mailed, with the PDF attached, to each tenant with an
 // e-mail address, in the same transaction.
-func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, inv *ledger.Invoice, ds docSettings, send bool) (made, error) {
+func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, inv *ledger.Invoice,
+	ds docSettings, send bool) (made, error) {
 	l, err := s.leases.GetTx(ctx, tx, inv.LeaseID)
 	if err != nil {
 		return made{}, err
@@ -229,7 +230,8 @@ func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, 
 		}
 		r.sent++
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE ledger_invoices SET sent_at = $1 WHERE id = $2 AND org_id = $3`, s.now(), inv.ID, tx.OrgID()); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE ledger_invoices SET sent_at = $1 WHERE id = $2 AND org_id = $3`, s.now(),
+		inv.ID, tx.OrgID()); err != nil {
 		return made{}, fmt.Errorf("mark %s sent: %w", inv.Number, err)
 	}
 	return r, nil
@@ -318,7 +320,8 @@ func invoiceMail(d invoiceDoc, rc recipient, pdf []byte) mail.Message {
 		}
 		fmt.Fprintf(&b, ".\n\nAmount: %s\nDue date: %s\n", eur(d.Total), d.DueDate.Long(lang))
 		if d.DirectDebit {
-			fmt.Fprintf(&b, "Payment reference: %s\n\nThe amount will be collected from your account by direct debit; you need not do anything.\n", kenmerk)
+			fmt.Fprintf(&b,
+				"Payment reference: %s\n\nThe amount will be collected from your account by direct debit; you need not do anything.\n", kenmerk)
 		} else {
 			if d.Issuer.IBAN != "" {
 				fmt.Fprintf(&b, "IBAN: %s in the name of %s\n", nl.FormatIBAN(d.Issuer.IBAN), d.Issuer.Name)

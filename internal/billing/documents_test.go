@@ -154,7 +154,8 @@ func TestInvoiceDocumentContent(t *testing.T) {
 		if inv = e.invoiceOf(res, "2026-01"); !inv.HasDocument {
 			t.Fatal("document not stored")
 		}
-		if n := e.Count(`SELECT COUNT(*) FROM ledger_invoices WHERE id = $1 AND debtor_sealed IS NOT NULL AND document_sha256 <> ''`, inv.ID); n != 1 {
+		if n := e.Count(`SELECT COUNT(*) FROM ledger_invoices WHERE id = $1 AND debtor_sealed IS NOT NULL
+			AND document_sha256 <> ''`, inv.ID); n != 1 {
 			t.Fatal("debtor snapshot or digest missing")
 		}
 		if n := e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'relation.viewed' AND details LIKE '%billing.invoice%'`); n != 1 {
@@ -203,7 +204,8 @@ func (e *env) shred(a account.Actor, person int64) {
 	e.T.Helper()
 	if err := e.DB.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var subject int64
-		if err := tx.QueryRowContext(ctx, `SELECT subject_id FROM relations WHERE id = $1 AND org_id = $2`, person, tx.OrgID()).Scan(&subject); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT subject_id FROM relations WHERE id = $1 AND org_id = $2`, person,
+			tx.OrgID()).Scan(&subject); err != nil {
 			return err
 		}
 		return e.Vault.Shred(ctx, tx, vault.SubjectID(subject))
@@ -285,7 +287,8 @@ func TestRunDocumentsAreStoredAndMailed(t *testing.T) {
 		}
 		mustContain(t, "mail text", m.Text, "Beste M. Oosterhuis", money.Format(inv.Total, "nl"), "3 februari 2026",
 			"NL91 ABNA 0417 1643 00", nl.FormatKenmerk(inv.Kenmerk))
-		if len(m.Attachments) != 1 || !bytes.HasPrefix(m.Attachments[0].Data, []byte("%PDF")) || m.Attachments[0].ContentType != "application/pdf" {
+		if len(m.Attachments) != 1 || !bytes.HasPrefix(m.Attachments[0].Data, []byte("%PDF")) ||
+			m.Attachments[0].ContentType != "application/pdf" {
 			t.Fatalf("attachments: %+v", m.Attachments)
 		}
 		if !bytes.Equal(m.Attachments[0].Data, stored) || m.Attachments[0].Name != "factuur-"+inv.Number+".pdf" {

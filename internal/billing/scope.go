@@ -295,7 +295,8 @@ func (s *Service) scopeMatches(ctx context.Context, a account.Actor, kind ScopeK
 
 // leaseMatches offers leases by reference, then the leases of the units
 // whose address matches, then those of tenants whose name matches.
-func (s *Service) leaseMatches(ctx context.Context, a account.Actor, text string, q listing.Query, add func(id int64, label, name string)) error {
+func (s *Service) leaseMatches(ctx context.Context, a account.Actor, text string, q listing.Query,
+	add func(id int64, label, name string)) error {
 	label := func(l lease.Summary) string {
 		parts := []string{l.Reference}
 		for _, u := range l.Units {

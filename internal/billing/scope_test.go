@@ -87,8 +87,8 @@ func TestRunScopeNeverWidens(t *testing.T) {
 			t.Fatalf("preview of %s: %+v, %d invoices, %s", l.Reference, p.Scope, p.Invoices, p.Total)
 		}
 		// An exact address wins over the addresses that merely contain it.
-		pu, err := e.Billing.Preview(ctx, e.Owner, billing.RunInput{Period: "2026-02", Scope: billing.Scope{Kind: billing.ScopeUnit, Text: "lindelaan 1"}},
-			billing.PreviewWindow{})
+		pu, err := e.Billing.Preview(ctx, e.Owner,
+			billing.RunInput{Period: "2026-02", Scope: billing.Scope{Kind: billing.ScopeUnit, Text: "lindelaan 1"}}, billing.PreviewWindow{})
 		if err != nil || pu.Scope.Name != "Lindelaan 1, 3521 CD Utrecht" || pu.Invoices != 1 {
 			t.Fatalf("unit by address: %+v %v", pu, err)
 		}
@@ -108,7 +108,8 @@ func TestRunScopeNeverWidens(t *testing.T) {
 		}
 		in.Expect = &billing.Expectation{Invoices: 1, Total: 95000}
 		run, err := e.Billing.PostRun(ctx, e.Owner, in, nil)
-		if err != nil || run.Invoices != 1 || run.Total != 95000 || run.Scope != fmt.Sprintf("lease:%d", first) || !strings.HasPrefix(run.ScopeName, l.Reference) {
+		if err != nil || run.Invoices != 1 || run.Total != 95000 || run.Scope != fmt.Sprintf("lease:%d", first) ||
+			!strings.HasPrefix(run.ScopeName, l.Reference) {
 			t.Fatalf("run of one lease: %+v %v", run, err)
 		}
 		if n := invoices(); n != 1 {
@@ -133,7 +134,8 @@ func TestUndoRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Ledger.RecordPayment(ctx, e.Owner, ledger.PaymentInput{LeaseID: paid, Date: d("2026-01-20"), Amount: 100, Method: ledger.Transfer}); err != nil {
+		if _, err := e.Ledger.RecordPayment(ctx, e.Owner,
+			ledger.PaymentInput{LeaseID: paid, Date: d("2026-01-20"), Amount: 100, Method: ledger.Transfer}); err != nil {
 			t.Fatal(err)
 		}
 		runMailed, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-02", Scope: one(mailed)}, nil)
@@ -172,7 +174,8 @@ func TestUndoRun(t *testing.T) {
 		if err != nil || !plan.CanUndo() || len(plan.Credits) != 2 || plan.Total != -185000 {
 			t.Fatalf("plan: %+v %v", plan, err)
 		}
-		if _, err := e.Billing.UndoRun(ctx, e.Owner, run.ID, billing.Expectation{Invoices: 2, Total: -100000}); problem(err) != "billing.run.changed" {
+		if _, err := e.Billing.UndoRun(ctx, e.Owner, run.ID,
+			billing.Expectation{Invoices: 2, Total: -100000}); problem(err) != "billing.run.changed" {
 			t.Fatalf("undo with another total: %v", err)
 		}
 		creditNotes := func() int {
@@ -194,7 +197,8 @@ func TestUndoRun(t *testing.T) {
 				t.Fatalf("lease %d after the undo: %+v %v", id, bal, err)
 			}
 		}
-		if _, err := e.Billing.UndoRun(ctx, e.Owner, run.ID, billing.Expectation{Invoices: 2, Total: -185000}); problem(err) != "billing.undo.already" {
+		if _, err := e.Billing.UndoRun(ctx, e.Owner, run.ID,
+			billing.Expectation{Invoices: 2, Total: -185000}); problem(err) != "billing.undo.already" {
 			t.Fatalf("second undo: %v", err)
 		}
 		// The period is free again for a and b, and only for them.

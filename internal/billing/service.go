@@ -328,7 +328,8 @@ func (s *Service) Preview(ctx context.Context, a account.Actor, in RunInput, w P
 // walk computes, batch by batch in lease order, the charges still missing
 // for month m; fn gets each batch's charges and how many leases were
 // already charged.
-func (s *Service) walk(ctx context.Context, tx *db.Tx, m civil.Month, scope lease.BillingScope, p Rules, fn func([]Charge, int) error) error {
+func (s *Service) walk(ctx context.Context, tx *db.Tx, m civil.Month, scope lease.BillingScope, p Rules,
+	fn func([]Charge, int) error) error {
 	var after int64
 	for {
 		cs, last, _, skipped, err := s.batchCharges(ctx, tx, m, scope, p, after)
@@ -532,7 +533,8 @@ func (s *Service) keepAlive(ctx context.Context, orgID, runID int64) (stop func(
 // that posts the batch's missing invoices, moves the run's counters and
 // writes one audit event; a failure anywhere leaves whole batches, and
 // running the period again adds exactly what is missing.
-func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Period, scope lease.BillingScope, progress func(done, total int)) (err error) {
+func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Period, scope lease.BillingScope,
+	progress func(done, total int)) (err error) {
 	postedAny, resumed := false, false
 	defer func() {
 		// The queue gave the job to another worker, or this process is
@@ -640,7 +642,8 @@ func (s *Service) post(ctx context.Context, a account.Actor, runID int64, per Pe
 				}
 				if len(posted) > 0 {
 					if err := s.ledger.Record(ctx, tx, a, "billing.invoices_posted", "run", runID, map[string]string{
-						"period": m.String(), "invoices": fmt.Sprint(len(posted)), "first": posted[0].Number, "last": posted[len(posted)-1].Number}); err != nil {
+						"period": m.String(), "invoices": fmt.Sprint(len(posted)), "first": posted[0].Number,
+						"last": posted[len(posted)-1].Number}); err != nil {
 						return err
 					}
 				}

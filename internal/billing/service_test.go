@@ -125,7 +125,8 @@ func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 			t.Fatalf("run after new lease: %+v %v", again, err)
 		}
 		// A component added to a charged period adds only that line.
-		if _, err := e.Leases.SetComponent(ctx, e.Owner, full, lease.ComponentInput{Kind: lease.Parking, AmountCents: 3100, ValidFrom: d("2026-01-01")}); err != nil {
+		if _, err := e.Leases.SetComponent(ctx, e.Owner, full,
+			lease.ComponentInput{Kind: lease.Parking, AmountCents: 3100, ValidFrom: d("2026-01-01")}); err != nil {
 			t.Fatal(err)
 		}
 		again, err = e.Billing.PostRun(ctx, e.Owner, in, nil)
@@ -150,11 +151,13 @@ func TestRentRunPostsOnceAndOnlyWhatIsMissing(t *testing.T) {
 			}
 		}
 		// Scope: one lease only.
-		mar, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-03", Scope: billing.Scope{Kind: billing.ScopeLease, ID: full}}, nil)
+		mar, err := e.Billing.PostRun(ctx, e.Owner,
+			billing.RunInput{Period: "2026-03", Scope: billing.Scope{Kind: billing.ScopeLease, ID: full}}, nil)
 		if err != nil || mar.Invoices != 1 {
 			t.Fatalf("scoped run: %+v %v", mar, err)
 		}
-		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-03", Scope: billing.Scope{Kind: billing.ScopeLease, ID: 999999}}, nil); err == nil {
+		if _, err := e.Billing.PostRun(ctx, e.Owner,
+			billing.RunInput{Period: "2026-03", Scope: billing.Scope{Kind: billing.ScopeLease, ID: 999999}}, nil); err == nil {
 			t.Fatal("unknown lease in scope accepted")
 		}
 		// The other organisation sees none of it, and its own run starts at 1.
@@ -182,7 +185,8 @@ func books(t *testing.T, e *env, a account.Actor) []string {
 	t.Helper()
 	var out []string
 	err := e.DB.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT i.number, i.kenmerk, l.reference, i.period, i.due_date, i.total_cents, c.line, c.from_date, c.to_date, c.net_cents, c.vat_cents
+		rows, err := tx.QueryContext(ctx,
+			`SELECT i.number, i.kenmerk, l.reference, i.period, i.due_date, i.total_cents, c.line, c.from_date, c.to_date, c.net_cents, c.vat_cents
 			FROM ledger_invoices i JOIN leases l ON l.id = i.lease_id JOIN ledger_charges c ON c.invoice_id = i.id
 			WHERE i.org_id = $1 ORDER BY i.number, c.line`, tx.OrgID())
 		if err != nil {
@@ -273,7 +277,8 @@ func TestInterruptedRunLeavesTheSameBooks(t *testing.T) {
 		}
 		got := books(t, e, e.OwnerB)
 		if !slices.Equal(got, want) {
-			t.Fatalf("books differ after %d failures:\nclean %d lines\nrerun %d lines\nfirst clean %v\nfirst rerun %v", failures, len(want), len(got), want[:1], got[:1])
+			t.Fatalf("books differ after %d failures:\nclean %d lines\nrerun %d lines\nfirst clean %v\nfirst rerun %v", failures,
+				len(want), len(got), want[:1], got[:1])
 		}
 		var failed int
 		if err := e.DB.ReadOrg(ctx, e.OwnerB.OrgID, func(tx *db.Tx) error {
@@ -305,7 +310,8 @@ func TestPaymentsCreditsAndStatements(t *testing.T) {
 			{ledger.PaymentInput{LeaseID: l, Date: d("2026-02-05"), Amount: 100, Method: ledger.Transfer}, "date"},
 			{ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: "cheque"}, "method"},
 			{ledger.PaymentInput{LeaseID: 999999, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer}, "lease_id"},
-			{ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer, Allocations: map[int64]money.Cents{open[0].ID: 200}}, "allocations"},
+			{ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer,
+				Allocations: map[int64]money.Cents{open[0].ID: 200}}, "allocations"},
 		} {
 			_, err := e.Ledger.RecordPayment(ctx, e.Owner, c.in)
 			fe, ok := validation.AsFields(err)
@@ -313,14 +319,16 @@ func TestPaymentsCreditsAndStatements(t *testing.T) {
 				t.Fatalf("%+v: want error at %s, got %v", c.in, c.field, err)
 			}
 		}
-		if _, err := e.Ledger.RecordPayment(ctx, e.OwnerB, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer}); err == nil {
+		if _, err := e.Ledger.RecordPayment(ctx, e.OwnerB,
+			ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 100, Method: ledger.Transfer}); err == nil {
 			t.Fatal("other organisation paid into this lease")
 		}
 		if n := e.Count(`SELECT COUNT(*) FROM ledger_payments`); n != 0 {
 			t.Fatalf("refused payments wrote %d rows", n)
 		}
 		// 1,200 pays December (1,050) and 150 of January's bare rent: oldest first.
-		pay, err := e.Ledger.RecordPayment(ctx, e.Owner, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 120000, Method: ledger.Transfer, Reference: "huur"})
+		pay, err := e.Ledger.RecordPayment(ctx, e.Owner,
+			ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 120000, Method: ledger.Transfer, Reference: "huur"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,7 +337,8 @@ func TestPaymentsCreditsAndStatements(t *testing.T) {
 			t.Fatalf("after payment: %+v", open)
 		}
 		// Overpayment: 2,000 settles January (900) and leaves 1,100 credit.
-		if _, err := e.Ledger.RecordPayment(ctx, e.Owner, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-10"), Amount: 200000, Method: ledger.Cash}); err != nil {
+		if _, err := e.Ledger.RecordPayment(ctx, e.Owner,
+			ledger.PaymentInput{LeaseID: l, Date: d("2026-01-10"), Amount: 200000, Method: ledger.Cash}); err != nil {
 			t.Fatal(err)
 		}
 		bal, err := e.Ledger.BalanceAt(ctx, e.Viewer, l, d("2026-01-20"))
@@ -416,7 +425,9 @@ func TestStandaloneCreditNote(t *testing.T) {
 		err := e.DB.InOrg(ctx, e.Owner.OrgID, func(tx *db.Tx) error {
 			var err error
 			posted, err = ledger.PostTx(ctx, tx, []ledger.Draft{{Kind: ledger.KindCreditNote, Reason: "servicekosten 2025", LeaseID: l,
-				IssueDate: d("2026-01-20"), DueDate: d("2026-01-20"), Lines: []ledger.DraftLine{{Line: "settlement|2025|", From: d("2025-01-01"), To: d("2025-12-31"), Net: -4017}}}}, "2026-01-20T00:00:00Z", 0)
+				IssueDate: d("2026-01-20"), DueDate: d("2026-01-20"),
+				Lines: []ledger.DraftLine{{Line: "settlement|2025|", From: d("2025-01-01"), To: d("2025-12-31"),
+					Net: -4017}}}}, "2026-01-20T00:00:00Z", 0)
 			if err != nil {
 				return err
 			}
@@ -432,7 +443,8 @@ func TestStandaloneCreditNote(t *testing.T) {
 			t.Fatal(err)
 		}
 		cn, err := e.Ledger.Invoice(ctx, e.Viewer, posted[0].InvoiceID)
-		if err != nil || cn.Kind != ledger.KindCreditNote || cn.Total != -4017 || cn.Reason != "servicekosten 2025" || cn.Number != ledger.Number(2026, 2) {
+		if err != nil || cn.Kind != ledger.KindCreditNote || cn.Total != -4017 || cn.Reason != "servicekosten 2025" ||
+			cn.Number != ledger.Number(2026, 2) {
 			t.Fatalf("credit note: %+v %v", cn, err)
 		}
 		applied, err := e.Ledger.AllocateCredit(ctx, e.Owner, l)

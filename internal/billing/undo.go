@@ -98,7 +98,8 @@ func undoPlan(ctx context.Context, tx *db.Tx, id int64, lock bool) (*UndoPlan, e
 		}
 		c.Total = -money.Cents(total)
 		block := func(reason string) {
-			p.Blockers = append(p.Blockers, UndoBlocker{InvoiceID: c.InvoiceID, InvoiceNumber: c.InvoiceNumber, Reference: c.Reference, Reason: reason})
+			p.Blockers = append(p.Blockers,
+				UndoBlocker{InvoiceID: c.InvoiceID, InvoiceNumber: c.InvoiceNumber, Reference: c.Reference, Reason: reason})
 		}
 		switch {
 		case sent:
@@ -149,8 +150,9 @@ func (s *Service) UndoRun(ctx context.Context, a account.Actor, id int64, expect
 				return fmt.Errorf("billing: undo run %d, invoice %s: %w", id, c.InvoiceNumber, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET undone_at = $1, undone_by = $2, undo_credit_notes = $3 WHERE id = $4 AND org_id = $5`,
-			now, a.UserID, len(p.Credits), id, tx.OrgID()); err != nil {
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE ledger_runs SET undone_at = $1, undone_by = $2, undo_credit_notes = $3 WHERE id = $4 AND org_id = $5`, now, a.UserID,
+			len(p.Credits), id, tx.OrgID()); err != nil {
 			return fmt.Errorf("billing: mark run %d undone: %w", id, err)
 		}
 		return s.ledger.Record(ctx, tx, a, "billing.run_undone", "run", id, map[string]string{

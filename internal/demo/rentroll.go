@@ -21,16 +21,20 @@ import (
 )
 
 var (
-	firstNames = []string{"Jan", "Pieter", "Kees", "Henk", "Willem", "Daan", "Sem", "Lucas", "Levi", "Finn", "Noah", "Bram", "Thijs", "Ruben", "Jesse",
+	firstNames = []string{
+		"Jan", "Pieter", "Kees", "Henk", "Willem", "Daan", "Sem", "Lucas", "Levi", "Finn", "Noah", "Bram", "Thijs", "Ruben", "Jesse",
 		"Anna", "Emma", "Sophie", "Julia", "Lotte", "Fleur", "Sanne", "Eva", "Iris", "Femke", "Noor", "Lisa", "Maud", "Tess", "Saskia",
-		"Mohamed", "Fatima", "Yusuf", "Ayşe", "Mehmet", "Priya", "Wei", "Olga", "Piotr", "Marieke", "Gerrit", "Hendrika", "Joost", "Anouk", "Stijn"}
+		"Mohamed", "Fatima", "Yusuf", "Ayşe", "Mehmet", "Priya", "Wei", "Olga", "Piotr",
+		"Marieke", "Gerrit", "Hendrika", "Joost", "Anouk", "Stijn",
+	}
 	prefixes = []string{"", "", "", "", "", "van", "de", "van der", "van den", "van de", "den", "ter", "te"}
-	surnames = []string{"Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Brouwer",
-		"Dijkstra", "Kok", "Jacobs", "Vermeulen", "Willems", "Hoekstra", "Koster", "Prins", "Huisman", "Kuipers", "Postma", "Schouten", "Wouters",
-		"Veenstra", "Kramer", "Bosman", "Hofman", "Yılmaz", "El Amrani", "Boukhari", "Nguyen", "Kowalski", "Öztürk", "Groen", "Boer", "Lammers", "Zwart"}
-	streets = []string{"Kerkstraat", "Dorpsstraat", "Molenweg", "Schoolstraat", "Stationsweg", "Julianastraat", "Beatrixlaan", "Wilhelminastraat",
-		"Nieuwstraat", "Marktplein", "Parklaan", "Lindelaan", "Eikenlaan", "Irisstraat", "Tulpstraat", "Havenkade", "Singel", "Prinsengracht",
-		"Burgemeester de Withstraat", "Oranjestraat", "Sportlaan", "Zuiderweg", "Noorderplein", "Esdoornstraat"}
+	surnames = []string{"Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "Dekker",
+		"Brouwer", "Dijkstra", "Kok", "Jacobs", "Vermeulen", "Willems", "Hoekstra", "Koster", "Prins", "Huisman", "Kuipers", "Postma", "Schouten",
+		"Wouters", "Veenstra", "Kramer", "Bosman", "Hofman", "Yılmaz", "El Amrani", "Boukhari", "Nguyen", "Kowalski", "Öztürk",
+		"Groen", "Boer", "Lammers", "Zwart"}
+	streets = []string{"Kerkstraat", "Dorpsstraat", "Molenweg", "Schoolstraat", "Stationsweg", "Julianastraat", "Beatrixlaan",
+		"Wilhelminastraat", "Nieuwstraat", "Marktplein", "Parklaan", "Lindelaan", "Eikenlaan", "Irisstraat", "Tulpstraat", "Havenkade", "Singel",
+		"Prinsengracht", "Burgemeester de Withstraat", "Oranjestraat", "Sportlaan", "Zuiderweg", "Noorderplein", "Esdoornstraat"}
 	cities = []struct {
 		name       string
 		postcodeLo int
@@ -91,7 +95,8 @@ func RentRoll(o Options) []map[string]string {
 			base := map[string]string{
 				"complex": complexName, "street": street, "house_number": fmt.Sprint(firstNumber + i/4), "addition": addition,
 				"postcode": postcode, "city": city.name, "unit_type": unitType, "floor_area": fmt.Sprintf("%d,%d", area, rng.IntN(10)),
-				"rooms": fmt.Sprint(1 + area/30), "segment": segment, "energy_label": []string{"A", "A", "B", "B", "C", "C", "D", "E", "F", "G"}[rng.IntN(10)],
+				"rooms": fmt.Sprint(1 + area/30), "segment": segment,
+				"energy_label": []string{"A", "A", "B", "B", "C", "C", "D", "E", "F", "G"}[rng.IntN(10)],
 			}
 			if segment == "sociaal" && (unitType == "zelfstandig" || unitType == "onzelfstandig") {
 				base["wws_points"] = fmt.Sprint(90 + rng.IntN(53))
@@ -128,7 +133,8 @@ func RentRoll(o Options) []map[string]string {
 }
 
 func rentFor(rng *rand.Rand, segment, unitType string) money.Cents {
-	euros := map[string][2]int{"sociaal": {520, 880}, "middenhuur": {900, 1180}, "vrije sector": {1200, 2400}, "commercieel": {1500, 5200}}[segment]
+	euros := map[string][2]int{"sociaal": {520, 880}, "middenhuur": {900, 1180}, "vrije sector": {1200, 2400},
+		"commercieel": {1500, 5200}}[segment]
 	c := money.Cents((euros[0] + rng.IntN(euros[1]-euros[0])) * 100)
 	switch unitType {
 	case "parkeerplaats":

@@ -57,7 +57,8 @@ const (
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
 func (s *Service) now() string       { return db.TS(s.clk.Now()) }
 
-func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64, details map[string]string) error {
+func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64,
+	details map[string]string) error {
 	kind := a.Kind
 	if kind == "" {
 		kind = audit.ActorUser
@@ -269,7 +270,8 @@ func (s *Service) AddEvidence(ctx context.Context, a account.Actor, leaseID, ent
 	return id, err
 }
 
-func (s *Service) insertEvidence(ctx context.Context, tx *db.Tx, a account.Actor, leaseID, entryID int64, f File, ct string) (int64, error) {
+func (s *Service) insertEvidence(ctx context.Context, tx *db.Tx, a account.Actor, leaseID, entryID int64,
+	f File, ct string) (int64, error) {
 	content, err := s.vault.SealOrg(ctx, tx, fieldContent, f.Data)
 	if err != nil {
 		return 0, fmt.Errorf("seal evidence: %w", err)

@@ -47,7 +47,8 @@ func Lease(e *env, a account.Actor, start, end string) int64 {
 		in.End = d(end)
 	}
 	id := e.Lease(a, in)
-	if _, err := e.Leases.AddDepositEntry(ctx, a, id, lease.DepositEntryInput{Kind: lease.DepositReceived, Date: d(start), AmountCents: 200000}); err != nil {
+	if _, err := e.Leases.AddDepositEntry(ctx, a, id,
+		lease.DepositEntryInput{Kind: lease.DepositReceived, Date: d(start), AmountCents: 200000}); err != nil {
 		e.T.Fatal(err)
 	}
 	return id
@@ -77,14 +78,16 @@ func TestDeadlineAndState(t *testing.T) {
 			t.Fatal(err)
 		}
 		// 14 days after 28 February; today is 10 March: due, 4 days left.
-		if st.State != deposit.StateDue || st.Deadline != d("2026-03-14") || st.TermDays != 14 || st.DaysLeft() != 4 || st.Held != 200000 || !st.CanSettle() {
+		if st.State != deposit.StateDue || st.Deadline != d("2026-03-14") || st.TermDays != 14 || st.DaysLeft() != 4 ||
+			st.Held != 200000 || !st.CanSettle() {
 			t.Fatalf("status: %+v", st)
 		}
 		if st, _ := e.Deposits.Status(ctx, e.Viewer, running); st.State != deposit.StateHeld || !st.Deadline.IsZero() || st.CanSettle() {
 			t.Fatalf("running lease: %+v", st)
 		}
 		// A damage deduction: 30 days.
-		if _, err := e.Deposits.Deduct(ctx, e.Owner, ended, deposit.DeductionInput{AmountCents: 25000, Reason: "damage", Note: "kapotte deur"}); err != nil {
+		if _, err := e.Deposits.Deduct(ctx, e.Owner, ended,
+			deposit.DeductionInput{AmountCents: 25000, Reason: "damage", Note: "kapotte deur"}); err != nil {
 			t.Fatal(err)
 		}
 		st, _ = e.Deposits.Status(ctx, e.Viewer, ended)
@@ -119,14 +122,16 @@ func TestDeadlineAndState(t *testing.T) {
 			got = append(got, it.LeaseID)
 		}
 		// By deadline: other (27 Feb), soon (12 Apr), ended (14 Apr).
-		if page.Total != 3 || fmt.Sprint(got) != fmt.Sprint([]int64{other, soon, ended}) || !page.Items[0].Overdue() || page.Items[2].Held != 175000 {
+		if page.Total != 3 || fmt.Sprint(got) != fmt.Sprint([]int64{other, soon, ended}) || !page.Items[0].Overdue() ||
+			page.Items[2].Held != 175000 {
 			t.Fatalf("due: %+v", page)
 		}
 		ref := page.Items[1].Reference
 		if p, _ := e.Deposits.Due(ctx, e.Viewer, listing.Query{Search: ref}); p.Total != 1 || p.Items[0].LeaseID != soon {
 			t.Fatalf("search %s: %+v", ref, p)
 		}
-		if p, _ := e.Deposits.Due(ctx, e.Viewer, listing.Query{Sort: "held", Desc: true}); p.Items[0].Held != 200000 || p.Items[2].Held != 175000 {
+		if p, _ := e.Deposits.Due(ctx, e.Viewer,
+			listing.Query{Sort: "held", Desc: true}); p.Items[0].Held != 200000 || p.Items[2].Held != 175000 {
 			t.Fatalf("by held: %+v", p)
 		}
 		// Another organisation sees nothing.
@@ -166,7 +171,8 @@ func TestDeductionsAndEvidence(t *testing.T) {
 			Evidence: []deposit.File{{Name: "foto.png", Data: []byte("just text " + marker)}}})
 		fieldErr(t, err, "evidence", "deposit.evidence.type")
 		big := append(png(""), bytes.Repeat([]byte{0}, deposit.MaxEvidenceSize)...)
-		_, err = e.Deposits.Deduct(ctx, e.Owner, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage", Evidence: []deposit.File{{Name: "big.png", Data: big}}})
+		_, err = e.Deposits.Deduct(ctx, e.Owner, id,
+			deposit.DeductionInput{AmountCents: 1000, Reason: "damage", Evidence: []deposit.File{{Name: "big.png", Data: big}}})
 		fieldErr(t, err, "evidence", "deposit.evidence.too_large")
 		many := make([]deposit.File, deposit.MaxEvidenceFiles+1)
 		for i := range many {
@@ -174,10 +180,12 @@ func TestDeductionsAndEvidence(t *testing.T) {
 		}
 		_, err = e.Deposits.Deduct(ctx, e.Owner, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage", Evidence: many})
 		fieldErr(t, err, "evidence", "deposit.evidence.too_many")
-		if _, err := e.Deposits.Deduct(ctx, e.Viewer, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage"}); !errors.Is(err, validation.ErrForbidden) {
+		if _, err := e.Deposits.Deduct(ctx, e.Viewer, id,
+			deposit.DeductionInput{AmountCents: 1000, Reason: "damage"}); !errors.Is(err, validation.ErrForbidden) {
 			t.Fatalf("viewer deducted: %v", err)
 		}
-		if _, err := e.Deposits.Deduct(ctx, e.OwnerB, id, deposit.DeductionInput{AmountCents: 1000, Reason: "damage"}); !errors.Is(err, validation.ErrNotFound) {
+		if _, err := e.Deposits.Deduct(ctx, e.OwnerB, id,
+			deposit.DeductionInput{AmountCents: 1000, Reason: "damage"}); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other organisation deducted: %v", err)
 		}
 		if n := entries(); n != before || e.Count(`SELECT COUNT(*) FROM deposit_evidence`) != 0 {
@@ -195,7 +203,8 @@ func TestDeductionsAndEvidence(t *testing.T) {
 		if _, err := e.Deposits.AddEvidence(ctx, e.Owner, id, entry, deposit.File{Name: "later.jpg", Data: jpeg}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.Deposits.AddEvidence(ctx, e.OwnerB, id, entry, deposit.File{Name: "x.jpg", Data: jpeg}); !errors.Is(err, validation.ErrNotFound) {
+		if _, err := e.Deposits.AddEvidence(ctx, e.OwnerB, id, entry,
+			deposit.File{Name: "x.jpg", Data: jpeg}); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other organisation added evidence: %v", err)
 		}
 		st, err := e.Deposits.Status(ctx, e.Viewer, id)
@@ -245,7 +254,8 @@ func TestArrearsSetOff(t *testing.T) {
 			t.Fatalf("still open: %+v", open)
 		}
 		pays, _ := e.Ledger.Payments(ctx, e.Owner, id)
-		if len(pays) != 2 || pays[0].Method != ledger.OtherMethod || pays[0].Reference != deposit.SetOffReference || pays[0].Amount != 60000 || pays[1].Allocated != 40000 {
+		if len(pays) != 2 || pays[0].Method != ledger.OtherMethod || pays[0].Reference != deposit.SetOffReference ||
+			pays[0].Amount != 60000 || pays[1].Allocated != 40000 {
 			t.Fatalf("payments: %+v", pays)
 		}
 		_, err = e.Deposits.Deduct(ctx, e.Owner, id, deposit.DeductionInput{AmountCents: 1, Reason: "arrears"})

@@ -21,10 +21,14 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func insertEvidence(ctx context.Context, tx *db.Tx, leaseID, entryID int64, name []byte, ct string, size int64, sum string, content []byte, now string, by int64) (int64, error) {
+func insertEvidence(ctx context.Context, tx *db.Tx, leaseID, entryID int64, name []byte, ct string, size int64, sum string, content []byte,
+	now string, by int64) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO deposit_evidence (org_id, lease_id, entry_id, name_sealed, content_type, size_bytes, sha256, content_sealed, created_at, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, tx.OrgID(), leaseID, entryID, name, ct, size, sum, content, now, by).Scan(&id)
+	err := tx.QueryRowContext(ctx,
+		`INSERT INTO deposit_evidence (org_id, lease_id, entry_id, name_sealed, content_type, size_bytes, sha256, content_sealed,
+			created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		RETURNING id`, tx.OrgID(), leaseID, entryID, name, ct, size, sum, content, now, by).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert evidence: %w", err)
 	}
@@ -45,7 +49,8 @@ const evidenceColumns = `id, lease_id, entry_id, content_type, size_bytes, sha25
 func scanEvidence(r interface{ Scan(...any) error }, extra ...any) (Evidence, error) {
 	var e Evidence
 	var created string
-	if err := r.Scan(append([]any{&e.ID, &e.LeaseID, &e.EntryID, &e.ContentType, &e.Size, &e.SHA256, &created, &e.CreatedBy}, extra...)...); err != nil {
+	if err := r.Scan(append([]any{&e.ID, &e.LeaseID, &e.EntryID, &e.ContentType, &e.Size, &e.SHA256, &created,
+		&e.CreatedBy}, extra...)...); err != nil {
 		return e, err
 	}
 	e.CreatedAt = db.ShownTS(created)
@@ -55,7 +60,8 @@ func scanEvidence(r interface{ Scan(...any) error }, extra ...any) (Evidence, er
 // evidenceOfLease lists a lease's evidence by deduction entry, without
 // names (they are sealed; the page shows the type and size).
 func evidenceOfLease(ctx context.Context, tx *db.Tx, leaseID int64) (map[int64][]Evidence, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+` FROM deposit_evidence WHERE org_id = $1 AND lease_id = $2 ORDER BY id`, tx.OrgID(), leaseID)
+	rows, err := tx.QueryContext(ctx,
+		`SELECT `+evidenceColumns+` FROM deposit_evidence WHERE org_id = $1 AND lease_id = $2 ORDER BY id`, tx.OrgID(), leaseID)
 	if err != nil {
 		return nil, fmt.Errorf("read evidence: %w", err)
 	}
@@ -84,7 +90,8 @@ func evidenceRow(ctx context.Context, tx *db.Tx, leaseID, id int64) (Evidence, [
 	return e, name, content, nil
 }
 
-const payoutColumns = `p.id, p.lease_id, l.reference, p.payee_id, p.amount_cents, p.due_date, p.state, p.paid_on, p.created_at, p.created_by`
+const payoutColumns = `p.id, p.lease_id, l.reference, p.payee_id, p.amount_cents, p.due_date, p.state, p.paid_on, p.created_at, ` +
+	`p.created_by`
 
 const payoutFrom = ` FROM deposit_payouts p JOIN leases l ON l.id = p.lease_id AND l.org_id = p.org_id WHERE p.org_id = $1`
 
@@ -92,7 +99,8 @@ func scanPayout(r interface{ Scan(...any) error }) (*Payout, error) {
 	var p Payout
 	var amount int64
 	var created string
-	if err := r.Scan(&p.ID, &p.LeaseID, &p.LeaseReference, &p.PayeeID, &amount, &p.DueDate, &p.State, &p.PaidOn, &created, &p.CreatedBy); err != nil {
+	if err := r.Scan(&p.ID, &p.LeaseID, &p.LeaseReference, &p.PayeeID, &amount, &p.DueDate, &p.State, &p.PaidOn,
+		&created, &p.CreatedBy); err != nil {
 		return nil, err
 	}
 	p.Amount = money.Cents(amount)
@@ -102,7 +110,8 @@ func scanPayout(r interface{ Scan(...any) error }) (*Payout, error) {
 
 // payoutOfLease is the lease's payout that is not cancelled, or nil.
 func payoutOfLease(ctx context.Context, tx *db.Tx, leaseID int64) (*Payout, error) {
-	p, err := scanPayout(tx.QueryRowContext(ctx, `SELECT `+payoutColumns+payoutFrom+` AND p.lease_id = $2 AND p.state <> 'cancelled'`, tx.OrgID(), leaseID))
+	p, err := scanPayout(tx.QueryRowContext(ctx,
+		`SELECT `+payoutColumns+payoutFrom+` AND p.lease_id = $2 AND p.state <> 'cancelled'`, tx.OrgID(), leaseID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -152,8 +161,11 @@ func payouts(ctx context.Context, tx *db.Tx, f PayoutFilter) ([]Payout, error) {
 
 func insertPayout(ctx context.Context, tx *db.Tx, p *Payout, now string) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO deposit_payouts (org_id, lease_id, payee_id, amount_cents, due_date, state, paid_on, created_at, created_by, updated_at, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9) RETURNING id`, tx.OrgID(), p.LeaseID, p.PayeeID, int64(p.Amount), p.DueDate, string(p.State),
+	err := tx.QueryRowContext(ctx,
+		`INSERT INTO deposit_payouts (org_id, lease_id, payee_id, amount_cents, due_date, state, paid_on, created_at, created_by,
+			updated_at, updated_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9)
+		RETURNING id`, tx.OrgID(), p.LeaseID, p.PayeeID, int64(p.Amount), p.DueDate, string(p.State),
 		p.PaidOn, now, p.CreatedBy).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert payout: %w", err)

@@ -109,7 +109,8 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 	var le *csvfile.LineError
 	switch {
 	case errors.Is(err, csvfile.ErrTooLarge):
-		return nil, nil, formatErr("import.format.too_large", fmt.Sprintf("larger than %d MB", MaxFileSize>>20), "MB", fmt.Sprint(MaxFileSize>>20))
+		return nil, nil, formatErr("import.format.too_large", fmt.Sprintf("larger than %d MB", MaxFileSize>>20),
+			"MB", fmt.Sprint(MaxFileSize>>20))
 	case errors.Is(err, csvfile.ErrNotUTF8):
 		return nil, nil, formatErr("import.format.not_utf8", "not UTF-8 (save the file as CSV UTF-8)")
 	case errors.As(err, &le) && le.Line > 1:
@@ -141,12 +142,14 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 		written[key] = strings.TrimSpace(h)
 	}
 	if len(unknown) > 0 {
-		return nil, nil, formatErr("import.format.unknown_columns", "unknown columns "+strings.Join(unknown, ", "), "Columns", strings.Join(unknown, ", "))
+		return nil, nil, formatErr("import.format.unknown_columns", "unknown columns "+strings.Join(unknown, ", "),
+			"Columns", strings.Join(unknown, ", "))
 	}
 	for _, c := range Columns {
 		if c.Group == "unit" && c.Required {
 			if _, ok := written[c.Key]; !ok {
-				return nil, nil, formatErr("import.format.missing_column", fmt.Sprintf("required column %s (%s) is missing", c.Dutch, c.Key), "Column", c.Dutch, "Key", c.Key)
+				return nil, nil, formatErr("import.format.missing_column", fmt.Sprintf("required column %s (%s) is missing", c.Dutch, c.Key),
+					"Column", c.Dutch, "Key", c.Key)
 			}
 		}
 	}

@@ -63,14 +63,16 @@ func lastChanges(ctx context.Context, tx *db.Tx, table string) (map[int64]string
 
 // compare sorts the distinct ids the import wrote or found into new,
 // changed and unchanged, against the footprint from before.
-func (before *footprint) compare(ctx context.Context, tx *db.Tx, unitIDs, personIDs, leaseIDs []int64) (created, changed, same Counts, err error) {
+func (before *footprint) compare(ctx context.Context, tx *db.Tx,
+	unitIDs, personIDs, leaseIDs []int64) (created, changed, same Counts, err error) {
 	after, err := takeFootprint(ctx, tx)
 	if err != nil {
 		return created, changed, same, err
 	}
 	touched := map[int64]bool{}
 	if len(leaseIDs) > 0 {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT lease_id FROM lease_components WHERE org_id = $1 AND id > $2`, tx.OrgID(), before.maxComponent)
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT lease_id FROM lease_components WHERE org_id = $1 AND id > $2`,
+			tx.OrgID(), before.maxComponent)
 		if err != nil {
 			return created, changed, same, fmt.Errorf("import footprint components: %w", err)
 		}

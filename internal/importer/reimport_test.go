@@ -32,7 +32,8 @@ func TestReimportReportsNewChangedAndUnchanged(t *testing.T) {
 			}{
 				{capHeader + one + two, importer.Counts{Units: 2, Tenants: 2, Leases: 2}, importer.Counts{}, importer.Counts{}},
 				{capHeader + one + two, importer.Counts{}, importer.Counts{}, importer.Counts{Units: 2, Tenants: 2, Leases: 2}},
-				{capHeader + strings.Replace(one, ";60;", ";65;", 1) + strings.Replace(two, ";2026-01-01;1.050,00;", ";2026-03-01;1.100,00;", 1) + three,
+				{capHeader + strings.Replace(one, ";60;", ";65;", 1) + strings.Replace(two, ";2026-01-01;1.050,00;",
+					";2026-03-01;1.100,00;", 1) + three,
 					importer.Counts{Units: 1, Tenants: 1, Leases: 1}, importer.Counts{Units: 1, Leases: 1},
 					importer.Counts{Units: 1, Tenants: 2, Leases: 1}},
 			}

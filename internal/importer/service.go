@@ -192,7 +192,8 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, prog
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: a.UserID, ActorKind: a.Kind, Action: "import.completed", TargetType: "import",
-			Details: map[string]string{"rows": strconv.Itoa(res.Rows), "units": strconv.Itoa(res.Units), "tenants": strconv.Itoa(res.Tenants), "leases": strconv.Itoa(res.Leases)}})
+			Details: map[string]string{"rows": strconv.Itoa(res.Rows), "units": strconv.Itoa(res.Units), "tenants": strconv.Itoa(res.Tenants),
+				"leases": strconv.Itoa(res.Leases)}})
 	})
 	if errors.Is(err, ErrRows) {
 		return nil, sortErrors(cellErrs), err
@@ -229,8 +230,8 @@ var (
 	personColumns = map[string]string{"ref": "tenant_ref", "initials": "tenant_initials", "first_names": "tenant_first_name",
 		"surname_prefix": "tenant_prefix", "surname": "tenant_surname", "email": "tenant_email", "phones": "tenant_phone",
 		"ibans": "tenant_iban", "birth_date": "tenant_birth_date"}
-	leaseColumns = map[string]string{"reference": "lease_ref", "start_date": "lease_start", "end_date": "lease_end", "deposit_cents": "deposit",
-		"payment_method": "payment_method", "due_day": "due_day", "unit_ids": "street", "tenant_ids": "tenant_ref"}
+	leaseColumns = map[string]string{"reference": "lease_ref", "start_date": "lease_start", "end_date": "lease_end",
+		"deposit_cents": "deposit", "payment_method": "payment_method", "due_day": "due_day", "unit_ids": "street", "tenant_ids": "tenant_ref"}
 )
 
 func rowErrors[E ~map[int]validation.Errors](re E, lines []int, columns map[string]string, col func(string) string) []CellError {
@@ -301,7 +302,8 @@ func buildPlan(recs []Record, col func(string) string) (*plan, []CellError) {
 				p.complexLine = append(p.complexLine, r.Line)
 			}
 		}
-		ukey := strings.ToUpper(strings.ReplaceAll(f["postcode"], " ", "")) + "|" + strings.TrimSpace(f["house_number"]) + "|" + strings.ToUpper(strings.TrimSpace(f["addition"]))
+		ukey := strings.ToUpper(strings.ReplaceAll(f["postcode"], " ", "")) + "|" + strings.TrimSpace(f["house_number"]) + "|" +
+			strings.ToUpper(strings.TrimSpace(f["addition"]))
 		ui, ok := unitIdx[ukey]
 		if !ok {
 			ui = len(p.units)
@@ -331,7 +333,8 @@ func buildPlan(recs []Record, col func(string) string) (*plan, []CellError) {
 				p.persons = append(p.persons, relation.PersonInput{Ref: ref, Initials: f["tenant_initials"], FirstNames: f["tenant_first_name"],
 					SurnamePrefix: f["tenant_prefix"], Surname: f["tenant_surname"], Email: f["tenant_email"], Phones: phones, IBANs: ibans,
 					BirthDate: f["tenant_birth_date"], Roles: relation.RolesOf(relation.RoleTenant),
-					Address: relation.Address{Street: f["street"], HouseNumber: f["house_number"], HouseNumberAddition: f["addition"], Postcode: f["postcode"], City: f["city"]}})
+					Address: relation.Address{Street: f["street"], HouseNumber: f["house_number"], HouseNumberAddition: f["addition"],
+						Postcode: f["postcode"], City: f["city"]}})
 				p.personLine = append(p.personLine, r.Line)
 			}
 		}

@@ -175,7 +175,8 @@ func (s *Service) runUpload(ctx context.Context, j *jobs.Job) error {
 	}
 	b, _ := json.Marshal(out)
 	return s.db.InOrg(ctx, j.OrgID, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE imports SET state = $1, result = $2 WHERE id = $3 AND org_id = $4`, state, string(b), p.ImportID, tx.OrgID())
+		_, err := tx.ExecContext(ctx, `UPDATE imports SET state = $1, result = $2 WHERE id = $3 AND org_id = $4`, state,
+			string(b), p.ImportID, tx.OrgID())
 		return err
 	})
 }

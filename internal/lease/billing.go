@@ -75,11 +75,13 @@ func billableWhere(tx *db.Tx, scope BillingScope, from, to civil.Date, afterID i
 	}
 	if scope.UnitID != 0 {
 		args = append(args, scope.UnitID)
-		where = append(where, fmt.Sprintf("l.id IN (SELECT lu.lease_id FROM lease_units lu WHERE lu.org_id = l.org_id AND lu.unit_id = $%d)", len(args)))
+		where = append(where,
+			fmt.Sprintf("l.id IN (SELECT lu.lease_id FROM lease_units lu WHERE lu.org_id = l.org_id AND lu.unit_id = $%d)", len(args)))
 	}
 	if scope.ComplexID != 0 {
 		args = append(args, scope.ComplexID)
-		where = append(where, fmt.Sprintf("l.id IN (SELECT lu.lease_id FROM lease_units lu WHERE lu.org_id = l.org_id AND lu.complex_id = $%d)", len(args)))
+		where = append(where,
+			fmt.Sprintf("l.id IN (SELECT lu.lease_id FROM lease_units lu WHERE lu.org_id = l.org_id AND lu.complex_id = $%d)", len(args)))
 	}
 	return strings.Join(where, " AND "), args
 }

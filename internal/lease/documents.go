@@ -75,7 +75,8 @@ func (s *Service) GenerateTenantInformation(ctx context.Context, a account.Actor
 
 // RecordInformationProvided records that a document was given to the
 // tenant, on which day and how.
-func (s *Service) RecordInformationProvided(ctx context.Context, a account.Actor, leaseID, docID int64, in InformationProvided) (int64, error) {
+func (s *Service) RecordInformationProvided(ctx context.Context, a account.Actor, leaseID, docID int64,
+	in InformationProvided) (int64, error) {
 	if !a.Can(account.PermPortfolioWrite) {
 		return 0, validation.ErrForbidden
 	}
@@ -96,7 +97,8 @@ func (s *Service) RecordInformationProvided(ctx context.Context, a account.Actor
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO lease_document_deliveries (org_id, document_id, provided_on, method, recorded_at, recorded_by)
+		if err := tx.QueryRowContext(ctx,
+			`INSERT INTO lease_document_deliveries (org_id, document_id, provided_on, method, recorded_at, recorded_by)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, tx.OrgID(), docID, in.ProvidedOn, in.Method, s.now(), a.UserID).Scan(&id); err != nil {
 			return fmt.Errorf("record delivery: %w", err)
 		}

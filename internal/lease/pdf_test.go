@@ -46,10 +46,11 @@ func TestRenderTenantInformation(t *testing.T) {
 	st.LandlordPhone = "030 123 45 67"
 	st.Meldpunt = "Meldpunt Goed Verhuurderschap Utrecht, 14 030"
 	pdf, err := renderTenantInformation(infoSheet{Lease: l,
-		Tenants:    []Party{{Name: "Anneke Çelik-Jansen", Address: "Oudegracht 12, 3511 AB Utrecht"}, {Name: "Bram de Wit"}},
-		Units:      []Unit{{Address: "Lindelaan 4 bis, 3521 CD Utrecht"}},
-		Components: []Component{{Kind: BareRent, AmountCents: 61728, ValidFrom: d("2026-04-01")}, {Kind: ServiceCosts, Category: "schoonmaak", AmountCents: 2500, ValidFrom: d("2026-04-01")}},
-		PriceDate:  d("2026-04-01"), Settings: st, Created: time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)})
+		Tenants: []Party{{Name: "Anneke Çelik-Jansen", Address: "Oudegracht 12, 3511 AB Utrecht"}, {Name: "Bram de Wit"}},
+		Units:   []Unit{{Address: "Lindelaan 4 bis, 3521 CD Utrecht"}},
+		Components: []Component{{Kind: BareRent, AmountCents: 61728, ValidFrom: d("2026-04-01")},
+			{Kind: ServiceCosts, Category: "schoonmaak", AmountCents: 2500, ValidFrom: d("2026-04-01")}},
+		PriceDate: d("2026-04-01"), Settings: st, Created: time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,8 @@ const (
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
 func (s *Service) now() string       { return db.TS(s.clk.Now()) }
 
-func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64, details map[string]string) error {
+func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64,
+	details map[string]string) error {
 	kind := a.Kind
 	if kind == "" {
 		kind = audit.ActorUser
@@ -361,7 +362,8 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 			continue
 		}
 		newComponents = append(newComponents, c)
-		all = append(all, Component{Kind: c.Kind, Category: c.Category, Label: c.Label, AmountCents: c.AmountCents, VAT: c.VAT, ValidFrom: c.ValidFrom})
+		all = append(all,
+			Component{Kind: c.Kind, Category: c.Category, Label: c.Label, AmountCents: c.AmountCents, VAT: c.VAT, ValidFrom: c.ValidFrom})
 	}
 	if kind == Residential || !in.VATOpted {
 		if slices.ContainsFunc(existing, func(c Component) bool { return c.VAT == VATStandard }) {

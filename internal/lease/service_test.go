@@ -113,8 +113,10 @@ func TestCreateAndValidation(t *testing.T) {
 			{"unknown guarantor", func(in *lease.Input) { in.GuarantorIDs = []int64{999999} }, "guarantor_ids", "lease.party.not_found"},
 			{"due day", func(in *lease.Input) { in.DueDay = 29 }, "due_day", "lease.due_day.invalid"},
 			{"no start", func(in *lease.Input) { in.Start = civil.Date{} }, "start_date", "field.required"},
-			{"component before start", func(in *lease.Input) { in.Components[0].ValidFrom = d("2026-03-01") }, "components[0].valid_from", "lease.component.before_start"},
-			{"service costs need a category", func(in *lease.Input) { in.Components[1].Category = "" }, "components[1].category", "lease.component.category_required"},
+			{"component before start", func(in *lease.Input) { in.Components[0].ValidFrom = d("2026-03-01") }, "components[0].valid_from",
+				"lease.component.before_start"},
+			{"service costs need a category", func(in *lease.Input) { in.Components[1].Category = "" }, "components[1].category",
+				"lease.component.category_required"},
 			{"negative amount", func(in *lease.Input) { in.Components[0].AmountCents = -1 }, "components[0].amount_cents", "lease.amount.negative"},
 			{"frequency", func(in *lease.Input) { in.BillingFrequency = "weekly" }, "billing_frequency", "field.invalid"},
 		} {
@@ -163,7 +165,8 @@ func TestCreateAndValidation(t *testing.T) {
 		if l2, _ := e.svc.Get(ctx, e.Manager, id2); l2.Reference != "2026-0002" {
 			t.Fatalf("second reference %q", l2.Reference)
 		}
-		_, err = e.svc.Create(ctx, e.Manager, lease.Input{Reference: "2026-0002", UnitIDs: []int64{shop}, TenantIDs: []int64{bram}, Start: d("2026-05-01")})
+		_, err = e.svc.Create(ctx, e.Manager,
+			lease.Input{Reference: "2026-0002", UnitIDs: []int64{shop}, TenantIDs: []int64{bram}, Start: d("2026-05-01")})
 		fieldErr(t, err, "reference", "lease.reference.taken")
 		// The lease names the unit: portfolio may not delete it.
 		wantErr(t, e.Portfolio.DeleteUnit(ctx, e.Owner, u1), portfolio.ErrUnitInUse)
@@ -190,7 +193,8 @@ func TestCreateAndValidation(t *testing.T) {
 		if n := e.Count(`SELECT COUNT(*) FROM audit_events`); n != events {
 			t.Fatalf("unchanged update recorded %d events", n-events)
 		}
-		if e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'lease.created'`) != 2 || e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'lease.updated'`) != 1 {
+		if e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'lease.created'`) != 2 ||
+			e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'lease.updated'`) != 1 {
 			t.Fatal("audit events missing")
 		}
 	})
@@ -212,7 +216,8 @@ func TestOverlap(t *testing.T) {
 			{"2025-06-01", "2026-01-01", false}, // ends on its first day
 			{"2025-01-01", "2025-12-31", true},  // ends the day before
 		} {
-			_, err := e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{u2, u1}, TenantIDs: []int64{bram}, Start: d(c.start), End: civilOr(c.end)})
+			_, err := e.svc.Create(ctx, e.Manager,
+				lease.Input{UnitIDs: []int64{u2, u1}, TenantIDs: []int64{bram}, Start: d(c.start), End: civilOr(c.end)})
 			if c.ok && err != nil {
 				t.Fatalf("%s–%s: %v", c.start, c.end, err)
 			}
@@ -224,7 +229,8 @@ func TestOverlap(t *testing.T) {
 		fixed := e.lease(e.Manager, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-06-30")})
 		e.lease(e.Manager, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{bram}, Start: d("2026-07-01")})
 		// Stretching the fixed-term lease into the next one is refused.
-		err := e.svc.Update(ctx, e.Manager, fixed, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-07-01")})
+		err := e.svc.Update(ctx, e.Manager, fixed,
+			lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-07-01")})
 		fieldErr(t, err, "unit_ids", "lease.units.overlap")
 		err = e.svc.Update(ctx, e.Manager, fixed, lease.Input{UnitIDs: []int64{u2}, TenantIDs: []int64{anna}, Start: d("2026-01-01")})
 		fieldErr(t, err, "unit_ids", "lease.units.overlap")
@@ -267,19 +273,22 @@ func TestDepositCap(t *testing.T) {
 		// Commercial leases have no cap.
 		e.lease(e.Manager, mk(e.shop(e.Owner), 1000000))
 		// A rent increase later does not raise the cap at the start.
-		if _, err := e.svc.SetComponent(ctx, e.Manager, id, lease.ComponentInput{Kind: lease.BareRent, AmountCents: 90000, ValidFrom: d("2026-07-01")}); err != nil {
+		if _, err := e.svc.SetComponent(ctx, e.Manager, id,
+			lease.ComponentInput{Kind: lease.BareRent, AmountCents: 90000, ValidFrom: d("2026-07-01")}); err != nil {
 			t.Fatal(err)
 		}
 		in.DepositCents = 170000
 		fieldErr(t, e.svc.Update(ctx, e.Manager, id, in), "deposit_cents", "lease.deposit.above_cap")
 		// A lease without bare rent at the start cannot take a deposit.
-		_, err = e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), DepositCents: 1})
+		_, err = e.svc.Create(ctx, e.Manager,
+			lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), DepositCents: 1})
 		fieldErr(t, err, "deposit_cents", "lease.deposit.above_cap")
 
 		// Deposit entries: received up to the agreed amount, returned and
 		// deducted up to what is held, deductions with a reason.
 		add := func(k lease.DepositEntryKind, amount int64, reason string) error {
-			_, err := e.svc.AddDepositEntry(ctx, e.Manager, id, lease.DepositEntryInput{Kind: k, Date: d("2026-04-01"), AmountCents: money.Cents(amount), Reason: reason})
+			_, err := e.svc.AddDepositEntry(ctx, e.Manager, id,
+				lease.DepositEntryInput{Kind: k, Date: d("2026-04-01"), AmountCents: money.Cents(amount), Reason: reason})
 			return err
 		}
 		fieldErr(t, add(lease.DepositReceived, 160001, ""), "amount_cents", "lease.deposit.exceeds_agreed")
@@ -291,7 +300,8 @@ func TestDepositCap(t *testing.T) {
 		fieldErr(t, add(lease.DepositDeducted, 10000, "damage"), "kind", "lease.deposit.deduct_on_deposit_page")
 		deduct := func(reason string) error {
 			return e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
-				_, err := e.svc.AddDepositEntryTx(ctx, tx, e.Manager, id, lease.DepositEntryInput{Kind: lease.DepositDeducted, Date: d("2026-04-01"), AmountCents: 10000, Reason: reason})
+				_, err := e.svc.AddDepositEntryTx(ctx, tx, e.Manager, id,
+					lease.DepositEntryInput{Kind: lease.DepositDeducted, Date: d("2026-04-01"), AmountCents: 10000, Reason: reason})
 				return err
 			})
 		}
@@ -322,7 +332,8 @@ func TestVAT(t *testing.T) {
 		_, err := e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"),
 			Components: []lease.ComponentInput{taxed}})
 		fieldErr(t, err, "components[0].vat", "lease.vat.residential")
-		_, err = e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), VATOpted: true})
+		_, err = e.svc.Create(ctx, e.Manager,
+			lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01"), VATOpted: true})
 		fieldErr(t, err, "vat_opted", "lease.vat.residential")
 		shop := e.shop(e.Owner)
 		_, err = e.svc.Create(ctx, e.Manager, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{anna}, Start: d("2026-04-01"),
@@ -335,7 +346,8 @@ func TestVAT(t *testing.T) {
 		fieldErr(t, err, "vat_opted", "lease.vat_opted.components_taxed")
 
 		home := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-04-01")})
-		_, err = e.svc.SetComponent(ctx, e.Manager, home, lease.ComponentInput{Kind: lease.Parking, AmountCents: 5000, VAT: lease.VATStandard, ValidFrom: d("2026-05-01")})
+		_, err = e.svc.SetComponent(ctx, e.Manager, home,
+			lease.ComponentInput{Kind: lease.Parking, AmountCents: 5000, VAT: lease.VATStandard, ValidFrom: d("2026-05-01")})
 		fieldErr(t, err, "vat", "lease.vat.residential")
 	})
 }
@@ -343,8 +355,9 @@ func TestVAT(t *testing.T) {
 func TestComponentHistory(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		anna := e.person(e.Owner, "Anna", "de Vries", "")
-		id := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2027-12-31"),
-			Components: []lease.ComponentInput{rent(100000), {Kind: lease.Other, Label: "Tuinonderhoud", AmountCents: 1500}}})
+		id := e.lease(e.Manager,
+			lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2027-12-31"),
+				Components: []lease.ComponentInput{rent(100000), {Kind: lease.Other, Label: "Tuinonderhoud", AmountCents: 1500}}})
 		rows := func() int { return e.Count(`SELECT COUNT(*) FROM lease_components WHERE lease_id = $1`, id) }
 		set := func(in lease.ComponentInput) (int64, error) { return e.svc.SetComponent(ctx, e.Manager, id, in) }
 		if rows() != 2 {
@@ -372,7 +385,8 @@ func TestComponentHistory(t *testing.T) {
 		_, err = set(lease.ComponentInput{Kind: lease.Other, AmountCents: 1, ValidFrom: d("2026-08-01")})
 		fieldErr(t, err, "label", "lease.component.label_required")
 		// Stopping the garden maintenance from September.
-		if _, err := set(lease.ComponentInput{Kind: lease.Other, Label: "Tuinonderhoud", AmountCents: 0, ValidFrom: d("2026-09-01")}); err != nil {
+		if _, err := set(lease.ComponentInput{Kind: lease.Other, Label: "Tuinonderhoud", AmountCents: 0,
+			ValidFrom: d("2026-09-01")}); err != nil {
 			t.Fatal(err)
 		}
 		l, err := e.svc.Get(ctx, e.Viewer, id)
@@ -431,7 +445,8 @@ func TestNotice(t *testing.T) {
 			t.Fatalf("give: %+v %v", got, err)
 		}
 		l, _ := e.svc.Get(ctx, e.Manager, id)
-		if l.Termination == nil || l.Termination.Reason != reason || l.EndsOn != d("2026-04-30") || l.StatusOn(d("2026-03-15")) != lease.StatusNotice ||
+		if l.Termination == nil || l.Termination.Reason != reason || l.EndsOn != d("2026-04-30") ||
+			l.StatusOn(d("2026-03-15")) != lease.StatusNotice ||
 			l.StatusOn(d("2026-05-01")) != lease.StatusEnded {
 			t.Fatalf("after notice: %+v %+v", l.Termination, l.EndsOn)
 		}
@@ -458,7 +473,8 @@ func TestNotice(t *testing.T) {
 		wantErr(t, e.svc.WithdrawNotice(ctx, e.Manager, id), lease.ErrWithdrawTooLate)
 
 		// A fixed-term lease: notice may not end it after its end date.
-		fixed := e.lease(e.Manager, lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-12-31")})
+		fixed := e.lease(e.Manager,
+			lease.Input{UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{anna}, Start: d("2026-01-01"), End: d("2026-12-31")})
 		_, err = e.svc.PreviewNotice(ctx, e.Manager, fixed, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-12-01")})
 		fieldErr(t, err, "notice_date", "lease.notice.past_end_date")
 		// Notice before a lease starts that would end it before its start.
@@ -606,7 +622,8 @@ func TestTenantInformation(t *testing.T) {
 			t.Logf("PDF text: %s", text)
 		}
 		// Reading the tenant for the sheet was logged with its purpose.
-		if e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'relation.viewed' AND target_id = $1 AND details LIKE '%lease.tenant_information%'`, fmt.Sprint(anna)) != 1 {
+		if e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'relation.viewed' AND target_id = $1
+			AND details LIKE '%lease.tenant_information%'`, fmt.Sprint(anna)) != 1 {
 			t.Error("the tenant read for the information sheet was not logged")
 		}
 		// Shown again exactly, also after the tenant's data changes.
@@ -615,15 +632,19 @@ func TestTenantInformation(t *testing.T) {
 			t.Fatal("the stored document changed")
 		}
 
-		_, err = e.svc.RecordInformationProvided(ctx, e.Manager, id, docID, lease.InformationProvided{ProvidedOn: d("2026-03-16"), Method: lease.DeliveredEmail})
+		_, err = e.svc.RecordInformationProvided(ctx, e.Manager, id, docID,
+			lease.InformationProvided{ProvidedOn: d("2026-03-16"), Method: lease.DeliveredEmail})
 		fieldErr(t, err, "provided_on", "lease.provided_on.future")
-		_, err = e.svc.RecordInformationProvided(ctx, e.Manager, id, docID, lease.InformationProvided{ProvidedOn: d("2026-03-15"), Method: "pigeon"})
+		_, err = e.svc.RecordInformationProvided(ctx, e.Manager, id, docID,
+			lease.InformationProvided{ProvidedOn: d("2026-03-15"), Method: "pigeon"})
 		fieldErr(t, err, "method", "field.invalid")
-		if _, err := e.svc.RecordInformationProvided(ctx, e.Manager, id, docID, lease.InformationProvided{ProvidedOn: d("2026-03-15"), Method: lease.DeliveredPaper}); err != nil {
+		if _, err := e.svc.RecordInformationProvided(ctx, e.Manager, id, docID,
+			lease.InformationProvided{ProvidedOn: d("2026-03-15"), Method: lease.DeliveredPaper}); err != nil {
 			t.Fatal(err)
 		}
 		docs, _ = e.svc.Documents(ctx, e.Viewer, id)
-		if len(docs[0].Deliveries) != 1 || docs[0].Deliveries[0].Method != lease.DeliveredPaper || docs[0].Deliveries[0].ProvidedOn != d("2026-03-15") {
+		if len(docs[0].Deliveries) != 1 || docs[0].Deliveries[0].Method != lease.DeliveredPaper ||
+			docs[0].Deliveries[0].ProvidedOn != d("2026-03-15") {
 			t.Fatalf("deliveries: %+v", docs[0].Deliveries)
 		}
 		// Not for a commercial lease; not for a document of another lease.
@@ -670,7 +691,8 @@ func TestIsolation(t *testing.T) {
 		wantErr(t, err, validation.ErrNotFound)
 		_, err = e.svc.Document(ctx, b, id, docID)
 		wantErr(t, err, validation.ErrNotFound)
-		_, err = e.svc.RecordInformationProvided(ctx, b, id, docID, lease.InformationProvided{ProvidedOn: d("2026-03-01"), Method: lease.DeliveredEmail})
+		_, err = e.svc.RecordInformationProvided(ctx, b, id, docID,
+			lease.InformationProvided{ProvidedOn: d("2026-03-01"), Method: lease.DeliveredEmail})
 		wantErr(t, err, validation.ErrNotFound)
 		page, err := e.svc.List(ctx, b, listing.Query{}, lease.ListFilter{})
 		if err != nil || page.Total != 0 {
@@ -684,7 +706,8 @@ func TestIsolation(t *testing.T) {
 		fieldErr(t, err, "tenant_ids", "lease.party.not_found")
 		// B's own lease on its own unit, with A's reference: references are per organisation.
 		l, _ := e.svc.Get(ctx, e.Owner, id)
-		if _, err := e.svc.Create(ctx, b, lease.Input{Reference: l.Reference, UnitIDs: []int64{e.home(b)}, TenantIDs: []int64{bPerson}, Start: d("2026-01-01")}); err != nil {
+		if _, err := e.svc.Create(ctx, b,
+			lease.Input{Reference: l.Reference, UnitIDs: []int64{e.home(b)}, TenantIDs: []int64{bPerson}, Start: d("2026-01-01")}); err != nil {
 			t.Fatal(err)
 		}
 		// A's lease is unchanged.
@@ -747,9 +770,12 @@ func TestList(t *testing.T) {
 		inCx := e.unit(e.Owner, portfolio.TypeZelfstandig, cx)
 		a := e.lease(e.Manager, lease.Input{Reference: "B-2", UnitIDs: []int64{inCx}, TenantIDs: []int64{anna}, Start: d("2025-01-01"),
 			Components: []lease.ComponentInput{rent(80000)}})
-		b := e.lease(e.Manager, lease.Input{Reference: "A-1", UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{bram}, Start: d("2024-01-01"), End: d("2025-12-31")})
-		c := e.lease(e.Manager, lease.Input{Reference: "C-3", UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{bram, anna}, Start: d("2026-06-01")})
-		dd := e.lease(e.Manager, lease.Input{Reference: "D-4", UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{bram}, Start: d("2026-01-01")})
+		b := e.lease(e.Manager,
+			lease.Input{Reference: "A-1", UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{bram}, Start: d("2024-01-01"), End: d("2025-12-31")})
+		c := e.lease(e.Manager,
+			lease.Input{Reference: "C-3", UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{bram, anna}, Start: d("2026-06-01")})
+		dd := e.lease(e.Manager,
+			lease.Input{Reference: "D-4", UnitIDs: []int64{e.home(e.Owner)}, TenantIDs: []int64{bram}, Start: d("2026-01-01")})
 		if _, err := e.svc.GiveNotice(ctx, e.Manager, dd, lease.NoticeInput{By: lease.ByTenant, NoticeDate: d("2026-03-01")}); err != nil {
 			t.Fatal(err)
 		}
@@ -809,7 +835,8 @@ func TestUpsertLeases(t *testing.T) {
 				Components: []lease.ComponentInput{rent(90000), {Kind: lease.ServiceCosts, Category: "energie", AmountCents: 4000}}},
 			{Reference: "IMP-2", UnitIDs: []int64{u2}, TenantIDs: []int64{bram}, Start: d("2026-02-01"), End: d("2025-01-01")}, // end before start
 			{Reference: "IMP-3", UnitIDs: []int64{u1}, TenantIDs: []int64{bram}, Start: d("2026-06-01")},                       // overlaps IMP-1
-			{Reference: "IMP-4", UnitIDs: []int64{u2}, TenantIDs: []int64{bram}, Start: d("2026-02-01"), Components: []lease.ComponentInput{rent(70000)}},
+			{Reference: "IMP-4", UnitIDs: []int64{u2}, TenantIDs: []int64{bram}, Start: d("2026-02-01"),
+				Components: []lease.ComponentInput{rent(70000)}},
 			{UnitIDs: []int64{u2}, TenantIDs: []int64{bram}, Start: d("2026-02-01")}, // no reference
 		}
 		run := func() ([]int64, lease.RowErrors) {
@@ -827,13 +854,15 @@ func TestUpsertLeases(t *testing.T) {
 			return ids, errs
 		}
 		ids, errs := run()
-		if len(errs) != 3 || errs[1]["end_date"] != "lease.end.before_start" || errs[2]["unit_ids"] != "lease.units.overlap" || errs[4]["reference"] != "field.required" {
+		if len(errs) != 3 || errs[1]["end_date"] != "lease.end.before_start" || errs[2]["unit_ids"] != "lease.units.overlap" ||
+			errs[4]["reference"] != "field.required" {
 			t.Fatalf("row errors: %v", errs)
 		}
 		if ids[0] == 0 || ids[3] == 0 || ids[1] != 0 || ids[2] != 0 {
 			t.Fatalf("ids: %v", ids)
 		}
-		leases, comps, events := e.Count(`SELECT COUNT(*) FROM leases`), e.Count(`SELECT COUNT(*) FROM lease_components`), e.Count(`SELECT COUNT(*) FROM audit_events`)
+		leases, comps, events := e.Count(`SELECT COUNT(*) FROM leases`), e.Count(`SELECT COUNT(*) FROM lease_components`),
+			e.Count(`SELECT COUNT(*) FROM audit_events`)
 		if leases != 2 || comps != 3 {
 			t.Fatalf("after the first run: %d leases, %d components", leases, comps)
 		}
@@ -849,7 +878,8 @@ func TestUpsertLeases(t *testing.T) {
 		// A changed row updates; a rent increase from a later date adds one row.
 		rows = rows[:1]
 		rows[0].DepositCents = 180000
-		rows[0].Components = append(rows[0].Components, lease.ComponentInput{Kind: lease.BareRent, AmountCents: 95000, ValidFrom: d("2026-07-01")})
+		rows[0].Components = append(rows[0].Components,
+			lease.ComponentInput{Kind: lease.BareRent, AmountCents: 95000, ValidFrom: d("2026-07-01")})
 		run()
 		l, _ := e.svc.Get(ctx, e.Manager, ids[0])
 		if l.DepositCents != 180000 || len(l.Components) != 3 || l.BareRentOn(d("2026-07-01")) != 95000 {

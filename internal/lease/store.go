@@ -265,7 +265,8 @@ func loadComponents(ctx context.Context, tx *db.Tx, ls []*Lease) error {
 	args := idArgs(ids)
 	in := tx.Params(2, len(ids))
 	rows, err := tx.QueryContext(ctx, `SELECT lease_id, id, kind, category, label, amount_cents, vat, valid_from, created_at
-		FROM lease_components WHERE org_id = $1 AND lease_id IN (`+in+`) ORDER BY lease_id, valid_from, id`, append([]any{tx.OrgID()}, args...)...)
+		FROM lease_components WHERE org_id = $1
+		AND lease_id IN (`+in+`) ORDER BY lease_id, valid_from, id`, append([]any{tx.OrgID()}, args...)...)
 	if err != nil {
 		return fmt.Errorf("load lease components: %w", err)
 	}
@@ -304,7 +305,8 @@ func loadDeposit(ctx context.Context, tx *db.Tx, l *Lease) error {
 }
 
 func loadTerminations(ctx context.Context, tx *db.Tx, l *Lease) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, given_by, notice_date, notice_months, end_date, reason, created_at, created_by, withdrawn_at, withdrawn_by
+	rows, err := tx.QueryContext(ctx,
+		`SELECT id, given_by, notice_date, notice_months, end_date, reason, created_at, created_by, withdrawn_at, withdrawn_by
 		FROM lease_terminations WHERE org_id = $1 AND lease_id = $2 ORDER BY id DESC`, tx.OrgID(), l.ID)
 	if err != nil {
 		return fmt.Errorf("load terminations: %w", err)
@@ -316,7 +318,8 @@ func loadTerminations(ctx context.Context, tx *db.Tx, l *Lease) error {
 		var created string
 		var withdrawn sql.NullString
 		var withdrawnBy sql.NullInt64
-		if err := rows.Scan(&t.ID, &t.By, &t.NoticeDate, &t.NoticeMonths, &t.EndDate, &t.Reason, &created, &t.CreatedBy, &withdrawn, &withdrawnBy); err != nil {
+		if err := rows.Scan(&t.ID, &t.By, &t.NoticeDate, &t.NoticeMonths, &t.EndDate, &t.Reason, &created, &t.CreatedBy,
+			&withdrawn, &withdrawnBy); err != nil {
 			return err
 		}
 		t.CreatedAt = db.ShownTS(created)
@@ -351,7 +354,8 @@ func overlapping(ctx context.Context, tx *db.Tx, leaseID int64, unitIDs []int64,
 	// join-order hint) instead of every lease that started before the end;
 	// PostgreSQL plans it as an inner join.
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT lu.unit_id FROM lease_units lu CROSS JOIN leases l
-		WHERE l.id = lu.lease_id AND l.org_id = lu.org_id AND lu.org_id = $1 AND l.id <> $2 AND l.start_date <= $3 AND COALESCE(l.ends_on, '`+openEnd+`') >= $4
+		WHERE l.id = lu.lease_id AND l.org_id = lu.org_id AND lu.org_id = $1 AND l.id <> $2 AND l.start_date <= $3
+		AND COALESCE(l.ends_on, '`+openEnd+`') >= $4
 		AND lu.unit_id IN (`+in+`) ORDER BY lu.unit_id`, append([]any{tx.OrgID(), leaseID, end, start.String()}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("check overlapping leases: %w", err)
@@ -370,7 +374,8 @@ func overlapping(ctx context.Context, tx *db.Tx, leaseID int64, unitIDs []int64,
 
 func referenceTaken(ctx context.Context, tx *db.Tx, leaseID int64, ref string) (bool, error) {
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases WHERE org_id = $1 AND reference = $2 AND id <> $3`, tx.OrgID(), ref, leaseID).Scan(&n)
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases WHERE org_id = $1 AND reference = $2 AND id <> $3`,
+		tx.OrgID(), ref, leaseID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("check lease reference: %w", err)
 	}
@@ -491,7 +496,8 @@ func replaceParties(ctx context.Context, tx *db.Tx, leaseID int64, tenants, guar
 
 func insertComponent(ctx context.Context, tx *db.Tx, leaseID int64, c ComponentInput, now string, by int64) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO lease_components (org_id, lease_id, kind, category, label, amount_cents, vat, valid_from, created_at, created_by)
+	err := tx.QueryRowContext(ctx,
+		`INSERT INTO lease_components (org_id, lease_id, kind, category, label, amount_cents, vat, valid_from, created_at, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		tx.OrgID(), leaseID, c.Kind, c.Category, c.Label, c.AmountCents, c.VAT, c.ValidFrom, now, by).Scan(&id)
 	if db.IsUniqueViolation(err) {
@@ -505,7 +511,8 @@ func insertComponent(ctx context.Context, tx *db.Tx, leaseID int64, c ComponentI
 
 func insertDepositEntry(ctx context.Context, tx *db.Tx, leaseID int64, e DepositEntryInput, now string, by int64) (int64, error) {
 	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO lease_deposit_entries (org_id, lease_id, kind, entry_date, amount_cents, reason, note, created_at, created_by)
+	if err := tx.QueryRowContext(ctx,
+		`INSERT INTO lease_deposit_entries (org_id, lease_id, kind, entry_date, amount_cents, reason, note, created_at, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		tx.OrgID(), leaseID, e.Kind, e.Date, e.AmountCents, e.Reason, e.Note, now, by).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert deposit entry: %w", err)
@@ -515,7 +522,8 @@ func insertDepositEntry(ctx context.Context, tx *db.Tx, leaseID int64, e Deposit
 
 func insertTermination(ctx context.Context, tx *db.Tx, leaseID int64, p NoticePreview, reason, now string, by int64) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO lease_terminations (org_id, lease_id, given_by, notice_date, notice_months, end_date, reason, created_at, created_by)
+	err := tx.QueryRowContext(ctx,
+		`INSERT INTO lease_terminations (org_id, lease_id, given_by, notice_date, notice_months, end_date, reason, created_at, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		tx.OrgID(), leaseID, p.By, p.NoticeDate, p.NoticeMonths, p.EndDate, reason, now, by).Scan(&id)
 	if db.IsUniqueViolation(err) {
@@ -543,9 +551,11 @@ func withdrawTermination(ctx context.Context, tx *db.Tx, id int64, now string, b
 
 // insertDocument stores a generated document; sealed is its content as
 // sealed by the vault, size and sum are of the plain document.
-func insertDocument(ctx context.Context, tx *db.Tx, leaseID int64, kind DocumentKind, lang, sum string, size int, sealed []byte, now string, by int64) (int64, error) {
+func insertDocument(ctx context.Context, tx *db.Tx, leaseID int64, kind DocumentKind, lang, sum string, size int, sealed []byte,
+	now string, by int64) (int64, error) {
 	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO lease_documents (org_id, lease_id, kind, lang, created_at, created_by, sha256, size, content, sealed)
+	if err := tx.QueryRowContext(ctx,
+		`INSERT INTO lease_documents (org_id, lease_id, kind, lang, created_at, created_by, sha256, size, content, sealed)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		tx.OrgID(), leaseID, kind, lang, now, by, sum, size, sealed, true).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert lease document: %w", err)

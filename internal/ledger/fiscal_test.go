@@ -106,7 +106,8 @@ func TestFiscalArchive(t *testing.T) {
 				t.Fatalf("sealed in a destroyed year: %v", err)
 			}
 			var events int
-			if err := e.DB.Raw().QueryRow(`SELECT COUNT(*) FROM audit_events WHERE action = 'ledger.fiscal_year_shredded'`).Scan(&events); err != nil || events != 1 {
+			if err := e.DB.Raw().QueryRow(`SELECT COUNT(*) FROM audit_events
+				WHERE action = 'ledger.fiscal_year_shredded'`).Scan(&events); err != nil || events != 1 {
 				t.Fatalf("audit events: %d %v", events, err)
 			}
 		})

@@ -32,7 +32,8 @@ func PayoutLine(category, label string) string { return Line(PayoutKind, categor
 // creditNoteID to it. It refuses when the credit note has less unused
 // credit than amount, so a payout never exceeds what the tenant is owed.
 // The caller records the audit event.
-func PayoutTx(ctx context.Context, tx *db.Tx, leaseID, creditNoteID int64, amount money.Cents, line string, on civil.Date, now string, by int64) (Posted, error) {
+func PayoutTx(ctx context.Context, tx *db.Tx, leaseID, creditNoteID int64, amount money.Cents, line string, on civil.Date,
+	now string, by int64) (Posted, error) {
 	if amount <= 0 {
 		return Posted{}, fmt.Errorf("payout of lease %d: amount %d cents", leaseID, int64(amount))
 	}
@@ -50,7 +51,8 @@ func PayoutTx(ctx context.Context, tx *db.Tx, leaseID, creditNoteID int64, amoun
 		}
 	}
 	if left < amount {
-		return Posted{}, fmt.Errorf("payout of lease %d: credit note %d has %d cents unused, not %d", leaseID, creditNoteID, int64(left), int64(amount))
+		return Posted{}, fmt.Errorf("payout of lease %d: credit note %d has %d cents unused, not %d", leaseID,
+			creditNoteID, int64(left), int64(amount))
 	}
 	posted, err := PostTx(ctx, tx, []Draft{{LeaseID: leaseID, IssueDate: on, DueDate: on,
 		Lines: []DraftLine{{Line: line, From: on, To: on, Net: amount}}}}, now, by)

@@ -24,7 +24,8 @@ import (
 func TestPayoutConsumesTheCredit(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
-			e := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clock.NewFixed(time.Date(2026, time.January, 20, 11, 0, 0, 0, time.UTC))})
+			e := apptest.Start(t, engine,
+				apptest.Options{NoServer: true, Clock: clock.NewFixed(time.Date(2026, time.January, 20, 11, 0, 0, 0, time.UTC))})
 			a := e.Actor(t, "alpha", "owner@alpha.nl", account.Owner)
 			if err := e.Privacy.AcceptProcessorAgreement(ctx, a, e.Privacy.Current().Version); err != nil {
 				t.Fatal(err)
@@ -55,9 +56,10 @@ func TestPayoutConsumesTheCredit(t *testing.T) {
 			var note int64
 			err = e.DB.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 				// Two lines, as on a commercial statement with two VAT rates.
-				cn, err := ledger.PostTx(ctx, tx, []ledger.Draft{{Kind: ledger.KindCreditNote, Reason: "servicekosten 2025", LeaseID: l, IssueDate: on, DueDate: on,
-					Lines: []ledger.DraftLine{{Line: "settlement|2025|1", From: civil.New(2025, 6, 1), To: civil.New(2025, 12, 31), Net: -3000},
-						{Line: "settlement|2025|1", From: civil.New(2025, 6, 1), To: civil.New(2025, 12, 31), Net: -1017, VATRate: 21 * money.Percent}}}},
+				cn, err := ledger.PostTx(ctx, tx,
+					[]ledger.Draft{{Kind: ledger.KindCreditNote, Reason: "servicekosten 2025", LeaseID: l, IssueDate: on, DueDate: on,
+						Lines: []ledger.DraftLine{{Line: "settlement|2025|1", From: civil.New(2025, 6, 1), To: civil.New(2025, 12, 31), Net: -3000},
+							{Line: "settlement|2025|1", From: civil.New(2025, 6, 1), To: civil.New(2025, 12, 31), Net: -1017, VATRate: 21 * money.Percent}}}},
 					"2026-01-20T11:00:00Z", a.UserID)
 				if err != nil {
 					return err
@@ -80,7 +82,8 @@ func TestPayoutConsumesTheCredit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if inv.Kind != ledger.KindInvoice || len(inv.Charges) != 1 || inv.Charges[0].Line != "payout|settlement|2025" || inv.Charges[0].Open() != 0 {
+			if inv.Kind != ledger.KindInvoice || len(inv.Charges) != 1 ||
+				inv.Charges[0].Line != "payout|settlement|2025" || inv.Charges[0].Open() != 0 {
 				t.Fatalf("payout invoice: %+v", inv)
 			}
 			// Nothing to set off: January stays open, whole.

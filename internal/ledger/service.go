@@ -47,7 +47,8 @@ func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
 func (s *Service) now() string       { return db.TS(s.clk.Now()) }
 
 // Record writes an audit event for a ledger change in tx.
-func (s *Service) Record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64, details map[string]string) error {
+func (s *Service) Record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64,
+	details map[string]string) error {
 	kind := a.Kind
 	if kind == "" {
 		kind = audit.ActorUser
@@ -403,38 +404,48 @@ func (s *Service) ReversePayment(ctx context.Context, a account.Actor, paymentID
 	}
 	var id int64
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		ps, err := payments(ctx, tx, "p.id = $2", paymentID)
-		if err != nil {
-			return err
-		}
-		if len(ps) == 0 {
-			return validation.ErrNotFound
-		}
-		p := ps[0]
-		if p.Amount < 0 || p.ReversedBy != 0 {
-			return validation.Errors{"payment": "ledger.payment.already_reversed"}
-		}
-		today := s.today()
-		if id, err = insertPayment(ctx, tx, paymentRow{leaseID: p.LeaseID, date: today, amount: -p.Amount, method: p.Method,
-			reference: reason, reverses: p.ID, now: s.now(), by: a.UserID}); err != nil {
-			return err
-		}
-		undo, err := allocationsOfPayment(ctx, tx, p.ID)
-		if err != nil {
-			return err
-		}
-		for _, al := range undo {
-			if al.amount == 0 {
-				continue
-			}
-			if err := insertAllocation(ctx, tx, p.LeaseID, al.chargeID, p.ID, 0, -al.amount, today, s.now()); err != nil {
-				return err
-			}
-		}
-		return s.Record(ctx, tx, a, "ledger.payment_reversed", "lease", p.LeaseID, map[string]string{
-			"payment_id": fmt.Sprint(p.ID), "reversal_id": fmt.Sprint(id)})
+		var err error
+		id, err = s.ReversePaymentTx(ctx, tx, a, paymentID, reason, s.today())
+		return err
 	})
 	return id, err
+}
+
+// ReversePaymentTx is ReversePayment in the caller's transaction, dated on
+// (a returned direct debit is reversed on the day the bank booked the
+// return). The caller checked the permission and the reason.
+func (s *Service) ReversePaymentTx(ctx context.Context, tx *db.Tx, a account.Actor, paymentID int64, reason string,
+	on civil.Date) (int64, error) {
+	ps, err := payments(ctx, tx, "p.id = $2", paymentID)
+	if err != nil {
+		return 0, err
+	}
+	if len(ps) == 0 {
+		return 0, validation.ErrNotFound
+	}
+	p := ps[0]
+	if p.Amount < 0 || p.ReversedBy != 0 {
+		return 0, validation.Errors{"payment": "ledger.payment.already_reversed"}
+	}
+	id, err := insertPayment(ctx, tx, paymentRow{leaseID: p.LeaseID, date: on, amount: -p.Amount, method: p.Method,
+		reference: reason, reverses: p.ID, now: s.now(), by: a.UserID})
+	if err != nil {
+		return 0, err
+	}
+	undo, err := allocationsOfPayment(ctx, tx, p.ID)
+	if err != nil {
+		return 0, err
+	}
+	for _, al := range undo {
+		if al.amount == 0 {
+			continue
+		}
+		if err := insertAllocation(ctx, tx, p.LeaseID, al.chargeID, p.ID, 0, -al.amount, on, s.now()); err != nil {
+			return 0, err
+		}
+	}
+	return id, s.Record(ctx, tx, a, "ledger.payment_reversed", "lease", p.LeaseID, map[string]string{
+		"payment_id": fmt.Sprint(p.ID), "reversal_id": fmt.Sprint(id)})
 }
 
 // --- credit notes ---

@@ -29,7 +29,8 @@ func bigMod97(t *testing.T, s string) int64 {
 }
 
 func TestMod97MatchesBig(t *testing.T) {
-	for _, s := range []string{"NL002455799B11", "NL000099998B57", "ABNA0417164300NL91", "405365330000NL51", "ZZZZZZZZZZZZZZZZZZZZZZZZ99", "0", "A"} {
+	for _, s := range []string{"NL002455799B11", "NL000099998B57", "ABNA0417164300NL91", "405365330000NL51",
+		"ZZZZZZZZZZZZZZZZZZZZZZZZ99", "0", "A"} {
 		got, ok := mod97(s)
 		if !ok || int64(got) != bigMod97(t, s) {
 			t.Errorf("mod97(%q) = %d, %v; big says %d", s, got, ok, bigMod97(t, s))

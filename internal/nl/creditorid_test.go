@@ -47,7 +47,8 @@ func TestCreditorID(t *testing.T) {
 }
 
 func TestValidateCreditorID(t *testing.T) {
-	for _, s := range []string{"NL51ZZZ405365330000", "NL32ZZZ999999991234", "nl51 zzz 4053 6533 0000", "DE98ZZZ09999999999", "ES23ZZZ47690558N", "es 23 zzz 47690558n"} {
+	for _, s := range []string{"NL51ZZZ405365330000", "NL32ZZZ999999991234", "nl51 zzz 4053 6533 0000", "DE98ZZZ09999999999",
+		"ES23ZZZ47690558N", "es 23 zzz 47690558n"} {
 		if err := ValidateCreditorID(s); err != nil {
 			t.Errorf("ValidateCreditorID(%q) = %v", s, err)
 		}

@@ -159,7 +159,8 @@ func TestIBANLengthTable(t *testing.T) {
 }
 
 func FuzzIBAN(f *testing.F) {
-	for _, s := range []string{"NL91ABNA0417164300", "NL91 ABNA 0417 1643 00", "BE68539007547034", "", "NL", "XX00", "nl00abna\u00a00000000000"} {
+	for _, s := range []string{"NL91ABNA0417164300", "NL91 ABNA 0417 1643 00", "BE68539007547034", "", "NL",
+		"XX00", "nl00abna\u00a00000000000"} {
 		f.Add(s, uint8(0), []byte("ABNA0417164300"))
 	}
 	f.Add("", uint8(7), []byte("370400440532013000"))

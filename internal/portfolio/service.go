@@ -107,7 +107,8 @@ func (s *Service) statuses(ctx context.Context, tx *db.Tx, ids []int64, on civil
 
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
 
-func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64, details map[string]string) error {
+func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64,
+	details map[string]string) error {
 	return s.audit.Record(ctx, tx, audit.Event{ActorUserID: a.UserID, ActorKind: a.Kind, Action: action,
 		TargetType: targetType, TargetID: fmt.Sprint(id), Details: details})
 }
@@ -664,7 +665,8 @@ type ReadingFilter struct {
 var ReadingSorts = []string{"date", "id"}
 
 // Readings pages through a meter's readings.
-func (s *Service) Readings(ctx context.Context, a account.Actor, unitID, meterID int64, f ReadingFilter, q listing.Query) (listing.Page[Reading], error) {
+func (s *Service) Readings(ctx context.Context, a account.Actor, unitID, meterID int64, f ReadingFilter,
+	q listing.Query) (listing.Page[Reading], error) {
 	if !a.Can(account.PermPortfolioRead) {
 		return listing.Page[Reading]{}, validation.ErrForbidden
 	}

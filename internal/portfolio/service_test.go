@@ -73,7 +73,8 @@ func (e *env) snapshot() string {
 		parts = append(parts, fmt.Sprintf("%s=%d", tbl, e.count("SELECT COUNT(*) FROM "+tbl)))
 	}
 	var upd string
-	if err := e.db.Raw().QueryRowContext(ctx, `SELECT COALESCE(MAX(updated_at), '') || '/' || (SELECT COALESCE(MAX(updated_at), '') FROM complexes)
+	if err := e.db.Raw().QueryRowContext(ctx,
+		`SELECT COALESCE(MAX(updated_at), '') || '/' || (SELECT COALESCE(MAX(updated_at), '') FROM complexes)
 		FROM units`).Scan(&upd); err != nil {
 		e.t.Fatal(err)
 	}
@@ -114,7 +115,8 @@ func (e *env) mustUnit(a account.Actor, in portfolio.UnitInput) int64 {
 
 func (e *env) mustComplex(a account.Actor, name string) int64 {
 	e.t.Helper()
-	id, err := e.svc.CreateComplex(ctx, a, portfolio.ComplexInput{Name: name, Street: "Parklaan", HouseNumber: "1", Postcode: "3511 AA", City: "Utrecht"})
+	id, err := e.svc.CreateComplex(ctx, a,
+		portfolio.ComplexInput{Name: name, Street: "Parklaan", HouseNumber: "1", Postcode: "3511 AA", City: "Utrecht"})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -129,7 +131,8 @@ func TestComplexes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Name != "Parkzicht Noord" || c.Postcode != "3511 AA" || c.Line() != "Parklaan 1, 3511 AA Utrecht" || c.Occupancy == nil || c.Occupancy.Total != 0 {
+		if c.Name != "Parkzicht Noord" || c.Postcode != "3511 AA" || c.Line() != "Parklaan 1, 3511 AA Utrecht" ||
+			c.Occupancy == nil || c.Occupancy.Total != 0 {
 			t.Fatalf("complex %+v", c)
 		}
 		before := e.snapshot()
@@ -147,7 +150,8 @@ func TestComplexes(t *testing.T) {
 			_, err := e.svc.CreateComplex(ctx, e.a, tc.in)
 			fieldErr(t, err, tc.field, tc.msgID)
 		}
-		fieldErr(t, e.svc.UpdateComplex(ctx, e.a, id, portfolio.ComplexInput{Name: "Y", Postcode: "12"}), "postcode", "portfolio.postcode_invalid")
+		fieldErr(t, e.svc.UpdateComplex(ctx, e.a, id, portfolio.ComplexInput{Name: "Y", Postcode: "12"}),
+			"postcode", "portfolio.postcode_invalid")
 		if after := e.snapshot(); after != before {
 			t.Fatalf("refused input changed something:\n%s\n%s", before, after)
 		}
@@ -227,8 +231,10 @@ func TestUnitValidation(t *testing.T) {
 			{"bad type", func(u *portfolio.UnitInput) { u.Type = "kasteel" }, "type", "portfolio.type_invalid"},
 			{"no segment", func(u *portfolio.UnitInput) { u.Segment = "" }, "segment", "field.required"},
 			{"bad segment", func(u *portfolio.UnitInput) { u.Segment = "duur" }, "segment", "portfolio.segment_invalid"},
-			{"commercial dwelling", func(u *portfolio.UnitInput) { u.Segment = portfolio.SegmentCommercieel }, "segment", "portfolio.segment_not_residential"},
-			{"social shop", func(u *portfolio.UnitInput) { u.Type = portfolio.TypeBedrijfsruimte; u.WWSPoints = "" }, "segment", "portfolio.segment_commercial_only"},
+			{"commercial dwelling", func(u *portfolio.UnitInput) { u.Segment = portfolio.SegmentCommercieel }, "segment",
+				"portfolio.segment_not_residential"},
+			{"social shop", func(u *portfolio.UnitInput) { u.Type = portfolio.TypeBedrijfsruimte; u.WWSPoints = "" }, "segment",
+				"portfolio.segment_commercial_only"},
 			{"no area", func(u *portfolio.UnitInput) { u.FloorArea = "" }, "floor_area", "field.required"},
 			{"two decimals", func(u *portfolio.UnitInput) { u.FloorArea = "62,55" }, "floor_area", "portfolio.floor_area_invalid"},
 			{"negative area", func(u *portfolio.UnitInput) { u.FloorArea = "-5" }, "floor_area", "portfolio.floor_area_invalid"},
@@ -236,12 +242,15 @@ func TestUnitValidation(t *testing.T) {
 			{"text area", func(u *portfolio.UnitInput) { u.FloorArea = "groot" }, "floor_area", "portfolio.floor_area_invalid"},
 			{"bad rooms", func(u *portfolio.UnitInput) { u.Rooms = "2.5" }, "rooms", "portfolio.rooms_invalid"},
 			{"negative points", func(u *portfolio.UnitInput) { u.WWSPoints = "-1" }, "wws_points", "portfolio.wws_invalid"},
-			{"points on parking", func(u *portfolio.UnitInput) { u.Type = portfolio.TypeParkeerplaats }, "wws_points", "portfolio.wws_not_residential"},
+			{"points on parking", func(u *portfolio.UnitInput) { u.Type = portfolio.TypeParkeerplaats }, "wws_points",
+				"portfolio.wws_not_residential"},
 			{"bad label", func(u *portfolio.UnitInput) { u.EnergyLabel = "H" }, "energy_label", "portfolio.energy_label_invalid"},
 			{"unknown complex", func(u *portfolio.UnitInput) { u.ComplexID = 999999 }, "complex_id", "portfolio.complex_unknown"},
 			{"other organisation's complex", func(u *portfolio.UnitInput) { u.ComplexID = cB }, "complex_id", "portfolio.complex_unknown"},
-			{"same address", func(u *portfolio.UnitInput) { u.Postcode = "1234 AB"; u.HouseNumber = "12"; u.Addition = "-A" }, "postcode", "portfolio.unit_address_taken"},
-			{"same address in number", func(u *portfolio.UnitInput) { u.Postcode = " 1234AB "; u.HouseNumber = "12a"; u.Addition = "" }, "postcode", "portfolio.unit_address_taken"},
+			{"same address", func(u *portfolio.UnitInput) { u.Postcode = "1234 AB"; u.HouseNumber = "12"; u.Addition = "-A" }, "postcode",
+				"portfolio.unit_address_taken"},
+			{"same address in number", func(u *portfolio.UnitInput) { u.Postcode = " 1234AB "; u.HouseNumber = "12a"; u.Addition = "" }, "postcode",
+				"portfolio.unit_address_taken"},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -263,9 +272,11 @@ func TestUnitValidation(t *testing.T) {
 		// Parking needs no area and no points; a shop is commercial without
 		// saying so; types and segments may be written as people do.
 		for _, in := range []portfolio.UnitInput{
-			{Street: "Kerkstraat", HouseNumber: "12", Addition: "P1", Postcode: "1234AB", City: "Utrecht", Type: "Parkeerplaats", Segment: "Vrije sector"},
+			{Street: "Kerkstraat", HouseNumber: "12", Addition: "P1", Postcode: "1234AB", City: "Utrecht",
+				Type: "Parkeerplaats", Segment: "Vrije sector"},
 			{Street: "Kerkstraat", HouseNumber: "14", Postcode: "1234AB", City: "Utrecht", Type: portfolio.TypeBedrijfsruimte, FloorArea: "120"},
-			{Street: "Kerkstraat", HouseNumber: "14", Addition: "2-hoog", Postcode: "1234AB", City: "Utrecht", Type: "kamer", FloorArea: "12", Segment: "sociale huur"},
+			{Street: "Kerkstraat", HouseNumber: "14", Addition: "2-hoog", Postcode: "1234AB", City: "Utrecht", Type: "kamer",
+				FloorArea: "12", Segment: "sociale huur"},
 		} {
 			id := e.mustUnit(e.a, in)
 			u, _ := e.svc.Unit(ctx, e.a, id)
@@ -466,7 +477,8 @@ func TestMeterReadings(t *testing.T) {
 			_, err := e.svc.AddMeter(ctx, e.a, uid, tc.in)
 			fieldErr(t, err, tc.field, tc.msgID)
 		}
-		if _, err := e.svc.AddMeter(ctx, e.a, 999999, portfolio.MeterInput{Kind: portfolio.MeterGas, Number: "1"}); !errors.Is(err, validation.ErrNotFound) {
+		if _, err := e.svc.AddMeter(ctx, e.a, 999999,
+			portfolio.MeterInput{Kind: portfolio.MeterGas, Number: "1"}); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("meter on unknown unit: %v", err)
 		}
 		if after := e.snapshot(); after != before {
@@ -540,7 +552,8 @@ func TestMeterReadings(t *testing.T) {
 			}
 		}
 		rs, err := e.svc.Readings(ctx, e.a, uid, gas, portfolio.ReadingFilter{}, listing.Query{Sort: "date", Desc: true, Limit: 2})
-		if err != nil || rs.Total != 3 || len(rs.Items) != 2 || rs.Items[0].Value != 1500 || rs.Items[1].Value != 1000 || rs.Items[0].Measure != "m3" {
+		if err != nil || rs.Total != 3 || len(rs.Items) != 2 || rs.Items[0].Value != 1500 ||
+			rs.Items[1].Value != 1000 || rs.Items[0].Measure != "m3" {
 			t.Fatalf("readings: %+v %v", rs, err)
 		}
 		rs, _ = e.svc.Readings(ctx, e.a, uid, gas, portfolio.ReadingFilter{AfterID: rs.Items[1].ID}, listing.Query{Sort: "id"})
@@ -614,7 +627,8 @@ func TestOccupancyAndPaging(t *testing.T) {
 		plain := e.svc
 		e.svc = portfolio.New(portfolio.Deps{DB: d, Audit: audit.New(e.clk), Clock: e.clk, Occupancy: f})
 		c, _ = e.svc.Complex(ctx, e.a, cid)
-		if o := c.Occupancy; o.Total != 6 || o.Let != 2 || o.Notice != 1 || o.Vacant != 3 || o.LetPermille() != 500 || o.On != civil.MustParse("2026-03-15") {
+		if o := c.Occupancy; o.Total != 6 || o.Let != 2 || o.Notice != 1 || o.Vacant != 3 || o.LetPermille() != 500 ||
+			o.On != civil.MustParse("2026-03-15") {
 			t.Fatalf("occupancy: %+v", o)
 		}
 		// A page asks only for its own units.
@@ -798,7 +812,8 @@ func TestUpsert(t *testing.T) {
 			t.Fatalf("partial row: %v %v", ids3, err)
 		}
 		u, _ := e.svc.Unit(ctx, e.a, ids[0])
-		if u.EnergyLabel != "C" || u.FloorAreaTenths != 625 || u.ComplexID != cids[1] || u.WWSPoints == nil || *u.WWSPoints != 140 || u.Street != "Kerkstraat" {
+		if u.EnergyLabel != "C" || u.FloorAreaTenths != 625 || u.ComplexID != cids[1] || u.WWSPoints == nil ||
+			*u.WWSPoints != 140 || u.Street != "Kerkstraat" {
 			t.Fatalf("after partial row: %+v", u)
 		}
 		if n := e.count(`SELECT COUNT(*) FROM audit_events WHERE action = 'unit.imported' AND details = $1`,

@@ -101,7 +101,8 @@ func scanComplex(r scanner) (Complex, error) {
 
 func insertComplex(ctx context.Context, tx *db.Tx, c Complex, now time.Time) (int64, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO complexes (org_id, name, name_key, street, house_number, addition, postcode, city, created_at, updated_at)
+	err := tx.QueryRowContext(ctx,
+		`INSERT INTO complexes (org_id, name, name_key, street, house_number, addition, postcode, city, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
 		tx.OrgID(), c.Name, nameKey(c.Name), c.Street, c.HouseNumber, c.Addition, c.Postcode, c.City, db.TS(now)).Scan(&id)
 	if db.IsUniqueViolation(err) {
@@ -389,7 +390,8 @@ func listUnits(ctx context.Context, tx *db.Tx, f UnitFilter, q listing.Query) (l
 		t, cp := w.arg(term), w.arg(compact)
 		w.conds = append(w.conds, fmt.Sprintf(`(LOWER(u.street) LIKE %[1]s ESCAPE '\' OR LOWER(u.city) LIKE %[1]s ESCAPE '\'
 			OR REPLACE(LOWER(u.postcode), ' ', '') LIKE %[2]s ESCAPE '\'
-			OR LOWER(u.street || ' ' || CAST(u.house_number AS TEXT) || CASE WHEN u.addition <> '' THEN '-' || u.addition ELSE '' END) LIKE %[1]s ESCAPE '\'
+			OR LOWER(u.street || ' ' || CAST(u.house_number AS TEXT) || CASE WHEN u.addition <> '' THEN '-' || u.addition ELSE ''
+			END) LIKE %[1]s ESCAPE '\'
 			OR LOWER(COALESCE(c.name, '')) LIKE %[1]s ESCAPE '\')`, t, cp))
 	}
 	// The complex is joined only where the search may match its name.
@@ -460,8 +462,9 @@ func meterNumberTaken(ctx context.Context, tx *db.Tx, unitID int64, kind MeterKi
 func meterOf(ctx context.Context, tx *db.Tx, unitID, meterID int64) (*Meter, error) {
 	var m Meter
 	var created string
-	err := tx.QueryRowContext(ctx, `SELECT id, unit_id, kind, number, measure, created_at FROM meters WHERE org_id = $1 AND unit_id = $2 AND id = $3`,
-		tx.OrgID(), unitID, meterID).Scan(&m.ID, &m.UnitID, &m.Kind, &m.Number, &m.Measure, &created)
+	err := tx.QueryRowContext(ctx,
+		`SELECT id, unit_id, kind, number, measure, created_at FROM meters WHERE org_id = $1 AND unit_id = $2 AND id = $3`, tx.OrgID(), unitID,
+		meterID).Scan(&m.ID, &m.UnitID, &m.Kind, &m.Number, &m.Measure, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, validation.ErrNotFound
 	}

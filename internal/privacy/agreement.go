@@ -95,8 +95,9 @@ func (s *Service) AcceptProcessorAgreement(ctx context.Context, actor account.Ac
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil // accepted before
 		}
-		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: actor.UserID, ActorKind: actor.Kind, Action: "privacy.processor_agreement_accepted",
-			TargetType: "processor_agreement", TargetID: version, Details: map[string]string{"version": version}})
+		return s.audit.Record(ctx, tx,
+			audit.Event{ActorUserID: actor.UserID, ActorKind: actor.Kind, Action: "privacy.processor_agreement_accepted",
+				TargetType: "processor_agreement", TargetID: version, Details: map[string]string{"version": version}})
 	})
 }
 

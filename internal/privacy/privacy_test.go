@@ -92,7 +92,8 @@ func TestAcceptanceAndSettings(t *testing.T) {
 			if err != nil || st.Enabled(privacy.FieldBirthPlace) || st.Enabled(privacy.FieldNationality) {
 				t.Fatalf("defaults: %+v %v", st, err)
 			}
-			in := privacy.SettingsInput{Enabled: map[string]bool{privacy.FieldNationality: true}, Purposes: map[string]string{privacy.FieldNationality: strings.Repeat("x", 501)}}
+			in := privacy.SettingsInput{Enabled: map[string]bool{privacy.FieldNationality: true},
+				Purposes: map[string]string{privacy.FieldNationality: strings.Repeat("x", 501)}}
 			if fe, _ := validation.AsFields(e.Privacy.UpdateSettings(ctx, owner, in)); fe["nationality_purpose"] != "privacy.purpose_too_long" {
 				t.Fatalf("long purpose: %v", fe)
 			}

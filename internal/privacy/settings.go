@@ -56,7 +56,8 @@ type SettingsInput struct {
 // capabilities checking input inside their own transaction).
 func (s *Service) SettingsTx(ctx context.Context, tx *db.Tx) (Settings, error) {
 	st := Settings{Fields: map[string]OptionalField{}}
-	rows, err := tx.QueryContext(ctx, `SELECT field, purpose, enabled_by, enabled_at FROM privacy_optional_fields WHERE org_id = $1`, tx.OrgID())
+	rows, err := tx.QueryContext(ctx,
+		`SELECT field, purpose, enabled_by, enabled_at FROM privacy_optional_fields WHERE org_id = $1`, tx.OrgID())
 	if err != nil {
 		return st, fmt.Errorf("privacy settings: %w", err)
 	}
@@ -132,12 +133,14 @@ func (s *Service) UpdateSettings(ctx context.Context, actor account.Actor, in Se
 			switch {
 			case want && !was.Enabled:
 				action = "privacy.optional_field_enabled"
-				_, err = tx.ExecContext(ctx, `INSERT INTO privacy_optional_fields (org_id, field, purpose, enabled_by, enabled_at) VALUES ($1, $2, $3, $4, $5)`,
-					tx.OrgID(), f, purposes[f], actor.UserID, now)
+				_, err = tx.ExecContext(ctx,
+					`INSERT INTO privacy_optional_fields (org_id, field, purpose, enabled_by, enabled_at) VALUES ($1, $2, $3, $4, $5)`, tx.OrgID(), f,
+					purposes[f], actor.UserID, now)
 			case want && was.Purpose != purposes[f]:
 				action = "privacy.optional_field_purpose_changed"
-				_, err = tx.ExecContext(ctx, `UPDATE privacy_optional_fields SET purpose = $1, enabled_by = $2, enabled_at = $3 WHERE org_id = $4 AND field = $5`,
-					purposes[f], actor.UserID, now, tx.OrgID(), f)
+				_, err = tx.ExecContext(ctx,
+					`UPDATE privacy_optional_fields SET purpose = $1, enabled_by = $2, enabled_at = $3 WHERE org_id = $4 AND field = $5`, purposes[f],
+					actor.UserID, now, tx.OrgID(), f)
 			case !want && was.Enabled:
 				action = "privacy.optional_field_disabled"
 				_, err = tx.ExecContext(ctx, `DELETE FROM privacy_optional_fields WHERE org_id = $1 AND field = $2`, tx.OrgID(), f)

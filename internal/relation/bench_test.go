@@ -50,7 +50,8 @@ func seedT(b testing.TB, engine db.Dialect, n int) (*apptest.Env, account.Actor)
 		rows := make([]relation.PersonInput, 0, benchBatch)
 		for i := from; i < min(n, from+benchBatch); i++ {
 			p := randomPerson(r, i)
-			p.Street, p.HouseNumber, p.Postcode, p.City = "Kerkstraat", fmt.Sprint(1+r.IntN(200)), fmt.Sprintf("%04d %s", 1000+r.IntN(8999), "AB"), "Utrecht"
+			p.Street, p.HouseNumber, p.Postcode, p.City = "Kerkstraat", fmt.Sprint(1+r.IntN(200)), fmt.Sprintf("%04d %s",
+				1000+r.IntN(8999), "AB"), "Utrecht"
 			p.Email = fmt.Sprintf("p%d@voorbeeld.nl", i)
 			p.Phones = []string{fmt.Sprintf("06%08d", i)}
 			p.IBANs = []string{benchIBAN(i)}
@@ -68,7 +69,8 @@ func seedT(b testing.TB, engine db.Dialect, n int) (*apptest.Env, account.Actor)
 		}
 	}
 	el := time.Since(start)
-	b.Logf("%s: imported %d persons in %s (%.2f ms per person)", engine, n, el.Round(time.Millisecond), float64(el.Microseconds())/1000/float64(n))
+	b.Logf("%s: imported %d persons in %s (%.2f ms per person)", engine, n, el.Round(time.Millisecond),
+		float64(el.Microseconds())/1000/float64(n))
 	if engine == db.Postgres {
 		// A settled database, as autovacuum keeps it after a large import:
 		// without statistics PostgreSQL sorts a whole organisation's ranks
@@ -143,7 +145,8 @@ func BenchmarkRelationSearch(b *testing.B) {
 				r := rand.New(rand.NewPCG(1, 1))
 				for b.Loop() {
 					var id int64
-					if err := e.DB.Raw().QueryRowContext(ctx, `SELECT id FROM bench_plain WHERE iban = $1`, nl.NormalizeIBAN(nl.FormatIBAN(benchIBAN(r.IntN(n))))).Scan(&id); err != nil {
+					if err := e.DB.Raw().QueryRowContext(ctx, `SELECT id FROM bench_plain WHERE iban = $1`,
+						nl.NormalizeIBAN(nl.FormatIBAN(benchIBAN(r.IntN(n))))).Scan(&id); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -156,7 +159,8 @@ func BenchmarkRelationSearch(b *testing.B) {
 // text into an indexed table: the baseline without encryption.
 func plainTable(b *testing.B, e *apptest.Env, n int) {
 	raw := e.DB.Raw()
-	if _, err := raw.ExecContext(ctx, `CREATE TABLE bench_plain (id BIGINT PRIMARY KEY, surname TEXT NOT NULL, name TEXT NOT NULL, city TEXT NOT NULL, iban TEXT NOT NULL)`); err != nil {
+	if _, err := raw.ExecContext(ctx, `CREATE TABLE bench_plain (id BIGINT PRIMARY KEY, surname TEXT NOT NULL, name TEXT NOT NULL,
+		city TEXT NOT NULL, iban TEXT NOT NULL)`); err != nil {
 		b.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(7, 11))
@@ -177,7 +181,8 @@ func plainTable(b *testing.B, e *apptest.Env, n int) {
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
-	for _, ddl := range []string{`CREATE INDEX bench_plain_surname ON bench_plain(surname)`, `CREATE INDEX bench_plain_iban ON bench_plain(iban)`} {
+	for _, ddl := range []string{`CREATE INDEX bench_plain_surname ON bench_plain(surname)`,
+		`CREATE INDEX bench_plain_iban ON bench_plain(iban)`} {
 		if _, err := raw.ExecContext(ctx, ddl); err != nil {
 			b.Fatal(err)
 		}
@@ -194,10 +199,12 @@ func plainTable(b *testing.B, e *apptest.Env, n int) {
 func plainSearch(b *testing.B, e *apptest.Env, q string) {
 	like := listing.EscapeLike(q) + "%"
 	var total int
-	if err := e.DB.Raw().QueryRowContext(ctx, `SELECT COUNT(*) FROM bench_plain WHERE surname LIKE $1 ESCAPE '\'`, like).Scan(&total); err != nil {
+	if err := e.DB.Raw().QueryRowContext(ctx, `SELECT COUNT(*) FROM bench_plain WHERE surname LIKE $1 ESCAPE '\'`,
+		like).Scan(&total); err != nil {
 		b.Fatal(err)
 	}
-	rows, err := e.DB.Raw().QueryContext(ctx, `SELECT id, name, city FROM bench_plain WHERE surname LIKE $1 ESCAPE '\' ORDER BY surname, id LIMIT 50`, like)
+	rows, err := e.DB.Raw().QueryContext(ctx,
+		`SELECT id, name, city FROM bench_plain WHERE surname LIKE $1 ESCAPE '\' ORDER BY surname, id LIMIT 50`, like)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,7 +32,8 @@ var purposePattern = regexp.MustCompile(`^[a-z][a-z0-9_.:-]{0,63}$`)
 // party with via = purpose (a code such as "lease.contract"). The caller
 // has checked the actor's permission. An id that is not in the
 // transaction's organisation is validation.ErrNotFound.
-func (s *Service) PartyFacts(ctx context.Context, tx *db.Tx, actor account.Actor, purpose string, ids ...int64) (map[int64]PartyFacts, error) {
+func (s *Service) PartyFacts(ctx context.Context, tx *db.Tx, actor account.Actor, purpose string,
+	ids ...int64) (map[int64]PartyFacts, error) {
 	if !purposePattern.MatchString(purpose) {
 		return nil, fmt.Errorf("relation: purpose %q is not a code", purpose)
 	}

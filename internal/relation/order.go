@@ -199,7 +199,8 @@ func setKey(ctx context.Context, tx *db.Tx, id int64, key uint64) error {
 // loadOrder reads every placed relation's rank in order, leaving out the
 // given ids (those about to be placed).
 func loadOrder(ctx context.Context, tx *db.Tx, skip map[int64]bool) ([]entry, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT relation_id, sort_key FROM relation_order WHERE org_id = $1 ORDER BY sort_key, relation_id`, tx.OrgID())
+	rows, err := tx.QueryContext(ctx,
+		`SELECT relation_id, sort_key FROM relation_order WHERE org_id = $1 ORDER BY sort_key, relation_id`, tx.OrgID())
 	if err != nil {
 		return nil, fmt.Errorf("load relation order: %w", err)
 	}

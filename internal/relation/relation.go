@@ -443,7 +443,8 @@ func cleanAddress(fe validation.Errors, a Address) Address {
 		}
 		if out.HouseNumber == "" {
 			fe.Add("house_number", "field.required")
-		} else if strings.ContainsFunc(out.HouseNumber, func(r rune) bool { return r < '0' || r > '9' }) || out.HouseNumber[0] == '0' || len(out.HouseNumber) > 5 {
+		} else if strings.ContainsFunc(out.HouseNumber, func(r rune) bool { return r < '0' || r > '9' }) ||
+			out.HouseNumber[0] == '0' || len(out.HouseNumber) > 5 {
 			fe.Add("house_number", "relation.house_number_invalid")
 		}
 	} else {

@@ -189,7 +189,8 @@ func pageOf(ctx context.Context, tx *db.Tx, ids []int64, q listing.Query) ([]int
 			c := rest[:min(len(rest), chunk)]
 			rest = rest[len(c):]
 			args := []any{tx.OrgID()}
-			rows, err := tx.QueryContext(ctx, `SELECT relation_id, sort_key FROM relation_order WHERE org_id = $1 AND relation_id IN (`+marks(&args, c)+`)`, args...)
+			rows, err := tx.QueryContext(ctx,
+				`SELECT relation_id, sort_key FROM relation_order WHERE org_id = $1 AND relation_id IN (`+marks(&args, c)+`)`, args...)
 			if err != nil {
 				return nil, fmt.Errorf("order relations: %w", err)
 			}

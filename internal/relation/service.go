@@ -206,7 +206,8 @@ func (s *Service) check(ctx context.Context, tx *db.Tx, c *clean, self int64, ne
 
 // insert writes a new relation with its own vault subject, its tokens, its
 // contact persons and the audit event; the caller places it in name order.
-func (s *Service) insert(ctx context.Context, tx *db.Tx, actor account.Actor, c *clean, t *tokenizer, st *stmts, details map[string]string) (int64, error) {
+func (s *Service) insert(ctx context.Context, tx *db.Tx, actor account.Actor, c *clean, t *tokenizer, st *stmts,
+	details map[string]string) (int64, error) {
 	subject, err := s.vault.NewSubject(ctx, tx, string(c.kind))
 	if err != nil {
 		return 0, err
@@ -225,8 +226,9 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, actor account.Actor, c 
 	if err != nil {
 		return 0, err
 	}
-	err = ins.QueryRowContext(ctx, tx.OrgID(), string(c.kind), int64(subject), nullable(c.ref), int64(c.roles), c.lang, nullable(c.company), nullable(c.legalForm),
-		nullable(c.kvk), nullable(c.btw), categoriesString(c.categories), sl.name, sl.addr, sl.contact, sl.birth, sl.ibans, sl.list, fp, now).Scan(&id)
+	err = ins.QueryRowContext(ctx, tx.OrgID(), string(c.kind), int64(subject), nullable(c.ref), int64(c.roles), c.lang, nullable(c.company),
+		nullable(c.legalForm), nullable(c.kvk), nullable(c.btw), categoriesString(c.categories), sl.name, sl.addr, sl.contact, sl.birth,
+		sl.ibans, sl.list, fp, now).Scan(&id)
 	if db.IsUniqueViolation(err) {
 		return 0, validation.Errors{"ref": "relation.ref_taken"}
 	}
@@ -282,7 +284,8 @@ func (s *Service) updateTx(ctx context.Context, tx *db.Tx, actor account.Actor, 
 
 // update does the work of updateTx; it returns the new collation key when
 // the relation must be placed again, "" otherwise.
-func (s *Service) update(ctx context.Context, tx *db.Tx, actor account.Actor, id int64, c *clean, mergeRoles bool, t *tokenizer, st *stmts, details map[string]string) (string, error) {
+func (s *Service) update(ctx context.Context, tx *db.Tx, actor account.Actor, id int64, c *clean, mergeRoles bool, t *tokenizer, st *stmts,
+	details map[string]string) (string, error) {
 	r, err := getRow(ctx, tx, id)
 	if err != nil {
 		return "", err
@@ -327,7 +330,8 @@ func (s *Service) update(ctx context.Context, tx *db.Tx, actor account.Actor, id
 		if err != nil {
 			return "", err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE relations SET ref = $1, roles = $2, lang = $3, company_name = $4, legal_form = $5, kvk = $6, btw_id = $7,
+		_, err = tx.ExecContext(ctx,
+			`UPDATE relations SET ref = $1, roles = $2, lang = $3, company_name = $4, legal_form = $5, kvk = $6, btw_id = $7,
 			supplier_categories = $8, name_sealed = $9, address_sealed = $10, contact_sealed = $11, birth_sealed = $12, ibans_sealed = $13,
 			list_sealed = $14, fingerprint = $15, updated_at = $16 WHERE org_id = $17 AND id = $18`,
 			nullable(c.ref), int64(c.roles), c.lang, nullable(c.company), nullable(c.legalForm), nullable(c.kvk), nullable(c.btw),

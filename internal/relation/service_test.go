@@ -34,7 +34,8 @@ type env struct {
 // each runs fn per engine; the processor agreement is not accepted yet
 // (TestProcessorAgreementGate tests the gate; other tests accept it).
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
-	apptest.EachOrg(t, apptest.OrgOptions{Now: now, NoAgreement: true}, func(t *testing.T, o *apptest.Org) { fn(t, &env{Org: o, rel: o.Relations}) })
+	apptest.EachOrg(t, apptest.OrgOptions{Now: now, NoAgreement: true},
+		func(t *testing.T, o *apptest.Org) { fn(t, &env{Org: o, rel: o.Relations}) })
 }
 
 func fieldErr(t *testing.T, err error, field, msg string) {
@@ -101,8 +102,9 @@ func acceptAgreement(t *testing.T, e *env, a account.Actor) {
 func TestSealingRoundTrip(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		if err := e.Privacy.UpdateSettings(ctx, e.Owner, privacy.SettingsInput{
-			Enabled:  map[string]bool{privacy.FieldBirthPlace: true, privacy.FieldNationality: true},
-			Purposes: map[string]string{privacy.FieldBirthPlace: "Vereist door de woningcorporatie voor de inschrijving.", privacy.FieldNationality: "Vereist voor de huurtoeslagaanvraag."},
+			Enabled: map[string]bool{privacy.FieldBirthPlace: true, privacy.FieldNationality: true},
+			Purposes: map[string]string{privacy.FieldBirthPlace: "Vereist door de woningcorporatie voor de inschrijving.",
+				privacy.FieldNationality: "Vereist voor de huurtoeslagaanvraag."},
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -119,8 +121,9 @@ func TestSealingRoundTrip(t *testing.T) {
 		want := relation.Relation{ID: id, Kind: relation.Person, Ref: "D-1001", Roles: relation.RolesOf(relation.RoleGuarantor), Language: "en",
 			Initials: "A.M.", FirstNames: "Anna Maria", SurnamePrefix: "van der", Surname: "Heijden",
 			BirthDate: civil.New(1984, time.July, 21), BirthPlace: "Utrecht", Nationality: "Nederlandse",
-			Address: relation.Address{Street: "Zeeburgerdijk", HouseNumber: "112", HouseNumberAddition: "B", Postcode: "1094 AA", City: "Amsterdam", Country: "NL"},
-			Email:   "anna.vdheijden@voorbeeld.nl", Phones: []string{"+31 6 4433 2211", "020-5551234"},
+			Address: relation.Address{Street: "Zeeburgerdijk", HouseNumber: "112", HouseNumberAddition: "B", Postcode: "1094 AA",
+				City: "Amsterdam", Country: "NL"},
+			Email: "anna.vdheijden@voorbeeld.nl", Phones: []string{"+31 6 4433 2211", "020-5551234"},
 			IBANs: []string{"NL91ABNA0417164300", "NL20INGB0001234567"}}
 		got := *r
 		got.CreatedAt, got.UpdatedAt = time.Time{}, time.Time{}
@@ -132,9 +135,11 @@ func TestSealingRoundTrip(t *testing.T) {
 		}
 
 		cid, err := e.rel.CreateCompany(ctx, e.Manager, relation.CompanyInput{Ref: "L-7", Name: "Schoonmaakbedrijf Glans B.V.", LegalForm: "bv",
-			KvK: "12345678", BTW: "nl0044.95.445.b01", Address: relation.Address{Street: "Industrieweg", HouseNumber: "4", Postcode: "3542 AD", City: "Utrecht"},
-			Email: "info@glans.example", Phone: "030 123 4567", IBANs: []string{"NL02ABNA0123456789"},
-			Roles: relation.RolesOf(relation.RoleSupplier), SupplierCategories: []string{"schoonmaak, glasbewassing"}, ContactPersonIDs: []int64{id}})
+			KvK: "12345678", BTW: "nl0044.95.445.b01",
+			Address: relation.Address{Street: "Industrieweg", HouseNumber: "4", Postcode: "3542 AD",
+				City: "Utrecht"}, Email: "info@glans.example", Phone: "030 123 4567", IBANs: []string{"NL02ABNA0123456789"},
+			Roles: relation.RolesOf(relation.RoleSupplier), SupplierCategories: []string{"schoonmaak, glasbewassing"},
+			ContactPersonIDs: []int64{id}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -392,7 +397,8 @@ func randomPerson(r *rand.Rand, i int) relation.PersonInput {
 func expectedOrder(ps []relation.PersonInput, ids []int64) []int64 {
 	plain := strings.NewReplacer("Ö", "O", "ö", "o", "Ç", "C", "ç", "c", "ı", "i", "ğ", "g", "ş", "s", "é", "e")
 	key := func(p relation.PersonInput) string {
-		return strings.ToLower(plain.Replace(p.Surname)) + "\x01" + strings.ToLower(p.Initials) + "\x01" + p.SurnamePrefix + "\x01" + strings.ToLower(p.FirstNames)
+		return strings.ToLower(plain.Replace(p.Surname)) + "\x01" + strings.ToLower(p.Initials) + "\x01" + p.SurnamePrefix +
+			"\x01" + strings.ToLower(p.FirstNames)
 	}
 	idx := make([]int, len(ps))
 	for i := range idx {
@@ -560,7 +566,8 @@ func TestOptionalFields(t *testing.T) {
 		_, err = e.rel.CreatePerson(ctx, e.Manager, in)
 		fieldErr(t, err, "nationality", "relation.field_disabled")
 
-		on := privacy.SettingsInput{Enabled: map[string]bool{privacy.FieldBirthPlace: true}, Purposes: map[string]string{privacy.FieldBirthPlace: "kort"}}
+		on := privacy.SettingsInput{Enabled: map[string]bool{privacy.FieldBirthPlace: true},
+			Purposes: map[string]string{privacy.FieldBirthPlace: "kort"}}
 		fieldErr(t, e.Privacy.UpdateSettings(ctx, e.Owner, on), "birth_place_purpose", "privacy.purpose_required")
 		on.Purposes[privacy.FieldBirthPlace] = "Nodig voor de aanvraag van een verklaring omtrent het gedrag."
 		wantErr(t, e.Privacy.UpdateSettings(ctx, e.Manager, on), validation.ErrForbidden)
@@ -597,7 +604,8 @@ func TestProcessorAgreementGate(t *testing.T) {
 		if p, ok := validation.AsProblem(err); !ok || p.Status != 409 {
 			t.Fatalf("not a 409 problem: %v", err)
 		}
-		_, err = e.rel.CreateCompany(ctx, e.Manager, relation.CompanyInput{Name: "Winkel BV", LegalForm: "bv", Roles: relation.RolesOf(relation.RoleTenant)})
+		_, err = e.rel.CreateCompany(ctx, e.Manager,
+			relation.CompanyInput{Name: "Winkel BV", LegalForm: "bv", Roles: relation.RolesOf(relation.RoleTenant)})
 		wantErr(t, err, relation.ErrAgreementRequired)
 		// Other roles are fine, but adding the tenant role is not.
 		tenant.Roles = relation.RolesOf(relation.RoleGuarantor)
@@ -610,7 +618,8 @@ func TestProcessorAgreementGate(t *testing.T) {
 		err = e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.Manager, id) })
 		wantErr(t, err, relation.ErrAgreementRequired)
 		err = e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
-			_, _, err := e.rel.UpsertPersonsTx(ctx, tx, e.Manager, []relation.PersonInput{{Ref: "X1", Surname: "Import", Roles: relation.RolesOf(relation.RoleTenant)}})
+			_, _, err := e.rel.UpsertPersonsTx(ctx, tx, e.Manager,
+				[]relation.PersonInput{{Ref: "X1", Surname: "Import", Roles: relation.RolesOf(relation.RoleTenant)}})
 			return err
 		})
 		wantErr(t, err, relation.ErrAgreementRequired)
@@ -644,7 +653,8 @@ func TestProcessorAgreementGate(t *testing.T) {
 		if n := len(events(t, e, e.Owner.OrgID, "privacy.processor_agreement_accepted")); n != 1 {
 			t.Fatalf("%d acceptance events", n)
 		}
-		if _, err := e.rel.CreatePerson(ctx, e.Manager, relation.PersonInput{Surname: "Huurder", Roles: relation.RolesOf(relation.RoleTenant)}); err != nil {
+		if _, err := e.rel.CreatePerson(ctx, e.Manager,
+			relation.PersonInput{Surname: "Huurder", Roles: relation.RolesOf(relation.RoleTenant)}); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error { return e.rel.MarkTenantTx(ctx, tx, e.Manager, id) }); err != nil {
@@ -695,7 +705,8 @@ func TestAccessLog(t *testing.T) {
 			t.Fatal(err)
 		}
 		f := facts[id]
-		if f.DisplayName != "A.M. van der Heijden" || f.Address != "Zeeburgerdijk 112 B\n1094 AA Amsterdam" || f.Email != "anna.vdheijden@voorbeeld.nl" ||
+		if f.DisplayName != "A.M. van der Heijden" || f.Address != "Zeeburgerdijk 112 B\n1094 AA Amsterdam" ||
+			f.Email != "anna.vdheijden@voorbeeld.nl" ||
 			f.BirthDate != civil.New(1984, 7, 21) || f.Language != "en" || !f.IsTenant || f.Kind != "person" {
 			t.Fatalf("party facts %+v", f)
 		}
@@ -771,8 +782,10 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 			_, err := e.rel.CreateCompany(ctx, e.Manager, in)
 			return err
 		}
-		fieldErr(t, person(func(in *relation.PersonInput) { in.IBANs = []string{"NL91ABNA0417164300", "NL91ABNA0417164301"} }), "ibans[1]", "relation.iban_invalid")
-		fieldErr(t, person(func(in *relation.PersonInput) { in.IBANs = []string{"NL91ABNA0417164300", "nl91 abna 0417 1643 00"} }), "ibans[1]", "relation.iban_duplicate")
+		fieldErr(t, person(func(in *relation.PersonInput) { in.IBANs = []string{"NL91ABNA0417164300", "NL91ABNA0417164301"} }),
+			"ibans[1]", "relation.iban_invalid")
+		fieldErr(t, person(func(in *relation.PersonInput) { in.IBANs = []string{"NL91ABNA0417164300", "nl91 abna 0417 1643 00"} }),
+			"ibans[1]", "relation.iban_duplicate")
 		fieldErr(t, person(func(in *relation.PersonInput) { in.Postcode = "0123 AB" }), "postcode", "relation.postcode_invalid")
 		fieldErr(t, person(func(in *relation.PersonInput) { in.Postcode = "" }), "postcode", "field.required")
 		fieldErr(t, person(func(in *relation.PersonInput) { in.HouseNumber = "12a" }), "house_number", "relation.house_number_invalid")
@@ -781,8 +794,10 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 		fieldErr(t, person(func(in *relation.PersonInput) { in.Phones = []string{"06-1234", ""} }), "phones[0]", "relation.phone_invalid")
 		fieldErr(t, person(func(in *relation.PersonInput) { in.Language = "de" }), "language", "field.invalid")
 		fieldErr(t, person(func(in *relation.PersonInput) { in.Country = "Nederland" }), "country", "relation.country_invalid")
-		fieldErr(t, person(func(in *relation.PersonInput) { in.SupplierCategories = []string{"energie"} }), "supplier_categories", "relation.categories_need_supplier")
-		fieldErr(t, person(func(in *relation.PersonInput) { in.Roles, in.IBANs = relation.RolesOf(relation.RoleSupplier), nil }), "ibans[0]", "relation.supplier_iban_required")
+		fieldErr(t, person(func(in *relation.PersonInput) { in.SupplierCategories = []string{"energie"} }), "supplier_categories",
+			"relation.categories_need_supplier")
+		fieldErr(t, person(func(in *relation.PersonInput) { in.Roles, in.IBANs = relation.RolesOf(relation.RoleSupplier), nil }), "ibans[0]",
+			"relation.supplier_iban_required")
 		fieldErr(t, company(func(in *relation.CompanyInput) { in.KvK = "1234567" }), "kvk", "relation.kvk_invalid")
 		fieldErr(t, company(func(in *relation.CompanyInput) { in.BTW = "NL123456789B02" }), "btw_id", "relation.btw_invalid")
 		fieldErr(t, company(func(in *relation.CompanyInput) { in.Name = "" }), "name", "field.required")
@@ -790,9 +805,12 @@ func TestInvalidInputWritesNothing(t *testing.T) {
 		// NL123456782B01 passes the 11-test: the old btw-nummer of a sole
 		// trader holds the BSN, so it is refused unless the company is a
 		// legal entity.
-		fieldErr(t, company(func(in *relation.CompanyInput) { in.LegalForm, in.BTW = "eenmanszaak", "NL123456782B01" }), "btw_id", "relation.btw_contains_bsn")
-		fieldErr(t, company(func(in *relation.CompanyInput) { in.LegalForm, in.BTW = "", "NL123456782B01" }), "btw_id", "relation.btw_contains_bsn")
-		fieldErr(t, company(func(in *relation.CompanyInput) { in.ContactPersonIDs = []int64{999999} }), "contact_person_ids", "relation.contact_not_person")
+		fieldErr(t, company(func(in *relation.CompanyInput) { in.LegalForm, in.BTW = "eenmanszaak", "NL123456782B01" }),
+			"btw_id", "relation.btw_contains_bsn")
+		fieldErr(t, company(func(in *relation.CompanyInput) { in.LegalForm, in.BTW = "", "NL123456782B01" }),
+			"btw_id", "relation.btw_contains_bsn")
+		fieldErr(t, company(func(in *relation.CompanyInput) { in.ContactPersonIDs = []int64{999999} }), "contact_person_ids",
+			"relation.contact_not_person")
 		if after := snapshot(); !slices.Equal(after, before) {
 			t.Fatalf("bad input wrote rows: %v → %v (%v)", before, after, tables)
 		}
@@ -891,7 +909,8 @@ func TestUpsertPersons(t *testing.T) {
 			}
 		}
 		importRows()
-		if len(rerrs) != 2 || rerrs[5]["postcode"] != "relation.postcode_invalid" || rerrs[7]["ref"] != "relation.ref_duplicate" || ids[5] != 0 || ids[7] != 0 {
+		if len(rerrs) != 2 || rerrs[5]["postcode"] != "relation.postcode_invalid" ||
+			rerrs[7]["ref"] != "relation.ref_duplicate" || ids[5] != 0 || ids[7] != 0 {
 			t.Fatalf("row errors %v, ids %v", rerrs, ids)
 		}
 		first := slices.Clone(ids)
@@ -943,7 +962,8 @@ func TestUpsertPersons(t *testing.T) {
 			t.Fatalf("%d update events, want 3 (tenant mark, rename, role)", n)
 		}
 		// The e-mail addresses are found, and not readable.
-		if p, _ := e.rel.List(ctx, e.Viewer, listing.Query{Search: "persoon3@voorbeeld.nl"}, relation.Filter{}); p.Total != 1 || p.Items[0].ID != ids[3] {
+		if p, _ := e.rel.List(ctx, e.Viewer, listing.Query{Search: "persoon3@voorbeeld.nl"},
+			relation.Filter{}); p.Total != 1 || p.Items[0].ID != ids[3] {
 			t.Fatalf("search after import: %+v", p)
 		}
 		if hits := apptest.FindPlaintext(t, e.DB, "persoon3@", "voorbeeld.nl", "Veranderd"); len(hits) > 0 {
@@ -954,7 +974,9 @@ func TestUpsertPersons(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := e.DB.InOrg(ctx, e.Manager.OrgID, func(tx *db.Tx) error {
-			ids, rerrs, err := e.rel.UpsertPersonsTx(ctx, tx, e.Manager, []relation.PersonInput{{Ref: "C-1", Surname: "Persoon"}, {Ref: "N-1", Surname: "Nieuw"}})
+			ids, rerrs,
+				err := e.rel.UpsertPersonsTx(ctx, tx, e.Manager,
+				[]relation.PersonInput{{Ref: "C-1", Surname: "Persoon"}, {Ref: "N-1", Surname: "Nieuw"}})
 			if err == nil && (rerrs[0]["ref"] != "relation.kind_mismatch" || ids[0] != 0 || ids[1] == 0) {
 				t.Errorf("company ref in import: %v %v", ids, rerrs)
 			}

@@ -150,7 +150,8 @@ func (s *Service) seal(ctx context.Context, tx *db.Tx, subject vault.SubjectID, 
 	if out.addr, err = s.sealJSON(ctx, tx, subject, fieldAddress, c.address, c.address.IsZero()); err != nil {
 		return nil, err
 	}
-	if out.contact, err = s.sealJSON(ctx, tx, subject, fieldContact, c.contact, c.contact.Email == "" && len(c.contact.Phones) == 0); err != nil {
+	if out.contact, err = s.sealJSON(ctx, tx, subject, fieldContact, c.contact, c.contact.Email == "" &&
+		len(c.contact.Phones) == 0); err != nil {
 		return nil, err
 	}
 	if out.birth, err = s.sealJSON(ctx, tx, subject, fieldBirth, c.birth, c.birth == sealedBirth{}); err != nil {
@@ -172,7 +173,8 @@ func (s *Service) seal(ctx context.Context, tx *db.Tx, subject vault.SubjectID, 
 // fingerprint is a keyed hash of everything an input stores except roles
 // and links, so an unchanged record is recognised without decrypting it.
 func (c *clean) fingerprint(t *tokenizer) (string, error) {
-	b, err := json.Marshal([]any{c.kind, c.ref, c.name, c.company, c.legalForm, c.kvk, c.btw, c.address, c.contact, c.birth, c.ibans, c.lang, c.categories})
+	b, err := json.Marshal([]any{c.kind, c.ref, c.name, c.company, c.legalForm, c.kvk, c.btw, c.address, c.contact, c.birth,
+		c.ibans, c.lang, c.categories})
 	if err != nil {
 		return "", err
 	}
@@ -240,8 +242,10 @@ func (st *stmts) relationInsert(ctx context.Context) (*sql.Stmt, error) {
 	if st.relation != nil {
 		return st.relation, nil
 	}
-	s, err := st.tx.PrepareContext(ctx, `INSERT INTO relations (org_id, kind, subject_id, ref, roles, lang, company_name, legal_form, kvk, btw_id,
-		supplier_categories, name_sealed, address_sealed, contact_sealed, birth_sealed, ibans_sealed, list_sealed, fingerprint, created_at, updated_at)
+	s, err := st.tx.PrepareContext(ctx,
+		`INSERT INTO relations (org_id, kind, subject_id, ref, roles, lang, company_name, legal_form, kvk, btw_id,
+		supplier_categories, name_sealed, address_sealed, contact_sealed, birth_sealed, ibans_sealed, list_sealed, fingerprint, created_at,
+		updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id`)
 	if err != nil {
 		return nil, fmt.Errorf("prepare relation insert: %w", err)

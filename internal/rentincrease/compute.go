@@ -154,7 +154,8 @@ func compute(in computeInput) computed {
 		pct := capRow.Percent
 		out.Cap = &pct
 		if capRow.LowRentBelow > 0 && out.Old < capRow.LowRentBelow {
-			out.note("rentincrease.note.low_rent", false, "below", money.Format(capRow.LowRentBelow, "nl"), "max", money.Format(capRow.LowRentMax, "nl"))
+			out.note("rentincrease.note.low_rent", false, "below", money.Format(capRow.LowRentBelow, "nl"), "max",
+				money.Format(capRow.LowRentMax, "nl"))
 		}
 		if out.blocked() {
 			return out

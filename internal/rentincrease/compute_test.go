@@ -130,12 +130,14 @@ func TestTwelveMonthRule(t *testing.T) {
 	on := d("2026-07-01")
 	// The start of the lease counts as the last change: a lease that began
 	// on 1 September 2025 gets no increase on 1 July 2026.
-	c := compute(computeInput{Lease: leaseWith(lease.Residential, "2025-09-01", "2025-09-01", 80000), Segment: portfolio.SegmentSociaal, Date: on})
+	c := compute(computeInput{Lease: leaseWith(lease.Residential, "2025-09-01", "2025-09-01", 80000),
+		Segment: portfolio.SegmentSociaal, Date: on})
 	if !c.blocked() || codes(c.Notes) != "within_12_months" || c.Notes[0].Args["next"] != "2026-09-01" {
 		t.Errorf("new lease: %+v", c)
 	}
 	// Exactly 12 months after the start is allowed.
-	c = compute(computeInput{Lease: leaseWith(lease.Residential, "2025-07-01", "2025-07-01", 80000), Segment: portfolio.SegmentSociaal, Date: on})
+	c = compute(computeInput{Lease: leaseWith(lease.Residential, "2025-07-01", "2025-07-01", 80000),
+		Segment: portfolio.SegmentSociaal, Date: on})
 	if c.blocked() || c.Max != 83280 || c.Old != 80000 {
 		t.Errorf("lease of 1 July 2025: %+v", c)
 	}
@@ -146,7 +148,8 @@ func TestTwelveMonthRule(t *testing.T) {
 		t.Errorf("same-amount row counted as a change: %+v", c)
 	}
 	l = leaseWith(lease.Residential, "2020-01-01", "2020-01-01", 70000, "2026-01-01", 80000)
-	if c := compute(computeInput{Lease: l, Segment: portfolio.SegmentSociaal, Date: on}); !c.blocked() || c.Notes[0].Args["last"] != "2026-01-01" {
+	if c := compute(computeInput{Lease: l, Segment: portfolio.SegmentSociaal, Date: on}); !c.blocked() ||
+		c.Notes[0].Args["last"] != "2026-01-01" {
 		t.Errorf("change in January: %+v", c)
 	}
 	// A row on or after the date (entered already) stops it, unless it is
@@ -221,7 +224,8 @@ func TestCPIIndexation(t *testing.T) {
 	}
 	// Not an indexation date of the clause.
 	in.Date = d("2025-09-01")
-	if c = compute(in); !slices.ContainsFunc(c.Notes, func(n Note) bool { return n.Code == "rentincrease.note.not_due" && n.Args["next"] == "2026-08-01" }) {
+	if c = compute(in); !slices.ContainsFunc(c.Notes,
+		func(n Note) bool { return n.Code == "rentincrease.note.not_due" && n.Args["next"] == "2026-08-01" }) {
 		t.Errorf("not due: %+v", c)
 	}
 	// No clause: a commercial lease gets no proposal.
@@ -250,7 +254,8 @@ func TestRounding(t *testing.T) {
 // comma inside quotes, and a quoted series name may hold the separator.
 // The CPI file was split by hand and broke on both.
 func TestParseCPIQuotedFields(t *testing.T) {
-	ps, errs := ParseCPI(strings.NewReader("\"series\",\"month\",\"index\"\n\"CPI-2015\",\"2025-01\",\"128,4\"\n\"CPI (2015=100)\",2025-02,128.95\n"))
+	ps, errs := ParseCPI(strings.NewReader("\"series\",\"month\",\"index\"\n\"CPI-2015\",\"2025-01\",\"128,4\"\n" +
+		"\"CPI (2015=100)\",2025-02,128.95\n"))
 	if len(errs) > 0 || len(ps) != 2 || ps[0].Value != "128.4" || ps[1].Series != "CPI (2015=100)" || ps[1].Value != "128.95" {
 		t.Fatalf("comma file with quoted cells: %+v %+v", ps, errs)
 	}

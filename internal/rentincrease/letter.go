@@ -33,7 +33,8 @@ func longDate(d civil.Date) string { return d.Long("nl") }
 
 // letter reads the tenants (logged with purpose rentincrease.letter) and
 // renders the proposal letter.
-func (s *Service) letter(ctx context.Context, tx *db.Tx, a account.Actor, l *lease.Lease, p *Proposal, cl *Clause, st Settings) ([]byte, error) {
+func (s *Service) letter(ctx context.Context, tx *db.Tx, a account.Actor, l *lease.Lease, p *Proposal, cl *Clause,
+	st Settings) ([]byte, error) {
 	facts, err := s.relations.PartyFacts(ctx, tx, a, PurposeLetter, l.TenantIDs()...)
 	if err != nil {
 		return nil, fmt.Errorf("letter tenants: %w", err)

@@ -190,10 +190,12 @@ func (st Settings) objectionText(seg portfolio.Segment) string {
 // DefaultObjectionText tells a residential tenant how to object. The 7:253
 // BW deadlines are not settled (DOMAIN.md §4.2), so the text is an
 // organisation setting.
-const DefaultObjectionText = "Gaat u niet akkoord met dit voorstel? Laat het ons dan vóór de ingangsdatum schriftelijk weten, met de reden. " +
+const DefaultObjectionText = "Gaat u niet akkoord met dit voorstel? Laat het ons dan vóór de ingangsdatum schriftelijk weten, met de " +
+	"reden. " +
 	"Betaalt u de nieuwe huur niet en maakt u geen bezwaar, dan geldt de verhoging als aanvaard. " +
 	"Houden wij het voorstel na uw bezwaar aan, dan kunnen wij of u de Huurcommissie vragen een uitspraak te doen " +
-	"(www.huurcommissie.nl, binnen de termijnen van artikel 7:253 BW). Voor gratis advies kunt u terecht bij het Juridisch Loket (www.juridischloket.nl)."
+	"(www.huurcommissie.nl, binnen de termijnen van artikel 7:253 BW). Voor gratis advies kunt u terecht bij het Juridisch Loket " +
+	"(www.juridischloket.nl)."
 
 // DefaultObjectionTextFree tells a free-sector tenant how to object: the
 // Huurcommissie does not rule on liberalised rents, the kantonrechter does
@@ -221,7 +223,8 @@ type PostedThrough interface {
 
 // cpiRatio is CPI[t−lag] / CPI[t−lag−12] for effective date d, or the
 // month that is missing.
-func cpiRatio(lookup func(series string, m civil.Month) (string, bool), series string, lag int, d civil.Date) (*big.Rat, civil.Month, bool) {
+func cpiRatio(lookup func(series string, m civil.Month) (string, bool), series string, lag int,
+	d civil.Date) (*big.Rat, civil.Month, bool) {
 	newM := civil.MonthOf(d).Add(-lag)
 	oldM := newM.Add(-12)
 	nv, ok := lookup(series, newM)

@@ -61,7 +61,8 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, leases: d.Leases, portfolio: d.Portfolio, relations: d.Relations, posted: d.PostedThrough}
+	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, leases: d.Leases, portfolio: d.Portfolio,
+		relations: d.Relations, posted: d.PostedThrough}
 }
 
 // Problems of this capability (message ids in rentincrease.<lang>.json).
@@ -81,7 +82,8 @@ func (s *Service) now() string       { return db.TS(s.clk.Now()) }
 // Today is the service's current date.
 func (s *Service) Today() civil.Date { return s.today() }
 
-func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64, details map[string]string) error {
+func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64,
+	details map[string]string) error {
 	kind := a.Kind
 	if kind == "" {
 		kind = audit.ActorUser
@@ -184,7 +186,8 @@ func (s *Service) Propose(ctx context.Context, a account.Actor, effective civil.
 }
 
 // computeFor builds the proposal of one lease from its facts.
-func (s *Service) computeFor(ctx context.Context, tx *db.Tx, l *lease.Lease, d civil.Date, cl *Clause, overrides []override, cpi cpiTable, own int64) (*Proposal, error) {
+func (s *Service) computeFor(ctx context.Context, tx *db.Tx, l *lease.Lease, d civil.Date, cl *Clause, overrides []override, cpi cpiTable,
+	own int64) (*Proposal, error) {
 	facts, err := s.portfolio.UnitFacts(ctx, tx, l.UnitIDs()...)
 	if err != nil && !errors.Is(err, validation.ErrNotFound) {
 		return nil, err
@@ -196,7 +199,8 @@ func (s *Service) computeFor(ctx context.Context, tx *db.Tx, l *lease.Lease, d c
 		}
 	}
 	seg := l.Segment // fixed at the contract date (DOMAIN.md §2.2), not the unit's segment today
-	c := compute(computeInput{Lease: l, Segment: seg, Date: d, Clause: cl, Overrides: overrides, CPI: cpi.lookup, PostedThrough: posted, Own: own})
+	c := compute(computeInput{Lease: l, Segment: seg, Date: d, Clause: cl, Overrides: overrides, CPI: cpi.lookup,
+		PostedThrough: posted, Own: own})
 	var addrs []string
 	for _, u := range l.Units {
 		if f, ok := facts[u.ID]; ok {
@@ -244,7 +248,8 @@ func (s *Service) Dates(ctx context.Context, a account.Actor) ([]civil.Date, err
 	}
 	var out []civil.Date
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT effective_date FROM rent_increase_proposals WHERE org_id = $1 ORDER BY effective_date DESC`, tx.OrgID())
+		rows, err := tx.QueryContext(ctx,
+			`SELECT DISTINCT effective_date FROM rent_increase_proposals WHERE org_id = $1 ORDER BY effective_date DESC`, tx.OrgID())
 		if err != nil {
 			return fmt.Errorf("proposal dates: %w", err)
 		}
@@ -461,7 +466,8 @@ func (s *Service) Letter(ctx context.Context, a account.Actor, id int64) ([]byte
 		if !p.HasLetter() {
 			return ErrNotConfirmed
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT letter FROM rent_increase_proposals WHERE id = $1 AND org_id = $2`, id, tx.OrgID()).Scan(&content); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT letter FROM rent_increase_proposals WHERE id = $1 AND org_id = $2`, id,
+			tx.OrgID()).Scan(&content); err != nil {
 			return fmt.Errorf("load letter: %w", err)
 		}
 		got := sha256.Sum256(content)
@@ -593,7 +599,8 @@ func (s *Service) Apply(ctx context.Context, a account.Actor, id int64) error {
 		if fresh.OldCents != p.OldCents {
 			return validation.Errors{"effective_date": "rentincrease.stale"}
 		}
-		cid, err := s.leases.SetComponentTx(ctx, tx, a, p.LeaseID, lease.ComponentInput{Kind: lease.BareRent, AmountCents: p.NewCents, VAT: vat, ValidFrom: p.EffectiveDate})
+		cid, err := s.leases.SetComponentTx(ctx, tx, a, p.LeaseID,
+			lease.ComponentInput{Kind: lease.BareRent, AmountCents: p.NewCents, VAT: vat, ValidFrom: p.EffectiveDate})
 		if err != nil {
 			if fe, ok := validation.AsFields(err); ok {
 				// The lease's own field names mean nothing here: the date is

@@ -47,10 +47,12 @@ func (e *env) lease(a account.Actor, seg portfolio.Segment, start string, rent m
 	if seg == portfolio.SegmentCommercieel {
 		typ = portfolio.TypeBedrijfsruimte
 	}
-	u := e.Unit(a, portfolio.UnitInput{Street: "Lindelaan", HouseNumber: fmt.Sprint(n), Postcode: "3521 CD", City: "Utrecht", Type: typ, Segment: seg})
+	u := e.Unit(a,
+		portfolio.UnitInput{Street: "Lindelaan", HouseNumber: fmt.Sprint(n), Postcode: "3521 CD", City: "Utrecht", Type: typ, Segment: seg})
 	p := e.Person(a, relation.PersonInput{FirstNames: "Anneke", Surname: fmt.Sprintf("Çelik %d", n)})
 	return e.Lease(a, lease.Input{Reference: fmt.Sprintf("L%02d", n), UnitIDs: []int64{u}, TenantIDs: []int64{p}, Start: d(start),
-		Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: rent}, {Kind: lease.ServiceCosts, Category: "schoonmaak", AmountCents: 2500}}})
+		Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: rent},
+			{Kind: lease.ServiceCosts, Category: "schoonmaak", AmountCents: 2500}}})
 }
 
 func byLease(ps []rentincrease.Proposal) map[int64]rentincrease.Proposal {
@@ -100,7 +102,8 @@ func TestProposeConfirmApply(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Commercial: CPI with the ROZ lag, from an imported series.
-		if _, cellErrs, err := e.svc.ImportCPI(ctx, e.Owner, strings.NewReader("series;month;index\nCPI-2015;2025-03;126,1\nCPI-2015;2026-03;130,6\n")); err != nil {
+		if _, cellErrs, err := e.svc.ImportCPI(ctx, e.Owner,
+			strings.NewReader("series;month;index\nCPI-2015;2025-03;126,1\nCPI-2015;2026-03;130,6\n")); err != nil {
 			t.Fatal(cellErrs, err)
 		}
 		if err := e.svc.SetClause(ctx, e.Owner, shop, rentincrease.ClauseInput{Method: rentincrease.MethodCPI, Series: "CPI-2015", BaseYear: 2015,
@@ -145,8 +148,10 @@ func TestProposeConfirmApply(t *testing.T) {
 		// Review: lower one, refuse a raise above the maximum, exclude one.
 		pSocial, pMiddle := got[social], got[middle]
 		up, down, tooLow := money.Cents(83281), money.Cents(82000), money.Cents(79999)
-		fieldErr(t, e.svc.Adjust(ctx, e.Owner, pSocial.ID, rentincrease.Adjustment{NewCents: &up}), "new_amount_cents", "rentincrease.amount.above_max")
-		fieldErr(t, e.svc.Adjust(ctx, e.Owner, pSocial.ID, rentincrease.Adjustment{NewCents: &tooLow}), "new_amount_cents", "rentincrease.amount.below_old")
+		fieldErr(t, e.svc.Adjust(ctx, e.Owner, pSocial.ID, rentincrease.Adjustment{NewCents: &up}), "new_amount_cents",
+			"rentincrease.amount.above_max")
+		fieldErr(t, e.svc.Adjust(ctx, e.Owner, pSocial.ID, rentincrease.Adjustment{NewCents: &tooLow}), "new_amount_cents",
+			"rentincrease.amount.below_old")
 		if err := e.svc.Adjust(ctx, e.Owner, pSocial.ID, rentincrease.Adjustment{NewCents: &down}); err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +168,8 @@ func TestProposeConfirmApply(t *testing.T) {
 			t.Fatal(err)
 		}
 		got = byLease(ps)
-		if got[social].NewCents != 82000 || !got[social].Adjusted || got[middle].Status != rentincrease.StatusExcluded || got[social].ID != pSocial.ID {
+		if got[social].NewCents != 82000 || !got[social].Adjusted || got[middle].Status != rentincrease.StatusExcluded ||
+			got[social].ID != pSocial.ID {
 			t.Fatalf("second propose lost the review: %+v %+v", got[social], got[middle])
 		}
 
@@ -214,7 +220,8 @@ func TestProposeConfirmApply(t *testing.T) {
 		}
 		shopPDF, _ := e.svc.Letter(ctx, e.Owner, got[shop].ID)
 		shopText := apptest.PDFText(t, shopPDF)
-		for _, want := range []string{"Huurprijsaanpassing per 1 juli 2026", "€ 2.500,00", "€ 2.589,21", "3,5684%", "CPI-2015", "maart 2026", "maart 2025"} {
+		for _, want := range []string{"Huurprijsaanpassing per 1 juli 2026", "€ 2.500,00", "€ 2.589,21", "3,5684%",
+			"CPI-2015", "maart 2026", "maart 2025"} {
 			if !strings.Contains(shopText, want) {
 				t.Errorf("commercial letter lacks %q", want)
 			}
@@ -225,7 +232,8 @@ func TestProposeConfirmApply(t *testing.T) {
 		if t.Failed() {
 			t.Logf("letter: %s\ncommercial: %s", text, shopText)
 		}
-		if len(e.events("relation.viewed")) < 4 || len(e.events("rentincrease.confirmed")) != 4 || len(e.events("rentincrease.letter_viewed")) != 2 {
+		if len(e.events("relation.viewed")) < 4 || len(e.events("rentincrease.confirmed")) != 4 ||
+			len(e.events("rentincrease.letter_viewed")) != 2 {
 			t.Errorf("audit: viewed %d confirmed %d letters %d", len(e.events("relation.viewed")), len(e.events("rentincrease.confirmed")),
 				len(e.events("rentincrease.letter_viewed")))
 		}
@@ -236,8 +244,10 @@ func TestProposeConfirmApply(t *testing.T) {
 		// Delivery: not in the future, not later than 30 April.
 		fieldErr(t, e.svc.RecordDelivery(ctx, e.Owner, pSocial.ID, rentincrease.Delivery{On: d("2026-03-16"), Method: lease.DeliveredPaper}),
 			"delivered_on", "rentincrease.delivery.future")
-		fieldErr(t, e.svc.RecordDelivery(ctx, e.Owner, pSocial.ID, rentincrease.Delivery{On: d("2026-03-10"), Method: "pigeon"}), "method", "field.invalid")
-		if err := e.svc.RecordDelivery(ctx, e.Owner, pSocial.ID, rentincrease.Delivery{On: d("2026-03-15"), Method: lease.DeliveredPaper}); err != nil {
+		fieldErr(t,
+			e.svc.RecordDelivery(ctx, e.Owner, pSocial.ID, rentincrease.Delivery{On: d("2026-03-10"), Method: "pigeon"}), "method", "field.invalid")
+		if err := e.svc.RecordDelivery(ctx, e.Owner, pSocial.ID,
+			rentincrease.Delivery{On: d("2026-03-15"), Method: lease.DeliveredPaper}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -276,7 +286,8 @@ func TestProposeConfirmApply(t *testing.T) {
 		fieldErr(t, e.svc.RecordDelivery(ctx, e.Owner, got[low].ID, rentincrease.Delivery{On: d("2026-05-01"), Method: lease.DeliveredEmail}),
 			"delivered_on", "rentincrease.delivery.too_late")
 		// A delivery recorded in time makes the apply possible later.
-		if err := e.svc.RecordDelivery(ctx, e.Owner, got[low].ID, rentincrease.Delivery{On: d("2026-04-30"), Method: lease.DeliveredEmail}); err != nil {
+		if err := e.svc.RecordDelivery(ctx, e.Owner, got[low].ID,
+			rentincrease.Delivery{On: d("2026-04-30"), Method: lease.DeliveredEmail}); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.svc.Apply(ctx, e.Owner, got[low].ID); err != nil {
@@ -310,7 +321,8 @@ func TestProposeConfirmApply(t *testing.T) {
 		if _, err := e.svc.Letter(ctx, e.OwnerB, pSocial.ID); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other organisation's letter: %v", err)
 		}
-		if err := e.svc.SetClause(ctx, e.OwnerB, social, rentincrease.ClauseInput{Method: rentincrease.MethodNone}); !errors.Is(err, validation.ErrNotFound) {
+		if err := e.svc.SetClause(ctx, e.OwnerB, social,
+			rentincrease.ClauseInput{Method: rentincrease.MethodNone}); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other organisation's clause: %v", err)
 		}
 		if cpi, _ := e.svc.CPI(ctx, e.OwnerB, ""); len(cpi) != 0 {
@@ -351,7 +363,8 @@ func TestPostedPeriodsAreNotChanged(t *testing.T) {
 			Relations: e.Relations, PostedThrough: postedFunc(func(ctx context.Context, tx *db.Tx, leaseID int64) (civil.Date, error) {
 				// A real answer from inside the caller's transaction.
 				var n int
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases WHERE id = $1 AND org_id = $2`, leaseID, tx.OrgID()).Scan(&n); err != nil || n != 1 {
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases WHERE id = $1 AND org_id = $2`, leaseID,
+					tx.OrgID()).Scan(&n); err != nil || n != 1 {
 					return civil.Date{}, fmt.Errorf("lease %d not in this organisation: %v", leaseID, err)
 				}
 				return posted[leaseID], nil
@@ -362,7 +375,8 @@ func TestPostedPeriodsAreNotChanged(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := byLease(ps)
-		if got[a].Status != rentincrease.StatusSkipped || got[a].Notes[0].Code != "rentincrease.note.posted" || got[a].Notes[0].Args["through"] != "2026-07-31" {
+		if got[a].Status != rentincrease.StatusSkipped || got[a].Notes[0].Code != "rentincrease.note.posted" ||
+			got[a].Notes[0].Args["through"] != "2026-07-31" {
 			t.Fatalf("posted lease proposed: %+v", got[a])
 		}
 		if got[b].Status != rentincrease.StatusDraft {
@@ -391,7 +405,8 @@ func TestSettingsCapsAndCPIImport(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		// Bad CPI lines come back with line and column; nothing is stored.
 		_, cellErrs, err := e.svc.ImportCPI(ctx, e.Owner, strings.NewReader("CPI;2025-01;128,4\nCPI;jan;128\nCPI;2025-03;abc\n"))
-		if err == nil || len(cellErrs) != 2 || cellErrs[0].Line != 2 || cellErrs[0].Column != "month" || cellErrs[1].Line != 3 || cellErrs[1].Column != "index" {
+		if err == nil || len(cellErrs) != 2 || cellErrs[0].Line != 2 || cellErrs[0].Column != "month" || cellErrs[1].Line != 3 ||
+			cellErrs[1].Column != "index" {
 			t.Fatalf("bad file: %+v %v", cellErrs, err)
 		}
 		if cpi, _ := e.svc.CPI(ctx, e.Owner, ""); len(cpi) != 0 {
@@ -442,8 +457,10 @@ func TestSettingsCapsAndCPIImport(t *testing.T) {
 		// Clause input is checked field by field.
 		fieldErr(t, e.svc.SetClause(ctx, e.Owner, lid, rentincrease.ClauseInput{Method: rentincrease.MethodCPI}), "series", "field.required")
 		fieldErr(t, e.svc.SetClause(ctx, e.Owner, lid, rentincrease.ClauseInput{Method: "magic"}), "method", "field.invalid")
-		fieldErr(t, e.svc.SetClause(ctx, e.Owner, lid, rentincrease.ClauseInput{Method: rentincrease.MethodFixed, Percent: "x"}), "percent", "rentincrease.percent.invalid")
-		fieldErr(t, e.svc.SetClause(ctx, e.Owner, lid, rentincrease.ClauseInput{Method: rentincrease.MethodCPI, Series: "CPI", FirstDate: d("2019-01-01")}),
+		fieldErr(t, e.svc.SetClause(ctx, e.Owner, lid, rentincrease.ClauseInput{Method: rentincrease.MethodFixed, Percent: "x"}), "percent",
+			"rentincrease.percent.invalid")
+		fieldErr(t,
+			e.svc.SetClause(ctx, e.Owner, lid, rentincrease.ClauseInput{Method: rentincrease.MethodCPI, Series: "CPI", FirstDate: d("2019-01-01")}),
 			"first_date", "rentincrease.clause.first_before_start")
 		if c, _ := e.svc.Clause(ctx, e.Owner, lid); c != nil {
 			t.Fatalf("refused clause stored: %+v", c)
@@ -451,7 +468,8 @@ func TestSettingsCapsAndCPIImport(t *testing.T) {
 
 		// Letter texts.
 		fieldErr(t, e.svc.UpdateSettings(ctx, e.Owner, rentincrease.Settings{ObjectionText: " "}), "objection_text", "field.required")
-		if err := e.svc.UpdateSettings(ctx, e.Owner, rentincrease.Settings{SenderName: "Woonstichting Zuid", ObjectionText: "Bezwaar binnen zes weken."}); err != nil {
+		if err := e.svc.UpdateSettings(ctx, e.Owner,
+			rentincrease.Settings{SenderName: "Woonstichting Zuid", ObjectionText: "Bezwaar binnen zes weken."}); err != nil {
 			t.Fatal(err)
 		}
 		st, _ := e.svc.Settings(ctx, e.Owner)

@@ -19,7 +19,8 @@ import (
 // --- caps ---
 
 func loadOverrides(ctx context.Context, tx *db.Tx) ([]override, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT segment, year, percent_rate, source FROM rent_increase_cap_overrides WHERE org_id = $1 ORDER BY segment, year`, tx.OrgID())
+	rows, err := tx.QueryContext(ctx,
+		`SELECT segment, year, percent_rate, source FROM rent_increase_cap_overrides WHERE org_id = $1 ORDER BY segment, year`, tx.OrgID())
 	if err != nil {
 		return nil, fmt.Errorf("load cap overrides: %w", err)
 	}
@@ -57,7 +58,8 @@ func organisationName(ctx context.Context, tx *db.Tx) (string, error) {
 
 // --- clauses ---
 
-const clauseColumns = `lease_id, method, percent_rate, cpi_series, base_year, lag_months, floor_zero, cap_rate, first_date, frequency, updated_at`
+const clauseColumns = `lease_id, method, percent_rate, cpi_series, base_year, lag_months, floor_zero, cap_rate, first_date, frequency, ` +
+	`updated_at`
 
 func scanClause(row interface{ Scan(...any) error }) (*Clause, error) {
 	var c Clause
@@ -76,7 +78,8 @@ func scanClause(row interface{ Scan(...any) error }) (*Clause, error) {
 }
 
 func loadClause(ctx context.Context, tx *db.Tx, leaseID int64) (*Clause, error) {
-	c, err := scanClause(tx.QueryRowContext(ctx, `SELECT `+clauseColumns+` FROM rent_increase_clauses WHERE org_id = $1 AND lease_id = $2`, tx.OrgID(), leaseID))
+	c, err := scanClause(tx.QueryRowContext(ctx,
+		`SELECT `+clauseColumns+` FROM rent_increase_clauses WHERE org_id = $1 AND lease_id = $2`, tx.OrgID(), leaseID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -224,7 +227,8 @@ func scanProposal(row interface{ Scan(...any) error }) (*Proposal, error) {
 }
 
 func getProposal(ctx context.Context, tx *db.Tx, id int64) (*Proposal, error) {
-	p, err := scanProposal(tx.QueryRowContext(ctx, `SELECT `+proposalColumns+` FROM rent_increase_proposals WHERE id = $1 AND org_id = $2`, id, tx.OrgID()))
+	p, err := scanProposal(tx.QueryRowContext(ctx,
+		`SELECT `+proposalColumns+` FROM rent_increase_proposals WHERE id = $1 AND org_id = $2`, id, tx.OrgID()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, validation.ErrNotFound
 	}
@@ -235,7 +239,8 @@ func getProposal(ctx context.Context, tx *db.Tx, id int64) (*Proposal, error) {
 }
 
 func proposalsOn(ctx context.Context, tx *db.Tx, d civil.Date) (map[int64]*Proposal, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+proposalColumns+` FROM rent_increase_proposals WHERE org_id = $1 AND effective_date = $2`, tx.OrgID(), d.String())
+	rows, err := tx.QueryContext(ctx,
+		`SELECT `+proposalColumns+` FROM rent_increase_proposals WHERE org_id = $1 AND effective_date = $2`, tx.OrgID(), d.String())
 	if err != nil {
 		return nil, fmt.Errorf("load proposals: %w", err)
 	}
@@ -292,7 +297,8 @@ func saveDraft(ctx context.Context, tx *db.Tx, p *Proposal, now string) (int64, 
 }
 
 func deleteProposal(ctx context.Context, tx *db.Tx, id int64) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM rent_increase_proposals WHERE id = $1 AND org_id = $2 AND status IN ('draft','excluded','skipped')`, id, tx.OrgID())
+	_, err := tx.ExecContext(ctx,
+		`DELETE FROM rent_increase_proposals WHERE id = $1 AND org_id = $2 AND status IN ('draft','excluded','skipped')`, id, tx.OrgID())
 	if err != nil {
 		return fmt.Errorf("delete proposal: %w", err)
 	}
@@ -335,7 +341,8 @@ func listProposals(ctx context.Context, tx *db.Tx, q listing.Query, f ListFilter
 	}
 	dir := q.Direction()
 	rows, err := tx.QueryContext(ctx, `SELECT `+proposalColumns+` FROM rent_increase_proposals WHERE `+cond+
-		` ORDER BY `+sortColumns[q.Sort]+` `+dir+`, lease_reference `+dir+`, id `+dir+fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit, q.Offset), args...)
+		` ORDER BY `+sortColumns[q.Sort]+` `+dir+`, lease_reference `+dir+`, id `+
+		dir+fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit, q.Offset), args...)
 	if err != nil {
 		return page, fmt.Errorf("list proposals: %w", err)
 	}

@@ -89,8 +89,9 @@ func (st *Statements) ApplyAdvance(ctx context.Context, a account.Actor, runID, 
 		}
 	}
 	err = st.s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE settlement_statements SET advance_applied_at = $1 WHERE id = $2 AND org_id = $3 AND advance_applied_at IS NULL`,
-			st.s.now(), id, tx.OrgID())
+		res, err := tx.ExecContext(ctx,
+			`UPDATE settlement_statements SET advance_applied_at = $1 WHERE id = $2 AND org_id = $3
+				AND advance_applied_at IS NULL`, st.s.now(), id, tx.OrgID())
 		if err != nil {
 			return fmt.Errorf("mark advance applied: %w", err)
 		}
@@ -146,7 +147,8 @@ func splitAdvance(amount money.Cents, l *lease.Lease, r *Run, o *RunOccupancy, f
 	}
 	out := make([]lease.ComponentInput, len(current))
 	for i, c := range current {
-		out[i] = lease.ComponentInput{Kind: lease.ServiceCosts, Category: c.Category, Label: c.Label, AmountCents: euros[i] * 100, VAT: c.VAT, ValidFrom: from}
+		out[i] = lease.ComponentInput{Kind: lease.ServiceCosts, Category: c.Category, Label: c.Label,
+			AmountCents: euros[i] * 100, VAT: c.VAT, ValidFrom: from}
 	}
 	return out
 }

@@ -45,18 +45,22 @@ func benchScenario(n int) settlement.Input {
 		case u%10 == 0: // a change of tenant
 			change := yearStart.AddDays(1 + r.IntN(363))
 			in.Occupancies = append(in.Occupancies,
-				settlement.Occupancy{ID: id + "-a", Tenant: "T" + id + "a", Unit: id, Start: "2019-04-01", End: change.AddDays(-1).String(), AdvancesPaid: adv},
+				settlement.Occupancy{ID: id + "-a", Tenant: "T" + id + "a", Unit: id, Start: "2019-04-01",
+					End: change.AddDays(-1).String(), AdvancesPaid: adv},
 				settlement.Occupancy{ID: id + "-b", Tenant: "T" + id + "b", Unit: id, Start: change.String(), AdvancesPaid: adv})
 		case u%50 == 1: // vacant from the first tenant's leaving to the next one's coming
 			leave := yearStart.AddDays(r.IntN(200))
 			in.Occupancies = append(in.Occupancies,
 				settlement.Occupancy{ID: id + "-a", Tenant: "T" + id + "a", Unit: id, Start: "2020-09-01", End: leave.String(), AdvancesPaid: adv},
-				settlement.Occupancy{ID: id + "-b", Tenant: "T" + id + "b", Unit: id, Start: leave.AddDays(30 + r.IntN(90)).String(), AdvancesPaid: adv})
+				settlement.Occupancy{ID: id + "-b", Tenant: "T" + id + "b", Unit: id,
+					Start: leave.AddDays(30 + r.IntN(90)).String(), AdvancesPaid: adv})
 		default:
-			in.Occupancies = append(in.Occupancies, settlement.Occupancy{ID: id + "-a", Tenant: "T" + id, Unit: id, Start: "2015-01-01", AdvancesPaid: adv})
+			in.Occupancies = append(in.Occupancies,
+				settlement.Occupancy{ID: id + "-a", Tenant: "T" + id, Unit: id, Start: "2015-01-01", AdvancesPaid: adv})
 		}
 	}
-	keys := []string{settlement.KeyEqual, settlement.KeyArea, settlement.KeyOccupants, settlement.KeyMeter, settlement.KeyShares, settlement.KeyGas3565}
+	keys := []string{settlement.KeyEqual, settlement.KeyArea, settlement.KeyOccupants, settlement.KeyMeter,
+		settlement.KeyShares, settlement.KeyGas3565}
 	for c := range 30 {
 		cost := settlement.Cost{ID: settlement.ID(fmt.Sprintf("cost-%02d", c)), Key: keys[c%len(keys)], AdminFee: c%3 != 0,
 			Amount: settlement.Decimal(money.Cents(1_000_000 + r.Int64N(100_000_000)).String())}

@@ -63,7 +63,8 @@ func (st *Statements) book(ctx context.Context, tx *db.Tx, s *Statement, id int6
 		if bl.Net == 0 {
 			continue
 		}
-		lines = append(lines, ledger.DraftLine{Line: SettlementLine(s.Year, s.ComplexID), From: s.Start, To: s.End, Net: bl.Net, VATRate: bl.Rate})
+		lines = append(lines,
+			ledger.DraftLine{Line: SettlementLine(s.Year, s.ComplexID), From: s.Start, To: s.End, Net: bl.Net, VATRate: bl.Rate})
 	}
 	var total money.Cents
 	for _, l := range lines {
@@ -163,8 +164,10 @@ func (st *Statements) creditOpenAdvances(ctx context.Context, tx *db.Tx, s *Stat
 // parameter, no statutory term).
 func (st *Statements) refundDays(s *Statement) int { return s.IssueDate.DaysUntil(s.DueDate) }
 
-func insertPayout(ctx context.Context, tx *db.Tx, leaseID, statementID, levyID int64, amount money.Cents, due civil.Date, now string) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_payouts (org_id, lease_id, statement_id, levy_id, amount_cents, due_date, created_at)
+func insertPayout(ctx context.Context, tx *db.Tx, leaseID, statementID, levyID int64, amount money.Cents,
+	due civil.Date, now string) error {
+	if _, err := tx.ExecContext(ctx,
+		`INSERT INTO settlement_payouts (org_id, lease_id, statement_id, levy_id, amount_cents, due_date, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tx.OrgID(), leaseID, statementID, levyID, int64(amount), due, now); err != nil {
 		return fmt.Errorf("settlement payout of lease %d: %w", leaseID, err)
 	}

@@ -24,7 +24,8 @@ func TestCostImportRefusesNULAndBidi(t *testing.T) {
 			fmt.Sprintf("%d;F-2;2025-06-30;2025-01-01;2025-06-30;99,95;;lift;%d;;onderhoud\u202eexe.pdf\n", sup, cx)
 		_, err := e.Settlement.ImportCosts(ctx, e.Owner, strings.NewReader(csv))
 		var ie settlement.ImportErrors
-		if !errors.As(err, &ie) || len(ie) != 2 || ie[0] != (settlement.CellError{Line: 2, Column: "invoice_number", Reason: validation.MsgText}) ||
+		if !errors.As(err, &ie) || len(ie) != 2 ||
+			ie[0] != (settlement.CellError{Line: 2, Column: "invoice_number", Reason: validation.MsgText}) ||
 			ie[1] != (settlement.CellError{Line: 3, Column: "description", Reason: validation.MsgText}) {
 			t.Fatalf("import: %v", err)
 		}

@@ -617,7 +617,8 @@ func build(in *Input) (*model, error) {
 		}
 		if o.AdvancesPaid != "" {
 			if a, ok := parseAmount(string(o.AdvancesPaid)); !ok || a < 0 {
-				return nil, fieldErr(f+".advances_paid", "must be euros of 0 or more with two decimals such as \"1020.00\" (at most a trillion), not %s", showScalar(string(o.AdvancesPaid)))
+				return nil, fieldErr(f+".advances_paid",
+					"must be euros of 0 or more with two decimals such as \"1020.00\" (at most a trillion), not %s", showScalar(string(o.AdvancesPaid)))
 			}
 		}
 		raw[i] = span{start, end}
@@ -639,9 +640,11 @@ func build(in *Input) (*model, error) {
 			if raw[cur].first <= raw[prev].last {
 				// Name the occupancy that comes later in the input.
 				if cur > prev {
-					return nil, fieldErr(fmt.Sprintf("occupancies[%d].start", cur), "overlaps occupancy %q of the same unit %q", in.Occupancies[prev].ID, in.Units[u].ID)
+					return nil, fieldErr(fmt.Sprintf("occupancies[%d].start", cur), "overlaps occupancy %q of the same unit %q",
+						in.Occupancies[prev].ID, in.Units[u].ID)
 				}
-				return nil, fieldErr(fmt.Sprintf("occupancies[%d].end", prev), "overlaps occupancy %q of the same unit %q", in.Occupancies[cur].ID, in.Units[u].ID)
+				return nil, fieldErr(fmt.Sprintf("occupancies[%d].end", prev), "overlaps occupancy %q of the same unit %q",
+					in.Occupancies[cur].ID, in.Units[u].ID)
 			}
 		}
 		var vacant []span
@@ -760,7 +763,8 @@ func (m *model) checkCost(ci int) (*costPlan, error) {
 	plan := &costPlan{inPool: make([]bool, len(m.in.Units))}
 	var ok bool
 	if plan.amount, ok = parseAmount(string(c.Amount)); !ok {
-		return nil, fieldErr(f+".amount", "must be euros with two decimals such as \"4800.00\" (at most a trillion), not %s", showScalar(string(c.Amount)))
+		return nil, fieldErr(f+".amount",
+			"must be euros with two decimals such as \"4800.00\" (at most a trillion), not %s", showScalar(string(c.Amount)))
 	}
 	switch c.Key {
 	case KeyEqual, KeyArea, KeyOccupants, KeyMeter, KeyShares, KeyGas3565:
@@ -992,7 +996,8 @@ func (m *model) keyWeights(ci int, key string, plan *costPlan) ([]*big.Int, erro
 	}
 	ws := scaled(ds)
 	if sum(ws).Sign() == 0 {
-		return nil, fieldErr(fmt.Sprintf("costs[%d].key", ci), "the units of this cost weigh 0 in total under key %s, so it cannot be divided", key)
+		return nil, fieldErr(fmt.Sprintf("costs[%d].key", ci),
+			"the units of this cost weigh 0 in total under key %s, so it cannot be divided", key)
 	}
 	return ws, nil
 }

@@ -268,7 +268,8 @@ func TestAdminFeeAndBalance(t *testing.T) {
 	// Half a cent rounds up: 2.5% of 0.20 = 0.005 → 0.01; of 0.19 = 0.00475 → 0.00.
 	in.Costs = []settlement.Cost{{ID: "c", Amount: "0.39", Key: settlement.KeyEqual, AdminFee: true}}
 	out = compute(t, in)
-	if got := []string{out.Occupancies[0].AdminFee.String(), out.Occupancies[1].AdminFee.String()}; !slices.Equal(got, []string{"0.01", "0.00"}) {
+	if got := []string{out.Occupancies[0].AdminFee.String(),
+		out.Occupancies[1].AdminFee.String()}; !slices.Equal(got, []string{"0.01", "0.00"}) {
 		t.Errorf("fees on 0.20 and 0.19: %v", got)
 	}
 }
@@ -289,7 +290,8 @@ func TestTiesGoToTheFirstListed(t *testing.T) {
 	}
 	shares := func() []string {
 		out := compute(t, in)
-		return []string{line(t, out.Occupancies[0], "x"), line(t, out.Occupancies[1], "x"), line(t, out.Occupancies[2], "x"), out.Landlord.Lines[0].Amount.String()}
+		return []string{line(t, out.Occupancies[0], "x"), line(t, out.Occupancies[1], "x"), line(t, out.Occupancies[2], "x"),
+			out.Landlord.Lines[0].Amount.String()}
 	}
 	// Weights a 1/6, b 1/3, c 1/3, landlord 1/6. 5 cents: 0.833, 1.667, 1.667,
 	// 0.833 → floors 0, 1, 1, 0; of the 3 cents left a and the landlord take
@@ -338,26 +340,32 @@ func TestInvalidInputNamesTheField(t *testing.T) {
 		{"duplicate cost", func(in *settlement.Input) { in.Costs[3].ID = "cleaning" }, "costs[3].id"},
 		{"pool unknown unit", func(in *settlement.Input) { in.Costs[0].Units = []settlement.ID{"1", "77"} }, "costs[0].units[1]"},
 		{"empty pool", func(in *settlement.Input) { in.Costs[0].Units = []settlement.ID{} }, "costs[0].units"},
-		{"readings for another key", func(in *settlement.Input) { in.Costs[3].Readings = map[string]settlement.Decimal{"1": "5"} }, "costs[3].readings"},
+		{"readings for another key",
+			func(in *settlement.Input) { in.Costs[3].Readings = map[string]settlement.Decimal{"1": "5"} }, "costs[3].readings"},
 		{"reading for unknown unit", func(in *settlement.Input) {
 			in.Costs[3].Key, in.Costs[3].Readings = settlement.KeyMeter, map[string]settlement.Decimal{"1": "5", "Z": "1"}
 		}, "costs[3].readings.Z"},
 		{"reading outside the pool", func(in *settlement.Input) {
-			in.Costs[3].Key, in.Costs[3].Units, in.Costs[3].Readings = settlement.KeyMeter, []settlement.ID{"1"}, map[string]settlement.Decimal{"1": "5", "2": "1"}
+			in.Costs[3].Key, in.Costs[3].Units,
+				in.Costs[3].Readings = settlement.KeyMeter, []settlement.ID{"1"}, map[string]settlement.Decimal{"1": "5", "2": "1"}
 		}, "costs[3].readings.2"},
 		{"missing reading", func(in *settlement.Input) {
 			in.Costs[3].Key, in.Costs[3].Readings = settlement.KeyMeter, map[string]settlement.Decimal{"1": "5"}
 		}, "costs[3].readings"},
 		{"zero total weight", func(in *settlement.Input) {
-			in.Costs[3].Key, in.Costs[3].Units, in.Costs[3].Shares = settlement.KeyShares, []settlement.ID{"1", "2"}, map[string]settlement.Decimal{"1": "0", "2": "0.00"}
+			in.Costs[3].Key, in.Costs[3].Units,
+				in.Costs[3].Shares = settlement.KeyShares, []settlement.ID{"1", "2"}, map[string]settlement.Decimal{"1": "0", "2": "0.00"}
 		}, "costs[3].key"},
 		{"area missing", func(in *settlement.Input) { in.Units[5].AreaM2 = "" }, "units[5].area_m2"},
 		{"occupants missing", func(in *settlement.Input) { in.Costs[0].Key = settlement.KeyOccupants }, "units[0].occupants"},
 		{"fixed part without heating", func(in *settlement.Input) { in.Costs[2].FixedPercent = "30" }, "costs[2].fixed_percent"},
-		{"fixed part above 100", func(in *settlement.Input) { in.Costs[2].Heating, in.Costs[2].FixedPercent = true, "130" }, "costs[2].fixed_percent"},
-		{"gas key is 35% fixed", func(in *settlement.Input) { in.Costs[3].Key, in.Costs[3].FixedPercent = settlement.KeyGas3565, "40" }, "costs[3].fixed_percent"},
+		{"fixed part above 100",
+			func(in *settlement.Input) { in.Costs[2].Heating, in.Costs[2].FixedPercent = true, "130" }, "costs[2].fixed_percent"},
+		{"gas key is 35% fixed",
+			func(in *settlement.Input) { in.Costs[3].Key, in.Costs[3].FixedPercent = settlement.KeyGas3565, "40" }, "costs[3].fixed_percent"},
 		{"heating over a change without degree days", func(in *settlement.Input) { in.Costs[3].Heating = true }, "degree_days"},
-		{"degree-day month key", func(in *settlement.Input) { in.DegreeDays = map[string]settlement.Decimal{"2025-1": "3"} }, "degree_days.2025-1"},
+		{"degree-day month key",
+			func(in *settlement.Input) { in.DegreeDays = map[string]settlement.Decimal{"2025-1": "3"} }, "degree_days.2025-1"},
 		{"degree days zero", func(in *settlement.Input) {
 			in.Costs[3].Heating = true
 			in.DegreeDays = map[string]settlement.Decimal{}
@@ -463,7 +471,8 @@ func randomScenario(r *rand.Rand) settlement.Input {
 				cur = cur.AddDays(r.IntN(60))
 			}
 			o := settlement.Occupancy{ID: settlement.ID(fmt.Sprintf("O%d-%d", u, k)), Tenant: settlement.ID(fmt.Sprintf("T%d", r.IntN(1000))),
-				Unit: settlement.ID(fmt.Sprintf("U%d", u)), Start: cur.String(), AdvancesPaid: settlement.Decimal(money.Cents(r.Int64N(200_000)).String())}
+				Unit: settlement.ID(fmt.Sprintf("U%d", u)), Start: cur.String(),
+				AdvancesPaid: settlement.Decimal(money.Cents(r.Int64N(200_000)).String())}
 			end := cur.AddDays(r.IntN(300))
 			if k < segments-1 || r.IntN(3) > 0 {
 				o.End = end.String()
@@ -484,13 +493,15 @@ func randomScenario(r *rand.Rand) settlement.Input {
 		}
 		in.DegreeDays[fmt.Sprintf("%04d-%02d", d.Year, d.Month)] = settlement.Decimal(v)
 	}
-	keys := []string{settlement.KeyEqual, settlement.KeyArea, settlement.KeyOccupants, settlement.KeyMeter, settlement.KeyShares, settlement.KeyGas3565}
+	keys := []string{settlement.KeyEqual, settlement.KeyArea, settlement.KeyOccupants, settlement.KeyMeter,
+		settlement.KeyShares, settlement.KeyGas3565}
 	for c := range 1 + r.IntN(6) {
 		amount := money.Cents(r.Int64N(2_000_000))
 		if r.IntN(10) == 0 {
 			amount = -amount
 		}
-		cost := settlement.Cost{ID: settlement.ID(fmt.Sprintf("C%d", c)), Amount: settlement.Decimal(amount.String()), Key: keys[r.IntN(len(keys))], AdminFee: r.IntN(2) == 0}
+		cost := settlement.Cost{ID: settlement.ID(fmt.Sprintf("C%d", c)), Amount: settlement.Decimal(amount.String()),
+			Key: keys[r.IntN(len(keys))], AdminFee: r.IntN(2) == 0}
 		pool := make([]int, nUnits)
 		for u := range pool {
 			pool[u] = u
@@ -704,9 +715,11 @@ func TestPropertyNoChangesPaysKeyShare(t *testing.T) {
 				t.Fatal(err)
 			}
 			for k, oi := range who {
-				got := out.Occupancies[oi].Lines[slices.IndexFunc(out.Occupancies[oi].Lines, func(l settlement.Line) bool { return l.Cost == c.ID })].Amount
+				got := out.Occupancies[oi].Lines[slices.IndexFunc(out.Occupancies[oi].Lines,
+					func(l settlement.Line) bool { return l.Cost == c.ID })].Amount
 				if money.Cents(got) != want[k] {
-					t.Errorf("scenario %d, cost %s (%s, heating %v), occupancy %s: %s, key share %s", i, c.ID, c.Key, c.Heating, in.Occupancies[oi].ID, got, want[k])
+					t.Errorf("scenario %d, cost %s (%s, heating %v), occupancy %s: %s, key share %s", i, c.ID, c.Key, c.Heating,
+						in.Occupancies[oi].ID, got, want[k])
 				}
 			}
 		}

@@ -372,7 +372,8 @@ func (s *Service) SetEvidence(ctx context.Context, a account.Actor, id int64, na
 			name, len(data), hex.EncodeToString(sum[:]), sealed, s.now(), id, tx.OrgID()); err != nil {
 			return fmt.Errorf("store evidence: %w", err)
 		}
-		return s.record(ctx, tx, a, "settlement.evidence_attached", "settlement_cost", id, map[string]string{"sha256": hex.EncodeToString(sum[:])})
+		return s.record(ctx, tx, a, "settlement.evidence_attached", "settlement_cost", id,
+			map[string]string{"sha256": hex.EncodeToString(sum[:])})
 	})
 }
 
@@ -509,7 +510,8 @@ func earlier(a, b civil.Date) civil.Date {
 // CostCSVColumns are the columns of a cost import, in the order of the
 // export; the header names them (any order; units and vat and description
 // may be left out).
-var CostCSVColumns = []string{"supplier", "invoice_number", "invoice_date", "period_start", "period_end", "amount", "vat", "category", "complex", "units", "description"}
+var CostCSVColumns = []string{"supplier", "invoice_number", "invoice_date", "period_start", "period_end", "amount", "vat", "category",
+	"complex", "units", "description"}
 
 // CellError is one problem in an import file: the line (1 is the header),
 // the column name and the message id.
@@ -579,7 +581,8 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 		}
 		col[h] = i
 	}
-	for _, need := range []string{"supplier", "invoice_number", "invoice_date", "period_start", "period_end", "amount", "category", "complex"} {
+	for _, need := range []string{"supplier", "invoice_number", "invoice_date", "period_start", "period_end",
+		"amount", "category", "complex"} {
 		if _, ok := col[need]; !ok {
 			errs = append(errs, CellError{Line: 1, Column: need, Reason: "settlement.csv_missing_column"})
 		}

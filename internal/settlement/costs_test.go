@@ -25,7 +25,8 @@ func TestCostEntriesImportAndEvidence(t *testing.T) {
 		_, err := e.Settlement.CreateCost(ctx, e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "X",
 			InvoiceDate: "2025-13-01", PeriodStart: "2025-02-01", PeriodEnd: "2025-01-01", Amount: "12,345", Category: "a|b", UnitIDs: []int64{uo}})
 		fe, _ := validation.AsFields(err)
-		if fe["invoice_date"] != "settlement.bad_date" || fe["period_end"] != "settlement.end_before_start" || fe["amount"] != "settlement.bad_amount" ||
+		if fe["invoice_date"] != "settlement.bad_date" || fe["period_end"] != "settlement.end_before_start" ||
+			fe["amount"] != "settlement.bad_amount" ||
 			fe["category"] != "settlement.bad_category" || fe["unit_ids"] != "settlement.unit_not_in_complex" {
 			t.Fatalf("errors: %v", err)
 		}
@@ -49,7 +50,8 @@ func TestCostEntriesImportAndEvidence(t *testing.T) {
 		for _, c := range ie {
 			got[fmt.Sprintf("%d:%s", c.Line, c.Column)] = c.Reason
 		}
-		if got["4:supplier"] != "settlement.unknown_supplier" || got["4:amount"] != "settlement.bad_amount" || got["4:complex"] != "settlement.unknown_complex" ||
+		if got["4:supplier"] != "settlement.unknown_supplier" || got["4:amount"] != "settlement.bad_amount" ||
+			got["4:complex"] != "settlement.unknown_complex" ||
 			got["5:units"] != "settlement.unit_not_in_complex" || got["5:invoice_number"] != "settlement.csv_duplicate_row" || len(ie) != 5 {
 			t.Fatalf("cell errors: %v", ie)
 		}
@@ -65,7 +67,8 @@ func TestCostEntriesImportAndEvidence(t *testing.T) {
 			t.Fatalf("second import: %+v %v", res, err)
 		}
 		page, err := e.Settlement.Costs(ctx, e.Viewer, listing.Query{Search: "f-1", Sort: "amount"}, settlement.CostFilter{Year: 2025})
-		if err != nil || page.Total != 1 || page.Items[0].Amount != 123456 || page.Items[0].Category != "schoonmaak" || page.Items[0].SupplierName != "Schoon BV" {
+		if err != nil || page.Total != 1 || page.Items[0].Amount != 123456 || page.Items[0].Category != "schoonmaak" ||
+			page.Items[0].SupplierName != "Schoon BV" {
 			t.Fatalf("search: %+v %v", page, err)
 		}
 

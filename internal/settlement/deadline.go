@@ -78,7 +78,8 @@ func (st *Statements) Deadlines(ctx context.Context, a account.Actor, year int) 
 			// The latest year run: a final one wins over a newer draft that corrects it.
 			var id int64
 			var state string
-			err := tx.QueryRowContext(ctx, `SELECT id, state FROM settlement_runs WHERE org_id = $1 AND complex_id = $2 AND year = $3 AND kind = 'year'
+			err := tx.QueryRowContext(ctx,
+				`SELECT id, state FROM settlement_runs WHERE org_id = $1 AND complex_id = $2 AND year = $3 AND kind = 'year'
 				ORDER BY CASE WHEN state = 'final' THEN 0 ELSE 1 END, id DESC LIMIT 1`, tx.OrgID(), r.ComplexID, year).Scan(&id, &state)
 			if err == nil {
 				r.RunID, r.State = id, state

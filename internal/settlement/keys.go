@@ -200,14 +200,16 @@ func (s *Service) DeleteKey(ctx context.Context, a account.Actor, complexID int6
 		if n == 0 {
 			return validation.ErrNotFound
 		}
-		return s.record(ctx, tx, a, "settlement.key_deleted", "complex", complexID, map[string]string{"year": fmt.Sprint(year), "category": category})
+		return s.record(ctx, tx, a, "settlement.key_deleted", "complex", complexID,
+			map[string]string{"year": fmt.Sprint(year), "category": category})
 	})
 }
 
 // SetYearSettings stores the administration-fee percentage of a complex
 // and year and, when occupants is not nil, the occupants per unit (an empty
 // value removes a unit's own number, so it counts 1 again).
-func (s *Service) SetYearSettings(ctx context.Context, a account.Actor, complexID int64, year int, adminFeePercent string, occupants map[int64]string) error {
+func (s *Service) SetYearSettings(ctx context.Context, a account.Actor, complexID int64, year int, adminFeePercent string,
+	occupants map[int64]string) error {
 	if err := canWrite(a); err != nil {
 		return err
 	}
@@ -295,7 +297,8 @@ func (s *Service) CopyKeys(ctx context.Context, a account.Actor, complexID int64
 			}
 			n++
 		}
-		return s.record(ctx, tx, a, "settlement.keys_copied", "complex", complexID, map[string]string{"from": fmt.Sprint(from), "to": fmt.Sprint(to), "keys": fmt.Sprint(n)})
+		return s.record(ctx, tx, a, "settlement.keys_copied", "complex", complexID,
+			map[string]string{"from": fmt.Sprint(from), "to": fmt.Sprint(to), "keys": fmt.Sprint(n)})
 	})
 	return n, err
 }

@@ -113,8 +113,9 @@ func (st *Statements) CreateLevy(ctx context.Context, a account.Actor, in LevyIn
 			return validation.Errors{"complex_id": "field.invalid"}
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM settlement_levies WHERE org_id = $1 AND complex_id = $2 AND name = $3 AND period_start = $4`,
-			tx.OrgID(), in.ComplexID, name, from).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx,
+			`SELECT COUNT(*) FROM settlement_levies WHERE org_id = $1 AND complex_id = $2 AND name = $3 AND period_start = $4`, tx.OrgID(),
+			in.ComplexID, name, from).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
@@ -133,7 +134,8 @@ func (st *Statements) CreateLevy(ctx context.Context, a account.Actor, in LevyIn
 		for i, s := range shares {
 			rows[i] = []any{tx.OrgID(), id, s.LeaseID, s.UnitID, s.Days, int64(s.Amount)}
 		}
-		if err := bulkInsert(ctx, tx, "settlement_levy_shares", []string{"org_id", "levy_id", "lease_id", "unit_id", "days", "amount_cents"}, rows); err != nil {
+		if err := bulkInsert(ctx, tx, "settlement_levy_shares",
+			[]string{"org_id", "levy_id", "lease_id", "unit_id", "days", "amount_cents"}, rows); err != nil {
 			return err
 		}
 		return st.s.record(ctx, tx, a, "settlement.levy_created", "settlement_levy", id, map[string]string{"complex_id": fmt.Sprint(in.ComplexID),
@@ -146,7 +148,8 @@ func (st *Statements) CreateLevy(ctx context.Context, a account.Actor, in LevyIn
 // in from..to: a lease's weight on a unit is its days there times the
 // unit's weight (1, or its area in tenths of m²); the vacant days of a unit
 // are the landlord's (lease 0). Largest remainder over all of them.
-func distributeLevy(ctx context.Context, tx *db.Tx, complexID int64, from, to civil.Date, amount money.Cents, basis string) ([]LevyShare, error) {
+func distributeLevy(ctx context.Context, tx *db.Tx, complexID int64, from, to civil.Date, amount money.Cents,
+	basis string) ([]LevyShare, error) {
 	units, err := complexUnits(ctx, tx, complexID)
 	if err != nil {
 		return nil, err
@@ -280,7 +283,8 @@ func (st *Statements) DeleteLevy(ctx context.Context, a account.Actor, id int64)
 	}
 	return st.s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var booked int
-		err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM settlement_levy_shares WHERE levy_id = v.id AND org_id = v.org_id AND invoice_id <> 0)
+		err := tx.QueryRowContext(ctx,
+			`SELECT (SELECT COUNT(*) FROM settlement_levy_shares WHERE levy_id = v.id AND org_id = v.org_id AND invoice_id <> 0)
 			FROM settlement_levies v WHERE v.id = $1 AND v.org_id = $2`, id, tx.OrgID()).Scan(&booked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return validation.ErrNotFound
@@ -336,7 +340,8 @@ func (st *Statements) BookLevy(ctx context.Context, a account.Actor, id int64) (
 // bookLevyShares books lease's unbooked shares of the complex's levies
 // whose period starts in year (onStatement: only those printed on the
 // statement), for the unit.
-func (st *Statements) bookLevyShares(ctx context.Context, tx *db.Tx, leaseID, complexID int64, year int, unitID, by int64, issue, due civil.Date, onStatement bool) (int, error) {
+func (st *Statements) bookLevyShares(ctx context.Context, tx *db.Tx, leaseID, complexID int64, year int, unitID, by int64,
+	issue, due civil.Date, onStatement bool) (int, error) {
 	cond := `s.lease_id = $2 AND s.unit_id = $3 AND v.complex_id = $4 AND v.period_start >= $5 AND v.period_start <= $6`
 	if onStatement {
 		cond += ` AND v.on_statement = 1`
@@ -355,7 +360,8 @@ func (st *Statements) bookLevies(ctx context.Context, tx *db.Tx, cond string, ar
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT s.levy_id, s.lease_id, s.unit_id, s.amount_cents, v.name, v.period_start, v.period_end
 		FROM settlement_levy_shares s JOIN settlement_levies v ON v.id = s.levy_id AND v.org_id = s.org_id
-		WHERE s.org_id = $1 AND s.lease_id <> 0 AND s.invoice_id = 0 AND s.amount_cents > 0 AND `+cond+` ORDER BY s.levy_id, s.lease_id, s.unit_id`, args...)
+		WHERE s.org_id = $1 AND s.lease_id <> 0 AND s.invoice_id = 0 AND s.amount_cents > 0
+		AND `+cond+` ORDER BY s.levy_id, s.lease_id, s.unit_id`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("levy shares to book: %w", err)
 	}
@@ -388,7 +394,8 @@ func (st *Statements) bookLevies(ctx context.Context, tx *db.Tx, cond string, ar
 		return 0, fmt.Errorf("book levies: %w", err)
 	}
 	for i, s := range todo {
-		if _, err := tx.ExecContext(ctx, `UPDATE settlement_levy_shares SET invoice_id = $1 WHERE levy_id = $2 AND lease_id = $3 AND unit_id = $4 AND org_id = $5`,
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE settlement_levy_shares SET invoice_id = $1 WHERE levy_id = $2 AND lease_id = $3 AND unit_id = $4 AND org_id = $5`,
 			posted[i].InvoiceID, s.levy, s.lease, s.unit, tx.OrgID()); err != nil {
 			return 0, fmt.Errorf("mark levy share booked: %w", err)
 		}
@@ -403,7 +410,8 @@ func statementLevies(ctx context.Context, tx *db.Tx, complexID int64, year int, 
 	rows, err := tx.QueryContext(ctx, `SELECT v.id, v.name, v.period_start, v.period_end, s.amount_cents, s.days
 		FROM settlement_levies v JOIN settlement_levy_shares s ON s.levy_id = v.id AND s.org_id = v.org_id
 		WHERE v.org_id = $1 AND v.complex_id = $2 AND v.on_statement = 1 AND v.period_start >= $3 AND v.period_start <= $4
-		AND s.lease_id = $5 AND s.unit_id = $6 ORDER BY v.period_start, v.id`, tx.OrgID(), complexID, civil.New(year, 1, 1), civil.New(year, 12, 31), leaseID, unitID)
+		AND s.lease_id = $5 AND s.unit_id = $6
+		ORDER BY v.period_start, v.id`, tx.OrgID(), complexID, civil.New(year, 1, 1), civil.New(year, 12, 31), leaseID, unitID)
 	if err != nil {
 		return nil, fmt.Errorf("statement levies: %w", err)
 	}

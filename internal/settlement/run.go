@@ -192,7 +192,8 @@ func (s *Service) RunLeaving(ctx context.Context, a account.Actor, leaseID int64
 	return s.run(ctx, a, complexID, end.Year, KindLeaving, leaseID, civil.New(end.Year, time.January, 1), end)
 }
 
-func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, year int, kind string, leaseID int64, from, to civil.Date) (*Run, error) {
+func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, year int, kind string, leaseID int64,
+	from, to civil.Date) (*Run, error) {
 	var id int64
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		ok, err := complexExists(ctx, tx, complexID)
@@ -269,7 +270,8 @@ func (s *Service) Finalise(ctx context.Context, a account.Actor, id int64) error
 			WHERE id = $3 AND org_id = $4 AND state = 'draft'`, s.now(), a.UserID, id, tx.OrgID()); err != nil {
 			return fmt.Errorf("finalise run: %w", err)
 		}
-		return s.record(ctx, tx, a, "settlement.run_finalised", "settlement_run", id, map[string]string{"complex_id": fmt.Sprint(r.ComplexID), "year": fmt.Sprint(r.Year)})
+		return s.record(ctx, tx, a, "settlement.run_finalised", "settlement_run", id,
+			map[string]string{"complex_id": fmt.Sprint(r.ComplexID), "year": fmt.Sprint(r.Year)})
 	})
 }
 

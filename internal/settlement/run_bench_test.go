@@ -25,8 +25,9 @@ func seedComplex(b *testing.B, e *apptest.Env, a account.Actor, n int) int64 {
 	now := db.TS(time.Now())
 	var cx int64
 	err := e.DB.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO complexes (org_id, name, name_key, city, created_at, updated_at) VALUES ($1, 'Bench', 'bench', 'Utrecht', $2, $2) RETURNING id`,
-			tx.OrgID(), now).Scan(&cx)
+		return tx.QueryRowContext(ctx,
+			`INSERT INTO complexes (org_id, name, name_key, city, created_at, updated_at) VALUES ($1, 'Bench', 'bench', 'Utrecht', $2, $2)
+				RETURNING id`, tx.OrgID(), now).Scan(&cx)
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -37,7 +38,8 @@ func seedComplex(b *testing.B, e *apptest.Env, a account.Actor, n int) int64 {
 		err := e.DB.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 			var us strings.Builder
 			var args []any
-			us.WriteString(`INSERT INTO units (org_id, complex_id, street, house_number, postcode, city, type, floor_area_tenths, segment, created_at, updated_at) VALUES `)
+			us.WriteString(`INSERT INTO units (org_id, complex_id, street, house_number, postcode, city, type, floor_area_tenths, segment,
+				created_at, updated_at) VALUES `)
 			for i := start; i < end; i++ {
 				if i > start {
 					us.WriteString(",")
@@ -82,7 +84,8 @@ func seedComplex(b *testing.B, e *apptest.Env, a account.Actor, n int) int64 {
 			}
 			var ls strings.Builder
 			args = args[:0]
-			ls.WriteString(`INSERT INTO leases (org_id, reference, start_date, end_date, ends_on, created_at, updated_at, kind, billing_frequency, due_day, payment_method) VALUES `)
+			ls.WriteString(`INSERT INTO leases (org_id, reference, start_date, end_date, ends_on, created_at, updated_at, kind, billing_frequency,
+				due_day, payment_method) VALUES `)
 			for k, l := range lets {
 				if k > 0 {
 					ls.WriteString(",")
@@ -92,7 +95,8 @@ func seedComplex(b *testing.B, e *apptest.Env, a account.Actor, n int) int64 {
 				if l.end != "" {
 					endv = l.end
 				}
-				args = append(args, tx.OrgID(), fmt.Sprintf("S-%d-%d", l.unit, k), l.start, endv, endv, now, now, "residential", "monthly", 1, "transfer")
+				args = append(args, tx.OrgID(), fmt.Sprintf("S-%d-%d", l.unit, k), l.start, endv, endv, now, now,
+					"residential", "monthly", 1, "transfer")
 			}
 			rows, err = tx.QueryContext(ctx, ls.String()+" RETURNING id", args...)
 			if err != nil {
@@ -172,8 +176,10 @@ func BenchmarkSettlementRun(b *testing.B) {
 				if c%2 == 1 {
 					from, to = "2024-07-01", "2025-06-30"
 				}
-				if _, err := e.Settlement.CreateCost(ctx, owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: fmt.Sprintf("F-%d", c),
-					InvoiceDate: "2025-12-31", PeriodStart: from, PeriodEnd: to, Amount: fmt.Sprintf("%d.%02d", 10_000+c*1_237, c), Category: cat}); err != nil {
+				if _, err := e.Settlement.CreateCost(ctx, owner,
+					settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: fmt.Sprintf("F-%d", c),
+						InvoiceDate: "2025-12-31", PeriodStart: from, PeriodEnd: to,
+						Amount: fmt.Sprintf("%d.%02d", 10_000+c*1_237, c), Category: cat}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -189,7 +195,8 @@ func BenchmarkSettlementRun(b *testing.B) {
 				b.Fatal(err)
 			}
 			if len(first.WarningList) > 0 || len(first.Costs) != 30 || len(first.Occupancies) < n {
-				b.Fatalf("seeded run: %d warnings %v, %d costs, %d occupancies", len(first.WarningList), first.WarningList, len(first.Costs), len(first.Occupancies))
+				b.Fatalf("seeded run: %d warnings %v, %d costs, %d occupancies", len(first.WarningList), first.WarningList,
+					len(first.Costs), len(first.Occupancies))
 			}
 			input := first.Input
 			b.Run("run", func(b *testing.B) {
@@ -216,7 +223,8 @@ func BenchmarkSettlementRun(b *testing.B) {
 					err := e.DB.ReadOrg(ctx, owner.OrgID, func(tx *db.Tx) error {
 						for _, q := range []string{
 							`SELECT id, floor_area_tenths FROM units WHERE org_id = $1 AND complex_id = $2`,
-							`SELECT lu.lease_id, lu.unit_id, l.start_date, l.ends_on FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id
+							`SELECT lu.lease_id, lu.unit_id, l.start_date, l.ends_on FROM lease_units lu
+								JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id
 								JOIN units u ON u.id = lu.unit_id AND u.org_id = lu.org_id WHERE lu.org_id = $1 AND u.complex_id = $2`,
 						} {
 							rows, err := tx.QueryContext(ctx, q, tx.OrgID(), cx)

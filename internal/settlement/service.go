@@ -80,7 +80,8 @@ func (s *Service) now() string       { return db.TS(s.clk.Now()) }
 // Today is the service's current date.
 func (s *Service) Today() civil.Date { return s.today() }
 
-func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64, details map[string]string) error {
+func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64,
+	details map[string]string) error {
 	kind := a.Kind
 	if kind == "" {
 		kind = audit.ActorUser

@@ -63,9 +63,11 @@ func (e *env) supplier(a account.Actor, name string) int64 {
 // and a cleaning advance of 50.00 a month.
 func (e *env) lease(a account.Actor, unit int64, start, end string) int64 {
 	e.T.Helper()
-	in := lease.Input{UnitIDs: []int64{unit}, TenantIDs: []int64{e.Person(a, relation.PersonInput{Surname: fmt.Sprintf("Huurder%d", e.Next())})},
-		Start: d(start), PaymentMethod: lease.Transfer,
-		Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 80000}, {Kind: lease.ServiceCosts, Category: "Schoonmaak", AmountCents: 5000}}}
+	in := lease.Input{UnitIDs: []int64{unit},
+		TenantIDs: []int64{e.Person(a,
+			relation.PersonInput{Surname: fmt.Sprintf("Huurder%d", e.Next())})}, Start: d(start), PaymentMethod: lease.Transfer,
+		Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 80000},
+			{Kind: lease.ServiceCosts, Category: "Schoonmaak", AmountCents: 5000}}}
 	if end != "" {
 		in.End = d(end)
 	}
@@ -87,7 +89,8 @@ func fieldErr(t *testing.T, err error, field, msg string) {
 
 func TestYearShareSplitsOverYearsExactly(t *testing.T) {
 	// 1 July 2024 – 30 June 2025: 184 days in 2024, 181 in 2025.
-	a, b := settlement.YearShare(100000, d("2024-07-01"), d("2025-06-30"), 2024), settlement.YearShare(100000, d("2024-07-01"), d("2025-06-30"), 2025)
+	a, b := settlement.YearShare(100000, d("2024-07-01"), d("2025-06-30"), 2024), settlement.YearShare(100000,
+		d("2024-07-01"), d("2025-06-30"), 2025)
 	if a != 50411 || b != 49589 || a+b != 100000 {
 		t.Fatalf("2024 %s, 2025 %s", a, b)
 	}
@@ -131,22 +134,28 @@ func TestRunFromDatabaseMatchesCompute(t *testing.T) {
 			}
 		}
 		// Tenant 3 paid everything: 10 × (800 + 50).
-		if _, err := e.Ledger.RecordPayment(ctx, e.Owner, ledger.PaymentInput{LeaseID: l3, Date: d("2026-01-05"), Amount: 850000, Method: ledger.Transfer}); err != nil {
+		if _, err := e.Ledger.RecordPayment(ctx, e.Owner,
+			ledger.PaymentInput{LeaseID: l3, Date: d("2026-01-05"), Amount: 850000, Method: ledger.Transfer}); err != nil {
 			t.Fatal(err)
 		}
 
-		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "S-1", InvoiceDate: "31-12-2025", PeriodStart: "2025-01-01",
-			PeriodEnd: "2025-12-31", Amount: "1.200,00", Category: "Schoonmaak"})
+		e.cost(e.Owner,
+			settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "S-1", InvoiceDate: "31-12-2025", PeriodStart: "2025-01-01",
+				PeriodEnd: "2025-12-31", Amount: "1.200,00", Category: "Schoonmaak"})
 		// Gas for July 2024 – June 2025 and July – December 2025.
-		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-1", InvoiceDate: "2025-07-10", PeriodStart: "2024-07-01",
-			PeriodEnd: "2025-06-30", Amount: "7000.00", VAT: "1214.88", Category: "gas"})
-		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-2", InvoiceDate: "2026-01-10", PeriodStart: "2025-07-01",
-			PeriodEnd: "2025-12-31", Amount: "3000.00", Category: "gas"})
+		e.cost(e.Owner,
+			settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-1", InvoiceDate: "2025-07-10", PeriodStart: "2024-07-01",
+				PeriodEnd: "2025-06-30", Amount: "7000.00", VAT: "1214.88", Category: "gas"})
+		e.cost(e.Owner,
+			settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "G-2", InvoiceDate: "2026-01-10", PeriodStart: "2025-07-01",
+				PeriodEnd: "2025-12-31", Amount: "3000.00", Category: "gas"})
 		// Lift: units A and B only.
-		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "L-1", InvoiceDate: "2025-12-01", PeriodStart: "2025-01-01",
-			PeriodEnd: "2025-12-31", Amount: "600.00", Category: "lift", UnitIDs: []int64{ua, ub}})
+		e.cost(e.Owner,
+			settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "L-1", InvoiceDate: "2025-12-01", PeriodStart: "2025-01-01",
+				PeriodEnd: "2025-12-31", Amount: "600.00", Category: "lift", UnitIDs: []int64{ua, ub}})
 
-		if err := e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "schoonmaak", Key: "equal", AdminFee: true}); err != nil {
+		if err := e.Settlement.SetKey(ctx, e.Owner, cx, 2025,
+			settlement.CategoryKey{Category: "schoonmaak", Key: "equal", AdminFee: true}); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "gas", Key: "gas_35_65"}); err != nil {
@@ -188,9 +197,11 @@ func TestRunFromDatabaseMatchesCompute(t *testing.T) {
 		}
 		id := func(v int64) settlement.ID { return settlement.ID(fmt.Sprint(v)) }
 		in := settlement.Input{Period: settlement.Period{Start: "2025-01-01", End: "2025-12-31"}, AdminFeePercent: "5", DegreeDays: ddm,
-			Units: []settlement.Unit{{ID: id(ua), AreaM2: "50", Occupants: "1"}, {ID: id(ub), AreaM2: "70", Occupants: "1"}, {ID: id(uc), AreaM2: "100", Occupants: "1"}},
+			Units: []settlement.Unit{{ID: id(ua), AreaM2: "50", Occupants: "1"}, {ID: id(ub), AreaM2: "70", Occupants: "1"},
+				{ID: id(uc), AreaM2: "100", Occupants: "1"}},
 			Occupancies: []settlement.Occupancy{
-				{ID: settlement.ID(fmt.Sprintf("L%d-U%d", l1, ua)), Tenant: "1", Unit: id(ua), Start: "2024-01-01", End: "2025-07-31", AdvancesPaid: "350.00"},
+				{ID: settlement.ID(fmt.Sprintf("L%d-U%d", l1, ua)), Tenant: "1", Unit: id(ua), Start: "2024-01-01",
+					End: "2025-07-31", AdvancesPaid: "350.00"},
 				{ID: settlement.ID(fmt.Sprintf("L%d-U%d", l2, ua)), Tenant: "2", Unit: id(ua), Start: "2025-08-01", AdvancesPaid: "250.00"},
 				{ID: settlement.ID(fmt.Sprintf("L%d-U%d", l3, ub)), Tenant: "3", Unit: id(ub), Start: "2025-03-01", AdvancesPaid: "500.00"},
 			},
@@ -297,7 +308,8 @@ func TestRunFromDatabaseMatchesCompute(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if runs, _ := e.Settlement.Runs(ctx, e.Viewer, settlement.RunFilter{ComplexID: cx, Year: 2025}); len(runs) != 1 || runs[0].ID != again.ID {
+		if runs, _ := e.Settlement.Runs(ctx, e.Viewer,
+			settlement.RunFilter{ComplexID: cx, Year: 2025}); len(runs) != 1 || runs[0].ID != again.ID {
 			t.Fatalf("draft not replaced: %+v", runs)
 		}
 		if err := e.Settlement.Finalise(ctx, e.Viewer, again.ID); !errors.Is(err, validation.ErrForbidden) {
@@ -351,26 +363,35 @@ func TestKeysPerYearAndWarnings(t *testing.T) {
 		ua, ub := e.unit(e.Owner, cx, "60"), e.unit(e.Owner, cx, "40")
 		e.lease(e.Owner, ua, "2024-01-01", "")
 		sup := e.supplier(e.Owner, "Water BV")
-		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "W-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
-			PeriodEnd: "2025-12-31", Amount: "500.00", Category: "water"})
-		e.cost(e.Owner, settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "T-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
-			PeriodEnd: "2025-12-31", Amount: "100.00", Category: "tuin"})
+		e.cost(e.Owner,
+			settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "W-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
+				PeriodEnd: "2025-12-31", Amount: "500.00", Category: "water"})
+		e.cost(e.Owner,
+			settlement.CostInput{ComplexID: cx, SupplierID: sup, InvoiceNumber: "T-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
+				PeriodEnd: "2025-12-31", Amount: "100.00", Category: "tuin"})
 
 		// Bad keys change nothing.
-		fieldErr(t, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "by_magic"}), "key", "settlement.bad_key")
-		fieldErr(t, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter"}), "meter_kind", "settlement.bad_meter_kind")
-		fieldErr(t, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "equal", FixedPercent: "20"}), "fixed_percent", "settlement.fixed_heating_only")
-		fieldErr(t, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "tuin", Key: "shares", Shares: map[int64]string{ua: "x"}}),
+		fieldErr(t,
+			e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "by_magic"}), "key", "settlement.bad_key")
+		fieldErr(t, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter"}),
+			"meter_kind", "settlement.bad_meter_kind")
+		fieldErr(t, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "equal", FixedPercent: "20"}),
+			"fixed_percent", "settlement.fixed_heating_only")
+		fieldErr(t,
+			e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "tuin", Key: "shares", Shares: map[int64]string{ua: "x"}}),
 			fmt.Sprintf("shares.%d", ua), "settlement.bad_number")
 		fieldErr(t, e.Settlement.SetYearSettings(ctx, e.Owner, cx, 2025, "vijf", nil), "admin_fee_percent", "settlement.bad_percent")
 
-		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter", MeterKind: "water"}))
-		must[struct{}](t)(struct{}{}, e.Settlement.SetKey(ctx, e.Owner, cx, 2024, settlement.CategoryKey{Category: "tuin", Key: "area", AdminFee: true}))
+		must[struct{}](t)(struct{}{},
+			e.Settlement.SetKey(ctx, e.Owner, cx, 2025, settlement.CategoryKey{Category: "water", Key: "meter", MeterKind: "water"}))
+		must[struct{}](t)(struct{}{},
+			e.Settlement.SetKey(ctx, e.Owner, cx, 2024, settlement.CategoryKey{Category: "tuin", Key: "area", AdminFee: true}))
 		must[struct{}](t)(struct{}{}, e.Settlement.SetYearSettings(ctx, e.Owner, cx, 2025, "3,5", map[int64]string{ua: "2"}))
 
 		y24 := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.Viewer, cx, 2024))
 		y25 := must[*settlement.YearSettings](t)(e.Settlement.Year(ctx, e.Viewer, cx, 2025))
-		if len(y24.Keys) != 1 || y24.Keys[0].Key != "area" || y24.AdminFeePercent != "5" || len(y25.Keys) != 1 || y25.AdminFeePercent != "3.5" || y25.Occupants[ua] != "2" {
+		if len(y24.Keys) != 1 || y24.Keys[0].Key != "area" || y24.AdminFeePercent != "5" || len(y25.Keys) != 1 ||
+			y25.AdminFeePercent != "3.5" || y25.Occupants[ua] != "2" {
 			t.Fatalf("years: %+v %+v", y24, y25)
 		}
 		// Copying 2024's keys to 2025 adds tuin and keeps water.
@@ -410,7 +431,8 @@ func TestKeysPerYearAndWarnings(t *testing.T) {
 			t.Fatal(err)
 		}
 		water := in.Costs[1]
-		if water.ID != "water" || water.Readings[fmt.Sprint(ua)] != "60" || water.Readings[fmt.Sprint(ub)] != "15" || in.AdminFeePercent != "3.5" {
+		if water.ID != "water" || water.Readings[fmt.Sprint(ua)] != "60" ||
+			water.Readings[fmt.Sprint(ub)] != "15" || in.AdminFeePercent != "3.5" {
 			t.Fatalf("water input: %+v fee %s", water, in.AdminFeePercent)
 		}
 		if in.Units[0].Occupants != "2" || in.Units[1].Occupants != "1" {

@@ -187,7 +187,8 @@ type VATClassInput struct {
 }
 
 func loadVATClasses(ctx context.Context, tx *db.Tx, complexID int64, year int) (map[string]VATClass, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT category, class, rate FROM settlement_vat_classes WHERE org_id = $1 AND complex_id = $2 AND year = $3
+	rows, err := tx.QueryContext(ctx,
+		`SELECT category, class, rate FROM settlement_vat_classes WHERE org_id = $1 AND complex_id = $2 AND year = $3
 		ORDER BY category`, tx.OrgID(), complexID, year)
 	if err != nil {
 		return nil, fmt.Errorf("vat classes: %w", err)
@@ -257,7 +258,8 @@ func (st *Statements) SetVATClass(ctx context.Context, a account.Actor, complexI
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settlement_vat_classes (org_id, complex_id, year, category, class, rate, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, complex_id, year, category) DO UPDATE SET class = excluded.class,
-			rate = excluded.rate, updated_at = excluded.updated_at`, tx.OrgID(), complexID, year, cat, in.Class, int64(rate), st.s.now()); err != nil {
+			rate = excluded.rate,
+			updated_at = excluded.updated_at`, tx.OrgID(), complexID, year, cat, in.Class, int64(rate), st.s.now()); err != nil {
 			return fmt.Errorf("save vat class: %w", err)
 		}
 		return st.s.record(ctx, tx, a, "settlement.vat_class_saved", "complex", complexID, map[string]string{"year": fmt.Sprint(year),
@@ -518,7 +520,8 @@ func (st *Statements) runContext(ctx context.Context, tx *db.Tx, r *Run) (*runCt
 }
 
 func statementRows(ctx context.Context, tx *db.Tx, runID int64) (map[int64]stmtRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.occupancy_id, s.invoice_id, COALESCE(i.number, ''), s.booked_at IS NOT NULL, s.booked_cents,
+	rows, err := tx.QueryContext(ctx,
+		`SELECT s.id, s.occupancy_id, s.invoice_id, COALESCE(i.number, ''), s.booked_at IS NOT NULL, s.booked_cents,
 		s.set_off_cents, COALESCE(p.amount_cents, 0), s.advance_cents, s.advance_from, s.advance_applied_at IS NOT NULL, COALESCE(s.sent_at, ''),
 		s.mails, s.document_sealed IS NOT NULL, s.document_sha256, s.document_year, COALESCE(i.issue_date, '')
 		FROM settlement_statements s
@@ -577,7 +580,8 @@ func deadline(year int) civil.Date { return civil.New(year+1, time.June, 30) }
 
 // build assembles occupancy o's statement. withNames reads the tenants
 // (logged as access with PurposeStatement).
-func (st *Statements) build(ctx context.Context, tx *db.Tx, a account.Actor, c *runCtx, o *RunOccupancy, withNames bool) (*Statement, error) {
+func (st *Statements) build(ctx context.Context, tx *db.Tx, a account.Actor, c *runCtx, o *RunOccupancy,
+	withNames bool) (*Statement, error) {
 	r := c.run
 	s := &Statement{RunID: r.ID, OccupancyID: o.ID, LeaseID: o.LeaseID, Year: r.Year, RunKind: r.Kind, ComplexID: r.ComplexID,
 		ComplexName: r.ComplexName, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, Start: o.Start, End: o.End, Address: o.Address,
@@ -692,7 +696,8 @@ func (st *Statements) build(ctx context.Context, tx *db.Tx, a account.Actor, c *
 	row, stored := c.rows[o.ID]
 	s.IssueDate = c.today
 	if stored {
-		s.ID, s.InvoiceID, s.InvoiceNumber, s.Booked, s.SetOff, s.PayoutCents = row.id, row.invoiceID, row.invoiceNumber, row.booked, row.setOff, row.payout
+		s.ID, s.InvoiceID, s.InvoiceNumber, s.Booked, s.SetOff,
+			s.PayoutCents = row.id, row.invoiceID, row.invoiceNumber, row.booked, row.setOff, row.payout
 		s.Mails, s.Stored, s.SHA256, s.AdvanceApplied = row.mails, row.stored, row.sha, row.advanceApplied
 		if row.sent {
 			s.SentAt = row.sentAt

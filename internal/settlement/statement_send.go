@@ -111,7 +111,8 @@ func (st *Statements) StartSend(ctx context.Context, a account.Actor, runID int6
 		if r.State != StateFinal {
 			return ErrNotFinal
 		}
-		if id, err = st.jobs.Enqueue(ctx, tx, JobSend, sendPayload{RunID: runID, UserID: a.UserID}, jobs.UniqueKey(fmt.Sprint(runID))); err != nil {
+		if id, err = st.jobs.Enqueue(ctx, tx, JobSend, sendPayload{RunID: runID, UserID: a.UserID},
+			jobs.UniqueKey(fmt.Sprint(runID))); err != nil {
 			return err
 		}
 		return st.s.record(ctx, tx, a, "settlement.send_started", "settlement_run", runID, map[string]string{"job_id": fmt.Sprint(id)})
@@ -195,7 +196,8 @@ func (st *Statements) Send(ctx context.Context, a account.Actor, runID int64, pr
 // sendOne sends occupancy o's statement in tx unless it was sent: it
 // books the balance and the levies on the statement, stores the PDF sealed
 // in the fiscal archive, mails it and marks it sent.
-func (st *Statements) sendOne(ctx context.Context, tx *db.Tx, a account.Actor, c *runCtx, o *RunOccupancy) (sent, books, mails int, err error) {
+func (st *Statements) sendOne(ctx context.Context, tx *db.Tx, a account.Actor, c *runCtx,
+	o *RunOccupancy) (sent, books, mails int, err error) {
 	row, ok := c.rows[o.ID]
 	if ok && row.sent {
 		return 0, 0, 0, nil
@@ -226,7 +228,8 @@ func (st *Statements) sendOne(ctx context.Context, tx *db.Tx, a account.Actor, c
 			books++
 		}
 		s.Booked, s.InvoiceID, s.InvoiceNumber, s.SetOff, s.PayoutCents = true, b.invoiceID, b.number, b.setOff, b.payout
-		if _, err := st.bookLevyShares(ctx, tx, s.LeaseID, c.run.ComplexID, c.run.Year, o.UnitID, a.UserID, s.IssueDate, s.DueDate, true); err != nil {
+		if _, err := st.bookLevyShares(ctx, tx, s.LeaseID, c.run.ComplexID, c.run.Year, o.UnitID, a.UserID, s.IssueDate,
+			s.DueDate, true); err != nil {
 			return 0, 0, 0, err
 		}
 	}

@@ -45,8 +45,9 @@ type scenario struct {
 
 func (e *env) tenant(a account.Actor, surname, email, lang string) int64 {
 	e.T.Helper()
-	return must[int64](e.T)(e.Relations.CreatePerson(ctx, a, relation.PersonInput{FirstNames: "Anna", Surname: surname, Email: email, Language: lang,
-		Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}}))
+	return must[int64](e.T)(e.Relations.CreatePerson(ctx, a,
+		relation.PersonInput{FirstNames: "Anna", Surname: surname, Email: email, Language: lang,
+			Address: relation.Address{Street: "Oudegracht", HouseNumber: "12", Postcode: "3511 AB", City: "Utrecht"}}))
 }
 
 // drain runs queued jobs (the mail the send queued) until none is left.
@@ -95,11 +96,14 @@ func (e *env) scenarioWith(a account.Actor, advanceB money.Cents) *scenario {
 		}
 	}
 	sup := e.supplier(a, "Schoon BV")
-	e.cost(a, settlement.CostInput{ComplexID: s.cx, SupplierID: sup, InvoiceNumber: "S-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
-		PeriodEnd: "2025-12-31", Amount: "1200.00", Category: "schoonmaak"})
-	e.cost(a, settlement.CostInput{ComplexID: s.cx, SupplierID: sup, InvoiceNumber: "L-7", InvoiceDate: "2025-11-30", PeriodStart: "2025-01-01",
-		PeriodEnd: "2025-12-31", Amount: "2320.00", Category: "lift"})
-	for _, k := range []settlement.CategoryKey{{Category: "schoonmaak", Key: "equal", AdminFee: true}, {Category: "lift", Key: "area", AdminFee: true}} {
+	e.cost(a,
+		settlement.CostInput{ComplexID: s.cx, SupplierID: sup, InvoiceNumber: "S-1", InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01",
+			PeriodEnd: "2025-12-31", Amount: "1200.00", Category: "schoonmaak"})
+	e.cost(a,
+		settlement.CostInput{ComplexID: s.cx, SupplierID: sup, InvoiceNumber: "L-7", InvoiceDate: "2025-11-30", PeriodStart: "2025-01-01",
+			PeriodEnd: "2025-12-31", Amount: "2320.00", Category: "lift"})
+	for _, k := range []settlement.CategoryKey{{Category: "schoonmaak", Key: "equal", AdminFee: true},
+		{Category: "lift", Key: "area", AdminFee: true}} {
 		if err := e.Settlement.SetKey(ctx, a, s.cx, 2025, k); err != nil {
 			t.Fatal(err)
 		}
@@ -294,11 +298,13 @@ func TestStatementRefundSetOffAndPayBack(t *testing.T) {
 			}
 			var payouts, allocated int64
 			err := e.DB.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-				if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_cents), 0) FROM settlement_payouts WHERE org_id = $1 AND lease_id = $2 AND state = 'open'`,
-					a.OrgID, s.l3).Scan(&payouts); err != nil {
+				if err := tx.QueryRowContext(ctx,
+					`SELECT COALESCE(SUM(amount_cents), 0) FROM settlement_payouts WHERE org_id = $1 AND lease_id = $2 AND state = 'open'`, a.OrgID,
+					s.l3).Scan(&payouts); err != nil {
 					return err
 				}
-				return tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.amount_cents), 0) FROM ledger_allocations a JOIN ledger_charges c ON c.id = a.credit_charge_id
+				return tx.QueryRowContext(ctx,
+					`SELECT COALESCE(SUM(a.amount_cents), 0) FROM ledger_allocations a JOIN ledger_charges c ON c.id = a.credit_charge_id
 					WHERE a.org_id = $1 AND c.line LIKE 'settlement|%'`, a.OrgID).Scan(&allocated)
 			})
 			if err != nil {
@@ -313,7 +319,8 @@ func TestStatementRefundSetOffAndPayBack(t *testing.T) {
 				// The credit is used up by the payout debit, not by rent.
 				var toPayout int64
 				if err := e.DB.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-					return tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.amount_cents), 0) FROM ledger_allocations a JOIN ledger_charges c ON c.id = a.charge_id
+					return tx.QueryRowContext(ctx,
+						`SELECT COALESCE(SUM(a.amount_cents), 0) FROM ledger_allocations a JOIN ledger_charges c ON c.id = a.charge_id
 						WHERE a.org_id = $1 AND a.lease_id = $2 AND c.line = $3`, a.OrgID, s.l3, ledger.PayoutLine("settlement", "2025")).Scan(&toPayout)
 				}); err != nil {
 					t.Fatal(err)
@@ -335,7 +342,8 @@ func TestStatementRefundSetOffAndPayBack(t *testing.T) {
 func TestCommercialVATStatement(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		a := e.Owner
-		if err := e.Billing.SaveSettings(ctx, a, billing.Settings{Proration: billing.ActualDays, IssuerVATID: "NL000099998B57", IssuerKvK: "40536533"}); err != nil {
+		if err := e.Billing.SaveSettings(ctx, a,
+			billing.Settings{Proration: billing.ActualDays, IssuerVATID: "NL000099998B57", IssuerKvK: "40536533"}); err != nil {
 			t.Fatal(err)
 		}
 		// The rent run posts VAT lines only with the issuer's address (DOMAIN §3.4).
@@ -345,12 +353,14 @@ func TestCommercialVATStatement(t *testing.T) {
 			t.Fatal(err)
 		}
 		cx := e.complex(a, "Winkelhof")
-		shop := must[int64](t)(e.Portfolio.CreateUnit(ctx, a, portfolio.UnitInput{ComplexID: cx, Street: "Vismarkt", HouseNumber: "3", Postcode: "3511 KB",
-			City: "Utrecht", Type: portfolio.TypeBedrijfsruimte, FloorArea: "100", Segment: portfolio.SegmentCommercieel}))
+		shop := must[int64](t)(e.Portfolio.CreateUnit(ctx, a,
+			portfolio.UnitInput{ComplexID: cx, Street: "Vismarkt", HouseNumber: "3", Postcode: "3511 KB",
+				City: "Utrecht", Type: portfolio.TypeBedrijfsruimte, FloorArea: "100", Segment: portfolio.SegmentCommercieel}))
 		co := must[int64](t)(e.Relations.CreateCompany(ctx, a, relation.CompanyInput{Name: "Bakkerij Korstmos B.V.", KvK: "69599084",
 			Address: relation.Address{Street: "Vismarkt", HouseNumber: "3", Postcode: "3511 KB", City: "Utrecht"}}))
 		l := must[int64](t)(e.Leases.Create(ctx, a, lease.Input{UnitIDs: []int64{shop}, TenantIDs: []int64{co}, Start: d("2025-01-01"),
-			PaymentMethod: lease.Transfer, VATOpted: true, Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 200000, VAT: lease.VATStandard},
+			PaymentMethod: lease.Transfer, VATOpted: true, Components: []lease.ComponentInput{{Kind: lease.BareRent,
+				AmountCents: 200000, VAT: lease.VATStandard},
 				{Kind: lease.ServiceCosts, Category: "schoonmaak", AmountCents: 10000, VAT: lease.VATStandard}}}))
 		for m := 1; m <= 12; m++ {
 			if _, err := e.Billing.PostRun(ctx, a, billing.RunInput{Period: fmt.Sprintf("2025-%02d", m)}, nil); err != nil {
@@ -367,10 +377,12 @@ func TestCommercialVATStatement(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := e.Statements.SetVATClass(ctx, a, cx, 2025, settlement.VATClassInput{Category: "energie", Class: settlement.VATIndependent, Rate: "9"}); err != nil {
+		if err := e.Statements.SetVATClass(ctx, a, cx, 2025,
+			settlement.VATClassInput{Category: "energie", Class: settlement.VATIndependent, Rate: "9"}); err != nil {
 			t.Fatal(err)
 		}
-		err := e.Statements.SetVATClass(ctx, a, cx, 2025, settlement.VATClassInput{Category: "energie", Class: settlement.VATIndependent, Rate: "x"})
+		err := e.Statements.SetVATClass(ctx, a, cx, 2025,
+			settlement.VATClassInput{Category: "energie", Class: settlement.VATIndependent, Rate: "x"})
 		fieldErr(t, err, "rate", "settlement_statement.rate_invalid")
 		run := must[*settlement.Run](t)(e.Settlement.Run(ctx, a, cx, 2025))
 		if err := e.Settlement.Finalise(ctx, a, run.ID); err != nil {
@@ -394,8 +406,8 @@ func TestCommercialVATStatement(t *testing.T) {
 			t.Fatalf("booked %+v", invs)
 		}
 		pdf, _ := must2(t)(e.Statements.StatementPDF(ctx, a, run.ID, o.ID))
-		contains(t, "VAT statement", apptest.PDFText(t, pdf), "Afrekening servicekosten 2025 — factuur", "Btw 9% over € 800,00", "Btw 21% over € 1.500,00",
-			"zelfstandig", "bijkomend", "NL000099998B57", "Factuurnummer "+invs[0].Number, "Bakkerij Korstmos")
+		contains(t, "VAT statement", apptest.PDFText(t, pdf), "Afrekening servicekosten 2025 — factuur", "Btw 9% over € 800,00",
+			"Btw 21% over € 1.500,00", "zelfstandig", "bijkomend", "NL000099998B57", "Factuurnummer "+invs[0].Number, "Bakkerij Korstmos")
 	})
 }
 
@@ -466,8 +478,9 @@ func TestLevyDistribution(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		a := e.Owner
 		s := e.scenario(a)
-		_, err := e.Statements.CreateLevy(ctx, a, settlement.LevyInput{ComplexID: s.cx, Name: "", PeriodStart: "2025-01-01", PeriodEnd: "2024-12-31",
-			Amount: "-1", Basis: "x"})
+		_, err := e.Statements.CreateLevy(ctx, a,
+			settlement.LevyInput{ComplexID: s.cx, Name: "", PeriodStart: "2025-01-01", PeriodEnd: "2024-12-31",
+				Amount: "-1", Basis: "x"})
 		fe, _ := validation.AsFields(err)
 		if fe["name"] == "" || fe["period_end"] == "" || fe["amount"] == "" || fe["basis"] == "" {
 			t.Fatalf("bad input: %v", err)

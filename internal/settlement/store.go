@@ -110,7 +110,8 @@ func complexChoices(ctx context.Context, tx *db.Tx) ([]Choice, error) {
 // --- cost entries ---
 
 const costCols = `e.id, e.complex_id, COALESCE(c.name, ''), e.supplier_id, COALESCE(r.company_name, ''), e.invoice_number, e.invoice_date,
-	e.period_start, e.period_end, e.amount_cents, e.vat_cents, e.category, e.description, e.scope, e.evidence_name, e.evidence_size, e.created_at`
+	e.period_start, e.period_end, e.amount_cents, e.vat_cents, e.category, e.description, e.scope, e.evidence_name, e.evidence_size,
+	e.created_at`
 
 const costFrom = ` FROM settlement_cost_entries e
 	LEFT JOIN complexes c ON c.id = e.complex_id AND c.org_id = e.org_id
@@ -120,7 +121,8 @@ func scanCost(sc interface{ Scan(...any) error }) (*CostEntry, error) {
 	var c CostEntry
 	var created string
 	if err := sc.Scan(&c.ID, &c.ComplexID, &c.ComplexName, &c.SupplierID, &c.SupplierName, &c.InvoiceNumber, &c.InvoiceDate,
-		&c.PeriodStart, &c.PeriodEnd, &c.Amount, &c.VAT, &c.Category, &c.Description, &c.Scope, &c.EvidenceName, &c.EvidenceSize, &created); err != nil {
+		&c.PeriodStart, &c.PeriodEnd, &c.Amount, &c.VAT, &c.Category, &c.Description, &c.Scope, &c.EvidenceName,
+		&c.EvidenceSize, &created); err != nil {
 		return nil, err
 	}
 	c.CreatedAt = db.ShownTS(created)
@@ -143,8 +145,9 @@ func getCost(ctx context.Context, tx *db.Tx, id int64) (*CostEntry, error) {
 
 func findCostByKey(ctx context.Context, tx *db.Tx, supplier int64, number, category string) (*CostEntry, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM settlement_cost_entries WHERE org_id = $1 AND supplier_id = $2 AND invoice_number = $3 AND category = $4`,
-		tx.OrgID(), supplier, number, category).Scan(&id)
+	err := tx.QueryRowContext(ctx,
+		`SELECT id FROM settlement_cost_entries WHERE org_id = $1 AND supplier_id = $2 AND invoice_number = $3 AND category = $4`, tx.OrgID(),
+		supplier, number, category).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -193,7 +196,8 @@ func insertCost(ctx context.Context, tx *db.Tx, c *cleanCost, by int64, now stri
 	err := tx.QueryRowContext(ctx, `INSERT INTO settlement_cost_entries (org_id, complex_id, supplier_id, invoice_number, invoice_date,
 		period_start, period_end, amount_cents, vat_cents, category, description, scope, created_at, created_by, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13) RETURNING id`,
-		tx.OrgID(), c.complexID, c.supplierID, c.number, c.invoiceDate, c.from, c.to, c.amount, c.vat, c.category, c.desc, scope, now, by).Scan(&id)
+		tx.OrgID(), c.complexID, c.supplierID, c.number, c.invoiceDate, c.from, c.to, c.amount, c.vat, c.category,
+		c.desc, scope, now, by).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert cost entry: %w", err)
 	}
@@ -201,7 +205,8 @@ func insertCost(ctx context.Context, tx *db.Tx, c *cleanCost, by int64, now stri
 }
 
 func writeUnits(ctx context.Context, tx *db.Tx, id int64, units []int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM settlement_cost_entry_units WHERE entry_id = $1 AND org_id = $2`, id, tx.OrgID()); err != nil {
+	if _, err := tx.ExecContext(ctx,
+		`DELETE FROM settlement_cost_entry_units WHERE entry_id = $1 AND org_id = $2`, id, tx.OrgID()); err != nil {
 		return fmt.Errorf("cost entry units: %w", err)
 	}
 	rows := make([][]any, len(units))
@@ -216,10 +221,12 @@ func updateCost(ctx context.Context, tx *db.Tx, id int64, c *cleanCost, now stri
 	if len(c.units) > 0 {
 		scope = ScopeUnits
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE settlement_cost_entries SET complex_id = $1, supplier_id = $2, invoice_number = $3, invoice_date = $4,
+	if _, err := tx.ExecContext(ctx,
+		`UPDATE settlement_cost_entries SET complex_id = $1, supplier_id = $2, invoice_number = $3, invoice_date = $4,
 		period_start = $5, period_end = $6, amount_cents = $7, vat_cents = $8, category = $9, description = $10, scope = $11, updated_at = $12
 		WHERE id = $13 AND org_id = $14`,
-		c.complexID, c.supplierID, c.number, c.invoiceDate, c.from, c.to, c.amount, c.vat, c.category, c.desc, scope, now, id, tx.OrgID()); err != nil {
+		c.complexID, c.supplierID, c.number, c.invoiceDate, c.from, c.to, c.amount, c.vat, c.category, c.desc, scope,
+		now, id, tx.OrgID()); err != nil {
 		return fmt.Errorf("update cost entry: %w", err)
 	}
 	return writeUnits(ctx, tx, id, c.units)
@@ -238,13 +245,15 @@ func deleteCost(ctx context.Context, tx *db.Tx, id int64) error {
 
 func entryInFinalRun(ctx context.Context, tx *db.Tx, id int64) (bool, error) {
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM settlement_run_entries x JOIN settlement_runs r ON r.id = x.run_id AND r.org_id = x.org_id
+	err := tx.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM settlement_run_entries x JOIN settlement_runs r ON r.id = x.run_id AND r.org_id = x.org_id
 		WHERE x.org_id = $1 AND x.entry_id = $2 AND r.state = 'final'`, tx.OrgID(), id).Scan(&n)
 	return n > 0, err
 }
 
-var costSortCol = map[string]string{"invoice_date": "e.invoice_date", "supplier": "COALESCE(r.company_name, '')", "invoice_number": "e.invoice_number",
-	"category": "e.category", "amount": "e.amount_cents", "period_start": "e.period_start", "complex": "COALESCE(c.name, '')"}
+var costSortCol = map[string]string{"invoice_date": "e.invoice_date", "supplier": "COALESCE(r.company_name, '')",
+	"invoice_number": "e.invoice_number", "category": "e.category", "amount": "e.amount_cents", "period_start": "e.period_start",
+	"complex": "COALESCE(c.name, '')"}
 
 func listCosts(ctx context.Context, tx *db.Tx, q listing.Query, f CostFilter) (listing.Page[CostEntry], error) {
 	where := []string{"e.org_id = $1"}
@@ -318,7 +327,8 @@ func (l *importLookups) complex(v string) (int64, bool) {
 
 func loadImportLookups(ctx context.Context, tx *db.Tx) (*importLookups, error) {
 	l := &importLookups{suppliers: map[string]int64{}, complexes: map[string]int64{}, unitComplex: map[int64]int64{}}
-	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(ref, ''), COALESCE(kvk, '') FROM relations WHERE org_id = $1 AND (roles & 8) <> 0`, tx.OrgID())
+	rows, err := tx.QueryContext(ctx,
+		`SELECT id, COALESCE(ref, ''), COALESCE(kvk, '') FROM relations WHERE org_id = $1 AND (roles & 8) <> 0`, tx.OrgID())
 	if err != nil {
 		return nil, fmt.Errorf("suppliers: %w", err)
 	}
@@ -413,8 +423,9 @@ func loadYear(ctx context.Context, tx *db.Tx, complexID int64, year int) (*YearS
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT category, unit_id, share FROM settlement_key_shares WHERE org_id = $1 AND complex_id = $2 AND year = $3`,
-		tx.OrgID(), complexID, year)
+	rows, err = tx.QueryContext(ctx,
+		`SELECT category, unit_id, share FROM settlement_key_shares WHERE org_id = $1 AND complex_id = $2
+			AND year = $3`, tx.OrgID(), complexID, year)
 	if err != nil {
 		return nil, fmt.Errorf("settlement shares: %w", err)
 	}
@@ -438,7 +449,8 @@ func loadYear(ctx context.Context, tx *db.Tx, complexID int64, year int) (*YearS
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT o.unit_id, o.occupants FROM settlement_occupants o JOIN units u ON u.id = o.unit_id AND u.org_id = o.org_id
+	rows, err = tx.QueryContext(ctx,
+		`SELECT o.unit_id, o.occupants FROM settlement_occupants o JOIN units u ON u.id = o.unit_id AND u.org_id = o.org_id
 		WHERE o.org_id = $1 AND u.complex_id = $2 AND o.year = $3`, tx.OrgID(), complexID, year)
 	if err != nil {
 		return nil, fmt.Errorf("settlement occupants: %w", err)
@@ -455,7 +467,8 @@ func loadYear(ctx context.Context, tx *db.Tx, complexID int64, year int) (*YearS
 	return y, rows.Err()
 }
 
-func saveKey(ctx context.Context, tx *db.Tx, complexID int64, year int, k CategoryKey, shares map[int64]string, by int64, now string) error {
+func saveKey(ctx context.Context, tx *db.Tx, complexID int64, year int, k CategoryKey,
+	shares map[int64]string, by int64, now string) error {
 	if _, err := deleteKey(ctx, tx, complexID, year, k.Category); err != nil {
 		return err
 	}
@@ -492,7 +505,8 @@ func saveYear(ctx context.Context, tx *db.Tx, complexID int64, year int, pct str
 		return fmt.Errorf("settlement year: %w", err)
 	}
 	for u, v := range occ {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM settlement_occupants WHERE org_id = $1 AND unit_id = $2 AND year = $3`, tx.OrgID(), u, year); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM settlement_occupants WHERE org_id = $1 AND unit_id = $2 AND year = $3`,
+			tx.OrgID(), u, year); err != nil {
 			return fmt.Errorf("occupants: %w", err)
 		}
 		if v == "" {
@@ -546,7 +560,8 @@ type unitRow struct {
 }
 
 func complexUnits(ctx context.Context, tx *db.Tx, complexID int64) ([]unitRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, floor_area_tenths FROM units WHERE org_id = $1 AND complex_id = $2 ORDER BY id`, tx.OrgID(), complexID)
+	rows, err := tx.QueryContext(ctx,
+		`SELECT id, floor_area_tenths FROM units WHERE org_id = $1 AND complex_id = $2 ORDER BY id`, tx.OrgID(), complexID)
 	if err != nil {
 		return nil, fmt.Errorf("units: %w", err)
 	}
@@ -761,7 +776,8 @@ func deleteRun(ctx context.Context, tx *db.Tx, id int64) error {
 			return fmt.Errorf("delete draft run: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM settlement_runs WHERE id = $1 AND org_id = $2 AND state = 'draft'`, id, tx.OrgID()); err != nil {
+	if _, err := tx.ExecContext(ctx,
+		`DELETE FROM settlement_runs WHERE id = $1 AND org_id = $2 AND state = 'draft'`, id, tx.OrgID()); err != nil {
 		return fmt.Errorf("delete draft run: %w", err)
 	}
 	return nil
@@ -817,7 +833,8 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 		"admin_fee", "amount_cents", "allocated_cents", "landlord_cents", "units_json", "readings_json"}, costs); err != nil {
 		return 0, err
 	}
-	if err := bulkInsert(ctx, tx, "settlement_run_entries", []string{"org_id", "run_id", "cost_id", "entry_id", "assigned_cents"}, entries); err != nil {
+	if err := bulkInsert(ctx, tx, "settlement_run_entries",
+		[]string{"org_id", "run_id", "cost_id", "entry_id", "assigned_cents"}, entries); err != nil {
 		return 0, err
 	}
 	var occs, lines [][]any
@@ -837,11 +854,14 @@ func saveRun(ctx context.Context, tx *db.Tx, b *built, kind string, leaseID, cor
 	for _, l := range b.out.Landlord.Lines {
 		lines = append(lines, []any{org, id, "", parseRef(l.Unit, ""), string(l.Cost), int64(l.Amount)})
 	}
-	if err := bulkInsert(ctx, tx, "settlement_run_occupancies", []string{"org_id", "run_id", "occupancy_ref", "lease_id", "unit_id", "start_date",
-		"end_date", "subtotal_cents", "admin_fee_cents", "total_cents", "advances_cents", "paid_cents", "balance_cents", "lines_json"}, occs); err != nil {
+	if err := bulkInsert(ctx, tx, "settlement_run_occupancies",
+		[]string{"org_id", "run_id", "occupancy_ref", "lease_id", "unit_id", "start_date",
+			"end_date", "subtotal_cents", "admin_fee_cents", "total_cents", "advances_cents", "paid_cents", "balance_cents",
+			"lines_json"}, occs); err != nil {
 		return 0, err
 	}
-	if err := bulkInsert(ctx, tx, "settlement_run_lines", []string{"org_id", "run_id", "occupancy_ref", "unit_id", "cost_id", "amount_cents"}, lines); err != nil {
+	if err := bulkInsert(ctx, tx, "settlement_run_lines",
+		[]string{"org_id", "run_id", "occupancy_ref", "unit_id", "cost_id", "amount_cents"}, lines); err != nil {
 		return 0, err
 	}
 	return id, nil
@@ -860,8 +880,8 @@ func nonNil(ids []int64) []int64 {
 	return ids
 }
 
-const runCols = `r.id, r.complex_id, COALESCE(c.name, ''), r.year, r.kind, r.lease_id, r.period_start, r.period_end, r.state, r.warnings_json,
-	r.corrects_run_id, r.created_at, r.created_by, COALESCE(r.finalised_at, ''), r.degree_days_source, r.advances_basis`
+const runCols = `r.id, r.complex_id, COALESCE(c.name, ''), r.year, r.kind, r.lease_id, r.period_start, r.period_end, r.state,
+	r.warnings_json, r.corrects_run_id, r.created_at, r.created_by, COALESCE(r.finalised_at, ''), r.degree_days_source, r.advances_basis`
 
 func scanRunSummary(sc interface{ Scan(...any) error }) (*RunSummary, string, error) {
 	var r RunSummary
@@ -902,7 +922,8 @@ func listRuns(ctx context.Context, tx *db.Tx, f RunFilter) ([]RunSummary, error)
 		args = append(args, f.Year)
 		where += " AND r.year = $" + strconv.Itoa(len(args))
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+runCols+` FROM settlement_runs r LEFT JOIN complexes c ON c.id = r.complex_id AND c.org_id = r.org_id
+	rows, err := tx.QueryContext(ctx,
+		`SELECT `+runCols+` FROM settlement_runs r LEFT JOIN complexes c ON c.id = r.complex_id AND c.org_id = r.org_id
 		WHERE `+where+` ORDER BY r.id DESC LIMIT 500`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("runs: %w", err)
@@ -988,7 +1009,8 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT x.cost_id, x.entry_id, COALESCE(e.invoice_number, ''), x.assigned_cents FROM settlement_run_entries x
+	rows, err = tx.QueryContext(ctx,
+		`SELECT x.cost_id, x.entry_id, COALESCE(e.invoice_number, ''), x.assigned_cents FROM settlement_run_entries x
 		LEFT JOIN settlement_cost_entries e ON e.id = x.entry_id AND e.org_id = x.org_id
 		WHERE x.run_id = $1 AND x.org_id = $2 ORDER BY x.entry_id`, id, tx.OrgID())
 	if err != nil {
@@ -1065,7 +1087,8 @@ func loadRunPage(ctx context.Context, tx *db.Tx, id int64, p *occPage) (r *Run, 
 	// The landlord's lines (vacant days); the tenants' came with their
 	// occupancies.
 	lineWhere, largs := "x.occupancy_ref = ''", []any{id, tx.OrgID()}
-	rows, err = tx.QueryContext(ctx, `SELECT x.occupancy_ref, x.unit_id, COALESCE(u.street, ''), COALESCE(u.house_number, 0), COALESCE(u.addition, ''),
+	rows, err = tx.QueryContext(ctx,
+		`SELECT x.occupancy_ref, x.unit_id, COALESCE(u.street, ''), COALESCE(u.house_number, 0), COALESCE(u.addition, ''),
 		x.cost_id, x.amount_cents FROM settlement_run_lines x LEFT JOIN units u ON u.id = x.unit_id AND u.org_id = x.org_id
 		WHERE x.run_id = $1 AND x.org_id = $2 AND `+lineWhere, largs...)
 	if err != nil {

@@ -106,7 +106,8 @@ func TestBrowserSignUpToInvitation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b.Run(t, chromedp.SendKeys(css("input[name=code]"), code), chromedp.Click(css("#totp-confirm")), chromedp.WaitVisible(css("#recovery-codes")))
+			b.Run(t, chromedp.SendKeys(css("input[name=code]"), code), chromedp.Click(css("#totp-confirm")),
+				chromedp.WaitVisible(css("#recovery-codes")))
 			if n := strings.Count(b.Text(t, "#recovery-codes"), "-"); n != 10 {
 				t.Fatalf("%d recovery codes shown", n)
 			}

@@ -37,8 +37,9 @@ func depositLease(t *testing.T, e *apptest.Env, f *leaseFixture) (int64, string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Leases.AddDepositEntry(ctx, f.owner, id, lease.DepositEntryInput{Kind: lease.DepositReceived, Date: civil.New(2025, time.January, 1),
-		AmountCents: 170000}); err != nil {
+	if _, err := e.Leases.AddDepositEntry(ctx, f.owner, id,
+		lease.DepositEntryInput{Kind: lease.DepositReceived, Date: civil.New(2025, time.January, 1),
+			AmountCents: 170000}); err != nil {
 		t.Fatal(err)
 	}
 	l, err := e.Leases.Get(ctx, f.owner, id)
@@ -93,7 +94,8 @@ func TestDepositPages(t *testing.T) {
 			page := fmt.Sprintf("/o/a/finance/deposits/%d", id)
 
 			body := mustBody(t, c, "/o/a/finance/deposits")
-			if !strings.Contains(body, `class="deposit-lease">`+ref) || !strings.Contains(body, "14 maart 2026") || !strings.Contains(body, `id="tab-deposits" aria-current="page"`) {
+			if !strings.Contains(body, `class="deposit-lease">`+ref) || !strings.Contains(body, "14 maart 2026") ||
+				!strings.Contains(body, `id="tab-deposits" aria-current="page"`) {
 				t.Fatalf("list: %.4000s", body)
 			}
 			resp, body := c.do("GET", "/o/a/finance/deposits?format=csv&q="+url.QueryEscape(ref), nil)
@@ -111,29 +113,35 @@ func TestDepositPages(t *testing.T) {
 				t.Fatalf("deposit page: %.4000s", body)
 			}
 			// Refused: administration costs, a text file as evidence, a bad amount.
-			resp, body = c.postFiles(page+"/deductions", url.Values{"deduct.reason": {"administration"}, "deduct.amount": {"50,00"}, "deduct.date": {"2026-03-10"}}, "", "", nil)
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-deduct-reason">Administratiekosten mogen nooit`) {
+			resp, body = c.postFiles(page+"/deductions",
+				url.Values{"deduct.reason": {"administration"}, "deduct.amount": {"50,00"}, "deduct.date": {"2026-03-10"}}, "", "", nil)
+			if resp.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(body, `id="err-deduct-reason">Administratiekosten mogen nooit`) {
 				t.Fatalf("administration costs: %d %.3000s", resp.StatusCode, body)
 			}
-			resp, body = c.postFiles(page+"/deductions", url.Values{"deduct.reason": {"damage"}, "deduct.amount": {"50,00"}}, "deduct.evidence", "foto.png", []byte("no picture"))
+			resp, body = c.postFiles(page+"/deductions", url.Values{"deduct.reason": {"damage"}, "deduct.amount": {"50,00"}}, "deduct.evidence",
+				"foto.png", []byte("no picture"))
 			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-deduct-evidence">Alleen PDF, JPEG of PNG.`) {
 				t.Fatalf("text as evidence: %d", resp.StatusCode)
 			}
 			resp, body = c.postFiles(page+"/deductions", url.Values{"deduct.reason": {"damage"}, "deduct.amount": {"5x"}}, "", "", nil)
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-deduct-amount"`) || !strings.Contains(body, `value="5x"`) {
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-deduct-amount"`) ||
+				!strings.Contains(body, `value="5x"`) {
 				t.Fatalf("bad amount: %d", resp.StatusCode)
 			}
 			var n int
 			if err := e.DB.Raw().QueryRow(`SELECT COUNT(*) FROM lease_deposit_entries WHERE kind = 'deducted'`).Scan(&n); err != nil || n != 0 {
 				t.Fatalf("refused deductions wrote %d entries", n)
 			}
-			resp, _ = c.postFiles(page+"/deductions", url.Values{"deduct.reason": {"damage"}, "deduct.amount": {"200,00"}, "deduct.note": {"gat in de deur"}},
+			resp, _ = c.postFiles(page+"/deductions",
+				url.Values{"deduct.reason": {"damage"}, "deduct.amount": {"200,00"}, "deduct.note": {"gat in de deur"}},
 				"deduct.evidence", "deur.png", depositPhoto)
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("deduction: %d", resp.StatusCode)
 			}
 			body = mustBody(t, c, page)
-			if !strings.Contains(body, `id="deposit-deadline">30 maart 2026`) || !strings.Contains(body, "gat in de deur") || !strings.Contains(body, `id="deposit-held"><strong>€ 1.500,00`) {
+			if !strings.Contains(body, `id="deposit-deadline">30 maart 2026`) || !strings.Contains(body, "gat in de deur") ||
+				!strings.Contains(body, `id="deposit-held"><strong>€ 1.500,00`) {
 				t.Fatalf("after deduction: %.5000s", body)
 			}
 			link := evidenceLink.FindStringSubmatch(body)
@@ -141,7 +149,8 @@ func TestDepositPages(t *testing.T) {
 				t.Fatal("no evidence link")
 			}
 			resp, got := c.do("GET", link[1], nil)
-			if resp.StatusCode != 200 || got != string(depositPhoto) || resp.Header.Get("Content-Type") != "image/png" || !strings.Contains(resp.Header.Get("Content-Disposition"), "deur.png") {
+			if resp.StatusCode != 200 || got != string(depositPhoto) || resp.Header.Get("Content-Type") != "image/png" ||
+				!strings.Contains(resp.Header.Get("Content-Disposition"), "deur.png") {
 				t.Fatalf("download: %d %s", resp.StatusCode, resp.Header.Get("Content-Disposition"))
 			}
 			resp, _ = c.do("POST", page+"/settle", url.Values{})
@@ -149,14 +158,16 @@ func TestDepositPages(t *testing.T) {
 				t.Fatalf("settle: %d", resp.StatusCode)
 			}
 			body = mustBody(t, c, page)
-			if !strings.Contains(body, `id="payout-amount">€ 1.500,00`) || !strings.Contains(body, `id="payout-due">30 maart 2026`) || !strings.Contains(body, "Visser") {
+			if !strings.Contains(body, `id="payout-amount">€ 1.500,00`) || !strings.Contains(body, `id="payout-due">30 maart 2026`) ||
+				!strings.Contains(body, "Visser") {
 				t.Fatalf("payout: %.5000s", body)
 			}
 			resp, body = c.do("POST", page+"/settle", url.Values{})
 			if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `id="form-error"`) {
 				t.Fatalf("second settle: %d", resp.StatusCode)
 			}
-			if body := mustBody(t, c, "/o/a/finance/deposits"); strings.Contains(body, `class="deposit-lease"`) || !strings.Contains(body, `class="open-payout"`) {
+			if body := mustBody(t, c, "/o/a/finance/deposits"); strings.Contains(body, `class="deposit-lease"`) ||
+				!strings.Contains(body, `class="open-payout"`) {
 				t.Fatalf("list after settle: %.4000s", body)
 			}
 			resp, _ = c.do("POST", page+"/payout/paid", url.Values{"paid.date": {"2026-03-10"}})

@@ -154,7 +154,8 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "finance"
 	a := actorOf(r)
 	v := r.URL.Query()
-	view := financeRunView{financeFmt: s.financeFmt(p), Period: v.Get("period"), Scope: financeScopeOf(v), CanWrite: a.Can(account.PermFinanceWrite)}
+	view := financeRunView{financeFmt: s.financeFmt(p), Period: v.Get("period"), Scope: financeScopeOf(v),
+		CanWrite: a.Can(account.PermFinanceWrite)}
 	if view.Period == "" {
 		view.Period = nextMonth(civil.Today(s.Clock.Now()))
 	}
@@ -451,7 +452,8 @@ func (s *Server) renderLeaseAccount(w http.ResponseWriter, r *http.Request, p *p
 		fm := view.financeFmt
 		rows := [][]string{{from.String(), p.T("finance.opening"), "", "", "", fm.Amount(st.Opening)}}
 		for _, l := range st.Lines {
-			rows = append(rows, []string{l.Date.String(), p.T("finance.entry." + l.Kind), l.Reference, fm.Amount(l.Debit), fm.Amount(l.Credit), fm.Amount(l.Balance)})
+			rows = append(rows,
+				[]string{l.Date.String(), p.T("finance.entry." + l.Kind), l.Reference, fm.Amount(l.Debit), fm.Amount(l.Credit), fm.Amount(l.Balance)})
 		}
 		writeCSV(w, "rekeningoverzicht-"+st.LeaseReference+".csv", []string{p.T("finance.date"), p.T("finance.kind"), p.T("finance.reference"),
 			p.T("finance.debit"), p.T("finance.credit"), p.T("finance.balance")}, rows)

@@ -55,7 +55,8 @@ func TestFinancePages(t *testing.T) {
 			}
 			// The whole quarter: January to March (the lease starts 1 January).
 			resp, body = c.do("GET", "/o/a/finance/rentrun?period=2026-02&quarter=1&preview=1", nil)
-			if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-invoices">3<`) || !strings.Contains(body, `name="period" value="2026-Q1"`) {
+			if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-invoices">3<`) ||
+				!strings.Contains(body, `name="period" value="2026-Q1"`) {
 				t.Fatalf("quarter preview: %d %.3000s", resp.StatusCode, body)
 			}
 			resp, body = c.do("GET", "/o/a/finance/rentrun?period=2026-3x&preview=1", nil)
@@ -86,17 +87,20 @@ func TestFinancePages(t *testing.T) {
 			}
 			acct := fmt.Sprintf("/o/a/finance/leases/%d", l)
 			// Bad payments: errors at the fields, nothing booked.
-			resp, body = c.do("POST", acct+"/payments", url.Values{"payment.date": {"2026-03-10"}, "payment.amount": {"12,3,4"}, "payment.method": {"transfer"}})
+			resp, body = c.do("POST", acct+"/payments",
+				url.Values{"payment.date": {"2026-03-10"}, "payment.amount": {"12,3,4"}, "payment.method": {"transfer"}})
 			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-payment-amount"`) {
 				t.Fatalf("bad amount: %d", resp.StatusCode)
 			}
 			// An amount beyond what HMS takes (€100 million) is refused at the field.
 			resp, body = c.do("POST", acct+"/payments", url.Values{"payment.date": {"2026-03-10"}, "payment.amount": {"92.233.720.368.547.758,07"},
 				"payment.method": {"transfer"}})
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-payment-amount"`) || !strings.Contains(body, "100 miljoen") {
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-payment-amount"`) ||
+				!strings.Contains(body, "100 miljoen") {
 				t.Fatalf("an overflowing amount: %d %.3000s", resp.StatusCode, body)
 			}
-			resp, body = c.do("POST", acct+"/payments", url.Values{"payment.date": {"2026-04-10"}, "payment.amount": {"100"}, "payment.method": {"transfer"}})
+			resp, body = c.do("POST", acct+"/payments",
+				url.Values{"payment.date": {"2026-04-10"}, "payment.amount": {"100"}, "payment.method": {"transfer"}})
 			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-payment-date"`) {
 				t.Fatalf("future date: %d", resp.StatusCode)
 			}
@@ -104,7 +108,9 @@ func TestFinancePages(t *testing.T) {
 			if err := e.DB.Raw().QueryRow(`SELECT COUNT(*) FROM ledger_payments`).Scan(&n); err != nil || n != 0 {
 				t.Fatalf("refused payments booked: %d", n)
 			}
-			resp, _ = c.do("POST", acct+"/payments", url.Values{"payment.date": {"2026-03-10"}, "payment.amount": {"500,00"}, "payment.method": {"transfer"}, "payment.reference": {"maart"}})
+			resp, _ = c.do("POST", acct+"/payments",
+				url.Values{"payment.date": {"2026-03-10"}, "payment.amount": {"500,00"}, "payment.method": {"transfer"},
+					"payment.reference": {"maart"}})
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("payment: %d", resp.StatusCode)
 			}
@@ -143,7 +149,8 @@ func TestFinancePages(t *testing.T) {
 			g := newLeaseFixture(t, e, "b")
 			cb := newClient(t, e.URL())
 			cb.login(g.email, g.pw)
-			for _, p := range []string{"/o/b/finance/invoices/" + id[1], "/o/b/finance/invoices/" + id[1] + "/pdf", fmt.Sprintf("/o/b/finance/leases/%d", l), fmt.Sprintf("/o/b/finance/tenants/%d", f.tenant)} {
+			for _, p := range []string{"/o/b/finance/invoices/" + id[1], "/o/b/finance/invoices/" + id[1] + "/pdf",
+				fmt.Sprintf("/o/b/finance/leases/%d", l), fmt.Sprintf("/o/b/finance/tenants/%d", f.tenant)} {
 				if resp, _ := cb.do("GET", p, nil); resp.StatusCode != http.StatusNotFound {
 					t.Fatalf("%s: %d for another organisation", p, resp.StatusCode)
 				}
@@ -201,6 +208,7 @@ func TestFinanceBrowser(t *testing.T) {
 	shot(t, b, "finance-tenant")
 	b.Run(t, chromedp.Click(css(".open-item a")), chromedp.WaitVisible(css("#invoice-lines")))
 	b.Run(t, chromedp.Click(css("#invoice-account")), chromedp.WaitVisible(css("#payment-form")))
-	b.Run(t, chromedp.SendKeys(css("#payment-amount"), "885,00"), chromedp.Click(css("#payment-submit")), chromedp.WaitVisible(css("#no-open")))
+	b.Run(t, chromedp.SendKeys(css("#payment-amount"), "885,00"), chromedp.Click(css("#payment-submit")),
+		chromedp.WaitVisible(css("#no-open")))
 	shot(t, b, "finance-account")
 }

@@ -402,8 +402,8 @@ func (s *Server) renderLeaseDetail(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	v := leaseDetailView{leaseFmt: leaseFmt{p.Lang}, Detail: det, Preview: preview, CanWrite: a.Can(account.PermPortfolioWrite),
-		ComponentKinds: lease.ComponentKinds, VATs: lease.VATs, DepositKinds: []lease.DepositEntryKind{lease.DepositReceived, lease.DepositReturned},
-		DeliveryMethods: lease.DeliveryMethods}
+		ComponentKinds: lease.ComponentKinds, VATs: lease.VATs,
+		DepositKinds: []lease.DepositEntryKind{lease.DepositReceived, lease.DepositReturned}, DeliveryMethods: lease.DeliveryMethods}
 	p.Title = "lease.detail.title"
 	p.Data = v
 	s.render(w, r, status, "lease_detail", p)

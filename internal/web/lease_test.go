@@ -46,8 +46,9 @@ func newLeaseFixture(t *testing.T, e *apptest.Env, slug string) *leaseFixture {
 		if typ == portfolio.TypeBedrijfsruimte {
 			seg = portfolio.SegmentCommercieel
 		}
-		u, err := e.Portfolio.CreateUnit(ctx, f.owner, portfolio.UnitInput{Street: "Lindelaan", HouseNumber: fmt.Sprint(i + 1), Postcode: "3521 CD",
-			City: "Utrecht", Type: typ, FloorArea: "70", Segment: seg})
+		u, err := e.Portfolio.CreateUnit(ctx, f.owner,
+			portfolio.UnitInput{Street: "Lindelaan", HouseNumber: fmt.Sprint(i + 1), Postcode: "3521 CD",
+				City: "Utrecht", Type: typ, FloorArea: "70", Segment: seg})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,8 +131,10 @@ func TestLeasePages(t *testing.T) {
 			}
 
 			// A rent increase from July: a new row; the current amount stays until then.
-			resp, body = c.do("POST", detail+"/components", url.Values{"component.kind": {"bare_rent"}, "component.amount": {"abc"}, "component.valid_from": {"2026-07-01"}})
-			if resp.StatusCode != 422 || !strings.Contains(body, `id="component-amount" inputmode="decimal" placeholder="0,00" value="abc" aria-invalid="true"`) {
+			resp, body = c.do("POST", detail+"/components",
+				url.Values{"component.kind": {"bare_rent"}, "component.amount": {"abc"}, "component.valid_from": {"2026-07-01"}})
+			if resp.StatusCode != 422 ||
+				!strings.Contains(body, `id="component-amount" inputmode="decimal" placeholder="0,00" value="abc" aria-invalid="true"`) {
 				t.Fatalf("bad component: %d", resp.StatusCode)
 			}
 			resp, _ = c.do("POST", detail+"/components", url.Values{"component.kind": {"bare_rent"}, "component.amount": {"640,00"},
@@ -140,21 +143,25 @@ func TestLeasePages(t *testing.T) {
 				t.Fatalf("component: %d", resp.StatusCode)
 			}
 			_, body = c.do("GET", detail, nil)
-			if !strings.Contains(body, "€ 640,00") || !strings.Contains(body, "1 juli 2026") || !strings.Contains(body, `id="components-total">€ 642,28`) {
+			if !strings.Contains(body, "€ 640,00") || !strings.Contains(body, "1 juli 2026") ||
+				!strings.Contains(body, `id="components-total">€ 642,28`) {
 				t.Fatalf("component history: %s", body)
 			}
-			resp, _ = c.do("POST", detail+"/deposit", url.Values{"deposit.kind": {"received"}, "deposit.date": {"2026-01-01"}, "deposit.amount": {"1234,56"}})
+			resp, _ = c.do("POST", detail+"/deposit",
+				url.Values{"deposit.kind": {"received"}, "deposit.date": {"2026-01-01"}, "deposit.amount": {"1234,56"}})
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("deposit entry: %d", resp.StatusCode)
 			}
-			resp, body = c.do("POST", detail+"/deposit", url.Values{"deposit.kind": {"returned"}, "deposit.date": {"2026-03-01"}, "deposit.amount": {"2000"}})
+			resp, body = c.do("POST", detail+"/deposit",
+				url.Values{"deposit.kind": {"returned"}, "deposit.date": {"2026-03-01"}, "deposit.amount": {"2000"}})
 			if resp.StatusCode != 422 || !strings.Contains(body, "Dit is meer dan er aan waarborgsom in bewaring is.") {
 				t.Fatalf("deposit return above held: %d", resp.StatusCode)
 			}
 
 			// Notice: the preview shows the end date and writes nothing; confirming records it.
 			resp, body = c.do("POST", detail+"/notice/preview", url.Values{"notice.by": {"tenant"}, "notice.notice_date": {"14-3-2026"}})
-			if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-end">Het contract eindigt op 30 april 2026.`) || !strings.Contains(body, `id="notice-confirm"`) {
+			if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-end">Het contract eindigt op 30 april 2026.`) ||
+				!strings.Contains(body, `id="notice-confirm"`) {
 				t.Fatalf("preview: %d %s", resp.StatusCode, body)
 			}
 			if l, _ := e.Leases.Get(context.Background(), f.owner, mustID(t, m[1])); l.Termination != nil {
@@ -165,7 +172,8 @@ func TestLeasePages(t *testing.T) {
 				t.Fatalf("confirm notice: %d", resp.StatusCode)
 			}
 			_, body = c.do("GET", detail, nil)
-			if !strings.Contains(body, `id="termination-end">Het contract eindigt op 30 april 2026.`) || !strings.Contains(body, `id="notice-withdraw"`) ||
+			if !strings.Contains(body, `id="termination-end">Het contract eindigt op 30 april 2026.`) ||
+				!strings.Contains(body, `id="notice-withdraw"`) ||
 				!strings.Contains(body, "<mark>Opgezegd</mark>") {
 				t.Fatalf("after notice: %s", body)
 			}
@@ -218,7 +226,8 @@ func TestLeasePages(t *testing.T) {
 				t.Fatal("status filter ignored")
 			}
 			resp, body = c.do("GET", "/o/a/leases?format=csv", nil)
-			if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "text/csv") || !strings.Contains(body, "2026-0001;Woonruimte;2026-01-01;2026-04-30;Opgezegd") {
+			if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "text/csv") ||
+				!strings.Contains(body, "2026-0001;Woonruimte;2026-01-01;2026-04-30;Opgezegd") {
 				t.Fatalf("csv: %d %s", resp.StatusCode, body)
 			}
 
@@ -227,8 +236,9 @@ func TestLeasePages(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(body, `value="2026-0001"`) || !strings.Contains(body, `value="1.234,56"`) {
 				t.Fatalf("edit form: %d", resp.StatusCode)
 			}
-			edit := url.Values{"reference": {"HC-1"}, "unit_ids": {fmt.Sprint(f.homes[0])}, "tenant_ids": {fmt.Sprint(f.tenant)}, "start_date": {"2026-01-01"},
-				"deposit": {"1000"}, "due_day": {"3"}, "notice_months_tenant": {"1"}, "billing_frequency": {"monthly"}, "payment_method": {"direct_debit"}}
+			edit := url.Values{"reference": {"HC-1"}, "unit_ids": {fmt.Sprint(f.homes[0])}, "tenant_ids": {fmt.Sprint(f.tenant)},
+				"start_date": {"2026-01-01"}, "deposit": {"1000"}, "due_day": {"3"}, "notice_months_tenant": {"1"}, "billing_frequency": {"monthly"},
+				"payment_method": {"direct_debit"}}
 			resp, _ = c.do("POST", detail+"/edit", edit)
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("update: %d", resp.StatusCode)
@@ -241,11 +251,13 @@ func TestLeasePages(t *testing.T) {
 			}
 
 			// Settings.
-			resp, _ = c.do("POST", "/o/a/leases/settings", url.Values{"meldpunt": {""}, "deposit_return_days": {"14"}, "deposit_deduction_days": {"30"}})
+			resp, _ = c.do("POST", "/o/a/leases/settings",
+				url.Values{"meldpunt": {""}, "deposit_return_days": {"14"}, "deposit_deduction_days": {"30"}})
 			if resp.StatusCode != 422 {
 				t.Fatalf("empty meldpunt: %d", resp.StatusCode)
 			}
-			resp, _ = c.do("POST", "/o/a/leases/settings", url.Values{"meldpunt": {"Meldpunt Utrecht"}, "deposit_return_days": {"14"}, "deposit_deduction_days": {"30"}})
+			resp, _ = c.do("POST", "/o/a/leases/settings",
+				url.Values{"meldpunt": {"Meldpunt Utrecht"}, "deposit_return_days": {"14"}, "deposit_deduction_days": {"30"}})
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("settings: %d", resp.StatusCode)
 			}
@@ -266,7 +278,8 @@ func TestLeasePages(t *testing.T) {
 				}
 			}
 			for _, p := range []string{"/components", "/deposit", "/notice/preview", "/notice", "/notice/withdraw", "/documents", "/edit"} {
-				if resp, _ := cb.do("POST", strings.Replace(detail, "/o/a/", "/o/b/", 1)+p, url.Values{"notice.by": {"tenant"}, "notice.notice_date": {"2026-03-15"}}); resp.StatusCode != 404 {
+				if resp, _ := cb.do("POST", strings.Replace(detail, "/o/a/", "/o/b/", 1)+p,
+					url.Values{"notice.by": {"tenant"}, "notice.notice_date": {"2026-03-15"}}); resp.StatusCode != 404 {
 					t.Errorf("B POST %s: %d", p, resp.StatusCode)
 				}
 			}
@@ -320,7 +333,8 @@ func TestLeaseBrowser(t *testing.T) {
 	if got := b.Text(t, "#lease-deposit"); got != "€ 1.500,00" {
 		t.Fatalf("deposit shown as %q", got)
 	}
-	b.Run(t, chromedp.SetValue(css("#notice-date"), "2026-03-14"), chromedp.Click(css("#notice-preview-submit")), chromedp.WaitVisible(css("#preview-end")))
+	b.Run(t, chromedp.SetValue(css("#notice-date"), "2026-03-14"), chromedp.Click(css("#notice-preview-submit")),
+		chromedp.WaitVisible(css("#preview-end")))
 	if got := b.Text(t, "#preview-end"); got != "Het contract eindigt op 30 april 2026." {
 		t.Fatalf("preview: %q", got)
 	}

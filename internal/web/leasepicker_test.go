@@ -35,7 +35,8 @@ func TestLeasePickerOptions(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("unit options: %d", resp.StatusCode)
 	}
-	if !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>`, f.homes[0])) || !strings.Contains(body, fmt.Sprintf(`<option value="%d">Zuiderzeeweg 77`, far)) ||
+	if !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>`, f.homes[0])) ||
+		!strings.Contains(body, fmt.Sprintf(`<option value="%d">Zuiderzeeweg 77`, far)) ||
 		strings.Contains(body, fmt.Sprintf(`value="%d"`, f.homes[1])) {
 		t.Fatalf("unit options: %s", body)
 	}
@@ -49,7 +50,8 @@ func TestLeasePickerOptions(t *testing.T) {
 	g := newLeaseFixture(t, e, "b")
 	cb := newClient(t, e.URL())
 	cb.login(g.email, g.pw)
-	if _, body := cb.do("GET", fmt.Sprintf("/o/b/lease-options/units?q=zuiderzee&unit_ids=%d", far), nil); strings.Contains(body, "Zuiderzeeweg") {
+	other := fmt.Sprintf("/o/b/lease-options/units?q=zuiderzee&unit_ids=%d", far)
+	if _, body := cb.do("GET", other, nil); strings.Contains(body, "Zuiderzeeweg") {
 		t.Fatalf("another organisation found the unit: %s", body)
 	}
 }

@@ -469,7 +469,8 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, 
 	view := unitView{pfView: v, Unit: u, Kinds: portfolio.MeterKinds, Measures: portfolio.Measures, Failed: failed, FailedMeter: failedMeter,
 		Today: s.Clock.Now().In(amsterdam).Format("2006-01-02")}
 	for _, m := range ms {
-		rs, err := s.Portfolio.Readings(r.Context(), a, id, m.ID, portfolio.ReadingFilter{}, listing.Query{Sort: "date", Desc: true, Limit: readingsShown})
+		rs, err := s.Portfolio.Readings(r.Context(), a, id, m.ID, portfolio.ReadingFilter{},
+			listing.Query{Sort: "date", Desc: true, Limit: readingsShown})
 		if err != nil {
 			s.fail(w, r, err, p)
 			return

@@ -24,7 +24,8 @@ func TestBrowserPortfolioTenantLeaseAndImport(t *testing.T) {
 		t.Run(string(engine), func(t *testing.T) {
 			e := apptest.Start(t, engine)
 			ctx := context.Background()
-			pw, _, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "linde", OrgName: "Beheer De Linde", Email: "beheer@linde.example", Role: account.Owner})
+			pw, _, err := e.Accounts.CreateUser(ctx,
+				account.CreateUserInput{OrgSlug: "linde", OrgName: "Beheer De Linde", Email: "beheer@linde.example", Role: account.Owner})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +126,8 @@ func TestBrowserPortfolioTenantLeaseAndImport(t *testing.T) {
 			b.Run(t, chromedp.Click(css("#import-again")), chromedp.WaitVisible(css("#import-submit")),
 				chromedp.SetUploadFiles(css("#import-file"), []string{file}),
 				chromedp.Click(css("#import-submit")), chromedp.WaitVisible(css("#import-done")))
-			if got := b.Text(t, "#import-done"); !strings.Contains(got, "2 eenheden") || !strings.Contains(b.Text(t, "#import-new"), "Nieuw: 2 eenheden") {
+			if got := b.Text(t, "#import-done"); !strings.Contains(got, "2 eenheden") ||
+				!strings.Contains(b.Text(t, "#import-new"), "Nieuw: 2 eenheden") {
 				t.Fatalf("import result: %q", got)
 			}
 			shot(t, b, "import-done")
@@ -133,7 +135,8 @@ func TestBrowserPortfolioTenantLeaseAndImport(t *testing.T) {
 			b.Run(t, chromedp.Navigate(base+"/import"), chromedp.WaitVisible(css("#import-submit")),
 				chromedp.SetUploadFiles(css("#import-file"), []string{file}),
 				chromedp.Click(css("#import-submit")), chromedp.WaitVisible(css("#import-done")))
-			if got := b.Text(t, "#import-unchanged"); !strings.Contains(got, "2 eenheden") || !strings.Contains(b.Text(t, "#import-new"), "Nieuw: 0 eenheden") {
+			if got := b.Text(t, "#import-unchanged"); !strings.Contains(got, "2 eenheden") ||
+				!strings.Contains(b.Text(t, "#import-new"), "Nieuw: 0 eenheden") {
 				t.Fatalf("re-import result: %q", got)
 			}
 			b.Run(t, chromedp.Navigate(base+"/units"), chromedp.WaitVisible(css("main table")))

@@ -84,7 +84,8 @@ func TestPortfolioPages(t *testing.T) {
 				t.Fatalf("duplicate address: %d", resp.StatusCode)
 			}
 			_, body = c.do("GET", "/o/a/units/"+uid, nil)
-			for _, want := range []string{"Kerkstraat 12-A", "62,5 m²", "Sociale huur", `data-status="vacant"`, `id="meter-form"`, `id="nav-portfolio"`} {
+			for _, want := range []string{"Kerkstraat 12-A", "62,5 m²", "Sociale huur", `data-status="vacant"`,
+				`id="meter-form"`, `id="nav-portfolio"`} {
 				if !strings.Contains(body, want) {
 					t.Fatalf("unit page lacks %q: %.3000s", want, body)
 				}
@@ -108,7 +109,8 @@ func TestPortfolioPages(t *testing.T) {
 			if _, body = c.do("GET", "/o/a/units?q=nergens", nil); strings.Contains(body, `id="unit-`+uid+`"`) {
 				t.Fatal("search for something else still lists the unit")
 			}
-			if _, body = c.do("GET", "/o/a/units?complex="+cid, nil); !strings.Contains(body, `id="complex-filter"`) || !strings.Contains(body, `id="unit-`+uid+`"`) {
+			if _, body = c.do("GET", "/o/a/units?complex="+cid, nil); !strings.Contains(body, `id="complex-filter"`) ||
+				!strings.Contains(body, `id="unit-`+uid+`"`) {
 				t.Fatalf("complex filter: %.3000s", body)
 			}
 			// A search from the filtered list keeps the complex.
@@ -186,7 +188,8 @@ func TestPortfolioPages(t *testing.T) {
 					t.Errorf("stranger GET %s: %d", p, resp.StatusCode)
 				}
 			}
-			for _, p := range []string{"/o/b/units/" + uid + "/delete", "/o/b/complexes/" + cid + "/delete", "/o/b/units/" + uid + "/meters", readings} {
+			for _, p := range []string{"/o/b/units/" + uid + "/delete", "/o/b/complexes/" + cid + "/delete",
+				"/o/b/units/" + uid + "/meters", readings} {
 				if resp, _ := s.do("POST", p, url.Values{"kind": {"gas"}, "number": {"X"}}); resp.StatusCode != 404 {
 					t.Errorf("stranger POST %s: %d", p, resp.StatusCode)
 				}
@@ -216,7 +219,8 @@ func TestBrowserPortfolio(t *testing.T) {
 	_, pw := createUser(t, e, "a", "manager@a.nl", account.Manager)
 	c := newClient(t, e.URL())
 	c.login("manager@a.nl", pw)
-	resp, body := c.do("POST", "/o/a/complexes", url.Values{"name": {"Parkzicht"}, "street": {"Parklaan"}, "house_number": {"1"}, "postcode": {"3511AA"}, "city": {"Utrecht"}})
+	resp, body := c.do("POST", "/o/a/complexes",
+		url.Values{"name": {"Parkzicht"}, "street": {"Parklaan"}, "house_number": {"1"}, "postcode": {"3511AA"}, "city": {"Utrecht"}})
 	cid := pfCreated(t, resp.StatusCode, resp.Header.Get("Location"), body)
 	var units []int64
 	for i := 1; i <= 4; i++ {
@@ -257,9 +261,9 @@ func TestBrowserPortfolio(t *testing.T) {
 	if got := b.Text(t, "#unit-area"); got != "75,5 m²" {
 		t.Fatalf("area on the unit page: %q", got)
 	}
-	b.Run(t, chromedp.SendKeys(css("#meter-number"), "E-123"), chromedp.Click(css("#meter-submit")), chromedp.WaitVisible(css(".reading-form")),
-		chromedp.SendKeys(css(".reading-form input[name=value]"), "4321"), chromedp.Click(css(".reading-form button")),
-		chromedp.WaitVisible(css(".readings tr.reading")))
+	b.Run(t, chromedp.SendKeys(css("#meter-number"), "E-123"), chromedp.Click(css("#meter-submit")),
+		chromedp.WaitVisible(css(".reading-form")), chromedp.SendKeys(css(".reading-form input[name=value]"), "4321"),
+		chromedp.Click(css(".reading-form button")), chromedp.WaitVisible(css(".readings tr.reading")))
 	if got := b.Text(t, ".readings"); !strings.Contains(got, "4.321") {
 		t.Fatalf("readings: %q", got)
 	}

@@ -127,7 +127,8 @@ func (v relationFormView) Checked(p *page, field, value string) bool {
 }
 
 func (s *Server) relationFormView(r *http.Request, kind relation.Kind, id int64) relationFormView {
-	v := relationFormView{Kind: kind, ID: id, Roles: relation.AllRoles, LegalForms: relation.LegalForms, Phones: []int{0, 1, 2}, IBANs: []int{0, 1, 2}}
+	v := relationFormView{Kind: kind, ID: id, Roles: relation.AllRoles, LegalForms: relation.LegalForms,
+		Phones: []int{0, 1, 2}, IBANs: []int{0, 1, 2}}
 	if kind == relation.Company {
 		v.Phones = []int{0}
 	}

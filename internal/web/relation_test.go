@@ -50,7 +50,8 @@ func TestRelationPages(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(body, `id="nav-relations"`) || !strings.Contains(body, `id="agreement-notice"`) {
 				t.Fatalf("list page: %d %.300s", resp.StatusCode, body)
 			}
-			if resp, body := manager.do("GET", "/o/a/relations/new?kind=person", nil); resp.StatusCode != 200 || !strings.Contains(body, `name="surname"`) ||
+			if resp, body := manager.do("GET", "/o/a/relations/new?kind=person", nil); resp.StatusCode != 200 ||
+				!strings.Contains(body, `name="surname"`) ||
 				strings.Contains(body, `name="birth_place"`) {
 				t.Fatalf("new person form: %d", resp.StatusCode)
 			}
@@ -72,17 +73,20 @@ func TestRelationPages(t *testing.T) {
 				t.Fatalf("tenant before agreement: %d %s", resp.StatusCode, body)
 			}
 			// Only an owner accepts.
-			if resp, _ := manager.do("POST", "/o/a/privacy/processor-agreement", url.Values{"version": {"2026-01"}}); resp.StatusCode != http.StatusForbidden {
+			if resp, _ := manager.do("POST", "/o/a/privacy/processor-agreement",
+				url.Values{"version": {"2026-01"}}); resp.StatusCode != http.StatusForbidden {
 				t.Fatalf("manager accepted: %d", resp.StatusCode)
 			}
 			if resp, body := manager.do("GET", "/o/a/privacy/processor-agreement", nil); resp.StatusCode != 200 ||
 				!strings.Contains(body, `id="agreement-owner-only"`) || !strings.Contains(body, "Verwerkersovereenkomst HMS") {
 				t.Fatalf("agreement page for a manager: %d", resp.StatusCode)
 			}
-			if resp, body := owner.do("POST", "/o/a/privacy/processor-agreement", url.Values{"version": {"2019-01"}}); resp.StatusCode != 422 || !strings.Contains(body, `id="err-version"`) {
+			if resp, body := owner.do("POST", "/o/a/privacy/processor-agreement", url.Values{"version": {"2019-01"}}); resp.StatusCode != 422 ||
+				!strings.Contains(body, `id="err-version"`) {
 				t.Fatalf("wrong version: %d", resp.StatusCode)
 			}
-			if resp, _ := owner.do("POST", "/o/a/privacy/processor-agreement", url.Values{"version": {"2026-01"}}); resp.StatusCode != http.StatusSeeOther {
+			if resp, _ := owner.do("POST", "/o/a/privacy/processor-agreement",
+				url.Values{"version": {"2026-01"}}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("owner accepts: %d", resp.StatusCode)
 			}
 			if _, body := manager.do("GET", "/o/a/privacy/processor-agreement", nil); !strings.Contains(body, `id="agreement-accepted"`) {
@@ -105,7 +109,8 @@ func TestRelationPages(t *testing.T) {
 				t.Fatalf("access log on the page: %s", body)
 			}
 			// A minor, as contact.
-			resp, _ = manager.do("POST", "/o/a/relations", relationForm("kind", "person", "initials", "K.", "surname", "Kind", "birth_date", "2012-05-01", "roles", "contact"))
+			resp, _ = manager.do("POST", "/o/a/relations",
+				relationForm("kind", "person", "initials", "K.", "surname", "Kind", "birth_date", "2012-05-01", "roles", "contact"))
 			kid := relLocation.FindStringSubmatch(resp.Header.Get("Location"))
 			if kid == nil {
 				t.Fatalf("create minor: %d", resp.StatusCode)
@@ -159,15 +164,18 @@ func TestRelationPages(t *testing.T) {
 			if !strings.Contains(body, `id="contact-candidates"`) || !strings.Contains(body, fmt.Sprintf(`name="person_id" value="%s"`, id)) {
 				t.Fatalf("contact search: %s", body)
 			}
-			if resp, _ := manager.do("POST", "/o/a/relations/"+cid+"/contacts", url.Values{"person_id": {id}}); resp.StatusCode != http.StatusSeeOther {
+			if resp, _ := manager.do("POST", "/o/a/relations/"+cid+"/contacts",
+				url.Values{"person_id": {id}}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("link contact: %d", resp.StatusCode)
 			}
 			// Editing the company keeps its contact person.
-			if resp, _ := manager.do("POST", "/o/a/relations/"+cid, relationForm("kind", "company", "name", "Glans Schoonmaak B.V.", "legal_form", "bv",
-				"kvk", "12345678", "ibans[0]", "NL02ABNA0123456789", "roles", "supplier")); resp.StatusCode != http.StatusSeeOther {
+			if resp, _ := manager.do("POST", "/o/a/relations/"+cid,
+				relationForm("kind", "company", "name", "Glans Schoonmaak B.V.", "legal_form", "bv",
+					"kvk", "12345678", "ibans[0]", "NL02ABNA0123456789", "roles", "supplier")); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("update company: %d", resp.StatusCode)
 			}
-			if _, body := manager.do("GET", "/o/a/relations/"+cid, nil); !strings.Contains(body, "Glans Schoonmaak B.V.") || !strings.Contains(body, "J. Janssen") {
+			if _, body := manager.do("GET", "/o/a/relations/"+cid, nil); !strings.Contains(body, "Glans Schoonmaak B.V.") ||
+				!strings.Contains(body, "J. Janssen") {
 				t.Fatalf("company page: %s", body)
 			}
 			if resp, _ := manager.do("POST", "/o/a/relations/"+cid+"/contacts/"+id+"/remove", url.Values{}); resp.StatusCode != http.StatusSeeOther {
@@ -178,17 +186,22 @@ func TestRelationPages(t *testing.T) {
 			}
 
 			// Privacy settings: a manager reads, an owner turns birth place on.
-			if resp, body := manager.do("GET", "/o/a/privacy/settings", nil); resp.StatusCode != 200 || !strings.Contains(body, `id="privacy-settings-view"`) {
+			if resp, body := manager.do("GET", "/o/a/privacy/settings", nil); resp.StatusCode != 200 ||
+				!strings.Contains(body, `id="privacy-settings-view"`) {
 				t.Fatalf("settings for a manager: %d", resp.StatusCode)
 			}
-			if resp, body := owner.do("POST", "/o/a/privacy/settings", url.Values{"birth_place": {"on"}, "birth_place_purpose": {"kort"}}); resp.StatusCode != 422 ||
+			if resp, body := owner.do("POST", "/o/a/privacy/settings",
+				url.Values{"birth_place": {"on"}, "birth_place_purpose": {"kort"}}); resp.StatusCode != 422 ||
 				!strings.Contains(body, `id="err-birth_place_purpose"`) {
 				t.Fatalf("purpose too short: %d", resp.StatusCode)
 			}
-			if resp, _ := owner.do("POST", "/o/a/privacy/settings", url.Values{"birth_place": {"on"}, "birth_place_purpose": {"Vereist door de gemeente voor de huisvestingsvergunning."}}); resp.StatusCode != http.StatusSeeOther {
+			if resp, _ := owner.do("POST", "/o/a/privacy/settings",
+				url.Values{"birth_place": {"on"},
+					"birth_place_purpose": {"Vereist door de gemeente voor de huisvestingsvergunning."}}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("enable birth place: %d", resp.StatusCode)
 			}
-			if _, body := manager.do("GET", "/o/a/relations/new?kind=person", nil); !strings.Contains(body, `name="birth_place"`) || !strings.Contains(body, "huisvestingsvergunning") {
+			if _, body := manager.do("GET", "/o/a/relations/new?kind=person", nil); !strings.Contains(body, `name="birth_place"`) ||
+				!strings.Contains(body, "huisvestingsvergunning") {
 				t.Fatal("birth place not in the form after turning it on")
 			}
 

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"hms/internal/account"
+	"hms/internal/money"
+	"hms/internal/nl"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
@@ -79,6 +81,8 @@ var amsterdam, _ = time.LoadLocation("Europe/Amsterdam")
 var templateFuncs = template.FuncMap{
 	"join":     strings.Join,
 	"longdate": longDay,
+	"iban":     nl.FormatIBAN,
+	"minCents": func(a, b money.Cents) money.Cents { return min(a, b) },
 	"dataURL": func(mime string, b []byte) template.URL {
 		return template.URL("data:" + mime + ";base64," + encodeBase64(b))
 	},
@@ -106,7 +110,8 @@ func (s *Server) loadTemplates() error {
 
 // newPage prepares the data every page needs.
 func (s *Server) newPage(r *http.Request, title string) *page {
-	p := &page{Lang: langOf(r), Title: title, User: userOf(r), Actor: actorOf(r), Errors: validation.Errors{}, Form: r.PostForm, texts: s.Texts}
+	p := &page{Lang: langOf(r), Title: title, User: userOf(r), Actor: actorOf(r), Errors: validation.Errors{},
+		Form: r.PostForm, texts: s.Texts}
 	if p.User != nil {
 		p.Orgs, _ = s.Accounts.Memberships(r.Context(), p.User.ID)
 	}

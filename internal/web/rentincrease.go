@@ -130,8 +130,9 @@ func (s *Server) renderRIList(w http.ResponseWriter, r *http.Request, status int
 		p.Form = url.Values{"effective_date": {date.String()}}
 	}
 	lang := p.Lang
-	view := riListView{riFmt: riFmt{leaseFmt{lang}}, Date: date, Dates: dates, Statuses: rentincrease.Statuses, Deadline: rentincrease.LastDeliveryDay(date),
-		Methods: lease.DeliveryMethods, Today: today, CanWrite: a.Can(account.PermFinanceWrite), CanApply: a.Can(account.PermFinanceWrite) && a.Can(account.PermPortfolioWrite),
+	view := riListView{riFmt: riFmt{leaseFmt{lang}}, Date: date, Dates: dates, Statuses: rentincrease.Statuses,
+		Deadline: rentincrease.LastDeliveryDay(date), Methods: lease.DeliveryMethods, Today: today,
+		CanWrite: a.Can(account.PermFinanceWrite), CanApply: a.Can(account.PermFinanceWrite) && a.Can(account.PermPortfolioWrite),
 		path: r.URL.Path, query: v, errorsByID: map[int64]validation.Errors{}}
 	view.Late = today.After(view.Deadline)
 	view.noteText = func(n rentincrease.Note) string {
@@ -421,7 +422,8 @@ func (s *Server) renderRISettings(w http.ResponseWriter, r *http.Request, status
 			if col == "" {
 				col = "—"
 			}
-			return s.Texts.T(lang, "rentincrease.cpi.line_error", map[string]any{"line": ce.Line, "column": col, "reason": s.Texts.T(lang, ce.Reason, nil)})
+			return s.Texts.T(lang, "rentincrease.cpi.line_error",
+				map[string]any{"line": ce.Line, "column": col, "reason": s.Texts.T(lang, ce.Reason, nil)})
 		}}
 	for _, fn := range more {
 		v := p.Data.(riSettingsView)
@@ -588,7 +590,8 @@ func (s *Server) renderRIClause(w http.ResponseWriter, r *http.Request, status i
 	if d := r.URL.Query().Get("date"); d != "" {
 		back += "?date=" + url.QueryEscape(d)
 	}
-	p.Data = riClauseView{LeaseID: id, Reference: ref, Recorded: recorded, Methods: rentincrease.Methods, CanWrite: a.Can(account.PermFinanceWrite), Back: back}
+	p.Data = riClauseView{LeaseID: id, Reference: ref, Recorded: recorded, Methods: rentincrease.Methods,
+		CanWrite: a.Can(account.PermFinanceWrite), Back: back}
 	s.render(w, r, status, "rentincrease_clause", p)
 }
 

@@ -26,7 +26,8 @@ import (
 func riSetup(t *testing.T, e *apptest.Env, slug string) (owner account.Actor, pw string, leases []int64) {
 	t.Helper()
 	ctx := context.Background()
-	pw, uid, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: slug, OrgName: "Woonstichting " + slug, Email: "owner@" + slug + ".example", Role: account.Owner})
+	pw, uid, err := e.Accounts.CreateUser(ctx,
+		account.CreateUserInput{OrgSlug: slug, OrgName: "Woonstichting " + slug, Email: "owner@" + slug + ".example", Role: account.Owner})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,8 +79,10 @@ func TestBrowserRentIncrease(t *testing.T) {
 				t.Fatalf("deadline: %q", got)
 			}
 			// A bad date is refused at the field.
-			b.Run(t, chromedp.SetValue(css("#effective_date"), ""), chromedp.Click(css("#ri-propose-button")), chromedp.WaitVisible(css("#err-effective_date")))
-			b.Run(t, chromedp.SetValue(css("#effective_date"), "2026-07-01"), chromedp.Click(css("#ri-propose-button")), chromedp.WaitVisible(css("#proposal-HC-2")))
+			b.Run(t, chromedp.SetValue(css("#effective_date"), ""), chromedp.Click(css("#ri-propose-button")),
+				chromedp.WaitVisible(css("#err-effective_date")))
+			b.Run(t, chromedp.SetValue(css("#effective_date"), "2026-07-01"), chromedp.Click(css("#ri-propose-button")),
+				chromedp.WaitVisible(css("#proposal-HC-2")))
 			table := b.Text(t, "#proposals")
 			for _, want := range []string{"HC-1", "€ 800,00", "€ 832,80", "4,1%", "HC-2", "€ 600,00", "€ 624,60", "Wettelijk maximum", "Concept"} {
 				if !strings.Contains(table, want) {
@@ -105,7 +108,8 @@ func TestBrowserRentIncrease(t *testing.T) {
 			if got := b.Text(t, "#list-total"); !strings.HasPrefix(got, "1 ") {
 				t.Fatalf("search: %q", got)
 			}
-			csv := browsertest.Get(t, b, chromedp.Evaluate[string](`fetch(document.querySelector('#list-export').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
+			csv := browsertest.Get(t, b,
+				chromedp.Evaluate[string](`fetch(document.querySelector('#list-export').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
 			if !strings.Contains(csv, "HC-2") || strings.Contains(csv, "HC-1") || !strings.Contains(csv, "624,60") {
 				t.Fatalf("export: %q", csv)
 			}
@@ -117,7 +121,9 @@ func TestBrowserRentIncrease(t *testing.T) {
 			// Confirm: letters are made; download one.
 			b.Run(t, chromedp.Click(css("#ri-confirm-button")), chromedp.WaitVisible(css("#proposal-HC-1 .ri-download")))
 			head := browsertest.Get(t, b, chromedp.Evaluate[string](`fetch(document.querySelector('#proposal-HC-1 .ri-download').href)
-				.then(r => r.arrayBuffer().then(b => r.status + ' ' + r.headers.get('content-type') + ' ' + new TextDecoder().decode(b.slice(0, 5))))`, chromedp.EvalAwaitPromise))
+				.then(r => r.arrayBuffer().then(b =>
+					r.status + ' ' + r.headers.get('content-type') + ' ' + new TextDecoder().decode(b.slice(0, 5))))`,
+				chromedp.EvalAwaitPromise))
 			if head != "200 application/pdf %PDF-" {
 				t.Fatalf("letter download: %q", head)
 			}

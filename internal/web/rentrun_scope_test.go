@@ -25,7 +25,8 @@ func twoLeases(t *testing.T, e *apptest.Env, f *leaseFixture) string {
 	t.Helper()
 	financeLease(t, e, f)
 	id, err := e.Leases.Create(context.Background(), f.owner, lease.Input{UnitIDs: []int64{f.homes[1]}, TenantIDs: []int64{f.tenant},
-		Start: civil.New(2026, time.January, 1), PaymentMethod: lease.Transfer, Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 95000}}})
+		Start: civil.New(2026, time.January, 1), PaymentMethod: lease.Transfer,
+		Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 95000}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,8 @@ func TestRentRunScopePage(t *testing.T) {
 			c := newClient(t, e.URL())
 			c.login(f.email, f.pw)
 
-			for _, q := range []string{"scope=lease&scope_text=2099-0001", "scope=lease&scope_id=2027-0001", "scope=lease", "scope=unit&scope_text=Lindelaan"} {
+			for _, q := range []string{"scope=lease&scope_text=2099-0001", "scope=lease&scope_id=2027-0001", "scope=lease",
+				"scope=unit&scope_text=Lindelaan"} {
 				resp, body := c.do("GET", "/o/a/finance/rentrun?period=2026-04&preview=1&"+q, nil)
 				if resp.StatusCode != 422 || !strings.Contains(body, `id="err-scope"`) || strings.Contains(body, `id="run-post"`) {
 					t.Fatalf("%s: %d %.3000s", q, resp.StatusCode, body)
@@ -63,7 +65,8 @@ func TestRentRunScopePage(t *testing.T) {
 				t.Fatalf("choices for an ambiguous address: %.3000s", body)
 			}
 			resp, body := c.do("GET", "/o/a/finance/rentrun?period=2026-04&preview=1&scope=lease&scope_text="+url.QueryEscape(ref), nil)
-			if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-invoices">1<`) || !strings.Contains(body, "1 contract: "+ref+", Lindelaan 2") ||
+			if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-invoices">1<`) ||
+				!strings.Contains(body, "1 contract: "+ref+", Lindelaan 2") ||
 				!strings.Contains(body, "Facturen boeken: 1 (€ 950,00)") {
 				t.Fatalf("preview of %s: %d %.4000s", ref, resp.StatusCode, body)
 			}
@@ -90,7 +93,8 @@ func TestRentRunScopePage(t *testing.T) {
 			if n := countInvoices(t, e); n != 0 {
 				t.Fatalf("%d invoices booked", n)
 			}
-			if st, body := post("1", "95000"); st != 200 || !strings.Contains(body, `id="run-scope"`) || !strings.Contains(body, "1 contract: "+ref) {
+			if st, body := post("1", "95000"); st != 200 || !strings.Contains(body, `id="run-scope"`) ||
+				!strings.Contains(body, "1 contract: "+ref) {
 				t.Fatalf("post: %d %.3000s", st, body)
 			}
 			// The run is a job: wait for it.
@@ -161,7 +165,8 @@ func TestRentRunScopeBrowser(t *testing.T) {
 				t.Fatalf("%d invoices", n)
 			}
 			var credits int
-			if err := e.DB.Raw().QueryRow(`SELECT COUNT(*) FROM ledger_invoices WHERE kind = 'credit_note'`).Scan(&credits); err != nil || credits != 1 {
+			if err := e.DB.Raw().QueryRow(`SELECT COUNT(*) FROM ledger_invoices
+				WHERE kind = 'credit_note'`).Scan(&credits); err != nil || credits != 1 {
 				t.Fatalf("%d credit notes %v", credits, err)
 			}
 		})

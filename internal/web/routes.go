@@ -193,6 +193,22 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/finance/settings", financeRead, s.financeSettings)
 	s.handle("POST", "/o/{org}/finance/settings", financeWrite, s.financeSaveSettings)
 
+	// Bank: the organisation's accounts and its SEPA creditor settings.
+	s.handle("GET", "/o/{org}/finance/bank", financeRead, s.bankSettings)
+	s.handle("POST", "/o/{org}/finance/bank/accounts", financeWrite, s.bankAddAccount)
+	s.handle("GET", "/o/{org}/finance/bank/accounts/{id}", financeRead, s.bankAccountForm)
+	s.handle("POST", "/o/{org}/finance/bank/accounts/{id}", financeWrite, s.bankSaveAccount)
+	s.handle("POST", "/o/{org}/finance/bank/settings", financeWrite, s.bankSaveSettings)
+
+	// Bank statements: upload (a job), the lines and what became of each,
+	// the review queue.
+	s.handle("GET", "/o/{org}/finance/statements", financeRead, s.statements)
+	s.handle("POST", "/o/{org}/finance/statements", financeWrite, s.statementsUpload)
+	s.handle("GET", "/o/{org}/finance/statements/uploads/{id}", financeRead, s.statementsUploadStatus)
+	s.handle("GET", "/o/{org}/finance/statements/lines/{id}", financeRead, s.statementLine)
+	s.handle("POST", "/o/{org}/finance/statements/lines/{id}/match", financeWrite, s.statementMatch)
+	s.handle("POST", "/o/{org}/finance/statements/lines/{id}/ignore", financeWrite, s.statementIgnore)
+
 	// Deposits: the list to return (a finance tab) and a lease's deposit
 	// page (deadline, deductions with evidence, settle, specification, payout).
 	s.handle("GET", "/o/{org}/finance/deposits", financeRead, s.depositDue)

@@ -49,7 +49,8 @@ func TestSessionsEnd(t *testing.T) {
 			// A password change.
 			c1, c2 := both()
 			next := "een-heel-nieuw-wachtwoord-42"
-			if resp, body := c1.do("POST", "/account/password", url.Values{"current_password": {pw}, "new_password": {next}}); resp.StatusCode != http.StatusSeeOther {
+			if resp, body := c1.do("POST", "/account/password",
+				url.Values{"current_password": {pw}, "new_password": {next}}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("change password: %d %.2000s", resp.StatusCode, body)
 			}
 			pw = next
@@ -94,7 +95,8 @@ func TestSessionsEnd(t *testing.T) {
 			anon.do("POST", "/password/forgot", url.Values{"email": {"pim@a.nl"}})
 			link, _ := url.Parse(mailtest.FirstURL(e.Mail.WaitFor(t, "pim@a.nl", 10*time.Second).Text))
 			pw = "nog-een-ander-wachtwoord-7"
-			if resp, body := anon.do("POST", "/password/reset", url.Values{"token": {link.Query().Get("token")}, "password": {pw}}); resp.StatusCode >= 400 {
+			if resp, body := anon.do("POST", "/password/reset",
+				url.Values{"token": {link.Query().Get("token")}, "password": {pw}}); resp.StatusCode >= 400 {
 				t.Fatalf("reset: %d %.2000s", resp.StatusCode, body)
 			}
 			if signedIn(c1) || signedIn(c2) {

@@ -122,7 +122,8 @@ func (s *Server) renderCostForm(w http.ResponseWriter, r *http.Request, status i
 			"period_end": {entry.PeriodEnd.String()}, "amount": {leaseFmt{p.Lang}.Amount(entry.Amount)}, "vat": {vat}, "category": {entry.Category},
 			"description": {entry.Description}, "unit_ids": {strings.Join(units, " ")}}
 	}
-	p.Data = stCostView{leaseFmt: leaseFmt{p.Lang}, Entry: entry, Complexes: complexes, Suppliers: suppliers, CanWrite: a.Can(account.PermFinanceWrite)}
+	p.Data = stCostView{leaseFmt: leaseFmt{p.Lang}, Entry: entry, Complexes: complexes, Suppliers: suppliers,
+		CanWrite: a.Can(account.PermFinanceWrite)}
 	s.render(w, r, status, "settlement_cost", p)
 }
 
@@ -616,7 +617,8 @@ func (s *Server) renderRuns(w http.ResponseWriter, r *http.Request, status int, 
 	if p.Form == nil || p.Form.Get("year") == "" {
 		p.Form = url.Values{"year": {fmt.Sprint(s.Settlement.Today().Year - 1)}}
 	}
-	p.Data = stRunsView{leaseFmt: leaseFmt{p.Lang}, Complexes: complexes, Runs: runs, CanWrite: a.Can(account.PermFinanceWrite), Detail: detail}
+	p.Data = stRunsView{leaseFmt: leaseFmt{p.Lang}, Complexes: complexes, Runs: runs,
+		CanWrite: a.Can(account.PermFinanceWrite), Detail: detail}
 	s.render(w, r, status, "settlement_runs", p)
 }
 

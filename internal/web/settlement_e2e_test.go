@@ -46,13 +46,15 @@ func TestSettlementEndToEnd(t *testing.T) {
 		chromedp.SendKeys(css("#cost-invoice_number"), "S-1"), chromedp.SetValue(css("#cost-invoice_date"), "2025-12-31"),
 		chromedp.SendKeys(css("#cost-category"), "Schoonmaak"), chromedp.SetValue(css("#cost-period_start"), "2025-01-01"),
 		chromedp.SetValue(css("#cost-period_end"), "2025-12-31"), chromedp.SendKeys(css("#cost-amount"), "1.200,00"),
-		chromedp.SetUploadFiles(css("#cost-evidence"), []string{pdf}), chromedp.Click(css("#cost-save")), chromedp.WaitVisible(css(".evidence-download")))
+		chromedp.SetUploadFiles(css("#cost-evidence"), []string{pdf}), chromedp.Click(css("#cost-save")),
+		chromedp.WaitVisible(css(".evidence-download")))
 	b.Run(t, chromedp.Click(css("#tab-keys")), chromedp.WaitVisible(css("#key-form")))
 	b.Run(t, chromedp.SetValue(css("#keys-year"), "2025"), clickAndLoad("#keys-filter button", "#key-form"))
 	b.Run(t, chromedp.SendKeys(css("#key-category"), "schoonmaak"), chromedp.SetValue(css("#key-key"), "equal"),
 		chromedp.Click(css("#key-admin_fee")), chromedp.Click(css("#key-save")), chromedp.WaitVisible(css("#key-schoonmaak")))
 	b.Run(t, chromedp.Click(css("#tab-runs")), chromedp.WaitVisible(css("#run-form")))
-	b.Run(t, chromedp.SetValue(css("#run-complex"), fmt.Sprint(f.complex)), chromedp.Click(css("#run-submit")), chromedp.WaitVisible(css("#run-tenants")))
+	b.Run(t, chromedp.SetValue(css("#run-complex"), fmt.Sprint(f.complex)), chromedp.Click(css("#run-submit")),
+		chromedp.WaitVisible(css("#run-tenants")))
 	b.Run(t, chromedp.Click(css("#run-finalise button")), chromedp.WaitNotPresent(css("#run-finalise")))
 	b.Run(t, chromedp.Click(css("#run-statements")), chromedp.WaitVisible(css("#statement-list")))
 	shot(t, b, "settlement-e2e-statements")

@@ -344,7 +344,8 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 		s.fail(w, r, err, p)
 		return
 	}
-	v := stSettingsView{leaseFmt: leaseFmt{p.Lang}, Settings: ss, Complexes: complexes, ComplexID: complexID, Year: year, CanWrite: a.Can(account.PermFinanceWrite)}
+	v := stSettingsView{leaseFmt: leaseFmt{p.Lang}, Settings: ss, Complexes: complexes, ComplexID: complexID, Year: year,
+		CanWrite: a.Can(account.PermFinanceWrite)}
 	if v.ComplexID == 0 {
 		v.ComplexID, _ = strconv.ParseInt(r.URL.Query().Get("complex"), 10, 64)
 	}

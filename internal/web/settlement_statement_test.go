@@ -31,7 +31,8 @@ func finalSettlement(t *testing.T, e *apptest.Env, f *stFixture) *settlement.Run
 		InvoiceDate: "2025-12-31", PeriodStart: "2025-01-01", PeriodEnd: "2025-12-31", Amount: "1200.00", Category: "schoonmaak"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Settlement.SetKey(ctx, f.owner, f.complex, 2025, settlement.CategoryKey{Category: "schoonmaak", Key: settlement.KeyEqual, AdminFee: true}); err != nil {
+	if err := e.Settlement.SetKey(ctx, f.owner, f.complex, 2025,
+		settlement.CategoryKey{Category: "schoonmaak", Key: settlement.KeyEqual, AdminFee: true}); err != nil {
 		t.Fatal(err)
 	}
 	r, err := e.Settlement.Run(ctx, f.owner, f.complex, 2025)
@@ -74,11 +75,14 @@ func TestSettlementStatementPages(t *testing.T) {
 
 			// Settings: errors at the fields, nothing saved; then pay back.
 			body := mustBody(t, c, base+"/settings")
-			if !strings.Contains(body, `id="tab-settings" aria-current="page"`) || !strings.Contains(body, `name="due_days" id="settings-due_days" inputmode="numeric" value="30"`) {
+			if !strings.Contains(body, `id="tab-settings" aria-current="page"`) ||
+				!strings.Contains(body, `name="due_days" id="settings-due_days" inputmode="numeric" value="30"`) {
 				t.Fatalf("settings page: %.3000s", body)
 			}
-			resp, body := c.do("POST", base+"/settings", url.Values{"form": {"settings"}, "due_days": {"0"}, "refund": {"later"}, "inspection_text": {"Op afspraak."}})
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-due_days"`) || !strings.Contains(body, `id="err-refund"`) ||
+			resp, body := c.do("POST", base+"/settings",
+				url.Values{"form": {"settings"}, "due_days": {"0"}, "refund": {"later"}, "inspection_text": {"Op afspraak."}})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-due_days"`) ||
+				!strings.Contains(body, `id="err-refund"`) ||
 				!strings.Contains(body, "Op afspraak.") {
 				t.Fatalf("bad settings: %d %.3000s", resp.StatusCode, body)
 			}
@@ -86,22 +90,30 @@ func TestSettlementStatementPages(t *testing.T) {
 			if resp, _ := c.do("POST", base+"/settings", settings); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("settings: %d", resp.StatusCode)
 			}
-			if body := mustBody(t, c, base+"/settings"); !strings.Contains(body, `value="21"`) || !strings.Contains(body, `<option value="pay_back" selected>`) ||
+			if body := mustBody(t, c, base+"/settings"); !strings.Contains(body, `value="21"`) ||
+				!strings.Contains(body, `<option value="pay_back" selected>`) ||
 				!strings.Contains(body, `<option value="received" selected>`) {
 				t.Fatalf("saved settings: %.3000s", body)
 			}
 			// VAT classes: a bad rate at its field; then energy at 21%.
-			resp, body = c.do("POST", base+"/vat", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "category": {"energie"}, "class": {"independent"}, "rate": {"veel"}})
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-vat_rate"`) || !strings.Contains(body, `value="veel"`) {
+			resp, body = c.do("POST", base+"/vat",
+				url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "category": {"energie"}, "class": {"independent"}, "rate": {"veel"}})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-vat_rate"`) ||
+				!strings.Contains(body, `value="veel"`) {
 				t.Fatalf("bad VAT class: %d %.3000s", resp.StatusCode, body)
 			}
-			if resp, _ := c.do("POST", base+"/vat", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "category": {"energie"}, "class": {"independent"}, "rate": {"21"}}); resp.StatusCode != http.StatusSeeOther {
+			if resp, _ := c.do("POST", base+"/vat",
+				url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "category": {"energie"}, "class": {"independent"},
+					"rate": {"21"}}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("VAT class: %d", resp.StatusCode)
 			}
-			if body := mustBody(t, c, fmt.Sprintf("%s/settings?complex=%d&year=2025", base, f.complex)); !strings.Contains(body, `id="vat-energie"`) || !strings.Contains(body, "21%") {
+			if body := mustBody(t, c, fmt.Sprintf("%s/settings?complex=%d&year=2025", base, f.complex)); !strings.Contains(body,
+				`id="vat-energie"`) || !strings.Contains(body, "21%") {
 				t.Fatalf("VAT classes: %.4000s", body)
 			}
-			if resp, _ := cb.do("POST", "/o/b/settlement/vat", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "category": {"water"}, "class": {"ancillary"}}); resp.StatusCode != http.StatusNotFound {
+			if resp, _ := cb.do("POST", "/o/b/settlement/vat",
+				url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "category": {"water"},
+					"class": {"ancillary"}}); resp.StatusCode != http.StatusNotFound {
 				t.Fatalf("other organisation set a VAT class: %d", resp.StatusCode)
 			}
 
@@ -144,7 +156,8 @@ func TestSettlementStatementPages(t *testing.T) {
 				time.Sleep(100 * time.Millisecond)
 			}
 			var sent int
-			if err := e.DB.Raw().QueryRow(`SELECT COUNT(*) FROM settlement_statements WHERE run_id = $1 AND sent_at IS NOT NULL`, run.ID).Scan(&sent); err != nil || sent != len(run.Occupancies) {
+			if err := e.DB.Raw().QueryRow(`SELECT COUNT(*) FROM settlement_statements WHERE run_id = $1 AND sent_at IS NOT NULL`,
+				run.ID).Scan(&sent); err != nil || sent != len(run.Occupancies) {
 				t.Fatalf("%d statements sent of %d (%v)", sent, len(run.Occupancies), err)
 			}
 			// The advance once; the second time is refused on the page.
@@ -177,8 +190,9 @@ func TestSettlementStatementPages(t *testing.T) {
 				t.Fatalf("a refused levy stored %d rows", n)
 			}
 			for _, name := range []string{"Rioolheffing", "Waterschapslasten"} {
-				resp, _ := c.do("POST", base+"/levies", url.Values{"complex_id": {fmt.Sprint(f.complex)}, "name": {name}, "period_start": {"2025-01-01"},
-					"period_end": {"2025-12-31"}, "amount": {"365,00"}, "basis": {"equal"}})
+				resp, _ := c.do("POST", base+"/levies",
+					url.Values{"complex_id": {fmt.Sprint(f.complex)}, "name": {name}, "period_start": {"2025-01-01"},
+						"period_end": {"2025-12-31"}, "amount": {"365,00"}, "basis": {"equal"}})
 				if resp.StatusCode != http.StatusSeeOther {
 					t.Fatalf("levy %s: %d", name, resp.StatusCode)
 				}
@@ -192,7 +206,8 @@ func TestSettlementStatementPages(t *testing.T) {
 				t.Fatalf("levies by name, descending: %d %d", i, j)
 			}
 			resp, csv := c.do("GET", base+"/levies?q=riool&format=csv", nil)
-			if resp.StatusCode != 200 || !strings.Contains(csv, "Rioolheffing;De Linde;2025-01-01;2025-12-31;365.00;equal") || strings.Contains(csv, "Waterschap") {
+			if resp.StatusCode != 200 || !strings.Contains(csv, "Rioolheffing;De Linde;2025-01-01;2025-12-31;365.00;equal") ||
+				strings.Contains(csv, "Waterschap") {
 				t.Fatalf("levy CSV: %d %q", resp.StatusCode, csv)
 			}
 			m := regexp.MustCompile(`id="levy-(\d+)">\s*<td class="levy-name">Rioolheffing`).FindStringSubmatch(mustBody(t, c, base+"/levies"))
@@ -206,7 +221,8 @@ func TestSettlementStatementPages(t *testing.T) {
 			if resp, _ := c.do("POST", levy+"/book", nil); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("book: %d", resp.StatusCode)
 			}
-			if resp, body := c.do("POST", levy+"/delete", nil); resp.StatusCode != http.StatusConflict || !strings.Contains(body, `id="levy-error"`) {
+			if resp, body := c.do("POST", levy+"/delete", nil); resp.StatusCode != http.StatusConflict ||
+				!strings.Contains(body, `id="levy-error"`) {
 				t.Fatalf("deleted a booked levy: %d", resp.StatusCode)
 			}
 			// Vacancy: C empty all year and B until March: 424 of 1,095 unit-days.

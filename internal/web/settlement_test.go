@@ -46,8 +46,9 @@ func newSettlementFixture(t *testing.T, e *apptest.Env, slug string) *stFixture 
 		t.Fatal(err)
 	}
 	for i, area := range []string{"50", "70", "100"} {
-		u, err := e.Portfolio.CreateUnit(ctx, f.owner, portfolio.UnitInput{ComplexID: f.complex, Street: "Parkweg", HouseNumber: fmt.Sprint(10 + 2*i),
-			Postcode: "3521 CD", City: "Utrecht", Type: portfolio.TypeZelfstandig, FloorArea: area, Segment: portfolio.SegmentVrij})
+		u, err := e.Portfolio.CreateUnit(ctx, f.owner,
+			portfolio.UnitInput{ComplexID: f.complex, Street: "Parkweg", HouseNumber: fmt.Sprint(10 + 2*i),
+				Postcode: "3521 CD", City: "Utrecht", Type: portfolio.TypeZelfstandig, FloorArea: area, Segment: portfolio.SegmentVrij})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +127,8 @@ func TestSettlementPages(t *testing.T) {
 			// Bad amount, a period that ends before it starts and a relation
 			// that is no supplier: each error at its field, nothing stored.
 			form := url.Values{"complex_id": {fmt.Sprint(f.complex)}, "supplier_id": {fmt.Sprint(f.tenant)}, "invoice_number": {"S-1"},
-				"invoice_date": {"2025-12-31"}, "period_start": {"2025-12-31"}, "period_end": {"2025-01-01"}, "amount": {"12,3,4"}, "category": {"Schoonmaak"}}
+				"invoice_date": {"2025-12-31"}, "period_start": {"2025-12-31"}, "period_end": {"2025-01-01"},
+				"amount": {"12,3,4"}, "category": {"Schoonmaak"}}
 			resp, body := c.postFiles(base+"/costs", form, "evidence", "factuur.pdf", invoicePDF)
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("bad cost: %d", resp.StatusCode)
@@ -209,7 +211,8 @@ func TestSettlementPages(t *testing.T) {
 			// defused; importing it again changes nothing.
 			resp, export := c.do("GET", base+"?format=csv&sort=invoice_number", nil)
 			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
-				!strings.Contains(export, "supplier;invoice_number;invoice_date") || !strings.Contains(export, ";S-1;2025-12-31;2025-01-01;2025-12-31;1200.00;") ||
+				!strings.Contains(export, "supplier;invoice_number;invoice_date") ||
+				!strings.Contains(export, ";S-1;2025-12-31;2025-01-01;2025-12-31;1200.00;") ||
 				!strings.Contains(export, fmt.Sprintf(";lift;%d;%d %d;", f.complex, f.ua, f.ub)) {
 				t.Fatalf("export: %d %q", resp.StatusCode, export)
 			}
@@ -221,7 +224,8 @@ func TestSettlementPages(t *testing.T) {
 				t.Fatalf("export imported again: %d %.3000s", resp.StatusCode, body)
 			}
 			var desc string
-			if err := e.DB.Raw().QueryRow(`SELECT description FROM settlement_cost_entries WHERE invoice_number = 'S-1'`).Scan(&desc); err != nil || desc != `=HYPERLINK("http://x")` {
+			if err := e.DB.Raw().QueryRow(`SELECT description FROM settlement_cost_entries WHERE invoice_number = 'S-1'`).Scan(&desc); err != nil ||
+				desc != `=HYPERLINK("http://x")` {
 				t.Fatalf("description after the round trip: %q %v", desc, err)
 			}
 			if n := countRows(t, e, "settlement_cost_entries"); n != 3 {
@@ -250,13 +254,15 @@ func TestSettlementPages(t *testing.T) {
 				}
 			}
 			body = mustBody(t, c, keys)
-			if !strings.Contains(body, `id="key-schoonmaak"`) || !strings.Contains(body, `id="key-gas"`) || !strings.Contains(body, `id="key-lift"`) {
+			if !strings.Contains(body, `id="key-schoonmaak"`) || !strings.Contains(body, `id="key-gas"`) ||
+				!strings.Contains(body, `id="key-lift"`) {
 				t.Fatalf("keys: %.5000s", body)
 			}
 			if body := mustBody(t, c, fmt.Sprintf("%s/keys?complex=%d&year=2026", base, f.complex)); strings.Contains(body, `id="key-gas"`) {
 				t.Fatal("2025's keys show for 2026")
 			}
-			if resp, _ := c.do("POST", base+"/keys/copy", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2026"}}); resp.StatusCode != http.StatusSeeOther {
+			if resp, _ := c.do("POST", base+"/keys/copy",
+				url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2026"}}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("copy keys: %d", resp.StatusCode)
 			}
 			if body := mustBody(t, c, fmt.Sprintf("%s/keys?complex=%d&year=2026", base, f.complex)); !strings.Contains(body, `id="key-gas"`) {
@@ -300,14 +306,16 @@ func TestSettlementPages(t *testing.T) {
 			// Degree days: a bad line is named; the year's months are kept.
 			dd := "maand;graaddagen\n2025-01;400\n2025-02;veel\n"
 			resp, body = c.do("POST", base+"/degree-days", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "degree_days": {dd}})
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-degree_days"`) || !strings.Contains(body, " 3<") {
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-degree_days"`) ||
+				!strings.Contains(body, " 3<") {
 				t.Fatalf("bad degree days: %d %.3000s", resp.StatusCode, body)
 			}
 			var lines []string
 			for m, v := range []string{"400", "350", "300", "180", "90", "40", "30", "35", "80", "200", "300", "380,5"} {
 				lines = append(lines, fmt.Sprintf("2025-%02d;%s", m+1, v))
 			}
-			resp, _ = c.do("POST", base+"/degree-days", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "degree_days": {strings.Join(lines, "\n")}})
+			resp, _ = c.do("POST", base+"/degree-days",
+				url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}, "degree_days": {strings.Join(lines, "\n")}})
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("degree days: %d", resp.StatusCode)
 			}
@@ -316,7 +324,9 @@ func TestSettlementPages(t *testing.T) {
 			}
 
 			// Run the complex for 2025 and review it.
-			if resp, body := c.do("POST", base+"/runs", url.Values{"complex": {""}, "year": {"2025"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "aria-invalid") {
+			if resp, body := c.do("POST", base+"/runs",
+				url.Values{"complex": {""}, "year": {"2025"}}); resp.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(body, "aria-invalid") {
 				t.Fatalf("run without complex: %d", resp.StatusCode)
 			}
 			resp, _ = c.do("POST", base+"/runs", url.Values{"complex": {fmt.Sprint(f.complex)}, "year": {"2025"}})
@@ -349,14 +359,16 @@ func TestSettlementPages(t *testing.T) {
 			}
 			// A page of one, and a search by lease reference.
 			body = mustBody(t, c, run+"?per=1")
-			if strings.Count(body, `class="run-occupancy"`) != 1 || !strings.Contains(body, `id="list-next"`) || !strings.Contains(body, `id="landlord-total"`) {
+			if strings.Count(body, `class="run-occupancy"`) != 1 || !strings.Contains(body, `id="list-next"`) ||
+				!strings.Contains(body, `id="landlord-total"`) {
 				t.Fatalf("page of one: %.6000s", body)
 			}
 			body = mustBody(t, c, run+"?q="+url.QueryEscape(f.ref3))
 			if strings.Count(body, `class="run-occupancy"`) != 1 || !strings.Contains(body, occ(f.l3, f.ub)) {
 				t.Fatalf("search %s: %.6000s", f.ref3, body)
 			}
-			if body := mustBody(t, c, run+"?q=geen-huurcontract"); strings.Contains(body, `class="run-occupancy"`) || !strings.Contains(body, `id="no-occupancies"`) {
+			if body := mustBody(t, c, run+"?q=geen-huurcontract"); strings.Contains(body, `class="run-occupancy"`) ||
+				!strings.Contains(body, `id="no-occupancies"`) {
 				t.Fatal("a search for nothing shows occupancies")
 			}
 			resp, body = c.do("GET", run+"?format=csv", nil)
@@ -371,7 +383,8 @@ func TestSettlementPages(t *testing.T) {
 			if body := mustBody(t, c, run); !strings.Contains(body, `id="run-state">Definitief<`) || strings.Contains(body, `id="run-finalise"`) {
 				t.Fatalf("final run: %.3000s", body)
 			}
-			if resp, body := c.do("POST", run+"/finalise", url.Values{}); resp.StatusCode != http.StatusConflict || !strings.Contains(body, `id="run-error"`) {
+			if resp, body := c.do("POST", run+"/finalise", url.Values{}); resp.StatusCode != http.StatusConflict ||
+				!strings.Contains(body, `id="run-error"`) {
 				t.Fatalf("finalise again: %d", resp.StatusCode)
 			}
 			// An entry a final run used cannot be deleted.
@@ -463,7 +476,8 @@ func TestSettlementBrowser(t *testing.T) {
 		chromedp.Click(css("#key-admin_fee")), chromedp.Click(css("#key-save")), chromedp.WaitVisible(css("#key-schoonmaak")))
 	shot(t, b, "settlement-keys")
 	b.Run(t, chromedp.Click(css("#tab-runs")), chromedp.WaitVisible(css("#run-form")))
-	b.Run(t, chromedp.SetValue(css("#run-complex"), fmt.Sprint(f.complex)), chromedp.Click(css("#run-submit")), chromedp.WaitVisible(css("#run-tenants")))
+	b.Run(t, chromedp.SetValue(css("#run-complex"), fmt.Sprint(f.complex)), chromedp.Click(css("#run-submit")),
+		chromedp.WaitVisible(css("#run-tenants")))
 	// 1200 over three units: 400 each, A's split by days between the two
 	// tenants; C's and B's January and February (59 days: 64.66) on the
 	// landlord.

@@ -278,7 +278,8 @@ func TestHeadersAndNoAnonymousCookies(t *testing.T) {
 			t.Errorf("privacy policy not rendered")
 		}
 		csp := resp.Header.Get("Content-Security-Policy")
-		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") ||
+			!strings.Contains(csp, "frame-ancestors 'none'") {
 			t.Errorf("%s: weak CSP %q", p, csp)
 		}
 		for _, h := range []string{"X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"} {

@@ -22,6 +22,7 @@ import (
 	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
+	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
 	"hms/internal/settlement"
@@ -52,4 +53,5 @@ type Services struct {
 	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
 	Bank          *bank.Service          // the organisation's bank accounts and SEPA creditor settings
 	DirectDebit   *directdebit.Service   // SEPA direct debit: mandates per lease, collections (pain.008)
+	Reconcile     *reconcile.Service     // bank statements: import, matching, review, returned debits
 }

@@ -72,7 +72,8 @@ func TestChainVerifiesAndLists(t *testing.T) {
 			clk.Advance(time.Minute)
 		}
 		record(t, d, l, 1, audit.Event{ActorKind: audit.ActorSystem, Action: "rentrun.finished"})
-		record(t, d, l, 0, audit.Event{ActorKind: audit.ActorStaff, ActorUserID: 3, Action: "org.created", TargetType: "organisation", TargetID: "1"})
+		record(t, d, l, 0,
+			audit.Event{ActorKind: audit.ActorStaff, ActorUserID: 3, Action: "org.created", TargetType: "organisation", TargetID: "1"})
 
 		rep := mustVerify(t, d)
 		if rep.Broken != nil || rep.Orgs != 2 || rep.Events != 7 {
@@ -115,7 +116,8 @@ func TestChainVerifiesAndLists(t *testing.T) {
 			t.Fatalf("first event prev hash %q", all[5].PrevHash)
 		}
 		first := all[5]
-		if !first.At.Equal(t0.Truncate(time.Microsecond)) || first.Details["n"] != "1" || first.TargetID != "101" || first.ActorKind != audit.ActorUser {
+		if !first.At.Equal(t0.Truncate(time.Microsecond)) || first.Details["n"] != "1" || first.TargetID != "101" ||
+			first.ActorKind != audit.ActorUser {
 			t.Fatalf("first event read back as %+v", first)
 		}
 		if len(viewed) != 5 || len(target) != 1 || target[0].Seq != 3 {
@@ -160,7 +162,8 @@ func TestTamperingIsDetected(t *testing.T) {
 		reason  string
 	}{
 		{"changed action", `UPDATE audit_events SET action = 'person.exported' WHERE org_id = $1 AND seq = 3`, 3, 3, "hash mismatch"},
-		{"changed details", `UPDATE audit_events SET details = '{"a":"first key","n":"3","reason":"other"}' WHERE org_id = $1 AND seq = 3`, 3, 3, "hash mismatch"},
+		{"changed details",
+			`UPDATE audit_events SET details = '{"a":"first key","n":"3","reason":"other"}' WHERE org_id = $1 AND seq = 3`, 3, 3, "hash mismatch"},
 		{"changed time", `UPDATE audit_events SET at = '2020-01-01T00:00:00.000000Z' WHERE org_id = $1 AND seq = 3`, 3, 3, "hash mismatch"},
 		{"edited hash", `UPDATE audit_events SET hash = '` + strings.Repeat("ab", 32) + `' WHERE org_id = $1 AND seq = 3`, 3, 3, "hash mismatch"},
 		{"deleted middle row", `DELETE FROM audit_events WHERE org_id = $1 AND seq = 3`, 3, 4, "missing"},
@@ -353,7 +356,8 @@ func TestRefusesPersonalData(t *testing.T) {
 			t.Fatalf("%+v %v", rep, rep.Broken)
 		}
 	})
-	if got := audit.Redact("550 <jan@example.nl>: no such user, iban NL91ABNA0417164300"); strings.Contains(got, "jan@") || strings.Contains(got, "NL91") {
+	if got := audit.Redact("550 <jan@example.nl>: no such user, iban NL91ABNA0417164300"); strings.Contains(got, "jan@") ||
+		strings.Contains(got, "NL91") {
 		t.Fatalf("Redact left personal data: %q", got)
 	}
 }

@@ -6,7 +6,8 @@ import (
 )
 
 func TestParseAndFormat(t *testing.T) {
-	for in, want := range map[string]string{"2026-03-01": "2026-03-01", "1-3-2026": "2026-03-01", "29/02/2024": "2024-02-29", " 31-12-2025 ": "2025-12-31"} {
+	for in, want := range map[string]string{"2026-03-01": "2026-03-01", "1-3-2026": "2026-03-01", "29/02/2024": "2024-02-29",
+		" 31-12-2025 ": "2025-12-31"} {
 		d, err := Parse(in)
 		if err != nil || d.String() != want {
 			t.Errorf("Parse(%q) = %v, %v; want %s", in, d, err, want)

@@ -14,7 +14,8 @@ func TestParseMonth(t *testing.T) {
 			t.Errorf("ParseMonth(%q) = %v, %v; want %s", in, m, err, want)
 		}
 	}
-	for _, bad := range []string{"", "2026-13", "2026-0", "26-01", "2026-001", "2026-+1", "1899-12", "2201-01", "2026/01", "2026-Q1", "januari"} {
+	for _, bad := range []string{"", "2026-13", "2026-0", "26-01", "2026-001", "2026-+1", "1899-12", "2201-01",
+		"2026/01", "2026-Q1", "januari"} {
 		if _, err := ParseMonth(bad); !errors.Is(err, ErrInvalidMonth) {
 			t.Errorf("ParseMonth(%q) accepted or wrong error: %v", bad, err)
 		}

@@ -16,7 +16,8 @@ func TestIsDeadlockRecognisesPostgresEndingADeadlock(t *testing.T) {
 	d := dbtest.Open(t, db.Postgres)
 	ctx := context.Background()
 	raw := d.Raw()
-	if _, err := raw.ExecContext(ctx, `CREATE TABLE deadlock_probe (id int PRIMARY KEY); INSERT INTO deadlock_probe VALUES (1), (2)`); err != nil {
+	if _, err := raw.ExecContext(ctx,
+		`CREATE TABLE deadlock_probe (id int PRIMARY KEY); INSERT INTO deadlock_probe VALUES (1), (2)`); err != nil {
 		t.Fatal(err)
 	}
 	begin := func(first int) *sql.Tx {

@@ -78,7 +78,8 @@ func TestRunsJobWithPayloadAndOrg(t *testing.T) {
 		if !ran || err != nil {
 			t.Fatalf("RunOnce = %v, %v", ran, err)
 		}
-		if got != (payload{12, "2025-07"}) || gotJob.ID != id || gotJob.OrgID != 3 || gotJob.Attempt != 1 || gotJob.MaxAttempts != jobs.DefaultMaxAttempts {
+		if got != (payload{12, "2025-07"}) || gotJob.ID != id || gotJob.OrgID != 3 || gotJob.Attempt != 1 ||
+			gotJob.MaxAttempts != jobs.DefaultMaxAttempts {
 			t.Fatalf("handler saw %+v / %+v", got, gotJob)
 		}
 		s := status(t, d, q, id)
@@ -239,7 +240,8 @@ func TestRetryBackoffThenDead(t *testing.T) {
 }
 
 func TestDefaultBackoff(t *testing.T) {
-	for a, want := range map[int]time.Duration{1: 10 * time.Second, 2: 20 * time.Second, 3: 40 * time.Second, 9: 2560 * time.Second, 10: time.Hour, 60: time.Hour} {
+	for a, want := range map[int]time.Duration{1: 10 * time.Second, 2: 20 * time.Second, 3: 40 * time.Second, 9: 2560 * time.Second,
+		10: time.Hour, 60: time.Hour} {
 		if got := jobs.DefaultBackoff(a); got != want {
 			t.Errorf("DefaultBackoff(%d) = %v, want %v", a, got, want)
 		}

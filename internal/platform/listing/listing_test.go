@@ -6,7 +6,8 @@ import (
 )
 
 func TestFromValuesAndNormalize(t *testing.T) {
-	q := FromValues(url.Values{"q": {"  Jansen "}, "sort": {"evil; DROP"}, "dir": {"desc"}, "page": {"3"}, "per": {"20"}}).Normalize("name", "city")
+	q := FromValues(url.Values{"q": {"  Jansen "}, "sort": {"evil; DROP"}, "dir": {"desc"}, "page": {"3"},
+		"per": {"20"}}).Normalize("name", "city")
 	if q.Search != "Jansen" || q.Sort != "name" || !q.Desc || q.Offset != 40 || q.Limit != 20 || q.PageNumber() != 3 {
 		t.Fatalf("%+v", q)
 	}

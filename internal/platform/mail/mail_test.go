@@ -176,7 +176,8 @@ func TestSendDeliversOverSMTP(t *testing.T) {
 		if u := mailtest.FirstURL(m.Text); u != "https://hms.test/confirm?token=abc123&x=1" {
 			t.Errorf("link %q", u)
 		}
-		if m.From != "noreply@hms.test" || m.Header.Get("From") != `"HMS" <noreply@hms.test>` && m.Header.Get("From") != "HMS <noreply@hms.test>" {
+		if m.From != "noreply@hms.test" || m.Header.Get("From") != `"HMS" <noreply@hms.test>` &&
+			m.Header.Get("From") != "HMS <noreply@hms.test>" {
 			t.Errorf("from %q / %q", m.From, m.Header.Get("From"))
 		}
 		if m.Header.Get("Auto-Submitted") != "auto-generated" || m.Header.Get("User-Agent") != "HMS" {
@@ -549,8 +550,9 @@ func TestAttachmentLimits(t *testing.T) {
 		one := mail.Attachment{Name: "a.pdf", ContentType: "application/pdf", Data: []byte("%PDF")}
 		base := mail.Message{To: "a@example.nl", Subject: "s", Text: "t"}
 		for name, as := range map[string][]mail.Attachment{
-			"six":          {one, one, one, one, one, one},
-			"too large":    {{Name: "big.pdf", ContentType: "application/pdf", Data: make([]byte, mail.MaxAttachmentBytes/2+1)}, {Name: "big2.pdf", ContentType: "application/pdf", Data: make([]byte, mail.MaxAttachmentBytes/2+1)}},
+			"six": {one, one, one, one, one, one},
+			"too large": {{Name: "big.pdf", ContentType: "application/pdf", Data: make([]byte, mail.MaxAttachmentBytes/2+1)},
+				{Name: "big2.pdf", ContentType: "application/pdf", Data: make([]byte, mail.MaxAttachmentBytes/2+1)}},
 			"empty":        {{Name: "a.pdf", ContentType: "application/pdf"}},
 			"no name":      {{ContentType: "application/pdf", Data: []byte("x")}},
 			"path":         {{Name: "../etc/passwd", ContentType: "text/plain", Data: []byte("x")}},
@@ -570,7 +572,8 @@ func TestAttachmentLimits(t *testing.T) {
 		// Five attachments of together exactly the limit pass.
 		m := base
 		for range mail.MaxAttachments {
-			m.Attachments = append(m.Attachments, mail.Attachment{Name: "p.pdf", ContentType: "application/pdf", Data: make([]byte, mail.MaxAttachmentBytes/mail.MaxAttachments)})
+			m.Attachments = append(m.Attachments,
+				mail.Attachment{Name: "p.pdf", ContentType: "application/pdf", Data: make([]byte, mail.MaxAttachmentBytes/mail.MaxAttachments)})
 		}
 		e.send(t, 1, m)
 		if got := e.list(t, 1); len(got) != 1 {

@@ -105,14 +105,17 @@ func TestRowLevelSecurityIsolatesOrganisations(t *testing.T) {
 			slug string
 			id   *int64
 		}{{"a", &a}, {"b", &b}} {
-			if err := tx.QueryRow(`INSERT INTO organisations (slug, name, created_at) VALUES ($1, $1, 'x') RETURNING id`, p.slug).Scan(p.id); err != nil {
+			if err := tx.QueryRow(`INSERT INTO organisations (slug, name, created_at) VALUES ($1, $1, 'x') RETURNING id`,
+				p.slug).Scan(p.id); err != nil {
 				return err
 			}
 		}
-		if err := tx.QueryRow(`INSERT INTO users (subject_id, email_index, email_sealed, name_sealed, password_hash, created_at) VALUES (1, 'i', 'x', 'x', 'x', 'x') RETURNING id`).Scan(&u); err != nil {
+		if err := tx.QueryRow(`INSERT INTO users (subject_id, email_index, email_sealed, name_sealed, password_hash, created_at)
+			VALUES (1, 'i', 'x', 'x', 'x', 'x') RETURNING id`).Scan(&u); err != nil {
 			return err
 		}
-		_, err := tx.Exec(`INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $3, 'owner', 'x'), ($2, $3, 'viewer', 'x')`, a, b, u)
+		_, err := tx.Exec(`INSERT INTO memberships (org_id, user_id, role, created_at)
+			VALUES ($1, $3, 'owner', 'x'), ($2, $3, 'viewer', 'x')`, a, b, u)
 		return err
 	})
 	if err != nil {
@@ -136,7 +139,8 @@ func TestRowLevelSecurityIsolatesOrganisations(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(`INSERT INTO api_tokens (org_id, user_id, name, token_hash, scopes, created_at) VALUES ($1, $2, 'x', 'h', '', 'x')`, b, u)
+		_, err = tx.Exec(`INSERT INTO api_tokens (org_id, user_id, name, token_hash, scopes, created_at)
+			VALUES ($1, $2, 'x', 'h', '', 'x')`, b, u)
 		return err
 	})
 	if err == nil {
@@ -220,7 +224,8 @@ func TestOrganisationRoleCannotEscalate(t *testing.T) {
 	}
 	// The system role's rights are its cross-organisation work: the business
 	// data of organisations is closed to it.
-	for _, tbl := range []string{"relations", "leases", "ledger_invoices", "ledger_payments", "units", "settlement_statements", "deposit_evidence"} {
+	for _, tbl := range []string{"relations", "leases", "ledger_invoices", "ledger_payments", "units",
+		"settlement_statements", "deposit_evidence"} {
 		err := d.ReadSystem(ctx, func(tx *db.Tx) error {
 			var n int
 			return tx.QueryRow(`SELECT count(*) FROM ` + tbl).Scan(&n)

@@ -7,8 +7,10 @@ import (
 
 func TestIssuerLines(t *testing.T) {
 	l := Labels{KvK: "KvK", VATID: "Btw", IBAN: "IBAN"}
-	full := Issuer{Name: "Woonstichting", Address: "Stationsplein 1\n3511 ED Utrecht", KvK: "40536533", VATID: "NL000099998B57", IBAN: "NL91ABNA0417164300"}
-	if got := strings.Join(full.Lines(l), "|"); got != "Stationsplein 1\n3511 ED Utrecht|KvK 40536533|Btw NL000099998B57|IBAN NL91 ABNA 0417 1643 00" {
+	full := Issuer{Name: "Woonstichting", Address: "Stationsplein 1\n3511 ED Utrecht", KvK: "40536533",
+		VATID: "NL000099998B57", IBAN: "NL91ABNA0417164300"}
+	if got := strings.Join(full.Lines(l), "|"); got != "Stationsplein 1\n3511 ED Utrecht|KvK 40536533|"+
+		"Btw NL000099998B57|IBAN NL91 ABNA 0417 1643 00" {
 		t.Fatalf("lines %q", got)
 	}
 	if got := full.Footer(l, "Factuur 1", "pagina 1"); got != "Woonstichting · KvK 40536533 · Btw NL000099998B57 · Factuur 1 · pagina 1" {

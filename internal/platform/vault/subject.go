@@ -44,7 +44,8 @@ func (v *Vault) NewSubject(ctx context.Context, tx *db.Tx, kind string) (Subject
 	if err := h.WriteWithAssociatedData(keyset.NewBinaryWriter(&w), k.aead, associatedData(purposeSubjectKeyset, org, id, "")); err != nil {
 		return 0, fmt.Errorf("vault: wrap subject keyset: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE vault_subjects SET keyset_wrapped = $1 WHERE id = $2 AND org_id = $3`, w.Bytes(), id, org); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE vault_subjects SET keyset_wrapped = $1 WHERE id = $2 AND org_id = $3`,
+		w.Bytes(), id, org); err != nil {
 		return 0, fmt.Errorf("vault: store subject keyset: %w", err)
 	}
 	return SubjectID(id), nil
@@ -109,7 +110,8 @@ func (v *Vault) subjectHandle(ctx context.Context, tx *db.Tx, s SubjectID) (*key
 	if err != nil {
 		return nil, err
 	}
-	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(ksw)), k.aead, associatedData(purposeSubjectKeyset, org, int64(s), ""))
+	h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(ksw)), k.aead,
+		associatedData(purposeSubjectKeyset, org, int64(s), ""))
 	if err != nil {
 		return nil, fmt.Errorf("vault: subject %d keyset does not unwrap: %w", s, err)
 	}

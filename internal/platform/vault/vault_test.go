@@ -271,7 +271,8 @@ func TestWrappedKeysDoNotMove(t *testing.T) {
 			return nil
 		})
 		if err := d.System(ctx, func(tx *db.Tx) error {
-			if _, err := tx.Exec(`UPDATE vault_subjects SET keyset_wrapped = (SELECT keyset_wrapped FROM vault_subjects WHERE id = $1) WHERE id = $2`, int64(a), int64(b)); err != nil {
+			if _, err := tx.Exec(`UPDATE vault_subjects SET keyset_wrapped = (SELECT keyset_wrapped FROM vault_subjects WHERE id = $1)
+				WHERE id = $2`, int64(a), int64(b)); err != nil {
 				return err
 			}
 			_, err := tx.Exec(`UPDATE vault_org_keys SET aead_wrapped = (SELECT aead_wrapped FROM vault_org_keys WHERE org_id = 1),
@@ -514,7 +515,8 @@ func TestShred(t *testing.T) {
 		})
 		// The shredded subject still exists (ErrShredded, not ErrNoSubject)
 		// and the row keeps its kind for the retention report.
-		if n := countRows(t, d, `SELECT count(*) FROM vault_subjects WHERE id = $1 AND kind = 'person' AND shredded_at IS NOT NULL`, int64(s)); n != 1 {
+		if n := countRows(t, d,
+			`SELECT count(*) FROM vault_subjects WHERE id = $1 AND kind = 'person' AND shredded_at IS NOT NULL`, int64(s)); n != 1 {
 			t.Errorf("shredded subject rows = %d", n)
 		}
 	})
@@ -581,7 +583,8 @@ func dumpTable[R rowsLike](query func(ctx context.Context, q string, args ...any
 func TestNothingReadableAtRest(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		v, master := newVault(t)
-		plaintexts := []string{"Wilhelmina Hendrika van Oranje-Nassau", "wilhelmina.vanoranje@example.nl", "NL91ABNA0417164300", "Keizersgracht 123, Amsterdam"}
+		plaintexts := []string{"Wilhelmina Hendrika van Oranje-Nassau", "wilhelmina.vanoranje@example.nl", "NL91ABNA0417164300",
+			"Keizersgracht 123, Amsterdam"}
 		const control = "CONTROL-plaintext-that-the-dump-must-find"
 		var sealed [][]byte
 		var secrets [][]byte // raw key bytes
@@ -700,7 +703,8 @@ func TestNothingReadableAtRest(t *testing.T) {
 				}
 			}
 			for i, k := range secrets {
-				for _, form := range [][]byte{k, []byte(hex.EncodeToString(k)), []byte(base64.StdEncoding.EncodeToString(k)), []byte(base64.RawURLEncoding.EncodeToString(k))} {
+				for _, form := range [][]byte{k, []byte(hex.EncodeToString(k)), []byte(base64.StdEncoding.EncodeToString(k)),
+					[]byte(base64.RawURLEncoding.EncodeToString(k))} {
 					if found(form) {
 						t.Errorf("%s contains raw key %d", where, i)
 					}

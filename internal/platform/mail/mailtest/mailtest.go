@@ -252,7 +252,8 @@ func parse(m *Received) error {
 	if m.Subject, err = dec.DecodeHeader(msg.Header.Get("Subject")); err != nil {
 		return fmt.Errorf("subject: %w", err)
 	}
-	return walk(m, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Header.Get("Content-Disposition"), msg.Body)
+	return walk(m, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"),
+		msg.Header.Get("Content-Disposition"), msg.Body)
 }
 
 // walk decodes one MIME part, descending into multiparts, and keeps the
@@ -275,7 +276,8 @@ func walk(m *Received, contentType, encoding, disposition string, body io.Reader
 			if err != nil {
 				return fmt.Errorf("multipart: %w", err)
 			}
-			if err := walk(m, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p.Header.Get("Content-Disposition"), p); err != nil {
+			if err := walk(m, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"),
+				p.Header.Get("Content-Disposition"), p); err != nil {
 				return err
 			}
 		}

@@ -4,10 +4,14 @@
 -- and what direct debits and payouts are made from. The IBAN is the
 -- organisation's, not a tenant's, so it is kept readable. format_dd and
 -- format_ct are the pain versions the bank takes (DOMAIN §5.1, §5.9).
+-- statement_number is the account as old MT940 layouts write it instead of
+-- the IBAN (a plain account number); an account known only by it ('' iban)
+-- takes statements but no collections or payouts.
 CREATE TABLE bank_accounts (
 	id          INTEGER PRIMARY KEY,
 	org_id      BIGINT NOT NULL REFERENCES organisations(id),
-	iban        TEXT NOT NULL,
+	iban        TEXT NOT NULL DEFAULT '',
+	statement_number TEXT NOT NULL DEFAULT '',
 	bic         TEXT NOT NULL DEFAULT '',
 	name        TEXT NOT NULL,
 	purpose     TEXT NOT NULL CHECK (purpose IN ('rent','deposits','service_costs','general')),
@@ -17,8 +21,10 @@ CREATE TABLE bank_accounts (
 	created_at  TEXT NOT NULL,
 	created_by  BIGINT NOT NULL DEFAULT 0,
 	updated_at  TEXT NOT NULL,
-	UNIQUE (org_id, iban)
+	CHECK (iban <> '' OR statement_number <> '')
 );
+CREATE UNIQUE INDEX bank_accounts_iban ON bank_accounts(org_id, iban) WHERE iban <> '';
+CREATE UNIQUE INDEX bank_accounts_number ON bank_accounts(org_id, statement_number) WHERE statement_number <> '';
 
 -- The SEPA creditor identifier (Incassant-ID, DOMAIN §5.5) and the
 -- direct-debit timing: pre-notification days (default 14, DOMAIN §5.3) and

@@ -1,0 +1,103 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"hms/internal/money"
+	"hms/internal/platform/db"
+	"hms/internal/platform/validation"
+)
+
+// Look-ups for the bank reconciliation: a payment names its invoice by
+// betalingskenmerk or by number; both are unique per organisation.
+
+// InvoiceIDByKenmerkTx is the invoice (not a credit note) with the
+// betalingskenmerk (16 digits, no spaces); validation.ErrNotFound when none.
+func InvoiceIDByKenmerkTx(ctx context.Context, tx *db.Tx, kenmerk string) (int64, error) {
+	return invoiceIDWhere(ctx, tx, "kenmerk", kenmerk)
+}
+
+// InvoiceIDByNumberTx is the invoice (not a credit note) with the number;
+// validation.ErrNotFound when none.
+func InvoiceIDByNumberTx(ctx context.Context, tx *db.Tx, number string) (int64, error) {
+	return invoiceIDWhere(ctx, tx, "number", number)
+}
+
+func invoiceIDWhere(ctx context.Context, tx *db.Tx, column, value string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice' AND `+column+` = $2`,
+		tx.OrgID(), value).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, validation.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("ledger: invoice by %s: %w", column, err)
+	}
+	return id, nil
+}
+
+// InvoiceNumbersTx are the numbers of the organisation's invoices (not
+// credit notes) among candidates, which the caller found in free text.
+func InvoiceNumbersTx(ctx context.Context, tx *db.Tx, candidates []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, c := range candidates {
+		id, err := InvoiceIDByNumberTx(ctx, tx, c)
+		if errors.Is(err, validation.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[c] = id
+	}
+	return out, nil
+}
+
+// PaymentsOfInvoiceTx are the payments, not reversed, that settled part of
+// an invoice's charges, oldest first: a returned direct debit reverses the
+// one that booked its collection.
+func PaymentsOfInvoiceTx(ctx context.Context, tx *db.Tx, invoiceID int64) ([]Payment, error) {
+	ps, err := payments(ctx, tx, `p.id IN (SELECT a.payment_id FROM ledger_allocations a JOIN ledger_charges c
+		ON c.id = a.charge_id AND c.org_id = a.org_id WHERE a.org_id = $1 AND c.invoice_id = $2 AND a.amount_cents > 0)`, invoiceID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ps, func(p Payment) bool { return p.Amount <= 0 || p.ReversedBy != 0 }), nil
+}
+
+// OpenInvoice is an invoice with what is still open on it.
+type OpenInvoice struct {
+	ID      int64
+	Number  string
+	LeaseID int64
+	Open    money.Cents
+}
+
+// OpenInvoicesWithAmountTx are up to limit invoices whose open amount is
+// exactly amount, oldest due first: suggestions for a payment nobody named.
+func OpenInvoicesWithAmountTx(ctx context.Context, tx *db.Tx, amount money.Cents, limit int) ([]OpenInvoice, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.number, i.lease_id, o.open FROM ledger_invoices i JOIN (
+		SELECT c.invoice_id, SUM(c.total_cents) - COALESCE(SUM((SELECT SUM(a.amount_cents) FROM ledger_allocations a
+			WHERE a.charge_id = c.id)), 0) AS open
+		FROM ledger_charges c WHERE c.org_id = $1 AND c.total_cents > 0 GROUP BY c.invoice_id) o ON o.invoice_id = i.id
+		WHERE i.org_id = $1 AND i.kind = 'invoice' AND o.open = $2 ORDER BY i.due_date, i.id LIMIT $3`, tx.OrgID(), int64(amount), limit)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: open invoices with amount: %w", err)
+	}
+	defer rows.Close()
+	var out []OpenInvoice
+	for rows.Next() {
+		var o OpenInvoice
+		var open int64
+		if err := rows.Scan(&o.ID, &o.Number, &o.LeaseID, &open); err != nil {
+			return nil, fmt.Errorf("ledger: open invoices with amount: %w", err)
+		}
+		o.Open = money.Cents(open)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,123 @@
+package reconcile
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"hms/internal/account"
+	"hms/internal/bank"
+	"hms/internal/bankfile"
+	"hms/internal/ledger"
+	"hms/internal/platform/audit"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/db"
+	"hms/internal/platform/jobs"
+	"hms/internal/platform/validation"
+	"hms/internal/platform/vault"
+)
+
+// Deps are what the service needs. Collections and Payouts may be nil.
+type Deps struct {
+	DB          *db.DB
+	Audit       *audit.Log
+	Vault       *vault.Vault
+	Clock       clock.Clock
+	Accounts    *account.Service
+	Jobs        *jobs.Queue
+	Ledger      *ledger.Service
+	Bank        *bank.Service
+	Collections Collections
+	Payouts     Payouts
+}
+
+// Service is the face of the reconciliation.
+type Service struct {
+	db          *db.DB
+	audit       *audit.Log
+	vault       *vault.Vault
+	clk         clock.Clock
+	accounts    *account.Service
+	jobs        *jobs.Queue
+	ledger      *ledger.Service
+	bank        *bank.Service
+	collections Collections
+	payouts     Payouts
+}
+
+// New builds the service.
+func New(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
+	s := &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, accounts: d.Accounts, jobs: d.Jobs, ledger: d.Ledger,
+		bank: d.Bank, collections: d.Collections, payouts: d.Payouts}
+	if d.Jobs != nil {
+		d.Jobs.Register(JobKind, s.runUpload, jobs.MaxAttempts(1), jobs.Timeout(time.Hour), jobs.Interactive())
+	}
+	return s
+}
+
+func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
+func (s *Service) now() string       { return db.TS(s.clk.Now()) }
+
+func (s *Service) record(ctx context.Context, tx *db.Tx, a account.Actor, action, targetType string, id int64, details map[string]string) error {
+	kind := a.Kind
+	if kind == "" {
+		kind = audit.ActorUser
+	}
+	return s.audit.Record(ctx, tx, audit.Event{ActorUserID: a.UserID, ActorKind: kind, Action: action,
+		TargetType: targetType, TargetID: fmt.Sprint(id), Details: details})
+}
+
+// ImportOptions steer an import.
+type ImportOptions struct {
+	FileName string
+	// AddAccount adds the accounts of the file the organisation does not
+	// have yet, instead of refusing the file.
+	AddAccount bool
+	// Progress, when set, hears how many entries of the file are stored.
+	Progress func(done, total int)
+}
+
+// MaxFileBytes bounds an uploaded statement file.
+const MaxFileBytes = 64 << 20
+
+// Import reads a statement file and stores it, or nothing of it: a file
+// that cannot be read, or holds a statement for an account the
+// organisation does not have (without AddAccount), is *Refused.
+func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, opt ImportOptions) (Result, error) {
+	if !a.Can(account.PermFinanceWrite) {
+		return Result{}, validation.ErrForbidden
+	}
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, io.LimitReader(r, MaxFileBytes+1)); err != nil {
+		return Result{}, fmt.Errorf("reconcile: read file: %w", err)
+	}
+	if buf.Len() > MaxFileBytes {
+		return Result{}, &Refused{MsgID: bankfile.ErrTooLarge}
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	f, err := bankfile.Parse(bytes.NewReader(buf.Bytes()), bankfile.Options{Today: s.today(), MaxBytes: MaxFileBytes})
+	var pe *bankfile.ParseError
+	if errors.As(err, &pe) {
+		return Result{}, &Refused{MsgID: pe.MsgID, Line: pe.Line, Path: pe.Path, Detail: pe.Detail}
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("reconcile: parse: %w", err)
+	}
+	var res Result
+	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		im := &importer{s: s, tx: tx, a: a, opt: opt, today: s.today()}
+		var err error
+		res, err = im.run(ctx, f, hex.EncodeToString(sum[:]))
+		return err
+	})
+	return res, err
+}
