@@ -39,14 +39,15 @@ func TestSepaExportCommand(t *testing.T) {
 			}
 			dir := t.TempDir()
 			file := filepath.Join(dir, "incasso.xml")
-			if _, err := run1("sepa", "export", "--org", "proef", "--collection-date", "2026-13-01", "--out", file); err == nil || exitCode(err) != 2 {
+			_, err := run1("sepa", "export", "--org", "proef", "--collection-date", "2026-13-01", "--out", file)
+			if err == nil || exitCode(err) != 2 {
 				t.Fatalf("bad date: %v", err)
 			}
 			saturday := date
 			for saturday.Weekday() != 6 {
 				saturday = saturday.AddDays(1)
 			}
-			_, err := run1("sepa", "export", "--org", "proef", "--collection-date", saturday.String(), "--out", file)
+			_, err = run1("sepa", "export", "--org", "proef", "--collection-date", saturday.String(), "--out", file)
 			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "--collection-date: ") {
 				t.Fatalf("a Saturday: %v", err)
 			}

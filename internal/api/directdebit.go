@@ -16,18 +16,24 @@ import (
 func init() {
 	areas = append(areas, func(a *API) {
 		read, write := account.PermFinanceRead, account.PermFinanceWrite
-		op(a, http.MethodGet, "/mandates", "list-mandates", "SEPA direct-debit mandates, of one lease or all, with the debtors' names and IBANs", read, a.listMandates)
-		op(a, http.MethodPost, "/mandates", "create-mandate", "Record a signed mandate for a lease (the debtor defaults to its first tenant)", write, a.createMandate)
+		op(a, http.MethodGet, "/mandates", "list-mandates",
+			"SEPA direct-debit mandates, of one lease or all, with the debtors' names and IBANs", read, a.listMandates)
+		op(a, http.MethodPost, "/mandates", "create-mandate",
+			"Record a signed mandate for a lease (the debtor defaults to its first tenant)", write, a.createMandate)
 		op(a, http.MethodGet, "/mandates/{id}", "get-mandate", "One mandate", read, a.getMandate)
-		op(a, http.MethodPost, "/mandates/{id}/amend", "amend-mandate", "Change a mandate's reference, IBAN or debtor name (the next collection reports the amendment)", write, a.amendMandate)
+		op(a, http.MethodPost, "/mandates/{id}/amend", "amend-mandate",
+			"Change a mandate's reference, IBAN or debtor name (the next collection reports the amendment)", write, a.amendMandate)
 		op(a, http.MethodPost, "/mandates/{id}/revoke", "revoke-mandate", "End a mandate", write, a.revokeMandate)
 		op(a, http.MethodPost, "/mandates/{id}/resume", "resume-mandate", "Make a suspended mandate active again", write, a.resumeMandate)
 		op(a, http.MethodGet, "/mandates/{id}/form", "get-mandate-form", "The printable mandate form (PDF)", read, a.getMandateForm)
-		op(a, http.MethodPost, "/collections/preview", "preview-collection", "What a direct-debit collection on a date would take, and what it leaves out and why", read, a.previewCollection)
-		op(a, http.MethodPost, "/collections", "create-collection", "Make the collection a preview showed (refused when it no longer counts and totals the same)", write, a.createCollection)
+		op(a, http.MethodPost, "/collections/preview", "preview-collection",
+			"What a direct-debit collection on a date would take, and what it leaves out and why", read, a.previewCollection)
+		op(a, http.MethodPost, "/collections", "create-collection",
+			"Make the collection a preview showed (refused when it no longer counts and totals the same)", write, a.createCollection)
 		op(a, http.MethodGet, "/collections", "list-collections", "The collections made, in id order", read, a.listCollections)
 		op(a, http.MethodGet, "/collections/{id}", "get-collection", "A collection with its debits", read, a.getCollection)
-		op(a, http.MethodGet, "/collections/{id}/file", "get-collection-file", "The collection's pain.008 file, the same bytes every time", read, a.getCollectionFile)
+		op(a, http.MethodGet, "/collections/{id}/file", "get-collection-file",
+			"The collection's pain.008 file, the same bytes every time", read, a.getCollectionFile)
 	})
 }
 
@@ -46,7 +52,7 @@ type MandateJSON struct {
 	IBAN              string             `json:"iban"`
 	LastCollectedOn   *civil.Date        `json:"last_collected_on,omitempty"`
 	ExpiresOn         civil.Date         `json:"expires_on" doc:"Unused until after this day, the mandate expires (36 months)"`
-	NextSequence      sepa.Sequence      `json:"next_sequence,omitempty" doc:"Its next debit's sequence type; absent: cannot be collected again"`
+	NextSequence      sepa.Sequence      `json:"next_sequence,omitempty" doc:"Its next debit's sequence; absent: cannot be used again"`
 	Amended           bool               `json:"amended" doc:"The next collection reports a changed reference or IBAN"`
 	OriginalReference string             `json:"original_reference,omitempty"`
 	StatusReason      string             `json:"status_reason,omitempty" doc:"Why suspended or ended, e.g. a return reason code (AC04)"`

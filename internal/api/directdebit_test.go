@@ -96,10 +96,11 @@ func TestDirectDebitAPI(t *testing.T) {
 				left[0].(map[string]any)["reason"] != "directdebit.reason.no_mandate" || p["earliest"] != "2026-03-12" {
 				t.Fatalf("preview: %d %v", st, p)
 			}
-			if st, _ := ca.do("POST", "/collections", `{"collection_date":"2026-03-24","due_until":"2026-03-31","expect":{"count":1,"total_cents":1}}`); st != 409 {
+			confirm := `{"collection_date":"2026-03-24","due_until":"2026-03-31","expect":{"count":1,"total_cents":%d}}`
+			if st, _ := ca.do("POST", "/collections", fmt.Sprintf(confirm, 1)); st != 409 {
 				t.Fatalf("a changed total: %d", st)
 			}
-			st, c := ca.do("POST", "/collections", `{"collection_date":"2026-03-24","due_until":"2026-03-31","expect":{"count":1,"total_cents":90000}}`)
+			st, c := ca.do("POST", "/collections", fmt.Sprintf(confirm, 90000))
 			items, _ := c["items"].([]any)
 			if st != 201 || len(items) != 1 || items[0].(map[string]any)["sequence"] != "FRST" || c["version"] != "pain.008.001.02" {
 				t.Fatalf("create: %d %v", st, c)

@@ -27,7 +27,7 @@ var tags = []*huma.Tag{
 	{Name: "Rent increases", Description: "Yearly rent increases, legal caps and CPI indexation"},
 	{Name: "Deposits", Description: "Deposit refunds"},
 	{Name: "Service costs", Description: "Service-cost settlement: costs, keys, degree days, runs, statements and levies"},
-	{Name: "Banking", Description: "Bank accounts, direct-debit (SEPA creditor) settings, mandates and collections, statement import and matching"},
+	{Name: "Banking", Description: "Bank accounts, SEPA creditor settings, mandates and collections, statement import and matching"},
 }
 
 var tagOfSegment = map[string]string{

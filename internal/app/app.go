@@ -205,7 +205,7 @@ func (a *App) build(ctx context.Context) error {
 	a.DirectDebit = directdebit.New(directdebit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases,
 		Relations: a.Relations, Portfolio: a.Portfolio, Outbox: a.Outbox, Jobs: a.Jobs, Texts: a.Texts})
 	a.Reconcile = reconcile.New(reconcile.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Accounts: a.Accounts,
-		Jobs: a.Jobs, Ledger: a.Ledger, Bank: a.Bank})
+		Jobs: a.Jobs, Ledger: a.Ledger, Bank: a.Bank, Collections: collections{}})
 	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
 		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})

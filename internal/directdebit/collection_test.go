@@ -127,7 +127,8 @@ func TestCollections(t *testing.T) {
 		if m.LastCollectedOn != in.CollectionDate || m.NextSequence() != sepa.Recurrent {
 			t.Fatalf("mandate after collection: %+v", m)
 		}
-		if err := e.DirectDebit.AmendMandate(ctx, e.Owner, m1, directdebit.AmendInput{IBAN: "NL02ABNA0123456789", Reference: "HMS-NEW-7"}); err != nil {
+		amend := directdebit.AmendInput{IBAN: "NL02ABNA0123456789", Reference: "HMS-NEW-7"}
+		if err := e.DirectDebit.AmendMandate(ctx, e.Owner, m1, amend); err != nil {
 			t.Fatal(err)
 		}
 		if m, _ = e.DirectDebit.Mandate(ctx, e.Owner, m1); !m.Amended || m.OriginalReference != "HMS-2025-0001-1" || m.OriginalIBAN != iban1 {

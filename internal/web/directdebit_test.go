@@ -42,7 +42,8 @@ func ddFixture(t *testing.T, e *apptest.Env, slug string) (*leaseFixture, int64)
 		t.Fatal(err)
 	}
 	id, err := e.Leases.Create(ctx, f.owner, lease.Input{Reference: "2025-0007", UnitIDs: []int64{f.homes[0]}, TenantIDs: []int64{tenant},
-		Start: civil.New(2025, 1, 1), PaymentMethod: lease.DirectDebit, Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 95000}}})
+		Start: civil.New(2025, 1, 1), PaymentMethod: lease.DirectDebit,
+		Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 95000}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,15 +92,18 @@ func TestDirectDebitPages(t *testing.T) {
 			if form == nil {
 				t.Fatal("no form link")
 			}
-			if resp, pdf := c.do("GET", form[1], nil); resp.StatusCode != 200 || !strings.Contains(apptest.PDFText(t, []byte(pdf)), "Doorlopende SEPA-machtiging") {
+			resp, pdf := c.do("GET", form[1], nil)
+			if resp.StatusCode != 200 || !strings.Contains(apptest.PDFText(t, []byte(pdf)), "Doorlopende SEPA-machtiging") {
 				t.Fatalf("form: %d", resp.StatusCode)
 			}
 
-			if body := mustBody(t, c, "/o/a/finance/collections"); !strings.Contains(body, `value="2026-03-24"`) || !strings.Contains(body, "12 maart 2026") {
+			body = mustBody(t, c, "/o/a/finance/collections")
+			if !strings.Contains(body, `value="2026-03-24"`) || !strings.Contains(body, "12 maart 2026") {
 				t.Fatalf("collections page: %.4000s", body)
 			}
 			resp, body = c.do("GET", "/o/a/finance/collections?preview=1&collection_date=2026-04-06", nil)
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-collection-date"`) || !strings.Contains(body, "TARGET2") {
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-collection-date"`) ||
+				!strings.Contains(body, "TARGET2") {
 				t.Fatalf("Easter Monday: %d %.3000s", resp.StatusCode, body)
 			}
 			body = mustBody(t, c, "/o/a/finance/collections?preview=1&collection_date=2026-03-24&due_until=2026-03-31")
@@ -119,7 +123,8 @@ func TestDirectDebitPages(t *testing.T) {
 				t.Fatalf("create: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 			}
 			body = mustBody(t, c, m[0])
-			if !strings.Contains(body, `id="collection-download"`) || !strings.Contains(body, "2025-0007") || !strings.Contains(body, "eerste (FRST)") {
+			if !strings.Contains(body, `id="collection-download"`) || !strings.Contains(body, "2025-0007") ||
+				!strings.Contains(body, "eerste (FRST)") {
 				t.Fatalf("batch page: %.4000s", body)
 			}
 			resp1, file1 := c.do("GET", m[0]+"/file", nil)
