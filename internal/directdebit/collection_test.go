@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"hms/internal/app/apptest"
 	"hms/internal/bank"
 	"hms/internal/directdebit"
 	"hms/internal/lease"
@@ -81,6 +82,10 @@ func TestCollections(t *testing.T) {
 			if it.TenantName == "" || it.State != directdebit.ItemCollected {
 				t.Fatalf("item: %+v", it)
 			}
+		}
+		// The debtors travel sealed: no IBAN or name is stored readable.
+		if got := apptest.FindPlaintext(t, e.DB, iban1, "Huurder1"); len(got) > 0 {
+			t.Fatalf("plaintext personal data in %v", got)
 		}
 		// Downloaded again: the same bytes.
 		again, _, err := e.DirectDebit.File(ctx, e.Viewer, b.ID)
