@@ -46,6 +46,9 @@ Usage:
                                              own maximum increases (segment;year;percent;source)
   hms cpi import --org SLUG FILE.csv         import CPI figures (series;month;index) for indexation
   hms deposits due --org SLUG                deposits to return: ended leases with money held, deadlines
+  hms sepa export --org SLUG --collection-date YYYY-MM-DD [--due-until YYYY-MM-DD] --out FILE
+                                             collect the open invoices of leases with a mandate: makes the
+                                             batch (pre-notifications by mail) and writes its pain.008 file
   hms bank import --org SLUG [--add-account] [--json] FILE
                                              import a camt.053 or MT940 statement and match its credits;
                                              all or nothing, exit code 2 naming the line or element
@@ -161,6 +164,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cpiCommand(ctx, args[1:], stdout)
 	case "deposits":
 		return depositCommand(ctx, args[1:], stdout)
+	case "sepa":
+		return sepaCommand(ctx, args[1:], stdout)
 	case "bank":
 		return bankCommand(ctx, args[1:], stdout)
 	case "dunning":

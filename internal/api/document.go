@@ -27,7 +27,7 @@ var tags = []*huma.Tag{
 	{Name: "Rent increases", Description: "Yearly rent increases, legal caps and CPI indexation"},
 	{Name: "Deposits", Description: "Deposit refunds"},
 	{Name: "Service costs", Description: "Service-cost settlement: costs, keys, degree days, runs, statements and levies"},
-	{Name: "Banking", Description: "Bank accounts, direct-debit (SEPA creditor) settings, statement import and the matching of its lines"},
+	{Name: "Banking", Description: "Bank accounts, SEPA creditor settings, mandates and collections, statement import and matching"},
 	{Name: "Dunning", Description: "Arrears: proposals, letters, hand-overs, collection costs, payment plans and the ageing list"},
 }
 
@@ -43,6 +43,7 @@ var tagOfSegment = map[string]string{
 	"settlement":      "Service costs",
 	"bank-accounts":   "Banking", "bank-settings": "Banking", "bank-statements": "Banking", "bank-lines": "Banking",
 	"dunning": "Dunning", "payment-plans": "Dunning", "arrears": "Dunning",
+	"mandates": "Banking", "collections": "Banking",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

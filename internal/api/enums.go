@@ -8,6 +8,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/bank"
 	"hms/internal/billing"
+	"hms/internal/directdebit"
 	"hms/internal/dunning"
 	"hms/internal/lease"
 	"hms/internal/ledger"
@@ -59,6 +60,11 @@ func init() {
 	enumOf(bank.Purposes)
 	enumOf(bank.DirectDebitVersions)
 	enumOf(bank.TransferVersions)
+	enumOf(directdebit.Kinds)
+	enumOf(directdebit.Statuses)
+	enumOf(directdebit.ItemStates)
+	enumOf(directdebit.Prenotices)
+	enumOf(directdebit.Sequences)
 	enumOf(reconcile.States)
 	enumOf(reconcile.Rules)
 	enumValues[reflect.TypeFor[legalForm]()] = relation.LegalForms

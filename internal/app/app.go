@@ -26,6 +26,7 @@ import (
 	"hms/internal/bank"
 	"hms/internal/billing"
 	"hms/internal/deposit"
+	"hms/internal/directdebit"
 	"hms/internal/dunning"
 	"hms/internal/importer"
 	"hms/internal/lease"
@@ -202,8 +203,10 @@ func (a *App) build(ctx context.Context) error {
 	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases,
 		Outbox: a.Outbox, Portfolio: a.Portfolio, Jobs: a.Jobs, Accounts: a.Accounts})
 	a.Bank = bank.New(bank.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
+	a.DirectDebit = directdebit.New(directdebit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases,
+		Relations: a.Relations, Portfolio: a.Portfolio, Outbox: a.Outbox, Jobs: a.Jobs, Texts: a.Texts})
 	a.Reconcile = reconcile.New(reconcile.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Accounts: a.Accounts,
-		Jobs: a.Jobs, Ledger: a.Ledger, Bank: a.Bank})
+		Jobs: a.Jobs, Ledger: a.Ledger, Bank: a.Bank, Collections: collections{}})
 	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
 		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})
@@ -227,6 +230,9 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	if err := a.Dunning.ScheduleDaily(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
+	if err := a.DirectDebit.ScheduleExpiry(ctx, a.Clock.Now()); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", a.Addr)

@@ -7,11 +7,15 @@ import (
 	"hash/fnv"
 
 	"hms/internal/account"
+	"hms/internal/bank"
 	"hms/internal/billing"
 	"hms/internal/demo"
+	"hms/internal/directdebit"
 	"hms/internal/importer"
+	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 )
 
@@ -69,6 +73,9 @@ func (a *App) SeedDemo(ctx context.Context, slug string, units int) (DemoLogin, 
 	if err := a.demoBooks(ctx, actor); err != nil {
 		return login, nil, err
 	}
+	if err := a.demoDirectDebit(ctx, actor); err != nil {
+		return login, nil, err
+	}
 	return login, res, nil
 }
 
@@ -123,3 +130,105 @@ func (a *App) demoBooks(ctx context.Context, actor account.Actor) error {
 	}
 	return nil
 }
+
+// Demo banking: the organisation's account and Incassant-ID (the example
+// numbers of DOMAIN §5.5–5.6).
+const (
+	demoIBAN       = "NL91ABNA0417164300"
+	demoCreditorID = "NL51ZZZ405365330000"
+)
+
+// demoDirectDebit gives the organisation a bank account and a creditor id,
+// and every running lease that pays by direct debit (most of them) a
+// mandate signed two weeks before the lease started, taken over with its
+// last collection on the first of this month, so the collection page has
+// work to show. A few mandates differ, so every state shows: one in ten
+// has a new IBAN waiting to be reported (amended), one in thirteen was
+// revoked (its lease is left out), leases that started less than two
+// months ago are collected for the first time (FRST). Seeding again adds
+// only what is missing.
+func (a *App) demoDirectDebit(ctx context.Context, actor account.Actor) error {
+	st, err := a.Bank.Settings(ctx, actor)
+	if err != nil {
+		return err
+	}
+	if st.CreditorID == "" {
+		st.CreditorID = demoCreditorID
+		if err := a.Bank.SaveSettings(ctx, actor, st); err != nil {
+			return fmt.Errorf("demo bank settings: %w", err)
+		}
+	}
+	accounts, err := a.Bank.Accounts(ctx, actor)
+	if err != nil {
+		return err
+	}
+	if len(accounts) == 0 {
+		org, err := a.Accounts.OrgBySlug(ctx, actor.OrgSlug)
+		if err != nil {
+			return err
+		}
+		if _, err := a.Bank.AddAccount(ctx, actor, bank.AccountInput{IBAN: demoIBAN, Name: org.Name, Purpose: bank.PurposeRent}); err != nil {
+			return fmt.Errorf("demo bank account: %w", err)
+		}
+	}
+	page, err := a.Leases.List(ctx, actor, listing.Query{All: true, Sort: "id"}, lease.ListFilter{})
+	if err != nil {
+		return err
+	}
+	today := civil.Today(a.Clock.Now())
+	var amend, revoke []int64
+	err = a.DB.InOrg(ctx, actor.OrgID, func(tx *db.Tx) error {
+		n := 0
+		for _, s := range page.Items {
+			if s.Status == lease.StatusEnded || s.Status == lease.StatusUpcoming {
+				continue
+			}
+			l, err := a.Leases.GetTx(ctx, tx, s.ID)
+			if err != nil {
+				return err
+			}
+			if l.PaymentMethod != lease.DirectDebit || len(l.TenantIDs()) == 0 {
+				continue
+			}
+			if has, err := a.DirectDebit.HasMandateTx(ctx, tx, l.ID); err != nil || has {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			n++
+			in := directdebit.MandateInput{LeaseID: l.ID, SignedOn: l.Start.AddDays(-14), SignedPlace: "Utrecht"}
+			if last := today.FirstOfMonth(); l.Start.Before(today.FirstOfMonth().AddMonths(-1)) {
+				in.LastCollectedOn = last
+			}
+			id, err := a.DirectDebit.CreateMandateTx(ctx, tx, actor, in)
+			if err != nil {
+				return fmt.Errorf("demo mandate for %s: %w", l.Reference, err)
+			}
+			switch {
+			case n%13 == 5:
+				revoke = append(revoke, id)
+			case n%10 == 3 && !in.LastCollectedOn.IsZero():
+				amend = append(amend, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range revoke {
+		if err := a.DirectDebit.RevokeMandate(ctx, actor, id); err != nil {
+			return err
+		}
+	}
+	for i, id := range amend {
+		if err := a.DirectDebit.AmendMandate(ctx, actor, id, directdebit.AmendInput{IBAN: demoNewIBANs[i%len(demoNewIBANs)]}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoNewIBANs are the accounts amended demo mandates move to.
+var demoNewIBANs = []string{"NL20INGB0001234567", "NL44RABO0123456789", "NL86INGB0002445588"}

@@ -22,6 +22,7 @@ type PartyFacts struct {
 	Email       string
 	Language    string
 	IsTenant    bool
+	IBANs       []string // normalised; the first is the account payments come from (a direct-debit mandate's default)
 }
 
 var purposePattern = regexp.MustCompile(`^[a-z][a-z0-9_.:-]{0,63}$`)
@@ -50,7 +51,7 @@ func (s *Service) PartyFacts(ctx context.Context, tx *db.Tx, actor account.Actor
 			return nil, err
 		}
 		out[id] = PartyFacts{ID: id, Kind: string(rel.Kind), DisplayName: rel.DisplayName(), Address: rel.Address.Postal(),
-			BirthDate: rel.BirthDate, Email: rel.Email, Language: rel.Language, IsTenant: rel.Roles.Has(RoleTenant)}
+			BirthDate: rel.BirthDate, Email: rel.Email, Language: rel.Language, IsTenant: rel.Roles.Has(RoleTenant), IBANs: rel.IBANs}
 		if err := s.record(ctx, tx, actor, "relation.viewed", id, map[string]string{"via": purpose}); err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/billing"
+	"hms/internal/directdebit"
 	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/nl"
@@ -385,6 +386,15 @@ type financeAccountView struct {
 	Credit    money.Cents
 	CanWrite  bool
 	Today     civil.Date
+	// Mandates are the lease's direct-debit mandates, the current one first.
+	Mandates     []directdebit.Mandate
+	MandateKinds []directdebit.Kind
+}
+
+// HasCurrentMandate reports whether the lease has an active or suspended
+// mandate (then no new one can be added).
+func (v financeAccountView) HasCurrentMandate() bool {
+	return len(v.Mandates) > 0 && v.Mandates[0].Current()
 }
 
 func (s *Server) financeAccount(w http.ResponseWriter, r *http.Request) {
@@ -424,6 +434,11 @@ func (s *Server) renderLeaseAccount(w http.ResponseWriter, r *http.Request, p *p
 	for _, pm := range view.Payments {
 		view.Credit += pm.Unallocated()
 	}
+	if view.Mandates, err = s.DirectDebit.Mandates(ctx, a, id); err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	view.MandateKinds = directdebit.Kinds
 	st, err := s.Ledger.StatementOf(ctx, a, id, from, to)
 	if err != nil {
 		if _, ok := validation.AsFields(err); !ok {

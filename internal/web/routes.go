@@ -179,6 +179,17 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/finance/leases/{id}/payments/{pid}/reverse", financeWrite, s.financeReverse)
 	s.handle("POST", "/o/{org}/finance/leases/{id}/allocate", financeWrite, s.financeAllocate)
 	s.handle("GET", "/o/{org}/finance/tenants/{id}", financeRead, s.financeTenant)
+	// Direct debit: a lease's mandates (on its account page) and the
+	// collections (the Incasso tab).
+	s.handle("POST", "/o/{org}/finance/leases/{id}/mandates", financeWrite, s.mandateCreate)
+	s.handle("POST", "/o/{org}/finance/leases/{id}/mandates/{mid}/amend", financeWrite, s.mandateAmend)
+	s.handle("POST", "/o/{org}/finance/leases/{id}/mandates/{mid}/revoke", financeWrite, s.mandateRevoke)
+	s.handle("POST", "/o/{org}/finance/leases/{id}/mandates/{mid}/resume", financeWrite, s.mandateResume)
+	s.handle("GET", "/o/{org}/finance/leases/{id}/mandates/{mid}/form", financeRead, s.mandateForm)
+	s.handle("GET", "/o/{org}/finance/collections", financeRead, s.collections)
+	s.handle("POST", "/o/{org}/finance/collections", financeWrite, s.collectionCreate)
+	s.handle("GET", "/o/{org}/finance/collections/{id}", financeRead, s.collection)
+	s.handle("GET", "/o/{org}/finance/collections/{id}/file", financeRead, s.collectionFile)
 	s.handle("GET", "/o/{org}/finance/settings", financeRead, s.financeSettings)
 	s.handle("POST", "/o/{org}/finance/settings", financeWrite, s.financeSaveSettings)
 

@@ -9,6 +9,7 @@ import (
 	"hms/internal/bank"
 	"hms/internal/billing"
 	"hms/internal/deposit"
+	"hms/internal/directdebit"
 	"hms/internal/dunning"
 	"hms/internal/importer"
 	"hms/internal/lease"
@@ -52,6 +53,7 @@ type Services struct {
 	Settlement    *settlement.Service    // service-cost settlement: cost entries, keys per year, runs
 	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
 	Bank          *bank.Service          // the organisation's bank accounts and SEPA creditor settings
+	DirectDebit   *directdebit.Service   // SEPA direct debit: mandates per lease, collections (pain.008)
 	Reconcile     *reconcile.Service     // bank statements: import, matching, review, returned debits
 	Dunning       *dunning.Service       // arrears: proposals, letters, collection costs, hand-overs, payment plans, ageing
 }
