@@ -29,6 +29,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/payout"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
@@ -200,9 +201,12 @@ func (a *App) build(ctx context.Context) error {
 	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases,
 		Outbox: a.Outbox, Portfolio: a.Portfolio, Jobs: a.Jobs, Accounts: a.Accounts})
 	a.Bank = bank.New(bank.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
-	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
+	a.Payouts = payout.New(payout.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger,
+		Relations: a.Relations})
+	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger,
+		Payouts: a.Payouts})
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
-		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})
+		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Payouts: a.Payouts})
 	a.Statements = settlement.NewStatements(a.Settlement, a.Outbox, a.Jobs, a.Accounts)
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases,
 		Vault: a.Vault, Jobs: a.Jobs, Accounts: a.Accounts})

@@ -142,6 +142,11 @@ func (s *Service) Account(ctx context.Context, a account.Actor, id int64) (Accou
 	return out, err
 }
 
+// AccountsTx lists the organisation's accounts in tx, archived ones last,
+// for a capability that makes a file from one of them (payouts). The caller
+// has checked the actor's permission.
+func AccountsTx(ctx context.Context, tx *db.Tx) ([]Account, error) { return listAccounts(ctx, tx) }
+
 // AccountByIBANTx finds the organisation's account with iban (in any
 // notation), for the statement import; validation.ErrNotFound when the
 // organisation has none.

@@ -12,6 +12,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/payout"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/db"
 	"hms/internal/platform/i18n"
@@ -50,4 +51,5 @@ type Services struct {
 	Settlement    *settlement.Service    // service-cost settlement: cost entries, keys per year, runs
 	Statements    *settlement.Statements // settlement statements: PDF, booking, sending, new advance, deadlines, levies
 	Bank          *bank.Service          // the organisation's bank accounts and SEPA creditor settings
+	Payouts       *payout.Service        // payouts to tenants (deposit refunds, settlement credits, overpayments), four eyes, pain.001
 }
