@@ -522,4 +522,3 @@ func validateXSD(t *testing.T, version string, doc []byte) {
 		t.Fatalf("%s file does not validate: %v\n%s", version, err, out)
 	}
 }
-
