@@ -28,6 +28,7 @@ var tags = []*huma.Tag{
 	{Name: "Deposits", Description: "Deposit refunds"},
 	{Name: "Service costs", Description: "Service-cost settlement: costs, keys, degree days, runs, statements and levies"},
 	{Name: "Banking", Description: "The organisation's bank accounts and direct-debit (SEPA creditor) settings"},
+	{Name: "Payouts", Description: "Payouts to tenants (deposit refunds, settlement credits, overpayments): four eyes, pain.001 batches"},
 }
 
 var tagOfSegment = map[string]string{
@@ -41,6 +42,7 @@ var tagOfSegment = map[string]string{
 	"deposit-payouts": "Deposits",
 	"settlement":      "Service costs",
 	"bank-accounts":   "Banking", "bank-settings": "Banking",
+	"payouts": "Payouts", "payout-batches": "Payouts", "payout-settings": "Payouts",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

@@ -10,6 +10,7 @@ import (
 	"hms/internal/billing"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/payout"
 	"hms/internal/portfolio"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
@@ -57,6 +58,9 @@ func init() {
 	enumOf(bank.Purposes)
 	enumOf(bank.DirectDebitVersions)
 	enumOf(bank.TransferVersions)
+	enumOf(payout.Kinds)
+	enumOf(payout.States)
+	enumOf(payout.ScopeKinds)
 }
 
 // oneOf is how a Go type with constants appears in the document: a string

@@ -156,7 +156,6 @@ var (
 	ErrNoCredit      = &validation.Problem{Status: http.StatusConflict, Code: "payout.overpayment.no_credit"}
 	ErrChanged       = &validation.Problem{Status: http.StatusConflict, Code: "payout.batch.changed"}
 	ErrNothingToPay  = &validation.Problem{Status: http.StatusConflict, Code: "payout.batch.nothing"}
-	ErrNoAccount     = &validation.Problem{Status: http.StatusConflict, Code: "payout.batch.no_account"}
 )
 
 // --- batches ---
@@ -168,15 +167,28 @@ type Scope struct {
 	DueUntil civil.Date
 }
 
-// ScopeKind names a scope in words: "chosen", "due" or "all".
-func (s Scope) Kind() string {
+// ScopeKind says what a batch was asked to pay.
+type ScopeKind string
+
+// The kinds of scope.
+const (
+	ScopeChosen ScopeKind = "chosen" // the payouts named
+	ScopeDue    ScopeKind = "due"    // every approved payout due on or before a day
+	ScopeAll    ScopeKind = "all"    // every approved payout
+)
+
+// ScopeKinds lists the kinds of scope.
+var ScopeKinds = []ScopeKind{ScopeChosen, ScopeDue, ScopeAll}
+
+// Kind is what the scope asks for.
+func (s Scope) Kind() ScopeKind {
 	switch {
 	case len(s.IDs) > 0:
-		return "chosen"
+		return ScopeChosen
 	case !s.DueUntil.IsZero():
-		return "due"
+		return ScopeDue
 	}
-	return "all"
+	return ScopeAll
 }
 
 // BatchInput asks for a batch: its scope, the account to pay from (0: the
@@ -247,10 +259,10 @@ type Batch struct {
 	Paid          int      // of its payouts, how many are paid
 }
 
-// ScopeKind is "chosen", "due" or "all".
-func (b Batch) ScopeKind() string {
+// ScopeKind is what the batch was asked to pay.
+func (b Batch) ScopeKind() ScopeKind {
 	k, _, _ := cut(b.Scope)
-	return k
+	return ScopeKind(k)
 }
 
 // ScopeDate is the due date of a "due" scope, zero otherwise.
@@ -272,10 +284,8 @@ func (b Batch) FileName() string { return "uitbetalingen-" + b.MessageID + ".xml
 func cut(s string) (string, string, bool) { return strings.Cut(s, ":") }
 
 func scopeText(s Scope) string {
-	switch s.Kind() {
-	case "due":
-		return "due:" + s.DueUntil.String()
-	default:
-		return s.Kind()
+	if s.Kind() == ScopeDue {
+		return string(ScopeDue) + ":" + s.DueUntil.String()
 	}
+	return string(s.Kind())
 }
