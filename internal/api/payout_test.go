@@ -178,4 +178,3 @@ func TestPayoutsAPI(t *testing.T) {
 		})
 	}
 }
-

@@ -97,7 +97,9 @@ func (s *Server) renderPayouts(w http.ResponseWriter, r *http.Request, p *page, 
 	f := payout.Filter{States: payoutStates(filter), Kind: payout.Kind(kind)}
 	serveList(s, w, r, p, listSpec[payout.Payout]{
 		Sorts: payout.Sorts,
-		Fetch: func(q listing.Query) (listing.Page[payout.Payout], error) { return s.Payouts.List(r.Context(), a, q, f) },
+		Fetch: func(q listing.Query) (listing.Page[payout.Payout], error) {
+			return s.Payouts.List(r.Context(), a, q, f)
+		},
 		CSV: func(items []payout.Payout) csvFile {
 			rows := make([][]string, 0, len(items))
 			for _, it := range items {
