@@ -46,6 +46,10 @@ Usage:
                                              own maximum increases (segment;year;percent;source)
   hms cpi import --org SLUG FILE.csv         import CPI figures (series;month;index) for indexation
   hms deposits due --org SLUG                deposits to return: ended leases with money held, deadlines
+  hms payouts export --org SLUG [--due-until YYYY-MM-DD] [--account ID] [--execution-date YYYY-MM-DD] --out FILE
+                                             the pain.001 file of the approved payouts (deposit refunds,
+                                             settlement credits, overpayments); prints count and sum;
+                                             nothing to pay: a message and no file
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
@@ -156,6 +160,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cpiCommand(ctx, args[1:], stdout)
 	case "deposits":
 		return depositCommand(ctx, args[1:], stdout)
+	case "payouts":
+		return payoutsCommand(ctx, args[1:], stdout)
 	case "settlement":
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "audit":
