@@ -154,7 +154,7 @@ func TestPayoutsPage(t *testing.T) {
 				t.Fatalf("the second user approves: %d", resp.StatusCode)
 			}
 			// Preview: the chosen deposit refund of Jansen; Visser has no IBAN.
-			body = mustBody(t, c, fmt.Sprintf("/o/a/finance/payouts/batch?scope=due&due_until=2026-03-31"))
+			body = mustBody(t, c, "/o/a/finance/payouts/batch?scope=due&due_until=2026-03-31")
 			for _, want := range []string{"tot en met 31 maart 2026", `id="preview-count">1<`, "€ 1.700,00", "Vastgoed A Waarborgsommen",
 				"van de huurder is geen rekeningnummer bekend", `name="expect_total" value="170000"`} {
 				if !strings.Contains(body, want) {
