@@ -401,7 +401,8 @@ func (s *Service) StatementAmountsTx(ctx context.Context, tx *db.Tx, ids []int64
 
 // --- approving, cancelling, paying ---
 
-// Approve approves open payouts, all or none. When the organisation asks
+// Approve approves open payouts, all or none (one approved already is left
+// as it is; one in a batch, paid or cancelled is ErrNotOpen). When the organisation asks
 // for four eyes, the user who created a payout cannot approve it
 // (ErrSameUser), and neither can the system (ErrNeedsUser: a command or a
 // job is no second person).
@@ -423,6 +424,8 @@ func (s *Service) Approve(ctx context.Context, a account.Actor, ids ...int64) er
 		}
 		for _, p := range ps {
 			switch {
+			case p.State == StateApproved:
+				continue // approved already: nothing to do (a page may send a mix)
 			case p.State != StateOpen:
 				return ErrNotOpen
 			case st.FourEyes && a.UserID == 0:

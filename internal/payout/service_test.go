@@ -195,7 +195,10 @@ func TestFourEyes(t *testing.T) {
 		if got.State != payout.StateApproved || got.ApprovedBy != e.Manager.UserID || got.ApprovedAt.IsZero() {
 			t.Fatalf("approved: %+v", got)
 		}
-		problem(t, e.Payouts.Approve(ctx, e.Owner, p.ID), payout.ErrNotOpen)
+		// Approving it again changes nothing.
+		if err := e.Payouts.Approve(ctx, e.Owner, p.ID); err != nil {
+			t.Fatal(err)
+		}
 		if n := e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'payout.approved'`); n != 1 {
 			t.Fatalf("%d approval events", n)
 		}
@@ -366,6 +369,7 @@ func TestBatchFilesAndMarkPaidByEndToEnd(t *testing.T) {
 			t.Fatalf("states after the batch: %v", st)
 		}
 		problem(t, e.Payouts.Cancel(ctx, e.Owner, o2.ID), payout.ErrInBatch)
+		problem(t, e.Payouts.Approve(ctx, e.Owner, o2.ID), payout.ErrNotOpen)
 		// Nothing approved is left but the payout without an IBAN.
 		_, err = e.Payouts.CreateBatch(ctx, e.Owner, payout.BatchInput{})
 		problem(t, err, payout.ErrNothingToPay)
