@@ -73,7 +73,8 @@ func TestDunningProposeCommand(t *testing.T) {
 			a.Close()
 
 			var out, errOut bytes.Buffer
-			if err := run(ctx, append([]string{"dunning", "propose"}, storage...), &out, &errOut); err == nil || !strings.Contains(err.Error(), "--org") {
+			if err := run(ctx, append([]string{"dunning", "propose"}, storage...), &out,
+				&errOut); err == nil || !strings.Contains(err.Error(), "--org") {
 				t.Fatalf("without --org: %v", err)
 			}
 			if err := run(ctx, append([]string{"dunning", "propose", "--org", "nobody"}, storage...), &out, &errOut); err == nil {

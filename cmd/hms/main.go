@@ -54,6 +54,10 @@ Usage:
                                              all or nothing, exit code 2 naming the line or element
   hms dunning propose --org SLUG             propose the next dunning step per lease in arrears now (as the daily
                                              run does) and print what waits for a person: count and total
+  hms payouts export --org SLUG [--due-until YYYY-MM-DD] [--account ID] [--execution-date YYYY-MM-DD] --out FILE
+                                             the pain.001 file of the approved payouts (deposit refunds,
+                                             settlement credits, overpayments); prints count and sum;
+                                             nothing to pay: a message and no file
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
@@ -170,6 +174,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return bankCommand(ctx, args[1:], stdout)
 	case "dunning":
 		return dunningCommand(ctx, args[1:], stdout)
+	case "payouts":
+		return payoutsCommand(ctx, args[1:], stdout)
 	case "settlement":
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "audit":

@@ -32,7 +32,8 @@ func init() {
 		op(a, http.MethodGet, "/leases/{id}/deposit-specifications/{spec_id}", "get-deposit-specification",
 			"Download a stored deposit specification (PDF) exactly as it was made", read, a.getDepositSpecification)
 		op(a, http.MethodPost, "/leases/{id}/deposit-settlement", "settle-deposit",
-			"Settle the deposit after the lease ended: the refund becomes an open payout due on the deadline", write, a.settleDeposit)
+			"Settle the deposit after the lease ended: the refund becomes a payout due on the deadline "+
+				"(see Payouts: approved at once, or by a second user with four eyes)", write, a.settleDeposit)
 		op(a, http.MethodGet, "/deposit-payouts", "list-deposit-payouts",
 			"Deposit refunds, earliest due first (state open by default)", read, a.listDepositPayouts)
 		op(a, http.MethodPost, "/deposit-payouts/{id}/paid", "mark-deposit-payout-paid",

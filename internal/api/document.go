@@ -29,6 +29,7 @@ var tags = []*huma.Tag{
 	{Name: "Service costs", Description: "Service-cost settlement: costs, keys, degree days, runs, statements and levies"},
 	{Name: "Banking", Description: "Bank accounts, SEPA creditor settings, mandates and collections, statement import and matching"},
 	{Name: "Dunning", Description: "Arrears: proposals, letters, hand-overs, collection costs, payment plans and the ageing list"},
+	{Name: "Payouts", Description: "Payouts to tenants (deposit refunds, settlement credits, overpayments): four eyes, pain.001 batches"},
 }
 
 var tagOfSegment = map[string]string{
@@ -44,6 +45,7 @@ var tagOfSegment = map[string]string{
 	"bank-accounts":   "Banking", "bank-settings": "Banking", "bank-statements": "Banking", "bank-lines": "Banking",
 	"dunning": "Dunning", "payment-plans": "Dunning", "arrears": "Dunning",
 	"mandates": "Banking", "collections": "Banking",
+	"payouts": "Payouts", "payout-batches": "Payouts", "payout-settings": "Payouts",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

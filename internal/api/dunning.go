@@ -375,7 +375,8 @@ func (a *API) getDunningLetterPDF(ctx context.Context, act account.Actor, in *id
 	if err != nil {
 		return nil, err
 	}
-	return &LeasePDFOutput{ContentType: "application/pdf", ContentDisposition: fmt.Sprintf(`attachment; filename="%s-%d.pdf"`, lt.Stage, lt.ID),
+	return &LeasePDFOutput{ContentType: "application/pdf", ContentDisposition: fmt.Sprintf(`attachment; filename="%s-%d.pdf"`,
+		lt.Stage, lt.ID),
 		Body: pdf}, nil
 }
 
@@ -414,7 +415,8 @@ type UpdateDunningSettingsInput struct {
 	Body DunningSettingsJSON
 }
 
-func (a *API) updateDunningSettings(ctx context.Context, act account.Actor, in *UpdateDunningSettingsInput) (*DunningSettingsOutput, error) {
+func (a *API) updateDunningSettings(ctx context.Context, act account.Actor, in *UpdateDunningSettingsInput) (*DunningSettingsOutput,
+	error) {
 	b := in.Body
 	if err := a.Dunning.SaveSettings(ctx, act, dunning.Settings{ReminderDays: b.ReminderDays, NoticeDays: b.NoticeDays, FinalDays: b.FinalDays,
 		TermDays: b.TermDays, ReceiptDays: b.ReceiptDays, HandoverDays: b.HandoverDays, PlanGraceDays: b.PlanGraceDays, CostsVAT: b.CostsVAT,

@@ -31,7 +31,8 @@ func TestDunningAPI(t *testing.T) {
 			ctx := context.Background()
 			owner, _ := e.Accounts.ActorFor(ctx, a.ownerID, a.slug)
 			leaseID, err := e.Leases.Create(ctx, owner, lease.Input{UnitIDs: []int64{homes[0]}, TenantIDs: []int64{tenant},
-				Start: civil.New(2025, time.June, 1), PaymentMethod: lease.Transfer, Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 90000}}})
+				Start: civil.New(2025, time.June, 1), PaymentMethod: lease.Transfer, Components: []lease.ComponentInput{{Kind: lease.BareRent,
+					AmountCents: 90000}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +60,8 @@ func TestDunningAPI(t *testing.T) {
 				t.Fatalf("proposals: %d %v", st, page)
 			}
 			p := items[0].(map[string]any)
-			if p["stage"] != "reminder" || p["overdue_cents"] != float64(90000) || p["days_overdue"] != float64(7) || p["oldest_due"] != "2026-01-01" ||
+			if p["stage"] != "reminder" || p["overdue_cents"] != float64(90000) || p["days_overdue"] != float64(7) ||
+				p["oldest_due"] != "2026-01-01" ||
 				fmt.Sprint(p["tenants"]) != "[A. Visser]" || !strings.Contains(fmt.Sprint(p["address"]), "Lindelaan 1") {
 				t.Fatalf("proposal %v", p)
 			}
@@ -72,13 +74,15 @@ func TestDunningAPI(t *testing.T) {
 			}
 			// The plan, then a send with another expect: 409, nothing sent.
 			st, plan := ca.do("POST", "/dunning/send-plans", `{"proposal_ids":[`+id+`]}`)
-			if st != 200 || plan["total_cents"] != float64(90000) || fmt.Sprint(plan["stages"]) != "[map[count:1 stage:reminder total_cents:90000]]" {
+			if st != 200 || plan["total_cents"] != float64(90000) ||
+				fmt.Sprint(plan["stages"]) != "[map[count:1 stage:reminder total_cents:90000]]" {
 				t.Fatalf("plan: %d %v", st, plan)
 			}
 			if st, _ := cb.do("POST", "/dunning/send-plans", `{"proposal_ids":[`+id+`]}`); st != 422 {
 				t.Fatalf("beta planned alpha's proposal: %d", st)
 			}
-			if st, _ := ca.do("POST", "/dunning/letters", `{"proposal_ids":[`+id+`],"expect":{"letters":1,"total_cents":1,"costs_cents":0}}`); st != 409 {
+			if st, _ := ca.do("POST", "/dunning/letters",
+				`{"proposal_ids":[`+id+`],"expect":{"letters":1,"total_cents":1,"costs_cents":0}}`); st != 409 {
 				t.Fatalf("send with another expect: %d", st)
 			}
 			st, sent := ca.do("POST", "/dunning/letters", `{"proposal_ids":[`+id+`],"expect":{"letters":1,"total_cents":90000,"costs_cents":0}}`)
@@ -101,13 +105,15 @@ func TestDunningAPI(t *testing.T) {
 			// A payment plan; terms a cent short are refused at body.terms.
 			open, _ := e.Ledger.OpenItems(ctx, owner, ledger.OpenFilter{LeaseID: leaseID})
 			body := func(second int) string {
-				return fmt.Sprintf(`{"lease_id":%d,"charge_ids":[%d],"terms":[{"due":"2026-02-01","amount_cents":45000},{"due":"2026-03-01","amount_cents":%d}]}`,
+				return fmt.Sprintf(`{"lease_id":%d,"charge_ids":[%d],"terms":[{"due":"2026-02-01","amount_cents":45000},`+
+					`{"due":"2026-03-01","amount_cents":%d}]}`,
 					leaseID, open[0].ID, second)
 			}
 			if st, prob := ca.do("POST", "/payment-plans", body(44999)); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.terms") {
 				t.Fatalf("short terms: %d %v", st, prob)
 			}
-			if st, prob := cb.do("POST", "/payment-plans", body(45000)); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.lease_id") {
+			if st, prob := cb.do("POST", "/payment-plans", body(45000)); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]),
+				"body.lease_id") {
 				t.Fatalf("beta's plan on alpha's lease: %d %v", st, prob)
 			}
 			st, pl := ca.do("POST", "/payment-plans", body(45000))
@@ -118,7 +124,8 @@ func TestDunningAPI(t *testing.T) {
 			if st, _ := cb.do("GET", planPath, ""); st != 404 {
 				t.Fatalf("beta read alpha's plan: %d", st)
 			}
-			if st, pl := ca.do("PUT", planPath+"/terms", `{"terms":[{"due":"2026-02-15","amount_cents":90000}]}`); st != 200 || len(pl["terms"].([]any)) != 1 {
+			if st, pl := ca.do("PUT", planPath+"/terms",
+				`{"terms":[{"due":"2026-02-15","amount_cents":90000}]}`); st != 200 || len(pl["terms"].([]any)) != 1 {
 				t.Fatalf("terms: %d %v", st, pl)
 			}
 			clk.Set(time.Date(2026, time.January, 25, 9, 0, 0, 0, time.UTC))
@@ -156,7 +163,8 @@ func TestDunningAPI(t *testing.T) {
 			if st != 200 || set["term_days"] != float64(dunning.MinTermDays) {
 				t.Fatalf("settings: %d %v", st, set)
 			}
-			bad := `{"reminder_days":7,"notice_days":21,"final_days":35,"term_days":7,"receipt_days":2,"handover_days":7,"plan_grace_days":7,"costs_vat":false,"company_costs":false}`
+			bad := `{"reminder_days":7,"notice_days":21,"final_days":35,"term_days":7,"receipt_days":2,"handover_days":7,` +
+				`"plan_grace_days":7,"costs_vat":false,"company_costs":false}`
 			if st, prob := ca.do("PUT", "/dunning/settings", bad); st != 422 || !strings.Contains(fmt.Sprint(prob["errors"]), "body.term_days") {
 				t.Fatalf("a 7-day term: %d %v", st, prob)
 			}

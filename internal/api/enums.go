@@ -12,6 +12,7 @@ import (
 	"hms/internal/dunning"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/payout"
 	"hms/internal/portfolio"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
@@ -71,6 +72,9 @@ func init() {
 	enumOf(dunning.Stages)
 	enumOf(dunning.States)
 	enumOf(dunning.PlanStates)
+	enumOf(payout.Kinds)
+	enumOf(payout.States)
+	enumOf(payout.ScopeKinds)
 }
 
 // oneOf is how a Go type with constants appears in the document: a string

@@ -31,6 +31,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/payout"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
@@ -203,13 +204,17 @@ func (a *App) build(ctx context.Context) error {
 	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases,
 		Outbox: a.Outbox, Portfolio: a.Portfolio, Jobs: a.Jobs, Accounts: a.Accounts})
 	a.Bank = bank.New(bank.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
+	a.Payouts = payout.New(payout.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger,
+		Relations: a.Relations})
+	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger,
+		Payouts: a.Payouts})
 	a.DirectDebit = directdebit.New(directdebit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases,
 		Relations: a.Relations, Portfolio: a.Portfolio, Outbox: a.Outbox, Jobs: a.Jobs, Texts: a.Texts})
 	a.Reconcile = reconcile.New(reconcile.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Accounts: a.Accounts,
-		Jobs: a.Jobs, Ledger: a.Ledger, Bank: a.Bank, Collections: collections{}})
-	a.Deposits = deposit.New(deposit.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Leases: a.Leases, Ledger: a.Ledger})
+		Jobs: a.Jobs, Ledger: a.Ledger, Bank: a.Bank, Collections: collections{},
+		Payouts: payouts{a.Payouts}})
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
-		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger})
+		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Payouts: a.Payouts})
 	a.Statements = settlement.NewStatements(a.Settlement, a.Outbox, a.Jobs, a.Accounts)
 	a.Dunning = dunning.New(dunning.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Leases: a.Leases, Relations: a.Relations,
 		Portfolio: a.Portfolio, Billing: a.Billing, Outbox: a.Outbox, Jobs: a.Jobs})

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"hms/internal/directdebit"
+	"hms/internal/money"
+	"hms/internal/payout"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/reconcile"
@@ -60,4 +62,12 @@ func (collections) MarkPaid(ctx context.Context, tx *db.Tx, itemID int64, on civ
 
 func (collections) MarkReturned(ctx context.Context, tx *db.Tx, itemID int64, reason string, on civil.Date) error {
 	return directdebit.MarkReturnedTx(ctx, tx, itemID, reason, on)
+}
+
+// payouts gives the statement matching (reconcile.Payouts) the payouts
+// capability: a debit carrying a payout's end-to-end id marks it paid.
+type payouts struct{ s *payout.Service }
+
+func (p payouts) MarkPaidByEndToEnd(ctx context.Context, tx *db.Tx, e2e string, amount money.Cents, on civil.Date) (bool, error) {
+	return p.s.MarkPaidByEndToEndTx(ctx, tx, e2e, amount, on)
 }

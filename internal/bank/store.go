@@ -73,7 +73,8 @@ func updateAccount(ctx context.Context, tx *db.Tx, id int64, in AccountInput, ar
 	}
 	_, err := tx.ExecContext(ctx,
 		`UPDATE bank_accounts SET iban = $3, statement_number = $11, bic = $4, name = $5, purpose = $6, format_dd = $7,
-		format_ct = $8, archived_at = CASE WHEN CAST($9 AS TEXT) IS NULL THEN NULL ELSE COALESCE(archived_at, CAST($9 AS TEXT)) END, updated_at = $10
+		format_ct = $8, archived_at = CASE WHEN CAST($9 AS TEXT) IS NULL THEN NULL ELSE COALESCE(archived_at, CAST($9 AS TEXT)) END,
+			updated_at = $10
 		WHERE org_id = $1 AND id = $2`,
 		tx.OrgID(), id, in.IBAN, in.BIC, in.Name, string(in.Purpose), string(in.DirectDebitVersion), string(in.TransferVersion),
 		archivedAt, now, in.StatementNumber)

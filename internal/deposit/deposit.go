@@ -1,8 +1,8 @@
 // Package deposit treats the deposit (waarborgsom, art. 7:261b BW) as a
 // liability per lease: received, held, and at lease end returned within the
 // return term (lease.DepositReturnDeadline: longer once anything is deducted), minus deductions that carry
-// their evidence. Settling creates the refund as an open payout that the
-// banking capability pays later.
+// their evidence. Settling creates the refund as a payout of kind deposit
+// (package payout), which approves, pays and marks it paid.
 //
 // The movements themselves are the lease's deposit entries; a deduction for
 // arrears is also booked in the receivables ledger as a payment, so the
@@ -16,6 +16,7 @@ import (
 
 	"hms/internal/lease"
 	"hms/internal/money"
+	"hms/internal/payout"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/validation"
 )
@@ -121,7 +122,9 @@ type DeductionInput struct {
 	Evidence    []File
 }
 
-// PayoutState is where a refund stands.
+// PayoutState is where a refund stands, as the deposit sees it: still to
+// pay, paid or cancelled. The payout capability's own state (waiting for
+// approval, approved, in a payment file) is Payout.Stage.
 type PayoutState string
 
 const (
@@ -130,7 +133,7 @@ const (
 	PayoutCancelled PayoutState = "cancelled"
 )
 
-// Payout is the refund of a settled deposit.
+// Payout is the refund of a settled deposit: a payout of kind deposit.
 type Payout struct {
 	ID             int64
 	LeaseID        int64
@@ -139,9 +142,36 @@ type Payout struct {
 	Amount         money.Cents
 	DueDate        civil.Date
 	State          PayoutState
+	Stage          payout.State
 	PaidOn         civil.Date
 	CreatedAt      time.Time
 	CreatedBy      int64
+}
+
+// payoutOf is the deposit's view of payout p.
+func payoutOf(p payout.Payout) *Payout {
+	st := PayoutOpen
+	switch p.State {
+	case payout.StatePaid:
+		st = PayoutPaid
+	case payout.StateCancelled:
+		st = PayoutCancelled
+	}
+	return &Payout{ID: p.ID, LeaseID: p.LeaseID, LeaseReference: p.LeaseReference, PayeeID: p.PayeeID, Amount: p.Amount, DueDate: p.DueDate,
+		State: st, Stage: p.State, PaidOn: p.PaidOn, CreatedAt: p.CreatedAt, CreatedBy: p.CreatedBy}
+}
+
+// stages are the payout states a deposit payout state stands for.
+func stages(st PayoutState) []payout.State {
+	switch st {
+	case PayoutOpen:
+		return []payout.State{payout.StateOpen, payout.StateApproved, payout.StateInBatch}
+	case PayoutPaid:
+		return []payout.State{payout.StatePaid}
+	case PayoutCancelled:
+		return []payout.State{payout.StateCancelled}
+	}
+	return nil
 }
 
 // DueItem is a deposit to return: a lease ended (or ending soon) with

@@ -11,6 +11,7 @@ import (
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
+	"hms/internal/payout"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/clock"
@@ -28,16 +29,19 @@ type Deps struct {
 	Clock  clock.Clock
 	Leases *lease.Service
 	Ledger *ledger.Service
+	// Payouts pays the refunds (kind deposit).
+	Payouts *payout.Service
 }
 
 // Service is the face of the deposit capability.
 type Service struct {
-	db     *db.DB
-	audit  *audit.Log
-	vault  *vault.Vault
-	clk    clock.Clock
-	leases *lease.Service
-	ledger *ledger.Service
+	db      *db.DB
+	audit   *audit.Log
+	vault   *vault.Vault
+	clk     clock.Clock
+	leases  *lease.Service
+	ledger  *ledger.Service
+	payouts *payout.Service
 }
 
 // New returns the service.
@@ -45,7 +49,7 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, leases: d.Leases, ledger: d.Ledger}
+	return &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, leases: d.Leases, ledger: d.Ledger, payouts: d.Payouts}
 }
 
 // Vault fields of sealed evidence.
@@ -93,7 +97,7 @@ func (s *Service) status(ctx context.Context, tx *db.Tx, leaseID int64) (*Status
 	if err != nil {
 		return nil, err
 	}
-	payout, err := payoutOfLease(ctx, tx, leaseID)
+	refund, err := s.payoutOfLease(ctx, tx, leaseID)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +109,7 @@ func (s *Service) status(ctx context.Context, tx *db.Tx, leaseID int64) (*Status
 	if err != nil {
 		return nil, err
 	}
-	st := &Status{LeaseID: l.ID, Reference: l.Reference, Today: s.today(), Agreed: l.DepositCents, EndsOn: l.EndsOn, Payout: payout,
+	st := &Status{LeaseID: l.ID, Reference: l.Reference, Today: s.today(), Agreed: l.DepositCents, EndsOn: l.EndsOn, Payout: refund,
 		Specifications: specs}
 	if ts := l.TenantIDs(); len(ts) > 0 {
 		st.PayeeID = ts[0]
@@ -127,7 +131,7 @@ func (s *Service) status(ctx context.Context, tx *db.Tx, leaseID int64) (*Status
 	st.Ended = !l.EndsOn.IsZero() && l.EndsOn.Before(st.Today)
 	st.TermDays = lease.DepositReturnDays(set, st.WithDeductions)
 	st.Deadline = lease.DepositReturnDeadline(set, l.EndsOn, st.WithDeductions)
-	st.State = stateOf(st.Today, st.Held, st.Ended, st.Deadline, payout != nil)
+	st.State = stateOf(st.Today, st.Held, st.Ended, st.Deadline, refund != nil)
 	return st, nil
 }
 
@@ -194,7 +198,7 @@ func (s *Service) Deduct(ctx context.Context, a account.Actor, leaseID int64, in
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		if p, err := payoutOfLease(ctx, tx, leaseID); err != nil {
+		if p, err := s.payoutOfLease(ctx, tx, leaseID); err != nil {
 			return err
 		} else if p != nil {
 			return ErrSettled
@@ -317,9 +321,11 @@ func (s *Service) EvidenceFile(ctx context.Context, a account.Actor, leaseID, ev
 // --- settlement and payouts ---
 
 // Settle closes the deposit after the lease has ended: the refund (what is
-// still held, deductions already taken) becomes an open payout to the first
-// tenant due on the return deadline, and a "returned" deposit entry moves
-// the liability from the deposit to the payout. A lease is settled once.
+// still held, deductions already taken) becomes a payout to the first
+// tenant due on the return deadline (package payout: approved at once, or
+// waiting for a second user's approval when the organisation asks for four
+// eyes), and a "returned" deposit entry moves the liability from the
+// deposit to the payout. A lease is settled once.
 func (s *Service) Settle(ctx context.Context, a account.Actor, leaseID int64) (*Payout, error) {
 	if !a.Can(account.PermFinanceWrite) {
 		return nil, validation.ErrForbidden
@@ -340,8 +346,7 @@ func (s *Service) Settle(ctx context.Context, a account.Actor, leaseID int64) (*
 		case st.PayeeID == 0:
 			return ErrNoTenant
 		}
-		p = &Payout{LeaseID: leaseID, LeaseReference: st.Reference, PayeeID: st.PayeeID, Amount: st.Held, DueDate: st.Deadline, State: PayoutOpen,
-			CreatedBy: a.UserID}
+		in := payout.NewPayout{Kind: payout.KindDeposit, LeaseID: leaseID, PayeeID: st.PayeeID, Amount: st.Held, DueDate: st.Deadline}
 		details := map[string]string{"amount_cents": fmt.Sprint(int64(st.Held))}
 		if st.Held > 0 {
 			entry, err := s.leases.AddDepositEntryTx(ctx, tx, a, leaseID, lease.DepositEntryInput{Kind: lease.DepositReturned, Date: st.Today,
@@ -353,19 +358,29 @@ func (s *Service) Settle(ctx context.Context, a account.Actor, leaseID int64) (*
 		} else {
 			// Everything was deducted: nothing to pay, but the settlement
 			// is recorded, so the lease leaves the list of deposits to return.
-			p.State, p.PaidOn = PayoutPaid, st.Today
+			in.PaidOn = st.Today
 		}
-		if p.ID, err = insertPayout(ctx, tx, p, s.now()); err != nil {
+		made, err := s.payouts.CreateTx(ctx, tx, a, in)
+		if err != nil {
 			return err
 		}
+		p = payoutOf(made)
 		details["payout_id"] = fmt.Sprint(p.ID)
 		return s.record(ctx, tx, a, "deposit.settled", "lease", leaseID, details)
 	})
 	if err != nil {
 		return nil, err
 	}
-	p.CreatedAt, _ = db.ParseTS(s.now())
 	return p, nil
+}
+
+// payoutOfLease is the lease's refund that is not cancelled, or nil.
+func (s *Service) payoutOfLease(ctx context.Context, tx *db.Tx, leaseID int64) (*Payout, error) {
+	p, err := s.payouts.DepositOfLeaseTx(ctx, tx, leaseID)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	return payoutOf(*p), nil
 }
 
 // PayoutFilter narrows Payouts; zero: all.
@@ -384,20 +399,23 @@ func (s *Service) Payouts(ctx context.Context, a account.Actor, f PayoutFilter) 
 	}
 	var out []Payout
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		var err error
-		out, err = payouts(ctx, tx, f)
+		ps, err := s.payouts.ListTx(ctx, tx, payout.Filter{Kind: payout.KindDeposit, LeaseID: f.LeaseID, States: stages(f.State)})
+		for _, p := range ps {
+			out = append(out, *payoutOf(p))
+		}
 		return err
 	})
 	return out, err
 }
 
-// OpenPayouts are the refunds still to pay, earliest due first: what the
-// banking capability pays (pain.001) and then marks with MarkPaid.
+// OpenPayouts are the refunds still to pay, earliest due first (the
+// payouts page approves and pays them).
 func (s *Service) OpenPayouts(ctx context.Context, a account.Actor) ([]Payout, error) {
 	return s.Payouts(ctx, a, PayoutFilter{State: PayoutOpen})
 }
 
-// MarkPaid records that an open payout was paid on date.
+// MarkPaid records that a refund still to pay was paid on date (through
+// payout.Service.MarkPaidTx: it must be approved).
 func (s *Service) MarkPaid(ctx context.Context, a account.Actor, payoutID int64, date civil.Date) error {
 	if !a.Can(account.PermFinanceWrite) {
 		return validation.ErrForbidden
@@ -409,21 +427,20 @@ func (s *Service) MarkPaid(ctx context.Context, a account.Actor, payoutID int64,
 		fe.Add("date", "deposit.date.future")
 	}
 	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		p, err := payoutByID(ctx, tx, payoutID)
+		p, err := s.payouts.GetTx(ctx, tx, payoutID)
 		if err != nil {
 			return err
+		}
+		if p.Kind != payout.KindDeposit {
+			return validation.ErrNotFound
 		}
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		if p.State != PayoutOpen {
+		if !p.State.Unpaid() {
 			return ErrPayoutClosed
 		}
-		if err := setPayoutPaid(ctx, tx, payoutID, date, s.now(), a.UserID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "deposit.payout_paid", "deposit_payout", payoutID, map[string]string{
-			"lease_id": fmt.Sprint(p.LeaseID), "paid_on": date.String()})
+		return s.payouts.MarkPaidTx(ctx, tx, a, payoutID, date)
 	})
 }
 

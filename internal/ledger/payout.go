@@ -83,3 +83,115 @@ func PayoutTx(ctx context.Context, tx *db.Tx, leaseID, creditNoteID int64, amoun
 	}
 	return p, nil
 }
+
+// An overpayment (DOMAIN.md §5.8: overpayments stay on the tenant's
+// balance until someone decides to pay them back) is paid back the same
+// way: the payout debit takes the account's unallocated credit, payments
+// first (oldest first), then credit-note lines not yet used.
+
+// UnallocatedCreditTx is the credit on lease leaseID that nothing has used
+// yet: what payments left over (Payment.Unallocated) and the open part of
+// credit-note lines. It is what PayoutOfCreditTx can pay back.
+func UnallocatedCreditTx(ctx context.Context, tx *db.Tx, leaseID int64) (money.Cents, error) {
+	ps, cs, err := credits(ctx, tx, leaseID)
+	if err != nil {
+		return 0, err
+	}
+	var sum money.Cents
+	for _, p := range ps {
+		sum += p.Unallocated()
+	}
+	for _, c := range cs {
+		sum -= c.Open()
+	}
+	return sum, nil
+}
+
+func credits(ctx context.Context, tx *db.Tx, leaseID int64) ([]Payment, []Charge, error) {
+	if err := leaseExists(ctx, tx, leaseID); err != nil {
+		return nil, nil, err
+	}
+	ps, err := payments(ctx, tx, "p.lease_id = $2", leaseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := charges(ctx, tx, "c.lease_id = $2", leaseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cs []Charge
+	for _, c := range all {
+		if c.Total < 0 && c.Open() < 0 {
+			cs = append(cs, c)
+		}
+	}
+	return ps, cs, nil
+}
+
+// PayoutOfCreditTx posts, in tx, a payout debit of amount on lease leaseID
+// with line (PayoutLine) dated on, and allocates the lease's unallocated
+// credit to it (see UnallocatedCreditTx). It returns the debit and the first
+// payment whose credit it used (0: only credit-note credit). It refuses when
+// the lease has less credit than amount. The caller records the audit event.
+func PayoutOfCreditTx(ctx context.Context, tx *db.Tx, leaseID int64, amount money.Cents, line string, on civil.Date, now string,
+	by int64) (Posted, int64, error) {
+	if amount <= 0 {
+		return Posted{}, 0, fmt.Errorf("payout of lease %d: amount %d cents", leaseID, int64(amount))
+	}
+	ps, cs, err := credits(ctx, tx, leaseID)
+	if err != nil {
+		return Posted{}, 0, err
+	}
+	var left money.Cents
+	for _, p := range ps {
+		left += p.Unallocated()
+	}
+	for _, c := range cs {
+		left -= c.Open()
+	}
+	if left < amount {
+		return Posted{}, 0, fmt.Errorf("payout of lease %d: %d cents credit, not %d", leaseID, int64(left), int64(amount))
+	}
+	posted, err := PostTx(ctx, tx, []Draft{{LeaseID: leaseID, IssueDate: on, DueDate: on,
+		Lines: []DraftLine{{Line: line, From: on, To: on, Net: amount}}}}, now, by)
+	if err != nil {
+		return Posted{}, 0, fmt.Errorf("payout of lease %d: %w", leaseID, err)
+	}
+	p := posted[0]
+	debit, err := charges(ctx, tx, "c.invoice_id = $2", p.InvoiceID)
+	if err != nil {
+		return Posted{}, 0, err
+	}
+	if len(debit) != 1 {
+		return Posted{}, 0, fmt.Errorf("payout of lease %d: %d charges posted", leaseID, len(debit))
+	}
+	need, first := amount, int64(0)
+	for _, pay := range ps {
+		if need == 0 {
+			break
+		}
+		u := pay.Unallocated()
+		if u <= 0 {
+			continue
+		}
+		v := min(need, u)
+		if err := insertAllocation(ctx, tx, leaseID, debit[0].ID, pay.ID, 0, v, on, now); err != nil {
+			return Posted{}, 0, err
+		}
+		if first == 0 {
+			first = pay.ID
+		}
+		need -= v
+	}
+	for _, c := range cs {
+		if need == 0 {
+			break
+		}
+		v := min(need, -c.Open())
+		if err := insertAllocation(ctx, tx, leaseID, debit[0].ID, 0, c.ID, v, on, now); err != nil {
+			return Posted{}, 0, err
+		}
+		need -= v
+	}
+	return p, first, nil
+}

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"strings"
 
+	"hms/internal/account"
 	"hms/internal/ledger"
 	"hms/internal/money"
-	"hms/internal/platform/civil"
+	"hms/internal/payout"
 	"hms/internal/platform/db"
 )
 
@@ -19,13 +20,14 @@ import (
 //   - balance < 0: a credit note with the negative line(s), correcting no
 //     single invoice. With refund "set_off" its credit is set off against
 //     open charges at once (ledger AllocateCreditTx) and what is left is paid
-//     back when the lease has ended; with "pay_back" all of it becomes an
-//     open settlement_payouts row.
+//     back when the lease has ended; with "pay_back" all of it becomes a
+//     payout of kind settlement (package payout).
 //
-// A payout row is backed in the ledger by a debit "payout|settlement|<year>"
+// A payout is backed in the ledger by a debit "payout|settlement|<year>"
 // that the credit-note line settles at once (ledger.PayoutTx): the account's
 // balance is 0 for the refund and AllocateCredit finds no credit to set off
-// a second time. The row stays open until the banking issue pays it.
+// a second time. The payout package approves it (four eyes), pays it in a
+// pain.001 file and marks it paid; cancelling it credits the debit again.
 //
 // The ledger invoice has no period (""): it is no rent period, and the rent
 // run's "posted through" reads only month and quarter periods.
@@ -49,8 +51,9 @@ type booked struct {
 
 // book posts s's balance in tx (the caller knows it is not booked yet) and
 // records it on statement row id.
-func (st *Statements) book(ctx context.Context, tx *db.Tx, s *Statement, id int64, by int64, leaseEnded bool) (booked, error) {
+func (st *Statements) book(ctx context.Context, tx *db.Tx, s *Statement, id int64, a account.Actor, leaseEnded bool) (booked, error) {
 	b := booked{}
+	by := a.UserID
 	// First, so that a refund's set-off below cannot close the advance
 	// charges that this credit note is for.
 	if s.AdvancesBasis == AdvancesReceived && s.AdvancesOpen > 0 {
@@ -101,12 +104,14 @@ func (st *Statements) book(ctx context.Context, tx *db.Tx, s *Statement, id int6
 			b.payout = left
 			// The debit that uses the credit up, so it is not set off again
 			// while the payout waits for the bank.
-			if _, err := ledger.PayoutTx(ctx, tx, s.LeaseID, b.invoiceID, left, ledger.PayoutLine("settlement", fmt.Sprint(s.Year)), s.IssueDate,
-				st.s.now(), by); err != nil {
+			debit, err := ledger.PayoutTx(ctx, tx, s.LeaseID, b.invoiceID, left, ledger.PayoutLine("settlement", fmt.Sprint(s.Year)), s.IssueDate,
+				st.s.now(), by)
+			if err != nil {
 				return b, err
 			}
-			if err := insertPayout(ctx, tx, s.LeaseID, id, 0, left, s.IssueDate.AddDays(st.refundDays(s)), st.s.now()); err != nil {
-				return b, err
+			if _, err := st.s.payouts.CreateTx(ctx, tx, a, payout.NewPayout{Kind: payout.KindSettlement, LeaseID: s.LeaseID, Amount: left,
+				DueDate: s.IssueDate.AddDays(st.refundDays(s)), StatementID: id, LedgerInvoiceID: debit.InvoiceID}); err != nil {
+				return b, fmt.Errorf("settlement payout of lease %d: %w", s.LeaseID, err)
 			}
 		}
 	}
@@ -163,13 +168,3 @@ func (st *Statements) creditOpenAdvances(ctx context.Context, tx *db.Tx, s *Stat
 // refundDays: a refund is paid within the due days too (DOMAIN.md §7.9: a
 // parameter, no statutory term).
 func (st *Statements) refundDays(s *Statement) int { return s.IssueDate.DaysUntil(s.DueDate) }
-
-func insertPayout(ctx context.Context, tx *db.Tx, leaseID, statementID, levyID int64, amount money.Cents,
-	due civil.Date, now string) error {
-	if _, err := tx.ExecContext(ctx,
-		`INSERT INTO settlement_payouts (org_id, lease_id, statement_id, levy_id, amount_cents, due_date, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tx.OrgID(), leaseID, statementID, levyID, int64(amount), due, now); err != nil {
-		return fmt.Errorf("settlement payout of lease %d: %w", leaseID, err)
-	}
-	return nil
-}

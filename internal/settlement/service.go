@@ -12,6 +12,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/payout"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/clock"
@@ -35,6 +36,7 @@ type Deps struct {
 	Relations *relation.Service
 	Leases    *lease.Service
 	Ledger    *ledger.Service
+	Payouts   *payout.Service // pays settlement credits back
 }
 
 // Service is the face of the stored service-cost settlement.
@@ -47,6 +49,7 @@ type Service struct {
 	relations *relation.Service
 	leases    *lease.Service
 	ledger    *ledger.Service
+	payouts   *payout.Service
 }
 
 // New returns the service.
@@ -55,7 +58,7 @@ func New(d Deps) *Service {
 		d.Clock = clock.Real{}
 	}
 	return &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, portfolio: d.Portfolio,
-		relations: d.Relations, leases: d.Leases, ledger: d.Ledger}
+		relations: d.Relations, leases: d.Leases, ledger: d.Ledger, payouts: d.Payouts}
 }
 
 // Problems of this capability (message ids in settlement.<lang>.json).

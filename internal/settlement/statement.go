@@ -515,18 +515,17 @@ func (st *Statements) runContext(ctx context.Context, tx *db.Tx, r *Run) (*runCt
 		e.inv.Supplier = names[e.supplier]
 		c.entries[e.cost] = append(c.entries[e.cost], e.inv)
 	}
-	c.rows, err = statementRows(ctx, tx, r.ID)
+	c.rows, err = st.statementRows(ctx, tx, r.ID)
 	return c, err
 }
 
-func statementRows(ctx context.Context, tx *db.Tx, runID int64) (map[int64]stmtRow, error) {
+func (st *Statements) statementRows(ctx context.Context, tx *db.Tx, runID int64) (map[int64]stmtRow, error) {
 	rows, err := tx.QueryContext(ctx,
 		`SELECT s.id, s.occupancy_id, s.invoice_id, COALESCE(i.number, ''), s.booked_at IS NOT NULL, s.booked_cents,
-		s.set_off_cents, COALESCE(p.amount_cents, 0), s.advance_cents, s.advance_from, s.advance_applied_at IS NOT NULL, COALESCE(s.sent_at, ''),
+		s.set_off_cents, s.advance_cents, s.advance_from, s.advance_applied_at IS NOT NULL, COALESCE(s.sent_at, ''),
 		s.mails, s.document_sealed IS NOT NULL, s.document_sha256, s.document_year, COALESCE(i.issue_date, '')
 		FROM settlement_statements s
 		LEFT JOIN ledger_invoices i ON i.id = s.invoice_id AND i.org_id = s.org_id
-		LEFT JOIN settlement_payouts p ON p.statement_id = s.id AND p.org_id = s.org_id AND p.levy_id = 0
 		WHERE s.run_id = $1 AND s.org_id = $2`, runID, tx.OrgID())
 	if err != nil {
 		return nil, fmt.Errorf("statements of run %d: %w", runID, err)
@@ -537,7 +536,7 @@ func statementRows(ctx context.Context, tx *db.Tx, runID int64) (map[int64]stmtR
 		var r stmtRow
 		var occ int64
 		var sent, issue string
-		if err := rows.Scan(&r.id, &occ, &r.invoiceID, &r.invoiceNumber, &r.booked, &r.bookedCents, &r.setOff, &r.payout, &r.advance,
+		if err := rows.Scan(&r.id, &occ, &r.invoiceID, &r.invoiceNumber, &r.booked, &r.bookedCents, &r.setOff, &r.advance,
 			&r.advanceFrom, &r.advanceApplied, &sent, &r.mails, &r.stored, &r.sha, &r.docYear, &issue); err != nil {
 			return nil, err
 		}
@@ -552,7 +551,27 @@ func statementRows(ctx context.Context, tx *db.Tx, runID int64) (map[int64]stmtR
 		}
 		out[occ] = r
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	// The refund each statement pays back, from the payout capability.
+	ids := make([]int64, 0, len(out))
+	for _, r := range out {
+		ids = append(ids, r.id)
+	}
+	if st.s.payouts == nil || len(ids) == 0 {
+		return out, nil
+	}
+	amounts, err := st.s.payouts.StatementAmountsTx(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for occ, r := range out {
+		r.payout = amounts[r.id]
+		out[occ] = r
+	}
+	return out, nil
 }
 
 // issuer reads the landlord's name and address (lease settings) and the

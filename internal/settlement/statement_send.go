@@ -220,7 +220,7 @@ func (st *Statements) sendOne(ctx context.Context, tx *db.Tx, a account.Actor, c
 	}
 	if !row.booked {
 		ended := !l.EndsOn.IsZero() && !l.EndsOn.After(s.IssueDate)
-		b, err := st.book(ctx, tx, s, row.id, a.UserID, ended)
+		b, err := st.book(ctx, tx, s, row.id, a, ended)
 		if err != nil {
 			return 0, 0, 0, err
 		}

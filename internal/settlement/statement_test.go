@@ -298,9 +298,9 @@ func TestStatementRefundSetOffAndPayBack(t *testing.T) {
 			}
 			var payouts, allocated int64
 			err := e.DB.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-				if err := tx.QueryRowContext(ctx,
-					`SELECT COALESCE(SUM(amount_cents), 0) FROM settlement_payouts WHERE org_id = $1 AND lease_id = $2 AND state = 'open'`, a.OrgID,
-					s.l3).Scan(&payouts); err != nil {
+				if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_cents), 0) FROM payouts WHERE org_id = $1 AND lease_id = $2
+					AND kind = 'settlement' AND state IN ('open', 'approved')`,
+					a.OrgID, s.l3).Scan(&payouts); err != nil {
 					return err
 				}
 				return tx.QueryRowContext(ctx,

@@ -208,6 +208,20 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/finance/statements/lines/{id}", financeRead, s.statementLine)
 	s.handle("POST", "/o/{org}/finance/statements/lines/{id}/match", financeWrite, s.statementMatch)
 	s.handle("POST", "/o/{org}/finance/statements/lines/{id}/ignore", financeWrite, s.statementIgnore)
+	// Payouts: deposit refunds, settlement credits and overpayments to pay
+	// (four eyes), batches previewed and made into pain.001 files, the
+	// settings (four eyes is the owner's).
+	s.handle("GET", "/o/{org}/finance/payouts", financeRead, s.payoutList)
+	s.handle("POST", "/o/{org}/finance/payouts/approve", financeWrite, s.payoutApprove)
+	s.handle("POST", "/o/{org}/finance/payouts/overpayments", financeWrite, s.payoutOverpayment)
+	s.handle("POST", "/o/{org}/finance/payouts/{id}/cancel", financeWrite, s.payoutCancel)
+	s.handle("POST", "/o/{org}/finance/payouts/{id}/paid", financeWrite, s.payoutPaid)
+	s.handle("GET", "/o/{org}/finance/payouts/batch", financeRead, s.payoutPreview)
+	s.handle("POST", "/o/{org}/finance/payouts/batches", financeWrite, s.payoutBatchCreate)
+	s.handle("GET", "/o/{org}/finance/payouts/batches/{id}", financeRead, s.payoutBatch)
+	s.handle("GET", "/o/{org}/finance/payouts/batches/{id}/file", financeRead, s.payoutBatchFile)
+	s.handle("GET", "/o/{org}/finance/payouts/settings", financeRead, s.payoutSettings)
+	s.handle("POST", "/o/{org}/finance/payouts/settings", membersManage, s.payoutSaveSettings)
 
 	// Deposits: the list to return (a finance tab) and a lease's deposit
 	// page (deadline, deductions with evidence, settle, specification, payout).

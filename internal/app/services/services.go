@@ -14,6 +14,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/payout"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/db"
 	"hms/internal/platform/i18n"
@@ -56,4 +57,5 @@ type Services struct {
 	DirectDebit   *directdebit.Service   // SEPA direct debit: mandates per lease, collections (pain.008)
 	Reconcile     *reconcile.Service     // bank statements: import, matching, review, returned debits
 	Dunning       *dunning.Service       // arrears: proposals, letters, collection costs, hand-overs, payment plans, ageing
+	Payouts       *payout.Service        // payouts to tenants (deposit refunds, settlement credits, overpayments), four eyes, pain.001
 }
