@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"hms/internal/directdebit"
+	"hms/internal/ledger"
+	"hms/internal/money"
+	"hms/internal/platform/listing"
 	"hms/internal/reconcile"
 )
 
@@ -77,4 +80,102 @@ func statement(id string, entries ...string) string {
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>` + id + `</MsgId>
 <CreDtTm>2026-03-26T08:00:00</CreDtTm></GrpHdr><Stmt><Id>` + id + `</Id><CreDtTm>2026-03-26T08:00:00</CreDtTm>
 <Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>` + strings.Join(entries, "\n") + `</Stmt></BkToCstmrStmt></Document>`
+}
+
+// A collection booked by the bank as one entry (the batch's payment
+// information id, no details) pays each of its invoices; a credit naming
+// only a lease's mandate is booked on that lease; returns reopen their
+// invoices, and the organisation's storno fee is charged for AM04 but not
+// for a refund the tenant asked for (MD06).
+func TestStatementBatchEntryMandateAndStornoFee(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.creditor(e.Owner, "")
+		st, err := e.Bank.Settings(ctx, e.Owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.StornoFee = 750
+		if err := e.Bank.SaveSettings(ctx, e.Owner, st); err != nil {
+			t.Fatal(err)
+		}
+		l1, _, _ := e.lease(e.Owner, tenantOpts{})
+		l2, _, _ := e.lease(e.Owner, tenantOpts{})
+		l3, _, _ := e.lease(e.Owner, tenantOpts{})
+		e.mandate(e.Owner, l1, directdebit.Recurrent)
+		e.mandate(e.Owner, l2, directdebit.Recurrent)
+		m3 := e.mandate(e.Owner, l3, directdebit.Recurrent)
+		e.rentRun(e.Owner, "2026-03")
+		_, b, _ := e.collect(e.Owner, directdebit.CollectionInput{CollectionDate: d("2026-03-24"), DueUntil: d("2026-03-31")})
+		full, _ := e.DirectDebit.Batch(ctx, e.Owner, b.ID)
+		if len(full.Items) != 3 || full.Items[0].PaymentInfoID != full.Items[2].PaymentInfoID {
+			t.Fatalf("items %+v", full.Items)
+		}
+		batch := full.Items
+		var sum money.Cents
+		for _, it := range batch {
+			sum += it.Amount
+		}
+		mandate, _ := e.DirectDebit.Mandate(ctx, e.Owner, m3)
+		e.Clock.Set(time.Date(2026, time.March, 26, 9, 0, 0, 0, time.UTC))
+		batchEntry := fmt.Sprintf(`<Ntry><Amt Ccy="EUR">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-03-24</Dt></BookgDt>
+<ValDt><Dt>2026-03-24</Dt></ValDt><AcctSvcrRef>BATCH-1</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>IDDT</Cd><SubFmlyCd>ESDD</SubFmlyCd>
+</Fmly></Domn></BkTxCd><NtryDtls><Btch><PmtInfId>%s</PmtInfId><NbOfTxs>3</NbOfTxs></Btch></NtryDtls></Ntry>`, sum.String(),
+			batch[0].PaymentInfoID)
+		// A transfer that names only lease 3's mandate: credit on its account.
+		byMandate := fmt.Sprintf(`<Ntry><Amt Ccy="EUR">25.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-03-25</Dt></BookgDt>
+<AcctSvcrRef>MNDT-1</AcctSvcrRef><NtryDtls><TxDtls><Refs><MndtId>%s</MndtId></Refs></TxDtls></NtryDtls></Ntry>`, mandate.Reference)
+		res, err := e.Reconcile.Import(ctx, e.Owner, strings.NewReader(statement("S1", batchEntry, byMandate)), reconcile.ImportOptions{})
+		if err != nil || res.Matched != 2 || res.Review != 0 {
+			t.Fatalf("S1: %+v, %v", res, err)
+		}
+		for _, it := range full.Items {
+			if inv, _ := e.Ledger.Invoice(ctx, e.Owner, it.InvoiceID); inv.Open != 0 {
+				t.Errorf("invoice of lease %d open %v after the statement", it.LeaseID, inv.Open)
+			}
+		}
+		lines, err := e.Reconcile.Lines(ctx, e.Owner, reconcile.LineFilter{}, listing.Query{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules := map[reconcile.Rule]int{}
+		for _, l := range lines.Items {
+			rules[l.Rule]++
+		}
+		if rules[reconcile.RuleBatch] != 1 || rules[reconcile.RuleMandate] != 1 {
+			t.Errorf("rules %v", rules)
+		}
+		if bal, _ := e.Ledger.BalanceAt(ctx, e.Owner, l3, d("2026-03-26")); bal.Balance != -2500 {
+			t.Errorf("lease 3 balance %v, want 25.00 credit", bal.Balance)
+		}
+		refund := entry("DBIT", batch[0].Amount.String(), batch[0].EndToEndID, "MD06", "2026-03-26")
+		insufficient := entry("DBIT", batch[1].Amount.String(), batch[1].EndToEndID, "AM04", "2026-03-26")
+		if _, err := e.Reconcile.Import(ctx, e.Owner, strings.NewReader(statement("S2", refund, insufficient)),
+			reconcile.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range batch[:2] {
+			if inv, _ := e.Ledger.Invoice(ctx, e.Owner, it.InvoiceID); inv.Open != it.Amount {
+				t.Errorf("invoice of lease %d open %v after its return", it.LeaseID, inv.Open)
+			}
+		}
+		fees := func(lease int64) money.Cents {
+			open, err := e.Ledger.OpenItems(ctx, e.Owner, ledger.OpenFilter{LeaseID: lease})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sum money.Cents
+			for _, c := range open {
+				if c.Kind() == "fee" {
+					sum += c.Open()
+				}
+			}
+			return sum
+		}
+		if got := fees(batch[0].LeaseID); got != 0 {
+			t.Errorf("a fee of %v for a refund on request", got)
+		}
+		if got := fees(batch[1].LeaseID); got != 750 {
+			t.Errorf("storno fee %v for AM04, want 7.50", got)
+		}
+	})
 }
