@@ -25,6 +25,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
+	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/sepa"
 )
@@ -406,9 +407,24 @@ func TestBatchFilesAndMarkPaidByEndToEnd(t *testing.T) {
 		if !mark(e.Owner.OrgID, got.EndToEndID, 4550) || e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'payout.paid'`) != 1 {
 			t.Fatal("a second import changed something")
 		}
-		// The deposit refund by hand, as the deposit page does.
-		if err := e.Deposits.MarkPaid(ctx, e.Owner, d1.ID, d("2026-03-10")); err != nil {
+		// The deposit refund by the statement import: a debit of the deposits
+		// account with the payout's end-to-end id.
+		p1, _ := e.Payouts.Get(ctx, e.Owner, d1.ID)
+		camt := `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>P1</MsgId>
+<CreDtTm>2026-03-10T08:00:00</CreDtTm></GrpHdr><Stmt><Id>P1</Id><CreDtTm>2026-03-10T08:00:00</CreDtTm>
+<Acct><Id><IBAN>NL02ABNA0123456789</IBAN></Id><Ccy>EUR</Ccy></Acct><Ntry><Amt Ccy="EUR">` + p1.Amount.String() + `</Amt>
+<CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-03-10</Dt></BookgDt><AcctSvcrRef>P1-1</AcctSvcrRef><NtryDtls><TxDtls>
+<Refs><EndToEndId>` + p1.EndToEndID + `</EndToEndId></Refs></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`
+		if _, err := e.Reconcile.Import(ctx, e.Owner, strings.NewReader(camt), reconcile.ImportOptions{}); err != nil {
 			t.Fatal(err)
+		}
+		if p1, _ = e.Payouts.Get(ctx, e.Owner, d1.ID); p1.State != payout.StatePaid || p1.PaidOn != d("2026-03-10") {
+			t.Fatalf("deposit refund after the statement: %+v", p1)
+		}
+		if lines, _ := e.Reconcile.Lines(ctx, e.Owner, reconcile.LineFilter{}, listing.Query{}); lines.Total != 1 ||
+			lines.Items[0].Rule != reconcile.RulePayout {
+			t.Fatalf("statement lines: %+v", lines.Items)
 		}
 		b, err := e.Payouts.Batch(ctx, e.Viewer, batches[0].ID)
 		if err != nil || len(b.Payouts) != 1 || b.Paid != 1 {
