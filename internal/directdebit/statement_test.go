@@ -118,8 +118,9 @@ func TestStatementBatchEntryMandateAndStornoFee(t *testing.T) {
 		mandate, _ := e.DirectDebit.Mandate(ctx, e.Owner, m3)
 		e.Clock.Set(time.Date(2026, time.March, 26, 9, 0, 0, 0, time.UTC))
 		batchEntry := fmt.Sprintf(`<Ntry><Amt Ccy="EUR">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-03-24</Dt></BookgDt>
-<ValDt><Dt>2026-03-24</Dt></ValDt><AcctSvcrRef>BATCH-1</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>IDDT</Cd><SubFmlyCd>ESDD</SubFmlyCd>
-</Fmly></Domn></BkTxCd><NtryDtls><Btch><PmtInfId>%s</PmtInfId><NbOfTxs>3</NbOfTxs></Btch></NtryDtls></Ntry>`, sum.String(),
+<ValDt><Dt>2026-03-24</Dt></ValDt><AcctSvcrRef>BATCH-1</AcctSvcrRef>
+<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>IDDT</Cd><SubFmlyCd>ESDD</SubFmlyCd></Fmly></Domn></BkTxCd>
+<NtryDtls><Btch><PmtInfId>%s</PmtInfId><NbOfTxs>3</NbOfTxs></Btch></NtryDtls></Ntry>`, sum.String(),
 			batch[0].PaymentInfoID)
 		// A transfer that names only lease 3's mandate: credit on its account.
 		byMandate := fmt.Sprintf(`<Ntry><Amt Ccy="EUR">25.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-03-25</Dt></BookgDt>

@@ -1,0 +1,165 @@
+package reconcile_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"hms/internal/app/apptest"
+	"hms/internal/bank"
+	"hms/internal/lease"
+	"hms/internal/ledger"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/db"
+	"hms/internal/platform/dbtest"
+	"hms/internal/reconcile"
+)
+
+// BenchmarkImportAndMatch imports a camt.053 of N credits, each paying one
+// cent of one of N open invoices by its betalingskenmerk (so every line is
+// matched and booked, and the invoices stay open for the next round), beside
+// the baseline in the same run: a streaming encoding/xml decode of the same
+// file and a raw multi-row insert of the same payment rows. N is
+// HMS_BENCH_ENTRIES (default 1,000).
+func BenchmarkImportAndMatch(b *testing.B) {
+	n := 1000
+	if v, err := strconv.Atoi(os.Getenv("HMS_BENCH_ENTRIES")); err == nil && v > 0 {
+		n = v
+	}
+	for _, engine := range dbtest.Engines() {
+		b.Run(string(engine), func(b *testing.B) {
+			o := apptest.NewOrg(b, engine, apptest.OrgOptions{})
+			ctx := context.Background()
+			if _, err := o.Bank.AddAccount(ctx, o.Owner, bankAccount()); err != nil {
+				b.Fatal(err)
+			}
+			today := civil.Today(o.Clock.Now())
+			leases := make([]int64, 0, 20)
+			for range 20 {
+				leases = append(leases, o.Lease(o.Owner, leaseInput()))
+			}
+			drafts := make([]ledger.Draft, n)
+			for i := range drafts {
+				due := today.AddDays(-30)
+				drafts[i] = ledger.Draft{LeaseID: leases[i%len(leases)], IssueDate: due, DueDate: due,
+					Lines: []ledger.DraftLine{{Line: ledger.Line("bare_rent", "", ""), From: due, To: due, Net: 100000}}}
+			}
+			var posted []ledger.Posted
+			if err := o.DB.InOrg(ctx, o.Owner.OrgID, func(tx *db.Tx) error {
+				var err error
+				posted, err = ledger.PostTx(ctx, tx, drafts, db.TS(o.Clock.Now()), o.Owner.UserID)
+				return err
+			}); err != nil {
+				b.Fatal(err)
+			}
+			kenmerken := make([]string, len(posted))
+			for i, p := range posted {
+				inv, err := o.Ledger.Invoice(ctx, o.Owner, p.InvoiceID)
+				if err != nil {
+					b.Fatal(err)
+				}
+				kenmerken[i] = inv.Kenmerk
+			}
+			round := 0
+			file := func() []byte {
+				round++
+				txs := make([]tx, n)
+				for i := range txs {
+					txs[i] = tx{amount: 1, kenmerk: kenmerken[i], remittance: "huur", iban: "NL44RABO0123456789", name: "J. Jansen",
+						day: today.AddDays(-1)}
+				}
+				return []byte(camt(fmt.Sprintf("B%d", round), txs...))
+			}
+			if _, err := o.DB.Raw().Exec(`CREATE TABLE bench_payments (id INTEGER PRIMARY KEY, org_id BIGINT, lease_id BIGINT,
+				payment_date TEXT, amount_cents BIGINT, reference TEXT)`); err != nil {
+				b.Fatal(err)
+			}
+			b.Run("import", func(b *testing.B) {
+				for b.Loop() {
+					b.StopTimer()
+					data := file()
+					b.StartTimer()
+					res, err := o.Reconcile.Import(ctx, o.Owner, bytes.NewReader(data), reconcile.ImportOptions{})
+					if err != nil || res.Matched != n {
+						b.Fatalf("%+v %v", res, err)
+					}
+				}
+			})
+			b.Run("baseline", func(b *testing.B) {
+				for b.Loop() {
+					b.StopTimer()
+					data := file()
+					b.StartTimer()
+					rows := decodeEntries(b, data)
+					insertRaw(b, o, rows)
+				}
+			})
+		})
+	}
+}
+
+type benchEntry struct {
+	Amt    string `xml:"Amt"`
+	BookDt string `xml:"BookgDt>Dt"`
+	Ref    string `xml:"NtryDtls>TxDtls>RmtInf>Strd>CdtrRefInf>Ref"`
+}
+
+func decodeEntries(b *testing.B, data []byte) []benchEntry {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	var out []benchEntry
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Ntry" {
+			var e benchEntry
+			if err := dec.DecodeElement(&e, &se); err != nil {
+				b.Fatal(err)
+			}
+			out = append(out, e)
+		}
+	}
+}
+
+// insertRaw writes one payment row per entry, 500 rows a statement, in one
+// transaction.
+func insertRaw(b *testing.B, o *apptest.Org, rows []benchEntry) {
+	tx, err := o.DB.Raw().Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for start := 0; start < len(rows); start += 500 {
+		chunk := rows[start:min(start+500, len(rows))]
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO bench_payments (org_id, lease_id, payment_date, amount_cents, reference) VALUES `)
+		args := make([]any, 0, len(chunk)*5)
+		for i, r := range chunk {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			k := len(args)
+			fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5)
+			args = append(args, o.Owner.OrgID, int64(1), r.BookDt, int64(1), r.Ref)
+		}
+		if _, err := tx.Exec(sb.String(), args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func bankAccount() bank.AccountInput { return bank.AccountInput{IBAN: ownIBAN, Name: "Vastgoed Alfa"} }
+
+func leaseInput() lease.Input { return lease.Input{} }
