@@ -76,7 +76,7 @@ func BenchmarkImportAndMatch(b *testing.B) {
 				}
 				return []byte(camt(fmt.Sprintf("B%d", round), txs...))
 			}
-			if _, err := o.DB.Raw().Exec(`CREATE TABLE bench_payments (id INTEGER PRIMARY KEY, org_id BIGINT, lease_id BIGINT,
+			if _, err := o.DB.Raw().Exec(`CREATE TABLE bench_payments (org_id BIGINT, lease_id BIGINT,
 				payment_date TEXT, amount_cents BIGINT, reference TEXT)`); err != nil {
 				b.Fatal(err)
 			}
