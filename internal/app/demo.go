@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"strings"
 
 	"hms/internal/account"
 	"hms/internal/bank"
@@ -14,9 +15,12 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/money"
+	"hms/internal/nl"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
+	"hms/internal/reconcile"
 )
 
 // DemoLogin is the owner login of a demo organisation.
@@ -70,11 +74,15 @@ func (a *App) SeedDemo(ctx context.Context, slug string, units int) (DemoLogin, 
 		}
 		return login, nil, fmt.Errorf("demo import: %w", err)
 	}
+	if err := a.demoDirectDebit(ctx, actor); err != nil {
+		return login, nil, err
+	}
 	if err := a.demoBooks(ctx, actor); err != nil {
 		return login, nil, err
 	}
-	if err := a.demoDirectDebit(ctx, actor); err != nil {
-		return login, nil, err
+	// What the daily run would propose: reminders for the leases in arrears.
+	if _, err := a.Dunning.Propose(ctx, actor, civil.Date{}); err != nil {
+		return login, nil, fmt.Errorf("demo dunning: %w", err)
 	}
 	return login, res, nil
 }
@@ -104,6 +112,12 @@ func (a *App) demoBooks(ctx context.Context, actor account.Actor) error {
 		if err != nil {
 			return err
 		}
+		var credits []demoCredit
+		if back == 2 {
+			if err := a.demoOpeningArrears(ctx, actor, page.Items, today); err != nil {
+				return err
+			}
+		}
 		for i, inv := range page.Items {
 			paid := inv.Total
 			switch {
@@ -118,6 +132,11 @@ func (a *App) demoBooks(ctx context.Context, actor account.Actor) error {
 			if day.After(today) {
 				day = today
 			}
+			if back == 0 {
+				// This month's rent comes in through the bank statement.
+				credits = append(credits, demoCredit{inv: inv, amount: paid, day: day, i: i})
+				continue
+			}
 			method := ledger.Transfer
 			if i%3 == 0 {
 				method = ledger.DirectDebit
@@ -127,8 +146,82 @@ func (a *App) demoBooks(ctx context.Context, actor account.Actor) error {
 				return fmt.Errorf("demo payment: %w", err)
 			}
 		}
+		if len(credits) > 0 {
+			if _, err := a.Reconcile.Import(ctx, actor, strings.NewReader(demoStatement(credits, today)),
+				reconcile.ImportOptions{FileName: "demo-afschrift.xml"}); err != nil {
+				return fmt.Errorf("demo statement: %w", err)
+			}
+		}
 	}
 	return nil
+}
+
+// demoOpeningArrears posts, for one lease in eleven, the rent arrears taken
+// over from the landlord's previous administration, due six weeks ago: the
+// demo's own runs are all made today (due in 14 days), and without these the
+// dunning pages would have nothing to show.
+func (a *App) demoOpeningArrears(ctx context.Context, actor account.Actor, invoices []ledger.Invoice, today civil.Date) error {
+	var drafts []ledger.Draft
+	for i, inv := range invoices {
+		if i%11 != 3 {
+			continue
+		}
+		issued := today.AddDays(-60)
+		drafts = append(drafts, ledger.Draft{LeaseID: inv.LeaseID, IssueDate: issued, DueDate: issued.AddDays(14),
+			Lines: []ledger.DraftLine{{Line: ledger.Line("opening", "", "Achterstand overgenomen uit de vorige administratie"),
+				From: issued, To: issued, Net: inv.Total}}})
+	}
+	if len(drafts) == 0 {
+		return nil
+	}
+	return a.DB.InOrg(ctx, actor.OrgID, func(tx *db.Tx) error {
+		_, err := ledger.PostTx(ctx, tx, drafts, db.TS(a.Clock.Now()), actor.UserID)
+		return err
+	})
+}
+
+type demoCredit struct {
+	inv    ledger.Invoice
+	amount money.Cents
+	day    civil.Date
+	i      int
+}
+
+// demoStatement is this month's camt.053 of the demo account: most tenants
+// pay with the betalingskenmerk, some write the invoice number, some write
+// only "huur" (those wait in the review queue), and the bank charges its
+// costs.
+func demoStatement(credits []demoCredit, today civil.Date) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>DEMO-` + today.String() + `</MsgId>
+<CreDtTm>` + today.String() + `T08:00:00</CreDtTm></GrpHdr><Stmt><Id>DEMO-` + today.String() + `</Id>
+<CreDtTm>` + today.String() + `T08:00:00</CreDtTm><Acct><Id><IBAN>` + demoIBAN + `</IBAN></Id><Ccy>EUR</Ccy></Acct>`)
+	entry := func(n int, mark string, amount money.Cents, day civil.Date, details string) {
+		fmt.Fprintf(&b, `<Ntry><Amt Ccy="EUR">%s</Amt><CdtDbtInd>%s</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>%s</Dt></BookgDt>`+
+			`<AcctSvcrRef>DEMO-%s-%d</AcctSvcrRef><NtryDtls><TxDtls>%s</TxDtls></NtryDtls></Ntry>`+"\n",
+			amount.String(), mark, day, today, n, details)
+	}
+	for n, c := range credits {
+		payer := fmt.Sprintf("%010d", 1000000+c.i)
+		iban := "NL" + nl.IBANCheckDigits("NL", "INGB"+payer) + "INGB" + payer
+		party := `<RltdPties><Dbtr><Nm>Huurder ` + c.inv.LeaseReference + `</Nm></Dbtr><DbtrAcct><Id><IBAN>` + iban +
+			`</IBAN></Id></DbtrAcct></RltdPties>`
+		var rmt string
+		switch {
+		case c.i%7 == 2:
+			rmt = `<RmtInf><Ustrd>huur factuur ` + c.inv.Number + `</Ustrd></RmtInf>`
+		case c.i%13 == 4:
+			rmt = `<RmtInf><Ustrd>huur</Ustrd></RmtInf>`
+		default:
+			rmt = `<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>CUR</Issr></Tp><Ref>` + c.inv.Kenmerk +
+				`</Ref></CdtrRefInf></Strd></RmtInf>`
+		}
+		entry(n, "CRDT", c.amount, c.day, party+rmt)
+	}
+	entry(len(credits), "DBIT", 1250, today, `<RmtInf><Ustrd>Kosten betalingsverkeer</Ustrd></RmtInf>`)
+	b.WriteString(`</Stmt></BkToCstmrStmt></Document>`)
+	return b.String()
 }
 
 // Demo banking: the organisation's account and Incassant-ID (the example
