@@ -54,52 +54,35 @@ func changedAfterCreation(l *lease.Lease) bool {
 // postedPeriods reads the rent-run charges of leases ids (one query for a
 // batch) by lease, period and base line.
 func postedPeriods(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]map[string]*postedPeriod, error) {
-	args := []any{tx.OrgID()}
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		marks[i] = fmt.Sprintf("$%d", i+2)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT c.lease_id, c.period, c.line, SUM(c.net_cents), MAX(c.vat_rate), MIN(i.created_at),
-		MAX(i.proration) FROM ledger_charges c JOIN ledger_invoices i ON i.id = c.invoice_id AND i.org_id = c.org_id
-		WHERE c.org_id = $1 AND c.lease_id IN (`+strings.Join(marks, ",")+`)
-		AND c.period <> '' AND c.reverses_charge_id IS NULL AND c.voided_by IS NULL
-		GROUP BY c.lease_id, c.period, c.line`, args...)
+	charges, err := postedCharges(ctx, tx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("posted periods: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	out := map[int64]map[string]*postedPeriod{}
-	for rows.Next() {
-		var leaseID int64
-		var period, line, at, method string
-		var net, rate int64
-		if err := rows.Scan(&leaseID, &period, &line, &net, &rate, &at, &method); err != nil {
-			return nil, err
+	for _, c := range charges {
+		if out[c.leaseID] == nil {
+			out[c.leaseID] = map[string]*postedPeriod{}
 		}
-		if out[leaseID] == nil {
-			out[leaseID] = map[string]*postedPeriod{}
-		}
-		p := out[leaseID][period]
+		p := out[c.leaseID][c.period]
 		if p == nil {
-			p = &postedPeriod{postedAt: at, lines: map[string]*postedLine{}}
-			out[leaseID][period] = p
+			p = &postedPeriod{postedAt: c.at, lines: map[string]*postedLine{}}
+			out[c.leaseID][c.period] = p
 		}
-		p.postedAt = min(p.postedAt, at)
-		p.method = max(p.method, method)
-		base, n := ledger.BaseLine(line)
+		p.postedAt = min(p.postedAt, c.at)
+		p.method = max(p.method, c.method)
+		base, n := ledger.BaseLine(c.line)
 		pl := p.lines[base]
 		if pl == nil {
 			pl = &postedLine{}
 			p.lines[base] = pl
 		}
-		pl.net += money.Cents(net)
+		pl.net += money.Cents(c.net)
 		if n == 0 {
-			pl.rate = money.Rate(rate)
+			pl.rate = money.Rate(c.rate)
 		}
 		pl.last = max(pl.last, n)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // periodMonth is the first month of a billing period key ("2026-01", "2026-Q1").

@@ -3,7 +3,6 @@ package billing
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -88,16 +87,9 @@ func (s *Service) InvoiceDocument(ctx context.Context, a account.Actor, invoiceI
 
 // storedDocument opens invoice id's stored PDF; nil when it has none yet.
 func (s *Service) storedDocument(ctx context.Context, tx *db.Tx, id int64) ([]byte, error) {
-	var year int
-	var sealed []byte
-	var digest string
-	err := tx.QueryRowContext(ctx, `SELECT fiscal_year, document_sealed, document_sha256 FROM ledger_invoices WHERE id = $1 AND org_id = $2`,
-		id, tx.OrgID()).Scan(&year, &sealed, &digest)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, validation.ErrNotFound
-	}
+	year, sealed, digest, err := invoiceDocument(ctx, tx, id)
 	if err != nil {
-		return nil, fmt.Errorf("read invoice document %d: %w", id, err)
+		return nil, err
 	}
 	if sealed == nil {
 		return nil, nil
@@ -199,12 +191,11 @@ func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, 
 	}
 	sum := sha256.Sum256(pdf)
 	r := made{pdf: pdf, sha: hex.EncodeToString(sum[:]), stored: true}
-	res, err := tx.ExecContext(ctx, `UPDATE ledger_invoices SET debtor_sealed = $1, document_sealed = $2, document_sha256 = $3
-		WHERE id = $4 AND org_id = $5 AND document_sealed IS NULL`, sealedDebtor, sealedDoc, r.sha, inv.ID, tx.OrgID())
+	ok, err := storeInvoiceDocument(ctx, tx, inv.ID, sealedDebtor, sealedDoc, r.sha)
 	if err != nil {
-		return made{}, fmt.Errorf("store document of %s: %w", inv.Number, err)
+		return made{}, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if !ok {
 		// Someone stored one first (two people opening a new credit note at
 		// once): theirs is the document.
 		stored, err := s.storedDocument(ctx, tx, inv.ID)
@@ -216,10 +207,9 @@ func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, 
 	// An invoice of an undone run is never mailed. The UPDATE above holds
 	// the row lock an undo takes, so this sees its credit note if the undo
 	// committed first (and the undo sees sent_at if this commits first).
-	var credited bool
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ledger_invoices WHERE credits_invoice_id = $1 AND org_id = $2)`,
-		inv.ID, tx.OrgID()).Scan(&credited); err != nil {
-		return made{}, fmt.Errorf("credit notes of %s: %w", inv.Number, err)
+	credited, err := invoiceCredited(ctx, tx, inv.ID)
+	if err != nil {
+		return made{}, err
 	}
 	if credited {
 		return r, nil
@@ -230,9 +220,8 @@ func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, 
 		}
 		r.sent++
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE ledger_invoices SET sent_at = $1 WHERE id = $2 AND org_id = $3`, s.now(),
-		inv.ID, tx.OrgID()); err != nil {
-		return made{}, fmt.Errorf("mark %s sent: %w", inv.Number, err)
+	if err := markInvoiceSent(ctx, tx, inv.ID, s.now()); err != nil {
+		return made{}, err
 	}
 	return r, nil
 }
@@ -269,13 +258,9 @@ func (s *Service) debtorOf(ctx context.Context, tx *db.Tx, a account.Actor, l *l
 // creditedInvoice is the number of the invoice a credit note corrects and
 // its debtor snapshot (nil when it has none yet).
 func (s *Service) creditedInvoice(ctx context.Context, tx *db.Tx, id int64) (string, *debtorSnapshot, error) {
-	var number string
-	var year int
-	var sealed []byte
-	err := tx.QueryRowContext(ctx, `SELECT number, fiscal_year, debtor_sealed FROM ledger_invoices WHERE id = $1 AND org_id = $2`,
-		id, tx.OrgID()).Scan(&number, &year, &sealed)
+	number, year, sealed, err := invoiceDebtor(ctx, tx, id)
 	if err != nil {
-		return "", nil, fmt.Errorf("credited invoice %d: %w", id, err)
+		return "", nil, err
 	}
 	if sealed == nil {
 		return number, nil, nil
@@ -398,10 +383,11 @@ func (s *Service) MakeRunDocuments(ctx context.Context, a account.Actor, runID i
 	}
 	var total int
 	if err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger_invoices WHERE org_id = $1 AND run_id = $2 AND document_sealed IS NULL`,
-			tx.OrgID(), runID).Scan(&total)
+		var err error
+		total, err = runDocumentsLeft(ctx, tx, runID)
+		return err
 	}); err != nil {
-		return fmt.Errorf("count run %d documents: %w", runID, err)
+		return err
 	}
 	var after int64
 	done := 0
@@ -410,21 +396,8 @@ func (s *Service) MakeRunDocuments(ctx context.Context, a account.Actor, runID i
 		err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 			// Read the batch's ids first: PostgreSQL wants a result read to
 			// the end before the next query on the transaction.
-			rows, err := tx.QueryContext(ctx, `SELECT id FROM ledger_invoices WHERE org_id = $1 AND run_id = $2 AND id > $3
-				AND document_sealed IS NULL ORDER BY id LIMIT $4`, tx.OrgID(), runID, after, s.docBatch)
+			ids, err := runInvoicesWithoutDocument(ctx, tx, runID, after, s.docBatch)
 			if err != nil {
-				return fmt.Errorf("run %d invoices: %w", runID, err)
-			}
-			var ids []int64
-			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return err
-				}
-				ids = append(ids, id)
-			}
-			if err := rows.Close(); err != nil {
 				return err
 			}
 			if len(ids) == 0 {

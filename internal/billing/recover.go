@@ -29,28 +29,12 @@ const RunStoppedReason = "finance.run.process_stopped"
 //
 // It returns how many runs it closed.
 func (s *Service) RecoverRuns(ctx context.Context) (int, error) {
-	type stale struct{ id, org int64 }
-	var found []stale
+	var found []staleRun
 	now := s.now()
 	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT r.id, r.org_id FROM ledger_runs r
-			LEFT JOIN jobs j ON j.id = r.job_id AND j.org_id = r.org_id
-			WHERE r.state IN ('queued','running')
-			  AND ((r.job_id = 0 AND (r.alive_until IS NULL OR r.alive_until < $1))
-			    OR (r.job_id <> 0 AND (j.id IS NULL OR j.state IN ('done','dead'))))
-			ORDER BY r.id`, now)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r stale
-			if err := rows.Scan(&r.id, &r.org); err != nil {
-				return err
-			}
-			found = append(found, r)
-		}
-		return rows.Err()
+		var err error
+		found, err = stoppedRuns(ctx, tx, now)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("find stopped runs: %w", err)
@@ -59,12 +43,8 @@ func (s *Service) RecoverRuns(ctx context.Context) (int, error) {
 	for _, r := range found {
 		err := s.db.InOrg(ctx, r.org, func(tx *db.Tx) error {
 			// The state check again: the run may have finished meanwhile.
-			res, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET state = 'failed', error = $1, finished_at = $2
-				WHERE id = $3 AND org_id = $4 AND state IN ('queued','running')`, RunStoppedReason, now, r.id, tx.OrgID())
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
+			ok, err := failStoppedRun(ctx, tx, r.id, RunStoppedReason, now)
+			if err != nil || !ok {
 				return err
 			}
 			closed++

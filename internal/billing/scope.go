@@ -156,13 +156,12 @@ func (s *Service) scopeName(ctx context.Context, tx *db.Tx, kind ScopeKind, id i
 	}
 	switch kind {
 	case ScopeComplex:
-		var name string
-		err := tx.QueryRowContext(ctx, `SELECT name FROM complexes WHERE id = $1 AND org_id = $2`, id, tx.OrgID()).Scan(&name)
+		name, err := complexName(ctx, tx, id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", unknown
 		}
 		if err != nil {
-			return "", fmt.Errorf("billing: scope complex: %w", err)
+			return "", err
 		}
 		return name, nil
 	case ScopeUnit:
@@ -176,29 +175,15 @@ func (s *Service) scopeName(ctx context.Context, tx *db.Tx, kind ScopeKind, id i
 		}
 		return f.Address, nil
 	case ScopeLease:
-		var ref string
-		err := tx.QueryRowContext(ctx, `SELECT reference FROM leases WHERE id = $1 AND org_id = $2`, id, tx.OrgID()).Scan(&ref)
+		ref, err := leaseReference(ctx, tx, id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", unknown
 		}
 		if err != nil {
-			return "", fmt.Errorf("billing: scope lease: %w", err)
+			return "", err
 		}
-		var units []int64
-		rows, err := tx.QueryContext(ctx, `SELECT unit_id FROM lease_units WHERE lease_id = $1 AND org_id = $2 ORDER BY unit_id`, id, tx.OrgID())
+		units, err := leaseUnitIDs(ctx, tx, id)
 		if err != nil {
-			return "", fmt.Errorf("billing: scope lease units: %w", err)
-		}
-		for rows.Next() {
-			var u int64
-			if err := rows.Scan(&u); err != nil {
-				rows.Close()
-				return "", err
-			}
-			units = append(units, u)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return "", err
 		}
 		facts, err := s.portfolio.UnitFacts(ctx, tx, units...)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"hms/internal/money"
 	"hms/internal/platform/db"
@@ -167,4 +168,185 @@ func runs(ctx context.Context, tx *db.Tx, cond string, arg any, limit int) ([]Ru
 		return nil, fmt.Errorf("billing: read runs: %w", err)
 	}
 	return out, nil
+}
+
+// postedCharge is one sum of a lease's rent-run charges for a period and
+// line (postedCharges).
+type postedCharge struct {
+	leaseID                  int64
+	period, line, at, method string
+	net, rate                int64
+}
+
+// postedCharges sums the rent-run charges of leases ids by lease, period
+// and line, with the first posting time and the proration method.
+func postedCharges(ctx context.Context, tx *db.Tx, ids []int64) ([]postedCharge, error) {
+	args := []any{tx.OrgID()}
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT c.lease_id, c.period, c.line, SUM(c.net_cents), MAX(c.vat_rate), MIN(i.created_at),
+		MAX(i.proration) FROM ledger_charges c JOIN ledger_invoices i ON i.id = c.invoice_id AND i.org_id = c.org_id
+		WHERE c.org_id = $1 AND c.lease_id IN (`+strings.Join(marks, ",")+`)
+		AND c.period <> '' AND c.reverses_charge_id IS NULL AND c.voided_by IS NULL
+		GROUP BY c.lease_id, c.period, c.line`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("posted periods: %w", err)
+	}
+	defer rows.Close()
+	var out []postedCharge
+	for rows.Next() {
+		var c postedCharge
+		if err := rows.Scan(&c.leaseID, &c.period, &c.line, &c.net, &c.rate, &c.at, &c.method); err != nil {
+			return nil, fmt.Errorf("posted periods: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("posted periods: %w", err)
+	}
+	return out, nil
+}
+
+// staleRun is a run whose worker stopped (stoppedRuns).
+type staleRun struct{ id, org int64 }
+
+// stoppedRuns finds, across organisations, the queued or running runs
+// nobody works on any more: without a job and not kept alive since now,
+// or with a job that finished or is gone.
+func stoppedRuns(ctx context.Context, tx *db.Tx, now string) ([]staleRun, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.org_id FROM ledger_runs r
+		LEFT JOIN jobs j ON j.id = r.job_id AND j.org_id = r.org_id
+		WHERE r.state IN ('queued','running')
+		  AND ((r.job_id = 0 AND (r.alive_until IS NULL OR r.alive_until < $1))
+		    OR (r.job_id <> 0 AND (j.id IS NULL OR j.state IN ('done','dead'))))
+		ORDER BY r.id`, now)
+	if err != nil {
+		return nil, fmt.Errorf("stopped runs: %w", err)
+	}
+	defer rows.Close()
+	var found []staleRun
+	for rows.Next() {
+		var r staleRun
+		if err := rows.Scan(&r.id, &r.org); err != nil {
+			return nil, fmt.Errorf("stopped runs: %w", err)
+		}
+		found = append(found, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stopped runs: %w", err)
+	}
+	return found, nil
+}
+
+// failStoppedRun marks run id failed with reason if it is still queued or
+// running; false when it was not (it finished meanwhile).
+func failStoppedRun(ctx context.Context, tx *db.Tx, id int64, reason, now string) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE ledger_runs SET state = 'failed', error = $1, finished_at = $2
+		WHERE id = $3 AND org_id = $4 AND state IN ('queued','running')`, reason, now, id, tx.OrgID())
+	if err != nil {
+		return false, fmt.Errorf("fail run %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("fail run %d: %w", id, err)
+	}
+	return n > 0, nil
+}
+
+// complexName reads complex id's name (sql.ErrNoRows, wrapped, when tx's
+// organisation has no such complex).
+func complexName(ctx context.Context, tx *db.Tx, id int64) (string, error) {
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT name FROM complexes WHERE id = $1 AND org_id = $2`, id, tx.OrgID()).Scan(&name)
+	if err != nil {
+		return "", fmt.Errorf("billing: scope complex: %w", err)
+	}
+	return name, nil
+}
+
+// leaseReference reads lease id's reference (sql.ErrNoRows, wrapped, when
+// tx's organisation has no such lease).
+func leaseReference(ctx context.Context, tx *db.Tx, id int64) (string, error) {
+	var ref string
+	err := tx.QueryRowContext(ctx, `SELECT reference FROM leases WHERE id = $1 AND org_id = $2`, id, tx.OrgID()).Scan(&ref)
+	if err != nil {
+		return "", fmt.Errorf("billing: scope lease: %w", err)
+	}
+	return ref, nil
+}
+
+// leaseUnitIDs reads the ids of lease id's units in order.
+func leaseUnitIDs(ctx context.Context, tx *db.Tx, id int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT unit_id FROM lease_units WHERE lease_id = $1 AND org_id = $2 ORDER BY unit_id`, id, tx.OrgID())
+	if err != nil {
+		return nil, fmt.Errorf("billing: scope lease units: %w", err)
+	}
+	defer rows.Close()
+	var units []int64
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return nil, fmt.Errorf("billing: scope lease units: %w", err)
+		}
+		units = append(units, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("billing: scope lease units: %w", err)
+	}
+	return units, nil
+}
+
+// undoInvoice is an invoice of a run with what decides whether an undo
+// may credit it (runInvoicesToUndo).
+type undoInvoice struct {
+	credit               UndoCredit // Total not set
+	total                int64      // of the invoice
+	sent, paid, credited bool
+}
+
+// runInvoicesToUndo reads run id's invoices in order. With lock, on
+// PostgreSQL, the invoices are locked (FOR UPDATE) until tx ends.
+func runInvoicesToUndo(ctx context.Context, tx *db.Tx, id int64, lock bool) ([]undoInvoice, error) {
+	forUpdate := ""
+	if lock && tx.Dialect() == db.Postgres {
+		forUpdate = " FOR UPDATE OF i"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.number, i.lease_id, l.reference, i.period, i.total_cents, i.sent_at IS NOT NULL,
+		EXISTS (SELECT 1 FROM ledger_allocations al JOIN ledger_charges c ON c.id = al.charge_id
+			WHERE c.invoice_id = i.id AND c.org_id = i.org_id),
+		EXISTS (SELECT 1 FROM ledger_invoices cn WHERE cn.credits_invoice_id = i.id AND cn.org_id = i.org_id)
+		FROM ledger_invoices i JOIN leases l ON l.id = i.lease_id AND l.org_id = i.org_id
+		WHERE i.org_id = $1 AND i.run_id = $2 AND i.kind = 'invoice' ORDER BY i.id`+forUpdate, tx.OrgID(), id)
+	if err != nil {
+		return nil, fmt.Errorf("billing: run %d invoices: %w", id, err)
+	}
+	defer rows.Close()
+	var out []undoInvoice
+	for rows.Next() {
+		var u undoInvoice
+		c := &u.credit
+		if err := rows.Scan(&c.InvoiceID, &c.InvoiceNumber, &c.LeaseID, &c.Reference, &c.Period, &u.total,
+			&u.sent, &u.paid, &u.credited); err != nil {
+			return nil, fmt.Errorf("billing: run %d invoices: %w", id, err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("billing: run %d invoices: %w", id, err)
+	}
+	return out, nil
+}
+
+// markRunUndone records that run id was undone now by user by with
+// credits credit notes.
+func markRunUndone(ctx context.Context, tx *db.Tx, id int64, now string, by int64, credits int) error {
+	if _, err := tx.ExecContext(ctx,
+		`UPDATE ledger_runs SET undone_at = $1, undone_by = $2, undo_credit_notes = $3 WHERE id = $4 AND org_id = $5`, now, by,
+		credits, id, tx.OrgID()); err != nil {
+		return fmt.Errorf("billing: mark run %d undone: %w", id, err)
+	}
+	return nil
 }

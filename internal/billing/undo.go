@@ -75,45 +75,30 @@ func undoPlan(ctx context.Context, tx *db.Tx, id int64, lock bool) (*UndoPlan, e
 	// On PostgreSQL the invoices are locked, so the documents job cannot
 	// mail one between this check and the credit notes (it takes the same
 	// row lock before it decides to send).
-	forUpdate := ""
-	if lock && tx.Dialect() == db.Postgres {
-		forUpdate = " FOR UPDATE OF i"
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.number, i.lease_id, l.reference, i.period, i.total_cents, i.sent_at IS NOT NULL,
-		EXISTS (SELECT 1 FROM ledger_allocations al JOIN ledger_charges c ON c.id = al.charge_id
-			WHERE c.invoice_id = i.id AND c.org_id = i.org_id),
-		EXISTS (SELECT 1 FROM ledger_invoices cn WHERE cn.credits_invoice_id = i.id AND cn.org_id = i.org_id)
-		FROM ledger_invoices i JOIN leases l ON l.id = i.lease_id AND l.org_id = i.org_id
-		WHERE i.org_id = $1 AND i.run_id = $2 AND i.kind = 'invoice' ORDER BY i.id`+forUpdate, tx.OrgID(), id)
+	invoices, err := runInvoicesToUndo(ctx, tx, id, lock)
 	if err != nil {
-		return nil, fmt.Errorf("billing: run %d invoices: %w", id, err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var c UndoCredit
-		var total int64
-		var sent, paid, credited bool
-		if err := rows.Scan(&c.InvoiceID, &c.InvoiceNumber, &c.LeaseID, &c.Reference, &c.Period, &total, &sent, &paid, &credited); err != nil {
-			return nil, err
-		}
-		c.Total = -money.Cents(total)
+	for _, inv := range invoices {
+		c := inv.credit
+		c.Total = -money.Cents(inv.total)
 		block := func(reason string) {
 			p.Blockers = append(p.Blockers,
 				UndoBlocker{InvoiceID: c.InvoiceID, InvoiceNumber: c.InvoiceNumber, Reference: c.Reference, Reason: reason})
 		}
 		switch {
-		case sent:
+		case inv.sent:
 			block("billing.undo.sent")
-		case credited:
+		case inv.credited:
 			block("billing.undo.credited")
-		case paid: // by a payment or by credit already on the account
+		case inv.paid: // by a payment or by credit already on the account
 			block("billing.undo.paid")
 		default:
 			p.Credits = append(p.Credits, c)
 			p.Total += c.Total
 		}
 	}
-	return p, rows.Err()
+	return p, nil
 }
 
 // UndoRun books the plan: a credit note for every invoice of run id, which
@@ -150,10 +135,8 @@ func (s *Service) UndoRun(ctx context.Context, a account.Actor, id int64, expect
 				return fmt.Errorf("billing: undo run %d, invoice %s: %w", id, c.InvoiceNumber, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE ledger_runs SET undone_at = $1, undone_by = $2, undo_credit_notes = $3 WHERE id = $4 AND org_id = $5`, now, a.UserID,
-			len(p.Credits), id, tx.OrgID()); err != nil {
-			return fmt.Errorf("billing: mark run %d undone: %w", id, err)
+		if err := markRunUndone(ctx, tx, id, now, a.UserID, len(p.Credits)); err != nil {
+			return err
 		}
 		return s.ledger.Record(ctx, tx, a, "billing.run_undone", "run", id, map[string]string{
 			"credit_notes": fmt.Sprint(len(p.Credits)), "total_cents": fmt.Sprint(int64(p.Total))})

@@ -3,7 +3,6 @@ package lease
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"hms/internal/account"
 	"hms/internal/platform/civil"
@@ -100,19 +99,12 @@ func (Occupancy) UnitsInUse(ctx context.Context, tx *db.Tx, unitIDs []int64) (ma
 	if len(unitIDs) == 0 {
 		return out, nil
 	}
-	in, args := placeholders(2, unitIDs)
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT unit_id FROM lease_units WHERE org_id = $1 AND unit_id IN (`+in+`)`,
-		append([]any{tx.OrgID()}, args...)...)
+	used, err := leasedUnitIDs(ctx, tx, unitIDs)
 	if err != nil {
-		return nil, fmt.Errorf("units in use: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
+	for _, id := range used {
 		out[id] = true
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -97,10 +97,9 @@ func (s *Service) RecordInformationProvided(ctx context.Context, a account.Actor
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx,
-			`INSERT INTO lease_document_deliveries (org_id, document_id, provided_on, method, recorded_at, recorded_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, tx.OrgID(), docID, in.ProvidedOn, in.Method, s.now(), a.UserID).Scan(&id); err != nil {
-			return fmt.Errorf("record delivery: %w", err)
+		var err error
+		if id, err = insertDelivery(ctx, tx, docID, in, s.now(), a.UserID); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, "lease.information_provided", "lease", leaseID, map[string]string{
 			"document_id": fmt.Sprint(docID), "delivery_id": fmt.Sprint(id), "method": string(in.Method), "provided_on": in.ProvidedOn.String()})

@@ -32,16 +32,16 @@ func (s *Service) UpsertLeasesTx(ctx context.Context, tx *db.Tx, a account.Actor
 			errs[i] = fe
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT lease_row`); err != nil {
+		if err := rowSavepoint(ctx, tx); err != nil {
 			return nil, nil, fmt.Errorf("import lease row %d: %w", i, err)
 		}
 		id, err := s.upsertRow(ctx, tx, a, in)
 		if err != nil {
-			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT lease_row`); rerr != nil {
+			if rerr := rollbackRowSavepoint(ctx, tx); rerr != nil {
 				return nil, nil, fmt.Errorf("import lease row %d: %w", i, rerr)
 			}
 		}
-		if _, rerr := tx.ExecContext(ctx, `RELEASE SAVEPOINT lease_row`); rerr != nil {
+		if rerr := releaseRowSavepoint(ctx, tx); rerr != nil {
 			return nil, nil, fmt.Errorf("import lease row %d: %w", i, rerr)
 		}
 		if err != nil {

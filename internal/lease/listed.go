@@ -2,7 +2,6 @@ package lease
 
 import (
 	"context"
-	"fmt"
 
 	"hms/internal/account"
 	"hms/internal/platform/db"
@@ -20,24 +19,9 @@ func (s *Service) ListedTx(ctx context.Context, tx *db.Tx, ids []int64) (map[int
 	for rest := ids; len(rest) > 0; {
 		chunk := rest[:min(len(rest), 500)]
 		rest = rest[len(chunk):]
-		rows, err := tx.QueryContext(ctx, `SELECT `+leaseColumns+` FROM leases WHERE org_id = $1 AND id IN (`+tx.Params(2, len(chunk))+`)`,
-			append([]any{tx.OrgID()}, idArgs(chunk)...)...)
+		ls, err := leaseHeads(ctx, tx, chunk)
 		if err != nil {
-			return nil, fmt.Errorf("listed leases: %w", err)
-		}
-		var ls []*Lease
-		for rows.Next() {
-			l, err := scanLease(rows)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("listed leases: %w", err)
-			}
-			ls = append(ls, l)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("listed leases: %w", err)
+			return nil, err
 		}
 		if err := loadUnits(ctx, tx, ls); err != nil {
 			return nil, err
@@ -66,23 +50,8 @@ func (s *Service) TenantIDsTx(ctx context.Context, tx *db.Tx, leaseIDs []int64) 
 	for rest := leaseIDs; len(rest) > 0; {
 		chunk := rest[:min(len(rest), 500)]
 		rest = rest[len(chunk):]
-		rows, err := tx.QueryContext(ctx, `SELECT lease_id, party_id FROM lease_parties WHERE org_id = $1 AND role = 'tenant'
-			AND lease_id IN (`+tx.Params(2, len(chunk))+`) ORDER BY lease_id, position`, append([]any{tx.OrgID()}, idArgs(chunk)...)...)
-		if err != nil {
-			return nil, fmt.Errorf("lease tenants: %w", err)
-		}
-		for rows.Next() {
-			var l, p int64
-			if err := rows.Scan(&l, &p); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("lease tenants: %w", err)
-			}
-			out[l] = append(out[l], p)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("lease tenants: %w", err)
+		if err := tenantIDs(ctx, tx, chunk, out); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

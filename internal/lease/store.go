@@ -740,3 +740,105 @@ const (
 	let
 	noticeGiven
 )
+
+// leaseHeads reads the leases ids (at most a few hundred) of tx's
+// organisation, their head only; ids of another organisation are left out.
+func leaseHeads(ctx context.Context, tx *db.Tx, ids []int64) ([]*Lease, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+leaseColumns+` FROM leases WHERE org_id = $1 AND id IN (`+tx.Params(2, len(ids))+`)`,
+		append([]any{tx.OrgID()}, idArgs(ids)...)...)
+	if err != nil {
+		return nil, fmt.Errorf("listed leases: %w", err)
+	}
+	defer rows.Close()
+	var ls []*Lease
+	for rows.Next() {
+		l, err := scanLease(rows)
+		if err != nil {
+			return nil, fmt.Errorf("listed leases: %w", err)
+		}
+		ls = append(ls, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listed leases: %w", err)
+	}
+	return ls, nil
+}
+
+// tenantIDs adds to out the tenants (relation ids, in the lease's order)
+// of leaseIDs (at most a few hundred).
+func tenantIDs(ctx context.Context, tx *db.Tx, leaseIDs []int64, out map[int64][]int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT lease_id, party_id FROM lease_parties WHERE org_id = $1 AND role = 'tenant'
+		AND lease_id IN (`+tx.Params(2, len(leaseIDs))+`) ORDER BY lease_id, position`, append([]any{tx.OrgID()}, idArgs(leaseIDs)...)...)
+	if err != nil {
+		return fmt.Errorf("lease tenants: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l, p int64
+		if err := rows.Scan(&l, &p); err != nil {
+			return fmt.Errorf("lease tenants: %w", err)
+		}
+		out[l] = append(out[l], p)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("lease tenants: %w", err)
+	}
+	return nil
+}
+
+// leasedUnitIDs are those of unitIDs that any lease names, past or future.
+func leasedUnitIDs(ctx context.Context, tx *db.Tx, unitIDs []int64) ([]int64, error) {
+	in, args := placeholders(2, unitIDs)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT unit_id FROM lease_units WHERE org_id = $1 AND unit_id IN (`+in+`)`,
+		append([]any{tx.OrgID()}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("units in use: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("units in use: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("units in use: %w", err)
+	}
+	return ids, nil
+}
+
+// insertDelivery records that document docID was provided as in says.
+func insertDelivery(ctx context.Context, tx *db.Tx, docID int64, in InformationProvided, now string, by int64) (int64, error) {
+	var id int64
+	if err := tx.QueryRowContext(ctx,
+		`INSERT INTO lease_document_deliveries (org_id, document_id, provided_on, method, recorded_at, recorded_by)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, tx.OrgID(), docID, in.ProvidedOn, in.Method, now, by).Scan(&id); err != nil {
+		return 0, fmt.Errorf("record delivery: %w", err)
+	}
+	return id, nil
+}
+
+// rowSavepoint, rollbackRowSavepoint and releaseRowSavepoint bracket one
+// row of an import, so that a row that fails changes nothing.
+func rowSavepoint(ctx context.Context, tx *db.Tx) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT lease_row`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	return nil
+}
+
+func rollbackRowSavepoint(ctx context.Context, tx *db.Tx) error {
+	if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT lease_row`); err != nil {
+		return fmt.Errorf("rollback to savepoint: %w", err)
+	}
+	return nil
+}
+
+func releaseRowSavepoint(ctx context.Context, tx *db.Tx) error {
+	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT lease_row`); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}

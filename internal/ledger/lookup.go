@@ -2,9 +2,7 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
 
 	"hms/internal/money"
@@ -25,19 +23,6 @@ func InvoiceIDByKenmerkTx(ctx context.Context, tx *db.Tx, kenmerk string) (int64
 // validation.ErrNotFound when none.
 func InvoiceIDByNumberTx(ctx context.Context, tx *db.Tx, number string) (int64, error) {
 	return invoiceIDWhere(ctx, tx, "number", number)
-}
-
-func invoiceIDWhere(ctx context.Context, tx *db.Tx, column, value string) (int64, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice' AND `+column+` = $2`,
-		tx.OrgID(), value).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, validation.ErrNotFound
-	}
-	if err != nil {
-		return 0, fmt.Errorf("ledger: invoice by %s: %w", column, err)
-	}
-	return id, nil
 }
 
 // InvoiceNumbersTx are the numbers of the organisation's invoices (not
@@ -80,24 +65,5 @@ type OpenInvoice struct {
 // OpenInvoicesWithAmountTx are up to limit invoices whose open amount is
 // exactly amount, oldest due first: suggestions for a payment nobody named.
 func OpenInvoicesWithAmountTx(ctx context.Context, tx *db.Tx, amount money.Cents, limit int) ([]OpenInvoice, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.number, i.lease_id, o.open FROM ledger_invoices i JOIN (
-		SELECT c.invoice_id, SUM(c.total_cents) - COALESCE(SUM((SELECT SUM(a.amount_cents) FROM ledger_allocations a
-			WHERE a.charge_id = c.id)), 0) AS open
-		FROM ledger_charges c WHERE c.org_id = $1 AND c.total_cents > 0 GROUP BY c.invoice_id) o ON o.invoice_id = i.id
-		WHERE i.org_id = $1 AND i.kind = 'invoice' AND o.open = $2 ORDER BY i.due_date, i.id LIMIT $3`, tx.OrgID(), int64(amount), limit)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: open invoices with amount: %w", err)
-	}
-	defer rows.Close()
-	var out []OpenInvoice
-	for rows.Next() {
-		var o OpenInvoice
-		var open int64
-		if err := rows.Scan(&o.ID, &o.Number, &o.LeaseID, &open); err != nil {
-			return nil, fmt.Errorf("ledger: open invoices with amount: %w", err)
-		}
-		o.Open = money.Cents(open)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return openInvoicesWithAmount(ctx, tx, amount, limit)
 }

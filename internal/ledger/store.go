@@ -616,3 +616,79 @@ func insertFiscalKey(ctx context.Context, tx *db.Tx, year int, subject vault.Sub
 	}
 	return n == 1, nil
 }
+
+// openCharges reads the charges open on day on, oldest due date first (by
+// lease within a day), with Allocated the allocations made by then.
+func openCharges(ctx context.Context, tx *db.Tx, on civil.Date) ([]Charge, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.invoice_id, i.number, c.lease_id, c.period, c.line, c.from_date, c.to_date,
+		c.net_cents, c.vat_rate, c.vat_cents, c.total_cents, c.due_date, COALESCE(a.paid, 0)
+		FROM ledger_charges c
+		JOIN ledger_invoices i ON i.id = c.invoice_id AND i.org_id = c.org_id
+		LEFT JOIN (SELECT charge_id, SUM(amount_cents) AS paid FROM ledger_allocations WHERE org_id = $1 AND allocated_on <= $2
+			GROUP BY charge_id) a ON a.charge_id = c.id
+		WHERE c.org_id = $1 AND c.total_cents > 0 AND i.issue_date <= $2 AND c.total_cents > COALESCE(a.paid, 0)
+		ORDER BY c.due_date, c.lease_id, c.id`, tx.OrgID(), on)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: open charges on %s: %w", on, err)
+	}
+	defer rows.Close()
+	var out []Charge
+	for rows.Next() {
+		var c Charge
+		var net, rate, vat, total, alloc int64
+		if err := rows.Scan(&c.ID, &c.InvoiceID, &c.InvoiceNumber, &c.LeaseID, &c.Period, &c.Line, &c.From, &c.To,
+			&net, &rate, &vat, &total, &c.DueDate, &alloc); err != nil {
+			return nil, fmt.Errorf("ledger: open charges on %s: %w", on, err)
+		}
+		c.Net, c.VATRate, c.VAT = money.Cents(net), money.Rate(rate), money.Cents(vat)
+		c.Total, c.Allocated = money.Cents(total), money.Cents(alloc)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: open charges on %s: %w", on, err)
+	}
+	return out, nil
+}
+
+// invoiceIDWhere is the invoice (not a credit note) whose column is value;
+// validation.ErrNotFound when none.
+func invoiceIDWhere(ctx context.Context, tx *db.Tx, column, value string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice' AND `+column+` = $2`,
+		tx.OrgID(), value).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, validation.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("ledger: invoice by %s: %w", column, err)
+	}
+	return id, nil
+}
+
+// openInvoicesWithAmount reads up to limit invoices whose open amount is
+// exactly amount, oldest due first.
+func openInvoicesWithAmount(ctx context.Context, tx *db.Tx, amount money.Cents, limit int) ([]OpenInvoice, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.number, i.lease_id, o.open FROM ledger_invoices i JOIN (
+		SELECT c.invoice_id, SUM(c.total_cents) - COALESCE(SUM((SELECT SUM(a.amount_cents) FROM ledger_allocations a
+			WHERE a.charge_id = c.id)), 0) AS open
+		FROM ledger_charges c WHERE c.org_id = $1 AND c.total_cents > 0 GROUP BY c.invoice_id) o ON o.invoice_id = i.id
+		WHERE i.org_id = $1 AND i.kind = 'invoice' AND o.open = $2 ORDER BY i.due_date, i.id LIMIT $3`, tx.OrgID(), int64(amount), limit)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: open invoices with amount: %w", err)
+	}
+	defer rows.Close()
+	var out []OpenInvoice
+	for rows.Next() {
+		var o OpenInvoice
+		var open int64
+		if err := rows.Scan(&o.ID, &o.Number, &o.LeaseID, &open); err != nil {
+			return nil, fmt.Errorf("ledger: open invoices with amount: %w", err)
+		}
+		o.Open = money.Cents(open)
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: open invoices with amount: %w", err)
+	}
+	return out, nil
+}
