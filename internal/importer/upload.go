@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"hms/internal/account"
@@ -153,7 +152,7 @@ func (s *Service) runUpload(ctx context.Context, j *jobs.Job) error {
 	var out uploadResult
 	actor, err := s.accounts.ActorIn(ctx, userID, j.OrgID)
 	if err == nil {
-		progress, stop := asyncProgress(ctx, j)
+		progress, stop := j.ProgressAsync(ctx)
 		out.Result, out.Errors, err = s.Import(ctx, actor, bytes.NewReader(data), progress)
 		stop()
 	}
@@ -179,37 +178,4 @@ func (s *Service) runUpload(ctx context.Context, j *jobs.Job) error {
 			string(b), p.ImportID, tx.OrgID())
 		return err
 	})
-}
-
-// asyncProgress reports progress from inside the import's transaction
-// without waiting for it: the latest value is written by a goroutine in a
-// transaction of its own. On PostgreSQL the page sees it at once; SQLite has
-// one writer, so there it lands when the import commits (a direct write
-// would wait for itself).
-func asyncProgress(ctx context.Context, j *jobs.Job) (report func(done, total int), stop func()) {
-	var mu sync.Mutex
-	var latest [2]int
-	wake := make(chan struct{}, 1)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for range wake {
-			mu.Lock()
-			v := latest
-			mu.Unlock()
-			// Shown, not needed: a lost lease ends ctx instead.
-			_ = j.Progress(ctx, int64(v[0]), int64(v[1]), "")
-		}
-	}()
-	report = func(d, t int) {
-		mu.Lock()
-		latest = [2]int{d, t}
-		mu.Unlock()
-		select {
-		case wake <- struct{}{}:
-		default:
-		}
-	}
-	stop = func() { close(wake); <-done }
-	return report, stop
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"hms/internal/account"
@@ -154,7 +153,7 @@ func (s *Service) runUpload(ctx context.Context, j *jobs.Job) error {
 	state := "failed"
 	actor, err := s.accounts.ActorIn(ctx, userID, j.OrgID)
 	if err == nil {
-		progress, stop := asyncProgress(ctx, j)
+		progress, stop := j.ProgressAsync(ctx)
 		var res Result
 		res, err = s.Import(ctx, actor, bytes.NewReader(data), ImportOptions{FileName: name, AddAccount: add == 1, Progress: progress})
 		stop()
@@ -180,34 +179,4 @@ func resultImport(r *Result) int64 {
 		return 0
 	}
 	return r.ImportID
-}
-
-// asyncProgress reports progress from inside the import's transaction
-// without waiting for it: the latest value is written by a goroutine in a
-// transaction of its own (on SQLite, one writer, it lands at the commit).
-func asyncProgress(ctx context.Context, j *jobs.Job) (report func(done, total int), stop func()) {
-	var mu sync.Mutex
-	var latest [2]int
-	wake := make(chan struct{}, 1)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for range wake {
-			mu.Lock()
-			v := latest
-			mu.Unlock()
-			_ = j.Progress(ctx, int64(v[0]), int64(v[1]), "") // shown, not needed: a lost lease ends ctx instead
-		}
-	}()
-	report = func(d, t int) {
-		mu.Lock()
-		latest = [2]int{d, t}
-		mu.Unlock()
-		select {
-		case wake <- struct{}{}:
-		default:
-		}
-	}
-	stop = func() { close(wake); <-done }
-	return report, stop
 }

@@ -85,6 +85,39 @@ func (j *Job) Decode(v any) error {
 // LastAttempt reports whether a failure of this run makes the job dead.
 func (j *Job) LastAttempt() bool { return j.Attempt >= j.MaxAttempts }
 
+// ProgressAsync reports progress from inside a long transaction without
+// waiting for it: the latest value is written by a goroutine in a
+// transaction of its own. On PostgreSQL a page sees it at once; SQLite has
+// one writer, so there it lands when the work commits (a direct write would
+// wait for itself). Call stop when the work is done.
+func (j *Job) ProgressAsync(ctx context.Context) (report func(done, total int), stop func()) {
+	var mu sync.Mutex
+	var latest [2]int
+	wake := make(chan struct{}, 1)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for range wake {
+			mu.Lock()
+			v := latest
+			mu.Unlock()
+			// Shown, not needed: a lost lease ends ctx instead.
+			_ = j.Progress(ctx, int64(v[0]), int64(v[1]), "")
+		}
+	}()
+	report = func(d, t int) {
+		mu.Lock()
+		latest = [2]int{d, t}
+		mu.Unlock()
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	stop = func() { close(wake); <-finished }
+	return report, stop
+}
+
 // Progress records how far the job is (done of total, and a short note
 // without personal data) in its own short transaction, so Status shows it
 // while the job runs. It returns ErrLeaseLost when another worker has taken
