@@ -22,6 +22,7 @@ const maxDepth = 64
 // read and the entries already read, never a tree of the document: memory grows
 // with the number of entries, not with the size of the XML around them.
 type camtParser struct {
+	opt   Options
 	dec   *xml.Decoder
 	file  *File
 	names []string // local names from the root to the current element
@@ -70,8 +71,8 @@ type camtTx struct {
 	path          string
 }
 
-func parseCamt(r io.Reader) (*File, error) {
-	p := &camtParser{dec: xml.NewDecoder(r), file: &File{Format: FormatCamt053}}
+func parseCamt(r io.Reader, opt Options) (*File, error) {
+	p := &camtParser{dec: xml.NewDecoder(r), file: &File{Format: FormatCamt053}, opt: opt}
 	p.dec.CharsetReader = charsetReader
 	for {
 		// RawToken skips the namespace bookkeeping of Token, which this reader does
@@ -200,7 +201,7 @@ func (p *camtParser) end() error {
 	case p.bal != nil:
 		err = p.balanceValue(string(p.path[p.balLen+1:]))
 	case p.stmt != nil && n == p.stmtLen:
-		p.finishStatement()
+		err = p.finishStatement()
 		p.stmt = nil
 	case p.stmt != nil:
 		err = p.statementValue(string(p.path[p.stmtLen+1:]))
@@ -331,7 +332,7 @@ func pickBalance(bs []camtBal, last bool, codes ...string) (Balance, bool) {
 	return Balance{}, false
 }
 
-func (p *camtParser) finishStatement() {
+func (p *camtParser) finishStatement() error {
 	s := p.stmt
 	s.Opening, _ = pickBalance(p.opening, false, "OPBD", "PRCD", "ITBD")
 	s.Closing, _ = pickBalance(p.closing, true, "CLBD", "ITBD")
@@ -345,11 +346,15 @@ func (p *camtParser) finishStatement() {
 		switch {
 		case s.Opening.Present:
 			s.Currency = s.Opening.Currency
-		case len(s.Entries) > 0:
-			s.Currency = s.Entries[0].Currency
+		case p.ntryN > 0:
+			s.Currency = s.firstCcy
 		}
 	}
+	if err := ended(p.file, s, p.opt); err != nil {
+		return err
+	}
 	p.file.Statements = append(p.file.Statements, *s)
+	return nil
 }
 
 func (p *camtParser) entryValue(rel string) error {
@@ -499,10 +504,13 @@ func (p *camtParser) finishEntry() error {
 	if e.Currency != "" && p.stmt.Currency != "" && e.Currency != p.stmt.Currency {
 		p.stmt.warn(Warning{MsgID: WarnCurrencyDiffers, Path: e.Path, Detail: "entry in " + e.Currency})
 	}
+	if p.ntryN == 1 {
+		p.stmt.firstCcy = e.Currency
+	}
 	if len(n.txs) == 0 {
 		e.Details = []Tx{{Amount: e.Amount}}
 		p.stmt.Entries = append(p.stmt.Entries, e)
-		return nil
+		return handOver(p.file, p.stmt, p.opt)
 	}
 	e.Details = make([]Tx, len(n.txs))
 	var sum money.Cents
@@ -538,7 +546,7 @@ func (p *camtParser) finishEntry() error {
 			Detail: fmt.Sprintf("transactions add up to %s, the entry is %s", sum, e.Amount)})
 	}
 	p.stmt.Entries = append(p.stmt.Entries, e)
-	return nil
+	return handOver(p.file, p.stmt, p.opt)
 }
 
 func signed(c money.Cents, mark string) money.Cents {

@@ -38,10 +38,16 @@ type Statement struct {
 	From, To         civil.Date
 	Opening, Closing Balance
 	Entries          []Entry
+	// Count is the number of entries in the statement, also when they were
+	// handed to Options.Entries instead of kept.
+	Count int
 	// Info is text for the account owner about the whole statement (camt
 	// AddtlStmtInf, MT940 :86: outside an entry).
 	Info     string
 	Warnings []Warning
+
+	booked   money.Cents // booked entries handed over so far (Options.Entries)
+	firstCcy string      // currency of the first entry
 }
 
 // Balance is an opening or closing booked balance.
@@ -140,7 +146,20 @@ type Options struct {
 	Today civil.Date
 	// MaxBytes bounds the input; zero means DefaultMaxBytes.
 	MaxBytes int64
+	// Entries, when set, takes each statement's entries while the file is
+	// read, instead of the statement keeping them, so that a camt.053 of any
+	// size is read in flat memory: at most EntriesPerBatch at a time, and once
+	// more (last, perhaps with none) when the statement ends, st then complete
+	// with its balances and warnings. Before that st is the statement as read
+	// so far; a camt.053 gives its identification, account and balances before
+	// its entries (the schema's order). An MT940 statement comes whole at its
+	// end. Parse then returns the statements without their entries, and an
+	// error from Entries ends the reading with that error.
+	Entries func(f *File, st *Statement, entries []Entry, last bool) error
 }
+
+// EntriesPerBatch is how many entries Options.Entries takes at most at a time.
+const EntriesPerBatch = 500
 
 // DefaultMaxBytes is the input limit when Options.MaxBytes is zero.
 const DefaultMaxBytes = 256 << 20

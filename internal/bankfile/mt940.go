@@ -122,6 +122,7 @@ func cutTag(line string) (tag, rest string, ok bool) {
 }
 
 type mtParser struct {
+	opt      Options
 	file     *File
 	st       *Statement
 	entry    int  // index of the entry a following :86: belongs to, -1 for none
@@ -130,25 +131,29 @@ type mtParser struct {
 	accountC string // currency from :25:
 }
 
-func parseMT940(r io.Reader) (*File, error) {
+// parseMT940 reads the whole file first (MT940 files are small: a day's
+// statement); with Options.Entries each statement is handed over whole.
+func parseMT940(r io.Reader, opt Options) (*File, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
 	lines, recoded := mtLines(data)
-	p := &mtParser{file: &File{Format: FormatMT940}, entry: -1, recoded: recoded}
+	p := &mtParser{file: &File{Format: FormatMT940}, entry: -1, recoded: recoded, opt: opt}
 	for _, f := range mtFields(lines) {
 		if err := p.field(f); err != nil {
 			return nil, err
 		}
 	}
-	p.finish()
+	if err := p.finish(); err != nil {
+		return nil, err
+	}
 	return p.file, nil
 }
 
-func (p *mtParser) finish() {
+func (p *mtParser) finish() error {
 	if p.st == nil {
-		return
+		return nil
 	}
 	s := p.st
 	if s.Currency == "" {
@@ -157,8 +162,12 @@ func (p *mtParser) finish() {
 	if p.recoded && len(p.file.Statements) == 0 {
 		s.warn(Warning{MsgID: WarnNotUTF8, Line: 1, Detail: "not UTF-8; read as Windows-1252"})
 	}
+	if err := ended(p.file, s, p.opt); err != nil {
+		return err
+	}
 	p.file.Statements = append(p.file.Statements, *s)
 	p.st, p.entry, p.accountC = nil, -1, ""
+	return nil
 }
 
 // statement returns the statement being read, starting one when a field comes
@@ -173,13 +182,14 @@ func (p *mtParser) statement(f mtField) *Statement {
 
 func (p *mtParser) field(f mtField) error {
 	if f.tag == "-" {
-		p.finish()
-		return nil
+		return p.finish()
 	}
 	content := strings.TrimSpace(f.lines[0])
 	switch f.tag {
 	case "20":
-		p.finish()
+		if err := p.finish(); err != nil {
+			return err
+		}
 		p.st = &Statement{ID: content}
 	case "25":
 		p.account(p.statement(f), content)

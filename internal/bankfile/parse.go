@@ -89,15 +89,19 @@ func Parse(r io.Reader, opt Options) (*File, error) {
 	var f *File
 	switch sniff(head) {
 	case FormatCamt053:
-		f, err = parseCamt(br)
+		f, err = parseCamt(br, opt)
 	case FormatMT940:
-		f, err = parseMT940(br)
+		f, err = parseMT940(br, opt)
 	default:
 		return nil, &ParseError{MsgID: ErrUnknownFormat, Detail: "neither camt.053 XML nor MT940"}
 	}
 	if err != nil {
 		if lr.exceeded {
 			return nil, tooLarge
+		}
+		var se sinkError
+		if errors.As(err, &se) {
+			return nil, se.err
 		}
 		var pe *ParseError
 		if errors.As(err, &pe) {
@@ -108,10 +112,60 @@ func Parse(r io.Reader, opt Options) (*File, error) {
 	if len(f.Statements) == 0 {
 		return nil, &ParseError{MsgID: ErrNoStatements, Detail: "the file holds no statement"}
 	}
-	for i := range f.Statements {
-		check(&f.Statements[i], opt)
-	}
 	return f, nil
+}
+
+// ended finishes a statement the parser read to its end: its checks, and
+// with Options.Entries its last entries handed over.
+func ended(f *File, s *Statement, opt Options) error {
+	if opt.Entries == nil {
+		s.Count = len(s.Entries)
+		check(s, opt, booked(s.Entries))
+		checkEntries(s, s.Entries, opt)
+		return nil
+	}
+	s.Count += len(s.Entries)
+	entries := s.Entries
+	s.booked += checkEntries(s, entries, opt)
+	check(s, opt, s.booked)
+	s.Entries = nil
+	return handed(opt.Entries(f, s, entries, true))
+}
+
+func booked(entries []Entry) money.Cents {
+	var sum money.Cents
+	for _, e := range entries {
+		if e.Status == "" || e.Status == "BOOK" {
+			sum += e.Amount
+		}
+	}
+	return sum
+}
+
+// sinkError carries an error of Options.Entries out of the parser unchanged.
+type sinkError struct{ err error }
+
+func (e sinkError) Error() string { return e.err.Error() }
+func (e sinkError) Unwrap() error { return e.err }
+
+func handed(err error) error {
+	if err != nil {
+		return sinkError{err}
+	}
+	return nil
+}
+
+// handOver gives the statement's entries read so far to Options.Entries
+// once there are EntriesPerBatch of them.
+func handOver(f *File, s *Statement, opt Options) error {
+	if opt.Entries == nil || len(s.Entries) < EntriesPerBatch {
+		return nil
+	}
+	s.Count += len(s.Entries)
+	entries := s.Entries
+	s.booked += checkEntries(s, entries, opt)
+	s.Entries = make([]Entry, 0, EntriesPerBatch)
+	return handed(opt.Entries(f, s, entries, false))
 }
 
 func readError(err error) *ParseError {
@@ -169,8 +223,32 @@ func sniff(head []byte) Format {
 	return ""
 }
 
-// check adds the warnings that need the whole statement.
-func check(s *Statement, opt Options) {
+// checkEntries warns of entries dated after today and answers the sum of
+// the booked ones.
+func checkEntries(s *Statement, entries []Entry, opt Options) money.Cents {
+	var sum money.Cents
+	for _, e := range entries {
+		if e.Status == "" || e.Status == "BOOK" {
+			sum += e.Amount
+		}
+		if opt.Today.IsZero() {
+			continue
+		}
+		for _, d := range [...]struct {
+			what string
+			date civil.Date
+		}{{"booking", e.BookingDate}, {"value", e.ValueDate}} {
+			if d.date.After(opt.Today) {
+				s.warn(Warning{MsgID: WarnDatedAfterToday, Line: e.Line, Path: e.Path, Detail: d.what + " date " + d.date.String()})
+			}
+		}
+	}
+	return sum
+}
+
+// check adds the warnings that need the whole statement; sum is what its
+// booked entries add up to.
+func check(s *Statement, opt Options, sum money.Cents) {
 	if !s.Opening.Present {
 		s.warn(Warning{MsgID: WarnNoOpeningBalance, Detail: "no opening balance"})
 	}
@@ -180,12 +258,6 @@ func check(s *Statement, opt Options) {
 	for _, b := range []*Balance{&s.Opening, &s.Closing} {
 		if b.Present && s.Currency != "" && b.Currency != "" && b.Currency != s.Currency {
 			s.warn(Warning{MsgID: WarnCurrencyDiffers, Detail: "balance in " + b.Currency + ", account in " + s.Currency})
-		}
-	}
-	var sum money.Cents
-	for _, e := range s.Entries {
-		if e.Status == "" || e.Status == "BOOK" {
-			sum += e.Amount
 		}
 	}
 	if s.Opening.Present && s.Closing.Present && s.Opening.Amount+sum != s.Closing.Amount {
@@ -198,16 +270,6 @@ func check(s *Statement, opt Options) {
 	for _, b := range []*Balance{&s.Opening, &s.Closing} {
 		if b.Present && b.Date.After(opt.Today) {
 			s.warn(Warning{MsgID: WarnDatedAfterToday, Detail: "balance dated " + b.Date.String()})
-		}
-	}
-	for _, e := range s.Entries {
-		for _, d := range [...]struct {
-			what string
-			date civil.Date
-		}{{"booking", e.BookingDate}, {"value", e.ValueDate}} {
-			if d.date.After(opt.Today) {
-				s.warn(Warning{MsgID: WarnDatedAfterToday, Line: e.Line, Path: e.Path, Detail: d.what + " date " + d.date.String()})
-			}
 		}
 	}
 }

@@ -19,6 +19,19 @@ func InvoiceIDByKenmerkTx(ctx context.Context, tx *db.Tx, kenmerk string) (int64
 	return invoiceIDWhere(ctx, tx, "kenmerk", kenmerk)
 }
 
+// InvoiceIDsByKenmerkTx maps each of the betalingskenmerken that is an
+// invoice's (not a credit note's) to that invoice, in one query a few
+// hundred.
+func InvoiceIDsByKenmerkTx(ctx context.Context, tx *db.Tx, kenmerken []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(kenmerken))
+	for start := 0; start < len(kenmerken); start += RowsPerStatement {
+		if err := invoiceIDsByKenmerk(ctx, tx, kenmerken[start:min(start+RowsPerStatement, len(kenmerken))], out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // InvoiceIDByNumberTx is the invoice (not a credit note) with the number;
 // validation.ErrNotFound when none.
 func InvoiceIDByNumberTx(ctx context.Context, tx *db.Tx, number string) (int64, error) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"hms/internal/money"
@@ -241,15 +242,15 @@ func insertCharges(ctx context.Context, tx *db.Tx, drafts []Draft, posted []Post
 
 // --- charges ---
 
-// charges reads charges of tx's organisation matching cond ($2 is arg),
+// charges reads charges of tx's organisation matching cond ($2… are args),
 // with what is allocated to each, by due date.
-func charges(ctx context.Context, tx *db.Tx, cond string, arg any) ([]Charge, error) {
+func charges(ctx context.Context, tx *db.Tx, cond string, args ...any) ([]Charge, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.invoice_id, i.number, c.lease_id, c.period, c.line, c.from_date, c.to_date,
 		c.net_cents, c.vat_rate, c.vat_cents, c.total_cents, c.due_date, COALESCE(c.reverses_charge_id, 0), c.basis,
 		COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al WHERE al.charge_id = c.id), 0)
 		+ COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al WHERE al.credit_charge_id = c.id), 0)
 		FROM ledger_charges c JOIN ledger_invoices i ON i.id = c.invoice_id
-		WHERE c.org_id = $1 AND `+cond+` ORDER BY c.due_date, c.id`, tx.OrgID(), arg)
+		WHERE c.org_id = $1 AND `+cond+` ORDER BY c.due_date, c.id`, append([]any{tx.OrgID()}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read charges: %w", err)
 	}
@@ -691,4 +692,123 @@ func openInvoicesWithAmount(ctx context.Context, tx *db.Tx, amount money.Cents, 
 		return nil, fmt.Errorf("ledger: open invoices with amount: %w", err)
 	}
 	return out, nil
+}
+
+// chargesOfInvoices reads the charges of invoices (not credit notes), with
+// what is allocated to each, by due date.
+func chargesOfInvoices(ctx context.Context, tx *db.Tx, ids []int64) ([]Charge, error) {
+	args := make([]any, 0, len(ids))
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return charges(ctx, tx, `i.kind = 'invoice' AND c.invoice_id IN (`+tx.Params(2, len(ids))+`)`, args...)
+}
+
+// insertPayments writes payments received as multi-row INSERTs; ids are in
+// the order of rows. Both engines hand out ids in the order of a
+// statement's VALUES, so the returned ids sorted are the rows' ids.
+func insertPayments(ctx context.Context, tx *db.Tx, rows []paymentRow) ([]int64, error) {
+	const cols = 8
+	ids := make([]int64, 0, len(rows))
+	for start := 0; start < len(rows); start += RowsPerStatement {
+		chunk := rows[start:min(start+RowsPerStatement, len(rows))]
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method, reference, created_at,
+			created_by) VALUES `)
+		args := make([]any, 0, len(chunk)*cols)
+		for i, p := range chunk {
+			if i > 0 {
+				sb.WriteString(",")
+			}
+			sb.WriteString(tx.Tuple(len(args)+1, cols))
+			args = append(args, tx.OrgID(), p.leaseID, p.date, int64(p.amount), string(p.method), p.reference, p.now, p.by)
+		}
+		sb.WriteString(" RETURNING id")
+		got, err := scanIDs(tx.QueryContext(ctx, sb.String(), args...))
+		if err != nil {
+			return nil, fmt.Errorf("ledger: insert payments: %w", err)
+		}
+		if len(got) != len(chunk) {
+			return nil, fmt.Errorf("ledger: insert payments: %d ids for %d rows", len(got), len(chunk))
+		}
+		slices.Sort(got)
+		ids = append(ids, got...)
+	}
+	return ids, nil
+}
+
+type allocationRow struct {
+	leaseID, chargeID, paymentID int64
+	amount                       money.Cents
+	on                           civil.Date
+}
+
+// insertAllocations writes allocations of payments as multi-row INSERTs.
+func insertAllocations(ctx context.Context, tx *db.Tx, rows []allocationRow, now string) error {
+	const cols = 7
+	for start := 0; start < len(rows); start += RowsPerStatement {
+		chunk := rows[start:min(start+RowsPerStatement, len(rows))]
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO ledger_allocations (org_id, lease_id, charge_id, payment_id, amount_cents, allocated_on, created_at)
+			VALUES `)
+		args := make([]any, 0, len(chunk)*cols)
+		for i, a := range chunk {
+			if i > 0 {
+				sb.WriteString(",")
+			}
+			sb.WriteString(tx.Tuple(len(args)+1, cols))
+			args = append(args, tx.OrgID(), a.leaseID, a.chargeID, a.paymentID, int64(a.amount), a.on, now)
+		}
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("ledger: insert allocations: %w", err)
+		}
+	}
+	return nil
+}
+
+func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// invoiceIDsByKenmerk adds to out the invoices (not credit notes) of the
+// betalingskenmerken.
+func invoiceIDsByKenmerk(ctx context.Context, tx *db.Tx, kenmerken []string, out map[string]int64) error {
+	if len(kenmerken) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(kenmerken)+1)
+	args = append(args, tx.OrgID())
+	for _, k := range kenmerken {
+		args = append(args, k)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT kenmerk, id FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice'
+		AND kenmerk IN (`+tx.Params(2, len(kenmerken))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("ledger: invoices by kenmerk: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return fmt.Errorf("ledger: invoices by kenmerk: %w", err)
+		}
+		out[k] = id
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("ledger: invoices by kenmerk: %w", err)
+	}
+	return nil
 }

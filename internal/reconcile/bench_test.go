@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"hms/internal/app/apptest"
 	"hms/internal/bank"
@@ -81,15 +84,22 @@ func BenchmarkImportAndMatch(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Run("import", func(b *testing.B) {
+				var peak uint64
 				for b.Loop() {
 					b.StopTimer()
 					data := file()
+					runtime.GC()
+					stop := sampleHeap(&peak)
 					b.StartTimer()
 					res, err := o.Reconcile.Import(ctx, o.Owner, bytes.NewReader(data), reconcile.ImportOptions{})
+					stop()
 					if err != nil || res.Matched != n {
 						b.Fatalf("%+v %v", res, err)
 					}
 				}
+				// The file itself is in memory here; the import should add
+				// about the same whatever its size.
+				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 			})
 			b.Run("baseline", func(b *testing.B) {
 				for b.Loop() {
@@ -102,6 +112,28 @@ func BenchmarkImportAndMatch(b *testing.B) {
 			})
 		})
 	}
+}
+
+// sampleHeap keeps in peak the largest live heap seen until stop is called.
+func sampleHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			*peak = max(*peak, sample[0].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 type benchEntry struct {

@@ -7,11 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"hms/internal/account"
 	"hms/internal/bank"
 	"hms/internal/bankfile"
+	"hms/internal/ledger"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
@@ -27,7 +30,18 @@ type importer struct {
 	today civil.Date
 	res   Result
 	fee   feeRule
-	total int // entries in the file, for progress
+
+	// A chunk of entries is stored with a few multi-row statements: its
+	// lines wait in lines, their payments to invoices in pay (written by
+	// flush), the betalingskenmerken its lines carry are looked up at once.
+	pay       *ledger.PaymentBatch
+	lines     []lineRow
+	kenmerken map[string]int64
+
+	importID int64
+	accounts map[string]bank.Account // by statement number
+	cur      *openStatement
+	read     *countingReader
 }
 
 const (
@@ -35,40 +49,135 @@ const (
 	fieldPayer   = "bank.payer_iban"
 )
 
-func (im *importer) run(ctx context.Context, f *bankfile.File, sum string) (Result, error) {
-	im.res.Format = string(f.Format)
-	for _, st := range f.Statements {
-		im.total += len(st.Entries)
+func (im *importer) run(ctx context.Context, r io.Reader) (Result, error) {
+	if err := im.tx.CustomPlans(ctx); err != nil { // the ledger tables grow as the import writes
+		return Result{}, err
 	}
 	st, err := bank.SettingsTx(ctx, im.tx)
 	if err != nil {
 		return Result{}, err
 	}
 	im.fee = feeRule{amount: st.StornoFee}
-	importID, err := insertImport(ctx, im.tx, im.opt.FileName, sum, string(f.Format), im.s.now(), im.a.UserID)
+	if im.importID, err = insertImport(ctx, im.tx, im.opt.FileName, im.s.now(), im.a.UserID); err != nil {
+		return Result{}, err
+	}
+	im.res.ImportID = im.importID
+	im.accounts = map[string]bank.Account{}
+	sum := sha256.New()
+	im.read = &countingReader{r: io.TeeReader(io.LimitReader(r, MaxFileBytes+1), sum)}
+	f, err := bankfile.Parse(im.read, bankfile.Options{Today: im.today, MaxBytes: MaxFileBytes, Entries: im.take(ctx)})
+	var pe *bankfile.ParseError
+	if errors.As(err, &pe) {
+		return Result{}, &Refused{MsgID: pe.MsgID, Line: pe.Line, Path: pe.Path, Detail: pe.Detail}
+	}
 	if err != nil {
 		return Result{}, err
 	}
-	im.res.ImportID = importID
-	accounts := map[string]bank.Account{}
-	for _, stmt := range f.Statements {
-		ac, ok := accounts[bank.StatementNumber(stmt.Account)]
-		if !ok {
-			if ac, err = im.account(ctx, stmt); err != nil {
-				return Result{}, err
-			}
-			accounts[bank.StatementNumber(stmt.Account)] = ac
-		}
-		if err := im.statement(ctx, importID, ac, stmt); err != nil {
-			return Result{}, err
-		}
-	}
-	if err := finishImport(ctx, im.tx, importID, im.res); err != nil {
+	im.res.Format = string(f.Format)
+	if err := finishImport(ctx, im.tx, im.importID, im.res, hex.EncodeToString(sum.Sum(nil))); err != nil {
 		return Result{}, err
 	}
-	return im.res, im.s.record(ctx, im.tx, im.a, "bank.statements_imported", "bank_import", importID, map[string]string{
+	if im.opt.Progress != nil && im.opt.Size > 0 {
+		im.opt.Progress(int(im.opt.Size), int(im.opt.Size))
+	}
+	return im.res, im.s.record(ctx, im.tx, im.a, "bank.statements_imported", "bank_import", im.importID, map[string]string{
 		"format": im.res.Format, "entries": fmt.Sprint(im.res.Entries), "new": fmt.Sprint(im.res.New),
 		"matched": fmt.Sprint(im.res.Matched), "review": fmt.Sprint(im.res.Review)})
+}
+
+// take is the parser's Options.Entries: a statement's entries arrive a few
+// hundred at a time and are stored and matched as they come; when the
+// statement ends it is completed.
+func (im *importer) take(ctx context.Context) func(*bankfile.File, *bankfile.Statement, []bankfile.Entry, bool) error {
+	return func(f *bankfile.File, stmt *bankfile.Statement, entries []bankfile.Entry, last bool) error {
+		if im.cur == nil {
+			if err := im.openStatement(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		if len(entries) > 0 {
+			if err := im.chunk(ctx, im.cur.account, im.cur.id, entries, im.cur.seen); err != nil {
+				return err
+			}
+		}
+		if im.opt.Progress != nil && im.opt.Size > 0 {
+			im.opt.Progress(int(min(im.read.n, im.opt.Size)), int(im.opt.Size))
+		}
+		if !last {
+			return nil
+		}
+		err := im.closeStatement(ctx, stmt)
+		im.cur = nil
+		return err
+	}
+}
+
+// countingReader counts the bytes read through it, for progress.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// openStatement finds the statement's account and stores the statement as
+// far as it is known; closeStatement completes it.
+func (im *importer) openStatement(ctx context.Context, stmt *bankfile.Statement) error {
+	number := bank.StatementNumber(stmt.Account)
+	ac, ok := im.accounts[number]
+	if !ok {
+		var err error
+		if ac, err = im.account(ctx, *stmt); err != nil {
+			return err
+		}
+		im.accounts[number] = ac
+	}
+	im.res.Statements++
+	// A statement's fingerprint needs its closing balance and its number of
+	// entries, which come at its end: until then it is stored under one that
+	// no other statement has.
+	id, err := insertStatement(ctx, im.tx, statementRow{accountID: ac.ID, importID: im.importID,
+		fingerprint: fmt.Sprintf("open %d.%d", im.importID, im.res.Statements), warnings: "[]"}, im.s.now())
+	if err != nil {
+		return err
+	}
+	im.cur = &openStatement{id: id, account: ac, seen: map[[32]byte]int{}}
+	return nil
+}
+
+// openStatement is the statement whose entries are being stored.
+type openStatement struct {
+	id      int64
+	account bank.Account
+	seen    map[[32]byte]int // how often each entry text came in the statement, to tell equal entries apart
+}
+
+// closeStatement completes the statement's row now that its end was read.
+// When the same statement was stored before (a file imported again) its
+// entries were all found stored too, and the row made for it goes again.
+func (im *importer) closeStatement(ctx context.Context, stmt *bankfile.Statement) error {
+	for _, w := range stmt.Warnings {
+		im.res.Warnings = append(im.res.Warnings, Warning{Account: stmt.Account, MsgID: w.MsgID, Line: w.Line, Path: w.Path,
+			Detail: w.Detail})
+	}
+	warnings, _ := json.Marshal(stmt.Warnings) // a slice of plain structs always marshals
+	row := statementRow{accountID: im.cur.account.ID, importID: im.importID, bankRef: stmt.ID, sequence: stmt.Sequence,
+		from: stmt.From, to: stmt.To, entries: stmt.Count, warnings: string(warnings)}
+	if stmt.Opening.Present {
+		v := int64(stmt.Opening.Amount)
+		row.opening = &v
+	}
+	if stmt.Closing.Present {
+		v := int64(stmt.Closing.Amount)
+		row.closing = &v
+	}
+	row.fingerprint = fingerprint(stmt.Account, stmt.ID, stmt.Sequence, stmt.From.String(), stmt.To.String(),
+		fmt.Sprint(stmt.Opening.Present, int64(stmt.Opening.Amount), stmt.Closing.Present, int64(stmt.Closing.Amount), stmt.Count))
+	return completeStatement(ctx, im.tx, im.cur.id, row)
 }
 
 // account finds the organisation's account of a statement, or adds it
@@ -105,62 +214,87 @@ func (im *importer) account(ctx context.Context, stmt bankfile.Statement) (bank.
 	return bank.Account{ID: id, IBAN: in.IBAN, StatementNumber: in.StatementNumber, Name: in.Name}, nil
 }
 
-func (im *importer) statement(ctx context.Context, importID int64, ac bank.Account, stmt bankfile.Statement) error {
-	im.res.Statements++
-	for _, w := range stmt.Warnings {
-		im.res.Warnings = append(im.res.Warnings, Warning{Account: stmt.Account, MsgID: w.MsgID, Line: w.Line, Path: w.Path, Detail: w.Detail})
+// chunk stores the entries that were not stored before, and matches and
+// stores their lines. An entry's fingerprint is what the bank says of it,
+// plus its position among entries of the statement that say the same, so
+// two equal payments on one day stay two and a re-import finds both again.
+func (im *importer) chunk(ctx context.Context, ac bank.Account, stmtID int64, entries []bankfile.Entry, seen map[[32]byte]int) error {
+	rows := make([]entryRow, len(entries))
+	for i := range entries {
+		e := &entries[i]
+		first := e.Details[0]
+		base := strings.Join([]string{e.BookingDate.String(), e.ValueDate.String(), fmt.Sprint(int64(e.Amount), e.Reversal),
+			e.AccountServicerRef, e.BankRef, e.BatchRef, first.EndToEndID, first.MandateID, first.CreditorRef.Ref,
+			first.Remittance, first.Counterparty.IBAN, first.Counterparty.Account, first.Counterparty.Name, e.BankTxCode.Proprietary}, "|")
+		key := sha256.Sum256([]byte(base))
+		seen[key]++
+		rows[i] = entryRow{accountID: ac.ID, statementID: stmtID, fingerprint: fingerprint(base, fmt.Sprint(seen[key])), e: e}
 	}
-	warnings, _ := json.Marshal(stmt.Warnings) // a slice of plain structs always marshals
-	row := statementRow{accountID: ac.ID, importID: importID, bankRef: stmt.ID, sequence: stmt.Sequence, from: stmt.From, to: stmt.To,
-		entries: len(stmt.Entries), warnings: string(warnings)}
-	if stmt.Opening.Present {
-		v := int64(stmt.Opening.Amount)
-		row.opening = &v
-	}
-	if stmt.Closing.Present {
-		v := int64(stmt.Closing.Amount)
-		row.closing = &v
-	}
-	row.fingerprint = fingerprint(stmt.Account, stmt.ID, stmt.Sequence, stmt.From.String(), stmt.To.String(),
-		fmt.Sprint(stmt.Opening.Present, int64(stmt.Opening.Amount), stmt.Closing.Present, int64(stmt.Closing.Amount), len(stmt.Entries)))
-	stmtID, err := insertStatement(ctx, im.tx, row, im.s.now())
+	ids, err := insertEntries(ctx, im.tx, rows)
 	if err != nil {
 		return err
 	}
-	seen := map[string]int{}
-	for i := range stmt.Entries {
-		if err := im.entry(ctx, ac, stmtID, &stmt.Entries[i], seen); err != nil {
+	if err := im.lookUpKenmerken(ctx, rows, ids); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		im.res.Entries++
+		id, isNew := ids[r.fingerprint]
+		if !isNew {
+			im.res.Duplicates++
+			continue
+		}
+		im.res.New++
+		if err := im.addLines(ctx, ac, id, &entries[i]); err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-// entry stores an entry unless it was stored before, and matches its lines.
-// Its fingerprint is what the bank says of it, plus its position among
-// entries of the statement that say the same, so two equal payments on one
-// day stay two and a re-import finds both again.
-func (im *importer) entry(ctx context.Context, ac bank.Account, stmtID int64, e *bankfile.Entry, seen map[string]int) error {
-	im.res.Entries++
-	if im.opt.Progress != nil && (im.res.Entries%100 == 0 || im.res.Entries == im.total) {
-		im.opt.Progress(im.res.Entries, im.total)
-	}
-	first := e.Details[0]
-	base := strings.Join([]string{e.BookingDate.String(), e.ValueDate.String(), fmt.Sprint(int64(e.Amount), e.Reversal),
-		e.AccountServicerRef, e.BankRef, e.BatchRef, first.EndToEndID, first.MandateID, first.CreditorRef.Ref,
-		first.Remittance, first.Counterparty.IBAN, first.Counterparty.Account, first.Counterparty.Name, e.BankTxCode.Proprietary}, "|")
-	seen[base]++
-	row := entryRow{accountID: ac.ID, statementID: stmtID, fingerprint: fingerprint(base, fmt.Sprint(seen[base])), e: e}
-	entryID, isNew, err := insertEntry(ctx, im.tx, row)
-	if err != nil {
+	if err := im.flush(ctx); err != nil {
 		return err
 	}
-	if !isNew {
-		im.res.Duplicates++
-		return nil
+	im.pay.Forget() // the next chunk reads its own invoices: memory stays flat
+	err = insertLines(ctx, im.tx, im.lines, im.s.now())
+	im.lines = im.lines[:0]
+	return err
+}
+
+// lookUpKenmerken finds the invoices of the betalingskenmerken the new
+// entries' lines carry, and reads those invoices' charges, in a few queries.
+func (im *importer) lookUpKenmerken(ctx context.Context, rows []entryRow, ids map[string]int64) error {
+	var ks []string
+	for _, r := range rows {
+		if _, isNew := ids[r.fingerprint]; !isNew {
+			continue
+		}
+		for _, d := range r.e.Details {
+			ks = append(ks, kenmerken(compactDigits(d.CreditorRef.Ref), d.Remittance)...)
+		}
 	}
-	im.res.New++
-	return im.lines(ctx, ac, entryID, e)
+	var err error
+	if im.kenmerken, err = ledger.InvoiceIDsByKenmerkTx(ctx, im.tx, ks); err != nil {
+		return err
+	}
+	invoices := make([]int64, 0, len(im.kenmerken))
+	for _, id := range im.kenmerken {
+		invoices = append(invoices, id)
+	}
+	slices.Sort(invoices)
+	return im.pay.Load(ctx, invoices)
+}
+
+// flush writes the payments waiting in the batch, and gives the lines they
+// booked their ids.
+func (im *importer) flush(ctx context.Context) error {
+	ids, err := im.pay.Flush(ctx)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	for i := range im.lines {
+		if l := &im.lines[i]; l.pending > 0 {
+			l.paymentID, l.pending = ids[l.pending-1], 0
+		}
+	}
+	return nil
 }
 
 func fingerprint(parts ...string) string {

@@ -28,12 +28,27 @@ type outcome struct {
 	leaseID   int64
 	invoiceID int64
 	paymentID int64
+	pending   int    // a payment still in the importer's batch: its place + 1 (0: none)
 	note      string // i18n message id, or a reason code
 }
 
-// lines stores and matches the transactions of a new entry. A booking that
-// is not final (camt PDNG, INFO) is kept but not booked.
-func (im *importer) lines(ctx context.Context, ac bank.Account, entryID int64, e *bankfile.Entry) error {
+// payRef is a payment the importer booked: stored (id), or still in its
+// payment batch (pending, the place + 1) until the batch is written.
+type payRef struct {
+	id      int64
+	pending int
+}
+
+// paidBy records the payment that booked the outcome.
+func (o outcome) paidBy(p payRef) outcome {
+	o.paymentID, o.pending = p.id, p.pending
+	return o
+}
+
+// addLines matches the transactions of a new entry and keeps them for the
+// chunk's multi-row INSERT. A booking that is not final (camt PDNG, INFO) is
+// kept but not booked.
+func (im *importer) addLines(ctx context.Context, ac bank.Account, entryID int64, e *bankfile.Entry) error {
 	for i, d := range e.Details {
 		amount := d.Amount
 		if len(e.Details) == 1 && amount == 0 {
@@ -73,9 +88,7 @@ func (im *importer) lines(ctx context.Context, ac bank.Account, entryID int64, e
 				im.res.Review++
 			}
 		}
-		if _, err := insertLine(ctx, im.tx, l, im.s.now()); err != nil {
-			return err
-		}
+		im.lines = append(im.lines, l)
 	}
 	return nil
 }
@@ -115,12 +128,12 @@ func (im *importer) matchCredit(ctx context.Context, l lineRow, d Details, e *ba
 		item, err := im.s.collections.ItemByEndToEnd(ctx, im.tx, l.e2e)
 		switch {
 		case err == nil:
-			pid, err := im.book(ctx, item.LeaseID, item.InvoiceID, l.amount, l.date, ledger.DirectDebit, ref)
+			p, err := im.book(ctx, item.LeaseID, item.InvoiceID, l.amount, l.date, ledger.DirectDebit, ref)
 			if err != nil {
 				return outcome{}, err
 			}
-			return outcome{state: Matched, rule: RuleEndToEnd, leaseID: item.LeaseID, invoiceID: item.InvoiceID, paymentID: pid},
-				im.s.collections.MarkPaid(ctx, im.tx, item.ID, l.date)
+			out := outcome{state: Matched, rule: RuleEndToEnd, leaseID: item.LeaseID, invoiceID: item.InvoiceID}
+			return out.paidBy(p), im.s.collections.MarkPaid(ctx, im.tx, item.ID, l.date)
 		case !errors.Is(err, validation.ErrNotFound):
 			return outcome{}, err
 		}
@@ -131,36 +144,39 @@ func (im *importer) matchCredit(ctx context.Context, l lineRow, d Details, e *ba
 		}
 	}
 	for _, k := range kenmerken(l.creditorRef, d.Remittance) {
-		id, err := ledger.InvoiceIDByKenmerkTx(ctx, im.tx, k)
-		if errors.Is(err, validation.ErrNotFound) {
-			continue
+		if id, ok := im.kenmerken[k]; ok {
+			return im.bookInvoice(ctx, id, l, ref, RuleKenmerk, false)
 		}
-		if err != nil {
-			return outcome{}, err
-		}
-		return im.bookInvoice(ctx, id, l, ref, RuleKenmerk, false)
 	}
 	if im.s.collections != nil && l.mandate != "" {
 		leaseID, err := im.s.collections.MandateLease(ctx, im.tx, l.mandate)
 		switch {
 		case err == nil:
-			pid, err := im.book(ctx, leaseID, 0, l.amount, l.date, ledger.DirectDebit, ref)
-			return outcome{state: Matched, rule: RuleMandate, leaseID: leaseID, paymentID: pid}, err
+			p, err := im.book(ctx, leaseID, 0, l.amount, l.date, ledger.DirectDebit, ref)
+			return outcome{state: Matched, rule: RuleMandate, leaseID: leaseID}.paidBy(p), err
 		case !errors.Is(err, validation.ErrNotFound):
 			return outcome{}, err
 		}
 	}
-	numbers, err := ledger.InvoiceNumbersTx(ctx, im.tx, numberInText.FindAllString(d.Remittance, 5))
+	candidates := numberInText.FindAllString(d.Remittance, 5)
+	numbers, err := ledger.InvoiceNumbersTx(ctx, im.tx, candidates)
 	if err != nil {
 		return outcome{}, err
 	}
-	for _, id := range numbers {
+	for _, c := range candidates { // in the order the payer wrote them
+		id, ok := numbers[c]
+		if !ok {
+			continue
+		}
 		out, err := im.bookInvoice(ctx, id, l, ref, RuleInvoiceNumber, true)
 		if err != nil || out.state == Matched {
 			return out, err
 		}
 	}
 	if l.payerToken != "" {
+		if err := im.flush(ctx); err != nil { // matchPayer reads the ledger
+			return outcome{}, err
+		}
 		if out, ok, err := im.matchPayer(ctx, l, ref); err != nil || ok {
 			return out, err
 		}
@@ -188,15 +204,18 @@ func kenmerken(structured, text string) []string {
 // amount to the cent (a match by invoice number), else a part leaves the
 // rest open and a surplus becomes credit on the lease's account.
 func (im *importer) bookInvoice(ctx context.Context, invoiceID int64, l lineRow, ref string, rule Rule, exact bool) (outcome, error) {
-	inv, err := im.s.ledger.InvoiceTx(ctx, im.tx, invoiceID)
+	leaseID, open, known, err := im.pay.Open(ctx, invoiceID)
 	if err != nil {
 		return outcome{}, err
 	}
-	if exact && inv.Open != l.amount {
+	if !known {
+		return outcome{}, fmt.Errorf("reconcile: invoice %d is not an invoice of the organisation", invoiceID)
+	}
+	if exact && open != l.amount {
 		return outcome{state: Review}, nil
 	}
-	pid, err := im.book(ctx, inv.LeaseID, inv.ID, l.amount, l.date, ledger.Transfer, ref)
-	return outcome{state: Matched, rule: rule, leaseID: inv.LeaseID, invoiceID: inv.ID, paymentID: pid}, err
+	p, err := im.book(ctx, leaseID, invoiceID, l.amount, l.date, ledger.Transfer, ref)
+	return outcome{state: Matched, rule: rule, leaseID: leaseID, invoiceID: invoiceID}.paidBy(p), err
 }
 
 // matchBatch splits a collection booked as one entry over its items, when
@@ -213,20 +232,20 @@ func (im *importer) matchBatch(ctx context.Context, l lineRow, batchRef, ref str
 	if len(items) == 0 || sum != l.amount {
 		return outcome{}, false, nil
 	}
-	var first int64
-	for _, it := range items {
-		pid, err := im.book(ctx, it.LeaseID, it.InvoiceID, it.Amount, l.date, ledger.DirectDebit, ref)
+	var first payRef
+	for i, it := range items {
+		p, err := im.book(ctx, it.LeaseID, it.InvoiceID, it.Amount, l.date, ledger.DirectDebit, ref)
 		if err != nil {
 			return outcome{}, false, err
 		}
-		if first == 0 {
-			first = pid
+		if i == 0 {
+			first = p
 		}
 		if err := im.s.collections.MarkPaid(ctx, im.tx, it.ID, l.date); err != nil {
 			return outcome{}, false, err
 		}
 	}
-	return outcome{state: Matched, rule: RuleBatch, paymentID: first, note: fmt.Sprint(len(items))}, true, nil
+	return outcome{state: Matched, rule: RuleBatch, note: fmt.Sprint(len(items))}.paidBy(first), true, nil
 }
 
 // matchPayer books a line from a payer HMS learned when exactly one open
@@ -265,9 +284,24 @@ func openByInvoice(open []ledger.Charge) map[int64]money.Cents {
 
 // book records a payment on a lease, allocated to an invoice's open
 // charges first when one is named; what is left is credit on the account.
+// A payment to an invoice with something open waits in the payment batch;
+// any other is booked at once, as bookPayment does for a person's match,
+// after the batch is written (the ledger then allocates oldest first over
+// the account, which the batch cannot see).
 func (im *importer) book(ctx context.Context, leaseID, invoiceID int64, amount money.Cents, on civil.Date, method ledger.PaymentMethod,
-	ref string) (int64, error) {
-	return bookPayment(ctx, im.s, im.tx, im.a, leaseID, invoiceID, amount, on, method, ref)
+	ref string) (payRef, error) {
+	if invoiceID != 0 {
+		i, err := im.pay.AddToInvoice(ctx, invoiceID, on, amount, method, ref)
+		if err != nil || i >= 0 {
+			return payRef{pending: i + 1}, err
+		}
+	}
+	if err := im.flush(ctx); err != nil {
+		return payRef{}, err
+	}
+	id, err := bookPayment(ctx, im.s, im.tx, im.a, leaseID, invoiceID, amount, on, method, ref)
+	im.pay.Forget()
+	return payRef{id: id}, err
 }
 
 // bankRef is the reference a booked payment carries: what the payer wrote,
@@ -293,6 +327,12 @@ func (im *importer) matchDebit(ctx context.Context, l lineRow) (outcome, error) 
 		item, err := im.s.collections.ItemByEndToEnd(ctx, im.tx, l.e2e)
 		switch {
 		case err == nil:
+			// A return reverses a payment the ledger must see stored, and
+			// changes what is open on charges the batch may have read.
+			if err := im.flush(ctx); err != nil {
+				return outcome{}, err
+			}
+			defer im.pay.Forget()
 			return im.returned(ctx, l, item)
 		case !errors.Is(err, validation.ErrNotFound):
 			return outcome{}, err

@@ -1,18 +1,13 @@
 package reconcile
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"hms/internal/account"
 	"hms/internal/bank"
-	"hms/internal/bankfile"
 	"hms/internal/ledger"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/civil"
@@ -83,8 +78,11 @@ type ImportOptions struct {
 	// AddAccount adds the accounts of the file the organisation does not
 	// have yet, instead of refusing the file.
 	AddAccount bool
-	// Progress, when set, hears how many entries of the file are stored.
+	// Progress, when set, hears how many bytes of the file are read and
+	// stored, of Size.
 	Progress func(done, total int)
+	// Size is the file's length in bytes, for Progress (0: unknown).
+	Size int64
 }
 
 // MaxFileBytes bounds an uploaded statement file.
@@ -92,32 +90,18 @@ const MaxFileBytes = 64 << 20
 
 // Import reads a statement file and stores it, or nothing of it: a file
 // that cannot be read, or holds a statement for an account the
-// organisation does not have (without AddAccount), is *Refused.
+// organisation does not have (without AddAccount), is *Refused. The file is
+// read as it is stored, a few hundred entries at a time, in the one
+// transaction that a refusal anywhere in it rolls back.
 func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, opt ImportOptions) (Result, error) {
 	if !a.Can(account.PermFinanceWrite) {
 		return Result{}, validation.ErrForbidden
 	}
-	var buf bytes.Buffer
-	if _, err := io.Copy(&buf, io.LimitReader(r, MaxFileBytes+1)); err != nil {
-		return Result{}, fmt.Errorf("reconcile: read file: %w", err)
-	}
-	if buf.Len() > MaxFileBytes {
-		return Result{}, &Refused{MsgID: bankfile.ErrTooLarge}
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	f, err := bankfile.Parse(bytes.NewReader(buf.Bytes()), bankfile.Options{Today: s.today(), MaxBytes: MaxFileBytes})
-	var pe *bankfile.ParseError
-	if errors.As(err, &pe) {
-		return Result{}, &Refused{MsgID: pe.MsgID, Line: pe.Line, Path: pe.Path, Detail: pe.Detail}
-	}
-	if err != nil {
-		return Result{}, fmt.Errorf("reconcile: parse: %w", err)
-	}
 	var res Result
-	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		im := &importer{s: s, tx: tx, a: a, opt: opt, today: s.today()}
+	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		im := &importer{s: s, tx: tx, a: a, opt: opt, today: s.today(), pay: s.ledger.NewPaymentBatch(tx, a)}
 		var err error
-		res, err = im.run(ctx, f, hex.EncodeToString(sum[:]))
+		res, err = im.run(ctx, r)
 		return err
 	})
 	return res, err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"hms/internal/bankfile"
 	"hms/internal/money"
@@ -14,21 +15,23 @@ import (
 	"hms/internal/platform/validation"
 )
 
-func insertImport(ctx context.Context, tx *db.Tx, name, sum, format, now string, by int64) (int64, error) {
+// insertImport stores an import as it starts; finishImport adds what the
+// file turned out to hold.
+func insertImport(ctx context.Context, tx *db.Tx, name, now string, by int64) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO bank_imports (org_id, file_name, file_sha256, format, created_at, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, tx.OrgID(), name, sum, format, now, by).Scan(&id)
+		VALUES ($1, $2, '', '', $3, $4) RETURNING id`, tx.OrgID(), name, now, by).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("reconcile: insert import: %w", err)
 	}
 	return id, nil
 }
 
-func finishImport(ctx context.Context, tx *db.Tx, id int64, r Result) error {
+func finishImport(ctx context.Context, tx *db.Tx, id int64, r Result, sum string) error {
 	warnings, _ := json.Marshal(r.Warnings) // plain structs always marshal
 	_, err := tx.ExecContext(ctx, `UPDATE bank_imports SET statements = $3, entries = $4, new_entries = $5, duplicates = $6,
-		matched = $7, review = $8, warnings = $9 WHERE org_id = $1 AND id = $2`,
-		tx.OrgID(), id, r.Statements, r.Entries, r.New, r.Duplicates, r.Matched, r.Review, string(warnings))
+		matched = $7, review = $8, warnings = $9, file_sha256 = $10, format = $11 WHERE org_id = $1 AND id = $2`,
+		tx.OrgID(), id, r.Statements, r.Entries, r.New, r.Duplicates, r.Matched, r.Review, string(warnings), sum, r.Format)
 	if err != nil {
 		return fmt.Errorf("reconcile: finish import: %w", err)
 	}
@@ -64,6 +67,32 @@ func insertStatement(ctx context.Context, tx *db.Tx, r statementRow, now string)
 	return id, nil
 }
 
+// completeStatement gives a statement stored at its start what its end
+// said. When a statement with that fingerprint is stored already (the
+// same file again), entries new in this one move to it and the row made
+// at the start goes.
+func completeStatement(ctx context.Context, tx *db.Tx, id int64, r statementRow) error {
+	var before int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM bank_statements WHERE org_id = $1 AND account_id = $2 AND fingerprint = $3`,
+		tx.OrgID(), r.accountID, r.fingerprint).Scan(&before)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = tx.ExecContext(ctx, `UPDATE bank_statements SET fingerprint = $3, bank_ref = $4, sequence = $5, from_date = $6,
+			to_date = $7, opening_cents = $8, closing_cents = $9, entries = $10, warnings = $11 WHERE org_id = $1 AND id = $2`,
+			tx.OrgID(), id, r.fingerprint, r.bankRef, r.sequence, dateText(r.from), dateText(r.to), r.opening, r.closing, r.entries,
+			r.warnings)
+	case err == nil:
+		if _, err = tx.ExecContext(ctx, `UPDATE bank_entries SET statement_id = $3 WHERE org_id = $1 AND statement_id = $2`,
+			tx.OrgID(), id, before); err == nil {
+			_, err = tx.ExecContext(ctx, `DELETE FROM bank_statements WHERE org_id = $1 AND id = $2`, tx.OrgID(), id)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("reconcile: complete statement: %w", err)
+	}
+	return nil
+}
+
 func dateText(d civil.Date) string {
 	if d.IsZero() {
 		return ""
@@ -77,27 +106,57 @@ type entryRow struct {
 	e                      *bankfile.Entry
 }
 
-// insertEntry stores an entry; isNew is false when it was stored before.
-func insertEntry(ctx context.Context, tx *db.Tx, r entryRow) (id int64, isNew bool, err error) {
-	e := r.e
-	place := e.Path
-	if e.Line > 0 {
-		place = fmt.Sprint(e.Line)
+// insertEntries stores the entries not stored before, as multi-row
+// INSERTs; ids maps the fingerprint of each new one to its id.
+func insertEntries(ctx context.Context, tx *db.Tx, rows []entryRow) (map[string]int64, error) {
+	const cols = 15
+	ids := make(map[string]int64, len(rows))
+	for start := 0; start < len(rows); start += rowsPerStatement {
+		chunk := rows[start:min(start+rowsPerStatement, len(rows))]
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO bank_entries (org_id, account_id, statement_id, fingerprint, booking_date, value_date,
+			amount_cents, reversal, status, bank_ref, servicer_ref, tx_code, batch_ref, batch_count, place) VALUES `)
+		args := make([]any, 0, len(chunk)*cols)
+		for i, r := range chunk {
+			if i > 0 {
+				sb.WriteString(",")
+			}
+			e := r.e
+			place := e.Path
+			if e.Line > 0 {
+				place = fmt.Sprint(e.Line)
+			}
+			sb.WriteString(tx.Tuple(len(args)+1, cols))
+			args = append(args, tx.OrgID(), r.accountID, r.statementID, r.fingerprint, e.BookingDate.String(), dateText(e.ValueDate),
+				int64(e.Amount), boolInt(e.Reversal), e.Status, e.BankRef, e.AccountServicerRef, txCode(e.BankTxCode), e.BatchRef,
+				e.BatchCount, place)
+		}
+		sb.WriteString(` ON CONFLICT (org_id, account_id, fingerprint) DO NOTHING RETURNING id, fingerprint`)
+		rs, err := tx.QueryContext(ctx, sb.String(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("reconcile: insert entries: %w", err)
+		}
+		for rs.Next() {
+			var id int64
+			var fp string
+			if err := rs.Scan(&id, &fp); err != nil {
+				rs.Close()
+				return nil, fmt.Errorf("reconcile: insert entries: %w", err)
+			}
+			ids[fp] = id
+		}
+		if err := rs.Close(); err != nil {
+			return nil, fmt.Errorf("reconcile: insert entries: %w", err)
+		}
+		if err := rs.Err(); err != nil {
+			return nil, fmt.Errorf("reconcile: insert entries: %w", err)
+		}
 	}
-	err = tx.QueryRowContext(ctx, `INSERT INTO bank_entries (org_id, account_id, statement_id, fingerprint, booking_date, value_date,
-		amount_cents, reversal, status, bank_ref, servicer_ref, tx_code, batch_ref, batch_count, place)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-		ON CONFLICT (org_id, account_id, fingerprint) DO NOTHING RETURNING id`,
-		tx.OrgID(), r.accountID, r.statementID, r.fingerprint, e.BookingDate.String(), dateText(e.ValueDate), int64(e.Amount),
-		boolInt(e.Reversal), e.Status, e.BankRef, e.AccountServicerRef, txCode(e.BankTxCode), e.BatchRef, e.BatchCount, place).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, fmt.Errorf("reconcile: insert entry: %w", err)
-	}
-	return id, true, nil
+	return ids, nil
 }
+
+// rowsPerStatement bounds a multi-row INSERT (19 parameters a line).
+const rowsPerStatement = 250
 
 type lineRow struct {
 	accountID, entryID int64
@@ -112,19 +171,33 @@ type lineRow struct {
 	outcome
 }
 
-func insertLine(ctx context.Context, tx *db.Tx, l lineRow, now string) (int64, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO bank_lines (org_id, account_id, entry_id, booking_date, amount_cents, end_to_end_id,
-		mandate_ref, creditor_id, creditor_ref, return_reason, details_sealed, payer_token, state, rule, lease_id, invoice_id,
-		payment_id, note, decided_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
-		tx.OrgID(), l.accountID, l.entryID, l.date.String(), int64(l.amount), l.e2e, l.mandate, l.creditorID, l.creditorRef,
-		l.returnReason, l.details, l.payerToken, string(l.state), string(l.rule), l.leaseID, l.invoiceID, l.paymentID, l.note,
-		decidedAt(l.state, now)).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("reconcile: insert line: %w", err)
+// insertLines stores matched lines as multi-row INSERTs, in their order.
+func insertLines(ctx context.Context, tx *db.Tx, lines []lineRow, now string) error {
+	const cols = 19
+	for start := 0; start < len(lines); start += rowsPerStatement {
+		chunk := lines[start:min(start+rowsPerStatement, len(lines))]
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO bank_lines (org_id, account_id, entry_id, booking_date, amount_cents, end_to_end_id,
+			mandate_ref, creditor_id, creditor_ref, return_reason, details_sealed, payer_token, state, rule, lease_id, invoice_id,
+			payment_id, note, decided_at) VALUES `)
+		args := make([]any, 0, len(chunk)*cols)
+		for i, l := range chunk {
+			if i > 0 {
+				sb.WriteString(",")
+			}
+			if l.pending > 0 {
+				return fmt.Errorf("reconcile: insert lines: a line's payment was not written")
+			}
+			sb.WriteString(tx.Tuple(len(args)+1, cols))
+			args = append(args, tx.OrgID(), l.accountID, l.entryID, l.date.String(), int64(l.amount), l.e2e, l.mandate, l.creditorID,
+				l.creditorRef, l.returnReason, l.details, l.payerToken, string(l.state), string(l.rule), l.leaseID, l.invoiceID,
+				l.paymentID, l.note, decidedAt(l.state, now))
+		}
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("reconcile: insert lines: %w", err)
+		}
 	}
-	return id, nil
+	return nil
 }
 
 func decidedAt(st State, now string) any {

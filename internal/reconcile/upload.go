@@ -155,7 +155,8 @@ func (s *Service) runUpload(ctx context.Context, j *jobs.Job) error {
 	if err == nil {
 		progress, stop := j.ProgressAsync(ctx)
 		var res Result
-		res, err = s.Import(ctx, actor, bytes.NewReader(data), ImportOptions{FileName: name, AddAccount: add == 1, Progress: progress})
+		res, err = s.Import(ctx, actor, bytes.NewReader(data), ImportOptions{FileName: name, AddAccount: add == 1, Progress: progress,
+			Size: int64(len(data))})
 		stop()
 		if err == nil {
 			state, out.Result, out.Warnings = "done", &res, res.Warnings

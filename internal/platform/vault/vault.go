@@ -151,6 +151,11 @@ func (v *Vault) orgKeysFor(ctx context.Context, tx *db.Tx, create bool) (*orgKey
 	if err != nil {
 		return nil, err
 	}
+	// An organisation's keys never change (they are only ever created), so a
+	// transaction reads them once: a statement import seals thousands of lines.
+	if k, ok := tx.Local(orgKeysKey(org)).(*orgKeys); ok {
+		return k, nil
+	}
 	var aw, iw []byte
 	const q = `SELECT aead_wrapped, index_wrapped FROM vault_org_keys WHERE org_id = $1`
 	err = tx.QueryRowContext(ctx, q, org).Scan(&aw, &iw)
@@ -176,8 +181,15 @@ func (v *Vault) orgKeysFor(ctx context.Context, tx *db.Tx, create bool) (*orgKey
 	if err != nil {
 		return nil, fmt.Errorf("vault: read organisation keys: %w", err)
 	}
-	return v.unwrapOrg(org, aw, iw)
+	k, err := v.unwrapOrg(org, aw, iw)
+	if err == nil {
+		tx.SetLocal(orgKeysKey(org), k)
+	}
+	return k, err
 }
+
+// orgKeysKey keeps an organisation's keys in a transaction (db.Tx.SetLocal).
+type orgKeysKey int64
 
 // createOrgKeys stores fresh keys for org unless another transaction already
 // has. On PostgreSQL a concurrent INSERT of the same org_id waits for the

@@ -1,0 +1,87 @@
+package reconcile_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"hms/internal/app/apptest"
+	"hms/internal/bankfile"
+	"hms/internal/money"
+	"hms/internal/platform/civil"
+	"hms/internal/reconcile"
+)
+
+// A statement longer than the parser hands over at once is stored and
+// matched in chunks: payments to one invoice spread over every chunk add up
+// exactly, a line matched by invoice number sees what earlier lines of its
+// chunk left open (so the in-memory batch must track it), and importing the
+// file again stores no statement, entry or payment twice.
+func TestLongStatementIsMatchedInChunksAndStoredOnce(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{Now: time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)}, func(t *testing.T, o *apptest.Org) {
+		now := civil.Today(o.Clock.Now())
+		ctx := context.Background()
+		addAccount(t, o, o.Owner)
+		leaseID := o.Lease(o.Owner, leaseInput())
+		due := now.AddDays(-10)
+		big, _, bigKenmerk := invoice(t, o, leaseID, 500000, due)
+		small, smallNumber, smallKenmerk := invoice(t, o, leaseID, 10000, due)
+		n := 2*bankfile.EntriesPerBatch + 100
+		txs := make([]tx, 0, n+2)
+		for range n {
+			txs = append(txs, tx{amount: 1, kenmerk: bigKenmerk, day: now.AddDays(-1)})
+		}
+		// Within the last chunk: 30.00 of the small invoice by kenmerk, then the
+		// 70.00 left of it by its number, which needs the open amount to the cent.
+		txs = append(txs, tx{amount: 3000, kenmerk: smallKenmerk, day: now.AddDays(-1)},
+			tx{amount: 7000, remittance: "factuur " + smallNumber, day: now.AddDays(-1)})
+		file := camt("CHUNKS", txs...)
+
+		res, err := o.Reconcile.Import(ctx, o.Owner, strings.NewReader(file), reconcile.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Entries != n+2 || res.New != n+2 || res.Matched != n+2 || res.Review != 0 || res.Statements != 1 {
+			t.Fatalf("first import: %+v", res)
+		}
+		if got, want := openOf(t, o, big), money.Cents(500000-n); got != want {
+			t.Errorf("big invoice open %s, want %s", got, want)
+		}
+		if got := openOf(t, o, small); got != 0 {
+			t.Errorf("small invoice open %s, want 0 (30.00 by kenmerk, 70.00 by number)", got)
+		}
+		rule := o.Count(`SELECT COUNT(*) FROM bank_lines WHERE org_id = $1 AND rule = 'invoice_number' AND payment_id > 0`, o.Owner.OrgID)
+		if rule != 1 {
+			t.Errorf("%d lines matched by invoice number, want 1", rule)
+		}
+		counts := func() [4]int {
+			return [4]int{
+				o.Count(`SELECT COUNT(*) FROM bank_statements WHERE org_id = $1`, o.Owner.OrgID),
+				o.Count(`SELECT COUNT(*) FROM bank_entries WHERE org_id = $1`, o.Owner.OrgID),
+				o.Count(`SELECT COUNT(*) FROM ledger_payments WHERE org_id = $1`, o.Owner.OrgID),
+				o.Count(`SELECT COUNT(*) FROM ledger_allocations WHERE org_id = $1`, o.Owner.OrgID),
+			}
+		}
+		before := counts()
+		if before != [4]int{1, n + 2, n + 2, n + 2} {
+			t.Fatalf("stored after the first import (statements, entries, payments, allocations): %v", before)
+		}
+		unlinked := o.Count(`SELECT COUNT(*) FROM bank_lines b WHERE b.org_id = $1 AND b.state = 'matched' AND NOT EXISTS
+			(SELECT 1 FROM ledger_payments p WHERE p.id = b.payment_id AND p.lease_id = b.lease_id)`, o.Owner.OrgID)
+		if unlinked != 0 {
+			t.Errorf("%d matched lines without their payment", unlinked)
+		}
+
+		again, err := o.Reconcile.Import(ctx, o.Owner, strings.NewReader(file), reconcile.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.New != 0 || again.Duplicates != n+2 || again.Matched != 0 {
+			t.Errorf("second import: %+v", again)
+		}
+		if after := counts(); after != before {
+			t.Errorf("the second import stored more: %v, before %v", after, before)
+		}
+	})
+}
