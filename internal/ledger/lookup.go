@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"hms/internal/money"
+	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
 )
@@ -73,6 +74,7 @@ type OpenInvoice struct {
 	Number  string
 	LeaseID int64
 	Open    money.Cents
+	DueDate civil.Date // set by OpenInvoices
 }
 
 // OpenInvoicesWithAmountTx are up to limit invoices whose open amount is

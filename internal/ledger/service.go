@@ -253,6 +253,31 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *db.Tx, a account.Acto
 		"payment_id": fmt.Sprint(id), "amount_cents": fmt.Sprint(int64(in.Amount)), "method": string(in.Method)})
 }
 
+// OpenInvoices are a lease's invoices with something open, oldest due
+// first, each with what is open on it: what a person may share a payment
+// over.
+func (s *Service) OpenInvoices(ctx context.Context, a account.Actor, leaseID int64) ([]OpenInvoice, error) {
+	open, err := s.OpenItems(ctx, a, OpenFilter{LeaseID: leaseID})
+	if err != nil {
+		return nil, err
+	}
+	var out []OpenInvoice
+	at := map[int64]int{}
+	for _, c := range open {
+		if c.Open() <= 0 {
+			continue
+		}
+		i, ok := at[c.InvoiceID]
+		if !ok {
+			i = len(out)
+			at[c.InvoiceID] = i
+			out = append(out, OpenInvoice{ID: c.InvoiceID, Number: c.InvoiceNumber, LeaseID: c.LeaseID, DueDate: c.DueDate})
+		}
+		out[i].Open += c.Open()
+	}
+	return out, nil
+}
+
 // OpenItemsTx is OpenItems inside the caller's transaction, for other
 // capabilities. The caller has checked the actor's permission.
 func (s *Service) OpenItemsTx(ctx context.Context, tx *db.Tx, f OpenFilter) ([]Charge, error) {

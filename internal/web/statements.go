@@ -1,12 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"hms/internal/account"
+	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
@@ -139,6 +141,15 @@ type lineView struct {
 	financeFmt
 	Line     reconcile.Line
 	CanWrite bool
+	// Split is the lease a person chose to share the line over its open
+	// invoices (?scope_id= from the picker), with those invoices.
+	Split *lineSplit
+}
+
+type lineSplit struct {
+	LeaseID  int64
+	LeaseRef string
+	Invoices []ledger.OpenInvoice
 }
 
 // Reason is a return reason code in words.
@@ -170,7 +181,22 @@ func (s *Server) renderLine(w http.ResponseWriter, r *http.Request, p *page, sta
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Data = lineView{financeFmt: s.financeFmt(p), Line: l, CanWrite: a.Can(account.PermFinanceWrite)}
+	v := lineView{financeFmt: s.financeFmt(p), Line: l, CanWrite: a.Can(account.PermFinanceWrite)}
+	if lease := r.FormValue("scope_id"); lease != "" && v.CanWrite {
+		id, _ := strconv.ParseInt(lease, 10, 64) // not a number: not found
+		ls, err := s.Leases.Get(r.Context(), a, id)
+		if err != nil {
+			s.fail(w, r, err, p)
+			return
+		}
+		invoices, err := s.Ledger.OpenInvoices(r.Context(), a, id)
+		if err != nil {
+			s.fail(w, r, err, p)
+			return
+		}
+		v.Split = &lineSplit{LeaseID: id, LeaseRef: ls.Reference, Invoices: invoices}
+	}
+	p.Data = v
 	s.render(w, r, status, "bank_line", p)
 }
 
@@ -184,6 +210,12 @@ func (s *Server) statementMatch(w http.ResponseWriter, r *http.Request) {
 	in := reconcile.MatchInput{LeaseID: f.Number("scope_id"), Invoices: map[int64]money.Cents{}}
 	if id := f.Number("invoice_id"); id != 0 {
 		in.Invoices[id] = f.Money("invoice_amount")
+	}
+	// The split form: an amount per open invoice (empty: nothing to it).
+	for _, id := range f.IDs("split_invoice") {
+		if name := fmt.Sprint("amount_", id); f.Filled(name) {
+			in.Invoices[id] = f.Money(name)
+		}
 	}
 	err := f.Err()
 	if err == nil {
