@@ -12,8 +12,8 @@ import (
 // the totals row, and the rule of the report below.
 
 const (
-	pdfFont    = 8   // pt, the table
-	pdfLine    = 3.8 // mm, a line of the table
+	pdfFont    = 7.5 // pt, the table
+	pdfLine    = 3.6 // mm, a line of the table
 	pdfPadding = 1.2 // mm, left and right in a cell
 )
 
@@ -90,6 +90,7 @@ func (r *Report) PDF(lang string) ([]byte, error) {
 // row writes one row of cells, each wrapped in its column; when it would
 // run past limit it starts a new page first and writes the head again.
 func row(doc *pdfdoc.Doc, widths []float64, cols []Column, cells []string, style string, fill bool, limit float64, head func()) {
+	doc.SetFont("dejavu", style, pdfFont)
 	lines := make([][]string, len(cells))
 	n := 1
 	for i, s := range cells {
@@ -100,8 +101,8 @@ func row(doc *pdfdoc.Doc, widths []float64, cols []Column, cells []string, style
 	if doc.GetY()+height > limit && head != nil {
 		doc.AddPage()
 		head()
+		doc.SetFont("dejavu", style, pdfFont)
 	}
-	doc.SetFont("dejavu", style, pdfFont)
 	x0, y0 := doc.GetX(), doc.GetY()
 	x := x0
 	for i := range cells {

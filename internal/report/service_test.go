@@ -84,7 +84,9 @@ func setup(t *testing.T, o *apptest.Org) *books {
 		b.refs[id] = l.Reference
 		return id
 	}
-	bare := func(c money.Cents) lease.ComponentInput { return lease.ComponentInput{Kind: lease.BareRent, AmountCents: c} }
+	bare := func(c money.Cents) lease.ComponentInput {
+		return lease.ComponentInput{Kind: lease.BareRent, AmountCents: c}
+	}
 	b.l1 = mk(a, a1, person(a, "Maria", "Jansen"), "2025-01-01", "", 160000, bare(80000),
 		lease.ComponentInput{Kind: lease.ServiceCosts, Category: "schoonmaak", AmountCents: 5000},
 		lease.ComponentInput{Kind: lease.Parking, AmountCents: 2500})
@@ -165,8 +167,8 @@ func TestRentRoll(t *testing.T) {
 			t.Fatalf("report %+v", r)
 		}
 		type line struct {
-			addr, complex, tenants, ref string
-			vacant                      bool
+			addr, complex, tenants, ref  string
+			vacant                       bool
 			bare, svc, other, total, dep money.Cents
 		}
 		var got []line

@@ -118,10 +118,10 @@ func (r *Report) Table(lang string) Table {
 	switch {
 	case r.RentRoll != nil:
 		rr := r.RentRoll
-		out.Columns = []Column{col("doc.report.col.address", Text, 2.4), col("doc.report.col.complex", Text, 1.3),
-			col("doc.report.col.tenants", Text, 2), col("doc.report.col.reference", Text, 1.1), col("doc.report.col.start", Day, 1.3),
-			col("doc.report.col.bare_rent", Amount, 1), col("doc.report.col.service_costs", Amount, 1),
-			col("doc.report.col.other", Amount, 0.9), col("doc.report.col.total", Amount, 1), col("doc.report.col.deposit", Amount, 1)}
+		out.Columns = []Column{col("doc.report.col.address", Text, 38), col("doc.report.col.complex", Text, 24),
+			col("doc.report.col.tenants", Text, 28), col("doc.report.col.reference", Text, 20), col("doc.report.col.start", Day, 25),
+			col("doc.report.col.bare_rent", Amount, 25), col("doc.report.col.service_costs", Amount, 25),
+			col("doc.report.col.other", Amount, 25), col("doc.report.col.total", Amount, 25), col("doc.report.col.deposit", Amount, 25)}
 		for _, x := range rr.Rows {
 			row := Row{Cells: []Cell{text(x.Address), text(x.Complex)}}
 			switch {
