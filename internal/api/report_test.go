@@ -100,7 +100,8 @@ func TestReportsAPI(t *testing.T) {
 			if st != 200 || len(items) != 2 || inc["charged_cents"] != float64(90000) || inc["received_cents"] != float64(40000) {
 				t.Fatalf("income: %d %v", st, inc)
 			}
-			if row := items[0].(map[string]any); row["month"] != "2025-12" || row["charged_cents"] != float64(90000) || row["complex"] != "De Linden" {
+			if row := items[0].(map[string]any); row["month"] != "2025-12" || row["charged_cents"] != float64(90000) ||
+				row["complex"] != "De Linden" {
 				t.Fatalf("income row: %v", row)
 			}
 

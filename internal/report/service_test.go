@@ -119,7 +119,8 @@ func setup(t *testing.T, o *apptest.Org) *books {
 		}
 	}
 	pay := func(a account.Actor, l int64, on string, c money.Cents) {
-		if _, err := o.Ledger.RecordPayment(ctx, a, ledger.PaymentInput{LeaseID: l, Date: d(on), Amount: c, Method: ledger.Transfer}); err != nil {
+		if _, err := o.Ledger.RecordPayment(ctx, a, ledger.PaymentInput{LeaseID: l, Date: d(on), Amount: c,
+			Method: ledger.Transfer}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -396,7 +397,8 @@ func TestReportsStayInTheirOrganisation(t *testing.T) {
 		if _, err := b.Reports.Make(ctx, b.Owner, report.Name("nonsense"), report.Params{}); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("unknown report: %v", err)
 		}
-		if _, err := b.Reports.Make(ctx, b.Owner, report.Vacancy, report.Params{From: d("2026-03-01"), To: d("2026-02-01")}); !isField(err, "to") {
+		if _, err := b.Reports.Make(ctx, b.Owner, report.Vacancy, report.Params{From: d("2026-03-01"),
+			To: d("2026-02-01")}); !isField(err, "to") {
 			t.Fatalf("backwards period: %v", err)
 		}
 		if _, err := b.Reports.Make(ctx, b.Owner, report.Income, report.Params{FromMonth: civil.Month{Year: 2000, Month: 1},
