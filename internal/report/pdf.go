@@ -30,6 +30,9 @@ func (r *Report) PDF(lang string) ([]byte, error) {
 	doc.MultiCell(0, 5, r.Subject(lang), "", "L", false)
 	doc.Ln(3)
 
+	// The cells keep their own padding (pdfPadding): fpdf's cell margin
+	// would narrow what SplitText fits in a column a second time.
+	doc.SetCellMargin(0)
 	tb := r.Table(lang)
 	var sum float64
 	for _, c := range tb.Columns {
@@ -48,7 +51,7 @@ func (r *Report) PDF(lang string) ([]byte, error) {
 	limit := pageHeight - pdfdoc.SheetLayout.Bottom
 	head := func() {
 		doc.SetFillColor(230, 230, 230)
-		row(doc, widths, tb.Columns, heads, "B", true, limit, nil)
+		row(doc, widths, tb.Columns, heads, "B", false, true, limit, nil)
 	}
 	head()
 	for _, x := range tb.Rows {
@@ -60,11 +63,7 @@ func (r *Report) PDF(lang string) ([]byte, error) {
 		if x.Sub {
 			style = "B"
 		}
-		if x.Muted {
-			doc.SetTextColor(100, 100, 100)
-		}
-		row(doc, widths, tb.Columns, cells, style, false, limit, head)
-		doc.SetTextColor(0, 0, 0)
+		row(doc, widths, tb.Columns, cells, style, x.Muted, false, limit, head)
 	}
 	if len(tb.Rows) == 0 {
 		doc.SetFont("dejavu", "", pdfFont+1)
@@ -77,7 +76,7 @@ func (r *Report) PDF(lang string) ([]byte, error) {
 			cells[i] = c.Format(lang)
 		}
 		doc.SetFillColor(242, 242, 242)
-		row(doc, widths, tb.Columns, cells, "B", true, limit, head)
+		row(doc, widths, tb.Columns, cells, "B", false, true, limit, head)
 	}
 	doc.Ln(4)
 	doc.SetFont("dejavu", "", pdfFont)
@@ -89,7 +88,8 @@ func (r *Report) PDF(lang string) ([]byte, error) {
 
 // row writes one row of cells, each wrapped in its column; when it would
 // run past limit it starts a new page first and writes the head again.
-func row(doc *pdfdoc.Doc, widths []float64, cols []Column, cells []string, style string, fill bool, limit float64, head func()) {
+func row(doc *pdfdoc.Doc, widths []float64, cols []Column, cells []string, style string, muted, fill bool, limit float64,
+	head func()) {
 	doc.SetFont("dejavu", style, pdfFont)
 	lines := make([][]string, len(cells))
 	n := 1
@@ -102,6 +102,9 @@ func row(doc *pdfdoc.Doc, widths []float64, cols []Column, cells []string, style
 		doc.AddPage()
 		head()
 		doc.SetFont("dejavu", style, pdfFont)
+	}
+	if muted {
+		doc.SetTextColor(100, 100, 100)
 	}
 	x0, y0 := doc.GetX(), doc.GetY()
 	x := x0
@@ -122,5 +125,6 @@ func row(doc *pdfdoc.Doc, widths []float64, cols []Column, cells []string, style
 	doc.SetDrawColor(200, 200, 200)
 	doc.Line(x0, y0+height, x, y0+height)
 	doc.SetDrawColor(0, 0, 0)
+	doc.SetTextColor(0, 0, 0)
 	doc.SetXY(x0, y0+height)
 }
