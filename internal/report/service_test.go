@@ -412,3 +412,52 @@ func isField(err error, field string) bool {
 	fe, ok := validation.AsFields(err)
 	return ok && fe[field] != ""
 }
+
+// A lease of two units has its amounts on its first unit and the second
+// listed as continued; its rent is shared equally when a unit stands empty;
+// income of a lease whose units are in no complex is under "no complex".
+func TestLeaseOfSeveralUnits(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{Now: now}, func(t *testing.T, o *apptest.Org) {
+		a := o.Owner
+		home := o.Unit(a, portfolio.UnitInput{Street: "Kade", HouseNumber: "1", Postcode: "3511 KA", City: "Utrecht"})
+		park := o.Unit(a, portfolio.UnitInput{Street: "Kade", HouseNumber: "2", Postcode: "3511 KA", City: "Utrecht"})
+		l := o.Lease(a, lease.Input{UnitIDs: []int64{home, park}, Start: d("2025-01-01"), End: d("2026-01-31"), PaymentMethod: lease.Transfer,
+			Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 100001}}})
+		rr, err := o.Reports.Make(ctx, a, report.RentRoll, report.Params{On: d("2026-01-15")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := rr.RentRoll.Rows
+		if len(rows) != 2 || rows[0].LeaseID != l || rows[0].Total != 100001 || rows[0].Continued || !rows[1].Continued ||
+			rows[1].LeaseID != l || rows[1].Total != 0 || rr.RentRoll.Total != 100001 || rr.RentRoll.Vacant != 0 {
+			t.Fatalf("rent roll %+v", rr.RentRoll)
+		}
+		tb := rr.Table("en")
+		if !tb.Rows[1].Muted || !tb.Rows[1].Cells[5].Blank || tb.Rows[0].Cells[5].Format("en") != "€1,000.01" {
+			t.Fatalf("table %+v", tb.Rows)
+		}
+		// February empty: each unit at half the last rent (500.01 and 500.00).
+		v, err := o.Reports.Make(ctx, a, report.Vacancy, report.Params{From: d("2026-02-01"), To: d("2026-02-28")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Vacancy.Rows) != 2 || v.Vacancy.Lost != 100001 || v.Vacancy.Rows[0].Rent+v.Vacancy.Rows[1].Rent != 100001 {
+			t.Fatalf("vacancy %+v", v.Vacancy)
+		}
+		if _, err := o.Ledger.RecordPayment(ctx, a, ledger.PaymentInput{LeaseID: l, Date: d("2026-01-05"), Amount: 25000,
+			Method: ledger.Transfer}); err != nil {
+			t.Fatal(err)
+		}
+		in, err := o.Reports.Make(ctx, a, report.Income, report.Params{FromMonth: civil.Month{Year: 2026, Month: 1},
+			ToMonth: civil.Month{Year: 2026, Month: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(in.Income.Complexes) != 1 || in.Income.Complexes[0].ComplexID != 0 || in.Income.Received != 25000 {
+			t.Fatalf("income %+v", in.Income)
+		}
+		if got := in.Table("nl").Rows[0].Cells[0].Text; got != "Zonder complex" {
+			t.Fatalf("income row named %q", got)
+		}
+	})
+}
