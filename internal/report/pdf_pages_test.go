@@ -70,7 +70,8 @@ func TestLongReportRunsOverPages(t *testing.T) {
 		}
 	}
 	last := pages[len(pages)-1]
-	if !strings.Contains(last, "Totaal") || !strings.Contains(last, money.Format(rr.Total, "nl")) || !strings.Contains(last, "Per verhuureenheid") {
+	if !strings.Contains(last, "Totaal") || !strings.Contains(last, money.Format(rr.Total, "nl")) ||
+		!strings.Contains(last, "Per verhuureenheid") {
 		t.Errorf("the last page lacks the totals or the rule:\n%s", last)
 	}
 }
