@@ -58,6 +58,10 @@ Usage:
                                              the pain.001 file of the approved payouts (deposit refunds,
                                              settlement credits, overpayments); prints count and sum;
                                              nothing to pay: a message and no file
+  hms report rent-roll|arrears|vacancy|income|deposits --org SLUG [--date YYYY-MM-DD | --from D --to D | --year YYYY]
+             [--complex NAME] [--format csv|pdf|json] [--lang nl|en] [--out FILE]
+                                             a report (as on the Rapportages page): vacancy takes days, income
+                                             months (YYYY-MM) or a year; CSV by default, to stdout without --out
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
@@ -176,6 +180,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return dunningCommand(ctx, args[1:], stdout)
 	case "payouts":
 		return payoutsCommand(ctx, args[1:], stdout)
+	case "report":
+		return reportCommand(ctx, args[1:], stdout)
 	case "settlement":
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "audit":

@@ -46,6 +46,7 @@ import (
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
+	"hms/internal/report"
 	"hms/internal/settlement"
 	"hms/internal/web"
 )
@@ -218,6 +219,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Statements = settlement.NewStatements(a.Settlement, a.Outbox, a.Jobs, a.Accounts)
 	a.Dunning = dunning.New(dunning.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Leases: a.Leases, Relations: a.Relations,
 		Portfolio: a.Portfolio, Billing: a.Billing, Outbox: a.Outbox, Jobs: a.Jobs})
+	a.Reports = report.New(report.Deps{DB: a.DB, Clock: a.Clock, Leases: a.Leases, Relations: a.Relations})
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases,
 		Vault: a.Vault, Jobs: a.Jobs, Accounts: a.Accounts})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})

@@ -83,6 +83,11 @@ func (s *Service) Arrears(ctx context.Context, a account.Actor, on civil.Date, q
 	return out, nil
 }
 
+// AgeingOf is the ageing of the charges open on day on (ledger.OpenOnTx) per
+// lease, without names or order: the rows of Arrears, for the reports that
+// show the same figures (package report).
+func AgeingOf(cs []ledger.Charge, on civil.Date) []AgeingRow { return ageing(cs, on) }
+
 // ageing groups the charges open on day on per lease; leases with nothing
 // overdue are left out.
 func ageing(cs []ledger.Charge, on civil.Date) []AgeingRow {

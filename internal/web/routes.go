@@ -257,6 +257,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/dunning/settings", financeRead, s.dnSettings)
 	s.handle("POST", "/o/{org}/dunning/settings", financeWrite, s.dnSettingsSave)
 
+	// Reports: the list, and each report (rent-roll, arrears, vacancy,
+	// income, deposits) as a page, or its CSV or PDF (?format=csv|pdf).
+	s.handle("GET", "/o/{org}/reports", financeRead, s.reportsIndex)
+	s.handle("GET", "/o/{org}/reports/{name}", financeRead, s.reportShow)
+
 	// Rent increases: proposals, confirmation, letters, caps, CPI, clauses.
 	s.handle("GET", "/o/{org}/rent-increases", financeRead, s.riList)
 	s.handle("POST", "/o/{org}/rent-increases", financeWrite, s.riPropose)

@@ -27,6 +27,7 @@ import (
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
+	"hms/internal/report"
 	"hms/internal/settlement"
 )
 
@@ -58,4 +59,5 @@ type Services struct {
 	Reconcile     *reconcile.Service     // bank statements: import, matching, review, returned debits
 	Dunning       *dunning.Service       // arrears: proposals, letters, collection costs, hand-overs, payment plans, ageing
 	Payouts       *payout.Service        // payouts to tenants (deposit refunds, settlement credits, overpayments), four eyes, pain.001
+	Reports       *report.Service        // reports: rent roll, arrears ageing, vacancy, income, deposits held (page, CSV, PDF)
 }

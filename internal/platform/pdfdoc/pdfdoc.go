@@ -102,6 +102,8 @@ type Meta struct {
 	// issuer's name and numbers); Paged adds "page n of N".
 	Footer []string
 	Paged  bool
+	// Landscape turns the pages (wide tables: the reports).
+	Landscape bool
 }
 
 // Doc is a document being written: the fpdf document, its words and the
@@ -118,7 +120,11 @@ type Doc struct {
 // issuer's block and the address window. The cursor is left below them.
 func New(m Meta) *Doc {
 	regular, bold := fonts()
-	pdf := fpdf.New("P", "mm", "A4", "")
+	orientation := "P"
+	if m.Landscape {
+		orientation = "L"
+	}
+	pdf := fpdf.New(orientation, "mm", "A4", "")
 	t := TextsIn(m.Lang)
 	d := &Doc{Fpdf: pdf, Texts: t, Labels: Labels{KvK: t.T("doc.kvk"), VATID: t.T("doc.vat_id"), IBAN: t.T("doc.iban")}}
 	pdf.SetCreationDate(m.Created)
