@@ -32,7 +32,7 @@ type chartSpec struct {
 }
 
 const (
-	chartW, chartH                 = 480, 220
+	chartW, chartH                  = 480, 220
 	chartLeft, chartRight, chartTop = 78, 8, 12
 	chartBottom                     = 30
 )
