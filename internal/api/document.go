@@ -30,6 +30,7 @@ var tags = []*huma.Tag{
 	{Name: "Banking", Description: "Bank accounts, SEPA creditor settings, mandates and collections, statement import and matching"},
 	{Name: "Dunning", Description: "Arrears: proposals, letters, hand-overs, collection costs, payment plans and the ageing list"},
 	{Name: "Payouts", Description: "Payouts to tenants (deposit refunds, settlement credits, overpayments): four eyes, pain.001 batches"},
+	{Name: "Search", Description: "One search over persons and companies, units, leases, invoices and complexes"},
 }
 
 var tagOfSegment = map[string]string{
@@ -46,6 +47,7 @@ var tagOfSegment = map[string]string{
 	"dunning": "Dunning", "payment-plans": "Dunning", "arrears": "Dunning",
 	"mandates": "Banking", "collections": "Banking",
 	"payouts": "Payouts", "payout-batches": "Payouts", "payout-settings": "Payouts",
+	"search": "Search",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under
