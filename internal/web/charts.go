@@ -33,7 +33,7 @@ type chartSpec struct {
 
 const (
 	chartW, chartH                  = 480, 220
-	chartLeft, chartRight, chartTop = 78, 8, 12
+	chartLeft, chartRight, chartTop = 78, 22, 12
 	chartBottom                     = 30
 )
 

@@ -69,9 +69,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		var bl []string
 		var bv []int64
 		for i, c := range f.Buckets {
-			l := p.T(fmt.Sprintf("overview.bucket.%d", i))
-			v.Buckets = append(v.Buckets, bucketView{l, c})
-			bl, bv = append(bl, l), append(bv, int64(c))
+			v.Buckets = append(v.Buckets, bucketView{p.T(fmt.Sprintf("overview.bucket.%d", i)), c})
+			bl, bv = append(bl, p.T(fmt.Sprintf("overview.bucket_short.%d", i))), append(bv, int64(c))
 		}
 		v.ArrearsChart = barChart(chartSpec{ID: "chart-arrears", Title: p.T("overview.chart.arrears"), Labels: bl, Format: fmtMoney,
 			Series: []chartSeries{{p.T("overview.arrears"), "bar-arrears", bv}}})
@@ -85,11 +84,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }
 
-// shortMonth is a month's first three letters, with the year's last two
-// digits in January ("jan 26").
+// shortMonth is a month abbreviated, with the year's last two digits in
+// January ("jan 26").
 func shortMonth(m civil.Month, lang string) string {
-	name := []rune(civil.MonthName(m.Month, lang))
-	out := string(name[:min(3, len(name))])
+	out := civil.MonthShort(m.Month, lang)
 	if m.Month == 1 {
 		out += fmt.Sprintf(" %02d", m.Year%100)
 	}
