@@ -41,7 +41,8 @@ func TestSearchCommand(t *testing.T) {
 					Postcode: "3511 AA", City: "Utrecht", Type: portfolio.TypeZelfstandig, FloorArea: "60", Segment: portfolio.SegmentVrij}); err != nil {
 					t.Fatal(err)
 				}
-				if ids[slug+"/person"], err = a.Relations.CreatePerson(ctx, owner, relation.PersonInput{FirstNames: "Piet", Surname: "Bakker"}); err != nil {
+				ids[slug+"/person"], err = a.Relations.CreatePerson(ctx, owner, relation.PersonInput{FirstNames: "Piet", Surname: "Bakker"})
+				if err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -58,7 +59,8 @@ func TestSearchCommand(t *testing.T) {
 			if err := run(ctx, append([]string{"search", "--org", "alpha", "bakker"}, storage...), &out, &errOut); err != nil {
 				t.Fatalf("search: %v %s", err, errOut.String())
 			}
-			want := fmt.Sprintf("person\tBakker, P.\t\t/o/alpha/relations/%d\nunit\tBakkerstraat 4, 3511 AA Utrecht\tUtrecht\t/o/alpha/units/%d\n2 found\n",
+			want := fmt.Sprintf("person\tBakker, P.\t\t/o/alpha/relations/%d\n"+
+				"unit\tBakkerstraat 4, 3511 AA Utrecht\tUtrecht\t/o/alpha/units/%d\n2 found\n",
 				ids["alpha/person"], ids["alpha/unit"])
 			if out.String() != want {
 				t.Fatalf("got\n%q\nwant\n%q", out.String(), want)
