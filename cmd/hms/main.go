@@ -77,6 +77,9 @@ Usage:
                                              once, store and mail the PDF), with progress
   hms settlement deadlines --org SLUG [--year YYYY]
                                              complexes and their settlement against 30 June
+  hms search --org SLUG [--json] QUERY       find persons, companies, units, leases, invoices and
+                                             complexes by name, address, postcode, reference, number
+                                             or betalingskenmerk; exact matches first
 
 Every command takes:
   --data DIR            embedded SQLite directory (env HMS_DATA_DIR, default ./hms-data)
@@ -184,6 +187,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return reportCommand(ctx, args[1:], stdout)
 	case "settlement":
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
+	case "search":
+		return searchCommand(ctx, args[1:], stdout)
 	case "audit":
 		if len(args) < 2 || args[1] != "verify" {
 			return errors.New("usage: hms audit verify")

@@ -31,6 +31,7 @@ var tags = []*huma.Tag{
 	{Name: "Dunning", Description: "Arrears: proposals, letters, hand-overs, collection costs, payment plans and the ageing list"},
 	{Name: "Payouts", Description: "Payouts to tenants (deposit refunds, settlement credits, overpayments): four eyes, pain.001 batches"},
 	{Name: "Reports", Description: "Rent roll, arrears ageing, vacancy, income per complex per month and deposits held, with totals"},
+	{Name: "Search", Description: "One search over persons and companies, units, leases, invoices and complexes"},
 }
 
 var tagOfSegment = map[string]string{
@@ -48,6 +49,7 @@ var tagOfSegment = map[string]string{
 	"mandates": "Banking", "collections": "Banking",
 	"payouts": "Payouts", "payout-batches": "Payouts", "payout-settings": "Payouts",
 	"reports": "Reports",
+	"search": "Search",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

@@ -12,6 +12,7 @@ import (
 	"hms/internal/dunning"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/overview"
 	"hms/internal/payout"
 	"hms/internal/portfolio"
 	"hms/internal/reconcile"
@@ -57,6 +58,7 @@ func init() {
 	enumOf(billing.PeriodProrations)
 	enumOf(billing.ScopeKinds)
 	enumOf(rentincrease.Statuses)
+	enumOf(overview.Kinds)
 	enumOf(rentincrease.Methods)
 	enumOf(bank.Purposes)
 	enumOf(bank.DirectDebitVersions)

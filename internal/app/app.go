@@ -31,6 +31,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/overview"
 	"hms/internal/payout"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
@@ -222,6 +223,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Reports = report.New(report.Deps{DB: a.DB, Clock: a.Clock, Leases: a.Leases, Relations: a.Relations})
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases,
 		Vault: a.Vault, Jobs: a.Jobs, Accounts: a.Accounts})
+	a.Overview = overview.New(overview.Deps{DB: a.DB, Clock: a.Clock, Deposits: a.Deposits, Statements: a.Statements,
+		Relations: a.Relations, Portfolio: a.Portfolio, Leases: a.Leases, Ledger: a.Ledger})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -411,7 +411,8 @@ type ListFilter struct {
 	ComplexID int64
 	TenantID  int64
 	Status    Status
-	AfterID   int64 // API cursor: only ids greater than this (use with sort "id")
+	EndsBy    civil.Date // non-zero: only leases whose last day is from today up to this day
+	AfterID   int64      // API cursor: only ids greater than this (use with sort "id")
 }
 
 // Input is a lease to create or update (and a row of the bulk import).

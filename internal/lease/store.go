@@ -102,6 +102,9 @@ func newListQuery(f ListFilter, search string, today civil.Date) (*listQuery, er
 	if f.AfterID > 0 {
 		lq.where = append(lq.where, `l.id > `+arg(f.AfterID))
 	}
+	if !f.EndsBy.IsZero() {
+		lq.where = append(lq.where, `l.ends_on IS NOT NULL AND l.ends_on >= `+arg(today.String())+` AND l.ends_on <= `+arg(f.EndsBy.String()))
+	}
 	switch f.Status {
 	case "":
 	case StatusUpcoming:

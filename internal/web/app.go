@@ -29,22 +29,6 @@ func (s *Server) orgList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "orgs", s.newPage(r, "orgs.title"))
 }
 
-type dashboardView struct {
-	Org *account.Organisation
-}
-
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "dashboard.title")
-	p.Nav = "dashboard"
-	o, err := s.Accounts.Organisation(r.Context(), actorOf(r))
-	if err != nil {
-		s.fail(w, r, err, p)
-		return
-	}
-	p.Data = dashboardView{Org: o}
-	s.render(w, r, http.StatusOK, "dashboard", p)
-}
-
 // --- account settings ---
 
 type accountView struct {

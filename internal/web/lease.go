@@ -83,6 +83,7 @@ func (s *Server) leaseList(w http.ResponseWriter, r *http.Request) {
 	f.UnitID, _ = strconv.ParseInt(v.Get("unit"), 10, 64)
 	f.ComplexID, _ = strconv.ParseInt(v.Get("complex"), 10, 64)
 	f.TenantID, _ = strconv.ParseInt(v.Get("tenant"), 10, 64)
+	f.EndsBy, _ = civil.Parse(v.Get("ends_by")) // not a date: no filter
 	fm := leaseFmt{p.Lang}
 	serveList(s, w, r, p, listSpec[lease.Summary]{
 		Sorts: []string{"reference", "start_date"},

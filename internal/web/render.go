@@ -99,7 +99,13 @@ func (s *Server) loadTemplates() error {
 		if base == "layout.html" || base == "partials.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
+		// search.html defines the header's search box for every page (and
+		// its own page's content, which the page parsed after it replaces).
+		files := []string{"templates/layout.html", "templates/partials.html", "templates/search.html", n}
+		if base == "search.html" {
+			files = files[:3]
+		}
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, files...)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", base, err)
 		}

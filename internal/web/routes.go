@@ -92,6 +92,7 @@ func (s *Server) registerRoutes() {
 
 	// The organisation: dashboard, members, API tokens, job progress.
 	s.handle("GET", "/o/{org}/{$}", orgRead, s.dashboard)
+	s.handle("GET", "/o/{org}/search", orgRead, s.search)
 	s.handle("GET", "/o/{org}/members", orgRead, s.members)
 	s.handle("POST", "/o/{org}/members/invite", membersManage, s.invite)
 	s.handle("POST", "/o/{org}/members/{user}/role", membersManage, s.changeRole)

@@ -14,6 +14,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/overview"
 	"hms/internal/payout"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/db"
@@ -60,4 +61,5 @@ type Services struct {
 	Dunning       *dunning.Service       // arrears: proposals, letters, collection costs, hand-overs, payment plans, ageing
 	Payouts       *payout.Service        // payouts to tenants (deposit refunds, settlement credits, overpayments), four eyes, pain.001
 	Reports       *report.Service        // reports: rent roll, arrears ageing, vacancy, income, deposits held (page, CSV, PDF)
+	Overview      *overview.Service      // the overview's figures and charts, the back-office search
 }

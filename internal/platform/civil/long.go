@@ -23,6 +23,21 @@ func MonthName(m time.Month, lang string) string {
 	return names[m-1]
 }
 
+// monthShort are the months abbreviated, as on a chart's axis.
+var monthShort = map[string][12]string{
+	"nl": {"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},
+	"en": {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+}
+
+// MonthShort is month m abbreviated in lang: "mrt", "Mar".
+func MonthShort(m time.Month, lang string) string {
+	names := monthShort["nl"]
+	if strings.HasPrefix(strings.ToLower(lang), "en") {
+		names = monthShort["en"]
+	}
+	return names[m-1]
+}
+
 // Long writes the date in words: "14 maart 2026", "14 March 2026"; "" for
 // the zero Date.
 func (d Date) Long(lang string) string {
