@@ -49,7 +49,7 @@ var tagOfSegment = map[string]string{
 	"mandates": "Banking", "collections": "Banking",
 	"payouts": "Payouts", "payout-batches": "Payouts", "payout-settings": "Payouts",
 	"reports": "Reports",
-	"search": "Search",
+	"search":  "Search",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under
