@@ -66,6 +66,7 @@ func (s *Service) Record(ctx context.Context, tx *db.Tx, a account.Actor, action
 // InvoiceFilter narrows an invoice list.
 type InvoiceFilter struct {
 	LeaseID  int64
+	PartyID  int64 // a tenant: the invoices of every lease they are a tenant on
 	RunID    int64
 	Period   string
 	OpenOnly bool

@@ -44,6 +44,10 @@ func listInvoices(ctx context.Context, tx *db.Tx, q listing.Query, f InvoiceFilt
 	if f.LeaseID != 0 {
 		add("i.lease_id = ?", f.LeaseID)
 	}
+	if f.PartyID != 0 {
+		add(`i.lease_id IN (SELECT lp.lease_id FROM lease_parties lp WHERE lp.org_id = i.org_id AND lp.role = 'tenant'
+			AND lp.party_id = ?)`, f.PartyID)
+	}
 	if f.RunID != 0 {
 		add("i.run_id = ?", f.RunID)
 	}
