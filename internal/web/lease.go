@@ -627,4 +627,3 @@ func (s *Server) leaseSaveSettings(w http.ResponseWriter, r *http.Request) {
 	s.flash(r, "lease.settings.saved")
 	http.Redirect(w, r, s.leasesPath(r)+"/settings", http.StatusSeeOther)
 }
-
