@@ -98,9 +98,20 @@ func (p picker) Has(id int64) bool {
 // form (field name), the shares from share.<id>, and the first records
 // found follow them.
 func (s *Server) newPicker(r *http.Request, p *page, name, kind string, multiple bool, form url.Values) picker {
-	pk := picker{Org: actorOf(r).OrgSlug, Name: name, Kind: kind, Multiple: multiple,
+	return s.newPickerIn(r, p, name, kind, multiple, form, 0, false)
+}
+
+// newPickerIn is newPicker for the units of one complex (all offered up to
+// pickMatches), with a share input beside each when shares is set.
+func (s *Server) newPickerIn(r *http.Request, p *page, name, kind string, multiple bool, form url.Values, complex int64,
+	shares bool) picker {
+	pk := picker{Org: actorOf(r).OrgSlug, Name: name, Kind: kind, Multiple: multiple, Complex: complex, Shares: shares,
 		Search: p.T("picker.search." + kind), None: p.T("picker.none"), Share: p.T("picker.share")}
-	pk.Options = s.pickOptions(r, pk, chosenIDs(form, name), form, "", pickFirst)
+	limit := pickFirst
+	if complex > 0 {
+		limit = pickMatches
+	}
+	pk.Options = s.pickOptions(r, pk, chosenIDs(form, name), form, "", limit)
 	return pk
 }
 

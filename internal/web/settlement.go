@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -317,15 +318,22 @@ type stKeysView struct {
 	DegreeDays []settlement.DegreeDay
 	Stations   []settlement.KNMIStation
 	CanWrite   bool
+	Units      map[int64]string // the addresses of the units keys name
+	Shares     picker           // the key form's units with their shares
 }
 
-// SharesText shows a key's shares as "id=share …".
+// SharesText shows a key's shares as "address: share; …", by address.
 func (v stKeysView) SharesText(k settlement.CategoryKey) string {
 	var parts []string
 	for u, s := range k.Shares {
-		parts = append(parts, fmt.Sprintf("%d=%s", u, s))
+		name := v.Units[u]
+		if name == "" {
+			name = "?"
+		}
+		parts = append(parts, name+": "+s)
 	}
-	return strings.Join(parts, " ")
+	slices.Sort(parts)
+	return strings.Join(parts, "; ")
 }
 
 func (s *Server) stKeys(w http.ResponseWriter, r *http.Request) {
@@ -375,9 +383,21 @@ func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	if view.Settings != nil {
+		var ids []int64
+		for _, k := range view.Settings.Keys {
+			for u := range k.Shares {
+				ids = append(ids, u)
+			}
+		}
+		if len(ids) > 0 {
+			// Names as in a list; a unit deleted since shows as "?".
+			view.Units, _ = s.Portfolio.UnitNames(r.Context(), a, ids...)
+		}
 		if p.Form == nil {
 			p.Form = url.Values{}
 		}
+		view.Shares = s.newPickerIn(r, p, "shares", pickUnits, true, p.Form, cx, true)
+		view.Shares.Label, view.Shares.Hint = p.T("settlement.field.shares"), p.T("settlement.field.shares_hint")
 		if p.Form.Get("admin_fee_percent") == "" {
 			p.Form.Set("admin_fee_percent", view.Settings.AdminFeePercent)
 		}
@@ -416,16 +436,11 @@ func (s *Server) stKeySave(w http.ResponseWriter, r *http.Request) {
 	cx, year := s.stComplexYear(r)
 	k := settlement.CategoryKey{Category: f.String("category"), Key: f.String("key"), Heating: f.Bool("heating"),
 		FixedPercent: f.String("fixed_percent"), AdminFee: f.Bool("admin_fee"), MeterKind: f.String("meter_kind")}
-	if sh := strings.Fields(f.String("shares")); len(sh) > 0 {
+	// The units picked, each with its share beside it (share.<unit>).
+	if ids := f.IDs("shares"); len(ids) > 0 {
 		k.Shares = map[int64]string{}
-		for _, part := range sh {
-			u, v, ok := strings.Cut(part, "=")
-			id, err := strconv.ParseInt(u, 10, 64)
-			if !ok || err != nil {
-				f.Add("shares", "settlement.bad_number")
-				break
-			}
-			k.Shares[id] = v
+		for _, id := range ids {
+			k.Shares[id] = f.String(fmt.Sprintf("share.%d", id))
 		}
 	}
 	err := f.Err()
