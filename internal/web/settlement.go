@@ -99,6 +99,7 @@ type stCostView struct {
 	Complexes []settlement.Choice
 	Suppliers []settlement.Choice
 	CanWrite  bool
+	Units     picker // the units the cost is for (none: the whole complex)
 }
 
 func (s *Server) renderCostForm(w http.ResponseWriter, r *http.Request, status int, p *page, entry *settlement.CostEntry) {
@@ -121,10 +122,13 @@ func (s *Server) renderCostForm(w http.ResponseWriter, r *http.Request, status i
 		p.Form = url.Values{"complex_id": {fmt.Sprint(entry.ComplexID)}, "supplier_id": {fmt.Sprint(entry.SupplierID)},
 			"invoice_number": {entry.InvoiceNumber}, "invoice_date": {entry.InvoiceDate.String()}, "period_start": {entry.PeriodStart.String()},
 			"period_end": {entry.PeriodEnd.String()}, "amount": {leaseFmt{p.Lang}.Amount(entry.Amount)}, "vat": {vat}, "category": {entry.Category},
-			"description": {entry.Description}, "unit_ids": {strings.Join(units, " ")}}
+			"description": {entry.Description}, "unit_ids": units}
 	}
-	p.Data = stCostView{leaseFmt: leaseFmt{p.Lang}, Entry: entry, Complexes: complexes, Suppliers: suppliers,
+	view := stCostView{leaseFmt: leaseFmt{p.Lang}, Entry: entry, Complexes: complexes, Suppliers: suppliers,
 		CanWrite: a.Can(account.PermFinanceWrite)}
+	view.Units = s.newPicker(r, p, "unit_ids", pickUnits, true, p.Form)
+	view.Units.Label, view.Units.Hint = p.T("settlement.field.units"), p.T("settlement.field.units_hint")
+	p.Data = view
 	s.render(w, r, status, "settlement_cost", p)
 }
 
@@ -140,14 +144,7 @@ func costInputOf(f *form) settlement.CostInput {
 		Category: f.String("category"), Description: f.String("description")}
 	in.ComplexID = f.Number("complex_id")
 	in.SupplierID = f.Number("supplier_id")
-	for _, u := range strings.FieldsFunc(f.String("unit_ids"), func(r rune) bool { return r == ' ' || r == ',' }) {
-		id, err := strconv.ParseInt(u, 10, 64)
-		if err != nil {
-			f.Add("unit_ids", "settlement.bad_unit_list")
-			break
-		}
-		in.UnitIDs = append(in.UnitIDs, id)
-	}
+	in.UnitIDs = f.IDs("unit_ids")
 	return in
 }
 
