@@ -31,6 +31,7 @@ func (l leaseAccounts) AccountNamesTx(ctx context.Context, tx *db.Tx, ids []int6
 		}
 		for _, u := range x.Units {
 			n.UnitIDs = append(n.UnitIDs, u.ID)
+			n.Units = append(n.Units, u.Address)
 			if u.Address != "" {
 				addrs = append(addrs, u.Address)
 			}

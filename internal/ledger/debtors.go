@@ -31,7 +31,8 @@ type AccountName struct {
 	TenantIDs []int64
 	Tenants   []string
 	UnitIDs   []int64
-	Address   string // the units' addresses on one line
+	Units     []string // the units' addresses, in the order of UnitIDs
+	Address   string   // the units' addresses on one line
 }
 
 // LeaseBalance is one debtor in the receivables overview.
@@ -206,4 +207,29 @@ func sortDebtors(rows []LeaseBalance, by string, desc bool) {
 		}
 		return c
 	})
+}
+
+// Account names a lease account: its tenants and units, for an invoice's
+// page (as a list shows names). Another organisation's lease is
+// validation.ErrNotFound.
+func (s *Service) Account(ctx context.Context, a account.Actor, leaseID int64) (AccountName, error) {
+	var n AccountName
+	if !a.Can(account.PermFinanceRead) {
+		return n, validation.ErrForbidden
+	}
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if s.accts == nil {
+			return nil
+		}
+		names, err := s.accts.AccountNamesTx(ctx, tx, []int64{leaseID})
+		if err != nil {
+			return err
+		}
+		var ok bool
+		if n, ok = names[leaseID]; !ok {
+			return validation.ErrNotFound
+		}
+		return nil
+	})
+	return n, err
 }

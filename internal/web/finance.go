@@ -341,6 +341,7 @@ func (s *Server) financeInvoices(w http.ResponseWriter, r *http.Request) {
 type financeInvoiceView struct {
 	financeFmt
 	Invoice  *ledger.Invoice
+	Account  ledger.AccountName // the lease's tenants and units, linked
 	CanWrite bool
 }
 
@@ -357,7 +358,12 @@ func (s *Server) renderInvoice(w http.ResponseWriter, r *http.Request, p *page, 
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Data = financeInvoiceView{financeFmt: s.financeFmt(p), Invoice: inv, CanWrite: a.Can(account.PermFinanceWrite)}
+	acct, err := s.Ledger.Account(r.Context(), a, inv.LeaseID)
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	p.Data = financeInvoiceView{financeFmt: s.financeFmt(p), Invoice: inv, Account: acct, CanWrite: a.Can(account.PermFinanceWrite)}
 	s.render(w, r, status, "finance_invoice", p)
 }
 

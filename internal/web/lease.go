@@ -10,6 +10,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/lease"
+	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/listing"
@@ -351,6 +352,10 @@ type leaseDetailView struct {
 	VATs            []lease.VAT
 	DepositKinds    []lease.DepositEntryKind
 	DeliveryMethods []lease.DeliveryMethod
+	// With finance.read: the lease's latest invoices and payments, linked.
+	Invoices     []ledger.Invoice
+	MoreInvoices int
+	Payments     []ledger.Payment
 }
 
 func (s *Server) leaseDetail(w http.ResponseWriter, r *http.Request) {
@@ -375,6 +380,21 @@ func (s *Server) renderLeaseDetail(w http.ResponseWriter, r *http.Request, statu
 	v := leaseDetailView{leaseFmt: leaseFmt{p.Lang}, Detail: det, Preview: preview, CanWrite: a.Can(account.PermPortfolioWrite),
 		ComponentKinds: lease.ComponentKinds, VATs: lease.VATs,
 		DepositKinds: []lease.DepositEntryKind{lease.DepositReceived, lease.DepositReturned}, DeliveryMethods: lease.DeliveryMethods}
+	if a.Can(account.PermFinanceRead) {
+		invs, err := s.Ledger.Invoices(r.Context(), a, listing.Query{Sort: "number", Desc: true, Limit: recordInvoices},
+			ledger.InvoiceFilter{LeaseID: id})
+		if err != nil {
+			s.fail(w, r, err, p)
+			return
+		}
+		v.Invoices, v.MoreInvoices = invs.Items, invs.Total-len(invs.Items)
+		pays, err := s.Ledger.Payments(r.Context(), a, id)
+		if err != nil {
+			s.fail(w, r, err, p)
+			return
+		}
+		v.Payments = pays[max(0, len(pays)-recordInvoices):]
+	}
 	p.Title = "lease.detail.title"
 	p.Data = v
 	s.render(w, r, status, "lease_detail", p)
