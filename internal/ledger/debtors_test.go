@@ -138,3 +138,46 @@ func TestDebtorsListAgesTheOpenCharges(t *testing.T) {
 		}
 	})
 }
+
+// An invoice's page names the lease's tenants and units (ledger.Account),
+// and a tenant's page lists the invoices of all their leases.
+func TestAccountNamesAndInvoicesOfATenant(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{Now: time.Date(2026, time.May, 20, 10, 0, 0, 0, time.UTC)}, func(t *testing.T, e *apptest.Org) {
+		ctx := context.Background()
+		a := e.Owner
+		anna := e.Person(a, relation.PersonInput{FirstNames: "Anna", Surname: "Visser"})
+		unit := e.Unit(a, portfolio.UnitInput{Street: "Beukenlaan", HouseNumber: "3", Postcode: "3521 CD", City: "Utrecht"})
+		l1 := e.Lease(a, lease.Input{Reference: "L1", UnitIDs: []int64{unit}, TenantIDs: []int64{anna}, Start: civil.New(2020, 1, 1),
+			End: civil.New(2022, 12, 31)})
+		l2 := e.Lease(a, lease.Input{Reference: "L2", TenantIDs: []int64{anna}, Start: civil.New(2023, 1, 1)})
+		l3 := e.Lease(a, lease.Input{Reference: "L3"})
+		d := civil.MustParse
+		err := e.DB.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+			var drafts []ledger.Draft
+			for _, l := range []int64{l1, l2, l3} {
+				drafts = append(drafts, ledger.Draft{LeaseID: l, IssueDate: d("2026-05-01"), DueDate: d("2026-05-01"),
+					Lines: []ledger.DraftLine{{Line: "bare_rent||", From: d("2026-05-01"), To: d("2026-05-31"), Net: 1000}}})
+			}
+			_, err := ledger.PostTx(ctx, tx, drafts, db.TS(e.Clock.Now()), 0)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := e.Ledger.Account(ctx, e.Bookkeeper, l1)
+		if err != nil || !slices.Equal(n.TenantIDs, []int64{anna}) || !slices.Equal(n.Tenants, []string{"A. Visser"}) ||
+			!slices.Equal(n.UnitIDs, []int64{unit}) || !slices.Equal(n.Units, []string{"Beukenlaan 3, 3521 CD Utrecht"}) {
+			t.Fatalf("account: %+v %v", n, err)
+		}
+		if _, err := e.Ledger.Account(ctx, e.OwnerB, l1); err != validation.ErrNotFound {
+			t.Fatalf("beta: %v", err)
+		}
+		page, err := e.Ledger.Invoices(ctx, e.Bookkeeper, listing.Query{Sort: "lease"}, ledger.InvoiceFilter{PartyID: anna})
+		if err != nil || page.Total != 2 || page.Items[0].LeaseID != l1 || page.Items[1].LeaseID != l2 {
+			t.Fatalf("anna's invoices: %+v %v", page, err)
+		}
+		if page, err := e.Ledger.Invoices(ctx, e.OwnerB, listing.Query{}, ledger.InvoiceFilter{PartyID: anna}); err != nil || page.Total != 0 {
+			t.Fatalf("beta's invoices of anna: %+v %v", page, err)
+		}
+	})
+}
