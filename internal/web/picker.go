@@ -64,15 +64,17 @@ type pickOption struct {
 
 // URL is where the search field asks for options.
 func (p picker) URL() string {
-	v := url.Values{"field": {p.Name}}
+	// The picker's own parameters start with "pick_", so they never meet
+	// the chosen ids (named by the field, "shares" say).
+	v := url.Values{"pick_field": {p.Name}}
 	if p.Multiple {
-		v.Set("multiple", "1")
+		v.Set("pick_multiple", "1")
 	}
 	if p.Shares {
-		v.Set("shares", "1")
+		v.Set("pick_shares", "1")
 	}
 	if p.Complex > 0 {
-		v.Set("complex", strconv.FormatInt(p.Complex, 10))
+		v.Set("pick_complex", strconv.FormatInt(p.Complex, 10))
 	}
 	return fmt.Sprintf("/o/%s/pick/%s?%s", p.Org, p.Kind, v.Encode())
 }
@@ -219,16 +221,16 @@ var pickerFragments = template.Must(template.New("partials.html").Funcs(template
 // under the search field.
 func (s *Server) pick(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	pk := picker{Org: actorOf(r).OrgSlug, Kind: r.PathValue("kind"), Name: v.Get("field"), Multiple: v.Get("multiple") == "1",
-		Shares: v.Get("shares") == "1"}
-	pk.Complex, _ = strconv.ParseInt(v.Get("complex"), 10, 64)
+	pk := picker{Org: actorOf(r).OrgSlug, Kind: r.PathValue("kind"), Name: v.Get("pick_field"), Multiple: v.Get("pick_multiple") == "1",
+		Shares: v.Get("pick_shares") == "1"}
+	pk.Complex, _ = strconv.ParseInt(v.Get("pick_complex"), 10, 64)
 	switch pk.Kind {
 	case pickUnits, pickRelations, pickSuppliers:
 	default:
 		s.notFound(w, r)
 		return
 	}
-	if pk.Name == "" || len(pk.Name) > 40 || strings.ContainsAny(pk.Name, `"'<> `) {
+	if pk.Name == "" || len(pk.Name) > 40 || strings.HasPrefix(pk.Name, "pick_") || strings.ContainsAny(pk.Name, `"'<> `) {
 		s.notFound(w, r)
 		return
 	}
