@@ -149,6 +149,17 @@ func TestBrowserLinksAndPickers(t *testing.T) {
 				t.Fatalf("back at %s", u)
 			}
 
+			// The debtors list: the row opens the account statement.
+			b.Run(t, chromedp.Navigate(base+"/finance"), chromedp.WaitVisible(css("#debtors")))
+			if got := b.Text(t, fmt.Sprintf("#debtor-%d .debtor-name", f.lease)); got != "A. Visser" {
+				t.Errorf("debtor: %q", got)
+			}
+			look("debtors")
+			b.Run(t, chromedp.Click(css(fmt.Sprintf("#debtor-%d .debtor-name a", f.lease))), chromedp.WaitVisible(css("#payment-form")))
+			if u := b.URL(t); !strings.HasSuffix(u, fmt.Sprintf("/finance/leases/%d", f.lease)) {
+				t.Errorf("the debtor row opened %s", u)
+			}
+
 			// A new lease from the vacant unit: it is chosen; a second unit
 			// is found by typing part of its address and ticked.
 			b.Run(t, chromedp.Navigate(fmt.Sprintf("%s/units/%d", base, f.home2)), chromedp.WaitVisible(css("#no-current-lease")),
