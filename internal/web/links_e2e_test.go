@@ -170,8 +170,9 @@ func TestBrowserLinksAndPickers(t *testing.T) {
 			}
 			far := fmt.Sprintf(`#unit_ids-options input[value="%d"]`, f.far)
 			b.Run(t, chromedp.SendKeys(css("#unit_ids-search"), "zuiderzee"),
-				chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelectorAll("#unit_ids-options input").length === 2 && !!document.querySelector('%s')`,
-					far), chromedp.WithPollingTimeout(5*time.Second)),
+				chromedp.Poll[chromedp.Void](fmt.Sprintf(
+					`document.querySelectorAll("#unit_ids-options input").length === 2 && !!document.querySelector('%s')`, far),
+					chromedp.WithPollingTimeout(5*time.Second)),
 				chromedp.Click(css(far)),
 				chromedp.Click(css(fmt.Sprintf(`#tenant_ids-options input[value="%d"]`, f.tenant))),
 				chromedp.SetValue(css("#start_date"), "2026-04-01"),
