@@ -179,7 +179,7 @@ func TestPageLimitsAreDeclaredOnce(t *testing.T) {
 // "all", states kept as plain strings by their service). A new enum must
 // come from a Go list or be added here knowingly.
 var enumsWithoutGoType = []string{
-	"60_days,30_days,overdue", "ancillary,independent", "arrears,service_costs,epv,damage", "asc,desc",
+	"60_days,30_days,overdue", "ancillary,independent", "balance,open,oldest,days,lease,name", "arrears,service_costs,epv,damage", "asc,desc",
 	"cap,clause,clipped,indexation,fixed,not_computed", "charged,received", "complex,units",
 	"draft,final", "en,nl",
 	"equal,area", "equal,area,occupants,meter,shares,gas_35_65", "invoice,credit_note", "invoice,credit_note,payment,reversal",

@@ -764,16 +764,26 @@ func (a *API) listRelationOpenItems(ctx context.Context, act account.Actor, in *
 
 // DebtorJSON is a lease account with a balance.
 type DebtorJSON struct {
-	LeaseID        int64  `json:"lease_id"`
-	LeaseReference string `json:"lease_reference"`
-	ChargedCents   int64  `json:"charged_cents"`
-	PaidCents      int64  `json:"paid_cents"`
-	BalanceCents   int64  `json:"balance_cents"`
+	LeaseID        int64      `json:"lease_id"`
+	LeaseReference string     `json:"lease_reference"`
+	TenantIDs      []int64    `json:"tenant_ids" doc:"The lease's tenants (relation ids), in the lease's order"`
+	Tenants        []string   `json:"tenants" doc:"The tenants' names, in the same order"`
+	UnitIDs        []int64    `json:"unit_ids" doc:"The lease's units"`
+	Address        string     `json:"address" doc:"The units' addresses on one line"`
+	ChargedCents   int64      `json:"charged_cents"`
+	PaidCents      int64      `json:"paid_cents"`
+	BalanceCents   int64      `json:"balance_cents" doc:"Charged minus paid: positive owed, negative credit"`
+	OpenCents      int64      `json:"open_cents" doc:"The open charges, due or not"`
+	OldestDue      civil.Date `json:"oldest_due,omitempty" doc:"The due date of the oldest open charge; absent when none is open"`
+	DaysOverdue    int        `json:"days_overdue" doc:"Days from the oldest due date to today; 0 when not yet due"`
+	Buckets        [4]int64   `json:"ageing_cents" doc:"Open and overdue by 0–30, 31–60, 61–90 and over 90 days"`
 }
 
 // ListDebtorsInput pages through debtors.
 type ListDebtorsInput struct {
-	Q string `query:"q" doc:"Search the lease reference"`
+	Q    string `query:"q" doc:"Search the lease reference, a tenant's name or a unit's address"`
+	Sort string `query:"sort" enum:"balance,open,oldest,days,lease,name," doc:"Order by; default balance, largest first"`
+	Desc bool   `query:"desc" doc:"Largest, latest or last first (the default order is always largest first)"`
 	PageInput
 }
 
@@ -792,15 +802,23 @@ func (a *API) listDebtors(ctx context.Context, act account.Actor, in *ListDebtor
 	if err != nil {
 		return nil, err
 	}
-	page, err := a.Ledger.Debtors(ctx, act, listing.Query{Search: in.Q, Offset: offset, Limit: in.limit() + 1})
+	page, err := a.Ledger.Debtors(ctx, act, listing.Query{Search: in.Q, Sort: in.Sort, Desc: in.Desc, Offset: offset, Limit: in.limit() + 1})
 	if err != nil {
 		return nil, err
 	}
 	out := &DebtorsOutput{}
 	out.Body.Total = page.Total
 	out.Body.Page = pageAt(page.Items, in.PageInput, offset, func(d ledger.LeaseBalance) DebtorJSON {
-		return DebtorJSON{LeaseID: d.LeaseID, LeaseReference: d.Reference, ChargedCents: int64(d.Charged), PaidCents: int64(d.Paid),
-			BalanceCents: int64(d.Balance)}
+		j := DebtorJSON{LeaseID: d.LeaseID, LeaseReference: d.Reference, TenantIDs: d.TenantIDs, Tenants: d.Tenants, UnitIDs: d.UnitIDs,
+			Address: d.Address, ChargedCents: int64(d.Charged), PaidCents: int64(d.Paid), BalanceCents: int64(d.Balance),
+			OpenCents: int64(d.Open), OldestDue: d.OldestDue, DaysOverdue: d.DaysOverdue}
+		for i, b := range d.Buckets {
+			j.Buckets[i] = int64(b)
+		}
+		if j.TenantIDs == nil {
+			j.TenantIDs, j.Tenants, j.UnitIDs = []int64{}, []string{}, []int64{}
+		}
+		return j
 	})
 	return out, nil
 }

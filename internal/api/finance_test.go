@@ -110,6 +110,18 @@ func TestFinanceAPI(t *testing.T) {
 			if st != 200 || debtors["total"] != float64(1) {
 				t.Fatalf("debtors: %d %v", st, debtors)
 			}
+			// After the reversal the whole invoice is open again; the
+			// tenant and the unit are named, the oldest due date given.
+			debtor := debtors["items"].([]any)[0].(map[string]any)
+			if debtor["open_cents"] != float64(48000) || debtor["balance_cents"] != float64(48000) ||
+				fmt.Sprint(debtor["tenant_ids"]) != fmt.Sprintf("[%d]", tenant) || len(debtor["tenants"].([]any)) != 1 ||
+				debtor["tenants"].([]any)[0] == "" || debtor["address"] == "" || debtor["oldest_due"] == nil ||
+				len(debtor["ageing_cents"].([]any)) != 4 {
+				t.Fatalf("debtor: %v", debtor)
+			}
+			if st, _ := read.do("GET", "/debtors?sort=days&desc=true", ""); st != 200 {
+				t.Fatalf("debtors by days: %d", st)
+			}
 			st, cn := ca.do("POST", invPath+"/credit-notes", `{"reason":"start later"}`)
 			if st != 200 || cn["kind"] != "credit_note" || cn["total_cents"] != float64(-48000) {
 				t.Fatalf("credit note: %d %v", st, cn)

@@ -403,6 +403,7 @@ type Summary struct {
 	Tenants       []Party
 	BareRentCents money.Cents // valid today
 	TotalCents    money.Cents // valid today
+	DepositCents  money.Cents // agreed in the lease
 }
 
 // ListFilter narrows a lease list.

@@ -223,7 +223,7 @@ func (s *Service) List(ctx context.Context, a account.Actor, q listing.Query, f 
 			}
 			page.Items = append(page.Items, Summary{ID: l.ID, Reference: l.Reference, Kind: l.Kind, Start: l.Start, End: l.End,
 				EndsOn: l.EndsOn, Status: l.StatusOn(day), NoticeGiven: notice[i], Units: l.Units, Tenants: l.Tenants(),
-				BareRentCents: l.BareRentOn(day), TotalCents: l.TotalOn(day)})
+				BareRentCents: l.BareRentOn(day), TotalCents: l.TotalOn(day), DepositCents: l.DepositCents})
 		}
 		return nil
 	})

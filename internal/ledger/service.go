@@ -25,6 +25,9 @@ type Deps struct {
 	Audit *audit.Log
 	Vault *vault.Vault
 	Clock clock.Clock
+	// Accounts names lease accounts in the debtors list (the lease service,
+	// adapted in app); nil leaves names and addresses empty.
+	Accounts Accounts
 }
 
 // Service is the face of the ledger.
@@ -33,6 +36,7 @@ type Service struct {
 	audit *audit.Log
 	vault *vault.Vault
 	clk   clock.Clock
+	accts Accounts
 }
 
 // New builds the service.
@@ -40,7 +44,7 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock}
+	return &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, accts: d.Accounts}
 }
 
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
@@ -62,6 +66,7 @@ func (s *Service) Record(ctx context.Context, tx *db.Tx, a account.Actor, action
 // InvoiceFilter narrows an invoice list.
 type InvoiceFilter struct {
 	LeaseID  int64
+	PartyID  int64 // a tenant: the invoices of every lease they are a tenant on
 	RunID    int64
 	Period   string
 	OpenOnly bool
@@ -646,34 +651,6 @@ func (s *Service) StatementOf(ctx context.Context, a account.Actor, leaseID int6
 		return nil
 	})
 	return st, err
-}
-
-// LeaseBalance is one debtor in the receivables overview.
-type LeaseBalance struct {
-	LeaseID   int64
-	Reference string
-	Charged   money.Cents
-	Paid      money.Cents
-	Balance   money.Cents
-}
-
-// Debtors lists lease accounts with a balance other than zero, largest
-// debt first by default; search matches the lease reference.
-func (s *Service) Debtors(ctx context.Context, a account.Actor, q listing.Query) (listing.Page[LeaseBalance], error) {
-	if !a.Can(account.PermFinanceRead) {
-		return listing.Page[LeaseBalance]{}, validation.ErrForbidden
-	}
-	if q.Sort == "" {
-		q.Sort, q.Desc = "balance", true
-	}
-	q = q.Normalize("balance", "lease")
-	var page listing.Page[LeaseBalance]
-	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		var err error
-		page, err = listDebtors(ctx, tx, q)
-		return err
-	})
-	return page, err
 }
 
 // exportCap bounds a CSV export of a list.

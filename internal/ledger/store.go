@@ -45,6 +45,10 @@ func listInvoices(ctx context.Context, tx *db.Tx, q listing.Query, f InvoiceFilt
 	if f.LeaseID != 0 {
 		add("i.lease_id = ?", f.LeaseID)
 	}
+	if f.PartyID != 0 {
+		add(`i.lease_id IN (SELECT lp.lease_id FROM lease_parties lp WHERE lp.org_id = i.org_id AND lp.role = 'tenant'
+			AND lp.party_id = ?)`, f.PartyID)
+	}
 	if f.RunID != 0 {
 		add("i.run_id = ?", f.RunID)
 	}
@@ -555,39 +559,31 @@ func statementLines(ctx context.Context, tx *db.Tx, leaseID int64, from, to civi
 	return out, nil
 }
 
-// listDebtors is one page of the lease accounts whose balance is not zero
-// (q normalised to "balance" and "lease").
-func listDebtors(ctx context.Context, tx *db.Tx, q listing.Query) (listing.Page[LeaseBalance], error) {
-	page := listing.Page[LeaseBalance]{}
-	base := `SELECT l.id, l.reference,
+// debtorBalances reads every lease account whose balance is not zero: its
+// reference, what was charged and what was paid.
+func debtorBalances(ctx context.Context, tx *db.Tx) ([]LeaseBalance, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, reference, charged, paid FROM (SELECT l.id, l.reference,
 		COALESCE((SELECT SUM(i.total_cents) FROM ledger_invoices i WHERE i.org_id = l.org_id AND i.lease_id = l.id), 0) AS charged,
 		COALESCE((SELECT SUM(p.amount_cents) FROM ledger_payments p WHERE p.org_id = l.org_id AND p.lease_id = l.id), 0) AS paid
-		FROM leases l WHERE l.org_id = $1 AND LOWER(l.reference) LIKE $2 ESCAPE '\'`
-	sub := `SELECT * FROM (SELECT id, reference, charged, paid, charged - paid AS balance FROM (` + base + `) b) d WHERE balance <> 0`
-	args := []any{tx.OrgID(), "%" + strings.ToLower(listing.EscapeLike(q.Search)) + "%"}
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+sub+`) c`, args...).Scan(&page.Total); err != nil {
-		return page, fmt.Errorf("ledger: count debtors: %w", err)
-	}
-	order := map[string]string{"balance": "balance", "lease": "reference"}[q.Sort]
-	rows, err := tx.QueryContext(ctx, sub+fmt.Sprintf(" ORDER BY %s %s, id LIMIT %d OFFSET %d", order, q.Direction(), limitOf(q), q.Offset),
-		args...)
+		FROM leases l WHERE l.org_id = $1) b WHERE charged <> paid ORDER BY id`, tx.OrgID())
 	if err != nil {
-		return page, fmt.Errorf("ledger: list debtors: %w", err)
+		return nil, fmt.Errorf("ledger: list debtors: %w", err)
 	}
 	defer rows.Close()
+	var out []LeaseBalance
 	for rows.Next() {
 		var b LeaseBalance
-		var charged, paid, bal int64
-		if err := rows.Scan(&b.LeaseID, &b.Reference, &charged, &paid, &bal); err != nil {
-			return page, fmt.Errorf("ledger: list debtors: %w", err)
+		var charged, paid int64
+		if err := rows.Scan(&b.LeaseID, &b.Reference, &charged, &paid); err != nil {
+			return nil, fmt.Errorf("ledger: list debtors: %w", err)
 		}
-		b.Charged, b.Paid, b.Balance = money.Cents(charged), money.Cents(paid), money.Cents(bal)
-		page.Items = append(page.Items, b)
+		b.Charged, b.Paid, b.Balance = money.Cents(charged), money.Cents(paid), money.Cents(charged-paid)
+		out = append(out, b)
 	}
 	if err := rows.Err(); err != nil {
-		return page, fmt.Errorf("ledger: list debtors: %w", err)
+		return nil, fmt.Errorf("ledger: list debtors: %w", err)
 	}
-	return page, nil
+	return out, nil
 }
 
 // --- the fiscal archive's keys ---

@@ -457,6 +457,25 @@ func (s *Service) ListUnits(ctx context.Context, a account.Actor, f UnitFilter, 
 	if !a.Can(account.PermPortfolioRead) {
 		return listing.Page[Unit]{}, validation.ErrForbidden
 	}
+	return s.listUnits(ctx, a, f, q)
+}
+
+// mayPickUnits: a unit's address is no personal data, and finance work
+// (settlement keys and costs) picks units too.
+func mayPickUnits(a account.Actor) bool {
+	return a.Can(account.PermPortfolioRead) || a.Can(account.PermFinanceRead)
+}
+
+// PickUnits is ListUnits for a search picker of a form: members who may
+// read the portfolio or the finances find units by address.
+func (s *Service) PickUnits(ctx context.Context, a account.Actor, f UnitFilter, q listing.Query) (listing.Page[Unit], error) {
+	if !mayPickUnits(a) {
+		return listing.Page[Unit]{}, validation.ErrForbidden
+	}
+	return s.listUnits(ctx, a, f, q)
+}
+
+func (s *Service) listUnits(ctx context.Context, a account.Actor, f UnitFilter, q listing.Query) (listing.Page[Unit], error) {
 	q = q.Normalize(UnitSorts...)
 	var page listing.Page[Unit]
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
@@ -542,7 +561,7 @@ func (s *Service) UnitFacts(ctx context.Context, tx *db.Tx, ids ...int64) (map[i
 // a list does (the lease picker keeps the chosen units at its top). Any id
 // that is not a unit of a's organisation is validation.ErrNotFound.
 func (s *Service) UnitNames(ctx context.Context, a account.Actor, ids ...int64) (map[int64]string, error) {
-	if !a.Can(account.PermPortfolioRead) {
+	if !mayPickUnits(a) {
 		return nil, validation.ErrForbidden
 	}
 	var out map[int64]string

@@ -69,7 +69,19 @@ type financeDebtorsView struct {
 	financeFmt
 	List     *ListView
 	Items    []ledger.LeaseBalance
+	Buckets  [4]string
 	CanWrite bool
+}
+
+// Names are a list of tenants' names on one line.
+func (f financeFmt) Names(ns []string) string { return strings.Join(ns, ", ") }
+
+// DayOrNone is a date in words, or a dash for none.
+func (f financeFmt) DayOrNone(d civil.Date) string {
+	if d.IsZero() {
+		return "—"
+	}
+	return f.Day(d)
 }
 
 func (s *Server) financeDebtors(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +90,7 @@ func (s *Server) financeDebtors(w http.ResponseWriter, r *http.Request) {
 	a := actorOf(r)
 	fm := s.financeFmt(p)
 	serveList(s, w, r, p, listSpec[ledger.LeaseBalance]{
-		Sorts: []string{"balance", "lease"},
+		Sorts: ledger.DebtorSorts,
 		Desc:  true,
 		Fetch: func(q listing.Query) (listing.Page[ledger.LeaseBalance], error) {
 			return s.Ledger.Debtors(r.Context(), a, q)
@@ -86,13 +98,27 @@ func (s *Server) financeDebtors(w http.ResponseWriter, r *http.Request) {
 		CSV: func(items []ledger.LeaseBalance) csvFile {
 			rows := make([][]string, 0, len(items))
 			for _, it := range items {
-				rows = append(rows, []string{it.Reference, fm.Amount(it.Charged), fm.Amount(it.Paid), fm.Amount(it.Balance)})
+				oldest := ""
+				if !it.OldestDue.IsZero() {
+					oldest = it.OldestDue.String()
+				}
+				row := []string{fm.Names(it.Tenants), it.Address, it.Reference, fm.Amount(it.Open), fm.Amount(it.Balance), oldest,
+					strconv.Itoa(it.DaysOverdue)}
+				for _, b := range it.Buckets {
+					row = append(row, fm.Amount(b))
+				}
+				rows = append(rows, row)
 			}
-			return csvFile{"debiteuren.csv", []string{p.T("lease.field.reference"), p.T("finance.charged"), p.T("finance.paid"),
-				p.T("finance.balance")}, rows}
+			head := []string{p.T("finance.debtors.name"), p.T("finance.debtors.address"), p.T("lease.field.reference"),
+				p.T("finance.debtors.open"), p.T("finance.balance"), p.T("finance.debtors.oldest_due"), p.T("finance.debtors.days")}
+			for _, b := range ledger.DebtorBuckets {
+				head = append(head, p.T("finance.debtors.bucket", "Days", b))
+			}
+			return csvFile{"debiteuren.csv", head, rows}
 		},
 		Show: func(list *ListView, items []ledger.LeaseBalance) error {
-			p.Data = financeDebtorsView{financeFmt: fm, List: list, Items: items, CanWrite: a.Can(account.PermFinanceWrite)}
+			p.Data = financeDebtorsView{financeFmt: fm, List: list, Items: items, Buckets: ledger.DebtorBuckets,
+				CanWrite: a.Can(account.PermFinanceWrite)}
 			return nil
 		},
 		Template: "finance_debtors",
@@ -315,6 +341,7 @@ func (s *Server) financeInvoices(w http.ResponseWriter, r *http.Request) {
 type financeInvoiceView struct {
 	financeFmt
 	Invoice  *ledger.Invoice
+	Account  ledger.AccountName // the lease's tenants and units, linked
 	CanWrite bool
 }
 
@@ -331,7 +358,12 @@ func (s *Server) renderInvoice(w http.ResponseWriter, r *http.Request, p *page, 
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Data = financeInvoiceView{financeFmt: s.financeFmt(p), Invoice: inv, CanWrite: a.Can(account.PermFinanceWrite)}
+	acct, err := s.Ledger.Account(r.Context(), a, inv.LeaseID)
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	p.Data = financeInvoiceView{financeFmt: s.financeFmt(p), Invoice: inv, Account: acct, CanWrite: a.Can(account.PermFinanceWrite)}
 	s.render(w, r, status, "finance_invoice", p)
 }
 

@@ -10,12 +10,11 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/lease"
+	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
-	"hms/internal/portfolio"
-	"hms/internal/relation"
 )
 
 // leaseFmt formats lease values in the page language (templates reach it
@@ -125,30 +124,21 @@ func (s *Server) leaseList(w http.ResponseWriter, r *http.Request) {
 
 // --- create and edit ---
 
-// leaseOption is one choice in a select of the lease form.
-type leaseOption struct {
-	ID    int64
-	Label string
-}
-
 type leaseFormView struct {
 	leaseFmt
 	Lease          *lease.Lease // nil: new lease
-	Units          []leaseOption
-	Parties        []leaseOption
+	UnitPicker     picker
+	TenantPicker   picker
+	GuarantorPick  picker
 	Frequencies    []lease.Frequency
 	PaymentMethods []lease.PaymentMethod
 	ComponentKinds []lease.ComponentKind
 	VATs           []lease.VAT
 	Rows           []int // component rows of the new-lease form
-	Selected       map[string]map[int64]bool
 }
 
 // leaseComponentRows is how many component lines the new-lease form offers.
 const leaseComponentRows = 4
-
-// Has reports whether id was chosen in the multi-select field.
-func (v leaseFormView) Has(field string, id int64) bool { return v.Selected[field][id] }
 
 // RowKind is the default kind of component row i of the new-lease form.
 func (v leaseFormView) RowKind(i int) string {
@@ -163,44 +153,19 @@ func (v leaseFormView) RowKind(i int) string {
 
 func (s *Server) leaseFormView(r *http.Request, p *page, l *lease.Lease) leaseFormView {
 	v := leaseFormView{leaseFmt: leaseFmt{p.Lang}, Lease: l, Frequencies: lease.Frequencies, PaymentMethods: lease.PaymentMethods,
-		ComponentKinds: lease.ComponentKinds, VATs: lease.VATs, Selected: map[string]map[int64]bool{}}
+		ComponentKinds: lease.ComponentKinds, VATs: lease.VATs}
 	if l == nil {
 		for i := range leaseComponentRows {
 			v.Rows = append(v.Rows, i)
 		}
 	}
-	v.Units, v.Parties = s.leaseChoices(r)
-	// What the lease has must stay selectable even when the selects are
-	// cut off at leaseChoiceLimit, or saving the form would drop it.
-	if l != nil {
-		for _, u := range l.Units {
-			v.Units = leaseEnsureOption(v.Units, u.ID, u.Address)
-		}
-		for _, pt := range l.Parties {
-			v.Parties = leaseEnsureOption(v.Parties, pt.ID, pt.Name)
-		}
-	}
-	for _, field := range []string{"unit_ids", "tenant_ids", "guarantor_ids"} {
-		v.Selected[field] = map[int64]bool{}
-		for _, sid := range p.Form[field] {
-			if id, err := strconv.ParseInt(sid, 10, 64); err == nil {
-				v.Selected[field][id] = true
-			}
-		}
-	}
+	v.UnitPicker = s.newPicker(r, p, "unit_ids", pickUnits, true, p.Form)
+	v.UnitPicker.Label, v.UnitPicker.Hint = p.T("lease.field.units"), p.T("lease.form.units_hint")
+	v.TenantPicker = s.newPicker(r, p, "tenant_ids", pickRelations, true, p.Form)
+	v.TenantPicker.Label, v.TenantPicker.Hint = p.T("lease.field.tenants"), p.T("lease.form.tenants_hint")
+	v.GuarantorPick = s.newPicker(r, p, "guarantor_ids", pickRelations, true, p.Form)
+	v.GuarantorPick.Label, v.GuarantorPick.Hint = p.T("lease.field.guarantors"), p.T("lease.form.optional")
 	return v
-}
-
-func leaseEnsureOption(opts []leaseOption, id int64, label string) []leaseOption {
-	for _, o := range opts {
-		if o.ID == id {
-			return opts
-		}
-	}
-	if label == "" {
-		label = fmt.Sprintf("#%d", id)
-	}
-	return append(opts, leaseOption{ID: id, Label: label})
 }
 
 func (s *Server) leaseNew(w http.ResponseWriter, r *http.Request) {
@@ -208,6 +173,13 @@ func (s *Server) leaseNew(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "leases"
 	p.Form = url.Values{"notice_months_tenant": {"1"}, "due_day": {"1"}, "billing_frequency": {string(lease.Monthly)},
 		"payment_method": {string(lease.Transfer)}}
+	// "Nieuw huurcontract" on a unit's or a person's page chooses them.
+	q := r.URL.Query()
+	for field, param := range map[string]string{"unit_ids": "unit", "tenant_ids": "tenant"} {
+		for _, id := range chosenIDs(q, param) {
+			p.Form.Add(field, strconv.FormatInt(id, 10))
+		}
+	}
 	p.Data = s.leaseFormView(r, p, nil)
 	s.render(w, r, http.StatusOK, "lease_form", p)
 }
@@ -381,6 +353,10 @@ type leaseDetailView struct {
 	VATs            []lease.VAT
 	DepositKinds    []lease.DepositEntryKind
 	DeliveryMethods []lease.DeliveryMethod
+	// With finance.read: the lease's latest invoices and payments, linked.
+	Invoices     []ledger.Invoice
+	MoreInvoices int
+	Payments     []ledger.Payment
 }
 
 func (s *Server) leaseDetail(w http.ResponseWriter, r *http.Request) {
@@ -405,6 +381,21 @@ func (s *Server) renderLeaseDetail(w http.ResponseWriter, r *http.Request, statu
 	v := leaseDetailView{leaseFmt: leaseFmt{p.Lang}, Detail: det, Preview: preview, CanWrite: a.Can(account.PermPortfolioWrite),
 		ComponentKinds: lease.ComponentKinds, VATs: lease.VATs,
 		DepositKinds: []lease.DepositEntryKind{lease.DepositReceived, lease.DepositReturned}, DeliveryMethods: lease.DeliveryMethods}
+	if a.Can(account.PermFinanceRead) {
+		invs, err := s.Ledger.Invoices(r.Context(), a, listing.Query{Sort: "number", Desc: true, Limit: recordInvoices},
+			ledger.InvoiceFilter{LeaseID: id})
+		if err != nil {
+			s.fail(w, r, err, p)
+			return
+		}
+		v.Invoices, v.MoreInvoices = invs.Items, invs.Total-len(invs.Items)
+		pays, err := s.Ledger.Payments(r.Context(), a, id)
+		if err != nil {
+			s.fail(w, r, err, p)
+			return
+		}
+		v.Payments = pays[max(0, len(pays)-recordInvoices):]
+	}
 	p.Title = "lease.detail.title"
 	p.Data = v
 	s.render(w, r, status, "lease_detail", p)
@@ -656,36 +647,4 @@ func (s *Server) leaseSaveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "lease.settings.saved")
 	http.Redirect(w, r, s.leasesPath(r)+"/settings", http.StatusSeeOther)
-}
-
-// leaseChoiceLimit bounds the selects of the lease form.
-const leaseChoiceLimit = 500
-
-// leaseChoices lists units (by address) and relations (by name) for the
-// selects of the lease form.
-func (s *Server) leaseChoices(r *http.Request) (units, parties []leaseOption) {
-	a := actorOf(r)
-	if up, err := s.Portfolio.ListUnits(r.Context(), a, portfolio.UnitFilter{}, listing.Query{Limit: leaseChoiceLimit}); err == nil {
-		for _, u := range up.Items {
-			label := u.Line()
-			if u.Status != "" && u.Status != portfolio.StatusVacant {
-				label += " (" + s.Texts.T(langOf(r), "lease.form.unit_"+string(u.Status), nil) + ")"
-			}
-			units = append(units, leaseOption{ID: u.ID, Label: label})
-		}
-	} else {
-		s.Log.Error("lease form units", "err", err)
-	}
-	if rp, err := s.Relations.List(r.Context(), a, listing.Query{Limit: leaseChoiceLimit}, relation.Filter{}); err == nil {
-		for _, it := range rp.Items {
-			label := it.Name
-			if it.City != "" {
-				label += ", " + it.City
-			}
-			parties = append(parties, leaseOption{ID: it.ID, Label: label})
-		}
-	} else {
-		s.Log.Error("lease form relations", "err", err)
-	}
-	return units, parties
 }

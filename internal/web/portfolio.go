@@ -436,6 +436,7 @@ type meterView struct {
 type unitView struct {
 	pfView
 	Unit        *portfolio.Unit
+	Links       *recordLinks
 	Meters      []meterView
 	Kinds       []portfolio.MeterKind
 	Measures    map[portfolio.MeterKind][]string
@@ -466,8 +467,13 @@ func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, 
 		s.fail(w, r, err, p)
 		return
 	}
-	view := unitView{pfView: v, Unit: u, Kinds: portfolio.MeterKinds, Measures: portfolio.Measures, Failed: failed, FailedMeter: failedMeter,
-		Today: s.Clock.Now().In(amsterdam).Format("2006-01-02")}
+	links, err := s.unitLinks(r, p, id)
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	view := unitView{pfView: v, Unit: u, Links: links, Kinds: portfolio.MeterKinds, Measures: portfolio.Measures, Failed: failed,
+		FailedMeter: failedMeter, Today: s.Clock.Now().In(amsterdam).Format("2006-01-02")}
 	for _, m := range ms {
 		rs, err := s.Portfolio.Readings(r.Context(), a, id, m.ID, portfolio.ReadingFilter{},
 			listing.Query{Sort: "date", Desc: true, Limit: readingsShown})

@@ -79,8 +79,8 @@ func TestBrowserPortfolioTenantLeaseAndImport(t *testing.T) {
 			b.Run(t, chromedp.Navigate(base+"/leases/new"), chromedp.WaitVisible(css("#lease-submit")),
 				chromedp.SetValue(css("#start_date"), "2026-03-01"))
 			b.Run(t,
-				chromedp.Evaluate[chromedp.Void](`document.querySelector('#unit_ids').options[0].selected = true;
-					document.querySelector('#tenant_ids').options[0].selected = true;`),
+				chromedp.Click(css(`#unit_ids-options input[name="unit_ids"]`)),
+				chromedp.Click(css(`#tenant_ids-options input[name="tenant_ids"]`)),
 				chromedp.SetValue(css("#component-0-amount"), "812,50"),
 				chromedp.SetValue(css("#deposit"), "1625,00"),
 				chromedp.Click(css("#lease-submit")), chromedp.WaitVisible(css("#lease-status")))

@@ -312,6 +312,7 @@ func relFormFromRelation(rel *relation.Relation) url.Values {
 
 type relationShowView struct {
 	Rel        *relation.Relation
+	Links      *recordLinks
 	IBANs      []string // formatted
 	Access     []relAccessRow
 	CanWrite   bool
@@ -345,6 +346,10 @@ func (s *Server) renderRelation(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	v := relationShowView{Rel: rel, CanWrite: a.Can(account.PermPortfolioWrite)}
+	if v.Links, err = s.tenantLinks(r, p, id); err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
 	for _, iban := range rel.IBANs {
 		v.IBANs = append(v.IBANs, nl.FormatIBAN(iban))
 	}

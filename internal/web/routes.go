@@ -155,7 +155,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/leases/{id}/documents", portfolioWrite, s.leaseGenerateInformation)
 	s.handle("GET", "/o/{org}/leases/{id}/documents/{doc}", portfolioRead, s.leaseDocument)
 	s.handle("POST", "/o/{org}/leases/{id}/documents/{doc}/provided", portfolioWrite, s.leaseInformationProvided)
-	s.handle("GET", "/o/{org}/lease-options/{kind}", portfolioWrite, s.leaseOptions)
+	s.handle("GET", "/o/{org}/pick/{kind}", orgRead, s.pick)
 
 	// The rent-roll import (a background job; the page polls it).
 	s.handle("GET", "/o/{org}/import", portfolioWrite, s.importForm)

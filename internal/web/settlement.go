@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -98,6 +99,7 @@ type stCostView struct {
 	Complexes []settlement.Choice
 	Suppliers []settlement.Choice
 	CanWrite  bool
+	Units     picker // the units the cost is for (none: the whole complex)
 }
 
 func (s *Server) renderCostForm(w http.ResponseWriter, r *http.Request, status int, p *page, entry *settlement.CostEntry) {
@@ -120,10 +122,13 @@ func (s *Server) renderCostForm(w http.ResponseWriter, r *http.Request, status i
 		p.Form = url.Values{"complex_id": {fmt.Sprint(entry.ComplexID)}, "supplier_id": {fmt.Sprint(entry.SupplierID)},
 			"invoice_number": {entry.InvoiceNumber}, "invoice_date": {entry.InvoiceDate.String()}, "period_start": {entry.PeriodStart.String()},
 			"period_end": {entry.PeriodEnd.String()}, "amount": {leaseFmt{p.Lang}.Amount(entry.Amount)}, "vat": {vat}, "category": {entry.Category},
-			"description": {entry.Description}, "unit_ids": {strings.Join(units, " ")}}
+			"description": {entry.Description}, "unit_ids": units}
 	}
-	p.Data = stCostView{leaseFmt: leaseFmt{p.Lang}, Entry: entry, Complexes: complexes, Suppliers: suppliers,
+	view := stCostView{leaseFmt: leaseFmt{p.Lang}, Entry: entry, Complexes: complexes, Suppliers: suppliers,
 		CanWrite: a.Can(account.PermFinanceWrite)}
+	view.Units = s.newPicker(r, p, "unit_ids", pickUnits, true, p.Form)
+	view.Units.Label, view.Units.Hint = p.T("settlement.field.units"), p.T("settlement.field.units_hint")
+	p.Data = view
 	s.render(w, r, status, "settlement_cost", p)
 }
 
@@ -139,14 +144,7 @@ func costInputOf(f *form) settlement.CostInput {
 		Category: f.String("category"), Description: f.String("description")}
 	in.ComplexID = f.Number("complex_id")
 	in.SupplierID = f.Number("supplier_id")
-	for _, u := range strings.FieldsFunc(f.String("unit_ids"), func(r rune) bool { return r == ' ' || r == ',' }) {
-		id, err := strconv.ParseInt(u, 10, 64)
-		if err != nil {
-			f.Add("unit_ids", "settlement.bad_unit_list")
-			break
-		}
-		in.UnitIDs = append(in.UnitIDs, id)
-	}
+	in.UnitIDs = f.IDs("unit_ids")
 	return in
 }
 
@@ -317,15 +315,22 @@ type stKeysView struct {
 	DegreeDays []settlement.DegreeDay
 	Stations   []settlement.KNMIStation
 	CanWrite   bool
+	Units      map[int64]string // the addresses of the units keys name
+	Shares     picker           // the key form's units with their shares
 }
 
-// SharesText shows a key's shares as "id=share …".
+// SharesText shows a key's shares as "address: share; …", by address.
 func (v stKeysView) SharesText(k settlement.CategoryKey) string {
 	var parts []string
 	for u, s := range k.Shares {
-		parts = append(parts, fmt.Sprintf("%d=%s", u, s))
+		name := v.Units[u]
+		if name == "" {
+			name = "?"
+		}
+		parts = append(parts, name+": "+s)
 	}
-	return strings.Join(parts, " ")
+	slices.Sort(parts)
+	return strings.Join(parts, "; ")
 }
 
 func (s *Server) stKeys(w http.ResponseWriter, r *http.Request) {
@@ -375,9 +380,21 @@ func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	if view.Settings != nil {
+		var ids []int64
+		for _, k := range view.Settings.Keys {
+			for u := range k.Shares {
+				ids = append(ids, u)
+			}
+		}
+		if len(ids) > 0 {
+			// Names as in a list; a unit deleted since shows as "?".
+			view.Units, _ = s.Portfolio.UnitNames(r.Context(), a, ids...)
+		}
 		if p.Form == nil {
 			p.Form = url.Values{}
 		}
+		view.Shares = s.newPickerIn(r, p, "shares", pickUnits, true, p.Form, cx, true)
+		view.Shares.Label, view.Shares.Hint = p.T("settlement.field.shares"), p.T("settlement.field.shares_hint")
 		if p.Form.Get("admin_fee_percent") == "" {
 			p.Form.Set("admin_fee_percent", view.Settings.AdminFeePercent)
 		}
@@ -416,16 +433,11 @@ func (s *Server) stKeySave(w http.ResponseWriter, r *http.Request) {
 	cx, year := s.stComplexYear(r)
 	k := settlement.CategoryKey{Category: f.String("category"), Key: f.String("key"), Heating: f.Bool("heating"),
 		FixedPercent: f.String("fixed_percent"), AdminFee: f.Bool("admin_fee"), MeterKind: f.String("meter_kind")}
-	if sh := strings.Fields(f.String("shares")); len(sh) > 0 {
+	// The units picked, each with its share beside it (share.<unit>).
+	if ids := f.IDs("shares"); len(ids) > 0 {
 		k.Shares = map[int64]string{}
-		for _, part := range sh {
-			u, v, ok := strings.Cut(part, "=")
-			id, err := strconv.ParseInt(u, 10, 64)
-			if !ok || err != nil {
-				f.Add("shares", "settlement.bad_number")
-				break
-			}
-			k.Shares[id] = v
+		for _, id := range ids {
+			k.Shares[id] = f.String(fmt.Sprintf("share.%d", id))
 		}
 	}
 	err := f.Err()
