@@ -37,6 +37,8 @@ Usage:
   hms token create --org SLUG --email E [--name N] [--scopes read,write,admin]
   hms audit verify                           check the hash chains of the audit log
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
+  hms import opening-balances --org SLUG FILE.csv   open items from the previous system (booked as opening charges)
+  hms import advances --org SLUG FILE.csv   service-cost advances charged and received before HMS
   hms demo --org SLUG [--units N]            create (or fill) an organisation with a synthetic portfolio
   hms rentrun --org SLUG --period YYYY-MM [--preview] [--complex ID | --unit ID | --lease ID]
                                              charge a month's rent (again: only what is missing)
@@ -323,6 +325,9 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func importFile(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && (args[0] == "opening-balances" || args[0] == "advances") {
+		return importMoving(ctx, args[0], args[1:], stdout)
+	}
 	var cfg app.Config
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	commonFlags(fs, &cfg)

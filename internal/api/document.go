@@ -46,6 +46,7 @@ var tagOfSegment = map[string]string{
 	"dunning": "Dunning", "payment-plans": "Dunning", "arrears": "Dunning",
 	"mandates": "Banking", "collections": "Banking",
 	"payouts": "Payouts", "payout-batches": "Payouts", "payout-settings": "Payouts",
+	"imports": "Organisation",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

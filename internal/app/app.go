@@ -31,6 +31,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/orgprofile"
 	"hms/internal/payout"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
@@ -192,6 +193,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Accounts = account.New(account.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Mail: a.Outbox, Limiter: a.Limiter,
 		Clock: a.Clock, Texts: a.Texts, BaseURL: func() string { return a.BaseURL }})
+	a.OrgProfile = orgprofile.New(orgprofile.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
 	a.Privacy = privacy.New(privacy.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
@@ -219,7 +221,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Dunning = dunning.New(dunning.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Leases: a.Leases, Relations: a.Relations,
 		Portfolio: a.Portfolio, Billing: a.Billing, Outbox: a.Outbox, Jobs: a.Jobs})
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases,
-		Vault: a.Vault, Jobs: a.Jobs, Accounts: a.Accounts})
+		Vault: a.Vault, Jobs: a.Jobs, Accounts: a.Accounts, Clock: a.Clock})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

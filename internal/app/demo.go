@@ -15,6 +15,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/orgprofile"
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
@@ -57,6 +58,9 @@ func (a *App) SeedDemo(ctx context.Context, slug string, units int) (DemoLogin, 
 			return login, nil, fmt.Errorf("demo processor agreement: %w", err)
 		}
 	}
+	if err := a.demoOrgDetails(ctx, actor, name); err != nil {
+		return login, nil, err
+	}
 	if units <= 0 {
 		return login, nil, nil
 	}
@@ -85,6 +89,22 @@ func (a *App) SeedDemo(ctx context.Context, slug string, units int) (DemoLogin, 
 		return login, nil, fmt.Errorf("demo dunning: %w", err)
 	}
 	return login, res, nil
+}
+
+// demoOrgDetails fills the organisation's details every document prints,
+// once (a second seed changes nothing). The KvK number is made up; the VAT
+// id is the Belastingdienst's example number.
+func (a *App) demoOrgDetails(ctx context.Context, actor account.Actor, name string) error {
+	p, err := a.OrgProfile.Get(ctx, actor)
+	if err != nil || p.LegalName != "" {
+		return err
+	}
+	if err := a.OrgProfile.Save(ctx, actor, orgprofile.Input{LegalName: name, Street: "Stationsplein", HouseNumber: "1",
+		Postcode: "3511 ED", City: "Utrecht", Email: "info@" + actor.OrgSlug + ".hms.localhost", Phone: "030 123 45 67",
+		KvK: "12345678", VATID: "NL000099998B57", PaymentTermDays: 14}); err != nil {
+		return fmt.Errorf("demo organisation details: %w", err)
+	}
+	return nil
 }
 
 // demoBooks charges the rent of the last three months and books payments

@@ -14,6 +14,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/orgprofile"
 	"hms/internal/payout"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/db"
@@ -58,4 +59,5 @@ type Services struct {
 	Reconcile     *reconcile.Service     // bank statements: import, matching, review, returned debits
 	Dunning       *dunning.Service       // arrears: proposals, letters, collection costs, hand-overs, payment plans, ageing
 	Payouts       *payout.Service        // payouts to tenants (deposit refunds, settlement credits, overpayments), four eyes, pain.001
+	OrgProfile    *orgprofile.Service    // the organisation's details every document prints (issuer block, logo, payment term)
 }
