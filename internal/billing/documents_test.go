@@ -13,8 +13,8 @@ import (
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
-	"hms/internal/orgprofile"
 	"hms/internal/nl"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
@@ -41,7 +41,7 @@ func (e *env) issuer(a account.Actor, send bool) {
 	if err := e.Leases.UpdateSettings(ctx, a, ls); err != nil {
 		e.T.Fatal(err)
 	}
-if err := e.OrgProfile.Save(ctx, a, orgprofile.Input{LegalName: "Woonstichting Zuiderhuis", Street: "Stationsplein", HouseNumber: "1",
+	if err := e.OrgProfile.Save(ctx, a, orgprofile.Input{LegalName: "Woonstichting Zuiderhuis", Street: "Stationsplein", HouseNumber: "1",
 		Postcode: "3511 ED", City: "Utrecht", KvK: "40536533", VATID: "NL000099998B57"}); err != nil {
 		e.T.Fatal(err)
 	}

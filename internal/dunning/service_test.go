@@ -58,7 +58,7 @@ func (e *env) issuer(a account.Actor) {
 		Postcode: "3511 ED", City: "Utrecht"}); err != nil {
 		e.T.Fatal(err)
 	}
-	
+
 	if err := e.Billing.SaveSettings(ctx, a, billing.Settings{Proration: billing.ActualDays, IssuerIBAN: "NL91ABNA0417164300",
 		SendInvoices: false}); err != nil {
 		e.T.Fatal(err)

@@ -75,7 +75,9 @@ func (s *Service) ImportOpeningBalances(ctx context.Context, a account.Actor, r 
 	}
 	var rows []row
 	var errs []CellError
-	add := func(line int, key, reason string) { errs = append(errs, CellError{Line: line, Column: col(key), Reason: reason}) }
+	add := func(line int, key, reason string) {
+		errs = append(errs, CellError{Line: line, Column: col(key), Reason: reason})
+	}
 	for _, rec := range recs {
 		f := rec.Fields
 		rw := row{line: rec.Line, ref: strings.TrimSpace(f["lease_ref"]), desc: strings.TrimSpace(f["description"])}
@@ -182,7 +184,9 @@ func (s *Service) ImportAdvances(ctx context.Context, a account.Actor, r io.Read
 	var rows []PriorAdvance
 	var lines []int
 	var errs []CellError
-	add := func(line int, key, reason string) { errs = append(errs, CellError{Line: line, Column: col(key), Reason: reason}) }
+	add := func(line int, key, reason string) {
+		errs = append(errs, CellError{Line: line, Column: col(key), Reason: reason})
+	}
 	for _, rec := range recs {
 		f := rec.Fields
 		pa := PriorAdvance{Reference: strings.TrimSpace(f["lease_ref"])}

@@ -78,7 +78,7 @@ func (e *env) scenarioWith(a account.Actor, advanceB money.Cents) *scenario {
 	if err := e.Leases.UpdateSettings(ctx, a, ls); err != nil {
 		t.Fatal(err)
 	}
-if err := e.OrgProfile.Save(ctx, a, orgprofile.Input{LegalName: "Woonstichting Zuiderhuis", Street: "Stationsplein", HouseNumber: "1",
+	if err := e.OrgProfile.Save(ctx, a, orgprofile.Input{LegalName: "Woonstichting Zuiderhuis", Street: "Stationsplein", HouseNumber: "1",
 		Postcode: "3511 ED", City: "Utrecht", KvK: "40536533", VATID: "NL000099998B57"}); err != nil {
 		t.Fatal(err)
 	}
