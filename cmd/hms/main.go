@@ -235,13 +235,22 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if *demo {
-		fmt.Fprintln(stdout, "Building the demo portfolio…")
-		login, res, err := a.SeedDemo(ctx, "demo", 150)
+		login, owner, err := a.SeedDemoOwner(ctx, "demo")
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
-		fmt.Fprintf(stdout, "Demo organisation %q: %d units, %d tenants, %d leases.\n", login.OrgSlug, res.Units, res.Tenants, res.Leases)
-		fmt.Fprintf(stdout, "Log in as %s with password %s\n", login.Email, login.Password)
+		// The login first; the portfolio fills in the background (the
+		// dashboard says so until it is done).
+		fmt.Fprintf(stdout, "Demo: open %s/login and log in as %s with password %s\n", a.URL(), login.Email, login.Password)
+		fmt.Fprintln(stdout, "Building the demo portfolio in the background…")
+		a.StartDemoFill(ctx, owner, "demo", 150, func(res *importer.Result, err error) {
+			if err != nil {
+				fmt.Fprintf(stdout, "demo data: %v\n", err)
+				return
+			}
+			fmt.Fprintf(stdout, "Demo organisation %q filled: %d units, %d tenants, %d leases.\n", login.OrgSlug, res.Units, res.Tenants,
+				res.Leases)
+		})
 	}
 	fmt.Fprintf(stdout, "HMS is running on %s\n", a.URL())
 	if cfg.SMTPURL == "" {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -96,6 +97,9 @@ type App struct {
 	server   *http.Server
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
+	// demoFilling is true while serve --demo fills the portfolio in the
+	// background (FillDemo); the dashboard says so.
+	demoFilling atomic.Bool
 }
 
 // Open connects to the database, migrates it and builds every service; it
@@ -227,7 +231,7 @@ func (a *App) build(ctx context.Context) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web, err = web.New(web.Deps{Services: a.Services, Clock: a.Clock, Log: a.Log, API: a.API, Registry: reg,
 		SecureCookies: !servesLocalHTTP(a.BaseURL, a.Addr), TrustedProxies: a.TrustedProxies,
-		MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom})
+		MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom, DemoFilling: a.demoFilling.Load})
 	return err
 }
 

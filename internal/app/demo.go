@@ -34,6 +34,32 @@ type DemoLogin struct {
 // portfolio of units units through the same importer a customer's rent roll
 // takes. Run it twice and the second run changes nothing.
 func (a *App) SeedDemo(ctx context.Context, slug string, units int) (DemoLogin, *importer.Result, error) {
+	login, actor, err := a.SeedDemoOwner(ctx, slug)
+	if err != nil || units <= 0 {
+		return login, nil, err
+	}
+	res, err := a.FillDemo(ctx, actor, slug, units)
+	return login, res, err
+}
+
+// StartDemoFill fills the demo portfolio in the background (serve --demo
+// prints the login first); the dashboard says "De demo wordt gevuld…" until
+// it is done. done is called with the outcome.
+func (a *App) StartDemoFill(ctx context.Context, actor account.Actor, slug string, units int,
+	done func(*importer.Result, error)) {
+	a.demoFilling.Store(true)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		defer a.demoFilling.Store(false)
+		done(a.FillDemo(ctx, actor, slug, units))
+	}()
+}
+
+// SeedDemoOwner creates the organisation slug (when missing) with its owner,
+// accepts the processor agreement and fills the organisation's details: what
+// logging in needs, quickly.
+func (a *App) SeedDemoOwner(ctx context.Context, slug string) (DemoLogin, account.Actor, error) {
 	login := DemoLogin{OrgSlug: slug, Email: "eigenaar@" + slug + ".hms.localhost"}
 	name := slug
 	if slug == "demo" {
@@ -42,53 +68,57 @@ func (a *App) SeedDemo(ctx context.Context, slug string, units int) (DemoLogin, 
 	pw, userID, err := a.Accounts.CreateUser(ctx,
 		account.CreateUserInput{OrgSlug: slug, OrgName: name, Email: login.Email, Name: "Demo Eigenaar", Role: account.Owner})
 	if err != nil {
-		return login, nil, fmt.Errorf("demo owner: %w", err)
+		return login, account.Actor{}, fmt.Errorf("demo owner: %w", err)
 	}
 	login.Password = pw
 	actor, err := a.Accounts.ActorFor(ctx, userID, slug)
 	if err != nil {
-		return login, nil, err
+		return login, actor, err
 	}
 	st, err := a.Privacy.ProcessorAgreementStatus(ctx, actor)
 	if err != nil {
-		return login, nil, err
+		return login, actor, err
 	}
 	if st.Accepted == nil {
 		if err := a.Privacy.AcceptProcessorAgreement(ctx, actor, a.Privacy.Current().Version); err != nil {
-			return login, nil, fmt.Errorf("demo processor agreement: %w", err)
+			return login, actor, fmt.Errorf("demo processor agreement: %w", err)
 		}
 	}
-	if err := a.demoOrgDetails(ctx, actor, name); err != nil {
-		return login, nil, err
-	}
-	if units <= 0 {
-		return login, nil, nil
-	}
+	return login, actor, a.demoOrgDetails(ctx, actor, name)
+}
+
+// FillDemo imports a synthetic portfolio of units units through the same
+// importer a customer's rent roll takes, and books and proposes what the
+// pages show. Run it twice and the second run changes nothing.
+func (a *App) FillDemo(ctx context.Context, actor account.Actor, slug string, units int) (*importer.Result, error) {
 	h := fnv.New64a()
 	h.Write([]byte(slug))
 	rows := demo.RentRoll(demo.Options{Seed: h.Sum64(), Units: units, Today: civil.Today(a.Clock.Now())})
 	var buf bytes.Buffer
 	if err := demo.WriteCSV(&buf, rows); err != nil {
-		return login, nil, err
+		return nil, err
 	}
 	res, cellErrs, err := a.Importer.Import(ctx, actor, &buf, nil)
 	if err != nil {
 		if len(cellErrs) > 0 {
-			return login, nil, fmt.Errorf("demo import: %v (first of %d: %v)", err, len(cellErrs), cellErrs[0])
+			return nil, fmt.Errorf("demo import: %v (first of %d: %v)", err, len(cellErrs), cellErrs[0])
 		}
-		return login, nil, fmt.Errorf("demo import: %w", err)
+		return nil, fmt.Errorf("demo import: %w", err)
 	}
 	if err := a.demoDirectDebit(ctx, actor); err != nil {
-		return login, nil, err
+		return nil, err
+	}
+	if err := a.demoMovingIn(ctx, actor, rows, civil.Today(a.Clock.Now())); err != nil {
+		return nil, err
 	}
 	if err := a.demoBooks(ctx, actor); err != nil {
-		return login, nil, err
+		return nil, err
 	}
 	// What the daily run would propose: reminders for the leases in arrears.
 	if _, err := a.Dunning.Propose(ctx, actor, civil.Date{}); err != nil {
-		return login, nil, fmt.Errorf("demo dunning: %w", err)
+		return nil, fmt.Errorf("demo dunning: %w", err)
 	}
-	return login, res, nil
+	return res, nil
 }
 
 // demoOrgDetails fills the organisation's details every document prints,
@@ -103,6 +133,53 @@ func (a *App) demoOrgDetails(ctx context.Context, actor account.Actor, name stri
 		Postcode: "3511 ED", City: "Utrecht", Email: "info@" + actor.OrgSlug + ".hms.localhost", Phone: "030 123 45 67",
 		KvK: "12345678", VATID: "NL000099998B57", PaymentTermDays: 14}); err != nil {
 		return fmt.Errorf("demo organisation details: %w", err)
+	}
+	return nil
+}
+
+// demoMovingIn imports, as a landlord moving in from another system would,
+// open items for one lease in thirteen (due three and four months ago) and
+// last year's service-cost advances for one lease in seven, so the first
+// settlement in HMS counts them. The importer leaves a second seed as it
+// was.
+func (a *App) demoMovingIn(ctx context.Context, actor account.Actor, rows []map[string]string, today civil.Date) error {
+	var open, adv strings.Builder
+	open.WriteString("contractnummer;omschrijving;documentdatum;vervaldatum;bedrag\n")
+	adv.WriteString("contractnummer;jaar;in_rekening_gebracht;ontvangen\n")
+	lastYear := today.Year - 1
+	var nOpen, nAdv int
+	for i, r := range rows {
+		start, err := civil.Parse(r["lease_start"])
+		if r["lease_ref"] == "" || r["lease_end"] != "" || err != nil || !start.Before(civil.New(lastYear, 1, 1)) {
+			continue
+		}
+		if i%13 == 5 {
+			for back := 4; back >= 3; back-- {
+				m := today.FirstOfMonth().AddMonths(-back)
+				fmt.Fprintf(&open, "%s;Huur %s (vorige administratie);%s;%s;%s\n", r["lease_ref"], civil.MonthOf(m).Long("nl"),
+					m, m, r["bare_rent"])
+			}
+			nOpen++
+		}
+		if sc, err := money.Parse(r["service_costs"]); err == nil && sc > 0 && i%7 == 2 {
+			received := 12 * sc
+			if nAdv%3 == 1 { // one month not paid
+				received -= sc
+			}
+			fmt.Fprintf(&adv, "%s;%d;%s;%s\n", r["lease_ref"], lastYear, money.FormatPlain(12*sc, "nl"),
+				money.FormatPlain(received, "nl"))
+			nAdv++
+		}
+	}
+	if nOpen > 0 {
+		if _, errs, err := a.Importer.ImportOpeningBalances(ctx, actor, strings.NewReader(open.String())); err != nil {
+			return fmt.Errorf("demo opening balances: %w %v", err, errs)
+		}
+	}
+	if nAdv > 0 {
+		if _, errs, err := a.Importer.ImportAdvances(ctx, actor, strings.NewReader(adv.String())); err != nil {
+			return fmt.Errorf("demo prior advances: %w %v", err, errs)
+		}
 	}
 	return nil
 }

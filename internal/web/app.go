@@ -30,7 +30,8 @@ func (s *Server) orgList(w http.ResponseWriter, r *http.Request) {
 }
 
 type dashboardView struct {
-	Org *account.Organisation
+	Org         *account.Organisation
+	DemoFilling bool // serve --demo is still filling the portfolio
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +42,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Data = dashboardView{Org: o}
+	p.Data = dashboardView{Org: o, DemoFilling: s.DemoFilling != nil && s.DemoFilling()}
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }
 
