@@ -9,7 +9,6 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/app"
-	"hms/internal/billing"
 	"hms/internal/lease"
 	"hms/internal/orgprofile"
 	"hms/internal/platform/civil"
