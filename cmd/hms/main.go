@@ -37,6 +37,7 @@ Usage:
   hms token create --org SLUG --email E [--name N] [--scopes read,write,admin]
   hms audit verify                           check the hash chains of the audit log
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
+  hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
   hms import opening-balances --org SLUG FILE.csv   open items from the previous system (booked as opening charges)
   hms import advances --org SLUG FILE.csv   service-cost advances charged and received before HMS
   hms demo --org SLUG [--units N]            create (or fill) an organisation with a synthetic portfolio
@@ -160,6 +161,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenCreate(ctx, args[2:], stdout)
 	case "import":
 		return importFile(ctx, args[1:], stdout)
+	case "org":
+		return orgCommand(ctx, args[1:], stdout)
 	case "rentrun":
 		return rentRun(ctx, args[1:], stdout)
 	case "demo":
@@ -404,7 +407,9 @@ func demoCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return explain(a, err)
 	}
-	fmt.Fprintf(stdout, "organisation %q: %d units, %d tenants, %d leases\n", slug, res.Units, res.Tenants, res.Leases)
+	if res != nil {
+		fmt.Fprintf(stdout, "organisation %q: %d units, %d tenants, %d leases\n", slug, res.Units, res.Tenants, res.Leases)
+	}
 	if login.Password != "" {
 		fmt.Fprintf(stdout, "log in as %s with password %s\n", login.Email, login.Password)
 	}

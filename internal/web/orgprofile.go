@@ -112,7 +112,7 @@ func (s *Server) orgProfileLogo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if logo == nil {
-		s.notFound(w, r)
+		w.WriteHeader(http.StatusNoContent) // no logo set: nothing to show
 		return
 	}
 	w.Header().Set("Content-Type", kind)

@@ -112,7 +112,7 @@ func TestOrgProfilePage(t *testing.T) {
 				!strings.Contains(body, "KvK-nummer") {
 				t.Fatalf("no warning: %.3000s", body)
 			}
-			if resp, _ := c.do("GET", "/o/a/settings/organisation/logo", nil); resp.StatusCode != http.StatusNotFound {
+			if resp, _ := c.do("GET", "/o/a/settings/organisation/logo", nil); resp.StatusCode != http.StatusNoContent {
 				t.Fatalf("logo without one: %d", resp.StatusCode)
 			}
 		})
