@@ -21,7 +21,10 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
+	"hms/internal/portfolio"
 	"hms/internal/reconcile"
+	"hms/internal/relation"
+	"hms/internal/settlement"
 )
 
 // DemoLogin is the owner login of a demo organisation.
@@ -111,6 +114,9 @@ func (a *App) FillDemo(ctx context.Context, actor account.Actor, slug string, un
 	if err := a.demoMovingIn(ctx, actor, rows, civil.Today(a.Clock.Now())); err != nil {
 		return nil, err
 	}
+	if err := a.demoServiceCosts(ctx, actor, civil.Today(a.Clock.Now()).Year-1); err != nil {
+		return nil, err
+	}
 	if err := a.demoBooks(ctx, actor); err != nil {
 		return nil, err
 	}
@@ -179,6 +185,53 @@ func (a *App) demoMovingIn(ctx context.Context, actor account.Actor, rows []map[
 	if nAdv > 0 {
 		if _, errs, err := a.Importer.ImportAdvances(ctx, actor, strings.NewReader(adv.String())); err != nil {
 			return fmt.Errorf("demo prior advances: %w %v", err, errs)
+		}
+	}
+	return nil
+}
+
+// demoServiceCosts gives the demo what a settlement of last year needs:
+// three suppliers, and per complex their invoices for the year with the
+// year's keys. Only when the organisation has no cost entries yet, so a
+// second seed changes nothing.
+func (a *App) demoServiceCosts(ctx context.Context, actor account.Actor, year int) error {
+	existing, err := a.Settlement.Costs(ctx, actor, listing.Query{Limit: 1}, settlement.CostFilter{})
+	if err != nil || existing.Total > 0 {
+		return err
+	}
+	complexes, err := a.Portfolio.ListComplexes(ctx, actor, portfolio.ComplexFilter{}, listing.Query{All: true})
+	if err != nil {
+		return err
+	}
+	suppliers := []struct {
+		name, kvk, category, key, iban string
+		base                           int64 // cents per complex before the spread
+	}{
+		{"Glans Schoonmaak B.V.", "69599068", "schoonmaak", "equal", "NL02ABNA0123456789", 180000},
+		{"Groenrijk Tuinen V.O.F.", "69599076", "tuinonderhoud", "area", "NL69INGB0123456789", 90000},
+		{"Energie Collectief Utrecht", "69599084", "elektra algemene ruimten", "equal", "NL44RABO0123456789", 120000},
+	}
+	ids := make([]int64, len(suppliers))
+	for i, s := range suppliers {
+		if ids[i], err = a.Relations.CreateCompany(ctx, actor, relation.CompanyInput{Name: s.name, KvK: s.kvk,
+			Address: relation.Address{Street: "Industrieweg", HouseNumber: fmt.Sprint(10 + i), Postcode: "3542 AD", City: "Utrecht"},
+			IBANs:   []string{s.iban}, Roles: relation.RolesOf(relation.RoleSupplier), SupplierCategories: []string{s.category}}); err != nil {
+			return fmt.Errorf("demo supplier: %w", err)
+		}
+	}
+	for ci, cx := range complexes.Items {
+		for i, s := range suppliers {
+			amount := money.Cents(s.base + int64(ci*1733+i*421))
+			if _, err := a.Settlement.CreateCost(ctx, actor, settlement.CostInput{ComplexID: cx.ID, SupplierID: ids[i],
+				InvoiceNumber: fmt.Sprintf("%d-%03d-%d", year, ci+1, i+1), InvoiceDate: fmt.Sprintf("%d-12-20", year),
+				PeriodStart: fmt.Sprintf("%d-01-01", year), PeriodEnd: fmt.Sprintf("%d-12-31", year),
+				Amount: money.FormatPlain(amount, "nl"), Category: s.category}); err != nil {
+				return fmt.Errorf("demo cost entry: %w", err)
+			}
+			if err := a.Settlement.SetKey(ctx, actor, cx.ID, year, settlement.CategoryKey{Category: s.category, Key: s.key,
+				AdminFee: true}); err != nil {
+				return fmt.Errorf("demo key: %w", err)
+			}
 		}
 	}
 	return nil
