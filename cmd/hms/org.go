@@ -74,7 +74,8 @@ func orgCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	for _, row := range [][2]string{{"legal name", p.LegalName}, {"street", p.Street}, {"house number", p.HouseNumber},
 		{"postcode", p.Postcode}, {"city", p.City}, {"e-mail", p.Email}, {"phone", p.Phone}, {"KvK", p.KvK}, {"VAT id", p.VATID},
-		{"payment term", fmt.Sprintf("%d days", p.PaymentTermDays)}, {"logo", map[bool]string{true: p.LogoType, false: "none"}[p.LogoType != ""]}} {
+		{"payment term", fmt.Sprintf("%d days", p.PaymentTermDays)},
+		{"logo", map[bool]string{true: p.LogoType, false: "none"}[p.LogoType != ""]}} {
 		fmt.Fprintf(stdout, "%-13s %s\n", row[0]+":", row[1])
 	}
 	if m := p.Missing(); len(m) > 0 {
