@@ -9,8 +9,8 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/app"
-	"hms/internal/billing"
 	"hms/internal/lease"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/dbtest"
 	"hms/internal/portfolio"
@@ -76,8 +76,8 @@ func TestRentRunCommandVATIssuerAndQuarter(t *testing.T) {
 			if err := a.Leases.UpdateSettings(ctx, owner, ls); err != nil {
 				t.Fatal(err)
 			}
-			if err := a.Billing.SaveSettings(ctx, owner, billing.Settings{Proration: billing.ActualDays, IssuerKvK: "40536533",
-				IssuerVATID: "NL000099998B57"}); err != nil {
+			if err := a.OrgProfile.Save(ctx, owner, orgprofile.Input{Street: "Stationsplein", HouseNumber: "1", Postcode: "3511 ED",
+				City: "Utrecht", KvK: "40536533", VATID: "NL000099998B57"}); err != nil {
 				t.Fatal(err)
 			}
 			a.Close()

@@ -37,6 +37,9 @@ Usage:
   hms token create --org SLUG --email E [--name N] [--scopes read,write,admin]
   hms audit verify                           check the hash chains of the audit log
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
+  hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
+  hms import opening-balances --org SLUG FILE.csv   open items from the previous system (booked as opening charges)
+  hms import advances --org SLUG FILE.csv   service-cost advances charged and received before HMS
   hms demo --org SLUG [--units N]            create (or fill) an organisation with a synthetic portfolio
   hms rentrun --org SLUG --period YYYY-MM [--preview] [--complex ID | --unit ID | --lease ID]
                                              charge a month's rent (again: only what is missing)
@@ -165,6 +168,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenCreate(ctx, args[2:], stdout)
 	case "import":
 		return importFile(ctx, args[1:], stdout)
+	case "org":
+		return orgCommand(ctx, args[1:], stdout)
 	case "rentrun":
 		return rentRun(ctx, args[1:], stdout)
 	case "demo":
@@ -244,13 +249,22 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if *demo {
-		fmt.Fprintln(stdout, "Building the demo portfolio…")
-		login, res, err := a.SeedDemo(ctx, "demo", 150)
+		login, owner, err := a.SeedDemoOwner(ctx, "demo")
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
-		fmt.Fprintf(stdout, "Demo organisation %q: %d units, %d tenants, %d leases.\n", login.OrgSlug, res.Units, res.Tenants, res.Leases)
-		fmt.Fprintf(stdout, "Log in as %s with password %s\n", login.Email, login.Password)
+		// The login first; the portfolio fills in the background (the
+		// dashboard says so until it is done).
+		fmt.Fprintf(stdout, "Demo: open %s/login and log in as %s with password %s\n", a.URL(), login.Email, login.Password)
+		fmt.Fprintln(stdout, "Building the demo portfolio in the background…")
+		a.StartDemoFill(ctx, owner, "demo", 150, func(res *importer.Result, err error) {
+			if err != nil {
+				fmt.Fprintf(stdout, "demo data: %v\n", err)
+				return
+			}
+			fmt.Fprintf(stdout, "Demo organisation %q filled: %d units, %d tenants, %d leases.\n", login.OrgSlug, res.Units, res.Tenants,
+				res.Leases)
+		})
 	}
 	fmt.Fprintf(stdout, "HMS is running on %s\n", a.URL())
 	if cfg.SMTPURL == "" {
@@ -334,6 +348,9 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func importFile(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && (args[0] == "opening-balances" || args[0] == "advances") {
+		return importMoving(ctx, args[0], args[1:], stdout)
+	}
 	var cfg app.Config
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	commonFlags(fs, &cfg)
@@ -401,7 +418,9 @@ func demoCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return explain(a, err)
 	}
-	fmt.Fprintf(stdout, "organisation %q: %d units, %d tenants, %d leases\n", slug, res.Units, res.Tenants, res.Leases)
+	if res != nil {
+		fmt.Fprintf(stdout, "organisation %q: %d units, %d tenants, %d leases\n", slug, res.Units, res.Tenants, res.Leases)
+	}
 	if login.Password != "" {
 		fmt.Fprintf(stdout, "log in as %s with password %s\n", login.Email, login.Password)
 	}

@@ -46,9 +46,9 @@ func TestRentRunBillingTermsAPI(t *testing.T) {
 
 			st, pv := ca.do("POST", "/rent-runs/preview", `{"period":"2026-Q1"}`)
 			blocked := fmt.Sprint(pv["vat_blocked"])
-			if st != 200 || pv["net_cents"] != float64(150000) || !strings.Contains(blocked, "issuer_kvk") || !strings.Contains(blocked,
-				"issuer_vat_id") ||
-				!strings.Contains(blocked, "/o/alpha/leases/settings") {
+			if st != 200 || pv["net_cents"] != float64(150000) || !strings.Contains(blocked, "kvk") || !strings.Contains(blocked,
+				"vat_id") ||
+				!strings.Contains(blocked, "/o/alpha/settings/organisation") {
 				t.Fatalf("preview: %d %v", st, pv)
 			}
 			line := pv["items"].([]any)[0].(map[string]any)["lines"].([]any)[0].(map[string]any)
@@ -59,20 +59,21 @@ func TestRentRunBillingTermsAPI(t *testing.T) {
 				!strings.Contains(fmt.Sprint(prob), "btw") {
 				t.Fatalf("blocked run started: %d %v", st, prob)
 			}
-			if st, prob := ca.do("PUT", "/billing-settings", `{"proration":"actual","payment_term_days":400,
-				"issuer_kvk":"","issuer_vat_id":"","issuer_iban":"","send_invoices":true}`); st != 422 ||
+			org := `{"legal_name":"Vastgoed Alfa","street":"Stationsplein","house_number":"1","postcode":"3511ed","city":"Utrecht",
+				"email":"","phone":"","kvk":"40536533","vat_id":"NL000099998B57","payment_term_days":%d}`
+			if st, prob := ca.do("PUT", "/organisation", fmt.Sprintf(org, 400)); st != 422 ||
 				!strings.Contains(fmt.Sprint(prob["errors"]), "body.payment_term_days") {
 				t.Fatalf("term 400: %d %v", st, prob)
 			}
-			st, set := ca.do("PUT", "/billing-settings", `{"proration":"actual","period_proration":"month","payment_term_days":30,
-				"issuer_kvk":"40536533","issuer_vat_id":"NL000099998B57","issuer_iban":"","send_invoices":false}`)
-			if st != 200 || set["period_proration"] != "month" || set["payment_term_days"] != float64(30) {
+			st, set := ca.do("PUT", "/billing-settings", `{"proration":"actual","period_proration":"month","issuer_iban":"",
+				"send_invoices":false}`)
+			if st != 200 || set["period_proration"] != "month" {
 				t.Fatalf("settings: %d %v", st, set)
 			}
-			ls := lease.DefaultSettings()
-			ls.LandlordName, ls.LandlordAddress = "Vastgoed Alfa", "Stationsplein 1\n3511 ED Utrecht"
-			if err := e.Leases.UpdateSettings(ctx, owner, ls); err != nil {
-				t.Fatal(err)
+			st, set = ca.do("PUT", "/organisation", fmt.Sprintf(org, 30))
+			if det, _ := set["details"].(map[string]any); st != 200 || det["payment_term_days"] != float64(30) ||
+				det["postcode"] != "3511 ED" || fmt.Sprint(det["missing"]) != "[email]" {
+				t.Fatalf("organisation: %d %v", st, set)
 			}
 			_, pv = ca.do("POST", "/rent-runs/preview", `{"period":"2026-Q1"}`)
 			item := pv["items"].([]any)[0].(map[string]any)

@@ -50,6 +50,7 @@ var tagOfSegment = map[string]string{
 	"payouts": "Payouts", "payout-batches": "Payouts", "payout-settings": "Payouts",
 	"reports": "Reports",
 	"search":  "Search",
+	"imports": "Organisation",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

@@ -179,8 +179,8 @@ func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRun
 	}
 	b.VATBlocked = make([]VATBlockedJSON, 0, len(p.VATBlocked))
 	for _, m := range p.VATBlocked {
-		b.VATBlocked = append(b.VATBlocked, VATBlockedJSON{Field: m.Field, SettingsPage: "/o/" + act.OrgSlug + "/" + m.Page + "/settings",
-			Message: a.Texts.T(lang, "finance.issuer."+m.Field, nil)})
+		b.VATBlocked = append(b.VATBlocked, VATBlockedJSON{Field: m.Field, SettingsPage: "/o/" + act.OrgSlug + "/" + m.Page,
+			Message: a.Texts.T(lang, "orgprofile.field."+m.Field, nil)})
 	}
 	b.Items = make([]DraftInvoiceJSON, 0, len(p.Charges))
 	for _, c := range p.Charges {
@@ -827,10 +827,7 @@ func (a *API) listDebtors(ctx context.Context, act account.Actor, in *ListDebtor
 type BillingSettingsJSON struct {
 	Proration       billing.Proration       `json:"proration" doc:"How a partial month is charged"`
 	PeriodProration billing.PeriodProration `json:"period_proration,omitempty" doc:"Part of a quarter: whole period or by month"`
-	PaymentTermDays int                     `json:"payment_term_days,omitempty" minimum:"0" doc:"Late run: days to pay (0 or absent: 14)"`
-	IssuerKvK       string                  `json:"issuer_kvk"`
-	IssuerVATID     string                  `json:"issuer_vat_id"`
-	IssuerIBAN      string                  `json:"issuer_iban"`
+	IssuerIBAN      string                  `json:"issuer_iban" doc:"The account invoices ask to be paid to"`
 	SendInvoices    bool                    `json:"send_invoices"`
 }
 
@@ -844,9 +841,8 @@ func (a *API) getBillingSettings(ctx context.Context, act account.Actor, _ *empt
 	if err != nil {
 		return nil, err
 	}
-	return &BillingSettingsOutput{Body: BillingSettingsJSON{Proration: st.Proration, IssuerKvK: st.IssuerKvK, IssuerVATID: st.IssuerVATID,
-		IssuerIBAN: st.IssuerIBAN, SendInvoices: st.SendInvoices, PeriodProration: st.PeriodProration,
-		PaymentTermDays: st.PaymentTermDays}}, nil
+	return &BillingSettingsOutput{Body: BillingSettingsJSON{Proration: st.Proration, IssuerIBAN: st.IssuerIBAN,
+		SendInvoices: st.SendInvoices, PeriodProration: st.PeriodProration}}, nil
 }
 
 // UpdateBillingSettingsInput replaces the settings.
@@ -857,10 +853,8 @@ type UpdateBillingSettingsInput struct {
 func (a *API) updateBillingSettings(ctx context.Context, act account.Actor,
 	in *UpdateBillingSettingsInput) (*BillingSettingsOutput, error) {
 	b := in.Body
-	if err := a.Billing.SaveSettings(ctx, act, billing.Settings{Proration: billing.Proration(b.Proration), IssuerKvK: b.IssuerKvK,
-		IssuerVATID: b.IssuerVATID, IssuerIBAN: b.IssuerIBAN, SendInvoices: b.SendInvoices,
-		PeriodProration: billing.PeriodProration(b.PeriodProration),
-		PaymentTermDays: b.PaymentTermDays}); err != nil {
+	if err := a.Billing.SaveSettings(ctx, act, billing.Settings{Proration: billing.Proration(b.Proration),
+		IssuerIBAN: b.IssuerIBAN, SendInvoices: b.SendInvoices, PeriodProration: billing.PeriodProration(b.PeriodProration)}); err != nil {
 		return nil, err
 	}
 	return a.getBillingSettings(ctx, act, nil)

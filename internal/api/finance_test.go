@@ -127,11 +127,11 @@ func TestFinanceAPI(t *testing.T) {
 				t.Fatalf("credit note: %d %v", st, cn)
 			}
 			if st, _ := ca.do("PUT", "/billing-settings",
-				`{"proration":"days30","issuer_kvk":"1234","issuer_vat_id":"","issuer_iban":"","send_invoices":false}`); st != 422 {
-				t.Fatalf("bad KvK accepted: %d", st)
+				`{"proration":"days30","issuer_iban":"NL00BANK1234","send_invoices":false}`); st != 422 {
+				t.Fatalf("bad IBAN accepted: %d", st)
 			}
 			st, set := ca.do("PUT", "/billing-settings",
-				`{"proration":"days30","issuer_kvk":"","issuer_vat_id":"","issuer_iban":"","send_invoices":false}`)
+				`{"proration":"days30","issuer_iban":"","send_invoices":false}`)
 			if st != 200 || set["proration"] != "days30" {
 				t.Fatalf("settings: %d %v", st, set)
 			}

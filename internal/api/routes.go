@@ -29,6 +29,8 @@ type OrganisationOutput struct {
 		Name        string    `json:"name"`
 		CreatedAt   time.Time `json:"created_at"`
 		TrialEndsAt time.Time `json:"trial_ends_at"`
+		// Details are what every document prints (PUT /organisation).
+		Details OrgDetailsJSON `json:"details"`
 	}
 }
 
@@ -134,16 +136,8 @@ func (a *API) register() {
 			out.Body.Scopes = append([]account.Scope{}, act.Scopes...)
 			return out, nil
 		})
-	op(a, http.MethodGet, "/organisation", "get-organisation", "The token's organisation", account.PermOrgRead,
-		func(ctx context.Context, act account.Actor, _ *empty) (*OrganisationOutput, error) {
-			o, err := a.Accounts.Organisation(ctx, act)
-			if err != nil {
-				return nil, err
-			}
-			out := &OrganisationOutput{}
-			out.Body.Slug, out.Body.Name, out.Body.CreatedAt, out.Body.TrialEndsAt = o.Slug, o.Name, o.CreatedAt, o.TrialEndsAt
-			return out, nil
-		})
+	op(a, http.MethodGet, "/organisation", "get-organisation", "The token's organisation with the details its documents print",
+		account.PermOrgRead, a.getOrganisation)
 	op(a, http.MethodGet, "/members", "list-members", "List members", account.PermOrgRead,
 		func(ctx context.Context, act account.Actor, in *ListMembersInput) (*MembersOutput, error) {
 			ms, _, err := a.Accounts.Members(ctx, act)

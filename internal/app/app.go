@@ -15,6 +15,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,6 +32,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/orgprofile"
 	"hms/internal/overview"
 	"hms/internal/payout"
 	"hms/internal/platform/audit"
@@ -97,6 +99,9 @@ type App struct {
 	server   *http.Server
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
+	// demoFilling is true while serve --demo fills the portfolio in the
+	// background (FillDemo); the dashboard says so.
+	demoFilling atomic.Bool
 }
 
 // Open connects to the database, migrates it and builds every service; it
@@ -194,6 +199,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Accounts = account.New(account.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Mail: a.Outbox, Limiter: a.Limiter,
 		Clock: a.Clock, Texts: a.Texts, BaseURL: func() string { return a.BaseURL }})
+	a.OrgProfile = orgprofile.New(orgprofile.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
 	a.Privacy = privacy.New(privacy.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
@@ -222,7 +228,7 @@ func (a *App) build(ctx context.Context) error {
 		Portfolio: a.Portfolio, Billing: a.Billing, Outbox: a.Outbox, Jobs: a.Jobs})
 	a.Reports = report.New(report.Deps{DB: a.DB, Clock: a.Clock, Leases: a.Leases, Relations: a.Relations})
 	a.Importer = importer.New(importer.Deps{DB: a.DB, Audit: a.Audit, Portfolio: a.Portfolio, Relations: a.Relations, Leases: a.Leases,
-		Vault: a.Vault, Jobs: a.Jobs, Accounts: a.Accounts})
+		Vault: a.Vault, Jobs: a.Jobs, Accounts: a.Accounts, Clock: a.Clock})
 	a.Overview = overview.New(overview.Deps{DB: a.DB, Clock: a.Clock, Deposits: a.Deposits, Statements: a.Statements,
 		Relations: a.Relations, Portfolio: a.Portfolio, Leases: a.Leases, Ledger: a.Ledger})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
@@ -230,7 +236,7 @@ func (a *App) build(ctx context.Context) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web, err = web.New(web.Deps{Services: a.Services, Clock: a.Clock, Log: a.Log, API: a.API, Registry: reg,
 		SecureCookies: !servesLocalHTTP(a.BaseURL, a.Addr), TrustedProxies: a.TrustedProxies,
-		MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom})
+		MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom, DemoFilling: a.demoFilling.Load})
 	return err
 }
 

@@ -17,10 +17,14 @@ import (
 	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/nl"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
+	"hms/internal/portfolio"
 	"hms/internal/reconcile"
+	"hms/internal/relation"
+	"hms/internal/settlement"
 )
 
 // DemoLogin is the owner login of a demo organisation.
@@ -33,6 +37,32 @@ type DemoLogin struct {
 // portfolio of units units through the same importer a customer's rent roll
 // takes. Run it twice and the second run changes nothing.
 func (a *App) SeedDemo(ctx context.Context, slug string, units int) (DemoLogin, *importer.Result, error) {
+	login, actor, err := a.SeedDemoOwner(ctx, slug)
+	if err != nil || units <= 0 {
+		return login, nil, err
+	}
+	res, err := a.FillDemo(ctx, actor, slug, units)
+	return login, res, err
+}
+
+// StartDemoFill fills the demo portfolio in the background (serve --demo
+// prints the login first); the dashboard says "De demo wordt gevuld…" until
+// it is done. done is called with the outcome.
+func (a *App) StartDemoFill(ctx context.Context, actor account.Actor, slug string, units int,
+	done func(*importer.Result, error)) {
+	a.demoFilling.Store(true)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		defer a.demoFilling.Store(false)
+		done(a.FillDemo(ctx, actor, slug, units))
+	}()
+}
+
+// SeedDemoOwner creates the organisation slug (when missing) with its owner,
+// accepts the processor agreement and fills the organisation's details: what
+// logging in needs, quickly.
+func (a *App) SeedDemoOwner(ctx context.Context, slug string) (DemoLogin, account.Actor, error) {
 	login := DemoLogin{OrgSlug: slug, Email: "eigenaar@" + slug + ".hms.localhost"}
 	name := slug
 	if slug == "demo" {
@@ -41,50 +71,170 @@ func (a *App) SeedDemo(ctx context.Context, slug string, units int) (DemoLogin, 
 	pw, userID, err := a.Accounts.CreateUser(ctx,
 		account.CreateUserInput{OrgSlug: slug, OrgName: name, Email: login.Email, Name: "Demo Eigenaar", Role: account.Owner})
 	if err != nil {
-		return login, nil, fmt.Errorf("demo owner: %w", err)
+		return login, account.Actor{}, fmt.Errorf("demo owner: %w", err)
 	}
 	login.Password = pw
 	actor, err := a.Accounts.ActorFor(ctx, userID, slug)
 	if err != nil {
-		return login, nil, err
+		return login, actor, err
 	}
 	st, err := a.Privacy.ProcessorAgreementStatus(ctx, actor)
 	if err != nil {
-		return login, nil, err
+		return login, actor, err
 	}
 	if st.Accepted == nil {
 		if err := a.Privacy.AcceptProcessorAgreement(ctx, actor, a.Privacy.Current().Version); err != nil {
-			return login, nil, fmt.Errorf("demo processor agreement: %w", err)
+			return login, actor, fmt.Errorf("demo processor agreement: %w", err)
 		}
 	}
-	if units <= 0 {
-		return login, nil, nil
-	}
+	return login, actor, a.demoOrgDetails(ctx, actor, name)
+}
+
+// FillDemo imports a synthetic portfolio of units units through the same
+// importer a customer's rent roll takes, and books and proposes what the
+// pages show. Run it twice and the second run changes nothing.
+func (a *App) FillDemo(ctx context.Context, actor account.Actor, slug string, units int) (*importer.Result, error) {
 	h := fnv.New64a()
 	h.Write([]byte(slug))
 	rows := demo.RentRoll(demo.Options{Seed: h.Sum64(), Units: units, Today: civil.Today(a.Clock.Now())})
 	var buf bytes.Buffer
 	if err := demo.WriteCSV(&buf, rows); err != nil {
-		return login, nil, err
+		return nil, err
 	}
 	res, cellErrs, err := a.Importer.Import(ctx, actor, &buf, nil)
 	if err != nil {
 		if len(cellErrs) > 0 {
-			return login, nil, fmt.Errorf("demo import: %v (first of %d: %v)", err, len(cellErrs), cellErrs[0])
+			return nil, fmt.Errorf("demo import: %v (first of %d: %v)", err, len(cellErrs), cellErrs[0])
 		}
-		return login, nil, fmt.Errorf("demo import: %w", err)
+		return nil, fmt.Errorf("demo import: %w", err)
 	}
 	if err := a.demoDirectDebit(ctx, actor); err != nil {
-		return login, nil, err
+		return nil, err
+	}
+	if err := a.demoMovingIn(ctx, actor, rows, civil.Today(a.Clock.Now())); err != nil {
+		return nil, err
+	}
+	if err := a.demoServiceCosts(ctx, actor, civil.Today(a.Clock.Now()).Year-1); err != nil {
+		return nil, err
 	}
 	if err := a.demoBooks(ctx, actor); err != nil {
-		return login, nil, err
+		return nil, err
 	}
 	// What the daily run would propose: reminders for the leases in arrears.
 	if _, err := a.Dunning.Propose(ctx, actor, civil.Date{}); err != nil {
-		return login, nil, fmt.Errorf("demo dunning: %w", err)
+		return nil, fmt.Errorf("demo dunning: %w", err)
 	}
-	return login, res, nil
+	return res, nil
+}
+
+// demoOrgDetails fills the organisation's details every document prints,
+// once (a second seed changes nothing). The KvK number is made up; the VAT
+// id is the Belastingdienst's example number.
+func (a *App) demoOrgDetails(ctx context.Context, actor account.Actor, name string) error {
+	p, err := a.OrgProfile.Get(ctx, actor)
+	if err != nil || p.LegalName != "" {
+		return err
+	}
+	if err := a.OrgProfile.Save(ctx, actor, orgprofile.Input{LegalName: name, Street: "Stationsplein", HouseNumber: "1",
+		Postcode: "3511 ED", City: "Utrecht", Email: "info@" + actor.OrgSlug + ".hms.localhost", Phone: "030 123 45 67",
+		KvK: "12345678", VATID: "NL000099998B57", PaymentTermDays: 14}); err != nil {
+		return fmt.Errorf("demo organisation details: %w", err)
+	}
+	return nil
+}
+
+// demoMovingIn imports, as a landlord moving in from another system would,
+// open items for one lease in thirteen (due three and four months ago) and
+// last year's service-cost advances for one lease in seven, so the first
+// settlement in HMS counts them. The importer leaves a second seed as it
+// was.
+func (a *App) demoMovingIn(ctx context.Context, actor account.Actor, rows []map[string]string, today civil.Date) error {
+	var open, adv strings.Builder
+	open.WriteString("contractnummer;omschrijving;documentdatum;vervaldatum;bedrag\n")
+	adv.WriteString("contractnummer;jaar;in_rekening_gebracht;ontvangen\n")
+	lastYear := today.Year - 1
+	var nOpen, nAdv int
+	for i, r := range rows {
+		start, err := civil.Parse(r["lease_start"])
+		if r["lease_ref"] == "" || r["lease_end"] != "" || err != nil || !start.Before(civil.New(lastYear, 1, 1)) {
+			continue
+		}
+		if i%13 == 5 {
+			for back := 4; back >= 3; back-- {
+				m := today.FirstOfMonth().AddMonths(-back)
+				fmt.Fprintf(&open, "%s;Huur %s (vorige administratie);%s;%s;%s\n", r["lease_ref"], civil.MonthOf(m).Long("nl"),
+					m, m, r["bare_rent"])
+			}
+			nOpen++
+		}
+		if sc, err := money.Parse(r["service_costs"]); err == nil && sc > 0 && i%7 == 2 {
+			received := 12 * sc
+			if nAdv%3 == 1 { // one month not paid
+				received -= sc
+			}
+			fmt.Fprintf(&adv, "%s;%d;%s;%s\n", r["lease_ref"], lastYear, money.FormatPlain(12*sc, "nl"),
+				money.FormatPlain(received, "nl"))
+			nAdv++
+		}
+	}
+	if nOpen > 0 {
+		if _, errs, err := a.Importer.ImportOpeningBalances(ctx, actor, strings.NewReader(open.String())); err != nil {
+			return fmt.Errorf("demo opening balances: %w %v", err, errs)
+		}
+	}
+	if nAdv > 0 {
+		if _, errs, err := a.Importer.ImportAdvances(ctx, actor, strings.NewReader(adv.String())); err != nil {
+			return fmt.Errorf("demo prior advances: %w %v", err, errs)
+		}
+	}
+	return nil
+}
+
+// demoServiceCosts gives the demo what a settlement of last year needs:
+// three suppliers, and per complex their invoices for the year with the
+// year's keys. Only when the organisation has no cost entries yet, so a
+// second seed changes nothing.
+func (a *App) demoServiceCosts(ctx context.Context, actor account.Actor, year int) error {
+	existing, err := a.Settlement.Costs(ctx, actor, listing.Query{Limit: 1}, settlement.CostFilter{})
+	if err != nil || existing.Total > 0 {
+		return err
+	}
+	complexes, err := a.Portfolio.ListComplexes(ctx, actor, portfolio.ComplexFilter{}, listing.Query{All: true})
+	if err != nil {
+		return err
+	}
+	suppliers := []struct {
+		name, kvk, category, key, iban string
+		base                           int64 // cents per complex before the spread
+	}{
+		{"Glans Schoonmaak B.V.", "69599068", "schoonmaak", "equal", "NL02ABNA0123456789", 180000},
+		{"Groenrijk Tuinen V.O.F.", "69599076", "tuinonderhoud", "area", "NL69INGB0123456789", 90000},
+		{"Energie Collectief Utrecht", "69599084", "elektra algemene ruimten", "equal", "NL44RABO0123456789", 120000},
+	}
+	ids := make([]int64, len(suppliers))
+	for i, s := range suppliers {
+		if ids[i], err = a.Relations.CreateCompany(ctx, actor, relation.CompanyInput{Name: s.name, KvK: s.kvk,
+			Address: relation.Address{Street: "Industrieweg", HouseNumber: fmt.Sprint(10 + i), Postcode: "3542 AD", City: "Utrecht"},
+			IBANs:   []string{s.iban}, Roles: relation.RolesOf(relation.RoleSupplier), SupplierCategories: []string{s.category}}); err != nil {
+			return fmt.Errorf("demo supplier: %w", err)
+		}
+	}
+	for ci, cx := range complexes.Items {
+		for i, s := range suppliers {
+			amount := money.Cents(s.base + int64(ci*1733+i*421))
+			if _, err := a.Settlement.CreateCost(ctx, actor, settlement.CostInput{ComplexID: cx.ID, SupplierID: ids[i],
+				InvoiceNumber: fmt.Sprintf("%d-%03d-%d", year, ci+1, i+1), InvoiceDate: fmt.Sprintf("%d-12-20", year),
+				PeriodStart: fmt.Sprintf("%d-01-01", year), PeriodEnd: fmt.Sprintf("%d-12-31", year),
+				Amount: money.FormatPlain(amount, "nl"), Category: s.category}); err != nil {
+				return fmt.Errorf("demo cost entry: %w", err)
+			}
+			if err := a.Settlement.SetKey(ctx, actor, cx.ID, year, settlement.CategoryKey{Category: s.category, Key: s.key,
+				AdminFee: true}); err != nil {
+				return fmt.Errorf("demo key: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // demoBooks charges the rent of the last three months and books payments

@@ -16,6 +16,7 @@ import (
 	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/nl"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/mail"
@@ -115,12 +116,11 @@ func (s *Service) docSettings(ctx context.Context, tx *db.Tx) (docSettings, erro
 	if err != nil {
 		return docSettings{}, err
 	}
-	ls, err := s.leases.DocumentSettingsTx(ctx, tx)
+	is, err := orgprofile.IssuerTx(ctx, tx, st.IssuerIBAN)
 	if err != nil {
 		return docSettings{}, err
 	}
-	return docSettings{billing: st, issuer: issuer{Name: ls.LandlordName, Address: ls.LandlordAddress,
-		KvK: st.IssuerKvK, VATID: st.IssuerVATID, IBAN: st.IssuerIBAN}}, nil
+	return docSettings{billing: st, issuer: is}, nil
 }
 
 // recipient is a tenant the invoice is mailed to.

@@ -14,6 +14,7 @@ import (
 	"hms/internal/ledger"
 	"hms/internal/money"
 	"hms/internal/nl"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
@@ -40,8 +41,12 @@ func (e *env) issuer(a account.Actor, send bool) {
 	if err := e.Leases.UpdateSettings(ctx, a, ls); err != nil {
 		e.T.Fatal(err)
 	}
-	if err := e.Billing.SaveSettings(ctx, a, billing.Settings{Proration: billing.ActualDays, IssuerKvK: "40536533",
-		IssuerVATID: "NL000099998B57", IssuerIBAN: "NL91ABNA0417164300", SendInvoices: send}); err != nil {
+	if err := e.OrgProfile.Save(ctx, a, orgprofile.Input{LegalName: "Woonstichting Zuiderhuis", Street: "Stationsplein", HouseNumber: "1",
+		Postcode: "3511 ED", City: "Utrecht", KvK: "40536533", VATID: "NL000099998B57"}); err != nil {
+		e.T.Fatal(err)
+	}
+	if err := e.Billing.SaveSettings(ctx, a, billing.Settings{Proration: billing.ActualDays,
+		IssuerIBAN: "NL91ABNA0417164300", SendInvoices: send}); err != nil {
 		e.T.Fatal(err)
 	}
 }

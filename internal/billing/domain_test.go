@@ -11,6 +11,7 @@ import (
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 	"hms/internal/portfolio"
@@ -50,7 +51,8 @@ func TestVATInvoiceNeedsTheIssuersDetailsDOMAIN34(t *testing.T) {
 		for _, m := range pv.VATBlocked {
 			fields = append(fields, m.Field+"@"+m.Page)
 		}
-		if got := strings.Join(fields, ","); got != "issuer_kvk@finance,issuer_vat_id@finance,landlord_address@leases" {
+		if got := strings.Join(fields, ","); got != "kvk@settings/organisation,vat_id@settings/organisation,street@settings/organisation,"+
+			"house_number@settings/organisation,postcode@settings/organisation,city@settings/organisation" {
 			t.Fatalf("blocked by %q", got)
 		}
 		if _, err := e.Billing.PostRun(ctx, e.Owner, in, nil); !errors.Is(err, billing.ErrVATIssuerMissing) {
@@ -137,11 +139,10 @@ func TestLateRunIsDueAfterTheIssueDateDOMAIN31(t *testing.T) {
 		if inv := e.invoiceOf(l, "2026-01"); inv.IssueDate != d("2026-01-20") || inv.DueDate != d("2026-02-03") {
 			t.Fatalf("issued %s due %s, want due 2026-02-03", inv.IssueDate, inv.DueDate)
 		}
-		if err := e.Billing.SaveSettings(ctx, e.Owner, billing.Settings{Proration: billing.ActualDays,
-			PaymentTermDays: 400}); !isField(err, "payment_term_days") {
+		if err := e.OrgProfile.Save(ctx, e.Owner, orgprofile.Input{PaymentTermDays: 400}); !isField(err, "payment_term_days") {
 			t.Fatalf("term 400: %v", err)
 		}
-		if err := e.Billing.SaveSettings(ctx, e.Owner, billing.Settings{Proration: billing.ActualDays, PaymentTermDays: 30}); err != nil {
+		if err := e.OrgProfile.Save(ctx, e.Owner, orgprofile.Input{PaymentTermDays: 30}); err != nil {
 			t.Fatal(err)
 		}
 		l2 := e.lease(e.Owner, "2025-01-01", 100000, 0, lease.Monthly)

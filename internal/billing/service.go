@@ -92,22 +92,23 @@ func (s *Service) check(ctx context.Context, point string) error {
 type Settings struct {
 	Proration       Proration
 	PeriodProration PeriodProration
-	PaymentTermDays int // a late run's invoices are due this many days after issue (0 when saving: the default)
-	IssuerKvK       string
-	IssuerVATID     string
-	IssuerIBAN      string
+	IssuerIBAN      string // the account invoices ask to be paid to
 	SendInvoices    bool
+	// paymentTerm is the organisation's payment term (orgprofile): a late
+	// run's invoices are due this many days after issue. The KvK number, VAT
+	// id and the rest of the issuer are the organisation's details too.
+	paymentTerm int
 }
 
 // MaxPaymentTerm is the longest payment term a setting may give.
 const MaxPaymentTerm = 365
 
 // DefaultSettings apply until an organisation saves its own.
-var DefaultSettings = Settings{Proration: ActualDays, PeriodProration: WholePeriod, PaymentTermDays: DefaultPaymentTerm, SendInvoices: true}
+var DefaultSettings = Settings{Proration: ActualDays, PeriodProration: WholePeriod, paymentTerm: DefaultPaymentTerm, SendInvoices: true}
 
 // rules are the settings a run on issue date today computes with.
 func (st Settings) rules(today civil.Date) Rules {
-	return Rules{Proration: st.Proration, Period: st.PeriodProration, PaymentTerm: st.PaymentTermDays, Today: today}
+	return Rules{Proration: st.Proration, Period: st.PeriodProration, PaymentTerm: st.paymentTerm, Today: today}
 }
 
 // Settings reads the organisation's billing settings.
@@ -138,22 +139,6 @@ func (s *Service) SaveSettings(ctx context.Context, a account.Actor, st Settings
 	}
 	if !slices.Contains(PeriodProrations, st.PeriodProration) {
 		fe.Add("period_proration", "field.invalid")
-	}
-	if st.PaymentTermDays == 0 {
-		st.PaymentTermDays = DefaultPaymentTerm
-	}
-	if st.PaymentTermDays < 1 || st.PaymentTermDays > MaxPaymentTerm {
-		fe.Add("payment_term_days", "finance.settings.payment_term_invalid")
-	}
-	if st.IssuerKvK = strings.TrimSpace(st.IssuerKvK); st.IssuerKvK != "" && nl.ValidateKvK(st.IssuerKvK) != nil {
-		fe.Add("issuer_kvk", "relation.kvk_invalid")
-	}
-	if st.IssuerVATID = strings.TrimSpace(st.IssuerVATID); st.IssuerVATID != "" {
-		v, err := nl.NormalizeBTW(st.IssuerVATID)
-		if err != nil {
-			fe.Add("issuer_vat_id", "relation.btw_invalid")
-		}
-		st.IssuerVATID = v
 	}
 	if st.IssuerIBAN = nl.NormalizeIBAN(st.IssuerIBAN); st.IssuerIBAN != "" && nl.ValidateIBAN(st.IssuerIBAN) != nil {
 		fe.Add("issuer_iban", "relation.iban_invalid")

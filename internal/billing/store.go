@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"hms/internal/money"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/db"
 )
 
@@ -17,9 +18,13 @@ import (
 func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 	st := DefaultSettings
 	var p, pp string
-	err := tx.QueryRowContext(ctx, `SELECT proration, period_proration, payment_term_days, issuer_kvk, issuer_vat_id, issuer_iban,
-		send_invoices FROM billing_settings WHERE org_id = $1`,
-		tx.OrgID()).Scan(&p, &pp, &st.PaymentTermDays, &st.IssuerKvK, &st.IssuerVATID, &st.IssuerIBAN, &st.SendInvoices)
+	prof, err := orgprofile.LoadTx(ctx, tx)
+	if err != nil {
+		return st, err
+	}
+	st.paymentTerm = prof.PaymentTermDays
+	err = tx.QueryRowContext(ctx, `SELECT proration, period_proration, issuer_iban, send_invoices FROM billing_settings
+		WHERE org_id = $1`, tx.OrgID()).Scan(&p, &pp, &st.IssuerIBAN, &st.SendInvoices)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
@@ -32,14 +37,14 @@ func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 
 // saveSettings stores the organisation's billing settings, replacing them.
 func saveSettings(ctx context.Context, tx *db.Tx, st Settings, now string) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO billing_settings (org_id, proration, issuer_kvk, issuer_vat_id, issuer_iban,
-		send_invoices, updated_at, period_proration, payment_term_days)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (org_id) DO UPDATE SET proration = excluded.proration,
-		issuer_kvk = excluded.issuer_kvk, issuer_vat_id = excluded.issuer_vat_id, issuer_iban = excluded.issuer_iban,
-		send_invoices = excluded.send_invoices, updated_at = excluded.updated_at,
-		period_proration = excluded.period_proration, payment_term_days = excluded.payment_term_days`,
-		tx.OrgID(), string(st.Proration), st.IssuerKvK, st.IssuerVATID, st.IssuerIBAN, st.SendInvoices, now,
-		string(st.PeriodProration), st.PaymentTermDays); err != nil {
+	// issuer_kvk, issuer_vat_id and payment_term_days are no longer
+	// written: the organisation's details (org_profiles, 00028) hold them.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO billing_settings (org_id, proration, issuer_iban,
+		send_invoices, updated_at, period_proration)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id) DO UPDATE SET proration = excluded.proration,
+		issuer_iban = excluded.issuer_iban, send_invoices = excluded.send_invoices, updated_at = excluded.updated_at,
+		period_proration = excluded.period_proration`,
+		tx.OrgID(), string(st.Proration), st.IssuerIBAN, st.SendInvoices, now, string(st.PeriodProration)); err != nil {
 		return fmt.Errorf("billing: save settings: %w", err)
 	}
 	return nil

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"hms/internal/lease"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
 )
@@ -19,33 +19,30 @@ import (
 // ErrVATIssuerMissing refuses posting VAT lines without the issuer's details.
 var ErrVATIssuerMissing = &validation.Problem{Status: http.StatusUnprocessableEntity, Code: "billing.vat.issuer_missing"}
 
-// IssuerSetting is an issuer detail a VAT invoice needs, with the settings
-// page it is entered on.
+// IssuerSetting is an issuer detail a VAT invoice needs: a field of the
+// organisation's details (/o/<org>/settings/organisation).
 type IssuerSetting struct {
-	Field string // "issuer_kvk", "issuer_vat_id" (billing settings) or "landlord_address" (lease settings)
-	Page  string // "finance" or "leases": /o/<org>/<page>/settings
+	Field string // "kvk", "vat_id", "street", "house_number", "postcode" or "city"
+	Page  string // "settings/organisation": /o/<org>/<page>
 }
 
 // issuerMissing lists the details a VAT invoice needs that are not set.
-func issuerMissing(st Settings, ls lease.Settings) []IssuerSetting {
+func issuerMissing(p orgprofile.Profile) []IssuerSetting {
 	var out []IssuerSetting
-	if strings.TrimSpace(st.IssuerKvK) == "" {
-		out = append(out, IssuerSetting{"issuer_kvk", "finance"})
-	}
-	if strings.TrimSpace(st.IssuerVATID) == "" {
-		out = append(out, IssuerSetting{"issuer_vat_id", "finance"})
-	}
-	if strings.TrimSpace(ls.LandlordAddress) == "" {
-		out = append(out, IssuerSetting{"landlord_address", "leases"})
+	for _, f := range []struct{ field, v string }{{"kvk", p.KvK}, {"vat_id", p.VATID}, {"street", p.Street},
+		{"house_number", p.HouseNumber}, {"postcode", p.Postcode}, {"city", p.City}} {
+		if strings.TrimSpace(f.v) == "" {
+			out = append(out, IssuerSetting{f.field, "settings/organisation"})
+		}
 	}
 	return out
 }
 
-// missingForVAT reads the settings and lists what a VAT invoice lacks.
-func (s *Service) missingForVAT(ctx context.Context, tx *db.Tx, st Settings) ([]IssuerSetting, error) {
-	ls, err := s.leases.DocumentSettingsTx(ctx, tx)
+// missingForVAT reads the details and lists what a VAT invoice lacks.
+func (s *Service) missingForVAT(ctx context.Context, tx *db.Tx, _ Settings) ([]IssuerSetting, error) {
+	p, err := orgprofile.LoadTx(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	return issuerMissing(st, ls), nil
+	return issuerMissing(p), nil
 }

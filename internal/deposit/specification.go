@@ -11,6 +11,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/lease"
 	"hms/internal/money"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/pdfdoc"
@@ -77,11 +78,11 @@ func (s *Service) GenerateSpecification(ctx context.Context, a account.Actor, le
 		if err != nil {
 			return err
 		}
-		set, err := s.leases.DocumentSettingsTx(ctx, tx)
+		is, err := orgprofile.IssuerTx(ctx, tx, "")
 		if err != nil {
 			return err
 		}
-		sh := specSheet{Lease: l, Status: st, Issuer: pdfdoc.Issuer{Name: set.LandlordName, Address: set.LandlordAddress},
+		sh := specSheet{Lease: l, Status: st, Issuer: is,
 			ReturnDays: st.TermDays, ToReturn: st.Held, Created: s.clk.Now()}
 		if st.Payout != nil {
 			sh.ToReturn = st.Payout.Amount

@@ -10,6 +10,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/bank"
 	"hms/internal/nl"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/pdfdoc"
@@ -26,6 +27,7 @@ type formSheet struct {
 	Kind            Kind
 	CreditorName    string
 	CreditorAddress string
+	Issuer          pdfdoc.Issuer // the organisation's details (orgprofile); printed with the creditor's name
 	CreditorID      string
 	Reference       string
 	LeaseReference  string
@@ -63,15 +65,15 @@ func (s *Service) MandateForm(ctx context.Context, a account.Actor, id int64) ([
 		if st.CreditorID == "" {
 			return ErrNoCreditorID
 		}
-		ls, err := s.leases.DocumentSettingsTx(ctx, tx)
+		is, err := orgprofile.IssuerTx(ctx, tx, "")
 		if err != nil {
 			return err
 		}
-		sh := formSheet{Lang: "nl", Kind: m.Kind, CreditorName: st.CreditorName, CreditorAddress: ls.LandlordAddress,
+		sh := formSheet{Lang: "nl", Kind: m.Kind, CreditorName: st.CreditorName, CreditorAddress: is.Address, Issuer: is,
 			CreditorID: st.CreditorID, Reference: m.Reference, LeaseReference: m.LeaseReference, DebtorName: m.DebtorName,
 			IBAN: m.IBAN, Place: m.SignedPlace, SignedOn: m.SignedOn, Created: s.clk.Now()}
 		if sh.CreditorName == "" {
-			sh.CreditorName = ls.LandlordName
+			sh.CreditorName = is.Name
 		}
 		l, err := s.leases.GetTx(ctx, tx, m.LeaseID)
 		if err != nil {
@@ -111,7 +113,8 @@ func renderForm(sh formSheet) ([]byte, error) {
 	if sh.Kind == OneOff {
 		title, consent = T("doc.mandate.title_one_off"), "doc.mandate.consent_one_off"
 	}
-	issuer := pdfdoc.Issuer{Name: sh.CreditorName, Address: sh.CreditorAddress}
+	issuer := sh.Issuer
+	issuer.Name, issuer.Address = sh.CreditorName, sh.CreditorAddress
 	pdf := pdfdoc.New(pdfdoc.Meta{Title: T("doc.mandate.meta_title", "Title", title, "Reference", sh.Reference), Author: sh.CreditorName,
 		Lang: sh.Lang, Created: sh.Created, Layout: pdfdoc.StatementLayout, Issuer: &issuer,
 		Footer: []string{T("doc.mandate.footer", "Reference", sh.Reference)}})

@@ -16,6 +16,7 @@ import (
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
@@ -53,6 +54,11 @@ func (e *env) issuer(a account.Actor) {
 	if err := e.Leases.UpdateSettings(ctx, a, ls); err != nil {
 		e.T.Fatal(err)
 	}
+	if err := e.OrgProfile.Save(ctx, a, orgprofile.Input{LegalName: "Woonstichting Zuiderhuis", Street: "Stationsplein", HouseNumber: "1",
+		Postcode: "3511 ED", City: "Utrecht"}); err != nil {
+		e.T.Fatal(err)
+	}
+
 	if err := e.Billing.SaveSettings(ctx, a, billing.Settings{Proration: billing.ActualDays, IssuerIBAN: "NL91ABNA0417164300",
 		SendInvoices: false}); err != nil {
 		e.T.Fatal(err)

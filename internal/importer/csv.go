@@ -104,6 +104,12 @@ func formatErr(id, text string, args ...string) error {
 // or English in any order and case. It returns the records and, for the
 // header, the header as written per key (to name columns in errors).
 func Parse(r io.Reader) ([]Record, map[string]string, error) {
+	return parseWith(r, Columns, func(c Column) bool { return c.Group == "unit" && c.Required })
+}
+
+// parseWith reads a file of the columns cols; the columns required says
+// must be in the header.
+func parseWith(r io.Reader, cols []Column, required func(Column) bool) ([]Record, map[string]string, error) {
 	// Undo: the demo rent roll is written by csvfile.Write, which defuses.
 	f, err := csvfile.Read(r, csvfile.Options{MaxSize: MaxFileSize, Undo: true})
 	var le *csvfile.LineError
@@ -128,7 +134,7 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 	written := map[string]string{}
 	var unknown []string
 	for i, h := range header {
-		key := columnKey(h)
+		key := columnKey(h, cols)
 		if key == "" {
 			if strings.TrimSpace(h) != "" {
 				unknown = append(unknown, strings.TrimSpace(h))
@@ -145,8 +151,8 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 		return nil, nil, formatErr("import.format.unknown_columns", "unknown columns "+strings.Join(unknown, ", "),
 			"Columns", strings.Join(unknown, ", "))
 	}
-	for _, c := range Columns {
-		if c.Group == "unit" && c.Required {
+	for _, c := range cols {
+		if required(c) {
 			if _, ok := written[c.Key]; !ok {
 				return nil, nil, formatErr("import.format.missing_column", fmt.Sprintf("required column %s (%s) is missing", c.Dutch, c.Key),
 					"Column", c.Dutch, "Key", c.Key)
@@ -174,10 +180,10 @@ func Parse(r io.Reader) ([]Record, map[string]string, error) {
 
 // columnKey maps a header (Dutch or English, any case, spaces or
 // underscores) to its canonical key, or "".
-func columnKey(h string) string {
+func columnKey(h string, cols []Column) string {
 	n := strings.ToLower(strings.TrimSpace(h))
 	n = strings.NewReplacer(" ", "_", "-", "_", "é", "e").Replace(n)
-	for _, c := range Columns {
+	for _, c := range cols {
 		if n == c.Key || n == c.Dutch {
 			return c.Key
 		}

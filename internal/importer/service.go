@@ -15,6 +15,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/validation"
@@ -35,6 +36,7 @@ type Deps struct {
 	Vault    *vault.Vault
 	Jobs     *jobs.Queue
 	Accounts *account.Service
+	Clock    clock.Clock
 }
 
 // Service imports rent rolls.
@@ -47,12 +49,16 @@ type Service struct {
 	portfolio *portfolio.Service
 	relations *relation.Service
 	leases    *lease.Service
+	clk       clock.Clock
 }
 
 // New returns the service.
 func New(d Deps) *Service {
 	s := &Service{db: d.DB, audit: d.Audit, portfolio: d.Portfolio, relations: d.Relations, leases: d.Leases,
-		vault: d.Vault, jobs: d.Jobs, accounts: d.Accounts}
+		vault: d.Vault, jobs: d.Jobs, accounts: d.Accounts, clk: d.Clock}
+	if s.clk == nil {
+		s.clk = clock.Real{}
+	}
 	if d.Jobs != nil {
 		d.Jobs.Register(JobKind, s.runUpload, jobs.MaxAttempts(1), jobs.Timeout(2*time.Hour), jobs.Interactive())
 	}

@@ -9,6 +9,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/lease"
 	"hms/internal/money"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/pdfdoc"
@@ -22,6 +23,7 @@ type letterData struct {
 	Address  string   // where the letter goes: the first tenant's postal address, else the unit
 	Units    string
 	Settings Settings
+	Issuer   pdfdoc.Issuer // the organisation's details (orgprofile), printed under Settings.SenderName
 	Created  time.Time
 }
 
@@ -39,7 +41,11 @@ func (s *Service) letter(ctx context.Context, tx *db.Tx, a account.Actor, l *lea
 	if err != nil {
 		return nil, fmt.Errorf("letter tenants: %w", err)
 	}
-	d := letterData{Proposal: p, Clause: cl, Units: p.Address, Settings: st, Created: s.clk.Now()}
+	is, err := orgprofile.IssuerTx(ctx, tx, "")
+	if err != nil {
+		return nil, err
+	}
+	d := letterData{Proposal: p, Clause: cl, Units: p.Address, Settings: st, Issuer: is, Created: s.clk.Now()}
 	for _, id := range l.TenantIDs() {
 		f := facts[id]
 		d.Tenants = append(d.Tenants, f.DisplayName)
@@ -63,8 +69,12 @@ func renderLetter(d letterData) ([]byte, error) {
 	if p.Kind == lease.Commercial {
 		title = T("doc.letter.title_commercial", "Date", longDate(p.EffectiveDate))
 	}
+	// The sender prints as the issuer's block (top right, with the
+	// organisation's address and numbers) and leads the footer.
+	is := d.Issuer
+	is.Name = d.Settings.SenderName
 	pdf := pdfdoc.New(pdfdoc.Meta{Title: title, Author: d.Settings.SenderName, Lang: "nl", Created: d.Created, Layout: pdfdoc.LetterLayout,
-		Footer: []string{d.Settings.SenderName, T("doc.letter.footer", "Reference", p.LeaseReference)}})
+		Issuer: &is, Footer: []string{T("doc.letter.footer", "Reference", p.LeaseReference)}})
 	textWidth := pdf.TextWidth
 	para := func(s string) {
 		pdf.MultiCell(0, 5, s, "", "L", false)
@@ -81,8 +91,6 @@ func renderLetter(d letterData) ([]byte, error) {
 		pdf.SetFont("dejavu", "", 10)
 	}
 
-	pdf.SetFont("dejavu", "B", 11)
-	pdf.MultiCell(0, 5, d.Settings.SenderName, "", "L", false)
 	pdf.Ln(8)
 	pdf.SetFont("dejavu", "", 10)
 	pdf.MultiCell(0, 5, strings.Join(d.Tenants, "\n"), "", "L", false)

@@ -23,6 +23,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/lease"
 	"hms/internal/money"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/clock"
@@ -856,10 +857,12 @@ func (s *Service) letterSettings(ctx context.Context, tx *db.Tx) (Settings, erro
 	if err != nil {
 		return st, err
 	}
-	if st.SenderName == "" {
-		if st.SenderName, err = organisationName(ctx, tx); err != nil {
+	if st.SenderName == "" { // the organisation's legal name, else its name in HMS
+		is, err := orgprofile.IssuerTx(ctx, tx, "")
+		if err != nil {
 			return st, err
 		}
+		st.SenderName = is.Name
 	}
 	return st, nil
 }

@@ -48,14 +48,6 @@ func loadSettings(ctx context.Context, tx *db.Tx) (Settings, error) {
 	return st, nil
 }
 
-func organisationName(ctx context.Context, tx *db.Tx) (string, error) {
-	var name string
-	if err := tx.QueryRowContext(ctx, `SELECT name FROM organisations WHERE id = $1`, tx.OrgID()).Scan(&name); err != nil {
-		return "", fmt.Errorf("organisation name: %w", err)
-	}
-	return name, nil
-}
-
 // --- clauses ---
 
 const clauseColumns = `lease_id, method, percent_rate, cpi_series, base_year, lag_months, floor_zero, cap_rate, first_date, frequency, ` +

@@ -22,6 +22,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/lease"
 	"hms/internal/money"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
@@ -574,23 +575,15 @@ func (st *Statements) statementRows(ctx context.Context, tx *db.Tx, runID int64)
 	return out, nil
 }
 
-// issuer reads the landlord's name and address (lease settings) and the
-// billing identifiers from the tables, in tx.
+// issuer is the organisation as its documents print it (orgprofile) with
+// the account invoices ask to be paid to (billing settings), in tx.
 func (st *Statements) issuer(ctx context.Context, tx *db.Tx) (Issuer, error) {
-	var is Issuer
-	if st.s.leases != nil {
-		ls, err := st.s.leases.DocumentSettingsTx(ctx, tx)
-		if err != nil {
-			return is, err
-		}
-		is.Name, is.Address = ls.LandlordName, ls.LandlordAddress
-	}
-	err := tx.QueryRowContext(ctx, `SELECT issuer_kvk, issuer_vat_id, issuer_iban FROM billing_settings WHERE org_id = $1`, tx.OrgID()).
-		Scan(&is.KvK, &is.VATID, &is.IBAN)
+	var iban string
+	err := tx.QueryRowContext(ctx, `SELECT issuer_iban FROM billing_settings WHERE org_id = $1`, tx.OrgID()).Scan(&iban)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return is, fmt.Errorf("billing settings: %w", err)
+		return Issuer{}, fmt.Errorf("billing settings: %w", err)
 	}
-	return is, nil
+	return orgprofile.IssuerTx(ctx, tx, iban)
 }
 
 // deadline is the legal date of year's statement: 30 June of the next year

@@ -16,6 +16,7 @@ import (
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
+	"hms/internal/orgprofile"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
@@ -77,8 +78,11 @@ func (e *env) scenarioWith(a account.Actor, advanceB money.Cents) *scenario {
 	if err := e.Leases.UpdateSettings(ctx, a, ls); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Billing.SaveSettings(ctx, a, billing.Settings{Proration: billing.ActualDays, IssuerKvK: "40536533",
-		IssuerVATID: "NL000099998B57", IssuerIBAN: "NL91ABNA0417164300"}); err != nil {
+	if err := e.OrgProfile.Save(ctx, a, orgprofile.Input{LegalName: "Woonstichting Zuiderhuis", Street: "Stationsplein", HouseNumber: "1",
+		Postcode: "3511 ED", City: "Utrecht", KvK: "40536533", VATID: "NL000099998B57"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Billing.SaveSettings(ctx, a, billing.Settings{Proration: billing.ActualDays, IssuerIBAN: "NL91ABNA0417164300"}); err != nil {
 		t.Fatal(err)
 	}
 	s := &scenario{}
@@ -342,8 +346,8 @@ func TestStatementRefundSetOffAndPayBack(t *testing.T) {
 func TestCommercialVATStatement(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		a := e.Owner
-		if err := e.Billing.SaveSettings(ctx, a,
-			billing.Settings{Proration: billing.ActualDays, IssuerVATID: "NL000099998B57", IssuerKvK: "40536533"}); err != nil {
+		if err := e.OrgProfile.Save(ctx, a, orgprofile.Input{Street: "Stationsplein", HouseNumber: "1", Postcode: "3511 ED",
+			City: "Utrecht", KvK: "40536533", VATID: "NL000099998B57"}); err != nil {
 			t.Fatal(err)
 		}
 		// The rent run posts VAT lines only with the issuer's address (DOMAIN §3.4).

@@ -650,7 +650,44 @@ func complexAdvances(ctx context.Context, tx *db.Tx, complexID int64, from, to c
 		a.paid += paid
 		out[lease] = a
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, priorAdvances(ctx, tx, complexID, from, to, out)
+}
+
+// priorAdvances adds to out the advances charged and received before HMS
+// (settlement_prior_advances, imported), each counted for its days inside
+// from..to as a ledger charge is.
+func priorAdvances(ctx context.Context, tx *db.Tx, complexID int64, from, to civil.Date, out map[int64]advance) error {
+	rows, err := tx.QueryContext(ctx, `SELECT p.lease_id, p.from_date, p.to_date, p.charged_cents, p.received_cents
+		FROM settlement_prior_advances p
+		WHERE p.org_id = $1 AND p.from_date <= $2 AND p.to_date >= $3
+		AND p.lease_id IN (SELECT lu.lease_id FROM lease_units lu JOIN units u ON u.id = lu.unit_id AND u.org_id = lu.org_id
+			WHERE lu.org_id = $1 AND u.complex_id = $4)
+		ORDER BY p.lease_id, p.from_date`, tx.OrgID(), to, from, complexID)
+	if err != nil {
+		return fmt.Errorf("prior advances: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var lease int64
+		var f, t civil.Date
+		var charged, paid money.Cents
+		if err := rows.Scan(&lease, &f, &t, &charged, &paid); err != nil {
+			return fmt.Errorf("prior advances: %w", err)
+		}
+		in0, in1 := later(f, from), earlier(t, to)
+		all, inside := int64(f.DaysUntil(t))+1, int64(in0.DaysUntil(in1))+1
+		if inside < all {
+			charged, paid = partOf(charged, inside, all), partOf(paid, inside, all)
+		}
+		a := out[lease]
+		a.charged += charged
+		a.paid += paid
+		out[lease] = a
+	}
+	return rows.Err()
 }
 
 func partOf(c money.Cents, inside, all int64) money.Cents {

@@ -56,9 +56,9 @@ func TestRentRunBillingTermsPages(t *testing.T) {
 			preview := "/o/a/finance/rentrun?period=2026-02&quarter=1&preview=1"
 			resp, body := c.do("GET", preview, nil)
 			if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-vat-blocked"`) ||
-				!strings.Contains(body, `href="/o/a/finance/settings"`) ||
-				!strings.Contains(body, `href="/o/a/leases/settings"`) || !strings.Contains(body, "KvK-nummer (instellingen facturen)") ||
-				!strings.Contains(body, "Adres verhuurder") || strings.Contains(body, `id="run-post"`) {
+				!strings.Contains(body, `href="/o/a/settings/organisation"`) || !strings.Contains(body, "KvK-nummer") ||
+				!strings.Contains(body, "Straat") || !strings.Contains(body, `id="org-details-missing"`) ||
+				strings.Contains(body, `id="run-post"`) {
 				t.Fatalf("blocked preview: %d %.4000s", resp.StatusCode, body)
 			}
 			if !strings.Contains(body, "€ 1.500,00") || !strings.Contains(body, "50/90 × € 2.700,00") {
@@ -70,27 +70,28 @@ func TestRentRunBillingTermsPages(t *testing.T) {
 				t.Fatalf("posting a blocked run: %d %.3000s", resp.StatusCode, body)
 			}
 
-			form := url.Values{"proration": {"actual"}, "period_proration": {"month"}, "issuer_kvk": {"40536533"},
-				"issuer_vat_id": {"NL000099998B57"}, "payment_term_days": {"dertig"}}
-			resp, body = c.do("POST", "/o/a/finance/settings", form)
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-term"`) {
-				t.Fatalf("bad payment term: %d", resp.StatusCode)
-			}
-			form.Set("payment_term_days", "30")
+			form := url.Values{"proration": {"actual"}, "period_proration": {"month"}}
 			if resp, _ = c.do("POST", "/o/a/finance/settings", form); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("save settings: %d", resp.StatusCode)
 			}
 			body = mustBody(t, c, "/o/a/finance/settings")
-			if !strings.Contains(body, `value="month" selected`) || !strings.Contains(body, `value="30"`) {
+			if !strings.Contains(body, `value="month" selected`) {
 				t.Fatalf("settings not kept: %.3000s", body)
 			}
-			ls := lease.DefaultSettings()
-			ls.LandlordName, ls.LandlordAddress = "Vastgoed Alfa", "Stationsplein 1\n3511 ED Utrecht"
-			if err := e.Leases.UpdateSettings(context.Background(), f.owner, ls); err != nil {
-				t.Fatal(err)
+			org := url.Values{"legal_name": {"Vastgoed Alfa"}, "street": {"Stationsplein"}, "house_number": {"1"},
+				"postcode": {"3511 ED"}, "city": {"Utrecht"}, "email": {"info@alfa.example"}, "kvk": {"40536533"},
+				"vat_id": {"NL000099998B57"}, "payment_term_days": {"dertig"}}
+			resp, body = c.do("POST", "/o/a/settings/organisation", org)
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-payment_term_days"`) {
+				t.Fatalf("bad payment term: %d", resp.StatusCode)
+			}
+			org.Set("payment_term_days", "30")
+			if resp, _ = c.do("POST", "/o/a/settings/organisation", org); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("save details: %d", resp.StatusCode)
 			}
 			_, body = c.do("GET", preview, nil)
 			if strings.Contains(body, `id="preview-vat-blocked"`) || !strings.Contains(body, `id="run-post"`) ||
+				strings.Contains(body, `id="org-details-missing"`) ||
 				!strings.Contains(body, "€ 1.510,71") || !strings.Contains(body, "19/28 × € 900,00 + 1 × € 900,00") {
 				t.Fatalf("month by month: %.4000s", body)
 			}

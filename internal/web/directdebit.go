@@ -201,6 +201,7 @@ func (s *Server) renderCollections(w http.ResponseWriter, r *http.Request, p *pa
 	if p.Form.Get("collection_date") == "" {
 		p.Form.Set("collection_date", view.Defaults.Suggested.String())
 	}
+	p.OrgMissing = s.orgDetailsMissing(r)
 	p.Data = view
 	s.render(w, r, status, "finance_collections", p)
 }

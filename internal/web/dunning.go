@@ -161,6 +161,7 @@ func (s *Server) dnSendConfirm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderConfirm(w http.ResponseWriter, r *http.Request, status int, p *page, plan *dunning.SendPlan, ids []int64) {
 	p.Nav = "finance"
+	p.OrgMissing = s.orgDetailsMissing(r)
 	p.Data = dunningConfirmView{dunningFmt: s.dunningFmt(p), Plan: plan, IDs: ids}
 	s.render(w, r, status, "dunning_confirm", p)
 }

@@ -220,6 +220,7 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 			p.Form.Set("scope_text", pv.Scope.Name)
 		}
 		view.List = s.newListView(r, q, pv.Invoices)
+		p.OrgMissing = s.orgDetailsMissing(r)
 	}
 	p.Data = view
 	s.render(w, r, http.StatusOK, "finance_rentrun", p)
@@ -659,8 +660,7 @@ func (s *Server) financeSettings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Form = url.Values{"proration": {string(st.Proration)}, "issuer_kvk": {st.IssuerKvK}, "issuer_vat_id": {st.IssuerVATID},
-		"issuer_iban": {st.IssuerIBAN}, "period_proration": {string(st.PeriodProration)}, "payment_term_days": {fmt.Sprint(st.PaymentTermDays)}}
+	p.Form = url.Values{"proration": {string(st.Proration)}, "issuer_iban": {st.IssuerIBAN}, "period_proration": {string(st.PeriodProration)}}
 	if st.SendInvoices {
 		p.Form.Set("send_invoices", "1")
 	}
@@ -673,15 +673,8 @@ func (s *Server) financeSaveSettings(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r)
 	p := s.newPage(r, "finance.settings.title")
 	p.Nav = "finance"
-	st := billing.Settings{Proration: billing.Proration(f.String("proration")), IssuerKvK: f.String("issuer_kvk"),
-		IssuerVATID: f.String("issuer_vat_id"), IssuerIBAN: f.String("issuer_iban"), SendInvoices: f.String("send_invoices") == "1",
-		PeriodProration: billing.PeriodProration(f.String("period_proration"))}
-	if f.Filled("payment_term_days") {
-		st.PaymentTermDays = int(f.Number("payment_term_days"))
-		if st.PaymentTermDays <= 0 {
-			st.PaymentTermDays = -1 // not a number of days: the service names the field
-		}
-	}
+	st := billing.Settings{Proration: billing.Proration(f.String("proration")), IssuerIBAN: f.String("issuer_iban"),
+		SendInvoices: f.String("send_invoices") == "1", PeriodProration: billing.PeriodProration(f.String("period_proration"))}
 	err := f.Err()
 	if err == nil {
 		err = s.Billing.SaveSettings(r.Context(), actorOf(r), st)

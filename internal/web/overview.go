@@ -25,6 +25,7 @@ type dashboardView struct {
 	// Charts as inline SVG.
 	MoneyChart, ArrearsChart, OccupancyChart template.HTML
 	Buckets                                  []bucketView
+	DemoFilling                              bool // serve --demo is still filling the portfolio
 }
 
 type bucketView struct {
@@ -50,7 +51,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, p)
 		return
 	}
-	v := dashboardView{leaseFmt: leaseFmt{p.Lang}, Org: o, F: f, Base: "/o/" + a.OrgSlug}
+	v := dashboardView{leaseFmt: leaseFmt{p.Lang}, Org: o, F: f, Base: "/o/" + a.OrgSlug, DemoFilling: s.DemoFilling != nil && s.DemoFilling()}
 	if complexID != 0 {
 		v.Complex = "&complex=" + strconv.FormatInt(complexID, 10)
 		p.Form = url.Values{"complex": {strconv.FormatInt(complexID, 10)}}

@@ -32,7 +32,10 @@ type page struct {
 	Form   url.Values
 	Data   any
 	Nav    string
-	texts  *i18n.Catalog
+	// OrgMissing are the organisation's details documents lack, named
+	// above a run that makes documents (partial "org_missing").
+	OrgMissing []string
+	texts      *i18n.Catalog
 }
 
 // T translates a message id; args are name/value pairs for placeholders.

@@ -109,6 +109,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/privacy/settings", orgRead, s.privacySettings)
 	s.handle("POST", "/o/{org}/privacy/settings", membersManage, s.privacySettingsSave)
 
+	// The organisation's details every document prints (orgprofile).
+	s.handle("GET", "/o/{org}/settings/organisation", orgRead, s.orgProfile)
+	s.handle("POST", "/o/{org}/settings/organisation", portfolioWrite, s.orgProfileSave)
+	s.handle("GET", "/o/{org}/settings/organisation/logo", orgRead, s.orgProfileLogo)
+
 	// Portfolio: complexes and units with their meters and readings.
 	s.handle("GET", "/o/{org}/complexes", portfolioRead, s.complexList)
 	s.handle("GET", "/o/{org}/complexes/new", portfolioWrite, s.complexNew)
@@ -161,6 +166,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/import", portfolioWrite, s.importForm)
 	s.handle("POST", "/o/{org}/import", portfolioWrite, s.importUpload)
 	s.handle("GET", "/o/{org}/import/{id}", portfolioRead, s.importStatus)
+	// Moving in: opening balances and the advances of before HMS (checked whole, one request).
+	s.handle("GET", "/o/{org}/import/opening-balances", financeWrite, s.importOpeningForm)
+	s.handle("POST", "/o/{org}/import/opening-balances", financeWrite, s.importOpening)
+	s.handle("GET", "/o/{org}/import/advances", financeWrite, s.importAdvancesForm)
+	s.handle("POST", "/o/{org}/import/advances", financeWrite, s.importAdvances)
 
 	// Finance: the rent run, invoices, lease accounts (open items, payments,
 	// statements), debtors and billing settings.

@@ -49,6 +49,9 @@ type Deps struct {
 	// MetricsToken and MetricsFrom say who may read /metrics (metricsGate).
 	MetricsToken string
 	MetricsFrom  []netip.Prefix
+	// DemoFilling reports whether the demo portfolio is still being filled
+	// (serve --demo); nil: never.
+	DemoFilling func() bool
 }
 
 // Server is the HTTP handler of the whole product.

@@ -44,6 +44,7 @@ func (s *Server) renderStatements(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	v := stStatementsView{leaseFmt: leaseFmt{p.Lang}, Review: rev, CanWrite: a.Can(account.PermFinanceWrite)}
+	p.OrgMissing = s.orgDetailsMissing(r)
 	if rev.SendJob != nil {
 		v.Job, v.JobID = rev.SendJob, rev.SendJob.ID
 	}

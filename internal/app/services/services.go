@@ -14,6 +14,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/orgprofile"
 	"hms/internal/overview"
 	"hms/internal/payout"
 	"hms/internal/platform/audit"
@@ -62,4 +63,5 @@ type Services struct {
 	Payouts       *payout.Service        // payouts to tenants (deposit refunds, settlement credits, overpayments), four eyes, pain.001
 	Reports       *report.Service        // reports: rent roll, arrears ageing, vacancy, income, deposits held (page, CSV, PDF)
 	Overview      *overview.Service      // the overview's figures and charts, the back-office search
+	OrgProfile    *orgprofile.Service    // the organisation's details every document prints (issuer block, logo, payment term)
 }

@@ -20,10 +20,16 @@ import (
 	"hms/internal/platform/i18n"
 )
 
-// Issuer is who sends a document: the landlord as printed.
+// Issuer is who sends a document: the landlord as printed. Documents get it
+// from one place, the organisation's details (orgprofile.IssuerTx).
 type Issuer struct {
-	Name, Address    string
+	Name, Address    string // Address may have more than one line
+	Phone, Email     string
 	KvK, VATID, IBAN string
+	// Logo is a PNG or JPEG image (LogoType "image/png" or "image/jpeg")
+	// printed top left on the first page; nil prints none.
+	Logo     []byte
+	LogoType string
 }
 
 // Labels are the words for the issuer's numbers in the document's language.
@@ -47,8 +53,10 @@ func (i Issuer) Numbers(l Labels) []string {
 // Lines are the issuer's address, numbers and IBAN, one a line.
 func (i Issuer) Lines(l Labels) []string {
 	var out []string
-	if i.Address != "" {
-		out = append(out, i.Address)
+	for _, v := range []string{i.Address, i.Phone, i.Email} {
+		if v != "" {
+			out = append(out, v)
+		}
 	}
 	out = append(out, i.Numbers(l)...)
 	if i.IBAN != "" {
@@ -160,6 +168,7 @@ func New(m Meta) *Doc {
 	width, _ := pdf.GetPageSize()
 	d.TextWidth = width - 2*l.Side
 	if m.Issuer != nil && m.Issuer.Name != "" {
+		d.logo(*m.Issuer)
 		d.issuerBlock(*m.Issuer)
 	}
 	if m.Recipient != "" {
@@ -168,6 +177,30 @@ func New(m Meta) *Doc {
 		pdf.MultiCell(d.TextWidth*0.6, 5.2, m.Recipient, "", "L", false)
 	}
 	return d
+}
+
+// logoHeight is the height of the issuer's logo in mm; its width follows.
+const logoHeight = 16
+
+// logo draws the issuer's logo top left, at most a third of the width wide.
+// An image fpdf cannot read is left out: orgprofile checked it on upload.
+func (d *Doc) logo(i Issuer) {
+	kind := map[string]string{"image/png": "PNG", "image/jpeg": "JPG"}[i.LogoType]
+	if len(i.Logo) == 0 || kind == "" {
+		return
+	}
+	info := d.RegisterImageOptionsReader("issuer-logo", fpdf.ImageOptions{ImageType: kind}, bytes.NewReader(i.Logo))
+	if d.Err() || info == nil || info.Height() <= 0 {
+		d.ClearError()
+		return
+	}
+	w, h := info.Width()*logoHeight/info.Height(), float64(logoHeight)
+	if w > d.TextWidth/3 {
+		w, h = d.TextWidth/3, info.Height()*(d.TextWidth/3)/info.Width()
+	}
+	left, top, _, _ := d.GetMargins()
+	d.ImageOptions("issuer-logo", left, top, w, h, false, fpdf.ImageOptions{ImageType: kind}, 0, "")
+	d.SetY(top)
 }
 
 // issuerBlock writes the issuer top right: the name in bold, then its lines.

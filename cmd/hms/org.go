@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+
+	"hms/internal/account"
+	"hms/internal/app"
+	"hms/internal/orgprofile"
+)
+
+const orgUsage = "usage: hms org show --org SLUG | hms org set --org SLUG [--legal-name X] [--street X] [--house-number X] " +
+	"[--postcode X] [--city X] [--email X] [--phone X] [--kvk X] [--vat-id X] [--payment-term-days N]"
+
+// orgCommand shows or changes the organisation's details every document
+// prints: the same service as the settings page and the API.
+func orgCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || (args[0] != "show" && args[0] != "set") {
+		return errors.New(orgUsage)
+	}
+	var cfg app.Config
+	fs := flag.NewFlagSet("org "+args[0], flag.ContinueOnError)
+	commonFlags(fs, &cfg)
+	slug := fs.String("org", "", "organisation slug")
+	set := map[string]*string{}
+	for _, f := range []string{"legal-name", "street", "house-number", "postcode", "city", "email", "phone", "kvk", "vat-id",
+		"payment-term-days"} {
+		set[f] = fs.String(f, "\x00", "new value (absent: unchanged)")
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *slug == "" || fs.NArg() > 0 {
+		return errors.New(orgUsage)
+	}
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	if err != nil {
+		return fmt.Errorf("no organisation %q", *slug)
+	}
+	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	p, err := a.OrgProfile.Get(ctx, actor)
+	if err != nil {
+		return explain(a, err)
+	}
+	if args[0] == "set" {
+		in := orgprofile.Input{LegalName: p.LegalName, Street: p.Street, HouseNumber: p.HouseNumber, Postcode: p.Postcode, City: p.City,
+			Email: p.Email, Phone: p.Phone, KvK: p.KvK, VATID: p.VATID, PaymentTermDays: p.PaymentTermDays}
+		for f, v := range map[string]*string{"legal-name": &in.LegalName, "street": &in.Street, "house-number": &in.HouseNumber,
+			"postcode": &in.Postcode, "city": &in.City, "email": &in.Email, "phone": &in.Phone, "kvk": &in.KvK, "vat-id": &in.VATID} {
+			if *set[f] != "\x00" {
+				*v = *set[f]
+			}
+		}
+		if v := *set["payment-term-days"]; v != "\x00" {
+			if in.PaymentTermDays, err = strconv.Atoi(v); err != nil || in.PaymentTermDays <= 0 {
+				in.PaymentTermDays = -1 // the service names the field
+			}
+		}
+		if err := a.OrgProfile.Save(ctx, actor, in); err != nil {
+			return explain(a, err)
+		}
+		if p, err = a.OrgProfile.Get(ctx, actor); err != nil {
+			return explain(a, err)
+		}
+	}
+	for _, row := range [][2]string{{"legal name", p.LegalName}, {"street", p.Street}, {"house number", p.HouseNumber},
+		{"postcode", p.Postcode}, {"city", p.City}, {"e-mail", p.Email}, {"phone", p.Phone}, {"KvK", p.KvK}, {"VAT id", p.VATID},
+		{"payment term", fmt.Sprintf("%d days", p.PaymentTermDays)},
+		{"logo", map[bool]string{true: p.LogoType, false: "none"}[p.LogoType != ""]}} {
+		fmt.Fprintf(stdout, "%-13s %s\n", row[0]+":", row[1])
+	}
+	if m := p.Missing(); len(m) > 0 {
+		fmt.Fprintf(stdout, "missing:      %v\n", m)
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"hms/internal/app/apptest"
+	"hms/internal/importer"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/dbtest"
+)
+
+// The demo fills what every page needs: the organisation's details,
+// suppliers with last year's cost entries and keys, opening balances and
+// advances of before HMS; a second seed changes none of it. serve --demo's
+// background fill says so while it runs.
+func TestDemoFillsEveryPage(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			clk := clock.NewFixed(time.Date(2026, time.March, 16, 9, 0, 0, 0, time.UTC))
+			e := apptest.Start(t, engine, apptest.Options{NoServer: true, Clock: clk})
+			ctx := context.Background()
+			count := func(q string) int {
+				var n int
+				if err := e.DB.Raw().QueryRow(q).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			queries := []string{
+				`SELECT COUNT(*) FROM org_profiles WHERE legal_name = 'Demo Vastgoed B.V.' AND kvk <> '' AND city <> ''`,
+				`SELECT COUNT(*) FROM settlement_cost_entries`,
+				`SELECT COUNT(*) FROM settlement_prior_advances`,
+				`SELECT COUNT(*) FROM ledger_charges WHERE line LIKE 'opening|import:%'`,
+				`SELECT COUNT(*) FROM audit_events`,
+			}
+			login, owner, err := e.SeedDemoOwner(ctx, "demo")
+			if err != nil || login.Password == "" {
+				t.Fatalf("owner: %v", err)
+			}
+			done := make(chan error, 1)
+			e.StartDemoFill(ctx, owner, "demo", 60, func(_ *importer.Result, err error) { done <- err })
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			var first []int
+			for _, q := range queries {
+				n := count(q)
+				if n == 0 {
+					t.Fatalf("none: %s", q)
+				}
+				first = append(first, n)
+			}
+			if _, _, err := e.SeedDemo(ctx, "demo", 60); err != nil {
+				t.Fatal(err)
+			}
+			for i, q := range queries[:4] {
+				if n := count(q); n != first[i] {
+					t.Fatalf("a second seed changed %s: %d, was %d", q, n, first[i])
+				}
+			}
+		})
+	}
+}
