@@ -52,3 +52,23 @@ func TestNegotiate(t *testing.T) {
 		}
 	}
 }
+
+// Watch reports an id that is missing (the raw id is shown) but not one
+// that is there.
+func TestWatchReportsGaps(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	c.Watch(func(lang, id string) { seen = append(seen, lang+":"+id) })
+	c.T("nl", "nav.logout", nil)
+	if got := c.T("nl", "no.such.message", nil); got != "no.such.message" {
+		t.Errorf("missing id = %q", got)
+	}
+	c.Watch(nil)
+	c.T("nl", "no.such.either", nil)
+	if !slices.Equal(seen, []string{"nl:no.such.message"}) {
+		t.Errorf("watched %v", seen)
+	}
+}
