@@ -149,7 +149,7 @@ func (g *catalogGaps) take() []string {
 
 var (
 	// What is not text a person reads: addresses, links and file names.
-	notWords = regexp.MustCompile(`\S+@\S+|https?://\S+|\b[\w-]+\.(csv|pdf|xml|txt|sta|json)\b|\b[\w-]+(\.[\w-]+)*\.(nl|com|org|eu)\b`)
+	notWords  = regexp.MustCompile(`\S+@\S+|https?://\S+|\b[\w-]+\.(csv|pdf|xml|txt|sta|json)\b|\b[\w-]+(\.[\w-]+)*\.(nl|com|org|eu)\b`)
 	snakeCode = regexp.MustCompile(`\b[a-z]+_[a-z_]+\b`)
 	dotCode   = regexp.MustCompile(`\b[a-z]{2,}(\.[a-z_]{2,})+\b`)
 	recordRef = regexp.MustCompile(`\(\w+:\d+\)`)
