@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"regexp"
 	"slices"
 	"testing"
 )
@@ -70,5 +71,19 @@ func TestWatchReportsGaps(t *testing.T) {
 	c.T("nl", "no.such.either", nil)
 	if !slices.Equal(seen, []string{"nl:no.such.message"}) {
 		t.Errorf("watched %v", seen)
+	}
+}
+
+// Dutch addresses people as "u", never "je", "jij" or "jouw" (docs/STYLE.md).
+func TestDutchSaysU(t *testing.T) {
+	m, err := catalog("nl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	informal := regexp.MustCompile(`(?i)\b(je|jij|jou|jouw|jullie)\b`)
+	for id, text := range m {
+		if w := informal.FindString(text); w != "" {
+			t.Errorf("%s says %q: %s", id, w, text)
+		}
 	}
 }
