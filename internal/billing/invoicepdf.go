@@ -59,8 +59,11 @@ type invoiceDoc struct {
 
 func docLang(lang string) string { return pdfdoc.TextsIn(lang).Lang }
 
-// periodName writes a billing period key: "2026-01" → "januari 2026",
-// "2026-Q1" → "1e kwartaal 2026"; other text as it is.
+// PeriodName writes a billing period key in words, on documents and pages
+// alike: "2026-01" → "januari 2026", "2026-Q1" → "1e kwartaal 2026"; other
+// text as it is.
+func PeriodName(key, lang string) string { return periodName(key, lang) }
+
 func periodName(key, lang string) string {
 	if m, err := civil.ParseMonth(key); err == nil {
 		return m.Long(lang)

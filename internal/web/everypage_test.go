@@ -153,6 +153,7 @@ var (
 	snakeCode = regexp.MustCompile(`\b[a-z]+_[a-z_]+\b`)
 	dotCode   = regexp.MustCompile(`\b[a-z]{2,}(\.[a-z_]{2,})+\b`)
 	recordRef = regexp.MustCompile(`\(\w+:\d+\)`)
+	isoDate   = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 	// Words that are English and never Dutch.
 	english = regexp.MustCompile(`(?i)\b(the|and|your|you|please|with|which|should|been|this|that|there|none|yes|save|cancel|search|invoice|payment|tenant|amount|due|date)\b`)
 )
@@ -164,7 +165,8 @@ func notDutch(text string) []string {
 	for _, re := range []struct {
 		what string
 		re   *regexp.Regexp
-	}{{"the code", snakeCode}, {"the message id", dotCode}, {"the record reference", recordRef}, {"the English word", english}} {
+	}{{"the code", snakeCode}, {"the message id", dotCode}, {"the record reference", recordRef}, {"the English word", english},
+		{"the date as a machine writes it", isoDate}} {
 		seen := map[string]bool{}
 		for _, m := range re.re.FindAllString(text, -1) {
 			if !seen[m] {
