@@ -155,7 +155,8 @@ var (
 	recordRef = regexp.MustCompile(`\(\w+:\d+\)`)
 	isoDate   = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 	// Words that are English and never Dutch.
-	english = regexp.MustCompile(`(?i)\b(the|and|your|you|please|with|which|should|been|this|that|there|none|yes|save|cancel|search|invoice|payment|tenant|amount|due|date)\b`)
+	english = regexp.MustCompile(`(?i)\b(the|and|your|you|please|with|which|should|been|this|that|there|none|yes|save|cancel|` +
+		`search|invoice|payment|tenant|amount|due|date)\b`)
 )
 
 // notDutch names what text shows that a Dutch reader should not see.
