@@ -21,6 +21,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
+	"hms/internal/platform/i18n"
 	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
 	"hms/internal/web"
@@ -248,6 +249,15 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
+	lang := cliLang()
+	say := func(id string, args ...any) {
+		data := map[string]any{}
+		for i := 0; i+1 < len(args); i += 2 {
+			data[fmt.Sprint(args[i])] = args[i+1]
+		}
+		fmt.Fprintln(stdout, a.Texts.T(lang, id, data))
+	}
+	say("serve.running", "URL", a.URL())
 	if *demo {
 		login, owner, err := a.SeedDemoOwner(ctx, "demo")
 		if err != nil {
@@ -255,23 +265,21 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		// The login first; the portfolio fills in the background (the
 		// dashboard says so until it is done).
-		fmt.Fprintf(stdout, "Demo: open %s/login and log in as %s with password %s\n", a.URL(), login.Email, login.Password)
-		fmt.Fprintln(stdout, "Building the demo portfolio in the background…")
+		say("serve.login_as", "Email", login.Email, "Password", login.Password)
+		say("serve.demo_building")
 		a.StartDemoFill(ctx, owner, "demo", 150, func(res *importer.Result, err error) {
 			if err != nil {
 				fmt.Fprintf(stdout, "demo data: %v\n", err)
 				return
 			}
-			fmt.Fprintf(stdout, "Demo organisation %q filled: %d units, %d tenants, %d leases.\n", login.OrgSlug, res.Units, res.Tenants,
-				res.Leases)
+			say("serve.demo_ready", "Org", login.OrgSlug, "Units", res.Units, "Tenants", res.Tenants, "Leases", res.Leases)
 		})
 	}
-	fmt.Fprintf(stdout, "HMS is running on %s\n", a.URL())
 	if cfg.SMTPURL == "" {
-		fmt.Fprintln(stdout, "No HMS_SMTP_URL set: e-mail stays in the outbox (platform mail is readable by staff at /console/outbox).")
+		say("serve.no_smtp")
 	}
 	<-ctx.Done()
-	fmt.Fprintln(stdout, "stopping")
+	say("serve.stopping")
 	return nil
 }
 
@@ -471,4 +479,22 @@ func explainFlags(a *app.App, err error, flags map[string]string) error {
 		return errors.New(a.Texts.T("en", p.Code, nil))
 	}
 	return err
+}
+
+// cliLang is the language of what `hms serve` says on start-up: HMS_LANG,
+// else English when the locale (LC_ALL, LC_MESSAGES, LANG) is English, else
+// Dutch, the product's first language.
+func cliLang() string {
+	if l := i18n.Supported(os.Getenv("HMS_LANG")); l != "" {
+		return l
+	}
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := os.Getenv(v); l != "" {
+			if strings.HasPrefix(l, "en") {
+				return "en"
+			}
+			break
+		}
+	}
+	return i18n.Default
 }

@@ -59,8 +59,11 @@ type invoiceDoc struct {
 
 func docLang(lang string) string { return pdfdoc.TextsIn(lang).Lang }
 
-// periodName writes a billing period key: "2026-01" → "januari 2026",
-// "2026-Q1" → "1e kwartaal 2026"; other text as it is.
+// PeriodName writes a billing period key in words, on documents and pages
+// alike: "2026-01" → "januari 2026", "2026-Q1" → "1e kwartaal 2026"; other
+// text as it is.
+func PeriodName(key, lang string) string { return periodName(key, lang) }
+
 func periodName(key, lang string) string {
 	if m, err := civil.ParseMonth(key); err == nil {
 		return m.Long(lang)
@@ -179,23 +182,16 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 	// Lines: description, quantity and unit price (art. 35a Wet OB), net,
 	// rate, VAT; below each, the days charged and, for a line of several
 	// parts, each part's quantity × price.
-	cols := []float64{tw * 0.31, tw * 0.09, tw * 0.16, tw * 0.17, tw * 0.10, tw * 0.17}
+	cols := []float64{tw * 0.29, tw * 0.10, tw * 0.15, tw * 0.16, tw * 0.14, tw * 0.16}
 	per := T("doc.invoice.per_month")
 	if strings.Contains(d.Period, "-Q") && !strings.HasSuffix(d.Proration, "/"+string(ByMonth)) {
 		per = T("doc.invoice.per_quarter")
 	}
 	partial := false
-	pdf.SetFont("dejavu", "B", 9)
+	pdf.SetFont("dejavu", "B", 8)
 	pdf.SetFillColor(238, 238, 238)
-	for i, h := range []string{T("doc.invoice.description"), T("doc.invoice.qty"), T("doc.invoice.unit_price"), T("doc.invoice.net"),
-		T("doc.invoice.rate"), T("doc.invoice.vat")} {
-		align := "R"
-		if i == 0 {
-			align = "L"
-		}
-		pdf.CellFormat(cols[i], 6.5, h, "B", 0, align, true, 0, "")
-	}
-	pdf.Ln(-1)
+	pdf.Row(4, cols, "LRRRRR", []string{T("doc.invoice.description"), T("doc.invoice.qty"), T("doc.invoice.unit_price"),
+		T("doc.invoice.net"), T("doc.invoice.rate"), T("doc.invoice.vat")}, "B", true)
 	for _, l := range d.Lines {
 		days := l.From.DaysUntil(l.To) + 1
 		rate := T("doc.exempt")
@@ -212,12 +208,7 @@ func renderInvoice(d invoiceDoc) ([]byte, error) {
 			partial = partial || !b.Whole()
 		}
 		pdf.SetFont("dejavu", "", 9.5)
-		pdf.CellFormat(cols[0], 5.5, lineName(l.Line, lang), "", 0, "L", false, 0, "")
-		pdf.CellFormat(cols[1], 5.5, qty, "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[2], 5.5, price, "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[3], 5.5, eur(l.Net), "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[4], 5.5, rate, "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[5], 5.5, vat, "", 1, "R", false, 0, "")
+		pdf.Row(4.6, cols, "LRRRRR", []string{lineName(l.Line, lang), qty, price, eur(l.Net), rate, vat}, "", false)
 		pdf.SetFont("dejavu", "", 8)
 		pdf.SetTextColor(90, 90, 90)
 		if len(l.Basis) > 1 {

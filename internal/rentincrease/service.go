@@ -950,3 +950,80 @@ func cleanText(s string, max int) (string, bool) {
 	}
 	return s, true
 }
+
+// CapsKnown proposes an effective date for the rent increases: the next 1
+// July that can still be met (its letter delivered in time,
+// LastDeliveryDay) when the legal maximum of every capped segment is known
+// on it (shipped or the organisation's own); else the first first-of-month
+// that can be met on which they all are, or else on which one is, or else
+// that 1 July. It also answers the capped segments whose maximum is not
+// known on that date (to enter in the settings once it is published).
+func (s *Service) CapsKnown(ctx context.Context, a account.Actor) (civil.Date, []portfolio.Segment, error) {
+	if !a.Can(account.PermFinanceRead) {
+		return civil.Date{}, nil, validation.ErrForbidden
+	}
+	var o []override
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var err error
+		o, err = loadOverrides(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return civil.Date{}, nil, err
+	}
+	today := s.today()
+	missing := func(d civil.Date) []portfolio.Segment {
+		var out []portfolio.Segment
+		for _, seg := range CapSegments {
+			if _, ok := capFor(seg, d, o); !ok {
+				out = append(out, seg)
+			}
+		}
+		return out
+	}
+	july := civil.New(today.Year, 7, 1)
+	if today.After(LastDeliveryDay(july)) {
+		july = civil.New(today.Year+1, 7, 1)
+	}
+	if len(missing(july)) == 0 {
+		return july, nil, nil
+	}
+	var some civil.Date
+	d := civil.New(today.Year, today.Month, 1)
+	for range 24 {
+		d = d.AddMonths(1)
+		if today.After(LastDeliveryDay(d)) {
+			continue
+		}
+		m := missing(d)
+		if len(m) == 0 {
+			return d, nil, nil
+		}
+		if some.IsZero() && len(m) < len(CapSegments) {
+			some = d
+		}
+	}
+	if some.IsZero() {
+		some = july
+	}
+	return some, missing(some), nil
+}
+
+// MissingCaps are the capped segments whose legal maximum for effective
+// date d is not known yet.
+func (s *Service) MissingCaps(ctx context.Context, a account.Actor, d civil.Date) ([]portfolio.Segment, error) {
+	if !a.Can(account.PermFinanceRead) {
+		return nil, validation.ErrForbidden
+	}
+	var out []portfolio.Segment
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		o, err := loadOverrides(ctx, tx)
+		for _, seg := range CapSegments {
+			if _, ok := capFor(seg, d, o); !ok {
+				out = append(out, seg)
+			}
+		}
+		return err
+	})
+	return out, err
+}

@@ -43,6 +43,7 @@ func LevyLine(year int, name string) string { return fmt.Sprintf("levy|%d|%s", y
 type booked struct {
 	invoiceID int64
 	number    string
+	kenmerk   string
 	amount    money.Cents
 	setOff    money.Cents
 	payout    money.Cents
@@ -84,7 +85,7 @@ func (st *Statements) book(ctx context.Context, tx *db.Tx, s *Statement, id int6
 		if err != nil {
 			return b, fmt.Errorf("book statement of lease %d: %w", s.LeaseID, err)
 		}
-		b.invoiceID, b.number, b.amount = posted[0].InvoiceID, posted[0].Number, posted[0].Total
+		b.invoiceID, b.number, b.kenmerk, b.amount = posted[0].InvoiceID, posted[0].Number, posted[0].Kenmerk, posted[0].Total
 	}
 	if b.amount < 0 {
 		b.refund = s.Refund

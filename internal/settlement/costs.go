@@ -513,6 +513,11 @@ func earlier(a, b civil.Date) civil.Date {
 var CostCSVColumns = []string{"supplier", "invoice_number", "invoice_date", "period_start", "period_end", "amount", "vat", "category",
 	"complex", "units", "description"}
 
+// CostCSVDutch are the Dutch names a header may give the columns instead,
+// in the order of CostCSVColumns.
+var CostCSVDutch = []string{"leverancier", "factuurnummer", "factuurdatum", "periode_van", "periode_tot", "bedrag", "btw",
+	"categorie", "complex", "eenheden", "omschrijving"}
+
 // CellError is one problem in an import file: the line (1 is the header),
 // the column name and the message id.
 type CellError = csvfile.CellError
@@ -575,6 +580,9 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 	var errs ImportErrors
 	for i, h := range rows[0].Cells {
 		h = strings.ToLower(h)
+		if k := slices.Index(CostCSVDutch, h); k >= 0 {
+			h = CostCSVColumns[k]
+		}
 		if !slices.Contains(CostCSVColumns, h) {
 			errs = append(errs, CellError{Line: 1, Column: h, Reason: "settlement.csv_unknown_column"})
 			continue

@@ -327,6 +327,7 @@ type Statement struct {
 
 	InvoiceID     int64
 	InvoiceNumber string
+	Kenmerk       string // the invoice's betalingskenmerk
 	Booked        bool
 	SetOff        money.Cents
 	PayoutCents   money.Cents
@@ -446,6 +447,7 @@ type stmtRow struct {
 	id                   int64
 	invoiceID            int64
 	invoiceNumber        string
+	kenmerk              string
 	booked               bool
 	bookedCents, setOff  money.Cents
 	payout               money.Cents
@@ -522,7 +524,7 @@ func (st *Statements) runContext(ctx context.Context, tx *db.Tx, r *Run) (*runCt
 
 func (st *Statements) statementRows(ctx context.Context, tx *db.Tx, runID int64) (map[int64]stmtRow, error) {
 	rows, err := tx.QueryContext(ctx,
-		`SELECT s.id, s.occupancy_id, s.invoice_id, COALESCE(i.number, ''), s.booked_at IS NOT NULL, s.booked_cents,
+		`SELECT s.id, s.occupancy_id, s.invoice_id, COALESCE(i.number, ''), COALESCE(i.kenmerk, ''), s.booked_at IS NOT NULL, s.booked_cents,
 		s.set_off_cents, s.advance_cents, s.advance_from, s.advance_applied_at IS NOT NULL, COALESCE(s.sent_at, ''),
 		s.mails, s.document_sealed IS NOT NULL, s.document_sha256, s.document_year, COALESCE(i.issue_date, '')
 		FROM settlement_statements s
@@ -537,7 +539,7 @@ func (st *Statements) statementRows(ctx context.Context, tx *db.Tx, runID int64)
 		var r stmtRow
 		var occ int64
 		var sent, issue string
-		if err := rows.Scan(&r.id, &occ, &r.invoiceID, &r.invoiceNumber, &r.booked, &r.bookedCents, &r.setOff, &r.advance,
+		if err := rows.Scan(&r.id, &occ, &r.invoiceID, &r.invoiceNumber, &r.kenmerk, &r.booked, &r.bookedCents, &r.setOff, &r.advance,
 			&r.advanceFrom, &r.advanceApplied, &sent, &r.mails, &r.stored, &r.sha, &r.docYear, &issue); err != nil {
 			return nil, err
 		}
@@ -710,6 +712,7 @@ func (st *Statements) build(ctx context.Context, tx *db.Tx, a account.Actor, c *
 	if stored {
 		s.ID, s.InvoiceID, s.InvoiceNumber, s.Booked, s.SetOff,
 			s.PayoutCents = row.id, row.invoiceID, row.invoiceNumber, row.booked, row.setOff, row.payout
+		s.Kenmerk = row.kenmerk
 		s.Mails, s.Stored, s.SHA256, s.AdvanceApplied = row.mails, row.stored, row.sha, row.advanceApplied
 		if row.sent {
 			s.SentAt = row.sentAt

@@ -148,30 +148,25 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 	meta(T("doc.statement.lease"), s.LeaseReference)
 	meta(T("doc.statement.date"), s.IssueDate.Long(lang))
 	meta(T("doc.statement.invoice"), s.InvoiceNumber)
+	if s.Kenmerk != "" {
+		meta(T("doc.statement.kenmerk"), nl.FormatKenmerk(s.Kenmerk))
+	}
 	pdf.Ln(3)
 
 	// Cost lines: type, total, key and units, share (VAT), invoices below.
-	cols := []float64{tw * 0.22, tw * 0.16, tw * 0.36, tw * 0.14, tw * 0.12}
+	cols := []float64{tw * 0.19, tw * 0.15, tw * 0.34, tw * 0.13, tw * 0.19}
+	if !s.Commercial { // no VAT column: the key gets its room
+		cols = []float64{tw * 0.20, tw * 0.16, tw * 0.49, tw * 0.15, 0}
+	}
 	heads := []string{T("doc.statement.cost"), T("doc.statement.total_cost"), T("doc.statement.key"), T("doc.statement.share"), ""}
 	if s.Commercial {
 		heads[4] = T("doc.statement.vat")
 	}
 	pdf.SetFont("dejavu", "B", 8.5)
 	pdf.SetFillColor(238, 238, 238)
-	for i, h := range heads {
-		align := "R"
-		if i == 0 || i == 2 {
-			align = "L"
-		}
-		pdf.CellFormat(cols[i], 6, h, "B", 0, align, true, 0, "")
-	}
-	pdf.Ln(-1)
+	pdf.Row(4.2, cols, "LRLRR", heads, "B", true)
 	for _, l := range s.Lines {
 		pdf.SetFont("dejavu", "", 8.5)
-		pdf.CellFormat(cols[0], 5, l.Category, "", 0, "L", false, 0, "")
-		pdf.CellFormat(cols[1], 5, eur(l.CostTotal), "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[2], 5, BasisText(l.Basis, lang), "", 0, "L", false, 0, "")
-		pdf.CellFormat(cols[3], 5, eur(l.Share), "", 0, "R", false, 0, "")
 		vat := ""
 		if s.Commercial {
 			vat = T("doc.exempt")
@@ -180,7 +175,7 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 			}
 			vat += " (" + T("doc.statement."+l.VATClass) + ")"
 		}
-		pdf.CellFormat(cols[4], 5, vat, "", 1, "R", false, 0, "")
+		pdf.Row(4.2, cols, "LRLRR", []string{l.Category, eur(l.CostTotal), BasisText(l.Basis, lang), eur(l.Share), vat}, "", false)
 		if t := MeterText(l, lang); t != "" {
 			pdf.SetFont("dejavu", "", 7.5)
 			pdf.SetTextColor(90, 90, 90)
@@ -205,8 +200,7 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 			style = "B"
 		}
 		pdf.SetFont("dejavu", style, 9.5)
-		pdf.CellFormat(tw*0.72, 5.5, label, "", 0, "R", false, 0, "")
-		pdf.CellFormat(tw*0.28, 5.5, value, "", 1, "R", false, 0, "")
+		pdf.Row(5.5, []float64{tw * 0.72, tw * 0.28}, "RR", []string{label, value}, "", false)
 	}
 	row(T("doc.statement.subtotal"), eur(s.Subtotal), false)
 	if s.AdminFee != 0 || s.AdminFeeBase != 0 {
@@ -256,9 +250,19 @@ func renderStatement(s *Statement, created time.Time) ([]byte, error) {
 	ref := s.InvoiceNumber
 	switch {
 	case s.Balance > 0 && s.Issuer.IBAN != "":
+		if s.Kenmerk != "" {
+			para(T("doc.statement.pay_kenmerk", "Amount", eur(s.Balance), "Due", s.DueDate.Long(lang), "IBAN", nl.FormatIBAN(s.Issuer.IBAN),
+				"Name", s.Issuer.Name, "Invoice", ref, "Kenmerk", nl.FormatKenmerk(s.Kenmerk)), true)
+			break
+		}
 		para(T("doc.statement.pay", "Amount", eur(s.Balance), "Due", s.DueDate.Long(lang), "IBAN", nl.FormatIBAN(s.Issuer.IBAN),
 			"Name", s.Issuer.Name, "Invoice", ref), true)
 	case s.Balance > 0:
+		if s.Kenmerk != "" {
+			para(T("doc.statement.pay_no_iban_kenmerk", "Amount", eur(s.Balance), "Due", s.DueDate.Long(lang), "Invoice", ref,
+				"Kenmerk", nl.FormatKenmerk(s.Kenmerk)), true)
+			break
+		}
 		para(T("doc.statement.pay_no_iban", "Amount", eur(s.Balance), "Due", s.DueDate.Long(lang), "Invoice", ref), true)
 	case s.Balance < 0 && s.Refund == RefundPayBack:
 		para(T("doc.statement.pay_back", "Amount", eur(-s.Balance), "Due", s.DueDate.Long(lang)), true)

@@ -36,7 +36,7 @@ func TestStatementDocumentsGolden(t *testing.T) {
 		Advances: 150000, Paid: 125000, AdvancesOpen: 25000, AdvancesBasis: AdvancesCharged, Balance: 20479, Vacancy: 12345,
 		DegreeDaysSource: SourceKNMIPrefix + "260", ProposedAdvance: 17000, AdvanceFrom: d("2026-05-01"),
 		Levies:   []LevyShareLine{{Name: "Rioolheffing", PeriodStart: d("2025-03-01"), PeriodEnd: d("2025-12-31"), Amount: 9900, Days: 306}},
-		Deadline: d("2026-06-30"), ObjectUntil: d("2028-06-30"), InvoiceNumber: "2026-000101",
+		Deadline: d("2026-06-30"), ObjectUntil: d("2028-06-30"), InvoiceNumber: "2026-000101", Kenmerk: "5000020260001010",
 	}
 	commercial := residential
 	commercial.Regulated, commercial.Commercial, commercial.Issuer.VATID = false, true, "NL000099998B57"

@@ -228,6 +228,7 @@ func (st *Statements) sendOne(ctx context.Context, tx *db.Tx, a account.Actor, c
 			books++
 		}
 		s.Booked, s.InvoiceID, s.InvoiceNumber, s.SetOff, s.PayoutCents = true, b.invoiceID, b.number, b.setOff, b.payout
+		s.Kenmerk = b.kenmerk
 		if _, err := st.bookLevyShares(ctx, tx, s.LeaseID, c.run.ComplexID, c.run.Year, o.UnitID, a.UserID, s.IssueDate,
 			s.DueDate, true); err != nil {
 			return 0, 0, 0, err

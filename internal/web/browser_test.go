@@ -47,7 +47,7 @@ func TestBrowserSignUpToInvitation(t *testing.T) {
 				t.Fatalf("English call to action = %q", got)
 			}
 			b.Run(t, chromedp.Click(css(`.lang-switch button[value="nl"]`)), chromedp.WaitVisible(css(`html[lang="nl"] #cta-signup`)))
-			if got := b.Text(t, "#cta-signup"); got != "Start je gratis proefperiode" {
+			if got := b.Text(t, "#cta-signup"); got != "Start uw gratis proefperiode" {
 				t.Fatalf("Dutch call to action = %q", got)
 			}
 			shot(t, b, "home")

@@ -367,7 +367,7 @@ func (s *Server) renderRelation(w http.ResponseWriter, r *http.Request, status i
 			}
 			names[ev.ActorUserID] = name
 		}
-		v.Access = append(v.Access, relAccessRow{At: ev.At, Who: name, Via: ev.Details["via"]})
+		v.Access = append(v.Access, relAccessRow{At: ev.At, Who: name, Via: s.viaWords(p, ev.Details["via"])})
 	}
 	if rel.Kind == relation.Company && v.CanWrite {
 		v.ContactQ = strings.TrimSpace(r.URL.Query().Get("contact_q"))
@@ -449,4 +449,13 @@ func relationFormErr(err error) error {
 		return &validation.Problem{Status: http.StatusConflict, Code: "relation.agreement_notice"}
 	}
 	return err
+}
+
+// viaWords says in words why a relation was opened: the web, the API, an
+// import or the document that needed the tenant's details.
+func (s *Server) viaWords(p *page, via string) string {
+	if id := "relation.via." + via; via != "" && s.Texts.Has(p.Lang, id) {
+		return p.T(id)
+	}
+	return p.T("relation.via.other")
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"hms/internal/account"
+	"hms/internal/billing"
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
@@ -84,6 +85,7 @@ var amsterdam, _ = time.LoadLocation("Europe/Amsterdam")
 var templateFuncs = template.FuncMap{
 	"join":     strings.Join,
 	"longdate": longDay,
+	"period":   func(lang, key string) string { return billing.PeriodName(key, lang) },
 	"iban":     nl.FormatIBAN,
 	"minCents": func(a, b money.Cents) money.Cents { return min(a, b) },
 	"dataURL": func(mime string, b []byte) template.URL {

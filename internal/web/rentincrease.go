@@ -53,6 +53,7 @@ type riListView struct {
 	Late       bool
 	Methods    []lease.DeliveryMethod
 	Today      civil.Date
+	NoCaps     []string // the segments, in words, whose maximum for Date is not known
 	CanWrite   bool
 	CanApply   bool
 	path       string
@@ -89,16 +90,6 @@ func (v riListView) Err(id int64, field string) string {
 	return ""
 }
 
-// nextJuly is the default effective date: the next 1 July at least two
-// months ahead (when social rents change).
-func nextJuly(today civil.Date) civil.Date {
-	d := civil.New(today.Year, 7, 1)
-	if today.After(rentincrease.LastDeliveryDay(d)) {
-		d = civil.New(today.Year+1, 7, 1)
-	}
-	return d
-}
-
 func (s *Server) riList(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "rentincrease.title")
 	s.renderRIList(w, r, http.StatusOK, p, 0, nil)
@@ -121,10 +112,17 @@ func (s *Server) renderRIList(w http.ResponseWriter, r *http.Request, status int
 		date, derr = civil.Parse(d)
 	}
 	if derr != nil || date.IsZero() {
-		date = nextJuly(today)
 		if len(dates) > 0 {
 			date = dates[0]
+		} else if date, _, err = s.RentIncreases.CapsKnown(r.Context(), a); err != nil {
+			s.fail(w, r, err, p)
+			return
 		}
+	}
+	missing, err := s.RentIncreases.MissingCaps(r.Context(), a, date)
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
 	}
 	if p.Form == nil || p.Form.Get("effective_date") == "" {
 		p.Form = url.Values{"effective_date": {date.String()}}
@@ -135,6 +133,9 @@ func (s *Server) renderRIList(w http.ResponseWriter, r *http.Request, status int
 		CanWrite: a.Can(account.PermFinanceWrite), CanApply: a.Can(account.PermFinanceWrite) && a.Can(account.PermPortfolioWrite),
 		path: r.URL.Path, query: v, errorsByID: map[int64]validation.Errors{}}
 	view.Late = today.After(view.Deadline)
+	for _, seg := range missing {
+		view.NoCaps = append(view.NoCaps, strings.ToLower(s.Texts.T(lang, "rentincrease.segment."+string(seg), nil)))
+	}
 	view.noteText = func(n rentincrease.Note) string {
 		args := map[string]any{}
 		for k, val := range n.Args {

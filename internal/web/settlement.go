@@ -30,6 +30,18 @@ type stCostsView struct {
 	CanWrite    bool
 	ImportErrs  settlement.ImportErrors
 	ImportError string
+	Columns     []costColumn // the import's columns
+}
+
+// costColumn is a column of the cost import: its Dutch and English header.
+type costColumn struct{ Key, Dutch string }
+
+func costColumns() []costColumn {
+	cs := make([]costColumn, len(settlement.CostCSVColumns))
+	for i, k := range settlement.CostCSVColumns {
+		cs[i] = costColumn{k, settlement.CostCSVDutch[i]}
+	}
+	return cs
 }
 
 func (s *Server) stCosts(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +67,8 @@ func (s *Server) renderCosts(w http.ResponseWriter, r *http.Request, status int,
 		Show: func(list *ListView, items []settlement.CostEntry) error {
 			complexes, _, err := s.Settlement.Choices(r.Context(), a)
 			p.Data = stCostsView{leaseFmt: leaseFmt{p.Lang}, List: list, Items: items, Complexes: complexes, ComplexID: f.ComplexID,
-				Year: v.Get("year"), CanWrite: a.Can(account.PermFinanceWrite), ImportErrs: importErrs}
+				Year: v.Get("year"), CanWrite: a.Can(account.PermFinanceWrite), ImportErrs: importErrs,
+				Columns: costColumns()}
 			return err
 		},
 		Template: "settlement_costs",

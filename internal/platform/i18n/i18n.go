@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -29,6 +30,18 @@ const Default = "nl"
 type Catalog struct {
 	bundle     *goi18n.Bundle
 	localizers map[string]*goi18n.Localizer
+	watch      atomic.Pointer[func(lang, id string)]
+}
+
+// Watch has fn called whenever T cannot answer an id in the language asked
+// (it fell back to another language, or to the id itself), so a test can
+// find the gaps a page shows. nil stops watching.
+func (c *Catalog) Watch(fn func(lang, id string)) {
+	if fn == nil {
+		c.watch.Store(nil)
+		return
+	}
+	c.watch.Store(&fn)
 }
 
 // New loads the embedded catalogs.
@@ -94,7 +107,10 @@ func (c *Catalog) T(lang, id string, data map[string]any) string {
 	if !ok {
 		l = c.localizers[Default]
 	}
-	s, err := l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	s, tag, err := l.LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if w := c.watch.Load(); w != nil && (err != nil || tag.String() != lang) {
+		(*w)(lang, id)
+	}
 	if err != nil {
 		return id
 	}

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"regexp"
 	"slices"
 	"testing"
 )
@@ -49,6 +50,40 @@ func TestNegotiate(t *testing.T) {
 	for _, c := range cases {
 		if got := Negotiate(c.choice, c.header); got != c.want {
 			t.Errorf("Negotiate(%q, %q) = %q, want %q", c.choice, c.header, got, c.want)
+		}
+	}
+}
+
+// Watch reports an id that is missing (the raw id is shown) but not one
+// that is there.
+func TestWatchReportsGaps(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	c.Watch(func(lang, id string) { seen = append(seen, lang+":"+id) })
+	c.T("nl", "nav.logout", nil)
+	if got := c.T("nl", "no.such.message", nil); got != "no.such.message" {
+		t.Errorf("missing id = %q", got)
+	}
+	c.Watch(nil)
+	c.T("nl", "no.such.either", nil)
+	if !slices.Equal(seen, []string{"nl:no.such.message"}) {
+		t.Errorf("watched %v", seen)
+	}
+}
+
+// Dutch addresses people as "u", never "je", "jij" or "jouw" (docs/STYLE.md).
+func TestDutchSaysU(t *testing.T) {
+	m, err := catalog("nl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	informal := regexp.MustCompile(`(?i)\b(je|jij|jou|jouw|jullie)\b`)
+	for id, text := range m {
+		if w := informal.FindString(text); w != "" {
+			t.Errorf("%s says %q: %s", id, w, text)
 		}
 	}
 }

@@ -246,3 +246,45 @@ func (t Texts) T(id string, args ...any) string {
 	}
 	return i18n.Shared().T(t.Lang, id, data)
 }
+
+// Row writes one row of a table: each text wraps inside its column (widths
+// cols, aligns one letter a column: L, R or C), so a long text takes more
+// lines instead of printing over its neighbour; the row is as high as its
+// tallest cell, lineHeight a line. border ("", "B") and fill apply to every
+// cell. The cursor goes to the start of the next row.
+func (d *Doc) Row(lineHeight float64, cols []float64, aligns string, texts []string, border string, fill bool) {
+	const pad = 1.0 // fpdf's cell margin, on each side
+	lines := make([][]string, len(texts))
+	n := 1
+	for i, t := range texts {
+		if t == "" {
+			continue
+		}
+		lines[i] = d.SplitText(t, max(cols[i]-2*pad, 1))
+		n = max(n, len(lines[i]))
+	}
+	h := lineHeight * float64(n)
+	_, pageH := d.GetPageSize()
+	_, _, _, bottom := d.GetMargins()
+	if d.GetY()+h > pageH-bottom {
+		d.AddPage()
+	}
+	x0, y0 := d.GetX(), d.GetY()
+	x := x0
+	for i := range texts {
+		d.SetXY(x, y0)
+		text := strings.Join(lines[i], "\n")
+		align := "L"
+		if i < len(aligns) {
+			align = aligns[i : i+1]
+		}
+		// Each cell is drawn as high as the row, its lines from the top.
+		if fill || border != "" {
+			d.CellFormat(cols[i], h, "", border, 0, "", fill, 0, "")
+			d.SetXY(x, y0)
+		}
+		d.MultiCell(cols[i], lineHeight, text, "", align, false)
+		x += cols[i]
+	}
+	d.SetXY(x0, y0+h)
+}

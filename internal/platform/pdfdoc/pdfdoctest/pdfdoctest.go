@@ -40,7 +40,7 @@ func Text(t testing.TB, pdf []byte) string {
 }
 
 // Golden compares the text of pdf with testdata/<name>.txt (written by
-// go test -update-golden). With HMS_PDF_DUMP set to a directory the PDF is
+// go test -update-golden) and checks that it is Legible. With HMS_PDF_DUMP set to a directory the PDF is
 // also written there, to look at it (pdftoppm -png -r 60).
 func Golden(t testing.TB, name string, pdf []byte) {
 	t.Helper()
@@ -50,6 +50,7 @@ func Golden(t testing.TB, name string, pdf []byte) {
 		}
 	}
 	got := Text(t, pdf)
+	Legible(t, name, pdf)
 	file := filepath.Join("testdata", name+".txt")
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
