@@ -207,6 +207,9 @@ type MandateFilter struct {
 	LeaseID int64 // 0: every lease
 	AfterID int64 // only ids greater than this, in id order
 	Limit   int   // 0: all
+	// ExpiringWithin, when above 0, keeps only the current mandates that
+	// expire for want of use within that many days from today, soonest first.
+	ExpiringWithin int
 }
 
 // ListMandates lists the organisation's mandates in id order, opened (the
@@ -228,11 +231,18 @@ func (s *Service) ListMandates(ctx context.Context, a account.Actor, f MandateFi
 		if err != nil {
 			return err
 		}
+		by := s.today().AddDays(f.ExpiringWithin)
 		for _, m := range ms {
+			if f.ExpiringWithin > 0 && (!m.Current() || m.ExpiresOn().After(by)) {
+				continue
+			}
 			if err := s.openMandate(ctx, tx, m); err != nil {
 				return err
 			}
 			out = append(out, m.Mandate)
+		}
+		if f.ExpiringWithin > 0 {
+			slices.SortStableFunc(out, func(x, y Mandate) int { return x.ExpiresOn().Compare(y.ExpiresOn()) })
 		}
 		if len(out) == 0 {
 			return nil

@@ -9,6 +9,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/directdebit"
+	"hms/internal/overview"
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/platform/civil"
@@ -118,6 +119,35 @@ func (s *Server) mandateForm(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="machtiging-%d.pdf"`, mid))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(pdf)
+}
+
+// --- the mandates of the organisation ---
+
+type mandateListView struct {
+	financeFmt
+	Mandates []directdebit.Mandate
+	Expiring bool // only the mandates expiring within Window days
+	Window   int
+}
+
+// mandateList lists the organisation's mandates; ?expiring=1 keeps those
+// that expire for want of use within the overview's window, soonest first.
+func (s *Server) mandateList(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "directdebit.mandates.title")
+	p.Nav = "finance"
+	v := mandateListView{financeFmt: s.financeFmt(p), Expiring: r.URL.Query().Get("expiring") != "", Window: overview.MandateDays}
+	f := directdebit.MandateFilter{}
+	if v.Expiring {
+		f.ExpiringWithin = v.Window
+	}
+	ms, err := s.DirectDebit.ListMandates(r.Context(), actorOf(r), f)
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	v.Mandates = ms
+	p.Data = v
+	s.render(w, r, http.StatusOK, "finance_mandates", p)
 }
 
 // --- collections (the Incasso tab) ---

@@ -197,6 +197,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/finance/leases/{id}/mandates/{mid}/revoke", financeWrite, s.mandateRevoke)
 	s.handle("POST", "/o/{org}/finance/leases/{id}/mandates/{mid}/resume", financeWrite, s.mandateResume)
 	s.handle("GET", "/o/{org}/finance/leases/{id}/mandates/{mid}/form", financeRead, s.mandateForm)
+	s.handle("GET", "/o/{org}/finance/mandates", financeRead, s.mandateList)
 	s.handle("GET", "/o/{org}/finance/collections", financeRead, s.collections)
 	s.handle("POST", "/o/{org}/finance/collections", financeWrite, s.collectionCreate)
 	s.handle("GET", "/o/{org}/finance/collections/{id}", financeRead, s.collection)
