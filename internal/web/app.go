@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"hms/internal/account"
+	"hms/internal/platform/jobs"
 )
 
 // appHome sends a signed-in user to their organisation, or to the list when
@@ -312,6 +313,25 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 }
 
 // jobStatus is polled by pages that show a long job's progress.
+type jobListView struct {
+	Jobs []jobs.Status
+	Open bool
+}
+
+// jobList lists the organisation's background jobs (the newest 200), only
+// the waiting and running ones with ?open=1 (where the overview links).
+func (s *Server) jobList(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "job.list.title")
+	v := jobListView{Open: r.URL.Query().Get("open") != ""}
+	var err error
+	if v.Jobs, err = s.Jobs.ListFor(r.Context(), actorOf(r), v.Open, 200); err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	p.Data = v
+	s.render(w, r, http.StatusOK, "job_list", p)
+}
+
 func (s *Server) jobStatus(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "job.title")
 	st, err := s.Jobs.StatusFor(r.Context(), actorOf(r), pathID(r, "id"))

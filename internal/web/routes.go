@@ -101,6 +101,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/tokens", tokensManage, s.tokens)
 	s.handle("POST", "/o/{org}/tokens", tokensManage, s.createToken)
 	s.handle("POST", "/o/{org}/tokens/{id}/revoke", tokensManage, s.revokeToken)
+	s.handle("GET", "/o/{org}/jobs", orgRead, s.jobList)
 	s.handle("GET", "/o/{org}/jobs/{id}", orgRead, s.jobStatus)
 
 	// Privacy: the processor agreement and the organisation's settings.

@@ -297,6 +297,10 @@ func (q *Queue) spec(kind string) *kindSpec {
 	return q.kinds[kind]
 }
 
+// Kinds are the registered kinds of job, sorted (their names in words live
+// in the catalog as job.kind.<kind>).
+func (q *Queue) Kinds() []string { return q.kindNames() }
+
 func (q *Queue) kindNames() []string {
 	q.mu.RLock()
 	defer q.mu.RUnlock()

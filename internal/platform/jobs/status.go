@@ -132,6 +132,26 @@ type Viewer interface {
 	JobsOrg() int64
 }
 
+// ListFor returns the viewer's organisation's most recent jobs (newest
+// first, at most limit), only those waiting or running when open is set.
+func (q *Queue) ListFor(ctx context.Context, v Viewer, open bool, limit int) ([]Status, error) {
+	org := v.JobsOrg()
+	if org == 0 {
+		return nil, validation.ErrForbidden
+	}
+	var out []Status
+	err := q.d.ReadOrg(ctx, org, func(tx *db.Tx) error {
+		all, err := q.List(ctx, tx, limit)
+		for _, st := range all {
+			if !open || st.State == StateQueued || st.State == StateRunning {
+				out = append(out, st)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
 // StatusFor returns job id as the viewer may see it, read in a transaction
 // of its own: validation.ErrForbidden for a viewer that may follow no jobs,
 // validation.ErrNotFound for a job of another organisation.
