@@ -9,9 +9,9 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/directdebit"
-	"hms/internal/overview"
 	"hms/internal/money"
 	"hms/internal/nl"
+	"hms/internal/overview"
 	"hms/internal/platform/civil"
 )
 
