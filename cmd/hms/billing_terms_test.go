@@ -61,8 +61,8 @@ func TestRentRunCommandVATIssuerAndQuarter(t *testing.T) {
 			}
 			out, err := run1("rentrun", "--org", "winkel", "--period", "2026-Q1")
 			for _, want := range []string{"2026-Q1", "€1,815.00", "blocked:",
-				"Chamber of Commerce number (invoice settings): /o/winkel/finance/settings",
-				"VAT number (invoice settings)", "Landlord's address (lease settings): /o/winkel/leases/settings"} {
+				"KvK number: /o/winkel/settings/organisation", "VAT id: /o/winkel/settings/organisation",
+				"Street: /o/winkel/settings/organisation", "Postcode: /o/winkel/settings/organisation"} {
 				if err != nil || !strings.Contains(out, want) {
 					t.Fatalf("preview lacks %q: %q %v", want, out, err)
 				}

@@ -94,7 +94,7 @@ func rentRun(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(p.VATBlocked) > 0 {
 		fmt.Fprintf(stdout, "blocked: %s\n", a.Texts.T("en", "finance.run.vat_blocked", nil))
 		for _, m := range p.VATBlocked {
-			fmt.Fprintf(stdout, "  - %s: /o/%s/%s/settings\n", a.Texts.T("en", "finance.issuer."+m.Field, nil), org.Slug, m.Page)
+			fmt.Fprintf(stdout, "  - %s: /o/%s/%s\n", a.Texts.T("en", "orgprofile.field."+m.Field, nil), org.Slug, m.Page)
 		}
 	}
 	if !*confirm {
