@@ -144,7 +144,7 @@ func TestInvoiceDocumentContent(t *testing.T) {
 			"Factuur", inv.Number, nl.FormatKenmerk(inv.Kenmerk), "M. Zwanenburg", "Oudegracht 12", "3511 AB Utrecht",
 			"Woonstichting Zuiderhuis", "Stationsplein 1", "KvK 40536533", "Btw-id NL000099998B57", "NL91 ABNA 0417 1643 00",
 			"Factuurdatum 20 januari 2026", "Vervaldatum 3 februari 2026", "januari 2026",
-			"Kale huur", "Voorschot servicekosten (schoonmaak)", "€ 1.234,56", "€ 50,00", "€ 1.284,56",
+			"Kale huur", "Voorschot servicekosten", "(schoonmaak)", "€ 1.234,56", "€ 50,00", "€ 1.284,56",
 			"1 januari 2026 t/m 31 januari 2026 (31 dagen)",
 			"Vrijgesteld van btw (art. 11 lid 1 sub b Wet OB 1968)",
 			"Wij verzoeken u € 1.284,56 uiterlijk 3 februari 2026 over te maken")

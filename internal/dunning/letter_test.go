@@ -144,10 +144,13 @@ func TestLetterPDFAndMail(t *testing.T) {
 		if _, err := e.Dunning.ChargeCosts(ctx, e.Owner, costs.ID); !errors.Is(err, dunning.ErrDecided) {
 			t.Fatalf("charged twice: %v", err)
 		}
-		// The invoice prints the costs by name.
+		// The invoice prints the costs by name (the description wraps in its column).
 		doc, err := e.Billing.InvoiceDocument(ctx, e.Owner, posted.InvoiceID)
-		if err != nil || !strings.Contains(apptest.PDFText(t, doc), "Buitengerechtelijke incassokosten") {
+		if err != nil {
 			t.Fatalf("invoice document: %v", err)
+		}
+		if txt := apptest.PDFText(t, doc); !strings.Contains(txt, "Buitengerechtelijke") || !strings.Contains(txt, "incassokosten") {
+			t.Fatalf("invoice document without the costs by name: %s", txt)
 		}
 	})
 }
