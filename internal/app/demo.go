@@ -120,6 +120,9 @@ func (a *App) FillDemo(ctx context.Context, actor account.Actor, slug string, un
 	if err := a.demoBooks(ctx, actor); err != nil {
 		return nil, err
 	}
+	if err := a.demoLeaseLife(ctx, actor); err != nil {
+		return nil, err
+	}
 	// What the daily run would propose: reminders for the leases in arrears.
 	if _, err := a.Dunning.Propose(ctx, actor, civil.Date{}); err != nil {
 		return nil, fmt.Errorf("demo dunning: %w", err)
@@ -475,3 +478,85 @@ func (a *App) demoDirectDebit(ctx context.Context, actor account.Actor) error {
 
 // demoNewIBANs are the accounts amended demo mandates move to.
 var demoNewIBANs = []string{"NL20INGB0001234567", "NL44RABO0123456789", "NL86INGB0002445588"}
+
+// demoLeaseLife gives the demo what the unit, lease and deposit pages show
+// of a lease's life: the deposit received at the start of every lease that
+// agreed one (so the leases that ended hold a deposit to return), meters
+// with two readings for one leased unit in nine, and notice given by the
+// tenant, in the last weeks, on one running lease in twelve (it ends within
+// three months). Leases are taken in the order of their ids, and each step
+// skips what is already there, so a second seed changes nothing.
+func (a *App) demoLeaseLife(ctx context.Context, actor account.Actor) error {
+	page, err := a.Leases.List(ctx, actor, listing.Query{All: true, Sort: "id"}, lease.ListFilter{})
+	if err != nil {
+		return err
+	}
+	today := civil.Today(a.Clock.Now())
+	for i, s := range page.Items {
+		if s.Status == lease.StatusUpcoming {
+			continue
+		}
+		if err := a.demoDeposit(ctx, actor, s); err != nil {
+			return err
+		}
+		if i%9 == 1 && len(s.Units) > 0 && s.Kind == lease.Residential {
+			if err := a.demoMeters(ctx, actor, s.Units[0].ID, s.Start, today, i); err != nil {
+				return err
+			}
+		}
+		if i%12 == 6 && s.Status == lease.StatusActive && s.End.IsZero() && !s.NoticeGiven {
+			if _, err := a.Leases.GiveNotice(ctx, actor, s.ID, lease.NoticeInput{By: lease.ByTenant,
+				NoticeDate: today.AddDays(-(3 + i%20)), Reason: "Verhuist naar een koopwoning"}); err != nil {
+				return fmt.Errorf("demo notice on %s: %w", s.Reference, err)
+			}
+		}
+	}
+	return nil
+}
+
+// demoDeposit records the agreed deposit of s as received on its first day,
+// unless something was recorded already.
+func (a *App) demoDeposit(ctx context.Context, actor account.Actor, s lease.Summary) error {
+	if s.DepositCents <= 0 {
+		return nil
+	}
+	entries, err := a.Leases.DepositEntries(ctx, actor, s.ID)
+	if err != nil || len(entries) > 0 {
+		return err
+	}
+	if _, err := a.Leases.AddDepositEntry(ctx, actor, s.ID, lease.DepositEntryInput{Kind: lease.DepositReceived, Date: s.Start,
+		AmountCents: s.DepositCents, Note: "Ontvangen bij de sleuteloverdracht"}); err != nil {
+		return fmt.Errorf("demo deposit of %s: %w", s.Reference, err)
+	}
+	return nil
+}
+
+// demoMeters gives a unit without meters an electricity and a gas meter,
+// each read when the lease started and on the first of this month.
+func (a *App) demoMeters(ctx context.Context, actor account.Actor, unitID int64, start, today civil.Date, i int) error {
+	meters, err := a.Portfolio.Meters(ctx, actor, unitID)
+	if err != nil || len(meters) > 0 {
+		return err
+	}
+	for k, kind := range []portfolio.MeterKind{portfolio.MeterElectricity, portfolio.MeterGas} {
+		id, err := a.Portfolio.AddMeter(ctx, actor, unitID, portfolio.MeterInput{Kind: kind,
+			Number:  fmt.Sprintf("%s%07d", strings.ToUpper(string(kind[:1])), 1000000+unitID*10+int64(k)),
+			Measure: portfolio.Measures[kind][0]})
+		if err != nil {
+			return fmt.Errorf("demo meter: %w", err)
+		}
+		value := 1000 + (i*137+k*911)%9000
+		readings := []civil.Date{start, today.FirstOfMonth()}
+		for n, on := range readings {
+			if n > 0 && !on.After(readings[0]) {
+				break
+			}
+			use := start.DaysUntil(on) * (4 + k*2)
+			if _, err := a.Portfolio.AddReading(ctx, actor, unitID, id, portfolio.ReadingInput{On: on.String(),
+				Value: fmt.Sprint(value + use)}); err != nil {
+				return fmt.Errorf("demo meter reading: %w", err)
+			}
+		}
+	}
+	return nil
+}
