@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/bank"
@@ -18,6 +19,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/orgprofile"
+	"hms/internal/payout"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
@@ -121,6 +123,9 @@ func (a *App) FillDemo(ctx context.Context, actor account.Actor, slug string, un
 		return nil, err
 	}
 	if err := a.demoLeaseLife(ctx, actor); err != nil {
+		return nil, err
+	}
+	if err := a.demoWork(ctx, actor, civil.Today(a.Clock.Now())); err != nil {
 		return nil, err
 	}
 	// What the daily run would propose: reminders for the leases in arrears.
@@ -557,6 +562,92 @@ func (a *App) demoMeters(ctx context.Context, actor account.Actor, unitID int64,
 				return fmt.Errorf("demo meter reading: %w", err)
 			}
 		}
+	}
+	return nil
+}
+
+// demoWork starts, once each, the work a landlord has under way, so those
+// pages have something to open: a draft settlement of last year for the
+// first complex, a direct-debit collection of the open rent, an approved
+// refund of one tenant's overpayment and the draft rent increases for the
+// next 1 July. Each step is skipped when its kind of work exists already.
+func (a *App) demoWork(ctx context.Context, actor account.Actor, today civil.Date) error {
+	if runs, err := a.Settlement.Runs(ctx, actor, settlement.RunFilter{}); err != nil {
+		return err
+	} else if len(runs) == 0 {
+		complexes, err := a.Portfolio.ListComplexes(ctx, actor, portfolio.ComplexFilter{}, listing.Query{Limit: 1, Sort: "id"})
+		if err != nil {
+			return err
+		}
+		if len(complexes.Items) > 0 {
+			if _, err := a.Settlement.Run(ctx, actor, complexes.Items[0].ID, today.Year-1); err != nil {
+				return fmt.Errorf("demo settlement run: %w", err)
+			}
+		}
+	}
+	if batches, err := a.DirectDebit.Batches(ctx, actor, 1); err != nil {
+		return err
+	} else if len(batches) == 0 {
+		d, err := a.DirectDebit.Defaults(ctx, actor)
+		if err != nil {
+			return err
+		}
+		in := directdebit.CollectionInput{CollectionDate: d.Suggested}
+		p, err := a.DirectDebit.Preview(ctx, actor, in)
+		if err != nil {
+			return fmt.Errorf("demo collection preview: %w", err)
+		}
+		if p.Count > 0 {
+			if _, err := a.DirectDebit.Create(ctx, actor, in, directdebit.Expectation{Count: p.Count, Total: p.Total}); err != nil {
+				return fmt.Errorf("demo collection: %w", err)
+			}
+		}
+	}
+	if err := a.demoRefund(ctx, actor); err != nil {
+		return err
+	}
+	if dates, err := a.RentIncreases.Dates(ctx, actor); err != nil {
+		return err
+	} else if len(dates) == 0 {
+		july := civil.New(today.Year, time.July, 1)
+		if !today.AddMonths(2).Before(july) {
+			july = civil.New(today.Year+1, time.July, 1)
+		}
+		if _, err := a.RentIncreases.Propose(ctx, actor, july); err != nil {
+			return fmt.Errorf("demo rent increases: %w", err)
+		}
+	}
+	return nil
+}
+
+// demoRefund proposes and approves the refund of the first credit a tenant
+// has on account (demoBooks: one tenant in 23 paid too much), once.
+func (a *App) demoRefund(ctx context.Context, actor account.Actor) error {
+	existing, err := a.Payouts.List(ctx, actor, listing.Query{Limit: 1}, payout.Filter{Kind: payout.KindOverpayment})
+	if err != nil || existing.Total > 0 {
+		return err
+	}
+	page, err := a.Leases.List(ctx, actor, listing.Query{All: true, Sort: "id"}, lease.ListFilter{})
+	if err != nil {
+		return err
+	}
+	for _, s := range page.Items {
+		credit, err := a.Payouts.Credit(ctx, actor, s.ID)
+		if err != nil {
+			return err
+		}
+		if credit <= 0 {
+			continue
+		}
+		p, err := a.Payouts.ProposeOverpayment(ctx, actor, payout.OverpaymentInput{LeaseID: s.ID,
+			Note: "Te veel betaalde huur terug"})
+		if err != nil {
+			return fmt.Errorf("demo refund: %w", err)
+		}
+		if err := a.Payouts.Approve(ctx, actor, p.ID); err != nil {
+			return fmt.Errorf("demo refund approval: %w", err)
+		}
+		return nil
 	}
 	return nil
 }

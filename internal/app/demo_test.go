@@ -16,7 +16,9 @@ import (
 // The demo fills what every page needs: the organisation's details,
 // suppliers with last year's cost entries and keys, opening balances and
 // advances of before HMS, meters with readings, notice given on a few leases
-// and deposits held by leases that ended; a second seed changes none of it. serve --demo's
+// and deposits held by leases that ended, and work under way (a draft
+// settlement, a collection, an approved refund, draft rent increases); a
+// second seed changes none of it. serve --demo's
 // background fill says so while it runs.
 func TestDemoFillsEveryPage(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
@@ -41,6 +43,11 @@ func TestDemoFillsEveryPage(t *testing.T) {
 				`SELECT COUNT(*) FROM lease_terminations WHERE end_date > '2026-03-16' AND end_date <= '2026-06-16'`,
 				`SELECT COUNT(*) FROM lease_deposit_entries e JOIN leases l ON l.id = e.lease_id
 					WHERE e.kind = 'received' AND l.ends_on < '2026-03-16'`,
+				`SELECT COUNT(*) FROM settlement_runs WHERE state = 'draft' AND year = 2025`,
+				`SELECT COUNT(*) FROM dd_batches`,
+				`SELECT COUNT(*) FROM dd_items`,
+				`SELECT COUNT(*) FROM payouts WHERE kind = 'overpayment' AND state = 'approved'`,
+				`SELECT COUNT(*) FROM rent_increase_proposals WHERE status = 'draft' AND effective_date = '2026-07-01'`,
 				`SELECT COUNT(*) FROM audit_events`,
 			}
 			login, owner, err := e.SeedDemoOwner(ctx, "demo")
