@@ -5,6 +5,10 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"strings"
 	"time"
 
@@ -145,10 +149,26 @@ func (a *App) demoOrgDetails(ctx context.Context, actor account.Actor, name stri
 	}
 	if err := a.OrgProfile.Save(ctx, actor, orgprofile.Input{LegalName: name, Street: "Stationsplein", HouseNumber: "1",
 		Postcode: "3511 ED", City: "Utrecht", Email: "info@" + actor.OrgSlug + ".hms.localhost", Phone: "030 123 45 67",
-		KvK: "12345678", VATID: "NL000099998B57", PaymentTermDays: 14}); err != nil {
+		KvK: "12345678", VATID: "NL000099998B57", PaymentTermDays: 14, Logo: demoLogo()}); err != nil {
 		return fmt.Errorf("demo organisation details: %w", err)
 	}
 	return nil
+}
+
+// demoLogo is the demo organisation's logo: a blue house on a white band.
+func demoLogo() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 240, 80))
+	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	blue := image.NewUniform(color.RGBA{R: 0x1f, G: 0x4e, B: 0x8c, A: 0xff})
+	draw.Draw(img, image.Rect(20, 36, 68, 72), blue, image.Point{}, draw.Src)
+	for y := 8; y < 36; y++ { // the roof
+		half := (y - 8) * 30 / 28
+		draw.Draw(img, image.Rect(44-half, y, 44+half, y+1), blue, image.Point{}, draw.Src)
+	}
+	draw.Draw(img, image.Rect(84, 36, 228, 48), blue, image.Point{}, draw.Src)
+	var b bytes.Buffer
+	_ = png.Encode(&b, img) // writing to memory does not fail
+	return b.Bytes()
 }
 
 // demoMovingIn imports, as a landlord moving in from another system would,

@@ -34,7 +34,8 @@ func TestDemoFillsEveryPage(t *testing.T) {
 				return n
 			}
 			queries := []string{
-				`SELECT COUNT(*) FROM org_profiles WHERE legal_name = 'Demo Vastgoed B.V.' AND kvk <> '' AND city <> ''`,
+				`SELECT COUNT(*) FROM org_profiles WHERE legal_name = 'Demo Vastgoed B.V.' AND kvk <> '' AND city <> ''
+					AND logo_type = 'image/png'`,
 				`SELECT COUNT(*) FROM settlement_cost_entries`,
 				`SELECT COUNT(*) FROM settlement_prior_advances`,
 				`SELECT COUNT(*) FROM ledger_charges WHERE line LIKE 'opening|import:%'`,
