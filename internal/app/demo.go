@@ -5,7 +5,12 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"strings"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/bank"
@@ -18,6 +23,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/nl"
 	"hms/internal/orgprofile"
+	"hms/internal/payout"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
@@ -120,6 +126,12 @@ func (a *App) FillDemo(ctx context.Context, actor account.Actor, slug string, un
 	if err := a.demoBooks(ctx, actor); err != nil {
 		return nil, err
 	}
+	if err := a.demoLeaseLife(ctx, actor); err != nil {
+		return nil, err
+	}
+	if err := a.demoWork(ctx, actor, civil.Today(a.Clock.Now())); err != nil {
+		return nil, err
+	}
 	// What the daily run would propose: reminders for the leases in arrears.
 	if _, err := a.Dunning.Propose(ctx, actor, civil.Date{}); err != nil {
 		return nil, fmt.Errorf("demo dunning: %w", err)
@@ -137,10 +149,26 @@ func (a *App) demoOrgDetails(ctx context.Context, actor account.Actor, name stri
 	}
 	if err := a.OrgProfile.Save(ctx, actor, orgprofile.Input{LegalName: name, Street: "Stationsplein", HouseNumber: "1",
 		Postcode: "3511 ED", City: "Utrecht", Email: "info@" + actor.OrgSlug + ".hms.localhost", Phone: "030 123 45 67",
-		KvK: "12345678", VATID: "NL000099998B57", PaymentTermDays: 14}); err != nil {
+		KvK: "12345678", VATID: "NL000099998B57", PaymentTermDays: 14, Logo: demoLogo()}); err != nil {
 		return fmt.Errorf("demo organisation details: %w", err)
 	}
 	return nil
+}
+
+// demoLogo is the demo organisation's logo: a blue house on a white band.
+func demoLogo() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 240, 80))
+	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	blue := image.NewUniform(color.RGBA{R: 0x1f, G: 0x4e, B: 0x8c, A: 0xff})
+	draw.Draw(img, image.Rect(20, 36, 68, 72), blue, image.Point{}, draw.Src)
+	for y := 8; y < 36; y++ { // the roof
+		half := (y - 8) * 30 / 28
+		draw.Draw(img, image.Rect(44-half, y, 44+half, y+1), blue, image.Point{}, draw.Src)
+	}
+	draw.Draw(img, image.Rect(84, 36, 228, 48), blue, image.Point{}, draw.Src)
+	var b bytes.Buffer
+	_ = png.Encode(&b, img) // writing to memory does not fail
+	return b.Bytes()
 }
 
 // demoMovingIn imports, as a landlord moving in from another system would,
@@ -475,3 +503,171 @@ func (a *App) demoDirectDebit(ctx context.Context, actor account.Actor) error {
 
 // demoNewIBANs are the accounts amended demo mandates move to.
 var demoNewIBANs = []string{"NL20INGB0001234567", "NL44RABO0123456789", "NL86INGB0002445588"}
+
+// demoLeaseLife gives the demo what the unit, lease and deposit pages show
+// of a lease's life: the deposit received at the start of every lease that
+// agreed one (so the leases that ended hold a deposit to return), meters
+// with two readings for one leased unit in nine, and notice given by the
+// tenant, in the last weeks, on one running lease in twelve (it ends within
+// three months). Leases are taken in the order of their ids, and each step
+// skips what is already there, so a second seed changes nothing.
+func (a *App) demoLeaseLife(ctx context.Context, actor account.Actor) error {
+	page, err := a.Leases.List(ctx, actor, listing.Query{All: true, Sort: "id"}, lease.ListFilter{})
+	if err != nil {
+		return err
+	}
+	today := civil.Today(a.Clock.Now())
+	for i, s := range page.Items {
+		if s.Status == lease.StatusUpcoming {
+			continue
+		}
+		if err := a.demoDeposit(ctx, actor, s); err != nil {
+			return err
+		}
+		if i%9 == 1 && len(s.Units) > 0 && s.Kind == lease.Residential {
+			if err := a.demoMeters(ctx, actor, s.Units[0].ID, s.Start, today, i); err != nil {
+				return err
+			}
+		}
+		if i%12 == 6 && s.Status == lease.StatusActive && s.End.IsZero() && !s.NoticeGiven {
+			if _, err := a.Leases.GiveNotice(ctx, actor, s.ID, lease.NoticeInput{By: lease.ByTenant,
+				NoticeDate: today.AddDays(-(3 + i%20)), Reason: "Verhuist naar een koopwoning"}); err != nil {
+				return fmt.Errorf("demo notice on %s: %w", s.Reference, err)
+			}
+		}
+	}
+	return nil
+}
+
+// demoDeposit records the agreed deposit of s as received on its first day,
+// unless something was recorded already.
+func (a *App) demoDeposit(ctx context.Context, actor account.Actor, s lease.Summary) error {
+	if s.DepositCents <= 0 {
+		return nil
+	}
+	entries, err := a.Leases.DepositEntries(ctx, actor, s.ID)
+	if err != nil || len(entries) > 0 {
+		return err
+	}
+	if _, err := a.Leases.AddDepositEntry(ctx, actor, s.ID, lease.DepositEntryInput{Kind: lease.DepositReceived, Date: s.Start,
+		AmountCents: s.DepositCents, Note: "Ontvangen bij de sleuteloverdracht"}); err != nil {
+		return fmt.Errorf("demo deposit of %s: %w", s.Reference, err)
+	}
+	return nil
+}
+
+// demoMeters gives a unit without meters an electricity and a gas meter,
+// each read when the lease started and on the first of this month.
+func (a *App) demoMeters(ctx context.Context, actor account.Actor, unitID int64, start, today civil.Date, i int) error {
+	meters, err := a.Portfolio.Meters(ctx, actor, unitID)
+	if err != nil || len(meters) > 0 {
+		return err
+	}
+	for k, kind := range []portfolio.MeterKind{portfolio.MeterElectricity, portfolio.MeterGas} {
+		id, err := a.Portfolio.AddMeter(ctx, actor, unitID, portfolio.MeterInput{Kind: kind,
+			Number:  fmt.Sprintf("%s%07d", strings.ToUpper(string(kind[:1])), 1000000+unitID*10+int64(k)),
+			Measure: portfolio.Measures[kind][0]})
+		if err != nil {
+			return fmt.Errorf("demo meter: %w", err)
+		}
+		value := 1000 + (i*137+k*911)%9000
+		readings := []civil.Date{start, today.FirstOfMonth()}
+		for n, on := range readings {
+			if n > 0 && !on.After(readings[0]) {
+				break
+			}
+			use := start.DaysUntil(on) * (4 + k*2)
+			if _, err := a.Portfolio.AddReading(ctx, actor, unitID, id, portfolio.ReadingInput{On: on.String(),
+				Value: fmt.Sprint(value + use)}); err != nil {
+				return fmt.Errorf("demo meter reading: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// demoWork starts, once each, the work a landlord has under way, so those
+// pages have something to open: a draft settlement of last year for the
+// first complex, a direct-debit collection of the open rent, an approved
+// refund of one tenant's overpayment and the draft rent increases for the
+// next 1 July. Each step is skipped when its kind of work exists already.
+func (a *App) demoWork(ctx context.Context, actor account.Actor, today civil.Date) error {
+	if runs, err := a.Settlement.Runs(ctx, actor, settlement.RunFilter{}); err != nil {
+		return err
+	} else if len(runs) == 0 {
+		complexes, err := a.Portfolio.ListComplexes(ctx, actor, portfolio.ComplexFilter{}, listing.Query{Limit: 1, Sort: "id"})
+		if err != nil {
+			return err
+		}
+		if len(complexes.Items) > 0 {
+			if _, err := a.Settlement.Run(ctx, actor, complexes.Items[0].ID, today.Year-1); err != nil {
+				return fmt.Errorf("demo settlement run: %w", err)
+			}
+		}
+	}
+	if batches, err := a.DirectDebit.Batches(ctx, actor, 1); err != nil {
+		return err
+	} else if len(batches) == 0 {
+		d, err := a.DirectDebit.Defaults(ctx, actor)
+		if err != nil {
+			return err
+		}
+		in := directdebit.CollectionInput{CollectionDate: d.Suggested}
+		p, err := a.DirectDebit.Preview(ctx, actor, in)
+		if err != nil {
+			return fmt.Errorf("demo collection preview: %w", err)
+		}
+		if p.Count > 0 {
+			if _, err := a.DirectDebit.Create(ctx, actor, in, directdebit.Expectation{Count: p.Count, Total: p.Total}); err != nil {
+				return fmt.Errorf("demo collection: %w", err)
+			}
+		}
+	}
+	if err := a.demoRefund(ctx, actor); err != nil {
+		return err
+	}
+	if dates, err := a.RentIncreases.Dates(ctx, actor); err != nil {
+		return err
+	} else if len(dates) == 0 {
+		july := civil.New(today.Year, time.July, 1)
+		if !today.AddMonths(2).Before(july) {
+			july = civil.New(today.Year+1, time.July, 1)
+		}
+		if _, err := a.RentIncreases.Propose(ctx, actor, july); err != nil {
+			return fmt.Errorf("demo rent increases: %w", err)
+		}
+	}
+	return nil
+}
+
+// demoRefund proposes and approves the refund of the first credit a tenant
+// has on account (demoBooks: one tenant in 23 paid too much), once.
+func (a *App) demoRefund(ctx context.Context, actor account.Actor) error {
+	existing, err := a.Payouts.List(ctx, actor, listing.Query{Limit: 1}, payout.Filter{Kind: payout.KindOverpayment})
+	if err != nil || existing.Total > 0 {
+		return err
+	}
+	page, err := a.Leases.List(ctx, actor, listing.Query{All: true, Sort: "id"}, lease.ListFilter{})
+	if err != nil {
+		return err
+	}
+	for _, s := range page.Items {
+		credit, err := a.Payouts.Credit(ctx, actor, s.ID)
+		if err != nil {
+			return err
+		}
+		if credit <= 0 {
+			continue
+		}
+		p, err := a.Payouts.ProposeOverpayment(ctx, actor, payout.OverpaymentInput{LeaseID: s.ID,
+			Note: "Te veel betaalde huur terug"})
+		if err != nil {
+			return fmt.Errorf("demo refund: %w", err)
+		}
+		if err := a.Payouts.Approve(ctx, actor, p.ID); err != nil {
+			return fmt.Errorf("demo refund approval: %w", err)
+		}
+		return nil
+	}
+	return nil
+}

@@ -39,6 +39,22 @@ func (f financeFmt) LineName(line string) string {
 	}
 	kind, rest, _ := strings.Cut(line, "|")
 	cat, label, _ := strings.Cut(rest, "|")
+	if kind == ledger.PayoutKind {
+		// "payout|overpayment|2026-10-14", "payout|settlement|2025": the
+		// refund in words, with its day or year.
+		if d, err := civil.Parse(label); err == nil {
+			label = f.Day(d)
+		}
+		switch {
+		case cat == "overpayment":
+			return f.tr("lease.component.payout_overpayment") + " (" + label + ")"
+		case cat == "settlement":
+			return f.tr("lease.component.payout_settlement") + " " + label
+		case label != "":
+			return f.tr("lease.component.payout") + ": " + label
+		}
+		return f.tr("lease.component.payout")
+	}
 	out := f.tr("lease.component." + kind)
 	if cat != "" {
 		out += " (" + cat + ")"

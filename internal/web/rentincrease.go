@@ -140,8 +140,17 @@ func (s *Server) renderRIList(w http.ResponseWriter, r *http.Request, status int
 		args := map[string]any{}
 		for k, val := range n.Args {
 			args[k] = val
-			if k == "segment" {
+			switch {
+			case k == "segment":
 				args[k] = strings.ToLower(s.Texts.T(lang, "rentincrease.segment."+val, nil))
+			case len(val) == 10 && val[4] == '-' && val[7] == '-': // a date: in words
+				if d, err := civil.Parse(val); err == nil {
+					args[k] = d.Long(lang)
+				}
+			case strings.HasSuffix(k, "month"):
+				if m, err := civil.ParseMonth(val); err == nil {
+					args[k] = m.Long(lang)
+				}
 			}
 		}
 		return s.Texts.T(lang, n.Code, args)
