@@ -95,7 +95,7 @@ func TestBankBrowser(t *testing.T) {
 			}
 			b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 				chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-				chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-finance")))
+				chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-finance")))
 			b.Run(t, chromedp.Navigate(e.URL()+"/o/a/finance/bank"), chromedp.WaitVisible(css("#add-account summary")),
 				chromedp.Click(css("#add-account summary")), chromedp.WaitVisible(css("#account-iban")),
 				chromedp.SendKeys(css("#account-iban"), "NL86 INGB 0002 4455 88"), chromedp.SendKeys(css("#account-name"), "Vastgoed A"),

@@ -209,7 +209,7 @@ func TestDepositBrowser(t *testing.T) {
 	b := browsertest.New(t)
 	b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 		chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-		chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-finance")))
+		chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-finance")))
 	b.Run(t, chromedp.Navigate(fmt.Sprintf("%s/o/a/leases/%d", e.URL(), id)), chromedp.WaitVisible(css("#deposit-settlement")))
 	b.Run(t, chromedp.Click(css("#deposit-settlement")), chromedp.WaitVisible(css("#deduct-form")))
 	if got := b.Text(t, "#deposit-deadline"); got != "14 maart 2026" {

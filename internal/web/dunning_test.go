@@ -232,7 +232,7 @@ func TestDunningBrowser(t *testing.T) {
 		name := []string{"desktop", "phone"}[i]
 		b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 			chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-			chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-finance")))
+			chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-finance")))
 		b.Run(t, chromedp.Navigate(e.URL()+"/o/a/finance"), chromedp.WaitVisible(css("#tab-dunning")))
 		b.Run(t, clickAndLoad("#tab-dunning", "#proposals"))
 		wide := func(page string) {

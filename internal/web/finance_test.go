@@ -181,7 +181,7 @@ func TestFinanceBrowser(t *testing.T) {
 	b := browsertest.New(t)
 	b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 		chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-		chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-finance")))
+		chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-finance")))
 	b.Run(t, chromedp.Click(css("#nav-finance")), chromedp.WaitVisible(css("#debtors")))
 	b.Run(t, chromedp.Click(css("#tab-rentrun")), chromedp.WaitVisible(css("#run-form")))
 	b.Run(t, chromedp.SetValue(css("#run-period"), "2026-04"), chromedp.Click(css("#run-preview")), chromedp.WaitVisible(css("#preview")))

@@ -257,7 +257,7 @@ func TestPayoutsBrowser(t *testing.T) {
 			}
 			b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 				chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-				chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-finance")))
+				chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-finance")))
 			row := fmt.Sprintf("#payout-%d", f.payoutID)
 			b.Run(t, chromedp.Navigate(e.URL()+"/o/a/finance/payouts"), chromedp.WaitVisible(css(row)))
 			if got := b.Text(t, row+" .payout-state"); got != "Wacht op goedkeuring" {

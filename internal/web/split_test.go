@@ -70,7 +70,7 @@ func TestSplitPaymentOverInvoicesBrowser(t *testing.T) {
 			}
 			b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 				chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-				chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-finance")))
+				chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-finance")))
 			b.Run(t, chromedp.Navigate(e.URL()+line), chromedp.WaitVisible(css("#match-lease-text")),
 				chromedp.SendKeys(css("#match-lease-text"), ls.Reference), chromedp.WaitVisible(css("#match-choices input[type=radio]")),
 				chromedp.Click(css("#match-choices input[type=radio]")), chromedp.Click(css("#split-show")),

@@ -155,7 +155,7 @@ func TestStatementsBrowser(t *testing.T) {
 			}
 			b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 				chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-				chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-finance")))
+				chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-finance")))
 			b.Run(t, chromedp.Navigate(e.URL()+"/o/a/finance/statements"), chromedp.WaitVisible(css("#upload-statement summary")),
 				chromedp.Click(css("#upload-statement summary")), chromedp.WaitVisible(css("#upload-file")),
 				chromedp.SetUploadFiles(css("#upload-file"), []string{file}), chromedp.Click(css("#upload-add-account")),
