@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"hms/internal/nl"
+	"hms/internal/platform/address"
 	"hms/internal/platform/validation"
 )
 
@@ -62,17 +63,9 @@ var Fields = []string{"legal_name", "street", "house_number", "postcode", "city"
 	"payment_term_days", "logo"}
 
 // Address is the postal address as printed: street and number, then
-// postcode and city on a second line.
+// postcode and city on a second line, in the house form ([address.Parts.Lines]).
 func (p Profile) Address() string {
-	first := strings.TrimSpace(p.Street + " " + p.HouseNumber)
-	second := strings.TrimSpace(p.Postcode + " " + p.City)
-	switch {
-	case first == "":
-		return second
-	case second == "":
-		return first
-	}
-	return first + "\n" + second
+	return address.Parts{Street: p.Street, Number: p.HouseNumber, Postcode: p.Postcode, City: p.City}.Lines()
 }
 
 // Missing are the details a document should carry that are not set, as

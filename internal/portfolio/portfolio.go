@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"hms/internal/nl"
+	"hms/internal/platform/address"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/validation"
 )
@@ -103,35 +104,26 @@ type Address struct {
 	City        string
 }
 
-// Number is the house number with its addition: "12", "12-A".
-func (a Address) Number() string {
-	if a.HouseNumber == 0 {
-		return a.Addition
+// parts is the address for the house formatter.
+func (a Address) parts() address.Parts {
+	n := ""
+	if a.HouseNumber != 0 {
+		n = strconv.Itoa(a.HouseNumber)
 	}
-	n := strconv.Itoa(a.HouseNumber)
-	if a.Addition != "" {
-		n += "-" + a.Addition
-	}
-	return n
+	return address.Parts{Street: a.Street, Number: n, Addition: a.Addition, Postcode: a.Postcode, City: a.City}
 }
+
+// Number is the house number with its addition: "12", "12-A".
+func (a Address) Number() string { p := a.parts(); return address.Number(p.Number, p.Addition) }
 
 // StreetLine is street and number: "Kerkstraat 12-A".
-func (a Address) StreetLine() string {
-	return strings.TrimSpace(a.Street + " " + a.Number())
-}
+func (a Address) StreetLine() string { return a.parts().StreetLine() }
+
+// Place is postcode and city: "1234 AB Utrecht".
+func (a Address) Place() string { return a.parts().Place() }
 
 // Line is the address on one line: "Kerkstraat 12-A, 1234 AB Utrecht".
-func (a Address) Line() string {
-	place := strings.TrimSpace(a.Postcode + " " + a.City)
-	switch s := a.StreetLine(); {
-	case s == "":
-		return place
-	case place == "":
-		return s
-	default:
-		return s + ", " + place
-	}
-}
+func (a Address) Line() string { return a.parts().Line() }
 
 // Complex is a group of units that share an address and costs.
 type Complex struct {

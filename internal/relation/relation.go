@@ -10,6 +10,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/nl"
+	"hms/internal/platform/address"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/validation"
 )
@@ -88,9 +89,24 @@ func (a Address) IsZero() bool {
 	return a.Street == "" && a.HouseNumber == "" && a.HouseNumberAddition == "" && a.Postcode == "" && a.City == ""
 }
 
-// StreetLine is "Dorpsstraat 12 A".
-func (a Address) StreetLine() string {
-	return joinNonEmpty(" ", a.Street, a.HouseNumber, a.HouseNumberAddition)
+// parts is the address for the house formatter.
+func (a Address) parts() address.Parts {
+	return address.Parts{Street: a.Street, Number: a.HouseNumber, Addition: a.HouseNumberAddition, Postcode: a.Postcode, City: a.City}
+}
+
+// StreetLine is street and number: "Dorpsstraat 12-A".
+func (a Address) StreetLine() string { return a.parts().StreetLine() }
+
+// Place is postcode and city: "1234 AB Utrecht".
+func (a Address) Place() string { return a.parts().Place() }
+
+// Line is the address on one line: "Dorpsstraat 12-A, 1234 AB Utrecht",
+// with the country when not NL.
+func (a Address) Line() string {
+	if a.Country != "" && a.Country != "NL" {
+		return joinNonEmpty(", ", a.parts().Line(), countryName(a.Country))
+	}
+	return a.parts().Line()
 }
 
 // Postal is the address as written on an envelope, one line per line:
@@ -99,7 +115,7 @@ func (a Address) Postal() string {
 	if a.IsZero() {
 		return ""
 	}
-	lines := []string{a.StreetLine(), joinNonEmpty(" ", a.Postcode, a.City)}
+	lines := []string{a.parts().Lines()}
 	if a.Country != "" && a.Country != "NL" {
 		lines = append(lines, countryName(a.Country))
 	}
