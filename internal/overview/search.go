@@ -188,9 +188,5 @@ func norm(s string) string {
 // wordsOf are a name and each of its words ("Vries, J. de": the name,
 // "Vries", "J.", "de"), so a surname typed whole is an exact match.
 func wordsOf(name string) []string {
-	out := []string{name}
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == ',' }) {
-		out = append(out, w)
-	}
-	return out
+	return append([]string{name}, strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == ',' })...)
 }

@@ -210,11 +210,6 @@ func (s *Service) tenantNames(ctx context.Context, tx *db.Tx, ls []*lease.Lease)
 	return out, nil
 }
 
-// runsOn reports whether l runs on day d.
-func runsOn(l *lease.Lease, d civil.Date) bool {
-	return !l.Start.After(d) && (l.EndsOn.IsZero() || !l.EndsOn.Before(d))
-}
-
 // --- rent roll ---
 
 // rentRoll lists every unit of the scope on day p.On: let (the lease that
