@@ -305,5 +305,5 @@ func browserLogin(t *testing.T, b *browsertest.Browser, base, email, password st
 		chromedp.Click(css(`.lang-switch button[value="nl"]`)), chromedp.WaitVisible(css(`html[lang="nl"] body`)))
 	b.Run(t, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 		chromedp.SendKeys(css("input[name=email]"), email), chromedp.SendKeys(css("input[name=password]"), password),
-		chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-account")))
+		chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-account")))
 }

@@ -313,7 +313,7 @@ func TestLeaseBrowser(t *testing.T) {
 	base := e.URL()
 	b.Run(t, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 		chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-		chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-leases")))
+		chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-leases")))
 	b.Run(t, chromedp.Click(css("#nav-leases")), chromedp.WaitVisible(css("#leases")))
 	b.Run(t, chromedp.Click(css("#lease-new")), chromedp.WaitVisible(css("#lease-form")))
 	// The search above the units narrows the choice as one types (htmx).

@@ -37,7 +37,7 @@ func TestOrgProfileBrowser(t *testing.T) {
 			}
 			b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 				chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-				chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-organisation")))
+				chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-organisation")))
 			b.Run(t, chromedp.Navigate(e.URL()+"/o/a/settings/organisation"), chromedp.WaitVisible(css("#org-form")),
 				chromedp.SendKeys(css("#legal_name"), "Vastgoed Alfa B.V."), chromedp.SendKeys(css("#street"), "Stationsplein"),
 				chromedp.SendKeys(css("#house_number"), "1"), chromedp.SendKeys(css("#postcode"), "3511ed"),

@@ -72,7 +72,7 @@ func TestBrowserRentIncrease(t *testing.T) {
 			b.Run(t, chromedp.Navigate(e.URL()+"/login"),
 				chromedp.SendKeys(css("input[name=email]"), "owner@linde.example"),
 				chromedp.SendKeys(css("input[name=password]"), pw),
-				chromedp.Click(css("#login-submit")), chromedp.WaitVisible(css("#nav-rentincrease")))
+				chromedp.Click(css("#login-submit")), chromedp.WaitReady(css("#nav-rentincrease")))
 			b.Run(t, chromedp.Click(css("#nav-rentincrease")), chromedp.WaitVisible(css("#ri-propose")))
 			// The default date is the next 1 July that can still be met.
 			if got := b.Text(t, "#ri-deadline"); !strings.Contains(got, "30 april 2026") {
@@ -167,7 +167,7 @@ func TestBrowserRentIncrease(t *testing.T) {
 			b2.Run(t, chromedp.Navigate(e.URL()+"/login"),
 				chromedp.SendKeys(css("input[name=email]"), "owner@eik.example"),
 				chromedp.SendKeys(css("input[name=password]"), pwB),
-				chromedp.Click(css("#login-submit")), chromedp.WaitVisible(css("#nav-rentincrease")))
+				chromedp.Click(css("#login-submit")), chromedp.WaitReady(css("#nav-rentincrease")))
 			b2.Run(t, chromedp.Navigate(e.URL()+"/o/eik/rent-increases?date=2026-07-01"), chromedp.WaitVisible(css("#proposals")))
 			if got := b2.Text(t, "#proposals"); strings.Contains(got, "HC-") {
 				t.Fatalf("other organisation sees proposals: %q", got)

@@ -165,7 +165,7 @@ func TestReportBrowser(t *testing.T) {
 		name := []string{"desktop", "phone"}[i]
 		b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 			chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-			chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-reports")))
+			chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-reports")))
 		wide := func(page string) {
 			if browsertest.Get(t, b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
 				t.Errorf("%s: the %s page is wider than the screen", name, page)

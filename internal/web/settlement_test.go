@@ -452,7 +452,7 @@ func TestSettlementBrowser(t *testing.T) {
 	b := browsertest.New(t)
 	b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
 		chromedp.SendKeys(css("input[name=email]"), f.email), chromedp.SendKeys(css("input[name=password]"), f.pw),
-		chromedp.Submit(css("input[name=password]")), chromedp.WaitVisible(css("#nav-settlement")))
+		chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-settlement")))
 	b.Run(t, chromedp.Click(css("#nav-settlement")), chromedp.WaitVisible(css("#cost-list")))
 	b.Run(t, chromedp.Click(css("#cost-new")), chromedp.WaitVisible(css("#cost-form")))
 	b.Run(t, chromedp.SetValue(css("#cost-complex"), fmt.Sprint(f.complex)), chromedp.SetValue(css("#cost-supplier"), fmt.Sprint(f.supplier)),
