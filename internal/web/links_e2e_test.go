@@ -70,7 +70,7 @@ func newLinksFixture(t *testing.T, e *apptest.Env, slug string) linksFixture {
 	err = e.DB.InOrg(ctx, f.owner.OrgID, func(tx *db.Tx) error {
 		posted, err := ledger.PostTx(ctx, tx, []ledger.Draft{{LeaseID: f.lease, Period: "2026-03", IssueDate: d("2026-03-01"),
 			DueDate: d("2026-03-01"), Lines: []ledger.DraftLine{{Line: "bare_rent||", From: d("2026-03-01"), To: d("2026-03-31"),
-				Net: 95000}}}}, db.TS(time.Now()), 0)
+				Net: 95000}}}}, db.TS(e.Config.Clock.Now()), 0)
 		if err == nil {
 			f.invoice = posted[0].InvoiceID
 		}
