@@ -14,11 +14,6 @@ import (
 // Look-ups for the bank reconciliation: a payment names its invoice by
 // betalingskenmerk or by number; both are unique per organisation.
 
-// InvoiceIDByKenmerkTx is the invoice (not a credit note) with the
-// betalingskenmerk (16 digits, no spaces); validation.ErrNotFound when none.
-func InvoiceIDByKenmerkTx(ctx context.Context, tx *db.Tx, kenmerk string) (int64, error) {
-	return invoiceIDWhere(ctx, tx, "kenmerk", kenmerk)
-}
 
 // InvoiceIDsByKenmerkTx maps each of the betalingskenmerken that is an
 // invoice's (not a credit note's) to that invoice, in one query a few
