@@ -14,7 +14,6 @@ import (
 // Look-ups for the bank reconciliation: a payment names its invoice by
 // betalingskenmerk or by number; both are unique per organisation.
 
-
 // InvoiceIDsByKenmerkTx maps each of the betalingskenmerken that is an
 // invoice's (not a credit note's) to that invoice, in one query a few
 // hundred.
