@@ -40,7 +40,7 @@ func depositCommand(ctx context.Context, args []string, stdout io.Writer) error 
 		return fmt.Errorf("no organisation %q", *slug)
 	}
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
-	page, err := a.Deposits.Due(ctx, actor, listing.Query{All: true})
+	page, err := a.Deposits.Due(ctx, actor, listing.Query{All: true}, deposit.DueFilter{})
 	if err != nil {
 		return explain(a, err)
 	}

@@ -640,8 +640,10 @@ func (a *App) demoWork(ctx context.Context, actor account.Actor, today civil.Dat
 	return nil
 }
 
-// demoRefund proposes and approves the refund of the first credit a tenant
-// has on account (demoBooks: one tenant in 23 paid too much), once.
+// demoRefund proposes and approves the refunds of the first two credits
+// tenants have on account (demoBooks: one tenant in 23 paid too much), once,
+// and puts the first in a transfer batch, so both an approved refund and a
+// batch with its file are there to open.
 func (a *App) demoRefund(ctx context.Context, actor account.Actor) error {
 	existing, err := a.Payouts.List(ctx, actor, listing.Query{Limit: 1}, payout.Filter{Kind: payout.KindOverpayment})
 	if err != nil || existing.Total > 0 {
@@ -651,15 +653,36 @@ func (a *App) demoRefund(ctx context.Context, actor account.Actor) error {
 	if err != nil {
 		return err
 	}
+	// Two refunds: of the first two tenants with credit, or, in a demo so
+	// small that only one tenant has credit, of its two halves.
+	type refund struct {
+		lease  int64
+		amount money.Cents // 0: all of the credit
+	}
+	var refunds []refund
 	for _, s := range page.Items {
+		if len(refunds) == 2 {
+			break
+		}
 		credit, err := a.Payouts.Credit(ctx, actor, s.ID)
 		if err != nil {
 			return err
 		}
-		if credit <= 0 {
-			continue
+		if credit > 0 {
+			refunds = append(refunds, refund{lease: s.ID})
+			if len(refunds) == 1 && credit > 1 {
+				refunds[0].amount = credit / 2
+			}
 		}
-		p, err := a.Payouts.ProposeOverpayment(ctx, actor, payout.OverpaymentInput{LeaseID: s.ID,
+	}
+	if len(refunds) == 1 && refunds[0].amount > 0 {
+		refunds = append(refunds, refund{lease: refunds[0].lease})
+	} else if len(refunds) == 2 {
+		refunds[0].amount = 0
+	}
+	var approved []int64
+	for _, r := range refunds {
+		p, err := a.Payouts.ProposeOverpayment(ctx, actor, payout.OverpaymentInput{LeaseID: r.lease, Amount: r.amount,
 			Note: "Te veel betaalde huur terug"})
 		if err != nil {
 			return fmt.Errorf("demo refund: %w", err)
@@ -667,7 +690,12 @@ func (a *App) demoRefund(ctx context.Context, actor account.Actor) error {
 		if err := a.Payouts.Approve(ctx, actor, p.ID); err != nil {
 			return fmt.Errorf("demo refund approval: %w", err)
 		}
-		return nil
+		approved = append(approved, p.ID)
+	}
+	if len(approved) == 2 {
+		if _, err := a.Payouts.CreateBatch(ctx, actor, payout.BatchInput{Scope: payout.Scope{IDs: approved[:1]}}); err != nil {
+			return fmt.Errorf("demo refund batch: %w", err)
+		}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hms/internal/app/apptest"
+	"hms/internal/deposit"
 	"hms/internal/importer"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/clock"
@@ -70,7 +71,7 @@ func TestDemoFillsEveryPage(t *testing.T) {
 			}
 			// The deposits page lists the ended leases' deposits to return, with
 			// their deadlines.
-			due, err := e.Deposits.Due(ctx, owner, listing.Query{All: true})
+			due, err := e.Deposits.Due(ctx, owner, listing.Query{All: true}, deposit.DueFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -28,7 +28,7 @@ func TestOneReturnRuleAndSpecification(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			page, err := e.Deposits.Due(ctx, e.Viewer, listing.Query{})
+			page, err := e.Deposits.Due(ctx, e.Viewer, listing.Query{}, deposit.DueFilter{})
 			if err != nil || page.Total != 1 || page.Items[0].LeaseID != id {
 				t.Fatalf("due list: %+v %v", page, err)
 			}

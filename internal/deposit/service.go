@@ -446,10 +446,15 @@ func (s *Service) MarkPaid(ctx context.Context, a account.Actor, payoutID int64,
 
 // --- deposits to return ---
 
+// DueFilter narrows the deposits due.
+type DueFilter struct {
+	ComplexID int64 // only leases of a unit in this complex
+}
+
 // Due lists the deposits to return: leases that ended, or end within
 // DueWindow days, with something held; with the deadline and days left.
 // Search matches the lease reference; the default order is the deadline.
-func (s *Service) Due(ctx context.Context, a account.Actor, q listing.Query) (listing.Page[DueItem], error) {
+func (s *Service) Due(ctx context.Context, a account.Actor, q listing.Query, f DueFilter) (listing.Page[DueItem], error) {
 	if !a.Can(account.PermFinanceRead) {
 		return listing.Page[DueItem]{}, validation.ErrForbidden
 	}
@@ -461,7 +466,7 @@ func (s *Service) Due(ctx context.Context, a account.Actor, q listing.Query) (li
 		if err != nil {
 			return err
 		}
-		items, err := dueLeases(ctx, tx, today.AddDays(DueWindow), q.Search)
+		items, err := dueLeases(ctx, tx, today.AddDays(DueWindow), q.Search, f.ComplexID)
 		if err != nil {
 			return err
 		}

@@ -113,7 +113,7 @@ func TestDeadlineAndState(t *testing.T) {
 		// The list of deposits to return: ended and ending within 30 days.
 		soon := Lease(e, e.Owner, "2025-01-01", "2026-04-05")
 		Lease(e, e.Owner, "2025-01-01", "2026-05-01") // beyond the window
-		page, err := e.Deposits.Due(ctx, e.Viewer, listing.Query{})
+		page, err := e.Deposits.Due(ctx, e.Viewer, listing.Query{}, deposit.DueFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,18 +127,38 @@ func TestDeadlineAndState(t *testing.T) {
 			t.Fatalf("due: %+v", page)
 		}
 		ref := page.Items[1].Reference
-		if p, _ := e.Deposits.Due(ctx, e.Viewer, listing.Query{Search: ref}); p.Total != 1 || p.Items[0].LeaseID != soon {
+		if p, _ := e.Deposits.Due(ctx, e.Viewer, listing.Query{Search: ref}, deposit.DueFilter{}); p.Total != 1 || p.Items[0].LeaseID != soon {
 			t.Fatalf("search %s: %+v", ref, p)
 		}
 		if p, _ := e.Deposits.Due(ctx, e.Viewer,
-			listing.Query{Sort: "held", Desc: true}); p.Items[0].Held != 200000 || p.Items[2].Held != 175000 {
+			listing.Query{Sort: "held", Desc: true}, deposit.DueFilter{}); p.Items[0].Held != 200000 || p.Items[2].Held != 175000 {
 			t.Fatalf("by held: %+v", p)
+		}
+		// Narrowed to a complex: only the leases of its units.
+		cx, err := e.Portfolio.CreateComplex(ctx, e.Owner, portfolio.ComplexInput{Name: "Zonnehof", City: "Utrecht"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inCx := e.Lease(e.Owner, lease.Input{UnitIDs: []int64{e.Unit(e.Owner, portfolio.UnitInput{ComplexID: cx, Street: "Dam",
+			HouseNumber: "1", Postcode: "1012 JS", City: "Amsterdam"})}, TenantIDs: []int64{e.Person(e.Owner, relation.PersonInput{Surname: "Dam"})},
+			Start: d("2025-01-01"), End: d("2026-04-01"), PaymentMethod: lease.Transfer, DepositCents: 50000,
+			Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 100000}}})
+		if _, err := e.Leases.AddDepositEntry(ctx, e.Owner, inCx,
+			lease.DepositEntryInput{Kind: lease.DepositReceived, Date: d("2025-01-01"), AmountCents: 50000}); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := e.Deposits.Due(ctx, e.Viewer, listing.Query{}, deposit.DueFilter{ComplexID: cx}); err != nil || p.Total != 1 ||
+			p.Items[0].LeaseID != inCx {
+			t.Fatalf("in the complex: %+v, %v", p, err)
+		}
+		if p, _ := e.Deposits.Due(ctx, e.Viewer, listing.Query{}, deposit.DueFilter{}); p.Total != 4 {
+			t.Fatalf("all, with the complex's lease: %+v", p)
 		}
 		// Another organisation sees nothing.
 		if _, err := e.Deposits.Status(ctx, e.OwnerB, ended); !errors.Is(err, validation.ErrNotFound) {
 			t.Fatalf("other organisation: %v", err)
 		}
-		if p, _ := e.Deposits.Due(ctx, e.OwnerB, listing.Query{}); p.Total != 0 {
+		if p, _ := e.Deposits.Due(ctx, e.OwnerB, listing.Query{}, deposit.DueFilter{}); p.Total != 0 {
 			t.Fatalf("other organisation's list: %+v", p)
 		}
 	})
@@ -305,7 +325,7 @@ func TestSettleAndPayout(t *testing.T) {
 		if _, err := e.Deposits.Deduct(ctx, e.Owner, id, deposit.DeductionInput{AmountCents: 1, Reason: "damage"}); err == nil {
 			t.Fatal("deduction after settlement accepted")
 		}
-		if page, _ := e.Deposits.Due(ctx, e.Owner, listing.Query{}); page.Total != 1 || page.Items[0].LeaseID != running {
+		if page, _ := e.Deposits.Due(ctx, e.Owner, listing.Query{}, deposit.DueFilter{}); page.Total != 1 || page.Items[0].LeaseID != running {
 			t.Fatalf("settled lease still due: %+v", page)
 		}
 		open, err := e.Deposits.OpenPayouts(ctx, e.Viewer)

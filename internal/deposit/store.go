@@ -92,15 +92,17 @@ func evidenceRow(ctx context.Context, tx *db.Tx, leaseID, id int64) (Evidence, [
 
 // dueLeases are the leases ending on or before until with a positive
 // deposit balance, whose reference contains search.
-func dueLeases(ctx context.Context, tx *db.Tx, until civil.Date, search string) ([]DueItem, error) {
+func dueLeases(ctx context.Context, tx *db.Tx, until civil.Date, search string, complexID int64) ([]DueItem, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT l.id, l.reference, l.ends_on,
 		SUM(CASE WHEN e.kind = 'received' THEN e.amount_cents ELSE -e.amount_cents END) AS held,
 		MAX(CASE WHEN e.kind = 'deducted' THEN 1 ELSE 0 END) AS deducted
 		FROM leases l JOIN lease_deposit_entries e ON e.org_id = l.org_id AND e.lease_id = l.id
 		WHERE l.org_id = $1 AND l.ends_on IS NOT NULL AND l.ends_on <> '' AND l.ends_on <= $2 AND LOWER(l.reference) LIKE $3 ESCAPE '\'
+		AND (CAST($4 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM lease_units lu
+			WHERE lu.org_id = l.org_id AND lu.lease_id = l.id AND lu.complex_id = $4))
 		GROUP BY l.id, l.reference, l.ends_on
 		HAVING SUM(CASE WHEN e.kind = 'received' THEN e.amount_cents ELSE -e.amount_cents END) > 0`,
-		tx.OrgID(), until, "%"+strings.ToLower(listing.EscapeLike(search))+"%")
+		tx.OrgID(), until, "%"+strings.ToLower(listing.EscapeLike(search))+"%", complexID)
 	if err != nil {
 		return nil, fmt.Errorf("list deposits due: %w", err)
 	}

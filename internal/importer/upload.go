@@ -179,3 +179,38 @@ func (s *Service) runUpload(ctx context.Context, j *jobs.Job) error {
 		return err
 	})
 }
+
+// RecentUploads lists the organisation's latest uploaded rent rolls, newest
+// first, with what became of each (the import page links them).
+func (s *Service) RecentUploads(ctx context.Context, a account.Actor, limit int) ([]Upload, error) {
+	if !a.Can(account.PermPortfolioRead) {
+		return nil, validation.ErrForbidden
+	}
+	var out []Upload
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, file_name, created_at, state, result FROM imports
+			WHERE org_id = $1 ORDER BY id DESC LIMIT $2`, tx.OrgID(), limit)
+		if err != nil {
+			return fmt.Errorf("importer: list uploads: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u Upload
+			var created, result string
+			if err := rows.Scan(&u.ID, &u.FileName, &created, &u.State, &result); err != nil {
+				return fmt.Errorf("importer: list uploads: %w", err)
+			}
+			u.CreatedAt = db.ShownTS(created)
+			if result != "" {
+				var r uploadResult
+				if err := json.Unmarshal([]byte(result), &r); err != nil {
+					return fmt.Errorf("importer: list uploads: %w", err)
+				}
+				u.Result, u.Problem = r.Result, r.Problem
+			}
+			out = append(out, u)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -284,7 +284,7 @@ func Bucket(days int) int {
 // depositsAndSettlements fills the deposits to return and the settlements
 // due, from the deposit and settlement services.
 func (s *Service) depositsAndSettlements(ctx context.Context, a account.Actor, f *Figures, inComplex map[int64]bool) error {
-	due, err := s.deposits.Due(ctx, a, listing.Query{All: true})
+	due, err := s.deposits.Due(ctx, a, listing.Query{All: true}, deposit.DueFilter{})
 	if err != nil {
 		return err
 	}

@@ -181,3 +181,38 @@ func resultImport(r *Result) int64 {
 	}
 	return r.ImportID
 }
+
+// RecentUploads lists the organisation's latest uploaded statement files,
+// newest first, with what became of each (the statements page links them).
+func (s *Service) RecentUploads(ctx context.Context, a account.Actor, limit int) ([]Upload, error) {
+	if !a.Can(account.PermFinanceRead) {
+		return nil, validation.ErrForbidden
+	}
+	var out []Upload
+	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, file_name, created_at, state, outcome FROM bank_uploads
+			WHERE org_id = $1 ORDER BY id DESC LIMIT $2`, tx.OrgID(), limit)
+		if err != nil {
+			return fmt.Errorf("reconcile: list uploads: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u Upload
+			var created, outcome string
+			if err := rows.Scan(&u.ID, &u.FileName, &created, &u.State, &outcome); err != nil {
+				return fmt.Errorf("reconcile: list uploads: %w", err)
+			}
+			u.CreatedAt = db.ShownTS(created)
+			if outcome != "" {
+				var o uploadOutcome
+				if err := json.Unmarshal([]byte(outcome), &o); err != nil {
+					return fmt.Errorf("reconcile: list uploads: %w", err)
+				}
+				u.Result, u.Refused = o.Result, o.Refused
+			}
+			out = append(out, u)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

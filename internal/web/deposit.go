@@ -2,10 +2,12 @@ package web
 
 import (
 	"fmt"
+	"hms/internal/portfolio"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"hms/internal/account"
@@ -28,6 +30,7 @@ type depositDueView struct {
 	List    *ListView
 	Items   []deposit.DueItem
 	Payouts []deposit.Payout
+	Complex *portfolio.Complex // the complex the list is narrowed to, if any
 }
 
 // Abs is the absolute value of a day count (overdue days are negative).
@@ -38,9 +41,21 @@ func (s *Server) depositDue(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "finance"
 	a := actorOf(r)
 	fm := s.financeFmt(p)
+	var f deposit.DueFilter
+	var cx *portfolio.Complex
+	if id, _ := strconv.ParseInt(r.URL.Query().Get("complex"), 10, 64); id > 0 {
+		var err error
+		if cx, err = s.Portfolio.Complex(r.Context(), a, id); err != nil {
+			s.fail(w, r, err, p)
+			return
+		}
+		f.ComplexID = id
+	}
 	serveList(s, w, r, p, listSpec[deposit.DueItem]{
 		Sorts: deposit.DueSorts,
-		Fetch: func(q listing.Query) (listing.Page[deposit.DueItem], error) { return s.Deposits.Due(r.Context(), a, q) },
+		Fetch: func(q listing.Query) (listing.Page[deposit.DueItem], error) {
+			return s.Deposits.Due(r.Context(), a, q, f)
+		},
 		CSV: func(items []deposit.DueItem) csvFile {
 			rows := make([][]string, 0, len(items))
 			for _, it := range items {
@@ -52,7 +67,7 @@ func (s *Server) depositDue(w http.ResponseWriter, r *http.Request) {
 		},
 		Show: func(list *ListView, items []deposit.DueItem) error {
 			payouts, err := s.Deposits.OpenPayouts(r.Context(), a)
-			p.Data = depositDueView{financeFmt: fm, List: list, Items: items, Payouts: payouts}
+			p.Data = depositDueView{financeFmt: fm, List: list, Items: items, Payouts: payouts, Complex: cx}
 			return err
 		},
 		Template: "deposit_due",

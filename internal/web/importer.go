@@ -15,12 +15,23 @@ type importView struct {
 	Upload  *importer.Upload
 	Job     *jobs.Status
 	Problem string // the upload's whole-file problem in the page's language
+	Uploads []uploadItem
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "import.title")
 	p.Nav = "import"
-	p.Data = importView{Columns: importer.Columns}
+	ups, err := s.Importer.RecentUploads(r.Context(), actorOf(r), recentUploadsShown)
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	v := importView{Columns: importer.Columns}
+	for _, u := range ups {
+		v.Uploads = append(v.Uploads, uploadItem{Href: "/o/" + actorOf(r).OrgSlug + "/import/" + strconv.FormatInt(u.ID, 10),
+			FileName: u.FileName, State: p.T("import.state." + u.State), At: u.CreatedAt})
+	}
+	p.Data = v
 	s.render(w, r, http.StatusOK, "import", p)
 }
 

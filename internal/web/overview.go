@@ -22,6 +22,8 @@ type dashboardView struct {
 	F       *overview.Figures
 	Base    string // "/o/<slug>"
 	Complex string // "&complex=<id>" for the lists that filter by complex, "" for all
+	// ComplexID is the complex the figures are of (0: the organisation).
+	ComplexID int64
 	// Charts as inline SVG.
 	MoneyChart, ArrearsChart, OccupancyChart template.HTML
 	Buckets                                  []bucketView
@@ -31,6 +33,27 @@ type dashboardView struct {
 type bucketView struct {
 	Label  string
 	Amount money.Cents
+}
+
+// ArrearsURL is the list behind the arrears figure: the dunning list, or,
+// for one complex, the arrears report of that complex.
+func (v dashboardView) ArrearsURL() string { return v.complexURL("/dunning/arrears", "/reports/arrears") }
+
+// IncomeURL is the list behind this month's charged and received: the
+// invoices, or, for one complex, the income report of that complex.
+func (v dashboardView) IncomeURL() string { return v.complexURL("/finance/invoices", "/reports/income") }
+
+// DepositsURL is the list of deposits to return, of the complex if chosen.
+func (v dashboardView) DepositsURL() string { return v.complexURL("/finance/deposits", "/finance/deposits") }
+
+// VacancyURL is the vacancy report over this year, of the complex if chosen.
+func (v dashboardView) VacancyURL() string { return v.complexURL("/reports/vacancy", "/reports/vacancy") }
+
+func (v dashboardView) complexURL(all, one string) string {
+	if v.ComplexID == 0 {
+		return v.Base + all
+	}
+	return v.Base + one + "?complex=" + strconv.FormatInt(v.ComplexID, 10)
 }
 
 // MonthName is a month in words.
@@ -54,6 +77,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	v := dashboardView{leaseFmt: leaseFmt{p.Lang}, Org: o, F: f, Base: "/o/" + a.OrgSlug, DemoFilling: s.DemoFilling != nil && s.DemoFilling()}
 	if complexID != 0 {
 		v.Complex = "&complex=" + strconv.FormatInt(complexID, 10)
+		v.ComplexID = complexID
 		p.Form = url.Values{"complex": {strconv.FormatInt(complexID, 10)}}
 	}
 	fmtMoney := func(c int64) string { return money.Format(money.Cents(c), p.Lang) }

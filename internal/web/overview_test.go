@@ -89,9 +89,10 @@ func TestOverviewPages(t *testing.T) {
 			c.login(f.email, f.pw)
 			body := mustBody(t, c, "/o/a/")
 			for _, want := range []string{
-				`<a href="/o/a/dunning/arrears">€ 850,00</a>`,
+				`<a href="/o/a/dunning/arrears" id="fig-arrears-link">€ 850,00</a>`,
 				`Bij 1 huurcontract(en) achterstallig.`,
-				`<a href="#vacancy">3 van 4 leeg</a>`,
+				`<a href="/o/a/reports/vacancy" id="fig-vacancy-link">3 van 4 leeg</a>`,
+				`<a href="/o/a/finance/deposits" id="fig-deposits-link">`,
 				`<a href="/o/a/leases?ends_by=2026-06-15">0</a>`,
 				`<a href="/o/a/leases?status=notice">0</a>`,
 				`Stand op 15 maart 2026.`,
@@ -113,10 +114,25 @@ func TestOverviewPages(t *testing.T) {
 			}
 			// Zonnehof: one unit, empty; no arrears.
 			body = mustBody(t, c, fmt.Sprintf("/o/a/?complex=%d", f.complex))
-			if !strings.Contains(body, `<a href="#vacancy">1 van 1 leeg</a>`) ||
-				!strings.Contains(body, `<a href="/o/a/dunning/arrears">€ 0,00</a>`) ||
-				!strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>Zonnehof</option>`, f.complex)) {
-				t.Errorf("Zonnehof: %.3000s", body)
+			// Each figure links to its list narrowed to Zonnehof.
+			for _, want := range []string{
+				fmt.Sprintf(`<a href="/o/a/reports/vacancy?complex=%d" id="fig-vacancy-link">1 van 1 leeg</a>`, f.complex),
+				fmt.Sprintf(`<a href="/o/a/reports/arrears?complex=%d" id="fig-arrears-link">€ 0,00</a>`, f.complex),
+				fmt.Sprintf(`<a href="/o/a/reports/income?complex=%d" id="fig-charged-link">`, f.complex),
+				fmt.Sprintf(`<a href="/o/a/finance/deposits?complex=%d" id="fig-deposits-link">`, f.complex),
+				fmt.Sprintf(`<option value="%d" selected>Zonnehof</option>`, f.complex),
+			} {
+				if !strings.Contains(body, want) {
+					t.Errorf("Zonnehof's overview lacks %q", want)
+				}
+			}
+			if body := mustBody(t, c, fmt.Sprintf("/o/a/reports/vacancy?complex=%d", f.complex)); !strings.Contains(body, "Dam 1") ||
+				strings.Contains(body, "Lindelaan") {
+				t.Errorf("Zonnehof's vacancy report: %.3000s", body)
+			}
+			if body := mustBody(t, c, fmt.Sprintf("/o/a/finance/deposits?complex=%d", f.complex)); !strings.Contains(body,
+				"Alleen de huurcontracten in Zonnehof.") {
+				t.Errorf("Zonnehof's deposits to return: %.3000s", body)
 			}
 			_, bpw := createUser(t, e, "b", "owner@b.nl", account.Owner)
 			cb := newClient(t, e.URL())

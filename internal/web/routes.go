@@ -16,9 +16,11 @@ type Access struct {
 }
 
 // Route is one registered route, kept so tests can enumerate every route.
+// File marks a download (a PDF, a bank file, evidence): not a page to read.
 type Route struct {
 	Method, Pattern string
 	Access          Access
+	File            bool
 }
 
 var (
@@ -49,16 +51,16 @@ func (s *Server) registerRoutes() {
 	// The platform: static files, health, metrics, the JSON API.
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
-	s.routes = append(s.routes, Route{"GET", "/static/", public})
+	s.routes = append(s.routes, Route{Method: "GET", Pattern: "/static/", Access: public, File: true})
 	s.handle("GET", "/healthz", public, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	s.handle("GET", "/readyz", public, s.readyz)
 	if s.Registry != nil {
 		s.mux.Handle("GET /metrics", s.metricsGate(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{})))
-		s.routes = append(s.routes, Route{"GET", "/metrics", public})
+		s.routes = append(s.routes, Route{Method: "GET", Pattern: "/metrics", Access: public, File: true})
 	}
 	if s.API != nil {
 		s.mux.Handle("/api/", s.API)
-		s.routes = append(s.routes, Route{"ANY", "/api/", Access{Kind: "api"}})
+		s.routes = append(s.routes, Route{Method: "ANY", Pattern: "/api/", Access: Access{Kind: "api"}})
 	}
 
 	// The public site: sign-up, login, password reset, invitations.
@@ -113,7 +115,7 @@ func (s *Server) registerRoutes() {
 	// The organisation's details every document prints (orgprofile).
 	s.handle("GET", "/o/{org}/settings/organisation", orgRead, s.orgProfile)
 	s.handle("POST", "/o/{org}/settings/organisation", portfolioWrite, s.orgProfileSave)
-	s.handle("GET", "/o/{org}/settings/organisation/logo", orgRead, s.orgProfileLogo)
+	s.file("/o/{org}/settings/organisation/logo", orgRead, s.orgProfileLogo)
 
 	// Portfolio: complexes and units with their meters and readings.
 	s.handle("GET", "/o/{org}/complexes", portfolioRead, s.complexList)
@@ -159,7 +161,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/leases/{id}/notice", portfolioWrite, s.leaseNoticeGive)
 	s.handle("POST", "/o/{org}/leases/{id}/notice/withdraw", portfolioWrite, s.leaseNoticeWithdraw)
 	s.handle("POST", "/o/{org}/leases/{id}/documents", portfolioWrite, s.leaseGenerateInformation)
-	s.handle("GET", "/o/{org}/leases/{id}/documents/{doc}", portfolioRead, s.leaseDocument)
+	s.file("/o/{org}/leases/{id}/documents/{doc}", portfolioRead, s.leaseDocument)
 	s.handle("POST", "/o/{org}/leases/{id}/documents/{doc}/provided", portfolioWrite, s.leaseInformationProvided)
 	s.handle("GET", "/o/{org}/pick/{kind}", orgRead, s.pick)
 
@@ -184,7 +186,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/finance/runs/{id}", financeRead, s.financeRun)
 	s.handle("GET", "/o/{org}/finance/invoices", financeRead, s.financeInvoices)
 	s.handle("GET", "/o/{org}/finance/invoices/{id}", financeRead, s.financeInvoice)
-	s.handle("GET", "/o/{org}/finance/invoices/{id}/pdf", financeRead, s.financeInvoicePDF)
+	s.file("/o/{org}/finance/invoices/{id}/pdf", financeRead, s.financeInvoicePDF)
 	s.handle("POST", "/o/{org}/finance/invoices/{id}/credit", financeWrite, s.financeCredit)
 	s.handle("GET", "/o/{org}/finance/leases/{id}", financeRead, s.financeAccount)
 	s.handle("POST", "/o/{org}/finance/leases/{id}/payments", financeWrite, s.financePayment)
@@ -197,12 +199,12 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/finance/leases/{id}/mandates/{mid}/amend", financeWrite, s.mandateAmend)
 	s.handle("POST", "/o/{org}/finance/leases/{id}/mandates/{mid}/revoke", financeWrite, s.mandateRevoke)
 	s.handle("POST", "/o/{org}/finance/leases/{id}/mandates/{mid}/resume", financeWrite, s.mandateResume)
-	s.handle("GET", "/o/{org}/finance/leases/{id}/mandates/{mid}/form", financeRead, s.mandateForm)
+	s.file("/o/{org}/finance/leases/{id}/mandates/{mid}/form", financeRead, s.mandateForm)
 	s.handle("GET", "/o/{org}/finance/mandates", financeRead, s.mandateList)
 	s.handle("GET", "/o/{org}/finance/collections", financeRead, s.collections)
 	s.handle("POST", "/o/{org}/finance/collections", financeWrite, s.collectionCreate)
 	s.handle("GET", "/o/{org}/finance/collections/{id}", financeRead, s.collection)
-	s.handle("GET", "/o/{org}/finance/collections/{id}/file", financeRead, s.collectionFile)
+	s.file("/o/{org}/finance/collections/{id}/file", financeRead, s.collectionFile)
 	s.handle("GET", "/o/{org}/finance/settings", financeRead, s.financeSettings)
 	s.handle("POST", "/o/{org}/finance/settings", financeWrite, s.financeSaveSettings)
 
@@ -232,7 +234,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/finance/payouts/batch", financeRead, s.payoutPreview)
 	s.handle("POST", "/o/{org}/finance/payouts/batches", financeWrite, s.payoutBatchCreate)
 	s.handle("GET", "/o/{org}/finance/payouts/batches/{id}", financeRead, s.payoutBatch)
-	s.handle("GET", "/o/{org}/finance/payouts/batches/{id}/file", financeRead, s.payoutBatchFile)
+	s.file("/o/{org}/finance/payouts/batches/{id}/file", financeRead, s.payoutBatchFile)
 	s.handle("GET", "/o/{org}/finance/payouts/settings", financeRead, s.payoutSettings)
 	s.handle("POST", "/o/{org}/finance/payouts/settings", membersManage, s.payoutSaveSettings)
 
@@ -242,10 +244,10 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/finance/deposits/{id}", financeRead, s.depositPage)
 	s.handle("POST", "/o/{org}/finance/deposits/{id}/deductions", financeWrite, s.depositDeduct)
 	s.handle("POST", "/o/{org}/finance/deposits/{id}/deductions/{entry}/evidence", financeWrite, s.depositAddEvidence)
-	s.handle("GET", "/o/{org}/finance/deposits/{id}/evidence/{ev}", financeRead, s.depositEvidence)
+	s.file("/o/{org}/finance/deposits/{id}/evidence/{ev}", financeRead, s.depositEvidence)
 	s.handle("POST", "/o/{org}/finance/deposits/{id}/settle", financeWrite, s.depositSettle)
 	s.handle("POST", "/o/{org}/finance/deposits/{id}/specifications", financeWrite, s.depositSpecify)
-	s.handle("GET", "/o/{org}/finance/deposits/{id}/specifications/{spec}", financeRead, s.depositSpecification)
+	s.file("/o/{org}/finance/deposits/{id}/specifications/{spec}", financeRead, s.depositSpecification)
 	s.handle("POST", "/o/{org}/finance/deposits/{id}/payout/paid", financeWrite, s.depositPaid)
 
 	// Dunning (a finance tab): the daily run's proposals, sending letters
@@ -261,7 +263,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/dunning/proposals/{id}/reject", financeWrite, s.dnReject)
 	s.handle("POST", "/o/{org}/dunning/proposals/{id}/charge", financeWrite, s.dnCharge)
 	s.handle("GET", "/o/{org}/dunning/letters", financeRead, s.dnLetters)
-	s.handle("GET", "/o/{org}/dunning/letters/{id}/pdf", financeRead, s.dnLetterPDF)
+	s.file("/o/{org}/dunning/letters/{id}/pdf", financeRead, s.dnLetterPDF)
 	s.handle("GET", "/o/{org}/dunning/leases/{id}", financeRead, s.dnLease)
 	s.handle("POST", "/o/{org}/dunning/leases/{id}/plans", financeWrite, s.dnPlanCreate)
 	s.handle("GET", "/o/{org}/dunning/plans", financeRead, s.dnPlans)
@@ -287,7 +289,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/rent-increase-clauses/{lease}", financeRead, s.riClause)
 	s.handle("POST", "/o/{org}/rent-increase-clauses/{lease}", financeWrite, s.riSaveClause)
 	s.handle("POST", "/o/{org}/rent-increases/{id}", financeWrite, s.riAdjust)
-	s.handle("GET", "/o/{org}/rent-increases/{id}/letter", financeRead, s.riLetter)
+	s.file("/o/{org}/rent-increases/{id}/letter", financeRead, s.riLetter)
 	s.handle("POST", "/o/{org}/rent-increases/{id}/delivery", financeWrite, s.riDelivery)
 	// Applying changes the lease's rent: portfolio write (the service checks finance write too).
 	s.handle("POST", "/o/{org}/rent-increases/{id}/apply", portfolioWrite, s.riApply)
@@ -301,7 +303,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/settlement/costs/{id}", financeWrite, s.stCostUpdate)
 	s.handle("POST", "/o/{org}/settlement/costs/{id}/delete", financeWrite, s.stCostDelete)
 	s.handle("POST", "/o/{org}/settlement/costs/{id}/evidence", financeWrite, s.stEvidenceUpload)
-	s.handle("GET", "/o/{org}/settlement/costs/{id}/evidence", financeRead, s.stEvidence)
+	s.file("/o/{org}/settlement/costs/{id}/evidence", financeRead, s.stEvidence)
 	s.handle("GET", "/o/{org}/settlement/keys", financeRead, s.stKeys)
 	s.handle("POST", "/o/{org}/settlement/keys", financeWrite, s.stKeySave)
 	s.handle("POST", "/o/{org}/settlement/keys/delete", financeWrite, s.stKeyDelete)
@@ -319,7 +321,7 @@ func (s *Server) registerRoutes() {
 	// with progress), a tenant's PDF, the new advance; deadlines and levies.
 	s.handle("GET", "/o/{org}/settlement/runs/{id}/statements", financeRead, s.stStatements)
 	s.handle("POST", "/o/{org}/settlement/runs/{id}/send", financeWrite, s.stSend)
-	s.handle("GET", "/o/{org}/settlement/runs/{id}/statements/{occ}/pdf", financeRead, s.stStatementPDF)
+	s.file("/o/{org}/settlement/runs/{id}/statements/{occ}/pdf", financeRead, s.stStatementPDF)
 	// Setting the advance changes the lease: portfolio write (the service checks finance write too).
 	s.handle("POST", "/o/{org}/settlement/runs/{id}/statements/{occ}/advance", portfolioWrite, s.stApplyAdvance)
 	s.handle("GET", "/o/{org}/settlement/deadlines", financeRead, s.stDeadlines)
@@ -343,6 +345,12 @@ func (s *Server) registerRoutes() {
 
 // handle registers one route behind its access check and the clean-input
 // check, and remembers it for Routes.
+// file registers a GET route that answers a download rather than a page.
+func (s *Server) file(pattern string, access Access, h http.HandlerFunc) {
+	s.handle("GET", pattern, access, h)
+	s.routes[len(s.routes)-1].File = true
+}
+
 func (s *Server) handle(method, pattern string, access Access, h http.HandlerFunc) {
 	s.routes = append(s.routes, Route{Method: method, Pattern: pattern, Access: access})
 	clean := s.cleanInput(h) // after the access check: a refusal says nothing to outsiders

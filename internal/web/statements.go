@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/ledger"
@@ -26,7 +27,17 @@ type statementsView struct {
 	States   []reconcile.State
 	State    reconcile.State
 	CanWrite bool
+	Uploads  []uploadItem
 }
+
+// uploadItem is an uploaded file in a page's list of recent uploads.
+type uploadItem struct {
+	Href, FileName, State string
+	At                    time.Time
+}
+
+// recentUploadsShown is how many recent uploads a page lists.
+const recentUploadsShown = 5
 
 func (s *Server) statementsPath(r *http.Request) string { return s.financePath(r) + "/statements" }
 
@@ -61,8 +72,17 @@ func (s *Server) serveStatements(w http.ResponseWriter, r *http.Request, p *page
 				p.T("bank.line.description"), p.T("bank.line.state"), p.T("bank.line.rule"), p.T("lease.field.reference")}, rows}
 		},
 		Show: func(list *ListView, items []reconcile.Line) error {
-			p.Data = statementsView{financeFmt: fm, List: list, Items: items, States: reconcile.States, State: state,
+			ups, err := s.Reconcile.RecentUploads(r.Context(), a, recentUploadsShown)
+			if err != nil {
+				return err
+			}
+			v := statementsView{financeFmt: fm, List: list, Items: items, States: reconcile.States, State: state,
 				CanWrite: a.Can(account.PermFinanceWrite)}
+			for _, u := range ups {
+				v.Uploads = append(v.Uploads, uploadItem{Href: s.statementsPath(r) + "/uploads/" + strconv.FormatInt(u.ID, 10),
+					FileName: u.FileName, State: p.T("bank.upload.state." + u.State), At: u.CreatedAt})
+			}
+			p.Data = v
 			return nil
 		},
 		Template: "bank_statements",
