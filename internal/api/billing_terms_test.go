@@ -51,6 +51,13 @@ func TestRentRunBillingTermsAPI(t *testing.T) {
 				!strings.Contains(blocked, "/o/alpha/settings/organisation") {
 				t.Fatalf("preview: %d %v", st, pv)
 			}
+			// Every detail documents print is named, with where to set it.
+			missing := fmt.Sprint(pv["organisation_missing"])
+			for _, f := range []string{"legal_name", "street", "city", "kvk", "email", "/o/alpha/settings/organisation"} {
+				if !strings.Contains(missing, f) {
+					t.Errorf("organisation_missing lacks %s: %s", f, missing)
+				}
+			}
 			line := pv["items"].([]any)[0].(map[string]any)["lines"].([]any)[0].(map[string]any)
 			if fmt.Sprint(line["basis"]) != "[map[quantity:50/90 unit_price_cents:270000]]" || line["vat_cents"] != float64(31500) {
 				t.Fatalf("line: %v", line)
@@ -77,6 +84,10 @@ func TestRentRunBillingTermsAPI(t *testing.T) {
 			}
 			_, pv = ca.do("POST", "/rent-runs/preview", `{"period":"2026-Q1"}`)
 			item := pv["items"].([]any)[0].(map[string]any)
+			if missing := pv["organisation_missing"].([]any); len(missing) != 1 || missing[0].(map[string]any)["field"] != "email" ||
+				missing[0].(map[string]any)["message"] == "" {
+				t.Errorf("organisation_missing after the details were set: %v", missing)
+			}
 			if pv["net_cents"] != float64(151071) || fmt.Sprint(pv["vat_blocked"]) != "[]" || item["due_date"] != "2026-04-14" {
 				t.Fatalf("month by month: %v", pv)
 			}

@@ -234,19 +234,20 @@ type CollectionPreviewInput struct {
 // CollectionPreviewOutput is a preview.
 type CollectionPreviewOutput struct {
 	Body struct {
-		CollectionDate    civil.Date              `json:"collection_date"`
-		DueUntil          civil.Date              `json:"due_until"`
-		Earliest          civil.Date              `json:"earliest" doc:"The first collection date the bank takes a file for today"`
-		AccountID         int64                   `json:"account_id"`
-		CreditorID        string                  `json:"creditor_id"`
-		CreditorName      string                  `json:"creditor_name"`
-		Version           sepa.DirectDebitVersion `json:"version"`
-		Count             int                     `json:"count"`
-		TotalCents        int64                   `json:"total_cents"`
-		LeftOutTotalCents int64                   `json:"left_out_total_cents"`
-		Prenotices        int                     `json:"prenotices" doc:"Debtors who will be mailed a pre-notification"`
-		Items             []CollectionLineJSON    `json:"items"`
-		LeftOut           []CollectionLineJSON    `json:"left_out"`
+		OrganisationMissing []OrgMissingJSON        `json:"organisation_missing" doc:"Details of the organisation documents print that are not set"`
+		CollectionDate      civil.Date              `json:"collection_date"`
+		DueUntil            civil.Date              `json:"due_until"`
+		Earliest            civil.Date              `json:"earliest" doc:"The first collection date the bank takes a file for today"`
+		AccountID           int64                   `json:"account_id"`
+		CreditorID          string                  `json:"creditor_id"`
+		CreditorName        string                  `json:"creditor_name"`
+		Version             sepa.DirectDebitVersion `json:"version"`
+		Count               int                     `json:"count"`
+		TotalCents          int64                   `json:"total_cents"`
+		LeftOutTotalCents   int64                   `json:"left_out_total_cents"`
+		Prenotices          int                     `json:"prenotices" doc:"Debtors who will be mailed a pre-notification"`
+		Items               []CollectionLineJSON    `json:"items"`
+		LeftOut             []CollectionLineJSON    `json:"left_out"`
 	}
 }
 
@@ -267,6 +268,9 @@ func (a *API) previewCollection(ctx context.Context, act account.Actor, in *Coll
 	}
 	out := &CollectionPreviewOutput{}
 	b := &out.Body
+	if b.OrganisationMissing, err = a.orgMissing(ctx, act); err != nil {
+		return nil, err
+	}
 	b.CollectionDate, b.DueUntil, b.Earliest, b.AccountID = p.CollectionDate, p.DueUntil, p.Earliest, p.Account.ID
 	b.CreditorID, b.CreditorName, b.Version = p.CreditorID, p.CreditorName, p.Version
 	b.Count, b.TotalCents, b.LeftOutTotalCents, b.Prenotices = p.Count, int64(p.Total), int64(p.LeftOutTotal), p.Mails

@@ -96,6 +96,9 @@ func TestDirectDebitAPI(t *testing.T) {
 				left[0].(map[string]any)["reason"] != "directdebit.reason.no_mandate" || p["earliest"] != "2026-03-12" {
 				t.Fatalf("preview: %d %v", st, p)
 			}
+			if _, ok := p["organisation_missing"].([]any); !ok {
+				t.Errorf("no organisation_missing: %v", p)
+			}
 			confirm := `{"collection_date":"2026-03-24","due_until":"2026-03-31","expect":{"count":1,"total_cents":%d}}`
 			if st, _ := ca.do("POST", "/collections", fmt.Sprintf(confirm, 1)); st != 409 {
 				t.Fatalf("a changed total: %d", st)

@@ -222,12 +222,13 @@ type StageCountJSON struct {
 // DunningSendPlanOutput is what a send will do.
 type DunningSendPlanOutput struct {
 	Body struct {
-		Letters          []PlannedLetterJSON `json:"letters"`
-		StaleProposalIDs []int64             `json:"stale_proposal_ids" doc:"Chosen proposals with nothing left to ask: sending withdraws them"`
-		Stages           []StageCountJSON    `json:"stages"`
-		TotalCents       int64               `json:"total_cents"`
-		CostsCents       int64               `json:"costs_cents"`
-		Expect           DunningExpectJSON   `json:"expect" doc:"Send with this expect"`
+		OrganisationMissing []OrgMissingJSON    `json:"organisation_missing" doc:"Details of the organisation documents print that are not set"`
+		Letters             []PlannedLetterJSON `json:"letters"`
+		StaleProposalIDs    []int64             `json:"stale_proposal_ids" doc:"Chosen proposals with nothing left to ask: sending withdraws them"`
+		Stages              []StageCountJSON    `json:"stages"`
+		TotalCents          int64               `json:"total_cents"`
+		CostsCents          int64               `json:"costs_cents"`
+		Expect              DunningExpectJSON   `json:"expect" doc:"Send with this expect"`
 	}
 }
 
@@ -238,6 +239,9 @@ func (a *API) planDunningSend(ctx context.Context, act account.Actor, in *Chosen
 	}
 	out := &DunningSendPlanOutput{}
 	b := &out.Body
+	if b.OrganisationMissing, err = a.orgMissing(ctx, act); err != nil {
+		return nil, err
+	}
 	b.Letters, b.StaleProposalIDs, b.Stages = []PlannedLetterJSON{}, []int64{}, []StageCountJSON{}
 	for _, l := range plan.Letters {
 		b.Letters = append(b.Letters, PlannedLetterJSON{ProposalID: l.Proposal.ID, LeaseID: l.Proposal.LeaseID,

@@ -78,6 +78,9 @@ func TestDunningAPI(t *testing.T) {
 				fmt.Sprint(plan["stages"]) != "[map[count:1 stage:reminder total_cents:90000]]" {
 				t.Fatalf("plan: %d %v", st, plan)
 			}
+			if _, ok := plan["organisation_missing"].([]any); !ok {
+				t.Errorf("no organisation_missing: %v", plan)
+			}
 			if st, _ := cb.do("POST", "/dunning/send-plans", `{"proposal_ids":[`+id+`]}`); st != 422 {
 				t.Fatalf("beta planned alpha's proposal: %d", st)
 			}

@@ -128,17 +128,18 @@ type RentRunPreviewInput struct {
 // RentRunPreviewOutput is a preview.
 type RentRunPreviewOutput struct {
 	Body struct {
-		Period     string             `json:"period"`
-		Scope      ResolvedScopeJSON  `json:"scope"`
-		Invoices   int                `json:"invoices"`
-		Lines      int                `json:"lines"`
-		NetCents   int64              `json:"net_cents"`
-		VATCents   int64              `json:"vat_cents"`
-		TotalCents int64              `json:"total_cents"`
-		Skipped    int                `json:"already_charged" doc:"Leases already charged for their period"`
-		ByKind     map[string]int64   `json:"net_cents_by_kind"`
-		Warnings   []RunWarningJSON   `json:"warnings"`
-		Items      []DraftInvoiceJSON `json:"items"`
+		OrganisationMissing []OrgMissingJSON   `json:"organisation_missing" doc:"Details of the organisation documents print that are not set"`
+		Period              string             `json:"period"`
+		Scope               ResolvedScopeJSON  `json:"scope"`
+		Invoices            int                `json:"invoices"`
+		Lines               int                `json:"lines"`
+		NetCents            int64              `json:"net_cents"`
+		VATCents            int64              `json:"vat_cents"`
+		TotalCents          int64              `json:"total_cents"`
+		Skipped             int                `json:"already_charged" doc:"Leases already charged for their period"`
+		ByKind              map[string]int64   `json:"net_cents_by_kind"`
+		Warnings            []RunWarningJSON   `json:"warnings"`
+		Items               []DraftInvoiceJSON `json:"items"`
 		// Issuer details that VAT invoices need (art. 35a Wet OB).
 		VATBlocked []VATBlockedJSON `json:"vat_blocked" doc:"Issuer details VAT invoices need; posting is refused while any is listed"`
 	}
@@ -164,6 +165,9 @@ func (a *API) previewRentRun(ctx context.Context, act account.Actor, in *RentRun
 	}
 	out := &RentRunPreviewOutput{}
 	b := &out.Body
+	if b.OrganisationMissing, err = a.orgMissing(ctx, act); err != nil {
+		return nil, err
+	}
 	b.Period, b.Invoices, b.Lines, b.Skipped = p.Period, p.Invoices, p.Lines, p.Skipped
 	b.Scope = ResolvedScopeJSON{Kind: p.Scope.Kind, ID: p.Scope.ID, Name: p.Scope.Name, Leases: p.Scope.Leases}
 	b.NetCents, b.VATCents, b.TotalCents = int64(p.Net), int64(p.VAT), int64(p.Total)

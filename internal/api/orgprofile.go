@@ -73,3 +73,27 @@ func (a *API) getOrganisation(ctx context.Context, act account.Actor, _ *empty) 
 	out.Body.Details = orgDetailsJSON(p)
 	return out, nil
 }
+
+// OrgMissingJSON is a detail of the organisation that documents print but
+// that is not set: previews and send plans list them as a warning.
+type OrgMissingJSON struct {
+	Field        string `json:"field" doc:"The field of PUT /organisation"`
+	Message      string `json:"message" doc:"The field's name in the asked language"`
+	SettingsPage string `json:"settings_page" doc:"The page where a person sets it"`
+}
+
+// orgMissing is the warning before a run or a send when the details every
+// document prints are incomplete (empty when they are complete).
+func (a *API) orgMissing(ctx context.Context, act account.Actor) ([]OrgMissingJSON, error) {
+	missing, err := a.OrgProfile.Missing(ctx, act)
+	if err != nil {
+		return nil, err
+	}
+	lang := langFrom(ctx)
+	out := make([]OrgMissingJSON, 0, len(missing))
+	for _, f := range missing {
+		out = append(out, OrgMissingJSON{Field: f, Message: a.Texts.T(lang, "orgprofile.field."+f, nil),
+			SettingsPage: "/o/" + act.OrgSlug + "/settings/organisation"})
+	}
+	return out, nil
+}

@@ -170,13 +170,14 @@ type SettlementStatementInput struct {
 // ListSettlementStatementsOutput is a run's statements with totals.
 type ListSettlementStatementsOutput struct {
 	Body struct {
-		RunID    int64        `json:"run_id"`
-		State    string       `json:"state"`
-		Sent     int          `json:"sent"`
-		Booked   int          `json:"booked"`
-		ToPay    string       `json:"to_pay"`
-		ToRefund string       `json:"to_refund"`
-		Unsent   SendPlanJSON `json:"unsent" doc:"What sending now would do: confirm it in POST …/send"`
+		OrganisationMissing []OrgMissingJSON `json:"organisation_missing" doc:"Details of the organisation documents print that are not set"`
+		RunID               int64            `json:"run_id"`
+		State               string           `json:"state"`
+		Sent                int              `json:"sent"`
+		Booked              int              `json:"booked"`
+		ToPay               string           `json:"to_pay"`
+		ToRefund            string           `json:"to_refund"`
+		Unsent              SendPlanJSON     `json:"unsent" doc:"What sending now would do: confirm it in POST …/send"`
 		Page[SettlementStatementJSON]
 	}
 }
@@ -196,6 +197,9 @@ func (a *API) listSettlementStatements(ctx context.Context, act account.Actor, i
 		return nil, err
 	}
 	out := &ListSettlementStatementsOutput{}
+	if out.Body.OrganisationMissing, err = a.orgMissing(ctx, act); err != nil {
+		return nil, err
+	}
 	out.Body.RunID, out.Body.State, out.Body.Sent, out.Body.Booked = rev.Run.ID, rev.Run.State, rev.Sent, rev.Booked
 	out.Body.ToPay, out.Body.ToRefund = rev.ToPay.String(), rev.ToRefund.String()
 	u := rev.Unsent()

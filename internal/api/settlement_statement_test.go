@@ -154,6 +154,9 @@ func TestSettlementStatementAPI(t *testing.T) {
 			if st != 200 || len(list["items"].([]any)) != 3 || list["sent"] != float64(0) {
 				t.Fatalf("statements: %d %v", st, list)
 			}
+			if _, ok := list["organisation_missing"].([]any); !ok {
+				t.Errorf("no organisation_missing: %v", list)
+			}
 			st, one := read.do("GET", occPath, "")
 			if st != 200 || one["balance"] != o3.Balance.String() || one["total"] != o3.Total.String() || one["advances"] != "360.00" ||
 				len(one["lines"].([]any)) != 1 || one["sent_at"] != nil || one["booked"] != false {
