@@ -106,7 +106,9 @@ func TestReportCommand(t *testing.T) {
 			if err := run1("income", "--org", "alpha", "--year", "2025", "--format", "json"); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(out.String(), `"From": "2025-01"`) || !strings.Contains(out.String(), `"To": "2025-12"`) {
+			// The same snake_case names as the API, amounts in cents.
+			if !strings.Contains(out.String(), `"from": "2025-01"`) || !strings.Contains(out.String(), `"to": "2025-12"`) ||
+				!strings.Contains(out.String(), `"charged_cents": `) || strings.Contains(out.String(), `"Charged"`) {
 				t.Fatalf("income json: %s", out.String())
 			}
 			file := filepath.Join(t.TempDir(), "leegstand.pdf")

@@ -105,116 +105,130 @@ type Report struct {
 // and reference, no amounts), so every unit is listed and the totals count
 // each lease once.
 type RentRollRow struct {
-	UnitID    int64
-	Address   string
-	ComplexID int64
-	Complex   string
-	Vacant    bool
-	Continued bool
-	LeaseID   int64
-	Reference string
-	Tenants   []string
-	Start     civil.Date
+	UnitID    int64      `json:"unit_id"`
+	Address   string     `json:"address"`
+	ComplexID int64      `json:"complex_id,omitempty"`
+	Complex   string     `json:"complex,omitempty"`
+	Vacant    bool       `json:"vacant"`
+	Continued bool       `json:"continued,omitempty"`
+	LeaseID   int64      `json:"lease_id,omitempty"`
+	Reference string     `json:"lease_reference,omitempty"`
+	Tenants   []string   `json:"tenants,omitempty"`
+	Start     civil.Date `json:"start_date"`
 	// The monthly components valid on the day: kale huur, the service-cost
 	// advances, and the rest (parking, furnishing, other), without VAT.
-	BareRent, ServiceCosts, Other, Total money.Cents
+	BareRent     money.Cents `json:"bare_rent_cents"`
+	ServiceCosts money.Cents `json:"service_costs_cents"`
+	Other        money.Cents `json:"other_cents"`
+	Total        money.Cents `json:"total_cents"`
 	// Deposit is the deposit held on the day: received, less returned and
 	// deducted, by then.
-	Deposit money.Cents
+	Deposit money.Cents `json:"deposit_cents"`
 }
 
 // RentRollReport is the rent roll at a day with its totals.
 type RentRollReport struct {
-	On                                   civil.Date
-	Rows                                 []RentRollRow
-	Units, Vacant                        int
-	BareRent, ServiceCosts, Other, Total money.Cents
-	Deposit                              money.Cents
+	On           civil.Date    `json:"on"`
+	Rows         []RentRollRow `json:"rows"`
+	Units        int           `json:"units"`
+	Vacant       int           `json:"vacant"`
+	BareRent     money.Cents   `json:"bare_rent_cents"`
+	ServiceCosts money.Cents   `json:"service_costs_cents"`
+	Other        money.Cents   `json:"other_cents"`
+	Total        money.Cents   `json:"total_cents"`
+	Deposit      money.Cents   `json:"deposit_cents"`
 }
 
 // ArrearsRow is a lease with charges overdue on the day, by days overdue
 // (0–30, 31–60, 61–90, over 90), as dunning's ageing list has them.
 type ArrearsRow struct {
-	LeaseID   int64
-	Reference string
-	Tenants   []string
-	Address   string
-	Buckets   [4]money.Cents
-	Overdue   money.Cents
+	LeaseID   int64          `json:"lease_id"`
+	Reference string         `json:"lease_reference"`
+	Tenants   []string       `json:"tenants"`
+	Address   string         `json:"address"`
+	Buckets   [4]money.Cents `json:"buckets_cents"`
+	Overdue   money.Cents    `json:"overdue_cents"`
 }
 
 // ArrearsReport is the arrears ageing at a day with its totals.
 type ArrearsReport struct {
-	On      civil.Date
-	Rows    []ArrearsRow
-	Buckets [4]money.Cents
-	Overdue money.Cents
+	On      civil.Date     `json:"on"`
+	Rows    []ArrearsRow   `json:"rows"`
+	Buckets [4]money.Cents `json:"buckets_cents"`
+	Overdue money.Cents    `json:"overdue_cents"`
 }
 
 // VacancyRow is a unit that stood empty on some day of the period.
 type VacancyRow struct {
-	UnitID    int64
-	Address   string
-	ComplexID int64
-	Complex   string
-	Days      int         // days empty in the period
-	Rent      money.Cents // the last known monthly rent (see Vacancy's rule); 0: never let
-	Lost      money.Cents
-	Rate      money.Rate // Days of the period's days
+	UnitID    int64       `json:"unit_id"`
+	Address   string      `json:"address"`
+	ComplexID int64       `json:"complex_id,omitempty"`
+	Complex   string      `json:"complex,omitempty"`
+	Days      int         `json:"days_empty"` // days empty in the period
+	Rent      money.Cents `json:"rent_cents"` // the last known monthly rent (see Vacancy's rule); 0: never let
+	Lost      money.Cents `json:"lost_cents"`
+	Rate      money.Rate  `json:"rate_ppm"` // Days of the period's days
 }
 
 // VacancyReport is vacancy over a period: the units that stood empty, and
 // over every unit in scope the empty days, the rent lost and the rate.
 type VacancyReport struct {
-	From, To   civil.Date
-	PeriodDays int
-	Rows       []VacancyRow
-	Units      int // units in scope
-	Days       int // empty unit-days
-	Lost       money.Cents
-	Rate       money.Rate // empty unit-days of all unit-days
+	From       civil.Date   `json:"from"`
+	To         civil.Date   `json:"to"`
+	PeriodDays int          `json:"period_days"`
+	Rows       []VacancyRow `json:"rows"`
+	Units      int          `json:"units"`      // units in scope
+	Days       int          `json:"days_empty"` // empty unit-days
+	Lost       money.Cents  `json:"lost_cents"`
+	Rate       money.Rate   `json:"rate_ppm"` // empty unit-days of all unit-days
 }
 
 // IncomeMonth is what a complex charged and received in a month.
 type IncomeMonth struct {
-	Month             civil.Month
-	Charged, Received money.Cents
+	Month    civil.Month `json:"month"`
+	Charged  money.Cents `json:"charged_cents"`
+	Received money.Cents `json:"received_cents"`
 }
 
 // IncomeComplex is a complex's income per month with its totals; ComplexID
 // 0 is the units in no complex.
 type IncomeComplex struct {
-	ComplexID         int64
-	Complex           string
-	Months            []IncomeMonth
-	Charged, Received money.Cents
+	ComplexID int64         `json:"complex_id"`
+	Complex   string        `json:"complex"`
+	Months    []IncomeMonth `json:"months"`
+	Charged   money.Cents   `json:"charged_cents"`
+	Received  money.Cents   `json:"received_cents"`
 }
 
 // IncomeReport is income per complex per month with its totals.
 type IncomeReport struct {
-	From, To          civil.Month
-	Complexes         []IncomeComplex
-	Charged, Received money.Cents
+	From      civil.Month     `json:"from"`
+	To        civil.Month     `json:"to"`
+	Complexes []IncomeComplex `json:"complexes"`
+	Charged   money.Cents     `json:"charged_cents"`
+	Received  money.Cents     `json:"received_cents"`
 }
 
 // DepositRow is a lease's deposit held on the day.
 type DepositRow struct {
-	LeaseID   int64
-	Reference string
-	Tenants   []string
-	Address   string
-	Received  money.Cents // received by the day
-	Returned  money.Cents // returned or deducted by the day
-	Held      money.Cents
-	EndsOn    civil.Date // the lease's end, when it ended by the day
-	Deadline  civil.Date // the last day to return it, when the lease ended
+	LeaseID   int64       `json:"lease_id"`
+	Reference string      `json:"lease_reference"`
+	Tenants   []string    `json:"tenants"`
+	Address   string      `json:"address"`
+	Received  money.Cents `json:"received_cents"` // received by the day
+	Returned  money.Cents `json:"returned_cents"` // returned or deducted by the day
+	Held      money.Cents `json:"held_cents"`
+	EndsOn    civil.Date  `json:"ends_on"`  // the lease's end, when it ended by the day
+	Deadline  civil.Date  `json:"deadline"` // the last day to return it, when the lease ended
 }
 
 // DepositsReport is the deposits held at a day with their totals.
 type DepositsReport struct {
-	On                       civil.Date
-	Rows                     []DepositRow
-	Received, Returned, Held money.Cents
+	On       civil.Date   `json:"on"`
+	Rows     []DepositRow `json:"rows"`
+	Received money.Cents  `json:"received_cents"`
+	Returned money.Cents  `json:"returned_cents"`
+	Held     money.Cents  `json:"held_cents"`
 }
 
 // Names are tenants' names on one line.
