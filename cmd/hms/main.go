@@ -66,6 +66,9 @@ Usage:
              [--complex NAME] [--format csv|pdf|json] [--lang nl|en] [--out FILE]
                                              a report (as on the Rapportages page): vacancy takes days, income
                                              months (YYYY-MM) or a year; CSV by default, to stdout without --out
+  hms privacy register [--format csv|pdf|json] [--lang nl|en] [--out FILE]
+                                             the register of processing activities (GDPR art. 30), made
+                                             from the declarations of every table and column
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
@@ -195,6 +198,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "search":
 		return searchCommand(ctx, args[1:], stdout)
+	case "privacy":
+		if len(args) < 2 || args[1] != "register" {
+			return errors.New(privacyRegisterUsage)
+		}
+		return privacyRegister(args[2:], stdout)
 	case "audit":
 		if len(args) < 2 || args[1] != "verify" {
 			return errors.New("usage: hms audit verify")

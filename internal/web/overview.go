@@ -37,17 +37,25 @@ type bucketView struct {
 
 // ArrearsURL is the list behind the arrears figure: the dunning list, or,
 // for one complex, the arrears report of that complex.
-func (v dashboardView) ArrearsURL() string { return v.complexURL("/dunning/arrears", "/reports/arrears") }
+func (v dashboardView) ArrearsURL() string {
+	return v.complexURL("/dunning/arrears", "/reports/arrears")
+}
 
 // IncomeURL is the list behind this month's charged and received: the
 // invoices, or, for one complex, the income report of that complex.
-func (v dashboardView) IncomeURL() string { return v.complexURL("/finance/invoices", "/reports/income") }
+func (v dashboardView) IncomeURL() string {
+	return v.complexURL("/finance/invoices", "/reports/income")
+}
 
 // DepositsURL is the list of deposits to return, of the complex if chosen.
-func (v dashboardView) DepositsURL() string { return v.complexURL("/finance/deposits", "/finance/deposits") }
+func (v dashboardView) DepositsURL() string {
+	return v.complexURL("/finance/deposits", "/finance/deposits")
+}
 
 // VacancyURL is the vacancy report over this year, of the complex if chosen.
-func (v dashboardView) VacancyURL() string { return v.complexURL("/reports/vacancy", "/reports/vacancy") }
+func (v dashboardView) VacancyURL() string {
+	return v.complexURL("/reports/vacancy", "/reports/vacancy")
+}
 
 func (v dashboardView) complexURL(all, one string) string {
 	if v.ComplexID == 0 {

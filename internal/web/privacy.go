@@ -191,3 +191,67 @@ func privacyInline(s string) string {
 		s = s[:i] + "<strong>" + s[i+2:i+2+j] + "</strong>" + s[i+2+j+2:]
 	}
 }
+
+// --- the register of processing activities (art. 30; PRIVACY.md P1) ---
+
+type registerView struct {
+	Entries    []privacy.RegisterEntry
+	Controller string   // the organisation the register is shown to ("" in the console)
+	Customers  []string // in the console: the controllers HMS processes for (art. 30(2)(a))
+	Base       string   // the page's path, for its downloads
+}
+
+// RoleWords is a role in the page's language.
+func (registerView) RoleWords(r privacy.Role, lang string) string { return privacy.RoleWords(r, lang) }
+
+// privacyRegister shows an organisation the register: what HMS does with
+// the data it enters (as processor), and with its users' (as controller).
+func (s *Server) privacyRegister(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "privacy.register.title")
+	p.Nav = "relations"
+	o, err := s.Accounts.Organisation(r.Context(), actorOf(r))
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	s.serveRegister(w, r, p, registerView{Controller: o.Name, Base: r.URL.Path})
+}
+
+// consolePrivacyRegister shows staff HMS's whole register with the
+// customers it processes for.
+func (s *Server) consolePrivacyRegister(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "privacy.register.title")
+	p.Nav = "console"
+	orgs, err := s.Accounts.ConsoleOrganisations(r.Context())
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	v := registerView{Base: r.URL.Path}
+	for _, o := range orgs {
+		v.Customers = append(v.Customers, o.Name)
+	}
+	s.serveRegister(w, r, p, v)
+}
+
+func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request, p *page, v registerView) {
+	switch r.URL.Query().Get("format") {
+	case "csv":
+		header, rows := privacy.RegisterCSV(p.Lang)
+		writeCSV(w, "verwerkingsregister.csv", header, rows)
+		return
+	case "pdf":
+		pdf, err := privacy.RegisterPDF(p.Lang, v.Controller, s.Clock.Now())
+		if err != nil {
+			s.fail(w, r, err, p)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `attachment; filename="verwerkingsregister.pdf"`)
+		_, _ = w.Write(pdf) // a failed write is a client that went away
+		return
+	}
+	v.Entries = privacy.RegisterEntries(p.Lang)
+	p.Data = v
+	s.render(w, r, http.StatusOK, "privacy_register", p)
+}

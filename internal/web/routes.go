@@ -111,6 +111,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/privacy/processor-agreement", membersManage, s.agreementAccept)
 	s.handle("GET", "/o/{org}/privacy/settings", orgRead, s.privacySettings)
 	s.handle("POST", "/o/{org}/privacy/settings", membersManage, s.privacySettingsSave)
+	s.handle("GET", "/o/{org}/privacy/register", orgRead, s.privacyRegister)
 
 	// The organisation's details every document prints (orgprofile).
 	s.handle("GET", "/o/{org}/settings/organisation", orgRead, s.orgProfile)
@@ -338,6 +339,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/console", staff, s.console)
 	s.handle("GET", "/console/outbox", staff, s.consoleOutbox)
 	s.handle("GET", "/console/jobs", staff, s.consoleJobs)
+	s.handle("GET", "/console/privacy/register", staff, s.consolePrivacyRegister)
 	s.handle("POST", "/console/audit/verify", staff, s.consoleAuditVerify)
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })

@@ -1,0 +1,37 @@
+package api_test
+
+import (
+	"testing"
+	"time"
+
+	"hms/internal/app/apptest"
+	"hms/internal/platform/clock"
+	"hms/internal/platform/dbtest"
+	"hms/internal/privacy"
+)
+
+// The register of processing activities through the API (PRIVACY.md P1):
+// every activity in the register's order, the organisation as controller,
+// words in the asked language; a read token suffices.
+func TestProcessingRegisterAPI(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := apptest.Start(t, engine, apptest.Options{Clock: clock.NewFixed(time.Date(2026, time.March, 15, 11, 0, 0, 0, time.UTC))})
+			a := setupOrg(t, e, "alpha")
+			read := call{t, e.URL(), a.tokens["read"]}
+			st, out := read.do("GET", "/privacy/register", "")
+			acts, _ := out["activities"].([]any)
+			if st != 200 || out["controller"] == "" || len(acts) != len(privacy.Register) {
+				t.Fatalf("register: %d %v", st, out)
+			}
+			want := privacy.RegisterEntries("nl")
+			for i, x := range acts {
+				m := x.(map[string]any)
+				if m["key"] != want[i].Key || m["purpose"] != want[i].Purpose || m["role"] != string(want[i].Role) ||
+					len(m["data_categories"].([]any)) == 0 || m["retention"] == "" {
+					t.Errorf("activity %d: %v", i, m)
+				}
+			}
+		})
+	}
+}
