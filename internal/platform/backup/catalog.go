@@ -242,7 +242,9 @@ func ordered(tables map[string]*table, keep func(string) bool) []*table {
 }
 
 // dumped reports whether a backup holds the table's rows.
-func dumped(name string) bool { return !slices.Contains(kept, name) && !slices.Contains(transient, name) }
+func dumped(name string) bool {
+	return !slices.Contains(kept, name) && !slices.Contains(transient, name)
+}
 
 // wiped reports whether a restore empties the table.
 func wiped(name string) bool { return !slices.Contains(kept, name) }
