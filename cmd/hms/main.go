@@ -37,6 +37,10 @@ Usage:
   hms user create --staff --email E           create a platform staff account
   hms token create --org SLUG --email E [--name N] [--scopes read,write,admin]
   hms audit verify                           check the hash chains of the audit log
+  hms backup --out FILE                      an encrypted backup of every organisation's data (PostgreSQL:
+                                             with the schema owner's URL, --database-owner-url)
+  hms restore [--force] FILE                 load a backup into an empty database (--force: replace the
+                                             data), then erase again everyone erased since; see README
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
   hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
   hms import opening-balances --org SLUG FILE.csv   open items from the previous system (booked as opening charges)
@@ -195,6 +199,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "search":
 		return searchCommand(ctx, args[1:], stdout)
+	case "backup":
+		return backupCommand(ctx, args[1:], stdout)
+	case "restore":
+		return restoreCommand(ctx, args[1:], stdout)
 	case "audit":
 		if len(args) < 2 || args[1] != "verify" {
 			return errors.New("usage: hms audit verify")
