@@ -130,7 +130,8 @@ func emptyCLI(t *testing.T, engine db.Dialect, key []byte) (db.Config, []string)
 	storage := []string{"--data", cfg.DataDir}
 	if cfg.URL != "" {
 		storage = []string{"--database-url", cfg.URL, "--database-system-url", cfg.SystemURL}
-		if err := run(context.Background(), append(append([]string{"migrate"}, ownerFlag(cfg)...), storage...), io.Discard, io.Discard); err != nil {
+		args := append(append([]string{"migrate"}, ownerFlag(cfg)...), storage...)
+		if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
 			t.Fatalf("migrate: %v", err)
 		}
 	}

@@ -15,7 +15,8 @@ import (
 
 // ErrNeedOwner: on PostgreSQL only the schema owner sees and may write every
 // organisation's rows of every table.
-var ErrNeedOwner = errors.New("a backup or restore on PostgreSQL reads or writes every organisation's rows: give the schema owner's URL (--database-owner-url or HMS_DATABASE_OWNER_URL)")
+var ErrNeedOwner = errors.New("a backup or restore on PostgreSQL reads or writes every organisation's rows: " +
+	"give the schema owner's URL (--database-owner-url or HMS_DATABASE_OWNER_URL)")
 
 // Summary says what a backup or restore covered.
 type Summary struct {

@@ -174,7 +174,8 @@ var (
 	// version does not read.
 	ErrNotBackup = errors.New("this file is not an HMS backup (or of a newer format)")
 	// ErrWrongKey: the file was made under another master key.
-	ErrWrongKey = errors.New("this backup does not open with this master key: it was made with another one (HMS_MASTER_KEY, HMS_MASTER_KEY_FILE or the data directory's master.key)")
+	ErrWrongKey = errors.New("this backup does not open with this master key: it was made with another one " +
+		"(HMS_MASTER_KEY, HMS_MASTER_KEY_FILE or the data directory's master.key)")
 	// ErrDamaged: a chunk does not decrypt, or the file ends early.
 	ErrDamaged = errors.New("this backup is damaged or incomplete: a part of it does not decrypt or is missing")
 )

@@ -17,14 +17,16 @@ import (
 )
 
 // ErrNotEmpty: the database holds data and the restore was not forced.
-var ErrNotEmpty = errors.New("the database is not empty: it has organisations or users; restoring would replace them (use --force to overwrite)")
+var ErrNotEmpty = errors.New("the database is not empty: it has organisations or users; " +
+	"restoring would replace them (use --force to overwrite)")
 
 // SchemaError: the file's data belongs to another schema version than the
 // database's.
 type SchemaError struct{ File, Database int64 }
 
 func (e *SchemaError) Error() string {
-	return fmt.Sprintf("this backup is of schema version %d and the database is at version %d: restore it with the HMS version that made it, into a database migrated by that version", e.File, e.Database)
+	return fmt.Sprintf("this backup is of schema version %d and the database is at version %d: "+
+		"restore it with the HMS version that made it, into a database migrated by that version", e.File, e.Database)
 }
 
 // Restore loads the backup r into d. Without force it refuses (ErrNotEmpty)
@@ -94,7 +96,8 @@ func Restore(ctx context.Context, d *db.DB, v *vault.Vault, r io.Reader, force b
 		return sum, err
 	}
 	if sum.Erasures, err = v.Replay(ctx, d); err != nil {
-		return sum, fmt.Errorf("the data is restored and erased persons' keys are destroyed, but removing their blind indexes failed (run the restore again): %w", err)
+		return sum, fmt.Errorf("the data is restored and erased persons' keys are destroyed, "+
+			"but removing their blind indexes failed (run the restore again): %w", err)
 	}
 	return sum, nil
 }
