@@ -17,6 +17,7 @@ import (
 	"hms/internal/platform/audit"
 	"hms/internal/platform/backup"
 	"hms/internal/platform/db"
+	"hms/internal/platform/dbtest"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/vault"
 	"hms/internal/relation"
@@ -317,4 +318,43 @@ func TestRestoreKeepsErasuresMadeAfterTheBackup(t *testing.T) {
 			t.Errorf("a new person got subject %d, which an erased person had (%d)", s, laterSubject)
 		}
 	})
+}
+
+// A backup of one engine restores on the other: the file is
+// engine-neutral (SQLite's integers 0 and 1 become PostgreSQL's booleans
+// and back).
+func TestBackupMovesBetweenEngines(t *testing.T) {
+	for _, from := range dbtest.Engines() {
+		to := db.SQLite
+		if from == db.SQLite {
+			to = db.Postgres
+		}
+		t.Run(string(from)+"-to-"+string(to), func(t *testing.T) {
+			ctx := context.Background()
+			o := apptest.NewOrg(t, from, apptest.OrgOptions{})
+			person := o.Person(o.Owner, wilma)
+			o.Lease(o.Owner, lease.Input{TenantIDs: []int64{person}})
+			file := write(t, o.Env)
+			other := fresh(t, to, o.MasterKey)
+			if _, err := backup.Restore(ctx, other.DB, other.Vault, bytes.NewReader(file), false); err != nil {
+				t.Fatalf("restore: %v", err)
+			}
+			owner, err := other.Accounts.ActorFor(ctx, o.Owner.UserID, "alpha")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := other.Relations.Get(ctx, owner, person, relation.ViaWeb)
+			if err != nil || r.Email != wilma.Email {
+				t.Fatalf("the person on %s: %+v, %v", to, r, err)
+			}
+			if n := found(t, other, owner, wilma.IBANs[0]); n != 1 {
+				t.Errorf("a search by IBAN on %s finds %d, want 1", to, n)
+			}
+			for _, table := range []string{"memberships", "leases", "units", "relations"} {
+				if a, b := len(rows(t, o.DB, table)), len(rows(t, other.DB, table)); a != b || a == 0 {
+					t.Errorf("%s: %d rows on %s, %d on %s", table, a, from, b, to)
+				}
+			}
+		})
+	}
 }
