@@ -144,10 +144,7 @@ func sqliteCatalog(ctx context.Context, tx *sql.Tx, tables map[string]*table) er
 		if err != nil {
 			return err
 		}
-		var pk []struct {
-			n   int
-			col string
-		}
+		pk := map[int]string{} // position in the key → column
 		for cols.Next() {
 			var col, typ string
 			var n int
@@ -157,24 +154,15 @@ func sqliteCatalog(ctx context.Context, tx *sql.Tx, tables map[string]*table) er
 			}
 			t.cols, t.types = append(t.cols, col), append(t.types, typ)
 			if n > 0 {
-				pk = append(pk, struct {
-					n   int
-					col string
-				}{n, col})
+				pk[n] = col
 			}
 		}
 		cols.Close()
 		if err := cols.Err(); err != nil {
 			return err
 		}
-		slices.SortFunc(pk, func(a, b struct {
-			n   int
-			col string
-		}) int {
-			return a.n - b.n
-		})
-		for _, p := range pk {
-			t.key = append(t.key, p.col)
+		for i := 1; i <= len(pk); i++ {
+			t.key = append(t.key, pk[i])
 		}
 		refs, err := tx.QueryContext(ctx, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1)`, name)
 		if err != nil {
