@@ -145,7 +145,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		var cfg app.Config
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		commonFlags(fs, &cfg)
-		// Only migrate takes the owner's URL: a server never holds it.
+		// Only migrate, backup and restore take the owner's URL: a server
+		// never holds it.
 		fs.StringVar(&cfg.DatabaseOwnerURL, "database-owner-url", env("HMS_DATABASE_OWNER_URL", ""),
 			"PostgreSQL URL as the schema owner (postgres://…)")
 		if err := fs.Parse(args[1:]); err != nil {

@@ -78,8 +78,9 @@ type Config struct {
 	// DatabaseSystemURL is the same database as hms_system, for the
 	// cross-organisation work (HMS_DATABASE_SYSTEM_URL).
 	DatabaseSystemURL string
-	// DatabaseOwnerURL is the schema owner's URL: only `hms migrate` (and
-	// tests) set it, and then Open migrates first. A server without it
+	// DatabaseOwnerURL is the schema owner's URL: only `hms migrate`,
+	// `hms backup`, `hms restore` (and tests) set it, and then Open migrates
+	// first. A server without it
 	// checks that the schema is up to date instead.
 	DatabaseOwnerURL string
 	// Retention is how long finished jobs and mail that will not be sent
