@@ -48,6 +48,9 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 
 			file := filepath.Join(t.TempDir(), "hms.backup")
 			var out bytes.Buffer
+			if err := run(ctx, append([]string{"backup"}, storage...), &out, &out); err == nil || !strings.Contains(err.Error(), "usage") {
+				t.Fatalf("backup without --out: %v", err)
+			}
 			if engine == "postgres" {
 				err := run(ctx, append([]string{"backup", "--out", file}, storage...), &out, &out)
 				if err == nil || !strings.Contains(err.Error(), "--database-owner-url") {
@@ -94,6 +97,9 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 			}
 			if err := restore(cfg2, storage2, "--force"); err == nil || !strings.Contains(err.Error(), "usage") {
 				t.Fatalf("restore without a file: %v", err)
+			}
+			if err := restore(cfg2, storage2, file+".missing"); err == nil || !strings.Contains(err.Error(), "no such file") {
+				t.Fatalf("restore of a missing file: %v", err)
 			}
 			// A new database under another master key cannot open the file.
 			other := make([]byte, 32)
