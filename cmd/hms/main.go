@@ -37,6 +37,10 @@ Usage:
   hms user create --staff --email E           create a platform staff account
   hms token create --org SLUG --email E [--name N] [--scopes read,write,admin]
   hms audit verify                           check the hash chains of the audit log
+  hms backup --out FILE                      an encrypted backup of every organisation's data (PostgreSQL:
+                                             with the schema owner's URL, --database-owner-url)
+  hms restore [--force] FILE                 load a backup into an empty database (--force: replace the
+                                             data), then erase again everyone erased since; see README
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
   hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
   hms import opening-balances --org SLUG FILE.csv   open items from the previous system (booked as opening charges)
@@ -144,7 +148,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		var cfg app.Config
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		commonFlags(fs, &cfg)
-		// Only migrate takes the owner's URL: a server never holds it.
+		// Only migrate, backup and restore take the owner's URL: a server
+		// never holds it.
 		fs.StringVar(&cfg.DatabaseOwnerURL, "database-owner-url", env("HMS_DATABASE_OWNER_URL", ""),
 			"PostgreSQL URL as the schema owner (postgres://…)")
 		if err := fs.Parse(args[1:]); err != nil {
@@ -203,6 +208,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.New(privacyRegisterUsage)
 		}
 		return privacyRegister(args[2:], stdout)
+	case "backup":
+		return backupCommand(ctx, args[1:], stdout)
+	case "restore":
+		return restoreCommand(ctx, args[1:], stdout)
 	case "audit":
 		if len(args) < 2 || args[1] != "verify" {
 			return errors.New("usage: hms audit verify")

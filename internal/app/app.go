@@ -78,8 +78,9 @@ type Config struct {
 	// DatabaseSystemURL is the same database as hms_system, for the
 	// cross-organisation work (HMS_DATABASE_SYSTEM_URL).
 	DatabaseSystemURL string
-	// DatabaseOwnerURL is the schema owner's URL: only `hms migrate` (and
-	// tests) set it, and then Open migrates first. A server without it
+	// DatabaseOwnerURL is the schema owner's URL: only `hms migrate`,
+	// `hms backup`, `hms restore` (and tests) set it, and then Open migrates
+	// first. A server without it
 	// checks that the schema is up to date instead.
 	DatabaseOwnerURL string
 	// Retention is how long finished jobs and mail that will not be sent
@@ -204,6 +205,9 @@ func (a *App) build(ctx context.Context) error {
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
 	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy})
+	// A restore replays the erasure journal; each capability that keeps blind
+	// indexes of a subject says here how to forget them (hms restore).
+	a.Vault.OnReplay(a.Relations.ReplayErasureTx)
 	a.Leases = lease.New(lease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Portfolio: a.Portfolio, Relations: a.Relations, Vault: a.Vault})
 	a.Ledger = ledger.New(ledger.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Accounts: leaseAccounts{a.Leases}})
 	// A rent increase may only start after the periods already posted.

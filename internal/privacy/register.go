@@ -127,6 +127,7 @@ var Register = []Activity{
 			{"meter_readings", nil, Financial},
 			{"settlement_occupants", nil, Identity},
 			{"vault_subjects", []string{"keyset_wrapped"}, Technical},
+			{"vault_erasures", []string{"subject_id"}, Technical},
 			{"imports", []string{"file_sealed", "file_name"}, Document},
 		},
 	},

@@ -58,7 +58,8 @@ type Config struct {
 	URL       string // postgres://hms_org…: PostgreSQL, for organisation work
 	SystemURL string // postgres://hms_system…: the same database, for System and ReadSystem
 	// OwnerURL connects as the owner of the schema. Only migrations (hms
-	// migrate) and tests use it; a server never holds it. When it is set,
+	// migrate), backups and restores (package backup) and tests use it; a
+	// server never holds it. When it is set,
 	// Open does not check the two roles, because migrating creates them
 	// (migrations.Migrate checks them afterwards).
 	OwnerURL string

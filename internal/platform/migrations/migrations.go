@@ -210,7 +210,7 @@ func ensureRoles(ctx context.Context, d *db.DB) error {
 // systemOrgTables are the organisation tables the system role works on
 // across organisations; every other organisation table is closed to it.
 const systemOrgTables = `'memberships', 'invitations', 'api_tokens', 'audit_events', 'audit_heads', 'jobs', 'job_turns',
-	'mail_outbox', 'vault_org_keys', 'vault_subjects', 'ledger_runs', 'imports'`
+	'mail_outbox', 'vault_org_keys', 'vault_subjects', 'vault_erasures', 'ledger_runs', 'imports'`
 
 func grantRoles(ctx context.Context, d *db.DB) error {
 	const org, system = db.OrgRole, db.SystemRole
@@ -246,8 +246,9 @@ func grantRoles(ctx context.Context, d *db.DB) error {
 		GRANT SELECT, INSERT, UPDATE ON hms_org_seals TO `+system+`;
 		GRANT SELECT ON goose_db_version TO `+system+`;
 		-- The system role does the cross-organisation work (sign-in, sessions,
-		-- tokens, invitations, jobs, mail, the audit chains, the console, and
-		-- closing runs and imports whose process stopped): of the organisation
+		-- tokens, invitations, jobs, mail, the audit chains, the console,
+		-- closing runs and imports whose process stopped, and the erasure
+		-- journal the platform writes and a restore replays): of the organisation
 		-- tables it gets exactly those; the business data (relations, leases,
 		-- the ledger, settlements, …) and every organisation table added later
 		-- stay closed to it.

@@ -51,6 +51,19 @@
 // The caller still deletes the person's blind indexes and plaintext-free rows
 // it no longer needs.
 //
+// # The erasure journal
+//
+// A backup made before a Shred (package backup) still holds the subject's
+// wrapped keyset. So Shred also writes (organisation, subject, shredded_at)
+// to vault_erasures in the same transaction, a table backups leave out and
+// restores keep. After a restore the journaled keysets are destroyed again
+// (ShredJournaled, in the restoring transaction) and Replay runs, per
+// organisation, the functions registered with OnReplay, which delete the
+// capabilities' blind indexes of those subjects; a journaled subject the
+// restored data lacks becomes a shredded tombstone, so its id is never
+// reused. Only the journal's ids remain of an erased person. DeriveKey gives
+// other purposes (the backup files) keys of their own from the master key.
+//
 // Several application instances may share one database. If an instance kept
 // unwrapped subject keysets in memory, a Shred on another instance would not
 // reach it, and it would go on decrypting an erased person's data until it

@@ -162,25 +162,28 @@ func (v *Vault) OpenString(ctx context.Context, tx *db.Tx, s SubjectID, field st
 
 // Shred destroys the subject's keyset: the wrapped bytes are removed from the
 // row and shredded_at is recorded. Every ciphertext sealed for the subject,
-// wherever a copy of it lives, can no longer be opened. Shredding again is a
-// no-op that keeps the first shredded_at. The caller deletes the subject's
-// blind indexes in its own tables.
+// wherever a copy of it lives, can no longer be opened. The erasure is
+// journaled in vault_erasures in the same transaction, so a restore of a
+// backup made before it shreds the subject again (Replay). Shredding again
+// is a no-op that keeps the first shredded_at. The caller deletes the
+// subject's blind indexes in its own tables.
 func (v *Vault) Shred(ctx context.Context, tx *db.Tx, s SubjectID) error {
 	org, err := orgOf(tx)
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE vault_subjects SET keyset_wrapped = NULL, shredded_at = COALESCE(shredded_at, $1)
-		WHERE id = $2 AND org_id = $3`, v.now(), int64(s), org)
-	if err != nil {
-		return fmt.Errorf("vault: shred subject %d: %w", s, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("vault: shred subject %d: %w", s, err)
-	}
-	if n == 0 {
+	var at string
+	err = tx.QueryRowContext(ctx, `UPDATE vault_subjects SET keyset_wrapped = NULL, shredded_at = COALESCE(shredded_at, $1)
+		WHERE id = $2 AND org_id = $3 RETURNING shredded_at`, v.now(), int64(s), org).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNoSubject
+	}
+	if err != nil {
+		return fmt.Errorf("vault: shred subject %d: %w", s, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO vault_erasures (org_id, subject_id, shredded_at) VALUES ($1, $2, $3)
+		ON CONFLICT (org_id, subject_id) DO NOTHING`, org, int64(s), at); err != nil {
+		return fmt.Errorf("vault: journal the erasure of subject %d: %w", s, err)
 	}
 	tx.SetLocal(txSubject{v, org, s}, nil)
 	return nil

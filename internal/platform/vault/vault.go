@@ -3,7 +3,9 @@ package vault
 import (
 	"bytes"
 	"context"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
 	"errors"
@@ -55,6 +57,12 @@ const indexKeySize = 32
 type Vault struct {
 	master tink.AEAD
 	clock  clock.Clock
+	// derive is the master key itself, kept only to derive keys for other
+	// purposes (DeriveKey: the backup files); it never leaves the package.
+	derive []byte
+
+	hooksMu sync.Mutex
+	hooks   []ReplayFunc
 
 	mu   sync.RWMutex
 	orgs map[int64]*orgKeys
@@ -82,7 +90,23 @@ func New(masterKey []byte, clk clock.Clock) (*Vault, error) {
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	return &Vault{master: m, clock: clk, orgs: map[int64]*orgKeys{}}, nil
+	return &Vault{master: m, clock: clk, derive: bytes.Clone(masterKey), orgs: map[int64]*orgKeys{}}, nil
+}
+
+// DeriveKey returns n bytes derived from the master key with HKDF-SHA256
+// under salt and info, for keys of other purposes than the vault's own (a
+// backup file's, with a random salt per file). info names the purpose, so
+// keys of two purposes are unrelated; none of them can unwrap the vault's
+// keys.
+func (v *Vault) DeriveKey(salt []byte, info string, n int) ([]byte, error) {
+	if info == "" {
+		return nil, errors.New("vault: derive a key: empty info")
+	}
+	k, err := hkdf.Key(sha256.New, v.derive, salt, info, n)
+	if err != nil {
+		return nil, fmt.Errorf("vault: derive a key: %w", err)
+	}
+	return k, nil
 }
 
 func (v *Vault) now() string { return db.TS(v.clock.Now()) }
