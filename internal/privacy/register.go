@@ -306,6 +306,8 @@ var Register = []Activity{
 			{"login_failures", []string{"key"}, Technical},
 			{"rate_counters", []string{"key"}, Technical},
 			{"jobs", []string{"payload", "last_error"}, Technical},
+			{"access_grants", []string{"staff_user_id"}, Technical},
+			{"access_grants", []string{"reason"}, FreeText},
 		},
 	},
 }

@@ -70,6 +70,15 @@ func (p *page) Date(t time.Time) string {
 	return longDay(p.Lang, civil.Of(t.In(amsterdam)))
 }
 
+// Moment formats a time of day with its date in the page language
+// ("1 maart 2026 14:05", Amsterdam time).
+func (p *page) Moment(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return p.Date(t) + " " + t.In(amsterdam).Format("15:04")
+}
+
 // longDay is a calendar date in words in the page language ("1 maart
 // 2026"), "—" for none; templates call it as longdate.
 func longDay(lang string, d civil.Date) string {

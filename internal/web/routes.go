@@ -112,6 +112,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/privacy/settings", orgRead, s.privacySettings)
 	s.handle("POST", "/o/{org}/privacy/settings", membersManage, s.privacySettingsSave)
 	s.handle("GET", "/o/{org}/privacy/register", orgRead, s.privacyRegister)
+	s.handle("GET", "/o/{org}/settings/access", membersManage, s.grantsPage)
+	s.handle("POST", "/o/{org}/settings/access/{id}", membersManage, s.grantDecide)
 
 	// The organisation's details every document prints (orgprofile).
 	s.handle("GET", "/o/{org}/settings/organisation", orgRead, s.orgProfile)
@@ -340,6 +342,9 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/console/outbox", staff, s.consoleOutbox)
 	s.handle("GET", "/console/jobs", staff, s.consoleJobs)
 	s.handle("GET", "/console/privacy/register", staff, s.consolePrivacyRegister)
+	s.handle("GET", "/console/access", staff, s.consoleAccess)
+	s.handle("POST", "/console/access", staff, s.consoleAccessRequest)
+	s.handle("POST", "/console/access/{id}/end", staff, s.consoleAccessEnd)
 	s.handle("POST", "/console/audit/verify", staff, s.consoleAuditVerify)
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })

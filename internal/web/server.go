@@ -214,6 +214,14 @@ func (s *Server) requireOrg(perm account.Permission, next http.Handler) http.Han
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := userOf(r)
 		a, err := s.Accounts.ActorFor(r.Context(), u.ID, r.PathValue("org"))
+		if err != nil && u.IsStaff && u.TOTPEnabled && s.sessions.GetBool(r.Context(), "mfa") {
+			// Staff come in only under a grant the organisation's owner
+			// approved (P14), as a viewer; every request is logged for the
+			// organisation to read.
+			if a, err = s.Accounts.StaffActorFor(r.Context(), u.ID, r.PathValue("org")); err == nil {
+				err = s.Accounts.RecordStaffRequest(r.Context(), a, r.Method, r.URL.Path)
+			}
+		}
 		if err != nil {
 			s.logDenied(r, u.ID, "org_not_member")
 			s.notFound(w, r)

@@ -222,7 +222,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 								t.Errorf("staff without second factor got into the console: %s", what)
 							}
 						default:
-							if resp.StatusCode != http.StatusOK {
+							// In: a page, a redirect after an action, or the
+							// action's own answer to the test's meaningless
+							// form (422) or unknown id (404).
+							if resp.StatusCode == 401 || resp.StatusCode == 403 || toLogin || resp.StatusCode >= 500 ||
+								(resp.StatusCode == 404 && !strings.Contains(path, "999999")) || (rt.Method == "GET" && resp.StatusCode != http.StatusOK) {
 								t.Errorf("staff kept out of the console: %s", what)
 							}
 						}
