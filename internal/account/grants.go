@@ -33,7 +33,13 @@ const (
 	GrantApproved  GrantState = "approved"
 	GrantRefused   GrantState = "refused"
 	GrantEnded     GrantState = "ended"
+	// GrantExpired is how an approved grant whose time is up is shown; it
+	// is never stored.
+	GrantExpired GrantState = "expired"
 )
+
+// GrantStatesShown are the states a grant is shown in.
+var GrantStatesShown = []GrantState{GrantRequested, GrantApproved, GrantRefused, GrantEnded, GrantExpired}
 
 // Bounds of a grant's request.
 const (
@@ -62,6 +68,8 @@ type Grant struct {
 	DecidedBy   int64
 	ExpiresAt   time.Time
 	EndedAt     time.Time
+	// Expired is an approved grant whose time was up when it was read.
+	Expired bool
 }
 
 // ActiveAt reports whether the grant lets its staff member in at t.
@@ -71,11 +79,11 @@ func (g Grant) ActiveAt(t time.Time) bool {
 
 // Shown is the grant's state as people read it: an approved grant whose
 // time is up is "expired".
-func (g Grant) Shown(t time.Time) string {
-	if g.State == GrantApproved && !t.Before(g.ExpiresAt) {
-		return "expired"
+func (g Grant) Shown() GrantState {
+	if g.Expired {
+		return GrantExpired
 	}
-	return string(g.State)
+	return g.State
 }
 
 // RequestGrant asks the owners of the organisation slug for access for the
@@ -170,6 +178,7 @@ func (s *Service) Grants(ctx context.Context, a Actor) ([]Grant, error) {
 		return nil, err
 	}
 	for i := range out {
+		out[i].Expired = out[i].State == GrantApproved && !out[i].ActiveAt(s.clk.Now())
 		if u, err := s.User(ctx, out[i].StaffUserID); err == nil {
 			out[i].StaffName = u.Name
 		}
@@ -190,6 +199,7 @@ func (s *Service) StaffGrants(ctx context.Context, staffID int64) ([]Grant, erro
 			gs, err := listGrants(ctx, tx, `org_id = $1 AND staff_user_id = $2`, tx.OrgID(), staffID)
 			for i := range gs {
 				gs[i].OrgSlug, gs[i].OrgName = o.Slug, o.Name
+				gs[i].Expired = gs[i].State == GrantApproved && !gs[i].ActiveAt(s.clk.Now())
 			}
 			out = append(out, gs...)
 			return err

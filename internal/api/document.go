@@ -35,7 +35,7 @@ var tags = []*huma.Tag{
 }
 
 var tagOfSegment = map[string]string{
-	"me": "Organisation", "organisation": "Organisation", "members": "Organisation", "tokens": "Organisation",
+	"me": "Organisation", "organisation": "Organisation", "members": "Organisation", "tokens": "Organisation", "access-grants": "Organisation",
 	"complexes": "Portfolio", "units": "Portfolio",
 	"relations": "Relations", "privacy": "Relations",
 	"leases": "Leases", "lease-settings": "Leases",

@@ -41,6 +41,7 @@ func enumOf[T ~string](values []T) {
 func init() {
 	enumOf(account.Roles)
 	enumOf(account.Scopes)
+	enumOf(account.GrantStatesShown)
 	enumOf(portfolio.UnitTypes)
 	enumOf(portfolio.Segments)
 	enumOf(portfolio.Statuses)
