@@ -301,8 +301,8 @@ func (tx *Tx) CustomPlans(ctx context.Context) error {
 // writes too (a bank import: allocations at its payments, lines at its
 // entries). Its reads get custom plans (CustomPlans); between GenericPlans
 // and the next CustomPlans its writes check each row's foreign keys with the
-// plan PostgreSQL keeps, not one made per row, which took four fifths of
-// an import's time. Sequential scans are off for the transaction and the
+// plan PostgreSQL keeps, not one made per row (10–33 µs a check instead of
+// about 3.5). Sequential scans are off for the transaction and the
 // session's kept plans are made again under that (DISCARD PLANS), so a kept
 // check looks its parent up by key even when it was planned while the
 // table looked empty, instead of scanning a table that grows with every row
