@@ -50,7 +50,7 @@ const (
 )
 
 func (im *importer) run(ctx context.Context, r io.Reader) (Result, error) {
-	if err := im.tx.CustomPlans(ctx); err != nil { // the ledger tables grow as the import writes
+	if err := im.tx.BulkPlans(ctx); err != nil { // the ledger tables grow as the import writes
 		return Result{}, err
 	}
 	st, err := bank.SettingsTx(ctx, im.tx)
@@ -230,8 +230,16 @@ func (im *importer) chunk(ctx context.Context, ac bank.Account, stmtID int64, en
 		seen[key]++
 		rows[i] = entryRow{accountID: ac.ID, statementID: stmtID, fingerprint: fingerprint(base, fmt.Sprint(seen[key])), e: e}
 	}
+	// The chunk's writes keep their plans; its reads are planned for the
+	// values they look up.
+	if err := im.tx.GenericPlans(ctx); err != nil {
+		return err
+	}
 	ids, err := insertEntries(ctx, im.tx, rows)
 	if err != nil {
+		return err
+	}
+	if err := im.tx.CustomPlans(ctx); err != nil {
 		return err
 	}
 	if err := im.lookUpKenmerken(ctx, rows, ids); err != nil {
@@ -248,6 +256,9 @@ func (im *importer) chunk(ctx context.Context, ac bank.Account, stmtID int64, en
 		if err := im.addLines(ctx, ac, id, &entries[i]); err != nil {
 			return err
 		}
+	}
+	if err := im.tx.GenericPlans(ctx); err != nil {
+		return err
 	}
 	if err := im.flush(ctx); err != nil {
 		return err

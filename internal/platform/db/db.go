@@ -297,6 +297,43 @@ func (tx *Tx) CustomPlans(ctx context.Context) error {
 	return nil
 }
 
+// BulkPlans readies a transaction that writes thousands of rows with
+// multi-row statements into tables whose foreign keys point at rows it
+// writes too (a bank import: allocations at its payments, lines at its
+// entries). Its reads get custom plans (CustomPlans); between GenericPlans
+// and the next CustomPlans its writes check each row's foreign keys with the
+// plan PostgreSQL keeps, not one made per row (10–33 µs a check instead of
+// about 3.5). Sequential scans are off for the transaction and the
+// session's kept plans are made again under that (DISCARD PLANS), so a kept
+// check looks its parent up by key even when it was planned while the
+// table looked empty, instead of scanning a table that grows with every row
+// written. On SQLite it does nothing.
+func (tx *Tx) BulkPlans(ctx context.Context) error {
+	if tx.db.Dialect != Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
+		set_config('enable_seqscan', 'off', true)`); err != nil {
+		return fmt.Errorf("plan mode: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DISCARD PLANS`); err != nil {
+		return fmt.Errorf("plan mode: %w", err)
+	}
+	return nil
+}
+
+// GenericPlans lets PostgreSQL keep plans again, after BulkPlans or
+// CustomPlans, until CustomPlans; on SQLite it does nothing.
+func (tx *Tx) GenericPlans(ctx context.Context) error {
+	if tx.db.Dialect != Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('plan_cache_mode', 'auto', true)`); err != nil {
+		return fmt.Errorf("plan mode: %w", err)
+	}
+	return nil
+}
+
 // Params is "p1, …, pk" for the bind parameters first … first+k−1 of a
 // statement whose arguments are appended in order, every earlier parameter
 // written before them: "$n" on PostgreSQL, and "?" on SQLite, whose parser
