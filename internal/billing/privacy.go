@@ -33,7 +33,7 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 			"privacy.col.due", "privacy.col.total", "privacy.col.open"}}
 	pays := privacy.Section{Key: "ledger.payments", Title: "privacy.src.payments", Purpose: "privacy.purpose.payments",
 		Basis: "privacy.basis.contract_legal", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.books",
-		Origin: "privacy.origin.payments",
+		Origin:  "privacy.origin.payments",
 		Columns: []string{"privacy.col.date", "privacy.col.reference", "privacy.col.amount", "privacy.col.method"}}
 	ids, err := lease.LeaseIDsOfPartyTx(ctx, tx, person)
 	if err != nil {

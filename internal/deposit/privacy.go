@@ -23,7 +23,7 @@ func (privacySource) Name() string { return "deposit" }
 func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) ([]privacy.Section, error) {
 	sec := privacy.Section{Key: "deposit.entries", Title: "privacy.src.deposits", Purpose: "privacy.purpose.deposits",
 		Basis: "privacy.basis.contract_legal", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.books",
-		Origin: "privacy.origin.lease",
+		Origin:  "privacy.origin.lease",
 		Columns: []string{"privacy.col.reference", "privacy.col.date", "privacy.col.kind", "privacy.col.amount", "privacy.col.evidence"}}
 	docs := privacy.Section{Key: "deposit.specifications", Title: "privacy.src.deposit_specifications",
 		Purpose: "privacy.purpose.deposit_specifications", Basis: "privacy.basis.legal", Retention: "privacy.retention.lease",

@@ -26,7 +26,7 @@ const personLetters = `FROM dunning_letters d WHERE d.org_id = $1 AND d.lease_id
 func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) ([]privacy.Section, error) {
 	sec := privacy.Section{Key: "dunning.letters", Title: "privacy.src.dunning", Purpose: "privacy.purpose.dunning",
 		Basis: "privacy.basis.interest_claims", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.tenant",
-		Origin: "privacy.origin.generated",
+		Origin:  "privacy.origin.generated",
 		Columns: []string{"privacy.col.date", "privacy.col.kind", "privacy.col.amount", "privacy.col.costs", "privacy.col.deadline"}}
 	rows, err := tx.QueryContext(ctx, `SELECT d.letter_date, d.stage, d.principal_cents, d.costs_cents, d.deadline `+personLetters+` ORDER BY d.id`,
 		tx.OrgID(), person)

@@ -75,7 +75,7 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, a account.Actor, p
 			"privacy.col.status", "privacy.col.rent", "privacy.col.parties"}}
 	docs := privacy.Section{Key: "lease.documents", Title: "privacy.src.lease_documents", Purpose: "privacy.purpose.lease_documents",
 		Basis: "privacy.basis.legal", Retention: "privacy.retention.lease", Recipients: "privacy.recipients.tenant",
-		Origin: "privacy.origin.generated",
+		Origin:  "privacy.origin.generated",
 		Columns: []string{"privacy.col.reference", "privacy.col.document", "privacy.col.created", "privacy.col.provided"}}
 	ls, err := p.leases(ctx, tx, a, person)
 	if err != nil {

@@ -32,7 +32,7 @@ const personPayouts = `FROM payouts p WHERE p.org_id = $1 AND (p.payee_id = $2 O
 func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) ([]privacy.Section, error) {
 	sec := privacy.Section{Key: "payout.payouts", Title: "privacy.src.payouts", Purpose: "privacy.purpose.payouts",
 		Basis: "privacy.basis.contract_legal", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.bank",
-		Origin: "privacy.origin.generated",
+		Origin:  "privacy.origin.generated",
 		Columns: []string{"privacy.col.kind", "privacy.col.amount", "privacy.col.due", "privacy.col.status", "privacy.col.paid"}}
 	rows, err := tx.QueryContext(ctx, `SELECT p.kind, p.amount_cents, p.due_date, p.state, COALESCE(p.paid_on, '') `+personPayouts+` ORDER BY p.id`,
 		tx.OrgID(), person)

@@ -54,7 +54,7 @@ func personLinesTx(ctx context.Context, tx *db.Tx, person int64) ([]personLine, 
 func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) ([]privacy.Section, error) {
 	sec := privacy.Section{Key: "reconcile.bank_lines", Title: "privacy.src.bank_lines", Purpose: "privacy.purpose.bank_lines",
 		Basis: "privacy.basis.contract_legal", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.books",
-		Origin: "privacy.origin.bank",
+		Origin:  "privacy.origin.bank",
 		Columns: []string{"privacy.col.date", "privacy.col.amount", "privacy.col.name", "privacy.col.iban", "privacy.col.description"}}
 	ls, err := personLinesTx(ctx, tx, person)
 	if err != nil {

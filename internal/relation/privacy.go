@@ -42,7 +42,9 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, i
 	if err != nil {
 		return nil, err
 	}
-	add := func(field string, v privacy.Value) { sec.Records = append(sec.Records, []privacy.Value{privacy.Word(field), v}) }
+	add := func(field string, v privacy.Value) {
+		sec.Records = append(sec.Records, []privacy.Value{privacy.Word(field), v})
+	}
 	if r.erasedAt.Valid {
 		at, _ := db.ParseTS(r.erasedAt.String)
 		add("privacy.field.erased_at", privacy.At(at))

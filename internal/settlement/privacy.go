@@ -26,7 +26,7 @@ const personStatements = `FROM settlement_statements s JOIN settlement_runs r ON
 func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) ([]privacy.Section, error) {
 	sec := privacy.Section{Key: "settlement.statements", Title: "privacy.src.statements", Purpose: "privacy.purpose.statements",
 		Basis: "privacy.basis.contract_legal", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.tenant",
-		Origin: "privacy.origin.generated",
+		Origin:  "privacy.origin.generated",
 		Columns: []string{"privacy.col.year", "privacy.col.period", "privacy.col.amount", "privacy.col.sent"}}
 	rows, err := tx.QueryContext(ctx, `SELECT r.year, r.period_start, r.period_end, s.booked_cents, COALESCE(s.sent_at, '') `+personStatements+
 		` ORDER BY r.year, s.id`, tx.OrgID(), person)
