@@ -75,7 +75,8 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, a account.Actor, pe
 	}
 	var ds *docSettings
 	invoices, payments := 0, 0
-	var lastInv, lastPay civil.Date
+	var lastYear int
+	var lastPay civil.Date
 	for _, id := range ids {
 		is, err := ledger.InvoicesOfLeaseTx(ctx, tx, id)
 		if err != nil {
@@ -93,9 +94,7 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, a account.Actor, pe
 				return o, ErrOpenItems
 			}
 			invoices++
-			if inv.IssueDate.After(lastInv) {
-				lastInv = inv.IssueDate
-			}
+			lastYear = max(lastYear, inv.FiscalYear)
 			if inv.HasDocument {
 				continue
 			}
@@ -125,9 +124,13 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, a account.Actor, pe
 			}
 		}
 	}
+	var until civil.Date
+	if lastYear > 0 {
+		until = ledger.RetainedUntil(lastYear)
+	}
 	o.Kept = []privacy.Kept{
-		{What: "privacy.what.invoices", Count: invoices, Until: retained(lastInv), Why: "privacy.why.fiscal"},
-		{What: "privacy.what.invoice_documents", Count: invoices, Until: retained(lastInv), Why: "privacy.why.fiscal_documents"},
+		{What: "privacy.what.invoices", Count: invoices, Until: until, Why: "privacy.why.fiscal"},
+		{What: "privacy.what.invoice_documents", Count: invoices, Until: until, Why: "privacy.why.fiscal_documents"},
 		{What: "privacy.what.payments", Count: payments, Until: retained(lastPay), Why: "privacy.why.fiscal"},
 	}
 	return o, nil
