@@ -89,7 +89,8 @@ func (a *API) relationErase(ctx context.Context, act account.Actor, in *Relation
 			s.Erased = append(s.Erased, ReceiptLine{What: e.What, Text: t(e.What), Count: e.Count})
 		}
 		for _, k := range o.Kept {
-			s.Kept = append(s.Kept, ReceiptLine{What: k.What, Text: t(k.What), Count: k.Count, Until: k.Until.String(), Why: k.Why, WhyText: t(k.Why)})
+			s.Kept = append(s.Kept, ReceiptLine{What: k.What, Text: t(k.What), Count: k.Count,
+				Until: k.Until.String(), Why: k.Why, WhyText: t(k.Why)})
 		}
 		out.Sources = append(out.Sources, s)
 	}

@@ -75,7 +75,8 @@ func TestPrivacyRightsAPI(t *testing.T) {
 				report = string(b)
 			}
 		}
-		if !strings.Contains(report, "Exportvelt") || !strings.Contains(report, "exportvelt@voorbeeld.nl") || !strings.Contains(report, "Leases") {
+		if !strings.Contains(report, "Exportvelt") || !strings.Contains(report, "exportvelt@voorbeeld.nl") ||
+			!strings.Contains(report, "Leases") {
 			t.Fatalf("report:\n%s", report)
 		}
 		if st, _, _ := get(writer, fmt.Sprintf("/relations/%d/export", p)); st != 403 {

@@ -33,7 +33,8 @@ func (l AccessLog) Export(ctx context.Context, tx *db.Tx, _ account.Actor, perso
 		}
 		for _, e := range evs {
 			sec.Records = append(sec.Records, []Value{At(e.At), Word(l.known("privacy.action."+e.Action, "privacy.action.other")),
-				Word(l.known("privacy.via."+e.Details["via"], "privacy.via.other")), Word(l.known("privacy.actor."+e.ActorKind, "privacy.actor.other"))})
+				Word(l.known("privacy.via."+e.Details["via"], "privacy.via.other")),
+				Word(l.known("privacy.actor."+e.ActorKind, "privacy.actor.other"))})
 		}
 		if len(evs) < f.Limit {
 			break

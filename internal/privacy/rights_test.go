@@ -54,7 +54,8 @@ func formerTenant(t *testing.T, org *apptest.Org) subject {
 	start := today.AddMonths(-14).FirstOfMonth()
 	l := org.Lease(a, lease.Input{TenantIDs: []int64{p}, Start: start, End: today.AddMonths(-2).FirstOfMonth().AddDays(-1)})
 	period := fmt.Sprintf("%04d-%02d", start.Year, start.Month)
-	if _, err := org.Billing.PostRun(ctx, a, billing.RunInput{Period: period, Scope: billing.Scope{Kind: billing.ScopeLease, ID: l}}, nil); err != nil {
+	if _, err := org.Billing.PostRun(ctx, a, billing.RunInput{Period: period,
+		Scope: billing.Scope{Kind: billing.ScopeLease, ID: l}}, nil); err != nil {
 		t.Fatalf("post rent: %v", err)
 	}
 	invs, err := org.Ledger.Invoices(ctx, a, listingAll(), ledger.InvoiceFilter{LeaseID: l})
@@ -161,7 +162,8 @@ func TestExportHoldsEverySource(t *testing.T) {
 			t.Errorf("Dutch report:\n%s", nl)
 		}
 		// The export is in the access log (ids only).
-		if n := org.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'privacy.exported' AND target_id = $1`, fmt.Sprint(s.person)); n != 3 {
+		if n := org.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'privacy.exported' AND target_id = $1`,
+			fmt.Sprint(s.person)); n != 3 {
 			t.Errorf("%d export events, want 3", n)
 		}
 	})

@@ -109,7 +109,8 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, pe
 		n, _ = res.RowsAffected()
 		items += int(n)
 		var l sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT MAX(COALESCE(last_collected_on, signed_on)) FROM dd_mandates WHERE org_id = $1 AND lease_id = $2`,
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(COALESCE(last_collected_on, signed_on)) FROM dd_mandates
+			WHERE org_id = $1 AND lease_id = $2`,
 			tx.OrgID(), id).Scan(&l); err != nil {
 			return o, fmt.Errorf("mandates of lease %d: %w", id, err)
 		}

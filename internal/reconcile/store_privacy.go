@@ -120,7 +120,8 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, pe
 	if !last.IsZero() {
 		until = ledger.RetainedUntil(last.Year)
 	}
-	o.Erased = []privacy.Erased{{What: "privacy.what.bank_line_details", Count: erased}, {What: "privacy.what.learned_payers", Count: int(payers)}}
+	o.Erased = []privacy.Erased{{What: "privacy.what.bank_line_details", Count: erased},
+		{What: "privacy.what.learned_payers", Count: int(payers)}}
 	o.Kept = []privacy.Kept{{What: "privacy.what.bank_lines", Count: len(ls), Until: until, Why: "privacy.why.fiscal"}}
 	return o, nil
 }

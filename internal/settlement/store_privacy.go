@@ -56,7 +56,8 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, pe
 	var o privacy.Outcome
 	var n int
 	var last *int64
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MAX(CASE WHEN s.document_year > 0 THEN s.document_year ELSE r.year END) `+personStatements,
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*),
+		MAX(CASE WHEN s.document_year > 0 THEN s.document_year ELSE r.year END) `+personStatements,
 		tx.OrgID(), person).Scan(&n, &last); err != nil {
 		return o, fmt.Errorf("statements of person: %w", err)
 	}

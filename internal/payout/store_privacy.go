@@ -34,7 +34,8 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 		Basis: "privacy.basis.contract_legal", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.bank",
 		Origin:  "privacy.origin.generated",
 		Columns: []string{"privacy.col.kind", "privacy.col.amount", "privacy.col.due", "privacy.col.status", "privacy.col.paid"}}
-	rows, err := tx.QueryContext(ctx, `SELECT p.kind, p.amount_cents, p.due_date, p.state, COALESCE(p.paid_on, '') `+personPayouts+` ORDER BY p.id`,
+	rows, err := tx.QueryContext(ctx, `SELECT p.kind, p.amount_cents, p.due_date, p.state, COALESCE(p.paid_on, '') `+
+		personPayouts+` ORDER BY p.id`,
 		tx.OrgID(), person)
 	if err != nil {
 		return nil, fmt.Errorf("payouts of person: %w", err)

@@ -28,7 +28,8 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 		Basis: "privacy.basis.interest_claims", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.tenant",
 		Origin:  "privacy.origin.generated",
 		Columns: []string{"privacy.col.date", "privacy.col.kind", "privacy.col.amount", "privacy.col.costs", "privacy.col.deadline"}}
-	rows, err := tx.QueryContext(ctx, `SELECT d.letter_date, d.stage, d.principal_cents, d.costs_cents, d.deadline `+personLetters+` ORDER BY d.id`,
+	rows, err := tx.QueryContext(ctx, `SELECT d.letter_date, d.stage, d.principal_cents, d.costs_cents, d.deadline `+
+		personLetters+` ORDER BY d.id`,
 		tx.OrgID(), person)
 	if err != nil {
 		return nil, fmt.Errorf("dunning letters of person: %w", err)

@@ -27,7 +27,8 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 		Columns: []string{"privacy.col.reference", "privacy.col.date", "privacy.col.kind", "privacy.col.amount", "privacy.col.evidence"}}
 	docs := privacy.Section{Key: "deposit.specifications", Title: "privacy.src.deposit_specifications",
 		Purpose: "privacy.purpose.deposit_specifications", Basis: "privacy.basis.legal", Retention: "privacy.retention.lease",
-		Recipients: "privacy.recipients.tenant", Origin: "privacy.origin.generated", Columns: []string{"privacy.col.reference", "privacy.col.created"}}
+		Recipients: "privacy.recipients.tenant", Origin: "privacy.origin.generated",
+		Columns: []string{"privacy.col.reference", "privacy.col.created"}}
 	ids, err := lease.LeaseIDsOfPartyTx(ctx, tx, person)
 	if err != nil {
 		return nil, err

@@ -56,7 +56,8 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 // the proposals' dates and amounts stay with the lease's rent history.
 func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) (privacy.Outcome, error) {
 	var o privacy.Outcome
-	res, err := tx.ExecContext(ctx, `UPDATE rent_increase_proposals SET letter = NULL, letter_sha256 = '' WHERE org_id = $1 AND letter IS NOT NULL
+	res, err := tx.ExecContext(ctx, `UPDATE rent_increase_proposals SET letter = NULL, letter_sha256 = ''
+		WHERE org_id = $1 AND letter IS NOT NULL
 		AND lease_id IN (SELECT lp.lease_id FROM lease_parties lp WHERE lp.org_id = $1 AND lp.party_id = $2)`, tx.OrgID(), person)
 	if err != nil {
 		return o, fmt.Errorf("erase rent increase letters: %w", err)
