@@ -53,7 +53,8 @@ func TestPrivacyCommands(t *testing.T) {
 					t.Fatal(err)
 				}
 				if _, err := a.Leases.Create(ctx, owner, lease.Input{UnitIDs: []int64{u}, TenantIDs: []int64{p}, Start: today.AddMonths(-12),
-					End: end, PaymentMethod: lease.Transfer, Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 100000}}}); err != nil {
+					End: end, PaymentMethod: lease.Transfer,
+					Components: []lease.ComponentInput{{Kind: lease.BareRent, AmountCents: 100000}}}); err != nil {
 					t.Fatal(err)
 				}
 				people[i] = p
