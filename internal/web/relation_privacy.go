@@ -94,6 +94,9 @@ func (s *Server) renderErase(w http.ResponseWriter, r *http.Request, p *page, id
 	again := onPage(func(status int) {
 		v.Done = false
 		p.Title = "privacy.erase_title"
+		if !erase {
+			status = http.StatusOK // the confirm page itself is fine: it says why not
+		}
 		s.render(w, r, status, "privacy_erase", p)
 	}, belowServerError)
 	if erase {
