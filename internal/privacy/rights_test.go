@@ -13,7 +13,9 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/app/apptest"
+	"hms/internal/bank"
 	"hms/internal/billing"
+	"hms/internal/directdebit"
 	"hms/internal/lease"
 	"hms/internal/ledger"
 	"hms/internal/money"
@@ -38,7 +40,7 @@ type subject struct {
 const (
 	secretSurname = "Zeldzaamvelt"
 	secretEmail   = "wilhelmina.zeldzaamvelt@voorbeeld.nl"
-	secretIBAN    = "NL91ABNA0417164300"
+	secretIBAN    = "NL44RABO0123456789"
 	secretPhone   = "0687654321"
 )
 
@@ -69,6 +71,19 @@ func formerTenant(t *testing.T, org *apptest.Org) subject {
 	}
 	if _, err := org.Leases.GenerateTenantInformation(ctx, a, l); err != nil {
 		t.Fatalf("tenant information: %v", err)
+	}
+	// A direct-debit mandate: the debtor's name and IBAN sealed per
+	// organisation, which erasure must reach too.
+	if err := org.Bank.SaveSettings(ctx, a, bank.Settings{CreditorID: "NL51ZZZ405365330000", CreditorName: "Alpha B.V."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := org.Bank.AddAccount(ctx, a, bank.AccountInput{IBAN: "NL91ABNA0417164300", Name: "Alpha B.V.",
+		Purpose: bank.PurposeRent}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := org.DirectDebit.CreateMandate(ctx, a, directdebit.MandateInput{LeaseID: l, SignedOn: start, SignedPlace: "Utrecht",
+		DebtorName: "W. " + secretSurname, IBAN: secretIBAN}); err != nil {
+		t.Fatalf("mandate: %v", err)
 	}
 	return subject{person: p, lease: l, invoice: inv.ID, fiscalYear: inv.FiscalYear, total: inv.Total,
 		secrets: []string{secretSurname, secretEmail, secretIBAN, secretPhone, "Wilhelmina"}}
@@ -270,6 +285,9 @@ func TestErase(t *testing.T) {
 				t.Fatalf("the export before erasure lacks %q; the test below would prove nothing", secret)
 			}
 		}
+		if m := files["csv/directdebit.mandates.csv"]; !strings.Contains(m, secretIBAN) || !strings.Contains(m, secretSurname) {
+			t.Fatalf("the mandate in the export before erasure:\n%s", m)
+		}
 
 		preview, err := org.Rights.PreviewErase(ctx, a, s.person)
 		if err != nil {
@@ -294,7 +312,8 @@ func TestErase(t *testing.T) {
 			}
 			return false
 		}
-		if !has("privacy.what.keys", 1) || !has("privacy.what.lease_documents", 1) || !has("privacy.what.personal_fields", 1) {
+		if !has("privacy.what.keys", 1) || !has("privacy.what.lease_documents", 1) || !has("privacy.what.personal_fields", 1) ||
+			!has("privacy.what.mandate_debtor", 1) {
 			t.Errorf("erased: %+v", erased)
 		}
 		fiscal := false
