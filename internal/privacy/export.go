@@ -20,9 +20,7 @@ import (
 //go:embed templates/export.html
 var templates embed.FS
 
-var exportPage = template.Must(template.New("export.html").Funcs(template.FuncMap{
-	"t": func(string) string { return "" }, // replaced per export
-}).ParseFS(templates, "templates/export.html"))
+var exportPage = template.Must(template.New("export.html").ParseFS(templates, "templates/export.html"))
 
 // Export writes the person's data as a zip: report.html (readable, in
 // lang), and per source a JSON file (json/<source>.json) and per section a
