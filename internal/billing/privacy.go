@@ -65,8 +65,9 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 // fiscal retention ends (ledger.RetentionYears after the year). Before the
 // person's keys go, every invoice and credit note gets its PDF and debtor
 // snapshot in the fiscal archive (sealed per organisation and year), so it
-// stays printable as it was sent. A person whose leases still have open
-// items or credit is refused.
+// stays printable as it was sent. The payments' free text (a payer's
+// transfer description may name them) is emptied. A person whose leases
+// still have open items or credit is refused.
 func (p privacySource) Erase(ctx context.Context, tx *db.Tx, a account.Actor, person int64) (privacy.Outcome, error) {
 	var o privacy.Outcome
 	ids, err := lease.LeaseIDsOfPartyTx(ctx, tx, person)
@@ -74,7 +75,7 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, a account.Actor, pe
 		return o, err
 	}
 	var ds *docSettings
-	invoices, payments := 0, 0
+	invoices, payments, refs := 0, 0, 0
 	var lastYear int
 	var lastPay civil.Date
 	for _, id := range ids {
@@ -117,6 +118,11 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, a account.Actor, pe
 		if err != nil {
 			return o, err
 		}
+		n, err := ledger.ErasePaymentReferencesTx(ctx, tx, id)
+		if err != nil {
+			return o, err
+		}
+		refs += n
 		for _, pm := range ps {
 			payments++
 			if pm.Date.After(lastPay) {
@@ -128,6 +134,7 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, a account.Actor, pe
 	if lastYear > 0 {
 		until = ledger.RetainedUntil(lastYear)
 	}
+	o.Erased = []privacy.Erased{{What: "privacy.what.payment_references", Count: refs}}
 	o.Kept = []privacy.Kept{
 		{What: "privacy.what.invoices", Count: invoices, Until: until, Why: "privacy.why.fiscal"},
 		{What: "privacy.what.invoice_documents", Count: invoices, Until: until, Why: "privacy.why.fiscal_documents"},

@@ -283,10 +283,17 @@ func (r *Rights) erase(ctx context.Context, actor account.Actor, person int64, p
 			TargetType: "relation", TargetID: fmt.Sprint(person), Details: details})
 	})
 	if errors.Is(err, errPreview) {
-		err = nil
+		return rc, nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	if r.db.Dialect == db.SQLite {
+		// The embedded database keeps earlier versions of changed pages in
+		// its write-ahead log until a checkpoint; plain text a source just
+		// emptied (a payment's description) must not linger there. Best
+		// effort: a busy reader only delays it to the next checkpoint.
+		_, _ = r.db.Raw().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	}
 	return rc, nil
 }

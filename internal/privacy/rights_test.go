@@ -23,6 +23,7 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
+	"hms/internal/reconcile"
 	"hms/internal/relation"
 )
 
@@ -46,7 +47,8 @@ const (
 
 // formerTenant makes the subject: a person with every personal field, a
 // lease that started 14 months ago and ended two months ago, one month's
-// invoice paid in full, and the tenant-information document.
+// invoice paid in full through a bank statement, the tenant-information
+// document and a direct-debit mandate.
 func formerTenant(t *testing.T, org *apptest.Org) subject {
 	t.Helper()
 	a := org.Owner
@@ -65,15 +67,10 @@ func formerTenant(t *testing.T, org *apptest.Org) subject {
 		t.Fatalf("invoices of the lease: %v %+v", err, invs)
 	}
 	inv := invs.Items[0]
-	if _, err := org.Ledger.RecordPayment(ctx, a, ledger.PaymentInput{LeaseID: l, Date: start, Amount: inv.Total, Method: ledger.Transfer,
-		Reference: "huur"}); err != nil {
-		t.Fatalf("pay: %v", err)
-	}
 	if _, err := org.Leases.GenerateTenantInformation(ctx, a, l); err != nil {
 		t.Fatalf("tenant information: %v", err)
 	}
-	// A direct-debit mandate: the debtor's name and IBAN sealed per
-	// organisation, which erasure must reach too.
+	// The organisation's bank account and creditor settings.
 	if err := org.Bank.SaveSettings(ctx, a, bank.Settings{CreditorID: "NL51ZZZ405365330000", CreditorName: "Alpha B.V."}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +78,17 @@ func formerTenant(t *testing.T, org *apptest.Org) subject {
 		Purpose: bank.PurposeRent}); err != nil {
 		t.Fatal(err)
 	}
+	// Paid by transfer, read from a bank statement: the payer's name, IBAN
+	// and text are on the statement line, sealed per organisation.
+	if _, err := org.Reconcile.Import(ctx, a, strings.NewReader(statement(inv.Total, inv.Kenmerk, today.AddDays(-1))),
+		reconcile.ImportOptions{}); err != nil {
+		t.Fatalf("bank statement: %v", err)
+	}
+	if paid, err := org.Ledger.Invoice(ctx, a, inv.ID); err != nil || paid.Open != 0 {
+		t.Fatalf("the statement did not pay the invoice: %v %+v", err, paid)
+	}
+	// A direct-debit mandate: the debtor's name and IBAN sealed per
+	// organisation, which erasure must reach too.
 	if _, err := org.DirectDebit.CreateMandate(ctx, a, directdebit.MandateInput{LeaseID: l, SignedOn: start, SignedPlace: "Utrecht",
 		DebtorName: "W. " + secretSurname, IBAN: secretIBAN}); err != nil {
 		t.Fatalf("mandate: %v", err)
@@ -285,8 +293,10 @@ func TestErase(t *testing.T) {
 				t.Fatalf("the export before erasure lacks %q; the test below would prove nothing", secret)
 			}
 		}
-		if m := files["csv/directdebit.mandates.csv"]; !strings.Contains(m, secretIBAN) || !strings.Contains(m, secretSurname) {
-			t.Fatalf("the mandate in the export before erasure:\n%s", m)
+		for _, csv := range []string{"csv/directdebit.mandates.csv", "csv/reconcile.bank_lines.csv"} {
+			if m := files[csv]; !strings.Contains(m, secretIBAN) || !strings.Contains(m, secretSurname) {
+				t.Fatalf("%s in the export before erasure:\n%s", csv, m)
+			}
 		}
 
 		preview, err := org.Rights.PreviewErase(ctx, a, s.person)
@@ -313,7 +323,7 @@ func TestErase(t *testing.T) {
 			return false
 		}
 		if !has("privacy.what.keys", 1) || !has("privacy.what.lease_documents", 1) || !has("privacy.what.personal_fields", 1) ||
-			!has("privacy.what.mandate_debtor", 1) {
+			!has("privacy.what.mandate_debtor", 1) || !has("privacy.what.bank_line_details", 1) {
 			t.Errorf("erased: %+v", erased)
 		}
 		fiscal := false
@@ -438,3 +448,20 @@ func TestErase(t *testing.T) {
 }
 
 func listingAll() listing.Query { return listing.Query{All: true} }
+
+// statement is a camt.053 of the organisation's account with one credit
+// from the subject, paying kenmerk.
+func statement(amount money.Cents, kenmerk string, day civil.Date) string {
+	amt := fmt.Sprintf("%d.%02d", int64(amount)/100, int64(amount)%100)
+	return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>S1</MsgId>
+<CreDtTm>2020-01-01T00:00:00</CreDtTm></GrpHdr><Stmt><Id>S1</Id><CreDtTm>2020-01-01T00:00:00</CreDtTm>
+<Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><NtryRef>S1-0</NtryRef><Amt Ccy="EUR">` + amt + `</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>` + day.String() + `</Dt></BookgDt><ValDt><Dt>` + day.String() + `</Dt></ValDt><AcctSvcrRef>S1-0</AcctSvcrRef>
+<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+<NtryDtls><TxDtls><AmtDtls><TxAmt><Amt Ccy="EUR">` + amt + `</Amt></TxAmt></AmtDtls>
+<RltdPties><Dbtr><Nm>W. ` + secretSurname + `</Nm></Dbtr><DbtrAcct><Id><IBAN>` + secretIBAN + `</IBAN></Id></DbtrAcct></RltdPties>
+<RmtInf><Ustrd>huur Wilhelmina</Ustrd><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>CUR</Issr></Tp>` +
+		`<Ref>` + kenmerk + `</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`
+}
