@@ -43,6 +43,8 @@ Usage:
                                              data), then erase again everyone erased since; see README
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
   hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
+  hms privacy export --org SLUG --person ID --out FILE.zip [--lang en]   a person's data (zip: HTML, JSON, CSV)
+  hms privacy erase --org SLUG --person ID   erase a person (crypto-shredding), prints the receipt
   hms import opening-balances --org SLUG FILE.csv   open items from the previous system (booked as opening charges)
   hms import advances --org SLUG FILE.csv   service-cost advances charged and received before HMS
   hms demo --org SLUG [--units N]            create (or fill) an organisation with a synthetic portfolio
@@ -179,6 +181,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return importFile(ctx, args[1:], stdout)
 	case "org":
 		return orgCommand(ctx, args[1:], stdout)
+	case "privacy":
+		return privacyCommand(ctx, args[1:], stdout)
 	case "rentrun":
 		return rentRun(ctx, args[1:], stdout)
 	case "demo":
@@ -203,11 +207,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "search":
 		return searchCommand(ctx, args[1:], stdout)
-	case "privacy":
-		if len(args) < 2 || args[1] != "register" {
-			return errors.New(privacyRegisterUsage)
-		}
-		return privacyRegister(args[2:], stdout)
 	case "backup":
 		return backupCommand(ctx, args[1:], stdout)
 	case "restore":

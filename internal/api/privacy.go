@@ -1,123 +1,98 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"net/http"
-	"time"
 
 	"hms/internal/account"
-	"hms/internal/privacy"
 )
 
-// The register of processing activities (GDPR art. 30; PRIVACY.md P1), as
-// the organisation's back office shows it.
+// The subject rights of a person (PRIVACY.md P20): export (owners and
+// managers) and erasure (owners, with a token that has the admin scope).
 
 func init() {
 	areas = append(areas, func(a *API) {
-		op(a, http.MethodGet, "/privacy/register", "get-processing-register",
-			"The register of processing activities: what HMS processes for the organisation (as processor) and for its users (as controller)",
-			account.PermOrgRead, a.processingRegister)
+		op(a, http.MethodGet, "/relations/{id}/export", "export-relation",
+			"Everything held about a person as a zip (report.html, json/, csv/); owners and managers", account.PermPortfolioRead,
+			a.relationExport)
+		op(a, http.MethodPost, "/relations/{id}/erase", "erase-relation",
+			"Erase a person (crypto-shredding; the books are kept pseudonymised); owners only, refused while a lease runs",
+			account.PermMembersManage, a.relationErase)
 	})
 }
 
-// ProcessingRegisterOutput is the register in the asked language.
-type ProcessingRegisterOutput struct {
-	Body struct {
-		Controller string                  `json:"controller" doc:"The organisation: controller of the processing HMS does as processor"`
-		Activities []privacy.RegisterEntry `json:"activities"`
-	}
+// RelationExportInput names the person and the report's language.
+type RelationExportInput struct {
+	ID   int64  `path:"id"`
+	Lang string `query:"lang" enum:"nl,en," doc:"language of report.html and the CSV headers; nl when absent"`
 }
 
-func (a *API) processingRegister(ctx context.Context, act account.Actor, _ *empty) (*ProcessingRegisterOutput, error) {
-	o, err := a.Accounts.Organisation(ctx, act)
+// ZipOutput is a zip file.
+type ZipOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               []byte `contentType:"application/zip"`
+}
+
+func (a *API) relationExport(ctx context.Context, act account.Actor, in *RelationExportInput) (*ZipOutput, error) {
+	var b bytes.Buffer
+	if err := a.Rights.Export(ctx, act, in.ID, in.Lang, &b); err != nil {
+		return nil, err
+	}
+	return &ZipOutput{ContentType: "application/zip",
+		ContentDisposition: fmt.Sprintf(`attachment; filename="gegevens-%d.zip"`, in.ID), Body: b.Bytes()}, nil
+}
+
+// ReceiptLine is one thing erased or kept.
+type ReceiptLine struct {
+	What    string `json:"what" doc:"code of what was erased or kept"`
+	Text    string `json:"text" doc:"the same in words (English)"`
+	Count   int    `json:"count"`
+	Until   string `json:"until,omitempty" doc:"kept: ISO date the retention ends; absent: as long as the record it belongs to"`
+	Why     string `json:"why,omitempty" doc:"kept: code of the reason"`
+	WhyText string `json:"why_text,omitempty"`
+}
+
+// ReceiptSource is one source's part of an erasure.
+type ReceiptSource struct {
+	Source string        `json:"source"`
+	Erased []ReceiptLine `json:"erased"`
+	Kept   []ReceiptLine `json:"kept"`
+}
+
+// ErasureReceipt says what was erased and what is kept, until when and why.
+type ErasureReceipt struct {
+	PersonID      int64           `json:"person_id"`
+	At            string          `json:"at" doc:"RFC 3339"`
+	AlreadyErased bool            `json:"already_erased" doc:"the person had been erased before; nothing changed"`
+	Sources       []ReceiptSource `json:"sources"`
+}
+
+// ErasureOutput is the receipt.
+type ErasureOutput struct {
+	Body ErasureReceipt
+}
+
+func (a *API) relationErase(ctx context.Context, act account.Actor, in *RelationPathInput) (*ErasureOutput, error) {
+	rc, err := a.Rights.Erase(ctx, act, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := &ProcessingRegisterOutput{}
-	out.Body.Controller = o.Name
-	out.Body.Activities = privacy.RegisterEntries(langFrom(ctx))
-	return out, nil
-}
-
-// Access grants (PRIVACY.md P14): the organisation's owners see what HMS
-// staff asked for and decide; staff ask in the console, not through the API.
-
-func init() {
-	areas = append(areas, func(a *API) {
-		op(a, http.MethodGet, "/access-grants", "get-access-grants",
-			"The access HMS staff asked for, with its state, and what staff opened under grants (owners)",
-			account.PermMembersManage, a.listAccessGrants)
-		for _, d := range []struct{ path, id, summary string }{
-			{"approve", "approve-access-grant", "Allow a staff member's request, read-only, for the hours asked (owners)"},
-			{"refuse", "refuse-access-grant", "Refuse a staff member's request (owners)"},
-			{"end", "end-access-grant", "End an allowed grant before its time (owners)"},
-		} {
-			op(a, http.MethodPost, "/access-grants/{id}/"+d.path, d.id, d.summary, account.PermMembersManage,
-				func(ctx context.Context, act account.Actor, in *idPath) (*AccessGrantsOutput, error) {
-					var err error
-					switch d.path {
-					case "approve":
-						err = a.Accounts.DecideGrant(ctx, act, in.ID, true)
-					case "refuse":
-						err = a.Accounts.DecideGrant(ctx, act, in.ID, false)
-					default:
-						err = a.Accounts.EndGrant(ctx, act, in.ID)
-					}
-					if err != nil {
-						return nil, err
-					}
-					return a.listAccessGrants(ctx, act, nil)
-				})
+	t := func(id string) string { return a.Texts.T("en", id, nil) }
+	out := ErasureReceipt{PersonID: rc.PersonID, At: rc.At.UTC().Format("2006-01-02T15:04:05Z"), AlreadyErased: rc.AlreadyErased,
+		Sources: []ReceiptSource{}}
+	for _, o := range rc.Outcomes {
+		s := ReceiptSource{Source: o.Source, Erased: []ReceiptLine{}, Kept: []ReceiptLine{}}
+		for _, e := range o.Erased {
+			s.Erased = append(s.Erased, ReceiptLine{What: e.What, Text: t(e.What), Count: e.Count})
 		}
-	})
-}
-
-// AccessGrantJSON is a staff member's request for access.
-type AccessGrantJSON struct {
-	ID          int64              `json:"id"`
-	Staff       string             `json:"staff" doc:"The staff member's name"`
-	Reason      string             `json:"reason"`
-	Hours       int                `json:"hours"`
-	State       account.GrantState `json:"state"`
-	RequestedAt time.Time          `json:"requested_at"`
-	ExpiresAt   *time.Time         `json:"expires_at,omitempty" doc:"When an allowed grant ends by itself"`
-}
-
-// StaffRequestJSON is what a staff member opened under a grant.
-type StaffRequestJSON struct {
-	At      time.Time `json:"at"`
-	StaffID int64     `json:"staff_user_id"`
-	Request string    `json:"request" doc:"Method and path"`
-}
-
-// AccessGrantsOutput lists the grants and the staff's requests.
-type AccessGrantsOutput struct {
-	Body struct {
-		Grants   []AccessGrantJSON  `json:"grants"`
-		Requests []StaffRequestJSON `json:"requests" doc:"The latest 200, newest first"`
-	}
-}
-
-func (a *API) listAccessGrants(ctx context.Context, act account.Actor, _ *empty) (*AccessGrantsOutput, error) {
-	gs, err := a.Accounts.Grants(ctx, act)
-	if err != nil {
-		return nil, err
-	}
-	reqs, err := a.Accounts.StaffRequests(ctx, act, 200)
-	if err != nil {
-		return nil, err
-	}
-	out := &AccessGrantsOutput{}
-	out.Body.Grants, out.Body.Requests = make([]AccessGrantJSON, 0, len(gs)), make([]StaffRequestJSON, 0, len(reqs))
-	for _, g := range gs {
-		j := AccessGrantJSON{ID: g.ID, Staff: g.StaffName, Reason: g.Reason, Hours: g.Hours, State: g.Shown(), RequestedAt: g.RequestedAt}
-		if !g.ExpiresAt.IsZero() {
-			j.ExpiresAt = &g.ExpiresAt
+		for _, k := range o.Kept {
+			s.Kept = append(s.Kept, ReceiptLine{What: k.What, Text: t(k.What), Count: k.Count,
+				Until: k.Until.String(), Why: k.Why, WhyText: t(k.Why)})
 		}
-		out.Body.Grants = append(out.Body.Grants, j)
+		out.Sources = append(out.Sources, s)
 	}
-	for _, r := range reqs {
-		out.Body.Requests = append(out.Body.Requests, StaffRequestJSON{At: r.At, StaffID: r.ActorUserID, Request: r.TargetID})
-	}
-	return out, nil
+	return &ErasureOutput{Body: out}, nil
 }

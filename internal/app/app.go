@@ -235,6 +235,17 @@ func (a *App) build(ctx context.Context) error {
 		Vault: a.Vault, Jobs: a.Jobs, Accounts: a.Accounts, Clock: a.Clock})
 	a.Overview = overview.New(overview.Deps{DB: a.DB, Clock: a.Clock, Deposits: a.Deposits, Statements: a.Statements,
 		Relations: a.Relations, Portfolio: a.Portfolio, Leases: a.Leases, Ledger: a.Ledger})
+	// Subject requests (PRIVACY.md P20): every capability that holds data
+	// about a person is listed here once; a new one that is missing fails
+	// the export test that walks this list.
+	if a.Rights, err = privacy.NewRights(privacy.RightsDeps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Texts: a.Texts,
+		Person: a.Relations.PrivacySource(), Sources: []privacy.Source{
+			a.Leases.PrivacySource(), a.Billing.PrivacySource(), a.Statements.PrivacySource(), a.Dunning.PrivacySource(),
+			a.DirectDebit.PrivacySource(), a.Reconcile.PrivacySource(), a.Deposits.PrivacySource(), a.Payouts.PrivacySource(),
+			a.RentIncreases.PrivacySource(), privacy.AccessLog{Audit: a.Audit, Texts: a.Texts},
+		}}); err != nil {
+		return err
+	}
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

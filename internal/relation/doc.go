@@ -7,10 +7,12 @@
 // # What is stored how
 //
 // Every relation, person or company, has its own vault subject, created once
-// (vault.NewSubject), so erasing one later is crypto-shredding that subject
-// and deleting its rows in relation_search (not built yet: Shred is left for
-// the subject-request work, and nothing here keeps a copy of personal data
-// outside the subject's ciphertexts and the keyed tokens).
+// (vault.NewSubject), so erasing one is crypto-shredding that subject and
+// deleting its rows in relation_search (PrivacySource, store_privacy.go:
+// the row stays as an id without data, erased_at set, so leases and the
+// books still point somewhere; Get answers not found, lists leave it out,
+// names read as ErasedName). Nothing here keeps a copy of personal data
+// outside the subject's ciphertexts and the keyed tokens.
 //
 // The identifying fields are sealed under that subject, in groups, each a
 // small JSON document sealed as one field:

@@ -222,7 +222,13 @@ type Relation struct {
 	Links []Link
 
 	CreatedAt, UpdatedAt time.Time
+	// Erased: the person was erased; only the id, kind and roles remain.
+	Erased bool
 }
+
+// ErasedName stands for an erased person's name wherever a name is shown
+// (a lease's tenants, a debtor list): the same in every language.
+const ErasedName = "—"
 
 // Link names a related relation.
 type Link struct {
@@ -236,6 +242,9 @@ func (r *Relation) personName() personName {
 
 // DisplayName is "J. de Vries" for a person, the name for a company.
 func (r *Relation) DisplayName() string {
+	if r.Erased {
+		return ErasedName
+	}
 	if r.Kind == Company {
 		return r.Name
 	}

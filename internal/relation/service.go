@@ -290,6 +290,9 @@ func (s *Service) update(ctx context.Context, tx *db.Tx, actor account.Actor, id
 	if err != nil {
 		return "", err
 	}
+	if r.erasedAt.Valid {
+		return "", validation.ErrNotFound
+	}
 	if r.kind != c.kind {
 		return "", ErrKindMismatch
 	}
@@ -387,6 +390,9 @@ func (s *Service) Get(ctx context.Context, actor account.Actor, id int64, via st
 		if err != nil {
 			return err
 		}
+		if r.erasedAt.Valid {
+			return validation.ErrNotFound // nothing is left to show (PRIVACY.md P20)
+		}
 		if rel, err = s.open(ctx, tx, r, true); err != nil {
 			return err
 		}
@@ -403,6 +409,7 @@ func (s *Service) open(ctx context.Context, tx *db.Tx, r *row, links bool) (*Rel
 		SupplierCategories: categoriesList(r.categories)}
 	rel.CreatedAt = db.ShownTS(r.createdAt)
 	rel.UpdatedAt = db.ShownTS(r.updatedAt)
+	rel.Erased = r.erasedAt.Valid
 	if r.kind == Person {
 		n, err := s.openName(ctx, tx, r)
 		if err != nil {

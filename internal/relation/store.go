@@ -38,10 +38,11 @@ type row struct {
 	birthS, ibansS, listS  []byte
 	fingerprint            string
 	createdAt, updatedAt   string
+	erasedAt               sql.NullString // the person was erased (PRIVACY.md P20)
 }
 
 const rowColumns = `id, kind, subject_id, ref, roles, lang, company_name, legal_form, kvk, btw_id, supplier_categories,
-	name_sealed, address_sealed, contact_sealed, birth_sealed, ibans_sealed, list_sealed, fingerprint, created_at, updated_at`
+	name_sealed, address_sealed, contact_sealed, birth_sealed, ibans_sealed, list_sealed, fingerprint, created_at, updated_at, erased_at`
 
 type scanner interface{ Scan(...any) error }
 
@@ -49,7 +50,7 @@ func scanRow(sc scanner) (*row, error) {
 	var r row
 	var subject, roles int64
 	if err := sc.Scan(&r.id, &r.kind, &subject, &r.ref, &roles, &r.lang, &r.company, &r.legalForm, &r.kvk, &r.btw, &r.categories,
-		&r.nameS, &r.addrS, &r.contactS, &r.birthS, &r.ibansS, &r.listS, &r.fingerprint, &r.createdAt, &r.updatedAt); err != nil {
+		&r.nameS, &r.addrS, &r.contactS, &r.birthS, &r.ibansS, &r.listS, &r.fingerprint, &r.createdAt, &r.updatedAt, &r.erasedAt); err != nil {
 		return nil, err
 	}
 	r.subject, r.roles = vault.SubjectID(subject), Roles(roles)

@@ -316,6 +316,8 @@ type relationShowView struct {
 	IBANs      []string // formatted
 	Access     []relAccessRow
 	CanWrite   bool
+	CanExport  bool // owners and managers: the person's data as a zip
+	CanErase   bool // owners
 	ContactQ   string
 	Candidates []relation.ListItem // persons found to link as contact
 	Searched   bool
@@ -345,7 +347,8 @@ func (s *Server) renderRelation(w http.ResponseWriter, r *http.Request, status i
 		s.fail(w, r, err, p)
 		return
 	}
-	v := relationShowView{Rel: rel, CanWrite: a.Can(account.PermPortfolioWrite)}
+	v := relationShowView{Rel: rel, CanWrite: a.Can(account.PermPortfolioWrite), CanExport: privacy.CanExport(a),
+		CanErase: privacy.CanErase(a) && rel.Kind == relation.Person}
 	if v.Links, err = s.tenantLinks(r, p, id); err != nil {
 		s.fail(w, r, err, p)
 		return

@@ -147,6 +147,11 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/relations/{id}", portfolioWrite, s.relationUpdate)
 	s.handle("POST", "/o/{org}/relations/{id}/contacts", portfolioWrite, s.relationLinkContact)
 	s.handle("POST", "/o/{org}/relations/{id}/contacts/{person}/remove", portfolioWrite, s.relationUnlinkContact)
+	// A person's subject rights: export for owners and managers, erasure
+	// for owners (the services check the role; PRIVACY.md P20).
+	s.handle("GET", "/o/{org}/relations/{id}/export", portfolioWrite, s.relationExport)
+	s.handle("GET", "/o/{org}/relations/{id}/erase", membersManage, s.relationEraseConfirm)
+	s.handle("POST", "/o/{org}/relations/{id}/erase", membersManage, s.relationErase)
 
 	// Leases: components, deposit, notice, the Wgv tenant information; the
 	// lease form's search for units and relations (htmx).

@@ -64,4 +64,5 @@ type Services struct {
 	Reports       *report.Service        // reports: rent roll, arrears ageing, vacancy, income, deposits held (page, CSV, PDF)
 	Overview      *overview.Service      // the overview's figures and charts, the back-office search
 	OrgProfile    *orgprofile.Service    // the organisation's details every document prints (issuer block, logo, payment term)
+	Rights        *privacy.Rights        // subject requests: export (access, portability) and erasure over every capability's Source
 }

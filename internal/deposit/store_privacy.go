@@ -1,0 +1,115 @@
+package deposit
+
+import (
+	"context"
+	"fmt"
+
+	"hms/internal/account"
+	"hms/internal/lease"
+	"hms/internal/ledger"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/db"
+	"hms/internal/privacy"
+)
+
+// PrivacySource is the deposits of the person's leases (entries, evidence
+// of deductions, the written specification), for subject requests.
+func (s *Service) PrivacySource() privacy.Source { return privacySource{s} }
+
+type privacySource struct{ s *Service }
+
+func (privacySource) Name() string { return "deposit" }
+
+func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) ([]privacy.Section, error) {
+	sec := privacy.Section{Key: "deposit.entries", Title: "privacy.src.deposits", Purpose: "privacy.purpose.deposits",
+		Basis: "privacy.basis.contract_legal", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.books",
+		Origin:  "privacy.origin.lease",
+		Columns: []string{"privacy.col.reference", "privacy.col.date", "privacy.col.kind", "privacy.col.amount", "privacy.col.evidence"}}
+	docs := privacy.Section{Key: "deposit.specifications", Title: "privacy.src.deposit_specifications",
+		Purpose: "privacy.purpose.deposit_specifications", Basis: "privacy.basis.legal", Retention: "privacy.retention.lease",
+		Recipients: "privacy.recipients.tenant", Origin: "privacy.origin.generated",
+		Columns: []string{"privacy.col.reference", "privacy.col.created"}}
+	ids, err := lease.LeaseIDsOfPartyTx(ctx, tx, person)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		l, err := p.s.leases.GetTx(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range l.Deposit {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM deposit_evidence WHERE org_id = $1 AND entry_id = $2`, tx.OrgID(),
+				e.ID).Scan(&n); err != nil {
+				return nil, fmt.Errorf("deposit evidence: %w", err)
+			}
+			sec.Records = append(sec.Records, []privacy.Value{privacy.Text(l.Reference), privacy.Day(e.Date),
+				privacy.Word("privacy.deposit." + string(e.Kind)), privacy.Amount(e.AmountCents), privacy.Text(fmt.Sprint(n))})
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT created_at FROM deposit_specifications WHERE org_id = $1 AND lease_id = $2 ORDER BY id`,
+			tx.OrgID(), id)
+		if err != nil {
+			return nil, fmt.Errorf("deposit specifications: %w", err)
+		}
+		for rows.Next() {
+			var at string
+			if err := rows.Scan(&at); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			t, _ := db.ParseTS(at)
+			docs.Records = append(docs.Records, []privacy.Value{privacy.Text(l.Reference), privacy.At(t)})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return []privacy.Section{sec, docs}, nil
+}
+
+// Erase deletes the evidence of deductions (photos, invoices: sealed per
+// organisation, they may show the person and their home) and the written
+// specifications (they print the tenant's name and address). The entries
+// (dates, amounts, reasons) stay with the books.
+func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) (privacy.Outcome, error) {
+	var o privacy.Outcome
+	ids, err := lease.LeaseIDsOfPartyTx(ctx, tx, person)
+	if err != nil {
+		return o, err
+	}
+	evidence, specs, entries := 0, 0, 0
+	var last civil.Date
+	for _, id := range ids {
+		res, err := tx.ExecContext(ctx, `DELETE FROM deposit_evidence WHERE org_id = $1 AND lease_id = $2`, tx.OrgID(), id)
+		if err != nil {
+			return o, fmt.Errorf("erase deposit evidence: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		evidence += int(n)
+		if res, err = tx.ExecContext(ctx, `DELETE FROM deposit_specifications WHERE org_id = $1 AND lease_id = $2`, tx.OrgID(), id); err != nil {
+			return o, fmt.Errorf("erase deposit specifications: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		specs += int(n)
+		l, err := p.s.leases.GetTx(ctx, tx, id)
+		if err != nil {
+			return o, err
+		}
+		for _, e := range l.Deposit {
+			entries++
+			if e.Date.After(last) {
+				last = e.Date
+			}
+		}
+	}
+	var until civil.Date
+	if !last.IsZero() {
+		until = ledger.RetainedUntil(last.Year)
+	}
+	o.Erased = []privacy.Erased{{What: "privacy.what.deposit_evidence", Count: evidence},
+		{What: "privacy.what.deposit_specifications", Count: specs}}
+	o.Kept = []privacy.Kept{{What: "privacy.what.deposit_entries", Count: entries, Until: until, Why: "privacy.why.fiscal"}}
+	return o, nil
+}
