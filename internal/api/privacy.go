@@ -16,6 +16,9 @@ func init() {
 		op(a, http.MethodGet, "/privacy/register", "get-processing-register",
 			"The register of processing activities: what HMS processes for the organisation (as processor) and for its users (as controller)",
 			account.PermOrgRead, a.processingRegister)
+		op(a, http.MethodGet, "/privacy/recipients", "list-privacy-recipients",
+			"The register of recipients and sub-processors: who receives personal data from HMS, for what, and in which country",
+			account.PermOrgRead, a.privacyRecipients)
 	})
 }
 
@@ -35,5 +38,32 @@ func (a *API) processingRegister(ctx context.Context, act account.Actor, _ *empt
 	out := &ProcessingRegisterOutput{}
 	out.Body.Controller = o.Name
 	out.Body.Activities = privacy.RegisterEntries(langFrom(ctx))
+	return out, nil
+}
+
+// RecipientEntry is one recipient or sub-processor (PRIVACY.md P17, P18).
+type RecipientEntry struct {
+	Key      string `json:"key"`
+	Name     string `json:"name"`
+	Purpose  string `json:"purpose"`
+	Country  string `json:"country" doc:"ISO 3166-1 alpha-2"`
+	Location string `json:"location" enum:"eea,adequate,none" doc:"eea: no transfer; adequate: outside the EEA on an adequacy decision"`
+}
+
+// RecipientsOutput is the register in the asked language.
+type RecipientsOutput struct {
+	Body struct {
+		Recipients []RecipientEntry `json:"recipients"`
+	}
+}
+
+func (a *API) privacyRecipients(ctx context.Context, _ account.Actor, _ *empty) (*RecipientsOutput, error) {
+	lang := langFrom(ctx)
+	out := &RecipientsOutput{}
+	out.Body.Recipients = []RecipientEntry{}
+	for _, r := range a.Privacy.Recipients() {
+		out.Body.Recipients = append(out.Body.Recipients, RecipientEntry{Key: r.Key, Name: r.Name.In(lang),
+			Purpose: r.Purpose.In(lang), Country: r.Country, Location: string(r.Location())})
+	}
 	return out, nil
 }

@@ -306,6 +306,7 @@ var Register = []Activity{
 			{"login_failures", []string{"key"}, Technical},
 			{"rate_counters", []string{"key"}, Technical},
 			{"jobs", []string{"payload", "last_error"}, Technical},
+			{"breaches", []string{"description", "categories", "consequences", "measures", "no_notify_reason", "late_reason"}, FreeText},
 		},
 	},
 }
@@ -339,6 +340,7 @@ var NoPersonalData = map[string]string{
 	"relation_order_state":        "the version of the relations' sort order",
 	"hms_org_seals":               "PostgreSQL only: the random seal naming an organisation to its role",
 	"bank_statements":             "a statement's balances and dates",
+	"breach_customers":            "which customers a breach touched: counts and when they were told",
 }
 
 // NotPersonalColumns are columns whose names suggest personal data but that
