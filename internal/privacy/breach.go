@@ -528,7 +528,8 @@ func (s *Service) RunImpact(ctx context.Context, staffID, id int64, tables []str
 		}
 		for _, c := range found {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO breach_customers (breach_id, organisation_id, rows_affected, persons)
-				VALUES ($1, $2, $3, $4) ON CONFLICT (breach_id, organisation_id) DO UPDATE SET rows_affected = excluded.rows_affected, persons = excluded.persons`,
+				VALUES ($1, $2, $3, $4) ON CONFLICT (breach_id, organisation_id)
+				DO UPDATE SET rows_affected = excluded.rows_affected, persons = excluded.persons`,
 				id, c.OrgID, c.Rows, c.Persons); err != nil {
 				return fmt.Errorf("impact: keep %d: %w", c.OrgID, err)
 			}
@@ -537,10 +538,13 @@ func (s *Service) RunImpact(ctx context.Context, staffID, id int64, tables []str
 	})
 }
 
+// Texts translates a message id (i18n.Catalog.T).
+type Texts func(lang, id string, data map[string]any) string
+
 // NotifyCustomers mails the owners of every affected customer not yet
 // notified, through the outbox, and records when (as processor, art.
 // 33(2): without undue delay). It returns the number of mails.
-func (s *Service) NotifyCustomers(ctx context.Context, staffID, id int64, texts func(lang, key string, data map[string]any) string) (int, error) {
+func (s *Service) NotifyCustomers(ctx context.Context, staffID, id int64, texts Texts) (int, error) {
 	sent := 0
 	err := s.update(ctx, id, func(tx *db.Tx, b *Breach) error {
 		if b.State == BreachClosed {

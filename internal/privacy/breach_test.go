@@ -28,7 +28,8 @@ func TestBreachClockAndLateReason(t *testing.T) {
 	apptest.EachOrg(t, apptest.OrgOptions{}, func(t *testing.T, o *apptest.Org) {
 		p := o.Privacy
 		start := o.Clock.Now()
-		if _, err := p.RecordBreach(ctx, 1, privacy.BreachInput{DiscoveredAt: start.Add(time.Hour), Description: "x"}); fieldErr(err, "discovered_at") == "" {
+		_, err := p.RecordBreach(ctx, 1, privacy.BreachInput{DiscoveredAt: start.Add(time.Hour), Description: "x"})
+		if fieldErr(err, "discovered_at") == "" {
 			t.Errorf("a discovery in the future: %v", err)
 		}
 		if _, err := p.RecordBreach(ctx, 1, privacy.BreachInput{DiscoveredAt: start}); fieldErr(err, "description") == "" {

@@ -87,7 +87,8 @@ func CheckLocations(storage, mail string) error {
 		if LocationOf(c) == NoBasis {
 			why := "is outside the European Economic Area and has no adequacy decision of the European Commission"
 			if slices.Contains(Partial, c) {
-				why = "is outside the European Economic Area and its adequacy decision covers only some organisations there, which a setting cannot show"
+				why = "is outside the European Economic Area and its adequacy decision covers only some " +
+					"organisations there, which a setting cannot show"
 			}
 			return fmt.Errorf("%s=%s: %s (GDPR art. 45); HMS does not start with personal data there", l.setting, c, why)
 		}

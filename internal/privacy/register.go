@@ -306,7 +306,8 @@ var Register = []Activity{
 			{"login_failures", []string{"key"}, Technical},
 			{"rate_counters", []string{"key"}, Technical},
 			{"jobs", []string{"payload", "last_error"}, Technical},
-			{"breaches", []string{"description", "categories", "consequences", "measures", "no_notify_reason", "late_reason"}, FreeText},
+			{"breaches", []string{"description", "categories", "consequences", "measures", "no_notify_reason",
+				"late_reason"}, FreeText},
 		},
 	},
 }

@@ -17,6 +17,7 @@ type breachView struct {
 	Breach   *privacy.Breach
 	Now      time.Time
 	Tables   []string
+	Risks    []privacy.Risk
 }
 
 // Chosen reports whether the breach's impact query used table t.
@@ -113,7 +114,8 @@ func (s *Server) renderBreach(w http.ResponseWriter, r *http.Request, status int
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Data = breachView{Breach: b, Now: s.Clock.Now(), Tables: privacy.ImpactTables()}
+	p.Data = breachView{Breach: b, Now: s.Clock.Now(), Tables: privacy.ImpactTables(),
+		Risks: []privacy.Risk{privacy.RiskLow, privacy.RiskSome, privacy.RiskHigh}}
 	s.render(w, r, status, "console_breach", p)
 }
 
