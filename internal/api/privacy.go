@@ -16,7 +16,7 @@ func init() {
 		op(a, http.MethodGet, "/privacy/register", "get-processing-register",
 			"The register of processing activities: what HMS processes for the organisation (as processor) and for its users (as controller)",
 			account.PermOrgRead, a.processingRegister)
-		op(a, http.MethodGet, "/privacy/recipients", "list-privacy-recipients",
+		op(a, http.MethodGet, "/privacy/recipients", "get-privacy-recipients",
 			"The register of recipients and sub-processors: who receives personal data from HMS, for what, and in which country",
 			account.PermOrgRead, a.privacyRecipients)
 	})
@@ -43,11 +43,11 @@ func (a *API) processingRegister(ctx context.Context, act account.Actor, _ *empt
 
 // RecipientEntry is one recipient or sub-processor (PRIVACY.md P17, P18).
 type RecipientEntry struct {
-	Key      string `json:"key"`
-	Name     string `json:"name"`
-	Purpose  string `json:"purpose"`
-	Country  string `json:"country" doc:"ISO 3166-1 alpha-2"`
-	Location string `json:"location" enum:"eea,adequate,none" doc:"eea: no transfer; adequate: outside the EEA on an adequacy decision"`
+	Key      string           `json:"key"`
+	Name     string           `json:"name"`
+	Purpose  string           `json:"purpose"`
+	Country  string           `json:"country" doc:"ISO 3166-1 alpha-2"`
+	Location privacy.Location `json:"location" doc:"eea: no transfer; adequate: outside the EEA on an adequacy decision"`
 }
 
 // RecipientsOutput is the register in the asked language.
@@ -63,7 +63,7 @@ func (a *API) privacyRecipients(ctx context.Context, _ account.Actor, _ *empty) 
 	out.Body.Recipients = []RecipientEntry{}
 	for _, r := range a.Privacy.Recipients() {
 		out.Body.Recipients = append(out.Body.Recipients, RecipientEntry{Key: r.Key, Name: r.Name.In(lang),
-			Purpose: r.Purpose.In(lang), Country: r.Country, Location: string(r.Location())})
+			Purpose: r.Purpose.In(lang), Country: r.Country, Location: r.Location()})
 	}
 	return out, nil
 }

@@ -59,6 +59,9 @@ const (
 	NoBasis      Location = "none"     // refused: no adequacy decision HMS can rely on
 )
 
+// Locations lists the locations.
+var Locations = []Location{InEEA, AdequateLand, NoBasis}
+
 // LocationOf says where country (ISO 3166-1 alpha-2) stands.
 func LocationOf(country string) Location {
 	c := strings.ToUpper(strings.TrimSpace(country))
