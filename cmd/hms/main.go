@@ -75,6 +75,7 @@ Usage:
   hms privacy register [--format csv|pdf|json] [--lang nl|en] [--out FILE]
                                              the register of processing activities (GDPR art. 30), made
                                              from the declarations of every table and column
+  hms privacy breaches                       the breach register (staff): state, risk and the 72-hour clock
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
@@ -103,7 +104,9 @@ Secrets come from the environment only: HMS_MASTER_KEY or HMS_MASTER_KEY_FILE,
 HMS_SMTP_URL (smtp://user:pass@host:port). Other settings: HMS_BASE_URL, HMS_MAIL_FROM,
 HMS_TRUSTED_PROXIES (addresses or networks of reverse proxies whose X-Forwarded-For names the client),
 HMS_METRICS_ADDR (addresses or networks that may read /metrics), HMS_METRICS_TOKEN (secret: a bearer token for /metrics)
-and HMS_RETENTION_DAYS (days finished jobs and sent mail are kept, default 30).
+HMS_RETENTION_DAYS (days finished jobs and sent mail are kept, default 30), and HMS_STORAGE_COUNTRY and
+HMS_MAIL_COUNTRY (where the data is stored and the SMTP server stands, two letters, default NL; a country
+outside the EEA without an adequacy decision stops every command).
 `
 
 func main() {
@@ -136,6 +139,8 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 	cfg.SMTPURL = os.Getenv("HMS_SMTP_URL")
 	cfg.MailFrom = env("HMS_MAIL_FROM", "")
 	cfg.BaseURL = env("HMS_BASE_URL", "")
+	cfg.StorageCountry = env("HMS_STORAGE_COUNTRY", "NL")
+	cfg.MailCountry = env("HMS_MAIL_COUNTRY", "NL")
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

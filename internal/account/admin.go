@@ -193,3 +193,44 @@ func (s *Service) ActorIn(ctx context.Context, userID, orgID int64) (Actor, erro
 	}
 	return s.ActorFor(ctx, userID, slug)
 }
+
+// OwnerContact is an owner to send a platform notice to.
+type OwnerContact struct {
+	Email, Lang string
+}
+
+// OwnerContacts lists the e-mail addresses and languages of an
+// organisation's owners, for a platform notice such as a data breach
+// (privacy). tx must be a System transaction.
+func (s *Service) OwnerContacts(ctx context.Context, tx *db.Tx, orgID int64) ([]OwnerContact, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT user_id FROM memberships WHERE org_id = $1 AND role = 'owner' ORDER BY user_id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("owners of %d: %w", orgID, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []OwnerContact
+	for _, id := range ids {
+		r, err := userByID(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		u, err := s.open(ctx, tx, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, OwnerContact{Email: u.Email, Lang: u.Lang})
+	}
+	return out, nil
+}

@@ -15,6 +15,7 @@ import (
 	"hms/internal/overview"
 	"hms/internal/payout"
 	"hms/internal/portfolio"
+	"hms/internal/privacy"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
@@ -76,6 +77,7 @@ func init() {
 	enumOf(dunning.States)
 	enumOf(dunning.PlanStates)
 	enumOf(payout.Kinds)
+	enumOf(privacy.Locations)
 	enumOf(payout.States)
 	enumOf(payout.ScopeKinds)
 }

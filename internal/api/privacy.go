@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"hms/internal/account"
+	"hms/internal/privacy"
 )
 
 // The subject rights of a person (PRIVACY.md P20): export (owners and
@@ -20,6 +21,9 @@ func init() {
 		op(a, http.MethodPost, "/relations/{id}/erase", "erase-relation",
 			"Erase a person (crypto-shredding; the books are kept pseudonymised); owners only, refused while a lease runs",
 			account.PermMembersManage, a.relationErase)
+		op(a, http.MethodGet, "/privacy/recipients", "get-privacy-recipients",
+			"The register of recipients and sub-processors: who receives personal data from HMS, for what, and in which country",
+			account.PermOrgRead, a.privacyRecipients)
 	})
 }
 
@@ -95,4 +99,31 @@ func (a *API) relationErase(ctx context.Context, act account.Actor, in *Relation
 		out.Sources = append(out.Sources, s)
 	}
 	return &ErasureOutput{Body: out}, nil
+}
+
+// RecipientEntry is one recipient or sub-processor (PRIVACY.md P17, P18).
+type RecipientEntry struct {
+	Key      string           `json:"key"`
+	Name     string           `json:"name"`
+	Purpose  string           `json:"purpose"`
+	Country  string           `json:"country" doc:"ISO 3166-1 alpha-2"`
+	Location privacy.Location `json:"location" doc:"eea: no transfer; adequate: outside the EEA on an adequacy decision"`
+}
+
+// RecipientsOutput is the register in the asked language.
+type RecipientsOutput struct {
+	Body struct {
+		Recipients []RecipientEntry `json:"recipients"`
+	}
+}
+
+func (a *API) privacyRecipients(ctx context.Context, _ account.Actor, _ *empty) (*RecipientsOutput, error) {
+	lang := langFrom(ctx)
+	out := &RecipientsOutput{}
+	out.Body.Recipients = []RecipientEntry{}
+	for _, r := range a.Privacy.Recipients() {
+		out.Body.Recipients = append(out.Body.Recipients, RecipientEntry{Key: r.Key, Name: r.Name.In(lang),
+			Purpose: r.Purpose.In(lang), Country: r.Country, Location: r.Location()})
+	}
+	return out, nil
 }

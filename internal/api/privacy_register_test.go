@@ -79,3 +79,32 @@ func TestAccessGrantsAPI(t *testing.T) {
 		})
 	}
 }
+
+
+// The register of recipients through the API (P17, P18): a read token of
+// any member suffices; the configured locations are in it.
+func TestPrivacyRecipientsAPI(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := apptest.Start(t, engine, apptest.Options{Clock: clock.NewFixed(time.Date(2026, time.March, 15, 11, 0, 0, 0, time.UTC))})
+			a := setupOrg(t, e, "alpha")
+			read := call{t, e.URL(), a.tokens["read"]}
+			st, out := read.do("GET", "/privacy/recipients", "")
+			list, _ := out["recipients"].([]any)
+			if st != 200 || len(list) != len(e.Privacy.Recipients()) {
+				t.Fatalf("recipients: %d %v", st, out)
+			}
+			seen := map[string]bool{}
+			for _, x := range list {
+				m := x.(map[string]any)
+				if m["country"] != "NL" || m["location"] != "eea" || m["name"] == "" || m["purpose"] == "" {
+					t.Errorf("recipient: %v", m)
+				}
+				seen[m["key"].(string)] = true
+			}
+			if !seen["hosting"] || !seen["mail"] {
+				t.Errorf("storage and mail missing: %v", seen)
+			}
+		})
+	}
+}

@@ -83,6 +83,11 @@ type Config struct {
 	// first. A server without it
 	// checks that the schema is up to date instead.
 	DatabaseOwnerURL string
+	// StorageCountry and MailCountry are where the data is stored and the
+	// SMTP server stands, as ISO country codes (HMS_STORAGE_COUNTRY,
+	// HMS_MAIL_COUNTRY; empty: NL). Start-up refuses a country outside the
+	// EEA without an adequacy decision (privacy.CheckLocations, P18).
+	StorageCountry, MailCountry string
 	// Retention is how long finished jobs and mail that will not be sent
 	// any more are kept (HMS_RETENTION_DAYS); zero: DefaultRetention.
 	Retention time.Duration
@@ -119,6 +124,16 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.MailFrom == "" {
 		cfg.MailFrom = "HMS <noreply@hms.localhost>"
+	}
+	if cfg.StorageCountry == "" {
+		cfg.StorageCountry = "NL"
+	}
+	if cfg.MailCountry == "" {
+		cfg.MailCountry = "NL"
+	}
+	// Before the database is touched: no data goes where it may not be.
+	if err := privacy.CheckLocations(cfg.StorageCountry, cfg.MailCountry); err != nil {
+		return nil, err
 	}
 	d, err := db.Open(ctx, db.Config{DataDir: cfg.DataDir, URL: cfg.DatabaseURL, SystemURL: cfg.DatabaseSystemURL,
 		OwnerURL: cfg.DatabaseOwnerURL})
@@ -201,7 +216,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Accounts = account.New(account.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Mail: a.Outbox, Limiter: a.Limiter,
 		Clock: a.Clock, Texts: a.Texts, BaseURL: func() string { return a.BaseURL }})
 	a.OrgProfile = orgprofile.New(orgprofile.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
-	a.Privacy = privacy.New(privacy.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
+	a.Privacy = privacy.New(privacy.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox, Owners: a.Accounts,
+		StorageCountry: a.StorageCountry, MailCountry: a.MailCountry})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
 	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy})

@@ -308,6 +308,8 @@ var Register = []Activity{
 			{"jobs", []string{"payload", "last_error"}, Technical},
 			{"access_grants", []string{"staff_user_id"}, Technical},
 			{"access_grants", []string{"reason"}, FreeText},
+			{"breaches", []string{"description", "categories", "consequences", "measures", "no_notify_reason",
+				"late_reason"}, FreeText},
 		},
 	},
 }
@@ -341,6 +343,7 @@ var NoPersonalData = map[string]string{
 	"relation_order_state":        "the version of the relations' sort order",
 	"hms_org_seals":               "PostgreSQL only: the random seal naming an organisation to its role",
 	"bank_statements":             "a statement's balances and dates",
+	"breach_customers":            "which customers a breach touched: counts and when they were told",
 }
 
 // NotPersonalColumns are columns whose names suggest personal data but that

@@ -5,14 +5,19 @@
 // art. 28; PRIVACY.md P9): its versions, and which owner accepted which
 // version when; and the organisation's choice of optional personal-data
 // fields (birth place, nationality; P5), each turned on only with a stated
-// purpose.
+// purpose; the register of processing activities (P1); the breach register
+// with its 72-hour clock and impact query (P16); and the register of
+// recipients and sub-processors with the check of data locations (P17, P18).
 package privacy
 
 import (
+	"strings"
+
 	"hms/internal/account"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
+	"hms/internal/platform/mail"
 )
 
 // Deps are what the service needs.
@@ -20,6 +25,12 @@ type Deps struct {
 	DB    *db.DB
 	Audit *audit.Log
 	Clock clock.Clock
+	// Outbox and Owners send a breach's notice to the affected customers.
+	Outbox *mail.Outbox
+	Owners OwnerContacts
+	// StorageCountry and MailCountry are the configured locations (P18);
+	// empty: NL.
+	StorageCountry, MailCountry string
 }
 
 // Service is the face of the privacy capability.
@@ -27,6 +38,10 @@ type Service struct {
 	db    *db.DB
 	audit *audit.Log
 	clk   clock.Clock
+
+	outbox                      *mail.Outbox
+	owners                      OwnerContacts
+	storageCountry, mailCountry string
 }
 
 // New returns the service.
@@ -34,7 +49,14 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock}
+	if d.StorageCountry == "" {
+		d.StorageCountry = "NL"
+	}
+	if d.MailCountry == "" {
+		d.MailCountry = "NL"
+	}
+	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, outbox: d.Outbox, owners: d.Owners,
+		storageCountry: strings.ToUpper(d.StorageCountry), mailCountry: strings.ToUpper(d.MailCountry)}
 }
 
 // isOwner reports whether the actor may take the organisation's privacy

@@ -19,6 +19,8 @@ type consoleView struct {
 	Outbox []mail.Stored
 	Jobs   []jobs.Status
 	Audit  *audit.Report
+	// Recipients is the register of recipients and sub-processors (P17).
+	Recipients recipientsView
 }
 
 func (s *Server) console(w http.ResponseWriter, r *http.Request) {
@@ -29,7 +31,7 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Data = consoleView{Orgs: orgs}
+	p.Data = consoleView{Orgs: orgs, Recipients: recipientsView{P: p, List: s.Privacy.Recipients()}}
 	s.render(w, r, http.StatusOK, "console", p)
 }
 
@@ -93,6 +95,6 @@ func (s *Server) consoleAuditVerify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Data = consoleView{Orgs: orgs, Audit: &rep}
+	p.Data = consoleView{Orgs: orgs, Audit: &rep, Recipients: recipientsView{P: p, List: s.Privacy.Recipients()}}
 	s.render(w, r, http.StatusOK, "console", p)
 }

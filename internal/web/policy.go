@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"net/http"
 	"strings"
+
+	"hms/internal/privacy"
 )
 
 // The published privacy policy (Dutch, as shared/privacy-policy.nl.txt).
@@ -48,8 +50,22 @@ func parsePolicy(text string) []policyBlock {
 	return out
 }
 
+// policyView is the policy with, below it, the register of recipients and
+// sub-processors as configured (P17, P18).
+type policyView struct {
+	Blocks     []policyBlock
+	Recipients recipientsView
+}
+
+// recipientsView is the partial "recipients": the register in the page's
+// language.
+type recipientsView struct {
+	P    *page
+	List []privacy.Recipient
+}
+
 func (s *Server) policy(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "policy.title")
-	p.Data = parsePolicy(privacyPolicy)
+	p.Data = policyView{Blocks: parsePolicy(privacyPolicy), Recipients: recipientsView{P: p, List: s.Privacy.Recipients()}}
 	s.render(w, r, http.StatusOK, "policy", p)
 }

@@ -54,6 +54,7 @@ func (e Errors) CheckText(field, s string, multiline bool) {
 var multiline = map[string]bool{
 	"landlord_address": true, "meldpunt": true, "extra_information": true, "objection_text": true,
 	"objection_text_free": true, "inspection_text": true, "reason": true, "degree_days": true, "purposes": true, "csv": true,
+	"description": true, "consequences": true, "measures": true, "late_reason": true,
 }
 
 // Multiline reports whether the field named name (a form name such as
