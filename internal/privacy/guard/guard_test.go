@@ -53,7 +53,7 @@ func TestCheckLeavesOrdinaryRentalTextAlone(t *testing.T) {
 	for _, text := range []string{
 		"Huur over maart ontvangen, restant volgt volgende week.",
 		"Schoonmaak trappenhuis januari t/m maart 2026",
-		"Ziekenhuislaan 12, 6525 GA Nijmegen",                 // compound street name
+		"Ziekenhuislaan 12, 6525 GA Nijmegen",                     // compound street name
 		"Kerkstraat 4-A, 3511 LK Utrecht; bij de kerk om de hoek", // church only as a place
 		"Ik geloof dat de huurder al betaald heeft",
 		"Borg ingehouden voor schade aan de keukendeur",
@@ -64,7 +64,7 @@ func TestCheckLeavesOrdinaryRentalTextAlone(t *testing.T) {
 		"Bel huurder op 06-12345678 of 0612345678",
 		"Telefoon +31 6 1234 5678",
 		"Betaald op 14-03-2026, kenmerk 1000002025000298",
-		"Factuurnummer 123456789 van de leverancier",         // fails the 11-test
+		"Factuurnummer 123456789 van de leverancier",          // fails the 11-test
 		"Partij: de huurder; de verhuurder betaalt de kosten", // party to the contract
 		"Onderhoud cv-ketel en dakgoot, 2 uur à € 65,00",
 		"Repair of the boiler; tenant paid the invoice",
@@ -132,15 +132,15 @@ func TestFindingsPointAtTheMatch(t *testing.T) {
 
 func TestPhrasesAndInflections(t *testing.T) {
 	for text, want := range map[string]Category{
-		"op grond van de Opiumwet":        Criminal,
-		"een verklaring omtrent gedrag":   Criminal,
-		"proces-verbaal opgemaakt":        Criminal,
-		"ziektes in de familie":           Health,
-		"zwangerschapsverlof":             Health,
-		"Christelijke gemeente":           Religion,
-		"her sexual orientation":          SexualLife,
-		"members of the labour union":     Union,
-		"partij voor de dieren":           Political,
+		"op grond van de Opiumwet":      Criminal,
+		"een verklaring omtrent gedrag": Criminal,
+		"proces-verbaal opgemaakt":      Criminal,
+		"ziektes in de familie":         Health,
+		"zwangerschapsverlof":           Health,
+		"Christelijke gemeente":         Religion,
+		"her sexual orientation":        SexualLife,
+		"members of the labour union":   Union,
+		"partij voor de dieren":         Political,
 	} {
 		if got := cats(text); len(got) != 1 || got[0] != want {
 			t.Errorf("Check(%q) = %v, want [%s]", text, got, want)
