@@ -15,6 +15,7 @@ import (
 	"hms/internal/overview"
 	"hms/internal/payout"
 	"hms/internal/portfolio"
+	"hms/internal/privacy/guard"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
@@ -40,6 +41,7 @@ func enumOf[T ~string](values []T) {
 
 func init() {
 	enumOf(account.Roles)
+	enumOf(guard.Modes)
 	enumOf(account.Scopes)
 	enumOf(portfolio.UnitTypes)
 	enumOf(portfolio.Segments)
