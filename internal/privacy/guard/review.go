@@ -73,18 +73,27 @@ func WithReasons(ctx context.Context, reasons map[string]string) context.Context
 	return context.WithValue(ctx, reasonsKey{}, clean)
 }
 
-// reasonFor is the reason given for field: an exact match, or a reason
-// given for the last part of a dotted or indexed name ("rows[2].note" is
-// also answered by "note" when nothing names it exactly).
+// reasonFor is the reason given for field. A form may name the field with
+// a prefix ("deposit.note" for the service's "note", "rows[2].note"): when
+// no key names it exactly, keys and field are compared by their last part.
 func reasonFor(ctx context.Context, field string) string {
 	rs, _ := ctx.Value(reasonsKey{}).(map[string]string)
 	if r, ok := rs[field]; ok {
 		return r
 	}
-	if i := strings.LastIndexAny(field, ".]"); i >= 0 {
-		return rs[field[i+1:]]
+	for k, r := range rs {
+		if lastPart(k) == lastPart(field) {
+			return r
+		}
 	}
 	return ""
+}
+
+func lastPart(name string) string {
+	if i := strings.LastIndexAny(name, ".]"); i >= 0 {
+		return name[i+1:]
+	}
+	return name
 }
 
 // Review checks texts for the organisation of tx by its guard mode. It
