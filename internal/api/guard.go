@@ -17,7 +17,7 @@ import (
 // reasons travel in one header for every such operation, JSON or file
 // bodies alike, and stay out of URLs (and so out of access logs).
 type GuardReasons struct {
-	GuardReasons string `header:"HMS-Guard-Reasons" doc:"Reasons for text the privacy guard warned about, form-encoded: field=reason&field2=reason2"`
+	GuardReasons string `header:"HMS-Guard-Reasons" doc:"Reasons for text the privacy guard warned about: field=reason&field2=reason2"`
 }
 
 func (g GuardReasons) guardReasons() string { return g.GuardReasons }

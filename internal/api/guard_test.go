@@ -56,7 +56,8 @@ func TestGuardReasonsHeader(t *testing.T) {
 		if st != 422 || !strings.Contains(fmt.Sprint(doc["errors"]), "body.note") || !strings.Contains(fmt.Sprint(doc["errors"]), "(health)") {
 			t.Fatalf("warned: %d %v", st, doc)
 		}
-		if st, doc = send("POST", path, writer, body, "note=%zz"); st != 422 || !strings.Contains(fmt.Sprint(doc["errors"]), "HMS-Guard-Reasons") {
+		st, doc = send("POST", path, writer, body, "note=%zz")
+		if st != 422 || !strings.Contains(fmt.Sprint(doc["errors"]), "HMS-Guard-Reasons") {
 			t.Fatalf("malformed header: %d %v", st, doc)
 		}
 		if st, doc = send("POST", path, writer, body, "note="+url.QueryEscape("Agreed with the tenant")); st != 201 {

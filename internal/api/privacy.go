@@ -29,7 +29,7 @@ type OptionalFieldBody struct {
 
 // PrivacySettingsBody is the organisation's privacy settings.
 type PrivacySettingsBody struct {
-	GuardMode      guard.Mode                   `json:"guard_mode" doc:"What the guard on free text does when it sees a BSN or special-category data: warn (ask for a reason in guard_reasons) or refuse"`
+	GuardMode      guard.Mode                   `json:"guard_mode" doc:"On a BSN or special data in free text: warn (ask a reason) or refuse"`
 	OptionalFields map[string]OptionalFieldBody `json:"optional_fields" doc:"By field: birth_place, nationality; a field left out is off"`
 }
 

@@ -19,8 +19,8 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
-	"hms/internal/privacy/guard"
 	"hms/internal/portfolio"
+	"hms/internal/privacy/guard"
 	"hms/internal/relation"
 )
 

@@ -16,8 +16,8 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
-	"hms/internal/privacy/guard"
 	"hms/internal/platform/vault"
+	"hms/internal/privacy/guard"
 )
 
 // Deps are what the service needs.

@@ -15,8 +15,8 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/validation"
-	"hms/internal/privacy/guard"
 	"hms/internal/platform/vault"
+	"hms/internal/privacy/guard"
 )
 
 // Deps are what the service needs. Collections and Payouts may be nil.

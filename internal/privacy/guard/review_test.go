@@ -70,7 +70,8 @@ func TestReviewWarnsRefusesAndRecords(t *testing.T) {
 		}
 
 		// Only an owner chooses the mode; beta keeps its own.
-		if err := e.Privacy.UpdateSettings(ctx, e.Manager, privacy.SettingsInput{GuardMode: guard.ModeRefuse}); !errors.Is(err, validation.ErrForbidden) {
+		err := e.Privacy.UpdateSettings(ctx, e.Manager, privacy.SettingsInput{GuardMode: guard.ModeRefuse})
+		if !errors.Is(err, validation.ErrForbidden) {
 			t.Fatalf("manager sets the mode: %v", err)
 		}
 		if err := e.Privacy.UpdateSettings(ctx, e.Owner, privacy.SettingsInput{GuardMode: "never"}); err == nil {
