@@ -72,6 +72,7 @@ func TestCheckLeavesOrdinaryRentalTextAlone(t *testing.T) {
 		"Parkeerplaats bij het station, volt meter vervangen",
 		"Cleaning of the stairwell, European Union tender",
 		"huurder heeft de sleutels ingeleverd op 1 juli",
+		"Direct debit disabled until the new mandate is signed",
 	} {
 		if fs := Check(text); len(fs) != 0 {
 			var spans []string
