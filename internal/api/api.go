@@ -169,6 +169,10 @@ func op[I, O any](a *API, method, path, id, summary string, perm account.Permiss
 		if err := a.cleanText(ctx, in); err != nil {
 			return nil, err
 		}
+		ctx, err := withGuardReasons(ctx, in)
+		if err != nil {
+			return nil, err
+		}
 		out, err := h(ctx, actorFrom(ctx), in)
 		if err != nil {
 			return nil, a.toHuma(ctx, err)

@@ -176,6 +176,7 @@ type EvidenceFileJSON struct {
 
 // DeductDepositInput is a deduction.
 type DeductDepositInput struct {
+	GuardReasons
 	ID   int64 `path:"id"`
 	Body struct {
 		Date        civil.Date         `json:"date,omitempty" doc:"Default: today"`
@@ -199,6 +200,7 @@ func (a *API) deductDeposit(ctx context.Context, act account.Actor, in *DeductDe
 
 // AddEvidenceInput adds a file to a deduction.
 type AddEvidenceInput struct {
+	GuardReasons
 	ID      int64 `path:"id"`
 	EntryID int64 `path:"entry_id"`
 	Body    EvidenceFileJSON

@@ -301,6 +301,7 @@ func (a *API) sendDunningLetters(ctx context.Context, act account.Actor, in *Sen
 
 // DecideProposalInput decides on a proposal.
 type DecideProposalInput struct {
+	GuardReasons
 	ID   int64 `path:"id"`
 	Body struct {
 		Reason string `json:"reason,omitempty" maxLength:"500"`
@@ -543,6 +544,7 @@ func termInputs(ts []TermInputJSON) []dunning.TermInput {
 
 // CreatePaymentPlanInput makes a plan.
 type CreatePaymentPlanInput struct {
+	GuardReasons
 	Body struct {
 		LeaseID   int64           `json:"lease_id"`
 		ChargeIDs []int64         `json:"charge_ids" maxItems:"500" doc:"Open charges of the lease the plan covers"`

@@ -16,6 +16,7 @@ import (
 	"hms/internal/payout"
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
+	"hms/internal/privacy/guard"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
@@ -41,6 +42,7 @@ func enumOf[T ~string](values []T) {
 
 func init() {
 	enumOf(account.Roles)
+	enumOf(guard.Modes)
 	enumOf(account.Scopes)
 	enumOf(account.GrantStatesShown)
 	enumOf(portfolio.UnitTypes)

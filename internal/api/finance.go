@@ -479,6 +479,7 @@ func (a *API) getInvoicePDF(ctx context.Context, act account.Actor, in *idPath) 
 
 // CreditInvoiceInput credits an invoice.
 type CreditInvoiceInput struct {
+	GuardReasons
 	ID   int64 `path:"id"`
 	Body struct {
 		ChargeIDs []int64 `json:"charge_ids,omitempty" doc:"The charges to credit; absent: all"`
@@ -713,6 +714,7 @@ func (a *API) allocateLeaseCredit(ctx context.Context, act account.Actor, in *id
 
 // ReversePaymentInput reverses a payment.
 type ReversePaymentInput struct {
+	GuardReasons
 	ID   int64 `path:"id"`
 	Body struct {
 		Reason string `json:"reason"`

@@ -29,6 +29,7 @@ func init() {
 
 // ImportCSVInput is a CSV file as the body.
 type ImportCSVInput struct {
+	GuardReasons
 	RawBody []byte `contentType:"text/csv" maxLength:"67108864"`
 }
 

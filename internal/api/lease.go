@@ -330,6 +330,7 @@ func (a *API) listLeaseComponents(ctx context.Context, act account.Actor, in *Li
 
 // SetLeaseComponentInput sets a component from a date.
 type SetLeaseComponentInput struct {
+	GuardReasons
 	ID   int64 `path:"id"`
 	Body LeaseComponentBody
 }
@@ -395,6 +396,7 @@ func (a *API) getLeaseDeposit(ctx context.Context, act account.Actor, in *LeaseP
 
 // AddLeaseDepositEntryInput records a deposit entry.
 type AddLeaseDepositEntryInput struct {
+	GuardReasons
 	ID   int64 `path:"id"`
 	Body struct {
 		Kind        lease.DepositEntryKind `json:"kind"`
@@ -419,6 +421,7 @@ func (a *API) addLeaseDepositEntry(ctx context.Context, act account.Actor, in *A
 
 // GiveLeaseNoticeInput previews or gives notice.
 type GiveLeaseNoticeInput struct {
+	GuardReasons
 	ID      int64 `path:"id"`
 	Preview bool  `query:"preview" doc:"true: only compute the end date; nothing is recorded"`
 	Body    struct {

@@ -137,6 +137,7 @@ func (a *API) getPayout(ctx context.Context, act account.Actor, in *idPath) (*On
 
 // ProposeOverpaymentInput proposes an overpayment.
 type ProposeOverpaymentInput struct {
+	GuardReasons
 	Body struct {
 		LeaseID     int64  `json:"lease_id"`
 		AmountCents int64  `json:"amount_cents,omitempty" minimum:"0" doc:"0 or absent: all of the lease's unallocated credit"`

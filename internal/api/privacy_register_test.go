@@ -80,7 +80,6 @@ func TestAccessGrantsAPI(t *testing.T) {
 	}
 }
 
-
 // The register of recipients through the API (P17, P18): a read token of
 // any member suffices; the configured locations are in it.
 func TestPrivacyRecipientsAPI(t *testing.T) {

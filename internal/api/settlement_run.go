@@ -158,7 +158,10 @@ func (a *API) listSettlementCosts(ctx context.Context, act account.Actor,
 }
 
 // CreateSettlementCostInput carries a new entry.
-type CreateSettlementCostInput struct{ Body SettlementCostBody }
+type CreateSettlementCostInput struct {
+	GuardReasons
+	Body SettlementCostBody
+}
 
 func (a *API) createSettlementCost(ctx context.Context, act account.Actor, in *CreateSettlementCostInput) (*SettlementCostOutput, error) {
 	id, err := a.Settlement.CreateCost(ctx, act, in.Body.input())
@@ -178,6 +181,7 @@ func (a *API) getSettlementCost(ctx context.Context, act account.Actor, in *Sett
 
 // UpdateSettlementCostInput replaces an entry.
 type UpdateSettlementCostInput struct {
+	GuardReasons
 	ID   int64 `path:"id"`
 	Body SettlementCostBody
 }
@@ -195,6 +199,7 @@ func (a *API) deleteSettlementCost(ctx context.Context, act account.Actor, in *S
 
 // PutSettlementEvidenceInput is the PDF itself.
 type PutSettlementEvidenceInput struct {
+	GuardReasons
 	ID       int64  `path:"id"`
 	FileName string `query:"filename" doc:"The name to keep with the file"`
 	RawBody  []byte `contentType:"application/pdf" maxLength:"10485760"`
@@ -222,6 +227,7 @@ func (a *API) getSettlementEvidence(ctx context.Context, act account.Actor, in *
 
 // ImportSettlementCostsInput carries the file's text.
 type ImportSettlementCostsInput struct {
+	GuardReasons
 	Body struct {
 		CSV string `json:"csv" maxLength:"10485760" doc:"The file: the header row of the operation's description, then one entry per row"`
 	}

@@ -38,6 +38,7 @@ func statementBody(o *huma.Operation) { o.MaxBodyBytes = int64(reconcile.MaxFile
 
 // ImportBankStatementInput is a statement file.
 type ImportBankStatementInput struct {
+	GuardReasons
 	Body struct {
 		FileName   string `json:"file_name,omitempty" maxLength:"200"`
 		Content    []byte `json:"content" doc:"The file, base64: camt.053 (.02, .04, .08) or MT940"`
@@ -210,6 +211,7 @@ func (a *API) matchBankLine(ctx context.Context, act account.Actor, in *MatchBan
 
 // IgnoreBankLineInput puts a line aside.
 type IgnoreBankLineInput struct {
+	GuardReasons
 	ID   int64 `path:"id"`
 	Body struct {
 		Note string `json:"note" maxLength:"200" doc:"Why the line is not booked"`

@@ -19,6 +19,7 @@ import (
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 	"hms/internal/platform/vault"
+	"hms/internal/privacy/guard"
 )
 
 // Deps are what the service needs.
@@ -276,6 +277,11 @@ func (s *Service) AddEvidence(ctx context.Context, a account.Actor, leaseID, ent
 
 func (s *Service) insertEvidence(ctx context.Context, tx *db.Tx, a account.Actor, leaseID, entryID int64,
 	f File, ct string) (int64, error) {
+	// The note went through the guard in lease.AddDepositEntryTx; a file's
+	// name is free text too.
+	if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "evidence", Value: f.Name}); err != nil {
+		return 0, err
+	}
 	content, err := s.vault.SealOrg(ctx, tx, fieldContent, f.Data)
 	if err != nil {
 		return 0, fmt.Errorf("seal evidence: %w", err)

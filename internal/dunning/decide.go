@@ -12,6 +12,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy/guard"
 )
 
 // ProposalFilter narrows Proposals.
@@ -114,6 +115,9 @@ func (s *Service) Dismiss(ctx context.Context, a account.Actor, id int64, reason
 		if p.Stage == StageHandover {
 			return validation.Errors{"proposal": "dunning.handover.decide"}
 		}
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "reason", Value: reason}); err != nil {
+			return err
+		}
 		ok, err := decideProposal(ctx, tx, id, StateDismissed, s.today(), s.now(), a.UserID, reason)
 		if err != nil {
 			return err
@@ -154,6 +158,9 @@ func (s *Service) DecideHandover(ctx context.Context, a account.Actor, id int64,
 		state, action := StateApproved, "dunning.handover_approved"
 		if !approve {
 			state, action = StateRejected, "dunning.handover_rejected"
+		}
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "reason", Value: reason}); err != nil {
+			return err
 		}
 		ok, err := decideProposal(ctx, tx, id, state, s.today(), s.now(), a.UserID, reason)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy/guard"
 )
 
 // Payment plans (betalingsregelingen, DOMAIN.md §6): terms that pay chosen
@@ -226,6 +227,9 @@ func (s *Service) CreatePlan(ctx context.Context, a account.Actor, in PlanInput)
 			fe.Add("terms", "dunning.plan.terms_sum")
 		}
 		if err := fe.Err(); err != nil {
+			return err
+		}
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "note", Value: in.Note}); err != nil {
 			return err
 		}
 		slices.SortFunc(items, func(x, y item) int { return int(x.chargeID - y.chargeID) })

@@ -18,6 +18,7 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy/guard"
 )
 
 // Moving in from another system: the open items each lease had there
@@ -118,6 +119,15 @@ func (s *Service) ImportOpeningBalances(ctx context.Context, a account.Actor, r 
 			id, ok := leases[rw.ref]
 			if rw.ref != "" && !ok {
 				add(rw.line, "lease_ref", "import.moving.lease_unknown")
+				continue
+			}
+			// The description is printed on the invoice: free text.
+			if gerr := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "description", Value: rw.desc}); gerr != nil {
+				gfe, ok := validation.AsFields(gerr)
+				if !ok {
+					return gerr
+				}
+				add(rw.line, "description", gfe["description"])
 				continue
 			}
 			if len(errs) > 0 {

@@ -13,6 +13,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy/guard"
 )
 
 // JobKind is the background job that runs an uploaded import.
@@ -53,6 +54,9 @@ func (s *Service) Submit(ctx context.Context, a account.Actor, fileName string, 
 	}
 	var id int64
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "file", Value: fileName}); err != nil {
+			return err
+		}
 		sealed, err := s.vault.SealOrg(ctx, tx, "imports.file", data)
 		if err != nil {
 			return err

@@ -20,6 +20,7 @@ import (
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 	"hms/internal/portfolio"
+	"hms/internal/privacy/guard"
 	"hms/internal/relation"
 )
 
@@ -640,6 +641,9 @@ func (s *Service) SetComponentTx(ctx context.Context, tx *db.Tx, a account.Actor
 		if err := fe.Err(); err != nil {
 			return err
 		}
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "label", Value: in.Label}); err != nil {
+			return err
+		}
 		if id, err = insertComponent(ctx, tx, leaseID, in, s.now(), a.UserID); err != nil {
 			return err
 		}
@@ -733,6 +737,9 @@ func (s *Service) AddDepositEntryTx(ctx context.Context, tx *db.Tx, a account.Ac
 		}
 	}
 	if err := fe.Err(); err != nil {
+		return 0, err
+	}
+	if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "note", Value: in.Note}); err != nil {
 		return 0, err
 	}
 	id, err := insertDepositEntry(ctx, tx, leaseID, in, s.now(), a.UserID)
@@ -833,6 +840,9 @@ func (s *Service) GiveNotice(ctx context.Context, a account.Actor, leaseID int64
 			return err
 		}
 		if p, err = s.preview(l, &in, st.NoticeWholeMonths); err != nil {
+			return err
+		}
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "reason", Value: in.Reason}); err != nil {
 			return err
 		}
 		now := s.now()

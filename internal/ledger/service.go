@@ -17,6 +17,7 @@ import (
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 	"hms/internal/platform/vault"
+	"hms/internal/privacy/guard"
 )
 
 // Deps are what the service needs.
@@ -434,6 +435,9 @@ func (s *Service) ReversePayment(ctx context.Context, a account.Actor, paymentID
 	}
 	var id int64
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "reason", Value: reason}); err != nil {
+			return err
+		}
 		var err error
 		id, err = s.ReversePaymentTx(ctx, tx, a, paymentID, reason, s.today())
 		return err
@@ -496,6 +500,9 @@ func (s *Service) Credit(ctx context.Context, a account.Actor, in CreditInput) (
 	}
 	var id int64
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "reason", Value: in.Reason}); err != nil {
+			return err
+		}
 		var err error
 		if id, err = s.CreditTx(ctx, tx, in, s.now(), a.UserID); err != nil {
 			return err

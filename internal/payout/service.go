@@ -19,6 +19,7 @@ import (
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
 	"hms/internal/platform/vault"
+	"hms/internal/privacy/guard"
 	"hms/internal/relation"
 )
 
@@ -215,6 +216,9 @@ func (s *Service) ProposeOverpayment(ctx context.Context, a account.Actor, in Ov
 			in.LeaseID = id
 		}
 		if err := fe.Err(); err != nil {
+			return err
+		}
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "note", Value: in.Note}); err != nil {
 			return err
 		}
 		l, err := s.leases.GetTx(ctx, tx, in.LeaseID)

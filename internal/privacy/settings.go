@@ -11,6 +11,7 @@ import (
 	"hms/internal/platform/audit"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy/guard"
 )
 
 // Optional personal-data fields. They are off by default: birth place and
@@ -40,7 +41,8 @@ type OptionalField struct {
 
 // Settings are an organisation's privacy choices.
 type Settings struct {
-	Fields map[string]OptionalField // by FieldBirthPlace, FieldNationality; missing means off
+	Fields    map[string]OptionalField // by FieldBirthPlace, FieldNationality; missing means off
+	GuardMode guard.Mode               // what the guard on free text does with a finding (P10)
 }
 
 // Enabled reports whether an optional field is on.
@@ -48,14 +50,20 @@ func (s Settings) Enabled(field string) bool { return s.Fields[field].Enabled }
 
 // SettingsInput turns optional fields on (with a purpose) or off.
 type SettingsInput struct {
-	Enabled  map[string]bool
-	Purposes map[string]string
+	Enabled   map[string]bool
+	Purposes  map[string]string
+	GuardMode guard.Mode // "": unchanged
 }
 
 // SettingsTx reads the transaction's organisation's settings (for
 // capabilities checking input inside their own transaction).
 func (s *Service) SettingsTx(ctx context.Context, tx *db.Tx) (Settings, error) {
 	st := Settings{Fields: map[string]OptionalField{}}
+	mode, err := guard.ModeTx(ctx, tx)
+	if err != nil {
+		return st, err
+	}
+	st.GuardMode = mode
 	rows, err := tx.QueryContext(ctx,
 		`SELECT field, purpose, enabled_by, enabled_at FROM privacy_optional_fields WHERE org_id = $1`, tx.OrgID())
 	if err != nil {
@@ -90,7 +98,8 @@ func (s *Service) Settings(ctx context.Context, actor account.Actor) (Settings, 
 	return st, err
 }
 
-// UpdateSettings turns optional fields on or off; owners only. A field
+// UpdateSettings turns optional fields on or off and sets the guard mode;
+// owners only. A field
 // turned on needs a purpose of at least 10 characters. Turning a field off
 // does not erase values already stored: relations drop them at their next
 // change, and the retention job will erase the rest.
@@ -118,6 +127,9 @@ func (s *Service) UpdateSettings(ctx context.Context, actor account.Actor, in Se
 			fe.Add(f, "field.invalid")
 		}
 	}
+	if in.GuardMode != "" && !in.GuardMode.Valid() {
+		fe.Add("guard_mode", "privacy.guard.mode_invalid")
+	}
 	if err := fe.Err(); err != nil {
 		return err
 	}
@@ -127,6 +139,16 @@ func (s *Service) UpdateSettings(ctx context.Context, actor account.Actor, in Se
 			return err
 		}
 		now := db.TS(s.clk.Now())
+		if in.GuardMode != "" && in.GuardMode != old.GuardMode {
+			if err := guard.SetModeTx(ctx, tx, in.GuardMode, actor.UserID, now); err != nil {
+				return err
+			}
+			if err := s.audit.Record(ctx, tx, audit.Event{ActorUserID: actor.UserID, ActorKind: actor.Kind,
+				Action: "privacy.guard_mode_changed", TargetType: "privacy_setting", TargetID: "guard_mode",
+				Details: map[string]string{"from": string(old.GuardMode), "to": string(in.GuardMode)}}); err != nil {
+				return err
+			}
+		}
 		for _, f := range OptionalFields {
 			was, want := old.Fields[f], in.Enabled[f]
 			action := ""

@@ -15,6 +15,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy/guard"
 )
 
 // LineFilter narrows the lines list.
@@ -343,6 +344,9 @@ func (s *Service) Ignore(ctx context.Context, a account.Actor, id int64, note st
 		}
 		if l.State != Review && l.State != NotOurs {
 			return validation.Errors{"line": "bank.line.not_in_review"}
+		}
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "note", Value: note}); err != nil {
+			return err
 		}
 		if err := decideLine(ctx, tx, id, outcome{state: Ignored, note: note}, s.now(), a.UserID); err != nil {
 			return err

@@ -16,6 +16,7 @@ import (
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/validation"
 	"hms/internal/platform/vault"
+	"hms/internal/privacy/guard"
 )
 
 // Deps are what the service needs. Collections and Payouts may be nil.
@@ -83,6 +84,9 @@ type ImportOptions struct {
 	Progress func(done, total int)
 	// Size is the file's length in bytes, for Progress (0: unknown).
 	Size int64
+	// nameReviewed: the file name passed the privacy guard when the file
+	// was uploaded (Submit), so the job does not ask again.
+	nameReviewed bool
 }
 
 // MaxFileBytes bounds an uploaded statement file.
@@ -99,6 +103,11 @@ func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, opt 
 	}
 	var res Result
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if !opt.nameReviewed {
+			if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "file_name", Value: opt.FileName}); err != nil {
+				return err
+			}
+		}
 		im := &importer{s: s, tx: tx, a: a, opt: opt, today: s.today(), pay: s.ledger.NewPaymentBatch(tx, a)}
 		var err error
 		res, err = im.run(ctx, r)

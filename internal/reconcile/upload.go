@@ -13,6 +13,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy/guard"
 )
 
 // JobKind is the background job that imports an uploaded statement file.
@@ -55,6 +56,9 @@ func (s *Service) Submit(ctx context.Context, a account.Actor, fileName string, 
 	}
 	var id int64
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "file", Value: fileName}); err != nil {
+			return err
+		}
 		sealed, err := s.vault.SealOrg(ctx, tx, "bank_uploads.file", data)
 		if err != nil {
 			return err
@@ -156,7 +160,7 @@ func (s *Service) runUpload(ctx context.Context, j *jobs.Job) error {
 		progress, stop := j.ProgressAsync(ctx)
 		var res Result
 		res, err = s.Import(ctx, actor, bytes.NewReader(data), ImportOptions{FileName: name, AddAccount: add == 1, Progress: progress,
-			Size: int64(len(data))})
+			Size: int64(len(data)), nameReviewed: true})
 		stop()
 		if err == nil {
 			state, out.Result, out.Warnings = "done", &res, res.Warnings

@@ -22,6 +22,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy/guard"
 )
 
 // MaxEvidenceSize bounds an invoice PDF.
@@ -234,6 +235,9 @@ func (s *Service) CreateCost(ctx context.Context, a account.Actor, in CostInput)
 		if err := fe.Err(); err != nil {
 			return err
 		}
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "description", Value: c.desc}); err != nil {
+			return err
+		}
 		var err error
 		if id, err = insertCost(ctx, tx, c, a.UserID, s.now()); err != nil {
 			if db.IsUniqueViolation(err) {
@@ -259,7 +263,8 @@ func (s *Service) UpdateCost(ctx context.Context, a account.Actor, id int64, in 
 	}
 	c, fe := in.check()
 	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		if _, err := getCost(ctx, tx, id); err != nil {
+		old, err := getCost(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if err := checkRefs(ctx, tx, c, fe); err != nil {
@@ -267,6 +272,12 @@ func (s *Service) UpdateCost(ctx context.Context, a account.Actor, id int64, in 
 		}
 		if err := fe.Err(); err != nil {
 			return err
+		}
+		// A description kept as it was passed the guard when it was stored.
+		if old.Description != c.desc {
+			if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "description", Value: c.desc}); err != nil {
+				return err
+			}
 		}
 		if err := updateCost(ctx, tx, id, c, s.now()); err != nil {
 			if db.IsUniqueViolation(err) {
@@ -361,6 +372,9 @@ func (s *Service) SetEvidence(ctx context.Context, a account.Actor, id int64, na
 	sum := sha256.Sum256(data)
 	return s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		if _, err := getCost(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "evidence", Value: name}); err != nil {
 			return err
 		}
 		sealed, err := s.vault.SealOrg(ctx, tx, "settlement.evidence", data)
@@ -652,6 +666,17 @@ func (s *Service) ImportCosts(ctx context.Context, a account.Actor, r io.Reader)
 			c, fe := in.check()
 			for k, v := range fe {
 				rowErrs.Add(k, v)
+			}
+			if rowErrs["description"] == "" {
+				if gerr := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "description", Value: c.desc}); gerr != nil {
+					gfe, ok := validation.AsFields(gerr)
+					if !ok {
+						return gerr
+					}
+					for k, v := range gfe {
+						rowErrs.Add(k, v)
+					}
+				}
 			}
 			if c.complexID > 0 && len(c.units) > 0 && rowErrs["complex_id"] == "" {
 				for _, u := range c.units {

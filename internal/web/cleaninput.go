@@ -46,6 +46,7 @@ func (s *Server) cleanInput(next http.Handler) http.Handler {
 				}
 				r = withRefused(r, bad)
 			}
+			r = withGuardReasons(r)
 		}
 		next.ServeHTTP(w, r)
 	})

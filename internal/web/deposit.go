@@ -181,6 +181,7 @@ func uploadedFiles(r *http.Request, field string) []*multipart.FileHeader {
 
 func (s *Server) depositDeduct(w http.ResponseWriter, r *http.Request) {
 	perr := parseUpload(w, r)
+	r = withGuardReasons(r)
 	f := readForm(r).Messages("lease")
 	p := s.newPage(r, "deposit.title")
 	id := pathID(r, "id")
@@ -219,6 +220,7 @@ func (s *Server) depositDeduct(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) depositAddEvidence(w http.ResponseWriter, r *http.Request) {
 	perr := parseUpload(w, r)
+	r = withGuardReasons(r)
 	f := readForm(r)
 	p := s.newPage(r, "deposit.title")
 	id, entry := pathID(r, "id"), pathID(r, "entry")

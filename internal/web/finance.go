@@ -596,7 +596,8 @@ func (s *Server) financeReverse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.Ledger.ReversePayment(r.Context(), actorOf(r), pid, f.String("reason")); err != nil {
-		s.fail(w, r, formErrors(err, "reverse", nil), p, s.leaseAccountAgain(w, r, p))
+		// The reason's error goes to the payment's own form (reverse<id>.reason).
+		s.fail(w, r, formErrors(err, fmt.Sprintf("reverse%d", pid), nil), p, s.leaseAccountAgain(w, r, p))
 		return
 	}
 	s.accountBack(w, r, id, "finance.payment.reversed")

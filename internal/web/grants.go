@@ -21,7 +21,9 @@ type grantsView struct {
 }
 
 // State is a grant's state in words.
-func (v grantsView) State(p *page, g account.Grant) string { return p.T("grant.state." + string(g.Shown())) }
+func (v grantsView) State(p *page, g account.Grant) string {
+	return p.T("grant.state." + string(g.Shown()))
+}
 
 // Active reports whether g lets its staff member in now.
 func (v grantsView) Active(g account.Grant) bool { return g.ActiveAt(v.Now) }

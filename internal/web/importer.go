@@ -51,6 +51,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, validation.Errors{"file": "import.too_large"}, p, s.onForm(w, r, "import", p))
 		return
 	}
+	r = withGuardReasons(r)
 	id, err := s.Importer.Submit(r.Context(), actorOf(r), header.Filename, data)
 	if err != nil {
 		s.fail(w, r, err, p, s.onForm(w, r, "import", p))

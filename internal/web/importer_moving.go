@@ -8,6 +8,7 @@ import (
 
 	"hms/internal/importer"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy/guard"
 )
 
 // Moving in from another system: the opening balances and the service-cost
@@ -75,6 +76,7 @@ func (s *Server) importMoving(w http.ResponseWriter, r *http.Request, kind strin
 		s.fail(w, r, validation.Errors{"file": "import.too_large"}, p, again)
 		return
 	}
+	r = withGuardReasons(r)
 	run := s.Importer.ImportOpeningBalances
 	if kind == "advances" {
 		run = s.Importer.ImportAdvances
@@ -93,6 +95,12 @@ func (s *Server) importMoving(w http.ResponseWriter, r *http.Request, kind strin
 		return
 	case errors.Is(err, importer.ErrRows):
 		v.Errors = cellErrs
+		for _, c := range cellErrs {
+			if _, warn := guard.IsGuard(c.Reason); warn {
+				// One reason answers the guard for every row's description.
+				p.Errors["description"] = c.Reason
+			}
+		}
 		p.Data = v
 		s.render(w, r, http.StatusUnprocessableEntity, "import_moving", p)
 		return

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"hms/internal/privacy"
+	"hms/internal/privacy/guard"
 )
 
 type agreementView struct {
@@ -68,7 +69,16 @@ func (s *Server) agreementAccept(w http.ResponseWriter, r *http.Request) {
 type privacySettingsView struct {
 	Settings  privacy.Settings
 	Fields    []string
+	Modes     []guard.Mode
 	CanChange bool
+}
+
+// Mode is the guard mode to show checked in the form.
+func (v privacySettingsView) Mode(p *page) guard.Mode {
+	if p.Form != nil {
+		return guard.Mode(p.Form.Get("guard_mode"))
+	}
+	return v.Settings.GuardMode
 }
 
 // On reports whether an optional field is on in the form (or, before any
@@ -102,14 +112,15 @@ func (s *Server) renderPrivacySettings(w http.ResponseWriter, r *http.Request, s
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Data = privacySettingsView{Settings: st, Fields: privacy.OptionalFields, CanChange: privacy.CanDecide(a)}
+	p.Data = privacySettingsView{Settings: st, Fields: privacy.OptionalFields, Modes: guard.Modes, CanChange: privacy.CanDecide(a)}
 	s.render(w, r, status, "privacy_settings", p)
 }
 
 func (s *Server) privacySettingsSave(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r)
 	p := s.newPage(r, "privacy.settings_title")
-	in := privacy.SettingsInput{Enabled: map[string]bool{}, Purposes: map[string]string{}}
+	in := privacy.SettingsInput{Enabled: map[string]bool{}, Purposes: map[string]string{},
+		GuardMode: guard.Mode(f.String("guard_mode"))}
 	for _, field := range privacy.OptionalFields {
 		in.Enabled[field] = f.String(field) == "on"
 		in.Purposes[field] = f.String(field + "_purpose")

@@ -13,6 +13,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy/guard"
 	"hms/internal/settlement"
 )
 
@@ -91,10 +92,17 @@ func (s *Server) stImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
+	r = withGuardReasons(r)
 	res, err := s.Settlement.ImportCosts(r.Context(), actorOf(r), file)
 	var ie settlement.ImportErrors
 	if errors.As(err, &ie) {
 		p.Errors = validation.Errors{"file": "settlement.import_errors"}
+		for _, c := range ie {
+			if _, warn := guard.IsGuard(c.Reason); warn {
+				// One reason answers the guard for every row's description.
+				p.Errors["description"] = c.Reason
+			}
+		}
 		s.renderCosts(w, r, http.StatusUnprocessableEntity, p, ie)
 		return
 	}
@@ -193,6 +201,7 @@ func stUpload(w http.ResponseWriter, r *http.Request) (name string, data []byte,
 
 func (s *Server) stCostCreate(w http.ResponseWriter, r *http.Request) {
 	name, data, uerr := stUpload(w, r)
+	r = withGuardReasons(r)
 	f := readForm(r)
 	p := s.newPage(r, "settlement.cost.new")
 	if uerr != nil {
@@ -217,7 +226,14 @@ func (s *Server) stCostCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if data != nil {
 		if err := s.Settlement.SetEvidence(r.Context(), a, id, name, data); err != nil {
-			s.fail(w, r, err, p)
+			// The entry is stored; its page shows why the file is not
+			// (the privacy guard on its name), to upload it again there.
+			e, cerr := s.Settlement.Cost(r.Context(), a, id)
+			if cerr != nil {
+				s.fail(w, r, cerr, p)
+				return
+			}
+			s.fail(w, r, err, p, s.costFormAgain(w, r, p, e))
 			return
 		}
 	}
@@ -237,6 +253,7 @@ func (s *Server) stCostEdit(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) stCostUpdate(w http.ResponseWriter, r *http.Request) {
 	_, _, uerr := stUpload(w, r)
+	r = withGuardReasons(r)
 	f := readForm(r)
 	p := s.newPage(r, "settlement.cost.edit")
 	a := actorOf(r)
@@ -279,6 +296,7 @@ func (s *Server) stCostDelete(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) stEvidenceUpload(w http.ResponseWriter, r *http.Request) {
 	name, data, uerr := stUpload(w, r)
+	r = withGuardReasons(r)
 	f := readForm(r)
 	p := s.newPage(r, "settlement.cost.edit")
 	a := actorOf(r)

@@ -112,6 +112,7 @@ func (s *Server) statementsUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, validation.Errors{"file": "bankfile.error.too_large"}, p, again)
 		return
 	}
+	r = withGuardReasons(r)
 	id, err := s.Reconcile.Submit(r.Context(), actorOf(r), header.Filename, data, r.FormValue("add_account") == "1")
 	if err != nil {
 		s.fail(w, r, err, p, again)

@@ -318,16 +318,18 @@ func TestRefusesPersonalData(t *testing.T) {
 		"bsn dotted":     "1112.22.333",
 	}
 	allowed := map[string]string{
-		"id":       "4711",
-		"8 digits": "12345678",
-		"10 digit": "0612345678",
-		"date":     "2025-03-14",
-		"sha256":   strings.Repeat("ab12", 16),
-		"uuid":     "3f2b8c1e-9d4a-4c7b-8e21-5a6f0d3c9b17",
-		"code":     "NL",
-		"amount":   "1234.56",
-		"role":     "owner -> manager",
-		"at sign":  "@home",
+		"id":                           "4711",
+		"8 digits":                     "12345678",
+		"10 digit":                     "0612345678",
+		"9 digits failing the 11-test": "123456789",
+		"9 digits inside a hash":       "ab123456782cd",
+		"date":                         "2025-03-14",
+		"sha256":                       strings.Repeat("ab12", 16),
+		"uuid":                         "3f2b8c1e-9d4a-4c7b-8e21-5a6f0d3c9b17",
+		"code":                         "NL",
+		"amount":                       "1234.56",
+		"role":                         "owner -> manager",
+		"at sign":                      "@home",
 	}
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		l := audit.New(clock.NewFixed(t0))

@@ -40,11 +40,12 @@
 //   - an IBAN: two letters, two digits and 10 to 30 letters or digits, case
 //     insensitive, single spaces between groups allowed ("NL91 ABNA 0417
 //     1643 00"),
-//   - a BSN: a number of exactly nine digits standing on its own, optionally
-//     written 1234.56.789.
+//   - a BSN: a number of nine digits standing on its own that passes the
+//     11-test, also written in groups (1234.56.782, 123 456 782), as
+//     nl.FindBSNIndex finds it for the privacy guard.
 //
 // The check is by shape, so it also refuses harmless values of that shape
-// (a nine-digit amount in cents, a 14–34 character token starting with two
+// (one nine-digit amount in cents in eleven, a 14–34 character token starting with two
 // letters and two digits): put such values in Details in another form or
 // refer to the record by its id. The error names the key, never the value.
 // Action, TargetType, TargetID and ActorKind are identifiers chosen by code

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+
+	"hms/internal/nl"
 )
 
 // ErrPersonalData is returned by Record when Details holds something that
@@ -19,18 +21,43 @@ var personalPatterns = []struct {
 	// Two letters, two check digits, then 10–30 alphanumerics written
 	// compactly or in the printed groups of four.
 	{"an IBAN", regexp.MustCompile(`(?i)\b[a-z]{2}[0-9]{2}(?:[a-z0-9]{10,30}|(?: [a-z0-9]{4}){2,7}(?: [a-z0-9]{1,4})?)\b`)},
-	{"a BSN", regexp.MustCompile(`\b(?:[0-9]{9}|[0-9]{4}\.[0-9]{2}\.[0-9]{3})\b`)},
 }
 
 // LooksPersonal reports what kind of personal data s appears to contain
-// ("an e-mail address", "an IBAN", "a BSN"), or "" when none.
+// ("an e-mail address", "an IBAN", "a BSN"), or "" when none. A BSN is what
+// nl.FindBSNIndex finds (the 11-test, written whole or in groups), the
+// detection the privacy guard uses too, standing as a word of its own.
 func LooksPersonal(s string) string {
 	for _, p := range personalPatterns {
 		if p.re.MatchString(s) {
 			return p.kind
 		}
 	}
+	if len(bsnSpans(s)) > 0 {
+		return "a BSN"
+	}
 	return ""
+}
+
+// bsnSpans are the BSNs nl.FindBSNIndex finds that stand as a word of their
+// own: a run of digits inside a hash or an id ("…ab123456782c…") is not
+// taken for one, or one hash in a hundred would be refused.
+func bsnSpans(s string) [][2]int {
+	var out [][2]int
+	for _, sp := range nl.FindBSNIndex(s) {
+		if !alnum(s, sp[0]-1) && !alnum(s, sp[1]) {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+func alnum(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return false
+	}
+	c := s[i]
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // Redact replaces everything in s that looks like personal data by
@@ -39,6 +66,10 @@ func LooksPersonal(s string) string {
 func Redact(s string) string {
 	for _, p := range personalPatterns {
 		s = p.re.ReplaceAllString(s, "[redacted]")
+	}
+	spans := bsnSpans(s)
+	for i := len(spans) - 1; i >= 0; i-- {
+		s = s[:spans[i][0]] + "[redacted]" + s[spans[i][1]:]
 	}
 	return s
 }

@@ -102,7 +102,23 @@ func catalog(lang string) (map[string]string, error) {
 
 // T translates message id into lang, filling {{.Name}} placeholders from
 // data. An unknown id comes back as itself, so a gap is visible, not fatal.
+//
+// An id may carry a list of other ids after "|", comma-separated
+// ("privacy.guard.warn|privacy.guard.category.health,…"): they are
+// translated and joined ("a, b and c") into the placeholder {{.List}}, so a
+// field error (a plain message id in validation.Errors) can name things.
 func (c *Catalog) T(lang, id string, data map[string]any) string {
+	if base, list, ok := strings.Cut(id, "|"); ok {
+		var items []string
+		for _, item := range strings.Split(list, ",") {
+			items = append(items, c.T(lang, item, nil))
+		}
+		withList := map[string]any{"List": c.joinList(lang, items)}
+		for k, v := range data {
+			withList[k] = v
+		}
+		return c.T(lang, base, withList)
+	}
 	l, ok := c.localizers[lang]
 	if !ok {
 		l = c.localizers[Default]
@@ -115,6 +131,14 @@ func (c *Catalog) T(lang, id string, data map[string]any) string {
 		return id
 	}
 	return s
+}
+
+// joinList joins items as a sentence does: "a, b en c" / "a, b and c".
+func (c *Catalog) joinList(lang string, items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + c.T(lang, "list.and", nil) + " " + items[len(items)-1]
 }
 
 // Has reports whether id exists in lang.
