@@ -13,6 +13,7 @@ import (
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
+	"hms/internal/platform/jobs"
 )
 
 // Deps are what the service needs.
@@ -20,13 +21,26 @@ type Deps struct {
 	DB    *db.DB
 	Audit *audit.Log
 	Clock clock.Clock
+	// Policies are the versions of the privacy policy and the terms; nil:
+	// PublishedPolicies (tests bring their own).
+	Policies *Policies
+	// Users mails every user a version's announcement; Jobs runs the daily
+	// announcement (JobAnnounce). Both nil: no announcements (tests of the
+	// rest).
+	Users   UserMailer
+	Jobs    *jobs.Queue
+	BaseURL func() string // for links in mail
 }
 
 // Service is the face of the privacy capability.
 type Service struct {
-	db    *db.DB
-	audit *audit.Log
-	clk   clock.Clock
+	db       *db.DB
+	audit    *audit.Log
+	clk      clock.Clock
+	policies *Policies
+	users    UserMailer
+	jobs     *jobs.Queue
+	baseURL  func() string
 }
 
 // New returns the service.
@@ -34,7 +48,17 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock}
+	if d.Policies == nil {
+		d.Policies = PublishedPolicies
+	}
+	if d.BaseURL == nil {
+		d.BaseURL = func() string { return "" }
+	}
+	s := &Service{db: d.DB, audit: d.Audit, clk: d.Clock, policies: d.Policies, users: d.Users, jobs: d.Jobs, baseURL: d.BaseURL}
+	if d.Jobs != nil && d.Users != nil {
+		s.registerJobs(d.Jobs)
+	}
+	return s
 }
 
 // isOwner reports whether the actor may take the organisation's privacy
