@@ -122,6 +122,7 @@ func LoadPolicies(fsys fs.FS) (*Policies, error) {
 		if h.Version != version {
 			return nil, fmt.Errorf("%s: header version %q differs from the file name", name, h.Version)
 		}
+		summary := h.summary["-"]
 		key := string(doc) + " " + version
 		v, ok := byKey[key]
 		if !ok {
@@ -132,7 +133,7 @@ func LoadPolicies(fsys fs.FS) (*Policies, error) {
 		} else if v.Effective != h.Effective || v.Announced != h.Announced || v.Material != h.Material {
 			return nil, fmt.Errorf("%s: header differs from the other language's", name)
 		}
-		v.summary[lang] = h.summary["-"]
+		v.summary[lang] = summary
 		v.text[lang] = body
 	}
 	p := &Policies{versions: map[PolicyDoc][]PolicyVersion{}}
