@@ -143,6 +143,9 @@ func (s *Service) PolicyNotices(ctx context.Context, userID int64) ([]PolicyVers
 	return out, nil
 }
 
+// ErrNoPolicyNotice: the version is not (or no longer) in the user's banner.
+var ErrNoPolicyNotice = &validation.Problem{Status: 409, Code: "policy.no_notice"}
+
 // DismissPolicyNotice records that the user read the banner of a version
 // it shows them. Dismissing again changes nothing.
 func (s *Service) DismissPolicyNotice(ctx context.Context, userID int64, doc, version string) error {
@@ -155,7 +158,7 @@ func (s *Service) DismissPolicyNotice(ctx context.Context, userID int64, doc, ve
 		found = found || (string(v.Document) == doc && v.Version == version)
 	}
 	if !found {
-		return validation.Errors{"version": "policy.no_notice"}
+		return ErrNoPolicyNotice
 	}
 	return s.db.System(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO policy_dismissals (user_id, document, version, dismissed_at)

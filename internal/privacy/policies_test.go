@@ -90,9 +90,11 @@ func TestPolicyRules(t *testing.T) {
 		"languages disagree": func(m fstest.MapFS) {
 			m["privacy-2026-03.en.md"] = policyFile("2026-03", "2026-03-02", "2026-02-01", true, "x", "x")
 		},
-		"english missing":   func(m fstest.MapFS) { delete(m, "terms-2026-05.en.md") },
-		"version mismatch":  func(m fstest.MapFS) { m["terms-2026-06.nl.md"] = m["terms-2026-05.nl.md"] },
-		"header incomplete": func(m fstest.MapFS) { m["terms-2026-05.nl.md"] = &fstest.MapFile{Data: []byte("---\nversion: 2026-05\n---\n# x\n")} },
+		"english missing":  func(m fstest.MapFS) { delete(m, "terms-2026-05.en.md") },
+		"version mismatch": func(m fstest.MapFS) { m["terms-2026-06.nl.md"] = m["terms-2026-05.nl.md"] },
+		"header incomplete": func(m fstest.MapFS) {
+			m["terms-2026-05.nl.md"] = &fstest.MapFile{Data: []byte("---\nversion: 2026-05\n---\n# x\n")}
+		},
 	}
 	loadTest(t, testPolicies())
 	// Exactly 30 days is enough.

@@ -40,9 +40,9 @@ type page struct {
 	// Notices are the policy and terms versions the signed-in user has not
 	// yet marked as read (the banner in the layout); Here is the page's
 	// address, for the banner's way back.
-	Notices    []privacy.PolicyVersion
-	Here       string
-	texts      *i18n.Catalog
+	Notices []privacy.PolicyVersion
+	Here    string
+	texts   *i18n.Catalog
 }
 
 // T translates a message id; args are name/value pairs for placeholders.
