@@ -72,9 +72,10 @@ func TestPolicyPages(t *testing.T) {
 					`href="/privacy/versies/2021-10"`, "Eerste versie.", "Nieuwe bewaartermijnen."}, []string{"Privacy oud</h2>", `id="policy-upcoming"`}},
 				{"/privacy/versies/2021-10", []string{"<h2>Privacy oud</h2>", "een eerdere versie", "Naar de geldende versie (2026-03)"}, nil},
 				{"/privacy?lang=en", []string{"<h2>Privacy new</h2>", `lang="en" id="policy"`}, nil},
-				{"/voorwaarden", []string{"<h2>Voorwaarden oud</h2>", "Versie 2026-01", `id="policy-upcoming"`, "Vanaf 1 mei 2026 geldt een nieuwe versie.",
-					`href="/voorwaarden/versies/2026-05"`}, []string{"2026-09"}},
-				{"/voorwaarden/versies/2026-05", []string{"<h2>Voorwaarden nieuw</h2>", "aangekondigd, nog niet van kracht", "geldig vanaf 1 mei 2026"}, nil},
+				{"/voorwaarden", []string{"<h2>Voorwaarden oud</h2>", "Versie 2026-01", `id="policy-upcoming"`,
+					"Vanaf 1 mei 2026 geldt een nieuwe versie.", `href="/voorwaarden/versies/2026-05"`}, []string{"2026-09"}},
+				{"/voorwaarden/versies/2026-05", []string{"<h2>Voorwaarden nieuw</h2>", "aangekondigd, nog niet van kracht",
+					"geldig vanaf 1 mei 2026"}, nil},
 			} {
 				resp, body := c.do("GET", p.path, nil)
 				if resp.StatusCode != http.StatusOK {
