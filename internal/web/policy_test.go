@@ -167,8 +167,10 @@ func TestPolicyBannerBrowser(t *testing.T) {
 			if href != "/voorwaarden/versies/2026-05" {
 				t.Errorf("banner link %q", href)
 			}
-			b.Run(t, chromedp.Click(css("#policy-notice-privacy button")), chromedp.WaitVisible(css("#policy-notice-terms")))
-			b.Run(t, chromedp.Click(css("#policy-notice-terms button")), chromedp.WaitReady(css("#nav-account")))
+			b.Run(t, chromedp.Click(css("#policy-notice-privacy button")), chromedp.WaitNotPresent(css("#policy-notice-privacy")),
+				chromedp.WaitVisible(css("#policy-notice-terms")))
+			b.Run(t, chromedp.Click(css("#policy-notice-terms button")), chromedp.WaitNotPresent(css("#policy-notice-terms")),
+				chromedp.WaitReady(css("#nav-account")))
 			if url := b.URL(t); !strings.HasSuffix(url, "/o/a/") {
 				t.Errorf("after Gelezen at %s", url)
 			}
