@@ -91,6 +91,9 @@ type Config struct {
 	// Retention is how long finished jobs and mail that will not be sent
 	// any more are kept (HMS_RETENTION_DAYS); zero: DefaultRetention.
 	Retention time.Duration
+	// Policies are the privacy policy and terms versions; nil: the
+	// published ones (tests bring versions still to come).
+	Policies *privacy.Policies
 }
 
 // App is a running (or runnable) HMS: its settings, the services it built
@@ -217,7 +220,8 @@ func (a *App) build(ctx context.Context) error {
 		Clock: a.Clock, Texts: a.Texts, BaseURL: func() string { return a.BaseURL }})
 	a.OrgProfile = orgprofile.New(orgprofile.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
 	a.Privacy = privacy.New(privacy.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox, Owners: a.Accounts,
-		StorageCountry: a.StorageCountry, MailCountry: a.MailCountry})
+		StorageCountry: a.StorageCountry, MailCountry: a.MailCountry, Policies: a.Policies,
+		Users: a.Accounts, Jobs: a.Jobs, BaseURL: func() string { return a.BaseURL }})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
 	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy})
@@ -277,6 +281,9 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	if err := a.Dunning.ScheduleDaily(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
+	if err := a.Privacy.ScheduleAnnounce(ctx, a.Clock.Now()); err != nil {
 		return err
 	}
 	if err := a.DirectDebit.ScheduleExpiry(ctx, a.Clock.Now()); err != nil {

@@ -255,6 +255,7 @@ var Register = []Activity{
 			{"invitations", []string{"email_index", "token_hash"}, Technical},
 			{"memberships", nil, Identity},
 			{"privacy_agreement_acceptances", nil, Identity},
+			{"policy_dismissals", nil, Identity},
 		},
 	},
 	{
@@ -326,6 +327,7 @@ var NoPersonalData = map[string]string{
 	"lease_units":                 "which units a lease lets",
 	"meters":                      "a unit's meters and their numbers",
 	"payout_settings":             "the four-eyes setting",
+	"policy_announcements":        "which policy and terms versions were mailed, when, to how many",
 	"rent_increase_cap_overrides": "the organisation's own rent caps",
 	"settlement_degree_days":      "degree days per month",
 	"settlement_key_shares":       "shares of units in a cost key",

@@ -17,6 +17,7 @@ import (
 	"hms/internal/platform/audit"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
+	"hms/internal/platform/jobs"
 	"hms/internal/platform/mail"
 )
 
@@ -31,6 +32,15 @@ type Deps struct {
 	// StorageCountry and MailCountry are the configured locations (P18);
 	// empty: NL.
 	StorageCountry, MailCountry string
+	// Policies are the versions of the privacy policy and the terms; nil:
+	// PublishedPolicies (tests bring their own).
+	Policies *Policies
+	// Users mails every user a version's announcement; Jobs runs the daily
+	// announcement (JobAnnounce). Both nil: no announcements (tests of the
+	// rest).
+	Users   UserMailer
+	Jobs    *jobs.Queue
+	BaseURL func() string // for links in mail
 }
 
 // Service is the face of the privacy capability.
@@ -42,6 +52,10 @@ type Service struct {
 	outbox                      *mail.Outbox
 	owners                      OwnerContacts
 	storageCountry, mailCountry string
+	policies                    *Policies
+	users                       UserMailer
+	jobs                        *jobs.Queue
+	baseURL                     func() string
 }
 
 // New returns the service.
@@ -55,8 +69,19 @@ func New(d Deps) *Service {
 	if d.MailCountry == "" {
 		d.MailCountry = "NL"
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, outbox: d.Outbox, owners: d.Owners,
-		storageCountry: strings.ToUpper(d.StorageCountry), mailCountry: strings.ToUpper(d.MailCountry)}
+	if d.Policies == nil {
+		d.Policies = PublishedPolicies
+	}
+	if d.BaseURL == nil {
+		d.BaseURL = func() string { return "" }
+	}
+	s := &Service{db: d.DB, audit: d.Audit, clk: d.Clock, outbox: d.Outbox, owners: d.Owners,
+		storageCountry: strings.ToUpper(d.StorageCountry), mailCountry: strings.ToUpper(d.MailCountry),
+		policies: d.Policies, users: d.Users, jobs: d.Jobs, baseURL: d.BaseURL}
+	if d.Jobs != nil && d.Users != nil {
+		s.registerJobs(d.Jobs)
+	}
+	return s
 }
 
 // isOwner reports whether the actor may take the organisation's privacy

@@ -1,59 +1,31 @@
 package web
 
 import (
-	_ "embed"
+	"html/template"
 	"net/http"
-	"strings"
 
+	"hms/internal/platform/i18n"
 	"hms/internal/privacy"
 )
 
-// The published privacy policy (Dutch, as shared/privacy-policy.nl.txt).
-// Versioning and change announcements come with the privacy capability.
-//
-//go:embed content/privacy-policy.nl.txt
-var privacyPolicy string
+// The privacy policy and the terms of use (PRIVACY.md P23, P24): the
+// version in effect, every earlier version and one announced but not yet
+// in effect, each on its own page. The text is in the page language, or in
+// the one ?lang= asks for (a link needs no cookie).
 
-// policyBlock is a paragraph, a heading or a bulleted list of the policy.
-type policyBlock struct {
-	Heading bool
-	Text    string
-	Items   []string
-}
-
-func parsePolicy(text string) []policyBlock {
-	var out []policyBlock
-	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		para = strings.TrimSpace(para)
-		if para == "" {
-			continue
-		}
-		var items []string
-		var lead []string
-		for _, line := range strings.Split(para, "\n") {
-			if l := strings.TrimSpace(line); strings.HasPrefix(l, "•") {
-				items = append(items, strings.TrimSpace(strings.TrimPrefix(l, "•")))
-			} else if len(items) > 0 {
-				items[len(items)-1] += " " + l
-			} else {
-				lead = append(lead, l)
-			}
-		}
-		if len(lead) > 0 {
-			t := strings.Join(lead, " ")
-			out = append(out, policyBlock{Text: t, Heading: len(t) < 90 && !strings.HasSuffix(t, ".") && !strings.HasSuffix(t, ":")})
-		}
-		if len(items) > 0 {
-			out = append(out, policyBlock{Items: items})
-		}
-	}
-	return out
-}
-
-// policyView is the policy with, below it, the register of recipients and
-// sub-processors as configured (P17, P18).
 type policyView struct {
-	Blocks     []policyBlock
+	Doc      privacy.PolicyDoc
+	Base     string // "/privacy" or "/voorwaarden"
+	Version  privacy.PolicyVersion
+	Body     template.HTML
+	TextLang string
+	Other    string // the other language, for the link to the text in it
+	State    string // "current", "upcoming" or "earlier"
+	Current  privacy.PolicyVersion
+	Upcoming *privacy.PolicyVersion // shown on the current version's page
+	Versions []privacy.PolicyVersion
+	// Recipients is the register of recipients and sub-processors as
+	// configured (P17, P18), below the privacy policy.
 	Recipients recipientsView
 }
 
@@ -64,8 +36,79 @@ type recipientsView struct {
 	List []privacy.Recipient
 }
 
-func (s *Server) policy(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "policy.title")
-	p.Data = policyView{Blocks: parsePolicy(privacyPolicy), Recipients: recipientsView{P: p, List: s.Privacy.Recipients()}}
+func policyBase(doc privacy.PolicyDoc) string {
+	if doc == privacy.Terms {
+		return "/voorwaarden"
+	}
+	return "/privacy"
+}
+
+func policyTitle(doc privacy.PolicyDoc) string {
+	if doc == privacy.Terms {
+		return "policy.terms_title"
+	}
+	return "policy.title"
+}
+
+// policyPage shows the version of doc in effect today.
+func (s *Server) policyPage(doc privacy.PolicyDoc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.renderPolicy(w, r, doc, s.Privacy.Policies().Current(doc, s.Privacy.Today()))
+	}
+}
+
+// policyVersionPage shows one published version of doc.
+func (s *Server) policyVersionPage(doc privacy.PolicyDoc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, ok := s.Privacy.Policies().Find(doc, r.PathValue("version"), s.Privacy.Today())
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		s.renderPolicy(w, r, doc, v)
+	}
+}
+
+func (s *Server) renderPolicy(w http.ResponseWriter, r *http.Request, doc privacy.PolicyDoc, v privacy.PolicyVersion) {
+	p := s.newPage(r, policyTitle(doc))
+	pol, today := s.Privacy.Policies(), s.Privacy.Today()
+	lang := i18n.Supported(r.URL.Query().Get("lang"))
+	if lang == "" {
+		lang = p.Lang
+	}
+	view := policyView{Doc: doc, Base: policyBase(doc), Version: v, Body: privacyMarkdown(v.Text(lang)), TextLang: lang,
+		Other: "en", Current: pol.Current(doc, today), State: "earlier", Recipients: recipientsView{P: p, List: s.Privacy.Recipients()}}
+	if lang == "en" {
+		view.Other = "nl"
+	}
+	published := pol.Published(doc, today)
+	for i := len(published) - 1; i >= 0; i-- {
+		view.Versions = append(view.Versions, published[i])
+	}
+	switch {
+	case v.Version == view.Current.Version:
+		view.State = "current"
+		if up, ok := pol.Upcoming(doc, today); ok && up.Version != v.Version {
+			view.Upcoming = &up
+		}
+	case v.Version > view.Current.Version:
+		view.State = "upcoming"
+	}
+	p.Data = view
 	s.render(w, r, http.StatusOK, "policy", p)
+}
+
+// dismissPolicyNotice records that the signed-in user read a version's
+// banner, and goes back to the page it was pressed on.
+func (s *Server) dismissPolicyNotice(w http.ResponseWriter, r *http.Request) {
+	f := readForm(r)
+	err := f.Err()
+	if err == nil {
+		err = s.Privacy.DismissPolicyNotice(r.Context(), userOf(r).ID, f.String("document"), f.String("version"))
+	}
+	if err != nil {
+		s.fail(w, r, err, s.newPage(r, "policy.notice_title"))
+		return
+	}
+	http.Redirect(w, r, safeRedirect(f.String("next"), "/app"), http.StatusSeeOther)
 }

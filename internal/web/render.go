@@ -19,6 +19,7 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy"
 )
 
 // page is what every template receives.
@@ -36,7 +37,12 @@ type page struct {
 	// OrgMissing are the organisation's details documents lack, named
 	// above a run that makes documents (partial "org_missing").
 	OrgMissing []string
-	texts      *i18n.Catalog
+	// Notices are the policy and terms versions the signed-in user has not
+	// yet marked as read (the banner in the layout); Here is the page's
+	// address, for the banner's way back.
+	Notices []privacy.PolicyVersion
+	Here    string
+	texts   *i18n.Catalog
 }
 
 // T translates a message id; args are name/value pairs for placeholders.
@@ -134,6 +140,13 @@ func (s *Server) newPage(r *http.Request, title string) *page {
 		Form: r.PostForm, texts: s.Texts}
 	if p.User != nil {
 		p.Orgs, _ = s.Accounts.Memberships(r.Context(), p.User.ID)
+		var err error
+		if p.Notices, err = s.Privacy.PolicyNotices(r.Context(), p.User.ID); err != nil {
+			s.Log.Error("policy notices", "user", p.User.ID, "err", err) // the page shows without its banner
+		}
+		if r.Method == http.MethodGet {
+			p.Here = r.URL.RequestURI()
+		}
 	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return p

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hms/internal/account"
+	"hms/internal/privacy"
 )
 
 // Access says who may use a route; TestAuthorizationMatrix walks them all.
@@ -65,7 +66,10 @@ func (s *Server) registerRoutes() {
 
 	// The public site: sign-up, login, password reset, invitations.
 	s.handle("GET", "/{$}", public, s.home)
-	s.handle("GET", "/privacy", public, s.policy)
+	s.handle("GET", "/privacy", public, s.policyPage(privacy.PrivacyPolicy))
+	s.handle("GET", "/privacy/versies/{version}", public, s.policyVersionPage(privacy.PrivacyPolicy))
+	s.handle("GET", "/voorwaarden", public, s.policyPage(privacy.Terms))
+	s.handle("GET", "/voorwaarden/versies/{version}", public, s.policyVersionPage(privacy.Terms))
 	s.handle("POST", "/lang", public, s.setLanguage)
 	s.handle("GET", "/signup", public, s.signupForm)
 	s.handle("POST", "/signup", public, s.signup)
@@ -91,6 +95,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/account/totp", user, s.totpSetup)
 	s.handle("POST", "/account/totp", user, s.totpEnable)
 	s.handle("POST", "/account/totp/disable", user, s.totpDisable)
+	s.handle("POST", "/account/policy-notice", user, s.dismissPolicyNotice)
 
 	// The organisation: dashboard, members, API tokens, job progress.
 	s.handle("GET", "/o/{org}/{$}", orgRead, s.dashboard)
