@@ -234,20 +234,21 @@ type CollectionPreviewInput struct {
 // CollectionPreviewOutput is a preview.
 type CollectionPreviewOutput struct {
 	Body struct {
-		OrganisationMissing []OrgMissingJSON        `json:"organisation_missing" doc:"Details of the organisation documents print that are not set"`
-		CollectionDate      civil.Date              `json:"collection_date"`
-		DueUntil            civil.Date              `json:"due_until"`
-		Earliest            civil.Date              `json:"earliest" doc:"The first collection date the bank takes a file for today"`
-		AccountID           int64                   `json:"account_id"`
-		CreditorID          string                  `json:"creditor_id"`
-		CreditorName        string                  `json:"creditor_name"`
-		Version             sepa.DirectDebitVersion `json:"version"`
-		Count               int                     `json:"count"`
-		TotalCents          int64                   `json:"total_cents"`
-		LeftOutTotalCents   int64                   `json:"left_out_total_cents"`
-		Prenotices          int                     `json:"prenotices" doc:"Debtors who will be mailed a pre-notification"`
-		Items               []CollectionLineJSON    `json:"items"`
-		LeftOut             []CollectionLineJSON    `json:"left_out"`
+		OrganisationMissing []OrgMissingJSON `json:"organisation_missing" doc:"Details documents print that are not set"`
+
+		CollectionDate    civil.Date              `json:"collection_date"`
+		DueUntil          civil.Date              `json:"due_until"`
+		Earliest          civil.Date              `json:"earliest" doc:"The first collection date the bank takes a file for today"`
+		AccountID         int64                   `json:"account_id"`
+		CreditorID        string                  `json:"creditor_id"`
+		CreditorName      string                  `json:"creditor_name"`
+		Version           sepa.DirectDebitVersion `json:"version"`
+		Count             int                     `json:"count"`
+		TotalCents        int64                   `json:"total_cents"`
+		LeftOutTotalCents int64                   `json:"left_out_total_cents"`
+		Prenotices        int                     `json:"prenotices" doc:"Debtors who will be mailed a pre-notification"`
+		Items             []CollectionLineJSON    `json:"items"`
+		LeftOut           []CollectionLineJSON    `json:"left_out"`
 	}
 }
 

@@ -222,13 +222,14 @@ type StageCountJSON struct {
 // DunningSendPlanOutput is what a send will do.
 type DunningSendPlanOutput struct {
 	Body struct {
-		OrganisationMissing []OrgMissingJSON    `json:"organisation_missing" doc:"Details of the organisation documents print that are not set"`
-		Letters             []PlannedLetterJSON `json:"letters"`
-		StaleProposalIDs    []int64             `json:"stale_proposal_ids" doc:"Chosen proposals with nothing left to ask: sending withdraws them"`
-		Stages              []StageCountJSON    `json:"stages"`
-		TotalCents          int64               `json:"total_cents"`
-		CostsCents          int64               `json:"costs_cents"`
-		Expect              DunningExpectJSON   `json:"expect" doc:"Send with this expect"`
+		OrganisationMissing []OrgMissingJSON `json:"organisation_missing" doc:"Details documents print that are not set"`
+
+		Letters          []PlannedLetterJSON `json:"letters"`
+		StaleProposalIDs []int64             `json:"stale_proposal_ids" doc:"Chosen proposals with nothing left to ask: sending withdraws them"`
+		Stages           []StageCountJSON    `json:"stages"`
+		TotalCents       int64               `json:"total_cents"`
+		CostsCents       int64               `json:"costs_cents"`
+		Expect           DunningExpectJSON   `json:"expect" doc:"Send with this expect"`
 	}
 }
 

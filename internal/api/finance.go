@@ -128,18 +128,19 @@ type RentRunPreviewInput struct {
 // RentRunPreviewOutput is a preview.
 type RentRunPreviewOutput struct {
 	Body struct {
-		OrganisationMissing []OrgMissingJSON   `json:"organisation_missing" doc:"Details of the organisation documents print that are not set"`
-		Period              string             `json:"period"`
-		Scope               ResolvedScopeJSON  `json:"scope"`
-		Invoices            int                `json:"invoices"`
-		Lines               int                `json:"lines"`
-		NetCents            int64              `json:"net_cents"`
-		VATCents            int64              `json:"vat_cents"`
-		TotalCents          int64              `json:"total_cents"`
-		Skipped             int                `json:"already_charged" doc:"Leases already charged for their period"`
-		ByKind              map[string]int64   `json:"net_cents_by_kind"`
-		Warnings            []RunWarningJSON   `json:"warnings"`
-		Items               []DraftInvoiceJSON `json:"items"`
+		OrganisationMissing []OrgMissingJSON `json:"organisation_missing" doc:"Details documents print that are not set"`
+
+		Period     string             `json:"period"`
+		Scope      ResolvedScopeJSON  `json:"scope"`
+		Invoices   int                `json:"invoices"`
+		Lines      int                `json:"lines"`
+		NetCents   int64              `json:"net_cents"`
+		VATCents   int64              `json:"vat_cents"`
+		TotalCents int64              `json:"total_cents"`
+		Skipped    int                `json:"already_charged" doc:"Leases already charged for their period"`
+		ByKind     map[string]int64   `json:"net_cents_by_kind"`
+		Warnings   []RunWarningJSON   `json:"warnings"`
+		Items      []DraftInvoiceJSON `json:"items"`
 		// Issuer details that VAT invoices need (art. 35a Wet OB).
 		VATBlocked []VATBlockedJSON `json:"vat_blocked" doc:"Issuer details VAT invoices need; posting is refused while any is listed"`
 	}

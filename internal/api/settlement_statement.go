@@ -170,14 +170,15 @@ type SettlementStatementInput struct {
 // ListSettlementStatementsOutput is a run's statements with totals.
 type ListSettlementStatementsOutput struct {
 	Body struct {
-		OrganisationMissing []OrgMissingJSON `json:"organisation_missing" doc:"Details of the organisation documents print that are not set"`
-		RunID               int64            `json:"run_id"`
-		State               string           `json:"state"`
-		Sent                int              `json:"sent"`
-		Booked              int              `json:"booked"`
-		ToPay               string           `json:"to_pay"`
-		ToRefund            string           `json:"to_refund"`
-		Unsent              SendPlanJSON     `json:"unsent" doc:"What sending now would do: confirm it in POST …/send"`
+		OrganisationMissing []OrgMissingJSON `json:"organisation_missing" doc:"Details documents print that are not set"`
+
+		RunID    int64        `json:"run_id"`
+		State    string       `json:"state"`
+		Sent     int          `json:"sent"`
+		Booked   int          `json:"booked"`
+		ToPay    string       `json:"to_pay"`
+		ToRefund string       `json:"to_refund"`
+		Unsent   SendPlanJSON `json:"unsent" doc:"What sending now would do: confirm it in POST …/send"`
 		Page[SettlementStatementJSON]
 	}
 }

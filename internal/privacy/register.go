@@ -49,14 +49,16 @@ var Categories = []struct {
 	Category Category
 	Words    Words
 }{
-	{Identity, Words{"Identiteit (naam, geboortedatum en -plaats, nationaliteit)", "Identity (name, date and place of birth, nationality)"}},
+	{Identity, Words{"Identiteit (naam, geboortedatum en -plaats, nationaliteit)",
+		"Identity (name, date and place of birth, nationality)"}},
 	{Contact, Words{"Contactgegevens (e-mail, telefoon)", "Contact details (e-mail, phone)"}},
 	{Address, Words{"Adressen (postadres, adres van de gehuurde woning)", "Addresses (postal address, address of the rented home)"}},
 	{Financial, Words{"Financiële gegevens (IBAN, huur, betalingen, machtigingen)", "Financial data (IBAN, rent, payments, mandates)"}},
 	{Document, Words{"Documenten (brieven, facturen, afrekeningen, bewijsstukken)", "Documents (letters, invoices, statements, evidence)"}},
 	{FreeText, Words{"Vrije tekst (notities, redenen, omschrijvingen)", "Free text (notes, reasons, descriptions)"}},
 	{Login, Words{"Inloggegevens (wachtwoord-hash, tweede factor)", "Login data (password hash, second factor)"}},
-	{Technical, Words{"Technische gegevens (zoeksleutels, tokens, sleutels, logregels)", "Technical data (search keys, tokens, keys, log entries)"}},
+	{Technical, Words{"Technische gegevens (zoeksleutels, tokens, sleutels, logregels)",
+		"Technical data (search keys, tokens, keys, log entries)"}},
 }
 
 // Columns declares a table's personal columns under one category; no
@@ -141,8 +143,10 @@ var Register = []Activity{
 				"the service-cost settlement, deposits and refunds."},
 		Basis: Words{"Uitvoering van de huurovereenkomst en de wettelijke bewaarplicht (art. 6(1)(b) en (c) AVG; art. 52 AWR).",
 			"Performance of the lease and the statutory duty to keep records (art. 6(1)(b) and (c) GDPR; art. 52 AWR)."},
-		Subjects:   Words{"Huurders en borgen.", "Tenants and guarantors."},
-		Recipients: Words{"De verhuurder; de huurder zelf (facturen, brieven); bij overdracht een deurwaarder of incassobureau dat de verhuurder aanwijst.", "The landlord; the tenant (invoices, letters); on a hand-over, a bailiff or collection agency the landlord names."},
+		Subjects: Words{"Huurders en borgen.", "Tenants and guarantors."},
+		Recipients: Words{"De verhuurder; de huurder zelf (facturen, brieven); bij overdracht een deurwaarder of " +
+			"incassobureau dat de verhuurder aanwijst.",
+			"The landlord; the tenant (invoices, letters); on a hand-over, a bailiff or collection agency the landlord names."},
 		Retention: Words{"Facturen, betalingen en hun debiteurgegevens zeven jaar na afloop van het boekjaar " +
 			"(fiscale bewaarplicht), daarna vernietigd.",
 			"Invoices, payments and their debtor details seven years after the end of the fiscal year (tax record " +
@@ -195,9 +199,10 @@ var Register = []Activity{
 			"en het koppelen van betalingen aan openstaande posten, en het terugbetalen per overboeking.",
 			"Collecting rent by SEPA direct debit under a mandate, reading bank statements and matching payments to open " +
 				"items, and paying back by transfer."},
-		Basis:      Words{"Uitvoering van de huurovereenkomst (art. 6(1)(b) AVG).", "Performance of the lease (art. 6(1)(b) GDPR)."},
-		Subjects:   Words{"Huurders en andere betalers.", "Tenants and other payers."},
-		Recipients: Words{"De verhuurder; de bank van de verhuurder (de verhuurder levert de bestanden zelf aan).", "The landlord; the landlord's bank (the landlord delivers the files)."},
+		Basis:    Words{"Uitvoering van de huurovereenkomst (art. 6(1)(b) AVG).", "Performance of the lease (art. 6(1)(b) GDPR)."},
+		Subjects: Words{"Huurders en andere betalers.", "Tenants and other payers."},
+		Recipients: Words{"De verhuurder; de bank van de verhuurder (de verhuurder levert de bestanden zelf aan).",
+			"The landlord; the landlord's bank (the landlord delivers the files)."},
 		Retention: Words{"Machtigingen tot 36 maanden na de laatste incasso; bankregels en bestanden zeven jaar " +
 			"(fiscale bewaarplicht).",
 			"Mandates until 36 months after the last collection; bank lines and files seven years (tax record keeping)."},
@@ -223,8 +228,9 @@ var Register = []Activity{
 		Name: Words{"Berichten aan huurders", "Messages to tenants"},
 		Purpose: Words{"Het versturen van facturen, brieven en afrekeningen per e-mail namens de verhuurder.",
 			"Sending invoices, letters and statements by e-mail on the landlord's behalf."},
-		Basis:      Words{"Uitvoering van de huurovereenkomst (art. 6(1)(b) AVG).", "Performance of the lease (art. 6(1)(b) GDPR)."},
-		Subjects:   Words{"Huurders; ook gebruikers van HMS (uitnodigingen, wachtwoordherstel).", "Tenants; also HMS's users (invitations, password resets)."},
+		Basis: Words{"Uitvoering van de huurovereenkomst (art. 6(1)(b) AVG).", "Performance of the lease (art. 6(1)(b) GDPR)."},
+		Subjects: Words{"Huurders; ook gebruikers van HMS (uitnodigingen, wachtwoordherstel).",
+			"Tenants; also HMS's users (invitations, password resets)."},
 		Recipients: Words{"De ontvanger van het bericht; de mailserver van HMS.", "The message's recipient; HMS's mail server."},
 		Retention: Words{"Verzonden berichten worden na de bewaartermijn van de wachtrij verwijderd (standaard 30 dagen).",
 			"Sent messages are deleted after the queue's retention (30 days by default)."},
@@ -237,8 +243,10 @@ var Register = []Activity{
 		Name: Words{"Accounts van gebruikers", "User accounts"},
 		Purpose: Words{"Het aanmaken van accounts, inloggen, tweestapsverificatie, uitnodigingen, rollen per organisatie en API-sleutels.",
 			"Creating accounts, signing in, two-step verification, invitations, roles per organisation and API keys."},
-		Basis:      Words{"Uitvoering van de overeenkomst met de klant (art. 6(1)(b) AVG).", "Performance of the contract with the customer (art. 6(1)(b) GDPR)."},
-		Subjects:   Words{"Gebruikers van HMS (verhuurders, beheerders, hun medewerkers).", "HMS's users (landlords, managers, their staff)."},
+		Basis: Words{"Uitvoering van de overeenkomst met de klant (art. 6(1)(b) AVG).",
+			"Performance of the contract with the customer (art. 6(1)(b) GDPR)."},
+		Subjects: Words{"Gebruikers van HMS (verhuurders, beheerders, hun medewerkers).",
+			"HMS's users (landlords, managers, their staff)."},
 		Recipients: Words{"Medewerkers van HMS die het platform beheren.", "HMS staff who run the platform."},
 		Retention: Words{"Zolang het account bestaat; sessies en inlogpogingen kort (uren tot dagen).",
 			"While the account exists; sessions and login attempts briefly (hours to days)."},
@@ -267,8 +275,10 @@ var Register = []Activity{
 				"id) and the subscription details."},
 		Basis: Words{"Uitvoering van de overeenkomst met de klant; wettelijke plicht voor facturen (art. 6(1)(b) en (c) AVG).",
 			"Performance of the contract with the customer; legal duty for invoices (art. 6(1)(b) and (c) GDPR)."},
-		Subjects:   Words{"Verhuurders die een natuurlijke persoon of eenmanszaak zijn.", "Landlords who are natural persons or sole traders."},
-		Recipients: Words{"Huurders van de verhuurder (op documenten); medewerkers van HMS.", "The landlord's tenants (on documents); HMS staff."},
+		Subjects: Words{"Verhuurders die een natuurlijke persoon of eenmanszaak zijn.",
+			"Landlords who are natural persons or sole traders."},
+		Recipients: Words{"Huurders van de verhuurder (op documenten); medewerkers van HMS.",
+			"The landlord's tenants (on documents); HMS staff."},
 		Retention: Words{"Zolang de klant klant is; daarna volgens de fiscale bewaarplicht voor facturen.",
 			"While the customer is a customer; then as tax record keeping requires for invoices."},
 		Data: []Columns{
@@ -298,8 +308,10 @@ var Register = []Activity{
 				"background jobs."},
 		Basis: Words{"Gerechtvaardigd belang en de plicht tot passende beveiliging (art. 6(1)(f) en art. 32 AVG).",
 			"Legitimate interest and the duty of appropriate security (art. 6(1)(f) and art. 32 GDPR)."},
-		Subjects:   Words{"Gebruikers; de personen over wie een logregel gaat (alleen met nummers, nooit met namen).", "Users; the people a log entry is about (by number only, never by name)."},
-		Recipients: Words{"De eigenaren van de organisatie (toegangslog); medewerkers van HMS.", "The organisation's owners (access log); HMS staff."},
+		Subjects: Words{"Gebruikers; de personen over wie een logregel gaat (alleen met nummers, nooit met namen).",
+			"Users; the people a log entry is about (by number only, never by name)."},
+		Recipients: Words{"De eigenaren van de organisatie (toegangslog); medewerkers van HMS.",
+			"The organisation's owners (access log); HMS staff."},
 		Retention: Words{"Auditlog zolang de administratie bestaat; inlogpogingen en tellers uren; taken tot 30 dagen na afloop.",
 			"Audit log as long as the administration exists; login attempts and counters hours; jobs until 30 days after they end."},
 		Data: []Columns{

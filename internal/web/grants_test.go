@@ -31,7 +31,8 @@ func TestStaffAccessUnderAGrant(t *testing.T) {
 			owner := newClient(t, e.URL())
 			owner.login("eigenaar@a.nl", pw)
 			staff := staffClient(t, e, clk)
-			if resp, body := staff.do("POST", "/console/access", url.Values{"org": {"a"}, "reason": {"kort"}, "hours": {"4"}}); resp.StatusCode != 422 ||
+			short := url.Values{"org": {"a"}, "reason": {"kort"}, "hours": {"4"}}
+			if resp, body := staff.do("POST", "/console/access", short); resp.StatusCode != 422 ||
 				!strings.Contains(body, `id="err-reason"`) {
 				t.Fatalf("short reason: %d", resp.StatusCode)
 			}

@@ -52,7 +52,8 @@ func TestProcessingRegisterPages(t *testing.T) {
 				t.Fatalf("pdf: %d", resp.StatusCode)
 			}
 			text := pdfText(t, []byte(pdf))
-			for _, want := range []string{"Register van verwerkingsactiviteiten", "Verwerkingsverantwoordelijke voor de verwerkingen als verwerker: a.",
+			for _, want := range []string{"Register van verwerkingsactiviteiten",
+				"Verwerkingsverantwoordelijke voor de verwerkingen als verwerker: a.",
 				"Huurders- en relatiebeheer", "Accounts van gebruikers", "Bewaartermijn"} {
 				if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
 					t.Errorf("the PDF lacks %q", want)

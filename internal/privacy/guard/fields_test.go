@@ -23,7 +23,8 @@ var freeTextName = regexp.MustCompile(`(?i)(reason|notes?|description|remarks?|c
 // one fails TestEveryFreeTextFieldIsGuarded until it is guarded (a
 // guard.Text in its package naming it) or listed here.
 var notFreeText = map[string]string{
-	"account.RequestGrant.reason":                 "HMS staff's reason for asking access, shown to the owners who decide; written under staff confidentiality, not about a tenant (not yet guarded: the console form has no reason field)",
+	"account.RequestGrant.reason": "staff's reason for access, for the owners who decide; " +
+		"not about a tenant (not yet guarded: the console form has no reason field)",
 	"billing.Scope.Text":                          "search text of a scope picker, never stored",
 	"billing.ScopeOptions.text":                   "search text of a scope picker, never stored",
 	"billing.scopeMatches.text":                   "search text of a scope picker, never stored",
