@@ -91,14 +91,15 @@ func TestGrantApprovalBrowser(t *testing.T) {
 			browserLogin(t, b, e.URL(), "eigenaar@a.nl", pw)
 			b.Run(t, chromedp.Navigate(e.URL()+"/o/a/members"), chromedp.Click(css("#grants-link")),
 				chromedp.WaitVisible(css(".grant-approve")), chromedp.Click(css(".grant-approve")),
-				chromedp.WaitVisible(css(".grant-end")))
+				chromedp.WaitNotPresent(css(".grant-approve")), chromedp.WaitVisible(css(".grant-end")))
 			state := browsertest.Get(t, b, chromedp.Evaluate[string](`document.querySelector(".grant .grant-state").innerText`))
 			over := browsertest.Get(t, b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`))
 			if !strings.HasPrefix(state, "Toegestaan · tot 15 maart 2026") || over {
 				t.Errorf("state %q, scrolls sideways: %v", state, over)
 			}
 			shot(t, b, "grants-"+width.name)
-			b.Run(t, chromedp.Click(css(".grant-end")), chromedp.WaitVisible(css(".flash")))
+			// Ended: no grant is left to end (the next width starts clean).
+			b.Run(t, chromedp.Click(css(".grant-end")), chromedp.WaitNotPresent(css(".grant-end")))
 		})
 	}
 }
