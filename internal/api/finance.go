@@ -522,7 +522,7 @@ type LeaseAccountOutput struct {
 }
 
 func (a *API) getLeaseAccount(ctx context.Context, act account.Actor, in *LeaseAccountInput) (*LeaseAccountOutput, error) {
-	on := civil.Today(time.Now())
+	on := a.Leases.Today() // the product's clock, not the wall clock
 	if in.On != "" {
 		d, err := civil.Parse(in.On)
 		if err != nil {
