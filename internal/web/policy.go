@@ -76,7 +76,7 @@ func (s *Server) renderPolicy(w http.ResponseWriter, r *http.Request, doc privac
 	if lang == "" {
 		lang = p.Lang
 	}
-	view := policyView{Doc: doc, Base: policyBase(doc), Version: v, Body: privacyMarkdown(v.Text(lang)), TextLang: lang,
+	view := policyView{Doc: doc, Base: policyBase(doc), Version: v, Body: markdownFrom(v.Text(lang), 1), TextLang: lang,
 		Other: "en", Current: pol.Current(doc, today), State: "earlier", Recipients: recipientsView{P: p, List: s.Privacy.Recipients()}}
 	if lang == "en" {
 		view.Other = "nl"

@@ -68,13 +68,13 @@ func TestPolicyPages(t *testing.T) {
 				want []string
 				not  []string
 			}{
-				{"/privacy", []string{"<h2>Privacy nieuw</h2>", "Versie 2026-03, geldig vanaf 1 maart 2026", "de geldende versie",
-					`href="/privacy/versies/2021-10"`, "Eerste versie.", "Nieuwe bewaartermijnen."}, []string{"Privacy oud</h2>", `id="policy-upcoming"`}},
-				{"/privacy/versies/2021-10", []string{"<h2>Privacy oud</h2>", "een eerdere versie", "Naar de geldende versie (2026-03)"}, nil},
-				{"/privacy?lang=en", []string{"<h2>Privacy new</h2>", `lang="en" id="policy"`}, nil},
-				{"/voorwaarden", []string{"<h2>Voorwaarden oud</h2>", "Versie 2026-01", `id="policy-upcoming"`,
+				{"/privacy", []string{"<h1>Privacy nieuw</h1>", "Versie 2026-03, geldig vanaf 1 maart 2026", "de geldende versie",
+					`href="/privacy/versies/2021-10"`, "Eerste versie.", "Nieuwe bewaartermijnen."}, []string{"Privacy oud</h1>", `id="policy-upcoming"`}},
+				{"/privacy/versies/2021-10", []string{"<h1>Privacy oud</h1>", "een eerdere versie", "Naar de geldende versie (2026-03)"}, nil},
+				{"/privacy?lang=en", []string{"<h1>Privacy new</h1>", `lang="en" id="policy"`}, nil},
+				{"/voorwaarden", []string{"<h1>Voorwaarden oud</h1>", "Versie 2026-01", `id="policy-upcoming"`,
 					"Vanaf 1 mei 2026 geldt een nieuwe versie.", `href="/voorwaarden/versies/2026-05"`}, []string{"2026-09"}},
-				{"/voorwaarden/versies/2026-05", []string{"<h2>Voorwaarden nieuw</h2>", "aangekondigd, nog niet van kracht",
+				{"/voorwaarden/versies/2026-05", []string{"<h1>Voorwaarden nieuw</h1>", "aangekondigd, nog niet van kracht",
 					"geldig vanaf 1 mei 2026"}, nil},
 			} {
 				resp, body := c.do("GET", p.path, nil)

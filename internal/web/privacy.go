@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -141,7 +142,12 @@ func (s *Server) privacySettingsSave(w http.ResponseWriter, r *http.Request) {
 // "#" and "##" headings, paragraphs, "- " lists (continued on indented
 // lines) and **bold**. Every piece of text is escaped; the texts are ours,
 // embedded in the binary.
-func privacyMarkdown(md string) template.HTML {
+func privacyMarkdown(md string) template.HTML { return markdownFrom(md, 2) }
+
+// markdownFrom renders md with its "# " headings at level top and "## " one
+// below: a document that is the page itself (the policy) starts at h1, one
+// shown inside a page with its own title at h2.
+func markdownFrom(md string, top int) template.HTML {
 	var b strings.Builder
 	var para, items []string
 	flush := func() {
@@ -165,10 +171,10 @@ func privacyMarkdown(md string) template.HTML {
 			flush()
 		case strings.HasPrefix(t, "## "):
 			flush()
-			b.WriteString("<h3>" + privacyInline(t[3:]) + "</h3>\n")
+			fmt.Fprintf(&b, "<h%d>%s</h%d>\n", top+1, privacyInline(t[3:]), top+1)
 		case strings.HasPrefix(t, "# "):
 			flush()
-			b.WriteString("<h2>" + privacyInline(t[2:]) + "</h2>\n")
+			fmt.Fprintf(&b, "<h%d>%s</h%d>\n", top, privacyInline(t[2:]), top)
 		case strings.HasPrefix(t, "- "):
 			if len(para) > 0 {
 				flush()

@@ -316,6 +316,7 @@ func TestRefusesPersonalData(t *testing.T) {
 		"bsn":            "111222333",
 		"bsn in text":    "bsn 123456782 checked",
 		"bsn dotted":     "1112.22.333",
+		"bsn in threes":  "111-222-333",
 	}
 	allowed := map[string]string{
 		"id":                           "4711",
@@ -330,6 +331,8 @@ func TestRefusesPersonalData(t *testing.T) {
 		"amount":                       "1234.56",
 		"role":                         "owner -> manager",
 		"at sign":                      "@home",
+		// Nine digits that pass the 11-test, in a mandate reference's groups.
+		"mandate reference": "HMS-2025-0008-1",
 	}
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		l := audit.New(clock.NewFixed(t0))

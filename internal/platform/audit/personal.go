@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
+	"strings"
 
 	"hms/internal/nl"
 )
@@ -45,11 +47,23 @@ func LooksPersonal(s string) string {
 func bsnSpans(s string) [][2]int {
 	var out [][2]int
 	for _, sp := range nl.FindBSNIndex(s) {
-		if !alnum(s, sp[0]-1) && !alnum(s, sp[1]) {
+		if !alnum(s, sp[0]-1) && !alnum(s, sp[1]) && bsnShape(s[sp[0]:sp[1]]) {
 			out = append(out, sp)
 		}
 	}
 	return out
+}
+
+// bsnShape reports whether a number is written as people write a BSN: nine
+// digits whole, or in groups of 3-3-3 or 4-2-3. References such as
+// "HMS-2025-0008-1" hold nine digits in other groups and are ids, not BSNs.
+func bsnShape(num string) bool {
+	groups := strings.FieldsFunc(num, func(r rune) bool { return r < '0' || r > '9' })
+	var lens []int
+	for _, g := range groups {
+		lens = append(lens, len(g))
+	}
+	return slices.Equal(lens, []int{9}) || slices.Equal(lens, []int{3, 3, 3}) || slices.Equal(lens, []int{4, 2, 3})
 }
 
 func alnum(s string, i int) bool {
