@@ -1,9 +1,6 @@
 package web_test
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +12,7 @@ import (
 	"hms/internal/platform/browsertest"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/dbtest"
+	"hms/internal/platform/pdfdoc/pdfdoctest"
 	"hms/internal/privacy"
 )
 
@@ -51,7 +49,8 @@ func TestProcessingRegisterPages(t *testing.T) {
 			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
 				t.Fatalf("pdf: %d", resp.StatusCode)
 			}
-			text := pdfText(t, []byte(pdf))
+			text := pdfdoctest.Text(t, []byte(pdf))
+			pdfdoctest.Legible(t, "register", []byte(pdf))
 			for _, want := range []string{"Register van verwerkingsactiviteiten",
 				"Verwerkingsverantwoordelijke voor de verwerkingen als verwerker: a.",
 				"Huurders- en relatiebeheer", "Accounts van gebruikers", "Bewaartermijn"} {
@@ -77,20 +76,6 @@ func TestProcessingRegisterPages(t *testing.T) {
 			}
 		})
 	}
-}
-
-// pdfText is the text of a PDF, by pdftotext.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	f := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(f, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", f, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
 }
 
 // The register in Chromium, from the privacy settings, at 1280 and 390 px.
