@@ -177,11 +177,16 @@ func (s *Service) Grants(ctx context.Context, a Actor) ([]Grant, error) {
 	if err != nil {
 		return nil, err
 	}
+	names := map[int64]string{} // a few staff members ask many times: read each once
 	for i := range out {
 		out[i].Expired = out[i].State == GrantApproved && !out[i].ActiveAt(s.clk.Now())
-		if u, err := s.User(ctx, out[i].StaffUserID); err == nil {
-			out[i].StaffName = u.Name
+		id := out[i].StaffUserID
+		if _, ok := names[id]; !ok {
+			if u, err := s.User(ctx, id); err == nil {
+				names[id] = u.Name
+			}
 		}
+		out[i].StaffName = names[id]
 	}
 	return out, nil
 }
