@@ -91,6 +91,9 @@ Usage:
                                              once, store and mail the PDF), with progress
   hms settlement deadlines --org SLUG [--year YYYY]
                                              complexes and their settlement against 30 June
+  hms stats [--days N | --from D --to D] [--json]
+                                             the website statistics (no cookies): visitors, page views,
+                                             pages, referrers, devices, browsers, systems, countries
   hms search --org SLUG [--json] QUERY       find persons, companies, units, leases, invoices and
                                              complexes by name, address, postcode, reference, number
                                              or betalingskenmerk; exact matches first
@@ -212,6 +215,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return settlementCommand(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "search":
 		return searchCommand(ctx, args[1:], stdout)
+	case "stats":
+		return statsCommand(ctx, args[1:], stdout)
 	case "backup":
 		return backupCommand(ctx, args[1:], stdout)
 	case "restore":

@@ -51,6 +51,7 @@ import (
 	"hms/internal/rentincrease"
 	"hms/internal/report"
 	"hms/internal/settlement"
+	"hms/internal/stats"
 	"hms/internal/web"
 )
 
@@ -266,6 +267,7 @@ func (a *App) build(ctx context.Context) error {
 		}}); err != nil {
 		return err
 	}
+	a.Stats = stats.New(stats.Deps{DB: a.DB, Clock: a.Clock, Log: a.Log})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -307,6 +309,11 @@ func (a *App) Start(ctx context.Context) error {
 	go func() {
 		defer a.wg.Done()
 		a.maintain(ctx)
+	}()
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.flushStats(ctx)
 	}()
 	a.server = &http.Server{Handler: a.Web, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	a.wg.Add(1)
@@ -351,6 +358,23 @@ func (a *App) maintain(ctx context.Context) {
 	}
 }
 
+// flushStats adds the website statistics counted in memory to the database
+// every minute (the last flush is Close's).
+func (a *App) flushStats(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.Stats.Flush(ctx); err != nil {
+				a.Log.Error("flush statistics", "err", err)
+			}
+		}
+	}
+}
+
 // URL is where the server listens, for tests and the start-up message.
 func (a *App) URL() string {
 	if a.listener == nil {
@@ -374,6 +398,13 @@ func (a *App) Close() error {
 		a.Jobs.Wait()
 	}
 	a.wg.Wait()
+	// What the statistics counted since the last minute's flush, after the
+	// server stopped answering: nothing counted is lost.
+	if a.Stats != nil {
+		if ferr := a.Stats.Flush(context.Background()); ferr != nil {
+			err = errors.Join(err, fmt.Errorf("flush statistics: %w", ferr))
+		}
+	}
 	return errors.Join(err, a.DB.Close())
 }
 

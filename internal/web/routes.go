@@ -351,6 +351,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/console", staff, s.console)
 	s.handle("GET", "/console/outbox", staff, s.consoleOutbox)
 	s.handle("GET", "/console/jobs", staff, s.consoleJobs)
+	s.handle("GET", "/console/stats", staff, s.consoleStats)
 	s.handle("GET", "/console/privacy/register", staff, s.consolePrivacyRegister)
 	s.handle("GET", "/console/access", staff, s.consoleAccess)
 	s.handle("POST", "/console/access", staff, s.consoleAccessRequest)
@@ -384,7 +385,7 @@ func (s *Server) handle(method, pattern string, access Access, h http.HandlerFun
 	var wrapped http.Handler
 	switch access.Kind {
 	case "public":
-		wrapped = clean
+		wrapped = s.countVisit(clean) // a public page answered 200 with HTML is counted (web/stats.go)
 	case "user":
 		wrapped = s.requireUser(clean)
 	case "org":

@@ -31,6 +31,7 @@ import (
 	"hms/internal/rentincrease"
 	"hms/internal/report"
 	"hms/internal/settlement"
+	"hms/internal/stats"
 )
 
 // Services are the built platform and capabilities. The clock and the logger
@@ -64,5 +65,6 @@ type Services struct {
 	Reports       *report.Service        // reports: rent roll, arrears ageing, vacancy, income, deposits held (page, CSV, PDF)
 	Overview      *overview.Service      // the overview's figures and charts, the back-office search
 	OrgProfile    *orgprofile.Service    // the organisation's details every document prints (issuer block, logo, payment term)
+	Stats         *stats.Service         // website statistics without cookies: counts in memory, daily aggregates
 	Rights        *privacy.Rights        // subject requests: export (access, portability) and erasure over every capability's Source
 }
