@@ -27,7 +27,7 @@ type statsJSON struct {
 	Browsers  []statsNamed   `json:"browsers"`
 	Systems   []statsNamed   `json:"systems"`
 	Devices   []statsNamed   `json:"devices"`
-	Countries []statsNamed   `json:"countries"`
+	Countries []statsCountry `json:"countries"`
 	Screens   []statsNamed   `json:"screens"`
 	Days      []stats.Day    `json:"days"`
 	Source    map[string]any `json:"country_source"`
@@ -41,6 +41,13 @@ type statsPath struct {
 
 type statsHost struct {
 	Host      string `json:"host"`
+	PageViews int64  `json:"pageviews"`
+}
+
+// statsCountry is a country: its name in English and its code.
+type statsCountry struct {
+	Name      string `json:"name"`
+	Code      string `json:"code"`
 	PageViews int64  `json:"pageviews"`
 }
 
@@ -112,10 +119,13 @@ func statsOut(r *stats.Report) statsJSON {
 	same := func(s string) string { return s }
 	out := statsJSON{From: r.From, To: r.To, PageViews: r.PageViews, Visitors: r.Visitors, Paths: []statsPath{},
 		Referrers: []statsHost{}, Browsers: named(r.Browsers, same), Systems: named(r.Systems, same),
-		Devices: named(r.Devices, same), Countries: named(r.Countries, same), Screens: named(r.Screens, same), Days: r.Days,
+		Devices: named(r.Devices, same), Countries: []statsCountry{}, Screens: named(r.Screens, same), Days: r.Days,
 		Source: map[string]any{"attribution": stats.GeoAttribution}}
 	for _, x := range r.Paths {
 		out.Paths = append(out.Paths, statsPath{Path: x.Name, PageViews: x.PageViews, Visitors: x.Visitors})
+	}
+	for _, x := range r.Countries {
+		out.Countries = append(out.Countries, statsCountry{Name: stats.CountryName(x.Name, "en"), Code: x.Name, PageViews: x.PageViews})
 	}
 	for _, x := range r.Referrers {
 		out.Referrers = append(out.Referrers, statsHost{Host: x.Name, PageViews: x.PageViews})

@@ -359,6 +359,8 @@ var NoPersonalData = map[string]string{
 	"hms_org_seals":               "PostgreSQL only: the random seal naming an organisation to its role",
 	"bank_statements":             "a statement's balances and dates",
 	"breach_customers":            "which customers a breach touched: counts and when they were told",
+	"stats_daily": "website statistics (PRIVACY.md P2): page views and unique visitors per day and per path, referrer host, " +
+		"device class, browser and system family, country and screen class; no address, user agent or visitor key",
 }
 
 // NotPersonalColumns are columns whose names suggest personal data but that
@@ -392,4 +394,9 @@ var NotPersonalColumns = map[string]string{
 	"units.energy_label":                         "a home's energy label",
 	"ledger_runs.scope_name":                     "the complex or unit a rent run was for",
 	"ledger_runs.undo_credit_notes":              "how many credit notes undoing a run made",
+	"stats_daily.day":                            "the day the counts are of",
+	"stats_daily.dimension":                      "which aggregate: total, path, referrer, device, browser, system, country or screen",
+	"stats_daily.value":                          "a path without query string, a referrer's host, a family, class or country code",
+	"stats_daily.pageviews":                      "a count of page views",
+	"stats_daily.visitors":                       "a count of visitors, told apart in memory only by a daily secret never stored",
 }
