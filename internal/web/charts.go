@@ -88,9 +88,10 @@ func (c chartSpec) open(b *strings.Builder) (plotW, plotH float64, top int64) {
 }
 
 // label writes the label of point i under the plot, centred on x; with
-// many points only every other one is written, so they stay readable.
+// many points only every other one is written (every few of a month of
+// days: about eight in all, the last always), so they stay readable.
 func (c chartSpec) label(b *strings.Builder, i int, x float64) {
-	if len(c.Labels) > 6 && (len(c.Labels)-1-i)%2 != 0 {
+	if n := len(c.Labels); n > 6 && (n-1-i)%max(2, (n+7)/8) != 0 {
 		return
 	}
 	fmt.Fprintf(b, `<text class="chart-axis" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x, chartH-10,

@@ -85,7 +85,6 @@ type statsView struct {
 	Presets      []statsPreset
 	Tables       []statsTable
 	FromT, ToT   string // the period in words
-	Attribution  string
 	HasVisitors  bool
 	VisitorsNote bool
 }
@@ -145,7 +144,7 @@ func (s *Server) consoleStats(w http.ResponseWriter, r *http.Request) {
 	if len(p.Errors) > 0 {
 		p.Form = q
 	}
-	v := statsView{R: rep, FromT: rep.From.Long(p.Lang), ToT: rep.To.Long(p.Lang), Attribution: stats.GeoAttribution,
+	v := statsView{R: rep, FromT: rep.From.Long(p.Lang), ToT: rep.To.Long(p.Lang),
 		HasVisitors: rep.PageViews > 0, VisitorsNote: len(rep.Days) > 1}
 	for _, n := range []int{7, 30, 90} {
 		v.Presets = append(v.Presets, statsPreset{Days: n, URL: "/console/stats?days=" + strconv.Itoa(n), On: n == days})
