@@ -14,20 +14,20 @@ import (
 // the one ?lang= asks for (a link needs no cookie).
 
 type policyView struct {
-	Doc      privacy.PolicyDoc
-	Base     string // "/privacy", "/voorwaarden", "/en/privacy" or "/en/terms"
-	Versies  string // "/versies/" or "/versions/": Base + Versies + version is a version's page
+	Doc     privacy.PolicyDoc
+	Base    string // "/privacy", "/voorwaarden", "/en/privacy" or "/en/terms"
+	Versies string // "/versies/" or "/versions/": Base + Versies + version is a version's page
 	// Translation: the page is in English, a translation of the Dutch text
 	// that prevails.
 	Translation bool
-	Version  privacy.PolicyVersion
-	Body     template.HTML
-	TextLang string
-	Other    string // the other language, for the link to the text in it
-	State    string // "current", "upcoming" or "earlier"
-	Current  privacy.PolicyVersion
-	Upcoming *privacy.PolicyVersion // shown on the current version's page
-	Versions []privacy.PolicyVersion
+	Version     privacy.PolicyVersion
+	Body        template.HTML
+	TextLang    string
+	Other       string // the other language, for the link to the text in it
+	State       string // "current", "upcoming" or "earlier"
+	Current     privacy.PolicyVersion
+	Upcoming    *privacy.PolicyVersion // shown on the current version's page
+	Versions    []privacy.PolicyVersion
 	// Recipients is the register of recipients and sub-processors as
 	// configured (P17, P18), below the privacy policy.
 	Recipients recipientsView
