@@ -109,7 +109,8 @@ HMS_TRUSTED_PROXIES (addresses or networks of reverse proxies whose X-Forwarded-
 HMS_METRICS_ADDR (addresses or networks that may read /metrics), HMS_METRICS_TOKEN (secret: a bearer token for /metrics)
 HMS_RETENTION_DAYS (days finished jobs and sent mail are kept, default 30), and HMS_STORAGE_COUNTRY and
 HMS_MAIL_COUNTRY (where the data is stored and the SMTP server stands, two letters, default NL; a country
-outside the EEA without an adequacy decision stops every command).
+outside the EEA without an adequacy decision stops every command), and HMS_CONTACT_EMAIL with HMS_CONTACT_NAME,
+HMS_CONTACT_PHONE, HMS_CONTACT_ADDRESS and HMS_CONTACT_KVK (HMS's own contact details on the website's /contact).
 `
 
 func main() {
@@ -144,6 +145,10 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 	cfg.BaseURL = env("HMS_BASE_URL", "")
 	cfg.StorageCountry = env("HMS_STORAGE_COUNTRY", "NL")
 	cfg.MailCountry = env("HMS_MAIL_COUNTRY", "NL")
+	if e := os.Getenv("HMS_CONTACT_EMAIL"); e != "" {
+		cfg.Contact = web.SiteContact{Name: env("HMS_CONTACT_NAME", web.DefaultContact.Name), Email: e,
+			Phone: os.Getenv("HMS_CONTACT_PHONE"), Address: os.Getenv("HMS_CONTACT_ADDRESS"), KvK: os.Getenv("HMS_CONTACT_KVK")}
+	}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

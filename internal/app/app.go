@@ -92,6 +92,9 @@ type Config struct {
 	// Retention is how long finished jobs and mail that will not be sent
 	// any more are kept (HMS_RETENTION_DAYS); zero: DefaultRetention.
 	Retention time.Duration
+	// Contact is how HMS itself is reached, on the website's contact page
+	// (HMS_CONTACT_*); empty: web.DefaultContact.
+	Contact web.SiteContact
 	// Policies are the privacy policy and terms versions; nil: the
 	// published ones (tests bring versions still to come).
 	Policies *privacy.Policies
@@ -273,7 +276,8 @@ func (a *App) build(ctx context.Context) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Web, err = web.New(web.Deps{Services: a.Services, Clock: a.Clock, Log: a.Log, API: a.API, Registry: reg,
 		SecureCookies: !servesLocalHTTP(a.BaseURL, a.Addr), TrustedProxies: a.TrustedProxies,
-		MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom, DemoFilling: a.demoFilling.Load})
+		MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom, DemoFilling: a.demoFilling.Load,
+		BaseURL: func() string { return a.BaseURL }, Contact: a.Contact})
 	return err
 }
 

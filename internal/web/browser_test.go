@@ -38,20 +38,24 @@ func TestBrowserSignUpToInvitation(t *testing.T) {
 			base := e.URL()
 			b := browsertest.New(t)
 
-			b.Run(t, chromedp.Navigate(base+"/"), chromedp.WaitVisible(css("#cta-signup")))
-			if c := b.Cookies(t); len(c) != 0 {
-				t.Fatalf("an anonymous visit set cookies: %v", c)
-			}
-			// The browser asks for English; the switch makes it Dutch.
+			b.Run(t, chromedp.Navigate(base+"/en/"), chromedp.WaitVisible(css("#cta-signup")))
+			// The site's language is its path's: English under /en/, and the
+			// link to the Dutch page leads to Dutch; no cookie either way.
 			if got := b.Text(t, "#cta-signup"); got != "Start your free trial" {
 				t.Fatalf("English call to action = %q", got)
 			}
-			b.Run(t, chromedp.Click(css(`.lang-switch button[value="nl"]`)), chromedp.WaitVisible(css(`html[lang="nl"] #cta-signup`)))
+			b.Run(t, chromedp.Click(css("#site-other-lang")), chromedp.WaitVisible(css(`html[lang="nl"] #cta-signup`)))
 			if got := b.Text(t, "#cta-signup"); got != "Start uw gratis proefperiode" {
 				t.Fatalf("Dutch call to action = %q", got)
 			}
+			if c := b.Cookies(t); len(c) != 0 {
+				t.Fatalf("an anonymous visit set cookies: %v", c)
+			}
 			shot(t, b, "home")
 			b.Run(t, chromedp.Click(css("#cta-signup")), chromedp.WaitVisible(css("#signup-submit")))
+			if u := b.URL(t); !strings.HasSuffix(u, "/aanmelden") {
+				t.Fatalf("the call to action leads to %s", u)
+			}
 
 			// A bad form first: errors at the fields, nothing created.
 			b.Run(t,

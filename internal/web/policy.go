@@ -14,16 +14,20 @@ import (
 // the one ?lang= asks for (a link needs no cookie).
 
 type policyView struct {
-	Doc      privacy.PolicyDoc
-	Base     string // "/privacy" or "/voorwaarden"
-	Version  privacy.PolicyVersion
-	Body     template.HTML
-	TextLang string
-	Other    string // the other language, for the link to the text in it
-	State    string // "current", "upcoming" or "earlier"
-	Current  privacy.PolicyVersion
-	Upcoming *privacy.PolicyVersion // shown on the current version's page
-	Versions []privacy.PolicyVersion
+	Doc     privacy.PolicyDoc
+	Base    string // "/privacy", "/voorwaarden", "/en/privacy" or "/en/terms"
+	Versies string // "/versies/" or "/versions/": Base + Versies + version is a version's page
+	// Translation: the page is in English, a translation of the Dutch text
+	// that prevails.
+	Translation bool
+	Version     privacy.PolicyVersion
+	Body        template.HTML
+	TextLang    string
+	Other       string // the other language, for the link to the text in it
+	State       string // "current", "upcoming" or "earlier"
+	Current     privacy.PolicyVersion
+	Upcoming    *privacy.PolicyVersion // shown on the current version's page
+	Versions    []privacy.PolicyVersion
 	// Recipients is the register of recipients and sub-processors as
 	// configured (P17, P18), below the privacy policy.
 	Recipients recipientsView
@@ -36,18 +40,18 @@ type recipientsView struct {
 	List []privacy.Recipient
 }
 
-func policyBase(doc privacy.PolicyDoc) string {
-	if doc == privacy.Terms {
-		return "/voorwaarden"
-	}
-	return "/privacy"
+// policyBase is where doc lives on the site in lang; its versions are
+// below it (versionsIn).
+func policyBase(doc privacy.PolicyDoc, lang string) string {
+	return findSitePage(string(doc)).path(lang)
 }
 
-func policyTitle(doc privacy.PolicyDoc) string {
-	if doc == privacy.Terms {
-		return "policy.terms_title"
+// versionsIn is the path segment of earlier versions in lang.
+func versionsIn(lang string) string {
+	if lang == "en" {
+		return "/versions/"
 	}
-	return "policy.title"
+	return "/versies/"
 }
 
 // policyPage shows the version of doc in effect today.
@@ -70,16 +74,27 @@ func (s *Server) policyVersionPage(doc privacy.PolicyDoc) http.HandlerFunc {
 }
 
 func (s *Server) renderPolicy(w http.ResponseWriter, r *http.Request, doc privacy.PolicyDoc, v privacy.PolicyVersion) {
-	p := s.newPage(r, policyTitle(doc))
+	p := s.sitePageOf(r, string(doc))
 	pol, today := s.Privacy.Policies(), s.Privacy.Today()
 	lang := i18n.Supported(r.URL.Query().Get("lang"))
 	if lang == "" {
 		lang = p.Lang
 	}
-	view := policyView{Doc: doc, Base: policyBase(doc), Version: v, Body: markdownFrom(v.Text(lang), 1), TextLang: lang,
+	view := policyView{Doc: doc, Base: policyBase(doc, p.Lang), Versies: versionsIn(p.Lang), Version: v,
+		Body: markdownFrom(v.Text(lang), 1), TextLang: lang, Translation: lang == "en" && p.Lang == "en",
 		Other: "en", Current: pol.Current(doc, today), State: "earlier", Recipients: recipientsView{P: p, List: s.Privacy.Recipients()}}
 	if lang == "en" {
 		view.Other = "nl"
+	}
+	if r.PathValue("version") != "" {
+		// A version's page has its translation at the same version.
+		nl := policyBase(doc, "nl") + versionsIn("nl") + v.Version
+		en := policyBase(doc, "en") + versionsIn("en") + v.Version
+		p.Site.Path, p.Site.Other = nl, en
+		if p.Lang == "en" {
+			p.Site.Path, p.Site.Other = en, nl
+		}
+		p.Site.Alternates = []siteAlternate{{"nl", s.absolute(nl)}, {"en", s.absolute(en)}, {"x-default", s.absolute(nl)}}
 	}
 	published := pol.Published(doc, today)
 	for i := len(published) - 1; i >= 0; i-- {
@@ -95,7 +110,7 @@ func (s *Server) renderPolicy(w http.ResponseWriter, r *http.Request, doc privac
 		view.State = "upcoming"
 	}
 	p.Data = view
-	s.render(w, r, http.StatusOK, "policy", p)
+	s.render(w, r, http.StatusOK, "site/policy", p)
 }
 
 // dismissPolicyNotice records that the signed-in user read a version's

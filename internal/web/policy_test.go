@@ -72,6 +72,11 @@ func TestPolicyPages(t *testing.T) {
 					`href="/privacy/versies/2021-10"`, "Eerste versie.", "Nieuwe bewaartermijnen."}, []string{"Privacy oud</h1>", `id="policy-upcoming"`}},
 				{"/privacy/versies/2021-10", []string{"<h1>Privacy oud</h1>", "een eerdere versie", "Naar de geldende versie (2026-03)"}, nil},
 				{"/privacy?lang=en", []string{"<h1>Privacy new</h1>", `lang="en" id="policy"`}, nil},
+				{"/en/privacy", []string{`<html lang="en">`, "<h1>Privacy new</h1>", `id="policy-translation"`, "the Dutch text is authoritative",
+					`href="/en/privacy/versions/2021-10"`, `hreflang="nl" href="` + e.URL() + `/privacy"`}, []string{"Privacy nieuw"}},
+				{"/en/privacy/versions/2021-10", []string{"<h1>Privacy old</h1>", `hreflang="nl" href="` + e.URL() + `/privacy/versies/2021-10"`},
+					nil},
+				{"/en/terms", []string{"<h1>Terms old</h1>", `href="/en/terms/versions/2026-05"`}, nil},
 				{"/voorwaarden", []string{"<h1>Voorwaarden oud</h1>", "Versie 2026-01", `id="policy-upcoming"`,
 					"Vanaf 1 mei 2026 geldt een nieuwe versie.", `href="/voorwaarden/versies/2026-05"`}, []string{"2026-09"}},
 				{"/voorwaarden/versies/2026-05", []string{"<h1>Voorwaarden nieuw</h1>", "aangekondigd, nog niet van kracht",
@@ -95,7 +100,8 @@ func TestPolicyPages(t *testing.T) {
 					}
 				}
 			}
-			for _, path := range []string{"/voorwaarden/versies/2026-09", "/privacy/versies/1999-01", "/privacy/versies/2026-05"} {
+			for _, path := range []string{"/voorwaarden/versies/2026-09", "/privacy/versies/1999-01", "/privacy/versies/2026-05",
+				"/en/terms/versions/2026-09"} {
 				if resp, _ := c.do("GET", path, nil); resp.StatusCode != http.StatusNotFound {
 					t.Errorf("%s: %d, want 404", path, resp.StatusCode)
 				}

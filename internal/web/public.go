@@ -10,10 +10,6 @@ import (
 	"hms/internal/platform/validation"
 )
 
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "home", s.newPage(r, "home.title"))
-}
-
 // setLanguage stores an explicit language choice in a functional cookie
 // (not tracking: it only remembers the switch the visitor pressed).
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
@@ -33,19 +29,21 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeRedirect(r.FormValue("next"), "/"), http.StatusSeeOther)
 }
 
-func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "signup", s.newPage(r, "signup.title"))
-}
-
+// signup takes the form of /aanmelden or /en/signup (and of the old
+// /signup, in the visitor's language). It needs no CSRF token, so no
+// cookie: http.CrossOriginProtection refuses a cross-site POST by its
+// Sec-Fetch-Site and Origin headers. Only a completed sign-up, a step the
+// visitor took, sets the functional language cookie, so that the
+// confirmation page opens in the language the form was in.
 func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r)
-	p := s.newPage(r, "signup.title")
+	p := s.sitePageOf(r, "signup")
 	if err := f.Err(); err != nil {
-		s.fail(w, r, err, p, s.onForm(w, r, "signup", p))
+		s.fail(w, r, err, p, s.onForm(w, r, "site/signup", p))
 		return
 	}
 	if ok, err := s.limiterAllow(r, "signup", 10, time.Hour); err != nil || !ok {
-		s.fail(w, r, validation.ErrRateLimited, p, s.onForm(w, r, "signup", p))
+		s.fail(w, r, validation.ErrRateLimited, p, s.onForm(w, r, "site/signup", p))
 		return
 	}
 	_, _, err := s.Accounts.SignUp(r.Context(), account.SignUpInput{
@@ -53,11 +51,13 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		Password: f.String("password"), AcceptTerms: f.String("accept_terms") == "on", Lang: langOf(r),
 	})
 	if err != nil {
-		s.fail(w, r, err, p, s.onForm(w, r, "signup", p))
+		s.fail(w, r, err, p, s.onForm(w, r, "site/signup", p))
 		return
 	}
+	http.SetCookie(w, &http.Cookie{Name: "hms_lang", Value: p.Lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies})
 	p.Data = "signup.check_mail"
-	s.render(w, r, http.StatusOK, "message", p)
+	s.render(w, r, http.StatusOK, "site/message", p)
 }
 
 func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {

@@ -42,7 +42,10 @@ type page struct {
 	// address, for the banner's way back.
 	Notices []privacy.PolicyVersion
 	Here    string
-	texts   *i18n.Catalog
+	// Site is set on the pages of the public website (site.go), which use
+	// templates/site/layout.html.
+	Site  *siteMeta
+	texts *i18n.Catalog
 }
 
 // T translates a message id; args are name/value pairs for placeholders.
@@ -116,7 +119,7 @@ func (s *Server) loadTemplates() error {
 	}
 	for _, n := range names {
 		base := path.Base(n)
-		if base == "layout.html" || base == "partials.html" {
+		if base == "layout.html" || base == "partials.html" || base == "policy.html" { // policy: a site page
 			continue
 		}
 		// search.html defines the header's search box for every page (and
@@ -130,6 +133,28 @@ func (s *Server) loadTemplates() error {
 			return fmt.Errorf("template %s: %w", base, err)
 		}
 		s.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return s.loadSiteTemplates()
+}
+
+// loadSiteTemplates parses the public website's pages (templates/site/)
+// with the site's layout, and the policy page, which is one of them.
+func (s *Server) loadSiteTemplates() error {
+	names, err := fs.Glob(templateFS, "templates/site/*.html")
+	if err != nil {
+		return err
+	}
+	names = append(names, "templates/policy.html")
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/site/layout.html", "templates/partials.html", n)
+		if err != nil {
+			return fmt.Errorf("template site/%s: %w", base, err)
+		}
+		s.pages["site/"+strings.TrimSuffix(base, ".html")] = t
 	}
 	return nil
 }

@@ -64,15 +64,37 @@ func (s *Server) registerRoutes() {
 		s.routes = append(s.routes, Route{Method: "ANY", Pattern: "/api/", Access: Access{Kind: "api"}})
 	}
 
-	// The public site: sign-up, login, password reset, invitations.
-	s.handle("GET", "/{$}", public, s.home)
-	s.handle("GET", "/privacy", public, s.policyPage(privacy.PrivacyPolicy))
-	s.handle("GET", "/privacy/versies/{version}", public, s.policyVersionPage(privacy.PrivacyPolicy))
-	s.handle("GET", "/voorwaarden", public, s.policyPage(privacy.Terms))
-	s.handle("GET", "/voorwaarden/versies/{version}", public, s.policyVersionPage(privacy.Terms))
-	s.handle("POST", "/lang", public, s.setLanguage)
-	s.handle("GET", "/signup", public, s.signupForm)
+	// The public website (site.go): Dutch paths, English under /en/, the
+	// language from the path.
+	nl, en := func(h http.HandlerFunc) http.HandlerFunc { return inLanguage("nl", h) },
+		func(h http.HandlerFunc) http.HandlerFunc { return inLanguage("en", h) }
+	s.handle("GET", "/{$}", public, nl(s.siteStatic("home")))
+	s.handle("GET", "/en/{$}", public, en(s.siteStatic("home")))
+	s.handle("GET", "/functies", public, nl(s.siteFeatures))
+	s.handle("GET", "/en/features", public, en(s.siteFeatures))
+	s.handle("GET", "/prijzen", public, nl(s.sitePricing))
+	s.handle("GET", "/en/pricing", public, en(s.sitePricing))
+	s.handle("GET", "/contact", public, nl(s.siteContact))
+	s.handle("GET", "/en/contact", public, en(s.siteContact))
+	s.handle("GET", "/aanmelden", public, nl(s.siteSignupForm))
+	s.handle("POST", "/aanmelden", public, nl(s.signup))
+	s.handle("GET", "/en/signup", public, en(s.siteSignupForm))
+	s.handle("POST", "/en/signup", public, en(s.signup))
+	s.handle("GET", "/signup", public, s.signupMoved)
 	s.handle("POST", "/signup", public, s.signup)
+	s.handle("GET", "/privacy", public, nl(s.policyPage(privacy.PrivacyPolicy)))
+	s.handle("GET", "/privacy/versies/{version}", public, nl(s.policyVersionPage(privacy.PrivacyPolicy)))
+	s.handle("GET", "/en/privacy", public, en(s.policyPage(privacy.PrivacyPolicy)))
+	s.handle("GET", "/en/privacy/versions/{version}", public, en(s.policyVersionPage(privacy.PrivacyPolicy)))
+	s.handle("GET", "/voorwaarden", public, nl(s.policyPage(privacy.Terms)))
+	s.handle("GET", "/voorwaarden/versies/{version}", public, nl(s.policyVersionPage(privacy.Terms)))
+	s.handle("GET", "/en/terms", public, en(s.policyPage(privacy.Terms)))
+	s.handle("GET", "/en/terms/versions/{version}", public, en(s.policyVersionPage(privacy.Terms)))
+	s.handle("GET", "/sitemap.xml", public, s.sitemap)
+	s.handle("GET", "/robots.txt", public, s.robots)
+
+	// Login, password reset, invitations.
+	s.handle("POST", "/lang", public, s.setLanguage)
 	s.handle("GET", "/confirm", public, s.confirm)
 	s.handle("GET", "/login", public, s.loginForm)
 	s.handle("POST", "/login", public, s.login)

@@ -27,7 +27,7 @@ import (
 	"hms/internal/platform/i18n"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/site/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -52,6 +52,14 @@ type Deps struct {
 	// DemoFilling reports whether the demo portfolio is still being filled
 	// (serve --demo); nil: never.
 	DemoFilling func() bool
+	// BaseURL is HMS's public address, for the sitemap and hreflang links;
+	// nil: paths only.
+	BaseURL func() string
+	// Contact is how HMS is reached, on /contact; empty: DefaultContact.
+	Contact SiteContact
+	// Plans are the subscription plans on /prijzen in a language; nil (or
+	// none): the page says prices are on request.
+	Plans func(ctx context.Context, lang string) ([]PlanView, error)
 }
 
 // Server is the HTTP handler of the whole product.
@@ -70,6 +78,9 @@ type Server struct {
 func New(d Deps) (*Server, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
+	}
+	if d.Contact == (SiteContact{}) {
+		d.Contact = DefaultContact
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux(), trustedProxies: d.TrustedProxies}
 	s.sessions = scs.New()
