@@ -56,8 +56,8 @@ type SendPlan struct {
 	// relation.LeftOutRestricted): not sent, left as they are.
 	LeftOut []Proposal
 	Stages  []StageCount // letters per stage, in stage order
-	Total  money.Cents  // the overdue amounts the letters name
-	Costs  money.Cents  // the collection costs they name
+	Total   money.Cents  // the overdue amounts the letters name
+	Costs   money.Cents  // the collection costs they name
 }
 
 // Expectation is what the confirmation showed: Send does nothing unless

@@ -465,9 +465,9 @@ func (s *Service) open(ctx context.Context, tx *db.Tx, r *row, links bool) (*Rel
 
 // Filter narrows a list.
 type Filter struct {
-	Role    Role  // only relations with this role
-	Kind    Kind  // only persons or only companies
-	AfterID int64 // only ids above this (the API's cursor; sort "created")
+	Role    Role    // only relations with this role
+	Kind    Kind    // only persons or only companies
+	AfterID int64   // only ids above this (the API's cursor; sort "created")
 	hide    []int64 // restricted relations the actor may not list
 }
 
