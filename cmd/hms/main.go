@@ -45,6 +45,13 @@ Usage:
   hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
   hms privacy export --org SLUG --person ID --out FILE.zip [--lang en]   a person's data (zip: HTML, JSON, CSV)
   hms privacy erase --org SLUG --person ID   erase a person (crypto-shredding), prints the receipt
+  hms privacy restrict --org SLUG --person ID --reason GROUND [--lift]   restrict a person's processing (art. 18)
+  hms privacy object --org SLUG --person ID --processing P --grounds TEXT [--decision D] [--reason TEXT]
+                                             record a person's objection (art. 21); upheld restricts them
+  hms access request --staff EMAIL --org SLUG --hours N --reason TEXT   a staff member asks for access
+  hms access list [--org SLUG]               access grants and their state
+  hms access approve|refuse|end --id N --by EMAIL   an owner decides or ends a grant (staff end their own)
+  Commands that write free text take --guard-reason FIELD=REASON for text the privacy guard warned about.
   hms import opening-balances --org SLUG FILE.csv   open items from the previous system (booked as opening charges)
   hms import advances --org SLUG FILE.csv   service-cost advances charged and received before HMS
   hms demo --org SLUG [--units N]            create (or fill) an organisation with a synthetic portfolio
@@ -196,6 +203,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return orgCommand(ctx, args[1:], stdout)
 	case "privacy":
 		return privacyCommand(ctx, args[1:], stdout)
+	case "access":
+		return accessCommand(ctx, args[1:], stdout)
 	case "rentrun":
 		return rentRun(ctx, args[1:], stdout)
 	case "demo":

@@ -22,6 +22,9 @@ func privacyCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	if len(args) > 0 && args[0] == "register" {
 		return privacyRegister(args[1:], stdout)
 	}
+	if len(args) > 0 && (args[0] == "restrict" || args[0] == "object") {
+		return privacyRestrict(ctx, args[0], args[1:], stdout)
+	}
 	if len(args) > 0 && args[0] == "breaches" {
 		return privacyBreaches(ctx, args[1:], stdout)
 	}

@@ -120,6 +120,13 @@ func (s *Service) RequestGrant(ctx context.Context, staffID int64, slug, reason 
 	var id int64
 	var owners []int64
 	err = s.db.InOrg(ctx, org.ID, func(tx *db.Tx) error {
+		if s.guard != nil {
+			// The reason is free text the owners read: no BSN or special
+			// categories in it (PRIVACY.md P10), or a reason for them.
+			if err := s.guard(ctx, tx, Actor{UserID: staffID, OrgID: org.ID, Kind: "staff"}, "reason", reason); err != nil {
+				return err
+			}
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO access_grants (org_id, staff_user_id, reason, hours, requested_at)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`, tx.OrgID(), staffID, reason, hours, db.TS(s.clk.Now())).Scan(&id); err != nil {
 			return fmt.Errorf("request access grant: %w", err)

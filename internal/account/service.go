@@ -67,6 +67,7 @@ type Service struct {
 	clk     clock.Clock
 	texts   *i18n.Catalog
 	base    func() string
+	guard   TextGuard
 }
 
 // Deps are what the service needs.
@@ -82,7 +83,16 @@ type Deps struct {
 	// http://localhost:8080. It is asked each time a link is made, because a
 	// server started on port 0 knows its address only once it listens.
 	BaseURL func() string
+	// Guard reviews free text (a grant's reason) before it is stored: the
+	// privacy guard (privacy/guard.Review, PRIVACY.md P10), which imports
+	// this package and so comes in from the wiring. Nil checks nothing
+	// (tests of this package alone).
+	Guard TextGuard
 }
+
+// TextGuard reviews the free text value of field in tx, as actor, and
+// returns the field's error when it may not be stored (guard.Review).
+type TextGuard func(ctx context.Context, tx *db.Tx, actor Actor, field, value string) error
 
 // New returns the service.
 func New(d Deps) *Service {
@@ -90,7 +100,8 @@ func New(d Deps) *Service {
 	if base == nil {
 		base = func() string { return "" }
 	}
-	return &Service{db: d.DB, vault: d.Vault, audit: d.Audit, mail: d.Mail, limiter: d.Limiter, clk: d.Clock, texts: d.Texts, base: base}
+	return &Service{db: d.DB, vault: d.Vault, audit: d.Audit, mail: d.Mail, limiter: d.Limiter, clk: d.Clock, texts: d.Texts, base: base,
+		guard: d.Guard}
 }
 
 // baseURL is where links in e-mails point, without a trailing slash.

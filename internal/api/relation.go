@@ -132,6 +132,8 @@ type RelationJSON struct {
 	LinkedIDs           []int64     `json:"linked_ids" doc:"Company: its contact persons; person: the companies it is a contact of"`
 	CreatedAt           time.Time   `json:"created_at"`
 	UpdatedAt           time.Time   `json:"updated_at"`
+	// Restriction is set while processing is restricted (art. 18 GDPR).
+	Restriction *RestrictionJSON `json:"restriction,omitempty"`
 }
 
 func relationJSON(r *relation.Relation) RelationJSON {
@@ -140,7 +142,8 @@ func relationJSON(r *relation.Relation) RelationJSON {
 		Nationality: r.Nationality, Minor: r.Minor, Name: r.Name, LegalForm: r.LegalForm, KvK: r.KvK, BTW: r.BTW,
 		Street: r.Address.Street, HouseNumber: r.Address.HouseNumber, HouseNumberAddition: r.Address.HouseNumberAddition,
 		Postcode: r.Address.Postcode, City: r.Address.City, Country: r.Address.Country, Email: r.Email, Phones: []string{}, IBANs: []string{},
-		Language: r.Language, SupplierCategories: []string{}, LinkedIDs: []int64{}, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		Language: r.Language, SupplierCategories: []string{}, LinkedIDs: []int64{}, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Restriction: restrictionJSON(r.Restriction)}
 	for _, role := range r.Roles.List() {
 		j.Roles = append(j.Roles, string(role))
 	}
@@ -167,6 +170,8 @@ type RelationItemJSON struct {
 	City  string   `json:"city"`
 	Roles []string `json:"roles"`
 	Ref   string   `json:"ref"`
+	// Restricted persons are listed only to owners.
+	Restricted bool `json:"restricted" doc:"Processing restricted (art. 18 GDPR); such persons are listed only to owners"`
 }
 
 // ListRelationsInput pages through relations by id.
@@ -194,7 +199,8 @@ func (a *API) relationList(ctx context.Context, act account.Actor, in *ListRelat
 	}
 	return &RelationsOutput{Body: pageByID(page.Items, in.PageInput, func(it relation.ListItem) int64 { return it.ID },
 		func(it relation.ListItem) RelationItemJSON {
-			j := RelationItemJSON{ID: it.ID, Kind: string(it.Kind), Name: it.Name, City: it.City, Ref: it.Ref, Roles: []string{}}
+			j := RelationItemJSON{ID: it.ID, Kind: string(it.Kind), Name: it.Name, City: it.City, Ref: it.Ref, Roles: []string{},
+				Restricted: it.Restricted}
 			for _, r := range it.Roles.List() {
 				j.Roles = append(j.Roles, string(r))
 			}

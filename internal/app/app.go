@@ -46,6 +46,7 @@ import (
 	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
+	"hms/internal/privacy/guard"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
@@ -221,7 +222,10 @@ func (a *App) build(ctx context.Context) error {
 		a.BaseURL = baseURLFor(a.Addr)
 	}
 	a.Accounts = account.New(account.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Mail: a.Outbox, Limiter: a.Limiter,
-		Clock: a.Clock, Texts: a.Texts, BaseURL: func() string { return a.BaseURL }})
+		Clock: a.Clock, Texts: a.Texts, BaseURL: func() string { return a.BaseURL },
+		Guard: func(ctx context.Context, tx *db.Tx, actor account.Actor, field, value string) error {
+			return guard.Review(ctx, tx, a.Audit, actor, guard.Text{Field: field, Value: value})
+		}})
 	a.OrgProfile = orgprofile.New(orgprofile.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
 	a.Privacy = privacy.New(privacy.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox, Owners: a.Accounts,
 		StorageCountry: a.StorageCountry, MailCountry: a.MailCountry, Policies: a.Policies,

@@ -248,7 +248,7 @@ func (s *Service) debtorOf(ctx context.Context, tx *db.Tx, a account.Actor, l *l
 		if i == 0 {
 			snap.Language = docLang(f.Language)
 		}
-		if f.Email != "" {
+		if f.Email != "" && !f.Restricted { // restricted processing (art. 18): the invoice is posted, not mailed
 			to = append(to, recipient{name: f.DisplayName, email: f.Email, lang: docLang(f.Language)})
 		}
 	}

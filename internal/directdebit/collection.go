@@ -15,6 +15,7 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
+	"hms/internal/relation"
 	"hms/internal/sepa"
 )
 
@@ -69,6 +70,9 @@ const (
 	ReasonInBatch          = "directdebit.reason.in_batch"
 	ReasonPrenoticeLate    = "directdebit.reason.prenotice_late"
 	ReasonNoEmail          = "directdebit.reason.no_email"
+	// ReasonRestricted: a tenant or the mandate's debtor has restricted
+	// processing (art. 18 GDPR): nothing is collected from the lease.
+	ReasonRestricted = relation.LeftOutRestricted
 )
 
 // Line is one invoice of a preview: collected, or left out with a reason.
@@ -299,6 +303,10 @@ func (s *Service) plan(ctx context.Context, tx *db.Tx, in CollectionInput) (*Pre
 	if pl.tenants, err = s.relations.HasEmailTx(ctx, tx, parties...); err != nil {
 		return nil, nil, err
 	}
+	restricted, err := s.relations.RestrictedTx(ctx, tx, parties...)
+	if err != nil {
+		return nil, nil, err
+	}
 
 	mailOK := !in.CollectionDate.Before(today.AddDays(st.PrenoticeDays))
 	noticeBy := in.CollectionDate.AddDays(-st.PrenoticeDays)
@@ -328,6 +336,8 @@ func (s *Service) plan(ctx context.Context, tx *db.Tx, in CollectionInput) (*Pre
 		switch {
 		case !inBatch[c.invoiceID].IsZero():
 			ln.Reason, ln.InBatchOn = ReasonInBatch, inBatch[c.invoiceID]
+		case slices.ContainsFunc(lf.tenantIDs, func(id int64) bool { return restricted[id] }) || (m != nil && restricted[m.PartyID]):
+			ln.Reason = ReasonRestricted
 		case m == nil:
 			ln.Reason = ReasonNoMandate
 		case m.Status == Revoked:

@@ -58,8 +58,8 @@ func (s *Service) prenotify(ctx context.Context, tx *db.Tx, a account.Actor, b *
 		}
 		for _, id := range to {
 			f := facts[id]
-			if f.Email == "" {
-				continue
+			if f.Email == "" || f.Restricted {
+				continue // a restricted person is mailed nothing (the preview left their lease out already)
 			}
 			lang := "nl"
 			if strings.HasPrefix(f.Language, "en") {

@@ -50,10 +50,14 @@ type SendPlan struct {
 	Letters []PlannedLetter
 	// Stale are chosen proposals with nothing left to ask (paid, or covered
 	// by a plan since): sending withdraws them.
-	Stale  []Proposal
-	Stages []StageCount // letters per stage, in stage order
-	Total  money.Cents  // the overdue amounts the letters name
-	Costs  money.Cents  // the collection costs they name
+	Stale []Proposal
+	// LeftOut are chosen proposals for a lease with a tenant whose
+	// processing is restricted (art. 18 GDPR; reason
+	// relation.LeftOutRestricted): not sent, left as they are.
+	LeftOut []Proposal
+	Stages  []StageCount // letters per stage, in stage order
+	Total   money.Cents  // the overdue amounts the letters name
+	Costs   money.Cents  // the collection costs they name
 }
 
 // Expectation is what the confirmation showed: Send does nothing unless
@@ -132,7 +136,21 @@ func (s *Service) planSend(ctx context.Context, tx *db.Tx, ids []int64, today ci
 	}
 	plan := &SendPlan{Today: today}
 	lps := map[int64]letterPlan{}
+	anyRestricted, err := s.relations.RestrictedIDsTx(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, p := range ps {
+		if len(anyRestricted) > 0 {
+			l, err := s.leases.GetTx(ctx, tx, p.LeaseID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if slices.ContainsFunc(l.TenantIDs(), func(id int64) bool { return slices.Contains(anyRestricted, id) }) {
+				plan.LeftOut = append(plan.LeftOut, p)
+				continue
+			}
+		}
 		lp, err := b.letterFor(p.LeaseID, p.Stage, p.Consumer)
 		if err != nil {
 			return nil, nil, err
@@ -260,7 +278,7 @@ func (s *Service) sendLetter(ctx context.Context, tx *db.Tx, a account.Actor, is
 		if i == 0 {
 			doc.Lang = pdfdoc.TextsIn(f.Language).Lang
 		}
-		if f.Email != "" {
+		if f.Email != "" && !f.Restricted {
 			to = append(to, recipient{name: f.DisplayName, email: f.Email, lang: f.Language})
 		}
 	}

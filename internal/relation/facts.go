@@ -23,6 +23,9 @@ type PartyFacts struct {
 	Language    string
 	IsTenant    bool
 	IBANs       []string // normalised; the first is the account payments come from (a direct-debit mandate's default)
+	// Restricted: processing is restricted (art. 18 GDPR): mail nothing to
+	// this party, leave them out with LeftOutRestricted.
+	Restricted bool
 }
 
 var purposePattern = regexp.MustCompile(`^[a-z][a-z0-9_.:-]{0,63}$`)
@@ -51,7 +54,8 @@ func (s *Service) PartyFacts(ctx context.Context, tx *db.Tx, actor account.Actor
 			return nil, err
 		}
 		out[id] = PartyFacts{ID: id, Kind: string(rel.Kind), DisplayName: rel.DisplayName(), Address: rel.Address.Postal(),
-			BirthDate: rel.BirthDate, Email: rel.Email, Language: rel.Language, IsTenant: rel.Roles.Has(RoleTenant), IBANs: rel.IBANs}
+			BirthDate: rel.BirthDate, Email: rel.Email, Language: rel.Language, IsTenant: rel.Roles.Has(RoleTenant), IBANs: rel.IBANs,
+			Restricted: r.restrictedAt.Valid}
 		if err := s.record(ctx, tx, actor, "relation.viewed", id, map[string]string{"via": purpose}); err != nil {
 			return nil, err
 		}

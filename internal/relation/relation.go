@@ -224,6 +224,8 @@ type Relation struct {
 	CreatedAt, UpdatedAt time.Time
 	// Erased: the person was erased; only the id, kind and roles remain.
 	Erased bool
+	// Restriction is set while processing is restricted (art. 18 GDPR).
+	Restriction *Restriction
 }
 
 // ErasedName stands for an erased person's name wherever a name is shown
@@ -259,6 +261,8 @@ type ListItem struct {
 	City  string
 	Roles Roles
 	Ref   string
+	// Restricted: processing restricted (only owners see such rows).
+	Restricted bool
 }
 
 // --- validation and normalisation ---

@@ -410,6 +410,7 @@ func (s *Service) open(ctx context.Context, tx *db.Tx, r *row, links bool) (*Rel
 	rel.CreatedAt = db.ShownTS(r.createdAt)
 	rel.UpdatedAt = db.ShownTS(r.updatedAt)
 	rel.Erased = r.erasedAt.Valid
+	rel.Restriction = restrictionOf(r)
 	if r.kind == Person {
 		n, err := s.openName(ctx, tx, r)
 		if err != nil {
@@ -464,9 +465,10 @@ func (s *Service) open(ctx context.Context, tx *db.Tx, r *row, links bool) (*Rel
 
 // Filter narrows a list.
 type Filter struct {
-	Role    Role  // only relations with this role
-	Kind    Kind  // only persons or only companies
-	AfterID int64 // only ids above this (the API's cursor; sort "created")
+	Role    Role    // only relations with this role
+	Kind    Kind    // only persons or only companies
+	AfterID int64   // only ids above this (the API's cursor; sort "created")
+	hide    []int64 // restricted relations the actor may not list
 }
 
 // Sort columns of List.
@@ -498,6 +500,13 @@ func (s *Service) List(ctx context.Context, actor account.Actor, q listing.Query
 		if err := tx.CustomPlans(ctx); err != nil {
 			return err
 		}
+		if actor.Role != account.Owner {
+			// Restricted persons are hidden from every role but owner (art. 18).
+			var err error
+			if f.hide, err = restrictedIDs(ctx, tx); err != nil {
+				return err
+			}
+		}
 		ids, total, err := s.listIDs(ctx, tx, q, f)
 		if errors.Is(err, vault.ErrNoOrgKey) {
 			return nil // nothing was ever indexed here
@@ -515,7 +524,8 @@ func (s *Service) List(ctx context.Context, actor account.Actor, q listing.Query
 			if err := s.openJSON(ctx, tx, r.subject, fieldList, r.listS, &le); err != nil {
 				return err
 			}
-			it := ListItem{ID: r.id, Kind: r.kind, Name: le.Name, City: le.City, Roles: r.roles, Ref: r.ref.String}
+			it := ListItem{ID: r.id, Kind: r.kind, Name: le.Name, City: le.City, Roles: r.roles, Ref: r.ref.String,
+				Restricted: r.restrictedAt.Valid}
 			if r.kind == Company {
 				it.Name = r.company.String
 			}
@@ -543,6 +553,9 @@ func (s *Service) listIDs(ctx context.Context, tx *db.Tx, q listing.Query, f Fil
 		if f.AfterID > 0 {
 			i, _ := slices.BinarySearch(ids, f.AfterID+1)
 			ids = ids[i:]
+		}
+		if len(f.hide) > 0 {
+			ids = slices.DeleteFunc(ids, func(id int64) bool { return slices.Contains(f.hide, id) })
 		}
 		page, err := pageOf(ctx, tx, ids, q)
 		return page, len(ids), err
@@ -613,6 +626,11 @@ func (s *Service) listQuery(ctx context.Context, tx *db.Tx, search string, f Fil
 		after = arg(f.AfterID)
 		kconds = append(kconds, "k.relation_id > "+after)
 	}
+	hide := ""
+	if len(f.hide) > 0 {
+		hide = "relation_id NOT IN (" + marks(&args, f.hide) + ")"
+		kconds = append(kconds, "k."+hide)
+	}
 	var drive *searchToken
 	var probes []string
 	switch {
@@ -663,6 +681,9 @@ func (s *Service) listQuery(ctx context.Context, tx *db.Tx, search string, f Fil
 			cc := sconds
 			if after != "" {
 				cc = append(cc, "s.relation_id > "+after)
+			}
+			if hide != "" {
+				cc = append(cc, "s."+hide)
 			}
 			lq.count = `SELECT count(*) FROM relation_search s WHERE ` + strings.Join(cc, " AND ")
 		}

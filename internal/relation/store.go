@@ -39,10 +39,13 @@ type row struct {
 	fingerprint            string
 	createdAt, updatedAt   string
 	erasedAt               sql.NullString // the person was erased (PRIVACY.md P20)
+	restrictedAt, ground   sql.NullString // processing restricted (art. 18 GDPR), on which ground
+	restrictedBy           int64
 }
 
 const rowColumns = `id, kind, subject_id, ref, roles, lang, company_name, legal_form, kvk, btw_id, supplier_categories,
-	name_sealed, address_sealed, contact_sealed, birth_sealed, ibans_sealed, list_sealed, fingerprint, created_at, updated_at, erased_at`
+	name_sealed, address_sealed, contact_sealed, birth_sealed, ibans_sealed, list_sealed, fingerprint, created_at, updated_at, erased_at,
+	restricted_at, restriction_ground, restricted_by`
 
 type scanner interface{ Scan(...any) error }
 
@@ -50,7 +53,8 @@ func scanRow(sc scanner) (*row, error) {
 	var r row
 	var subject, roles int64
 	if err := sc.Scan(&r.id, &r.kind, &subject, &r.ref, &roles, &r.lang, &r.company, &r.legalForm, &r.kvk, &r.btw, &r.categories,
-		&r.nameS, &r.addrS, &r.contactS, &r.birthS, &r.ibansS, &r.listS, &r.fingerprint, &r.createdAt, &r.updatedAt, &r.erasedAt); err != nil {
+		&r.nameS, &r.addrS, &r.contactS, &r.birthS, &r.ibansS, &r.listS, &r.fingerprint, &r.createdAt, &r.updatedAt, &r.erasedAt,
+		&r.restrictedAt, &r.ground, &r.restrictedBy); err != nil {
 		return nil, err
 	}
 	r.subject, r.roles = vault.SubjectID(subject), Roles(roles)

@@ -90,7 +90,24 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, i
 		text("privacy.field.link", l.Name)
 	}
 	add("privacy.field.created_at", privacy.At(rel.CreatedAt))
-	return []privacy.Section{sec}, nil
+	if rs := rel.Restriction; rs != nil {
+		add("privacy.field.restricted_since", privacy.At(rs.Since))
+		add("privacy.field.restriction_ground", privacy.Word("relation.ground."+string(rs.Ground)))
+	}
+	obs, err := p.s.objectionsTx(ctx, tx, id)
+	if err != nil || len(obs) == 0 {
+		return []privacy.Section{sec}, err
+	}
+	osec := privacy.Section{Key: "relation.objections", Title: "privacy.src.objections", Purpose: "privacy.purpose.objections",
+		Basis: "privacy.basis.legal", Retention: "privacy.retention.relation", Recipients: "privacy.recipients.organisation",
+		Origin: "privacy.origin.objections", Columns: []string{"privacy.col.date", "privacy.col.kind", "privacy.col.description",
+			"privacy.col.status", "privacy.col.reason"}}
+	for _, o := range obs {
+		osec.Records = append(osec.Records, []privacy.Value{privacy.Day(o.ReceivedOn),
+			privacy.Word("relation.processing." + string(o.Processing)), privacy.Text(o.Grounds),
+			privacy.Word("relation.decision." + string(o.Decision)), privacy.Text(o.Reason)})
+	}
+	return []privacy.Section{sec, osec}, nil
 }
 
 // Erase shreds the person's keys (every copy of their sealed fields,
@@ -120,6 +137,10 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, id
 		return o, fmt.Errorf("erase relation %d tokens: %w", id, err)
 	}
 	tokens, _ := res.RowsAffected()
+	objections, err := deleteObjections(ctx, tx, id)
+	if err != nil {
+		return o, err
+	}
 	for _, q := range []string{
 		`DELETE FROM relation_order WHERE org_id = $1 AND relation_id = $2`,
 		`DELETE FROM relation_contacts WHERE org_id = $1 AND person_id = $2`,
@@ -130,12 +151,16 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, id
 	}
 	now := db.TS(p.s.clk.Now())
 	if _, err := tx.ExecContext(ctx, `UPDATE relations SET ref = NULL, name_sealed = NULL, address_sealed = NULL, contact_sealed = NULL,
-		birth_sealed = NULL, ibans_sealed = NULL, list_sealed = NULL, fingerprint = '', updated_at = $1, erased_at = $1
+		birth_sealed = NULL, ibans_sealed = NULL, list_sealed = NULL, fingerprint = '', updated_at = $1, erased_at = $1,
+		restricted_at = NULL, restriction_ground = NULL, restricted_by = 0
 		WHERE org_id = $2 AND id = $3`, now, tx.OrgID(), id); err != nil {
 		return o, fmt.Errorf("erase relation %d: %w", id, err)
 	}
 	o.Erased = []privacy.Erased{{What: "privacy.what.personal_fields", Count: 1}, {What: "privacy.what.keys", Count: 1},
 		{What: "privacy.what.search_tokens", Count: int(tokens)}}
+	if objections > 0 {
+		o.Erased = append(o.Erased, privacy.Erased{What: "privacy.what.objections", Count: objections})
+	}
 	o.Kept = []privacy.Kept{stub}
 	return o, nil
 }

@@ -258,8 +258,8 @@ func (st *Statements) sendOne(ctx context.Context, tx *db.Tx, a account.Actor, c
 		}
 		for _, id := range l.TenantIDs() {
 			f := facts[id]
-			if f.Email == "" {
-				continue
+			if f.Email == "" || f.Restricted {
+				continue // restricted processing (art. 18): the statement is booked and stored, not mailed
 			}
 			if _, err := st.outbox.Send(ctx, tx, statementMail(s, f.DisplayName, f.Email, statementLang(f.Language), pdf)); err != nil {
 				return 0, 0, 0, fmt.Errorf("mail statement %d: %w", row.id, err)

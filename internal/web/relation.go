@@ -321,6 +321,7 @@ type relationShowView struct {
 	ContactQ   string
 	Candidates []relation.ListItem // persons found to link as contact
 	Searched   bool
+	Rights     relationRightsView // restriction and objections (persons)
 }
 
 type relAccessRow struct {
@@ -355,6 +356,13 @@ func (s *Server) renderRelation(w http.ResponseWriter, r *http.Request, status i
 	}
 	for _, iban := range rel.IBANs {
 		v.IBANs = append(v.IBANs, nl.FormatIBAN(iban))
+	}
+	if rel.Kind == relation.Person {
+		v.Rights = relationRights()
+		if v.Rights.Objections, err = s.Relations.Objections(r.Context(), a, id); err != nil {
+			s.fail(w, r, err, p)
+			return
+		}
 	}
 	evs, err := s.Relations.AccessLog(r.Context(), a, id, 10)
 	if err != nil {

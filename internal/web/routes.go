@@ -174,6 +174,10 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/relations/{id}", portfolioWrite, s.relationUpdate)
 	s.handle("POST", "/o/{org}/relations/{id}/contacts", portfolioWrite, s.relationLinkContact)
 	s.handle("POST", "/o/{org}/relations/{id}/contacts/{person}/remove", portfolioWrite, s.relationUnlinkContact)
+	s.handle("POST", "/o/{org}/relations/{id}/restriction", portfolioWrite, s.relationRestrict)
+	s.handle("POST", "/o/{org}/relations/{id}/restriction/lift", portfolioWrite, s.relationLiftRestriction)
+	s.handle("POST", "/o/{org}/relations/{id}/objections", portfolioWrite, s.relationObjection)
+	s.handle("POST", "/o/{org}/relations/{id}/objections/{objection}/decide", portfolioWrite, s.relationDecideObjection)
 	// A person's subject rights: export for owners and managers, erasure
 	// for owners (the services check the role; PRIVACY.md P20).
 	s.handle("GET", "/o/{org}/relations/{id}/export", portfolioWrite, s.relationExport)
