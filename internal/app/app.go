@@ -240,7 +240,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Ledger = ledger.New(ledger.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Accounts: leaseAccounts{a.Leases}})
 	// A rent increase may only start after the periods already posted.
 	a.RentIncreases = rentincrease.New(rentincrease.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Leases: a.Leases,
-		Portfolio: a.Portfolio, Relations: a.Relations, PostedThrough: a.Ledger})
+		Portfolio: a.Portfolio, Relations: a.Relations, PostedThrough: a.Ledger, Vault: a.Vault})
 	a.Billing = billing.New(billing.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Ledger: a.Ledger, Relations: a.Relations, Leases: a.Leases,
 		Outbox: a.Outbox, Portfolio: a.Portfolio, Jobs: a.Jobs, Accounts: a.Accounts})
 	a.Bank = bank.New(bank.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})

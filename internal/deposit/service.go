@@ -282,15 +282,18 @@ func (s *Service) insertEvidence(ctx context.Context, tx *db.Tx, a account.Actor
 	if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "evidence", Value: f.Name}); err != nil {
 		return 0, err
 	}
-	content, err := s.vault.SealOrg(ctx, tx, fieldContent, f.Data)
+	// Sealed under a subject of its own, which erasing a tenant of the
+	// lease shreds (privacySource.Erase).
+	subject, content, err := s.vault.SealDocument(ctx, tx, fieldContent, f.Data)
 	if err != nil {
 		return 0, fmt.Errorf("seal evidence: %w", err)
 	}
-	name, err := s.vault.SealOrg(ctx, tx, fieldName, []byte(f.Name))
+	name, err := s.vault.Seal(ctx, tx, subject, fieldName, []byte(f.Name))
 	if err != nil {
 		return 0, fmt.Errorf("seal evidence name: %w", err)
 	}
-	id, err := insertEvidence(ctx, tx, leaseID, entryID, name, ct, int64(len(f.Data)), sha256Hex(f.Data), content, s.now(), a.UserID)
+	id, err := insertEvidence(ctx, tx, leaseID, entryID, name, ct, int64(len(f.Data)), sha256Hex(f.Data), content, subject,
+		s.now(), a.UserID)
 	if err != nil {
 		return 0, err
 	}
@@ -307,21 +310,31 @@ func (s *Service) EvidenceFile(ctx context.Context, a account.Actor, leaseID, ev
 	var data []byte
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var nameSealed, content []byte
+		var subject vault.SubjectID
 		var err error
-		if ev, nameSealed, content, err = evidenceRow(ctx, tx, leaseID, evidenceID); err != nil {
+		if ev, nameSealed, content, subject, err = evidenceRow(ctx, tx, leaseID, evidenceID); err != nil {
 			return err
 		}
-		name, err := s.vault.OpenOrg(ctx, tx, fieldName, nameSealed)
+		name, err := s.open(ctx, tx, subject, fieldName, nameSealed)
 		if err != nil {
 			return fmt.Errorf("open evidence name: %w", err)
 		}
 		ev.FileName = string(name)
-		if data, err = s.vault.OpenOrg(ctx, tx, fieldContent, content); err != nil {
+		if data, err = s.open(ctx, tx, subject, fieldContent, content); err != nil {
 			return fmt.Errorf("open evidence: %w", err)
 		}
 		return nil
 	})
 	return ev, data, err
+}
+
+// open opens a document sealed under subject, or under the organisation
+// key when subject is 0 (written before migration 00040).
+func (s *Service) open(ctx context.Context, tx *db.Tx, subject vault.SubjectID, field string, sealed []byte) ([]byte, error) {
+	if subject == 0 {
+		return s.vault.OpenOrg(ctx, tx, field, sealed)
+	}
+	return s.vault.Open(ctx, tx, subject, field, sealed)
 }
 
 // --- settlement and payouts ---

@@ -16,6 +16,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/pdfdoc"
 	"hms/internal/platform/validation"
+	"hms/internal/platform/vault"
 )
 
 // Specification is a stored written specification of the deductions from a
@@ -97,16 +98,18 @@ func (s *Service) GenerateSpecification(ctx context.Context, a account.Actor, le
 		if err != nil {
 			return err
 		}
-		sealed, err := s.vault.SealOrg(ctx, tx, fieldSpecification, pdf)
+		// Sealed under a subject of its own, which erasing a tenant of the
+		// lease shreds (privacySource.Erase).
+		subject, sealed, err := s.vault.SealDocument(ctx, tx, fieldSpecification, pdf)
 		if err != nil {
 			return fmt.Errorf("seal specification: %w", err)
 		}
 		spec = &Specification{LeaseID: leaseID, CreatedBy: a.UserID, SHA256: sha256Hex(pdf), Size: int64(len(pdf))}
 		now := s.now()
 		spec.CreatedAt, _ = db.ParseTS(now)
-		if err := tx.QueryRowContext(ctx, `INSERT INTO deposit_specifications (org_id, lease_id, created_at, created_by, sha256, size, content)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, tx.OrgID(), leaseID, now, a.UserID, spec.SHA256, spec.Size, sealed,
-		).Scan(&spec.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO deposit_specifications (org_id, lease_id, created_at, created_by, sha256, size, content,
+			subject_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, tx.OrgID(), leaseID, now, a.UserID, spec.SHA256, spec.Size,
+			sealed, int64(subject)).Scan(&spec.ID); err != nil {
 			return fmt.Errorf("insert specification: %w", err)
 		}
 		return s.record(ctx, tx, a, "deposit.specification_generated", "lease", leaseID, map[string]string{
@@ -125,15 +128,16 @@ func (s *Service) SpecificationFile(ctx context.Context, a account.Actor, leaseI
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var sealed []byte
 		var sum string
-		err := tx.QueryRowContext(ctx, `SELECT content, sha256 FROM deposit_specifications WHERE id = $1 AND lease_id = $2 AND org_id = $3`,
-			specID, leaseID, tx.OrgID()).Scan(&sealed, &sum)
+		var subject sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT content, sha256, subject_id FROM deposit_specifications
+			WHERE id = $1 AND lease_id = $2 AND org_id = $3`, specID, leaseID, tx.OrgID()).Scan(&sealed, &sum, &subject)
 		if errors.Is(err, sql.ErrNoRows) {
 			return validation.ErrNotFound
 		}
 		if err != nil {
 			return fmt.Errorf("read specification: %w", err)
 		}
-		if pdf, err = s.vault.OpenOrg(ctx, tx, fieldSpecification, sealed); err != nil {
+		if pdf, err = s.open(ctx, tx, vault.SubjectID(subject.Int64), fieldSpecification, sealed); err != nil {
 			return fmt.Errorf("open specification %d: %w", specID, err)
 		}
 		if sha256Hex(pdf) != sum {

@@ -14,6 +14,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
+	"hms/internal/platform/vault"
 )
 
 func sha256Hex(b []byte) string {
@@ -22,13 +23,13 @@ func sha256Hex(b []byte) string {
 }
 
 func insertEvidence(ctx context.Context, tx *db.Tx, leaseID, entryID int64, name []byte, ct string, size int64, sum string, content []byte,
-	now string, by int64) (int64, error) {
+	subject vault.SubjectID, now string, by int64) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx,
 		`INSERT INTO deposit_evidence (org_id, lease_id, entry_id, name_sealed, content_type, size_bytes, sha256, content_sealed,
-			created_at, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		RETURNING id`, tx.OrgID(), leaseID, entryID, name, ct, size, sum, content, now, by).Scan(&id)
+			created_at, created_by, subject_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		RETURNING id`, tx.OrgID(), leaseID, entryID, name, ct, size, sum, content, now, by, int64(subject)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert evidence: %w", err)
 	}
@@ -77,17 +78,46 @@ func evidenceOfLease(ctx context.Context, tx *db.Tx, leaseID int64) (map[int64][
 	return out, rows.Err()
 }
 
-func evidenceRow(ctx context.Context, tx *db.Tx, leaseID, id int64) (Evidence, []byte, []byte, error) {
+// evidenceRow reads an evidence file with its sealed name and content and
+// the subject they are sealed under (0: sealed per organisation, before
+// migration 00040).
+func evidenceRow(ctx context.Context, tx *db.Tx, leaseID, id int64) (Evidence, []byte, []byte, vault.SubjectID, error) {
 	var name, content []byte
-	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+`, name_sealed, content_sealed FROM deposit_evidence
-		WHERE id = $1 AND lease_id = $2 AND org_id = $3`, id, leaseID, tx.OrgID()), &name, &content)
+	var subject sql.NullInt64
+	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+`, name_sealed, content_sealed, subject_id
+		FROM deposit_evidence WHERE id = $1 AND lease_id = $2 AND org_id = $3`, id, leaseID, tx.OrgID()), &name, &content, &subject)
 	if errors.Is(err, sql.ErrNoRows) {
-		return e, nil, nil, validation.ErrNotFound
+		return e, nil, nil, 0, validation.ErrNotFound
 	}
 	if err != nil {
-		return e, nil, nil, fmt.Errorf("read evidence: %w", err)
+		return e, nil, nil, 0, fmt.Errorf("read evidence: %w", err)
 	}
-	return e, name, content, nil
+	return e, name, content, vault.SubjectID(subject.Int64), nil
+}
+
+// documentSubjectsTx lists the subjects of a lease's evidence files and
+// specifications.
+func documentSubjectsTx(ctx context.Context, tx *db.Tx, leaseID int64) ([]vault.SubjectID, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT subject_id FROM deposit_evidence WHERE org_id = $1 AND lease_id = $2
+		AND subject_id IS NOT NULL
+		UNION ALL SELECT subject_id FROM deposit_specifications WHERE org_id = $1 AND lease_id = $2 AND subject_id IS NOT NULL`,
+		tx.OrgID(), leaseID)
+	if err != nil {
+		return nil, fmt.Errorf("deposit document subjects: %w", err)
+	}
+	defer rows.Close()
+	var out []vault.SubjectID
+	for rows.Next() {
+		var s int64
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("deposit document subjects: %w", err)
+		}
+		out = append(out, vault.SubjectID(s))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("deposit document subjects: %w", err)
+	}
+	return out, nil
 }
 
 // dueLeases are the leases ending on or before until with a positive

@@ -82,6 +82,18 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, pe
 	evidence, specs, entries := 0, 0, 0
 	var last civil.Date
 	for _, id := range ids {
+		// Evidence and specifications are sealed under subjects of their
+		// own: shredded, no copy of them opens any more (old backups
+		// included); then the rows go.
+		subjects, err := documentSubjectsTx(ctx, tx, id)
+		if err != nil {
+			return o, err
+		}
+		for _, subject := range subjects {
+			if err := p.s.vault.Shred(ctx, tx, subject); err != nil {
+				return o, fmt.Errorf("erase deposit documents: %w", err)
+			}
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM deposit_evidence WHERE org_id = $1 AND lease_id = $2`, tx.OrgID(), id)
 		if err != nil {
 			return o, fmt.Errorf("erase deposit evidence: %w", err)

@@ -60,11 +60,14 @@ func (s *Service) GenerateTenantInformation(ctx context.Context, a account.Actor
 		}
 		sum := sha256.Sum256(pdf)
 		digest := hex.EncodeToString(sum[:])
-		sealed, err := s.vault.SealOrg(ctx, tx, documentField, pdf)
+		// Sealed under a subject of its own: erasing any of its tenants
+		// shreds it (privacySource.Erase).
+		subject, sealed, err := s.vault.SealDocument(ctx, tx, documentField, pdf)
 		if err != nil {
 			return err
 		}
-		if id, err = insertDocument(ctx, tx, leaseID, TenantInformation, "nl", digest, len(pdf), sealed, db.TS(now), a.UserID); err != nil {
+		if id, err = insertDocument(ctx, tx, leaseID, TenantInformation, "nl", digest, len(pdf), sealed, subject,
+			db.TS(now), a.UserID); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "lease.tenant_information_generated", "lease", leaseID, map[string]string{
@@ -133,18 +136,22 @@ func (s *Service) Document(ctx context.Context, a account.Actor, leaseID, docID 
 	}
 	var content []byte
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		stored, sealed, sum, err := documentContent(ctx, tx, leaseID, docID)
+		d, err := documentContent(ctx, tx, leaseID, docID)
 		if err != nil {
 			return err
 		}
-		content = stored
-		if sealed {
-			if content, err = s.vault.OpenOrg(ctx, tx, documentField, stored); err != nil {
-				return fmt.Errorf("lease document %d: %w", docID, err)
-			}
+		content = d.content
+		switch {
+		case d.subject != 0:
+			content, err = s.vault.Open(ctx, tx, d.subject, documentField, d.content)
+		case d.sealed:
+			content, err = s.vault.OpenOrg(ctx, tx, documentField, d.content)
+		}
+		if err != nil {
+			return fmt.Errorf("lease document %d: %w", docID, err)
 		}
 		got := sha256.Sum256(content)
-		if hex.EncodeToString(got[:]) != sum {
+		if hex.EncodeToString(got[:]) != d.sum {
 			return fmt.Errorf("lease document %d: content does not match its sha256", docID)
 		}
 		return s.record(ctx, tx, a, "lease.document_viewed", "lease", leaseID, map[string]string{"document_id": fmt.Sprint(docID)})

@@ -19,6 +19,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
+	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/privacy/guard"
 	"hms/internal/relation"
@@ -32,14 +33,19 @@ type Deps struct {
 	Portfolio *portfolio.Service
 	Relations *relation.Service
 	// Vault seals generated documents (they carry tenants' names and
-	// addresses) under the organisation key.
+	// addresses) under a subject of their own, shredded when a tenant is
+	// erased.
 	Vault Sealer
 }
 
-// Sealer seals and opens bytes under the organisation key (vault.Vault).
+// Sealer seals documents under a subject of their own, opens them (and
+// documents sealed before under the organisation key) and shreds their
+// subjects (vault.Vault).
 type Sealer interface {
-	SealOrg(ctx context.Context, tx *db.Tx, field string, plaintext []byte) ([]byte, error)
+	SealDocument(ctx context.Context, tx *db.Tx, field string, plaintext []byte) (vault.SubjectID, []byte, error)
+	Open(ctx context.Context, tx *db.Tx, s vault.SubjectID, field string, ciphertext []byte) ([]byte, error)
 	OpenOrg(ctx context.Context, tx *db.Tx, field string, ciphertext []byte) ([]byte, error)
+	Shred(ctx context.Context, tx *db.Tx, s vault.SubjectID) error
 }
 
 // Service is the face of the lease capability.

@@ -13,6 +13,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
+	"hms/internal/platform/vault"
 )
 
 // openEnd stands in for "no end" in date comparisons (ISO text order).
@@ -553,14 +554,14 @@ func withdrawTermination(ctx context.Context, tx *db.Tx, id int64, now string, b
 // --- documents ---
 
 // insertDocument stores a generated document; sealed is its content as
-// sealed by the vault, size and sum are of the plain document.
+// sealed by the vault under subject, size and sum are of the plain document.
 func insertDocument(ctx context.Context, tx *db.Tx, leaseID int64, kind DocumentKind, lang, sum string, size int, sealed []byte,
-	now string, by int64) (int64, error) {
+	subject vault.SubjectID, now string, by int64) (int64, error) {
 	var id int64
 	if err := tx.QueryRowContext(ctx,
-		`INSERT INTO lease_documents (org_id, lease_id, kind, lang, created_at, created_by, sha256, size, content, sealed)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		tx.OrgID(), leaseID, kind, lang, now, by, sum, size, sealed, true).Scan(&id); err != nil {
+		`INSERT INTO lease_documents (org_id, lease_id, kind, lang, created_at, created_by, sha256, size, content, sealed, subject_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		tx.OrgID(), leaseID, kind, lang, now, by, sum, size, sealed, true, int64(subject)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert lease document: %w", err)
 	}
 	return id, nil
@@ -616,21 +617,53 @@ func listDocuments(ctx context.Context, tx *db.Tx, leaseID int64) ([]Document, e
 	return docs, drows.Err()
 }
 
-// documentContent reads a document's stored bytes, whether they are sealed,
-// and the sha256 of the plain document.
-func documentContent(ctx context.Context, tx *db.Tx, leaseID, docID int64) ([]byte, bool, string, error) {
-	var content []byte
-	var sum string
-	var sealed bool
-	err := tx.QueryRowContext(ctx, `SELECT content, sealed, sha256 FROM lease_documents WHERE id = $1 AND lease_id = $2 AND org_id = $3`,
-		docID, leaseID, tx.OrgID()).Scan(&content, &sealed, &sum)
+// storedDocument is a document's bytes as stored: sealed under its subject
+// (0: written before 00040, sealed under the organisation key when sealed,
+// else plain), with the sha256 of the plain document.
+type storedDocument struct {
+	content []byte
+	sealed  bool
+	subject vault.SubjectID
+	sum     string
+}
+
+// documentContent reads a document's stored bytes.
+func documentContent(ctx context.Context, tx *db.Tx, leaseID, docID int64) (storedDocument, error) {
+	var d storedDocument
+	var subject sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT content, sealed, subject_id, sha256 FROM lease_documents
+		WHERE id = $1 AND lease_id = $2 AND org_id = $3`,
+		docID, leaseID, tx.OrgID()).Scan(&d.content, &d.sealed, &subject, &d.sum)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, "", validation.ErrNotFound
+		return d, validation.ErrNotFound
 	}
 	if err != nil {
-		return nil, false, "", fmt.Errorf("read lease document: %w", err)
+		return d, fmt.Errorf("read lease document: %w", err)
 	}
-	return content, sealed, sum, nil
+	d.subject = vault.SubjectID(subject.Int64)
+	return d, nil
+}
+
+// documentSubjectsTx lists the subjects of a lease's documents.
+func documentSubjectsTx(ctx context.Context, tx *db.Tx, leaseID int64) ([]vault.SubjectID, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT subject_id FROM lease_documents WHERE org_id = $1 AND lease_id = $2
+		AND subject_id IS NOT NULL ORDER BY id`, tx.OrgID(), leaseID)
+	if err != nil {
+		return nil, fmt.Errorf("lease document subjects: %w", err)
+	}
+	defer rows.Close()
+	var out []vault.SubjectID
+	for rows.Next() {
+		var s int64
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("lease document subjects: %w", err)
+		}
+		out = append(out, vault.SubjectID(s))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lease document subjects: %w", err)
+	}
+	return out, nil
 }
 
 func documentExists(ctx context.Context, tx *db.Tx, leaseID, docID int64) error {

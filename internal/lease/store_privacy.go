@@ -121,9 +121,11 @@ func join(a, b string) string {
 }
 
 // Erase refuses while the person is a party to a lease that has not ended;
-// otherwise it deletes the leases' tenant-information documents (sealed
-// per organisation, they print the tenants' names and addresses) with
-// their delivery records. The leases stay: the books refer to them, and
+// otherwise it shreds the subjects of the leases' tenant-information
+// documents (they print the tenants' names and addresses; sealed under a
+// subject of their own, so no copy can be opened any more, an old backup's
+// neither) and deletes them with their delivery records; a co-tenant's
+// copy goes too, it is the same document. The leases stay: the books refer to them, and
 // they hold only references to the person.
 func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) (privacy.Outcome, error) {
 	var o privacy.Outcome
@@ -140,6 +142,15 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, pe
 		}
 		if l.StatusOn(today) != StatusEnded {
 			return o, ErrRunningLease
+		}
+		subjects, err := documentSubjectsTx(ctx, tx, id)
+		if err != nil {
+			return o, err
+		}
+		for _, subject := range subjects {
+			if err := p.s.vault.Shred(ctx, tx, subject); err != nil {
+				return o, fmt.Errorf("erase lease %d documents: %w", id, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM lease_document_deliveries WHERE org_id = $1
 			AND document_id IN (SELECT id FROM lease_documents WHERE org_id = $1 AND lease_id = $2)`, tx.OrgID(), id); err != nil {

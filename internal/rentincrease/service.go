@@ -11,6 +11,7 @@ package rentincrease
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/listing"
 	"hms/internal/platform/validation"
+	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/relation"
 )
@@ -44,6 +46,9 @@ type Deps struct {
 	Portfolio     *portfolio.Service
 	Relations     *relation.Service
 	PostedThrough PostedThrough
+	// Vault seals each letter under a subject of its own, shredded when a
+	// tenant of the lease is erased.
+	Vault *vault.Vault
 }
 
 // Service is the face of the rent-increase capability.
@@ -55,6 +60,7 @@ type Service struct {
 	portfolio *portfolio.Service
 	relations *relation.Service
 	posted    PostedThrough
+	vault     *vault.Vault
 }
 
 // New returns the service.
@@ -63,7 +69,7 @@ func New(d Deps) *Service {
 		d.Clock = clock.Real{}
 	}
 	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, leases: d.Leases, portfolio: d.Portfolio,
-		relations: d.Relations, posted: d.PostedThrough}
+		relations: d.Relations, posted: d.PostedThrough, vault: d.Vault}
 }
 
 // Problems of this capability (message ids in rentincrease.<lang>.json).
@@ -73,6 +79,9 @@ var (
 	ErrApplied      = &validation.Problem{Status: 409, Code: "rentincrease.already_applied"}
 	ErrNothingToDo  = &validation.Problem{Status: 409, Code: "rentincrease.nothing_to_confirm"}
 )
+
+// fieldLetter binds a sealed letter to its column.
+const fieldLetter = "rent_increase_proposals.letter"
 
 // PurposeLetter is the access-log purpose of reading tenants for a letter.
 const PurposeLetter = "rentincrease.letter"
@@ -435,9 +444,16 @@ func (s *Service) Confirm(ctx context.Context, a account.Actor, effective civil.
 			}
 			sum := sha256.Sum256(pdf)
 			digest := hex.EncodeToString(sum[:])
+			// The letter prints the tenants' names and address: sealed
+			// under a subject of its own, shredded when one of them is
+			// erased (privacySource.Erase).
+			subject, sealed, err := s.vault.SealDocument(ctx, tx, fieldLetter, pdf)
+			if err != nil {
+				return fmt.Errorf("seal letter: %w", err)
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE rent_increase_proposals SET status = 'confirmed', letter = $3, letter_sha256 = $4,
-				confirmed_at = $5, confirmed_by = $6, updated_at = $5 WHERE id = $1 AND org_id = $2`,
-				p.ID, tx.OrgID(), pdf, digest, now, a.UserID); err != nil {
+				confirmed_at = $5, confirmed_by = $6, updated_at = $5, letter_subject_id = $7 WHERE id = $1 AND org_id = $2`,
+				p.ID, tx.OrgID(), sealed, digest, now, a.UserID, int64(subject)); err != nil {
 				return fmt.Errorf("confirm proposal: %w", err)
 			}
 			if err := s.record(ctx, tx, a, "rentincrease.confirmed", "rent_increase", p.ID, map[string]string{
@@ -467,9 +483,16 @@ func (s *Service) Letter(ctx context.Context, a account.Actor, id int64) ([]byte
 		if !p.HasLetter() {
 			return ErrNotConfirmed
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT letter FROM rent_increase_proposals WHERE id = $1 AND org_id = $2`, id,
-			tx.OrgID()).Scan(&content); err != nil {
+		var subject sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT letter, letter_subject_id FROM rent_increase_proposals WHERE id = $1 AND org_id = $2`, id,
+			tx.OrgID()).Scan(&content, &subject); err != nil {
 			return fmt.Errorf("load letter: %w", err)
+		}
+		// A letter made before migration 00040 is stored plain.
+		if subject.Valid {
+			if content, err = s.vault.Open(ctx, tx, vault.SubjectID(subject.Int64), fieldLetter, content); err != nil {
+				return fmt.Errorf("open rent increase letter %d: %w", id, err)
+			}
 		}
 		got := sha256.Sum256(content)
 		if hex.EncodeToString(got[:]) != p.LetterSHA256 {

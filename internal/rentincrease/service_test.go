@@ -360,6 +360,7 @@ func TestPostedPeriodsAreNotChanged(t *testing.T) {
 		b := e.lease(e.Owner, portfolio.SegmentSociaal, "2020-01-01", 90000)
 		posted := map[int64]civil.Date{}
 		e.svc = rentincrease.New(rentincrease.Deps{DB: e.DB, Audit: e.Audit, Clock: e.Clock, Leases: e.Leases, Portfolio: e.Portfolio,
+			Vault:     e.Vault,
 			Relations: e.Relations, PostedThrough: postedFunc(func(ctx context.Context, tx *db.Tx, leaseID int64) (civil.Date, error) {
 				// A real answer from inside the caller's transaction.
 				var n int

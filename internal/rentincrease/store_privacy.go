@@ -8,6 +8,7 @@ import (
 	"hms/internal/money"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
+	"hms/internal/platform/vault"
 	"hms/internal/privacy"
 )
 
@@ -52,11 +53,35 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 	return []privacy.Section{sec}, rows.Err()
 }
 
-// Erase deletes the letters (they print the tenant's name and address);
-// the proposals' dates and amounts stay with the lease's rent history.
+// Erase shreds the letters' subjects (they print the tenants' names and
+// address; no copy opens any more, an old backup's neither) and deletes
+// them; the proposals' dates and amounts stay with the lease's rent history.
 func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) (privacy.Outcome, error) {
 	var o privacy.Outcome
-	res, err := tx.ExecContext(ctx, `UPDATE rent_increase_proposals SET letter = NULL, letter_sha256 = ''
+	rows, err := tx.QueryContext(ctx, `SELECT r.letter_subject_id `+personProposals+` AND r.letter_subject_id IS NOT NULL ORDER BY r.id`,
+		tx.OrgID(), person)
+	if err != nil {
+		return o, fmt.Errorf("rent increase letters of person: %w", err)
+	}
+	var subjects []vault.SubjectID
+	for rows.Next() {
+		var s int64
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return o, fmt.Errorf("rent increase letters of person: %w", err)
+		}
+		subjects = append(subjects, vault.SubjectID(s))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return o, fmt.Errorf("rent increase letters of person: %w", err)
+	}
+	for _, s := range subjects {
+		if err := p.s.vault.Shred(ctx, tx, s); err != nil {
+			return o, fmt.Errorf("erase rent increase letters: %w", err)
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE rent_increase_proposals SET letter = NULL, letter_sha256 = '', letter_subject_id = NULL
 		WHERE org_id = $1 AND letter IS NOT NULL
 		AND lease_id IN (SELECT lp.lease_id FROM lease_parties lp WHERE lp.org_id = $1 AND lp.party_id = $2)`, tx.OrgID(), person)
 	if err != nil {

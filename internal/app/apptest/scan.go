@@ -1,6 +1,7 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -10,8 +11,8 @@ import (
 )
 
 // FindPlaintext reads every row of every table and returns where any of the
-// needles occurs in plain text (case-insensitive), so a test can prove that
-// personal data is stored only sealed.
+// needles occurs in plain text (case-insensitive), in a stored PDF's text
+// too, so a test can prove that personal data is stored only sealed.
 func FindPlaintext(t testing.TB, d *db.DB, needles ...string) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -56,6 +57,10 @@ func FindPlaintext(t testing.TB, d *db.DB, needles ...string) []string {
 				switch x := v.(type) {
 				case []byte:
 					s = string(x)
+					// A PDF's text is compressed: read it as pdftotext does.
+					if bytes.HasPrefix(x, []byte("%PDF-")) {
+						s += "\n" + PDFText(t, x)
+					}
 				case nil:
 					continue
 				default:
