@@ -10,7 +10,7 @@ import (
 // site's own host, a malformed header and odd characters are none.
 func TestReferrerHost(t *testing.T) {
 	for ref, want := range map[string]string{
-		"https://www.Google.com/search?q=huur":  "google.com",
+		"https://www.Google.com/search?q=huur":   "google.com",
 		"https://user:pw@news.example.org:8443/": "news.example.org",
 		"http://hms.example.nl/privacy":          "",
 		"http://hms.example.nl:8080/":            "",
