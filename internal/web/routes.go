@@ -70,6 +70,7 @@ func (s *Server) registerRoutes() {
 		func(h http.HandlerFunc) http.HandlerFunc { return inLanguage("en", h) }
 	s.handle("GET", "/{$}", public, nl(s.siteStatic("home")))
 	s.handle("GET", "/en/{$}", public, en(s.siteStatic("home")))
+	s.handle("GET", "/en", public, func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/en/", http.StatusMovedPermanently) })
 	s.handle("GET", "/functies", public, nl(s.siteFeatures))
 	s.handle("GET", "/en/features", public, en(s.siteFeatures))
 	s.handle("GET", "/prijzen", public, nl(s.sitePricing))

@@ -144,7 +144,7 @@ func (s *Server) renderSite(w http.ResponseWriter, r *http.Request, status int, 
 	s.render(w, r, status, "site/"+p.Site.Key, p)
 }
 
-// sitePath serves a page without data of its own (home).
+// siteStatic serves a page without data of its own (home).
 func (s *Server) siteStatic(key string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.renderSite(w, r, http.StatusOK, s.sitePageOf(r, key))

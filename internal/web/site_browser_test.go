@@ -167,7 +167,8 @@ func TestSiteScreenshots(t *testing.T) {
 		}
 		if update {
 			// The page itself, not the menu above it, fills the picture.
-			b.Run(t, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.querySelector("main").getBoundingClientRect().top + window.scrollY - 24)`))
+			b.Run(t, chromedp.Evaluate[chromedp.Void](
+				`window.scrollTo(0, document.querySelector("main").getBoundingClientRect().top + window.scrollY - 24)`))
 			raw := browsertest.Get(t, b, chromedp.CaptureScreenshot())
 			small, err := shrinkPNG(raw)
 			if err != nil {
