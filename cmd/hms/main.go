@@ -462,7 +462,7 @@ func auditVerify(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	rep, err := audit.Verify(ctx, a.DB)
+	rep, err := audit.Verify(ctx, a.DB, audit.WithVault(a.Vault))
 	if err != nil {
 		return err
 	}

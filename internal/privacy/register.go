@@ -321,6 +321,8 @@ var Register = []Activity{
 			{"jobs", []string{"payload", "last_error"}, Technical},
 			{"access_grants", []string{"staff_user_id"}, Technical},
 			{"access_grants", []string{"reason"}, FreeText},
+			{"retention_holds", []string{"target_id", "placed_by", "lifted_by"}, Technical},
+			{"retention_holds", []string{"reason"}, FreeText},
 			{"breaches", []string{"description", "categories", "consequences", "measures", "no_notify_reason",
 				"late_reason"}, FreeText},
 		},
@@ -359,6 +361,8 @@ var NoPersonalData = map[string]string{
 	"hms_org_seals":               "PostgreSQL only: the random seal naming an organisation to its role",
 	"bank_statements":             "a statement's balances and dates",
 	"breach_customers":            "which customers a breach touched: counts and when they were told",
+	"retention_rules":             "the organisation's retention periods per category",
+	"audit_checkpoints":           "where an audit chain was pruned: a position, a hash and a signature",
 }
 
 // NotPersonalColumns are columns whose names suggest personal data but that
