@@ -248,7 +248,7 @@ func (s *Service) PlaceHold(ctx context.Context, a account.Actor, in HoldInput) 
 	if in.Reason == "" {
 		errs["reason"] = "field.required"
 	} else if len(in.Reason) > 500 {
-		errs["reason"] = "field.too_long"
+		errs["reason"] = "retention.reason_too_long"
 	}
 	if len(errs) > 0 {
 		return 0, errs
