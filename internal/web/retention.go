@@ -55,6 +55,7 @@ func (s *Server) serveRetention(w http.ResponseWriter, r *http.Request, p *page,
 	}
 	if v.CanChange {
 		v.Person = s.newPicker(r, p, "person", pickRelations, false, p.Form)
+		v.Person.Label = p.T("retention.hold_person")
 	}
 	p.Data = v
 	s.render(w, r, status, "retention", p)
