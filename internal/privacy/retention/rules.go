@@ -36,6 +36,9 @@ const (
 	Years  Unit = "years"
 )
 
+// Units lists the units.
+var Units = []Unit{Days, Months, Years}
+
 // Bounds is a category's default period and the range an organisation may
 // choose from.
 type Bounds struct {
