@@ -467,6 +467,10 @@ func (s *Service) Run(ctx context.Context, a account.Actor) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Named before the erasure takes the names.
+	if err := s.name(ctx, sys, p); err != nil {
+		return nil, err
+	}
 	for i, x := range p.Erase {
 		if _, err := s.rights.Erase(ctx, sys, x.ID); err != nil {
 			if p.Erase[i].Refusal = refusal(err); p.Erase[i].Refusal == "" {
@@ -499,9 +503,6 @@ func (s *Service) Run(ctx context.Context, a account.Actor) (*Plan, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("retention: prune: %w", err)
-	}
-	if a.Kind != audit.ActorSystem {
-		return p, s.name(ctx, a, p)
 	}
 	return p, nil
 }
