@@ -282,3 +282,34 @@ func TestRetentionOverEightYears(t *testing.T) {
 			verify("events removed without a checkpoint", false)
 		})
 }
+
+// The daily job, as a running server does it: it runs at the start and
+// queues the next day's run, which erases the former tenant whose period
+// passed in between.
+func TestDailyJob(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{Server: true, Now: time.Date(2028, time.June, 30, 12, 0, 0, 0, time.UTC)},
+		func(t *testing.T, org *apptest.Org) {
+			waitFor := func(what string, ok func() bool) {
+				t.Helper()
+				deadline := time.Now().Add(20 * time.Second)
+				for !ok() {
+					if time.Now().After(deadline) {
+						t.Fatalf("timed out waiting for %s", what)
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+			done := func() int {
+				return org.Count(`SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'done'`, retention.JobDaily)
+			}
+			waitFor("the first run", func() bool { return done() == 1 })
+			x := newTenancy(t, org, org.Owner, "Dagelijks") // due on 30 June 2028: the next run erases it
+			if org.Count(`SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'queued'`, retention.JobDaily) != 1 {
+				t.Fatal("the next run is not queued")
+			}
+			org.Clock.Set(time.Date(2028, time.July, 1, 3, 0, 0, 0, time.UTC))
+			waitFor("the erasure by the next run", func() bool {
+				return org.Count(`SELECT COUNT(*) FROM relations WHERE id = $1 AND erased_at IS NOT NULL`, x.person) == 1
+			})
+		})
+}
