@@ -312,8 +312,10 @@ var Register = []Activity{
 			"Users; the people a log entry is about (by number only, never by name)."},
 		Recipients: Words{"De eigenaren van de organisatie (toegangslog); medewerkers van HMS.",
 			"The organisation's owners (access log); HMS staff."},
-		Retention: Words{"Auditlog zolang de administratie bestaat; inlogpogingen en tellers uren; taken tot 30 dagen na afloop.",
-			"Audit log as long as the administration exists; login attempts and counters hours; jobs until 30 days after they end."},
+		Retention: Words{"Auditlog standaard zeven jaar (de organisatie stelt dit in onder Bewaartermijnen); inlogpogingen en " +
+			"tellers uren; taken tot 30 dagen na afloop; juridische blokkades tot ze worden opgeheven.",
+			"Audit log seven years by default (the organisation sets it under Retention periods); login attempts and counters " +
+				"hours; jobs until 30 days after they end; legal holds until they are lifted."},
 		Data: []Columns{
 			{"audit_events", []string{"actor_user_id", "target_id", "details"}, Technical},
 			{"login_failures", []string{"key"}, Technical},
