@@ -41,7 +41,8 @@ func newTenancy(t *testing.T, org *apptest.Org, a account.Actor, surname string)
 func rent(t *testing.T, org *apptest.Org, l int64, period string, pay bool) {
 	t.Helper()
 	a := org.Owner
-	if _, err := org.Billing.PostRun(ctx, a, billing.RunInput{Period: period, Scope: billing.Scope{Kind: billing.ScopeLease, ID: l}}, nil); err != nil {
+	in := billing.RunInput{Period: period, Scope: billing.Scope{Kind: billing.ScopeLease, ID: l}}
+	if _, err := org.Billing.PostRun(ctx, a, in, nil); err != nil {
 		t.Fatalf("post rent %s: %v", period, err)
 	}
 	if !pay {
