@@ -83,6 +83,9 @@ Usage:
                                              the register of processing activities (GDPR art. 30), made
                                              from the declarations of every table and column
   hms privacy breaches                       the breach register (staff): state, risk and the 72-hour clock
+  hms privacy retention --org SLUG [--dry-run]
+                                             the retention rules run now (erase former tenants, destroy expired
+                                             fiscal years, prune audit log, mail, jobs); --dry-run only says what
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
@@ -481,7 +484,7 @@ func auditVerify(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	rep, err := audit.Verify(ctx, a.DB)
+	rep, err := audit.Verify(ctx, a.DB, audit.WithVault(a.Vault))
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,8 @@ import (
 )
 
 const privacyUsage = "usage: hms privacy export --org SLUG --person ID --out FILE.zip [--lang nl|en] | " +
-	"hms privacy erase --org SLUG --person ID | hms privacy register [--format csv|pdf|json] | hms privacy breaches"
+	"hms privacy erase --org SLUG --person ID | hms privacy register [--format csv|pdf|json] | hms privacy breaches | " +
+	retentionUsage
 
 // privacyCommand answers a person's subject request from the command line:
 // the same service as the person's page and the API (privacy.Rights),
@@ -24,6 +25,9 @@ func privacyCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	if len(args) > 0 && (args[0] == "restrict" || args[0] == "object") {
 		return privacyRestrict(ctx, args[0], args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "retention" {
+		return privacyRetention(ctx, args[1:], stdout)
 	}
 	if len(args) > 0 && args[0] == "breaches" {
 		return privacyBreaches(ctx, args[1:], stdout)

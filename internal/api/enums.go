@@ -17,6 +17,7 @@ import (
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
 	"hms/internal/privacy/guard"
+	"hms/internal/privacy/retention"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
@@ -43,6 +44,9 @@ func enumOf[T ~string](values []T) {
 func init() {
 	enumOf(account.Roles)
 	enumOf(guard.Modes)
+	enumOf(retention.Categories)
+	enumOf(retention.HoldKinds)
+	enumOf(retention.Units)
 	enumOf(account.Scopes)
 	enumOf(account.GrantStatesShown)
 	enumOf(portfolio.UnitTypes)

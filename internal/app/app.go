@@ -47,6 +47,7 @@ import (
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
 	"hms/internal/privacy/guard"
+	"hms/internal/privacy/retention"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
@@ -275,6 +276,8 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.Stats = stats.New(stats.Deps{DB: a.DB, Clock: a.Clock, Log: a.Log})
+	a.Keeping = retention.New(retention.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Keys: a.Vault, Rights: a.Rights,
+		Ledger: a.Ledger, Names: a.Relations, Jobs: a.Jobs})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -294,6 +297,9 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	if err := a.Privacy.ScheduleAnnounce(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
+	if err := a.Keeping.ScheduleDaily(ctx, a.Clock.Now()); err != nil {
 		return err
 	}
 	if err := a.DirectDebit.ScheduleExpiry(ctx, a.Clock.Now()); err != nil {

@@ -140,3 +140,10 @@ func (s *Service) ShredFiscalYear(ctx context.Context, a account.Actor, year int
 		return s.Record(ctx, tx, a, "ledger.fiscal_year_shredded", "organisation", tx.OrgID(), map[string]string{"year": fmt.Sprint(year)})
 	})
 }
+
+// FiscalYearsKeptTx lists the years of tx's organisation whose fiscal
+// archive still exists (a key not yet destroyed), oldest first: what the
+// retention job (package privacy/retention) may shred once their period ends.
+func (s *Service) FiscalYearsKeptTx(ctx context.Context, tx *db.Tx) ([]int, error) {
+	return fiscalYearsKept(ctx, tx)
+}

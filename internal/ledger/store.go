@@ -808,3 +808,25 @@ func invoiceIDsByKenmerk(ctx context.Context, tx *db.Tx, kenmerken []string, out
 	}
 	return nil
 }
+
+// fiscalYearsKept lists the years whose fiscal key is not shredded.
+func fiscalYearsKept(ctx context.Context, tx *db.Tx) ([]int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT k.year FROM ledger_fiscal_keys k JOIN vault_subjects v ON v.id = k.subject_id
+		WHERE k.org_id = $1 AND v.shredded_at IS NULL ORDER BY k.year`, tx.OrgID())
+	if err != nil {
+		return nil, fmt.Errorf("ledger: fiscal years kept: %w", err)
+	}
+	defer rows.Close()
+	var years []int
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			return nil, fmt.Errorf("ledger: fiscal years kept: %w", err)
+		}
+		years = append(years, y)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: fiscal years kept: %w", err)
+	}
+	return years, nil
+}

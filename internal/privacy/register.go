@@ -319,8 +319,10 @@ var Register = []Activity{
 			"Users; the people a log entry is about (by number only, never by name)."},
 		Recipients: Words{"De eigenaren van de organisatie (toegangslog); medewerkers van HMS.",
 			"The organisation's owners (access log); HMS staff."},
-		Retention: Words{"Auditlog zolang de administratie bestaat; inlogpogingen en tellers uren; taken tot 30 dagen na afloop.",
-			"Audit log as long as the administration exists; login attempts and counters hours; jobs until 30 days after they end."},
+		Retention: Words{"Auditlog standaard zeven jaar (de organisatie stelt dit in onder Bewaartermijnen); inlogpogingen en " +
+			"tellers uren; taken tot 30 dagen na afloop; juridische blokkades tot ze worden opgeheven.",
+			"Audit log seven years by default (the organisation sets it under Retention periods); login attempts and counters " +
+				"hours; jobs until 30 days after they end; legal holds until they are lifted."},
 		Data: []Columns{
 			{"audit_events", []string{"actor_user_id", "target_id", "details"}, Technical},
 			{"login_failures", []string{"key"}, Technical},
@@ -328,6 +330,8 @@ var Register = []Activity{
 			{"jobs", []string{"payload", "last_error"}, Technical},
 			{"access_grants", []string{"staff_user_id"}, Technical},
 			{"access_grants", []string{"reason"}, FreeText},
+			{"retention_holds", []string{"target_id", "placed_by", "lifted_by"}, Technical},
+			{"retention_holds", []string{"reason"}, FreeText},
 			{"breaches", []string{"description", "categories", "consequences", "measures", "no_notify_reason",
 				"late_reason"}, FreeText},
 		},
@@ -368,6 +372,8 @@ var NoPersonalData = map[string]string{
 	"breach_customers":            "which customers a breach touched: counts and when they were told",
 	"stats_daily": "website statistics (PRIVACY.md P2): page views and unique visitors per day and per path, referrer host, " +
 		"device class, browser and system family, country and screen class; no address, user agent or visitor key",
+	"retention_rules":             "the organisation's retention periods per category",
+	"audit_checkpoints":           "where an audit chain was pruned: a position, a hash and a signature",
 }
 
 // NotPersonalColumns are columns whose names suggest personal data but that

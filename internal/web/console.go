@@ -85,7 +85,7 @@ func (s *Server) consoleAuditVerify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, p)
 		return
 	}
-	rep, err := audit.Verify(r.Context(), s.DB)
+	rep, err := audit.Verify(r.Context(), s.DB, audit.WithVault(s.Vault))
 	if err != nil {
 		s.fail(w, r, err, p)
 		return

@@ -140,6 +140,10 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/privacy/settings", orgRead, s.privacySettings)
 	s.handle("POST", "/o/{org}/privacy/settings", membersManage, s.privacySettingsSave)
 	s.handle("GET", "/o/{org}/privacy/register", orgRead, s.privacyRegister)
+	s.handle("GET", "/o/{org}/privacy/retention", orgRead, s.retentionPage)
+	s.handle("POST", "/o/{org}/privacy/retention", membersManage, s.retentionSave)
+	s.handle("POST", "/o/{org}/privacy/retention/holds", membersManage, s.retentionHold)
+	s.handle("POST", "/o/{org}/privacy/retention/holds/{id}/lift", membersManage, s.retentionLift)
 	s.handle("GET", "/o/{org}/settings/access", membersManage, s.grantsPage)
 	s.handle("POST", "/o/{org}/settings/access/{id}", membersManage, s.grantDecide)
 

@@ -26,6 +26,7 @@ import (
 	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
+	"hms/internal/privacy/retention"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
@@ -67,4 +68,5 @@ type Services struct {
 	OrgProfile    *orgprofile.Service    // the organisation's details every document prints (issuer block, logo, payment term)
 	Stats         *stats.Service         // website statistics without cookies: counts in memory, daily aggregates
 	Rights        *privacy.Rights        // subject requests: export (access, portability) and erasure over every capability's Source
+	Keeping       *retention.Service     // retention (P19): rules per category, legal holds, the daily privacy.retention run
 }

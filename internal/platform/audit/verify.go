@@ -40,9 +40,20 @@ func (b *BrokenLink) String() string {
 //     before it, or whose id is not after the previous event's;
 //   - a chain head that does not match the chain's last event.
 //
+// A pruned chain starts after its latest checkpoint (checkpoint.go): its
+// signature must hold under the key WithCheckpointKey gives, and the first
+// event after it must follow its seq and hash.
+//
 // Chains after the first broken one are still walked and counted.
 // An error means the check could not run, not that a chain is broken.
-func Verify(ctx context.Context, d *db.DB) (Report, error) {
+func Verify(ctx context.Context, d *db.DB, opts ...VerifyOption) (Report, error) {
+	var o verifyOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.err != nil {
+		return Report{}, o.err
+	}
 	var rep Report
 	err := d.ReadSystem(ctx, func(tx *db.Tx) error {
 		rep = Report{}
@@ -51,7 +62,7 @@ func Verify(ctx context.Context, d *db.DB) (Report, error) {
 			return err
 		}
 		for _, org := range orgs {
-			n, broken, err := verifyChain(ctx, tx, org)
+			n, broken, err := verifyChain(ctx, tx, org, o.key)
 			if err != nil {
 				return fmt.Errorf("organisation %d: %w", org, err)
 			}
@@ -89,30 +100,38 @@ func chainOrgs(ctx context.Context, tx *db.Tx) ([]int64, error) {
 
 // verifyChain checks one organisation's chain and returns the number of
 // events it read and the first broken link, if any.
-func verifyChain(ctx context.Context, tx *db.Tx, org int64) (int, *BrokenLink, error) {
+func verifyChain(ctx context.Context, tx *db.Tx, org int64, key []byte) (int, *BrokenLink, error) {
+	cp, broken, err := latestCheckpoint(ctx, tx, org, key)
+	if err != nil || broken != nil {
+		return 0, broken, err
+	}
+	var from int64
+	start := GenesisHash
+	if cp != nil {
+		from, start = cp.Seq, cp.Hash
+	}
 	var headSeq int64
 	var headHash string
 	haveHead := true
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_heads WHERE org_id = $1`, org).Scan(&headSeq, &headHash)
+	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_heads WHERE org_id = $1`, org).Scan(&headSeq, &headHash)
 	if err == sql.ErrNoRows {
 		haveHead = false
 	} else if err != nil {
 		return 0, nil, fmt.Errorf("read chain head: %w", err)
 	}
 
-	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events WHERE org_id = $1 ORDER BY seq`, org)
+	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit_events WHERE org_id = $1 AND seq > $2 ORDER BY seq`, org, from)
 	if err != nil {
 		return 0, nil, fmt.Errorf("read events: %w", err)
 	}
 	defer rows.Close()
 	var (
 		n       int
-		broken  *BrokenLink
-		want    int64 = 1
-		prev          = GenesisHash
+		want    = from + 1
+		prev    = start
 		prevID  int64
 		lastID  int64
-		lastSeq int64
+		lastSeq = from
 	)
 	brk := func(seq, id int64, format string, args ...any) {
 		if broken == nil {

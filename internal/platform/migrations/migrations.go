@@ -210,7 +210,7 @@ func ensureRoles(ctx context.Context, d *db.DB) error {
 // systemOrgTables are the organisation tables the system role works on
 // across organisations; every other organisation table is closed to it.
 const systemOrgTables = `'memberships', 'invitations', 'api_tokens', 'audit_events', 'audit_heads', 'jobs', 'job_turns',
-	'mail_outbox', 'vault_org_keys', 'vault_subjects', 'vault_erasures', 'ledger_runs', 'imports'`
+	'mail_outbox', 'vault_org_keys', 'vault_subjects', 'vault_erasures', 'ledger_runs', 'imports', 'audit_checkpoints'`
 
 func grantRoles(ctx context.Context, d *db.DB) error {
 	const org, system = db.OrgRole, db.SystemRole
