@@ -372,8 +372,8 @@ var NoPersonalData = map[string]string{
 	"breach_customers":            "which customers a breach touched: counts and when they were told",
 	"stats_daily": "website statistics (PRIVACY.md P2): page views and unique visitors per day and per path, referrer host, " +
 		"device class, browser and system family, country and screen class; no address, user agent or visitor key",
-	"retention_rules":             "the organisation's retention periods per category",
-	"audit_checkpoints":           "where an audit chain was pruned: a position, a hash and a signature",
+	"retention_rules":   "the organisation's retention periods per category",
+	"audit_checkpoints": "where an audit chain was pruned: a position, a hash and a signature",
 }
 
 // NotPersonalColumns are columns whose names suggest personal data but that
