@@ -43,6 +43,8 @@ Usage:
                                              data), then erase again everyone erased since; see README
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
   hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
+  hms subscription show --org SLUG           the organisation's trial, price by units and subscription with HMS
+  hms plans list                             HMS's plans (units, price a month excl. VAT, active)
   hms privacy export --org SLUG --person ID --out FILE.zip [--lang en]   a person's data (zip: HTML, JSON, CSV)
   hms privacy erase --org SLUG --person ID   erase a person (crypto-shredding), prints the receipt
   hms import opening-balances --org SLUG FILE.csv   open items from the previous system (booked as opening charges)
@@ -106,7 +108,8 @@ HMS_TRUSTED_PROXIES (addresses or networks of reverse proxies whose X-Forwarded-
 HMS_METRICS_ADDR (addresses or networks that may read /metrics), HMS_METRICS_TOKEN (secret: a bearer token for /metrics)
 HMS_RETENTION_DAYS (days finished jobs and sent mail are kept, default 30), and HMS_STORAGE_COUNTRY and
 HMS_MAIL_COUNTRY (where the data is stored and the SMTP server stands, two letters, default NL; a country
-outside the EEA without an adequacy decision stops every command).
+outside the EEA without an adequacy decision stops every command). HMS_CREDITOR_ID and HMS_CREDITOR_NAME are
+HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe.
 `
 
 func main() {
@@ -141,6 +144,7 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 	cfg.BaseURL = env("HMS_BASE_URL", "")
 	cfg.StorageCountry = env("HMS_STORAGE_COUNTRY", "NL")
 	cfg.MailCountry = env("HMS_MAIL_COUNTRY", "NL")
+	cfg.CreditorID, cfg.CreditorName = env("HMS_CREDITOR_ID", ""), env("HMS_CREDITOR_NAME", "")
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -186,6 +190,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return importFile(ctx, args[1:], stdout)
 	case "org":
 		return orgCommand(ctx, args[1:], stdout)
+	case "subscription":
+		return subscriptionCommand(ctx, args[1:], stdout)
+	case "plans":
+		return plansCommand(ctx, args[1:], stdout)
 	case "privacy":
 		return privacyCommand(ctx, args[1:], stdout)
 	case "rentrun":

@@ -20,6 +20,7 @@ import (
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
+	"hms/internal/subscription"
 )
 
 // enumValues are the Go constant lists behind the enums of the OpenAPI
@@ -42,6 +43,8 @@ func enumOf[T ~string](values []T) {
 
 func init() {
 	enumOf(account.Roles)
+	enumOf(subscription.Kinds)
+	enumOf(subscription.States)
 	enumOf(guard.Modes)
 	enumOf(account.Scopes)
 	enumOf(account.GrantStatesShown)

@@ -63,7 +63,7 @@ const JobReminders = "subscription.reminders"
 
 // ErrReadOnly refuses a write of an organisation whose trial ended without
 // a subscription (the web and the API answer it with a link to subscribe).
-var ErrReadOnly = &validation.Problem{Status: 402, Code: "subscription.read_only"}
+var ErrReadOnly = &validation.Problem{Status: 403, Code: "subscription.read_only"}
 
 // ErrNoCreditor: HMS's own Incassant-ID is not configured (HMS_CREDITOR_ID).
 var ErrNoCreditor = &validation.Problem{Status: 503, Code: "subscription.no_creditor"}

@@ -20,6 +20,7 @@ import (
 	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
 	"hms/internal/privacy"
+	"hms/internal/subscription"
 )
 
 // page is what every template receives.
@@ -42,7 +43,10 @@ type page struct {
 	// address, for the banner's way back.
 	Notices []privacy.PolicyVersion
 	Here    string
-	texts   *i18n.Catalog
+	// Trial is the organisation's trial, for the banner: in it (days
+	// left) or over without a subscription (read-only); nil: no banner.
+	Trial *subscription.Standing
+	texts *i18n.Catalog
 }
 
 // T translates a message id; args are name/value pairs for placeholders.
@@ -147,6 +151,7 @@ func (s *Server) newPage(r *http.Request, title string) *page {
 		if r.Method == http.MethodGet {
 			p.Here = r.URL.RequestURI()
 		}
+		s.trialBanner(p, r)
 	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return p

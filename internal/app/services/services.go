@@ -31,6 +31,7 @@ import (
 	"hms/internal/rentincrease"
 	"hms/internal/report"
 	"hms/internal/settlement"
+	"hms/internal/subscription"
 )
 
 // Services are the built platform and capabilities. The clock and the logger
@@ -65,4 +66,5 @@ type Services struct {
 	Overview      *overview.Service      // the overview's figures and charts, the back-office search
 	OrgProfile    *orgprofile.Service    // the organisation's details every document prints (issuer block, logo, payment term)
 	Rights        *privacy.Rights        // subject requests: export (access, portability) and erasure over every capability's Source
+	Subscriptions *subscription.Service  // plans, trials, subscriptions with HMS's own SEPA mandate (HMS is controller)
 }
