@@ -278,7 +278,11 @@ func (s *Service) ExtendTrial(ctx context.Context, staffID, orgID int64, until c
 	if until.IsZero() {
 		return validation.Errors{"until": "field.date"}
 	}
-	end := time.Date(until.Year, until.Month, until.Day, 23, 59, 59, 0, time.UTC)
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		loc = time.UTC
+	}
+	end := time.Date(until.Year, until.Month, until.Day, 23, 59, 59, 0, loc) // the end of that day in the Netherlands
 	return s.db.System(ctx, func(tx *db.Tx) error {
 		if err := setTrialEndTx(ctx, tx, orgID, end); err != nil {
 			return err
