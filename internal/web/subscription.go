@@ -9,6 +9,7 @@ import (
 
 	"hms/internal/money"
 	"hms/internal/nl"
+	"hms/internal/platform/validation"
 	"hms/internal/subscription"
 )
 
@@ -78,6 +79,11 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) subscriptionMandate(w http.ResponseWriter, r *http.Request) {
 	pdf, err := s.Subscriptions.MandatePDF(r.Context(), actorOf(r), langOf(r))
+	if errors.Is(err, validation.ErrNotFound) { // no mandate signed yet: the page says how
+		s.flash(r, "subscription.no_mandate")
+		http.Redirect(w, r, s.subscriptionPath(r), http.StatusSeeOther)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err, s.newPage(r, "subscription.title"))
 		return
