@@ -548,7 +548,9 @@ func (s *Service) Summarise(ctx context.Context, a account.Actor) (Summary, erro
 // MandateText is the consent text shown before signing, in lang.
 func (s *Service) MandateText(lang string) string {
 	cred, _ := s.Creditor()
-	return s.texts.T(lang, "subscription.mandate_consent", map[string]any{"Creditor": cred.Name, "CreditorID": cred.ID})
+	// A name that ends in a full stop (B.V.) ends the sentence too.
+	return strings.ReplaceAll(s.texts.T(lang, "subscription.mandate_consent", map[string]any{"Creditor": cred.Name,
+		"CreditorID": cred.ID}), "..", ".")
 }
 
 func actorKind(a account.Actor) string {
