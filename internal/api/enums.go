@@ -43,7 +43,6 @@ func enumOf[T ~string](values []T) {
 
 func init() {
 	enumOf(account.Roles)
-	enumOf(subscription.Kinds)
 	enumOf(subscription.States)
 	enumOf(guard.Modes)
 	enumOf(account.Scopes)

@@ -33,17 +33,17 @@ func init() {
 
 // SubscriptionDetailsJSON are the billing details.
 type SubscriptionDetailsJSON struct {
-	Kind        subscription.Kind `json:"kind" doc:"company or person"`
-	Name        string            `json:"name" maxLength:"120"`
-	Street      string            `json:"street" maxLength:"120"`
-	HouseNumber string            `json:"house_number" maxLength:"20"`
-	Postcode    string            `json:"postcode" maxLength:"10" doc:"1234 AB"`
-	City        string            `json:"city" maxLength:"80"`
-	Email       string            `json:"email" maxLength:"254" doc:"Where invoices go"`
-	KvK         string            `json:"kvk,omitempty" maxLength:"20" doc:"KvK number: 8 digits; required for a company"`
-	VATID       string            `json:"vat_id,omitempty" maxLength:"20" doc:"btw-id, e.g. NL000099998B57"`
-	IBAN        string            `json:"iban" maxLength:"42"`
-	AccountName string            `json:"account_name,omitempty" maxLength:"70" doc:"The account holder, when not the name"`
+	Kind        string `json:"kind" enum:"company,person" doc:"A company or a natural person"`
+	Name        string `json:"name" maxLength:"120"`
+	Street      string `json:"street" maxLength:"120"`
+	HouseNumber string `json:"house_number" maxLength:"20"`
+	Postcode    string `json:"postcode" maxLength:"10" doc:"1234 AB"`
+	City        string `json:"city" maxLength:"80"`
+	Email       string `json:"email" maxLength:"254" doc:"Where invoices go"`
+	KvK         string `json:"kvk,omitempty" maxLength:"20" doc:"KvK number: 8 digits; required for a company"`
+	VATID       string `json:"vat_id,omitempty" maxLength:"20" doc:"btw-id, e.g. NL000099998B57"`
+	IBAN        string `json:"iban" maxLength:"42"`
+	AccountName string `json:"account_name,omitempty" maxLength:"70" doc:"The account holder, when not the name"`
 }
 
 // PutSubscriptionInput subscribes.
@@ -105,7 +105,7 @@ func (a *API) getSubscription(ctx context.Context, act account.Actor, _ *empty) 
 			CreditorName     string                  `json:"creditor_name"`
 		}{StartedOn: s.StartedOn, PaidThrough: s.PaidThrough, BIC: s.BIC, MandateReference: s.Mandate.Reference,
 			MandateSignedAt: s.Mandate.SignedAt, CreditorID: s.Mandate.CreditorID, CreditorName: s.Mandate.CreditorName,
-			Details: SubscriptionDetailsJSON{Kind: s.Details.Kind, Name: s.Details.Name, Street: s.Details.Street,
+			Details: SubscriptionDetailsJSON{Kind: string(s.Details.Kind), Name: s.Details.Name, Street: s.Details.Street,
 				HouseNumber: s.Details.HouseNumber, Postcode: s.Details.Postcode, City: s.Details.City, Email: s.Details.Email,
 				KvK: s.Details.KvK, VATID: s.Details.VATID, IBAN: nl.FormatIBAN(s.IBAN), AccountName: s.Details.AccountName}}
 		b.Plan, b.MonthlyCents = s.PlanName, s.Monthly
@@ -115,7 +115,7 @@ func (a *API) getSubscription(ctx context.Context, act account.Actor, _ *empty) 
 
 func (a *API) putSubscription(ctx context.Context, act account.Actor, in *PutSubscriptionInput) (*SubscriptionOutput, error) {
 	d := in.Body
-	_, err := a.Subscriptions.Subscribe(ctx, act, subscription.Input{Kind: d.Kind, Name: d.Name, Street: d.Street,
+	_, err := a.Subscriptions.Subscribe(ctx, act, subscription.Input{Kind: subscription.Kind(d.Kind), Name: d.Name, Street: d.Street,
 		HouseNumber: d.HouseNumber, Postcode: d.Postcode, City: d.City, Email: d.Email, KvK: d.KvK, VATID: d.VATID, IBAN: d.IBAN,
 		AccountName: d.AccountName, Sign: d.SignMandate})
 	if fe, ok := validation.AsFields(err); ok {
