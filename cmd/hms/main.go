@@ -43,6 +43,8 @@ Usage:
                                              data), then erase again everyone erased since; see README
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
   hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
+  hms subscription show --org SLUG           the organisation's trial, price by units and subscription with HMS
+  hms plans list                             HMS's plans (units, price a month excl. VAT, active)
   hms privacy export --org SLUG --person ID --out FILE.zip [--lang en]   a person's data (zip: HTML, JSON, CSV)
   hms privacy erase --org SLUG --person ID   erase a person (crypto-shredding), prints the receipt
   hms privacy restrict --org SLUG --person ID --reason GROUND [--lift]   restrict a person's processing (art. 18)
@@ -121,6 +123,9 @@ HMS_RETENTION_DAYS (days finished jobs and sent mail are kept, default 30), and 
 HMS_MAIL_COUNTRY (where the data is stored and the SMTP server stands, two letters, default NL; a country
 outside the EEA without an adequacy decision stops every command), and HMS_CONTACT_EMAIL with HMS_CONTACT_NAME,
 HMS_CONTACT_PHONE, HMS_CONTACT_ADDRESS and HMS_CONTACT_KVK (HMS's own contact details on the website's /contact).
+
+HMS_CREDITOR_ID and HMS_CREDITOR_NAME are
+HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe.
 `
 
 func main() {
@@ -159,6 +164,7 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 		cfg.Contact = web.SiteContact{Name: env("HMS_CONTACT_NAME", web.DefaultContact.Name), Email: e,
 			Phone: os.Getenv("HMS_CONTACT_PHONE"), Address: os.Getenv("HMS_CONTACT_ADDRESS"), KvK: os.Getenv("HMS_CONTACT_KVK")}
 	}
+	cfg.CreditorID, cfg.CreditorName = env("HMS_CREDITOR_ID", ""), env("HMS_CREDITOR_NAME", "")
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -204,6 +210,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return importFile(ctx, args[1:], stdout)
 	case "org":
 		return orgCommand(ctx, args[1:], stdout)
+	case "subscription":
+		return subscriptionCommand(ctx, args[1:], stdout)
+	case "plans":
+		return plansCommand(ctx, args[1:], stdout)
 	case "privacy":
 		return privacyCommand(ctx, args[1:], stdout)
 	case "access":

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"time"
 
 	"hms/internal/platform/audit"
 	"hms/internal/platform/db"
@@ -76,7 +77,9 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (password 
 				if name == "" {
 					name = in.OrgSlug
 				}
-				org, err = insertOrg(ctx, tx, in.OrgSlug, name, now, now.AddDate(0, 0, TrialDays), "")
+				// An organisation the operator sets up has no trial (no end,
+				// never read-only: package subscription); sign-up starts one.
+				org, err = insertOrg(ctx, tx, in.OrgSlug, name, now, time.Time{}, "")
 			}
 			if err != nil {
 				return err

@@ -91,6 +91,16 @@ func New(d Deps) *API {
 			_ = huma.WriteErr(a.humaAPI, hctx, http.StatusForbidden, a.Texts.T(lang, "error.forbidden", nil))
 			return
 		}
+		// After a trial without a subscription only reads (and subscribing) pass.
+		if msg, err := a.readOnly(hctx.Context(), actor, hctx.Operation().Method, hctx.Operation().Path); msg != "" || err != nil {
+			status := http.StatusForbidden
+			if err != nil {
+				a.Log.Error("api read-only check", "err", err)
+				status, msg = http.StatusInternalServerError, a.Texts.T(langFrom(hctx.Context()), "error.internal", nil)
+			}
+			_ = huma.WriteErr(a.humaAPI, hctx, status, msg)
+			return
+		}
 		next(hctx)
 	})
 	a.register()

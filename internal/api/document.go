@@ -48,9 +48,10 @@ var tagOfSegment = map[string]string{
 	"dunning": "Dunning", "payment-plans": "Dunning", "arrears": "Dunning",
 	"mandates": "Banking", "collections": "Banking",
 	"payouts": "Payouts", "payout-batches": "Payouts", "payout-settings": "Payouts",
-	"reports": "Reports",
-	"search":  "Search",
-	"imports": "Organisation",
+	"reports":      "Reports",
+	"search":       "Search",
+	"imports":      "Organisation",
+	"subscription": "Organisation",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

@@ -21,6 +21,7 @@ import (
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
+	"hms/internal/subscription"
 )
 
 // enumValues are the Go constant lists behind the enums of the OpenAPI
@@ -43,6 +44,7 @@ func enumOf[T ~string](values []T) {
 
 func init() {
 	enumOf(account.Roles)
+	enumOf(subscription.States)
 	enumOf(guard.Modes)
 	enumOf(retention.Categories)
 	enumOf(retention.HoldKinds)

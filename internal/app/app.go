@@ -54,6 +54,7 @@ import (
 	"hms/internal/report"
 	"hms/internal/settlement"
 	"hms/internal/stats"
+	"hms/internal/subscription"
 	"hms/internal/web"
 )
 
@@ -100,6 +101,10 @@ type Config struct {
 	// Policies are the privacy policy and terms versions; nil: the
 	// published ones (tests bring versions still to come).
 	Policies *privacy.Policies
+	// CreditorID and CreditorName are HMS's own Incassant-ID and name, on
+	// the mandate a customer signs to subscribe (HMS_CREDITOR_ID,
+	// HMS_CREDITOR_NAME); without them nobody can subscribe.
+	CreditorID, CreditorName string
 }
 
 // App is a running (or runnable) HMS: its settings, the services it built
@@ -231,6 +236,9 @@ func (a *App) build(ctx context.Context) error {
 	a.Privacy = privacy.New(privacy.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox, Owners: a.Accounts,
 		StorageCountry: a.StorageCountry, MailCountry: a.MailCountry, Policies: a.Policies,
 		Users: a.Accounts, Jobs: a.Jobs, BaseURL: func() string { return a.BaseURL }})
+	a.Subscriptions = subscription.New(subscription.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Outbox: a.Outbox,
+		Jobs: a.Jobs, Texts: a.Texts, Owners: a.Accounts, Creditor: subscription.Creditor{ID: a.CreditorID, Name: a.CreditorName},
+		BaseURL: func() string { return a.BaseURL }})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
 	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy})
@@ -303,6 +311,9 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	if err := a.DirectDebit.ScheduleExpiry(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
+	if err := a.Subscriptions.ScheduleReminders(ctx, a.Clock.Now()); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", a.Addr)

@@ -304,6 +304,12 @@ var Register = []Activity{
 			{"dd_batches", []string{"creditor_name", "creditor_iban", "creditor_bic"}, Financial},
 			{"rent_increase_settings", []string{"sender_name"}, Identity},
 			{"privacy_optional_fields", []string{"purpose"}, FreeText},
+			// The subscription with HMS (package subscription, P8): billing
+			// details and the IBAN sealed per subscriber, the mandate HMS
+			// collects its fee under.
+			{"subscriptions", []string{"details_sealed"}, Identity},
+			{"subscriptions", []string{"iban_sealed", "bic", "mandate_reference", "mandate_signed_at"}, Financial},
+			{"subscriptions", []string{"subject_id"}, Technical},
 		},
 	},
 	{
@@ -351,6 +357,8 @@ var NoPersonalData = map[string]string{
 	"meters":                      "a unit's meters and their numbers",
 	"payout_settings":             "the four-eyes setting",
 	"policy_announcements":        "which policy and terms versions were mailed, when, to how many",
+	"plans":                       "HMS's price tiers by number of units",
+	"trial_reminders":             "which trial reminders an organisation's owners were sent, when, to how many",
 	"rent_increase_cap_overrides": "the organisation's own rent caps",
 	"settlement_degree_days":      "degree days per month",
 	"settlement_key_shares":       "shares of units in a cost key",
@@ -386,6 +394,9 @@ var NotPersonalColumns = map[string]string{
 	"complexes.postcode":                         "a building's address",
 	"complexes.city":                             "a building's address",
 	"api_tokens.name":                            "the label an owner gives a token",
+	"subscriptions.creditor_name":                "HMS's own name as the creditor of the mandate",
+	"plans.name_nl":                              "a plan's name",
+	"plans.name_en":                              "a plan's name",
 	"settlement_levies.name":                     "a levy's name (OZB, waterschap)",
 	"settlement_settings.inspection_text":        "the organisation's standard text",
 	"settlement_settings.objection_text":         "the organisation's standard text",

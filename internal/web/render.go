@@ -20,6 +20,7 @@ import (
 	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
 	"hms/internal/privacy"
+	"hms/internal/subscription"
 )
 
 // page is what every template receives.
@@ -44,7 +45,10 @@ type page struct {
 	Here    string
 	// Site is set on the pages of the public website (site.go), which use
 	// templates/site/layout.html.
-	Site  *siteMeta
+	Site *siteMeta
+	// Trial is the organisation's trial, for the banner: in it (days
+	// left) or over without a subscription (read-only); nil: no banner.
+	Trial *subscription.Standing
 	texts *i18n.Catalog
 }
 
@@ -172,6 +176,7 @@ func (s *Server) newPage(r *http.Request, title string) *page {
 		if r.Method == http.MethodGet {
 			p.Here = r.URL.RequestURI()
 		}
+		s.trialBanner(p, r)
 	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return p

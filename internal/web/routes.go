@@ -148,6 +148,9 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/settings/access/{id}", membersManage, s.grantDecide)
 
 	// The organisation's details every document prints (orgprofile).
+	s.handle("GET", "/o/{org}/settings/subscription", membersManage, s.subscriptionPage)
+	s.handle("POST", "/o/{org}/settings/subscription", membersManage, s.subscribe)
+	s.file("/o/{org}/settings/subscription/mandate.pdf", membersManage, s.subscriptionMandate)
 	s.handle("GET", "/o/{org}/settings/organisation", orgRead, s.orgProfile)
 	s.handle("POST", "/o/{org}/settings/organisation", portfolioWrite, s.orgProfileSave)
 	s.file("/o/{org}/settings/organisation/logo", orgRead, s.orgProfileLogo)
@@ -398,6 +401,9 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/console/privacy/breaches/{id}/subjects", staff, s.consoleBreachSubjects)
 	s.handle("POST", "/console/privacy/breaches/{id}/close", staff, s.consoleBreachClose)
 	s.handle("POST", "/console/audit/verify", staff, s.consoleAuditVerify)
+	s.handle("GET", "/console/customers", staff, s.consoleCustomers)
+	s.handle("GET", "/console/plans", staff, s.consolePlans)
+	s.handle("POST", "/console/plans", staff, s.consolePlanSave)
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
 }

@@ -243,7 +243,11 @@ func (s *Server) requireOrg(perm account.Permission, next http.Handler) http.Han
 			s.renderError(w, r, http.StatusForbidden, "error.forbidden")
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey, a)))
+		r = r.WithContext(context.WithValue(r.Context(), actorKey, a))
+		if s.readOnlyRefusal(w, r) {
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -74,6 +74,8 @@ func open(t testing.TB, dbc db.Config, key []byte, smtp *mailtest.Server, opts .
 		// As production: the two roles, and the owner that migrates first.
 		DatabaseURL: dbc.URL, DatabaseSystemURL: dbc.SystemURL, DatabaseOwnerURL: dbc.OwnerURL,
 		SMTPURL: smtp.URL(), Clock: o.Clock, Log: slog.New(slog.NewTextHandler(logs, nil)),
+		// HMS's own Incassant-ID (DOMAIN §5.5's example) for subscriptions.
+		CreditorID: "NL51ZZZ405365330000", CreditorName: "HMS Huurbeheer B.V.",
 	}
 	if o.Configure != nil {
 		o.Configure(&cfg)

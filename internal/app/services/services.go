@@ -33,6 +33,7 @@ import (
 	"hms/internal/report"
 	"hms/internal/settlement"
 	"hms/internal/stats"
+	"hms/internal/subscription"
 )
 
 // Services are the built platform and capabilities. The clock and the logger
@@ -69,4 +70,5 @@ type Services struct {
 	Stats         *stats.Service         // website statistics without cookies: counts in memory, daily aggregates
 	Rights        *privacy.Rights        // subject requests: export (access, portability) and erasure over every capability's Source
 	Keeping       *retention.Service     // retention (P19): rules per category, legal holds, the daily privacy.retention run
+	Subscriptions *subscription.Service  // plans, trials, subscriptions with HMS's own SEPA mandate (HMS is controller)
 }

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"hms/internal/account"
+	"hms/internal/app"
+	"hms/internal/money"
+	"hms/internal/nl"
+)
+
+const (
+	subscriptionUsage = "usage: hms subscription show --org SLUG"
+	plansUsage        = "usage: hms plans list"
+)
+
+// subscriptionCommand shows an organisation's trial and subscription, as
+// its owner's settings page does (the billing e-mail, not the IBAN in full).
+func subscriptionCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "show" {
+		return errors.New(subscriptionUsage)
+	}
+	var cfg app.Config
+	fs := flag.NewFlagSet("subscription show", flag.ContinueOnError)
+	commonFlags(fs, &cfg)
+	slug := fs.String("org", "", "organisation slug")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *slug == "" || fs.NArg() > 0 {
+		return errors.New(subscriptionUsage)
+	}
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	if err != nil {
+		return fmt.Errorf("no organisation %q", *slug)
+	}
+	// The operator reads for the organisation as the system, with an owner's rights.
+	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	sum, err := a.Subscriptions.Summarise(ctx, actor)
+	if err != nil {
+		return explain(a, err)
+	}
+	fmt.Fprintf(stdout, "organisation: %s\nstate: %s\n", org.Name, a.Texts.T("en", "subscription.state."+string(sum.State), nil))
+	if !sum.TrialEndsAt.IsZero() {
+		fmt.Fprintf(stdout, "trial ends: %s\n", sum.TrialEndsAt.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	fmt.Fprintf(stdout, "units: %d\n", sum.Quote.Units)
+	if s := sum.Subscription; s != nil {
+		fmt.Fprintf(stdout, "plan: %s\nmonthly: %s excl. VAT\nstarted: %s\npaid through: %s\ninvoices to: %s\n", s.PlanName,
+			money.Format(s.Monthly, "en"), s.StartedOn, s.PaidThrough, s.Details.Email)
+		fmt.Fprintf(stdout, "mandate: %s signed %s, IBAN ending %s\n", s.Mandate.Reference,
+			s.Mandate.SignedAt.UTC().Format("2006-01-02"), last4(nl.NormalizeIBAN(s.IBAN)))
+	} else if sum.Quote.Plan.ID != 0 {
+		fmt.Fprintf(stdout, "plan by units: %s, %s a month excl. VAT\n", sum.Quote.Plan.NameEN, money.Format(sum.Quote.Monthly, "en"))
+	}
+	return nil
+}
+
+func last4(s string) string {
+	if len(s) < 4 {
+		return s
+	}
+	return s[len(s)-4:]
+}
+
+// plansCommand lists the plans staff keep in the console.
+func plansCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "list" {
+		return errors.New(plansUsage)
+	}
+	var cfg app.Config
+	fs := flag.NewFlagSet("plans list", flag.ContinueOnError)
+	commonFlags(fs, &cfg)
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.New(plansUsage)
+	}
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	plans, err := a.Subscriptions.Plans(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range plans {
+		units := fmt.Sprintf("%d-%d", p.UnitsFrom, p.UnitsTo)
+		if p.UnitsTo == 0 {
+			units = fmt.Sprintf("%d+", p.UnitsFrom)
+		}
+		active := "active"
+		if !p.Active {
+			active = "inactive"
+		}
+		fmt.Fprintf(stdout, "%s\t%s units\t%s + %s per unit a month excl. VAT\t%s\n", p.NameEN, units, money.Format(p.Base, "en"),
+			money.Format(p.PerUnit, "en"), active)
+	}
+	return nil
+}
