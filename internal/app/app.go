@@ -298,6 +298,7 @@ func (a *App) build(ctx context.Context) error {
 
 // Start listens on Addr and serves until Close; background jobs start too.
 func (a *App) Start(ctx context.Context) error {
+	a.sealLegacyDocuments(ctx)
 	if err := a.scheduleRetention(ctx, a.Clock.Now()); err != nil {
 		return err
 	}

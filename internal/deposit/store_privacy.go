@@ -125,3 +125,80 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, pe
 	o.Kept = []privacy.Kept{{What: "privacy.what.deposit_entries", Count: entries, Until: until, Why: "privacy.why.fiscal"}}
 	return o, nil
 }
+
+// SealLegacyDocuments seals the evidence files and specifications written
+// before migration 00040 (sealed per organisation) under subjects of their
+// own, as new ones are, so that erasure reaches them alike. app.Open runs
+// it at every start; once done it only looks. It returns how many rows it
+// sealed.
+func (s *Service) SealLegacyDocuments(ctx context.Context) (int, error) {
+	const (
+		legacyEvidence = `SELECT id FROM deposit_evidence WHERE org_id = $1 AND subject_id IS NULL ORDER BY id`
+		legacySpecs    = `SELECT id FROM deposit_specifications WHERE org_id = $1 AND subject_id IS NULL ORDER BY id`
+	)
+	orgs, err := db.OrgsWith(ctx, s.db, legacyEvidence, legacySpecs)
+	if err != nil {
+		return 0, fmt.Errorf("deposit documents to seal: %w", err)
+	}
+	n := 0
+	for _, org := range orgs {
+		err := s.db.InOrg(ctx, org, func(tx *db.Tx) error {
+			ids, err := tx.Int64s(ctx, legacyEvidence, tx.OrgID())
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				var name, content []byte
+				if err := tx.QueryRowContext(ctx, `SELECT name_sealed, content_sealed FROM deposit_evidence WHERE id = $1 AND org_id = $2`,
+					id, tx.OrgID()).Scan(&name, &content); err != nil {
+					return err
+				}
+				if name, err = s.vault.OpenOrg(ctx, tx, fieldName, name); err != nil {
+					return fmt.Errorf("evidence %d: %w", id, err)
+				}
+				if content, err = s.vault.OpenOrg(ctx, tx, fieldContent, content); err != nil {
+					return fmt.Errorf("evidence %d: %w", id, err)
+				}
+				subject, content, err := s.vault.SealDocument(ctx, tx, fieldContent, content)
+				if err != nil {
+					return err
+				}
+				if name, err = s.vault.Seal(ctx, tx, subject, fieldName, name); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE deposit_evidence SET name_sealed = $1, content_sealed = $2, subject_id = $3
+					WHERE id = $4 AND org_id = $5`, name, content, int64(subject), id, tx.OrgID()); err != nil {
+					return err
+				}
+				n++
+			}
+			if ids, err = tx.Int64s(ctx, legacySpecs, tx.OrgID()); err != nil {
+				return err
+			}
+			for _, id := range ids {
+				var content []byte
+				if err := tx.QueryRowContext(ctx, `SELECT content FROM deposit_specifications WHERE id = $1 AND org_id = $2`,
+					id, tx.OrgID()).Scan(&content); err != nil {
+					return err
+				}
+				if content, err = s.vault.OpenOrg(ctx, tx, fieldSpecification, content); err != nil {
+					return fmt.Errorf("specification %d: %w", id, err)
+				}
+				subject, content, err := s.vault.SealDocument(ctx, tx, fieldSpecification, content)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE deposit_specifications SET content = $1, subject_id = $2
+					WHERE id = $3 AND org_id = $4`, content, int64(subject), id, tx.OrgID()); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("seal the deposit documents of organisation %d: %w", org, err)
+		}
+	}
+	return n, nil
+}

@@ -167,3 +167,52 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, pe
 	o.Kept = []privacy.Kept{{What: "privacy.what.leases", Count: len(ids), Why: "privacy.why.leases"}}
 	return o, nil
 }
+
+// SealLegacyDocuments seals the tenant-information documents written before
+// migration 00040 (sealed per organisation, or plain before 00012) under
+// subjects of their own, as new ones are, so that erasure reaches them
+// alike. app.Open runs it at every start; once done it only looks. It
+// returns how many documents it sealed.
+func (s *Service) SealLegacyDocuments(ctx context.Context) (int, error) {
+	const legacy = `SELECT id FROM lease_documents WHERE org_id = $1 AND subject_id IS NULL ORDER BY id`
+	orgs, err := db.OrgsWith(ctx, s.db, legacy)
+	if err != nil {
+		return 0, fmt.Errorf("lease documents to seal: %w", err)
+	}
+	n := 0
+	for _, org := range orgs {
+		err := s.db.InOrg(ctx, org, func(tx *db.Tx) error {
+			ids, err := tx.Int64s(ctx, legacy, tx.OrgID())
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				var content []byte
+				var sealed bool
+				if err := tx.QueryRowContext(ctx, `SELECT content, sealed FROM lease_documents WHERE id = $1 AND org_id = $2`,
+					id, tx.OrgID()).Scan(&content, &sealed); err != nil {
+					return err
+				}
+				if sealed {
+					if content, err = s.vault.OpenOrg(ctx, tx, documentField, content); err != nil {
+						return fmt.Errorf("document %d: %w", id, err)
+					}
+				}
+				subject, again, err := s.vault.SealDocument(ctx, tx, documentField, content)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE lease_documents SET content = $1, sealed = $2, subject_id = $3
+					WHERE id = $4 AND org_id = $5`, again, true, int64(subject), id, tx.OrgID()); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("seal the lease documents of organisation %d: %w", org, err)
+		}
+	}
+	return n, nil
+}

@@ -53,14 +53,14 @@ var Blobs = map[string]Blob{
 
 	// Documents about the tenants of one lease: sealed per document.
 	"lease_documents.content": {SealedPerDocument, "the tenant information names the tenants; rows from before " +
-		"migration 00040 are sealed per organisation and deleted on erasure"},
+		"migration 00040 (sealed per organisation) are sealed so at the server's start"},
 	"deposit_specifications.content": {SealedPerDocument, "the deposit specification names the tenants; rows from " +
-		"before migration 00040 are sealed per organisation and deleted on erasure"},
+		"before migration 00040 are sealed so at the server's start"},
 	"deposit_evidence.content_sealed": {SealedPerDocument, "evidence of a deduction (photos, invoices) about the " +
-		"tenants' home; rows from before migration 00040 are sealed per organisation and deleted on erasure"},
+		"tenants' home; rows from before migration 00040 are sealed so at the server's start"},
 	"deposit_evidence.name_sealed": {SealedPerDocument, "the evidence file's name, under the same subject"},
 	"rent_increase_proposals.letter": {SealedPerDocument, "the letter names the tenants; letters from before " +
-		"migration 00040 are stored plain and deleted on erasure"},
+		"migration 00040 (plain) are sealed so at the server's start"},
 
 	// The books: the fiscal archive.
 	"ledger_invoices.debtor_sealed":         {SealedFiscal, "the debtor as invoiced (art. 35a Wet OB: name and address)"},

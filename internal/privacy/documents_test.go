@@ -1,6 +1,7 @@
 package privacy_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -66,13 +67,85 @@ func storedDocuments(t *testing.T, org *apptest.Org, leaseID int64) []sealedDocu
 	return out
 }
 
+// makeLegacy turns the lease's documents into what migration 00040 found:
+// the tenant information and the rent-increase letter plain, the deposit
+// evidence and specification sealed per organisation, none under a subject.
+func makeLegacy(t *testing.T, org *apptest.Org, leaseID int64, photo []byte) {
+	t.Helper()
+	a := org.Owner
+	err := org.DB.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var doc, letter, spec, name []byte
+		var subject int64
+		if err := tx.QueryRowContext(ctx, `SELECT subject_id, content FROM lease_documents WHERE lease_id = $1`, leaseID).
+			Scan(&subject, &doc); err != nil {
+			return err
+		}
+		doc, err := org.Vault.Open(ctx, tx, vault.SubjectID(subject), "lease_documents.content", doc)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT letter_subject_id, letter FROM rent_increase_proposals
+			WHERE lease_id = $1 AND letter IS NOT NULL`, leaseID).Scan(&subject, &letter); err != nil {
+			return err
+		}
+		if letter, err = org.Vault.Open(ctx, tx, vault.SubjectID(subject), "rent_increase_proposals.letter", letter); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT subject_id, content FROM deposit_specifications WHERE lease_id = $1`, leaseID).
+			Scan(&subject, &spec); err != nil {
+			return err
+		}
+		if spec, err = org.Vault.Open(ctx, tx, vault.SubjectID(subject), "deposit_specifications.content", spec); err != nil {
+			return err
+		}
+		if spec, err = org.Vault.SealOrg(ctx, tx, "deposit_specifications.content", spec); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT subject_id, name_sealed FROM deposit_evidence WHERE lease_id = $1`, leaseID).
+			Scan(&subject, &name); err != nil {
+			return err
+		}
+		if name, err = org.Vault.Open(ctx, tx, vault.SubjectID(subject), "deposit_evidence.name", name); err != nil {
+			return err
+		}
+		if name, err = org.Vault.SealOrg(ctx, tx, "deposit_evidence.name", name); err != nil {
+			return err
+		}
+		content, err := org.Vault.SealOrg(ctx, tx, "deposit_evidence.content", photo)
+		if err != nil {
+			return err
+		}
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`UPDATE lease_documents SET content = $1, sealed = $2, subject_id = NULL WHERE lease_id = $3`, []any{doc, false, leaseID}},
+			{`UPDATE rent_increase_proposals SET letter = $1, letter_subject_id = NULL WHERE lease_id = $2 AND letter IS NOT NULL`,
+				[]any{letter, leaseID}},
+			{`UPDATE deposit_specifications SET content = $1, subject_id = NULL WHERE lease_id = $2`, []any{spec, leaseID}},
+			{`UPDATE deposit_evidence SET name_sealed = $1, content_sealed = $2, subject_id = NULL WHERE lease_id = $3`,
+				[]any{name, content, leaseID}},
+		} {
+			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("documents as before migration 00040: %v", err)
+	}
+}
+
 // Erasure reaches every stored document about the person (PRIVACY.md P19–
 // P21): the tenant information, the rent-increase letter, the deposit
 // evidence and specification of a lease with two tenants are sealed under
 // subjects of their own; erasing one tenant shreds them, so the copies of
 // their sealed bytes (as in a backup made before) no longer open, the
 // reading paths answer not found, and no column holds the name, in a PDF's
-// text neither.
+// text neither. Documents stored as before migration 00040 (plain, or
+// sealed per organisation) are sealed under their own subjects first, as
+// app.Open does at every start, and read the same.
 func TestEraseReachesEveryDocument(t *testing.T) {
 	now := time.Date(2026, time.March, 15, 11, 0, 0, 0, time.UTC)
 	apptest.EachOrg(t, apptest.OrgOptions{Now: now}, func(t *testing.T, org *apptest.Org) {
@@ -142,6 +215,25 @@ func TestEraseReachesEveryDocument(t *testing.T) {
 		ev, data, err := org.Deposits.EvidenceFile(ctx, a, l, evidence)
 		if err != nil || ev.FileName != "deur-"+secretSurname+".png" || string(data) != string(photo) {
 			t.Fatalf("evidence: %v %+v", err, ev)
+		}
+		makeLegacy(t, org, l, photo)
+		for _, f := range []func(context.Context) (int, error){org.Leases.SealLegacyDocuments, org.Deposits.SealLegacyDocuments,
+			org.RentIncreases.SealLegacyLetters} {
+			if n, err := f(ctx); err != nil || n == 0 {
+				t.Fatalf("sealing the documents of before 00040: %d %v", n, err)
+			}
+			if n, err := f(ctx); err != nil || n != 0 {
+				t.Fatalf("sealing again: %d %v", n, err)
+			}
+		}
+		for name, read := range pdfs {
+			if pdf, err := read(); err != nil || !strings.Contains(apptest.PDFText(t, pdf), secretSurname) {
+				t.Fatalf("the %s after sealing it again: %v", name, err)
+			}
+		}
+		if ev, data, err := org.Deposits.EvidenceFile(ctx, a, l, evidence); err != nil || ev.FileName != "deur-"+secretSurname+".png" ||
+			string(data) != string(photo) {
+			t.Fatalf("evidence after sealing it again: %v %+v", err, ev)
 		}
 		secrets := []string{secretSurname, "Wilhelmina", secretEmail}
 		if hits := apptest.FindPlaintext(t, org.DB, secrets...); len(hits) > 0 {

@@ -96,3 +96,47 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, pe
 	o.Kept = []privacy.Kept{{What: "privacy.what.rent_increases", Count: all, Why: "privacy.why.leases"}}
 	return o, nil
 }
+
+// SealLegacyLetters seals the letters written before migration 00040
+// (stored plain) under subjects of their own, as new ones are, so that no
+// letter sits in a plaintext blob and erasure reaches them alike. app.Open
+// runs it at every start; once done it only looks. It returns how many
+// letters it sealed.
+func (s *Service) SealLegacyLetters(ctx context.Context) (int, error) {
+	const legacy = `SELECT id FROM rent_increase_proposals WHERE org_id = $1 AND letter IS NOT NULL AND letter_subject_id IS NULL
+		ORDER BY id`
+	orgs, err := db.OrgsWith(ctx, s.db, legacy)
+	if err != nil {
+		return 0, fmt.Errorf("rent increase letters to seal: %w", err)
+	}
+	n := 0
+	for _, org := range orgs {
+		err := s.db.InOrg(ctx, org, func(tx *db.Tx) error {
+			ids, err := tx.Int64s(ctx, legacy, tx.OrgID())
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				var letter []byte
+				if err := tx.QueryRowContext(ctx, `SELECT letter FROM rent_increase_proposals WHERE id = $1 AND org_id = $2`,
+					id, tx.OrgID()).Scan(&letter); err != nil {
+					return err
+				}
+				subject, sealed, err := s.vault.SealDocument(ctx, tx, fieldLetter, letter)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE rent_increase_proposals SET letter = $1, letter_subject_id = $2
+					WHERE id = $3 AND org_id = $4`, sealed, int64(subject), id, tx.OrgID()); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("seal the rent increase letters of organisation %d: %w", org, err)
+		}
+	}
+	return n, nil
+}
