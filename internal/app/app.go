@@ -292,7 +292,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Web, err = web.New(web.Deps{Services: a.Services, Clock: a.Clock, Log: a.Log, API: a.API, Registry: reg,
 		SecureCookies: !servesLocalHTTP(a.BaseURL, a.Addr), TrustedProxies: a.TrustedProxies,
 		MetricsToken: a.MetricsToken, MetricsFrom: a.MetricsFrom, DemoFilling: a.demoFilling.Load,
-		BaseURL: func() string { return a.BaseURL }, Contact: a.Contact})
+		BaseURL: func() string { return a.BaseURL }, Contact: a.Contact, Plans: sitePlans(a.Subscriptions)})
 	return err
 }
 
