@@ -226,6 +226,7 @@ type DunningSendPlanOutput struct {
 
 		Letters          []PlannedLetterJSON `json:"letters"`
 		StaleProposalIDs []int64             `json:"stale_proposal_ids" doc:"Chosen proposals with nothing left to ask: sending withdraws them"`
+		LeftOutIDs       []int64             `json:"left_out_proposal_ids" doc:"Proposals of a restricted tenant (art. 18 GDPR): not sent"`
 		Stages           []StageCountJSON    `json:"stages"`
 		TotalCents       int64               `json:"total_cents"`
 		CostsCents       int64               `json:"costs_cents"`
@@ -251,6 +252,10 @@ func (a *API) planDunningSend(ctx context.Context, act account.Actor, in *Chosen
 	}
 	for _, p := range plan.Stale {
 		b.StaleProposalIDs = append(b.StaleProposalIDs, p.ID)
+	}
+	b.LeftOutIDs = []int64{}
+	for _, p := range plan.LeftOut {
+		b.LeftOutIDs = append(b.LeftOutIDs, p.ID)
 	}
 	for _, st := range plan.Stages {
 		b.Stages = append(b.Stages, StageCountJSON{Stage: st.Stage, Count: st.Count, TotalCents: int64(st.Total)})

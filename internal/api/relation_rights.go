@@ -57,36 +57,18 @@ type RestrictRelationInput struct {
 	}
 }
 
-// RelationRestrictionOutput is the person's restriction after the change.
-type RelationRestrictionOutput struct {
-	Body struct {
-		Restricted  bool             `json:"restricted"`
-		Restriction *RestrictionJSON `json:"restriction,omitempty"`
-	}
-}
-
-func (a *API) restrictionOf(ctx context.Context, act account.Actor, id int64) (*RelationRestrictionOutput, error) {
-	r, err := a.Relations.Get(ctx, act, id, relation.ViaAPI)
-	if err != nil {
-		return nil, err
-	}
-	out := &RelationRestrictionOutput{}
-	out.Body.Restricted, out.Body.Restriction = r.Restriction != nil, restrictionJSON(r.Restriction)
-	return out, nil
-}
-
-func (a *API) relationRestrict(ctx context.Context, act account.Actor, in *RestrictRelationInput) (*RelationRestrictionOutput, error) {
+func (a *API) relationRestrict(ctx context.Context, act account.Actor, in *RestrictRelationInput) (*NoContent, error) {
 	if err := a.Relations.Restrict(ctx, act, in.ID, in.Body.Ground); err != nil {
 		return nil, err
 	}
-	return a.restrictionOf(ctx, act, in.ID)
+	return &NoContent{Status: http.StatusNoContent}, nil
 }
 
-func (a *API) relationLift(ctx context.Context, act account.Actor, in *RelationPathInput) (*RelationRestrictionOutput, error) {
+func (a *API) relationLift(ctx context.Context, act account.Actor, in *RelationPathInput) (*NoContent, error) {
 	if err := a.Relations.LiftRestriction(ctx, act, in.ID); err != nil {
 		return nil, err
 	}
-	return a.restrictionOf(ctx, act, in.ID)
+	return &NoContent{Status: http.StatusNoContent}, nil
 }
 
 // ObjectionJSON is a recorded objection.

@@ -31,7 +31,7 @@ func TestRestrictedTenantGetsNoDunningLetter(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(plan.Letters) != 1 || plan.Letters[0].Proposal.LeaseID != free || len(plan.LeftOut) != 1 ||
-			plan.LeftOut[0].LeaseID != held {
+			plan.LeftOut[0].LeaseID != held || len(plan.LeftOut[0].Tenants) != 1 {
 			t.Fatalf("plan: %+v", plan)
 		}
 		res := e.send(e.Owner, "2026-01-08", ids(w)...)

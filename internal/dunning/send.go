@@ -94,16 +94,18 @@ func (s *Service) PlanSend(ctx context.Context, a account.Actor, ids []int64) (*
 		if plan, _, err = s.planSend(ctx, tx, ids, s.today()); err != nil {
 			return err
 		}
-		ps := make([]Proposal, 0, len(plan.Letters))
+		ps := make([]Proposal, 0, len(plan.Letters)+len(plan.LeftOut))
 		for _, l := range plan.Letters {
 			ps = append(ps, l.Proposal)
 		}
+		ps = append(ps, plan.LeftOut...)
 		if err := s.nameProposals(ctx, tx, ps); err != nil {
 			return err
 		}
 		for i := range plan.Letters {
 			plan.Letters[i].Proposal = ps[i]
 		}
+		copy(plan.LeftOut, ps[len(plan.Letters):])
 		return nil
 	})
 	return plan, err
