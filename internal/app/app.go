@@ -46,6 +46,7 @@ import (
 	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
+	"hms/internal/privacy/requests"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
@@ -266,6 +267,8 @@ func (a *App) build(ctx context.Context) error {
 		}}); err != nil {
 		return err
 	}
+	a.Requests = requests.New(requests.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox,
+		Texts: a.Texts, Rights: a.Rights, Owners: a.Accounts, Jobs: a.Jobs, BaseURL: func() string { return a.BaseURL }})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -287,6 +290,9 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	if err := a.DirectDebit.ScheduleExpiry(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
+	if err := a.Requests.ScheduleRemind(ctx, a.Clock.Now()); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", a.Addr)

@@ -26,6 +26,7 @@ import (
 	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
+	"hms/internal/privacy/requests"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
 	"hms/internal/rentincrease"
@@ -65,4 +66,5 @@ type Services struct {
 	Overview      *overview.Service      // the overview's figures and charts, the back-office search
 	OrgProfile    *orgprofile.Service    // the organisation's details every document prints (issuer block, logo, payment term)
 	Rights        *privacy.Rights        // subject requests: export (access, portability) and erasure over every capability's Source
+	Requests      *requests.Service      // subject requests: intake, identity code, routing, due dates, answers (P20–P22)
 }
