@@ -153,7 +153,9 @@ type srView struct {
 func (v srView) Due(p *page, r *requests.Request) string { return longDay(p.Lang, r.DueOn) }
 
 // Received says a request's day of receipt in words.
-func (v srView) Received(p *page, r *requests.Request) string { return longDay(p.Lang, civil.Today(r.ReceivedAt)) }
+func (v srView) Received(p *page, r *requests.Request) string {
+	return longDay(p.Lang, civil.Today(r.ReceivedAt))
+}
 
 // Late reports whether a request is overdue.
 func (v srView) Late(r *requests.Request) bool { return r.Overdue(v.Today) }

@@ -121,6 +121,9 @@ func (s *Service) at(ctx context.Context, org int64, fn func(*db.Tx) error) erro
 
 func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
 
+// Today is the service clock's day (what is overdue).
+func (s *Service) Today() civil.Date { return s.today() }
+
 // SubmitInput is a request as the website's form (or the API) takes it.
 type SubmitInput struct {
 	Kind     Kind

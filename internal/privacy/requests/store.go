@@ -94,8 +94,9 @@ func getRequest(ctx context.Context, tx *db.Tx, id int64, forUpdate bool) (*Requ
 type Filter struct {
 	Open    bool       // only requests still waiting for an answer
 	Overdue civil.Date // non-zero: only open requests due before this day
-	AfterID int64      // paging in id order (the API)
-	Limit   int        // 0: no limit
+	ByID    bool       // in id order after AfterID (the API's pages)
+	AfterID int64
+	Limit   int // 0: no limit
 }
 
 // listRequests lists requests: overdue first (the oldest due day first),
@@ -111,7 +112,7 @@ func listRequests(ctx context.Context, tx *db.Tx, f Filter, today civil.Date) ([
 		args = append(args, f.Overdue)
 		q += fmt.Sprintf(` AND due_on < $%d`, len(args))
 	}
-	if f.AfterID > 0 {
+	if f.ByID {
 		args = append(args, f.AfterID)
 		q += fmt.Sprintf(` AND id > $%d ORDER BY id`, len(args))
 	} else {
