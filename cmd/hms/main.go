@@ -76,6 +76,8 @@ Usage:
                                              the register of processing activities (GDPR art. 30), made
                                              from the declarations of every table and column
   hms privacy breaches                       the breach register (staff): state, risk and the 72-hour clock
+  hms privacy requests --org SLUG [--overdue]
+                                             the organisation's subject requests, overdue first (or only those)
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)
