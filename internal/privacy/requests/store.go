@@ -100,7 +100,8 @@ type Filter struct {
 }
 
 // listRequests lists requests: overdue first (the oldest due day first),
-// then open ones by due day, then closed ones newest first.
+// then open ones, those with priority (P12) first, by due day, then closed
+// ones newest first.
 func listRequests(ctx context.Context, tx *db.Tx, f Filter, today civil.Date) ([]*Request, [][]byte, error) {
 	table, where := scope(tx)
 	q := `SELECT ` + columns + ` FROM ` + table + ` WHERE ` + where
@@ -118,6 +119,7 @@ func listRequests(ctx context.Context, tx *db.Tx, f Filter, today civil.Date) ([
 	} else {
 		args = append(args, today)
 		q += fmt.Sprintf(` ORDER BY CASE WHEN state IN ('completed', 'refused') THEN 2 WHEN due_on < $%d THEN 0 ELSE 1 END,
+			CASE WHEN state IN ('completed', 'refused') THEN 0 ELSE priority END DESC,
 			CASE WHEN state IN ('completed', 'refused') THEN '' ELSE due_on END, received_at DESC, id DESC`, len(args))
 	}
 	if f.Limit > 0 {
