@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 
 	"hms/internal/account"
 	"hms/internal/app/apptest"
@@ -21,6 +23,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
 	"hms/internal/platform/mail/mailtest"
+	"hms/internal/privacy/requests"
 	"hms/internal/relation"
 )
 
@@ -171,5 +174,62 @@ func TestSubjectRequestBrowser(t *testing.T) {
 				t.Fatalf("second download: %v %v", resp.StatusCode, err)
 			}
 		})
+	}
+}
+
+// Staff see HMS's own requests in the console, overdue first, and forward
+// one to the organisation that is controller; the console then says it is
+// with the landlord and offers no answer of its own.
+func TestSubjectRequestConsole(t *testing.T) {
+	clk := clocktest.Fixed()
+	e := apptest.Start(t, db.SQLite, apptest.Options{Clock: clk})
+	ctx := context.Background()
+	createUser(t, e, "a", "owner@a.nl", account.Owner)
+	pw, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{Email: "staff@hms.nl", Staff: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup, _ := e.Accounts.StartTOTP(ctx, id)
+	code, _ := totp.GenerateCode(setup.Secret, clk.Now())
+	if _, err := e.Accounts.EnableTOTP(ctx, id, setup.Secret, code); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(30 * time.Second)
+	c := newClient(t, e.URL())
+	c.login("staff@hms.nl", pw)
+	code, _ = totp.GenerateCode(setup.Secret, clk.Now())
+	if resp, body := c.do("POST", "/login/code", url.Values{"code": {code}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second factor: %d %s", resp.StatusCode, body)
+	}
+	if _, err := e.Requests.Submit(ctx, requests.SubmitInput{Kind: requests.Erasure, About: requests.AboutLandlord,
+		Landlord: "Onbekend Beheer", Name: "Piet Puk", Email: "piet@voorbeeld.nl"}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := e.Requests.List(ctx, requests.Staff(id), requests.Filter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("console list: %v %v", list, err)
+	}
+	if err := e.Requests.VerifyManually(ctx, requests.Staff(id), list[0].ID, "gebeld en adres bevestigd"); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := c.do("GET", "/console/privacy/requests", nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Piet Puk") {
+		t.Fatalf("console list page: %d", resp.StatusCode)
+	}
+	page := fmt.Sprintf("/console/privacy/requests/%d", list[0].ID)
+	if resp, body = c.do("GET", page, nil); resp.StatusCode != 200 || !strings.Contains(body, `id="sr-forward"`) {
+		t.Fatalf("console request page: %d", resp.StatusCode)
+	}
+	if resp, body = c.do("POST", page+"/forward", url.Values{"org": {""}}); resp.StatusCode != 422 ||
+		!strings.Contains(body, `id="err-org"`) {
+		t.Fatalf("forward without an organisation: %d", resp.StatusCode)
+	}
+	org, _ := e.Accounts.OrgBySlug(ctx, "a")
+	if resp, _ = c.do("POST", page+"/forward", url.Values{"org": {fmt.Sprint(org.ID)}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("forward: %d", resp.StatusCode)
+	}
+	if resp, body = c.do("GET", page, nil); resp.StatusCode != 200 || !strings.Contains(body, `id="sr-forwarded"`) ||
+		strings.Contains(body, `id="sr-forward"`) || strings.Contains(body, `id="sr-complete"`) {
+		t.Fatalf("after forwarding: %d", resp.StatusCode)
 	}
 }
