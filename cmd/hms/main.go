@@ -88,6 +88,8 @@ Usage:
   hms privacy retention --org SLUG [--dry-run]
                                              the retention rules run now (erase former tenants, destroy expired
                                              fiscal years, prune audit log, mail, jobs); --dry-run only says what
+  hms privacy requests --org SLUG [--overdue]
+                                             the organisation's subject requests, overdue first (or only those)
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;
                                              docs/settlement-format.md; exit code 2 on invalid input)
   hms settlement run --org SLUG (--complex ID --year YYYY | --lease ID)

@@ -14,7 +14,7 @@ import (
 
 const privacyUsage = "usage: hms privacy export --org SLUG --person ID --out FILE.zip [--lang nl|en] | " +
 	"hms privacy erase --org SLUG --person ID | hms privacy register [--format csv|pdf|json] | hms privacy breaches | " +
-	retentionUsage
+	"hms privacy retention --org SLUG [--dry-run] | hms privacy requests --org SLUG [--overdue]"
 
 // privacyCommand answers a person's subject request from the command line:
 // the same service as the person's page and the API (privacy.Rights),
@@ -31,6 +31,9 @@ func privacyCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	if len(args) > 0 && args[0] == "breaches" {
 		return privacyBreaches(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "requests" {
+		return privacyRequests(ctx, args[1:], stdout)
 	}
 	if len(args) == 0 || (args[0] != "export" && args[0] != "erase") {
 		return errors.New(privacyUsage)

@@ -17,6 +17,7 @@ import (
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
 	"hms/internal/privacy/guard"
+	"hms/internal/privacy/requests"
 	"hms/internal/privacy/retention"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
@@ -88,6 +89,10 @@ func init() {
 	enumOf(privacy.Locations)
 	enumOf(payout.States)
 	enumOf(payout.ScopeKinds)
+	enumOf(requests.Kinds)
+	enumOf(requests.States)
+	enumOf(requests.Abouts)
+	enumOf(requests.Channels)
 }
 
 // oneOf is how a Go type with constants appears in the document: a string

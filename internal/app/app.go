@@ -47,6 +47,7 @@ import (
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
 	"hms/internal/privacy/guard"
+	"hms/internal/privacy/requests"
 	"hms/internal/privacy/retention"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
@@ -286,6 +287,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Stats = stats.New(stats.Deps{DB: a.DB, Clock: a.Clock, Log: a.Log})
 	a.Keeping = retention.New(retention.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Keys: a.Vault, Rights: a.Rights,
 		Ledger: a.Ledger, Names: a.Relations, Jobs: a.Jobs})
+	a.Requests = requests.New(requests.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox,
+		Texts: a.Texts, Rights: a.Rights, Owners: a.Accounts, Jobs: a.Jobs, BaseURL: func() string { return a.BaseURL }})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -315,6 +318,9 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	if err := a.Subscriptions.ScheduleReminders(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
+	if err := a.Requests.ScheduleRemind(ctx, a.Clock.Now()); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", a.Addr)

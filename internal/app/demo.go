@@ -132,6 +132,9 @@ func (a *App) FillDemo(ctx context.Context, actor account.Actor, slug string, un
 	if err := a.demoWork(ctx, actor, civil.Today(a.Clock.Now())); err != nil {
 		return nil, err
 	}
+	if err := a.demoRequest(ctx, actor); err != nil {
+		return nil, err
+	}
 	// What the daily run would propose: reminders for the leases in arrears.
 	if _, err := a.Dunning.Propose(ctx, actor, civil.Date{}); err != nil {
 		return nil, fmt.Errorf("demo dunning: %w", err)

@@ -342,6 +342,45 @@ var Register = []Activity{
 				"late_reason"}, FreeText},
 		},
 	},
+	{
+		Key: "subject_requests", Role: Processor,
+		Name: Words{"Verzoeken van betrokkenen aan de verhuurder", "Data subjects' requests to the landlord"},
+		Purpose: Words{"Het ontvangen, controleren en beantwoorden van verzoeken om inzage, correctie, aanvulling, wissing, " +
+			"overdracht, beperking en bezwaar over gegevens die de verhuurder vastlegde.",
+			"Receiving, verifying and answering requests for access, rectification, completion, erasure, portability, " +
+				"restriction and objection about data the landlord recorded."},
+		Basis: Words{"Wettelijke verplichting (art. 6(1)(c) en art. 12-22 AVG).",
+			"Legal obligation (art. 6(1)(c) and art. 12-22 GDPR)."},
+		Subjects:   Words{"Verzoekers: huurders, oud-huurders en andere betrokkenen.", "Requesters: tenants, former tenants and others."},
+		Recipients: Words{"Eigenaren en beheerders van de verhuurder; de verzoeker.", "The landlord's owners and managers; the requester."},
+		Retention: Words{"Tot het verzoek is afgehandeld en de verantwoording ervan niet meer nodig is; gewist door de sleutels " +
+			"te vernietigen.", "Until the request is answered and accounting for it is no longer needed; erased by destroying the keys."},
+		Data: []Columns{
+			{"privacy_requests", []string{"data_sealed"}, Identity},
+			{"privacy_requests", []string{"export_sealed"}, Document},
+			{"privacy_requests", []string{"subject_id", "code_hash", "person_id"}, Technical},
+		},
+	},
+	{
+		Key: "hms_subject_requests", Role: Controller,
+		Name: Words{"Verzoeken van betrokkenen aan HMS", "Data subjects' requests to HMS"},
+		Purpose: Words{"Het beantwoorden van verzoeken over gebruikersaccounts en de website, en het doorsturen van verzoeken " +
+			"naar de verhuurder die verantwoordelijke is.",
+			"Answering requests about user accounts and the website, and forwarding requests to the landlord who is controller."},
+		Basis: Words{"Wettelijke verplichting (art. 6(1)(c) en art. 12-22 AVG).",
+			"Legal obligation (art. 6(1)(c) and art. 12-22 GDPR)."},
+		Subjects: Words{"Verzoekers.", "Requesters."},
+		Recipients: Words{"Medewerkers van HMS; de verhuurder naar wie een verzoek wordt doorgestuurd.",
+			"HMS staff; the landlord a request is forwarded to."},
+		Retention: Words{"Tot het verzoek is afgehandeld en de verantwoording ervan niet meer nodig is; links 14 dagen.",
+			"Until the request is answered and accounting for it is no longer needed; links 14 days."},
+		Data: []Columns{
+			{"privacy_platform_requests", []string{"data_sealed"}, Identity},
+			{"privacy_platform_requests", []string{"export_sealed"}, Document},
+			{"privacy_platform_requests", []string{"subject_id", "code_hash", "person_id"}, Technical},
+			{"privacy_request_tokens", []string{"token_hash"}, Technical},
+		},
+	},
 }
 
 // NoPersonalData are the tables that hold no personal data, with why.
@@ -423,4 +462,5 @@ var NotPersonalColumns = map[string]string{
 	"stats_daily.value":                          "a path without query string, a referrer's host, a family, class or country code",
 	"stats_daily.pageviews":                      "a count of page views",
 	"stats_daily.visitors":                       "a count of visitors, told apart in memory only by a daily secret never stored",
+	"privacy_request_tokens.purpose":             "what a link is for (the code form, a download)",
 }

@@ -8,6 +8,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/privacy"
+	"hms/internal/privacy/requests"
 )
 
 // Access says who may use a route; TestAuthorizationMatrix walks them all.
@@ -108,6 +109,13 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/password/reset", public, s.reset)
 	s.handle("GET", "/invitation", public, s.invitationForm)
 	s.handle("POST", "/invitation", public, s.acceptInvitation)
+	// Subject requests on the website (Dutch and English), the code, the export's download.
+	for _, sp := range []srPublic{srDutch, srEnglish} {
+		s.handle("GET", sp.Base, public, s.srForm(sp))
+		s.handle("POST", sp.Base, public, s.srSubmit(sp))
+		s.handle("POST", sp.Base+"/code", public, s.srVerify(sp))
+	}
+	s.file(requests.DownloadPath, public, s.srDownload)
 
 	// A signed-in user's own pages.
 	s.handle("GET", "/app", user, s.appHome)
@@ -144,6 +152,14 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/o/{org}/privacy/retention", membersManage, s.retentionSave)
 	s.handle("POST", "/o/{org}/privacy/retention/holds", membersManage, s.retentionHold)
 	s.handle("POST", "/o/{org}/privacy/retention/holds/{id}/lift", membersManage, s.retentionLift)
+	s.handle("GET", "/o/{org}/privacy/requests", portfolioWrite, s.srList(false))
+	s.handle("GET", "/o/{org}/privacy/requests/new", portfolioWrite, s.srNew)
+	s.handle("POST", "/o/{org}/privacy/requests", portfolioWrite, s.srCreate)
+	s.handle("GET", "/o/{org}/privacy/requests/{id}", portfolioWrite, s.srShow(false))
+	for _, action := range []string{"verify", "extend", "refuse", "complete", "export"} {
+		s.handle("POST", "/o/{org}/privacy/requests/{id}/"+action, portfolioWrite, s.srAct(false, action))
+	}
+	s.handle("POST", "/o/{org}/privacy/requests/{id}/erase", membersManage, s.srAct(false, "erase"))
 	s.handle("GET", "/o/{org}/settings/access", membersManage, s.grantsPage)
 	s.handle("POST", "/o/{org}/settings/access/{id}", membersManage, s.grantDecide)
 
@@ -404,6 +420,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/console/customers", staff, s.consoleCustomers)
 	s.handle("GET", "/console/plans", staff, s.consolePlans)
 	s.handle("POST", "/console/plans", staff, s.consolePlanSave)
+	s.handle("GET", "/console/privacy/requests", staff, s.srList(true))
+	s.handle("GET", "/console/privacy/requests/{id}", staff, s.srShow(true))
+	for _, action := range []string{"verify", "extend", "refuse", "complete", "forward"} {
+		s.handle("POST", "/console/privacy/requests/{id}/"+action, staff, s.srAct(true, action))
+	}
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
 }

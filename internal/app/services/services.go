@@ -26,6 +26,7 @@ import (
 	"hms/internal/platform/vault"
 	"hms/internal/portfolio"
 	"hms/internal/privacy"
+	"hms/internal/privacy/requests"
 	"hms/internal/privacy/retention"
 	"hms/internal/reconcile"
 	"hms/internal/relation"
@@ -71,4 +72,5 @@ type Services struct {
 	Rights        *privacy.Rights        // subject requests: export (access, portability) and erasure over every capability's Source
 	Keeping       *retention.Service     // retention (P19): rules per category, legal holds, the daily privacy.retention run
 	Subscriptions *subscription.Service  // plans, trials, subscriptions with HMS's own SEPA mandate (HMS is controller)
+	Requests      *requests.Service      // subject requests: intake, identity code, routing, due dates, answers (P20–P22)
 }

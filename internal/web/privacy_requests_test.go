@@ -1,0 +1,235 @@
+package web_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
+
+	"hms/internal/account"
+	"hms/internal/app/apptest"
+	"hms/internal/platform/browsertest"
+	"hms/internal/platform/clock/clocktest"
+	"hms/internal/platform/db"
+	"hms/internal/platform/dbtest"
+	"hms/internal/platform/mail/mailtest"
+	"hms/internal/privacy/requests"
+	"hms/internal/relation"
+)
+
+// The subject-request process end to end in Chromium (PRIVACY.md P20,
+// P21): a tenant asks on the website for access to the data their landlord
+// keeps, confirms with the code from the e-mail, the landlord finds the
+// request in the inbox, picks the person and sends the export, and the link
+// in the tenant's mail downloads a zip with the tenant's name, once. At
+// 1280 px on both engines and at 390 px.
+func TestSubjectRequestBrowser(t *testing.T) {
+	type run struct {
+		engine db.Dialect
+		mobile bool
+	}
+	runs := []run{}
+	for _, engine := range dbtest.Engines() {
+		runs = append(runs, run{engine: engine})
+	}
+	runs = append(runs, run{engine: db.SQLite, mobile: true})
+	for _, rn := range runs {
+		size := map[bool]string{false: "1280", true: "390"}[rn.mobile]
+		t.Run(string(rn.engine)+"-"+size, func(t *testing.T) {
+			ctx := context.Background()
+			e := apptest.Start(t, rn.engine, apptest.Options{Clock: clocktest.Fixed()})
+			pw, uid, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "vandam", OrgName: "Verhuur Van Dam",
+				Email: "eva@vandam.example", Role: account.Owner})
+			if err != nil {
+				t.Fatal(err)
+			}
+			owner, _ := e.Accounts.ActorFor(ctx, uid, "vandam")
+			if err := e.Privacy.AcceptProcessorAgreement(ctx, owner, e.Privacy.Current().Version); err != nil {
+				t.Fatal(err)
+			}
+			person, err := e.Relations.CreatePerson(ctx, owner, relation.PersonInput{FirstNames: "Wilhelmina", Surname: "Wisvelt",
+				Email: "wisvelt@voorbeeld.nl"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range []string{"Anna", "Bram", "Carla"} {
+				if _, err := e.Relations.CreatePerson(ctx, owner, relation.PersonInput{FirstNames: n, Surname: "Jansen"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var b *browsertest.Browser
+			if rn.mobile {
+				b = browsertest.NewMobile(t)
+			} else {
+				b = browsertest.New(t)
+			}
+			narrow := func(page string) {
+				t.Helper()
+				if browsertest.Get(t, b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+					t.Fatalf("%s is wider than the screen at %s px", page, size)
+				}
+			}
+			name := "sr-" + size + "-"
+
+			// The English form is English whatever the browser asks for.
+			b.Run(t, chromedp.Navigate(e.URL()+"/en/privacy/request"), chromedp.WaitVisible(css("#sr-submit")))
+			if got := b.Text(t, "main h1"); got != "Privacy request" {
+				t.Fatalf("English form: %q", got)
+			}
+			narrow("the English form")
+
+			// The Dutch form: errors at the fields first.
+			b.Run(t, chromedp.Navigate(e.URL()+"/privacy/verzoek"), chromedp.WaitVisible(css("#sr-submit")),
+				chromedp.Click(css("#sr-submit")), chromedp.WaitVisible(css("#err-kind")))
+			if got := b.Text(t, "#err-email"); !strings.Contains(got, "e-mailadres") {
+				t.Fatalf("e-mail error: %q", got)
+			}
+			narrow("the form with errors")
+			shot(t, b, name+"form-errors")
+			b.Run(t,
+				chromedp.SetValue(css("#f-kind"), "access"),
+				chromedp.Click(css("#about-landlord")),
+				chromedp.SendKeys(css("#f-landlord"), "verhuur van dam"),
+				chromedp.SendKeys(css("#f-name"), "Wilhelmina Wisvelt"),
+				chromedp.SendKeys(css("#f-email"), "wisvelt@voorbeeld.nl"),
+				chromedp.Click(css("#sr-submit")), chromedp.WaitVisible(css("#sr-code-form")))
+			narrow("the code form")
+			shot(t, b, name+"code")
+			m := e.Mail.WaitFor(t, "wisvelt@voorbeeld.nl", 10*time.Second)
+			code := regexp.MustCompile(`\b\d{6}\b`).FindString(m.Text)
+			if code == "" {
+				t.Fatalf("no code in %q", m.Text)
+			}
+			b.Run(t, chromedp.SendKeys(css("#f-code"), code), chromedp.Click(css("#sr-code-submit")),
+				chromedp.WaitVisible(css("#sr-verified")))
+			if c := b.Cookies(t); len(c) != 0 {
+				t.Fatalf("the anonymous requester got cookies: %v", c)
+			}
+			shot(t, b, name+"verified")
+
+			// The landlord: inbox, request, the person picked, the export sent.
+			b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
+				chromedp.SendKeys(css("input[name=email]"), "eva@vandam.example"), chromedp.SendKeys(css("input[name=password]"), pw),
+				chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-finance")))
+			b.Run(t, chromedp.Navigate(e.URL()+"/o/vandam/relations"), chromedp.Click(css("#privacy-requests-link")),
+				chromedp.WaitVisible(css("#sr-list")))
+			if got := b.Text(t, "#sr-list"); !strings.Contains(got, "Wilhelmina Wisvelt") || !strings.Contains(got, "In behandeling") {
+				t.Fatalf("inbox: %q", got)
+			}
+			narrow("the inbox")
+			shot(t, b, name+"inbox")
+			b.Run(t, chromedp.Click(css(".sr-link")), chromedp.WaitVisible(css("#sr-answer")))
+			narrow("the request")
+			shot(t, b, name+"request")
+			b.Run(t, chromedp.Click(css("#sr-answer-submit")), chromedp.WaitVisible(css("#err-person")))
+			b.Run(t, chromedp.Click(css(fmt.Sprintf(`input[name=person][value="%d"]`, person))),
+				chromedp.Click(css("#sr-answer-submit")), chromedp.WaitVisible(css("#sr-outcome")))
+			if got := b.Text(t, "#sr-state"); got != "Afgehandeld" {
+				t.Fatalf("state after the export: %q", got)
+			}
+			if got := b.Text(t, "#sr-person-link"); !strings.Contains(got, "Wisvelt") {
+				t.Fatalf("the person: %q", got)
+			}
+			shot(t, b, name+"done")
+
+			// The requester's mail: the link downloads the zip once.
+			link := mailtest.FirstURL(e.Mail.WaitFor(t, "wisvelt@voorbeeld.nl", 10*time.Second).Text)
+			if !strings.Contains(link, "/privacy/verzoek/download?token=") {
+				t.Fatalf("download link %q", link)
+			}
+			resp, err := http.Get(link)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/zip" {
+				t.Fatalf("download: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, f := range zr.File {
+				rc, _ := f.Open()
+				body, _ := io.ReadAll(rc)
+				rc.Close()
+				found = found || bytes.Contains(body, []byte("Wisvelt"))
+			}
+			if !found {
+				t.Fatal("the zip does not hold the person's name")
+			}
+			if resp, err := http.Get(link); err != nil || resp.StatusCode != http.StatusGone {
+				t.Fatalf("second download: %v %v", resp.StatusCode, err)
+			}
+		})
+	}
+}
+
+// Staff see HMS's own requests in the console, overdue first, and forward
+// one to the organisation that is controller; the console then says it is
+// with the landlord and offers no answer of its own.
+func TestSubjectRequestConsole(t *testing.T) {
+	clk := clocktest.Fixed()
+	e := apptest.Start(t, db.SQLite, apptest.Options{Clock: clk})
+	ctx := context.Background()
+	createUser(t, e, "a", "owner@a.nl", account.Owner)
+	pw, id, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{Email: "staff@hms.nl", Staff: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup, _ := e.Accounts.StartTOTP(ctx, id)
+	code, _ := totp.GenerateCode(setup.Secret, clk.Now())
+	if _, err := e.Accounts.EnableTOTP(ctx, id, setup.Secret, code); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(30 * time.Second)
+	c := newClient(t, e.URL())
+	c.login("staff@hms.nl", pw)
+	code, _ = totp.GenerateCode(setup.Secret, clk.Now())
+	if resp, body := c.do("POST", "/login/code", url.Values{"code": {code}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second factor: %d %s", resp.StatusCode, body)
+	}
+	if _, err := e.Requests.Submit(ctx, requests.SubmitInput{Kind: requests.Erasure, About: requests.AboutLandlord,
+		Landlord: "Onbekend Beheer", Name: "Piet Puk", Email: "piet@voorbeeld.nl"}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := e.Requests.List(ctx, requests.Staff(id), requests.Filter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("console list: %v %v", list, err)
+	}
+	if err := e.Requests.VerifyManually(ctx, requests.Staff(id), list[0].ID, "gebeld en adres bevestigd"); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := c.do("GET", "/console/privacy/requests", nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Piet Puk") {
+		t.Fatalf("console list page: %d", resp.StatusCode)
+	}
+	page := fmt.Sprintf("/console/privacy/requests/%d", list[0].ID)
+	if resp, body = c.do("GET", page, nil); resp.StatusCode != 200 || !strings.Contains(body, `id="sr-forward"`) {
+		t.Fatalf("console request page: %d", resp.StatusCode)
+	}
+	if resp, body = c.do("POST", page+"/forward", url.Values{"org": {""}}); resp.StatusCode != 422 ||
+		!strings.Contains(body, `id="err-org"`) {
+		t.Fatalf("forward without an organisation: %d", resp.StatusCode)
+	}
+	org, _ := e.Accounts.OrgBySlug(ctx, "a")
+	if resp, _ = c.do("POST", page+"/forward", url.Values{"org": {fmt.Sprint(org.ID)}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("forward: %d", resp.StatusCode)
+	}
+	if resp, body = c.do("GET", page, nil); resp.StatusCode != 200 || !strings.Contains(body, `id="sr-forwarded"`) ||
+		strings.Contains(body, `id="sr-forward"`) || strings.Contains(body, `id="sr-complete"`) {
+		t.Fatalf("after forwarding: %d", resp.StatusCode)
+	}
+}
