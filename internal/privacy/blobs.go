@@ -41,15 +41,26 @@ type Blob struct {
 // Blobs classifies every binary column of the schema, by "table.column".
 var Blobs = map[string]Blob{
 	// Persons and users: sealed per person.
-	"relations.name_sealed":    {SealedPerPerson, "the person's name"},
-	"relations.address_sealed": {SealedPerPerson, "the person's addresses"},
-	"relations.contact_sealed": {SealedPerPerson, "the person's e-mail and phones"},
-	"relations.birth_sealed":   {SealedPerPerson, "the person's birth date, place and nationality"},
-	"relations.ibans_sealed":   {SealedPerPerson, "the person's IBANs"},
-	"relations.list_sealed":    {SealedPerPerson, "what a list shows of the person"},
-	"users.email_sealed":       {SealedPerPerson, "the user's e-mail, under the user's subject"},
-	"users.name_sealed":        {SealedPerPerson, "the user's name, under the user's subject"},
-	"users.totp_secret_sealed": {SealedPerPerson, "the user's second factor, under the user's subject"},
+	"relations.name_sealed":               {SealedPerPerson, "the person's name"},
+	"relations.address_sealed":            {SealedPerPerson, "the person's addresses"},
+	"relations.contact_sealed":            {SealedPerPerson, "the person's e-mail and phones"},
+	"relations.birth_sealed":              {SealedPerPerson, "the person's birth date, place and nationality"},
+	"relations.ibans_sealed":              {SealedPerPerson, "the person's IBANs"},
+	"relations.list_sealed":               {SealedPerPerson, "what a list shows of the person"},
+	"users.email_sealed":                  {SealedPerPerson, "the user's e-mail, under the user's subject"},
+	"users.name_sealed":                   {SealedPerPerson, "the user's name, under the user's subject"},
+	"users.totp_secret_sealed":            {SealedPerPerson, "the user's second factor, under the user's subject"},
+	"relation_objections.grounds_sealed":  {SealedPerPerson, "the person's grounds for an objection, under the person's subject"},
+	"relation_objections.decision_sealed": {SealedPerPerson, "why an objection was upheld or rejected, under the person's subject"},
+	"subscriptions.details_sealed": {SealedPerPerson, "a subscriber's billing details (name, address, e-mail), under the " +
+		"subscriber's own subject"},
+	"subscriptions.iban_sealed": {SealedPerPerson, "the IBAN of a subscriber's SEPA mandate, under the subscriber's subject"},
+
+	// Subject requests: sealed under a subject of each request's own, shredded with the request.
+	"privacy_requests.data_sealed":            {SealedPerDocument, "what the requester and the handlers wrote, under the request's subject"},
+	"privacy_requests.export_sealed":          {SealedPerDocument, "the export zip handed to the requester, under the request's subject"},
+	"privacy_platform_requests.data_sealed":   {SealedPerDocument, "a request to HMS as controller, under the request's subject"},
+	"privacy_platform_requests.export_sealed": {SealedPerDocument, "an export for a request to HMS, under the request's subject"},
 
 	// Documents about the tenants of one lease: sealed per document.
 	"lease_documents.content": {SealedPerDocument, "the tenant information names the tenants; rows from before " +
