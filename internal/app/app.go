@@ -32,6 +32,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/orgexport"
 	"hms/internal/orgprofile"
 	"hms/internal/overview"
 	"hms/internal/payout"
@@ -266,6 +267,7 @@ func (a *App) build(ctx context.Context) error {
 		}}); err != nil {
 		return err
 	}
+	a.OrgExport = orgexport.New(orgexport.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Person: a.Relations.PrivacySource()})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

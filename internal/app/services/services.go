@@ -14,6 +14,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/orgexport"
 	"hms/internal/orgprofile"
 	"hms/internal/overview"
 	"hms/internal/payout"
@@ -64,5 +65,6 @@ type Services struct {
 	Reports       *report.Service        // reports: rent roll, arrears ageing, vacancy, income, deposits held (page, CSV, PDF)
 	Overview      *overview.Service      // the overview's figures and charts, the back-office search
 	OrgProfile    *orgprofile.Service    // the organisation's details every document prints (issuer block, logo, payment term)
+	OrgExport     *orgexport.Service     // the whole organisation as one zip (issue 14, art. 28(3)(g) GDPR)
 	Rights        *privacy.Rights        // subject requests: export (access, portability) and erasure over every capability's Source
 }
