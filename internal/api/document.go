@@ -50,7 +50,7 @@ var tagOfSegment = map[string]string{
 	"payouts": "Payouts", "payout-batches": "Payouts", "payout-settings": "Payouts",
 	"reports": "Reports",
 	"search":  "Search",
-	"imports": "Organisation",
+	"imports": "Organisation", "export": "Organisation",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under
