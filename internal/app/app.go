@@ -267,7 +267,9 @@ func (a *App) build(ctx context.Context) error {
 		}}); err != nil {
 		return err
 	}
-	a.OrgExport = orgexport.New(orgexport.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Person: a.Relations.PrivacySource()})
+	a.OrgExport = orgexport.New(orgexport.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Person: a.Relations.PrivacySource(),
+		Documents: []orgexport.Documents{{Table: "ledger_invoices", Column: "document_sealed", NameColumn: "number", Dir: "invoices",
+			Ext: "pdf", Open: a.Billing.StoredDocumentTx}}})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

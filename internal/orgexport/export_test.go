@@ -19,7 +19,9 @@ import (
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
+	"hms/internal/platform/pdfdoc/pdfdoctest"
 	"hms/internal/platform/validation"
+	"hms/internal/relation"
 )
 
 // An export of the demo organisation holds every row of every table with an
@@ -33,7 +35,10 @@ func TestExportHoldsEveryRowOfTheOrganisation(t *testing.T) {
 			ctx := context.Background()
 			// Another organisation with a person whose name must not appear.
 			other := e.Actor(t, "andere", "eigenaar@andere.test", account.Owner)
-			_ = other
+			if _, err := e.Relations.CreatePerson(ctx, other, relation.PersonInput{Surname: "Vreemdeling",
+				Email: "vreemdeling@andere.test"}); err != nil {
+				t.Fatal(err)
+			}
 			_, owner, err := e.SeedDemoOwner(ctx, "demo")
 			if err != nil {
 				t.Fatal(err)
@@ -42,6 +47,26 @@ func TestExportHoldsEveryRowOfTheOrganisation(t *testing.T) {
 			e.StartDemoFill(ctx, owner, "demo", 12, func(_ *importer.Result, err error) { done <- err })
 			if err := <-done; err != nil {
 				t.Fatal(err)
+			}
+			// Two invoices printed: their PDFs are stored in the fiscal archive.
+			rs, err := e.DB.Raw().Query(`SELECT id FROM ledger_invoices WHERE org_id = `+param(engine)+` ORDER BY id LIMIT 2`,
+				owner.OrgID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var invoices []int64
+			for rs.Next() {
+				var id int64
+				if err := rs.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				invoices = append(invoices, id)
+			}
+			rs.Close()
+			for _, id := range invoices {
+				if _, err := e.Billing.InvoiceDocument(ctx, owner, id); err != nil {
+					t.Fatal(err)
+				}
 			}
 			var buf bytes.Buffer
 			sum, err := e.OrgExport.Export(ctx, owner, &buf)
@@ -144,9 +169,24 @@ func TestExportHoldsEveryRowOfTheOrganisation(t *testing.T) {
 			// The other organisation's owner is not in the users' side of it:
 			// its e-mail does not appear anywhere.
 			for name, b := range files {
-				if bytes.Contains(b, []byte("andere.test")) {
+				if bytes.Contains(b, []byte("andere.test")) || bytes.Contains(b, []byte("Vreemdeling")) {
 					t.Errorf("%s holds the other organisation's data", name)
 				}
+			}
+			// Every stored invoice PDF is in the zip, opened and readable.
+			stored := count(t, e, `SELECT COUNT(*) FROM ledger_invoices WHERE document_sealed IS NOT NULL`)
+			pdfs := 0
+			for name, b := range files {
+				if strings.HasPrefix(name, "documents/invoices/") && strings.HasSuffix(name, ".pdf") {
+					if pdfs < 3 && !strings.Contains(pdfdoctest.Text(t, b), strings.TrimSuffix(strings.TrimPrefix(name,
+						"documents/invoices/"), ".pdf")) {
+						t.Errorf("%s does not print its number", name)
+					}
+					pdfs++
+				}
+			}
+			if stored == 0 || pdfs != stored || sum.Documents["invoices"] != stored {
+				t.Errorf("%d invoice documents stored, %d in the zip", stored, pdfs)
 			}
 			// The export is audited.
 			if n := count(t, e, `SELECT COUNT(*) FROM audit_events WHERE action = 'organisation.exported'`); n != 1 {

@@ -19,13 +19,16 @@ func writeReadme(zw *zip.Writer, sum Summary) error {
 		"van rijen) en csv/<tabel>.csv (dezelfde rijen, met kopregel). De versleutelde persoonsgegevens van\n" +
 		"relaties (naam, geboortedatum, adres, e-mail, telefoon, IBAN) staan ontsleuteld als kolommen in\n" +
 		"relations. Versleutelde kolommen en zoeksleutels (blinde indexen, zoektokens, hashes) zijn\n" +
-		"weggelaten; per tabel staat hieronder welke. Opgeslagen documenten (PDF's, SEPA-bestanden, logo)\n" +
-		"zitten nog niet in deze export.\n\n")
+		"weggelaten; per tabel staat hieronder welke. documents/invoices/<nummer>.pdf zijn de facturen en\n" +
+		"creditnota's zoals verstuurd (fiscaal archief). Andere opgeslagen documenten (brieven, afrekeningen,\n" +
+		"specificaties, bewijsstukken, machtigingen, SEPA-bestanden, logo) zitten nog niet in deze export.\n\n")
 	b.WriteString("EN: Every table holding your organisation's data appears twice: json/<table>.json (a list of\n" +
 		"rows) and csv/<table>.csv (the same rows, with a header). The relations' sealed personal data\n" +
 		"(name, birth date, address, e-mail, phone, IBAN) is decrypted as columns of relations. Sealed\n" +
 		"columns and look-up keys (blind indexes, search tokens, hashes) are left out; each table below\n" +
-		"says which. Stored documents (PDFs, SEPA files, logo) are not in this export yet.\n\n")
+		"says which. documents/invoices/<number>.pdf are the invoices and credit notes as sent (fiscal\n" +
+		"archive). Other stored documents (letters, statements, specifications, evidence, mandate forms,\n" +
+		"SEPA files, logo) are not in this export yet.\n\n")
 	b.WriteString("Tabel / table — rijen / rows — weggelaten kolommen / columns left out\n")
 	for _, t := range sum.Tables {
 		fmt.Fprintf(&b, "%s — %d", t.Name, t.Rows)
@@ -33,6 +36,9 @@ func writeReadme(zw *zip.Writer, sum Summary) error {
 			fmt.Fprintf(&b, " — %s", strings.Join(t.Omitted, ", "))
 		}
 		b.WriteString("\n")
+	}
+	for dir, n := range sum.Documents {
+		fmt.Fprintf(&b, "documents/%s — %d\n", dir, n)
 	}
 	_, err = f.Write([]byte(b.String()))
 	return err

@@ -38,6 +38,17 @@ type Deps struct {
 	Audit  *audit.Log
 	Clock  clock.Clock
 	Person privacy.Person // the relation's own record: opens a person's sealed fields
+	// Documents are the stored files the export opens, each kind through
+	// its capability's own read path.
+	Documents []Documents
+}
+
+// Documents is one kind of stored file: the rows of Table whose Column (the
+// sealed file) is set, each opened by Open and written as
+// documents/<Dir>/<the row's NameColumn>.<Ext>.
+type Documents struct {
+	Table, Column, NameColumn, Dir, Ext string
+	Open                                func(ctx context.Context, tx *db.Tx, id int64) ([]byte, error)
 }
 
 // Service exports organisations.
@@ -46,6 +57,7 @@ type Service struct {
 	audit  *audit.Log
 	clk    clock.Clock
 	person privacy.Person
+	docs   []Documents
 }
 
 // New builds the service.
@@ -53,7 +65,7 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, person: d.Person}
+	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, person: d.Person, docs: d.Documents}
 }
 
 // Table is one table's part of an export.
@@ -65,8 +77,9 @@ type Table struct {
 
 // Summary says what an export wrote.
 type Summary struct {
-	Made   time.Time `json:"made"`
-	Tables []Table   `json:"tables"`
+	Made      time.Time      `json:"made"`
+	Tables    []Table        `json:"tables"`
+	Documents map[string]int `json:"documents"` // files per documents/<dir>
 }
 
 // CanExport reports whether a may export the whole organisation: owners
@@ -136,6 +149,14 @@ func (s *Service) Export(ctx context.Context, actor account.Actor, w io.Writer) 
 				return err
 			}
 			sum.Tables = append(sum.Tables, tab)
+		}
+		sum.Documents = map[string]int{}
+		for _, d := range s.docs {
+			n, err := s.documents(ctx, tx, zw, d)
+			if err != nil {
+				return err
+			}
+			sum.Documents[d.Dir] = n
 		}
 		return nil
 	})
@@ -460,4 +481,62 @@ func valueText(v privacy.Value) string {
 		return v.Word
 	}
 	return v.Text
+}
+
+// documents writes one kind of stored file, opened one at a time (only the
+// ids are held).
+func (s *Service) documents(ctx context.Context, tx *db.Tx, zw *zip.Writer, d Documents) (int, error) {
+	rs, err := tx.QueryContext(ctx, `SELECT id, `+d.NameColumn+` FROM `+d.Table+` WHERE org_id = `+tx.Params(1, 1)+
+		` AND `+d.Column+` IS NOT NULL ORDER BY id`, tx.OrgID())
+	if err != nil {
+		return 0, fmt.Errorf("orgexport: %s: %w", d.Table, err)
+	}
+	type doc struct {
+		id   int64
+		name string
+	}
+	var all []doc
+	for rs.Next() {
+		var x doc
+		var name any
+		if err := rs.Scan(&x.id, &name); err != nil {
+			rs.Close()
+			return 0, fmt.Errorf("orgexport: %s: %w", d.Table, err)
+		}
+		x.name = cell(name)
+		all = append(all, x)
+	}
+	err = rs.Err()
+	rs.Close()
+	if err != nil {
+		return 0, fmt.Errorf("orgexport: %s: %w", d.Table, err)
+	}
+	n := 0
+	for _, x := range all {
+		data, err := d.Open(ctx, tx, x.id)
+		if err != nil {
+			return 0, fmt.Errorf("orgexport: open %s %d: %w", d.Table, x.id, err)
+		}
+		if data == nil {
+			continue
+		}
+		name := strings.Map(func(r rune) rune {
+			if r == '/' || r == '\\' || r < 0x20 {
+				return '-'
+			}
+			return r
+		}, x.name)
+		if name == "" {
+			name = strconv.FormatInt(x.id, 10)
+		}
+		f, err := zw.Create("documents/" + d.Dir + "/" + name + "." + d.Ext)
+		if err != nil {
+			return 0, fmt.Errorf("orgexport: %w", err)
+		}
+		if _, err := f.Write(data); err != nil {
+			return 0, fmt.Errorf("orgexport: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }
