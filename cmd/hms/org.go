@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 
 	"hms/internal/account"
@@ -14,11 +15,15 @@ import (
 )
 
 const orgUsage = "usage: hms org show --org SLUG | hms org set --org SLUG [--legal-name X] [--street X] [--house-number X] " +
-	"[--postcode X] [--city X] [--email X] [--phone X] [--kvk X] [--vat-id X] [--payment-term-days N]"
+	"[--postcode X] [--city X] [--email X] [--phone X] [--kvk X] [--vat-id X] [--payment-term-days N] | " +
+	"hms org export --org SLUG --out FILE.zip"
 
 // orgCommand shows or changes the organisation's details every document
 // prints: the same service as the settings page and the API.
 func orgCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "export" {
+		return orgExport(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || (args[0] != "show" && args[0] != "set") {
 		return errors.New(orgUsage)
 	}
@@ -81,5 +86,50 @@ func orgCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if m := p.Missing(); len(m) > 0 {
 		fmt.Fprintf(stdout, "missing:      %v\n", m)
 	}
+	return nil
+}
+
+// orgExport writes the whole organisation as one zip (issue 14): the same
+// service as the settings page and GET /export.
+func orgExport(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg app.Config
+	fs := flag.NewFlagSet("org export", flag.ContinueOnError)
+	commonFlags(fs, &cfg)
+	slug := fs.String("org", "", "organisation slug")
+	out := fs.String("out", "", "the zip to write (must not exist)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *slug == "" || *out == "" || fs.NArg() > 0 {
+		return errors.New(orgUsage)
+	}
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	if err != nil {
+		return fmt.Errorf("no organisation %q", *slug)
+	}
+	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	f, err := os.OpenFile(*out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	sum, err := a.OrgExport.Export(ctx, actor, f)
+	if err != nil {
+		f.Close()
+		os.Remove(*out)
+		return explain(a, err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	rows := 0
+	for _, t := range sum.Tables {
+		rows += t.Rows
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d tables, %d rows\n", *out, len(sum.Tables), rows)
 	return nil
 }

@@ -52,6 +52,7 @@ var tagOfSegment = map[string]string{
 	"search":       "Search",
 	"imports":      "Organisation",
 	"subscription": "Organisation",
+	"export":       "Organisation",
 }
 
 // tagOf is the tag of an operation's path (without the prefix); a path under

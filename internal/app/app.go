@@ -32,6 +32,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/orgexport"
 	"hms/internal/orgprofile"
 	"hms/internal/overview"
 	"hms/internal/payout"
@@ -289,6 +290,9 @@ func (a *App) build(ctx context.Context) error {
 		Ledger: a.Ledger, Names: a.Relations, Jobs: a.Jobs})
 	a.Requests = requests.New(requests.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox,
 		Texts: a.Texts, Rights: a.Rights, Owners: a.Accounts, Jobs: a.Jobs, BaseURL: func() string { return a.BaseURL }})
+	a.OrgExport = orgexport.New(orgexport.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Person: a.Relations.PrivacySource(),
+		Documents: []orgexport.Documents{{Table: "ledger_invoices", Column: "document_sealed", NameColumn: "number", Dir: "invoices",
+			Ext: "pdf", Open: a.Billing.StoredDocumentTx}}})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -86,6 +86,12 @@ func (s *Service) InvoiceDocument(ctx context.Context, a account.Actor, invoiceI
 	return pdf, err
 }
 
+// StoredDocumentTx opens invoice id's stored PDF from the fiscal archive in
+// the caller's transaction (the organisation export); nil when it has none.
+func (s *Service) StoredDocumentTx(ctx context.Context, tx *db.Tx, id int64) ([]byte, error) {
+	return s.storedDocument(ctx, tx, id)
+}
+
 // storedDocument opens invoice id's stored PDF; nil when it has none yet.
 func (s *Service) storedDocument(ctx context.Context, tx *db.Tx, id int64) ([]byte, error) {
 	year, sealed, digest, err := invoiceDocument(ctx, tx, id)

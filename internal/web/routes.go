@@ -170,6 +170,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/settings/organisation", orgRead, s.orgProfile)
 	s.handle("POST", "/o/{org}/settings/organisation", portfolioWrite, s.orgProfileSave)
 	s.file("/o/{org}/settings/organisation/logo", orgRead, s.orgProfileLogo)
+	s.handle("GET", "/o/{org}/settings/export", membersManage, s.orgExportPage)
+	s.file("/o/{org}/settings/export/zip", membersManage, s.orgExportZip)
 
 	// Portfolio: complexes and units with their meters and readings.
 	s.handle("GET", "/o/{org}/complexes", portfolioRead, s.complexList)

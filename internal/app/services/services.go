@@ -14,6 +14,7 @@ import (
 	"hms/internal/importer"
 	"hms/internal/lease"
 	"hms/internal/ledger"
+	"hms/internal/orgexport"
 	"hms/internal/orgprofile"
 	"hms/internal/overview"
 	"hms/internal/payout"
@@ -69,6 +70,7 @@ type Services struct {
 	Overview      *overview.Service      // the overview's figures and charts, the back-office search
 	OrgProfile    *orgprofile.Service    // the organisation's details every document prints (issuer block, logo, payment term)
 	Stats         *stats.Service         // website statistics without cookies: counts in memory, daily aggregates
+	OrgExport     *orgexport.Service     // the whole organisation as one zip (issue 14, art. 28(3)(g) GDPR)
 	Rights        *privacy.Rights        // subject requests: export (access, portability) and erasure over every capability's Source
 	Keeping       *retention.Service     // retention (P19): rules per category, legal holds, the daily privacy.retention run
 	Subscriptions *subscription.Service  // plans, trials, subscriptions with HMS's own SEPA mandate (HMS is controller)
