@@ -102,15 +102,6 @@ const (
 	MaxNoteLength = 4000
 )
 
-// Amsterdam is the calendar of due dates.
-var amsterdam = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
-
 // DueOn is the day a request received at t must be answered: one calendar
 // month later on the Amsterdam calendar (Regulation 1182/71: the day of
 // receipt does not count; 31 January → 28 or 29 February).

@@ -83,8 +83,6 @@ func CanChange(a account.Actor) bool { return privacy.CanDecide(a) }
 // CanPreview: owners and managers see holds and the dry run (names).
 func CanPreview(a account.Actor) bool { return privacy.CanExport(a) }
 
-func (s *Service) today() civil.Date { return civil.Today(s.clk.Now()) }
-
 // Rules returns the organisation's rules, every category, defaults filled in.
 func (s *Service) Rules(ctx context.Context, a account.Actor) ([]Rule, error) {
 	if !a.Can(account.PermOrgRead) {
