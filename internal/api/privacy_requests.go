@@ -8,6 +8,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/platform/civil"
 	"hms/internal/privacy/requests"
+	"hms/internal/relation"
 )
 
 // Subject requests in the organisation's inbox (PRIVACY.md P20–P22):
@@ -41,6 +42,12 @@ func init() {
 		op(a, http.MethodPost, "/privacy/requests/{id}/erase", "erase-privacy-request",
 			"Answer an erasure request by erasing the person, or refuse it with the law's reason; owners only",
 			account.PermMembersManage, a.privacyRequestAction("erase"))
+		op(a, http.MethodPost, "/privacy/requests/{id}/restrict", "restrict-privacy-request",
+			"Answer a restriction request by restricting the person's processing on the ground; the requester is mailed", w,
+			a.privacyRequestAction("restrict"))
+		op(a, http.MethodPost, "/privacy/requests/{id}/object", "object-privacy-request",
+			"Answer an objection request by recording the objection (pending) on the person; the requester is mailed", w,
+			a.privacyRequestAction("object"))
 	})
 }
 
@@ -160,11 +167,13 @@ func (a *API) getPrivacyRequest(ctx context.Context, act account.Actor, in *Priv
 type PrivacyRequestActionInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
-		Note     string `json:"note,omitempty" maxLength:"4000" doc:"verify: what was seen"`
-		Months   int    `json:"months,omitempty" minimum:"0" maximum:"2" doc:"extend: 1 or 2"`
-		Reason   string `json:"reason,omitempty" maxLength:"4000" doc:"extend, refuse: why"`
-		Done     string `json:"done,omitempty" maxLength:"4000" doc:"complete: what was done"`
-		PersonID int64  `json:"person_id,omitempty" doc:"export, erase: the person"`
+		Note       string              `json:"note,omitempty" maxLength:"4000" doc:"verify: what was seen"`
+		Months     int                 `json:"months,omitempty" minimum:"0" maximum:"2" doc:"extend: 1 or 2"`
+		Reason     string              `json:"reason,omitempty" maxLength:"4000" doc:"extend, refuse: why"`
+		Done       string              `json:"done,omitempty" maxLength:"4000" doc:"complete: what was done"`
+		PersonID   int64               `json:"person_id,omitempty" doc:"export, erase, restrict, object: the person"`
+		Ground     relation.Ground     `json:"ground,omitempty" doc:"restrict: the ground of art. 18(1)"`
+		Processing relation.Processing `json:"processing,omitempty" doc:"object: what the objection is against"`
 	}
 }
 
@@ -186,6 +195,10 @@ func (a *API) privacyRequestAction(action string) func(context.Context, account.
 			err = a.Requests.SendExport(ctx, act, in.ID, b.PersonID)
 		case "erase":
 			err = a.Requests.Erase(ctx, act, in.ID, b.PersonID)
+		case "restrict":
+			err = a.Requests.Restrict(ctx, act, in.ID, b.PersonID, b.Ground)
+		case "object":
+			err = a.Requests.Object(ctx, act, in.ID, b.PersonID, b.Processing)
 		}
 		if err != nil {
 			return nil, err

@@ -12,6 +12,7 @@ import (
 	"hms/internal/platform/validation"
 	"hms/internal/privacy"
 	"hms/internal/privacy/requests"
+	"hms/internal/relation"
 )
 
 // Subject requests (PRIVACY.md P12, P20–P22): the website's form in Dutch
@@ -147,6 +148,10 @@ type srView struct {
 	Orgs      []account.OrgSummary
 	Kinds     []requests.Kind
 	PersonID  int64
+	// Grounds and Processings are the choices when a restriction or an
+	// objection is set from the request.
+	Grounds     []relation.Ground
+	Processings []relation.Processing
 }
 
 // Due says a request's due day in words.
@@ -221,6 +226,7 @@ func (s *Server) srRender(w http.ResponseWriter, r *http.Request, p *page, conso
 	}
 	v := srView{Console: console, Base: s.srBase(r, console), Request: req, Today: civil.Today(s.Clock.Now())}
 	v.CanExtend = requests.CanExtend(req, v.Today)
+	v.Grounds, v.Processings = relation.Grounds, relation.Processings
 	if console {
 		if v.Orgs, err = s.Accounts.ConsoleOrganisations(r.Context()); err != nil {
 			s.fail(w, r, err, p)
@@ -277,6 +283,10 @@ func (s *Server) srAct(console bool, action string) http.HandlerFunc {
 			err = s.Requests.SendExport(ctx, a, id, firstID(f.IDs("person")))
 		case "erase":
 			err = s.Requests.Erase(ctx, a, id, firstID(f.IDs("person")))
+		case "restrict":
+			err = s.Requests.Restrict(ctx, a, id, firstID(f.IDs("person")), relation.Ground(f.String("ground")))
+		case "object":
+			err = s.Requests.Object(ctx, a, id, firstID(f.IDs("person")), relation.Processing(f.String("processing")))
 		case "forward":
 			err = s.Requests.Forward(ctx, a, id, f.Number("org"))
 		}

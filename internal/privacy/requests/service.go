@@ -23,6 +23,7 @@ import (
 	"hms/internal/platform/vault"
 	"hms/internal/privacy"
 	"hms/internal/privacy/guard"
+	"hms/internal/relation"
 )
 
 // Problems of the process.
@@ -55,6 +56,7 @@ type Deps struct {
 	Texts   *i18n.Catalog
 	Rights  Rights
 	Owners  Owners
+	Persons Persons     // nil: restriction and objection are only completed by hand
 	Jobs    *jobs.Queue // nil: no daily reminders (tests of the rest)
 	BaseURL func() string
 }
@@ -69,6 +71,7 @@ type Service struct {
 	texts   *i18n.Catalog
 	rights  Rights
 	owners  Owners
+	persons Persons
 	jobs    *jobs.Queue
 	baseURL func() string
 }
@@ -82,7 +85,7 @@ func New(d Deps) *Service {
 		d.BaseURL = func() string { return "" }
 	}
 	s := &Service{db: d.DB, vault: d.Vault, audit: d.Audit, clk: d.Clock, outbox: d.Outbox, texts: d.Texts, rights: d.Rights,
-		owners: d.Owners, jobs: d.Jobs, baseURL: d.BaseURL}
+		owners: d.Owners, persons: d.Persons, jobs: d.Jobs, baseURL: d.BaseURL}
 	if d.Jobs != nil {
 		s.registerJobs(d.Jobs)
 	}
@@ -872,4 +875,83 @@ func (s *Service) ScheduleRemind(ctx context.Context, at time.Time) error {
 		return fmt.Errorf("schedule subject-request reminders: %w", err)
 	}
 	return nil
+}
+
+// Persons restricts a person's processing and records objections
+// (relation.Service).
+type Persons interface {
+	Restrict(ctx context.Context, actor account.Actor, id int64, ground relation.Ground) error
+	RecordObjection(ctx context.Context, actor account.Actor, id int64, in relation.ObjectionInput) (int64, error)
+}
+
+// Restrict answers a restriction request: person's processing is
+// restricted on ground (relation.Service.Restrict, audited there), the
+// request completed and the requester mailed what was done.
+func (s *Service) Restrict(ctx context.Context, a account.Actor, id, person int64, ground relation.Ground) error {
+	r, err := s.personStep(ctx, a, id, person, Restriction)
+	if err != nil {
+		return err
+	}
+	if !ground.Valid() {
+		return validation.Errors{"ground": "field.invalid"}
+	}
+	if err := s.persons.Restrict(ctx, a, person, ground); err != nil {
+		return err
+	}
+	done := s.texts.T(r.Lang, "subject_request.done_text.restricted", map[string]any{
+		"Ground": s.texts.T(r.Lang, "relation.ground."+string(ground), nil)})
+	return s.completeWith(ctx, a, id, person, "subject_request.restricted", "subject_request.outcome.restricted", done)
+}
+
+// Object answers an objection request: the objection against processing is
+// recorded on person (pending, in the requester's words; relation.Service),
+// the request completed and the requester mailed that it was recorded.
+func (s *Service) Object(ctx context.Context, a account.Actor, id, person int64, processing relation.Processing) error {
+	r, err := s.personStep(ctx, a, id, person, Objection)
+	if err != nil {
+		return err
+	}
+	grounds := strings.TrimSpace(r.Personal.Details)
+	if grounds == "" {
+		grounds = s.texts.T(r.Lang, "subject_request.kind.objection", nil)
+	}
+	if _, err := s.persons.RecordObjection(ctx, a, person, relation.ObjectionInput{Processing: processing, Grounds: grounds,
+		ReceivedOn: civil.Today(r.ReceivedAt)}); err != nil {
+		return err
+	}
+	done := s.texts.T(r.Lang, "subject_request.done_text.objected", map[string]any{
+		"Processing": s.texts.T(r.Lang, "relation.processing."+string(processing), nil)})
+	return s.completeWith(ctx, a, id, person, "subject_request.objected", "subject_request.outcome.objected", done)
+}
+
+// personStep checks that the organisation's request id of kind is open and
+// verified and a person was picked.
+func (s *Service) personStep(ctx context.Context, a account.Actor, id, person int64, kind Kind) (*Request, error) {
+	if a.OrgID == 0 || !CanHandle(a) || s.persons == nil {
+		return nil, validation.ErrForbidden
+	}
+	if person == 0 {
+		return nil, validation.Errors{"person": "subject_request.person_required"}
+	}
+	r, err := s.Get(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if !r.Open() || r.Kind != kind {
+		return nil, ErrState
+	}
+	if !r.Verified() {
+		return nil, &validation.Problem{Status: 409, Code: "subject_request.not_verified"}
+	}
+	return r, nil
+}
+
+// completeWith closes the request on person with outcome and mails the
+// requester done.
+func (s *Service) completeWith(ctx context.Context, a account.Actor, id, person int64, action, outcome, done string) error {
+	_, err := s.change(ctx, a, id, action, func(tx *db.Tx, r *Request) error {
+		r.PersonID, r.Personal.Done, r.State, r.ClosedAt, r.Outcome = person, done, Completed, s.clk.Now(), outcome
+		return s.mail(ctx, tx, r, r.Personal.Email, "subject_request.mail.done", map[string]any{"Done": done})
+	})
+	return err
 }
