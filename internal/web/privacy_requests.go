@@ -152,6 +152,9 @@ type srView struct {
 	// objection is set from the request.
 	Grounds     []relation.Ground
 	Processings []relation.Processing
+	// Changes are a rectification's proposed values next to the picked
+	// person's (PersonID).
+	Changes []requests.Change
 }
 
 // Due says a request's due day in words.
@@ -237,12 +240,21 @@ func (s *Server) srRender(w http.ResponseWriter, r *http.Request, p *page, conso
 		form := p.Form
 		if form == nil || form.Get("person") == "" {
 			form = map[string][]string{}
-			if req.PersonID != 0 {
+			if q := r.URL.Query().Get("person"); q != "" { // the reviewed change's "compare"
+				form["person"] = []string{q}
+			} else if req.PersonID != 0 {
 				form["person"] = []string{strconv.FormatInt(req.PersonID, 10)}
 			}
 		}
 		v.Person = s.newPicker(r, p, "person", pickRelations, false, form)
 		v.Person.Label, v.Person.Hint = p.T("subject_request.person"), p.T("subject_request.person_hint")
+		if req.Corrects() && req.Open() {
+			v.PersonID, _ = strconv.ParseInt(form.Get("person"), 10, 64)
+			if v.Changes, err = s.Requests.Changes(r.Context(), a, id, v.PersonID); err != nil {
+				s.fail(w, r, err, p)
+				return
+			}
+		}
 		if req.PersonID != 0 {
 			if names, err := s.Relations.Names(r.Context(), a, req.PersonID); err == nil {
 				v.PersonTo = names[req.PersonID]
@@ -283,6 +295,8 @@ func (s *Server) srAct(console bool, action string) http.HandlerFunc {
 			err = s.Requests.SendExport(ctx, a, id, firstID(f.IDs("person")))
 		case "erase":
 			err = s.Requests.Erase(ctx, a, id, firstID(f.IDs("person")))
+		case "rectify":
+			err = s.Requests.Rectify(ctx, a, id, f.Number("person"))
 		case "restrict":
 			err = s.Requests.Restrict(ctx, a, id, firstID(f.IDs("person")), relation.Ground(f.String("ground")))
 		case "object":

@@ -495,3 +495,62 @@ func TestRestrictAndObjectFromRequest(t *testing.T) {
 		}
 	})
 }
+
+// A rectification's proposed values are shown next to the person's and,
+// approved, written to the person and mailed to the requester; a value the
+// record refuses is reported at its field and nothing changes.
+func TestRectifyReviewedChange(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{}, func(t *testing.T, e *apptest.Org) {
+		ctx := context.Background()
+		person := e.Person(e.Owner, relation.PersonInput{FirstNames: "Rik", Surname: "Recht", Email: "rik@oud.nl"})
+		bad, err := e.Requests.Record(ctx, e.Manager, requests.RecordInput{Kind: requests.Rectification, Name: "Rik Recht",
+			Email: "rik@voorbeeld.nl", Note: "paspoort", Proposed: map[string]string{"iban": "NL00BANK0000000000", "email": "rik@nieuw.nl"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Requests.Rectify(ctx, e.Manager, bad, person); field(err, "proposed_iban") == "" {
+			t.Fatalf("bad IBAN: %v", err)
+		}
+		if rel, _ := e.Relations.Get(ctx, e.Owner, person, "web"); rel.Email != "rik@oud.nl" {
+			t.Fatalf("changed by a refused step: %s", rel.Email)
+		}
+		id, err := e.Requests.Record(ctx, e.Manager, requests.RecordInput{Kind: requests.Rectification, Name: "Rik Recht",
+			Email: "rik@voorbeeld.nl", Note: "paspoort", Proposed: map[string]string{"email": " rik@nieuw.nl ", "phone": "0612345678",
+				"shoe_size": "44"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := e.Requests.Changes(ctx, e.Manager, id, person)
+		if err != nil || len(ch) != 2 || ch[0].Field != "email" || ch[0].Old != "rik@oud.nl" || ch[0].New != "rik@nieuw.nl" ||
+			ch[1].Field != "phone" || ch[1].Old != "" {
+			t.Fatalf("changes: %+v %v", ch, err)
+		}
+		if err := e.Requests.Rectify(ctx, e.Manager, id, person); err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := e.Relations.Get(ctx, e.Owner, person, "web")
+		if rel.Email != "rik@nieuw.nl" || len(rel.Phones) != 1 || rel.Surname != "Recht" {
+			t.Fatalf("after approval: %+v", rel)
+		}
+		r, _ := e.Requests.Get(ctx, e.Owner, id)
+		if r.State != requests.Completed || r.Outcome != "subject_request.outcome.rectified" {
+			t.Fatalf("request after approval: %+v", r)
+		}
+		var to []mail.Message
+		_ = inRead(e, e.Owner.OrgID, func(tx *db.Tx) error {
+			out, err := e.Outbox.List(ctx, tx, 100)
+			for _, m := range out {
+				if m.Message.To == "rik@voorbeeld.nl" && strings.Contains(m.Message.Text, "rik@nieuw.nl") {
+					to = append(to, m.Message)
+				}
+			}
+			return err
+		})
+		if len(to) != 1 {
+			t.Fatalf("mails naming the change: %d", len(to))
+		}
+		if err := e.Requests.Rectify(ctx, e.Manager, id, person); !errors.Is(err, requests.ErrState) {
+			t.Fatalf("approved twice: %v", err)
+		}
+	})
+}

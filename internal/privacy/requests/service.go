@@ -135,6 +135,7 @@ type SubmitInput struct {
 	Name     string
 	Email    string
 	Details  string
+	Proposed map[string]string // rectification, completion: field (ProposedFields) → the right value
 	Lang     string
 }
 
@@ -156,7 +157,12 @@ func (in *SubmitInput) check() error {
 	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || a.Name != "" {
 		errs.Add("email", "subject_request.email_invalid")
 	}
-	if (in.Kind == Rectification || in.Kind == Completion) && strings.TrimSpace(in.Details) == "" {
+	if in.Kind == Rectification || in.Kind == Completion {
+		in.Proposed = checkProposed(errs, in.Proposed)
+	} else {
+		in.Proposed = nil
+	}
+	if (in.Kind == Rectification || in.Kind == Completion) && strings.TrimSpace(in.Details) == "" && len(in.Proposed) == 0 {
 		errs.Add("details", "subject_request.details_required")
 	}
 	for f, v := range map[string]string{"name": in.Name, "landlord": in.Landlord, "details": in.Details} {
@@ -208,7 +214,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submitted, error
 	now := s.clk.Now()
 	r := &Request{Kind: in.Kind, About: in.About, Channel: Website, State: Verifying, Priority: in.Kind == Unlawful, Lang: in.Lang,
 		ReceivedAt: now, DueOn: DueOn(now), FirstDueOn: DueOn(now)}
-	p := Personal{Name: in.Name, Email: in.Email, Landlord: in.Landlord, Details: strings.TrimSpace(in.Details)}
+	p := Personal{Name: in.Name, Email: in.Email, Landlord: in.Landlord, Details: strings.TrimSpace(in.Details), Proposed: in.Proposed}
 	token, hash := newSecret("v_")
 	err := s.at(ctx, org, func(tx *db.Tx) error {
 		if err := s.create(ctx, tx, r, p, audit.ActorSystem, 0); err != nil {
@@ -409,7 +415,8 @@ type RecordInput struct {
 	Name     string
 	Email    string
 	Details  string
-	Note     string // what the landlord saw to verify the identity; empty: not yet verified
+	Proposed map[string]string // rectification, completion: field (ProposedFields) → the right value
+	Note     string            // what the landlord saw to verify the identity; empty: not yet verified
 	Channel  Channel
 	Lang     string
 }
@@ -421,7 +428,7 @@ func (s *Service) Record(ctx context.Context, a account.Actor, in RecordInput) (
 		return 0, validation.ErrForbidden
 	}
 	sub := SubmitInput{Kind: in.Kind, About: AboutLandlord, Landlord: "-", Name: in.Name, Email: in.Email, Details: in.Details,
-		Lang: in.Lang}
+		Proposed: in.Proposed, Lang: in.Lang}
 	errs := validation.Errors{}
 	if err := sub.check(); err != nil {
 		errs, _ = validation.AsFields(err)
@@ -438,13 +445,19 @@ func (s *Service) Record(ctx context.Context, a account.Actor, in RecordInput) (
 	now := s.clk.Now()
 	r := &Request{Kind: in.Kind, About: AboutLandlord, Channel: in.Channel, State: Received, Priority: in.Kind == Unlawful,
 		Lang: sub.Lang, ReceivedAt: now, DueOn: DueOn(now), FirstDueOn: DueOn(now), PersonID: in.PersonID}
-	p := Personal{Name: sub.Name, Email: sub.Email, Details: strings.TrimSpace(in.Details), Note: strings.TrimSpace(in.Note)}
+	p := Personal{Name: sub.Name, Email: sub.Email, Details: strings.TrimSpace(in.Details), Note: strings.TrimSpace(in.Note),
+		Proposed: sub.Proposed}
 	if p.Note != "" {
 		r.State, r.VerifiedAt, r.VerifiedBy = InProgress, now, "manual"
 	}
 	err := s.in(ctx, a, func(tx *db.Tx) error {
-		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "details", Value: p.Details},
-			guard.Text{Field: "note", Value: p.Note}); err != nil {
+		texts := []guard.Text{{Field: "details", Value: p.Details}, {Field: "note", Value: p.Note}}
+		for _, f := range ProposedFields {
+			if v, ok := p.Proposed[f]; ok {
+				texts = append(texts, guard.Text{Field: "proposed_" + f, Value: v})
+			}
+		}
+		if err := guard.Review(ctx, tx, s.audit, a, texts...); err != nil {
 			return err
 		}
 		return s.create(ctx, tx, r, p, kindOf(a), a.UserID)
@@ -882,6 +895,8 @@ func (s *Service) ScheduleRemind(ctx context.Context, at time.Time) error {
 type Persons interface {
 	Restrict(ctx context.Context, actor account.Actor, id int64, ground relation.Ground) error
 	RecordObjection(ctx context.Context, actor account.Actor, id int64, in relation.ObjectionInput) (int64, error)
+	Get(ctx context.Context, actor account.Actor, id int64, via string) (*relation.Relation, error)
+	UpdatePerson(ctx context.Context, actor account.Actor, id int64, in relation.PersonInput) error
 }
 
 // Restrict answers a restriction request: person's processing is
@@ -924,9 +939,18 @@ func (s *Service) Object(ctx context.Context, a account.Actor, id, person int64,
 	return s.completeWith(ctx, a, id, person, "subject_request.objected", "subject_request.outcome.objected", done)
 }
 
+func kindIn(k Kind, kinds []Kind) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
 // personStep checks that the organisation's request id of kind is open and
 // verified and a person was picked.
-func (s *Service) personStep(ctx context.Context, a account.Actor, id, person int64, kind Kind) (*Request, error) {
+func (s *Service) personStep(ctx context.Context, a account.Actor, id, person int64, kinds ...Kind) (*Request, error) {
 	if a.OrgID == 0 || !CanHandle(a) || s.persons == nil {
 		return nil, validation.ErrForbidden
 	}
@@ -937,7 +961,7 @@ func (s *Service) personStep(ctx context.Context, a account.Actor, id, person in
 	if err != nil {
 		return nil, err
 	}
-	if !r.Open() || r.Kind != kind {
+	if !r.Open() || !kindIn(r.Kind, kinds) {
 		return nil, ErrState
 	}
 	if !r.Verified() {
