@@ -45,12 +45,13 @@ type srPublicView struct {
 	Kinds  []requests.Kind
 	Abouts []requests.About
 	Token  string
-	Done   string // a message id once verified
-	Sent   bool   // a new code was mailed
+	Done   string   // a message id once verified
+	Sent   bool     // a new code was mailed
+	Fields []string // a rectification's proposed fields (requests.ProposedFields)
 }
 
 func (sp srPublic) view() *srPublicView {
-	return &srPublicView{Base: sp.Base, Kinds: requests.Kinds, Abouts: requests.Abouts}
+	return &srPublicView{Base: sp.Base, Kinds: requests.Kinds, Abouts: requests.Abouts, Fields: requests.ProposedFields}
 }
 
 func (s *Server) srForm(sp srPublic) http.HandlerFunc {
@@ -78,7 +79,7 @@ func (s *Server) srSubmit(sp srPublic) http.HandlerFunc {
 		}
 		sub, err := s.Requests.Submit(r.Context(), requests.SubmitInput{Kind: requests.Kind(f.String("kind")),
 			About: requests.About(f.String("about")), Landlord: f.String("landlord"), Name: f.String("name"),
-			Email: f.String("email"), Details: f.String("details"), Lang: sp.Lang})
+			Email: f.String("email"), Details: f.String("details"), Proposed: srProposed(f), Lang: sp.Lang})
 		if err != nil {
 			s.fail(w, r, err, p, again)
 			return
@@ -87,6 +88,18 @@ func (s *Server) srSubmit(sp srPublic) http.HandlerFunc {
 		p.Form = nil
 		s.render(w, r, http.StatusOK, "subject_request_code", p)
 	})
+}
+
+// srProposed reads a rectification's proposed values (fields
+// "proposed_" + requests.ProposedFields).
+func srProposed(f *form) map[string]string {
+	out := map[string]string{}
+	for _, k := range requests.ProposedFields {
+		if v := f.String("proposed_" + k); v != "" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func (s *Server) srVerify(sp srPublic) http.HandlerFunc {
