@@ -138,7 +138,7 @@ type RecordPrivacyRequestInput struct {
 		Name     string            `json:"name" maxLength:"4000"`
 		Email    string            `json:"email" maxLength:"254"`
 		Details  string            `json:"details,omitempty" maxLength:"4000"`
-		Proposed map[string]string `json:"proposed,omitempty" doc:"rectification, completion: field (surname, city, email, phone, iban, …) → value"`
+		Proposed map[string]string `json:"proposed,omitempty" doc:"rectification, completion: field (surname, email, phone, iban, …) → value"`
 		Note     string            `json:"note,omitempty" maxLength:"4000" doc:"what was seen to check the identity"`
 		Lang     string            `json:"lang,omitempty" enum:"nl,en," doc:"language of the mails to the requester; nl when absent"`
 	}
