@@ -289,7 +289,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Keeping = retention.New(retention.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Keys: a.Vault, Rights: a.Rights,
 		Ledger: a.Ledger, Names: a.Relations, Jobs: a.Jobs})
 	a.Requests = requests.New(requests.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox,
-		Texts: a.Texts, Rights: a.Rights, Owners: a.Accounts, Jobs: a.Jobs, BaseURL: func() string { return a.BaseURL }})
+		Texts: a.Texts, Rights: a.Rights, Owners: a.Accounts, Persons: a.Relations, Jobs: a.Jobs,
+		BaseURL: func() string { return a.BaseURL }})
 	a.OrgExport = orgexport.New(orgexport.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Person: a.Relations.PrivacySource(),
 		Documents: []orgexport.Documents{{Table: "ledger_invoices", Column: "document_sealed", NameColumn: "number", Dir: "invoices",
 			Ext: "pdf", Open: a.Billing.StoredDocumentTx}}})

@@ -12,6 +12,7 @@ import (
 	"hms/internal/platform/validation"
 	"hms/internal/privacy"
 	"hms/internal/privacy/requests"
+	"hms/internal/relation"
 )
 
 // Subject requests (PRIVACY.md P12, P20–P22): the website's form in Dutch
@@ -44,12 +45,13 @@ type srPublicView struct {
 	Kinds  []requests.Kind
 	Abouts []requests.About
 	Token  string
-	Done   string // a message id once verified
-	Sent   bool   // a new code was mailed
+	Done   string   // a message id once verified
+	Sent   bool     // a new code was mailed
+	Fields []string // a rectification's proposed fields (requests.ProposedFields)
 }
 
 func (sp srPublic) view() *srPublicView {
-	return &srPublicView{Base: sp.Base, Kinds: requests.Kinds, Abouts: requests.Abouts}
+	return &srPublicView{Base: sp.Base, Kinds: requests.Kinds, Abouts: requests.Abouts, Fields: requests.ProposedFields}
 }
 
 func (s *Server) srForm(sp srPublic) http.HandlerFunc {
@@ -77,7 +79,7 @@ func (s *Server) srSubmit(sp srPublic) http.HandlerFunc {
 		}
 		sub, err := s.Requests.Submit(r.Context(), requests.SubmitInput{Kind: requests.Kind(f.String("kind")),
 			About: requests.About(f.String("about")), Landlord: f.String("landlord"), Name: f.String("name"),
-			Email: f.String("email"), Details: f.String("details"), Lang: sp.Lang})
+			Email: f.String("email"), Details: f.String("details"), Proposed: srProposed(f), Lang: sp.Lang})
 		if err != nil {
 			s.fail(w, r, err, p, again)
 			return
@@ -86,6 +88,18 @@ func (s *Server) srSubmit(sp srPublic) http.HandlerFunc {
 		p.Form = nil
 		s.render(w, r, http.StatusOK, "subject_request_code", p)
 	})
+}
+
+// srProposed reads a rectification's proposed values (fields
+// "proposed_" + requests.ProposedFields).
+func srProposed(f *form) map[string]string {
+	out := map[string]string{}
+	for _, k := range requests.ProposedFields {
+		if v := f.String("proposed_" + k); v != "" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func (s *Server) srVerify(sp srPublic) http.HandlerFunc {
@@ -147,6 +161,13 @@ type srView struct {
 	Orgs      []account.OrgSummary
 	Kinds     []requests.Kind
 	PersonID  int64
+	// Grounds and Processings are the choices when a restriction or an
+	// objection is set from the request.
+	Grounds     []relation.Ground
+	Processings []relation.Processing
+	// Changes are a rectification's proposed values next to the picked
+	// person's (PersonID).
+	Changes []requests.Change
 }
 
 // Due says a request's due day in words.
@@ -221,6 +242,7 @@ func (s *Server) srRender(w http.ResponseWriter, r *http.Request, p *page, conso
 	}
 	v := srView{Console: console, Base: s.srBase(r, console), Request: req, Today: civil.Today(s.Clock.Now())}
 	v.CanExtend = requests.CanExtend(req, v.Today)
+	v.Grounds, v.Processings = relation.Grounds, relation.Processings
 	if console {
 		if v.Orgs, err = s.Accounts.ConsoleOrganisations(r.Context()); err != nil {
 			s.fail(w, r, err, p)
@@ -231,12 +253,21 @@ func (s *Server) srRender(w http.ResponseWriter, r *http.Request, p *page, conso
 		form := p.Form
 		if form == nil || form.Get("person") == "" {
 			form = map[string][]string{}
-			if req.PersonID != 0 {
+			if q := r.URL.Query().Get("person"); q != "" { // the reviewed change's "compare"
+				form["person"] = []string{q}
+			} else if req.PersonID != 0 {
 				form["person"] = []string{strconv.FormatInt(req.PersonID, 10)}
 			}
 		}
 		v.Person = s.newPicker(r, p, "person", pickRelations, false, form)
 		v.Person.Label, v.Person.Hint = p.T("subject_request.person"), p.T("subject_request.person_hint")
+		if req.Corrects() && req.Open() {
+			v.PersonID, _ = strconv.ParseInt(form.Get("person"), 10, 64)
+			if v.Changes, err = s.Requests.Changes(r.Context(), a, id, v.PersonID); err != nil {
+				s.fail(w, r, err, p)
+				return
+			}
+		}
 		if req.PersonID != 0 {
 			if names, err := s.Relations.Names(r.Context(), a, req.PersonID); err == nil {
 				v.PersonTo = names[req.PersonID]
@@ -277,6 +308,12 @@ func (s *Server) srAct(console bool, action string) http.HandlerFunc {
 			err = s.Requests.SendExport(ctx, a, id, firstID(f.IDs("person")))
 		case "erase":
 			err = s.Requests.Erase(ctx, a, id, firstID(f.IDs("person")))
+		case "rectify":
+			err = s.Requests.Rectify(ctx, a, id, f.Number("person"))
+		case "restrict":
+			err = s.Requests.Restrict(ctx, a, id, firstID(f.IDs("person")), relation.Ground(f.String("ground")))
+		case "object":
+			err = s.Requests.Object(ctx, a, id, firstID(f.IDs("person")), relation.Processing(f.String("processing")))
 		case "forward":
 			err = s.Requests.Forward(ctx, a, id, f.Number("org"))
 		}

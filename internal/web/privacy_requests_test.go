@@ -34,29 +34,10 @@ import (
 // in the tenant's mail downloads a zip with the tenant's name, once. At
 // 1280 px on both engines and at 390 px.
 func TestSubjectRequestBrowser(t *testing.T) {
-	type run struct {
-		engine db.Dialect
-		mobile bool
-	}
-	runs := []run{}
-	for _, engine := range dbtest.Engines() {
-		runs = append(runs, run{engine: engine})
-	}
-	runs = append(runs, run{engine: db.SQLite, mobile: true})
-	for _, rn := range runs {
-		size := map[bool]string{false: "1280", true: "390"}[rn.mobile]
-		t.Run(string(rn.engine)+"-"+size, func(t *testing.T) {
-			ctx := context.Background()
-			e := apptest.Start(t, rn.engine, apptest.Options{Clock: clocktest.Fixed()})
-			pw, uid, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "vandam", OrgName: "Verhuur Van Dam",
-				Email: "eva@vandam.example", Role: account.Owner})
-			if err != nil {
-				t.Fatal(err)
-			}
-			owner, _ := e.Accounts.ActorFor(ctx, uid, "vandam")
-			if err := e.Privacy.AcceptProcessorAgreement(ctx, owner, e.Privacy.Current().Version); err != nil {
-				t.Fatal(err)
-			}
+	srRuns(t, func(t *testing.T, sr *srBrowser) {
+		{
+			ctx, e, b, owner := context.Background(), sr.e, sr.b, sr.owner
+			narrow := func(page string) { t.Helper(); sr.narrow(t, page) }
 			person, err := e.Relations.CreatePerson(ctx, owner, relation.PersonInput{FirstNames: "Wilhelmina", Surname: "Wisvelt",
 				Email: "wisvelt@voorbeeld.nl"})
 			if err != nil {
@@ -67,19 +48,7 @@ func TestSubjectRequestBrowser(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			var b *browsertest.Browser
-			if rn.mobile {
-				b = browsertest.NewMobile(t)
-			} else {
-				b = browsertest.New(t)
-			}
-			narrow := func(page string) {
-				t.Helper()
-				if browsertest.Get(t, b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
-					t.Fatalf("%s is wider than the screen at %s px", page, size)
-				}
-			}
-			name := "sr-" + size + "-"
+			name := "sr-" + sr.size + "-"
 
 			// The English form is English whatever the browser asks for.
 			b.Run(t, chromedp.Navigate(e.URL()+"/en/privacy/request"), chromedp.WaitVisible(css("#sr-submit")))
@@ -96,31 +65,14 @@ func TestSubjectRequestBrowser(t *testing.T) {
 			}
 			narrow("the form with errors")
 			shot(t, b, name+"form-errors")
-			b.Run(t,
-				chromedp.SetValue(css("#f-kind"), "access"),
-				chromedp.Click(css("#about-landlord")),
-				chromedp.SendKeys(css("#f-landlord"), "verhuur van dam"),
-				chromedp.SendKeys(css("#f-name"), "Wilhelmina Wisvelt"),
-				chromedp.SendKeys(css("#f-email"), "wisvelt@voorbeeld.nl"),
-				chromedp.Click(css("#sr-submit")), chromedp.WaitVisible(css("#sr-code-form")))
-			narrow("the code form")
-			shot(t, b, name+"code")
-			m := e.Mail.WaitFor(t, "wisvelt@voorbeeld.nl", 10*time.Second)
-			code := regexp.MustCompile(`\b\d{6}\b`).FindString(m.Text)
-			if code == "" {
-				t.Fatalf("no code in %q", m.Text)
-			}
-			b.Run(t, chromedp.SendKeys(css("#f-code"), code), chromedp.Click(css("#sr-code-submit")),
-				chromedp.WaitVisible(css("#sr-verified")))
+			sr.ask(t, "access", "Wilhelmina Wisvelt", "wisvelt@voorbeeld.nl", name)
 			if c := b.Cookies(t); len(c) != 0 {
 				t.Fatalf("the anonymous requester got cookies: %v", c)
 			}
 			shot(t, b, name+"verified")
 
 			// The landlord: inbox, request, the person picked, the export sent.
-			b.Run(t, chromedp.Navigate(e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
-				chromedp.SendKeys(css("input[name=email]"), "eva@vandam.example"), chromedp.SendKeys(css("input[name=password]"), pw),
-				chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-finance")))
+			sr.login(t)
 			b.Run(t, chromedp.Navigate(e.URL()+"/o/vandam/relations"), chromedp.Click(css("#privacy-requests-link")),
 				chromedp.WaitVisible(css("#sr-list")))
 			if got := b.Text(t, "#sr-list"); !strings.Contains(got, "Wilhelmina Wisvelt") || !strings.Contains(got, "In behandeling") {
@@ -173,8 +125,8 @@ func TestSubjectRequestBrowser(t *testing.T) {
 			if resp, err := http.Get(link); err != nil || resp.StatusCode != http.StatusGone {
 				t.Fatalf("second download: %v %v", resp.StatusCode, err)
 			}
-		})
-	}
+		}
+	})
 }
 
 // Staff see HMS's own requests in the console, overdue first, and forward
@@ -232,4 +184,172 @@ func TestSubjectRequestConsole(t *testing.T) {
 		strings.Contains(body, `id="sr-forward"`) || strings.Contains(body, `id="sr-complete"`) {
 		t.Fatalf("after forwarding: %d", resp.StatusCode)
 	}
+}
+
+// srBrowser is a subject-request browser test's world: the organisation
+// Verhuur Van Dam with its owner, and a browser at one size.
+type srBrowser struct {
+	e     *apptest.Env
+	b     *browsertest.Browser
+	owner account.Actor
+	pw    string
+	size  string
+}
+
+// srRuns runs fn at 1280 px on each engine and at 390 px on SQLite.
+func srRuns(t *testing.T, fn func(t *testing.T, sr *srBrowser)) {
+	type run struct {
+		engine db.Dialect
+		mobile bool
+	}
+	runs := []run{}
+	for _, engine := range dbtest.Engines() {
+		runs = append(runs, run{engine: engine})
+	}
+	runs = append(runs, run{engine: db.SQLite, mobile: true})
+	for _, rn := range runs {
+		size := map[bool]string{false: "1280", true: "390"}[rn.mobile]
+		t.Run(string(rn.engine)+"-"+size, func(t *testing.T) {
+			ctx := context.Background()
+			e := apptest.Start(t, rn.engine, apptest.Options{Clock: clocktest.Fixed()})
+			pw, uid, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "vandam", OrgName: "Verhuur Van Dam",
+				Email: "eva@vandam.example", Role: account.Owner})
+			if err != nil {
+				t.Fatal(err)
+			}
+			owner, _ := e.Accounts.ActorFor(ctx, uid, "vandam")
+			if err := e.Privacy.AcceptProcessorAgreement(ctx, owner, e.Privacy.Current().Version); err != nil {
+				t.Fatal(err)
+			}
+			sr := &srBrowser{e: e, owner: owner, pw: pw, size: size}
+			if rn.mobile {
+				sr.b = browsertest.NewMobile(t)
+			} else {
+				sr.b = browsertest.New(t)
+			}
+			fn(t, sr)
+		})
+	}
+}
+
+// narrow fails when the page scrolls sideways.
+func (sr *srBrowser) narrow(t *testing.T, page string) {
+	t.Helper()
+	if browsertest.Get(t, sr.b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		t.Fatalf("%s is wider than the screen at %s px", page, sr.size)
+	}
+}
+
+// ask sends a request of kind about Verhuur Van Dam on the Dutch website
+// (more fills further fields before it is sent) and confirms it with the
+// mailed code; shotName prefixes the code form's screenshot.
+func (sr *srBrowser) ask(t *testing.T, kind, name, email, shotName string, more ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	b := sr.b
+	b.Run(t, chromedp.Navigate(sr.e.URL()+"/privacy/verzoek"), chromedp.WaitVisible(css("#sr-submit")))
+	fill := []chromedp.Action[chromedp.Void]{
+		chromedp.SetValue(css("#f-kind"), kind),
+		chromedp.Click(css("#about-landlord")),
+		chromedp.SendKeys(css("#f-landlord"), "verhuur van dam"),
+		chromedp.SendKeys(css("#f-name"), name),
+		chromedp.SendKeys(css("#f-email"), email),
+	}
+	fill = append(append(fill, more...), chromedp.Click(css("#sr-submit")), chromedp.WaitVisible(css("#sr-code-form")))
+	b.Run(t, fill...)
+	sr.narrow(t, "the code form")
+	shot(t, b, shotName+"code")
+	m := sr.e.Mail.WaitFor(t, email, 10*time.Second)
+	code := regexp.MustCompile(`\b\d{6}\b`).FindString(m.Text)
+	if code == "" {
+		t.Fatalf("no code in %q", m.Text)
+	}
+	b.Run(t, chromedp.SendKeys(css("#f-code"), code), chromedp.Click(css("#sr-code-submit")),
+		chromedp.WaitVisible(css("#sr-verified")))
+}
+
+// login signs the owner in.
+func (sr *srBrowser) login(t *testing.T) {
+	t.Helper()
+	sr.b.Run(t, chromedp.Navigate(sr.e.URL()+"/login"), chromedp.WaitVisible(css("input[name=email]")),
+		chromedp.SendKeys(css("input[name=email]"), "eva@vandam.example"), chromedp.SendKeys(css("input[name=password]"), sr.pw),
+		chromedp.Submit(css("input[name=password]")), chromedp.WaitReady(css("#nav-finance")))
+}
+
+// Erasure, rectification and restriction end to end in Chromium: each
+// requester asks on the website and confirms with the code; the owner
+// erases the first (a person without leases or open items) and the
+// requester gets the receipt, approves the second's proposed e-mail and
+// phone (the person's page shows them, the requester is mailed what
+// changed) and restricts the third from the request (the person's page
+// shows the restriction).
+func TestSubjectRightsBrowser(t *testing.T) {
+	srRuns(t, func(t *testing.T, sr *srBrowser) {
+		ctx, e, b := context.Background(), sr.e, sr.b
+		people := map[string]int64{}
+		for _, p := range []relation.PersonInput{{FirstNames: "Eef", Surname: "Wissel"}, {FirstNames: "Rik", Surname: "Recht",
+			Email: "rik@oud.nl"}, {FirstNames: "Bea", Surname: "Beperkt"}} {
+			id, err := e.Relations.CreatePerson(ctx, sr.owner, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			people[p.Surname] = id
+		}
+		name := "rect-" + sr.size + "-"
+		sr.ask(t, "erasure", "Eef Wissel", "eef@voorbeeld.nl", name+"erasure-")
+		sr.ask(t, "rectification", "Rik Recht", "rik@voorbeeld.nl", name+"rectification-",
+			chromedp.SendKeys(css("#f-proposed_email"), "rik@nieuw.nl"), chromedp.SendKeys(css("#f-proposed_phone"), "0612345678"))
+		sr.ask(t, "restriction", "Bea Beperkt", "bea@voorbeeld.nl", name+"restriction-")
+		list, err := e.Requests.List(ctx, sr.owner, requests.Filter{})
+		if err != nil || len(list) != 3 {
+			t.Fatalf("inbox: %d %v", len(list), err)
+		}
+		req := map[requests.Kind]string{}
+		for _, r := range list {
+			req[r.Kind] = fmt.Sprintf("%s/o/vandam/privacy/requests/%d", e.URL(), r.ID)
+		}
+		pick := func(surname string) chromedp.Action[chromedp.Void] {
+			return chromedp.Click(css(fmt.Sprintf(`input[name=person][value="%d"]`, people[surname])))
+		}
+		sr.login(t)
+
+		// Erasure: the person erased, the requester gets the receipt.
+		b.Run(t, chromedp.Navigate(req[requests.Erasure]), chromedp.WaitVisible(css("#sr-answer")), pick("Wissel"),
+			chromedp.Click(css("#sr-answer-submit")), chromedp.WaitVisible(css("#sr-outcome")))
+		if got := b.Text(t, "#sr-state"); got != "Afgehandeld" {
+			t.Fatalf("state after the erasure: %q", got)
+		}
+		if m := e.Mail.WaitFor(t, "eef@voorbeeld.nl", 10*time.Second); !strings.Contains(m.Text, "uitgevoerd") {
+			t.Fatalf("erasure receipt: %q", m.Text)
+		}
+
+		// Rectification: compared, approved, on the person's page, mailed.
+		b.Run(t, chromedp.Navigate(req[requests.Rectification]), chromedp.WaitVisible(css("#sr-compare")), pick("Recht"),
+			chromedp.Click(css("#sr-compare-submit")), chromedp.WaitVisible(css("#sr-rectify-submit")))
+		if old, new := b.Text(t, "#sr-change-email .sr-old"), b.Text(t, "#sr-change-email .sr-new"); old != "rik@oud.nl" ||
+			new != "rik@nieuw.nl" {
+			t.Fatalf("e-mail now %q, proposed %q", old, new)
+		}
+		sr.narrow(t, "the proposed change")
+		shot(t, b, name+"compare")
+		b.Run(t, chromedp.Click(css("#sr-rectify-submit")), chromedp.WaitVisible(css("#sr-outcome")))
+		b.Run(t, chromedp.Navigate(fmt.Sprintf("%s/o/vandam/relations/%d", e.URL(), people["Recht"])),
+			chromedp.WaitVisible(css("main h1")))
+		if got := b.Text(t, "main"); !strings.Contains(got, "rik@nieuw.nl") || !strings.Contains(got, "06") {
+			t.Fatalf("the person's page after the approval: %q", got)
+		}
+		if m := e.Mail.WaitFor(t, "rik@voorbeeld.nl", 10*time.Second); !strings.Contains(m.Text, "rik@nieuw.nl") {
+			t.Fatalf("rectification mail: %q", m.Text)
+		}
+
+		// Restriction: set from the request, shown on the person's page.
+		b.Run(t, chromedp.Navigate(req[requests.Restriction]), chromedp.WaitVisible(css("#sr-person")), pick("Beperkt"))
+		sr.narrow(t, "the restriction request")
+		shot(t, b, name+"restrict")
+		b.Run(t, chromedp.Click(css("#sr-person-submit")), chromedp.WaitVisible(css("#sr-outcome")))
+		b.Run(t, chromedp.Navigate(fmt.Sprintf("%s/o/vandam/relations/%d", e.URL(), people["Beperkt"])),
+			chromedp.WaitVisible(css("#restricted-flag")))
+		if m := e.Mail.WaitFor(t, "bea@voorbeeld.nl", 10*time.Second); !strings.Contains(m.Text, "beperkt") {
+			t.Fatalf("restriction mail: %q", m.Text)
+		}
+	})
 }

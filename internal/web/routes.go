@@ -156,7 +156,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/o/{org}/privacy/requests/new", portfolioWrite, s.srNew)
 	s.handle("POST", "/o/{org}/privacy/requests", portfolioWrite, s.srCreate)
 	s.handle("GET", "/o/{org}/privacy/requests/{id}", portfolioWrite, s.srShow(false))
-	for _, action := range []string{"verify", "extend", "refuse", "complete", "export"} {
+	for _, action := range []string{"verify", "extend", "refuse", "complete", "export", "restrict", "object", "rectify"} {
 		s.handle("POST", "/o/{org}/privacy/requests/{id}/"+action, portfolioWrite, s.srAct(false, action))
 	}
 	s.handle("POST", "/o/{org}/privacy/requests/{id}/erase", membersManage, s.srAct(false, "erase"))

@@ -424,3 +424,133 @@ func zipHolds(t *testing.T, data []byte, s string) bool {
 	}
 	return false
 }
+
+// Restriction and objection requests are answered from the request: the
+// person is restricted (or the objection recorded, pending, in the
+// requester's words), the request completed and the requester mailed;
+// another kind, an unverified request or a bad ground changes nothing.
+func TestRestrictAndObjectFromRequest(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{}, func(t *testing.T, e *apptest.Org) {
+		ctx := context.Background()
+		person := e.Person(e.Owner, relation.PersonInput{FirstNames: "Bea", Surname: "Beperkt"})
+		rid, err := e.Requests.Record(ctx, e.Manager, requests.RecordInput{Kind: requests.Restriction, Name: "Bea Beperkt",
+			Email: "bea@voorbeeld.nl"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Requests.Restrict(ctx, e.Manager, rid, person, relation.GroundAccuracy); err == nil {
+			t.Fatal("restricted on an unverified request")
+		}
+		if err := e.Requests.VerifyManually(ctx, e.Manager, rid, "paspoort gezien"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Requests.Restrict(ctx, e.Manager, rid, 0, relation.GroundAccuracy); field(err, "person") == "" {
+			t.Fatalf("no person: %v", err)
+		}
+		if err := e.Requests.Restrict(ctx, e.Manager, rid, person, "whim"); field(err, "ground") == "" {
+			t.Fatalf("bad ground: %v", err)
+		}
+		if err := e.Requests.Object(ctx, e.Manager, rid, person, relation.ProcessingMail); !errors.Is(err, requests.ErrState) {
+			t.Fatalf("an objection on a restriction request: %v", err)
+		}
+		if rel, _ := e.Relations.Get(ctx, e.Owner, person, "web"); rel.Restriction != nil {
+			t.Fatal("restricted by a failed step")
+		}
+		if err := e.Requests.Restrict(ctx, e.Manager, rid, person, relation.GroundAccuracy); err != nil {
+			t.Fatal(err)
+		}
+		rel, err := e.Relations.Get(ctx, e.Owner, person, "web")
+		if err != nil || rel.Restriction == nil || rel.Restriction.Ground != relation.GroundAccuracy {
+			t.Fatalf("not restricted: %+v %v", rel, err)
+		}
+		r, _ := e.Requests.Get(ctx, e.Owner, rid)
+		if r.State != requests.Completed || r.PersonID != person || r.Outcome != "subject_request.outcome.restricted" {
+			t.Fatalf("after the restriction: %+v", r)
+		}
+		if m := mailTo(t, e, e.Owner.OrgID, "bea@voorbeeld.nl"); !strings.Contains(m.Text, "beperkt") {
+			t.Fatalf("restriction mail: %q", m.Text)
+		}
+
+		oid, err := e.Requests.Record(ctx, e.Owner, requests.RecordInput{Kind: requests.Objection, Name: "Bea Beperkt",
+			Email: "bea2@voorbeeld.nl", Details: "Ik wil geen incasso meer.", Note: "bekend van de balie"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Requests.Object(ctx, e.Owner, oid, person, "whim"); field(err, "processing") == "" {
+			t.Fatalf("bad processing: %v", err)
+		}
+		if err := e.Requests.Object(ctx, e.Owner, oid, person, relation.ProcessingDirectDebit); err != nil {
+			t.Fatal(err)
+		}
+		obs, err := e.Relations.Objections(ctx, e.Owner, person)
+		if err != nil || len(obs) != 1 || obs[0].Grounds != "Ik wil geen incasso meer." ||
+			obs[0].Processing != relation.ProcessingDirectDebit || obs[0].Decision != relation.DecisionPending {
+			t.Fatalf("objection: %+v %v", obs, err)
+		}
+		if m := mailTo(t, e, e.Owner.OrgID, "bea2@voorbeeld.nl"); !strings.Contains(m.Text, "automatische incasso") {
+			t.Fatalf("objection mail: %q", m.Text)
+		}
+		if err := e.Requests.Object(ctx, e.Owner, oid, person, relation.ProcessingMail); !errors.Is(err, requests.ErrState) {
+			t.Fatalf("answered twice: %v", err)
+		}
+	})
+}
+
+// A rectification's proposed values are shown next to the person's and,
+// approved, written to the person and mailed to the requester; a value the
+// record refuses is reported at its field and nothing changes.
+func TestRectifyReviewedChange(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{}, func(t *testing.T, e *apptest.Org) {
+		ctx := context.Background()
+		person := e.Person(e.Owner, relation.PersonInput{FirstNames: "Rik", Surname: "Recht", Email: "rik@oud.nl"})
+		bad, err := e.Requests.Record(ctx, e.Manager, requests.RecordInput{Kind: requests.Rectification, Name: "Rik Recht",
+			Email: "rik@voorbeeld.nl", Note: "paspoort", Proposed: map[string]string{"iban": "NL00BANK0000000000", "email": "rik@nieuw.nl"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Requests.Rectify(ctx, e.Manager, bad, person); field(err, "proposed_iban") == "" {
+			t.Fatalf("bad IBAN: %v", err)
+		}
+		if rel, _ := e.Relations.Get(ctx, e.Owner, person, "web"); rel.Email != "rik@oud.nl" {
+			t.Fatalf("changed by a refused step: %s", rel.Email)
+		}
+		id, err := e.Requests.Record(ctx, e.Manager, requests.RecordInput{Kind: requests.Rectification, Name: "Rik Recht",
+			Email: "rik@voorbeeld.nl", Note: "paspoort", Proposed: map[string]string{"email": " rik@nieuw.nl ", "phone": "0612345678",
+				"shoe_size": "44"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := e.Requests.Changes(ctx, e.Manager, id, person)
+		if err != nil || len(ch) != 2 || ch[0].Field != "email" || ch[0].Old != "rik@oud.nl" || ch[0].New != "rik@nieuw.nl" ||
+			ch[1].Field != "phone" || ch[1].Old != "" {
+			t.Fatalf("changes: %+v %v", ch, err)
+		}
+		if err := e.Requests.Rectify(ctx, e.Manager, id, person); err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := e.Relations.Get(ctx, e.Owner, person, "web")
+		if rel.Email != "rik@nieuw.nl" || len(rel.Phones) != 1 || rel.Surname != "Recht" {
+			t.Fatalf("after approval: %+v", rel)
+		}
+		r, _ := e.Requests.Get(ctx, e.Owner, id)
+		if r.State != requests.Completed || r.Outcome != "subject_request.outcome.rectified" {
+			t.Fatalf("request after approval: %+v", r)
+		}
+		var to []mail.Message
+		_ = inRead(e, e.Owner.OrgID, func(tx *db.Tx) error {
+			out, err := e.Outbox.List(ctx, tx, 100)
+			for _, m := range out {
+				if m.Message.To == "rik@voorbeeld.nl" && strings.Contains(m.Message.Text, "rik@nieuw.nl") {
+					to = append(to, m.Message)
+				}
+			}
+			return err
+		})
+		if len(to) != 1 {
+			t.Fatalf("mails naming the change: %d", len(to))
+		}
+		if err := e.Requests.Rectify(ctx, e.Manager, id, person); !errors.Is(err, requests.ErrState) {
+			t.Fatalf("approved twice: %v", err)
+		}
+	})
+}

@@ -23,6 +23,7 @@ import (
 	"hms/internal/platform/vault"
 	"hms/internal/privacy"
 	"hms/internal/privacy/guard"
+	"hms/internal/relation"
 )
 
 // Problems of the process.
@@ -55,6 +56,7 @@ type Deps struct {
 	Texts   *i18n.Catalog
 	Rights  Rights
 	Owners  Owners
+	Persons Persons     // nil: restriction and objection are only completed by hand
 	Jobs    *jobs.Queue // nil: no daily reminders (tests of the rest)
 	BaseURL func() string
 }
@@ -69,6 +71,7 @@ type Service struct {
 	texts   *i18n.Catalog
 	rights  Rights
 	owners  Owners
+	persons Persons
 	jobs    *jobs.Queue
 	baseURL func() string
 }
@@ -82,7 +85,7 @@ func New(d Deps) *Service {
 		d.BaseURL = func() string { return "" }
 	}
 	s := &Service{db: d.DB, vault: d.Vault, audit: d.Audit, clk: d.Clock, outbox: d.Outbox, texts: d.Texts, rights: d.Rights,
-		owners: d.Owners, jobs: d.Jobs, baseURL: d.BaseURL}
+		owners: d.Owners, persons: d.Persons, jobs: d.Jobs, baseURL: d.BaseURL}
 	if d.Jobs != nil {
 		s.registerJobs(d.Jobs)
 	}
@@ -132,6 +135,7 @@ type SubmitInput struct {
 	Name     string
 	Email    string
 	Details  string
+	Proposed map[string]string // rectification, completion: field (ProposedFields) → the right value
 	Lang     string
 }
 
@@ -153,7 +157,12 @@ func (in *SubmitInput) check() error {
 	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || a.Name != "" {
 		errs.Add("email", "subject_request.email_invalid")
 	}
-	if (in.Kind == Rectification || in.Kind == Completion) && strings.TrimSpace(in.Details) == "" {
+	if in.Kind == Rectification || in.Kind == Completion {
+		in.Proposed = checkProposed(errs, in.Proposed)
+	} else {
+		in.Proposed = nil
+	}
+	if (in.Kind == Rectification || in.Kind == Completion) && strings.TrimSpace(in.Details) == "" && len(in.Proposed) == 0 {
 		errs.Add("details", "subject_request.details_required")
 	}
 	for f, v := range map[string]string{"name": in.Name, "landlord": in.Landlord, "details": in.Details} {
@@ -205,7 +214,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submitted, error
 	now := s.clk.Now()
 	r := &Request{Kind: in.Kind, About: in.About, Channel: Website, State: Verifying, Priority: in.Kind == Unlawful, Lang: in.Lang,
 		ReceivedAt: now, DueOn: DueOn(now), FirstDueOn: DueOn(now)}
-	p := Personal{Name: in.Name, Email: in.Email, Landlord: in.Landlord, Details: strings.TrimSpace(in.Details)}
+	p := Personal{Name: in.Name, Email: in.Email, Landlord: in.Landlord, Details: strings.TrimSpace(in.Details), Proposed: in.Proposed}
 	token, hash := newSecret("v_")
 	err := s.at(ctx, org, func(tx *db.Tx) error {
 		if err := s.create(ctx, tx, r, p, audit.ActorSystem, 0); err != nil {
@@ -406,7 +415,8 @@ type RecordInput struct {
 	Name     string
 	Email    string
 	Details  string
-	Note     string // what the landlord saw to verify the identity; empty: not yet verified
+	Proposed map[string]string // rectification, completion: field (ProposedFields) → the right value
+	Note     string            // what the landlord saw to verify the identity; empty: not yet verified
 	Channel  Channel
 	Lang     string
 }
@@ -418,7 +428,7 @@ func (s *Service) Record(ctx context.Context, a account.Actor, in RecordInput) (
 		return 0, validation.ErrForbidden
 	}
 	sub := SubmitInput{Kind: in.Kind, About: AboutLandlord, Landlord: "-", Name: in.Name, Email: in.Email, Details: in.Details,
-		Lang: in.Lang}
+		Proposed: in.Proposed, Lang: in.Lang}
 	errs := validation.Errors{}
 	if err := sub.check(); err != nil {
 		errs, _ = validation.AsFields(err)
@@ -435,13 +445,19 @@ func (s *Service) Record(ctx context.Context, a account.Actor, in RecordInput) (
 	now := s.clk.Now()
 	r := &Request{Kind: in.Kind, About: AboutLandlord, Channel: in.Channel, State: Received, Priority: in.Kind == Unlawful,
 		Lang: sub.Lang, ReceivedAt: now, DueOn: DueOn(now), FirstDueOn: DueOn(now), PersonID: in.PersonID}
-	p := Personal{Name: sub.Name, Email: sub.Email, Details: strings.TrimSpace(in.Details), Note: strings.TrimSpace(in.Note)}
+	p := Personal{Name: sub.Name, Email: sub.Email, Details: strings.TrimSpace(in.Details), Note: strings.TrimSpace(in.Note),
+		Proposed: sub.Proposed}
 	if p.Note != "" {
 		r.State, r.VerifiedAt, r.VerifiedBy = InProgress, now, "manual"
 	}
 	err := s.in(ctx, a, func(tx *db.Tx) error {
-		if err := guard.Review(ctx, tx, s.audit, a, guard.Text{Field: "details", Value: p.Details},
-			guard.Text{Field: "note", Value: p.Note}); err != nil {
+		texts := []guard.Text{{Field: "details", Value: p.Details}, {Field: "note", Value: p.Note}}
+		for _, f := range ProposedFields {
+			if v, ok := p.Proposed[f]; ok {
+				texts = append(texts, guard.Text{Field: "proposed_" + f, Value: v})
+			}
+		}
+		if err := guard.Review(ctx, tx, s.audit, a, texts...); err != nil {
 			return err
 		}
 		return s.create(ctx, tx, r, p, kindOf(a), a.UserID)
@@ -872,4 +888,94 @@ func (s *Service) ScheduleRemind(ctx context.Context, at time.Time) error {
 		return fmt.Errorf("schedule subject-request reminders: %w", err)
 	}
 	return nil
+}
+
+// Persons restricts a person's processing and records objections
+// (relation.Service).
+type Persons interface {
+	Restrict(ctx context.Context, actor account.Actor, id int64, ground relation.Ground) error
+	RecordObjection(ctx context.Context, actor account.Actor, id int64, in relation.ObjectionInput) (int64, error)
+	Get(ctx context.Context, actor account.Actor, id int64, via string) (*relation.Relation, error)
+	UpdatePerson(ctx context.Context, actor account.Actor, id int64, in relation.PersonInput) error
+}
+
+// Restrict answers a restriction request: person's processing is
+// restricted on ground (relation.Service.Restrict, audited there), the
+// request completed and the requester mailed what was done.
+func (s *Service) Restrict(ctx context.Context, a account.Actor, id, person int64, ground relation.Ground) error {
+	r, err := s.personStep(ctx, a, id, person, Restriction)
+	if err != nil {
+		return err
+	}
+	if !ground.Valid() {
+		return validation.Errors{"ground": "field.invalid"}
+	}
+	if err := s.persons.Restrict(ctx, a, person, ground); err != nil {
+		return err
+	}
+	done := s.texts.T(r.Lang, "subject_request.done_text.restricted", map[string]any{
+		"Ground": s.texts.T(r.Lang, "relation.ground."+string(ground), nil)})
+	return s.completeWith(ctx, a, id, person, "subject_request.restricted", "subject_request.outcome.restricted", done)
+}
+
+// Object answers an objection request: the objection against processing is
+// recorded on person (pending, in the requester's words; relation.Service),
+// the request completed and the requester mailed that it was recorded.
+func (s *Service) Object(ctx context.Context, a account.Actor, id, person int64, processing relation.Processing) error {
+	r, err := s.personStep(ctx, a, id, person, Objection)
+	if err != nil {
+		return err
+	}
+	grounds := strings.TrimSpace(r.Personal.Details)
+	if grounds == "" {
+		grounds = s.texts.T(r.Lang, "subject_request.kind.objection", nil)
+	}
+	if _, err := s.persons.RecordObjection(ctx, a, person, relation.ObjectionInput{Processing: processing, Grounds: grounds,
+		ReceivedOn: civil.Today(r.ReceivedAt)}); err != nil {
+		return err
+	}
+	done := s.texts.T(r.Lang, "subject_request.done_text.objected", map[string]any{
+		"Processing": s.texts.T(r.Lang, "relation.processing."+string(processing), nil)})
+	return s.completeWith(ctx, a, id, person, "subject_request.objected", "subject_request.outcome.objected", done)
+}
+
+func kindIn(k Kind, kinds []Kind) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// personStep checks that the organisation's request id of kind is open and
+// verified and a person was picked.
+func (s *Service) personStep(ctx context.Context, a account.Actor, id, person int64, kinds ...Kind) (*Request, error) {
+	if a.OrgID == 0 || !CanHandle(a) || s.persons == nil {
+		return nil, validation.ErrForbidden
+	}
+	if person == 0 {
+		return nil, validation.Errors{"person": "subject_request.person_required"}
+	}
+	r, err := s.Get(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if !r.Open() || !kindIn(r.Kind, kinds) {
+		return nil, ErrState
+	}
+	if !r.Verified() {
+		return nil, &validation.Problem{Status: 409, Code: "subject_request.not_verified"}
+	}
+	return r, nil
+}
+
+// completeWith closes the request on person with outcome and mails the
+// requester done.
+func (s *Service) completeWith(ctx context.Context, a account.Actor, id, person int64, action, outcome, done string) error {
+	_, err := s.change(ctx, a, id, action, func(tx *db.Tx, r *Request) error {
+		r.PersonID, r.Personal.Done, r.State, r.ClosedAt, r.Outcome = person, done, Completed, s.clk.Now(), outcome
+		return s.mail(ctx, tx, r, r.Personal.Email, "subject_request.mail.done", map[string]any{"Done": done})
+	})
+	return err
 }
