@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hms/internal/lease"
 	"hms/internal/platform/listing"
 	"hms/internal/portfolio"
 	"hms/internal/relation"
@@ -26,6 +27,7 @@ const (
 	pickUnits     = "units"     // units by address (of one complex with Complex)
 	pickRelations = "relations" // persons and companies by name
 	pickSuppliers = "suppliers" // relations with the supplier role
+	pickLeases    = "leases"    // leases by reference
 )
 
 // pickFirst is how many records a picker offers before anything is typed,
@@ -209,8 +211,50 @@ func (s *Server) pickOptions(r *http.Request, pk picker, chosen []int64, form ur
 			}
 			add(it.ID, label)
 		}
+	case pickLeases:
+		s.pickLeaseOptions(r, chosen, lq, keep, add)
 	}
 	return out
+}
+
+// pickLeaseOptions offers leases by reference, each with its units and
+// tenants: the chosen ones (read one by one) and those matching the search.
+func (s *Server) pickLeaseOptions(r *http.Request, chosen []int64, lq listing.Query, keep func(map[int64]string),
+	add func(int64, string)) {
+	ctx, a := r.Context(), actorOf(r)
+	label := func(ref string, units []lease.Unit, tenants []lease.Party) string {
+		var parts []string
+		for _, u := range units {
+			parts = append(parts, u.Address)
+		}
+		for _, p := range tenants {
+			parts = append(parts, p.Name)
+		}
+		if len(parts) == 0 {
+			return ref
+		}
+		return ref + " (" + strings.Join(parts, ", ") + ")"
+	}
+	names := map[int64]string{}
+	for _, id := range chosen {
+		if l, err := s.Leases.Get(ctx, a, id); err == nil {
+			var tenants []lease.Party
+			for _, p := range l.Parties {
+				if p.Role == lease.Tenant {
+					tenants = append(tenants, p)
+				}
+			}
+			names[id] = label(l.Reference, l.Units, tenants)
+		}
+	}
+	keep(names)
+	page, err := s.Leases.List(ctx, a, lq, lease.ListFilter{})
+	if err != nil {
+		return
+	}
+	for _, it := range page.Items {
+		add(it.ID, label(it.Reference, it.Units, it.Tenants))
+	}
 }
 
 // pickerFragments holds the picker's options template, answered alone to
@@ -225,7 +269,7 @@ func (s *Server) pick(w http.ResponseWriter, r *http.Request) {
 		Shares: v.Get("pick_shares") == "1"}
 	pk.Complex, _ = strconv.ParseInt(v.Get("pick_complex"), 10, 64)
 	switch pk.Kind {
-	case pickUnits, pickRelations, pickSuppliers:
+	case pickUnits, pickRelations, pickSuppliers, pickLeases:
 	default:
 		s.notFound(w, r)
 		return

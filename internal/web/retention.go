@@ -18,6 +18,7 @@ type retentionView struct {
 	CanChange  bool
 	CanPreview bool
 	Person     picker // the person of a new hold
+	Lease      picker // or its lease
 }
 
 // Value is the period shown in a rule's field: what was typed, or the rule's.
@@ -56,6 +57,8 @@ func (s *Server) serveRetention(w http.ResponseWriter, r *http.Request, p *page,
 	if v.CanChange {
 		v.Person = s.newPicker(r, p, "person", pickRelations, false, p.Form)
 		v.Person.Label = p.T("retention.hold_person")
+		v.Lease = s.newPicker(r, p, "lease", pickLeases, false, p.Form)
+		v.Lease.Label, v.Lease.Hint = p.T("retention.hold_lease"), p.T("retention.hold_lease_hint")
 	}
 	p.Data = v
 	s.render(w, r, status, "retention", p)
@@ -88,19 +91,24 @@ func (s *Server) retentionSave(w http.ResponseWriter, r *http.Request) {
 func (s *Server) retentionHold(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r)
 	p := s.newPage(r, "retention.title")
-	persons := f.IDs("person")
+	persons, leases := f.IDs("person"), f.IDs("lease")
 	reason := f.String("reason")
 	err := f.Err()
+	if err == nil && len(persons) > 0 && len(leases) > 0 {
+		err = validation.Errors{"lease": "retention.hold_one"}
+	}
 	if err == nil {
-		var person int64
+		// A hold is on a person or, when one is chosen, on a lease; the
+		// service names the target, the form's field is the person or lease.
+		in, field := retention.HoldInput{Kind: retention.HoldPerson, Reason: reason}, "person"
 		if len(persons) > 0 {
-			person = persons[0]
+			in.TargetID = persons[0]
+		} else if len(leases) > 0 {
+			in.Kind, in.TargetID, field = retention.HoldLease, leases[0], "lease"
 		}
-		_, err = s.Keeping.PlaceHold(r.Context(), actorOf(r), retention.HoldInput{Kind: retention.HoldPerson, TargetID: person,
-			Reason: reason})
+		_, err = s.Keeping.PlaceHold(r.Context(), actorOf(r), in)
 		if fe, ok := validation.AsFields(err); ok && fe["target"] != "" {
-			// The service names the hold's target; the form's field is the person.
-			fe["person"] = fe["target"]
+			fe[field] = fe["target"]
 			delete(fe, "target")
 		}
 	}

@@ -18,8 +18,8 @@ import (
 // The retention page in Chromium at 1280 and 390 px: reached from the
 // privacy settings, it names the former tenant the next run erases; a
 // bookkeeping period under the law's seven years comes back at its field;
-// a legal hold on the person moves them to the held list, and lifting it
-// brings them back.
+// a legal hold on the person, and then one on their lease, moves them to
+// the held list, and lifting it brings them back.
 func TestRetentionPageBrowser(t *testing.T) {
 	org := apptest.NewOrg(t, "sqlite", apptest.OrgOptions{Server: true, Now: time.Date(2029, time.March, 1, 10, 0, 0, 0, time.UTC)})
 	_, pw := createUser(t, org.Env, "alpha", "eigenaar@alpha.nl", account.Owner)
@@ -74,6 +74,22 @@ func TestRetentionPageBrowser(t *testing.T) {
 			shot(t, b, "retention-hold-"+width.name)
 			b.Run(t, chromedp.Click(css(".hold-lift")), chromedp.WaitNotPresent(css(".hold-lift")),
 				chromedp.WaitNotPresent(css("#preview-held-persons")), chromedp.WaitVisible(css("#preview-persons")))
+
+			// A legal hold on the lease (chosen in the lease picker) holds its tenant too.
+			b.Run(t, chromedp.Click(css(`#lease-options input[type=radio]`)),
+				chromedp.SetValue(css("#f-reason"), "Procedure over de huurovereenkomst"), chromedp.Click(css("#hold-place")),
+				chromedp.WaitVisible(css("#preview-held-persons")), chromedp.WaitVisible(css(".hold-lift")))
+			holds := browsertest.Get(t, b, chromedp.Evaluate[string](`document.querySelector("#retention-holds").innerText`))
+			if !strings.Contains(holds, "huurovereenkomst") || !strings.Contains(holds, "Procedure over de huurovereenkomst") {
+				t.Errorf("holds: %q", holds)
+			}
+			held = browsertest.Get(t, b, chromedp.Evaluate[string](`document.querySelector("#preview-held-persons").innerText`))
+			if !strings.Contains(held, "Oudhuurder") {
+				t.Errorf("held by the lease: %q", held)
+			}
+			shot(t, b, "retention-lease-hold-"+width.name)
+			b.Run(t, chromedp.Click(css(".hold-lift")), chromedp.WaitNotPresent(css(".hold-lift")),
+				chromedp.WaitNotPresent(css("#preview-held-persons")))
 		})
 	}
 }
