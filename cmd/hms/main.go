@@ -88,6 +88,9 @@ Usage:
   hms privacy retention --org SLUG [--dry-run]
                                              the retention rules run now (erase former tenants, destroy expired
                                              fiscal years, prune audit log, mail, jobs); --dry-run only says what
+  hms privacy hold --org SLUG (--person ID | --lease REFERENCE) --reason TEXT
+                                             a legal hold: retention erases and destroys nothing it covers
+  hms privacy hold lift --org SLUG --id N    lift a legal hold
   hms privacy requests --org SLUG [--overdue]
                                              the organisation's subject requests, overdue first (or only those)
   hms settlement compute < IN.json           service-cost settlement of a JSON scenario (no database;

@@ -26,6 +26,9 @@ func privacyCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	if len(args) > 0 && (args[0] == "restrict" || args[0] == "object") {
 		return privacyRestrict(ctx, args[0], args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "hold" {
+		return privacyHold(ctx, args[1:], stdout)
+	}
 	if len(args) > 0 && args[0] == "retention" {
 		return privacyRetention(ctx, args[1:], stdout)
 	}
