@@ -209,27 +209,31 @@ func srRuns(t *testing.T, fn func(t *testing.T, sr *srBrowser)) {
 	runs = append(runs, run{engine: db.SQLite, mobile: true})
 	for _, rn := range runs {
 		size := map[bool]string{false: "1280", true: "390"}[rn.mobile]
-		t.Run(string(rn.engine)+"-"+size, func(t *testing.T) {
-			ctx := context.Background()
-			e := apptest.Start(t, rn.engine, apptest.Options{Clock: clocktest.Fixed()})
-			pw, uid, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "vandam", OrgName: "Verhuur Van Dam",
-				Email: "eva@vandam.example", Role: account.Owner})
-			if err != nil {
-				t.Fatal(err)
-			}
-			owner, _ := e.Accounts.ActorFor(ctx, uid, "vandam")
-			if err := e.Privacy.AcceptProcessorAgreement(ctx, owner, e.Privacy.Current().Version); err != nil {
-				t.Fatal(err)
-			}
-			sr := &srBrowser{e: e, owner: owner, pw: pw, size: size}
-			if rn.mobile {
-				sr.b = browsertest.NewMobile(t)
-			} else {
-				sr.b = browsertest.New(t)
-			}
-			fn(t, sr)
-		})
+		t.Run(string(rn.engine)+"-"+size, func(t *testing.T) { fn(t, srStart(t, rn.engine, rn.mobile)) })
 	}
+}
+
+// srStart starts Verhuur Van Dam on engine and a browser (390 px when mobile).
+func srStart(t *testing.T, engine db.Dialect, mobile bool) *srBrowser {
+	t.Helper()
+	ctx := context.Background()
+	e := apptest.Start(t, engine, apptest.Options{Clock: clocktest.Fixed()})
+	pw, uid, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "vandam", OrgName: "Verhuur Van Dam",
+		Email: "eva@vandam.example", Role: account.Owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, _ := e.Accounts.ActorFor(ctx, uid, "vandam")
+	if err := e.Privacy.AcceptProcessorAgreement(ctx, owner, e.Privacy.Current().Version); err != nil {
+		t.Fatal(err)
+	}
+	sr := &srBrowser{e: e, owner: owner, pw: pw, size: map[bool]string{false: "1280", true: "390"}[mobile]}
+	if mobile {
+		sr.b = browsertest.NewMobile(t)
+	} else {
+		sr.b = browsertest.New(t)
+	}
+	return sr
 }
 
 // narrow fails when the page scrolls sideways.
@@ -352,4 +356,44 @@ func TestSubjectRightsBrowser(t *testing.T) {
 			t.Fatalf("restriction mail: %q", m.Text)
 		}
 	})
+}
+
+// An objection end to end in Chromium (SQLite, 1280 px): the person objects
+// on the website and confirms with the code, the owner records the
+// objection from the request, the person's page shows it pending in the
+// requester's words, and the requester is mailed that it was recorded.
+func TestSubjectRightsBrowserObjection(t *testing.T) {
+	sr := srStart(t, db.SQLite, false)
+	ctx, e, b := context.Background(), sr.e, sr.b
+	person, err := e.Relations.CreatePerson(ctx, sr.owner, relation.PersonInput{FirstNames: "Otto", Surname: "Bezwaar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr.ask(t, "objection", "Otto Bezwaar", "otto@voorbeeld.nl", "object-1280-",
+		chromedp.SendKeys(css("#f-details"), "Ik wil geen e-mail meer van de verhuurder"))
+	list, err := e.Requests.List(ctx, sr.owner, requests.Filter{})
+	if err != nil || len(list) != 1 || list[0].Kind != requests.Objection {
+		t.Fatalf("inbox: %+v %v", list, err)
+	}
+	sr.login(t)
+	b.Run(t, chromedp.Navigate(fmt.Sprintf("%s/o/vandam/privacy/requests/%d", e.URL(), list[0].ID)),
+		chromedp.WaitVisible(css("#sr-person")),
+		chromedp.Click(css(fmt.Sprintf(`input[name=person][value="%d"]`, person))),
+		chromedp.SetValue(css("#f-processing"), string(relation.ProcessingMail)))
+	shot(t, b, "object-1280-request")
+	b.Run(t, chromedp.Click(css("#sr-person-submit")), chromedp.WaitVisible(css("#sr-outcome")))
+	if got := b.Text(t, "#sr-outcome"); !strings.Contains(got, "Bezwaar vastgelegd") {
+		t.Fatalf("outcome: %q", got)
+	}
+	b.Run(t, chromedp.Navigate(fmt.Sprintf("%s/o/vandam/relations/%d", e.URL(), person)), chromedp.WaitVisible(css("#objections .objection")))
+	got := b.Text(t, "#objections")
+	for _, want := range []string{"e-mail van de verhuurder", "nog te beslissen", "Ik wil geen e-mail meer van de verhuurder"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the person's objections lack %q: %q", want, got)
+		}
+	}
+	shot(t, b, "object-1280-person")
+	if m := e.Mail.WaitFor(t, "otto@voorbeeld.nl", 10*time.Second); !strings.Contains(m.Text, "bezwaar tegen e-mail van de verhuurder") {
+		t.Fatalf("objection mail: %q", m.Text)
+	}
 }
