@@ -108,7 +108,7 @@ func TestStatsCountPublicPagesAndKeepNoAddress(t *testing.T) {
 			get("/?utm_source=ProbeQuerySecret&email=x", phone.addr, phone.ua, "Referer", "https://www.news.example.org/a?ProbeQuerySecret")
 			get("/", phone.addr, phone.ua, "Referer", e.URL()+"/privacy")
 			get("/privacy", phone.addr, phone.ua, "Sec-CH-Viewport-Width", "390")
-			get("/signup", desktop.addr, desktop.ua, "Sec-CH-UA-Platform", `"Windows"`, "Sec-CH-Viewport-Width", "1440")
+			get("/aanmelden", desktop.addr, desktop.ua, "Sec-CH-UA-Platform", `"Windows"`, "Sec-CH-Viewport-Width", "1440")
 			get("/login", desktop.addr, desktop.ua)
 			get("/", linux.addr, linux.ua)
 			get("/voorwaarden", linux.addr, linux.ua)
@@ -140,7 +140,7 @@ func TestStatsCountPublicPagesAndKeepNoAddress(t *testing.T) {
 			for _, x := range r.Paths {
 				got[x.Name] = fmt.Sprintf("%d/%d", x.PageViews, x.Visitors)
 			}
-			want := map[string]string{"/": "3/2", "/privacy": "1/1", "/signup": "1/1", "/login": "1/1", "/voorwaarden": "1/1"}
+			want := map[string]string{"/": "3/2", "/privacy": "1/1", "/aanmelden": "1/1", "/login": "1/1", "/voorwaarden": "1/1"}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("paths %v, want %v", got, want)
 			}

@@ -55,6 +55,7 @@ var multiline = map[string]bool{
 	"landlord_address": true, "meldpunt": true, "extra_information": true, "objection_text": true,
 	"objection_text_free": true, "inspection_text": true, "reason": true, "degree_days": true, "purposes": true, "csv": true,
 	"description": true, "consequences": true, "measures": true, "late_reason": true,
+	"grounds": true, "done": true, "details": true,
 }
 
 // Multiline reports whether the field named name (a form name such as
