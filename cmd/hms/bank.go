@@ -50,6 +50,9 @@ func bankCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("no organisation %q", *slug)
 	}
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return err
+	}
 	res, err := a.Reconcile.Import(ctx, actor, fh, reconcile.ImportOptions{FileName: fs.Arg(0), AddAccount: *add})
 	if r, ok := errors.AsType[*reconcile.Refused](err); ok {
 		return &exitError{code: 2, err: errors.New(refusedText(a, r))}

@@ -444,6 +444,9 @@ func importFile(ctx context.Context, args []string, stdout io.Writer) error {
 	defer f.Close()
 	// The operator acts for the organisation as the system, with an owner's rights.
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return err
+	}
 	res, cellErrs, err := a.Importer.Import(ctx, actor, f, nil)
 	if len(cellErrs) > 0 {
 		for _, ce := range cellErrs {

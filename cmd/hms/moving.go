@@ -45,6 +45,9 @@ func importMoving(ctx context.Context, kind string, args []string, stdout io.Wri
 	defer f.Close()
 	// The operator acts for the organisation as the system, with an owner's rights.
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return err
+	}
 	run := a.Importer.ImportOpeningBalances
 	if kind == "advances" {
 		run = a.Importer.ImportAdvances

@@ -57,6 +57,9 @@ func orgCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		return explain(a, err)
 	}
 	if args[0] == "set" {
+		if err := mayWrite(ctx, a, org); err != nil {
+			return err
+		}
 		in := orgprofile.Input{LegalName: p.LegalName, Street: p.Street, HouseNumber: p.HouseNumber, Postcode: p.Postcode, City: p.City,
 			Email: p.Email, Phone: p.Phone, KvK: p.KvK, VATID: p.VATID, PaymentTermDays: p.PaymentTermDays}
 		for f, v := range map[string]*string{"legal-name": &in.LegalName, "street": &in.Street, "house-number": &in.HouseNumber,

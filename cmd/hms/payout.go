@@ -63,6 +63,9 @@ func payoutsCommand(ctx context.Context, args []string, stdout io.Writer) error 
 		return fmt.Errorf("no organisation %q", *slug)
 	}
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return err
+	}
 	flags := map[string]string{"account_id": "--account", "execution_date": "--execution-date", "due_until": "--due-until"}
 	plan, err := a.Payouts.Preview(ctx, actor, in)
 	if err != nil {

@@ -18,11 +18,15 @@ import (
 	"hms/internal/rentincrease"
 )
 
-// operatorActor acts for an organisation as the system, with an owner's rights.
+// operatorActor acts for an organisation as the system, with an owner's
+// rights, to change it (refused while it may only read).
 func operatorActor(ctx context.Context, a *app.App, slug string) (account.Actor, error) {
 	org, err := a.Accounts.OrgBySlug(ctx, slug)
 	if err != nil {
 		return account.Actor{}, fmt.Errorf("no organisation %q", slug)
+	}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return account.Actor{}, err
 	}
 	return account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}, nil
 }

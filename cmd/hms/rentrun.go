@@ -64,6 +64,9 @@ func rentRun(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("no organisation %q", *slug)
 	}
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return err
+	}
 	in := billing.RunInput{Period: *period, Scope: scope}
 	eur := func(c money.Cents) string { return money.Format(c, "en") }
 	flags := map[string]string{"scope": "--" + string(scope.Kind)}
@@ -156,6 +159,9 @@ func rentRunUndo(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("no organisation %q", *slug)
 	}
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return err
+	}
 	eur := func(c money.Cents) string { return money.Format(c, "en") }
 	p, err := a.Billing.UndoPlan(ctx, actor, runID)
 	if err != nil {

@@ -56,6 +56,9 @@ func sepaCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("no organisation %q", *slug)
 	}
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return err
+	}
 	flags := map[string]string{"collection_date": "--collection-date", "due_until": "--due-until", "account_id": "--account"}
 	eur := func(c money.Cents) string { return money.Format(c, "en") }
 	p, err := a.DirectDebit.Preview(ctx, actor, in)

@@ -52,6 +52,9 @@ func settlementDegreeDays(ctx context.Context, args []string, stdout io.Writer) 
 		return fmt.Errorf("no organisation %q", *slug)
 	}
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return err
+	}
 	f, err := os.Open(files[0])
 	if err != nil {
 		return err

@@ -60,6 +60,9 @@ func settlementStored(ctx context.Context, args []string, stdout io.Writer) erro
 		return fmt.Errorf("no organisation %q", *slug)
 	}
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return err
+	}
 	if importing {
 		f, err := os.Open(files[0])
 		if err != nil {

@@ -46,6 +46,9 @@ func settlementSend(ctx context.Context, args []string, stdout io.Writer) error 
 		return fmt.Errorf("no organisation %q", *slug)
 	}
 	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if err := mayWrite(ctx, a, org); err != nil {
+		return err
+	}
 	eur := func(c money.Cents) string { return money.Format(c, "en") }
 	if sending {
 		rev, err := a.Statements.Review(ctx, actor, *runID)

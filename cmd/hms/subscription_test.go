@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"hms/internal/app"
+	"hms/internal/platform/civil"
 	"hms/internal/platform/dbtest"
 )
 
@@ -34,6 +36,62 @@ func TestSubscriptionCommands(t *testing.T) {
 			}
 			if _, err := run1(append([]string{"subscription", "show", "--org", "nergens"}, storage...)...); err == nil {
 				t.Fatal("an unknown organisation passed")
+			}
+		})
+	}
+}
+
+// After the trial without a subscription the command line may read the
+// organisation but not change it, as the back office and the API; privacy
+// duties go on, and a longer trial lifts it.
+func TestCommandsRefuseWritesAfterTheTrial(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			cfg, key, storage := newCLI(t, engine)
+			ctx := context.Background()
+			run1 := func(args ...string) (string, error) {
+				var out, errOut bytes.Buffer
+				err := run(ctx, append(args, storage...), &out, &errOut)
+				return out.String(), err
+			}
+			if out, err := run1("demo", "--org", "proef", "--units", "12"); err != nil {
+				t.Fatalf("demo: %q %v", out, err)
+			}
+			trialEnds := func(d civil.Date) {
+				a, err := app.Open(ctx, appConfig(cfg, key))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer a.Close()
+				org, err := a.Accounts.OrgBySlug(ctx, "proef")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := a.Subscriptions.ExtendTrial(ctx, 0, org.ID, d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			today := civil.Today(cliClock.Now())
+			trialEnds(today.AddDays(-1))
+			period := today.String()[:7]
+			for _, args := range [][]string{
+				{"org", "set", "--org", "proef", "--city", "Zwolle"},
+				{"rentrun", "--org", "proef", "--period", period},
+			} {
+				out, err := run1(args...)
+				if err == nil || !strings.Contains(err.Error(), "trial has ended") || !strings.Contains(err.Error(), "/o/proef/settings/subscription") {
+					t.Fatalf("%v after the trial: %q %v", args, out, err)
+				}
+			}
+			if out, err := run1("org", "show", "--org", "proef"); err != nil || strings.Contains(out, "Zwolle") {
+				t.Fatalf("org show after the trial: %q %v", out, err)
+			}
+			if out, err := run1("privacy", "retention", "--org", "proef", "--dry-run"); err != nil {
+				t.Fatalf("the retention dry run after the trial: %q %v", out, err)
+			}
+			trialEnds(today.AddDays(7))
+			if out, err := run1("org", "set", "--org", "proef", "--city", "Zwolle"); err != nil {
+				t.Fatalf("org set in the trial: %q %v", out, err)
 			}
 		})
 	}

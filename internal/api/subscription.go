@@ -132,9 +132,10 @@ func (a *API) putSubscription(ctx context.Context, act account.Actor, in *PutSub
 }
 
 // readOnly is the refusal of a write after the trial, with where to
-// subscribe; nil when the organisation may write.
+// subscribe; nil when the organisation may write. Privacy duties go on
+// (subscription.PrivacyDuty).
 func (a *API) readOnly(ctx context.Context, act account.Actor, method, path string) (string, error) {
-	if method == http.MethodGet || method == http.MethodHead || path == Prefix+"/subscription" {
+	if method == http.MethodGet || method == http.MethodHead || path == Prefix+"/subscription" || subscription.PrivacyDuty(path) {
 		return "", nil
 	}
 	err := a.Subscriptions.CheckWrite(ctx, act.OrgID)

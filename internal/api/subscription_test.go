@@ -29,12 +29,20 @@ func TestSubscriptionAPIReadOnlyAfterTrial(t *testing.T) {
 			if st, c := ca.do("POST", "/complexes", `{"name":"Hof 1"}`); st != 201 {
 				t.Fatalf("a write in no trial: %d %v", st, c)
 			}
+			st, person := ca.do("POST", "/relations", `{"kind":"person","first_names":"Anna","surname":"Beperkt"}`)
+			if st != 201 {
+				t.Fatalf("a person in the trial: %d %v", st, person)
+			}
 			if err := e.Subscriptions.ExtendTrial(ctx, 0, owner.OrgID, civil.New(2027, time.June, 13)); err != nil {
 				t.Fatal(err)
 			}
 			st, prob := ca.do("POST", "/complexes", `{"name":"Hof 2"}`)
 			if st != 403 || !strings.Contains(fmt.Sprint(prob["detail"]), "/o/alpha/settings/subscription") {
 				t.Fatalf("a write after the trial: %d %v", st, prob)
+			}
+			// The law's duties go on: a person can still be restricted.
+			if st, out := ca.do("POST", fmt.Sprintf("/relations/%v/restriction", person["id"]), `{"ground":"accuracy"}`); st != 204 {
+				t.Fatalf("a restriction after the trial: %d %v", st, out)
 			}
 			if st, list := ca.do("GET", "/complexes", ""); st != 200 || len(list["items"].([]any)) != 1 {
 				t.Fatalf("a read after the trial: %d %v", st, list)

@@ -97,10 +97,11 @@ func (s *Server) subscriptionMandate(w http.ResponseWriter, r *http.Request) {
 // readOnlyRefusal answers a write into an organisation whose trial ended
 // without a subscription: reads and exports go on, writes get a page that
 // says why and links to the subscription. The subscription page itself is
-// how the organisation gets out, so it is never refused. It reports whether
-// it answered.
+// how the organisation gets out, so it is never refused; nor are the privacy
+// duties (subscription.PrivacyDuty). It reports whether it answered.
 func (s *Server) readOnlyRefusal(w http.ResponseWriter, r *http.Request) bool {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead || strings.Contains(r.Pattern, "/settings/subscription") {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || strings.Contains(r.Pattern, "/settings/subscription") ||
+		subscription.PrivacyDuty(r.Pattern) {
 		return false
 	}
 	err := s.Subscriptions.CheckWrite(r.Context(), actorOf(r).OrgID)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,6 +52,11 @@ func TestSubscriptionReadOnlyWeb(t *testing.T) {
 			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, `id="read-only-message"`) ||
 				!strings.Contains(body, `href="/o/a/settings/subscription"`) {
 				t.Fatalf("a write after the trial: %d %.3000s", resp.StatusCode, body)
+			}
+			// The law's duties go on: restricting a person is not refused.
+			restrict := fmt.Sprintf("/o/a/relations/%d/restriction", f.tenant)
+			if resp, body := c.do("POST", restrict, url.Values{"ground": {"accuracy"}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("a restriction after the trial: %d %.2000s", resp.StatusCode, body)
 			}
 			if body := mustBody(t, c, "/o/a/units"); !strings.Contains(body, "Lindelaan") || !strings.Contains(body, "proefperiode is voorbij") {
 				t.Fatalf("reading after the trial: %.3000s", body)

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"hms/internal/account"
+	"hms/internal/app"
+	"hms/internal/subscription"
+)
+
+// mayWrite refuses a command that changes an organisation which may only
+// read (its trial ended without a subscription), as the back office and the
+// API refuse it: the operator's command line is no way around the
+// subscription. Privacy duties (erasure, subject requests, restriction,
+// retention) do not call it, as their pages and endpoints are not refused.
+func mayWrite(ctx context.Context, a *app.App, org *account.Organisation) error {
+	err := a.Subscriptions.CheckWrite(ctx, org.ID)
+	if errors.Is(err, subscription.ErrReadOnly) {
+		return errors.New(a.Texts.T("en", "subscription.read_only_cli", map[string]any{
+			"Org": org.Name, "Link": "/o/" + org.Slug + "/settings/subscription"}))
+	}
+	if err != nil {
+		return fmt.Errorf("the organisation's subscription: %w", err)
+	}
+	return nil
+}
