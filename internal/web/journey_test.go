@@ -50,6 +50,11 @@ func TestCustomerJourneyBrowser(t *testing.T) {
 			if got := b.Text(t, "#trial-banner"); !strings.Contains(got, "14 dagen") {
 				t.Fatalf("the trial banner after sign-up: %q", got)
 			}
+			// On a desktop the sections stand in a row: no menu button.
+			if shown := browsertest.Get(t, b, chromedp.Evaluate[string](
+				`getComputedStyle(document.querySelector("#menu-button")).display`)); shown != "none" {
+				t.Fatalf("the phone's menu button shows at 1280 px (display %s)", shown)
+			}
 			u, err := url.Parse(b.URL(t))
 			if err != nil || !strings.HasPrefix(u.Path, "/o/") {
 				t.Fatalf("after login at %v (%v)", u, err)
