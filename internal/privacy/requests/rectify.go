@@ -154,6 +154,9 @@ func (s *Service) Changes(ctx context.Context, a account.Actor, id, person int64
 // requester mailed what was changed. A value the person's record does not
 // accept is reported at its field ("proposed_" + field); nothing changes.
 func (s *Service) Rectify(ctx context.Context, a account.Actor, id, person int64) error {
+	if a.OrgID == 0 && CanHandle(a) {
+		return s.rectifyAccount(ctx, a, id)
+	}
 	r, err := s.personStep(ctx, a, id, person, Rectification, Completion)
 	if err != nil {
 		return err
