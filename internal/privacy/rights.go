@@ -140,10 +140,10 @@ type RightsDeps struct {
 // Rights answers subject requests: export (access and portability) and
 // erasure.
 type Rights struct {
-	db      *db.DB
-	audit   *audit.Log
-	clk     clock.Clock
-	texts   *i18n.Catalog
+	db       *db.DB
+	audit    *audit.Log
+	clk      clock.Clock
+	texts    *i18n.Catalog
 	person   Person
 	sources  []Source
 	accounts AccountData
