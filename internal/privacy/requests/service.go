@@ -678,6 +678,8 @@ func (s *Service) Complete(ctx context.Context, a account.Actor, id int64, done 
 // SendExport answers an access or portability request with the export of
 // person (privacy.Rights): the zip is sealed with the request and the
 // requester mailed a link that downloads it once within 14 days.
+// In the console (staff) it exports the requester's own account instead
+// and person is not used (account.go).
 func (s *Service) SendExport(ctx context.Context, a account.Actor, id, person int64) error {
 	if a.OrgID == 0 && CanHandle(a) {
 		return s.sendAccountExport(ctx, a, id)
@@ -739,7 +741,8 @@ const DownloadPath = "/privacy/verzoek/download"
 // Erase answers an erasure request (P12 included) by erasing person
 // (privacy.Rights.Erase); when the law keeps the person from being erased
 // yet (a running lease, open items), the request is refused with that
-// reason. The requester is mailed the receipt or the refusal.
+// reason. The requester is mailed the receipt or the refusal. In the
+// console it erases the requester's own account (account.go).
 func (s *Service) Erase(ctx context.Context, a account.Actor, id, person int64) error {
 	if a.OrgID == 0 && CanHandle(a) {
 		return s.eraseAccount(ctx, a, id)
