@@ -14,7 +14,8 @@ import (
 
 const privacyUsage = "usage: hms privacy export --org SLUG --person ID --out FILE.zip [--lang nl|en] | " +
 	"hms privacy erase --org SLUG --person ID | hms privacy register [--format csv|pdf|json] | hms privacy breaches | " +
-	"hms privacy retention --org SLUG [--dry-run] | hms privacy requests --org SLUG [--overdue]"
+	"hms privacy retention --org SLUG [--dry-run] | hms privacy requests --org SLUG [--overdue] | " +
+	"hms privacy requests show|verify|extend|export|erase|rectify|refuse|complete|forward ID [--org SLUG | --staff EMAIL] …"
 
 // privacyCommand answers a person's subject request from the command line:
 // the same service as the person's page and the API (privacy.Rights),

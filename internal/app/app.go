@@ -282,7 +282,7 @@ func (a *App) build(ctx context.Context) error {
 			a.Leases.PrivacySource(), a.Billing.PrivacySource(), a.Statements.PrivacySource(), a.Dunning.PrivacySource(),
 			a.DirectDebit.PrivacySource(), a.Reconcile.PrivacySource(), a.Deposits.PrivacySource(), a.Payouts.PrivacySource(),
 			a.RentIncreases.PrivacySource(), privacy.AccessLog{Audit: a.Audit, Texts: a.Texts},
-		}}); err != nil {
+		}, Accounts: a.Accounts}); err != nil {
 		return err
 	}
 	a.Stats = stats.New(stats.Deps{DB: a.DB, Clock: a.Clock, Log: a.Log})
@@ -290,7 +290,7 @@ func (a *App) build(ctx context.Context) error {
 		Ledger: a.Ledger, Names: a.Relations, Jobs: a.Jobs})
 	a.Requests = requests.New(requests.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox,
 		Texts: a.Texts, Rights: a.Rights, Owners: a.Accounts, Persons: a.Relations, Jobs: a.Jobs,
-		BaseURL: func() string { return a.BaseURL }})
+		BaseURL: func() string { return a.BaseURL }, AccountRights: a.Rights, Accounts: a.Accounts, Staff: a.Accounts})
 	a.OrgExport = orgexport.New(orgexport.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Person: a.Relations.PrivacySource(),
 		Documents: []orgexport.Documents{{Table: "ledger_invoices", Column: "document_sealed", NameColumn: "number", Dir: "invoices",
 			Ext: "pdf", Open: a.Billing.StoredDocumentTx}}})

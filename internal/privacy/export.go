@@ -131,8 +131,9 @@ func (r *Rights) jsonOf(rep *Report, ss SourceSections, lang string) jsonSource 
 	out := jsonSource{Source: ss.Source, PersonID: rep.PersonID, Made: rep.Made.UTC(), Sections: []jsonSection{}}
 	t := func(id string) string { return r.texts.T(lang, id, nil) }
 	for _, sec := range ss.Sections {
-		js := jsonSection{Section: sec.Key, Title: t(sec.Title), Purpose: t(sec.Purpose), LegalBasis: t(sec.Basis),
-			Retention: t(sec.Retention), Recipients: t(sec.Recipients), Origin: t(sec.Origin), Records: []map[string]any{}}
+		w := r.why(sec, lang)
+		js := jsonSection{Section: sec.Key, Title: t(sec.Title), Purpose: w.Purpose, LegalBasis: w.Basis,
+			Retention: w.Retention, Recipients: w.Recipients, Origin: t(sec.Origin), Records: []map[string]any{}}
 		for _, rec := range sec.Records {
 			m := map[string]any{}
 			for i, v := range rec {
@@ -187,8 +188,9 @@ func (r *Rights) html(rep *Report, lang string) ([]byte, error) {
 	var secs []htmlSection
 	for _, ss := range rep.Sections {
 		for _, sec := range ss.Sections {
-			h := htmlSection{Title: t(sec.Title), Purpose: t(sec.Purpose), Basis: t(sec.Basis), Retention: t(sec.Retention),
-				Recipients: t(sec.Recipients), Origin: t(sec.Origin)}
+			w := r.why(sec, lang)
+			h := htmlSection{Title: t(sec.Title), Purpose: w.Purpose, Basis: w.Basis, Retention: w.Retention,
+				Recipients: w.Recipients, Origin: t(sec.Origin)}
 			for _, c := range sec.Columns {
 				h.Columns = append(h.Columns, t(c))
 			}
@@ -221,4 +223,18 @@ func (r *Rights) html(rep *Report, lang string) ([]byte, error) {
 		return nil, fmt.Errorf("export report: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// sectionWhy is why a section is held, in words.
+type sectionWhy struct{ Purpose, Basis, Retention, Recipients string }
+
+// why is a section's purpose, legal basis, retention and recipients in
+// lang: the register's own words for a section that names its activity
+// (HMS's own data, account.go), else the catalog's for its message ids.
+func (r *Rights) why(sec Section, lang string) sectionWhy {
+	if a := activity(sec.Activity); a != nil {
+		return sectionWhy{a.Purpose.In(lang), a.Basis.In(lang), a.Retention.In(lang), a.Recipients.In(lang)}
+	}
+	t := func(id string) string { return r.texts.T(lang, id, nil) }
+	return sectionWhy{t(sec.Purpose), t(sec.Basis), t(sec.Retention), t(sec.Recipients)}
 }

@@ -125,3 +125,26 @@ func TestEveryColumnIsDeclared(t *testing.T) {
 		}
 	})
 }
+
+// Every section of the account source (HMS as controller) belongs to an
+// activity of the register in which HMS is controller: its purpose, basis,
+// recipients and retention in the export are the register's words.
+func TestAccountSectionsAreRegistered(t *testing.T) {
+	for key, act := range privacy.AccountActivities {
+		found := false
+		for _, a := range privacy.Register {
+			if a.Key == act {
+				found = true
+				if a.Role != privacy.Controller {
+					t.Errorf("%s: activity %s is not HMS's as controller", key, act)
+				}
+				if a.Purpose.NL == "" || a.Basis.EN == "" || a.Retention.NL == "" || a.Recipients.EN == "" {
+					t.Errorf("%s: activity %s lacks words", key, act)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no activity %s in the register", key, act)
+		}
+	}
+}

@@ -65,6 +65,10 @@ type Section struct {
 	Origin     string
 	Columns    []string
 	Records    [][]Value
+	// Activity, when set, is the register's activity (Register) whose own
+	// words give the section's purpose, legal basis, recipients and
+	// retention instead of the message ids (HMS's own data, account.go).
+	Activity string
 }
 
 // Erased is what a source erased: a description (message id) and how many.
@@ -128,17 +132,21 @@ type RightsDeps struct {
 	Texts   *i18n.Catalog
 	Person  Person   // the relation's own record, erased last
 	Sources []Source // every other capability's data about persons
+	// Accounts is the account capability (HMS as controller: a user's own
+	// account, account.go); nil answers no account requests.
+	Accounts AccountData
 }
 
 // Rights answers subject requests: export (access and portability) and
 // erasure.
 type Rights struct {
-	db      *db.DB
-	audit   *audit.Log
-	clk     clock.Clock
-	texts   *i18n.Catalog
-	person  Person
-	sources []Source
+	db       *db.DB
+	audit    *audit.Log
+	clk      clock.Clock
+	texts    *i18n.Catalog
+	person   Person
+	sources  []Source
+	accounts AccountData
 }
 
 // NewRights checks that every source has its own name.
@@ -156,7 +164,8 @@ func NewRights(d RightsDeps) (*Rights, error) {
 		}
 		seen[s.Name()] = true
 	}
-	return &Rights{db: d.DB, audit: d.Audit, clk: d.Clock, texts: d.Texts, person: d.Person, sources: d.Sources}, nil
+	return &Rights{db: d.DB, audit: d.Audit, clk: d.Clock, texts: d.Texts, person: d.Person, sources: d.Sources,
+		accounts: d.Accounts}, nil
 }
 
 // Sources are the registered sources, the person's own record first.

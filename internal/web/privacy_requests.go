@@ -168,6 +168,25 @@ type srView struct {
 	// Changes are a rectification's proposed values next to the picked
 	// person's (PersonID).
 	Changes []requests.Change
+	// Account is the user a console request's requester is (by e-mail
+	// address), 0 when there is none: HMS answers from their account.
+	Account int64
+}
+
+// AccountAction is what staff do with the requester's account for a
+// console request: export, erase or rectify ("" for another kind).
+func (v srView) AccountAction() string {
+	switch r := v.Request; {
+	case r == nil || !v.Console:
+		return ""
+	case r.Exports():
+		return "export"
+	case r.Erases():
+		return "erase"
+	case r.Corrects() && len(r.Personal.Proposed) > 0:
+		return "rectify"
+	}
+	return ""
 }
 
 // Due says a request's due day in words.
@@ -247,6 +266,15 @@ func (s *Server) srRender(w http.ResponseWriter, r *http.Request, p *page, conso
 		if v.Orgs, err = s.Accounts.ConsoleOrganisations(r.Context()); err != nil {
 			s.fail(w, r, err, p)
 			return
+		}
+		if req.Open() && req.Verified() && v.AccountAction() != "" {
+			v.Account = s.Requests.AccountOf(r.Context(), a, req)
+			if req.Corrects() {
+				if v.Changes, err = s.Requests.Changes(r.Context(), a, id, 0); err != nil {
+					s.fail(w, r, err, p)
+					return
+				}
+			}
 		}
 	} else {
 		v.CanErase = privacy.CanErase(a)

@@ -424,7 +424,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST", "/console/plans", staff, s.consolePlanSave)
 	s.handle("GET", "/console/privacy/requests", staff, s.srList(true))
 	s.handle("GET", "/console/privacy/requests/{id}", staff, s.srShow(true))
-	for _, action := range []string{"verify", "extend", "refuse", "complete", "forward"} {
+	for _, action := range []string{"verify", "extend", "refuse", "complete", "forward", "export", "erase", "rectify"} {
 		s.handle("POST", "/console/privacy/requests/{id}/"+action, staff, s.srAct(true, action))
 	}
 

@@ -59,6 +59,13 @@ type Deps struct {
 	Persons Persons     // nil: restriction and objection are only completed by hand
 	Jobs    *jobs.Queue // nil: no daily reminders (tests of the rest)
 	BaseURL func() string
+	// AccountRights and Accounts answer the console's requests about a
+	// person's own HMS account (account.go); nil: staff complete those by
+	// hand. Staff lists the platform's staff, whom the console's reminders
+	// reach.
+	AccountRights AccountRights
+	Accounts      Accounts
+	Staff         StaffContacts
 }
 
 // Service is the face of the subject-request process.
@@ -74,6 +81,10 @@ type Service struct {
 	persons Persons
 	jobs    *jobs.Queue
 	baseURL func() string
+
+	accountRights AccountRights
+	accounts      Accounts
+	staff         StaffContacts
 }
 
 // New returns the service and registers its daily job.
@@ -85,7 +96,8 @@ func New(d Deps) *Service {
 		d.BaseURL = func() string { return "" }
 	}
 	s := &Service{db: d.DB, vault: d.Vault, audit: d.Audit, clk: d.Clock, outbox: d.Outbox, texts: d.Texts, rights: d.Rights,
-		owners: d.Owners, persons: d.Persons, jobs: d.Jobs, baseURL: d.BaseURL}
+		owners: d.Owners, persons: d.Persons, jobs: d.Jobs, baseURL: d.BaseURL,
+		accountRights: d.AccountRights, accounts: d.Accounts, staff: d.Staff}
 	if d.Jobs != nil {
 		s.registerJobs(d.Jobs)
 	}
@@ -666,7 +678,12 @@ func (s *Service) Complete(ctx context.Context, a account.Actor, id int64, done 
 // SendExport answers an access or portability request with the export of
 // person (privacy.Rights): the zip is sealed with the request and the
 // requester mailed a link that downloads it once within 14 days.
+// In the console (staff) it exports the requester's own account instead
+// and person is not used (account.go).
 func (s *Service) SendExport(ctx context.Context, a account.Actor, id, person int64) error {
+	if a.OrgID == 0 && CanHandle(a) {
+		return s.sendAccountExport(ctx, a, id)
+	}
 	if a.OrgID == 0 || !CanHandle(a) {
 		return validation.ErrForbidden
 	}
@@ -690,14 +707,20 @@ func (s *Service) SendExport(ctx context.Context, a account.Actor, id, person in
 		}
 		return err
 	}
+	return s.deliverExport(ctx, a, id, person, zip.Bytes())
+}
+
+// deliverExport seals the export zip with request id, completes it and
+// mails the requester a link that downloads it once within 14 days.
+func (s *Service) deliverExport(ctx context.Context, a account.Actor, id, person int64, zip []byte) error {
 	token, hash := newSecret("d_")
 	if err := s.db.System(ctx, func(tx *db.Tx) error {
 		return insertToken(ctx, tx, hash, a.OrgID, id, "download", s.clk.Now().Add(DownloadTTL))
 	}); err != nil {
 		return err
 	}
-	_, err = s.change(ctx, a, id, "subject_request.exported", func(tx *db.Tx, r *Request) error {
-		sealed, err := s.vault.Seal(ctx, tx, vault.SubjectID(r.subject), "privacy_requests.export_sealed", zip.Bytes())
+	_, err := s.change(ctx, a, id, "subject_request.exported", func(tx *db.Tx, r *Request) error {
+		sealed, err := s.vault.Seal(ctx, tx, vault.SubjectID(r.subject), "privacy_requests.export_sealed", zip)
 		if err != nil {
 			return err
 		}
@@ -718,8 +741,12 @@ const DownloadPath = "/privacy/verzoek/download"
 // Erase answers an erasure request (P12 included) by erasing person
 // (privacy.Rights.Erase); when the law keeps the person from being erased
 // yet (a running lease, open items), the request is refused with that
-// reason. The requester is mailed the receipt or the refusal.
+// reason. The requester is mailed the receipt or the refusal. In the
+// console it erases the requester's own account (account.go).
 func (s *Service) Erase(ctx context.Context, a account.Actor, id, person int64) error {
+	if a.OrgID == 0 && CanHandle(a) {
+		return s.eraseAccount(ctx, a, id)
+	}
 	if a.OrgID == 0 || !CanHandle(a) || !privacy.CanErase(a) {
 		return validation.ErrForbidden
 	}
@@ -813,8 +840,9 @@ func (s *Service) Forward(ctx context.Context, staff account.Actor, id, org int6
 }
 
 // Remind mails the owners of each organisation with open requests due
-// within RemindBefore days (or overdue) a reminder, once a day, and
-// returns how many organisations were reminded.
+// within RemindBefore days (or overdue) a reminder, once a day, and the
+// platform's staff for the console's own (remindStaff); it returns how many
+// organisations (the console counting as one) were reminded.
 func (s *Service) Remind(ctx context.Context) (int, error) {
 	today := s.today()
 	var orgs []int64
@@ -863,7 +891,62 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 		}
 		reminded++
 	}
-	return reminded, nil
+	n, err := s.remindStaff(ctx, today)
+	return reminded + n, err
+}
+
+// StaffContacts lists the platform's staff (account.Service), in a System
+// transaction.
+type StaffContacts interface {
+	StaffContacts(ctx context.Context, tx *db.Tx) ([]account.OwnerContact, error)
+}
+
+// remindStaff mails the platform's staff a reminder of the console's open
+// requests due within RemindBefore days (or overdue), once a day; those
+// forwarded to an organisation are its owners' to answer. It returns 1 when
+// staff were reminded.
+func (s *Service) remindStaff(ctx context.Context, today civil.Date) (int, error) {
+	if s.staff == nil {
+		return 0, nil
+	}
+	sent := 0
+	err := s.db.System(ctx, func(tx *db.Tx) error {
+		ids, err := remindable(ctx, tx, today.AddDays(RemindBefore), today)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		var open []int64
+		for _, id := range ids {
+			r, _, err := getRequest(ctx, tx, id, false)
+			if err != nil {
+				return err
+			}
+			if r.State != AwaitingController {
+				open = append(open, id)
+			}
+		}
+		if len(open) == 0 {
+			return nil
+		}
+		if err := markReminded(ctx, tx, open, today); err != nil {
+			return err
+		}
+		staff, err := s.staff.StaffContacts(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, o := range staff {
+			data := map[string]any{"Count": len(open), "Link": s.baseURL() + "/console/privacy/requests"}
+			if _, err := s.outbox.Send(ctx, tx, pmail.Message{To: o.Email,
+				Subject: s.texts.T(o.Lang, "subject_request.mail.reminder.subject", data),
+				Text:    s.texts.T(o.Lang, "subject_request.mail.reminder.body", data)}); err != nil {
+				return err
+			}
+		}
+		sent = 1
+		return nil
+	})
+	return sent, err
 }
 
 // JobRemind is the daily reminder job.

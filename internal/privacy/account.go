@@ -1,0 +1,214 @@
+package privacy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"hms/internal/account"
+	"hms/internal/platform/audit"
+	"hms/internal/platform/civil"
+	"hms/internal/platform/db"
+	"hms/internal/platform/i18n"
+	"hms/internal/platform/validation"
+)
+
+// The account source: subject requests where HMS is controller (a user's
+// own account, PRIVACY.md P20). Unlike the sources of an organisation's
+// persons, an account spans organisations, so it is not a Source run in one
+// organisation's transaction: the account capability reads and erases it
+// (account.SubjectData, account.EraseUser) and this file turns that into
+// the same export (Rights.WriteZip) and the same receipt. Each section
+// names the register's activity (Section.Activity) it belongs to, so its
+// purpose, legal basis, recipients and retention are the register's own
+// words (AccountActivities, TestAccountSectionsAreRegistered).
+
+// AccountData is the account capability's side (account.Service).
+type AccountData interface {
+	SubjectData(ctx context.Context, id int64) (*account.SubjectData, error)
+	EraseUser(ctx context.Context, staffID, id int64) (*account.UserErasure, error)
+}
+
+// AccountSourceName names the account source's files in the export.
+const AccountSourceName = "account"
+
+// AccountActivities are the register's activities (all Controller) the
+// account source's sections belong to, by section key.
+var AccountActivities = map[string]string{
+	"account.user":        "accounts",
+	"account.memberships": "accounts",
+	"account.tokens":      "accounts",
+	"account.sessions":    "accounts",
+	"account.agreements":  "accounts",
+	"account.dismissals":  "accounts",
+	"account.grants":      "security",
+	"account.events":      "security",
+	"account.requests":    "hms_subject_requests",
+}
+
+// activity is the register's activity with key, or nil.
+func activity(key string) *Activity {
+	for i := range Register {
+		if Register[i].Key == key {
+			return &Register[i]
+		}
+	}
+	return nil
+}
+
+// canAct reports whether a acts for HMS as controller: staff in the
+// console (no organisation).
+func canAct(a account.Actor) bool {
+	return a.OrgID == 0 && a.Kind == audit.ActorStaff && a.UserID != 0
+}
+
+// CollectAccount gathers what HMS holds about user (staff only), with the
+// extra sections the caller adds (the subject-request history), and records
+// the export in the platform's audit log.
+func (r *Rights) CollectAccount(ctx context.Context, staff account.Actor, user int64, extra ...Section) (*Report, error) {
+	if !canAct(staff) || r.accounts == nil {
+		return nil, validation.ErrForbidden
+	}
+	d, err := r.accounts.SubjectData(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{PersonID: user, Name: d.User.Name, Made: r.clk.Now()}
+	secs := accountSections(d)
+	for _, x := range extra {
+		if AccountActivities[x.Key] == "" {
+			return nil, fmt.Errorf("privacy: account section %q is not in the register", x.Key)
+		}
+		x.Activity = AccountActivities[x.Key]
+		secs = append(secs, x)
+	}
+	rep.Sections = []SourceSections{{Source: AccountSourceName, Sections: secs}}
+	err = r.db.System(ctx, func(tx *db.Tx) error {
+		return r.audit.Record(ctx, tx, audit.Event{ActorUserID: staff.UserID, ActorKind: audit.ActorStaff, Action: "privacy.account_exported",
+			TargetType: "user", TargetID: fmt.Sprint(user), Details: map[string]string{"sections": fmt.Sprint(len(secs))}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// ExportAccount writes what HMS holds about user as the export's zip
+// (report.html, json/account.json, csv/<section>.csv), in lang.
+func (r *Rights) ExportAccount(ctx context.Context, staff account.Actor, user int64, lang string, w io.Writer, extra ...Section) error {
+	rep, err := r.CollectAccount(ctx, staff, user, extra...)
+	if err != nil {
+		return err
+	}
+	return r.WriteZip(rep, i18n.Supported(lang), w)
+}
+
+func accountSections(d *account.SubjectData) []Section {
+	sec := func(key, title, origin string, cols ...string) Section {
+		return Section{Key: key, Title: title, Origin: origin, Activity: AccountActivities[key], Columns: cols}
+	}
+	u := d.User
+	user := sec("account.user", "privacy.src.account", "privacy.origin.account", "privacy.col.field", "privacy.col.value")
+	yes := func(b bool) Value {
+		if b {
+			return Word("privacy.yes")
+		}
+		return Word("privacy.no")
+	}
+	user.Records = [][]Value{
+		{Word("privacy.field.name"), Text(u.Name)},
+		{Word("privacy.field.email"), Text(u.Email)},
+		{Word("privacy.field.language"), Word("privacy.lang." + u.Lang)},
+		{Word("privacy.field.created"), At(u.CreatedAt)},
+		{Word("privacy.field.email_confirmed"), yes(u.EmailConfirmed)},
+		{Word("privacy.field.totp"), yes(u.TOTPEnabled)},
+		{Word("privacy.field.staff"), yes(u.IsStaff)},
+	}
+	mem := sec("account.memberships", "privacy.src.memberships", "privacy.origin.account", "privacy.col.organisation",
+		"privacy.col.role", "privacy.col.start")
+	for _, m := range d.Memberships {
+		mem.Records = append(mem.Records, []Value{Text(m.OrgName), Word("role." + string(m.Role)), At(m.Since)})
+	}
+	tok := sec("account.tokens", "privacy.src.tokens", "privacy.origin.account", "privacy.col.organisation", "privacy.col.name",
+		"privacy.col.scopes", "privacy.col.created", "privacy.col.last_used", "privacy.col.revoked")
+	for _, t := range d.Tokens {
+		tok.Records = append(tok.Records, []Value{Text(t.OrgName), Text(t.Name), Text(t.Scopes), At(t.CreatedAt), At(t.LastUsedAt),
+			At(t.RevokedAt)})
+	}
+	ses := sec("account.sessions", "privacy.src.sessions", "privacy.origin.platform", "privacy.col.active", "privacy.col.last_sign_in")
+	ses.Records = [][]Value{{Text(fmt.Sprint(d.Sessions.Active)), At(d.Sessions.LastSignIn)}}
+	agr := sec("account.agreements", "privacy.src.agreements", "privacy.origin.account", "privacy.col.organisation",
+		"privacy.col.version", "privacy.col.when")
+	for _, a := range d.Agreements {
+		agr.Records = append(agr.Records, []Value{Text(a.OrgName), Text(a.Version), At(a.At)})
+	}
+	dis := sec("account.dismissals", "privacy.src.dismissals", "privacy.origin.account", "privacy.col.document",
+		"privacy.col.version", "privacy.col.when")
+	for _, a := range d.Dismissals {
+		dis.Records = append(dis.Records, []Value{Word("privacy.document." + a.Document), Text(a.Version), At(a.At)})
+	}
+	gr := sec("account.grants", "privacy.src.grants", "privacy.origin.platform", "privacy.col.organisation", "privacy.col.role",
+		"privacy.col.status", "privacy.col.hours", "privacy.col.created", "privacy.col.decided")
+	for _, g := range d.Grants {
+		role := "privacy.grant.decided"
+		if g.Asked {
+			role = "privacy.grant.asked"
+		}
+		gr.Records = append(gr.Records, []Value{Text(g.OrgName), Word(role), Word("grant.state." + string(g.State)),
+			Text(fmt.Sprint(g.Hours)), At(g.RequestedAt), At(g.DecidedAt)})
+	}
+	ev := sec("account.events", "privacy.src.events", "privacy.origin.platform", "privacy.col.when", "privacy.col.action",
+		"privacy.col.by")
+	for _, e := range d.Events {
+		ev.Records = append(ev.Records, []Value{At(e.At), Text(e.Action), Word("privacy.actor." + e.ActorKind)})
+	}
+	return []Section{user, mem, tok, ses, agr, dis, gr, ev}
+}
+
+// EraseAccount erases user's account (staff only; account.EraseUser) and
+// returns the receipt: what was erased, what is kept, until when and why.
+// An account that is the only owner of an organisation is refused
+// (*account.SoleOwner, a validation.Problem).
+func (r *Rights) EraseAccount(ctx context.Context, staff account.Actor, user int64) (*Receipt, error) {
+	if !canAct(staff) || r.accounts == nil {
+		return nil, validation.ErrForbidden
+	}
+	e, err := r.accounts.EraseUser(ctx, staff.UserID, user)
+	if err != nil {
+		return nil, err
+	}
+	auditUntil := r.clk.Now().AddDate(0, 84, 0) // the audit log's default retention (retention.Limits)
+	o := Outcome{Source: AccountSourceName,
+		Erased: []Erased{
+			{What: "privacy.what.account", Count: boolCount(!e.AlreadyErased)},
+			{What: "privacy.what.memberships", Count: e.Memberships},
+			{What: "privacy.what.tokens", Count: e.Tokens},
+			{What: "privacy.what.sessions", Count: e.Sessions},
+			{What: "privacy.what.links", Count: e.Links},
+			{What: "privacy.what.dismissals", Count: e.Dismissals},
+		},
+		Kept: []Kept{
+			{What: "privacy.what.account_events", Count: e.Events, Until: civil.Today(auditUntil), Why: "privacy.why.account_events"},
+			{What: "privacy.what.agreements", Count: e.Agreements, Why: "privacy.why.agreements"},
+			{What: "privacy.what.grants", Count: e.Grants, Until: civil.Today(auditUntil), Why: "privacy.why.grants"},
+		}}
+	return &Receipt{PersonID: user, At: r.clk.Now(), AlreadyErased: e.AlreadyErased, Outcomes: []Outcome{o}}, nil
+}
+
+func boolCount(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// IsSoleOwner reports whether err refuses an erasure because the account
+// is an organisation's only owner, and names the organisations.
+func IsSoleOwner(err error) ([]string, bool) {
+	var so *account.SoleOwner
+	if errors.As(err, &so) {
+		return so.Orgs, true
+	}
+	return nil, false
+}
