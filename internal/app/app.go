@@ -292,8 +292,7 @@ func (a *App) build(ctx context.Context) error {
 		Texts: a.Texts, Rights: a.Rights, Owners: a.Accounts, Persons: a.Relations, Jobs: a.Jobs,
 		BaseURL: func() string { return a.BaseURL }})
 	a.OrgExport = orgexport.New(orgexport.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Person: a.Relations.PrivacySource(),
-		Documents: []orgexport.Documents{{Table: "ledger_invoices", Column: "document_sealed", NameColumn: "number", Dir: "invoices",
-			Ext: "pdf", Open: a.Billing.StoredDocumentTx}}})
+		Vault: a.Vault, Fiscal: a.Ledger})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
