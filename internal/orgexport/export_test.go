@@ -71,6 +71,25 @@ func TestExportHoldsEveryRowOfTheOrganisation(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// A tenant-information PDF (sealed under its own subject) and an
+			// uploaded rent roll not yet imported (sealed per organisation).
+			var leaseID int64
+			if err := e.DB.Raw().QueryRow(`SELECT id FROM leases WHERE org_id = `+param(engine)+` ORDER BY id LIMIT 1`,
+				owner.OrgID).Scan(&leaseID); err != nil {
+				t.Fatal(err)
+			}
+			docID, err := e.Leases.GenerateTenantInformation(ctx, owner, leaseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tenantInfo, err := e.Leases.Document(ctx, owner, leaseID, docID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rentRoll := []byte("complex;adres\nTestcomplex;Exportstraat 1\n")
+			if _, err := e.Importer.Submit(ctx, owner, "huurlijst.csv", rentRoll); err != nil {
+				t.Fatal(err)
+			}
 			var buf bytes.Buffer
 			sum, err := e.OrgExport.Export(ctx, owner, &buf)
 			if err != nil {
@@ -217,6 +236,23 @@ func TestExportHoldsEveryRowOfTheOrganisation(t *testing.T) {
 				}
 				if opened != n {
 					t.Errorf("%s.%s: %d sealed, %d opened as %s", sc.Table, sc.Column, n, opened, sc.Name)
+				}
+			}
+			if got := files["documents/lease-documents/"+itoa(docID)+".pdf"]; !bytes.Equal(got, tenantInfo) {
+				t.Errorf("the tenant information is not in the zip as stored (%d bytes)", len(got))
+			}
+			found = false
+			for name, b := range files {
+				if strings.HasPrefix(name, "documents/imports/") && strings.HasSuffix(name, "huurlijst.csv") {
+					found = bytes.Equal(b, rentRoll)
+				}
+			}
+			if !found {
+				t.Error("the uploaded rent roll is not in the zip")
+			}
+			for _, dir := range []string{"invoices", "lease-documents", "imports", "logo", "mail", "payment-files"} {
+				if sum.Documents[dir] == 0 {
+					t.Errorf("no documents/%s in the export of the demo", dir)
 				}
 			}
 			// The export is audited.
