@@ -170,6 +170,7 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 			Phone: os.Getenv("HMS_CONTACT_PHONE"), Address: os.Getenv("HMS_CONTACT_ADDRESS"), KvK: os.Getenv("HMS_CONTACT_KVK")}
 	}
 	cfg.CreditorID, cfg.CreditorName = env("HMS_CREDITOR_ID", ""), env("HMS_CREDITOR_NAME", "")
+	cfg.CancelShredDays, _ = strconv.Atoi(env("HMS_CANCEL_SHRED_DAYS", "0")) // not a number: the default
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
