@@ -116,27 +116,11 @@ func (s *Service) Cancel(ctx context.Context, a account.Actor) (*Cancellation, e
 			out = old
 			return nil
 		}
-		trial, subscribed, err := standingTx(ctx, tx, a.OrgID)
+		c, err := s.planTx(ctx, tx, a, now)
 		if err != nil {
 			return err
 		}
-		st := standingAt(trial, subscribed, now)
-		var paid civil.Date
-		if subscribed {
-			row, err := readSubscriptionTx(ctx, tx, a.OrgID)
-			if err != nil {
-				return err
-			}
-			paid = row.PaidThrough
-		}
-		eff := effectiveAt(st, paid, now)
-		c := Cancellation{OrgID: a.OrgID, RequestedAt: now, RequestedBy: a.UserID, EffectiveAt: eff}
-		last := c.LastDay()
-		if !eff.After(now) {
-			last = civil.Today(now)
-		}
-		c.ShredAt = startOfDayAfter(last.AddDays(s.shredAfter()))
-		if err := insertCancellationTx(ctx, tx, c); err != nil {
+		if err = insertCancellationTx(ctx, tx, c); err != nil {
 			return err
 		}
 		if err := s.mailOwners(ctx, tx, a.OrgID, "mail.cancel", c); err != nil {
@@ -147,6 +131,47 @@ func (s *Service) Cancel(ctx context.Context, a account.Actor) (*Cancellation, e
 			map[string]string{"effective": c.LastDay().String(), "shred": c.ExportUntil().String()})
 	})
 	return out, err
+}
+
+// planTx is the cancellation a asks at now: its dates.
+func (s *Service) planTx(ctx context.Context, tx *db.Tx, a account.Actor, now time.Time) (Cancellation, error) {
+	trial, subscribed, err := standingTx(ctx, tx, a.OrgID)
+	if err != nil {
+		return Cancellation{}, err
+	}
+	st := standingAt(trial, subscribed, now)
+	var paid civil.Date
+	if subscribed {
+		row, err := readSubscriptionTx(ctx, tx, a.OrgID)
+		if err != nil {
+			return Cancellation{}, err
+		}
+		paid = row.PaidThrough
+	}
+	eff := effectiveAt(st, paid, now)
+	c := Cancellation{OrgID: a.OrgID, RequestedAt: now, RequestedBy: a.UserID, EffectiveAt: eff}
+	last := c.LastDay()
+	if !eff.After(now) {
+		last = civil.Today(now)
+	}
+	c.ShredAt = startOfDayAfter(last.AddDays(s.shredAfter()))
+	return c, nil
+}
+
+// CancelPreview is the cancellation the owner would make now, for the
+// confirmation: when it would take effect and until when the export could
+// be downloaded. Nothing is recorded.
+func (s *Service) CancelPreview(ctx context.Context, a account.Actor) (Cancellation, error) {
+	if a.Role != account.Owner || !a.Can(account.PermMembersManage) {
+		return Cancellation{}, validation.ErrForbidden
+	}
+	var c Cancellation
+	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		var err error
+		c, err = s.planTx(ctx, tx, a, s.clk.Now())
+		return err
+	})
+	return c, err
 }
 
 // Undo withdraws the cancellation before it takes effect.
