@@ -44,6 +44,7 @@ Usage:
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
   hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
   hms subscription show --org SLUG           the organisation's trial, price by units and subscription with HMS
+  hms subscription cancel --org SLUG [--undo]  cancel at the end of the paid period (--undo: withdraw it before)
   hms plans list                             HMS's plans (units, price a month excl. VAT, active)
   hms privacy export --org SLUG --person ID --out FILE.zip [--lang en]   a person's data (zip: HTML, JSON, CSV)
   hms privacy erase --org SLUG --person ID   erase a person (crypto-shredding), prints the receipt
@@ -131,6 +132,8 @@ HMS_CONTACT_PHONE, HMS_CONTACT_ADDRESS and HMS_CONTACT_KVK (HMS's own contact de
 
 HMS_CREDITOR_ID and HMS_CREDITOR_NAME are
 HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe.
+HMS_CANCEL_SHRED_DAYS is how many days after a cancellation takes effect its export can still be downloaded
+before the organisation is shredded (default 60).
 `
 
 func main() {
