@@ -173,7 +173,7 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 			Phone: os.Getenv("HMS_CONTACT_PHONE"), Address: os.Getenv("HMS_CONTACT_ADDRESS"), KvK: os.Getenv("HMS_CONTACT_KVK")}
 	}
 	cfg.CreditorID, cfg.CreditorName = env("HMS_CREDITOR_ID", ""), env("HMS_CREDITOR_NAME", "")
-	cfg.CancelShredDays, _ = strconv.Atoi(env("HMS_CANCEL_SHRED_DAYS", "0")) // not a number: the default
+	cfg.CancelShredDays, _ = strconv.Atoi(env("HMS_CANCEL_SHRED_DAYS", "0")) // serve refuses what is not a number
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -290,6 +290,11 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("HMS_RETENTION_DAYS: %q is not a number of days", days)
 		}
 		cfg.Retention = time.Duration(n) * 24 * time.Hour
+	}
+	if days := os.Getenv("HMS_CANCEL_SHRED_DAYS"); days != "" {
+		if n, err := strconv.Atoi(days); err != nil || n < 1 {
+			return fmt.Errorf("HMS_CANCEL_SHRED_DAYS: %q is not a number of days", days)
+		}
 	}
 	if *demo {
 		dir, err := os.MkdirTemp("", "hms-demo-")
