@@ -44,6 +44,7 @@ Usage:
   hms import --org SLUG FILE.csv             import units, tenants and leases from a rent roll
   hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
   hms subscription show --org SLUG           the organisation's trial, price by units and subscription with HMS
+  hms subscription cancel --org SLUG [--undo]  cancel at the end of the paid period (--undo: withdraw it before)
   hms plans list                             HMS's plans (units, price a month excl. VAT, active)
   hms privacy export --org SLUG --person ID --out FILE.zip [--lang en]   a person's data (zip: HTML, JSON, CSV)
   hms privacy erase --org SLUG --person ID   erase a person (crypto-shredding), prints the receipt
@@ -131,6 +132,8 @@ HMS_CONTACT_PHONE, HMS_CONTACT_ADDRESS and HMS_CONTACT_KVK (HMS's own contact de
 
 HMS_CREDITOR_ID and HMS_CREDITOR_NAME are
 HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe.
+HMS_CANCEL_SHRED_DAYS is how many days after a cancellation takes effect its export can still be downloaded
+before the organisation is shredded (default 60).
 `
 
 func main() {
@@ -170,6 +173,7 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 			Phone: os.Getenv("HMS_CONTACT_PHONE"), Address: os.Getenv("HMS_CONTACT_ADDRESS"), KvK: os.Getenv("HMS_CONTACT_KVK")}
 	}
 	cfg.CreditorID, cfg.CreditorName = env("HMS_CREDITOR_ID", ""), env("HMS_CREDITOR_NAME", "")
+	cfg.CancelShredDays, _ = strconv.Atoi(env("HMS_CANCEL_SHRED_DAYS", "0")) // serve refuses what is not a number
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -286,6 +290,11 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("HMS_RETENTION_DAYS: %q is not a number of days", days)
 		}
 		cfg.Retention = time.Duration(n) * 24 * time.Hour
+	}
+	if days := os.Getenv("HMS_CANCEL_SHRED_DAYS"); days != "" {
+		if n, err := strconv.Atoi(days); err != nil || n < 1 {
+			return fmt.Errorf("HMS_CANCEL_SHRED_DAYS: %q is not a number of days", days)
+		}
 	}
 	if *demo {
 		dir, err := os.MkdirTemp("", "hms-demo-")

@@ -11,16 +11,20 @@ import (
 	"hms/internal/app"
 	"hms/internal/money"
 	"hms/internal/nl"
+	"hms/internal/subscription"
 )
 
 const (
-	subscriptionUsage = "usage: hms subscription show --org SLUG"
+	subscriptionUsage = "usage: hms subscription show --org SLUG | hms subscription cancel --org SLUG [--undo]"
 	plansUsage        = "usage: hms plans list"
 )
 
 // subscriptionCommand shows an organisation's trial and subscription, as
 // its owner's settings page does (the billing e-mail, not the IBAN in full).
 func subscriptionCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "cancel" {
+		return subscriptionCancelCommand(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "show" {
 		return errors.New(subscriptionUsage)
 	}
@@ -62,6 +66,57 @@ func subscriptionCommand(ctx context.Context, args []string, stdout io.Writer) e
 	} else if sum.Quote.Plan.ID != 0 {
 		fmt.Fprintf(stdout, "plan by units: %s, %s a month excl. VAT\n", sum.Quote.Plan.NameEN, money.Format(sum.Quote.Monthly, "en"))
 	}
+	if c := sum.Cancellation; c != nil {
+		printCancellation(stdout, c)
+	}
+	return nil
+}
+
+func printCancellation(w io.Writer, c *subscription.Cancellation) {
+	fmt.Fprintf(w, "cancelled: usable through %s, export until %s, shred at %s\n", c.LastDay(), c.ExportUntil(),
+		c.ShredAt.UTC().Format("2006-01-02 15:04 UTC"))
+	if c.Shredded() {
+		fmt.Fprintf(w, "shredded: %s\n", c.ShreddedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+}
+
+// subscriptionCancelCommand cancels an organisation on its owner's behalf
+// (at the end of the paid period; the owners are mailed the dates), or
+// with --undo withdraws the cancellation before it takes effect.
+func subscriptionCancelCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg app.Config
+	fs := flag.NewFlagSet("subscription cancel", flag.ContinueOnError)
+	commonFlags(fs, &cfg)
+	slug := fs.String("org", "", "organisation slug")
+	undo := fs.Bool("undo", false, "withdraw the cancellation before it takes effect")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *slug == "" || fs.NArg() > 0 {
+		return errors.New(subscriptionUsage)
+	}
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	if err != nil {
+		return fmt.Errorf("no organisation %q", *slug)
+	}
+	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	if *undo {
+		if err := a.Subscriptions.Undo(ctx, actor); err != nil {
+			return explain(a, err)
+		}
+		fmt.Fprintf(stdout, "the cancellation of %s is undone\n", org.Name)
+		return nil
+	}
+	c, err := a.Subscriptions.Cancel(ctx, actor)
+	if err != nil {
+		return explain(a, err)
+	}
+	printCancellation(stdout, c)
 	return nil
 }
 

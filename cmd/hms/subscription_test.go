@@ -37,6 +37,19 @@ func TestSubscriptionCommands(t *testing.T) {
 			if _, err := run1(append([]string{"subscription", "show", "--org", "nergens"}, storage...)...); err == nil {
 				t.Fatal("an unknown organisation passed")
 			}
+			// No trial and no subscription: the cancellation takes effect at once.
+			out, err = run1(append([]string{"subscription", "cancel", "--org", "proef"}, storage...)...)
+			if err != nil || !strings.Contains(out, "cancelled: usable through ") || !strings.Contains(out, "export until ") {
+				t.Fatalf("subscription cancel: %q %v", out, err)
+			}
+			if out, err := run1(append([]string{"subscription", "show", "--org", "proef"}, storage...)...); err != nil ||
+				!strings.Contains(out, "state: cancelled") || !strings.Contains(out, "cancelled: usable through") {
+				t.Fatalf("show after cancel: %q %v", out, err)
+			}
+			if _, err := run1(append([]string{"subscription", "cancel", "--org", "proef", "--undo"}, storage...)...); err == nil ||
+				!strings.Contains(err.Error(), "can no longer be undone") {
+				t.Fatalf("undo of an effective cancellation: %v", err)
+			}
 		})
 	}
 }

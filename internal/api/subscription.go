@@ -135,7 +135,8 @@ func (a *API) putSubscription(ctx context.Context, act account.Actor, in *PutSub
 // subscribe; nil when the organisation may write. Privacy duties go on
 // (subscription.PrivacyDuty).
 func (a *API) readOnly(ctx context.Context, act account.Actor, method, path string) (string, error) {
-	if method == http.MethodGet || method == http.MethodHead || path == Prefix+"/subscription" || subscription.PrivacyDuty(path) {
+	if method == http.MethodGet || method == http.MethodHead || path == Prefix+"/subscription" || path == Prefix+"/subscription/cancel" ||
+		subscription.PrivacyDuty(path) {
 		return "", nil
 	}
 	err := a.Subscriptions.CheckWrite(ctx, act.OrgID)

@@ -107,6 +107,9 @@ type Config struct {
 	// the mandate a customer signs to subscribe (HMS_CREDITOR_ID,
 	// HMS_CREDITOR_NAME); without them nobody can subscribe.
 	CreditorID, CreditorName string
+	// CancelShredDays: days after a cancellation takes effect until the
+	// organisation is shredded (HMS_CANCEL_SHRED_DAYS; 0: 60).
+	CancelShredDays int
 }
 
 // App is a running (or runnable) HMS: its settings, the services it built
@@ -240,7 +243,7 @@ func (a *App) build(ctx context.Context) error {
 		Users: a.Accounts, Jobs: a.Jobs, BaseURL: func() string { return a.BaseURL }})
 	a.Subscriptions = subscription.New(subscription.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Outbox: a.Outbox,
 		Jobs: a.Jobs, Texts: a.Texts, Owners: a.Accounts, Creditor: subscription.Creditor{ID: a.CreditorID, Name: a.CreditorName},
-		BaseURL: func() string { return a.BaseURL }})
+		BaseURL: func() string { return a.BaseURL }, ShredAfterDays: a.CancelShredDays})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
 	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy})
@@ -292,8 +295,7 @@ func (a *App) build(ctx context.Context) error {
 		Texts: a.Texts, Rights: a.Rights, Owners: a.Accounts, Persons: a.Relations, Jobs: a.Jobs,
 		BaseURL: func() string { return a.BaseURL }, AccountRights: a.Rights, Accounts: a.Accounts, Staff: a.Accounts})
 	a.OrgExport = orgexport.New(orgexport.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Person: a.Relations.PrivacySource(),
-		Documents: []orgexport.Documents{{Table: "ledger_invoices", Column: "document_sealed", NameColumn: "number", Dir: "invoices",
-			Ext: "pdf", Open: a.Billing.StoredDocumentTx}}})
+		Vault: a.Vault, Fiscal: a.Ledger})
 	a.API = api.New(api.Deps{Services: a.Services, Log: a.Log})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -323,6 +325,9 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	if err := a.Subscriptions.ScheduleReminders(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
+	if err := a.Subscriptions.ScheduleShred(ctx, a.Clock.Now()); err != nil {
 		return err
 	}
 	if err := a.Requests.ScheduleRemind(ctx, a.Clock.Now()); err != nil {

@@ -21,12 +21,15 @@ import (
 	"hms/internal/platform/dbtest"
 	"hms/internal/platform/pdfdoc/pdfdoctest"
 	"hms/internal/platform/validation"
+	"hms/internal/privacy"
 	"hms/internal/relation"
 )
 
 // An export of the demo organisation holds every row of every table with an
 // org_id (a forgotten table or a lost row fails), the people decrypted, no
-// ciphertext, nothing of another organisation; only owners may export.
+// ciphertext, nothing of another organisation; every stored file and every
+// sealed column opened; only owners may export. This is the cancellation
+// export (issue 14): it holds every record of the organisation.
 func TestExportHoldsEveryRowOfTheOrganisation(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
@@ -67,6 +70,25 @@ func TestExportHoldsEveryRowOfTheOrganisation(t *testing.T) {
 				if _, err := e.Billing.InvoiceDocument(ctx, owner, id); err != nil {
 					t.Fatal(err)
 				}
+			}
+			// A tenant-information PDF (sealed under its own subject) and an
+			// uploaded rent roll not yet imported (sealed per organisation).
+			var leaseID int64
+			if err := e.DB.Raw().QueryRow(`SELECT id FROM leases WHERE org_id = `+param(engine)+` ORDER BY id LIMIT 1`,
+				owner.OrgID).Scan(&leaseID); err != nil {
+				t.Fatal(err)
+			}
+			docID, err := e.Leases.GenerateTenantInformation(ctx, owner, leaseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tenantInfo, err := e.Leases.Document(ctx, owner, leaseID, docID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rentRoll := []byte("complex;adres\nTestcomplex;Exportstraat 1\n")
+			if _, err := e.Importer.Submit(ctx, owner, "huurlijst.csv", rentRoll); err != nil {
+				t.Fatal(err)
 			}
 			var buf bytes.Buffer
 			sum, err := e.OrgExport.Export(ctx, owner, &buf)
@@ -188,6 +210,51 @@ func TestExportHoldsEveryRowOfTheOrganisation(t *testing.T) {
 			if stored == 0 || pdfs != stored || sum.Documents["invoices"] != stored {
 				t.Errorf("%d invoice documents stored, %d in the zip", stored, pdfs)
 			}
+			// Every stored file of every kind is in the zip, and every sealed
+			// text column is opened into its table's file.
+			for _, sc := range orgexport.SealedColumns {
+				n := count(t, e, `SELECT COUNT(*) FROM `+sc.Table+` WHERE `+sc.Column+` IS NOT NULL AND org_id = `+itoa(owner.OrgID))
+				if sc.Dir != "" {
+					got := 0
+					for name := range files {
+						if strings.HasPrefix(name, "documents/"+sc.Dir+"/") {
+							got++
+						}
+					}
+					if got != n || sum.Documents[sc.Dir] != n {
+						t.Errorf("%s.%s: %d stored, %d in documents/%s", sc.Table, sc.Column, n, got, sc.Dir)
+					}
+					continue
+				}
+				var rows []map[string]string
+				_ = json.Unmarshal(files["json/"+sc.Table+".json"], &rows)
+				opened := 0
+				for _, r := range rows {
+					if r[sc.Name] != "" {
+						opened++
+					}
+				}
+				if opened != n {
+					t.Errorf("%s.%s: %d sealed, %d opened as %s", sc.Table, sc.Column, n, opened, sc.Name)
+				}
+			}
+			if got := files["documents/lease-documents/"+itoa(docID)+".pdf"]; !bytes.Equal(got, tenantInfo) {
+				t.Errorf("the tenant information is not in the zip as stored (%d bytes)", len(got))
+			}
+			found = false
+			for name, b := range files {
+				if strings.HasPrefix(name, "documents/imports/") && strings.HasSuffix(name, "huurlijst.csv") {
+					found = bytes.Equal(b, rentRoll)
+				}
+			}
+			if !found {
+				t.Error("the uploaded rent roll is not in the zip")
+			}
+			for _, dir := range []string{"invoices", "lease-documents", "imports", "logo", "mail", "payment-files"} {
+				if sum.Documents[dir] == 0 {
+					t.Errorf("no documents/%s in the export of the demo", dir)
+				}
+			}
 			// The export is audited.
 			if n := count(t, e, `SELECT COUNT(*) FROM audit_events WHERE action = 'organisation.exported'`); n != 1 {
 				t.Errorf("%d audit events", n)
@@ -220,4 +287,54 @@ func count(t *testing.T, e *apptest.Env, q string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// Every sealed or binary column of a table with an org_id (privacy.Blobs
+// lists them all) is opened by the export or left out with a reason; a new
+// sealed column fails here until it is one or the other.
+func TestEverySealedColumnIsExportedOrLeftOut(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := apptest.Start(t, engine, apptest.Options{NoServer: true})
+			ctx := context.Background()
+			owner := e.Actor(t, "een", "eigenaar@een.test", account.Owner)
+			var tables []string
+			if err := e.DB.ReadOrg(ctx, owner.OrgID, func(tx *db.Tx) error {
+				var err error
+				tables, err = orgexport.Tables(ctx, tx)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			org := map[string]bool{}
+			for _, tab := range tables {
+				org[tab] = true
+			}
+			opened := map[string]bool{}
+			for _, sc := range orgexport.SealedColumns {
+				k := sc.Table + "." + sc.Column
+				if _, ok := privacy.Blobs[k]; !ok {
+					t.Errorf("%s is opened by the export but is no binary column of the schema (privacy.Blobs)", k)
+				}
+				if !org[sc.Table] {
+					t.Errorf("%s: %s has no org_id", k, sc.Table)
+				}
+				opened[k] = true
+			}
+			for k := range orgexport.LeftOut {
+				if _, ok := privacy.Blobs[k]; !ok {
+					t.Errorf("%s is left out but is no binary column of the schema (privacy.Blobs)", k)
+				}
+			}
+			for k := range privacy.Blobs {
+				tab, _, _ := strings.Cut(k, ".")
+				if !org[tab] || opened[k] {
+					continue
+				}
+				if orgexport.LeftOut[k] == "" {
+					t.Errorf("%s holds the organisation's data but the export neither opens it nor says why it is left out", k)
+				}
+			}
+		})
+	}
 }

@@ -25,6 +25,7 @@ import (
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
+	"hms/internal/platform/vault"
 	"hms/internal/privacy"
 )
 
@@ -34,17 +35,13 @@ type Deps struct {
 	Audit  *audit.Log
 	Clock  clock.Clock
 	Person privacy.Person // the relation's own record: opens a person's sealed fields
-	// Documents are the stored files the export opens, each kind through
-	// its capability's own read path.
-	Documents []Documents
+	Vault  *vault.Vault   // opens the other sealed columns (SealedColumns)
+	Fiscal Fiscal         // opens the fiscal archive (invoices, letters, statements)
 }
 
-// Documents is one kind of stored file: the rows of Table whose Column (the
-// sealed file) is set, each opened by Open and written as
-// documents/<Dir>/<the row's NameColumn>.<Ext>.
-type Documents struct {
-	Table, Column, NameColumn, Dir, Ext string
-	Open                                func(ctx context.Context, tx *db.Tx, id int64) ([]byte, error)
+// zipCreator is the part of zip.Writer the files are written with.
+type zipCreator interface {
+	Create(name string) (io.Writer, error)
 }
 
 // Service exports organisations.
@@ -53,7 +50,8 @@ type Service struct {
 	audit  *audit.Log
 	clk    clock.Clock
 	person privacy.Person
-	docs   []Documents
+	vault  *vault.Vault
+	fiscal Fiscal
 }
 
 // New builds the service.
@@ -61,7 +59,7 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, person: d.Person, docs: d.Documents}
+	return &Service{db: d.DB, audit: d.Audit, clk: d.Clock, person: d.Person, vault: d.Vault, fiscal: d.Fiscal}
 }
 
 // Table is one table's part of an export.
@@ -120,12 +118,15 @@ func (s *Service) Export(ctx context.Context, actor account.Actor, w io.Writer) 
 			sum.Tables = append(sum.Tables, tab)
 		}
 		sum.Documents = map[string]int{}
-		for _, d := range s.docs {
-			n, err := s.documents(ctx, tx, zw, d)
+		for _, sc := range SealedColumns {
+			if sc.Dir == "" {
+				continue
+			}
+			n, err := s.sealedFiles(ctx, tx, zw, sc)
 			if err != nil {
 				return err
 			}
-			sum.Documents[d.Dir] = n
+			sum.Documents[sc.Dir] = n
 		}
 		return nil
 	})

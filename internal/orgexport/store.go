@@ -53,6 +53,7 @@ const batch = 200
 func (s *Service) table(ctx context.Context, tx *db.Tx, actor account.Actor, zw *zip.Writer, t string) (Table, error) {
 	tab := Table{Name: t}
 	people := t == "relations" && s.person != nil
+	texts := textSealed(t)
 	// Two passes over the rows: JSON, then CSV (a zip holds one open file).
 	for pass := 0; pass < 2; pass++ {
 		name := "json/" + t + ".json"
@@ -63,7 +64,7 @@ func (s *Service) table(ctx context.Context, tx *db.Tx, actor account.Actor, zw 
 		if err != nil {
 			return tab, fmt.Errorf("orgexport: %s: %w", name, err)
 		}
-		n, omitted, err := s.rows(ctx, tx, actor, t, people, f, pass == 1)
+		n, omitted, err := s.rows(ctx, tx, actor, t, people, texts, f, pass == 1)
 		if err != nil {
 			return tab, fmt.Errorf("orgexport: %s: %w", name, err)
 		}
@@ -77,8 +78,11 @@ func (s *Service) table(ctx context.Context, tx *db.Tx, actor account.Actor, zw 
 var personColumns = []string{"name", "initials", "first_names", "surname", "birth_date", "birth_place", "nationality",
 	"company", "kvk", "btw", "address", "email", "phone", "iban", "link", "erased_at"}
 
-func (s *Service) rows(ctx context.Context, tx *db.Tx, actor account.Actor, t string, people bool, f io.Writer,
-	asCSV bool) (int, []string, error) {
+func (s *Service) rows(ctx context.Context, tx *db.Tx, actor account.Actor, t string, people bool, texts []Sealed,
+	f io.Writer, asCSV bool) (int, []string, error) {
+	// Rows whose cells are opened through another read path are read a
+	// batch at a time: no query can run while a result set is open.
+	batched := people || len(texts) > 0
 	var (
 		jw    = f
 		cw    *csv.Writer
@@ -96,7 +100,7 @@ func (s *Service) rows(ctx context.Context, tx *db.Tx, actor account.Actor, t st
 	for {
 		q := `SELECT * FROM ` + t + ` WHERE org_id = ` + tx.Params(1, 1)
 		args := []any{tx.OrgID()}
-		if people {
+		if batched {
 			q += ` AND id > ` + tx.Params(2, 1) + ` ORDER BY id LIMIT ` + strconv.Itoa(batch)
 			if after == nil {
 				after = int64(0)
@@ -129,6 +133,9 @@ func (s *Service) rows(ctx context.Context, tx *db.Tx, actor account.Actor, t st
 				if people {
 					cols = append(cols, personColumns...)
 				}
+				for _, sc := range texts {
+					cols = append(cols, sc.Name)
+				}
 				if asCSV {
 					if err := cw.Write(cols); err != nil {
 						rs.Close()
@@ -137,7 +144,7 @@ func (s *Service) rows(ctx context.Context, tx *db.Tx, actor account.Actor, t st
 				}
 			}
 			read++
-			if people {
+			if batched {
 				after = vals[indexOf(all, "id")]
 				pageVals = append(pageVals, vals)
 				continue
@@ -155,19 +162,29 @@ func (s *Service) rows(ctx context.Context, tx *db.Tx, actor account.Actor, t st
 		}
 		for _, vals := range pageVals {
 			cells := cellsOf(vals, keep)
-			extra, err := s.personFields(ctx, tx, actor, vals[indexOf(all, "id")])
-			if err != nil {
-				return 0, nil, err
+			if people {
+				extra, err := s.personFields(ctx, tx, actor, vals[indexOf(all, "id")])
+				if err != nil {
+					return 0, nil, err
+				}
+				for _, c := range personColumns {
+					cells = append(cells, extra[c])
+				}
 			}
-			for _, c := range personColumns {
-				cells = append(cells, extra[c])
+			for _, sc := range texts {
+				id, _ := vals[indexOf(all, "id")].(int64)
+				data, _, err := s.open(ctx, tx, sc, id)
+				if err != nil {
+					return 0, nil, err
+				}
+				cells = append(cells, string(data))
 			}
 			if err := emit(jw, cw, cols, cells, n); err != nil {
 				return 0, nil, err
 			}
 			n++
 		}
-		if !people || read < batch {
+		if !batched || read < batch {
 			break
 		}
 	}
@@ -181,6 +198,9 @@ func (s *Service) rows(ctx context.Context, tx *db.Tx, actor account.Actor, t st
 			if !lookupColumn(c) {
 				cols = append(cols, c)
 			}
+		}
+		for _, sc := range texts {
+			cols = append(cols, sc.Name)
 		}
 		if err := cw.Write(cols); err != nil {
 			return 0, nil, err
@@ -335,62 +355,4 @@ func valueText(v privacy.Value) string {
 		return v.Word
 	}
 	return v.Text
-}
-
-// documents writes one kind of stored file, opened one at a time (only the
-// ids are held).
-func (s *Service) documents(ctx context.Context, tx *db.Tx, zw *zip.Writer, d Documents) (int, error) {
-	rs, err := tx.QueryContext(ctx, `SELECT id, `+d.NameColumn+` FROM `+d.Table+` WHERE org_id = `+tx.Params(1, 1)+
-		` AND `+d.Column+` IS NOT NULL ORDER BY id`, tx.OrgID())
-	if err != nil {
-		return 0, fmt.Errorf("orgexport: %s: %w", d.Table, err)
-	}
-	type doc struct {
-		id   int64
-		name string
-	}
-	var all []doc
-	for rs.Next() {
-		var x doc
-		var name any
-		if err := rs.Scan(&x.id, &name); err != nil {
-			rs.Close()
-			return 0, fmt.Errorf("orgexport: %s: %w", d.Table, err)
-		}
-		x.name = cell(name)
-		all = append(all, x)
-	}
-	err = rs.Err()
-	rs.Close()
-	if err != nil {
-		return 0, fmt.Errorf("orgexport: %s: %w", d.Table, err)
-	}
-	n := 0
-	for _, x := range all {
-		data, err := d.Open(ctx, tx, x.id)
-		if err != nil {
-			return 0, fmt.Errorf("orgexport: open %s %d: %w", d.Table, x.id, err)
-		}
-		if data == nil {
-			continue
-		}
-		name := strings.Map(func(r rune) rune {
-			if r == '/' || r == '\\' || r < 0x20 {
-				return '-'
-			}
-			return r
-		}, x.name)
-		if name == "" {
-			name = strconv.FormatInt(x.id, 10)
-		}
-		f, err := zw.Create("documents/" + d.Dir + "/" + name + "." + d.Ext)
-		if err != nil {
-			return 0, fmt.Errorf("orgexport: %w", err)
-		}
-		if _, err := f.Write(data); err != nil {
-			return 0, fmt.Errorf("orgexport: %w", err)
-		}
-		n++
-	}
-	return n, nil
 }

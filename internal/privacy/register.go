@@ -310,6 +310,9 @@ var Register = []Activity{
 			{"subscriptions", []string{"details_sealed"}, Identity},
 			{"subscriptions", []string{"iban_sealed", "bic", "mandate_reference", "mandate_signed_at"}, Financial},
 			{"subscriptions", []string{"subject_id"}, Technical},
+			// A cancellation: who asked it (a user id), its dates, and how
+			// many owners the shred's confirmation went to.
+			{"subscription_cancellations", []string{"requested_by"}, Technical},
 		},
 	},
 	{

@@ -52,7 +52,7 @@ const (
 )
 
 // States lists them (API enums).
-var States = []State{StateTrial, StateExpired, StateActive, StateNone}
+var States = []State{StateTrial, StateExpired, StateActive, StateNone, StateCancelled}
 
 // ReminderDays are the days before the trial's end that the owners are
 // mailed a reminder, each once.
@@ -95,6 +95,9 @@ type Deps struct {
 	Owners   Owners
 	Creditor Creditor
 	BaseURL  func() string
+	// ShredAfterDays: days after a cancellation takes effect until the
+	// organisation is shredded (0: DefaultShredAfterDays).
+	ShredAfterDays int
 }
 
 // Service runs plans, trials and subscriptions.
@@ -109,18 +112,21 @@ type Service struct {
 	owners   Owners
 	creditor Creditor
 	baseURL  func() string
+	// shredDays: see Deps.ShredAfterDays.
+	shredDays int
 }
 
 // New builds the service and registers its daily job with the queue.
 func New(d Deps) *Service {
 	s := &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, outbox: d.Outbox, jobs: d.Jobs, texts: d.Texts,
 		owners: d.Owners, creditor: Creditor{ID: nl.NormalizeCreditorID(d.Creditor.ID), Name: strings.TrimSpace(d.Creditor.Name)},
-		baseURL: d.BaseURL}
+		baseURL: d.BaseURL, shredDays: d.ShredAfterDays}
 	if s.baseURL == nil {
 		s.baseURL = func() string { return "" }
 	}
 	if d.Jobs != nil {
 		s.registerJobs(d.Jobs)
+		s.registerShred(d.Jobs)
 	}
 	return s
 }
@@ -224,10 +230,13 @@ type Standing struct {
 	State       State
 	TrialEndsAt time.Time
 	DaysLeft    int // whole days until the trial ends (in trial)
+	// Cancellation is the organisation's cancellation, pending or
+	// effective (cancel.go); nil: none.
+	Cancellation *Cancellation
 }
 
 // ReadOnly reports whether the organisation may only read.
-func (st Standing) ReadOnly() bool { return st.State == StateExpired }
+func (st Standing) ReadOnly() bool { return st.State == StateExpired || st.State == StateCancelled }
 
 // InTrial reports whether the organisation is in its trial.
 func (st Standing) InTrial() bool { return st.State == StateTrial }
@@ -254,8 +263,11 @@ func (s *Service) StandingOf(ctx context.Context, orgID int64) (Standing, error)
 	var st Standing
 	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
 		trial, subscribed, err := standingTx(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
 		st = standingAt(trial, subscribed, s.clk.Now())
-		return err
+		return withCancellation(ctx, tx, orgID, &st, s.clk.Now())
 	})
 	return st, err
 }

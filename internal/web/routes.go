@@ -166,6 +166,8 @@ func (s *Server) registerRoutes() {
 	// The organisation's details every document prints (orgprofile).
 	s.handle("GET", "/o/{org}/settings/subscription", membersManage, s.subscriptionPage)
 	s.handle("POST", "/o/{org}/settings/subscription", membersManage, s.subscribe)
+	s.handle("POST", "/o/{org}/settings/subscription/cancel", membersManage, s.subscriptionCancel)
+	s.handle("POST", "/o/{org}/settings/subscription/cancel/undo", membersManage, s.subscriptionUndoCancel)
 	s.file("/o/{org}/settings/subscription/mandate.pdf", membersManage, s.subscriptionMandate)
 	s.handle("GET", "/o/{org}/settings/organisation", orgRead, s.orgProfile)
 	s.handle("POST", "/o/{org}/settings/organisation", portfolioWrite, s.orgProfileSave)

@@ -23,6 +23,11 @@ type subscriptionView struct {
 	MandateText string
 	Creditor    subscription.Creditor
 	CanSign     bool // HMS's Incassant-ID is configured
+	// Preview is the cancellation an owner would make now (its dates),
+	// when there is none yet.
+	Preview *subscription.Cancellation
+	// ShredDays is the period after the effective date until the shred.
+	ShredDays int
 }
 
 func (s *Server) subscriptionPath(r *http.Request) string {
@@ -52,8 +57,17 @@ func (s *Server) renderSubscription(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	cred, ok := s.Subscriptions.Creditor()
-	p.Data = subscriptionView{Summary: sum, Kinds: subscription.Kinds, MandateText: s.Subscriptions.MandateText(p.Lang),
-		Creditor: cred, CanSign: ok}
+	view := subscriptionView{Summary: sum, Kinds: subscription.Kinds, MandateText: s.Subscriptions.MandateText(p.Lang),
+		Creditor: cred, CanSign: ok, ShredDays: s.Subscriptions.ShredAfterDays()}
+	if sum.Cancellation == nil && p.IsOwner() {
+		c, err := s.Subscriptions.CancelPreview(r.Context(), actorOf(r))
+		if err != nil {
+			s.fail(w, r, err, p)
+			return
+		}
+		view.Preview = &c
+	}
+	p.Data = view
 	s.render(w, r, status, "subscription", p)
 }
 
@@ -128,7 +142,7 @@ func (s *Server) trialBanner(p *page, r *http.Request) {
 		s.Log.Error("trial standing", "org", p.Actor.OrgID, "err", err) // the page shows without its banner
 		return
 	}
-	if st.InTrial() || st.ReadOnly() {
+	if st.InTrial() || st.ReadOnly() || st.Cancellation != nil {
 		p.Trial = &st
 	}
 }
