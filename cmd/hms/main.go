@@ -24,6 +24,7 @@ import (
 	"hms/internal/platform/i18n"
 	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
+	"hms/internal/subscription"
 	"hms/internal/web"
 )
 
@@ -130,7 +131,9 @@ outside the EEA without an adequacy decision stops every command), and HMS_CONTA
 HMS_CONTACT_PHONE, HMS_CONTACT_ADDRESS and HMS_CONTACT_KVK (HMS's own contact details on the website's /contact).
 
 HMS_CREDITOR_ID and HMS_CREDITOR_NAME are
-HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe.
+HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe;
+HMS_SELLER_ADDRESS, HMS_SELLER_KVK and HMS_SELLER_VATID are HMS's address, KvK number and btw-id on its
+monthly invoices to its customers.
 `
 
 func main() {
@@ -170,6 +173,8 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 			Phone: os.Getenv("HMS_CONTACT_PHONE"), Address: os.Getenv("HMS_CONTACT_ADDRESS"), KvK: os.Getenv("HMS_CONTACT_KVK")}
 	}
 	cfg.CreditorID, cfg.CreditorName = env("HMS_CREDITOR_ID", ""), env("HMS_CREDITOR_NAME", "")
+	cfg.Seller = subscription.Seller{Address: os.Getenv("HMS_SELLER_ADDRESS"), KvK: os.Getenv("HMS_SELLER_KVK"),
+		VATID: os.Getenv("HMS_SELLER_VATID")}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

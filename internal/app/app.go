@@ -107,6 +107,10 @@ type Config struct {
 	// the mandate a customer signs to subscribe (HMS_CREDITOR_ID,
 	// HMS_CREDITOR_NAME); without them nobody can subscribe.
 	CreditorID, CreditorName string
+	// Seller is HMS's address, KvK number and btw-id on its own invoices
+	// (HMS_SELLER_ADDRESS, HMS_SELLER_KVK, HMS_SELLER_VATID; the name is
+	// CreditorName).
+	Seller subscription.Seller
 }
 
 // App is a running (or runnable) HMS: its settings, the services it built
@@ -240,7 +244,7 @@ func (a *App) build(ctx context.Context) error {
 		Users: a.Accounts, Jobs: a.Jobs, BaseURL: func() string { return a.BaseURL }})
 	a.Subscriptions = subscription.New(subscription.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Outbox: a.Outbox,
 		Jobs: a.Jobs, Texts: a.Texts, Owners: a.Accounts, Creditor: subscription.Creditor{ID: a.CreditorID, Name: a.CreditorName},
-		BaseURL: func() string { return a.BaseURL }})
+		Seller: a.Seller, BaseURL: func() string { return a.BaseURL }})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
 	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy})
@@ -323,6 +327,9 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	if err := a.Subscriptions.ScheduleReminders(ctx, a.Clock.Now()); err != nil {
+		return err
+	}
+	if err := a.Subscriptions.ScheduleInvoices(ctx, a.Subscriptions.NextInvoiceRun()); err != nil {
 		return err
 	}
 	if err := a.Requests.ScheduleRemind(ctx, a.Clock.Now()); err != nil {

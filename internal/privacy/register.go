@@ -310,6 +310,10 @@ var Register = []Activity{
 			{"subscriptions", []string{"details_sealed"}, Identity},
 			{"subscriptions", []string{"iban_sealed", "bic", "mandate_reference", "mandate_signed_at"}, Financial},
 			{"subscriptions", []string{"subject_id"}, Technical},
+			// HMS's own invoices: the billing details printed, sealed.
+			{"subscription_invoices", []string{"buyer_sealed"}, Identity},
+			{"subscription_invoices", []string{"mandate_reference"}, Financial},
+			{"subscription_invoices", []string{"subject_id"}, Technical},
 		},
 	},
 	{
@@ -397,6 +401,7 @@ var NoPersonalData = map[string]string{
 	"payout_settings":             "the four-eyes setting",
 	"policy_announcements":        "which policy and terms versions were mailed, when, to how many",
 	"plans":                       "HMS's price tiers by number of units",
+	"subscription_counters":       "the last number of HMS's own invoice series",
 	"trial_reminders":             "which trial reminders an organisation's owners were sent, when, to how many",
 	"rent_increase_cap_overrides": "the organisation's own rent caps",
 	"settlement_degree_days":      "degree days per month",

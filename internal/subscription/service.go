@@ -94,6 +94,7 @@ type Deps struct {
 	Texts    *i18n.Catalog
 	Owners   Owners
 	Creditor Creditor
+	Seller   Seller // HMS on its own invoices (the name: Creditor.Name)
 	BaseURL  func() string
 }
 
@@ -108,6 +109,7 @@ type Service struct {
 	texts    *i18n.Catalog
 	owners   Owners
 	creditor Creditor
+	seller   Seller
 	baseURL  func() string
 }
 
@@ -116,6 +118,8 @@ func New(d Deps) *Service {
 	s := &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, outbox: d.Outbox, jobs: d.Jobs, texts: d.Texts,
 		owners: d.Owners, creditor: Creditor{ID: nl.NormalizeCreditorID(d.Creditor.ID), Name: strings.TrimSpace(d.Creditor.Name)},
 		baseURL: d.BaseURL}
+	s.seller = Seller{Name: s.creditor.Name, Address: strings.TrimSpace(d.Seller.Address), KvK: strings.TrimSpace(d.Seller.KvK),
+		VATID: strings.TrimSpace(d.Seller.VATID)}
 	if s.baseURL == nil {
 		s.baseURL = func() string { return "" }
 	}
