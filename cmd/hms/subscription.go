@@ -14,13 +14,19 @@ import (
 )
 
 const (
-	subscriptionUsage = "usage: hms subscription show --org SLUG"
+	subscriptionUsage = "usage: hms subscription show|invoices --org SLUG, or hms subscription invoice-run [--month YYYY-MM]"
 	plansUsage        = "usage: hms plans list"
 )
 
 // subscriptionCommand shows an organisation's trial and subscription, as
 // its owner's settings page does (the billing e-mail, not the IBAN in full).
 func subscriptionCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "invoices" {
+		return subscriptionInvoices(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "invoice-run" {
+		return invoiceRun(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "show" {
 		return errors.New(subscriptionUsage)
 	}
