@@ -13,6 +13,7 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
+	"hms/internal/platform/pdfdoc"
 	hmsmail "hms/internal/platform/mail"
 	"hms/internal/platform/validation"
 )
@@ -87,6 +88,15 @@ func (inv Invoice) Plan(lang string) string {
 		return inv.PlanEN
 	}
 	return inv.PlanNL
+}
+
+// Period is the period in words in lang: "mei 2027", or "10 mei 2027 tot
+// en met 31 mei 2027" for part of a month.
+func (inv Invoice) Period(lang string) string {
+	if inv.Prorated() {
+		return pdfdoc.TextsIn(lang).T("doc.hms_invoice.part", "From", inv.From.Long(lang), "To", inv.To.Long(lang))
+	}
+	return inv.Month.Long(lang)
 }
 
 // Prorated reports whether the invoice is for part of its month.

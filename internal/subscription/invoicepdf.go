@@ -27,10 +27,7 @@ func renderInvoice(inv Invoice, created time.Time) ([]byte, error) {
 	pdf.SetFont("dejavu", "B", 17)
 	pdf.MultiCell(0, 9, title, "", "L", false)
 	pdf.Ln(2)
-	period := inv.Month.Long(lang)
-	if inv.Prorated() {
-		period = T("doc.hms_invoice.part", "From", inv.From.Long(lang), "To", inv.To.Long(lang))
-	}
+	period := inv.Period(lang)
 	facts := [][2]string{{T("doc.invoice.number"), inv.Number}, {T("doc.invoice.date"), inv.IssuedOn.Long(lang)},
 		{T("doc.invoice.period"), period}}
 	if inv.Buyer.KvK != "" {

@@ -23,6 +23,7 @@ type subscriptionView struct {
 	MandateText string
 	Creditor    subscription.Creditor
 	CanSign     bool // HMS's Incassant-ID is configured
+	Invoices    []subscription.Invoice
 }
 
 func (s *Server) subscriptionPath(r *http.Request) string {
@@ -52,8 +53,13 @@ func (s *Server) renderSubscription(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	cred, ok := s.Subscriptions.Creditor()
+	invoices, err := s.Subscriptions.Invoices(r.Context(), actorOf(r))
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
 	p.Data = subscriptionView{Summary: sum, Kinds: subscription.Kinds, MandateText: s.Subscriptions.MandateText(p.Lang),
-		Creditor: cred, CanSign: ok}
+		Creditor: cred, CanSign: ok, Invoices: invoices}
 	s.render(w, r, status, "subscription", p)
 }
 
