@@ -135,7 +135,7 @@ HMS_CONTACT_PHONE, HMS_CONTACT_ADDRESS and HMS_CONTACT_KVK (HMS's own contact de
 HMS_CREDITOR_ID and HMS_CREDITOR_NAME are
 HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe;
 HMS_SELLER_ADDRESS, HMS_SELLER_KVK and HMS_SELLER_VATID are HMS's address, KvK number and btw-id on its
-monthly invoices to its customers.
+monthly invoices to its customers; HMS_CREDITOR_IBAN (and HMS_CREDITOR_BIC) the account HMS collects them to.
 `
 
 func main() {
@@ -176,7 +176,7 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 	}
 	cfg.CreditorID, cfg.CreditorName = env("HMS_CREDITOR_ID", ""), env("HMS_CREDITOR_NAME", "")
 	cfg.Seller = subscription.Seller{Address: os.Getenv("HMS_SELLER_ADDRESS"), KvK: os.Getenv("HMS_SELLER_KVK"),
-		VATID: os.Getenv("HMS_SELLER_VATID")}
+		VATID: os.Getenv("HMS_SELLER_VATID"), IBAN: os.Getenv("HMS_CREDITOR_IBAN"), BIC: os.Getenv("HMS_CREDITOR_BIC")}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

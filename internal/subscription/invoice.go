@@ -13,8 +13,8 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
-	"hms/internal/platform/pdfdoc"
 	hmsmail "hms/internal/platform/mail"
+	"hms/internal/platform/pdfdoc"
 	"hms/internal/platform/validation"
 )
 
@@ -55,6 +55,10 @@ type Seller struct {
 	Address string `json:"address"`
 	KvK     string `json:"kvk"`
 	VATID   string `json:"vat_id"`
+	// IBAN and BIC are HMS's account its collections go to
+	// (HMS_CREDITOR_IBAN, HMS_CREDITOR_BIC); not printed.
+	IBAN string `json:"-"`
+	BIC  string `json:"-"`
 }
 
 // Invoice is one of HMS's invoices to a customer, as issued: the amounts,

@@ -119,7 +119,7 @@ func New(d Deps) *Service {
 		owners: d.Owners, creditor: Creditor{ID: nl.NormalizeCreditorID(d.Creditor.ID), Name: strings.TrimSpace(d.Creditor.Name)},
 		baseURL: d.BaseURL}
 	s.seller = Seller{Name: s.creditor.Name, Address: strings.TrimSpace(d.Seller.Address), KvK: strings.TrimSpace(d.Seller.KvK),
-		VATID: strings.TrimSpace(d.Seller.VATID)}
+		VATID: strings.TrimSpace(d.Seller.VATID), IBAN: nl.NormalizeIBAN(d.Seller.IBAN), BIC: strings.TrimSpace(d.Seller.BIC)}
 	if s.baseURL == nil {
 		s.baseURL = func() string { return "" }
 	}

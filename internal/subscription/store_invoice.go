@@ -2,13 +2,16 @@ package subscription
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"hms/internal/money"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
+	"hms/internal/platform/validation"
 	"hms/internal/platform/vault"
 )
 
@@ -136,4 +139,107 @@ func invoiceCreatedTx(ctx context.Context, tx *db.Tx, id int64) (time.Time, erro
 		return time.Time{}, fmt.Errorf("subscription: invoice %d: %w", id, err)
 	}
 	return db.ParseTS(s)
+}
+
+// dueInvoice is an invoice a collection takes.
+type dueInvoice struct {
+	ID      int64
+	OrgID   int64
+	Number  string
+	Total   money.Cents
+	Mandate string
+}
+
+// dueInvoicesTx lists the open invoices of active subscriptions that no
+// batch took yet and whose collection date is on or before date, by number.
+func dueInvoicesTx(ctx context.Context, tx *db.Tx, date civil.Date) ([]dueInvoice, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.organisation_id, i.number, i.total_cents, s.mandate_reference
+		FROM subscription_invoices i JOIN subscriptions s ON s.organisation_id = i.organisation_id AND s.state = 'active'
+		WHERE i.state = 'open' AND i.batch_id IS NULL AND i.collect_on <= $1 AND i.total_cents > 0 ORDER BY i.number`, date)
+	if err != nil {
+		return nil, fmt.Errorf("subscription: due invoices: %w", err)
+	}
+	defer rows.Close()
+	var out []dueInvoice
+	for rows.Next() {
+		var d dueInvoice
+		if err := rows.Scan(&d.ID, &d.OrgID, &d.Number, &d.Total, &d.Mandate); err != nil {
+			return nil, fmt.Errorf("subscription: due invoices: %w", err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("subscription: due invoices: %w", err)
+	}
+	return out, nil
+}
+
+// mandateCollectedTx reports whether a batch collected under the mandate
+// (the subscription's current one) before.
+func mandateCollectedTx(ctx context.Context, tx *db.Tx, mandate string) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscription_batch_items b JOIN subscription_invoices i ON i.id = b.invoice_id
+		WHERE i.mandate_reference = $1`, mandate).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("subscription: mandate collected: %w", err)
+	}
+	return n > 0, nil
+}
+
+func insertBatchTx(ctx context.Context, tx *db.Tx, b Batch, subject vault.SubjectID, sealed []byte, by int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO subscription_batches (message_id, collect_on, items, total_cents, subject_id,
+		file_sealed, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, b.MessageID, b.CollectOn, b.Items,
+		int64(b.Total), int64(subject), sealed, by, db.TS(b.CreatedAt)).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("subscription: insert batch: %w", err)
+	}
+	return id, nil
+}
+
+func insertBatchItemTx(ctx context.Context, tx *db.Tx, batch, invoice int64, seq any, amount money.Cents) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO subscription_batch_items (batch_id, invoice_id, sequence, amount_cents)
+		VALUES ($1, $2, $3, $4)`, batch, invoice, fmt.Sprint(seq), int64(amount)); err != nil {
+		return fmt.Errorf("subscription: insert batch item: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE subscription_invoices SET batch_id = $1 WHERE id = $2`, batch, invoice); err != nil {
+		return fmt.Errorf("subscription: mark invoice collected: %w", err)
+	}
+	return nil
+}
+
+func batchesTx(ctx context.Context, tx *db.Tx) ([]Batch, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, message_id, collect_on, items, total_cents, created_at FROM subscription_batches
+		ORDER BY id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("subscription: batches: %w", err)
+	}
+	defer rows.Close()
+	var out []Batch
+	for rows.Next() {
+		var b Batch
+		var created string
+		if err := rows.Scan(&b.ID, &b.MessageID, &b.CollectOn, &b.Items, &b.Total, &created); err != nil {
+			return nil, fmt.Errorf("subscription: batches: %w", err)
+		}
+		b.CreatedAt, _ = db.ParseTS(created)
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("subscription: batches: %w", err)
+	}
+	return out, nil
+}
+
+func batchFileTx(ctx context.Context, tx *db.Tx, id int64) (vault.SubjectID, []byte, error) {
+	var subject int64
+	var sealed []byte
+	err := tx.QueryRowContext(ctx, `SELECT subject_id, file_sealed FROM subscription_batches WHERE id = $1`, id).Scan(&subject, &sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, validation.ErrNotFound
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("subscription: batch %d: %w", id, err)
+	}
+	return vault.SubjectID(subject), sealed, nil
 }

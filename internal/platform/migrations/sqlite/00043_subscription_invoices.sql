@@ -11,6 +11,20 @@ CREATE TABLE subscription_counters (
 	last   INTEGER NOT NULL
 );
 
+-- HMS's own pain.008 batches: the file sealed under a subject of the
+-- batch's own, the invoices it collects (FRST for a mandate's first).
+CREATE TABLE subscription_batches (
+	id          INTEGER PRIMARY KEY,
+	message_id  TEXT NOT NULL UNIQUE,
+	collect_on  TEXT NOT NULL,
+	items       INTEGER NOT NULL,
+	total_cents INTEGER NOT NULL,
+	subject_id  INTEGER NOT NULL,
+	file_sealed BLOB NOT NULL,
+	created_by  INTEGER NOT NULL DEFAULT 0,
+	created_at  TEXT NOT NULL
+);
+
 CREATE TABLE subscription_invoices (
 	id                INTEGER PRIMARY KEY,
 	organisation_id   INTEGER NOT NULL REFERENCES organisations(id),
@@ -34,10 +48,21 @@ CREATE TABLE subscription_invoices (
 	buyer_sealed      BLOB NOT NULL,
 	lang              TEXT NOT NULL,
 	state             TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'paid')),
+	batch_id          INTEGER REFERENCES subscription_batches(id),
 	created_at        TEXT NOT NULL,
 	UNIQUE (organisation_id, month)
 );
 
+CREATE TABLE subscription_batch_items (
+	batch_id     INTEGER NOT NULL REFERENCES subscription_batches(id),
+	invoice_id   INTEGER NOT NULL REFERENCES subscription_invoices(id),
+	sequence     TEXT NOT NULL CHECK (sequence IN ('FRST', 'RCUR')),
+	amount_cents INTEGER NOT NULL,
+	PRIMARY KEY (batch_id, invoice_id)
+);
+
 -- +goose Down
+DROP TABLE subscription_batch_items;
 DROP TABLE subscription_invoices;
+DROP TABLE subscription_batches;
 DROP TABLE subscription_counters;
