@@ -47,6 +47,7 @@ Usage:
   hms subscription show --org SLUG           the organisation's trial, price by units and subscription with HMS
   hms subscription invoices --org SLUG       HMS's monthly invoices to the organisation
   hms subscription invoice-run [--month YYYY-MM]  issue HMS's invoices of the month (default: this month; once each)
+  hms subscription collect --out FILE        HMS's pain.008 file of every invoice due for collection
   hms plans list                             HMS's plans (units, price a month excl. VAT, active)
   hms privacy export --org SLUG --person ID --out FILE.zip [--lang en]   a person's data (zip: HTML, JSON, CSV)
   hms privacy erase --org SLUG --person ID   erase a person (crypto-shredding), prints the receipt

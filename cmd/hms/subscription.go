@@ -14,7 +14,7 @@ import (
 )
 
 const (
-	subscriptionUsage = "usage: hms subscription show|invoices --org SLUG, or hms subscription invoice-run [--month YYYY-MM]"
+	subscriptionUsage = "usage: hms subscription show|invoices --org SLUG, hms subscription invoice-run [--month YYYY-MM], or hms subscription collect --out FILE"
 	plansUsage        = "usage: hms plans list"
 )
 
@@ -26,6 +26,9 @@ func subscriptionCommand(ctx context.Context, args []string, stdout io.Writer) e
 	}
 	if len(args) > 0 && args[0] == "invoice-run" {
 		return invoiceRun(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "collect" {
+		return collect(ctx, args[1:], stdout)
 	}
 	if len(args) == 0 || args[0] != "show" {
 		return errors.New(subscriptionUsage)

@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/validation"
 )
 
 const (
@@ -83,4 +85,39 @@ func invoiceRun(ctx context.Context, args []string, stdout io.Writer) error {
 	n, err := a.Subscriptions.IssueMonth(ctx, m)
 	fmt.Fprintf(stdout, "%s: %d invoices issued\n", m, n)
 	return err
+}
+
+const collectUsage = "usage: hms subscription collect --out FILE"
+
+// collect writes HMS's pain.008 file of every invoice due for collection
+// and records the batch, as the console's collection does.
+func collect(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg app.Config
+	fs := flag.NewFlagSet("subscription collect", flag.ContinueOnError)
+	commonFlags(fs, &cfg)
+	out := fs.String("out", "", "where to write the pain.008 file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" || fs.NArg() > 0 {
+		return errors.New(collectUsage)
+	}
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	b, file, err := a.Subscriptions.Collect(ctx, 0, -1)
+	if errors.Is(err, validation.ErrNotFound) {
+		fmt.Fprintln(stdout, "no invoices due for collection")
+		return nil
+	}
+	if err != nil {
+		return explain(a, err)
+	}
+	if err := os.WriteFile(*out, file, 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d invoices, %s, collected on %s\n", *out, b.Items, money.Format(b.Total, "en"), b.CollectOn)
+	return nil
 }

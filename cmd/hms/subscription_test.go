@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/clock"
 	"hms/internal/platform/dbtest"
 	"hms/internal/subscription"
 )
@@ -94,6 +98,28 @@ func TestSubscriptionInvoiceCommands(t *testing.T) {
 			if err != nil || !strings.Contains(out, "HMS0000002\t") || !strings.Contains(out, "HMS0000001\t") ||
 				!strings.Contains(out, "Start\t3 units\tnet €19.00\tVAT €3.99\ttotal €22.99") {
 				t.Fatalf("invoices: %q %v", out, err)
+			}
+			file := filepath.Join(t.TempDir(), "hms.xml")
+			if _, err := run1("subscription", "collect"); err == nil {
+				t.Fatal("collect without --out passed")
+			}
+			t.Setenv("HMS_CREDITOR_IBAN", "NL44RABO0123456789")
+			if out, err := run1("subscription", "collect", "--out", file); err != nil || !strings.Contains(out, "no invoices due") {
+				t.Fatalf("collect before the date: %q %v", out, err)
+			}
+			old := cliClock
+			cliClock = clock.NewFixed(old.Now().Add(20 * 24 * time.Hour)) // past the pre-notified date
+			defer func() { cliClock = old }()
+			out, err = run1("subscription", "collect", "--out", file)
+			if err != nil || !strings.Contains(out, ": 2 invoices") {
+				t.Fatalf("collect: %q %v", out, err)
+			}
+			if b, err := os.ReadFile(file); err != nil || !strings.Contains(string(b), "pain.008.001.02") ||
+				!strings.Contains(string(b), "<SeqTp>FRST</SeqTp>") {
+				t.Fatalf("the file: %v %s", err, b)
+			}
+			if out, err := run1("subscription", "collect", "--out", file); err != nil || !strings.Contains(out, "no invoices due") {
+				t.Fatalf("collect again: %q %v", out, err)
 			}
 		})
 	}
