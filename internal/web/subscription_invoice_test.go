@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +85,38 @@ func TestSubscriptionInvoicesWeb(t *testing.T) {
 			if resp, _ := sc.do("GET", "/console/customers/"+fmt.Sprint(g.owner.OrgID)+"/invoices/HMS0000001", nil); resp.StatusCode !=
 				http.StatusNotFound {
 				t.Fatalf("the number under another customer: %d", resp.StatusCode)
+			}
+
+			// Collections: the scope in words before anything is made; a
+			// changed scope is refused; the file downloads again.
+			if resp, _ := c.do("GET", "/console/collections", nil); resp.StatusCode == 200 {
+				t.Fatal("an owner reached the collections")
+			}
+			if body := mustBody(t, sc, "/console"); !strings.Contains(body, `href="/console/collections"`) {
+				t.Fatal("the console does not link the collections")
+			}
+			if body := mustBody(t, sc, "/console/collections"); !strings.Contains(body, `id="collect-nothing"`) {
+				t.Fatalf("nothing due on July 1: %.3000s", body)
+			}
+			clk.Set(time.Date(2027, time.July, 15, 8, 0, 0, 0, time.UTC)) // a Thursday: collected Friday the 16th
+			body = mustBody(t, sc, "/console/collections")
+			if !strings.Contains(body, "2 facturen, samen € 36,02, met incassodatum 16 juli 2027") {
+				t.Fatalf("the scope in words: %.3000s", body)
+			}
+			if resp, body := sc.do("POST", "/console/collections", url.Values{"invoices": {"3"}}); resp.StatusCode != http.StatusConflict ||
+				!strings.Contains(body, "veranderd") {
+				t.Fatalf("a changed scope: %d %.2000s", resp.StatusCode, body)
+			}
+			if resp, _ := sc.do("POST", "/console/collections", url.Values{"invoices": {"2"}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("collect: %d", resp.StatusCode)
+			}
+			body = mustBody(t, sc, "/console/collections")
+			if !strings.Contains(body, `id="collect-nothing"`) || !strings.Contains(body, `id="batch-file-1"`) {
+				t.Fatalf("after collecting: %.3000s", body)
+			}
+			resp, xml := sc.do("GET", "/console/collections/1/file", nil)
+			if resp.StatusCode != 200 || !strings.Contains(xml, "pain.008.001.02") || !strings.Contains(xml, "HMS0000002") {
+				t.Fatalf("the file: %d %.500s", resp.StatusCode, xml)
 			}
 		})
 	}
