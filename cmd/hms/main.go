@@ -24,6 +24,7 @@ import (
 	"hms/internal/platform/i18n"
 	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
+	"hms/internal/subscription"
 	"hms/internal/web"
 )
 
@@ -45,6 +46,9 @@ Usage:
   hms org show|set --org SLUG [--kvk N …]   the organisation's details every document prints
   hms subscription show --org SLUG           the organisation's trial, price by units and subscription with HMS
   hms subscription cancel --org SLUG [--undo]  cancel at the end of the paid period (--undo: withdraw it before)
+  hms subscription invoices --org SLUG       HMS's monthly invoices to the organisation
+  hms subscription invoice-run [--month YYYY-MM]  issue HMS's invoices of the month (default: this month; once each)
+  hms subscription collect --out FILE        HMS's pain.008 file of every invoice due for collection
   hms plans list                             HMS's plans (units, price a month excl. VAT, active)
   hms privacy export --org SLUG --person ID --out FILE.zip [--lang en]   a person's data (zip: HTML, JSON, CSV)
   hms privacy erase --org SLUG --person ID   erase a person (crypto-shredding), prints the receipt
@@ -134,6 +138,9 @@ HMS_CREDITOR_ID and HMS_CREDITOR_NAME are
 HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe.
 HMS_CANCEL_SHRED_DAYS is how many days after a cancellation takes effect its export can still be downloaded
 before the organisation is shredded (default 60).
+HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe;
+HMS_SELLER_ADDRESS, HMS_SELLER_KVK and HMS_SELLER_VATID are HMS's address, KvK number and btw-id on its
+monthly invoices to its customers; HMS_CREDITOR_IBAN (and HMS_CREDITOR_BIC) the account HMS collects them to.
 `
 
 func main() {
@@ -174,6 +181,8 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 	}
 	cfg.CreditorID, cfg.CreditorName = env("HMS_CREDITOR_ID", ""), env("HMS_CREDITOR_NAME", "")
 	cfg.CancelShredDays, _ = strconv.Atoi(env("HMS_CANCEL_SHRED_DAYS", "0")) // serve refuses what is not a number
+	cfg.Seller = subscription.Seller{Address: os.Getenv("HMS_SELLER_ADDRESS"), KvK: os.Getenv("HMS_SELLER_KVK"),
+		VATID: os.Getenv("HMS_SELLER_VATID"), IBAN: os.Getenv("HMS_CREDITOR_IBAN"), BIC: os.Getenv("HMS_CREDITOR_BIC")}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -15,7 +15,8 @@ import (
 )
 
 const (
-	subscriptionUsage = "usage: hms subscription show --org SLUG | hms subscription cancel --org SLUG [--undo]"
+	subscriptionUsage = "usage: hms subscription show|invoices --org SLUG, hms subscription cancel --org SLUG [--undo], " +
+		"hms subscription invoice-run [--month YYYY-MM], or hms subscription collect --out FILE"
 	plansUsage        = "usage: hms plans list"
 )
 
@@ -24,6 +25,15 @@ const (
 func subscriptionCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "cancel" {
 		return subscriptionCancelCommand(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "invoices" {
+		return subscriptionInvoices(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "invoice-run" {
+		return invoiceRun(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "collect" {
+		return collect(ctx, args[1:], stdout)
 	}
 	if len(args) == 0 || args[0] != "show" {
 		return errors.New(subscriptionUsage)

@@ -3,12 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/clock"
 	"hms/internal/platform/dbtest"
+	"hms/internal/subscription"
 )
 
 // hms plans list prints the seeded plans; hms subscription show prints an
@@ -105,6 +111,84 @@ func TestCommandsRefuseWritesAfterTheTrial(t *testing.T) {
 			trialEnds(today.AddDays(7))
 			if out, err := run1("org", "set", "--org", "proef", "--city", "Zwolle"); err != nil {
 				t.Fatalf("org set in the trial: %q %v", out, err)
+			}
+		})
+	}
+}
+
+// hms subscription invoice-run issues the month's invoices once, and hms
+// subscription invoices lists them; a month that is not one is refused.
+func TestSubscriptionInvoiceCommands(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			cfg, key, storage := newCLI(t, engine)
+			t.Setenv("HMS_CREDITOR_ID", "NL51ZZZ405365330000")
+			t.Setenv("HMS_CREDITOR_NAME", "HMS Huurbeheer B.V.")
+			run1 := func(args ...string) (string, error) {
+				var out, errOut bytes.Buffer
+				err := run(context.Background(), append(args, storage...), &out, &errOut)
+				return out.String(), err
+			}
+			if out, err := run1("demo", "--org", "proef", "--units", "3"); err != nil {
+				t.Fatalf("demo: %q %v", out, err)
+			}
+			ctx := context.Background()
+			ac := appConfig(cfg, key)
+			ac.CreditorID, ac.CreditorName = "NL51ZZZ405365330000", "HMS Huurbeheer B.V."
+			a, err := app.Open(ctx, ac)
+			if err != nil {
+				t.Fatal(err)
+			}
+			org, err := a.Accounts.OrgBySlug(ctx, "proef")
+			if err != nil {
+				t.Fatal(err)
+			}
+			owner := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+			if _, err := a.Subscriptions.Subscribe(ctx, owner, subscription.Input{Kind: subscription.Company, Name: "Proef B.V.",
+				Street: "Stationsplein", HouseNumber: "1", Postcode: "3511 ED", City: "Utrecht", Email: "facturen@proef.example",
+				KvK: "40536533", IBAN: "NL91ABNA0417164300", Sign: true}); err != nil {
+				t.Fatal(err)
+			}
+			started := a.Subscriptions.Today()
+			a.Close()
+			next := civil.MonthOf(started).Add(1).String()
+			out, err := run1("subscription", "invoice-run", "--month", next)
+			// The start month (prorated unless it began on the 1st) and the next.
+			if err != nil || !strings.Contains(out, next+": 2 invoices issued") {
+				t.Fatalf("invoice-run: %q %v", out, err)
+			}
+			if out, err := run1("subscription", "invoice-run", "--month", next); err != nil || !strings.Contains(out, ": 0 invoices") {
+				t.Fatalf("invoice-run again: %q %v", out, err)
+			}
+			if _, err := run1("subscription", "invoice-run", "--month", "13-2027"); err == nil {
+				t.Fatal("a bad month passed")
+			}
+			out, err = run1("subscription", "invoices", "--org", "proef")
+			if err != nil || !strings.Contains(out, "HMS0000002\t") || !strings.Contains(out, "HMS0000001\t") ||
+				!strings.Contains(out, "Start\t3 units\tnet €19.00\tVAT €3.99\ttotal €22.99") {
+				t.Fatalf("invoices: %q %v", out, err)
+			}
+			file := filepath.Join(t.TempDir(), "hms.xml")
+			if _, err := run1("subscription", "collect"); err == nil {
+				t.Fatal("collect without --out passed")
+			}
+			t.Setenv("HMS_CREDITOR_IBAN", "NL44RABO0123456789")
+			if out, err := run1("subscription", "collect", "--out", file); err != nil || !strings.Contains(out, "no invoices due") {
+				t.Fatalf("collect before the date: %q %v", out, err)
+			}
+			old := cliClock
+			cliClock = clock.NewFixed(old.Now().Add(20 * 24 * time.Hour)) // past the pre-notified date
+			defer func() { cliClock = old }()
+			out, err = run1("subscription", "collect", "--out", file)
+			if err != nil || !strings.Contains(out, ": 2 invoices") {
+				t.Fatalf("collect: %q %v", out, err)
+			}
+			if b, err := os.ReadFile(file); err != nil || !strings.Contains(string(b), "pain.008.001.02") ||
+				!strings.Contains(string(b), "<SeqTp>FRST</SeqTp>") {
+				t.Fatalf("the file: %v %s", err, b)
+			}
+			if out, err := run1("subscription", "collect", "--out", file); err != nil || !strings.Contains(out, "no invoices due") {
+				t.Fatalf("collect again: %q %v", out, err)
 			}
 		})
 	}

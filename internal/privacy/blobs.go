@@ -55,6 +55,10 @@ var Blobs = map[string]Blob{
 	"subscriptions.details_sealed": {SealedPerPerson, "a subscriber's billing details (name, address, e-mail), under the " +
 		"subscriber's own subject"},
 	"subscriptions.iban_sealed": {SealedPerPerson, "the IBAN of a subscriber's SEPA mandate, under the subscriber's subject"},
+	"subscription_batches.file_sealed": {SealedPerDocument, "HMS's own pain.008 file (customers' names and IBANs), under " +
+		"the batch's own subject"},
+	"subscription_invoices.buyer_sealed": {SealedPerPerson, "the billing details an invoice of HMS printed, under the " +
+		"subscriber's subject"},
 
 	// Subject requests: sealed under a subject of each request's own, shredded with the request.
 	"privacy_requests.data_sealed":            {SealedPerDocument, "what the requester and the handlers wrote, under the request's subject"},

@@ -313,6 +313,12 @@ var Register = []Activity{
 			// A cancellation: who asked it (a user id), its dates, and how
 			// many owners the shred's confirmation went to.
 			{"subscription_cancellations", []string{"requested_by"}, Technical},
+			// HMS's own invoices: the billing details printed, sealed.
+			{"subscription_invoices", []string{"buyer_sealed"}, Identity},
+			{"subscription_invoices", []string{"mandate_reference"}, Financial},
+			{"subscription_invoices", []string{"subject_id"}, Technical},
+			{"subscription_batches", []string{"file_sealed"}, Financial},
+			{"subscription_batches", []string{"subject_id"}, Technical},
 		},
 	},
 	{
@@ -400,6 +406,8 @@ var NoPersonalData = map[string]string{
 	"payout_settings":             "the four-eyes setting",
 	"policy_announcements":        "which policy and terms versions were mailed, when, to how many",
 	"plans":                       "HMS's price tiers by number of units",
+	"subscription_counters":       "the last number of HMS's own invoice series",
+	"subscription_batch_items":    "which of HMS's invoices a collection took, as FRST or RCUR, for how much",
 	"trial_reminders":             "which trial reminders an organisation's owners were sent, when, to how many",
 	"rent_increase_cap_overrides": "the organisation's own rent caps",
 	"settlement_degree_days":      "degree days per month",

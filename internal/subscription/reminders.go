@@ -24,6 +24,7 @@ func (s *Service) registerJobs(q *jobs.Queue) {
 		}
 		return s.ScheduleReminders(ctx, nextRun(s.clk.Now()))
 	}, jobs.MaxAttempts(5))
+	s.registerInvoiceJob(q)
 }
 
 // nextRun is dailyHour in Amsterdam the day after now.

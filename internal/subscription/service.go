@@ -94,6 +94,7 @@ type Deps struct {
 	Texts    *i18n.Catalog
 	Owners   Owners
 	Creditor Creditor
+	Seller   Seller // HMS on its own invoices (the name: Creditor.Name)
 	BaseURL  func() string
 	// ShredAfterDays: days after a cancellation takes effect until the
 	// organisation is shredded (0: DefaultShredAfterDays).
@@ -111,6 +112,7 @@ type Service struct {
 	texts    *i18n.Catalog
 	owners   Owners
 	creditor Creditor
+	seller   Seller
 	baseURL  func() string
 	// shredDays: see Deps.ShredAfterDays.
 	shredDays int
@@ -121,6 +123,8 @@ func New(d Deps) *Service {
 	s := &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, outbox: d.Outbox, jobs: d.Jobs, texts: d.Texts,
 		owners: d.Owners, creditor: Creditor{ID: nl.NormalizeCreditorID(d.Creditor.ID), Name: strings.TrimSpace(d.Creditor.Name)},
 		baseURL: d.BaseURL, shredDays: d.ShredAfterDays}
+	s.seller = Seller{Name: s.creditor.Name, Address: strings.TrimSpace(d.Seller.Address), KvK: strings.TrimSpace(d.Seller.KvK),
+		VATID: strings.TrimSpace(d.Seller.VATID), IBAN: nl.NormalizeIBAN(d.Seller.IBAN), BIC: strings.TrimSpace(d.Seller.BIC)}
 	if s.baseURL == nil {
 		s.baseURL = func() string { return "" }
 	}

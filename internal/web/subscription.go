@@ -28,6 +28,7 @@ type subscriptionView struct {
 	Preview *subscription.Cancellation
 	// ShredDays is the period after the effective date until the shred.
 	ShredDays int
+	Invoices  []subscription.Invoice
 }
 
 func (s *Server) subscriptionPath(r *http.Request) string {
@@ -67,6 +68,12 @@ func (s *Server) renderSubscription(w http.ResponseWriter, r *http.Request, stat
 		}
 		view.Preview = &c
 	}
+	invoices, err := s.Subscriptions.Invoices(r.Context(), actorOf(r))
+	if err != nil {
+		s.fail(w, r, err, p)
+		return
+	}
+	view.Invoices = invoices
 	p.Data = view
 	s.render(w, r, status, "subscription", p)
 }

@@ -17,6 +17,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
 	"hms/internal/platform/mail/mailtest"
+	"hms/internal/subscription"
 )
 
 // Env is a running HMS with its mail server.
@@ -76,6 +77,8 @@ func open(t testing.TB, dbc db.Config, key []byte, smtp *mailtest.Server, opts .
 		SMTPURL: smtp.URL(), Clock: o.Clock, Log: slog.New(slog.NewTextHandler(logs, nil)),
 		// HMS's own Incassant-ID (DOMAIN §5.5's example) for subscriptions.
 		CreditorID: "NL51ZZZ405365330000", CreditorName: "HMS Huurbeheer B.V.",
+		Seller: subscription.Seller{Address: "Oudegracht 100, 3511 AX Utrecht", KvK: "40536533", VATID: "NL000099998B57",
+			IBAN: "NL44RABO0123456789"},
 	}
 	if o.Configure != nil {
 		o.Configure(&cfg)
