@@ -157,7 +157,10 @@ func peakHeap(fn func()) uint64 {
 // its baseline ("raw"): the same invoice and charge rows, computed
 // beforehand, inserted into the same tables with multi-row statements in
 // one transaction per 500 leases. Both report lines per op and the peak
-// heap; run them at two sizes to see memory stay flat.
+// heap; run them at two sizes to see memory stay flat. Each iteration is
+// the next month (January 2026 first), with any -benchtime: "-benchtime 12x"
+// posts a year in a row and reports the first and last month's seconds
+// (first-s, last-s), so a run that slows as the ledger grows shows.
 func BenchmarkRentRun(b *testing.B) {
 	n := benchLeases()
 	ctx := context.Background()
@@ -176,53 +179,72 @@ func BenchmarkRentRun(b *testing.B) {
 				}
 			}
 			b.Logf("%s: seeded 2 × %d leases in %s", engine, n, time.Since(t0).Round(time.Millisecond))
-			in := billing.RunInput{Period: "2026-01"}
 			// The rows the raw insert writes: what the run would post.
-			pv, err := e.Billing.Preview(ctx, raw, in, billing.PreviewWindow{Limit: 1})
+			pv, err := e.Billing.Preview(ctx, raw, billing.RunInput{Period: benchPeriod(0)}, billing.PreviewWindow{Limit: 1})
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.Run("raw", func(b *testing.B) {
+			// The months posted so far and the raw insert's invoice
+			// sequence carry over from one round of b.N to the next.
+			var rawMonths, runMonths int
+			var seq int64
+			months := func(b *testing.B, next *int, post func(month int) int) {
+				var first, last time.Duration
 				for i := 0; i < b.N; i++ {
+					month := *next
+					*next++
 					var lines int
-					heap := peakHeap(func() { lines = rawInsert(b, e, raw, n, i) })
+					start := time.Now()
+					heap := peakHeap(func() { lines = post(month) })
+					took := time.Since(start)
+					if i == 0 {
+						first = took
+					}
+					last = took
+					b.Logf("%s: %d lines in %s", benchPeriod(month), lines, took.Round(time.Millisecond))
 					b.ReportMetric(float64(lines), "lines/op")
 					b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
 				}
+				b.ReportMetric(first.Seconds(), "first-s")
+				b.ReportMetric(last.Seconds(), "last-s")
+			}
+			b.Run("raw", func(b *testing.B) {
+				months(b, &rawMonths, func(month int) int { return rawInsert(b, e, raw, month, &seq) })
 			})
 			b.Run("run", func(b *testing.B) {
-				for i := 0; i < b.N; i++ {
-					b.StopTimer()
-					if i > 0 { // a fresh month each time: the earlier ones are posted
-						in.Period = fmt.Sprintf("2026-%02d", i+1)
+				months(b, &runMonths, func(month int) int {
+					r, err := e.Billing.PostRun(ctx, run, billing.RunInput{Period: benchPeriod(month)}, nil)
+					if err != nil {
+						b.Fatal(err)
 					}
-					b.StartTimer()
-					var r *billing.Run
-					heap := peakHeap(func() {
-						var err error
-						if r, err = e.Billing.PostRun(ctx, run, in, nil); err != nil {
-							b.Fatal(err)
-						}
-					})
-					if i == 0 && int(r.Charges) != pv.Lines {
+					if month == 0 && int(r.Charges) != pv.Lines {
 						b.Fatalf("run posted %d lines, preview said %d", r.Charges, pv.Lines)
 					}
-					b.ReportMetric(float64(r.Charges), "lines/op")
-					b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
-				}
+					if r.Charges == 0 {
+						b.Fatalf("%s: the run posted nothing", benchPeriod(month))
+					}
+					return int(r.Charges)
+				})
 			})
 		})
 	}
 }
 
+// benchPeriod is the rent period of the benchmark's month-th iteration:
+// January 2026 first.
+func benchPeriod(month int) string {
+	return civil.Month{Year: 2026 + month/12, Month: time.Month(month%12 + 1)}.String()
+}
+
 // rawInsert writes, for every lease of a, one invoice and three charges
-// with fixed amounts: the rows without the work of deciding them.
-func rawInsert(b *testing.B, e *apptest.Env, a account.Actor, n, iter int) int {
+// with fixed amounts for the month-th period: the rows without the work of
+// deciding them. seq numbers the invoices on from the last round.
+func rawInsert(b *testing.B, e *apptest.Env, a account.Actor, month int, seq *int64) int {
 	ctx := context.Background()
-	period := fmt.Sprintf("2026-%02d", iter+1)
+	period := benchPeriod(month)
+	first := civil.MustParse(period + "-01")
 	var lines int
 	var after int64
-	seq := int64(iter) * int64(n)
 	now := db.TS(time.Now())
 	for {
 		var last int64
@@ -251,7 +273,7 @@ func rawInsert(b *testing.B, e *apptest.Env, a account.Actor, n, iter int) int {
 			for len(ids) > 0 {
 				chunk := ids[:min(len(ids), ledger.RowsPerStatement)]
 				ids = ids[len(chunk):]
-				n, err := rawChunk(ctx, tx, chunk, period, &seq, now)
+				n, err := rawChunk(ctx, tx, chunk, period, first, seq, now)
 				if err != nil {
 					return err
 				}
@@ -270,25 +292,24 @@ func rawInsert(b *testing.B, e *apptest.Env, a account.Actor, n, iter int) int {
 }
 
 // rawChunk inserts the invoices and charges of ids, one statement each.
-func rawChunk(ctx context.Context, tx *db.Tx, ids []int64, period string, seq *int64, now string) (int, error) {
+func rawChunk(ctx context.Context, tx *db.Tx, ids []int64, period string, first civil.Date, seq *int64, now string) (int, error) {
 	lines := 0
 	var is strings.Builder
 	var args []any
 	is.WriteString(`INSERT INTO ledger_invoices (org_id, number, fiscal_year, kind, lease_id, period, issue_date, due_date,
-				kenmerk, net_cents, vat_cents, total_cents, run_id, created_at, created_by) VALUES `)
+				kenmerk, net_cents, vat_cents, total_cents, run_id, created_at, created_by, open_cents) VALUES `)
 	numbers := map[string]int64{}
 	for j, id := range ids {
 		*seq++
-		number := ledger.Number(2026, *seq)
+		number := ledger.Number(first.Year, *seq)
 		p, _ := strconv.ParseUint(number, 10, 64)
 		kenmerk, _ := nl.NewKenmerk(p)
 		numbers[number] = id
 		if j > 0 {
 			is.WriteString(",")
 		}
-		is.WriteString(tx.Tuple(len(args)+1, 15))
-		args = append(args, tx.OrgID(), number, 2026, "invoice", id, period, civil.MustParse("2026-01-01"), civil.MustParse("2026-01-01"),
-			kenmerk, 83000, 0, 83000, 0, now, 0)
+		is.WriteString(tx.Tuple(len(args)+1, 16))
+		args = append(args, tx.OrgID(), number, first.Year, "invoice", id, period, first, first, kenmerk, 83000, 0, 83000, 0, now, 0, 83000)
 	}
 	is.WriteString(" RETURNING id, number")
 	rows, err := tx.QueryContext(ctx, is.String(), args...)
@@ -318,7 +339,7 @@ func rawChunk(ctx context.Context, tx *db.Tx, ids []int64, period string, seq *i
 				cs.WriteString(",")
 			}
 			cs.WriteString(tx.Tuple(len(cargs)+1, 12))
-			cargs = append(cargs, tx.OrgID(), invoice[id], id, period, line, "2026-01-01", "2026-01-31", 25000, 0, 0, 25000, "2026-01-01")
+			cargs = append(cargs, tx.OrgID(), invoice[id], id, period, line, first, first.LastOfMonth(), 25000, 0, 0, 25000, first)
 			lines++
 		}
 	}

@@ -342,7 +342,7 @@ func (s *Service) batchCharges(ctx context.Context, tx *db.Tx, m civil.Month, sc
 		return nil, 0, 0, 0, err
 	}
 	last, seen = ls[len(ls)-1].ID, len(ls)
-	have, err := postedLines(ctx, tx, ls[0].ID, last)
+	have, err := postedLines(ctx, tx, ls[0].ID, last, billingPeriod(lease.Monthly, m).Key, billingPeriod(lease.Quarterly, m).Key)
 	if err != nil {
 		return nil, 0, 0, 0, err
 	}

@@ -56,3 +56,34 @@ func (s *Service) TenantIDsTx(ctx context.Context, tx *db.Tx, leaseIDs []int64) 
 	}
 	return out, nil
 }
+
+// ForRentTx reads, inside the caller's transaction, the leases ids of tx's
+// organisation with what a rent computation uses (the rent-increase
+// proposals): the head of each lease, its units and parties (ids and
+// roles) and its rent components, with a few queries per 500 leases; not
+// its deposit or notices, nor anyone's name. Ids of another organisation
+// are left out. The caller has checked the actor's permission.
+func (s *Service) ForRentTx(ctx context.Context, tx *db.Tx, ids []int64) (map[int64]*Lease, error) {
+	out := make(map[int64]*Lease, len(ids))
+	for rest := ids; len(rest) > 0; {
+		chunk := rest[:min(len(rest), 500)]
+		rest = rest[len(chunk):]
+		ls, err := leaseHeads(ctx, tx, chunk)
+		if err != nil {
+			return nil, err
+		}
+		if err := loadUnits(ctx, tx, ls); err != nil {
+			return nil, err
+		}
+		if err := loadParties(ctx, tx, ls); err != nil {
+			return nil, err
+		}
+		if err := loadComponents(ctx, tx, ls); err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			out[l.ID] = l
+		}
+	}
+	return out, nil
+}

@@ -92,7 +92,9 @@ func (s *Service) Debtors(ctx context.Context, a account.Actor, q listing.Query)
 		if err != nil {
 			return err
 		}
-		open, err := openCharges(ctx, tx, today)
+		// The open invoices, by the amount kept with each (an invoice's
+		// charges share its due date), not by summing allocations per charge.
+		open, err := openInvoicesOn(ctx, tx, today)
 		if err != nil {
 			return err
 		}
@@ -100,19 +102,18 @@ func (s *Service) Debtors(ctx context.Context, a account.Actor, q listing.Query)
 		for i, r := range rows {
 			at[r.LeaseID] = i
 		}
-		for _, c := range open {
-			i, ok := at[c.LeaseID]
+		for _, o := range open {
+			i, ok := at[o.LeaseID]
 			if !ok {
 				continue
 			}
 			r := &rows[i]
-			amount := c.Open()
-			r.Open += amount
-			if r.OldestDue.IsZero() || c.DueDate.Before(r.OldestDue) {
-				r.OldestDue = c.DueDate
+			r.Open += o.Open
+			if r.OldestDue.IsZero() || o.DueDate.Before(r.OldestDue) {
+				r.OldestDue = o.DueDate
 			}
-			if c.DueDate.Before(today) {
-				r.Buckets[ageBucket(c.DueDate.DaysUntil(today))] += amount
+			if o.DueDate.Before(today) {
+				r.Buckets[ageBucket(o.DueDate.DaysUntil(today))] += o.Open
 			}
 		}
 		for i := range rows {

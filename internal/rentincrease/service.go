@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -142,10 +143,18 @@ func (s *Service) Propose(ctx context.Context, a account.Actor, effective civil.
 		now := s.now()
 		counts := map[Status]int{}
 		seen := map[int64]bool{}
-		for _, id := range ids {
-			l, err := s.leases.GetTx(ctx, tx, id)
-			if err != nil {
-				return err
+		// The leases, their units' facts and what is posted of them are
+		// read per batch of leases, not lease by lease.
+		var batch proposeBatch
+		for i, id := range ids {
+			if i%proposeBatchSize == 0 {
+				if batch, err = s.readProposeBatch(ctx, tx, ids[i:min(i+proposeBatchSize, len(ids))]); err != nil {
+					return err
+				}
+			}
+			l := batch.leases[id]
+			if l == nil {
+				return fmt.Errorf("rentincrease: lease %d not read", id)
 			}
 			old := existing[id]
 			seen[id] = true
@@ -161,10 +170,7 @@ func (s *Service) Propose(ctx context.Context, a account.Actor, effective civil.
 				}
 				continue
 			}
-			p, err := s.computeFor(ctx, tx, l, effective, clauses[id], overrides, table, 0)
-			if err != nil {
-				return err
-			}
+			p := proposalOf(l, effective, clauses[id], overrides, table, 0, batch.facts, batch.posted[id])
 			if old != nil {
 				p.ID = old.ID
 				if old.Status == StatusExcluded && p.Status == StatusDraft {
@@ -195,6 +201,65 @@ func (s *Service) Propose(ctx context.Context, a account.Actor, effective civil.
 	return out, err
 }
 
+// proposeBatchSize is how many leases Propose reads at a time.
+const proposeBatchSize = 500
+
+// proposeBatch is what Propose reads of a batch of leases at once.
+type proposeBatch struct {
+	leases map[int64]*lease.Lease
+	facts  map[int64]portfolio.UnitFacts
+	posted map[int64]civil.Date // the last posted day; missing: none
+}
+
+// postedMany is the ledger's PostedThrough for many leases in a few
+// queries; a PostedThrough without it is asked lease by lease.
+type postedMany interface {
+	PostedThroughMany(ctx context.Context, tx *db.Tx, leaseIDs []int64) (map[int64]civil.Date, error)
+}
+
+// readProposeBatch reads the leases ids with their units' facts and posted
+// periods.
+func (s *Service) readProposeBatch(ctx context.Context, tx *db.Tx, ids []int64) (proposeBatch, error) {
+	b := proposeBatch{posted: map[int64]civil.Date{}}
+	var err error
+	if b.leases, err = s.leases.ForRentTx(ctx, tx, ids); err != nil {
+		return b, err
+	}
+	var units []int64
+	for _, l := range b.leases {
+		units = append(units, l.UnitIDs()...)
+	}
+	b.facts, err = s.portfolio.UnitFacts(ctx, tx, units...)
+	if errors.Is(err, validation.ErrNotFound) {
+		// A unit not found leaves only its own lease without addresses,
+		// as computeFor does.
+		b.facts = map[int64]portfolio.UnitFacts{}
+		for _, l := range b.leases {
+			fs, err := s.portfolio.UnitFacts(ctx, tx, l.UnitIDs()...)
+			if err != nil && !errors.Is(err, validation.ErrNotFound) {
+				return b, err
+			}
+			maps.Copy(b.facts, fs)
+		}
+	} else if err != nil {
+		return b, err
+	}
+	switch p := s.posted.(type) {
+	case nil:
+	case postedMany:
+		if b.posted, err = p.PostedThroughMany(ctx, tx, ids); err != nil {
+			return b, fmt.Errorf("posted through: %w", err)
+		}
+	default:
+		for _, id := range ids {
+			if b.posted[id], err = p.PostedThrough(ctx, tx, id); err != nil {
+				return b, fmt.Errorf("posted through: %w", err)
+			}
+		}
+	}
+	return b, nil
+}
+
 // computeFor builds the proposal of one lease from its facts.
 func (s *Service) computeFor(ctx context.Context, tx *db.Tx, l *lease.Lease, d civil.Date, cl *Clause, overrides []override, cpi cpiTable,
 	own int64) (*Proposal, error) {
@@ -208,6 +273,12 @@ func (s *Service) computeFor(ctx context.Context, tx *db.Tx, l *lease.Lease, d c
 			return nil, fmt.Errorf("posted through: %w", err)
 		}
 	}
+	return proposalOf(l, d, cl, overrides, cpi, own, facts, posted), nil
+}
+
+// proposalOf builds the proposal of one lease from facts read before.
+func proposalOf(l *lease.Lease, d civil.Date, cl *Clause, overrides []override, cpi cpiTable, own int64,
+	facts map[int64]portfolio.UnitFacts, posted civil.Date) *Proposal {
 	seg := l.Segment // fixed at the contract date (DOMAIN.md §2.2), not the unit's segment today
 	c := compute(computeInput{Lease: l, Segment: seg, Date: d, Clause: cl, Overrides: overrides, CPI: cpi.lookup,
 		PostedThrough: posted, Own: own})
@@ -222,7 +293,7 @@ func (s *Service) computeFor(ctx context.Context, tx *db.Tx, l *lease.Lease, d c
 	if c.blocked() {
 		p.Status, p.NewCents = StatusSkipped, 0
 	}
-	return p, nil
+	return p
 }
 
 // List pages through the proposals of an effective date. Search matches

@@ -2,12 +2,16 @@ package apptest
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"hms/internal/account"
 	"hms/internal/lease"
+	"hms/internal/ledger"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/clock/clocktest"
@@ -63,6 +67,9 @@ func NewOrg(t testing.TB, engine db.Dialect, o OrgOptions) *Org {
 		Viewer:     e.Actor(t, "alpha", "viewer@alpha.nl", account.Viewer),
 		OwnerB:     e.Actor(t, "beta", "owner@beta.nl", account.Owner),
 	}
+	// Whatever the test booked, every invoice's kept open amount must be
+	// its charges less their allocations (ledger.OpenDrift) when it ends.
+	t.Cleanup(func() { org.checkOpenAmounts() })
 	if !o.NoAgreement {
 		for _, a := range []account.Actor{org.Owner, org.OwnerB} {
 			if err := e.Privacy.AcceptProcessorAgreement(context.Background(), a, e.Privacy.Current().Version); err != nil {
@@ -187,4 +194,32 @@ func (o *Org) Count(query string, args ...any) int {
 		o.T.Fatalf("count: %v", err)
 	}
 	return n
+}
+
+// checkOpenAmounts fails the test when an invoice of alpha or beta has a
+// kept open amount other than its charges less their allocations. A test
+// that failed already, or closed its product, is left as it is.
+func (o *Org) checkOpenAmounts() {
+	o.T.Helper()
+	if o.T.Failed() {
+		return
+	}
+	for _, a := range []account.Actor{o.Owner, o.OwnerB} {
+		var drift []string
+		err := o.DB.ReadOrg(context.Background(), a.OrgID, func(tx *db.Tx) error {
+			var err error
+			drift, err = ledger.OpenDrift(context.Background(), tx)
+			return err
+		})
+		if err != nil && (errors.Is(err, sql.ErrConnDone) || strings.Contains(err.Error(), "closed")) {
+			return
+		}
+		if err != nil {
+			o.T.Errorf("open amounts of organisation %d: %v", a.OrgID, err)
+			return
+		}
+		if len(drift) > 0 {
+			o.T.Errorf("open amounts kept wrong in organisation %d: %s", a.OrgID, strings.Join(drift, "; "))
+		}
+	}
 }
