@@ -437,20 +437,14 @@ func (s *Service) Memberships(ctx context.Context, userID int64) ([]Membership, 
 // ActorFor returns the actor a user is in organisation slug, or ErrNotFound
 // when they are not a member (a foreign organisation looks like none).
 func (s *Service) ActorFor(ctx context.Context, userID int64, slug string) (Actor, error) {
+	// One statement in one transaction: every page of an organisation asks
+	// this first (web's requireOrg), so it costs a page one transaction,
+	// not two (the organisation by its name, then the membership in the
+	// organisation's own).
 	var a Actor
 	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
-		o, err := orgBySlug(ctx, tx, slug)
-		if err != nil {
-			return err
-		}
-		a = Actor{UserID: userID, OrgID: o.ID, OrgSlug: o.Slug, Kind: "user"}
-		return nil
-	})
-	if err != nil {
-		return Actor{}, err
-	}
-	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		a.Role, err = membershipRole(ctx, tx, userID)
+		var err error
+		a, err = memberOf(ctx, tx, userID, slug)
 		return err
 	})
 	if err != nil {

@@ -187,6 +187,25 @@ func (s *Service) insertMembership(ctx context.Context, tx *db.Tx, userID int64,
 	return nil
 }
 
+// memberOf is user userID as a member of the organisation slug names
+// (validation.ErrNotFound when there is no such organisation or the user is
+// not in it), read in a system transaction.
+func memberOf(ctx context.Context, tx *db.Tx, userID int64, slug string) (Actor, error) {
+	a := Actor{UserID: userID, Kind: "user"}
+	var role string
+	err := tx.QueryRowContext(ctx, `SELECT o.id, o.slug, m.role FROM organisations o
+		JOIN memberships m ON m.org_id = o.id AND m.user_id = $2
+		WHERE o.slug = $1`, slug, userID).Scan(&a.OrgID, &a.OrgSlug, &role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Actor{}, validation.ErrNotFound
+	}
+	if err != nil {
+		return Actor{}, fmt.Errorf("read membership: %w", err)
+	}
+	a.Role = Role(role)
+	return a, nil
+}
+
 func membershipRole(ctx context.Context, tx *db.Tx, userID int64) (Role, error) {
 	var role string
 	err := tx.QueryRowContext(ctx, `SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2`, tx.OrgID(), userID).Scan(&role)

@@ -279,11 +279,11 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 // The cookie jar keeps cookies per host, not per port: both instances on
 // 127.0.0.1 get the same session cookie, as behind one load balancer.
 type browser struct {
-	t  *testing.T
+	t  testing.TB
 	hc *http.Client
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t testing.TB) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, hc: &http.Client{Jar: jar, Timeout: 60 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
