@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -412,45 +411,45 @@ func (s *Service) Memberships(ctx context.Context, userID int64) ([]Membership, 
 	var out []Membership
 	// A user's own memberships span organisations: a platform read.
 	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT o.id, o.slug, o.name, o.created_at, o.trial_ends_at, m.role
-			FROM memberships m JOIN organisations o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.name, o.id`, userID)
-		if err != nil {
-			return fmt.Errorf("list memberships: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m Membership
-			var created string
-			var trial sql.NullString
-			if err := rows.Scan(&m.Org.ID, &m.Org.Slug, &m.Org.Name, &created, &trial, &m.Role); err != nil {
-				return err
-			}
-			m.Org.CreatedAt, _ = db.ParseTS(created)
-			m.Org.TrialEndsAt, _ = db.ParseNullTS(trial)
-			out = append(out, m)
-		}
-		return rows.Err()
+		var err error
+		out, err = memberships(ctx, tx, userID)
+		return err
 	})
 	return out, err
+}
+
+// MemberActor is ActorFor together with the user's Memberships, read in
+// one transaction: a page of an organisation needs both (the actor, and the
+// organisations the menu offers), and reads them once.
+func (s *Service) MemberActor(ctx context.Context, userID int64, slug string) (Actor, []Membership, error) {
+	var ms []Membership
+	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
+		var err error
+		ms, err = memberships(ctx, tx, userID)
+		return err
+	})
+	if err != nil {
+		return Actor{}, nil, err
+	}
+	for _, m := range ms {
+		if m.Org.Slug == slug {
+			return Actor{UserID: userID, OrgID: m.Org.ID, OrgSlug: m.Org.Slug, Kind: "user", Role: m.Role}, ms, nil
+		}
+	}
+	return Actor{}, ms, validation.ErrNotFound
 }
 
 // ActorFor returns the actor a user is in organisation slug, or ErrNotFound
 // when they are not a member (a foreign organisation looks like none).
 func (s *Service) ActorFor(ctx context.Context, userID int64, slug string) (Actor, error) {
+	// One statement in one transaction: every page of an organisation asks
+	// this first (web's requireOrg), so it costs a page one transaction,
+	// not two (the organisation by its name, then the membership in the
+	// organisation's own).
 	var a Actor
 	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
-		o, err := orgBySlug(ctx, tx, slug)
-		if err != nil {
-			return err
-		}
-		a = Actor{UserID: userID, OrgID: o.ID, OrgSlug: o.Slug, Kind: "user"}
-		return nil
-	})
-	if err != nil {
-		return Actor{}, err
-	}
-	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		a.Role, err = membershipRole(ctx, tx, userID)
+		var err error
+		a, err = memberOf(ctx, tx, userID, slug)
 		return err
 	})
 	if err != nil {

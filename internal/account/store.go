@@ -187,6 +187,52 @@ func (s *Service) insertMembership(ctx context.Context, tx *db.Tx, userID int64,
 	return nil
 }
 
+// memberships are user userID's organisations with the role in each, by
+// name (a system transaction: they span organisations).
+func memberships(ctx context.Context, tx *db.Tx, userID int64) ([]Membership, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT o.id, o.slug, o.name, o.created_at, o.trial_ends_at, m.role
+		FROM memberships m JOIN organisations o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.name, o.id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list memberships: %w", err)
+	}
+	defer rows.Close()
+	var out []Membership
+	for rows.Next() {
+		var m Membership
+		var created string
+		var trial sql.NullString
+		if err := rows.Scan(&m.Org.ID, &m.Org.Slug, &m.Org.Name, &created, &trial, &m.Role); err != nil {
+			return nil, fmt.Errorf("list memberships: %w", err)
+		}
+		m.Org.CreatedAt, _ = db.ParseTS(created)
+		m.Org.TrialEndsAt, _ = db.ParseNullTS(trial)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list memberships: %w", err)
+	}
+	return out, nil
+}
+
+// memberOf is user userID as a member of the organisation slug names
+// (validation.ErrNotFound when there is no such organisation or the user is
+// not in it), read in a system transaction.
+func memberOf(ctx context.Context, tx *db.Tx, userID int64, slug string) (Actor, error) {
+	a := Actor{UserID: userID, Kind: "user"}
+	var role string
+	err := tx.QueryRowContext(ctx, `SELECT o.id, o.slug, m.role FROM organisations o
+		JOIN memberships m ON m.org_id = o.id AND m.user_id = $2
+		WHERE o.slug = $1`, slug, userID).Scan(&a.OrgID, &a.OrgSlug, &role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Actor{}, validation.ErrNotFound
+	}
+	if err != nil {
+		return Actor{}, fmt.Errorf("read membership: %w", err)
+	}
+	a.Role = Role(role)
+	return a, nil
+}
+
 func membershipRole(ctx context.Context, tx *db.Tx, userID int64) (Role, error) {
 	var role string
 	err := tx.QueryRowContext(ctx, `SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2`, tx.OrgID(), userID).Scan(&role)

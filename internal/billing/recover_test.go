@@ -2,6 +2,7 @@ package billing_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"hms/internal/lease"
 	"hms/internal/platform/db"
 	"hms/internal/platform/jobs"
+	"hms/internal/platform/validation"
 )
 
 // portfolio gives both organisations the same n leases (some quarterly,
@@ -247,6 +249,52 @@ func TestStoppedCLIRunIsFailedOnStartUp(t *testing.T) {
 		}
 		if got := books(t, e2, e.OwnerB); !slices.Equal(got, want) {
 			t.Fatalf("books after running the period again differ: clean %d lines, now %d", len(want), len(got))
+		}
+	})
+}
+
+// A period is posted by one run at a time: while a run of it is queued or
+// running, a second start (on this instance or another; internal/app's
+// TestTwoInstancesOnOnePostgres starts two at once) is refused with 409 and
+// records nothing. Another period, another organisation, and the same
+// period once the first run's job is gone, may start.
+func TestSecondRunOfAPeriodWaitsForTheFirst(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.lease(e.Owner, "2025-06-01", 80000, 0, lease.Monthly)
+		e.lease(e.OwnerB, "2025-06-01", 80000, 0, lease.Monthly)
+		first, err := e.Billing.StartRun(ctx, e.Owner, billing.RunInput{Period: "2026-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.Billing.StartRun(ctx, e.Owner, billing.RunInput{Period: "2026-01"})
+		var p *validation.Problem
+		if !errors.As(err, &p) || p.Status != 409 || p.Code != "billing.run.in_progress" {
+			t.Fatalf("second start of the period: %v", err)
+		}
+		if _, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-01"}, nil); !errors.As(err, &p) ||
+			p.Code != "billing.run.in_progress" {
+			t.Fatalf("the CLI's run of the period: %v", err)
+		}
+		if n := e.Count(`SELECT COUNT(*) FROM ledger_runs`); n != 1 {
+			t.Fatalf("%d runs recorded, want 1", n)
+		}
+		if _, err := e.Billing.StartRun(ctx, e.Owner, billing.RunInput{Period: "2026-02"}); err != nil {
+			t.Fatalf("another period: %v", err)
+		}
+		if _, err := e.Billing.StartRun(ctx, e.OwnerB, billing.RunInput{Period: "2026-01"}); err != nil {
+			t.Fatalf("another organisation: %v", err)
+		}
+		// The first run's job gone (finished without closing its run): the
+		// run no longer counts as in progress.
+		err = e.DB.System(ctx, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'dead' WHERE id = $1`, first.JobID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Billing.StartRun(ctx, e.Owner, billing.RunInput{Period: "2026-01"}); err != nil {
+			t.Fatalf("the period again after the first run stopped: %v", err)
 		}
 	})
 }

@@ -411,7 +411,7 @@ func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*
 	var id int64
 	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
-		if id, err = insertRun(ctx, tx, per, scope, s.now(), a.UserID); err != nil {
+		if id, err = s.newRun(ctx, tx, a, per, scope); err != nil {
 			return err
 		}
 		jobID, err := s.jobs.Enqueue(ctx, tx, JobRentRun, runPayload{RunID: id, UserID: a.UserID, Period: per.Key, Scope: scope.Billing()})
@@ -427,6 +427,24 @@ func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*
 		return nil, err
 	}
 	return s.GetRun(ctx, a, id)
+}
+
+// newRun records a run of period, unless a run of that period is still in
+// progress (409 billing.run.in_progress): a second start, on this instance
+// or another, waits for the first's check and then finds it, so a period is
+// never posted by two runs at once.
+func (s *Service) newRun(ctx context.Context, tx *db.Tx, a account.Actor, per Period, scope ResolvedScope) (int64, error) {
+	if err := lockRunStarts(ctx, tx); err != nil {
+		return 0, err
+	}
+	busy, err := runInProgress(ctx, tx, per.Key, s.now())
+	if err != nil {
+		return 0, err
+	}
+	if busy {
+		return 0, conflict("billing.run.in_progress")
+	}
+	return insertRun(ctx, tx, per, scope, s.now(), a.UserID)
 }
 
 // confirm resolves a run's period and scope and, when the person confirmed
@@ -463,7 +481,7 @@ func (s *Service) PostRun(ctx context.Context, a account.Actor, in RunInput, pro
 	var id int64
 	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
-		if id, err = insertRun(ctx, tx, per, scope, s.now(), a.UserID); err != nil {
+		if id, err = s.newRun(ctx, tx, a, per, scope); err != nil {
 			return err
 		}
 		return s.renewAlive(ctx, tx, id)

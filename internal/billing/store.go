@@ -104,6 +104,36 @@ func insertRun(ctx context.Context, tx *db.Tx, per Period, scope ResolvedScope, 
 	return id, nil
 }
 
+// lockRunStarts makes the organisation's run starts wait for each other
+// until tx ends, so that two starts at once (on two instances) cannot both
+// find no run in progress (runInProgress). On SQLite the one writer does
+// this already.
+func lockRunStarts(ctx context.Context, tx *db.Tx) error {
+	if tx.Dialect() != db.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('billing.run:' || $1::bigint, 0))`,
+		tx.OrgID()); err != nil {
+		return fmt.Errorf("billing: lock run starts: %w", err)
+	}
+	return nil
+}
+
+// runInProgress reports whether a run of period is queued or running and
+// still worked on: not one that stoppedRuns would close.
+func runInProgress(ctx context.Context, tx *db.Tx, period, now string) (bool, error) {
+	var busy bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM ledger_runs r
+		LEFT JOIN jobs j ON j.id = r.job_id AND j.org_id = r.org_id
+		WHERE r.org_id = $1 AND r.period = $2 AND r.state IN ('queued','running')
+		  AND NOT ((r.job_id = 0 AND (r.alive_until IS NULL OR r.alive_until < $3))
+		    OR (r.job_id <> 0 AND (j.id IS NULL OR j.state IN ('done','dead')))))`, tx.OrgID(), period, now).Scan(&busy)
+	if err != nil {
+		return false, fmt.Errorf("billing: run in progress: %w", err)
+	}
+	return busy, nil
+}
+
 // setRunAlive records that the process posting run runID is alive until
 // the instant until.
 func setRunAlive(ctx context.Context, tx *db.Tx, runID int64, until string) error {

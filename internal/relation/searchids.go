@@ -172,6 +172,9 @@ func pageOf(ctx context.Context, tx *db.Tx, ids []int64, q listing.Query) ([]int
 	if q.Offset >= len(ids) {
 		return nil, nil
 	}
+	if len(ids) == 1 {
+		return ids, nil // one match (an IBAN, an e-mail address) needs no order
+	}
 	if q.Sort == "created" {
 		if q.Desc {
 			ids = slices.Clone(ids)

@@ -168,7 +168,11 @@ func (s *Server) newPage(r *http.Request, title string) *page {
 	p := &page{Lang: langOf(r), Title: title, User: userOf(r), Actor: actorOf(r), Errors: validation.Errors{},
 		Form: r.PostForm, texts: s.Texts}
 	if p.User != nil {
-		p.Orgs, _ = s.Accounts.Memberships(r.Context(), p.User.ID)
+		if ms, ok := r.Context().Value(membershipsKey).([]account.Membership); ok {
+			p.Orgs = ms // read with the actor (requireOrg)
+		} else {
+			p.Orgs, _ = s.Accounts.Memberships(r.Context(), p.User.ID)
+		}
 		var err error
 		if p.Notices, err = s.Privacy.PolicyNotices(r.Context(), p.User.ID); err != nil {
 			s.Log.Error("policy notices", "user", p.User.ID, "err", err) // the page shows without its banner

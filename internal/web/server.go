@@ -164,6 +164,7 @@ const (
 	langKey ctxKey = iota
 	userKey
 	actorKey
+	membershipsKey // the user's []account.Membership, read by requireOrg
 )
 
 // withLanguage picks the page language: the visitor's explicit choice (a
@@ -224,7 +225,12 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 func (s *Server) requireOrg(perm account.Permission, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := userOf(r)
-		a, err := s.Accounts.ActorFor(r.Context(), u.ID, r.PathValue("org"))
+		// The actor and the menu's organisations in one read, kept for the
+		// page (newPage) so the request does not read them again.
+		a, ms, err := s.Accounts.MemberActor(r.Context(), u.ID, r.PathValue("org"))
+		if ms != nil {
+			r = r.WithContext(context.WithValue(r.Context(), membershipsKey, ms))
+		}
 		if err != nil && u.IsStaff && u.TOTPEnabled && s.sessions.GetBool(r.Context(), "mfa") {
 			// Staff come in only under a grant the organisation's owner
 			// approved (P14), as a viewer; every request is logged for the

@@ -54,6 +54,15 @@ func (e *Env) Reopen(t testing.TB, opts ...Options) *Env {
 	return open(t, e.dbc, e.key, e.Mail, opts...)
 }
 
+// On starts HMS on the database dbc, with master key key and mail server
+// smtp: one of several instances of one deployment (internal/app's
+// TestTwoInstancesOnOnePostgres). Leave dbc.OwnerURL empty to start it as
+// `hms serve` does on PostgreSQL, checking the schema instead of migrating.
+func On(t testing.TB, dbc db.Config, key []byte, smtp *mailtest.Server, opts ...Options) *Env {
+	t.Helper()
+	return open(t, dbc, key, smtp, opts...)
+}
+
 func open(t testing.TB, dbc db.Config, key []byte, smtp *mailtest.Server, opts ...Options) *Env {
 	t.Helper()
 	var o Options

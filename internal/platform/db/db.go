@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -75,7 +76,12 @@ type DB struct {
 	Path    string  // SQLite file path, empty on PostgreSQL
 	cfg     Config
 	seals   sync.Map // organisation id → its seal (PostgreSQL)
+	txs     atomic.Int64
 }
+
+// Transactions is the number of transactions this handle has begun
+// (benchmarks count what a request costs with it).
+func (d *DB) Transactions() int64 { return d.txs.Load() }
 
 // Open connects to the configured engine and applies the pool settings that
 // engine needs. It does not migrate; call Migrate.
@@ -444,6 +450,7 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, 
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
+	d.txs.Add(1)
 	tx := &Tx{Tx: stx, db: d, orgID: orgID, system: system}
 	defer func() {
 		if p := recover(); p != nil {

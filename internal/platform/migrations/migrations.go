@@ -98,6 +98,11 @@ func Migrate(ctx context.Context, d *db.DB) error {
 		if d.Owner() == nil {
 			return errors.New("migrating PostgreSQL needs the schema owner's URL (database owner url)")
 		}
+		unlock, err := lockMigrations(ctx, d)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		if err := ensureRoles(ctx, d); err != nil {
 			return err
 		}
@@ -120,6 +125,32 @@ func Migrate(ctx context.Context, d *db.DB) error {
 		return d.CheckRoles(ctx)
 	}
 	return nil
+}
+
+// migrationLock is the key of the PostgreSQL advisory lock that Migrate
+// holds from the roles to the grants ("hms migrate" as a number).
+const migrationLock int64 = 0x686d735f6d696772
+
+// lockMigrations takes migrationLock on a connection of its own and returns
+// its release. Several instances (or `hms migrate` run twice at once) that
+// migrate one database then do it one after the other: the first applies
+// every migration and grants the roles, the others find nothing pending.
+// The lock is the session's, so a process that dies releases it.
+func lockMigrations(ctx context.Context, d *db.DB) (func(), error) {
+	conn, err := d.Owner().Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: lock: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("migrations: lock: %w", err)
+	}
+	return func() {
+		// Unlocking fails only with a broken connection, whose end releases
+		// the lock as well.
+		_, _ = conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationLock)
+		conn.Close()
+	}, nil
 }
 
 // ErrBehind is returned by Check when the database lacks a migration this
