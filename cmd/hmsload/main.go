@@ -87,16 +87,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 // machine's load average at the end of the run.
 func Markdown(res []Result) string {
 	var b strings.Builder
-	b.WriteString("| engine | units | request | bytes | HMS req/s | p50 | p99 | static req/s | static p99 | ratio | errors |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| engine | units | request | bytes | HMS req/s | p50 | p99 | CPU/req | static req/s | static p99 | static CPU/req | ratio | errors |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range res {
 		ratio := 0.0
 		if r.Static.PerSec > 0 {
 			ratio = r.HMS.PerSec / r.Static.PerSec
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %d | %.0f | %s | %s | %.0f | %s | %.1f%% | %d |\n",
-			r.Engine, r.Units, r.Name, r.Bytes, r.HMS.PerSec, ms(r.HMS.P50), ms(r.HMS.P99),
-			r.Static.PerSec, ms(r.Static.P99), 100*ratio, r.HMS.Errors+r.Static.Errors)
+		fmt.Fprintf(&b, "| %s | %d | %s | %d | %.0f | %s | %s | %s | %.0f | %s | %s | %.1f%% | %d |\n",
+			r.Engine, r.Units, r.Name, r.Bytes, r.HMS.PerSec, ms(r.HMS.P50), ms(r.HMS.P99), ms(r.HMS.CPU),
+			r.Static.PerSec, ms(r.Static.P99), ms(r.Static.CPU), 100*ratio, r.HMS.Errors+r.Static.Errors)
 	}
 	if la, err := os.ReadFile("/proc/loadavg"); err == nil {
 		f := strings.Fields(string(la))
@@ -108,5 +108,5 @@ func Markdown(res []Result) string {
 }
 
 func ms(d time.Duration) string {
-	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
 }
