@@ -45,7 +45,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.Conns, "c", 32, "connections kept busy at once")
 	fs.DurationVar(&o.Duration, "d", 10*time.Second, "how long each URL is loaded, on each server")
 	fs.StringVar(&o.DataDir, "data", "hms-load-data", "where seeded databases (SQLite) and their master keys are kept for the next run")
-	fs.StringVar(&o.PostgresURL, "pg", os.Getenv("HMS_TEST_POSTGRES_URL"), "PostgreSQL server URL of a user that may create databases (default HMS_TEST_POSTGRES_URL)")
+	fs.StringVar(&o.PostgresURL, "pg", os.Getenv("HMS_TEST_POSTGRES_URL"),
+		"PostgreSQL server URL of a user that may create databases (default HMS_TEST_POSTGRES_URL)")
 	fs.StringVar(&o.Only, "only", "", "measure only the URLs containing this text")
 	fs.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (seeding, HMS and the static server) to this file")
 	if err := fs.Parse(args); err != nil {
@@ -87,7 +88,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 // machine's load average at the end of the run.
 func Markdown(res []Result) string {
 	var b strings.Builder
-	b.WriteString("| engine | units | request | bytes | HMS req/s | p50 | p99 | CPU/req | static req/s | static p99 | static CPU/req | ratio | errors |\n")
+	b.WriteString("| engine | units | request | bytes | HMS req/s | p50 | p99 | CPU/req | static req/s | static p99 | static CPU/req " +
+		"| ratio | errors |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range res {
 		ratio := 0.0

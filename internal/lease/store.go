@@ -752,7 +752,8 @@ func unitStatus(ctx context.Context, tx *db.Tx, unitIDs []int64, on civil.Date) 
 		EXISTS (SELECT 1 FROM lease_terminations t WHERE t.lease_id = l.id AND t.org_id = l.org_id AND t.withdrawn_at IS NULL AND t.end_date > $2)
 		FROM lease_units lu CROSS JOIN leases l
 		WHERE l.id = lu.lease_id AND l.org_id = lu.org_id
-		AND lu.org_id = $1 AND l.start_date <= $3 AND COALESCE(l.ends_on, '`+openEnd+`') >= $4 AND lu.unit_id IN (`+tx.Params(5, len(unitIDs))+`)`,
+		AND lu.org_id = $1 AND l.start_date <= $3 AND COALESCE(l.ends_on, '`+openEnd+`') >= $4
+		AND lu.unit_id IN (`+tx.Params(5, len(unitIDs))+`)`,
 		append([]any{tx.OrgID(), on.String(), on.String(), on.String()}, idArgs(unitIDs)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("unit occupancy: %w", err)
