@@ -447,7 +447,7 @@ func (a *API) listInvoices(ctx context.Context, act account.Actor, in *ListInvoi
 	if err != nil {
 		return nil, err
 	}
-	page, err := a.Ledger.Invoices(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1},
+	page, err := a.Ledger.Invoices(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1, NoTotal: true},
 		ledger.InvoiceFilter{LeaseID: in.LeaseID, RunID: in.RunID, Period: in.Period, OpenOnly: in.OpenOnly, AfterID: after})
 	if err != nil {
 		return nil, err

@@ -193,7 +193,7 @@ func (a *API) listLeases(ctx context.Context, act account.Actor, in *ListLeasesI
 	if err != nil {
 		return nil, err
 	}
-	page, err := a.Leases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1},
+	page, err := a.Leases.List(ctx, act, listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1, NoTotal: true},
 		lease.ListFilter{Status: in.Status, UnitID: in.UnitID, ComplexID: in.ComplexID, TenantID: in.TenantID, AfterID: after})
 	if err != nil {
 		return nil, err

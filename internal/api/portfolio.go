@@ -292,7 +292,7 @@ func (a *API) listUnits(ctx context.Context, act account.Actor, in *ListUnitsInp
 		return nil, err
 	}
 	page, err := a.Portfolio.ListUnits(ctx, act, portfolio.UnitFilter{ComplexID: in.Complex, AfterID: after},
-		listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1})
+		listing.Query{Search: in.Q, Sort: "id", Limit: in.limit() + 1, NoTotal: true})
 	if err != nil {
 		return nil, err
 	}

@@ -198,9 +198,13 @@ func (s *Service) List(ctx context.Context, a account.Actor, q listing.Query, f 
 	if err != nil {
 		return page, err
 	}
-	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+	// A read transaction: on SQLite the one writer connection is not held by
+	// a list (it serialised every lease list behind every write).
+	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
-		if page.Total, err = lq.count(ctx, tx); err != nil {
+		if q.NoTotal {
+			// no count
+		} else if page.Total, err = lq.count(ctx, tx); err != nil {
 			return err
 		}
 		ls, notice, err := lq.leases(ctx, tx, q)

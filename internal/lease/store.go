@@ -744,12 +744,17 @@ func unitStatus(ctx context.Context, tx *db.Tx, unitIDs []int64, on civil.Date) 
 	if len(unitIDs) == 0 {
 		return out, nil
 	}
-	in, args := placeholders(3, unitIDs)
+	// CROSS JOIN makes SQLite start from the leases of these units (its
+	// join-order hint) instead of walking every lease that started before the
+	// day and probing each against the list, which grew with the portfolio
+	// (most of a units page's time); PostgreSQL plans it as an inner join.
 	rows, err := tx.QueryContext(ctx, `SELECT lu.unit_id,
 		EXISTS (SELECT 1 FROM lease_terminations t WHERE t.lease_id = l.id AND t.org_id = l.org_id AND t.withdrawn_at IS NULL AND t.end_date > $2)
-		FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id
-		WHERE lu.org_id = $1 AND l.start_date <= $2 AND COALESCE(l.ends_on, '`+openEnd+`') >= $2 AND lu.unit_id IN (`+in+`)`,
-		append([]any{tx.OrgID(), on.String()}, args...)...)
+		FROM lease_units lu CROSS JOIN leases l
+		WHERE l.id = lu.lease_id AND l.org_id = lu.org_id
+		AND lu.org_id = $1 AND l.start_date <= $3 AND COALESCE(l.ends_on, '`+openEnd+`') >= $4
+		AND lu.unit_id IN (`+tx.Params(5, len(unitIDs))+`)`,
+		append([]any{tx.OrgID(), on.String(), on.String(), on.String()}, idArgs(unitIDs)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("unit occupancy: %w", err)
 	}

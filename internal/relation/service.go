@@ -525,6 +525,15 @@ func (s *Service) List(ctx context.Context, actor account.Actor, q listing.Query
 		if err != nil {
 			return err
 		}
+		subjects := make([]vault.SubjectID, 0, len(rs))
+		for _, r := range rs {
+			if r.listS != nil {
+				subjects = append(subjects, r.subject)
+			}
+		}
+		if err := s.vault.Preload(ctx, tx, subjects); err != nil {
+			return err
+		}
 		for _, r := range rs {
 			var le listEntry
 			if err := s.openJSON(ctx, tx, r.subject, fieldList, r.listS, &le); err != nil {

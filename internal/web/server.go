@@ -210,6 +210,11 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 			return
 		}
 		u, err := s.Accounts.User(r.Context(), id)
+		if err != nil && r.Context().Err() != nil {
+			// The visitor went away before the user was read (a slow page
+			// left): that ends the request, not the session.
+			return
+		}
 		if err != nil {
 			_ = s.sessions.Destroy(r.Context())
 			http.Redirect(w, r, "/login", http.StatusSeeOther)

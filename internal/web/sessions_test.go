@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -137,6 +138,38 @@ func TestSessionsEnd(t *testing.T) {
 			}
 			if signedIn(c1) {
 				t.Fatal("a removed member is still signed in")
+			}
+		})
+	}
+}
+
+// A visitor who leaves a page before it is answered (the browser cancels the
+// request, a load generator's timeout) keeps their session: the request
+// ends, the session does not. Requests are cut off after growing delays, so
+// some are cut while the server reads the signed-in user.
+func TestLeavingAPageKeepsTheSession(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := apptest.Start(t, engine)
+			_, pw := createUser(t, e, "a", "leaver@a.nl", account.Owner)
+			c := newClient(t, e.URL())
+			c.login("leaver@a.nl", pw)
+			cut := 0
+			for i := range 60 {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(100+i*100)*time.Microsecond)
+				req, _ := http.NewRequestWithContext(ctx, "GET", e.URL()+"/o/a/", nil)
+				if resp, err := c.hc.Do(req); err == nil {
+					resp.Body.Close()
+				} else {
+					cut++
+				}
+				cancel()
+			}
+			if cut == 0 {
+				t.Fatal("no request was cut off")
+			}
+			if !signedIn(c) {
+				t.Fatalf("signed out after %d requests left before their answer", cut)
 			}
 		})
 	}

@@ -116,6 +116,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
 	}
 	read.SetMaxOpenConns(8)
+	// Keep every reader open: database/sql keeps two idle by default, so under
+	// load each request beyond two opened a new connection (reading the
+	// schema and setting the pragmas again) and closed it after.
+	read.SetMaxIdleConns(8)
+	read.SetConnMaxIdleTime(0)
+	read.SetConnMaxLifetime(0)
 	return &DB{Dialect: SQLite, write: write, read: read, Path: path, cfg: cfg}, nil
 }
 

@@ -24,6 +24,10 @@ type Query struct {
 	Offset int
 	Limit  int
 	All    bool // every row, for CSV export (services may cap it)
+	// NoTotal: the caller pages by cursor and shows no total (the API), so
+	// lists that honour it skip counting every match, which grows with the
+	// organisation; Page.Total is then 0.
+	NoTotal bool
 }
 
 // Page is one page of results and the total number of matches.

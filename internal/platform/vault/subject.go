@@ -83,6 +83,68 @@ func (v *Vault) subjectAEAD(ctx context.Context, tx *db.Tx, s SubjectID) (tink.A
 	return a, nil
 }
 
+// Preload reads the keysets of subjects in one statement and keeps them
+// unwrapped for tx, as subjectAEAD would one by one: a page of 50 persons
+// costs one read instead of 50. Subjects that are missing or shredded are
+// left for Open to report.
+func (v *Vault) Preload(ctx context.Context, tx *db.Tx, subjects []SubjectID) error {
+	org, err := orgOf(tx)
+	if err != nil {
+		return err
+	}
+	var want []any
+	seen := make(map[SubjectID]bool, len(subjects))
+	for _, s := range subjects {
+		if s == 0 || seen[s] {
+			continue
+		}
+		seen[s] = true
+		if _, ok := tx.Local(txSubject{v, org, s}).(tink.AEAD); !ok {
+			want = append(want, int64(s))
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	var aw, iw []byte
+	err = tx.QueryRowContext(ctx, `SELECT aead_wrapped, index_wrapped FROM vault_org_keys WHERE org_id = $1`, org).Scan(&aw, &iw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("vault: read organisation keys: %w", err)
+	}
+	k, err := v.unwrapOrg(org, aw, iw)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, keyset_wrapped FROM vault_subjects
+		WHERE org_id = $1 AND shredded_at IS NULL AND keyset_wrapped IS NOT NULL AND id IN (`+tx.Params(2, len(want))+`)`,
+		append([]any{org}, want...)...)
+	if err != nil {
+		return fmt.Errorf("vault: read subjects: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var ksw []byte
+		if err := rows.Scan(&id, &ksw); err != nil {
+			return fmt.Errorf("vault: read subjects: %w", err)
+		}
+		h, err := keyset.ReadWithAssociatedData(keyset.NewBinaryReader(bytes.NewReader(ksw)), k.aead,
+			associatedData(purposeSubjectKeyset, org, id, ""))
+		if err != nil {
+			return fmt.Errorf("vault: subject %d keyset does not unwrap: %w", id, err)
+		}
+		a, err := aead.New(h)
+		if err != nil {
+			return fmt.Errorf("vault: subject %d keyset: %w", id, err)
+		}
+		tx.SetLocal(txSubject{v, org, SubjectID(id)}, a)
+	}
+	return rows.Err()
+}
+
 func (v *Vault) subjectHandle(ctx context.Context, tx *db.Tx, s SubjectID) (*keyset.Handle, error) {
 	org, err := orgOf(tx)
 	if err != nil {
