@@ -225,6 +225,10 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Audit = audit.New(a.Clock)
 	a.Jobs = jobs.New(a.DB, a.Clock)
+	// While serve --demo fills its organisation, the workers wait: the fill's
+	// rent runs enqueue hundreds of invoice documents, and making them took
+	// SQLite's one writer from the fill for tens of seconds.
+	a.Jobs.Hold = a.demoFilling.Load
 	mailCfg := mail.Config{SMTPURL: a.SMTPURL, From: a.MailFrom, Held: a.HeldMail}
 	// A bad SMTP URL or sender stops the start, not every later send.
 	if err := mailCfg.Validate(); err != nil {

@@ -22,7 +22,21 @@ func (s *Service) UpsertLeasesTx(ctx context.Context, tx *db.Tx, a account.Actor
 	}
 	ids := make([]int64, len(rows))
 	errs := RowErrors{}
-	for i, in := range rows {
+	for first := 0; first < len(rows); first += importChunk {
+		if err := s.upsertChunk(ctx, tx, a, rows, first, min(first+importChunk, len(rows)), ids, errs); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ids, errs, nil
+}
+
+// upsertChunk saves rows[first:end], reading ahead for them (leaseBatch).
+func (s *Service) upsertChunk(ctx context.Context, tx *db.Tx, a account.Actor, rows []LeaseInput, first, end int,
+	ids []int64, errs RowErrors) error {
+	norm := make([]Input, end-first) // the rows normalized
+	ins := make([]Input, 0, end-first)
+	for i := first; i < end; i++ {
+		in := rows[i]
 		fe := validation.Errors{}
 		in.normalize(fe)
 		if in.Reference == "" {
@@ -32,17 +46,29 @@ func (s *Service) UpsertLeasesTx(ctx context.Context, tx *db.Tx, a account.Actor
 			errs[i] = fe
 			continue
 		}
-		if err := rowSavepoint(ctx, tx); err != nil {
-			return nil, nil, fmt.Errorf("import lease row %d: %w", i, err)
+		norm[i-first] = in
+		ins = append(ins, in)
+	}
+	b, err := s.readBatch(ctx, tx, ins)
+	if err != nil {
+		return fmt.Errorf("import leases: %w", err)
+	}
+	for i := first; i < end; i++ {
+		if _, bad := errs[i]; bad {
+			continue
 		}
-		id, err := s.upsertRow(ctx, tx, a, in)
+		in := norm[i-first]
+		if err := rowSavepoint(ctx, tx); err != nil {
+			return fmt.Errorf("import lease row %d: %w", i, err)
+		}
+		id, err := s.upsertRow(ctx, tx, a, in, b)
 		if err != nil {
 			if rerr := rollbackRowSavepoint(ctx, tx); rerr != nil {
-				return nil, nil, fmt.Errorf("import lease row %d: %w", i, rerr)
+				return fmt.Errorf("import lease row %d: %w", i, rerr)
 			}
 		}
 		if rerr := releaseRowSavepoint(ctx, tx); rerr != nil {
-			return nil, nil, fmt.Errorf("import lease row %d: %w", i, rerr)
+			return fmt.Errorf("import lease row %d: %w", i, rerr)
 		}
 		if err != nil {
 			if fe, ok := validation.AsFields(err); ok {
@@ -53,24 +79,37 @@ func (s *Service) UpsertLeasesTx(ctx context.Context, tx *db.Tx, a account.Actor
 				errs[i] = validation.Errors{"_": p.Code}
 				continue
 			}
-			return nil, nil, fmt.Errorf("import lease row %d: %w", i, err)
+			return fmt.Errorf("import lease row %d: %w", i, err)
 		}
 		ids[i] = id
 	}
-	return ids, errs, nil
+	return nil
 }
 
-func (s *Service) upsertRow(ctx context.Context, tx *db.Tx, a account.Actor, in Input) (int64, error) {
-	oldID, err := leaseIDByReference(ctx, tx, in.Reference)
-	if err != nil {
-		return 0, err
-	}
-	var old *Lease
-	if oldID > 0 {
-		if old, err = loadLease(ctx, tx, oldID); err != nil {
+func (s *Service) upsertRow(ctx context.Context, tx *db.Tx, a account.Actor, in Input, b *leaseBatch) (int64, error) {
+	var oldID int64
+	if b.refs[in.Reference] {
+		oldID = b.ids[in.Reference]
+	} else {
+		var err error
+		if oldID, err = leaseIDByReference(ctx, tx, in.Reference); err != nil {
 			return 0, err
 		}
 	}
-	id, _, err := s.save(ctx, tx, a, old, in)
-	return id, err
+	var old *Lease
+	var oldUnits []int64
+	var term *Termination
+	if oldID > 0 {
+		var err error
+		if old, err = loadLease(ctx, tx, oldID); err != nil {
+			return 0, err
+		}
+		oldUnits, term = old.UnitIDs(), old.Termination
+	}
+	id, _, err := s.save(ctx, tx, a, old, in, b)
+	if err != nil {
+		return 0, err
+	}
+	b.saved(id, in.Reference, oldUnits, in.UnitIDs, in.Start, effectiveEnd(in.End, term))
+	return id, nil
 }

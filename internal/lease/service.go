@@ -256,7 +256,7 @@ func (s *Service) Create(ctx context.Context, a account.Actor, in Input) (int64,
 	var id int64
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		var err error
-		id, _, err = s.save(ctx, tx, a, nil, in)
+		id, _, err = s.save(ctx, tx, a, nil, in, nil)
 		return err
 	})
 	return id, err
@@ -279,15 +279,16 @@ func (s *Service) Update(ctx context.Context, a account.Actor, id int64, in Inpu
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		_, _, err = s.save(ctx, tx, a, l, in)
+		_, _, err = s.save(ctx, tx, a, l, in, nil)
 		return err
 	})
 }
 
 // save validates in against the database and writes it: a new lease when
 // old is nil, else a change of old. It reports whether anything changed.
-// in must be normalized. Nothing is written when it returns an error.
-func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lease, in Input) (int64, bool, error) {
+// in must be normalized. Nothing is written when it returns an error. b,
+// when not nil, is what an import read ahead for its rows (batch.go).
+func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lease, in Input, b *leaseBatch) (int64, bool, error) {
 	fe := validation.Errors{}
 	var oldID int64
 	var oldTenants, oldGuarantors []int64
@@ -300,9 +301,12 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 	}
 
 	// Units: they must exist, and be all residential or all commercial.
-	facts, err := s.unitFacts(ctx, tx, in.UnitIDs)
-	if err != nil {
-		return 0, false, err
+	facts, ok := b.unitFacts(in.UnitIDs)
+	var err error
+	if !ok {
+		if facts, err = s.unitFacts(ctx, tx, in.UnitIDs); err != nil {
+			return 0, false, err
+		}
 	}
 	units := make([]Unit, 0, len(in.UnitIDs))
 	residential := 0
@@ -336,6 +340,10 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 		if in.Reference, err = nextReference(ctx, tx, in.Start); err != nil {
 			return 0, false, err
 		}
+	} else if taken, ok := b.referenceTaken(oldID, in.Reference); ok {
+		if taken {
+			fe.Add("reference", "lease.reference.taken")
+		}
 	} else if taken, err := referenceTaken(ctx, tx, oldID, in.Reference); err != nil {
 		return 0, false, err
 	} else if taken {
@@ -349,8 +357,10 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 	}
 	endsOn := effectiveEnd(in.End, term)
 	if len(fe) == 0 {
-		clash, err := overlapping(ctx, tx, oldID, in.UnitIDs, in.Start, endsOn)
-		if err != nil {
+		var clash []int64
+		if b != nil {
+			clash = b.overlapping(oldID, in.UnitIDs, in.Start, endsOn)
+		} else if clash, err = overlapping(ctx, tx, oldID, in.UnitIDs, in.Start, endsOn); err != nil {
 			return 0, false, err
 		}
 		if len(clash) > 0 {
@@ -462,12 +472,12 @@ func (s *Service) save(ctx context.Context, tx *db.Tx, a account.Actor, old *Lea
 			return 0, false, err
 		}
 		if old == nil || !slices.Equal(old.UnitIDs(), l.UnitIDs()) || !sameComplexes(old.Units, units) {
-			if err := replaceUnits(ctx, tx, id, units); err != nil {
+			if err := replaceUnits(ctx, tx, id, units, old == nil); err != nil {
 				return 0, false, err
 			}
 		}
 		if old == nil || !slices.Equal(oldTenants, in.TenantIDs) || !slices.Equal(oldGuarantors, in.GuarantorIDs) {
-			if err := replaceParties(ctx, tx, id, in.TenantIDs, in.GuarantorIDs); err != nil {
+			if err := replaceParties(ctx, tx, id, in.TenantIDs, in.GuarantorIDs, old == nil); err != nil {
 				return 0, false, err
 			}
 		}

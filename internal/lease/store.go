@@ -467,11 +467,14 @@ func setEndsOn(ctx context.Context, tx *db.Tx, leaseID int64, endsOn civil.Date,
 	return nil
 }
 
-func replaceUnits(ctx context.Context, tx *db.Tx, leaseID int64, units []Unit) error {
+func replaceUnits(ctx context.Context, tx *db.Tx, leaseID int64, units []Unit, created bool) error {
 	// "+org_id": SQLite would otherwise pick the (org_id, unit_id) index and
 	// scan the organisation's every lease unit; the key starts with lease_id.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM lease_units WHERE lease_id = $1 AND +org_id = $2`, leaseID, tx.OrgID()); err != nil {
-		return fmt.Errorf("replace lease units: %w", err)
+	// A lease inserted just now has none to delete.
+	if !created {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM lease_units WHERE lease_id = $1 AND +org_id = $2`, leaseID, tx.OrgID()); err != nil {
+			return fmt.Errorf("replace lease units: %w", err)
+		}
 	}
 	for _, u := range units {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO lease_units (org_id, lease_id, unit_id, complex_id) VALUES ($1, $2, $3, $4)`,
@@ -482,10 +485,13 @@ func replaceUnits(ctx context.Context, tx *db.Tx, leaseID int64, units []Unit) e
 	return nil
 }
 
-func replaceParties(ctx context.Context, tx *db.Tx, leaseID int64, tenants, guarantors []int64) error {
+func replaceParties(ctx context.Context, tx *db.Tx, leaseID int64, tenants, guarantors []int64, created bool) error {
 	// "+org_id" as in replaceUnits: the key starts with lease_id.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM lease_parties WHERE lease_id = $1 AND +org_id = $2`, leaseID, tx.OrgID()); err != nil {
-		return fmt.Errorf("replace lease parties: %w", err)
+	// A lease inserted just now has none to delete.
+	if !created {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM lease_parties WHERE lease_id = $1 AND +org_id = $2`, leaseID, tx.OrgID()); err != nil {
+			return fmt.Errorf("replace lease parties: %w", err)
+		}
 	}
 	for role, ids := range map[Role][]int64{Tenant: tenants, Guarantor: guarantors} {
 		for i, id := range ids {

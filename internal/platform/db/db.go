@@ -261,6 +261,7 @@ type Tx struct {
 	after  []func()
 	before []func() error
 	local  map[any]any
+	stmts  map[string]*sql.Stmt // SQLite: statements kept prepared (stmtcache.go)
 }
 
 // Local returns a value a package keeps for the length of this transaction

@@ -242,6 +242,12 @@ type Queue struct {
 	// Heartbeat is how often (in real time) the worker of a running job
 	// renews its lease. Default a third of Lease.
 	Heartbeat time.Duration
+	// Hold, when set, is asked before a worker claims a job: while it says
+	// true the workers claim nothing and look again after PollInterval or
+	// an enqueue (serve --demo fills its organisation first, on SQLite's one
+	// writer, before the rent runs' documents are made). RunOnce ignores it.
+	// Set it before Start.
+	Hold func() bool
 
 	halt     context.Context // ends when the queue is abandoned
 	haltWith context.CancelCauseFunc
@@ -672,6 +678,16 @@ func (q *Queue) loop(ctx context.Context, worker string) {
 	timer := time.NewTimer(poll)
 	defer timer.Stop()
 	for ctx.Err() == nil {
+		if q.Hold != nil && q.Hold() {
+			timer.Reset(poll)
+			select {
+			case <-ctx.Done():
+				return
+			case <-q.wake:
+			case <-timer.C:
+			}
+			continue
+		}
 		ran, err := q.runOnce(ctx, context.WithoutCancel(ctx), worker)
 		if err != nil && q.Logger != nil {
 			if ran {

@@ -801,3 +801,56 @@ func TestQueueDoesNotTakeOverItsOwnRunningJob(t *testing.T) {
 		}
 	})
 }
+
+// While Hold says true the workers claim nothing, woken or not; once it says
+// false they run what waited.
+func TestHoldKeepsWorkersFromClaiming(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		q := jobs.New(d, clock.Real{})
+		q.PollInterval = 5 * time.Millisecond
+		var mu sync.Mutex
+		held, asked := true, 0
+		q.Hold = func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			asked++
+			return held
+		}
+		askedSoFar := func() int {
+			mu.Lock()
+			defer mu.Unlock()
+			return asked
+		}
+		ran := make(chan int64, 1)
+		q.Register("ping", func(ctx context.Context, j *jobs.Job) error { ran <- j.ID; return nil })
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		q.Start(ctx, 2)
+		id := enqueue(t, d, q, 1, "ping", nil)
+		// The workers look again and again (woken by the commit, then every
+		// poll) and leave the job where it is.
+		for n := askedSoFar(); askedSoFar() < n+10; {
+			time.Sleep(time.Millisecond)
+		}
+		select {
+		case got := <-ran:
+			t.Fatalf("job %d ran while the queue was held", got)
+		default:
+		}
+		if s := status(t, d, q, id); s.State != jobs.StateQueued {
+			t.Fatalf("held job: %+v", s)
+		}
+		mu.Lock()
+		held = false
+		mu.Unlock()
+		select {
+		case got := <-ran:
+			if got != id {
+				t.Fatalf("ran job %d, want %d", got, id)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the job did not run after the hold ended")
+		}
+		q.Stop()
+	})
+}
