@@ -2,6 +2,7 @@ package reconcile_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"hms/internal/bankfile"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/validation"
 	"hms/internal/reconcile"
 )
 
@@ -85,3 +87,38 @@ func TestLongStatementIsMatchedInChunksAndStoredOnce(t *testing.T) {
 		}
 	})
 }
+
+// A file over reconcile.MaxFileBytes is refused, as an upload and as an
+// import that is told its size, before anything is read or stored; one a
+// little larger than 100,000 entries need (75 MB) is not over it.
+func TestAbsurdlyLargeFileIsRefused(t *testing.T) {
+	if reconcile.MaxFileBytes < 80<<20 {
+		t.Fatalf("MaxFileBytes %d refuses a statement of 100,000 entries", reconcile.MaxFileBytes)
+	}
+	apptest.EachOrg(t, apptest.OrgOptions{}, func(t *testing.T, o *apptest.Org) {
+		ctx := context.Background()
+		addAccount(t, o, o.Owner)
+		_, err := o.Reconcile.Submit(ctx, o.Owner, "jaar.xml", make([]byte, reconcile.MaxFileBytes+1), false)
+		if fe, ok := errors.AsType[validation.Errors](err); !ok || fe["file"] != "bankfile.error.too_large" {
+			t.Errorf("upload of MaxFileBytes+1: %v", err)
+		}
+		read := 0
+		body := readerFunc(func(p []byte) (int, error) { read += len(p); return len(p), nil }) // endless
+		_, err = o.Reconcile.Import(ctx, o.Owner, body, reconcile.ImportOptions{FileName: "jaar.xml", Size: 1 << 40})
+		if r, ok := errors.AsType[*reconcile.Refused](err); !ok || r.MsgID != bankfile.ErrTooLarge {
+			t.Errorf("import of a terabyte: %v", err)
+		}
+		if read != 0 {
+			t.Errorf("%d bytes read of a file refused for its size", read)
+		}
+		for _, table := range []string{"bank_uploads", "bank_imports", "bank_statements", "bank_entries"} {
+			if n := o.Count(`SELECT COUNT(*) FROM `+table+` WHERE org_id = $1`, o.Owner.OrgID); n != 0 {
+				t.Errorf("%d rows in %s after refusals", n, table)
+			}
+		}
+	})
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
