@@ -129,6 +129,9 @@ func (im *importer) pipeline(ctx context.Context) (*bankfile.File, error) {
 				if last {
 					seen = nil
 				}
+				if !pipelined {
+					return im.store(ctx, c)
+				}
 				select {
 				case chunks <- c:
 					return nil
@@ -152,6 +155,9 @@ func (im *importer) pipeline(ctx context.Context) (*bankfile.File, error) {
 	}
 	return f, readErr
 }
+
+// pipelined: when false the reader stores each chunk itself (for measuring).
+var pipelined = true
 
 // pipelineDepth is how many prepared chunks wait for the transaction.
 const pipelineDepth = 1
