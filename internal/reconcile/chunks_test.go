@@ -2,6 +2,7 @@ package reconcile_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"hms/internal/bankfile"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/validation"
 	"hms/internal/reconcile"
 )
 
@@ -82,6 +84,107 @@ func TestLongStatementIsMatchedInChunksAndStoredOnce(t *testing.T) {
 		}
 		if after := counts(); after != before {
 			t.Errorf("the second import stored more: %v, before %v", after, before)
+		}
+	})
+}
+
+// A file over reconcile.MaxFileBytes is refused, as an upload and as an
+// import that is told its size, before anything is read or stored; one a
+// little larger than 100,000 entries need (75 MB) is not over it.
+func TestAbsurdlyLargeFileIsRefused(t *testing.T) {
+	if reconcile.MaxFileBytes < 80<<20 {
+		t.Fatalf("MaxFileBytes %d refuses a statement of 100,000 entries", reconcile.MaxFileBytes)
+	}
+	apptest.EachOrg(t, apptest.OrgOptions{}, func(t *testing.T, o *apptest.Org) {
+		ctx := context.Background()
+		addAccount(t, o, o.Owner)
+		_, err := o.Reconcile.Submit(ctx, o.Owner, "jaar.xml", make([]byte, reconcile.MaxFileBytes+1), false)
+		if fe, ok := errors.AsType[validation.Errors](err); !ok || fe["file"] != "bankfile.error.too_large" {
+			t.Errorf("upload of MaxFileBytes+1: %v", err)
+		}
+		read := 0
+		body := readerFunc(func(p []byte) (int, error) { read += len(p); return len(p), nil }) // endless
+		_, err = o.Reconcile.Import(ctx, o.Owner, body, reconcile.ImportOptions{FileName: "jaar.xml", Size: 1 << 40})
+		if r, ok := errors.AsType[*reconcile.Refused](err); !ok || r.MsgID != bankfile.ErrTooLarge {
+			t.Errorf("import of a terabyte: %v", err)
+		}
+		if read != 0 {
+			t.Errorf("%d bytes read of a file refused for its size", read)
+		}
+		for _, table := range []string{"bank_uploads", "bank_imports", "bank_statements", "bank_entries"} {
+			if n := o.Count(`SELECT COUNT(*) FROM `+table+` WHERE org_id = $1`, o.Owner.OrgID); n != 0 {
+				t.Errorf("%d rows in %s after refusals", n, table)
+			}
+		}
+	})
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// The lines of a chunk are stored in the file's order with what matching
+// made of them (on PostgreSQL one array parameter a column, on SQLite rows
+// of values): the state, the time decided for every line but one in
+// review, the sealed details, and the payer's token that learning needs.
+func TestLinesAreStoredAsMatchedInFileOrder(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{Now: time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)}, func(t *testing.T, o *apptest.Org) {
+		now := civil.Today(o.Clock.Now())
+		ctx := context.Background()
+		addAccount(t, o, o.Owner)
+		leaseID := o.Lease(o.Owner, leaseInput())
+		inv, _, kenmerk := invoice(t, o, leaseID, 50000, now.AddDays(-10))
+		file := camt("ORDER",
+			tx{amount: 20000, kenmerk: kenmerk, iban: "NL44RABO0123456789", name: "J. Jansen", day: now.AddDays(-2)},
+			tx{amount: 1234, remittance: "gift", iban: "NL91ABNA0417164300", name: "P. de Vries", day: now.AddDays(-1)},
+			tx{amount: 30000, kenmerk: kenmerk, day: now.AddDays(-1)})
+		if _, err := o.Reconcile.Import(ctx, o.Owner, strings.NewReader(file), reconcile.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := o.DB.Raw().QueryContext(ctx, `SELECT b.id, b.amount_cents, b.state, b.invoice_id, b.decided_at IS NULL,
+			b.payer_token <> '' FROM bank_lines b JOIN bank_entries e ON e.id = b.entry_id AND e.org_id = b.org_id
+			WHERE b.org_id = $1 ORDER BY e.id`, o.Owner.OrgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type row struct {
+			id, amount       int64
+			state            string
+			invoice          int64
+			undecided, payer bool
+		}
+		var got []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.amount, &r.state, &r.invoice, &r.undecided, &r.payer); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, r)
+		}
+		rows.Close()
+		want := []row{{amount: 20000, state: "matched", invoice: inv, payer: true}, {amount: 1234, state: "review", undecided: true, payer: true},
+			{amount: 30000, state: "matched", invoice: inv}}
+		if len(got) != len(want) {
+			t.Fatalf("%d lines, want %d", len(got), len(want))
+		}
+		for i := range want {
+			want[i].id = got[i].id
+			if got[i] != want[i] {
+				t.Errorf("line %d: %+v, want %+v", i, got[i], want[i])
+			}
+			if i > 0 && got[i].id <= got[i-1].id {
+				t.Errorf("line %d stored before line %d", i, i-1)
+			}
+		}
+		l, err := o.Reconcile.LineDetail(ctx, o.Owner, got[1].id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Details.Name != "P. de Vries" || l.Details.Remittance != "gift" || l.Details.IBAN != "NL91ABNA0417164300" {
+			t.Errorf("details opened: %+v", l.Details)
+		}
+		if got := openOf(t, o, inv); got != 0 {
+			t.Errorf("invoice open %s after 200.00 and 300.00", got)
 		}
 	})
 }

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"hms/internal/account"
 	"hms/internal/bank"
@@ -19,6 +21,7 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
+	"hms/internal/platform/vault"
 )
 
 // importer stores one parsed file in one transaction.
@@ -42,6 +45,7 @@ type importer struct {
 	accounts map[string]bank.Account // by statement number
 	cur      *openStatement
 	read     *countingReader
+	sealer   *vault.OrgSealer // the reader's goroutine seals with it (pipeline)
 }
 
 const (
@@ -58,6 +62,9 @@ func (im *importer) run(ctx context.Context, r io.Reader) (Result, error) {
 		return Result{}, err
 	}
 	im.fee = feeRule{amount: st.StornoFee}
+	if im.sealer, err = im.s.vault.OrgSealer(ctx, im.tx); err != nil {
+		return Result{}, err
+	}
 	if im.importID, err = insertImport(ctx, im.tx, im.opt.FileName, im.s.now(), im.a.UserID); err != nil {
 		return Result{}, err
 	}
@@ -65,7 +72,7 @@ func (im *importer) run(ctx context.Context, r io.Reader) (Result, error) {
 	im.accounts = map[string]bank.Account{}
 	sum := sha256.New()
 	im.read = &countingReader{r: io.TeeReader(io.LimitReader(r, MaxFileBytes+1), sum)}
-	f, err := bankfile.Parse(im.read, bankfile.Options{Today: im.today, MaxBytes: MaxFileBytes, Entries: im.take(ctx)})
+	f, err := im.pipeline(ctx)
 	var pe *bankfile.ParseError
 	if errors.As(err, &pe) {
 		return Result{}, &Refused{MsgID: pe.MsgID, Line: pe.Line, Path: pe.Path, Detail: pe.Detail}
@@ -85,42 +92,166 @@ func (im *importer) run(ctx context.Context, r io.Reader) (Result, error) {
 		"matched": fmt.Sprint(im.res.Matched), "review": fmt.Sprint(im.res.Review)})
 }
 
-// take is the parser's Options.Entries: a statement's entries arrive a few
-// hundred at a time and are stored and matched as they come; when the
-// statement ends it is completed.
-func (im *importer) take(ctx context.Context) func(*bankfile.File, *bankfile.Statement, []bankfile.Entry, bool) error {
-	return func(f *bankfile.File, stmt *bankfile.Statement, entries []bankfile.Entry, last bool) error {
-		if im.cur == nil {
-			if err := im.openStatement(ctx, stmt); err != nil {
-				return err
+// pipeline reads the file in a goroutine of its own, which parses each
+// chunk of entries, fingerprints it and seals its lines (prepare) while
+// this goroutine stores and matches the chunk before in the transaction:
+// on PostgreSQL the reading and sealing then overlap the server's work.
+// Chunks are taken in the file's order, at most pipelineDepth ahead, so
+// memory stays flat. The transaction is used by this goroutine only; the
+// reader seals with the keys the transaction read (vault.OrgSealer). A
+// failure on either side stops both; the first in the file's order wins,
+// as when the file was read and stored one chunk after the other.
+func (im *importer) pipeline(ctx context.Context) (*bankfile.File, error) {
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	chunks := make(chan *preparedChunk, pipelineDepth)
+	var f *bankfile.File
+	var readErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(chunks)
+		defer func() {
+			if p := recover(); p != nil {
+				readErr = fmt.Errorf("reconcile: reading the file: %v\n%s", p, debug.Stack())
 			}
+		}()
+		var seen map[[32]byte]int // how often each entry text came in the statement, to tell equal entries apart
+		f, readErr = bankfile.Parse(im.read, bankfile.Options{Today: im.today, MaxBytes: MaxFileBytes,
+			Entries: func(_ *bankfile.File, stmt *bankfile.Statement, entries []bankfile.Entry, last bool) error {
+				if seen == nil {
+					seen = map[[32]byte]int{}
+				}
+				c, err := im.prepare(*stmt, entries, last, seen)
+				if err != nil {
+					return err
+				}
+				if last {
+					seen = nil
+				}
+				if !pipelined {
+					return im.store(ctx, c)
+				}
+				select {
+				case chunks <- c:
+					return nil
+				case <-rctx.Done():
+					return rctx.Err()
+				}
+			}})
+	}()
+	var err error
+	for c := range chunks {
+		if err = im.store(ctx, c); err != nil {
+			break
 		}
-		if len(entries) > 0 {
-			if err := im.chunk(ctx, im.cur.account, im.cur.id, entries, im.cur.seen); err != nil {
-				return err
-			}
-		}
-		if im.opt.Progress != nil && im.opt.Size > 0 {
-			im.opt.Progress(int(min(im.read.n, im.opt.Size)), int(im.opt.Size))
-		}
-		if !last {
-			return nil
-		}
-		err := im.closeStatement(ctx, stmt)
-		im.cur = nil
-		return err
 	}
+	stop()
+	for range chunks { // let the reader see the stop and end
+	}
+	<-done
+	if err != nil {
+		return nil, err
+	}
+	return f, readErr
+}
+
+// pipelined: when false the reader stores each chunk itself (for measuring).
+var pipelined = true
+
+// pipelineDepth is how many prepared chunks wait for the transaction.
+const pipelineDepth = 1
+
+// preparedChunk is a chunk of a statement's entries as the reader hands it
+// over: fingerprinted, each transaction's details sealed.
+type preparedChunk struct {
+	stmt         bankfile.Statement // as read so far; complete when last
+	entries      []bankfile.Entry
+	fingerprints []string
+	lines        [][]preparedLine // by entry, by transaction
+	last         bool
+}
+
+// preparedLine is what the reader made of one transaction of an entry.
+type preparedLine struct {
+	details    Details
+	sealed     []byte
+	payerToken string
+}
+
+// prepare fingerprints a chunk's entries and seals their lines. An entry's
+// fingerprint is what the bank says of it, plus its position among entries
+// of the statement that say the same (seen), so two equal payments on one
+// day stay two and a re-import finds both again.
+func (im *importer) prepare(stmt bankfile.Statement, entries []bankfile.Entry, last bool, seen map[[32]byte]int) (*preparedChunk, error) {
+	stmt.Entries = nil
+	c := &preparedChunk{stmt: stmt, entries: entries, last: last, fingerprints: make([]string, len(entries)),
+		lines: make([][]preparedLine, len(entries))}
+	for i := range entries {
+		e := &entries[i]
+		first := e.Details[0]
+		base := strings.Join([]string{e.BookingDate.String(), e.ValueDate.String(), fmt.Sprint(int64(e.Amount), e.Reversal),
+			e.AccountServicerRef, e.BankRef, e.BatchRef, first.EndToEndID, first.MandateID, first.CreditorRef.Ref,
+			first.Remittance, first.Counterparty.IBAN, first.Counterparty.Account, first.Counterparty.Name, e.BankTxCode.Proprietary}, "|")
+		key := sha256.Sum256([]byte(base))
+		seen[key]++
+		c.fingerprints[i] = fingerprint(base, fmt.Sprint(seen[key]))
+		c.lines[i] = make([]preparedLine, len(e.Details))
+		for j, d := range e.Details {
+			p := &c.lines[i][j]
+			p.details = Details{Name: d.Counterparty.Name, IBAN: d.Counterparty.IBAN, BIC: d.Counterparty.BIC,
+				Account: d.Counterparty.Account, City: d.Counterparty.City, Remittance: d.Remittance,
+				Info: strings.TrimSpace(d.Info + " " + e.Info), Kind: d.Kind, TxCode: txCode(e.BankTxCode), BatchRef: e.BatchRef}
+			b, err := json.Marshal(p.details)
+			if err != nil {
+				return nil, fmt.Errorf("reconcile: details: %w", err)
+			}
+			if p.sealed, err = im.sealer.SealOrg(fieldDetails, b); err != nil {
+				return nil, err
+			}
+			if p.details.IBAN != "" {
+				if p.payerToken, err = im.sealer.BlindIndex(fieldPayer, nl.NormalizeIBAN(p.details.IBAN)); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+// store opens the chunk's statement when it is its first, stores and
+// matches its entries, and completes the statement after its last.
+func (im *importer) store(ctx context.Context, c *preparedChunk) error {
+	if im.cur == nil {
+		if err := im.openStatement(ctx, &c.stmt); err != nil {
+			return err
+		}
+	}
+	if len(c.entries) > 0 {
+		if err := im.chunk(ctx, im.cur.account, im.cur.id, c); err != nil {
+			return err
+		}
+	}
+	if im.opt.Progress != nil && im.opt.Size > 0 {
+		im.opt.Progress(int(min(im.read.n.Load(), im.opt.Size)), int(im.opt.Size))
+	}
+	if !c.last {
+		return nil
+	}
+	err := im.closeStatement(ctx, &c.stmt)
+	im.cur = nil
+	return err
 }
 
 // countingReader counts the bytes read through it, for progress.
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64 // the reader counts, the transaction's goroutine reports
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 
@@ -145,7 +276,7 @@ func (im *importer) openStatement(ctx context.Context, stmt *bankfile.Statement)
 	if err != nil {
 		return err
 	}
-	im.cur = &openStatement{id: id, account: ac, seen: map[[32]byte]int{}}
+	im.cur = &openStatement{id: id, account: ac}
 	return nil
 }
 
@@ -153,7 +284,6 @@ func (im *importer) openStatement(ctx context.Context, stmt *bankfile.Statement)
 type openStatement struct {
 	id      int64
 	account bank.Account
-	seen    map[[32]byte]int // how often each entry text came in the statement, to tell equal entries apart
 }
 
 // closeStatement completes the statement's row now that its end was read.
@@ -215,20 +345,12 @@ func (im *importer) account(ctx context.Context, stmt bankfile.Statement) (bank.
 }
 
 // chunk stores the entries that were not stored before, and matches and
-// stores their lines. An entry's fingerprint is what the bank says of it,
-// plus its position among entries of the statement that say the same, so
-// two equal payments on one day stay two and a re-import finds both again.
-func (im *importer) chunk(ctx context.Context, ac bank.Account, stmtID int64, entries []bankfile.Entry, seen map[[32]byte]int) error {
+// stores their lines.
+func (im *importer) chunk(ctx context.Context, ac bank.Account, stmtID int64, c *preparedChunk) error {
+	entries := c.entries
 	rows := make([]entryRow, len(entries))
 	for i := range entries {
-		e := &entries[i]
-		first := e.Details[0]
-		base := strings.Join([]string{e.BookingDate.String(), e.ValueDate.String(), fmt.Sprint(int64(e.Amount), e.Reversal),
-			e.AccountServicerRef, e.BankRef, e.BatchRef, first.EndToEndID, first.MandateID, first.CreditorRef.Ref,
-			first.Remittance, first.Counterparty.IBAN, first.Counterparty.Account, first.Counterparty.Name, e.BankTxCode.Proprietary}, "|")
-		key := sha256.Sum256([]byte(base))
-		seen[key]++
-		rows[i] = entryRow{accountID: ac.ID, statementID: stmtID, fingerprint: fingerprint(base, fmt.Sprint(seen[key])), e: e}
+		rows[i] = entryRow{accountID: ac.ID, statementID: stmtID, fingerprint: c.fingerprints[i], e: &entries[i]}
 	}
 	// The chunk's writes keep their plans; its reads are planned for the
 	// values they look up.
@@ -253,7 +375,7 @@ func (im *importer) chunk(ctx context.Context, ac bank.Account, stmtID int64, en
 			continue
 		}
 		im.res.New++
-		if err := im.addLines(ctx, ac, id, &entries[i]); err != nil {
+		if err := im.addLines(ctx, ac, id, &entries[i], c.lines[i]); err != nil {
 			return err
 		}
 	}

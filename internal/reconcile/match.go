@@ -2,7 +2,6 @@ package reconcile
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -48,26 +47,17 @@ func (o outcome) paidBy(p payRef) outcome {
 // addLines matches the transactions of a new entry and keeps them for the
 // chunk's multi-row INSERT. A booking that is not final (camt PDNG, INFO) is
 // kept but not booked.
-func (im *importer) addLines(ctx context.Context, ac bank.Account, entryID int64, e *bankfile.Entry) error {
+func (im *importer) addLines(ctx context.Context, ac bank.Account, entryID int64, e *bankfile.Entry, prepared []preparedLine) error {
 	for i, d := range e.Details {
 		amount := d.Amount
 		if len(e.Details) == 1 && amount == 0 {
 			amount = e.Amount
 		}
-		det := Details{Name: d.Counterparty.Name, IBAN: d.Counterparty.IBAN, BIC: d.Counterparty.BIC, Account: d.Counterparty.Account,
-			City: d.Counterparty.City, Remittance: d.Remittance, Info: strings.TrimSpace(d.Info + " " + e.Info), Kind: d.Kind,
-			TxCode: txCode(e.BankTxCode), BatchRef: e.BatchRef}
+		det := prepared[i].details
 		l := lineRow{accountID: ac.ID, entryID: entryID, date: e.BookingDate, amount: amount, e2e: d.EndToEndID, mandate: d.MandateID,
-			creditorID: d.CreditorID, creditorRef: compactDigits(d.CreditorRef.Ref), returnReason: d.ReturnReason}
+			creditorID: d.CreditorID, creditorRef: compactDigits(d.CreditorRef.Ref), returnReason: d.ReturnReason,
+			details: prepared[i].sealed, payerToken: prepared[i].payerToken}
 		var err error
-		if l.details, err = im.seal(ctx, det); err != nil {
-			return err
-		}
-		if det.IBAN != "" {
-			if l.payerToken, err = im.s.vault.BlindIndex(ctx, im.tx, fieldPayer, nl.NormalizeIBAN(det.IBAN)); err != nil {
-				return err
-			}
-		}
 		var out outcome
 		switch {
 		case e.Status != "" && e.Status != "BOOK":
@@ -91,14 +81,6 @@ func (im *importer) addLines(ctx context.Context, ac bank.Account, entryID int64
 		im.lines = append(im.lines, l)
 	}
 	return nil
-}
-
-func (im *importer) seal(ctx context.Context, d Details) ([]byte, error) {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return nil, fmt.Errorf("reconcile: details: %w", err)
-	}
-	return im.s.vault.SealOrg(ctx, im.tx, fieldDetails, b)
 }
 
 func txCode(c bankfile.TxCode) string {

@@ -8,6 +8,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/bank"
+	"hms/internal/bankfile"
 	"hms/internal/ledger"
 	"hms/internal/platform/audit"
 	"hms/internal/platform/civil"
@@ -82,15 +83,21 @@ type ImportOptions struct {
 	// Progress, when set, hears how many bytes of the file are read and
 	// stored, of Size.
 	Progress func(done, total int)
-	// Size is the file's length in bytes, for Progress (0: unknown).
+	// Size is the file's length in bytes, for Progress (0: unknown); a file
+	// said to be larger than MaxFileBytes is refused unread.
 	Size int64
 	// nameReviewed: the file name passed the privacy guard when the file
 	// was uploaded (Submit), so the job does not ask again.
 	nameReviewed bool
 }
 
-// MaxFileBytes bounds an uploaded statement file.
-const MaxFileBytes = 64 << 20
+// MaxFileBytes bounds a statement file: 128 MiB, a camt.053 of about
+// 170,000 entries (a year of a large portfolio's rent in one file; 100,000
+// entries are 75 MB). Import reads a file as it stores it, so its memory does
+// not grow with the file; an upload (Submit, the web page, the API) holds the
+// file whole a few times while it is sealed and stored, which this bounds. A
+// larger file is refused before anything is stored.
+const MaxFileBytes = 128 << 20
 
 // Import reads a statement file and stores it, or nothing of it: a file
 // that cannot be read, or holds a statement for an account the
@@ -100,6 +107,9 @@ const MaxFileBytes = 64 << 20
 func (s *Service) Import(ctx context.Context, a account.Actor, r io.Reader, opt ImportOptions) (Result, error) {
 	if !a.Can(account.PermFinanceWrite) {
 		return Result{}, validation.ErrForbidden
+	}
+	if opt.Size > MaxFileBytes {
+		return Result{}, &Refused{MsgID: bankfile.ErrTooLarge, Detail: fmt.Sprintf("%d bytes, at most %d", opt.Size, MaxFileBytes)}
 	}
 	var res Result
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {

@@ -173,6 +173,14 @@ type lineRow struct {
 
 // insertLines stores matched lines as multi-row INSERTs, in their order.
 func insertLines(ctx context.Context, tx *db.Tx, lines []lineRow, now string) error {
+	for _, l := range lines {
+		if l.pending > 0 {
+			return fmt.Errorf("reconcile: insert lines: a line's payment was not written")
+		}
+	}
+	if tx.Dialect() == db.Postgres {
+		return insertLinesArrays(ctx, tx, lines, now)
+	}
 	const cols = 19
 	for start := 0; start < len(lines); start += rowsPerStatement {
 		chunk := lines[start:min(start+rowsPerStatement, len(lines))]
@@ -196,6 +204,50 @@ func insertLines(ctx context.Context, tx *db.Tx, lines []lineRow, now string) er
 		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
 			return fmt.Errorf("reconcile: insert lines: %w", err)
 		}
+	}
+	return nil
+}
+
+// insertLinesArrays is insertLines on PostgreSQL: one statement of one
+// array parameter a column (unnest keeps the order of the lines), so the
+// driver encodes 19 arrays instead of 19 values a line and the server
+// parses and plans one statement text whatever the chunk's length.
+func insertLinesArrays(ctx context.Context, tx *db.Tx, lines []lineRow, now string) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	n := len(lines)
+	account, entry, amount, lease, invoice, payment := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
+		make([]int64, n), make([]int64, n)
+	date, e2e, mandate, creditorID, creditorRef, reason, token, state, rule, note := make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n)
+	details := make([][]byte, n)
+	decided := make([]*string, n)
+	for i, l := range lines {
+		account[i], entry[i], amount[i], lease[i], invoice[i], payment[i] = l.accountID, l.entryID, int64(l.amount), l.leaseID,
+			l.invoiceID, l.paymentID
+		date[i], e2e[i], mandate[i], creditorID[i], creditorRef[i], reason[i] = l.date.String(), l.e2e, l.mandate, l.creditorID,
+			l.creditorRef, l.returnReason
+		token[i], state[i], rule[i], note[i] = l.payerToken, string(l.state), string(l.rule), l.note
+		details[i] = l.details
+		if l.state != Review {
+			decided[i] = &now
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO bank_lines (org_id, account_id, entry_id, booking_date, amount_cents, end_to_end_id,
+		mandate_ref, creditor_id, creditor_ref, return_reason, details_sealed, payer_token, state, rule, lease_id, invoice_id,
+		payment_id, note, decided_at)
+		SELECT $1, account_id, entry_id, booking_date, amount_cents, end_to_end_id, mandate_ref, creditor_id, creditor_ref,
+			return_reason, details_sealed, payer_token, state, rule, lease_id, invoice_id, payment_id, note, decided_at FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+			$9::text[], $10::text[], $11::bytea[], $12::text[], $13::text[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[],
+			$18::text[], $19::text[]) WITH ORDINALITY AS l(account_id, entry_id, booking_date, amount_cents, end_to_end_id,
+			mandate_ref, creditor_id, creditor_ref, return_reason, details_sealed, payer_token, state, rule, lease_id, invoice_id,
+			payment_id, note, decided_at, n) ORDER BY n`,
+		tx.OrgID(), account, entry, date, amount, e2e, mandate, creditorID, creditorRef, reason, details, token, state, rule, lease,
+		invoice, payment, note, decided)
+	if err != nil {
+		return fmt.Errorf("reconcile: insert lines: %w", err)
 	}
 	return nil
 }

@@ -333,3 +333,41 @@ func (v *Vault) OpenOrg(ctx context.Context, tx *db.Tx, field string, ciphertext
 	}
 	return open(k.aead, ciphertext, associatedData(purposeOrgField, tx.OrgID(), 0, field))
 }
+
+// OrgSealer seals and indexes fields of one organisation with the keys its
+// transaction read, without using the transaction again: the statement
+// import seals a chunk's lines in a goroutine of its own while the
+// transaction writes the chunk before. It belongs to that transaction and
+// must not outlive it (the next transaction reads the keys anew, see the
+// package documentation); its methods are safe for concurrent use.
+type OrgSealer struct {
+	org  int64
+	keys *orgKeys
+}
+
+// OrgSealer reads (or creates) the keys of the transaction's organisation
+// for SealOrg and BlindIndex outside the transaction's goroutine.
+func (v *Vault) OrgSealer(ctx context.Context, tx *db.Tx) (*OrgSealer, error) {
+	k, err := v.orgKeysFor(ctx, tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return &OrgSealer{org: tx.OrgID(), keys: k}, nil
+}
+
+// SealOrg is Vault.SealOrg with the sealer's keys: the same ciphertext form,
+// opened by Vault.OpenOrg.
+func (s *OrgSealer) SealOrg(field string, plaintext []byte) ([]byte, error) {
+	if err := checkField(field); err != nil {
+		return nil, err
+	}
+	return seal(s.keys.aead, plaintext, associatedData(purposeOrgField, s.org, 0, field))
+}
+
+// BlindIndex is Vault.BlindIndex with the sealer's keys.
+func (s *OrgSealer) BlindIndex(field, normalised string) (string, error) {
+	if err := checkField(field); err != nil {
+		return "", err
+	}
+	return blindIndex(s.keys.index, field, normalised), nil
+}

@@ -899,3 +899,49 @@ func BenchmarkBlindIndex(b *testing.B) {
 		return nil
 	})
 }
+
+// An OrgSealer seals and indexes as the vault does in its transaction, from
+// several goroutines at once, and what it sealed opens only in its
+// organisation and field.
+func TestOrgSealer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		v, _ := newVault(t)
+		var sealed [][]byte
+		inOrg(t, d, 1, func(tx *db.Tx) error {
+			s := must[*OrgSealer](t)(v.OrgSealer(ctx, tx))
+			want := must[string](t)(v.BlindIndex(ctx, tx, "bank.payer_iban", "NL44RABO0123456789"))
+			if got := must[string](t)(s.BlindIndex("bank.payer_iban", "NL44RABO0123456789")); got != want {
+				t.Errorf("sealer's blind index %s, the vault's %s", got, want)
+			}
+			if _, err := s.SealOrg("", []byte("x")); err == nil {
+				t.Error("a sealer sealed under no field")
+			}
+			sealed = make([][]byte, 8)
+			var wg sync.WaitGroup
+			for i := range sealed {
+				wg.Go(func() {
+					b, err := s.SealOrg("bank_lines.details", fmt.Appendf(nil, "line %d", i))
+					if err != nil {
+						t.Error(err)
+					}
+					sealed[i] = b
+				})
+			}
+			wg.Wait()
+			for i, b := range sealed {
+				if got := string(must[[]byte](t)(v.OpenOrg(ctx, tx, "bank_lines.details", b))); got != fmt.Sprintf("line %d", i) {
+					t.Errorf("opened %q, sealed line %d", got, i)
+				}
+			}
+			_, err := v.OpenOrg(ctx, tx, "bank_lines.other", sealed[0])
+			wantErr(t, "another field", err, ErrInvalidCiphertext)
+			return nil
+		})
+		inOrg(t, d, 2, func(tx *db.Tx) error {
+			must[[]byte](t)(v.SealOrg(ctx, tx, "bank_lines.details", []byte("org 2 has keys")))
+			_, err := v.OpenOrg(ctx, tx, "bank_lines.details", sealed[0])
+			wantErr(t, "another organisation", err, ErrInvalidCiphertext)
+			return nil
+		})
+	})
+}
