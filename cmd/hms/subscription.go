@@ -17,7 +17,7 @@ import (
 const (
 	subscriptionUsage = "usage: hms subscription show|invoices --org SLUG, hms subscription cancel --org SLUG [--undo], " +
 		"hms subscription invoice-run [--month YYYY-MM], or hms subscription collect --out FILE"
-	plansUsage        = "usage: hms plans list"
+	plansUsage = "usage: hms plans list"
 )
 
 // subscriptionCommand shows an organisation's trial and subscription, as
