@@ -297,4 +297,3 @@ func orgNameTx(ctx context.Context, tx *db.Tx, orgID int64) (name, slug string, 
 	}
 	return name, slug, nil
 }
-
