@@ -35,7 +35,11 @@ func (s *Server) subscriptionCancel(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) subscriptionUndoCancel(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "subscription.title")
-	if err := s.Subscriptions.Undo(r.Context(), actorOf(r)); err != nil {
+	err := readForm(r).Err() // nothing to read, but unclean input is refused like anywhere
+	if err == nil {
+		err = s.Subscriptions.Undo(r.Context(), actorOf(r))
+	}
+	if err != nil {
 		s.fail(w, r, err, p, onPage(func(status int) { s.renderSubscription(w, r, status, p) }, pageProblems))
 		return
 	}
