@@ -129,7 +129,8 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 
 	t.Run("a session made on one works on the other", func(t *testing.T) {
 		c := newBrowser(t)
-		if resp, _ := c.do("POST", a.URL()+"/login", url.Values{"email": {"owner@alpha.nl"}, "password": {pw}}); resp.StatusCode != http.StatusSeeOther {
+		login := url.Values{"email": {"owner@alpha.nl"}, "password": {pw}}
+		if resp, _ := c.do("POST", a.URL()+"/login", login); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("login on the first: %d", resp.StatusCode)
 		}
 		for _, s := range servers {
@@ -206,7 +207,8 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 			t.Fatalf("preview: %+v %v", p, err)
 		}
 		c := newBrowser(t)
-		if resp, _ := c.do("POST", a.URL()+"/login", url.Values{"email": {"owner@alpha.nl"}, "password": {pw}}); resp.StatusCode != http.StatusSeeOther {
+		login := url.Values{"email": {"owner@alpha.nl"}, "password": {pw}}
+		if resp, _ := c.do("POST", a.URL()+"/login", login); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("login: %d", resp.StatusCode)
 		}
 		form := url.Values{"period": {in.Period}, "expect_invoices": {fmt.Sprint(p.Invoices)}, "expect_total": {fmt.Sprint(int64(p.Total))}}

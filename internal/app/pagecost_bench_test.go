@@ -37,7 +37,8 @@ func BenchmarkOrgPage(b *testing.B) {
 			srv := httptest.NewServer(e.Web)
 			b.Cleanup(srv.Close)
 			c := newBrowser(b)
-			if resp, _ := c.do("POST", srv.URL+"/login", url.Values{"email": {"owner@alpha.nl"}, "password": {pw}}); resp.StatusCode != http.StatusSeeOther {
+			login := url.Values{"email": {"owner@alpha.nl"}, "password": {pw}}
+			if resp, _ := c.do("POST", srv.URL+"/login", login); resp.StatusCode != http.StatusSeeOther {
 				b.Fatalf("login: %d", resp.StatusCode)
 			}
 			for _, path := range []string{"/login", "/o/alpha/members"} {
