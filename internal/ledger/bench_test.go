@@ -21,7 +21,7 @@ import (
 // BenchmarkInvoiceListOpenOnly reads the first page (50, by due date) of
 // the invoice list with "open only", and its count, as the back office
 // does: "kept" through Service.Invoices, which reads the open amount kept
-// with each invoice (migration 00048); "summed" is the same page and count
+// with each invoice (migration 00045); "summed" is the same page and count
 // by the query before it, summing every invoice's charges and allocations.
 // The ledger: HMS_BENCH_INVOICES invoices (default 5,000) of two lines on
 // a lease each, two in three of them paid in full by a bank batch.
@@ -68,12 +68,12 @@ func BenchmarkInvoiceListOpenOnly(b *testing.B) {
 	}
 }
 
-// summedOpen is the open amount as the list summed it before 00048.
+// summedOpen is the open amount as the list summed it before 00045.
 const summedOpen = `COALESCE((SELECT SUM(c.total_cents) FROM ledger_charges c WHERE c.invoice_id = i.id), 0)
 	- COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al JOIN ledger_charges c2 ON c2.id = al.charge_id
 		WHERE c2.invoice_id = i.id), 0)`
 
-// summedOpenPage reads the page and count as the list did before 00048 and
+// summedOpenPage reads the page and count as the list did before 00045 and
 // returns the count.
 func summedOpenPage(b *testing.B, e *apptest.Env, a account.Actor) int {
 	ctx := context.Background()

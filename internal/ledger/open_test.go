@@ -16,7 +16,7 @@ import (
 )
 
 // Every writer of charges and allocations keeps the invoice's open amount
-// (migration 00048) in its transaction: posting, a payment oldest first and
+// (migration 00045) in its transaction: posting, a payment oldest first and
 // one chosen per charge, a bank batch, a reversal (a returned direct debit),
 // a credit note of a part-paid invoice, a credit set off against rent. The
 // invoice list and "open only" read the kept amount; OpenDrift finds none

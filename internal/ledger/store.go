@@ -22,12 +22,12 @@ import (
 // --- invoices ---
 
 // openAmount is an invoice's charges less what is allocated to them, kept
-// with the invoice (open_cents, migration 00048) by every writer of charges
+// with the invoice (open_cents, migration 00045) by every writer of charges
 // and allocations in this file; OpenDrift checks it against openSummed.
 const openAmount = `i.open_cents`
 
 // openSummed is the open amount summed from the charges and allocations:
-// what open_cents must equal, and the list's query before 00048 (the
+// what open_cents must equal, and the list's query before 00045 (the
 // benchmark's baseline).
 const openSummed = `COALESCE((SELECT SUM(c.total_cents) FROM ledger_charges c WHERE c.invoice_id = i.id), 0)
 	- COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al JOIN ledger_charges c2 ON c2.id = al.charge_id
