@@ -16,7 +16,7 @@ import (
 
 func init() {
 	areas = append(areas, func(a *API) {
-		op(a, http.MethodGet, "/subscription/invoices", "list-subscription-invoices",
+		op(a, http.MethodGet, "/subscription/invoices", "get-subscription-invoices",
 			"HMS's monthly invoices to the organisation, newest first", account.PermMembersManage, a.listSubscriptionInvoices)
 		op(a, http.MethodGet, "/subscription/invoices/{number}/pdf", "get-subscription-invoice-pdf",
 			"One of HMS's invoices to the organisation as a PDF", account.PermMembersManage, a.getSubscriptionInvoicePDF)

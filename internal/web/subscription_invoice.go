@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -109,6 +110,11 @@ func (s *Server) consoleCollect(w http.ResponseWriter, r *http.Request) {
 	err := f.Err()
 	if err == nil {
 		_, _, err = s.Subscriptions.Collect(r.Context(), userOf(r).ID, expect)
+	}
+	if errors.Is(err, validation.ErrNotFound) { // nothing due (any more): the page says so
+		s.flash(r, "subscription.collect_none")
+		http.Redirect(w, r, "/console/collections", http.StatusSeeOther)
+		return
 	}
 	if err != nil {
 		s.fail(w, r, err, p, onPage(func(status int) { s.renderConsoleCollections(w, r, status, p) }, pageProblems))
