@@ -1,6 +1,11 @@
 package web_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,6 +15,7 @@ import (
 
 	"hms/internal/app/apptest"
 	"hms/internal/platform/browsertest"
+	"hms/internal/platform/civil"
 	"hms/internal/platform/clock/clocktest"
 	"hms/internal/platform/dbtest"
 	"hms/internal/platform/mail/mailtest"
@@ -18,7 +24,8 @@ import (
 // The whole way of a customer, in Chromium on both engines: the home page
 // sets no cookie; a landlord signs up, confirms, uses the trial; the trial
 // ends and the organisation may only read; the owner subscribes with a SEPA
-// mandate and writes again.
+// mandate and writes again, receives the month's invoice by mail, cancels
+// and downloads the export.
 func TestCustomerJourneyBrowser(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
@@ -96,6 +103,58 @@ func TestCustomerJourneyBrowser(t *testing.T) {
 			b.Run(t, chromedp.WaitNotPresent(css("#complex-submit")))
 			if got := b.Text(t, "main"); !strings.Contains(got, "Tweede flat") {
 				t.Fatalf("a write after subscribing: %q", got)
+			}
+
+			// The month's invoice: on the page, and mailed with its PDF.
+			ctx := context.Background()
+			if n, err := e.Subscriptions.IssueMonth(ctx, civil.MonthOf(civil.Today(clk.Now()))); n != 1 || err != nil {
+				t.Fatalf("the month's invoices: %d %v", n, err)
+			}
+			m := e.Mail.WaitFor(t, "facturen@berg.example", 10*time.Second)
+			if len(m.Attachments) != 1 || m.Attachments[0].ContentType != "application/pdf" ||
+				!bytes.HasPrefix(m.Attachments[0].Data, []byte("%PDF-")) {
+				t.Fatalf("the invoice mail %q has attachments %v", m.Subject, m.Attachments)
+			}
+			b.Run(t, chromedp.Navigate(org+"/settings/subscription"), chromedp.WaitVisible(css("#invoices .invoice-row")))
+			if got := b.Text(t, "#invoices"); !strings.Contains(got, "HMS") || !strings.Contains(got, "€") {
+				t.Fatalf("the invoices on the subscription page: %q", got)
+			}
+
+			// Cancel: it takes effect at the end of the paid month; the
+			// export is there to download.
+			b.Run(t, chromedp.Click(css("#cancel-confirm")), chromedp.Click(css("#cancel-submit")),
+				chromedp.WaitVisible(css("#cancel-pending")))
+			shot(t, b, "journey-cancelled")
+			b.Run(t, chromedp.Navigate(org+"/settings/export"), chromedp.WaitVisible(css("#org-export-download")))
+			href := browsertest.Get(t, b, chromedp.Evaluate[string](`document.querySelector("#org-export-download").href`))
+			req, _ := http.NewRequest("GET", href, nil)
+			for _, c := range b.Cookies(t) {
+				req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			zipped, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("the export: %d %v", resp.StatusCode, err)
+			}
+			zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+			if err != nil {
+				t.Fatalf("the export is no zip: %v", err)
+			}
+			var complexes string
+			for _, f := range zr.File {
+				if strings.HasSuffix(f.Name, "complexes.json") {
+					rc, _ := f.Open()
+					raw, _ := io.ReadAll(rc)
+					rc.Close()
+					complexes = string(raw)
+				}
+			}
+			if !strings.Contains(complexes, "Bergflat") || !strings.Contains(complexes, "Tweede flat") {
+				t.Fatalf("the export's complexes: %.500s", complexes)
 			}
 		})
 	}
