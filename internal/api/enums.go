@@ -46,6 +46,7 @@ func enumOf[T ~string](values []T) {
 func init() {
 	enumOf(account.Roles)
 	enumOf(subscription.States)
+	enumOf(subscription.InvoiceStates)
 	enumOf(guard.Modes)
 	enumOf(retention.Categories)
 	enumOf(retention.HoldKinds)

@@ -25,19 +25,19 @@ func init() {
 
 // SubscriptionInvoiceJSON is one of HMS's invoices.
 type SubscriptionInvoiceJSON struct {
-	Number           string      `json:"number"`
-	IssuedOn         civil.Date  `json:"issued_on"`
-	PeriodFrom       civil.Date  `json:"period_from"`
-	PeriodTo         civil.Date  `json:"period_to"`
-	Plan             string      `json:"plan"`
-	Units            int         `json:"units"`
-	NetCents         money.Cents `json:"net_cents"`
-	VATRate          string      `json:"vat_rate" doc:"The VAT percentage, e.g. 21%"`
-	VATCents         money.Cents `json:"vat_cents"`
-	TotalCents       money.Cents `json:"total_cents"`
-	CollectOn        civil.Date  `json:"collect_on" doc:"The day HMS collects the total by direct debit"`
-	MandateReference string      `json:"mandate_reference"`
-	State            string      `json:"state" enum:"open,paid"`
+	Number           string                    `json:"number"`
+	IssuedOn         civil.Date                `json:"issued_on"`
+	PeriodFrom       civil.Date                `json:"period_from"`
+	PeriodTo         civil.Date                `json:"period_to"`
+	Plan             string                    `json:"plan"`
+	Units            int                       `json:"units"`
+	NetCents         money.Cents               `json:"net_cents"`
+	VATRate          string                    `json:"vat_rate" doc:"The VAT percentage, e.g. 21%"`
+	VATCents         money.Cents               `json:"vat_cents"`
+	TotalCents       money.Cents               `json:"total_cents"`
+	CollectOn        civil.Date                `json:"collect_on" doc:"The day HMS collects the total by direct debit"`
+	MandateReference string                    `json:"mandate_reference"`
+	State            subscription.InvoiceState `json:"state"`
 }
 
 // SubscriptionInvoicesOutput lists them.
@@ -64,7 +64,7 @@ func (a *API) listSubscriptionInvoices(ctx context.Context, act account.Actor, _
 func subscriptionInvoiceJSON(inv subscription.Invoice, lang string) SubscriptionInvoiceJSON {
 	return SubscriptionInvoiceJSON{Number: inv.Number, IssuedOn: inv.IssuedOn, PeriodFrom: inv.From, PeriodTo: inv.To,
 		Plan: inv.Plan(lang), Units: inv.Units, NetCents: inv.Net, VATRate: inv.VATRate.String(), VATCents: inv.VAT,
-		TotalCents: inv.Total, CollectOn: inv.CollectOn, MandateReference: inv.Mandate, State: inv.State}
+		TotalCents: inv.Total, CollectOn: inv.CollectOn, MandateReference: inv.Mandate, State: subscription.InvoiceState(inv.State)}
 }
 
 type invoiceNumberPath struct {

@@ -239,7 +239,8 @@ func insertLinesArrays(ctx context.Context, tx *db.Tx, lines []lineRow, now stri
 		mandate_ref, creditor_id, creditor_ref, return_reason, details_sealed, payer_token, state, rule, lease_id, invoice_id,
 		payment_id, note, decided_at)
 		SELECT $1, account_id, entry_id, booking_date, amount_cents, end_to_end_id, mandate_ref, creditor_id, creditor_ref,
-			return_reason, details_sealed, payer_token, state, rule, lease_id, invoice_id, payment_id, note, decided_at FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[],
+			return_reason, details_sealed, payer_token, state, rule, lease_id, invoice_id, payment_id, note, decided_at
+		FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[],
 			$9::text[], $10::text[], $11::bytea[], $12::text[], $13::text[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[],
 			$18::text[], $19::text[]) WITH ORDINALITY AS l(account_id, entry_id, booking_date, amount_cents, end_to_end_id,
 			mandate_ref, creditor_id, creditor_ref, return_reason, details_sealed, payer_token, state, rule, lease_id, invoice_id,

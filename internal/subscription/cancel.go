@@ -2,7 +2,6 @@ package subscription
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -191,8 +190,8 @@ func (s *Service) Undo(ctx context.Context, a account.Actor) error {
 		if c.Effective(now) {
 			return ErrCancelEffective
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM subscription_cancellations WHERE organisation_id = $1`, a.OrgID); err != nil {
-			return fmt.Errorf("subscription: undo cancellation: %w", err)
+		if err := deleteCancellationTx(ctx, tx, a.OrgID); err != nil {
+			return err
 		}
 		if err := s.mailOwners(ctx, tx, a.OrgID, "mail.cancel_undone", *c); err != nil {
 			return err
@@ -261,39 +260,3 @@ func (s *Service) sendCancelMail(ctx context.Context, tx *db.Tx, o account.Owner
 }
 
 // --- SQL (System transactions) ---
-
-func cancellationTx(ctx context.Context, tx *db.Tx, orgID int64) (*Cancellation, error) {
-	c := Cancellation{OrgID: orgID}
-	var req, eff, shred string
-	var shredded sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT requested_at, requested_by, effective_at, shred_at, shredded_at, recipients
-		FROM subscription_cancellations WHERE organisation_id = $1`, orgID).Scan(&req, &c.RequestedBy, &eff, &shred, &shredded,
-		&c.Recipients)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, validation.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("subscription: cancellation of %d: %w", orgID, err)
-	}
-	c.RequestedAt, _ = db.ParseTS(req)
-	c.EffectiveAt, _ = db.ParseTS(eff)
-	c.ShredAt, _ = db.ParseTS(shred)
-	c.ShreddedAt, _ = db.ParseNullTS(shredded)
-	return &c, nil
-}
-
-func insertCancellationTx(ctx context.Context, tx *db.Tx, c Cancellation) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO subscription_cancellations (organisation_id, requested_at, requested_by, effective_at,
-		shred_at) VALUES ($1, $2, $3, $4, $5)`, c.OrgID, db.TS(c.RequestedAt), c.RequestedBy, db.TS(c.EffectiveAt), db.TS(c.ShredAt))
-	if err != nil {
-		return fmt.Errorf("subscription: cancel: %w", err)
-	}
-	return nil
-}
-
-func orgNameTx(ctx context.Context, tx *db.Tx, orgID int64) (name, slug string, err error) {
-	if err := tx.QueryRowContext(ctx, `SELECT name, slug FROM organisations WHERE id = $1`, orgID).Scan(&name, &slug); err != nil {
-		return "", "", fmt.Errorf("subscription: organisation %d: %w", orgID, err)
-	}
-	return name, slug, nil
-}

@@ -134,7 +134,8 @@ func TestCancelReadOnlyThenShred(t *testing.T) {
 			`SELECT COUNT(*) FROM api_tokens WHERE org_id = $1`:                                    0,
 			`SELECT COUNT(*) FROM vault_org_keys WHERE org_id = $1`:                                0,
 			`SELECT COUNT(*) FROM vault_subjects WHERE org_id = $1 AND keyset_wrapped IS NOT NULL`: 0,
-			`SELECT COUNT(*) FROM vault_erasures WHERE org_id = $1`:                                e.Count(`SELECT COUNT(*) FROM vault_subjects WHERE org_id = $1`, org),
+			`SELECT COUNT(*) FROM vault_erasures WHERE org_id = $1`: e.Count(
+				`SELECT COUNT(*) FROM vault_subjects WHERE org_id = $1`, org),
 		} {
 			if n := e.Count(q, org); n != want {
 				t.Errorf("%s: %d, want %d", q, n, want)

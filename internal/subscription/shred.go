@@ -70,20 +70,9 @@ func (s *Service) ShredDue(ctx context.Context) ([]Shredded, error) {
 	now := s.clk.Now()
 	var due []int64
 	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT organisation_id FROM subscription_cancellations
-			WHERE shredded_at IS NULL AND shred_at <= $1 ORDER BY organisation_id`, db.TS(now))
-		if err != nil {
-			return fmt.Errorf("subscription: due shreds: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			due = append(due, id)
-		}
-		return rows.Err()
+		var err error
+		due, err = dueShredsTx(ctx, tx, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -125,38 +114,11 @@ func (s *Service) shred(ctx context.Context, orgID int64, now time.Time) (Shredd
 		return r, err
 	}
 	err = s.db.InOrg(ctx, orgID, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT user_id FROM memberships WHERE org_id = $1`, orgID)
-		if err != nil {
-			return fmt.Errorf("subscription: members of %d: %w", orgID, err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			members = append(members, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		var err error
+		if members, err = memberIDsTx(ctx, tx, orgID); err != nil {
 			return err
 		}
-		kinds, err := tx.QueryContext(ctx, `SELECT kind, COUNT(*) FROM vault_subjects WHERE org_id = $1 AND keyset_wrapped IS NOT NULL
-			GROUP BY kind`, orgID)
-		if err != nil {
-			return fmt.Errorf("subscription: keys of %d: %w", orgID, err)
-		}
-		for kinds.Next() {
-			var k string
-			var n int
-			if err := kinds.Scan(&k, &n); err != nil {
-				kinds.Close()
-				return err
-			}
-			r.Keys[k] = n
-		}
-		kinds.Close()
-		if err := kinds.Err(); err != nil {
+		if r.Keys, err = liveKeysByKindTx(ctx, tx, orgID); err != nil {
 			return err
 		}
 		if _, r.OrgKeys, err = s.vault.ShredOrganisation(ctx, tx); err != nil {
@@ -169,18 +131,15 @@ func (s *Service) shred(ctx context.Context, orgID int64, now time.Time) (Shredd
 		return r, fmt.Errorf("subscription: shred %d: %w", orgID, err)
 	}
 	err = s.db.System(ctx, func(tx *db.Tx) error {
-		for _, u := range members {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u); err != nil {
-				return fmt.Errorf("subscription: end sessions: %w", err)
-			}
+		if err := endSessionsTx(ctx, tx, members); err != nil {
+			return err
 		}
 		r.Recipients = len(owners)
-		res, err := tx.ExecContext(ctx, `UPDATE subscription_cancellations SET shredded_at = $1, recipients = $2
-			WHERE organisation_id = $3 AND shredded_at IS NULL`, db.TS(now), r.Recipients, orgID)
+		marked, err := markShreddedTx(ctx, tx, orgID, now, r.Recipients)
 		if err != nil {
-			return fmt.Errorf("subscription: mark %d shredded: %w", orgID, err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !marked {
 			r.Recipients = 0 // a run at the same time marked it and mailed the owners
 			return nil
 		}
@@ -220,82 +179,4 @@ func (s *Service) destroyed(lang string, r Shredded) string {
 		b.WriteString("- " + s.texts.T(lang, line.key, map[string]any{"N": line.n, "Tables": r.Tables}) + "\n")
 	}
 	return b.String()
-}
-
-// orgTablesTx lists the tables with an org_id column, on either engine.
-func orgTablesTx(ctx context.Context, tx *db.Tx) ([]string, error) {
-	q := `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-		WHERE m.type = 'table' AND p.name = 'org_id' ORDER BY m.name`
-	if tx.Dialect() == db.Postgres {
-		q = `SELECT c.table_name FROM information_schema.columns c
-			JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-			WHERE c.column_name = 'org_id' AND c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-			ORDER BY c.table_name`
-	}
-	rows, err := tx.QueryContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("subscription: list tables: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
-}
-
-// deleteOrgRowsTx deletes the organisation's rows from every table but
-// KeptTables. Tables refer to each other, so it deletes in rounds, each
-// table under a savepoint, until a round deletes nothing more; a table
-// whose rows are still referenced waits for the next round.
-func deleteOrgRowsTx(ctx context.Context, tx *db.Tx) (rows, tables int, err error) {
-	all, err := orgTablesTx(ctx, tx)
-	if err != nil {
-		return 0, 0, err
-	}
-	left := map[string]bool{}
-	for _, t := range all {
-		if KeptTables[t] == "" {
-			left[t] = true
-		}
-	}
-	emptied := map[string]bool{}
-	for round := 0; len(left) > 0; round++ {
-		progress := false
-		var lastErr error
-		for _, t := range all {
-			if !left[t] {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `SAVEPOINT shred`); err != nil {
-				return 0, 0, err
-			}
-			res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE org_id = $1`, tx.OrgID())
-			if err != nil {
-				lastErr = fmt.Errorf("%s: %w", t, err)
-				if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT shred`); err != nil {
-					return 0, 0, err
-				}
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT shred`); err != nil {
-				return 0, 0, err
-			}
-			n, _ := res.RowsAffected()
-			rows += int(n)
-			if n > 0 {
-				emptied[t] = true
-			}
-			delete(left, t)
-			progress = true
-		}
-		if !progress {
-			return 0, 0, fmt.Errorf("subscription: rows left after %d rounds: %w", round, lastErr)
-		}
-	}
-	return rows, len(emptied), nil
 }

@@ -1,0 +1,206 @@
+package subscription
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"hms/internal/platform/db"
+	"hms/internal/platform/validation"
+)
+
+// orgTablesTx lists the tables with an org_id column, on either engine.
+func orgTablesTx(ctx context.Context, tx *db.Tx) ([]string, error) {
+	q := `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND p.name = 'org_id' ORDER BY m.name`
+	if tx.Dialect() == db.Postgres {
+		q = `SELECT c.table_name FROM information_schema.columns c
+			JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+			WHERE c.column_name = 'org_id' AND c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+			ORDER BY c.table_name`
+	}
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("subscription: list tables: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// deleteOrgRowsTx deletes the organisation's rows from every table but
+// KeptTables. Tables refer to each other, so it deletes in rounds, each
+// table under a savepoint, until a round deletes nothing more; a table
+// whose rows are still referenced waits for the next round.
+func deleteOrgRowsTx(ctx context.Context, tx *db.Tx) (rows, tables int, err error) {
+	all, err := orgTablesTx(ctx, tx)
+	if err != nil {
+		return 0, 0, err
+	}
+	left := map[string]bool{}
+	for _, t := range all {
+		if KeptTables[t] == "" {
+			left[t] = true
+		}
+	}
+	emptied := map[string]bool{}
+	for round := 0; len(left) > 0; round++ {
+		progress := false
+		var lastErr error
+		for _, t := range all {
+			if !left[t] {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT shred`); err != nil {
+				return 0, 0, err
+			}
+			res, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE org_id = $1`, tx.OrgID())
+			if err != nil {
+				lastErr = fmt.Errorf("%s: %w", t, err)
+				if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT shred`); err != nil {
+					return 0, 0, err
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT shred`); err != nil {
+				return 0, 0, err
+			}
+			n, _ := res.RowsAffected()
+			rows += int(n)
+			if n > 0 {
+				emptied[t] = true
+			}
+			delete(left, t)
+			progress = true
+		}
+		if !progress {
+			return 0, 0, fmt.Errorf("subscription: rows left after %d rounds: %w", round, lastErr)
+		}
+	}
+	return rows, len(emptied), nil
+}
+
+func cancellationTx(ctx context.Context, tx *db.Tx, orgID int64) (*Cancellation, error) {
+	c := Cancellation{OrgID: orgID}
+	var req, eff, shred string
+	var shredded sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT requested_at, requested_by, effective_at, shred_at, shredded_at, recipients
+		FROM subscription_cancellations WHERE organisation_id = $1`, orgID).Scan(&req, &c.RequestedBy, &eff, &shred, &shredded,
+		&c.Recipients)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, validation.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("subscription: cancellation of %d: %w", orgID, err)
+	}
+	c.RequestedAt, _ = db.ParseTS(req)
+	c.EffectiveAt, _ = db.ParseTS(eff)
+	c.ShredAt, _ = db.ParseTS(shred)
+	c.ShreddedAt, _ = db.ParseNullTS(shredded)
+	return &c, nil
+}
+
+func insertCancellationTx(ctx context.Context, tx *db.Tx, c Cancellation) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO subscription_cancellations (organisation_id, requested_at, requested_by, effective_at,
+		shred_at) VALUES ($1, $2, $3, $4, $5)`, c.OrgID, db.TS(c.RequestedAt), c.RequestedBy, db.TS(c.EffectiveAt), db.TS(c.ShredAt))
+	if err != nil {
+		return fmt.Errorf("subscription: cancel: %w", err)
+	}
+	return nil
+}
+
+func orgNameTx(ctx context.Context, tx *db.Tx, orgID int64) (name, slug string, err error) {
+	if err := tx.QueryRowContext(ctx, `SELECT name, slug FROM organisations WHERE id = $1`, orgID).Scan(&name, &slug); err != nil {
+		return "", "", fmt.Errorf("subscription: organisation %d: %w", orgID, err)
+	}
+	return name, slug, nil
+}
+
+// deleteCancellationTx withdraws the organisation's cancellation.
+func deleteCancellationTx(ctx context.Context, tx *db.Tx, orgID int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM subscription_cancellations WHERE organisation_id = $1`, orgID); err != nil {
+		return fmt.Errorf("subscription: undo cancellation: %w", err)
+	}
+	return nil
+}
+
+// dueShredsTx lists the cancelled organisations whose export period ended
+// by now and that are not shredded yet.
+func dueShredsTx(ctx context.Context, tx *db.Tx, now time.Time) ([]int64, error) {
+	return idsTx(ctx, tx, "due shreds", `SELECT organisation_id FROM subscription_cancellations
+		WHERE shredded_at IS NULL AND shred_at <= $1 ORDER BY organisation_id`, db.TS(now))
+}
+
+// memberIDsTx lists the users with a membership of the organisation.
+func memberIDsTx(ctx context.Context, tx *db.Tx, orgID int64) ([]int64, error) {
+	return idsTx(ctx, tx, "members", `SELECT user_id FROM memberships WHERE org_id = $1`, orgID)
+}
+
+func idsTx(ctx context.Context, tx *db.Tx, what, q string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("subscription: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("subscription: %s: %w", what, err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// liveKeysByKindTx counts the organisation's vault subjects that still have
+// keys, by kind (person, document, fiscal, ...).
+func liveKeysByKindTx(ctx context.Context, tx *db.Tx, orgID int64) (map[string]int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT kind, COUNT(*) FROM vault_subjects WHERE org_id = $1 AND keyset_wrapped IS NOT NULL
+		GROUP BY kind`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("subscription: keys of %d: %w", orgID, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, fmt.Errorf("subscription: keys of %d: %w", orgID, err)
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+// endSessionsTx ends every session of users.
+func endSessionsTx(ctx context.Context, tx *db.Tx, users []int64) error {
+	for _, u := range users {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u); err != nil {
+			return fmt.Errorf("subscription: end sessions: %w", err)
+		}
+	}
+	return nil
+}
+
+// markShreddedTx records the shred of the organisation; false when another
+// run marked it first.
+func markShreddedTx(ctx context.Context, tx *db.Tx, orgID int64, now time.Time, recipients int) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE subscription_cancellations SET shredded_at = $1, recipients = $2
+		WHERE organisation_id = $3 AND shredded_at IS NULL`, db.TS(now), recipients, orgID)
+	if err != nil {
+		return false, fmt.Errorf("subscription: mark %d shredded: %w", orgID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
