@@ -31,8 +31,12 @@ const DefaultShredAfterDays = 60
 // ErrCancelEffective refuses undoing a cancellation that took effect.
 var ErrCancelEffective = &validation.Problem{Status: 409, Code: "subscription.cancel_effective"}
 
-// ErrNotCancelled: there is no cancellation to undo.
+// ErrNotCancelled: the organisation has no cancellation to show.
 var ErrNotCancelled = &validation.Problem{Status: 404, Code: "subscription.not_cancelled"}
+
+// ErrNothingToUndo refuses undoing a cancellation that is not there: the
+// request conflicts with the organisation's state, the page itself is found.
+var ErrNothingToUndo = &validation.Problem{Status: 409, Code: "subscription.not_cancelled"}
 
 // Cancellation is an organisation's cancellation.
 type Cancellation struct {
@@ -182,7 +186,7 @@ func (s *Service) Undo(ctx context.Context, a account.Actor) error {
 	return s.db.System(ctx, func(tx *db.Tx) error {
 		c, err := cancellationTx(ctx, tx, a.OrgID)
 		if errors.Is(err, validation.ErrNotFound) {
-			return ErrNotCancelled
+			return ErrNothingToUndo
 		}
 		if err != nil {
 			return err

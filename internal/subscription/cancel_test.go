@@ -93,7 +93,7 @@ func TestCancelReadOnlyThenShred(t *testing.T) {
 		if st, _ := e.Subscriptions.StandingOf(ctx, org); st.Cancellation != nil {
 			t.Fatal("the cancellation stayed after undo")
 		}
-		if err := e.Subscriptions.Undo(ctx, e.Owner); !errors.Is(err, subscription.ErrNotCancelled) {
+		if err := e.Subscriptions.Undo(ctx, e.Owner); !errors.Is(err, subscription.ErrNothingToUndo) {
 			t.Fatalf("a second undo: %v", err)
 		}
 		if _, err := e.Subscriptions.Cancel(ctx, e.Owner); err != nil {
