@@ -72,7 +72,7 @@ func privacyRequests(ctx context.Context, args []string, stdout io.Writer) error
 
 // requestUsage is the usage of the request actions.
 const requestUsage = "usage: hms privacy requests show|verify|extend|export|erase|rectify|refuse|complete|forward ID " +
-	"[--org SLUG | --staff EMAIL] [--note TEXT] [--months N] [--reason TEXT] [--done TEXT] [--person ID] [--to SLUG]\n" +
+	"[--org SLUG | --staff EMAIL] [--note TEXT] [--months N] [--reason TEXT] [--done TEXT] [--person ID] [--to SLUG] [--language nl|en]\n" +
 	"  --org SLUG: a request in that organisation's inbox (acting as its owner; export, erase and rectify need --person)\n" +
 	"  without --org: a request in the console (HMS is controller), acting as the staff member --staff EMAIL (default: the " +
 	"only staff member); export, erase and rectify act on the requester's own account; forward --to SLUG"
@@ -90,7 +90,7 @@ func privacyRequestAction(ctx context.Context, action string, args []string, std
 	if err != nil || id <= 0 {
 		return errors.New(requestUsage)
 	}
-	var slug, staffEmail, note, reason, done, to string
+	var slug, staffEmail, note, reason, done, to, language string
 	var months int
 	var person int64
 	a, err := openApp(ctx, "privacy requests "+action, args[1:], func(fs *flag.FlagSet) {
@@ -102,6 +102,7 @@ func privacyRequestAction(ctx context.Context, action string, args []string, std
 		fs.StringVar(&done, "done", "", "complete: what was done")
 		fs.Int64Var(&person, "person", 0, "organisation's export, erase, rectify: the person's relation id")
 		fs.StringVar(&to, "to", "", "forward: the organisation that is controller")
+		fs.StringVar(&language, "language", "", "console rectify: the account's language, nl or en (default: the proposed one)")
 	})
 	if err != nil {
 		return err
@@ -139,7 +140,7 @@ func privacyRequestAction(ctx context.Context, action string, args []string, std
 	case "erase":
 		err = s.Erase(ctx, actor, id, person)
 	case "rectify":
-		err = s.Rectify(ctx, actor, id, person)
+		err = s.RectifyWithLanguage(ctx, actor, id, person, language)
 	case "refuse":
 		err = s.Refuse(ctx, actor, id, reason)
 	case "complete":
@@ -234,7 +235,7 @@ func printRequest(w io.Writer, r *requests.Request, today civil.Date) {
 	if r.Personal.Details != "" {
 		fmt.Fprintf(w, "details    %s\n", r.Personal.Details)
 	}
-	for _, f := range requests.ProposedFields {
+	for _, f := range append(append([]string(nil), requests.ProposedFields...), requests.AccountFields...) {
 		if v, ok := r.Personal.Proposed[f]; ok {
 			fmt.Fprintf(w, "proposed   %s = %s\n", f, v)
 		}

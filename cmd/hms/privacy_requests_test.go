@@ -74,12 +74,14 @@ func TestPrivacyRequestActions(t *testing.T) {
 			}
 			submit(requests.SubmitInput{Kind: requests.Access, About: requests.AboutAccount, Name: "Olga", Email: "o@acme.nl"})
 			submit(requests.SubmitInput{Kind: requests.Erasure, About: requests.AboutAccount, Name: "Olga", Email: "o@acme.nl"})
+			submit(requests.SubmitInput{Kind: requests.Rectification, About: requests.AboutAccount, Name: "Olga", Email: "o@acme.nl",
+				Details: "Graag alles in het Engels", Proposed: map[string]string{"language": "en"}})
 			submit(requests.SubmitInput{Kind: requests.Access, About: requests.AboutLandlord, Landlord: "Nergens BV", Name: "Piet",
 				Email: "piet@voorbeeld.nl"})
 			submit(requests.SubmitInput{Kind: requests.Objection, About: requests.AboutLandlord, Landlord: "acme", Name: "Jan",
 				Email: "jan@voorbeeld.nl"})
 			console, err := a.Requests.List(ctx, requests.Staff(1), requests.Filter{})
-			if err != nil || len(console) != 3 {
+			if err != nil || len(console) != 4 {
 				t.Fatalf("console: %d %v", len(console), err)
 			}
 			ids := map[string]string{}
@@ -120,6 +122,15 @@ func TestPrivacyRequestActions(t *testing.T) {
 			if !strings.Contains(out, "enige eigenaar van acme") {
 				t.Fatalf("the refusal does not say why: %q", out)
 			}
+			// A rectification of the account's language: proposed English,
+			// staff choose it or another they speak; a bad one is refused.
+			rect := ids["rectification o@acme.nl"]
+			must("proposed   language = en", "show", rect)
+			must("in_progress", "verify", rect, "--note", "telefonisch nagevraagd")
+			if _, err := cmd("rectify", rect, "--language", "de"); err == nil || !strings.HasPrefix(err.Error(), "language: ") {
+				t.Fatalf("rectify in German: %v", err)
+			}
+			must("outcome    subject_request.outcome.rectified", "rectify", rect, "--language", "en")
 			must("awaiting_controller", "forward", piet, "--to", "acme")
 			if _, err := cmd("show", access, "--staff", "nobody@hms.nl"); err == nil {
 				t.Fatal("an unknown staff member acted")
@@ -131,6 +142,11 @@ func TestPrivacyRequestActions(t *testing.T) {
 				t.Fatal(err)
 			}
 			org, _ := a.Accounts.OrgBySlug(ctx, "acme")
+			if uid, err := a.Accounts.UserByEmail(ctx, "o@acme.nl"); err != nil {
+				t.Fatal(err)
+			} else if u, err := a.Accounts.User(ctx, uid); err != nil || u.Lang != "en" {
+				t.Fatalf("the account's language after the rectification: %+v %v", u, err)
+			}
 			inbox, err := a.Requests.List(ctx, account.Actor{OrgID: org.ID, Role: account.Owner, Kind: "system"}, requests.Filter{})
 			a.Close()
 			if err != nil || len(inbox) != 2 {

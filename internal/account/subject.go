@@ -39,6 +39,7 @@ type SubjectData struct {
 
 // SubjectMembership is one organisation the user belongs to.
 type SubjectMembership struct {
+	OrgID   int64
 	OrgName string
 	Role    Role
 	Since   time.Time
@@ -89,7 +90,7 @@ func (s *Service) SubjectData(ctx context.Context, id int64) (*SubjectData, erro
 			}
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT o.name, m.role, m.created_at FROM memberships m
+		rows, err := tx.QueryContext(ctx, `SELECT o.id, o.name, m.role, m.created_at FROM memberships m
 			JOIN organisations o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.name, o.id`, id)
 		if err != nil {
 			return fmt.Errorf("subject memberships: %w", err)
@@ -97,7 +98,7 @@ func (s *Service) SubjectData(ctx context.Context, id int64) (*SubjectData, erro
 		for rows.Next() {
 			var m SubjectMembership
 			var since string
-			if err := rows.Scan(&m.OrgName, &m.Role, &since); err != nil {
+			if err := rows.Scan(&m.OrgID, &m.OrgName, &m.Role, &since); err != nil {
 				rows.Close()
 				return err
 			}

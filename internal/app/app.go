@@ -293,7 +293,7 @@ func (a *App) build(ctx context.Context) error {
 			a.Leases.PrivacySource(), a.Billing.PrivacySource(), a.Statements.PrivacySource(), a.Dunning.PrivacySource(),
 			a.DirectDebit.PrivacySource(), a.Reconcile.PrivacySource(), a.Deposits.PrivacySource(), a.Payouts.PrivacySource(),
 			a.RentIncreases.PrivacySource(), privacy.AccessLog{Audit: a.Audit, Texts: a.Texts},
-		}, Accounts: a.Accounts}); err != nil {
+		}, Accounts: a.Accounts, Billing: a.Subscriptions}); err != nil {
 		return err
 	}
 	a.Stats = stats.New(stats.Deps{DB: a.DB, Clock: a.Clock, Log: a.Log})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/platform/audit"
@@ -12,6 +13,7 @@ import (
 	"hms/internal/platform/db"
 	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
+	"hms/internal/subscription"
 )
 
 // The account source: subject requests where HMS is controller (a user's
@@ -30,21 +32,30 @@ type AccountData interface {
 	EraseUser(ctx context.Context, staffID, id int64) (*account.UserErasure, error)
 }
 
+// AccountBilling is HMS's subscription side (subscription.Service): the
+// billing details and HMS's invoices of the organisations a user is the
+// billing contact or an owner of.
+type AccountBilling interface {
+	BilledTo(ctx context.Context, email string, owned []int64) ([]subscription.Billed, error)
+}
+
 // AccountSourceName names the account source's files in the export.
 const AccountSourceName = "account"
 
 // AccountActivities are the register's activities (all Controller) the
 // account source's sections belong to, by section key.
 var AccountActivities = map[string]string{
-	"account.user":        "accounts",
-	"account.memberships": "accounts",
-	"account.tokens":      "accounts",
-	"account.sessions":    "accounts",
-	"account.agreements":  "accounts",
-	"account.dismissals":  "accounts",
-	"account.grants":      "security",
-	"account.events":      "security",
-	"account.requests":    "hms_subject_requests",
+	"account.user":         "accounts",
+	"account.memberships":  "accounts",
+	"account.tokens":       "accounts",
+	"account.sessions":     "accounts",
+	"account.agreements":   "accounts",
+	"account.dismissals":   "accounts",
+	"account.grants":       "security",
+	"account.events":       "security",
+	"account.requests":     "hms_subject_requests",
+	"account.billing":      "hms_billing",
+	"account.hms_invoices": "hms_billing",
 }
 
 // activity is the register's activity with key, or nil.
@@ -75,7 +86,12 @@ func (r *Rights) CollectAccount(ctx context.Context, staff account.Actor, user i
 		return nil, err
 	}
 	rep := &Report{PersonID: user, Name: d.User.Name, Made: r.clk.Now()}
-	secs := accountSections(d)
+	secs := r.accountSections(d)
+	billed, err := r.billedTo(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	secs = append(secs, billingSections(billed)...)
 	for _, x := range extra {
 		if AccountActivities[x.Key] == "" {
 			return nil, fmt.Errorf("privacy: account section %q is not in the register", x.Key)
@@ -104,7 +120,15 @@ func (r *Rights) ExportAccount(ctx context.Context, staff account.Actor, user in
 	return r.WriteZip(rep, i18n.Supported(lang), w)
 }
 
-func accountSections(d *account.SubjectData) []Section {
+func (r *Rights) accountSections(d *account.SubjectData) []Section {
+	// known is id when the catalogs have it, otherwise other: no raw name
+	// reaches the report (the JSON keeps it beside the words).
+	known := func(id, other string) string {
+		if r.texts != nil && r.texts.Has(i18n.Default, id) {
+			return id
+		}
+		return other
+	}
 	sec := func(key, title, origin string, cols ...string) Section {
 		return Section{Key: key, Title: title, Origin: origin, Activity: AccountActivities[key], Columns: cols}
 	}
@@ -161,9 +185,72 @@ func accountSections(d *account.SubjectData) []Section {
 	ev := sec("account.events", "privacy.src.events", "privacy.origin.platform", "privacy.col.when", "privacy.col.action",
 		"privacy.col.by")
 	for _, e := range d.Events {
-		ev.Records = append(ev.Records, []Value{At(e.At), Text(e.Action), Word("privacy.actor." + e.ActorKind)})
+		ev.Records = append(ev.Records, []Value{At(e.At), Named(known("audit.action."+e.Action, "audit.action.other"), e.Action),
+			Word(known("privacy.actor."+e.ActorKind, "privacy.actor.other"))})
 	}
 	return []Section{user, mem, tok, ses, agr, dis, gr, ev}
+}
+
+// billedTo is what HMS's subscription side holds about the user as the
+// billing contact (by e-mail address) or an owner of a subscribing
+// organisation.
+func (r *Rights) billedTo(ctx context.Context, d *account.SubjectData) ([]subscription.Billed, error) {
+	if r.billing == nil {
+		return nil, nil
+	}
+	var owned []int64
+	for _, m := range d.Memberships {
+		if m.Role == account.Owner {
+			owned = append(owned, m.OrgID)
+		}
+	}
+	return r.billing.BilledTo(ctx, d.User.Email, owned)
+}
+
+// billingSections are the billing details (their own data: the IBAN whole)
+// and HMS's invoices of the organisations in billed.
+func billingSections(billed []subscription.Billed) []Section {
+	det := Section{Key: "account.billing", Title: "privacy.src.billing", Origin: "privacy.origin.billing",
+		Activity: AccountActivities["account.billing"],
+		Columns:  []string{"privacy.col.organisation", "privacy.col.field", "privacy.col.value"}}
+	inv := Section{Key: "account.hms_invoices", Title: "privacy.src.hms_invoices", Origin: "privacy.origin.hms_invoices",
+		Activity: AccountActivities["account.hms_invoices"],
+		Columns: []string{"privacy.col.organisation", "privacy.col.number", "privacy.col.issued", "privacy.col.period_from",
+			"privacy.col.period_to", "privacy.col.total", "privacy.col.status"}}
+	for _, b := range billed {
+		org := Text(b.OrgName)
+		role := "privacy.billing.owner"
+		if b.Contact {
+			role = "privacy.billing.contact"
+		}
+		det.Records = append(det.Records, []Value{org, Word("privacy.field.role"), Word(role)})
+		if s := b.Sub; s != nil {
+			d := s.Details
+			for _, f := range []struct {
+				field string
+				v     Value
+			}{
+				{"privacy.field.name", Text(d.Name)},
+				{"privacy.field.address", Text(d.Address())},
+				{"privacy.field.email", Text(d.Email)},
+				{"privacy.field.kvk", Text(d.KvK)},
+				{"privacy.field.btw", Text(d.VATID)},
+				{"privacy.field.iban", Text(s.IBAN)},
+				{"privacy.field.account_name", Text(d.AccountName)},
+				{"privacy.field.mandate", Text(s.Mandate.Reference)},
+				{"privacy.field.mandate_signed", At(s.Mandate.SignedAt)},
+			} {
+				if f.v.Text != "" || !f.v.At.IsZero() {
+					det.Records = append(det.Records, []Value{org, Word(f.field), f.v})
+				}
+			}
+		}
+		for _, i := range b.Invoices {
+			inv.Records = append(inv.Records, []Value{org, Text(i.Number), Day(i.IssuedOn), Day(i.From), Day(i.To), Amount(i.Total),
+				Word("subscription.invoice.state_" + i.State)})
+		}
+	}
+	return []Section{det, inv}
 }
 
 // EraseAccount erases user's account (staff only; account.EraseUser) and
@@ -173,6 +260,16 @@ func accountSections(d *account.SubjectData) []Section {
 func (r *Rights) EraseAccount(ctx context.Context, staff account.Actor, user int64) (*Receipt, error) {
 	if !canAct(staff) || r.accounts == nil {
 		return nil, validation.ErrForbidden
+	}
+	// What HMS billed the user's organisations stays (fiscal record
+	// keeping): read before the erasure, while the address still opens.
+	var billed []subscription.Billed
+	if d, err := r.accounts.SubjectData(ctx, user); err == nil {
+		if billed, err = r.billedTo(ctx, d); err != nil {
+			return nil, err
+		}
+	} else if !errors.Is(err, validation.ErrNotFound) {
+		return nil, err
 	}
 	e, err := r.accounts.EraseUser(ctx, staff.UserID, user)
 	if err != nil {
@@ -193,7 +290,37 @@ func (r *Rights) EraseAccount(ctx context.Context, staff account.Actor, user int
 			{What: "privacy.what.agreements", Count: e.Agreements, Why: "privacy.why.agreements"},
 			{What: "privacy.what.grants", Count: e.Grants, Until: civil.Today(auditUntil), Why: "privacy.why.grants"},
 		}}
+	o.Kept = append(o.Kept, billingKept(billed)...)
 	return &Receipt{PersonID: user, At: r.clk.Now(), AlreadyErased: e.AlreadyErased, Outcomes: []Outcome{o}}, nil
+}
+
+// FiscalYears is how long HMS keeps its invoices after the end of the
+// year they were issued in (AWR art. 52: seven years).
+const FiscalYears = 7
+
+// billingKept says what an account's erasure keeps of billed: the
+// subscriptions' billing details while the organisation is a customer,
+// HMS's invoices until seven years after the end of the latest one's year.
+func billingKept(billed []subscription.Billed) []Kept {
+	var subs, invoices, last int
+	for _, b := range billed {
+		if b.Sub != nil {
+			subs++
+		}
+		for _, i := range b.Invoices {
+			invoices++
+			last = max(last, i.IssuedOn.Year)
+		}
+	}
+	var out []Kept
+	if subs > 0 {
+		out = append(out, Kept{What: "privacy.what.billing_details", Count: subs, Why: "privacy.why.billing_details"})
+	}
+	if invoices > 0 {
+		out = append(out, Kept{What: "privacy.what.hms_invoices", Count: invoices, Until: civil.New(last+FiscalYears, time.December, 31),
+			Why: "privacy.why.hms_invoices"})
+	}
+	return out
 }
 
 func boolCount(b bool) int {

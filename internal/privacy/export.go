@@ -161,9 +161,11 @@ func jsonKey(id string) string {
 }
 
 // raw is a value for the JSON file: cents as a number, days as ISO dates,
-// words in lang.
+// words in lang (beside the raw name of a Named value).
 func (r *Rights) raw(v Value, lang string) any {
 	switch {
+	case v.Word != "" && v.Name != "":
+		return map[string]any{"name": v.Name, "text": r.texts.T(lang, v.Word, nil)}
 	case v.Word != "":
 		return r.texts.T(lang, v.Word, nil)
 	case v.Amount != nil:

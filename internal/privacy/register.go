@@ -304,6 +304,25 @@ var Register = []Activity{
 			{"dd_batches", []string{"creditor_name", "creditor_iban", "creditor_bic"}, Financial},
 			{"rent_increase_settings", []string{"sender_name"}, Identity},
 			{"privacy_optional_fields", []string{"purpose"}, FreeText},
+		},
+	},
+	{
+		Key: "hms_billing", Role: Controller,
+		Name: Words{"Abonnement en facturen van HMS", "HMS's subscription and invoices"},
+		Purpose: Words{"Het abonnement van de klant bij HMS: de factuurgegevens (naam, adres, e-mail, KvK, btw, rekening), " +
+			"de machtiging, de facturen van HMS en de incasso ervan.",
+			"The customer's subscription with HMS: the billing details (name, address, e-mail, KvK, VAT, account), the mandate, " +
+				"HMS's invoices and their collection."},
+		Basis: Words{"Uitvoering van de overeenkomst met de klant en de wettelijke bewaarplicht voor facturen (art. 6(1)(b) en (c) AVG; art. 52 AWR).",
+			"Performance of the contract with the customer and the statutory duty to keep invoices (art. 6(1)(b) and (c) GDPR; art. 52 AWR)."},
+		Subjects: Words{"Factuurcontacten en eigenaren van klanten; klanten die een natuurlijke persoon of eenmanszaak zijn.",
+			"Customers' billing contacts and owners; customers who are natural persons or sole traders."},
+		Recipients: Words{"Medewerkers van HMS; de bank van HMS (incasso).", "HMS staff; HMS's bank (collection)."},
+		Retention: Words{"Factuurgegevens zolang het abonnement loopt; facturen en hun factuurgegevens zeven jaar na afloop van het " +
+			"boekjaar (fiscale bewaarplicht), daarna vernietigd.",
+			"Billing details while the subscription runs; invoices and the billing details on them seven years after the end of the " +
+				"fiscal year (tax record keeping), then destroyed."},
+		Data: []Columns{
 			// The subscription with HMS (package subscription, P8): billing
 			// details and the IBAN sealed per subscriber, the mandate HMS
 			// collects its fee under.

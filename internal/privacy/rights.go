@@ -33,6 +33,9 @@ type Value struct {
 	Amount *money.Cents
 	Day    civil.Date
 	At     time.Time
+	// Name is the raw name a Word stands for (an audit action): the JSON
+	// keeps it beside the words.
+	Name string
 }
 
 // Text is a Value shown as is.
@@ -40,6 +43,10 @@ func Text(s string) Value { return Value{Text: s} }
 
 // Word is a Value from the catalogs (message id).
 func Word(id string) Value { return Value{Word: id} }
+
+// Named is a Value in words (message id) for a raw name, which the JSON
+// keeps beside them.
+func Named(id, name string) Value { return Value{Word: id, Name: name} }
 
 // Amount is a money Value.
 func Amount(c money.Cents) Value { return Value{Amount: &c} }
@@ -135,6 +142,9 @@ type RightsDeps struct {
 	// Accounts is the account capability (HMS as controller: a user's own
 	// account, account.go); nil answers no account requests.
 	Accounts AccountData
+	// Billing is HMS's subscription side (the billing details and invoices
+	// in an account's export); nil leaves them out.
+	Billing AccountBilling
 }
 
 // Rights answers subject requests: export (access and portability) and
@@ -147,6 +157,7 @@ type Rights struct {
 	person   Person
 	sources  []Source
 	accounts AccountData
+	billing  AccountBilling
 }
 
 // NewRights checks that every source has its own name.
@@ -165,7 +176,7 @@ func NewRights(d RightsDeps) (*Rights, error) {
 		seen[s.Name()] = true
 	}
 	return &Rights{db: d.DB, audit: d.Audit, clk: d.Clock, texts: d.Texts, person: d.Person, sources: d.Sources,
-		accounts: d.Accounts}, nil
+		accounts: d.Accounts, billing: d.Billing}, nil
 }
 
 // Sources are the registered sources, the person's own record first.

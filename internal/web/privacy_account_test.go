@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -139,6 +140,43 @@ func TestAccountRequestBrowser(t *testing.T) {
 			}
 			if resp, err := http.Get(link); err != nil || resp.StatusCode != http.StatusGone {
 				t.Fatalf("second download: %v %v", resp.StatusCode, err)
+			}
+
+			// A rectification proposing English: the console shows it in
+			// words, preselected, and approving it switches the account.
+			sub, err := e.Requests.Submit(ctx, requests.SubmitInput{Kind: requests.Rectification, About: requests.AboutAccount,
+				Name: "Eva van Dam", Email: "eva@vandam.example", Proposed: map[string]string{"language": "en"}, Lang: "nl"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			code = regexp.MustCompile(`\b\d{6}\b`).FindString(e.Mail.WaitFor(t, "eva@vandam.example", 10*time.Second).Text)
+			if err := e.Requests.Verify(ctx, sub.Token, code); err != nil {
+				t.Fatal(err)
+			}
+			list, err = e.Requests.List(ctx, requests.Staff(1), requests.Filter{})
+			if err != nil || len(list) != 2 {
+				t.Fatalf("the console's list: %+v %v", list, err)
+			}
+			rc := list[0]
+			if rc.Kind != requests.Rectification {
+				rc = list[1]
+			}
+			b.Run(t, chromedp.Navigate(e.URL()+"/console/privacy/requests/"+strconv.FormatInt(rc.ID, 10)),
+				chromedp.WaitVisible(css("#f-language")))
+			narrow("the console's rectification")
+			if got := b.Text(t, "#sr-change-language"); !strings.Contains(got, "Engels") || strings.Contains(got, "en\n") {
+				t.Fatalf("the proposed language: %q", got)
+			}
+			if got := browsertest.Get(t, b, chromedp.Evaluate[string](`document.querySelector("#f-language").value`)); got != "en" {
+				t.Fatalf("preselected language %q", got)
+			}
+			b.Run(t, chromedp.Click(css("#sr-account-submit")), chromedp.WaitVisible(css("#sr-outcome")))
+			uid, err := e.Accounts.UserByEmail(ctx, "eva@vandam.example")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u, err := e.Accounts.User(ctx, uid); err != nil || u.Lang != "en" {
+				t.Fatalf("after the approval: %+v %v", u, err)
 			}
 		})
 	}

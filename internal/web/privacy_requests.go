@@ -9,6 +9,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/platform/civil"
+	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
 	"hms/internal/privacy"
 	"hms/internal/privacy/requests"
@@ -171,6 +172,21 @@ type srView struct {
 	// Account is the user a console request's requester is (by e-mail
 	// address), 0 when there is none: HMS answers from their account.
 	Account int64
+	// Languages are the account's languages staff may set on a console
+	// rectification (i18n.Languages).
+	Languages []string
+}
+
+// Language is the language preselected on a console rectification: the
+// one chosen before (a failed approval) or the requester's proposal.
+func (v srView) Language(p *page) string {
+	if p.Form != nil && p.Form.Get("language") != "" {
+		return p.Form.Get("language")
+	}
+	if v.Request == nil {
+		return ""
+	}
+	return v.Request.Personal.Proposed["language"]
 }
 
 // AccountAction is what staff do with the requester's account for a
@@ -183,8 +199,9 @@ func (v srView) AccountAction() string {
 		return "export"
 	case r.Erases():
 		return "erase"
-	case r.Corrects() && len(r.Personal.Proposed) > 0:
-		return "rectify"
+	case r.Corrects():
+		return "rectify" // the proposed values, or a language staff choose
+
 	}
 	return ""
 }
@@ -269,6 +286,7 @@ func (s *Server) srRender(w http.ResponseWriter, r *http.Request, p *page, conso
 		}
 		if req.Open() && req.Verified() && v.AccountAction() != "" {
 			v.Account = s.Requests.AccountOf(r.Context(), a, req)
+			v.Languages = i18n.Languages
 			if req.Corrects() {
 				if v.Changes, err = s.Requests.Changes(r.Context(), a, id, 0); err != nil {
 					s.fail(w, r, err, p)
@@ -337,7 +355,7 @@ func (s *Server) srAct(console bool, action string) http.HandlerFunc {
 		case "erase":
 			err = s.Requests.Erase(ctx, a, id, firstID(f.IDs("person")))
 		case "rectify":
-			err = s.Requests.Rectify(ctx, a, id, f.Number("person"))
+			err = s.Requests.RectifyWithLanguage(ctx, a, id, f.Number("person"), f.String("language"))
 		case "restrict":
 			err = s.Requests.Restrict(ctx, a, id, firstID(f.IDs("person")), relation.Ground(f.String("ground")))
 		case "object":

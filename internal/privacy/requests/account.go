@@ -10,6 +10,7 @@ import (
 
 	"hms/internal/account"
 	"hms/internal/platform/db"
+	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
 	"hms/internal/privacy"
 )
@@ -145,26 +146,42 @@ func (s *Service) erased(ctx context.Context, tx *db.Tx, r *Request, receipt *pr
 }
 
 // rectifyAccount approves a console rectification or completion request:
-// a proposed name (first names and surname) is written to the account; a
+// a proposed name (first names and surname) and language are written to
+// the account (the language staff chose, else the proposed one); a
 // proposed e-mail address gets the verified flow (a link to the new
 // address, which changes it when followed); the request is completed and
 // the requester mailed what was done.
-func (s *Service) rectifyAccount(ctx context.Context, staff account.Actor, id int64) error {
+func (s *Service) rectifyAccount(ctx context.Context, staff account.Actor, id int64, language string) error {
 	r, user, err := s.consoleStep(ctx, staff, id, Rectification, Completion)
 	if err != nil {
 		return err
 	}
 	p := r.Personal.Proposed
 	name := strings.TrimSpace(p["first_names"] + " " + p["surname"])
-	if name == "" && p["email"] == "" {
-		return validation.Errors{"person": "subject_request.nothing_proposed"}
+	lang := strings.TrimSpace(language)
+	if lang == "" {
+		lang = p["language"]
+	} else if i18n.Supported(lang) != lang {
+		return validation.Errors{"language": "subject_request.language_invalid"}
+	}
+	if name == "" && p["email"] == "" && lang == "" {
+		return validation.Errors{"language": "subject_request.nothing_proposed_account"}
 	}
 	var lines []string
-	if name != "" {
-		if _, err := s.accounts.RectifyUser(ctx, staff.UserID, user, name, ""); err != nil {
+	if name != "" || lang != "" {
+		if _, err := s.accounts.RectifyUser(ctx, staff.UserID, user, name, lang); err != nil {
+			if fe, ok := validation.AsFields(err); ok && fe["lang"] != "" {
+				return validation.Errors{"language": "subject_request.language_invalid"}
+			}
 			return err
 		}
+	}
+	if name != "" {
 		lines = append(lines, fmt.Sprintf("- %s: %s", s.texts.T(r.Lang, "privacy.field.name", nil), name))
+	}
+	if lang != "" {
+		lines = append(lines, fmt.Sprintf("- %s: %s", s.texts.T(r.Lang, "privacy.field.language", nil),
+			s.texts.T(r.Lang, "privacy.lang."+lang, nil)))
 	}
 	if e := p["email"]; e != "" {
 		if err := s.accounts.ProposeEmailChange(ctx, staff.UserID, user, e); err != nil {

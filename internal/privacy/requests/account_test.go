@@ -236,3 +236,91 @@ func TestConsoleRemindersReachStaff(t *testing.T) {
 		}
 	})
 }
+
+// A request about an HMS account may propose the account's language; staff
+// approve it (or choose the language themselves) and the account speaks
+// it. A language is refused on a request to a landlord, and a language HMS
+// does not speak at its field; neither changes anything.
+func TestAccountRectifyLanguage(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{}, func(t *testing.T, e *apptest.Org) {
+		ctx := context.Background()
+		_, staffID, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{Email: "staf@hms.nl", Name: "Staf", Staff: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		staff := requests.Staff(staffID)
+		lang := func(id int64) string {
+			t.Helper()
+			u, err := e.Accounts.User(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u.Lang
+		}
+		if lang(e.Viewer.UserID) != "nl" {
+			t.Fatalf("the viewer starts in %q", lang(e.Viewer.UserID))
+		}
+
+		// Bad input: a language HMS does not speak, or on a landlord's request.
+		for about, want := range map[requests.About]string{requests.AboutAccount: "subject_request.language_invalid",
+			requests.AboutLandlord: "subject_request.language_account_only"} {
+			_, err := e.Requests.Submit(ctx, requests.SubmitInput{Kind: requests.Rectification, About: about, Landlord: "alpha",
+				Name: "Vera", Email: "viewer@alpha.nl", Proposed: map[string]string{"language": map[bool]string{true: "de", false: "en"}[about == requests.AboutAccount]},
+				Lang: "nl"})
+			if fe, ok := validation.AsFields(err); !ok || fe["proposed_language"] != want {
+				t.Errorf("%s: %v, want %s", about, err, want)
+			}
+		}
+		if _, err := e.Requests.Record(ctx, e.Owner, requests.RecordInput{Kind: requests.Rectification, Name: "Vera",
+			Email: "viewer@alpha.nl", Proposed: map[string]string{"language": "en"}}); err == nil {
+			t.Error("the organisation's inbox took a proposed language")
+		}
+
+		// The proposed language, approved as it is.
+		rc := consoleRequest(t, e, requests.Rectification, "viewer@alpha.nl", map[string]string{"language": "en"})
+		ch, err := e.Requests.Changes(ctx, staff, rc, 0)
+		if err != nil || len(ch) != 1 || ch[0].Field != "language" || ch[0].New != "en" {
+			t.Fatalf("the console's changes: %+v %v", ch, err)
+		}
+		if err := e.Requests.RectifyWithLanguage(ctx, staff, rc, 0, "fr"); err == nil {
+			t.Fatal("staff set a language HMS does not speak")
+		} else if fe, ok := validation.AsFields(err); !ok || fe["language"] != "subject_request.language_invalid" {
+			t.Fatalf("a bad language: %v", err)
+		}
+		if lang(e.Viewer.UserID) != "nl" {
+			t.Fatal("a refused language changed the account")
+		}
+		if err := e.Requests.Rectify(ctx, staff, rc, 0); err != nil {
+			t.Fatal(err)
+		}
+		if got := lang(e.Viewer.UserID); got != "en" {
+			t.Fatalf("after the rectification the account speaks %q", got)
+		}
+		if r, _ := e.Requests.Get(ctx, staff, rc); r.State != requests.Completed || !strings.Contains(r.Personal.Done, "Taal: Engels") {
+			t.Fatalf("rectification request: %s %q", r.State, r.Personal.Done)
+		}
+		if n := e.Count(`SELECT count(*) FROM audit_events WHERE org_id = 0 AND action = 'user.rectified' AND target_id = $1`,
+			fmt.Sprint(e.Viewer.UserID)); n != 1 {
+			t.Errorf("rectification audited %d times", n)
+		}
+
+		// Nothing proposed: staff choose the language from the details.
+		none := consoleRequest(t, e, requests.Rectification, "viewer@alpha.nl", nil)
+		if err := e.Requests.Rectify(ctx, staff, none, 0); err == nil {
+			t.Fatal("approved a request that proposes nothing")
+		}
+		if err := e.Requests.RectifyWithLanguage(ctx, staff, none, 0, "nl"); err != nil {
+			t.Fatal(err)
+		}
+		if got := lang(e.Viewer.UserID); got != "nl" {
+			t.Fatalf("staff's language: %q", got)
+		}
+
+		// In an organisation's inbox a language is refused at its field.
+		if err := e.Requests.RectifyWithLanguage(ctx, e.Owner, 1, 0, "en"); err == nil {
+			t.Fatal("an organisation's rectification took a language")
+		} else if fe, ok := validation.AsFields(err); ok && fe["language"] != "subject_request.language_account_only" {
+			t.Fatalf("organisation's language: %v", err)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"hms/internal/account"
+	"hms/internal/platform/i18n"
 	"hms/internal/platform/validation"
 	"hms/internal/relation"
 )
@@ -14,12 +15,18 @@ import (
 // request may propose new values for, in form order.
 var ProposedFields = []string{"first_names", "surname", "street", "house_number", "postcode", "city", "email", "phone", "iban"}
 
+// AccountFields are the fields a request about the requester's own HMS
+// account may propose besides the name and e-mail address: the language of
+// its pages and mails ("nl" or "en"), applied by account.RectifyUser.
+var AccountFields = []string{"language"}
+
 // MaxProposedLength bounds one proposed value.
 const MaxProposedLength = 200
 
 // checkProposed trims p, drops empty values and unknown fields and reports
-// overlong values at their field ("proposed_" + field).
-func checkProposed(errs validation.Errors, p map[string]string) map[string]string {
+// overlong values at their field ("proposed_" + field); a language is for a
+// request about an account (about) and must be one HMS speaks.
+func checkProposed(errs validation.Errors, p map[string]string, about About) map[string]string {
 	out := map[string]string{}
 	for _, f := range ProposedFields {
 		v := strings.TrimSpace(p[f])
@@ -30,6 +37,16 @@ func checkProposed(errs validation.Errors, p map[string]string) map[string]strin
 			errs.Add("proposed_"+f, "subject_request.too_long")
 		}
 		out[f] = v
+	}
+	if v := strings.TrimSpace(p["language"]); v != "" {
+		switch {
+		case about != AboutAccount:
+			errs.Add("proposed_language", "subject_request.language_account_only")
+		case i18n.Supported(v) != v:
+			errs.Add("proposed_language", "subject_request.language_invalid")
+		default:
+			out["language"] = v
+		}
 	}
 	if len(out) == 0 {
 		return nil
@@ -133,8 +150,12 @@ func (s *Service) Changes(ctx context.Context, a account.Actor, id, person int64
 			in = &pi
 		}
 	}
+	fields := ProposedFields
+	if r.About == AboutAccount && r.OrgID == 0 {
+		fields = append(append([]string(nil), ProposedFields...), AccountFields...)
+	}
 	var out []Change
-	for _, f := range ProposedFields {
+	for _, f := range fields {
 		v, ok := r.Personal.Proposed[f]
 		if !ok {
 			continue
@@ -155,8 +176,18 @@ func (s *Service) Changes(ctx context.Context, a account.Actor, id, person int64
 // accept is reported at its field ("proposed_" + field); nothing changes.
 // In the console it corrects the requester's own account (account.go).
 func (s *Service) Rectify(ctx context.Context, a account.Actor, id, person int64) error {
+	return s.RectifyWithLanguage(ctx, a, id, person, "")
+}
+
+// RectifyWithLanguage is Rectify where staff also set the language of the
+// requester's account (a console request; "" keeps the proposed one or
+// the account's). A language on another request is refused at its field.
+func (s *Service) RectifyWithLanguage(ctx context.Context, a account.Actor, id, person int64, language string) error {
 	if a.OrgID == 0 && CanHandle(a) {
-		return s.rectifyAccount(ctx, a, id)
+		return s.rectifyAccount(ctx, a, id, language)
+	}
+	if strings.TrimSpace(language) != "" {
+		return validation.Errors{"language": "subject_request.language_account_only"}
 	}
 	r, err := s.personStep(ctx, a, id, person, Rectification, Completion)
 	if err != nil {

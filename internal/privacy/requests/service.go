@@ -170,7 +170,7 @@ func (in *SubmitInput) check() error {
 		errs.Add("email", "subject_request.email_invalid")
 	}
 	if in.Kind == Rectification || in.Kind == Completion {
-		in.Proposed = checkProposed(errs, in.Proposed)
+		in.Proposed = checkProposed(errs, in.Proposed, in.About)
 	} else {
 		in.Proposed = nil
 	}
