@@ -229,6 +229,7 @@ func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, yea
 		if err := b.compute(); err != nil {
 			return err
 		}
+		enc := b.encode()
 		old, err := draftRun(ctx, tx, complexID, year, kind, leaseID)
 		if err != nil {
 			return err
@@ -252,7 +253,7 @@ func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, yea
 				return err
 			}
 		}
-		if id, err = saveRun(ctx, tx, b, kind, leaseID, corrects, a.UserID, s.now()); err != nil {
+		if id, err = saveRun(ctx, tx, b, enc, kind, leaseID, corrects, a.UserID, s.now()); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "settlement.run_created", "settlement_run", id, map[string]string{"complex_id": fmt.Sprint(complexID),
