@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -54,7 +55,8 @@ func init() {
 					"with a warning) is a 422 problem document with the calculator's members `error` and `field`."
 			})
 		op(a, http.MethodGet, "/settlement/runs/{id}", "get-settlement-run",
-			"Get a run with its costs, occupancies and lines", read, a.getSettlementRun)
+			"Get a run with its costs and one page of its occupancies with their lines (limit and cursor, by address)",
+			read, a.getSettlementRun)
 		op(a, http.MethodPost, "/settlement/runs/{id}/finalise", "finalise-settlement-run",
 			"Make a draft run final (it is never changed again)", write, a.finaliseSettlementRun)
 	})
@@ -555,12 +557,33 @@ type SettlementRunOutput struct {
 		AdminFeePercent string                    `json:"admin_fee_percent"`
 		Warnings        []settlement.Warning      `json:"warning_list"`
 		Costs           []SettlementRunCostJSON   `json:"costs"`
-		Occupancies     []SettlementOccupancyJSON `json:"occupancies"`
+		Occupancies     []SettlementOccupancyJSON `json:"occupancies" doc:"One page of the occupancies, by address (limit, cursor)"`
+		OccupancyCount  int                       `json:"occupancies_total" doc:"The number of occupancies in the run"`
+		NextCursor      string                    `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page of occupancies; absent on the last page"`
 		Landlord        []SettlementLineJSON      `json:"landlord"`
 		LandlordTotal   string                    `json:"landlord_total"`
 		Input           json.RawMessage           `json:"input" doc:"The scenario given to the calculator (docs/settlement-format.md)"`
 		Output          json.RawMessage           `json:"output"`
 	}
+}
+
+// settlementRunPage reads run id with the page of its occupancies p asks
+// for (the cursor is the number of occupancies already given).
+func (a *API) settlementRunPage(ctx context.Context, act account.Actor, id int64, p PageInput) (*SettlementRunOutput, error) {
+	offset, err := p.offset()
+	if err != nil {
+		return nil, err
+	}
+	r, total, err := a.Settlement.RunOccupancies(ctx, act, id, offset, p.limit())
+	if err != nil {
+		return nil, err
+	}
+	out := settlementRunOutput(r)
+	out.Body.OccupancyCount = total
+	if end := offset + len(r.Occupancies); end < total {
+		out.Body.NextCursor = strconv.Itoa(end)
+	}
+	return out, nil
 }
 
 func settlementRunOutput(r *settlement.Run) *SettlementRunOutput {
@@ -611,12 +634,12 @@ type CreateSettlementRunInput struct {
 }
 
 func (a *API) createSettlementRun(ctx context.Context, act account.Actor, in *CreateSettlementRunInput) (*SettlementRunOutput, error) {
-	var r *settlement.Run
+	var id int64
 	var err error
 	if in.Body.LeaseID > 0 {
-		r, err = a.Settlement.RunLeaving(ctx, act, in.Body.LeaseID)
+		id, err = a.Settlement.SettleLeaving(ctx, act, in.Body.LeaseID)
 	} else {
-		r, err = a.Settlement.Run(ctx, act, in.Body.ComplexID, in.Body.Year)
+		id, err = a.Settlement.Settle(ctx, act, in.Body.ComplexID, in.Body.Year)
 	}
 	// A run the calculator refused answers with the calculator's own members
 	// error and field, as POST /settlement/compute does.
@@ -630,7 +653,7 @@ func (a *API) createSettlementRun(ctx context.Context, act account.Actor, in *Cr
 	if err != nil {
 		return nil, err
 	}
-	return settlementRunOutput(r), nil
+	return a.settlementRunPage(ctx, act, id, PageInput{})
 }
 
 // SettlementRunIDInput names a run.
@@ -638,17 +661,13 @@ type SettlementRunIDInput struct {
 	ID int64 `path:"id"`
 }
 
-func (a *API) getSettlementRun(ctx context.Context, act account.Actor, in *SettlementRunIDInput) (*SettlementRunOutput, error) {
-	r, err := a.Settlement.GetRun(ctx, act, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	return settlementRunOutput(r), nil
+func (a *API) getSettlementRun(ctx context.Context, act account.Actor, in *IDPageInput) (*SettlementRunOutput, error) {
+	return a.settlementRunPage(ctx, act, in.ID, in.PageInput)
 }
 
 func (a *API) finaliseSettlementRun(ctx context.Context, act account.Actor, in *SettlementRunIDInput) (*SettlementRunOutput, error) {
 	if err := a.Settlement.Finalise(ctx, act, in.ID); err != nil {
 		return nil, err
 	}
-	return a.getSettlementRun(ctx, act, in)
+	return a.settlementRunPage(ctx, act, in.ID, PageInput{})
 }

@@ -235,6 +235,37 @@ func TestSettlementRunAPI(t *testing.T) {
 			if st, _ := cb.do("GET", runPath, ""); st != 404 {
 				t.Fatalf("other organisation read the run: %d", st)
 			}
+			if st, _ := cb.do("GET", runPath+"?limit=1", ""); st != 404 {
+				t.Fatalf("other organisation read a page of the run: %d", st)
+			}
+			// The run's occupancies page by address, one at a time here: the
+			// two pages hold the run's two occupancies once each, as the
+			// answer to the run gave them.
+			if run["occupancies_total"] != float64(2) || run["next_cursor"] != nil {
+				t.Fatalf("run's first page: total %v, next %v", run["occupancies_total"], run["next_cursor"])
+			}
+			st, p1 := ca.do("GET", runPath+"?limit=1", "")
+			if st != 200 || len(p1["occupancies"].([]any)) != 1 || p1["occupancies_total"] != float64(2) || p1["next_cursor"] != "1" ||
+				len(p1["costs"].([]any)) != len(run["costs"].([]any)) || p1["landlord_total"] != "900.00" {
+				t.Fatalf("first page: %d %v", st, p1)
+			}
+			st, p2 := ca.do("GET", runPath+"?limit=1&cursor="+p1["next_cursor"].(string), "")
+			if st != 200 || len(p2["occupancies"].([]any)) != 1 || p2["occupancies_total"] != float64(2) || p2["next_cursor"] != nil {
+				t.Fatalf("second page: %d %v", st, p2)
+			}
+			paged := []any{p1["occupancies"].([]any)[0], p2["occupancies"].([]any)[0]}
+			if fmt.Sprint(paged) != fmt.Sprint(run["occupancies"]) {
+				t.Fatalf("pages %v, want the run's occupancies %v", paged, run["occupancies"])
+			}
+			if st, p3 := ca.do("GET", runPath+"?limit=1&cursor=2", ""); st != 200 || len(p3["occupancies"].([]any)) != 0 ||
+				p3["next_cursor"] != nil {
+				t.Fatalf("past the end: %d %v", st, p3)
+			}
+			for _, q := range []string{"?cursor=x", "?cursor=-1", "?limit=0", "?limit=201"} {
+				if st, prob := ca.do("GET", runPath+q, ""); st != 422 {
+					t.Fatalf("GET %s: %d %v", q, st, prob)
+				}
+			}
 			if st, _ := cb.do("POST", runPath+"/finalise", ""); st != 404 {
 				t.Fatalf("other organisation finalised the run: %d", st)
 			}

@@ -603,7 +603,7 @@ func (a *App) demoWork(ctx context.Context, actor account.Actor, today civil.Dat
 			return err
 		}
 		if len(complexes.Items) > 0 {
-			if _, err := a.Settlement.Run(ctx, actor, complexes.Items[0].ID, today.Year-1); err != nil {
+			if _, err := a.Settlement.Settle(ctx, actor, complexes.Items[0].ID, today.Year-1); err != nil {
 				return fmt.Errorf("demo settlement run: %w", err)
 			}
 		}

@@ -1,6 +1,7 @@
 package settlement
 
 import (
+	"encoding/json"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -70,6 +71,33 @@ func TestParseDecimalAndAmount(t *testing.T) {
 	for _, s := range []string{"4800", "4800.0", "4800.000", "1.234,56", "99999999999999999999.00"} {
 		if _, ok := parseAmount(s); ok {
 			t.Errorf("parseAmount(%q) accepted", s)
+		}
+	}
+}
+
+// linesJSON writes what json.Marshal writes for the same []storedLine,
+// whatever the cost ids hold.
+func TestLinesJSONIsMarshal(t *testing.T) {
+	occs := []OccupancyResult{
+		{Lines: []Line{}},
+		{Lines: []Line{{Cost: "schoonmaak", Amount: 12345}, {Cost: `tuin "<&>" ü\`, Amount: -7}, {Cost: "schoonmaak#2", Amount: 0}}},
+		{Lines: []Line{{Cost: "lift\u2028\t", Amount: -1_000_000_000_000}, {Cost: "schoonmaak", Amount: 1}}},
+	}
+	got, err := linesJSON(occs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range occs {
+		ls := make([]storedLine, len(o.Lines))
+		for j, l := range o.Lines {
+			ls[j] = storedLine{Cost: string(l.Cost), Cents: int64(l.Amount)}
+		}
+		want, err := json.Marshal(ls)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got[i]) != string(want) {
+			t.Errorf("occupancy %d: %s, want %s", i, got[i], want)
 		}
 	}
 }

@@ -150,8 +150,18 @@ type RunLine struct {
 // and year). A final run stays; running again after it makes a new draft
 // that corrects it.
 func (s *Service) Run(ctx context.Context, a account.Actor, complexID int64, year int) (*Run, error) {
-	if err := canWrite(a); err != nil {
+	id, err := s.Settle(ctx, a, complexID, year)
+	if err != nil {
 		return nil, err
+	}
+	return s.GetRun(ctx, a, id)
+}
+
+// Settle is Run without reading the stored run back: it computes and stores
+// the draft and gives its id (a page of it: RunOccupancies).
+func (s *Service) Settle(ctx context.Context, a account.Actor, complexID int64, year int) (int64, error) {
+	if err := canWrite(a); err != nil {
+		return 0, err
 	}
 	fe := validation.Errors{}
 	checkYear(year, fe)
@@ -159,7 +169,7 @@ func (s *Service) Run(ctx context.Context, a account.Actor, complexID int64, yea
 		fe.Add("complex_id", "field.required")
 	}
 	if err := fe.Err(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	from, to := civil.New(year, time.January, 1), civil.New(year, time.December, 31)
 	return s.run(ctx, a, complexID, year, KindYear, 0, from, to)
@@ -173,8 +183,17 @@ func (s *Service) Run(ctx context.Context, a account.Actor, complexID int64, yea
 // other tenants are treated as in the yearly run), and the draft is kept per
 // lease.
 func (s *Service) RunLeaving(ctx context.Context, a account.Actor, leaseID int64) (*Run, error) {
-	if err := canWrite(a); err != nil {
+	id, err := s.SettleLeaving(ctx, a, leaseID)
+	if err != nil {
 		return nil, err
+	}
+	return s.GetRun(ctx, a, id)
+}
+
+// SettleLeaving is RunLeaving without reading the stored run back.
+func (s *Service) SettleLeaving(ctx context.Context, a account.Actor, leaseID int64) (int64, error) {
+	if err := canWrite(a); err != nil {
+		return 0, err
 	}
 	var complexID int64
 	var end civil.Date
@@ -184,16 +203,16 @@ func (s *Service) RunLeaving(ctx context.Context, a account.Actor, leaseID int64
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	if end.IsZero() || complexID == 0 {
-		return nil, ErrNotLeaving
+		return 0, ErrNotLeaving
 	}
 	return s.run(ctx, a, complexID, end.Year, KindLeaving, leaseID, civil.New(end.Year, time.January, 1), end)
 }
 
 func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, year int, kind string, leaseID int64,
-	from, to civil.Date) (*Run, error) {
+	from, to civil.Date) (int64, error) {
 	var id int64
 	err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 		ok, err := complexExists(ctx, tx, complexID)
@@ -210,12 +229,23 @@ func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, yea
 		if err := b.compute(); err != nil {
 			return err
 		}
+		enc := b.encode()
 		old, err := draftRun(ctx, tx, complexID, year, kind, leaseID)
 		if err != nil {
 			return err
 		}
-		// A bulk write: plan for the tables as they are (db.Tx.CustomPlans).
-		if err := tx.CustomPlans(ctx); err != nil {
+		corrects, err := lastFinalRun(ctx, tx, complexID, year, kind, leaseID)
+		if err != nil {
+			return err
+		}
+		// A bulk write of some 20,000 rows whose foreign keys point at the
+		// run row it writes first: the deletes and inserts check them with
+		// the plans PostgreSQL keeps, made by key (db.Tx.BulkPlans), not
+		// one plan made per row.
+		if err := tx.BulkPlans(ctx); err != nil {
+			return err
+		}
+		if err := tx.GenericPlans(ctx); err != nil {
 			return err
 		}
 		if old > 0 {
@@ -223,11 +253,7 @@ func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, yea
 				return err
 			}
 		}
-		corrects, err := lastFinalRun(ctx, tx, complexID, year, kind, leaseID)
-		if err != nil {
-			return err
-		}
-		if id, err = saveRun(ctx, tx, b, kind, leaseID, corrects, a.UserID, s.now()); err != nil {
+		if id, err = saveRun(ctx, tx, b, enc, kind, leaseID, corrects, a.UserID, s.now()); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, "settlement.run_created", "settlement_run", id, map[string]string{"complex_id": fmt.Sprint(complexID),
@@ -235,9 +261,9 @@ func (s *Service) run(ctx context.Context, a account.Actor, complexID int64, yea
 			"occupancies": fmt.Sprint(len(b.out.Occupancies)), "warnings": fmt.Sprint(len(b.warnings))})
 	})
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	return s.GetRun(ctx, a, id)
+	return id, nil
 }
 
 // KNMIStation is the station of a run whose degree days come from KNMI
@@ -289,6 +315,23 @@ func (s *Service) GetRun(ctx context.Context, a account.Actor, id int64) (*Run, 
 		return err
 	})
 	return r, err
+}
+
+// RunOccupancies reads a run with its costs and landlord lines and the
+// occupancies offset … offset+limit−1 in the review page's order (by
+// address), for the API; tenants' names are not opened. total is the
+// number of occupancies.
+func (s *Service) RunOccupancies(ctx context.Context, a account.Actor, id int64, offset, limit int) (r *Run, total int, err error) {
+	if err := canRead(a); err != nil {
+		return nil, 0, err
+	}
+	p := &occPage{offset: max(offset, 0), limit: max(limit, 1)}
+	err = s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		var err error
+		r, total, err = loadRunPage(ctx, tx, id, p)
+		return err
+	})
+	return r, total, err
 }
 
 // RunPage reads a run with one page of its occupancies, by address

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -134,13 +135,133 @@ func seedComplex(b *testing.B, e *apptest.Env, a account.Actor, n int) int64 {
 	return cx
 }
 
+// runRows are the rows a stored run wrote: its own row's JSON, and its
+// occupancies and landlord lines, each row its values in column order.
+type runRows struct {
+	input, output string
+	occs, lines   [][]any
+}
+
+func storedRows(b *testing.B, e *apptest.Env, a account.Actor, id int64) *runRows {
+	ctx := context.Background()
+	r := &runRows{}
+	err := e.DB.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT input_json, output_json FROM settlement_runs WHERE id = $1 AND org_id = $2`,
+			id, tx.OrgID()).Scan(&r.input, &r.output); err != nil {
+			return err
+		}
+		for _, q := range []struct {
+			sql  string
+			into *[][]any
+		}{
+			{`SELECT org_id, run_id, occupancy_ref, lease_id, unit_id, start_date, end_date, subtotal_cents, admin_fee_cents, total_cents,
+				advances_cents, paid_cents, balance_cents, lines_json FROM settlement_run_occupancies WHERE run_id = $1 AND org_id = $2`, &r.occs},
+			{`SELECT org_id, run_id, occupancy_ref, unit_id, cost_id, amount_cents FROM settlement_run_lines WHERE run_id = $1 AND org_id = $2`,
+				&r.lines},
+		} {
+			rows, err := tx.QueryContext(ctx, q.sql, id, tx.OrgID())
+			if err != nil {
+				return err
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				v := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range v {
+					ptrs[i] = &v[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					rows.Close()
+					return err
+				}
+				*q.into = append(*q.into, v)
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, t := range []string{
+		`CREATE TABLE bench_runs (input_json TEXT, output_json TEXT)`,
+		`CREATE TABLE bench_occupancies (org_id BIGINT, run_id BIGINT, occupancy_ref TEXT, lease_id BIGINT, unit_id BIGINT,
+			start_date TEXT, end_date TEXT, subtotal_cents BIGINT, admin_fee_cents BIGINT, total_cents BIGINT, advances_cents BIGINT,
+			paid_cents BIGINT, balance_cents BIGINT, lines_json TEXT)`,
+		`CREATE TABLE bench_lines (org_id BIGINT, run_id BIGINT, occupancy_ref TEXT, unit_id BIGINT, cost_id TEXT, amount_cents BIGINT)`,
+	} {
+		if _, err := e.DB.Raw().Exec(t); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return r
+}
+
+// insertRaw is the floor under storing a run: the same rows, replacing the
+// ones before, in one transaction into tables without keys, indexes or
+// row-level security, 500 rows a statement.
+func (r *runRows) insertRaw(b *testing.B, e *apptest.Env) {
+	tx, err := e.DB.Raw().Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	param := func(k int) string {
+		if e.DB.Dialect == db.SQLite {
+			return "?"
+		}
+		return "$" + strconv.Itoa(k)
+	}
+	for _, t := range []string{"bench_runs", "bench_occupancies", "bench_lines"} {
+		if _, err := tx.Exec(`DELETE FROM ` + t); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := tx.Exec(`INSERT INTO bench_runs VALUES (`+param(1)+`, `+param(2)+`)`, r.input, r.output); err != nil {
+		b.Fatal(err)
+	}
+	for _, t := range []struct {
+		table string
+		rows  [][]any
+	}{{"bench_occupancies", r.occs}, {"bench_lines", r.lines}} {
+		for start := 0; start < len(t.rows); start += 500 {
+			var sb strings.Builder
+			sb.WriteString(`INSERT INTO ` + t.table + ` VALUES `)
+			var args []any
+			for i, row := range t.rows[start:min(start+500, len(t.rows))] {
+				if i > 0 {
+					sb.WriteByte(',')
+				}
+				sb.WriteByte('(')
+				for j := range row {
+					if j > 0 {
+						sb.WriteByte(',')
+					}
+					sb.WriteString(param(len(args) + j + 1))
+				}
+				sb.WriteByte(')')
+				args = append(args, row...)
+			}
+			if _, err := tx.Exec(sb.String(), args...); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // BenchmarkSettlementRun settles a complex of benchUnits() units (10,000)
 // with 30 cost lines (equal, area, occupants, heating by gas_35_65 and by
 // days with degree days) and tenant changes, from the database ("run":
-// build the input in batched queries, Compute, store the draft with every
-// line, read it back), beside two baselines in the same run: Compute alone
-// on the same input ("compute"), and a raw read of the rows the run reads
-// ("read").
+// Settle, which builds the input in batched queries, computes, and replaces
+// the stored draft with every line), beside baselines in the same run: the
+// raw multi-row insert of the rows it stores ("insert", runRows.insertRaw),
+// Compute alone on the same input ("compute"), and a raw read of the rows
+// the run reads ("read"); "run+read" is Run, which also reads the whole run
+// back (11,000 occupancies) as the CLI prints it.
 func BenchmarkSettlementRun(b *testing.B) {
 	n := benchUnits()
 	for _, engine := range dbtest.Engines() {
@@ -199,13 +320,26 @@ func BenchmarkSettlementRun(b *testing.B) {
 					len(first.Costs), len(first.Occupancies))
 			}
 			input := first.Input
+			stored := storedRows(b, e, owner, first.ID)
 			b.Run("run", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := e.Settlement.Settle(ctx, owner, cx, 2025); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n), "units")
+			})
+			b.Run("insert", func(b *testing.B) {
+				for b.Loop() {
+					stored.insertRaw(b, e)
+				}
+			})
+			b.Run("run+read", func(b *testing.B) {
 				for b.Loop() {
 					if _, err := e.Settlement.Run(ctx, owner, cx, 2025); err != nil {
 						b.Fatal(err)
 					}
 				}
-				b.ReportMetric(float64(n), "units")
 			})
 			b.Run("compute", func(b *testing.B) {
 				for b.Loop() {

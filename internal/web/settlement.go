@@ -669,9 +669,9 @@ func (s *Server) stRunCreate(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r)
 	p := s.newPage(r, "settlement.runs.title")
 	err := f.Err()
-	var run *settlement.Run
+	var id int64
 	if err == nil {
-		run, err = s.Settlement.Run(r.Context(), actorOf(r), f.Number("complex"), int(f.Number("year")))
+		id, err = s.Settlement.Settle(r.Context(), actorOf(r), f.Number("complex"), int(f.Number("year")))
 	}
 	if ce, ok := errors.AsType[*settlement.ComputeError](err); ok {
 		p.Errors = validation.Errors{"_": "settlement.compute_failed"}
@@ -683,7 +683,7 @@ func (s *Server) stRunCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, "settlement.run_created")
-	http.Redirect(w, r, fmt.Sprintf("%s/runs/%d", s.stPath(r), run.ID), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("%s/runs/%d", s.stPath(r), id), http.StatusSeeOther)
 }
 
 type stRunView struct {
