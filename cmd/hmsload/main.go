@@ -2,7 +2,7 @@
 // requests under load, beside a plain Go server answering the very same
 // bytes, in the same run (issue 16):
 //
-//	go run ./cmd/hmsload [-engine sqlite|postgres|both] [-units 400] [-c 32] [-d 10s]
+//	go run ./cmd/hmsload [-engine sqlite|postgres|both] [-units 400] [-c 32] [-d 10s] [-only a,b] [-pgdb name]
 //
 // For each engine it seeds the demo organisation once (the same path as
 // `hms demo`; the database is kept under -data and reused by later runs),
@@ -47,7 +47,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&o.DataDir, "data", "hms-load-data", "where seeded databases (SQLite) and their master keys are kept for the next run")
 	fs.StringVar(&o.PostgresURL, "pg", os.Getenv("HMS_TEST_POSTGRES_URL"),
 		"PostgreSQL server URL of a user that may create databases (default HMS_TEST_POSTGRES_URL)")
-	fs.StringVar(&o.Only, "only", "", "measure only the URLs containing this text")
+	fs.StringVar(&o.Only, "only", "", "measure only the URLs containing this text (several: comma-separated)")
+	fs.StringVar(&o.PostgresDB, "pgdb", "", "PostgreSQL database to seed and reuse (default hms_load_<units>)")
 	fs.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run (seeding, HMS and the static server) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -124,7 +125,7 @@ func runEngine(ctx context.Context, o Options, engine string) ([]Result, error) 
 	static := map[string]captured{}
 	var run []target
 	for _, tg := range targets {
-		if o.Only != "" && !strings.Contains(tg.path, o.Only) {
+		if o.Only != "" && !slices.ContainsFunc(strings.Split(o.Only, ","), func(s string) bool { return strings.Contains(tg.path, s) }) {
 			continue
 		}
 		h := webHeader

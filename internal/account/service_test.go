@@ -371,6 +371,35 @@ func TestAPITokens(t *testing.T) {
 		if _, err := e.Accounts.AuthenticateAPIToken(ctx, "hms_"+strings.Repeat("a", 32)); !errors.Is(err, account.ErrTokenInvalid) {
 			t.Fatalf("unknown token: %v", err)
 		}
+		// Its use is noted to the minute, written at most once a minute.
+		lastUsed := func() time.Time {
+			t.Helper()
+			toks, err := e.Accounts.APITokens(ctx, owner)
+			if err != nil || len(toks) != 1 {
+				t.Fatalf("tokens: %v %v", toks, err)
+			}
+			return toks[0].LastUsedAt
+		}
+		first := e.Clock.Now()
+		if got := lastUsed(); !got.Equal(first) {
+			t.Fatalf("last used %v, want %v", got, first)
+		}
+		e.Clock.Advance(30 * time.Second)
+		for range 2 {
+			if _, err := e.Accounts.AuthenticateAPIToken(ctx, tok); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := lastUsed(); !got.Equal(first) {
+			t.Fatalf("last used %v after calls within the minute, want %v", got, first)
+		}
+		e.Clock.Advance(30 * time.Second)
+		if _, err := e.Accounts.AuthenticateAPIToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		if got := lastUsed(); !got.Equal(e.Clock.Now()) {
+			t.Fatalf("last used %v a minute later, want %v", got, e.Clock.Now())
+		}
 		if err := e.Accounts.RevokeAPIToken(ctx, owner, a.TokenID); err != nil {
 			t.Fatal(err)
 		}

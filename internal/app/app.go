@@ -254,7 +254,8 @@ func (a *App) build(ctx context.Context) error {
 		Seller: a.Seller, BaseURL: func() string { return a.BaseURL }, ShredAfterDays: a.CancelShredDays})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
-	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy})
+	a.AccessLog = audit.NewAppender(a.DB, a.Audit)
+	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy, Access: a.AccessLog})
 	// A restore replays the erasure journal; each capability that keeps blind
 	// indexes of a subject says here how to forget them (hms restore).
 	a.Vault.OnReplay(a.Relations.ReplayErasureTx)
@@ -451,6 +452,9 @@ func (a *App) Close() error {
 		a.Jobs.Wait()
 	}
 	a.wg.Wait()
+	if a.AccessLog != nil {
+		a.AccessLog.Close() // openings whose request gave up waiting
+	}
 	// What the statistics counted since the last minute's flush, after the
 	// server stopped answering: nothing counted is lost.
 	if a.Stats != nil {

@@ -26,6 +26,9 @@ type Deps struct {
 	Audit   *audit.Log
 	Clock   clock.Clock
 	Privacy *privacy.Service
+	// Access records the openings of records (Get) in batches; nil: one
+	// of its own.
+	Access *audit.Appender
 }
 
 // Service is the face of the relation capability.
@@ -33,6 +36,7 @@ type Service struct {
 	db      *db.DB
 	vault   *vault.Vault
 	audit   *audit.Log
+	access  *audit.Appender
 	clk     clock.Clock
 	privacy *privacy.Service
 }
@@ -42,7 +46,10 @@ func New(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
 	}
-	return &Service{db: d.DB, vault: d.Vault, audit: d.Audit, clk: d.Clock, privacy: d.Privacy}
+	if d.Access == nil {
+		d.Access = audit.NewAppender(d.DB, d.Audit)
+	}
+	return &Service{db: d.DB, vault: d.Vault, audit: d.Audit, access: d.Access, clk: d.Clock, privacy: d.Privacy}
 }
 
 // Problems of this capability.
@@ -376,7 +383,10 @@ func (s *Service) update(ctx context.Context, tx *db.Tx, actor account.Actor, id
 // --- reading ---
 
 // Get opens one relation and records that the actor looked at it
-// (relation.viewed, via "web" or "api"; PRIVACY.md P14).
+// (relation.viewed, via "web" or "api"; PRIVACY.md P14). The record is read
+// in a read-only transaction; the opening is then appended to the access
+// log in a batch with other openings (audit.Appender), and the record is
+// returned only once that is committed.
 func (s *Service) Get(ctx context.Context, actor account.Actor, id int64, via string) (*Relation, error) {
 	if !actor.Can(account.PermPortfolioRead) {
 		return nil, validation.ErrForbidden
@@ -385,7 +395,7 @@ func (s *Service) Get(ctx context.Context, actor account.Actor, id int64, via st
 		return nil, fmt.Errorf("relation: unknown access path %q", via)
 	}
 	var rel *Relation
-	err := s.db.InOrg(ctx, actor.OrgID, func(tx *db.Tx) error {
+	err := s.db.ReadOrg(ctx, actor.OrgID, func(tx *db.Tx) error {
 		r, err := getRow(ctx, tx, id)
 		if err != nil {
 			return err
@@ -393,12 +403,17 @@ func (s *Service) Get(ctx context.Context, actor account.Actor, id int64, via st
 		if r.erasedAt.Valid {
 			return validation.ErrNotFound // nothing is left to show (PRIVACY.md P20)
 		}
-		if rel, err = s.open(ctx, tx, r, true); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, actor, "relation.viewed", id, map[string]string{"via": via})
+		rel, err = s.open(ctx, tx, r, true)
+		return err
 	})
-	return rel, err
+	if err != nil {
+		return nil, err
+	}
+	if err := s.access.Append(ctx, actor.OrgID, audit.Event{ActorUserID: actor.UserID, ActorKind: actorKind(actor),
+		Action: "relation.viewed", TargetType: "relation", TargetID: fmt.Sprint(id), Details: map[string]string{"via": via}}); err != nil {
+		return nil, fmt.Errorf("access log: %w", err)
+	}
+	return rel, nil
 }
 
 // open decrypts a stored relation; with links, also the names of its

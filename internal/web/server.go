@@ -97,7 +97,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.registerRoutes()
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.recoverer(s.securityHeaders(cop.Handler(s.sessions.LoadAndSave(s.withLanguage(s.mux)))))
+	s.handler = s.recoverer(s.securityHeaders(cop.Handler(withSessionSeen(s.sessions.LoadAndSave(s.withLanguage(s.mux))))))
 	return s, nil
 }
 

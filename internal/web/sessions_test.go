@@ -15,6 +15,7 @@ import (
 	"hms/internal/account"
 	"hms/internal/app/apptest"
 	"hms/internal/platform/clock/clocktest"
+	"hms/internal/platform/db"
 	"hms/internal/platform/dbtest"
 	"hms/internal/platform/mail/mailtest"
 )
@@ -170,6 +171,60 @@ func TestLeavingAPageKeepsTheSession(t *testing.T) {
 			}
 			if !signedIn(c) {
 				t.Fatalf("signed out after %d requests left before their answer", cut)
+			}
+		})
+	}
+}
+
+// A page that changes nothing in the session does not write it back: its
+// idle expiry is refreshed only once it is a minute or more behind (scs
+// would otherwise write the session on every request).
+func TestUnchangedSessionIsNotWrittenBack(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := apptest.Start(t, engine)
+			uid, pw := createUser(t, e, "a", "stil@a.nl", account.Owner)
+			c := newClient(t, e.URL())
+			c.login("stil@a.nl", pw)
+			pool := e.DB.SystemPool()
+			// The session's idle expiry, set to lag behind what a request
+			// now would give it by lag.
+			setLag := func(lag time.Duration) string {
+				t.Helper()
+				exp := db.TS(time.Now().Add(2*time.Hour - lag))
+				if _, err := pool.Exec(`UPDATE sessions SET expiry = $1 WHERE user_id = $2`, exp, uid); err != nil {
+					t.Fatal(err)
+				}
+				return exp
+			}
+			expiry := func() string {
+				t.Helper()
+				var s string
+				if err := pool.QueryRow(`SELECT expiry FROM sessions WHERE user_id = $1`, uid).Scan(&s); err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			page := func() {
+				t.Helper()
+				if resp, body := c.do("GET", "/o/a/", nil); resp.StatusCode != http.StatusOK {
+					t.Fatalf("dashboard: %d %.500s", resp.StatusCode, body)
+				}
+			}
+			set := setLag(20 * time.Second)
+			for range 3 {
+				page()
+			}
+			if got := expiry(); got != set {
+				t.Fatalf("unchanged session written back: expiry %s, was %s", got, set)
+			}
+			set = setLag(5 * time.Minute)
+			page()
+			if got := expiry(); got <= set {
+				t.Fatalf("session five minutes behind not refreshed: expiry %s, was %s", got, set)
+			}
+			if !signedIn(c) {
+				t.Fatal("signed out")
 			}
 		})
 	}

@@ -41,13 +41,15 @@ import (
 // Services are the built platform and capabilities. The clock and the logger
 // are settings (app.Config), not services, so they are not here.
 type Services struct {
-	DB      *db.DB
-	Vault   *vault.Vault
-	Audit   *audit.Log
-	Jobs    *jobs.Queue
-	Outbox  *mail.Outbox
-	Limiter *ratelimit.Limiter
-	Texts   *i18n.Catalog
+	DB    *db.DB
+	Vault *vault.Vault
+	Audit *audit.Log
+	// AccessLog appends record openings in batches (audit.Appender).
+	AccessLog *audit.Appender
+	Jobs      *jobs.Queue
+	Outbox    *mail.Outbox
+	Limiter   *ratelimit.Limiter
+	Texts     *i18n.Catalog
 
 	Accounts      *account.Service
 	Privacy       *privacy.Service

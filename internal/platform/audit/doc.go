@@ -17,7 +17,8 @@
 // the event, which serialises appends per organisation (on PostgreSQL the
 // UPDATE takes a row lock; SQLite has a single writer). An event recorded in
 // a transaction that rolls back disappears together with the business change
-// it described.
+// it described. Reads that change nothing use an Appender instead, which
+// records the events of many readers in one transaction per batch.
 //
 // Verify walks every chain and names the first broken link: a changed field
 // or hash (hash mismatch), a removed event (gap in seq), events out of order,
