@@ -182,7 +182,7 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 			Phone: os.Getenv("HMS_CONTACT_PHONE"), Address: os.Getenv("HMS_CONTACT_ADDRESS"), KvK: os.Getenv("HMS_CONTACT_KVK")}
 	}
 	cfg.CreditorID, cfg.CreditorName = env("HMS_CREDITOR_ID", ""), env("HMS_CREDITOR_NAME", "")
-	cfg.CancelShredDays, _ = strconv.Atoi(env("HMS_CANCEL_SHRED_DAYS", "0")) // serve refuses what is not a number
+	cfg.CancelShredDays, _ = strconv.Atoi(env("HMS_CANCEL_SHRED_DAYS", "0"))    // serve refuses what is not a number
 	cfg.PastDueGraceDays, _ = strconv.Atoi(env("HMS_PAST_DUE_GRACE_DAYS", "0")) // serve refuses what is not a number
 	cfg.Seller = subscription.Seller{Address: os.Getenv("HMS_SELLER_ADDRESS"), KvK: os.Getenv("HMS_SELLER_KVK"),
 		VATID: os.Getenv("HMS_SELLER_VATID"), IBAN: os.Getenv("HMS_CREDITOR_IBAN"), BIC: os.Getenv("HMS_CREDITOR_BIC")}
