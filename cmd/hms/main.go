@@ -138,6 +138,8 @@ HMS_CREDITOR_ID and HMS_CREDITOR_NAME are
 HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe.
 HMS_CANCEL_SHRED_DAYS is how many days after a cancellation takes effect its export can still be downloaded
 before the organisation is shredded (default 60).
+HMS_PAST_DUE_GRACE_DAYS is how many days after a first failed collection an HMS invoice may stay unpaid
+before the organisation can only read (default 14).
 HMS's own Incassant-ID and name, printed on the SEPA mandate a customer signs to subscribe;
 HMS_SELLER_ADDRESS, HMS_SELLER_KVK and HMS_SELLER_VATID are HMS's address, KvK number and btw-id on its
 monthly invoices to its customers; HMS_CREDITOR_IBAN (and HMS_CREDITOR_BIC) the account HMS collects them to.
@@ -180,7 +182,8 @@ func commonFlags(fs *flag.FlagSet, cfg *app.Config) {
 			Phone: os.Getenv("HMS_CONTACT_PHONE"), Address: os.Getenv("HMS_CONTACT_ADDRESS"), KvK: os.Getenv("HMS_CONTACT_KVK")}
 	}
 	cfg.CreditorID, cfg.CreditorName = env("HMS_CREDITOR_ID", ""), env("HMS_CREDITOR_NAME", "")
-	cfg.CancelShredDays, _ = strconv.Atoi(env("HMS_CANCEL_SHRED_DAYS", "0")) // serve refuses what is not a number
+	cfg.CancelShredDays, _ = strconv.Atoi(env("HMS_CANCEL_SHRED_DAYS", "0"))    // serve refuses what is not a number
+	cfg.PastDueGraceDays, _ = strconv.Atoi(env("HMS_PAST_DUE_GRACE_DAYS", "0")) // serve refuses what is not a number
 	cfg.Seller = subscription.Seller{Address: os.Getenv("HMS_SELLER_ADDRESS"), KvK: os.Getenv("HMS_SELLER_KVK"),
 		VATID: os.Getenv("HMS_SELLER_VATID"), IBAN: os.Getenv("HMS_CREDITOR_IBAN"), BIC: os.Getenv("HMS_CREDITOR_BIC")}
 }
@@ -303,6 +306,11 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if days := os.Getenv("HMS_CANCEL_SHRED_DAYS"); days != "" {
 		if n, err := strconv.Atoi(days); err != nil || n < 1 {
 			return fmt.Errorf("HMS_CANCEL_SHRED_DAYS: %q is not a number of days", days)
+		}
+	}
+	if days := os.Getenv("HMS_PAST_DUE_GRACE_DAYS"); days != "" {
+		if n, err := strconv.Atoi(days); err != nil || n < 1 {
+			return fmt.Errorf("HMS_PAST_DUE_GRACE_DAYS: %q is not a number of days", days)
 		}
 	}
 	if *demo {

@@ -18,7 +18,11 @@ import (
 func mayWrite(ctx context.Context, a *app.App, org *account.Organisation) error {
 	err := a.Subscriptions.CheckWrite(ctx, org.ID)
 	if errors.Is(err, subscription.ErrReadOnly) {
-		return errors.New(a.Texts.T("en", "subscription.read_only_cli", map[string]any{
+		key := "subscription.read_only_cli"
+		if st, err := a.Subscriptions.StandingOf(ctx, org.ID); err == nil && st.State == subscription.StatePastDue {
+			key = "subscription.read_only_past_due_cli"
+		}
+		return errors.New(a.Texts.T("en", key, map[string]any{
 			"Org": org.Name, "Link": "/o/" + org.Slug + "/settings/subscription"}))
 	}
 	if err != nil {

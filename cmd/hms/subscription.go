@@ -16,7 +16,9 @@ import (
 
 const (
 	subscriptionUsage = "usage: hms subscription show|invoices --org SLUG, hms subscription cancel --org SLUG [--undo], " +
-		"hms subscription invoice-run [--month YYYY-MM], or hms subscription collect --out FILE"
+		"hms subscription invoice-run [--month YYYY-MM], hms subscription collect --out FILE, " +
+		"hms subscription returned --invoice NUMBER --reason CODE, hms subscription paid --invoice NUMBER, " +
+		"or hms subscription collected --batch ID"
 	plansUsage = "usage: hms plans list"
 )
 
@@ -34,6 +36,9 @@ func subscriptionCommand(ctx context.Context, args []string, stdout io.Writer) e
 	}
 	if len(args) > 0 && args[0] == "collect" {
 		return collect(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && (args[0] == "returned" || args[0] == "paid" || args[0] == "collected") {
+		return collectionOutcome(ctx, args[0], args[1:], stdout)
 	}
 	if len(args) == 0 || args[0] != "show" {
 		return errors.New(subscriptionUsage)

@@ -53,7 +53,7 @@ func subscriptionInvoices(ctx context.Context, args []string, stdout io.Writer) 
 	for _, inv := range list {
 		fmt.Fprintf(stdout, "%s\t%s\t%s to %s\t%s\t%d units\tnet %s\tVAT %s\ttotal %s\tcollect %s\t%s\n", inv.Number, inv.IssuedOn,
 			inv.From, inv.To, inv.PlanEN, inv.Units, money.Format(inv.Net, "en"), money.Format(inv.VAT, "en"),
-			money.Format(inv.Total, "en"), inv.CollectOn, inv.State)
+			money.Format(inv.Total, "en"), inv.CollectOn, invoiceState(inv))
 	}
 	return nil
 }

@@ -190,6 +190,50 @@ func TestSubscriptionInvoiceCommands(t *testing.T) {
 			if out, err := run1("subscription", "collect", "--out", file); err != nil || !strings.Contains(out, "no invoices due") {
 				t.Fatalf("collect again: %q %v", out, err)
 			}
+
+			// What the bank did: one returned (bad input refused at its flag), one paid by transfer, the batch booked.
+			if _, err := run1("subscription", "returned", "--invoice", "HMS0000001", "--reason", "ZZ01"); err == nil ||
+				!strings.Contains(err.Error(), "--reason") {
+				t.Fatalf("a bad reason: %v", err)
+			}
+			if _, err := run1("subscription", "returned", "--invoice", "HMS0009999", "--reason", "AM04"); err == nil ||
+				!strings.Contains(err.Error(), "--invoice") {
+				t.Fatalf("an unknown invoice: %v", err)
+			}
+			if out, err := run1("subscription", "returned", "--invoice", "HMS0000001", "--reason", "am04"); err != nil ||
+				!strings.Contains(out, "HMS0000001: returned (Insufficient funds)") {
+				t.Fatalf("returned: %q %v", out, err)
+			}
+			// Unpaid past the grace period: the daily run makes the organisation read-only, and the CLI says why.
+			cliClock = clock.NewFixed(old.Now().Add(35 * 24 * time.Hour))
+			pa, err := app.Open(ctx, appConfig(cfg, key))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, err := pa.Subscriptions.UpdatePastDue(ctx); err != nil || n != 1 {
+				t.Fatalf("past due: %d %v", n, err)
+			}
+			pa.Close()
+			if _, err := run1("org", "set", "--org", "proef", "--city", "Zwolle"); err == nil ||
+				!strings.Contains(err.Error(), "unpaid after its collection failed") {
+				t.Fatalf("a write while past due: %v", err)
+			}
+			if out, err := run1("subscription", "collected", "--batch", "1"); err != nil || !strings.Contains(out, "batch 1: 1 invoices collected") {
+				t.Fatalf("collected: %q %v", out, err)
+			}
+			if out, err := run1("subscription", "paid", "--invoice", "HMS0000001"); err != nil || !strings.Contains(out, "HMS0000001: paid") {
+				t.Fatalf("paid: %q %v", out, err)
+			}
+			if _, err := run1("subscription", "paid", "--invoice", "HMS0000001"); err == nil || !strings.Contains(err.Error(), "already paid") {
+				t.Fatalf("paid twice: %v", err)
+			}
+			out, err = run1("subscription", "invoices", "--org", "proef")
+			if err != nil || strings.Count(out, "paid") != 2 {
+				t.Fatalf("invoices after: %q %v", out, err)
+			}
+			if out, err := run1("org", "set", "--org", "proef", "--city", "Zwolle"); err != nil {
+				t.Fatalf("a write once paid: %q %v", out, err)
+			}
 		})
 	}
 }

@@ -141,7 +141,11 @@ func (a *API) readOnly(ctx context.Context, act account.Actor, method, path stri
 	}
 	err := a.Subscriptions.CheckWrite(ctx, act.OrgID)
 	if errors.Is(err, subscription.ErrReadOnly) {
-		return a.Texts.T(langFrom(ctx), "subscription.read_only_api", map[string]any{
+		key := "subscription.read_only_api"
+		if st, err := a.Subscriptions.StandingOf(ctx, act.OrgID); err == nil && st.State == subscription.StatePastDue {
+			key = "subscription.read_only_past_due_api"
+		}
+		return a.Texts.T(langFrom(ctx), key, map[string]any{
 			"Link": "/o/" + act.OrgSlug + "/settings/subscription"}), nil
 	}
 	return "", err

@@ -110,6 +110,10 @@ type Config struct {
 	// CancelShredDays: days after a cancellation takes effect until the
 	// organisation is shredded (HMS_CANCEL_SHRED_DAYS; 0: 60).
 	CancelShredDays int
+	// PastDueGraceDays: days after a first failed collection of an HMS
+	// invoice until, unpaid, the organisation may only read
+	// (HMS_PAST_DUE_GRACE_DAYS; 0: 14).
+	PastDueGraceDays int
 	// Seller is HMS's address, KvK number and btw-id on its own invoices
 	// (HMS_SELLER_ADDRESS, HMS_SELLER_KVK, HMS_SELLER_VATID; the name is
 	// CreditorName).
@@ -251,7 +255,8 @@ func (a *App) build(ctx context.Context) error {
 		Users: a.Accounts, Jobs: a.Jobs, BaseURL: func() string { return a.BaseURL }})
 	a.Subscriptions = subscription.New(subscription.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Outbox: a.Outbox,
 		Jobs: a.Jobs, Texts: a.Texts, Owners: a.Accounts, Creditor: subscription.Creditor{ID: a.CreditorID, Name: a.CreditorName},
-		Seller: a.Seller, BaseURL: func() string { return a.BaseURL }, ShredAfterDays: a.CancelShredDays})
+		Seller: a.Seller, BaseURL: func() string { return a.BaseURL }, ShredAfterDays: a.CancelShredDays,
+		PastDueGraceDays: a.PastDueGraceDays})
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
 	a.AccessLog = audit.NewAppender(a.DB, a.Audit)

@@ -138,7 +138,7 @@ func (s *Service) Cancel(ctx context.Context, a account.Actor) (*Cancellation, e
 
 // planTx is the cancellation a asks at now: its dates.
 func (s *Service) planTx(ctx context.Context, tx *db.Tx, a account.Actor, now time.Time) (Cancellation, error) {
-	trial, subscribed, err := standingTx(ctx, tx, a.OrgID)
+	trial, subscribed, _, err := standingTx(ctx, tx, a.OrgID)
 	if err != nil {
 		return Cancellation{}, err
 	}

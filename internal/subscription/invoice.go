@@ -84,6 +84,12 @@ type Invoice struct {
 	Buyer     Details
 	Lang      string
 	State     string // open, paid
+	// The collections (failed.go): in a batch the bank has not answered
+	// yet; how often the collection failed, the last reason, the retry.
+	Collecting bool
+	Failures   int
+	Reason     string
+	RetryOn    civil.Date
 }
 
 // Plan is the plan's name in lang.
@@ -251,18 +257,26 @@ func langOf(l string) string {
 	return "nl"
 }
 
-// mailInvoice sends the invoice with its PDF to the billing address (in the
-// invoice's language) and to every owner whose address differs (in theirs).
-func (s *Service) mailInvoice(ctx context.Context, tx *db.Tx, inv Invoice, owners []account.OwnerContact, pdf []byte) error {
-	type rcpt struct{ email, lang string }
-	to := []rcpt{{inv.Buyer.Email, inv.Lang}}
+type recipient struct{ email, lang string }
+
+// invoiceRecipients are the billing address (in the invoice's language) and
+// every owner whose address differs (in theirs).
+func invoiceRecipients(inv Invoice, owners []account.OwnerContact) []recipient {
+	to := []recipient{{inv.Buyer.Email, inv.Lang}}
 	seen := map[string]bool{strings.ToLower(inv.Buyer.Email): true}
 	for _, o := range owners {
 		if !seen[strings.ToLower(o.Email)] {
 			seen[strings.ToLower(o.Email)] = true
-			to = append(to, rcpt{o.Email, langOf(o.Lang)})
+			to = append(to, recipient{o.Email, langOf(o.Lang)})
 		}
 	}
+	return to
+}
+
+// mailInvoice sends the invoice with its PDF to the billing address (in the
+// invoice's language) and to every owner whose address differs (in theirs).
+func (s *Service) mailInvoice(ctx context.Context, tx *db.Tx, inv Invoice, owners []account.OwnerContact, pdf []byte) error {
+	to := invoiceRecipients(inv, owners)
 	name := s.texts.T(inv.Lang, "subscription.invoice.file", map[string]any{"Number": inv.Number}) + ".pdf"
 	for _, r := range to {
 		data := map[string]any{"Number": inv.Number, "Period": inv.Month.Long(r.lang), "Total": money.Format(inv.Total, r.lang),

@@ -22,6 +22,9 @@ func (s *Service) registerJobs(q *jobs.Queue) {
 		if _, err := s.SendReminders(ctx); err != nil {
 			return err
 		}
+		if _, err := s.UpdatePastDue(ctx); err != nil {
+			return err
+		}
 		return s.ScheduleReminders(ctx, nextRun(s.clk.Now()))
 	}, jobs.MaxAttempts(5))
 	s.registerInvoiceJob(q)
@@ -152,6 +155,9 @@ func (s *Service) Customers(ctx context.Context) ([]Customer, error) {
 		}
 		for _, r := range rows {
 			c := Customer{OrgID: r.ID, Slug: r.Slug, Name: r.Name, Standing: standingAt(r.TrialEnds, r.Sub != nil, now)}
+			if r.PastDue {
+				c.Standing.State = StatePastDue
+			}
 			if r.Sub != nil {
 				c.PlanName, c.Monthly, c.Units = r.Sub.PlanName, r.Sub.Monthly, r.Sub.Units
 				js, err := s.vault.Open(ctx, tx, r.Sub.Subject, "subscriptions.details", r.Sub.Details)

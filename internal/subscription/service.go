@@ -52,7 +52,7 @@ const (
 )
 
 // States lists them (API enums).
-var States = []State{StateTrial, StateExpired, StateActive, StateNone, StateCancelled}
+var States = []State{StateTrial, StateExpired, StateActive, StateNone, StateCancelled, StatePastDue}
 
 // ReminderDays are the days before the trial's end that the owners are
 // mailed a reminder, each once.
@@ -99,6 +99,9 @@ type Deps struct {
 	// ShredAfterDays: days after a cancellation takes effect until the
 	// organisation is shredded (0: DefaultShredAfterDays).
 	ShredAfterDays int
+	// PastDueGraceDays: days after a first failed collection until the
+	// unpaid invoice makes the subscription past due (0: the default).
+	PastDueGraceDays int
 }
 
 // Service runs plans, trials and subscriptions.
@@ -116,13 +119,15 @@ type Service struct {
 	baseURL  func() string
 	// shredDays: see Deps.ShredAfterDays.
 	shredDays int
+	// graceDaysN: see Deps.PastDueGraceDays.
+	graceDaysN int
 }
 
 // New builds the service and registers its daily job with the queue.
 func New(d Deps) *Service {
 	s := &Service{db: d.DB, audit: d.Audit, vault: d.Vault, clk: d.Clock, outbox: d.Outbox, jobs: d.Jobs, texts: d.Texts,
 		owners: d.Owners, creditor: Creditor{ID: nl.NormalizeCreditorID(d.Creditor.ID), Name: strings.TrimSpace(d.Creditor.Name)},
-		baseURL: d.BaseURL, shredDays: d.ShredAfterDays}
+		baseURL: d.BaseURL, shredDays: d.ShredAfterDays, graceDaysN: d.PastDueGraceDays}
 	s.seller = Seller{Name: s.creditor.Name, Address: strings.TrimSpace(d.Seller.Address), KvK: strings.TrimSpace(d.Seller.KvK),
 		VATID: strings.TrimSpace(d.Seller.VATID), IBAN: nl.NormalizeIBAN(d.Seller.IBAN), BIC: strings.TrimSpace(d.Seller.BIC)}
 	if s.baseURL == nil {
@@ -240,7 +245,9 @@ type Standing struct {
 }
 
 // ReadOnly reports whether the organisation may only read.
-func (st Standing) ReadOnly() bool { return st.State == StateExpired || st.State == StateCancelled }
+func (st Standing) ReadOnly() bool {
+	return st.State == StateExpired || st.State == StateCancelled || st.State == StatePastDue
+}
 
 // InTrial reports whether the organisation is in its trial.
 func (st Standing) InTrial() bool { return st.State == StateTrial }
@@ -266,11 +273,14 @@ func standingAt(trialEnds time.Time, subscribed bool, now time.Time) Standing {
 func (s *Service) StandingOf(ctx context.Context, orgID int64) (Standing, error) {
 	var st Standing
 	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
-		trial, subscribed, err := standingTx(ctx, tx, orgID)
+		trial, subscribed, pastDue, err := standingTx(ctx, tx, orgID)
 		if err != nil {
 			return err
 		}
 		st = standingAt(trial, subscribed, s.clk.Now())
+		if pastDue {
+			st.State = StatePastDue
+		}
 		return withCancellation(ctx, tx, orgID, &st, s.clk.Now())
 	})
 	return st, err

@@ -79,20 +79,23 @@ func countUnitsTx(ctx context.Context, tx *db.Tx) (int, error) {
 	return n, nil
 }
 
-// standingTx reads an organisation's trial end and whether it subscribed.
-func standingTx(ctx context.Context, tx *db.Tx, orgID int64) (time.Time, bool, error) {
-	var trial sql.NullString
+// standingTx reads an organisation's trial end, whether it subscribed and
+// whether its subscription is past due (failed.go).
+func standingTx(ctx context.Context, tx *db.Tx, orgID int64) (time.Time, bool, bool, error) {
+	var trial, pastDue sql.NullString
 	var subscribed int
 	err := tx.QueryRowContext(ctx, `SELECT o.trial_ends_at, (SELECT COUNT(*) FROM subscriptions s
-		WHERE s.organisation_id = o.id AND s.state = 'active') FROM organisations o WHERE o.id = $1`, orgID).Scan(&trial, &subscribed)
+		WHERE s.organisation_id = o.id AND s.state = 'active'), (SELECT s.past_due_on FROM subscriptions s
+		WHERE s.organisation_id = o.id AND s.state = 'active') FROM organisations o WHERE o.id = $1`, orgID).Scan(&trial, &subscribed,
+		&pastDue)
 	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, false, validation.ErrNotFound
+		return time.Time{}, false, false, validation.ErrNotFound
 	}
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("subscription: standing of %d: %w", orgID, err)
+		return time.Time{}, false, false, fmt.Errorf("subscription: standing of %d: %w", orgID, err)
 	}
 	t, _ := db.ParseNullTS(trial)
-	return t, subscribed > 0, nil
+	return t, subscribed > 0, pastDue.Valid, nil
 }
 
 func setTrialEndTx(ctx context.Context, tx *db.Tx, orgID int64, end time.Time) error {
@@ -228,11 +231,12 @@ type customerRow struct {
 	Name      string
 	TrialEnds time.Time
 	Sub       *subscriptionRow
+	PastDue   bool
 }
 
 func customersTx(ctx context.Context, tx *db.Tx) ([]customerRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT o.id, o.slug, o.name, o.trial_ends_at, s.plan_id, p.name_nl, s.units, s.monthly_cents,
-		s.subject_id, s.details_sealed FROM organisations o
+		s.subject_id, s.details_sealed, COALESCE(s.past_due_on, '') <> '' FROM organisations o
 		LEFT JOIN subscriptions s ON s.organisation_id = o.id AND s.state = 'active'
 		LEFT JOIN plans p ON p.id = s.plan_id ORDER BY o.id`)
 	if err != nil {
@@ -245,7 +249,8 @@ func customersTx(ctx context.Context, tx *db.Tx) ([]customerRow, error) {
 		var trial, planName sql.NullString
 		var planID, units, monthly, subject sql.NullInt64
 		var details []byte
-		if err := rows.Scan(&c.ID, &c.Slug, &c.Name, &trial, &planID, &planName, &units, &monthly, &subject, &details); err != nil {
+		if err := rows.Scan(&c.ID, &c.Slug, &c.Name, &trial, &planID, &planName, &units, &monthly, &subject, &details,
+			&c.PastDue); err != nil {
 			return nil, fmt.Errorf("subscription: customers: %w", err)
 		}
 		c.TrialEnds, _ = db.ParseNullTS(trial)

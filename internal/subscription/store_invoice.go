@@ -99,7 +99,9 @@ type invoiceRow struct {
 // "" for all, else that one.
 func invoiceRowsTx(ctx context.Context, tx *db.Tx, orgID int64, number string) ([]invoiceRow, error) {
 	q := `SELECT id, month, number, issued_on, period_from, period_to, plan_name_nl, plan_name_en, units, net_cents, vat_rate,
-		vat_cents, total_cents, collect_on, mandate_reference, creditor_id, seller, subject_id, buyer_sealed, lang, state
+		vat_cents, total_cents, collect_on, mandate_reference, creditor_id, seller, subject_id, buyer_sealed, lang, state,
+		batch_id IS NOT NULL, failures, retry_on, COALESCE((SELECT b.return_reason FROM subscription_batch_items b
+		WHERE b.invoice_id = subscription_invoices.id AND b.state = 'returned' ORDER BY b.batch_id DESC LIMIT 1), '')
 		FROM subscription_invoices WHERE organisation_id = $1`
 	args := []any{orgID}
 	if number != "" {
@@ -118,7 +120,8 @@ func invoiceRowsTx(ctx context.Context, tx *db.Tx, orgID int64, number string) (
 		var seller string
 		if err := rows.Scan(&r.inv.ID, &r.inv.Month, &r.inv.Number, &r.inv.IssuedOn, &r.inv.From, &r.inv.To, &r.inv.PlanNL,
 			&r.inv.PlanEN, &r.inv.Units, &net, &rate, &vat, &total, &r.inv.CollectOn, &r.inv.Mandate, &r.inv.Creditor, &seller,
-			&r.subject, &r.buyer, &r.inv.Lang, &r.inv.State); err != nil {
+			&r.subject, &r.buyer, &r.inv.Lang, &r.inv.State, &r.inv.Collecting, &r.inv.Failures, &r.inv.RetryOn,
+			&r.inv.Reason); err != nil {
 			return nil, fmt.Errorf("subscription: invoices of %d: %w", orgID, err)
 		}
 		r.inv.Net, r.inv.VATRate, r.inv.VAT, r.inv.Total = money.Cents(net), money.Rate(rate), money.Cents(vat), money.Cents(total)
@@ -155,7 +158,8 @@ type dueInvoice struct {
 func dueInvoicesTx(ctx context.Context, tx *db.Tx, date civil.Date) ([]dueInvoice, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.organisation_id, i.number, i.total_cents, s.mandate_reference
 		FROM subscription_invoices i JOIN subscriptions s ON s.organisation_id = i.organisation_id AND s.state = 'active'
-		WHERE i.state = 'open' AND i.batch_id IS NULL AND i.collect_on <= $1 AND i.total_cents > 0 ORDER BY i.number`, date)
+		WHERE i.state = 'open' AND i.batch_id IS NULL AND i.failures < $2 AND COALESCE(i.retry_on, i.collect_on) <= $1
+		AND i.total_cents > 0 ORDER BY i.number`, date, MaxCollectAttempts)
 	if err != nil {
 		return nil, fmt.Errorf("subscription: due invoices: %w", err)
 	}

@@ -30,14 +30,18 @@ func (s *Server) sendSubscriptionInvoice(w http.ResponseWriter, r *http.Request,
 }
 
 type consoleCustomerView struct {
-	Customer subscription.Customer
-	Invoices []subscription.Invoice
+	Customer    subscription.Customer
+	Invoices    []subscription.Invoice
+	Collections []subscription.BatchItem
 }
 
 // consoleCustomer is one customer in the console: its plan, trial and
 // HMS's invoices to it (never its tenants).
 func (s *Server) consoleCustomer(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "subscription.invoices_title")
+	s.renderConsoleCustomer(w, r, http.StatusOK, s.newPage(r, "subscription.invoices_title"))
+}
+
+func (s *Server) renderConsoleCustomer(w http.ResponseWriter, r *http.Request, status int, p *page) {
 	p.Nav = "console"
 	id := pathID(r, "id")
 	list, err := s.Subscriptions.Customers(r.Context())
@@ -55,12 +59,15 @@ func (s *Server) consoleCustomer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, validation.ErrNotFound, p)
 		return
 	}
-	if v.Invoices, err = s.Subscriptions.CustomerInvoices(r.Context(), id); err != nil {
+	if v.Invoices, err = s.Subscriptions.CustomerInvoices(r.Context(), id); err == nil {
+		v.Collections, err = s.Subscriptions.CustomerBatchItems(r.Context(), id)
+	}
+	if err != nil {
 		s.fail(w, r, err, p)
 		return
 	}
 	p.Data = v
-	s.render(w, r, http.StatusOK, "console_customer", p)
+	s.render(w, r, status, "console_customer", p)
 }
 
 func (s *Server) consoleCustomerInvoicePDF(w http.ResponseWriter, r *http.Request) {
@@ -74,8 +81,9 @@ func (s *Server) consoleCustomerInvoicePDF(w http.ResponseWriter, r *http.Reques
 }
 
 type consoleCollectionsView struct {
-	Scope   subscription.CollectScope
-	Batches []subscription.Batch
+	Scope    subscription.CollectScope
+	Batches  []subscription.Batch
+	Returned []subscription.BatchItem // returned, the invoice still open
 }
 
 // consoleCollections shows, before anything is made, how many invoices a
@@ -92,6 +100,9 @@ func (s *Server) renderConsoleCollections(w http.ResponseWriter, r *http.Request
 	var err error
 	if v.Scope, err = s.Subscriptions.CollectScope(r.Context()); err == nil {
 		v.Batches, err = s.Subscriptions.Batches(r.Context())
+	}
+	if err == nil {
+		v.Returned, err = s.Subscriptions.BatchItems(r.Context(), 0, true)
 	}
 	if err != nil {
 		s.fail(w, r, err, p)

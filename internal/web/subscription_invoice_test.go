@@ -14,6 +14,7 @@ import (
 	"hms/internal/platform/civil"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/dbtest"
+	"hms/internal/subscription"
 )
 
 // The owner lists HMS's invoices on the subscription page and downloads
@@ -118,6 +119,87 @@ func TestSubscriptionInvoicesWeb(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(xml, "pain.008.001.02") || !strings.Contains(xml, "HMS0000002") {
 				t.Fatalf("the file: %d %.500s", resp.StatusCode, xml)
 			}
+
+			// What the bank did: a returned item with its reason in words
+			// (a missing reason refused at its field, nothing changed), the
+			// rest of the file collected, then past due after the grace and
+			// paid by transfer.
+			if resp, _ := c.do("GET", "/console/collections/1", nil); resp.StatusCode == 200 {
+				t.Fatal("an owner reached a batch")
+			}
+			if resp, _ := c.do("POST", "/console/collections/1/returned", url.Values{"invoice": {"HMS0000001"}, "reason": {"AM04"}}); resp.StatusCode == http.StatusSeeOther {
+				t.Fatal("an owner recorded a return")
+			}
+			body = mustBody(t, sc, "/console/collections/1")
+			if !strings.Contains(body, `id="returned-form-HMS0000001"`) || !strings.Contains(body, "Onvoldoende saldo") ||
+				!strings.Contains(body, `id="batch-collected"`) {
+				t.Fatalf("the batch page: %.4000s", body)
+			}
+			resp, body = sc.do("POST", "/console/collections/1/returned", url.Values{"invoice": {"HMS0000001"}, "reason": {""}})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-reason-HMS0000001"`) ||
+				!strings.Contains(body, "Kies een reden uit de lijst") {
+				t.Fatalf("no reason: %d %.4000s", resp.StatusCode, body)
+			}
+			if st := invoiceState(t, e, f.owner.OrgID, "HMS0000001"); st != subscription.InvoiceCollecting {
+				t.Fatalf("a refused return changed the invoice: %s", st)
+			}
+			if resp, _ := sc.do("POST", "/console/collections/1/returned", url.Values{"invoice": {"HMS0000001"}, "reason": {"AM04"}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("returned: %d", resp.StatusCode)
+			}
+			body = mustBody(t, sc, "/console/collections")
+			if !strings.Contains(body, `id="returned-HMS0000001"`) || !strings.Contains(body, "Onvoldoende saldo") ||
+				!strings.Contains(body, "opnieuw vanaf 22 juli 2027") || strings.Contains(body, "AM04") {
+				t.Fatalf("returned items: %.4000s", body)
+			}
+			if resp, _ := sc.do("POST", "/console/collections/1/collected", nil); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("collected: %d", resp.StatusCode)
+			}
+			if body = mustBody(t, sc, "/console/collections/1"); strings.Contains(body, `id="batch-collected"`) || !strings.Contains(body, "Geïnd") {
+				t.Fatalf("after collected: %.4000s", body)
+			}
+			clk.Set(time.Date(2027, time.July, 30, 8, 0, 0, 0, time.UTC)) // 15 days after the return
+			if n, err := e.Subscriptions.UpdatePastDue(ctx); err != nil || n != 1 {
+				t.Fatalf("past due: %d %v", n, err)
+			}
+			if body := mustBody(t, c, "/o/a/settings/subscription"); !strings.Contains(body, "niet betaald nadat de incasso mislukte") {
+				t.Fatalf("the banner: %.3000s", body)
+			}
+			if resp, body := c.do("POST", "/o/a/settings/organisation", url.Values{"name": {"x"}}); resp.StatusCode != http.StatusForbidden ||
+				!strings.Contains(body, "factuurnummer") || !strings.Contains(body, `id="read-only-contact"`) {
+				t.Fatalf("a write while past due: %d %.3000s", resp.StatusCode, body)
+			}
+			cust := "/console/customers/" + fmt.Sprint(f.owner.OrgID)
+			body = mustBody(t, sc, cust)
+			if !strings.Contains(body, "Teruggeboekt: Onvoldoende saldo") || !strings.Contains(body, "betaling achterstallig") ||
+				!strings.Contains(body, `id="paid-HMS0000001"`) || strings.Contains(body, `id="paid-HMS0000002"`) {
+				t.Fatalf("the customer: %.5000s", body)
+			}
+			if resp, _ := sc.do("POST", "/console/customers/"+fmt.Sprint(g.owner.OrgID)+"/invoices/HMS0000001/paid", nil); resp.StatusCode != http.StatusNotFound {
+				t.Fatalf("paid under another customer: %d", resp.StatusCode)
+			}
+			if resp, _ := sc.do("POST", cust+"/invoices/HMS0000001/paid", nil); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("paid: %d", resp.StatusCode)
+			}
+			if st, _ := e.Subscriptions.StandingOf(ctx, f.owner.OrgID); st.State != subscription.StateActive {
+				t.Fatalf("paid, still %s", st.State)
+			}
+			if body := mustBody(t, sc, cust); strings.Contains(body, `id="paid-HMS0000001"`) {
+				t.Fatalf("paid twice offered: %.3000s", body)
+			}
 		})
 	}
+}
+
+func invoiceState(t *testing.T, e *apptest.Env, orgID int64, number string) string {
+	t.Helper()
+	list, err := e.Subscriptions.CustomerInvoices(context.Background(), orgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, inv := range list {
+		if inv.Number == number {
+			return inv.Status()
+		}
+	}
+	return ""
 }
