@@ -1,12 +1,14 @@
 package subscription
 
-// InvoiceState is where one of HMS's invoices to a customer stands.
+// InvoiceState is how one of HMS's invoices to a customer is stored: open
+// or paid (the console's finer status, with collecting and returned, is
+// Invoice.Status).
 type InvoiceState string
 
 const (
-	InvoiceOpen InvoiceState = "open" // issued, not yet paid
-	InvoicePaid InvoiceState = "paid" // paid, by collection or transfer
+	InvoiceStateOpen InvoiceState = InvoiceOpen
+	InvoiceStatePaid InvoiceState = InvoicePaid
 )
 
-// InvoiceStates are the states an invoice can be in, for the API's enum.
-var InvoiceStates = []InvoiceState{InvoiceOpen, InvoicePaid}
+// InvoiceStates are the stored states, for the API's enum.
+var InvoiceStates = []InvoiceState{InvoiceStateOpen, InvoiceStatePaid}
