@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hms/internal/platform/audit"
 
 	"hms/internal/platform/db"
 	"hms/internal/platform/validation"
@@ -31,6 +32,9 @@ func invoiceDocument(ctx context.Context, tx *db.Tx, id int64) (year int, sealed
 // storeInvoiceDocument stores the sealed debtor snapshot and PDF on
 // invoice id unless it has a document already; false when it had one.
 func storeInvoiceDocument(ctx context.Context, tx *db.Tx, id int64, debtor, doc []byte, sha string) (bool, error) {
+	if err := audit.HoldHead(ctx, tx); err != nil {
+		return false, err
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE ledger_invoices SET debtor_sealed = $1, document_sealed = $2, document_sha256 = $3
 		WHERE id = $4 AND org_id = $5 AND document_sealed IS NULL`, debtor, doc, sha, id, tx.OrgID())
 	if err != nil {
@@ -52,6 +56,9 @@ func invoiceCredited(ctx context.Context, tx *db.Tx, id int64) (bool, error) {
 
 // markInvoiceSent sets invoice id's sent_at to now.
 func markInvoiceSent(ctx context.Context, tx *db.Tx, id int64, now string) error {
+	if err := audit.HoldHead(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE ledger_invoices SET sent_at = $1 WHERE id = $2 AND org_id = $3`, now,
 		id, tx.OrgID()); err != nil {
 		return fmt.Errorf("mark invoice %d sent: %w", id, err)

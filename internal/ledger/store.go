@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hms/internal/platform/audit"
 	"slices"
 	"strings"
 
@@ -345,6 +346,9 @@ func insertCreditNote(ctx context.Context, tx *db.Tx, n creditNote) (int64, erro
 
 // insertCreditLine reverses charge c on credit note noteID, due on.
 func insertCreditLine(ctx context.Context, tx *db.Tx, noteID int64, c Charge, on civil.Date) (int64, error) {
+	if err := audit.HoldHead(ctx, tx); err != nil {
+		return 0, err
+	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_charges (org_id, invoice_id, lease_id, period, line, from_date, to_date,
 		net_cents, vat_rate, vat_cents, total_cents, due_date, reverses_charge_id, basis)
@@ -452,6 +456,9 @@ func insertPayment(ctx context.Context, tx *db.Tx, p paymentRow) (int64, error) 
 
 func insertAllocation(ctx context.Context, tx *db.Tx, leaseID, chargeID, paymentID, creditChargeID int64, amount money.Cents,
 	on civil.Date, now string) error {
+	if err := audit.HoldHead(ctx, tx); err != nil {
+		return err
+	}
 	var pay, credit any
 	if paymentID != 0 {
 		pay = paymentID
@@ -820,6 +827,9 @@ func insertAllocations(ctx context.Context, tx *db.Tx, rows []allocationRow, now
 // amounts, with one statement: the charges' invoices are summed in the
 // database, each invoice changed once.
 func lowerOpen(ctx context.Context, tx *db.Tx, rows []allocationRow) error {
+	if err := audit.HoldHead(ctx, tx); err != nil {
+		return err
+	}
 	byCharge := make(map[int64]money.Cents, len(rows))
 	ids := make([]int64, 0, len(rows))
 	for _, a := range rows {

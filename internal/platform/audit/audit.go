@@ -130,6 +130,18 @@ type chainHead struct {
 
 type headKey int64
 
+// HoldHead takes the chain head of tx's organisation now, before the rows
+// a transaction is about to change. Every transaction that records an event
+// locks the head until it commits; one that also changes rows others lock
+// before recording (the ledger's invoices: payments lower their open
+// amounts, the invoice documents are stored) must take the head first, or
+// two of them wait for each other (a deadlock PostgreSQL breaks by failing
+// one). Taking it twice in a transaction is free.
+func HoldHead(ctx context.Context, tx *db.Tx) error {
+	_, err := (&Log{}).head(ctx, tx, tx.OrgID())
+	return err
+}
+
 // head takes the organisation's chain head for this transaction: the first
 // call locks the head row (an UPDATE holds the lock until tx ends, so
 // appends to one chain are serialised across instances) and keeps it in the
