@@ -135,7 +135,8 @@ func (s *Service) AuthenticateAPIToken(ctx context.Context, token string) (Actor
 		err := tx.QueryRowContext(ctx, `SELECT t.id, t.org_id, t.user_id, t.scopes, t.last_used_at, o.slug, m.role
 			FROM api_tokens t JOIN organisations o ON o.id = t.org_id
 			JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id
-			WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hashSecret(token)).Scan(&a.TokenID, &a.OrgID, &a.UserID, &scopes, &used, &a.OrgSlug, &a.Role)
+			WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hashSecret(token)).Scan(
+			&a.TokenID, &a.OrgID, &a.UserID, &scopes, &used, &a.OrgSlug, &a.Role)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrTokenInvalid
 		}

@@ -138,7 +138,7 @@ type RecordPrivacyRequestInput struct {
 		Name     string            `json:"name" maxLength:"4000"`
 		Email    string            `json:"email" maxLength:"254"`
 		Details  string            `json:"details,omitempty" maxLength:"4000"`
-		Proposed map[string]string `json:"proposed,omitempty" doc:"rectification, completion: field (surname, email, phone, iban, …) → value; language only on a request about an HMS account"`
+		Proposed map[string]string `json:"proposed,omitempty" doc:"field (surname, email, phone, iban, language, …) → value"`
 		Note     string            `json:"note,omitempty" maxLength:"4000" doc:"what was seen to check the identity"`
 		Lang     string            `json:"lang,omitempty" enum:"nl,en," doc:"language of the mails to the requester; nl when absent"`
 	}
@@ -179,7 +179,7 @@ type PrivacyRequestActionInput struct {
 		PersonID   int64               `json:"person_id,omitempty" doc:"export, erase, rectify, restrict, object: the person"`
 		Ground     relation.Ground     `json:"ground,omitempty" doc:"restrict: the ground of art. 18(1)"`
 		Processing relation.Processing `json:"processing,omitempty" doc:"object: what the objection is against"`
-		Language   string              `json:"language,omitempty" enum:"nl,en," doc:"rectify a request about an HMS account: its language (else the proposed one); refused on the organisation's requests"`
+		Language   string              `json:"language,omitempty" enum:"nl,en," doc:"an HMS account's language"`
 	}
 }
 

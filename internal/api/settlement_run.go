@@ -559,7 +559,7 @@ type SettlementRunOutput struct {
 		Costs           []SettlementRunCostJSON   `json:"costs"`
 		Occupancies     []SettlementOccupancyJSON `json:"occupancies" doc:"One page of the occupancies, by address (limit, cursor)"`
 		OccupancyCount  int                       `json:"occupancies_total" doc:"The number of occupancies in the run"`
-		NextCursor      string                    `json:"next_cursor,omitempty" doc:"Pass as cursor for the next page of occupancies; absent on the last page"`
+		NextCursor      string                    `json:"next_cursor,omitempty" doc:"The cursor of the next page; absent on the last"`
 		Landlord        []SettlementLineJSON      `json:"landlord"`
 		LandlordTotal   string                    `json:"landlord_total"`
 		Input           json.RawMessage           `json:"input" doc:"The scenario given to the calculator (docs/settlement-format.md)"`

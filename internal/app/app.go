@@ -260,7 +260,8 @@ func (a *App) build(ctx context.Context) error {
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
 	a.AccessLog = audit.NewAppender(a.DB, a.Audit)
-	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy, Access: a.AccessLog})
+	a.Relations = relation.New(relation.Deps{DB: a.DB, Vault: a.Vault, Audit: a.Audit, Clock: a.Clock, Privacy: a.Privacy,
+		Access: a.AccessLog})
 	// A restore replays the erasure journal; each capability that keeps blind
 	// indexes of a subject says here how to forget them (hms restore).
 	a.Vault.OnReplay(a.Relations.ReplayErasureTx)

@@ -313,7 +313,8 @@ var Register = []Activity{
 			"de machtiging, de facturen van HMS en de incasso ervan.",
 			"The customer's subscription with HMS: the billing details (name, address, e-mail, KvK, VAT, account), the mandate, " +
 				"HMS's invoices and their collection."},
-		Basis: Words{"Uitvoering van de overeenkomst met de klant en de wettelijke bewaarplicht voor facturen (art. 6(1)(b) en (c) AVG; art. 52 AWR).",
+		Basis: Words{"Uitvoering van de overeenkomst met de klant en de wettelijke bewaarplicht voor facturen " +
+			"(art. 6(1)(b) en (c) AVG; art. 52 AWR).",
 			"Performance of the contract with the customer and the statutory duty to keep invoices (art. 6(1)(b) and (c) GDPR; art. 52 AWR)."},
 		Subjects: Words{"Factuurcontacten en eigenaren van klanten; klanten die een natuurlijke persoon of eenmanszaak zijn.",
 			"Customers' billing contacts and owners; customers who are natural persons or sole traders."},

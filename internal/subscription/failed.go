@@ -265,7 +265,8 @@ func (s *Service) UpdatePastDue(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscriptions WHERE past_due_on IS NOT NULL`).Scan(&n)
+		n, err = countPastDueTx(ctx, tx)
+		return err
 	})
 	return n, err
 }

@@ -204,3 +204,32 @@ func markShreddedTx(ctx context.Context, tx *db.Tx, orgID int64, now time.Time, 
 	n, _ := res.RowsAffected()
 	return n > 0, nil
 }
+
+// billedOrgsTx lists the organisations with a subscription or one of HMS's
+// invoices, by name.
+func billedOrgsTx(ctx context.Context, tx *db.Tx) ([]Billed, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT o.id, o.name FROM organisations o WHERE o.id IN
+		(SELECT organisation_id FROM subscriptions UNION SELECT organisation_id FROM subscription_invoices) ORDER BY o.name, o.id`)
+	if err != nil {
+		return nil, fmt.Errorf("subscription: billed organisations: %w", err)
+	}
+	defer rows.Close()
+	var out []Billed
+	for rows.Next() {
+		var b Billed
+		if err := rows.Scan(&b.OrgID, &b.OrgName); err != nil {
+			return nil, fmt.Errorf("subscription: billed organisations: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// countPastDueTx counts the subscriptions that are past due.
+func countPastDueTx(ctx context.Context, tx *db.Tx) (int, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscriptions WHERE past_due_on IS NOT NULL`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("subscription: count past due: %w", err)
+	}
+	return n, nil
+}

@@ -3,7 +3,6 @@ package subscription
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"hms/internal/platform/db"
@@ -38,22 +37,8 @@ func (s *Service) BilledTo(ctx context.Context, email string, owned []int64) ([]
 	}
 	var out []Billed
 	err := s.db.ReadSystem(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT o.id, o.name FROM organisations o WHERE o.id IN
-			(SELECT organisation_id FROM subscriptions UNION SELECT organisation_id FROM subscription_invoices) ORDER BY o.name, o.id`)
+		orgs, err := billedOrgsTx(ctx, tx)
 		if err != nil {
-			return fmt.Errorf("subscription: billed organisations: %w", err)
-		}
-		var orgs []Billed
-		for rows.Next() {
-			var b Billed
-			if err := rows.Scan(&b.OrgID, &b.OrgName); err != nil {
-				rows.Close()
-				return err
-			}
-			orgs = append(orgs, b)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, b := range orgs {

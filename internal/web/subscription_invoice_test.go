@@ -127,7 +127,8 @@ func TestSubscriptionInvoicesWeb(t *testing.T) {
 			if resp, _ := c.do("GET", "/console/collections/1", nil); resp.StatusCode == 200 {
 				t.Fatal("an owner reached a batch")
 			}
-			if resp, _ := c.do("POST", "/console/collections/1/returned", url.Values{"invoice": {"HMS0000001"}, "reason": {"AM04"}}); resp.StatusCode == http.StatusSeeOther {
+			returned := url.Values{"invoice": {"HMS0000001"}, "reason": {"AM04"}}
+			if resp, _ := c.do("POST", "/console/collections/1/returned", returned); resp.StatusCode == http.StatusSeeOther {
 				t.Fatal("an owner recorded a return")
 			}
 			body = mustBody(t, sc, "/console/collections/1")
@@ -143,7 +144,7 @@ func TestSubscriptionInvoicesWeb(t *testing.T) {
 			if st := invoiceState(t, e, f.owner.OrgID, "HMS0000001"); st != subscription.InvoiceCollecting {
 				t.Fatalf("a refused return changed the invoice: %s", st)
 			}
-			if resp, _ := sc.do("POST", "/console/collections/1/returned", url.Values{"invoice": {"HMS0000001"}, "reason": {"AM04"}}); resp.StatusCode != http.StatusSeeOther {
+			if resp, _ := sc.do("POST", "/console/collections/1/returned", returned); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("returned: %d", resp.StatusCode)
 			}
 			body = mustBody(t, sc, "/console/collections")
@@ -174,7 +175,8 @@ func TestSubscriptionInvoicesWeb(t *testing.T) {
 				!strings.Contains(body, `id="paid-HMS0000001"`) || strings.Contains(body, `id="paid-HMS0000002"`) {
 				t.Fatalf("the customer: %.5000s", body)
 			}
-			if resp, _ := sc.do("POST", "/console/customers/"+fmt.Sprint(g.owner.OrgID)+"/invoices/HMS0000001/paid", nil); resp.StatusCode != http.StatusNotFound {
+			paid := "/console/customers/" + fmt.Sprint(g.owner.OrgID) + "/invoices/HMS0000001/paid"
+			if resp, _ := sc.do("POST", paid, nil); resp.StatusCode != http.StatusNotFound {
 				t.Fatalf("paid under another customer: %d", resp.StatusCode)
 			}
 			if resp, _ := sc.do("POST", cust+"/invoices/HMS0000001/paid", nil); resp.StatusCode != http.StatusSeeOther {

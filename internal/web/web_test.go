@@ -278,7 +278,8 @@ func TestHeadersAndNoAnonymousCookies(t *testing.T) {
 		if p == "/does-not-exist" && resp.StatusCode != 404 {
 			t.Errorf("%s: %d", p, resp.StatusCode)
 		}
-		if p == "/privacy" && (!strings.Contains(body, "<h1>Privacy beleid</h1>") || !strings.Contains(body, "<li>het land, afgeleid uit het IP-adres met een tabel op onze eigen server.</li>")) {
+		if p == "/privacy" && (!strings.Contains(body, "<h1>Privacy beleid</h1>") ||
+			!strings.Contains(body, "<li>het land, afgeleid uit het IP-adres met een tabel op onze eigen server.</li>")) {
 			t.Errorf("privacy policy not rendered")
 		}
 		csp := resp.Header.Get("Content-Security-Policy")

@@ -265,7 +265,8 @@ func TestAccountRectifyLanguage(t *testing.T) {
 		for about, want := range map[requests.About]string{requests.AboutAccount: "subject_request.language_invalid",
 			requests.AboutLandlord: "subject_request.language_account_only"} {
 			_, err := e.Requests.Submit(ctx, requests.SubmitInput{Kind: requests.Rectification, About: about, Landlord: "alpha",
-				Name: "Vera", Email: "viewer@alpha.nl", Proposed: map[string]string{"language": map[bool]string{true: "de", false: "en"}[about == requests.AboutAccount]},
+				Name: "Vera", Email: "viewer@alpha.nl", Proposed: map[string]string{
+					"language": map[bool]string{true: "de", false: "en"}[about == requests.AboutAccount]},
 				Lang: "nl"})
 			if fe, ok := validation.AsFields(err); !ok || fe["proposed_language"] != want {
 				t.Errorf("%s: %v, want %s", about, err, want)
