@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"hms/internal/account"
 	"hms/internal/app"
@@ -53,7 +54,7 @@ func bankCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := mayWrite(ctx, a, org); err != nil {
 		return err
 	}
-	res, err := a.Reconcile.Import(ctx, actor, fh, reconcile.ImportOptions{FileName: fs.Arg(0), AddAccount: *add})
+	res, err := a.Reconcile.Import(ctx, actor, fh, reconcile.ImportOptions{FileName: filepath.Base(fs.Arg(0)), AddAccount: *add})
 	if r, ok := errors.AsType[*reconcile.Refused](err); ok {
 		return &exitError{code: 2, err: errors.New(refusedText(a, r))}
 	}
