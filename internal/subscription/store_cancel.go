@@ -11,38 +11,12 @@ import (
 	"hms/internal/platform/validation"
 )
 
-// orgTablesTx lists the tables with an org_id column, on either engine.
-func orgTablesTx(ctx context.Context, tx *db.Tx) ([]string, error) {
-	q := `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-		WHERE m.type = 'table' AND p.name = 'org_id' ORDER BY m.name`
-	if tx.Dialect() == db.Postgres {
-		q = `SELECT c.table_name FROM information_schema.columns c
-			JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-			WHERE c.column_name = 'org_id' AND c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-			ORDER BY c.table_name`
-	}
-	rows, err := tx.QueryContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("subscription: list tables: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
-}
-
 // deleteOrgRowsTx deletes the organisation's rows from every table but
 // KeptTables. Tables refer to each other, so it deletes in rounds, each
 // table under a savepoint, until a round deletes nothing more; a table
 // whose rows are still referenced waits for the next round.
 func deleteOrgRowsTx(ctx context.Context, tx *db.Tx) (rows, tables int, err error) {
-	all, err := orgTablesTx(ctx, tx)
+	all, err := db.OrgTables(ctx, tx)
 	if err != nil {
 		return 0, 0, err
 	}
