@@ -111,6 +111,7 @@ func restoreCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", rest[0], err)
 	}
-	fmt.Fprintf(stdout, "restored %s: %d tables, %d rows; %d erasures replayed\n", rest[0], sum.Tables, sum.Rows, sum.Erasures)
+	fmt.Fprintf(stdout, "restored %s: %d tables, %d rows; %d erasures replayed; %d shredded organisations shredded again\n",
+		rest[0], sum.Tables, sum.Rows, sum.Erasures, sum.Shreds)
 	return nil
 }

@@ -257,6 +257,8 @@ func (a *App) build(ctx context.Context) error {
 		Jobs: a.Jobs, Texts: a.Texts, Owners: a.Accounts, Creditor: subscription.Creditor{ID: a.CreditorID, Name: a.CreditorName},
 		Seller: a.Seller, BaseURL: func() string { return a.BaseURL }, ShredAfterDays: a.CancelShredDays,
 		PastDueGraceDays: a.PastDueGraceDays})
+	// A restore replays the journal of shredded organisations: their rows go again.
+	a.Vault.OnOrgReplay(a.Subscriptions.ReplayShred)
 	// Unit status follows from leases, and a unit in a lease cannot be deleted.
 	a.Portfolio = portfolio.New(portfolio.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Occupancy: lease.Occupancy{}})
 	a.AccessLog = audit.NewAppender(a.DB, a.Audit)

@@ -443,6 +443,7 @@ var NoPersonalData = map[string]string{
 	"settlement_years":            "a complex's settlement year settings",
 	"settlement_cost_entry_units": "which units a cost entry is for",
 	"vault_org_keys":              "the organisation's wrapped keys",
+	"vault_org_erasures":          "the shredded organisations' ids and when, replayed after a restore",
 	"privacy_settings":            "the organisation's guard mode for free text",
 	"relation_order_state":        "the version of the relations' sort order",
 	"hms_org_seals":               "PostgreSQL only: the random seal naming an organisation to its role",

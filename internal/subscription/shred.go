@@ -27,6 +27,8 @@ var KeptTables = map[string]string{
 	"audit_heads":    "the audit chain's last hash",
 	"vault_subjects": "the shredded subjects, without their keys",
 	"vault_erasures": "the erasure journal, replayed after a restore",
+	// The shred journals itself here: a restored backup shreds the organisation again.
+	"vault_org_erasures": "the organisation's shred, replayed after a restore",
 }
 
 func (s *Service) registerShred(q *jobs.Queue) {
@@ -156,6 +158,33 @@ func (s *Service) shred(ctx context.Context, orgID int64, now time.Time) (Shredd
 		return s.record(ctx, tx, 0, "system", "subscription.shredded", "organisation", orgID, details)
 	})
 	return r, err
+}
+
+// ReplayShred shreds a journaled organisation again after a restore of a
+// backup from before its shred (vault.OnOrgReplay; the vault has destroyed
+// its keys and replays its subjects' erasures): its rows go again as the
+// shred deletes them, keeping what the shred keeps, and its cancellation is
+// marked shredded, so it stays cancelled and empty and is not shredded or
+// mailed a second time. Idempotent.
+func (s *Service) ReplayShred(ctx context.Context, orgID int64, shreddedAt string) error {
+	rows := 0
+	err := s.db.InOrg(ctx, orgID, func(tx *db.Tx) error {
+		var err error
+		rows, _, err = deleteOrgRowsTx(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("subscription: replay the shred of %d: %w", orgID, err)
+	}
+	return s.db.System(ctx, func(tx *db.Tx) error {
+		exists, err := replayShreddedTx(ctx, tx, orgID, shreddedAt)
+		if err != nil || !exists {
+			return err // an organisation the restored data does not have: nothing of it came back
+		}
+		// The restored platform audit chain is from before the shred; this says it happened again.
+		return s.record(ctx, tx, 0, "system", "subscription.shred_replayed", "organisation", orgID,
+			map[string]string{"shredded_at": shreddedAt, "rows": strconv.Itoa(rows)})
+	})
 }
 
 // destroyed lists in words what the shred destroyed, for the confirmation.

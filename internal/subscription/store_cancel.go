@@ -179,6 +179,29 @@ func markShreddedTx(ctx context.Context, tx *db.Tx, orgID int64, now time.Time, 
 	return n > 0, nil
 }
 
+// replayShreddedTx marks the organisation's cancellation shredded at
+// shreddedAt after a restore. Data from before the cancellation has no
+// cancellation: one is written with every date at the shred (the request's
+// own dates went with the newer data) and requested_by 0 (the system). It
+// reports false when the restored data has no such organisation.
+func replayShreddedTx(ctx context.Context, tx *db.Tx, orgID int64, shreddedAt string) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE subscription_cancellations SET shredded_at = COALESCE(shredded_at, $1)
+		WHERE organisation_id = $2`, shreddedAt, orgID)
+	if err != nil {
+		return false, fmt.Errorf("subscription: mark %d shredded again: %w", orgID, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return true, nil
+	}
+	res, err = tx.ExecContext(ctx, `INSERT INTO subscription_cancellations (organisation_id, requested_at, requested_by,
+		effective_at, shred_at, shredded_at) SELECT id, $1, 0, $1, $1, $1 FROM organisations WHERE id = $2`, shreddedAt, orgID)
+	if err != nil {
+		return false, fmt.Errorf("subscription: mark %d shredded again: %w", orgID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
 // billedOrgsTx lists the organisations with a subscription or one of HMS's
 // invoices, by name.
 func billedOrgsTx(ctx context.Context, tx *db.Tx) ([]Billed, error) {

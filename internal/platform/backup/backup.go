@@ -24,6 +24,7 @@ type Summary struct {
 	Tables   int
 	Rows     int64
 	Erasures int // restore: journaled erasures replayed
+	Shreds   int // restore: journaled organisation shreds replayed
 }
 
 // everything runs fn in one transaction that sees every organisation's rows

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"hms/internal/account"
 	"hms/internal/app"
@@ -21,6 +22,7 @@ import (
 	"hms/internal/platform/listing"
 	"hms/internal/platform/vault"
 	"hms/internal/relation"
+	"hms/internal/subscription"
 )
 
 // A person whose name, e-mail address and IBAN the tests look for.
@@ -357,4 +359,82 @@ func TestBackupMovesBetweenEngines(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An organisation shredded after the backup was made stays shredded when
+// that backup is restored (issue 14): its keys are destroyed and its rows
+// deleted again, its cancellation reads shredded, the audit chain and the
+// journals stay, no plaintext of its persons is anywhere, and the other
+// organisation is untouched. A second restore of the same file does the same.
+func TestRestoreKeepsAnOrganisationShreddedAfterTheBackup(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{}, func(t *testing.T, o *apptest.Org) {
+		ctx := context.Background()
+		org := o.Owner.OrgID
+		o.Person(o.Owner, wilma)
+		kept := o.Person(o.OwnerB, relation.PersonInput{FirstNames: "Bea", Surname: "Blijftsma", Email: "bea@blijftsma.nl"})
+		file := write(t, o.Env)
+
+		o.Person(o.Owner, relation.PersonInput{FirstNames: "Piet", Surname: "Naderhand", Email: "piet@naderhand.nl"})
+		c, err := o.Subscriptions.Cancel(ctx, o.Owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Clock.Set(c.ShredAt.Add(time.Hour))
+		done, err := o.Subscriptions.ShredDue(ctx)
+		if err != nil || len(done) != 1 || done[0].OrgID != org || done[0].OrgKeys != 1 {
+			t.Fatalf("shred: %+v %v", done, err)
+		}
+		needles := []string{wilma.Surname, wilma.Email, wilma.IBANs[0], "Naderhand", "piet@naderhand.nl"}
+		for range 2 {
+			sum, err := backup.Restore(ctx, o.DB, o.Vault, bytes.NewReader(file), true)
+			if err != nil {
+				t.Fatalf("restore the backup from before the shred: %v", err)
+			}
+			if sum.Shreds != 1 {
+				t.Errorf("replayed %d organisation shreds, want 1", sum.Shreds)
+			}
+			if n := o.Count(`SELECT COUNT(*) FROM vault_org_keys WHERE org_id = $1`, org); n != 0 {
+				t.Errorf("%d keys of the shredded organisation after the restore", n)
+			}
+			if n := o.Count(`SELECT COUNT(*) FROM vault_subjects WHERE org_id = $1 AND keyset_wrapped IS NOT NULL`, org); n != 0 {
+				t.Errorf("%d subject keys of the shredded organisation after the restore", n)
+			}
+			var tables []string
+			if err := o.DB.ReadOrg(ctx, org, func(tx *db.Tx) error {
+				tables, err = db.OrgTables(ctx, tx)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for _, table := range tables {
+				n := o.Count(`SELECT COUNT(*) FROM `+table+` WHERE org_id = $1`, org)
+				if _, keep := subscription.KeptTables[table]; !keep && n != 0 {
+					t.Errorf("%s has %d rows of the shredded organisation after the restore", table, n)
+				}
+			}
+			if n := o.Count(`SELECT COUNT(*) FROM audit_events WHERE org_id = $1`, org); n == 0 {
+				t.Error("the shredded organisation's audit chain is gone")
+			}
+			if where := apptest.FindPlaintext(t, o.DB, needles...); len(where) > 0 {
+				t.Errorf("the shredded organisation's persons in plain text after the restore: %v", where)
+			}
+			if c, err := o.Subscriptions.CancellationOf(ctx, org); err != nil || !c.Shredded() {
+				t.Errorf("the cancellation after the restore: %+v %v", c, err)
+			}
+			if st, err := o.Subscriptions.StandingOf(ctx, org); err != nil || !st.ReadOnly() {
+				t.Errorf("the shredded organisation is writable after the restore: %+v %v", st, err)
+			}
+			if r, err := o.Subscriptions.ShredDue(ctx); err != nil || len(r) != 0 {
+				t.Errorf("shredded (and mailed) once more after the restore: %+v %v", r, err)
+			}
+			r, err := o.Relations.Get(ctx, o.OwnerB, kept, relation.ViaWeb)
+			if err != nil || r.Email != "bea@blijftsma.nl" {
+				t.Errorf("the other organisation's person after the restore: %+v %v", r, err)
+			}
+			// The restored platform chain is the backup's; the replay adds its record.
+			if n := o.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'subscription.shred_replayed'`); n != 1 {
+				t.Errorf("%d audit events of the replayed shred, want 1", n)
+			}
+		}
+	})
 }

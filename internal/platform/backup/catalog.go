@@ -14,9 +14,10 @@ import (
 // (the schema is the destination's own, checked against the file's), the
 // organisations' seals on PostgreSQL (secrets of this database's row-level
 // security, made anew on first use; a file must not carry them to another
-// database) and the erasure journal (it lives outside the backup of the
-// data, so that a restore of older data replays the erasures made since).
-var kept = []string{"goose_db_version", "hms_org_seals", "vault_erasures"}
+// database) and the erasure journals of subjects and of organisations (they
+// live outside the backup of the data, so that a restore of older data
+// replays the erasures and organisation shreds made since).
+var kept = []string{"goose_db_version", "hms_org_seals", "vault_erasures", "vault_org_erasures"}
 
 // transient are the tables a backup leaves out and a restore empties:
 // sessions (a restore must not bring back sign-ins that ended, or carry

@@ -28,9 +28,10 @@
 //
 // # What is left out
 //
-// The erasure journal (vault_erasures) stays with the database, outside the
-// backup, so that a restore of older data can replay the erasures made
-// since. Sessions, rate-limit counters and sign-in back-off counters are
+// The erasure journal (vault_erasures) and the journal of shredded
+// organisations (vault_org_erasures) stay with the database, outside the
+// backup, so that a restore of older data can replay the erasures and
+// organisation shreds made since. Sessions, rate-limit counters and sign-in back-off counters are
 // left out too, and emptied by a restore: a restore must not bring back
 // sign-ins that ended (everyone signs in again), and the counters are
 // minutes-long state. goose's version table and PostgreSQL's organisation

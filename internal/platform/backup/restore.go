@@ -34,9 +34,11 @@ func (e *SchemaError) Error() string {
 // table but goose's, the organisation seals and the erasure journal, and
 // loads the file's rows, all in one transaction: a file that does not open,
 // is damaged or does not fit the schema changes nothing. In that same
-// transaction the keysets of every journaled subject are destroyed again,
-// and afterwards v.Replay removes their blind indexes: a person erased after
-// the backup was made stays erased. On PostgreSQL d must have the owner's
+// transaction the keysets of every journaled subject and the keys of every
+// shredded organisation are destroyed again; afterwards v.Replay removes the
+// subjects' blind indexes and v.ReplayOrganisations the shredded
+// organisations' rows: a person erased, or an organisation shredded, after
+// the backup was made stays so. On PostgreSQL d must have the owner's
 // connection.
 func Restore(ctx context.Context, d *db.DB, v *vault.Vault, r io.Reader, force bool) (Summary, error) {
 	var sum Summary
@@ -98,6 +100,10 @@ func Restore(ctx context.Context, d *db.DB, v *vault.Vault, r io.Reader, force b
 	if sum.Erasures, err = v.Replay(ctx, d); err != nil {
 		return sum, fmt.Errorf("the data is restored and erased persons' keys are destroyed, "+
 			"but removing their blind indexes failed (run the restore again): %w", err)
+	}
+	if sum.Shreds, err = v.ReplayOrganisations(ctx, d); err != nil {
+		return sum, fmt.Errorf("the data is restored and shredded organisations' keys are destroyed, "+
+			"but deleting their rows again failed (run the restore again): %w", err)
 	}
 	return sum, nil
 }

@@ -241,7 +241,8 @@ func ensureRoles(ctx context.Context, d *db.DB) error {
 // systemOrgTables are the organisation tables the system role works on
 // across organisations; every other organisation table is closed to it.
 const systemOrgTables = `'memberships', 'invitations', 'api_tokens', 'audit_events', 'audit_heads', 'jobs', 'job_turns',
-	'mail_outbox', 'vault_org_keys', 'vault_subjects', 'vault_erasures', 'ledger_runs', 'imports', 'audit_checkpoints'`
+	'mail_outbox', 'vault_org_keys', 'vault_subjects', 'vault_erasures', 'vault_org_erasures', 'ledger_runs', 'imports',
+	'audit_checkpoints'`
 
 func grantRoles(ctx context.Context, d *db.DB) error {
 	const org, system = db.OrgRole, db.SystemRole
@@ -279,7 +280,7 @@ func grantRoles(ctx context.Context, d *db.DB) error {
 		-- The system role does the cross-organisation work (sign-in, sessions,
 		-- tokens, invitations, jobs, mail, the audit chains, the console,
 		-- closing runs and imports whose process stopped, and the erasure
-		-- journal the platform writes and a restore replays): of the organisation
+		-- journals the platform writes and a restore replays): of the organisation
 		-- tables it gets exactly those; the business data (relations, leases,
 		-- the ledger, settlements, …) and every organisation table added later
 		-- stay closed to it.

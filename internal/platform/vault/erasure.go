@@ -127,9 +127,13 @@ func reshred(ctx context.Context, tx *db.Tx, e Erasure) error {
 
 // ShredJournaled shreds every journaled subject in one statement pair, for
 // a transaction that sees every organisation (a restore, as the schema
-// owner on PostgreSQL): the restored keysets of erased persons are gone in
-// the same transaction that brought them back. Replay then does the rest.
+// owner on PostgreSQL): the restored keysets of erased persons, and the
+// keys of shredded organisations, are gone in the same transaction that
+// brought them back. Replay and ReplayOrganisations then do the rest.
 func ShredJournaled(ctx context.Context, tx *sql.Tx) error {
+	if err := shredJournaledOrgs(ctx, tx); err != nil {
+		return err
+	}
 	const match = `e.org_id = vault_subjects.org_id AND e.subject_id = vault_subjects.id`
 	if _, err := tx.ExecContext(ctx, `UPDATE vault_subjects SET keyset_wrapped = NULL,
 		shredded_at = COALESCE(shredded_at, (SELECT e.shredded_at FROM vault_erasures e WHERE `+match+`))

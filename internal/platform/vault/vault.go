@@ -61,8 +61,9 @@ type Vault struct {
 	// purposes (DeriveKey: the backup files); it never leaves the package.
 	derive []byte
 
-	hooksMu sync.Mutex
-	hooks   []ReplayFunc
+	hooksMu  sync.Mutex
+	hooks    []ReplayFunc
+	orgHooks []OrgReplayFunc
 
 	mu   sync.RWMutex
 	orgs map[int64]*orgKeys
