@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"hms/internal/platform/civil"
 	"hms/internal/platform/db"
 	"hms/internal/platform/vault"
 )
@@ -13,8 +14,10 @@ import (
 // (a System transaction: users are the platform's): the message id's
 // subject and body, with data(lang) for its placeholders. A user whose
 // address cannot be opened any more (erased) is passed over. It returns how
-// many were sent.
-func (s *Service) MailEveryUser(ctx context.Context, tx *db.Tx, id string, data func(lang string) map[string]any) (int, error) {
+// many were sent. Only users whose account was made before the day
+// joinedBefore (Amsterdam) are written to; the zero day writes to all.
+func (s *Service) MailEveryUser(ctx context.Context, tx *db.Tx, id string, joinedBefore civil.Date,
+	data func(lang string) map[string]any) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY id`)
 	if err != nil {
 		return 0, fmt.Errorf("list users: %w", err)
@@ -34,6 +37,9 @@ func (s *Service) MailEveryUser(ctx context.Context, tx *db.Tx, id string, data 
 	}
 	n := 0
 	for _, r := range users {
+		if created, err := db.ParseTS(r.createdAt); err == nil && !joinedBefore.IsZero() && !civil.Today(created).Before(joinedBefore) {
+			continue
+		}
 		u, err := s.open(ctx, tx, r)
 		if errors.Is(err, vault.ErrShredded) {
 			continue // erased: nobody to write to

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hms/internal/platform/audit"
+	"hms/internal/platform/civil"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
 	"hms/internal/platform/i18n"
@@ -67,6 +68,7 @@ type Service struct {
 	texts   *i18n.Catalog
 	base    func() string
 	guard   TextGuard
+	terms   func(day civil.Date) string
 }
 
 // Deps are what the service needs.
@@ -87,6 +89,9 @@ type Deps struct {
 	// this package and so comes in from the wiring. Nil checks nothing
 	// (tests of this package alone).
 	Guard TextGuard
+	// Terms is the terms-of-use version in effect on a day, which a sign-up
+	// records (privacy.Policies, which imports this package); nil: TermsVersion.
+	Terms func(day civil.Date) string
 }
 
 // TextGuard reviews the free text value of field in tx, as actor, and
@@ -100,7 +105,7 @@ func New(d Deps) *Service {
 		base = func() string { return "" }
 	}
 	return &Service{db: d.DB, vault: d.Vault, audit: d.Audit, mail: d.Mail, limiter: d.Limiter, clk: d.Clock, texts: d.Texts, base: base,
-		guard: d.Guard}
+		guard: d.Guard, terms: d.Terms}
 }
 
 // baseURL is where links in e-mails point, without a trailing slash.
@@ -166,12 +171,16 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (userID int64, org
 	if !errors.Is(err, validation.ErrNotFound) {
 		return 0, nil, err
 	}
+	terms := TermsVersion
+	if s.terms != nil {
+		terms = s.terms(civil.Today(now))
+	}
 	err = s.db.System(ctx, func(tx *db.Tx) error {
 		var err error
 		if userID, err = s.insertUser(ctx, tx, email, in.Name, in.Password, lang, false); err != nil {
 			return err
 		}
-		if org, err = insertOrg(ctx, tx, Slugify(in.OrgName), in.OrgName, now, now.AddDate(0, 0, TrialDays), TermsVersion); err != nil {
+		if org, err = insertOrg(ctx, tx, Slugify(in.OrgName), in.OrgName, now, now.AddDate(0, 0, TrialDays), terms); err != nil {
 			return err
 		}
 		if err := s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "user.signed_up",
@@ -188,7 +197,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (userID int64, org
 			return err
 		}
 		return s.audit.Record(ctx, tx, audit.Event{ActorUserID: userID, ActorKind: "user", Action: "organisation.created",
-			TargetType: "organisation", TargetID: fmt.Sprint(org.ID), Details: map[string]string{"terms_version": TermsVersion}})
+			TargetType: "organisation", TargetID: fmt.Sprint(org.ID), Details: map[string]string{"terms_version": terms}})
 	})
 	if err != nil {
 		return 0, nil, err

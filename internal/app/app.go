@@ -37,6 +37,7 @@ import (
 	"hms/internal/overview"
 	"hms/internal/payout"
 	"hms/internal/platform/audit"
+	"hms/internal/platform/civil"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/db"
 	"hms/internal/platform/i18n"
@@ -248,7 +249,9 @@ func (a *App) build(ctx context.Context) error {
 		Clock: a.Clock, Texts: a.Texts, BaseURL: func() string { return a.BaseURL },
 		Guard: func(ctx context.Context, tx *db.Tx, actor account.Actor, field, value string) error {
 			return guard.Review(ctx, tx, a.Audit, actor, guard.Text{Field: field, Value: value})
-		}})
+		},
+		// A sign-up accepts the terms the site shows as in effect that day.
+		Terms: func(day civil.Date) string { return a.Privacy.Policies().Current(privacy.Terms, day).Version }})
 	a.OrgProfile = orgprofile.New(orgprofile.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock})
 	a.Privacy = privacy.New(privacy.Deps{DB: a.DB, Audit: a.Audit, Clock: a.Clock, Outbox: a.Outbox, Owners: a.Accounts,
 		StorageCountry: a.StorageCountry, MailCountry: a.MailCountry, Policies: a.Policies,

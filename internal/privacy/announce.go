@@ -19,7 +19,7 @@ const JobAnnounce = "privacy.announce"
 // UserMailer sends every user one message in their language, in a System
 // transaction (account.Service).
 type UserMailer interface {
-	MailEveryUser(ctx context.Context, tx *db.Tx, id string, data func(lang string) map[string]any) (int, error)
+	MailEveryUser(ctx context.Context, tx *db.Tx, id string, joinedBefore civil.Date, data func(lang string) map[string]any) (int, error)
 }
 
 // Policies are the versions the service publishes.
@@ -59,9 +59,13 @@ func (s *Service) ScheduleAnnounce(ctx context.Context, at time.Time) error {
 
 // AnnouncePolicies mails every user about each version announced by today
 // that is to be announced, is not superseded by a later version in effect,
-// and was not mailed before. The record of the mailing and the mail are
-// one transaction, so running it again (or twice at once) mails once. It
-// returns how many messages it queued.
+// and was not mailed before, to every user whose account is older than the
+// version's announcement: who signs up from that day on reads the version
+// on the site (the terms page names the upcoming one) and in the banner,
+// and a product started on a later day does not mail its new users about
+// versions that came before them. The record of the mailing and the mail
+// are one transaction, so running it again (or twice at once) mails once.
+// It returns how many messages it queued.
 func (s *Service) AnnouncePolicies(ctx context.Context) (int, error) {
 	today := s.today()
 	total := 0
@@ -80,7 +84,7 @@ func (s *Service) AnnouncePolicies(ctx context.Context) (int, error) {
 				if n, _ := res.RowsAffected(); n == 0 {
 					return nil // mailed before
 				}
-				n, err := s.users.MailEveryUser(ctx, tx, "mail.policy_"+string(doc), func(lang string) map[string]any {
+				n, err := s.users.MailEveryUser(ctx, tx, "mail.policy_"+string(doc), v.Announced, func(lang string) map[string]any {
 					return map[string]any{"Version": v.Version, "Date": v.Effective.Long(lang), "Summary": v.Summary(lang),
 						"Link": s.baseURL() + PolicyPath(doc, v.Version)}
 				})

@@ -146,12 +146,14 @@ func TestPolicyCurrentAndUpcoming(t *testing.T) {
 
 // The daily job mails every user once about each version to announce, in
 // their language: the material policy change and the new terms. Its next
-// day's run, and a second run the same day, mail nobody again.
+// day's run, and a second run the same day, mail nobody again; a user who
+// signed up after the announcement is not mailed.
 func TestPolicyAnnouncementJob(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			pol := loadTest(t, testPolicies())
-			clk := clock.NewFixed(time.Date(2026, time.March, 25, 5, 0, 0, 0, time.UTC))
+			// The users have accounts from before both announcements.
+			clk := clock.NewFixed(time.Date(2026, time.January, 15, 5, 0, 0, 0, time.UTC))
 			e := apptest.Start(t, engine, apptest.Options{Clock: clk, NoServer: true,
 				Configure: func(c *app.Config) { c.Policies = pol }})
 			emails := []string{"eigenaar@a.nl", "kijker@a.nl", "eigenaar@b.nl"}
@@ -166,6 +168,12 @@ func TestPolicyAnnouncementJob(t *testing.T) {
 			}
 			en, _ := e.Accounts.UserIDByEmail(ctx, "eigenaar@b.nl")
 			if err := e.Accounts.SetLanguage(ctx, en, "en"); err != nil {
+				t.Fatal(err)
+			}
+			clk.Set(time.Date(2026, time.March, 25, 5, 0, 0, 0, time.UTC))
+			// Who signs up after the announcements reads them on the site and in the banner: no mail.
+			if _, _, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{OrgSlug: "b", Email: "nieuw@b.nl",
+				Role: account.Viewer}); err != nil {
 				t.Fatal(err)
 			}
 			drain := func() {
