@@ -1,6 +1,7 @@
 package privacy_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -9,10 +10,12 @@ import (
 	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/app/apptest"
+	"hms/internal/money"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/clock"
 	"hms/internal/platform/dbtest"
 	"hms/internal/privacy"
+	"hms/internal/subscription"
 )
 
 // policyFile is one language's file of a version.
@@ -69,6 +72,42 @@ func TestPublishedPolicies(t *testing.T) {
 	}
 	if !strings.Contains(p.Current(privacy.PrivacyPolicy, today).Text("nl"), "Autoriteit Persoonsgegevens") {
 		t.Error("the policy lost its text")
+	}
+}
+
+// The terms in effect from 2027-01 state the periods HMS works with, at
+// their defaults, in both languages: the trial and its reminders, the
+// pre-notification, the retry and the grace period of a failed collection,
+// the VAT rate and the export period after a cancellation (the cancellation
+// page and mail say the same number of days). A default that changes needs
+// a new terms version.
+func TestTermsStateTheDefaultPeriods(t *testing.T) {
+	v := privacy.PublishedPolicies.Current(privacy.Terms, civil.New(2027, time.January, 7))
+	if v.Version < "2027-01" {
+		t.Fatalf("terms in effect on 7 January 2027: %s", v.Version)
+	}
+	vat := subscription.VATRateOn(civil.New(2027, time.January, 7))
+	for lang, want := range map[string][]string{
+		"nl": {fmt.Sprintf("%d dagen kosteloos op proef", account.TrialDays),
+			fmt.Sprintf("%d dagen en %d dag voor het einde", subscription.ReminderDays[0], subscription.ReminderDays[1]),
+			fmt.Sprintf("ten minste %d dagen na de factuurdatum", subscription.PreNotificationDays),
+			fmt.Sprintf("niet eerder dan %d dagen na dat bericht", subscription.RetryNoticeDays),
+			fmt.Sprintf("%d dagen na de eerste mislukte incasso", subscription.DefaultPastDueGraceDays),
+			fmt.Sprintf("tot en met de %de dag na de laatste dag", subscription.DefaultShredAfterDays),
+			fmt.Sprintf("%d %% btw", vat/money.Percent)},
+		"en": {fmt.Sprintf("try HMS for %d days", account.TrialDays),
+			fmt.Sprintf("%d days and %d day before the end", subscription.ReminderDays[0], subscription.ReminderDays[1]),
+			fmt.Sprintf("at least %d days after the invoice date", subscription.PreNotificationDays),
+			fmt.Sprintf("no earlier than %d days after that message", subscription.RetryNoticeDays),
+			fmt.Sprintf("%d days after the first failed collection", subscription.DefaultPastDueGraceDays),
+			fmt.Sprintf("up to and including the %dth day after the last day", subscription.DefaultShredAfterDays),
+			fmt.Sprintf("%d %% VAT", vat/money.Percent)},
+	} {
+		for _, w := range want {
+			if !strings.Contains(v.Text(lang), w) {
+				t.Errorf("terms %s (%s) do not say %q", v.Version, lang, w)
+			}
+		}
 	}
 }
 
