@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -40,6 +41,14 @@ func TestCancelOnTheSubscriptionPage(t *testing.T) {
 			if !strings.Contains(body, `id="cancel-form"`) || !strings.Contains(body, "20 juni 2027") ||
 				!strings.Contains(body, "19 augustus 2027") || !strings.Contains(body, "60 dagen") {
 				t.Fatalf("the cancellation's confirmation: %.4000s", body)
+			}
+			// The terms in effect name the same period as the page.
+			days := e.Subscriptions.ShredAfterDays()
+			for path, want := range map[string]string{"/voorwaarden": fmt.Sprintf("tot en met de %de dag na de laatste dag", days),
+				"/en/terms": fmt.Sprintf("up to and including the %dth day after the last day", days)} {
+				if terms := mustBody(t, c, path); !strings.Contains(terms, want) || !strings.Contains(body, fmt.Sprint(days)) {
+					t.Errorf("%s does not say %q: %.3000s", path, want, terms)
+				}
 			}
 			for _, p := range []string{"/o/a/settings/subscription/cancel", "/o/a/settings/subscription/cancel/undo"} {
 				if resp, _ := m.do("POST", p, url.Values{"confirm": {"1"}}); resp.StatusCode != http.StatusForbidden {
