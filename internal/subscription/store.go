@@ -151,6 +151,7 @@ func saveSubscriptionTx(ctx context.Context, tx *db.Tx, r subscriptionRow, now t
 		paid_through, kind, subject_id, details_sealed, iban_sealed, bic, mandate_reference, mandate_signed_at, creditor_id,
 		creditor_name, created_at, updated_at) VALUES ($1, 'active', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
 		ON CONFLICT (organisation_id) DO UPDATE SET state = 'active', plan_id = excluded.plan_id, units = excluded.units,
+		started_on = excluded.started_on, paid_through = excluded.paid_through,
 		monthly_cents = excluded.monthly_cents, kind = excluded.kind, details_sealed = excluded.details_sealed,
 		iban_sealed = excluded.iban_sealed, bic = excluded.bic, mandate_reference = excluded.mandate_reference,
 		mandate_signed_at = excluded.mandate_signed_at, creditor_id = excluded.creditor_id, creditor_name = excluded.creditor_name,
