@@ -249,6 +249,44 @@ func (st Standing) ReadOnly() bool {
 	return st.State == StateExpired || st.State == StateCancelled || st.State == StatePastDue
 }
 
+// The phases the console words a customer in (Standing.Phase): the states,
+// and a cancellation pending, in effect, or carried out.
+const (
+	PhaseCancelPending = "cancel_pending"
+	PhaseShredded      = "shredded"
+)
+
+// Phases are every phase in the console's order (its filter).
+var Phases = []string{string(StateTrial), string(StateActive), string(StatePastDue), PhaseCancelPending, string(StateCancelled),
+	PhaseShredded, string(StateExpired), string(StateNone)}
+
+// Phase is the standing as the console words it: a pending cancellation
+// and a shred are phases of their own.
+func (st Standing) Phase() string {
+	switch c := st.Cancellation; {
+	case c != nil && c.Shredded():
+		return PhaseShredded
+	case c != nil && st.State != StateCancelled && st.State != StatePastDue:
+		return PhaseCancelPending
+	}
+	return string(st.State)
+}
+
+// PhaseDate is the day that goes with the phase: the first day of a
+// pending cancellation, the shred's day of a cancelled organisation, the
+// day it was shredded; zero for the others.
+func (st Standing) PhaseDate() civil.Date {
+	switch c := st.Cancellation; st.Phase() {
+	case PhaseCancelPending:
+		return civil.Today(c.EffectiveAt)
+	case string(StateCancelled):
+		return civil.Today(c.ShredAt)
+	case PhaseShredded:
+		return civil.Today(c.ShreddedAt)
+	}
+	return civil.Date{}
+}
+
 // InTrial reports whether the organisation is in its trial.
 func (st Standing) InTrial() bool { return st.State == StateTrial }
 
