@@ -278,7 +278,7 @@ func (st Standing) Phase() string {
 func (st Standing) PhaseDate() civil.Date {
 	switch c := st.Cancellation; st.Phase() {
 	case PhaseCancelPending:
-		return civil.Today(c.EffectiveAt)
+		return c.LastDay().AddDays(1)
 	case string(StateCancelled):
 		return civil.Today(c.ShredAt)
 	case PhaseShredded:
