@@ -16,6 +16,8 @@ import (
 
 const (
 	subscriptionUsage = "usage: hms subscription show|invoices --org SLUG, hms subscription cancel --org SLUG [--undo], " +
+		"hms subscription subscribe --org SLUG --kind company|person --name --street --house-number --postcode --city --email " +
+		"[--kvk] [--vat-id] --iban [--account-name] --signed, " +
 		"hms subscription invoice-run [--month YYYY-MM], hms subscription collect --out FILE, " +
 		"hms subscription returned --invoice NUMBER --reason CODE, hms subscription paid --invoice NUMBER, " +
 		"or hms subscription collected --batch ID"
@@ -27,6 +29,9 @@ const (
 func subscriptionCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "cancel" {
 		return subscriptionCancelCommand(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "subscribe" {
+		return subscriptionSubscribeCommand(ctx, args[1:], stdout)
 	}
 	if len(args) > 0 && args[0] == "invoices" {
 		return subscriptionInvoices(ctx, args[1:], stdout)
@@ -132,6 +137,50 @@ func subscriptionCancelCommand(ctx context.Context, args []string, stdout io.Wri
 		return explain(a, err)
 	}
 	printCancellation(stdout, c)
+	return nil
+}
+
+// subscriptionSubscribeCommand records an organisation's billing details
+// and the SEPA mandate its owner signed (--signed: the owner agreed to the
+// mandate text), as the owner's subscription page does. While a
+// cancellation is pending it is refused (undo the cancellation); after it
+// took effect it starts a new subscription and the shred no longer happens.
+func subscriptionSubscribeCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg app.Config
+	fs := flag.NewFlagSet("subscription subscribe", flag.ContinueOnError)
+	commonFlags(fs, &cfg)
+	slug := fs.String("org", "", "organisation slug")
+	var in subscription.Input
+	kind := fs.String("kind", "company", "company or person")
+	for name, v := range map[string]*string{"name": &in.Name, "street": &in.Street, "house-number": &in.HouseNumber,
+		"postcode": &in.Postcode, "city": &in.City, "email": &in.Email, "kvk": &in.KvK, "vat-id": &in.VATID, "iban": &in.IBAN,
+		"account-name": &in.AccountName} {
+		fs.StringVar(v, name, "", name)
+	}
+	fs.BoolVar(&in.Sign, "signed", false, "the owner agreed to the mandate text")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *slug == "" || fs.NArg() > 0 {
+		return errors.New(subscriptionUsage)
+	}
+	in.Kind = subscription.Kind(*kind)
+	a, err := app.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	if err != nil {
+		return fmt.Errorf("no organisation %q", *slug)
+	}
+	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
+	sub, err := a.Subscriptions.Subscribe(ctx, actor, in)
+	if err != nil {
+		return explainFlags(a, err, map[string]string{"house_number": "--house-number", "vat_id": "--vat-id",
+			"account_name": "--account-name", "sign": "--signed"})
+	}
+	fmt.Fprintf(stdout, "subscribed: %s from %s, mandate %s\n", sub.PlanName, sub.StartedOn, sub.Mandate.Reference)
 	return nil
 }
 

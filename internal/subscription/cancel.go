@@ -215,6 +215,41 @@ func (s *Service) CancellationOf(ctx context.Context, orgID int64) (*Cancellatio
 	return out, err
 }
 
+// resumeTx decides what a subscription at now does with the organisation's
+// cancellation: none, nothing (false); pending, ErrCancelPending; taken
+// effect, withdrawn so the shred no longer happens (true); shredded, there
+// is nothing left to subscribe for (ErrCancelEffective).
+func (s *Service) resumeTx(ctx context.Context, tx *db.Tx, orgID int64, now time.Time) (bool, error) {
+	c, err := cancellationTx(ctx, tx, orgID)
+	switch {
+	case errors.Is(err, validation.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	case c.Shredded():
+		return false, ErrCancelEffective
+	case !c.Effective(now):
+		return false, ErrCancelPending
+	}
+	if err := deleteCancellationTx(ctx, tx, orgID); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// cancelledBy reports whether orgID's cancellation took effect by at (the
+// monthly invoice run skips such an organisation).
+func cancelledBy(ctx context.Context, tx *db.Tx, orgID int64, at time.Time) (bool, error) {
+	c, err := cancellationTx(ctx, tx, orgID)
+	if errors.Is(err, validation.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return c.Effective(at), nil
+}
+
 // withCancellation completes a standing with the organisation's
 // cancellation: pending (shown) or effective (StateCancelled, read-only).
 func withCancellation(ctx context.Context, tx *db.Tx, orgID int64, st *Standing, now time.Time) error {
@@ -262,5 +297,3 @@ func (s *Service) sendCancelMail(ctx context.Context, tx *db.Tx, o account.Owner
 	}
 	return nil
 }
-
-// --- SQL (System transactions) ---

@@ -110,7 +110,10 @@ func (s *Service) Returned(ctx context.Context, staffID int64, number, reason st
 		if err != nil {
 			return err
 		}
-		if ref.State == "paid" {
+		// A collected debit can still come back (SEPA Core: up to 8 weeks,
+		// unauthorised up to 13 months): the invoice is open again. One
+		// paid by transfer has nothing the bank could return.
+		if ref.State == "paid" && !ref.Collected {
 			return ErrAlreadyPaid
 		}
 		if ref.BatchID == 0 {
@@ -246,8 +249,71 @@ func (s *Service) updatePastDueTx(ctx context.Context, tx *db.Tx, orgID int64, t
 	action := "subscription.past_due_lifted"
 	if overdue > 0 {
 		action = "subscription.past_due"
+		// Once per transition: setPastDueTx changed the row only now.
+		if err := s.mailPastDue(ctx, tx, orgID); err != nil {
+			return err
+		}
 	}
 	return s.record(ctx, tx, 0, "system", action, "organisation", orgID, map[string]string{"overdue": fmt.Sprint(overdue)})
+}
+
+// mailPastDue tells the billing address and the owners that the
+// organisation can only read from now: why (a collection failed twice, or
+// the invoice is unpaid the grace period after the first failure), the
+// amount open, how to pay (HMS's account and the invoice numbers), and that
+// its data stays.
+func (s *Service) mailPastDue(ctx context.Context, tx *db.Tx, orgID int64) error {
+	list, err := s.invoicesTx(ctx, tx, orgID, "")
+	if err != nil {
+		return err
+	}
+	var open []Invoice
+	var total money.Cents
+	twice := false
+	for _, inv := range list {
+		// One in a batch is on its way from the bank: not to transfer too.
+		if inv.State != "open" || inv.Collecting {
+			continue
+		}
+		open = append(open, inv)
+		if total, err = money.Add(total, inv.Total); err != nil {
+			return err
+		}
+		twice = twice || inv.Failures >= MaxCollectAttempts
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	slices.SortFunc(open, func(a, b Invoice) int { return strings.Compare(a.Number, b.Number) })
+	numbers := make([]string, len(open))
+	for i, inv := range open {
+		numbers[i] = inv.Number
+	}
+	owners, err := s.owners.OwnerContacts(ctx, tx, orgID)
+	if err != nil {
+		return err
+	}
+	name, slug, err := orgNameTx(ctx, tx, orgID)
+	if err != nil {
+		return err
+	}
+	// The billing address and language of the newest open invoice.
+	for _, r := range invoiceRecipients(open[len(open)-1], owners) {
+		data := map[string]any{"Organisation": name, "Total": money.Format(total, r.lang), "Numbers": strings.Join(numbers, ", "),
+			"IBAN": nl.FormatIBAN(s.seller.IBAN), "Seller": s.seller.Name, "Grace": s.graceDays(), "Count": len(open),
+			"Link": s.baseURL() + "/o/" + slug + "/settings/subscription"}
+		why := "mail.subscription_past_due.grace"
+		if twice {
+			why = "mail.subscription_past_due.twice"
+		}
+		data["Why"] = s.texts.T(r.lang, why, data)
+		if _, err := s.outbox.Send(ctx, tx, hmsmail.Message{To: r.email,
+			Subject: s.texts.T(r.lang, "mail.subscription_past_due.subject", data),
+			Text:    s.texts.T(r.lang, "mail.subscription_past_due.body", data)}); err != nil {
+			return fmt.Errorf("subscription: past-due mail of %d: %w", orgID, err)
+		}
+	}
+	return nil
 }
 
 // UpdatePastDue moves every subscription with a failed collection into or

@@ -187,6 +187,12 @@ func (s *Service) issue(ctx context.Context, orgID int64, m civil.Month) (bool, 
 		if exists, err := invoiceExistsTx(ctx, tx, orgID, m); err != nil || exists {
 			return err
 		}
+		// A cancellation in effect from the month's start: nothing to
+		// invoice (a cancellation takes effect at a month's end).
+		first := m.First()
+		if gone, err := cancelledBy(ctx, tx, orgID, time.Date(first.Year, first.Month, 1, 0, 0, 0, 0, amsterdam())); err != nil || gone {
+			return err
+		}
 		row, err := readSubscriptionTx(ctx, tx, orgID)
 		if err != nil {
 			return err

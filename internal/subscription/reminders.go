@@ -158,6 +158,9 @@ func (s *Service) Customers(ctx context.Context) ([]Customer, error) {
 			if r.PastDue {
 				c.Standing.State = StatePastDue
 			}
+			if c.Standing.Cancellation = r.Cancel; r.Cancel != nil && r.Cancel.Effective(now) {
+				c.Standing.State, c.Standing.DaysLeft = StateCancelled, 0
+			}
 			if r.Sub != nil {
 				c.PlanName, c.Monthly, c.Units = r.Sub.PlanName, r.Sub.Monthly, r.Sub.Units
 				js, err := s.vault.Open(ctx, tx, r.Sub.Subject, "subscriptions.details", r.Sub.Details)

@@ -249,6 +249,44 @@ func (st Standing) ReadOnly() bool {
 	return st.State == StateExpired || st.State == StateCancelled || st.State == StatePastDue
 }
 
+// The phases the console words a customer in (Standing.Phase): the states,
+// and a cancellation pending, in effect, or carried out.
+const (
+	PhaseCancelPending = "cancel_pending"
+	PhaseShredded      = "shredded"
+)
+
+// Phases are every phase in the console's order (its filter).
+var Phases = []string{string(StateTrial), string(StateActive), string(StatePastDue), PhaseCancelPending, string(StateCancelled),
+	PhaseShredded, string(StateExpired), string(StateNone)}
+
+// Phase is the standing as the console words it: a pending cancellation
+// and a shred are phases of their own.
+func (st Standing) Phase() string {
+	switch c := st.Cancellation; {
+	case c != nil && c.Shredded():
+		return PhaseShredded
+	case c != nil && st.State != StateCancelled && st.State != StatePastDue:
+		return PhaseCancelPending
+	}
+	return string(st.State)
+}
+
+// PhaseDate is the day that goes with the phase: the first day of a
+// pending cancellation, the shred's day of a cancelled organisation, the
+// day it was shredded; zero for the others.
+func (st Standing) PhaseDate() civil.Date {
+	switch c := st.Cancellation; st.Phase() {
+	case PhaseCancelPending:
+		return c.LastDay().AddDays(1)
+	case string(StateCancelled):
+		return civil.Today(c.ShredAt)
+	case PhaseShredded:
+		return civil.Today(c.ShreddedAt)
+	}
+	return civil.Date{}
+}
+
 // InTrial reports whether the organisation is in its trial.
 func (st Standing) InTrial() bool { return st.State == StateTrial }
 
@@ -436,12 +474,19 @@ func (in *Input) clean() (Details, string, error) {
 	return d, iban, fe.Err()
 }
 
+// ErrCancelPending refuses subscribing while a cancellation is pending:
+// the subscription still runs; the owner undoes the cancellation instead.
+var ErrCancelPending = &validation.Problem{Status: 409, Code: "subscription.cancel_pending"}
+
 // Subscribe records the billing details and the signed mandate: the
 // organisation then has an active subscription on the plan its units
 // fall in, from today, paid through the end of this month (the first
 // collection follows the month's invoice), and is no longer read-only.
 // Bad input changes nothing. Subscribing again replaces the details and
-// signs a new mandate.
+// signs a new mandate. While a cancellation is pending it is refused
+// (ErrCancelPending); after the cancellation took effect, before the
+// shred, it starts a new subscription from today as for a new subscriber
+// (the start month prorated) and the cancellation, with its shred, is gone.
 func (s *Service) Subscribe(ctx context.Context, a account.Actor, in Input) (*Subscription, error) {
 	if !a.Can(account.PermMembersManage) {
 		return nil, validation.ErrForbidden
@@ -465,13 +510,22 @@ func (s *Service) Subscribe(ctx context.Context, a account.Actor, in Input) (*Su
 		if err != nil && !errors.Is(err, validation.ErrNotFound) {
 			return err
 		}
+		resumed, err := s.resumeTx(ctx, tx, a.OrgID, now)
+		if err != nil {
+			return err
+		}
 		row := subscriptionRow{OrgID: a.OrgID, PlanID: q.Plan.ID, Units: q.Units, Monthly: q.Monthly, StartedOn: today,
 			PaidThrough: today.LastOfMonth(), Kind: d.Kind, BIC: nl.BICOfIBAN(iban), CreditorID: cred.ID, CreditorName: cred.Name,
 			SignedAt: now, Reference: mandateReference(a.OrgID, today)}
-		if old != nil {
+		switch {
+		case old != nil && resumed:
+			row.Subject = old.Subject // a new period from today, under the same key
+		case old != nil:
 			row.StartedOn, row.PaidThrough, row.Subject = old.StartedOn, old.PaidThrough, old.Subject
-		} else if row.Subject, err = s.vault.NewSubject(ctx, tx, "subscriber"); err != nil {
-			return err
+		default:
+			if row.Subject, err = s.vault.NewSubject(ctx, tx, "subscriber"); err != nil {
+				return err
+			}
 		}
 		js, err := json.Marshal(d)
 		if err != nil {
@@ -486,8 +540,11 @@ func (s *Service) Subscribe(ctx context.Context, a account.Actor, in Input) (*Su
 		if err := saveSubscriptionTx(ctx, tx, row, now); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a.UserID, actorKind(a), "subscription.subscribed", "organisation", a.OrgID,
-			map[string]string{"plan": strconv.FormatInt(q.Plan.ID, 10), "mandate": row.Reference})
+		details := map[string]string{"plan": strconv.FormatInt(q.Plan.ID, 10), "mandate": row.Reference}
+		if resumed {
+			details["after_cancellation"] = "true"
+		}
+		return s.record(ctx, tx, a.UserID, actorKind(a), "subscription.subscribed", "organisation", a.OrgID, details)
 	})
 	if err != nil {
 		return nil, err

@@ -151,6 +151,7 @@ func saveSubscriptionTx(ctx context.Context, tx *db.Tx, r subscriptionRow, now t
 		paid_through, kind, subject_id, details_sealed, iban_sealed, bic, mandate_reference, mandate_signed_at, creditor_id,
 		creditor_name, created_at, updated_at) VALUES ($1, 'active', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
 		ON CONFLICT (organisation_id) DO UPDATE SET state = 'active', plan_id = excluded.plan_id, units = excluded.units,
+		started_on = excluded.started_on, paid_through = excluded.paid_through,
 		monthly_cents = excluded.monthly_cents, kind = excluded.kind, details_sealed = excluded.details_sealed,
 		iban_sealed = excluded.iban_sealed, bic = excluded.bic, mandate_reference = excluded.mandate_reference,
 		mandate_signed_at = excluded.mandate_signed_at, creditor_id = excluded.creditor_id, creditor_name = excluded.creditor_name,
@@ -232,13 +233,14 @@ type customerRow struct {
 	TrialEnds time.Time
 	Sub       *subscriptionRow
 	PastDue   bool
+	Cancel    *Cancellation // nil: none
 }
 
 func customersTx(ctx context.Context, tx *db.Tx) ([]customerRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT o.id, o.slug, o.name, o.trial_ends_at, s.plan_id, p.name_nl, s.units, s.monthly_cents,
-		s.subject_id, s.details_sealed, COALESCE(s.past_due_on, '') <> '' FROM organisations o
-		LEFT JOIN subscriptions s ON s.organisation_id = o.id AND s.state = 'active'
-		LEFT JOIN plans p ON p.id = s.plan_id ORDER BY o.id`)
+		s.subject_id, s.details_sealed, COALESCE(s.past_due_on, '') <> '', c.effective_at, c.shred_at, c.shredded_at
+		FROM organisations o LEFT JOIN subscriptions s ON s.organisation_id = o.id AND s.state = 'active'
+		LEFT JOIN plans p ON p.id = s.plan_id LEFT JOIN subscription_cancellations c ON c.organisation_id = o.id ORDER BY o.id`)
 	if err != nil {
 		return nil, fmt.Errorf("subscription: customers: %w", err)
 	}
@@ -249,11 +251,18 @@ func customersTx(ctx context.Context, tx *db.Tx) ([]customerRow, error) {
 		var trial, planName sql.NullString
 		var planID, units, monthly, subject sql.NullInt64
 		var details []byte
+		var eff, shred, shredded sql.NullString
 		if err := rows.Scan(&c.ID, &c.Slug, &c.Name, &trial, &planID, &planName, &units, &monthly, &subject, &details,
-			&c.PastDue); err != nil {
+			&c.PastDue, &eff, &shred, &shredded); err != nil {
 			return nil, fmt.Errorf("subscription: customers: %w", err)
 		}
 		c.TrialEnds, _ = db.ParseNullTS(trial)
+		if eff.Valid {
+			c.Cancel = &Cancellation{OrgID: c.ID}
+			c.Cancel.EffectiveAt, _ = db.ParseNullTS(eff)
+			c.Cancel.ShredAt, _ = db.ParseNullTS(shred)
+			c.Cancel.ShreddedAt, _ = db.ParseNullTS(shredded)
+		}
 		if planID.Valid {
 			c.Sub = &subscriptionRow{OrgID: c.ID, PlanID: planID.Int64, PlanName: planName.String, Units: int(units.Int64),
 				Monthly: money.Cents(monthly.Int64), Subject: vault.SubjectID(subject.Int64), Details: details}

@@ -22,25 +22,32 @@ type invoiceRef struct {
 	BatchID     int64 // 0: in no batch waiting for the bank
 	Failures    int
 	FirstFailed civil.Date
+	// Collected: paid by its batch (the item marked collected), not by a
+	// transfer; the bank can still return it.
+	Collected bool
 }
 
 func invoiceByNumberTx(ctx context.Context, tx *db.Tx, number string) (invoiceRef, error) {
 	var r invoiceRef
 	var batch sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT id, organisation_id, state, batch_id, failures, first_failed_on FROM subscription_invoices
-		WHERE number = $1`, number).Scan(&r.ID, &r.OrgID, &r.State, &batch, &r.Failures, &r.FirstFailed)
+	var collected int
+	err := tx.QueryRowContext(ctx, `SELECT i.id, i.organisation_id, i.state, i.batch_id, i.failures, i.first_failed_on,
+		(SELECT COUNT(*) FROM subscription_batch_items b WHERE b.batch_id = i.batch_id AND b.invoice_id = i.id AND b.state = 'collected')
+		FROM subscription_invoices i WHERE i.number = $1`, number).Scan(&r.ID, &r.OrgID, &r.State, &batch, &r.Failures, &r.FirstFailed,
+		&collected)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, validation.Errors{"number": "subscription.invoice_unknown"}
 	}
 	if err != nil {
 		return r, fmt.Errorf("subscription: invoice %s: %w", number, err)
 	}
-	r.BatchID = batch.Int64
+	r.BatchID, r.Collected = batch.Int64, collected > 0
 	return r, nil
 }
 
-// returnItemTx marks the invoice's item in batch returned and the invoice
-// out of the batch, with its failures, first failure and retry date.
+// returnItemTx marks the invoice's item in batch returned (sent, or
+// collected and returned later) and the invoice open again, out of the
+// batch, with its failures, first failure and retry date.
 func returnItemTx(ctx context.Context, tx *db.Tx, batch, invoice int64, reason string, on civil.Date, failures int,
 	first, retry civil.Date) error {
 	res, err := tx.ExecContext(ctx, `UPDATE subscription_batch_items SET state = 'returned', return_reason = $1, returned_on = $2
@@ -51,7 +58,7 @@ func returnItemTx(ctx context.Context, tx *db.Tx, batch, invoice int64, reason s
 	if n, _ := res.RowsAffected(); n != 1 {
 		return ErrNotCollected
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE subscription_invoices SET batch_id = NULL, failures = $1, first_failed_on = $2,
+	if _, err := tx.ExecContext(ctx, `UPDATE subscription_invoices SET state = 'open', batch_id = NULL, failures = $1, first_failed_on = $2,
 		retry_on = $3 WHERE id = $4`, failures, first, retry, invoice); err != nil {
 		return fmt.Errorf("subscription: reopen invoice: %w", err)
 	}

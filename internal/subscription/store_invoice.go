@@ -178,12 +178,15 @@ func dueInvoicesTx(ctx context.Context, tx *db.Tx, date civil.Date) ([]dueInvoic
 	return out, nil
 }
 
-// mandateCollectedTx reports whether a batch collected under the mandate
-// (the subscription's current one) before.
+// mandateCollectedTx reports whether a debit under the mandate (the
+// subscription's current one) went to the bank before and was not
+// returned: collected, or sent and not (yet) returned. A first debit that
+// came back leaves the mandate uncollected, so its retry goes as FRST
+// again, as the banks expect.
 func mandateCollectedTx(ctx context.Context, tx *db.Tx, mandate string) (bool, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscription_batch_items b JOIN subscription_invoices i ON i.id = b.invoice_id
-		WHERE i.mandate_reference = $1`, mandate).Scan(&n)
+		WHERE i.mandate_reference = $1 AND b.state <> 'returned'`, mandate).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("subscription: mandate collected: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -223,6 +224,8 @@ func (s *Server) consolePlanSave(w http.ResponseWriter, r *http.Request) {
 
 type consoleCustomersView struct {
 	Customers []subscription.Customer
+	Phases    []string // the filter's choices
+	Filter    string   // the phase shown ("": every one)
 }
 
 func (s *Server) consoleCustomers(w http.ResponseWriter, r *http.Request) {
@@ -237,7 +240,11 @@ func (s *Server) renderConsoleCustomers(w http.ResponseWriter, r *http.Request, 
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Data = consoleCustomersView{Customers: list}
+	v := consoleCustomersView{Customers: list, Phases: subscription.Phases}
+	if f := r.URL.Query().Get("state"); slices.Contains(v.Phases, f) {
+		v.Filter = f
+	}
+	p.Data = v
 	s.render(w, r, status, "console_customers", p)
 }
 
