@@ -749,8 +749,12 @@ func openInvoicesWithAmount(ctx context.Context, tx *db.Tx, amount money.Cents, 
 }
 
 // chargesOfInvoices reads the charges of invoices (not credit notes), with
-// what is allocated to each, by due date.
+// what is allocated to each, by due date; on PostgreSQL the ids are one
+// array parameter (lookupStep).
 func chargesOfInvoices(ctx context.Context, tx *db.Tx, ids []int64) ([]Charge, error) {
+	if tx.Dialect() == db.Postgres {
+		return charges(ctx, tx, `i.kind = 'invoice' AND c.invoice_id = ANY($2::bigint[])`, ids)
+	}
 	args := make([]any, 0, len(ids))
 	for _, id := range ids {
 		args = append(args, id)
@@ -965,18 +969,25 @@ func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 }
 
 // invoiceIDsByKenmerk adds to out the invoices (not credit notes) of the
-// betalingskenmerken.
+// betalingskenmerken; on PostgreSQL they are one array parameter.
 func invoiceIDsByKenmerk(ctx context.Context, tx *db.Tx, kenmerken []string, out map[string]int64) error {
 	if len(kenmerken) == 0 {
 		return nil
 	}
-	args := make([]any, 0, len(kenmerken)+1)
-	args = append(args, tx.OrgID())
-	for _, k := range kenmerken {
-		args = append(args, k)
+	var rows *sql.Rows
+	var err error
+	if tx.Dialect() == db.Postgres {
+		rows, err = tx.QueryContext(ctx, `SELECT kenmerk, id FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice'
+			AND kenmerk = ANY($2::text[])`, tx.OrgID(), kenmerken)
+	} else {
+		args := make([]any, 0, len(kenmerken)+1)
+		args = append(args, tx.OrgID())
+		for _, k := range kenmerken {
+			args = append(args, k)
+		}
+		rows, err = tx.QueryContext(ctx, `SELECT kenmerk, id FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice'
+			AND kenmerk IN (`+tx.Params(2, len(kenmerken))+`)`, args...)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT kenmerk, id FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice'
-		AND kenmerk IN (`+tx.Params(2, len(kenmerken))+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("ledger: invoices by kenmerk: %w", err)
 	}
