@@ -19,8 +19,9 @@ import (
 // hundred.
 func InvoiceIDsByKenmerkTx(ctx context.Context, tx *db.Tx, kenmerken []string) (map[string]int64, error) {
 	out := make(map[string]int64, len(kenmerken))
-	for start := 0; start < len(kenmerken); start += RowsPerStatement {
-		if err := invoiceIDsByKenmerk(ctx, tx, kenmerken[start:min(start+RowsPerStatement, len(kenmerken))], out); err != nil {
+	step := lookupStep(tx, len(kenmerken))
+	for start := 0; start < len(kenmerken); start += step {
+		if err := invoiceIDsByKenmerk(ctx, tx, kenmerken[start:min(start+step, len(kenmerken))], out); err != nil {
 			return nil, err
 		}
 	}
@@ -75,4 +76,13 @@ type OpenInvoice struct {
 // exactly amount, oldest due first: suggestions for a payment nobody named.
 func OpenInvoicesWithAmountTx(ctx context.Context, tx *db.Tx, amount money.Cents, limit int) ([]OpenInvoice, error) {
 	return openInvoicesWithAmount(ctx, tx, amount, limit)
+}
+
+// lookupStep is how many values one look-up takes: a few hundred bind
+// parameters on SQLite, all of them as one array parameter on PostgreSQL.
+func lookupStep(tx *db.Tx, n int) int {
+	if tx.Dialect() == db.Postgres {
+		return max(n, 1)
+	}
+	return RowsPerStatement
 }

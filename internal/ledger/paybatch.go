@@ -57,8 +57,9 @@ func (b *PaymentBatch) Load(ctx context.Context, ids []int64) error {
 			todo = append(todo, id)
 		}
 	}
-	for start := 0; start < len(todo); start += RowsPerStatement {
-		chunk := todo[start:min(start+RowsPerStatement, len(todo))]
+	step := lookupStep(b.tx, len(todo))
+	for start := 0; start < len(todo); start += step {
+		chunk := todo[start:min(start+step, len(todo))]
 		cs, err := chargesOfInvoices(ctx, b.tx, chunk)
 		if err != nil {
 			return err

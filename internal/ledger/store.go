@@ -749,8 +749,12 @@ func openInvoicesWithAmount(ctx context.Context, tx *db.Tx, amount money.Cents, 
 }
 
 // chargesOfInvoices reads the charges of invoices (not credit notes), with
-// what is allocated to each, by due date.
+// what is allocated to each, by due date; on PostgreSQL the ids are one
+// array parameter (lookupStep).
 func chargesOfInvoices(ctx context.Context, tx *db.Tx, ids []int64) ([]Charge, error) {
+	if tx.Dialect() == db.Postgres {
+		return charges(ctx, tx, `i.kind = 'invoice' AND c.invoice_id = ANY($2::bigint[])`, ids)
+	}
 	args := make([]any, 0, len(ids))
 	for _, id := range ids {
 		args = append(args, id)
@@ -762,6 +766,9 @@ func chargesOfInvoices(ctx context.Context, tx *db.Tx, ids []int64) ([]Charge, e
 // the order of rows. Both engines hand out ids in the order of a
 // statement's VALUES, so the returned ids sorted are the rows' ids.
 func insertPayments(ctx context.Context, tx *db.Tx, rows []paymentRow) ([]int64, error) {
+	if tx.Dialect() == db.Postgres {
+		return insertPaymentsArrays(ctx, tx, rows)
+	}
 	const cols = 8
 	ids := make([]int64, 0, len(rows))
 	for start := 0; start < len(rows); start += RowsPerStatement {
@@ -791,6 +798,36 @@ func insertPayments(ctx context.Context, tx *db.Tx, rows []paymentRow) ([]int64,
 	return ids, nil
 }
 
+// insertPaymentsArrays is insertPayments on PostgreSQL: one statement of
+// one array parameter a column, whose ids follow the rows (ORDER BY n).
+func insertPaymentsArrays(ctx context.Context, tx *db.Tx, rows []paymentRow) ([]int64, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	n := len(rows)
+	lease, amount, by := make([]int64, n), make([]int64, n), make([]int64, n)
+	date, method, reference, created := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, p := range rows {
+		lease[i], date[i], amount[i], method[i], reference[i], created[i], by[i] = p.leaseID, p.date.String(), int64(p.amount),
+			string(p.method), p.reference, p.now, p.by
+	}
+	ids, err := scanIDs(tx.QueryContext(ctx, `INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method,
+		reference, created_at, created_by)
+		SELECT $1, lease_id, payment_date, amount_cents, method, reference, created_at, created_by
+		FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[]) WITH ORDINALITY
+			AS p(lease_id, payment_date, amount_cents, method, reference, created_at, created_by, n) ORDER BY n
+		RETURNING id`,
+		tx.OrgID(), lease, date, amount, method, reference, created, by))
+	if err != nil {
+		return nil, fmt.Errorf("ledger: insert payments: %w", err)
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("ledger: insert payments: %d ids for %d rows", len(ids), n)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
 type allocationRow struct {
 	leaseID, chargeID, paymentID int64
 	amount                       money.Cents
@@ -799,6 +836,9 @@ type allocationRow struct {
 
 // insertAllocations writes allocations of payments as multi-row INSERTs.
 func insertAllocations(ctx context.Context, tx *db.Tx, rows []allocationRow, now string) error {
+	if tx.Dialect() == db.Postgres {
+		return insertAllocationsArrays(ctx, tx, rows, now)
+	}
 	const cols = 7
 	for start := 0; start < len(rows); start += RowsPerStatement {
 		chunk := rows[start:min(start+RowsPerStatement, len(rows))]
@@ -823,6 +863,29 @@ func insertAllocations(ctx context.Context, tx *db.Tx, rows []allocationRow, now
 	return nil
 }
 
+// insertAllocationsArrays is insertAllocations on PostgreSQL: one statement
+// of one array parameter a column (unnest keeps the rows' order), and one
+// lowering of the open amounts, whatever the number of rows.
+func insertAllocationsArrays(ctx context.Context, tx *db.Tx, rows []allocationRow, now string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := len(rows)
+	lease, charge, payment, amount, on := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]string, n)
+	for i, a := range rows {
+		lease[i], charge[i], payment[i], amount[i], on[i] = a.leaseID, a.chargeID, a.paymentID, int64(a.amount), a.on.String()
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_allocations (org_id, lease_id, charge_id, payment_id, amount_cents,
+		allocated_on, created_at)
+		SELECT $1, lease_id, charge_id, payment_id, amount_cents, allocated_on, $7
+		FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[]) WITH ORDINALITY
+			AS a(lease_id, charge_id, payment_id, amount_cents, allocated_on, n) ORDER BY n`,
+		tx.OrgID(), lease, charge, payment, amount, on, now); err != nil {
+		return fmt.Errorf("ledger: insert allocations: %w", err)
+	}
+	return lowerOpen(ctx, tx, rows)
+}
+
 // lowerOpen takes allocations just written off their invoices' open
 // amounts, with one statement: the charges' invoices are summed in the
 // database, each invoice changed once.
@@ -840,6 +903,9 @@ func lowerOpen(ctx context.Context, tx *db.Tx, rows []allocationRow) error {
 	}
 	if len(ids) == 0 {
 		return nil
+	}
+	if tx.Dialect() == db.Postgres {
+		return lowerOpenArrays(ctx, tx, ids, byCharge)
 	}
 	var sb strings.Builder
 	args := make([]any, 0, 2*len(ids)+1)
@@ -870,6 +936,22 @@ func lowerOpen(ctx context.Context, tx *db.Tx, rows []allocationRow) error {
 	return nil
 }
 
+// lowerOpenArrays is lowerOpen's statement on PostgreSQL, with the charges
+// and their amounts as two array parameters.
+func lowerOpenArrays(ctx context.Context, tx *db.Tx, ids []int64, byCharge map[int64]money.Cents) error {
+	amounts := make([]int64, len(ids))
+	for i, id := range ids {
+		amounts[i] = int64(byCharge[id])
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE ledger_invoices SET open_cents = open_cents - d.amount
+		FROM (SELECT c.invoice_id, SUM(a.amount) AS amount FROM unnest($2::bigint[], $3::bigint[]) AS a(charge_id, amount)
+			JOIN ledger_charges c ON c.id = a.charge_id AND c.org_id = $1 GROUP BY c.invoice_id) d
+		WHERE ledger_invoices.org_id = $1 AND ledger_invoices.id = d.invoice_id`, tx.OrgID(), ids, amounts); err != nil {
+		return fmt.Errorf("ledger: open amounts after allocations: %w", err)
+	}
+	return nil
+}
+
 func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 	if err != nil {
 		return nil, err
@@ -887,18 +969,25 @@ func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 }
 
 // invoiceIDsByKenmerk adds to out the invoices (not credit notes) of the
-// betalingskenmerken.
+// betalingskenmerken; on PostgreSQL they are one array parameter.
 func invoiceIDsByKenmerk(ctx context.Context, tx *db.Tx, kenmerken []string, out map[string]int64) error {
 	if len(kenmerken) == 0 {
 		return nil
 	}
-	args := make([]any, 0, len(kenmerken)+1)
-	args = append(args, tx.OrgID())
-	for _, k := range kenmerken {
-		args = append(args, k)
+	var rows *sql.Rows
+	var err error
+	if tx.Dialect() == db.Postgres {
+		rows, err = tx.QueryContext(ctx, `SELECT kenmerk, id FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice'
+			AND kenmerk = ANY($2::text[])`, tx.OrgID(), kenmerken)
+	} else {
+		args := make([]any, 0, len(kenmerken)+1)
+		args = append(args, tx.OrgID())
+		for _, k := range kenmerken {
+			args = append(args, k)
+		}
+		rows, err = tx.QueryContext(ctx, `SELECT kenmerk, id FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice'
+			AND kenmerk IN (`+tx.Params(2, len(kenmerken))+`)`, args...)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT kenmerk, id FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice'
-		AND kenmerk IN (`+tx.Params(2, len(kenmerken))+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("ledger: invoices by kenmerk: %w", err)
 	}

@@ -109,6 +109,9 @@ type entryRow struct {
 // insertEntries stores the entries not stored before, as multi-row
 // INSERTs; ids maps the fingerprint of each new one to its id.
 func insertEntries(ctx context.Context, tx *db.Tx, rows []entryRow) (map[string]int64, error) {
+	if tx.Dialect() == db.Postgres {
+		return insertEntriesArrays(ctx, tx, rows)
+	}
 	const cols = 15
 	ids := make(map[string]int64, len(rows))
 	for start := 0; start < len(rows); start += rowsPerStatement {
@@ -122,37 +125,86 @@ func insertEntries(ctx context.Context, tx *db.Tx, rows []entryRow) (map[string]
 				sb.WriteString(",")
 			}
 			e := r.e
-			place := e.Path
-			if e.Line > 0 {
-				place = fmt.Sprint(e.Line)
-			}
 			sb.WriteString(tx.Tuple(len(args)+1, cols))
 			args = append(args, tx.OrgID(), r.accountID, r.statementID, r.fingerprint, e.BookingDate.String(), dateText(e.ValueDate),
 				int64(e.Amount), boolInt(e.Reversal), e.Status, e.BankRef, e.AccountServicerRef, txCode(e.BankTxCode), e.BatchRef,
-				e.BatchCount, place)
+				e.BatchCount, entryPlace(e))
 		}
 		sb.WriteString(` ON CONFLICT (org_id, account_id, fingerprint) DO NOTHING RETURNING id, fingerprint`)
 		rs, err := tx.QueryContext(ctx, sb.String(), args...)
-		if err != nil {
-			return nil, fmt.Errorf("reconcile: insert entries: %w", err)
-		}
-		for rs.Next() {
-			var id int64
-			var fp string
-			if err := rs.Scan(&id, &fp); err != nil {
-				rs.Close()
-				return nil, fmt.Errorf("reconcile: insert entries: %w", err)
-			}
-			ids[fp] = id
-		}
-		if err := rs.Close(); err != nil {
-			return nil, fmt.Errorf("reconcile: insert entries: %w", err)
-		}
-		if err := rs.Err(); err != nil {
-			return nil, fmt.Errorf("reconcile: insert entries: %w", err)
+		if err := scanEntryIDs(rs, err, ids); err != nil {
+			return nil, err
 		}
 	}
 	return ids, nil
+}
+
+// insertEntriesArrays is insertEntries on PostgreSQL: one statement of one
+// array parameter a column, as insertLinesArrays; ORDER BY keeps the ids in
+// the file's order and ON CONFLICT skips the entries stored before.
+func insertEntriesArrays(ctx context.Context, tx *db.Tx, rows []entryRow) (map[string]int64, error) {
+	ids := make(map[string]int64, len(rows))
+	if len(rows) == 0 {
+		return ids, nil
+	}
+	n := len(rows)
+	account, statement, amount, reversal, batchCount := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
+		make([]int64, n)
+	fp, booking, value, status, bankRef, servicerRef, code, batchRef, place := make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n)
+	for i, r := range rows {
+		e := r.e
+		account[i], statement[i], amount[i], reversal[i], batchCount[i] = r.accountID, r.statementID, int64(e.Amount),
+			int64(boolInt(e.Reversal)), int64(e.BatchCount)
+		fp[i], booking[i], value[i], status[i], bankRef[i] = r.fingerprint, e.BookingDate.String(), dateText(e.ValueDate), e.Status,
+			e.BankRef
+		servicerRef[i], code[i], batchRef[i], place[i] = e.AccountServicerRef, txCode(e.BankTxCode), e.BatchRef, entryPlace(e)
+	}
+	rs, err := tx.QueryContext(ctx, `INSERT INTO bank_entries (org_id, account_id, statement_id, fingerprint, booking_date,
+		value_date, amount_cents, reversal, status, bank_ref, servicer_ref, tx_code, batch_ref, batch_count, place)
+		SELECT $1, account_id, statement_id, fingerprint, booking_date, value_date, amount_cents, reversal, status, bank_ref,
+			servicer_ref, tx_code, batch_ref, batch_count, place
+		FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::text[],
+			$10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::text[]) WITH ORDINALITY AS e(account_id,
+			statement_id, fingerprint, booking_date, value_date, amount_cents, reversal, status, bank_ref, servicer_ref, tx_code,
+			batch_ref, batch_count, place, n) ORDER BY n
+		ON CONFLICT (org_id, account_id, fingerprint) DO NOTHING RETURNING id, fingerprint`,
+		tx.OrgID(), account, statement, fp, booking, value, amount, reversal, status, bankRef, servicerRef, code, batchRef,
+		batchCount, place)
+	if err := scanEntryIDs(rs, err, ids); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// scanEntryIDs adds the id of each new entry the insert returned (rs, or
+// its error), by its fingerprint, to ids.
+func scanEntryIDs(rs *sql.Rows, err error, ids map[string]int64) error {
+	if err != nil {
+		return fmt.Errorf("reconcile: insert entries: %w", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var id int64
+		var fp string
+		if err := rs.Scan(&id, &fp); err != nil {
+			return fmt.Errorf("reconcile: insert entries: %w", err)
+		}
+		ids[fp] = id
+	}
+	if err := rs.Err(); err != nil {
+		return fmt.Errorf("reconcile: insert entries: %w", err)
+	}
+	return nil
+}
+
+// entryPlace is where the entry stands in its file: a line (MT940) or a path.
+func entryPlace(e *bankfile.Entry) string {
+	if e.Line > 0 {
+		return fmt.Sprint(e.Line)
+	}
+	return e.Path
 }
 
 // rowsPerStatement bounds a multi-row INSERT (19 parameters a line).

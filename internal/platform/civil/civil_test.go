@@ -1,6 +1,7 @@
 package civil
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -69,5 +70,34 @@ func TestSQLAndJSON(t *testing.T) {
 	var e Date
 	if err := e.UnmarshalText(b); err != nil || e != d {
 		t.Fatal(e, err)
+	}
+}
+
+// The ISO form is read and written without fmt; both must say what fmt
+// says, for every day and for what is not a date.
+func TestISOFormMatchesFmt(t *testing.T) {
+	for _, y := range []int{1, 9, 10, 99, 100, 999, 1000, 1999, 2024, 2026, 2100, 9999} {
+		for m := time.January; m <= time.December; m++ {
+			for day := 1; day <= DaysIn(y, m); day++ {
+				d := New(y, m, day)
+				want := fmt.Sprintf("%04d-%02d-%02d", y, m, day)
+				if d.String() != want {
+					t.Fatalf("%v.String() = %q, want %q", d, d.String(), want)
+				}
+				if back, err := Parse(want); err != nil || back != d {
+					t.Fatalf("Parse(%q) = %v, %v", want, back, err)
+				}
+			}
+		}
+	}
+	if got := (Date{Year: 12345, Month: 1, Day: 2}).String(); got != "12345-01-02" {
+		t.Errorf("a year of five digits: %q", got)
+	}
+	for in, ok := range map[string]bool{"0000-01-01": false, "2026-00-01": false, "2026-01-32": false, "+026-01-01": true,
+		"2026-+1-01": true, "2o26-01-01": false, "2026-01-0x": false} {
+		_, err := Parse(in)
+		if (err == nil) != ok {
+			t.Errorf("Parse(%q): %v", in, err)
+		}
 	}
 }
