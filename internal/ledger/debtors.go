@@ -92,33 +92,14 @@ func (s *Service) Debtors(ctx context.Context, a account.Actor, q listing.Query)
 		if err != nil {
 			return err
 		}
-		// The open invoices, by the amount kept with each (an invoice's
-		// charges share its due date), not by summing allocations per charge.
-		open, err := openInvoicesOn(ctx, tx, today)
-		if err != nil {
-			return err
-		}
-		at := make(map[int64]int, len(rows))
-		for i, r := range rows {
-			at[r.LeaseID] = i
-		}
-		for _, o := range open {
-			i, ok := at[o.LeaseID]
-			if !ok {
-				continue
-			}
-			r := &rows[i]
-			r.Open += o.Open
-			if r.OldestDue.IsZero() || o.DueDate.Before(r.OldestDue) {
-				r.OldestDue = o.DueDate
-			}
-			if o.DueDate.Before(today) {
-				r.Buckets[ageBucket(o.DueDate.DaysUntil(today))] += o.Open
-			}
-		}
-		for i := range rows {
-			if d := rows[i].OldestDue; !d.IsZero() && d.Before(today) {
-				rows[i].DaysOverdue = d.DaysUntil(today)
+		// The open amounts, oldest due dates and buckets are summed per lease
+		// in the database, from the amount kept with each open invoice (an
+		// invoice's charges share its due date): for every debtor when the
+		// order needs them, else for the page shown.
+		byOpen := q.Sort == "open" || q.Sort == "oldest" || q.Sort == "days"
+		if byOpen {
+			if err := openOf(ctx, tx, rows, today, false); err != nil {
+				return err
 			}
 		}
 		// Names are read for every row only when the search or the order
@@ -134,12 +115,48 @@ func (s *Service) Debtors(ctx context.Context, a account.Actor, q listing.Query)
 		page.Total = len(rows)
 		start := min(q.Offset, len(rows))
 		page.Items = rows[start:min(start+q.Limit, len(rows))]
+		if !byOpen {
+			if err := openOf(ctx, tx, page.Items, today, true); err != nil {
+				return err
+			}
+		}
 		if !whole {
 			return s.nameAccounts(ctx, tx, page.Items)
 		}
 		return nil
 	})
 	return page, err
+}
+
+// openOf fills the rows' open amounts, oldest open due date, days overdue
+// and buckets on day today; only the rows' leases are read when named.
+func openOf(ctx context.Context, tx *db.Tx, rows []LeaseBalance, today civil.Date, named bool) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var ids []int64
+	if named {
+		ids = make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.LeaseID
+		}
+	}
+	open, err := openByLease(ctx, tx, today, ids)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		r := &rows[i]
+		o, ok := open[r.LeaseID]
+		if !ok {
+			continue
+		}
+		r.Open, r.OldestDue, r.Buckets = o.Open, o.OldestDue, o.Buckets
+		if r.OldestDue.Before(today) {
+			r.DaysOverdue = r.OldestDue.DaysUntil(today)
+		}
+	}
+	return nil
 }
 
 func (s *Service) nameAccounts(ctx context.Context, tx *db.Tx, rows []LeaseBalance) error {

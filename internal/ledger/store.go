@@ -673,34 +673,55 @@ func openCharges(ctx context.Context, tx *db.Tx, on civil.Date) ([]Charge, error
 	return out, nil
 }
 
-// openInvoice is an invoice's open amount and due date.
-type openInvoice struct {
-	LeaseID int64
-	DueDate civil.Date
-	Open    money.Cents
+// leaseOpen is what a lease owes on its open invoices: their kept open
+// amounts, the oldest due date among them, and the overdue part in the
+// debtors list's ageing buckets.
+type leaseOpen struct {
+	Open      money.Cents
+	OldestDue civil.Date
+	Buckets   [4]money.Cents
 }
 
-// openInvoicesOn reads the invoices issued on or before on with an open
-// amount, by the amount kept with each.
-func openInvoicesOn(ctx context.Context, tx *db.Tx, on civil.Date) ([]openInvoice, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT lease_id, due_date, open_cents FROM ledger_invoices
-		WHERE org_id = $1 AND kind = 'invoice' AND open_cents > 0 AND issue_date <= $2`, tx.OrgID(), on)
+// openByLease sums, per lease, the invoices issued on or before on with an
+// open amount (the leases named, or every lease when leaseIDs is nil). The
+// buckets' bounds are the due dates 30, 60 and 90 days before on, as
+// ageBucket has them.
+func openByLease(ctx context.Context, tx *db.Tx, on civil.Date, leaseIDs []int64) (map[int64]leaseOpen, error) {
+	args := []any{tx.OrgID(), on, on.AddDays(-30), on.AddDays(-60), on.AddDays(-90)}
+	cond := ""
+	if leaseIDs != nil {
+		cond = ` AND lease_id IN (` + tx.Params(len(args)+1, len(leaseIDs)) + `)`
+		for _, id := range leaseIDs {
+			args = append(args, id)
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT lease_id, SUM(open_cents), MIN(due_date),
+		SUM(CASE WHEN due_date < $2 AND due_date >= $3 THEN open_cents ELSE 0 END),
+		SUM(CASE WHEN due_date < $3 AND due_date >= $4 THEN open_cents ELSE 0 END),
+		SUM(CASE WHEN due_date < $4 AND due_date >= $5 THEN open_cents ELSE 0 END),
+		SUM(CASE WHEN due_date < $5 THEN open_cents ELSE 0 END)
+		FROM ledger_invoices WHERE org_id = $1 AND kind = 'invoice' AND open_cents > 0 AND issue_date <= $2`+cond+`
+		GROUP BY lease_id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("ledger: open invoices on %s: %w", on, err)
+		return nil, fmt.Errorf("ledger: open by lease on %s: %w", on, err)
 	}
 	defer rows.Close()
-	var out []openInvoice
+	out := map[int64]leaseOpen{}
 	for rows.Next() {
-		var o openInvoice
-		var open int64
-		if err := rows.Scan(&o.LeaseID, &o.DueDate, &open); err != nil {
-			return nil, fmt.Errorf("ledger: open invoices on %s: %w", on, err)
+		var id, open int64
+		var o leaseOpen
+		var b [4]int64
+		if err := rows.Scan(&id, &open, &o.OldestDue, &b[0], &b[1], &b[2], &b[3]); err != nil {
+			return nil, fmt.Errorf("ledger: open by lease on %s: %w", on, err)
 		}
 		o.Open = money.Cents(open)
-		out = append(out, o)
+		for i := range b {
+			o.Buckets[i] = money.Cents(b[i])
+		}
+		out[id] = o
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger: open invoices on %s: %w", on, err)
+		return nil, fmt.Errorf("ledger: open by lease on %s: %w", on, err)
 	}
 	return out, nil
 }

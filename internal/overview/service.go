@@ -192,7 +192,7 @@ func (s *Service) Figures(ctx context.Context, a account.Actor, complexID int64)
 			return err
 		}
 		if f.Finance {
-			if err := s.finance(ctx, tx, f, inComplex); err != nil {
+			if err := s.finance(ctx, tx, f); err != nil {
 				return err
 			}
 		}
@@ -219,25 +219,12 @@ func (s *Service) Figures(ctx context.Context, a account.Actor, complexID int64)
 
 // finance fills the arrears, charged and received, rent increases and
 // mandates.
-func (s *Service) finance(ctx context.Context, tx *db.Tx, f *Figures, inComplex map[int64]bool) error {
-	today := f.On
-	open, err := ledger.OpenOnTx(ctx, tx, today)
-	if err != nil {
+func (s *Service) finance(ctx context.Context, tx *db.Tx, f *Figures) error {
+	var err error
+	if f.Arrears, f.Buckets, f.Debtors, err = overdue(ctx, tx, f.On, f.ComplexID); err != nil {
 		return err
 	}
-	debtors := map[int64]bool{}
-	for _, c := range open {
-		if inComplex != nil && !inComplex[c.LeaseID] {
-			continue
-		}
-		if !c.DueDate.Before(today) || c.Open() <= 0 {
-			continue
-		}
-		f.Arrears += c.Open()
-		f.Buckets[Bucket(c.DueDate.DaysUntil(today))] += c.Open()
-		debtors[c.LeaseID] = true
-	}
-	f.Debtors = len(debtors)
+	today := f.On
 	from, to := f.Months[0].Month.First(), f.Months[len(f.Months)-1].Month.Last()
 	charged, err := chargedByMonth(ctx, tx, from, to, f.ComplexID)
 	if err != nil {
@@ -315,17 +302,44 @@ func (s *Service) depositsAndSettlements(ctx context.Context, a account.Actor, f
 	return nil
 }
 
-// portfolioFigures fills the vacancy, occupancy and lease figures.
+// portfolioFigures fills the vacancy, occupancy and lease figures. A unit
+// let by one lease from before the first day the figures look at (the
+// first month's end of the charts, 1 January) through today is let on every
+// day they count: those are counted in the database, and only the others,
+// the ones that changed tenant or stood empty, are walked day by day.
 func (s *Service) portfolioFigures(ctx context.Context, tx *db.Tx, f *Figures) error {
-	us, err := units(ctx, tx, f.ComplexID)
+	from := civil.New(f.On.Year, 1, 1)
+	if first := f.Months[0].On; first.Before(from) {
+		from = first
+	}
+	let, err := letUnits(ctx, tx, from, f.On, f.ComplexID)
 	if err != nil {
 		return err
 	}
-	rents, err := bareRents(ctx, tx)
+	us, err := unitsToCount(ctx, tx, from, f.On, f.ComplexID)
+	if err != nil {
+		return err
+	}
+	var leaseIDs []int64
+	seen := map[int64]bool{}
+	for _, u := range us {
+		for _, l := range u.Leases {
+			if !seen[l.LeaseID] {
+				seen[l.LeaseID] = true
+				leaseIDs = append(leaseIDs, l.LeaseID)
+			}
+		}
+	}
+	rents, err := bareRents(ctx, tx, leaseIDs)
 	if err != nil {
 		return err
 	}
 	vacancy(f, us, rents)
+	f.Units += let
+	for i := range f.Months {
+		f.Months[i].Units += let
+		f.Months[i].Let += let
+	}
 	f.EndsBy = f.On.AddMonths(EndingMonths)
 	if f.Ending, err = endingLeases(ctx, tx, f.On, f.EndsBy, f.ComplexID); err != nil {
 		return err

@@ -132,15 +132,37 @@ type letting struct {
 	Rent       money.Cents // the lease's monthly bare rent on its last day, divided over its units
 }
 
-// units reads the organisation's units (of a complex) with their leases.
-func units(ctx context.Context, tx *db.Tx, complexID int64) ([]*unitRow, error) {
-	q := `SELECT id, COALESCE(complex_id, 0), street, house_number, addition, postcode, city, created_at FROM units WHERE org_id = $1`
-	args := []any{tx.OrgID()}
-	if complexID != 0 {
-		q += ` AND complex_id = $2`
-		args = append(args, complexID)
+// letThrough is the condition "unit u has one lease that started on or
+// before $2 and runs on $3 or later". The service passes the first day its
+// figures look at and today: such a unit is let on every day the figures
+// count and loses no rent, so it is only counted (letUnits), not read.
+const letThrough = `EXISTS (SELECT 1 FROM lease_units cu JOIN leases cl ON cl.id = cu.lease_id AND cl.org_id = cu.org_id
+	WHERE cu.org_id = u.org_id AND cu.unit_id = u.id AND cl.start_date <= $2 AND (cl.ends_on IS NULL OR cl.ends_on >= $3))`
+
+// unitArgs are the arguments of the unit queries, with the complex
+// condition on column col ($4) when complexID is not 0.
+func unitArgs(tx *db.Tx, from, today civil.Date, complexID int64, col string) (string, []any) {
+	args := []any{tx.OrgID(), from, today}
+	if complexID == 0 {
+		return "", args
 	}
-	rows, err := tx.QueryContext(ctx, q+` ORDER BY street, house_number, addition, id`, args...)
+	return ` AND ` + col + ` = $4`, append(args, complexID)
+}
+
+// letUnits counts the units (of a complex) let by one lease from day from
+// or before through today.
+func letUnits(ctx context.Context, tx *db.Tx, from, today civil.Date, complexID int64) (int, error) {
+	cond, args := unitArgs(tx, from, today, complexID, "u.complex_id")
+	return count(ctx, tx, "let units", `SELECT COUNT(*) FROM units u WHERE u.org_id = $1 AND `+letThrough+cond, args...)
+}
+
+// unitsToCount reads the units (of a complex) that are not let by one lease
+// from day from or before through today, with their leases: the ones whose
+// days the vacancy rule must walk.
+func unitsToCount(ctx context.Context, tx *db.Tx, from, today civil.Date, complexID int64) ([]*unitRow, error) {
+	cond, args := unitArgs(tx, from, today, complexID, "u.complex_id")
+	rows, err := tx.QueryContext(ctx, `SELECT u.id, COALESCE(u.complex_id, 0), u.street, u.house_number, u.addition, u.postcode, u.city,
+		u.created_at FROM units u WHERE u.org_id = $1 AND NOT `+letThrough+cond+` ORDER BY u.street, u.house_number, u.addition, u.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("overview: units: %w", err)
 	}
@@ -169,13 +191,15 @@ func units(ctx context.Context, tx *db.Tx, complexID int64) ([]*unitRow, error) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("overview: units: %w", err)
 	}
-	lq := `SELECT lu.unit_id, l.id, l.reference, l.start_date, l.ends_on,
-		(SELECT COUNT(*) FROM lease_units n WHERE n.lease_id = l.id AND n.org_id = l.org_id)
-		FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id WHERE lu.org_id = $1`
-	if complexID != 0 {
-		lq += ` AND lu.complex_id = $2`
+	if len(out) == 0 {
+		return nil, nil
 	}
-	rows, err = tx.QueryContext(ctx, lq+` ORDER BY l.start_date, l.id`, args...)
+	lcond, _ := unitArgs(tx, from, today, complexID, "lu.complex_id")
+	rows, err = tx.QueryContext(ctx, `SELECT lu.unit_id, l.id, l.reference, l.start_date, l.ends_on,
+		(SELECT COUNT(*) FROM lease_units n WHERE n.lease_id = l.id AND n.org_id = l.org_id)
+		FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id WHERE lu.org_id = $1`+lcond+`
+		AND lu.unit_id IN (SELECT u.id FROM units u WHERE u.org_id = $1 AND NOT `+letThrough+cond+`)
+		ORDER BY l.start_date, l.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("overview: lettings: %w", err)
 	}
@@ -205,16 +229,23 @@ type rentRow struct {
 	From   civil.Date
 }
 
-// bareRents are the bare-rent components of the organisation's leases by
-// lease, oldest first.
-func bareRents(ctx context.Context, tx *db.Tx) (map[int64][]rentRow, error) {
+// bareRents are the bare-rent components of the leases named, by lease,
+// oldest first.
+func bareRents(ctx context.Context, tx *db.Tx, leaseIDs []int64) (map[int64][]rentRow, error) {
+	out := map[int64][]rentRow{}
+	if len(leaseIDs) == 0 {
+		return out, nil
+	}
+	args := []any{tx.OrgID()}
+	for _, id := range leaseIDs {
+		args = append(args, id)
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT lease_id, category, label, amount_cents, valid_from FROM lease_components
-		WHERE org_id = $1 AND kind = 'bare_rent' ORDER BY valid_from, id`, tx.OrgID())
+		WHERE org_id = $1 AND kind = 'bare_rent' AND lease_id IN (`+tx.Params(2, len(leaseIDs))+`) ORDER BY valid_from, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("overview: rents: %w", err)
 	}
 	defer rows.Close()
-	out := map[int64][]rentRow{}
 	for rows.Next() {
 		var id int64
 		var cat, label string
@@ -306,4 +337,49 @@ func mandateDates(ctx context.Context, tx *db.Tx, complexID int64) ([][2]civil.D
 // openJobs counts the organisation's background jobs waiting or running.
 func openJobs(ctx context.Context, tx *db.Tx) (int, error) {
 	return count(ctx, tx, "jobs", `SELECT COUNT(*) FROM jobs WHERE org_id = $1 AND state IN ('queued', 'running')`, tx.OrgID())
+}
+
+// overdue sums the charges overdue on day on, in the ageing buckets
+// (bounds: the due dates 30, 60 and 90 days before on), and counts the
+// leases owing them. A charge is open on a day as ledger.OpenOnTx has it:
+// a positive line of an invoice issued by then, less the allocations made
+// by then (negative ones, of a reversed payment, included).
+//
+// Only the charges of candidate invoices are read: those whose kept open
+// amount (open_cents) is not zero, those with a negative line, and those
+// with an allocation dated after on. Every other invoice has only positive
+// lines, each allocated no more than its amount, that add up to what is
+// allocated to them by on: none of its lines is open. So the read follows
+// what is open, not the ledger's history (migration 00051's indexes).
+func overdue(ctx context.Context, tx *db.Tx, on civil.Date, complexID int64) (sum money.Cents, buckets [4]money.Cents, leases int,
+	err error) {
+	args := []any{tx.OrgID(), on, on.AddDays(-30), on.AddDays(-60), on.AddDays(-90)}
+	cond := ""
+	if complexID != 0 {
+		cond = ` AND ` + inComplex("c.lease_id", 6)
+		args = append(args, complexID)
+	}
+	// CROSS JOIN keeps SQLite's join order: the candidates first, then their
+	// charges by invoice.
+	q := `SELECT COALESCE(SUM(o.open), 0),
+		COALESCE(SUM(CASE WHEN o.due_date >= $3 THEN o.open ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN o.due_date < $3 AND o.due_date >= $4 THEN o.open ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN o.due_date < $4 AND o.due_date >= $5 THEN o.open ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN o.due_date < $5 THEN o.open ELSE 0 END), 0),
+		COUNT(DISTINCT o.lease_id)
+		FROM (SELECT c.lease_id, c.due_date, c.total_cents - COALESCE((SELECT SUM(a.amount_cents) FROM ledger_allocations a
+				WHERE a.charge_id = c.id AND a.org_id = $1 AND a.allocated_on <= $2), 0) AS open
+			FROM (SELECT k.id FROM ledger_invoices k WHERE k.org_id = $1 AND k.open_cents <> 0
+				UNION SELECT n.invoice_id FROM ledger_charges n WHERE n.org_id = $1 AND n.total_cents < 0
+				UNION SELECT fc.invoice_id FROM ledger_allocations fa JOIN ledger_charges fc ON fc.id = fa.charge_id AND fc.org_id = fa.org_id
+					WHERE fa.org_id = $1 AND fa.allocated_on > $2) k
+			CROSS JOIN ledger_charges c CROSS JOIN ledger_invoices i
+			WHERE c.invoice_id = k.id AND c.org_id = $1 AND i.id = c.invoice_id AND i.org_id = $1
+				AND c.total_cents > 0 AND c.due_date < $2 AND i.issue_date <= $2` + cond + `) o
+		WHERE o.open > 0`
+	var total, b0, b1, b2, b3 int64
+	if err := tx.QueryRowContext(ctx, q, args...).Scan(&total, &b0, &b1, &b2, &b3, &leases); err != nil {
+		return 0, buckets, 0, fmt.Errorf("overview: arrears: %w", err)
+	}
+	return money.Cents(total), [4]money.Cents{money.Cents(b0), money.Cents(b1), money.Cents(b2), money.Cents(b3)}, leases, nil
 }
