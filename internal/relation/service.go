@@ -506,15 +506,23 @@ func (s *Service) List(ctx context.Context, actor account.Actor, q listing.Query
 	if f.Kind != "" && f.Kind != Person && f.Kind != Company {
 		return page, validation.Errors{"kind": "field.invalid"}
 	}
-	run := s.db.ReadOrg
+	// Finding the ids runs with custom plans (db.Tx.CustomPlans: a name
+	// token's probe must be planned for its token), set as the transaction
+	// begins. An exact value (an IBAN, an e-mail address) is one range of
+	// relation_search's primary key, the same plan whatever the value, so
+	// its look-up keeps the plans PostgreSQL keeps and never sets the mode.
+	run := s.db.ReadOrgCustomPlans
 	if q.All {
-		run = s.db.InOrg
+		run = s.db.InOrgCustomPlans
 		q.Offset, q.Limit = 0, exportCap
 	}
-	err := run(ctx, actor.OrgID, func(tx *db.Tx) error {
-		if err := tx.CustomPlans(ctx); err != nil {
-			return err
+	if pq := parseQuery(q.Search); pq.exact != nil && searchesIDs(q, f) {
+		run = s.db.ReadOrg
+		if q.All {
+			run = s.db.InOrg
 		}
+	}
+	err := run(ctx, actor.OrgID, func(tx *db.Tx) error {
 		if actor.Role != account.Owner {
 			// Restricted persons are hidden from every role but owner (art. 18).
 			var err error
@@ -536,17 +544,16 @@ func (s *Service) List(ctx context.Context, actor account.Actor, q listing.Query
 		if err := tx.GenericPlans(ctx); err != nil {
 			return err
 		}
-		rs, err := getRows(ctx, tx, ids)
+		rs, keysets, err := getRowsKeyed(ctx, tx, ids)
 		if err != nil {
 			return err
 		}
-		subjects := make([]vault.SubjectID, 0, len(rs))
 		for _, r := range rs {
-			if r.listS != nil {
-				subjects = append(subjects, r.subject)
+			if r.listS == nil {
+				delete(keysets, r.subject) // nothing of it is opened
 			}
 		}
-		if err := s.vault.Preload(ctx, tx, subjects); err != nil {
+		if err := s.vault.PreloadWrapped(ctx, tx, keysets); err != nil {
 			return err
 		}
 		for _, r := range rs {
@@ -575,7 +582,7 @@ func (s *Service) List(ctx context.Context, actor account.Actor, q listing.Query
 // creation, is computed by searchIDs and pageOf; everything else is one
 // query over the ranks.
 func (s *Service) listIDs(ctx context.Context, tx *db.Tx, q listing.Query, f Filter) ([]int64, int, error) {
-	if pq := parseQuery(q.Search); q.Search != "" && f.Role == "" && f.Kind == "" && q.Sort != "ref" {
+	if pq := parseQuery(q.Search); searchesIDs(q, f) {
 		ids, err := s.searchIDs(ctx, tx, pq)
 		if err != nil {
 			return nil, 0, err
@@ -608,6 +615,11 @@ func (s *Service) listIDs(ctx context.Context, tx *db.Tx, q listing.Query, f Fil
 	ids, err := queryIDs(ctx, tx, fmt.Sprintf(`SELECT k.relation_id FROM %s WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d`,
 		lq.from, lq.where, order, len(args)-1, len(args)), args...)
 	return ids, total, err
+}
+
+// searchesIDs reports whether listIDs finds q's matches with searchIDs.
+func searchesIDs(q listing.Query, f Filter) bool {
+	return q.Search != "" && f.Role == "" && f.Kind == "" && q.Sort != "ref"
 }
 
 // listQuery is the SQL of a list: which relations, in which tables.

@@ -143,7 +143,7 @@ func openPostgres(ctx context.Context, cfg Config) (*DB, error) {
 			break
 		}
 		var pool *sql.DB
-		if pool, err = sql.Open("pgx", p.url); err != nil {
+		if pool, err = openPgx(p.url); err != nil {
 			err = fmt.Errorf("open postgres: %w", err)
 			break
 		}
@@ -262,6 +262,10 @@ type Tx struct {
 	before []func() error
 	local  map[any]any
 	stmts  map[string]*sql.Stmt // SQLite: statements kept prepared (stmtcache.go)
+	// plans is the plan_cache_mode this transaction began with, while no
+	// later statement may have changed it (empty otherwise): CustomPlans
+	// and GenericPlans skip a round trip that would set it again.
+	plans string
 }
 
 // Local returns a value a package keeps for the length of this transaction
@@ -301,9 +305,12 @@ func (tx *Tx) Dialect() Dialect { return tx.db.Dialect }
 // planned while a table was analysed as empty scanned it for every row a
 // bulk insert wrote. Planning each time costs a fraction of a millisecond.
 func (tx *Tx) CustomPlans(ctx context.Context) error {
-	if tx.db.Dialect != Postgres {
+	if tx.db.Dialect != Postgres || tx.plans == planCustom {
 		return nil
 	}
+	// Set inside a savepoint that is rolled back, the mode would revert:
+	// from here on the mode is not known, and the next call sets it.
+	tx.plans = ""
 	if _, err := tx.ExecContext(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`); err != nil {
 		return fmt.Errorf("plan mode: %w", err)
 	}
@@ -325,6 +332,7 @@ func (tx *Tx) BulkPlans(ctx context.Context) error {
 	if tx.db.Dialect != Postgres {
 		return nil
 	}
+	tx.plans = ""
 	if _, err := tx.ExecContext(ctx, `SELECT set_config('plan_cache_mode', 'force_custom_plan', true),
 		set_config('enable_seqscan', 'off', true)`); err != nil {
 		return fmt.Errorf("plan mode: %w", err)
@@ -338,9 +346,10 @@ func (tx *Tx) BulkPlans(ctx context.Context) error {
 // GenericPlans lets PostgreSQL keep plans again, after BulkPlans or
 // CustomPlans, until CustomPlans; on SQLite it does nothing.
 func (tx *Tx) GenericPlans(ctx context.Context) error {
-	if tx.db.Dialect != Postgres {
+	if tx.db.Dialect != Postgres || tx.plans == planAuto {
 		return nil
 	}
+	tx.plans = ""
 	if _, err := tx.ExecContext(ctx, `SELECT set_config('plan_cache_mode', 'auto', true)`); err != nil {
 		return fmt.Errorf("plan mode: %w", err)
 	}
@@ -389,7 +398,25 @@ func (d *DB) InOrg(ctx context.Context, orgID int64, fn func(*Tx) error) error {
 	if orgID <= 0 {
 		return ErrNoOrg
 	}
-	return d.run(ctx, d.write, false, orgID, false, fn)
+	return d.run(ctx, d.write, false, orgID, planAuto, fn)
+}
+
+// InOrgCustomPlans is InOrg with tx.CustomPlans in force from the start; on
+// PostgreSQL it costs no round trip of its own (it is sent with BEGIN).
+func (d *DB) InOrgCustomPlans(ctx context.Context, orgID int64, fn func(*Tx) error) error {
+	if orgID <= 0 {
+		return ErrNoOrg
+	}
+	return d.run(ctx, d.write, false, orgID, planCustom, fn)
+}
+
+// ReadOrgCustomPlans is ReadOrg with tx.CustomPlans in force from the start
+// (see InOrgCustomPlans).
+func (d *DB) ReadOrgCustomPlans(ctx context.Context, orgID int64, fn func(*Tx) error) error {
+	if orgID <= 0 {
+		return ErrNoOrg
+	}
+	return d.run(ctx, d.read, true, orgID, planCustom, fn)
 }
 
 // ReadOrg is InOrg for work that only reads; on SQLite it uses the reader pool
@@ -398,7 +425,7 @@ func (d *DB) ReadOrg(ctx context.Context, orgID int64, fn func(*Tx) error) error
 	if orgID <= 0 {
 		return ErrNoOrg
 	}
-	return d.run(ctx, d.read, true, orgID, false, fn)
+	return d.run(ctx, d.read, true, orgID, planAuto, fn)
 }
 
 // System runs fn as the platform, outside any organisation: it sees all rows.
@@ -409,7 +436,7 @@ func (d *DB) System(ctx context.Context, fn func(*Tx) error) error {
 	if d.system != nil {
 		pool = d.system
 	}
-	return d.run(ctx, pool, false, 0, true, fn)
+	return d.run(ctx, pool, false, 0, "", fn)
 }
 
 // ReadSystem is System for work that only reads.
@@ -418,7 +445,7 @@ func (d *DB) ReadSystem(ctx context.Context, fn func(*Tx) error) error {
 	if d.system != nil {
 		pool = d.system
 	}
-	return d.run(ctx, pool, true, 0, true, fn)
+	return d.run(ctx, pool, true, 0, "", fn)
 }
 
 // seal returns organisation orgID's seal, creating it on first use. Only
@@ -442,23 +469,40 @@ func (d *DB) seal(ctx context.Context, orgID int64) (string, error) {
 	return s, nil
 }
 
-func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, system bool, fn func(*Tx) error) (err error) {
+// run runs fn in a transaction: for organisation orgID with the given
+// plan_cache_mode (planAuto, planCustom), or, with plans empty, as the
+// platform.
+func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, plans string, fn func(*Tx) error) (err error) {
+	system := plans == ""
 	opts := &sql.TxOptions{}
 	if readOnly && d.Dialect == Postgres {
 		opts.ReadOnly = true
 	}
-	var seal string
+	bctx := ctx
 	if d.Dialect == Postgres && !system {
-		if seal, err = d.seal(ctx, orgID); err != nil {
+		seal, err := d.seal(ctx, orgID)
+		if err != nil {
 			return err
 		}
+		// The seal is local to this transaction: a pooled connection never
+		// carries one organisation's seal into the next request. A system
+		// transaction needs no setting: its role is what the policies let
+		// through. BEGIN, the seal and the plan mode go as one batch
+		// (pgbegin.go).
+		bctx = context.WithValue(ctx, beginKey{}, &beginSettings{seal: seal, plans: plans})
 	}
-	stx, err := pool.BeginTx(ctx, opts)
+	stx, err := pool.BeginTx(bctx, opts)
 	if err != nil {
+		if !system && d.Dialect == Postgres {
+			return fmt.Errorf("begin transaction for the organisation: %w", err)
+		}
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	d.txs.Add(1)
 	tx := &Tx{Tx: stx, db: d, orgID: orgID, system: system}
+	if d.Dialect == Postgres {
+		tx.plans = plans
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
@@ -482,16 +526,6 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, 
 			f()
 		}
 	}()
-	if seal != "" {
-		// Local to this transaction: a pooled connection never carries one
-		// organisation's seal into the next request. A system transaction
-		// needs no setting: its role is what the policies let through.
-		// The seal travels as a parameter, never in the statement text that
-		// pg_stat_activity shows to other sessions of the role.
-		if _, err = stx.ExecContext(ctx, `SELECT set_config('hms.org_seal', $1, true)`, seal); err != nil {
-			return fmt.Errorf("scope transaction to organisation: %w", err)
-		}
-	}
 	return fn(tx)
 }
 
