@@ -408,10 +408,12 @@ func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*
 	if err != nil {
 		return nil, err
 	}
-	var id int64
+	// The run is read back in the transaction that wrote it (one
+	// transaction less a start; the job is then still queued).
+	var run *Run
 	err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		var err error
-		if id, err = s.newRun(ctx, tx, a, per, scope); err != nil {
+		id, err := s.newRun(ctx, tx, a, per, scope)
+		if err != nil {
 			return err
 		}
 		jobID, err := s.jobs.Enqueue(ctx, tx, JobRentRun, runPayload{RunID: id, UserID: a.UserID, Period: per.Key, Scope: scope.Billing()})
@@ -421,12 +423,17 @@ func (s *Service) StartRun(ctx context.Context, a account.Actor, in RunInput) (*
 		if err := setRunJob(ctx, tx, id, jobID); err != nil {
 			return err
 		}
-		return s.ledger.Record(ctx, tx, a, "billing.run_started", "run", id, map[string]string{"period": per.Key, "scope": scope.Key()})
+		if err := s.ledger.Record(ctx, tx, a, "billing.run_started", "run", id,
+			map[string]string{"period": per.Key, "scope": scope.Key()}); err != nil {
+			return err
+		}
+		run, err = s.getRun(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.GetRun(ctx, a, id)
+	return run, nil
 }
 
 // newRun records a run of period, unless a run of that period is still in
@@ -693,28 +700,35 @@ func (s *Service) GetRun(ctx context.Context, a account.Actor, id int64) (*Run, 
 	}
 	var r *Run
 	err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
-		rs, err := runs(ctx, tx, "id = $2", id, 1)
-		if err != nil {
-			return err
-		}
-		if len(rs) == 0 {
-			return validation.ErrNotFound
-		}
-		r = &rs[0]
-		if r.JobID == 0 || (r.State != "queued" && r.State != "running") {
-			return nil
-		}
-		st, err := s.jobs.Status(ctx, tx, r.JobID)
-		if errors.Is(err, jobs.ErrNotFound) {
-			return nil
-		}
-		if err != nil { // jobs.Status names the job
-			return err
-		}
-		r.Job = &st
-		return nil
+		var err error
+		r, err = s.getRun(ctx, tx, id)
+		return err
 	})
 	return r, err
+}
+
+// getRun reads run id and, while it is queued or running, its job.
+func (s *Service) getRun(ctx context.Context, tx *db.Tx, id int64) (*Run, error) {
+	rs, err := runs(ctx, tx, "id = $2", id, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, validation.ErrNotFound
+	}
+	r := &rs[0]
+	if r.JobID == 0 || (r.State != "queued" && r.State != "running") {
+		return r, nil
+	}
+	st, err := s.jobs.Status(ctx, tx, r.JobID)
+	if errors.Is(err, jobs.ErrNotFound) {
+		return r, nil
+	}
+	if err != nil { // jobs.Status names the job
+		return nil, err
+	}
+	r.Job = &st
+	return r, nil
 }
 
 // Runs lists runs newest first: the latest limit, or the limit before the

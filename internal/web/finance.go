@@ -244,8 +244,6 @@ func (s *Server) financeRentRun(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) financeStartRun(w http.ResponseWriter, r *http.Request) {
 	f := readForm(r)
-	p := s.newPage(r, "finance.run.title")
-	p.Nav = "finance"
 	a := actorOf(r)
 	sc := financeScopeOf(f.values)
 	in := billing.RunInput{Period: f.String("period"), Scope: sc.billing(), Expect: &billing.Expectation{}}
@@ -257,6 +255,10 @@ func (s *Server) financeStartRun(w http.ResponseWriter, r *http.Request) {
 		run, err = s.Billing.StartRun(r.Context(), a, in)
 	}
 	if err != nil {
+		// The page (and its banner's read) only when there is one to show:
+		// a started run redirects.
+		p := s.newPage(r, "finance.run.title")
+		p.Nav = "finance"
 		runs, _ := s.Billing.Runs(r.Context(), a, 0, 10)
 		s.offerScopeChoices(r, &sc)
 		p.Form = url.Values{"period": {in.Period}, "scope": {sc.Kind}, "scope_text": {sc.Text}}
