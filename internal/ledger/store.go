@@ -958,7 +958,10 @@ func lowerOpen(ctx context.Context, tx *db.Tx, rows []allocationRow) error {
 }
 
 // lowerOpenArrays is lowerOpen's statement on PostgreSQL, with the charges
-// and their amounts as two array parameters.
+// and their amounts as two array parameters. Charges and invoices are
+// named by = ANY of their keys, so they are read by key: joined to the
+// unnest alone, the planner read every invoice and charge of the
+// organisation for each chunk (20,000 at 20,000 entries).
 func lowerOpenArrays(ctx context.Context, tx *db.Tx, ids []int64, byCharge map[int64]money.Cents) error {
 	amounts := make([]int64, len(ids))
 	for i, id := range ids {
@@ -966,8 +969,10 @@ func lowerOpenArrays(ctx context.Context, tx *db.Tx, ids []int64, byCharge map[i
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE ledger_invoices SET open_cents = open_cents - d.amount
 		FROM (SELECT c.invoice_id, SUM(a.amount) AS amount FROM unnest($2::bigint[], $3::bigint[]) AS a(charge_id, amount)
-			JOIN ledger_charges c ON c.id = a.charge_id AND c.org_id = $1 GROUP BY c.invoice_id) d
-		WHERE ledger_invoices.org_id = $1 AND ledger_invoices.id = d.invoice_id`, tx.OrgID(), ids, amounts); err != nil {
+			JOIN ledger_charges c ON c.id = a.charge_id WHERE c.org_id = $1 AND c.id = ANY($2::bigint[]) GROUP BY c.invoice_id) d
+		WHERE ledger_invoices.org_id = $1 AND ledger_invoices.id = d.invoice_id
+			AND ledger_invoices.id = ANY(ARRAY(SELECT c.invoice_id FROM ledger_charges c
+				WHERE c.org_id = $1 AND c.id = ANY($2::bigint[])))`, tx.OrgID(), ids, amounts); err != nil {
 		return fmt.Errorf("ledger: open amounts after allocations: %w", err)
 	}
 	return nil
