@@ -258,3 +258,29 @@ func TestPolicyAnnouncementJob(t *testing.T) {
 		})
 	}
 }
+
+// A sign-up records the terms version the site shows as in effect that
+// day: the first version before 2027-01 takes effect, 2027-01 from then.
+func TestSignUpRecordsTheTermsInEffect(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			clk := clock.NewFixed(time.Date(2027, time.January, 6, 12, 0, 0, 0, time.UTC))
+			e := apptest.Start(t, engine, apptest.Options{Clock: clk, NoServer: true})
+			for i, want := range []string{"2026-01", "2027-01"} {
+				_, o, err := e.Accounts.SignUp(ctx, account.SignUpInput{OrgName: fmt.Sprintf("Verhuur %d", i), Name: "Anna de Vries",
+					Email: fmt.Sprintf("anna%d@voorbeeld.nl", i), Password: "een lang wachtwoord 123", AcceptTerms: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got string
+				if err := e.DB.Raw().QueryRow(`SELECT terms_version FROM organisations WHERE id = $1`, o.ID).Scan(&got); err != nil {
+					t.Fatal(err)
+				}
+				if got != want {
+					t.Errorf("signed up on %s: terms %s, want %s", civil.Today(clk.Now()), got, want)
+				}
+				clk.Advance(24 * time.Hour)
+			}
+		})
+	}
+}

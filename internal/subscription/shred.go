@@ -177,9 +177,9 @@ func (s *Service) ReplayShred(ctx context.Context, orgID int64, shreddedAt strin
 		return fmt.Errorf("subscription: replay the shred of %d: %w", orgID, err)
 	}
 	return s.db.System(ctx, func(tx *db.Tx) error {
-		exists, err := replayShreddedTx(ctx, tx, orgID, shreddedAt)
-		if err != nil || !exists {
-			return err // an organisation the restored data does not have: nothing of it came back
+		marked, err := replayShreddedTx(ctx, tx, orgID, shreddedAt)
+		if err != nil || (!marked && rows == 0) {
+			return err // the restored data is from after the shred, or never had the organisation
 		}
 		// The restored platform audit chain is from before the shred; this says it happened again.
 		return s.record(ctx, tx, 0, "system", "subscription.shred_replayed", "organisation", orgID,

@@ -180,13 +180,13 @@ func markShreddedTx(ctx context.Context, tx *db.Tx, orgID int64, now time.Time, 
 }
 
 // replayShreddedTx marks the organisation's cancellation shredded at
-// shreddedAt after a restore. Data from before the cancellation has no
-// cancellation: one is written with every date at the shred (the request's
-// own dates went with the newer data) and requested_by 0 (the system). It
-// reports false when the restored data has no such organisation.
+// shreddedAt after a restore, and reports whether it had to. Data from
+// before the cancellation has none: one is written with every date at the
+// shred (the request's own dates went with the newer data) and
+// requested_by 0 (the system). Data without the organisation gets none.
 func replayShreddedTx(ctx context.Context, tx *db.Tx, orgID int64, shreddedAt string) (bool, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE subscription_cancellations SET shredded_at = COALESCE(shredded_at, $1)
-		WHERE organisation_id = $2`, shreddedAt, orgID)
+	res, err := tx.ExecContext(ctx, `UPDATE subscription_cancellations SET shredded_at = $1
+		WHERE organisation_id = $2 AND shredded_at IS NULL`, shreddedAt, orgID)
 	if err != nil {
 		return false, fmt.Errorf("subscription: mark %d shredded again: %w", orgID, err)
 	}
@@ -194,7 +194,8 @@ func replayShreddedTx(ctx context.Context, tx *db.Tx, orgID int64, shreddedAt st
 		return true, nil
 	}
 	res, err = tx.ExecContext(ctx, `INSERT INTO subscription_cancellations (organisation_id, requested_at, requested_by,
-		effective_at, shred_at, shredded_at) SELECT id, $1, 0, $1, $1, $1 FROM organisations WHERE id = $2`, shreddedAt, orgID)
+		effective_at, shred_at, shredded_at) SELECT id, $1, 0, $1, $1, $1 FROM organisations WHERE id = $2
+		AND NOT EXISTS (SELECT 1 FROM subscription_cancellations WHERE organisation_id = $2)`, shreddedAt, orgID)
 	if err != nil {
 		return false, fmt.Errorf("subscription: mark %d shredded again: %w", orgID, err)
 	}

@@ -436,5 +436,16 @@ func TestRestoreKeepsAnOrganisationShreddedAfterTheBackup(t *testing.T) {
 				t.Errorf("%d audit events of the replayed shred, want 1", n)
 			}
 		}
+		// A backup from after the shred brings nothing of it back: the replay has nothing to do or to record.
+		after := write(t, o.Env)
+		if _, err := backup.Restore(ctx, o.DB, o.Vault, bytes.NewReader(after), true); err != nil {
+			t.Fatal(err)
+		}
+		if n := o.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'subscription.shred_replayed'`); n != 1 {
+			t.Errorf("%d audit events of the replayed shred after restoring a later backup, want 1", n)
+		}
+		if c, err := o.Subscriptions.CancellationOf(ctx, org); err != nil || !c.Shredded() || c.Recipients != 0 {
+			t.Errorf("the cancellation after restoring a later backup: %+v %v", c, err)
+		}
 	})
 }

@@ -15,7 +15,8 @@ import (
 // like Shred so a restored backup shreds them again, and the organisation
 // keys themselves (the organisation-sealed columns and the blind indexes),
 // the organisation's shred journaled in vault_org_erasures so a restore
-// destroys them and its rows again (ReplayOrganisations). It returns how many subject keys and organisation keys it destroyed.
+// destroys them and its rows again (ReplayOrganisations). It returns how
+// many subject keys and organisation keys it destroyed.
 func (v *Vault) ShredOrganisation(ctx context.Context, tx *db.Tx) (subjects, orgKeys int, err error) {
 	org, err := orgOf(tx)
 	if err != nil {
