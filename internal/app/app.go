@@ -287,6 +287,9 @@ func (a *App) build(ctx context.Context) error {
 	a.Reconcile = reconcile.New(reconcile.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Accounts: a.Accounts,
 		Jobs: a.Jobs, Ledger: a.Ledger, Bank: a.Bank, Collections: collections{},
 		Payouts: payouts{a.Payouts}})
+	// The books keep a person's payment texts and bank lines under the
+	// organisation key: a restore erases them again too.
+	a.Vault.OnReplay(a.replayPersonErasure)
 	a.Settlement = settlement.New(settlement.Deps{DB: a.DB, Audit: a.Audit, Vault: a.Vault, Clock: a.Clock, Portfolio: a.Portfolio,
 		Relations: a.Relations, Leases: a.Leases, Ledger: a.Ledger, Payouts: a.Payouts})
 	a.Statements = settlement.NewStatements(a.Settlement, a.Outbox, a.Jobs, a.Accounts)
@@ -329,6 +332,7 @@ func (a *App) build(ctx context.Context) error {
 // Start listens on Addr and serves until Close; background jobs start too.
 func (a *App) Start(ctx context.Context) error {
 	a.sealLegacyDocuments(ctx)
+	a.sealLegacyReferences(ctx)
 	if err := a.scheduleRetention(ctx, a.Clock.Now()); err != nil {
 		return err
 	}

@@ -28,3 +28,18 @@ func (a *App) sealLegacyDocuments(ctx context.Context) {
 		}
 	}
 }
+
+// sealLegacyReferences seals the payment references written before
+// migration 00048 (plain text) under the organisation key and empties the
+// plain column (ledger.SealLegacyReferences). Start runs it; a failure is
+// logged, the references stay readable as they were and it is tried again
+// at the next start.
+func (a *App) sealLegacyReferences(ctx context.Context) {
+	n, err := a.Ledger.SealLegacyReferences(ctx)
+	if err != nil {
+		a.Log.Error("seal the payment references", "err", err)
+	}
+	if n > 0 {
+		a.Log.Info("payment references sealed", "count", n)
+	}
+}

@@ -18,7 +18,7 @@ import (
 var ErrOpenItems = &validation.Problem{Status: 409, Code: "privacy.erase_open_items"}
 
 // PrivacySource is the books of the person's leases for subject requests
-// (source "ledger"): invoices, credit notes and payments, amounts only.
+// (source "ledger"): invoices, credit notes and payments with their texts.
 func (s *Service) PrivacySource() privacy.Source { return privacySource{s} }
 
 type privacySource struct{ s *Service }
@@ -33,8 +33,9 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 			"privacy.col.due", "privacy.col.total", "privacy.col.open"}}
 	pays := privacy.Section{Key: "ledger.payments", Title: "privacy.src.payments", Purpose: "privacy.purpose.payments",
 		Basis: "privacy.basis.contract_legal", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.books",
-		Origin:  "privacy.origin.payments",
-		Columns: []string{"privacy.col.date", "privacy.col.reference", "privacy.col.amount", "privacy.col.method"}}
+		Origin: "privacy.origin.payments",
+		Columns: []string{"privacy.col.date", "privacy.col.reference", "privacy.col.amount", "privacy.col.method",
+			"privacy.col.description"}}
 	ids, err := lease.LeaseIDsOfPartyTx(ctx, tx, person)
 	if err != nil {
 		return nil, err
@@ -49,13 +50,13 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 				privacy.Text(inv.LeaseReference), privacy.Text(inv.Period), privacy.Day(inv.IssueDate), privacy.Day(inv.DueDate),
 				privacy.Amount(inv.Total), privacy.Amount(inv.Open)})
 		}
-		ps, err := ledger.PaymentsOfLeaseTx(ctx, tx, id)
+		ps, err := p.s.ledger.PaymentsOfLeaseTx(ctx, tx, id)
 		if err != nil {
 			return nil, err
 		}
 		for _, pm := range ps {
 			pays.Records = append(pays.Records, []privacy.Value{privacy.Day(pm.Date), privacy.Text(pm.LeaseReference),
-				privacy.Amount(pm.Amount), privacy.Word("privacy.method." + string(pm.Method))})
+				privacy.Amount(pm.Amount), privacy.Word("privacy.method." + string(pm.Method)), privacy.Text(pm.Reference)})
 		}
 	}
 	return []privacy.Section{invs, pays}, nil
@@ -114,7 +115,7 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, a account.Actor, pe
 				return o, fmt.Errorf("invoice %s document before erasure: %w", inv.Number, err)
 			}
 		}
-		ps, err := ledger.PaymentsOfLeaseTx(ctx, tx, id)
+		ps, err := p.s.ledger.PaymentsOfLeaseTx(ctx, tx, id)
 		if err != nil {
 			return o, err
 		}

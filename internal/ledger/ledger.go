@@ -113,6 +113,9 @@ type Payment struct {
 	ReversedBy        int64
 	Allocated         money.Cents
 	CreatedAt         time.Time
+	// sealedRef is Reference as stored (sealed under the organisation
+	// key); openReferences fills Reference from it.
+	sealedRef []byte
 }
 
 // Unallocated is the part of a payment that is credit on the account.

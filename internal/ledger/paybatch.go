@@ -152,8 +152,14 @@ func (b *PaymentBatch) Flush(ctx context.Context) (ids []int64, err error) {
 	rows := make([]paymentRow, len(b.pending))
 	var sum money.Cents
 	for i, p := range b.pending {
+		// Sealed here, once per payment, with the organisation key the
+		// transaction already holds: no statement more.
+		ref, err := b.s.sealReference(ctx, b.tx, p.in.Reference)
+		if err != nil {
+			return nil, err
+		}
 		rows[i] = paymentRow{leaseID: p.in.LeaseID, date: p.in.Date, amount: p.in.Amount, method: p.in.Method,
-			reference: p.in.Reference, now: now, by: b.a.UserID}
+			reference: ref, now: now, by: b.a.UserID}
 		sum += p.in.Amount
 	}
 	if ids, err = insertPayments(ctx, b.tx, rows); err != nil {

@@ -174,8 +174,10 @@ func (s *Service) Payments(ctx context.Context, a account.Actor, leaseID int64) 
 			return err
 		}
 		var err error
-		out, err = payments(ctx, tx, "p.lease_id = $2", leaseID)
-		return err
+		if out, err = payments(ctx, tx, "p.lease_id = $2", leaseID); err != nil {
+			return err
+		}
+		return s.openReferences(ctx, tx, out)
 	})
 	return out, err
 }
@@ -245,8 +247,12 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *db.Tx, a account.Acto
 	if err != nil {
 		return 0, err
 	}
+	ref, err := s.sealReference(ctx, tx, in.Reference)
+	if err != nil {
+		return 0, err
+	}
 	id, err := insertPayment(ctx, tx, paymentRow{leaseID: in.LeaseID, date: in.Date, amount: in.Amount, method: in.Method,
-		reference: in.Reference, now: s.now(), by: a.UserID})
+		reference: ref, now: s.now(), by: a.UserID})
 	if err != nil {
 		return 0, err
 	}
@@ -461,8 +467,12 @@ func (s *Service) ReversePaymentTx(ctx context.Context, tx *db.Tx, a account.Act
 	if p.Amount < 0 || p.ReversedBy != 0 {
 		return 0, validation.Errors{"payment": "ledger.payment.already_reversed"}
 	}
+	ref, err := s.sealReference(ctx, tx, reason)
+	if err != nil {
+		return 0, err
+	}
 	id, err := insertPayment(ctx, tx, paymentRow{leaseID: p.LeaseID, date: on, amount: -p.Amount, method: p.Method,
-		reference: reason, reverses: p.ID, now: s.now(), by: a.UserID})
+		reference: ref, reverses: p.ID, now: s.now(), by: a.UserID})
 	if err != nil {
 		return 0, err
 	}
@@ -636,6 +646,9 @@ func (s *Service) StatementOf(ctx context.Context, a account.Actor, leaseID int6
 		bal := st.Opening
 		for _, sl := range lines {
 			l, amount := sl.StatementLine, sl.amount
+			if l.Reference, err = s.openReference(ctx, tx, sl.sealedRef, l.Reference); err != nil {
+				return err
+			}
 			switch l.Kind {
 			case "invoice", "credit_note":
 				if amount >= 0 {

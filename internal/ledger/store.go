@@ -401,7 +401,8 @@ func postedPeriods(ctx context.Context, tx *db.Tx, leaseID int64) ([]string, err
 
 func payments(ctx context.Context, tx *db.Tx, cond string, arg any) ([]Payment, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.lease_id, l.reference, p.payment_date, p.amount_cents, p.method, p.reference,
-		COALESCE(p.reverses_payment_id, 0), COALESCE((SELECT r.id FROM ledger_payments r WHERE r.reverses_payment_id = p.id), 0),
+		p.reference_sealed, COALESCE(p.reverses_payment_id, 0),
+		COALESCE((SELECT r.id FROM ledger_payments r WHERE r.reverses_payment_id = p.id), 0),
 		COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al WHERE al.payment_id = p.id), 0), p.created_at
 		FROM ledger_payments p JOIN leases l ON l.id = p.lease_id AND l.org_id = p.org_id
 		WHERE p.org_id = $1 AND `+cond+` ORDER BY p.payment_date, p.id`, tx.OrgID(), arg)
@@ -414,8 +415,8 @@ func payments(ctx context.Context, tx *db.Tx, cond string, arg any) ([]Payment, 
 		var p Payment
 		var amount, alloc int64
 		var method, created string
-		if err := rows.Scan(&p.ID, &p.LeaseID, &p.LeaseReference, &p.Date, &amount, &method, &p.Reference, &p.ReversesPaymentID,
-			&p.ReversedBy, &alloc, &created); err != nil {
+		if err := rows.Scan(&p.ID, &p.LeaseID, &p.LeaseReference, &p.Date, &amount, &method, &p.Reference, &p.sealedRef,
+			&p.ReversesPaymentID, &p.ReversedBy, &alloc, &created); err != nil {
 			return nil, fmt.Errorf("ledger: read payments: %w", err)
 		}
 		p.Amount, p.Allocated, p.Method = money.Cents(amount), money.Cents(alloc), PaymentMethod(method)
@@ -429,12 +430,13 @@ func payments(ctx context.Context, tx *db.Tx, cond string, arg any) ([]Payment, 
 }
 
 // paymentRow is a payment as stored; reverses is 0 for a payment received.
+// reference is the text sealed (sealReference), nil when there is none.
 type paymentRow struct {
 	leaseID   int64
 	date      civil.Date
 	amount    money.Cents
 	method    PaymentMethod
-	reference string
+	reference []byte
 	reverses  int64
 	now       string
 	by        int64
@@ -446,8 +448,8 @@ func insertPayment(ctx context.Context, tx *db.Tx, p paymentRow) (int64, error) 
 		reverses = p.reverses
 	}
 	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method, reference,
-		reverses_payment_id, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+	if err := tx.QueryRowContext(ctx, `INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method,
+		reference_sealed, reverses_payment_id, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		tx.OrgID(), p.leaseID, p.date, int64(p.amount), string(p.method), p.reference, reverses, p.now, p.by).Scan(&id); err != nil {
 		return 0, fmt.Errorf("ledger: insert payment: %w", err)
 	}
@@ -553,17 +555,18 @@ func openingBalance(ctx context.Context, tx *db.Tx, leaseID int64, from civil.Da
 // with its signed amount.
 type statementLine struct {
 	StatementLine
-	amount money.Cents
+	amount    money.Cents
+	sealedRef []byte // a payment's reference, sealed
 }
 
 // statementLines are a lease's invoices, credit notes and payments from
 // day from to day to, in date order.
 func statementLines(ctx context.Context, tx *db.Tx, leaseID int64, from, to civil.Date) ([]statementLine, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT issue_date, kind, number, id, total_cents, period FROM ledger_invoices
+	rows, err := tx.QueryContext(ctx, `SELECT issue_date, kind, number, id, total_cents, period, NULL FROM ledger_invoices
 		WHERE org_id = $1 AND lease_id = $2 AND issue_date BETWEEN $3 AND $4
 		UNION ALL
-		SELECT payment_date, CASE WHEN amount_cents < 0 THEN 'reversal' ELSE 'payment' END, reference, id, amount_cents, method
-		FROM ledger_payments WHERE org_id = $1 AND lease_id = $2 AND payment_date BETWEEN $3 AND $4
+		SELECT payment_date, CASE WHEN amount_cents < 0 THEN 'reversal' ELSE 'payment' END, reference, id, amount_cents, method,
+		reference_sealed FROM ledger_payments WHERE org_id = $1 AND lease_id = $2 AND payment_date BETWEEN $3 AND $4
 		ORDER BY 1, 2, 4`, tx.OrgID(), leaseID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: statement of lease %d: %w", leaseID, err)
@@ -573,7 +576,7 @@ func statementLines(ctx context.Context, tx *db.Tx, leaseID int64, from, to civi
 	for rows.Next() {
 		var l statementLine
 		var amount int64
-		if err := rows.Scan(&l.Date, &l.Kind, &l.Reference, &l.ID, &amount, &l.Description); err != nil {
+		if err := rows.Scan(&l.Date, &l.Kind, &l.Reference, &l.ID, &amount, &l.Description, &l.sealedRef); err != nil {
 			return nil, fmt.Errorf("ledger: statement of lease %d: %w", leaseID, err)
 		}
 		l.amount = money.Cents(amount)
@@ -795,8 +798,8 @@ func insertPayments(ctx context.Context, tx *db.Tx, rows []paymentRow) ([]int64,
 	for start := 0; start < len(rows); start += RowsPerStatement {
 		chunk := rows[start:min(start+RowsPerStatement, len(rows))]
 		var sb strings.Builder
-		sb.WriteString(`INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method, reference, created_at,
-			created_by) VALUES `)
+		sb.WriteString(`INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method, reference_sealed,
+			created_at, created_by) VALUES `)
 		args := make([]any, 0, len(chunk)*cols)
 		for i, p := range chunk {
 			if i > 0 {

@@ -83,6 +83,7 @@ var SealedColumns = []Sealed{
 	{Table: "dd_mandates", Column: "debtor_sealed", By: ByOrg, Field: "dd_mandates.debtor", Name: "debtor"},
 	{Table: "dd_items", Column: "debtor_sealed", By: ByOrg, Field: "dd_items.debtor", Name: "debtor"},
 	{Table: "bank_lines", Column: "details_sealed", By: ByOrg, Field: "bank_lines.details", Name: "details"},
+	{Table: "ledger_payments", Column: "reference_sealed", By: ByOrg, Field: "ledger_payments.reference", Name: "reference"},
 	{Table: "bank_uploads", Column: "file_sealed", By: ByOrg, Field: "bank_uploads.file", Dir: "bank-statements",
 		NameSQL: "file_name"},
 	{Table: "payout_batches", Column: "file_sealed", By: ByOrg, Field: "payout_batches.file", Dir: "payment-files", Ext: "xml"},

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,6 +107,7 @@ func (s *Service) rows(ctx context.Context, tx *db.Tx, actor account.Actor, t st
 			}
 			if cols == nil {
 				cols, keep, omit = choose(all, vals)
+				cols, keep = replaced(cols, keep, texts)
 				if people {
 					cols = append(cols, personColumns...)
 				}
@@ -171,7 +173,7 @@ func (s *Service) rows(ctx context.Context, tx *db.Tx, actor account.Actor, t st
 			return 0, nil, err
 		}
 		for _, c := range names {
-			if !lookupColumn(c) {
+			if !lookupColumn(c) && !slices.ContainsFunc(texts, func(sc Sealed) bool { return sc.Name == c }) {
 				cols = append(cols, c)
 			}
 		}
@@ -231,6 +233,20 @@ func textual(b []byte) bool {
 		}
 	}
 	return utf8.Valid(b)
+}
+
+// replaced leaves out the plain columns an opened text column takes the
+// place of (ledger_payments.reference, plain before migration 00048 and
+// empty since: the export shows the opened text under that name).
+func replaced(cols []string, keep []int, texts []Sealed) ([]string, []int) {
+	var c2 []string
+	var k2 []int
+	for i, c := range cols {
+		if !slices.ContainsFunc(texts, func(sc Sealed) bool { return sc.Name == c }) {
+			c2, k2 = append(c2, c), append(k2, keep[i])
+		}
+	}
+	return c2, k2
 }
 
 func cellsOf(vals []any, keep []int) []string {

@@ -257,6 +257,27 @@ func billingSections(billed []subscription.Billed) []Section {
 // returns the receipt: what was erased, what is kept, until when and why.
 // An account that is the only owner of an organisation is refused
 // (*account.SoleOwner, a validation.Problem).
+//
+// It is not one transaction, and cannot be: on PostgreSQL an
+// organisation's rows are written under that organisation's seal (row-level
+// security) and its audit chain is appended in the same transaction, while
+// the platform's rows (sessions, links, the user's row and vault subject)
+// are written by the system role on a pool of its own. So it runs as steps,
+// each safe to repeat, and staff repeat the whole after a failure:
+//   - the billing read and EraseUser's sole-owner check read only;
+//   - one transaction per organisation deletes the user's membership and
+//     API tokens there, with that organisation's audit event; run again it
+//     finds nothing, deletes nothing and records nothing;
+//   - last, one platform transaction ends the sessions, deletes links,
+//     recovery codes and dismissals, shreds the keys and blanks the login;
+//     run again it deletes nothing, Shred of a shredded subject keeps it as it is
+//     and AlreadyErased is reported.
+//
+// A failure in between leaves the organisations done so far without the
+// member and the account otherwise whole (it can still sign in, to no
+// organisation): nothing is half-written, and the next run finishes. The
+// receipt of such a next run counts only what that run removed; the
+// earlier removals are in their organisations' audit logs.
 func (r *Rights) EraseAccount(ctx context.Context, staff account.Actor, user int64) (*Receipt, error) {
 	if !canAct(staff) || r.accounts == nil {
 		return nil, validation.ErrForbidden

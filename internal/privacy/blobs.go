@@ -89,6 +89,8 @@ var Blobs = map[string]Blob{
 	"dd_items.debtor_sealed": {SealedPerOrganisation, "the debtor of one direct debit; replaced by an empty record on erasure"},
 	"bank_lines.details_sealed": {SealedPerOrganisation, "a bank line's payer and texts; replaced on erasure, the " +
 		"amount and booking stay"},
+	"ledger_payments.reference_sealed": {SealedPerOrganisation, "what the payer wrote on a transfer, or a payment's " +
+		"note; emptied on erasure of a tenant of the lease (again after a restore), the amount and date stay"},
 	"bank_uploads.file_sealed": {SealedPerOrganisation, "a bank statement file as uploaded, every payer of a " +
 		"period in one file; kept as the bank's record with the books"},
 	"payout_batches.file_sealed": {SealedPerOrganisation, "a pain.001 payment file naming every payee of a " +

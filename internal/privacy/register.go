@@ -161,7 +161,7 @@ var Register = []Activity{
 			{"ledger_invoices", []string{"reason"}, FreeText},
 			{"ledger_invoices", nil, Financial},
 			{"ledger_charges", nil, Financial},
-			{"ledger_payments", []string{"reference"}, FreeText},
+			{"ledger_payments", []string{"reference", "reference_sealed"}, FreeText},
 			{"ledger_payments", nil, Financial},
 			{"ledger_allocations", nil, Financial},
 			{"ledger_fiscal_keys", []string{"subject_id"}, Technical},

@@ -33,9 +33,16 @@ type personLine struct {
 	sealed []byte
 }
 
-func personLinesTx(ctx context.Context, tx *db.Tx, person int64) ([]personLine, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT b.id, b.booking_date, b.amount_cents, b.details_sealed FROM bank_lines b WHERE `+personLines+`
-		ORDER BY b.booking_date, b.id`, tx.OrgID(), person)
+// personLinesTx are the bank lines booked to the person's leases; with
+// through (db.TS) only those of statements stored at or before it.
+func personLinesTx(ctx context.Context, tx *db.Tx, person int64, through string) ([]personLine, error) {
+	q, args := `SELECT b.id, b.booking_date, b.amount_cents, b.details_sealed FROM bank_lines b WHERE `+personLines, []any{tx.OrgID(), person}
+	if through != "" {
+		q += ` AND b.entry_id IN (SELECT e.id FROM bank_entries e JOIN bank_statements st ON st.id = e.statement_id AND st.org_id = e.org_id
+			WHERE e.org_id = $1 AND st.created_at <= $3)`
+		args = append(args, through)
+	}
+	rows, err := tx.QueryContext(ctx, q+` ORDER BY b.booking_date, b.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("bank lines of person: %w", err)
 	}
@@ -56,7 +63,7 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 		Basis: "privacy.basis.contract_legal", Retention: "privacy.retention.fiscal", Recipients: "privacy.recipients.books",
 		Origin:  "privacy.origin.bank",
 		Columns: []string{"privacy.col.date", "privacy.col.amount", "privacy.col.name", "privacy.col.iban", "privacy.col.description"}}
-	ls, err := personLinesTx(ctx, tx, person)
+	ls, err := personLinesTx(ctx, tx, person, "")
 	if err != nil {
 		return nil, err
 	}
@@ -78,19 +85,53 @@ func (p privacySource) Export(ctx context.Context, tx *db.Tx, _ account.Actor, p
 // person's leases are deleted.
 func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, person int64) (privacy.Outcome, error) {
 	var o privacy.Outcome
-	ls, err := personLinesTx(ctx, tx, person)
+	ls, err := personLinesTx(ctx, tx, person, "")
 	if err != nil {
 		return o, err
 	}
-	erased := 0
+	erased, payers, err := p.s.eraseLinesTx(ctx, tx, person, ls, "")
+	if err != nil {
+		return o, err
+	}
 	var last civil.Date
 	for _, l := range ls {
 		if day, err := civil.Parse(l.date); err == nil && day.After(last) {
 			last = day
 		}
-		d, err := p.s.open(ctx, tx, l.sealed)
+	}
+	var until civil.Date
+	if !last.IsZero() {
+		until = ledger.RetainedUntil(last.Year)
+	}
+	o.Erased = []privacy.Erased{{What: "privacy.what.bank_line_details", Count: erased},
+		{What: "privacy.what.learned_payers", Count: payers}}
+	o.Kept = []privacy.Kept{{What: "privacy.what.bank_lines", Count: len(ls), Until: until, Why: "privacy.why.fiscal"}}
+	return o, nil
+}
+
+// ReplayErasureTx erases again, after a restore of a backup (vault.OnReplay,
+// wired in app), what Erase erased of person at through (the erasure's
+// time, db.TS): the details of the bank lines of statements stored by then
+// and the payers learned by then. Lines and payers that came after (a
+// co-tenant paying on) stay; lines erased before are left alone.
+func (s *Service) ReplayErasureTx(ctx context.Context, tx *db.Tx, person int64, through string) error {
+	ls, err := personLinesTx(ctx, tx, person, through)
+	if err != nil {
+		return err
+	}
+	_, _, err = s.eraseLinesTx(ctx, tx, person, ls, through)
+	return err
+}
+
+// eraseLinesTx replaces the details of lines by the bank's codes alone and
+// deletes the payers learned for the person's leases (by through, when
+// given). It returns how many lines and payers it changed.
+func (s *Service) eraseLinesTx(ctx context.Context, tx *db.Tx, person int64, ls []personLine, through string) (int, int, error) {
+	erased := 0
+	for _, l := range ls {
+		d, err := s.open(ctx, tx, l.sealed)
 		if err != nil {
-			return o, err
+			return 0, 0, err
 		}
 		kept := Details{Kind: d.Kind, TxCode: d.TxCode, BatchRef: d.BatchRef}
 		if kept == d {
@@ -98,30 +139,28 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, pe
 		}
 		b, err := json.Marshal(kept)
 		if err != nil {
-			return o, err
+			return 0, 0, err
 		}
-		sealed, err := p.s.vault.SealOrg(ctx, tx, fieldDetails, b)
+		sealed, err := s.vault.SealOrg(ctx, tx, fieldDetails, b)
 		if err != nil {
-			return o, fmt.Errorf("erase bank line %d: %w", l.id, err)
+			return 0, 0, fmt.Errorf("erase bank line %d: %w", l.id, err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE bank_lines SET details_sealed = $1, payer_token = '' WHERE org_id = $2 AND id = $3`,
 			sealed, tx.OrgID(), l.id); err != nil {
-			return o, fmt.Errorf("erase bank line %d: %w", l.id, err)
+			return 0, 0, fmt.Errorf("erase bank line %d: %w", l.id, err)
 		}
 		erased++
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM bank_payers WHERE org_id = $1 AND lease_id IN (SELECT lp.lease_id FROM lease_parties lp
-		WHERE lp.org_id = $1 AND lp.party_id = $2)`, tx.OrgID(), person)
+	q, args := `DELETE FROM bank_payers WHERE org_id = $1 AND lease_id IN (SELECT lp.lease_id FROM lease_parties lp
+		WHERE lp.org_id = $1 AND lp.party_id = $2)`, []any{tx.OrgID(), person}
+	if through != "" {
+		q += ` AND created_at <= $3`
+		args = append(args, through)
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
-		return o, fmt.Errorf("erase learned payers: %w", err)
+		return 0, 0, fmt.Errorf("erase learned payers: %w", err)
 	}
 	payers, _ := res.RowsAffected()
-	var until civil.Date
-	if !last.IsZero() {
-		until = ledger.RetainedUntil(last.Year)
-	}
-	o.Erased = []privacy.Erased{{What: "privacy.what.bank_line_details", Count: erased},
-		{What: "privacy.what.learned_payers", Count: int(payers)}}
-	o.Kept = []privacy.Kept{{What: "privacy.what.bank_lines", Count: len(ls), Until: until, Why: "privacy.why.fiscal"}}
-	return o, nil
+	return erased, int(payers), nil
 }

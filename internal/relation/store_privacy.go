@@ -132,35 +132,47 @@ func (p privacySource) Erase(ctx context.Context, tx *db.Tx, _ account.Actor, id
 	if err := p.s.vault.Shred(ctx, tx, r.subject); err != nil {
 		return o, fmt.Errorf("erase relation %d: %w", id, err)
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM relation_search WHERE org_id = $1 AND relation_id = $2`, tx.OrgID(), id)
-	if err != nil {
-		return o, fmt.Errorf("erase relation %d tokens: %w", id, err)
-	}
-	tokens, _ := res.RowsAffected()
-	objections, err := deleteObjections(ctx, tx, id)
+	tokens, objections, err := forgetTx(ctx, tx, id, db.TS(p.s.clk.Now()))
 	if err != nil {
 		return o, err
+	}
+	o.Erased = []privacy.Erased{{What: "privacy.what.personal_fields", Count: 1}, {What: "privacy.what.keys", Count: 1},
+		{What: "privacy.what.search_tokens", Count: tokens}}
+	if objections > 0 {
+		o.Erased = append(o.Erased, privacy.Erased{What: "privacy.what.objections", Count: objections})
+	}
+	o.Kept = []privacy.Kept{stub}
+	return o, nil
+}
+
+// forgetTx deletes what relation id keeps besides its shredded keys: the
+// sealed fields, the customer's reference, the search tokens, the
+// name-order rank, the objections and the links to companies, and marks
+// the row erased at at (an erased row keeps its first time). Erase runs it
+// after the shred, and the replay of an erasure after a restore again
+// (ReplayErasureTx). It returns the search tokens and objections deleted.
+func forgetTx(ctx context.Context, tx *db.Tx, id int64, at string) (tokens, objections int, err error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM relation_search WHERE org_id = $1 AND relation_id = $2`, tx.OrgID(), id)
+	if err != nil {
+		return 0, 0, fmt.Errorf("erase relation %d tokens: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	if objections, err = deleteObjections(ctx, tx, id); err != nil {
+		return 0, 0, err
 	}
 	for _, q := range []string{
 		`DELETE FROM relation_order WHERE org_id = $1 AND relation_id = $2`,
 		`DELETE FROM relation_contacts WHERE org_id = $1 AND person_id = $2`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, tx.OrgID(), id); err != nil {
-			return o, fmt.Errorf("erase relation %d: %w", id, err)
+			return 0, 0, fmt.Errorf("erase relation %d: %w", id, err)
 		}
 	}
-	now := db.TS(p.s.clk.Now())
 	if _, err := tx.ExecContext(ctx, `UPDATE relations SET ref = NULL, name_sealed = NULL, address_sealed = NULL, contact_sealed = NULL,
-		birth_sealed = NULL, ibans_sealed = NULL, list_sealed = NULL, fingerprint = '', updated_at = $1, erased_at = $1,
-		restricted_at = NULL, restriction_ground = NULL, restricted_by = 0
-		WHERE org_id = $2 AND id = $3`, now, tx.OrgID(), id); err != nil {
-		return o, fmt.Errorf("erase relation %d: %w", id, err)
+		birth_sealed = NULL, ibans_sealed = NULL, list_sealed = NULL, fingerprint = '', updated_at = COALESCE(erased_at, $1),
+		erased_at = COALESCE(erased_at, $1), restricted_at = NULL, restriction_ground = NULL, restricted_by = 0
+		WHERE org_id = $2 AND id = $3`, at, tx.OrgID(), id); err != nil {
+		return 0, 0, fmt.Errorf("erase relation %d: %w", id, err)
 	}
-	o.Erased = []privacy.Erased{{What: "privacy.what.personal_fields", Count: 1}, {What: "privacy.what.keys", Count: 1},
-		{What: "privacy.what.search_tokens", Count: int(tokens)}}
-	if objections > 0 {
-		o.Erased = append(o.Erased, privacy.Erased{What: "privacy.what.objections", Count: objections})
-	}
-	o.Kept = []privacy.Kept{stub}
-	return o, nil
+	return int(n), objections, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -49,10 +50,14 @@ type srPublicView struct {
 	Done   string   // a message id once verified
 	Sent   bool     // a new code was mailed
 	Fields []string // a rectification's proposed fields (requests.ProposedFields)
+	// Languages an account's proposed language is chosen from (i18n.Languages);
+	// the request model takes it on a request about an HMS account only.
+	Languages []string
 }
 
 func (sp srPublic) view() *srPublicView {
-	return &srPublicView{Base: sp.Base, Kinds: requests.Kinds, Abouts: requests.Abouts, Fields: requests.ProposedFields}
+	return &srPublicView{Base: sp.Base, Kinds: requests.Kinds, Abouts: requests.Abouts, Fields: requests.ProposedFields,
+		Languages: i18n.Languages}
 }
 
 func (s *Server) srForm(sp srPublic) http.HandlerFunc {
@@ -92,10 +97,10 @@ func (s *Server) srSubmit(sp srPublic) http.HandlerFunc {
 }
 
 // srProposed reads a rectification's proposed values (fields
-// "proposed_" + requests.ProposedFields).
+// "proposed_" + requests.ProposedFields and requests.AccountFields).
 func srProposed(f *form) map[string]string {
 	out := map[string]string{}
-	for _, k := range requests.ProposedFields {
+	for _, k := range slices.Concat(requests.ProposedFields, requests.AccountFields) {
 		if v := f.String("proposed_" + k); v != "" {
 			out[k] = v
 		}

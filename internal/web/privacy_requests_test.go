@@ -397,3 +397,53 @@ func TestSubjectRightsBrowserObjection(t *testing.T) {
 		t.Fatalf("objection mail: %q", m.Text)
 	}
 }
+
+// The website's form lets a rectification about an HMS account propose the
+// account's language (Dutch and English pages alike); the request carries
+// it for staff to approve. On a request to a landlord a language is refused
+// at its field, and the form keeps the choice.
+func TestSubjectRequestFormProposesALanguage(t *testing.T) {
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			e := apptest.Start(t, engine, apptest.Options{})
+			ctx := context.Background()
+			_, staff, err := e.Accounts.CreateUser(ctx, account.CreateUserInput{Email: "staff@hms.nl", Staff: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := newClient(t, e.URL())
+			for path, words := range map[string][]string{"/privacy/verzoek": {"Taal van het account", "Engels"},
+				"/en/privacy/request": {"Language of the account", "English"}} {
+				resp, body := c.do("GET", path, nil)
+				if resp.StatusCode != 200 || !strings.Contains(body, `id="f-proposed_language"`) {
+					t.Fatalf("%s: %d, no language to propose", path, resp.StatusCode)
+				}
+				for _, w := range words {
+					if !strings.Contains(body, w) {
+						t.Errorf("%s does not say %q", path, w)
+					}
+				}
+			}
+			form := url.Values{"kind": {"rectification"}, "about": {"landlord"}, "landlord": {"Van Dam Beheer"},
+				"name": {"Rik Recht"}, "email": {"rik@voorbeeld.nl"}, "proposed_language": {"en"}}
+			resp, body := c.do("POST", "/en/privacy/request", form)
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="err-proposed_language"`) ||
+				!regexp.MustCompile(`<option value="en"\s+selected>`).MatchString(body) {
+				t.Fatalf("a language on a request to a landlord: %d", resp.StatusCode)
+			}
+			form.Set("about", "account")
+			form.Del("landlord")
+			if resp, body = c.do("POST", "/en/privacy/request", form); resp.StatusCode != 200 {
+				t.Fatalf("a rectification of the account's language: %d %s", resp.StatusCode, body)
+			}
+			list, err := e.Requests.List(ctx, requests.Staff(staff), requests.Filter{})
+			if err != nil || len(list) != 1 {
+				t.Fatalf("console: %d %v", len(list), err)
+			}
+			r, err := e.Requests.Get(ctx, requests.Staff(staff), list[0].ID)
+			if err != nil || r.Personal.Proposed["language"] != "en" || r.Kind != requests.Rectification {
+				t.Fatalf("the request: %v %+v", err, r)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package vault
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"hms/internal/platform/db"
@@ -36,6 +37,22 @@ func (v *Vault) replayHooks() []ReplayFunc {
 	v.hooksMu.Lock()
 	defer v.hooksMu.Unlock()
 	return append([]ReplayFunc(nil), v.hooks...)
+}
+
+// ShreddedAtTx is when the journal says subject s of the transaction's
+// organisation was shredded (db.TS), "" when it does not list it: a replay
+// function erases again what the erasure reached then, not what came after.
+func ShreddedAtTx(ctx context.Context, tx *db.Tx, s SubjectID) (string, error) {
+	var at string
+	err := tx.QueryRowContext(ctx, `SELECT shredded_at FROM vault_erasures WHERE org_id = $1 AND subject_id = $2`,
+		tx.OrgID(), int64(s)).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("vault: the erasure of subject %d: %w", s, err)
+	}
+	return at, nil
 }
 
 // Erasures reads the whole journal, every organisation's, in order.
