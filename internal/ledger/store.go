@@ -830,16 +830,17 @@ func insertPaymentsArrays(ctx context.Context, tx *db.Tx, rows []paymentRow) ([]
 	}
 	n := len(rows)
 	lease, amount, by := make([]int64, n), make([]int64, n), make([]int64, n)
-	date, method, reference, created := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	date, method, created := make([]string, n), make([]string, n), make([]string, n)
+	reference := make([][]byte, n) // sealed; nil is NULL
 	for i, p := range rows {
 		lease[i], date[i], amount[i], method[i], reference[i], created[i], by[i] = p.leaseID, p.date.String(), int64(p.amount),
 			string(p.method), p.reference, p.now, p.by
 	}
 	ids, err := scanIDs(tx.QueryContext(ctx, `INSERT INTO ledger_payments (org_id, lease_id, payment_date, amount_cents, method,
-		reference, created_at, created_by)
-		SELECT $1, lease_id, payment_date, amount_cents, method, reference, created_at, created_by
-		FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[]) WITH ORDINALITY
-			AS p(lease_id, payment_date, amount_cents, method, reference, created_at, created_by, n) ORDER BY n
+		reference_sealed, created_at, created_by)
+		SELECT $1, lease_id, payment_date, amount_cents, method, reference_sealed, created_at, created_by
+		FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bytea[], $7::text[], $8::bigint[]) WITH ORDINALITY
+			AS p(lease_id, payment_date, amount_cents, method, reference_sealed, created_at, created_by, n) ORDER BY n
 		RETURNING id`,
 		tx.OrgID(), lease, date, amount, method, reference, created, by))
 	if err != nil {
