@@ -115,6 +115,9 @@ func TestConsoleSubscriptionPagesBrowser(t *testing.T) {
 					check(b, "customer", "HMS0000001", "Geweigerd door de klant", "facturen@alfa.example")
 					b.Run(t, chromedp.Navigate(e.URL()+"/console/collections"), chromedp.WaitVisible(css("main h1")))
 					check(b, "collections")
+					if got := b.Text(t, "#returned tbody"); strings.Count(got, "HMS0000001") != 1 {
+						t.Errorf("the returned invoice is listed once: %q", got)
+					}
 					b.Run(t, chromedp.Navigate(e.URL()+fmt.Sprintf("/console/collections/%d", batch)), chromedp.WaitVisible(css("main h1")))
 					check(b, "batch", "HMS0000001", "HMS0000002")
 
