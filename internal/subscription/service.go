@@ -476,7 +476,7 @@ func (in *Input) clean() (Details, string, error) {
 
 // ErrCancelPending refuses subscribing while a cancellation is pending:
 // the subscription still runs; the owner undoes the cancellation instead.
-var ErrCancelPending = &validation.Problem{Status: 409, Code: "subscription.cancel_pending"}
+var ErrCancelPending = &validation.Problem{Status: 409, Code: "subscription.subscribe_cancel_pending"}
 
 // Subscribe records the billing details and the signed mandate: the
 // organisation then has an active subscription on the plan its units

@@ -169,7 +169,9 @@ const batchItemCols = `SELECT b.batch_id, bt.collect_on, i.id, i.number, i.organ
 func batchItemsTx(ctx context.Context, tx *db.Tx, batch int64, returned bool) ([]BatchItem, error) {
 	q, args := batchItemCols+` WHERE b.batch_id = $1 ORDER BY i.number`, []any{batch}
 	if returned {
+		// One row per invoice: its latest return (a retried one came back twice).
 		q, args = batchItemCols+` WHERE b.state = 'returned' AND i.state = 'open' AND i.batch_id IS NULL
+			AND b.batch_id = (SELECT MAX(x.batch_id) FROM subscription_batch_items x WHERE x.invoice_id = b.invoice_id)
 			ORDER BY b.returned_on, i.number`, nil
 	}
 	return scanBatchItems(ctx, tx, q, args...)

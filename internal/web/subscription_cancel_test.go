@@ -20,8 +20,8 @@ import (
 // words when it takes effect and until when the export can be downloaded;
 // without the tick nothing changes; undo works until the trial ends. A
 // manager can neither cancel nor undo. After the end the organisation is
-// read-only with a banner saying until when it can export, and the export
-// still downloads.
+// read-only with a banner saying until when it can export, the page offers
+// to subscribe again, and the export still downloads.
 func TestCancelOnTheSubscriptionPage(t *testing.T) {
 	for _, engine := range dbtest.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
@@ -89,7 +89,7 @@ func TestCancelOnTheSubscriptionPage(t *testing.T) {
 				t.Fatalf("the banner: %.3000s", body)
 			}
 			if body := mustBody(t, c, "/o/a/settings/subscription"); !strings.Contains(body, `id="cancel-effective"`) ||
-				strings.Contains(body, `id="cancel-undo"`) || strings.Contains(body, `id="subscription-form"`) {
+				strings.Contains(body, `id="cancel-undo"`) || !strings.Contains(body, `id="resubscribe-hint"`) {
 				t.Fatalf("the page after the cancellation: %.4000s", body)
 			}
 			if resp, _ := c.do("GET", "/o/a/settings/export/zip", nil); resp.StatusCode != 200 ||
