@@ -136,8 +136,11 @@ type letting struct {
 // before $2 and runs on $3 or later". The service passes the first day its
 // figures look at and today: such a unit is let on every day the figures
 // count and loses no rent, so it is only counted (letUnits), not read.
-const letThrough = `EXISTS (SELECT 1 FROM lease_units cu JOIN leases cl ON cl.id = cu.lease_id AND cl.org_id = cu.org_id
-	WHERE cu.org_id = u.org_id AND cu.unit_id = u.id AND cl.start_date <= $2 AND (cl.ends_on IS NULL OR cl.ends_on >= $3))`
+//
+// CROSS JOIN is SQLite's join-order hint: the unit's lease_units rows first,
+// not every lease that started before $2 probed for the unit.
+const letThrough = `EXISTS (SELECT 1 FROM lease_units cu CROSS JOIN leases cl WHERE cl.id = cu.lease_id AND cl.org_id = cu.org_id
+	AND cu.org_id = u.org_id AND cu.unit_id = u.id AND cl.start_date <= $2 AND (cl.ends_on IS NULL OR cl.ends_on >= $3))`
 
 // unitArgs are the arguments of the unit queries, with the complex
 // condition on column col ($4) when complexID is not 0.
@@ -360,7 +363,9 @@ func overdue(ctx context.Context, tx *db.Tx, on civil.Date, complexID int64) (su
 		args = append(args, complexID)
 	}
 	// CROSS JOIN keeps SQLite's join order: the candidates first, then their
-	// charges by invoice.
+	// charges by invoice. The allocations are found by charge (the charge is
+	// the organisation's): naming the organisation there would let SQLite
+	// walk ledger_allocations_on over every allocation up to on instead.
 	q := `SELECT COALESCE(SUM(o.open), 0),
 		COALESCE(SUM(CASE WHEN o.due_date >= $3 THEN o.open ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN o.due_date < $3 AND o.due_date >= $4 THEN o.open ELSE 0 END), 0),
@@ -368,7 +373,7 @@ func overdue(ctx context.Context, tx *db.Tx, on civil.Date, complexID int64) (su
 		COALESCE(SUM(CASE WHEN o.due_date < $5 THEN o.open ELSE 0 END), 0),
 		COUNT(DISTINCT o.lease_id)
 		FROM (SELECT c.lease_id, c.due_date, c.total_cents - COALESCE((SELECT SUM(a.amount_cents) FROM ledger_allocations a
-				WHERE a.charge_id = c.id AND a.org_id = $1 AND a.allocated_on <= $2), 0) AS open
+				WHERE a.charge_id = c.id AND a.allocated_on <= $2), 0) AS open
 			FROM (SELECT k.id FROM ledger_invoices k WHERE k.org_id = $1 AND k.open_cents <> 0
 				UNION SELECT n.invoice_id FROM ledger_charges n WHERE n.org_id = $1 AND n.total_cents < 0
 				UNION SELECT fc.invoice_id FROM ledger_allocations fa JOIN ledger_charges fc ON fc.id = fa.charge_id AND fc.org_id = fa.org_id
