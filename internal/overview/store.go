@@ -197,9 +197,12 @@ func unitsToCount(ctx context.Context, tx *db.Tx, from, today civil.Date, comple
 	if len(out) == 0 {
 		return nil, nil
 	}
+	// A lease's units are counted by its key (the lease is the
+	// organisation's): with the organisation named there SQLite walked all
+	// its lease_units rows (lease_units_complex) for every letting.
 	lcond, _ := unitArgs(tx, from, today, complexID, "lu.complex_id")
 	rows, err = tx.QueryContext(ctx, `SELECT lu.unit_id, l.id, l.reference, l.start_date, l.ends_on,
-		(SELECT COUNT(*) FROM lease_units n WHERE n.lease_id = l.id AND n.org_id = l.org_id)
+		(SELECT COUNT(*) FROM lease_units n WHERE n.lease_id = l.id)
 		FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id WHERE lu.org_id = $1`+lcond+`
 		AND lu.unit_id IN (SELECT u.id FROM units u WHERE u.org_id = $1 AND NOT `+letThrough+cond+`)
 		ORDER BY l.start_date, l.id`, args...)
