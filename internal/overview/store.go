@@ -152,11 +152,13 @@ func unitArgs(tx *db.Tx, from, today civil.Date, complexID int64, col string) (s
 	return ` AND ` + col + ` = $4`, append(args, complexID)
 }
 
-// letUnits counts the units (of a complex) let by one lease from day from
-// or before through today.
-func letUnits(ctx context.Context, tx *db.Tx, from, today civil.Date, complexID int64) (int, error) {
-	cond, args := unitArgs(tx, from, today, complexID, "u.complex_id")
-	return count(ctx, tx, "let units", `SELECT COUNT(*) FROM units u WHERE u.org_id = $1 AND `+letThrough+cond, args...)
+// unitCount counts the units (of a complex): an index-only count.
+func unitCount(ctx context.Context, tx *db.Tx, complexID int64) (int, error) {
+	q, args := `SELECT COUNT(*) FROM units u WHERE u.org_id = $1`, []any{tx.OrgID()}
+	if complexID != 0 {
+		q, args = q+` AND u.complex_id = $2`, append(args, complexID)
+	}
+	return count(ctx, tx, "units", q, args...)
 }
 
 // unitsToCount reads the units (of a complex) that are not let by one lease
@@ -199,15 +201,33 @@ func unitsToCount(ctx context.Context, tx *db.Tx, from, today civil.Date, comple
 	}
 	// A lease's units are counted by its key (the lease is the
 	// organisation's): with the organisation named there SQLite walked all
-	// its lease_units rows (lease_units_complex) for every letting.
-	lcond, _ := unitArgs(tx, from, today, complexID, "lu.complex_id")
-	rows, err = tx.QueryContext(ctx, `SELECT lu.unit_id, l.id, l.reference, l.start_date, l.ends_on,
-		(SELECT COUNT(*) FROM lease_units n WHERE n.lease_id = l.id)
-		FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id WHERE lu.org_id = $1`+lcond+`
-		AND lu.unit_id IN (SELECT u.id FROM units u WHERE u.org_id = $1 AND NOT `+letThrough+cond+`)
-		ORDER BY l.start_date, l.id`, args...)
+	// its lease_units rows (lease_units_complex) for every letting. The
+	// units are named by id, 500 a statement, rather than found again.
+	for start := 0; start < len(out); start += 500 {
+		part := out[start:min(start+500, len(out))]
+		args := []any{tx.OrgID()}
+		cond := ""
+		if complexID != 0 {
+			cond, args = ` AND lu.complex_id = $2`, append(args, complexID)
+		}
+		for _, u := range part {
+			args = append(args, u.ID)
+		}
+		if err := lettings(ctx, tx, `SELECT lu.unit_id, l.id, l.reference, l.start_date, l.ends_on,
+			(SELECT COUNT(*) FROM lease_units n WHERE n.lease_id = l.id)
+			FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id WHERE lu.org_id = $1`+cond+`
+			AND lu.unit_id IN (`+tx.Params(len(args)-len(part)+1, len(part))+`) ORDER BY l.start_date, l.id`, args, byID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// lettings reads "unit, lease…" rows of query into the units' Leases.
+func lettings(ctx context.Context, tx *db.Tx, query string, args []any, byID map[int64]*unitRow) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("overview: lettings: %w", err)
+		return fmt.Errorf("overview: lettings: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -215,7 +235,7 @@ func unitsToCount(ctx context.Context, tx *db.Tx, from, today civil.Date, comple
 		var l letting
 		var end sql.Null[civil.Date]
 		if err := rows.Scan(&unit, &l.LeaseID, &l.Reference, &l.Start, &end, &l.Units); err != nil {
-			return nil, fmt.Errorf("overview: lettings: %w", err)
+			return fmt.Errorf("overview: lettings: %w", err)
 		}
 		l.End = end.V
 		if u := byID[unit]; u != nil {
@@ -223,9 +243,9 @@ func unitsToCount(ctx context.Context, tx *db.Tx, from, today civil.Date, comple
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("overview: lettings: %w", err)
+		return fmt.Errorf("overview: lettings: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // rentRow is one bare-rent component of a lease.
