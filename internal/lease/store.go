@@ -131,11 +131,11 @@ func (lq *listQuery) bind(tx *db.Tx) (string, []any) {
 	return strings.Join(lq.where, " AND "), args
 }
 
-// count is how many leases match.
+// count is how many leases match, up to listing.CountCap+1.
 func (lq *listQuery) count(ctx context.Context, tx *db.Tx) (int, error) {
 	cond, args := lq.bind(tx)
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases l WHERE `+cond, args...).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, listing.CappedCount(` FROM leases l WHERE `+cond), args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("lease: count: %w", err)
 	}
 	return n, nil

@@ -129,13 +129,14 @@ func (s *Service) Debtors(ctx context.Context, a account.Actor, q listing.Query)
 }
 
 // openOf fills the rows' open amounts, oldest open due date, days overdue
-// and buckets on day today; only the rows' leases are read when named.
+// and buckets on day today; only the rows' leases are read when named and
+// they are a page (an export's rows, up to 100,000, are read as the whole).
 func openOf(ctx context.Context, tx *db.Tx, rows []LeaseBalance, today civil.Date, named bool) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	var ids []int64
-	if named {
+	if named && len(rows) <= listing.MaxLimit {
 		ids = make([]int64, len(rows))
 		for i, r := range rows {
 			ids[i] = r.LeaseID

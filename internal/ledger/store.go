@@ -78,7 +78,7 @@ func listInvoices(ctx context.Context, tx *db.Tx, q listing.Query, f InvoiceFilt
 	from := ` FROM ledger_invoices i JOIN leases l ON l.id = i.lease_id AND l.org_id = i.org_id WHERE ` + strings.Join(where, " AND ")
 	if q.NoTotal {
 		// no count
-	} else if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&page.Total); err != nil {
+	} else if err := tx.QueryRowContext(ctx, listing.CappedCount(from), args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("ledger: count invoices: %w", err)
 	}
 	order := map[string]string{"id": "i.id", "number": "i.number", "issue_date": "i.issue_date", "due_date": "i.due_date",

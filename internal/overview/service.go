@@ -312,7 +312,7 @@ func (s *Service) portfolioFigures(ctx context.Context, tx *db.Tx, f *Figures) e
 	if first := f.Months[0].On; first.Before(from) {
 		from = first
 	}
-	let, err := letUnits(ctx, tx, from, f.On, f.ComplexID)
+	all, err := unitCount(ctx, tx, f.ComplexID)
 	if err != nil {
 		return err
 	}
@@ -320,6 +320,7 @@ func (s *Service) portfolioFigures(ctx context.Context, tx *db.Tx, f *Figures) e
 	if err != nil {
 		return err
 	}
+	let := all - len(us)
 	var leaseIDs []int64
 	seen := map[int64]bool{}
 	for _, u := range us {

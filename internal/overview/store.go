@@ -136,8 +136,11 @@ type letting struct {
 // before $2 and runs on $3 or later". The service passes the first day its
 // figures look at and today: such a unit is let on every day the figures
 // count and loses no rent, so it is only counted (letUnits), not read.
-const letThrough = `EXISTS (SELECT 1 FROM lease_units cu JOIN leases cl ON cl.id = cu.lease_id AND cl.org_id = cu.org_id
-	WHERE cu.org_id = u.org_id AND cu.unit_id = u.id AND cl.start_date <= $2 AND (cl.ends_on IS NULL OR cl.ends_on >= $3))`
+//
+// CROSS JOIN is SQLite's join-order hint: the unit's lease_units rows first,
+// not every lease that started before $2 probed for the unit.
+const letThrough = `EXISTS (SELECT 1 FROM lease_units cu CROSS JOIN leases cl WHERE cl.id = cu.lease_id AND cl.org_id = cu.org_id
+	AND cu.org_id = u.org_id AND cu.unit_id = u.id AND cl.start_date <= $2 AND (cl.ends_on IS NULL OR cl.ends_on >= $3))`
 
 // unitArgs are the arguments of the unit queries, with the complex
 // condition on column col ($4) when complexID is not 0.
@@ -149,11 +152,13 @@ func unitArgs(tx *db.Tx, from, today civil.Date, complexID int64, col string) (s
 	return ` AND ` + col + ` = $4`, append(args, complexID)
 }
 
-// letUnits counts the units (of a complex) let by one lease from day from
-// or before through today.
-func letUnits(ctx context.Context, tx *db.Tx, from, today civil.Date, complexID int64) (int, error) {
-	cond, args := unitArgs(tx, from, today, complexID, "u.complex_id")
-	return count(ctx, tx, "let units", `SELECT COUNT(*) FROM units u WHERE u.org_id = $1 AND `+letThrough+cond, args...)
+// unitCount counts the units (of a complex): an index-only count.
+func unitCount(ctx context.Context, tx *db.Tx, complexID int64) (int, error) {
+	q, args := `SELECT COUNT(*) FROM units u WHERE u.org_id = $1`, []any{tx.OrgID()}
+	if complexID != 0 {
+		q, args = q+` AND u.complex_id = $2`, append(args, complexID)
+	}
+	return count(ctx, tx, "units", q, args...)
 }
 
 // unitsToCount reads the units (of a complex) that are not let by one lease
@@ -194,14 +199,35 @@ func unitsToCount(ctx context.Context, tx *db.Tx, from, today civil.Date, comple
 	if len(out) == 0 {
 		return nil, nil
 	}
-	lcond, _ := unitArgs(tx, from, today, complexID, "lu.complex_id")
-	rows, err = tx.QueryContext(ctx, `SELECT lu.unit_id, l.id, l.reference, l.start_date, l.ends_on,
-		(SELECT COUNT(*) FROM lease_units n WHERE n.lease_id = l.id AND n.org_id = l.org_id)
-		FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id WHERE lu.org_id = $1`+lcond+`
-		AND lu.unit_id IN (SELECT u.id FROM units u WHERE u.org_id = $1 AND NOT `+letThrough+cond+`)
-		ORDER BY l.start_date, l.id`, args...)
+	// A lease's units are counted by its key (the lease is the
+	// organisation's): with the organisation named there SQLite walked all
+	// its lease_units rows (lease_units_complex) for every letting. The
+	// units are named by id, 500 a statement, rather than found again.
+	for start := 0; start < len(out); start += 500 {
+		part := out[start:min(start+500, len(out))]
+		args := []any{tx.OrgID()}
+		cond := ""
+		if complexID != 0 {
+			cond, args = ` AND lu.complex_id = $2`, append(args, complexID)
+		}
+		for _, u := range part {
+			args = append(args, u.ID)
+		}
+		if err := lettings(ctx, tx, `SELECT lu.unit_id, l.id, l.reference, l.start_date, l.ends_on,
+			(SELECT COUNT(*) FROM lease_units n WHERE n.lease_id = l.id)
+			FROM lease_units lu JOIN leases l ON l.id = lu.lease_id AND l.org_id = lu.org_id WHERE lu.org_id = $1`+cond+`
+			AND lu.unit_id IN (`+tx.Params(len(args)-len(part)+1, len(part))+`) ORDER BY l.start_date, l.id`, args, byID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// lettings reads "unit, lease…" rows of query into the units' Leases.
+func lettings(ctx context.Context, tx *db.Tx, query string, args []any, byID map[int64]*unitRow) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("overview: lettings: %w", err)
+		return fmt.Errorf("overview: lettings: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -209,7 +235,7 @@ func unitsToCount(ctx context.Context, tx *db.Tx, from, today civil.Date, comple
 		var l letting
 		var end sql.Null[civil.Date]
 		if err := rows.Scan(&unit, &l.LeaseID, &l.Reference, &l.Start, &end, &l.Units); err != nil {
-			return nil, fmt.Errorf("overview: lettings: %w", err)
+			return fmt.Errorf("overview: lettings: %w", err)
 		}
 		l.End = end.V
 		if u := byID[unit]; u != nil {
@@ -217,9 +243,9 @@ func unitsToCount(ctx context.Context, tx *db.Tx, from, today civil.Date, comple
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("overview: lettings: %w", err)
+		return fmt.Errorf("overview: lettings: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // rentRow is one bare-rent component of a lease.
@@ -360,7 +386,9 @@ func overdue(ctx context.Context, tx *db.Tx, on civil.Date, complexID int64) (su
 		args = append(args, complexID)
 	}
 	// CROSS JOIN keeps SQLite's join order: the candidates first, then their
-	// charges by invoice.
+	// charges by invoice. The allocations are found by charge (the charge is
+	// the organisation's): naming the organisation there would let SQLite
+	// walk ledger_allocations_on over every allocation up to on instead.
 	q := `SELECT COALESCE(SUM(o.open), 0),
 		COALESCE(SUM(CASE WHEN o.due_date >= $3 THEN o.open ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN o.due_date < $3 AND o.due_date >= $4 THEN o.open ELSE 0 END), 0),
@@ -368,7 +396,7 @@ func overdue(ctx context.Context, tx *db.Tx, on civil.Date, complexID int64) (su
 		COALESCE(SUM(CASE WHEN o.due_date < $5 THEN o.open ELSE 0 END), 0),
 		COUNT(DISTINCT o.lease_id)
 		FROM (SELECT c.lease_id, c.due_date, c.total_cents - COALESCE((SELECT SUM(a.amount_cents) FROM ledger_allocations a
-				WHERE a.charge_id = c.id AND a.org_id = $1 AND a.allocated_on <= $2), 0) AS open
+				WHERE a.charge_id = c.id AND a.allocated_on <= $2), 0) AS open
 			FROM (SELECT k.id FROM ledger_invoices k WHERE k.org_id = $1 AND k.open_cents <> 0
 				UNION SELECT n.invoice_id FROM ledger_charges n WHERE n.org_id = $1 AND n.total_cents < 0
 				UNION SELECT fc.invoice_id FROM ledger_allocations fa JOIN ledger_charges fc ON fc.id = fa.charge_id AND fc.org_id = fa.org_id

@@ -401,7 +401,7 @@ func listUnits(ctx context.Context, tx *db.Tx, f UnitFilter, q listing.Query) (l
 	}
 	if q.NoTotal {
 		// no count
-	} else if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+countFrom+w.where(), w.args...).Scan(&page.Total); err != nil {
+	} else if err := tx.QueryRowContext(ctx, listing.CappedCount(countFrom+w.where()), w.args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count units: %w", err)
 	}
 	query := `SELECT ` + unitCols + unitFrom + w.where() + orderBy(q, unitOrder[q.Sort]...)

@@ -16,7 +16,8 @@ import (
 // and export; build it with newListView and put it in the page data.
 type ListView struct {
 	Query listing.Query
-	Total int
+	Total int // at most listing.CountCap+1 for the lists that cap their count
+	Shown int // rows on this page (serveList sets it), for the pager of a capped count
 	path  string
 	vals  url.Values
 	tr    func(id string) string
@@ -111,7 +112,18 @@ func (l *ListView) AriaSort(col string) string {
 func (l *ListView) Page() int     { return l.Query.PageNumber() }
 func (l *ListView) Pages() int    { return l.Query.Pages(l.Total) }
 func (l *ListView) HasPrev() bool { return l.Page() > 1 }
-func (l *ListView) HasNext() bool { return l.Page() < l.Pages() }
+
+// Capped reports that the list counted no further than listing.CountCap:
+// the pager says "more than" and leaves out the number of pages.
+func (l *ListView) Capped() bool { return l.Total > listing.CountCap }
+
+// HasNext: a capped list has a next page while this one is full.
+func (l *ListView) HasNext() bool {
+	if l.Capped() {
+		return l.Shown >= l.Query.Limit
+	}
+	return l.Page() < l.Pages()
+}
 func (l *ListView) PrevURL() string {
 	return l.url(map[string]string{"page": strconv.Itoa(l.Page() - 1)})
 }
@@ -159,7 +171,9 @@ func serveList[T any](s *Server, w http.ResponseWriter, r *http.Request, p *page
 	if q.Sort == "" && spec.Desc {
 		q.Desc = true
 	}
-	if err := spec.Show(s.newListView(r, q.Normalize(spec.Sorts...), items.Total), items.Items); err != nil {
+	list := s.newListView(r, q.Normalize(spec.Sorts...), items.Total)
+	list.Shown = len(items.Items)
+	if err := spec.Show(list, items.Items); err != nil {
 		s.fail(w, r, err, p)
 		return
 	}

@@ -252,7 +252,9 @@ func (s *Server) renderComplex(w http.ResponseWriter, r *http.Request, status in
 		s.fail(w, r, err, p)
 		return
 	}
-	p.Data = complexView{pfView: v, Complex: c, List: s.newListView(r, q, units.Total), Units: units.Items}
+	list := s.newListView(r, q, units.Total)
+	list.Shown = len(units.Items)
+	p.Data = complexView{pfView: v, Complex: c, List: list, Units: units.Items}
 	s.render(w, r, status, "portfolio_complex", p)
 }
 

@@ -16,6 +16,20 @@ const (
 	MaxLimit     = 500
 )
 
+// CountCap is where a back-office list stops counting its matches: a Page's
+// Total above it means "more than CountCap". A landlord reads the count to
+// see how large a search's answer is; past a thousand rows (twenty pages)
+// nobody pages through, they search or filter, and the portfolio's size is
+// on the overview. Counting to the cap costs at most CountCap+1 index
+// entries, so a list page's cost stops growing with the portfolio there.
+const CountCap = 1000
+
+// CappedCount is the statement counting the rows of from (" FROM … WHERE
+// …", without order) up to CountCap+1.
+func CappedCount(from string) string {
+	return `SELECT COUNT(*) FROM (SELECT 1` + from + ` LIMIT ` + strconv.Itoa(CountCap+1) + `) capped`
+}
+
 // Query asks for one page of a list.
 type Query struct {
 	Search string // free text; each service says which fields it matches
@@ -30,7 +44,8 @@ type Query struct {
 	NoTotal bool
 }
 
-// Page is one page of results and the total number of matches.
+// Page is one page of results and the total number of matches (for the
+// back-office lists at most CountCap+1: see CountCap).
 type Page[T any] struct {
 	Items []T
 	Total int
