@@ -376,7 +376,7 @@ func openJobs(ctx context.Context, tx *db.Tx) (int, error) {
 // with an allocation dated after on. Every other invoice has only positive
 // lines, each allocated no more than its amount, that add up to what is
 // allocated to them by on: none of its lines is open. So the read follows
-// what is open, not the ledger's history (migration 00051's indexes).
+// what is open, not the ledger's history (migration 00050's indexes).
 func overdue(ctx context.Context, tx *db.Tx, on civil.Date, complexID int64) (sum money.Cents, buckets [4]money.Cents, leases int,
 	err error) {
 	args := []any{tx.OrgID(), on, on.AddDays(-30), on.AddDays(-60), on.AddDays(-90)}

@@ -14,7 +14,7 @@ import (
 // platformActions are the audit actions the packages that record in the
 // platform's chain (organisation 0) name in their source: a user's
 // account export shows its events in words, so each has them.
-var platformActions = regexp.MustCompile(`(?:Action: +|s\.record\(ctx, tx, [^"\n]*|s\.change\(ctx, \w+, \w+, |` +
+var platformActions = regexp.MustCompile(`(?:Action: +|s\.record\(ctx, tx, [^"\n]*(?:"[a-z]+", )?|s\.change\(ctx, \w+, \w+, |` +
 	`s\.completeWith\(ctx, \w+, \w+, \w+, |action :?= [^"\n]*)"([a-z_]+\.[a-z_.]+)"`)
 
 func TestEveryPlatformAuditActionHasWords(t *testing.T) {
