@@ -183,8 +183,13 @@ func markShreddedTx(ctx context.Context, tx *db.Tx, orgID int64, now time.Time, 
 // shreddedAt after a restore, and reports whether it had to. Data from
 // before the cancellation has none: one is written with every date at the
 // shred (the request's own dates went with the newer data) and
-// requested_by 0 (the system). Data without the organisation gets none.
+// requested_by 0 (the system). Data from before the organisation existed
+// gets a tombstone of it first (holdOrgIDTx), so its id is never handed to
+// a new organisation that a later restore would shred in its place.
 func replayShreddedTx(ctx context.Context, tx *db.Tx, orgID int64, shreddedAt string) (bool, error) {
+	if err := holdOrgIDTx(ctx, tx, orgID, shreddedAt); err != nil {
+		return false, err
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE subscription_cancellations SET shredded_at = $1
 		WHERE organisation_id = $2 AND shredded_at IS NULL`, shreddedAt, orgID)
 	if err != nil {
@@ -201,6 +206,19 @@ func replayShreddedTx(ctx context.Context, tx *db.Tx, orgID int64, shreddedAt st
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
+}
+
+// holdOrgIDTx writes a tombstone of a shredded organisation that the
+// restored data does not have: no name, a slug of its own, created at the
+// shred. The restore moved the identity past every journaled organisation
+// already (backup.moveSequences; SQLite takes the next rowid from the rows).
+func holdOrgIDTx(ctx context.Context, tx *db.Tx, orgID int64, shreddedAt string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, slug, name, created_at)
+		SELECT $1, $2, '', $3 WHERE NOT EXISTS (SELECT 1 FROM organisations WHERE id = $1)`,
+		orgID, fmt.Sprintf("shredded-%d", orgID), shreddedAt); err != nil {
+		return fmt.Errorf("subscription: hold the id of shredded organisation %d: %w", orgID, err)
+	}
+	return nil
 }
 
 // billedOrgsTx lists the organisations with a subscription or one of HMS's

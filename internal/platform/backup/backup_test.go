@@ -460,3 +460,47 @@ func TestRestoreKeepsAnOrganisationShreddedAfterTheBackup(t *testing.T) {
 		}
 	})
 }
+
+// An organisation signed up after the backup and shredded before the
+// restore is not in the restored data: its id must stay taken, or a new
+// organisation would get it and the next restore would shred that one.
+func TestRestoreHoldsTheIDOfAnOrganisationNewerThanTheBackup(t *testing.T) {
+	apptest.EachOrg(t, apptest.OrgOptions{}, func(t *testing.T, o *apptest.Org) {
+		ctx := context.Background()
+		file := write(t, o.Env)
+
+		gamma := o.Env.Actor(t, "gamma", "owner@gamma.nl", account.Owner)
+		if err := o.Privacy.AcceptProcessorAgreement(ctx, gamma, o.Privacy.Current().Version); err != nil {
+			t.Fatal(err)
+		}
+		c, err := o.Subscriptions.Cancel(ctx, gamma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Clock.Set(c.ShredAt.Add(time.Hour))
+		if done, err := o.Subscriptions.ShredDue(ctx); err != nil || len(done) != 1 || done[0].OrgID != gamma.OrgID {
+			t.Fatalf("shred: %+v %v", done, err)
+		}
+		if _, err := backup.Restore(ctx, o.DB, o.Vault, bytes.NewReader(file), true); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := o.Subscriptions.CancellationOf(ctx, gamma.OrgID); err != nil || !c.Shredded() {
+			t.Errorf("the shredded organisation after the restore: %+v %v", c, err)
+		}
+
+		delta := o.Env.Actor(t, "delta", "owner@delta.nl", account.Owner)
+		if delta.OrgID == gamma.OrgID {
+			t.Fatalf("a new organisation got the id %d of the shredded one", delta.OrgID)
+		}
+		unit := o.Complex(delta, "Deltahof")
+		if _, err := backup.Restore(ctx, o.DB, o.Vault, bytes.NewReader(write(t, o.Env)), true); err != nil {
+			t.Fatal(err)
+		}
+		if n := o.Count(`SELECT COUNT(*) FROM complexes WHERE org_id = $1 AND id = $2`, delta.OrgID, unit); n != 1 {
+			t.Errorf("the new organisation's complex after a second restore: %d rows", n)
+		}
+		if st, err := o.Subscriptions.StandingOf(ctx, delta.OrgID); err != nil || st.ReadOnly() {
+			t.Errorf("the new organisation after a second restore: %+v %v", st, err)
+		}
+	})
+}

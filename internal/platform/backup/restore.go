@@ -173,8 +173,14 @@ func moveSequences(ctx context.Context, tx *sql.Tx, dialect db.Dialect, tables m
 		if t.identity == "" {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence($1, $2), COALESCE((SELECT MAX(`+quote(t.identity)+`) FROM `+
-			quote(t.name)+`), 0) + 1, false)`, quote(t.name), t.identity); err != nil {
+		largest := `(SELECT MAX(` + quote(t.identity) + `) FROM ` + quote(t.name) + `)`
+		if t.name == "organisations" {
+			// A shredded organisation newer than the backup keeps its id
+			// (the replay writes its tombstone), so no new one gets it.
+			largest = `GREATEST(` + largest + `, (SELECT MAX(org_id) FROM vault_org_erasures))`
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(`+largest+`, 0) + 1, false)`,
+			quote(t.name), t.identity); err != nil {
 			return fmt.Errorf("backup: move the ids of %s on: %w", t.name, err)
 		}
 	}
