@@ -1,6 +1,10 @@
 package app
 
-import "context"
+import (
+	"context"
+
+	"hms/internal/platform/db"
+)
 
 // sealLegacyDocuments seals the documents about persons written before
 // migration 00040 (the tenant information and deposit documents sealed per
@@ -41,5 +45,11 @@ func (a *App) sealLegacyReferences(ctx context.Context) {
 	}
 	if n > 0 {
 		a.Log.Info("payment references sealed", "count", n)
+		if a.DB.Dialect == db.SQLite {
+			// The plain text just emptied must not linger in the write-ahead
+			// log (freed pages are zeroed: secure_delete). Best effort, as
+			// after an erasure.
+			_, _ = a.DB.Raw().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+		}
 	}
 }
