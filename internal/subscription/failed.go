@@ -319,9 +319,11 @@ func (s *Service) mailPastDue(ctx context.Context, tx *db.Tx, orgID int64) error
 // UpdatePastDue moves every subscription with a failed collection into or
 // out of past due (the daily job); it returns how many it set past due.
 func (s *Service) UpdatePastDue(ctx context.Context) (int, error) {
-	today := s.Today()
 	var n int
 	err := s.db.System(ctx, func(tx *db.Tx) error {
+		// Today is read once the transaction holds the writer: a run that
+		// waited behind another must not undo it with the day it began on.
+		today := s.Today()
 		orgs, err := orgsWithFailuresTx(ctx, tx)
 		if err != nil {
 			return err
