@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/deposit"
 	"hms/internal/money"
@@ -35,11 +34,10 @@ func depositCommand(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	_, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	page, err := a.Deposits.Due(ctx, actor, listing.Query{All: true}, deposit.DueFilter{})
 	if err != nil {
 		return explain(a, err)

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/money"
 	"hms/internal/payout"
@@ -58,11 +57,10 @@ func payoutsCommand(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	org, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	if err := mayWrite(ctx, a, org); err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 
-	"hms/internal/account"
 	"hms/internal/app"
 )
 
@@ -60,11 +59,10 @@ func privacyCommand(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	_, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	if args[0] == "export" {
 		f, err := os.OpenFile(*out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/platform/civil"
 	"hms/internal/relation"
@@ -44,11 +43,10 @@ func privacyRestrict(ctx context.Context, sub string, args []string, stdout io.W
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	_, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	ctx = reasons.with(ctx)
 	switch {
 	case sub == "restrict" && *lift:

@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 
-	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/lease"
 	"hms/internal/platform/listing"
@@ -113,11 +112,10 @@ func privacyHold(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	org, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	ctx = reasons.with(ctx)
 	if lift {
 		if err := a.Keeping.LiftHold(ctx, actor, *id); err != nil {

@@ -30,3 +30,14 @@ func mayWrite(ctx context.Context, a *app.App, org *account.Organisation) error 
 	}
 	return nil
 }
+
+// systemOwner finds the organisation a command names by its slug and the
+// actor the command acts as in it: the system, with an owner's rights (the
+// operator at the command line stands for the organisation's owner).
+func systemOwner(ctx context.Context, a *app.App, slug string) (*account.Organisation, account.Actor, error) {
+	org, err := a.Accounts.OrgBySlug(ctx, slug)
+	if err != nil {
+		return nil, account.Actor{}, fmt.Errorf("no organisation %q", slug)
+	}
+	return org, account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}, nil
+}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"strconv"
 
-	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/billing"
 	"hms/internal/money"
@@ -59,11 +58,10 @@ func rentRun(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	org, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	if err := mayWrite(ctx, a, org); err != nil {
 		return err
 	}
@@ -154,11 +152,10 @@ func rentRunUndo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	org, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	if err := mayWrite(ctx, a, org); err != nil {
 		return err
 	}

@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 
-	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/platform/civil"
 	"hms/internal/platform/csvfile"
@@ -59,11 +57,10 @@ func reportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	_, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	if *complexName != "" {
 		if p.ComplexID, err = a.Reports.ComplexByName(ctx, actor, *complexName); err != nil {
 			return explain(a, err)

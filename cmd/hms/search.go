@@ -9,7 +9,6 @@ import (
 	"io"
 	"strings"
 
-	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/overview"
 )
@@ -54,11 +53,10 @@ func searchCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	_, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	rs, err := a.Overview.Search(ctx, actor, query)
 	if err != nil {
 		return explain(a, err)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 
-	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/settlement"
 )
@@ -47,11 +46,10 @@ func settlementDegreeDays(ctx context.Context, args []string, stdout io.Writer) 
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	org, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	if err := mayWrite(ctx, a, org); err != nil {
 		return err
 	}

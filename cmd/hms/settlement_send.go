@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/money"
 	"hms/internal/platform/validation"
@@ -41,11 +40,10 @@ func settlementSend(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	org, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	if err := mayWrite(ctx, a, org); err != nil {
 		return err
 	}

@@ -120,11 +120,10 @@ func subscriptionCancelCommand(ctx context.Context, args []string, stdout io.Wri
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	org, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	if *undo {
 		if err := a.Subscriptions.Undo(ctx, actor); err != nil {
 			return explain(a, err)
@@ -170,11 +169,10 @@ func subscriptionSubscribeCommand(ctx context.Context, args []string, stdout io.
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	_, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	sub, err := a.Subscriptions.Subscribe(ctx, actor, in)
 	if err != nil {
 		return explainFlags(a, err, map[string]string{"house_number": "--house-number", "vat_id": "--vat-id",

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 
-	"hms/internal/account"
 	"hms/internal/app"
 	"hms/internal/money"
 	"hms/internal/platform/civil"
@@ -38,11 +37,10 @@ func subscriptionInvoices(ctx context.Context, args []string, stdout io.Writer) 
 		return err
 	}
 	defer a.Close()
-	org, err := a.Accounts.OrgBySlug(ctx, *slug)
+	_, actor, err := systemOwner(ctx, a, *slug)
 	if err != nil {
-		return fmt.Errorf("no organisation %q", *slug)
+		return err
 	}
-	actor := account.Actor{OrgID: org.ID, OrgSlug: org.Slug, Role: account.Owner, Kind: "system"}
 	list, err := a.Subscriptions.Invoices(ctx, actor)
 	if err != nil {
 		return explain(a, err)
