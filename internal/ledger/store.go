@@ -912,8 +912,11 @@ func insertAllocationsArrays(ctx context.Context, tx *db.Tx, rows []allocationRo
 }
 
 // lowerOpen takes allocations just written off their invoices' open
-// amounts, with one statement: the charges' invoices are summed in the
-// database, each invoice changed once.
+// amounts. On PostgreSQL one statement sums the charges per invoice. On
+// SQLite each charge is one kept, prepared update by key: one statement
+// naming every charge twice made SQLite build the charges' IN list again
+// for each invoice it changed, the square of the chunk (2,000 entries took
+// 0.8 s, nine tenths of it here), and a statement costs no round trip there.
 func lowerOpen(ctx context.Context, tx *db.Tx, rows []allocationRow) error {
 	if err := audit.HoldHead(ctx, tx); err != nil {
 		return err
@@ -932,31 +935,12 @@ func lowerOpen(ctx context.Context, tx *db.Tx, rows []allocationRow) error {
 	if tx.Dialect() == db.Postgres {
 		return lowerOpenArrays(ctx, tx, ids, byCharge)
 	}
-	var sb strings.Builder
-	args := make([]any, 0, 2*len(ids)+1)
-	args = append(args, tx.OrgID())
-	sb.WriteString(`UPDATE ledger_invoices SET open_cents = open_cents - (SELECT SUM(CASE c.id`)
 	for _, id := range ids {
-		args = append(args, id, int64(byCharge[id]))
-		fmt.Fprintf(&sb, " WHEN $%d THEN CAST($%d AS BIGINT)", len(args)-1, len(args))
-	}
-	sb.WriteString(` ELSE 0 END) FROM ledger_charges c WHERE c.invoice_id = ledger_invoices.id AND c.org_id = $1 AND c.id IN (`)
-	for i := range ids {
-		if i > 0 {
-			sb.WriteString(",")
+		if _, err := tx.ExecContext(ctx, `UPDATE ledger_invoices SET open_cents = open_cents - $1
+			WHERE org_id = $2 AND id = (SELECT c.invoice_id FROM ledger_charges c WHERE c.org_id = $2 AND c.id = $3)`,
+			int64(byCharge[id]), tx.OrgID(), id); err != nil {
+			return fmt.Errorf("ledger: open amounts after allocations: %w", err)
 		}
-		fmt.Fprintf(&sb, "$%d", 2+2*i)
-	}
-	sb.WriteString(`)) WHERE org_id = $1 AND id IN (SELECT c.invoice_id FROM ledger_charges c WHERE c.org_id = $1 AND c.id IN (`)
-	for i := range ids {
-		if i > 0 {
-			sb.WriteString(",")
-		}
-		fmt.Fprintf(&sb, "$%d", 2+2*i)
-	}
-	sb.WriteString(`))`)
-	if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
-		return fmt.Errorf("ledger: open amounts after allocations: %w", err)
 	}
 	return nil
 }
