@@ -77,6 +77,7 @@ type DB struct {
 	cfg     Config
 	seals   sync.Map // organisation id → its seal (PostgreSQL)
 	txs     atomic.Int64
+	kept    sync.Map // SQLite: *sql.DB → *keptStmts (stmtcache.go)
 }
 
 // Transactions is the number of transactions this handle has begun
@@ -208,6 +209,7 @@ func (d *DB) CheckRoles(ctx context.Context) error {
 
 // Close releases every pool.
 func (d *DB) Close() error {
+	d.closeKept()
 	var err error
 	for _, p := range []*sql.DB{d.write, d.system, d.owner} {
 		if p != nil {
@@ -262,6 +264,9 @@ type Tx struct {
 	before []func() error
 	local  map[any]any
 	stmts  map[string]*sql.Stmt // SQLite: statements kept prepared (stmtcache.go)
+	// reading are the rows of kept statements callers may still be reading.
+	reading map[string]*sql.Rows
+	pool    *sql.DB // the pool the transaction began on
 	// plans is the plan_cache_mode this transaction began with, while no
 	// later statement may have changed it (empty otherwise): CustomPlans
 	// and GenericPlans skip a round trip that would set it again.
@@ -499,7 +504,7 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, 
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	d.txs.Add(1)
-	tx := &Tx{Tx: stx, db: d, orgID: orgID, system: system}
+	tx := &Tx{Tx: stx, db: d, orgID: orgID, system: system, pool: pool}
 	if d.Dialect == Postgres {
 		tx.plans = plans
 	}

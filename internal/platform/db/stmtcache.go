@@ -3,25 +3,95 @@ package db
 import (
 	"context"
 	"database/sql"
+	"sync"
 )
 
-// On SQLite a transaction keeps the statements it runs with ExecContext and
-// QueryRowContext prepared, by their text, until it ends: preparing (parsing
-// and compiling) a statement cost about as much as running it, and a bulk
-// write (a rent-roll import: some twenty statements a lease) runs the same
-// few texts thousands of times. QueryContext is left alone: its rows stay
-// open on the statement while the caller reads them, and the same text run
-// again meanwhile (a nested read) would reset them. PostgreSQL's driver
-// keeps prepared statements per connection itself.
+// On SQLite statements are kept prepared by their text: preparing (parsing
+// and compiling) a statement cost about as much as running it, both for a
+// bulk write (a rent-roll import: some twenty statements a lease, run
+// thousands of times) and for a request (authenticating an API token spent
+// two fifths of its time preparing its few statements again in each
+// transaction). Each connection pool keeps its statements (keptStmts); a
+// transaction takes them onto its connection, where database/sql prepares
+// each once per connection and keeps it. PostgreSQL's driver keeps prepared
+// statements per connection itself.
+//
+// A statement whose rows a caller is still reading is not used again in the
+// same transaction (a nested read of the same text would reset them): the
+// second run gets a statement of its own.
 
 const (
 	maxCachedStmts   = 256  // statements kept by one transaction
 	maxCachedStmtLen = 8192 // longer texts (multi-row statements) are not kept
+	maxKeptStmts     = 512  // statements kept by a pool
+	maxKeptStmtLen   = 4096 // longer texts are kept by a transaction only
 )
+
+// keptStmts are one pool's statements kept prepared across transactions.
+type keptStmts struct {
+	mu      sync.Mutex
+	stmts   map[string]*sql.Stmt
+	pending map[string]bool
+	closed  bool
+}
+
+// keptStmt is pool's statement for query, or nil while it is not prepared
+// yet. It is prepared in the background: a pool's connections may all be
+// held by transactions (SQLite's writer has one), and a transaction that
+// waited here for another connection could wait for itself.
+func (d *DB) keptStmt(pool *sql.DB, query string) *sql.Stmt {
+	if pool == nil || len(query) > maxKeptStmtLen {
+		return nil
+	}
+	v, _ := d.kept.LoadOrStore(pool, &keptStmts{stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}})
+	k := v.(*keptStmts)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if st, ok := k.stmts[query]; ok || k.closed || k.pending[query] || len(k.stmts)+len(k.pending) >= maxKeptStmts {
+		return st
+	}
+	k.pending[query] = true
+	go func() {
+		st, err := pool.PrepareContext(context.Background(), query)
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		delete(k.pending, query)
+		if err != nil {
+			return // the transaction's own statement reports it
+		}
+		if k.closed {
+			_ = st.Close()
+			return
+		}
+		k.stmts[query] = st
+	}()
+	return nil
+}
+
+// closeKept closes every pool's kept statements before the pools close.
+func (d *DB) closeKept() {
+	d.kept.Range(func(_, v any) bool {
+		k := v.(*keptStmts)
+		k.mu.Lock()
+		k.closed = true
+		for q, st := range k.stmts {
+			_ = st.Close()
+			delete(k.stmts, q)
+		}
+		k.mu.Unlock()
+		return true
+	})
+}
 
 func (tx *Tx) cached(ctx context.Context, query string) *sql.Stmt {
 	if tx.db.Dialect != SQLite || len(query) > maxCachedStmtLen {
 		return nil
+	}
+	if rows := tx.reading[query]; rows != nil {
+		if _, err := rows.Columns(); err == nil {
+			return nil // still being read
+		}
+		delete(tx.reading, query)
 	}
 	if st, ok := tx.stmts[query]; ok {
 		return st
@@ -29,9 +99,14 @@ func (tx *Tx) cached(ctx context.Context, query string) *sql.Stmt {
 	if len(tx.stmts) >= maxCachedStmts {
 		return nil
 	}
-	st, err := tx.Tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil // ExecContext or QueryRowContext reports it
+	var st *sql.Stmt
+	if kept := tx.db.keptStmt(tx.pool, query); kept != nil {
+		st = tx.Tx.StmtContext(ctx, kept)
+	} else {
+		var err error
+		if st, err = tx.Tx.PrepareContext(ctx, query); err != nil {
+			return nil // ExecContext or QueryContext reports it
+		}
 	}
 	if tx.stmts == nil {
 		tx.stmts = map[string]*sql.Stmt{}
@@ -56,4 +131,22 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 		return st.QueryRowContext(ctx, args...)
 	}
 	return tx.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// QueryContext runs a query (on SQLite with the statement kept prepared;
+// the statement is not used again in this transaction until its rows are
+// closed).
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st := tx.cached(ctx, query)
+	if st == nil {
+		return tx.Tx.QueryContext(ctx, query, args...)
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err == nil {
+		if tx.reading == nil {
+			tx.reading = map[string]*sql.Rows{}
+		}
+		tx.reading[query] = rows
+	}
+	return rows, err
 }

@@ -1,0 +1,109 @@
+package db
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// A statement run in one transaction is kept prepared by the pool and
+// taken by the next transactions; a nested read of the same text in one
+// transaction gets a statement of its own, so the outer rows are read whole.
+func TestKeptStatements(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Raw().ExecContext(ctx, `CREATE TABLE kept (id INTEGER PRIMARY KEY, v TEXT);
+		INSERT INTO kept VALUES (1, 'een'), (2, 'twee'), (3, 'drie')`); err != nil {
+		t.Fatal(err)
+	}
+	const one = `SELECT v FROM kept WHERE id = $1`
+	keptIn := func(pool any) int {
+		v, ok := d.kept.Load(pool)
+		if !ok {
+			return 0
+		}
+		k := v.(*keptStmts)
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		if k.stmts[one] == nil {
+			return 0
+		}
+		return len(k.stmts)
+	}
+	read := func() string {
+		var v string
+		if err := d.ReadSystem(ctx, func(tx *Tx) error { return tx.QueryRowContext(ctx, one, 2).Scan(&v) }); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if got := read(); got != "twee" {
+		t.Fatalf("read %q, want twee", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for keptIn(d.read) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the reader pool did not keep the statement")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for range 3 {
+		if got := read(); got != "twee" {
+			t.Fatalf("read %q with the kept statement, want twee", got)
+		}
+	}
+
+	const all = `SELECT id FROM kept ORDER BY id`
+	for round := range 2 { // the second round runs on the kept statement
+		var outer, inner int
+		err := d.ReadSystem(ctx, func(tx *Tx) error {
+			rows, err := tx.QueryContext(ctx, all)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() && outer < 10 { // a reset outer read starts again
+				outer++
+				nested, err := tx.QueryContext(ctx, all)
+				if err != nil {
+					return err
+				}
+				for nested.Next() {
+					inner++
+				}
+				if err := nested.Close(); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if outer != 3 || inner != 9 {
+			t.Fatalf("round %d: outer rows %d, nested rows %d; want 3 and 9", round, outer, inner)
+		}
+		for time.Now().Before(deadline) && round == 0 {
+			if v, ok := d.kept.Load(d.read); ok {
+				k := v.(*keptStmts)
+				k.mu.Lock()
+				done := k.stmts[all] != nil
+				k.mu.Unlock()
+				if done {
+					break
+				}
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := keptIn(d.read); n != 0 {
+		t.Fatalf("%d statements still kept after Close", n)
+	}
+}
