@@ -100,3 +100,6 @@ func openInvoicesOn(ctx context.Context, tx *db.Tx, on civil.Date) ([]openInvoic
 	}
 	return out, nil
 }
+
+// ChargesQuery is the statement charges and chargesByKey run.
+func ChargesQuery(org, cond string) string { return chargesQuery(org, cond) }

@@ -37,7 +37,7 @@ func PayoutTx(ctx context.Context, tx *db.Tx, leaseID, creditNoteID int64, amoun
 	if amount <= 0 {
 		return Posted{}, fmt.Errorf("payout of lease %d: amount %d cents", leaseID, int64(amount))
 	}
-	credit, err := charges(ctx, tx, "c.invoice_id = $2", creditNoteID)
+	credit, err := chargesByKey(ctx, tx, "c.invoice_id = $2", creditNoteID)
 	if err != nil {
 		return Posted{}, err
 	}
@@ -60,7 +60,7 @@ func PayoutTx(ctx context.Context, tx *db.Tx, leaseID, creditNoteID int64, amoun
 		return Posted{}, fmt.Errorf("payout of lease %d: %w", leaseID, err)
 	}
 	p := posted[0]
-	debit, err := charges(ctx, tx, "c.invoice_id = $2", p.InvoiceID)
+	debit, err := chargesByKey(ctx, tx, "c.invoice_id = $2", p.InvoiceID)
 	if err != nil {
 		return Posted{}, err
 	}
@@ -158,7 +158,7 @@ func PayoutOfCreditTx(ctx context.Context, tx *db.Tx, leaseID int64, amount mone
 		return Posted{}, 0, fmt.Errorf("payout of lease %d: %w", leaseID, err)
 	}
 	p := posted[0]
-	debit, err := charges(ctx, tx, "c.invoice_id = $2", p.InvoiceID)
+	debit, err := chargesByKey(ctx, tx, "c.invoice_id = $2", p.InvoiceID)
 	if err != nil {
 		return Posted{}, 0, err
 	}

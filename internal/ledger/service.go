@@ -115,7 +115,7 @@ func (s *Service) InvoiceTx(ctx context.Context, tx *db.Tx, id int64) (*Invoice,
 	if err != nil {
 		return nil, err
 	}
-	if inv.Charges, err = charges(ctx, tx, "c.invoice_id = $2", id); err != nil {
+	if inv.Charges, err = chargesByKey(ctx, tx, "c.invoice_id = $2", id); err != nil {
 		return nil, err
 	}
 	for _, c := range inv.Charges {

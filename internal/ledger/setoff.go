@@ -17,13 +17,13 @@ import (
 // The caller records the audit event.
 func SetOffTx(ctx context.Context, tx *db.Tx, leaseID, creditNoteID int64, chargeIDs []int64, on civil.Date,
 	now string) (money.Cents, error) {
-	credit, err := charges(ctx, tx, "c.invoice_id = $2", creditNoteID)
+	credit, err := chargesByKey(ctx, tx, "c.invoice_id = $2", creditNoteID)
 	if err != nil {
 		return 0, err
 	}
 	var applied money.Cents
 	for _, id := range chargeIDs {
-		target, err := charges(ctx, tx, "c.id = $2", id)
+		target, err := chargesByKey(ctx, tx, "c.id = $2", id)
 		if err != nil {
 			return applied, err
 		}
