@@ -117,7 +117,7 @@ func BenchmarkRelationSearch(b *testing.B) {
 			for _, q := range []string{"jans", "j", "van d"} {
 				b.Run("name/"+q, func(b *testing.B) {
 					p, err := e.Relations.List(ctx, a, listing.Query{Search: q}, relation.Filter{})
-					if err != nil || len(p.Items) != 50 {
+					if err != nil || p.Total == 0 || len(p.Items) != min(50, p.Total) { // a small seed may match fewer than a page
 						b.Fatalf("search %q: %d items of %d, %v", q, len(p.Items), p.Total, err)
 					}
 					b.Logf("%q: %d matches", q, p.Total)
