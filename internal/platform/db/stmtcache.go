@@ -43,7 +43,10 @@ func (d *DB) keptStmt(pool *sql.DB, query string) *sql.Stmt {
 	if pool == nil || len(query) > maxKeptStmtLen {
 		return nil
 	}
-	v, _ := d.kept.LoadOrStore(pool, &keptStmts{stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}})
+	v, ok := d.kept.Load(pool)
+	if !ok { // only a pool's first statement pays for the maps
+		v, _ = d.kept.LoadOrStore(pool, &keptStmts{stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}})
+	}
 	k := v.(*keptStmts)
 	k.mu.Lock()
 	defer k.mu.Unlock()

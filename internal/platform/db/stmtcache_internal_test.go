@@ -21,18 +21,25 @@ func TestKeptStatements(t *testing.T) {
 		t.Fatal(err)
 	}
 	const one = `SELECT v FROM kept WHERE id = $1`
-	keptIn := func(pool any) int {
-		v, ok := d.kept.Load(pool)
+	isKept := func(query string) bool {
+		v, ok := d.kept.Load(d.read)
 		if !ok {
-			return 0
+			return false
 		}
 		k := v.(*keptStmts)
 		k.mu.Lock()
 		defer k.mu.Unlock()
-		if k.stmts[one] == nil {
-			return 0
+		return k.stmts[query] != nil
+	}
+	// waitKept waits for the background preparation; the deadline only
+	// bounds a failing test.
+	waitKept := func(query string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !isKept(query); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the reader pool did not keep %q", query)
+			}
 		}
-		return len(k.stmts)
 	}
 	read := func() string {
 		var v string
@@ -44,13 +51,7 @@ func TestKeptStatements(t *testing.T) {
 	if got := read(); got != "twee" {
 		t.Fatalf("read %q, want twee", got)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for keptIn(d.read) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the reader pool did not keep the statement")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitKept(one)
 	for range 3 {
 		if got := read(); got != "twee" {
 			t.Fatalf("read %q with the kept statement, want twee", got)
@@ -87,23 +88,14 @@ func TestKeptStatements(t *testing.T) {
 		if outer != 3 || inner != 9 {
 			t.Fatalf("round %d: outer rows %d, nested rows %d; want 3 and 9", round, outer, inner)
 		}
-		for time.Now().Before(deadline) && round == 0 {
-			if v, ok := d.kept.Load(d.read); ok {
-				k := v.(*keptStmts)
-				k.mu.Lock()
-				done := k.stmts[all] != nil
-				k.mu.Unlock()
-				if done {
-					break
-				}
-			}
-			time.Sleep(10 * time.Millisecond)
+		if round == 0 {
+			waitKept(all)
 		}
 	}
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if n := keptIn(d.read); n != 0 {
-		t.Fatalf("%d statements still kept after Close", n)
+	if isKept(one) || isKept(all) {
+		t.Fatal("statements still kept after Close")
 	}
 }
