@@ -33,6 +33,17 @@ type keptStmts struct {
 	stmts   map[string]*sql.Stmt
 	pending map[string]bool
 	closed  bool
+	// Close waits for the background prepares (one still opening a
+	// connection would touch the database file after Close returned) and
+	// stops those still waiting for a connection.
+	preparing sync.WaitGroup
+	ctx       context.Context
+	stop      context.CancelFunc
+}
+
+func newKeptStmts() *keptStmts {
+	ctx, stop := context.WithCancel(context.Background())
+	return &keptStmts{stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}, ctx: ctx, stop: stop}
 }
 
 // keptStmt is pool's statement for query, or nil while it is not prepared
@@ -45,7 +56,10 @@ func (d *DB) keptStmt(pool *sql.DB, query string) *sql.Stmt {
 	}
 	v, ok := d.kept.Load(pool)
 	if !ok { // only a pool's first statement pays for the maps
-		v, _ = d.kept.LoadOrStore(pool, &keptStmts{stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}})
+		fresh := newKeptStmts()
+		if v, ok = d.kept.LoadOrStore(pool, fresh); ok {
+			fresh.stop()
+		}
 	}
 	k := v.(*keptStmts)
 	k.mu.Lock()
@@ -54,8 +68,10 @@ func (d *DB) keptStmt(pool *sql.DB, query string) *sql.Stmt {
 		return st
 	}
 	k.pending[query] = true
+	k.preparing.Add(1)
 	go func() {
-		st, err := pool.PrepareContext(context.Background(), query)
+		defer k.preparing.Done()
+		st, err := pool.PrepareContext(k.ctx, query)
 		k.mu.Lock()
 		defer k.mu.Unlock()
 		delete(k.pending, query)
@@ -71,12 +87,17 @@ func (d *DB) keptStmt(pool *sql.DB, query string) *sql.Stmt {
 	return nil
 }
 
-// closeKept closes every pool's kept statements before the pools close.
+// closeKept closes every pool's kept statements before the pools close,
+// once no statement is being prepared any more.
 func (d *DB) closeKept() {
 	d.kept.Range(func(_, v any) bool {
 		k := v.(*keptStmts)
 		k.mu.Lock()
 		k.closed = true
+		k.mu.Unlock()
+		k.stop()
+		k.preparing.Wait()
+		k.mu.Lock()
 		for q, st := range k.stmts {
 			_ = st.Close()
 			delete(k.stmts, q)

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -97,5 +98,41 @@ func TestKeptStatements(t *testing.T) {
 	}
 	if isKept(one) || isKept(all) {
 		t.Fatal("statements still kept after Close")
+	}
+}
+
+// Close returns only when no statement is being prepared in the background:
+// a prepare still opening a connection would touch the database's files
+// after Close (a test's temporary directory could not be removed).
+func TestCloseWaitsForKeptStatements(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Raw().ExecContext(ctx, `CREATE TABLE kept (id INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	const q = `SELECT count(*) FROM kept WHERE id > $1`
+	var n int
+	if err := d.ReadSystem(ctx, func(tx *Tx) error {
+		for i := range 50 { // each text a background prepare of its own
+			if err := tx.QueryRowContext(ctx, q+fmt.Sprintf(" AND %d = %d", i, i), i).Scan(&n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := d.kept.Load(d.read)
+	k := v.(*keptStmts)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.pending) != 0 || len(k.stmts) != 0 {
+		t.Fatalf("after Close %d statements were still being prepared and %d kept", len(k.pending), len(k.stmts))
 	}
 }
