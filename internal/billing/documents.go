@@ -21,6 +21,7 @@ import (
 	"hms/internal/platform/jobs"
 	"hms/internal/platform/mail"
 	"hms/internal/platform/validation"
+	"hms/internal/relation"
 )
 
 // Invoice documents. A posted invoice's PDF is made once, sealed in the
@@ -149,41 +150,81 @@ type made struct {
 // e-mail address, in the same transaction.
 func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, inv *ledger.Invoice,
 	ds docSettings, send bool) (made, error) {
-	l, err := s.leases.GetTx(ctx, tx, inv.LeaseID)
+	d, err := s.draftDocument(ctx, tx, inv, ds, send)
 	if err != nil {
 		return made{}, err
 	}
-	send = send && ds.billing.SendInvoices && inv.Kind == ledger.KindInvoice && inv.SentAt.IsZero() && s.outbox != nil
-	doc := invoiceDoc{Kind: inv.Kind, Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Period: inv.Period,
+	if err := d.render(); err != nil {
+		return made{}, err
+	}
+	return s.storeDocument(ctx, tx, a, d)
+}
+
+// draft is an invoice's document read and rendered, not stored yet. The run's
+// documents job reads and renders a batch outside the write transaction that
+// stores it, so SQLite's one writer is held only for storing.
+type draft struct {
+	inv    *ledger.Invoice
+	doc    invoiceDoc
+	snap   debtorSnapshot
+	to     []recipient // who it is mailed to (send)
+	send   bool
+	viewed relation.Viewed // the tenants read, recorded where the draft is stored
+	pdf    []byte
+}
+
+// draftDocument reads what inv's document prints and whom it is mailed to;
+// tx may be read-only.
+func (s *Service) draftDocument(ctx context.Context, tx *db.Tx, inv *ledger.Invoice, ds docSettings, send bool) (draft, error) {
+	l, err := s.leases.GetTx(ctx, tx, inv.LeaseID)
+	if err != nil {
+		return draft{}, err
+	}
+	d := draft{inv: inv, send: send && ds.billing.SendInvoices && inv.Kind == ledger.KindInvoice && inv.SentAt.IsZero() && s.outbox != nil}
+	d.doc = invoiceDoc{Kind: inv.Kind, Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Period: inv.Period,
 		LeaseReference: inv.LeaseReference, Kenmerk: inv.Kenmerk, Issuer: ds.issuer, Net: inv.Net, VAT: inv.VAT, Total: inv.Total,
 		DirectDebit: l.PaymentMethod == lease.DirectDebit, Reason: inv.Reason, Proration: inv.Proration, Created: s.clk.Now()}
 	for _, c := range inv.Charges {
-		doc.Lines = append(doc.Lines, docLine{Line: c.Line, From: c.From, To: c.To, Net: c.Net, Rate: c.VATRate, VAT: c.VAT, Basis: c.Basis})
+		d.doc.Lines = append(d.doc.Lines, docLine{Line: c.Line, From: c.From, To: c.To, Net: c.Net, Rate: c.VATRate, VAT: c.VAT, Basis: c.Basis})
 	}
 	var snap *debtorSnapshot
 	if inv.Kind == ledger.KindCreditNote && inv.CreditsInvoiceID != 0 {
 		// A credit note goes to the debtor of the invoice it corrects, as
 		// printed there (that person may have been erased since).
-		if doc.CreditedNumber, snap, err = s.creditedInvoice(ctx, tx, inv.CreditsInvoiceID); err != nil {
-			return made{}, err
+		if d.doc.CreditedNumber, snap, err = s.creditedInvoice(ctx, tx, inv.CreditsInvoiceID); err != nil {
+			return draft{}, err
 		}
 	}
-	var to []recipient
-	if snap == nil || send {
+	if snap == nil || d.send {
 		var fresh debtorSnapshot
-		if fresh, to, err = s.debtorOf(ctx, tx, a, l); err != nil {
-			return made{}, err
+		if fresh, d.to, d.viewed, err = s.debtorOf(ctx, tx, l); err != nil {
+			return draft{}, err
 		}
 		if snap == nil {
 			snap = &fresh
 		}
 	}
-	doc.Debtor, doc.Lang = *snap, snap.Language
-	pdf, err := renderInvoice(doc)
-	if err != nil {
+	d.snap = *snap
+	d.doc.Debtor, d.doc.Lang = *snap, snap.Language
+	return d, nil
+}
+
+// render makes the draft's PDF; it needs no transaction.
+func (d *draft) render() error {
+	pdf, err := renderInvoice(d.doc)
+	d.pdf = pdf
+	return err
+}
+
+// storeDocument records the tenants the draft read, seals the rendered
+// document and its debtor snapshot in the fiscal archive, stores both on
+// the invoice and mails it when the draft says so, all in tx.
+func (s *Service) storeDocument(ctx context.Context, tx *db.Tx, a account.Actor, d draft) (made, error) {
+	inv := d.inv
+	if err := d.viewed.Record(ctx, tx, a); err != nil {
 		return made{}, err
 	}
-	debtor, err := json.Marshal(snap)
+	debtor, err := json.Marshal(d.snap)
 	if err != nil {
 		return made{}, fmt.Errorf("encode debtor of %s: %w", inv.Number, err)
 	}
@@ -191,23 +232,24 @@ func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, 
 	if err != nil {
 		return made{}, err
 	}
-	sealedDoc, err := s.ledger.SealFiscal(ctx, tx, inv.FiscalYear, fieldDocument(inv.ID), pdf)
+	sealedDoc, err := s.ledger.SealFiscal(ctx, tx, inv.FiscalYear, fieldDocument(inv.ID), d.pdf)
 	if err != nil {
 		return made{}, err
 	}
-	sum := sha256.Sum256(pdf)
-	r := made{pdf: pdf, sha: hex.EncodeToString(sum[:]), stored: true}
+	sum := sha256.Sum256(d.pdf)
+	r := made{pdf: d.pdf, sha: hex.EncodeToString(sum[:]), stored: true}
 	ok, err := storeInvoiceDocument(ctx, tx, inv.ID, sealedDebtor, sealedDoc, r.sha)
 	if err != nil {
 		return made{}, err
 	}
 	if !ok {
 		// Someone stored one first (two people opening a new credit note at
-		// once): theirs is the document.
+		// once, or one opened while the run's job rendered it): theirs is
+		// the document.
 		stored, err := s.storedDocument(ctx, tx, inv.ID)
 		return made{pdf: stored}, err
 	}
-	if !send || len(to) == 0 {
+	if !d.send || len(d.to) == 0 {
 		return r, nil
 	}
 	// An invoice of an undone run is never mailed. The UPDATE above holds
@@ -220,8 +262,8 @@ func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, 
 	if credited {
 		return r, nil
 	}
-	for _, rc := range to {
-		if _, err := s.outbox.Send(ctx, tx, invoiceMail(doc, rc, pdf)); err != nil {
+	for _, rc := range d.to {
+		if _, err := s.outbox.Send(ctx, tx, invoiceMail(d.doc, rc, d.pdf)); err != nil {
 			return made{}, fmt.Errorf("mail %s: %w", inv.Number, err)
 		}
 		r.sent++
@@ -232,17 +274,18 @@ func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, 
 	return r, nil
 }
 
-// debtorOf reads the lease's tenants from relations (logged with purpose
-// billing.invoice): the snapshot to print, and who has an e-mail address.
-func (s *Service) debtorOf(ctx context.Context, tx *db.Tx, a account.Actor, l *lease.Lease) (debtorSnapshot, []recipient, error) {
+// debtorOf reads the lease's tenants from relations (to be logged with
+// purpose billing.invoice where the document is stored): the snapshot to
+// print, and who has an e-mail address.
+func (s *Service) debtorOf(ctx context.Context, tx *db.Tx, l *lease.Lease) (debtorSnapshot, []recipient, relation.Viewed, error) {
 	var snap debtorSnapshot
 	ids := l.TenantIDs()
 	if len(ids) == 0 {
-		return snap, nil, nil
+		return snap, nil, relation.Viewed{}, nil
 	}
-	facts, err := s.relations.PartyFacts(ctx, tx, a, PurposeInvoice, ids...)
+	facts, viewed, err := s.relations.PartyFactsToRecord(ctx, tx, PurposeInvoice, ids...)
 	if err != nil {
-		return snap, nil, fmt.Errorf("invoice debtor of lease %s: %w", l.Reference, err)
+		return snap, nil, relation.Viewed{}, fmt.Errorf("invoice debtor of lease %s: %w", l.Reference, err)
 	}
 	var to []recipient
 	for i, id := range ids {
@@ -258,7 +301,7 @@ func (s *Service) debtorOf(ctx context.Context, tx *db.Tx, a account.Actor, l *l
 			to = append(to, recipient{name: f.DisplayName, email: f.Email, lang: docLang(f.Language)})
 		}
 	}
-	return snap, to, nil
+	return snap, to, viewed, nil
 }
 
 // creditedInvoice is the number of the invoice a credit note corrects and
@@ -398,52 +441,70 @@ func (s *Service) MakeRunDocuments(ctx context.Context, a account.Actor, runID i
 	var after int64
 	done := 0
 	for {
-		var n int
-		err := s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+		// A batch is read (the invoices, their leases and tenants) in a
+		// read transaction, rendered outside any transaction, and stored in
+		// a short write: rendering is most of the time, and on SQLite every
+		// other write waits while the writer is held.
+		var drafts []draft
+		err := s.db.ReadOrg(ctx, a.OrgID, func(tx *db.Tx) error {
 			// Read the batch's ids first: PostgreSQL wants a result read to
 			// the end before the next query on the transaction.
 			ids, err := runInvoicesWithoutDocument(ctx, tx, runID, after, s.docBatch)
-			if err != nil {
+			if err != nil || len(ids) == 0 {
 				return err
-			}
-			if len(ids) == 0 {
-				return nil
 			}
 			ds, err := s.docSettings(ctx, tx)
 			if err != nil {
 				return err
 			}
-			var first, last string
-			stored, sent := 0, 0
 			for _, id := range ids {
 				inv, err := s.ledger.InvoiceTx(ctx, tx, id)
 				if err != nil {
 					return err
 				}
-				r, err := s.makeDocument(ctx, tx, a, inv, ds, true)
+				d, err := s.draftDocument(ctx, tx, inv, ds, true)
 				if err != nil {
 					return err
 				}
-				if first == "" {
-					first = inv.Number
+				drafts = append(drafts, d)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(drafts) == 0 {
+			break
+		}
+		if err := s.check(ctx, "documents.render"); err != nil {
+			return err
+		}
+		for i := range drafts {
+			if err := drafts[i].render(); err != nil {
+				return err
+			}
+		}
+		err = s.db.InOrg(ctx, a.OrgID, func(tx *db.Tx) error {
+			stored, sent := 0, 0
+			for _, d := range drafts {
+				r, err := s.storeDocument(ctx, tx, a, d)
+				if err != nil {
+					return err
 				}
-				last = inv.Number
 				if r.stored {
 					stored++
 				}
 				sent += r.sent
 			}
-			n, after = len(ids), ids[len(ids)-1]
 			return s.ledger.Record(ctx, tx, a, "billing.documents_stored", "run", runID, map[string]string{
-				"documents": fmt.Sprint(stored), "mails": fmt.Sprint(sent), "first": first, "last": last})
+				"documents": fmt.Sprint(stored), "mails": fmt.Sprint(sent),
+				"first": drafts[0].inv.Number, "last": drafts[len(drafts)-1].inv.Number})
 		})
 		if err != nil {
 			return err
 		}
-		if n == 0 {
-			break
-		}
-		done += n
+		after = drafts[len(drafts)-1].inv.ID
+		done += len(drafts)
 		if progress != nil {
 			progress(min(done, total), total)
 		}

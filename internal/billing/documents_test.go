@@ -2,7 +2,9 @@ package billing_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -328,6 +330,53 @@ func TestRunDocumentsAreStoredAndMailed(t *testing.T) {
 		}
 		if hits := apptest.FindPlaintext(t, e.DB, "Oosterhuis", "anna.oosterhuis@example.nl"); len(hits) > 0 {
 			t.Fatalf("plaintext in the database: %v", hits)
+		}
+		// Each tenant read for the documents is logged once with its
+		// purpose, in the transaction that stored them.
+		for _, p := range []int64{anna, ben, nomail} {
+			if n := e.Count(`SELECT COUNT(*) FROM audit_events WHERE action = 'relation.viewed' AND target_id = $1
+				AND details LIKE '%billing.invoice%'`, fmt.Sprint(p)); n != 1 {
+				t.Errorf("tenant %d read for the documents logged %d times, want once", p, n)
+			}
+		}
+	})
+}
+
+// The documents of a run are rendered while no write transaction is held:
+// on SQLite every other write (a person saved, a page's access log) waits
+// for the one writer, and rendering thousands of PDFs took seconds a batch.
+func TestRunDocumentsRenderWithoutHoldingTheWriter(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.issuer(e.Owner, false)
+		e.residential(e.Owner, lease.Transfer, e.person(e.Owner, "Oosterhuis", "", ""))
+		run, err := e.Billing.PostRun(ctx, e.Owner, billing.RunInput{Period: "2026-01"}, nil)
+		if err != nil || run.Invoices != 1 {
+			t.Fatalf("run: %+v %v", run, err)
+		}
+		renders := 0
+		e.Billing.SetFaultContext(func(ctx context.Context, point string) error {
+			if point != "documents.render" {
+				return nil
+			}
+			renders++
+			// Inside the batch's write transaction this would wait for
+			// itself; the deadline only bounds a failing test.
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			return e.DB.InOrg(wctx, e.Owner.OrgID, func(tx *db.Tx) error {
+				_, err := tx.ExecContext(wctx, `UPDATE ledger_invoices SET due_date = due_date WHERE id = 0`)
+				return err
+			})
+		})
+		defer e.Billing.SetFault(nil)
+		if err := e.Billing.MakeRunDocuments(ctx, e.Owner, run.ID, nil); err != nil {
+			t.Fatalf("a write while the documents were rendered: %v", err)
+		}
+		if renders != 1 {
+			t.Fatalf("%d batches rendered, want 1", renders)
+		}
+		if n := e.Count(`SELECT COUNT(*) FROM ledger_invoices WHERE run_id = $1 AND document_sealed IS NOT NULL`, run.ID); n != 1 {
+			t.Fatalf("%d documents stored", n)
 		}
 	})
 }

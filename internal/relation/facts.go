@@ -37,30 +37,62 @@ var purposePattern = regexp.MustCompile(`^[a-z][a-z0-9_.:-]{0,63}$`)
 // transaction's organisation is validation.ErrNotFound.
 func (s *Service) PartyFacts(ctx context.Context, tx *db.Tx, actor account.Actor, purpose string,
 	ids ...int64) (map[int64]PartyFacts, error) {
+	out, viewed, err := s.PartyFactsToRecord(ctx, tx, purpose, ids...)
+	if err != nil {
+		return nil, err
+	}
+	return out, viewed.Record(ctx, tx, actor)
+}
+
+// PartyFactsToRecord opens the parties ids in a transaction that may only
+// read (a bulk job reads and renders outside the write transaction that
+// stores what it made, so the one writer is held briefly); the reads are
+// recorded by Viewed.Record in the transaction that uses the facts. Facts
+// whose use is never committed were never used and are not recorded.
+func (s *Service) PartyFactsToRecord(ctx context.Context, tx *db.Tx, purpose string,
+	ids ...int64) (map[int64]PartyFacts, Viewed, error) {
 	if !purposePattern.MatchString(purpose) {
-		return nil, fmt.Errorf("relation: purpose %q is not a code", purpose)
+		return nil, Viewed{}, fmt.Errorf("relation: purpose %q is not a code", purpose)
 	}
 	out := make(map[int64]PartyFacts, len(ids))
+	viewed := Viewed{s: s, purpose: purpose}
 	for _, id := range ids {
 		if _, done := out[id]; done {
 			continue
 		}
 		r, err := getRow(ctx, tx, id)
 		if err != nil {
-			return nil, err
+			return nil, Viewed{}, err
 		}
 		rel, err := s.open(ctx, tx, r, false)
 		if err != nil {
-			return nil, err
+			return nil, Viewed{}, err
 		}
 		out[id] = PartyFacts{ID: id, Kind: string(rel.Kind), DisplayName: rel.DisplayName(), Address: rel.Address.Postal(),
 			BirthDate: rel.BirthDate, Email: rel.Email, Language: rel.Language, IsTenant: rel.Roles.Has(RoleTenant), IBANs: rel.IBANs,
 			Restricted: r.restrictedAt.Valid}
-		if err := s.record(ctx, tx, actor, "relation.viewed", id, map[string]string{"via": purpose}); err != nil {
-			return nil, err
+		viewed.ids = append(viewed.ids, id)
+	}
+	return out, viewed, nil
+}
+
+// Viewed are the parties PartyFactsToRecord opened, to record as
+// relation.viewed events.
+type Viewed struct {
+	s       *Service
+	purpose string
+	ids     []int64
+}
+
+// Record records one relation.viewed event per party in tx, a write
+// transaction of the same organisation.
+func (v Viewed) Record(ctx context.Context, tx *db.Tx, actor account.Actor) error {
+	for _, id := range v.ids {
+		if err := v.s.record(ctx, tx, actor, "relation.viewed", id, map[string]string{"via": v.purpose}); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // CheckTenantAge returns ErrTenantUnder16 when relation id is a person
