@@ -7,3 +7,11 @@ func SetStrategyThresholds(probe, sort, walk int) (restore func()) {
 	probeBelow, sortBelow, walkBatch = probe, sort, walk
 	return func() { probeBelow, sortBelow, walkBatch = p, s, w }
 }
+
+// SetExactMatchesRead moves how many matches of an exact value are read in
+// one statement; the returned function restores it.
+func SetExactMatchesRead(n int) (restore func()) {
+	old := exactMatchesRead
+	exactMatchesRead = n
+	return func() { exactMatchesRead = old }
+}

@@ -276,6 +276,34 @@ type Tx struct {
 	// later statement may have changed it (empty otherwise): CustomPlans
 	// and GenericPlans skip a round trip that would set it again.
 	plans string
+	ahead *aheadRead // read with BEGIN (WithReadAhead), or nil
+}
+
+type aheadKey struct{}
+
+type readAhead struct {
+	query string
+	cols  int
+}
+
+// WithReadAhead returns ctx whose organisation transactions on PostgreSQL
+// send query with their BEGIN, so it costs no round trip of its own: a read
+// of at most one row, $1 the organisation's id, with cols columns read as
+// bytes (the vault's organisation keys, which nearly every read of personal
+// data needs first). Tx.AheadRow gives the row. On SQLite, where a
+// statement costs no round trip, nothing is read ahead.
+func WithReadAhead(ctx context.Context, query string, cols int) context.Context {
+	return context.WithValue(ctx, aheadKey{}, readAhead{query: query, cols: cols})
+}
+
+// AheadRow is query's row as read with BEGIN: ran is false when it was not
+// read ahead (SQLite, another query, or no WithReadAhead), row nil when
+// there was no row.
+func (tx *Tx) AheadRow(query string) (row [][]byte, ran bool) {
+	if tx.ahead == nil || tx.ahead.query != query {
+		return nil, false
+	}
+	return tx.ahead.row, true
 }
 
 // Local returns a value a package keeps for the length of this transaction
@@ -499,7 +527,11 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, 
 		// transaction needs no setting: its role is what the policies let
 		// through. BEGIN, the seal and the plan mode go as one batch
 		// (pgbegin.go).
-		bctx = context.WithValue(ctx, beginKey{}, &beginSettings{seal: seal, plans: plans})
+		set := &beginSettings{seal: seal, plans: plans, org: orgID}
+		if ra, ok := ctx.Value(aheadKey{}).(readAhead); ok {
+			set.ahead = &aheadRead{query: ra.query, cols: ra.cols}
+		}
+		bctx = context.WithValue(ctx, beginKey{}, set)
 	}
 	stx, err := pool.BeginTx(bctx, opts)
 	if err != nil {
@@ -512,6 +544,9 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, 
 	tx := &Tx{Tx: stx, db: d, orgID: orgID, system: system, pool: pool}
 	if d.Dialect == Postgres {
 		tx.plans = plans
+		if set, ok := bctx.Value(beginKey{}).(*beginSettings); ok {
+			tx.ahead = set.ahead
+		}
 	}
 	defer func() {
 		if p := recover(); p != nil {

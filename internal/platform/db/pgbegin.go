@@ -28,6 +28,17 @@ import (
 type beginSettings struct {
 	seal  string
 	plans string // plan_cache_mode: planAuto or planCustom
+	org   int64
+	ahead *aheadRead // a read sent with BEGIN (WithReadAhead), or nil
+}
+
+// aheadRead is a one-row read of the organisation's ($1) sent in the BEGIN
+// batch, after the seal, so row-level security applies to it; its columns
+// are scanned as bytes.
+type aheadRead struct {
+	query string
+	cols  int
+	row   [][]byte // nil: no row
 }
 
 type beginKey struct{}
@@ -86,7 +97,18 @@ func (c *batchConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.
 	b := &pgx.Batch{}
 	b.Queue(begin)
 	b.Queue(`SELECT set_config('hms.org_seal', $1, true), set_config('plan_cache_mode', $2, true)`, set.seal, set.plans)
-	if err := pc.SendBatch(ctx, b).Close(); err != nil {
+	if set.ahead != nil {
+		b.Queue(set.ahead.query, set.org)
+	}
+	br := pc.SendBatch(ctx, b)
+	_, err := br.Exec()
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if err == nil && set.ahead != nil {
+		err = set.ahead.scan(br.QueryRow())
+	}
+	if err = errors.Join(err, br.Close()); err != nil {
 		if pc.PgConn().TxStatus() != 'I' {
 			if _, rerr := pc.Exec(ctx, "ROLLBACK"); rerr != nil {
 				_ = pc.Close(ctx) // in an unknown state: never reused
@@ -122,6 +144,23 @@ func (t *batchTx) Rollback() error {
 	if _, err := t.conn.Exec(t.ctx, "ROLLBACK"); err != nil {
 		_ = t.conn.Close(t.ctx)
 		return errors.Join(err, driver.ErrBadConn)
+	}
+	return nil
+}
+
+func (a *aheadRead) scan(r pgx.Row) error {
+	row := make([][]byte, a.cols)
+	dest := make([]any, a.cols)
+	for i := range row {
+		dest[i] = &row[i]
+	}
+	switch err := r.Scan(dest...); {
+	case errors.Is(err, pgx.ErrNoRows):
+		a.row = nil
+	case err != nil:
+		return fmt.Errorf("read ahead: %w", err)
+	default:
+		a.row = row
 	}
 	return nil
 }

@@ -156,3 +156,74 @@ func TestOrgTransactionEnds(t *testing.T) {
 		}
 	}
 }
+
+// A read asked for with WithReadAhead is sent with BEGIN, after the seal:
+// it sees only the transaction's organisation's row, and the transaction
+// gives it back without a statement of its own. On SQLite nothing is read
+// ahead.
+func TestReadAheadWithBegin(t *testing.T) {
+	const q = `SELECT aead_wrapped, index_wrapped FROM vault_org_keys WHERE org_id = $1`
+	for _, engine := range dbtest.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			d := dbtest.Open(t, engine)
+			ctx := context.Background()
+			if _, err := d.Raw().ExecContext(ctx, `INSERT INTO vault_org_keys (org_id, aead_wrapped, index_wrapped, created_at)
+				VALUES (1, $1, $2, '2026-01-01T00:00:00Z'), (2, $3, $4, '2026-01-01T00:00:00Z')`,
+				[]byte("aead-1"), []byte("index-1"), []byte("aead-2"), []byte("index-2")); err != nil {
+				t.Fatal(err)
+			}
+			ahead := db.WithReadAhead(ctx, q, 2)
+			for _, c := range []struct {
+				org  int64
+				want string // "" when there is no row
+			}{{1, "aead-1 index-1"}, {2, "aead-2 index-2"}, {3, ""}} {
+				for _, run := range []func(context.Context, int64, func(*db.Tx) error) error{d.ReadOrg, d.InOrgCustomPlans} {
+					if err := run(ahead, c.org, func(tx *db.Tx) error {
+						row, ran := tx.AheadRow(q)
+						if engine == db.SQLite {
+							if ran {
+								t.Errorf("SQLite read ahead: %q", row)
+							}
+							return nil
+						}
+						switch {
+						case !ran:
+							t.Errorf("organisation %d: nothing read ahead", c.org)
+						case c.want == "" && row != nil:
+							t.Errorf("organisation %d read ahead %q, want no row", c.org, row)
+						case c.want != "" && (len(row) != 2 || string(row[0])+" "+string(row[1]) != c.want):
+							t.Errorf("organisation %d read ahead %q, want %s", c.org, row, c.want)
+						}
+						if _, ran := tx.AheadRow(q + " "); ran {
+							t.Error("another query's row was given")
+						}
+						return nil
+					}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := d.ReadOrg(ctx, 1, func(tx *db.Tx) error {
+				if _, ran := tx.AheadRow(q); ran {
+					t.Error("read ahead without being asked")
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			// A read ahead that fails fails the transaction's start.
+			bad := db.WithReadAhead(ctx, `SELECT no_such_column FROM vault_org_keys WHERE org_id = $1`, 1)
+			if err := d.ReadOrg(bad, 1, func(*db.Tx) error { return nil }); engine == db.Postgres && err == nil {
+				t.Error("a failing read ahead began a transaction")
+			}
+			for range 3 { // the connection it failed on is clean again
+				if err := d.ReadOrg(ahead, 1, func(tx *db.Tx) error {
+					_, err := tx.ExecContext(ctx, `SELECT 1`)
+					return err
+				}); err != nil {
+					t.Fatalf("after a failed read ahead: %v", err)
+				}
+			}
+		})
+	}
+}
