@@ -71,6 +71,9 @@ func prefixed(p, cols string) string {
 type listQuery struct {
 	where []string
 	args  []any
+	// byKey: a unit's or a tenant's leases, a few found through the
+	// unit's or party's index (see bind).
+	byKey bool
 }
 
 // noticeActive is true for a lease with notice given and not withdrawn.
@@ -89,16 +92,17 @@ func newListQuery(f ListFilter, search string, today civil.Date) (*listQuery, er
 		lq.where = append(lq.where, `LOWER(l.reference) LIKE `+arg("%"+strings.ToLower(listing.EscapeLike(search))+"%")+` ESCAPE '\'`)
 	}
 	if f.UnitID > 0 {
-		lq.where = append(lq.where, `EXISTS (SELECT 1 FROM lease_units u WHERE u.lease_id = l.id AND u.org_id = l.org_id AND u.unit_id = `+
-			arg(f.UnitID)+`)`)
+		lq.where = append(lq.where, `l.id IN (SELECT u.lease_id FROM lease_units u WHERE u.org_id = $1 AND u.unit_id = `+arg(f.UnitID)+`)`)
+		lq.byKey = true
 	}
 	if f.ComplexID > 0 {
 		lq.where = append(lq.where, `EXISTS (SELECT 1 FROM lease_units u WHERE u.lease_id = l.id AND u.org_id = l.org_id AND u.complex_id = `+
 			arg(f.ComplexID)+`)`)
 	}
 	if f.TenantID > 0 {
-		lq.where = append(lq.where, `EXISTS (SELECT 1 FROM lease_parties p WHERE p.lease_id = l.id AND p.org_id = l.org_id AND p.role = 'tenant'
+		lq.where = append(lq.where, `l.id IN (SELECT p.lease_id FROM lease_parties p WHERE p.org_id = $1 AND p.role = 'tenant'
 			AND p.party_id = `+arg(f.TenantID)+`)`)
+		lq.byKey = true
 	}
 	if f.AfterID > 0 {
 		lq.where = append(lq.where, `l.id > `+arg(f.AfterID))
@@ -125,10 +129,20 @@ func newListQuery(f ListFilter, search string, today civil.Date) (*listQuery, er
 	return lq, nil
 }
 
+// bind gives the conditions and their arguments for tx's organisation. A
+// unit's or a tenant's leases are found through their ids on SQLite: the
+// organisation's term written +l.org_id (no index serves it), SQLite
+// otherwise walked every lease of the organisation, in the order of the
+// page, testing each (a person's page spent 20 ms a request there at
+// 10,000 units, against 0.1).
 func (lq *listQuery) bind(tx *db.Tx) (string, []any) {
 	args := slices.Clone(lq.args)
 	args[0] = tx.OrgID()
-	return strings.Join(lq.where, " AND "), args
+	where := lq.where
+	if lq.byKey && tx.Dialect() == db.SQLite {
+		where = append([]string{"+l.org_id = $1"}, where[1:]...)
+	}
+	return strings.Join(where, " AND "), args
 }
 
 // count is how many leases match, up to listing.CountCap+1.
@@ -141,17 +155,23 @@ func (lq *listQuery) count(ctx context.Context, tx *db.Tx) (int, error) {
 	return n, nil
 }
 
-// leases reads q's page of the matching leases (sorted by q.Sort, one of
-// "reference", "start_date", "id") and whether notice was given on each.
-func (lq *listQuery) leases(ctx context.Context, tx *db.Tx, q listing.Query) ([]*Lease, []bool, error) {
+// page is the statement of q's page and its arguments.
+func (lq *listQuery) page(tx *db.Tx, q listing.Query) (string, []any) {
 	cond, args := lq.bind(tx)
 	order := map[string]string{"reference": "l.reference", "start_date": "l.start_date", "id": "l.id"}[q.Sort]
 	if order == "" {
 		order = "l.reference"
 	}
 	dir := q.Direction()
-	rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("l.", leaseColumns)+`, `+noticeActive+` FROM leases l WHERE `+cond+
-		` ORDER BY `+order+` `+dir+`, l.id `+dir+fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit, q.Offset), args...)
+	return `SELECT ` + prefixed("l.", leaseColumns) + `, ` + noticeActive + ` FROM leases l WHERE ` + cond +
+		` ORDER BY ` + order + ` ` + dir + `, l.id ` + dir + fmt.Sprintf(` LIMIT %d OFFSET %d`, q.Limit, q.Offset), args
+}
+
+// leases reads q's page of the matching leases (sorted by q.Sort, one of
+// "reference", "start_date", "id") and whether notice was given on each.
+func (lq *listQuery) leases(ctx context.Context, tx *db.Tx, q listing.Query) ([]*Lease, []bool, error) {
+	query, args := lq.page(tx, q)
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("lease: list: %w", err)
 	}

@@ -103,3 +103,14 @@ func openInvoicesOn(ctx context.Context, tx *db.Tx, on civil.Date) ([]openInvoic
 
 // ChargesQuery is the statement charges and chargesByKey run.
 func ChargesQuery(org, cond string) string { return chargesQuery(org, cond) }
+
+// ChargesOfTenantQuery is the statement of a party's charges, ordered by due.
+func ChargesOfTenantQuery(due string) string {
+	return chargesQueryOrdered("c.org_id", chargesOfTenant, due)
+}
+
+// InvoiceListSQL is the statement of a page of the invoice list.
+func InvoiceListSQL(tx *db.Tx, q listing.Query, f InvoiceFilter) string {
+	_, _, list := invoiceListQuery(tx, q.Normalize(InvoiceSorts...), f)
+	return list
+}

@@ -153,7 +153,7 @@ func openItems(ctx context.Context, tx *db.Tx, f OpenFilter) ([]Charge, error) {
 	case f.LeaseID != 0:
 		cs, err = charges(ctx, tx, "c.lease_id = $2", f.LeaseID)
 	case f.PartyID != 0:
-		cs, err = charges(ctx, tx, chargesOfTenant, f.PartyID)
+		cs, err = chargesOfParty(ctx, tx, f.PartyID)
 	default:
 		return nil, validation.Errors{"lease_id": "field.required"}
 	}

@@ -44,8 +44,35 @@ const invoiceColumns = `i.id, i.number, i.fiscal_year, i.kind, i.lease_id, l.ref
 // normalised to InvoiceSorts).
 func listInvoices(ctx context.Context, tx *db.Tx, q listing.Query, f InvoiceFilter) (listing.Page[Invoice], error) {
 	page := listing.Page[Invoice]{}
+	from, args, list := invoiceListQuery(tx, q, f)
+	if q.NoTotal {
+		// no count
+	} else if err := tx.QueryRowContext(ctx, listing.CappedCount(from), args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("ledger: count invoices: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, list, args...)
+	if err != nil {
+		return page, fmt.Errorf("ledger: list invoices: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		inv, err := scanInvoice(rows, true)
+		if err != nil {
+			return page, fmt.Errorf("ledger: list invoices: %w", err)
+		}
+		page.Items = append(page.Items, inv)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("ledger: list invoices: %w", err)
+	}
+	return page, nil
+}
+
+// invoiceListQuery is a list's FROM … WHERE, its arguments and the
+// statement of its page.
+func invoiceListQuery(tx *db.Tx, q listing.Query, f InvoiceFilter) (from string, args []any, list string) {
 	where := []string{"i.org_id = $1"}
-	args := []any{tx.OrgID()}
+	args = []any{tx.OrgID()}
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
@@ -75,31 +102,20 @@ func listInvoices(ctx context.Context, tx *db.Tx, q listing.Query, f InvoiceFilt
 	if f.OpenOnly {
 		where = append(where, "i.kind = 'invoice' AND ("+openAmount+") > 0")
 	}
-	from := ` FROM ledger_invoices i JOIN leases l ON l.id = i.lease_id AND l.org_id = i.org_id WHERE ` + strings.Join(where, " AND ")
-	if q.NoTotal {
-		// no count
-	} else if err := tx.QueryRowContext(ctx, listing.CappedCount(from), args...).Scan(&page.Total); err != nil {
-		return page, fmt.Errorf("ledger: count invoices: %w", err)
-	}
+	from = ` FROM ledger_invoices i JOIN leases l ON l.id = i.lease_id AND l.org_id = i.org_id WHERE ` + strings.Join(where, " AND ")
 	order := map[string]string{"id": "i.id", "number": "i.number", "issue_date": "i.issue_date", "due_date": "i.due_date",
 		"total": "i.total_cents", "lease": "l.reference"}[q.Sort]
-	rows, err := tx.QueryContext(ctx, `SELECT `+invoiceColumns+`, `+openAmount+from+
-		fmt.Sprintf(" ORDER BY %s %s, i.id %s LIMIT %d OFFSET %d", order, q.Direction(), q.Direction(), limitOf(q), q.Offset), args...)
-	if err != nil {
-		return page, fmt.Errorf("ledger: list invoices: %w", err)
+	if (f.LeaseID != 0 || f.PartyID != 0) && tx.Dialect() == db.SQLite {
+		// A lease's or a tenant's invoices are a few dozen: written +column
+		// (no index serves it) the order makes SQLite find them through
+		// ledger_invoices_lease and sort them, instead of walking all the
+		// organisation's invoices in number order testing each one's lease
+		// (a person's page took 550 ms at 10,000 units, now 0.3).
+		order = "+" + order
 	}
-	defer rows.Close()
-	for rows.Next() {
-		inv, err := scanInvoice(rows, true)
-		if err != nil {
-			return page, fmt.Errorf("ledger: list invoices: %w", err)
-		}
-		page.Items = append(page.Items, inv)
-	}
-	if err := rows.Err(); err != nil {
-		return page, fmt.Errorf("ledger: list invoices: %w", err)
-	}
-	return page, nil
+	list = `SELECT ` + invoiceColumns + `, ` + openAmount + from +
+		fmt.Sprintf(" ORDER BY %s %s, i.id %s LIMIT %d OFFSET %d", order, q.Direction(), q.Direction(), limitOf(q), q.Offset)
+	return from, args, list
 }
 
 // scanInvoice reads invoiceColumns, then the open amount (withOpen), then
@@ -276,18 +292,40 @@ func chargesByKey(ctx context.Context, tx *db.Tx, cond string, args ...any) ([]C
 	return chargesWhere(ctx, tx, "c.org_id", cond, args...)
 }
 
+// chargesOfParty is charges(chargesOfTenant): the charges of the leases
+// party is a tenant on (a person's page, the tenant portal). On SQLite the
+// order is written +c.due_date, which no index serves: otherwise SQLite
+// walked all the organisation's charges in due order (ledger_charges_due)
+// testing each one's lease, 156 ms for a person at 10,000 units against
+// 0.2 ms through the leases' charges (ledger_charges_lease).
+func chargesOfParty(ctx context.Context, tx *db.Tx, party int64) ([]Charge, error) {
+	due := "c.due_date"
+	if tx.Dialect() == db.SQLite {
+		due = "+c.due_date"
+	}
+	return readCharges(ctx, tx, chargesQueryOrdered("c.org_id", chargesOfTenant, due), party)
+}
+
 // chargesQuery is the statement of chargesWhere.
-func chargesQuery(org, cond string) string {
+func chargesQuery(org, cond string) string { return chargesQueryOrdered(org, cond, "c.due_date") }
+
+// chargesQueryOrdered is chargesQuery ordered by due, then id.
+func chargesQueryOrdered(org, cond, due string) string {
 	return `SELECT c.id, c.invoice_id, i.number, c.lease_id, c.period, c.line, c.from_date, c.to_date,
 		c.net_cents, c.vat_rate, c.vat_cents, c.total_cents, c.due_date, COALESCE(c.reverses_charge_id, 0), c.basis,
 		COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al WHERE al.charge_id = c.id), 0)
 		+ COALESCE((SELECT SUM(al.amount_cents) FROM ledger_allocations al WHERE al.credit_charge_id = c.id), 0)
 		FROM ledger_charges c JOIN ledger_invoices i ON i.id = c.invoice_id
-		WHERE ` + org + ` = $1 AND ` + cond + ` ORDER BY c.due_date, c.id`
+		WHERE ` + org + ` = $1 AND ` + cond + ` ORDER BY ` + due + `, c.id`
 }
 
 func chargesWhere(ctx context.Context, tx *db.Tx, org, cond string, args ...any) ([]Charge, error) {
-	rows, err := tx.QueryContext(ctx, chargesQuery(org, cond), append([]any{tx.OrgID()}, args...)...)
+	return readCharges(ctx, tx, chargesQuery(org, cond), args...)
+}
+
+// readCharges runs a chargesQuery; $1 is the organisation, $2… args.
+func readCharges(ctx context.Context, tx *db.Tx, query string, args ...any) ([]Charge, error) {
+	rows, err := tx.QueryContext(ctx, query, append([]any{tx.OrgID()}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read charges: %w", err)
 	}
