@@ -8,6 +8,7 @@ import (
 	"hms/internal/app/apptest"
 	"hms/internal/lease"
 	"hms/internal/platform/db"
+	"hms/internal/platform/dbtest"
 	"hms/internal/platform/listing"
 )
 
@@ -28,7 +29,7 @@ func TestLeasesOfAUnitOrTenantAreReadByIt(t *testing.T) {
 						return err
 					}
 					for _, q := range []string{count, page} {
-						if plan := explainPlan(t, tx, q, args); strings.Contains(plan, "(org_id=?)") ||
+						if plan := dbtest.SQLitePlan(t, tx, q, args...); strings.Contains(plan, "(org_id=?)") ||
 							!strings.Contains(plan, "SEARCH l USING INTEGER PRIMARY KEY") {
 							t.Errorf("%+v sorted by %s: plan %s", f, sort, plan)
 						}
@@ -41,26 +42,4 @@ func TestLeasesOfAUnitOrTenantAreReadByIt(t *testing.T) {
 			}
 		}
 	})
-}
-
-func explainPlan(t *testing.T, tx *db.Tx, query string, args []any) string {
-	t.Helper()
-	rows, err := tx.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var steps []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		steps = append(steps, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(steps, "; ")
 }

@@ -8,6 +8,7 @@ import (
 	"hms/internal/app/apptest"
 	"hms/internal/ledger"
 	"hms/internal/platform/db"
+	"hms/internal/platform/dbtest"
 	"hms/internal/platform/listing"
 )
 
@@ -44,24 +45,7 @@ func TestChargesOfAnInvoiceAreReadByTheInvoice(t *testing.T) {
 
 func explain(t *testing.T, e *apptest.Org, query string) string {
 	t.Helper()
-	rows, err := e.DB.Raw().QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, 1, 2, 3, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var steps []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		steps = append(steps, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(steps, "; ")
+	return dbtest.SQLitePlan(t, e.DB.Raw(), query, 1, 2, 3, 4)
 }
 
 // A lease's and a tenant's invoices (their pages list the latest) are found

@@ -127,3 +127,30 @@ func NewPostgresDatabase(t testing.TB) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// SQLitePlan is SQLite's plan of query run with args on q (a pool or a
+// transaction), its steps joined by "; ": tests pin the plans that must find
+// rows through a key's index.
+func SQLitePlan(t testing.TB, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) string {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(steps, "; ")
+}
