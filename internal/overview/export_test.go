@@ -156,3 +156,8 @@ func wholeRents(ctx context.Context, tx *db.Tx) (map[int64][]rentRow, error) {
 	}
 	return out, rows.Err()
 }
+
+// OverdueQuery is the arrears' statement.
+func OverdueQuery(dialect db.Dialect, inComplexOnly bool) string {
+	return overdueQuery(dialect, inComplexOnly)
+}
