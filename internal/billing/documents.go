@@ -165,8 +165,7 @@ func (s *Service) makeDocument(ctx context.Context, tx *db.Tx, a account.Actor, 
 // stores it, so SQLite's one writer is held only for storing.
 type draft struct {
 	inv    *ledger.Invoice
-	doc    invoiceDoc
-	snap   debtorSnapshot
+	doc    invoiceDoc  // its Debtor is the snapshot sealed with the document
 	to     []recipient // who it is mailed to (send)
 	send   bool
 	viewed relation.Viewed // the tenants read, recorded where the draft is stored
@@ -204,7 +203,6 @@ func (s *Service) draftDocument(ctx context.Context, tx *db.Tx, inv *ledger.Invo
 			snap = &fresh
 		}
 	}
-	d.snap = *snap
 	d.doc.Debtor, d.doc.Lang = *snap, snap.Language
 	return d, nil
 }
@@ -224,7 +222,7 @@ func (s *Service) storeDocument(ctx context.Context, tx *db.Tx, a account.Actor,
 	if err := d.viewed.Record(ctx, tx, a); err != nil {
 		return made{}, err
 	}
-	debtor, err := json.Marshal(d.snap)
+	debtor, err := json.Marshal(d.doc.Debtor)
 	if err != nil {
 		return made{}, fmt.Errorf("encode debtor of %s: %w", inv.Number, err)
 	}

@@ -345,6 +345,7 @@ func TestRunDocumentsAreStoredAndMailed(t *testing.T) {
 // The documents of a run are rendered while no write transaction is held:
 // on SQLite every other write (a person saved, a page's access log) waits
 // for the one writer, and rendering thousands of PDFs took seconds a batch.
+// (PostgreSQL has no single writer: there the write passes either way.)
 func TestRunDocumentsRenderWithoutHoldingTheWriter(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.issuer(e.Owner, false)

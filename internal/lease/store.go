@@ -139,8 +139,8 @@ func (lq *listQuery) bind(tx *db.Tx) (string, []any) {
 	args := slices.Clone(lq.args)
 	args[0] = tx.OrgID()
 	where := lq.where
-	if lq.byKey && tx.Dialect() == db.SQLite {
-		where = append([]string{"+l.org_id = $1"}, where[1:]...)
+	if lq.byKey {
+		where = append([]string{tx.Dialect().Unindexed("l.org_id") + " = $1"}, where[1:]...)
 	}
 	return strings.Join(where, " AND "), args
 }

@@ -406,10 +406,6 @@ func overdueQuery(dialect db.Dialect, inComplexOnly bool) string {
 	if inComplexOnly {
 		cond = ` AND ` + inComplex("c.lease_id", 6)
 	}
-	chargeOrg := "c.org_id"
-	if dialect == db.SQLite {
-		chargeOrg = "+c.org_id"
-	}
 	return `SELECT COALESCE(SUM(o.open), 0),
 		COALESCE(SUM(CASE WHEN o.due_date >= $3 THEN o.open ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN o.due_date < $3 AND o.due_date >= $4 THEN o.open ELSE 0 END), 0),
@@ -423,7 +419,7 @@ func overdueQuery(dialect db.Dialect, inComplexOnly bool) string {
 				UNION SELECT fc.invoice_id FROM ledger_allocations fa JOIN ledger_charges fc ON fc.id = fa.charge_id AND fc.org_id = fa.org_id
 					WHERE fa.org_id = $1 AND fa.allocated_on > $2) k
 			CROSS JOIN ledger_charges c CROSS JOIN ledger_invoices i
-			WHERE c.invoice_id = k.id AND ` + chargeOrg + ` = $1 AND i.id = c.invoice_id AND i.org_id = $1
+			WHERE c.invoice_id = k.id AND ` + dialect.Unindexed("c.org_id") + ` = $1 AND i.id = c.invoice_id AND i.org_id = $1
 				AND c.total_cents > 0 AND c.due_date < $2 AND i.issue_date <= $2` + cond + `) o
 		WHERE o.open > 0`
 }

@@ -34,6 +34,20 @@ const (
 	Postgres Dialect = "postgres"
 )
 
+// Unindexed is term (a column or an expression of one) written so that no
+// index serves it on SQLite: "+term". SQLite's planner, without statistics,
+// takes any index that serves the organisation's term or the ORDER BY and
+// then walks all of an organisation's rows testing a key condition, where
+// the key's own index finds a few; hiding the tempting index lets it take
+// that one. PostgreSQL plans by its statistics, and unary + does not apply
+// to every type there: the term is returned as it is.
+func (d Dialect) Unindexed(term string) string {
+	if d == SQLite {
+		return "+" + term
+	}
+	return term
+}
+
 // On PostgreSQL HMS connects with two login roles that `hms migrate` (run
 // with the schema owner's URL) creates; neither is a superuser, has
 // BYPASSRLS or is a member of any role, so neither SET ROLE nor RESET ROLE
@@ -517,6 +531,7 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, 
 		opts.ReadOnly = true
 	}
 	bctx := ctx
+	var set *beginSettings
 	if d.Dialect == Postgres && !system {
 		seal, err := d.seal(ctx, orgID)
 		if err != nil {
@@ -527,9 +542,9 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, 
 		// transaction needs no setting: its role is what the policies let
 		// through. BEGIN, the seal and the plan mode go as one batch
 		// (pgbegin.go).
-		set := &beginSettings{seal: seal, plans: plans, org: orgID}
+		set = &beginSettings{seal: seal, plans: plans, org: orgID}
 		if ra, ok := ctx.Value(aheadKey{}).(readAhead); ok {
-			set.ahead = &aheadRead{query: ra.query, cols: ra.cols}
+			set.ahead = &aheadRead{readAhead: ra}
 		}
 		bctx = context.WithValue(ctx, beginKey{}, set)
 	}
@@ -544,9 +559,9 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, orgID int64, 
 	tx := &Tx{Tx: stx, db: d, orgID: orgID, system: system, pool: pool}
 	if d.Dialect == Postgres {
 		tx.plans = plans
-		if set, ok := bctx.Value(beginKey{}).(*beginSettings); ok {
-			tx.ahead = set.ahead
-		}
+	}
+	if set != nil {
+		tx.ahead = set.ahead
 	}
 	defer func() {
 		if p := recover(); p != nil {

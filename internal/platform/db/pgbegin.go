@@ -36,9 +36,8 @@ type beginSettings struct {
 // batch, after the seal, so row-level security applies to it; its columns
 // are scanned as bytes.
 type aheadRead struct {
-	query string
-	cols  int
-	row   [][]byte // nil: no row
+	readAhead
+	row [][]byte // nil: no row
 }
 
 type beginKey struct{}
